@@ -1,0 +1,73 @@
+import type {
+  Agent,
+  Company,
+  Contact,
+  Conversation,
+  Deal,
+  Feedback,
+  Message,
+  Settings,
+  Ticket,
+  View,
+} from '../model/model.js';
+
+/**
+ * The whole inbox as the engine sees it. Only `applyEvent` writes it; `execute` reads it.
+ * Messages are kept per conversation in creation order.
+ */
+export interface EngineState {
+  conversations: Map<string, Conversation>;
+  messages: Map<string, Message[]>;
+  contacts: Map<string, Contact>;
+  agents: Map<string, Agent>;
+  tickets: Map<string, Ticket>;
+  deals: Map<string, Deal>;
+  companies: Map<string, Company>;
+  feedback: Map<string, Feedback>;
+  settings: Settings;
+  /** Saved views only; built-in views are constants (engine/views.ts). */
+  views: Map<string, View>;
+  /** The agent that routing (G1, round robin) chose last. */
+  lastRoutedAgentId: string | null;
+}
+
+export const DEFAULT_ROLE_ADDRESSES = [
+  'admin', 'billing', 'contact', 'help', 'hello', 'info', 'jobs', 'marketing', 'news',
+  'newsletter', 'no-reply', 'noreply', 'office', 'press', 'sales', 'support', 'team', 'webmaster',
+];
+
+export function defaultSettings(): Settings {
+  return {
+    routing: { mode: 'round-robin' },
+    widget: {
+      title: 'Chat with us',
+      welcome: 'Hi! How can we help?',
+      color: '#2f5bea',
+      awayMessage: 'We are away right now. Leave your email and we will get back to you.',
+    },
+    bot: {
+      enabled: false,
+      greeting: 'Hi! I am the Confab bot. What can I help you with?',
+      quickReplies: ['Pricing', 'Opening hours'],
+      handoverReply: 'Talk to a person',
+    },
+    email: { roleAddresses: [...DEFAULT_ROLE_ADDRESSES], address: 'support@confab.example' },
+    ticketProperties: ['status', 'priority'],
+  };
+}
+
+export function createEngineState(settings: Settings = defaultSettings()): EngineState {
+  return {
+    conversations: new Map(),
+    messages: new Map(),
+    contacts: new Map(),
+    agents: new Map(),
+    tickets: new Map(),
+    deals: new Map(),
+    companies: new Map(),
+    feedback: new Map(),
+    settings,
+    views: new Map(),
+    lastRoutedAgentId: null,
+  };
+}

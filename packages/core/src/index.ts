@@ -1,0 +1,13 @@
+/**
+ * @confab/core — the headless core of Confab: model, protocol, the live replica, clients and
+ * transports. No rendering, no DOM: runs in browsers, workers and Node.
+ */
+export * from './model/model.js';
+export * from './protocol/commands.js';
+export * from './protocol/events.js';
+export * from './protocol/errors.js';
+export * from './protocol/frames.js';
+export * from './transport/transport.js';
+export * from './store/readable.js';
+export * from './store/types.js';
+export { BUILT_IN_VIEWS, matchesFilter, compareConversations, scopeOf, isBotHandling } from './engine/views.js';

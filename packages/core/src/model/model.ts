@@ -1,0 +1,240 @@
+/**
+ * The inbox's data model (SPEC.md). Plain, serialisable objects: every value here can cross the
+ * wire as JSON and be stored as it is. Times are epoch milliseconds.
+ */
+
+export type ConversationId = string;
+export type MessageId = string;
+export type ContactId = string;
+export type AgentId = string;
+export type TicketId = string;
+
+/** Where a conversation came in (SPEC V4–V7). */
+export type Channel = 'email' | 'chat' | 'messenger' | 'form';
+export const CHANNELS: readonly Channel[] = ['email', 'chat', 'messenger', 'form'];
+
+export type ConversationStatus = 'open' | 'closed';
+
+/** Why a conversation sits in Filtered (SPEC V10). */
+export type FilteredReason = 'blocked' | 'spam' | 'role-address' | 'promotional';
+
+/**
+ * Bot state of a conversation (SPEC V9, T11, W5).
+ * - `none`: no bot took part.
+ * - `active`: the bot is handling it; the visitor has not reached the hand-over step.
+ * - `handed-over`: the visitor asked for a person; routing took over.
+ */
+export type BotState = 'none' | 'active' | 'handed-over';
+
+export interface Conversation {
+  id: ConversationId;
+  channel: Channel;
+  status: ConversationStatus;
+  /** The owning agent, or null when unassigned (SPEC V2, V3, T2). */
+  assigneeId: AgentId | null;
+  /** The contact who started it; null after the contact was detached (SPEC A1). */
+  contactId: ContactId | null;
+  /** Every contact taking part (email cc, forwarded replies); L2.1 shows its length. */
+  participantIds: ContactId[];
+  /** Email subject, or a form's name; empty for chats. */
+  subject: string;
+  startedAt: number;
+  /** Time of the most recent inbound message; the list's sort key (SPEC L1). */
+  lastReceivedAt: number;
+  /** Time of the latest message of any kind (the date filter F2 uses it). */
+  lastActivityAt: number;
+  /** Time the visitor last did something (message, typing); the T11 clock. */
+  lastVisitorActivityAt: number;
+  /** True while the latest reply-kind message is inbound (SPEC L2.2). */
+  needsReply: boolean;
+  ticketId: TicketId | null;
+  filtered: FilteredReason | null;
+  /** Set when the conversation was moved to Trash (SPEC V11). */
+  trashedAt: number | null;
+  /** Outbound email with no reply yet (SPEC V12, C1). */
+  sentOnly: boolean;
+  bot: BotState;
+  /** Preview of the latest reply-kind message (SPEC L2.3). */
+  preview: string;
+  /** Preview of the latest comment (SPEC L2.6); never sent to a visitor (R2). */
+  commentPreview: string;
+  messageCount: number;
+  /** Email Message-IDs in this thread, so inbound replies find it. */
+  emailMessageIds: string[];
+}
+
+/** `reply` goes between contact and team; `comment` is internal (R1, R2); `system` records an action. */
+export type MessageKind = 'reply' | 'comment' | 'system';
+export type Direction = 'inbound' | 'outbound';
+export type AuthorType = 'contact' | 'agent' | 'bot' | 'system';
+
+/** Outbound email delivery: `queued` until an SMTP server accepted it; never reported sent before. */
+export type DeliveryState = 'queued' | 'sent' | 'failed';
+
+export interface EmailFields {
+  from: string;
+  to: string[];
+  cc: string[];
+  subject: string;
+  messageId: string;
+  inReplyTo?: string;
+  html?: string;
+}
+
+export interface Attachment {
+  name: string;
+  size: number;
+  contentType: string;
+  url: string;
+}
+
+export interface Message {
+  id: MessageId;
+  conversationId: ConversationId;
+  kind: MessageKind;
+  direction: Direction;
+  authorType: AuthorType;
+  /** Agent or contact id; empty for system messages. */
+  authorId: string;
+  text: string;
+  createdAt: number;
+  /** Agents mentioned in a comment (R1). */
+  mentions: AgentId[];
+  email?: EmailFields;
+  attachments: Attachment[];
+  delivery?: DeliveryState;
+  /** Quick-reply buttons offered by a bot message (W5). */
+  quickReplies?: string[];
+  /** Sent by a blocked visitor: kept for the visitor, never delivered to agents (T5, W3). */
+  suppressed?: boolean;
+}
+
+export type Availability = 'available' | 'away';
+
+export interface Agent {
+  id: AgentId;
+  name: string;
+  email: string;
+  availability: Availability;
+  avatarUrl?: string;
+  /** A disabled agent can no longer sign in and is never routed to. */
+  disabled: boolean;
+}
+
+export interface Contact {
+  id: ContactId;
+  name: string;
+  email: string;
+  /** Set when the site vouched for this identity with a signed token. */
+  verified: boolean;
+  blocked: boolean;
+  companyId: string | null;
+  /** Free-form properties shown and edited in the About panel (A3). */
+  properties: Record<string, string>;
+  createdAt: number;
+}
+
+export interface Ticket {
+  id: TicketId;
+  name: string;
+  contactId: ContactId | null;
+  conversationId: ConversationId | null;
+  properties: Record<string, string>;
+  createdAt: number;
+}
+
+export interface Company {
+  id: string;
+  name: string;
+  domain: string;
+  properties: Record<string, string>;
+}
+
+export interface Deal {
+  id: string;
+  name: string;
+  amount: number;
+  currency: string;
+  stage: string;
+  contactId: ContactId | null;
+  conversationId: ConversationId | null;
+  createdAt: number;
+}
+
+export type FeedbackKind = 'loyalty' | 'support' | 'satisfaction';
+
+export interface Feedback {
+  id: string;
+  contactId: ContactId;
+  kind: FeedbackKind;
+  score: number;
+  comment: string;
+  submittedAt: number;
+}
+
+export type RoutingMode = 'round-robin' | 'least-open' | 'off';
+
+/** Team settings (SPEC I1). */
+export interface Settings {
+  routing: { mode: RoutingMode };
+  widget: {
+    title: string;
+    welcome: string;
+    color: string;
+    awayMessage: string;
+  };
+  bot: {
+    enabled: boolean;
+    greeting: string;
+    quickReplies: string[];
+    /** The quick reply that hands the visitor over to a person (W5). */
+    handoverReply: string;
+  };
+  email: {
+    /** Local parts treated as role-based senders (V10): `info` matches `info@any.domain`. */
+    roleAddresses: string[];
+    /** The team's own address, used as From on outbound mail. */
+    address: string;
+  };
+  /** Properties of a ticket shown in the About panel (A2). */
+  ticketProperties: string[];
+}
+
+/**
+ * A filter over conversations (SPEC F2 and the views V1–V12). Every field narrows; an absent field
+ * does not. Views are data: a built-in view is a name plus one of these, as a saved view is.
+ */
+export interface ConversationFilter {
+  /**
+   * Which part of the inbox: `inbox` (not filtered, not trashed, not sent-only), `filtered` (V10),
+   * `trash` (V11), `sent` (V12). Default `inbox`.
+   */
+  scope?: 'inbox' | 'filtered' | 'trash' | 'sent';
+  status?: ConversationStatus;
+  channels?: Channel[];
+  /** `me` is the signed-in agent; `nobody` is unassigned; otherwise an agent id. */
+  assignee?: 'me' | 'nobody' | AgentId;
+  hasTicket?: boolean;
+  /** true: only conversations a bot is still handling (V9); false: none of those (V3). */
+  botHandling?: boolean;
+  /** Inclusive range over `lastActivityAt`. */
+  activityFrom?: number;
+  activityTo?: number;
+}
+
+export interface View {
+  id: string;
+  name: string;
+  filter: ConversationFilter;
+  /** Built-in views (V1–V12) cannot be changed or deleted. */
+  builtIn: boolean;
+}
+
+/** Host-provided records shown in the About panel (SPEC A). */
+export interface ContactRecords {
+  company: Company | null;
+  deals: Deal[];
+  feedback: Feedback[];
+  tickets: Ticket[];
+  otherConversations: ConversationId[];
+}

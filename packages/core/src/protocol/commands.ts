@@ -1,0 +1,280 @@
+import type {
+  AgentId,
+  Availability,
+  ContactId,
+  ConversationFilter,
+  ConversationId,
+  Settings,
+  TicketId,
+} from '../model/model.js';
+
+/**
+ * Everything a principal can ask of the inbox. Each command names the SPEC rule it serves.
+ * The engine answers a command with events, or refuses it with a {@link ConfabError}.
+ */
+
+// ---- Agent commands -------------------------------------------------------------------------
+
+/** T2: assign to an agent, or unassign with `assigneeId: null`. */
+export interface AssignCommand {
+  type: 'conversation.assign';
+  conversationId: ConversationId;
+  assigneeId: AgentId | null;
+}
+/** T8 / L3: close or reopen one or many conversations. T11 may refuse closing a bot conversation. */
+export interface SetStatusCommand {
+  type: 'conversation.setStatus';
+  conversationIds: ConversationId[];
+  status: 'open' | 'closed';
+}
+/** V11 / L3 / T4: move to Trash. */
+export interface TrashCommand {
+  type: 'conversation.trash';
+  conversationIds: ConversationId[];
+}
+/** V11: bring back from Trash. */
+export interface RestoreCommand {
+  type: 'conversation.restore';
+  conversationIds: ConversationId[];
+}
+/** V11: remove for good (only from Trash). */
+export interface DeleteForeverCommand {
+  type: 'conversation.deleteForever';
+  conversationIds: ConversationId[];
+}
+/** T5: block the conversation's sender; the conversation moves to Filtered. */
+export interface BlockSenderCommand {
+  type: 'conversation.blockSender';
+  conversationId: ConversationId;
+}
+/** T5: unblock a contact; their conversations leave Filtered and future ones show again. */
+export interface UnblockContactCommand {
+  type: 'contact.unblock';
+  contactId: ContactId;
+}
+/** T6: filter this thread as spam (only this one). */
+export interface MarkSpamCommand {
+  type: 'conversation.markSpam';
+  conversationId: ConversationId;
+}
+/** V10: take a conversation out of Filtered ("not spam", or a role-address mail that matters). */
+export interface UnfilterCommand {
+  type: 'conversation.unfilter';
+  conversationId: ConversationId;
+}
+/** R1 / T9: reply to the contact (chat live, or an email). */
+export interface ReplyCommand {
+  type: 'message.reply';
+  conversationId: ConversationId;
+  text: string;
+}
+/** R1: internal comment; `@name` mentions notify those agents. Never reaches the contact (R2). */
+export interface CommentCommand {
+  type: 'message.comment';
+  conversationId: ConversationId;
+  text: string;
+  mentions: AgentId[];
+}
+/** C1: a new outbound email; the conversation sits in Sent until answered (V12). */
+export interface ComposeEmailCommand {
+  type: 'email.compose';
+  to: string;
+  cc?: string[];
+  subject: string;
+  text: string;
+}
+/** T7: forward an email conversation's most recent email to another address. */
+export interface ForwardCommand {
+  type: 'conversation.forward';
+  conversationId: ConversationId;
+  to: string;
+  note?: string;
+}
+/** T4: email a copy of the transcript (never with comments, R2). */
+export interface SendTranscriptCommand {
+  type: 'conversation.sendTranscript';
+  conversationId: ConversationId;
+  to: string;
+}
+/** A1: detach the contact from the thread. */
+export interface DetachContactCommand {
+  type: 'conversation.detachContact';
+  conversationId: ConversationId;
+}
+/** A2: create a ticket for a conversation (V8). */
+export interface CreateTicketCommand {
+  type: 'ticket.create';
+  conversationId: ConversationId;
+  name: string;
+  properties?: Record<string, string>;
+}
+/** A2: edit a ticket's name or properties. */
+export interface UpdateTicketCommand {
+  type: 'ticket.update';
+  ticketId: TicketId;
+  name?: string;
+  properties?: Record<string, string>;
+}
+/** A3: edit a contact's name, email or properties. */
+export interface UpdateContactCommand {
+  type: 'contact.update';
+  contactId: ContactId;
+  name?: string;
+  email?: string;
+  properties?: Record<string, string>;
+}
+/** A7: create a deal from a conversation. */
+export interface CreateDealCommand {
+  type: 'deal.create';
+  conversationId: ConversationId;
+  name: string;
+  amount: number;
+  currency: string;
+  stage?: string;
+}
+/** S1: the signed-in agent is available or away. */
+export interface SetAvailabilityCommand {
+  type: 'agent.setAvailability';
+  availability: Availability;
+}
+/** I1: change team settings (a deep-partial patch). */
+export interface UpdateSettingsCommand {
+  type: 'settings.update';
+  patch: SettingsPatch;
+}
+/** Save a named view (a filter). */
+export interface SaveViewCommand {
+  type: 'view.save';
+  name: string;
+  filter: ConversationFilter;
+}
+export interface DeleteViewCommand {
+  type: 'view.delete';
+  viewId: string;
+}
+/** Typing indicator, either side. Ephemeral: not stored, not sequenced. */
+export interface TypingCommand {
+  type: 'typing';
+  conversationId: ConversationId;
+  typing: boolean;
+}
+
+// ---- Visitor commands -----------------------------------------------------------------------
+
+/** W1: a visitor starts a chat. Repeating the command id makes one conversation, not two. */
+export interface StartChatCommand {
+  type: 'visitor.startChat';
+  text: string;
+}
+/** A visitor writes in one of their own conversations. */
+export interface VisitorMessageCommand {
+  type: 'visitor.message';
+  conversationId: ConversationId;
+  text: string;
+}
+/** W5: the visitor asks for a person; the bot hands over to routing (G1). */
+export interface RequestHumanCommand {
+  type: 'visitor.requestHuman';
+  conversationId: ConversationId;
+}
+/** Pre-chat form or "leave your email" when the team is away (S2). Unverified. */
+export interface SetVisitorProfileCommand {
+  type: 'visitor.setProfile';
+  name?: string;
+  email?: string;
+}
+
+// ---- Channel ingestion (system principal; the server's HTTP endpoints issue these) -----------
+
+export interface InboundEmailCommand {
+  type: 'inbound.email';
+  from: string;
+  fromName?: string;
+  to: string[];
+  cc?: string[];
+  subject: string;
+  text: string;
+  html?: string;
+  messageId: string;
+  inReplyTo?: string;
+  date?: number;
+  /** The sender marked the mail as bulk / promotional (List-Unsubscribe, Precedence: bulk). */
+  promotional?: boolean;
+}
+export interface InboundMessengerCommand {
+  type: 'inbound.messenger';
+  senderId: string;
+  senderName?: string;
+  text: string;
+  mid: string;
+  timestamp?: number;
+}
+export interface InboundFormCommand {
+  type: 'inbound.form';
+  formId: string;
+  fields: Record<string, string>;
+}
+
+/** A new visitor: the backend creates their contact on first contact. Result: `contactId`. */
+export interface CreateVisitorCommand {
+  type: 'visitor.create';
+  name?: string;
+}
+/**
+ * The site vouched for this visitor's identity with a signed token (the backend checked it).
+ * Result: `contactId`, which is an existing verified contact with that email when there is one.
+ * Only verified identities merge; `visitor.setProfile` never does.
+ */
+export interface VerifyVisitorCommand {
+  type: 'visitor.verify';
+  contactId: string;
+  email: string;
+  name?: string;
+}
+
+export type AgentCommand =
+  | AssignCommand
+  | SetStatusCommand
+  | TrashCommand
+  | RestoreCommand
+  | DeleteForeverCommand
+  | BlockSenderCommand
+  | UnblockContactCommand
+  | MarkSpamCommand
+  | UnfilterCommand
+  | ReplyCommand
+  | CommentCommand
+  | ComposeEmailCommand
+  | ForwardCommand
+  | SendTranscriptCommand
+  | DetachContactCommand
+  | CreateTicketCommand
+  | UpdateTicketCommand
+  | UpdateContactCommand
+  | CreateDealCommand
+  | SetAvailabilityCommand
+  | UpdateSettingsCommand
+  | SaveViewCommand
+  | DeleteViewCommand
+  | TypingCommand;
+
+export type VisitorCommand =
+  | StartChatCommand
+  | VisitorMessageCommand
+  | RequestHumanCommand
+  | SetVisitorProfileCommand
+  | TypingCommand;
+
+export type SystemCommand =
+  | InboundEmailCommand
+  | InboundMessengerCommand
+  | InboundFormCommand
+  | CreateVisitorCommand
+  | VerifyVisitorCommand;
+
+export type Command = AgentCommand | VisitorCommand | SystemCommand;
+export type CommandType = Command['type'];
+
+export type SettingsPatch = {
+  [K in keyof Settings]?: Partial<Settings[K]>;
+};

@@ -1,0 +1,67 @@
+/**
+ * Every refusal in Confab is a ConfabError with a stable `code`; a refusal caused by a rule of
+ * SPEC.md also names the rule (`rule: 'T11'`). A refused command changes nothing.
+ */
+export type ErrorCode =
+  /** The frame or command is not of the protocol's shape. */
+  | 'invalid'
+  /** A string or frame is larger than the protocol allows. */
+  | 'too-large'
+  /** The command type does not exist. */
+  | 'unknown-command'
+  /** The protocol version is not one this side speaks. */
+  | 'unsupported-version'
+  /** No valid token (or an expired one). */
+  | 'unauthenticated'
+  /** The principal may not do this, or may not see that record. */
+  | 'forbidden'
+  /** No such record (for this principal). */
+  | 'not-found'
+  /** A rule of SPEC.md forbids it now; `rule` names it. */
+  | 'rule'
+  /** Too many requests; try again later. */
+  | 'rate-limited'
+  /** The replica is too far behind; a full resync follows. */
+  | 'resync-required'
+  /** The connection is gone and the command could not be sent (it stays in the outbox). */
+  | 'offline'
+  /** The backend failed; nothing was changed. */
+  | 'internal';
+
+export interface ErrorPayload {
+  code: ErrorCode;
+  message: string;
+  rule?: string;
+  /** Which field was wrong, for `invalid` and `too-large`. */
+  path?: string;
+}
+
+export class ConfabError extends Error {
+  readonly code: ErrorCode;
+  readonly rule: string | undefined;
+  readonly path: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options: { rule?: string; path?: string } = {}) {
+    super(message);
+    this.name = 'ConfabError';
+    this.code = code;
+    this.rule = options.rule;
+    this.path = options.path;
+  }
+
+  toPayload(): ErrorPayload {
+    const payload: ErrorPayload = { code: this.code, message: this.message };
+    if (this.rule !== undefined) payload.rule = this.rule;
+    if (this.path !== undefined) payload.path = this.path;
+    return payload;
+  }
+
+  static fromPayload(payload: ErrorPayload): ConfabError {
+    return new ConfabError(payload.code, payload.message, { rule: payload.rule, path: payload.path });
+  }
+}
+
+/** A refusal by a rule of SPEC.md. */
+export function ruleError(rule: string, message: string): ConfabError {
+  return new ConfabError('rule', message, { rule });
+}

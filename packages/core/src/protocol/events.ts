@@ -1,0 +1,88 @@
+import type {
+  Agent,
+  AgentId,
+  Company,
+  Contact,
+  ContactId,
+  Conversation,
+  ConversationId,
+  Deal,
+  Feedback,
+  Message,
+  MessageId,
+  Settings,
+  Ticket,
+  View,
+} from '../model/model.js';
+
+/**
+ * What happened. Events carry whole records after the change (upserts), so that applying an event
+ * twice, or a projected subset of events, always leaves a replica in a state the server had.
+ */
+export type ConfabEvent =
+  | { type: 'conversation.upserted'; conversation: Conversation }
+  | { type: 'conversation.removed'; conversationId: ConversationId }
+  | { type: 'message.upserted'; message: Message }
+  | { type: 'message.removed'; messageId: MessageId; conversationId: ConversationId }
+  | { type: 'contact.upserted'; contact: Contact }
+  | { type: 'agent.upserted'; agent: Agent }
+  | { type: 'ticket.upserted'; ticket: Ticket }
+  | { type: 'deal.upserted'; deal: Deal }
+  | { type: 'company.upserted'; company: Company }
+  | { type: 'feedback.upserted'; feedback: Feedback }
+  | { type: 'settings.updated'; settings: Settings }
+  | { type: 'view.upserted'; view: View }
+  | { type: 'view.removed'; viewId: string }
+  /** R1: an agent was mentioned in a comment. Delivered to that agent only. */
+  | { type: 'mention.created'; agentId: AgentId; conversationId: ConversationId; messageId: MessageId }
+  /** G1: round-robin routing moved on to this agent. Internal: never sent to visitors. */
+  | { type: 'routing.advanced'; agentId: AgentId }
+  /** T4 / T7 / C1: outbound email handed to delivery (the server's mailer picks these up). */
+  | {
+      type: 'email.queued';
+      messageId: MessageId;
+      conversationId: ConversationId;
+      to: string[];
+      subject: string;
+      text: string;
+      purpose: 'reply' | 'compose' | 'forward' | 'transcript';
+    };
+
+export type EventType = ConfabEvent['type'];
+
+/** An event as the server ordered it. `seq` increases by one for every stored event. */
+export interface SequencedEvent {
+  seq: number;
+  /** The command id that caused it, so the client can reconcile optimistic state. */
+  cause: string | null;
+  event: ConfabEvent;
+}
+
+/** Ephemeral signals: not stored, not sequenced. */
+export interface TypingSignal {
+  conversationId: ConversationId;
+  /** `contact` for the visitor, `agent` for a team member. */
+  who: 'contact' | 'agent';
+  name: string;
+  typing: boolean;
+}
+
+/**
+ * Everything a principal may see, at one sequence number: the starting point of a replica.
+ * The server projects it per principal before sending (DESIGN §1).
+ */
+export interface Snapshot {
+  seq: number;
+  conversations: Conversation[];
+  messages: Message[];
+  contacts: Contact[];
+  agents: Agent[];
+  tickets: Ticket[];
+  deals: Deal[];
+  companies: Company[];
+  feedback: Feedback[];
+  settings: Settings;
+  views: View[];
+}
+
+export type { ContactId };

@@ -1,0 +1,116 @@
+import type { AgentId, ContactId } from '../model/model.js';
+import type { Command } from './commands.js';
+import type { ErrorPayload } from './errors.js';
+import type { SequencedEvent, Snapshot, TypingSignal } from './events.js';
+
+/** The wire protocol's version. A frame with another `v` is refused with `unsupported-version`. */
+export const PROTOCOL_VERSION = 1;
+
+/** Largest frame either side accepts, in UTF-16 code units of its JSON text. */
+export const MAX_FRAME_LENGTH = 256 * 1024;
+/** Largest message text. */
+export const MAX_TEXT_LENGTH = 64 * 1024;
+/** Largest short string (names, subjects, addresses, ids, property values). */
+export const MAX_SHORT_LENGTH = 1024;
+
+/** Who is speaking. The backend decides this from the token; a client never claims it. */
+export type Principal =
+  | { kind: 'agent'; agentId: AgentId }
+  | { kind: 'visitor'; contactId: ContactId }
+  | { kind: 'system' };
+
+// ---- client → server ----
+
+/**
+ * First frame of every connection. The token authenticates (it never travels in a URL);
+ * `resumeFrom` is the last sequence number this replica applied, or absent for a full snapshot.
+ */
+export interface HelloFrame {
+  v: 1;
+  type: 'hello';
+  token: string;
+  resumeFrom?: number;
+}
+
+/** A command with its client-generated id: sending the same id twice has the effect of once. */
+export interface CommandFrame {
+  v: 1;
+  type: 'command';
+  id: string;
+  command: Command;
+}
+
+export interface PingFrame {
+  v: 1;
+  type: 'ping';
+}
+
+export type ClientFrame = HelloFrame | CommandFrame | PingFrame;
+
+// ---- server → client ----
+
+/**
+ * Answer to hello. `sessionToken` is set when the server issued a new visitor session: the client
+ * keeps it and sends it in the next hello.
+ */
+export interface WelcomeFrame {
+  v: 1;
+  type: 'welcome';
+  principal: Principal;
+  seq: number;
+  sessionToken?: string;
+}
+
+/** Full state for this principal; sent after welcome when resuming is impossible or not asked. */
+export interface SnapshotFrame {
+  v: 1;
+  type: 'snapshot';
+  snapshot: Snapshot;
+  /** True when the client asked to resume but the server no longer had that far back. */
+  resync: boolean;
+}
+
+/** Events in sequence order, projected for this principal. */
+export interface EventsFrame {
+  v: 1;
+  type: 'events';
+  events: SequencedEvent[];
+}
+
+/** The command was committed (durably, on a real server). `seq` is the last event it caused. */
+export interface AckFrame {
+  v: 1;
+  type: 'ack';
+  id: string;
+  seq: number;
+  /** Ids the command created (the conversation of a startChat or compose, a ticket, …). */
+  result?: Record<string, string>;
+}
+
+/** A refusal. `id` names the command, when the refusal is about one. */
+export interface ErrorFrame {
+  v: 1;
+  type: 'error';
+  id?: string;
+  error: ErrorPayload;
+}
+
+export interface TypingFrame {
+  v: 1;
+  type: 'typing';
+  signal: TypingSignal;
+}
+
+export interface PongFrame {
+  v: 1;
+  type: 'pong';
+}
+
+export type ServerFrame =
+  | WelcomeFrame
+  | SnapshotFrame
+  | EventsFrame
+  | AckFrame
+  | ErrorFrame
+  | TypingFrame
+  | PongFrame;

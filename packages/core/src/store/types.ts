@@ -1,0 +1,55 @@
+import type { EngineState } from '../engine/state.js';
+import type {
+  AgentId,
+  Conversation,
+  ConversationFilter,
+  ConversationId,
+  View,
+} from '../model/model.js';
+import type { ConfabEvent, Snapshot } from '../protocol/events.js';
+import type { Readable } from './readable.js';
+
+/** A view, narrowed by the filter menu (F2) and a search (F1). All three combine (F3). */
+export interface ConversationQuery {
+  viewId: string;
+  filter?: ConversationFilter;
+  search?: string;
+}
+
+/** One reading of a live query: how many match, and any window of them in list order (L1). */
+export interface QueryResult {
+  total: number;
+  slice(offset: number, limit: number): Conversation[];
+}
+
+/** A query that stays current as events arrive (F3). Dispose it when the list goes away. */
+export interface LiveQuery extends Readable<QueryResult> {
+  readonly query: ConversationQuery;
+  dispose(): void;
+}
+
+/**
+ * The client replica: the engine's state kept current by events, plus a sorted index per view
+ * updated in place, live counts, a search index, and live queries.
+ */
+export interface InboxStore {
+  /** The replica in the engine's shape. Read it; change it only through `apply` and `reset`. */
+  readonly state: EngineState;
+  /** The signed-in agent ("Assigned to me"), or null for a visitor. */
+  readonly me: AgentId | null;
+  /** Replace everything with a snapshot. */
+  reset(snapshot: Snapshot): void;
+  /** Apply events in order (engine's applyEvent), updating indexes in place. */
+  apply(events: readonly ConfabEvent[]): void;
+  /** Increases once per batch of changes (at most once per animation frame). */
+  readonly revision: Readable<number>;
+  /** Built-in views (V1–V12) then saved views. */
+  views(): View[];
+  /** Live count of a view (same revision rhythm). */
+  count(viewId: string): number;
+  query(query: ConversationQuery): LiveQuery;
+  conversation(id: ConversationId): Conversation | undefined;
+}
+
+/** Normalises text for search: lower case, accents folded, whitespace collapsed (done once). */
+export type { Snapshot };
