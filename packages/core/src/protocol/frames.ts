@@ -28,8 +28,11 @@ export type Principal =
 export interface HelloFrame {
   v: 1;
   type: 'hello';
+  /** Agent token or visitor session token; empty for a visitor's very first contact. */
   token: string;
   resumeFrom?: number;
+  /** A visitor's identity token, signed by the site's backend (createIdentityToken). */
+  identity?: string;
 }
 
 /** A command with its client-generated id: sending the same id twice has the effect of once. */

@@ -1,0 +1,102 @@
+import type { Agent, Contact, ConversationId, Message } from '../model/model.js';
+import type { AgentCommand, Command, VisitorCommand } from '../protocol/commands.js';
+import type { ConfabError, ErrorPayload } from '../protocol/errors.js';
+import type { SequencedEvent, TypingSignal } from '../protocol/events.js';
+import type { Principal } from '../protocol/frames.js';
+import type { Readable } from '../store/readable.js';
+import type { InboxStore } from '../store/types.js';
+import type { ConnectionState, Transport } from '../transport/transport.js';
+import type { Persistence } from '../persistence/persistence.js';
+
+export interface ClientStatus {
+  principal: Principal | null;
+  /** True once state is there to show (a snapshot from the server, or the persisted one). */
+  ready: boolean;
+  /** Where the outbox, drafts and snapshot live. `memory` when IndexedDB is missing or failing. */
+  storage: 'indexeddb' | 'memory';
+  /** Why storage fell back to memory. */
+  storageError?: string;
+  /** Number of full resyncs (the server no longer had the events after our last seq). */
+  resyncs: number;
+  /** The last error that was not about one command (auth, protocol). */
+  error?: ErrorPayload;
+}
+
+/** A command the server has not acknowledged yet (it is in the outbox), or one it refused. */
+export interface PendingCommand {
+  id: string;
+  command: Command;
+  state: 'queued' | 'sending' | 'failed';
+  error?: ErrorPayload;
+  createdAt: number;
+}
+
+export interface ClientEvents {
+  /** Every event the replica applied from the server, in sequence order. */
+  event(event: SequencedEvent): void;
+  /** A message arrived from the server (not an optimistic echo of our own). */
+  message(message: Message): void;
+  /** The signed-in agent was mentioned in a comment (R1). */
+  mention(mention: { conversationId: ConversationId; messageId: string }): void;
+  /** A command was refused; its optimistic changes were rolled back. */
+  refused(pending: PendingCommand, error: ConfabError): void;
+  /** An error not tied to a command. */
+  error(error: ConfabError): void;
+  /** The replica was rebuilt from a full snapshot. */
+  resync(): void;
+}
+
+/** Drafts per conversation (R1), kept across reloads. */
+export interface Drafts {
+  get(conversationId: ConversationId): string;
+  set(conversationId: ConversationId, text: string): void;
+}
+
+export interface Client<C extends Command> {
+  readonly store: InboxStore;
+  readonly connection: Readable<ConnectionState>;
+  readonly status: Readable<ClientStatus>;
+  /** Commands not yet acknowledged, oldest first; `failed` ones wait for retry or discard. */
+  readonly pending: Readable<PendingCommand[]>;
+  /** Who is typing where, now. */
+  readonly typing: Readable<TypingSignal[]>;
+  readonly drafts: Drafts;
+  /**
+   * Sends a command. Its effect shows at once (optimistic, marked pending); it resolves with the
+   * ids the command created once the server committed it, or rejects with a ConfabError (and the
+   * optimistic effect is rolled back). Offline, it waits in the outbox, which survives reloads.
+   */
+  send(command: C): Promise<Record<string, string>>;
+  /** Sends a failed command again (under its original id). */
+  retry(commandId: string): Promise<Record<string, string>>;
+  /** Forgets a failed or queued command. */
+  discard(commandId: string): void;
+  on<E extends keyof ClientEvents>(event: E, listener: ClientEvents[E]): () => void;
+  /** Disconnects and stops. */
+  close(): void;
+}
+
+export interface InboxClient extends Client<AgentCommand> {
+  /** The signed-in agent, once known. */
+  readonly me: Readable<Agent | null>;
+}
+
+export interface VisitorClient extends Client<VisitorCommand> {
+  /** The visitor's own contact record, once known. */
+  readonly contact: Readable<Contact | null>;
+}
+
+export interface ClientOptions {
+  transport: Transport;
+  /** Agent token, or a visitor's session token from an earlier visit (the client keeps it). */
+  token?: string;
+  /** Persistence for outbox, drafts and snapshot; default IndexedDB under `namespace`. */
+  persistence?: Persistence;
+  /** Separates persisted data of several clients on one origin. Default 'confab'. */
+  namespace?: string;
+}
+
+export interface VisitorClientOptions extends ClientOptions {
+  /** A site-signed identity token (see the server's createIdentityToken). */
+  identity?: string;
+}
