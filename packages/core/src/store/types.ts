@@ -37,8 +37,11 @@ export interface InboxStore {
   readonly state: EngineState;
   /** The signed-in agent ("Assigned to me"), or null for a visitor. */
   readonly me: AgentId | null;
-  /** Replace everything with a snapshot. */
-  reset(snapshot: Snapshot): void;
+  /**
+   * Replace everything with a snapshot. `me`, when given, replaces the signed-in agent too (the
+   * client learns it from the server's welcome, after the store exists).
+   */
+  reset(snapshot: Snapshot, me?: AgentId | null): void;
   /** Apply events in order (engine's applyEvent), updating indexes in place. */
   apply(events: readonly ConfabEvent[]): void;
   /** Increases once per batch of changes (at most once per animation frame). */
