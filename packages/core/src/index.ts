@@ -11,3 +11,4 @@ export * from './transport/transport.js';
 export * from './store/readable.js';
 export * from './store/types.js';
 export { BUILT_IN_VIEWS, matchesFilter, compareConversations, scopeOf, isBotHandling } from './engine/views.js';
+export * from './store/store.js';
