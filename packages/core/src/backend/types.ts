@@ -92,6 +92,11 @@ export interface Backend {
   connect(send: (frame: ServerFrame) => void, end: (code: number, reason: string) => void, info?: ConnectionInfo): BackendConnection;
   /** Runs a command outside any connection (channel ingestion, admin, tests). */
   execute(principal: Principal, command: Command, commandId?: string): Promise<{ seq: number; result?: Record<string, string> }>;
+  /**
+   * Stores events as they are (seed data, imports), without the engine's rules: trusted code only.
+   * Resolves with the last sequence number.
+   */
+  append(events: import('../protocol/events.js').ConfabEvent[]): Promise<number>;
   /** Closes every connection of this principal (revoked token, disabled agent). */
   disconnectPrincipal(match: (principal: Principal) => boolean, code: number, reason: string): void;
   close(): Promise<void>;

@@ -1,0 +1,391 @@
+import { applyEvent, execute, projectEvent, snapshotFor } from '../engine/engine.js';
+import { createEngineState } from '../engine/state.js';
+import type { Command } from '../protocol/commands.js';
+import { ConfabError } from '../protocol/errors.js';
+import type { ConfabEvent, SequencedEvent } from '../protocol/events.js';
+import type { ClientFrame, HelloFrame, Principal, ServerFrame } from '../protocol/frames.js';
+import { MAX_FRAME_LENGTH, PROTOCOL_VERSION } from '../protocol/frames.js';
+import { validateClientFrame } from '../protocol/validate.js';
+import type {
+  Backend,
+  BackendConnection,
+  BackendOptions,
+  BackendStorage,
+  CommitRecord,
+  ConnectionInfo,
+  FanOut,
+  StoredLog,
+} from './types.js';
+
+/** Close code for a refused hello (bad or revoked token). Clients do not retry it. */
+export const CLOSE_UNAUTHENTICATED = 4401;
+/** Close code for a principal whose access was revoked while connected. */
+export const CLOSE_REVOKED = 4403;
+
+type Outcome = { seq: number; result?: Record<string, string> };
+
+/** Storage that keeps everything in memory: for tests, demos and the memory transport. */
+export function createMemoryStorage(): BackendStorage {
+  const events: SequencedEvent[] = [];
+  const outcomes: StoredLog['outcomes'] = new Map();
+  return {
+    async load() {
+      return { events: [...events], outcomes: new Map(outcomes) };
+    },
+    async commit(record) {
+      events.push(...record.events);
+      outcomes.set(outcomeKey(record.principalKey, record.commandId), record.outcome);
+    },
+    async close() {},
+  };
+}
+
+/** Fan-out within one process. A multi-process deployment passes a pub/sub FanOut instead. */
+export function createLocalFanOut(): FanOut {
+  const listeners = new Set<(events: SequencedEvent[]) => void>();
+  return {
+    publish(events) {
+      for (const listener of listeners) listener(events);
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
+export function principalKey(principal: Principal): string {
+  switch (principal.kind) {
+    case 'agent':
+      return `agent:${principal.agentId}`;
+    case 'visitor':
+      return `visitor:${principal.contactId}`;
+    case 'system':
+      return 'system';
+  }
+}
+
+function outcomeKey(principal: string, commandId: string): string {
+  return `${principal}\u0000${commandId}`;
+}
+
+let idCounter = 0;
+function defaultNewId(): string {
+  idCounter = (idCounter + 1) % 0x100000;
+  const random = crypto.getRandomValues(new Uint32Array(2));
+  return `${Date.now().toString(36)}${idCounter.toString(36).padStart(4, '0')}${random[0].toString(36)}${random[1].toString(36)}`.slice(0, 24);
+}
+
+interface Link {
+  send: (frame: ServerFrame) => void;
+  end: (code: number, reason: string) => void;
+  principal: Principal | null;
+  /** True once the link's catch-up was sent; only live links receive fan-out. */
+  live: boolean;
+  closed: boolean;
+}
+
+/**
+ * Creates the backend hub: the engine's host for any number of connections.
+ *
+ * @example
+ * const backend = createBackend({ auth, storage: createSqliteStorage(dir) });
+ * await backend.ready;
+ * wss.on('connection', (ws) => {
+ *   const connection = backend.connect((frame) => ws.send(JSON.stringify(frame)), (code, reason) => ws.close(code, reason));
+ *   ws.on('message', (data) => connection.receive(String(data)));
+ *   ws.on('close', () => connection.close());
+ * });
+ */
+export function createBackend(options: BackendOptions): Backend {
+  const storage = options.storage ?? createMemoryStorage();
+  const fanOut = options.fanOut ?? createLocalFanOut();
+  const now = options.now ?? (() => Date.now());
+  const newId = options.newId ?? defaultNewId;
+  const retention = options.retention ?? 10_000;
+  const allowNewVisitors = options.allowNewVisitors ?? true;
+  const auth = options.auth;
+
+  const state = createEngineState();
+  /** The last `retention` events, for resuming replicas. */
+  let recent: SequencedEvent[] = [];
+  let seq = 0;
+  let outcomes: StoredLog['outcomes'] = new Map();
+  /** Commands are decided one at a time, each against the state its predecessor committed. */
+  let queue: Promise<unknown> = Promise.resolve();
+  const links = new Set<Link>();
+  let closed = false;
+
+  const ready = (async () => {
+    const stored = await storage.load();
+    for (const sequenced of stored.events) {
+      applyEvent(state, sequenced.event);
+      seq = sequenced.seq;
+    }
+    recent = stored.events.slice(-retention);
+    outcomes = stored.outcomes;
+  })();
+
+  const unsubscribeFanOut = fanOut.subscribe((events) => {
+    for (const link of links) if (link.live && link.principal) deliver(link, events);
+  });
+
+  function deliver(link: Link, events: SequencedEvent[]) {
+    const principal = link.principal!;
+    const visible: SequencedEvent[] = [];
+    for (const sequenced of events) {
+      const projected = projectEvent(state, principal, sequenced.event);
+      if (projected) visible.push({ seq: sequenced.seq, cause: sequenced.cause, event: projected });
+    }
+    if (visible.length) link.send({ v: PROTOCOL_VERSION, type: 'events', events: visible });
+  }
+
+  function remember(events: SequencedEvent[]) {
+    recent.push(...events);
+    if (recent.length > retention * 1.5) recent = recent.slice(-retention);
+  }
+
+  /** Runs one command through the engine, commits it, then publishes. Serialised by `queue`. */
+  function run(principal: Principal, command: Command, commandId: string): Promise<Outcome> {
+    const task = queue.then(async (): Promise<Outcome> => {
+      await ready;
+      if (closed) throw new ConfabError('internal', 'The backend is shutting down.');
+      const key = outcomeKey(principalKey(principal), commandId);
+      const known = outcomes.get(key);
+      if (known) {
+        if (known.ok) return { seq: known.seq, result: known.result };
+        throw ConfabError.fromPayload(known.error);
+      }
+      const { events, result } = execute(state, principal, command, { now: now(), newId });
+      const sequenced = events.map((event, index) => ({ seq: seq + index + 1, cause: commandId, event }));
+      const lastSeq = seq + sequenced.length;
+      const outcome: CommitRecord['outcome'] = { ok: true, seq: lastSeq, ...(result ? { result } : {}) };
+      // Acknowledged means committed: nothing is applied or answered before storage says so.
+      await storage.commit({ principalKey: principalKey(principal), commandId, events: sequenced, outcome });
+      for (const { event } of sequenced) applyEvent(state, event);
+      seq = lastSeq;
+      outcomes.set(key, outcome);
+      remember(sequenced);
+      if (sequenced.length) fanOut.publish(sequenced);
+      return { seq: lastSeq, result };
+    });
+    queue = task.catch(() => undefined);
+    return task;
+  }
+
+  async function append(events: ConfabEvent[]): Promise<number> {
+    const task = queue.then(async () => {
+      await ready;
+      const commandId = `append-${newId()}`;
+      const sequenced = events.map((event, index) => ({ seq: seq + index + 1, cause: null, event }));
+      const lastSeq = seq + sequenced.length;
+      await storage.commit({ principalKey: 'system', commandId, events: sequenced, outcome: { ok: true, seq: lastSeq } });
+      for (const { event } of sequenced) applyEvent(state, event);
+      seq = lastSeq;
+      remember(sequenced);
+      if (sequenced.length) fanOut.publish(sequenced);
+      return lastSeq;
+    });
+    queue = task.catch(() => undefined);
+    return task;
+  }
+
+  function relayTyping(principal: Principal, command: Extract<Command, { type: 'typing' }>) {
+    const conversation = state.conversations.get(command.conversationId);
+    if (!conversation) return;
+    if (principal.kind === 'visitor') {
+      const contact = state.contacts.get(principal.contactId);
+      if (contact?.blocked) return;
+      const signal = { conversationId: conversation.id, who: 'contact' as const, name: contact?.name ?? '', typing: command.typing };
+      for (const link of links) if (link.live && link.principal?.kind === 'agent') link.send({ v: 1, type: 'typing', signal });
+    } else if (principal.kind === 'agent') {
+      const agent = state.agents.get(principal.agentId);
+      const signal = { conversationId: conversation.id, who: 'agent' as const, name: agent?.name ?? '', typing: command.typing };
+      for (const link of links) {
+        const other = link.principal;
+        if (!link.live || !other) continue;
+        const isOwner = other.kind === 'visitor' && (conversation.contactId === other.contactId || conversation.participantIds.includes(other.contactId));
+        if (isOwner || (other.kind === 'agent' && other.agentId !== principal.agentId)) link.send({ v: 1, type: 'typing', signal });
+      }
+    }
+  }
+
+  async function hello(link: Link, frame: HelloFrame) {
+    let principal: Principal | null = null;
+    let sessionToken: string | undefined;
+    if (frame.token === '') {
+      if (!allowNewVisitors) throw new ConfabError('unauthenticated', 'A token is required.');
+      const created = await run({ kind: 'system' }, { type: 'visitor.create' }, `visitor-${newId()}`);
+      const contactId = created.result?.contactId;
+      if (!contactId) throw new ConfabError('internal', 'The visitor could not be created.');
+      principal = { kind: 'visitor', contactId };
+      sessionToken = await auth.issueVisitorSession(contactId);
+    } else {
+      principal = await auth.verify(frame.token);
+      if (!principal || principal.kind === 'system') throw new ConfabError('unauthenticated', 'The token is not valid.');
+    }
+    if (frame.identity !== undefined && principal.kind === 'visitor') {
+      const identity = auth.verifyIdentity ? await auth.verifyIdentity(frame.identity) : null;
+      if (!identity) {
+        link.send({ v: 1, type: 'error', error: { code: 'unauthenticated', message: 'The identity token was refused; continuing without a verified identity.' } });
+      } else {
+        const verified = await run(
+          { kind: 'system' },
+          { type: 'visitor.verify', contactId: principal.contactId, email: identity.email, ...(identity.name ? { name: identity.name } : {}) },
+          `verify-${newId()}`,
+        );
+        const contactId = verified.result?.contactId ?? principal.contactId;
+        if (contactId !== principal.contactId) {
+          principal = { kind: 'visitor', contactId };
+          sessionToken = await auth.issueVisitorSession(contactId);
+        }
+      }
+    }
+    await queue;
+    if (link.closed) return;
+    // From here to `live = true` nothing awaits, so no event can slip between catch-up and fan-out.
+    link.principal = principal;
+    link.send({ v: 1, type: 'welcome', principal, seq, ...(sessionToken ? { sessionToken } : {}) });
+    const from = frame.resumeFrom;
+    const oldest = recent.length ? recent[0].seq : seq + 1;
+    const canResume = from !== undefined && from <= seq && from >= oldest - 1;
+    if (canResume) {
+      const missed = recent.filter((event) => event.seq > from);
+      deliver(link, missed);
+    } else {
+      link.send({ v: 1, type: 'snapshot', snapshot: snapshotFor(state, principal, seq), resync: from !== undefined });
+    }
+    link.live = true;
+  }
+
+  function connect(send: Link['send'], end: Link['end'], _info: ConnectionInfo = {}): BackendConnection {
+    const link: Link = { send: safe(send), end, principal: null, live: false, closed: false };
+    links.add(link);
+    let greeting: Promise<void> | null = null;
+
+    const refuse = (error: ConfabError, id?: string) =>
+      link.send({ v: 1, type: 'error', ...(id !== undefined ? { id } : {}), error: error.toPayload() });
+
+    async function handle(frame: ClientFrame) {
+      if (frame.type === 'ping') {
+        link.send({ v: 1, type: 'pong' });
+        return;
+      }
+      if (frame.type === 'hello') {
+        if (greeting) {
+          refuse(new ConfabError('invalid', 'This connection already said hello.'));
+          return;
+        }
+        greeting = hello(link, frame).catch((error: unknown) => {
+          const refusal = error instanceof ConfabError ? error : new ConfabError('internal', 'The hello failed.');
+          refuse(refusal);
+          if (refusal.code === 'unauthenticated') closeLink(CLOSE_UNAUTHENTICATED, refusal.message);
+        });
+        return;
+      }
+      await greeting;
+      if (!link.principal) {
+        refuse(new ConfabError('unauthenticated', 'Say hello with a token first.'), frame.id);
+        return;
+      }
+      const principal = link.principal;
+      try {
+        if (frame.command.type === 'typing') {
+          execute(state, principal, frame.command, { now: now(), newId });
+          relayTyping(principal, frame.command);
+          link.send({ v: 1, type: 'ack', id: frame.id, seq });
+          return;
+        }
+        const outcome = await run(principal, frame.command, frame.id);
+        link.send({ v: 1, type: 'ack', id: frame.id, seq: outcome.seq, ...(outcome.result ? { result: outcome.result } : {}) });
+      } catch (error) {
+        refuse(error instanceof ConfabError ? error : new ConfabError('internal', 'The command failed; nothing was changed.'), frame.id);
+      }
+    }
+
+    function closeLink(code: number, reason: string) {
+      if (link.closed) return;
+      link.closed = true;
+      link.live = false;
+      links.delete(link);
+      end(code, reason);
+    }
+
+    return {
+      get principal() {
+        return link.principal;
+      },
+      receive(raw) {
+        if (link.closed) return;
+        let frame: ClientFrame;
+        let value = raw;
+        try {
+          if (typeof raw === 'string') {
+            if (raw.length > MAX_FRAME_LENGTH) throw new ConfabError('too-large', `A frame may have at most ${MAX_FRAME_LENGTH} characters.`);
+            try {
+              value = JSON.parse(raw);
+            } catch {
+              throw new ConfabError('invalid', 'The frame is not JSON.');
+            }
+          }
+          frame = validateClientFrame(value);
+        } catch (error) {
+          const refusal = error instanceof ConfabError ? error : new ConfabError('invalid', 'The frame is malformed.');
+          const id = typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string' ? (value as { id: string }).id : undefined;
+          refuse(refusal, id && id.length <= 128 ? id : undefined);
+          return;
+        }
+        void handle(frame);
+      },
+      close() {
+        link.closed = true;
+        link.live = false;
+        links.delete(link);
+      },
+    };
+  }
+
+  return {
+    ready,
+    state,
+    get seq() {
+      return seq;
+    },
+    connect,
+    async execute(principal, command, commandId = `direct-${newId()}`) {
+      return run(principal, command, commandId);
+    },
+    append,
+    disconnectPrincipal(match, code, reason) {
+      for (const link of [...links]) {
+        if (link.principal && match(link.principal)) {
+          link.closed = true;
+          link.live = false;
+          links.delete(link);
+          link.end(code, reason);
+        }
+      }
+    },
+    async close() {
+      closed = true;
+      await queue;
+      unsubscribeFanOut();
+      for (const link of [...links]) {
+        links.delete(link);
+        link.end(1001, 'server shutting down');
+      }
+      await storage.close();
+    },
+  };
+}
+
+/** A link's send must never throw into the hub (a socket may close at any moment). */
+function safe(send: (frame: ServerFrame) => void): (frame: ServerFrame) => void {
+  return (frame) => {
+    try {
+      send(frame);
+    } catch {
+      // The transport is gone; its close handler cleans up.
+    }
+  };
+}

@@ -1,0 +1,186 @@
+import { expect } from '@open-wc/testing';
+import { createInboxClient, createVisitorClient, isPendingRecord } from './client.js';
+import { createMemoryBackend, type MemoryBackend } from '../transport/memory.js';
+import { createMemoryPersistence, openPersistence, type Persistence } from '../persistence/persistence.js';
+import type { Client } from './types.js';
+import type { Command } from '../protocol/commands.js';
+import type { ConfabEvent } from '../protocol/events.js';
+import { ConfabError } from '../protocol/errors.js';
+
+const T0 = Date.UTC(2026, 10, 24, 9, 0, 0);
+
+function agent(id: string, name: string, availability: 'available' | 'away' = 'available'): ConfabEvent {
+  return { type: 'agent.upserted', agent: { id, name, email: `${id}@team.example`, availability, disabled: false } };
+}
+
+/** Waits until `check` passes (the backend answers on later macrotasks). */
+async function until(check: () => boolean, what: string, timeoutMs = 3000) {
+  const start = performance.now();
+  while (!check()) {
+    if (performance.now() - start > timeoutMs) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+function namespace() {
+  return `test-${Math.random().toString(36).slice(2)}`;
+}
+
+describe('clients over the memory transport', () => {
+  let memory: MemoryBackend;
+  const clients: Client<Command>[] = [];
+  const track = <T extends Client<never>>(client: T) => {
+    clients.push(client as unknown as Client<Command>);
+    return client;
+  };
+
+  beforeEach(async () => {
+    memory = createMemoryBackend({ startTime: T0, seed: [agent('agent-1', 'Ann'), agent('agent-2', 'Bo')] });
+    await memory.backend.ready;
+  });
+  afterEach(() => {
+    for (const client of clients.splice(0)) client.close();
+  });
+
+  it('W1 a visitor starts a chat and the agent sees it live in Chat and Unassigned (G1 off)', async () => {
+    const inbox = track(createInboxClient({ transport: memory.transport(), token: memory.agentToken('agent-1'), persistence: createMemoryPersistence() }));
+    await inbox.send({ type: 'settings.update', patch: { routing: { mode: 'off' } } });
+    const visitor = track(createVisitorClient({ transport: memory.transport(), persistence: createMemoryPersistence() }));
+    await until(() => visitor.status.get().ready, 'visitor ready');
+    const { conversationId } = await visitor.send({ type: 'visitor.startChat', text: 'Hello, is anyone there?' });
+    await until(() => inbox.store.conversation(conversationId) !== undefined, 'chat in the inbox');
+    expect(inbox.store.query({ viewId: 'chat' }).get().slice(0, 10).map((c) => c.id)).to.include(conversationId);
+    expect(inbox.store.query({ viewId: 'unassigned' }).get().slice(0, 10).map((c) => c.id)).to.include(conversationId);
+    expect(inbox.store.conversation(conversationId)!.preview).to.equal('Hello, is anyone there?');
+  });
+
+  it('R2 a visitor never receives a comment, not even its preview', async () => {
+    const inbox = track(createInboxClient({ transport: memory.transport(), token: memory.agentToken('agent-1'), persistence: createMemoryPersistence() }));
+    const visitor = track(createVisitorClient({ transport: memory.transport(), persistence: createMemoryPersistence() }));
+    const seen: string[] = [];
+    visitor.on('event', (sequenced) => seen.push(JSON.stringify(sequenced)));
+    await until(() => visitor.status.get().ready && inbox.status.get().ready, 'both ready');
+    const { conversationId } = await visitor.send({ type: 'visitor.startChat', text: 'Hi' });
+    await until(() => inbox.store.conversation(conversationId) !== undefined, 'chat in the inbox');
+    await inbox.send({ type: 'message.comment', conversationId, text: 'secret-note-42 about this visitor', mentions: [] });
+    await inbox.send({ type: 'message.reply', conversationId, text: 'Hello from Ann' });
+    await until(() => (visitor.store.state.messages.get(conversationId) ?? []).some((m) => m.text === 'Hello from Ann'), 'reply at the visitor');
+    expect(seen.join('\n')).not.to.contain('secret-note-42');
+    expect(JSON.stringify([...visitor.store.state.messages.values()])).not.to.contain('secret-note-42');
+    expect(visitor.store.conversation(conversationId)!.commentPreview).to.equal('');
+  });
+
+  it('T2 an assignment shows at once as pending, then as confirmed', async () => {
+    const inbox = track(createInboxClient({ transport: memory.transport(), token: memory.agentToken('agent-1'), persistence: createMemoryPersistence() }));
+    const visitor = track(createVisitorClient({ transport: memory.transport(), persistence: createMemoryPersistence() }));
+    await until(() => visitor.status.get().ready && inbox.status.get().ready, 'both ready');
+    const { conversationId } = await visitor.send({ type: 'visitor.startChat', text: 'Hi' });
+    await until(() => inbox.store.conversation(conversationId) !== undefined, 'chat in the inbox');
+    const done = inbox.send({ type: 'conversation.assign', conversationId, assigneeId: 'agent-2' });
+    expect(inbox.store.conversation(conversationId)!.assigneeId, 'optimistic').to.equal('agent-2');
+    expect(inbox.pending.get().map((p) => p.command.type)).to.include('conversation.assign');
+    await done;
+    expect(inbox.pending.get()).to.have.length(0);
+    expect(memory.backend.state.conversations.get(conversationId)!.assigneeId).to.equal('agent-2');
+    expect(inbox.store.conversation(conversationId)!.assigneeId).to.equal('agent-2');
+  });
+
+  it('T11 a refused close rolls back and surfaces a typed error naming the rule', async () => {
+    const inbox = track(createInboxClient({ transport: memory.transport(), token: memory.agentToken('agent-1'), persistence: createMemoryPersistence() }));
+    await until(() => inbox.status.get().ready, 'inbox ready');
+    await inbox.send({ type: 'settings.update', patch: { bot: { enabled: true } } });
+    const visitor = track(createVisitorClient({ transport: memory.transport(), persistence: createMemoryPersistence() }));
+    await until(() => visitor.status.get().ready, 'visitor ready');
+    const { conversationId } = await visitor.send({ type: 'visitor.startChat', text: 'Hi bot' });
+    await until(() => inbox.store.conversation(conversationId) !== undefined, 'bot chat in the inbox');
+    expect(inbox.store.conversation(conversationId)!.bot).to.equal('active');
+    let refusal: unknown;
+    const attempt = inbox.send({ type: 'conversation.setStatus', conversationIds: [conversationId], status: 'closed' }).catch((error) => (refusal = error));
+    await attempt;
+    expect(refusal).to.be.instanceOf(ConfabError);
+    expect((refusal as ConfabError).code).to.equal('rule');
+    expect((refusal as ConfabError).rule).to.equal('T11');
+    expect(inbox.store.conversation(conversationId)!.status, 'rolled back').to.equal('open');
+    expect(inbox.pending.get()[0].state).to.equal('failed');
+    memory.advanceClock(31 * 60 * 1000);
+    await inbox.retry(inbox.pending.get()[0].id);
+    expect(inbox.store.conversation(conversationId)!.status).to.equal('closed');
+  });
+
+  it('W2 a message written offline survives a reload and is delivered exactly once', async () => {
+    const ns = namespace();
+    const transport = memory.transport();
+    const first = createVisitorClient({ transport, namespace: ns });
+    await until(() => first.status.get().ready, 'visitor ready');
+    expect(first.status.get().storage).to.equal('indexeddb');
+    const { conversationId } = await first.send({ type: 'visitor.startChat', text: 'First' });
+    transport.goOffline();
+    await until(() => first.connection.get() === 'offline', 'offline');
+    void first.send({ type: 'visitor.message', conversationId, text: 'Written offline' }).catch(() => undefined);
+    const optimistic = first.store.state.messages.get(conversationId)!.find((m) => m.text === 'Written offline');
+    expect(optimistic && isPendingRecord(optimistic.id), 'shown as pending').to.equal(true);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    first.close();
+
+    const second = track(createVisitorClient({ transport: memory.transport(), namespace: ns }));
+    await until(() => second.pending.get().length === 0 && second.status.get().principal !== null, 'outbox flushed after reload', 5000);
+    await until(() => (memory.backend.state.messages.get(conversationId) ?? []).some((m) => m.text === 'Written offline'), 'delivered');
+    // Re-delivery of the same command id must not duplicate it.
+    const copies = memory.backend.state.messages.get(conversationId)!.filter((m) => m.text === 'Written offline');
+    expect(copies).to.have.length(1);
+    await until(() => (second.store.state.messages.get(conversationId) ?? []).filter((m) => m.text === 'Written offline' && !isPendingRecord(m.id)).length === 1, 'shown once');
+  });
+
+  it('resumes from its last sequence number after a dropped link', async () => {
+    const transport = memory.transport();
+    const inbox = track(createInboxClient({ transport, token: memory.agentToken('agent-1'), persistence: createMemoryPersistence() }));
+    await until(() => inbox.status.get().ready, 'inbox ready');
+    transport.goOffline();
+    const visitor = track(createVisitorClient({ transport: memory.transport(), persistence: createMemoryPersistence() }));
+    await until(() => visitor.status.get().ready, 'visitor ready');
+    const { conversationId } = await visitor.send({ type: 'visitor.startChat', text: 'While you were away' });
+    expect(inbox.store.conversation(conversationId)).to.equal(undefined);
+    transport.goOnline();
+    await until(() => inbox.store.conversation(conversationId) !== undefined, 'caught up');
+    expect(inbox.status.get().resyncs).to.equal(0);
+  });
+
+  it('takes the full-resync path when the server no longer has its place, and says so', async () => {
+    memory = createMemoryBackend({ startTime: T0, seed: [agent('agent-1', 'Ann')], retention: 2 });
+    await memory.backend.ready;
+    const transport = memory.transport();
+    const inbox = track(createInboxClient({ transport, token: memory.agentToken('agent-1'), persistence: createMemoryPersistence() }));
+    await until(() => inbox.status.get().ready, 'inbox ready');
+    transport.goOffline();
+    for (let i = 0; i < 5; i += 1) {
+      await memory.backend.execute({ kind: 'system' }, { type: 'inbound.form', formId: 'contact', fields: { email: `p${i}@example.com`, message: `Form ${i}` } });
+    }
+    transport.goOnline();
+    await until(() => inbox.status.get().resyncs === 1, 'resync');
+    expect(inbox.store.count('forms')).to.equal(5);
+  });
+
+  it('falls back to memory when IndexedDB fails, says why, and still sends', async () => {
+    const broken: Persistence = {
+      kind: 'indexeddb',
+      get: () => Promise.reject(new DOMException('quota', 'QuotaExceededError')),
+      set: () => Promise.reject(new DOMException('quota', 'QuotaExceededError')),
+      del: () => Promise.reject(new DOMException('quota', 'QuotaExceededError')),
+    };
+    // A persistence that throws on every call: the client must neither crash nor lose the message.
+    const visitor = track(createVisitorClient({ transport: memory.transport(), persistence: broken }));
+    await until(() => visitor.connection.get() === 'online' || visitor.status.get().ready, 'connected', 3000).catch(() => undefined);
+    const result = await visitor.send({ type: 'visitor.startChat', text: 'Storage is broken' }).catch((error) => error);
+    expect(result).not.to.be.instanceOf(Error);
+    expect(result.conversationId).to.be.a('string');
+    expect(visitor.status.get().storage).to.equal('memory');
+    expect(visitor.status.get().storageError).to.contain('QuotaExceededError');
+  });
+
+  it('opens IndexedDB persistence, or reports why it fell back to memory', async () => {
+    const persistence = await openPersistence(namespace());
+    expect(persistence.kind).to.equal('indexeddb');
+    await persistence.set('k', { a: 1 });
+    expect(await persistence.get('k')).to.deep.equal({ a: 1 });
+  });
+});

@@ -1,0 +1,520 @@
+import { createNanoEvents } from 'nanoevents';
+import { execute } from '../engine/engine.js';
+import type { EngineState } from '../engine/state.js';
+import type { Agent, Contact } from '../model/model.js';
+import type { AgentCommand, Command, VisitorCommand } from '../protocol/commands.js';
+import { ConfabError, type ErrorCode } from '../protocol/errors.js';
+import type { ConfabEvent, SequencedEvent, Snapshot, TypingSignal } from '../protocol/events.js';
+import type { Principal, ServerFrame } from '../protocol/frames.js';
+import { PROTOCOL_VERSION } from '../protocol/frames.js';
+import { openPersistence, resilient, type Persistence } from '../persistence/persistence.js';
+import { writable } from '../store/readable.js';
+import { createInboxStore } from '../store/store.js';
+import type { ConnectionState } from '../transport/transport.js';
+import type {
+  Client,
+  ClientEvents,
+  ClientOptions,
+  ClientStatus,
+  InboxClient,
+  PendingCommand,
+  VisitorClient,
+  VisitorClientOptions,
+} from './types.js';
+
+/** Records shown before the server confirmed them carry ids with this prefix. */
+export const PENDING_ID_PREFIX = 'pending:';
+
+/** True for a record created optimistically by a command the server has not confirmed yet. */
+export function isPendingRecord(id: string): boolean {
+  return id.startsWith(PENDING_ID_PREFIX);
+}
+
+/** The command id behind a pending record's id, or null for a confirmed record. */
+export function commandIdOf(recordId: string): string | null {
+  if (!isPendingRecord(recordId)) return null;
+  return recordId.slice(PENDING_ID_PREFIX.length, recordId.lastIndexOf(':'));
+}
+
+/** Refusals worth trying again later under the same command id: nothing was changed. */
+const RETRYABLE: ReadonlySet<ErrorCode> = new Set(['rate-limited', 'internal', 'offline', 'unauthenticated']);
+const RETRY_DELAY_MS = 2000;
+const TYPING_EXPIRES_MS = 8000;
+const SNAPSHOT_DELAY_MS = 1500;
+
+interface PersistedSnapshot {
+  principal: Principal;
+  tokenHash: string;
+  snapshot: Snapshot;
+}
+
+interface OptimisticChange {
+  /** The record the optimistic event wrote, and what was there before (undefined: nothing). */
+  applied: ConfabEvent;
+  previous: ConfabEvent | undefined;
+}
+
+/**
+ * Creates the agent's inbox client: a live replica of the team's inbox over any Transport, with
+ * optimistic commands, an outbox that survives reloads, drafts, and an instant start from the last
+ * snapshot.
+ *
+ * @example
+ * const client = createInboxClient({ transport: createWebSocketTransport({ url }), token });
+ * const unassigned = client.store.query({ viewId: 'unassigned' });
+ * unassigned.subscribe((result) => render(result.slice(0, 50)));
+ * await client.send({ type: 'conversation.assign', conversationId, assigneeId: 'agent-2' });
+ */
+export function createInboxClient(options: ClientOptions): InboxClient {
+  const base = createClient<AgentCommand>('agent', options);
+  const me = writable<Agent | null>(null);
+  const refresh = () => {
+    const principal = base.status.get().principal;
+    me.set(principal?.kind === 'agent' ? (base.store.state.agents.get(principal.agentId) ?? null) : null);
+  };
+  base.store.revision.subscribe(refresh);
+  base.status.subscribe(refresh);
+  return { ...base, me };
+}
+
+/**
+ * Creates a website visitor's client. It keeps the visitor's session token (never in a URL) so
+ * that the history survives reloads and navigation (W2).
+ *
+ * @example
+ * const client = createVisitorClient({ transport: createWebSocketTransport({ url }) });
+ * const { conversationId } = await client.send({ type: 'visitor.startChat', text: 'Hello!' });
+ */
+export function createVisitorClient(options: VisitorClientOptions): VisitorClient {
+  const base = createClient<VisitorCommand>('visitor', options);
+  const contact = writable<Contact | null>(null);
+  const refresh = () => {
+    const principal = base.status.get().principal;
+    contact.set(principal?.kind === 'visitor' ? (base.store.state.contacts.get(principal.contactId) ?? null) : null);
+  };
+  base.store.revision.subscribe(refresh);
+  base.status.subscribe(refresh);
+  return { ...base, contact };
+}
+
+function createClient<C extends Command>(kind: 'agent' | 'visitor', options: VisitorClientOptions): Client<C> {
+  const namespace = options.namespace ?? 'confab';
+  const key = (name: string) => `${namespace}:${kind}:${name}`;
+  const transport = options.transport;
+  const store = createInboxStore({ me: null });
+  const connection = writable<ConnectionState>('offline');
+  const status = writable<ClientStatus>({ principal: null, ready: false, storage: 'memory', resyncs: 0 });
+  const pending = writable<PendingCommand[]>([]);
+  const typing = writable<TypingSignal[]>([]);
+  const emitter = createNanoEvents<ClientEvents>();
+  const waiters = new Map<string, { resolve: (result: Record<string, string>) => void; reject: (error: ConfabError) => void }>();
+  const optimistic = new Map<string, OptimisticChange[]>();
+  const typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  const drafts = new Map<string, string>();
+
+  let persistence: Persistence | null = null;
+  let token = options.token ?? '';
+  let appliedSeq: number | null = null;
+  let welcomed = false;
+  let closed = false;
+  let snapshotTimer: ReturnType<typeof setTimeout> | undefined;
+  let draftTimer: ReturnType<typeof setTimeout> | undefined;
+  let outboxWrite: Promise<unknown> = Promise.resolve();
+  let commandCounter = 0;
+
+  const patchStatus = (patch: Partial<ClientStatus>) => status.set({ ...status.get(), ...patch });
+  const principal = () => status.get().principal;
+
+  const started = start();
+
+  async function start() {
+    persistence = resilient(options.persistence ?? (await openPersistence(namespace)));
+    if (kind === 'visitor' && !token) token = (await persistence.get<string>(key('session'))) ?? '';
+    const [savedOutbox, savedDrafts, saved] = await Promise.all([
+      persistence.get<PendingCommand[]>(key('outbox')),
+      persistence.get<Record<string, string>>(key('drafts')),
+      persistence.get<PersistedSnapshot>(key('snapshot')),
+    ]);
+    reportStorage();
+    for (const [conversationId, text] of Object.entries(savedDrafts ?? {})) drafts.set(conversationId, text);
+    if (saved && saved.tokenHash === (await hashToken(token))) {
+      store.reset(saved.snapshot, saved.principal.kind === 'agent' ? saved.principal.agentId : null);
+      appliedSeq = saved.snapshot.seq;
+      patchStatus({ principal: saved.principal, ready: true });
+    }
+    if (savedOutbox?.length) {
+      const restored = savedOutbox.map((entry) => ({ ...entry, state: entry.state === 'failed' ? 'failed' : 'queued' }) as PendingCommand);
+      pending.set([...pending.get(), ...restored]);
+      for (const entry of restored) if (entry.state !== 'failed') applyOptimistic(entry);
+    }
+    if (closed) return;
+    transport.connect({ frame: onFrame, state: onConnectionState });
+  }
+
+  function onConnectionState(next: ConnectionState) {
+    connection.set(next);
+    if (next === 'online') {
+      welcomed = false;
+      transport.send({
+        v: PROTOCOL_VERSION,
+        type: 'hello',
+        token,
+        ...(appliedSeq !== null ? { resumeFrom: appliedSeq } : {}),
+        ...(options.identity ? { identity: options.identity } : {}),
+      });
+    } else {
+      welcomed = false;
+      for (const entry of pending.get()) if (entry.state === 'sending') entry.state = 'queued';
+      pending.set([...pending.get()]);
+    }
+  }
+
+  function onFrame(frame: ServerFrame) {
+    switch (frame.type) {
+      case 'welcome':
+        onWelcome(frame.principal, frame.sessionToken);
+        break;
+      case 'snapshot':
+        onSnapshot(frame.snapshot, frame.resync);
+        break;
+      case 'events':
+        onEvents(frame.events);
+        break;
+      case 'ack':
+        settle(frame.id, { ok: true, result: frame.result ?? {} });
+        break;
+      case 'error':
+        if (frame.id !== undefined && pending.get().some((entry) => entry.id === frame.id)) {
+          settle(frame.id, { ok: false, error: ConfabError.fromPayload(frame.error) });
+        } else {
+          patchStatus({ error: frame.error });
+          emitter.emit('error', ConfabError.fromPayload(frame.error));
+        }
+        break;
+      case 'typing':
+        onTyping(frame.signal);
+        break;
+      case 'pong':
+        break;
+    }
+  }
+
+  function onWelcome(next: Principal, sessionToken: string | undefined) {
+    const before = principal();
+    if (before && principalKeyOf(before) !== principalKeyOf(next)) {
+      // Another identity: nothing of the old replica may remain (the snapshot follows).
+      appliedSeq = null;
+      void persistence?.del(key('snapshot'));
+    }
+    if (sessionToken) {
+      token = sessionToken;
+      void persistence?.set(key('session'), sessionToken);
+    }
+    patchStatus({ principal: next, error: undefined });
+    welcomed = true;
+    flushOutbox();
+  }
+
+  function onSnapshot(snapshot: Snapshot, resync: boolean) {
+    const current = principal();
+    store.reset(snapshot, current?.kind === 'agent' ? current.agentId : null);
+    appliedSeq = snapshot.seq;
+    // The optimistic layer was wiped with the old state; lay it again over the new one.
+    optimistic.clear();
+    for (const entry of pending.get()) if (entry.state !== 'failed') applyOptimistic(entry);
+    patchStatus({ ready: true, ...(resync ? { resyncs: status.get().resyncs + 1 } : {}) });
+    if (resync) emitter.emit('resync');
+    scheduleSnapshot();
+  }
+
+  function onEvents(events: SequencedEvent[]) {
+    const fresh = events.filter((sequenced) => appliedSeq === null || sequenced.seq > appliedSeq);
+    if (!fresh.length) return;
+    const ownCommands = new Set(pending.get().map((entry) => entry.id));
+    for (const sequenced of fresh) if (sequenced.cause && optimistic.has(sequenced.cause)) undoOptimistic(sequenced.cause);
+    const newMessages = fresh.filter(
+      (sequenced) =>
+        sequenced.event.type === 'message.upserted' &&
+        !store.state.messages.get(sequenced.event.message.conversationId)?.some((message) => message.id === (sequenced.event as { message: { id: string } }).message.id),
+    );
+    store.apply(fresh.map((sequenced) => sequenced.event));
+    appliedSeq = fresh[fresh.length - 1].seq;
+    if (!status.get().ready) patchStatus({ ready: true });
+    const me = principal();
+    for (const sequenced of fresh) {
+      emitter.emit('event', sequenced);
+      const event = sequenced.event;
+      if (event.type === 'mention.created' && me?.kind === 'agent' && event.agentId === me.agentId) {
+        emitter.emit('mention', { conversationId: event.conversationId, messageId: event.messageId });
+      }
+    }
+    for (const sequenced of newMessages) {
+      if (sequenced.cause && ownCommands.has(sequenced.cause)) continue;
+      if (sequenced.event.type === 'message.upserted') emitter.emit('message', sequenced.event.message);
+    }
+    scheduleSnapshot();
+  }
+
+  function onTyping(signal: TypingSignal) {
+    const id = `${signal.conversationId}\u0000${signal.who}`;
+    clearTimeout(typingTimers.get(id));
+    const others = typing.get().filter((entry) => `${entry.conversationId}\u0000${entry.who}` !== id);
+    if (signal.typing) {
+      typing.set([...others, signal]);
+      typingTimers.set(id, setTimeout(() => onTyping({ ...signal, typing: false }), TYPING_EXPIRES_MS));
+    } else {
+      typingTimers.delete(id);
+      typing.set(others);
+    }
+  }
+
+  // ---- commands -------------------------------------------------------------------------------
+
+  function newCommandId(): string {
+    commandCounter += 1;
+    const random = crypto.getRandomValues(new Uint32Array(2));
+    return `${Date.now().toString(36)}-${commandCounter.toString(36)}-${random[0].toString(36)}${random[1].toString(36)}`;
+  }
+
+  function send(command: C): Promise<Record<string, string>> {
+    if (closed) return Promise.reject(new ConfabError('offline', 'The client is closed.'));
+    const id = newCommandId();
+    if (command.type === 'typing') {
+      // Typing is ephemeral: never queued, never retried.
+      if (welcomed) transport.send({ v: PROTOCOL_VERSION, type: 'command', id, command });
+      return Promise.resolve({});
+    }
+    const entry: PendingCommand = { id, command, state: 'queued', createdAt: Date.now() };
+    pending.set([...pending.get(), entry]);
+    applyOptimistic(entry);
+    const result = wait(id);
+    persistOutbox().then(() => transmit(entry));
+    return result;
+  }
+
+  function wait(id: string): Promise<Record<string, string>> {
+    return new Promise((resolve, reject) => waiters.set(id, { resolve, reject }));
+  }
+
+  function transmit(entry: PendingCommand) {
+    if (!welcomed || entry.state === 'failed' || !pending.get().includes(entry)) return;
+    entry.state = 'sending';
+    pending.set([...pending.get()]);
+    transport.send({ v: PROTOCOL_VERSION, type: 'command', id: entry.id, command: entry.command });
+  }
+
+  function flushOutbox() {
+    // Re-sending a command the server already has is safe: it answers from its record of the id.
+    for (const entry of pending.get()) if (entry.state !== 'failed') transmit(entry);
+  }
+
+  function settle(id: string, outcome: { ok: true; result: Record<string, string> } | { ok: false; error: ConfabError }) {
+    const entry = pending.get().find((candidate) => candidate.id === id);
+    if (!entry) return;
+    const waiter = waiters.get(id);
+    if (outcome.ok) {
+      undoOptimistic(id);
+      pending.set(pending.get().filter((candidate) => candidate !== entry));
+      waiters.delete(id);
+      void persistOutbox();
+      waiter?.resolve(outcome.result);
+      return;
+    }
+    if (RETRYABLE.has(outcome.error.code)) {
+      entry.state = 'queued';
+      pending.set([...pending.get()]);
+      setTimeout(() => transmit(entry), RETRY_DELAY_MS);
+      return;
+    }
+    undoOptimistic(id);
+    entry.state = 'failed';
+    entry.error = outcome.error.toPayload();
+    pending.set([...pending.get()]);
+    waiters.delete(id);
+    void persistOutbox();
+    emitter.emit('refused', entry, outcome.error);
+    waiter?.reject(outcome.error);
+  }
+
+  function persistOutbox(): Promise<unknown> {
+    const snapshot = pending.get().map(({ id, command, state, error, createdAt }) => ({ id, command, state, createdAt, ...(error ? { error } : {}) }));
+    outboxWrite = outboxWrite.then(() => persistence?.set(key('outbox'), snapshot)).then(reportStorage);
+    return outboxWrite;
+  }
+
+  /** Says in status where data lives now; storage can fall back to memory at any write. */
+  function reportStorage() {
+    if (!persistence) return;
+    const { kind, fallbackReason } = persistence;
+    if (status.get().storage !== kind || status.get().storageError !== fallbackReason) {
+      patchStatus({ storage: kind, ...(fallbackReason ? { storageError: fallbackReason } : {}) });
+    }
+  }
+
+  // ---- optimistic layer -----------------------------------------------------------------------
+
+  /**
+   * Shows a command's effect before the server confirms it, by running the same engine on the
+   * replica. Only conversation, message and agent records are drawn early; everything else waits
+   * for the server. A local refusal only means no early effect: the server decides.
+   */
+  function applyOptimistic(entry: PendingCommand) {
+    const who = principal();
+    if (!who) return;
+    let counter = 0;
+    let events: ConfabEvent[];
+    try {
+      events = execute(store.state, who, entry.command, {
+        now: Date.now(),
+        newId: () => `${PENDING_ID_PREFIX}${entry.id}:${++counter}`,
+      }).events;
+    } catch {
+      return;
+    }
+    const changes: OptimisticChange[] = [];
+    const drawn: ConfabEvent[] = [];
+    for (const event of events) {
+      if (event.type !== 'conversation.upserted' && event.type !== 'message.upserted' && event.type !== 'agent.upserted') continue;
+      changes.push({ applied: event, previous: currentRecord(store.state, event) });
+      drawn.push(event);
+    }
+    if (!drawn.length) return;
+    store.apply(drawn);
+    optimistic.set(entry.id, changes);
+  }
+
+  function undoOptimistic(commandId: string) {
+    const changes = optimistic.get(commandId);
+    if (!changes) return;
+    optimistic.delete(commandId);
+    const inverse: ConfabEvent[] = [];
+    for (const { applied, previous } of [...changes].reverse()) {
+      const now = currentRecord(store.state, applied);
+      if (now === undefined) continue;
+      // The server wrote this record since: its version wins. (Records created early always go.)
+      if (previous && JSON.stringify(recordOf(now)) !== JSON.stringify(recordOf(applied))) continue;
+      inverse.push(previous ?? removalOf(applied));
+    }
+    if (inverse.length) store.apply(inverse);
+  }
+
+  // ---- persistence of the replica --------------------------------------------------------------
+
+  function scheduleSnapshot() {
+    clearTimeout(snapshotTimer);
+    snapshotTimer = setTimeout(() => void saveSnapshot(), SNAPSHOT_DELAY_MS);
+  }
+
+  async function saveSnapshot() {
+    const who = principal();
+    // An optimistic change in the snapshot could outlive a refusal after a reload: wait for none.
+    if (!who || appliedSeq === null || optimistic.size > 0 || closed) return;
+    const saved: PersistedSnapshot = { principal: who, tokenHash: await hashToken(token), snapshot: snapshotOfState(store.state, appliedSeq) };
+    await persistence?.set(key('snapshot'), saved).catch(() => undefined);
+  }
+
+  return {
+    store,
+    connection,
+    status,
+    pending,
+    typing,
+    drafts: {
+      get: (conversationId) => drafts.get(conversationId) ?? '',
+      set(conversationId, text) {
+        if (text) drafts.set(conversationId, text);
+        else drafts.delete(conversationId);
+        clearTimeout(draftTimer);
+        draftTimer = setTimeout(() => void persistence?.set(key('drafts'), Object.fromEntries(drafts)), 300);
+      },
+    },
+    send,
+    retry(commandId) {
+      const entry = pending.get().find((candidate) => candidate.id === commandId);
+      if (!entry) return Promise.reject(new ConfabError('not-found', 'No such pending command.'));
+      entry.state = 'queued';
+      delete entry.error;
+      pending.set([...pending.get()]);
+      applyOptimistic(entry);
+      const result = wait(commandId);
+      persistOutbox().then(() => transmit(entry));
+      return result;
+    },
+    discard(commandId) {
+      const entry = pending.get().find((candidate) => candidate.id === commandId);
+      if (!entry) return;
+      undoOptimistic(commandId);
+      pending.set(pending.get().filter((candidate) => candidate !== entry));
+      void persistOutbox();
+      const waiter = waiters.get(commandId);
+      waiters.delete(commandId);
+      waiter?.reject(new ConfabError('offline', 'The command was discarded before the server confirmed it.'));
+    },
+    on: (event, listener) => emitter.on(event, listener),
+    close() {
+      closed = true;
+      clearTimeout(snapshotTimer);
+      for (const timer of typingTimers.values()) clearTimeout(timer);
+      void started.then(() => transport.disconnect());
+    },
+  };
+}
+
+function principalKeyOf(principal: Principal): string {
+  return principal.kind === 'agent' ? `agent:${principal.agentId}` : principal.kind === 'visitor' ? `visitor:${principal.contactId}` : 'system';
+}
+
+/** The record an upsert event writes, as an upsert of its current value (undefined: absent). */
+function currentRecord(state: EngineState, event: ConfabEvent): ConfabEvent | undefined {
+  switch (event.type) {
+    case 'conversation.upserted': {
+      const conversation = state.conversations.get(event.conversation.id);
+      return conversation && { type: 'conversation.upserted', conversation };
+    }
+    case 'message.upserted': {
+      const message = state.messages.get(event.message.conversationId)?.find((candidate) => candidate.id === event.message.id);
+      return message && { type: 'message.upserted', message };
+    }
+    case 'agent.upserted': {
+      const agent = state.agents.get(event.agent.id);
+      return agent && { type: 'agent.upserted', agent };
+    }
+    default:
+      return undefined;
+  }
+}
+
+function recordOf(event: ConfabEvent): unknown {
+  if (event.type === 'conversation.upserted') return event.conversation;
+  if (event.type === 'message.upserted') return event.message;
+  if (event.type === 'agent.upserted') return event.agent;
+  return undefined;
+}
+
+function removalOf(event: ConfabEvent): ConfabEvent {
+  if (event.type === 'conversation.upserted') return { type: 'conversation.removed', conversationId: event.conversation.id };
+  if (event.type === 'message.upserted') return { type: 'message.removed', messageId: event.message.id, conversationId: event.message.conversationId };
+  throw new Error(`No removal for ${event.type}`);
+}
+
+function snapshotOfState(state: EngineState, seq: number): Snapshot {
+  return {
+    seq,
+    conversations: [...state.conversations.values()],
+    messages: [...state.messages.values()].flat(),
+    contacts: [...state.contacts.values()],
+    agents: [...state.agents.values()],
+    tickets: [...state.tickets.values()],
+    deals: [...state.deals.values()],
+    companies: [...state.companies.values()],
+    feedback: [...state.feedback.values()],
+    settings: state.settings,
+    views: [...state.views.values()],
+  };
+}
+
+async function hashToken(token: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token));
+  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+

@@ -1,0 +1,277 @@
+import type { ClientFrame, ServerFrame } from '../protocol/frames.js';
+import type { ConnectionState, Transport } from '../transport/transport.js';
+
+/** What the conformance suite needs from the backend under test. */
+export interface ConformanceTarget {
+  /** A new, unconnected transport to the backend. */
+  transport(): Transport;
+  /** A valid agent token on that backend. */
+  agentToken: string;
+  /** Called once when the suite is done with this target. */
+  dispose?(): Promise<void> | void;
+}
+
+export interface ConformanceCheck {
+  name: string;
+  run(): Promise<void>;
+}
+
+/** The test functions of your runner (mocha's globals, or `node:test`'s exports). */
+export interface TestApi {
+  describe(name: string, body: () => void): void;
+  it(name: string, body: () => Promise<void>): void;
+}
+
+/**
+ * Registers the transport conformance suite with your test runner: ordering, idempotency, resume,
+ * projection and typed errors, checked frame by frame over your Transport against your backend.
+ * The backend must accept new visitors (a hello with an empty token).
+ *
+ * @example
+ * // mocha (globals):
+ * runTransportConformance(async () => ({ transport: () => myTransport(url), agentToken }));
+ * // node:test:
+ * import { describe, it } from 'node:test';
+ * runTransportConformance(makeTarget, { describe, it });
+ */
+export function runTransportConformance(makeTarget: () => Promise<ConformanceTarget>, api?: TestApi): void {
+  const runner = api ?? (globalThis as unknown as TestApi);
+  runner.describe('transport conformance', () => {
+    for (const check of transportConformanceChecks(makeTarget)) runner.it(check.name, check.run);
+  });
+}
+
+/** The checks themselves, for runners that are neither mocha nor node:test. */
+export function transportConformanceChecks(makeTarget: () => Promise<ConformanceTarget>): ConformanceCheck[] {
+  const withTarget = (body: (target: ConformanceTarget, open: (transport?: Transport) => Promise<Peer>) => Promise<void>) => async () => {
+    const target = await makeTarget();
+    const peers: Peer[] = [];
+    try {
+      await body(target, async (transport = target.transport()) => {
+        const peer = await connectPeer(transport);
+        peers.push(peer);
+        return peer;
+      });
+    } finally {
+      for (const peer of peers) peer.transport.disconnect();
+      await target.dispose?.();
+    }
+  };
+
+  return [
+    {
+      name: 'answers hello with welcome, then a snapshot',
+      run: withTarget(async (target, open) => {
+        const agent = await open();
+        agent.send({ v: 1, type: 'hello', token: target.agentToken });
+        const welcome = await agent.next('welcome');
+        assert(welcome.principal.kind === 'agent', 'the agent token signs in as an agent');
+        const snapshot = await agent.next('snapshot');
+        assert(snapshot.snapshot.seq === welcome.seq, 'the snapshot is at the welcome sequence number');
+      }),
+    },
+    {
+      name: 'delivers events in increasing sequence order and acknowledges every command',
+      run: withTarget(async (target, open) => {
+        const visitor = await helloVisitor(open);
+        const agent = await open();
+        agent.send({ v: 1, type: 'hello', token: target.agentToken });
+        await agent.next('snapshot');
+        const start = `conformance-${random()}`;
+        visitor.send({ v: 1, type: 'command', id: start, command: { type: 'visitor.startChat', text: 'order 0' } });
+        const ack = await visitor.next('ack', (frame) => frame.id === start);
+        const conversationId = ack.result?.conversationId;
+        assert(typeof conversationId === 'string', 'startChat answers with the conversation id');
+        const ids: string[] = [];
+        for (let i = 1; i <= 10; i += 1) {
+          const id = `${start}-${i}`;
+          ids.push(id);
+          visitor.send({ v: 1, type: 'command', id, command: { type: 'visitor.message', conversationId: conversationId!, text: `order ${i}` } });
+        }
+        const acks = await visitor.collect('ack', (frame) => ids.includes(frame.id), ids.length);
+        assert(acks.map((a) => a.id).join() === ids.join(), 'acks come in the order the commands were sent');
+        await agent.waitFor(() => agent.texts().includes('order 10'), 'the agent receives the last message');
+        const seqs = agent.seqs();
+        assert(seqs.every((seq, index) => index === 0 || seq > seqs[index - 1]), 'event sequence numbers increase');
+        const order = agent.texts().filter((text) => text.startsWith('order '));
+        assert(order.join('|') === Array.from({ length: 11 }, (_, i) => `order ${i}`).join('|'), 'messages arrive in the order they were sent');
+      }),
+    },
+    {
+      name: 'applies a command sent twice under one id once, and answers both',
+      run: withTarget(async (_target, open) => {
+        const visitor = await helloVisitor(open);
+        const id = `twice-${random()}`;
+        const frame: ClientFrame = { v: 1, type: 'command', id, command: { type: 'visitor.startChat', text: 'only once' } };
+        visitor.send(frame);
+        visitor.send(frame);
+        const acks = await visitor.collect('ack', (ack) => ack.id === id, 2);
+        assert(acks[0].seq === acks[1].seq, 'both answers name the same sequence number');
+        assert(acks[0].result?.conversationId === acks[1].result?.conversationId, 'both answers name the same conversation');
+        await sleep(100);
+        const created = visitor.events().filter((event) => event.event.type === 'conversation.upserted');
+        const conversations = new Set(created.map((event) => (event.event as { conversation: { id: string } }).conversation.id));
+        assert(conversations.size === 1, 'one conversation exists');
+        assert(visitor.texts().filter((text) => text === 'only once').length === 1, 'one message exists');
+      }),
+    },
+    {
+      name: 'resumes from the last applied sequence number without a snapshot',
+      run: withTarget(async (target, open) => {
+        const agent = await open();
+        agent.send({ v: 1, type: 'hello', token: target.agentToken });
+        const snapshot = await agent.next('snapshot');
+        const lastSeq = snapshot.snapshot.seq;
+        agent.transport.disconnect();
+        const visitor = await helloVisitor(open);
+        const id = `resume-${random()}`;
+        visitor.send({ v: 1, type: 'command', id, command: { type: 'visitor.startChat', text: 'while the agent was away' } });
+        await visitor.next('ack', (ack) => ack.id === id);
+        const again = await open();
+        again.send({ v: 1, type: 'hello', token: target.agentToken, resumeFrom: lastSeq });
+        await again.next('welcome');
+        await again.waitFor(() => again.texts().includes('while the agent was away'), 'the missed message arrives');
+        assert(!again.frames.some((frame) => frame.type === 'snapshot'), 'no snapshot was needed');
+        assert(again.seqs().every((seq) => seq > lastSeq), 'only events after the resume point arrive');
+      }),
+    },
+    {
+      name: 'never sends a visitor comments or other visitors\u2019 conversations',
+      run: withTarget(async (target, open) => {
+        const one = await helloVisitor(open);
+        const other = await helloVisitor(open);
+        const agent = await open();
+        agent.send({ v: 1, type: 'hello', token: target.agentToken });
+        await agent.next('snapshot');
+        const id = `projection-${random()}`;
+        one.send({ v: 1, type: 'command', id, command: { type: 'visitor.startChat', text: 'mine only' } });
+        const ack = await one.next('ack', (frame) => frame.id === id);
+        const conversationId = ack.result!.conversationId;
+        const comment = `comment-${random()}`;
+        agent.send({ v: 1, type: 'command', id: `c-${random()}`, command: { type: 'message.comment', conversationId, text: comment, mentions: [] } });
+        const reply = `reply-${random()}`;
+        agent.send({ v: 1, type: 'command', id: `r-${random()}`, command: { type: 'message.reply', conversationId, text: reply } });
+        await one.waitFor(() => one.texts().includes(reply), 'the visitor receives the reply');
+        await sleep(50);
+        assert(!JSON.stringify(one.frames).includes(comment), 'the visitor never receives the comment');
+        assert(!JSON.stringify(other.frames).includes('mine only'), 'another visitor never receives the conversation');
+      }),
+    },
+    {
+      name: 'answers bad input with typed errors and keeps the connection usable',
+      run: withTarget(async (target, open) => {
+        const stranger = await open();
+        stranger.send({ v: 1, type: 'hello', token: 'not-a-valid-token' });
+        const refused = await stranger.next('error');
+        assert(refused.error.code === 'unauthenticated', 'a wrong token is refused as unauthenticated');
+
+        const agent = await open();
+        agent.send({ v: 1, type: 'hello', token: target.agentToken });
+        await agent.next('snapshot');
+        agent.send({ v: 1, type: 'command', id: 'unknown-1', command: { type: 'no.such.command' } } as unknown as ClientFrame);
+        const unknown = await agent.next('error', (frame) => frame.id === 'unknown-1');
+        assert(unknown.error.code === 'unknown-command', 'an unknown command is refused as unknown-command');
+        agent.send({ v: 1, type: 'command', id: 'bad-1', command: { type: 'conversation.assign', conversationId: 42 } } as unknown as ClientFrame);
+        const invalid = await agent.next('error', (frame) => frame.id === 'bad-1');
+        assert(invalid.error.code === 'invalid', 'a command of the wrong shape is refused as invalid');
+        agent.send({ v: 1, type: 'command', id: 'missing-1', command: { type: 'conversation.assign', conversationId: 'does-not-exist', assigneeId: null } });
+        const missing = await agent.next('error', (frame) => frame.id === 'missing-1');
+        assert(missing.error.code === 'not-found', 'a missing record is refused as not-found');
+        agent.send({ v: 1, type: 'command', id: 'view-1', command: { type: 'view.save', name: 'Still works', filter: { status: 'open' } } });
+        await agent.next('ack', (frame) => frame.id === 'view-1');
+      }),
+    },
+  ];
+}
+
+// ---- a peer speaking raw frames -------------------------------------------------------------
+
+type FrameOf<T extends ServerFrame['type']> = Extract<ServerFrame, { type: T }>;
+
+interface Peer {
+  transport: Transport;
+  frames: ServerFrame[];
+  send(frame: ClientFrame): void;
+  next<T extends ServerFrame['type']>(type: T, match?: (frame: FrameOf<T>) => boolean): Promise<FrameOf<T>>;
+  collect<T extends ServerFrame['type']>(type: T, match: (frame: FrameOf<T>) => boolean, count: number): Promise<FrameOf<T>[]>;
+  waitFor(check: () => boolean, what: string): Promise<void>;
+  events(): import('../protocol/events.js').SequencedEvent[];
+  seqs(): number[];
+  texts(): string[];
+}
+
+const TIMEOUT_MS = 5000;
+
+async function connectPeer(transport: Transport): Promise<Peer> {
+  const frames: ServerFrame[] = [];
+  const waiting = new Set<() => void>();
+  let state: ConnectionState = 'offline';
+  transport.connect({
+    frame(frame) {
+      frames.push(frame);
+      for (const wake of [...waiting]) wake();
+    },
+    state(next) {
+      state = next;
+      for (const wake of [...waiting]) wake();
+    },
+  });
+  const waitFor = (check: () => boolean, what: string) =>
+    new Promise<void>((resolve, reject) => {
+      if (check()) return resolve();
+      const timer = setTimeout(() => {
+        waiting.delete(wake);
+        reject(new Error(`Timed out waiting: ${what}`));
+      }, TIMEOUT_MS);
+      const wake = () => {
+        if (!check()) return;
+        clearTimeout(timer);
+        waiting.delete(wake);
+        resolve();
+      };
+      waiting.add(wake);
+    });
+  await waitFor(() => state === 'online', 'the transport comes online');
+  const events = () => frames.flatMap((frame) => (frame.type === 'events' ? frame.events : []));
+  const matching = <T extends ServerFrame['type']>(type: T, match?: (frame: FrameOf<T>) => boolean) =>
+    frames.filter((frame): frame is FrameOf<T> => frame.type === type && (!match || match(frame as FrameOf<T>)));
+  return {
+    transport,
+    frames,
+    send: (frame) => transport.send(frame),
+    async next(type, match) {
+      await waitFor(() => matching(type, match).length > 0, `a ${type} frame`);
+      return matching(type, match)[0];
+    },
+    async collect(type, match, count) {
+      await waitFor(() => matching(type, match).length >= count, `${count} ${type} frames`);
+      return matching(type, match).slice(0, count);
+    },
+    waitFor,
+    events,
+    seqs: () => events().map((event) => event.seq),
+    texts: () => events().flatMap((event) => (event.event.type === 'message.upserted' ? [event.event.message.text] : [])),
+  };
+}
+
+async function helloVisitor(open: () => Promise<Peer>): Promise<Peer> {
+  const visitor = await open();
+  visitor.send({ v: 1, type: 'hello', token: '' });
+  const welcome = await visitor.next('welcome');
+  assert(welcome.principal.kind === 'visitor', 'an empty token starts a visitor session');
+  assert(typeof welcome.sessionToken === 'string' && welcome.sessionToken.length > 0, 'a new visitor receives a session token');
+  await visitor.next('snapshot');
+  return visitor;
+}
+
+function assert(condition: boolean, message: string): asserts condition {
+  if (!condition) throw new Error(`Conformance: expected that ${message}`);
+}
+
+function random(): string {
+  return Math.random().toString(36).slice(2, 10);
+}
+
+function sleep(ms: number) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,2 @@
+// Test kits for Confab users: the transport conformance suite, demo data and generators.
+export * from './conformance.js';

@@ -1,0 +1,158 @@
+import { createBackend } from '../backend/backend.js';
+import type { Authenticator, Backend, BackendOptions } from '../backend/types.js';
+import type { ConfabEvent } from '../protocol/events.js';
+import type { ClientFrame, Principal, ServerFrame } from '../protocol/frames.js';
+import type { ConnectionState, Transport, TransportListener } from './transport.js';
+
+/** A Transport to an in-process backend, which tests can take offline and back. */
+export interface MemoryTransport extends Transport {
+  /** Drops the link (as a network failure would); it stays down until `goOnline()`. */
+  goOffline(): void;
+  /** Brings the link back; the client says hello again and resumes. */
+  goOnline(): void;
+}
+
+export interface MemoryBackend {
+  readonly backend: Backend;
+  /** A new link to this backend, for one client. */
+  transport(): MemoryTransport;
+  /** A token that signs in as this agent. */
+  agentToken(agentId: string): string;
+  /** Moves the backend's clock (T11's 30 minutes in tests); returns the new time. */
+  advanceClock(ms: number): number;
+  now(): number;
+}
+
+export interface MemoryBackendOptions {
+  /** Events to start from (e.g. `demoSeed(now)` from '@confab/core/testing'). */
+  seed?: ConfabEvent[];
+  /** Start time of the backend's clock. Default: Date.now(). The clock only moves by advanceClock. */
+  startTime?: number;
+  /** Round-trip delay each way, in ms (0: next macrotask). */
+  latencyMs?: number;
+  /** Identity tokens the backend accepts: token → identity. */
+  identities?: Record<string, { email: string; name?: string }>;
+  retention?: BackendOptions['retention'];
+}
+
+/**
+ * An in-process backend running the real engine behind the real hub, with the memory transport:
+ * for tests, demos and docs. Frames cross as JSON text, exactly as over a socket.
+ *
+ * @example
+ * const memory = createMemoryBackend({ seed: demoSeed(Date.now()) });
+ * await memory.backend.ready;
+ * const client = createInboxClient({ transport: memory.transport(), token: memory.agentToken('agent-1') });
+ */
+export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryBackend {
+  let clock = options.startTime ?? Date.now();
+  const tokens = new Map<string, Principal>();
+  let tokenCounter = 0;
+  const issue = (principal: Principal) => {
+    tokenCounter += 1;
+    const token = `memory-${tokenCounter}-${Math.random().toString(36).slice(2)}`;
+    tokens.set(token, principal);
+    return token;
+  };
+  const auth: Authenticator = {
+    async verify(token) {
+      return tokens.get(token) ?? null;
+    },
+    async issueVisitorSession(contactId) {
+      return issue({ kind: 'visitor', contactId });
+    },
+    async verifyIdentity(identityToken) {
+      return options.identities?.[identityToken] ?? null;
+    },
+  };
+  const backend = createBackend({ auth, now: () => clock, retention: options.retention });
+  if (options.seed?.length) void backend.append(options.seed);
+  const latency = options.latencyMs ?? 0;
+
+  return {
+    backend,
+    agentToken: (agentId) => issue({ kind: 'agent', agentId }),
+    advanceClock(ms) {
+      clock += ms;
+      return clock;
+    },
+    now: () => clock,
+    transport() {
+      let listener: TransportListener | null = null;
+      let connection: ReturnType<Backend['connect']> | null = null;
+      let wanted = false;
+      let networkUp = true;
+      let state: ConnectionState = 'offline';
+      /** Each link gets a generation; frames of an old link are dropped, as a dead socket's would be. */
+      let generation = 0;
+
+      const setState = (next: ConnectionState) => {
+        if (next === state) return;
+        state = next;
+        listener?.state(next);
+      };
+      const later = (fn: () => void) => setTimeout(fn, latency);
+
+      function open() {
+        if (!wanted || !networkUp || connection) return;
+        const current = ++generation;
+        setState('connecting');
+        later(() => {
+          if (current !== generation || !wanted || !networkUp) return;
+          connection = backend.connect(
+            (frame: ServerFrame) => {
+              const text = JSON.stringify(frame);
+              later(() => {
+                if (current === generation) listener?.frame(JSON.parse(text) as ServerFrame);
+              });
+            },
+            (code, reason) => {
+              if (current !== generation) return;
+              drop();
+              if (code >= 4400 && code <= 4499) {
+                wanted = false;
+                listener?.frame({ v: 1, type: 'error', error: { code: 'unauthenticated', message: reason } });
+              } else later(open);
+            },
+          );
+          setState('online');
+        });
+      }
+
+      function drop() {
+        generation += 1;
+        connection?.close();
+        connection = null;
+        setState('offline');
+      }
+
+      return {
+        connect(next) {
+          listener = next;
+          wanted = true;
+          open();
+        },
+        send(frame: ClientFrame) {
+          if (!connection || state !== 'online') return;
+          const current = generation;
+          const text = JSON.stringify(frame);
+          later(() => {
+            if (current === generation) connection?.receive(text);
+          });
+        },
+        disconnect() {
+          wanted = false;
+          drop();
+        },
+        goOffline() {
+          networkUp = false;
+          drop();
+        },
+        goOnline() {
+          networkUp = true;
+          open();
+        },
+      };
+    },
+  };
+}
