@@ -1,0 +1,28 @@
+// Lint: typescript-eslint's recommended rules, plus the Lit and web-components plugins for the
+// element packages. Formatting is Prettier's job, not ESLint's.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import lit from 'eslint-plugin-lit';
+import wc from 'eslint-plugin-wc';
+import globals from 'globals';
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', 'node_modules/**', '**/*.d.ts', 'test-results/**', 'bench/results.json'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.browser, ...globals.node, ...globals.mocha } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  {
+    files: ['packages/inbox-elements/src/**/*.ts', 'packages/chat-widget/src/**/*.ts'],
+    ...lit.configs['flat/recommended'],
+  },
+  {
+    files: ['packages/inbox-elements/src/**/*.ts', 'packages/chat-widget/src/**/*.ts'],
+    ...wc.configs['flat/recommended'],
+  },
+);
