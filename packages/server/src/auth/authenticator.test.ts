@@ -1,0 +1,83 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { createSqliteStorage } from '../storage/sqlite-storage.js';
+import { createServerAuthenticator, hashToken } from './authenticator.js';
+import { createIdentityToken } from './identity.js';
+
+async function withAuth(fn: (auth: ReturnType<typeof createServerAuthenticator>, file: string) => Promise<void>, active = () => true) {
+  const dir = mkdtempSync(join(tmpdir(), 'confab-auth-'));
+  const storage = createSqliteStorage(dir);
+  try {
+    await fn(createServerAuthenticator({ store: storage, identity: { secret: 's3cret', audience: 'site.example' }, isAgentActive: active }), storage.file);
+  } finally {
+    await storage.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('auth: an issued agent token verifies to its agent, and only a hash of it is stored', () =>
+  withAuth(async (auth, file) => {
+    const { token } = auth.issueAgentToken('agent-1', 'laptop');
+    assert.match(token, /^cfa_[A-Za-z0-9_-]{43}$/);
+    assert.deepEqual(await auth.verify(token), { kind: 'agent', agentId: 'agent-1' });
+    const db = new Database(file, { readonly: true });
+    const rows = db.prepare('SELECT token_hash FROM agent_tokens').all() as { token_hash: string }[];
+    db.close();
+    assert.deepEqual(rows, [{ token_hash: hashToken(token) }]);
+  }));
+
+test('auth: a visitor session verifies to its contact; sessions are stored hashed and can be revoked', () =>
+  withAuth(async (auth, file) => {
+    const token = await auth.issueVisitorSession('contact-9');
+    assert.match(token, /^cfv_/);
+    assert.deepEqual(await auth.verify(token), { kind: 'visitor', contactId: 'contact-9' });
+    const db = new Database(file, { readonly: true });
+    const stored = JSON.stringify(db.prepare('SELECT * FROM visitor_sessions').all());
+    db.close();
+    assert.equal(stored.includes(token), false);
+    assert.equal(auth.revokeVisitorSessions('contact-9'), 1);
+    assert.equal(await auth.verify(token), null);
+  }));
+
+test('auth: wrong, empty, unknown-kind and oversized tokens verify to nobody', () =>
+  withAuth(async (auth) => {
+    const { token } = auth.issueAgentToken('agent-1');
+    for (const bad of ['', 'cfa_x', token + 'x', token.replace('cfa_', 'cfv_'), 'Bearer ' + token, 'x'.repeat(1000)]) {
+      assert.equal(await auth.verify(bad), null, bad.slice(0, 12));
+    }
+    assert.equal(auth.claimedKind(''), 'visitor');
+    assert.equal(auth.claimedKind(token), 'agent');
+    assert.equal(auth.claimedKind('zzz'), 'unknown');
+  }));
+
+test('auth: a revoked agent token, a disabled agent and an agent the engine does not allow are refused', async () => {
+  let active = true;
+  await withAuth(
+    async (auth) => {
+      const first = auth.issueAgentToken('agent-1');
+      const second = auth.issueAgentToken('agent-1');
+      assert.equal(auth.revokeAgentToken(first.id), 'agent-1');
+      assert.equal(auth.revokeAgentToken(first.id), null);
+      assert.equal(await auth.verify(first.token), null);
+      assert.notEqual(await auth.verify(second.token), null);
+      auth.setAgentDisabled('agent-1', true);
+      assert.equal(await auth.verify(second.token), null);
+      auth.setAgentDisabled('agent-1', false);
+      assert.notEqual(await auth.verify(second.token), null);
+      active = false;
+      assert.equal(await auth.verify(second.token), null);
+    },
+    () => active,
+  );
+});
+
+test('auth: identity tokens verify only with the configured secret and audience', () =>
+  withAuth(async (auth) => {
+    assert.deepEqual(await auth.verifyIdentity!(createIdentityToken({ email: 'a@b.c' }, 's3cret', { audience: 'site.example' })), { email: 'a@b.c' });
+    assert.equal(await auth.verifyIdentity!(createIdentityToken({ email: 'a@b.c' }, 's3cret', { audience: 'evil.example' })), null);
+    assert.equal(await auth.verifyIdentity!(''), null);
+  }));

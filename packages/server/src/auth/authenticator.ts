@@ -1,0 +1,106 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Principal } from '@confab/core';
+import type { Authenticator } from '../backend-contract.js';
+import type { TokenStore } from '../storage/sqlite-storage.js';
+import { verifyIdentityToken, type VerifiedIdentity } from './identity.js';
+
+/** Agent tokens start with this, visitor session tokens with VISITOR_PREFIX: the kind is visible without a lookup. */
+export const AGENT_TOKEN_PREFIX = 'cfa_';
+export const VISITOR_TOKEN_PREFIX = 'cfv_';
+
+const MAX_TOKEN_LENGTH = 256;
+
+/** A random 256-bit token. */
+export function randomToken(prefix: string): string {
+  return prefix + randomBytes(32).toString('base64url');
+}
+
+/** What is stored instead of a token. SHA-256 suffices: tokens are 256 random bits, not passwords. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export interface ServerAuthenticatorOptions {
+  store: TokenStore;
+  /** Identity verification (createIdentityToken): the site's shared secret and audience. Off when absent. */
+  identity?: { secret: string; audience: string };
+  /** False for agents the engine disabled or does not know. Default: every agent is active. */
+  isAgentActive?: (agentId: string) => boolean;
+  now?: () => number;
+}
+
+export interface ServerAuthenticator extends Authenticator {
+  /** Issues a new agent token. The token is returned once; only its hash is stored. */
+  issueAgentToken(agentId: string, label?: string): { id: string; token: string };
+  /** Revokes a token by id; returns its agent, or null when there was no such live token. */
+  revokeAgentToken(id: string): string | null;
+  /** Disables (or re-enables) an agent's access: a disabled agent's tokens stop working. */
+  setAgentDisabled(agentId: string, disabled: boolean): void;
+  /** Revokes every session of a visitor. */
+  revokeVisitorSessions(contactId: string): number;
+  /** Whether a token (even an invalid one) claims to be an agent's or a visitor's; empty means a new visitor. */
+  claimedKind(token: string): 'agent' | 'visitor' | 'unknown';
+}
+
+/**
+ * The server's Authenticator: agent tokens issued by the server, random visitor session tokens,
+ * and identity tokens signed by the site (DESIGN §5). Tokens are stored hashed.
+ */
+export function createServerAuthenticator(options: ServerAuthenticatorOptions): ServerAuthenticator {
+  const { store } = options;
+  const now = options.now ?? Date.now;
+  const isAgentActive = options.isAgentActive ?? (() => true);
+
+  return {
+    async verify(token: string): Promise<Principal | null> {
+      if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) return null;
+      const tokenHash = hashToken(token);
+      if (token.startsWith(AGENT_TOKEN_PREFIX)) {
+        const found = store.findAgentToken(tokenHash);
+        if (!found || store.isAgentDisabled(found.agentId) || !isAgentActive(found.agentId)) return null;
+        return { kind: 'agent', agentId: found.agentId };
+      }
+      if (token.startsWith(VISITOR_TOKEN_PREFIX)) {
+        const contactId = store.findVisitorSession(tokenHash);
+        return contactId === null ? null : { kind: 'visitor', contactId };
+      }
+      return null;
+    },
+
+    async issueVisitorSession(contactId: string): Promise<string> {
+      const token = randomToken(VISITOR_TOKEN_PREFIX);
+      store.saveVisitorSession(hashToken(token), contactId, now());
+      return token;
+    },
+
+    async verifyIdentity(identityToken: string): Promise<VerifiedIdentity | null> {
+      if (!options.identity) return null;
+      return verifyIdentityToken(identityToken, options.identity.secret, { audience: options.identity.audience, now: now() });
+    },
+
+    issueAgentToken(agentId: string, label = ''): { id: string; token: string } {
+      const token = randomToken(AGENT_TOKEN_PREFIX);
+      const id = 'tok_' + randomBytes(9).toString('base64url');
+      store.saveAgentToken({ id, tokenHash: hashToken(token), agentId, label, createdAt: now() });
+      return { id, token };
+    },
+
+    revokeAgentToken(id: string): string | null {
+      return store.revokeAgentToken(id, now());
+    },
+
+    setAgentDisabled(agentId: string, disabled: boolean): void {
+      store.setAgentDisabled(agentId, disabled);
+    },
+
+    revokeVisitorSessions(contactId: string): number {
+      return store.revokeVisitorSessions(contactId, now());
+    },
+
+    claimedKind(token: string) {
+      if (token === '' || (typeof token === 'string' && token.startsWith(VISITOR_TOKEN_PREFIX))) return 'visitor';
+      if (typeof token === 'string' && token.startsWith(AGENT_TOKEN_PREFIX)) return 'agent';
+      return 'unknown';
+    },
+  };
+}

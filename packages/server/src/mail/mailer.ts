@@ -1,0 +1,162 @@
+import nodemailer from 'nodemailer';
+import type { ConfabEvent, DeliveryState, Message, SequencedEvent } from '@confab/core';
+import type { Backend, FanOut } from '../backend-contract.js';
+import type { DeliveryStore } from '../storage/sqlite-storage.js';
+
+type QueuedEmail = Extract<ConfabEvent, { type: 'email.queued' }>;
+
+/** What the mailer hands an SMTP library; a test double can stand in for nodemailer. */
+export interface MailTransport {
+  sendMail(mail: {
+    from: string;
+    to: string[];
+    cc?: string[];
+    subject: string;
+    text: string;
+    messageId?: string;
+    inReplyTo?: string;
+    references?: string[];
+  }): Promise<unknown>;
+  close?(): void;
+}
+
+export interface MailerOptions {
+  backend: Backend;
+  fanOut: FanOut;
+  store: DeliveryStore;
+  /** SMTP URL (`smtp://user:pass@host:587`, `smtps://…`); without it mail stays queued. */
+  smtpUrl?: string;
+  /** A ready transport instead of smtpUrl (tests). */
+  transport?: MailTransport;
+  /** Attempts before a message is marked failed. Default 5. */
+  maxAttempts?: number;
+  /** Delay before retry n (1-based), ms. Default 2^n seconds, at most 5 minutes. */
+  retryDelay?: (attempt: number) => number;
+  now?: () => number;
+  log?: (message: string) => void;
+}
+
+export interface Mailer {
+  /** Whether an SMTP transport is configured: without one, nothing is ever reported sent. */
+  readonly enabled: boolean;
+  /** Resolves when every email known so far has had its current attempt. */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Sends outbound email (replies, compose C1, forward T7, transcripts T4): it follows committed
+ * `email.queued` events, sends each through SMTP, records the delivery in storage and records
+ * `delivery: 'sent' | 'failed'` on the message, so the inbox shows it. After a restart it resumes
+ * every queued email without a final delivery. Without SMTP, email stays `queued`: never reported sent.
+ */
+export function createMailer(options: MailerOptions): Mailer {
+  const { backend, store } = options;
+  const now = options.now ?? Date.now;
+  const log = options.log ?? (() => {});
+  const maxAttempts = options.maxAttempts ?? 5;
+  const retryDelay = options.retryDelay ?? ((attempt: number) => Math.min(300_000, 1000 * 2 ** attempt));
+  const transport: MailTransport | null =
+    options.transport ?? (options.smtpUrl ? (nodemailer.createTransport(options.smtpUrl) as unknown as MailTransport) : null);
+
+  if (!transport) {
+    return { enabled: false, idle: async () => {}, close: async () => {} };
+  }
+
+  let closed = false;
+  let chain: Promise<void> = Promise.resolve();
+  const inFlight = new Set<string>();
+  const timers = new Set<NodeJS.Timeout>();
+
+  function enqueue(email: QueuedEmail) {
+    if (closed || inFlight.has(email.messageId)) return;
+    inFlight.add(email.messageId);
+    chain = chain.then(() => attempt(email)).catch((error: unknown) => log(`mailer: ${String(error)}`));
+  }
+
+  function findMessage(email: QueuedEmail): Message | undefined {
+    return backend.state.messages.get(email.conversationId)?.find((message) => message.id === email.messageId);
+  }
+
+  async function attempt(email: QueuedEmail) {
+    if (closed) return;
+    const previous = store.delivery(email.messageId);
+    if (previous && previous.state !== 'queued') {
+      inFlight.delete(email.messageId);
+      return;
+    }
+    const attempts = (previous?.attempts ?? 0) + 1;
+    const message = findMessage(email);
+    const headers = message?.email;
+    const settingsFrom = backend.state.settings.email.address;
+    try {
+      await transport!.sendMail({
+        from: headers?.from || settingsFrom,
+        to: email.to,
+        ...(headers?.cc.length ? { cc: headers.cc } : {}),
+        subject: email.subject,
+        text: email.text,
+        ...(headers?.messageId ? { messageId: `<${headers.messageId}>` } : {}),
+        ...(headers?.inReplyTo ? { inReplyTo: `<${headers.inReplyTo}>`, references: [`<${headers.inReplyTo}>`] } : {}),
+      });
+      store.recordDelivery({ messageId: email.messageId, state: 'sent', attempts, lastError: null, updatedAt: now() });
+      inFlight.delete(email.messageId);
+      await markMessage(email, 'sent');
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      const final = attempts >= maxAttempts;
+      store.recordDelivery({ messageId: email.messageId, state: final ? 'failed' : 'queued', attempts, lastError: reason.slice(0, 500), updatedAt: now() });
+      log(`mailer: sending ${email.messageId} failed (attempt ${attempts}/${maxAttempts}): ${reason}`);
+      if (final) {
+        inFlight.delete(email.messageId);
+        await markMessage(email, 'failed');
+      } else {
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          inFlight.delete(email.messageId);
+          enqueue(email);
+        }, retryDelay(attempts));
+        timer.unref();
+        timers.add(timer);
+      }
+    }
+  }
+
+  /**
+   * Records the delivery on the message itself. The engine has no delivery command, so the mailer
+   * (trusted server code) appends the message's upsert with the new state; projection still applies.
+   */
+  async function markMessage(email: QueuedEmail, state: DeliveryState) {
+    if (closed) return;
+    const message = findMessage(email);
+    if (!message || message.delivery === state) return;
+    await backend.append([{ type: 'message.upserted', message: { ...message, delivery: state } }]);
+  }
+
+  const unsubscribe = options.fanOut.subscribe((events: SequencedEvent[]) => {
+    for (const { event } of events) if (event.type === 'email.queued') enqueue(event);
+  });
+  // Email queued before a crash or restart and never finally delivered.
+  void backend.ready.then(() => {
+    for (const email of store.pendingEmails()) enqueue(email);
+  });
+
+  return {
+    enabled: true,
+    async idle() {
+      await backend.ready;
+      let seen: Promise<void>;
+      do {
+        seen = chain;
+        await seen;
+      } while (seen !== chain);
+    },
+    async close() {
+      closed = true;
+      unsubscribe();
+      for (const timer of timers) clearTimeout(timer);
+      await chain.catch(() => undefined);
+      transport!.close?.();
+    },
+  };
+}

@@ -1,0 +1,248 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { BackendStorage, CommitRecord, StoredLog } from '../backend-contract.js';
+import type { ConfabEvent, DeliveryState, SequencedEvent } from '@confab/core';
+
+/** Visitor sessions and agent tokens, stored as SHA-256 hashes only (a leaked database grants nothing). */
+export interface TokenStore {
+  saveVisitorSession(tokenHash: string, contactId: string, createdAt: number): void;
+  findVisitorSession(tokenHash: string): string | null;
+  revokeVisitorSessions(contactId: string, revokedAt: number): number;
+  saveAgentToken(token: { id: string; tokenHash: string; agentId: string; label: string; createdAt: number }): void;
+  findAgentToken(tokenHash: string): { id: string; agentId: string } | null;
+  /** Revokes one token; returns its agent, or null when there was no such live token. */
+  revokeAgentToken(id: string, revokedAt: number): string | null;
+  listAgentTokens(agentId?: string): { id: string; agentId: string; label: string; createdAt: number; revokedAt: number | null }[];
+  setAgentDisabled(agentId: string, disabled: boolean): void;
+  isAgentDisabled(agentId: string): boolean;
+}
+
+/** Outbound email bookkeeping: which queued emails the mailer sent, or gave up on. */
+export interface DeliveryRecord {
+  messageId: string;
+  state: DeliveryState;
+  attempts: number;
+  lastError: string | null;
+  updatedAt: number;
+}
+
+export interface DeliveryStore {
+  recordDelivery(record: DeliveryRecord): void;
+  delivery(messageId: string): DeliveryRecord | null;
+  /** `email.queued` events that have no final delivery yet, oldest first (the mailer resumes them after a restart). */
+  pendingEmails(): Extract<ConfabEvent, { type: 'email.queued' }>[];
+}
+
+export interface SqliteStorage extends BackendStorage, TokenStore, DeliveryStore {
+  readonly kind: 'sqlite';
+  readonly dir: string;
+  readonly file: string;
+  /** Number of stored events (for /health). */
+  eventCount(): number;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS events (
+  seq INTEGER PRIMARY KEY,
+  type TEXT NOT NULL,
+  cause TEXT,
+  event TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_by_type ON events (type);
+CREATE TABLE IF NOT EXISTS outcomes (
+  principal_key TEXT NOT NULL,
+  command_id TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  PRIMARY KEY (principal_key, command_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS visitor_sessions (
+  token_hash TEXT PRIMARY KEY,
+  contact_id TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  revoked_at INTEGER
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS visitor_sessions_by_contact ON visitor_sessions (contact_id);
+CREATE TABLE IF NOT EXISTS agent_tokens (
+  id TEXT PRIMARY KEY,
+  token_hash TEXT NOT NULL UNIQUE,
+  agent_id TEXT NOT NULL,
+  label TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  revoked_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS agent_access (
+  agent_id TEXT PRIMARY KEY,
+  disabled INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS deliveries (
+  message_id TEXT PRIMARY KEY,
+  state TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  last_error TEXT,
+  updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+`;
+
+/** The default data directory: CONFAB_DATA_DIR, else ./.data. */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(env.CONFAB_DATA_DIR || '.data');
+}
+
+/**
+ * Durable storage in one SQLite file (better-sqlite3). WAL with synchronous=FULL: a commit returns
+ * only after its write-ahead log is fsynced, so an acknowledged command survives a crash or power loss.
+ * Each commit is one transaction holding the command's events and its outcome, so a restart never
+ * finds events without the outcome that makes a repeated command id idempotent (or the reverse).
+ *
+ * @example
+ * const storage = createSqliteStorage(process.env.CONFAB_DATA_DIR ?? '.data');
+ * const backend = createBackend({ storage, auth });
+ */
+export function createSqliteStorage(dir: string = defaultDataDir()): SqliteStorage {
+  const absoluteDir = resolve(dir);
+  mkdirSync(absoluteDir, { recursive: true });
+  const file = join(absoluteDir, 'confab.sqlite');
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  db.exec(SCHEMA);
+  db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', '1')`).run();
+
+  const insertEvent = db.prepare('INSERT INTO events (seq, type, cause, event) VALUES (?, ?, ?, ?)');
+  const insertOutcome = db.prepare('INSERT OR REPLACE INTO outcomes (principal_key, command_id, outcome) VALUES (?, ?, ?)');
+  const commitTransaction = db.transaction((record: CommitRecord) => {
+    for (const sequenced of record.events) {
+      insertEvent.run(sequenced.seq, sequenced.event.type, sequenced.cause, JSON.stringify(sequenced.event));
+    }
+    insertOutcome.run(record.principalKey, record.commandId, JSON.stringify(record.outcome));
+  });
+  const countEvents = db.prepare('SELECT count(*) AS n FROM events');
+
+  const statements = {
+    saveSession: db.prepare('INSERT INTO visitor_sessions (token_hash, contact_id, created_at) VALUES (?, ?, ?)'),
+    findSession: db.prepare('SELECT contact_id FROM visitor_sessions WHERE token_hash = ? AND revoked_at IS NULL'),
+    revokeSessions: db.prepare('UPDATE visitor_sessions SET revoked_at = ? WHERE contact_id = ? AND revoked_at IS NULL'),
+    saveAgentToken: db.prepare('INSERT INTO agent_tokens (id, token_hash, agent_id, label, created_at) VALUES (?, ?, ?, ?, ?)'),
+    findAgentToken: db.prepare('SELECT id, agent_id FROM agent_tokens WHERE token_hash = ? AND revoked_at IS NULL'),
+    agentOfToken: db.prepare('SELECT agent_id FROM agent_tokens WHERE id = ? AND revoked_at IS NULL'),
+    revokeAgentToken: db.prepare('UPDATE agent_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
+    listAllTokens: db.prepare('SELECT id, agent_id, label, created_at, revoked_at FROM agent_tokens ORDER BY created_at, id'),
+    listTokensOf: db.prepare('SELECT id, agent_id, label, created_at, revoked_at FROM agent_tokens WHERE agent_id = ? ORDER BY created_at, id'),
+    setDisabled: db.prepare('INSERT OR REPLACE INTO agent_access (agent_id, disabled) VALUES (?, ?)'),
+    isDisabled: db.prepare('SELECT disabled FROM agent_access WHERE agent_id = ?'),
+    recordDelivery: db.prepare(
+      'INSERT OR REPLACE INTO deliveries (message_id, state, attempts, last_error, updated_at) VALUES (?, ?, ?, ?, ?)',
+    ),
+    delivery: db.prepare('SELECT message_id, state, attempts, last_error, updated_at FROM deliveries WHERE message_id = ?'),
+    pendingEmails: db.prepare(
+      `SELECT event FROM events WHERE type = 'email.queued' AND json_extract(event, '$.messageId') NOT IN
+         (SELECT message_id FROM deliveries WHERE state IN ('sent', 'failed')) ORDER BY seq`,
+    ),
+  };
+
+  let closed = false;
+  type TokenRow = { id: string; agent_id: string; label: string; created_at: number; revoked_at: number | null };
+
+  return {
+    kind: 'sqlite',
+    dir: absoluteDir,
+    file,
+
+    async load(): Promise<StoredLog> {
+      const events: SequencedEvent[] = [];
+      for (const row of db.prepare('SELECT seq, cause, event FROM events ORDER BY seq').iterate() as IterableIterator<{
+        seq: number;
+        cause: string | null;
+        event: string;
+      }>) {
+        events.push({ seq: row.seq, cause: row.cause, event: JSON.parse(row.event) as ConfabEvent });
+      }
+      const outcomes: StoredLog['outcomes'] = new Map();
+      for (const row of db.prepare('SELECT principal_key, command_id, outcome FROM outcomes').iterate() as IterableIterator<{
+        principal_key: string;
+        command_id: string;
+        outcome: string;
+      }>) {
+        outcomes.set(`${row.principal_key}\u0000${row.command_id}`, JSON.parse(row.outcome) as CommitRecord['outcome']);
+      }
+      return { events, outcomes };
+    },
+
+    async commit(record: CommitRecord): Promise<void> {
+      // Synchronous and fsynced (synchronous=FULL) before it returns: the hub acknowledges after this.
+      commitTransaction(record);
+    },
+
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      db.close();
+    },
+
+    eventCount(): number {
+      return (countEvents.get() as { n: number }).n;
+    },
+
+    saveVisitorSession(tokenHash, contactId, createdAt) {
+      statements.saveSession.run(tokenHash, contactId, createdAt);
+    },
+    findVisitorSession(tokenHash) {
+      const row = statements.findSession.get(tokenHash) as { contact_id: string } | undefined;
+      return row?.contact_id ?? null;
+    },
+    revokeVisitorSessions(contactId, revokedAt) {
+      return statements.revokeSessions.run(revokedAt, contactId).changes;
+    },
+    saveAgentToken(token) {
+      statements.saveAgentToken.run(token.id, token.tokenHash, token.agentId, token.label, token.createdAt);
+    },
+    findAgentToken(tokenHash) {
+      const row = statements.findAgentToken.get(tokenHash) as { id: string; agent_id: string } | undefined;
+      return row ? { id: row.id, agentId: row.agent_id } : null;
+    },
+    revokeAgentToken(id, revokedAt) {
+      const row = statements.agentOfToken.get(id) as { agent_id: string } | undefined;
+      if (!row) return null;
+      statements.revokeAgentToken.run(revokedAt, id);
+      return row.agent_id;
+    },
+    listAgentTokens(agentId) {
+      const rows = (agentId === undefined ? statements.listAllTokens.all() : statements.listTokensOf.all(agentId)) as TokenRow[];
+      return rows.map((row) => ({
+        id: row.id,
+        agentId: row.agent_id,
+        label: row.label,
+        createdAt: row.created_at,
+        revokedAt: row.revoked_at,
+      }));
+    },
+    setAgentDisabled(agentId, disabled) {
+      statements.setDisabled.run(agentId, disabled ? 1 : 0);
+    },
+    isAgentDisabled(agentId) {
+      const row = statements.isDisabled.get(agentId) as { disabled: number } | undefined;
+      return row?.disabled === 1;
+    },
+
+    recordDelivery(record) {
+      statements.recordDelivery.run(record.messageId, record.state, record.attempts, record.lastError, record.updatedAt);
+    },
+    delivery(messageId) {
+      const row = statements.delivery.get(messageId) as
+        | { message_id: string; state: DeliveryState; attempts: number; last_error: string | null; updated_at: number }
+        | undefined;
+      return row
+        ? { messageId: row.message_id, state: row.state, attempts: row.attempts, lastError: row.last_error, updatedAt: row.updated_at }
+        : null;
+    },
+    pendingEmails() {
+      return (statements.pendingEmails.all() as { event: string }[]).map(
+        (row) => JSON.parse(row.event) as Extract<ConfabEvent, { type: 'email.queued' }>,
+      );
+    },
+  };
+}

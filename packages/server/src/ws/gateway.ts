@@ -1,0 +1,251 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { MAX_FRAME_LENGTH, type ServerFrame } from '@confab/core';
+import type { Backend, BackendConnection } from '../backend-contract.js';
+import { KeyedRateLimiter, TokenBucket } from '../rate-limit.js';
+import { clientIp } from '../http/http-util.js';
+
+/** Close codes (4000–4999 are the application's). Clients do not retry 4401 and 4403 without a new token. */
+export const CLOSE_UNAUTHENTICATED = 4401;
+export const CLOSE_FORBIDDEN = 4403;
+export const CLOSE_TOO_SLOW = 4408;
+export const CLOSE_RATE_LIMITED = 4429;
+
+export interface GatewayLimits {
+  /** Frames per connection: burst and sustained rate. */
+  connectionBurst: number;
+  connectionPerSecond: number;
+  /** Frames per visitor, across all their connections. */
+  visitorBurst: number;
+  visitorPerSecond: number;
+  /** Frames per IP, across all connections from it. */
+  ipBurst: number;
+  ipPerSecond: number;
+  /** New visitor sessions (hellos without a token) per IP. */
+  newVisitorBurst: number;
+  newVisitorPerSecond: number;
+  /** Open sockets per IP. */
+  connectionsPerIp: number;
+}
+
+export const DEFAULT_LIMITS: GatewayLimits = {
+  connectionBurst: 60,
+  connectionPerSecond: 20,
+  visitorBurst: 60,
+  visitorPerSecond: 20,
+  ipBurst: 600,
+  ipPerSecond: 200,
+  newVisitorBurst: 30,
+  newVisitorPerSecond: 0.5,
+  connectionsPerIp: 500,
+};
+
+/** No limits at all: for benchmarks on loopback. */
+export const NO_LIMITS: GatewayLimits = {
+  connectionBurst: Infinity,
+  connectionPerSecond: Infinity,
+  visitorBurst: Infinity,
+  visitorPerSecond: Infinity,
+  ipBurst: Infinity,
+  ipPerSecond: Infinity,
+  newVisitorBurst: Infinity,
+  newVisitorPerSecond: Infinity,
+  connectionsPerIp: Infinity,
+};
+
+export interface GatewayOptions {
+  backend: Backend;
+  /** Tells what a token claims to be, before the hub verifies it (for the Origin rule). */
+  claimedKind: (token: string) => 'agent' | 'visitor' | 'unknown';
+  /** Origins whose pages may open visitor sessions, besides the server's own; `*` allows any. */
+  allowedOrigins: readonly string[];
+  limits?: Partial<GatewayLimits>;
+  /** Interval of WebSocket pings; a socket that missed one pong is dropped. Default 30 s. */
+  heartbeatMs?: number;
+  /** A socket with more than this many bytes unsent is too slow and is closed (it resumes on reconnect). */
+  maxBufferedBytes?: number;
+  path?: string;
+}
+
+export interface Gateway {
+  readonly connections: number;
+  close(): Promise<void>;
+}
+
+/** A query parameter that looks like a credential: tokens never travel in URLs (DESIGN §5). */
+const CREDENTIAL_PARAM = /token|session|secret|auth|key/i;
+
+/**
+ * WebSocket at `path` on an existing HTTP server: each socket becomes one backend connection.
+ * The gateway adds what the hub does not know about: the Origin rule, rate limits, byte limits,
+ * heartbeats and slow consumers. It passes each text frame to the hub, which validates it.
+ */
+export function attachGateway(server: Server, options: GatewayOptions): Gateway {
+  const limits: GatewayLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const path = options.path ?? '/ws';
+  const heartbeatMs = options.heartbeatMs ?? 30_000;
+  const maxBufferedBytes = options.maxBufferedBytes ?? 16 * 1024 * 1024;
+  const anyOrigin = options.allowedOrigins.includes('*');
+  const allowedOrigins = new Set(options.allowedOrigins.map((origin) => origin.replace(/\/$/, '').toLowerCase()));
+
+  // The hub refuses frames over MAX_FRAME_LENGTH characters with a typed error; ws drops the socket
+  // only far beyond that (a UTF-8 character takes up to 3 bytes per UTF-16 unit, plus slack).
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_LENGTH * 4, perMessageDeflate: false });
+  const ipFrames = new KeyedRateLimiter(limits.ipBurst, limits.ipPerSecond);
+  const visitorFrames = new KeyedRateLimiter(limits.visitorBurst, limits.visitorPerSecond);
+  const newVisitors = new KeyedRateLimiter(limits.newVisitorBurst, limits.newVisitorPerSecond);
+  const socketsPerIp = new Map<string, number>();
+  const alive = new WeakMap<WebSocket, boolean>();
+
+  function refuseUpgrade(socket: Duplex, status: number, message: string) {
+    socket.end(`HTTP/1.1 ${status} ${message}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(message)}\r\n\r\n${message}`);
+  }
+
+  function originAllowed(req: IncomingMessage): boolean {
+    const origin = req.headers.origin;
+    // No Origin: not a browser, so not a page of some other site acting through the visitor's browser.
+    if (!origin) return true;
+    if (anyOrigin) return true;
+    const normalised = origin.replace(/\/$/, '').toLowerCase();
+    if (allowedOrigins.has(normalised)) return true;
+    try {
+      return new URL(normalised).host === String(req.headers.host ?? '').toLowerCase();
+    } catch {
+      return false;
+    }
+  }
+
+  function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname !== path) {
+      refuseUpgrade(socket, 404, 'Not Found');
+      return;
+    }
+    for (const name of url.searchParams.keys()) {
+      if (CREDENTIAL_PARAM.test(name)) {
+        refuseUpgrade(socket, 400, 'Bad Request: tokens never travel in URLs; send the token in the hello frame');
+        return;
+      }
+    }
+    const ip = clientIp(req);
+    if ((socketsPerIp.get(ip) ?? 0) >= limits.connectionsPerIp) {
+      refuseUpgrade(socket, 429, 'Too Many Requests: too many open connections from this address');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req, ip));
+  }
+
+  function onConnection(ws: WebSocket, req: IncomingMessage, ip: string) {
+    socketsPerIp.set(ip, (socketsPerIp.get(ip) ?? 0) + 1);
+    alive.set(ws, true);
+    const fromAllowedOrigin = originAllowed(req);
+    const connectionFrames = new TokenBucket(limits.connectionBurst, limits.connectionPerSecond);
+    let connection: BackendConnection | null = null;
+
+    const send = (frame: ServerFrame) => {
+      if (ws.readyState !== ws.OPEN) return;
+      if (ws.bufferedAmount > maxBufferedBytes) {
+        ws.close(CLOSE_TOO_SLOW, 'too slow: reconnect and resume');
+        return;
+      }
+      ws.send(JSON.stringify(frame));
+    };
+    const end = (code: number, reason: string) => {
+      // A close reason may have at most 123 bytes.
+      if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, Buffer.from(reason).subarray(0, 123).toString());
+    };
+    const refuse = (code: string, message: string, id?: string) =>
+      send({ v: 1, type: 'error', ...(id ? { id } : {}), error: { code: code as 'invalid', message } });
+
+    connection = options.backend.connect(send, end, { ip, ...(req.headers.origin ? { origin: req.headers.origin } : {}) });
+
+    ws.on('pong', () => alive.set(ws, true));
+    ws.on('message', (data, isBinary) => {
+      alive.set(ws, true);
+      if (!connection) return;
+      if (isBinary) {
+        refuse('invalid', 'Frames are JSON text, not binary.');
+        return;
+      }
+      const raw = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
+      if (raw.length > MAX_FRAME_LENGTH) {
+        refuse('too-large', `A frame may have at most ${MAX_FRAME_LENGTH} characters.`);
+        return;
+      }
+      let parsed: unknown;
+      let isJson = true;
+      try {
+        parsed = JSON.parse(raw);
+      } catch {
+        isJson = false;
+      }
+      const frame = isJson && typeof parsed === 'object' && parsed !== null ? (parsed as { type?: unknown; id?: unknown; token?: unknown }) : null;
+      const commandId = typeof frame?.id === 'string' && frame.id.length <= 128 ? frame.id : undefined;
+      const now = Date.now();
+      const principal = connection.principal;
+      if (
+        !connectionFrames.take(1, now) ||
+        !ipFrames.take(ip, 1, now) ||
+        (principal?.kind === 'visitor' && !visitorFrames.take(principal.contactId, 1, now))
+      ) {
+        refuse('rate-limited', 'Too many frames; slow down and retry.', commandId);
+        return;
+      }
+      if (frame?.type === 'hello') {
+        const kind = options.claimedKind(typeof frame.token === 'string' ? frame.token : 'unknown');
+        if (kind === 'visitor' && !fromAllowedOrigin) {
+          refuse('forbidden', 'This site may not open chat sessions (its origin is not allowed).');
+          end(CLOSE_FORBIDDEN, 'origin not allowed');
+          return;
+        }
+        if (frame.token === '' && !newVisitors.take(ip, 1, now)) {
+          refuse('rate-limited', 'Too many new visitor sessions from this address; retry later.');
+          end(CLOSE_RATE_LIMITED, 'too many new sessions');
+          return;
+        }
+      }
+      // The hub validates the frame (and answers malformed JSON with a typed error).
+      connection.receive(isJson ? parsed : raw);
+    });
+    ws.on('close', () => {
+      const count = (socketsPerIp.get(ip) ?? 1) - 1;
+      if (count <= 0) socketsPerIp.delete(ip);
+      else socketsPerIp.set(ip, count);
+      connection?.close();
+      connection = null;
+    });
+    ws.on('error', () => ws.terminate());
+  }
+
+  server.on('upgrade', onUpgrade);
+
+  const heartbeat = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (!alive.get(ws)) {
+        ws.terminate();
+        continue;
+      }
+      alive.set(ws, false);
+      ws.ping();
+    }
+    const now = Date.now();
+    ipFrames.sweep(now);
+    visitorFrames.sweep(now);
+    newVisitors.sweep(now);
+  }, heartbeatMs);
+  heartbeat.unref();
+
+  return {
+    get connections() {
+      return wss.clients.size;
+    },
+    async close() {
+      clearInterval(heartbeat);
+      server.off('upgrade', onUpgrade);
+      for (const ws of wss.clients) ws.close(1001, 'server shutting down');
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      for (const ws of wss.clients) ws.terminate();
+    },
+  };
+}
