@@ -17,3 +17,4 @@ export * from './persistence/persistence.js';
 export { createWebSocketTransport, parseServerFrame, type WebSocketTransportOptions } from './transport/websocket.js';
 export { createMemoryBackend, type MemoryBackend, type MemoryBackendOptions, type MemoryTransport } from './transport/memory.js';
 export * from './store/store.js';
+export * from './protocol/validate.js';

@@ -1,0 +1,483 @@
+import type { Conversation, EmailFields, Message, Settings } from '../model/model.js';
+import type * as C from '../protocol/commands.js';
+import { ConfabError, ruleError } from '../protocol/errors.js';
+import type { ConfabEvent } from '../protocol/events.js';
+import type { Decision } from './decision.js';
+import { latestEmail, outboundMessageId, prefixedSubject } from './email.js';
+import { mergeProperties, newConversation, newMessage, withIds, withMessage } from './records.js';
+import { BUILT_IN_VIEWS } from './views.js';
+
+type Result = Record<string, string> | void;
+
+/** T11: how long a visitor must have been quiet before a bot conversation may be closed. */
+export const BOT_CLOSE_IDLE_MS = 30 * 60 * 1000;
+
+export function upserted(conversation: Conversation): ConfabEvent {
+  return { type: 'conversation.upserted', conversation };
+}
+
+/**
+ * Applies `change` to each conversation of a bulk command (L3). All or nothing: the first id that
+ * is missing or refused refuses the whole command, and its message names that id. `change`
+ * returns null when the conversation is already as asked.
+ */
+function bulk(decision: Decision, ids: readonly string[], change: (conversation: Conversation) => Conversation | null): void {
+  const changed: Conversation[] = [];
+  for (const id of new Set(ids)) {
+    const next = change(decision.conversation(id));
+    if (next) changed.push(next);
+  }
+  decision.emit(...changed.map(upserted));
+}
+
+function isBlockedChat(decision: Decision, conversation: Conversation): boolean {
+  if (conversation.channel !== 'chat') return false;
+  const contact = conversation.contactId === null ? undefined : decision.state.contacts.get(conversation.contactId);
+  return conversation.filtered === 'blocked' || contact?.blocked === true;
+}
+
+/** Conversations answered by email: email threads, and forms whose contact left an address. */
+function repliesByEmail(decision: Decision, conversation: Conversation): boolean {
+  if (conversation.channel === 'email') return true;
+  if (conversation.channel !== 'form' || conversation.contactId === null) return false;
+  return (decision.state.contacts.get(conversation.contactId)?.email ?? '') !== '';
+}
+
+/** To: the latest inbound sender, else the contact; Cc: the other participants (never the team). */
+function replyRecipients(decision: Decision, conversation: Conversation): { to: string; cc: string[] } {
+  const lastInbound = latestEmail(decision.messagesOf(conversation.id), 'inbound');
+  const contactEmail = conversation.contactId === null ? '' : decision.state.contacts.get(conversation.contactId)?.email ?? '';
+  const to = (lastInbound?.email?.from ?? contactEmail).toLowerCase();
+  if (to === '') throw ruleError('R1', `Conversation ${conversation.id} has no email address to reply to`);
+  const team = decision.state.settings.email.address.toLowerCase();
+  const cc: string[] = [];
+  for (const participantId of conversation.participantIds) {
+    const address = decision.state.contacts.get(participantId)?.email.toLowerCase() ?? '';
+    if (address !== '' && address !== to && address !== team && !cc.includes(address)) cc.push(address);
+  }
+  return { to, cc };
+}
+
+function authorName(decision: Decision, message: Message): string {
+  if (message.authorType === 'bot') return 'Bot';
+  if (message.authorType === 'agent') return decision.state.agents.get(message.authorId)?.name ?? 'Team';
+  if (message.authorType === 'contact') return decision.state.contacts.get(message.authorId)?.name || 'Visitor';
+  return 'Confab';
+}
+
+function timestamp(time: number): string {
+  return `${new Date(time).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** An internal record of an action in the thread (forward, transcript): the team sees it, a visitor never does. */
+function actionNote(decision: Decision, conversation: Conversation, text: string): { message: Message; next: Conversation } {
+  const message = newMessage({
+    id: decision.newId(),
+    conversationId: conversation.id,
+    kind: 'system',
+    direction: 'outbound',
+    authorType: 'agent',
+    authorId: decision.agent.id,
+    text,
+    createdAt: decision.now,
+    delivery: 'queued',
+  });
+  return { message, next: withMessage(conversation, message) };
+}
+
+export const agentHandlers = {
+  'conversation.assign'(decision: Decision, command: C.AssignCommand): Result {
+    const conversation = decision.conversation(command.conversationId);
+    if (command.assigneeId !== null) {
+      const agent = decision.state.agents.get(command.assigneeId);
+      if (!agent) throw new ConfabError('not-found', `No team member ${command.assigneeId}`);
+      if (agent.disabled) throw ruleError('T2', `${agent.name} is disabled and cannot be assigned conversations`);
+    }
+    if (conversation.assigneeId === command.assigneeId) return;
+    const next: Conversation = { ...conversation, assigneeId: command.assigneeId };
+    // A person took it over: the bot stops answering (W5) and the conversation leaves Bots for
+    // good (V9: "never, or not yet, assigned"); unassigning later puts it in Unassigned.
+    if (command.assigneeId !== null && conversation.bot === 'active') next.bot = 'handed-over';
+    decision.emit(upserted(next));
+  },
+
+  'conversation.setStatus'(decision: Decision, command: C.SetStatusCommand): Result {
+    bulk(decision, command.conversationIds, (conversation) => {
+      if (conversation.status === command.status) return null;
+      if (command.status === 'closed' && conversation.bot === 'active') {
+        const quiet = decision.now - conversation.lastVisitorActivityAt;
+        if (quiet < BOT_CLOSE_IDLE_MS) {
+          const minutes = Math.ceil((BOT_CLOSE_IDLE_MS - quiet) / 60_000);
+          throw ruleError(
+            'T11',
+            `Conversation ${conversation.id} is still with the bot: it can be closed after 30 minutes without visitor activity (${minutes} min to go)`,
+          );
+        }
+      }
+      return { ...conversation, status: command.status };
+    });
+  },
+
+  'conversation.trash'(decision: Decision, command: C.TrashCommand): Result {
+    bulk(decision, command.conversationIds, (conversation) =>
+      conversation.trashedAt !== null ? null : { ...conversation, trashedAt: decision.now },
+    );
+  },
+
+  'conversation.restore'(decision: Decision, command: C.RestoreCommand): Result {
+    bulk(decision, command.conversationIds, (conversation) =>
+      conversation.trashedAt === null ? null : { ...conversation, trashedAt: null },
+    );
+  },
+
+  'conversation.deleteForever'(decision: Decision, command: C.DeleteForeverCommand): Result {
+    const doomed = [...new Set(command.conversationIds)].map((id) => {
+      const conversation = decision.conversation(id);
+      if (conversation.trashedAt === null) {
+        throw ruleError('V11', `Conversation ${id} is not in Trash: only trashed conversations can be deleted forever`);
+      }
+      return conversation;
+    });
+    for (const conversation of doomed) {
+      for (const message of decision.messagesOf(conversation.id)) {
+        decision.emit({ type: 'message.removed', messageId: message.id, conversationId: conversation.id });
+      }
+      decision.emit({ type: 'conversation.removed', conversationId: conversation.id });
+      // Host records stay, but no longer point at a conversation that is gone.
+      for (const ticket of decision.state.tickets.values()) {
+        if (ticket.conversationId === conversation.id) decision.emit({ type: 'ticket.upserted', ticket: { ...ticket, conversationId: null } });
+      }
+      for (const deal of decision.state.deals.values()) {
+        if (deal.conversationId === conversation.id) decision.emit({ type: 'deal.upserted', deal: { ...deal, conversationId: null } });
+      }
+    }
+  },
+
+  'conversation.blockSender'(decision: Decision, command: C.BlockSenderCommand): Result {
+    const conversation = decision.conversation(command.conversationId);
+    if (conversation.contactId === null) throw ruleError('T5', `Conversation ${conversation.id} has no contact to block`);
+    const contact = decision.contact(conversation.contactId);
+    if (!contact.blocked) decision.emit({ type: 'contact.upserted', contact: { ...contact, blocked: true } });
+    // Conversations filtered for another reason (spam, role address) keep it: unblocking later
+    // must not bring those back.
+    for (const other of decision.state.conversations.values()) {
+      if (other.contactId === contact.id && other.filtered === null) decision.emit(upserted({ ...other, filtered: 'blocked' }));
+    }
+  },
+
+  'contact.unblock'(decision: Decision, command: C.UnblockContactCommand): Result {
+    const contact = decision.contact(command.contactId);
+    if (contact.blocked) decision.emit({ type: 'contact.upserted', contact: { ...contact, blocked: false } });
+    // Suppressed chat messages stay suppressed: they were never delivered, and delivering them
+    // now would rewrite the thread's history.
+    for (const other of decision.state.conversations.values()) {
+      if (other.contactId === contact.id && other.filtered === 'blocked') decision.emit(upserted({ ...other, filtered: null }));
+    }
+  },
+
+  'conversation.markSpam'(decision: Decision, command: C.MarkSpamCommand): Result {
+    const conversation = decision.conversation(command.conversationId);
+    if (conversation.channel !== 'email') throw ruleError('T6', 'Only email conversations can be marked as spam');
+    if (conversation.filtered === 'spam') return;
+    decision.emit(upserted({ ...conversation, filtered: 'spam' }));
+  },
+
+  'conversation.unfilter'(decision: Decision, command: C.UnfilterCommand): Result {
+    const conversation = decision.conversation(command.conversationId);
+    if (conversation.filtered === 'blocked') {
+      throw ruleError('T5', 'This conversation is filtered because its sender is blocked: unblock the contact instead');
+    }
+    if (conversation.filtered === null) return;
+    decision.emit(upserted({ ...conversation, filtered: null }));
+  },
+
+  'message.reply'(decision: Decision, command: C.ReplyCommand): Result {
+    const conversation = decision.conversation(command.conversationId);
+    if (conversation.trashedAt !== null) throw ruleError('V11', 'This conversation is in Trash: restore it before replying');
+    // Nothing the blocked visitor sends reaches the team (W3), so a reply would answer nothing:
+    // unblock first.
+    if (isBlockedChat(decision, conversation)) throw ruleError('T5', 'This visitor is blocked: unblock them to reply');
+    const messageId = decision.newId();
+    const message = newMessage({
+      id: messageId,
+      conversationId: conversation.id,
+      kind: 'reply',
+      direction: 'outbound',
+      authorType: 'agent',
+      authorId: decision.agent.id,
+      text: command.text,
+      createdAt: decision.now,
+    });
+    const queued: ConfabEvent[] = [];
+    if (repliesByEmail(decision, conversation)) {
+      const { to, cc } = replyRecipients(decision, conversation);
+      const previous = latestEmail(decision.messagesOf(conversation.id));
+      const email: EmailFields = {
+        from: decision.state.settings.email.address,
+        to: [to],
+        cc,
+        subject: prefixedSubject('Re', conversation.subject),
+        messageId: outboundMessageId(messageId),
+      };
+      if (previous?.email) email.inReplyTo = previous.email.messageId;
+      message.email = email;
+      message.delivery = 'queued';
+      queued.push({
+        type: 'email.queued',
+        messageId,
+        conversationId: conversation.id,
+        to: [to, ...cc],
+        subject: email.subject,
+        text: command.text,
+        purpose: 'reply',
+      });
+    }
+    decision.emit(upserted(withMessage(conversation, message)), { type: 'message.upserted', message }, ...queued);
+    return { messageId };
+  },
+
+  'message.comment'(decision: Decision, command: C.CommentCommand): Result {
+    const conversation = decision.conversation(command.conversationId);
+    const mentions = [...new Set(command.mentions)];
+    mentions.forEach((agentId, index) => {
+      if (!decision.state.agents.has(agentId)) {
+        throw new ConfabError('invalid', `mentions.${index}: no team member ${agentId}`, { path: `mentions.${index}` });
+      }
+    });
+    const messageId = decision.newId();
+    const message = newMessage({
+      id: messageId,
+      conversationId: conversation.id,
+      kind: 'comment',
+      direction: 'outbound',
+      authorType: 'agent',
+      authorId: decision.agent.id,
+      text: command.text,
+      createdAt: decision.now,
+      mentions,
+    });
+    decision.emit(upserted(withMessage(conversation, message)), { type: 'message.upserted', message });
+    for (const agentId of mentions) {
+      decision.emit({ type: 'mention.created', agentId, conversationId: conversation.id, messageId });
+    }
+    return { messageId };
+  },
+
+  'email.compose'(decision: Decision, command: C.ComposeEmailCommand): Result {
+    const team = decision.state.settings.email.address.toLowerCase();
+    const recipient = decision.contactForEmail(command.to);
+    const ccAddresses = [...new Set((command.cc ?? []).map((address) => address.toLowerCase()))].filter(
+      (address) => address !== recipient.email && address !== team,
+    );
+    const ccContacts = ccAddresses.map((address) => decision.contactForEmail(address));
+    const conversationId = decision.newId();
+    const messageId = decision.newId();
+    const base = newConversation({
+      id: conversationId,
+      channel: 'email',
+      contactId: recipient.id,
+      participantIds: withIds([recipient.id], ccContacts.map((contact) => contact.id)),
+      subject: command.subject.trim(),
+      now: decision.now,
+    });
+    // The composer owns it, so the answer lands in their "Assigned to me" (V2) when it comes.
+    const conversation: Conversation = { ...base, assigneeId: decision.agent.id, sentOnly: true };
+    const email: EmailFields = {
+      from: decision.state.settings.email.address,
+      to: [recipient.email],
+      cc: ccAddresses,
+      subject: command.subject.trim(),
+      messageId: outboundMessageId(messageId),
+    };
+    const message = newMessage({
+      id: messageId,
+      conversationId,
+      kind: 'reply',
+      direction: 'outbound',
+      authorType: 'agent',
+      authorId: decision.agent.id,
+      text: command.text,
+      createdAt: decision.now,
+      email,
+      delivery: 'queued',
+    });
+    decision.emit(upserted(withMessage(conversation, message)), { type: 'message.upserted', message }, {
+      type: 'email.queued',
+      messageId,
+      conversationId,
+      to: [recipient.email, ...ccAddresses],
+      subject: email.subject,
+      text: command.text,
+      purpose: 'compose',
+    });
+    return { conversationId, messageId };
+  },
+
+  'conversation.forward'(decision: Decision, command: C.ForwardCommand): Result {
+    const conversation = decision.conversation(command.conversationId);
+    if (conversation.channel !== 'email') throw ruleError('T7', 'Only email conversations can be forwarded');
+    const original = latestEmail(decision.messagesOf(conversation.id));
+    if (!original?.email) throw ruleError('T7', 'This conversation has no email to forward');
+    const note = command.note?.trim() ?? '';
+    const text = [
+      ...(note ? [note, ''] : []),
+      '---------- Forwarded message ----------',
+      `From: ${original.email.from}`,
+      `Date: ${timestamp(original.createdAt)}`,
+      `Subject: ${original.email.subject}`,
+      `To: ${original.email.to.join(', ')}`,
+      '',
+      original.text,
+    ].join('\n');
+    const to = command.to.toLowerCase();
+    const { message, next } = actionNote(decision, conversation, `Forwarded to ${to}`);
+    decision.emit(upserted(next), { type: 'message.upserted', message }, {
+      type: 'email.queued',
+      messageId: message.id,
+      conversationId: conversation.id,
+      to: [to],
+      subject: prefixedSubject('Fwd', original.email.subject),
+      text,
+      purpose: 'forward',
+    });
+    return { messageId: message.id };
+  },
+
+  'conversation.sendTranscript'(decision: Decision, command: C.SendTranscriptCommand): Result {
+    const conversation = decision.conversation(command.conversationId);
+    const contact = conversation.contactId === null ? undefined : decision.state.contacts.get(conversation.contactId);
+    // R2: only what went between the contact and the team: no comments, no internal notes, no
+    // messages a blocked visitor sent that the team never received.
+    const lines = decision
+      .messagesOf(conversation.id)
+      .filter((message) => message.kind === 'reply' && !message.suppressed)
+      .map((message) => `[${timestamp(message.createdAt)}] ${authorName(decision, message)}: ${message.text}`);
+    const title = conversation.subject || `Chat with ${contact?.name || 'a visitor'}`;
+    const text = [`Transcript: ${title}`, '', ...lines].join('\n');
+    const to = command.to.toLowerCase();
+    const { message, next } = actionNote(decision, conversation, `Transcript sent to ${to}`);
+    decision.emit(upserted(next), { type: 'message.upserted', message }, {
+      type: 'email.queued',
+      messageId: message.id,
+      conversationId: conversation.id,
+      to: [to],
+      subject: `Transcript: ${title}`,
+      text,
+      purpose: 'transcript',
+    });
+    return { messageId: message.id };
+  },
+
+  'conversation.detachContact'(decision: Decision, command: C.DetachContactCommand): Result {
+    const conversation = decision.conversation(command.conversationId);
+    if (conversation.contactId === null) return;
+    const contactId = conversation.contactId;
+    decision.emit(
+      upserted({ ...conversation, contactId: null, participantIds: conversation.participantIds.filter((id) => id !== contactId) }),
+    );
+  },
+
+  'ticket.create'(decision: Decision, command: C.CreateTicketCommand): Result {
+    const conversation = decision.conversation(command.conversationId);
+    if (conversation.ticketId !== null) throw ruleError('A2', `Conversation ${conversation.id} already has a ticket`);
+    const ticketId = decision.newId();
+    decision.emit(
+      {
+        type: 'ticket.upserted',
+        ticket: {
+          id: ticketId,
+          name: command.name.trim(),
+          contactId: conversation.contactId,
+          conversationId: conversation.id,
+          properties: mergeProperties({}, command.properties ?? {}),
+          createdAt: decision.now,
+        },
+      },
+      upserted({ ...conversation, ticketId }),
+    );
+    return { ticketId };
+  },
+
+  'ticket.update'(decision: Decision, command: C.UpdateTicketCommand): Result {
+    const ticket = decision.state.tickets.get(command.ticketId);
+    if (!ticket) throw new ConfabError('not-found', `No ticket ${command.ticketId}`);
+    decision.emit({
+      type: 'ticket.upserted',
+      ticket: {
+        ...ticket,
+        name: command.name?.trim() ?? ticket.name,
+        properties: mergeProperties(ticket.properties, command.properties ?? {}),
+      },
+    });
+  },
+
+  'contact.update'(decision: Decision, command: C.UpdateContactCommand): Result {
+    const contact = decision.contact(command.contactId);
+    decision.emit({
+      type: 'contact.upserted',
+      contact: {
+        ...contact,
+        name: command.name?.trim() ?? contact.name,
+        email: command.email?.toLowerCase() ?? contact.email,
+        properties: mergeProperties(contact.properties, command.properties ?? {}),
+      },
+    });
+  },
+
+  'deal.create'(decision: Decision, command: C.CreateDealCommand): Result {
+    const conversation = decision.conversation(command.conversationId);
+    const dealId = decision.newId();
+    decision.emit({
+      type: 'deal.upserted',
+      deal: {
+        id: dealId,
+        name: command.name.trim(),
+        amount: command.amount,
+        currency: command.currency,
+        stage: command.stage?.trim() ?? 'new',
+        contactId: conversation.contactId,
+        conversationId: conversation.id,
+        createdAt: decision.now,
+      },
+    });
+    return { dealId };
+  },
+
+  'agent.setAvailability'(decision: Decision, command: C.SetAvailabilityCommand): Result {
+    const agent = decision.agent;
+    if (agent.availability === command.availability) return;
+    decision.emit({ type: 'agent.upserted', agent: { ...agent, availability: command.availability } });
+  },
+
+  'settings.update'(decision: Decision, command: C.UpdateSettingsCommand): Result {
+    const current = decision.state.settings;
+    const patch = command.patch;
+    const settings: Settings = {
+      routing: { ...current.routing, ...patch.routing },
+      widget: { ...current.widget, ...patch.widget },
+      bot: { ...current.bot, ...patch.bot },
+      email: { ...current.email, ...patch.email },
+      ticketProperties: patch.ticketProperties ? [...(patch.ticketProperties as string[])] : [...current.ticketProperties],
+    };
+    if (patch.email?.roleAddresses) {
+      settings.email.roleAddresses = [...new Set(patch.email.roleAddresses.map((role) => role.trim().toLowerCase()))];
+    }
+    if (patch.email?.address) settings.email.address = patch.email.address.toLowerCase();
+    decision.emit({ type: 'settings.updated', settings });
+  },
+
+  'view.save'(decision: Decision, command: C.SaveViewCommand): Result {
+    const viewId = decision.newId();
+    decision.emit({ type: 'view.upserted', view: { id: viewId, name: command.name.trim(), filter: command.filter, builtIn: false } });
+    return { viewId };
+  },
+
+  'view.delete'(decision: Decision, command: C.DeleteViewCommand): Result {
+    if (BUILT_IN_VIEWS.some((view) => view.id === command.viewId)) {
+      throw new ConfabError('forbidden', `The built-in view ${command.viewId} cannot be deleted`);
+    }
+    if (!decision.state.views.has(command.viewId)) throw new ConfabError('not-found', `No view ${command.viewId}`);
+    decision.emit({ type: 'view.removed', viewId: command.viewId });
+  },
+};
+

@@ -1,0 +1,50 @@
+import type { Conversation, Message } from '../model/model.js';
+import type { EngineState } from './state.js';
+
+/** Message-IDs compare in their bracketed form (`<id@host>`), whatever the sender wrote. */
+export function normalizeMessageId(raw: string): string {
+  const bare = raw.trim().replace(/^<+/, '').replace(/>+$/, '');
+  return `<${bare}>`;
+}
+
+/** The local part of an address, lower-cased and without a `+tag`: `Info+eu@x.com` → `info`. */
+export function localPart(address: string): string {
+  const local = address.trim().toLowerCase().split('@')[0] ?? '';
+  return local.split('+')[0] ?? '';
+}
+
+/** V10: mail from a role-based address (`info@`, `sales@`, …) is filtered. */
+export function isRoleAddress(address: string, roleAddresses: readonly string[]): boolean {
+  const local = localPart(address);
+  return roleAddresses.some((role) => role.trim().toLowerCase() === local);
+}
+
+/** The conversation whose thread holds this Message-ID, if any. */
+export function conversationByEmailMessageId(state: EngineState, messageId: string): Conversation | undefined {
+  for (const conversation of state.conversations.values()) {
+    if (conversation.emailMessageIds.includes(messageId)) return conversation;
+  }
+  return undefined;
+}
+
+export function prefixedSubject(prefix: 'Re' | 'Fwd', subject: string): string {
+  const trimmed = subject.trim();
+  if (new RegExp(`^${prefix}:`, 'i').test(trimmed)) return trimmed;
+  return trimmed === '' ? `${prefix}:` : `${prefix}: ${trimmed}`;
+}
+
+/** The latest email of a thread the team can see (never a suppressed or internal one). */
+export function latestEmail(messages: readonly Message[], direction?: Message['direction']): Message | undefined {
+  for (let index = messages.length - 1; index >= 0; index -= 1) {
+    const message = messages[index]!;
+    if (message.email && message.kind === 'reply' && !message.suppressed && (!direction || message.direction === direction)) {
+      return message;
+    }
+  }
+  return undefined;
+}
+
+/** A Message-ID for mail the inbox sends. */
+export function outboundMessageId(id: string): string {
+  return `<${id}@confab>`;
+}

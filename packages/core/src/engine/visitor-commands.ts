@@ -1,0 +1,183 @@
+import type { Conversation, Message } from '../model/model.js';
+import type * as C from '../protocol/commands.js';
+import { ConfabError } from '../protocol/errors.js';
+import type { ConfabEvent } from '../protocol/events.js';
+import { upserted } from './agent-commands.js';
+import type { Decision } from './decision.js';
+import { newConversation, newMessage, withMessage } from './records.js';
+import { route } from './routing.js';
+import { isBotHandling } from './views.js';
+
+type Result = Record<string, string> | void;
+
+/** The visitor's contact id (only called for visitor commands, which execute checked). */
+function visitorId(decision: Decision): string {
+  if (decision.principal.kind !== 'visitor') throw new ConfabError('forbidden', 'Only a visitor can do this');
+  return decision.principal.contactId;
+}
+
+export function visitorOwns(conversation: Conversation, contactId: string): boolean {
+  return conversation.contactId === contactId || conversation.participantIds.includes(contactId);
+}
+
+/** A conversation of this visitor; anyone else's answers as missing, never revealing it exists. */
+export function ownConversation(decision: Decision, conversationId: string): Conversation {
+  const conversation = decision.state.conversations.get(conversationId);
+  if (!conversation || !visitorOwns(conversation, visitorId(decision))) {
+    throw new ConfabError('not-found', `No conversation ${conversationId}`);
+  }
+  return conversation;
+}
+
+/**
+ * A bot message. It is stamped a millisecond after the visitor's message it answers, so that the
+ * thread (ordered by time, then id) always shows the answer after the question.
+ */
+function botMessage(decision: Decision, conversationId: string, text: string, quickReplies?: string[]): Message {
+  const message = newMessage({
+    id: decision.newId(),
+    conversationId,
+    kind: 'reply',
+    direction: 'outbound',
+    authorType: 'bot',
+    authorId: '',
+    text,
+    createdAt: decision.now + 1,
+  });
+  if (quickReplies) message.quickReplies = quickReplies;
+  return message;
+}
+
+/**
+ * W5 / G1: the bot hands the visitor over. Routing picks an agent (or nobody: the conversation
+ * waits in Unassigned, and the bot says the team is away, S2).
+ */
+function handOver(decision: Decision, conversation: Conversation): { next: Conversation; events: ConfabEvent[] } {
+  const routing = route(decision.state);
+  const text = routing.assigneeId
+    ? 'Connecting you with a team member. They will reply here shortly.'
+    : decision.state.settings.widget.awayMessage;
+  const message = botMessage(decision, conversation.id, text);
+  const next = withMessage({ ...conversation, bot: 'handed-over', assigneeId: routing.assigneeId }, message);
+  return { next, events: [...routing.events, { type: 'message.upserted', message }] };
+}
+
+function isHandoverText(decision: Decision, text: string): boolean {
+  return text.trim().toLowerCase() === decision.state.settings.bot.handoverReply.trim().toLowerCase();
+}
+
+function visitorMessage(decision: Decision, conversationId: string, text: string): Message {
+  return newMessage({
+    id: decision.newId(),
+    conversationId,
+    kind: 'reply',
+    direction: 'inbound',
+    authorType: 'contact',
+    authorId: visitorId(decision),
+    text,
+    createdAt: decision.now,
+  });
+}
+
+export const visitorHandlers = {
+  'visitor.startChat'(decision: Decision, command: C.StartChatCommand): Result {
+    const contact = decision.contact(visitorId(decision));
+    const conversationId = decision.newId();
+    const base = newConversation({
+      id: conversationId,
+      channel: 'chat',
+      contactId: contact.id,
+      participantIds: [contact.id],
+      subject: '',
+      now: decision.now,
+    });
+    const message = visitorMessage(decision, conversationId, command.text);
+    const result = { conversationId, messageId: message.id };
+    if (contact.blocked) {
+      // T5 / W3: the chat exists (the visitor keeps using the widget) but sits in Filtered, with
+      // nothing the visitor wrote: no preview, no reply-needed, no bot, no routing.
+      message.suppressed = true;
+      decision.emit(upserted({ ...base, filtered: 'blocked' }), { type: 'message.upserted', message });
+      return result;
+    }
+    let conversation = withMessage(base, message);
+    const bot = decision.state.settings.bot;
+    if (bot.enabled) {
+      // W5: the bot answers first; nobody is routed until the visitor asks for a person.
+      const greeting = botMessage(decision, conversationId, bot.greeting, [...bot.quickReplies, bot.handoverReply]);
+      conversation = withMessage({ ...conversation, bot: 'active' }, greeting);
+      decision.emit(upserted(conversation), { type: 'message.upserted', message }, { type: 'message.upserted', message: greeting });
+      return result;
+    }
+    const routing = route(decision.state);
+    decision.emit(upserted({ ...conversation, assigneeId: routing.assigneeId }), ...routing.events, {
+      type: 'message.upserted',
+      message,
+    });
+    return result;
+  },
+
+  'visitor.message'(decision: Decision, command: C.VisitorMessageCommand): Result {
+    const conversation = ownConversation(decision, command.conversationId);
+    if (conversation.channel !== 'chat') {
+      throw new ConfabError('forbidden', 'Only chat conversations can be continued in the widget');
+    }
+    const contact = decision.contact(visitorId(decision));
+    const message = visitorMessage(decision, conversation.id, command.text);
+    if (contact.blocked) {
+      // W3: kept for the visitor; nothing on the team's side changes, so nothing can leak.
+      message.suppressed = true;
+      decision.emit({ type: 'message.upserted', message });
+      return { messageId: message.id };
+    }
+    // T8: a message from the contact reopens the conversation (and brings it back from Trash).
+    let next = withMessage({ ...conversation, status: 'open', trashedAt: null }, message);
+    const events: ConfabEvent[] = [{ type: 'message.upserted', message }];
+    if (isBotHandling(next)) {
+      if (isHandoverText(decision, command.text)) {
+        const handover = handOver(decision, next);
+        next = handover.next;
+        events.push(...handover.events);
+      } else {
+        const answer = botMessage(
+          decision,
+          conversation.id,
+          "I'm not sure I can help with that. Would you like to talk to a person?",
+          [decision.state.settings.bot.handoverReply],
+        );
+        next = withMessage(next, answer);
+        events.push({ type: 'message.upserted', message: answer });
+      }
+    }
+    decision.emit(upserted(next), ...events);
+    return { messageId: message.id };
+  },
+
+  'visitor.requestHuman'(decision: Decision, command: C.RequestHumanCommand): Result {
+    const conversation = ownConversation(decision, command.conversationId);
+    const contact = decision.contact(visitorId(decision));
+    // Already with a person (or blocked: nothing reaches the team): asking again changes nothing.
+    if (!isBotHandling(conversation) || contact.blocked) return;
+    const handover = handOver(decision, { ...conversation, lastVisitorActivityAt: decision.now });
+    decision.emit(upserted(handover.next), ...handover.events);
+  },
+
+  'visitor.setProfile'(decision: Decision, command: C.SetVisitorProfileCommand): Result {
+    const contact = decision.contact(visitorId(decision));
+    const email = command.email?.toLowerCase();
+    // An identity the site vouched for is not overwritten by what a visitor types; and typing an
+    // address never merges with the contact that owns it (only verification does).
+    if (contact.verified && email !== undefined && email !== contact.email) {
+      throw new ConfabError('forbidden', 'A verified visitor cannot change their email address here');
+    }
+    const next = { ...contact, name: command.name?.trim() ?? contact.name, email: email ?? contact.email };
+    if (next.name === contact.name && next.email === contact.email) return;
+    decision.emit({ type: 'contact.upserted', contact: next });
+  },
+
+  typing(decision: Decision, command: C.TypingCommand): Result {
+    // Ephemeral: the backend relays it. The engine only checks the conversation may be reached.
+    if (decision.principal.kind === 'visitor') ownConversation(decision, command.conversationId);
+    else decision.conversation(command.conversationId);
+  },
+};

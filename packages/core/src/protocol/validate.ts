@@ -1,0 +1,341 @@
+import { CHANNELS } from '../model/model.js';
+import type { Command, CommandType } from './commands.js';
+import { ConfabError } from './errors.js';
+import { MAX_SHORT_LENGTH, MAX_TEXT_LENGTH, PROTOCOL_VERSION } from './frames.js';
+import type { ClientFrame } from './frames.js';
+
+/**
+ * Runtime validation of everything that arrives from outside (DESIGN §5): a command or frame may
+ * come straight from the wire with wrong types, missing fields, huge strings or hostile keys.
+ * Validators return a fresh object holding only the known fields, so nothing unexpected (extra
+ * keys, prototypes) travels further. Every refusal is a ConfabError naming the field (`path`).
+ */
+
+type Validator<T> = (value: unknown, path: string) => T;
+interface Optional<T> {
+  optional: Validator<T>;
+}
+type Field = Validator<unknown> | Optional<unknown>;
+
+/** Most items an array in a command may hold (bulk ids, cc lists, quick replies). */
+export const MAX_ARRAY_LENGTH = 5000;
+/** Most keys a properties record or form may hold. */
+export const MAX_RECORD_KEYS = 200;
+
+/** Keys that could reach an object's prototype when a careless consumer copies them. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Simple and strict enough: one @, no spaces or brackets, a dot in the domain. */
+const EMAIL_PATTERN = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:".]{2,}$/;
+
+export function isEmailAddress(value: string): boolean {
+  return value.length <= 254 && EMAIL_PATTERN.test(value);
+}
+
+function invalid(path: string, expected: string): never {
+  throw new ConfabError('invalid', `${path || 'value'} must be ${expected}`, { path });
+}
+
+function join(path: string, key: string | number): string {
+  return path === '' ? String(key) : `${path}.${key}`;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function ownValue(object: Record<string, unknown>, key: string): unknown {
+  return Object.prototype.hasOwnProperty.call(object, key) ? object[key] : undefined;
+}
+
+function string(max: number, options: { nonBlank?: boolean } = {}): Validator<string> {
+  return (value, path) => {
+    if (typeof value !== 'string') invalid(path, 'a string');
+    if (value.length > max) {
+      throw new ConfabError('too-large', `${path} is longer than ${max} characters`, { path });
+    }
+    if (options.nonBlank && value.trim() === '') invalid(path, 'a non-empty string');
+    return value;
+  };
+}
+
+const shortString = string(MAX_SHORT_LENGTH);
+const nonBlankShort = string(MAX_SHORT_LENGTH, { nonBlank: true });
+const text = string(MAX_TEXT_LENGTH);
+const nonBlankText = string(MAX_TEXT_LENGTH, { nonBlank: true });
+const id = nonBlankShort;
+
+const email: Validator<string> = (value, path) => {
+  const address = shortString(value, path).trim();
+  if (!isEmailAddress(address)) invalid(path, 'an email address');
+  return address;
+};
+
+const boolean: Validator<boolean> = (value, path) => {
+  if (typeof value !== 'boolean') invalid(path, 'true or false');
+  return value;
+};
+
+const finiteNumber: Validator<number> = (value, path) => {
+  if (typeof value !== 'number' || !Number.isFinite(value)) invalid(path, 'a finite number');
+  return value;
+};
+
+function oneOf<T extends string>(values: readonly T[]): Validator<T> {
+  return (value, path) => {
+    if (typeof value !== 'string' || !(values as readonly string[]).includes(value)) {
+      invalid(path, `one of ${values.join(', ')}`);
+    }
+    return value as T;
+  };
+}
+
+function nullable<T>(validator: Validator<T>): Validator<T | null> {
+  return (value, path) => (value === null ? null : validator(value, path));
+}
+
+function optional<T>(validator: Validator<T>): Optional<T> {
+  return { optional: validator };
+}
+
+function array<T>(item: Validator<T>, max = MAX_ARRAY_LENGTH): Validator<T[]> {
+  return (value, path) => {
+    if (!Array.isArray(value)) invalid(path, 'an array');
+    if (value.length > max) {
+      throw new ConfabError('too-large', `${path} has more than ${max} items`, { path });
+    }
+    return value.map((entry, index) => item(entry, join(path, index)));
+  };
+}
+
+/** A string → string map, e.g. contact properties or form fields. */
+function stringRecord(valueValidator: Validator<string>): Validator<Record<string, string>> {
+  return (value, path) => {
+    if (!isPlainObject(value)) invalid(path, 'an object');
+    const keys = Object.keys(value);
+    if (keys.length > MAX_RECORD_KEYS) {
+      throw new ConfabError('too-large', `${path} has more than ${MAX_RECORD_KEYS} keys`, { path });
+    }
+    const result: Record<string, string> = {};
+    for (const key of keys) {
+      const keyPath = join(path, key);
+      if (FORBIDDEN_KEYS.has(key)) invalid(keyPath, 'an allowed key');
+      nonBlankShort(key, keyPath);
+      result[key] = valueValidator(value[key], keyPath);
+    }
+    return result;
+  };
+}
+
+/**
+ * An object with the given fields. Unknown keys are dropped, or refused when `strict` (settings,
+ * where a misspelt key silently ignored would surprise).
+ */
+function object(fields: Record<string, Field>, options: { strict?: boolean } = {}): Validator<Record<string, unknown>> {
+  return (value, path) => {
+    if (!isPlainObject(value)) invalid(path, 'an object');
+    if (options.strict) {
+      for (const key of Object.keys(value)) {
+        if (!Object.prototype.hasOwnProperty.call(fields, key) || FORBIDDEN_KEYS.has(key)) {
+          invalid(join(path, key), 'a known key');
+        }
+      }
+    }
+    const result: Record<string, unknown> = {};
+    for (const [key, field] of Object.entries(fields)) {
+      const raw = ownValue(value, key);
+      if (typeof field === 'function') {
+        result[key] = field(raw, join(path, key));
+      } else if (raw !== undefined) {
+        result[key] = field.optional(raw, join(path, key));
+      }
+    }
+    return result;
+  };
+}
+
+const hexColor: Validator<string> = (value, path) => {
+  const color = shortString(value, path);
+  // The widget puts the colour into CSS: only a plain hex colour can never inject anything.
+  if (!/^#(?:[0-9a-f]{3}|[0-9a-f]{4}|[0-9a-f]{6}|[0-9a-f]{8})$/i.test(color)) invalid(path, 'a hex colour like #2f5bea');
+  return color;
+};
+
+const settingsPatch = object(
+  {
+    routing: optional(object({ mode: optional(oneOf(['round-robin', 'least-open', 'off'])) }, { strict: true })),
+    widget: optional(
+      object(
+        {
+          title: optional(shortString),
+          welcome: optional(shortString),
+          color: optional(hexColor),
+          awayMessage: optional(shortString),
+        },
+        { strict: true },
+      ),
+    ),
+    bot: optional(
+      object(
+        {
+          enabled: optional(boolean),
+          greeting: optional(nonBlankShort),
+          quickReplies: optional(array(nonBlankShort, 10)),
+          handoverReply: optional(nonBlankShort),
+        },
+        { strict: true },
+      ),
+    ),
+    email: optional(
+      object({ roleAddresses: optional(array(nonBlankShort, 500)), address: optional(email) }, { strict: true }),
+    ),
+    ticketProperties: optional(array(nonBlankShort, 50)),
+  },
+  { strict: true },
+);
+
+const conversationFilter = object(
+  {
+    scope: optional(oneOf(['inbox', 'filtered', 'trash', 'sent'])),
+    status: optional(oneOf(['open', 'closed'])),
+    channels: optional(array(oneOf(CHANNELS), CHANNELS.length)),
+    assignee: optional(id),
+    hasTicket: optional(boolean),
+    botHandling: optional(boolean),
+    activityFrom: optional(finiteNumber),
+    activityTo: optional(finiteNumber),
+  },
+  { strict: true },
+);
+
+const ids = array(id);
+const properties = stringRecord(shortString);
+
+/** The shape of every command, by type. */
+const COMMAND_FIELDS: Record<CommandType, Record<string, Field>> = {
+  'conversation.assign': { conversationId: id, assigneeId: nullable(id) },
+  'conversation.setStatus': { conversationIds: ids, status: oneOf(['open', 'closed']) },
+  'conversation.trash': { conversationIds: ids },
+  'conversation.restore': { conversationIds: ids },
+  'conversation.deleteForever': { conversationIds: ids },
+  'conversation.blockSender': { conversationId: id },
+  'contact.unblock': { contactId: id },
+  'conversation.markSpam': { conversationId: id },
+  'conversation.unfilter': { conversationId: id },
+  'message.reply': { conversationId: id, text: nonBlankText },
+  'message.comment': { conversationId: id, text: nonBlankText, mentions: array(id, 50) },
+  'email.compose': { to: email, cc: optional(array(email, 50)), subject: shortString, text: nonBlankText },
+  'conversation.forward': { conversationId: id, to: email, note: optional(text) },
+  'conversation.sendTranscript': { conversationId: id, to: email },
+  'conversation.detachContact': { conversationId: id },
+  'ticket.create': { conversationId: id, name: nonBlankShort, properties: optional(properties) },
+  'ticket.update': { ticketId: id, name: optional(nonBlankShort), properties: optional(properties) },
+  'contact.update': {
+    contactId: id,
+    name: optional(shortString),
+    // An empty string clears the address; anything else must be one.
+    email: optional((value, path) => (value === '' ? '' : email(value, path))),
+    properties: optional(properties),
+  },
+  'deal.create': {
+    conversationId: id,
+    name: nonBlankShort,
+    amount: (value, path) => {
+      const amount = finiteNumber(value, path);
+      if (amount < 0) invalid(path, 'zero or more');
+      return amount;
+    },
+    currency: (value, path) => {
+      const currency = shortString(value, path).trim().toUpperCase();
+      if (!/^[A-Z]{3}$/.test(currency)) invalid(path, 'a three-letter currency code');
+      return currency;
+    },
+    stage: optional(nonBlankShort),
+  },
+  'agent.setAvailability': { availability: oneOf(['available', 'away']) },
+  'settings.update': { patch: settingsPatch },
+  'view.save': { name: nonBlankShort, filter: conversationFilter },
+  'view.delete': { viewId: id },
+  typing: { conversationId: id, typing: boolean },
+  'visitor.startChat': { text: nonBlankText },
+  'visitor.message': { conversationId: id, text: nonBlankText },
+  'visitor.requestHuman': { conversationId: id },
+  'visitor.setProfile': { name: optional(shortString), email: optional(email) },
+  'inbound.email': {
+    from: email,
+    fromName: optional(shortString),
+    // Recipient lists are taken as they come: odd entries ("undisclosed-recipients:;") are ignored later.
+    to: array(shortString, 500),
+    cc: optional(array(shortString, 500)),
+    subject: shortString,
+    text,
+    html: optional(string(MAX_TEXT_LENGTH * 4)),
+    messageId: nonBlankShort,
+    inReplyTo: optional(shortString),
+    date: optional(finiteNumber),
+    promotional: optional(boolean),
+  },
+  'inbound.messenger': {
+    senderId: id,
+    senderName: optional(shortString),
+    text: nonBlankText,
+    mid: id,
+    timestamp: optional(finiteNumber),
+  },
+  'inbound.form': { formId: id, fields: stringRecord(text) },
+  'visitor.create': { name: optional(shortString) },
+  'visitor.verify': { contactId: id, email, name: optional(shortString) },
+};
+
+function validateCommandAt(value: unknown, path: string): Command {
+  if (!isPlainObject(value)) invalid(path, 'a command object');
+  const type = ownValue(value, 'type');
+  const typePath = join(path, 'type');
+  if (typeof type !== 'string') invalid(typePath, 'a command type');
+  if (!Object.prototype.hasOwnProperty.call(COMMAND_FIELDS, type)) {
+    throw new ConfabError('unknown-command', `Unknown command type "${type.slice(0, 80)}"`, { path: typePath });
+  }
+  const fields = object(COMMAND_FIELDS[type as CommandType])(value, path);
+  return { type, ...fields } as Command;
+}
+
+/** Checks that `value` is a well-formed command and returns a clean copy of it. */
+export function validateCommand(value: unknown): Command {
+  return validateCommandAt(value, '');
+}
+
+/** Checks a frame from a client (hello, command, ping) and returns a clean copy of it. */
+export function validateClientFrame(value: unknown): ClientFrame {
+  if (!isPlainObject(value)) invalid('', 'a frame object');
+  const version = ownValue(value, 'v');
+  if (version !== PROTOCOL_VERSION) {
+    throw new ConfabError('unsupported-version', `Protocol version ${String(version).slice(0, 20)} is not supported; this side speaks ${PROTOCOL_VERSION}`, { path: 'v' });
+  }
+  const type = ownValue(value, 'type');
+  switch (type) {
+    case 'hello': {
+      const fields = object({
+        // Tokens are opaque; signed identity tokens can be longer than a short string.
+        token: string(MAX_SHORT_LENGTH * 4),
+        resumeFrom: optional((raw, path) => {
+          const seq = finiteNumber(raw, path);
+          if (!Number.isInteger(seq) || seq < 0) invalid(path, 'a sequence number');
+          return seq;
+        }),
+        identity: optional(string(MAX_SHORT_LENGTH * 4)),
+      })(value, '');
+      return { v: PROTOCOL_VERSION, type: 'hello', ...fields } as ClientFrame;
+    }
+    case 'command': {
+      const commandId = id(ownValue(value, 'id'), 'id');
+      const command = validateCommandAt(ownValue(value, 'command'), 'command');
+      return { v: PROTOCOL_VERSION, type: 'command', id: commandId, command };
+    }
+    case 'ping':
+      return { v: PROTOCOL_VERSION, type: 'ping' };
+    default:
+      return invalid('type', 'hello, command or ping');
+  }
+}
