@@ -6,6 +6,7 @@ import type { ConfabEvent } from '../protocol/events.js';
 import type { Principal } from '../protocol/frames.js';
 import { applyEvent, execute, type ExecuteResult } from './engine.js';
 import { createEngineState, type EngineState } from './state.js';
+import { BUILT_IN_VIEWS, matchesFilter } from './views.js';
 
 /** A fixed start of the clock: Monday 5 January 2026, 09:00 UTC. */
 export const T0 = Date.UTC(2026, 0, 5, 9, 0);
@@ -26,7 +27,7 @@ export class Inbox {
   readonly newId = (): string => `id${String(++this.counter).padStart(4, '0')}`;
 
   /** Runs a command and applies its events; asserts that execute itself wrote nothing. */
-  run(principal: Principal, command: Command | Record<string, unknown>): ExecuteResult {
+  run(principal: Principal, command: object): ExecuteResult {
     const before = structuredClone(this.state);
     const outcome = execute(this.state, principal, command as Command, { now: this.now, newId: this.newId });
     expect(this.state).to.deep.equal(before, 'execute must not write the state');
@@ -35,7 +36,7 @@ export class Inbox {
   }
 
   /** Runs a command that must be refused; asserts the refusal is a ConfabError and changed nothing. */
-  refuse(principal: Principal, command: Command | Record<string, unknown>): ConfabError {
+  refuse(principal: Principal, command: object): ConfabError {
     const before = structuredClone(this.state);
     let error: unknown;
     try {
@@ -89,4 +90,16 @@ export class Inbox {
   messages(conversationId: string): Message[] {
     return this.state.messages.get(conversationId) ?? [];
   }
+}
+
+/** Whether a conversation is in a built-in view (V1–V12) for agent `me`. */
+export function inView(conversation: Conversation, viewId: string, me: string | null = null): boolean {
+  const view = BUILT_IN_VIEWS.find((candidate) => candidate.id === viewId);
+  if (!view) throw new Error(`no view ${viewId}`);
+  return matchesFilter(conversation, view.filter, me);
+}
+
+/** The ids of the built-in views a conversation is in. */
+export function viewsOf(conversation: Conversation, me: string | null = null): string[] {
+  return BUILT_IN_VIEWS.filter((view) => matchesFilter(conversation, view.filter, me)).map((view) => view.id);
 }
