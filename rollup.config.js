@@ -24,7 +24,9 @@ export default Object.entries(entries)
   .filter(([, input]) => existsSync(input))
   .map(([name, input]) => ({
     input,
-    output: { file: `dist/bundles/${name}.js`, format: 'es', sourcemap: true },
+    // The widget loader is what site owners paste as a classic `<script async src>`: an IIFE, so
+    // that its names stay private and two copies on one page do not collide.
+    output: { file: `dist/bundles/${name}.js`, format: name === 'confab-widget' ? 'iife' : 'es', sourcemap: true },
     plugins: plugins(),
     onwarn(warning, warn) {
       if (warning.code === 'THIS_IS_UNDEFINED') return;

@@ -1,0 +1,502 @@
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { commandIdOf, isPendingRecord } from '@confab/core';
+import type { Conversation, Message, VisitorClient } from '@confab/core';
+import type { WidgetLocale } from '../boot.js';
+import { STRINGS, teamText, type Strings } from '../i18n.js';
+import { renderText } from '../text.js';
+import { availabilityOf, conversationOfStart, messagesOf, NewTeamMessages, threadsOf, type ShownMessage } from '../visitor-view.js';
+import { chatStyles } from './confab-chat.styles.js';
+import { VisitorController } from './visitor-controller.js';
+
+/** Events the chat element tells its owner (the widget turns them into `confab-*` events). */
+export interface ConfabChatEventDetails {
+  'close-request': undefined;
+  'message-sent': { conversationId: string | null; text: string };
+  'conversation-started': { conversationId: string };
+  /** The visitor looks at another conversation (or at the list, or a new one). */
+  'view-change': { conversationId: string | null };
+}
+
+const TYPING_REPEAT_MS = 3000;
+const TYPING_IDLE_MS = 4000;
+const NEW_CONVERSATION_DRAFT = 'new';
+
+const sendIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M3 20.5 21 12 3 3.5v6.6L15 12 3 13.9z" /></svg>`;
+const closeIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M18.3 5.7a1 1 0 0 0-1.4 0L12 10.6 7.1 5.7a1 1 0 1 0-1.4 1.4l4.9 4.9-4.9 4.9a1 1 0 1 0 1.4 1.4l4.9-4.9 4.9 4.9a1 1 0 0 0 1.4-1.4L13.4 12l4.9-4.9a1 1 0 0 0 0-1.4z" /></svg>`;
+const listIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 6h16v2H4zm0 5h16v2H4zm0 5h16v2H4z" /></svg>`;
+
+/**
+ * The visitor's chat window: welcome text, the conversation with delivery states and typing
+ * indicators, bot quick replies, the team's availability (with "leave your email" when nobody is
+ * there), an optional pre-chat form, and the visitor's earlier conversations. It renders what its
+ * `client` holds and sends the visitor's commands through it; it keeps no copy of server state.
+ *
+ * @example
+ * const chat = document.createElement('confab-chat');
+ * chat.client = createVisitorClient({ transport });
+ * chat.open = true;
+ *
+ * @fires close-request - Escape or the close button (the owner decides).
+ * @fires message-sent - The visitor sent a message.
+ * @fires conversation-started - A new conversation was confirmed by the server.
+ * @fires view-change - Another conversation (or none) is shown.
+ * @csspart window - The dialog (or region, inline).
+ * @csspart header - Title, availability and buttons.
+ * @csspart messages - The scrolling list of messages.
+ * @csspart message - One message.
+ * @csspart composer - The message form.
+ * @cssproperty --confab-color - Accent colour (header, the visitor's bubbles, buttons).
+ */
+export class ConfabChat extends LitElement {
+  static override styles = chatStyles;
+
+  /** The visitor client whose state this window shows. */
+  @property({ attribute: false }) accessor client: VisitorClient | null = null;
+  @property() accessor locale: WidgetLocale = 'en';
+  /** Replaces the team's welcome text. */
+  @property() accessor greeting = '';
+  /** Rendered inside a page element: always shown, no close button. */
+  @property({ type: Boolean, reflect: true }) accessor inline = false;
+  @property({ type: Boolean, reflect: true }) accessor open = false;
+  @property({ reflect: true }) accessor position: 'right' | 'left' = 'right';
+  /** Ask a new visitor's name and email before the first message. */
+  @property({ type: Boolean }) accessor prechat = false;
+
+  /** undefined: follow the newest conversation; null: a new one; else that conversation. */
+  @state() private accessor selected: string | null | undefined = undefined;
+  @state() private accessor showingHistory = false;
+  /** The `visitor.startChat` command behind the new conversation being shown. */
+  @state() private accessor startCommandId: string | null = null;
+  /** Texts written while the new conversation was not confirmed yet; sent right after. */
+  @state() private accessor waitingTexts: string[] = [];
+  @state() private accessor announcement = '';
+  @state() private accessor prechatDone = false;
+  @state() private accessor emailSaved = '';
+
+  @query('textarea') private accessor composer: HTMLTextAreaElement | null = null;
+  @query('.messages') private accessor messageList: HTMLElement | null = null;
+
+  private readonly controller = new VisitorController(this);
+  private startPromise: Promise<string> | null = null;
+  private typingSentAt = 0;
+  private typingTimer: ReturnType<typeof setTimeout> | undefined;
+  private typingConversation: string | null = null;
+  private newMessages = new NewTeamMessages();
+  private lastShownCount = 0;
+  private lastViewed: string | null | undefined = undefined;
+
+  private get strings(): Strings {
+    return STRINGS[this.locale] ?? STRINGS.en;
+  }
+
+  /** The conversation shown now, or null for a new one (or while one is being started). */
+  get conversationId(): string | null {
+    const client = this.client;
+    if (!client || this.showingHistory) return null;
+    if (this.selected !== undefined) return this.selected;
+    if (this.startCommandId) return null;
+    const newest = threadsOf(client.store)[0];
+    return newest && !isPendingRecord(newest.id) ? newest.id : null;
+  }
+
+  /** Moves focus into the window: the message field, else the first control. */
+  async focusWindow() {
+    await this.updateComplete;
+    const target = this.composer ?? this.renderRoot.querySelector<HTMLElement>('input, button:not([data-close])') ?? this.renderRoot.querySelector<HTMLElement>('button');
+    target?.focus();
+  }
+
+  /** Shows a new, empty conversation. */
+  startNewConversation() {
+    this.selected = null;
+    this.startCommandId = null;
+    this.showingHistory = false;
+  }
+
+  override willUpdate(changed: PropertyValues<this>) {
+    if (changed.has('client')) {
+      this.controller.watch(this.client);
+      this.newMessages = new NewTeamMessages();
+      this.selected = undefined;
+      this.startCommandId = null;
+      this.showingHistory = false;
+    }
+    const client = this.client;
+    if (client) {
+      const fresh = this.newMessages.take(client.store, client.status.get().ready);
+      if (fresh.length) this.announce(fresh[fresh.length - 1]);
+    }
+    // A start confirmed while we were away (restored from the outbox after a reload): follow it.
+    if (this.startCommandId && this.client && !this.client.pending.get().some((entry) => entry.id === this.startCommandId) && !this.startPromise) {
+      this.startCommandId = null;
+      this.selected = undefined;
+    }
+  }
+
+  override updated() {
+    const viewed = this.showingHistory ? null : this.conversationId;
+    if (viewed !== this.lastViewed) {
+      this.lastViewed = viewed;
+      this.emit('view-change', { conversationId: viewed });
+    }
+    const list = this.messageList;
+    const count = list?.querySelectorAll('li').length ?? 0;
+    if (list && count !== this.lastShownCount) list.scrollTop = list.scrollHeight;
+    this.lastShownCount = count;
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    clearTimeout(this.typingTimer);
+  }
+
+  override render() {
+    const client = this.client;
+    const t = this.strings;
+    const settings = client?.store.state.settings;
+    const title = teamText(settings?.widget.title, 'title', this.locale);
+    const availability = client ? availabilityOf(client) : 'unknown';
+    const connection = client?.connection.get() ?? 'offline';
+    const statusText = availability === 'available' ? t.available : availability === 'away' ? t.away : t.connecting;
+    const threads = client ? threadsOf(client.store) : [];
+    return html`
+      <div
+        part="window"
+        class="window"
+        role=${this.inline ? 'region' : 'dialog'}
+        aria-labelledby="title"
+        ?hidden=${!this.open && !this.inline}
+        @keydown=${this.onKeydown}
+      >
+        <header part="header">
+          <div class="heading">
+            <h2 id="title">${title}</h2>
+            <p class="availability" data-availability=${availability}><span class="dot" aria-hidden="true"></span>${statusText}</p>
+          </div>
+          ${threads.length && !this.showingHistory
+            ? html`<button class="icon" type="button" aria-label=${t.showConversations} @click=${this.showHistory}>${listIcon}</button>`
+            : nothing}
+          ${this.inline
+            ? nothing
+            : html`<button class="icon" type="button" data-close aria-label=${t.closeChat} @click=${this.requestClose}>${closeIcon}</button>`}
+        </header>
+        ${connection === 'offline' && client && (client.status.get().ready || client.pending.get().length)
+          ? html`<p class="banner" role="status">${t.offline}</p>`
+          : nothing}
+        ${this.showingHistory ? this.renderHistory(threads) : this.renderConversation()}
+        <div class="visually-hidden" aria-live="polite">${this.announcement}</div>
+      </div>
+    `;
+  }
+
+  private renderHistory(threads: Conversation[]) {
+    const t = this.strings;
+    const time = new Intl.DateTimeFormat(this.locale, { dateStyle: 'medium', timeStyle: 'short' });
+    return html`
+      <section class="history" aria-labelledby="history-title">
+        <h3 id="history-title">${t.conversations}</h3>
+        ${threads.length
+          ? html`<ul>
+              ${repeat(
+                threads,
+                (thread) => thread.id,
+                (thread) => html`<li>
+                  <button type="button" class="thread" @click=${() => this.openThread(thread.id)}>
+                    <span class="preview">${thread.preview || '…'}</span>
+                    <span class="meta">${time.format(thread.lastActivityAt)}${thread.status === 'closed' ? ' · ✓' : ''}</span>
+                  </button>
+                </li>`,
+              )}
+            </ul>`
+          : html`<p class="empty">${t.noConversations}</p>`}
+        <button type="button" class="primary" @click=${this.onNewConversation}>${t.newConversation}</button>
+      </section>
+    `;
+  }
+
+  private renderConversation() {
+    const client = this.client;
+    const t = this.strings;
+    const conversationId = this.conversationId;
+    const store = client?.store;
+    const pending = client?.pending.get() ?? [];
+    let conversation = conversationId ? store?.conversation(conversationId) : undefined;
+    let startCommandId = this.startCommandId;
+    // A start drawn early by the client (returning visitor, or restored from the outbox).
+    if (!conversation && store && !conversationId) {
+      const newest = threadsOf(store)[0];
+      if (this.selected === undefined && newest && isPendingRecord(newest.id)) startCommandId = commandIdOf(newest.id);
+      if (startCommandId) conversation = conversationOfStart(store, startCommandId);
+    }
+    const shown: ShownMessage[] = store ? messagesOf(store, pending, conversation?.id ?? conversationId, startCommandId) : [];
+    for (const text of this.waitingTexts) {
+      shown.push({
+        message: { id: `waiting:${text}`, conversationId: '', kind: 'reply', direction: 'inbound', authorType: 'contact', authorId: '', text, createdAt: Date.now(), mentions: [], attachments: [] },
+        delivery: 'queued',
+        commandId: null,
+      });
+    }
+    const welcome = this.greeting || teamText(store?.state.settings.widget.welcome, 'welcome', this.locale);
+    const last = shown.at(-1)?.message;
+    const botActive = conversation?.bot === 'active';
+    const quickReplies = botActive && last?.authorType === 'bot' ? (last.quickReplies ?? []) : [];
+    const typing = client?.typing.get().filter((signal) => signal.typing && signal.who === 'agent' && signal.conversationId === conversationId) ?? [];
+    const contact = client?.contact.get();
+    const away = client ? availabilityOf(client) === 'away' && !botActive && conversation?.bot !== 'handed-over' : false;
+    const showPrechat = this.prechat && !this.prechatDone && !conversation && !shown.length && !contact?.email && !contact?.name;
+    const time = new Intl.DateTimeFormat(this.locale, { timeStyle: 'short' });
+    return html`
+      <section class="messages" part="messages" aria-label=${t.messagesLabel} tabindex="0">
+        <p class="welcome">${welcome}</p>
+        ${away ? this.renderAway(contact?.email ?? '') : nothing}
+        <ol>
+          ${repeat(
+            shown,
+            (item) => item.message.id,
+            (item) => this.renderMessage(item, time),
+          )}
+        </ol>
+        ${typing.length ? html`<p class="typing">${t.typing(typing.map((signal) => signal.name || t.team).join(', '))}</p>` : nothing}
+        ${quickReplies.length
+          ? html`<div class="quick-replies" role="group" aria-label=${t.quickReplies}>
+              ${quickReplies.map((reply) => html`<button type="button" @click=${() => this.onQuickReply(reply, conversation?.id ?? null)}>${reply}</button>`)}
+            </div>`
+          : nothing}
+        ${conversation?.status === 'closed' ? html`<p class="notice">${t.closed}</p>` : nothing}
+      </section>
+      ${showPrechat ? this.renderPrechat() : this.renderComposer(conversationId)}
+    `;
+  }
+
+  private renderMessage({ message, delivery, commandId }: ShownMessage, time: Intl.DateTimeFormat) {
+    const t = this.strings;
+    const own = message.direction === 'inbound';
+    const author = own ? t.you : message.authorType === 'bot' ? t.bot : (this.client?.store.state.agents.get(message.authorId)?.name ?? t.team);
+    const deliveryText =
+      delivery === 'failed'
+        ? t.failed
+        : delivery === 'queued' && this.client?.connection.get() !== 'online'
+          ? t.waiting
+          : delivery === 'queued' || delivery === 'sending'
+            ? t.sending
+            : delivery === 'sent'
+              ? t.sent
+              : '';
+    return html`<li part="message" class="message ${own ? 'own' : 'team'} ${message.authorType}" data-delivery=${delivery ?? nothing}>
+      <span class="author">${author}</span>
+      <p class="text">${renderText(message.text)}</p>
+      <span class="meta">${time.format(message.createdAt)}${deliveryText ? ` · ${deliveryText}` : ''}</span>
+      ${delivery === 'failed' && commandId ? html`<button type="button" class="link" @click=${() => this.retry(commandId)}>${t.retry}</button>` : nothing}
+    </li>`;
+  }
+
+  private renderAway(email: string) {
+    const t = this.strings;
+    const message = teamText(this.client?.store.state.settings.widget.awayMessage, 'awayMessage', this.locale);
+    const saved = this.emailSaved || email;
+    return html`<div class="away" role="note">
+      <p>${message}</p>
+      ${saved
+        ? html`<p class="saved">${t.emailSaved(saved)}</p>`
+        : html`<form class="inline-form" @submit=${this.onLeaveEmail}>
+            <label for="away-email">${t.email}</label>
+            <div class="row">
+              <input id="away-email" name="email" type="email" autocomplete="email" required />
+              <button type="submit" class="primary">${t.save}</button>
+            </div>
+          </form>`}
+    </div>`;
+  }
+
+  private renderPrechat() {
+    const t = this.strings;
+    return html`<form part="composer" class="prechat" @submit=${this.onPrechat}>
+      <p>${t.prechatIntro}</p>
+      <label for="prechat-name">${t.name}</label>
+      <input id="prechat-name" name="name" autocomplete="name" />
+      <label for="prechat-email">${t.email}</label>
+      <input id="prechat-email" name="email" type="email" autocomplete="email" />
+      <button type="submit" class="primary">${t.startChat}</button>
+    </form>`;
+  }
+
+  private renderComposer(conversationId: string | null): TemplateResult {
+    const t = this.strings;
+    const draft = this.client?.drafts.get(conversationId ?? NEW_CONVERSATION_DRAFT) ?? '';
+    return html`<form part="composer" class="composer" @submit=${this.onSubmit}>
+      <label class="visually-hidden" for="composer">${t.message}</label>
+      <textarea
+        id="composer"
+        rows="1"
+        maxlength="65536"
+        placeholder=${t.placeholder}
+        .value=${draft}
+        @input=${this.onInput}
+        @keydown=${this.onComposerKeydown}
+      ></textarea>
+      <button type="submit" class="send" aria-label=${t.send}>${sendIcon}</button>
+    </form>`;
+  }
+
+  // ---- behaviour ------------------------------------------------------------------------------
+
+  private emit<E extends keyof ConfabChatEventDetails>(type: E, detail: ConfabChatEventDetails[E]) {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+
+  private onKeydown(event: KeyboardEvent) {
+    if (event.key === 'Escape' && !this.inline) {
+      event.stopPropagation();
+      this.requestClose();
+    }
+  }
+
+  private requestClose() {
+    this.emit('close-request', undefined);
+  }
+
+  private showHistory() {
+    this.showingHistory = true;
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('.history button')?.focus());
+  }
+
+  private openThread(conversationId: string) {
+    this.selected = conversationId;
+    this.startCommandId = null;
+    this.showingHistory = false;
+    void this.focusWindow();
+  }
+
+  private onNewConversation() {
+    this.startNewConversation();
+    void this.focusWindow();
+  }
+
+  /** Says a new team message out loud (politely) to screen-reader users. */
+  private announce(message: Message) {
+    const t = this.strings;
+    const author = message.authorType === 'bot' ? t.bot : (this.client?.store.state.agents.get(message.authorId)?.name ?? t.team);
+    this.announcement = t.newMessage(author, message.text);
+  }
+
+  private onComposerKeydown(event: KeyboardEvent) {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      (event.target as HTMLTextAreaElement).form?.requestSubmit();
+    }
+  }
+
+  private onInput(event: InputEvent) {
+    const client = this.client;
+    const text = (event.target as HTMLTextAreaElement).value;
+    const conversationId = this.conversationId;
+    client?.drafts.set(conversationId ?? NEW_CONVERSATION_DRAFT, text);
+    if (!client || !conversationId) return;
+    const now = Date.now();
+    if (now - this.typingSentAt > TYPING_REPEAT_MS || this.typingConversation !== conversationId) {
+      this.typingSentAt = now;
+      this.typingConversation = conversationId;
+      void client.send({ type: 'typing', conversationId, typing: true });
+    }
+    clearTimeout(this.typingTimer);
+    this.typingTimer = setTimeout(() => this.stopTyping(), TYPING_IDLE_MS);
+  }
+
+  private stopTyping() {
+    clearTimeout(this.typingTimer);
+    const conversationId = this.typingConversation;
+    if (!conversationId || !this.typingSentAt) return;
+    this.typingSentAt = 0;
+    void this.client?.send({ type: 'typing', conversationId, typing: false });
+  }
+
+  private onSubmit(event: SubmitEvent) {
+    event.preventDefault();
+    const field = this.composer;
+    if (!field) return;
+    const text = field.value.trim();
+    if (!text) return;
+    this.client?.drafts.set(this.conversationId ?? NEW_CONVERSATION_DRAFT, '');
+    field.value = '';
+    void this.send(text);
+  }
+
+  /** Sends the visitor's text: in the conversation shown, or as the start of a new one. */
+  async send(text: string) {
+    const client = this.client;
+    if (!client) return;
+    this.stopTyping();
+    const conversationId = this.conversationId;
+    this.emit('message-sent', { conversationId, text });
+    if (conversationId) {
+      await client.send({ type: 'visitor.message', conversationId, text }).catch(() => undefined);
+      return;
+    }
+    if (this.startPromise) {
+      // The new conversation has no id yet: this text follows as soon as it has.
+      this.waitingTexts = [...this.waitingTexts, text];
+      return;
+    }
+    const command = { type: 'visitor.startChat' as const, text };
+    const sent = client.send(command);
+    const entry = client.pending.get().find((candidate) => candidate.command === command);
+    this.startCommandId = entry?.id ?? null;
+    this.selected = null;
+    this.startPromise = sent.then((result) => result.conversationId);
+    try {
+      const started = await this.startPromise;
+      if (this.selected === null && this.startCommandId === (entry?.id ?? null)) {
+        this.selected = started;
+        this.startCommandId = null;
+      }
+      this.emit('conversation-started', { conversationId: started });
+      const waiting = this.waitingTexts;
+      this.waitingTexts = [];
+      for (const next of waiting) await client.send({ type: 'visitor.message', conversationId: started, text: next }).catch(() => undefined);
+    } catch {
+      // Refused: the outbox keeps it as failed, shown with "Try again".
+    } finally {
+      this.startPromise = null;
+    }
+  }
+
+  private async retry(commandId: string) {
+    await this.client?.retry(commandId).catch(() => undefined);
+  }
+
+  private onQuickReply(reply: string, conversationId: string | null) {
+    const client = this.client;
+    const handover = client?.store.state.settings.bot.handoverReply;
+    if (client && conversationId && handover && reply.trim().toLowerCase() === handover.trim().toLowerCase()) {
+      // W5: a person takes over; routing (G1) decides who.
+      void client.send({ type: 'visitor.requestHuman', conversationId }).catch(() => undefined);
+      return;
+    }
+    void this.send(reply);
+  }
+
+  private onLeaveEmail(event: SubmitEvent) {
+    event.preventDefault();
+    const form = event.target as HTMLFormElement;
+    const email = String(new FormData(form).get('email') ?? '').trim();
+    if (!email || !this.client) return;
+    this.emailSaved = email;
+    void this.client.send({ type: 'visitor.setProfile', email }).catch(() => {
+      this.emailSaved = '';
+    });
+  }
+
+  private onPrechat(event: SubmitEvent) {
+    event.preventDefault();
+    const data = new FormData(event.target as HTMLFormElement);
+    const name = String(data.get('name') ?? '').trim();
+    const email = String(data.get('email') ?? '').trim();
+    this.prechatDone = true;
+    if (this.client && (name || email)) {
+      void this.client.send({ type: 'visitor.setProfile', ...(name ? { name } : {}), ...(email ? { email } : {}) }).catch(() => undefined);
+    }
+    void this.focusWindow();
+  }
+}

@@ -1,0 +1,199 @@
+/**
+ * The script-tag loader: what `<script async src=".../confab-widget.js" data-…>` runs. It is built
+ * as a classic script (IIFE, see rollup.config.js) and must stay under 2,048 bytes brotli: plain
+ * DOM, no Lit, no core. It reads its config, defines the `window.Confab` stub (which queues calls),
+ * draws the launcher, and loads the chat app on hover, focus, click or idle time.
+ */
+import { APP_KEY, BOOT_KEY } from './boot.js';
+import type { AppApi, Boot, ConfabApi, ConfabState, PristineGlobals, QueuedCall, WidgetConfig } from './boot.js';
+
+type AnyListener = (detail: unknown) => void;
+
+function startLoader(w: Window & typeof globalThis, d: Document) {
+  const bootKey = Symbol.for(BOOT_KEY);
+  const globals = w as unknown as Record<symbol, unknown>;
+  // A second copy of the script on the page: the first one already runs.
+  if (globals[bootKey]) return;
+
+  const script = (d.currentScript || d.querySelector('script[src*="confab-widget.js"]')) as HTMLScriptElement | null;
+  const data = script ? script.dataset : ({} as DOMStringMap);
+  const language = (data.locale || d.documentElement.lang || navigator.language || '').toLowerCase();
+  const config: WidgetConfig = {
+    server: data.server || location.origin,
+    site: data.site || 'default',
+    position: data.position == 'left' ? 'left' : 'right',
+    color: data.color && CSS.supports('color', data.color) ? data.color : '',
+    locale: language.startsWith('nl') ? 'nl' : 'en',
+    greeting: data.greeting || '',
+    inline: data.inline || '',
+    prechat: data.prechat != null,
+    nonce: data.nonce || (script && script.nonce) || '',
+    app: data.app || new URL('confab-widget-app.js', (script && script.src) || location.href).href,
+  };
+
+  // Taken now, before a hostile page patches them later (the app uses these, not the globals).
+  const arrayMethods: Record<string, unknown> = {};
+  const arrayPrototype = Array.prototype as unknown as Record<string, unknown>;
+  const names = Object.getOwnPropertyNames(arrayPrototype);
+  for (let i = 0; i < names.length; i++) arrayMethods[names[i]] = arrayPrototype[names[i]];
+  const pristine: PristineGlobals = {
+    stringify: JSON.stringify,
+    parse: JSON.parse,
+    fetch: w.fetch,
+    WebSocket: w.WebSocket,
+    define: customElements.define,
+    arrayMethods,
+  };
+
+  // Host-page CSS cannot reach into the shadow root; `!important` on :host beats even the page's
+  // own `!important` rules for the host element, and `all: initial` cuts inherited fonts and sizes.
+  const host = d.createElement('div');
+  const root = host.attachShadow({ mode: 'open' });
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(
+    ':host{all:initial!important;display:block!important;' +
+      (config.inline
+        ? 'position:relative!important;height:100%!important}'
+        : `position:fixed!important;z-index:2147483000!important;bottom:20px!important;${config.position}:20px!important}`) +
+      `:host{--confab-color:${config.color || '#2f5bea'}}` +
+      'button{all:initial;box-sizing:border-box;position:relative;display:grid;place-items:center;width:56px;height:56px;' +
+      'border-radius:28px;background:var(--confab-color);color:#fff;cursor:pointer;box-shadow:0 4px 14px #0004}' +
+      'button:focus-visible{outline:3px solid var(--confab-color);outline-offset:3px}svg{width:28px;height:28px;fill:currentColor}' +
+      '[part=badge]{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 6px;box-sizing:border-box;' +
+      'border-radius:10px;background:#c8102e;color:#fff;font:700 12px/20px system-ui,sans-serif;text-align:center}' +
+      '[hidden]{display:none!important}',
+  );
+  root.adoptedStyleSheets = [sheet];
+
+  const queue: QueuedCall[] = [];
+  const listeners: Record<string, Set<AnyListener>> = {};
+  const boot: Boot = {
+    config,
+    pristine,
+    host,
+    root,
+    launcher: null,
+    badge: null,
+    queue,
+    app: null,
+    loading: false,
+    emit(event, detail) {
+      const current = [...(listeners[event] || [])];
+      for (let i = 0; i < current.length; i++) {
+        try {
+          current[i](detail);
+        } catch (error) {
+          // A site's listener that throws must not stop the others, nor the widget.
+          queueMicrotask(() => {
+            throw error;
+          });
+        }
+      }
+      host.dispatchEvent(new CustomEvent('confab-' + event, { bubbles: true, composed: true, detail }));
+    },
+    teardown() {
+      host.remove();
+      if (w.Confab == api) delete w.Confab;
+      delete globals[bootKey];
+      // Nothing loads after removal.
+      boot.loading = true;
+      const waiting = queue.splice(0);
+      for (let i = 0; i < waiting.length; i++) waiting[i][3](new Error('Confab was removed'));
+    },
+  };
+
+  function load() {
+    if (boot.loading) return;
+    boot.loading = true;
+    // The app module runs once per page; after a remove() and a new script tag it is still there.
+    const startApp = globals[Symbol.for(APP_KEY)] as ((boot: Boot) => void) | undefined;
+    if (startApp) return startApp(boot);
+    const element = d.createElement('script');
+    element.type = 'module';
+    element.src = config.app;
+    element.nonce = config.nonce;
+    element.onerror = () => {
+      boot.loading = false;
+      const waiting = queue.splice(0);
+      const error = new Error('Confab could not load ' + config.app);
+      for (let i = 0; i < waiting.length; i++) waiting[i][3](error);
+      boot.emit('error', { code: 'load-failed', message: error.message });
+    };
+    (d.head || d.documentElement).append(element);
+  }
+
+  const call = (method: keyof AppApi, args: unknown[]) =>
+    new Promise((resolve, reject) => {
+      if (boot.app) return resolve((boot.app[method] as (...a: unknown[]) => unknown)(...args));
+      if (method == 'remove') return resolve(boot.teardown());
+      if (method == 'getState' && !boot.loading) {
+        const state: ConfabState = { open: false, unread: 0, availability: 'unknown', identity: null, connection: 'offline', conversationId: null };
+        return resolve(state);
+      }
+      queue.push([method, args, resolve, reject]);
+      load();
+    });
+
+  const off = (event: string, listener: AnyListener) => {
+    if (listeners[event]) listeners[event].delete(listener);
+  };
+  const api = {
+    on(event: string, listener: AnyListener) {
+      (listeners[event] ||= new Set()).add(listener);
+      return () => off(event, listener);
+    },
+    off,
+  } as unknown as ConfabApi;
+  const methods = 'open close toggle load remove refresh getState identify setLocale'.split(' ');
+  for (let i = 0; i < methods.length; i++) {
+    const method = methods[i] as keyof AppApi;
+    (api as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => call(method, args);
+  }
+
+  if (!config.inline) {
+    const launcher = (boot.launcher = d.createElement('button'));
+    launcher.type = 'button';
+    launcher.setAttribute('part', 'launcher');
+    launcher.setAttribute('aria-label', config.locale == 'nl' ? 'Chat openen' : 'Open chat');
+    launcher.setAttribute('aria-expanded', 'false');
+    launcher.setAttribute('aria-haspopup', 'dialog');
+    const svgNs = 'http://www.w3.org/2000/svg';
+    const icon = d.createElementNS(svgNs, 'svg');
+    const path = d.createElementNS(svgNs, 'path');
+    icon.setAttribute('viewBox', '0 0 24 24');
+    icon.setAttribute('aria-hidden', 'true');
+    path.setAttribute('d', 'M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z');
+    icon.append(path);
+    const badge = (boot.badge = d.createElement('span'));
+    badge.setAttribute('part', 'badge');
+    badge.setAttribute('aria-hidden', 'true');
+    badge.hidden = true;
+    launcher.append(icon, badge);
+    launcher.addEventListener('pointerenter', load);
+    launcher.addEventListener('focus', load);
+    launcher.addEventListener('click', () => api.toggle());
+    root.append(launcher);
+  }
+
+  globals[bootKey] = boot;
+  w.Confab = api;
+
+  const mount = () => {
+    let target: Element | null = null;
+    try {
+      target = config.inline ? d.querySelector(config.inline) : null;
+    } catch {
+      // An invalid selector: float instead.
+    }
+    (target || d.body).append(host);
+  };
+  if (d.readyState == 'loading') d.addEventListener('DOMContentLoaded', mount);
+  else mount();
+
+  // Inline chat is visible at once; a floating one waits for intent or idle time.
+  if (config.inline) load();
+  else if ('requestIdleCallback' in w) requestIdleCallback(load, { timeout: 5000 });
+  else setTimeout(load, 3000);
+}
+
+startLoader(window, document);

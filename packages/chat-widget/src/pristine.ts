@@ -1,0 +1,95 @@
+import type { Transport } from '@confab/core';
+import type { PristineGlobals } from './boot.js';
+
+/**
+ * Old libraries on a host page patch globals: Prototype.js adds `Array.prototype.toJSON` (which
+ * makes `JSON.stringify([1])` a string), others replace `JSON.stringify` or array methods. The
+ * loader captured the originals; `guard(fn)` puts them back for the duration of one synchronous
+ * call of ours (the page cannot run in between) and restores the page's versions after.
+ */
+export type Guard = <T>(work: () => T) => T;
+
+const nativeWithoutToJSON = [Array.prototype, String.prototype, Number.prototype, Boolean.prototype, Object.prototype];
+
+export function createGuard(pristine: PristineGlobals): Guard {
+  const arrayPrototype = Array.prototype as unknown as Record<string, unknown>;
+  const arrayNames = Object.keys(pristine.arrayMethods).filter((name) => name !== 'toJSON');
+  return (work) => {
+    const saved: Array<[target: object, key: string, descriptor: PropertyDescriptor | undefined]> = [];
+    const swap = (target: object, key: string, value: unknown) => {
+      const descriptor = Object.getOwnPropertyDescriptor(target, key);
+      if (descriptor ? descriptor.value === value : value === undefined) return;
+      try {
+        if (value === undefined) delete (target as Record<string, unknown>)[key];
+        else Object.defineProperty(target, key, { value, writable: true, configurable: true, enumerable: false });
+        saved.push([target, key, descriptor]);
+      } catch {
+        // A frozen or non-configurable patch: nothing we can do, and nothing to restore.
+      }
+    };
+    swap(JSON, 'stringify', pristine.stringify);
+    swap(JSON, 'parse', pristine.parse);
+    for (const prototype of nativeWithoutToJSON) swap(prototype, 'toJSON', undefined);
+    for (const name of arrayNames) if (arrayPrototype[name] !== pristine.arrayMethods[name as keyof unknown[]]) swap(arrayPrototype, name, pristine.arrayMethods[name as keyof unknown[]]);
+    try {
+      return work();
+    } finally {
+      for (let i = saved.length - 1; i >= 0; i--) {
+        const [target, key, descriptor] = saved[i];
+        if (descriptor) Object.defineProperty(target, key, descriptor);
+        else delete (target as Record<string, unknown>)[key];
+      }
+    }
+  };
+}
+
+/**
+ * The page's WebSocket as the loader found it, with message handlers run under the guard (the
+ * transport parses frames in its `onmessage`).
+ */
+export function guardedWebSocket(Base: typeof WebSocket, guard: Guard): typeof WebSocket {
+  return class GuardedWebSocket extends Base {
+    override set onmessage(handler: ((this: WebSocket, event: MessageEvent) => unknown) | null) {
+      super.onmessage = handler && ((event: MessageEvent) => guard(() => handler.call(this, event)));
+    }
+    override get onmessage() {
+      return super.onmessage;
+    }
+  };
+}
+
+/** Every frame in and out of the client passes the guard (serialising, parsing, applying). */
+export function guardedTransport(inner: Transport, guard: Guard): Transport {
+  return {
+    connect: (listener) =>
+      guard(() =>
+        inner.connect({
+          frame: (frame) => guard(() => listener.frame(frame)),
+          state: (state) => guard(() => listener.state(state)),
+        }),
+      ),
+    send: (frame) => guard(() => inner.send(frame)),
+    disconnect: () => guard(() => inner.disconnect()),
+  };
+}
+
+/**
+ * Defines `element` under `preferred`, or under `preferred-2`, `-3`… when the page already took
+ * that name for something else (an old copy, or an unrelated element). Returns the name used.
+ */
+export function defineElement(preferred: string, element: CustomElementConstructor, define: CustomElementRegistry['define'] = customElements.define): string {
+  for (let attempt = 1; attempt <= 50; attempt++) {
+    const name = attempt === 1 ? preferred : `${preferred}-${attempt}`;
+    const existing = customElements.get(name);
+    if (existing === element) return name;
+    if (!existing) {
+      try {
+        define.call(customElements, name, element);
+        return name;
+      } catch {
+        // This class is already registered under another name: find which.
+      }
+    }
+  }
+  throw new Error(`Confab: could not define <${preferred}>`);
+}

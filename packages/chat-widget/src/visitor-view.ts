@@ -1,0 +1,128 @@
+import { commandIdOf, isPendingRecord } from '@confab/core';
+import type { Conversation, InboxStore, Message, PendingCommand, VisitorClient } from '@confab/core';
+import type { Availability } from './boot.js';
+
+/**
+ * What the visitor sees, derived from the visitor client's state. Pure reads: the client owns the
+ * state, these functions only select from it (the element and the widget API share them).
+ */
+
+/** Delivery state of a visitor's own message. */
+export type Delivery = 'queued' | 'sending' | 'sent' | 'failed';
+
+export interface ShownMessage {
+  message: Message;
+  /** For the visitor's own messages: where it is on its way to the team. */
+  delivery: Delivery | null;
+  /** The outbox command behind a message that is not confirmed yet. */
+  commandId: string | null;
+}
+
+/** The visitor's conversations (their replica holds only theirs), newest activity first. */
+export function threadsOf(store: InboxStore): Conversation[] {
+  return [...store.state.conversations.values()]
+    .filter((conversation) => conversation.channel === 'chat')
+    .sort((a, b) => b.lastActivityAt - a.lastActivityAt || (a.id < b.id ? 1 : -1));
+}
+
+/** The conversation a pending `visitor.startChat` drew early, if the client could draw it. */
+export function conversationOfStart(store: InboxStore, commandId: string): Conversation | undefined {
+  for (const conversation of store.state.conversations.values()) if (commandIdOf(conversation.id) === commandId) return conversation;
+  return undefined;
+}
+
+/**
+ * The messages of one conversation (or of a chat being started), with delivery states. Messages
+ * the outbox holds but the replica could not draw (a first message before the server ever
+ * answered, a refused one) are shown from the outbox itself.
+ */
+export function messagesOf(store: InboxStore, pending: PendingCommand[], conversationId: string | null, startCommandId: string | null = null): ShownMessage[] {
+  const byCommand = new Map(pending.map((entry) => [entry.id, entry]));
+  const stored = conversationId ? (store.state.messages.get(conversationId) ?? []) : [];
+  const shown: ShownMessage[] = [];
+  const drawn = new Set<string>();
+  for (const message of stored) {
+    if (message.kind !== 'reply') continue;
+    const commandId = commandIdOf(message.id);
+    if (commandId) drawn.add(commandId);
+    const own = message.direction === 'inbound';
+    const entry = commandId ? byCommand.get(commandId) : undefined;
+    shown.push({ message, commandId, delivery: own ? (entry ? entry.state : isPendingRecord(message.id) ? 'sending' : 'sent') : null });
+  }
+  for (const entry of pending) {
+    if (drawn.has(entry.id)) continue;
+    const command = entry.command;
+    const belongs =
+      (command.type === 'visitor.message' && command.conversationId === conversationId) ||
+      (command.type === 'visitor.startChat' && entry.id === startCommandId);
+    if (!belongs || !('text' in command)) continue;
+    shown.push({
+      message: {
+        id: `outbox:${entry.id}`,
+        conversationId: conversationId ?? '',
+        kind: 'reply',
+        direction: 'inbound',
+        authorType: 'contact',
+        authorId: '',
+        text: command.text,
+        createdAt: entry.createdAt,
+        mentions: [],
+        attachments: [],
+      },
+      commandId: entry.id,
+      delivery: entry.state,
+    });
+  }
+  return shown;
+}
+
+/** S2 / W4: the team is available when any enabled agent is; unknown until state arrived. */
+export function availabilityOf(client: VisitorClient): Availability {
+  if (!client.status.get().ready) return 'unknown';
+  for (const agent of client.store.state.agents.values()) if (!agent.disabled && agent.availability === 'available') return 'available';
+  return 'away';
+}
+
+/** Agent and bot replies the visitor has not seen: newer than what they saw per conversation. */
+export function unreadOf(store: InboxStore, seen: Record<string, number>): number {
+  let unread = 0;
+  for (const [conversationId, messages] of store.state.messages) {
+    const since = seen[conversationId] ?? 0;
+    for (const message of messages) if (isFromTeam(message) && message.createdAt > since) unread += 1;
+  }
+  return unread;
+}
+
+export function isFromTeam(message: Message): boolean {
+  return message.kind === 'reply' && message.direction === 'outbound' && !isPendingRecord(message.id);
+}
+
+/** The time of the newest message of a conversation (what "seen up to" records). */
+export function latestMessageAt(store: InboxStore, conversationId: string): number {
+  const messages = store.state.messages.get(conversationId);
+  return messages?.length ? Math.max(...messages.map((message) => message.createdAt)) : 0;
+}
+
+/**
+ * Finds agent and bot replies that arrived since the last call. The first call only learns what
+ * is there (a reload must not announce the whole history again).
+ */
+export class NewTeamMessages {
+  private known: Set<string> | null = null;
+
+  /** The team messages that are new since the last call, oldest first. */
+  take(store: InboxStore, ready: boolean): Message[] {
+    if (!ready) return [];
+    const first = this.known === null;
+    const known = (this.known ??= new Set());
+    const fresh: Message[] = [];
+    for (const messages of store.state.messages.values()) {
+      for (const message of messages) {
+        if (!isFromTeam(message) || known.has(message.id)) continue;
+        known.add(message.id);
+        if (!first) fresh.push(message);
+      }
+    }
+    return fresh.sort((a, b) => a.createdAt - b.createdAt);
+  }
+}
