@@ -1,0 +1,15 @@
+import { css } from 'lit';
+
+export const composeDialogStyles = css`
+  :host {
+    display: contents;
+  }
+  input,
+  textarea {
+    width: 100%;
+  }
+  textarea {
+    min-height: 160px;
+    resize: vertical;
+  }
+`;

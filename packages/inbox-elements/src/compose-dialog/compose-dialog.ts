@@ -1,0 +1,88 @@
+import { html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { ConfabElement } from '../shared/confab-element.js';
+import { ModalController } from '../shared/dialog.js';
+import { baseStyles } from '../shared/theme.js';
+import { icon } from '../shared/icons.js';
+import { composeDialogStyles } from './compose-dialog.styles.js';
+
+/**
+ * Compose (C1): a modal dialog that writes a new outbound email. It appears under Sent (V12)
+ * until the recipient answers. Focus stays inside while open and returns where it was on close.
+ *
+ * @example
+ * <confab-compose-dialog .client=${client}></confab-compose-dialog>
+ * dialog.show();
+ *
+ * @csspart dialog - The dialog box.
+ * @csspart send - The send button.
+ * @cssproperty --confab-bg - Dialog background.
+ */
+export class ConfabComposeDialog extends ConfabElement {
+  static override styles = [baseStyles, composeDialogStyles];
+
+  /** Whether the dialog is showing. */
+  @property({ type: Boolean, reflect: true }) accessor open = false;
+  @state() private accessor error = '';
+  @state() private accessor busy = false;
+
+  private readonly modal = new ModalController(this, 'dialog', () => (this.open = false));
+
+  /** Opens the dialog with empty fields. */
+  async show(): Promise<void> {
+    this.error = '';
+    this.open = true;
+    await this.updateComplete;
+    this.renderRoot.querySelector('form')?.reset();
+    await this.modal.open();
+  }
+
+  /** Closes the dialog; focus goes back where it was. */
+  close(): void {
+    this.modal.close();
+  }
+
+  override render() {
+    const t = this.t;
+    return html`<dialog part="dialog" aria-labelledby="title">
+      <form @submit=${this.submit}>
+        <div class="dialog-header">
+          <h2 id="title">${t.composeTitle}</h2>
+          <button type="button" class="icon-button" aria-label=${t.close} @click=${() => this.close()}>${icon('close')}</button>
+        </div>
+        <div class="dialog-body">
+          <label class="field"><span>${t.to}</span><input name="to" type="email" required autofocus /></label>
+          <label class="field"><span>${t.cc}</span><input name="cc" type="text" /></label>
+          <label class="field"><span>${t.subject}</span><input name="subject" required /></label>
+          <label class="field"><span>${t.message}</span><textarea name="text" required></textarea></label>
+          ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+        </div>
+        <div class="dialog-actions">
+          <button type="button" class="button" @click=${() => this.close()}>${t.cancel}</button>
+          <button type="submit" class="button primary" part="send" ?disabled=${this.busy}>${t.send}</button>
+        </div>
+      </form>
+    </dialog>`;
+  }
+
+  private submit = async (event: SubmitEvent): Promise<void> => {
+    event.preventDefault();
+    const data = new FormData(event.target as HTMLFormElement);
+    const cc = String(data.get('cc') ?? '')
+      .split(/[,;\s]+/)
+      .map((address) => address.trim())
+      .filter(Boolean);
+    this.busy = true;
+    const refusal = await this.run({
+      type: 'email.compose',
+      to: String(data.get('to') ?? '').trim(),
+      ...(cc.length ? { cc } : {}),
+      subject: String(data.get('subject') ?? '').trim(),
+      text: String(data.get('text') ?? ''),
+    });
+    this.busy = false;
+    if (refusal) this.error = this.t.error(refusal.message);
+    else this.close();
+  };
+}
+

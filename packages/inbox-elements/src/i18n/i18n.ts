@@ -1,0 +1,58 @@
+import { en, type Catalog } from './en.js';
+import { nl } from './nl.js';
+
+export type { Catalog };
+const catalogs: Record<string, Catalog> = { en, nl };
+
+/** The catalog for a BCP 47 tag (`nl-BE` → Dutch); English when there is none. */
+export function catalogFor(locale: string | undefined): Catalog {
+  const language = (locale ?? '').toLowerCase().split('-')[0];
+  return catalogs[language] ?? en;
+}
+
+/** The nearest `lang` attribute above `node`, crossing shadow roots; the document's otherwise. */
+export function inheritedLang(node: Node): string | undefined {
+  let current: Node | null = node;
+  while (current) {
+    if (current instanceof Element) {
+      const lang = current.closest('[lang]')?.getAttribute('lang');
+      if (lang) return lang;
+    }
+    const root = current.getRootNode();
+    current = root instanceof ShadowRoot ? root.host : null;
+  }
+  return document.documentElement.lang || undefined;
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+const formatters = new Map<string, Intl.RelativeTimeFormat | Intl.DateTimeFormat>();
+function cached<T extends Intl.RelativeTimeFormat | Intl.DateTimeFormat>(key: string, make: () => T): T {
+  let formatter = formatters.get(key);
+  if (!formatter) formatters.set(key, (formatter = make()));
+  return formatter as T;
+}
+
+/** L2.4: relative ("12 min ago") when under 24 hours old, a date otherwise. */
+export function formatStarted(time: number, now: number, locale: string): string {
+  const age = now - time;
+  if (age >= 0 && age < DAY) {
+    const relative = cached(`rel:${locale}`, () => new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style: 'short' }));
+    if (age < MINUTE) return relative.format(0, 'second');
+    if (age < HOUR) return relative.format(-Math.floor(age / MINUTE), 'minute');
+    return relative.format(-Math.floor(age / HOUR), 'hour');
+  }
+  return cached(`date:${locale}`, () => new Intl.DateTimeFormat(locale, { dateStyle: 'medium' })).format(time);
+}
+
+/** Date and time of a message. */
+export function formatDateTime(time: number, locale: string): string {
+  return cached(`dt:${locale}`, () => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' })).format(time);
+}
+
+/** A number in the locale (counts). */
+export function formatCount(value: number, locale: string): string {
+  return value.toLocaleString(locale);
+}

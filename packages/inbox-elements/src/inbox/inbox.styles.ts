@@ -1,0 +1,63 @@
+import { css } from 'lit';
+
+export const inboxStyles = css`
+  :host {
+    display: block;
+    position: relative;
+    height: var(--confab-inbox-height, 100%);
+    min-height: 400px;
+    overflow: hidden;
+    background: var(--_bg);
+  }
+  .layout {
+    display: grid;
+    grid-template-columns: auto minmax(0, 1fr) auto;
+    height: 100%;
+    min-height: 0;
+  }
+  .left {
+    display: grid;
+    grid-template-columns: var(--confab-sidebar-width, 220px) var(--confab-list-width, 380px);
+    min-height: 0;
+    border-inline-end: 1px solid var(--_border);
+  }
+  .list-column {
+    display: flex;
+    flex-direction: column;
+    min-height: 0;
+    min-width: 0;
+  }
+  confab-conversation-list {
+    flex: 1;
+    min-height: 0;
+  }
+  .center {
+    display: flex;
+    flex-direction: column;
+    min-width: 0;
+    min-height: 0;
+  }
+  confab-thread {
+    flex: 1;
+    min-height: 0;
+  }
+  .right {
+    width: var(--confab-about-width, 300px);
+    min-height: 0;
+  }
+  [hidden] {
+    display: none !important;
+  }
+  .settings-body {
+    max-height: min(70vh, 640px);
+    overflow: auto;
+  }
+  @media (max-width: 1100px) {
+    .left {
+      grid-template-columns: 180px 320px;
+    }
+    .right {
+      width: 260px;
+    }
+  }
+`;

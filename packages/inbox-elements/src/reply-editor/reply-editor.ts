@@ -1,0 +1,259 @@
+import { html, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import type { Agent, PendingCommand } from '@confab/core';
+import { ConfabElement } from '../shared/confab-element.js';
+import { StoreController, shallowArrayEqual } from '../shared/store-controller.js';
+import { baseStyles } from '../shared/theme.js';
+import { icon } from '../shared/icons.js';
+import { replyEditorStyles } from './reply-editor.styles.js';
+
+export type EditorMode = 'reply' | 'comment';
+
+/** `@que` right before the caret: the mention being typed. */
+const MENTION_AT_CARET = /(?:^|\s)@([\p{L}\p{N}._-]*)$/u;
+const MAX_SUGGESTIONS = 6;
+
+function isOwnMessage(pending: PendingCommand, conversationId: string | undefined): boolean {
+  const command = pending.command;
+  return (command.type === 'message.reply' || command.type === 'message.comment') && command.conversationId === conversationId;
+}
+
+/**
+ * The reply editor (R1, T9): **Reply** goes to the contact, **Comment** is an internal note where
+ * `@` suggests teammates to mention. The draft is kept per conversation (across reloads, by the
+ * client); messages not yet acknowledged show as sending, refused ones offer Retry and Discard.
+ * Ctrl+Enter (Cmd+Enter) sends.
+ *
+ * @example
+ * <confab-reply-editor .client=${client} conversation-id="c1"></confab-reply-editor>
+ *
+ * @csspart tabs - The Reply / Comment tabs.
+ * @csspart textarea - The text field.
+ * @csspart suggestions - The mention suggestions listbox.
+ * @csspart send - The send button.
+ * @csspart pending - Messages being sent or refused.
+ * @cssproperty --confab-comment-bg - Field background in Comment mode.
+ * @cssproperty --confab-accent - Send button.
+ */
+export class ConfabReplyEditor extends ConfabElement {
+  static override styles = [baseStyles, replyEditorStyles];
+
+  /** The conversation this editor writes in. */
+  @property({ attribute: 'conversation-id' }) accessor conversationId: string | undefined;
+  /** Reply to the contact, or comment for the team. */
+  @property({ reflect: true }) accessor mode: EditorMode = 'reply';
+
+  @state() private accessor text = '';
+  /** The mention being typed, and the highlighted suggestion. */
+  @state() private accessor mention: { query: string; start: number; active: number } | undefined;
+
+  private readonly pending = new StoreController<PendingCommand[], PendingCommand[]>(
+    this,
+    () => this.client?.pending,
+    (all) => all.filter((p) => isOwnMessage(p, this.conversationId)),
+    shallowArrayEqual,
+  );
+  private readonly agents = new StoreController(
+    this,
+    () => this.client?.store.revision,
+    () => [...this.client!.store.state.agents.values()].filter((agent) => !agent.disabled),
+    shallowArrayEqual<Agent>,
+  );
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if ((changed.has('conversationId') || changed.has('client')) && this.client && this.conversationId) {
+      this.text = this.client.drafts.get(this.conversationId) ?? '';
+      this.mention = undefined;
+    }
+  }
+
+  /** Moves focus to the text field. */
+  override focus(): void {
+    this.textarea()?.focus();
+  }
+
+  override render() {
+    const t = this.t;
+    const suggestions = this.suggestions();
+    const open = suggestions.length > 0;
+    const active = this.mention?.active ?? 0;
+    const pending = this.pending.value ?? [];
+    return html`
+      ${pending.length
+        ? html`<ul class="pending" part="pending">
+            ${pending.map((p) =>
+              p.state === 'failed'
+                ? html`<li class="failed">
+                    <span>${t.failed(this.describeError(p.error).message)}</span>
+                    <button class="button" @click=${() => this.retry(p.id)}>${t.retry}</button>
+                    <button class="button" @click=${() => this.discard(p)}>${t.discard}</button>
+                  </li>`
+                : html`<li>${t.sending}</li>`,
+            )}
+          </ul>`
+        : nothing}
+      <div role="tablist" part="tabs" aria-label=${t.editorModes} @keydown=${this.onTabKeydown}>
+        ${this.renderTab('reply', t.reply, 'reply')} ${this.renderTab('comment', t.comment, 'comment')}
+      </div>
+      <div role="tabpanel" id="panel" aria-labelledby="tab-${this.mode}">
+        <div class="box">
+          ${open
+            ? html`<ul class="suggestions" part="suggestions" id="mentions" role="listbox" aria-label=${t.mentionSuggestions}>
+                ${suggestions.map(
+                  (agent, index) => html`<li
+                    id="mention-${index}"
+                    role="option"
+                    aria-selected=${index === active ? 'true' : 'false'}
+                    @mousedown=${(event: Event) => event.preventDefault()}
+                    @click=${() => this.pick(agent)}
+                  >
+                    ${agent.name}
+                  </li>`,
+                )}
+              </ul>`
+            : nothing}
+          <textarea
+            part="textarea"
+            aria-label=${this.mode === 'reply' ? t.reply : t.internalComment}
+            aria-autocomplete=${this.mode === 'comment' ? 'list' : nothing}
+            aria-controls=${open ? 'mentions' : nothing}
+            aria-activedescendant=${open ? `mention-${active}` : nothing}
+            placeholder=${this.mode === 'reply' ? t.replyPlaceholder : t.commentPlaceholder}
+            .value=${this.text}
+            ?disabled=${!this.conversationId}
+            @input=${this.onInput}
+            @keydown=${this.onKeydown}
+            @blur=${() => (this.mention = undefined)}
+          ></textarea>
+        </div>
+        <div class="bottom">
+          <span class="hint">${t.sendHint}</span>
+          <button class="button primary" part="send" ?disabled=${!this.text.trim()} @click=${this.send}>
+            ${this.mode === 'reply' ? t.send : t.comment}
+          </button>
+        </div>
+      </div>
+    `;
+  }
+
+  private renderTab(mode: EditorMode, label: string, iconName: string) {
+    const selected = this.mode === mode;
+    return html`<button
+      role="tab"
+      id="tab-${mode}"
+      aria-selected=${selected ? 'true' : 'false'}
+      aria-controls="panel"
+      tabindex=${selected ? '0' : '-1'}
+      @click=${() => this.setMode(mode)}
+    >
+      ${icon(iconName)}${label}
+    </button>`;
+  }
+
+  private textarea(): HTMLTextAreaElement | null {
+    return this.renderRoot?.querySelector('textarea') ?? null;
+  }
+
+  private setMode(mode: EditorMode): void {
+    this.mode = mode;
+    this.mention = undefined;
+  }
+
+  private onTabKeydown = async (event: KeyboardEvent): Promise<void> => {
+    if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
+    event.preventDefault();
+    this.setMode(this.mode === 'reply' ? 'comment' : 'reply');
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>(`#tab-${this.mode}`)?.focus();
+  };
+
+  private suggestions(): Agent[] {
+    if (!this.mention || this.mode !== 'comment') return [];
+    const query = this.mention.query.toLowerCase();
+    return (this.agents.value ?? [])
+      .filter((agent) => agent.name.toLowerCase().split(/\s+/).some((word) => word.startsWith(query)) || agent.name.toLowerCase().startsWith(query))
+      .slice(0, MAX_SUGGESTIONS);
+  }
+
+  private onInput = (event: Event): void => {
+    const field = event.target as HTMLTextAreaElement;
+    this.text = field.value;
+    if (this.client && this.conversationId) this.client.drafts.set(this.conversationId, this.text);
+    const before = field.value.slice(0, field.selectionStart ?? field.value.length);
+    const match = this.mode === 'comment' ? MENTION_AT_CARET.exec(before) : null;
+    this.mention = match ? { query: match[1] ?? '', start: before.length - (match[1]?.length ?? 0) - 1, active: 0 } : undefined;
+  };
+
+  private onKeydown = (event: KeyboardEvent): void => {
+    const suggestions = this.suggestions();
+    if (suggestions.length && this.mention) {
+      const count = suggestions.length;
+      if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+        event.preventDefault();
+        const step = event.key === 'ArrowDown' ? 1 : -1;
+        this.mention = { ...this.mention, active: (this.mention.active + step + count) % count };
+        return;
+      }
+      if (event.key === 'Enter' || event.key === 'Tab') {
+        event.preventDefault();
+        this.pick(suggestions[this.mention.active]!);
+        return;
+      }
+      if (event.key === 'Escape') {
+        event.preventDefault();
+        event.stopPropagation();
+        this.mention = undefined;
+        return;
+      }
+    }
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      void this.send();
+    }
+  };
+
+  private async pick(agent: Agent): Promise<void> {
+    const field = this.textarea();
+    if (!this.mention || !field) return;
+    const caret = field.selectionStart ?? this.text.length;
+    const inserted = `@${agent.name} `;
+    this.text = this.text.slice(0, this.mention.start) + inserted + this.text.slice(caret);
+    const position = this.mention.start + inserted.length;
+    this.mention = undefined;
+    if (this.client && this.conversationId) this.client.drafts.set(this.conversationId, this.text);
+    await this.updateComplete;
+    field.focus();
+    field.setSelectionRange(position, position);
+  }
+
+  /** Sends the text as a reply or a comment. */
+  send = async (): Promise<void> => {
+    const text = this.text.trim();
+    const conversationId = this.conversationId;
+    if (!text || !conversationId || !this.client) return;
+    const mentions = (this.agents.value ?? []).filter((agent) => text.includes(`@${agent.name}`)).map((agent) => agent.id);
+    this.text = '';
+    this.mention = undefined;
+    this.client.drafts.set(conversationId, '');
+    // A refusal shows through `client.pending` (failed, with Retry); nothing else to do here.
+    await this.run(
+      this.mode === 'reply'
+        ? { type: 'message.reply', conversationId, text }
+        : { type: 'message.comment', conversationId, text, mentions },
+    );
+  };
+
+  private retry(commandId: string): void {
+    this.client?.retry(commandId).catch(() => undefined);
+  }
+
+  private discard(pending: PendingCommand): void {
+    this.client?.discard(pending.id);
+    // Give the text back, so that discarding a failed message does not lose what was written.
+    const command = pending.command;
+    if (!this.text && (command.type === 'message.reply' || command.type === 'message.comment')) {
+      this.text = command.text;
+      if (this.conversationId) this.client?.drafts.set(this.conversationId, this.text);
+    }
+  }
+}

@@ -1,0 +1,100 @@
+import { html } from 'lit';
+import { state } from 'lit/decorators.js';
+import type { RoutingMode, Settings } from '@confab/core';
+import { ConfabElement } from '../shared/confab-element.js';
+import { StoreController } from '../shared/store-controller.js';
+import { baseStyles } from '../shared/theme.js';
+import { settingsPanelStyles } from './settings-panel.styles.js';
+
+const ROUTING_MODES: RoutingMode[] = ['round-robin', 'least-open', 'off'];
+
+function lines(value: FormDataEntryValue | null): string[] {
+  return String(value ?? '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+}
+
+/**
+ * Inbox settings (I1): routing rules (G1), the chat widget's texts and colour, the away message
+ * (S2), the bot's greeting and quick replies (W5), and the email address and role-based addresses
+ * that go to Filtered (V10).
+ *
+ * @example
+ * <confab-settings-panel .client=${client}></confab-settings-panel>
+ *
+ * @csspart form - The settings form.
+ * @csspart save - The save button.
+ * @cssproperty --confab-border - Fieldset borders.
+ */
+export class ConfabSettingsPanel extends ConfabElement {
+  static override styles = [baseStyles, settingsPanelStyles];
+
+  @state() private accessor status = '';
+
+  private readonly settings = new StoreController<number, Settings | undefined>(this, () => this.client?.store.revision, () => this.client!.store.state.settings);
+
+  override render() {
+    const t = this.t;
+    const s = this.settings.value;
+    if (!s) return html``;
+    return html`<form part="form" @submit=${this.save} @input=${() => (this.status = '')}>
+      <fieldset>
+        <legend>${t.routing}</legend>
+        ${ROUTING_MODES.map(
+          (mode) => html`<label class="choice">
+            <input type="radio" name="routing" value=${mode} .checked=${s.routing.mode === mode} />${t.routingModes[mode]}
+          </label>`,
+        )}
+      </fieldset>
+      <fieldset>
+        <legend>${t.chatWidget}</legend>
+        <label class="field"><span>${t.widgetTitle}</span><input name="title" .value=${s.widget.title} /></label>
+        <label class="field"><span>${t.widgetWelcome}</span><input name="welcome" .value=${s.widget.welcome} /></label>
+        <label class="field"><span>${t.widgetColor}</span><input name="color" type="color" .value=${s.widget.color} /></label>
+        <label class="field"><span>${t.awayMessage}</span><textarea name="awayMessage" .value=${s.widget.awayMessage}></textarea></label>
+      </fieldset>
+      <fieldset>
+        <legend>${t.botSection}</legend>
+        <label class="choice"><input type="checkbox" name="botEnabled" .checked=${s.bot.enabled} />${t.botEnabled}</label>
+        <label class="field"><span>${t.botGreeting}</span><input name="greeting" .value=${s.bot.greeting} /></label>
+        <label class="field"><span>${t.quickReplies}</span><textarea name="quickReplies" .value=${s.bot.quickReplies.join('\n')}></textarea></label>
+        <label class="field"><span>${t.handoverReply}</span><input name="handoverReply" .value=${s.bot.handoverReply} /></label>
+      </fieldset>
+      <fieldset>
+        <legend>${t.emailSection}</legend>
+        <label class="field"><span>${t.teamAddress}</span><input name="address" type="email" .value=${s.email.address} /></label>
+        <label class="field"><span>${t.roleAddresses}</span><textarea name="roleAddresses" .value=${s.email.roleAddresses.join('\n')}></textarea></label>
+      </fieldset>
+      <div class="actions">
+        <span class="status" role="status">${this.status}</span>
+        <button class="button primary" part="save" type="submit">${t.save}</button>
+      </div>
+    </form>`;
+  }
+
+  private save = async (event: SubmitEvent): Promise<void> => {
+    event.preventDefault();
+    const data = new FormData(event.target as HTMLFormElement);
+    const refusal = await this.run({
+      type: 'settings.update',
+      patch: {
+        routing: { mode: String(data.get('routing')) as RoutingMode },
+        widget: {
+          title: String(data.get('title') ?? ''),
+          welcome: String(data.get('welcome') ?? ''),
+          color: String(data.get('color') ?? ''),
+          awayMessage: String(data.get('awayMessage') ?? ''),
+        },
+        bot: {
+          enabled: data.get('botEnabled') !== null,
+          greeting: String(data.get('greeting') ?? ''),
+          quickReplies: lines(data.get('quickReplies')),
+          handoverReply: String(data.get('handoverReply') ?? ''),
+        },
+        email: { address: String(data.get('address') ?? ''), roleAddresses: lines(data.get('roleAddresses')) },
+      },
+    });
+    this.status = refusal ? this.t.error(refusal.message) : this.t.saved;
+  };
+}

@@ -1,0 +1,64 @@
+import { LitElement } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { consume } from '@lit/context';
+import type { AgentCommand, InboxClient } from '@confab/core';
+import { clientContext, localeContext } from './context.js';
+import { catalogFor, inheritedLang, type Catalog } from '../i18n/i18n.js';
+
+/** A refused command, explained in the user's language. */
+export interface Refusal {
+  /** Text to show. */
+  message: string;
+  /** The SPEC rule that refused it (`T11`), when a rule did. */
+  rule?: string;
+  code?: string;
+}
+
+/**
+ * What every inbox element shares: the client (from `<confab-inbox>` by context, or set as the
+ * `.client` property), the language, and the theme attribute.
+ */
+export class ConfabElement extends LitElement {
+  /** The core client whose state this element renders. Set it, or place the element inside `<confab-inbox>`. */
+  @consume({ context: clientContext, subscribe: true })
+  @property({ attribute: false })
+  accessor client: InboxClient | undefined;
+
+  /** BCP 47 language tag (`en`, `nl`). Default: the inbox's locale, else the nearest `lang` attribute. */
+  @property({ reflect: true }) accessor locale: string | undefined;
+
+  /** `light` or `dark`; without it the element follows the system's preference. */
+  @property({ reflect: true }) accessor theme: 'light' | 'dark' | undefined;
+
+  @consume({ context: localeContext, subscribe: true })
+  @state()
+  protected accessor inheritedLocale: string | undefined;
+
+  /** The language in use. */
+  get resolvedLocale(): string {
+    return this.locale || this.inheritedLocale || (this.isConnected ? inheritedLang(this) : undefined) || 'en';
+  }
+
+  /** The catalog of the language in use. */
+  protected get t(): Catalog {
+    return catalogFor(this.resolvedLocale);
+  }
+
+  /** Explains a refusal in the user's language; a rule the UI knows gets its own words. */
+  protected describeError(error: unknown): Refusal {
+    const { rule, code, message } = (error ?? {}) as Partial<Refusal>;
+    const text = rule === 'T11' ? this.t.t11Reason : message || String(error);
+    return { message: text, rule, code };
+  }
+
+  /** Sends a command; resolves with the refusal, or null when the backend accepted it. */
+  protected async run(command: AgentCommand): Promise<Refusal | null> {
+    if (!this.client) return { message: 'No client', code: 'internal' };
+    try {
+      await this.client.send(command);
+      return null;
+    } catch (error) {
+      return this.describeError(error);
+    }
+  }
+}

@@ -1,0 +1,55 @@
+import type { ConversationFilter } from '@confab/core';
+
+/** Records the host product owns (SPEC A): the SDK asks the host to open them. */
+export type RecordType = 'contact' | 'ticket' | 'company' | 'deal';
+
+export interface OpenRecordDetail {
+  type: RecordType;
+  id: string;
+}
+export interface SelectConversationDetail {
+  conversationId: string;
+}
+export interface ViewChangeDetail {
+  viewId: string;
+}
+export interface FilterChangeDetail {
+  filter: ConversationFilter;
+  search: string;
+}
+
+/**
+ * Every DOM event of the inbox elements: bubbling, composed `CustomEvent`s. Events for actions the
+ * SDK cannot do itself are cancelable: `preventDefault()` tells the element the host handled it.
+ */
+export interface ConfabEventMap {
+  /** A1, A2, A8, T3: open a record of the host product. Cancel it to stop the default link. */
+  'confab-open-record': CustomEvent<OpenRecordDetail>;
+  /** T1: a conversation was chosen in the list or the About panel. */
+  'confab-select-conversation': CustomEvent<SelectConversationDetail>;
+  /** A view (V1–V12 or saved) was chosen. */
+  'confab-view-change': CustomEvent<ViewChangeDetail>;
+  /** F1–F3: the filter menu or the search changed. */
+  'confab-filter-change': CustomEvent<FilterChangeDetail>;
+  /** C1: Compose was chosen. Cancel it to show your own composer. */
+  'confab-compose': CustomEvent<Record<string, never>>;
+  /** I1: Settings was chosen. Cancel it to show your own settings page. */
+  'confab-open-settings': CustomEvent<Record<string, never>>;
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface HTMLElementEventMap extends ConfabEventMap {}
+}
+
+/**
+ * Dispatches a typed `confab-*` event from `host`. Returns false when a listener cancelled it.
+ */
+export function emit<K extends keyof ConfabEventMap>(
+  host: EventTarget,
+  type: K,
+  detail: ConfabEventMap[K]['detail'],
+  cancelable = false,
+): boolean {
+  return host.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable }));
+}

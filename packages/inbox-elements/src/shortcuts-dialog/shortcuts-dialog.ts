@@ -1,0 +1,50 @@
+import { html } from 'lit';
+import { property } from 'lit/decorators.js';
+import { ConfabElement } from '../shared/confab-element.js';
+import { ModalController } from '../shared/dialog.js';
+import { baseStyles } from '../shared/theme.js';
+import { icon } from '../shared/icons.js';
+import { shortcutsDialogStyles } from './shortcuts-dialog.styles.js';
+
+/**
+ * The keyboard shortcuts help (`?` in the inbox), as a modal dialog.
+ *
+ * @example
+ * <confab-shortcuts-dialog></confab-shortcuts-dialog>
+ * shortcuts.show();
+ *
+ * @csspart dialog - The dialog box.
+ * @cssproperty --confab-surface - Key cap background.
+ */
+export class ConfabShortcutsDialog extends ConfabElement {
+  static override styles = [baseStyles, shortcutsDialogStyles];
+
+  /** Whether the dialog is showing. */
+  @property({ type: Boolean, reflect: true }) accessor open = false;
+
+  private readonly modal = new ModalController(this, 'dialog', () => (this.open = false));
+
+  async show(): Promise<void> {
+    this.open = true;
+    await this.modal.open();
+  }
+
+  close(): void {
+    this.modal.close();
+  }
+
+  override render() {
+    const t = this.t;
+    return html`<dialog part="dialog" aria-labelledby="title">
+      <div class="dialog-header">
+        <h2 id="title">${t.shortcutsTitle}</h2>
+        <button type="button" class="icon-button" aria-label=${t.close} @click=${() => this.close()}>${icon('close')}</button>
+      </div>
+      <div class="dialog-body">
+        <dl>
+          ${t.shortcuts.map(([keys, action]) => html`<dt><kbd>${keys}</kbd></dt><dd>${action}</dd>`)}
+        </dl>
+      </div>
+    </dialog>`;
+  }
+}

@@ -1,0 +1,428 @@
+import { html, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { consume } from '@lit/context';
+import type { Agent, AgentCommand, Contact, Conversation, Message, Ticket, TypingSignal } from '@confab/core';
+import { ConfabElement } from '../shared/confab-element.js';
+import { StoreController, shallowArrayEqual } from '../shared/store-controller.js';
+import { MenuController } from '../shared/menu.js';
+import { ModalController } from '../shared/dialog.js';
+import { baseStyles } from '../shared/theme.js';
+import { emit } from '../shared/events.js';
+import { icon } from '../shared/icons.js';
+import { linksContext, type RecordLinks } from '../shared/context.js';
+import { fillTemplate, linkify, safeUrl } from '../shared/safe-url.js';
+import { formatDateTime } from '../i18n/i18n.js';
+import { threadStyles } from './thread.styles.js';
+
+interface ThreadModel {
+  conversation: Conversation | undefined;
+  messages: Message[];
+  contact: Contact | undefined;
+  ticket: Ticket | undefined;
+  agents: Agent[];
+}
+
+function sameModel(a: ThreadModel, b: ThreadModel): boolean {
+  return (
+    a.conversation === b.conversation &&
+    a.contact === b.contact &&
+    a.ticket === b.ticket &&
+    shallowArrayEqual(a.messages, b.messages) &&
+    shallowArrayEqual(a.agents, b.agents)
+  );
+}
+
+type DialogMode = 'transcript' | 'forward';
+
+/**
+ * One conversation's full thread (T1): messages and internal comments (clearly different), email
+ * headers, the Assignee menu (T2), the ticket link (T3), the More menu (T4: transcript, delete,
+ * block sender, mark as spam), Forward (T7), Mark as closed / Reopen (T8, refused by T11 with the
+ * reason shown), Filtered and Trash actions, and the reply editor (T9).
+ *
+ * @example
+ * <confab-thread .client=${client} conversation-id="c1" ticket-url-template="https://crm.example/tickets/{id}"></confab-thread>
+ *
+ * @slot header-start - Before the title (the inbox puts the left-panel toggle here).
+ * @slot header-end - After the title (the inbox puts the right-panel toggle here).
+ * @fires confab-open-record - The ticket link was followed (cancelable); `detail.type` is `ticket`.
+ * @csspart header - The header with title and actions.
+ * @csspart assignee - The Assignee menu button.
+ * @csspart close - The Mark as closed / Reopen button.
+ * @csspart more - The More menu button.
+ * @csspart menu - An open menu.
+ * @csspart ticket-link - The ticket link (T3).
+ * @csspart banner - The Filtered, Trash or Sent notice with its actions.
+ * @csspart log - The list of messages.
+ * @csspart message - A message or comment.
+ * @csspart editor - The reply editor.
+ * @cssproperty --confab-comment-bg - Background of internal comments.
+ * @cssproperty --confab-comment-border - Border of internal comments.
+ * @cssproperty --confab-accent-soft - Background of outbound messages.
+ */
+export class ConfabThread extends ConfabElement {
+  static override styles = [baseStyles, threadStyles];
+
+  /** The conversation shown. */
+  @property({ attribute: 'conversation-id' }) accessor conversationId: string | undefined;
+  /** T3: URL of a ticket record in the host product; `{id}` is replaced by the ticket id. */
+  @property({ attribute: 'ticket-url-template' }) accessor ticketUrlTemplate: string | undefined;
+
+  @consume({ context: linksContext, subscribe: true })
+  @state()
+  private accessor links: RecordLinks | undefined;
+
+  @state() private accessor notice = '';
+  /** T11: why closing was refused, for this conversation in this state. */
+  @state() private accessor closeBlocked: { key: string; reason: string } | undefined;
+  @state() private accessor dialogMode: DialogMode | undefined;
+
+  private readonly assigneeMenu = new MenuController(this, 'assignee');
+  private readonly moreMenu = new MenuController(this, 'more');
+  private readonly modal = new ModalController(this, 'dialog', () => (this.dialogMode = undefined));
+  private lastMessageCount = 0;
+
+  private readonly model = new StoreController<number, ThreadModel>(
+    this,
+    () => this.client?.store.revision,
+    () => {
+      const store = this.client!.store;
+      const conversation = this.conversationId ? store.conversation(this.conversationId) : undefined;
+      const messages = conversation ? [...(store.state.messages.get(conversation.id) ?? [])] : [];
+      return {
+        conversation,
+        messages,
+        contact: conversation?.contactId ? store.state.contacts.get(conversation.contactId) : undefined,
+        ticket: conversation?.ticketId ? store.state.tickets.get(conversation.ticketId) : undefined,
+        agents: [...store.state.agents.values()],
+      };
+    },
+    sameModel,
+  );
+
+  private readonly typing = new StoreController<TypingSignal[], TypingSignal[]>(
+    this,
+    () => this.client?.typing,
+    (signals) => signals.filter((s) => s.conversationId === this.conversationId && s.who === 'contact' && s.typing),
+    shallowArrayEqual,
+  );
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('conversationId')) {
+      this.notice = '';
+      this.lastMessageCount = 0;
+    }
+  }
+
+  protected override updated(): void {
+    const count = this.model.value?.messages.length ?? 0;
+    if (count !== this.lastMessageCount) {
+      this.lastMessageCount = count;
+      const log = this.renderRoot.querySelector('.log');
+      if (log) log.scrollTop = log.scrollHeight;
+    }
+  }
+
+  override render() {
+    const t = this.t;
+    const model = this.model.value;
+    const conversation = model?.conversation;
+    if (!conversation || !model) {
+      return html`<header part="header">
+          <div class="title-row"><slot name="header-start"></slot><h2>${t.threadLabel}</h2><slot name="header-end"></slot></div>
+        </header>
+        <p class="empty">${t.noConversation}</p>`;
+    }
+    const contactName = model.contact?.name || model.contact?.email || t.unknownContact;
+    const inTrash = conversation.trashedAt !== null;
+    const typing = this.typing.value ?? [];
+    return html`
+      <header part="header">
+        <div class="title-row">
+          <slot name="header-start"></slot>
+          <h2>${conversation.subject || contactName}</h2>
+          ${conversation.status === 'closed' ? html`<span class="badge">${t.closed}</span>` : nothing}
+          <slot name="header-end"></slot>
+        </div>
+        ${model.ticket ? this.renderTicketLink(model.ticket) : nothing}
+        ${inTrash ? nothing : this.renderActions(conversation, model.agents)}
+      </header>
+      ${this.renderBanner(conversation)}
+      <p class="notice" role="alert">${this.notice}</p>
+      <ol class="log" part="log" aria-label=${t.threadLabel} tabindex="0">
+        ${model.messages.filter((m) => !m.suppressed).map((message, index, all) => this.renderMessage(message, model, isLastEmail(all, index)))}
+      </ol>
+      <div class="typing" aria-live="polite">${typing.length ? t.typing(typing[0]!.name) : ''}</div>
+      ${inTrash ? nothing : html`<confab-reply-editor part="editor" .conversationId=${conversation.id} .locale=${this.locale} theme=${this.theme ?? nothing}></confab-reply-editor>`}
+      ${this.renderDialog()}
+    `;
+  }
+
+  private renderTicketLink(ticket: Ticket) {
+    const template = this.ticketUrlTemplate ?? this.links?.ticketUrlTemplate;
+    const href = fillTemplate(template, { type: 'ticket', id: ticket.id });
+    const label = this.t.ticketLink(ticket.name);
+    const onOpen = (event: Event) => {
+      const handledByHost = !emit(this, 'confab-open-record', { type: 'ticket', id: ticket.id }, true);
+      if (handledByHost) event.preventDefault();
+    };
+    return html`<div>
+      ${href
+        ? html`<a class="ticket-link" part="ticket-link" href=${href} target="_blank" rel="noopener noreferrer" @click=${onOpen}>${label}</a>`
+        : html`<button class="button ticket-link" part="ticket-link" @click=${onOpen}>${label}</button>`}
+    </div>`;
+  }
+
+  private renderActions(conversation: Conversation, agents: Agent[]) {
+    const t = this.t;
+    const assignee = agents.find((agent) => agent.id === conversation.assigneeId);
+    const closeKey = `${conversation.id}:${conversation.lastVisitorActivityAt}:${conversation.bot}:${conversation.assigneeId}`;
+    const blocked = this.closeBlocked?.key === closeKey ? this.closeBlocked.reason : undefined;
+    const isOpen = conversation.status === 'open';
+    return html`<div class="actions">
+      <div class="anchor">
+        <button
+          id=${this.assigneeMenu.triggerId}
+          class="button"
+          part="assignee"
+          aria-haspopup="menu"
+          aria-expanded=${this.assigneeMenu.open ? 'true' : 'false'}
+          aria-controls=${this.assigneeMenu.menuId}
+          @click=${this.assigneeMenu.toggle}
+          @keydown=${this.assigneeMenu.onTriggerKeydown}
+        >
+          ${t.assignTo}: ${assignee?.name ?? t.unassigned}${icon('chevron')}
+        </button>
+        ${this.assigneeMenu.open
+          ? html`<div id=${this.assigneeMenu.menuId} class="menu" part="menu" role="menu" aria-label=${t.assignTo} @keydown=${this.assigneeMenu.onMenuKeydown}>
+              ${[{ id: null, name: t.unassigned }, ...agents.filter((a) => !a.disabled)].map(
+                (agent) => html`<button
+                  role="menuitemradio"
+                  tabindex="-1"
+                  aria-checked=${conversation.assigneeId === agent.id ? 'true' : 'false'}
+                  @click=${() => this.assign(agent.id)}
+                >
+                  <span class="check-mark" aria-hidden="true">${conversation.assigneeId === agent.id ? '✓' : ''}</span>${agent.name}
+                </button>`,
+              )}
+            </div>`
+          : nothing}
+      </div>
+      <span class="spacer"></span>
+      ${isOpen
+        ? html`<button
+            class="button"
+            part="close"
+            aria-disabled=${blocked ? 'true' : 'false'}
+            aria-describedby=${blocked ? 'close-reason' : nothing}
+            @click=${() => this.setStatus('closed', closeKey, !!blocked)}
+          >
+            ${t.markClosed}
+          </button>`
+        : html`<button class="button" part="close" @click=${() => this.setStatus('open', closeKey, false)}>${t.reopen}</button>`}
+      <div class="anchor end">
+        <button
+          id=${this.moreMenu.triggerId}
+          class="button"
+          part="more"
+          aria-haspopup="menu"
+          aria-expanded=${this.moreMenu.open ? 'true' : 'false'}
+          aria-controls=${this.moreMenu.menuId}
+          @click=${this.moreMenu.toggle}
+          @keydown=${this.moreMenu.onTriggerKeydown}
+        >
+          ${t.more}${icon('chevron')}
+        </button>
+        ${this.moreMenu.open
+          ? html`<div id=${this.moreMenu.menuId} class="menu" part="menu" role="menu" aria-label=${t.more} @keydown=${this.moreMenu.onMenuKeydown}>
+              <button role="menuitem" tabindex="-1" @click=${() => this.openDialog('transcript')}>${t.sendTranscript}…</button>
+              <button role="menuitem" tabindex="-1" @click=${this.trash}>${t.delete}</button>
+              ${conversation.filtered === 'blocked'
+                ? nothing
+                : html`<button role="menuitem" tabindex="-1" @click=${this.blockSender}>${t.blockSender}</button>`}
+              ${conversation.filtered === null
+                ? html`<button role="menuitem" tabindex="-1" @click=${this.markSpam}>${t.markSpam}</button>`
+                : nothing}
+            </div>`
+          : nothing}
+      </div>
+      ${blocked ? html`<span id="close-reason" class="reason">${blocked}</span>` : nothing}
+    </div>`;
+  }
+
+  private renderBanner(conversation: Conversation) {
+    const t = this.t;
+    if (conversation.trashedAt !== null) {
+      return html`<div class="banner" part="banner">
+        <p>${t.trashBanner}</p>
+        <button class="button" @click=${() => this.act({ type: 'conversation.restore', conversationIds: [conversation.id] })}>${t.restore}</button>
+        <button class="button danger" @click=${() => this.act({ type: 'conversation.deleteForever', conversationIds: [conversation.id] })}>
+          ${t.deleteForever}
+        </button>
+      </div>`;
+    }
+    if (conversation.filtered !== null) {
+      const contactId = conversation.contactId;
+      return html`<div class="banner" part="banner">
+        <p>${t.filteredBanner[conversation.filtered] ?? ''}</p>
+        ${conversation.filtered === 'blocked' && contactId
+          ? html`<button class="button" @click=${() => this.act({ type: 'contact.unblock', contactId })}>${t.unblock}</button>`
+          : html`<button class="button" @click=${() => this.act({ type: 'conversation.unfilter', conversationId: conversation.id })}>${t.notSpam}</button>`}
+      </div>`;
+    }
+    if (conversation.sentOnly) return html`<div class="banner" part="banner"><p>${t.sentBanner}</p></div>`;
+    return nothing;
+  }
+
+  private renderMessage(message: Message, model: ThreadModel, lastEmail: boolean) {
+    const t = this.t;
+    const author = this.authorName(message, model);
+    const time = html`<time datetime=${new Date(message.createdAt).toISOString()}>${formatDateTime(message.createdAt, this.resolvedLocale)}</time>`;
+    if (message.kind === 'system') {
+      return html`<li class="message system" part="message">${message.text} · ${time}</li>`;
+    }
+    const isComment = message.kind === 'comment';
+    const mentions = message.mentions
+      .map((id) => model.agents.find((agent) => agent.id === id)?.name)
+      .filter((name): name is string => !!name);
+    return html`<li class="message ${isComment ? 'comment' : message.direction}" part="message ${isComment ? 'comment' : 'reply'}">
+      <div class="message-head">
+        ${isComment ? html`<span class="kind">${icon('comment')}${t.internalComment}</span>` : nothing}
+        <span class="author">${author}</span>
+        ${time}
+      </div>
+      ${message.email
+        ? html`<dl class="headers">
+            <dt>${t.from}</dt>
+            <dd>${message.email.from}</dd>
+            <dt>${t.to}</dt>
+            <dd>${message.email.to.join(', ')}</dd>
+            ${message.email.cc.length ? html`<dt>${t.cc}</dt><dd>${message.email.cc.join(', ')}</dd>` : nothing}
+            <dt>${t.subject}</dt>
+            <dd>${message.email.subject}</dd>
+          </dl>`
+        : nothing}
+      <p class="text">${linkify(message.text)}</p>
+      ${mentions.length ? html`<div class="message-head">@ ${mentions.join(', ')}</div>` : nothing}
+      ${message.attachments.length
+        ? html`<ul class="attachments" aria-label=${t.attachments}>
+            ${message.attachments.map((attachment) => {
+              const url = safeUrl(attachment.url);
+              return html`<li>
+                ${url ? html`<a href=${url} target="_blank" rel="noopener noreferrer">${attachment.name}</a>` : attachment.name}
+              </li>`;
+            })}
+          </ul>`
+        : nothing}
+      ${lastEmail && message.conversationId
+        ? html`<div class="message-actions">
+            <button class="button" @click=${() => this.openDialog('forward')}>${icon('reply')}${t.forward}</button>
+          </div>`
+        : nothing}
+    </li>`;
+  }
+
+  private renderDialog() {
+    const t = this.t;
+    const mode = this.dialogMode;
+    return html`<dialog aria-labelledby="dialog-title" @submit=${this.submitDialog}>
+      ${mode
+        ? html`<form method="dialog">
+            <div class="dialog-header">
+              <h2 id="dialog-title">${mode === 'forward' ? t.forward : t.sendTranscript}</h2>
+              <button type="button" class="icon-button" aria-label=${t.close} @click=${() => this.modal.close()}>${icon('close')}</button>
+            </div>
+            <div class="dialog-body">
+              <label class="field">
+                <span>${mode === 'forward' ? t.forwardTo : t.transcriptTo}</span>
+                <input name="to" type="email" required autofocus />
+              </label>
+              ${mode === 'forward'
+                ? html`<label class="field"><span>${t.note}</span><textarea name="note" rows="3"></textarea></label>`
+                : nothing}
+            </div>
+            <div class="dialog-actions">
+              <button type="button" class="button" @click=${() => this.modal.close()}>${t.cancel}</button>
+              <button type="submit" class="button primary">${t.send}</button>
+            </div>
+          </form>`
+        : nothing}
+    </dialog>`;
+  }
+
+  private authorName(message: Message, model: ThreadModel): string {
+    const t = this.t;
+    if (message.authorType === 'bot') return t.bot;
+    if (message.authorType === 'agent') {
+      if (this.client?.me.get()?.id === message.authorId) return t.you;
+      return model.agents.find((agent) => agent.id === message.authorId)?.name ?? '';
+    }
+    if (message.authorType === 'contact') {
+      const contact = this.client?.store.state.contacts.get(message.authorId);
+      return contact?.name || contact?.email || message.email?.from || t.unknownContact;
+    }
+    return '';
+  }
+
+  private async openDialog(mode: DialogMode): Promise<void> {
+    this.moreMenu.close(false);
+    this.dialogMode = mode;
+    await this.modal.open();
+  }
+
+  private submitDialog = async (event: SubmitEvent): Promise<void> => {
+    event.preventDefault();
+    const conversationId = this.conversationId;
+    if (!conversationId) return;
+    const data = new FormData(event.target as HTMLFormElement);
+    const to = String(data.get('to') ?? '').trim();
+    const note = String(data.get('note') ?? '').trim();
+    const mode = this.dialogMode;
+    this.modal.close();
+    if (mode === 'forward') await this.act({ type: 'conversation.forward', conversationId, to, ...(note ? { note } : {}) });
+    else await this.act({ type: 'conversation.sendTranscript', conversationId, to });
+  };
+
+  private async assign(assigneeId: string | null): Promise<void> {
+    this.assigneeMenu.close();
+    if (this.conversationId) await this.act({ type: 'conversation.assign', conversationId: this.conversationId, assigneeId });
+  }
+
+  private async setStatus(status: 'open' | 'closed', closeKey: string, blocked: boolean): Promise<void> {
+    if (blocked || !this.conversationId) return;
+    this.notice = '';
+    const error = await this.run({ type: 'conversation.setStatus', conversationIds: [this.conversationId], status });
+    if (!error) return;
+    // A rule refusal (T11) disables the control, with the reason beside it, until the conversation changes.
+    if (status === 'closed' && error.rule === 'T11') this.closeBlocked = { key: closeKey, reason: error.message };
+    else this.notice = this.t.error(error.message);
+  }
+
+  private trash = (): void => {
+    this.moreMenu.close();
+    if (this.conversationId) void this.act({ type: 'conversation.trash', conversationIds: [this.conversationId] });
+  };
+
+  private blockSender = (): void => {
+    this.moreMenu.close();
+    if (this.conversationId) void this.act({ type: 'conversation.blockSender', conversationId: this.conversationId });
+  };
+
+  private markSpam = (): void => {
+    this.moreMenu.close();
+    if (this.conversationId) void this.act({ type: 'conversation.markSpam', conversationId: this.conversationId });
+  };
+
+  private async act(command: AgentCommand): Promise<void> {
+    this.notice = '';
+    const error = await this.run(command);
+    if (error) this.notice = this.t.error(error.message);
+  }
+}
+
+/** T7 forwards "from the most recent email": the button sits on the last message with email fields. */
+function isLastEmail(messages: Message[], index: number): boolean {
+  if (!messages[index]?.email || messages[index]?.kind !== 'reply') return false;
+  for (let i = index + 1; i < messages.length; i += 1) if (messages[i]?.email && messages[i]?.kind === 'reply') return false;
+  return true;
+}
