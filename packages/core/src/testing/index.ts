@@ -1,2 +1,3 @@
 // Test kits for Confab users: the transport conformance suite, demo data and generators.
 export * from './conformance.js';
+export * from './demo-data.js';
