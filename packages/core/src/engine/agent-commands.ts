@@ -188,7 +188,9 @@ export const agentHandlers = {
       throw ruleError('T5', 'This conversation is filtered because its sender is blocked: unblock the contact instead');
     }
     if (conversation.filtered === null) return;
-    decision.emit(upserted({ ...conversation, filtered: null }));
+    // Spam from a sender who is also blocked stays in Filtered, now for the block (T5).
+    const contact = conversation.contactId === null ? undefined : decision.state.contacts.get(conversation.contactId);
+    decision.emit(upserted({ ...conversation, filtered: contact?.blocked ? 'blocked' : null }));
   },
 
   'message.reply'(decision: Decision, command: C.ReplyCommand): Result {
