@@ -6,11 +6,13 @@ import type { Backend, BackendConnection } from '../backend-contract.js';
 import { KeyedRateLimiter, TokenBucket } from '../rate-limit.js';
 import { clientIp } from '../http/http-util.js';
 
-/** Close codes (4000–4999 are the application's). Clients do not retry 4401 and 4403 without a new token. */
+/**
+ * Close codes. 4400–4499 tell the client not to retry with the same credentials (the WebSocket
+ * transport stops); 1013 "try again later" lets it back off and resume.
+ */
 export const CLOSE_UNAUTHENTICATED = 4401;
 export const CLOSE_FORBIDDEN = 4403;
-export const CLOSE_TOO_SLOW = 4408;
-export const CLOSE_RATE_LIMITED = 4429;
+export const CLOSE_TRY_AGAIN_LATER = 1013;
 
 export interface GatewayLimits {
   /** Frames per connection: burst and sustained rate. */
@@ -146,7 +148,7 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
     const send = (frame: ServerFrame) => {
       if (ws.readyState !== ws.OPEN) return;
       if (ws.bufferedAmount > maxBufferedBytes) {
-        ws.close(CLOSE_TOO_SLOW, 'too slow: reconnect and resume');
+        ws.close(CLOSE_TRY_AGAIN_LATER, 'too slow: reconnect and resume');
         return;
       }
       ws.send(JSON.stringify(frame));
@@ -201,7 +203,7 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
         }
         if (frame.token === '' && !newVisitors.take(ip, 1, now)) {
           refuse('rate-limited', 'Too many new visitor sessions from this address; retry later.');
-          end(CLOSE_RATE_LIMITED, 'too many new sessions');
+          end(CLOSE_TRY_AGAIN_LATER, 'too many new sessions');
           return;
         }
       }

@@ -1,0 +1,226 @@
+// Server figures (issue 3): how many concurrent visitor sockets one server process holds on loopback,
+// how fast a visitor's message reaches an agent's socket under that load (p99), and email ingest
+// throughput over HTTP. The server runs as a child process (its own event loop, as in production);
+// this process plays every client. Bounded in sockets, messages and time; stops by itself.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const requireFromServer = createRequire(join(root, 'packages/server/package.json'));
+const WebSocket = requireFromServer('ws');
+
+const VISITORS = Number(process.env.BENCH_VISITORS ?? 2000);
+const OPEN_BATCH = 100;
+const OPEN_BUDGET_MS = 60_000;
+const FANOUT_MESSAGES = 1000;
+const FANOUT_RATE_PER_S = 200;
+const INGEST_EMAILS = 2000;
+const INGEST_CONCURRENCY = 16;
+const INGEST_BUDGET_MS = 20_000;
+const AGENT = { id: 'bench-agent', name: 'Bench Agent', email: 'bench@team.example', availability: 'available', disabled: false };
+
+function percentile(sorted, p) {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+const round = (value, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+function startServer(dataDir) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(root, 'packages/server/dist/bin/confab-server.js')], {
+      env: {
+        ...process.env,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        CONFAB_DATA_DIR: dataDir,
+        CONFAB_DEMO: '0',
+        CONFAB_RATE_LIMITS: 'off',
+        CONFAB_INGEST_TOKEN: 'bench-ingest',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${output}`)), 15_000);
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ child, url: match[1] });
+      }
+    });
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.once('exit', (code) => reject(new Error(`server exited (${code}): ${output}`)));
+  });
+}
+
+/** A socket with a frame listener list; resolves once open. */
+function openSocket(wsUrl) {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(wsUrl, { perMessageDeflate: false });
+    socket.listeners = new Set();
+    socket.on('message', (data) => {
+      const frame = JSON.parse(String(data));
+      for (const listener of socket.listeners) listener(frame);
+    });
+    socket.once('open', () => resolve(socket));
+    socket.once('error', reject);
+  });
+}
+
+function waitFor(socket, predicate, timeoutMs = 20_000) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.listeners.delete(listener);
+      reject(new Error('timed out'));
+    }, timeoutMs);
+    const listener = (frame) => {
+      if (!predicate(frame)) return;
+      clearTimeout(timer);
+      socket.listeners.delete(listener);
+      resolve(frame);
+    };
+    socket.listeners.add(listener);
+  });
+}
+
+/** A visitor: hello without token (a new session), then a chat. */
+async function openVisitor(wsUrl, index) {
+  const socket = await openSocket(wsUrl);
+  const welcome = waitFor(socket, (frame) => frame.type === 'welcome');
+  const snapshot = waitFor(socket, (frame) => frame.type === 'snapshot');
+  socket.send(JSON.stringify({ v: 1, type: 'hello', token: '' }));
+  await welcome;
+  await snapshot;
+  const id = `start-${index}`;
+  const ack = waitFor(socket, (frame) => frame.type === 'ack' && frame.id === id);
+  socket.send(JSON.stringify({ v: 1, type: 'command', id, command: { type: 'visitor.startChat', text: `hello from visitor ${index}` } }));
+  const { result } = await ack;
+  return { socket, conversationId: result.conversationId };
+}
+
+export async function run() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'confab-bench-'));
+  const { createSqliteStorage, createServerAuthenticator } = await import(pathToFileURL(join(root, 'packages/server/dist/index.js')).href);
+  // Seed one agent and its token straight into the store before the server opens it.
+  const storage = createSqliteStorage(dataDir);
+  await storage.commit({ principalKey: 'system', commandId: 'bench-seed', events: [{ seq: 1, cause: null, event: { type: 'agent.upserted', agent: AGENT } }], outcome: { ok: true, seq: 1 } });
+  const agentToken = createServerAuthenticator({ store: storage }).issueAgentToken(AGENT.id, 'bench').token;
+  await storage.close();
+
+  const { child, url } = await startServer(dataDir);
+  const wsUrl = url.replace(/^http/, 'ws') + '/ws';
+  const visitors = [];
+  const results = [];
+  try {
+    // The agent, listening to everything.
+    const agent = await openSocket(wsUrl);
+    const agentReady = waitFor(agent, (frame) => frame.type === 'snapshot');
+    agent.send(JSON.stringify({ v: 1, type: 'hello', token: agentToken }));
+    await agentReady;
+
+    // 1. Concurrent visitor sockets, opened in batches, within a time budget.
+    const openStarted = performance.now();
+    let failures = 0;
+    while (visitors.length < VISITORS && performance.now() - openStarted < OPEN_BUDGET_MS) {
+      const batch = Math.min(OPEN_BATCH, VISITORS - visitors.length);
+      const opened = await Promise.allSettled(Array.from({ length: batch }, (_, offset) => openVisitor(wsUrl, visitors.length + offset)));
+      for (const outcome of opened) {
+        if (outcome.status === 'fulfilled') visitors.push(outcome.value);
+        else failures++;
+      }
+      if (failures > 50) break;
+    }
+    const openSeconds = (performance.now() - openStarted) / 1000;
+    const health = await (await fetch(`${url}/health`)).json();
+    const held = Math.min(visitors.filter((visitor) => visitor.socket.readyState === WebSocket.OPEN).length, health.connections - 1);
+    results.push({ metric: 'server.fanout.visitors', value: held, unit: 'sockets' });
+    results.push({ metric: 'server.visitors.openPerSec', value: round(visitors.length / openSeconds, 1), unit: 'visitors/s' });
+
+    // 2. Visitor message → agent socket, at a steady rate while every visitor stays connected.
+    const sentAt = new Map();
+    const latencies = [];
+    agent.listeners.add((frame) => {
+      if (frame.type !== 'events') return;
+      const arrived = performance.now();
+      for (const { event } of frame.events) {
+        if (event.type !== 'message.upserted') continue;
+        const started = sentAt.get(event.message.text);
+        if (started !== undefined) {
+          latencies.push(arrived - started);
+          sentAt.delete(event.message.text);
+        }
+      }
+    });
+    const interval = 1000 / FANOUT_RATE_PER_S;
+    const fanoutStarted = performance.now();
+    for (let index = 0; index < FANOUT_MESSAGES; index++) {
+      const due = fanoutStarted + index * interval;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      const visitor = visitors[(index * 7919) % visitors.length];
+      const text = `fanout-${index}`;
+      sentAt.set(text, performance.now());
+      visitor.socket.send(JSON.stringify({ v: 1, type: 'command', id: `m-${index}`, command: { type: 'visitor.message', conversationId: visitor.conversationId, text } }));
+    }
+    const drainUntil = performance.now() + 10_000;
+    while (sentAt.size && performance.now() < drainUntil) await new Promise((resolve) => setTimeout(resolve, 20));
+    latencies.sort((a, b) => a - b);
+    results.push({ metric: 'server.fanout.p99.ms', value: round(percentile(latencies, 99)), unit: 'ms' });
+    results.push({ metric: 'server.fanout.p50.ms', value: round(percentile(latencies, 50)), unit: 'ms' });
+    results.push({ metric: 'server.fanout.delivered', value: latencies.length, unit: `of ${FANOUT_MESSAGES}` });
+
+    // 3. Email ingest over HTTP: each a new conversation, committed (fsynced) before the 200.
+    let next = 0;
+    let ingested = 0;
+    const ingestStarted = performance.now();
+    await Promise.all(
+      Array.from({ length: INGEST_CONCURRENCY }, async () => {
+        while (next < INGEST_EMAILS && performance.now() - ingestStarted < INGEST_BUDGET_MS) {
+          const index = next++;
+          const response = await fetch(`${url}/api/channels/email/inbound`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: 'Bearer bench-ingest' },
+            body: JSON.stringify({
+              from: `customer${index}@customer.example`,
+              to: 'support@team.example',
+              subject: `Question ${index}`,
+              text: `Hello, this is question number ${index}.`,
+              messageId: `<bench-${index}@customer.example>`,
+            }),
+          });
+          await response.arrayBuffer();
+          if (response.ok) ingested++;
+        }
+      }),
+    );
+    const ingestSeconds = (performance.now() - ingestStarted) / 1000;
+    results.push({ metric: 'server.ingest.msgPerSec', value: round(ingested / ingestSeconds, 1), unit: 'emails/s' });
+    agent.close();
+  } finally {
+    for (const visitor of visitors) visitor.socket.terminate();
+    child.kill('SIGTERM');
+    await new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        resolve();
+      }, 5000);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  return results;
+}
+
+// Run directly: `node bench/server.bench.mjs`.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  for (const line of await run()) console.log(JSON.stringify(line));
+}

@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+// `confab-server` — starts the reference server (default), or manages agent tokens:
+//   confab-server                                    start (env: see config.ts / README)
+//   confab-server issue-agent-token <agentId> [label] print a new agent token (stored hashed)
+//   confab-server list-agent-tokens [agentId]        list tokens (ids, never the tokens)
+import { createServerAuthenticator } from '../auth/authenticator.js';
+import { optionsFromEnv } from '../config.js';
+import { startServer } from '../server.js';
+import { createSqliteStorage, defaultDataDir } from '../storage/sqlite-storage.js';
+
+async function main(argv: string[]) {
+  const [command, ...args] = argv;
+  if (command === 'issue-agent-token' || command === 'list-agent-tokens') {
+    const storage = createSqliteStorage(process.env.CONFAB_DATA_DIR || defaultDataDir());
+    try {
+      if (command === 'issue-agent-token') {
+        const agentId = args[0];
+        if (!agentId) throw new Error('usage: confab-server issue-agent-token <agentId> [label]');
+        // Works while the server runs (SQLite in WAL mode takes a second writer); the server looks tokens up on every hello.
+        const { id, token } = createServerAuthenticator({ store: storage }).issueAgentToken(agentId, args[1] ?? 'cli');
+        console.log(JSON.stringify({ id, agentId, token }));
+      } else {
+        console.log(JSON.stringify(storage.listAgentTokens(args[0]), null, 2));
+      }
+    } finally {
+      await storage.close();
+    }
+    return;
+  }
+  if (command !== undefined && command !== 'start') throw new Error(`unknown command ${command}`);
+
+  // `npm start` is the demo (DESIGN §2); CONFAB_DEMO=0 turns it off.
+  const options = optionsFromEnv(process.env, { demo: true });
+  const server = await startServer(options);
+  const lines = [
+    `Confab server ${options.demo ? '(demo mode) ' : ''}listening on ${server.url}`,
+    `  index   ${server.url}/`,
+    `  inbox   ${server.url}/inbox/`,
+    `  site    ${server.url}/site/`,
+    `  health  ${server.url}/health`,
+    `  data    ${server.storage.dir}`,
+  ];
+  if (options.demo && !process.env.CONFAB_INGEST_TOKEN) lines.push('  ingest  Authorization: Bearer demo-ingest-token (demo only; set CONFAB_INGEST_TOKEN)');
+  console.log(lines.join('\n'));
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: closing`);
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

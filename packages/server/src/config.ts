@@ -1,0 +1,53 @@
+import type { StartServerOptions } from './server.js';
+import { NO_LIMITS } from './ws/gateway.js';
+
+/**
+ * Server options from environment variables (all optional):
+ *
+ * | variable | meaning |
+ * |---|---|
+ * | `PORT` | port, default 4747 |
+ * | `HOST` | interface, default all |
+ * | `CONFAB_DATA_DIR` | data directory, default ./.data |
+ * | `CONFAB_DEMO` | `1` demo mode (seed data, demo sign-in), `0` off |
+ * | `CONFAB_INGEST_TOKEN` | bearer token for the channel endpoints |
+ * | `CONFAB_ADMIN_TOKEN` | bearer token for the admin API |
+ * | `CONFAB_MESSENGER_APP_SECRET`, `CONFAB_MESSENGER_VERIFY_TOKEN` | Messenger webhook signature and verification |
+ * | `CONFAB_IDENTITY_SECRET`, `CONFAB_IDENTITY_AUDIENCE` | identity verification (createIdentityToken) |
+ * | `CONFAB_ALLOWED_ORIGINS` | comma-separated origins allowed to open visitor chats (`*` any) |
+ * | `CONFAB_SMTP_URL` | SMTP URL for outbound email; unset, email stays queued |
+ * | `CONFAB_RATE_LIMITS` | `off` disables WebSocket and HTTP rate limits (loopback benchmarks only) |
+ * | `CONFAB_RETENTION` | events kept in memory for resume (default 10,000) |
+ * | `CONFAB_TEST_CLOCK` | `1` enables `POST /api/test/clock` (tests only) |
+ */
+export function optionsFromEnv(env: NodeJS.ProcessEnv, defaults: { demo: boolean }): StartServerOptions {
+  const options: StartServerOptions = {
+    port: env.PORT ? Number(env.PORT) : 4747,
+    demo: env.CONFAB_DEMO === undefined ? defaults.demo : env.CONFAB_DEMO === '1' || env.CONFAB_DEMO === 'true',
+    testClock: env.CONFAB_TEST_CLOCK === '1',
+  };
+  if (env.HOST) options.host = env.HOST;
+  if (env.CONFAB_DATA_DIR) options.dataDir = env.CONFAB_DATA_DIR;
+  if (env.CONFAB_INGEST_TOKEN) options.ingestToken = env.CONFAB_INGEST_TOKEN;
+  if (env.CONFAB_ADMIN_TOKEN) options.adminToken = env.CONFAB_ADMIN_TOKEN;
+  if (env.CONFAB_MESSENGER_APP_SECRET || env.CONFAB_MESSENGER_VERIFY_TOKEN) {
+    options.messenger = {
+      ...(env.CONFAB_MESSENGER_APP_SECRET ? { appSecret: env.CONFAB_MESSENGER_APP_SECRET } : {}),
+      ...(env.CONFAB_MESSENGER_VERIFY_TOKEN ? { verifyToken: env.CONFAB_MESSENGER_VERIFY_TOKEN } : {}),
+    };
+  }
+  if (env.CONFAB_IDENTITY_SECRET) {
+    options.identity = { secret: env.CONFAB_IDENTITY_SECRET, audience: env.CONFAB_IDENTITY_AUDIENCE || 'confab' };
+  }
+  if (env.CONFAB_ALLOWED_ORIGINS) {
+    options.allowedOrigins = env.CONFAB_ALLOWED_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean);
+  }
+  if (env.CONFAB_SMTP_URL) options.smtpUrl = env.CONFAB_SMTP_URL;
+  if (env.CONFAB_RATE_LIMITS === 'off') {
+    options.limits = NO_LIMITS;
+    options.httpLimits = { burst: Infinity, perSecond: Infinity };
+  }
+  if (env.CONFAB_RETENTION) options.retention = Number(env.CONFAB_RETENTION);
+  if (!Number.isInteger(options.port) || options.port! < 0 || options.port! > 65535) throw new Error(`PORT must be a port number, not ${env.PORT}`);
+  return options;
+}

@@ -1,0 +1,105 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Peer, hello, tempDataDir, visitorWithChat } from './testing/harness.test-util.js';
+
+const BIN = fileURLToPath(new URL('./bin/confab-server.js', import.meta.url));
+
+/** Starts `confab-server` as a child process on a free port; resolves with its URL once it listens. */
+function spawnServer(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN], {
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', CONFAB_DATA_DIR: dataDir, CONFAB_DEMO: '0', CONFAB_RATE_LIMITS: 'off' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${output}`)), 10_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ child, url: match[1]! });
+      }
+    });
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => reject(new Error(`server exited (${code}): ${output}`)));
+  });
+}
+
+test('a server killed with SIGKILL mid-traffic keeps every acknowledged message, exactly once, after a restart', { timeout: 60_000 }, async () => {
+  const dataDir = tempDataDir('confab-crash-');
+  let running: ChildProcess | null = null;
+  try {
+    const first = await spawnServer(dataDir);
+    running = first.child;
+    const wsUrl = first.url.replace(/^http/, 'ws') + '/ws';
+
+    const visitors = await Promise.all([0, 1, 2, 3, 4].map((index) => visitorWithChat(wsUrl, `start ${index}`)));
+    const acknowledged = new Map<string, Set<string>>(visitors.map((visitor) => [visitor.sessionToken, new Set<string>()]));
+    const sent = new Map<string, Set<string>>(visitors.map((visitor) => [visitor.sessionToken, new Set<string>()]));
+    let ackCount = 0;
+    let stop = false;
+
+    // Each visitor keeps four messages in flight, so the kill lands between commit and ack for some.
+    const traffic = visitors.map(async (visitor, visitorIndex) => {
+      let counter = 0;
+      const inFlight = new Set<Promise<void>>();
+      while (!stop) {
+        const text = `v${visitorIndex}-m${counter++}`;
+        const id = `cmd-${text}`;
+        sent.get(visitor.sessionToken)!.add(text);
+        visitor.peer.send({ v: 1, type: 'command', id, command: { type: 'visitor.message', conversationId: visitor.conversationId, text } });
+        const pending = visitor.peer
+          .next('ack', (frame) => frame.id === id, 10_000)
+          .then(() => {
+            acknowledged.get(visitor.sessionToken)!.add(text);
+            ackCount++;
+          })
+          .catch(() => undefined)
+          .finally(() => inFlight.delete(pending));
+        inFlight.add(pending);
+        if (inFlight.size >= 4) await Promise.race(inFlight);
+      }
+      await Promise.allSettled(inFlight);
+    });
+
+    while (ackCount < 200) await new Promise((resolve) => setTimeout(resolve, 5));
+    first.child.kill('SIGKILL');
+    await new Promise((resolve) => first.child.once('exit', resolve));
+    stop = true;
+    for (const visitor of visitors) visitor.peer.close();
+    await Promise.all(traffic);
+    running = null;
+
+    const totalSent = [...sent.values()].reduce((sum, texts) => sum + texts.size, 0);
+    const totalAcked = [...acknowledged.values()].reduce((sum, texts) => sum + texts.size, 0);
+    assert.ok(totalAcked >= 200 && totalSent > totalAcked, `killed mid-traffic (sent ${totalSent}, acked ${totalAcked})`);
+
+    const second = await spawnServer(dataDir);
+    running = second.child;
+    const secondWs = second.url.replace(/^http/, 'ws') + '/ws';
+    for (const visitor of visitors) {
+      const { peer } = await hello(secondWs, visitor.sessionToken);
+      const snapshot = await peer.next('snapshot');
+      const texts = snapshot.snapshot.messages.map((message) => message.text);
+      for (const text of acknowledged.get(visitor.sessionToken)!) {
+        assert.equal(texts.filter((candidate) => candidate === text).length, 1, `acknowledged ${text} present exactly once`);
+      }
+      // Nothing appears twice, acknowledged or not.
+      assert.equal(new Set(texts).size, texts.length);
+      peer.close();
+    }
+    // The restarted server keeps taking commands with the next sequence numbers.
+    const probe = await Peer.open(secondWs);
+    probe.send({ v: 1, type: 'hello', token: visitors[0]!.sessionToken });
+    const welcome = await probe.next('welcome');
+    assert.ok(welcome.seq > 0);
+    probe.close();
+  } finally {
+    running?.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});

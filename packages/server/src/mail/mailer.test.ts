@@ -1,0 +1,124 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server, type Socket } from 'node:net';
+import { hello, startTestServer, type TestServer, sleep } from '../testing/harness.test-util.js';
+
+/** Just enough SMTP (RFC 5321) on 127.0.0.1 to accept mail: records each message's envelope and data. */
+function smtpSink(): Promise<{ port: number; messages: { from: string; to: string[]; data: string }[]; close(): Promise<void> }> {
+  const messages: { from: string; to: string[]; data: string }[] = [];
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    let buffer = '';
+    let inData = false;
+    let current = { from: '', to: [] as string[], data: '' };
+    socket.write('220 sink ESMTP\r\n');
+    socket.on('data', (chunk) => {
+      buffer += chunk.toString('utf8');
+      for (;;) {
+        if (inData) {
+          const end = buffer.indexOf('\r\n.\r\n');
+          if (end < 0) return;
+          current.data = buffer.slice(0, end);
+          buffer = buffer.slice(end + 5);
+          messages.push(current);
+          current = { from: '', to: [], data: '' };
+          inData = false;
+          socket.write('250 OK queued\r\n');
+          continue;
+        }
+        const lineEnd = buffer.indexOf('\r\n');
+        if (lineEnd < 0) return;
+        const line = buffer.slice(0, lineEnd);
+        buffer = buffer.slice(lineEnd + 2);
+        const verb = line.slice(0, 4).toUpperCase();
+        if (verb === 'EHLO' || verb === 'HELO') socket.write('250 sink\r\n');
+        else if (verb === 'MAIL') {
+          current.from = /<(.*)>/.exec(line)?.[1] ?? '';
+          socket.write('250 OK\r\n');
+        } else if (verb === 'RCPT') {
+          current.to.push(/<(.*)>/.exec(line)?.[1] ?? '');
+          socket.write('250 OK\r\n');
+        } else if (verb === 'DATA') {
+          inData = true;
+          socket.write('354 End data with <CR><LF>.<CR><LF>\r\n');
+        } else if (verb === 'QUIT') {
+          socket.end('221 Bye\r\n');
+        } else socket.write('250 OK\r\n');
+      }
+    });
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as { port: number }).port;
+      resolve({
+        port,
+        messages,
+        close: () =>
+          new Promise((done) => {
+            for (const socket of sockets) socket.destroy();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}
+
+async function composeAndWait(t: TestServer, to: string, subject: string) {
+  const { peer } = await hello(t.wsUrl, t.agentToken);
+  await peer.next('snapshot');
+  peer.send({ v: 1, type: 'command', id: `compose-${subject}`, command: { type: 'email.compose', to, subject, text: 'Body of ' + subject } });
+  const ack = await peer.next('ack', (frame) => frame.id === `compose-${subject}`);
+  return { peer, ack };
+}
+
+describe('outbound email', () => {
+  let sink: Awaited<ReturnType<typeof smtpSink>>;
+  let t: TestServer;
+  before(async () => {
+    sink = await smtpSink();
+    t = await startTestServer({ smtpUrl: `smtp://127.0.0.1:${sink.port}?ignoreTLS=true` });
+  });
+  after(async () => {
+    await t.close();
+    await sink.close();
+  });
+
+  test('C1 with CONFAB_SMTP_URL a composed email is sent through SMTP and then recorded as sent', async () => {
+    const { peer, ack } = await composeAndWait(t, 'gina@customer.example', 'Quote');
+    const messageId = ack.result!.messageId!;
+    const conversationId = ack.result!.conversationId!;
+    for (let waited = 0; waited < 5000 && t.server.storage.delivery(messageId)?.state !== 'sent'; waited += 20) await sleep(20);
+    assert.equal(sink.messages.length, 1);
+    assert.deepEqual(sink.messages[0]!.to, ['gina@customer.example']);
+    assert.match(sink.messages[0]!.data, /Subject: Quote/);
+    assert.match(sink.messages[0]!.data, /Body of Quote/);
+    assert.equal(t.server.storage.delivery(messageId)?.state, 'sent');
+    // The message itself says sent, and the agent's socket heard it.
+    await peer.next('events', (frame) => frame.events.some(({ event }) => event.type === 'message.upserted' && event.message.id === messageId && event.message.delivery === 'sent'));
+    const message = t.server.backend.state.messages.get(conversationId)?.find((candidate) => candidate.id === messageId);
+    assert.equal(message?.delivery, 'sent');
+    peer.close();
+  });
+});
+
+describe('outbound email without SMTP', () => {
+  let t: TestServer;
+  before(async () => {
+    t = await startTestServer();
+  });
+  after(() => t.close());
+
+  test('C1 without SMTP a composed email stays queued and is never reported sent', async () => {
+    const { peer, ack } = await composeAndWait(t, 'hal@customer.example', 'Unsent');
+    await sleep(300);
+    const message = t.server.backend.state.messages.get(ack.result!.conversationId!)?.find((candidate) => candidate.id === ack.result!.messageId);
+    assert.equal(message?.delivery, 'queued');
+    assert.equal(t.server.storage.delivery(ack.result!.messageId!), null);
+    assert.equal(t.server.storage.pendingEmails().length, 1);
+    const health = (await (await fetch(`${t.url}/health`)).json()) as { mail: { smtp: boolean; pending: number } };
+    assert.deepEqual(health.mail, { smtp: false, pending: 1 });
+    peer.close();
+  });
+});

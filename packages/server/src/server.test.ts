@@ -1,0 +1,85 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { AGENTS, hello, startTestServer, type TestServer } from './testing/harness.test-util.js';
+
+describe('HTTP: health, pages and demo sign-in', () => {
+  let t: TestServer;
+  before(async () => {
+    t = await startTestServer({ demo: true, testClock: true });
+  });
+  after(() => t.close());
+
+  test('GET /health answers 200 JSON with the version and the storage state', async () => {
+    const response = await fetch(`${t.url}/health`);
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get('content-type') ?? '', /application\/json/);
+    const body = (await response.json()) as Record<string, any>;
+    assert.equal(body.status, 'ok');
+    assert.match(body.version, /^\d+\.\d+\.\d+/);
+    assert.equal(body.storage.kind, 'sqlite');
+    assert.equal(body.storage.dir, t.dataDir);
+    assert.equal(body.storage.events, t.server.storage.eventCount());
+    assert.ok(body.storage.events > 0);
+  });
+
+  test('the index page links the inbox, the site and health; /inbox/ and /site/ are served', async () => {
+    const index = await fetch(`${t.url}/`);
+    assert.equal(index.status, 200);
+    const html = await index.text();
+    for (const link of ['href="/inbox/"', 'href="/site/"', 'href="/health"']) assert.ok(html.includes(link), link);
+    for (const page of ['/inbox/', '/site/']) {
+      const response = await fetch(`${t.url}${page}`);
+      assert.equal(response.status, 200, page);
+      assert.match(response.headers.get('content-type') ?? '', /text\/html/);
+    }
+    const redirect = await fetch(`${t.url}/inbox?agent=x`, { redirect: 'manual' });
+    assert.deepEqual([redirect.status, redirect.headers.get('location')], [301, '/inbox/?agent=x']);
+  });
+
+  test('paths that climb out of the served folders and unknown routes answer 404 with a typed error', async () => {
+    for (const path of ['/inbox/../package.json', '/inbox/%2e%2e/%2e%2e/package.json', '/bundles/..%2f..%2fpackage.json', '/nothing']) {
+      const response = await fetch(`${t.url}${path}`);
+      assert.equal(response.status, 404, path);
+    }
+    const api = await fetch(`${t.url}/api/nothing`);
+    assert.equal(((await api.json()) as { error: { code: string } }).error.code, 'not-found');
+  });
+
+  test('demo mode: /api/demo/session signs in as the first agent, or the one asked for, and the token works over WebSocket', async () => {
+    const first = (await (await fetch(`${t.url}/api/demo/session`)).json()) as { token: string; agentId: string };
+    assert.equal(first.agentId, AGENTS[0]!.id);
+    const { welcome, peer } = await hello(t.wsUrl, first.token);
+    assert.deepEqual(welcome.principal, { kind: 'agent', agentId: AGENTS[0]!.id });
+    peer.close();
+    const second = (await (await fetch(`${t.url}/api/demo/session?agent=${AGENTS[1]!.id}`)).json()) as { agentId: string };
+    assert.equal(second.agentId, AGENTS[1]!.id);
+    assert.equal((await fetch(`${t.url}/api/demo/session?agent=nobody`)).status, 404);
+  });
+
+  test('the test clock moves the server clock only when enabled', async () => {
+    const before = ((await (await fetch(`${t.url}/api/test/clock`)).json()) as { now: number }).now;
+    const moved = await fetch(`${t.url}/api/test/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceMs: 31 * 60_000 }) });
+    const after = ((await moved.json()) as { now: number }).now;
+    assert.ok(after - before >= 31 * 60_000);
+  });
+});
+
+describe('HTTP: product mode', () => {
+  let t: TestServer;
+  before(async () => {
+    t = await startTestServer({ demo: false, ingestToken: undefined as unknown as string });
+  });
+  after(() => t.close());
+
+  test('without demo mode there is no demo sign-in and no test clock, and channels refuse without a configured token', async () => {
+    assert.equal((await fetch(`${t.url}/api/demo/session`)).status, 404);
+    assert.equal((await fetch(`${t.url}/api/test/clock`)).status, 404);
+    const response = await fetch(`${t.url}/api/channels/forms/submit`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer anything' },
+      body: JSON.stringify({ formId: 'f', fields: { a: 'b' } }),
+    });
+    assert.equal(response.status, 401);
+    assert.match(((await response.json()) as { error: { message: string } }).error.message, /turned off/);
+  });
+});

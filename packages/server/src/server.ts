@@ -1,0 +1,454 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { ConfabError, type Command, type ConfabEvent, type Principal } from '@confab/core';
+import { CLOSE_REVOKED, createBackend, createLocalFanOut } from '@confab/core/backend';
+import * as coreTesting from '@confab/core/testing';
+import type { Backend } from './backend-contract.js';
+import { createServerAuthenticator, type ServerAuthenticator } from './auth/authenticator.js';
+import { createIdentityToken } from './auth/identity.js';
+import { parseInboundEmail } from './channels/email.js';
+import { parseFormSubmission } from './channels/forms.js';
+import { answerMessengerChallenge, checkMessengerSignature, parseMessengerWebhook } from './channels/messenger.js';
+import { requireRecord, requiredText } from './channels/validate.js';
+import { HttpError, clientIp, readJson, requireBearer, sendError, sendJson } from './http/http-util.js';
+import { serveStatic } from './http/static-files.js';
+import { createMailer, type MailTransport, type Mailer } from './mail/mailer.js';
+import { KeyedRateLimiter } from './rate-limit.js';
+import { createSqliteStorage, defaultDataDir, type SqliteStorage } from './storage/sqlite-storage.js';
+import { attachGateway, type Gateway, type GatewayLimits } from './ws/gateway.js';
+
+export interface StartServerOptions {
+  /** TCP port; 0 picks a free one. Default 4747. */
+  port?: number;
+  /** Interface to listen on. Default all interfaces (`::`); tests and benches use 127.0.0.1. */
+  host?: string;
+  /** Where the SQLite file lives. Default CONFAB_DATA_DIR or ./.data. */
+  dataDir?: string;
+  /**
+   * Demo mode: seeds demo data into an empty store, lets `/inbox/` sign in as a seeded agent
+   * (`GET /api/demo/session`), and uses demo secrets where none are configured. Never in production.
+   */
+  demo?: boolean;
+  /** The server's clock (epoch ms). Default Date.now. */
+  now?: () => number;
+  /** Enables `GET/POST /api/test/clock` to move the clock (tests only; off by default). */
+  testClock?: boolean;
+  /** Bearer token for the channel endpoints (CONFAB_INGEST_TOKEN). Channels refuse everything without one. */
+  ingestToken?: string;
+  /** Bearer token for the admin API (CONFAB_ADMIN_TOKEN): issue and revoke agent tokens, disable agents. */
+  adminToken?: string;
+  messenger?: { appSecret?: string; verifyToken?: string };
+  /** The site's shared secret and audience for identity tokens (createIdentityToken). */
+  identity?: { secret: string; audience: string };
+  /** Origins whose pages may open visitor chats, besides the server's own (CONFAB_ALLOWED_ORIGINS). */
+  allowedOrigins?: string[];
+  /** SMTP URL for outbound email (CONFAB_SMTP_URL). Without it email stays queued. */
+  smtpUrl?: string;
+  /** A ready mail transport instead of smtpUrl (tests). */
+  mailTransport?: MailTransport;
+  /** WebSocket limits; see DEFAULT_LIMITS. */
+  limits?: Partial<GatewayLimits>;
+  /** Requests per IP to /api/: burst and per second. Default 300 and 100. */
+  httpLimits?: { burst: number; perSecond: number };
+  /** Events kept in memory for resume (the hub's retention). */
+  retention?: number;
+  heartbeatMs?: number;
+  /** Repository root, for /inbox/, /site/ and /bundles/. Default: found from this file. */
+  rootDir?: string;
+  log?: (message: string) => void;
+}
+
+export interface RunningServer {
+  /** `http://host:port` */
+  url: string;
+  port: number;
+  backend: Backend;
+  storage: SqliteStorage;
+  auth: ServerAuthenticator;
+  mailer: Mailer;
+  close(): Promise<void>;
+}
+
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const DEFAULT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const JSON_LIMIT = 256 * 1024;
+const EMAIL_LIMIT = 1024 * 1024;
+
+/** Secrets the demo uses when none are configured; printed at start. Demo mode only. */
+export const DEMO_INGEST_TOKEN = 'demo-ingest-token';
+export const DEMO_IDENTITY = { secret: 'demo-identity-secret', audience: 'confab-demo' };
+
+const SYSTEM: Principal = { kind: 'system' };
+
+function statusOf(error: ConfabError): number {
+  switch (error.code) {
+    case 'invalid':
+    case 'unknown-command':
+    case 'unsupported-version':
+      return 400;
+    case 'too-large':
+      return 413;
+    case 'unauthenticated':
+      return 401;
+    case 'forbidden':
+      return 403;
+    case 'not-found':
+      return 404;
+    case 'rule':
+      return 409;
+    case 'rate-limited':
+      return 429;
+    default:
+      return 500;
+  }
+}
+
+function toHttpError(error: unknown): HttpError {
+  if (error instanceof HttpError) return error;
+  if (error instanceof ConfabError) return new HttpError(statusOf(error), error.code, error.message, error.path);
+  return new HttpError(500, 'internal', 'The server failed; nothing was changed.');
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+
+/** Demo data from @confab/core/testing (`demoSeed(now)`), as events; empty when it is not there. */
+function demoEvents(now: number): ConfabEvent[] {
+  const seed = (coreTesting as Record<string, unknown>).demoSeed;
+  if (typeof seed !== 'function') return [];
+  const value = (seed as (now: number) => unknown)(now);
+  if (Array.isArray(value)) return value as ConfabEvent[];
+  if (value && typeof value === 'object' && Array.isArray((value as { events?: unknown }).events)) return (value as { events: ConfabEvent[] }).events;
+  return [];
+}
+
+/**
+ * Starts the reference server: HTTP and WebSocket on one port, SQLite storage, the core's backend
+ * hub (one engine), channel ingestion and outbound email.
+ *
+ * @example
+ * const server = await startServer({ port: 0, dataDir: '/tmp/confab', demo: true });
+ * console.log(server.url); // http://localhost:54321
+ * await server.close();
+ */
+export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+  const log = options.log ?? ((message: string) => console.log(message));
+  const demo = options.demo ?? false;
+  const baseNow = options.now ?? Date.now;
+  let clockOffset = 0;
+  const now = () => baseNow() + clockOffset;
+  const rootDir = options.rootDir ?? DEFAULT_ROOT;
+  const ingestToken = options.ingestToken ?? (demo ? DEMO_INGEST_TOKEN : undefined);
+  const identity = options.identity ?? (demo ? DEMO_IDENTITY : undefined);
+
+  const storage = createSqliteStorage(options.dataDir ?? defaultDataDir());
+  const fanOut = createLocalFanOut();
+  let backendRef: Backend | null = null;
+  const auth = createServerAuthenticator({
+    store: storage,
+    ...(identity ? { identity } : {}),
+    now,
+    // A token is worth nothing once the engine disables its agent or never knew it.
+    isAgentActive: (agentId) => {
+      const agent = backendRef?.state.agents.get(agentId);
+      return agent !== undefined && !agent.disabled;
+    },
+  });
+  const backend = createBackend({
+    storage,
+    auth,
+    fanOut,
+    now,
+    ...(options.retention !== undefined ? { retention: options.retention } : {}),
+  });
+  backendRef = backend;
+  await backend.ready;
+
+  if (demo && backend.seq === 0) {
+    const events = demoEvents(now());
+    if (events.length) {
+      await backend.append(events);
+      log(`Seeded ${events.length} demo events.`);
+    } else log('No demo data available (demoSeed from @confab/core/testing is missing); starting empty.');
+  }
+
+  const mailer = createMailer({
+    backend,
+    fanOut,
+    store: storage,
+    ...(options.smtpUrl ? { smtpUrl: options.smtpUrl } : {}),
+    ...(options.mailTransport ? { transport: options.mailTransport } : {}),
+    now,
+    log,
+  });
+
+  const httpLimiter = new KeyedRateLimiter(options.httpLimits?.burst ?? 300, options.httpLimits?.perSecond ?? 100);
+  const demoTokens = new Map<string, string>();
+
+  function agentsInOrder() {
+    return [...backend.state.agents.values()].filter((agent) => !agent.disabled);
+  }
+
+  async function runCommand(command: Command, commandId?: string) {
+    return backend.execute(SYSTEM, command, commandId);
+  }
+
+  async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const method = req.method ?? 'GET';
+    const path = url.pathname;
+
+    if (!httpLimiter.take(clientIp(req))) throw new HttpError(429, 'rate-limited', 'Too many requests; retry later.');
+
+    // ---- channels (DESIGN §2) ----
+    if (path === '/api/channels/email/inbound') {
+      if (method !== 'POST') throw new HttpError(405, 'method-not-allowed', 'Use POST.');
+      requireBearer(req, ingestToken, 'Channel ingestion');
+      const { value } = await readJson(req, EMAIL_LIMIT);
+      const command = parseInboundEmail(value);
+      // The Message-ID is the idempotency key: a mail gateway that retries delivers once.
+      const outcome = await runCommand(command, `email:${command.messageId}`);
+      sendJson(res, 200, { ok: true, seq: outcome.seq, ...(outcome.result ? { result: outcome.result } : {}) });
+      return;
+    }
+    if (path === '/api/channels/messenger/webhook') {
+      if (method === 'GET') {
+        const challenge = answerMessengerChallenge(url.searchParams, options.messenger?.verifyToken);
+        res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end(challenge);
+        return;
+      }
+      if (method !== 'POST') throw new HttpError(405, 'method-not-allowed', 'Use GET (verification) or POST (events).');
+      const { value, raw } = await readJson(req, JSON_LIMIT);
+      checkMessengerSignature(raw, req.headers['x-hub-signature-256'], options.messenger?.appSecret);
+      const commands = parseMessengerWebhook(value);
+      const results: { mid: string; seq?: number; conversationId?: string; error?: string }[] = [];
+      for (const command of commands) {
+        try {
+          // Messenger retries a webhook until it gets a 200: the message id makes a retry count once.
+          const outcome = await runCommand(command, `messenger:${command.mid}`);
+          results.push({ mid: command.mid, seq: outcome.seq, ...(outcome.result?.conversationId ? { conversationId: outcome.result.conversationId } : {}) });
+        } catch (error) {
+          // A refused message will be refused again: answer 200 so Messenger does not retry it forever.
+          if (!(error instanceof ConfabError) || error.code === 'internal') throw error;
+          results.push({ mid: command.mid, error: error.code });
+        }
+      }
+      sendJson(res, 200, { ok: true, received: results.length, results });
+      return;
+    }
+    if (path === '/api/channels/forms/submit') {
+      if (method !== 'POST') throw new HttpError(405, 'method-not-allowed', 'Use POST.');
+      requireBearer(req, ingestToken, 'Channel ingestion');
+      const { value } = await readJson(req, JSON_LIMIT);
+      const { command, submissionId } = parseFormSubmission(value);
+      const outcome = await runCommand(command, submissionId ? `form:${command.formId}:${submissionId}` : undefined);
+      sendJson(res, 200, { ok: true, seq: outcome.seq, ...(outcome.result ? { result: outcome.result } : {}) });
+      return;
+    }
+
+    // ---- admin (CONFAB_ADMIN_TOKEN): how a product issues and revokes agent tokens ----
+    if (path.startsWith('/api/admin/')) {
+      requireBearer(req, options.adminToken, 'The admin API');
+      const tokenMatch = /^\/api\/admin\/agent-tokens(?:\/([A-Za-z0-9_-]+))?$/.exec(path);
+      if (tokenMatch && !tokenMatch[1] && method === 'POST') {
+        const body = requireRecord((await readJson(req, JSON_LIMIT)).value, '');
+        const agentId = requiredText(body.agentId, 'agentId');
+        if (!backend.state.agents.has(agentId)) throw new HttpError(404, 'not-found', `No agent ${agentId}.`, 'agentId');
+        const label = body.label === undefined ? '' : requiredText(body.label, 'label');
+        const issued = auth.issueAgentToken(agentId, label);
+        sendJson(res, 201, { id: issued.id, agentId, token: issued.token });
+        return;
+      }
+      if (tokenMatch && !tokenMatch[1] && method === 'GET') {
+        sendJson(res, 200, { tokens: storage.listAgentTokens(url.searchParams.get('agentId') ?? undefined) });
+        return;
+      }
+      if (tokenMatch?.[1] && method === 'DELETE') {
+        const agentId = auth.revokeAgentToken(tokenMatch[1]);
+        if (!agentId) throw new HttpError(404, 'not-found', 'No such live token.');
+        // The hub does not know which token a socket used: the agent's sockets close and those
+        // holding another valid token reconnect.
+        backend.disconnectPrincipal((principal) => principal.kind === 'agent' && principal.agentId === agentId, CLOSE_REVOKED, 'token revoked');
+        sendJson(res, 200, { ok: true, revoked: tokenMatch[1], agentId });
+        return;
+      }
+      const agentMatch = /^\/api\/admin\/agents\/([^/]+)\/(disable|enable)$/.exec(path);
+      if (agentMatch && method === 'POST') {
+        const agentId = decodeURIComponent(agentMatch[1]!);
+        const disable = agentMatch[2] === 'disable';
+        auth.setAgentDisabled(agentId, disable);
+        if (disable) backend.disconnectPrincipal((principal) => principal.kind === 'agent' && principal.agentId === agentId, CLOSE_REVOKED, 'agent disabled');
+        sendJson(res, 200, { ok: true, agentId, disabled: disable });
+        return;
+      }
+      const visitorMatch = /^\/api\/admin\/visitors\/([^/]+)\/revoke-sessions$/.exec(path);
+      if (visitorMatch && method === 'POST') {
+        const contactId = decodeURIComponent(visitorMatch[1]!);
+        const revoked = auth.revokeVisitorSessions(contactId);
+        backend.disconnectPrincipal((principal) => principal.kind === 'visitor' && principal.contactId === contactId, CLOSE_REVOKED, 'session revoked');
+        sendJson(res, 200, { ok: true, contactId, revoked });
+        return;
+      }
+      throw new HttpError(404, 'not-found', 'No such admin route.');
+    }
+
+    // ---- demo only ----
+    if (path === '/api/demo/session' && demo && method === 'GET') {
+      const wanted = url.searchParams.get('agent');
+      const agent = wanted ? backend.state.agents.get(wanted) : agentsInOrder()[0];
+      if (!agent || agent.disabled) throw new HttpError(404, 'not-found', wanted ? `No agent ${wanted}.` : 'No agents are seeded.', 'agent');
+      let token = demoTokens.get(agent.id);
+      if (!token) {
+        token = auth.issueAgentToken(agent.id, 'demo').token;
+        demoTokens.set(agent.id, token);
+      }
+      sendJson(res, 200, { token, agentId: agent.id, name: agent.name, demo: true });
+      return;
+    }
+    if (path === '/api/demo/identity' && demo && method === 'POST' && identity) {
+      const body = requireRecord((await readJson(req, JSON_LIMIT)).value, '');
+      const email = requiredText(body.email, 'email');
+      const name = body.name === undefined ? undefined : requiredText(body.name, 'name');
+      sendJson(res, 200, { identity: createIdentityToken({ email, ...(name ? { name } : {}) }, identity.secret, { audience: identity.audience, now: now() }) });
+      return;
+    }
+
+    // ---- test only ----
+    if (path === '/api/test/clock' && options.testClock) {
+      if (method === 'POST') {
+        const body = requireRecord((await readJson(req, JSON_LIMIT)).value, '');
+        if (typeof body.advanceMs === 'number' && Number.isFinite(body.advanceMs)) clockOffset += body.advanceMs;
+        else if (typeof body.now === 'number' && Number.isFinite(body.now)) clockOffset = body.now - baseNow();
+        else throw new HttpError(400, 'invalid', 'Send { advanceMs } or { now }.');
+      }
+      sendJson(res, 200, { now: now() });
+      return;
+    }
+
+    throw new HttpError(404, 'not-found', `No route ${method} ${path}.`);
+  }
+
+  function indexPage(): string {
+    const agentLinks = demo
+      ? agentsInOrder()
+          .map((agent) => `<li><a href="/inbox/?agent=${encodeURIComponent(agent.id)}">${escapeHtml(agent.name)}</a></li>`)
+          .join('')
+      : '';
+    return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Confab</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:640px;margin:48px auto;padding:0 16px;color:#1d2433}a{color:#2f5bea}code{background:#f1f3f8;padding:2px 4px;border-radius:4px}</style>
+</head><body>
+<h1>Confab</h1>
+<p>An embeddable conversations inbox. This is the reference server${demo ? ', running with demo data' : ''}.</p>
+<ul>
+<li><a href="/inbox/">Agent inbox</a>${demo ? ' — signed in as the first demo agent' : ''}</li>
+<li><a href="/site/">Demo website with the chat widget</a></li>
+<li><a href="/health">Health</a> (JSON)</li>
+</ul>
+${agentLinks ? `<h2>Sign in to the inbox as</h2><ul>${agentLinks}</ul><p>Demo only: <code>GET /api/demo/session</code> hands out agent tokens to anyone.</p>` : ''}
+</body></html>`;
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const method = req.method ?? 'GET';
+    const path = url.pathname;
+    try {
+      if (path.startsWith('/api/')) {
+        await handleApi(req, res, url);
+        return;
+      }
+      if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'method-not-allowed', 'Use GET.');
+      if (path === '/health') {
+        sendJson(res, 200, {
+          status: 'ok',
+          version: VERSION,
+          storage: { kind: storage.kind, dir: storage.dir, events: storage.eventCount() },
+          seq: backend.seq,
+          connections: gateway.connections,
+          mail: { smtp: mailer.enabled, pending: storage.pendingEmails().length },
+          demo,
+        });
+        return;
+      }
+      if (path === '/' || path === '/index.html') {
+        const page = indexPage();
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(page), 'x-content-type-options': 'nosniff' });
+        res.end(method === 'HEAD' ? undefined : page);
+        return;
+      }
+      for (const [prefix, dir] of [
+        ['/inbox', 'examples/inbox'],
+        ['/site', 'examples/site'],
+        ['/bundles', 'dist/bundles'],
+      ] as const) {
+        if (path === prefix) {
+          res.writeHead(301, { location: `${prefix}/${url.search}` });
+          res.end();
+          return;
+        }
+        if (path.startsWith(prefix + '/')) {
+          if (await serveStatic(res, `${rootDir}/${dir}`, path.slice(prefix.length), method)) return;
+          break;
+        }
+      }
+      throw new HttpError(404, 'not-found', `Nothing at ${path}.`);
+    } catch (error) {
+      const httpError = toHttpError(error);
+      if (httpError.status === 500) log(`error: ${method} ${path}: ${error instanceof Error ? error.stack : String(error)}`);
+      sendError(res, httpError);
+    }
+  }
+
+  const server = createServer((req, res) => void handle(req, res));
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 60_000;
+  const gateway: Gateway = attachGateway(server, {
+    backend,
+    claimedKind: (token) => auth.claimedKind(token),
+    allowedOrigins: options.allowedOrigins ?? [],
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
+  });
+  const sweep = setInterval(() => httpLimiter.sweep(), 60_000);
+  sweep.unref();
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 4747, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = options.host && options.host !== '::' && options.host !== '0.0.0.0' ? options.host : 'localhost';
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    port: address.port,
+    backend,
+    storage,
+    auth,
+    mailer,
+    close() {
+      closing ??= (async () => {
+        clearInterval(sweep);
+        await gateway.close();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        await mailer.close();
+        // Closes storage after the last queued command committed.
+        await backend.close();
+      })();
+      return closing;
+    },
+  };
+}
