@@ -224,11 +224,13 @@ export const agentHandlers = {
       if (previous?.email) email.inReplyTo = previous.email.messageId;
       message.email = email;
       message.delivery = 'queued';
+      // The event names the To recipients; the mailer takes Cc, Message-ID and In-Reply-To from
+      // the message's email fields.
       queued.push({
         type: 'email.queued',
         messageId,
         conversationId: conversation.id,
-        to: [to, ...cc],
+        to: [to],
         subject: email.subject,
         text: command.text,
         purpose: 'reply',
@@ -307,7 +309,7 @@ export const agentHandlers = {
       type: 'email.queued',
       messageId,
       conversationId,
-      to: [recipient.email, ...ccAddresses],
+      to: [recipient.email],
       subject: email.subject,
       text: command.text,
       purpose: 'compose',

@@ -33,7 +33,7 @@ describe('engine: compose and list fields', () => {
     expect(conversation.emailMessageIds).to.deep.equal([message!.email!.messageId]);
     const [queued] = ofType(events, 'email.queued');
     expect(queued).to.include({ purpose: 'compose', subject: 'Proposal', messageId: message!.id });
-    expect(queued!.to).to.deep.equal(['olivia@prospect.example', 'cfo@prospect.example']);
+    expect(queued!.to).to.deep.equal(['olivia@prospect.example']);
   });
 
   it('C1 compose reuses an existing contact with that address', () => {
@@ -310,7 +310,7 @@ describe('engine: reply and comment', () => {
     expect(inbox.conversation(id).emailMessageIds).to.include(message.email!.messageId);
     const [queued] = ofType(events, 'email.queued');
     expect(queued).to.include({ purpose: 'reply', text: 'It ships today.' });
-    expect(queued!.to).to.deep.equal(['liam@customer.example', 'ava@customer.example']);
+    expect(queued!.to).to.deep.equal(['liam@customer.example']);
   });
 
   it('R1 a chat reply is live: no email, no queue', () => {
@@ -319,6 +319,17 @@ describe('engine: reply and comment', () => {
     const { events } = inbox.run(asAgent('anna'), { type: 'message.reply', conversationId: id, text: 'Hi!' });
     expect(ofType(events, 'email.queued')).to.deep.equal([]);
     expect(inbox.messages(id).at(-1)!.email).to.equal(undefined);
+  });
+
+  it('R1 a form submission with an address is answered by email; a Messenger reply is live', () => {
+    const { inbox } = team();
+    const form = inbox.run(SYSTEM, { type: 'inbound.form', formId: 'support', fields: { name: 'Noah', email: 'noah@example.com', message: 'Help' } }).result!['conversationId']!;
+    const formReply = inbox.run(asAgent('anna'), { type: 'message.reply', conversationId: form, text: 'On it' });
+    expect(ofType(formReply.events, 'email.queued')[0]).to.include({ purpose: 'reply', subject: 'Re: Form support' });
+    expect(inbox.messages(form).at(-1)!.email!.to).to.deep.equal(['noah@example.com']);
+    const messenger = inbox.run(SYSTEM, { type: 'inbound.messenger', senderId: 'psid-9', text: 'Hi', mid: 'm-9' }).result!['conversationId']!;
+    const messengerReply = inbox.run(asAgent('anna'), { type: 'message.reply', conversationId: messenger, text: 'Hello!' });
+    expect(ofType(messengerReply.events, 'email.queued')).to.deep.equal([]);
   });
 
   it('R1 a comment notifies each mentioned team member once and refuses unknown mentions', () => {

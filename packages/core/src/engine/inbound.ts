@@ -75,6 +75,8 @@ export const inboundHandlers = {
     if (command.inReplyTo) email.inReplyTo = normalizeMessageId(command.inReplyTo);
     if (command.html !== undefined) email.html = command.html;
 
+    // Messages are stamped with their arrival time, not the sender's Date header: that header can
+    // be wrong or in the future, and the list sorts by when mail reached the team (L1).
     const thread = email.inReplyTo ? conversationByEmailMessageId(decision.state, email.inReplyTo) : undefined;
     if (thread) {
       const message = { ...inboundMessage(decision, thread.id, sender, command.text), email };
