@@ -148,12 +148,13 @@ export class ConfabConversationList extends ConfabElement {
         <label class="select-all">
           <input
             type="checkbox"
+            aria-label=${t.selectAll}
             .checked=${total > 0 && selectedCount === total}
             .indeterminate=${selectedCount > 0 && selectedCount < total}
             ?disabled=${total === 0}
             @change=${this.toggleAll}
           />
-          ${selectedCount ? nothing : t.selectAll}
+          <span ?hidden=${selectedCount > 0} aria-hidden="true">${t.selectAll}</span>
         </label>
         ${selectedCount
           ? html`<span class="selected-count">${t.selected(selectedCount)}</span>

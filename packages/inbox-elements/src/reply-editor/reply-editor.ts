@@ -1,5 +1,6 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import { live } from 'lit/directives/live.js';
 import type { Agent, PendingCommand } from '@confab/core';
 import { ConfabElement } from '../shared/confab-element.js';
 import { StoreController, shallowArrayEqual } from '../shared/store-controller.js';
@@ -12,6 +13,11 @@ export type EditorMode = 'reply' | 'comment';
 /** `@que` right before the caret: the mention being typed. */
 const MENTION_AT_CARET = /(?:^|\s)@([\p{L}\p{N}._-]*)$/u;
 const MAX_SUGGESTIONS = 6;
+
+/** Pending entries change state in place: compare what is shown, not identity. */
+function samePending(a: PendingCommand[], b: PendingCommand[]): boolean {
+  return a.length === b.length && a.every((entry, i) => entry.id === b[i]!.id && entry.state === b[i]!.state && entry.error === b[i]!.error);
+}
 
 function isOwnMessage(pending: PendingCommand, conversationId: string | undefined): boolean {
   const command = pending.command;
@@ -50,8 +56,8 @@ export class ConfabReplyEditor extends ConfabElement {
   private readonly pending = new StoreController<PendingCommand[], PendingCommand[]>(
     this,
     () => this.client?.pending,
-    (all) => all.filter((p) => isOwnMessage(p, this.conversationId)),
-    shallowArrayEqual,
+    (all) => all.filter((p) => isOwnMessage(p, this.conversationId)).map((p) => ({ ...p })),
+    samePending,
   );
   private readonly agents = new StoreController(
     this,
@@ -119,7 +125,7 @@ export class ConfabReplyEditor extends ConfabElement {
             aria-controls=${open ? 'mentions' : nothing}
             aria-activedescendant=${open ? `mention-${active}` : nothing}
             placeholder=${this.mode === 'reply' ? t.replyPlaceholder : t.commentPlaceholder}
-            .value=${this.text}
+            .value=${live(this.text)}
             ?disabled=${!this.conversationId}
             @input=${this.onInput}
             @keydown=${this.onKeydown}

@@ -61,7 +61,13 @@ function textOf(node: Node): string {
   if (node instanceof HTMLSlotElement) return node.assignedNodes({ flatten: true }).map(textOf).join('');
   if (node.getAttribute('aria-label')) return node.getAttribute('aria-label')!;
   if (node.localName === 'svg') return node.getAttribute('role') === 'img' ? (node.getAttribute('aria-label') ?? '') : '';
-  return Array.from(node.childNodes).map(textOf).join(' ');
+  return Array.from(node.childNodes)
+    .map((child) => (child instanceof Element && !isInline(child) ? ` ${textOf(child)} ` : textOf(child)))
+    .join('');
+}
+
+function isInline(element: Element): boolean {
+  return getComputedStyle(element).display.startsWith('inline') || element.localName === 'slot';
 }
 
 const clean = (text: string) => text.replace(/\s+/g, ' ').trim();

@@ -1,0 +1,150 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import '../define.js';
+import type { ConfabAboutPanel } from './about-panel.js';
+import { HOSTILE, closeTestInboxes, createTestInbox, type TestInbox } from '../test/fixtures.js';
+import { eventHandlerAttributes, getAllByRole, getByRole, queryByRole, until } from '../test/dom.js';
+
+async function panel(inbox: TestInbox, conversationId = 'c-email', template = '') {
+  const element = await fixture<ConfabAboutPanel>(
+    html`<confab-about-panel .client=${inbox.client} conversation-id=${conversationId} record-url-template=${template}></confab-about-panel>`,
+  );
+  await until(() => queryByRole(element, 'button', 'Contact'), 'panel rendered');
+  return element;
+}
+
+async function expand(element: ConfabAboutPanel, section: string) {
+  const toggle = getByRole(element, 'button', new RegExp(`^${section}$`));
+  if (toggle.getAttribute('aria-expanded') !== 'true') toggle.click();
+  await element.updateComplete;
+  return getByRole(element, 'region', new RegExp(`^${section}$`));
+}
+
+describe('confab-about-panel', () => {
+  let inbox: TestInbox;
+  beforeEach(async () => {
+    inbox = await createTestInbox();
+  });
+  afterEach(closeTestInboxes);
+
+  it('A1 Contact: the name opens the record (cancelable event, or the host URL) and ✕ detaches the contact', async () => {
+    const element = await panel(inbox, 'c-email', 'https://crm.example/{type}/{id}');
+    const region = await expand(element, 'Contact');
+    const link = getByRole<HTMLAnchorElement>(region, 'link', 'Alice Andersen');
+    expect(link.href).to.equal('https://crm.example/contact/contact-alice');
+    expect(link.rel).to.equal('noopener noreferrer');
+    const opened = oneEvent(element, 'confab-open-record');
+    element.addEventListener('confab-open-record', (event) => event.preventDefault(), { once: true });
+    link.click();
+    expect((await opened).detail).to.deep.equal({ type: 'contact', id: 'contact-alice' });
+    getByRole(region, 'button', 'Detach contact from this conversation').click();
+    await until(() => inbox.client.store.conversation('c-email')?.contactId === null, 'detached');
+    await until(() => element.shadowRoot!.textContent!.includes('No contact on this conversation.'), 'no contact shown');
+  });
+
+  it('A2 Ticket: shown properties, See more, and choosing which properties are shown', async () => {
+    const element = await panel(inbox);
+    const region = await expand(element, 'Ticket');
+    expect(region.textContent).to.contain('Invoice 42 refund');
+    expect(region.textContent).to.contain('high');
+    expect(region.textContent).not.to.contain('owner');
+    getByRole(region, 'button', 'See more').click();
+    await element.updateComplete;
+    expect(getByRole(element, 'region', 'Ticket').textContent).to.contain('owner');
+    getByRole(element, 'button', 'Edit shown properties').click();
+    const owner = await until(() => queryByRole(element, 'menuitemcheckbox', 'owner'), 'owner item');
+    expect(owner.getAttribute('aria-checked')).to.equal('false');
+    await expect(element).to.be.accessible();
+    owner.click();
+    await until(() => inbox.client.store.state.settings.ticketProperties.includes('owner'), 'owner shown');
+  });
+
+  it('A2 Create ticket when there is none', async () => {
+    const element = await panel(inbox, 'c-chat');
+    const region = await expand(element, 'Ticket');
+    getByRole(region, 'button', 'Create ticket').click();
+    await element.updateComplete;
+    const name = getByRole<HTMLInputElement>(element, 'textbox', 'Ticket name');
+    name.value = 'Shipping to Belgium';
+    getByRole(element, 'button', 'Create ticket').click();
+    await until(() => inbox.client.store.conversation('c-chat')?.ticketId, 'ticket created');
+    await until(() => getByRole(element, 'region', 'Ticket').textContent!.includes('Shipping to Belgium'), 'ticket shown');
+  });
+
+  it('A3 About this contact: properties shown and edited', async () => {
+    const element = await panel(inbox);
+    const region = await expand(element, 'About this contact');
+    expect(region.textContent).to.contain('Utrecht');
+    getByRole(region, 'button', 'Edit properties').click();
+    await element.updateComplete;
+    getByRole<HTMLInputElement>(element, 'textbox', 'city').value = 'Amsterdam';
+    getByRole<HTMLInputElement>(element, 'textbox', 'Property name').value = 'language';
+    getByRole<HTMLInputElement>(element, 'textbox', 'Value').value = 'Dutch';
+    getByRole(element, 'button', /^Save$/).click();
+    await until(() => inbox.client.store.state.contacts.get('contact-alice')?.properties['city'] === 'Amsterdam', 'saved');
+    expect(inbox.client.store.state.contacts.get('contact-alice')!.properties['language']).to.equal('Dutch');
+  });
+
+  it('A4 Other conversations of the contact open in the thread', async () => {
+    const element = await panel(inbox);
+    const region = await expand(element, 'Other conversations');
+    const other = getByRole(region, 'button', 'Old messenger question');
+    const selected = oneEvent(element, 'confab-select-conversation');
+    other.click();
+    expect((await selected).detail.conversationId).to.equal('c-old');
+  });
+
+  it('A5 Other tickets of the contact', async () => {
+    const element = await panel(inbox);
+    const region = await expand(element, 'Other tickets');
+    expect(getByRole(region, 'button', 'Older Alice ticket')).to.exist;
+    expect(region.textContent).not.to.contain('Invoice 42 refund');
+  });
+
+  it('A6 Past feedback: the survey answers', async () => {
+    const element = await panel(inbox);
+    const region = await expand(element, 'Past feedback');
+    expect(region.textContent).to.contain('Satisfaction');
+    expect(region.textContent).to.contain('Score 9');
+    expect(region.textContent).to.contain('Great help last time');
+  });
+
+  it('A7 Deals: listed, and Create deal tracks revenue from this conversation', async () => {
+    const element = await panel(inbox);
+    const region = await expand(element, 'Deals');
+    expect(region.textContent).to.contain('Acme upgrade');
+    getByRole(region, 'button', 'Create deal').click();
+    await element.updateComplete;
+    getByRole<HTMLInputElement>(element, 'textbox', 'Deal name').value = 'Invoice upsell';
+    getByRole<HTMLInputElement>(element, 'textbox', 'Amount').value = '500';
+    getByRole(getByRole(element, 'region', 'Deals'), 'button', 'Create deal').click();
+    await until(() => [...inbox.client.store.state.deals.values()].some((deal) => deal.name === 'Invoice upsell' && deal.conversationId === 'c-email'), 'deal created');
+  });
+
+  it('A8 Company: the contact company, opened as a host record', async () => {
+    const element = await panel(inbox);
+    const region = await expand(element, 'Company');
+    const opened = oneEvent(element, 'confab-open-record');
+    getByRole(region, 'button', 'Acme BV').click();
+    expect((await opened).detail).to.deep.equal({ type: 'company', id: 'company-acme' });
+    expect(getByRole<HTMLAnchorElement>(region, 'link', 'acme.example').href).to.equal('https://acme.example/');
+  });
+
+  it('A1 sections collapse and expand (aria-expanded); the panel is accessible (axe)', async () => {
+    const element = await panel(inbox);
+    for (const name of ['Other conversations', 'Other tickets', 'Past feedback', 'Deals', 'Company']) await expand(element, name);
+    await expect(element).to.be.accessible();
+    const toggle = getByRole(element, 'button', 'Contact');
+    toggle.click();
+    await element.updateComplete;
+    expect(toggle.getAttribute('aria-expanded')).to.equal('false');
+    expect(getAllByRole(element, 'region', /^Contact$/).length).to.equal(0);
+  });
+
+  it('A3 hostile contact names and properties render as text', async () => {
+    const element = await panel(inbox, 'c-hostile');
+    const region = await expand(element, 'About this contact');
+    expect(region.textContent).to.contain(HOSTILE);
+    expect(element.shadowRoot!.querySelector('img, script')).to.equal(null);
+    expect(eventHandlerAttributes(element)).to.deep.equal([]);
+  });
+});

@@ -1,0 +1,150 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import '../define.js';
+import { createInboxClient, createMemoryPersistence } from '@confab/core';
+import type { ConfabReplyEditor } from './reply-editor.js';
+import { closeTestInboxes, createTestInbox, type TestInbox } from '../test/fixtures.js';
+import { activeElement, getAllByRole, getByRole, press, queryByRole, until } from '../test/dom.js';
+
+async function editor(inbox: TestInbox, conversationId = 'c-chat') {
+  const element = await fixture<ConfabReplyEditor>(html`<confab-reply-editor .client=${inbox.client} conversation-id=${conversationId}></confab-reply-editor>`);
+  await element.updateComplete;
+  return element;
+}
+
+function type(field: HTMLTextAreaElement, text: string) {
+  field.focus();
+  field.value = text;
+  field.setSelectionRange(text.length, text.length);
+  field.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
+}
+
+const messagesOf = (inbox: TestInbox, id: string) => inbox.client.store.state.messages.get(id) ?? [];
+
+describe('confab-reply-editor', () => {
+  let inbox: TestInbox;
+  beforeEach(async () => {
+    inbox = await createTestInbox();
+  });
+  afterEach(closeTestInboxes);
+
+  it('R1 Reply mode sends a reply to the contact with the Send button', async () => {
+    const element = await editor(inbox);
+    const tab = getByRole(element, 'tab', 'Reply');
+    expect(tab.getAttribute('aria-selected')).to.equal('true');
+    type(getByRole<HTMLTextAreaElement>(element, 'textbox', 'Reply'), 'We ship to Belgium in 2 days.');
+    await element.updateComplete;
+    getByRole(element, 'button', 'Send').click();
+    await until(() => messagesOf(inbox, 'c-chat').some((m) => m.text === 'We ship to Belgium in 2 days.' && m.kind === 'reply' && !m.id.startsWith('pending:')), 'reply stored');
+    expect(getByRole<HTMLTextAreaElement>(element, 'textbox', 'Reply').value).to.equal('');
+  });
+
+  it('R1 Comment mode writes an internal comment; @ suggests teammates in a listbox and mentions them', async () => {
+    const element = await editor(inbox);
+    getByRole(element, 'tab', 'Comment').click();
+    await element.updateComplete;
+    const field = getByRole<HTMLTextAreaElement>(element, 'textbox', 'Internal comment');
+    type(field, 'Please look @Bo');
+    await element.updateComplete;
+    const suggestions = getByRole(element, 'listbox', 'Teammates to mention');
+    expect(getAllByRole(suggestions, 'option').map((o) => o.textContent!.trim())).to.deep.equal(['Bo Builder']);
+    expect(field.getAttribute('aria-activedescendant')).to.equal('mention-0');
+    expect(field.getAttribute('aria-controls')).to.equal('mentions');
+    await expect(element).to.be.accessible();
+    press('Enter', { target: field });
+    await element.updateComplete;
+    expect(field.value).to.equal('Please look @Bo Builder ');
+    expect(queryByRole(element, 'listbox')).to.equal(null);
+    press('Enter', { target: field, ctrlKey: true });
+    const comment = await until(() => messagesOf(inbox, 'c-chat').find((m) => m.kind === 'comment' && !m.id.startsWith('pending:')), 'comment stored');
+    expect(comment.mentions).to.deep.equal(['agent-bo']);
+  });
+
+  it('R1 mention suggestions move with arrow keys and close with Escape', async () => {
+    const element = await editor(inbox);
+    getByRole(element, 'tab', 'Comment').click();
+    await element.updateComplete;
+    const field = getByRole<HTMLTextAreaElement>(element, 'textbox', 'Internal comment');
+    type(field, '@');
+    await element.updateComplete;
+    expect(getAllByRole(element, 'option').length).to.equal(3);
+    press('ArrowDown', { target: field });
+    await element.updateComplete;
+    expect(field.getAttribute('aria-activedescendant')).to.equal('mention-1');
+    press('Escape', { target: field });
+    await element.updateComplete;
+    expect(queryByRole(element, 'listbox')).to.equal(null);
+  });
+
+  it('R1 Ctrl+Enter and Cmd+Enter send from the keyboard', async () => {
+    const element = await editor(inbox);
+    const field = getByRole<HTMLTextAreaElement>(element, 'textbox', 'Reply');
+    type(field, 'First by keyboard');
+    press('Enter', { target: field, ctrlKey: true });
+    type(field, 'Second by keyboard');
+    press('Enter', { target: field, metaKey: true });
+    await until(() => ['First by keyboard', 'Second by keyboard'].every((text) => messagesOf(inbox, 'c-chat').some((m) => m.text === text)), 'both sent');
+  });
+
+  it('R1 the draft is kept per conversation and survives a reload (client drafts)', async () => {
+    const persistence = createMemoryPersistence();
+    const client = createInboxClient({ transport: inbox.memory.transport(), token: inbox.memory.agentToken('agent-ann'), persistence });
+    await until(() => client.status.get().ready, 'client ready');
+    const element = await fixture<ConfabReplyEditor>(html`<confab-reply-editor .client=${client} conversation-id="c-chat"></confab-reply-editor>`);
+    type(getByRole<HTMLTextAreaElement>(element, 'textbox', 'Reply'), 'Half-written answer');
+    element.conversationId = 'c-email';
+    await element.updateComplete;
+    expect(getByRole<HTMLTextAreaElement>(element, 'textbox', 'Reply').value).to.equal('');
+    element.conversationId = 'c-chat';
+    await element.updateComplete;
+    expect(getByRole<HTMLTextAreaElement>(element, 'textbox', 'Reply').value).to.equal('Half-written answer');
+    await new Promise((resolve) => setTimeout(resolve, 400)); // drafts are written after a short pause
+    client.close();
+    // A reload: a new client over the same persistence, a new element.
+    const reloaded = createInboxClient({ transport: inbox.memory.transport(), token: inbox.memory.agentToken('agent-ann'), persistence });
+    await until(() => reloaded.status.get().ready, 'reloaded client ready');
+    const again = await fixture<ConfabReplyEditor>(html`<confab-reply-editor .client=${reloaded} conversation-id="c-chat"></confab-reply-editor>`);
+    await until(() => getByRole<HTMLTextAreaElement>(again, 'textbox', 'Reply').value === 'Half-written answer', 'draft restored');
+    reloaded.close();
+  });
+
+  it('R1 a message waits as pending while offline, is sent on reconnect; a refused one offers Retry and Discard', async () => {
+    const transport = inbox.memory.transport();
+    const client = createInboxClient({ transport, token: inbox.memory.agentToken('agent-ann'), persistence: createMemoryPersistence() });
+    await until(() => client.status.get().ready, 'client ready');
+    const element = await fixture<ConfabReplyEditor>(html`<confab-reply-editor .client=${client} conversation-id="c-chat"></confab-reply-editor>`);
+    transport.goOffline();
+    type(getByRole<HTMLTextAreaElement>(element, 'textbox', 'Reply'), 'Sent while offline');
+    await element.updateComplete;
+    getByRole(element, 'button', 'Send').click();
+    await until(() => element.shadowRoot!.textContent!.includes('Sending…'), 'pending shown');
+    transport.goOnline();
+    await until(() => !element.shadowRoot!.textContent!.includes('Sending…'), 'pending cleared');
+    expect(messagesOf(inbox, 'c-chat').some((m) => m.text === 'Sent while offline')).to.equal(true);
+
+    // A refusal: the conversation is deleted for good on the server in the meantime.
+    await inbox.client.send({ type: 'conversation.trash', conversationIds: ['c-form'] });
+    await inbox.client.send({ type: 'conversation.deleteForever', conversationIds: ['c-form'] });
+    element.conversationId = 'c-form';
+    await element.updateComplete;
+    type(getByRole<HTMLTextAreaElement>(element, 'textbox', 'Reply'), 'Into the void');
+    await element.updateComplete;
+    getByRole(element, 'button', 'Send').click();
+    const retry = await until(() => queryByRole(element, 'button', 'Retry'), 'Retry offered');
+    expect(element.shadowRoot!.textContent).to.contain('Not sent');
+    retry.click();
+    const discard = await until(() => queryByRole(element, 'button', 'Discard'), 'Discard offered');
+    discard.click();
+    await until(() => client.pending.get().length === 0, 'discarded');
+    expect(getByRole<HTMLTextAreaElement>(element, 'textbox', 'Reply').value).to.equal('Into the void');
+    client.close();
+  });
+
+  it('R1 tabs switch with arrow keys (tablist pattern)', async () => {
+    const element = await editor(inbox);
+    const reply = getByRole(element, 'tab', 'Reply');
+    reply.focus();
+    press('ArrowRight', { target: reply });
+    await until(() => activeElement()?.id === 'tab-comment', 'comment tab focused');
+    expect(element.mode).to.equal('comment');
+  });
+});

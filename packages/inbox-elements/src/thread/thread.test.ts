@@ -1,0 +1,211 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import '../define.js';
+import type { ConfabThread } from './thread.js';
+import { HOSTILE, MINUTE, closeTestInboxes, createTestInbox, type TestInbox } from '../test/fixtures.js';
+import { activeElement, eventHandlerAttributes, getAllByRole, getByRole, press, queryByRole, until } from '../test/dom.js';
+
+async function thread(inbox: TestInbox, conversationId: string, template?: string) {
+  const element = await fixture<ConfabThread>(
+    html`<confab-thread style="height:700px" .client=${inbox.client} conversation-id=${conversationId} ticket-url-template=${template ?? ''}></confab-thread>`,
+  );
+  await until(() => element.shadowRoot!.querySelector('.log'), 'thread rendered');
+  return element;
+}
+
+async function chooseMenuItem(element: ConfabThread, menuButton: string, item: string | RegExp) {
+  getByRole(element, 'button', menuButton).click();
+  const menuItem = await until(() => getAllByRole(element, 'menuitem', item)[0] ?? getAllByRole(element, 'menuitemradio', item)[0], `menu item ${String(item)}`);
+  menuItem.click();
+}
+
+describe('confab-thread', () => {
+  let inbox: TestInbox;
+  beforeEach(async () => {
+    inbox = await createTestInbox();
+  });
+  afterEach(closeTestInboxes);
+
+  it('T1 shows the full thread: messages and internal comments look different, email headers shown', async () => {
+    const element = await thread(inbox, 'c-email');
+    expect(getByRole(element, 'heading', 'Invoice question')).to.exist;
+    const messages = element.shadowRoot!.querySelectorAll('[part~="message"]');
+    expect(messages.length).to.equal(2);
+    const [email, comment] = [...messages];
+    expect(email!.getAttribute('part')).to.contain('reply');
+    expect(comment!.getAttribute('part')).to.contain('comment');
+    expect(comment!.textContent).to.contain('Internal comment');
+    expect(getComputedStyle(comment!).backgroundColor).not.to.equal(getComputedStyle(email!).backgroundColor);
+    const headers = Object.fromEntries([...email!.querySelectorAll('dt')].map((dt) => [dt.textContent!.trim(), dt.nextElementSibling!.textContent!.trim()]));
+    expect(headers).to.deep.equal({ From: 'alice@customer.example', To: 'support@confab.example', Cc: 'carol@customer.example', Subject: 'Invoice question' });
+    const link = getByRole<HTMLAnchorElement>(element, 'link', 'https://billing.example/invoices/42');
+    expect(link.rel).to.equal('noopener noreferrer');
+    expect(link.target).to.equal('_blank');
+  });
+
+  it('T2 the Assignee menu assigns to a teammate and unassigns; Escape closes it and returns focus', async () => {
+    const element = await thread(inbox, 'c-chat');
+    const trigger = getByRole(element, 'button', /Assignee/);
+    expect(trigger.getAttribute('aria-haspopup')).to.equal('menu');
+    trigger.click();
+    await element.updateComplete;
+    await until(() => activeElement()?.getAttribute('role') === 'menuitemradio', 'focus in menu');
+    press('ArrowDown');
+    press('Escape');
+    await element.updateComplete;
+    expect(queryByRole(element, 'menu')).to.equal(null);
+    expect(activeElement()).to.equal(trigger);
+    await chooseMenuItem(element, 'Assignee: Unassigned', 'Bo Builder');
+    await until(() => inbox.client.store.conversation('c-chat')?.assigneeId === 'agent-bo', 'assigned to Bo');
+    await until(() => getAllByRole(element, 'button', 'Assignee: Bo Builder').length, 'button shows Bo');
+    await chooseMenuItem(element, 'Assignee: Bo Builder', 'Unassigned');
+    await until(() => inbox.client.store.conversation('c-chat')?.assigneeId === null, 'unassigned');
+  });
+
+  it('T2 the open menu is accessible (axe)', async () => {
+    const element = await thread(inbox, 'c-chat');
+    getByRole(element, 'button', /Assignee/).click();
+    await until(() => queryByRole(element, 'menu'), 'menu open');
+    await expect(element).to.be.accessible();
+    press('Escape');
+    getByRole(element, 'button', 'More').click();
+    await until(() => queryByRole(element, 'menu', 'More'), 'More menu open');
+    await expect(element).to.be.accessible();
+  });
+
+  it('T3 the ticket name shows above the thread and opens the host URL in a new tab', async () => {
+    const element = await thread(inbox, 'c-email', 'https://crm.example/tickets/{id}');
+    const link = getByRole<HTMLAnchorElement>(element, 'link', 'Ticket: Invoice 42 refund');
+    expect(link.href).to.equal('https://crm.example/tickets/ticket-1');
+    expect(link.target).to.equal('_blank');
+    expect(link.rel).to.equal('noopener noreferrer');
+    const opened = oneEvent(element, 'confab-open-record');
+    element.addEventListener('confab-open-record', (event) => event.preventDefault(), { once: true });
+    link.click();
+    expect((await opened).detail).to.deep.equal({ type: 'ticket', id: 'ticket-1' });
+  });
+
+  it('T3 without a template the ticket is a button that asks the host (confab-open-record)', async () => {
+    const element = await thread(inbox, 'c-email');
+    const opened = oneEvent(element, 'confab-open-record');
+    getByRole(element, 'button', 'Ticket: Invoice 42 refund').click();
+    expect((await opened).detail.id).to.equal('ticket-1');
+  });
+
+  it('T4 More → Send transcript asks an address in a modal dialog and sends it', async () => {
+    const element = await thread(inbox, 'c-chat');
+    await chooseMenuItem(element, 'More', 'Send transcript');
+    const dialog = await until(() => queryByRole(element, 'dialog', 'Send transcript'), 'dialog');
+    expect((dialog as HTMLDialogElement).open).to.equal(true);
+    await expect(element).to.be.accessible();
+    const field = getByRole<HTMLInputElement>(dialog, 'textbox', 'Send a copy of the transcript to');
+    expect(activeElement()).to.equal(field);
+    field.value = 'bob@visitor.example';
+    getByRole(dialog, 'button', 'Send').click();
+    await until(() => !(dialog as HTMLDialogElement).open, 'dialog closed');
+    await until(
+      () => (inbox.client.store.state.messages.get('c-chat') ?? []).length > 3 || inbox.client.pending.get().length === 0,
+      'transcript sent',
+    );
+    expect(element.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.equal('');
+  });
+
+  it('T4 More → Delete moves the conversation to Trash, which then offers Restore and Delete forever (V11)', async () => {
+    const element = await thread(inbox, 'c-chat');
+    await chooseMenuItem(element, 'More', 'Delete');
+    await until(() => inbox.client.store.conversation('c-chat')?.trashedAt !== null, 'in trash');
+    const restore = await until(() => queryByRole(element, 'button', 'Restore'), 'Restore button');
+    expect(getByRole(element, 'button', 'Delete forever')).to.exist;
+    expect(element.shadowRoot!.textContent).to.contain('This conversation is in Trash.');
+    restore.click();
+    await until(() => inbox.client.store.conversation('c-chat')?.trashedAt === null, 'restored');
+  });
+
+  it('V11 Delete forever removes a trashed conversation for good', async () => {
+    const element = await thread(inbox, 'c-trash');
+    expect(element.shadowRoot!.textContent).to.contain('Please ignore this one');
+    getByRole(element, 'button', 'Delete forever').click();
+    await until(() => inbox.client.store.conversation('c-trash') === undefined, 'deleted forever');
+  });
+
+  it('T5 More → Block sender moves it to Filtered; the Filtered view offers Unblock', async () => {
+    const element = await thread(inbox, 'c-chat');
+    await chooseMenuItem(element, 'More', 'Block sender');
+    await until(() => inbox.client.store.conversation('c-chat')?.filtered === 'blocked', 'blocked');
+    const unblock = await until(() => queryByRole(element, 'button', 'Unblock sender'), 'Unblock button');
+    unblock.click();
+    await until(() => inbox.client.store.conversation('c-chat')?.filtered === null, 'unblocked');
+  });
+
+  it('T6 More → Mark as spam filters this thread; Not spam brings it back', async () => {
+    const element = await thread(inbox, 'c-email');
+    await chooseMenuItem(element, 'More', 'Mark as spam');
+    await until(() => inbox.client.store.conversation('c-email')?.filtered === 'spam', 'spam');
+    const notSpam = await until(() => queryByRole(element, 'button', 'Not spam'), 'Not spam button');
+    notSpam.click();
+    await until(() => inbox.client.store.conversation('c-email')?.filtered === null, 'not spam');
+  });
+
+  it('T7 Forward on the most recent email sends it to another address', async () => {
+    const element = await thread(inbox, 'c-email');
+    const forwards = getAllByRole(element, 'button', 'Forward');
+    expect(forwards.length).to.equal(1);
+    forwards[0]!.click();
+    const dialog = await until(() => queryByRole(element, 'dialog', 'Forward'), 'forward dialog');
+    getByRole<HTMLInputElement>(dialog, 'textbox', 'Forward to').value = 'finance@partner.example';
+    getByRole<HTMLTextAreaElement>(dialog, 'textbox', 'Note').value = 'Can you help?';
+    getByRole(dialog, 'button', 'Send').click();
+    await until(() => inbox.client.pending.get().length === 0 && !(dialog as HTMLDialogElement).open, 'forwarded');
+    expect(element.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.equal('');
+  });
+
+  it('T8 Mark as closed closes; Reopen opens again', async () => {
+    const element = await thread(inbox, 'c-chat');
+    getByRole(element, 'button', 'Mark as closed').click();
+    await until(() => inbox.client.store.conversation('c-chat')?.status === 'closed', 'closed');
+    const reopen = await until(() => queryByRole(element, 'button', 'Reopen'), 'Reopen');
+    reopen.click();
+    await until(() => inbox.client.store.conversation('c-chat')?.status === 'open', 'reopened');
+  });
+
+  it('T11 a bot chat within 30 minutes of visitor activity cannot be closed: the control is disabled with the reason', async () => {
+    const element = await thread(inbox, 'c-bot');
+    const close = getByRole(element, 'button', 'Mark as closed');
+    close.click();
+    await until(() => close.getAttribute('aria-disabled') === 'true', 'disabled');
+    const reason = element.shadowRoot!.getElementById(close.getAttribute('aria-describedby')!)!;
+    expect(reason.textContent).to.contain('30 minutes');
+    expect(inbox.client.store.conversation('c-bot')!.status).to.equal('open');
+    // After 30 quiet minutes the backend allows it; a change of the conversation re-enables the control.
+    inbox.memory.advanceClock(31 * MINUTE);
+    await inbox.client.send({ type: 'conversation.assign', conversationId: 'c-bot', assigneeId: 'agent-ann' });
+    const enabled = await until(() => getAllByRole(element, 'button', 'Mark as closed').find((b) => b.getAttribute('aria-disabled') !== 'true'), 're-enabled');
+    enabled.click();
+    await until(() => inbox.client.store.conversation('c-bot')?.status === 'closed', 'closed after 30 min');
+  });
+
+  it('T9 the reply editor sits at the bottom of the thread', async () => {
+    const element = await thread(inbox, 'c-chat');
+    expect(getByRole(element, 'tab', 'Reply')).to.exist;
+    expect(getByRole(element, 'textbox', 'Reply')).to.exist;
+  });
+
+  it('T1 hostile text in messages, subjects and attachments renders as text; javascript: is never a link', async () => {
+    const element = await thread(inbox, 'c-hostile');
+    expect(getByRole(element, 'heading', HOSTILE)).to.exist;
+    const log = element.shadowRoot!.querySelector('.log')!;
+    expect(log.querySelector('img, script')).to.equal(null);
+    expect(log.textContent).to.contain('<a href="javascript:alert(2)">click</a>');
+    const hrefs = [...element.shadowRoot!.querySelectorAll('a')].map((a) => a.getAttribute('href'));
+    expect(hrefs.every((href) => /^(https?:|mailto:)/.test(href ?? ''))).to.equal(true);
+    expect(getByRole(element, 'link', 'https://ok.example/page')).to.exist;
+    expect(eventHandlerAttributes(element)).to.deep.equal([]);
+    expect((window as unknown as { __pwned?: number }).__pwned).to.equal(undefined);
+  });
+
+  it('T1 a thread is accessible (axe) in the dark theme', async () => {
+    const element = await thread(inbox, 'c-email', 'https://crm.example/tickets/{id}');
+    element.theme = 'dark';
+    await element.updateComplete;
+    await expect(element).to.be.accessible();
+  });
+});
