@@ -1,5 +1,5 @@
 import { commandIdOf, isPendingRecord } from '@confab/core';
-import type { Conversation, InboxStore, Message, PendingCommand, VisitorClient } from '@confab/core';
+import type { Contact, Conversation, InboxStore, Message, PendingCommand, VisitorClient } from '@confab/core';
 import type { Availability } from './boot.js';
 
 /**
@@ -83,24 +83,26 @@ export function availabilityOf(client: VisitorClient): Availability {
   return 'away';
 }
 
-/** Agent and bot replies the visitor has not seen: newer than what they saw per conversation. */
+/**
+ * Agent and bot replies the visitor has not seen. `seen` counts, per conversation, the team
+ * messages there were when the visitor last looked (counts, not times: two messages can share a
+ * millisecond, and a clock can be off).
+ */
 export function unreadOf(store: InboxStore, seen: Record<string, number>): number {
   let unread = 0;
-  for (const [conversationId, messages] of store.state.messages) {
-    const since = seen[conversationId] ?? 0;
-    for (const message of messages) if (isFromTeam(message) && message.createdAt > since) unread += 1;
-  }
+  for (const conversationId of store.state.messages.keys()) unread += Math.max(0, teamMessageCount(store, conversationId) - (seen[conversationId] ?? 0));
   return unread;
+}
+
+/** How many agent and bot replies a conversation has. */
+export function teamMessageCount(store: InboxStore, conversationId: string): number {
+  let count = 0;
+  for (const message of store.state.messages.get(conversationId) ?? []) if (isFromTeam(message)) count += 1;
+  return count;
 }
 
 export function isFromTeam(message: Message): boolean {
   return message.kind === 'reply' && message.direction === 'outbound' && !isPendingRecord(message.id);
-}
-
-/** The time of the newest message of a conversation (what "seen up to" records). */
-export function latestMessageAt(store: InboxStore, conversationId: string): number {
-  const messages = store.state.messages.get(conversationId);
-  return messages?.length ? Math.max(...messages.map((message) => message.createdAt)) : 0;
 }
 
 /**
@@ -125,4 +127,10 @@ export class NewTeamMessages {
     }
     return fresh.sort((a, b) => a.createdAt - b.createdAt);
   }
+}
+
+/** The visitor's own contact record, read from the replica as it is now. */
+export function contactOf(client: VisitorClient): Contact | null {
+  const principal = client.status.get().principal;
+  return principal?.kind === 'visitor' ? (client.store.state.contacts.get(principal.contactId) ?? null) : null;
 }

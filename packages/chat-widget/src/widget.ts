@@ -3,7 +3,7 @@ import type { AppApi, Availability, Boot, ConfabState, WidgetLocale } from './bo
 import { ConfabChat, type ConfabChatEventDetails } from './chat/confab-chat.js';
 import { resolveLocale, STRINGS } from './i18n.js';
 import { createGuard, defineElement, guardedTransport, guardedWebSocket } from './pristine.js';
-import { availabilityOf, latestMessageAt, NewTeamMessages, unreadOf } from './visitor-view.js';
+import { availabilityOf, contactOf, NewTeamMessages, teamMessageCount, unreadOf } from './visitor-view.js';
 
 /** The launcher's icon path while the window is closed (the loader drew it) and while open. */
 const CHAT_ICON = 'M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z';
@@ -58,6 +58,10 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     unsubscribers = [
       client.store.revision.subscribe(onChange),
       client.status.subscribe(onChange),
+      // Revisions wait for an animation frame, which hidden tabs never get: a site's listeners
+      // (a title that flashes "1 new message") must hear about replies in a background tab too.
+      client.on('event', queueChange),
+      client.on('resync', queueChange),
       client.on('refused', (_entry, error) => boot.emit('error', { code: error.code, message: error.message })),
       client.on('error', (error) => boot.emit('error', { code: error.code, message: error.message })),
     ];
@@ -67,6 +71,16 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     for (const unsubscribe of unsubscribers) unsubscribe();
     unsubscribers = [];
     client.close();
+  }
+
+  let changeQueued = false;
+  function queueChange() {
+    if (changeQueued) return;
+    changeQueued = true;
+    queueMicrotask(() => {
+      changeQueued = false;
+      onChange();
+    });
   }
 
   /** Turns a change of the replica into widget events, the unread badge and the team colour. */
@@ -109,9 +123,9 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
   function markSeen() {
     const conversationId = chat.conversationId;
     if (!chat.open || !conversationId) return;
-    const latest = latestMessageAt(client.store, conversationId);
-    if (latest <= (seen[conversationId] ?? 0)) return;
-    seen[conversationId] = latest;
+    const count = teamMessageCount(client.store, conversationId);
+    if (count === (seen[conversationId] ?? 0)) return;
+    seen[conversationId] = count;
     try {
       localStorage.setItem(seenKey, pristine.stringify(seen));
     } catch {
@@ -139,12 +153,12 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
   }
 
   function state(): ConfabState {
-    const contact = client.contact.get();
+    const contact = contactOf(client);
     return {
       open: chat.open,
       unread,
       availability,
-      identity: contact && (contact.email || contact.name) ? { email: contact.email, name: contact.name, verified: contact.verified } : null,
+      identity: contact && (contact.email || contact.verified) ? { email: contact.email, name: contact.name, verified: contact.verified } : null,
       connection: client.connection.get(),
       conversationId: chat.conversationId,
     };

@@ -1,12 +1,12 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { commandIdOf, isPendingRecord } from '@confab/core';
+import { isPendingRecord } from '@confab/core';
 import type { Conversation, Message, VisitorClient } from '@confab/core';
 import type { WidgetLocale } from '../boot.js';
 import { STRINGS, teamText, type Strings } from '../i18n.js';
 import { renderText } from '../text.js';
-import { availabilityOf, conversationOfStart, messagesOf, NewTeamMessages, threadsOf, type ShownMessage } from '../visitor-view.js';
+import { availabilityOf, contactOf, conversationOfStart, messagesOf, NewTeamMessages, threadsOf, type ShownMessage } from '../visitor-view.js';
 import { chatStyles } from './confab-chat.styles.js';
 import { VisitorController } from './visitor-controller.js';
 
@@ -96,9 +96,15 @@ export class ConfabChat extends LitElement {
     const client = this.client;
     if (!client || this.showingHistory) return null;
     if (this.selected !== undefined) return this.selected;
-    if (this.startCommandId) return null;
+    if (this.startCommandId || this.restoredStart()) return null;
     const newest = threadsOf(client.store)[0];
     return newest && !isPendingRecord(newest.id) ? newest.id : null;
+  }
+
+  /** A `visitor.startChat` waiting in the outbox (written offline, maybe before a reload). */
+  private restoredStart(): string | null {
+    const entry = this.client?.pending.get().find((candidate) => candidate.command.type === 'visitor.startChat');
+    return entry?.id ?? null;
   }
 
   /** Moves focus into the window: the message field, else the first control. */
@@ -224,10 +230,9 @@ export class ConfabChat extends LitElement {
     const pending = client?.pending.get() ?? [];
     let conversation = conversationId ? store?.conversation(conversationId) : undefined;
     let startCommandId = this.startCommandId;
-    // A start drawn early by the client (returning visitor, or restored from the outbox).
+    // A start still in the outbox from before a reload: show it as the conversation.
     if (!conversation && store && !conversationId) {
-      const newest = threadsOf(store)[0];
-      if (this.selected === undefined && newest && isPendingRecord(newest.id)) startCommandId = commandIdOf(newest.id);
+      if (this.selected === undefined) startCommandId ??= this.restoredStart();
       if (startCommandId) conversation = conversationOfStart(store, startCommandId);
     }
     const shown: ShownMessage[] = store ? messagesOf(store, pending, conversation?.id ?? conversationId, startCommandId) : [];
@@ -241,11 +246,12 @@ export class ConfabChat extends LitElement {
     const welcome = this.greeting || teamText(store?.state.settings.widget.welcome, 'welcome', this.locale);
     const last = shown.at(-1)?.message;
     const botActive = conversation?.bot === 'active';
-    const quickReplies = botActive && last?.authorType === 'bot' ? (last.quickReplies ?? []) : [];
+    // Offered once the server confirmed the conversation (a pending one has no id to answer in).
+    const quickReplies = botActive && conversation && !isPendingRecord(conversation.id) && last?.authorType === 'bot' ? (last.quickReplies ?? []) : [];
     const typing = client?.typing.get().filter((signal) => signal.typing && signal.who === 'agent' && signal.conversationId === conversationId) ?? [];
-    const contact = client?.contact.get();
+    const contact = client ? contactOf(client) : null;
     const away = client ? availabilityOf(client) === 'away' && !botActive && conversation?.bot !== 'handed-over' : false;
-    const showPrechat = this.prechat && !this.prechatDone && !conversation && !shown.length && !contact?.email && !contact?.name;
+    const showPrechat = this.prechat && !this.prechatDone && !conversation && !shown.length && !contact?.email && !threadsOf(store!).length;
     const time = new Intl.DateTimeFormat(this.locale, { timeStyle: 'short' });
     return html`
       <section class="messages" part="messages" aria-label=${t.messagesLabel} tabindex="0">

@@ -44,6 +44,10 @@ export class VisitorController implements ReactiveController {
       client.connection.subscribe(update),
       client.status.subscribe(update),
       client.contact.subscribe(update),
+      // The store's revision waits for an animation frame, which hidden tabs never get; events
+      // keep the window (and what it announces) current in a background tab too.
+      client.on('event', update),
+      client.on('resync', update),
     ];
   }
 

@@ -1,0 +1,290 @@
+import { expect } from '@open-wc/testing';
+import { createInboxClient, createMemoryBackend, createMemoryPersistence, type InboxClient, type MemoryBackend, type Principal } from '@confab/core';
+import type { ConfabApi, ConfabEventDetails } from './boot.js';
+import {
+  agentSeed,
+  bootOf,
+  chatElement,
+  chatText,
+  createFakeNetwork,
+  findByRole,
+  getByRole,
+  loadWidget,
+  queryByRole,
+  removeWidget,
+  sendAsVisitor,
+  uniqueSite,
+  waitFor,
+  widgetClient,
+  type FakeNetwork,
+} from './testing/widget-page.js';
+
+const ANNA: Principal = { kind: 'agent', agentId: 'agent-1' };
+
+/** End to end: the real script tag, the real visitor client, the real engine in a memory backend. */
+describe('chatting through the widget', () => {
+  let memory: MemoryBackend;
+  let network: FakeNetwork;
+  const inboxes: InboxClient[] = [];
+
+  async function setUp(availability: 'available' | 'away' = 'available') {
+    memory = createMemoryBackend({ seed: [agentSeed('agent-1', 'Anna', availability)] });
+    await memory.backend.ready;
+    network = createFakeNetwork(memory);
+  }
+
+  /** Loads the widget, opens it and waits until it is connected. */
+  async function openWidget(data: Record<string, string> = {}): Promise<ConfabApi> {
+    const api = await loadWidget(network, data);
+    await api.open();
+    await waitFor(async () => (await api.getState()).connection === 'online', 'online');
+    return api;
+  }
+
+  const shadow = () => chatElement()!.shadowRoot!;
+  const chatConversations = () => [...memory.backend.state.conversations.values()].filter((conversation) => conversation.channel === 'chat');
+  const backendMessages = (conversationId: string) => memory.backend.state.messages.get(conversationId) ?? [];
+  const messageItem = (text: string) => [...shadow().querySelectorAll('li')].find((item) => item.querySelector('.text')?.textContent === text);
+  const reply = (conversationId: string, text: string) => memory.backend.execute(ANNA, { type: 'message.reply', conversationId, text });
+
+  beforeEach(() => setUp());
+  afterEach(async () => {
+    for (const inbox of inboxes.splice(0)) inbox.close();
+    await removeWidget();
+  });
+
+  it('W1 a visitor writes, the team gets it, the agent answers and the visitor reads it', async () => {
+    const api = await openWidget();
+    const events: Array<[string, unknown]> = [];
+    const names = ['message-sent', 'conversation-started', 'message-received'] as const;
+    for (const name of names) api.on(name, (detail: ConfabEventDetails[typeof name]) => events.push([name, detail]));
+
+    await sendAsVisitor('Hello, do you ship to Belgium?');
+    const conversation = await waitFor(() => chatConversations()[0], 'the chat in the inbox');
+    expect(conversation.preview).to.equal('Hello, do you ship to Belgium?');
+    await waitFor(() => messageItem('Hello, do you ship to Belgium?')?.dataset.delivery === 'sent', 'shown as sent');
+    expect(messageItem('Hello, do you ship to Belgium?')!.textContent).to.contain('Sent');
+
+    await reply(conversation.id, 'Yes, we do!');
+    await waitFor(() => messageItem('Yes, we do!'), 'the reply in the widget');
+    expect(messageItem('Yes, we do!')!.querySelector('.author')!.textContent).to.equal('Anna');
+    await waitFor(() => shadow().querySelector('[aria-live="polite"]')?.textContent === 'New message from Anna: Yes, we do!', 'announced politely');
+
+    const started = events.find(([name]) => name === 'conversation-started')?.[1] as { conversationId: string };
+    expect(started.conversationId).to.equal(conversation.id);
+    expect(events.find(([name]) => name === 'message-sent')?.[1]).to.deep.equal({ conversationId: null, text: 'Hello, do you ship to Belgium?' });
+    expect(events.find(([name]) => name === 'message-received')?.[1]).to.include({ conversationId: conversation.id, text: 'Yes, we do!', author: 'agent' });
+    expect((await api.getState()).conversationId).to.equal(conversation.id);
+
+    await sendAsVisitor('Great, thanks');
+    await waitFor(() => backendMessages(conversation.id).some((message) => message.text === 'Great, thanks'), 'second message in the same conversation');
+    expect(chatConversations().length).to.equal(1);
+  });
+
+  it('W1 hostile text from anyone renders as text; only http, https and mailto become links', async () => {
+    await openWidget();
+    await sendAsVisitor('<img src=x onerror="window.__confabXss=1">');
+    const conversation = await waitFor(() => chatConversations()[0], 'chat');
+    await reply(conversation.id, 'See <script>window.__confabXss=2</script> javascript:alert(1) and https://example.com/a?b=1. Mail mailto:help@example.com');
+    await waitFor(() => shadow().textContent?.includes('javascript:alert(1)'), 'the reply');
+    expect(shadow().querySelector('img, script:not([type])')).to.equal(null);
+    expect(messageItem('<img src=x onerror="window.__confabXss=1">')).to.exist;
+    const links = [...shadow().querySelectorAll('.text a')].map((link) => link.getAttribute('href'));
+    expect(links).to.deep.equal(['https://example.com/a?b=1', 'mailto:help@example.com']);
+    expect((window as unknown as { __confabXss?: number }).__confabXss).to.equal(undefined);
+  });
+
+  it('W1 typing indicators go both ways', async () => {
+    const inbox = createInboxClient({ transport: memory.transport(), token: memory.agentToken('agent-1'), persistence: createMemoryPersistence() });
+    inboxes.push(inbox);
+    await openWidget();
+    await sendAsVisitor('Hi there');
+    const conversation = await waitFor(() => chatConversations()[0], 'chat');
+    await waitFor(() => inbox.status.get().ready && inbox.store.conversation(conversation.id), 'the inbox has it');
+    const field = getByRole(shadow(), 'textbox', 'Message') as HTMLTextAreaElement;
+    field.value = 'I am wri';
+    field.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
+    await waitFor(() => inbox.typing.get().some((signal) => signal.who === 'contact' && signal.typing && signal.conversationId === conversation.id), 'the agent sees the visitor typing');
+    await inbox.send({ type: 'typing', conversationId: conversation.id, typing: true });
+    await waitFor(() => chatText().includes('Anna is typing…'), 'the visitor sees the agent typing');
+    await inbox.send({ type: 'typing', conversationId: conversation.id, typing: false });
+    await waitFor(() => !chatText().includes('is typing'), 'typing stopped');
+  });
+
+  it('W1 the launcher badge counts team replies while the window is closed, and clears on open', async () => {
+    const api = await openWidget();
+    const counts: number[] = [];
+    api.on('unread-count-changed', ({ unread }) => counts.push(unread));
+    await sendAsVisitor('Anyone?');
+    const conversation = await waitFor(() => chatConversations()[0], 'chat');
+    await waitFor(async () => (await api.getState()).conversationId === conversation.id, 'conversation confirmed');
+    await api.close();
+    await reply(conversation.id, 'Yes!');
+    await reply(conversation.id, 'How can I help?');
+    const boot = bootOf()!;
+    const launcher = await findByRole(boot.root, 'button', 'Open chat, 2 unread messages');
+    expect(boot.badge!.hidden).to.equal(false);
+    expect(boot.badge!.textContent).to.equal('2');
+    expect((await api.getState()).unread).to.equal(2);
+    launcher.click();
+    await waitFor(async () => (await api.getState()).unread === 0, 'read on open');
+    expect(boot.badge!.hidden).to.equal(true);
+    expect(counts).to.deep.equal([1, 2, 0]);
+  });
+
+  it('W2 the history survives a reload: several conversations, newest first, and "New conversation"', async () => {
+    const site = uniqueSite();
+    const api = await openWidget({ site });
+    await sendAsVisitor('First question');
+    await waitFor(async () => (await api.getState()).conversationId, 'first confirmed');
+    getByRole(shadow(), 'button', 'Your conversations').click();
+    (await findByRole(shadow(), 'button', 'New conversation')).click();
+    await waitFor(() => !chatText().includes('First question'), 'an empty conversation');
+    await sendAsVisitor('Second question');
+    await waitFor(() => chatConversations().length === 2, 'two chats in the inbox');
+    await waitFor(async () => (await api.getState()).conversationId === chatConversations().find((c) => c.preview === 'Second question')?.id, 'second confirmed');
+    // The client saves its snapshot shortly after changes settle.
+    await new Promise((resolve) => setTimeout(resolve, 1800));
+
+    await removeWidget();
+    network.down();
+    const again = await loadWidget(network, { site });
+    await again.open();
+    await waitFor(() => chatText().includes('Second question'), 'the newest conversation, offline, from the saved state');
+    getByRole(shadow(), 'button', 'Your conversations').click();
+    const threads = await waitFor(() => {
+      const found = [...shadow().querySelectorAll('.thread .preview')].map((preview) => preview.textContent);
+      return found.length === 2 ? found : null;
+    }, 'two conversations listed');
+    expect(threads).to.deep.equal(['Second question', 'First question']);
+    network.up();
+  });
+
+  it('W2 messages written offline wait in the outbox, survive a reload and are delivered once', async () => {
+    const site = uniqueSite();
+    const api = await openWidget({ site });
+    await sendAsVisitor('Before the tunnel');
+    const conversation = await waitFor(() => chatConversations()[0], 'chat');
+    await waitFor(async () => (await api.getState()).conversationId === conversation.id, 'confirmed');
+    await new Promise((resolve) => setTimeout(resolve, 1800));
+
+    network.down();
+    await waitFor(async () => (await api.getState()).connection === 'offline', 'offline');
+    await sendAsVisitor('Written in the tunnel');
+    await waitFor(() => messageItem('Written in the tunnel')?.textContent?.includes('Waiting for connection'), 'shown as waiting');
+    expect(getByRole(shadow(), 'status').textContent).to.contain('Offline');
+
+    await removeWidget();
+    const again = await loadWidget(network, { site });
+    await again.open();
+    await waitFor(() => messageItem('Written in the tunnel')?.dataset.delivery === 'queued', 'still waiting after the reload');
+
+    network.up();
+    await waitFor(() => messageItem('Written in the tunnel')?.dataset.delivery === 'sent', 'delivered', 8000);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(backendMessages(conversation.id).filter((message) => message.text === 'Written in the tunnel').length).to.equal(1);
+  });
+
+  it('W2 a first message written offline, before the server ever answered, is delivered once after a reload', async () => {
+    const site = uniqueSite();
+    network.down();
+    const api = await loadWidget(network, { site });
+    await api.open();
+    await waitFor(() => widgetClient()?.status.get().storage === 'indexeddb', 'storage open');
+    await sendAsVisitor('Hello from the train');
+    await waitFor(() => messageItem('Hello from the train')?.dataset.delivery === 'queued', 'waiting');
+    await removeWidget();
+    const again = await loadWidget(network, { site });
+    await again.open();
+    await waitFor(() => messageItem('Hello from the train'), 'still shown after the reload');
+    network.up();
+    const conversation = await waitFor(() => chatConversations()[0], 'the chat reaches the inbox', 8000);
+    await waitFor(() => messageItem('Hello from the train')?.dataset.delivery === 'sent', 'shown as sent', 8000);
+    expect(backendMessages(conversation.id).filter((message) => message.text === 'Hello from the train').length).to.equal(1);
+    expect(chatConversations().length).to.equal(1);
+  });
+
+  it('W4 S2 when nobody is available the widget says so, takes an email address, and updates live', async () => {
+    await setUp('away');
+    const api = await openWidget();
+    await waitFor(() => chatText().includes('We are away'), 'away in the header');
+    expect((await api.getState()).availability).to.equal('away');
+    const changes: string[] = [];
+    api.on('availability-changed', ({ availability }) => changes.push(availability));
+    expect(chatText()).to.contain('We are away right now. Leave your email and we will get back to you.');
+    const email = getByRole(shadow(), 'textbox', 'Email') as HTMLInputElement;
+    email.value = 'visitor@example.com';
+    getByRole(shadow(), 'button', 'Save').click();
+    await waitFor(() => [...memory.backend.state.contacts.values()].some((contact) => contact.email === 'visitor@example.com'), 'the email on the contact');
+    await waitFor(() => chatText().includes('Thanks! We will reply to visitor@example.com.'), 'confirmation');
+    await waitFor(async () => (await api.getState()).identity?.email === 'visitor@example.com', 'identity in getState');
+    expect((await api.getState()).identity).to.include({ email: 'visitor@example.com', verified: false });
+
+    await memory.backend.execute(ANNA, { type: 'agent.setAvailability', availability: 'available' });
+    await waitFor(() => chatText().includes('We are online'), 'available in the header');
+    expect(changes).to.deep.equal(['available']);
+  });
+
+  it('W5 the bot answers first with quick replies; "Talk to a person" hands over to the team', async () => {
+    await memory.backend.execute(ANNA, { type: 'settings.update', patch: { bot: { enabled: true } } });
+    const api = await openWidget();
+    const received: string[] = [];
+    api.on('message-received', ({ author }) => received.push(author));
+    await sendAsVisitor('Hi!');
+    await waitFor(() => chatText().includes('I am the Confab bot'), 'the bot greeting');
+    const conversation = await waitFor(() => chatConversations()[0], 'the chat in the inbox');
+    const group = await findByRole(shadow(), 'group', 'Suggested replies');
+    expect([...group.querySelectorAll('button')].map((button) => button.textContent)).to.deep.equal(['Pricing', 'Opening hours', 'Talk to a person']);
+    getByRole(group, 'button', 'Talk to a person').click();
+    await waitFor(() => memory.backend.state.conversations.get(conversation.id)?.bot === 'handed-over', 'handed over');
+    expect(backendMessages(conversation.id).some((message) => message.authorType === 'contact' && message.text === 'Talk to a person')).to.equal(false);
+    await waitFor(() => queryByRole(shadow(), 'group', 'Suggested replies') === null, 'quick replies gone');
+    await waitFor(() => received.includes('bot'), 'bot messages reported');
+  });
+
+  it('W3 a blocked visitor keeps chatting as before, and nothing reaches the team', async () => {
+    await openWidget();
+    await sendAsVisitor('First');
+    const conversation = await waitFor(() => chatConversations()[0], 'chat');
+    await waitFor(() => messageItem('First')?.dataset.delivery === 'sent', 'sent');
+    await memory.backend.execute(ANNA, { type: 'conversation.blockSender', conversationId: conversation.id });
+    await sendAsVisitor('Are you there?');
+    await waitFor(() => messageItem('Are you there?')?.dataset.delivery === 'sent', 'looks sent to the visitor');
+    const stored = backendMessages(conversation.id).find((message) => message.text === 'Are you there?');
+    expect(stored?.suppressed).to.equal(true);
+    expect(queryByRole(shadow(), 'status')).to.equal(null);
+  });
+
+  it('W1 the optional pre-chat form asks name and email before the first message', async () => {
+    const api = await openWidget({ prechat: '' });
+    const name = (await findByRole(shadow(), 'textbox', 'Name')) as HTMLInputElement;
+    name.value = 'Noor';
+    (getByRole(shadow(), 'textbox', 'Email') as HTMLInputElement).value = 'noor@example.com';
+    getByRole(shadow(), 'button', 'Start chat').click();
+    await findByRole(shadow(), 'textbox', 'Message');
+    await waitFor(() => [...memory.backend.state.contacts.values()].some((contact) => contact.name === 'Noor' && contact.email === 'noor@example.com'), 'profile saved');
+    await waitFor(async () => (await api.getState()).identity?.name === 'Noor', 'identity in getState');
+  });
+
+  it('T8 the widget reports a conversation the team closed, and writing reopens it', async () => {
+    const api = await openWidget();
+    const closed: string[] = [];
+    api.on('conversation-closed', ({ conversationId }) => closed.push(conversationId));
+    await sendAsVisitor('Thanks, bye');
+    const conversation = await waitFor(() => chatConversations()[0], 'chat');
+    await waitFor(async () => (await api.getState()).conversationId === conversation.id, 'confirmed');
+    await memory.backend.execute(ANNA, { type: 'conversation.setStatus', conversationIds: [conversation.id], status: 'closed' });
+    await waitFor(() => closed.length === 1, 'conversation-closed');
+    expect(closed).to.deep.equal([conversation.id]);
+    await waitFor(() => chatText().includes('This conversation is closed'), 'closed notice');
+    await sendAsVisitor('One more thing');
+    await waitFor(() => memory.backend.state.conversations.get(conversation.id)?.status === 'open', 'reopened');
+  });
+
+  it('W1 identify() without a token leaves name and email on the visitor (unverified)', async () => {
+    const api = await openWidget();
+    await api.identify({ email: 'kim@example.com', name: 'Kim' }, '');
+    await waitFor(async () => (await api.getState()).identity?.email === 'kim@example.com', 'identity');
+    expect((await api.getState()).identity).to.deep.equal({ email: 'kim@example.com', name: 'Kim', verified: false });
+  });
+});
