@@ -47,7 +47,7 @@ test('a server killed with SIGKILL mid-traffic keeps every acknowledged message,
     const traffic = visitors.map(async (visitor, visitorIndex) => {
       let counter = 0;
       const inFlight = new Set<Promise<void>>();
-      while (!stop) {
+      while (!stop && visitor.peer.socket.readyState === visitor.peer.socket.OPEN) {
         const text = `v${visitorIndex}-m${counter++}`;
         const id = `cmd-${text}`;
         sent.get(visitor.sessionToken)!.add(text);
@@ -68,8 +68,8 @@ test('a server killed with SIGKILL mid-traffic keeps every acknowledged message,
 
     while (ackCount < 200) await new Promise((resolve) => setTimeout(resolve, 5));
     first.child.kill('SIGKILL');
-    await new Promise((resolve) => first.child.once('exit', resolve));
     stop = true;
+    await new Promise((resolve) => first.child.once('exit', resolve));
     for (const visitor of visitors) visitor.peer.close();
     await Promise.all(traffic);
     running = null;

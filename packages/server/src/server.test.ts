@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AGENTS, hello, startTestServer, type TestServer } from './testing/harness.test-util.js';
+import { hello, startTestServer, type TestServer } from './testing/harness.test-util.js';
 
 describe('HTTP: health, pages and demo sign-in', () => {
   let t: TestServer;
@@ -46,13 +46,15 @@ describe('HTTP: health, pages and demo sign-in', () => {
   });
 
   test('demo mode: /api/demo/session signs in as the first agent, or the one asked for, and the token works over WebSocket', async () => {
+    const seeded = [...t.server.backend.state.agents.keys()];
+    assert.ok(seeded.length >= 2, 'demo agents are seeded');
     const first = (await (await fetch(`${t.url}/api/demo/session`)).json()) as { token: string; agentId: string };
-    assert.equal(first.agentId, AGENTS[0]!.id);
+    assert.equal(first.agentId, seeded[0]);
     const { welcome, peer } = await hello(t.wsUrl, first.token);
-    assert.deepEqual(welcome.principal, { kind: 'agent', agentId: AGENTS[0]!.id });
+    assert.deepEqual(welcome.principal, { kind: 'agent', agentId: seeded[0] });
     peer.close();
-    const second = (await (await fetch(`${t.url}/api/demo/session?agent=${AGENTS[1]!.id}`)).json()) as { agentId: string };
-    assert.equal(second.agentId, AGENTS[1]!.id);
+    const second = (await (await fetch(`${t.url}/api/demo/session?agent=${seeded[1]}`)).json()) as { agentId: string };
+    assert.equal(second.agentId, seeded[1]);
     assert.equal((await fetch(`${t.url}/api/demo/session?agent=nobody`)).status, 404);
   });
 

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { ConfabError, type Command, type ConfabEvent, type Principal } from '@confab/core';
+import { ConfabError, type Command, type Principal } from '@confab/core';
 import { CLOSE_REVOKED, createBackend, createLocalFanOut } from '@confab/core/backend';
-import * as coreTesting from '@confab/core/testing';
+import { demoSeed } from '@confab/core/testing';
 import type { Backend } from './backend-contract.js';
 import { createServerAuthenticator, type ServerAuthenticator } from './auth/authenticator.js';
 import { createIdentityToken } from './auth/identity.js';
@@ -115,16 +115,6 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
-/** Demo data from @confab/core/testing (`demoSeed(now)`), as events; empty when it is not there. */
-function demoEvents(now: number): ConfabEvent[] {
-  const seed = (coreTesting as Record<string, unknown>).demoSeed;
-  if (typeof seed !== 'function') return [];
-  const value = (seed as (now: number) => unknown)(now);
-  if (Array.isArray(value)) return value as ConfabEvent[];
-  if (value && typeof value === 'object' && Array.isArray((value as { events?: unknown }).events)) return (value as { events: ConfabEvent[] }).events;
-  return [];
-}
-
 /**
  * Starts the reference server: HTTP and WebSocket on one port, SQLite storage, the core's backend
  * hub (one engine), channel ingestion and outbound email.
@@ -168,11 +158,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   await backend.ready;
 
   if (demo && backend.seq === 0) {
-    const events = demoEvents(now());
-    if (events.length) {
-      await backend.append(events);
-      log(`Seeded ${events.length} demo events.`);
-    } else log('No demo data available (demoSeed from @confab/core/testing is missing); starting empty.');
+    // Appended through the hub, so the demo data is stored and sequenced like everything else.
+    const events = demoSeed(now());
+    await backend.append(events);
+    log(`Seeded ${events.length} demo events.`);
   }
 
   const mailer = createMailer({
