@@ -1,7 +1,9 @@
 // Browser tests: every compiled *.test.js of the browser packages, in Debian's Chromium.
 import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { writeFileSync, mkdirSync, mkdtempSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** Counts every test of the run and writes the totals for scripts/test.mjs to add up. */
 function countingReporter() {
@@ -22,8 +24,48 @@ function countingReporter() {
         // A file that failed to load has no test results but must count as a failure.
         if (!session.passed && (!session.testResults || session.errors?.length)) failed += session.testResults ? 0 : 1;
       }
+      console.log(`Browser tests: ${passed} passed / ${failed} failed (${sessions.length} files)`);
       mkdirSync('test-results', { recursive: true });
       writeFileSync('test-results/browser.json', JSON.stringify({ passed, failed }));
+    },
+  };
+}
+
+/**
+ * Starts one real reference server (fresh data directory, demo data) for the browser tests that
+ * need a backend, and tells them where it is at `/__confab/server.json`.
+ */
+function referenceServer() {
+  let server = null;
+  let info = { url: null };
+  return {
+    name: 'confab-reference-server',
+    async serverStart({ config }) {
+      const entry = new URL('./packages/server/dist/index.js', import.meta.url);
+      if (!existsSync(entry)) return;
+      const { startServer } = await import(entry.href);
+      if (typeof startServer !== 'function') return;
+      const dataDir = mkdtempSync(join(tmpdir(), 'confab-wtr-'));
+      server = await startServer({
+        port: 0,
+        host: '127.0.0.1',
+        dataDir,
+        demo: true,
+        allowedOrigins: [`http://localhost:${config.port}`, `http://127.0.0.1:${config.port}`],
+        log: () => undefined,
+      });
+      // A dedicated agent for the tests, whatever the demo data holds.
+      const agent = { id: 'wtr-agent', name: 'Test Agent', email: 'wtr-agent@team.example', availability: 'available', disabled: false };
+      await server.backend.append([{ type: 'agent.upserted', agent }]);
+      const { token } = server.auth.issueAgentToken(agent.id, 'web-test-runner');
+      info = { url: server.url, wsUrl: `${server.url.replace(/^http/, 'ws')}/ws`, agentToken: token };
+    },
+    async serverStop() {
+      await server?.close();
+    },
+    serve(context) {
+      if (context.path !== '/__confab/server.json') return undefined;
+      return { body: JSON.stringify(info), type: 'json' };
     },
   };
 }
@@ -46,6 +88,7 @@ export default {
   ],
   nodeResolve: { exportConditions: ['browser', 'production'] },
   concurrency: 2,
+  plugins: [referenceServer()],
   browsers: [
     chromeLauncher({
       launchOptions: {
