@@ -13,6 +13,10 @@ import { ConfabComposeDialog } from './compose-dialog/compose-dialog.js';
 import { ConfabSettingsPanel } from './settings-panel/settings-panel.js';
 import { ConfabShortcutsDialog } from './shortcuts-dialog/shortcuts-dialog.js';
 
+// The bundle built from this entry (dist/bundles/confab-inbox.js) is all a page needs: the
+// elements, and the client with its WebSocket transport to give them.
+export { createInboxClient, createWebSocketTransport } from '@confab/core';
+
 export const INBOX_TAGS: Record<string, CustomElementConstructor> = {
   'confab-inbox': ConfabInbox,
   'confab-view-list': ConfabViewList,

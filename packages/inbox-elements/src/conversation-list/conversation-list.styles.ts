@@ -152,9 +152,12 @@ export const conversationListStyles = css`
     background: var(--_accent);
     border-color: var(--_accent);
   }
-  .text {
+  .text,
+  .comment {
     grid-column: 2 / span 2;
+    min-width: 0;
     overflow: hidden;
+    white-space: nowrap;
     text-overflow: ellipsis;
     color: var(--_muted);
   }
@@ -162,16 +165,13 @@ export const conversationListStyles = css`
     color: var(--_fg);
   }
   .comment {
-    grid-column: 2 / span 2;
-    overflow: hidden;
-    text-overflow: ellipsis;
     font-size: 12px;
-    color: var(--_muted);
   }
   .comment .icon {
-    flex: none;
     width: 12px;
     height: 12px;
+    margin-inline-end: 4px;
+    vertical-align: -2px;
   }
   .badge {
     padding: 0 6px;

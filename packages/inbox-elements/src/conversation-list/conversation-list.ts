@@ -231,11 +231,11 @@ export class ConfabConversationList extends ConfabElement {
         <time datetime=${new Date(conversation.startedAt).toISOString()}>${formatStarted(conversation.startedAt, now, this.resolvedLocale)}</time>
         ${channelIcon(conversation.channel, t.channels[conversation.channel] ?? conversation.channel)}
       </div>
-      <div class="line text">
+      <div class="text">
         ${conversation.subject ? html`<span class="subject">${conversation.subject}</span> · ` : nothing}${conversation.preview}
       </div>
       ${conversation.commentPreview
-        ? html`<div class="line comment">${icon('comment')}<span class="visually-hidden">${t.comment}:</span>${conversation.commentPreview}</div>`
+        ? html`<div class="comment">${icon('comment')}<span class="visually-hidden">${t.comment}:</span>${conversation.commentPreview}</div>`
         : nothing}
     </div>`;
   }
