@@ -29,6 +29,9 @@ function newChunk(): Chunk {
 
 export class SortedIndex {
   private chunks: Chunk[] = [];
+  /** Each chunk's last entry, side by side, so the search over chunks stays in one array. */
+  private lastTimes: number[] = [];
+  private lastSlots: number[] = [];
   private total = 0;
   /** Cumulative sizes before each chunk; rebuilt on demand after a change. */
   private starts: Int32Array | null = null;
@@ -43,6 +46,8 @@ export class SortedIndex {
   /** Replaces the content with slots already in list order. */
   assignSorted(slots: ArrayLike<number>, times: ArrayLike<number>): void {
     this.chunks = [];
+    this.lastTimes = [];
+    this.lastSlots = [];
     this.total = slots.length;
     this.starts = null;
     for (let start = 0; start < slots.length; start += CHUNK_FILL) {
@@ -54,11 +59,15 @@ export class SortedIndex {
       }
       chunk.length = end - start;
       this.chunks.push(chunk);
+      this.lastTimes.push(times[end - 1]);
+      this.lastSlots.push(slots[end - 1]);
     }
   }
 
   clear(): void {
     this.chunks = [];
+    this.lastTimes = [];
+    this.lastSlots = [];
     this.total = 0;
     this.starts = null;
   }
@@ -75,17 +84,29 @@ export class SortedIndex {
 
   /** The first chunk whose last entry is not before the key; the last chunk when none is. */
   private findChunk(time: number, slot: number): number {
-    const chunks = this.chunks;
+    const lastTimes = this.lastTimes;
     let low = 0;
-    let high = chunks.length - 1;
+    let high = lastTimes.length - 1;
     while (low < high) {
       const mid = (low + high) >>> 1;
-      const chunk = chunks[mid];
-      const last = chunk.length - 1;
-      if (this.compare(chunk.times[last], chunk.slots[last], time, slot) < 0) low = mid + 1;
+      const t = lastTimes[mid];
+      if (t > time || (t === time && this.compare(t, this.lastSlots[mid], time, slot) < 0)) low = mid + 1;
       else high = mid;
     }
     return low;
+  }
+
+  /** Records a chunk's last entry after it changed. */
+  private syncLast(chunkIndex: number): void {
+    const chunk = this.chunks[chunkIndex];
+    this.lastTimes[chunkIndex] = chunk.times[chunk.length - 1];
+    this.lastSlots[chunkIndex] = chunk.slots[chunk.length - 1];
+  }
+
+  private removeChunk(chunkIndex: number): void {
+    this.chunks.splice(chunkIndex, 1);
+    this.lastTimes.splice(chunkIndex, 1);
+    this.lastSlots.splice(chunkIndex, 1);
   }
 
   /** The first position in the chunk whose entry is not before the key. */
@@ -113,9 +134,11 @@ export class SortedIndex {
       chunk.slots[0] = slot;
       chunk.length = 1;
       this.chunks.push(chunk);
+      this.lastTimes.push(time);
+      this.lastSlots.push(slot);
       return;
     }
-    const chunkIndex = this.findChunk(time, slot);
+    let chunkIndex = this.findChunk(time, slot);
     let chunk = this.chunks[chunkIndex];
     if (chunk.length === CHUNK_MAX) {
       const half = CHUNK_MAX >>> 1;
@@ -125,7 +148,14 @@ export class SortedIndex {
       right.length = CHUNK_MAX - half;
       chunk.length = half;
       this.chunks.splice(chunkIndex + 1, 0, right);
-      if (this.compare(chunk.times[half - 1], chunk.slots[half - 1], time, slot) < 0) chunk = right;
+      this.lastTimes.splice(chunkIndex + 1, 0, 0);
+      this.lastSlots.splice(chunkIndex + 1, 0, 0);
+      this.syncLast(chunkIndex);
+      this.syncLast(chunkIndex + 1);
+      if (this.compare(chunk.times[half - 1], chunk.slots[half - 1], time, slot) < 0) {
+        chunk = right;
+        chunkIndex += 1;
+      }
     }
     const position = this.lowerBound(chunk, time, slot);
     if (position < chunk.length) {
@@ -135,6 +165,7 @@ export class SortedIndex {
     chunk.times[position] = time;
     chunk.slots[position] = slot;
     chunk.length += 1;
+    if (position === chunk.length - 1) this.syncLast(chunkIndex);
   }
 
   private locate(slot: number, time: number): [chunkIndex: number, position: number] | null {
@@ -164,8 +195,11 @@ export class SortedIndex {
     chunk.length -= 1;
     this.total -= 1;
     this.starts = null;
-    if (chunk.length === 0) this.chunks.splice(chunkIndex, 1);
-    else if (chunk.length < CHUNK_MIN) this.mergeSmall(chunkIndex);
+    if (chunk.length === 0) this.removeChunk(chunkIndex);
+    else {
+      if (position === chunk.length) this.syncLast(chunkIndex);
+      if (chunk.length < CHUNK_MIN) this.mergeSmall(chunkIndex);
+    }
     return true;
   }
 
@@ -177,7 +211,8 @@ export class SortedIndex {
       chunk.times.set(next.times.subarray(0, next.length), chunk.length);
       chunk.slots.set(next.slots.subarray(0, next.length), chunk.length);
       chunk.length += next.length;
-      this.chunks.splice(chunkIndex + 1, 1);
+      this.removeChunk(chunkIndex + 1);
+      this.syncLast(chunkIndex);
       return;
     }
     const previous = this.chunks[chunkIndex - 1];
@@ -185,7 +220,8 @@ export class SortedIndex {
       previous.times.set(chunk.times.subarray(0, chunk.length), previous.length);
       previous.slots.set(chunk.slots.subarray(0, chunk.length), previous.length);
       previous.length += chunk.length;
-      this.chunks.splice(chunkIndex, 1);
+      this.removeChunk(chunkIndex);
+      this.syncLast(chunkIndex - 1);
     }
   }
 
@@ -226,12 +262,13 @@ export class SortedIndex {
     return this.starts;
   }
 
-  /** Calls `visit(slot, time)` for every entry in list order. */
-  forEach(visit: (slot: number, time: number) => void): void {
-    for (const chunk of this.chunks) {
-      const { slots, times, length } = chunk;
-      for (let i = 0; i < length; i++) visit(slots[i], times[i]);
-    }
+  /**
+   * Calls `visit` once per chunk, in list order, with the chunk's first `length` entries (read
+   * them, do not keep or change them). Scans loop over the arrays themselves: one call per chunk
+   * instead of one per entry.
+   */
+  forEachChunk(visit: (slots: Int32Array, times: Float64Array, length: number) => void): void {
+    for (const chunk of this.chunks) visit(chunk.slots, chunk.times, chunk.length);
   }
 
   /** Every slot in list order. */

@@ -115,7 +115,8 @@ function bruteForce(store: LocalInboxStore, query: ConversationQuery): string[] 
   const terms = searchTerms(query.search);
   return [...store.state.conversations.values()]
     .filter((c) => matchesFilter(c, view.filter, me))
-    .filter((c) => query.filter === undefined || matchesFilter(c, query.filter, me))
+    // The query's filter narrows the view: without a scope of its own it takes the view's.
+    .filter((c) => query.filter === undefined || matchesFilter(c, { ...query.filter, scope: query.filter.scope ?? view.filter.scope }, me))
     .filter((c) => terms.every((term) => haystack(store, c).includes(term)))
     .sort(compareConversations)
     .map((c) => c.id);

@@ -111,6 +111,14 @@ describe('inbox store', () => {
     expect(store.query({ viewId: 'all', filter }).get().total).to.equal(2);
   });
 
+  it('F2 a filter narrows the view it is applied to, Trash included', () => {
+    const { store } = manualStore();
+    store.apply(upsert(conversation('t1', { trashedAt: 1 }), conversation('t2', { trashedAt: 1, status: 'closed' }), conversation('c1')));
+    expect(ids(store, 'trash', { filter: { status: 'closed' } })).to.deep.equal(['t2']);
+    expect(ids(store, 'trash', { filter: { scope: 'inbox' } })).to.deep.equal([]);
+    expect(ids(store, 'all', { filter: { status: 'open' } })).to.deep.equal(['c1']);
+  });
+
   it('F1 finds contact name and address, subject and message text, folding case and accents', () => {
     const { store } = manualStore();
     store.reset(

@@ -1,13 +1,15 @@
 import { applyEvent } from '../engine/engine.js';
 import { createEngineState, type EngineState } from '../engine/state.js';
 import { BUILT_IN_VIEWS, compareConversations, matchesFilter } from '../engine/views.js';
-import type { AgentId, Conversation, ConversationFilter, ConversationId, View } from '../model/model.js';
+import type { AgentId, Conversation, ConversationFilter, ConversationId, Message, View } from '../model/model.js';
 import { ConfabError } from '../protocol/errors.js';
 import type { ConfabEvent, Snapshot } from '../protocol/events.js';
+import { AgentCodes, compileFilter, flagsOf, passes, type CompiledFilter, type FilterColumns } from './compiled-filter.js';
 import { writable, type Readable } from './readable.js';
-import { normalizeSearchText, querySignature, searchTerms, SIGNATURE_WORDS, writeSignature } from './search.js';
+import { foldSearchText, searchTerms } from './search.js';
 import { SortedIndex } from './sorted-index.js';
 import type { ConversationQuery, InboxStore, LiveQuery, QueryResult } from './types.js';
+import { WordIndex } from './word-index.js';
 
 export { normalizeSearchText } from './search.js';
 
@@ -31,6 +33,9 @@ export interface LocalInboxStore extends InboxStore {
  * Creates the client replica (DESIGN §1 store): the engine's state, a sorted index per view
  * updated in place, live counts, search, and live queries.
  *
+ * A query's filter narrows its view (F2, F3): a filter without `scope` takes the view's scope, so
+ * "open" in Trash means open conversations in Trash.
+ *
  * @example
  * const store = createInboxStore({ me: 'agent-1' });
  * store.reset(snapshot);
@@ -51,10 +56,13 @@ function defaultSchedule(flush: () => void): void {
 interface ViewEntry {
   view: View;
   index: SortedIndex;
+  /** 1 for every slot in the index: membership without a search. */
+  members: Uint8Array;
   /** Increases whenever a member was added, removed, moved or changed. */
   version: number;
 }
 
+/** Marks a slot that is in no index (its conversation is new or gone). */
 const NOT_PLACED = Number.NaN;
 
 /** Reports a listener's error without stopping the other listeners. */
@@ -69,22 +77,27 @@ class ReplicaStore implements LocalInboxStore {
   readonly revision: Readable<number>;
   private readonly revisionStore = writable(0);
 
-  // Per conversation, a slot: a small integer, so that indexes and scans work on numbers.
+  // Every conversation gets a slot: a small integer, so indexes, columns and scans use numbers.
   private readonly slotOf = new Map<ConversationId, number>();
   private readonly ids: string[] = [];
   private readonly records: (Conversation | undefined)[] = [];
   /** The sort time each slot is placed with in the indexes (NaN: in none). */
   private readonly placed: number[] = [];
+  private capacity = 0;
   private freeSlots: number[] = [];
-  /** Slots freed in this batch: reused only after the flush, when queries have let go of them. */
+  /** Slots freed in this batch: handed out again only after the flush, when queries let go. */
   private releasedSlots: number[] = [];
+  readonly columns: FilterColumns = { flags: new Uint8Array(0), assignees: new Int32Array(0), activity: new Float64Array(0) };
+  readonly agents = new AgentCodes();
 
   private viewEntries = new Map<string, ViewEntry>();
 
-  // Search (F1): haystack and trigram signature per slot; rebuilt when their inputs change.
-  private readonly haystacks: string[] = [];
-  private signatures = new Uint32Array(1024 * SIGNATURE_WORDS);
+  // Search (F1): the word index, and what feeds a slot's text.
+  words = new WordIndex();
+  /** Slots whose text must be built again from the state. */
   private readonly dirtyText = new Set<number>();
+  /** Text of new messages, per slot not in dirtyText: added without reading the rest again. */
+  private readonly appendedText = new Map<number, string>();
   private readonly linkedContacts: (string[] | undefined)[] = [];
   private readonly subjects: (string | undefined)[] = [];
   private readonly contactSlots = new Map<string, Set<number>>();
@@ -92,7 +105,7 @@ class ReplicaStore implements LocalInboxStore {
   // The batch: what changed since the last flush.
   /** Slot → its sort time before the batch (NaN when it was in no index). */
   private batch = new Map<number, number>();
-  /** A reset or a changed view: queries rebuild instead of applying the batch. */
+  /** After a reset or a view change: queries rebuild instead of applying the batch. */
   private rebuildAll = false;
   private changed = false;
   private scheduled = false;
@@ -104,7 +117,7 @@ class ReplicaStore implements LocalInboxStore {
   ) {
     const revision = this.revisionStore;
     this.revision = { get: revision.get, subscribe: revision.subscribe };
-    for (const view of BUILT_IN_VIEWS) this.viewEntries.set(view.id, this.buildView(view));
+    for (const view of BUILT_IN_VIEWS) this.viewEntries.set(view.id, this.buildView(view, []));
   }
 
   // ---- reading ----
@@ -157,9 +170,13 @@ class ReplicaStore implements LocalInboxStore {
   }
 
   apply(events: readonly ConfabEvent[]): void {
+    const messages = this.state.messages;
     for (const event of events) {
+      // An upsert that lengthened the thread added a message; one that did not changed one.
+      const before = event.type === 'message.upserted' ? (messages.get(event.message.conversationId)?.length ?? 0) : 0;
       applyEvent(this.state, event);
-      this.afterEvent(event);
+      const appended = event.type === 'message.upserted' && (messages.get(event.message.conversationId)?.length ?? 0) > before;
+      this.afterEvent(event, appended);
     }
     if (events.length > 0) this.markChanged();
   }
@@ -168,6 +185,7 @@ class ReplicaStore implements LocalInboxStore {
     this.scheduled = false;
     if (!this.changed) return;
     this.changed = false;
+    this.refreshText();
     const batch = this.batch;
     const rebuildAll = this.rebuildAll;
     this.batch = new Map();
@@ -176,7 +194,7 @@ class ReplicaStore implements LocalInboxStore {
     const changedQueries: StoreLiveQuery[] = [];
     for (const query of this.queries) if (query.update(batch, rebuildAll)) changedQueries.push(query);
     // Queries have let go of the slots removed in this batch: they can be handed out again.
-    this.freeSlots.push(...this.releasedSlots);
+    for (const slot of this.releasedSlots) this.freeSlots.push(slot);
     this.releasedSlots = [];
 
     try {
@@ -194,7 +212,8 @@ class ReplicaStore implements LocalInboxStore {
     this.schedule(() => this.flush());
   }
 
-  private afterEvent(event: ConfabEvent): void {
+  /** `appended`: a message.upserted that added a message (not one that changed a message). */
+  private afterEvent(event: ConfabEvent, appended: boolean): void {
     switch (event.type) {
       case 'conversation.upserted':
         this.refresh(event.conversation.id);
@@ -203,14 +222,14 @@ class ReplicaStore implements LocalInboxStore {
         this.refresh(event.conversationId);
         break;
       case 'message.upserted':
-        this.textChanged(event.message.conversationId);
+        this.messageChanged(event.message, appended);
         break;
       case 'message.removed':
-        this.textChanged(event.conversationId);
+        this.messageChanged(null, false, event.conversationId);
         break;
       case 'contact.upserted': {
         const slots = this.contactSlots.get(event.contact.id);
-        if (slots) for (const slot of slots) this.markText(slot);
+        if (slots) for (const slot of slots) this.contactChanged(slot);
         break;
       }
       case 'view.upserted':
@@ -226,25 +245,31 @@ class ReplicaStore implements LocalInboxStore {
 
   private allocateSlot(id: ConversationId): number {
     const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.ids.length;
+    if (slot >= this.capacity) this.grow(slot + 1);
     this.slotOf.set(id, slot);
     this.ids[slot] = id;
     this.records[slot] = undefined;
     this.placed[slot] = NOT_PLACED;
-    this.haystacks[slot] = '';
     this.linkedContacts[slot] = undefined;
     this.subjects[slot] = undefined;
-    this.ensureSignatureCapacity(slot);
-    this.signatures.fill(0, slot * SIGNATURE_WORDS, (slot + 1) * SIGNATURE_WORDS);
     return slot;
   }
 
-  private ensureSignatureCapacity(slot: number): void {
-    if ((slot + 1) * SIGNATURE_WORDS <= this.signatures.length) return;
-    let capacity = this.signatures.length / SIGNATURE_WORDS;
-    while (capacity <= slot) capacity *= 2;
-    const grown = new Uint32Array(capacity * SIGNATURE_WORDS);
-    grown.set(this.signatures);
-    this.signatures = grown;
+  /** Makes room for `needed` slots in every per-slot column (doubling). */
+  private grow(needed: number): void {
+    let capacity = Math.max(1024, this.capacity);
+    while (capacity < needed) capacity *= 2;
+    if (capacity === this.capacity) return;
+    const grown = <T extends Uint8Array | Int32Array | Float64Array>(old: T, make: (n: number) => T): T => {
+      const next = make(capacity);
+      next.set(old);
+      return next;
+    };
+    this.columns.flags = grown(this.columns.flags, (n) => new Uint8Array(n));
+    this.columns.assignees = grown(this.columns.assignees, (n) => new Int32Array(n));
+    this.columns.activity = grown(this.columns.activity, (n) => new Float64Array(n));
+    for (const entry of this.viewEntries.values()) entry.members = grown(entry.members, (n) => new Uint8Array(n));
+    this.capacity = capacity;
   }
 
   /** Remembers a slot's place before the batch, for the queries to find it at the flush. */
@@ -263,65 +288,84 @@ class ReplicaStore implements LocalInboxStore {
     this.touch(slot);
     this.records[slot] = record;
     const oldTime = this.placed[slot];
-    const me = this.me;
     if (record === undefined) {
-      if (oldTime === oldTime) for (const entry of this.viewEntries.values()) if (entry.index.delete(slot, oldTime)) entry.version += 1;
-      this.placed[slot] = NOT_PLACED;
-      this.linkContacts(slot, []);
-      this.haystacks[slot] = '';
-      this.dirtyText.delete(slot);
+      this.forget(slot, oldTime);
       this.slotOf.delete(id);
-      this.releasedSlots.push(slot);
       return;
     }
     const newTime = record.lastReceivedAt;
-    const wasPlaced = oldTime === oldTime; // not NaN
+    const me = this.signedIn;
     for (const entry of this.viewEntries.values()) {
       const matches = matchesFilter(record, entry.view.filter, me);
-      const index = entry.index;
-      if (!wasPlaced) {
-        if (matches) {
-          index.insert(slot, newTime);
-          entry.version += 1;
-        }
-      } else if (oldTime === newTime) {
-        const had = index.has(slot, oldTime);
-        if (had && !matches) index.delete(slot, oldTime);
-        else if (!had && matches) index.insert(slot, newTime);
-        if (had || matches) entry.version += 1;
-      } else {
-        const had = index.delete(slot, oldTime);
-        if (matches) index.insert(slot, newTime);
-        if (had || matches) entry.version += 1;
-      }
+      const had = entry.members[slot] === 1;
+      if (!had && !matches) continue;
+      entry.version += 1;
+      if (had && matches && oldTime === newTime) continue;
+      if (had) entry.index.delete(slot, oldTime);
+      if (matches) entry.index.insert(slot, newTime);
+      entry.members[slot] = matches ? 1 : 0;
     }
     this.placed[slot] = newTime;
-    const contacts = contactsOf(record);
+    this.columns.flags[slot] = flagsOf(record);
+    this.columns.assignees[slot] = this.agents.codeOf(record.assigneeId);
+    this.columns.activity[slot] = record.lastActivityAt;
     const linked = this.linkedContacts[slot];
-    if (linked === undefined || !sameList(linked, contacts)) {
-      this.linkContacts(slot, contacts);
-      this.dirtyText.add(slot);
+    if (linked === undefined || !sameContacts(linked, record)) {
+      this.linkContacts(slot, contactsOf(record));
+      this.markText(slot);
     }
     if (this.subjects[slot] !== record.subject) {
       this.subjects[slot] = record.subject;
-      this.dirtyText.add(slot);
+      this.markText(slot);
     }
   }
 
-  private textChanged(id: ConversationId): void {
-    const slot = this.slotOf.get(id);
+  /** Takes a removed conversation's slot out of everything; it is reused after the flush. */
+  private forget(slot: number, oldTime: number): void {
+    for (const entry of this.viewEntries.values()) {
+      if (entry.members[slot] !== 1) continue;
+      entry.index.delete(slot, oldTime);
+      entry.members[slot] = 0;
+      entry.version += 1;
+    }
+    this.placed[slot] = NOT_PLACED;
+    this.linkContacts(slot, []);
+    this.words.setText(slot, '');
+    this.dirtyText.delete(slot);
+    this.appendedText.delete(slot);
+    this.releasedSlots.push(slot);
+  }
+
+  private messageChanged(message: Message | null, appended: boolean, conversationId = message!.conversationId): void {
+    const slot = this.slotOf.get(conversationId);
     if (slot === undefined) return;
     // A message may come with changes the engine made to its conversation: place it again too.
-    this.refresh(id);
-    this.dirtyText.add(slot);
+    this.refresh(conversationId);
+    if (this.slotOf.get(conversationId) !== slot) return;
+    if (!appended || message === null) {
+      this.markText(slot);
+      return;
+    }
+    if (this.dirtyText.has(slot) || !this.searchable(message)) return;
+    const earlier = this.appendedText.get(slot);
+    this.appendedText.set(slot, earlier === undefined ? message.text : `${earlier} ${message.text}`);
+  }
+
+  /** R2: comments are for agents only; a visitor's store never searches them. */
+  private searchable(message: Message): boolean {
+    return message.kind === 'reply' || (message.kind === 'comment' && this.signedIn !== null);
   }
 
   private markText(slot: number): void {
-    this.touch(slot);
     this.dirtyText.add(slot);
-    // Rows show the contact's name: the row changed for every view that lists it.
-    const time = this.placed[slot];
-    for (const entry of this.viewEntries.values()) if (entry.index.has(slot, time)) entry.version += 1;
+    this.appendedText.delete(slot);
+  }
+
+  private contactChanged(slot: number): void {
+    this.touch(slot);
+    this.markText(slot);
+    // Rows show the contact's name: the row changed in every view that lists it.
+    for (const entry of this.viewEntries.values()) if (entry.members[slot] === 1) entry.version += 1;
   }
 
   private linkContacts(slot: number, contacts: string[]): void {
@@ -339,11 +383,12 @@ class ReplicaStore implements LocalInboxStore {
     this.linkedContacts[slot] = contacts;
   }
 
-  /** Every view, built-in then saved, keeping the index of each view whose filter did not change. */
+  /** Built-in views then saved ones, keeping the index of each view whose filter did not change. */
   private syncViews(): void {
     const next = new Map<string, ViewEntry>();
     const wanted = [...BUILT_IN_VIEWS];
     for (const view of this.state.views.values()) if (!BUILT_IN_VIEWS.some((b) => b.id === view.id)) wanted.push(view);
+    let sorted: number[] | undefined;
     for (const view of wanted) {
       const current = this.viewEntries.get(view.id);
       if (current !== undefined && sameFilter(current.view.filter, view.filter)) {
@@ -353,16 +398,15 @@ class ReplicaStore implements LocalInboxStore {
         }
         next.set(view.id, current);
       } else {
-        next.set(view.id, this.buildView(view));
+        next.set(view.id, this.buildView(view, (sorted ??= this.sortedSlots())));
         this.rebuildAll = true;
       }
     }
     for (const id of this.viewEntries.keys()) if (!next.has(id)) this.rebuildAll = true;
     this.viewEntries = next;
-    if (this.rebuildAll) this.markChanged();
   }
 
-  /** Every conversation's slot in list order. */
+  /** Every conversation's slot in list order (L1). */
   private sortedSlots(): number[] {
     const slots: number[] = [];
     for (let slot = 0; slot < this.records.length; slot++) if (this.records[slot] !== undefined) slots.push(slot);
@@ -370,91 +414,81 @@ class ReplicaStore implements LocalInboxStore {
     return slots.sort((a, b) => compareConversations(records[a], records[b]));
   }
 
-  private buildView(view: View, sorted: number[] = this.sortedSlots()): ViewEntry {
+  private buildView(view: View, sorted: readonly number[]): ViewEntry {
     const index = new SortedIndex(this.ids);
+    const members = new Uint8Array(this.capacity);
     const slots: number[] = [];
     const times: number[] = [];
     for (const slot of sorted) {
-      const record = this.records[slot]!;
-      if (matchesFilter(record, view.filter, this.me)) {
+      if (matchesFilter(this.records[slot]!, view.filter, this.signedIn)) {
         slots.push(slot);
         times.push(this.placed[slot]);
+        members[slot] = 1;
       }
     }
     index.assignSorted(slots, times);
-    return { view, index, version: 0 };
+    return { view, index, members, version: 0 };
   }
 
-  /** After a reset: slots, indexes and search text from the state, from scratch. */
+  /** After a reset: slots, columns, indexes and search from the state, from scratch. */
   private rebuildIndexes(): void {
     this.slotOf.clear();
-    for (const list of [this.ids, this.records, this.placed, this.haystacks, this.linkedContacts, this.subjects]) list.length = 0;
+    for (const list of [this.ids, this.records, this.placed, this.linkedContacts, this.subjects]) list.length = 0;
     this.freeSlots = [];
     this.releasedSlots = [];
     this.contactSlots.clear();
     this.dirtyText.clear();
+    this.appendedText.clear();
     this.batch = new Map();
-    this.signatures = new Uint32Array(Math.max(1024, this.state.conversations.size) * SIGNATURE_WORDS);
+    this.words = new WordIndex();
+    this.capacity = 0;
+    this.columns.flags = new Uint8Array(0);
+    this.columns.assignees = new Int32Array(0);
+    this.columns.activity = new Float64Array(0);
+    this.viewEntries = new Map();
+    this.grow(this.state.conversations.size);
     for (const record of this.state.conversations.values()) {
       const slot = this.allocateSlot(record.id);
       this.records[slot] = record;
       this.placed[slot] = record.lastReceivedAt;
       this.subjects[slot] = record.subject;
+      this.columns.flags[slot] = flagsOf(record);
+      this.columns.assignees[slot] = this.agents.codeOf(record.assigneeId);
+      this.columns.activity[slot] = record.lastActivityAt;
       this.linkContacts(slot, contactsOf(record));
-      this.dirtyText.add(slot);
+      this.markText(slot);
     }
     this.refreshText();
     const sorted = this.sortedSlots();
-    const next = new Map<string, ViewEntry>();
-    for (const view of BUILT_IN_VIEWS) next.set(view.id, this.buildView(view, sorted));
-    for (const view of this.state.views.values()) if (!next.has(view.id)) next.set(view.id, this.buildView(view, sorted));
-    this.viewEntries = next;
+    for (const view of BUILT_IN_VIEWS) this.viewEntries.set(view.id, this.buildView(view, sorted));
+    for (const view of this.state.views.values()) {
+      if (!this.viewEntries.has(view.id)) this.viewEntries.set(view.id, this.buildView(view, sorted));
+    }
     this.rebuildAll = true;
     this.markChanged();
   }
 
   // ---- search ----
 
-  /** Rebuilds the haystack and signature of every slot whose text inputs changed. */
+  /** Re-indexes the text of every slot whose text inputs changed. */
   refreshText(): void {
+    for (const [slot, text] of this.appendedText) this.words.addText(slot, foldSearchText(text));
+    this.appendedText.clear();
     if (this.dirtyText.size === 0) return;
-    const includeComments = this.me !== null;
+    const state = this.state;
     for (const slot of this.dirtyText) {
       const record = this.records[slot];
-      const offset = slot * SIGNATURE_WORDS;
-      this.signatures.fill(0, offset, offset + SIGNATURE_WORDS);
-      if (record === undefined) {
-        this.haystacks[slot] = '';
-        continue;
+      if (record === undefined) continue;
+      let text = '';
+      for (const contactId of this.linkedContacts[slot]!) {
+        const contact = state.contacts.get(contactId);
+        if (contact !== undefined) text += `${contact.name} ${contact.email} `;
       }
-      const parts: string[] = [];
-      for (const contactId of this.linkedContacts[slot] ?? []) {
-        const contact = this.state.contacts.get(contactId);
-        if (contact !== undefined) parts.push(contact.name, contact.email);
-      }
-      parts.push(record.subject);
-      for (const message of this.state.messages.get(record.id) ?? []) {
-        // R2: comments are agents' only; a visitor's store never searches them.
-        if (message.kind === 'reply' || (message.kind === 'comment' && includeComments)) parts.push(message.text);
-      }
-      const haystack = normalizeSearchText(parts.join(' '));
-      this.haystacks[slot] = haystack;
-      writeSignature(haystack, this.signatures, offset);
+      text += record.subject;
+      for (const message of state.messages.get(record.id) ?? []) if (this.searchable(message)) text += ` ${message.text}`;
+      this.words.setText(slot, foldSearchText(text));
     }
     this.dirtyText.clear();
-  }
-
-  /** Whether every term is in the slot's text. `required` is querySignature(terms). */
-  matchesText(slot: number, terms: readonly string[], required: Int32Array): boolean {
-    const signatures = this.signatures;
-    const offset = slot * SIGNATURE_WORDS;
-    for (let i = 0; i < required.length; i += 2) {
-      const mask = required[i + 1];
-      if ((signatures[offset + required[i]] & mask) !== mask) return false;
-    }
-    const haystack = this.haystacks[slot];
-    for (const term of terms) if (!haystack.includes(term)) return false;
-    return true;
   }
 
   // ---- for live queries ----
@@ -483,10 +517,19 @@ function contactsOf(record: Conversation): string[] {
   return contacts;
 }
 
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+/** Whether `linked` (from contactsOf) still lists the record's contacts, without allocating. */
+function sameContacts(linked: readonly string[], record: Conversation): boolean {
+  let at = 0;
+  if (record.contactId !== null) {
+    if (linked[0] !== record.contactId) return false;
+    at = 1;
+  }
+  for (const id of record.participantIds) {
+    if (id === record.contactId) continue;
+    if (linked[at] !== id) return false;
+    at += 1;
+  }
+  return at === linked.length;
 }
 
 function sameFilter(a: ConversationFilter, b: ConversationFilter): boolean {
@@ -496,7 +539,7 @@ function sameFilter(a: ConversationFilter, b: ConversationFilter): boolean {
 const EMPTY_RESULT: QueryResult = { total: 0, slice: () => [] };
 
 /**
- * A live query. Without filter and search it reads the view's index directly (view switch is a
+ * A live query. Without filter and search it reads the view's index directly (a view switch is a
  * lookup); with them it keeps its own sorted index of the matching slots, built by one scan of
  * the view and then updated in place from each batch (F3).
  */
@@ -504,16 +547,17 @@ class StoreLiveQuery implements LiveQuery {
   readonly query: ConversationQuery;
   private readonly filter: ConversationFilter | undefined;
   private readonly terms: string[];
-  private readonly required: Int32Array;
   private readonly narrowed: boolean;
   private entry: ViewEntry | undefined;
+  /** The filter with the view's scope when it names none; compiled for the columns when it can be. */
+  private effectiveFilter: ConversationFilter | undefined;
+  private compiled: CompiledFilter | null = null;
   private seenVersion = -1;
   private matches: SortedIndex | null = null;
   /** Built from state that a pending batch already changed: the batch cannot be applied to it. */
   private builtMidBatch = false;
   private result: QueryResult = EMPTY_RESULT;
   private readonly listeners = new Set<(value: QueryResult) => void>();
-  private disposed = false;
 
   constructor(
     private readonly store: ReplicaStore,
@@ -522,7 +566,6 @@ class StoreLiveQuery implements LiveQuery {
     this.query = { ...query };
     this.filter = query.filter !== undefined && Object.keys(query.filter).length > 0 ? query.filter : undefined;
     this.terms = searchTerms(query.search);
-    this.required = querySignature(this.terms);
     this.narrowed = this.filter !== undefined || this.terms.length > 0;
     this.entry = store.viewEntry(query.viewId);
     this.build();
@@ -533,12 +576,11 @@ class StoreLiveQuery implements LiveQuery {
   }
 
   subscribe(listener: (value: QueryResult) => void): () => void {
-    if (!this.disposed) this.listeners.add(listener);
+    if (this.store.queries.has(this)) this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
   dispose(): void {
-    this.disposed = true;
     this.listeners.clear();
     this.store.queries.delete(this);
     this.matches = null;
@@ -569,22 +611,25 @@ class StoreLiveQuery implements LiveQuery {
     }
     const matches = this.matches!;
     const store = this.store;
-    const me = store.me;
-    if (this.terms.length > 0) store.refreshText();
     let changed = false;
     for (const [slot, oldTime] of batch) {
       const had = oldTime === oldTime && matches.delete(slot, oldTime);
       const record = store.record(slot);
-      const belongs =
-        record !== undefined &&
-        matchesFilter(record, entry.view.filter, me) &&
-        (this.filter === undefined || matchesFilter(record, this.filter, me)) &&
-        (this.terms.length === 0 || store.matchesText(slot, this.terms, this.required));
+      const belongs = record !== undefined && entry.members[slot] === 1 && this.passes(slot, record);
       if (belongs) matches.insert(slot, record.lastReceivedAt);
       if (had || belongs) changed = true;
     }
     if (changed) this.result = this.indexResult(matches);
     return changed;
+  }
+
+  /** Whether a member of the view passes the filter and the search. */
+  private passes(slot: number, record: Conversation): boolean {
+    if (this.effectiveFilter !== undefined) {
+      const ok = this.compiled !== null ? !this.compiled.never && passes(this.compiled, this.store.columns, slot) : matchesFilter(record, this.effectiveFilter, this.store.me);
+      if (!ok) return false;
+    }
+    return this.terms.length === 0 || this.store.words.slotMatches(slot, this.terms);
   }
 
   notify(): void {
@@ -600,7 +645,8 @@ class StoreLiveQuery implements LiveQuery {
 
   private build(): void {
     const entry = this.entry;
-    this.builtMidBatch = this.store.isBatchPending();
+    const store = this.store;
+    this.builtMidBatch = store.isBatchPending();
     if (entry === undefined) {
       this.matches = null;
       this.result = EMPTY_RESULT;
@@ -610,20 +656,31 @@ class StoreLiveQuery implements LiveQuery {
       this.result = this.viewResult(entry);
       return;
     }
-    const store = this.store;
-    const me = store.me;
-    const filter = this.filter;
-    const terms = this.terms;
-    const required = this.required;
-    if (terms.length > 0) store.refreshText();
+    if (this.filter !== undefined) {
+      this.effectiveFilter = { ...this.filter, scope: this.filter.scope ?? entry.view.filter.scope ?? 'inbox' };
+      this.compiled = compileFilter(this.effectiveFilter, store.me, store.agents);
+    }
     const slots: number[] = [];
     const times: number[] = [];
-    entry.index.forEach((slot, time) => {
-      if (filter !== undefined && !matchesFilter(store.record(slot)!, filter, me)) return;
-      if (terms.length > 0 && !store.matchesText(slot, terms, required)) return;
-      slots.push(slot);
-      times.push(time);
-    });
+    const compiled = this.compiled;
+    if (compiled?.never !== true) {
+      if (this.terms.length > 0) store.refreshText();
+      const found = this.terms.length > 0 ? store.words.matching(this.terms) : null;
+      const columns = store.columns;
+      const fallback = this.effectiveFilter !== undefined && compiled === null ? this.effectiveFilter : undefined;
+      const me = store.me;
+      // One pass over the view in list order; the tests read columns and a bitset, not records.
+      entry.index.forEachChunk((chunkSlots, chunkTimes, length) => {
+        for (let i = 0; i < length; i++) {
+          const slot = chunkSlots[i];
+          if (found !== null && (found[slot >>> 5] & (1 << (slot & 31))) === 0) continue;
+          if (compiled !== null && !passes(compiled, columns, slot)) continue;
+          if (fallback !== undefined && !matchesFilter(store.record(slot)!, fallback, me)) continue;
+          slots.push(slot);
+          times.push(chunkTimes[i]);
+        }
+      });
+    }
     const matches = this.matches ?? store.newIndex();
     matches.assignSorted(slots, times);
     this.matches = matches;

@@ -1,0 +1,103 @@
+// Runs inside Chromium (bench/core.bench.mjs drives it). Loads the compiled store straight from
+// packages/core/dist so that the store and its engine are measured, not the rest of the client.
+import { createInboxStore } from '../packages/core/dist/store/store.js';
+import { defaultSettings } from '../packages/core/dist/engine/state.js';
+import { generateInbox, generateIngestStream, AGENTS } from './core-data.js';
+
+const COUNT = 100_000;
+let store = null;
+let snapshot = null;
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** Times `body(i)` `runs` times after `warmup` untimed runs; returns the median in ms. */
+function measure(runs, warmup, body) {
+  for (let i = 0; i < warmup; i++) body(i);
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    body(i);
+    times.push(performance.now() - start);
+  }
+  return median(times);
+}
+
+/** The first page of a query, as the list would read it. */
+function firstPage(query) {
+  const live = store.query(query);
+  const result = live.get();
+  const page = result.slice(0, 50);
+  live.dispose();
+  if (page.length === 0 && result.total !== 0) throw new Error('empty first page');
+  return page;
+}
+
+window.confabBench = {
+  /** For ad-hoc profiling from the console or a script. */
+  get store() {
+    return store;
+  },
+  /** Builds the data (untimed) and loads it into a store (timed: core.reset.100k.ms). */
+  load() {
+    snapshot = generateInbox(COUNT, 1);
+    snapshot.settings = defaultSettings();
+    store = createInboxStore({ me: AGENTS[0] });
+    const start = performance.now();
+    store.reset(snapshot);
+    store.flush();
+    const resetMs = performance.now() - start;
+    const conversations = snapshot.conversations;
+    snapshot = { conversations }; // keep only what the ingest stream is drawn from
+    return { resetMs, conversations: store.state.conversations.size, all: store.count('all') };
+  },
+
+  /** Drops what the page holds besides the store, for the heap figure. */
+  releaseInputs() {
+    const sample = snapshot.conversations.slice(0, 20000);
+    snapshot = { conversations: sample };
+  },
+
+  viewSwitch() {
+    const views = ['all', 'mine', 'unassigned', 'email', 'chat', 'messenger', 'forms', 'tickets', 'bots', 'filtered', 'sent', 'trash'];
+    return measure(120, 24, (i) => firstPage({ viewId: views[i % views.length] }));
+  },
+
+  filter() {
+    const cases = [
+      { viewId: 'all', filter: { status: 'open', channels: ['email'], assignee: AGENTS[2] } },
+      { viewId: 'all', filter: { status: 'closed', channels: ['chat', 'messenger'], assignee: 'nobody' } },
+      { viewId: 'email', filter: { status: 'open', channels: ['email'], assignee: 'me' } },
+      { viewId: 'all', filter: { status: 'open', channels: ['form', 'email'], assignee: AGENTS[7] } },
+    ];
+    return measure(40, 8, (i) => firstPage(cases[i % cases.length]));
+  },
+
+  search() {
+    const cases = ['refund', 'invoice march', 'maria', 'password reset', 'delivery', 'jansen', 'damaged package', 'müller'];
+    const queries = cases.map((search, i) => ({ viewId: i % 2 ? 'all' : 'all', search }));
+    const totals = queries.map((query) => store.query(query).get().total);
+    return { ms: measure(40, 8, (i) => firstPage(queries[i % queries.length])), totals: Object.fromEntries(cases.map((c, i) => [c, totals[i]])) };
+  },
+
+  /** Events per second through apply + flush, with the inbox list and a filtered list live. */
+  ingest(eventCount = 200_000, batchSize = 500, withSearch = false) {
+    const stream = generateIngestStream(snapshot, eventCount, 2 + (withSearch ? 1 : 0));
+    const lives = [store.query({ viewId: 'all' }), store.query({ viewId: 'mine', filter: { status: 'open' } })];
+    if (withSearch) lives.push(store.query({ viewId: 'all', search: 'refund' }));
+    let notifications = 0;
+    for (const live of lives) live.subscribe(() => (notifications += 1));
+    const start = performance.now();
+    for (let offset = 0; offset < stream.length; offset += batchSize) {
+      store.apply(stream.slice(offset, offset + batchSize));
+      store.flush();
+    }
+    const seconds = (performance.now() - start) / 1000;
+    for (const live of lives) live.dispose();
+    return { eventsPerSec: stream.length / seconds, notifications, count: store.count('all') };
+  },
+};
+window.confabBenchReady = true;

@@ -1,0 +1,80 @@
+// Core store benchmarks (DESIGN §4) in Debian's Chromium: view switch, filter and search over
+// 100k conversations (first page of 50 ready), event ingest, and heap after load.
+import { createServer } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.json': 'application/json', '.map': 'application/json' };
+
+/** A static file server for the repository, on a random loopback port. */
+export async function serveRepository() {
+  const server = createServer(async (request, response) => {
+    const path = normalize(decodeURIComponent(new URL(request.url, 'http://x').pathname));
+    const file = join(root, path);
+    if (!file.startsWith(root) || file.includes(`${sep}.`)) {
+      response.writeHead(403).end();
+      return;
+    }
+    try {
+      const body = await readFile(file);
+      response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+      response.end(body);
+    } catch {
+      response.writeHead(404).end();
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, origin: `http://127.0.0.1:${server.address().port}` };
+}
+
+export async function launchChromium() {
+  return chromium.launch({
+    executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', '--enable-precise-memory-info', '--js-flags=--expose-gc',
+    ],
+  });
+}
+
+export async function run() {
+  const { server, origin } = await serveRepository();
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    page.on('pageerror', (error) => console.error('[bench page]', error));
+    await page.goto(`${origin}/bench/core-page.html`);
+    await page.waitForFunction(() => window.confabBenchReady === true);
+    page.setDefaultTimeout(10 * 60 * 1000);
+
+    const load = await page.evaluate(() => window.confabBench.load());
+    await page.evaluate(() => window.confabBench.releaseInputs());
+    const cdp = await page.context().newCDPSession(page);
+    for (let i = 0; i < 3; i++) await cdp.send('HeapProfiler.collectGarbage');
+    const heap = await cdp.send('Runtime.getHeapUsage');
+
+    const viewSwitch = await page.evaluate(() => window.confabBench.viewSwitch());
+    const filter = await page.evaluate(() => window.confabBench.filter());
+    const search = await page.evaluate(() => window.confabBench.search());
+    const ingest = await page.evaluate(() => window.confabBench.ingest(200_000, 500, false));
+    const ingestSearching = await page.evaluate(() => window.confabBench.ingest(100_000, 500, true));
+    if (process.env.BENCH_VERBOSE) console.error(JSON.stringify({ load, search, ingest, ingestSearching }));
+
+    const round = (value, digits = 3) => Number(value.toFixed(digits));
+    return [
+      { metric: 'core.viewSwitch.100k.ms', value: round(viewSwitch), unit: 'ms' },
+      { metric: 'core.filter.100k.ms', value: round(filter), unit: 'ms' },
+      { metric: 'core.search.100k.ms', value: round(search.ms), unit: 'ms' },
+      { metric: 'core.ingest.eventsPerSec', value: Math.round(ingest.eventsPerSec), unit: 'events/s' },
+      { metric: 'core.ingest.searchLive.eventsPerSec', value: Math.round(ingestSearching.eventsPerSec), unit: 'events/s' },
+      { metric: 'core.reset.100k.ms', value: round(load.resetMs, 1), unit: 'ms' },
+      { metric: 'core.heap.100k.MB', value: round(heap.usedSize / 1024 / 1024, 1), unit: 'MB' },
+    ];
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
