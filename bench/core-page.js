@@ -2,9 +2,28 @@
 // packages/core/dist so that the store and its engine are measured, not the rest of the client.
 import { createInboxStore } from '../packages/core/dist/store/store.js';
 import { defaultSettings } from '../packages/core/dist/engine/state.js';
+import { generateConversations, DEMO_AGENT_IDS } from '../packages/core/dist/testing/demo-data.js';
 import { generateInbox, generateIngestStream, AGENTS } from './core-data.js';
 
 const COUNT = 100_000;
+// `?data=synthetic`: bench/core-data.js's inbox (longer threads, a much larger vocabulary).
+const SYNTHETIC = new URLSearchParams(location.search).get('data') === 'synthetic';
+const agents = SYNTHETIC ? AGENTS : DEMO_AGENT_IDS;
+
+/** generateConversations' events (the shared benchmark data) as a snapshot. */
+function demoSnapshot(count) {
+  const snapshot = {
+    seq: 0, conversations: [], messages: [], contacts: [], agents: [], tickets: [], deals: [], companies: [], feedback: [], views: [],
+    settings: defaultSettings(),
+  };
+  const lists = { 'conversation.upserted': 'conversations', 'message.upserted': 'messages', 'contact.upserted': 'contacts', 'agent.upserted': 'agents', 'ticket.upserted': 'tickets' };
+  const fields = { conversations: 'conversation', messages: 'message', contacts: 'contact', agents: 'agent', tickets: 'ticket' };
+  for (const event of generateConversations(count, 1)) {
+    const list = lists[event.type];
+    if (list) snapshot[list].push(event[fields[list]]);
+  }
+  return snapshot;
+}
 let store = null;
 let snapshot = null;
 
@@ -43,9 +62,8 @@ window.confabBench = {
   },
   /** Builds the data (untimed) and loads it into a store (timed: core.reset.100k.ms). */
   load() {
-    snapshot = generateInbox(COUNT, 1);
-    snapshot.settings = defaultSettings();
-    store = createInboxStore({ me: AGENTS[0] });
+    snapshot = SYNTHETIC ? { ...generateInbox(COUNT, 1), settings: defaultSettings() } : demoSnapshot(COUNT);
+    store = createInboxStore({ me: agents[0] });
     const start = performance.now();
     store.reset(snapshot);
     store.flush();
@@ -68,17 +86,19 @@ window.confabBench = {
 
   filter() {
     const cases = [
-      { viewId: 'all', filter: { status: 'open', channels: ['email'], assignee: AGENTS[2] } },
+      { viewId: 'all', filter: { status: 'open', channels: ['email'], assignee: agents[2] } },
       { viewId: 'all', filter: { status: 'closed', channels: ['chat', 'messenger'], assignee: 'nobody' } },
       { viewId: 'email', filter: { status: 'open', channels: ['email'], assignee: 'me' } },
-      { viewId: 'all', filter: { status: 'open', channels: ['form', 'email'], assignee: AGENTS[7] } },
+      { viewId: 'all', filter: { status: 'open', channels: ['form', 'email'], assignee: agents[3] } },
     ];
     return measure(40, 8, (i) => firstPage(cases[i % cases.length]));
   },
 
   search() {
-    const cases = ['refund', 'invoice march', 'maria', 'password reset', 'delivery', 'jansen', 'damaged package', 'müller'];
-    const queries = cases.map((search, i) => ({ viewId: i % 2 ? 'all' : 'all', search }));
+    const cases = SYNTHETIC
+      ? ['refund', 'invoice march', 'maria', 'password reset', 'delivery', 'jansen', 'damaged package', 'müller']
+      : ['refund', 'password reset', 'müller', 'shipping milan', 'invoice', 'emma jansen', 'rate limits', 'greyed'];
+    const queries = cases.map((search) => ({ viewId: 'all', search }));
     const totals = queries.map((query) => store.query(query).get().total);
     return { ms: measure(40, 8, (i) => firstPage(queries[i % queries.length])), totals: Object.fromEntries(cases.map((c, i) => [c, totals[i]])) };
   },

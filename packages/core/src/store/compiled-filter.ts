@@ -18,7 +18,8 @@ const SCOPE_MASK = 0b11;
 const CLOSED = 1 << 2;
 const HAS_TICKET = 1 << 3;
 const BOT_HANDLING = 1 << 4;
-const CHANNEL_SHIFT = 5;
+/** Where the channel code sits in the flags byte. */
+export const CHANNEL_SHIFT = 5;
 
 /** scope, status, ticket, bot and channel of a conversation, in one byte. */
 export function flagsOf(conversation: Conversation): number {
