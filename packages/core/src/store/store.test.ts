@@ -231,6 +231,33 @@ describe('inbox store', () => {
     expect(store.revision.get()).to.equal(1);
   });
 
+  it('F3 batches per animation frame by default', async () => {
+    const store = createInboxStore({ me: 'a1' });
+    const live = store.query({ viewId: 'all' });
+    const seen: number[] = [];
+    live.subscribe((result) => seen.push(result.total));
+    store.apply(upsert(conversation('c1')));
+    store.apply(upsert(conversation('c2')));
+    expect(seen).to.deep.equal([]);
+    await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+    expect(seen).to.deep.equal([2]);
+    expect(store.revision.get()).to.equal(1);
+  });
+
+  it('F1 follows a contact shared by several conversations through renames and removals', () => {
+    const { store } = manualStore();
+    store.apply([
+      { type: 'contact.upserted', contact: contact('p1', 'Ann') },
+      ...upsert(conversation('c1', { contactId: 'p1' }), conversation('c2', { participantIds: ['p1'] }), conversation('c3', { contactId: 'p1' })),
+      { type: 'conversation.removed', conversationId: 'c3' },
+      ...upsert(conversation('c2', { participantIds: [] })),
+      { type: 'contact.upserted', contact: contact('p1', 'Annika') },
+      ...upsert(conversation('c4', { contactId: 'p1', lastReceivedAt: 1 })),
+    ]);
+    store.flush();
+    expect(ids(store, 'all', { search: 'annika' })).to.deep.equal(['c4', 'c1']);
+  });
+
   it('F3 a disposed query stops following the store', () => {
     const { store } = manualStore();
     const live = store.query({ viewId: 'all', search: 'x' });

@@ -100,7 +100,8 @@ class ReplicaStore implements LocalInboxStore {
   private readonly appendedText = new Map<number, string>();
   private readonly linkedContacts: (string[] | undefined)[] = [];
   private readonly subjects: (string | undefined)[] = [];
-  private readonly contactSlots = new Map<string, Set<number>>();
+  /** Contact → the slots of its conversations: a number for one (most contacts), a list for more. */
+  private readonly contactSlots = new Map<string, number | number[]>();
 
   // The batch: what changed since the last flush.
   /** Slot → its sort time before the batch (NaN when it was in no index). */
@@ -229,7 +230,8 @@ class ReplicaStore implements LocalInboxStore {
         break;
       case 'contact.upserted': {
         const slots = this.contactSlots.get(event.contact.id);
-        if (slots) for (const slot of slots) this.contactChanged(slot);
+        if (typeof slots === 'number') this.contactChanged(slots);
+        else if (slots !== undefined) for (const slot of slots) this.contactChanged(slot);
         break;
       }
       case 'view.upserted':
@@ -371,14 +373,18 @@ class ReplicaStore implements LocalInboxStore {
   private linkContacts(slot: number, contacts: string[]): void {
     for (const contactId of this.linkedContacts[slot] ?? []) {
       const slots = this.contactSlots.get(contactId);
-      if (slots === undefined) continue;
-      slots.delete(slot);
-      if (slots.size === 0) this.contactSlots.delete(contactId);
+      if (slots === slot) this.contactSlots.delete(contactId);
+      else if (Array.isArray(slots)) {
+        const at = slots.indexOf(slot);
+        if (at >= 0) slots.splice(at, 1);
+        if (slots.length === 1) this.contactSlots.set(contactId, slots[0]);
+      }
     }
     for (const contactId of contacts) {
-      let slots = this.contactSlots.get(contactId);
-      if (slots === undefined) this.contactSlots.set(contactId, (slots = new Set()));
-      slots.add(slot);
+      const slots = this.contactSlots.get(contactId);
+      if (slots === undefined) this.contactSlots.set(contactId, slot);
+      else if (typeof slots === 'number') this.contactSlots.set(contactId, [slots, slot]);
+      else slots.push(slot);
     }
     this.linkedContacts[slot] = contacts;
   }

@@ -27,9 +27,13 @@ export class WordIndex {
   private readonly words: string[] = [];
   private wordHashes = new Int32Array(1024);
   private table = new Int32Array(2048);
-  /** Per word: its slots as a list (rare words), or null once it became a bitset. */
-  private readonly lists: (number[] | null)[] = [];
-  private readonly bitsets: (Uint32Array | null)[] = [];
+  /**
+   * Per word: its slots. Most words are in one conversation only (addresses, order numbers), so a
+   * single slot sits in `singles` (slot + 1) without an array; two or more make a list, and a
+   * list longer than a bitset becomes one.
+   */
+  private readonly postings: (number[] | Uint32Array | undefined)[] = [];
+  private singles = new Int32Array(1024);
   /** Per trigram bucket: ids of the words with such a trigram. */
   private readonly trigramWords: (number[] | undefined)[] = new Array(65536);
   /** Per slot: its distinct word ids, ascending. */
@@ -49,12 +53,12 @@ export class WordIndex {
     let length = this.bitsetLength;
     while (slot >= length * 32) length *= 2;
     this.bitsetLength = length;
-    for (let word = 0; word < this.bitsets.length; word++) {
-      const bits = this.bitsets[word];
-      if (bits === null) continue;
+    for (let word = 0; word < this.postings.length; word++) {
+      const bits = this.postings[word];
+      if (!(bits instanceof Uint32Array)) continue;
       const grown = new Uint32Array(length);
       grown.set(bits);
-      this.bitsets[word] = grown;
+      this.postings[word] = grown;
     }
   }
 
@@ -78,18 +82,21 @@ export class WordIndex {
       for (let i = 0; i < length && same; i++) same = word.charCodeAt(i) === text.charCodeAt(start + i);
       if (same) return id;
     }
-    return this.addWord(text.slice(start, end), hash);
+    // Concatenate first: a plain slice of a long word would keep the whole text it came from alive.
+    return this.addWord((' ' + text.slice(start, end)).slice(1), hash);
   }
 
   private addWord(word: string, hash: number): number {
     const id = this.words.length;
     this.words.push(word);
-    this.lists.push([]);
-    this.bitsets.push(null);
+    this.postings.push(undefined);
     if (id >= this.wordHashes.length) {
       const grown = new Int32Array(this.wordHashes.length * 2);
       grown.set(this.wordHashes);
       this.wordHashes = grown;
+      const singles = new Int32Array(grown.length);
+      singles.set(this.singles);
+      this.singles = singles;
     }
     this.wordHashes[id] = hash;
     if ((id + 1) * 2 > this.table.length) this.rehash(this.table.length * 2);
@@ -143,9 +150,10 @@ export class WordIndex {
       hash = 0x811c9dc5 | 0;
     }
     const sorted = scratch.subarray(0, count).sort();
-    const ids: number[] = [];
-    for (let i = 0; i < count; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) ids.push(sorted[i]);
-    return ids;
+    let unique = 0;
+    for (let i = 0; i < count; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[unique++] = sorted[i];
+    // Array.from of a typed array: a packed array of exactly this length (these stay for good).
+    return Array.from(sorted.subarray(0, unique));
   }
 
   /** Replaces the slot's text (already folded by foldSearchText). */
@@ -196,31 +204,43 @@ export class WordIndex {
   }
 
   private addSlot(word: number, slot: number): void {
-    const list = this.lists[word];
-    if (list === null) {
-      this.bitsets[word]![slot >>> 5] |= 1 << (slot & 31);
-      return;
-    }
-    list.push(slot);
-    // A list longer than the bitset's words costs more memory and slower removal: switch.
-    if (list.length > this.bitsetLength) {
-      const bits = new Uint32Array(this.bitsetLength);
-      for (const member of list) bits[member >>> 5] |= 1 << (member & 31);
-      this.bitsets[word] = bits;
-      this.lists[word] = null;
+    const posting = this.postings[word];
+    if (posting === undefined) {
+      const single = this.singles[word];
+      if (single === 0) this.singles[word] = slot + 1;
+      else {
+        this.postings[word] = [single - 1, slot];
+        this.singles[word] = 0;
+      }
+    } else if (posting instanceof Uint32Array) {
+      posting[slot >>> 5] |= 1 << (slot & 31);
+    } else {
+      posting.push(slot);
+      // A list longer than the bitset's words costs more memory and slower removal: switch.
+      if (posting.length > this.bitsetLength) {
+        const bits = new Uint32Array(this.bitsetLength);
+        for (const member of posting) bits[member >>> 5] |= 1 << (member & 31);
+        this.postings[word] = bits;
+      }
     }
   }
 
   private removeSlot(word: number, slot: number): void {
-    const list = this.lists[word];
-    if (list === null) {
-      this.bitsets[word]![slot >>> 5] &= ~(1 << (slot & 31));
-      return;
+    const posting = this.postings[word];
+    if (posting === undefined) {
+      if (this.singles[word] === slot + 1) this.singles[word] = 0;
+    } else if (posting instanceof Uint32Array) {
+      posting[slot >>> 5] &= ~(1 << (slot & 31));
+    } else {
+      const at = posting.lastIndexOf(slot);
+      if (at < 0) return;
+      posting[at] = posting[posting.length - 1];
+      posting.pop();
+      if (posting.length === 1) {
+        this.singles[word] = posting[0] + 1;
+        this.postings[word] = undefined;
+      }
     }
-    const at = list.lastIndexOf(slot);
-    if (at < 0) return;
-    list[at] = list[list.length - 1];
-    list.pop();
   }
 
   /** The ids of every known word that contains `term`. */
@@ -249,12 +269,14 @@ export class WordIndex {
   /** Sets, in `into`, the bit of every slot whose text contains `term`. */
   collect(term: string, into: Uint32Array): void {
     for (const word of this.wordsContaining(term)) {
-      const list = this.lists[word];
-      if (list === null) {
-        const bits = this.bitsets[word]!;
-        for (let i = 0; i < bits.length; i++) into[i] |= bits[i];
+      const posting = this.postings[word];
+      if (posting === undefined) {
+        const single = this.singles[word] - 1;
+        if (single >= 0) into[single >>> 5] |= 1 << (single & 31);
+      } else if (posting instanceof Uint32Array) {
+        for (let i = 0; i < posting.length; i++) into[i] |= posting[i];
       } else {
-        for (const slot of list) into[slot >>> 5] |= 1 << (slot & 31);
+        for (const slot of posting) into[slot >>> 5] |= 1 << (slot & 31);
       }
     }
   }
