@@ -18,8 +18,10 @@ function startLoader(w: Window & typeof globalThis, d: Document) {
   const script = (d.currentScript || d.querySelector('script[src*="confab-widget.js"]')) as HTMLScriptElement | null;
   const data = script ? script.dataset : ({} as DOMStringMap);
   const language = (data.locale || d.documentElement.lang || navigator.language || '').toLowerCase();
+  const app = data.app || new URL('confab-widget-app.js', (script && script.src) || location.href).href;
   const config: WidgetConfig = {
-    server: data.server || location.origin,
+    // The page's origin; a page without one (srcdoc, sandboxed) falls back to the script's.
+    server: data.server || (location.origin != 'null' ? location.origin : new URL(app).origin),
     site: data.site || 'default',
     position: data.position == 'left' ? 'left' : 'right',
     color: data.color && CSS.supports('color', data.color) ? data.color : '',
@@ -28,7 +30,7 @@ function startLoader(w: Window & typeof globalThis, d: Document) {
     inline: data.inline || '',
     prechat: data.prechat != null,
     nonce: data.nonce || (script && script.nonce) || '',
-    app: data.app || new URL('confab-widget-app.js', (script && script.src) || location.href).href,
+    app,
   };
 
   // Taken now, before a hostile page patches them later (the app uses these, not the globals).

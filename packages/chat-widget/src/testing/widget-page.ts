@@ -250,9 +250,11 @@ export function createFakeNetwork(memory: MemoryBackend): FakeNetwork {
     send(data: string) {
       if (this.readyState !== 1) throw new Error('not open');
       // What arrives is exactly what the widget put on the wire (a broken JSON.stringify shows).
-      parse(data);
+      // Parsed here with the original JSON.parse: the "server" shares this page's globals, and a
+      // test that patches them must not break the server's side.
+      const value: unknown = parse(data);
       const connection = this.#connection;
-      setTimeout(() => connection?.receive(data), 1);
+      setTimeout(() => connection?.receive(value), 1);
     }
 
     close(code = 1000, reason = '') {
@@ -292,4 +294,19 @@ export async function loadWidget(network: FakeNetwork, data: Record<string, stri
     win.WebSocket = original;
   }
   return confab(win);
+}
+
+/**
+ * A page of its own in a same-origin srcdoc frame: its own globals to patch (without breaking the
+ * test runner's), its own policy, and no dev-server script injected into it.
+ */
+export async function framePage(html: string): Promise<{ frame: HTMLIFrameElement; win: Window & typeof globalThis }> {
+  const frame = document.createElement('iframe');
+  frame.srcdoc = html;
+  frame.width = '900';
+  frame.height = '760';
+  const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+  document.body.append(frame);
+  await loaded;
+  return { frame, win: frame.contentWindow as Window & typeof globalThis };
 }

@@ -1,0 +1,117 @@
+import { expect } from '@open-wc/testing';
+import { createMemoryBackend, type MemoryBackend, type Principal } from '@confab/core';
+import {
+  agentSeed,
+  bootOf,
+  chatElement,
+  createFakeNetwork,
+  findByRole,
+  framePage,
+  getByRole,
+  loadWidget,
+  removeWidget,
+  sendAsVisitor,
+  waitFor,
+  type FakeNetwork,
+} from './testing/widget-page.js';
+
+const ANNA: Principal = { kind: 'agent', agentId: 'agent-1' };
+
+// This page took the widget's element name before the widget came (an old copy, or a namesake).
+class PagesOwnChat extends HTMLElement {
+  connectedCallback() {
+    this.textContent = 'the page’s own element';
+  }
+}
+customElements.define('confab-chat', PagesOwnChat);
+
+/** The widget on a page that is hostile by accident: aggressive CSS resets and patched globals. */
+describe('the widget on a hostile page', () => {
+  let memory: MemoryBackend;
+  let network: FakeNetwork;
+  let reset: HTMLStyleElement;
+
+  beforeEach(async () => {
+    memory = createMemoryBackend({ seed: [agentSeed('agent-1', 'Anna')] });
+    await memory.backend.ready;
+    network = createFakeNetwork(memory);
+    reset = document.createElement('style');
+    reset.textContent = `
+      * { all: unset; }
+      html { font-size: 62.5%; }
+      div { display: inline !important; position: static !important; font: 7px serif !important; color: red !important; }
+      button { width: 10px !important; height: 10px !important; background: lime !important; }
+    `;
+    document.head.append(reset);
+  });
+
+  afterEach(async () => {
+    reset.remove();
+    await removeWidget();
+  });
+
+  it('W1 a page that already defined <confab-chat> keeps its element, and the widget still opens', async () => {
+    const api = await loadWidget(network);
+    await api.open();
+    const chat = await waitFor(() => chatElement(), 'the chat element');
+    expect(chat.localName).to.not.equal('confab-chat');
+    expect(chat.localName.startsWith('confab-chat-')).to.equal(true);
+    expect(customElements.get('confab-chat')).to.equal(PagesOwnChat);
+    expect(await findByRole(chat.shadowRoot!, 'dialog', 'Chat with us')).to.exist;
+  });
+
+  it('W1 CSS resets (* { all: unset }, html { font-size: 62.5% }, !important rules) change nothing in the widget', async () => {
+    const api = await loadWidget(network);
+    const boot = bootOf()!;
+    const launcher = getByRole(boot.root, 'button', 'Open chat');
+    const box = launcher.getBoundingClientRect();
+    expect([box.width, box.height]).to.deep.equal([56, 56]);
+    expect(Math.round(innerWidth - box.right)).to.equal(20);
+    expect(Math.round(innerHeight - box.bottom)).to.equal(20);
+    expect(getComputedStyle(boot.host).position).to.equal('fixed');
+    await api.open();
+    const chat = await waitFor(() => chatElement(), 'the chat element');
+    const dialog = await findByRole(chat.shadowRoot!, 'dialog', 'Chat with us');
+    expect(dialog.getBoundingClientRect().width).to.equal(370);
+    const title = chat.shadowRoot!.querySelector('h2')!;
+    expect(getComputedStyle(title).fontSize).to.equal('17px');
+    expect(getComputedStyle(chat.shadowRoot!.querySelector('textarea')!).fontSize).to.equal('14px');
+    expect(getComputedStyle(title).color).to.equal('rgb(255, 255, 255)');
+  });
+
+  it('W1 patched globals (Array.prototype.toJSON, JSON.stringify, JSON.parse, fetch) do not break chatting, and stay patched for the page', async () => {
+    // A page of its own, so that its patched globals do not break the test runner's messages.
+    const { frame, win } = await framePage('<!doctype html><html lang="en"><head><title>Old shop</title></head><body><h1>Old shop</h1></body></html>');
+    try {
+      const api = await loadWidget(network, {}, win);
+      await api.open();
+      await waitFor(async () => (await api.getState()).connection === 'online', 'online');
+      const arrayPrototype = win.Array.prototype as unknown as { toJSON?: () => unknown };
+      // What old libraries did: Prototype.js's Array#toJSON, a "safe" JSON shim, a fetch wrapper.
+      const hijackedStringify = () => '"hijacked"';
+      const hijackedParse = () => ({ hijacked: true });
+      const blockedFetch = () => Promise.reject(new Error('fetch is blocked by this page'));
+      arrayPrototype.toJSON = function () {
+        return 'not an array';
+      };
+      win.JSON.stringify = hijackedStringify as typeof JSON.stringify;
+      win.JSON.parse = hijackedParse as typeof JSON.parse;
+      win.fetch = blockedFetch as typeof fetch;
+
+      await sendAsVisitor('Hello despite the page', win);
+      const conversation = await waitFor(() => [...memory.backend.state.conversations.values()][0], 'the chat reaches the team');
+      expect(conversation.preview).to.equal('Hello despite the page');
+      await memory.backend.execute(ANNA, { type: 'message.reply', conversationId: conversation.id, text: 'We hear you' });
+      await waitFor(() => chatElement(win)!.shadowRoot!.textContent!.includes('We hear you'), 'the reply arrives');
+      await sendAsVisitor('And a second one', win);
+      await waitFor(() => (memory.backend.state.messages.get(conversation.id) ?? []).some((message) => message.text === 'And a second one'), 'the second message');
+      expect(win.JSON.stringify, 'the page keeps its own versions').to.equal(hijackedStringify);
+      expect(win.JSON.parse).to.equal(hijackedParse);
+      expect(win.fetch).to.equal(blockedFetch);
+      expect(arrayPrototype.toJSON).to.be.a('function');
+      await removeWidget(win);
+    } finally {
+      frame.remove();
+    }
+  });
+});
