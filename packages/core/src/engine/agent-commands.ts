@@ -284,8 +284,9 @@ export const agentHandlers = {
       subject: command.subject.trim(),
       now: decision.now,
     });
-    // The composer owns it, so the answer lands in their "Assigned to me" (V2) when it comes.
-    const conversation: Conversation = { ...base, assigneeId: decision.agent.id, sentOnly: true };
+    // Unowned, like any new inbound thread: the answer arrives in All and Unassigned (V12, issue 6),
+    // where routing rules or a teammate pick it up.
+    const conversation: Conversation = { ...base, sentOnly: true };
     const email: EmailFields = {
       from: decision.state.settings.email.address,
       to: [recipient.email],

@@ -24,7 +24,7 @@ describe('engine: compose and list fields', () => {
     const conversation = inbox.conversation(result!['conversationId']!);
     const contact = inbox.state.contacts.get(conversation.contactId!)!;
     expect(contact.email).to.equal('olivia@prospect.example');
-    expect(conversation).to.include({ channel: 'email', sentOnly: true, assigneeId: 'anna', needsReply: false, subject: 'Proposal', lastReceivedAt: conversation.startedAt });
+    expect(conversation).to.include({ channel: 'email', sentOnly: true, assigneeId: null, needsReply: false, subject: 'Proposal', lastReceivedAt: conversation.startedAt });
     expect(conversation.participantIds).to.have.length(2);
     const [message] = inbox.messages(conversation.id);
     expect(message).to.include({ kind: 'reply', direction: 'outbound', delivery: 'queued' });

@@ -179,7 +179,7 @@ describe('engine: views V1–V12 and filters', () => {
     expect(inbox.state.tickets.get(ticketId)!.conversationId).to.equal(null);
   });
 
-  it('V12 sent holds composed mail until the recipient replies, then it moves to All and Assigned to me', () => {
+  it('V12 sent holds composed mail until the recipient replies, then it moves to All and Unassigned', () => {
     const { inbox } = team();
     const compose = inbox.run(asAgent('ben'), { type: 'email.compose', to: 'olivia@prospect.example', subject: 'Your trial', text: 'How is it going?' });
     const id = compose.result!['conversationId']!;
@@ -190,7 +190,7 @@ describe('engine: views V1–V12 and filters', () => {
     expect(replyId).to.equal(id);
     const conversation = inbox.conversation(id);
     expect(conversation.sentOnly).to.equal(false);
-    expect(viewsOf(conversation, 'ben')).to.include.members(['all', 'mine', 'email']);
+    expect(viewsOf(conversation, 'ben')).to.include.members(['all', 'unassigned', 'email']);
     expect(conversation.needsReply).to.equal(true);
     expect(conversation.lastReceivedAt).to.equal(inbox.now);
   });
