@@ -4,7 +4,7 @@ import { BUILT_IN_VIEWS, compareConversations, matchesFilter } from '../engine/v
 import type { AgentId, Conversation, ConversationFilter, ConversationId, Message, View } from '../model/model.js';
 import { ConfabError } from '../protocol/errors.js';
 import type { ConfabEvent, Snapshot } from '../protocol/events.js';
-import { AgentCodes, ANY_ASSIGNEE, CHANNEL_SHIFT, compileFilter, flagsOf, passes, type CompiledFilter, type FilterColumns } from './compiled-filter.js';
+import { AgentCodes, CHANNEL_SHIFT, compileFilter, keyOf, passes, type CompiledFilter, type FilterColumns } from './compiled-filter.js';
 import { writable, type Readable } from './readable.js';
 import { foldSearchText, searchTerms } from './search.js';
 import { SortedIndex } from './sorted-index.js';
@@ -87,7 +87,7 @@ class ReplicaStore implements LocalInboxStore {
   private freeSlots: number[] = [];
   /** Slots freed in this batch: handed out again only after the flush, when queries let go. */
   private releasedSlots: number[] = [];
-  readonly columns: FilterColumns = { flags: new Uint8Array(0), assignees: new Int32Array(0), activity: new Float64Array(0) };
+  readonly columns: FilterColumns = { keys: new Int32Array(0), activity: new Float64Array(0) };
   readonly agents = new AgentCodes();
 
   private viewEntries = new Map<string, ViewEntry>();
@@ -267,8 +267,7 @@ class ReplicaStore implements LocalInboxStore {
       next.set(old);
       return next;
     };
-    this.columns.flags = grown(this.columns.flags, (n) => new Uint8Array(n));
-    this.columns.assignees = grown(this.columns.assignees, (n) => new Int32Array(n));
+    this.columns.keys = grown(this.columns.keys, (n) => new Int32Array(n));
     this.columns.activity = grown(this.columns.activity, (n) => new Float64Array(n));
     for (const entry of this.viewEntries.values()) entry.members = grown(entry.members, (n) => new Uint8Array(n));
     this.capacity = capacity;
@@ -308,8 +307,7 @@ class ReplicaStore implements LocalInboxStore {
       entry.members[slot] = matches ? 1 : 0;
     }
     this.placed[slot] = newTime;
-    this.columns.flags[slot] = flagsOf(record);
-    this.columns.assignees[slot] = this.agents.codeOf(record.assigneeId);
+    this.columns.keys[slot] = keyOf(record, this.agents);
     this.columns.activity[slot] = record.lastActivityAt;
     const linked = this.linkedContacts[slot];
     if (linked === undefined || !sameContacts(linked, record)) {
@@ -341,9 +339,9 @@ class ReplicaStore implements LocalInboxStore {
   private messageChanged(message: Message | null, appended: boolean, conversationId = message!.conversationId): void {
     const slot = this.slotOf.get(conversationId);
     if (slot === undefined) return;
-    // A message may come with changes the engine made to its conversation: place it again too.
-    this.refresh(conversationId);
-    if (this.slotOf.get(conversationId) !== slot) return;
+    // The engine changes only the thread on a message event (the conversation's new state comes
+    // as its own upsert), so the slot keeps its place; live searches look at it again.
+    this.touch(slot);
     if (!appended || message === null) {
       this.markText(slot);
       return;
@@ -448,8 +446,7 @@ class ReplicaStore implements LocalInboxStore {
     this.batch = new Map();
     this.words = new WordIndex();
     this.capacity = 0;
-    this.columns.flags = new Uint8Array(0);
-    this.columns.assignees = new Int32Array(0);
+    this.columns.keys = new Int32Array(0);
     this.columns.activity = new Float64Array(0);
     this.viewEntries = new Map();
     this.grow(this.state.conversations.size);
@@ -458,8 +455,7 @@ class ReplicaStore implements LocalInboxStore {
       this.records[slot] = record;
       this.placed[slot] = record.lastReceivedAt;
       this.subjects[slot] = record.subject;
-      this.columns.flags[slot] = flagsOf(record);
-      this.columns.assignees[slot] = this.agents.codeOf(record.assigneeId);
+      this.columns.keys[slot] = keyOf(record, this.agents);
       this.columns.activity[slot] = record.lastActivityAt;
       this.linkContacts(slot, contactsOf(record));
       this.markText(slot);
@@ -505,6 +501,18 @@ class ReplicaStore implements LocalInboxStore {
 
   record(slot: number): Conversation | undefined {
     return this.records[slot];
+  }
+
+  private scratchSlots = new Int32Array(0);
+  private scratchTimes = new Float64Array(0);
+
+  /** Buffers for one scan's matches, reused across queries (assignSorted copies them out). */
+  scratch(size: number): { slots: Int32Array; times: Float64Array } {
+    if (this.scratchSlots.length < size) {
+      this.scratchSlots = new Int32Array(size);
+      this.scratchTimes = new Float64Array(size);
+    }
+    return { slots: this.scratchSlots, times: this.scratchTimes };
   }
 
   newIndex(): SortedIndex {
@@ -632,7 +640,7 @@ class StoreLiveQuery implements LiveQuery {
   /** Whether a member of the view passes the filter and the search. */
   private passes(slot: number, record: Conversation): boolean {
     if (this.effectiveFilter !== undefined) {
-      const ok = this.compiled !== null ? !this.compiled.never && passes(this.compiled, this.store.columns, slot) : matchesFilter(record, this.effectiveFilter, this.store.me);
+      const ok = this.compiled !== null ? passes(this.compiled, this.store.columns, slot) : matchesFilter(record, this.effectiveFilter, this.store.me);
       if (!ok) return false;
     }
     return this.terms.length === 0 || this.store.words.slotMatches(slot, this.terms);
@@ -667,8 +675,7 @@ class StoreLiveQuery implements LiveQuery {
       this.compiled = compileFilter(this.effectiveFilter, store.me, store.agents);
     }
     const compiled = this.compiled;
-    const slots = new Int32Array(entry.index.size);
-    const times = new Float64Array(entry.index.size);
+    const { slots, times } = store.scratch(entry.index.size);
     let count = 0;
     if (compiled?.never !== true) {
       if (this.terms.length > 0) store.refreshText();
@@ -676,22 +683,21 @@ class StoreLiveQuery implements LiveQuery {
       const fallback = this.effectiveFilter !== undefined && compiled === null ? this.effectiveFilter : undefined;
       const me = store.me;
       // The compiled filter's tests, unpacked: this loop runs 100k times per query.
-      const { flags, assignees, activity } = store.columns;
+      const { keys, activity } = store.columns;
       const mask = compiled?.mask ?? 0;
       const value = compiled?.value ?? 0;
       const channels = compiled?.channels ?? 0b1111;
-      const assignee = compiled?.assignee ?? ANY_ASSIGNEE;
       const from = compiled?.from ?? -Infinity;
       const to = compiled?.to ?? Infinity;
-      // One pass over the view in list order; the tests read columns and a bitset, not records.
+      const anyTime = from === -Infinity && to === Infinity;
+      // One pass over the view in list order; the tests read one int (and a bitset), not records.
       entry.index.forEachChunk((chunkSlots, chunkTimes, length) => {
         for (let i = 0; i < length; i++) {
           const slot = chunkSlots[i];
           if (found !== null && (found[slot >>> 5] & (1 << (slot & 31))) === 0) continue;
-          const slotFlags = flags[slot];
-          if ((slotFlags & mask) !== value || ((channels >>> (slotFlags >>> CHANNEL_SHIFT)) & 1) === 0) continue;
-          if (assignee !== ANY_ASSIGNEE && assignees[slot] !== assignee) continue;
-          if (activity[slot] < from || activity[slot] > to) continue;
+          const key = keys[slot];
+          if ((key & mask) !== value || ((channels >>> ((key >>> CHANNEL_SHIFT) & 3)) & 1) === 0) continue;
+          if (!anyTime && (activity[slot] < from || activity[slot] > to)) continue;
           if (fallback !== undefined && !matchesFilter(store.record(slot)!, fallback, me)) continue;
           slots[count] = slot;
           times[count] = chunkTimes[i];
