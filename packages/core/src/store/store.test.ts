@@ -273,8 +273,16 @@ describe('inbox store', () => {
     const { store } = manualStore(null);
     store.apply(upsert(conversation('old')));
     const mine = store.query({ viewId: 'mine' });
+    const search = store.query({ viewId: 'all', search: 'old' });
+    let notified = 0;
+    search.subscribe(() => (notified += 1));
     store.reset(snapshot({ conversations: [conversation('c1', { assigneeId: 'a7' })] }), 'a7');
+    // Readable at once (old slots mean nothing after a reset); listeners hear at the flush.
+    expect(mine.get().slice(0, 5).map((c) => c.id)).to.deep.equal(['c1']);
+    expect(search.get().total).to.equal(0);
+    expect(notified).to.equal(0);
     store.flush();
+    expect(notified).to.equal(1);
     expect(store.me).to.equal('a7');
     expect(ids(store, 'all')).to.deep.equal(['c1']);
     expect(mine.get().slice(0, 5).map((c) => c.id)).to.deep.equal(['c1']);

@@ -106,8 +106,6 @@ class ReplicaStore implements LocalInboxStore {
   // The batch: what changed since the last flush.
   /** Slot → its sort time before the batch (NaN when it was in no index). */
   private batch = new Map<number, number>();
-  /** After a reset or a view change: queries rebuild instead of applying the batch. */
-  private rebuildAll = false;
   private changed = false;
   private scheduled = false;
   readonly queries = new Set<StoreLiveQuery>();
@@ -171,6 +169,9 @@ class ReplicaStore implements LocalInboxStore {
   }
 
   apply(events: readonly ConfabEvent[]): void {
+    if (events.length === 0) return;
+    // Marked first: a query rebuilt halfway (a view changed) must know the batch is under way.
+    this.markChanged();
     const messages = this.state.messages;
     for (const event of events) {
       // An upsert that lengthened the thread added a message; one that did not changed one.
@@ -179,7 +180,6 @@ class ReplicaStore implements LocalInboxStore {
       const appended = event.type === 'message.upserted' && (messages.get(event.message.conversationId)?.length ?? 0) > before;
       this.afterEvent(event, appended);
     }
-    if (events.length > 0) this.markChanged();
   }
 
   flush(): void {
@@ -188,12 +188,10 @@ class ReplicaStore implements LocalInboxStore {
     this.changed = false;
     this.refreshText();
     const batch = this.batch;
-    const rebuildAll = this.rebuildAll;
     this.batch = new Map();
-    this.rebuildAll = false;
 
     const changedQueries: StoreLiveQuery[] = [];
-    for (const query of this.queries) if (query.update(batch, rebuildAll)) changedQueries.push(query);
+    for (const query of this.queries) if (query.update(batch)) changedQueries.push(query);
     // Queries have let go of the slots removed in this batch: they can be handed out again.
     for (const slot of this.releasedSlots) this.freeSlots.push(slot);
     this.releasedSlots = [];
@@ -393,6 +391,7 @@ class ReplicaStore implements LocalInboxStore {
     const wanted = [...BUILT_IN_VIEWS];
     for (const view of this.state.views.values()) if (!BUILT_IN_VIEWS.some((b) => b.id === view.id)) wanted.push(view);
     let sorted: number[] | undefined;
+    let rebuilt = false;
     for (const view of wanted) {
       const current = this.viewEntries.get(view.id);
       if (current !== undefined && sameFilter(current.view.filter, view.filter)) {
@@ -403,11 +402,12 @@ class ReplicaStore implements LocalInboxStore {
         next.set(view.id, current);
       } else {
         next.set(view.id, this.buildView(view, (sorted ??= this.sortedSlots())));
-        this.rebuildAll = true;
+        rebuilt = true;
       }
     }
-    for (const id of this.viewEntries.keys()) if (!next.has(id)) this.rebuildAll = true;
+    for (const id of this.viewEntries.keys()) if (!next.has(id)) rebuilt = true;
     this.viewEntries = next;
+    if (rebuilt) this.rebuildQueries();
   }
 
   /** Every conversation's slot in list order (L1). */
@@ -466,8 +466,16 @@ class ReplicaStore implements LocalInboxStore {
     for (const view of this.state.views.values()) {
       if (!this.viewEntries.has(view.id)) this.viewEntries.set(view.id, this.buildView(view, sorted));
     }
-    this.rebuildAll = true;
+    this.rebuildQueries();
     this.markChanged();
+  }
+
+  /**
+   * After a reset or a changed view: every query answers again at once (old slots and indexes
+   * mean nothing now), and tells its listeners at the flush.
+   */
+  private rebuildQueries(): void {
+    for (const query of this.queries) query.rebuild();
   }
 
   // ---- search ----
@@ -520,7 +528,7 @@ class ReplicaStore implements LocalInboxStore {
   }
 
   isBatchPending(): boolean {
-    return this.changed;
+    return this.changed || this.batch.size > 0;
   }
 }
 
@@ -570,6 +578,8 @@ class StoreLiveQuery implements LiveQuery {
   private matches: SortedIndex | null = null;
   /** Built from state that a pending batch already changed: the batch cannot be applied to it. */
   private builtMidBatch = false;
+  /** Rebuilt since the last flush (reset, changed view): listeners must hear of it. */
+  private rebuilt = false;
   private result: QueryResult = EMPTY_RESULT;
   private readonly listeners = new Set<(value: QueryResult) => void>();
 
@@ -600,23 +610,27 @@ class StoreLiveQuery implements LiveQuery {
     this.matches = null;
   }
 
+  /** Answers again from scratch now; listeners hear of it at the next flush. */
+  rebuild(): void {
+    this.entry = this.store.viewEntry(this.query.viewId);
+    this.build();
+    this.rebuilt = true;
+  }
+
   /** Brings the result up to date after a batch; true when it changed. */
-  update(batch: ReadonlyMap<number, number>, rebuildAll: boolean): boolean {
-    const entry = this.store.viewEntry(this.query.viewId);
-    if (entry !== this.entry || rebuildAll) {
-      this.entry = entry;
-      this.build();
-      return true;
-    }
-    if (entry === undefined) return false;
+  update(batch: ReadonlyMap<number, number>): boolean {
+    const rebuilt = this.rebuilt;
+    this.rebuilt = false;
+    const entry = this.entry;
+    if (entry === undefined) return rebuilt;
     if (!this.narrowed) {
-      if (entry.version === this.seenVersion) return false;
+      if (entry.version === this.seenVersion) return rebuilt;
       this.result = this.viewResult(entry);
       return true;
     }
     if (batch.size === 0) {
       this.builtMidBatch = false;
-      return false;
+      return rebuilt;
     }
     // A batch that touches much of the view is cheaper to answer with one scan.
     if (this.builtMidBatch || batch.size > Math.max(256, entry.index.size / 8)) {
@@ -634,7 +648,7 @@ class StoreLiveQuery implements LiveQuery {
       if (had || belongs) changed = true;
     }
     if (changed) this.result = this.indexResult(matches);
-    return changed;
+    return changed || rebuilt;
   }
 
   /** Whether a member of the view passes the filter and the search. */
@@ -720,7 +734,8 @@ class StoreLiveQuery implements LiveQuery {
     const store = this.store;
     return {
       total: index.size,
-      slice: (offset, limit) => index.slice(offset, limit).map((slot) => store.record(slot)!),
+      // A result read after a reset, before its replacement arrives, may name slots now empty.
+      slice: (offset, limit) => index.slice(offset, limit).flatMap((slot) => store.record(slot) ?? []),
     };
   }
 }
