@@ -18,7 +18,8 @@ export interface InboxStoreOptions {
   me: AgentId | null;
   /**
    * Runs `flush` later, once per batch of changes. Default: the next animation frame where there
-   * is one (DESIGN §4: UI updates batched per frame), else a zero-delay timeout (workers, Node).
+   * is one (DESIGN §4: UI updates batched per frame), or 250 ms when no frame comes (a hidden
+   * tab); a zero-delay timeout where there are no frames at all (workers, Node).
    */
   schedule?: (flush: () => void) => void;
 }
@@ -47,9 +48,23 @@ export function createInboxStore(options: InboxStoreOptions): LocalInboxStore {
   return new ReplicaStore(options.me, options.schedule ?? defaultSchedule);
 }
 
+/** How long a batch waits when no frame comes (a hidden tab gets none). */
+const HIDDEN_FLUSH_DELAY = 250;
+
 function defaultSchedule(flush: () => void): void {
-  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => flush());
-  else setTimeout(flush, 0);
+  if (typeof requestAnimationFrame !== 'function') {
+    setTimeout(flush, 0);
+    return;
+  }
+  let done = false;
+  const once = () => {
+    if (done) return;
+    done = true;
+    flush();
+  };
+  requestAnimationFrame(once);
+  // Background tabs get no frames; state listeners (unread counts, titles) still need the news.
+  setTimeout(once, HIDDEN_FLUSH_DELAY);
 }
 
 /** A view with its sorted index. A changed filter makes a new entry, so queries see the change. */
