@@ -16,8 +16,8 @@ const WebSocket = requireFromServer('ws');
 const VISITORS = Number(process.env.BENCH_VISITORS ?? 2000);
 const OPEN_BATCH = 100;
 const OPEN_BUDGET_MS = 60_000;
-const FANOUT_MESSAGES = 1000;
-const FANOUT_RATE_PER_S = 200;
+const FANOUT_MESSAGES = 500;
+const FANOUT_RATE_PER_S = 50;
 const INGEST_EMAILS = 2000;
 const INGEST_CONCURRENCY = 16;
 const INGEST_BUDGET_MS = 20_000;
@@ -32,7 +32,7 @@ const round = (value, digits = 2) => Math.round(value * 10 ** digits) / 10 ** di
 
 function startServer(dataDir) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'packages/server/dist/bin/confab-server.js')], {
+    const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_SERVER_PROFILE] : []), join(root, 'packages/server/dist/bin/confab-server.js')], {
       env: {
         ...process.env,
         PORT: '0',

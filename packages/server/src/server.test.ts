@@ -85,3 +85,25 @@ describe('HTTP: product mode', () => {
     assert.match(((await response.json()) as { error: { message: string } }).error.message, /turned off/);
   });
 });
+
+describe('demo data', () => {
+  test('the demo store is seeded once: a restart on the same data dir does not seed again', async () => {
+    const { tempDataDir } = await import('./testing/harness.test-util.js');
+    const dataDir = tempDataDir();
+    try {
+      const first = await startTestServer({ dataDir, demo: true });
+      const seq = first.server.backend.seq;
+      const conversations = first.server.backend.state.conversations.size;
+      assert.ok(conversations > 0, 'demo conversations');
+      const channels = new Set([...first.server.backend.state.conversations.values()].map((conversation) => conversation.channel));
+      assert.deepEqual([...channels].sort(), ['chat', 'email', 'form', 'messenger']);
+      await first.close();
+      const second = await startTestServer({ dataDir, demo: true });
+      assert.equal(second.server.backend.seq, seq);
+      assert.equal(second.server.backend.state.conversations.size, conversations);
+      await second.close();
+    } finally {
+      (await import('node:fs')).rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});

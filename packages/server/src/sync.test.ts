@@ -224,3 +224,59 @@ describe('identity verification over hello', () => {
     }
   });
 });
+
+describe('blocked visitors (T5, W3)', () => {
+  let t: TestServer;
+  before(async () => {
+    t = await startTestServer({ identity: { secret: 'demo-identity-secret', audience: 'confab-demo' } });
+  });
+  after(() => t.close());
+
+  test('W3 a blocked visitor keeps a working widget, but nothing they send reaches the agent', async () => {
+    const { peer: agent } = await hello(t.wsUrl, t.agentToken);
+    await agent.next('snapshot');
+    const visitor = await visitorWithChat(t.wsUrl, 'before the block');
+    agent.send({ v: 1, type: 'command', id: 'block', command: { type: 'conversation.blockSender', conversationId: visitor.conversationId } });
+    await agent.next('ack', (frame) => frame.id === 'block');
+    await sleep(50);
+    const heardBefore = agent.frames.length;
+
+    visitor.peer.send({ v: 1, type: 'command', id: 'after-1', command: { type: 'visitor.message', conversationId: visitor.conversationId, text: 'blocked-text-1' } });
+    await visitor.peer.next('ack', (frame) => frame.id === 'after-1');
+    visitor.peer.send({ v: 1, type: 'command', id: 'after-2', command: { type: 'visitor.startChat', text: 'blocked-text-2' } });
+    await visitor.peer.next('ack', (frame) => frame.id === 'after-2');
+    await sleep(100);
+    // The visitor sees their own messages (the events come before the ack).
+    const seenByVisitor = JSON.stringify(visitor.peer.frames);
+    assert.ok(seenByVisitor.includes('blocked-text-1') && seenByVisitor.includes('blocked-text-2'));
+    const heardAfter = JSON.stringify(agent.frames.slice(heardBefore));
+    assert.equal(heardAfter.includes('blocked-text-1'), false);
+    assert.equal(heardAfter.includes('blocked-text-2'), false);
+    // A fresh agent snapshot does not hold them either.
+    const { peer: fresh } = await hello(t.wsUrl, t.agentToken);
+    const snapshot = JSON.stringify(await fresh.next('snapshot'));
+    assert.equal(snapshot.includes('blocked-text-1'), false);
+    assert.equal(snapshot.includes('blocked-text-2'), false);
+    fresh.close();
+    agent.close();
+    visitor.peer.close();
+  });
+
+  test('an unverified email a visitor types never merges them into a verified contact', async () => {
+    const { createIdentityToken } = await import('./auth/identity.js');
+    const verified = await hello(t.wsUrl, '', { identity: createIdentityToken({ email: 'vip@customer.example' }, 'demo-identity-secret', { audience: 'confab-demo' }) });
+    const verifiedId = verified.welcome.principal.kind === 'visitor' ? verified.welcome.principal.contactId : '';
+    assert.equal(t.server.backend.state.contacts.get(verifiedId)?.verified, true);
+    verified.peer.close();
+    const visitor = await visitorWithChat(t.wsUrl, 'pretending');
+    visitor.peer.send({ v: 1, type: 'command', id: 'profile', command: { type: 'visitor.setProfile', email: 'vip@customer.example', name: 'Impostor' } });
+    await visitor.peer.next('ack', (frame) => frame.id === 'profile');
+    visitor.peer.close();
+    const { peer, welcome } = await hello(t.wsUrl, visitor.sessionToken);
+    assert.deepEqual(welcome.principal, { kind: 'visitor', contactId: visitor.contactId });
+    const snapshot = await peer.next('snapshot');
+    assert.deepEqual(snapshot.snapshot.conversations.map((conversation) => conversation.id), [visitor.conversationId]);
+    assert.equal(t.server.backend.state.contacts.get(visitor.contactId)?.verified, false);
+    peer.close();
+  });
+});

@@ -122,3 +122,46 @@ describe('outbound email without SMTP', () => {
     peer.close();
   });
 });
+
+describe('outbound email after a restart', () => {
+  test('C1 email queued while SMTP was not configured is sent once the server restarts with SMTP, exactly once', async () => {
+    const { tempDataDir } = await import('../testing/harness.test-util.js');
+    const dataDir = tempDataDir();
+    const first = await startTestServer({ dataDir });
+    const { peer, ack } = await composeAndWait(first, 'ivy@customer.example', 'Later');
+    peer.close();
+    await first.close();
+
+    const sink = await smtpSink();
+    const second = await startTestServer({ dataDir, smtpUrl: `smtp://127.0.0.1:${sink.port}?ignoreTLS=true` });
+    try {
+      const messageId = ack.result!.messageId!;
+      for (let waited = 0; waited < 5000 && second.server.storage.delivery(messageId)?.state !== 'sent'; waited += 20) await sleep(20);
+      assert.equal(second.server.storage.delivery(messageId)?.state, 'sent');
+      await second.server.mailer.idle();
+      assert.equal(sink.messages.length, 1);
+      assert.match(sink.messages[0]!.data, /Subject: Later/);
+    } finally {
+      await second.close();
+      await sink.close();
+      (await import('node:fs')).rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  test('a failing SMTP server leaves the email queued with the error recorded, never sent', async () => {
+    const t = await startTestServer({ mailTransport: { sendMail: async () => Promise.reject(new Error('550 mailbox unavailable')) } });
+    try {
+      const { peer, ack } = await composeAndWait(t, 'jo@customer.example', 'Bounce');
+      const messageId = ack.result!.messageId!;
+      for (let waited = 0; waited < 3000 && !t.server.storage.delivery(messageId); waited += 20) await sleep(20);
+      const delivery = t.server.storage.delivery(messageId);
+      assert.equal(delivery?.state, 'queued');
+      assert.match(delivery?.lastError ?? '', /550/);
+      const message = t.server.backend.state.messages.get(ack.result!.conversationId!)?.find((candidate) => candidate.id === messageId);
+      assert.equal(message?.delivery, 'queued');
+      peer.close();
+    } finally {
+      await t.close();
+    }
+  });
+});

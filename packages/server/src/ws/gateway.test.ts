@@ -178,3 +178,27 @@ describe('WebSocket: revocation', () => {
     assert.equal(welcome.principal.kind, 'agent');
   });
 });
+
+describe('WebSocket: heartbeat', () => {
+  let t: TestServer;
+  before(async () => {
+    t = await startTestServer({ heartbeatMs: 100 });
+  });
+  after(() => t.close());
+
+  test('a socket that stops answering pings is dropped; one that answers stays', async () => {
+    const { default: WebSocket } = await import('ws');
+    const silent = new WebSocket(t.wsUrl, { autoPong: false });
+    const opened = new Promise((resolve) => silent.once('open', resolve));
+    const closed = new Promise<number>((resolve) => silent.on('close', (code) => resolve(code)));
+    const answering = await Peer.open(t.wsUrl);
+    await opened;
+    const started = Date.now();
+    const code = await closed;
+    assert.ok(Date.now() - started < 1000, 'dropped within a few heartbeats');
+    assert.equal(code, 1006, 'terminated, not closed politely');
+    await sleep(300);
+    assert.equal(answering.socket.readyState, answering.socket.OPEN);
+    answering.close();
+  });
+});
