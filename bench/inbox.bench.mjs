@@ -119,7 +119,9 @@ function serve(files) {
     response.writeHead(200, { 'content-type': file.type, 'cache-control': 'no-store' });
     response.end(file.body);
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, origin: `http://127.0.0.1:${server.address().port}` })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ server, origin: `http://127.0.0.1:${server.address().port}` })),
+  );
 }
 
 function percentile(values, p) {
@@ -136,7 +138,14 @@ export async function run() {
   });
   const browser = await chromium.launch({
     executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
@@ -147,8 +156,11 @@ export async function run() {
     const loaded = await page.evaluate((count) => window.bench.load(count), CONVERSATIONS);
     const first = await page.evaluate(() => window.bench.firstPaint());
     const scroll = await page.evaluate(() => window.bench.scroll(240, 900));
-    const switches = await page.evaluate(() => window.bench.viewSwitch(['email', 'chat', 'unassigned', 'mine', 'tickets', 'all', 'email', 'all']));
-    if (process.env.BENCH_VERBOSE) console.error(JSON.stringify({ loaded, first, scroll: { ...scroll, intervals: undefined }, switches }));
+    const switches = await page.evaluate(() =>
+      window.bench.viewSwitch(['email', 'chat', 'unassigned', 'mine', 'tickets', 'all', 'email', 'all']),
+    );
+    if (process.env.BENCH_VERBOSE)
+      console.error(JSON.stringify({ loaded, first, scroll: { ...scroll, intervals: undefined }, switches }));
     const round = (value) => Number(value.toFixed(2));
     return [
       { metric: 'inbox.list.100k.firstPaint.ms', value: round(first.ms), unit: 'ms' },

@@ -31,7 +31,8 @@ theme.addEventListener('change', () => setTheme(theme.value));
 // Records belong to the host product; this demo has none, so it says what it would open.
 inbox.addEventListener('confab-open-record', (event) => {
   event.preventDefault();
-  document.getElementById('notice').textContent = `Your product would open ${event.detail.type} ${event.detail.id} here.`;
+  document.getElementById('notice').textContent =
+    `Your product would open ${event.detail.type} ${event.detail.id} here.`;
   setTimeout(() => (document.getElementById('notice').textContent = ''), 4000);
 });
 
@@ -63,7 +64,13 @@ async function start() {
     namespace: `confab-demo-${session.agentId}`,
   });
   const connection = document.getElementById('connection');
-  const showConnection = (state) => (connection.textContent = state === 'online' ? '' : state === 'connecting' ? 'Connecting…' : 'Offline: changes wait and are sent on reconnect');
+  const showConnection = (state) =>
+    (connection.textContent =
+      state === 'online'
+        ? ''
+        : state === 'connecting'
+          ? 'Connecting…'
+          : 'Offline: changes wait and are sent on reconnect');
   showConnection(client.connection.get());
   client.connection.subscribe(showConnection);
   inbox.client = client;

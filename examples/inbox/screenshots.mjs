@@ -8,13 +8,25 @@ import { chromium } from 'playwright-core';
 
 const root = new URL('../../', import.meta.url);
 const { startServer } = await import(new URL('packages/server/dist/index.js', root).href);
-const server = await startServer({ port: 0, dataDir: mkdtempSync(join(tmpdir(), 'confab-shots-')), demo: true, quiet: true });
+const server = await startServer({
+  port: 0,
+  dataDir: mkdtempSync(join(tmpdir(), 'confab-shots-')),
+  demo: true,
+  quiet: true,
+});
 const out = new URL('docs/screenshots/', root);
 mkdirSync(out, { recursive: true });
 
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
 });
 
 async function shoot(name, query, colorScheme = 'light') {

@@ -15,7 +15,14 @@ export { ConfabShortcutsDialog } from './shortcuts-dialog/shortcuts-dialog.js';
 export { ConfabElement, type Refusal } from './shared/confab-element.js';
 export { StoreController, shallowArrayEqual, type Equality } from './shared/store-controller.js';
 export { clientContext, localeContext, linksContext, type RecordLinks } from './shared/context.js';
-export type { ConfabEventMap, OpenRecordDetail, RecordType, SelectConversationDetail, ViewChangeDetail, FilterChangeDetail } from './shared/events.js';
+export type {
+  ConfabEventMap,
+  OpenRecordDetail,
+  RecordType,
+  SelectConversationDetail,
+  ViewChangeDetail,
+  FilterChangeDetail,
+} from './shared/events.js';
 export { catalogFor, type Catalog } from './i18n/i18n.js';
 export { en } from './i18n/en.js';
 export { nl } from './i18n/nl.js';

@@ -6,7 +6,11 @@ import { eventHandlerAttributes, getAllByRole, getByRole, queryByRole, until } f
 
 async function panel(inbox: TestInbox, conversationId = 'c-email', template = '') {
   const element = await fixture<ConfabAboutPanel>(
-    html`<confab-about-panel .client=${inbox.client} conversation-id=${conversationId} record-url-template=${template}></confab-about-panel>`,
+    html`<confab-about-panel
+      .client=${inbox.client}
+      conversation-id=${conversationId}
+      record-url-template=${template}
+    ></confab-about-panel>`,
   );
   await until(() => queryByRole(element, 'button', 'Contact'), 'panel rendered');
   return element;
@@ -38,7 +42,10 @@ describe('confab-about-panel', () => {
     expect((await opened).detail).to.deep.equal({ type: 'contact', id: 'contact-alice' });
     getByRole(region, 'button', 'Detach contact from this conversation').click();
     await until(() => inbox.client.store.conversation('c-email')?.contactId === null, 'detached');
-    await until(() => element.shadowRoot!.textContent!.includes('No contact on this conversation.'), 'no contact shown');
+    await until(
+      () => element.shadowRoot!.textContent!.includes('No contact on this conversation.'),
+      'no contact shown',
+    );
   });
 
   it('A2 Ticket: shown properties, See more, and choosing which properties are shown', async () => {
@@ -67,7 +74,10 @@ describe('confab-about-panel', () => {
     name.value = 'Shipping to Belgium';
     getByRole(element, 'button', 'Create ticket').click();
     await until(() => inbox.client.store.conversation('c-chat')?.ticketId, 'ticket created');
-    await until(() => getByRole(element, 'region', 'Ticket').textContent!.includes('Shipping to Belgium'), 'ticket shown');
+    await until(
+      () => getByRole(element, 'region', 'Ticket').textContent!.includes('Shipping to Belgium'),
+      'ticket shown',
+    );
   });
 
   it('A3 About this contact: properties shown and edited', async () => {
@@ -80,7 +90,10 @@ describe('confab-about-panel', () => {
     getByRole<HTMLInputElement>(element, 'textbox', 'Property name').value = 'language';
     getByRole<HTMLInputElement>(element, 'textbox', 'Value').value = 'Dutch';
     getByRole(element, 'button', /^Save$/).click();
-    await until(() => inbox.client.store.state.contacts.get('contact-alice')?.properties['city'] === 'Amsterdam', 'saved');
+    await until(
+      () => inbox.client.store.state.contacts.get('contact-alice')?.properties['city'] === 'Amsterdam',
+      'saved',
+    );
     expect(inbox.client.store.state.contacts.get('contact-alice')!.properties['language']).to.equal('Dutch');
   });
 
@@ -96,7 +109,7 @@ describe('confab-about-panel', () => {
   it('A5 Other tickets of the contact', async () => {
     const element = await panel(inbox);
     const region = await expand(element, 'Other tickets');
-    expect(getByRole(region, 'button', 'Older Alice ticket')).to.exist;
+    expect(getByRole(region, 'button', 'Older Alice ticket')).to.be.instanceOf(Element);
     expect(region.textContent).not.to.contain('Invoice 42 refund');
   });
 
@@ -117,7 +130,13 @@ describe('confab-about-panel', () => {
     getByRole<HTMLInputElement>(element, 'textbox', 'Deal name').value = 'Invoice upsell';
     getByRole<HTMLInputElement>(element, 'textbox', 'Amount').value = '500';
     getByRole(getByRole(element, 'region', 'Deals'), 'button', 'Create deal').click();
-    await until(() => [...inbox.client.store.state.deals.values()].some((deal) => deal.name === 'Invoice upsell' && deal.conversationId === 'c-email'), 'deal created');
+    await until(
+      () =>
+        [...inbox.client.store.state.deals.values()].some(
+          (deal) => deal.name === 'Invoice upsell' && deal.conversationId === 'c-email',
+        ),
+      'deal created',
+    );
   });
 
   it('A8 Company: the contact company, opened as a host record', async () => {
@@ -131,7 +150,8 @@ describe('confab-about-panel', () => {
 
   it('A1 sections collapse and expand (aria-expanded); the panel is accessible (axe)', async () => {
     const element = await panel(inbox);
-    for (const name of ['Other conversations', 'Other tickets', 'Past feedback', 'Deals', 'Company']) await expand(element, name);
+    for (const name of ['Other conversations', 'Other tickets', 'Past feedback', 'Deals', 'Company'])
+      await expand(element, name);
     await expect(element).to.be.accessible();
     const toggle = getByRole(element, 'button', 'Contact');
     toggle.click();

@@ -62,6 +62,8 @@ function sameModel(a: AboutModel, b: AboutModel): boolean {
  * @csspart record-link - A link or button opening a host record.
  * @cssproperty --confab-surface - Panel background.
  * @cssproperty --confab-accent - Record links.
+ *
+ * @tagname confab-about-panel
  */
 export class ConfabAboutPanel extends ConfabElement {
   static override styles = [baseStyles, aboutPanelStyles];
@@ -108,16 +110,24 @@ export class ConfabAboutPanel extends ConfabElement {
     const otherConversations: Conversation[] = [];
     if (contactId && open.has('conversations')) {
       for (const other of state.conversations.values()) {
-        if (other.contactId === contactId && other.id !== conversation!.id && other.trashedAt === null) otherConversations.push(other);
+        if (other.contactId === contactId && other.id !== conversation!.id && other.trashedAt === null)
+          otherConversations.push(other);
       }
       otherConversations.sort((a, b) => b.lastReceivedAt - a.lastReceivedAt).splice(LIST_LIMIT);
     }
     const otherTickets =
-      contactId && open.has('tickets') ? [...state.tickets.values()].filter((t) => t.contactId === contactId && t.id !== ticket?.id).slice(0, LIST_LIMIT) : [];
-    const feedback = contactId && open.has('feedback') ? [...state.feedback.values()].filter((f) => f.contactId === contactId) : [];
+      contactId && open.has('tickets')
+        ? [...state.tickets.values()]
+            .filter((t) => t.contactId === contactId && t.id !== ticket?.id)
+            .slice(0, LIST_LIMIT)
+        : [];
+    const feedback =
+      contactId && open.has('feedback') ? [...state.feedback.values()].filter((f) => f.contactId === contactId) : [];
     const deals =
       conversation && open.has('deals')
-        ? [...state.deals.values()].filter((d) => d.conversationId === conversation.id || (contactId !== undefined && d.contactId === contactId))
+        ? [...state.deals.values()].filter(
+            (d) => d.conversationId === conversation.id || (contactId !== undefined && d.contactId === contactId),
+          )
         : [];
     return {
       conversation,
@@ -154,11 +164,19 @@ export class ConfabAboutPanel extends ConfabElement {
     const open = this.expanded.has(id);
     return html`<section part="section" data-section=${id}>
       <h3>
-        <button id="toggle-${id}" part="section-toggle" aria-expanded=${open ? 'true' : 'false'} aria-controls="section-${id}" @click=${() => this.toggleSection(id)}>
+        <button
+          id="toggle-${id}"
+          part="section-toggle"
+          aria-expanded=${open ? 'true' : 'false'}
+          aria-controls="section-${id}"
+          @click=${() => this.toggleSection(id)}
+        >
           ${title}${icon('chevron')}
         </button>
       </h3>
-      <div id="section-${id}" class="body" role="region" aria-labelledby="toggle-${id}" ?hidden=${!open}>${open ? body() : nothing}</div>
+      <div id="section-${id}" class="body" role="region" aria-labelledby="toggle-${id}" ?hidden=${!open}>
+        ${open ? body() : nothing}
+      </div>
     </section>`;
   }
 
@@ -176,7 +194,15 @@ export class ConfabAboutPanel extends ConfabElement {
       if (!emit(this, 'confab-open-record', { type, id }, true)) event.preventDefault();
     };
     return href
-      ? html`<a class="record-name" part="record-link" href=${href} target="_blank" rel="noopener noreferrer" @click=${onOpen}>${label}</a>`
+      ? html`<a
+          class="record-name"
+          part="record-link"
+          href=${href}
+          target="_blank"
+          rel="noopener noreferrer"
+          @click=${onOpen}
+          >${label}</a
+        >`
       : html`<button class="record-name" part="record-link" @click=${onOpen}>${label}</button>`;
   }
 
@@ -186,7 +212,9 @@ export class ConfabAboutPanel extends ConfabElement {
     if (!contact) return html`<p class="muted">${t.noContact}</p>`;
     return html`<div class="row">
         ${this.recordLink('contact', contact.id, contact.name || contact.email || t.unknownContact)}
-        <button class="icon-button" aria-label=${t.detachContact} title=${t.detachContact} @click=${this.detach}>${icon('close')}</button>
+        <button class="icon-button" aria-label=${t.detachContact} title=${t.detachContact} @click=${this.detach}>
+          ${icon('close')}
+        </button>
       </div>
       ${contact.email ? html`<div class="muted">${externalEmail(contact.email)}</div>` : nothing}`;
   };
@@ -197,7 +225,9 @@ export class ConfabAboutPanel extends ConfabElement {
     if (!ticket) {
       return this.editing === 'ticket'
         ? html`<form @submit=${this.createTicket}>
-            <label class="field"><span>${t.ticketName}</span><input name="name" required .value=${model.conversation?.subject ?? ''} /></label>
+            <label class="field"
+              ><span>${t.ticketName}</span><input name="name" required .value=${model.conversation?.subject ?? ''}
+            /></label>
             <div class="actions">
               <button class="button primary" type="submit">${t.createTicket}</button>
               <button class="button" type="button" @click=${() => (this.editing = undefined)}>${t.cancel}</button>
@@ -211,12 +241,20 @@ export class ConfabAboutPanel extends ConfabElement {
     const allKeys = [...new Set([...shown, ...Object.keys(ticket.properties)])];
     return html`${this.recordLink('ticket', ticket.id, ticket.name)}
       <dl>
-        ${keys.map((key) => html`<dt>${key}</dt><dd>${ticket.properties[key]}</dd>`)}
+        ${keys.map(
+          (key) =>
+            html`<dt>${key}</dt>
+              <dd>${ticket.properties[key]}</dd>`,
+        )}
         <dt>${t.date}</dt>
         <dd>${formatDateTime(ticket.createdAt, this.resolvedLocale)}</dd>
       </dl>
       <div class="actions">
-        <button class="button" aria-expanded=${this.seeMore ? 'true' : 'false'} @click=${() => (this.seeMore = !this.seeMore)}>
+        <button
+          class="button"
+          aria-expanded=${this.seeMore ? 'true' : 'false'}
+          @click=${() => (this.seeMore = !this.seeMore)}
+        >
           ${this.seeMore ? t.seeLess : t.seeMore}
         </button>
         <div class="anchor">
@@ -231,16 +269,29 @@ export class ConfabAboutPanel extends ConfabElement {
           >
             ${t.editShownProperties}
           </button>
-          ${this.propertiesMenu.open
-            ? html`<div id=${this.propertiesMenu.menuId} class="menu" role="menu" aria-label=${t.editShownProperties} @keydown=${this.propertiesMenu.onMenuKeydown}>
-                ${allKeys.map((key) => {
-                  const checked = shown.includes(key);
-                  return html`<button role="menuitemcheckbox" tabindex="-1" aria-checked=${checked ? 'true' : 'false'} @click=${() => this.toggleShown(key, shown)}>
-                    <span class="check-mark" aria-hidden="true">${checked ? '✓' : ''}</span>${key}
-                  </button>`;
-                })}
-              </div>`
-            : nothing}
+          ${
+            this.propertiesMenu.open
+              ? html`<div
+                  id=${this.propertiesMenu.menuId}
+                  class="menu"
+                  role="menu"
+                  aria-label=${t.editShownProperties}
+                  @keydown=${this.propertiesMenu.onMenuKeydown}
+                >
+                  ${allKeys.map((key) => {
+                    const checked = shown.includes(key);
+                    return html`<button
+                      role="menuitemcheckbox"
+                      tabindex="-1"
+                      aria-checked=${checked ? 'true' : 'false'}
+                      @click=${() => this.toggleShown(key, shown)}
+                    >
+                      <span class="check-mark" aria-hidden="true">${checked ? '✓' : ''}</span>${key}
+                    </button>`;
+                  })}
+                </div>`
+              : nothing
+          }
         </div>
       </div>`;
   };
@@ -252,9 +303,12 @@ export class ConfabAboutPanel extends ConfabElement {
     if (this.editing === 'contact') {
       return html`<form @submit=${this.saveContact}>
         <label class="field"><span>${t.name}</span><input name="name" .value=${contact.name} /></label>
-        <label class="field"><span>${t.emailAddress}</span><input name="email" type="email" .value=${contact.email} /></label>
+        <label class="field"
+          ><span>${t.emailAddress}</span><input name="email" type="email" .value=${contact.email}
+        /></label>
         ${Object.entries(contact.properties).map(
-          ([key, value]) => html`<label class="field"><span>${key}</span><input name="property:${key}" .value=${value} /></label>`,
+          ([key, value]) =>
+            html`<label class="field"><span>${key}</span><input name="property:${key}" .value=${value} /></label>`,
         )}
         <div class="pair">
           <label class="field"><span>${t.propertyName}</span><input name="new-key" /></label>
@@ -271,7 +325,11 @@ export class ConfabAboutPanel extends ConfabElement {
         <dd>${contact.name}</dd>
         <dt>${t.emailAddress}</dt>
         <dd>${contact.email}</dd>
-        ${Object.entries(contact.properties).map(([key, value]) => html`<dt>${key}</dt><dd>${value}</dd>`)}
+        ${Object.entries(contact.properties).map(
+          ([key, value]) =>
+            html`<dt>${key}</dt>
+              <dd>${value}</dd>`,
+        )}
       </dl>
       <button class="button" @click=${() => this.startEditing('contact')}>${t.editProperties}</button>`;
   };
@@ -282,19 +340,25 @@ export class ConfabAboutPanel extends ConfabElement {
     const now = Date.now();
     return html`<ul class="items">
       ${model.otherConversations.map(
-        (conversation) => html`<li>
-          <button class="record-name" @click=${() => emit(this, 'confab-select-conversation', { conversationId: conversation.id })}>
-            ${conversation.subject || conversation.preview || t.threadLabel}
-          </button>
-          <span class="muted"> · ${formatStarted(conversation.startedAt, now, this.resolvedLocale)}</span>
-        </li>`,
+        (conversation) =>
+          html`<li>
+            <button
+              class="record-name"
+              @click=${() => emit(this, 'confab-select-conversation', { conversationId: conversation.id })}
+            >
+              ${conversation.subject || conversation.preview || t.threadLabel}
+            </button>
+            <span class="muted"> · ${formatStarted(conversation.startedAt, now, this.resolvedLocale)}</span>
+          </li>`,
       )}
     </ul>`;
   };
 
   private renderOtherTickets = (model: AboutModel) => () =>
     model.otherTickets.length
-      ? html`<ul class="items">${model.otherTickets.map((ticket) => html`<li>${this.recordLink('ticket', ticket.id, ticket.name)}</li>`)}</ul>`
+      ? html`<ul class="items">
+          ${model.otherTickets.map((ticket) => html`<li>${this.recordLink('ticket', ticket.id, ticket.name)}</li>`)}
+        </ul>`
       : html`<p class="muted">${this.t.none}</p>`;
 
   private renderFeedback = (model: AboutModel) => () => {
@@ -302,11 +366,12 @@ export class ConfabAboutPanel extends ConfabElement {
     if (!model.feedback.length) return html`<p class="muted">${t.none}</p>`;
     return html`<ul class="items">
       ${model.feedback.map(
-        (feedback) => html`<li>
-          <strong>${t.feedbackKinds[feedback.kind] ?? feedback.kind}</strong> · ${t.score(feedback.score)} ·
-          <span class="muted">${formatDateTime(feedback.submittedAt, this.resolvedLocale)}</span>
-          ${feedback.comment ? html`<div>${feedback.comment}</div>` : nothing}
-        </li>`,
+        (feedback) =>
+          html`<li>
+            <strong>${t.feedbackKinds[feedback.kind] ?? feedback.kind}</strong> · ${t.score(feedback.score)} ·
+            <span class="muted">${formatDateTime(feedback.submittedAt, this.resolvedLocale)}</span>
+            ${feedback.comment ? html`<div>${feedback.comment}</div>` : nothing}
+          </li>`,
       )}
     </ul>`;
   };
@@ -316,21 +381,29 @@ export class ConfabAboutPanel extends ConfabElement {
     const list = model.deals.length
       ? html`<ul class="items">
           ${model.deals.map(
-            (deal) => html`<li>
-              ${this.recordLink('deal', deal.id, deal.name)} ·
-              ${new Intl.NumberFormat(this.resolvedLocale, { style: 'currency', currency: validCurrency(deal.currency) }).format(deal.amount)}
-              ${deal.stage ? html`<span class="muted"> · ${deal.stage}</span>` : nothing}
-            </li>`,
+            (deal) =>
+              html`<li>
+                ${this.recordLink('deal', deal.id, deal.name)} ·
+                ${new Intl.NumberFormat(this.resolvedLocale, { style: 'currency', currency: validCurrency(deal.currency) }).format(deal.amount)}
+                ${deal.stage ? html`<span class="muted"> · ${deal.stage}</span>` : nothing}
+              </li>`,
           )}
         </ul>`
       : html`<p class="muted">${t.none}</p>`;
-    if (this.editing !== 'deal') return html`${list}<button class="button" @click=${() => this.startEditing('deal')}>${t.createDeal}</button>`;
+    if (this.editing !== 'deal')
+      return html`${list}<button class="button" @click=${() => this.startEditing('deal')}>${t.createDeal}</button>`;
     return html`${list}
       <form @submit=${this.createDeal}>
-        <label class="field"><span>${t.dealName}</span><input name="name" required .value=${model.conversation?.subject ?? ''} /></label>
+        <label class="field"
+          ><span>${t.dealName}</span><input name="name" required .value=${model.conversation?.subject ?? ''}
+        /></label>
         <div class="pair">
-          <label class="field"><span>${t.amount}</span><input name="amount" type="number" min="0" step="0.01" required /></label>
-          <label class="field"><span>${t.currency}</span><input name="currency" required value="EUR" maxlength="3" /></label>
+          <label class="field"
+            ><span>${t.amount}</span><input name="amount" type="number" min="0" step="0.01" required
+          /></label>
+          <label class="field"
+            ><span>${t.currency}</span><input name="currency" required value="EUR" maxlength="3"
+          /></label>
         </div>
         <div class="actions">
           <button class="button primary" type="submit">${t.createDeal}</button>
@@ -344,10 +417,20 @@ export class ConfabAboutPanel extends ConfabElement {
     if (!company) return html`<p class="muted">${this.t.none}</p>`;
     const site = safeUrl(`https://${company.domain}`);
     return html`${this.recordLink('company', company.id, company.name)}
-      ${company.domain
-        ? html`<div class="muted">${site ? html`<a href=${site} target="_blank" rel="noopener noreferrer">${company.domain}</a>` : company.domain}</div>`
-        : nothing}
-      <dl>${Object.entries(company.properties).map(([key, value]) => html`<dt>${key}</dt><dd>${value}</dd>`)}</dl>`;
+      ${
+        company.domain
+          ? html`<div class="muted">
+              ${site ? html`<a href=${site} target="_blank" rel="noopener noreferrer">${company.domain}</a>` : company.domain}
+            </div>`
+          : nothing
+      }
+      <dl>
+        ${Object.entries(company.properties).map(
+          ([key, value]) =>
+            html`<dt>${key}</dt>
+              <dd>${value}</dd>`,
+        )}
+      </dl>`;
   };
 
   private async startEditing(editing: Editing): Promise<void> {

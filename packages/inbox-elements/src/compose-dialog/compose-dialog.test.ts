@@ -12,7 +12,11 @@ describe('confab-compose-dialog', () => {
   afterEach(closeTestInboxes);
 
   async function open() {
-    const root = await fixture<HTMLDivElement>(html`<div><button id="opener">Open</button><confab-compose-dialog .client=${inbox.client}></confab-compose-dialog></div>`);
+    const root = await fixture<HTMLDivElement>(
+      html`<div>
+        <button id="opener">Open</button><confab-compose-dialog .client=${inbox.client}></confab-compose-dialog>
+      </div>`,
+    );
     const opener = root.querySelector('button')!;
     const dialog = root.querySelector('confab-compose-dialog') as ConfabComposeDialog;
     opener.focus();
@@ -27,7 +31,15 @@ describe('confab-compose-dialog', () => {
     getByRole<HTMLInputElement>(box, 'textbox', 'Subject').value = 'Our offer';
     getByRole<HTMLTextAreaElement>(box, 'textbox', 'Message').value = 'Hello, here is our offer.';
     getByRole(box, 'button', 'Send').click();
-    await until(() => inbox.client.store.query({ viewId: 'sent' }).get().slice(0, 10).some((c) => c.subject === 'Our offer'), 'in Sent');
+    await until(
+      () =>
+        inbox.client.store
+          .query({ viewId: 'sent' })
+          .get()
+          .slice(0, 10)
+          .some((c) => c.subject === 'Our offer'),
+      'in Sent',
+    );
     await until(() => !dialog.open, 'closed');
   });
 

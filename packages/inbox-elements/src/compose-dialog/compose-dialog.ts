@@ -17,6 +17,8 @@ import { composeDialogStyles } from './compose-dialog.styles.js';
  * @csspart dialog - The dialog box.
  * @csspart send - The send button.
  * @cssproperty --confab-bg - Dialog background.
+ *
+ * @tagname confab-compose-dialog
  */
 export class ConfabComposeDialog extends ConfabElement {
   static override styles = [baseStyles, composeDialogStyles];
@@ -48,7 +50,9 @@ export class ConfabComposeDialog extends ConfabElement {
       <form @submit=${this.submit}>
         <div class="dialog-header">
           <h2 id="title">${t.composeTitle}</h2>
-          <button type="button" class="icon-button" aria-label=${t.close} @click=${() => this.close()}>${icon('close')}</button>
+          <button type="button" class="icon-button" aria-label=${t.close} @click=${() => this.close()}>
+            ${icon('close')}
+          </button>
         </div>
         <div class="dialog-body">
           <label class="field"><span>${t.to}</span><input name="to" type="email" required autofocus /></label>
@@ -85,4 +89,3 @@ export class ConfabComposeDialog extends ConfabElement {
     else this.close();
   };
 }
-

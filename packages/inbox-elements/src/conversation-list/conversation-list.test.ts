@@ -7,13 +7,18 @@ import { eventHandlerAttributes, getAllByRole, getByRole, press, until } from '.
 
 async function list(inbox: TestInbox, view = 'all') {
   const element = await fixture<ConfabConversationList>(
-    html`<confab-conversation-list style="height:600px" .client=${inbox.client} view=${view}></confab-conversation-list>`,
+    html`<confab-conversation-list
+      style="height:600px"
+      .client=${inbox.client}
+      view=${view}
+    ></confab-conversation-list>`,
   );
   await until(() => getAllByRole(element, 'option').length, 'rows rendered');
   return element;
 }
 
-const names = (element: Element) => getAllByRole(element, 'option').map((option) => option.querySelector('.name')!.textContent);
+const names = (element: Element) =>
+  getAllByRole(element, 'option').map((option) => option.querySelector('.name')!.textContent);
 
 describe('confab-conversation-list', () => {
   let inbox: TestInbox;
@@ -64,7 +69,19 @@ describe('confab-conversation-list', () => {
   it('L1 the list stays live: a new inbound conversation enters at the top', async () => {
     const element = await list(inbox);
     const now = inbox.memory.now();
-    await inbox.memory.backend.execute({ kind: 'system' }, { type: 'inbound.email', from: 'new@customer.example', fromName: 'Nina New', to: ['support@confab.example'], subject: 'Brand new', text: 'Hello there', messageId: '<new@x>', date: now });
+    await inbox.memory.backend.execute(
+      { kind: 'system' },
+      {
+        type: 'inbound.email',
+        from: 'new@customer.example',
+        fromName: 'Nina New',
+        to: ['support@confab.example'],
+        subject: 'Brand new',
+        text: 'Hello there',
+        messageId: '<new@x>',
+        date: now,
+      },
+    );
     await until(() => names(element)[0] === 'Nina New', 'new conversation on top');
   });
 
@@ -85,19 +102,27 @@ describe('confab-conversation-list', () => {
     await element.updateComplete;
     options[2]!.dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true, shiftKey: true }));
     await element.updateComplete;
-    expect(getAllByRole(element, 'option').filter((o) => o.getAttribute('aria-selected') === 'true').map((o) => o.dataset.id)).to.deep.equal([
-      'c-email',
-      'c-chat',
-      'c-bot',
-    ]);
+    expect(
+      getAllByRole(element, 'option')
+        .filter((o) => o.getAttribute('aria-selected') === 'true')
+        .map((o) => o.dataset.id),
+    ).to.deep.equal(['c-email', 'c-chat', 'c-bot']);
     expect(element.shadowRoot!.textContent).to.contain('3 selected');
     getByRole(element, 'button', 'Delete').click();
     await until(() => inbox.client.store.conversation('c-chat')?.trashedAt !== null, 'trashed');
-    await until(() => !names(element).includes('Bob Visitor') || names(element).filter((n) => n === 'Bob Visitor').length === 0, 'rows gone');
+    await until(
+      () => !names(element).includes('Bob Visitor') || names(element).filter((n) => n === 'Bob Visitor').length === 0,
+      'rows gone',
+    );
     const status = getByRole(element, 'status');
     await until(() => status.textContent!.includes('3 conversations deleted'), 'snackbar');
     getByRole(element, 'button', 'Undo').click();
-    await until(() => inbox.client.store.conversation('c-chat')?.trashedAt === null && inbox.client.store.conversation('c-email')?.trashedAt === null, 'restored');
+    await until(
+      () =>
+        inbox.client.store.conversation('c-chat')?.trashedAt === null &&
+        inbox.client.store.conversation('c-email')?.trashedAt === null,
+      'restored',
+    );
   });
 
   it('L3 Mark as closed closes every selected conversation; undo reopens them', async () => {
@@ -173,16 +198,35 @@ describe('confab-conversation-list', () => {
   it('L1 virtualized: 100,000 conversations with at most 60 rows in the DOM, scrolling to the end', async function () {
     this.timeout(60000);
     const now = Date.now();
-    const seed: ConfabEvent[] = [{ type: 'agent.upserted', agent: { id: 'agent-ann', name: 'Ann Agent', email: 'ann@team.example', availability: 'available', disabled: false } }];
+    const seed: ConfabEvent[] = [
+      {
+        type: 'agent.upserted',
+        agent: {
+          id: 'agent-ann',
+          name: 'Ann Agent',
+          email: 'ann@team.example',
+          availability: 'available',
+          disabled: false,
+        },
+      },
+    ];
     for (let i = 0; i < 100_000; i += 1) {
       seed.push({
         type: 'conversation.upserted',
-        conversation: conversation(`big-${i}`, now, { contactId: null, participantIds: [], subject: `Subject ${i}`, preview: `Preview ${i}`, lastReceivedAt: now - i * 1000 }),
+        conversation: conversation(`big-${i}`, now, {
+          contactId: null,
+          participantIds: [],
+          subject: `Subject ${i}`,
+          preview: `Preview ${i}`,
+          lastReceivedAt: now - i * 1000,
+        }),
       });
     }
     closeTestInboxes();
     inbox = await createTestInbox({ seed, now });
-    const element = await fixture<ConfabConversationList>(html`<confab-conversation-list style="height:800px" .client=${inbox.client}></confab-conversation-list>`);
+    const element = await fixture<ConfabConversationList>(
+      html`<confab-conversation-list style="height:800px" .client=${inbox.client}></confab-conversation-list>`,
+    );
     await until(() => getAllByRole(element, 'option').length, 'rows');
     const scroller = getByRole(element, 'listbox');
     expect(element.shadowRoot!.querySelectorAll('[role="option"]').length).to.be.at.most(60);
@@ -191,7 +235,9 @@ describe('confab-conversation-list', () => {
     scroller.dispatchEvent(new Event('scroll'));
     await until(() => element.shadowRoot!.querySelector('[aria-posinset="100000"]'), 'last row');
     expect(element.shadowRoot!.querySelectorAll('[role="option"]').length).to.be.at.most(60);
-    expect(element.shadowRoot!.querySelector('[aria-posinset="100000"] .subject')!.textContent).to.equal('Subject 99999');
+    expect(element.shadowRoot!.querySelector('[aria-posinset="100000"] .subject')!.textContent).to.equal(
+      'Subject 99999',
+    );
   });
 });
 

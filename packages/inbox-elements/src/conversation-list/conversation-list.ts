@@ -42,6 +42,8 @@ interface Snackbar {
  * @cssproperty --confab-accent - Reply-needed indicator and selection.
  * @cssproperty --confab-accent-soft - Background of selected and open rows.
  * @cssproperty --confab-muted - Secondary text.
+ *
+ * @tagname confab-conversation-list
  */
 export class ConfabConversationList extends ConfabElement {
   static override styles = [baseStyles, conversationListStyles];
@@ -156,16 +158,20 @@ export class ConfabConversationList extends ConfabElement {
           />
           <span ?hidden=${selectedCount > 0} aria-hidden="true">${t.selectAll}</span>
         </label>
-        ${selectedCount
-          ? html`<span class="selected-count">${t.selected(selectedCount)}</span>
-              <div role="group" aria-label=${t.bulkActions} class="line">
-                ${inTrash
-                  ? html`<button class="button" @click=${this.bulkRestore}>${t.restore}</button>
-                      <button class="button danger" @click=${this.bulkDeleteForever}>${t.deleteForever}</button>`
-                  : html`<button class="button" @click=${this.bulkDelete}>${t.delete}</button>
-                      <button class="button" @click=${this.bulkClose}>${t.markClosed}</button>`}
-              </div>`
-          : nothing}
+        ${
+          selectedCount
+            ? html`<span class="selected-count">${t.selected(selectedCount)}</span>
+                <div role="group" aria-label=${t.bulkActions} class="line">
+                  ${
+                    inTrash
+                      ? html`<button class="button" @click=${this.bulkRestore}>${t.restore}</button>
+                          <button class="button danger" @click=${this.bulkDeleteForever}>${t.deleteForever}</button>`
+                      : html`<button class="button" @click=${this.bulkDelete}>${t.delete}</button>
+                          <button class="button" @click=${this.bulkClose}>${t.markClosed}</button>`
+                  }
+                </div>`
+            : nothing
+        }
       </div>
       ${total === 0 ? html`<p class="empty">${t.emptyList}</p>` : nothing}
       <div
@@ -174,7 +180,7 @@ export class ConfabConversationList extends ConfabElement {
         role="listbox"
         aria-label=${t.listLabel}
         aria-multiselectable="true"
-        aria-activedescendant=${total ? `row-${this.active}` : nothing}
+        aria-activedescendant=${this.active >= first && this.active < first + rows.length ? `row-${this.active}` : nothing}
         tabindex="0"
         ?hidden=${total === 0}
         @scroll=${this.onScroll}
@@ -188,12 +194,14 @@ export class ConfabConversationList extends ConfabElement {
         </div>
       </div>
       <div class="snackbar" part="snackbar" role="status">
-        ${this.snackbar
-          ? html`<div>
-              <span>${this.snackbar.message}</span>
-              ${this.snackbar.undo ? html`<button @click=${this.undo}>${t.undo}</button>` : nothing}
-            </div>`
-          : nothing}
+        ${
+          this.snackbar
+            ? html`<div>
+                <span>${this.snackbar.message}</span>
+                ${this.snackbar.undo ? html`<button @click=${this.undo}>${t.undo}</button>` : nothing}
+              </div>`
+            : nothing
+        }
       </div>
     `;
   }
@@ -221,22 +229,30 @@ export class ConfabConversationList extends ConfabElement {
         <span class="indicator"></span>
         <span class="visually-hidden">${conversation.needsReply ? t.needsReply : t.answered}.</span>
         <span class="name">${name}</span>
-        ${participants > 1
-          ? html`<span class="participants" aria-hidden="true">${participants}</span
-              ><span class="visually-hidden">${t.participants(participants)}</span>`
-          : nothing}
+        ${
+          participants > 1
+            ? html`<span class="participants" aria-hidden="true">${participants}</span
+                ><span class="visually-hidden">${t.participants(participants)}</span>`
+            : nothing
+        }
       </div>
       <div class="meta">
         ${conversation.status === 'closed' ? html`<span class="badge">${t.closed}</span>` : nothing}
-        <time datetime=${new Date(conversation.startedAt).toISOString()}>${formatStarted(conversation.startedAt, now, this.resolvedLocale)}</time>
+        <time datetime=${new Date(conversation.startedAt).toISOString()}
+          >${formatStarted(conversation.startedAt, now, this.resolvedLocale)}</time
+        >
         ${channelIcon(conversation.channel, t.channels[conversation.channel] ?? conversation.channel)}
       </div>
       <div class="text">
         ${conversation.subject ? html`<span class="subject">${conversation.subject}</span> · ` : nothing}${conversation.preview}
       </div>
-      ${conversation.commentPreview
-        ? html`<div class="comment">${icon('comment')}<span class="visually-hidden">${t.comment}:</span>${conversation.commentPreview}</div>`
-        : nothing}
+      ${
+        conversation.commentPreview
+          ? html`<div class="comment">
+              ${icon('comment')}<span class="visually-hidden">${t.comment}:</span>${conversation.commentPreview}
+            </div>`
+          : nothing
+      }
     </div>`;
   }
 
@@ -278,6 +294,7 @@ export class ConfabConversationList extends ConfabElement {
       const conversation = this.result.value?.slice(this.active, 1)[0];
       if (conversation) this.toggle(conversation.id, this.active);
     } else if (key === 'a' && withCommand) this.selectAll(true);
+    else if (key === 'Escape' && this.selected.size) this.selectAll(false);
     else return;
     event.preventDefault();
   };
@@ -292,7 +309,8 @@ export class ConfabConversationList extends ConfabElement {
     if (!scroller) return;
     const top = next * ROW_HEIGHT;
     if (top < scroller.scrollTop) scroller.scrollTop = top;
-    else if (top + ROW_HEIGHT > scroller.scrollTop + scroller.clientHeight) scroller.scrollTop = top + ROW_HEIGHT - scroller.clientHeight;
+    else if (top + ROW_HEIGHT > scroller.scrollTop + scroller.clientHeight)
+      scroller.scrollTop = top + ROW_HEIGHT - scroller.clientHeight;
     // Draw the new window now, so the active descendant exists when assistive technology looks.
     this.first = Math.max(0, Math.floor(scroller.scrollTop / ROW_HEIGHT) - OVERSCAN);
   }
@@ -344,11 +362,15 @@ export class ConfabConversationList extends ConfabElement {
     const ids = this.takeSelection();
     // Undo reopens only what this action closed.
     const wereOpen = ids.filter((id) => this.client?.store.conversation(id)?.status === 'open');
-    await this.bulk({ type: 'conversation.setStatus', conversationIds: ids, status: 'closed' }, this.t.closedMany(ids.length), {
-      type: 'conversation.setStatus',
-      conversationIds: wereOpen,
-      status: 'open',
-    });
+    await this.bulk(
+      { type: 'conversation.setStatus', conversationIds: ids, status: 'closed' },
+      this.t.closedMany(ids.length),
+      {
+        type: 'conversation.setStatus',
+        conversationIds: wereOpen,
+        status: 'open',
+      },
+    );
   };
 
   private bulkRestore = async (): Promise<void> => {
@@ -361,7 +383,10 @@ export class ConfabConversationList extends ConfabElement {
 
   private bulkDeleteForever = async (): Promise<void> => {
     const ids = this.takeSelection();
-    await this.bulk({ type: 'conversation.deleteForever', conversationIds: ids }, this.t.deletedForeverMany(ids.length));
+    await this.bulk(
+      { type: 'conversation.deleteForever', conversationIds: ids },
+      this.t.deletedForeverMany(ids.length),
+    );
   };
 
   private async bulk(command: AgentCommand, done: string, undo?: AgentCommand): Promise<void> {

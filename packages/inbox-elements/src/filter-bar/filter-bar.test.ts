@@ -8,10 +8,12 @@ import { activeElement, getAllByRole, getByRole, press, queryByRole, until } fro
 
 /** A filter bar wired to a list, as a host page would do it. */
 async function bench(inbox: TestInbox) {
-  const root = await fixture<HTMLDivElement>(html`<div style="height:700px;display:flex;flex-direction:column">
-    <confab-filter-bar .client=${inbox.client}></confab-filter-bar>
-    <confab-conversation-list .client=${inbox.client} style="flex:1"></confab-conversation-list>
-  </div>`);
+  const root = await fixture<HTMLDivElement>(
+    html`<div style="height:700px;display:flex;flex-direction:column">
+      <confab-filter-bar .client=${inbox.client}></confab-filter-bar>
+      <confab-conversation-list .client=${inbox.client} style="flex:1"></confab-conversation-list>
+    </div>`,
+  );
   const bar = root.querySelector('confab-filter-bar') as ConfabFilterBar;
   const list = root.querySelector('confab-conversation-list') as ConfabConversationList;
   bar.addEventListener('confab-filter-change', (event: CustomEvent<FilterChangeDetail>) => {
@@ -51,7 +53,10 @@ describe('confab-filter-bar', () => {
     const { bar, list } = await bench(inbox);
     let menu = await openMenu(bar);
     getByRole(menu, 'menuitemcheckbox', 'Chat').click();
-    await until(() => ids(list).every((id) => inbox.client.store.conversation(id!)?.channel === 'chat') && ids(list).length === 3, 'chat only');
+    await until(
+      () => ids(list).every((id) => inbox.client.store.conversation(id!)?.channel === 'chat') && ids(list).length === 3,
+      'chat only',
+    );
     getByRole(menu, 'menuitemradio', 'Nobody').click();
     await until(() => ids(list).join() === 'c-chat,c-bot,c-hostile', 'unassigned chats');
     getByRole(menu, 'menuitemradio', 'Closed').click();
@@ -99,7 +104,15 @@ describe('confab-filter-bar', () => {
     await until(() => ids(list).length === 0, 'nothing yet');
     await inbox.memory.backend.execute(
       { kind: 'system' },
-      { type: 'inbound.email', from: 'dan@customer.example', to: ['support@confab.example'], subject: 'Refund please', text: 'I want a refund', messageId: '<r@x>', date: inbox.memory.now() },
+      {
+        type: 'inbound.email',
+        from: 'dan@customer.example',
+        to: ['support@confab.example'],
+        subject: 'Refund please',
+        text: 'I want a refund',
+        messageId: '<r@x>',
+        date: inbox.memory.now(),
+      },
     );
     await until(() => ids(list).length === 1, 'new match appears');
   });
@@ -114,7 +127,10 @@ describe('confab-filter-bar', () => {
     const name = await until(() => queryByRole<HTMLInputElement>(bar, 'textbox', 'View name'), 'name field');
     name.value = 'Open ones';
     getByRole(bar, 'button', /^Save$/).click();
-    await until(() => inbox.client.store.views().some((view) => view.name === 'Open ones' && view.filter.status === 'open'), 'view saved');
+    await until(
+      () => inbox.client.store.views().some((view) => view.name === 'Open ones' && view.filter.status === 'open'),
+      'view saved',
+    );
   });
 
   it('F1 emits confab-filter-change with filter and search', async () => {

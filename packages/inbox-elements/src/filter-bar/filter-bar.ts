@@ -32,6 +32,8 @@ interface Chip {
  * @csspart chip - A removable active-filter chip.
  * @cssproperty --confab-accent-soft - Chip background.
  * @cssproperty --confab-border - Field and chip borders.
+ *
+ * @tagname confab-filter-bar
  */
 export class ConfabFilterBar extends ConfabElement {
   static override styles = [baseStyles, filterBarStyles];
@@ -93,26 +95,31 @@ export class ConfabFilterBar extends ConfabElement {
           ${this.menu.open ? this.renderMenu() : nothing}
         </div>
       </div>
-      ${chips.length
-        ? html`<ul class="chips" aria-label=${t.filtersLabel}>
-            ${chips.map(
-              (chip) => html`<li>
-                <button class="chip" part="chip" aria-label=${t.removeFilter(chip.label)} @click=${chip.remove}>
-                  ${chip.label}${icon('close')}
-                </button>
-              </li>`,
-            )}
-            <li><button class="link-button" @click=${this.clear}>${t.clearFilters}</button></li>
-            <li><button class="link-button" @click=${this.startSaving}>${t.saveView}</button></li>
-          </ul>`
-        : nothing}
-      ${this.saving
-        ? html`<form class="save" @submit=${this.saveView}>
-            <input name="name" aria-label=${t.viewName} placeholder=${t.viewName} required autofocus />
-            <button class="button primary" type="submit">${t.save}</button>
-            <button class="button" type="button" @click=${() => (this.saving = false)}>${t.cancel}</button>
-          </form>`
-        : nothing}
+      ${
+        chips.length
+          ? html`<ul class="chips" aria-label=${t.filtersLabel}>
+              ${chips.map(
+                (chip) =>
+                  html`<li>
+                    <button class="chip" part="chip" aria-label=${t.removeFilter(chip.label)} @click=${chip.remove}>
+                      ${chip.label}${icon('close')}
+                    </button>
+                  </li>`,
+              )}
+              <li><button class="link-button" @click=${this.clear}>${t.clearFilters}</button></li>
+              <li><button class="link-button" @click=${this.startSaving}>${t.saveView}</button></li>
+            </ul>`
+          : nothing
+      }
+      ${
+        this.saving
+          ? html`<form class="save" @submit=${this.saveView}>
+              <input name="name" aria-label=${t.viewName} placeholder=${t.viewName} required autofocus />
+              <button class="button primary" type="submit">${t.save}</button>
+              <button class="button" type="button" @click=${() => (this.saving = false)}>${t.cancel}</button>
+            </form>`
+          : nothing
+      }
     `;
   }
 
@@ -128,7 +135,14 @@ export class ConfabFilterBar extends ConfabElement {
         <span class="check-mark" aria-hidden="true">${checked ? '✓' : ''}</span>${label}
       </button>`;
     const agents = this.agents.value ?? [];
-    return html`<div id=${this.menu.menuId} class="menu" part="menu" role="menu" aria-label=${t.filter} @keydown=${this.menu.onMenuKeydown}>
+    return html`<div
+      id=${this.menu.menuId}
+      class="menu"
+      part="menu"
+      role="menu"
+      aria-label=${t.filter}
+      @keydown=${this.menu.onMenuKeydown}
+    >
       <div role="group" aria-label=${t.status}>
         <div class="group-label" aria-hidden="true">${t.status}</div>
         ${radio(t.anyStatus, f.status === undefined, () => this.patch({ status: undefined }))}
@@ -163,18 +177,32 @@ export class ConfabFilterBar extends ConfabElement {
     const f = this.filter;
     const chips: Chip[] = [];
     if (f.status) {
-      chips.push({ label: `${t.status}: ${f.status === 'open' ? t.statusOpen : t.statusClosed}`, remove: () => this.patch({ status: undefined }) });
+      chips.push({
+        label: `${t.status}: ${f.status === 'open' ? t.statusOpen : t.statusClosed}`,
+        remove: () => this.patch({ status: undefined }),
+      });
     }
     for (const channel of f.channels ?? []) {
       chips.push({ label: `${t.channel}: ${t.channels[channel]}`, remove: () => this.toggleChannel(channel) });
     }
     if (f.assignee) {
       const name =
-        f.assignee === 'me' ? t.me : f.assignee === 'nobody' ? t.nobody : (this.client?.store.state.agents.get(f.assignee)?.name ?? f.assignee);
+        f.assignee === 'me'
+          ? t.me
+          : f.assignee === 'nobody'
+            ? t.nobody
+            : (this.client?.store.state.agents.get(f.assignee)?.name ?? f.assignee);
       chips.push({ label: `${t.assignee}: ${name}`, remove: () => this.patch({ assignee: undefined }) });
     }
     if (f.activityFrom !== undefined) {
-      const label = this.dateRange === '24h' ? t.last24h : this.dateRange === '7d' ? t.last7d : this.dateRange === '30d' ? t.last30d : t.date;
+      const label =
+        this.dateRange === '24h'
+          ? t.last24h
+          : this.dateRange === '7d'
+            ? t.last7d
+            : this.dateRange === '30d'
+              ? t.last30d
+              : t.date;
       chips.push({ label: `${t.date}: ${label}`, remove: () => this.setDateRange(undefined) });
     }
     return chips;
@@ -182,7 +210,8 @@ export class ConfabFilterBar extends ConfabElement {
 
   private patch(change: Partial<ConversationFilter>): void {
     const next: ConversationFilter = { ...this.filter, ...change };
-    for (const key of Object.keys(next) as Array<keyof ConversationFilter>) if (next[key] === undefined) delete next[key];
+    for (const key of Object.keys(next) as Array<keyof ConversationFilter>)
+      if (next[key] === undefined) delete next[key];
     this.filter = next;
     this.changed();
   }
@@ -227,7 +256,8 @@ export class ConfabFilterBar extends ConfabElement {
     const base = this.client?.store.views().find((view) => view.id === this.view)?.filter ?? {};
     // A saved view is the current view narrowed by the menu; channels narrow each other.
     const filter: ConversationFilter = { ...base, ...this.filter };
-    if (base.channels && this.filter.channels) filter.channels = base.channels.filter((c) => this.filter.channels!.includes(c));
+    if (base.channels && this.filter.channels)
+      filter.channels = base.channels.filter((c) => this.filter.channels!.includes(c));
     const error = await this.run({ type: 'view.save', name, filter });
     if (!error) this.saving = false;
   };

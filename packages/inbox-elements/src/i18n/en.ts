@@ -68,7 +68,8 @@ export const en = {
   deletedMany: (n: number) => (n === 1 ? '1 conversation deleted' : `${n} conversations deleted`),
   closedMany: (n: number) => (n === 1 ? '1 conversation closed' : `${n} conversations closed`),
   restoredMany: (n: number) => (n === 1 ? '1 conversation restored' : `${n} conversations restored`),
-  deletedForeverMany: (n: number) => (n === 1 ? '1 conversation deleted forever' : `${n} conversations deleted forever`),
+  deletedForeverMany: (n: number) =>
+    n === 1 ? '1 conversation deleted forever' : `${n} conversations deleted forever`,
   bulkActions: 'Bulk actions',
   // Thread (T)
   threadLabel: 'Conversation',
@@ -110,7 +111,8 @@ export const en = {
   expandLeft: 'Expand views and list',
   collapseRight: 'Collapse About panel',
   expandRight: 'Expand About panel',
-  t11Reason: 'A bot conversation can be closed only after 30 minutes without visitor activity, unless the visitor asked for a person.',
+  t11Reason:
+    'A bot conversation can be closed only after 30 minutes without visitor activity, unless the visitor asked for a person.',
   newMessageFrom: (name: string, text: string) => `New message from ${name}: ${text}`,
   attachments: 'Attachments',
   // Reply editor (R)
@@ -159,7 +161,11 @@ export const en = {
   composeTitle: 'New email',
   settingsTitle: 'Inbox settings',
   routing: 'Routing',
-  routingModes: { 'round-robin': 'Round robin', 'least-open': 'Fewest open chats', off: 'Off (leave unassigned)' } as Record<string, string>,
+  routingModes: {
+    'round-robin': 'Round robin',
+    'least-open': 'Fewest open chats',
+    off: 'Off (leave unassigned)',
+  } as Record<string, string>,
   chatWidget: 'Chat widget',
   widgetTitle: 'Title',
   widgetWelcome: 'Welcome text',

@@ -39,7 +39,10 @@ function cached<T extends Intl.RelativeTimeFormat | Intl.DateTimeFormat>(key: st
 export function formatStarted(time: number, now: number, locale: string): string {
   const age = now - time;
   if (age >= 0 && age < DAY) {
-    const relative = cached(`rel:${locale}`, () => new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style: 'short' }));
+    const relative = cached(
+      `rel:${locale}`,
+      () => new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style: 'short' }),
+    );
     if (age < MINUTE) return relative.format(0, 'second');
     if (age < HOUR) return relative.format(-Math.floor(age / MINUTE), 'minute');
     return relative.format(-Math.floor(age / HOUR), 'hour');
@@ -49,7 +52,10 @@ export function formatStarted(time: number, now: number, locale: string): string
 
 /** Date and time of a message. */
 export function formatDateTime(time: number, locale: string): string {
-  return cached(`dt:${locale}`, () => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' })).format(time);
+  return cached(
+    `dt:${locale}`,
+    () => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }),
+  ).format(time);
 }
 
 /** A number in the locale (counts). */

@@ -109,7 +109,8 @@ export const nl: Catalog = {
   expandLeft: 'Weergaven en lijst uitklappen',
   collapseRight: 'Over-paneel inklappen',
   expandRight: 'Over-paneel uitklappen',
-  t11Reason: 'Een botgesprek kan pas na 30 minuten inactiviteit van de bezoeker worden gesloten, tenzij de bezoeker om een teamlid vroeg.',
+  t11Reason:
+    'Een botgesprek kan pas na 30 minuten inactiviteit van de bezoeker worden gesloten, tenzij de bezoeker om een teamlid vroeg.',
   newMessageFrom: (name, text) => `Nieuw bericht van ${name}: ${text}`,
   attachments: 'Bijlagen',
   reply: 'Antwoord',

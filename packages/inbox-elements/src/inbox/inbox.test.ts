@@ -7,7 +7,12 @@ import { activeElement, getAllByRole, getByRole, press, queryByRole, until } fro
 
 async function mount(inbox: TestInbox, locale?: string) {
   const element = await fixture<ConfabInbox>(
-    html`<confab-inbox style="height:760px" .client=${inbox.client} locale=${locale ?? ''} ticket-url-template="https://crm.example/tickets/{id}"></confab-inbox>`,
+    html`<confab-inbox
+      style="height:760px"
+      .client=${inbox.client}
+      locale=${locale ?? ''}
+      ticket-url-template="https://crm.example/tickets/{id}"
+    ></confab-inbox>`,
   );
   await until(() => getAllByRole(element, 'option').length, 'list rendered');
   return element;
@@ -24,13 +29,18 @@ describe('confab-inbox', () => {
 
   it('T1 composes views, filters, list, thread and About; choosing a row opens its thread and context', async () => {
     const element = await mount(inbox);
-    expect(getByRole(element, 'navigation', 'Views')).to.exist;
-    expect(getByRole(element, 'searchbox', 'Search conversations')).to.exist;
+    expect(getByRole(element, 'navigation', 'Views')).to.be.instanceOf(Element);
+    expect(getByRole(element, 'searchbox', 'Search conversations')).to.be.instanceOf(Element);
     getByRole(element, 'option', 'Alice Andersen').click();
     await until(() => queryByRole(element, 'heading', 'Invoice question'), 'thread open');
     expect(element.conversationId).to.equal('c-email');
-    await until(() => getByRole(element, 'region', 'Contact').textContent!.includes('Alice Andersen'), 'about shows contact');
-    expect(getByRole<HTMLAnchorElement>(element, 'link', 'Ticket: Invoice 42 refund').href).to.equal('https://crm.example/tickets/ticket-1');
+    await until(
+      () => getByRole(element, 'region', 'Contact').textContent!.includes('Alice Andersen'),
+      'about shows contact',
+    );
+    expect(getByRole<HTMLAnchorElement>(element, 'link', 'Ticket: Invoice 42 refund').href).to.equal(
+      'https://crm.example/tickets/ticket-1',
+    );
   });
 
   it('V3 choosing a view in the sidebar switches the list (Unassigned, then Filtered)', async () => {
@@ -57,8 +67,8 @@ describe('confab-inbox', () => {
     expandLeft.click();
     getByRole(element, 'button', 'Expand About panel').click();
     await element.updateComplete;
-    expect(getByRole(element, 'navigation', 'Views')).to.exist;
-    expect(getByRole(element, 'region', 'About')).to.exist;
+    expect(getByRole(element, 'navigation', 'Views')).to.be.instanceOf(Element);
+    expect(getByRole(element, 'region', 'About')).to.be.instanceOf(Element);
   });
 
   it('F1 keyboard: / focuses search, ? shows the shortcuts, Escape closes them and focus returns', async () => {
@@ -87,10 +97,21 @@ describe('confab-inbox', () => {
 
   it('T9 a new message from a contact is announced in a polite live region', async () => {
     const element = await mount(inbox);
-    const region = [...element.shadowRoot!.querySelectorAll('[aria-live="polite"]')].find((el) => el.getAttribute('role') === 'status')!;
+    const region = [...element.shadowRoot!.querySelectorAll('[aria-live="polite"]')].find(
+      (el) => el.getAttribute('role') === 'status',
+    )!;
     await inbox.memory.backend.execute(
       { kind: 'system' },
-      { type: 'inbound.email', from: 'nina@customer.example', fromName: 'Nina New', to: ['support@confab.example'], subject: 'Hello', text: 'Is the shop open today?', messageId: '<n@x>', date: inbox.memory.now() },
+      {
+        type: 'inbound.email',
+        from: 'nina@customer.example',
+        fromName: 'Nina New',
+        to: ['support@confab.example'],
+        subject: 'Hello',
+        text: 'Is the shop open today?',
+        messageId: '<n@x>',
+        date: inbox.memory.now(),
+      },
     );
     await until(() => region.textContent!.includes('New message from Nina New: Is the shop open today?'), 'announced');
   });
@@ -112,7 +133,7 @@ describe('confab-inbox', () => {
     const element = await mount(inbox);
     getByRole(element, 'button', 'Settings').click();
     const dialog = await until(() => queryByRole(element, 'dialog', 'Inbox settings'), 'settings dialog');
-    expect(getByRole(dialog, 'group', 'Routing')).to.exist;
+    expect(getByRole(dialog, 'group', 'Routing')).to.be.instanceOf(Element);
     await expect(element).to.be.accessible();
   });
 
@@ -128,16 +149,18 @@ describe('confab-inbox', () => {
 
   it('V1 speaks Dutch by the locale property or by the page lang', async () => {
     const element = await mount(inbox, 'nl');
-    expect(getByRole(element, 'button', 'Alle gesprekken')).to.exist;
-    expect(getByRole(element, 'button', 'Samenstellen')).to.exist;
+    expect(getByRole(element, 'button', 'Alle gesprekken')).to.be.instanceOf(Element);
+    expect(getByRole(element, 'button', 'Samenstellen')).to.be.instanceOf(Element);
     element.conversationId = 'c-chat';
     await until(() => queryByRole(element, 'button', 'Markeer als gesloten'), 'Dutch close');
     closeTestInboxes();
     inbox = await createTestInbox();
-    const wrapper = await fixture<HTMLDivElement>(html`<div lang="nl-NL"><confab-inbox style="height:700px" .client=${inbox.client}></confab-inbox></div>`);
+    const wrapper = await fixture<HTMLDivElement>(
+      html`<div lang="nl-NL"><confab-inbox style="height:700px" .client=${inbox.client}></confab-inbox></div>`,
+    );
     const nested = wrapper.querySelector('confab-inbox')!;
     await until(() => queryByRole(nested, 'button', 'Prullenbak'), 'Dutch from lang');
-    expect(getByRole(nested, 'searchbox', 'Gesprekken doorzoeken')).to.exist;
+    expect(getByRole(nested, 'searchbox', 'Gesprekken doorzoeken')).to.be.instanceOf(Element);
   });
 
   it('defines every tag once; loading the definitions again never throws', () => {

@@ -64,6 +64,8 @@ function isEditable(target: EventTarget | undefined): boolean {
  * @cssproperty --confab-danger - Errors and destructive actions.
  * @cssproperty --confab-success - Available, saved.
  * @cssproperty --confab-focus - Focus ring.
+ *
+ * @tagname confab-inbox
  */
 export class ConfabInbox extends LitElement {
   static override styles = [baseStyles, inboxStyles];
@@ -144,9 +146,21 @@ export class ConfabInbox extends LitElement {
     return html`
       <div class="layout" part="layout">
         <div id="left" class="left" part="left" ?hidden=${this.leftCollapsed}>
-          <confab-view-list .view=${this.view} .theme=${theme} @confab-view-change=${this.onViewChange} @confab-compose=${this.onCompose} @confab-open-settings=${this.onOpenSettings}></confab-view-list>
+          <confab-view-list
+            .view=${this.view}
+            .theme=${theme}
+            @confab-view-change=${this.onViewChange}
+            @confab-compose=${this.onCompose}
+            @confab-open-settings=${this.onOpenSettings}
+          ></confab-view-list>
           <section class="list-column" aria-label=${t.listLabel}>
-            <confab-filter-bar .view=${this.view} .filter=${this.filter} .search=${this.search} .theme=${theme} @confab-filter-change=${this.onFilterChange}></confab-filter-bar>
+            <confab-filter-bar
+              .view=${this.view}
+              .filter=${this.filter}
+              .search=${this.search}
+              .theme=${theme}
+              @confab-filter-change=${this.onFilterChange}
+            ></confab-filter-bar>
             <confab-conversation-list
               .view=${this.view}
               .filter=${this.filter}
@@ -158,7 +172,11 @@ export class ConfabInbox extends LitElement {
           </section>
         </div>
         <section class="center" aria-label=${t.threadLabel}>
-          <confab-thread .conversationId=${this.conversationId} .theme=${theme} @confab-select-conversation=${this.onSelect}>
+          <confab-thread
+            .conversationId=${this.conversationId}
+            .theme=${theme}
+            @confab-select-conversation=${this.onSelect}
+          >
             <button
               slot="header-start"
               class="icon-button"
@@ -186,7 +204,11 @@ export class ConfabInbox extends LitElement {
           </confab-thread>
         </section>
         <section id="right" class="right" part="right" aria-label=${t.aboutLabel} ?hidden=${this.rightCollapsed}>
-          <confab-about-panel .conversationId=${this.conversationId} .theme=${theme} @confab-select-conversation=${this.onSelect}></confab-about-panel>
+          <confab-about-panel
+            .conversationId=${this.conversationId}
+            .theme=${theme}
+            @confab-select-conversation=${this.onSelect}
+          ></confab-about-panel>
         </section>
       </div>
       <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
@@ -195,7 +217,9 @@ export class ConfabInbox extends LitElement {
       <dialog class="settings" aria-labelledby="settings-title">
         <div class="dialog-header">
           <h2 id="settings-title">${t.settingsTitle}</h2>
-          <button type="button" class="icon-button" aria-label=${t.close} @click=${() => this.settingsModal.close()}>${icon('close')}</button>
+          <button type="button" class="icon-button" aria-label=${t.close} @click=${() => this.settingsModal.close()}>
+            ${icon('close')}
+          </button>
         </div>
         <div class="dialog-body settings-body"><confab-settings-panel .theme=${theme}></confab-settings-panel></div>
       </dialog>

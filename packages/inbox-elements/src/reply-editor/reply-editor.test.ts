@@ -6,7 +6,9 @@ import { closeTestInboxes, createTestInbox, type TestInbox } from '../test/fixtu
 import { activeElement, getAllByRole, getByRole, press, queryByRole, until } from '../test/dom.js';
 
 async function editor(inbox: TestInbox, conversationId = 'c-chat') {
-  const element = await fixture<ConfabReplyEditor>(html`<confab-reply-editor .client=${inbox.client} conversation-id=${conversationId}></confab-reply-editor>`);
+  const element = await fixture<ConfabReplyEditor>(
+    html`<confab-reply-editor .client=${inbox.client} conversation-id=${conversationId}></confab-reply-editor>`,
+  );
   await element.updateComplete;
   return element;
 }
@@ -34,7 +36,13 @@ describe('confab-reply-editor', () => {
     type(getByRole<HTMLTextAreaElement>(element, 'textbox', 'Reply'), 'We ship to Belgium in 2 days.');
     await element.updateComplete;
     getByRole(element, 'button', 'Send').click();
-    await until(() => messagesOf(inbox, 'c-chat').some((m) => m.text === 'We ship to Belgium in 2 days.' && m.kind === 'reply' && !m.id.startsWith('pending:')), 'reply stored');
+    await until(
+      () =>
+        messagesOf(inbox, 'c-chat').some(
+          (m) => m.text === 'We ship to Belgium in 2 days.' && m.kind === 'reply' && !m.id.startsWith('pending:'),
+        ),
+      'reply stored',
+    );
     expect(getByRole<HTMLTextAreaElement>(element, 'textbox', 'Reply').value).to.equal('');
   });
 
@@ -55,7 +63,10 @@ describe('confab-reply-editor', () => {
     expect(field.value).to.equal('Please look @Bo Builder ');
     expect(queryByRole(element, 'listbox')).to.equal(null);
     press('Enter', { target: field, ctrlKey: true });
-    const comment = await until(() => messagesOf(inbox, 'c-chat').find((m) => m.kind === 'comment' && !m.id.startsWith('pending:')), 'comment stored');
+    const comment = await until(
+      () => messagesOf(inbox, 'c-chat').find((m) => m.kind === 'comment' && !m.id.startsWith('pending:')),
+      'comment stored',
+    );
     expect(comment.mentions).to.deep.equal(['agent-bo']);
   });
 
@@ -82,14 +93,26 @@ describe('confab-reply-editor', () => {
     press('Enter', { target: field, ctrlKey: true });
     type(field, 'Second by keyboard');
     press('Enter', { target: field, metaKey: true });
-    await until(() => ['First by keyboard', 'Second by keyboard'].every((text) => messagesOf(inbox, 'c-chat').some((m) => m.text === text)), 'both sent');
+    await until(
+      () =>
+        ['First by keyboard', 'Second by keyboard'].every((text) =>
+          messagesOf(inbox, 'c-chat').some((m) => m.text === text),
+        ),
+      'both sent',
+    );
   });
 
   it('R1 the draft is kept per conversation and survives a reload (client drafts)', async () => {
     const persistence = createMemoryPersistence();
-    const client = createInboxClient({ transport: inbox.memory.transport(), token: inbox.memory.agentToken('agent-ann'), persistence });
+    const client = createInboxClient({
+      transport: inbox.memory.transport(),
+      token: inbox.memory.agentToken('agent-ann'),
+      persistence,
+    });
     await until(() => client.status.get().ready, 'client ready');
-    const element = await fixture<ConfabReplyEditor>(html`<confab-reply-editor .client=${client} conversation-id="c-chat"></confab-reply-editor>`);
+    const element = await fixture<ConfabReplyEditor>(
+      html`<confab-reply-editor .client=${client} conversation-id="c-chat"></confab-reply-editor>`,
+    );
     type(getByRole<HTMLTextAreaElement>(element, 'textbox', 'Reply'), 'Half-written answer');
     element.conversationId = 'c-email';
     await element.updateComplete;
@@ -100,18 +123,33 @@ describe('confab-reply-editor', () => {
     await new Promise((resolve) => setTimeout(resolve, 400)); // drafts are written after a short pause
     client.close();
     // A reload: a new client over the same persistence, a new element.
-    const reloaded = createInboxClient({ transport: inbox.memory.transport(), token: inbox.memory.agentToken('agent-ann'), persistence });
+    const reloaded = createInboxClient({
+      transport: inbox.memory.transport(),
+      token: inbox.memory.agentToken('agent-ann'),
+      persistence,
+    });
     await until(() => reloaded.status.get().ready, 'reloaded client ready');
-    const again = await fixture<ConfabReplyEditor>(html`<confab-reply-editor .client=${reloaded} conversation-id="c-chat"></confab-reply-editor>`);
-    await until(() => getByRole<HTMLTextAreaElement>(again, 'textbox', 'Reply').value === 'Half-written answer', 'draft restored');
+    const again = await fixture<ConfabReplyEditor>(
+      html`<confab-reply-editor .client=${reloaded} conversation-id="c-chat"></confab-reply-editor>`,
+    );
+    await until(
+      () => getByRole<HTMLTextAreaElement>(again, 'textbox', 'Reply').value === 'Half-written answer',
+      'draft restored',
+    );
     reloaded.close();
   });
 
   it('R1 a message waits as pending while offline, is sent on reconnect; a refused one offers Retry and Discard', async () => {
     const transport = inbox.memory.transport();
-    const client = createInboxClient({ transport, token: inbox.memory.agentToken('agent-ann'), persistence: createMemoryPersistence() });
+    const client = createInboxClient({
+      transport,
+      token: inbox.memory.agentToken('agent-ann'),
+      persistence: createMemoryPersistence(),
+    });
     await until(() => client.status.get().ready, 'client ready');
-    const element = await fixture<ConfabReplyEditor>(html`<confab-reply-editor .client=${client} conversation-id="c-chat"></confab-reply-editor>`);
+    const element = await fixture<ConfabReplyEditor>(
+      html`<confab-reply-editor .client=${client} conversation-id="c-chat"></confab-reply-editor>`,
+    );
     transport.goOffline();
     type(getByRole<HTMLTextAreaElement>(element, 'textbox', 'Reply'), 'Sent while offline');
     await element.updateComplete;

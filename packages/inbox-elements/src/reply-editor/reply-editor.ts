@@ -16,12 +16,18 @@ const MAX_SUGGESTIONS = 6;
 
 /** Pending entries change state in place: compare what is shown, not identity. */
 function samePending(a: PendingCommand[], b: PendingCommand[]): boolean {
-  return a.length === b.length && a.every((entry, i) => entry.id === b[i]!.id && entry.state === b[i]!.state && entry.error === b[i]!.error);
+  return (
+    a.length === b.length &&
+    a.every((entry, i) => entry.id === b[i]!.id && entry.state === b[i]!.state && entry.error === b[i]!.error)
+  );
 }
 
 function isOwnMessage(pending: PendingCommand, conversationId: string | undefined): boolean {
   const command = pending.command;
-  return (command.type === 'message.reply' || command.type === 'message.comment') && command.conversationId === conversationId;
+  return (
+    (command.type === 'message.reply' || command.type === 'message.comment') &&
+    command.conversationId === conversationId
+  );
 }
 
 /**
@@ -40,6 +46,8 @@ function isOwnMessage(pending: PendingCommand, conversationId: string | undefine
  * @csspart pending - Messages being sent or refused.
  * @cssproperty --confab-comment-bg - Field background in Comment mode.
  * @cssproperty --confab-accent - Send button.
+ *
+ * @tagname confab-reply-editor
  */
 export class ConfabReplyEditor extends ConfabElement {
   static override styles = [baseStyles, replyEditorStyles];
@@ -85,39 +93,50 @@ export class ConfabReplyEditor extends ConfabElement {
     const active = this.mention?.active ?? 0;
     const pending = this.pending.value ?? [];
     return html`
-      ${pending.length
-        ? html`<ul class="pending" part="pending">
-            ${pending.map((p) =>
-              p.state === 'failed'
-                ? html`<li class="failed">
-                    <span>${t.failed(this.describeError(p.error).message)}</span>
-                    <button class="button" @click=${() => this.retry(p.id)}>${t.retry}</button>
-                    <button class="button" @click=${() => this.discard(p)}>${t.discard}</button>
-                  </li>`
-                : html`<li>${t.sending}</li>`,
-            )}
-          </ul>`
-        : nothing}
+      ${
+        pending.length
+          ? html`<ul class="pending" part="pending">
+              ${pending.map((p) =>
+                p.state === 'failed'
+                  ? html`<li class="failed">
+                      <span>${t.failed(this.describeError(p.error).message)}</span>
+                      <button class="button" @click=${() => this.retry(p.id)}>${t.retry}</button>
+                      <button class="button" @click=${() => this.discard(p)}>${t.discard}</button>
+                    </li>`
+                  : html`<li>${t.sending}</li>`,
+              )}
+            </ul>`
+          : nothing
+      }
       <div role="tablist" part="tabs" aria-label=${t.editorModes} @keydown=${this.onTabKeydown}>
         ${this.renderTab('reply', t.reply, 'reply')} ${this.renderTab('comment', t.comment, 'comment')}
       </div>
       <div role="tabpanel" id="panel" aria-labelledby="tab-${this.mode}">
         <div class="box">
-          ${open
-            ? html`<ul class="suggestions" part="suggestions" id="mentions" role="listbox" aria-label=${t.mentionSuggestions}>
-                ${suggestions.map(
-                  (agent, index) => html`<li
-                    id="mention-${index}"
-                    role="option"
-                    aria-selected=${index === active ? 'true' : 'false'}
-                    @mousedown=${(event: Event) => event.preventDefault()}
-                    @click=${() => this.pick(agent)}
-                  >
-                    ${agent.name}
-                  </li>`,
-                )}
-              </ul>`
-            : nothing}
+          ${
+            open
+              ? html`<ul
+                  class="suggestions"
+                  part="suggestions"
+                  id="mentions"
+                  role="listbox"
+                  aria-label=${t.mentionSuggestions}
+                >
+                  ${suggestions.map(
+                    (agent, index) =>
+                      html`<li
+                        id="mention-${index}"
+                        role="option"
+                        aria-selected=${index === active ? 'true' : 'false'}
+                        @mousedown=${(event: Event) => event.preventDefault()}
+                        @click=${() => this.pick(agent)}
+                      >
+                        ${agent.name}
+                      </li>`,
+                  )}
+                </ul>`
+              : nothing
+          }
           <textarea
             part="textarea"
             aria-label=${this.mode === 'reply' ? t.reply : t.internalComment}
@@ -177,7 +196,13 @@ export class ConfabReplyEditor extends ConfabElement {
     if (!this.mention || this.mode !== 'comment') return [];
     const query = this.mention.query.toLowerCase();
     return (this.agents.value ?? [])
-      .filter((agent) => agent.name.toLowerCase().split(/\s+/).some((word) => word.startsWith(query)) || agent.name.toLowerCase().startsWith(query))
+      .filter(
+        (agent) =>
+          agent.name
+            .toLowerCase()
+            .split(/\s+/)
+            .some((word) => word.startsWith(query)) || agent.name.toLowerCase().startsWith(query),
+      )
       .slice(0, MAX_SUGGESTIONS);
   }
 
@@ -187,7 +212,9 @@ export class ConfabReplyEditor extends ConfabElement {
     if (this.client && this.conversationId) this.client.drafts.set(this.conversationId, this.text);
     const before = field.value.slice(0, field.selectionStart ?? field.value.length);
     const match = this.mode === 'comment' ? MENTION_AT_CARET.exec(before) : null;
-    this.mention = match ? { query: match[1] ?? '', start: before.length - (match[1]?.length ?? 0) - 1, active: 0 } : undefined;
+    this.mention = match
+      ? { query: match[1] ?? '', start: before.length - (match[1]?.length ?? 0) - 1, active: 0 }
+      : undefined;
   };
 
   private onKeydown = (event: KeyboardEvent): void => {
@@ -237,7 +264,9 @@ export class ConfabReplyEditor extends ConfabElement {
     const text = this.text.trim();
     const conversationId = this.conversationId;
     if (!text || !conversationId || !this.client) return;
-    const mentions = (this.agents.value ?? []).filter((agent) => text.includes(`@${agent.name}`)).map((agent) => agent.id);
+    const mentions = (this.agents.value ?? [])
+      .filter((agent) => text.includes(`@${agent.name}`))
+      .map((agent) => agent.id);
     this.text = '';
     this.mention = undefined;
     this.client.drafts.set(conversationId, '');

@@ -12,7 +12,9 @@ describe('confab-settings-panel', () => {
   afterEach(closeTestInboxes);
 
   it('I1 edits routing, widget texts and colour, away message, bot greeting and quick replies, and role addresses', async () => {
-    const element = await fixture<ConfabSettingsPanel>(html`<confab-settings-panel .client=${inbox.client}></confab-settings-panel>`);
+    const element = await fixture<ConfabSettingsPanel>(
+      html`<confab-settings-panel .client=${inbox.client}></confab-settings-panel>`,
+    );
     await until(() => element.shadowRoot!.querySelector('form'), 'form');
     getByRole<HTMLInputElement>(element, 'radio', 'Fewest open chats').click();
     getByRole<HTMLInputElement>(getByRole(element, 'group', 'Chat widget'), 'textbox', 'Title').value = 'Talk to Acme';

@@ -26,13 +26,19 @@ function lines(value: FormDataEntryValue | null): string[] {
  * @csspart form - The settings form.
  * @csspart save - The save button.
  * @cssproperty --confab-border - Fieldset borders.
+ *
+ * @tagname confab-settings-panel
  */
 export class ConfabSettingsPanel extends ConfabElement {
   static override styles = [baseStyles, settingsPanelStyles];
 
   @state() private accessor status = '';
 
-  private readonly settings = new StoreController<number, Settings | undefined>(this, () => this.client?.store.revision, () => this.client!.store.state.settings);
+  private readonly settings = new StoreController<number, Settings | undefined>(
+    this,
+    () => this.client?.store.revision,
+    () => this.client!.store.state.settings,
+  );
 
   override render() {
     const t = this.t;
@@ -42,29 +48,51 @@ export class ConfabSettingsPanel extends ConfabElement {
       <fieldset>
         <legend>${t.routing}</legend>
         ${ROUTING_MODES.map(
-          (mode) => html`<label class="choice">
-            <input type="radio" name="routing" value=${mode} .checked=${s.routing.mode === mode} />${t.routingModes[mode]}
-          </label>`,
+          (mode) =>
+            html`<label class="choice">
+              <input
+                type="radio"
+                name="routing"
+                value=${mode}
+                .checked=${s.routing.mode === mode}
+              />${t.routingModes[mode]}
+            </label>`,
         )}
       </fieldset>
       <fieldset>
         <legend>${t.chatWidget}</legend>
         <label class="field"><span>${t.widgetTitle}</span><input name="title" .value=${s.widget.title} /></label>
         <label class="field"><span>${t.widgetWelcome}</span><input name="welcome" .value=${s.widget.welcome} /></label>
-        <label class="field"><span>${t.widgetColor}</span><input name="color" type="color" .value=${s.widget.color} /></label>
-        <label class="field"><span>${t.awayMessage}</span><textarea name="awayMessage" .value=${s.widget.awayMessage}></textarea></label>
+        <label class="field"
+          ><span>${t.widgetColor}</span><input name="color" type="color" .value=${s.widget.color}
+        /></label>
+        <label class="field"
+          ><span>${t.awayMessage}</span><textarea name="awayMessage" .value=${s.widget.awayMessage}></textarea>
+        </label>
       </fieldset>
       <fieldset>
         <legend>${t.botSection}</legend>
-        <label class="choice"><input type="checkbox" name="botEnabled" .checked=${s.bot.enabled} />${t.botEnabled}</label>
+        <label class="choice"
+          ><input type="checkbox" name="botEnabled" .checked=${s.bot.enabled} />${t.botEnabled}</label
+        >
         <label class="field"><span>${t.botGreeting}</span><input name="greeting" .value=${s.bot.greeting} /></label>
-        <label class="field"><span>${t.quickReplies}</span><textarea name="quickReplies" .value=${s.bot.quickReplies.join('\n')}></textarea></label>
-        <label class="field"><span>${t.handoverReply}</span><input name="handoverReply" .value=${s.bot.handoverReply} /></label>
+        <label class="field"
+          ><span>${t.quickReplies}</span
+          ><textarea name="quickReplies" .value=${s.bot.quickReplies.join('\n')}></textarea>
+        </label>
+        <label class="field"
+          ><span>${t.handoverReply}</span><input name="handoverReply" .value=${s.bot.handoverReply}
+        /></label>
       </fieldset>
       <fieldset>
         <legend>${t.emailSection}</legend>
-        <label class="field"><span>${t.teamAddress}</span><input name="address" type="email" .value=${s.email.address} /></label>
-        <label class="field"><span>${t.roleAddresses}</span><textarea name="roleAddresses" .value=${s.email.roleAddresses.join('\n')}></textarea></label>
+        <label class="field"
+          ><span>${t.teamAddress}</span><input name="address" type="email" .value=${s.email.address}
+        /></label>
+        <label class="field"
+          ><span>${t.roleAddresses}</span
+          ><textarea name="roleAddresses" .value=${s.email.roleAddresses.join('\n')}></textarea>
+        </label>
       </fieldset>
       <div class="actions">
         <span class="status" role="status">${this.status}</span>

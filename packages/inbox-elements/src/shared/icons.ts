@@ -37,7 +37,9 @@ export function icon(name: keyof typeof paths | string, label?: string): Templat
     role=${ifDefined(label ? 'img' : undefined)}
     aria-label=${ifDefined(label)}
     aria-hidden=${ifDefined(label ? undefined : 'true')}
-  >${body}</svg>`;
+  >
+    ${body}
+  </svg>`;
 }
 
 /** L2.5: the icon of the channel a conversation came from, with its name as accessible label. */

@@ -15,7 +15,10 @@ export class MenuController implements ReactiveController {
   readonly triggerId: string;
   readonly menuId: string;
 
-  constructor(private readonly host: ReactiveElement, name: string) {
+  constructor(
+    private readonly host: ReactiveElement,
+    name: string,
+  ) {
     const id = (nextMenuId += 1);
     this.triggerId = `${name}-trigger-${id}`;
     this.menuId = `${name}-menu-${id}`;

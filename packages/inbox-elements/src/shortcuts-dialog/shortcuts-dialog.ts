@@ -15,6 +15,8 @@ import { shortcutsDialogStyles } from './shortcuts-dialog.styles.js';
  *
  * @csspart dialog - The dialog box.
  * @cssproperty --confab-surface - Key cap background.
+ *
+ * @tagname confab-shortcuts-dialog
  */
 export class ConfabShortcutsDialog extends ConfabElement {
   static override styles = [baseStyles, shortcutsDialogStyles];
@@ -38,11 +40,17 @@ export class ConfabShortcutsDialog extends ConfabElement {
     return html`<dialog part="dialog" aria-labelledby="title">
       <div class="dialog-header">
         <h2 id="title">${t.shortcutsTitle}</h2>
-        <button type="button" class="icon-button" aria-label=${t.close} @click=${() => this.close()}>${icon('close')}</button>
+        <button type="button" class="icon-button" aria-label=${t.close} @click=${() => this.close()}>
+          ${icon('close')}
+        </button>
       </div>
       <div class="dialog-body">
         <dl>
-          ${t.shortcuts.map(([keys, action]) => html`<dt><kbd>${keys}</kbd></dt><dd>${action}</dd>`)}
+          ${t.shortcuts.map(
+            ([keys, action]) =>
+              html`<dt><kbd>${keys}</kbd></dt>
+                <dd>${action}</dd>`,
+          )}
         </dl>
       </div>
     </dialog>`;

@@ -9,7 +9,10 @@ const IMPLICIT_ROLES: Array<[selector: string, role: string]> = [
   ['input[type="checkbox"]', 'checkbox'],
   ['input[type="radio"]', 'radio'],
   ['input[type="search"]', 'searchbox'],
-  ['input:not([type]), input[type="text"], input[type="email"], input[type="number"], input[type="url"], textarea', 'textbox'],
+  [
+    'input:not([type]), input[type="text"], input[type="email"], input[type="number"], input[type="url"], textarea',
+    'textbox',
+  ],
   ['select', 'combobox'],
   ['dialog', 'dialog'],
   ['nav', 'navigation'],
@@ -46,11 +49,13 @@ function isHiddenFromAT(element: Element): boolean {
   let current: Element | null = element;
   while (current) {
     if (current.getAttribute('aria-hidden') === 'true') return true;
-    const parent: Element | null = current.parentElement ?? ((current.getRootNode() as ShadowRoot).host ?? null);
+    const parent: Element | null = current.parentElement ?? (current.getRootNode() as ShadowRoot).host ?? null;
     current = parent;
   }
   // Not rendered (display: none, a closed dialog, hidden attribute).
-  return element.getClientRects().length === 0 && !(element instanceof HTMLElement && element.matches('[role="option"]'));
+  return (
+    element.getClientRects().length === 0 && !(element instanceof HTMLElement && element.matches('[role="option"]'))
+  );
 }
 
 function textOf(node: Node): string {
@@ -60,7 +65,8 @@ function textOf(node: Node): string {
   if (node instanceof HTMLElement && node.hidden) return '';
   if (node instanceof HTMLSlotElement) return node.assignedNodes({ flatten: true }).map(textOf).join('');
   if (node.getAttribute('aria-label')) return node.getAttribute('aria-label')!;
-  if (node.localName === 'svg') return node.getAttribute('role') === 'img' ? (node.getAttribute('aria-label') ?? '') : '';
+  if (node.localName === 'svg')
+    return node.getAttribute('role') === 'img' ? (node.getAttribute('aria-label') ?? '') : '';
   return Array.from(node.childNodes)
     .map((child) => (child instanceof Element && !isInline(child) ? ` ${textOf(child)} ` : textOf(child)))
     .join('');
@@ -77,12 +83,22 @@ export function accessibleName(element: Element): string {
   const labelledBy = element.getAttribute('aria-labelledby');
   if (labelledBy) {
     const root = element.getRootNode() as ShadowRoot | Document;
-    return clean(labelledBy.split(/\s+/).map((id) => (root.getElementById(id) ? textOf(root.getElementById(id)!) : '')).join(' '));
+    return clean(
+      labelledBy
+        .split(/\s+/)
+        .map((id) => (root.getElementById(id) ? textOf(root.getElementById(id)!) : ''))
+        .join(' '),
+    );
   }
   const label = element.getAttribute('aria-label');
   if (label) return clean(label);
   const labels = (element as HTMLInputElement).labels;
-  if (labels && labels.length) return clean(Array.from(labels).map((l) => textOf(l)).join(' '));
+  if (labels && labels.length)
+    return clean(
+      Array.from(labels)
+        .map((l) => textOf(l))
+        .join(' '),
+    );
   return clean(textOf(element));
 }
 
@@ -93,14 +109,22 @@ function matchesName(actual: string, wanted: string | RegExp | undefined): boole
 }
 
 /** Every visible element with `role` whose accessible name contains (or matches) `name`. */
-export function getAllByRole<T extends HTMLElement = HTMLElement>(root: Element | ShadowRoot | Document, role: string, name?: string | RegExp): T[] {
+export function getAllByRole<T extends HTMLElement = HTMLElement>(
+  root: Element | ShadowRoot | Document,
+  role: string,
+  name?: string | RegExp,
+): T[] {
   return deepElements(root).filter(
     (element) => roleOf(element) === role && !isHiddenFromAT(element) && matchesName(accessibleName(element), name),
   ) as T[];
 }
 
 /** The first visible element with `role` and `name`; throws, listing the candidates, if none. */
-export function getByRole<T extends HTMLElement = HTMLElement>(root: Element | ShadowRoot | Document, role: string, name?: string | RegExp): T {
+export function getByRole<T extends HTMLElement = HTMLElement>(
+  root: Element | ShadowRoot | Document,
+  role: string,
+  name?: string | RegExp,
+): T {
   const found = getAllByRole<T>(root, role, name);
   if (!found.length) {
     const candidates = deepElements(root)
@@ -111,7 +135,11 @@ export function getByRole<T extends HTMLElement = HTMLElement>(root: Element | S
   return found[0]!;
 }
 
-export function queryByRole<T extends HTMLElement = HTMLElement>(root: Element | ShadowRoot | Document, role: string, name?: string | RegExp): T | null {
+export function queryByRole<T extends HTMLElement = HTMLElement>(
+  root: Element | ShadowRoot | Document,
+  role: string,
+  name?: string | RegExp,
+): T | null {
   return getAllByRole<T>(root, role, name)[0] ?? null;
 }
 
@@ -141,7 +169,9 @@ export function activeElement(): Element | null {
 /** Dispatches a key press where focus is (or on `target`). */
 export function press(key: string, options: KeyboardEventInit & { target?: Element | null } = {}): void {
   const target = options.target ?? activeElement() ?? document.body;
-  target.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, composed: true, cancelable: true, ...options }));
+  target.dispatchEvent(
+    new KeyboardEvent('keydown', { key, bubbles: true, composed: true, cancelable: true, ...options }),
+  );
 }
 
 /** Every `on*` attribute under `root`, in shadow roots too (hostile text must never create one). */

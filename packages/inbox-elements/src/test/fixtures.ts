@@ -82,17 +82,40 @@ export function message(id: string, conversationId: string, now: number, fields:
 export function testSeed(now: number): ConfabEvent[] {
   const events: ConfabEvent[] = [];
   const agent = (id: string, name: string) =>
-    events.push({ type: 'agent.upserted', agent: { id, name, email: `${id}@team.example`, availability: 'available', disabled: false } });
+    events.push({
+      type: 'agent.upserted',
+      agent: { id, name, email: `${id}@team.example`, availability: 'available', disabled: false },
+    });
   agent('agent-ann', 'Ann Agent');
   agent('agent-bo', 'Bo Builder');
   agent('agent-cy', 'Cy Support');
-  events.push({ type: 'company.upserted', company: { id: 'company-acme', name: 'Acme BV', domain: 'acme.example', properties: { size: '50' } } });
-  const contact = (id: string, name: string, email: string, extra: { blocked?: boolean; companyId?: string; properties?: Record<string, string> } = {}) =>
+  events.push({
+    type: 'company.upserted',
+    company: { id: 'company-acme', name: 'Acme BV', domain: 'acme.example', properties: { size: '50' } },
+  });
+  const contact = (
+    id: string,
+    name: string,
+    email: string,
+    extra: { blocked?: boolean; companyId?: string; properties?: Record<string, string> } = {},
+  ) =>
     events.push({
       type: 'contact.upserted',
-      contact: { id, name, email, verified: false, blocked: extra.blocked ?? false, companyId: extra.companyId ?? null, properties: extra.properties ?? {}, createdAt: now - 30 * 24 * 60 * MINUTE },
+      contact: {
+        id,
+        name,
+        email,
+        verified: false,
+        blocked: extra.blocked ?? false,
+        companyId: extra.companyId ?? null,
+        properties: extra.properties ?? {},
+        createdAt: now - 30 * 24 * 60 * MINUTE,
+      },
     });
-  contact('contact-alice', 'Alice Andersen', 'alice@customer.example', { companyId: 'company-acme', properties: { plan: 'Pro', city: 'Utrecht' } });
+  contact('contact-alice', 'Alice Andersen', 'alice@customer.example', {
+    companyId: 'company-acme',
+    properties: { plan: 'Pro', city: 'Utrecht' },
+  });
   contact('contact-bob', 'Bob Visitor', '');
   contact('contact-carol', 'Carol Cc', 'carol@customer.example');
   contact('contact-spam', 'Promo Sender', 'deals@spam.example');
@@ -121,7 +144,13 @@ export function testSeed(now: number): ConfabEvent[] {
       message('m-email-1', 'c-email', now, {
         text: 'Could you check invoice 42? See https://billing.example/invoices/42 please.',
         createdAt: now - 12 * MINUTE,
-        email: { from: 'alice@customer.example', to: ['support@confab.example'], cc: ['carol@customer.example'], subject: 'Invoice question', messageId: '<m1@customer.example>' },
+        email: {
+          from: 'alice@customer.example',
+          to: ['support@confab.example'],
+          cc: ['carol@customer.example'],
+          subject: 'Invoice question',
+          messageId: '<m1@customer.example>',
+        },
       }),
       message('m-email-2', 'c-email', now, {
         kind: 'comment',
@@ -146,9 +175,23 @@ export function testSeed(now: number): ConfabEvent[] {
       lastActivityAt: now - 4 * MINUTE,
     }),
     [
-      message('m-chat-1', 'c-chat', now, { authorId: 'contact-bob', text: 'Do you ship to Belgium?', createdAt: now - 20 * MINUTE }),
-      message('m-chat-2', 'c-chat', now, { direction: 'outbound', authorType: 'agent', authorId: 'agent-ann', text: 'Yes we do.', createdAt: now - 6 * MINUTE }),
-      message('m-chat-3', 'c-chat', now, { authorId: 'contact-bob', text: 'Thanks, that helps!', createdAt: now - 5 * MINUTE }),
+      message('m-chat-1', 'c-chat', now, {
+        authorId: 'contact-bob',
+        text: 'Do you ship to Belgium?',
+        createdAt: now - 20 * MINUTE,
+      }),
+      message('m-chat-2', 'c-chat', now, {
+        direction: 'outbound',
+        authorType: 'agent',
+        authorId: 'agent-ann',
+        text: 'Yes we do.',
+        createdAt: now - 6 * MINUTE,
+      }),
+      message('m-chat-3', 'c-chat', now, {
+        authorId: 'contact-bob',
+        text: 'Thanks, that helps!',
+        createdAt: now - 5 * MINUTE,
+      }),
     ],
   );
   add(
@@ -161,7 +204,13 @@ export function testSeed(now: number): ConfabEvent[] {
       lastReceivedAt: now - 7 * MINUTE,
       lastVisitorActivityAt: now - 5 * MINUTE,
     }),
-    [message('m-bot-1', 'c-bot', now, { authorId: 'contact-bob', text: 'What are your opening hours?', createdAt: now - 7 * MINUTE })],
+    [
+      message('m-bot-1', 'c-bot', now, {
+        authorId: 'contact-bob',
+        text: 'What are your opening hours?',
+        createdAt: now - 7 * MINUTE,
+      }),
+    ],
   );
   add(
     conversation('c-old', now, {
@@ -247,23 +296,60 @@ export function testSeed(now: number): ConfabEvent[] {
   );
   events.push({
     type: 'ticket.upserted',
-    ticket: { id: 'ticket-1', name: 'Invoice 42 refund', contactId: 'contact-alice', conversationId: 'c-email', properties: { status: 'open', priority: 'high', owner: 'Ann' }, createdAt: now - 11 * MINUTE },
+    ticket: {
+      id: 'ticket-1',
+      name: 'Invoice 42 refund',
+      contactId: 'contact-alice',
+      conversationId: 'c-email',
+      properties: { status: 'open', priority: 'high', owner: 'Ann' },
+      createdAt: now - 11 * MINUTE,
+    },
   });
   events.push({
     type: 'ticket.upserted',
-    ticket: { id: 'ticket-2', name: 'Older Alice ticket', contactId: 'contact-alice', conversationId: null, properties: { status: 'closed' }, createdAt: now - 90 * 24 * 60 * MINUTE },
+    ticket: {
+      id: 'ticket-2',
+      name: 'Older Alice ticket',
+      contactId: 'contact-alice',
+      conversationId: null,
+      properties: { status: 'closed' },
+      createdAt: now - 90 * 24 * 60 * MINUTE,
+    },
   });
   events.push({
     type: 'ticket.upserted',
-    ticket: { id: 'ticket-hostile', name: HOSTILE, contactId: 'contact-hostile', conversationId: 'c-hostile', properties: { status: HOSTILE }, createdAt: now },
+    ticket: {
+      id: 'ticket-hostile',
+      name: HOSTILE,
+      contactId: 'contact-hostile',
+      conversationId: 'c-hostile',
+      properties: { status: HOSTILE },
+      createdAt: now,
+    },
   });
   events.push({
     type: 'feedback.upserted',
-    feedback: { id: 'feedback-1', contactId: 'contact-alice', kind: 'satisfaction', score: 9, comment: 'Great help last time', submittedAt: now - 20 * 24 * 60 * MINUTE },
+    feedback: {
+      id: 'feedback-1',
+      contactId: 'contact-alice',
+      kind: 'satisfaction',
+      score: 9,
+      comment: 'Great help last time',
+      submittedAt: now - 20 * 24 * 60 * MINUTE,
+    },
   });
   events.push({
     type: 'deal.upserted',
-    deal: { id: 'deal-1', name: 'Acme upgrade', amount: 1200, currency: 'EUR', stage: 'proposal', contactId: 'contact-alice', conversationId: null, createdAt: now - 5 * 24 * 60 * MINUTE },
+    deal: {
+      id: 'deal-1',
+      name: 'Acme upgrade',
+      amount: 1200,
+      currency: 'EUR',
+      stage: 'proposal',
+      contactId: 'contact-alice',
+      conversationId: null,
+      createdAt: now - 5 * 24 * 60 * MINUTE,
+    },
   });
   return events;
 }
@@ -277,7 +363,9 @@ export interface TestInbox {
 const open: InboxClient[] = [];
 
 /** A signed-in agent client over the memory transport, ready to render. */
-export async function createTestInbox(options: { seed?: ConfabEvent[]; agentId?: string; now?: number } = {}): Promise<TestInbox> {
+export async function createTestInbox(
+  options: { seed?: ConfabEvent[]; agentId?: string; now?: number } = {},
+): Promise<TestInbox> {
   const now = options.now ?? Date.now();
   const memory = createMemoryBackend({ seed: options.seed ?? testSeed(now), startTime: now });
   await memory.backend.ready;

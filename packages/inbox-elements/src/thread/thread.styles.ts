@@ -108,6 +108,9 @@ export const threadStyles = css`
     border: 1px dashed var(--_comment-border);
     border-inline-start: 4px solid var(--_comment-border);
   }
+  .message.sending {
+    opacity: 0.75;
+  }
   .message.system {
     align-self: center;
     border: 0;

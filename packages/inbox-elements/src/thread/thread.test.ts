@@ -2,11 +2,24 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../define.js';
 import type { ConfabThread } from './thread.js';
 import { HOSTILE, MINUTE, closeTestInboxes, createTestInbox, type TestInbox } from '../test/fixtures.js';
-import { activeElement, eventHandlerAttributes, getAllByRole, getByRole, press, queryByRole, until } from '../test/dom.js';
+import {
+  activeElement,
+  eventHandlerAttributes,
+  getAllByRole,
+  getByRole,
+  press,
+  queryByRole,
+  until,
+} from '../test/dom.js';
 
 async function thread(inbox: TestInbox, conversationId: string, template?: string) {
   const element = await fixture<ConfabThread>(
-    html`<confab-thread style="height:700px" .client=${inbox.client} conversation-id=${conversationId} ticket-url-template=${template ?? ''}></confab-thread>`,
+    html`<confab-thread
+      style="height:700px"
+      .client=${inbox.client}
+      conversation-id=${conversationId}
+      ticket-url-template=${template ?? ''}
+    ></confab-thread>`,
   );
   await until(() => element.shadowRoot!.querySelector('.log'), 'thread rendered');
   return element;
@@ -14,7 +27,10 @@ async function thread(inbox: TestInbox, conversationId: string, template?: strin
 
 async function chooseMenuItem(element: ConfabThread, menuButton: string, item: string | RegExp) {
   getByRole(element, 'button', menuButton).click();
-  const menuItem = await until(() => getAllByRole(element, 'menuitem', item)[0] ?? getAllByRole(element, 'menuitemradio', item)[0], `menu item ${String(item)}`);
+  const menuItem = await until(
+    () => getAllByRole(element, 'menuitem', item)[0] ?? getAllByRole(element, 'menuitemradio', item)[0],
+    `menu item ${String(item)}`,
+  );
   menuItem.click();
 }
 
@@ -27,7 +43,7 @@ describe('confab-thread', () => {
 
   it('T1 shows the full thread: messages and internal comments look different, email headers shown', async () => {
     const element = await thread(inbox, 'c-email');
-    expect(getByRole(element, 'heading', 'Invoice question')).to.exist;
+    expect(getByRole(element, 'heading', 'Invoice question')).to.be.instanceOf(Element);
     const messages = element.shadowRoot!.querySelectorAll('[part~="message"]');
     expect(messages.length).to.equal(2);
     const [email, comment] = [...messages];
@@ -35,8 +51,18 @@ describe('confab-thread', () => {
     expect(comment!.getAttribute('part')).to.contain('comment');
     expect(comment!.textContent).to.contain('Internal comment');
     expect(getComputedStyle(comment!).backgroundColor).not.to.equal(getComputedStyle(email!).backgroundColor);
-    const headers = Object.fromEntries([...email!.querySelectorAll('dt')].map((dt) => [dt.textContent!.trim(), dt.nextElementSibling!.textContent!.trim()]));
-    expect(headers).to.deep.equal({ From: 'alice@customer.example', To: 'support@confab.example', Cc: 'carol@customer.example', Subject: 'Invoice question' });
+    const headers = Object.fromEntries(
+      [...email!.querySelectorAll('dt')].map((dt) => [
+        dt.textContent!.trim(),
+        dt.nextElementSibling!.textContent!.trim(),
+      ]),
+    );
+    expect(headers).to.deep.equal({
+      From: 'alice@customer.example',
+      To: 'support@confab.example',
+      Cc: 'carol@customer.example',
+      Subject: 'Invoice question',
+    });
     const link = getByRole<HTMLAnchorElement>(element, 'link', 'https://billing.example/invoices/42');
     expect(link.rel).to.equal('noopener noreferrer');
     expect(link.target).to.equal('_blank');
@@ -103,7 +129,8 @@ describe('confab-thread', () => {
     getByRole(dialog, 'button', 'Send').click();
     await until(() => !(dialog as HTMLDialogElement).open, 'dialog closed');
     await until(
-      () => (inbox.client.store.state.messages.get('c-chat') ?? []).length > 3 || inbox.client.pending.get().length === 0,
+      () =>
+        (inbox.client.store.state.messages.get('c-chat') ?? []).length > 3 || inbox.client.pending.get().length === 0,
       'transcript sent',
     );
     expect(element.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.equal('');
@@ -114,7 +141,7 @@ describe('confab-thread', () => {
     await chooseMenuItem(element, 'More', 'Delete');
     await until(() => inbox.client.store.conversation('c-chat')?.trashedAt !== null, 'in trash');
     const restore = await until(() => queryByRole(element, 'button', 'Restore'), 'Restore button');
-    expect(getByRole(element, 'button', 'Delete forever')).to.exist;
+    expect(getByRole(element, 'button', 'Delete forever')).to.be.instanceOf(Element);
     expect(element.shadowRoot!.textContent).to.contain('This conversation is in Trash.');
     restore.click();
     await until(() => inbox.client.store.conversation('c-chat')?.trashedAt === null, 'restored');
@@ -178,26 +205,29 @@ describe('confab-thread', () => {
     // After 30 quiet minutes the backend allows it; a change of the conversation re-enables the control.
     inbox.memory.advanceClock(31 * MINUTE);
     await inbox.client.send({ type: 'conversation.assign', conversationId: 'c-bot', assigneeId: 'agent-ann' });
-    const enabled = await until(() => getAllByRole(element, 'button', 'Mark as closed').find((b) => b.getAttribute('aria-disabled') !== 'true'), 're-enabled');
+    const enabled = await until(
+      () => getAllByRole(element, 'button', 'Mark as closed').find((b) => b.getAttribute('aria-disabled') !== 'true'),
+      're-enabled',
+    );
     enabled.click();
     await until(() => inbox.client.store.conversation('c-bot')?.status === 'closed', 'closed after 30 min');
   });
 
   it('T9 the reply editor sits at the bottom of the thread', async () => {
     const element = await thread(inbox, 'c-chat');
-    expect(getByRole(element, 'tab', 'Reply')).to.exist;
-    expect(getByRole(element, 'textbox', 'Reply')).to.exist;
+    expect(getByRole(element, 'tab', 'Reply')).to.be.instanceOf(Element);
+    expect(getByRole(element, 'textbox', 'Reply')).to.be.instanceOf(Element);
   });
 
   it('T1 hostile text in messages, subjects and attachments renders as text; javascript: is never a link', async () => {
     const element = await thread(inbox, 'c-hostile');
-    expect(getByRole(element, 'heading', HOSTILE)).to.exist;
+    expect(getByRole(element, 'heading', HOSTILE)).to.be.instanceOf(Element);
     const log = element.shadowRoot!.querySelector('.log')!;
     expect(log.querySelector('img, script')).to.equal(null);
     expect(log.textContent).to.contain('<a href="javascript:alert(2)">click</a>');
     const hrefs = [...element.shadowRoot!.querySelectorAll('a')].map((a) => a.getAttribute('href'));
     expect(hrefs.every((href) => /^(https?:|mailto:)/.test(href ?? ''))).to.equal(true);
-    expect(getByRole(element, 'link', 'https://ok.example/page')).to.exist;
+    expect(getByRole(element, 'link', 'https://ok.example/page')).to.be.instanceOf(Element);
     expect(eventHandlerAttributes(element)).to.deep.equal([]);
     expect((window as unknown as { __pwned?: number }).__pwned).to.equal(undefined);
   });

@@ -1,7 +1,16 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
-import type { Agent, AgentCommand, Contact, Conversation, Message, Ticket, TypingSignal } from '@confab/core';
+import {
+  isPendingRecord,
+  type Agent,
+  type AgentCommand,
+  type Contact,
+  type Conversation,
+  type Message,
+  type Ticket,
+  type TypingSignal,
+} from '@confab/core';
 import { ConfabElement } from '../shared/confab-element.js';
 import { StoreController, shallowArrayEqual } from '../shared/store-controller.js';
 import { MenuController } from '../shared/menu.js';
@@ -59,6 +68,8 @@ type DialogMode = 'transcript' | 'forward';
  * @cssproperty --confab-comment-bg - Background of internal comments.
  * @cssproperty --confab-comment-border - Border of internal comments.
  * @cssproperty --confab-accent-soft - Background of outbound messages.
+ *
+ * @tagname confab-thread
  */
 export class ConfabThread extends ConfabElement {
   static override styles = [baseStyles, threadStyles];
@@ -129,7 +140,11 @@ export class ConfabThread extends ConfabElement {
     const conversation = model?.conversation;
     if (!conversation || !model) {
       return html`<header part="header">
-          <div class="title-row"><slot name="header-start"></slot><h2>${t.threadLabel}</h2><slot name="header-end"></slot></div>
+          <div class="title-row">
+            <slot name="header-start"></slot>
+            <h2>${t.threadLabel}</h2>
+            <slot name="header-end"></slot>
+          </div>
         </header>
         <p class="empty">${t.noConversation}</p>`;
     }
@@ -167,9 +182,19 @@ export class ConfabThread extends ConfabElement {
       if (handledByHost) event.preventDefault();
     };
     return html`<div>
-      ${href
-        ? html`<a class="ticket-link" part="ticket-link" href=${href} target="_blank" rel="noopener noreferrer" @click=${onOpen}>${label}</a>`
-        : html`<button class="button ticket-link" part="ticket-link" @click=${onOpen}>${label}</button>`}
+      ${
+        href
+          ? html`<a
+              class="ticket-link"
+              part="ticket-link"
+              href=${href}
+              target="_blank"
+              rel="noopener noreferrer"
+              @click=${onOpen}
+              >${label}</a
+            >`
+          : html`<button class="button ticket-link" part="ticket-link" @click=${onOpen}>${label}</button>`
+      }
     </div>`;
   }
 
@@ -193,33 +218,49 @@ export class ConfabThread extends ConfabElement {
         >
           ${t.assignTo}: ${assignee?.name ?? t.unassigned}${icon('chevron')}
         </button>
-        ${this.assigneeMenu.open
-          ? html`<div id=${this.assigneeMenu.menuId} class="menu" part="menu" role="menu" aria-label=${t.assignTo} @keydown=${this.assigneeMenu.onMenuKeydown}>
-              ${[{ id: null, name: t.unassigned }, ...agents.filter((a) => !a.disabled)].map(
-                (agent) => html`<button
-                  role="menuitemradio"
-                  tabindex="-1"
-                  aria-checked=${conversation.assigneeId === agent.id ? 'true' : 'false'}
-                  @click=${() => this.assign(agent.id)}
-                >
-                  <span class="check-mark" aria-hidden="true">${conversation.assigneeId === agent.id ? '✓' : ''}</span>${agent.name}
-                </button>`,
-              )}
-            </div>`
-          : nothing}
+        ${
+          this.assigneeMenu.open
+            ? html`<div
+                id=${this.assigneeMenu.menuId}
+                class="menu"
+                part="menu"
+                role="menu"
+                aria-label=${t.assignTo}
+                @keydown=${this.assigneeMenu.onMenuKeydown}
+              >
+                ${[{ id: null, name: t.unassigned }, ...agents.filter((a) => !a.disabled)].map(
+                  (agent) =>
+                    html`<button
+                      role="menuitemradio"
+                      tabindex="-1"
+                      aria-checked=${conversation.assigneeId === agent.id ? 'true' : 'false'}
+                      @click=${() => this.assign(agent.id)}
+                    >
+                      <span class="check-mark" aria-hidden="true"
+                        >${conversation.assigneeId === agent.id ? '✓' : ''}</span
+                      >${agent.name}
+                    </button>`,
+                )}
+              </div>`
+            : nothing
+        }
       </div>
       <span class="spacer"></span>
-      ${isOpen
-        ? html`<button
-            class="button"
-            part="close"
-            aria-disabled=${blocked ? 'true' : 'false'}
-            aria-describedby=${blocked ? 'close-reason' : nothing}
-            @click=${() => this.setStatus('closed', closeKey, !!blocked)}
-          >
-            ${t.markClosed}
-          </button>`
-        : html`<button class="button" part="close" @click=${() => this.setStatus('open', closeKey, false)}>${t.reopen}</button>`}
+      ${
+        isOpen
+          ? html`<button
+              class="button"
+              part="close"
+              aria-disabled=${blocked ? 'true' : 'false'}
+              aria-describedby=${blocked ? 'close-reason' : nothing}
+              @click=${() => this.setStatus('closed', closeKey, !!blocked)}
+            >
+              ${t.markClosed}
+            </button>`
+          : html`<button class="button" part="close" @click=${() => this.setStatus('open', closeKey, false)}>
+              ${t.reopen}
+            </button>`
+      }
       <div class="anchor end">
         <button
           id=${this.moreMenu.triggerId}
@@ -233,18 +274,33 @@ export class ConfabThread extends ConfabElement {
         >
           ${t.more}${icon('chevron')}
         </button>
-        ${this.moreMenu.open
-          ? html`<div id=${this.moreMenu.menuId} class="menu" part="menu" role="menu" aria-label=${t.more} @keydown=${this.moreMenu.onMenuKeydown}>
-              <button role="menuitem" tabindex="-1" @click=${() => this.openDialog('transcript')}>${t.sendTranscript}…</button>
-              <button role="menuitem" tabindex="-1" @click=${this.trash}>${t.delete}</button>
-              ${conversation.filtered === 'blocked'
-                ? nothing
-                : html`<button role="menuitem" tabindex="-1" @click=${this.blockSender}>${t.blockSender}</button>`}
-              ${conversation.filtered === null
-                ? html`<button role="menuitem" tabindex="-1" @click=${this.markSpam}>${t.markSpam}</button>`
-                : nothing}
-            </div>`
-          : nothing}
+        ${
+          this.moreMenu.open
+            ? html`<div
+                id=${this.moreMenu.menuId}
+                class="menu"
+                part="menu"
+                role="menu"
+                aria-label=${t.more}
+                @keydown=${this.moreMenu.onMenuKeydown}
+              >
+                <button role="menuitem" tabindex="-1" @click=${() => this.openDialog('transcript')}>
+                  ${t.sendTranscript}…
+                </button>
+                <button role="menuitem" tabindex="-1" @click=${this.trash}>${t.delete}</button>
+                ${
+                  conversation.filtered === 'blocked'
+                    ? nothing
+                    : html`<button role="menuitem" tabindex="-1" @click=${this.blockSender}>${t.blockSender}</button>`
+                }
+                ${
+                  conversation.filtered === null
+                    ? html`<button role="menuitem" tabindex="-1" @click=${this.markSpam}>${t.markSpam}</button>`
+                    : nothing
+                }
+              </div>`
+            : nothing
+        }
       </div>
       ${blocked ? html`<span id="close-reason" class="reason">${blocked}</span>` : nothing}
     </div>`;
@@ -255,8 +311,16 @@ export class ConfabThread extends ConfabElement {
     if (conversation.trashedAt !== null) {
       return html`<div class="banner" part="banner">
         <p>${t.trashBanner}</p>
-        <button class="button" @click=${() => this.act({ type: 'conversation.restore', conversationIds: [conversation.id] })}>${t.restore}</button>
-        <button class="button danger" @click=${() => this.act({ type: 'conversation.deleteForever', conversationIds: [conversation.id] })}>
+        <button
+          class="button"
+          @click=${() => this.act({ type: 'conversation.restore', conversationIds: [conversation.id] })}
+        >
+          ${t.restore}
+        </button>
+        <button
+          class="button danger"
+          @click=${() => this.act({ type: 'conversation.deleteForever', conversationIds: [conversation.id] })}
+        >
           ${t.deleteForever}
         </button>
       </div>`;
@@ -265,9 +329,18 @@ export class ConfabThread extends ConfabElement {
       const contactId = conversation.contactId;
       return html`<div class="banner" part="banner">
         <p>${t.filteredBanner[conversation.filtered] ?? ''}</p>
-        ${conversation.filtered === 'blocked' && contactId
-          ? html`<button class="button" @click=${() => this.act({ type: 'contact.unblock', contactId })}>${t.unblock}</button>`
-          : html`<button class="button" @click=${() => this.act({ type: 'conversation.unfilter', conversationId: conversation.id })}>${t.notSpam}</button>`}
+        ${
+          conversation.filtered === 'blocked' && contactId
+            ? html`<button class="button" @click=${() => this.act({ type: 'contact.unblock', contactId })}>
+                ${t.unblock}
+              </button>`
+            : html`<button
+                class="button"
+                @click=${() => this.act({ type: 'conversation.unfilter', conversationId: conversation.id })}
+              >
+                ${t.notSpam}
+              </button>`
+        }
       </div>`;
     }
     if (conversation.sentOnly) return html`<div class="banner" part="banner"><p>${t.sentBanner}</p></div>`;
@@ -277,7 +350,9 @@ export class ConfabThread extends ConfabElement {
   private renderMessage(message: Message, model: ThreadModel, lastEmail: boolean) {
     const t = this.t;
     const author = this.authorName(message, model);
-    const time = html`<time datetime=${new Date(message.createdAt).toISOString()}>${formatDateTime(message.createdAt, this.resolvedLocale)}</time>`;
+    const time = html`<time datetime=${new Date(message.createdAt).toISOString()}
+      >${formatDateTime(message.createdAt, this.resolvedLocale)}</time
+    >`;
     if (message.kind === 'system') {
       return html`<li class="message system" part="message">${message.text} · ${time}</li>`;
     }
@@ -285,40 +360,56 @@ export class ConfabThread extends ConfabElement {
     const mentions = message.mentions
       .map((id) => model.agents.find((agent) => agent.id === id)?.name)
       .filter((name): name is string => !!name);
-    return html`<li class="message ${isComment ? 'comment' : message.direction}" part="message ${isComment ? 'comment' : 'reply'}">
+    // Shown at once, before the server confirmed it (optimistic): marked as sending.
+    const sending = isPendingRecord(message.id);
+    return html`<li
+      class="message ${isComment ? 'comment' : message.direction} ${sending ? 'sending' : ''}"
+      part="message ${isComment ? 'comment' : 'reply'}"
+    >
       <div class="message-head">
         ${isComment ? html`<span class="kind">${icon('comment')}${t.internalComment}</span>` : nothing}
         <span class="author">${author}</span>
-        ${time}
+        ${time} ${sending ? html`<span>${t.sending}</span>` : nothing}
       </div>
-      ${message.email
-        ? html`<dl class="headers">
-            <dt>${t.from}</dt>
-            <dd>${message.email.from}</dd>
-            <dt>${t.to}</dt>
-            <dd>${message.email.to.join(', ')}</dd>
-            ${message.email.cc.length ? html`<dt>${t.cc}</dt><dd>${message.email.cc.join(', ')}</dd>` : nothing}
-            <dt>${t.subject}</dt>
-            <dd>${message.email.subject}</dd>
-          </dl>`
-        : nothing}
+      ${
+        message.email
+          ? html`<dl class="headers">
+              <dt>${t.from}</dt>
+              <dd>${message.email.from}</dd>
+              <dt>${t.to}</dt>
+              <dd>${message.email.to.join(', ')}</dd>
+              ${
+                message.email.cc.length
+                  ? html`<dt>${t.cc}</dt>
+                      <dd>${message.email.cc.join(', ')}</dd>`
+                  : nothing
+              }
+              <dt>${t.subject}</dt>
+              <dd>${message.email.subject}</dd>
+            </dl>`
+          : nothing
+      }
       <p class="text">${linkify(message.text)}</p>
       ${mentions.length ? html`<div class="message-head">@ ${mentions.join(', ')}</div>` : nothing}
-      ${message.attachments.length
-        ? html`<ul class="attachments" aria-label=${t.attachments}>
-            ${message.attachments.map((attachment) => {
-              const url = safeUrl(attachment.url);
-              return html`<li>
-                ${url ? html`<a href=${url} target="_blank" rel="noopener noreferrer">${attachment.name}</a>` : attachment.name}
-              </li>`;
-            })}
-          </ul>`
-        : nothing}
-      ${lastEmail && message.conversationId
-        ? html`<div class="message-actions">
-            <button class="button" @click=${() => this.openDialog('forward')}>${icon('reply')}${t.forward}</button>
-          </div>`
-        : nothing}
+      ${
+        message.attachments.length
+          ? html`<ul class="attachments" aria-label=${t.attachments}>
+              ${message.attachments.map((attachment) => {
+                const url = safeUrl(attachment.url);
+                return html`<li>
+                  ${url ? html`<a href=${url} target="_blank" rel="noopener noreferrer">${attachment.name}</a>` : attachment.name}
+                </li>`;
+              })}
+            </ul>`
+          : nothing
+      }
+      ${
+        lastEmail && message.conversationId
+          ? html`<div class="message-actions">
+              <button class="button" @click=${() => this.openDialog('forward')}>${icon('reply')}${t.forward}</button>
+            </div>`
+          : nothing
+      }
     </li>`;
   }
 
@@ -326,27 +417,35 @@ export class ConfabThread extends ConfabElement {
     const t = this.t;
     const mode = this.dialogMode;
     return html`<dialog aria-labelledby="dialog-title" @submit=${this.submitDialog}>
-      ${mode
-        ? html`<form method="dialog">
-            <div class="dialog-header">
-              <h2 id="dialog-title">${mode === 'forward' ? t.forward : t.sendTranscript}</h2>
-              <button type="button" class="icon-button" aria-label=${t.close} @click=${() => this.modal.close()}>${icon('close')}</button>
-            </div>
-            <div class="dialog-body">
-              <label class="field">
-                <span>${mode === 'forward' ? t.forwardTo : t.transcriptTo}</span>
-                <input name="to" type="email" required autofocus />
-              </label>
-              ${mode === 'forward'
-                ? html`<label class="field"><span>${t.note}</span><textarea name="note" rows="3"></textarea></label>`
-                : nothing}
-            </div>
-            <div class="dialog-actions">
-              <button type="button" class="button" @click=${() => this.modal.close()}>${t.cancel}</button>
-              <button type="submit" class="button primary">${t.send}</button>
-            </div>
-          </form>`
-        : nothing}
+      ${
+        mode
+          ? html`<form method="dialog">
+              <div class="dialog-header">
+                <h2 id="dialog-title">${mode === 'forward' ? t.forward : t.sendTranscript}</h2>
+                <button type="button" class="icon-button" aria-label=${t.close} @click=${() => this.modal.close()}>
+                  ${icon('close')}
+                </button>
+              </div>
+              <div class="dialog-body">
+                <label class="field">
+                  <span>${mode === 'forward' ? t.forwardTo : t.transcriptTo}</span>
+                  <input name="to" type="email" required autofocus />
+                </label>
+                ${
+                  mode === 'forward'
+                    ? html`<label class="field"
+                        ><span>${t.note}</span><textarea name="note" rows="3"></textarea>
+                      </label>`
+                    : nothing
+                }
+              </div>
+              <div class="dialog-actions">
+                <button type="button" class="button" @click=${() => this.modal.close()}>${t.cancel}</button>
+                <button type="submit" class="button primary">${t.send}</button>
+              </div>
+            </form>`
+          : nothing
+      }
     </dialog>`;
   }
 
@@ -379,13 +478,15 @@ export class ConfabThread extends ConfabElement {
     const note = String(data.get('note') ?? '').trim();
     const mode = this.dialogMode;
     this.modal.close();
-    if (mode === 'forward') await this.act({ type: 'conversation.forward', conversationId, to, ...(note ? { note } : {}) });
+    if (mode === 'forward')
+      await this.act({ type: 'conversation.forward', conversationId, to, ...(note ? { note } : {}) });
     else await this.act({ type: 'conversation.sendTranscript', conversationId, to });
   };
 
   private async assign(assigneeId: string | null): Promise<void> {
     this.assigneeMenu.close();
-    if (this.conversationId) await this.act({ type: 'conversation.assign', conversationId: this.conversationId, assigneeId });
+    if (this.conversationId)
+      await this.act({ type: 'conversation.assign', conversationId: this.conversationId, assigneeId });
   }
 
   private async setStatus(status: 'open' | 'closed', closeKey: string, blocked: boolean): Promise<void> {
@@ -423,6 +524,7 @@ export class ConfabThread extends ConfabElement {
 /** T7 forwards "from the most recent email": the button sits on the last message with email fields. */
 function isLastEmail(messages: Message[], index: number): boolean {
   if (!messages[index]?.email || messages[index]?.kind !== 'reply') return false;
-  for (let i = index + 1; i < messages.length; i += 1) if (messages[i]?.email && messages[i]?.kind === 'reply') return false;
+  for (let i = index + 1; i < messages.length; i += 1)
+    if (messages[i]?.email && messages[i]?.kind === 'reply') return false;
   return true;
 }

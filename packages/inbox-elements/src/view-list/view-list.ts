@@ -39,6 +39,8 @@ function initials(name: string): string {
  * @cssproperty --confab-accent - Compose button and the current view.
  * @cssproperty --confab-accent-soft - Background of the current view.
  * @cssproperty --confab-success - Availability colour.
+ *
+ * @tagname confab-view-list
  */
 export class ConfabViewList extends ConfabElement {
   static override styles = [baseStyles, viewListStyles];
@@ -72,18 +74,22 @@ export class ConfabViewList extends ConfabElement {
     const available = me?.availability === 'available';
     return html`
       <div class="top">
-        <button class="button primary compose" part="compose" @click=${this.compose}>${icon('compose')}${t.compose}</button>
+        <button class="button primary compose" part="compose" @click=${this.compose}>
+          ${icon('compose')}${t.compose}
+        </button>
       </div>
       <nav part="nav" aria-label=${t.viewsLabel}>
         <ul>
           ${builtIn.map(({ view, count }) => this.renderView(view, t.views[view.id] ?? view.name, count))}
         </ul>
-        ${saved.length
-          ? html`<h2 id="saved-heading">${t.savedViews}</h2>
-              <ul aria-labelledby="saved-heading">
-                ${saved.map(({ view, count }) => this.renderView(view, view.name, count))}
-              </ul>`
-          : nothing}
+        ${
+          saved.length
+            ? html`<h2 id="saved-heading">${t.savedViews}</h2>
+                <ul aria-labelledby="saved-heading">
+                  ${saved.map(({ view, count }) => this.renderView(view, view.name, count))}
+                </ul>`
+            : nothing
+        }
       </nav>
       <div class="footer" part="footer">
         <span class="avatar ${available ? 'available' : ''}" aria-hidden="true">${initials(me?.name ?? '')}</span>
@@ -101,7 +107,13 @@ export class ConfabViewList extends ConfabElement {
             <span>${t.available}</span>
           </button>
         </span>
-        <button class="icon-button" part="settings" aria-label=${t.settings} title=${t.settings} @click=${this.openSettings}>
+        <button
+          class="icon-button"
+          part="settings"
+          aria-label=${t.settings}
+          title=${t.settings}
+          @click=${this.openSettings}
+        >
           ${icon('settings')}
         </button>
       </div>
@@ -121,11 +133,17 @@ export class ConfabViewList extends ConfabElement {
         <span>${label}</span>
         <span class="count" part="count">${formatCount(count, this.resolvedLocale)}</span>
       </button>
-      ${view.builtIn
-        ? nothing
-        : html`<button class="icon-button" aria-label=${this.t.deleteView(view.name)} @click=${() => this.deleteView(view.id)}>
-            ${icon('close')}
-          </button>`}
+      ${
+        view.builtIn
+          ? nothing
+          : html`<button
+              class="icon-button"
+              aria-label=${this.t.deleteView(view.name)}
+              @click=${() => this.deleteView(view.id)}
+            >
+              ${icon('close')}
+            </button>`
+      }
     </li>`;
   }
 
@@ -150,6 +168,9 @@ export class ConfabViewList extends ConfabElement {
   private toggleAvailability = (): void => {
     const me = this.me.value;
     if (!me) return;
-    void this.run({ type: 'agent.setAvailability', availability: me.availability === 'available' ? 'away' : 'available' });
+    void this.run({
+      type: 'agent.setAvailability',
+      availability: me.availability === 'available' ? 'away' : 'available',
+    });
   };
 }
