@@ -51,6 +51,29 @@ describe('confab-inbox', () => {
     await until(() => listIds(element).join() === 'c-spam,c-blocked', 'filtered list');
   });
 
+  const EXPECTED: Array<[id: string, view: string, name: string, ids: string[]]> = [
+    ['V2', 'mine', 'Assigned to me', ['c-email']],
+    ['V4', 'email', 'Email', ['c-email']],
+    ['V5', 'chat', 'Chat', ['c-chat', 'c-bot', 'c-hostile']],
+    ['V6', 'messenger', 'Messenger', ['c-old']],
+    ['V7', 'forms', 'Forms', ['c-form']],
+    ['V8', 'tickets', 'Tickets', ['c-email', 'c-hostile']],
+    ['V9', 'bots', 'Bots', ['c-bot']],
+    ['V10', 'filtered', 'Filtered', ['c-spam', 'c-blocked']],
+    ['V11', 'trash', 'Trash', ['c-trash']],
+    ['V12', 'sent', 'Sent', ['c-sent']],
+  ];
+  for (const [id, view, name, ids] of EXPECTED) {
+    it(`${id} the ${name} view lists its conversations`, async () => {
+      const element = await mount(inbox);
+      getAllByRole(element, 'button', name)
+        .find((button) => button.dataset.view === view)!
+        .click();
+      await until(() => listIds(element).join() === ids.join(), `${name} list`);
+      expect(element.view).to.equal(view);
+    });
+  }
+
   it('T10 the left and right panels collapse for more room and expand again', async () => {
     const element = await mount(inbox);
     element.conversationId = 'c-email';

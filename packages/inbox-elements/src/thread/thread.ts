@@ -111,6 +111,8 @@ export class ConfabThread extends ConfabElement {
     sameModel,
   );
 
+  private readonly me = new StoreController(this, () => this.client?.me);
+
   private readonly typing = new StoreController<TypingSignal[], TypingSignal[]>(
     this,
     () => this.client?.typing,
@@ -453,7 +455,7 @@ export class ConfabThread extends ConfabElement {
     const t = this.t;
     if (message.authorType === 'bot') return t.bot;
     if (message.authorType === 'agent') {
-      if (this.client?.me.get()?.id === message.authorId) return t.you;
+      if (this.me.value?.id === message.authorId) return t.you;
       return model.agents.find((agent) => agent.id === message.authorId)?.name ?? '';
     }
     if (message.authorType === 'contact') {

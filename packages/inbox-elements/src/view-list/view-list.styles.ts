@@ -34,7 +34,7 @@ export const viewListStyles = css`
     font-size: 12px;
     font-weight: 600;
     text-transform: uppercase;
-    letter-spacing: 0.04em;
+    letter-spacing: 0.5px;
     color: var(--_muted);
   }
   .view {

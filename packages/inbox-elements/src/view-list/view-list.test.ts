@@ -62,7 +62,7 @@ describe('confab-view-list', () => {
     expect(mine.getAttribute('aria-current')).to.equal('page');
   });
 
-  it('V12 saved views appear with their count and can be deleted', async () => {
+  it('V1 saved views (a name plus a filter) appear with their live count and can be deleted', async () => {
     await inbox.client.send({
       type: 'view.save',
       name: 'Open email',
