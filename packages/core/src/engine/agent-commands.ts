@@ -1,4 +1,4 @@
-import type { Conversation, EmailFields, Message, Settings } from '../model/model.js';
+import type { Contact, Conversation, EmailFields, Message, Settings } from '../model/model.js';
 import type * as C from '../protocol/commands.js';
 import { ConfabError, ruleError } from '../protocol/errors.js';
 import type { ConfabEvent } from '../protocol/events.js';
@@ -418,15 +418,17 @@ export const agentHandlers = {
 
   'contact.update'(decision: Decision, command: C.UpdateContactCommand): Result {
     const contact = decision.contact(command.contactId);
-    decision.emit({
-      type: 'contact.upserted',
-      contact: {
-        ...contact,
-        name: command.name?.trim() ?? contact.name,
-        email: command.email?.toLowerCase() ?? contact.email,
-        properties: mergeProperties(contact.properties, command.properties ?? {}),
-      },
-    });
+    const next: Contact = {
+      ...contact,
+      name: command.name?.trim() ?? contact.name,
+      properties: mergeProperties(contact.properties, command.properties ?? {}),
+    };
+    // An address a team member enters is one they vouch for: it matches mail from then on.
+    if (command.email !== undefined) {
+      next.email = command.email.toLowerCase();
+      delete next.emailSelfReported;
+    }
+    decision.emit({ type: 'contact.upserted', contact: next });
   },
 
   'deal.create'(decision: Decision, command: C.CreateDealCommand): Result {

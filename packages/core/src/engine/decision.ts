@@ -47,13 +47,16 @@ export class Decision {
     return this.state.messages.get(conversationId) ?? [];
   }
 
-  /** Contacts with this address (lower-cased), verified ones first, then in creation order. */
+  /**
+   * Contacts with this address (lower-cased), verified ones first, then in creation order. An
+   * address a visitor merely typed never matches: it proves nothing.
+   */
   contactsByEmail(address: string): Contact[] {
     const wanted = address.trim().toLowerCase();
     if (wanted === '') return [];
     const found: Contact[] = [];
     for (const contact of this.state.contacts.values()) {
-      if (contact.email.toLowerCase() === wanted) found.push(contact);
+      if (contact.email.toLowerCase() === wanted && !contact.emailSelfReported) found.push(contact);
     }
     for (const contact of this.createdContacts) if (contact.email === wanted) found.push(contact);
     return found.sort((a, b) => Number(b.verified) - Number(a.verified));

@@ -578,7 +578,21 @@ describe('engine: the visitor side', () => {
     const contacts = inbox.state.contacts.size;
     inbox.run(asVisitor(visitor), { type: 'visitor.setProfile', name: 'Emma', email: 'Emma@customer.example' });
     expect(inbox.state.contacts.size).to.equal(contacts);
-    expect(inbox.state.contacts.get(visitor)).to.include({ name: 'Emma', email: 'emma@customer.example', verified: false });
+    expect(inbox.state.contacts.get(visitor)).to.include({ name: 'Emma', email: 'emma@customer.example', verified: false, emailSelfReported: true });
+  });
+
+  it('W1 typing someone else\'s address gives a visitor none of their mail', () => {
+    const { inbox, visitor } = team();
+    inbox.run(asVisitor(visitor), { type: 'visitor.setProfile', email: 'ceo@victim.example' });
+    const mail = inbox.receiveEmail({ from: 'ceo@victim.example', messageId: '<private@victim>', text: 'Confidential numbers' });
+    expect(inbox.conversation(mail).contactId).to.not.equal(visitor);
+    const snapshot = snapshotFor(inbox.state, asVisitor(visitor), 1);
+    expect(JSON.stringify(snapshot)).to.not.contain('Confidential');
+    const composed = inbox.run(asAgent('anna'), { type: 'email.compose', to: 'ceo@victim.example', subject: 'Hi', text: 'Private reply' });
+    expect(inbox.conversation(composed.result!['conversationId']!).contactId).to.not.equal(visitor);
+    // Once a team member enters the address, it is theirs to vouch for.
+    inbox.run(asAgent('anna'), { type: 'contact.update', contactId: visitor, email: 'emma@customer.example' });
+    expect(inbox.state.contacts.get(visitor)!.emailSelfReported).to.equal(undefined);
   });
 
   it('W2 verification returns an existing verified contact with that email, and never merges an unverified one', () => {

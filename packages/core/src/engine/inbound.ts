@@ -208,6 +208,7 @@ export const inboundHandlers = {
     const verified = decision.contactsByEmail(email).find((other) => other.verified && other.id !== contact.id);
     if (verified) return { contactId: verified.id };
     const next: Contact = { ...contact, verified: true, email, name: command.name?.trim() || contact.name };
+    delete next.emailSelfReported;
     decision.emit({ type: 'contact.upserted', contact: next });
     return { contactId: contact.id };
   },

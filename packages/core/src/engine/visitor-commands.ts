@@ -1,4 +1,4 @@
-import type { Conversation, Message } from '../model/model.js';
+import type { Contact, Conversation, Message } from '../model/model.js';
 import type * as C from '../protocol/commands.js';
 import { ConfabError } from '../protocol/errors.js';
 import type { ConfabEvent } from '../protocol/events.js';
@@ -170,7 +170,11 @@ export const visitorHandlers = {
     if (contact.verified && email !== undefined && email !== contact.email) {
       throw new ConfabError('forbidden', 'A verified visitor cannot change their email address here');
     }
-    const next = { ...contact, name: command.name?.trim() ?? contact.name, email: email ?? contact.email };
+    const next: Contact = { ...contact, name: command.name?.trim() || contact.name };
+    if (email !== undefined && email !== contact.email) {
+      next.email = email;
+      next.emailSelfReported = true;
+    }
     if (next.name === contact.name && next.email === contact.email) return;
     decision.emit({ type: 'contact.upserted', contact: next });
   },

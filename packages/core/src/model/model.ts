@@ -127,6 +127,12 @@ export interface Contact {
   email: string;
   /** Set when the site vouched for this identity with a signed token. */
   verified: boolean;
+  /**
+   * The email was typed by the visitor (pre-chat form, "leave your email") and nobody confirmed
+   * it: it is shown, but never matches inbound mail or another contact, so typing someone else's
+   * address gives a visitor nothing of theirs (W1, DESIGN §5).
+   */
+  emailSelfReported?: boolean;
   blocked: boolean;
   companyId: string | null;
   /** Free-form properties shown and edited in the About panel (A3). */
