@@ -7,7 +7,8 @@ import { NO_LIMITS } from './ws/gateway.js';
  * | variable | meaning |
  * |---|---|
  * | `PORT` | port, default 4747 |
- * | `HOST` | interface, default all |
+ * | `HOST` | interface, default all (demo mode: localhost) |
+ * | `CONFAB_TRUST_PROXY` | `1` behind one reverse proxy: client address from X-Forwarded-For |
  * | `CONFAB_DATA_DIR` | data directory, default ./.data |
  * | `CONFAB_DEMO` | `1` demo mode (seed data, demo sign-in), `0` off |
  * | `CONFAB_INGEST_TOKEN` | bearer token for the channel endpoints |
@@ -27,6 +28,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv, defaults: { demo: boolean
     testClock: env.CONFAB_TEST_CLOCK === '1',
   };
   if (env.HOST) options.host = env.HOST;
+  if (env.CONFAB_TRUST_PROXY === '1') options.trustProxy = true;
   if (env.CONFAB_DATA_DIR) options.dataDir = env.CONFAB_DATA_DIR;
   if (env.CONFAB_INGEST_TOKEN) options.ingestToken = env.CONFAB_INGEST_TOKEN;
   if (env.CONFAB_ADMIN_TOKEN) options.adminToken = env.CONFAB_ADMIN_TOKEN;

@@ -22,8 +22,13 @@ import { attachGateway, type Gateway, type GatewayLimits } from './ws/gateway.js
 export interface StartServerOptions {
   /** TCP port; 0 picks a free one. Default 4747. */
   port?: number;
-  /** Interface to listen on. Default all interfaces (`::`); tests and benches use 127.0.0.1. */
+  /**
+   * Interface to listen on. Default: all interfaces, except in demo mode, which hands out agent
+   * tokens to anyone who asks and so listens on `localhost` only (set `HOST=0.0.0.0` to expose it).
+   */
   host?: string;
+  /** Behind one trusted reverse proxy: rate-limit by X-Forwarded-For (CONFAB_TRUST_PROXY=1). */
+  trustProxy?: boolean;
   /** Where the SQLite file lives. Default CONFAB_DATA_DIR or ./.data. */
   dataDir?: string;
   /**
@@ -189,7 +194,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     const method = req.method ?? 'GET';
     const path = url.pathname;
 
-    if (!httpLimiter.take(clientIp(req))) throw new HttpError(429, 'rate-limited', 'Too many requests; retry later.');
+    if (!httpLimiter.take(clientIp(req, options.trustProxy))) throw new HttpError(429, 'rate-limited', 'Too many requests; retry later.');
 
     // ---- channels (DESIGN §2) ----
     if (path === '/api/channels/email/inbound') {
@@ -400,6 +405,7 @@ ${agentLinks ? `<h2>Sign in to the inbox as</h2><ul>${agentLinks}</ul><p>Demo on
     backend,
     claimedKind: (token) => auth.claimedKind(token),
     allowedOrigins: options.allowedOrigins ?? [],
+    ...(options.trustProxy ? { trustProxy: true } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
   });
@@ -408,13 +414,14 @@ ${agentLinks ? `<h2>Sign in to the inbox as</h2><ul>${agentLinks}</ul><p>Demo on
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 4747, options.host, () => {
+    server.listen(options.port ?? 4747, options.host ?? (demo ? 'localhost' : undefined), () => {
       server.off('error', reject);
       resolve();
     });
   });
   const address = server.address() as AddressInfo;
-  const host = options.host && options.host !== '::' && options.host !== '0.0.0.0' ? options.host : 'localhost';
+  const listenHost = options.host ?? (demo ? 'localhost' : undefined);
+  const host = listenHost && listenHost !== '::' && listenHost !== '0.0.0.0' ? listenHost : 'localhost';
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
 
   let closing: Promise<void> | null = null;

@@ -100,7 +100,19 @@ export function requireBearer(req: IncomingMessage, expected: string | undefined
   if (!secretsEqual(match[1]!, expected)) throw new HttpError(401, 'unauthenticated', 'The token is not valid.');
 }
 
-/** The client's address (the socket's; a proxy in front should be trusted explicitly, not by default). */
-export function clientIp(req: IncomingMessage): string {
+/**
+ * The client's address: the socket's, or — only when the server is told it sits behind one trusted
+ * reverse proxy (CONFAB_TRUST_PROXY=1) — the last X-Forwarded-For entry, the one that proxy added.
+ * Earlier entries are whatever the client claimed and are never used.
+ */
+export function clientIp(req: IncomingMessage, trustProxy = false): string {
+  if (trustProxy) {
+    const forwarded = String(req.headers['x-forwarded-for'] ?? '')
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean)
+      .at(-1);
+    if (forwarded) return forwarded;
+  }
   return req.socket.remoteAddress ?? 'unknown';
 }

@@ -38,8 +38,8 @@ export const DEFAULT_LIMITS: GatewayLimits = {
   visitorPerSecond: 20,
   ipBurst: 600,
   ipPerSecond: 200,
-  newVisitorBurst: 30,
-  newVisitorPerSecond: 0.5,
+  newVisitorBurst: 60,
+  newVisitorPerSecond: 2,
   connectionsPerIp: 500,
 };
 
@@ -68,6 +68,8 @@ export interface GatewayOptions {
   /** A socket with more than this many bytes unsent is too slow and is closed (it resumes on reconnect). */
   maxBufferedBytes?: number;
   path?: string;
+  /** Take the client address from X-Forwarded-For (one trusted reverse proxy in front). */
+  trustProxy?: boolean;
 }
 
 export interface Gateway {
@@ -130,7 +132,7 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
         return;
       }
     }
-    const ip = clientIp(req);
+    const ip = clientIp(req, options.trustProxy);
     if ((socketsPerIp.get(ip) ?? 0) >= limits.connectionsPerIp) {
       refuseUpgrade(socket, 429, 'Too Many Requests: too many open connections from this address');
       return;
