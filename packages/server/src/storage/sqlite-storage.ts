@@ -173,6 +173,9 @@ export function createSqliteStorage(dir: string = defaultDataDir()): SqliteStora
     },
 
     async commit(record: CommitRecord): Promise<void> {
+      // The hub runs queued commands back to back in microtasks, and a commit blocks the thread for
+      // its fsync: let the event loop flush the previous command's fan-out and read new frames first.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       // Synchronous and fsynced (synchronous=FULL) before it returns: the hub acknowledges after this.
       commitTransaction(record);
     },
