@@ -169,6 +169,16 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     log(`Seeded ${events.length} demo events.`);
   }
 
+  // An agent the engine disables (an agent.upserted with disabled: true) loses its open sockets too.
+  const unsubscribeDisabled = fanOut.subscribe((events) => {
+    for (const { event } of events) {
+      if (event.type === 'agent.upserted' && event.agent.disabled) {
+        const agentId = event.agent.id;
+        backend.disconnectPrincipal((principal) => principal.kind === 'agent' && principal.agentId === agentId, CLOSE_REVOKED, 'agent disabled');
+      }
+    }
+  });
+
   const mailer = createMailer({
     backend,
     fanOut,
@@ -435,6 +445,7 @@ ${agentLinks ? `<h2>Sign in to the inbox as</h2><ul>${agentLinks}</ul><p>Demo on
     close() {
       closing ??= (async () => {
         clearInterval(sweep);
+        unsubscribeDisabled();
         await gateway.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());

@@ -177,6 +177,17 @@ describe('WebSocket: revocation', () => {
     const { welcome } = await hello(t.wsUrl, t.agentToken);
     assert.equal(welcome.principal.kind, 'agent');
   });
+
+  test('an agent the engine disables loses their open sockets and their token stops working', async () => {
+    const bob = t.server.auth.issueAgentToken(AGENTS[1]!.id);
+    const { peer } = await hello(t.wsUrl, bob.token);
+    await peer.next('snapshot');
+    await t.server.backend.append([{ type: 'agent.upserted', agent: { ...AGENTS[1]!, disabled: true } }]);
+    assert.ok((await peer.closed).code >= 4400);
+    const again = await Peer.open(t.wsUrl);
+    again.send({ v: 1, type: 'hello', token: bob.token });
+    assert.equal((await again.closed).code, CLOSE_UNAUTHENTICATED);
+  });
 });
 
 describe('WebSocket: heartbeat', () => {
