@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hello, startTestServer, type TestServer } from './testing/harness.test-util.js';
+import { startServer } from './server.js';
 
 describe('HTTP: health, pages and demo sign-in', () => {
   let t: TestServer;
@@ -104,6 +105,23 @@ describe('demo data', () => {
       await second.close();
     } finally {
       (await import('node:fs')).rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('start-up failures', () => {
+  test('a port already in use fails startServer with the listen error and releases the store', async () => {
+    const t = await startTestServer();
+    try {
+      const { tempDataDir } = await import('./testing/harness.test-util.js');
+      const dataDir = tempDataDir();
+      await assert.rejects(startServer({ port: t.server.port, host: '127.0.0.1', dataDir, log: () => {} }), /EADDRINUSE/);
+      // The store was closed: it opens again at once.
+      const again = await startServer({ port: 0, host: '127.0.0.1', dataDir, log: () => {} });
+      await again.close();
+      (await import('node:fs')).rmSync(dataDir, { recursive: true, force: true });
+    } finally {
+      await t.close();
     }
   });
 });

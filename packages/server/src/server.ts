@@ -422,13 +422,23 @@ ${agentLinks ? `<h2>Sign in to the inbox as</h2><ul>${agentLinks}</ul><p>Demo on
   const sweep = setInterval(() => httpLimiter.sweep(), 60_000);
   sweep.unref();
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 4747, options.host ?? (demo ? 'localhost' : undefined), () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 4747, options.host ?? (demo ? 'localhost' : undefined), () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    // Port taken, or the like: release what was opened so the data directory is not left locked.
+    clearInterval(sweep);
+    unsubscribeDisabled();
+    await gateway.close();
+    await mailer.close();
+    await backend.close();
+    throw error;
+  }
   const address = server.address() as AddressInfo;
   const listenHost = options.host ?? (demo ? 'localhost' : undefined);
   const host = listenHost && listenHost !== '::' && listenHost !== '0.0.0.0' ? listenHost : 'localhost';
