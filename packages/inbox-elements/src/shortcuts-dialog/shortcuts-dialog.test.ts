@@ -1,6 +1,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../define.js';
 import type { ConfabShortcutsDialog } from './shortcuts-dialog.js';
+import '../test/frames.js';
 import { getByRole, until } from '../test/dom.js';
 
 describe('confab-shortcuts-dialog', () => {
