@@ -3,7 +3,8 @@ import type { ConfabEvent } from '../protocol/events.js';
 import { ConfabError } from '../protocol/errors.js';
 import { MAX_SHORT_LENGTH, MAX_TEXT_LENGTH } from '../protocol/frames.js';
 import { validateClientFrame, validateCommand } from '../protocol/validate.js';
-import { applyEvent, projectEvent, snapshotFor } from './engine.js';
+import { applyEvent, execute, projectEvent, snapshotFor } from './engine.js';
+import { executeOptimistic } from './optimistic.js';
 import { asAgent, asVisitor, Inbox, MINUTE, SYSTEM } from './engine-harness.test-util.js';
 import { createEngineState } from './state.js';
 
@@ -192,5 +193,34 @@ describe('engine: safety', () => {
     expect(thrown(() => validateClientFrame({ v: 1, type: 'command', id: 'c', command: { type: 'nope' } })).code).to.equal('unknown-command');
     expect(thrown(() => validateClientFrame({ v: 1, type: 'command', id: 'c', command: { type: 'message.reply', conversationId: 'c', text: 1 } })).path).to.equal('command.text');
     expect(thrown(() => validateClientFrame('hello')).code).to.equal('invalid');
+  });
+});
+
+describe('engine: optimistic execution for clients', () => {
+  it('R1 executeOptimistic gives the same events as execute for a client\'s commands', () => {
+    const run = (useOptimistic: boolean) => {
+      const inbox = new Inbox();
+      inbox.addAgent('anna');
+      const visitor = inbox.addVisitor();
+      const id = inbox.startChat(visitor);
+      const command = { type: 'message.reply', conversationId: id, text: 'Hello' } as const;
+      const context = { now: inbox.now, newId: inbox.newId };
+      return useOptimistic
+        ? executeOptimistic(inbox.state, asAgent('anna'), command, context)
+        : execute(inbox.state, asAgent('anna'), command, context);
+    };
+    expect(run(true)).to.deep.equal(run(false));
+  });
+
+  it('T11 executeOptimistic applies the same rules and permissions, and leaves mail-only commands to the server', () => {
+    const inbox = new Inbox();
+    inbox.addAgent('anna');
+    const visitor = inbox.addVisitor();
+    inbox.run(asAgent('anna'), { type: 'settings.update', patch: { bot: { enabled: true } } });
+    const id = inbox.startChat(visitor);
+    const context = { now: inbox.now, newId: inbox.newId };
+    expect(thrown(() => executeOptimistic(inbox.state, asAgent('anna'), { type: 'conversation.setStatus', conversationIds: [id], status: 'closed' }, context)).rule).to.equal('T11');
+    expect(thrown(() => executeOptimistic(inbox.state, asVisitor(visitor), { type: 'conversation.trash', conversationIds: [id] }, context)).code).to.equal('forbidden');
+    expect(executeOptimistic(inbox.state, asAgent('anna'), { type: 'conversation.sendTranscript', conversationId: id, to: 'a@b.example' }, context)).to.deep.equal({ events: [] });
   });
 });

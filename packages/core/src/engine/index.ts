@@ -6,3 +6,4 @@ export { BOT_CLOSE_IDLE_MS } from './agent-commands.js';
 export { PREVIEW_LENGTH, previewOf } from './records.js';
 export { visibleToVisitor } from './projection.js';
 export { route, routableAgents } from './routing.js';
+export { executeOptimistic } from './optimistic.js';

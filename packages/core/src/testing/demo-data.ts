@@ -197,7 +197,7 @@ export function demoSeed(now: number): ConfabEvent[] {
   demo.ago(18 * MINUTE).agent(ben, { type: 'message.comment', conversationId: emma, text: 'Yes, since 4.2. We can enable it for a month as a courtesy.', mentions: [anna] });
 
   // Messenger: two messages, unassigned.
-  const sofia = demo.ago(40 * MINUTE).system({ type: 'inbound.messenger', senderId: 'psid-sofia-rossi', senderName: 'Sofia Rossi', text: 'Ciao! Do you ship to Italy?', mid: 'mid.sofia.1' })['conversationId']!;
+  demo.ago(40 * MINUTE).system({ type: 'inbound.messenger', senderId: 'psid-sofia-rossi', senderName: 'Sofia Rossi', text: 'Ciao! Do you ship to Italy?', mid: 'mid.sofia.1' });
   demo.ago(38 * MINUTE).system({ type: 'inbound.messenger', senderId: 'psid-sofia-rossi', text: 'And how long does delivery to Milan take?', mid: 'mid.sofia.2' });
 
   // A support-form submission.

@@ -1,0 +1,78 @@
+import type { Message } from '../model/model.js';
+import type { ConfabEvent } from '../protocol/events.js';
+import type { EngineState } from './state.js';
+
+function compareMessages(a: Message, b: Message): number {
+  if (a.createdAt !== b.createdAt) return a.createdAt - b.createdAt;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+function upsertMessage(state: EngineState, message: Message): void {
+  const list = state.messages.get(message.conversationId);
+  if (!list) {
+    state.messages.set(message.conversationId, [message]);
+    return;
+  }
+  const existing = list.findIndex((candidate) => candidate.id === message.id);
+  if (existing >= 0) list.splice(existing, 1);
+  // Messages nearly always arrive in order: search for the place from the end.
+  let index = list.length;
+  while (index > 0 && compareMessages(list[index - 1]!, message) > 0) index -= 1;
+  list.splice(index, 0, message);
+}
+
+/** Applies one event to the state. Idempotent: applying an upsert twice is applying it once. */
+export function applyEvent(state: EngineState, event: ConfabEvent): void {
+  switch (event.type) {
+    case 'conversation.upserted':
+      state.conversations.set(event.conversation.id, event.conversation);
+      return;
+    case 'conversation.removed':
+      state.conversations.delete(event.conversationId);
+      state.messages.delete(event.conversationId);
+      return;
+    case 'message.upserted':
+      upsertMessage(state, event.message);
+      return;
+    case 'message.removed': {
+      const list = state.messages.get(event.conversationId);
+      const index = list ? list.findIndex((message) => message.id === event.messageId) : -1;
+      if (list && index >= 0) list.splice(index, 1);
+      return;
+    }
+    case 'contact.upserted':
+      state.contacts.set(event.contact.id, event.contact);
+      return;
+    case 'agent.upserted':
+      state.agents.set(event.agent.id, event.agent);
+      return;
+    case 'ticket.upserted':
+      state.tickets.set(event.ticket.id, event.ticket);
+      return;
+    case 'deal.upserted':
+      state.deals.set(event.deal.id, event.deal);
+      return;
+    case 'company.upserted':
+      state.companies.set(event.company.id, event.company);
+      return;
+    case 'feedback.upserted':
+      state.feedback.set(event.feedback.id, event.feedback);
+      return;
+    case 'settings.updated':
+      state.settings = event.settings;
+      return;
+    case 'view.upserted':
+      state.views.set(event.view.id, event.view);
+      return;
+    case 'view.removed':
+      state.views.delete(event.viewId);
+      return;
+    case 'routing.advanced':
+      state.lastRoutedAgentId = event.agentId;
+      return;
+    case 'mention.created':
+    case 'email.queued':
+      // Notifications for other parts (the mentioned agent, the mailer): no state.
+      return;
+  }
+}
