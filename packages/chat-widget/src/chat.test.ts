@@ -132,6 +132,36 @@ describe('chatting through the widget', () => {
     expect(counts).to.deep.equal([1, 2, 0]);
   });
 
+  it('W1 a first-time visitor costs the page no connection until they open the chat', async () => {
+    const api = await loadWidget(network);
+    await waitFor(() => bootOf()?.app, 'the app took over (idle time)');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(network.urls).to.deep.equal([]);
+    expect((await api.getState()).connection).to.equal('offline');
+    await api.open();
+    await waitFor(async () => (await api.getState()).connection === 'online', 'online after open');
+    expect(network.urls.length).to.equal(1);
+  });
+
+  it('W2 a returning visitor connects without opening, and the badge shows replies that came while away', async () => {
+    const site = uniqueSite();
+    const api = await openWidget({ site });
+    await sendAsVisitor('Are you open on Sunday?');
+    const conversation = await waitFor(() => chatConversations()[0], 'chat');
+    await waitFor(async () => (await api.getState()).conversationId === conversation.id, 'confirmed');
+    await new Promise((resolve) => setTimeout(resolve, 1800));
+    await removeWidget();
+    await reply(conversation.id, 'Yes, from 10 to 4.');
+
+    const again = await loadWidget(network, { site });
+    const launcher = await findByRole(bootOf()!.root, 'button', 'Open chat, 1 unread message');
+    expect((await again.getState()).open).to.equal(false);
+    expect(bootOf()!.badge!.textContent).to.equal('1');
+    launcher.click();
+    await waitFor(() => messageItem('Yes, from 10 to 4.'), 'the reply in the window');
+    await waitFor(async () => (await again.getState()).unread === 0, 'read');
+  });
+
   it('W2 the history survives a reload: several conversations, newest first, and "New conversation"', async () => {
     const site = uniqueSite();
     const api = await openWidget({ site });

@@ -1,4 +1,4 @@
-import { createVisitorClient, createWebSocketTransport, type Transport, type VisitorClient } from '@confab/core';
+import { createVisitorClient, createWebSocketTransport, openPersistence, type Persistence, type Transport, type VisitorClient } from '@confab/core';
 import type { AppApi, Availability, Boot, ConfabState, WidgetLocale } from './boot.js';
 import { ConfabChat, type ConfabChatEventDetails } from './chat/confab-chat.js';
 import { resolveLocale, STRINGS } from './i18n.js';
@@ -15,27 +15,22 @@ export interface WidgetOptions {
 }
 
 /**
- * Takes over from the loader: creates the visitor client and the chat window, implements
- * `window.Confab`, runs the calls queued before, and turns client changes into widget events.
+ * Takes over from the loader: implements `window.Confab`, runs the calls queued before, and turns
+ * the visitor client's changes into widget events and the launcher's badge.
+ *
+ * What a host page pays before any interaction is kept small (DESIGN §4): the chat window is
+ * created when first opened, and the client connects at once only for a visitor who chatted
+ * before (their unread replies and badge matter); a first-time visitor connects on open.
  */
 export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
   const { config, pristine, root, launcher, badge } = boot;
   const guard = createGuard(pristine);
-  const tag = defineElement('confab-chat', ConfabChat, pristine.define);
-  const chat = document.createElement(tag) as ConfabChat;
-  chat.locale = config.locale;
-  chat.greeting = config.greeting;
-  chat.inline = !!config.inline;
-  chat.open = !!config.inline;
-  chat.position = config.position;
-  chat.prechat = !!config.prechat;
   const theme = new CSSStyleSheet();
   root.adoptedStyleSheets = [...root.adoptedStyleSheets, theme];
-  root.append(chat);
 
-  const seenKey = `confab-widget-${config.site}:seen`;
-  const seen: Record<string, number> = readSeen();
-  let client: VisitorClient;
+  let chat: ConfabChat | null = null;
+  let open = !!config.inline;
+  let client: VisitorClient | null = null;
   let unsubscribers: Array<() => void> = [];
   let unread = 0;
   let availability: Availability = 'unknown';
@@ -43,34 +38,88 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
   let teamMessages = new NewTeamMessages();
   let themeColor = '';
 
-  function connect() {
+  // What the visitor has read (team messages per conversation), and whether they ever chatted.
+  // IndexedDB, not localStorage: localStorage's first use blocks the main thread while it loads.
+  const seen: Record<string, number> = {};
+  const widgetStorage: Promise<Persistence> = openPersistence(`confab-widget-${config.site}-ui`);
+  void widgetStorage
+    .then(async (storage) => {
+      const [stored, chattedBefore] = await Promise.all([storage.get<Record<string, number>>('seen'), storage.get<boolean>('active')]);
+      for (const [conversationId, count] of Object.entries(stored ?? {})) if (!(conversationId in seen) && typeof count === 'number') seen[conversationId] = count;
+      if (chattedBefore) ensureClient();
+      else if (client) onChange();
+    })
+    .catch(() => undefined);
+
+  /** The chat window, created the first time it is needed. */
+  function ensureChat(): ConfabChat {
+    if (chat) return chat;
+    const tag = defineElement('confab-chat', ConfabChat, pristine.define);
+    chat = document.createElement(tag) as ConfabChat;
+    chat.locale = config.locale;
+    chat.greeting = config.greeting;
+    chat.inline = !!config.inline;
+    chat.open = open;
+    chat.position = config.position;
+    chat.prechat = !!config.prechat;
+    chat.client = client;
+    const forward = <E extends keyof ConfabChatEventDetails>(type: E, listener: (detail: ConfabChatEventDetails[E]) => void) =>
+      chat!.addEventListener(type, (event) => listener((event as CustomEvent<ConfabChatEventDetails[E]>).detail));
+    forward('close-request', () => setOpen(false));
+    forward('message-sent', (detail) => {
+      markActive();
+      boot.emit('message-sent', detail);
+    });
+    forward('conversation-started', (detail) => boot.emit('conversation-started', detail));
+    forward('view-change', () => onChange());
+    root.append(chat);
+    return chat;
+  }
+
+  /** The visitor client, connected; created the first time it is needed. */
+  function ensureClient(): VisitorClient {
+    if (client) return client;
     const transport = options.transport
       ? options.transport()
       : createWebSocketTransport({ url: socketUrl(config.server), WebSocket: guardedWebSocket(pristine.WebSocket, guard) });
-    client = createVisitorClient({
+    const created = createVisitorClient({
       transport: guardedTransport(transport, guard),
       namespace: `confab-widget-${config.site}`,
       ...(config.identity ? { identity: config.identity } : {}),
     });
-    chat.client = client;
+    client = created;
+    if (chat) chat.client = created;
     statuses = new Map();
     teamMessages = new NewTeamMessages();
     unsubscribers = [
-      client.store.revision.subscribe(onChange),
-      client.status.subscribe(onChange),
+      created.store.revision.subscribe(onChange),
+      created.status.subscribe(onChange),
       // Revisions wait for an animation frame, which hidden tabs never get: a site's listeners
       // (a title that flashes "1 new message") must hear about replies in a background tab too.
-      client.on('event', queueChange),
-      client.on('resync', queueChange),
-      client.on('refused', (_entry, error) => boot.emit('error', { code: error.code, message: error.message })),
-      client.on('error', (error) => boot.emit('error', { code: error.code, message: error.message })),
+      created.on('event', queueChange),
+      created.on('resync', queueChange),
+      created.on('refused', (_entry, error) => boot.emit('error', { code: error.code, message: error.message })),
+      created.on('error', (error) => boot.emit('error', { code: error.code, message: error.message })),
     ];
+    return created;
   }
 
   function disconnect() {
     for (const unsubscribe of unsubscribers) unsubscribe();
     unsubscribers = [];
-    client.close();
+    client?.close();
+    client = null;
+  }
+
+  function reconnect() {
+    if (!client) return;
+    disconnect();
+    ensureClient();
+  }
+
+  /** From now on, this visitor's client connects on every page without waiting to be opened. */
+  function markActive() {
+    void widgetStorage.then((storage) => storage.set('active', true)).catch(() => undefined);
   }
 
   let changeQueued = false;
@@ -85,9 +134,11 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
 
   /** Turns a change of the replica into widget events, the unread badge and the team colour. */
   function onChange() {
+    if (!client) return;
     const store = client.store;
-    const ready = client.status.get().ready;
-    for (const message of teamMessages.take(store, ready)) {
+    const status = client.status.get();
+    if (status.principal) markActiveOnce();
+    for (const message of teamMessages.take(store, status.ready)) {
       boot.emit('message-received', {
         conversationId: message.conversationId,
         messageId: message.id,
@@ -119,72 +170,64 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     updateLauncher();
   }
 
+  let markedActive = false;
+  function markActiveOnce() {
+    if (markedActive) return;
+    markedActive = true;
+    markActive();
+  }
+
   /** What the visitor looks at while the window is open counts as read. */
   function markSeen() {
-    const conversationId = chat.conversationId;
-    if (!chat.open || !conversationId) return;
+    const conversationId = chat?.conversationId;
+    if (!open || !client || !conversationId) return;
     const count = teamMessageCount(client.store, conversationId);
     if (count === (seen[conversationId] ?? 0)) return;
     seen[conversationId] = count;
-    try {
-      localStorage.setItem(seenKey, pristine.stringify(seen));
-    } catch {
-      // Storage blocked: unread counts last for this page only.
-    }
-  }
-
-  function readSeen(): Record<string, number> {
-    try {
-      const value = pristine.parse(localStorage.getItem(seenKey) ?? '{}') as unknown;
-      return value && typeof value === 'object' ? (value as Record<string, number>) : {};
-    } catch {
-      return {};
-    }
+    void widgetStorage.then((storage) => storage.set('seen', { ...seen })).catch(() => undefined);
   }
 
   function updateLauncher() {
     if (!launcher || !badge) return;
-    const t = STRINGS[chat.locale];
-    launcher.setAttribute('aria-expanded', String(chat.open));
-    launcher.setAttribute('aria-label', chat.open ? t.closeChat : unread ? `${t.openChat}, ${t.unread(unread)}` : t.openChat);
-    launcher.querySelector('path')?.setAttribute('d', chat.open ? CLOSE_ICON : CHAT_ICON);
-    badge.hidden = chat.open || !unread;
+    const t = STRINGS[config.locale];
+    launcher.setAttribute('aria-expanded', String(open));
+    launcher.setAttribute('aria-label', open ? t.closeChat : unread ? `${t.openChat}, ${t.unread(unread)}` : t.openChat);
+    launcher.querySelector('path')?.setAttribute('d', open ? CLOSE_ICON : CHAT_ICON);
+    badge.hidden = open || !unread;
     badge.textContent = unread > 9 ? '9+' : String(unread);
   }
 
   function state(): ConfabState {
-    const contact = contactOf(client);
+    const contact = client ? contactOf(client) : null;
     return {
-      open: chat.open,
+      open,
       unread,
       availability,
       identity: contact && (contact.email || contact.verified) ? { email: contact.email, name: contact.name, verified: contact.verified } : null,
-      connection: client.connection.get(),
-      conversationId: chat.conversationId,
+      connection: client ? client.connection.get() : 'offline',
+      conversationId: chat?.conversationId ?? null,
     };
   }
 
-  function setOpen(open: boolean) {
-    if (chat.inline || chat.open === open) return;
-    chat.open = open;
-    if (open) {
-      void chat.focusWindow();
+  function setOpen(next: boolean) {
+    if (config.inline || open === next) return;
+    open = next;
+    if (next) {
+      ensureClient();
+      const chatWindow = ensureChat();
+      chatWindow.open = true;
+      void chatWindow.focusWindow();
       onChange();
+      updateLauncher();
       boot.emit('open', state());
     } else {
+      if (chat) chat.open = false;
       // Focus goes back to the launcher, unless the visitor already moved on in the page.
       if (document.activeElement === boot.host) launcher?.focus();
       updateLauncher();
       boot.emit('close', state());
     }
   }
-
-  const forward = <E extends keyof ConfabChatEventDetails>(type: E, listener: (detail: ConfabChatEventDetails[E]) => void) =>
-    chat.addEventListener(type, (event) => listener((event as CustomEvent<ConfabChatEventDetails[E]>).detail));
-  forward('close-request', () => setOpen(false));
-  forward('message-sent', (detail) => boot.emit('message-sent', detail));
-  forward('conversation-started', (detail) => boot.emit('conversation-started', detail));
-  forward('view-change', () => onChange());
 
   const api: AppApi = {
     async open() {
@@ -194,18 +237,19 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
       setOpen(false);
     },
     async toggle() {
-      setOpen(!chat.open);
+      setOpen(!open);
     },
-    async load() {},
+    async load() {
+      ensureClient();
+    },
     async remove() {
       disconnect();
-      chat.remove();
+      chat?.remove();
       boot.app = null;
       boot.teardown();
     },
     async refresh() {
-      disconnect();
-      connect();
+      reconnect();
     },
     async getState() {
       return state();
@@ -214,21 +258,30 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
       if (token) {
         // The server checks the site's signature, then this visitor becomes that contact.
         config.identity = token;
-        disconnect();
-        connect();
+        markActive();
+        if (client) reconnect();
+        else ensureClient();
         return;
       }
       const name = identity?.name?.trim();
       const email = identity?.email?.trim();
-      if (name || email) await client.send({ type: 'visitor.setProfile', ...(name ? { name } : {}), ...(email ? { email } : {}) });
+      if (name || email) {
+        markActive();
+        await ensureClient().send({ type: 'visitor.setProfile', ...(name ? { name } : {}), ...(email ? { email } : {}) });
+      }
     },
     async setLocale(locale: WidgetLocale) {
-      config.locale = chat.locale = resolveLocale(locale);
+      config.locale = resolveLocale(locale);
+      if (chat) chat.locale = config.locale;
       updateLauncher();
     },
   };
 
-  connect();
+  // Inline, the chat is on the page from the start.
+  if (config.inline) {
+    ensureClient();
+    ensureChat();
+  }
   boot.app = api;
   boot.emit('ready', state());
   for (const [method, args, resolve, reject] of boot.queue.splice(0)) {

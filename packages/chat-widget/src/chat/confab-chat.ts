@@ -27,6 +27,19 @@ const sendIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M3 20
 const closeIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M18.3 5.7a1 1 0 0 0-1.4 0L12 10.6 7.1 5.7a1 1 0 1 0-1.4 1.4l4.9 4.9-4.9 4.9a1 1 0 1 0 1.4 1.4l4.9-4.9 4.9 4.9a1 1 0 0 0 1.4-1.4L13.4 12l4.9-4.9a1 1 0 0 0 0-1.4z" /></svg>`;
 const listIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 6h16v2H4zm0 5h16v2H4zm0 5h16v2H4z" /></svg>`;
 
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Date formats are slow to create (milliseconds each): one per locale and kind, made when first needed. */
+function formatter(locale: WidgetLocale, kind: 'date' | 'time'): Intl.DateTimeFormat {
+  const key = `${locale} ${kind}`;
+  let format = formatters.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, kind === 'date' ? { dateStyle: 'medium', timeStyle: 'short' } : { timeStyle: 'short' });
+    formatters.set(key, format);
+  }
+  return format;
+}
+
 /**
  * The visitor's chat window: welcome text, the conversation with delivery states and typing
  * indicators, bot quick replies, the team's availability (with "leave your email" when nobody is
@@ -166,6 +179,8 @@ export class ConfabChat extends LitElement {
     const availability = client ? availabilityOf(client) : 'unknown';
     const connection = client?.connection.get() ?? 'offline';
     const statusText = availability === 'available' ? t.available : availability === 'away' ? t.away : t.connecting;
+    // Closed, the window is not drawn at all: a host page pays nothing for what nobody sees.
+    if (!this.open && !this.inline) return nothing;
     const threads = client ? threadsOf(client.store) : [];
     return html`
       <div
@@ -173,7 +188,6 @@ export class ConfabChat extends LitElement {
         class="window"
         role=${this.inline ? 'region' : 'dialog'}
         aria-labelledby="title"
-        ?hidden=${!this.open && !this.inline}
         @keydown=${this.onKeydown}
       >
         <header part="header">
@@ -199,7 +213,7 @@ export class ConfabChat extends LitElement {
 
   private renderHistory(threads: Conversation[]) {
     const t = this.strings;
-    const time = new Intl.DateTimeFormat(this.locale, { dateStyle: 'medium', timeStyle: 'short' });
+    const time = formatter(this.locale, 'date');
     return html`
       <section class="history" aria-labelledby="history-title">
         <h3 id="history-title">${t.conversations}</h3>
@@ -252,7 +266,7 @@ export class ConfabChat extends LitElement {
     const contact = client ? contactOf(client) : null;
     const away = client ? availabilityOf(client) === 'away' && !botActive && conversation?.bot !== 'handed-over' : false;
     const showPrechat = this.prechat && !this.prechatDone && !conversation && !shown.length && !contact?.email && !threadsOf(store!).length;
-    const time = new Intl.DateTimeFormat(this.locale, { timeStyle: 'short' });
+    const time = formatter(this.locale, 'time');
     return html`
       <section class="messages" part="messages" aria-label=${t.messagesLabel} tabindex="0">
         <p class="welcome">${welcome}</p>

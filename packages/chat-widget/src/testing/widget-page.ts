@@ -132,7 +132,7 @@ export function findByRole(root: ParentNode, role: string, name?: string | RegEx
 export function chatElement(win: Window = window): HTMLElement | null {
   const root = bootOf(win)?.root;
   if (!root) return null;
-  return ([...root.children].find((child) => child.shadowRoot?.querySelector('[part="window"]')) as HTMLElement | undefined) ?? null;
+  return ([...root.children].find((child) => child.localName.startsWith('confab-chat') && child.shadowRoot) as HTMLElement | undefined) ?? null;
 }
 
 /** The visitor client the widget's window shows. */

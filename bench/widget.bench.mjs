@@ -1,0 +1,87 @@
+// Widget benchmarks (DESIGN §4): the main-thread time the widget costs a host page before any
+// interaction, in Chromium (playwright-core), against the reference server with demo data.
+//
+// The host page is the demo shop (/site/). Each run loads it in a fresh browser context (a
+// first-time visitor) and reads Chromium's own accounting of main-thread work (CDP
+// Performance.getMetrics `TaskDuration`) from before navigation until the page has been idle
+// for a while — long enough for the loader to draw the launcher, load the chat app on idle
+// time, open its storage and connect. The same page without the script tag is the baseline;
+// the figure is the difference of the medians. `widget.loaderMainThread.ms` is the same with
+// the app bundle blocked: what the script tag alone costs. `widget.hostMainThread.returning.ms`
+// is a visitor who chatted on an earlier page, whose widget connects at once (unread replies);
+// a first-time visitor's widget connects when opened.
+// Sizes (size.widget.*) come from scripts/size.mjs.
+import { readFileSync } from 'node:fs';
+import { launchChromium, median, startDemoServer } from '../packages/chat-widget/scripts/harness.mjs';
+
+const RUNS = 9;
+const SETTLE_MS = 3000;
+
+export async function run() {
+  const demo = await startDemoServer();
+  const browser = await launchChromium();
+  const shop = readFileSync(new URL('../examples/site/index.html', import.meta.url), 'utf8');
+  const withoutTag = shop.replace(/<script[^>]*confab-widget\.js[^>]*><\/script>/, '');
+  if (withoutTag === shop) throw new Error('the demo shop has no widget script tag');
+  try {
+    const base = `${demo.server.url}/site/`;
+
+    /** A visitor who chatted on an earlier page: their widget connects at once (unread replies). */
+    async function returningVisitorContext() {
+      const context = await browser.newContext({ viewport: { width: 1100, height: 780 } });
+      const page = await context.newPage();
+      await page.goto(base);
+      await page.getByRole('button', { name: 'Open chat' }).click();
+      const field = page.getByRole('textbox', { name: 'Message' });
+      await field.fill('Hello from an earlier page');
+      await field.press('Enter');
+      await page.waitForFunction(() => window.Confab.getState().then((state) => state.conversationId !== null));
+      await page.waitForTimeout(300);
+      await page.close();
+      return context;
+    }
+
+    async function measure(variant) {
+      const context = variant === 'returning' ? await returningVisitorContext() : await browser.newContext({ viewport: { width: 1100, height: 780 } });
+      const page = await context.newPage();
+      if (variant === 'without') {
+        await page.route(`${base}bench-without.html`, (route) => route.fulfill({ body: withoutTag, contentType: 'text/html' }));
+      }
+      if (variant === 'loader') await page.route('**/confab-widget-app.js', (route) => route.abort());
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
+      const taskTime = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
+      const before = await taskTime();
+      await page.goto(variant === 'without' ? `${base}bench-without.html` : base, { waitUntil: 'load' });
+      await page.waitForTimeout(SETTLE_MS);
+      const spent = (await taskTime()) - before;
+      // The measured window must have covered the whole idle-time start of the chat app.
+      if (variant === 'with' || variant === 'returning') {
+        const started = await page.evaluate(() => window[Symbol.for('confab.widget.boot')]?.app != null);
+        if (!started) throw new Error(`the chat app did not start within ${SETTLE_MS} ms`);
+      }
+      if (variant === 'returning') {
+        const state = await page.evaluate(() => window.Confab.getState());
+        if (state.connection !== 'online' || state.availability === 'unknown') throw new Error(`returning visitor not connected within ${SETTLE_MS} ms: ${JSON.stringify(state)}`);
+      }
+      await context.close();
+      return spent * 1000;
+    }
+
+    const samples = { without: [], with: [], loader: [], returning: [] };
+    await measure('with'); // warm the server and the disk cache once
+    for (let i = 0; i < RUNS; i++) for (const variant of Object.keys(samples)) samples[variant].push(await measure(variant));
+    const baseline = median(samples.without);
+    const round = (value) => Math.round(value * 10) / 10;
+    return [
+      { metric: 'widget.hostMainThread.ms', value: round(median(samples.with) - baseline), unit: 'ms' },
+      { metric: 'widget.loaderMainThread.ms', value: round(median(samples.loader) - baseline), unit: 'ms' },
+      { metric: 'widget.hostMainThread.returning.ms', value: round(median(samples.returning) - baseline), unit: 'ms' },
+    ];
+  } finally {
+    await browser.close();
+    await demo.close();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) console.log(await run());
