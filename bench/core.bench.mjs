@@ -83,6 +83,7 @@ export async function run() {
       { metric: 'core.ingest.eventsPerSec', value: Math.round(ingest.eventsPerSec), unit: 'events/s' },
       { metric: 'core.ingest.searchLive.eventsPerSec', value: Math.round(ingestSearching.eventsPerSec), unit: 'events/s' },
       { metric: 'core.reset.100k.ms', value: round(load.resetMs, 1), unit: 'ms' },
+      { metric: 'core.textIndex.100k.ms', value: round(load.textIndexMs, 1), unit: 'ms' },
       { metric: 'core.heap.100k.MB', value: round(heap.usedSize / 1024 / 1024, 1), unit: 'MB' },
     ];
   } finally {

@@ -140,6 +140,19 @@ describe('inbox store', () => {
     expect(ids(store, 'all', { search: '   ' })).to.deep.equal(['c1', 'c2']);
   });
 
+  it('F1 finds text of a large snapshot both right after the reset and once background indexing is done', async () => {
+    const { store } = manualStore();
+    const conversations = Array.from({ length: 5000 }, (_, i) => conversation(`c${i}`, { lastReceivedAt: i }));
+    const messages = conversations.map((c, i) => message(`m${i}`, c.id, i % 1000 === 7 ? 'Parcel lost' : 'hello'));
+    store.reset(snapshot({ conversations, messages }));
+    store.flush();
+    expect(ids(store, 'all', { search: 'parcel' })).to.deep.equal(['c4007', 'c3007', 'c2007', 'c1007', 'c7']);
+    store.reset(snapshot({ conversations, messages: messages.slice(0, 2000) }));
+    store.flush();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(ids(store, 'all', { search: 'lost' })).to.deep.equal(['c1007', 'c7']);
+  });
+
   it('F1 searches comments for an agent, never for a visitor (R2)', () => {
     const data = snapshot({
       conversations: [conversation('c1')],

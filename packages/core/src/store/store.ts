@@ -77,6 +77,9 @@ interface ViewEntry {
   version: number;
 }
 
+/** Slots whose text is indexed per macrotask while a backlog (after a reset) is worked through. */
+const TEXT_CHUNK = 2000;
+
 /** Marks a slot that is in no index (its conversation is new or gone). */
 const NOT_PLACED = Number.NaN;
 
@@ -113,6 +116,7 @@ class ReplicaStore implements LocalInboxStore {
   private readonly dirtyText = new Set<number>();
   /** Text of new messages, per slot not in dirtyText: added without reading the rest again. */
   private readonly appendedText = new Map<number, string>();
+  private textTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly linkedContacts: (string[] | undefined)[] = [];
   private readonly subjects: (string | undefined)[] = [];
   /** Contact → the slots of its conversations: a number for one (most contacts), a list for more. */
@@ -201,7 +205,14 @@ class ReplicaStore implements LocalInboxStore {
     this.scheduled = false;
     if (!this.changed) return;
     this.changed = false;
-    this.refreshText();
+    // Live searches need every text current; otherwise a large backlog goes on in the background.
+    let searching = false;
+    for (const query of this.queries) searching ||= query.searching;
+    if (searching) this.refreshText();
+    else {
+      this.indexText(TEXT_CHUNK);
+      this.indexTextLater();
+    }
     const batch = this.batch;
     this.batch = new Map();
 
@@ -475,7 +486,8 @@ class ReplicaStore implements LocalInboxStore {
       this.linkContacts(slot, contactsOf(record));
       this.markText(slot);
     }
-    this.refreshText();
+    // Indexing 100k conversations' text takes seconds: it goes on in chunks, after the reset.
+    this.indexTextLater();
     const sorted = this.sortedSlots();
     for (const view of BUILT_IN_VIEWS) this.viewEntries.set(view.id, this.buildView(view, sorted));
     for (const view of this.state.views.values()) {
@@ -495,13 +507,20 @@ class ReplicaStore implements LocalInboxStore {
 
   // ---- search ----
 
-  /** Re-indexes the text of every slot whose text inputs changed. */
+  /** Re-indexes the text of every slot whose text inputs changed (before a search reads it). */
   refreshText(): void {
+    this.indexText(Infinity);
+  }
+
+  /** Indexes new messages' text, and the text of up to `limit` slots whose inputs changed. */
+  private indexText(limit: number): void {
     for (const [slot, text] of this.appendedText) this.words.addText(slot, foldSearchText(text));
     this.appendedText.clear();
-    if (this.dirtyText.size === 0) return;
     const state = this.state;
+    let done = 0;
     for (const slot of this.dirtyText) {
+      if (done++ >= limit) break;
+      this.dirtyText.delete(slot);
       const record = this.records[slot];
       if (record === undefined) continue;
       let text = '';
@@ -513,7 +532,16 @@ class ReplicaStore implements LocalInboxStore {
       for (const message of state.messages.get(record.id) ?? []) if (this.searchable(message)) text += ` ${message.text}`;
       this.words.setText(slot, foldSearchText(text));
     }
-    this.dirtyText.clear();
+  }
+
+  /** Works through a text backlog one chunk per macrotask, so the page stays responsive. */
+  private indexTextLater(): void {
+    if (this.textTimer !== null || this.dirtyText.size === 0) return;
+    this.textTimer = setTimeout(() => {
+      this.textTimer = null;
+      this.indexText(TEXT_CHUNK);
+      this.indexTextLater();
+    }, 0);
   }
 
   // ---- for live queries ----
@@ -585,6 +613,8 @@ class StoreLiveQuery implements LiveQuery {
   private readonly filter: ConversationFilter | undefined;
   private readonly terms: string[];
   private readonly narrowed: boolean;
+  /** Has search terms: its updates read slots' text, which must be current. */
+  readonly searching: boolean;
   private entry: ViewEntry | undefined;
   /** The filter with the view's scope when it names none; compiled for the columns when it can be. */
   private effectiveFilter: ConversationFilter | undefined;
@@ -606,6 +636,7 @@ class StoreLiveQuery implements LiveQuery {
     this.filter = query.filter !== undefined && Object.keys(query.filter).length > 0 ? query.filter : undefined;
     this.terms = searchTerms(query.search);
     this.narrowed = this.filter !== undefined || this.terms.length > 0;
+    this.searching = this.terms.length > 0;
     this.entry = store.viewEntry(query.viewId);
     this.build();
   }
