@@ -121,3 +121,44 @@ test('storage: pending emails are queued ones without a final delivery', async (
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('storage: commits handed over in the same turn share one transaction; a bad record fails its whole batch', async () => {
+  const dir = tempDir();
+  try {
+    const storage = createSqliteStorage(dir);
+    const record = (seq: number, commandId: string) => ({
+      principalKey: 'system',
+      commandId,
+      events: [{ seq, cause: commandId, event: viewRemoved(commandId) }],
+      outcome: { ok: true as const, seq },
+    });
+    await Promise.all([1, 2, 3, 4].map((seq) => storage.commit(record(seq, `c${seq}`))));
+    assert.equal(storage.eventCount(), 4);
+    // seq 5 is fine, the second seq 5 collides: both are refused together, nothing is stored.
+    const results = await Promise.allSettled([storage.commit(record(5, 'c5')), storage.commit(record(5, 'c5b'))]);
+    assert.deepEqual(results.map((result) => result.status), ['rejected', 'rejected']);
+    assert.equal(storage.eventCount(), 4);
+    await storage.commit(record(5, 'c5'));
+    assert.equal(storage.eventCount(), 5);
+    await storage.close();
+    await assert.rejects(storage.commit(record(6, 'c6')));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('storage: closing with a commit pending writes it first', async () => {
+  const dir = tempDir();
+  try {
+    const storage = createSqliteStorage(dir);
+    const pending = storage.commit({ principalKey: 'system', commandId: 'last', events: [{ seq: 1, cause: 'last', event: viewRemoved('v') }], outcome: { ok: true, seq: 1 } });
+    await storage.close();
+    await pending;
+    await new Promise((resolve) => setImmediate(resolve));
+    const reopened = createSqliteStorage(dir);
+    assert.equal(reopened.eventCount(), 1);
+    await reopened.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -114,12 +114,35 @@ export function createSqliteStorage(dir: string = defaultDataDir()): SqliteStora
 
   const insertEvent = db.prepare('INSERT INTO events (seq, type, cause, event) VALUES (?, ?, ?, ?)');
   const insertOutcome = db.prepare('INSERT OR REPLACE INTO outcomes (principal_key, command_id, outcome) VALUES (?, ?, ?)');
-  const commitTransaction = db.transaction((record: CommitRecord) => {
-    for (const sequenced of record.events) {
-      insertEvent.run(sequenced.seq, sequenced.event.type, sequenced.cause, JSON.stringify(sequenced.event));
+  const commitTransaction = db.transaction((records: CommitRecord[]) => {
+    for (const record of records) {
+      for (const sequenced of record.events) {
+        insertEvent.run(sequenced.seq, sequenced.event.type, sequenced.cause, JSON.stringify(sequenced.event));
+      }
+      insertOutcome.run(record.principalKey, record.commandId, JSON.stringify(record.outcome));
     }
-    insertOutcome.run(record.principalKey, record.commandId, JSON.stringify(record.outcome));
   });
+
+  /**
+   * Group commit: records handed over in the same turn of the event loop share one transaction and
+   * one fsync. The hub today waits for each commit before deciding the next command, so a batch
+   * holds one record; a hub that pipelines commands gets many per fsync with no change here.
+   * The flush waits for the next turn (setImmediate), so the event loop first flushes the previous
+   * command's fan-out and reads new frames — a commit blocks the thread for its fsync.
+   */
+  let batch: { records: CommitRecord[]; waiters: { resolve: () => void; reject: (error: unknown) => void }[] } | null = null;
+  function flush() {
+    const current = batch;
+    if (!current) return; // already flushed by close()
+    batch = null;
+    try {
+      commitTransaction(current.records);
+    } catch (error) {
+      for (const waiter of current.waiters) waiter.reject(error);
+      return;
+    }
+    for (const waiter of current.waiters) waiter.resolve();
+  }
   const countEvents = db.prepare('SELECT count(*) AS n FROM events');
 
   const statements = {
@@ -172,17 +195,23 @@ export function createSqliteStorage(dir: string = defaultDataDir()): SqliteStora
       return { events, outcomes };
     },
 
-    async commit(record: CommitRecord): Promise<void> {
-      // The hub runs queued commands back to back in microtasks, and a commit blocks the thread for
-      // its fsync: let the event loop flush the previous command's fan-out and read new frames first.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      // Synchronous and fsynced (synchronous=FULL) before it returns: the hub acknowledges after this.
-      commitTransaction(record);
+    commit(record: CommitRecord): Promise<void> {
+      if (closed) return Promise.reject(new Error('The storage is closed.'));
+      // Resolves only after the transaction is fsynced (synchronous=FULL): the hub acknowledges after this.
+      return new Promise<void>((resolve, reject) => {
+        if (!batch) {
+          batch = { records: [], waiters: [] };
+          setImmediate(flush);
+        }
+        batch.records.push(record);
+        batch.waiters.push({ resolve, reject });
+      });
     },
 
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
+      if (batch) flush();
       db.close();
     },
 
