@@ -52,7 +52,9 @@ function replyRecipients(decision: Decision, conversation: Conversation): { to: 
   const team = decision.state.settings.email.address.toLowerCase();
   const cc: string[] = [];
   for (const participantId of conversation.participantIds) {
-    const address = decision.state.contacts.get(participantId)?.email.toLowerCase() ?? '';
+    const participant = decision.state.contacts.get(participantId);
+    // An address a visitor merely typed is never copied on the team's mail.
+    const address = participant && !participant.emailSelfReported ? participant.email.toLowerCase() : '';
     if (address !== '' && address !== to && address !== team && !cc.includes(address)) cc.push(address);
   }
   return { to, cc };
