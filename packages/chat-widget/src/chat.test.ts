@@ -67,6 +67,7 @@ describe('chatting through the widget', () => {
 
     await reply(conversation.id, 'Yes, we do!');
     await waitFor(() => messageItem('Yes, we do!'), 'the reply in the widget');
+    await expect(bootOf()!.host, 'axe: a conversation with messages').to.be.accessible();
     expect(messageItem('Yes, we do!')!.querySelector('.author')!.textContent).to.equal('Anna');
     await waitFor(() => shadow().querySelector('[aria-live="polite"]')?.textContent === 'New message from Anna: Yes, we do!', 'announced politely');
 
@@ -187,6 +188,7 @@ describe('chatting through the widget', () => {
       return found.length === 2 ? found : null;
     }, 'two conversations listed');
     expect(threads).to.deep.equal(['Second question', 'First question']);
+    await expect(bootOf()!.host, 'axe: the list of conversations').to.be.accessible();
     network.up();
   });
 
@@ -242,6 +244,7 @@ describe('chatting through the widget', () => {
     const changes: string[] = [];
     api.on('availability-changed', ({ availability }) => changes.push(availability));
     expect(chatText()).to.contain('We are away right now. Leave your email and we will get back to you.');
+    await expect(bootOf()!.host, 'axe: the away notice and its form').to.be.accessible();
     const email = getByRole(shadow(), 'textbox', 'Email') as HTMLInputElement;
     email.value = 'visitor@example.com';
     getByRole(shadow(), 'button', 'Save').click();
@@ -309,6 +312,31 @@ describe('chatting through the widget', () => {
     await waitFor(() => chatText().includes('This conversation is closed'), 'closed notice');
     await sendAsVisitor('One more thing');
     await waitFor(() => memory.backend.state.conversations.get(conversation.id)?.status === 'open', 'reopened');
+  });
+
+  it('W1 identify() with a site-signed token makes the visitor that verified contact', async () => {
+    memory = createMemoryBackend({ seed: [agentSeed('agent-1', 'Anna')], identities: { 'signed-by-the-site': { email: 'sam@example.com', name: 'Sam' } } });
+    await memory.backend.ready;
+    network = createFakeNetwork(memory);
+    const api = await openWidget();
+    await api.identify({ email: 'sam@example.com', name: 'Sam' }, 'signed-by-the-site');
+    await waitFor(async () => (await api.getState()).identity?.verified, 'verified identity');
+    expect((await api.getState()).identity).to.deep.equal({ email: 'sam@example.com', name: 'Sam', verified: true });
+  });
+
+  it('W1 a refused identity token or message fires "error"; a refused message offers "Try again"', async () => {
+    const api = await openWidget();
+    const errors: string[] = [];
+    api.on('error', ({ code }) => errors.push(code));
+    await api.identify({ email: 'eve@example.com' }, 'forged-token');
+    await waitFor(() => errors.includes('unauthenticated'), 'the refused identity reported');
+    await waitFor(async () => (await api.getState()).connection === 'online', 'online again');
+    // Longer than the protocol allows (the field's maxlength stops typing; a script does not).
+    await sendAsVisitor('x'.repeat(70_000));
+    await waitFor(() => errors.includes('too-large') || errors.includes('invalid'), 'the refused message reported');
+    const failed = await waitFor(() => shadow().querySelector<HTMLElement>('li[data-delivery="failed"]'), 'shown as not sent');
+    expect(failed.textContent).to.contain('Not sent');
+    expect(getByRole(failed, 'button', 'Try again')).to.exist;
   });
 
   it('W1 identify() without a token leaves name and email on the visitor (unverified)', async () => {
