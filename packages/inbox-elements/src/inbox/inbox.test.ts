@@ -8,7 +8,7 @@ import { activeElement, getAllByRole, getByRole, press, queryByRole, until } fro
 async function mount(inbox: TestInbox, locale?: string) {
   const element = await fixture<ConfabInbox>(
     html`<confab-inbox
-      style="height:760px"
+      style="height:760px;width:1300px"
       .client=${inbox.client}
       locale=${locale ?? ''}
       ticket-url-template="https://crm.example/tickets/{id}"
@@ -92,6 +92,19 @@ describe('confab-inbox', () => {
     await element.updateComplete;
     expect(getByRole(element, 'navigation', 'Views')).to.be.instanceOf(Element);
     expect(getByRole(element, 'region', 'About')).to.be.instanceOf(Element);
+  });
+
+  it('T10 in a narrow space the About panel starts collapsed; it can still be expanded', async () => {
+    const element = await mount(inbox);
+    element.style.width = '800px';
+    await until(() => element.rightCollapsed, 'collapsed for width');
+    expect(queryByRole(element, 'region', 'About')).to.equal(null);
+    getByRole(element, 'button', 'Expand About panel').click();
+    await element.updateComplete;
+    expect(getByRole(element, 'region', 'About')).to.be.instanceOf(Element);
+    element.style.width = '1300px';
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(element.rightCollapsed).to.equal(false);
   });
 
   it('F1 keyboard: / focuses search, ? shows the shortcuts, Escape closes them and focus returns', async () => {
@@ -179,7 +192,9 @@ describe('confab-inbox', () => {
     closeTestInboxes();
     inbox = await createTestInbox();
     const wrapper = await fixture<HTMLDivElement>(
-      html`<div lang="nl-NL"><confab-inbox style="height:700px" .client=${inbox.client}></confab-inbox></div>`,
+      html`<div lang="nl-NL">
+        <confab-inbox style="height:700px;width:1300px" .client=${inbox.client}></confab-inbox>
+      </div>`,
     );
     const nested = wrapper.querySelector('confab-inbox')!;
     await until(() => queryByRole(nested, 'button', 'Prullenbak'), 'Dutch from lang');

@@ -16,6 +16,8 @@ import { inboxStyles } from './inbox.styles.js';
 
 /** Longest part of a message read out by the live region. */
 const ANNOUNCE_LENGTH = 120;
+/** Below this width the About panel starts collapsed, so the thread keeps room (T10). */
+const NARROW_WIDTH = 1000;
 
 function isEditable(target: EventTarget | undefined): boolean {
   if (!(target instanceof HTMLElement)) return false;
@@ -111,16 +113,22 @@ export class ConfabInbox extends LitElement {
 
   private readonly settingsModal = new ModalController(this, 'dialog.settings');
   private stopListening: (() => void) | undefined;
+  private resizeObserver: ResizeObserver | undefined;
+  /** The About panel was collapsed for lack of width, not by the user. */
+  private rightCollapsedForWidth = false;
   private listeningTo: InboxClient | undefined;
 
   override connectedCallback(): void {
     super.connectedCallback();
     this.addEventListener('keydown', this.onKeydown);
+    this.resizeObserver = new ResizeObserver(([entry]) => entry && this.fitWidth(entry.contentRect.width));
+    this.resizeObserver.observe(this);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.removeEventListener('keydown', this.onKeydown);
+    this.resizeObserver?.disconnect();
     this.stopListening?.();
     this.stopListening = undefined;
     this.listeningTo = undefined;
@@ -197,7 +205,7 @@ export class ConfabInbox extends LitElement {
               aria-expanded=${this.rightCollapsed ? 'false' : 'true'}
               aria-label=${this.rightCollapsed ? t.expandRight : t.collapseRight}
               title=${this.rightCollapsed ? t.expandRight : t.collapseRight}
-              @click=${() => (this.rightCollapsed = !this.rightCollapsed)}
+              @click=${this.toggleRight}
             >
               ${icon('panelRight')}
             </button>
@@ -224,6 +232,23 @@ export class ConfabInbox extends LitElement {
         <div class="dialog-body settings-body"><confab-settings-panel .theme=${theme}></confab-settings-panel></div>
       </dialog>
     `;
+  }
+
+  private toggleRight = (): void => {
+    this.rightCollapsedForWidth = false;
+    this.rightCollapsed = !this.rightCollapsed;
+  };
+
+  private fitWidth(width: number): void {
+    if (width === 0) return;
+    const narrow = width < NARROW_WIDTH;
+    if (narrow && !this.rightCollapsed) {
+      this.rightCollapsed = true;
+      this.rightCollapsedForWidth = true;
+    } else if (!narrow && this.rightCollapsedForWidth) {
+      this.rightCollapsed = false;
+      this.rightCollapsedForWidth = false;
+    }
   }
 
   private listen(): void {
