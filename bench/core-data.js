@@ -14,11 +14,74 @@ export function random(seed) {
   };
 }
 
-const FIRST = ['Maria', 'Jan', 'Sophie', 'Lucas', 'Emma', 'Noah', 'Zoë', 'Daan', 'Julia', 'Sem', 'Anna', 'Finn', 'Eva', 'Liam', 'Mila', 'Bram', 'Sara', 'Milan', 'Lotte', 'Thijs', 'José', 'Chloé', 'Ahmed', 'Fatima', 'Wei', 'Yuki', 'Olga', 'Pierre', 'Søren', 'Ines'];
-const LAST = ['de Vries', 'Jansen', 'Bakker', 'Visser', 'Smit', 'Meijer', 'Mulder', 'de Boer', 'Bos', 'Vos', 'Peters', 'Hendriks', 'van Dijk', 'Müller', 'García', 'Dubois', 'Rossi', 'Nowak', 'Kowalski', 'Andersen', 'Öztürk', 'Novák', 'Silva', 'Brown', 'Wilson'];
+const FIRST = [
+  'Maria',
+  'Jan',
+  'Sophie',
+  'Lucas',
+  'Emma',
+  'Noah',
+  'Zoë',
+  'Daan',
+  'Julia',
+  'Sem',
+  'Anna',
+  'Finn',
+  'Eva',
+  'Liam',
+  'Mila',
+  'Bram',
+  'Sara',
+  'Milan',
+  'Lotte',
+  'Thijs',
+  'José',
+  'Chloé',
+  'Ahmed',
+  'Fatima',
+  'Wei',
+  'Yuki',
+  'Olga',
+  'Pierre',
+  'Søren',
+  'Ines',
+];
+const LAST = [
+  'de Vries',
+  'Jansen',
+  'Bakker',
+  'Visser',
+  'Smit',
+  'Meijer',
+  'Mulder',
+  'de Boer',
+  'Bos',
+  'Vos',
+  'Peters',
+  'Hendriks',
+  'van Dijk',
+  'Müller',
+  'García',
+  'Dubois',
+  'Rossi',
+  'Nowak',
+  'Kowalski',
+  'Andersen',
+  'Öztürk',
+  'Novák',
+  'Silva',
+  'Brown',
+  'Wilson',
+];
 const DOMAINS = ['gmail.com', 'outlook.com', 'example.nl', 'acme.io', 'shop.example', 'mail.example.org'];
-const COMMON = 'i you the a to and is it my for of on in this that with can have not was be are order please thanks hi hello help would like when how what your we me get just there'.split(' ');
-const SUPPORT = 'invoice refund delivery password account shipping payment subscription cancel login error discount coupon warranty return package tracking address upgrade plan billing receipt damaged missing broken replacement exchange checkout card charged twice delayed courier size colour stock available reset email verify download app update bug crash slow support contract renewal price quote'.split(' ');
+const COMMON =
+  'i you the a to and is it my for of on in this that with can have not was be are order please thanks hi hello help would like when how what your we me get just there'.split(
+    ' ',
+  );
+const SUPPORT =
+  'invoice refund delivery password account shipping payment subscription cancel login error discount coupon warranty return package tracking address upgrade plan billing receipt damaged missing broken replacement exchange checkout card charged twice delayed courier size colour stock available reset email verify download app update bug crash slow support contract renewal price quote'.split(
+    ' ',
+  );
 const MONTHS = 'january february march april may june july august september october november december'.split(' ');
 const SYLLABLES = 'ka lo mi ne ru sa te vi zo pa be di fo gu ha ja ke li mo nu'.split(' ');
 
@@ -56,8 +119,23 @@ export function generateInbox(count, seed = 1) {
   for (let i = 0; i < contactCount; i++) {
     const first = pick(FIRST);
     const last = pick(LAST);
-    const email = `${first}.${last}${i}`.toLowerCase().normalize('NFKD').replace(/[^a-z0-9.]/g, '') + '@' + pick(DOMAINS);
-    contacts.push({ id: `p${i}`, name: `${first} ${last}`, email, verified: false, blocked: false, companyId: null, properties: {}, createdAt: NOW - 400 * 86400000 });
+    const email =
+      `${first}.${last}${i}`
+        .toLowerCase()
+        .normalize('NFKD')
+        .replace(/[^a-z0-9.]/g, '') +
+      '@' +
+      pick(DOMAINS);
+    contacts.push({
+      id: `p${i}`,
+      name: `${first} ${last}`,
+      email,
+      verified: false,
+      blocked: false,
+      companyId: null,
+      properties: {},
+      createdAt: NOW - 400 * 86400000,
+    });
   }
   const conversations = [];
   const messages = [];
@@ -77,8 +155,16 @@ export function generateInbox(count, seed = 1) {
       const comment = !inbound && next() < 0.1;
       const text = sentence(next, 6 + Math.floor(next() * 30));
       messages.push({
-        id: `${id}-m${m}`, conversationId: id, kind: comment ? 'comment' : 'reply', direction: inbound ? 'inbound' : 'outbound',
-        authorType: inbound ? 'contact' : 'agent', authorId: inbound ? contactId : pick(AGENTS), text, createdAt: time, mentions: [], attachments: [],
+        id: `${id}-m${m}`,
+        conversationId: id,
+        kind: comment ? 'comment' : 'reply',
+        direction: inbound ? 'inbound' : 'outbound',
+        authorType: inbound ? 'contact' : 'agent',
+        authorId: inbound ? contactId : pick(AGENTS),
+        text,
+        createdAt: time,
+        mentions: [],
+        attachments: [],
       });
       if (inbound) lastReceivedAt = time;
       if (!comment) {
@@ -88,23 +174,46 @@ export function generateInbox(count, seed = 1) {
     }
     const roll = next();
     conversations.push({
-      id, channel, status: next() < 0.6 ? 'open' : 'closed',
+      id,
+      channel,
+      status: next() < 0.6 ? 'open' : 'closed',
       assigneeId: next() < 0.25 ? null : pick(AGENTS),
-      contactId, participantIds: [contactId],
+      contactId,
+      participantIds: [contactId],
       subject: channel === 'email' || channel === 'form' ? sentence(next, 2 + Math.floor(next() * 5)) : '',
-      startedAt, lastReceivedAt, lastActivityAt: time, lastVisitorActivityAt: lastReceivedAt, needsReply,
+      startedAt,
+      lastReceivedAt,
+      lastActivityAt: time,
+      lastVisitorActivityAt: lastReceivedAt,
+      needsReply,
       ticketId: next() < 0.1 ? `t${i}` : null,
       filtered: roll < 0.03 ? 'spam' : roll < 0.05 ? 'role-address' : null,
       trashedAt: roll > 0.98 ? time : null,
       sentOnly: roll > 0.96 && roll <= 0.98 && channel === 'email',
       bot: channel === 'chat' && next() < 0.2 ? 'active' : 'none',
-      preview: lastText.slice(0, 140), commentPreview: '', messageCount, emailMessageIds: [],
+      preview: lastText.slice(0, 140),
+      commentPreview: '',
+      messageCount,
+      emailMessageIds: [],
     });
   }
   return {
-    seq: 0, conversations, messages, contacts,
-    agents: AGENTS.map((id, i) => ({ id, name: `Agent ${i + 1}`, email: `${id}@team.example`, availability: 'available', disabled: false })),
-    tickets: [], deals: [], companies: [], feedback: [], views: [],
+    seq: 0,
+    conversations,
+    messages,
+    contacts,
+    agents: AGENTS.map((id, i) => ({
+      id,
+      name: `Agent ${i + 1}`,
+      email: `${id}@team.example`,
+      availability: 'available',
+      disabled: false,
+    })),
+    tickets: [],
+    deals: [],
+    companies: [],
+    feedback: [],
+    views: [],
     settings: undefined,
   };
 }
@@ -128,15 +237,30 @@ export function generateIngestStream(snapshot, events, seed = 2) {
     stream.push({
       type: 'message.upserted',
       message: {
-        id: `${current.id}-m${n}`, conversationId: current.id, kind: 'reply', direction: 'inbound', authorType: 'contact',
-        authorId: current.contactId, text, createdAt: time, mentions: [], attachments: [],
+        id: `${current.id}-m${n}`,
+        conversationId: current.id,
+        kind: 'reply',
+        direction: 'inbound',
+        authorType: 'contact',
+        authorId: current.contactId,
+        text,
+        createdAt: time,
+        mentions: [],
+        attachments: [],
       },
     });
     stream.push({
       type: 'conversation.upserted',
       conversation: {
-        ...current, status: next() < 0.9 ? 'open' : current.status, assigneeId: next() < 0.05 ? AGENTS[Math.floor(next() * AGENTS.length)] : current.assigneeId,
-        lastReceivedAt: time, lastActivityAt: time, lastVisitorActivityAt: time, needsReply: true, preview: text.slice(0, 140), messageCount: n,
+        ...current,
+        status: next() < 0.9 ? 'open' : current.status,
+        assigneeId: next() < 0.05 ? AGENTS[Math.floor(next() * AGENTS.length)] : current.assigneeId,
+        lastReceivedAt: time,
+        lastActivityAt: time,
+        lastVisitorActivityAt: time,
+        needsReply: true,
+        preview: text.slice(0, 140),
+        messageCount: n,
       },
     });
   }

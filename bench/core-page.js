@@ -13,11 +13,32 @@ const agents = SYNTHETIC ? AGENTS : DEMO_AGENT_IDS;
 /** generateConversations' events (the shared benchmark data) as a snapshot. */
 function demoSnapshot(count) {
   const snapshot = {
-    seq: 0, conversations: [], messages: [], contacts: [], agents: [], tickets: [], deals: [], companies: [], feedback: [], views: [],
+    seq: 0,
+    conversations: [],
+    messages: [],
+    contacts: [],
+    agents: [],
+    tickets: [],
+    deals: [],
+    companies: [],
+    feedback: [],
+    views: [],
     settings: defaultSettings(),
   };
-  const lists = { 'conversation.upserted': 'conversations', 'message.upserted': 'messages', 'contact.upserted': 'contacts', 'agent.upserted': 'agents', 'ticket.upserted': 'tickets' };
-  const fields = { conversations: 'conversation', messages: 'message', contacts: 'contact', agents: 'agent', tickets: 'ticket' };
+  const lists = {
+    'conversation.upserted': 'conversations',
+    'message.upserted': 'messages',
+    'contact.upserted': 'contacts',
+    'agent.upserted': 'agents',
+    'ticket.upserted': 'tickets',
+  };
+  const fields = {
+    conversations: 'conversation',
+    messages: 'message',
+    contacts: 'contact',
+    agents: 'agent',
+    tickets: 'ticket',
+  };
   for (const event of generateConversations(count, 1)) {
     const list = lists[event.type];
     if (list) snapshot[list].push(event[fields[list]]);
@@ -84,7 +105,20 @@ window.confabBench = {
   },
 
   viewSwitch() {
-    const views = ['all', 'mine', 'unassigned', 'email', 'chat', 'messenger', 'forms', 'tickets', 'bots', 'filtered', 'sent', 'trash'];
+    const views = [
+      'all',
+      'mine',
+      'unassigned',
+      'email',
+      'chat',
+      'messenger',
+      'forms',
+      'tickets',
+      'bots',
+      'filtered',
+      'sent',
+      'trash',
+    ];
     return measure(120, 24, (i) => firstPage({ viewId: views[i % views.length] }));
   },
 
@@ -109,7 +143,10 @@ window.confabBench = {
       live.dispose();
       return total;
     });
-    return { ms: measure(40, 8, (i) => firstPage(queries[i % queries.length])), totals: Object.fromEntries(cases.map((c, i) => [c, totals[i]])) };
+    return {
+      ms: measure(40, 8, (i) => firstPage(queries[i % queries.length])),
+      totals: Object.fromEntries(cases.map((c, i) => [c, totals[i]])),
+    };
   },
 
   /** Events per second through apply + flush, with the inbox list and a filtered list live. */

@@ -10,7 +10,13 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.json': 'application/json', '.map': 'application/json' };
+const TYPES = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.json': 'application/json',
+  '.map': 'application/json',
+};
 
 /** A static file server for the repository, on a random loopback port. */
 export async function serveRepository() {
@@ -43,8 +49,14 @@ export async function launchChromium() {
   return chromium.launch({
     executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
     args: [
-      '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', '--enable-precise-memory-info', '--js-flags=--expose-gc',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--enable-precise-memory-info',
+      '--js-flags=--expose-gc',
     ],
   });
 }
@@ -55,10 +67,13 @@ export async function run() {
   try {
     const page = await browser.newPage();
     page.on('pageerror', (error) => console.error('[bench page]', error));
-    await page.goto(`${origin}/bench/core-page.html${process.env.BENCH_CORE_DATA === 'synthetic' ? '?data=synthetic' : ''}`);
+    await page.goto(
+      `${origin}/bench/core-page.html${process.env.BENCH_CORE_DATA === 'synthetic' ? '?data=synthetic' : ''}`,
+    );
     await page.waitForFunction(() => window.confabBenchReady === true);
     page.setDefaultTimeout(10 * 60 * 1000);
-    if (!(await page.evaluate(() => crossOriginIsolated))) console.error('core.bench: page not cross-origin isolated; timer resolution is coarse');
+    if (!(await page.evaluate(() => crossOriginIsolated)))
+      console.error('core.bench: page not cross-origin isolated; timer resolution is coarse');
 
     const load = await page.evaluate(() => window.confabBench.load());
     await page.evaluate(() => window.confabBench.releaseInputs());
@@ -73,7 +88,12 @@ export async function run() {
     const ingestSearching = await page.evaluate(() => window.confabBench.ingest(100_000, 500, true));
     if (process.env.BENCH_VERBOSE) console.error(JSON.stringify({ load, search, ingest, ingestSearching }));
     // Two cores shared with other work make wall-clock figures swing: say how busy the machine was.
-    console.error(`core.bench: load average ${os.loadavg().map((n) => n.toFixed(1)).join(' ')} on ${os.cpus().length} CPUs`);
+    console.error(
+      `core.bench: load average ${os
+        .loadavg()
+        .map((n) => n.toFixed(1))
+        .join(' ')} on ${os.cpus().length} CPUs`,
+    );
 
     const round = (value, digits = 3) => Number(value.toFixed(digits));
     return [
@@ -81,7 +101,11 @@ export async function run() {
       { metric: 'core.filter.100k.ms', value: round(filter), unit: 'ms' },
       { metric: 'core.search.100k.ms', value: round(search.ms), unit: 'ms' },
       { metric: 'core.ingest.eventsPerSec', value: Math.round(ingest.eventsPerSec), unit: 'events/s' },
-      { metric: 'core.ingest.searchLive.eventsPerSec', value: Math.round(ingestSearching.eventsPerSec), unit: 'events/s' },
+      {
+        metric: 'core.ingest.searchLive.eventsPerSec',
+        value: Math.round(ingestSearching.eventsPerSec),
+        unit: 'events/s',
+      },
       { metric: 'core.reset.100k.ms', value: round(load.resetMs, 1), unit: 'ms' },
       { metric: 'core.textIndex.100k.ms', value: round(load.textIndexMs, 1), unit: 'ms' },
       { metric: 'core.heap.100k.MB', value: round(heap.usedSize / 1024 / 1024, 1), unit: 'MB' },

@@ -10,7 +10,10 @@ import { measureSizes } from './size.mjs';
 const root = fileURLToPath(new URL('..', import.meta.url));
 process.chdir(root);
 
-for (const [command, args] of [['npx', ['tsc', '-b']], ['npx', ['rollup', '-c', '--silent']]]) {
+for (const [command, args] of [
+  ['npx', ['tsc', '-b']],
+  ['npx', ['rollup', '-c', '--silent']],
+]) {
   const built = spawnSync(command, args, { stdio: 'inherit' });
   if (built.status !== 0) {
     console.error(`bench: ${command} ${args.join(' ')} failed`);

@@ -64,15 +64,35 @@ export interface CompiledFilter {
   never: boolean;
 }
 
-const KNOWN_FIELDS = new Set(['scope', 'status', 'channels', 'assignee', 'hasTicket', 'botHandling', 'activityFrom', 'activityTo']);
+const KNOWN_FIELDS = new Set([
+  'scope',
+  'status',
+  'channels',
+  'assignee',
+  'hasTicket',
+  'botHandling',
+  'activityFrom',
+  'activityTo',
+]);
 
 /** The filter as column tests, or null when it has a field only `matchesFilter` knows. */
-export function compileFilter(filter: ConversationFilter, me: AgentId | null, agents: AgentCodes): CompiledFilter | null {
+export function compileFilter(
+  filter: ConversationFilter,
+  me: AgentId | null,
+  agents: AgentCodes,
+): CompiledFilter | null {
   for (const key of Object.keys(filter)) {
     if (!KNOWN_FIELDS.has(key) && (filter as Record<string, unknown>)[key] !== undefined) return null;
   }
   const scope = SCOPES.indexOf(filter.scope ?? 'inbox');
-  const compiled: CompiledFilter = { mask: SCOPE_MASK, value: scope, channels: 0b1111, from: -Infinity, to: Infinity, never: scope < 0 };
+  const compiled: CompiledFilter = {
+    mask: SCOPE_MASK,
+    value: scope,
+    channels: 0b1111,
+    from: -Infinity,
+    to: Infinity,
+    never: scope < 0,
+  };
   if (filter.status !== undefined) {
     compiled.mask |= CLOSED;
     if (filter.status === 'closed') compiled.value |= CLOSED;

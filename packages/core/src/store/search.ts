@@ -26,15 +26,26 @@ export function normalizeSearchText(text: string): string {
 export function isWhitespace(code: number): boolean {
   if (code > 32 && code < 0xa0) return false;
   return (
-    code === 32 || (code >= 9 && code <= 13) || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) ||
-    code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
+    code === 32 ||
+    (code >= 9 && code <= 13) ||
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
   );
 }
 
 /** The distinct terms of a search string; every one must be found (F1). Empty: no search. */
 export function searchTerms(search: string | undefined): string[] {
   if (search === undefined) return [];
-  const terms = normalizeSearchText(search).split(' ').filter((term) => term.length > 0);
+  const terms = normalizeSearchText(search)
+    .split(' ')
+    .filter((term) => term.length > 0);
   // Longest first: it rejects most, and a term inside a longer one adds nothing.
   const unique = [...new Set(terms)].sort((a, b) => b.length - a.length);
   return unique.filter((term, index) => !unique.slice(0, index).some((longer) => longer.includes(term)));

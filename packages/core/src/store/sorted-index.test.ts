@@ -19,8 +19,16 @@ describe('sorted index', () => {
     const slotCount = 3000;
     const ids = Array.from({ length: slotCount }, (_, slot) => `c${(slot * 7919) % slotCount}`);
     const operation: fc.Arbitrary<Operation> = fc.oneof(
-      fc.record({ kind: fc.constant('insert' as const), slot: fc.nat(slotCount - 1), time: fc.integer({ min: 0, max: 50 }) }),
-      fc.record({ kind: fc.constant('move' as const), slot: fc.nat(slotCount - 1), time: fc.integer({ min: 0, max: 50 }) }),
+      fc.record({
+        kind: fc.constant('insert' as const),
+        slot: fc.nat(slotCount - 1),
+        time: fc.integer({ min: 0, max: 50 }),
+      }),
+      fc.record({
+        kind: fc.constant('move' as const),
+        slot: fc.nat(slotCount - 1),
+        time: fc.integer({ min: 0, max: 50 }),
+      }),
       fc.record({ kind: fc.constant('delete' as const), slot: fc.nat(slotCount - 1) }),
     );
     fc.assert(
@@ -67,7 +75,10 @@ describe('sorted index', () => {
     const ids = Array.from({ length: count }, (_, slot) => `c${String(slot).padStart(6, '0')}`);
     const index = new SortedIndex(ids);
     const slots = Array.from({ length: count }, (_, slot) => slot);
-    index.assignSorted(slots, slots.map((slot) => count - slot));
+    index.assignSorted(
+      slots,
+      slots.map((slot) => count - slot),
+    );
     expect(index.size).to.equal(count);
     expect(index.slice(0, 3)).to.deep.equal([0, 1, 2]);
     expect(index.slice(54_321, 2)).to.deep.equal([54_321, 54_322]);

@@ -51,12 +51,24 @@ const conversationArbitrary: fc.Arbitrary<Conversation> = fc
 const messageKey = fc.record({ conversationId: fc.constantFrom(...conversationIds), n: fc.nat(3) });
 
 const eventArbitrary: fc.Arbitrary<ConfabEvent> = fc.oneof(
-  { weight: 6, arbitrary: conversationArbitrary.map((c) => ({ type: 'conversation.upserted' as const, conversation: c })) },
-  { weight: 1, arbitrary: fc.constantFrom(...conversationIds).map((id) => ({ type: 'conversation.removed' as const, conversationId: id })) },
+  {
+    weight: 6,
+    arbitrary: conversationArbitrary.map((c) => ({ type: 'conversation.upserted' as const, conversation: c })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom(...conversationIds)
+      .map((id) => ({ type: 'conversation.removed' as const, conversationId: id })),
+  },
   {
     weight: 3,
     arbitrary: fc
-      .record({ key: messageKey, text: fc.constantFrom(...texts), kind: fc.constantFrom('reply', 'reply', 'comment', 'system') } as const)
+      .record({
+        key: messageKey,
+        text: fc.constantFrom(...texts),
+        kind: fc.constantFrom('reply', 'reply', 'comment', 'system'),
+      } as const)
       .map(({ key, text, kind }) => ({
         type: 'message.upserted' as const,
         message: message(`${key.conversationId}-m${key.n}`, key.conversationId, text, { kind }),
@@ -82,7 +94,10 @@ const eventArbitrary: fc.Arbitrary<ConfabEvent> = fc.oneof(
       .record({ id: fc.constantFrom(...savedViewIds), filter: filterArbitrary })
       .map(({ id, filter }) => ({ type: 'view.upserted' as const, view: savedView(id, filter) })),
   },
-  { weight: 1, arbitrary: fc.constantFrom(...savedViewIds).map((viewId) => ({ type: 'view.removed' as const, viewId })) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(...savedViewIds).map((viewId) => ({ type: 'view.removed' as const, viewId })),
+  },
 );
 
 const queryArbitrary: fc.Arbitrary<ConversationQuery> = fc.record(
@@ -113,17 +128,26 @@ function bruteForce(store: LocalInboxStore, query: ConversationQuery): string[] 
   if (view === undefined) return null;
   const me: AgentId | null = store.me;
   const terms = searchTerms(query.search);
-  return [...store.state.conversations.values()]
-    .filter((c) => matchesFilter(c, view.filter, me))
-    // The query's filter narrows the view: without a scope of its own it takes the view's.
-    .filter((c) => query.filter === undefined || matchesFilter(c, { ...query.filter, scope: query.filter.scope ?? view.filter.scope }, me))
-    .filter((c) => terms.every((term) => haystack(store, c).includes(term)))
-    .sort(compareConversations)
-    .map((c) => c.id);
+  return (
+    [...store.state.conversations.values()]
+      .filter((c) => matchesFilter(c, view.filter, me))
+      // The query's filter narrows the view: without a scope of its own it takes the view's.
+      .filter(
+        (c) =>
+          query.filter === undefined ||
+          matchesFilter(c, { ...query.filter, scope: query.filter.scope ?? view.filter.scope }, me),
+      )
+      .filter((c) => terms.every((term) => haystack(store, c).includes(term)))
+      .sort(compareConversations)
+      .map((c) => c.id)
+  );
 }
 
 function idsOf(live: LiveQuery): string[] {
-  return live.get().slice(0, 1000).map((c) => c.id);
+  return live
+    .get()
+    .slice(0, 1000)
+    .map((c) => c.id);
 }
 
 function checkStore(store: LocalInboxStore, queries: LiveQuery[]): void {
@@ -156,7 +180,8 @@ describe('inbox store, random event streams', () => {
           batches.forEach((batch, i) => {
             store.apply(batch);
             // A query made between an apply and its flush must still come out right.
-            if (i === midBatchAt && store.views().some((view) => view.id === queries[0].viewId)) lives.push(store.query(queries[0]));
+            if (i === midBatchAt && store.views().some((view) => view.id === queries[0].viewId))
+              lives.push(store.query(queries[0]));
             store.flush();
             checkStore(store, lives);
           });

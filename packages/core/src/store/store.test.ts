@@ -12,9 +12,16 @@ function manualStore(me: string | null = 'a1'): { store: LocalInboxStore; pendin
   return { store, pending: () => scheduled };
 }
 
-function ids(store: LocalInboxStore, viewId: string, extra: { filter?: ConversationFilter; search?: string } = {}): string[] {
+function ids(
+  store: LocalInboxStore,
+  viewId: string,
+  extra: { filter?: ConversationFilter; search?: string } = {},
+): string[] {
   const live = store.query({ viewId, ...extra });
-  const result = live.get().slice(0, 1000).map((c) => c.id);
+  const result = live
+    .get()
+    .slice(0, 1000)
+    .map((c) => c.id);
   live.dispose();
   return result;
 }
@@ -45,8 +52,12 @@ describe('inbox store', () => {
 
   it('V2 V3 V9 keep live counts per view as conversations are assigned and handed over', () => {
     const { store } = manualStore('a1');
-    store.apply(upsert(conversation('c1', { bot: 'active' }), conversation('c2'), conversation('c3', { assigneeId: 'a1' })));
-    expect([store.count('mine'), store.count('unassigned'), store.count('bots'), store.count('all')]).to.deep.equal([1, 1, 1, 3]);
+    store.apply(
+      upsert(conversation('c1', { bot: 'active' }), conversation('c2'), conversation('c3', { assigneeId: 'a1' })),
+    );
+    expect([store.count('mine'), store.count('unassigned'), store.count('bots'), store.count('all')]).to.deep.equal([
+      1, 1, 1, 3,
+    ]);
     store.apply(upsert(conversation('c1', { bot: 'handed-over', assigneeId: 'a1' })));
     expect([store.count('mine'), store.count('unassigned'), store.count('bots')]).to.deep.equal([2, 1, 0]);
     store.apply([{ type: 'conversation.removed', conversationId: 'c3' }]);
@@ -56,7 +67,12 @@ describe('inbox store', () => {
 
   it('V4 V8 sort a conversation into its channel and ticket views and re-sort it in place (L1)', () => {
     const { store } = manualStore();
-    store.apply(upsert(conversation('e1', { channel: 'email', lastReceivedAt: 5 }), conversation('e2', { channel: 'email', lastReceivedAt: 6 })));
+    store.apply(
+      upsert(
+        conversation('e1', { channel: 'email', lastReceivedAt: 5 }),
+        conversation('e2', { channel: 'email', lastReceivedAt: 6 }),
+      ),
+    );
     expect(ids(store, 'email')).to.deep.equal(['e2', 'e1']);
     store.apply(upsert(conversation('e1', { channel: 'email', lastReceivedAt: 9, ticketId: 't1' })));
     expect(ids(store, 'email')).to.deep.equal(['e1', 'e2']);
@@ -104,7 +120,12 @@ describe('inbox store', () => {
         conversation('c6', { channel: 'form', assigneeId: 'a2', lastActivityAt: 100, lastReceivedAt: 1 }),
       ),
     );
-    const filter: ConversationFilter = { status: 'open', channels: ['email', 'form'], assignee: 'a2', activityFrom: 50 };
+    const filter: ConversationFilter = {
+      status: 'open',
+      channels: ['email', 'form'],
+      assignee: 'a2',
+      activityFrom: 50,
+    };
     expect(ids(store, 'all', { filter })).to.deep.equal(['c6', 'c1']);
     expect(ids(store, 'email', { filter })).to.deep.equal(['c1']);
     expect(ids(store, 'all', { filter: { assignee: 'nobody' } })).to.deep.equal(['c4']);
@@ -113,7 +134,13 @@ describe('inbox store', () => {
 
   it('F2 a filter narrows the view it is applied to, Trash included', () => {
     const { store } = manualStore();
-    store.apply(upsert(conversation('t1', { trashedAt: 1 }), conversation('t2', { trashedAt: 1, status: 'closed' }), conversation('c1')));
+    store.apply(
+      upsert(
+        conversation('t1', { trashedAt: 1 }),
+        conversation('t2', { trashedAt: 1, status: 'closed' }),
+        conversation('c1'),
+      ),
+    );
     expect(ids(store, 'trash', { filter: { status: 'closed' } })).to.deep.equal(['t2']);
     expect(ids(store, 'trash', { filter: { scope: 'inbox' } })).to.deep.equal([]);
     expect(ids(store, 'all', { filter: { status: 'open' } })).to.deep.equal(['c1']);
@@ -156,7 +183,10 @@ describe('inbox store', () => {
   it('F1 searches comments for an agent, never for a visitor (R2)', () => {
     const data = snapshot({
       conversations: [conversation('c1')],
-      messages: [message('m1', 'c1', 'hello there'), message('m2', 'c1', 'vip customer', { kind: 'comment', authorType: 'agent' })],
+      messages: [
+        message('m1', 'c1', 'hello there'),
+        message('m2', 'c1', 'vip customer', { kind: 'comment', authorType: 'agent' }),
+      ],
     });
     const agent = manualStore('a1').store;
     agent.reset(data);
@@ -183,7 +213,12 @@ describe('inbox store', () => {
     const live = store.query({ viewId: 'email', filter: { status: 'open' }, search: 'refund' });
     const seen: string[][] = [];
     live.subscribe((result) => seen.push(result.slice(0, 10).map((c) => c.id)));
-    expect(live.get().slice(0, 10).map((c) => c.id)).to.deep.equal(['c2', 'c1']);
+    expect(
+      live
+        .get()
+        .slice(0, 10)
+        .map((c) => c.id),
+    ).to.deep.equal(['c2', 'c1']);
 
     store.apply(upsert(conversation('c1', { contactId: 'p1', channel: 'email', lastReceivedAt: 5 }))); // re-sorts
     store.flush();
@@ -204,7 +239,10 @@ describe('inbox store', () => {
 
   it('F3 a contact rename moves that contact’s conversations into a name search', () => {
     const { store } = manualStore();
-    store.apply([{ type: 'contact.upserted', contact: contact('p1', 'Ann') }, ...upsert(conversation('c1', { contactId: 'p1' }))]);
+    store.apply([
+      { type: 'contact.upserted', contact: contact('p1', 'Ann') },
+      ...upsert(conversation('c1', { contactId: 'p1' })),
+    ]);
     store.flush();
     const live = store.query({ viewId: 'all', search: 'annabel' });
     expect(live.get().total).to.equal(0);
@@ -230,7 +268,12 @@ describe('inbox store', () => {
     store.flush();
     expect([revisions, allCalls, closedCalls]).to.deep.equal([[1], 1, 0]);
     expect(all.get().total).to.equal(100);
-    expect(all.get().slice(0, 2).map((c) => c.id)).to.deep.equal(['c99', 'c98']);
+    expect(
+      all
+        .get()
+        .slice(0, 2)
+        .map((c) => c.id),
+    ).to.deep.equal(['c99', 'c98']);
   });
 
   it('F3 delivers batches on the schedule it was given', async () => {
@@ -273,7 +316,11 @@ describe('inbox store', () => {
     const { store } = manualStore();
     store.apply([
       { type: 'contact.upserted', contact: contact('p1', 'Ann') },
-      ...upsert(conversation('c1', { contactId: 'p1' }), conversation('c2', { participantIds: ['p1'] }), conversation('c3', { contactId: 'p1' })),
+      ...upsert(
+        conversation('c1', { contactId: 'p1' }),
+        conversation('c2', { participantIds: ['p1'] }),
+        conversation('c3', { contactId: 'p1' }),
+      ),
       { type: 'conversation.removed', conversationId: 'c3' },
       ...upsert(conversation('c2', { participantIds: [] })),
       { type: 'contact.upserted', contact: contact('p1', 'Annika') },
@@ -303,14 +350,24 @@ describe('inbox store', () => {
     search.subscribe(() => (notified += 1));
     store.reset(snapshot({ conversations: [conversation('c1', { assigneeId: 'a7' })] }), 'a7');
     // Readable at once (old slots mean nothing after a reset); listeners hear at the flush.
-    expect(mine.get().slice(0, 5).map((c) => c.id)).to.deep.equal(['c1']);
+    expect(
+      mine
+        .get()
+        .slice(0, 5)
+        .map((c) => c.id),
+    ).to.deep.equal(['c1']);
     expect(search.get().total).to.equal(0);
     expect(notified).to.equal(0);
     store.flush();
     expect(notified).to.equal(1);
     expect(store.me).to.equal('a7');
     expect(ids(store, 'all')).to.deep.equal(['c1']);
-    expect(mine.get().slice(0, 5).map((c) => c.id)).to.deep.equal(['c1']);
+    expect(
+      mine
+        .get()
+        .slice(0, 5)
+        .map((c) => c.id),
+    ).to.deep.equal(['c1']);
     expect(store.conversation('old')).to.equal(undefined);
   });
 });

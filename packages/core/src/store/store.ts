@@ -4,7 +4,15 @@ import { BUILT_IN_VIEWS, compareConversations, matchesFilter } from '../engine/v
 import type { AgentId, Conversation, ConversationFilter, ConversationId, Message, View } from '../model/model.js';
 import { ConfabError } from '../protocol/errors.js';
 import type { ConfabEvent, Snapshot } from '../protocol/events.js';
-import { AgentCodes, CHANNEL_SHIFT, compileFilter, keyOf, passes, type CompiledFilter, type FilterColumns } from './compiled-filter.js';
+import {
+  AgentCodes,
+  CHANNEL_SHIFT,
+  compileFilter,
+  keyOf,
+  passes,
+  type CompiledFilter,
+  type FilterColumns,
+} from './compiled-filter.js';
 import { writable, type Readable } from './readable.js';
 import { foldSearchText, searchTerms } from './search.js';
 import { SortedIndex } from './sorted-index.js';
@@ -168,7 +176,17 @@ class ReplicaStore implements LocalInboxStore {
   reset(snapshot: Snapshot, me?: AgentId | null): void {
     if (me !== undefined) this.signedIn = me;
     const state = this.state;
-    for (const map of [state.conversations, state.messages, state.contacts, state.agents, state.tickets, state.deals, state.companies, state.feedback, state.views]) {
+    for (const map of [
+      state.conversations,
+      state.messages,
+      state.contacts,
+      state.agents,
+      state.tickets,
+      state.deals,
+      state.companies,
+      state.feedback,
+      state.views,
+    ]) {
       map.clear();
     }
     state.lastRoutedAgentId = null;
@@ -196,7 +214,8 @@ class ReplicaStore implements LocalInboxStore {
       // An upsert that lengthened the thread added a message; one that did not changed one.
       const before = event.type === 'message.upserted' ? (messages.get(event.message.conversationId)?.length ?? 0) : 0;
       applyEvent(this.state, event);
-      const appended = event.type === 'message.upserted' && (messages.get(event.message.conversationId)?.length ?? 0) > before;
+      const appended =
+        event.type === 'message.upserted' && (messages.get(event.message.conversationId)?.length ?? 0) > before;
       this.afterEvent(event, appended);
     }
   }
@@ -529,7 +548,8 @@ class ReplicaStore implements LocalInboxStore {
         if (contact !== undefined) text += `${contact.name} ${contact.email} `;
       }
       text += record.subject;
-      for (const message of state.messages.get(record.id) ?? []) if (this.searchable(message)) text += ` ${message.text}`;
+      for (const message of state.messages.get(record.id) ?? [])
+        if (this.searchable(message)) text += ` ${message.text}`;
       this.words.setText(slot, foldSearchText(text));
     }
   }
@@ -700,7 +720,10 @@ class StoreLiveQuery implements LiveQuery {
   /** Whether a member of the view passes the filter and the search. */
   private passes(slot: number, record: Conversation): boolean {
     if (this.effectiveFilter !== undefined) {
-      const ok = this.compiled !== null ? passes(this.compiled, this.store.columns, slot) : matchesFilter(record, this.effectiveFilter, this.store.me);
+      const ok =
+        this.compiled !== null
+          ? passes(this.compiled, this.store.columns, slot)
+          : matchesFilter(record, this.effectiveFilter, this.store.me);
       if (!ok) return false;
     }
     return this.terms.length === 0 || this.store.words.slotMatches(slot, this.terms);

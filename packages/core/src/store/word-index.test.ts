@@ -3,15 +3,36 @@ import fc from 'fast-check';
 import { normalizeSearchText, searchTerms } from './search.js';
 import { WordIndex } from './word-index.js';
 
-const vocabulary = ['refund', 'refunds', 'fun', 'café', 'cafe', 'x', 'invoice', 'in', 'voice', 'zoë', 'é', 'ab', 'abc', 'bca', 'mhz'];
+const vocabulary = [
+  'refund',
+  'refunds',
+  'fun',
+  'café',
+  'cafe',
+  'x',
+  'invoice',
+  'in',
+  'voice',
+  'zoë',
+  'é',
+  'ab',
+  'abc',
+  'bca',
+  'mhz',
+];
 
 describe('word index', () => {
   it('F1 finds exactly the slots whose text contains every term, through any text changes', () => {
-    const text = fc.array(fc.constantFrom(...vocabulary), { maxLength: 8 }).map((words) => normalizeSearchText(words.join(' ')));
+    const text = fc
+      .array(fc.constantFrom(...vocabulary), { maxLength: 8 })
+      .map((words) => normalizeSearchText(words.join(' ')));
     fc.assert(
       fc.property(
         fc.array(fc.record({ slot: fc.nat(80), text }), { minLength: 1, maxLength: 200 }),
-        fc.array(fc.constantFrom(...vocabulary, 'e', 'fu', 'und', 'oic', 'nv', 'zzz', 'c'), { minLength: 1, maxLength: 3 }),
+        fc.array(fc.constantFrom(...vocabulary, 'e', 'fu', 'und', 'oic', 'nv', 'zzz', 'c'), {
+          minLength: 1,
+          maxLength: 3,
+        }),
         (changes, rawTerms) => {
           const index = new WordIndex();
           const texts = new Map<number, string>();
