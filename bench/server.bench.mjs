@@ -21,7 +21,13 @@ const FANOUT_RATE_PER_S = 50;
 const INGEST_EMAILS = 2000;
 const INGEST_CONCURRENCY = 16;
 const INGEST_BUDGET_MS = 20_000;
-const AGENT = { id: 'bench-agent', name: 'Bench Agent', email: 'bench@team.example', availability: 'available', disabled: false };
+const AGENT = {
+  id: 'bench-agent',
+  name: 'Bench Agent',
+  email: 'bench@team.example',
+  availability: 'available',
+  disabled: false,
+};
 
 function percentile(sorted, p) {
   if (!sorted.length) return NaN;
@@ -32,18 +38,25 @@ const round = (value, digits = 2) => Math.round(value * 10 ** digits) / 10 ** di
 
 function startServer(dataDir) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_SERVER_PROFILE] : []), join(root, 'packages/server/dist/bin/confab-server.js')], {
-      env: {
-        ...process.env,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        CONFAB_DATA_DIR: dataDir,
-        CONFAB_DEMO: '0',
-        CONFAB_RATE_LIMITS: 'off',
-        CONFAB_INGEST_TOKEN: 'bench-ingest',
+    const child = spawn(
+      process.execPath,
+      [
+        ...(process.env.BENCH_SERVER_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_SERVER_PROFILE] : []),
+        join(root, 'packages/server/dist/bin/confab-server.js'),
+      ],
+      {
+        env: {
+          ...process.env,
+          PORT: '0',
+          HOST: '127.0.0.1',
+          CONFAB_DATA_DIR: dataDir,
+          CONFAB_DEMO: '0',
+          CONFAB_RATE_LIMITS: 'off',
+          CONFAB_INGEST_TOKEN: 'bench-ingest',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    );
     let output = '';
     const timer = setTimeout(() => reject(new Error(`server did not start: ${output}`)), 15_000);
     child.stdout.on('data', (chunk) => {
@@ -99,17 +112,31 @@ async function openVisitor(wsUrl, index) {
   await snapshot;
   const id = `start-${index}`;
   const ack = waitFor(socket, (frame) => frame.type === 'ack' && frame.id === id);
-  socket.send(JSON.stringify({ v: 1, type: 'command', id, command: { type: 'visitor.startChat', text: `hello from visitor ${index}` } }));
+  socket.send(
+    JSON.stringify({
+      v: 1,
+      type: 'command',
+      id,
+      command: { type: 'visitor.startChat', text: `hello from visitor ${index}` },
+    }),
+  );
   const { result } = await ack;
   return { socket, conversationId: result.conversationId };
 }
 
 export async function run() {
   const dataDir = mkdtempSync(join(tmpdir(), 'confab-bench-'));
-  const { createSqliteStorage, createServerAuthenticator } = await import(pathToFileURL(join(root, 'packages/server/dist/index.js')).href);
+  const { createSqliteStorage, createServerAuthenticator } = await import(
+    pathToFileURL(join(root, 'packages/server/dist/index.js')).href
+  );
   // Seed one agent and its token straight into the store before the server opens it.
   const storage = createSqliteStorage(dataDir);
-  await storage.commit({ principalKey: 'system', commandId: 'bench-seed', events: [{ seq: 1, cause: null, event: { type: 'agent.upserted', agent: AGENT } }], outcome: { ok: true, seq: 1 } });
+  await storage.commit({
+    principalKey: 'system',
+    commandId: 'bench-seed',
+    events: [{ seq: 1, cause: null, event: { type: 'agent.upserted', agent: AGENT } }],
+    outcome: { ok: true, seq: 1 },
+  });
   const agentToken = createServerAuthenticator({ store: storage }).issueAgentToken(AGENT.id, 'bench').token;
   await storage.close();
 
@@ -129,7 +156,9 @@ export async function run() {
     let failures = 0;
     while (visitors.length < VISITORS && performance.now() - openStarted < OPEN_BUDGET_MS) {
       const batch = Math.min(OPEN_BATCH, VISITORS - visitors.length);
-      const opened = await Promise.allSettled(Array.from({ length: batch }, (_, offset) => openVisitor(wsUrl, visitors.length + offset)));
+      const opened = await Promise.allSettled(
+        Array.from({ length: batch }, (_, offset) => openVisitor(wsUrl, visitors.length + offset)),
+      );
       for (const outcome of opened) {
         if (outcome.status === 'fulfilled') visitors.push(outcome.value);
         else failures++;
@@ -138,9 +167,16 @@ export async function run() {
     }
     const openSeconds = (performance.now() - openStarted) / 1000;
     const health = await (await fetch(`${url}/health`)).json();
-    const held = Math.min(visitors.filter((visitor) => visitor.socket.readyState === WebSocket.OPEN).length, health.connections - 1);
+    const held = Math.min(
+      visitors.filter((visitor) => visitor.socket.readyState === WebSocket.OPEN).length,
+      health.connections - 1,
+    );
     results.push({ metric: 'server.fanout.visitors', value: held, unit: 'sockets' });
-    results.push({ metric: 'server.visitors.openPerSec', value: round(visitors.length / openSeconds, 1), unit: 'visitors/s' });
+    results.push({
+      metric: 'server.visitors.openPerSec',
+      value: round(visitors.length / openSeconds, 1),
+      unit: 'visitors/s',
+    });
 
     // 2. Visitor message → agent socket, at a steady rate while every visitor stays connected.
     const sentAt = new Map();
@@ -166,7 +202,14 @@ export async function run() {
       const visitor = visitors[(index * 7919) % visitors.length];
       const text = `fanout-${index}`;
       sentAt.set(text, performance.now());
-      visitor.socket.send(JSON.stringify({ v: 1, type: 'command', id: `m-${index}`, command: { type: 'visitor.message', conversationId: visitor.conversationId, text } }));
+      visitor.socket.send(
+        JSON.stringify({
+          v: 1,
+          type: 'command',
+          id: `m-${index}`,
+          command: { type: 'visitor.message', conversationId: visitor.conversationId, text },
+        }),
+      );
     }
     const drainUntil = performance.now() + 10_000;
     while (sentAt.size && performance.now() < drainUntil) await new Promise((resolve) => setTimeout(resolve, 20));

@@ -42,7 +42,9 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv, defaults: { demo: boolean
     options.identity = { secret: env.CONFAB_IDENTITY_SECRET, audience: env.CONFAB_IDENTITY_AUDIENCE || 'confab' };
   }
   if (env.CONFAB_ALLOWED_ORIGINS) {
-    options.allowedOrigins = env.CONFAB_ALLOWED_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean);
+    options.allowedOrigins = env.CONFAB_ALLOWED_ORIGINS.split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean);
   }
   if (env.CONFAB_SMTP_URL) options.smtpUrl = env.CONFAB_SMTP_URL;
   if (env.CONFAB_RATE_LIMITS === 'off') {
@@ -50,6 +52,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv, defaults: { demo: boolean
     options.httpLimits = { burst: Infinity, perSecond: Infinity };
   }
   if (env.CONFAB_RETENTION) options.retention = Number(env.CONFAB_RETENTION);
-  if (!Number.isInteger(options.port) || options.port! < 0 || options.port! > 65535) throw new Error(`PORT must be a port number, not ${env.PORT}`);
+  if (!Number.isInteger(options.port) || options.port! < 0 || options.port! > 65535)
+    throw new Error(`PORT must be a port number, not ${env.PORT}`);
   return options;
 }

@@ -15,7 +15,12 @@ describe('conformance against the reference server', () => {
 
   runTransportConformance(
     async () => ({
-      transport: () => createWebSocketTransport({ url: t.wsUrl, WebSocket: WebSocket as unknown as typeof globalThis.WebSocket, initialDelayMs: 50 }),
+      transport: () =>
+        createWebSocketTransport({
+          url: t.wsUrl,
+          WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+          initialDelayMs: 50,
+        }),
       agentToken: t.agentToken,
     }),
     { describe, it },

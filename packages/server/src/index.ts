@@ -2,11 +2,43 @@
  * @confab/server — Confab's reference backend: HTTP and WebSocket on one port, the core's engine,
  * SQLite storage, channel ingestion and outbound email. Site backends import createIdentityToken.
  */
-export { startServer, DEMO_INGEST_TOKEN, DEMO_IDENTITY, type StartServerOptions, type RunningServer } from './server.js';
-export { createIdentityToken, verifyIdentityToken, type VerifiedIdentity, type IdentityTokenOptions } from './auth/identity.js';
-export { createServerAuthenticator, hashToken, type ServerAuthenticator, type ServerAuthenticatorOptions } from './auth/authenticator.js';
-export { createSqliteStorage, defaultDataDir, type SqliteStorage, type TokenStore, type DeliveryStore, type DeliveryRecord } from './storage/sqlite-storage.js';
+export {
+  startServer,
+  DEMO_INGEST_TOKEN,
+  DEMO_IDENTITY,
+  type StartServerOptions,
+  type RunningServer,
+} from './server.js';
+export {
+  createIdentityToken,
+  verifyIdentityToken,
+  type VerifiedIdentity,
+  type IdentityTokenOptions,
+} from './auth/identity.js';
+export {
+  createServerAuthenticator,
+  hashToken,
+  type ServerAuthenticator,
+  type ServerAuthenticatorOptions,
+} from './auth/authenticator.js';
+export {
+  createSqliteStorage,
+  defaultDataDir,
+  type SqliteStorage,
+  type TokenStore,
+  type DeliveryStore,
+  type DeliveryRecord,
+} from './storage/sqlite-storage.js';
 export { createMailer, type Mailer, type MailTransport, type MailerOptions } from './mail/mailer.js';
 export { messengerSignature } from './channels/messenger.js';
-export { attachGateway, DEFAULT_LIMITS, NO_LIMITS, CLOSE_UNAUTHENTICATED, CLOSE_FORBIDDEN, CLOSE_TRY_AGAIN_LATER, type GatewayLimits, type GatewayOptions } from './ws/gateway.js';
+export {
+  attachGateway,
+  DEFAULT_LIMITS,
+  NO_LIMITS,
+  CLOSE_UNAUTHENTICATED,
+  CLOSE_FORBIDDEN,
+  CLOSE_TRY_AGAIN_LATER,
+  type GatewayLimits,
+  type GatewayOptions,
+} from './ws/gateway.js';
 export { optionsFromEnv } from './config.js';

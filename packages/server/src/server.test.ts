@@ -14,7 +14,11 @@ describe('HTTP: health, pages and demo sign-in', () => {
     const response = await fetch(`${t.url}/health`);
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type') ?? '', /application\/json/);
-    const body = (await response.json()) as Record<string, any>;
+    const body = (await response.json()) as {
+      status: string;
+      version: string;
+      storage: { kind: string; dir: string; events: number };
+    };
     assert.equal(body.status, 'ok');
     assert.match(body.version, /^\d+\.\d+\.\d+/);
     assert.equal(body.storage.kind, 'sqlite');
@@ -38,7 +42,12 @@ describe('HTTP: health, pages and demo sign-in', () => {
   });
 
   test('paths that climb out of the served folders and unknown routes answer 404 with a typed error', async () => {
-    for (const path of ['/inbox/../package.json', '/inbox/%2e%2e/%2e%2e/package.json', '/bundles/..%2f..%2fpackage.json', '/nothing']) {
+    for (const path of [
+      '/inbox/../package.json',
+      '/inbox/%2e%2e/%2e%2e/package.json',
+      '/bundles/..%2f..%2fpackage.json',
+      '/nothing',
+    ]) {
       const response = await fetch(`${t.url}${path}`);
       assert.equal(response.status, 404, path);
     }
@@ -61,7 +70,11 @@ describe('HTTP: health, pages and demo sign-in', () => {
 
   test('the test clock moves the server clock only when enabled', async () => {
     const before = ((await (await fetch(`${t.url}/api/test/clock`)).json()) as { now: number }).now;
-    const moved = await fetch(`${t.url}/api/test/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceMs: 31 * 60_000 }) });
+    const moved = await fetch(`${t.url}/api/test/clock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ advanceMs: 31 * 60_000 }),
+    });
     const after = ((await moved.json()) as { now: number }).now;
     assert.ok(after - before >= 31 * 60_000);
   });
@@ -96,7 +109,9 @@ describe('demo data', () => {
       const seq = first.server.backend.seq;
       const conversations = first.server.backend.state.conversations.size;
       assert.ok(conversations > 0, 'demo conversations');
-      const channels = new Set([...first.server.backend.state.conversations.values()].map((conversation) => conversation.channel));
+      const channels = new Set(
+        [...first.server.backend.state.conversations.values()].map((conversation) => conversation.channel),
+      );
       assert.deepEqual([...channels].sort(), ['chat', 'email', 'form', 'messenger']);
       await first.close();
       const second = await startTestServer({ dataDir, demo: true });
@@ -115,7 +130,10 @@ describe('start-up failures', () => {
     try {
       const { tempDataDir } = await import('./testing/harness.test-util.js');
       const dataDir = tempDataDir();
-      await assert.rejects(startServer({ port: t.server.port, host: '127.0.0.1', dataDir, log: () => {} }), /EADDRINUSE/);
+      await assert.rejects(
+        startServer({ port: t.server.port, host: '127.0.0.1', dataDir, log: () => {} }),
+        /EADDRINUSE/,
+      );
       // The store was closed: it opens again at once.
       const again = await startServer({ port: 0, host: '127.0.0.1', dataDir, log: () => {} });
       await again.close();

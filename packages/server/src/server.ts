@@ -76,7 +76,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
+  .version;
 const DEFAULT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const JSON_LIMIT = 256 * 1024;
 const EMAIL_LIMIT = 1024 * 1024;
@@ -174,7 +175,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     for (const { event } of events) {
       if (event.type === 'agent.upserted' && event.agent.disabled) {
         const agentId = event.agent.id;
-        backend.disconnectPrincipal((principal) => principal.kind === 'agent' && principal.agentId === agentId, CLOSE_REVOKED, 'agent disabled');
+        backend.disconnectPrincipal(
+          (principal) => principal.kind === 'agent' && principal.agentId === agentId,
+          CLOSE_REVOKED,
+          'agent disabled',
+        );
       }
     }
   });
@@ -204,7 +209,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     const method = req.method ?? 'GET';
     const path = url.pathname;
 
-    if (!httpLimiter.take(clientIp(req, options.trustProxy))) throw new HttpError(429, 'rate-limited', 'Too many requests; retry later.');
+    if (!httpLimiter.take(clientIp(req, options.trustProxy)))
+      throw new HttpError(429, 'rate-limited', 'Too many requests; retry later.');
 
     // ---- channels (DESIGN §2) ----
     if (path === '/api/channels/email/inbound') {
@@ -233,7 +239,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         try {
           // Messenger retries a webhook until it gets a 200: the message id makes a retry count once.
           const outcome = await runCommand(command, `messenger:${command.mid}`);
-          results.push({ mid: command.mid, seq: outcome.seq, ...(outcome.result?.conversationId ? { conversationId: outcome.result.conversationId } : {}) });
+          results.push({
+            mid: command.mid,
+            seq: outcome.seq,
+            ...(outcome.result?.conversationId ? { conversationId: outcome.result.conversationId } : {}),
+          });
         } catch (error) {
           // A refused message will be refused again: answer 200 so Messenger does not retry it forever.
           if (!(error instanceof ConfabError) || error.code === 'internal') throw error;
@@ -260,7 +270,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       if (tokenMatch && !tokenMatch[1] && method === 'POST') {
         const body = requireRecord((await readJson(req, JSON_LIMIT)).value, '');
         const agentId = requiredText(body.agentId, 'agentId');
-        if (!backend.state.agents.has(agentId)) throw new HttpError(404, 'not-found', `No agent ${agentId}.`, 'agentId');
+        if (!backend.state.agents.has(agentId))
+          throw new HttpError(404, 'not-found', `No agent ${agentId}.`, 'agentId');
         const label = body.label === undefined ? '' : requiredText(body.label, 'label');
         const issued = auth.issueAgentToken(agentId, label);
         sendJson(res, 201, { id: issued.id, agentId, token: issued.token });
@@ -275,7 +286,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         if (!agentId) throw new HttpError(404, 'not-found', 'No such live token.');
         // The hub does not know which token a socket used: the agent's sockets close and those
         // holding another valid token reconnect.
-        backend.disconnectPrincipal((principal) => principal.kind === 'agent' && principal.agentId === agentId, CLOSE_REVOKED, 'token revoked');
+        backend.disconnectPrincipal(
+          (principal) => principal.kind === 'agent' && principal.agentId === agentId,
+          CLOSE_REVOKED,
+          'token revoked',
+        );
         sendJson(res, 200, { ok: true, revoked: tokenMatch[1], agentId });
         return;
       }
@@ -284,7 +299,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         const agentId = decodeURIComponent(agentMatch[1]!);
         const disable = agentMatch[2] === 'disable';
         auth.setAgentDisabled(agentId, disable);
-        if (disable) backend.disconnectPrincipal((principal) => principal.kind === 'agent' && principal.agentId === agentId, CLOSE_REVOKED, 'agent disabled');
+        if (disable)
+          backend.disconnectPrincipal(
+            (principal) => principal.kind === 'agent' && principal.agentId === agentId,
+            CLOSE_REVOKED,
+            'agent disabled',
+          );
         sendJson(res, 200, { ok: true, agentId, disabled: disable });
         return;
       }
@@ -292,7 +312,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       if (visitorMatch && method === 'POST') {
         const contactId = decodeURIComponent(visitorMatch[1]!);
         const revoked = auth.revokeVisitorSessions(contactId);
-        backend.disconnectPrincipal((principal) => principal.kind === 'visitor' && principal.contactId === contactId, CLOSE_REVOKED, 'session revoked');
+        backend.disconnectPrincipal(
+          (principal) => principal.kind === 'visitor' && principal.contactId === contactId,
+          CLOSE_REVOKED,
+          'session revoked',
+        );
         sendJson(res, 200, { ok: true, contactId, revoked });
         return;
       }
@@ -303,7 +327,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     if (path === '/api/demo/session' && demo && method === 'GET') {
       const wanted = url.searchParams.get('agent');
       const agent = wanted ? backend.state.agents.get(wanted) : agentsInOrder()[0];
-      if (!agent || agent.disabled) throw new HttpError(404, 'not-found', wanted ? `No agent ${wanted}.` : 'No agents are seeded.', 'agent');
+      if (!agent || agent.disabled)
+        throw new HttpError(404, 'not-found', wanted ? `No agent ${wanted}.` : 'No agents are seeded.', 'agent');
       let token = demoTokens.get(agent.id);
       if (!token) {
         token = auth.issueAgentToken(agent.id, 'demo').token;
@@ -316,7 +341,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       const body = requireRecord((await readJson(req, JSON_LIMIT)).value, '');
       const email = requiredText(body.email, 'email');
       const name = body.name === undefined ? undefined : requiredText(body.name, 'name');
-      sendJson(res, 200, { identity: createIdentityToken({ email, ...(name ? { name } : {}) }, identity.secret, { audience: identity.audience, now: now() }) });
+      sendJson(res, 200, {
+        identity: createIdentityToken({ email, ...(name ? { name } : {}) }, identity.secret, {
+          audience: identity.audience,
+          now: now(),
+        }),
+      });
       return;
     }
 
@@ -338,7 +368,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   function indexPage(): string {
     const agentLinks = demo
       ? agentsInOrder()
-          .map((agent) => `<li><a href="/inbox/?agent=${encodeURIComponent(agent.id)}">${escapeHtml(agent.name)}</a></li>`)
+          .map(
+            (agent) => `<li><a href="/inbox/?agent=${encodeURIComponent(agent.id)}">${escapeHtml(agent.name)}</a></li>`,
+          )
           .join('')
       : '';
     return `<!doctype html>
@@ -381,7 +413,11 @@ ${agentLinks ? `<h2>Sign in to the inbox as</h2><ul>${agentLinks}</ul><p>Demo on
       }
       if (path === '/' || path === '/index.html') {
         const page = indexPage();
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(page), 'x-content-type-options': 'nosniff' });
+        res.writeHead(200, {
+          'content-type': 'text/html; charset=utf-8',
+          'content-length': Buffer.byteLength(page),
+          'x-content-type-options': 'nosniff',
+        });
         res.end(method === 'HEAD' ? undefined : page);
         return;
       }
@@ -403,7 +439,8 @@ ${agentLinks ? `<h2>Sign in to the inbox as</h2><ul>${agentLinks}</ul><p>Demo on
       throw new HttpError(404, 'not-found', `Nothing at ${path}.`);
     } catch (error) {
       const httpError = toHttpError(error);
-      if (httpError.status === 500) log(`error: ${method} ${path}: ${error instanceof Error ? error.stack : String(error)}`);
+      if (httpError.status === 500)
+        log(`error: ${method} ${path}: ${error instanceof Error ? error.stack : String(error)}`);
       sendError(res, httpError);
     }
   }

@@ -15,9 +15,24 @@ describe('projection on the wire (DESIGN §1)', () => {
     const first = await visitorWithChat(t.wsUrl, 'I am visitor one');
     const second = await visitorWithChat(t.wsUrl, 'I am visitor two, secret-two');
 
-    agent.send({ v: 1, type: 'command', id: 'c-1', command: { type: 'message.comment', conversationId: first.conversationId, text: 'internal-note-xyz', mentions: [] } });
+    agent.send({
+      v: 1,
+      type: 'command',
+      id: 'c-1',
+      command: {
+        type: 'message.comment',
+        conversationId: first.conversationId,
+        text: 'internal-note-xyz',
+        mentions: [],
+      },
+    });
     await agent.next('ack', (frame) => frame.id === 'c-1');
-    agent.send({ v: 1, type: 'command', id: 'r-1', command: { type: 'message.reply', conversationId: first.conversationId, text: 'public-reply-abc' } });
+    agent.send({
+      v: 1,
+      type: 'command',
+      id: 'r-1',
+      command: { type: 'message.reply', conversationId: first.conversationId, text: 'public-reply-abc' },
+    });
     await agent.next('ack', (frame) => frame.id === 'r-1');
 
     // The reply reaches visitor one; by then the comment (committed earlier) would have too.
@@ -55,9 +70,20 @@ describe('projection on the wire (DESIGN §1)', () => {
     assert.deepEqual(welcome.principal, { kind: 'visitor', contactId: first.contactId });
     assert.equal(welcome.sessionToken, undefined);
     const snapshot = await peer.next('snapshot');
-    assert.deepEqual(snapshot.snapshot.conversations.map((conversation) => conversation.id), [first.conversationId]);
-    assert.equal(snapshot.snapshot.contacts.every((contact) => contact.id === first.contactId), true);
-    peer.send({ v: 1, type: 'command', id: 'steal', command: { type: 'visitor.message', conversationId: second.conversationId, text: 'hi' } });
+    assert.deepEqual(
+      snapshot.snapshot.conversations.map((conversation) => conversation.id),
+      [first.conversationId],
+    );
+    assert.equal(
+      snapshot.snapshot.contacts.every((contact) => contact.id === first.contactId),
+      true,
+    );
+    peer.send({
+      v: 1,
+      type: 'command',
+      id: 'steal',
+      command: { type: 'visitor.message', conversationId: second.conversationId, text: 'hi' },
+    });
     assert.equal((await peer.next('error', (frame) => frame.id === 'steal')).error.code, 'not-found');
     peer.close();
     second.peer.close();
@@ -95,16 +121,21 @@ describe('idempotency by command id', () => {
     const others = await Promise.all([1, 2, 3, 4].map(async () => (await hello(t.wsUrl, sessionToken)).peer));
     const sockets = [peer, ...others];
     const command = { type: 'visitor.startChat', text: 'just one chat' };
-    for (let index = 0; index < 20; index++) sockets[index % sockets.length]!.send({ v: 1, type: 'command', id: 'start-once', command });
+    for (let index = 0; index < 20; index++)
+      sockets[index % sockets.length]!.send({ v: 1, type: 'command', id: 'start-once', command });
     const acks = await Promise.all(
       sockets.flatMap((socket, socketIndex) =>
-        Array.from({ length: 20 / sockets.length }, () => socket.next('ack', (frame) => frame.id === 'start-once').then((ack) => ({ socketIndex, ack }))),
+        Array.from({ length: 20 / sockets.length }, () =>
+          socket.next('ack', (frame) => frame.id === 'start-once').then((ack) => ({ socketIndex, ack })),
+        ),
       ),
     );
     assert.equal(acks.length, 20);
     const conversationIds = new Set(acks.map(({ ack }) => ack.result?.conversationId));
     assert.equal(conversationIds.size, 1);
-    const mine = [...t.server.backend.state.conversations.values()].filter((conversation) => conversation.contactId === contactId);
+    const mine = [...t.server.backend.state.conversations.values()].filter(
+      (conversation) => conversation.contactId === contactId,
+    );
     assert.equal(mine.length, 1);
     for (const socket of sockets) socket.close();
   });
@@ -113,7 +144,12 @@ describe('idempotency by command id', () => {
     const restartDir = (await import('./testing/harness.test-util.js')).tempDataDir();
     const first = await startTestServer({ dataDir: restartDir });
     const visitor = await visitorWithChat(first.wsUrl);
-    visitor.peer.send({ v: 1, type: 'command', id: 'persisted', command: { type: 'visitor.message', conversationId: visitor.conversationId, text: 'across restarts' } });
+    visitor.peer.send({
+      v: 1,
+      type: 'command',
+      id: 'persisted',
+      command: { type: 'visitor.message', conversationId: visitor.conversationId, text: 'across restarts' },
+    });
     const ack = await visitor.peer.next('ack', (frame) => frame.id === 'persisted');
     await first.close();
 
@@ -121,10 +157,17 @@ describe('idempotency by command id', () => {
     try {
       const { peer } = await hello(second.wsUrl, visitor.sessionToken);
       await peer.next('snapshot');
-      peer.send({ v: 1, type: 'command', id: 'persisted', command: { type: 'visitor.message', conversationId: visitor.conversationId, text: 'across restarts' } });
+      peer.send({
+        v: 1,
+        type: 'command',
+        id: 'persisted',
+        command: { type: 'visitor.message', conversationId: visitor.conversationId, text: 'across restarts' },
+      });
       const again = await peer.next('ack', (frame) => frame.id === 'persisted');
       assert.equal(again.seq, ack.seq);
-      const texts = (second.server.backend.state.messages.get(visitor.conversationId) ?? []).map((message) => message.text);
+      const texts = (second.server.backend.state.messages.get(visitor.conversationId) ?? []).map(
+        (message) => message.text,
+      );
       assert.equal(texts.filter((text) => text === 'across restarts').length, 1);
       peer.close();
     } finally {
@@ -152,11 +195,17 @@ describe('resume and resync', () => {
     const catchUp = await resumed.next('events');
     const seqs = catchUp.events.map((event) => event.seq);
     assert.equal(seqs[0], lastApplied + 1);
-    assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b));
+    assert.deepEqual(
+      seqs,
+      [...seqs].sort((a, b) => a - b),
+    );
     assert.equal(seqs.at(-1), again.seq);
     assert.ok(JSON.stringify(catchUp).includes('while you were away'));
     await sleep(50);
-    assert.equal(resumed.frames.some((frame) => frame.type === 'snapshot'), false);
+    assert.equal(
+      resumed.frames.some((frame) => frame.type === 'snapshot'),
+      false,
+    );
     resumed.close();
     visitor.peer.close();
   });
@@ -198,7 +247,9 @@ describe('identity verification over hello', () => {
 
   test('a valid identity token makes the visitor a verified contact; a bad one is refused with a typed error and the visitor stays unverified', async () => {
     const { createIdentityToken } = await import('./auth/identity.js');
-    const good = createIdentityToken({ email: 'kim@customer.example', name: 'Kim' }, 'site-secret', { audience: 'shop.example' });
+    const good = createIdentityToken({ email: 'kim@customer.example', name: 'Kim' }, 'site-secret', {
+      audience: 'shop.example',
+    });
     const { peer, welcome } = await hello(t.wsUrl, '', { identity: good });
     const contactId = welcome.principal.kind === 'visitor' ? welcome.principal.contactId : '';
     const contact = t.server.backend.state.contacts.get(contactId);
@@ -209,7 +260,10 @@ describe('identity verification over hello', () => {
     for (const bad of [
       createIdentityToken({ email: 'boss@customer.example' }, 'wrong-secret', { audience: 'shop.example' }),
       createIdentityToken({ email: 'boss@customer.example' }, 'site-secret', { audience: 'other.example' }),
-      createIdentityToken({ email: 'boss@customer.example' }, 'site-secret', { audience: 'shop.example', expiresIn: -10 }),
+      createIdentityToken({ email: 'boss@customer.example' }, 'site-secret', {
+        audience: 'shop.example',
+        expiresIn: -10,
+      }),
     ]) {
       const opened = await Peer.open(t.wsUrl);
       opened.send({ v: 1, type: 'hello', token: '', identity: bad });
@@ -236,14 +290,29 @@ describe('blocked visitors (T5, W3)', () => {
     const { peer: agent } = await hello(t.wsUrl, t.agentToken);
     await agent.next('snapshot');
     const visitor = await visitorWithChat(t.wsUrl, 'before the block');
-    agent.send({ v: 1, type: 'command', id: 'block', command: { type: 'conversation.blockSender', conversationId: visitor.conversationId } });
+    agent.send({
+      v: 1,
+      type: 'command',
+      id: 'block',
+      command: { type: 'conversation.blockSender', conversationId: visitor.conversationId },
+    });
     await agent.next('ack', (frame) => frame.id === 'block');
     await sleep(50);
     const heardBefore = agent.frames.length;
 
-    visitor.peer.send({ v: 1, type: 'command', id: 'after-1', command: { type: 'visitor.message', conversationId: visitor.conversationId, text: 'blocked-text-1' } });
+    visitor.peer.send({
+      v: 1,
+      type: 'command',
+      id: 'after-1',
+      command: { type: 'visitor.message', conversationId: visitor.conversationId, text: 'blocked-text-1' },
+    });
     await visitor.peer.next('ack', (frame) => frame.id === 'after-1');
-    visitor.peer.send({ v: 1, type: 'command', id: 'after-2', command: { type: 'visitor.startChat', text: 'blocked-text-2' } });
+    visitor.peer.send({
+      v: 1,
+      type: 'command',
+      id: 'after-2',
+      command: { type: 'visitor.startChat', text: 'blocked-text-2' },
+    });
     await visitor.peer.next('ack', (frame) => frame.id === 'after-2');
     await sleep(100);
     // The visitor sees their own messages (the events come before the ack).
@@ -264,18 +333,30 @@ describe('blocked visitors (T5, W3)', () => {
 
   test('an unverified email a visitor types never merges them into a verified contact', async () => {
     const { createIdentityToken } = await import('./auth/identity.js');
-    const verified = await hello(t.wsUrl, '', { identity: createIdentityToken({ email: 'vip@customer.example' }, 'demo-identity-secret', { audience: 'confab-demo' }) });
+    const verified = await hello(t.wsUrl, '', {
+      identity: createIdentityToken({ email: 'vip@customer.example' }, 'demo-identity-secret', {
+        audience: 'confab-demo',
+      }),
+    });
     const verifiedId = verified.welcome.principal.kind === 'visitor' ? verified.welcome.principal.contactId : '';
     assert.equal(t.server.backend.state.contacts.get(verifiedId)?.verified, true);
     verified.peer.close();
     const visitor = await visitorWithChat(t.wsUrl, 'pretending');
-    visitor.peer.send({ v: 1, type: 'command', id: 'profile', command: { type: 'visitor.setProfile', email: 'vip@customer.example', name: 'Impostor' } });
+    visitor.peer.send({
+      v: 1,
+      type: 'command',
+      id: 'profile',
+      command: { type: 'visitor.setProfile', email: 'vip@customer.example', name: 'Impostor' },
+    });
     await visitor.peer.next('ack', (frame) => frame.id === 'profile');
     visitor.peer.close();
     const { peer, welcome } = await hello(t.wsUrl, visitor.sessionToken);
     assert.deepEqual(welcome.principal, { kind: 'visitor', contactId: visitor.contactId });
     const snapshot = await peer.next('snapshot');
-    assert.deepEqual(snapshot.snapshot.conversations.map((conversation) => conversation.id), [visitor.conversationId]);
+    assert.deepEqual(
+      snapshot.snapshot.conversations.map((conversation) => conversation.id),
+      [visitor.conversationId],
+    );
     assert.equal(t.server.backend.state.contacts.get(visitor.contactId)?.verified, false);
     peer.close();
   });

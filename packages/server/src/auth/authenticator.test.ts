@@ -8,11 +8,21 @@ import { createSqliteStorage } from '../storage/sqlite-storage.js';
 import { createServerAuthenticator, hashToken } from './authenticator.js';
 import { createIdentityToken } from './identity.js';
 
-async function withAuth(fn: (auth: ReturnType<typeof createServerAuthenticator>, file: string) => Promise<void>, active = () => true) {
+async function withAuth(
+  fn: (auth: ReturnType<typeof createServerAuthenticator>, file: string) => Promise<void>,
+  active = () => true,
+) {
   const dir = mkdtempSync(join(tmpdir(), 'confab-auth-'));
   const storage = createSqliteStorage(dir);
   try {
-    await fn(createServerAuthenticator({ store: storage, identity: { secret: 's3cret', audience: 'site.example' }, isAgentActive: active }), storage.file);
+    await fn(
+      createServerAuthenticator({
+        store: storage,
+        identity: { secret: 's3cret', audience: 'site.example' },
+        isAgentActive: active,
+      }),
+      storage.file,
+    );
   } finally {
     await storage.close();
     rmSync(dir, { recursive: true, force: true });
@@ -77,7 +87,13 @@ test('auth: a revoked agent token, a disabled agent and an agent the engine does
 
 test('auth: identity tokens verify only with the configured secret and audience', () =>
   withAuth(async (auth) => {
-    assert.deepEqual(await auth.verifyIdentity!(createIdentityToken({ email: 'a@b.c' }, 's3cret', { audience: 'site.example' })), { email: 'a@b.c' });
-    assert.equal(await auth.verifyIdentity!(createIdentityToken({ email: 'a@b.c' }, 's3cret', { audience: 'evil.example' })), null);
+    assert.deepEqual(
+      await auth.verifyIdentity!(createIdentityToken({ email: 'a@b.c' }, 's3cret', { audience: 'site.example' })),
+      { email: 'a@b.c' },
+    );
+    assert.equal(
+      await auth.verifyIdentity!(createIdentityToken({ email: 'a@b.c' }, 's3cret', { audience: 'evil.example' })),
+      null,
+    );
     assert.equal(await auth.verifyIdentity!(''), null);
   }));

@@ -75,7 +75,10 @@ export function createServerAuthenticator(options: ServerAuthenticatorOptions): 
 
     async verifyIdentity(identityToken: string): Promise<VerifiedIdentity | null> {
       if (!options.identity) return null;
-      return verifyIdentityToken(identityToken, options.identity.secret, { audience: options.identity.audience, now: now() });
+      return verifyIdentityToken(identityToken, options.identity.secret, {
+        audience: options.identity.audience,
+        now: now(),
+      });
     },
 
     issueAgentToken(agentId: string, label = ''): { id: string; token: string } {

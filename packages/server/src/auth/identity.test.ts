@@ -7,8 +7,15 @@ const audience = 'shop.example.com';
 const now = Date.UTC(2025, 0, 1);
 
 test('identity: a token signed with the secret for this audience verifies to its email and name', () => {
-  const token = createIdentityToken({ email: 'ann@example.com', name: 'Ann' }, secret, { audience, expiresIn: 600, now });
-  assert.deepEqual(verifyIdentityToken(token, secret, { audience, now: now + 1000 }), { email: 'ann@example.com', name: 'Ann' });
+  const token = createIdentityToken({ email: 'ann@example.com', name: 'Ann' }, secret, {
+    audience,
+    expiresIn: 600,
+    now,
+  });
+  assert.deepEqual(verifyIdentityToken(token, secret, { audience, now: now + 1000 }), {
+    email: 'ann@example.com',
+    name: 'Ann',
+  });
   assert.equal(token.includes('='), false, 'base64url without padding');
 });
 
@@ -20,7 +27,9 @@ test('identity: a token signed with another secret is refused', () => {
 test('identity: a tampered payload is refused', () => {
   const token = createIdentityToken({ email: 'ann@example.com' }, secret, { audience, now });
   const [, signature] = token.split('.');
-  const forged = Buffer.from(JSON.stringify({ email: 'boss@example.com', aud: audience, iat: now / 1000, exp: now / 1000 + 600 })).toString('base64url');
+  const forged = Buffer.from(
+    JSON.stringify({ email: 'boss@example.com', aud: audience, iat: now / 1000, exp: now / 1000 + 600 }),
+  ).toString('base64url');
   assert.equal(verifyIdentityToken(`${forged}.${signature}`, secret, { audience, now }), null);
 });
 
@@ -37,7 +46,16 @@ test('identity: a token for another site (audience) is refused', () => {
 
 test('identity: empty, malformed and oversized tokens are refused, and an empty secret verifies nothing', () => {
   const good = createIdentityToken({ email: 'ann@example.com' }, secret, { audience, now });
-  for (const bad of ['', '.', 'abc', 'a.b.c', `${good}x`, `${good.split('.')[0]}.`, 'a'.repeat(10_000) + '.b', '!!!.???']) {
+  for (const bad of [
+    '',
+    '.',
+    'abc',
+    'a.b.c',
+    `${good}x`,
+    `${good.split('.')[0]}.`,
+    'a'.repeat(10_000) + '.b',
+    '!!!.???',
+  ]) {
     assert.equal(verifyIdentityToken(bad, secret, { audience, now }), null, bad.slice(0, 20));
   }
   assert.equal(verifyIdentityToken(good, '', { audience, now }), null);

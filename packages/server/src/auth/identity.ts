@@ -70,7 +70,8 @@ export function verifyIdentityToken(
   secret: string,
   options: { audience: string; now?: number },
 ): VerifiedIdentity | null {
-  if (typeof token !== 'string' || !token || token.length > MAX_TOKEN_LENGTH || !secret || !options.audience) return null;
+  if (typeof token !== 'string' || !token || token.length > MAX_TOKEN_LENGTH || !secret || !options.audience)
+    return null;
   const parts = token.split('.');
   if (parts.length !== 2) return null;
   const [payloadPart, signaturePart] = parts as [string, string];

@@ -40,7 +40,8 @@ async function main(argv: string[]) {
     `  health  ${server.url}/health`,
     `  data    ${server.storage.dir}`,
   ];
-  if (options.demo && !process.env.CONFAB_INGEST_TOKEN) lines.push('  ingest  Authorization: Bearer demo-ingest-token (demo only; set CONFAB_INGEST_TOKEN)');
+  if (options.demo && !process.env.CONFAB_INGEST_TOKEN)
+    lines.push('  ingest  Authorization: Bearer demo-ingest-token (demo only; set CONFAB_INGEST_TOKEN)');
   console.log(lines.join('\n'));
 
   let stopping = false;

@@ -25,7 +25,9 @@ function messengerBody(mid: string, text: string, senderId = 'psid-1') {
       {
         id: 'page-1',
         time: 1700000000000,
-        messaging: [{ sender: { id: senderId }, recipient: { id: 'page-1' }, timestamp: 1700000000000, message: { mid, text } }],
+        messaging: [
+          { sender: { id: senderId }, recipient: { id: 'page-1' }, timestamp: 1700000000000, message: { mid, text } },
+        ],
       },
     ],
   };
@@ -54,7 +56,11 @@ describe('channels: email', () => {
     assert.equal(none.json.error.code, 'unauthenticated');
     assert.equal((await postJson(url(), email(), { authorization: 'Bearer nope' })).status, 401);
 
-    const text = await fetch(url(), { method: 'POST', headers: { ...INGEST, 'content-type': 'text/plain' }, body: 'hi' });
+    const text = await fetch(url(), {
+      method: 'POST',
+      headers: { ...INGEST, 'content-type': 'text/plain' },
+      body: 'hi',
+    });
     assert.equal(text.status, 415);
     assert.equal(((await text.json()) as { error: { code: string } }).error.code, 'unsupported-media-type');
 
@@ -76,7 +82,11 @@ describe('channels: email', () => {
   test('a reply threads into its conversation by inReplyTo, and a repeated Message-ID is stored once', async () => {
     const first = email({ messageId: '<thread-1@customer.example>' });
     const opened = await postJson(url(), first, INGEST);
-    const reply = await postJson(url(), email({ messageId: '<thread-2@customer.example>', inReplyTo: '<thread-1@customer.example>', text: 'Any news?' }), INGEST);
+    const reply = await postJson(
+      url(),
+      email({ messageId: '<thread-2@customer.example>', inReplyTo: '<thread-1@customer.example>', text: 'Any news?' }),
+      INGEST,
+    );
     assert.equal(reply.json.result.conversationId, opened.json.result.conversationId);
     const again = await postJson(url(), first, INGEST);
     assert.equal(again.status, 200);
@@ -87,16 +97,32 @@ describe('channels: email', () => {
   test('V10 an email from a role-based address lands in Filtered', async () => {
     const response = await postJson(url(), email({ from: 'noreply@vendor.example' }), INGEST);
     assert.equal(response.status, 200);
-    assert.equal(t.server.backend.state.conversations.get(response.json.result.conversationId)?.filtered, 'role-address');
+    assert.equal(
+      t.server.backend.state.conversations.get(response.json.result.conversationId)?.filtered,
+      'role-address',
+    );
   });
 
   test('V10 bulk mail (List-Unsubscribe) is marked promotional and lands in Filtered', async () => {
-    const response = await postJson(url(), email({ from: 'deals@shop.example', headers: { 'List-Unsubscribe': '<mailto:u@shop.example>' } }), INGEST);
-    assert.equal(t.server.backend.state.conversations.get(response.json.result.conversationId)?.filtered, 'promotional');
+    const response = await postJson(
+      url(),
+      email({ from: 'deals@shop.example', headers: { 'List-Unsubscribe': '<mailto:u@shop.example>' } }),
+      INGEST,
+    );
+    assert.equal(
+      t.server.backend.state.conversations.get(response.json.result.conversationId)?.filtered,
+      'promotional',
+    );
   });
 
   test('the payload parser keeps names, lowercases addresses, strips Message-ID brackets and reads html-only mail as text', () => {
-    const command = parseInboundEmail({ from: 'Eve <EVE@Example.COM>', to: ['a@b.example'], subject: 's', html: '<p>Hi <b>there</b></p><script>x()</script>', messageId: '<id@x>' });
+    const command = parseInboundEmail({
+      from: 'Eve <EVE@Example.COM>',
+      to: ['a@b.example'],
+      subject: 's',
+      html: '<p>Hi <b>there</b></p><script>x()</script>',
+      messageId: '<id@x>',
+    });
     assert.equal(command.from, 'eve@example.com');
     assert.equal(command.fromName, 'Eve');
     assert.equal(command.messageId, 'id@x');
@@ -133,20 +159,29 @@ describe('channels: Messenger and forms', () => {
     const threaded = await postJson(url(), next, { 'x-hub-signature-256': messengerSignature(next, 'app-secret') });
     assert.equal(threaded.json.results[0].conversationId, conversationId);
     const texts = (t.server.backend.state.messages.get(conversationId) ?? []).map((message) => message.text);
-    assert.deepEqual(texts.filter((text) => text === 'Hi from Messenger' || text === 'Second message'), ['Hi from Messenger', 'Second message']);
+    assert.deepEqual(
+      texts.filter((text) => text === 'Hi from Messenger' || text === 'Second message'),
+      ['Hi from Messenger', 'Second message'],
+    );
   });
 
   test('a webhook with a missing or wrong signature is refused with 401 and changes nothing', async () => {
     const body = JSON.stringify(messengerBody('mid.evil', 'forged'));
     const seq = t.server.backend.seq;
-    const attempts: Record<string, string>[] = [{}, { 'x-hub-signature-256': messengerSignature(body, 'other-secret') }, { 'x-hub-signature-256': 'sha256=zz' }];
+    const attempts: Record<string, string>[] = [
+      {},
+      { 'x-hub-signature-256': messengerSignature(body, 'other-secret') },
+      { 'x-hub-signature-256': 'sha256=zz' },
+    ];
     for (const headers of attempts) {
       const response = await postJson(url(), body, headers);
       assert.equal(response.status, 401);
       assert.equal(response.json.error.code, 'unauthenticated');
     }
     // Signed for a different body.
-    const tampered = await postJson(url(), body.replace('forged', 'Forged'), { 'x-hub-signature-256': messengerSignature(body, 'app-secret') });
+    const tampered = await postJson(url(), body.replace('forged', 'Forged'), {
+      'x-hub-signature-256': messengerSignature(body, 'app-secret'),
+    });
     assert.equal(tampered.status, 401);
     assert.equal(t.server.backend.seq, seq);
   });
@@ -154,7 +189,21 @@ describe('channels: Messenger and forms', () => {
   test('echoes and receipts in a webhook are skipped', async () => {
     const body = JSON.stringify({
       object: 'page',
-      entry: [{ id: 'p', time: 1, messaging: [{ sender: { id: 'page' }, recipient: { id: 'u' }, timestamp: 1, message: { mid: 'e1', text: 'echo', is_echo: true } }, { sender: { id: 'u' }, recipient: { id: 'p' }, timestamp: 1, read: { watermark: 1 } }] }],
+      entry: [
+        {
+          id: 'p',
+          time: 1,
+          messaging: [
+            {
+              sender: { id: 'page' },
+              recipient: { id: 'u' },
+              timestamp: 1,
+              message: { mid: 'e1', text: 'echo', is_echo: true },
+            },
+            { sender: { id: 'u' }, recipient: { id: 'p' }, timestamp: 1, read: { watermark: 1 } },
+          ],
+        },
+      ],
     });
     const response = await postJson(url(), body, { 'x-hub-signature-256': messengerSignature(body, 'app-secret') });
     assert.deepEqual([response.status, response.json.received], [200, 0]);
@@ -162,14 +211,20 @@ describe('channels: Messenger and forms', () => {
 
   test('V7 a form submission becomes a form conversation; a repeated submissionId counts once; refusals are typed', async () => {
     const formUrl = `${t.url}/api/channels/forms/submit`;
-    const submission = { formId: 'contact-us', submissionId: 'sub-1', fields: { email: 'fran@customer.example', name: 'Fran', message: 'Call me' } };
+    const submission = {
+      formId: 'contact-us',
+      submissionId: 'sub-1',
+      fields: { email: 'fran@customer.example', name: 'Fran', message: 'Call me' },
+    };
     const response = await postJson(formUrl, submission, INGEST);
     assert.equal(response.status, 200);
     const conversationId = response.json.result.conversationId as string;
     assert.equal(t.server.backend.state.conversations.get(conversationId)?.channel, 'form');
     const again = await postJson(formUrl, submission, INGEST);
     assert.equal(again.json.result.conversationId, conversationId);
-    const forms = [...t.server.backend.state.conversations.values()].filter((conversation) => conversation.channel === 'form');
+    const forms = [...t.server.backend.state.conversations.values()].filter(
+      (conversation) => conversation.channel === 'form',
+    );
     assert.equal(forms.length, 1);
 
     assert.equal((await postJson(formUrl, submission)).status, 401);

@@ -16,7 +16,11 @@ function addressList(value: unknown, path: string, required: boolean): string[] 
     if (required) throw invalid(path, `${path} is required.`);
     return [];
   }
-  const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',').filter((part) => part.trim()) : null;
+  const items = Array.isArray(value)
+    ? value
+    : typeof value === 'string'
+      ? value.split(',').filter((part) => part.trim())
+      : null;
   if (!items) throw invalid(path, `${path} must be an address or a list of addresses.`);
   if (items.length > 100) throw invalid(path, `${path} may list at most 100 addresses.`);
   if (required && items.length === 0) throw invalid(path, `${path} must name at least one address.`);
@@ -50,10 +54,12 @@ export function parseInboundEmail(body: unknown): InboundEmailCommand {
   const html = text(input.html, 'html', { max: MAX_TEXT_LENGTH });
   if (bodyText === undefined && html === undefined) throw invalid('text', 'text is required (or html).');
   const messageId = text(input.messageId, 'messageId');
-  if (messageId === undefined || messageId.trim() === '') throw invalid('messageId', 'messageId is required: replies thread by it.');
+  if (messageId === undefined || messageId.trim() === '')
+    throw invalid('messageId', 'messageId is required: replies thread by it.');
   const inReplyTo = text(input.inReplyTo, 'inReplyTo');
   const date = parseDate(input.date);
-  if (input.promotional !== undefined && typeof input.promotional !== 'boolean') throw invalid('promotional', 'promotional must be true or false.');
+  if (input.promotional !== undefined && typeof input.promotional !== 'boolean')
+    throw invalid('promotional', 'promotional must be true or false.');
   const headers = input.headers === undefined ? {} : requireRecord(input.headers, 'headers');
   const header = (name: string) => {
     const key = Object.keys(headers).find((candidate) => candidate.toLowerCase() === name);
@@ -61,7 +67,10 @@ export function parseInboundEmail(body: unknown): InboundEmailCommand {
     return typeof value === 'string' ? value.toLowerCase() : '';
   };
   // Bulk mail announces itself (RFC 2369 List-Unsubscribe, Precedence: bulk/list): V10 promotional.
-  const promotional = input.promotional === true || header('list-unsubscribe') !== '' || /^(bulk|list|junk)$/.test(header('precedence').trim());
+  const promotional =
+    input.promotional === true ||
+    header('list-unsubscribe') !== '' ||
+    /^(bulk|list|junk)$/.test(header('precedence').trim());
 
   const command: InboundEmailCommand = {
     type: 'inbound.email',

@@ -7,8 +7,13 @@ import { MAX_TEXT_LENGTH, invalid, isRecord, requireRecord } from './validate.js
  * Checks `X-Hub-Signature-256: sha256=<hex>`, the HMAC-SHA256 of the raw body with the Messenger
  * app secret, in constant time. Messenger cannot send a bearer token: the signature is the auth.
  */
-export function checkMessengerSignature(rawBody: Buffer, header: string | string[] | undefined, appSecret: string | undefined): void {
-  if (!appSecret) throw new HttpError(401, 'unauthenticated', 'The Messenger channel is turned off: no app secret is configured.');
+export function checkMessengerSignature(
+  rawBody: Buffer,
+  header: string | string[] | undefined,
+  appSecret: string | undefined,
+): void {
+  if (!appSecret)
+    throw new HttpError(401, 'unauthenticated', 'The Messenger channel is turned off: no app secret is configured.');
   const value = Array.isArray(header) ? header[0] : header;
   const match = /^sha256=([0-9a-f]{64})$/i.exec(value ?? '');
   if (!match) throw new HttpError(401, 'unauthenticated', 'X-Hub-Signature-256 is missing or malformed.');
@@ -28,9 +33,14 @@ export function messengerSignature(rawBody: string | Buffer, appSecret: string):
  * hub.verify_token=…&hub.challenge=…` is answered with the challenge when the verify token matches.
  */
 export function answerMessengerChallenge(query: URLSearchParams, verifyToken: string | undefined): string {
-  if (query.get('hub.mode') !== 'subscribe') throw new HttpError(400, 'invalid', 'hub.mode must be subscribe.', 'hub.mode');
+  if (query.get('hub.mode') !== 'subscribe')
+    throw new HttpError(400, 'invalid', 'hub.mode must be subscribe.', 'hub.mode');
   const given = query.get('hub.verify_token') ?? '';
-  if (!verifyToken || given.length !== verifyToken.length || !timingSafeEqual(Buffer.from(given), Buffer.from(verifyToken))) {
+  if (
+    !verifyToken ||
+    given.length !== verifyToken.length ||
+    !timingSafeEqual(Buffer.from(given), Buffer.from(verifyToken))
+  ) {
     throw new HttpError(403, 'forbidden', 'hub.verify_token does not match.', 'hub.verify_token');
   }
   const challenge = query.get('hub.challenge');
@@ -59,17 +69,33 @@ export function parseMessengerWebhook(body: unknown): InboundMessengerCommand[] 
       const message = messaging.message;
       if (!isRecord(message) || message.is_echo === true) return;
       const sender = requireRecord(messaging.sender, `${path}.sender`);
-      if (typeof sender.id !== 'string' || !sender.id || sender.id.length > 256) throw invalid(`${path}.sender.id`, 'sender.id must be a string.');
-      if (typeof message.mid !== 'string' || !message.mid || message.mid.length > 512) throw invalid(`${path}.message.mid`, 'message.mid must be a string.');
+      if (typeof sender.id !== 'string' || !sender.id || sender.id.length > 256)
+        throw invalid(`${path}.sender.id`, 'sender.id must be a string.');
+      if (typeof message.mid !== 'string' || !message.mid || message.mid.length > 512)
+        throw invalid(`${path}.message.mid`, 'message.mid must be a string.');
       let text = typeof message.text === 'string' ? message.text : '';
       if (!text && Array.isArray(message.attachments) && message.attachments.length) {
-        const kinds = message.attachments.map((attachment: unknown) => (isRecord(attachment) && typeof attachment.type === 'string' ? attachment.type : 'file'));
+        const kinds = message.attachments.map((attachment: unknown) =>
+          isRecord(attachment) && typeof attachment.type === 'string' ? attachment.type : 'file',
+        );
         text = `[${kinds.join(', ')}]`;
       }
       if (!text) return;
-      if (text.length > MAX_TEXT_LENGTH) throw new HttpError(413, 'too-large', `message.text may have at most ${MAX_TEXT_LENGTH} characters.`, `${path}.message.text`);
-      const command: InboundMessengerCommand = { type: 'inbound.messenger', senderId: sender.id, text, mid: message.mid };
-      if (typeof messaging.timestamp === 'number' && Number.isFinite(messaging.timestamp)) command.timestamp = messaging.timestamp;
+      if (text.length > MAX_TEXT_LENGTH)
+        throw new HttpError(
+          413,
+          'too-large',
+          `message.text may have at most ${MAX_TEXT_LENGTH} characters.`,
+          `${path}.message.text`,
+        );
+      const command: InboundMessengerCommand = {
+        type: 'inbound.messenger',
+        senderId: sender.id,
+        text,
+        mid: message.mid,
+      };
+      if (typeof messaging.timestamp === 'number' && Number.isFinite(messaging.timestamp))
+        command.timestamp = messaging.timestamp;
       commands.push(command);
     });
   });

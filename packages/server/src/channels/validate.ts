@@ -16,7 +16,11 @@ export function requireRecord(value: unknown, path: string): Record<string, unkn
   return value;
 }
 
-export function text(value: unknown, path: string, options: { max?: number; required?: boolean; allowEmpty?: boolean } = {}): string | undefined {
+export function text(
+  value: unknown,
+  path: string,
+  options: { max?: number; required?: boolean; allowEmpty?: boolean } = {},
+): string | undefined {
   const max = options.max ?? MAX_SHORT_LENGTH;
   if (value === undefined || value === null) {
     if (options.required) throw invalid(path, `${path} is required.`);

@@ -4,7 +4,10 @@ import type { IncomingMessage } from 'node:http';
 import { clientIp, secretsEqual } from './http-util.js';
 
 const request = (forwarded?: string) =>
-  ({ headers: forwarded ? { 'x-forwarded-for': forwarded } : {}, socket: { remoteAddress: '10.0.0.1' } }) as unknown as IncomingMessage;
+  ({
+    headers: forwarded ? { 'x-forwarded-for': forwarded } : {},
+    socket: { remoteAddress: '10.0.0.1' },
+  }) as unknown as IncomingMessage;
 
 test('client address: the socket’s unless a trusted proxy is configured, then the entry that proxy added', () => {
   assert.equal(clientIp(request('1.2.3.4')), '10.0.0.1');

@@ -14,11 +14,18 @@ export class HttpError extends Error {
   }
 
   get body(): { error: { code: string; message: string; path?: string } } {
-    return { error: { code: this.code, message: this.message, ...(this.path !== undefined ? { path: this.path } : {}) } };
+    return {
+      error: { code: this.code, message: this.message, ...(this.path !== undefined ? { path: this.path } : {}) },
+    };
   }
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
@@ -71,7 +78,10 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 
 /** Parses a JSON body after checking its content type (415) and size (413). */
 export async function readJson(req: IncomingMessage, limit: number): Promise<{ value: unknown; raw: Buffer }> {
-  const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const type = String(req.headers['content-type'] ?? '')
+    .split(';')[0]!
+    .trim()
+    .toLowerCase();
   if (type !== 'application/json') {
     req.resume();
     throw new HttpError(415, 'unsupported-media-type', 'Send the body as application/json.');
@@ -93,7 +103,8 @@ export function secretsEqual(given: string, expected: string): boolean {
 
 /** Requires `Authorization: Bearer <expected>`; 401 otherwise. An unset secret refuses everyone. */
 export function requireBearer(req: IncomingMessage, expected: string | undefined, what: string): void {
-  if (!expected) throw new HttpError(401, 'unauthenticated', `${what} is turned off: no token is configured on the server.`);
+  if (!expected)
+    throw new HttpError(401, 'unauthenticated', `${what} is turned off: no token is configured on the server.`);
   const header = String(req.headers.authorization ?? '');
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match) throw new HttpError(401, 'unauthenticated', 'Send Authorization: Bearer <token>.');

@@ -22,7 +22,12 @@ const CONTENT_TYPES: Record<string, string> = {
  * Serves `relativePath` from `root` (a directory index is `index.html`). Returns false when there is
  * no such file, so the caller answers 404. Paths that climb out of `root` are never served.
  */
-export async function serveStatic(res: ServerResponse, root: string, relativePath: string, method: string): Promise<boolean> {
+export async function serveStatic(
+  res: ServerResponse,
+  root: string,
+  relativePath: string,
+  method: string,
+): Promise<boolean> {
   let decoded: string;
   try {
     decoded = decodeURIComponent(relativePath);

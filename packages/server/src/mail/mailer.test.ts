@@ -4,7 +4,11 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { hello, startTestServer, type TestServer, sleep } from '../testing/harness.test-util.js';
 
 /** Just enough SMTP (RFC 5321) on 127.0.0.1 to accept mail: records each message's envelope and data. */
-function smtpSink(): Promise<{ port: number; messages: { from: string; to: string[]; data: string }[]; close(): Promise<void> }> {
+function smtpSink(): Promise<{
+  port: number;
+  messages: { from: string; to: string[]; data: string }[];
+  close(): Promise<void>;
+}> {
   const messages: { from: string; to: string[]; data: string }[] = [];
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
@@ -68,7 +72,12 @@ function smtpSink(): Promise<{ port: number; messages: { from: string; to: strin
 async function composeAndWait(t: TestServer, to: string, subject: string) {
   const { peer } = await hello(t.wsUrl, t.agentToken);
   await peer.next('snapshot');
-  peer.send({ v: 1, type: 'command', id: `compose-${subject}`, command: { type: 'email.compose', to, subject, text: 'Body of ' + subject } });
+  peer.send({
+    v: 1,
+    type: 'command',
+    id: `compose-${subject}`,
+    command: { type: 'email.compose', to, subject, text: 'Body of ' + subject },
+  });
   const ack = await peer.next('ack', (frame) => frame.id === `compose-${subject}`);
   return { peer, ack };
 }
@@ -89,15 +98,23 @@ describe('outbound email', () => {
     const { peer, ack } = await composeAndWait(t, 'gina@customer.example', 'Quote');
     const messageId = ack.result!.messageId!;
     const conversationId = ack.result!.conversationId!;
-    for (let waited = 0; waited < 5000 && t.server.storage.delivery(messageId)?.state !== 'sent'; waited += 20) await sleep(20);
+    for (let waited = 0; waited < 5000 && t.server.storage.delivery(messageId)?.state !== 'sent'; waited += 20)
+      await sleep(20);
     assert.equal(sink.messages.length, 1);
     assert.deepEqual(sink.messages[0]!.to, ['gina@customer.example']);
     assert.match(sink.messages[0]!.data, /Subject: Quote/);
     assert.match(sink.messages[0]!.data, /Body of Quote/);
     assert.equal(t.server.storage.delivery(messageId)?.state, 'sent');
     // The message itself says sent, and the agent's socket heard it.
-    await peer.next('events', (frame) => frame.events.some(({ event }) => event.type === 'message.upserted' && event.message.id === messageId && event.message.delivery === 'sent'));
-    const message = t.server.backend.state.messages.get(conversationId)?.find((candidate) => candidate.id === messageId);
+    await peer.next('events', (frame) =>
+      frame.events.some(
+        ({ event }) =>
+          event.type === 'message.upserted' && event.message.id === messageId && event.message.delivery === 'sent',
+      ),
+    );
+    const message = t.server.backend.state.messages
+      .get(conversationId)
+      ?.find((candidate) => candidate.id === messageId);
     assert.equal(message?.delivery, 'sent');
     peer.close();
   });
@@ -113,7 +130,9 @@ describe('outbound email without SMTP', () => {
   test('C1 without SMTP a composed email stays queued and is never reported sent', async () => {
     const { peer, ack } = await composeAndWait(t, 'hal@customer.example', 'Unsent');
     await sleep(300);
-    const message = t.server.backend.state.messages.get(ack.result!.conversationId!)?.find((candidate) => candidate.id === ack.result!.messageId);
+    const message = t.server.backend.state.messages
+      .get(ack.result!.conversationId!)
+      ?.find((candidate) => candidate.id === ack.result!.messageId);
     assert.equal(message?.delivery, 'queued');
     assert.equal(t.server.storage.delivery(ack.result!.messageId!), null);
     assert.equal(t.server.storage.pendingEmails().length, 1);
@@ -136,7 +155,8 @@ describe('outbound email after a restart', () => {
     const second = await startTestServer({ dataDir, smtpUrl: `smtp://127.0.0.1:${sink.port}?ignoreTLS=true` });
     try {
       const messageId = ack.result!.messageId!;
-      for (let waited = 0; waited < 5000 && second.server.storage.delivery(messageId)?.state !== 'sent'; waited += 20) await sleep(20);
+      for (let waited = 0; waited < 5000 && second.server.storage.delivery(messageId)?.state !== 'sent'; waited += 20)
+        await sleep(20);
       assert.equal(second.server.storage.delivery(messageId)?.state, 'sent');
       await second.server.mailer.idle();
       assert.equal(sink.messages.length, 1);
@@ -149,7 +169,9 @@ describe('outbound email after a restart', () => {
   });
 
   test('a failing SMTP server leaves the email queued with the error recorded, never sent', async () => {
-    const t = await startTestServer({ mailTransport: { sendMail: async () => Promise.reject(new Error('550 mailbox unavailable')) } });
+    const t = await startTestServer({
+      mailTransport: { sendMail: async () => Promise.reject(new Error('550 mailbox unavailable')) },
+    });
     try {
       const { peer, ack } = await composeAndWait(t, 'jo@customer.example', 'Bounce');
       const messageId = ack.result!.messageId!;
@@ -157,7 +179,9 @@ describe('outbound email after a restart', () => {
       const delivery = t.server.storage.delivery(messageId);
       assert.equal(delivery?.state, 'queued');
       assert.match(delivery?.lastError ?? '', /550/);
-      const message = t.server.backend.state.messages.get(ack.result!.conversationId!)?.find((candidate) => candidate.id === messageId);
+      const message = t.server.backend.state.messages
+        .get(ack.result!.conversationId!)
+        ?.find((candidate) => candidate.id === messageId);
       assert.equal(message?.delivery, 'queued');
       peer.close();
     } finally {

@@ -57,7 +57,8 @@ export function createMailer(options: MailerOptions): Mailer {
   const maxAttempts = options.maxAttempts ?? 5;
   const retryDelay = options.retryDelay ?? ((attempt: number) => Math.min(300_000, 1000 * 2 ** attempt));
   const transport: MailTransport | null =
-    options.transport ?? (options.smtpUrl ? (nodemailer.createTransport(options.smtpUrl) as unknown as MailTransport) : null);
+    options.transport ??
+    (options.smtpUrl ? (nodemailer.createTransport(options.smtpUrl) as unknown as MailTransport) : null);
 
   if (!transport) {
     return { enabled: false, idle: async () => {}, close: async () => {} };
@@ -105,7 +106,13 @@ export function createMailer(options: MailerOptions): Mailer {
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       const final = attempts >= maxAttempts;
-      store.recordDelivery({ messageId: email.messageId, state: final ? 'failed' : 'queued', attempts, lastError: reason.slice(0, 500), updatedAt: now() });
+      store.recordDelivery({
+        messageId: email.messageId,
+        state: final ? 'failed' : 'queued',
+        attempts,
+        lastError: reason.slice(0, 500),
+        updatedAt: now(),
+      });
       log(`mailer: sending ${email.messageId} failed (attempt ${attempts}/${maxAttempts}): ${reason}`);
       if (final) {
         inFlight.delete(email.messageId);

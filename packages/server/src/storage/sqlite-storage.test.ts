@@ -31,13 +31,21 @@ test('storage: a commit stores its events and outcome together and load returns 
       events: [],
       outcome: { ok: false, error: { code: 'not-found', message: 'No such view' } },
     });
-    await storage.commit({ principalKey: 'system', commandId: 'c3', events: [{ seq: 3, cause: null, event: viewRemoved('v3') }], outcome: { ok: true, seq: 3 } });
+    await storage.commit({
+      principalKey: 'system',
+      commandId: 'c3',
+      events: [{ seq: 3, cause: null, event: viewRemoved('v3') }],
+      outcome: { ok: true, seq: 3 },
+    });
     assert.equal(storage.eventCount(), 3);
     await storage.close();
 
     const reopened = createSqliteStorage(dir);
     const log = await reopened.load();
-    assert.deepEqual(log.events.map((e) => e.seq), [1, 2, 3]);
+    assert.deepEqual(
+      log.events.map((e) => e.seq),
+      [1, 2, 3],
+    );
     assert.deepEqual(log.events[0], { seq: 1, cause: 'c1', event: viewRemoved('v1') });
     assert.equal(log.events[2]!.cause, null);
     assert.deepEqual(log.outcomes.get('agent:a1\u0000c1'), { ok: true, seq: 2, result: { viewId: 'v2' } });
@@ -53,7 +61,12 @@ test('storage: a commit whose seq is already stored fails as a whole and leaves 
   const dir = tempDir();
   try {
     const storage = createSqliteStorage(dir);
-    await storage.commit({ principalKey: 's', commandId: 'a', events: [{ seq: 1, cause: 'a', event: viewRemoved('x') }], outcome: { ok: true, seq: 1 } });
+    await storage.commit({
+      principalKey: 's',
+      commandId: 'a',
+      events: [{ seq: 1, cause: 'a', event: viewRemoved('x') }],
+      outcome: { ok: true, seq: 1 },
+    });
     await assert.rejects(
       storage.commit({
         principalKey: 's',
@@ -112,8 +125,17 @@ test('storage: pending emails are queued ones without a final delivery', async (
       outcome: { ok: true, seq: 3 },
     });
     storage.recordDelivery({ messageId: 'm1', state: 'sent', attempts: 1, lastError: null, updatedAt: 1 });
-    storage.recordDelivery({ messageId: 'm2', state: 'queued', attempts: 1, lastError: 'connection refused', updatedAt: 1 });
-    assert.deepEqual(storage.pendingEmails().map((e) => e.messageId), ['m2', 'm3']);
+    storage.recordDelivery({
+      messageId: 'm2',
+      state: 'queued',
+      attempts: 1,
+      lastError: 'connection refused',
+      updatedAt: 1,
+    });
+    assert.deepEqual(
+      storage.pendingEmails().map((e) => e.messageId),
+      ['m2', 'm3'],
+    );
     assert.equal(storage.delivery('m2')?.lastError, 'connection refused');
     assert.equal(storage.delivery('nope'), null);
     await storage.close();
@@ -136,7 +158,10 @@ test('storage: commits handed over in the same turn share one transaction; a bad
     assert.equal(storage.eventCount(), 4);
     // seq 5 is fine, the second seq 5 collides: both are refused together, nothing is stored.
     const results = await Promise.allSettled([storage.commit(record(5, 'c5')), storage.commit(record(5, 'c5b'))]);
-    assert.deepEqual(results.map((result) => result.status), ['rejected', 'rejected']);
+    assert.deepEqual(
+      results.map((result) => result.status),
+      ['rejected', 'rejected'],
+    );
     assert.equal(storage.eventCount(), 4);
     await storage.commit(record(5, 'c5'));
     assert.equal(storage.eventCount(), 5);
@@ -151,7 +176,12 @@ test('storage: closing with a commit pending writes it first', async () => {
   const dir = tempDir();
   try {
     const storage = createSqliteStorage(dir);
-    const pending = storage.commit({ principalKey: 'system', commandId: 'last', events: [{ seq: 1, cause: 'last', event: viewRemoved('v') }], outcome: { ok: true, seq: 1 } });
+    const pending = storage.commit({
+      principalKey: 'system',
+      commandId: 'last',
+      events: [{ seq: 1, cause: 'last', event: viewRemoved('v') }],
+      outcome: { ok: true, seq: 1 },
+    });
     await storage.close();
     await pending;
     await new Promise((resolve) => setImmediate(resolve));

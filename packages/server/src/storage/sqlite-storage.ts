@@ -13,7 +13,9 @@ export interface TokenStore {
   findAgentToken(tokenHash: string): { id: string; agentId: string } | null;
   /** Revokes one token; returns its agent, or null when there was no such live token. */
   revokeAgentToken(id: string, revokedAt: number): string | null;
-  listAgentTokens(agentId?: string): { id: string; agentId: string; label: string; createdAt: number; revokedAt: number | null }[];
+  listAgentTokens(
+    agentId?: string,
+  ): { id: string; agentId: string; label: string; createdAt: number; revokedAt: number | null }[];
   setAgentDisabled(agentId: string, disabled: boolean): void;
   isAgentDisabled(agentId: string): boolean;
 }
@@ -113,7 +115,9 @@ export function createSqliteStorage(dir: string = defaultDataDir()): SqliteStora
   db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', '1')`).run();
 
   const insertEvent = db.prepare('INSERT INTO events (seq, type, cause, event) VALUES (?, ?, ?, ?)');
-  const insertOutcome = db.prepare('INSERT OR REPLACE INTO outcomes (principal_key, command_id, outcome) VALUES (?, ?, ?)');
+  const insertOutcome = db.prepare(
+    'INSERT OR REPLACE INTO outcomes (principal_key, command_id, outcome) VALUES (?, ?, ?)',
+  );
   const commitTransaction = db.transaction((records: CommitRecord[]) => {
     for (const record of records) {
       for (const sequenced of record.events) {
@@ -130,7 +134,8 @@ export function createSqliteStorage(dir: string = defaultDataDir()): SqliteStora
    * The flush waits for the next turn (setImmediate), so the event loop first flushes the previous
    * command's fan-out and reads new frames — a commit blocks the thread for its fsync.
    */
-  let batch: { records: CommitRecord[]; waiters: { resolve: () => void; reject: (error: unknown) => void }[] } | null = null;
+  let batch: { records: CommitRecord[]; waiters: { resolve: () => void; reject: (error: unknown) => void }[] } | null =
+    null;
   function flush() {
     const current = batch;
     if (!current) return; // already flushed by close()
@@ -148,19 +153,29 @@ export function createSqliteStorage(dir: string = defaultDataDir()): SqliteStora
   const statements = {
     saveSession: db.prepare('INSERT INTO visitor_sessions (token_hash, contact_id, created_at) VALUES (?, ?, ?)'),
     findSession: db.prepare('SELECT contact_id FROM visitor_sessions WHERE token_hash = ? AND revoked_at IS NULL'),
-    revokeSessions: db.prepare('UPDATE visitor_sessions SET revoked_at = ? WHERE contact_id = ? AND revoked_at IS NULL'),
-    saveAgentToken: db.prepare('INSERT INTO agent_tokens (id, token_hash, agent_id, label, created_at) VALUES (?, ?, ?, ?, ?)'),
+    revokeSessions: db.prepare(
+      'UPDATE visitor_sessions SET revoked_at = ? WHERE contact_id = ? AND revoked_at IS NULL',
+    ),
+    saveAgentToken: db.prepare(
+      'INSERT INTO agent_tokens (id, token_hash, agent_id, label, created_at) VALUES (?, ?, ?, ?, ?)',
+    ),
     findAgentToken: db.prepare('SELECT id, agent_id FROM agent_tokens WHERE token_hash = ? AND revoked_at IS NULL'),
     agentOfToken: db.prepare('SELECT agent_id FROM agent_tokens WHERE id = ? AND revoked_at IS NULL'),
     revokeAgentToken: db.prepare('UPDATE agent_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
-    listAllTokens: db.prepare('SELECT id, agent_id, label, created_at, revoked_at FROM agent_tokens ORDER BY created_at, id'),
-    listTokensOf: db.prepare('SELECT id, agent_id, label, created_at, revoked_at FROM agent_tokens WHERE agent_id = ? ORDER BY created_at, id'),
+    listAllTokens: db.prepare(
+      'SELECT id, agent_id, label, created_at, revoked_at FROM agent_tokens ORDER BY created_at, id',
+    ),
+    listTokensOf: db.prepare(
+      'SELECT id, agent_id, label, created_at, revoked_at FROM agent_tokens WHERE agent_id = ? ORDER BY created_at, id',
+    ),
     setDisabled: db.prepare('INSERT OR REPLACE INTO agent_access (agent_id, disabled) VALUES (?, ?)'),
     isDisabled: db.prepare('SELECT disabled FROM agent_access WHERE agent_id = ?'),
     recordDelivery: db.prepare(
       'INSERT OR REPLACE INTO deliveries (message_id, state, attempts, last_error, updated_at) VALUES (?, ?, ?, ?, ?)',
     ),
-    delivery: db.prepare('SELECT message_id, state, attempts, last_error, updated_at FROM deliveries WHERE message_id = ?'),
+    delivery: db.prepare(
+      'SELECT message_id, state, attempts, last_error, updated_at FROM deliveries WHERE message_id = ?',
+    ),
     pendingEmails: db.prepare(
       `SELECT event FROM events WHERE type = 'email.queued' AND json_extract(event, '$.messageId') NOT IN
          (SELECT message_id FROM deliveries WHERE state IN ('sent', 'failed')) ORDER BY seq`,
@@ -185,7 +200,9 @@ export function createSqliteStorage(dir: string = defaultDataDir()): SqliteStora
         events.push({ seq: row.seq, cause: row.cause, event: JSON.parse(row.event) as ConfabEvent });
       }
       const outcomes: StoredLog['outcomes'] = new Map();
-      for (const row of db.prepare('SELECT principal_key, command_id, outcome FROM outcomes').iterate() as IterableIterator<{
+      for (const row of db
+        .prepare('SELECT principal_key, command_id, outcome FROM outcomes')
+        .iterate() as IterableIterator<{
         principal_key: string;
         command_id: string;
         outcome: string;
@@ -243,7 +260,9 @@ export function createSqliteStorage(dir: string = defaultDataDir()): SqliteStora
       return row.agent_id;
     },
     listAgentTokens(agentId) {
-      const rows = (agentId === undefined ? statements.listAllTokens.all() : statements.listTokensOf.all(agentId)) as TokenRow[];
+      const rows = (
+        agentId === undefined ? statements.listAllTokens.all() : statements.listTokensOf.all(agentId)
+      ) as TokenRow[];
       return rows.map((row) => ({
         id: row.id,
         agentId: row.agent_id,
@@ -261,14 +280,26 @@ export function createSqliteStorage(dir: string = defaultDataDir()): SqliteStora
     },
 
     recordDelivery(record) {
-      statements.recordDelivery.run(record.messageId, record.state, record.attempts, record.lastError, record.updatedAt);
+      statements.recordDelivery.run(
+        record.messageId,
+        record.state,
+        record.attempts,
+        record.lastError,
+        record.updatedAt,
+      );
     },
     delivery(messageId) {
       const row = statements.delivery.get(messageId) as
         | { message_id: string; state: DeliveryState; attempts: number; last_error: string | null; updated_at: number }
         | undefined;
       return row
-        ? { messageId: row.message_id, state: row.state, attempts: row.attempts, lastError: row.last_error, updatedAt: row.updated_at }
+        ? {
+            messageId: row.message_id,
+            state: row.state,
+            attempts: row.attempts,
+            lastError: row.last_error,
+            updatedAt: row.updated_at,
+          }
         : null;
     },
     pendingEmails() {

@@ -93,7 +93,11 @@ export class Peer {
   }
 
   /** The next frame (after those already taken) matching `type` and `match`. */
-  next<T extends ServerFrame['type']>(type: T, match: (frame: Extract<ServerFrame, { type: T }>) => boolean = () => true, timeoutMs = 5000): Promise<Extract<ServerFrame, { type: T }>> {
+  next<T extends ServerFrame['type']>(
+    type: T,
+    match: (frame: Extract<ServerFrame, { type: T }>) => boolean = () => true,
+    timeoutMs = 5000,
+  ): Promise<Extract<ServerFrame, { type: T }>> {
     return new Promise((resolve, reject) => {
       const check = () => {
         for (let index = this.cursor; index < this.frames.length; index++) {
@@ -107,12 +111,20 @@ export class Peer {
         }
         if (this.socket.readyState === WebSocket.CLOSED) {
           cleanup();
-          reject(new Error(`socket closed while waiting for ${type}; got ${JSON.stringify(this.frames.slice(this.cursor)).slice(0, 500)}`));
+          reject(
+            new Error(
+              `socket closed while waiting for ${type}; got ${JSON.stringify(this.frames.slice(this.cursor)).slice(0, 500)}`,
+            ),
+          );
         }
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(new Error(`timed out waiting for ${type}; got ${JSON.stringify(this.frames.slice(this.cursor)).slice(0, 800)}`));
+        reject(
+          new Error(
+            `timed out waiting for ${type}; got ${JSON.stringify(this.frames.slice(this.cursor)).slice(0, 800)}`,
+          ),
+        );
       }, timeoutMs);
       const cleanup = () => {
         clearTimeout(timer);
@@ -134,7 +146,12 @@ export class Peer {
 }
 
 /** Opens a socket and says hello; resolves after welcome and the snapshot (or catch-up). */
-export async function hello(wsUrl: string, token: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
+export async function hello(
+  wsUrl: string,
+  token: string,
+  extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+) {
   const peer = await Peer.open(wsUrl, headers);
   peer.send({ v: 1, type: 'hello', token, ...extra });
   const welcome = await peer.next('welcome');
@@ -152,6 +169,16 @@ export async function visitorWithChat(wsUrl: string, text = 'Hello from a visito
   return { peer, sessionToken: welcome.sessionToken!, contactId, conversationId: ack.result!.conversationId!, ack };
 }
 
+/** The JSON answers of the HTTP API, loosely: tests read the fields they expect. */
+export interface JsonReply {
+  ok?: boolean;
+  seq?: number;
+  received?: number;
+  result: Record<string, string>;
+  results: { mid: string; seq?: number; conversationId?: string; error?: string }[];
+  error: { code: string; message: string; path?: string };
+}
+
 export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}) {
   const response = await fetch(url, {
     method: 'POST',
@@ -165,7 +192,7 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
   } catch {
     json = text;
   }
-  return { status: response.status, json: json as Record<string, any>, headers: response.headers };
+  return { status: response.status, json: json as JsonReply, headers: response.headers };
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -2,7 +2,15 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MAX_FRAME_LENGTH } from '@confab/core';
 import { CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED } from './gateway.js';
-import { AGENTS, Peer, hello, startTestServer, visitorWithChat, type TestServer, sleep } from '../testing/harness.test-util.js';
+import {
+  AGENTS,
+  Peer,
+  hello,
+  startTestServer,
+  visitorWithChat,
+  type TestServer,
+  sleep,
+} from '../testing/harness.test-util.js';
 
 describe('WebSocket: authentication and limits', () => {
   let t: TestServer;
@@ -53,7 +61,12 @@ describe('WebSocket: authentication and limits', () => {
     assert.ok(['unknown-command', 'invalid'].includes(unknown.error.code));
     peer.send({ v: 1, type: 'ping' });
     await peer.next('pong');
-    peer.send({ v: 1, type: 'command', id: 'avail-1', command: { type: 'agent.setAvailability', availability: 'available' } });
+    peer.send({
+      v: 1,
+      type: 'command',
+      id: 'avail-1',
+      command: { type: 'agent.setAvailability', availability: 'available' },
+    });
     await peer.next('ack', (frame) => frame.id === 'avail-1');
     peer.close();
   });
@@ -61,7 +74,12 @@ describe('WebSocket: authentication and limits', () => {
   test('an oversized frame gets a too-large error and the connection stays open', async () => {
     const { peer } = await hello(t.wsUrl, t.agentToken);
     await peer.next('snapshot');
-    peer.send({ v: 1, type: 'command', id: 'big', command: { type: 'agent.setAvailability', availability: 'x'.repeat(MAX_FRAME_LENGTH) } });
+    peer.send({
+      v: 1,
+      type: 'command',
+      id: 'big',
+      command: { type: 'agent.setAvailability', availability: 'x'.repeat(MAX_FRAME_LENGTH) },
+    });
     assert.equal((await peer.next('error')).error.code, 'too-large');
     peer.send({ v: 1, type: 'ping' });
     await peer.next('pong');
@@ -71,7 +89,12 @@ describe('WebSocket: authentication and limits', () => {
   test('a message text over the limit is refused as too large and changes nothing', async () => {
     const visitor = await visitorWithChat(t.wsUrl);
     const seq = t.server.backend.seq;
-    visitor.peer.send({ v: 1, type: 'command', id: 'long', command: { type: 'visitor.message', conversationId: visitor.conversationId, text: 'y'.repeat(70_000) } });
+    visitor.peer.send({
+      v: 1,
+      type: 'command',
+      id: 'long',
+      command: { type: 'visitor.message', conversationId: visitor.conversationId, text: 'y'.repeat(70_000) },
+    });
     const error = await visitor.peer.next('error', (frame) => frame.id === 'long');
     assert.equal(error.error.code, 'too-large');
     assert.equal(t.server.backend.seq, seq);
@@ -99,7 +122,9 @@ describe('WebSocket: authentication and limits', () => {
 describe('WebSocket: rate limits', () => {
   let t: TestServer;
   before(async () => {
-    t = await startTestServer({ limits: { connectionBurst: 5, connectionPerSecond: 1, newVisitorBurst: 3, newVisitorPerSecond: 0.001 } });
+    t = await startTestServer({
+      limits: { connectionBurst: 5, connectionPerSecond: 1, newVisitorBurst: 3, newVisitorPerSecond: 0.001 },
+    });
   });
   after(() => t.close());
 
@@ -151,7 +176,10 @@ describe('WebSocket: revocation', () => {
     const { peer } = await hello(t.wsUrl, token);
     await peer.next('snapshot');
     const started = Date.now();
-    const revoked = await fetch(`${t.url}/api/admin/agent-tokens/${id}`, { method: 'DELETE', headers: { authorization: 'Bearer test-admin' } });
+    const revoked = await fetch(`${t.url}/api/admin/agent-tokens/${id}`, {
+      method: 'DELETE',
+      headers: { authorization: 'Bearer test-admin' },
+    });
     assert.equal(revoked.status, 200);
     const closed = await peer.closed;
     assert.ok(Date.now() - started < 5000);
@@ -164,16 +192,25 @@ describe('WebSocket: revocation', () => {
   test('disabling an agent closes their sockets and refuses their tokens; the admin API needs its token', async () => {
     const { peer } = await hello(t.wsUrl, t.agentToken);
     await peer.next('snapshot');
-    const unauthorised = await fetch(`${t.url}/api/admin/agents/${AGENTS[0]!.id}/disable`, { method: 'POST', headers: { authorization: 'Bearer wrong' } });
+    const unauthorised = await fetch(`${t.url}/api/admin/agents/${AGENTS[0]!.id}/disable`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer wrong' },
+    });
     assert.equal(unauthorised.status, 401);
     assert.equal(((await unauthorised.json()) as { error: { code: string } }).error.code, 'unauthenticated');
-    const disabled = await fetch(`${t.url}/api/admin/agents/${AGENTS[0]!.id}/disable`, { method: 'POST', headers: { authorization: 'Bearer test-admin' } });
+    const disabled = await fetch(`${t.url}/api/admin/agents/${AGENTS[0]!.id}/disable`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer test-admin' },
+    });
     assert.equal(disabled.status, 200);
     assert.ok((await peer.closed).code >= 4400);
     const again = await Peer.open(t.wsUrl);
     again.send({ v: 1, type: 'hello', token: t.agentToken });
     assert.equal((await again.closed).code, CLOSE_UNAUTHENTICATED);
-    await fetch(`${t.url}/api/admin/agents/${AGENTS[0]!.id}/enable`, { method: 'POST', headers: { authorization: 'Bearer test-admin' } });
+    await fetch(`${t.url}/api/admin/agents/${AGENTS[0]!.id}/enable`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer test-admin' },
+    });
     const { welcome } = await hello(t.wsUrl, t.agentToken);
     assert.equal(welcome.principal.kind, 'agent');
   });

@@ -103,7 +103,9 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
   const alive = new WeakMap<WebSocket, boolean>();
 
   function refuseUpgrade(socket: Duplex, status: number, message: string) {
-    socket.end(`HTTP/1.1 ${status} ${message}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(message)}\r\n\r\n${message}`);
+    socket.end(
+      `HTTP/1.1 ${status} ${message}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(message)}\r\n\r\n${message}`,
+    );
   }
 
   function originAllowed(req: IncomingMessage): boolean {
@@ -157,12 +159,16 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
     };
     const end = (code: number, reason: string) => {
       // A close reason may have at most 123 bytes.
-      if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, Buffer.from(reason).subarray(0, 123).toString());
+      if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING)
+        ws.close(code, Buffer.from(reason).subarray(0, 123).toString());
     };
     const refuse = (code: string, message: string, id?: string) =>
       send({ v: 1, type: 'error', ...(id ? { id } : {}), error: { code: code as 'invalid', message } });
 
-    connection = options.backend.connect(send, end, { ip, ...(req.headers.origin ? { origin: req.headers.origin } : {}) });
+    connection = options.backend.connect(send, end, {
+      ip,
+      ...(req.headers.origin ? { origin: req.headers.origin } : {}),
+    });
 
     ws.on('pong', () => alive.set(ws, true));
     ws.on('message', (data, isBinary) => {
@@ -172,7 +178,11 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
         refuse('invalid', 'Frames are JSON text, not binary.');
         return;
       }
-      const raw = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
+      const raw = Buffer.isBuffer(data)
+        ? data.toString('utf8')
+        : Array.isArray(data)
+          ? Buffer.concat(data).toString('utf8')
+          : Buffer.from(data).toString('utf8');
       if (raw.length > MAX_FRAME_LENGTH) {
         refuse('too-large', `A frame may have at most ${MAX_FRAME_LENGTH} characters.`);
         return;
@@ -184,7 +194,10 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
       } catch {
         isJson = false;
       }
-      const frame = isJson && typeof parsed === 'object' && parsed !== null ? (parsed as { type?: unknown; id?: unknown; token?: unknown }) : null;
+      const frame =
+        isJson && typeof parsed === 'object' && parsed !== null
+          ? (parsed as { type?: unknown; id?: unknown; token?: unknown })
+          : null;
       const commandId = typeof frame?.id === 'string' && frame.id.length <= 128 ? frame.id : undefined;
       const now = Date.now();
       const principal = connection.principal;
