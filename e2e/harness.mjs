@@ -3,6 +3,7 @@
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer as createTcpServer, connect } from 'node:net';
 import { chromium } from 'playwright-core';
 import { startServer, DEMO_INGEST_TOKEN } from '@confab/server';
 
@@ -15,7 +16,9 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-ne
  */
 export async function startJourney(name) {
   const dataDir = mkdtempSync(join(tmpdir(), 'confab-e2e-'));
-  const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, demo: true, testClock: true, log: () => undefined });
+  const proxy = await startSocketCutter();
+  const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, demo: true, testClock: true, allowedOrigins: [proxy.origin], log: () => undefined });
+  proxy.target = server.port;
   const browser = await chromium.launch({ executablePath: process.env.CHROME_PATH || '/usr/bin/chromium', args: CHROMIUM_ARGS });
   const requests = [];
   const pageErrors = [];
@@ -26,10 +29,11 @@ export async function startJourney(name) {
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     contexts.push(context);
     const page = await context.newPage();
+    const url = path.startsWith('http') ? path : `${server.url}${path}`;
     page.on('request', (request) => requests.push({ url: request.url(), referrer: request.headers()['referer'] ?? '' }));
     page.on('websocket', (socket) => requests.push({ url: socket.url(), referrer: '' }));
     page.on('pageerror', (error) => pageErrors.push(`${path}: ${error.message}`));
-    await page.goto(`${server.url}${path}`);
+    await page.goto(url);
     return { context, page };
   }
 
@@ -46,6 +50,14 @@ export async function startJourney(name) {
     /** The demo website with the chat widget, as a new visitor (own browser context). */
     async visitor() {
       return open('/site/');
+    },
+    /**
+     * The demo website through a proxy that can cut the chat's WebSocket (and refuse new ones)
+     * while pages still load: `chatOnline(false)` is a network partition of the chat only.
+     */
+    async visitorBehindProxy() {
+      const { context, page } = await open(`${proxy.origin}/site/`);
+      return { context, page, chatOnline: (online) => proxy.setSocketsOnline(online) };
     },
     async shot(page, moment) {
       await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-${moment}.png`) });
@@ -67,6 +79,7 @@ export async function startJourney(name) {
     async close() {
       for (const context of contexts) await context.close().catch(() => undefined);
       await browser.close();
+      await proxy.close();
       await server.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
@@ -76,6 +89,11 @@ export async function startJourney(name) {
 /** A view button in the sidebar, e.g. view(page, 'Filtered'); its name ends with the live count. */
 export function view(page, name) {
   return page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: new RegExp(`^${name} \\d+$`) });
+}
+
+/** A row of the conversation list by conversation id (its text may be a bot's latest reply). */
+export function rowById(page, conversationId) {
+  return page.getByRole('listbox', { name: 'Conversations' }).locator(`[role="option"][data-id="${conversationId}"]`);
 }
 
 /** The count a view button shows. */
@@ -102,4 +120,78 @@ export async function eventually(check, { timeoutMs = 8000, what = 'a condition'
     }
   }
   throw new Error(`Timed out waiting for ${what}: ${lastError?.message ?? lastError}`);
+}
+
+/** The chat widget on a visitor's page: opens it and returns its dialog. */
+export async function openWidget(page) {
+  await page.getByRole('button', { name: 'Open chat' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Chat with us' });
+  await dialog.waitFor();
+  return dialog;
+}
+
+/** Writes and sends a visitor message in the open widget. */
+export async function visitorSays(dialog, text) {
+  await dialog.getByRole('textbox', { name: 'Message' }).fill(text);
+  await dialog.getByRole('button', { name: 'Send' }).click();
+}
+
+/** Writes and sends an agent reply (or, with mode 'Comment', an internal comment) in the open thread. */
+export async function agentWrites(page, text, mode = 'Reply') {
+  await page.getByRole('tab', { name: mode }).click();
+  const box = page.getByRole('textbox', { name: mode === 'Reply' ? 'Reply' : 'Internal comment' });
+  await box.fill(text);
+  await box.press('Control+Enter');
+}
+
+/** The server's record of the conversation holding a message with this text. */
+export function conversationWith(server, text) {
+  for (const [conversationId, messages] of server.backend.state.messages) {
+    if (messages.some((message) => message.text === text)) return server.backend.state.conversations.get(conversationId);
+  }
+  return undefined;
+}
+
+/**
+ * A loopback TCP proxy that passes everything to the server, except that WebSocket upgrades can
+ * be cut and refused. Used to take a visitor's chat offline without taking their page offline.
+ */
+async function startSocketCutter() {
+  const sockets = new Set();
+  let online = true;
+  const proxy = {
+    target: 0,
+    origin: '',
+    setSocketsOnline(next) {
+      online = next;
+      if (!next) for (const pair of sockets) pair.forEach((socket) => socket.destroy());
+    },
+    close: () => new Promise((resolve) => {
+      for (const pair of sockets) pair.forEach((socket) => socket.destroy());
+      tcp.close(resolve);
+    }),
+  };
+  const tcp = createTcpServer((client) => {
+    client.once('data', (first) => {
+      const isUpgrade = /^upgrade:\s*websocket/im.test(first.toString('latin1'));
+      if (isUpgrade && !online) return client.destroy();
+      const upstream = connect(proxy.target, '127.0.0.1', () => {
+        upstream.write(first);
+        client.pipe(upstream).pipe(client);
+      });
+      const pair = [client, upstream];
+      if (isUpgrade) sockets.add(pair);
+      const forget = () => {
+        sockets.delete(pair);
+        client.destroy();
+        upstream.destroy();
+      };
+      client.on('error', forget).on('close', forget);
+      upstream.on('error', forget).on('close', forget);
+    });
+    client.on('error', () => client.destroy());
+  });
+  await new Promise((resolve) => tcp.listen(0, '127.0.0.1', resolve));
+  proxy.origin = `http://127.0.0.1:${tcp.address().port}`;
+  return proxy;
 }

@@ -455,7 +455,14 @@ export class ConfabChat extends LitElement {
       return;
     }
     if (this.startPromise) {
-      // The new conversation has no id yet: this text follows as soon as it has.
+      // The new conversation is not confirmed yet. When the client drew it early, the text goes
+      // to the outbox under its pending id (the client sends it once the real id is known, and
+      // it survives a reload); otherwise it follows as soon as the conversation has an id.
+      const early = this.startCommandId ? conversationOfStart(client.store, this.startCommandId) : undefined;
+      if (early) {
+        await client.send({ type: 'visitor.message', conversationId: early.id, text }).catch(() => undefined);
+        return;
+      }
       this.waitingTexts = [...this.waitingTexts, text];
       return;
     }

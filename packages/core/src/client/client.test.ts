@@ -131,6 +131,52 @@ describe('clients over the memory transport', () => {
     await until(() => (second.store.state.messages.get(conversationId) ?? []).filter((m) => m.text === 'Written offline' && !isPendingRecord(m.id)).length === 1, 'shown once');
   });
 
+  it('W2 after a reload while still offline, the queued message shows at once as pending', async () => {
+    const ns = namespace();
+    const transport = memory.transport();
+    const first = createVisitorClient({ transport, namespace: ns });
+    await until(() => first.status.get().ready, 'visitor ready');
+    const { conversationId } = await first.send({ type: 'visitor.startChat', text: 'Before going offline' });
+    transport.goOffline();
+    await until(() => first.connection.get() === 'offline', 'offline');
+    void first.send({ type: 'visitor.message', conversationId, text: 'Queued offline' }).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 1800));
+    first.close();
+
+    const offline = memory.transport();
+    offline.goOffline();
+    const second = track(createVisitorClient({ transport: offline, namespace: ns }));
+    await until(() => second.status.get().ready, 'restored from the saved snapshot');
+    const texts = () => (second.store.state.messages.get(conversationId) ?? []).map((m) => `${isPendingRecord(m.id) ? 'pending' : 'sent'}:${m.text}`);
+    await until(() => texts().includes('pending:Queued offline'), `the pending message (have ${texts().join(', ')})`);
+    expect(texts()).to.deep.equal(['sent:Before going offline', 'pending:Queued offline']);
+    offline.goOnline();
+    await until(() => texts().includes('sent:Queued offline'), 'delivered after the link returns');
+    expect(memory.backend.state.messages.get(conversationId)!.filter((m) => m.text === 'Queued offline')).to.have.length(1);
+  });
+
+  it('W2 a message to a chat whose start is not confirmed yet waits for it, survives a reload, and arrives once', async () => {
+    const ns = namespace();
+    const transport = memory.transport();
+    const first = createVisitorClient({ transport, namespace: ns });
+    await until(() => first.status.get().ready, 'visitor ready');
+    await first.send({ type: 'visitor.startChat', text: 'An earlier chat' });
+    transport.goOffline();
+    await until(() => first.connection.get() === 'offline', 'offline');
+    void first.send({ type: 'visitor.startChat', text: 'Start, written offline' }).catch(() => undefined);
+    const temp = [...first.store.state.conversations.values()].find((c) => isPendingRecord(c.id));
+    expect(temp, 'the new chat is drawn early').to.not.equal(undefined);
+    void first.send({ type: 'visitor.message', conversationId: temp!.id, text: 'Follow-up, written offline' }).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    first.close();
+
+    const second = track(createVisitorClient({ transport: memory.transport(), namespace: ns }));
+    await until(() => second.pending.get().length === 0 && second.status.get().principal !== null, 'outbox flushed after reload', 5000);
+    const started = [...memory.backend.state.messages.values()].flat().find((m) => m.text === 'Start, written offline')!;
+    const thread = memory.backend.state.messages.get(started.conversationId)!.map((m) => m.text);
+    expect(thread).to.deep.equal(['Start, written offline', 'Follow-up, written offline']);
+  });
+
   it('resumes from its last sequence number after a dropped link', async () => {
     const transport = memory.transport();
     const inbox = track(createInboxClient({ transport, token: memory.agentToken('agent-1'), persistence: createMemoryPersistence() }));

@@ -41,6 +41,7 @@ const RETRYABLE: ReadonlySet<ErrorCode> = new Set(['rate-limited', 'internal', '
 const RETRY_DELAY_MS = 2000;
 const TYPING_EXPIRES_MS = 8000;
 const SNAPSHOT_DELAY_MS = 1500;
+const SNAPSHOT_MAX_DELAY_MS = 30_000;
 
 interface PersistedSnapshot {
   principal: Principal;
@@ -109,6 +110,8 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
   const emitter = createNanoEvents<ClientEvents>();
   const waiters = new Map<string, { resolve: (result: Record<string, string>) => void; reject: (error: ConfabError) => void }>();
   const optimistic = new Map<string, OptimisticChange[]>();
+  /** Records each pending command created early, kept until its ack names their real ids. */
+  const createdEarly = new Map<string, OptimisticChange[]>();
   const typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
   const drafts = new Map<string, string>();
 
@@ -287,6 +290,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
     const entry: PendingCommand = { id, command, state: 'queued', createdAt: Date.now() };
     pending.set([...pending.get(), entry]);
     applyOptimistic(entry);
+    if (!welcomed) scheduleSnapshot(true);
     const result = wait(id);
     persistOutbox().then(() => transmit(entry));
     return result;
@@ -298,6 +302,8 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
 
   function transmit(entry: PendingCommand) {
     if (!welcomed || entry.state === 'failed' || !pending.get().includes(entry)) return;
+    // It names a record an earlier command creates: it goes once that one's real id is known.
+    if (referencesPending(entry.command)) return;
     entry.state = 'sending';
     pending.set([...pending.get()]);
     transport.send({ v: PROTOCOL_VERSION, type: 'command', id: entry.id, command: entry.command });
@@ -313,10 +319,16 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
     if (!entry) return;
     const waiter = waiters.get(id);
     if (outcome.ok) {
+      const resolved = resolvePendingIds(createdEarly.get(id) ?? [], outcome.result);
+      createdEarly.delete(id);
       undoOptimistic(id);
       pending.set(pending.get().filter((candidate) => candidate !== entry));
       waiters.delete(id);
-      void persistOutbox();
+      if (resolved.size) {
+        for (const later of pending.get()) later.command = rewriteIds(later.command, resolved);
+        pending.set([...pending.get()]);
+      }
+      void persistOutbox().then(() => resolved.size && flushOutbox());
       waiter?.resolve(outcome.result);
       return;
     }
@@ -327,6 +339,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
       return;
     }
     undoOptimistic(id);
+    createdEarly.delete(id);
     entry.state = 'failed';
     entry.error = outcome.error.toPayload();
     pending.set([...pending.get()]);
@@ -363,9 +376,12 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
     if (!who) return;
     let counter = 0;
     let events: ConfabEvent[];
+    // Never earlier than what the server already wrote there: a pending message sorts last.
+    const target = 'conversationId' in entry.command ? store.state.conversations.get(entry.command.conversationId) : undefined;
+    const now = Math.max(Date.now(), (target?.lastActivityAt ?? 0) + 1);
     try {
       events = execute(store.state, who, entry.command, {
-        now: Date.now(),
+        now,
         newId: () => `${PENDING_ID_PREFIX}${entry.id}:${++counter}`,
       }).events;
     } catch {
@@ -381,6 +397,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
     if (!drawn.length) return;
     store.apply(drawn);
     optimistic.set(entry.id, changes);
+    createdEarly.set(entry.id, changes.filter((change) => !change.previous));
   }
 
   function undoOptimistic(commandId: string) {
@@ -400,16 +417,30 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
 
   // ---- persistence of the replica --------------------------------------------------------------
 
-  function scheduleSnapshot() {
+  /**
+   * Saves the replica a little after changes settle. A large replica waits longer (cloning 100k
+   * conversations costs the main thread); `now` saves at once, for a command queued offline whose
+   * conversation must be there after a reload.
+   */
+  function scheduleSnapshot(now = false) {
     clearTimeout(snapshotTimer);
-    snapshotTimer = setTimeout(() => void saveSnapshot(), SNAPSHOT_DELAY_MS);
+    const delay = now ? 0 : Math.min(SNAPSHOT_MAX_DELAY_MS, SNAPSHOT_DELAY_MS + store.state.conversations.size * 0.2);
+    snapshotTimer = setTimeout(() => void saveSnapshot(), delay);
   }
 
   async function saveSnapshot() {
     const who = principal();
-    // An optimistic change in the snapshot could outlive a refusal after a reload: wait for none.
-    if (!who || appliedSeq === null || optimistic.size > 0 || closed) return;
-    const saved: PersistedSnapshot = { principal: who, tokenHash: await hashToken(token), snapshot: snapshotOfState(store.state, appliedSeq) };
+    if (!who || appliedSeq === null || closed) return;
+    // Only confirmed state is saved: optimistic records could outlive a refusal after a reload.
+    // The outbox is saved too, and lays them again on the next start.
+    const confirmed = new Map<string, ConfabEvent | null>();
+    for (const changes of optimistic.values()) {
+      for (const { applied, previous } of changes) {
+        const id = recordKey(applied);
+        if (!confirmed.has(id)) confirmed.set(id, previous ?? null);
+      }
+    }
+    const saved: PersistedSnapshot = { principal: who, tokenHash: await hashToken(token), snapshot: snapshotOfState(store.state, appliedSeq, confirmed) };
     await persistence?.set(key('snapshot'), saved).catch(() => undefined);
   }
 
@@ -444,6 +475,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
       const entry = pending.get().find((candidate) => candidate.id === commandId);
       if (!entry) return;
       undoOptimistic(commandId);
+      createdEarly.delete(commandId);
       pending.set(pending.get().filter((candidate) => candidate !== entry));
       void persistOutbox();
       const waiter = waiters.get(commandId);
@@ -458,6 +490,40 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
       void started.then(() => transport.disconnect());
     },
   };
+}
+
+/** True when a command names a record that exists only optimistically (created by a pending command). */
+function referencesPending(command: Command): boolean {
+  return Object.values(command).some((value) =>
+    typeof value === 'string' ? isPendingRecord(value) : Array.isArray(value) && value.some((item) => typeof item === 'string' && isPendingRecord(item)),
+  );
+}
+
+/**
+ * The real ids of the records a command created early: its optimistic conversation becomes the
+ * ack's `conversationId`, its first optimistic message the ack's `messageId`.
+ */
+function resolvePendingIds(changes: OptimisticChange[], result: Record<string, string>): Map<string, string> {
+  const resolved = new Map<string, string>();
+  for (const { applied, previous } of changes) {
+    if (previous) continue;
+    if (applied.type === 'conversation.upserted' && result.conversationId && ![...resolved.values()].includes(result.conversationId)) {
+      resolved.set(applied.conversation.id, result.conversationId);
+    } else if (applied.type === 'message.upserted' && result.messageId && ![...resolved.values()].includes(result.messageId)) {
+      resolved.set(applied.message.id, result.messageId);
+    }
+  }
+  return resolved;
+}
+
+function rewriteIds<C extends Command>(command: C, resolved: Map<string, string>): C {
+  const rewritten: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(command)) {
+    if (typeof value === 'string') rewritten[key] = resolved.get(value) ?? value;
+    else if (Array.isArray(value)) rewritten[key] = value.map((item) => (typeof item === 'string' ? (resolved.get(item) ?? item) : item));
+    else rewritten[key] = value;
+  }
+  return rewritten as C;
 }
 
 function principalKeyOf(principal: Principal): string {
@@ -497,13 +563,37 @@ function removalOf(event: ConfabEvent): ConfabEvent {
   throw new Error(`No removal for ${event.type}`);
 }
 
-function snapshotOfState(state: EngineState, seq: number): Snapshot {
+/** Identifies the record an upsert event writes, across record kinds. */
+function recordKey(event: ConfabEvent): string {
+  if (event.type === 'conversation.upserted') return `conversation:${event.conversation.id}`;
+  if (event.type === 'message.upserted') return `message:${event.message.id}`;
+  if (event.type === 'agent.upserted') return `agent:${event.agent.id}`;
+  return `${event.type}`;
+}
+
+/**
+ * The replica as a snapshot. `confirmed` replaces optimistic records by their confirmed value
+ * (null: the record exists only optimistically and is left out).
+ */
+function snapshotOfState(state: EngineState, seq: number, confirmed: Map<string, ConfabEvent | null> = new Map()): Snapshot {
+  const pick = <T extends { id: string }>(kind: 'conversation' | 'message' | 'agent', records: Iterable<T>): T[] => {
+    const out: T[] = [];
+    for (const record of records) {
+      const key = `${kind}:${record.id}`;
+      if (!confirmed.has(key)) out.push(record);
+      else {
+        const previous = confirmed.get(key);
+        if (previous) out.push(recordOf(previous) as T);
+      }
+    }
+    return out;
+  };
   return {
     seq,
-    conversations: [...state.conversations.values()],
-    messages: [...state.messages.values()].flat(),
+    conversations: pick('conversation', state.conversations.values()),
+    messages: pick('message', [...state.messages.values()].flat()),
     contacts: [...state.contacts.values()],
-    agents: [...state.agents.values()],
+    agents: pick('agent', state.agents.values()),
     tickets: [...state.tickets.values()],
     deals: [...state.deals.values()],
     companies: [...state.companies.values()],
