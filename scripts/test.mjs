@@ -45,7 +45,7 @@ if (browserFiles === null || browserFiles.length) {
 }
 
 // 4. Node tests (server and other Node-only code).
-const nodeFiles = globSync('packages/server/dist/**/*.test.js').concat(globSync('examples/**/*.test.mjs'), globSync('e2e/**/*.test.mjs'), globSync('scripts/**/*.test.mjs')).filter((f) => !filter.length || filter.some((p) => f.includes(p)));
+const nodeFiles = globSync('packages/server/dist/**/*.test.js').concat(globSync('examples/**/*.test.mjs'), globSync('e2e/**/*.test.mjs'), globSync('security/**/*.test.mjs'), globSync('scripts/**/*.test.mjs')).filter((f) => !filter.length || filter.some((p) => f.includes(p)));
 if (nodeFiles.length) {
   const node = run('node', ['--test', '--test-concurrency=1', ...nodeFiles], { capture: true });
   const out = node.stdout ?? '';
