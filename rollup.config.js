@@ -20,13 +20,24 @@ const entries = {
   'confab-widget-app': 'packages/chat-widget/dist/app.js',
 };
 
+/**
+ * The widget's files are single files: the loader is what site owners paste as a classic
+ * `<script async src>` (an IIFE, so its names stay private and two copies do not collide), and
+ * the app is loaded by a nonced script element, so a strict CSP without 'strict-dynamic' must not
+ * meet a second chunk. Other bundles split off what they load lazily (the client's optimistic
+ * rules) into `dist/bundles/<name>-<chunk>-<hash>.js`.
+ */
+function outputFor(name) {
+  if (name === 'confab-widget') return { file: `dist/bundles/${name}.js`, format: 'iife', sourcemap: true };
+  if (name === 'confab-widget-app') return { file: `dist/bundles/${name}.js`, format: 'es', sourcemap: true, inlineDynamicImports: true };
+  return { dir: 'dist/bundles', format: 'es', sourcemap: true, entryFileNames: `${name}.js`, chunkFileNames: `${name}-[name]-[hash].js` };
+}
+
 export default Object.entries(entries)
   .filter(([, input]) => existsSync(input))
   .map(([name, input]) => ({
     input,
-    // The widget loader is what site owners paste as a classic `<script async src>`: an IIFE, so
-    // that its names stay private and two copies on one page do not collide.
-    output: { file: `dist/bundles/${name}.js`, format: name === 'confab-widget' ? 'iife' : 'es', sourcemap: true },
+    output: outputFor(name),
     plugins: plugins(),
     onwarn(warning, warn) {
       if (warning.code === 'THIS_IS_UNDEFINED') return;

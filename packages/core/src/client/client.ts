@@ -1,5 +1,4 @@
 import { createNanoEvents } from 'nanoevents';
-import { execute } from '../engine/engine.js';
 import type { EngineState } from '../engine/state.js';
 import type { Agent, Contact } from '../model/model.js';
 import type { AgentCommand, Command, VisitorCommand } from '../protocol/commands.js';
@@ -21,6 +20,24 @@ import type {
   VisitorClient,
   VisitorClientOptions,
 } from './types.js';
+
+type ExecuteOptimistic = typeof import('../engine/optimistic.js').executeOptimistic;
+let executeOptimistic: ExecuteOptimistic | null = null;
+let optimisticRules: Promise<void> | null = null;
+
+/**
+ * The engine's rules for drawing a command's effect early, loaded on first use: an app starts
+ * without them (DESIGN §4 budgets), and effects are drawn as soon as they are here.
+ */
+function loadOptimisticRules(): Promise<void> {
+  optimisticRules ??= import('../engine/optimistic.js').then(
+    (module) => {
+      executeOptimistic = module.executeOptimistic;
+    },
+    () => undefined,
+  );
+  return optimisticRules;
+}
 
 /** Records shown before the server confirmed them carry ids with this prefix. */
 export const PENDING_ID_PREFIX = 'pending:';
@@ -129,6 +146,10 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
   const principal = () => status.get().principal;
 
   const started = start();
+  // Pending commands queued before the rules arrived are drawn when they do.
+  void loadOptimisticRules().then(() => {
+    for (const entry of pending.get()) if (entry.state !== 'failed' && !optimistic.has(entry.id)) applyOptimistic(entry);
+  });
 
   async function start() {
     persistence = resilient(options.persistence ?? (await openPersistence(namespace)));
@@ -373,14 +394,14 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
    */
   function applyOptimistic(entry: PendingCommand) {
     const who = principal();
-    if (!who) return;
+    if (!who || !executeOptimistic) return;
     let counter = 0;
     let events: ConfabEvent[];
     // Never earlier than what the server already wrote there: a pending message sorts last.
     const target = 'conversationId' in entry.command ? store.state.conversations.get(entry.command.conversationId) : undefined;
     const now = Math.max(Date.now(), (target?.lastActivityAt ?? 0) + 1);
     try {
-      events = execute(store.state, who, entry.command, {
+      events = executeOptimistic(store.state, who, entry.command as AgentCommand | VisitorCommand, {
         now,
         newId: () => `${PENDING_ID_PREFIX}${entry.id}:${++counter}`,
       }).events;
