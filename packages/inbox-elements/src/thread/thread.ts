@@ -43,6 +43,9 @@ function sameModel(a: ThreadModel, b: ThreadModel): boolean {
 
 type DialogMode = 'transcript' | 'forward';
 
+/** After a T11 refusal, how long the close control stays disabled before it may be tried again. */
+const CLOSE_RETRY_MS = 60_000;
+
 /**
  * One conversation's full thread (T1): messages and internal comments (clearly different), email
  * headers, the Assignee menu (T2), the ticket link (T3), the More menu (T4: transcript, delete,
@@ -92,6 +95,7 @@ export class ConfabThread extends ConfabElement {
   private readonly moreMenu = new MenuController(this, 'more');
   private readonly modal = new ModalController(this, 'dialog', () => (this.dialogMode = undefined));
   private lastMessageCount = 0;
+  private closeBlockedTimer: ReturnType<typeof setTimeout> | undefined;
 
   private readonly model = new StoreController<number, ThreadModel>(
     this,
@@ -119,6 +123,11 @@ export class ConfabThread extends ConfabElement {
     (signals) => signals.filter((s) => s.conversationId === this.conversationId && s.who === 'contact' && s.typing),
     shallowArrayEqual,
   );
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.closeBlockedTimer);
+  }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('conversationId')) {
@@ -497,8 +506,12 @@ export class ConfabThread extends ConfabElement {
     const error = await this.run({ type: 'conversation.setStatus', conversationIds: [this.conversationId], status });
     if (!error) return;
     // A rule refusal (T11) disables the control, with the reason beside it, until the conversation changes.
-    if (status === 'closed' && error.rule === 'T11') this.closeBlocked = { key: closeKey, reason: error.message };
-    else this.notice = this.t.error(error.message);
+    if (status === 'closed' && error.rule === 'T11') {
+      this.closeBlocked = { key: closeKey, reason: error.message };
+      // Time alone can lift T11 (30 quiet minutes): offer the control again after a while.
+      clearTimeout(this.closeBlockedTimer);
+      this.closeBlockedTimer = setTimeout(() => (this.closeBlocked = undefined), CLOSE_RETRY_MS);
+    } else this.notice = this.t.error(error.message);
   }
 
   private trash = (): void => {
