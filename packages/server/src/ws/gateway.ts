@@ -222,8 +222,10 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
           return;
         }
       }
-      // The hub validates the frame (and answers malformed JSON with a typed error).
-      connection.receive(isJson ? parsed : raw);
+      // The hub validates the frame (and answers malformed JSON with a typed error). Only an
+      // object travels parsed: a JSON string holding a frame must not be decoded a second time,
+      // past the Origin and new-session checks above.
+      connection.receive(frame !== null ? parsed : raw);
     });
     ws.on('close', () => {
       const count = (socketsPerIp.get(ip) ?? 1) - 1;
