@@ -5,7 +5,7 @@
 //   inbox.list.100k.domRows          most rows in the DOM at any time while scrolling (≤ 60)
 //   inbox.viewSwitch.100k.paint.ms   median: a view chosen in the sidebar → its rows painted
 import { createServer } from 'node:http';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { rollup } from 'rollup';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
@@ -43,7 +43,7 @@ const PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>inbox bench</title>
 <style>html,body{height:100%;margin:0}confab-inbox{height:100vh}</style></head>
 <body><script type="module">
-import { createInboxClient } from '/inbox.js';
+import { createInboxClient } from '/bundles/confab-inbox.js';
 import { createMemoryBackend, createMemoryPersistence, generateConversations, DEMO_AGENT_IDS } from '/data.js';
 
 const afterPaint = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
@@ -161,7 +161,15 @@ export async function run() {
   if (!existsSync(INBOX_BUNDLE)) throw new Error('dist/bundles/confab-inbox.js is missing: run `npm run build` first');
   const { server, origin } = await serve({
     '/': { type: 'text/html', body: PAGE },
-    '/inbox.js': { type: 'text/javascript', body: readFileSync(INBOX_BUNDLE) },
+    // The bundle and any chunk it loads later, as the server serves them.
+    ...Object.fromEntries(
+      readdirSync(`${root}dist/bundles`)
+        .filter((name) => name.endsWith('.js'))
+        .map((name) => [
+          `/bundles/${name}`,
+          { type: 'text/javascript', body: readFileSync(`${root}dist/bundles/${name}`) },
+        ]),
+    ),
     '/data.js': { type: 'text/javascript', body: await buildDataBundle() },
   });
   const browser = await chromium.launch({
