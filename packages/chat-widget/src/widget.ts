@@ -38,13 +38,16 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
   let teamMessages = new NewTeamMessages();
   let themeColor = '';
 
-  // What the visitor has read (team messages per conversation), and whether they ever chatted.
-  // IndexedDB, not localStorage: localStorage's first use blocks the main thread while it loads.
+  // One IndexedDB database for the client (outbox, session, snapshot) and for what the widget
+  // keeps itself: what the visitor has read (team messages per conversation) and whether they
+  // ever chatted. Not localStorage: its first use blocks the main thread while it loads.
+  const namespace = `confab-widget-${config.site}`;
   const seen: Record<string, number> = {};
-  const widgetStorage: Promise<Persistence> = openPersistence(`confab-widget-${config.site}-ui`);
+  const widgetStorage: Promise<Persistence> = openPersistence(namespace);
+  const sharedStorage = deferredPersistence(widgetStorage);
   void widgetStorage
     .then(async (storage) => {
-      const [stored, chattedBefore] = await Promise.all([storage.get<Record<string, number>>('seen'), storage.get<boolean>('active')]);
+      const [stored, chattedBefore] = await Promise.all([storage.get<Record<string, number>>(SEEN_KEY), storage.get<boolean>(ACTIVE_KEY)]);
       for (const [conversationId, count] of Object.entries(stored ?? {})) if (!(conversationId in seen) && typeof count === 'number') seen[conversationId] = count;
       if (chattedBefore) ensureClient();
       else if (client) onChange();
@@ -84,7 +87,8 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
       : createWebSocketTransport({ url: socketUrl(config.server), WebSocket: guardedWebSocket(pristine.WebSocket, guard) });
     const created = createVisitorClient({
       transport: guardedTransport(transport, guard),
-      namespace: `confab-widget-${config.site}`,
+      namespace,
+      persistence: sharedStorage,
       ...(config.identity ? { identity: config.identity } : {}),
     });
     client = created;
@@ -119,7 +123,7 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
 
   /** From now on, this visitor's client connects on every page without waiting to be opened. */
   function markActive() {
-    void widgetStorage.then((storage) => storage.set('active', true)).catch(() => undefined);
+    void widgetStorage.then((storage) => storage.set(ACTIVE_KEY, true)).catch(() => undefined);
   }
 
   let changeQueued = false;
@@ -184,7 +188,7 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     const count = teamMessageCount(client.store, conversationId);
     if (count === (seen[conversationId] ?? 0)) return;
     seen[conversationId] = count;
-    void widgetStorage.then((storage) => storage.set('seen', { ...seen })).catch(() => undefined);
+    void widgetStorage.then((storage) => storage.set(SEEN_KEY, { ...seen })).catch(() => undefined);
   }
 
   function updateLauncher() {
@@ -292,6 +296,26 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     }
   }
   return api;
+}
+
+const SEEN_KEY = 'widget:seen';
+const ACTIVE_KEY = 'widget:active';
+
+/** A Persistence usable at once, whose calls wait for the real one to open. */
+function deferredPersistence(opening: Promise<Persistence>): Persistence {
+  let opened: Persistence | null = null;
+  void opening.then((persistence) => (opened = persistence));
+  return {
+    get kind() {
+      return opened?.kind ?? 'indexeddb';
+    },
+    get fallbackReason() {
+      return opened?.fallbackReason;
+    },
+    get: async <T>(key: string) => (await opening).get<T>(key),
+    set: async (key, value) => (await opening).set(key, value),
+    del: async (key) => (await opening).del(key),
+  };
 }
 
 /** `https://chat.example.com` → `wss://chat.example.com/ws` (tokens never go in this URL). */
