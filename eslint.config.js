@@ -18,6 +18,11 @@ export default tseslint.config(
     },
   },
   {
+    // Chai's property assertions (`expect(x).to.exist`) are expressions by design.
+    files: ['**/*.test.ts'],
+    rules: { '@typescript-eslint/no-unused-expressions': 'off' },
+  },
+  {
     files: ['packages/inbox-elements/src/**/*.ts', 'packages/chat-widget/src/**/*.ts'],
     ...lit.configs['flat/recommended'],
   },
