@@ -424,6 +424,7 @@ ${agentLinks ? `<h2>Sign in to the inbox as</h2><ul>${agentLinks}</ul><p>Demo on
       for (const [prefix, dir] of [
         ['/inbox', 'examples/inbox'],
         ['/site', 'examples/site'],
+        ['/react', 'examples/react'],
         ['/bundles', 'dist/bundles'],
       ] as const) {
         if (path === prefix) {
