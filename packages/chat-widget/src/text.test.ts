@@ -1,0 +1,26 @@
+import { expect } from '@open-wc/testing';
+import { html, render } from 'lit';
+import { renderText, safeHref } from './text.js';
+
+describe('message text', () => {
+  it('W1 only http, https and mailto URLs are safe to link to', () => {
+    expect(safeHref('https://example.com/a?b=1')).to.equal('https://example.com/a?b=1');
+    expect(safeHref('http://example.com')).to.equal('http://example.com/');
+    expect(safeHref('mailto:help@example.com')).to.equal('mailto:help@example.com');
+    for (const bad of ['javascript:alert(1)', 'JaVaScRiPt:alert(1)', 'data:text/html,<b>x</b>', 'vbscript:msgbox', '/relative', 'not a url']) {
+      expect(safeHref(bad), bad).to.equal(null);
+    }
+  });
+
+  it('W1 text with markup renders as text, links keep trailing punctuation outside', () => {
+    const text = '<b>bold?</b> see https://example.com/x). and javascript:alert(1), mail mailto:a@b.example.';
+    const element = document.createElement('p');
+    render(html`${renderText(text)}`, element);
+    expect(element.textContent).to.equal(text);
+    expect(element.querySelector('b')).to.equal(null);
+    const links = [...element.querySelectorAll('a')];
+    expect(links.map((link) => link.getAttribute('href'))).to.deep.equal(['https://example.com/x', 'mailto:a@b.example']);
+    expect(links.map((link) => link.textContent)).to.deep.equal(['https://example.com/x', 'mailto:a@b.example']);
+    expect(links.every((link) => link.rel.includes('noopener') && link.target === '_blank')).to.equal(true);
+  });
+});
