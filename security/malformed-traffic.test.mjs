@@ -287,12 +287,10 @@ const categories = {
         expect: 'invalid',
       };
     }),
-  settingsPollution: fc
-    .constantFrom('__proto__', 'constructor', 'prototype')
-    .map((key) => ({
-      text: `{"v":1,"type":"command","id":"sp","command":{"type":"settings.update","patch":{"${key}":{"polluted":"yes"}}}}`,
-      expect: 'invalid',
-    })),
+  settingsPollution: fc.constantFrom('__proto__', 'constructor', 'prototype').map((key) => ({
+    text: `{"v":1,"type":"command","id":"sp","command":{"type":"settings.update","patch":{"${key}":{"polluted":"yes"}}}}`,
+    expect: 'invalid',
+  })),
 };
 
 const categoryNames = Object.keys(categories);
