@@ -1,4 +1,4 @@
-import { LitElement, html, type PropertyValues } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { provide } from '@lit/context';
 import type { ConversationFilter, InboxClient, Message } from '@confab/core';
@@ -111,7 +111,9 @@ export class ConfabInbox extends LitElement {
   @query('confab-compose-dialog') private accessor composeDialog!: ConfabComposeDialog;
   @query('confab-shortcuts-dialog') private accessor shortcutsDialog!: ConfabShortcutsDialog;
 
-  private readonly settingsModal = new ModalController(this, 'dialog.settings');
+  /** The settings form is drawn only while its dialog is open (it is not needed for the first paint). */
+  @state() private accessor settingsOpen = false;
+  private readonly settingsModal = new ModalController(this, 'dialog.settings', () => (this.settingsOpen = false));
   private stopListening: (() => void) | undefined;
   private resizeObserver: ResizeObserver | undefined;
   /** The About panel was collapsed for lack of width, not by the user. */
@@ -229,7 +231,9 @@ export class ConfabInbox extends LitElement {
             ${icon('close')}
           </button>
         </div>
-        <div class="dialog-body settings-body"><confab-settings-panel .theme=${theme}></confab-settings-panel></div>
+        <div class="dialog-body settings-body">
+          ${this.settingsOpen ? html`<confab-settings-panel .theme=${theme}></confab-settings-panel>` : nothing}
+        </div>
       </dialog>
     `;
   }
@@ -287,7 +291,9 @@ export class ConfabInbox extends LitElement {
 
   private onOpenSettings = async (event: Event): Promise<void> => {
     await Promise.resolve();
-    if (!event.defaultPrevented) await this.settingsModal.open();
+    if (event.defaultPrevented) return;
+    this.settingsOpen = true;
+    await this.settingsModal.open();
   };
 
   private onKeydown = (event: KeyboardEvent): void => {
