@@ -42,15 +42,21 @@ export async function run() {
     }
 
     async function measure(variant) {
-      const context = variant === 'returning' ? await returningVisitorContext() : await browser.newContext({ viewport: { width: 1100, height: 780 } });
+      const context =
+        variant === 'returning'
+          ? await returningVisitorContext()
+          : await browser.newContext({ viewport: { width: 1100, height: 780 } });
       const page = await context.newPage();
       if (variant === 'without') {
-        await page.route(`${base}bench-without.html`, (route) => route.fulfill({ body: withoutTag, contentType: 'text/html' }));
+        await page.route(`${base}bench-without.html`, (route) =>
+          route.fulfill({ body: withoutTag, contentType: 'text/html' }),
+        );
       }
       if (variant === 'loader') await page.route('**/confab-widget-app.js', (route) => route.abort());
       const cdp = await context.newCDPSession(page);
       await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
-      const taskTime = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
+      const taskTime = async () =>
+        (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
       const before = await taskTime();
       await page.goto(variant === 'without' ? `${base}bench-without.html` : base, { waitUntil: 'load' });
       await page.waitForTimeout(SETTLE_MS);
@@ -62,7 +68,8 @@ export async function run() {
       }
       if (variant === 'returning') {
         const state = await page.evaluate(() => window.Confab.getState());
-        if (state.connection !== 'online' || state.availability === 'unknown') throw new Error(`returning visitor not connected within ${SETTLE_MS} ms: ${JSON.stringify(state)}`);
+        if (state.connection !== 'online' || state.availability === 'unknown')
+          throw new Error(`returning visitor not connected within ${SETTLE_MS} ms: ${JSON.stringify(state)}`);
       }
       await context.close();
       return spent * 1000;
@@ -70,7 +77,8 @@ export async function run() {
 
     const samples = { without: [], with: [], loader: [], returning: [] };
     await measure('with'); // warm the server and the disk cache once
-    for (let i = 0; i < RUNS; i++) for (const variant of Object.keys(samples)) samples[variant].push(await measure(variant));
+    for (let i = 0; i < RUNS; i++)
+      for (const variant of Object.keys(samples)) samples[variant].push(await measure(variant));
     const baseline = median(samples.without);
     const round = (value) => Math.round(value * 10) / 10;
     return [

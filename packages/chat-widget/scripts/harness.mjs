@@ -23,7 +23,14 @@ export async function launchChromium() {
   const { chromium } = await import('playwright-core');
   return chromium.launch({
     executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }
 
@@ -35,7 +42,9 @@ export function demoAgent(server) {
 
 /** The newest chat conversation the server has. */
 export function newestChat(server) {
-  return [...server.backend.state.conversations.values()].filter((c) => c.channel === 'chat').sort((a, b) => b.startedAt - a.startedAt)[0];
+  return [...server.backend.state.conversations.values()]
+    .filter((c) => c.channel === 'chat')
+    .sort((a, b) => b.startedAt - a.startedAt)[0];
 }
 
 export function median(values) {

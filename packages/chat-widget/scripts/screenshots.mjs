@@ -26,7 +26,10 @@ try {
     await field.press('Enter');
     await page.waitForFunction(() => window.Confab.getState().then((state) => state.conversationId !== null));
     const conversation = newestChat(demo.server);
-    await demo.server.backend.execute({ kind: 'agent', agentId: agent.id }, { type: 'message.reply', conversationId: conversation.id, text: answer });
+    await demo.server.backend.execute(
+      { kind: 'agent', agentId: agent.id },
+      { type: 'message.reply', conversationId: conversation.id, text: answer },
+    );
     await page.getByText(answer, { exact: true }).waitFor();
     await page.waitForTimeout(300);
     await page.screenshot({ path: new URL(file, out).pathname });
@@ -39,8 +42,18 @@ try {
   await page.screenshot({ path: new URL('widget-closed.png', out).pathname });
   await context.close();
 
-  await conversationShot('en', 'Hi! Do you ship to Belgium?', 'We do: orders roasted on Tuesday arrive in Belgium by Friday.', 'widget-open-en.png');
-  await conversationShot('nl', 'Hoi! Kan ik de Huila ook gemalen bestellen?', 'Zeker: kies bij het bestellen je maalgraad, van espresso tot filter.', 'widget-open-nl.png');
+  await conversationShot(
+    'en',
+    'Hi! Do you ship to Belgium?',
+    'We do: orders roasted on Tuesday arrive in Belgium by Friday.',
+    'widget-open-en.png',
+  );
+  await conversationShot(
+    'nl',
+    'Hoi! Kan ik de Huila ook gemalen bestellen?',
+    'Zeker: kies bij het bestellen je maalgraad, van espresso tot filter.',
+    'widget-open-nl.png',
+  );
   console.log(`screenshots written to ${out.pathname}`);
 } finally {
   await browser.close();

@@ -109,7 +109,12 @@ export interface ConfabApi {
 /** The methods the app implements (the loader keeps `on` and `off`). */
 export type AppApi = Omit<ConfabApi, 'on' | 'off'>;
 
-export type QueuedCall = [method: keyof AppApi, args: unknown[], resolve: (value: unknown) => void, reject: (error: unknown) => void];
+export type QueuedCall = [
+  method: keyof AppApi,
+  args: unknown[],
+  resolve: (value: unknown) => void,
+  reject: (error: unknown) => void,
+];
 
 /** What the loader hands the app. */
 export interface Boot {

@@ -1,5 +1,12 @@
 import { expect } from '@open-wc/testing';
-import { createInboxClient, createMemoryBackend, createMemoryPersistence, type InboxClient, type MemoryBackend, type Principal } from '@confab/core';
+import {
+  createInboxClient,
+  createMemoryBackend,
+  createMemoryPersistence,
+  type InboxClient,
+  type MemoryBackend,
+  type Principal,
+} from '@confab/core';
 import type { ConfabApi, ConfabEventDetails } from './boot.js';
 import {
   agentSeed,
@@ -42,10 +49,13 @@ describe('chatting through the widget', () => {
   }
 
   const shadow = () => chatElement()!.shadowRoot!;
-  const chatConversations = () => [...memory.backend.state.conversations.values()].filter((conversation) => conversation.channel === 'chat');
+  const chatConversations = () =>
+    [...memory.backend.state.conversations.values()].filter((conversation) => conversation.channel === 'chat');
   const backendMessages = (conversationId: string) => memory.backend.state.messages.get(conversationId) ?? [];
-  const messageItem = (text: string) => [...shadow().querySelectorAll('li')].find((item) => item.querySelector('.text')?.textContent === text);
-  const reply = (conversationId: string, text: string) => memory.backend.execute(ANNA, { type: 'message.reply', conversationId, text });
+  const messageItem = (text: string) =>
+    [...shadow().querySelectorAll('li')].find((item) => item.querySelector('.text')?.textContent === text);
+  const reply = (conversationId: string, text: string) =>
+    memory.backend.execute(ANNA, { type: 'message.reply', conversationId, text });
 
   beforeEach(() => setUp());
   afterEach(async () => {
@@ -69,16 +79,29 @@ describe('chatting through the widget', () => {
     await waitFor(() => messageItem('Yes, we do!'), 'the reply in the widget');
     await expect(bootOf()!.host, 'axe: a conversation with messages').to.be.accessible();
     expect(messageItem('Yes, we do!')!.querySelector('.author')!.textContent).to.equal('Anna');
-    await waitFor(() => shadow().querySelector('[aria-live="polite"]')?.textContent === 'New message from Anna: Yes, we do!', 'announced politely');
+    await waitFor(
+      () => shadow().querySelector('[aria-live="polite"]')?.textContent === 'New message from Anna: Yes, we do!',
+      'announced politely',
+    );
 
     const started = events.find(([name]) => name === 'conversation-started')?.[1] as { conversationId: string };
     expect(started.conversationId).to.equal(conversation.id);
-    expect(events.find(([name]) => name === 'message-sent')?.[1]).to.deep.equal({ conversationId: null, text: 'Hello, do you ship to Belgium?' });
-    expect(events.find(([name]) => name === 'message-received')?.[1]).to.include({ conversationId: conversation.id, text: 'Yes, we do!', author: 'agent' });
+    expect(events.find(([name]) => name === 'message-sent')?.[1]).to.deep.equal({
+      conversationId: null,
+      text: 'Hello, do you ship to Belgium?',
+    });
+    expect(events.find(([name]) => name === 'message-received')?.[1]).to.include({
+      conversationId: conversation.id,
+      text: 'Yes, we do!',
+      author: 'agent',
+    });
     expect((await api.getState()).conversationId).to.equal(conversation.id);
 
     await sendAsVisitor('Great, thanks');
-    await waitFor(() => backendMessages(conversation.id).some((message) => message.text === 'Great, thanks'), 'second message in the same conversation');
+    await waitFor(
+      () => backendMessages(conversation.id).some((message) => message.text === 'Great, thanks'),
+      'second message in the same conversation',
+    );
     expect(chatConversations().length).to.equal(1);
   });
 
@@ -86,7 +109,10 @@ describe('chatting through the widget', () => {
     await openWidget();
     await sendAsVisitor('<img src=x onerror="window.__confabXss=1">');
     const conversation = await waitFor(() => chatConversations()[0], 'chat');
-    await reply(conversation.id, 'See <script>window.__confabXss=2</script> javascript:alert(1) and https://example.com/a?b=1. Mail mailto:help@example.com');
+    await reply(
+      conversation.id,
+      'See <script>window.__confabXss=2</script> javascript:alert(1) and https://example.com/a?b=1. Mail mailto:help@example.com',
+    );
     await waitFor(() => shadow().textContent?.includes('javascript:alert(1)'), 'the reply');
     expect(shadow().querySelector('img, script:not([type])')).to.equal(null);
     expect(messageItem('<img src=x onerror="window.__confabXss=1">')).to.exist;
@@ -96,7 +122,11 @@ describe('chatting through the widget', () => {
   });
 
   it('W1 typing indicators go both ways', async () => {
-    const inbox = createInboxClient({ transport: memory.transport(), token: memory.agentToken('agent-1'), persistence: createMemoryPersistence() });
+    const inbox = createInboxClient({
+      transport: memory.transport(),
+      token: memory.agentToken('agent-1'),
+      persistence: createMemoryPersistence(),
+    });
     inboxes.push(inbox);
     await openWidget();
     await sendAsVisitor('Hi there');
@@ -105,7 +135,13 @@ describe('chatting through the widget', () => {
     const field = getByRole(shadow(), 'textbox', 'Message') as HTMLTextAreaElement;
     field.value = 'I am wri';
     field.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
-    await waitFor(() => inbox.typing.get().some((signal) => signal.who === 'contact' && signal.typing && signal.conversationId === conversation.id), 'the agent sees the visitor typing');
+    await waitFor(
+      () =>
+        inbox.typing
+          .get()
+          .some((signal) => signal.who === 'contact' && signal.typing && signal.conversationId === conversation.id),
+      'the agent sees the visitor typing',
+    );
     await inbox.send({ type: 'typing', conversationId: conversation.id, typing: true });
     await waitFor(() => chatText().includes('Anna is typing…'), 'the visitor sees the agent typing');
     await inbox.send({ type: 'typing', conversationId: conversation.id, typing: false });
@@ -173,7 +209,11 @@ describe('chatting through the widget', () => {
     await waitFor(() => !chatText().includes('First question'), 'an empty conversation');
     await sendAsVisitor('Second question');
     await waitFor(() => chatConversations().length === 2, 'two chats in the inbox');
-    await waitFor(async () => (await api.getState()).conversationId === chatConversations().find((c) => c.preview === 'Second question')?.id, 'second confirmed');
+    await waitFor(
+      async () =>
+        (await api.getState()).conversationId === chatConversations().find((c) => c.preview === 'Second question')?.id,
+      'second confirmed',
+    );
     // The client saves its snapshot shortly after changes settle.
     await new Promise((resolve) => setTimeout(resolve, 1800));
 
@@ -181,7 +221,10 @@ describe('chatting through the widget', () => {
     network.down();
     const again = await loadWidget(network, { site });
     await again.open();
-    await waitFor(() => chatText().includes('Second question'), 'the newest conversation, offline, from the saved state');
+    await waitFor(
+      () => chatText().includes('Second question'),
+      'the newest conversation, offline, from the saved state',
+    );
     getByRole(shadow(), 'button', 'Your conversations').click();
     const threads = await waitFor(() => {
       const found = [...shadow().querySelectorAll('.thread .preview')].map((preview) => preview.textContent);
@@ -203,18 +246,26 @@ describe('chatting through the widget', () => {
     network.down();
     await waitFor(async () => (await api.getState()).connection === 'offline', 'offline');
     await sendAsVisitor('Written in the tunnel');
-    await waitFor(() => messageItem('Written in the tunnel')?.textContent?.includes('Waiting for connection'), 'shown as waiting');
+    await waitFor(
+      () => messageItem('Written in the tunnel')?.textContent?.includes('Waiting for connection'),
+      'shown as waiting',
+    );
     expect(getByRole(shadow(), 'status').textContent).to.contain('Offline');
 
     await removeWidget();
     const again = await loadWidget(network, { site });
     await again.open();
-    await waitFor(() => messageItem('Written in the tunnel')?.dataset.delivery === 'queued', 'still waiting after the reload');
+    await waitFor(
+      () => messageItem('Written in the tunnel')?.dataset.delivery === 'queued',
+      'still waiting after the reload',
+    );
 
     network.up();
     await waitFor(() => messageItem('Written in the tunnel')?.dataset.delivery === 'sent', 'delivered', 8000);
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(backendMessages(conversation.id).filter((message) => message.text === 'Written in the tunnel').length).to.equal(1);
+    expect(
+      backendMessages(conversation.id).filter((message) => message.text === 'Written in the tunnel').length,
+    ).to.equal(1);
   });
 
   it('W2 a first message written offline, before the server ever answered, is delivered once after a reload', async () => {
@@ -232,7 +283,9 @@ describe('chatting through the widget', () => {
     network.up();
     const conversation = await waitFor(() => chatConversations()[0], 'the chat reaches the inbox', 8000);
     await waitFor(() => messageItem('Hello from the train')?.dataset.delivery === 'sent', 'shown as sent', 8000);
-    expect(backendMessages(conversation.id).filter((message) => message.text === 'Hello from the train').length).to.equal(1);
+    expect(
+      backendMessages(conversation.id).filter((message) => message.text === 'Hello from the train').length,
+    ).to.equal(1);
     expect(chatConversations().length).to.equal(1);
   });
 
@@ -248,7 +301,10 @@ describe('chatting through the widget', () => {
     const email = getByRole(shadow(), 'textbox', 'Email') as HTMLInputElement;
     email.value = 'visitor@example.com';
     getByRole(shadow(), 'button', 'Save').click();
-    await waitFor(() => [...memory.backend.state.contacts.values()].some((contact) => contact.email === 'visitor@example.com'), 'the email on the contact');
+    await waitFor(
+      () => [...memory.backend.state.contacts.values()].some((contact) => contact.email === 'visitor@example.com'),
+      'the email on the contact',
+    );
     await waitFor(() => chatText().includes('Thanks! We will reply to visitor@example.com.'), 'confirmation');
     await waitFor(async () => (await api.getState()).identity?.email === 'visitor@example.com', 'identity in getState');
     expect((await api.getState()).identity).to.include({ email: 'visitor@example.com', verified: false });
@@ -267,10 +323,18 @@ describe('chatting through the widget', () => {
     await waitFor(() => chatText().includes('I am the Confab bot'), 'the bot greeting');
     const conversation = await waitFor(() => chatConversations()[0], 'the chat in the inbox');
     const group = await findByRole(shadow(), 'group', 'Suggested replies');
-    expect([...group.querySelectorAll('button')].map((button) => button.textContent)).to.deep.equal(['Pricing', 'Opening hours', 'Talk to a person']);
+    expect([...group.querySelectorAll('button')].map((button) => button.textContent)).to.deep.equal([
+      'Pricing',
+      'Opening hours',
+      'Talk to a person',
+    ]);
     getByRole(group, 'button', 'Talk to a person').click();
     await waitFor(() => memory.backend.state.conversations.get(conversation.id)?.bot === 'handed-over', 'handed over');
-    expect(backendMessages(conversation.id).some((message) => message.authorType === 'contact' && message.text === 'Talk to a person')).to.equal(false);
+    expect(
+      backendMessages(conversation.id).some(
+        (message) => message.authorType === 'contact' && message.text === 'Talk to a person',
+      ),
+    ).to.equal(false);
     await waitFor(() => queryByRole(shadow(), 'group', 'Suggested replies') === null, 'quick replies gone');
     await waitFor(() => received.includes('bot'), 'bot messages reported');
   });
@@ -295,7 +359,13 @@ describe('chatting through the widget', () => {
     (getByRole(shadow(), 'textbox', 'Email') as HTMLInputElement).value = 'noor@example.com';
     getByRole(shadow(), 'button', 'Start chat').click();
     await findByRole(shadow(), 'textbox', 'Message');
-    await waitFor(() => [...memory.backend.state.contacts.values()].some((contact) => contact.name === 'Noor' && contact.email === 'noor@example.com'), 'profile saved');
+    await waitFor(
+      () =>
+        [...memory.backend.state.contacts.values()].some(
+          (contact) => contact.name === 'Noor' && contact.email === 'noor@example.com',
+        ),
+      'profile saved',
+    );
     await waitFor(async () => (await api.getState()).identity?.name === 'Noor', 'identity in getState');
   });
 
@@ -306,7 +376,11 @@ describe('chatting through the widget', () => {
     await sendAsVisitor('Thanks, bye');
     const conversation = await waitFor(() => chatConversations()[0], 'chat');
     await waitFor(async () => (await api.getState()).conversationId === conversation.id, 'confirmed');
-    await memory.backend.execute(ANNA, { type: 'conversation.setStatus', conversationIds: [conversation.id], status: 'closed' });
+    await memory.backend.execute(ANNA, {
+      type: 'conversation.setStatus',
+      conversationIds: [conversation.id],
+      status: 'closed',
+    });
     await waitFor(() => closed.length === 1, 'conversation-closed');
     expect(closed).to.deep.equal([conversation.id]);
     await waitFor(() => chatText().includes('This conversation is closed'), 'closed notice');
@@ -315,7 +389,10 @@ describe('chatting through the widget', () => {
   });
 
   it('W1 identify() with a site-signed token makes the visitor that verified contact', async () => {
-    memory = createMemoryBackend({ seed: [agentSeed('agent-1', 'Anna')], identities: { 'signed-by-the-site': { email: 'sam@example.com', name: 'Sam' } } });
+    memory = createMemoryBackend({
+      seed: [agentSeed('agent-1', 'Anna')],
+      identities: { 'signed-by-the-site': { email: 'sam@example.com', name: 'Sam' } },
+    });
     await memory.backend.ready;
     network = createFakeNetwork(memory);
     const api = await openWidget();
@@ -334,7 +411,10 @@ describe('chatting through the widget', () => {
     // Longer than the protocol allows (the field's maxlength stops typing; a script does not).
     await sendAsVisitor('x'.repeat(70_000));
     await waitFor(() => errors.includes('too-large') || errors.includes('invalid'), 'the refused message reported');
-    const failed = await waitFor(() => shadow().querySelector<HTMLElement>('li[data-delivery="failed"]'), 'shown as not sent');
+    const failed = await waitFor(
+      () => shadow().querySelector<HTMLElement>('li[data-delivery="failed"]'),
+      'shown as not sent',
+    );
     expect(failed.textContent).to.contain('Not sent');
     expect(getByRole(failed, 'button', 'Try again')).to.exist;
   });

@@ -67,7 +67,10 @@ describe('the widget under a strict Content-Security-Policy', () => {
 
       await waitFor(async () => (await api.getState()).connection === 'online', 'online');
       await sendAsVisitor('Hello from a strict page', win);
-      await waitFor(() => [...memory.backend.state.conversations.values()].some((c) => c.preview === 'Hello from a strict page'), 'the message reaches the team');
+      await waitFor(
+        () => [...memory.backend.state.conversations.values()].some((c) => c.preview === 'Hello from a strict page'),
+        'the message reaches the team',
+      );
       expect(win.violations).to.deep.equal([]);
     } finally {
       frame.remove();

@@ -81,7 +81,9 @@ describe('the widget on a hostile page', () => {
 
   it('W1 patched globals (Array.prototype.toJSON, JSON.stringify, JSON.parse, fetch) do not break chatting, and stay patched for the page', async () => {
     // A page of its own, so that its patched globals do not break the test runner's messages.
-    const { frame, win } = await framePage('<!doctype html><html lang="en"><head><title>Old shop</title></head><body><h1>Old shop</h1></body></html>');
+    const { frame, win } = await framePage(
+      '<!doctype html><html lang="en"><head><title>Old shop</title></head><body><h1>Old shop</h1></body></html>',
+    );
     try {
       const api = await loadWidget(network, {}, win);
       await api.open();
@@ -99,12 +101,25 @@ describe('the widget on a hostile page', () => {
       win.fetch = blockedFetch as typeof fetch;
 
       await sendAsVisitor('Hello despite the page', win);
-      const conversation = await waitFor(() => [...memory.backend.state.conversations.values()][0], 'the chat reaches the team');
+      const conversation = await waitFor(
+        () => [...memory.backend.state.conversations.values()][0],
+        'the chat reaches the team',
+      );
       expect(conversation.preview).to.equal('Hello despite the page');
-      await memory.backend.execute(ANNA, { type: 'message.reply', conversationId: conversation.id, text: 'We hear you' });
+      await memory.backend.execute(ANNA, {
+        type: 'message.reply',
+        conversationId: conversation.id,
+        text: 'We hear you',
+      });
       await waitFor(() => chatElement(win)!.shadowRoot!.textContent!.includes('We hear you'), 'the reply arrives');
       await sendAsVisitor('And a second one', win);
-      await waitFor(() => (memory.backend.state.messages.get(conversation.id) ?? []).some((message) => message.text === 'And a second one'), 'the second message');
+      await waitFor(
+        () =>
+          (memory.backend.state.messages.get(conversation.id) ?? []).some(
+            (message) => message.text === 'And a second one',
+          ),
+        'the second message',
+      );
       expect(win.JSON.stringify, 'the page keeps its own versions').to.equal(hijackedStringify);
       expect(win.JSON.parse).to.equal(hijackedParse);
       expect(win.fetch).to.equal(blockedFetch);

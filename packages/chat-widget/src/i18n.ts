@@ -136,7 +136,11 @@ export function resolveLocale(...candidates: Array<string | null | undefined>): 
  * A team text from settings, or our translation when the team kept the English default (so a
  * Dutch page does not greet in English just because nobody changed the setting).
  */
-export function teamText(value: string | undefined, key: 'title' | 'welcome' | 'awayMessage', locale: WidgetLocale): string {
+export function teamText(
+  value: string | undefined,
+  key: 'title' | 'welcome' | 'awayMessage',
+  locale: WidgetLocale,
+): string {
   if (!value || value === en[key]) return STRINGS[locale][key];
   return value;
 }

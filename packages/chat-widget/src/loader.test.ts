@@ -151,7 +151,9 @@ describe('the widget script tag and window.Confab', () => {
     const first = await loadWidget(network);
     const second = await loadWidget(network);
     expect(second).to.equal(first);
-    const hosts = [...document.body.children].filter((element) => element.shadowRoot?.querySelector('[part="launcher"]'));
+    const hosts = [...document.body.children].filter((element) =>
+      element.shadowRoot?.querySelector('[part="launcher"]'),
+    );
     expect(hosts.length).to.equal(1);
     await second.open();
     expect((await first.getState()).open).to.equal(true);

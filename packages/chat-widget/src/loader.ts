@@ -129,7 +129,14 @@ function startLoader(w: Window & typeof globalThis, d: Document) {
       if (boot.app) return resolve((boot.app[method] as (...a: unknown[]) => unknown)(...args));
       if (method == 'remove') return resolve(boot.teardown());
       if (method == 'getState' && !boot.loading) {
-        const state: ConfabState = { open: false, unread: 0, availability: 'unknown', identity: null, connection: 'offline', conversationId: null };
+        const state: ConfabState = {
+          open: false,
+          unread: 0,
+          availability: 'unknown',
+          identity: null,
+          connection: 'offline',
+          conversationId: null,
+        };
         return resolve(state);
       }
       queue.push([method, args, resolve, reject]);

@@ -4,8 +4,16 @@ import { createGuard, defineElement } from './pristine.js';
 
 function pristineNow(): PristineGlobals {
   const arrayMethods: Record<string, unknown> = {};
-  for (const name of Object.getOwnPropertyNames(Array.prototype)) arrayMethods[name] = (Array.prototype as unknown as Record<string, unknown>)[name];
-  return { stringify: JSON.stringify, parse: JSON.parse, fetch: window.fetch, WebSocket: window.WebSocket, define: customElements.define, arrayMethods };
+  for (const name of Object.getOwnPropertyNames(Array.prototype))
+    arrayMethods[name] = (Array.prototype as unknown as Record<string, unknown>)[name];
+  return {
+    stringify: JSON.stringify,
+    parse: JSON.parse,
+    fetch: window.fetch,
+    WebSocket: window.WebSocket,
+    define: customElements.define,
+    arrayMethods,
+  };
 }
 
 describe('pristine globals', () => {
@@ -25,9 +33,11 @@ describe('pristine globals', () => {
     try {
       inside = guard(() => JSON.stringify({ list: [1, 2] }));
       mapped = guard(() => [1, 2].map((n) => n * 2));
-      expect(() => guard(() => {
-        throw new Error('our bug');
-      })).to.throw('our bug');
+      expect(() =>
+        guard(() => {
+          throw new Error('our bug');
+        }),
+      ).to.throw('our bug');
       expect(JSON.stringify, 'restored after a throw too').to.equal(patchedStringify);
       expect(Array.prototype.map).to.equal(patchedMap);
       expect(arrayPrototype.toJSON).to.be.a('function');

@@ -30,7 +30,9 @@ export function createGuard(pristine: PristineGlobals): Guard {
     swap(JSON, 'stringify', pristine.stringify);
     swap(JSON, 'parse', pristine.parse);
     for (const prototype of nativeWithoutToJSON) swap(prototype, 'toJSON', undefined);
-    for (const name of arrayNames) if (arrayPrototype[name] !== pristine.arrayMethods[name as keyof unknown[]]) swap(arrayPrototype, name, pristine.arrayMethods[name as keyof unknown[]]);
+    for (const name of arrayNames)
+      if (arrayPrototype[name] !== pristine.arrayMethods[name as keyof unknown[]])
+        swap(arrayPrototype, name, pristine.arrayMethods[name as keyof unknown[]]);
     try {
       return work();
     } finally {
@@ -77,7 +79,11 @@ export function guardedTransport(inner: Transport, guard: Guard): Transport {
  * Defines `element` under `preferred`, or under `preferred-2`, `-3`… when the page already took
  * that name for something else (an old copy, or an unrelated element). Returns the name used.
  */
-export function defineElement(preferred: string, element: CustomElementConstructor, define: CustomElementRegistry['define'] = customElements.define): string {
+export function defineElement(
+  preferred: string,
+  element: CustomElementConstructor,
+  define: CustomElementRegistry['define'] = customElements.define,
+): string {
   for (let attempt = 1; attempt <= 50; attempt++) {
     const name = attempt === 1 ? preferred : `${preferred}-${attempt}`;
     const existing = customElements.get(name);

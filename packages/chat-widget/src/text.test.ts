@@ -7,7 +7,14 @@ describe('message text', () => {
     expect(safeHref('https://example.com/a?b=1')).to.equal('https://example.com/a?b=1');
     expect(safeHref('http://example.com')).to.equal('http://example.com/');
     expect(safeHref('mailto:help@example.com')).to.equal('mailto:help@example.com');
-    for (const bad of ['javascript:alert(1)', 'JaVaScRiPt:alert(1)', 'data:text/html,<b>x</b>', 'vbscript:msgbox', '/relative', 'not a url']) {
+    for (const bad of [
+      'javascript:alert(1)',
+      'JaVaScRiPt:alert(1)',
+      'data:text/html,<b>x</b>',
+      'vbscript:msgbox',
+      '/relative',
+      'not a url',
+    ]) {
       expect(safeHref(bad), bad).to.equal(null);
     }
   });
@@ -19,7 +26,10 @@ describe('message text', () => {
     expect(element.textContent).to.equal(text);
     expect(element.querySelector('b')).to.equal(null);
     const links = [...element.querySelectorAll('a')];
-    expect(links.map((link) => link.getAttribute('href'))).to.deep.equal(['https://example.com/x', 'mailto:a@b.example']);
+    expect(links.map((link) => link.getAttribute('href'))).to.deep.equal([
+      'https://example.com/x',
+      'mailto:a@b.example',
+    ]);
     expect(links.map((link) => link.textContent)).to.deep.equal(['https://example.com/x', 'mailto:a@b.example']);
     expect(links.every((link) => link.rel.includes('noopener') && link.target === '_blank')).to.equal(true);
   });

@@ -27,7 +27,8 @@ export function threadsOf(store: InboxStore): Conversation[] {
 
 /** The conversation a pending `visitor.startChat` drew early, if the client could draw it. */
 export function conversationOfStart(store: InboxStore, commandId: string): Conversation | undefined {
-  for (const conversation of store.state.conversations.values()) if (commandIdOf(conversation.id) === commandId) return conversation;
+  for (const conversation of store.state.conversations.values())
+    if (commandIdOf(conversation.id) === commandId) return conversation;
   return undefined;
 }
 
@@ -36,7 +37,12 @@ export function conversationOfStart(store: InboxStore, commandId: string): Conve
  * the outbox holds but the replica could not draw (a first message before the server ever
  * answered, a refused one) are shown from the outbox itself.
  */
-export function messagesOf(store: InboxStore, pending: PendingCommand[], conversationId: string | null, startCommandId: string | null = null): ShownMessage[] {
+export function messagesOf(
+  store: InboxStore,
+  pending: PendingCommand[],
+  conversationId: string | null,
+  startCommandId: string | null = null,
+): ShownMessage[] {
   const byCommand = new Map(pending.map((entry) => [entry.id, entry]));
   const stored = conversationId ? (store.state.messages.get(conversationId) ?? []) : [];
   const shown: ShownMessage[] = [];
@@ -47,7 +53,11 @@ export function messagesOf(store: InboxStore, pending: PendingCommand[], convers
     if (commandId) drawn.add(commandId);
     const own = message.direction === 'inbound';
     const entry = commandId ? byCommand.get(commandId) : undefined;
-    shown.push({ message, commandId, delivery: own ? (entry ? entry.state : isPendingRecord(message.id) ? 'sending' : 'sent') : null });
+    shown.push({
+      message,
+      commandId,
+      delivery: own ? (entry ? entry.state : isPendingRecord(message.id) ? 'sending' : 'sent') : null,
+    });
   }
   for (const entry of pending) {
     if (drawn.has(entry.id)) continue;
@@ -79,7 +89,8 @@ export function messagesOf(store: InboxStore, pending: PendingCommand[], convers
 /** S2 / W4: the team is available when any enabled agent is; unknown until state arrived. */
 export function availabilityOf(client: VisitorClient): Availability {
   if (!client.status.get().ready) return 'unknown';
-  for (const agent of client.store.state.agents.values()) if (!agent.disabled && agent.availability === 'available') return 'available';
+  for (const agent of client.store.state.agents.values())
+    if (!agent.disabled && agent.availability === 'available') return 'available';
   return 'away';
 }
 
@@ -90,7 +101,8 @@ export function availabilityOf(client: VisitorClient): Availability {
  */
 export function unreadOf(store: InboxStore, seen: Record<string, number>): number {
   let unread = 0;
-  for (const conversationId of store.state.messages.keys()) unread += Math.max(0, teamMessageCount(store, conversationId) - (seen[conversationId] ?? 0));
+  for (const conversationId of store.state.messages.keys())
+    unread += Math.max(0, teamMessageCount(store, conversationId) - (seen[conversationId] ?? 0));
   return unread;
 }
 

@@ -1,4 +1,11 @@
-import { createVisitorClient, createWebSocketTransport, openPersistence, type Persistence, type Transport, type VisitorClient } from '@confab/core';
+import {
+  createVisitorClient,
+  createWebSocketTransport,
+  openPersistence,
+  type Persistence,
+  type Transport,
+  type VisitorClient,
+} from '@confab/core';
 import type { AppApi, Availability, Boot, ConfabState, WidgetLocale } from './boot.js';
 import { ConfabChat, type ConfabChatEventDetails } from './chat/confab-chat.js';
 import { resolveLocale, STRINGS } from './i18n.js';
@@ -7,7 +14,8 @@ import { availabilityOf, contactOf, NewTeamMessages, teamMessageCount, unreadOf 
 
 /** The launcher's icon path while the window is closed (the loader drew it) and while open. */
 const CHAT_ICON = 'M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z';
-const CLOSE_ICON = 'M18.3 5.7a1 1 0 0 0-1.4 0L12 10.6 7.1 5.7a1 1 0 1 0-1.4 1.4l4.9 4.9-4.9 4.9a1 1 0 1 0 1.4 1.4l4.9-4.9 4.9 4.9a1 1 0 0 0 1.4-1.4L13.4 12l4.9-4.9a1 1 0 0 0 0-1.4z';
+const CLOSE_ICON =
+  'M18.3 5.7a1 1 0 0 0-1.4 0L12 10.6 7.1 5.7a1 1 0 1 0-1.4 1.4l4.9 4.9-4.9 4.9a1 1 0 1 0 1.4 1.4l4.9-4.9 4.9 4.9a1 1 0 0 0 1.4-1.4L13.4 12l4.9-4.9a1 1 0 0 0 0-1.4z';
 
 export interface WidgetOptions {
   /** Replaces the WebSocket transport (tests and custom backends). */
@@ -47,8 +55,12 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
   const sharedStorage = deferredPersistence(widgetStorage);
   void widgetStorage
     .then(async (storage) => {
-      const [stored, chattedBefore] = await Promise.all([storage.get<Record<string, number>>(SEEN_KEY), storage.get<boolean>(ACTIVE_KEY)]);
-      for (const [conversationId, count] of Object.entries(stored ?? {})) if (!(conversationId in seen) && typeof count === 'number') seen[conversationId] = count;
+      const [stored, chattedBefore] = await Promise.all([
+        storage.get<Record<string, number>>(SEEN_KEY),
+        storage.get<boolean>(ACTIVE_KEY),
+      ]);
+      for (const [conversationId, count] of Object.entries(stored ?? {}))
+        if (!(conversationId in seen) && typeof count === 'number') seen[conversationId] = count;
       if (chattedBefore) ensureClient();
       else if (client) onChange();
     })
@@ -66,8 +78,10 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     chat.position = config.position;
     chat.prechat = !!config.prechat;
     chat.client = client;
-    const forward = <E extends keyof ConfabChatEventDetails>(type: E, listener: (detail: ConfabChatEventDetails[E]) => void) =>
-      chat!.addEventListener(type, (event) => listener((event as CustomEvent<ConfabChatEventDetails[E]>).detail));
+    const forward = <E extends keyof ConfabChatEventDetails>(
+      type: E,
+      listener: (detail: ConfabChatEventDetails[E]) => void,
+    ) => chat!.addEventListener(type, (event) => listener((event as CustomEvent<ConfabChatEventDetails[E]>).detail));
     forward('close-request', () => setOpen(false));
     forward('message-sent', (detail) => {
       markActive();
@@ -84,7 +98,10 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     if (client) return client;
     const transport = options.transport
       ? options.transport()
-      : createWebSocketTransport({ url: socketUrl(config.server), WebSocket: guardedWebSocket(pristine.WebSocket, guard) });
+      : createWebSocketTransport({
+          url: socketUrl(config.server),
+          WebSocket: guardedWebSocket(pristine.WebSocket, guard),
+        });
     const created = createVisitorClient({
       transport: guardedTransport(transport, guard),
       namespace,
@@ -152,7 +169,8 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     }
     for (const conversation of store.state.conversations.values()) {
       const before = statuses.get(conversation.id);
-      if (before === 'open' && conversation.status === 'closed') boot.emit('conversation-closed', { conversationId: conversation.id });
+      if (before === 'open' && conversation.status === 'closed')
+        boot.emit('conversation-closed', { conversationId: conversation.id });
       statuses.set(conversation.id, conversation.status);
     }
     const nextAvailability = availabilityOf(client);
@@ -195,7 +213,10 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     if (!launcher || !badge) return;
     const t = STRINGS[config.locale];
     launcher.setAttribute('aria-expanded', String(open));
-    launcher.setAttribute('aria-label', open ? t.closeChat : unread ? `${t.openChat}, ${t.unread(unread)}` : t.openChat);
+    launcher.setAttribute(
+      'aria-label',
+      open ? t.closeChat : unread ? `${t.openChat}, ${t.unread(unread)}` : t.openChat,
+    );
     launcher.querySelector('path')?.setAttribute('d', open ? CLOSE_ICON : CHAT_ICON);
     badge.hidden = open || !unread;
     badge.textContent = unread > 9 ? '9+' : String(unread);
@@ -207,7 +228,10 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
       open,
       unread,
       availability,
-      identity: contact && (contact.email || contact.verified) ? { email: contact.email, name: contact.name, verified: contact.verified } : null,
+      identity:
+        contact && (contact.email || contact.verified)
+          ? { email: contact.email, name: contact.name, verified: contact.verified }
+          : null,
       connection: client ? client.connection.get() : 'offline',
       conversationId: chat?.conversationId ?? null,
     };
@@ -271,7 +295,11 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
       const email = identity?.email?.trim();
       if (name || email) {
         markActive();
-        await ensureClient().send({ type: 'visitor.setProfile', ...(name ? { name } : {}), ...(email ? { email } : {}) });
+        await ensureClient().send({
+          type: 'visitor.setProfile',
+          ...(name ? { name } : {}),
+          ...(email ? { email } : {}),
+        });
       }
     },
     async setLocale(locale: WidgetLocale) {

@@ -16,7 +16,14 @@ export const chatStyles = css`
     bottom: 72px;
     right: 0;
     display: block;
-    font: 14px/1.45 system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif;
+    font:
+      14px/1.45 system-ui,
+      -apple-system,
+      'Segoe UI',
+      Roboto,
+      'Helvetica Neue',
+      Arial,
+      sans-serif;
     color: var(--_text);
     -webkit-font-smoothing: antialiased;
   }

@@ -6,7 +6,15 @@ import type { Conversation, Message, VisitorClient } from '@confab/core';
 import type { WidgetLocale } from '../boot.js';
 import { STRINGS, teamText, type Strings } from '../i18n.js';
 import { renderText } from '../text.js';
-import { availabilityOf, contactOf, conversationOfStart, messagesOf, NewTeamMessages, threadsOf, type ShownMessage } from '../visitor-view.js';
+import {
+  availabilityOf,
+  contactOf,
+  conversationOfStart,
+  messagesOf,
+  NewTeamMessages,
+  threadsOf,
+  type ShownMessage,
+} from '../visitor-view.js';
 import { chatStyles } from './confab-chat.styles.js';
 import { VisitorController } from './visitor-controller.js';
 
@@ -23,9 +31,17 @@ const TYPING_REPEAT_MS = 3000;
 const TYPING_IDLE_MS = 4000;
 const NEW_CONVERSATION_DRAFT = 'new';
 
-const sendIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M3 20.5 21 12 3 3.5v6.6L15 12 3 13.9z" /></svg>`;
-const closeIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M18.3 5.7a1 1 0 0 0-1.4 0L12 10.6 7.1 5.7a1 1 0 1 0-1.4 1.4l4.9 4.9-4.9 4.9a1 1 0 1 0 1.4 1.4l4.9-4.9 4.9 4.9a1 1 0 0 0 1.4-1.4L13.4 12l4.9-4.9a1 1 0 0 0 0-1.4z" /></svg>`;
-const listIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 6h16v2H4zm0 5h16v2H4zm0 5h16v2H4z" /></svg>`;
+const sendIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true">
+  <path d="M3 20.5 21 12 3 3.5v6.6L15 12 3 13.9z" />
+</svg>`;
+const closeIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true">
+  <path
+    d="M18.3 5.7a1 1 0 0 0-1.4 0L12 10.6 7.1 5.7a1 1 0 1 0-1.4 1.4l4.9 4.9-4.9 4.9a1 1 0 1 0 1.4 1.4l4.9-4.9 4.9 4.9a1 1 0 0 0 1.4-1.4L13.4 12l4.9-4.9a1 1 0 0 0 0-1.4z"
+  />
+</svg>`;
+const listIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true">
+  <path d="M4 6h16v2H4zm0 5h16v2H4zm0 5h16v2H4z" />
+</svg>`;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -34,7 +50,10 @@ function formatter(locale: WidgetLocale, kind: 'date' | 'time'): Intl.DateTimeFo
   const key = `${locale} ${kind}`;
   let format = formatters.get(key);
   if (!format) {
-    format = new Intl.DateTimeFormat(locale, kind === 'date' ? { dateStyle: 'medium', timeStyle: 'short' } : { timeStyle: 'short' });
+    format = new Intl.DateTimeFormat(
+      locale,
+      kind === 'date' ? { dateStyle: 'medium', timeStyle: 'short' } : { timeStyle: 'short' },
+    );
     formatters.set(key, format);
   }
   return format;
@@ -123,7 +142,10 @@ export class ConfabChat extends LitElement {
   /** Moves focus into the window: the message field, else the first control. */
   async focusWindow() {
     await this.updateComplete;
-    const target = this.composer ?? this.renderRoot.querySelector<HTMLElement>('input, button:not([data-close])') ?? this.renderRoot.querySelector<HTMLElement>('button');
+    const target =
+      this.composer ??
+      this.renderRoot.querySelector<HTMLElement>('input, button:not([data-close])') ??
+      this.renderRoot.querySelector<HTMLElement>('button');
     target?.focus();
   }
 
@@ -148,7 +170,12 @@ export class ConfabChat extends LitElement {
       if (fresh.length) this.announce(fresh[fresh.length - 1]);
     }
     // A start confirmed while we were away (restored from the outbox after a reload): follow it.
-    if (this.startCommandId && this.client && !this.client.pending.get().some((entry) => entry.id === this.startCommandId) && !this.startPromise) {
+    if (
+      this.startCommandId &&
+      this.client &&
+      !this.client.pending.get().some((entry) => entry.id === this.startCommandId) &&
+      !this.startPromise
+    ) {
       this.startCommandId = null;
       this.selected = undefined;
     }
@@ -193,18 +220,36 @@ export class ConfabChat extends LitElement {
         <header part="header">
           <div class="heading">
             <h2 id="title">${title}</h2>
-            <p class="availability" data-availability=${availability}><span class="dot" aria-hidden="true"></span>${statusText}</p>
+            <p class="availability" data-availability=${availability}>
+              <span class="dot" aria-hidden="true"></span>${statusText}
+            </p>
           </div>
-          ${threads.length && !this.showingHistory
-            ? html`<button class="icon" type="button" aria-label=${t.showConversations} @click=${this.showHistory}>${listIcon}</button>`
-            : nothing}
-          ${this.inline
-            ? nothing
-            : html`<button class="icon" type="button" data-close aria-label=${t.closeChat} @click=${this.requestClose}>${closeIcon}</button>`}
+          ${
+            threads.length && !this.showingHistory
+              ? html`<button class="icon" type="button" aria-label=${t.showConversations} @click=${this.showHistory}>
+                  ${listIcon}
+                </button>`
+              : nothing
+          }
+          ${
+            this.inline
+              ? nothing
+              : html`<button
+                  class="icon"
+                  type="button"
+                  data-close
+                  aria-label=${t.closeChat}
+                  @click=${this.requestClose}
+                >
+                  ${closeIcon}
+                </button>`
+          }
         </header>
-        ${connection === 'offline' && client && (client.status.get().ready || client.pending.get().length)
-          ? html`<p class="banner" role="status">${t.offline}</p>`
-          : nothing}
+        ${
+          connection === 'offline' && client && (client.status.get().ready || client.pending.get().length)
+            ? html`<p class="banner" role="status">${t.offline}</p>`
+            : nothing
+        }
         ${this.showingHistory ? this.renderHistory(threads) : this.renderConversation()}
         <div class="visually-hidden" aria-live="polite">${this.announcement}</div>
       </div>
@@ -217,20 +262,25 @@ export class ConfabChat extends LitElement {
     return html`
       <section class="history" aria-labelledby="history-title">
         <h3 id="history-title">${t.conversations}</h3>
-        ${threads.length
-          ? html`<ul>
-              ${repeat(
-                threads,
-                (thread) => thread.id,
-                (thread) => html`<li>
-                  <button type="button" class="thread" @click=${() => this.openThread(thread.id)}>
-                    <span class="preview">${thread.preview || '…'}</span>
-                    <span class="meta">${time.format(thread.lastActivityAt)}${thread.status === 'closed' ? ' · ✓' : ''}</span>
-                  </button>
-                </li>`,
-              )}
-            </ul>`
-          : html`<p class="empty">${t.noConversations}</p>`}
+        ${
+          threads.length
+            ? html`<ul>
+                ${repeat(
+                  threads,
+                  (thread) => thread.id,
+                  (thread) =>
+                    html`<li>
+                      <button type="button" class="thread" @click=${() => this.openThread(thread.id)}>
+                        <span class="preview">${thread.preview || '…'}</span>
+                        <span class="meta"
+                          >${time.format(thread.lastActivityAt)}${thread.status === 'closed' ? ' · ✓' : ''}</span
+                        >
+                      </button>
+                    </li>`,
+                )}
+              </ul>`
+            : html`<p class="empty">${t.noConversations}</p>`
+        }
         <button type="button" class="primary" @click=${this.onNewConversation}>${t.newConversation}</button>
       </section>
     `;
@@ -249,10 +299,23 @@ export class ConfabChat extends LitElement {
       if (this.selected === undefined) startCommandId ??= this.restoredStart();
       if (startCommandId) conversation = conversationOfStart(store, startCommandId);
     }
-    const shown: ShownMessage[] = store ? messagesOf(store, pending, conversation?.id ?? conversationId, startCommandId) : [];
+    const shown: ShownMessage[] = store
+      ? messagesOf(store, pending, conversation?.id ?? conversationId, startCommandId)
+      : [];
     for (const text of this.waitingTexts) {
       shown.push({
-        message: { id: `waiting:${text}`, conversationId: '', kind: 'reply', direction: 'inbound', authorType: 'contact', authorId: '', text, createdAt: Date.now(), mentions: [], attachments: [] },
+        message: {
+          id: `waiting:${text}`,
+          conversationId: '',
+          kind: 'reply',
+          direction: 'inbound',
+          authorType: 'contact',
+          authorId: '',
+          text,
+          createdAt: Date.now(),
+          mentions: [],
+          attachments: [],
+        },
         delivery: 'queued',
         commandId: null,
       });
@@ -261,11 +324,25 @@ export class ConfabChat extends LitElement {
     const last = shown.at(-1)?.message;
     const botActive = conversation?.bot === 'active';
     // Offered once the server confirmed the conversation (a pending one has no id to answer in).
-    const quickReplies = botActive && conversation && !isPendingRecord(conversation.id) && last?.authorType === 'bot' ? (last.quickReplies ?? []) : [];
-    const typing = client?.typing.get().filter((signal) => signal.typing && signal.who === 'agent' && signal.conversationId === conversationId) ?? [];
+    const quickReplies =
+      botActive && conversation && !isPendingRecord(conversation.id) && last?.authorType === 'bot'
+        ? (last.quickReplies ?? [])
+        : [];
+    const typing =
+      client?.typing
+        .get()
+        .filter((signal) => signal.typing && signal.who === 'agent' && signal.conversationId === conversationId) ?? [];
     const contact = client ? contactOf(client) : null;
-    const away = client ? availabilityOf(client) === 'away' && !botActive && conversation?.bot !== 'handed-over' : false;
-    const showPrechat = this.prechat && !this.prechatDone && !conversation && !shown.length && !contact?.email && !threadsOf(store!).length;
+    const away = client
+      ? availabilityOf(client) === 'away' && !botActive && conversation?.bot !== 'handed-over'
+      : false;
+    const showPrechat =
+      this.prechat &&
+      !this.prechatDone &&
+      !conversation &&
+      !shown.length &&
+      !contact?.email &&
+      !threadsOf(store!).length;
     const time = formatter(this.locale, 'time');
     return html`
       <section class="messages" part="messages" aria-label=${t.messagesLabel} tabindex="0">
@@ -279,11 +356,13 @@ export class ConfabChat extends LitElement {
           )}
         </ol>
         ${typing.length ? html`<p class="typing">${t.typing(typing.map((signal) => signal.name || t.team).join(', '))}</p>` : nothing}
-        ${quickReplies.length
-          ? html`<div class="quick-replies" role="group" aria-label=${t.quickReplies}>
-              ${quickReplies.map((reply) => html`<button type="button" @click=${() => this.onQuickReply(reply, conversation?.id ?? null)}>${reply}</button>`)}
-            </div>`
-          : nothing}
+        ${
+          quickReplies.length
+            ? html`<div class="quick-replies" role="group" aria-label=${t.quickReplies}>
+                ${quickReplies.map((reply) => html`<button type="button" @click=${() => this.onQuickReply(reply, conversation?.id ?? null)}>${reply}</button>`)}
+              </div>`
+            : nothing
+        }
         ${conversation?.status === 'closed' ? html`<p class="notice">${t.closed}</p>` : nothing}
       </section>
       ${showPrechat ? this.renderPrechat() : this.renderComposer(conversationId)}
@@ -293,7 +372,11 @@ export class ConfabChat extends LitElement {
   private renderMessage({ message, delivery, commandId }: ShownMessage, time: Intl.DateTimeFormat) {
     const t = this.strings;
     const own = message.direction === 'inbound';
-    const author = own ? t.you : message.authorType === 'bot' ? t.bot : (this.client?.store.state.agents.get(message.authorId)?.name ?? t.team);
+    const author = own
+      ? t.you
+      : message.authorType === 'bot'
+        ? t.bot
+        : (this.client?.store.state.agents.get(message.authorId)?.name ?? t.team);
     const deliveryText =
       delivery === 'failed'
         ? t.failed
@@ -304,7 +387,11 @@ export class ConfabChat extends LitElement {
             : delivery === 'sent'
               ? t.sent
               : '';
-    return html`<li part="message" class="message ${own ? 'own' : 'team'} ${message.authorType}" data-delivery=${delivery ?? nothing}>
+    return html`<li
+      part="message"
+      class="message ${own ? 'own' : 'team'} ${message.authorType}"
+      data-delivery=${delivery ?? nothing}
+    >
       <span class="author">${author}</span>
       <p class="text">${renderText(message.text)}</p>
       <span class="meta">${time.format(message.createdAt)}${deliveryText ? ` · ${deliveryText}` : ''}</span>
@@ -318,15 +405,17 @@ export class ConfabChat extends LitElement {
     const saved = this.emailSaved || email;
     return html`<div class="away" role="note">
       <p>${message}</p>
-      ${saved
-        ? html`<p class="saved">${t.emailSaved(saved)}</p>`
-        : html`<form class="inline-form" @submit=${this.onLeaveEmail}>
-            <label for="away-email">${t.email}</label>
-            <div class="row">
-              <input id="away-email" name="email" type="email" autocomplete="email" required />
-              <button type="submit" class="primary">${t.save}</button>
-            </div>
-          </form>`}
+      ${
+        saved
+          ? html`<p class="saved">${t.emailSaved(saved)}</p>`
+          : html`<form class="inline-form" @submit=${this.onLeaveEmail}>
+              <label for="away-email">${t.email}</label>
+              <div class="row">
+                <input id="away-email" name="email" type="email" autocomplete="email" required />
+                <button type="submit" class="primary">${t.save}</button>
+              </div>
+            </form>`
+      }
     </div>`;
   }
 
@@ -397,7 +486,8 @@ export class ConfabChat extends LitElement {
   /** Says a new team message out loud (politely) to screen-reader users. */
   private announce(message: Message) {
     const t = this.strings;
-    const author = message.authorType === 'bot' ? t.bot : (this.client?.store.state.agents.get(message.authorId)?.name ?? t.team);
+    const author =
+      message.authorType === 'bot' ? t.bot : (this.client?.store.state.agents.get(message.authorId)?.name ?? t.team);
     this.announcement = t.newMessage(author, message.text);
   }
 
@@ -481,7 +571,8 @@ export class ConfabChat extends LitElement {
       this.emit('conversation-started', { conversationId: started });
       const waiting = this.waitingTexts;
       this.waitingTexts = [];
-      for (const next of waiting) await client.send({ type: 'visitor.message', conversationId: started, text: next }).catch(() => undefined);
+      for (const next of waiting)
+        await client.send({ type: 'visitor.message', conversationId: started, text: next }).catch(() => undefined);
     } catch {
       // Refused: the outbox keeps it as failed, shown with "Try again".
     } finally {
@@ -522,7 +613,9 @@ export class ConfabChat extends LitElement {
     const email = String(data.get('email') ?? '').trim();
     this.prechatDone = true;
     if (this.client && (name || email)) {
-      void this.client.send({ type: 'visitor.setProfile', ...(name ? { name } : {}), ...(email ? { email } : {}) }).catch(() => undefined);
+      void this.client
+        .send({ type: 'visitor.setProfile', ...(name ? { name } : {}), ...(email ? { email } : {}) })
+        .catch(() => undefined);
     }
     void this.focusWindow();
   }

@@ -13,7 +13,11 @@ const stringify = JSON.stringify;
 const parse = JSON.parse;
 
 /** Waits until `check` returns something truthy, and returns it. */
-export async function waitFor<T>(check: () => T | null | undefined | false | Promise<T | null | undefined | false>, what: string, timeoutMs = 5000): Promise<T> {
+export async function waitFor<T>(
+  check: () => T | null | undefined | false | Promise<T | null | undefined | false>,
+  what: string,
+  timeoutMs = 5000,
+): Promise<T> {
   const start = performance.now();
   for (;;) {
     const value = await check();
@@ -29,7 +33,11 @@ export function uniqueSite(): string {
 }
 
 /** Adds `<script async src=".../confab-widget.js" data-…>` and resolves once it ran. */
-export function addWidgetScript(data: Record<string, string> = {}, target: Document = document, nonce = ''): Promise<HTMLScriptElement> {
+export function addWidgetScript(
+  data: Record<string, string> = {},
+  target: Document = document,
+  nonce = '',
+): Promise<HTMLScriptElement> {
   const script = target.createElement('script');
   script.async = true;
   script.src = LOADER_URL;
@@ -80,9 +88,13 @@ function roleOf(element: Element): string | null {
   if (tag === 'button') return 'button';
   if (tag === 'a' && element.hasAttribute('href')) return 'link';
   if (tag === 'textarea') return 'textbox';
-  if (tag === 'input') return ['email', 'text', ''].includes((element as HTMLInputElement).type) ? 'textbox' : (element as HTMLInputElement).type;
+  if (tag === 'input')
+    return ['email', 'text', ''].includes((element as HTMLInputElement).type)
+      ? 'textbox'
+      : (element as HTMLInputElement).type;
   if (/^h[1-6]$/.test(tag)) return 'heading';
-  if (tag === 'section' && (element.hasAttribute('aria-label') || element.hasAttribute('aria-labelledby'))) return 'region';
+  if (tag === 'section' && (element.hasAttribute('aria-label') || element.hasAttribute('aria-labelledby')))
+    return 'region';
   return null;
 }
 
@@ -90,7 +102,13 @@ function roleOf(element: Element): string | null {
 export function nameOf(element: Element): string {
   const root = element.getRootNode() as Document | ShadowRoot;
   const labelledBy = element.getAttribute('aria-labelledby');
-  if (labelledBy) return labelledBy.split(/\s+/).map((id) => root.getElementById(id)?.textContent ?? '').join(' ').replace(/\s+/g, ' ').trim();
+  if (labelledBy)
+    return labelledBy
+      .split(/\s+/)
+      .map((id) => root.getElementById(id)?.textContent ?? '')
+      .join(' ')
+      .replace(/\s+/g, ' ')
+      .trim();
   const label = element.getAttribute('aria-label');
   if (label) return label.trim();
   if (element.id) {
@@ -124,7 +142,12 @@ export function getByRole(root: ParentNode, role: string, name?: string | RegExp
   return found;
 }
 
-export function findByRole(root: ParentNode, role: string, name?: string | RegExp, timeoutMs = 5000): Promise<HTMLElement> {
+export function findByRole(
+  root: ParentNode,
+  role: string,
+  name?: string | RegExp,
+  timeoutMs = 5000,
+): Promise<HTMLElement> {
   return waitFor(() => queryByRole(root, role, name), `${role} ${String(name)}`, timeoutMs);
 }
 
@@ -132,7 +155,10 @@ export function findByRole(root: ParentNode, role: string, name?: string | RegEx
 export function chatElement(win: Window = window): HTMLElement | null {
   const root = bootOf(win)?.root;
   if (!root) return null;
-  return ([...root.children].find((child) => child.localName.startsWith('confab-chat') && child.shadowRoot) as HTMLElement | undefined) ?? null;
+  return (
+    ([...root.children].find((child) => child.localName.startsWith('confab-chat') && child.shadowRoot) as
+      HTMLElement | undefined) ?? null
+  );
 }
 
 /** The visitor client the widget's window shows. */
@@ -278,14 +304,21 @@ export function createFakeNetwork(memory: MemoryBackend): FakeNetwork {
 
 /** An agent record for a memory backend's seed. */
 export function agentSeed(id: string, name: string, availability: 'available' | 'away' = 'available') {
-  return { type: 'agent.upserted' as const, agent: { id, name, email: `${id}@team.example`, availability, disabled: false } };
+  return {
+    type: 'agent.upserted' as const,
+    agent: { id, name, email: `${id}@team.example`, availability, disabled: false },
+  };
 }
 
 /**
  * Adds the widget script with `network` as the page's WebSocket while the loader runs (it keeps
  * what it finds), then gives the page its own WebSocket back.
  */
-export async function loadWidget(network: FakeNetwork, data: Record<string, string> = {}, win: Window & typeof globalThis = window): Promise<ConfabApi> {
+export async function loadWidget(
+  network: FakeNetwork,
+  data: Record<string, string> = {},
+  win: Window & typeof globalThis = window,
+): Promise<ConfabApi> {
   const original = win.WebSocket;
   win.WebSocket = network.WebSocket;
   try {
