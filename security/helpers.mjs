@@ -216,3 +216,17 @@ export function seedFor(name) {
   console.log(`# ${name}: fast-check seed ${seed} (replay with CONFAB_SECURITY_SEED=${seed})`);
   return seed;
 }
+
+/** Wraps a property so that its first failure is printed (fast-check 4 keeps it only as `cause`). */
+export function printingFailures(property) {
+  let printed = false;
+  return async (...args) => {
+    try {
+      await property(...args);
+    } catch (error) {
+      if (!printed) console.log(`# first failure: ${String(error?.message ?? error).slice(0, 1500)}`);
+      printed = true;
+      throw error;
+    }
+  };
+}

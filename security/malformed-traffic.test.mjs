@@ -15,6 +15,7 @@ import {
   health,
   newVisitorWithChat,
   openPeer,
+  printingFailures,
   seedFor,
   sleep,
   startSecurityServer,
@@ -323,26 +324,30 @@ describe('Malformed traffic (issue 7 item 8)', () => {
       const counts = Object.fromEntries(categoryNames.map((name) => [name, 0]));
       let bytes = 0;
       await fc.assert(
-        fc.asyncProperty(fc.boolean(), anyFrame, async (asAgent, { category, text, expect }) => {
-          const peer = asAgent ? agent : visitor.peer;
-          counts[category] += 1;
-          bytes += text.length;
-          const answer = await peer.ask(text, ANSWER, `answer to a ${category} frame`);
-          assert.equal(
-            answer.type,
-            'error',
-            `${category}: ${text.slice(0, 120)} → ${JSON.stringify(answer).slice(0, 200)}`,
-          );
-          assert.ok(ERROR_CODES.has(answer.error.code), `typed code: ${answer.error.code}`);
-          assert.equal(
-            answer.error.code,
-            expect,
-            `${category}: ${text.slice(0, 160)} → ${JSON.stringify(answer.error)}`,
-          );
-          assert.equal(typeof answer.error.message, 'string');
-          assert.ok(answer.error.message.length < 400, 'the error message does not echo the frame');
-          assert.ok(await peer.alive(), 'the socket still answers a ping');
-        }),
+        fc.asyncProperty(
+          fc.boolean(),
+          anyFrame,
+          printingFailures(async (asAgent, { category, text, expect }) => {
+            const peer = asAgent ? agent : visitor.peer;
+            counts[category] += 1;
+            bytes += text.length;
+            const answer = await peer.ask(text, ANSWER, `answer to a ${category} frame`);
+            assert.equal(
+              answer.type,
+              'error',
+              `${category}: ${text.slice(0, 120)} → ${JSON.stringify(answer).slice(0, 200)}`,
+            );
+            assert.ok(ERROR_CODES.has(answer.error.code), `typed code: ${answer.error.code}`);
+            assert.equal(
+              answer.error.code,
+              expect,
+              `${category}: ${text.slice(0, 160)} → ${JSON.stringify(answer.error)}`,
+            );
+            assert.equal(typeof answer.error.message, 'string');
+            assert.ok(answer.error.message.length < 400, 'the error message does not echo the frame');
+            assert.ok(await peer.alive(), 'the socket still answers a ping');
+          }),
+        ),
         { seed, numRuns: 300, endOnFailure: true },
       );
       console.log(`# malformed frames: 300 sent (${bytes} characters): ${JSON.stringify(counts)}`);
