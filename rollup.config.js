@@ -3,6 +3,8 @@
 import { existsSync } from 'node:fs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
+import commonjs from '@rollup/plugin-commonjs';
+import replace from '@rollup/plugin-replace';
 
 const plugins = () => [
   nodeResolve({ exportConditions: ['browser', 'production'] }),
@@ -18,7 +20,16 @@ const entries = {
   // The widget's script-tag loader, and the chat it loads on intent or idle.
   'confab-widget': 'packages/chat-widget/dist/loader.js',
   'confab-widget-app': 'packages/chat-widget/dist/app.js',
+  // examples/react: React (CommonJS, production build) + @lit/react wrappers + the inbox.
+  'react-example': 'examples/react/main.js',
 };
+
+/** React ships CommonJS and picks its build from process.env.NODE_ENV. */
+const reactPlugins = () => [
+  replace({ preventAssignment: true, values: { 'process.env.NODE_ENV': JSON.stringify('production') } }),
+  commonjs(),
+  ...plugins(),
+];
 
 /**
  * The widget's files are single files: the loader is what site owners paste as a classic
@@ -38,7 +49,7 @@ export default Object.entries(entries)
   .map(([name, input]) => ({
     input,
     output: outputFor(name),
-    plugins: plugins(),
+    plugins: name === 'react-example' ? reactPlugins() : plugins(),
     onwarn(warning, warn) {
       if (warning.code === 'THIS_IS_UNDEFINED') return;
       warn(warning);
