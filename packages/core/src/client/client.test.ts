@@ -177,6 +177,19 @@ describe('clients over the memory transport', () => {
     expect(thread).to.deep.equal(['Start, written offline', 'Follow-up, written offline']);
   });
 
+  it('W2 a command sent while storage is still opening is in the saved outbox', async () => {
+    const ns = namespace();
+    const transport = memory.transport();
+    transport.goOffline();
+    const visitor = createVisitorClient({ transport, namespace: ns });
+    void visitor.send({ type: 'visitor.startChat', text: 'Sent at once' }).catch(() => undefined);
+    await until(() => visitor.status.get().storage === 'indexeddb', 'storage open');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    visitor.close();
+    const saved = await (await openPersistence(ns)).get<Array<{ command: { text?: string } }>>(`${ns}:visitor:outbox`);
+    expect(saved?.map((entry) => entry.command.text)).to.deep.equal(['Sent at once']);
+  });
+
   it('resumes from its last sequence number after a dropped link', async () => {
     const transport = memory.transport();
     const inbox = track(createInboxClient({ transport, token: memory.agentToken('agent-1'), persistence: createMemoryPersistence() }));

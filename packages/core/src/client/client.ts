@@ -139,13 +139,15 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
   let closed = false;
   let snapshotTimer: ReturnType<typeof setTimeout> | undefined;
   let draftTimer: ReturnType<typeof setTimeout> | undefined;
-  let outboxWrite: Promise<unknown> = Promise.resolve();
+  /** Outbox writes queue behind start-up: storage is open and the saved outbox merged first. */
+  let outboxWrite: Promise<unknown>;
   let commandCounter = 0;
 
   const patchStatus = (patch: Partial<ClientStatus>) => status.set({ ...status.get(), ...patch });
   const principal = () => status.get().principal;
 
   const started = start();
+  outboxWrite = started.catch(() => undefined);
   // Pending commands queued before the rules arrived are drawn when they do.
   void loadOptimisticRules().then(() => {
     for (const entry of pending.get()) if (entry.state !== 'failed' && !optimistic.has(entry.id)) applyOptimistic(entry);
@@ -168,7 +170,8 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
     }
     if (savedOutbox?.length) {
       const restored = savedOutbox.map((entry) => ({ ...entry, state: entry.state === 'failed' ? 'failed' : 'queued' }) as PendingCommand);
-      pending.set([...pending.get(), ...restored]);
+      // Saved commands are older than any sent while this client started.
+      pending.set([...restored, ...pending.get()]);
       for (const entry of restored) if (entry.state !== 'failed') applyOptimistic(entry);
     }
     if (closed) return;
@@ -370,9 +373,13 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
     waiter?.reject(outcome.error);
   }
 
+  /** The outbox as stored: read when the write runs, so it is the newest list. */
+  function pendingForStorage() {
+    return pending.get().map(({ id, command, state, error, createdAt }) => ({ id, command, state, createdAt, ...(error ? { error } : {}) }));
+  }
+
   function persistOutbox(): Promise<unknown> {
-    const snapshot = pending.get().map(({ id, command, state, error, createdAt }) => ({ id, command, state, createdAt, ...(error ? { error } : {}) }));
-    outboxWrite = outboxWrite.then(() => persistence?.set(key('outbox'), snapshot)).then(reportStorage);
+    outboxWrite = outboxWrite.then(() => persistence?.set(key('outbox'), pendingForStorage())).then(reportStorage);
     return outboxWrite;
   }
 
