@@ -1,0 +1,185 @@
+// Every code sample of the README runs here, as written, against the real server: the browser
+// samples in Chromium, the conformance sample under node:test, the commands against package.json.
+// Only what a reader must fill in is supplied (a token, a conversation id, their own transport),
+// and `https://inbox.example.com` becomes the test server.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer } from '@confab/server';
+
+const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+/** The README's fenced code blocks, in order: { lang, code, heading }. */
+function codeBlocks(markdown) {
+  const blocks = [];
+  let heading = '';
+  const lines = markdown.split('\n');
+  for (let i = 0; i < lines.length; i += 1) {
+    if (lines[i].startsWith('## ')) heading = lines[i].slice(3);
+    const open = /^```(\w*)/.exec(lines[i]);
+    if (!open) continue;
+    const body = [];
+    for (i += 1; i < lines.length && !lines[i].startsWith('```'); i += 1) body.push(lines[i]);
+    blocks.push({ lang: open[1], code: body.join('\n'), heading });
+  }
+  return blocks;
+}
+
+const blocks = codeBlocks(README);
+const sample = (heading, lang, contains) => {
+  const found = blocks.find((block) => block.heading.startsWith(heading) && block.lang === lang && (!contains || block.code.includes(contains)));
+  assert.ok(found, `README has a ${lang} sample under "${heading}"`);
+  return found.code;
+};
+
+describe('the README code samples', () => {
+  let server;
+  let browser;
+  let dataDir;
+  let rootDir;
+  let wsUrl;
+  let pages = 0;
+  before(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'confab-readme-'));
+    // The server serves the built bundles and, under /site/, the sample pages written below.
+    rootDir = mkdtempSync(join(tmpdir(), 'confab-readme-root-'));
+    mkdirSync(join(rootDir, 'dist'));
+    symlinkSync(join(process.cwd(), 'dist', 'bundles'), join(rootDir, 'dist', 'bundles'));
+    mkdirSync(join(rootDir, 'examples', 'site'), { recursive: true });
+    server = await startServer({ port: 0, host: '127.0.0.1', dataDir, rootDir, demo: true, log: () => undefined });
+    wsUrl = `${server.url.replace(/^http/, 'ws')}/ws`;
+    browser = await chromium.launch({ executablePath: process.env.CHROME_PATH || '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(rootDir, { recursive: true, force: true });
+  });
+
+  /** A page served by the test server whose content is `html`. */
+  async function pageWith(html) {
+    pages += 1;
+    writeFileSync(join(rootDir, 'examples', 'site', `readme-${pages}.html`), html);
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    if (process.env.README_TEST_DEBUG) page.on('console', (message) => console.log('page:', message.type(), message.text()));
+    await page.goto(`${server.url}/site/readme-${pages}.html`);
+    return { page, errors };
+  }
+
+  const agentToken = async () => (await (await fetch(`${server.url}/api/demo/session`)).json()).token;
+
+  it('every code block is one the tests below run (no sample goes untested)', () => {
+    const kinds = blocks.map((block) => `${block.heading} · ${block.lang}`);
+    const tested = new Set([
+      'Quick start · sh',
+      'Tests · sh',
+      'Embedding the chat widget (site owners) · html',
+      'Embedding the chat widget (site owners) · js',
+      'Embedding the inbox (developers) · html',
+      'The core (`@confab/core`) · ts',
+      'Writing a transport adapter · ts',
+    ]);
+    for (const kind of kinds) assert.ok(tested.has(kind), `a test runs the README sample "${kind}"`);
+  });
+
+  it('the commands it shows exist', () => {
+    const scripts = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).scripts;
+    for (const code of [sample('Quick start', 'sh'), sample('Tests', 'sh')]) {
+      for (const [, name] of code.matchAll(/^npm (?:run )?(\w+)/gm)) {
+        if (name !== 'install') assert.ok(scripts[name], `package.json has the script "${name}"`);
+      }
+    }
+  });
+
+  it('the core sample signs in, queries a live view and assigns a conversation', async () => {
+    const code = sample('The core', 'ts')
+      .replace("from '@confab/core'", "from '/bundles/core-agent.js'")
+      .replace('wss://inbox.example.com/ws', wsUrl);
+    const conversationId = [...server.backend.state.conversations.values()].find((c) => c.channel === 'chat' && !c.trashedAt && !c.filtered).id;
+    const { page, errors } = await pageWith(`<script type="module">
+      const agentToken = ${JSON.stringify(await agentToken())};
+      const conversationId = ${JSON.stringify(conversationId)};
+      window.rendered = [];
+      const render = (total, rows) => window.rendered.push({ total, rows: rows.length });
+      ${code}
+      window.done = true;
+    </script>`);
+    await page.waitForFunction(() => window.done === true, null, { timeout: 15_000 });
+    assert.deepEqual(errors, []);
+    assert.equal(server.backend.state.conversations.get(conversationId).assigneeId, 'agent-ben', 'the assignment reached the server');
+    await page.waitForFunction(() => window.rendered.some((reading) => reading.total > 0 && reading.rows > 0), null, { timeout: 10_000 });
+    await page.close();
+  });
+
+  it('the widget tag and the window.Confab sample work on a page', async () => {
+    const tag = sample('Embedding the chat widget', 'html').replace('https://inbox.example.com', server.url);
+    const api = sample('Embedding the chat widget', 'js');
+    const identity = (await (await fetch(`${server.url}/api/demo/identity`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'ada@example.com', name: 'Ada' }) })).json()).identity;
+    const { page, errors } = await pageWith(`<!doctype html><html lang="en"><head>${tag}</head><body>
+      <script type="module">
+        const identityTokenFromYourBackend = ${JSON.stringify(identity)};
+        window.events = [];
+        addEventListener('confab-open', () => window.events.push('dom:open'));
+        ${api.replace("console.log(detail)", "window.events.push(['message-received', detail])")}
+        window.state = state;
+        window.done = true;
+      </script></body></html>`);
+    await page.waitForFunction(() => window.done === true, null, { timeout: 20_000 });
+    assert.deepEqual(errors, []);
+    const state = await page.evaluate(() => window.state);
+    assert.equal(state.open, true, 'Confab.open() opened the chat');
+    assert.ok(await page.getByRole('dialog').count(), 'the chat window is on the page');
+    assert.ok((await page.evaluate(() => window.events)).includes('dom:open'), 'the DOM event confab-open fired');
+    await page.close();
+  });
+
+  it('the inbox embedding sample renders the inbox', async () => {
+    const html = sample('Embedding the inbox', 'html')
+      .replace("'@confab/inbox-elements/define.js'", "'/bundles/confab-inbox.js'")
+      .replace('wss://inbox.example.com/ws', wsUrl);
+    const { page, errors } = await pageWith(`<!doctype html><html><body>
+      <script>window.token = ${JSON.stringify(await agentToken())};</script>
+      ${html.replace('<script type="module">', '<script type="module">\n  const token = window.token;')}
+    </body></html>`);
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: /^All conversations \d+$/ }).waitFor({ timeout: 20_000 });
+    assert.ok((await page.getByRole('listbox', { name: 'Conversations' }).getByRole('option').count()) > 0, 'conversations are listed');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it('the adapter sample runs the conformance suite against an adapter', async () => {
+    const code = sample('Writing a transport adapter', 'ts', 'runTransportConformance');
+    const { startLongPollingBackend } = await import('../examples/custom-transport/long-polling-backend.mjs');
+    const backend = await startLongPollingBackend();
+    const file = join(process.cwd(), `.readme-sample-${process.pid}.mjs`);
+    // The reader's own transport and token; mocha's globals become node:test's API.
+    writeFileSync(
+      file,
+      `import { createLongPollingTransport } from './examples/custom-transport/long-polling-transport.mjs';
+const createMyTransport = (baseUrl) => createLongPollingTransport({ baseUrl });
+${code.replace("'https://backend.example.com'", JSON.stringify(backend.url)).replace('process.env.AGENT_TOKEN', JSON.stringify(backend.agentToken('agent-1')))}
+`,
+    );
+    try {
+      const checks = [];
+      globalThis.describe = (name, body) => body();
+      globalThis.it = (name, run) => checks.push({ name, run });
+      await import(pathToFileURL(file).href);
+      assert.ok(checks.length >= 6, 'the sample registers the conformance checks');
+      for (const check of checks) await check.run();
+    } finally {
+      delete globalThis.describe;
+      delete globalThis.it;
+      rmSync(file, { force: true });
+      await backend.close();
+    }
+  });
+});
