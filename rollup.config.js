@@ -1,6 +1,6 @@
 // Browser bundles (minified ESM) built from the compiled packages. Each entry is built only when
 // its input exists, so a package under construction does not break the others' bundles.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import commonjs from '@rollup/plugin-commonjs';
@@ -10,6 +10,21 @@ const plugins = () => [
   nodeResolve({ exportConditions: ['browser', 'production'] }),
   terser({ ecma: 2020, module: true, format: { comments: false } }),
 ];
+
+/** Removes chunks an earlier build of this entry wrote (their names carry a content hash). */
+function pruneStaleChunks(name) {
+  return {
+    name: 'prune-stale-chunks',
+    writeBundle(options, bundle) {
+      if (!options.dir) return;
+      const current = new Set(Object.keys(bundle));
+      for (const file of readdirSync(options.dir)) {
+        const stale = file.startsWith(`${name}-`) && !current.has(file) && !current.has(file.replace(/\.map$/, ''));
+        if (stale) rmSync(`${options.dir}/${file}`, { force: true });
+      }
+    },
+  };
+}
 
 /** name → input. Outputs land in dist/bundles/<name>.js (size checks and demo pages read them). */
 const entries = {
@@ -49,7 +64,7 @@ export default Object.entries(entries)
   .map(([name, input]) => ({
     input,
     output: outputFor(name),
-    plugins: name === 'react-example' ? reactPlugins() : plugins(),
+    plugins: [...(name === 'react-example' ? reactPlugins() : plugins()), pruneStaleChunks(name)],
     onwarn(warning, warn) {
       if (warning.code === 'THIS_IS_UNDEFINED') return;
       warn(warning);
