@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfabError, type Command, type Principal } from '@confab/core';
 import { CLOSE_REVOKED, createBackend, createLocalFanOut } from '@confab/core/backend';
 import { demoSeed } from '@confab/core/testing';
-import type { Backend } from './backend-contract.js';
+import type { Backend } from '@confab/core/backend';
 import { createServerAuthenticator, type ServerAuthenticator } from './auth/authenticator.js';
 import { createIdentityToken } from './auth/identity.js';
 import { parseInboundEmail } from './channels/email.js';

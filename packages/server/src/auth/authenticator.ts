@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Principal } from '@confab/core';
-import type { Authenticator } from '../backend-contract.js';
+import type { Authenticator } from '@confab/core/backend';
 import type { TokenStore } from '../storage/sqlite-storage.js';
 import { verifyIdentityToken, type VerifiedIdentity } from './identity.js';
 

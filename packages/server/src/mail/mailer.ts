@@ -1,6 +1,6 @@
 import nodemailer from 'nodemailer';
 import type { ConfabEvent, DeliveryState, Message, SequencedEvent } from '@confab/core';
-import type { Backend, FanOut } from '../backend-contract.js';
+import type { Backend, FanOut } from '@confab/core/backend';
 import type { DeliveryStore } from '../storage/sqlite-storage.js';
 
 type QueuedEmail = Extract<ConfabEvent, { type: 'email.queued' }>;

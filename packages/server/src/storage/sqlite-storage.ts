@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { BackendStorage, CommitRecord, StoredLog } from '../backend-contract.js';
+import type { BackendStorage, CommitRecord, StoredLog } from '@confab/core/backend';
 import type { ConfabEvent, DeliveryState, SequencedEvent } from '@confab/core';
 
 /** Visitor sessions and agent tokens, stored as SHA-256 hashes only (a leaked database grants nothing). */

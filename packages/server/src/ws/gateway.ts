@@ -2,7 +2,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_FRAME_LENGTH, type ServerFrame } from '@confab/core';
-import type { Backend, BackendConnection } from '../backend-contract.js';
+import type { Backend, BackendConnection } from '@confab/core/backend';
 import { KeyedRateLimiter, TokenBucket } from '../rate-limit.js';
 import { clientIp } from '../http/http-util.js';
 
