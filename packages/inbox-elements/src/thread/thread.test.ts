@@ -68,6 +68,20 @@ describe('confab-thread', () => {
     expect(link.target).to.equal('_blank');
   });
 
+  it('T9 a thread used on its own (client set as a property) replies through its editor', async () => {
+    const element = await thread(inbox, 'c-chat');
+    const editor = await until(() => element.shadowRoot!.querySelector('confab-reply-editor'), 'reply editor');
+    const box = await until(() => getAllByRole<HTMLTextAreaElement>(editor, 'textbox', 'Reply')[0], 'reply box');
+    box.value = 'Sent from a standalone thread';
+    box.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+    await (editor as HTMLElement & { updateComplete: Promise<unknown> }).updateComplete;
+    getByRole(editor, 'button', 'Send').click();
+    await until(
+      () => inbox.memory.backend.state.messages.get('c-chat')!.some((m) => m.text === 'Sent from a standalone thread'),
+      'the reply reached the backend',
+    );
+  });
+
   it('T2 the Assignee menu assigns to a teammate and unassigns; Escape closes it and returns focus', async () => {
     const element = await thread(inbox, 'c-chat');
     const trigger = getByRole(element, 'button', /Assignee/);

@@ -179,7 +179,7 @@ export class ConfabThread extends ConfabElement {
         ${model.messages.filter((m) => !m.suppressed).map((message, index, all) => this.renderMessage(message, model, isLastEmail(all, index)))}
       </ol>
       <div class="typing" aria-live="polite">${typing.length ? t.typing(typing[0]!.name) : ''}</div>
-      ${inTrash ? nothing : html`<confab-reply-editor part="editor" .conversationId=${conversation.id} .locale=${this.locale} theme=${this.theme ?? nothing}></confab-reply-editor>`}
+      ${inTrash ? nothing : html`<confab-reply-editor part="editor" .client=${this.client} .conversationId=${conversation.id} .locale=${this.locale} theme=${this.theme ?? nothing}></confab-reply-editor>`}
       ${this.renderDialog()}
     `;
   }
