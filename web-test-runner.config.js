@@ -1,6 +1,7 @@
 // Browser tests: every compiled *.test.js of the browser packages, in Debian's Chromium.
 import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.mjs';
 import { writeFileSync, mkdirSync, mkdtempSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,15 +71,6 @@ function referenceServer() {
   };
 }
 
-const chromiumFlags = [
-  '--no-sandbox',
-  '--headless=new',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 export default {
   files: [
@@ -92,8 +84,8 @@ export default {
   browsers: [
     chromeLauncher({
       launchOptions: {
-        executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-        args: chromiumFlags,
+        executablePath: CHROMIUM_PATH,
+        args: ['--headless=new', ...CHROMIUM_ARGS],
       },
     }),
   ],

@@ -7,7 +7,7 @@ import os from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium as launchShared } from '../scripts/chromium.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const TYPES = {
@@ -45,20 +45,8 @@ export async function serveRepository() {
   return { server, origin: `http://127.0.0.1:${server.address().port}` };
 }
 
-export async function launchChromium() {
-  return chromium.launch({
-    executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--enable-precise-memory-info',
-      '--js-flags=--expose-gc',
-    ],
-  });
+export function launchChromium() {
+  return launchShared(['--enable-precise-memory-info', '--js-flags=--expose-gc']);
 }
 
 export async function run() {

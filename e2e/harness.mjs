@@ -4,11 +4,10 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer as createTcpServer, connect } from 'node:net';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../scripts/chromium.mjs';
 import { startServer, DEMO_INGEST_TOKEN } from '@confab/server';
 
 export const SCREENSHOT_DIR = 'test-results/e2e';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 /**
  * Starts a journey: server + browser. Every request any page makes is kept in `requests`, so
@@ -19,7 +18,7 @@ export async function startJourney(name) {
   const proxy = await startSocketCutter();
   const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, demo: true, testClock: true, allowedOrigins: [proxy.origin], log: () => undefined });
   proxy.target = server.port;
-  const browser = await chromium.launch({ executablePath: process.env.CHROME_PATH || '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   const requests = [];
   const pageErrors = [];
   const contexts = [];

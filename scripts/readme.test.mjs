@@ -8,11 +8,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 import { startServer } from '@confab/server';
 
 const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 /** The README's fenced code blocks, in order: { lang, code, heading }. */
 function codeBlocks(markdown) {
@@ -53,7 +52,7 @@ describe('the README code samples', () => {
     mkdirSync(join(rootDir, 'examples', 'site'), { recursive: true });
     server = await startServer({ port: 0, host: '127.0.0.1', dataDir, rootDir, demo: true, log: () => undefined });
     wsUrl = `${server.url.replace(/^http/, 'ws')}/ws`;
-    browser = await chromium.launch({ executablePath: process.env.CHROME_PATH || '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

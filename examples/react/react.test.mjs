@@ -1,5 +1,6 @@
 // The React example end to end: the real reference server (fresh data directory, demo data),
 // Debian's Chromium driven by playwright-core, the page built into dist/bundles/react-example.js.
+import { launchChromium } from '../../scripts/chromium.mjs';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -7,19 +8,10 @@ import { mkdtempSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { startServer } from '@confab/server';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../..');
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 /**
  * The server serves /inbox/ and /site/ from <rootDir>/examples and /bundles/ from
@@ -52,10 +44,7 @@ describe('the React example (@lit/react wrappers)', () => {
     rootDir = exampleRoot();
     dataDir = mkdtempSync(join(tmpdir(), 'confab-react-'));
     server = await startServer({ port: 0, host: '127.0.0.1', dataDir, demo: true, rootDir, log: () => {} });
-    browser = await chromium.launch({
-      executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-      args: CHROMIUM_ARGS,
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.on('pageerror', (error) => pageErrors.push(error.message));
     const served = await fetch(`${server.url}/react/`, { method: 'HEAD' });

@@ -19,20 +19,7 @@ export async function startDemoServer() {
   };
 }
 
-export async function launchChromium() {
-  const { chromium } = await import('playwright-core');
-  return chromium.launch({
-    executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-}
+export { launchChromium } from '../../../scripts/chromium.mjs';
 
 /** An available agent of the demo data, to answer as. */
 export function demoAgent(server) {
