@@ -149,7 +149,7 @@ describe('the README code samples', () => {
       ${html.replace('<script type="module">', '<script type="module">\n  const token = window.token;')}
     </body></html>`);
     await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: /^All conversations \d+$/ }).waitFor({ timeout: 20_000 });
-    assert.ok((await page.getByRole('listbox', { name: 'Conversations' }).getByRole('option').count()) > 0, 'conversations are listed');
+    await page.getByRole('listbox', { name: 'Conversations' }).getByRole('option').first().waitFor({ timeout: 20_000 });
     assert.deepEqual(errors, []);
     await page.close();
   });
