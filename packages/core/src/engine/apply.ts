@@ -26,8 +26,12 @@ export function applyEvent(state: EngineState, event: ConfabEvent): void {
   switch (event.type) {
     case 'conversation.upserted':
       state.conversations.set(event.conversation.id, event.conversation);
+      for (const messageId of event.conversation.emailMessageIds) state.conversationIdsByEmailMessageId.set(messageId, event.conversation.id);
       return;
     case 'conversation.removed':
+      for (const messageId of state.conversations.get(event.conversationId)?.emailMessageIds ?? []) {
+        if (state.conversationIdsByEmailMessageId.get(messageId) === event.conversationId) state.conversationIdsByEmailMessageId.delete(messageId);
+      }
       state.conversations.delete(event.conversationId);
       state.messages.delete(event.conversationId);
       return;
@@ -40,9 +44,18 @@ export function applyEvent(state: EngineState, event: ConfabEvent): void {
       if (list && index >= 0) list.splice(index, 1);
       return;
     }
-    case 'contact.upserted':
+    case 'contact.upserted': {
+      const before = state.contacts.get(event.contact.id)?.email.toLowerCase() ?? '';
+      const after = event.contact.email.toLowerCase();
+      if (before !== after) state.contactIdsByEmail.get(before)?.delete(event.contact.id);
+      if (after !== '') {
+        const ids = state.contactIdsByEmail.get(after) ?? new Set<string>();
+        ids.add(event.contact.id);
+        state.contactIdsByEmail.set(after, ids);
+      }
       state.contacts.set(event.contact.id, event.contact);
       return;
+    }
     case 'agent.upserted':
       state.agents.set(event.agent.id, event.agent);
       return;

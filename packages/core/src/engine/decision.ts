@@ -55,8 +55,9 @@ export class Decision {
     const wanted = address.trim().toLowerCase();
     if (wanted === '') return [];
     const found: Contact[] = [];
-    for (const contact of this.state.contacts.values()) {
-      if (contact.email.toLowerCase() === wanted && !contact.emailSelfReported) found.push(contact);
+    for (const id of this.state.contactIdsByEmail.get(wanted) ?? []) {
+      const contact = this.state.contacts.get(id);
+      if (contact && !contact.emailSelfReported) found.push(contact);
     }
     for (const contact of this.createdContacts) if (contact.email === wanted) found.push(contact);
     return found.sort((a, b) => Number(b.verified) - Number(a.verified));

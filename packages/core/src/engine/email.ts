@@ -21,10 +21,8 @@ export function isRoleAddress(address: string, roleAddresses: readonly string[])
 
 /** The conversation whose thread holds this Message-ID, if any. */
 export function conversationByEmailMessageId(state: EngineState, messageId: string): Conversation | undefined {
-  for (const conversation of state.conversations.values()) {
-    if (conversation.emailMessageIds.includes(messageId)) return conversation;
-  }
-  return undefined;
+  const id = state.conversationIdsByEmailMessageId.get(messageId);
+  return id === undefined ? undefined : state.conversations.get(id);
 }
 
 export function prefixedSubject(prefix: 'Re' | 'Fwd', subject: string): string {

@@ -29,6 +29,10 @@ export interface EngineState {
   views: Map<string, View>;
   /** The agent that routing (G1, round robin) chose last. */
   lastRoutedAgentId: string | null;
+  /** Lower-cased email → ids of the contacts with it: inbound mail finds its sender without a scan. */
+  contactIdsByEmail: Map<string, Set<string>>;
+  /** Email Message-ID → the conversation whose thread holds it: threading without a scan. */
+  conversationIdsByEmailMessageId: Map<string, string>;
 }
 
 export const DEFAULT_ROLE_ADDRESSES = [
@@ -69,5 +73,7 @@ export function createEngineState(settings: Settings = defaultSettings()): Engin
     settings,
     views: new Map(),
     lastRoutedAgentId: null,
+    contactIdsByEmail: new Map(),
+    conversationIdsByEmailMessageId: new Map(),
   };
 }
