@@ -104,6 +104,8 @@ describe('outbound email', () => {
     assert.deepEqual(sink.messages[0]!.to, ['gina@customer.example']);
     assert.match(sink.messages[0]!.data, /Subject: Quote/);
     assert.match(sink.messages[0]!.data, /Body of Quote/);
+    // The stored id is already `<id@host>`: the header carries one pair of angle brackets.
+    assert.match(sink.messages[0]!.data, /^Message-ID: <[^<>\s]+>\r?$/im);
     assert.equal(t.server.storage.delivery(messageId)?.state, 'sent');
     // The message itself says sent, and the agent's socket heard it.
     await peer.next('events', (frame) =>

@@ -97,8 +97,8 @@ export function createMailer(options: MailerOptions): Mailer {
         ...(headers?.cc.length ? { cc: headers.cc } : {}),
         subject: email.subject,
         text: email.text,
-        ...(headers?.messageId ? { messageId: `<${headers.messageId}>` } : {}),
-        ...(headers?.inReplyTo ? { inReplyTo: `<${headers.inReplyTo}>`, references: [`<${headers.inReplyTo}>`] } : {}),
+        ...(headers?.messageId ? { messageId: angleBracketed(headers.messageId) } : {}),
+        ...(headers?.inReplyTo ? { inReplyTo: angleBracketed(headers.inReplyTo), references: [angleBracketed(headers.inReplyTo)] } : {}),
       });
       store.recordDelivery({ messageId: email.messageId, state: 'sent', attempts, lastError: null, updatedAt: now() });
       inFlight.delete(email.messageId);
@@ -166,4 +166,10 @@ export function createMailer(options: MailerOptions): Mailer {
       transport!.close?.();
     },
   };
+}
+
+/** A Message-ID header value: the engine stores ids as `<id@host>` already; wrap bare ones once. */
+function angleBracketed(id: string): string {
+  const bare = id.trim().replace(/^<+/, '').replace(/>+$/, '');
+  return `<${bare}>`;
 }
