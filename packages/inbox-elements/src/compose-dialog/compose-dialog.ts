@@ -47,25 +47,29 @@ export class ConfabComposeDialog extends ConfabElement {
   override render() {
     const t = this.t;
     return html`<dialog part="dialog" aria-labelledby="title">
-      <form @submit=${this.submit}>
-        <div class="dialog-header">
-          <h2 id="title">${t.composeTitle}</h2>
-          <button type="button" class="icon-button" aria-label=${t.close} @click=${() => this.close()}>
-            ${icon('close')}
-          </button>
-        </div>
-        <div class="dialog-body">
-          <label class="field"><span>${t.to}</span><input name="to" type="email" required autofocus /></label>
-          <label class="field"><span>${t.cc}</span><input name="cc" type="text" /></label>
-          <label class="field"><span>${t.subject}</span><input name="subject" required /></label>
-          <label class="field"><span>${t.message}</span><textarea name="text" required></textarea></label>
-          ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
-        </div>
-        <div class="dialog-actions">
-          <button type="button" class="button" @click=${() => this.close()}>${t.cancel}</button>
-          <button type="submit" class="button primary" part="send" ?disabled=${this.busy}>${t.send}</button>
-        </div>
-      </form>
+      ${
+        this.open
+          ? html`<form @submit=${this.submit}>
+              <div class="dialog-header">
+                <h2 id="title">${t.composeTitle}</h2>
+                <button type="button" class="icon-button" aria-label=${t.close} @click=${() => this.close()}>
+                  ${icon('close')}
+                </button>
+              </div>
+              <div class="dialog-body">
+                <label class="field"><span>${t.to}</span><input name="to" type="email" required autofocus /></label>
+                <label class="field"><span>${t.cc}</span><input name="cc" type="text" /></label>
+                <label class="field"><span>${t.subject}</span><input name="subject" required /></label>
+                <label class="field"><span>${t.message}</span><textarea name="text" required></textarea></label>
+                ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+              </div>
+              <div class="dialog-actions">
+                <button type="button" class="button" @click=${() => this.close()}>${t.cancel}</button>
+                <button type="submit" class="button primary" part="send" ?disabled=${this.busy}>${t.send}</button>
+              </div>
+            </form>`
+          : nothing
+      }
     </dialog>`;
   }
 

@@ -44,6 +44,8 @@ export const conversationListStyles = css`
     overflow-y: auto;
     overflow-x: hidden;
     overscroll-behavior: contain;
+    /* Rows change on every scrolled frame: keep their layout and paint inside the list. */
+    contain: strict;
   }
   .scroller:focus-visible {
     outline-offset: -2px;
@@ -52,13 +54,10 @@ export const conversationListStyles = css`
     position: relative;
     width: 100%;
   }
-  .window {
+  /* Rows are keyed and placed by transform: scrolling moves rows that stay and lays out only new ones. */
+  .row {
     position: absolute;
     inset: 0 0 auto 0;
-    will-change: transform;
-  }
-  .row {
-    position: relative;
     display: grid;
     grid-template-columns: 24px 1fr auto;
     grid-template-rows: 20px 20px 18px;

@@ -1,5 +1,6 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
 import type { AgentCommand, Conversation, ConversationFilter, LiveQuery } from '@confab/core';
 import { ConfabElement } from '../shared/confab-element.js';
 import { StoreController } from '../shared/store-controller.js';
@@ -188,9 +189,11 @@ export class ConfabConversationList extends ConfabElement {
         @keydown=${this.onKeydown}
       >
         <div class="canvas" role="presentation" style="height:${total * ROW_HEIGHT}px">
-          <div class="window" role="presentation" style="transform:translateY(${first * ROW_HEIGHT}px)">
-            ${rows.map((conversation, i) => this.renderRow(conversation, first + i, total, now))}
-          </div>
+          ${repeat(
+            rows,
+            (conversation) => conversation.id,
+            (conversation, i) => this.renderRow(conversation, first + i, total, now),
+          )}
         </div>
       </div>
       <div class="snackbar" part="snackbar" role="status">
@@ -223,6 +226,7 @@ export class ConfabConversationList extends ConfabElement {
       aria-posinset=${index + 1}
       data-index=${index}
       data-id=${conversation.id}
+      style="transform:translateY(${index * ROW_HEIGHT}px)"
     >
       <span class="check" part="checkbox" aria-hidden="true">✓</span>
       <div class="line">

@@ -28,8 +28,10 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-const formatters = new Map<string, Intl.RelativeTimeFormat | Intl.DateTimeFormat>();
-function cached<T extends Intl.RelativeTimeFormat | Intl.DateTimeFormat>(key: string, make: () => T): T {
+// Making an Intl formatter costs far more than using one: each is made once per locale.
+type Formatter = Intl.RelativeTimeFormat | Intl.DateTimeFormat | Intl.NumberFormat;
+const formatters = new Map<string, Formatter>();
+function cached<T extends Formatter>(key: string, make: () => T): T {
   let formatter = formatters.get(key);
   if (!formatter) formatters.set(key, (formatter = make()));
   return formatter as T;
@@ -60,5 +62,7 @@ export function formatDateTime(time: number, locale: string): string {
 
 /** A number in the locale (counts). */
 export function formatCount(value: number, locale: string): string {
-  return value.toLocaleString(locale);
+  // Below 1,000 there is nothing to group: spare the first paint a number formatter.
+  if (Number.isInteger(value) && value >= 0 && value < 1000) return String(value);
+  return cached(`num:${locale}`, () => new Intl.NumberFormat(locale)).format(value);
 }

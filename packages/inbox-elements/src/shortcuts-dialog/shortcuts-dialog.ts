@@ -1,4 +1,4 @@
-import { html } from 'lit';
+import { html, nothing } from 'lit';
 import { property } from 'lit/decorators.js';
 import { ConfabElement } from '../shared/confab-element.js';
 import { ModalController } from '../shared/dialog.js';
@@ -38,21 +38,25 @@ export class ConfabShortcutsDialog extends ConfabElement {
   override render() {
     const t = this.t;
     return html`<dialog part="dialog" aria-labelledby="title">
-      <div class="dialog-header">
-        <h2 id="title">${t.shortcutsTitle}</h2>
-        <button type="button" class="icon-button" aria-label=${t.close} @click=${() => this.close()}>
-          ${icon('close')}
-        </button>
-      </div>
-      <div class="dialog-body">
-        <dl>
-          ${t.shortcuts.map(
-            ([keys, action]) =>
-              html`<dt><kbd>${keys}</kbd></dt>
-                <dd>${action}</dd>`,
-          )}
-        </dl>
-      </div>
+      ${
+        this.open
+          ? html`<div class="dialog-header">
+                <h2 id="title">${t.shortcutsTitle}</h2>
+                <button type="button" class="icon-button" aria-label=${t.close} @click=${() => this.close()}>
+                  ${icon('close')}
+                </button>
+              </div>
+              <div class="dialog-body">
+                <dl>
+                  ${t.shortcuts.map(
+                    ([keys, action]) =>
+                      html`<dt><kbd>${keys}</kbd></dt>
+                        <dd>${action}</dd>`,
+                  )}
+                </dl>
+              </div>`
+          : nothing
+      }
     </dialog>`;
   }
 }
