@@ -83,6 +83,10 @@ interface Link {
   /** True once the link's catch-up was sent; only live links receive fan-out. */
   live: boolean;
   closed: boolean;
+  /** Command ids this link sent and not yet answered: the causes a visitor may see. */
+  ownCommands: Set<string>;
+  /** A visitor's conversations as last sent (JSON): an unchanged one is not sent again (R2). */
+  shownConversations: Map<string, string>;
 }
 
 /**
@@ -135,7 +139,20 @@ export function createBackend(options: BackendOptions): Backend {
     const visible: SequencedEvent[] = [];
     for (const sequenced of events) {
       const projected = projectEvent(state, principal, sequenced.event);
-      if (projected) visible.push({ seq: sequenced.seq, cause: sequenced.cause, event: projected });
+      if (!projected) continue;
+      if (principal.kind !== 'visitor') {
+        visible.push({ seq: sequenced.seq, cause: sequenced.cause, event: projected });
+        continue;
+      }
+      // R2 in any form: a comment or an assignment changes nothing a visitor sees, so the visitor
+      // must not even learn that it happened (no frame, and no one else's command id).
+      if (projected.type === 'conversation.upserted') {
+        const shown = JSON.stringify(projected.conversation);
+        if (link.shownConversations.get(projected.conversation.id) === shown) continue;
+        link.shownConversations.set(projected.conversation.id, shown);
+      }
+      const cause = sequenced.cause !== null && link.ownCommands.has(sequenced.cause) ? sequenced.cause : null;
+      visible.push({ seq: sequenced.seq, cause, event: projected });
     }
     if (visible.length) link.send({ v: PROTOCOL_VERSION, type: 'events', events: visible });
   }
@@ -253,13 +270,17 @@ export function createBackend(options: BackendOptions): Backend {
       const missed = recent.filter((event) => event.seq > from);
       deliver(link, missed);
     } else {
-      link.send({ v: 1, type: 'snapshot', snapshot: snapshotFor(state, principal, seq), resync: from !== undefined });
+      const snapshot = snapshotFor(state, principal, seq);
+      if (principal.kind === 'visitor') {
+        for (const conversation of snapshot.conversations) link.shownConversations.set(conversation.id, JSON.stringify(conversation));
+      }
+      link.send({ v: 1, type: 'snapshot', snapshot, resync: from !== undefined });
     }
     link.live = true;
   }
 
   function connect(send: Link['send'], end: Link['end'], _info: ConnectionInfo = {}): BackendConnection {
-    const link: Link = { send: safe(send), end, principal: null, live: false, closed: false };
+    const link: Link = { send: safe(send), end, principal: null, live: false, closed: false, ownCommands: new Set(), shownConversations: new Map() };
     links.add(link);
     let greeting: Promise<void> | null = null;
 
@@ -296,10 +317,13 @@ export function createBackend(options: BackendOptions): Backend {
           link.send({ v: 1, type: 'ack', id: frame.id, seq });
           return;
         }
+        link.ownCommands.add(frame.id);
         const outcome = await run(principal, frame.command, frame.id);
         link.send({ v: 1, type: 'ack', id: frame.id, seq: outcome.seq, ...(outcome.result ? { result: outcome.result } : {}) });
       } catch (error) {
         refuse(error instanceof ConfabError ? error : new ConfabError('internal', 'The command failed; nothing was changed.'), frame.id);
+      } finally {
+        link.ownCommands.delete(frame.id);
       }
     }
 

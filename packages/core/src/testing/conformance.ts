@@ -148,7 +148,13 @@ export function transportConformanceChecks(makeTarget: () => Promise<Conformance
         const ack = await one.next('ack', (frame) => frame.id === id);
         const conversationId = ack.result!.conversationId;
         const comment = `comment-${random()}`;
-        agent.send({ v: 1, type: 'command', id: `c-${random()}`, command: { type: 'message.comment', conversationId, text: comment, mentions: [] } });
+        const commentId = `c-${random()}`;
+        await one.waitFor(() => one.texts().includes('mine only'), 'the visitor has its own message');
+        const framesBefore = one.frames.length;
+        agent.send({ v: 1, type: 'command', id: commentId, command: { type: 'message.comment', conversationId, text: comment, mentions: [] } });
+        await agent.next('ack', (frame) => frame.id === commentId);
+        await sleep(100);
+        assert(one.frames.length === framesBefore, 'a comment sends the visitor nothing at all, not even an unchanged record');
         const reply = `reply-${random()}`;
         agent.send({ v: 1, type: 'command', id: `r-${random()}`, command: { type: 'message.reply', conversationId, text: reply } });
         await one.waitFor(() => one.texts().includes(reply), 'the visitor receives the reply');
