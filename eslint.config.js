@@ -7,7 +7,7 @@ import wc from 'eslint-plugin-wc';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', 'node_modules/**', '**/*.d.ts', 'test-results/**', 'bench/results.json'] },
+  { ignores: ['**/dist/**', 'node_modules/**', '.data/**', '**/*.d.ts', 'test-results/**', 'bench/results.json'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -55,8 +55,15 @@ const reactPlugins = () => [
  */
 function outputFor(name) {
   if (name === 'confab-widget') return { file: `dist/bundles/${name}.js`, format: 'iife', sourcemap: true };
-  if (name === 'confab-widget-app') return { file: `dist/bundles/${name}.js`, format: 'es', sourcemap: true, inlineDynamicImports: true };
-  return { dir: 'dist/bundles', format: 'es', sourcemap: true, entryFileNames: `${name}.js`, chunkFileNames: `${name}-[name]-[hash].js` };
+  if (name === 'confab-widget-app')
+    return { file: `dist/bundles/${name}.js`, format: 'es', sourcemap: true, inlineDynamicImports: true };
+  return {
+    dir: 'dist/bundles',
+    format: 'es',
+    sourcemap: true,
+    entryFileNames: `${name}.js`,
+    chunkFileNames: `${name}-[name]-[hash].js`,
+  };
 }
 
 export default Object.entries(entries)

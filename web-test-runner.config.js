@@ -56,7 +56,13 @@ function referenceServer() {
         log: () => undefined,
       });
       // A dedicated agent for the tests, whatever the demo data holds.
-      const agent = { id: 'wtr-agent', name: 'Test Agent', email: 'wtr-agent@team.example', availability: 'available', disabled: false };
+      const agent = {
+        id: 'wtr-agent',
+        name: 'Test Agent',
+        email: 'wtr-agent@team.example',
+        availability: 'available',
+        disabled: false,
+      };
       await server.backend.append([{ type: 'agent.upserted', agent }]);
       const { token } = server.auth.issueAgentToken(agent.id, 'web-test-runner');
       info = { url: server.url, wsUrl: `${server.url.replace(/^http/, 'ws')}/ws`, agentToken: token };
@@ -71,7 +77,6 @@ function referenceServer() {
   };
 }
 
-
 export default {
   files: [
     'packages/core/dist/**/*.test.js',
@@ -79,13 +84,15 @@ export default {
     'packages/chat-widget/dist/**/*.test.js',
   ],
   nodeResolve: { exportConditions: ['browser', 'production'] },
-  concurrency: 2,
+  // One page at a time: a second page would be a hidden tab, which gets no animation frames and
+  // throttled timers, and UI updates are batched per frame.
+  concurrency: 1,
   plugins: [referenceServer()],
   browsers: [
     chromeLauncher({
       launchOptions: {
         executablePath: CHROMIUM_PATH,
-        args: ['--headless=new', ...CHROMIUM_ARGS],
+        args: ['--headless=new', ...CHROMIUM_ARGS, '--disable-renderer-backgrounding', '--disable-background-timer-throttling', '--disable-backgrounding-occluded-windows'],
       },
     }),
   ],

@@ -16,7 +16,15 @@ export const SCREENSHOT_DIR = 'test-results/e2e';
 export async function startJourney(name) {
   const dataDir = mkdtempSync(join(tmpdir(), 'confab-e2e-'));
   const proxy = await startSocketCutter();
-  const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, demo: true, testClock: true, allowedOrigins: [proxy.origin], log: () => undefined });
+  const server = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir,
+    demo: true,
+    testClock: true,
+    allowedOrigins: [proxy.origin],
+    log: () => undefined,
+  });
   proxy.target = server.port;
   const browser = await launchChromium();
   const requests = [];
@@ -29,7 +37,9 @@ export async function startJourney(name) {
     contexts.push(context);
     const page = await context.newPage();
     const url = path.startsWith('http') ? path : `${server.url}${path}`;
-    page.on('request', (request) => requests.push({ url: request.url(), referrer: request.headers()['referer'] ?? '' }));
+    page.on('request', (request) =>
+      requests.push({ url: request.url(), referrer: request.headers()['referer'] ?? '' }),
+    );
     page.on('websocket', (socket) => requests.push({ url: socket.url(), referrer: '' }));
     page.on('pageerror', (error) => pageErrors.push(`${path}: ${error.message}`));
     await page.goto(url);
@@ -72,7 +82,11 @@ export async function startJourney(name) {
       return response.json();
     },
     async advanceClock(ms) {
-      const response = await fetch(`${server.url}/api/test/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceMs: ms }) });
+      const response = await fetch(`${server.url}/api/test/clock`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ advanceMs: ms }),
+      });
       return (await response.json()).now;
     },
     async close() {
@@ -146,7 +160,8 @@ export async function agentWrites(page, text, mode = 'Reply') {
 /** The server's record of the conversation holding a message with this text. */
 export function conversationWith(server, text) {
   for (const [conversationId, messages] of server.backend.state.messages) {
-    if (messages.some((message) => message.text === text)) return server.backend.state.conversations.get(conversationId);
+    if (messages.some((message) => message.text === text))
+      return server.backend.state.conversations.get(conversationId);
   }
   return undefined;
 }
@@ -165,10 +180,11 @@ async function startSocketCutter() {
       online = next;
       if (!next) for (const pair of sockets) pair.forEach((socket) => socket.destroy());
     },
-    close: () => new Promise((resolve) => {
-      for (const pair of sockets) pair.forEach((socket) => socket.destroy());
-      tcp.close(resolve);
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        for (const pair of sockets) pair.forEach((socket) => socket.destroy());
+        tcp.close(resolve);
+      }),
   };
   const tcp = createTcpServer((client) => {
     client.once('data', (first) => {

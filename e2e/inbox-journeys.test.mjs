@@ -22,7 +22,9 @@ describe('agent journeys in the inbox', () => {
       text: 'The box was crushed and the mug is broken.',
       messageId: '<order-1234@customer.example>',
     });
-    await eventually(async () => assert.equal(await viewCount(page, 'Email'), emailBefore + 1), { what: 'the Email count to rise' });
+    await eventually(async () => assert.equal(await viewCount(page, 'Email'), emailBefore + 1), {
+      what: 'the Email count to rise',
+    });
     await view(page, 'Email').click();
     await row(page, 'Order 1234 arrived damaged').waitFor();
 
@@ -34,7 +36,9 @@ describe('agent journeys in the inbox', () => {
       text: 'Everything must go.',
       messageId: '<sale-1@promo.example>',
     });
-    await eventually(async () => assert.equal(await viewCount(page, 'Filtered'), filteredBefore + 1), { what: 'role-address mail in Filtered' });
+    await eventually(async () => assert.equal(await viewCount(page, 'Filtered'), filteredBefore + 1), {
+      what: 'role-address mail in Filtered',
+    });
     assert.equal(await row(page, 'Spring sale').count(), 0, 'role-address mail is not in Email');
     await journey.shot(page, 'email-in-email-view');
 
@@ -42,7 +46,9 @@ describe('agent journeys in the inbox', () => {
     const thread = page.getByRole('region', { name: 'Conversation' });
     await thread.getByRole('button', { name: 'More' }).click();
     await page.getByRole('menuitem', { name: 'Mark as spam' }).click();
-    await eventually(async () => assert.equal(await row(page, 'Order 1234 arrived damaged').count(), 0), { what: 'the spam thread to leave Email' });
+    await eventually(async () => assert.equal(await row(page, 'Order 1234 arrived damaged').count(), 0), {
+      what: 'the spam thread to leave Email',
+    });
     await view(page, 'Filtered').click();
     await row(page, 'Order 1234 arrived damaged').waitFor();
     await journey.shot(page, 'spam-in-filtered');
@@ -73,7 +79,9 @@ describe('agent journeys in the inbox', () => {
     await view(page, 'All conversations').click();
     assert.equal(await row(page, 'Your trial is ready').count(), 0, 'an unanswered email is not in All conversations');
 
-    const sent = [...journey.server.backend.state.conversations.values()].find((c) => c.subject === 'Your trial is ready');
+    const sent = [...journey.server.backend.state.conversations.values()].find(
+      (c) => c.subject === 'Your trial is ready',
+    );
     assert.ok(sent?.sentOnly, 'the server keeps it as sent-only');
     const messageId = sent.emailMessageIds[0];
     await journey.ingest('email/inbound', {
@@ -88,14 +96,24 @@ describe('agent journeys in the inbox', () => {
     await view(page, 'Unassigned').click();
     await row(page, 'Your trial is ready').waitFor();
     await view(page, 'Sent').click();
-    await eventually(async () => assert.equal(await row(page, 'Your trial is ready').count(), 0), { what: 'it to leave Sent' });
+    await eventually(async () => assert.equal(await row(page, 'Your trial is ready').count(), 0), {
+      what: 'it to leave Sent',
+    });
     await journey.shot(page, 'compose-answered');
   });
 
   it('V11/L3 bulk close and bulk delete with undo, then restore and delete forever from Trash', async () => {
     const page = await journey.agent();
     for (const subject of ['Batch alpha', 'Batch beta']) {
-      await journey.ingest('forms/submit', { formId: 'contact', fields: { name: `Sender of ${subject}`, email: `${subject.replace(' ', '.').toLowerCase()}@example.com`, subject, message: `${subject} body` } });
+      await journey.ingest('forms/submit', {
+        formId: 'contact',
+        fields: {
+          name: `Sender of ${subject}`,
+          email: `${subject.replace(' ', '.').toLowerCase()}@example.com`,
+          subject,
+          message: `${subject} body`,
+        },
+      });
     }
     await view(page, 'Forms').click();
     await row(page, 'Batch alpha').waitFor();
@@ -105,47 +123,68 @@ describe('agent journeys in the inbox', () => {
       await row(page, text).click();
       await list.focus();
       await page.keyboard.press('x');
-      await eventually(async () => assert.equal(await row(page, text).getAttribute('aria-selected'), 'true'), { what: `${text} selected` });
+      await eventually(async () => assert.equal(await row(page, text).getAttribute('aria-selected'), 'true'), {
+        what: `${text} selected`,
+      });
     };
     await select('Batch alpha');
     await select('Batch beta');
     const bulk = page.getByRole('group', { name: 'Bulk actions' });
     await bulk.getByRole('button', { name: 'Mark as closed' }).click();
-    await eventually(async () => {
-      const closed = [...journey.server.backend.state.conversations.values()].filter((c) => c.subject.startsWith('Batch ') && c.status === 'closed');
-      assert.equal(closed.length, 2);
-    }, { what: 'both closed on the server' });
+    await eventually(
+      async () => {
+        const closed = [...journey.server.backend.state.conversations.values()].filter(
+          (c) => c.subject.startsWith('Batch ') && c.status === 'closed',
+        );
+        assert.equal(closed.length, 2);
+      },
+      { what: 'both closed on the server' },
+    );
     await page.getByRole('button', { name: 'Undo' }).click();
-    await eventually(async () => {
-      const open = [...journey.server.backend.state.conversations.values()].filter((c) => c.subject.startsWith('Batch ') && c.status === 'open');
-      assert.equal(open.length, 2);
-    }, { what: 'undo to reopen both' });
+    await eventually(
+      async () => {
+        const open = [...journey.server.backend.state.conversations.values()].filter(
+          (c) => c.subject.startsWith('Batch ') && c.status === 'open',
+        );
+        assert.equal(open.length, 2);
+      },
+      { what: 'undo to reopen both' },
+    );
     await journey.shot(page, 'bulk-closed-undone');
 
     await select('Batch alpha');
     await select('Batch beta');
     await bulk.getByRole('button', { name: 'Delete' }).click();
-    await eventually(async () => assert.equal(await row(page, 'Batch alpha').count(), 0), { what: 'deleted rows to leave Forms' });
+    await eventually(async () => assert.equal(await row(page, 'Batch alpha').count(), 0), {
+      what: 'deleted rows to leave Forms',
+    });
     await view(page, 'Trash').click();
     await row(page, 'Batch alpha').waitFor();
     await row(page, 'Batch alpha').click();
     await page.getByRole('region', { name: 'Conversation' }).getByRole('button', { name: 'Restore' }).click();
-    await eventually(async () => assert.equal(await row(page, 'Batch alpha').count(), 0), { what: 'restored row to leave Trash' });
+    await eventually(async () => assert.equal(await row(page, 'Batch alpha').count(), 0), {
+      what: 'restored row to leave Trash',
+    });
     await row(page, 'Batch beta').click();
     await page.getByRole('region', { name: 'Conversation' }).getByRole('button', { name: 'Delete forever' }).click();
     const confirm = page.getByRole('dialog').or(page.getByRole('alertdialog'));
     if (await confirm.count()) await confirm.getByRole('button', { name: 'Delete forever' }).click();
-    await eventually(async () => {
-      const left = [...journey.server.backend.state.conversations.values()].filter((c) => c.subject === 'Batch beta');
-      assert.equal(left.length, 0);
-    }, { what: 'Bulk two to be gone for good' });
+    await eventually(
+      async () => {
+        const left = [...journey.server.backend.state.conversations.values()].filter((c) => c.subject === 'Batch beta');
+        assert.equal(left.length, 0);
+      },
+      { what: 'Bulk two to be gone for good' },
+    );
     await view(page, 'Forms').click();
     await row(page, 'Batch alpha').waitFor();
     await journey.shot(page, 'trash-restored');
   });
 
   it('keeps every token out of URLs and referrers', () => {
-    const leaks = journey.requests.filter((request) => /token=|memory-\d|agentToken/i.test(request.url) || /token=/i.test(request.referrer));
+    const leaks = journey.requests.filter(
+      (request) => /token=|memory-\d|agentToken/i.test(request.url) || /token=/i.test(request.referrer),
+    );
     assert.deepEqual(leaks, []);
     assert.deepEqual(journey.pageErrors, []);
   });

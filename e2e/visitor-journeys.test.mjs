@@ -2,7 +2,18 @@
 // the inbox, each in their own browser context.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { agentWrites, conversationWith, eventually, openWidget, row, rowById, startJourney, view, viewCount, visitorSays } from './harness.mjs';
+import {
+  agentWrites,
+  conversationWith,
+  eventually,
+  openWidget,
+  row,
+  rowById,
+  startJourney,
+  view,
+  viewCount,
+  visitorSays,
+} from './harness.mjs';
 
 const MINUTE = 60_000;
 
@@ -21,7 +32,9 @@ describe('visitor and agent journeys', () => {
     const { page: site } = await journey.visitor();
     const widget = await openWidget(site);
     await visitorSays(widget, 'Hi! Do you ship to Belgium?');
-    await eventually(async () => assert.equal(await viewCount(agent, 'Chat'), chatsBefore + 1), { what: 'the Chat count to rise' });
+    await eventually(async () => assert.equal(await viewCount(agent, 'Chat'), chatsBefore + 1), {
+      what: 'the Chat count to rise',
+    });
     const conversation = await eventually(() => {
       const found = conversationWith(journey.server, 'Hi! Do you ship to Belgium?');
       assert.ok(found);
@@ -36,11 +49,17 @@ describe('visitor and agent journeys', () => {
     // The visitor closes the window; the reply raises the unread count on the launcher.
     await site.getByRole('button', { name: 'Close chat' }).first().click();
     await agentWrites(agent, 'Yes, we ship to Belgium in 2–3 days.');
-    await eventually(async () => assert.equal(await site.evaluate(() => window.Confab.getState().then((state) => state.unread)), 1), { what: 'one unread reply' });
+    await eventually(
+      async () => assert.equal(await site.evaluate(() => window.Confab.getState().then((state) => state.unread)), 1),
+      { what: 'one unread reply' },
+    );
     await journey.shot(site, 'w1-unread-badge');
     const reopened = await openWidget(site);
     await reopened.getByText('Yes, we ship to Belgium in 2–3 days.', { exact: true }).waitFor();
-    await eventually(async () => assert.equal(await site.evaluate(() => window.Confab.getState().then((state) => state.unread)), 0), { what: 'unread cleared on open' });
+    await eventually(
+      async () => assert.equal(await site.evaluate(() => window.Confab.getState().then((state) => state.unread)), 0),
+      { what: 'unread cleared on open' },
+    );
     await journey.shot(site, 'w1-visitor-sees-reply');
   });
 
@@ -60,12 +79,17 @@ describe('visitor and agent journeys', () => {
     await row(anna, 'without the lid').click();
     await agentWrites(anna, '@Ben Okafor can you send a replacement lid? secret-internal-7731', 'Comment');
     const conversation = conversationWith(journey.server, 'My grinder arrived without the lid.');
-    await eventually(() => {
-      const comment = journey.server.backend.state.messages.get(conversation.id).find((m) => m.kind === 'comment');
-      assert.ok(comment, 'the comment is stored');
-      assert.deepEqual(comment.mentions, ['agent-ben'], 'Ben is mentioned');
-    }, { what: 'the comment with its mention' });
-    await eventually(async () => assert.equal(await ben.evaluate(() => window.__mentions.length), 1), { what: 'Ben to be notified' });
+    await eventually(
+      () => {
+        const comment = journey.server.backend.state.messages.get(conversation.id).find((m) => m.kind === 'comment');
+        assert.ok(comment, 'the comment is stored');
+        assert.deepEqual(comment.mentions, ['agent-ben'], 'Ben is mentioned');
+      },
+      { what: 'the comment with its mention' },
+    );
+    await eventually(async () => assert.equal(await ben.evaluate(() => window.__mentions.length), 1), {
+      what: 'Ben to be notified',
+    });
     await agentWrites(anna, 'We are sending a new lid today.');
     await widget.getByText('We are sending a new lid today.', { exact: true }).waitFor();
     await journey.shot(anna, 'r1-comment-in-thread');
@@ -105,22 +129,35 @@ describe('visitor and agent journeys', () => {
     const filteredBefore = await viewCount(agent, 'Filtered');
     await agent.getByRole('region', { name: 'Conversation' }).getByRole('button', { name: 'More' }).click();
     await agent.getByRole('menuitem', { name: 'Block sender' }).click();
-    await eventually(async () => assert.equal(await viewCount(agent, 'Filtered'), filteredBefore + 1), { what: 'the chat to move to Filtered' });
+    await eventually(async () => assert.equal(await viewCount(agent, 'Filtered'), filteredBefore + 1), {
+      what: 'the chat to move to Filtered',
+    });
     await visitorSays(widget, 'Hello? Still selling followers');
     await widget.getByText('Hello? Still selling followers', { exact: true }).waitFor();
     await journey.shot(site, 't5-blocked-visitor-still-chats');
     const conversation = conversationWith(journey.server, 'Buy cheap followers at spam.example');
     await eventually(() => {
-      const later = journey.server.backend.state.messages.get(conversation.id).find((m) => m.text === 'Hello? Still selling followers');
+      const later = journey.server.backend.state.messages
+        .get(conversation.id)
+        .find((m) => m.text === 'Hello? Still selling followers');
       assert.ok(later?.suppressed, 'stored for the visitor, suppressed for the team');
     });
-    const agentState = await agent.evaluate((id) => document.querySelector('confab-inbox').client.store.state.messages.get(id).map((m) => m.text), conversation.id);
+    const agentState = await agent.evaluate(
+      (id) =>
+        document
+          .querySelector('confab-inbox')
+          .client.store.state.messages.get(id)
+          .map((m) => m.text),
+      conversation.id,
+    );
     assert.ok(!agentState.includes('Hello? Still selling followers'), 'the agent never receives it');
     await view(agent, 'Filtered').click();
     await row(agent, 'cheap followers').click();
     await journey.shot(agent, 't5-in-filtered');
     await agent.getByRole('region', { name: 'Conversation' }).getByRole('button', { name: 'Unblock sender' }).click();
-    await eventually(async () => assert.equal(await viewCount(agent, 'Filtered'), filteredBefore), { what: 'unblock to leave Filtered' });
+    await eventually(async () => assert.equal(await viewCount(agent, 'Filtered'), filteredBefore), {
+      what: 'unblock to leave Filtered',
+    });
     await visitorSays(widget, 'Sorry, I actually have a real question about beans.');
     await view(agent, 'Chat').click();
     await row(agent, 'real question about beans').waitFor();
@@ -128,24 +165,40 @@ describe('visitor and agent journeys', () => {
 
   it('S1/S2 with every agent away a new visitor sees the team is away and leaves an email; nobody is routed; an assigned chat stays', async () => {
     const anna = await journey.agent('agent-anna');
-    const earlier = [...journey.server.backend.state.conversations.values()].find((c) => c.assigneeId === 'agent-anna' && c.channel === 'chat');
+    const earlier = [...journey.server.backend.state.conversations.values()].find(
+      (c) => c.assigneeId === 'agent-anna' && c.channel === 'chat',
+    );
     assert.ok(earlier, 'Anna owns a chat from before');
     // Anna goes away through the inbox (S1); the rest of the team through the API.
     await anna.getByRole('switch', { name: 'Available' }).click();
-    await eventually(() => assert.equal(journey.server.backend.state.agents.get('agent-anna').availability, 'away'), { what: 'Anna away' });
+    await eventually(() => assert.equal(journey.server.backend.state.agents.get('agent-anna').availability, 'away'), {
+      what: 'Anna away',
+    });
     for (const agent of journey.server.backend.state.agents.values()) {
-      if (agent.availability === 'available') await journey.server.backend.execute({ kind: 'agent', agentId: agent.id }, { type: 'agent.setAvailability', availability: 'away' });
+      if (agent.availability === 'available')
+        await journey.server.backend.execute(
+          { kind: 'agent', agentId: agent.id },
+          { type: 'agent.setAvailability', availability: 'away' },
+        );
     }
     const { page: site } = await journey.visitor();
     const widget = await openWidget(site);
     await widget.getByText('We are away', { exact: false }).first().waitFor();
     await journey.shot(site, 's2-team-away');
     await widget.getByRole('textbox', { name: /email/i }).fill('visitor.away@example.com');
-    await widget.getByRole('button', { name: /leave your email|send|save/i }).first().click();
-    await eventually(() => {
-      const contact = [...journey.server.backend.state.contacts.values()].find((c) => c.email === 'visitor.away@example.com');
-      assert.ok(contact, 'the email reached the team');
-    }, { what: 'the left email' });
+    await widget
+      .getByRole('button', { name: /leave your email|send|save/i })
+      .first()
+      .click();
+    await eventually(
+      () => {
+        const contact = [...journey.server.backend.state.contacts.values()].find(
+          (c) => c.email === 'visitor.away@example.com',
+        );
+        assert.ok(contact, 'the email reached the team');
+      },
+      { what: 'the left email' },
+    );
     await visitorSays(widget, 'Anyone there? I need a bulk quote.');
     const conversation = await eventually(() => {
       const found = conversationWith(journey.server, 'Anyone there? I need a bulk quote.');
@@ -153,14 +206,25 @@ describe('visitor and agent journeys', () => {
       return found;
     });
     assert.equal(conversation.assigneeId, null, 'nobody is routed while everyone is away');
-    assert.equal(journey.server.backend.state.conversations.get(earlier.id).assigneeId, 'agent-anna', 'Anna keeps her open chat');
+    assert.equal(
+      journey.server.backend.state.conversations.get(earlier.id).assigneeId,
+      'agent-anna',
+      'Anna keeps her open chat',
+    );
     for (const agent of journey.server.backend.state.agents.values()) {
-      if (!agent.disabled) await journey.server.backend.execute({ kind: 'agent', agentId: agent.id }, { type: 'agent.setAvailability', availability: 'available' });
+      if (!agent.disabled)
+        await journey.server.backend.execute(
+          { kind: 'agent', agentId: agent.id },
+          { type: 'agent.setAvailability', availability: 'available' },
+        );
     }
   });
 
   it('W5/V9/T11 a bot conversation sits in Bots, cannot be closed before 30 minutes of visitor inactivity, and hands over on request', async () => {
-    await journey.server.backend.execute({ kind: 'agent', agentId: 'agent-anna' }, { type: 'settings.update', patch: { bot: { enabled: true } } });
+    await journey.server.backend.execute(
+      { kind: 'agent', agentId: 'agent-anna' },
+      { type: 'settings.update', patch: { bot: { enabled: true } } },
+    );
     const { page: site } = await journey.visitor();
     const widget = await openWidget(site);
     await visitorSays(widget, 'What are your opening hours?');
@@ -177,7 +241,11 @@ describe('visitor and agent journeys', () => {
     const thread = agent.getByRole('region', { name: 'Conversation' });
     await thread.getByRole('button', { name: 'Mark as closed' }).click();
     await thread.getByText('30 minutes', { exact: false }).first().waitFor();
-    assert.equal(journey.server.backend.state.conversations.get(conversation.id).status, 'open', 'T11 refused the close');
+    assert.equal(
+      journey.server.backend.state.conversations.get(conversation.id).status,
+      'open',
+      'T11 refused the close',
+    );
     await journey.shot(agent, 't11-close-refused');
     await journey.advanceClock(31 * MINUTE);
     await agent.reload();
@@ -185,26 +253,37 @@ describe('visitor and agent journeys', () => {
     await view(agent, 'Bots').click();
     await rowById(agent, conversation.id).click();
     await agent.getByRole('region', { name: 'Conversation' }).getByRole('button', { name: 'Mark as closed' }).click();
-    await eventually(() => assert.equal(journey.server.backend.state.conversations.get(conversation.id).status, 'closed'), { what: 'the close after 30 minutes' });
+    await eventually(
+      () => assert.equal(journey.server.backend.state.conversations.get(conversation.id).status, 'closed'),
+      { what: 'the close after 30 minutes' },
+    );
 
     // A second visitor asks for a person: the bot hands over to routing (G1).
     const { page: other } = await journey.visitor();
     const otherWidget = await openWidget(other);
     await visitorSays(otherWidget, 'I need help with a wholesale order.');
     await otherWidget.getByRole('button', { name: 'Talk to a person' }).click();
-    await eventually(() => {
-      const handed = conversationWith(journey.server, 'I need help with a wholesale order.');
-      assert.equal(handed.bot, 'handed-over');
-      assert.ok(handed.assigneeId, 'routed to an available agent');
-    }, { what: 'the hand-over' });
-    await journey.server.backend.execute({ kind: 'agent', agentId: 'agent-anna' }, { type: 'settings.update', patch: { bot: { enabled: false } } });
+    await eventually(
+      () => {
+        const handed = conversationWith(journey.server, 'I need help with a wholesale order.');
+        assert.equal(handed.bot, 'handed-over');
+        assert.ok(handed.assigneeId, 'routed to an available agent');
+      },
+      { what: 'the hand-over' },
+    );
+    await journey.server.backend.execute(
+      { kind: 'agent', agentId: 'agent-anna' },
+      { type: 'settings.update', patch: { bot: { enabled: false } } },
+    );
   });
 
   it('W2 a message written offline survives a reload and arrives exactly once', async () => {
     const { page: site, chatOnline } = await journey.visitorBehindProxy();
     const widget = await openWidget(site);
     await visitorSays(widget, 'First message, online.');
-    await eventually(() => assert.ok(conversationWith(journey.server, 'First message, online.')), { what: 'the first message' });
+    await eventually(() => assert.ok(conversationWith(journey.server, 'First message, online.')), {
+      what: 'the first message',
+    });
     chatOnline(false);
     await widget.getByText('Offline', { exact: false }).first().waitFor();
     await visitorSays(widget, 'Written while offline.');
@@ -214,15 +293,26 @@ describe('visitor and agent journeys', () => {
     const again = await openWidget(site);
     await again.getByText('Written while offline.', { exact: true }).waitFor();
     const conversation = conversationWith(journey.server, 'First message, online.');
-    assert.ok(!journey.server.backend.state.messages.get(conversation.id).some((m) => m.text === 'Written while offline.'), 'not delivered yet');
+    assert.ok(
+      !journey.server.backend.state.messages.get(conversation.id).some((m) => m.text === 'Written while offline.'),
+      'not delivered yet',
+    );
     await journey.shot(site, 'w2-pending-after-reload');
     chatOnline(true);
-    await eventually(() => {
-      const copies = journey.server.backend.state.messages.get(conversation.id).filter((m) => m.text === 'Written while offline.');
-      assert.equal(copies.length, 1);
-    }, { what: 'the offline message to arrive once', timeoutMs: 30_000 });
+    await eventually(
+      () => {
+        const copies = journey.server.backend.state.messages
+          .get(conversation.id)
+          .filter((m) => m.text === 'Written while offline.');
+        assert.equal(copies.length, 1);
+      },
+      { what: 'the offline message to arrive once', timeoutMs: 30_000 },
+    );
     await again.getByText('First message, online.', { exact: true }).waitFor();
-    await eventually(async () => assert.equal(await again.getByText('Written while offline.', { exact: true }).count(), 1), { what: 'shown once' });
+    await eventually(
+      async () => assert.equal(await again.getByText('Written while offline.', { exact: true }).count(), 1),
+      { what: 'shown once' },
+    );
     await journey.shot(site, 'w2-delivered-once');
   });
 

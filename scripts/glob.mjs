@@ -21,7 +21,8 @@ function expand(path) {
       if (part === '*') {
         const dir = base || '.';
         if (!existsSync(dir)) continue;
-        for (const name of readdirSync(dir)) if (statSync(join(dir, name)).isDirectory()) next.push(base ? join(base, name) : name);
+        for (const name of readdirSync(dir))
+          if (statSync(join(dir, name)).isDirectory()) next.push(base ? join(base, name) : name);
       } else next.push(base ? join(base, part) : part);
     }
     bases = next;

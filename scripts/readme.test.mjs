@@ -31,7 +31,9 @@ function codeBlocks(markdown) {
 
 const blocks = codeBlocks(README);
 const sample = (heading, lang, contains) => {
-  const found = blocks.find((block) => block.heading.startsWith(heading) && block.lang === lang && (!contains || block.code.includes(contains)));
+  const found = blocks.find(
+    (block) => block.heading.startsWith(heading) && block.lang === lang && (!contains || block.code.includes(contains)),
+  );
   assert.ok(found, `README has a ${lang} sample under "${heading}"`);
   return found.code;
 };
@@ -68,7 +70,8 @@ describe('the README code samples', () => {
     const page = await browser.newPage();
     const errors = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    if (process.env.README_TEST_DEBUG) page.on('console', (message) => console.log('page:', message.type(), message.text()));
+    if (process.env.README_TEST_DEBUG)
+      page.on('console', (message) => console.log('page:', message.type(), message.text()));
     await page.goto(`${server.url}/site/readme-${pages}.html`);
     return { page, errors };
   }
@@ -102,7 +105,9 @@ describe('the README code samples', () => {
     const code = sample('The core', 'ts')
       .replace("from '@confab/core'", "from '/bundles/core-agent.js'")
       .replace('wss://inbox.example.com/ws', wsUrl);
-    const conversationId = [...server.backend.state.conversations.values()].find((c) => c.channel === 'chat' && !c.trashedAt && !c.filtered).id;
+    const conversationId = [...server.backend.state.conversations.values()].find(
+      (c) => c.channel === 'chat' && !c.trashedAt && !c.filtered,
+    ).id;
     const { page, errors } = await pageWith(`<script type="module">
       const agentToken = ${JSON.stringify(await agentToken())};
       const conversationId = ${JSON.stringify(conversationId)};
@@ -113,21 +118,35 @@ describe('the README code samples', () => {
     </script>`);
     await page.waitForFunction(() => window.done === true, null, { timeout: 15_000 });
     assert.deepEqual(errors, []);
-    assert.equal(server.backend.state.conversations.get(conversationId).assigneeId, 'agent-ben', 'the assignment reached the server');
-    await page.waitForFunction(() => window.rendered.some((reading) => reading.total > 0 && reading.rows > 0), null, { timeout: 10_000 });
+    assert.equal(
+      server.backend.state.conversations.get(conversationId).assigneeId,
+      'agent-ben',
+      'the assignment reached the server',
+    );
+    await page.waitForFunction(() => window.rendered.some((reading) => reading.total > 0 && reading.rows > 0), null, {
+      timeout: 10_000,
+    });
     await page.close();
   });
 
   it('the widget tag and the window.Confab sample work on a page', async () => {
     const tag = sample('Embedding the chat widget', 'html').replace('https://inbox.example.com', server.url);
     const api = sample('Embedding the chat widget', 'js');
-    const identity = (await (await fetch(`${server.url}/api/demo/identity`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'ada@example.com', name: 'Ada' }) })).json()).identity;
+    const identity = (
+      await (
+        await fetch(`${server.url}/api/demo/identity`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: 'ada@example.com', name: 'Ada' }),
+        })
+      ).json()
+    ).identity;
     const { page, errors } = await pageWith(`<!doctype html><html lang="en"><head>${tag}</head><body>
       <script type="module">
         const identityTokenFromYourBackend = ${JSON.stringify(identity)};
         window.events = [];
         addEventListener('confab-open', () => window.events.push('dom:open'));
-        ${api.replace("console.log(detail)", "window.events.push(['message-received', detail])")}
+        ${api.replace('console.log(detail)', "window.events.push(['message-received', detail])")}
         window.state = state;
         window.done = true;
       </script></body></html>`);
@@ -148,7 +167,10 @@ describe('the README code samples', () => {
       <script>window.token = ${JSON.stringify(await agentToken())};</script>
       ${html.replace('<script type="module">', '<script type="module">\n  const token = window.token;')}
     </body></html>`);
-    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: /^All conversations \d+$/ }).waitFor({ timeout: 20_000 });
+    await page
+      .getByRole('navigation', { name: 'Views' })
+      .getByRole('button', { name: /^All conversations \d+$/ })
+      .waitFor({ timeout: 20_000 });
     await page.getByRole('listbox', { name: 'Conversations' }).getByRole('option').first().waitFor({ timeout: 20_000 });
     assert.deepEqual(errors, []);
     await page.close();

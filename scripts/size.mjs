@@ -27,7 +27,8 @@ export function bundleGraph(entry) {
     into.add(file);
     const code = readFileSync(file, 'utf8');
     const dir = dirname(file);
-    for (const match of code.matchAll(/(?:import|export)\s*(?:[\w*$\s{},]*?from\s*)?["'](\.\/[^"']+)["']/g)) visit(join(dir, match[1]), into);
+    for (const match of code.matchAll(/(?:import|export)\s*(?:[\w*$\s{},]*?from\s*)?["'](\.\/[^"']+)["']/g))
+      visit(join(dir, match[1]), into);
     for (const match of code.matchAll(/import\(\s*["'](\.\/[^"']+)["']\s*\)/g)) visit(join(dir, match[1]), lazy);
   };
   visit(entry, initial);
@@ -58,7 +59,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   for (const r of results) {
     if (process.argv.includes('--json')) {
       if (r.value !== null) console.log(JSON.stringify({ metric: r.metric, value: r.value, unit: 'bytes' }));
-      if (r.lazy) console.log(JSON.stringify({ metric: r.metric.replace(/\.br$/, '.lazy.br'), value: r.lazy, unit: 'bytes' }));
+      if (r.lazy)
+        console.log(JSON.stringify({ metric: r.metric.replace(/\.br$/, '.lazy.br'), value: r.lazy, unit: 'bytes' }));
       continue;
     }
     if (r.value === null) console.log(`  ${r.metric}: not built yet (${r.missing.join(', ')})`);

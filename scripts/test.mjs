@@ -8,7 +8,11 @@ const totals = { passed: 0, failed: 0 };
 const filter = process.argv.slice(2); // optional: only test files whose path contains one of these
 
 function run(command, args, options = {}) {
-  const child = spawnSync(command, args, { stdio: options.capture ? ['inherit', 'pipe', 'inherit'] : 'inherit', encoding: 'utf8', env: { ...process.env, ...options.env } });
+  const child = spawnSync(command, args, {
+    stdio: options.capture ? ['inherit', 'pipe', 'inherit'] : 'inherit',
+    encoding: 'utf8',
+    env: { ...process.env, ...options.env },
+  });
   if (options.capture) process.stdout.write(child.stdout ?? '');
   return child;
 }
@@ -31,7 +35,9 @@ step('bundle (rollup)', run('npx', ['rollup', '-c', '--silent']).status === 0);
 rmSync('test-results/browser.json', { force: true });
 const browserArgs = ['web-test-runner', '--config', 'web-test-runner.config.js'];
 const browserFiles = filter.length
-  ? ['core', 'inbox-elements', 'chat-widget'].flatMap((p) => globSync(`packages/${p}/dist/**/*.test.js`)).filter((f) => filter.some((p) => f.includes(p)))
+  ? ['core', 'inbox-elements', 'chat-widget']
+      .flatMap((p) => globSync(`packages/${p}/dist/**/*.test.js`))
+      .filter((f) => filter.some((p) => f.includes(p)))
   : null;
 if (browserFiles === null || browserFiles.length) {
   if (browserFiles) browserArgs.push('--files', ...browserFiles);
@@ -45,7 +51,14 @@ if (browserFiles === null || browserFiles.length) {
 }
 
 // 4. Node tests (server and other Node-only code).
-const nodeFiles = globSync('packages/server/dist/**/*.test.js').concat(globSync('examples/**/*.test.mjs'), globSync('e2e/**/*.test.mjs'), globSync('security/**/*.test.mjs'), globSync('scripts/**/*.test.mjs')).filter((f) => !filter.length || filter.some((p) => f.includes(p)));
+const nodeFiles = globSync('packages/server/dist/**/*.test.js')
+  .concat(
+    globSync('examples/**/*.test.mjs'),
+    globSync('e2e/**/*.test.mjs'),
+    globSync('security/**/*.test.mjs'),
+    globSync('scripts/**/*.test.mjs'),
+  )
+  .filter((f) => !filter.length || filter.some((p) => f.includes(p)));
 if (nodeFiles.length) {
   const node = run('node', ['--test', '--test-concurrency=1', ...nodeFiles], { capture: true });
   const out = node.stdout ?? '';

@@ -56,7 +56,14 @@ export async function startLongPollingBackend(options = {}) {
         wake();
       },
       (code, reason) => {
-        link.frames.push({ n: link.next++, frame: { v: 1, type: 'error', error: { code: code >= 4400 && code < 4500 ? 'unauthenticated' : 'internal', message: reason } } });
+        link.frames.push({
+          n: link.next++,
+          frame: {
+            v: 1,
+            type: 'error',
+            error: { code: code >= 4400 && code < 4500 ? 'unauthenticated' : 'internal', message: reason },
+          },
+        });
         link.closed = true;
         wake();
       },
@@ -119,7 +126,9 @@ export async function startLongPollingBackend(options = {}) {
       }
       return reply(405, { error: { code: 'invalid', message: 'Method not allowed.' } });
     } catch (error) {
-      return reply(error?.status ?? 500, { error: { code: error?.code ?? 'internal', message: error?.message ?? 'failed' } });
+      return reply(error?.status ?? 500, {
+        error: { code: error?.code ?? 'internal', message: error?.message ?? 'failed' },
+      });
     }
   });
   await new Promise((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));

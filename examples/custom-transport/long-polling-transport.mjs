@@ -88,7 +88,11 @@ export function createLongPollingTransport({ baseUrl, fetch: fetchImpl = globalT
       const id = linkId;
       const body = JSON.stringify(frame);
       sending = sending.then(() =>
-        fetchImpl(`${baseUrl}/links/${id}/frames`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).catch(() => undefined),
+        fetchImpl(`${baseUrl}/links/${id}/frames`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+        }).catch(() => undefined),
       );
     },
     disconnect() {

@@ -12,9 +12,20 @@ export * from './store/readable.js';
 export * from './store/types.js';
 export { BUILT_IN_VIEWS, matchesFilter, compareConversations, scopeOf, isBotHandling } from './engine/views.js';
 export * from './client/types.js';
-export { createInboxClient, createVisitorClient, isPendingRecord, commandIdOf, PENDING_ID_PREFIX } from './client/client.js';
+export {
+  createInboxClient,
+  createVisitorClient,
+  isPendingRecord,
+  commandIdOf,
+  PENDING_ID_PREFIX,
+} from './client/client.js';
 export * from './persistence/persistence.js';
 export { createWebSocketTransport, parseServerFrame, type WebSocketTransportOptions } from './transport/websocket.js';
-export { createMemoryBackend, type MemoryBackend, type MemoryBackendOptions, type MemoryTransport } from './transport/memory.js';
+export {
+  createMemoryBackend,
+  type MemoryBackend,
+  type MemoryBackendOptions,
+  type MemoryTransport,
+} from './transport/memory.js';
 export * from './store/store.js';
 export * from './protocol/validate.js';

@@ -73,7 +73,10 @@ let idCounter = 0;
 function defaultNewId(): string {
   idCounter = (idCounter + 1) % 0x100000;
   const random = crypto.getRandomValues(new Uint32Array(2));
-  return `${Date.now().toString(36)}${idCounter.toString(36).padStart(4, '0')}${random[0].toString(36)}${random[1].toString(36)}`.slice(0, 24);
+  return `${Date.now().toString(36)}${idCounter.toString(36).padStart(4, '0')}${random[0].toString(36)}${random[1].toString(36)}`.slice(
+    0,
+    24,
+  );
 }
 
 interface Link {
@@ -196,7 +199,12 @@ export function createBackend(options: BackendOptions): Backend {
       const commandId = `append-${newId()}`;
       const sequenced = events.map((event, index) => ({ seq: seq + index + 1, cause: null, event }));
       const lastSeq = seq + sequenced.length;
-      await storage.commit({ principalKey: 'system', commandId, events: sequenced, outcome: { ok: true, seq: lastSeq } });
+      await storage.commit({
+        principalKey: 'system',
+        commandId,
+        events: sequenced,
+        outcome: { ok: true, seq: lastSeq },
+      });
       for (const { event } of sequenced) applyEvent(state, event);
       seq = lastSeq;
       remember(sequenced);
@@ -213,16 +221,30 @@ export function createBackend(options: BackendOptions): Backend {
     if (principal.kind === 'visitor') {
       const contact = state.contacts.get(principal.contactId);
       if (contact?.blocked) return;
-      const signal = { conversationId: conversation.id, who: 'contact' as const, name: contact?.name ?? '', typing: command.typing };
-      for (const link of links) if (link.live && link.principal?.kind === 'agent') link.send({ v: 1, type: 'typing', signal });
+      const signal = {
+        conversationId: conversation.id,
+        who: 'contact' as const,
+        name: contact?.name ?? '',
+        typing: command.typing,
+      };
+      for (const link of links)
+        if (link.live && link.principal?.kind === 'agent') link.send({ v: 1, type: 'typing', signal });
     } else if (principal.kind === 'agent') {
       const agent = state.agents.get(principal.agentId);
-      const signal = { conversationId: conversation.id, who: 'agent' as const, name: agent?.name ?? '', typing: command.typing };
+      const signal = {
+        conversationId: conversation.id,
+        who: 'agent' as const,
+        name: agent?.name ?? '',
+        typing: command.typing,
+      };
       for (const link of links) {
         const other = link.principal;
         if (!link.live || !other) continue;
-        const isOwner = other.kind === 'visitor' && (conversation.contactId === other.contactId || conversation.participantIds.includes(other.contactId));
-        if (isOwner || (other.kind === 'agent' && other.agentId !== principal.agentId)) link.send({ v: 1, type: 'typing', signal });
+        const isOwner =
+          other.kind === 'visitor' &&
+          (conversation.contactId === other.contactId || conversation.participantIds.includes(other.contactId));
+        if (isOwner || (other.kind === 'agent' && other.agentId !== principal.agentId))
+          link.send({ v: 1, type: 'typing', signal });
       }
     }
   }
@@ -239,16 +261,29 @@ export function createBackend(options: BackendOptions): Backend {
       sessionToken = await auth.issueVisitorSession(contactId);
     } else {
       principal = await auth.verify(frame.token);
-      if (!principal || principal.kind === 'system') throw new ConfabError('unauthenticated', 'The token is not valid.');
+      if (!principal || principal.kind === 'system')
+        throw new ConfabError('unauthenticated', 'The token is not valid.');
     }
     if (frame.identity !== undefined && principal.kind === 'visitor') {
       const identity = auth.verifyIdentity ? await auth.verifyIdentity(frame.identity) : null;
       if (!identity) {
-        link.send({ v: 1, type: 'error', error: { code: 'unauthenticated', message: 'The identity token was refused; continuing without a verified identity.' } });
+        link.send({
+          v: 1,
+          type: 'error',
+          error: {
+            code: 'unauthenticated',
+            message: 'The identity token was refused; continuing without a verified identity.',
+          },
+        });
       } else {
         const verified = await run(
           { kind: 'system' },
-          { type: 'visitor.verify', contactId: principal.contactId, email: identity.email, ...(identity.name ? { name: identity.name } : {}) },
+          {
+            type: 'visitor.verify',
+            contactId: principal.contactId,
+            email: identity.email,
+            ...(identity.name ? { name: identity.name } : {}),
+          },
           `verify-${newId()}`,
         );
         const contactId = verified.result?.contactId ?? principal.contactId;
@@ -272,7 +307,8 @@ export function createBackend(options: BackendOptions): Backend {
     } else {
       const snapshot = snapshotFor(state, principal, seq);
       if (principal.kind === 'visitor') {
-        for (const conversation of snapshot.conversations) link.shownConversations.set(conversation.id, JSON.stringify(conversation));
+        for (const conversation of snapshot.conversations)
+          link.shownConversations.set(conversation.id, JSON.stringify(conversation));
       }
       link.send({ v: 1, type: 'snapshot', snapshot, resync: from !== undefined });
     }
@@ -280,7 +316,15 @@ export function createBackend(options: BackendOptions): Backend {
   }
 
   function connect(send: Link['send'], end: Link['end'], _info: ConnectionInfo = {}): BackendConnection {
-    const link: Link = { send: safe(send), end, principal: null, live: false, closed: false, ownCommands: new Set(), shownConversations: new Map() };
+    const link: Link = {
+      send: safe(send),
+      end,
+      principal: null,
+      live: false,
+      closed: false,
+      ownCommands: new Set(),
+      shownConversations: new Map(),
+    };
     links.add(link);
     let greeting: Promise<void> | null = null;
 
@@ -319,9 +363,20 @@ export function createBackend(options: BackendOptions): Backend {
         }
         link.ownCommands.add(frame.id);
         const outcome = await run(principal, frame.command, frame.id);
-        link.send({ v: 1, type: 'ack', id: frame.id, seq: outcome.seq, ...(outcome.result ? { result: outcome.result } : {}) });
+        link.send({
+          v: 1,
+          type: 'ack',
+          id: frame.id,
+          seq: outcome.seq,
+          ...(outcome.result ? { result: outcome.result } : {}),
+        });
       } catch (error) {
-        refuse(error instanceof ConfabError ? error : new ConfabError('internal', 'The command failed; nothing was changed.'), frame.id);
+        refuse(
+          error instanceof ConfabError
+            ? error
+            : new ConfabError('internal', 'The command failed; nothing was changed.'),
+          frame.id,
+        );
       } finally {
         link.ownCommands.delete(frame.id);
       }
@@ -345,7 +400,8 @@ export function createBackend(options: BackendOptions): Backend {
         let value = raw;
         try {
           if (typeof raw === 'string') {
-            if (raw.length > MAX_FRAME_LENGTH) throw new ConfabError('too-large', `A frame may have at most ${MAX_FRAME_LENGTH} characters.`);
+            if (raw.length > MAX_FRAME_LENGTH)
+              throw new ConfabError('too-large', `A frame may have at most ${MAX_FRAME_LENGTH} characters.`);
             try {
               value = JSON.parse(raw);
             } catch {
@@ -355,7 +411,10 @@ export function createBackend(options: BackendOptions): Backend {
           frame = validateClientFrame(value);
         } catch (error) {
           const refusal = error instanceof ConfabError ? error : new ConfabError('invalid', 'The frame is malformed.');
-          const id = typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string' ? (value as { id: string }).id : undefined;
+          const id =
+            typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string'
+              ? (value as { id: string }).id
+              : undefined;
           refuse(refusal, id && id.length <= 128 ? id : undefined);
           return;
         }

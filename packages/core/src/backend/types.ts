@@ -17,7 +17,9 @@ export interface CommitRecord {
   commandId: string;
   events: SequencedEvent[];
   /** The ack's `result`, or the refusal. */
-  outcome: { ok: true; seq: number; result?: Record<string, string> } | { ok: false; error: import('../protocol/errors.js').ErrorPayload };
+  outcome:
+    | { ok: true; seq: number; result?: Record<string, string> }
+    | { ok: false; error: import('../protocol/errors.js').ErrorPayload };
 }
 
 /** What a backend finds in storage at start. */
@@ -89,9 +91,17 @@ export interface Backend {
   /** The last sequence number committed. */
   readonly seq: number;
   /** A new client link; the hub calls `send` with every frame for it, `end` to close it. */
-  connect(send: (frame: ServerFrame) => void, end: (code: number, reason: string) => void, info?: ConnectionInfo): BackendConnection;
+  connect(
+    send: (frame: ServerFrame) => void,
+    end: (code: number, reason: string) => void,
+    info?: ConnectionInfo,
+  ): BackendConnection;
   /** Runs a command outside any connection (channel ingestion, admin, tests). */
-  execute(principal: Principal, command: Command, commandId?: string): Promise<{ seq: number; result?: Record<string, string> }>;
+  execute(
+    principal: Principal,
+    command: Command,
+    commandId?: string,
+  ): Promise<{ seq: number; result?: Record<string, string> }>;
   /**
    * Stores events as they are (seed data, imports), without the engine's rules: trusted code only.
    * Resolves with the last sequence number.

@@ -43,36 +43,80 @@ describe('clients over the memory transport', () => {
   });
 
   it('W1 a visitor starts a chat and the agent sees it live in Chat and Unassigned (G1 off)', async () => {
-    const inbox = track(createInboxClient({ transport: memory.transport(), token: memory.agentToken('agent-1'), persistence: createMemoryPersistence() }));
+    const inbox = track(
+      createInboxClient({
+        transport: memory.transport(),
+        token: memory.agentToken('agent-1'),
+        persistence: createMemoryPersistence(),
+      }),
+    );
     await inbox.send({ type: 'settings.update', patch: { routing: { mode: 'off' } } });
-    const visitor = track(createVisitorClient({ transport: memory.transport(), persistence: createMemoryPersistence() }));
+    const visitor = track(
+      createVisitorClient({ transport: memory.transport(), persistence: createMemoryPersistence() }),
+    );
     await until(() => visitor.status.get().ready, 'visitor ready');
     const { conversationId } = await visitor.send({ type: 'visitor.startChat', text: 'Hello, is anyone there?' });
     await until(() => inbox.store.conversation(conversationId) !== undefined, 'chat in the inbox');
-    expect(inbox.store.query({ viewId: 'chat' }).get().slice(0, 10).map((c) => c.id)).to.include(conversationId);
-    expect(inbox.store.query({ viewId: 'unassigned' }).get().slice(0, 10).map((c) => c.id)).to.include(conversationId);
+    expect(
+      inbox.store
+        .query({ viewId: 'chat' })
+        .get()
+        .slice(0, 10)
+        .map((c) => c.id),
+    ).to.include(conversationId);
+    expect(
+      inbox.store
+        .query({ viewId: 'unassigned' })
+        .get()
+        .slice(0, 10)
+        .map((c) => c.id),
+    ).to.include(conversationId);
     expect(inbox.store.conversation(conversationId)!.preview).to.equal('Hello, is anyone there?');
   });
 
   it('R2 a visitor never receives a comment, not even its preview', async () => {
-    const inbox = track(createInboxClient({ transport: memory.transport(), token: memory.agentToken('agent-1'), persistence: createMemoryPersistence() }));
-    const visitor = track(createVisitorClient({ transport: memory.transport(), persistence: createMemoryPersistence() }));
+    const inbox = track(
+      createInboxClient({
+        transport: memory.transport(),
+        token: memory.agentToken('agent-1'),
+        persistence: createMemoryPersistence(),
+      }),
+    );
+    const visitor = track(
+      createVisitorClient({ transport: memory.transport(), persistence: createMemoryPersistence() }),
+    );
     const seen: string[] = [];
     visitor.on('event', (sequenced) => seen.push(JSON.stringify(sequenced)));
     await until(() => visitor.status.get().ready && inbox.status.get().ready, 'both ready');
     const { conversationId } = await visitor.send({ type: 'visitor.startChat', text: 'Hi' });
     await until(() => inbox.store.conversation(conversationId) !== undefined, 'chat in the inbox');
-    await inbox.send({ type: 'message.comment', conversationId, text: 'secret-note-42 about this visitor', mentions: [] });
+    await inbox.send({
+      type: 'message.comment',
+      conversationId,
+      text: 'secret-note-42 about this visitor',
+      mentions: [],
+    });
     await inbox.send({ type: 'message.reply', conversationId, text: 'Hello from Ann' });
-    await until(() => (visitor.store.state.messages.get(conversationId) ?? []).some((m) => m.text === 'Hello from Ann'), 'reply at the visitor');
+    await until(
+      () => (visitor.store.state.messages.get(conversationId) ?? []).some((m) => m.text === 'Hello from Ann'),
+      'reply at the visitor',
+    );
     expect(seen.join('\n')).not.to.contain('secret-note-42');
     expect(JSON.stringify([...visitor.store.state.messages.values()])).not.to.contain('secret-note-42');
     expect(visitor.store.conversation(conversationId)!.commentPreview).to.equal('');
   });
 
   it('T2 an assignment shows at once as pending, then as confirmed', async () => {
-    const inbox = track(createInboxClient({ transport: memory.transport(), token: memory.agentToken('agent-1'), persistence: createMemoryPersistence() }));
-    const visitor = track(createVisitorClient({ transport: memory.transport(), persistence: createMemoryPersistence() }));
+    const inbox = track(
+      createInboxClient({
+        transport: memory.transport(),
+        token: memory.agentToken('agent-1'),
+        persistence: createMemoryPersistence(),
+      }),
+    );
+    const visitor = track(
+      createVisitorClient({ transport: memory.transport(), persistence: createMemoryPersistence() }),
+    );
     await until(() => visitor.status.get().ready && inbox.status.get().ready, 'both ready');
     const { conversationId } = await visitor.send({ type: 'visitor.startChat', text: 'Hi' });
     await until(() => inbox.store.conversation(conversationId) !== undefined, 'chat in the inbox');
@@ -86,16 +130,26 @@ describe('clients over the memory transport', () => {
   });
 
   it('T11 a refused close rolls back and surfaces a typed error naming the rule', async () => {
-    const inbox = track(createInboxClient({ transport: memory.transport(), token: memory.agentToken('agent-1'), persistence: createMemoryPersistence() }));
+    const inbox = track(
+      createInboxClient({
+        transport: memory.transport(),
+        token: memory.agentToken('agent-1'),
+        persistence: createMemoryPersistence(),
+      }),
+    );
     await until(() => inbox.status.get().ready, 'inbox ready');
     await inbox.send({ type: 'settings.update', patch: { bot: { enabled: true } } });
-    const visitor = track(createVisitorClient({ transport: memory.transport(), persistence: createMemoryPersistence() }));
+    const visitor = track(
+      createVisitorClient({ transport: memory.transport(), persistence: createMemoryPersistence() }),
+    );
     await until(() => visitor.status.get().ready, 'visitor ready');
     const { conversationId } = await visitor.send({ type: 'visitor.startChat', text: 'Hi bot' });
     await until(() => inbox.store.conversation(conversationId) !== undefined, 'bot chat in the inbox');
     expect(inbox.store.conversation(conversationId)!.bot).to.equal('active');
     let refusal: unknown;
-    const attempt = inbox.send({ type: 'conversation.setStatus', conversationIds: [conversationId], status: 'closed' }).catch((error) => (refusal = error));
+    const attempt = inbox
+      .send({ type: 'conversation.setStatus', conversationIds: [conversationId], status: 'closed' })
+      .catch((error) => (refusal = error));
     await attempt;
     expect(refusal).to.be.instanceOf(ConfabError);
     expect((refusal as ConfabError).code).to.equal('rule');
@@ -123,12 +177,25 @@ describe('clients over the memory transport', () => {
     first.close();
 
     const second = track(createVisitorClient({ transport: memory.transport(), namespace: ns }));
-    await until(() => second.pending.get().length === 0 && second.status.get().principal !== null, 'outbox flushed after reload', 5000);
-    await until(() => (memory.backend.state.messages.get(conversationId) ?? []).some((m) => m.text === 'Written offline'), 'delivered');
+    await until(
+      () => second.pending.get().length === 0 && second.status.get().principal !== null,
+      'outbox flushed after reload',
+      5000,
+    );
+    await until(
+      () => (memory.backend.state.messages.get(conversationId) ?? []).some((m) => m.text === 'Written offline'),
+      'delivered',
+    );
     // Re-delivery of the same command id must not duplicate it.
     const copies = memory.backend.state.messages.get(conversationId)!.filter((m) => m.text === 'Written offline');
     expect(copies).to.have.length(1);
-    await until(() => (second.store.state.messages.get(conversationId) ?? []).filter((m) => m.text === 'Written offline' && !isPendingRecord(m.id)).length === 1, 'shown once');
+    await until(
+      () =>
+        (second.store.state.messages.get(conversationId) ?? []).filter(
+          (m) => m.text === 'Written offline' && !isPendingRecord(m.id),
+        ).length === 1,
+      'shown once',
+    );
   });
 
   it('W2 after a reload while still offline, the queued message shows at once as pending', async () => {
@@ -147,12 +214,17 @@ describe('clients over the memory transport', () => {
     offline.goOffline();
     const second = track(createVisitorClient({ transport: offline, namespace: ns }));
     await until(() => second.status.get().ready, 'restored from the saved snapshot');
-    const texts = () => (second.store.state.messages.get(conversationId) ?? []).map((m) => `${isPendingRecord(m.id) ? 'pending' : 'sent'}:${m.text}`);
+    const texts = () =>
+      (second.store.state.messages.get(conversationId) ?? []).map(
+        (m) => `${isPendingRecord(m.id) ? 'pending' : 'sent'}:${m.text}`,
+      );
     await until(() => texts().includes('pending:Queued offline'), `the pending message (have ${texts().join(', ')})`);
     expect(texts()).to.deep.equal(['sent:Before going offline', 'pending:Queued offline']);
     offline.goOnline();
     await until(() => texts().includes('sent:Queued offline'), 'delivered after the link returns');
-    expect(memory.backend.state.messages.get(conversationId)!.filter((m) => m.text === 'Queued offline')).to.have.length(1);
+    expect(
+      memory.backend.state.messages.get(conversationId)!.filter((m) => m.text === 'Queued offline'),
+    ).to.have.length(1);
   });
 
   it('W2 a message to a chat whose start is not confirmed yet waits for it, survives a reload, and arrives once', async () => {
@@ -166,13 +238,21 @@ describe('clients over the memory transport', () => {
     void first.send({ type: 'visitor.startChat', text: 'Start, written offline' }).catch(() => undefined);
     const temp = [...first.store.state.conversations.values()].find((c) => isPendingRecord(c.id));
     expect(temp, 'the new chat is drawn early').to.not.equal(undefined);
-    void first.send({ type: 'visitor.message', conversationId: temp!.id, text: 'Follow-up, written offline' }).catch(() => undefined);
+    void first
+      .send({ type: 'visitor.message', conversationId: temp!.id, text: 'Follow-up, written offline' })
+      .catch(() => undefined);
     await new Promise((resolve) => setTimeout(resolve, 100));
     first.close();
 
     const second = track(createVisitorClient({ transport: memory.transport(), namespace: ns }));
-    await until(() => second.pending.get().length === 0 && second.status.get().principal !== null, 'outbox flushed after reload', 5000);
-    const started = [...memory.backend.state.messages.values()].flat().find((m) => m.text === 'Start, written offline')!;
+    await until(
+      () => second.pending.get().length === 0 && second.status.get().principal !== null,
+      'outbox flushed after reload',
+      5000,
+    );
+    const started = [...memory.backend.state.messages.values()]
+      .flat()
+      .find((m) => m.text === 'Start, written offline')!;
     const thread = memory.backend.state.messages.get(started.conversationId)!.map((m) => m.text);
     expect(thread).to.deep.equal(['Start, written offline', 'Follow-up, written offline']);
   });
@@ -192,10 +272,14 @@ describe('clients over the memory transport', () => {
 
   it('resumes from its last sequence number after a dropped link', async () => {
     const transport = memory.transport();
-    const inbox = track(createInboxClient({ transport, token: memory.agentToken('agent-1'), persistence: createMemoryPersistence() }));
+    const inbox = track(
+      createInboxClient({ transport, token: memory.agentToken('agent-1'), persistence: createMemoryPersistence() }),
+    );
     await until(() => inbox.status.get().ready, 'inbox ready');
     transport.goOffline();
-    const visitor = track(createVisitorClient({ transport: memory.transport(), persistence: createMemoryPersistence() }));
+    const visitor = track(
+      createVisitorClient({ transport: memory.transport(), persistence: createMemoryPersistence() }),
+    );
     await until(() => visitor.status.get().ready, 'visitor ready');
     const { conversationId } = await visitor.send({ type: 'visitor.startChat', text: 'While you were away' });
     expect(inbox.store.conversation(conversationId)).to.equal(undefined);
@@ -208,11 +292,16 @@ describe('clients over the memory transport', () => {
     memory = createMemoryBackend({ startTime: T0, seed: [agent('agent-1', 'Ann')], retention: 2 });
     await memory.backend.ready;
     const transport = memory.transport();
-    const inbox = track(createInboxClient({ transport, token: memory.agentToken('agent-1'), persistence: createMemoryPersistence() }));
+    const inbox = track(
+      createInboxClient({ transport, token: memory.agentToken('agent-1'), persistence: createMemoryPersistence() }),
+    );
     await until(() => inbox.status.get().ready, 'inbox ready');
     transport.goOffline();
     for (let i = 0; i < 5; i += 1) {
-      await memory.backend.execute({ kind: 'system' }, { type: 'inbound.form', formId: 'contact', fields: { email: `p${i}@example.com`, message: `Form ${i}` } });
+      await memory.backend.execute(
+        { kind: 'system' },
+        { type: 'inbound.form', formId: 'contact', fields: { email: `p${i}@example.com`, message: `Form ${i}` } },
+      );
     }
     transport.goOnline();
     await until(() => inbox.status.get().resyncs === 1, 'resync');
@@ -228,7 +317,9 @@ describe('clients over the memory transport', () => {
     };
     // A persistence that throws on every call: the client must neither crash nor lose the message.
     const visitor = track(createVisitorClient({ transport: memory.transport(), persistence: broken }));
-    await until(() => visitor.connection.get() === 'online' || visitor.status.get().ready, 'connected', 3000).catch(() => undefined);
+    await until(() => visitor.connection.get() === 'online' || visitor.status.get().ready, 'connected', 3000).catch(
+      () => undefined,
+    );
     const result = await visitor.send({ type: 'visitor.startChat', text: 'Storage is broken' }).catch((error) => error);
     expect(result).not.to.be.instanceOf(Error);
     expect(result.conversationId).to.be.a('string');

@@ -125,7 +125,10 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
   const pending = writable<PendingCommand[]>([]);
   const typing = writable<TypingSignal[]>([]);
   const emitter = createNanoEvents<ClientEvents>();
-  const waiters = new Map<string, { resolve: (result: Record<string, string>) => void; reject: (error: ConfabError) => void }>();
+  const waiters = new Map<
+    string,
+    { resolve: (result: Record<string, string>) => void; reject: (error: ConfabError) => void }
+  >();
   const optimistic = new Map<string, OptimisticChange[]>();
   /** Records each pending command created early, kept until its ack names their real ids. */
   const createdEarly = new Map<string, OptimisticChange[]>();
@@ -150,7 +153,8 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
   outboxWrite = started.catch(() => undefined);
   // Pending commands queued before the rules arrived are drawn when they do.
   void loadOptimisticRules().then(() => {
-    for (const entry of pending.get()) if (entry.state !== 'failed' && !optimistic.has(entry.id)) applyOptimistic(entry);
+    for (const entry of pending.get())
+      if (entry.state !== 'failed' && !optimistic.has(entry.id)) applyOptimistic(entry);
   });
 
   async function start() {
@@ -169,7 +173,9 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
       patchStatus({ principal: saved.principal, ready: true });
     }
     if (savedOutbox?.length) {
-      const restored = savedOutbox.map((entry) => ({ ...entry, state: entry.state === 'failed' ? 'failed' : 'queued' }) as PendingCommand);
+      const restored = savedOutbox.map(
+        (entry) => ({ ...entry, state: entry.state === 'failed' ? 'failed' : 'queued' }) as PendingCommand,
+      );
       // Saved commands are older than any sent while this client started.
       pending.set([...restored, ...pending.get()]);
       for (const entry of restored) if (entry.state !== 'failed') applyOptimistic(entry);
@@ -258,11 +264,14 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
     const fresh = events.filter((sequenced) => appliedSeq === null || sequenced.seq > appliedSeq);
     if (!fresh.length) return;
     const ownCommands = new Set(pending.get().map((entry) => entry.id));
-    for (const sequenced of fresh) if (sequenced.cause && optimistic.has(sequenced.cause)) undoOptimistic(sequenced.cause);
+    for (const sequenced of fresh)
+      if (sequenced.cause && optimistic.has(sequenced.cause)) undoOptimistic(sequenced.cause);
     const newMessages = fresh.filter(
       (sequenced) =>
         sequenced.event.type === 'message.upserted' &&
-        !store.state.messages.get(sequenced.event.message.conversationId)?.some((message) => message.id === (sequenced.event as { message: { id: string } }).message.id),
+        !store.state.messages
+          .get(sequenced.event.message.conversationId)
+          ?.some((message) => message.id === (sequenced.event as { message: { id: string } }).message.id),
     );
     store.apply(fresh.map((sequenced) => sequenced.event));
     appliedSeq = fresh[fresh.length - 1].seq;
@@ -288,7 +297,10 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
     const others = typing.get().filter((entry) => `${entry.conversationId}\u0000${entry.who}` !== id);
     if (signal.typing) {
       typing.set([...others, signal]);
-      typingTimers.set(id, setTimeout(() => onTyping({ ...signal, typing: false }), TYPING_EXPIRES_MS));
+      typingTimers.set(
+        id,
+        setTimeout(() => onTyping({ ...signal, typing: false }), TYPING_EXPIRES_MS),
+      );
     } else {
       typingTimers.delete(id);
       typing.set(others);
@@ -338,7 +350,10 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
     for (const entry of pending.get()) if (entry.state !== 'failed') transmit(entry);
   }
 
-  function settle(id: string, outcome: { ok: true; result: Record<string, string> } | { ok: false; error: ConfabError }) {
+  function settle(
+    id: string,
+    outcome: { ok: true; result: Record<string, string> } | { ok: false; error: ConfabError },
+  ) {
     const entry = pending.get().find((candidate) => candidate.id === id);
     if (!entry) return;
     const waiter = waiters.get(id);
@@ -375,7 +390,15 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
 
   /** The outbox as stored: read when the write runs, so it is the newest list. */
   function pendingForStorage() {
-    return pending.get().map(({ id, command, state, error, createdAt }) => ({ id, command, state, createdAt, ...(error ? { error } : {}) }));
+    return pending
+      .get()
+      .map(({ id, command, state, error, createdAt }) => ({
+        id,
+        command,
+        state,
+        createdAt,
+        ...(error ? { error } : {}),
+      }));
   }
 
   function persistOutbox(): Promise<unknown> {
@@ -405,7 +428,8 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
     let counter = 0;
     let events: ConfabEvent[];
     // Never earlier than what the server already wrote there: a pending message sorts last.
-    const target = 'conversationId' in entry.command ? store.state.conversations.get(entry.command.conversationId) : undefined;
+    const target =
+      'conversationId' in entry.command ? store.state.conversations.get(entry.command.conversationId) : undefined;
     const now = Math.max(Date.now(), (target?.lastActivityAt ?? 0) + 1);
     try {
       events = executeOptimistic(store.state, who, entry.command as AgentCommand | VisitorCommand, {
@@ -418,14 +442,22 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
     const changes: OptimisticChange[] = [];
     const drawn: ConfabEvent[] = [];
     for (const event of events) {
-      if (event.type !== 'conversation.upserted' && event.type !== 'message.upserted' && event.type !== 'agent.upserted') continue;
+      if (
+        event.type !== 'conversation.upserted' &&
+        event.type !== 'message.upserted' &&
+        event.type !== 'agent.upserted'
+      )
+        continue;
       changes.push({ applied: event, previous: currentRecord(store.state, event) });
       drawn.push(event);
     }
     if (!drawn.length) return;
     store.apply(drawn);
     optimistic.set(entry.id, changes);
-    createdEarly.set(entry.id, changes.filter((change) => !change.previous));
+    createdEarly.set(
+      entry.id,
+      changes.filter((change) => !change.previous),
+    );
   }
 
   function undoOptimistic(commandId: string) {
@@ -468,7 +500,11 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
         if (!confirmed.has(id)) confirmed.set(id, previous ?? null);
       }
     }
-    const saved: PersistedSnapshot = { principal: who, tokenHash: await hashToken(token), snapshot: snapshotOfState(store.state, appliedSeq, confirmed) };
+    const saved: PersistedSnapshot = {
+      principal: who,
+      tokenHash: await hashToken(token),
+      snapshot: snapshotOfState(store.state, appliedSeq, confirmed),
+    };
     await persistence?.set(key('snapshot'), saved).catch(() => undefined);
   }
 
@@ -523,7 +559,9 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
 /** True when a command names a record that exists only optimistically (created by a pending command). */
 function referencesPending(command: Command): boolean {
   return Object.values(command).some((value) =>
-    typeof value === 'string' ? isPendingRecord(value) : Array.isArray(value) && value.some((item) => typeof item === 'string' && isPendingRecord(item)),
+    typeof value === 'string'
+      ? isPendingRecord(value)
+      : Array.isArray(value) && value.some((item) => typeof item === 'string' && isPendingRecord(item)),
   );
 }
 
@@ -535,9 +573,17 @@ function resolvePendingIds(changes: OptimisticChange[], result: Record<string, s
   const resolved = new Map<string, string>();
   for (const { applied, previous } of changes) {
     if (previous) continue;
-    if (applied.type === 'conversation.upserted' && result.conversationId && ![...resolved.values()].includes(result.conversationId)) {
+    if (
+      applied.type === 'conversation.upserted' &&
+      result.conversationId &&
+      ![...resolved.values()].includes(result.conversationId)
+    ) {
       resolved.set(applied.conversation.id, result.conversationId);
-    } else if (applied.type === 'message.upserted' && result.messageId && ![...resolved.values()].includes(result.messageId)) {
+    } else if (
+      applied.type === 'message.upserted' &&
+      result.messageId &&
+      ![...resolved.values()].includes(result.messageId)
+    ) {
       resolved.set(applied.message.id, result.messageId);
     }
   }
@@ -548,14 +594,19 @@ function rewriteIds<C extends Command>(command: C, resolved: Map<string, string>
   const rewritten: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(command)) {
     if (typeof value === 'string') rewritten[key] = resolved.get(value) ?? value;
-    else if (Array.isArray(value)) rewritten[key] = value.map((item) => (typeof item === 'string' ? (resolved.get(item) ?? item) : item));
+    else if (Array.isArray(value))
+      rewritten[key] = value.map((item) => (typeof item === 'string' ? (resolved.get(item) ?? item) : item));
     else rewritten[key] = value;
   }
   return rewritten as C;
 }
 
 function principalKeyOf(principal: Principal): string {
-  return principal.kind === 'agent' ? `agent:${principal.agentId}` : principal.kind === 'visitor' ? `visitor:${principal.contactId}` : 'system';
+  return principal.kind === 'agent'
+    ? `agent:${principal.agentId}`
+    : principal.kind === 'visitor'
+      ? `visitor:${principal.contactId}`
+      : 'system';
 }
 
 /** The record an upsert event writes, as an upsert of its current value (undefined: absent). */
@@ -566,7 +617,9 @@ function currentRecord(state: EngineState, event: ConfabEvent): ConfabEvent | un
       return conversation && { type: 'conversation.upserted', conversation };
     }
     case 'message.upserted': {
-      const message = state.messages.get(event.message.conversationId)?.find((candidate) => candidate.id === event.message.id);
+      const message = state.messages
+        .get(event.message.conversationId)
+        ?.find((candidate) => candidate.id === event.message.id);
       return message && { type: 'message.upserted', message };
     }
     case 'agent.upserted': {
@@ -586,8 +639,10 @@ function recordOf(event: ConfabEvent): unknown {
 }
 
 function removalOf(event: ConfabEvent): ConfabEvent {
-  if (event.type === 'conversation.upserted') return { type: 'conversation.removed', conversationId: event.conversation.id };
-  if (event.type === 'message.upserted') return { type: 'message.removed', messageId: event.message.id, conversationId: event.message.conversationId };
+  if (event.type === 'conversation.upserted')
+    return { type: 'conversation.removed', conversationId: event.conversation.id };
+  if (event.type === 'message.upserted')
+    return { type: 'message.removed', messageId: event.message.id, conversationId: event.message.conversationId };
   throw new Error(`No removal for ${event.type}`);
 }
 
@@ -603,7 +658,11 @@ function recordKey(event: ConfabEvent): string {
  * The replica as a snapshot. `confirmed` replaces optimistic records by their confirmed value
  * (null: the record exists only optimistically and is left out).
  */
-function snapshotOfState(state: EngineState, seq: number, confirmed: Map<string, ConfabEvent | null> = new Map()): Snapshot {
+function snapshotOfState(
+  state: EngineState,
+  seq: number,
+  confirmed: Map<string, ConfabEvent | null> = new Map(),
+): Snapshot {
   const pick = <T extends { id: string }>(kind: 'conversation' | 'message' | 'agent', records: Iterable<T>): T[] => {
     const out: T[] = [];
     for (const record of records) {
@@ -635,4 +694,3 @@ async function hashToken(token: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token));
   return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
 }
-

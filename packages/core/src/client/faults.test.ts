@@ -25,8 +25,14 @@ type Step =
 const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 4, arbitrary: fc.constant<Step>({ kind: 'visitor-send' }) },
   { weight: 4, arbitrary: fc.constant<Step>({ kind: 'agent-send' }) },
-  { weight: 2, arbitrary: fc.constantFrom<'visitor' | 'agent'>('visitor', 'agent').map((who): Step => ({ kind: 'drop', who })) },
-  { weight: 2, arbitrary: fc.constantFrom<'visitor' | 'agent'>('visitor', 'agent').map((who): Step => ({ kind: 'restore', who })) },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom<'visitor' | 'agent'>('visitor', 'agent').map((who): Step => ({ kind: 'drop', who })),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom<'visitor' | 'agent'>('visitor', 'agent').map((who): Step => ({ kind: 'restore', who })),
+  },
   { weight: 2, arbitrary: fc.integer({ min: 0, max: 4 }).map((ms): Step => ({ kind: 'wait', ms })) },
 );
 
@@ -49,12 +55,30 @@ describe('fault schedules between visitor, server and agent', () => {
         runs += 1;
         const memory = createMemoryBackend({
           latencyMs: 1,
-          seed: [{ type: 'agent.upserted', agent: { id: 'agent-1', name: 'Ann', email: 'ann@team.example', availability: 'available', disabled: false } }],
+          seed: [
+            {
+              type: 'agent.upserted',
+              agent: {
+                id: 'agent-1',
+                name: 'Ann',
+                email: 'ann@team.example',
+                availability: 'available',
+                disabled: false,
+              },
+            },
+          ],
         });
         await memory.backend.ready;
-        const links: Record<'visitor' | 'agent', MemoryTransport> = { visitor: memory.transport(), agent: memory.transport() };
+        const links: Record<'visitor' | 'agent', MemoryTransport> = {
+          visitor: memory.transport(),
+          agent: memory.transport(),
+        };
         const visitor = createVisitorClient({ transport: links.visitor, persistence: createMemoryPersistence() });
-        const agent = createInboxClient({ transport: links.agent, token: memory.agentToken('agent-1'), persistence: createMemoryPersistence() });
+        const agent = createInboxClient({
+          transport: links.agent,
+          token: memory.agentToken('agent-1'),
+          persistence: createMemoryPersistence(),
+        });
         const clients: Client<Command>[] = [visitor as unknown as Client<Command>, agent as unknown as Client<Command>];
         try {
           const { conversationId } = await visitor.send({ type: 'visitor.startChat', text: 'start' });
@@ -63,7 +87,9 @@ describe('fault schedules between visitor, server and agent', () => {
           for (const action of schedule) {
             if (action.kind === 'visitor-send' && sent.visitor < MESSAGES_EACH_WAY) {
               sent.visitor += 1;
-              void visitor.send({ type: 'visitor.message', conversationId, text: `v${sent.visitor}` }).catch(() => undefined);
+              void visitor
+                .send({ type: 'visitor.message', conversationId, text: `v${sent.visitor}` })
+                .catch(() => undefined);
             } else if (action.kind === 'agent-send' && sent.agent < MESSAGES_EACH_WAY) {
               sent.agent += 1;
               void agent.send({ type: 'message.reply', conversationId, text: `a${sent.agent}` }).catch(() => undefined);
@@ -79,9 +105,12 @@ describe('fault schedules between visitor, server and agent', () => {
             ...Array.from({ length: sent.agent }, (_, i) => `a${i + 1}`),
           ];
           const confirmed = (client: Client<Command>) =>
-            (client.store.state.messages.get(conversationId) ?? []).filter((m) => m.kind === 'reply' && !isPendingRecord(m.id));
+            (client.store.state.messages.get(conversationId) ?? []).filter(
+              (m) => m.kind === 'reply' && !isPendingRecord(m.id),
+            );
           await until(
-            () => clients.every((client) => client.pending.get().length === 0 && confirmed(client).length === texts.length),
+            () =>
+              clients.every((client) => client.pending.get().length === 0 && confirmed(client).length === texts.length),
             'both outboxes empty and every message shown',
           );
           const stored = memory.backend.state.messages.get(conversationId)!.filter((m) => m.kind === 'reply');
@@ -90,7 +119,9 @@ describe('fault schedules between visitor, server and agent', () => {
           // Shown once each, in the server's order, by both clients.
           for (const client of clients) {
             expect(confirmed(client).map((m) => m.id)).to.deep.equal(stored.map((m) => m.id));
-            expect((client.store.state.messages.get(conversationId) ?? []).some((m) => isPendingRecord(m.id))).to.equal(false);
+            expect((client.store.state.messages.get(conversationId) ?? []).some((m) => isPendingRecord(m.id))).to.equal(
+              false,
+            );
           }
           // Each side's own messages keep the order it wrote them in.
           const order = (prefix: string) => stored.map((m) => m.text).filter((text) => text.startsWith(prefix));

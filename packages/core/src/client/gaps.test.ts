@@ -21,7 +21,13 @@ function agentUpdates(count: number, from: number): ConfabEvent[] {
   for (let i = from; i < from + count; i += 1) {
     events.push({
       type: 'agent.upserted',
-      agent: { id: `agent-${i % 7}`, name: `Agent ${i}`, email: `agent${i % 7}@team.example`, availability: i % 2 ? 'away' : 'available', disabled: false },
+      agent: {
+        id: `agent-${i % 7}`,
+        name: `Agent ${i}`,
+        email: `agent${i % 7}@team.example`,
+        availability: i % 2 ? 'away' : 'available',
+        disabled: false,
+      },
     });
   }
   return events;
@@ -34,16 +40,24 @@ describe('gaps: a client that missed events catches up to the server', () => {
       const memory = createMemoryBackend({ retention: RETENTION, seed: agentUpdates(5, 0) });
       await memory.backend.ready;
       const transport = memory.transport();
-      const client = createInboxClient({ transport, token: memory.agentToken('agent-1'), persistence: createMemoryPersistence() });
+      const client = createInboxClient({
+        transport,
+        token: memory.agentToken('agent-1'),
+        persistence: createMemoryPersistence(),
+      });
       try {
         await until(() => client.status.get().ready, 'ready');
         transport.goOffline();
         await until(() => client.connection.get() === 'offline', 'offline');
         if (missed) await memory.backend.append(agentUpdates(missed, 100));
         transport.goOnline();
-        const server = () => JSON.stringify(snapshotFor(memory.backend.state, { kind: 'agent', agentId: 'agent-1' }, 0).agents);
+        const server = () =>
+          JSON.stringify(snapshotFor(memory.backend.state, { kind: 'agent', agentId: 'agent-1' }, 0).agents);
         const replica = () => JSON.stringify([...client.store.state.agents.values()]);
-        await until(() => client.connection.get() === 'online' && replica() === server(), 'the replica equals the server');
+        await until(
+          () => client.connection.get() === 'online' && replica() === server(),
+          'the replica equals the server',
+        );
         expect(client.status.get().resyncs, 'resyncs reported').to.equal(missed > RETENTION ? 1 : 0);
       } finally {
         client.close();

@@ -21,7 +21,11 @@ export function upserted(conversation: Conversation): ConfabEvent {
  * is missing or refused refuses the whole command, and its message names that id. `change`
  * returns null when the conversation is already as asked.
  */
-function bulk(decision: Decision, ids: readonly string[], change: (conversation: Conversation) => Conversation | null): void {
+function bulk(
+  decision: Decision,
+  ids: readonly string[],
+  change: (conversation: Conversation) => Conversation | null,
+): void {
   const changed: Conversation[] = [];
   for (const id of new Set(ids)) {
     const next = change(decision.conversation(id));
@@ -46,7 +50,8 @@ function repliesByEmail(decision: Decision, conversation: Conversation): boolean
 /** To: the latest inbound sender, else the contact; Cc: the other participants (never the team). */
 function replyRecipients(decision: Decision, conversation: Conversation): { to: string; cc: string[] } {
   const lastInbound = latestEmail(decision.messagesOf(conversation.id), 'inbound');
-  const contactEmail = conversation.contactId === null ? '' : decision.state.contacts.get(conversation.contactId)?.email ?? '';
+  const contactEmail =
+    conversation.contactId === null ? '' : (decision.state.contacts.get(conversation.contactId)?.email ?? '');
   const to = (lastInbound?.email?.from ?? contactEmail).toLowerCase();
   if (to === '') throw ruleError('R1', `Conversation ${conversation.id} has no email address to reply to`);
   const team = decision.state.settings.email.address.toLowerCase();
@@ -120,23 +125,27 @@ export const agentHandlers = {
       decision.emit({ type: 'conversation.removed', conversationId: conversation.id });
       // Host records stay, but no longer point at a conversation that is gone.
       for (const ticket of decision.state.tickets.values()) {
-        if (ticket.conversationId === conversation.id) decision.emit({ type: 'ticket.upserted', ticket: { ...ticket, conversationId: null } });
+        if (ticket.conversationId === conversation.id)
+          decision.emit({ type: 'ticket.upserted', ticket: { ...ticket, conversationId: null } });
       }
       for (const deal of decision.state.deals.values()) {
-        if (deal.conversationId === conversation.id) decision.emit({ type: 'deal.upserted', deal: { ...deal, conversationId: null } });
+        if (deal.conversationId === conversation.id)
+          decision.emit({ type: 'deal.upserted', deal: { ...deal, conversationId: null } });
       }
     }
   },
 
   'conversation.blockSender'(decision: Decision, command: C.BlockSenderCommand): Result {
     const conversation = decision.conversation(command.conversationId);
-    if (conversation.contactId === null) throw ruleError('T5', `Conversation ${conversation.id} has no contact to block`);
+    if (conversation.contactId === null)
+      throw ruleError('T5', `Conversation ${conversation.id} has no contact to block`);
     const contact = decision.contact(conversation.contactId);
     if (!contact.blocked) decision.emit({ type: 'contact.upserted', contact: { ...contact, blocked: true } });
     // Conversations filtered for another reason (spam, role address) keep it: unblocking later
     // must not bring those back.
     for (const other of decision.state.conversations.values()) {
-      if (other.contactId === contact.id && other.filtered === null) decision.emit(upserted({ ...other, filtered: 'blocked' }));
+      if (other.contactId === contact.id && other.filtered === null)
+        decision.emit(upserted({ ...other, filtered: 'blocked' }));
     }
   },
 
@@ -146,7 +155,8 @@ export const agentHandlers = {
     // Suppressed chat messages stay suppressed: they were never delivered, and delivering them
     // now would rewrite the thread's history.
     for (const other of decision.state.conversations.values()) {
-      if (other.contactId === contact.id && other.filtered === 'blocked') decision.emit(upserted({ ...other, filtered: null }));
+      if (other.contactId === contact.id && other.filtered === 'blocked')
+        decision.emit(upserted({ ...other, filtered: null }));
     }
   },
 
@@ -170,7 +180,8 @@ export const agentHandlers = {
 
   'message.reply'(decision: Decision, command: C.ReplyCommand): Result {
     const conversation = decision.conversation(command.conversationId);
-    if (conversation.trashedAt !== null) throw ruleError('V11', 'This conversation is in Trash: restore it before replying');
+    if (conversation.trashedAt !== null)
+      throw ruleError('V11', 'This conversation is in Trash: restore it before replying');
     // Nothing the blocked visitor sends reaches the team (W3), so a reply would answer nothing:
     // unblock first.
     if (isBlockedChat(decision, conversation)) throw ruleError('T5', 'This visitor is blocked: unblock them to reply');
@@ -255,7 +266,10 @@ export const agentHandlers = {
       id: conversationId,
       channel: 'email',
       contactId: recipient.id,
-      participantIds: withIds([recipient.id], ccContacts.map((contact) => contact.id)),
+      participantIds: withIds(
+        [recipient.id],
+        ccContacts.map((contact) => contact.id),
+      ),
       subject: command.subject.trim(),
       now: decision.now,
     });
@@ -281,15 +295,19 @@ export const agentHandlers = {
       email,
       delivery: 'queued',
     });
-    decision.emit(upserted(withMessage(conversation, message)), { type: 'message.upserted', message }, {
-      type: 'email.queued',
-      messageId,
-      conversationId,
-      to: [recipient.email],
-      subject: email.subject,
-      text: command.text,
-      purpose: 'compose',
-    });
+    decision.emit(
+      upserted(withMessage(conversation, message)),
+      { type: 'message.upserted', message },
+      {
+        type: 'email.queued',
+        messageId,
+        conversationId,
+        to: [recipient.email],
+        subject: email.subject,
+        text: command.text,
+        purpose: 'compose',
+      },
+    );
     return { conversationId, messageId };
   },
 
@@ -298,7 +316,11 @@ export const agentHandlers = {
     if (conversation.contactId === null) return;
     const contactId = conversation.contactId;
     decision.emit(
-      upserted({ ...conversation, contactId: null, participantIds: conversation.participantIds.filter((id) => id !== contactId) }),
+      upserted({
+        ...conversation,
+        contactId: null,
+        participantIds: conversation.participantIds.filter((id) => id !== contactId),
+      }),
     );
   },
 
@@ -384,7 +406,9 @@ export const agentHandlers = {
       widget: { ...current.widget, ...patch.widget },
       bot: { ...current.bot, ...patch.bot },
       email: { ...current.email, ...patch.email },
-      ticketProperties: patch.ticketProperties ? [...(patch.ticketProperties as string[])] : [...current.ticketProperties],
+      ticketProperties: patch.ticketProperties
+        ? [...(patch.ticketProperties as string[])]
+        : [...current.ticketProperties],
     };
     if (patch.email?.roleAddresses) {
       settings.email.roleAddresses = [...new Set(patch.email.roleAddresses.map((role) => role.trim().toLowerCase()))];
@@ -395,7 +419,10 @@ export const agentHandlers = {
 
   'view.save'(decision: Decision, command: C.SaveViewCommand): Result {
     const viewId = decision.newId();
-    decision.emit({ type: 'view.upserted', view: { id: viewId, name: command.name.trim(), filter: command.filter, builtIn: false } });
+    decision.emit({
+      type: 'view.upserted',
+      view: { id: viewId, name: command.name.trim(), filter: command.filter, builtIn: false },
+    });
     return { viewId };
   },
 
@@ -407,4 +434,3 @@ export const agentHandlers = {
     decision.emit({ type: 'view.removed', viewId: command.viewId });
   },
 };
-

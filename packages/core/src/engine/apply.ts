@@ -26,11 +26,13 @@ export function applyEvent(state: EngineState, event: ConfabEvent): void {
   switch (event.type) {
     case 'conversation.upserted':
       state.conversations.set(event.conversation.id, event.conversation);
-      for (const messageId of event.conversation.emailMessageIds) state.conversationIdsByEmailMessageId.set(messageId, event.conversation.id);
+      for (const messageId of event.conversation.emailMessageIds)
+        state.conversationIdsByEmailMessageId.set(messageId, event.conversation.id);
       return;
     case 'conversation.removed':
       for (const messageId of state.conversations.get(event.conversationId)?.emailMessageIds ?? []) {
-        if (state.conversationIdsByEmailMessageId.get(messageId) === event.conversationId) state.conversationIdsByEmailMessageId.delete(messageId);
+        if (state.conversationIdsByEmailMessageId.get(messageId) === event.conversationId)
+          state.conversationIdsByEmailMessageId.delete(messageId);
       }
       state.conversations.delete(event.conversationId);
       state.messages.delete(event.conversationId);

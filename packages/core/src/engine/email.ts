@@ -35,7 +35,12 @@ export function prefixedSubject(prefix: 'Re' | 'Fwd', subject: string): string {
 export function latestEmail(messages: readonly Message[], direction?: Message['direction']): Message | undefined {
   for (let index = messages.length - 1; index >= 0; index -= 1) {
     const message = messages[index]!;
-    if (message.email && message.kind === 'reply' && !message.suppressed && (!direction || message.direction === direction)) {
+    if (
+      message.email &&
+      message.kind === 'reply' &&
+      !message.suppressed &&
+      (!direction || message.direction === direction)
+    ) {
       return message;
     }
   }

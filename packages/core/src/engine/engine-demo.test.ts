@@ -33,7 +33,10 @@ describe('demo data', () => {
     const counts = viewCounts(state);
     for (const view of BUILT_IN_VIEWS) expect(counts[view.id], view.name).to.be.greaterThan(0);
     for (const channel of CHANNELS) {
-      expect([...state.conversations.values()].some((c) => c.channel === channel), channel).to.equal(true);
+      expect(
+        [...state.conversations.values()].some((c) => c.channel === channel),
+        channel,
+      ).to.equal(true);
     }
     const reasons = new Set([...state.conversations.values()].map((c) => c.filtered));
     expect([...reasons]).to.include.members(['blocked', 'spam', 'role-address', 'promotional']);
@@ -67,14 +70,27 @@ describe('demo data', () => {
     expect(matchesFilter(bot, BUILT_IN_VIEWS.find((v) => v.id === 'bots')!.filter, null)).to.equal(true);
     let counter = 0;
     const context = { now: T0, newId: () => `t${++counter}` };
-    expect(() => execute(state, { kind: 'agent', agentId: 'agent-anna' }, { type: 'conversation.setStatus', conversationIds: [bot.id], status: 'closed' }, context))
-      .to.throw().with.property('rule', 'T11');
+    expect(() =>
+      execute(
+        state,
+        { kind: 'agent', agentId: 'agent-anna' },
+        { type: 'conversation.setStatus', conversationIds: [bot.id], status: 'closed' },
+        context,
+      ),
+    )
+      .to.throw()
+      .with.property('rule', 'T11');
     const email = [...state.conversations.values()].find((c) => c.subject === 'Bulk order for Q3')!;
-    const { events } = execute(state, { kind: 'agent', agentId: 'agent-ben' }, { type: 'message.reply', conversationId: email.id, text: 'Sure, two payments it is.' }, context);
+    const { events } = execute(
+      state,
+      { kind: 'agent', agentId: 'agent-ben' },
+      { type: 'message.reply', conversationId: email.id, text: 'Sure, two payments it is.' },
+      context,
+    );
     expect(events.map((event) => event.type)).to.include('email.queued');
   });
 
-  it('R2 a demo visitor snapshot holds none of the team\'s comments', () => {
+  it("R2 a demo visitor snapshot holds none of the team's comments", () => {
     const state = stateOf(demoSeed(T0));
     const snapshot = snapshotFor(state, { kind: 'visitor', contactId: 'contact-emma' }, 1);
     expect(snapshot.conversations).to.have.length(1);

@@ -59,7 +59,12 @@ export class Inbox {
 
   addAgent(id: string, patch: Partial<Agent> = {}): Agent {
     const agent: Agent = {
-      id, name: id.charAt(0).toUpperCase() + id.slice(1), email: `${id}@team.example`, availability: 'available', disabled: false, ...patch,
+      id,
+      name: id.charAt(0).toUpperCase() + id.slice(1),
+      email: `${id}@team.example`,
+      availability: 'available',
+      disabled: false,
+      ...patch,
     };
     this.apply({ type: 'agent.upserted', agent });
     return agent;
@@ -77,7 +82,13 @@ export class Inbox {
 
   /** An inbound email; returns the conversation id. */
   receiveEmail(fields: Partial<Record<string, unknown>> & { from: string; messageId: string }): string {
-    const command = { type: 'inbound.email', to: ['support@confab.example'], subject: 'Question', text: 'Hi there', ...fields };
+    const command = {
+      type: 'inbound.email',
+      to: ['support@confab.example'],
+      subject: 'Question',
+      text: 'Hi there',
+      ...fields,
+    };
     return this.run(SYSTEM, command).result!['conversationId']!;
   }
 

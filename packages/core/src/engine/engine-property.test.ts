@@ -11,12 +11,39 @@ import { previewOf } from './records.js';
 import { createEngineState, type EngineState } from './state.js';
 
 const COMMAND_TYPES = [
-  'conversation.assign', 'conversation.setStatus', 'conversation.trash', 'conversation.restore', 'conversation.deleteForever',
-  'conversation.blockSender', 'contact.unblock', 'conversation.markSpam', 'conversation.unfilter', 'message.reply',
-  'message.comment', 'email.compose', 'conversation.forward', 'conversation.sendTranscript', 'conversation.detachContact',
-  'ticket.create', 'ticket.update', 'contact.update', 'deal.create', 'agent.setAvailability', 'settings.update', 'view.save',
-  'view.delete', 'typing', 'visitor.startChat', 'visitor.message', 'visitor.requestHuman', 'visitor.setProfile',
-  'inbound.email', 'inbound.messenger', 'inbound.form', 'visitor.create', 'visitor.verify',
+  'conversation.assign',
+  'conversation.setStatus',
+  'conversation.trash',
+  'conversation.restore',
+  'conversation.deleteForever',
+  'conversation.blockSender',
+  'contact.unblock',
+  'conversation.markSpam',
+  'conversation.unfilter',
+  'message.reply',
+  'message.comment',
+  'email.compose',
+  'conversation.forward',
+  'conversation.sendTranscript',
+  'conversation.detachContact',
+  'ticket.create',
+  'ticket.update',
+  'contact.update',
+  'deal.create',
+  'agent.setAvailability',
+  'settings.update',
+  'view.save',
+  'view.delete',
+  'typing',
+  'visitor.startChat',
+  'visitor.message',
+  'visitor.requestHuman',
+  'visitor.setProfile',
+  'inbound.email',
+  'inbound.messenger',
+  'inbound.form',
+  'visitor.create',
+  'visitor.verify',
 ];
 
 /** One random step, interpreted against the state at the time it runs. */
@@ -55,45 +82,98 @@ function commandFor(state: EngineState, step: Step): { principal: Principal; com
     }
     case 1: {
       const owner = ownerOf(conversation?.contactId);
-      return owner && conversation ? { principal: owner, command: { type: 'visitor.message', conversationId: conversation.id, text } } : null;
+      return owner && conversation
+        ? { principal: owner, command: { type: 'visitor.message', conversationId: conversation.id, text } }
+        : null;
     }
     case 2:
-      return conversation ? { principal: agent, command: { type: 'message.reply', conversationId: conversation.id, text } } : null;
+      return conversation
+        ? { principal: agent, command: { type: 'message.reply', conversationId: conversation.id, text } }
+        : null;
     case 3:
       return conversation
-        ? { principal: agent, command: { type: 'message.comment', conversationId: conversation.id, text: 'SECRET-COMMENT', mentions: step.flag ? [agentId] : [] } }
+        ? {
+            principal: agent,
+            command: {
+              type: 'message.comment',
+              conversationId: conversation.id,
+              text: 'SECRET-COMMENT',
+              mentions: step.flag ? [agentId] : [],
+            },
+          }
         : null;
     case 4:
       return conversation
-        ? { principal: agent, command: { type: 'conversation.setStatus', conversationIds: [conversation.id], status: step.flag ? 'closed' : 'open' } }
+        ? {
+            principal: agent,
+            command: {
+              type: 'conversation.setStatus',
+              conversationIds: [conversation.id],
+              status: step.flag ? 'closed' : 'open',
+            },
+          }
         : null;
     case 5:
       return conversation
-        ? { principal: agent, command: { type: step.flag ? 'conversation.trash' : 'conversation.restore', conversationIds: [conversation.id] } }
+        ? {
+            principal: agent,
+            command: {
+              type: step.flag ? 'conversation.trash' : 'conversation.restore',
+              conversationIds: [conversation.id],
+            },
+          }
         : null;
     case 6:
-      return conversation ? { principal: agent, command: { type: 'conversation.deleteForever', conversationIds: [conversation.id] } } : null;
+      return conversation
+        ? { principal: agent, command: { type: 'conversation.deleteForever', conversationIds: [conversation.id] } }
+        : null;
     case 7:
       return conversation
-        ? { principal: agent, command: step.flag ? { type: 'conversation.blockSender', conversationId: conversation.id } : { type: 'contact.unblock', contactId: conversation.contactId ?? 'none' } }
+        ? {
+            principal: agent,
+            command: step.flag
+              ? { type: 'conversation.blockSender', conversationId: conversation.id }
+              : { type: 'contact.unblock', contactId: conversation.contactId ?? 'none' },
+          }
         : null;
     case 8:
       return conversation
-        ? { principal: agent, command: { type: step.flag ? 'conversation.markSpam' : 'conversation.unfilter', conversationId: conversation.id } }
+        ? {
+            principal: agent,
+            command: {
+              type: step.flag ? 'conversation.markSpam' : 'conversation.unfilter',
+              conversationId: conversation.id,
+            },
+          }
         : null;
     case 9:
       return conversation
-        ? { principal: agent, command: { type: 'conversation.assign', conversationId: conversation.id, assigneeId: step.flag ? at(DEMO_AGENT_IDS, step.pick)! : null } }
+        ? {
+            principal: agent,
+            command: {
+              type: 'conversation.assign',
+              conversationId: conversation.id,
+              assigneeId: step.flag ? at(DEMO_AGENT_IDS, step.pick)! : null,
+            },
+          }
         : null;
     case 10:
-      return { principal: agent, command: { type: 'agent.setAvailability', availability: step.flag ? 'away' : 'available' } };
+      return {
+        principal: agent,
+        command: { type: 'agent.setAvailability', availability: step.flag ? 'away' : 'available' },
+      };
     case 11: {
       const previous = conversation?.emailMessageIds[0];
       return {
         principal: { kind: 'system' },
         command: {
-          type: 'inbound.email', from: `person${step.other % 7}@example.com`, to: ['support@confab.example'], subject: 'Hello', text,
-          messageId: `<m${step.pick}-${step.other}@example.com>`, ...(step.flag && previous ? { inReplyTo: previous } : {}),
+          type: 'inbound.email',
+          from: `person${step.other % 7}@example.com`,
+          to: ['support@confab.example'],
+          subject: 'Hello',
+          text,
+          messageId: `<m${step.pick}-${step.other}@example.com>`,
+          ...(step.flag && previous ? { inReplyTo: previous } : {}),
         },
       };
     }
@@ -101,12 +181,21 @@ function commandFor(state: EngineState, step: Step): { principal: Principal; com
       return { principal: agent, command: { type: 'settings.update', patch: { bot: { enabled: step.flag } } } };
     case 13: {
       const owner = ownerOf(conversation?.contactId);
-      return owner && conversation ? { principal: owner, command: { type: 'visitor.requestHuman', conversationId: conversation.id } } : null;
+      return owner && conversation
+        ? { principal: owner, command: { type: 'visitor.requestHuman', conversationId: conversation.id } }
+        : null;
     }
     case 14:
-      return conversation ? { principal: agent, command: { type: 'conversation.sendTranscript', conversationId: conversation.id, to: 'copy@example.com' } } : null;
+      return conversation
+        ? {
+            principal: agent,
+            command: { type: 'conversation.sendTranscript', conversationId: conversation.id, to: 'copy@example.com' },
+          }
+        : null;
     default:
-      return conversation ? { principal: agent, command: { type: 'conversation.detachContact', conversationId: conversation.id } } : null;
+      return conversation
+        ? { principal: agent, command: { type: 'conversation.detachContact', conversationId: conversation.id } }
+        : null;
   }
 }
 
@@ -118,7 +207,9 @@ function checkInvariants(state: EngineState): void {
     expect(conversation.messageCount, conversation.id).to.equal(replies.length);
     expect(conversation.preview, conversation.id).to.equal(replies.length ? previewOf(replies.at(-1)!.text) : '');
     const fromPeople = replies.filter((m) => m.authorType !== 'bot');
-    expect(conversation.needsReply, conversation.id).to.equal(fromPeople.length ? fromPeople.at(-1)!.direction === 'inbound' : false);
+    expect(conversation.needsReply, conversation.id).to.equal(
+      fromPeople.length ? fromPeople.at(-1)!.direction === 'inbound' : false,
+    );
     expect(conversation.lastReceivedAt).to.be.at.least(conversation.startedAt);
     if (conversation.filtered === null && conversation.contactId !== null) {
       // A blocked contact's conversations are all in Filtered (T5) unless unblocked since.
@@ -139,9 +230,11 @@ describe('engine: properties', () => {
       fc.property(
         fc.oneof(
           fc.anything(),
-          fc.record({ type: fc.constantFrom(...COMMAND_TYPES) }, { requiredKeys: ['type'] }).chain((base) =>
-            fc.dictionary(fc.string({ maxLength: 12 }), fc.anything()).map((extra) => ({ ...extra, ...base })),
-          ),
+          fc
+            .record({ type: fc.constantFrom(...COMMAND_TYPES) }, { requiredKeys: ['type'] })
+            .chain((base) =>
+              fc.dictionary(fc.string({ maxLength: 12 }), fc.anything()).map((extra) => ({ ...extra, ...base })),
+            ),
         ),
         (value) => {
           try {
@@ -185,9 +278,13 @@ describe('engine: properties', () => {
         }
         checkInvariants(state);
         for (const contactId of state.contacts.keys()) {
-          expect(JSON.stringify(snapshotFor(state, { kind: 'visitor', contactId }, 1))).to.not.contain('SECRET-COMMENT');
+          expect(JSON.stringify(snapshotFor(state, { kind: 'visitor', contactId }, 1))).to.not.contain(
+            'SECRET-COMMENT',
+          );
         }
-        expect(snapshotFor(state, { kind: 'agent', agentId: 'agent-anna' }, 1).messages.some((m) => m.suppressed)).to.equal(false);
+        expect(
+          snapshotFor(state, { kind: 'agent', agentId: 'agent-anna' }, 1).messages.some((m) => m.suppressed),
+        ).to.equal(false);
       }),
       { numRuns: 60, seed: 7 },
     );

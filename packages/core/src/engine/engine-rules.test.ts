@@ -19,16 +19,31 @@ describe('engine: compose and list fields', () => {
   it('C1 compose creates the contact, a sent-only conversation and a queued outbound email', () => {
     const { inbox } = team();
     const { events, result } = inbox.run(asAgent('anna'), {
-      type: 'email.compose', to: 'Olivia@Prospect.example', cc: ['cfo@prospect.example'], subject: 'Proposal', text: 'Please find our proposal.',
+      type: 'email.compose',
+      to: 'Olivia@Prospect.example',
+      cc: ['cfo@prospect.example'],
+      subject: 'Proposal',
+      text: 'Please find our proposal.',
     });
     const conversation = inbox.conversation(result!['conversationId']!);
     const contact = inbox.state.contacts.get(conversation.contactId!)!;
     expect(contact.email).to.equal('olivia@prospect.example');
-    expect(conversation).to.include({ channel: 'email', sentOnly: true, assigneeId: null, needsReply: false, subject: 'Proposal', lastReceivedAt: conversation.startedAt });
+    expect(conversation).to.include({
+      channel: 'email',
+      sentOnly: true,
+      assigneeId: null,
+      needsReply: false,
+      subject: 'Proposal',
+      lastReceivedAt: conversation.startedAt,
+    });
     expect(conversation.participantIds).to.have.length(2);
     const [message] = inbox.messages(conversation.id);
     expect(message).to.include({ kind: 'reply', direction: 'outbound', delivery: 'queued' });
-    expect(message!.email).to.deep.include({ from: 'support@confab.example', to: ['olivia@prospect.example'], cc: ['cfo@prospect.example'] });
+    expect(message!.email).to.deep.include({
+      from: 'support@confab.example',
+      to: ['olivia@prospect.example'],
+      cc: ['cfo@prospect.example'],
+    });
     expect(message!.email!.messageId).to.equal(`<${message!.id}@confab>`);
     expect(conversation.emailMessageIds).to.deep.equal([message!.email!.messageId]);
     const [queued] = ofType(events, 'email.queued');
@@ -40,14 +55,24 @@ describe('engine: compose and list fields', () => {
     const { inbox } = team();
     inbox.receiveEmail({ from: 'liam@customer.example', messageId: '<c1@x>' });
     const before = inbox.state.contacts.size;
-    inbox.run(asAgent('anna'), { type: 'email.compose', to: 'LIAM@customer.example', subject: 'Follow-up', text: 'Any news?' });
+    inbox.run(asAgent('anna'), {
+      type: 'email.compose',
+      to: 'LIAM@customer.example',
+      subject: 'Follow-up',
+      text: 'Any news?',
+    });
     expect(inbox.state.contacts.size).to.equal(before);
   });
 
   it('L2 needsReply follows the latest reply, the preview is cut to 140 characters, participants count cc', () => {
     const { inbox } = team();
     const long = 'word '.repeat(100);
-    const id = inbox.receiveEmail({ from: 'liam@customer.example', cc: ['ava@customer.example', 'support@confab.example'], messageId: '<l1@x>', text: long });
+    const id = inbox.receiveEmail({
+      from: 'liam@customer.example',
+      cc: ['ava@customer.example', 'support@confab.example'],
+      messageId: '<l1@x>',
+      text: long,
+    });
     let conversation = inbox.conversation(id);
     expect(conversation.needsReply).to.equal(true);
     expect(conversation.preview.length).to.be.at.most(PREVIEW_LENGTH);
@@ -73,14 +98,30 @@ describe('engine: compose and list fields', () => {
     const { inbox } = team();
     const id = inbox.receiveEmail({ from: 'liam@customer.example', messageId: 'first@customer.example' });
     inbox.advance(MINUTE);
-    const again = inbox.run(SYSTEM, { type: 'inbound.email', from: 'liam@customer.example', to: [], subject: 'Question', text: 'Hi there', messageId: '<first@customer.example>' });
+    const again = inbox.run(SYSTEM, {
+      type: 'inbound.email',
+      from: 'liam@customer.example',
+      to: [],
+      subject: 'Question',
+      text: 'Hi there',
+      messageId: '<first@customer.example>',
+    });
     expect(again.events).to.deep.equal([]);
     expect(again.result).to.deep.equal({ conversationId: id });
-    const threaded = inbox.receiveEmail({ from: 'ava@customer.example', cc: ['liam@customer.example', 'noah@customer.example'], messageId: '<second@customer.example>', inReplyTo: 'first@customer.example' });
+    const threaded = inbox.receiveEmail({
+      from: 'ava@customer.example',
+      cc: ['liam@customer.example', 'noah@customer.example'],
+      messageId: '<second@customer.example>',
+      inReplyTo: 'first@customer.example',
+    });
     expect(threaded).to.equal(id);
     expect(inbox.conversation(id).participantIds).to.have.length(3);
     expect(inbox.messages(id)).to.have.length(2);
-    const unrelated = inbox.receiveEmail({ from: 'ava@customer.example', messageId: '<third@customer.example>', inReplyTo: '<unknown@elsewhere>' });
+    const unrelated = inbox.receiveEmail({
+      from: 'ava@customer.example',
+      messageId: '<third@customer.example>',
+      inReplyTo: '<unknown@elsewhere>',
+    });
     expect(unrelated).to.not.equal(id);
   });
 });
@@ -99,19 +140,37 @@ describe('engine: thread actions', () => {
     const { inbox } = team();
     inbox.addAgent('carl', { disabled: true });
     const id = inbox.receiveEmail({ from: 'liam@customer.example', messageId: '<a2@x>' });
-    expect(inbox.refuse(asAgent('anna'), { type: 'conversation.assign', conversationId: id, assigneeId: 'nobody-here' }).code).to.equal('not-found');
-    const disabled = inbox.refuse(asAgent('anna'), { type: 'conversation.assign', conversationId: id, assigneeId: 'carl' });
+    expect(
+      inbox.refuse(asAgent('anna'), { type: 'conversation.assign', conversationId: id, assigneeId: 'nobody-here' })
+        .code,
+    ).to.equal('not-found');
+    const disabled = inbox.refuse(asAgent('anna'), {
+      type: 'conversation.assign',
+      conversationId: id,
+      assigneeId: 'carl',
+    });
     expect(disabled.code).to.equal('rule');
     expect(disabled.rule).to.equal('T2');
-    expect(inbox.refuse(asAgent('anna'), { type: 'conversation.assign', conversationId: 'nope', assigneeId: 'ben' }).code).to.equal('not-found');
+    expect(
+      inbox.refuse(asAgent('anna'), { type: 'conversation.assign', conversationId: 'nope', assigneeId: 'ben' }).code,
+    ).to.equal('not-found');
   });
 
   it('T4 the transcript holds replies only: no comments, no internal notes, no suppressed messages', () => {
     const { inbox, visitor } = team();
     const id = inbox.startChat(visitor, 'I need help with my order');
-    inbox.run(asAgent('anna'), { type: 'message.comment', conversationId: id, text: 'SECRET internal note', mentions: [] });
+    inbox.run(asAgent('anna'), {
+      type: 'message.comment',
+      conversationId: id,
+      text: 'SECRET internal note',
+      mentions: [],
+    });
     inbox.run(asAgent('anna'), { type: 'message.reply', conversationId: id, text: 'Happy to help!' });
-    const { events } = inbox.run(asAgent('anna'), { type: 'conversation.sendTranscript', conversationId: id, to: 'emma@customer.example' });
+    const { events } = inbox.run(asAgent('anna'), {
+      type: 'conversation.sendTranscript',
+      conversationId: id,
+      to: 'emma@customer.example',
+    });
     const [queued] = ofType(events, 'email.queued');
     expect(queued).to.include({ purpose: 'transcript' });
     expect(queued!.to).to.deep.equal(['emma@customer.example']);
@@ -120,14 +179,22 @@ describe('engine: thread actions', () => {
     expect(queued!.text).to.not.contain('SECRET');
     inbox.run(asAgent('anna'), { type: 'conversation.blockSender', conversationId: id });
     inbox.run(asVisitor(visitor), { type: 'visitor.message', conversationId: id, text: 'HIDDEN after block' });
-    const second = inbox.run(asAgent('anna'), { type: 'conversation.sendTranscript', conversationId: id, to: 'emma@customer.example' });
+    const second = inbox.run(asAgent('anna'), {
+      type: 'conversation.sendTranscript',
+      conversationId: id,
+      to: 'emma@customer.example',
+    });
     expect(ofType(second.events, 'email.queued')[0]!.text).to.not.contain('HIDDEN');
   });
 
   it('T4 refuses a malformed transcript address', () => {
     const { inbox, visitor } = team();
     const id = inbox.startChat(visitor);
-    const error = inbox.refuse(asAgent('anna'), { type: 'conversation.sendTranscript', conversationId: id, to: 'not an address' });
+    const error = inbox.refuse(asAgent('anna'), {
+      type: 'conversation.sendTranscript',
+      conversationId: id,
+      to: 'not an address',
+    });
     expect(error.code).to.equal('invalid');
     expect(error.path).to.equal('to');
   });
@@ -141,13 +208,19 @@ describe('engine: thread actions', () => {
     expect(inView(inbox.conversation(id), 'filtered')).to.equal(true);
     const before = structuredClone(inbox.conversation(id));
     inbox.advance(MINUTE);
-    const { events } = inbox.run(asVisitor(visitor), { type: 'visitor.message', conversationId: id, text: 'you cannot see this' });
+    const { events } = inbox.run(asVisitor(visitor), {
+      type: 'visitor.message',
+      conversationId: id,
+      text: 'you cannot see this',
+    });
     expect(events.map((event) => event.type)).to.deep.equal(['message.upserted']);
     const message = ofType(events, 'message.upserted')[0]!.message;
     expect(message.suppressed).to.equal(true);
     expect(inbox.conversation(id)).to.deep.equal(before);
     expect(projectEvent(inbox.state, asAgent('anna'), events[0]!)).to.equal(null);
-    expect(snapshotFor(inbox.state, asAgent('anna'), 1).messages.map((m) => m.text)).to.not.include('you cannot see this');
+    expect(snapshotFor(inbox.state, asAgent('anna'), 1).messages.map((m) => m.text)).to.not.include(
+      'you cannot see this',
+    );
   });
 
   it('T5 chat: a blocked visitor starting a new chat gets a filtered conversation showing nothing they wrote', () => {
@@ -156,7 +229,13 @@ describe('engine: thread actions', () => {
     inbox.run(asAgent('anna'), { type: 'conversation.blockSender', conversationId: first });
     const id = inbox.startChat(visitor, 'secret text');
     const conversation = inbox.conversation(id);
-    expect(conversation).to.include({ filtered: 'blocked', preview: '', needsReply: false, messageCount: 0, assigneeId: null });
+    expect(conversation).to.include({
+      filtered: 'blocked',
+      preview: '',
+      needsReply: false,
+      messageCount: 0,
+      assigneeId: null,
+    });
     expect(inbox.messages(id)[0]!.suppressed).to.equal(true);
     expect(JSON.stringify(snapshotFor(inbox.state, asAgent('anna'), 1))).to.not.contain('secret text');
   });
@@ -165,7 +244,9 @@ describe('engine: thread actions', () => {
     const { inbox, visitor } = team();
     const id = inbox.startChat(visitor);
     inbox.run(asAgent('anna'), { type: 'conversation.blockSender', conversationId: id });
-    expect(inbox.refuse(asAgent('anna'), { type: 'message.reply', conversationId: id, text: 'Hi' }).rule).to.equal('T5');
+    expect(inbox.refuse(asAgent('anna'), { type: 'message.reply', conversationId: id, text: 'Hi' }).rule).to.equal(
+      'T5',
+    );
     expect(inbox.refuse(asAgent('anna'), { type: 'conversation.unfilter', conversationId: id }).rule).to.equal('T5');
     inbox.run(asVisitor(visitor), { type: 'visitor.message', conversationId: id, text: 'while blocked' });
     inbox.run(asAgent('anna'), { type: 'contact.unblock', contactId: visitor });
@@ -220,10 +301,26 @@ describe('engine: thread actions', () => {
 
   it('T7 forward sends the most recent email with the note, and records it for the team', () => {
     const { inbox, visitor } = team();
-    const id = inbox.receiveEmail({ from: 'liam@customer.example', messageId: '<fw1@x>', subject: 'Broken invoice', text: 'first mail' });
+    const id = inbox.receiveEmail({
+      from: 'liam@customer.example',
+      messageId: '<fw1@x>',
+      subject: 'Broken invoice',
+      text: 'first mail',
+    });
     inbox.advance(MINUTE);
-    inbox.receiveEmail({ from: 'liam@customer.example', messageId: '<fw2@x>', inReplyTo: '<fw1@x>', subject: 'Re: Broken invoice', text: 'latest mail' });
-    const { events } = inbox.run(asAgent('anna'), { type: 'conversation.forward', conversationId: id, to: 'billing@team.example', note: 'Can you check this?' });
+    inbox.receiveEmail({
+      from: 'liam@customer.example',
+      messageId: '<fw2@x>',
+      inReplyTo: '<fw1@x>',
+      subject: 'Re: Broken invoice',
+      text: 'latest mail',
+    });
+    const { events } = inbox.run(asAgent('anna'), {
+      type: 'conversation.forward',
+      conversationId: id,
+      to: 'billing@team.example',
+      note: 'Can you check this?',
+    });
     const [queued] = ofType(events, 'email.queued');
     expect(queued).to.include({ purpose: 'forward', subject: 'Fwd: Re: Broken invoice' });
     expect(queued!.to).to.deep.equal(['billing@team.example']);
@@ -233,8 +330,12 @@ describe('engine: thread actions', () => {
     const note = inbox.messages(id).at(-1)!;
     expect(note).to.include({ kind: 'system', authorType: 'agent' });
     const chat = inbox.startChat(visitor);
-    expect(inbox.refuse(asAgent('anna'), { type: 'conversation.forward', conversationId: chat, to: 'x@y.example' }).rule).to.equal('T7');
-    expect(inbox.refuse(asAgent('anna'), { type: 'conversation.forward', conversationId: id, to: 'nope' }).code).to.equal('invalid');
+    expect(
+      inbox.refuse(asAgent('anna'), { type: 'conversation.forward', conversationId: chat, to: 'x@y.example' }).rule,
+    ).to.equal('T7');
+    expect(
+      inbox.refuse(asAgent('anna'), { type: 'conversation.forward', conversationId: id, to: 'nope' }).code,
+    ).to.equal('invalid');
   });
 
   it('T8 closes and reopens many conversations; a new message from the contact reopens a closed one', () => {
@@ -256,7 +357,11 @@ describe('engine: thread actions', () => {
   it('T8 a bulk command is all or nothing and names the first id it refuses', () => {
     const { inbox } = team();
     const email = inbox.receiveEmail({ from: 'liam@customer.example', messageId: '<st3@x>' });
-    const error = inbox.refuse(asAgent('anna'), { type: 'conversation.setStatus', conversationIds: [email, 'missing-1', 'missing-2'], status: 'closed' });
+    const error = inbox.refuse(asAgent('anna'), {
+      type: 'conversation.setStatus',
+      conversationIds: [email, 'missing-1', 'missing-2'],
+      status: 'closed',
+    });
     expect(error.code).to.equal('not-found');
     expect(error.message).to.contain('missing-1');
     expect(inbox.conversation(email).status).to.equal('open');
@@ -268,7 +373,11 @@ describe('engine: thread actions', () => {
     const id = inbox.startChat(visitor);
     const email = inbox.receiveEmail({ from: 'liam@customer.example', messageId: '<t11@x>' });
     inbox.advance(12 * MINUTE);
-    const error = inbox.refuse(asAgent('anna'), { type: 'conversation.setStatus', conversationIds: [email, id], status: 'closed' });
+    const error = inbox.refuse(asAgent('anna'), {
+      type: 'conversation.setStatus',
+      conversationIds: [email, id],
+      status: 'closed',
+    });
     expect(error.code).to.equal('rule');
     expect(error.rule).to.equal('T11');
     expect(error.message).to.contain(id);
@@ -283,7 +392,9 @@ describe('engine: thread actions', () => {
     inbox.advance(20 * MINUTE);
     inbox.run(asVisitor(visitor), { type: 'visitor.message', conversationId: id, text: 'What are your prices?' });
     inbox.advance(29 * MINUTE);
-    expect(inbox.refuse(asAgent('anna'), { type: 'conversation.setStatus', conversationIds: [id], status: 'closed' }).rule).to.equal('T11');
+    expect(
+      inbox.refuse(asAgent('anna'), { type: 'conversation.setStatus', conversationIds: [id], status: 'closed' }).rule,
+    ).to.equal('T11');
     inbox.advance(MINUTE);
     inbox.run(asAgent('anna'), { type: 'conversation.setStatus', conversationIds: [id], status: 'closed' });
     expect(inbox.conversation(id).status).to.equal('closed');
@@ -302,11 +413,31 @@ describe('engine: thread actions', () => {
 describe('engine: reply and comment', () => {
   it('R1 an email reply is an outbound email to the sender with cc, threaded and queued', () => {
     const { inbox } = team();
-    const id = inbox.receiveEmail({ from: 'liam@customer.example', cc: ['ava@customer.example'], messageId: '<r1@customer>', subject: 'Order 1042' });
-    const { events, result } = inbox.run(asAgent('anna'), { type: 'message.reply', conversationId: id, text: 'It ships today.' });
+    const id = inbox.receiveEmail({
+      from: 'liam@customer.example',
+      cc: ['ava@customer.example'],
+      messageId: '<r1@customer>',
+      subject: 'Order 1042',
+    });
+    const { events, result } = inbox.run(asAgent('anna'), {
+      type: 'message.reply',
+      conversationId: id,
+      text: 'It ships today.',
+    });
     const message = inbox.messages(id).find((m) => m.id === result!['messageId'])!;
-    expect(message).to.include({ kind: 'reply', direction: 'outbound', authorType: 'agent', authorId: 'anna', delivery: 'queued' });
-    expect(message.email).to.deep.include({ to: ['liam@customer.example'], cc: ['ava@customer.example'], subject: 'Re: Order 1042', inReplyTo: '<r1@customer>' });
+    expect(message).to.include({
+      kind: 'reply',
+      direction: 'outbound',
+      authorType: 'agent',
+      authorId: 'anna',
+      delivery: 'queued',
+    });
+    expect(message.email).to.deep.include({
+      to: ['liam@customer.example'],
+      cc: ['ava@customer.example'],
+      subject: 'Re: Order 1042',
+      inReplyTo: '<r1@customer>',
+    });
     expect(inbox.conversation(id).emailMessageIds).to.include(message.email!.messageId);
     const [queued] = ofType(events, 'email.queued');
     expect(queued).to.include({ purpose: 'reply', text: 'It ships today.' });
@@ -323,33 +454,57 @@ describe('engine: reply and comment', () => {
 
   it('R1 a form submission with an address is answered by email; a Messenger reply is live', () => {
     const { inbox } = team();
-    const form = inbox.run(SYSTEM, { type: 'inbound.form', formId: 'support', fields: { name: 'Noah', email: 'noah@example.com', message: 'Help' } }).result!['conversationId']!;
+    const form = inbox.run(SYSTEM, {
+      type: 'inbound.form',
+      formId: 'support',
+      fields: { name: 'Noah', email: 'noah@example.com', message: 'Help' },
+    }).result!['conversationId']!;
     const formReply = inbox.run(asAgent('anna'), { type: 'message.reply', conversationId: form, text: 'On it' });
     expect(ofType(formReply.events, 'email.queued')[0]).to.include({ purpose: 'reply', subject: 'Re: Form support' });
     expect(inbox.messages(form).at(-1)!.email!.to).to.deep.equal(['noah@example.com']);
-    const messenger = inbox.run(SYSTEM, { type: 'inbound.messenger', senderId: 'psid-9', text: 'Hi', mid: 'm-9' }).result!['conversationId']!;
-    const messengerReply = inbox.run(asAgent('anna'), { type: 'message.reply', conversationId: messenger, text: 'Hello!' });
+    const messenger = inbox.run(SYSTEM, { type: 'inbound.messenger', senderId: 'psid-9', text: 'Hi', mid: 'm-9' })
+      .result!['conversationId']!;
+    const messengerReply = inbox.run(asAgent('anna'), {
+      type: 'message.reply',
+      conversationId: messenger,
+      text: 'Hello!',
+    });
     expect(ofType(messengerReply.events, 'email.queued')).to.deep.equal([]);
   });
 
   it('R1 a comment notifies each mentioned team member once and refuses unknown mentions', () => {
     const { inbox, visitor } = team();
     const id = inbox.startChat(visitor);
-    const { events } = inbox.run(asAgent('anna'), { type: 'message.comment', conversationId: id, text: '@Ben can you take this?', mentions: ['ben', 'ben'] });
+    const { events } = inbox.run(asAgent('anna'), {
+      type: 'message.comment',
+      conversationId: id,
+      text: '@Ben can you take this?',
+      mentions: ['ben', 'ben'],
+    });
     const mentions = ofType(events, 'mention.created');
     expect(mentions).to.have.length(1);
     expect(mentions[0]).to.include({ agentId: 'ben', conversationId: id });
     expect(projectEvent(inbox.state, asAgent('ben'), mentions[0]!)).to.deep.equal(mentions[0]);
     expect(projectEvent(inbox.state, asAgent('anna'), mentions[0]!)).to.equal(null);
-    const error = inbox.refuse(asAgent('anna'), { type: 'message.comment', conversationId: id, text: 'hi', mentions: ['ghost'] });
+    const error = inbox.refuse(asAgent('anna'), {
+      type: 'message.comment',
+      conversationId: id,
+      text: 'hi',
+      mentions: ['ghost'],
+    });
     expect(error.code).to.equal('invalid');
     expect(error.path).to.equal('mentions.0');
   });
 
-  it('R2 a visitor never sees comments, comment previews, mentions or the team\'s internals', () => {
+  it("R2 a visitor never sees comments, comment previews, mentions or the team's internals", () => {
     const { inbox, visitor } = team();
     const id = inbox.startChat(visitor);
-    const comment = inbox.run(asAgent('anna'), { type: 'message.comment', conversationId: id, text: 'TOP SECRET note', mentions: ['ben'] });
+    const comment = inbox.run(asAgent('anna'), {
+      type: 'message.comment',
+      conversationId: id,
+      text: 'TOP SECRET note',
+      mentions: ['ben'],
+    });
     for (const event of comment.events) {
       const projected = projectEvent(inbox.state, asVisitor(visitor), event);
       expect(JSON.stringify(projected ?? null)).to.not.contain('TOP SECRET');
@@ -359,7 +514,13 @@ describe('engine: reply and comment', () => {
     const text = JSON.stringify(snapshot);
     expect(text).to.not.contain('TOP SECRET');
     expect(text).to.not.contain('Escalation');
-    expect(snapshot.conversations[0]).to.include({ commentPreview: '', assigneeId: null, ticketId: null, filtered: null, messageCount: 1 });
+    expect(snapshot.conversations[0]).to.include({
+      commentPreview: '',
+      assigneeId: null,
+      ticketId: null,
+      filtered: null,
+      messageCount: 1,
+    });
     expect(snapshot.tickets).to.deep.equal([]);
     expect(snapshot.agents.every((agent) => agent.email === '')).to.equal(true);
   });
@@ -379,32 +540,87 @@ describe('engine: about panel records', () => {
   it('A2 creates one ticket per conversation and edits it', () => {
     const { inbox } = team();
     const id = inbox.receiveEmail({ from: 'liam@customer.example', messageId: '<tk@x>' });
-    const ticketId = inbox.run(asAgent('anna'), { type: 'ticket.create', conversationId: id, name: 'Refund', properties: { priority: 'high' } }).result!['ticketId']!;
+    const ticketId = inbox.run(asAgent('anna'), {
+      type: 'ticket.create',
+      conversationId: id,
+      name: 'Refund',
+      properties: { priority: 'high' },
+    }).result!['ticketId']!;
     expect(inbox.conversation(id).ticketId).to.equal(ticketId);
-    expect(inbox.state.tickets.get(ticketId)).to.include({ name: 'Refund', conversationId: id, contactId: inbox.conversation(id).contactId });
-    expect(inbox.refuse(asAgent('anna'), { type: 'ticket.create', conversationId: id, name: 'Again' }).rule).to.equal('A2');
-    inbox.run(asAgent('anna'), { type: 'ticket.update', ticketId, name: 'Refund order 1042', properties: { status: 'waiting', priority: '' } });
+    expect(inbox.state.tickets.get(ticketId)).to.include({
+      name: 'Refund',
+      conversationId: id,
+      contactId: inbox.conversation(id).contactId,
+    });
+    expect(inbox.refuse(asAgent('anna'), { type: 'ticket.create', conversationId: id, name: 'Again' }).rule).to.equal(
+      'A2',
+    );
+    inbox.run(asAgent('anna'), {
+      type: 'ticket.update',
+      ticketId,
+      name: 'Refund order 1042',
+      properties: { status: 'waiting', priority: '' },
+    });
     expect(inbox.state.tickets.get(ticketId)!.name).to.equal('Refund order 1042');
     expect(inbox.state.tickets.get(ticketId)!.properties).to.deep.equal({ status: 'waiting' });
-    expect(inbox.refuse(asAgent('anna'), { type: 'ticket.update', ticketId: 'nope', name: 'x' }).code).to.equal('not-found');
+    expect(inbox.refuse(asAgent('anna'), { type: 'ticket.update', ticketId: 'nope', name: 'x' }).code).to.equal(
+      'not-found',
+    );
   });
 
-  it('A3 edits a contact\'s name, email and properties', () => {
+  it("A3 edits a contact's name, email and properties", () => {
     const { inbox, visitor } = team();
-    inbox.run(asAgent('anna'), { type: 'contact.update', contactId: visitor, name: 'Emma de Jong', email: 'Emma@Example.com', properties: { plan: 'Pro', city: 'Utrecht' } });
+    inbox.run(asAgent('anna'), {
+      type: 'contact.update',
+      contactId: visitor,
+      name: 'Emma de Jong',
+      email: 'Emma@Example.com',
+      properties: { plan: 'Pro', city: 'Utrecht' },
+    });
     inbox.run(asAgent('anna'), { type: 'contact.update', contactId: visitor, properties: { city: '' } });
-    expect(inbox.state.contacts.get(visitor)).to.deep.include({ name: 'Emma de Jong', email: 'emma@example.com', properties: { plan: 'Pro' } });
-    expect(inbox.refuse(asAgent('anna'), { type: 'contact.update', contactId: visitor, email: 'nope' }).path).to.equal('email');
-    expect(inbox.refuse(asAgent('anna'), { type: 'contact.update', contactId: 'ghost', name: 'x' }).code).to.equal('not-found');
+    expect(inbox.state.contacts.get(visitor)).to.deep.include({
+      name: 'Emma de Jong',
+      email: 'emma@example.com',
+      properties: { plan: 'Pro' },
+    });
+    expect(inbox.refuse(asAgent('anna'), { type: 'contact.update', contactId: visitor, email: 'nope' }).path).to.equal(
+      'email',
+    );
+    expect(inbox.refuse(asAgent('anna'), { type: 'contact.update', contactId: 'ghost', name: 'x' }).code).to.equal(
+      'not-found',
+    );
   });
 
   it('A7 creates a deal from a conversation', () => {
     const { inbox } = team();
     const id = inbox.receiveEmail({ from: 'liam@customer.example', messageId: '<deal@x>' });
-    const dealId = inbox.run(asAgent('anna'), { type: 'deal.create', conversationId: id, name: 'Annual plan', amount: 4800, currency: 'eur' }).result!['dealId']!;
-    expect(inbox.state.deals.get(dealId)).to.include({ name: 'Annual plan', amount: 4800, currency: 'EUR', stage: 'new', conversationId: id });
-    expect(inbox.refuse(asAgent('anna'), { type: 'deal.create', conversationId: id, name: 'x', amount: -1, currency: 'EUR' }).path).to.equal('amount');
-    expect(inbox.refuse(asAgent('anna'), { type: 'deal.create', conversationId: id, name: 'x', amount: 1, currency: 'euros' }).path).to.equal('currency');
+    const dealId = inbox.run(asAgent('anna'), {
+      type: 'deal.create',
+      conversationId: id,
+      name: 'Annual plan',
+      amount: 4800,
+      currency: 'eur',
+    }).result!['dealId']!;
+    expect(inbox.state.deals.get(dealId)).to.include({
+      name: 'Annual plan',
+      amount: 4800,
+      currency: 'EUR',
+      stage: 'new',
+      conversationId: id,
+    });
+    expect(
+      inbox.refuse(asAgent('anna'), { type: 'deal.create', conversationId: id, name: 'x', amount: -1, currency: 'EUR' })
+        .path,
+    ).to.equal('amount');
+    expect(
+      inbox.refuse(asAgent('anna'), {
+        type: 'deal.create',
+        conversationId: id,
+        name: 'x',
+        amount: 1,
+        currency: 'euros',
+      }).path,
+    ).to.equal('currency');
   });
 });
 
@@ -476,7 +692,10 @@ describe('engine: availability and routing', () => {
 describe('engine: settings', () => {
   it('I1 merges a partial settings patch per section and validates it', () => {
     const { inbox } = team();
-    inbox.run(asAgent('anna'), { type: 'settings.update', patch: { widget: { title: 'Talk to Acme' }, email: { roleAddresses: [' Orders ', 'info'] } } });
+    inbox.run(asAgent('anna'), {
+      type: 'settings.update',
+      patch: { widget: { title: 'Talk to Acme' }, email: { roleAddresses: [' Orders ', 'info'] } },
+    });
     const settings = inbox.state.settings;
     expect(settings.widget.title).to.equal('Talk to Acme');
     expect(settings.widget.welcome).to.equal('Hi! How can we help?');
@@ -486,18 +705,38 @@ describe('engine: settings', () => {
     expect(inbox.conversation(orders).filtered).to.equal('role-address');
     const sales = inbox.receiveEmail({ from: 'sales@supplier.example', messageId: '<i2@x>' });
     expect(inbox.conversation(sales).filtered).to.equal(null);
-    expect(inbox.refuse(asAgent('anna'), { type: 'settings.update', patch: { routing: { mode: 'random' } } }).path).to.equal('patch.routing.mode');
-    expect(inbox.refuse(asAgent('anna'), { type: 'settings.update', patch: { widget: { colour: '#fff' } } }).path).to.equal('patch.widget.colour');
-    expect(inbox.refuse(asAgent('anna'), { type: 'settings.update', patch: { widget: { color: 'red;background:url(x)' } } }).path).to.equal('patch.widget.color');
-    expect(inbox.refuse(asAgent('anna'), { type: 'settings.update', patch: { bot: { enabled: 'yes' } } }).code).to.equal('invalid');
+    expect(
+      inbox.refuse(asAgent('anna'), { type: 'settings.update', patch: { routing: { mode: 'random' } } }).path,
+    ).to.equal('patch.routing.mode');
+    expect(
+      inbox.refuse(asAgent('anna'), { type: 'settings.update', patch: { widget: { colour: '#fff' } } }).path,
+    ).to.equal('patch.widget.colour');
+    expect(
+      inbox.refuse(asAgent('anna'), { type: 'settings.update', patch: { widget: { color: 'red;background:url(x)' } } })
+        .path,
+    ).to.equal('patch.widget.color');
+    expect(
+      inbox.refuse(asAgent('anna'), { type: 'settings.update', patch: { bot: { enabled: 'yes' } } }).code,
+    ).to.equal('invalid');
   });
 
   it('I1 saved views get an id; built-in views cannot be deleted', () => {
     const { inbox } = team();
-    const viewId = inbox.run(asAgent('anna'), { type: 'view.save', name: 'Open email', filter: { status: 'open', channels: ['email'] } }).result!['viewId']!;
-    expect(inbox.state.views.get(viewId)).to.deep.equal({ id: viewId, name: 'Open email', filter: { status: 'open', channels: ['email'] }, builtIn: false });
+    const viewId = inbox.run(asAgent('anna'), {
+      type: 'view.save',
+      name: 'Open email',
+      filter: { status: 'open', channels: ['email'] },
+    }).result!['viewId']!;
+    expect(inbox.state.views.get(viewId)).to.deep.equal({
+      id: viewId,
+      name: 'Open email',
+      filter: { status: 'open', channels: ['email'] },
+      builtIn: false,
+    });
     expect(inbox.refuse(asAgent('anna'), { type: 'view.delete', viewId: 'all' }).code).to.equal('forbidden');
-    expect(inbox.refuse(asAgent('anna'), { type: 'view.save', name: 'x', filter: { scope: 'everything' } }).path).to.equal('filter.scope');
+    expect(
+      inbox.refuse(asAgent('anna'), { type: 'view.save', name: 'x', filter: { scope: 'everything' } }).path,
+    ).to.equal('filter.scope');
     inbox.run(asAgent('anna'), { type: 'view.delete', viewId });
     expect(inbox.state.views.has(viewId)).to.equal(false);
     expect(inbox.refuse(asAgent('anna'), { type: 'view.delete', viewId }).code).to.equal('not-found');
@@ -509,7 +748,11 @@ describe('engine: the visitor side', () => {
     const { inbox, visitor } = team();
     const id = inbox.startChat(visitor);
     inbox.run(asAgent('anna'), { type: 'conversation.blockSender', conversationId: id });
-    const { events, result } = inbox.run(asVisitor(visitor), { type: 'visitor.message', conversationId: id, text: 'hello?' });
+    const { events, result } = inbox.run(asVisitor(visitor), {
+      type: 'visitor.message',
+      conversationId: id,
+      text: 'hello?',
+    });
     expect(result!['messageId']).to.be.a('string');
     const projected = projectEvent(inbox.state, asVisitor(visitor), events[0]!);
     expect(projected).to.not.equal(null);
@@ -522,7 +765,12 @@ describe('engine: the visitor side', () => {
 
   it('W5 the bot greets with quick replies, answers other messages with the hand-over offer, and hands over on request', () => {
     const { inbox, visitor } = team();
-    inbox.run(asAgent('anna'), { type: 'settings.update', patch: { bot: { enabled: true, greeting: 'Hi, I am Bo.', quickReplies: ['Pricing'], handoverReply: 'Talk to a person' } } });
+    inbox.run(asAgent('anna'), {
+      type: 'settings.update',
+      patch: {
+        bot: { enabled: true, greeting: 'Hi, I am Bo.', quickReplies: ['Pricing'], handoverReply: 'Talk to a person' },
+      },
+    });
     const id = inbox.startChat(visitor, 'hello');
     let conversation = inbox.conversation(id);
     expect(conversation).to.include({ bot: 'active', assigneeId: null });
@@ -561,15 +809,26 @@ describe('engine: the visitor side', () => {
     expect(again.events).to.deep.equal([]);
   });
 
-  it('W1 a visitor reaches only their own conversations; another\'s answers as not found', () => {
+  it("W1 a visitor reaches only their own conversations; another's answers as not found", () => {
     const { inbox, visitor } = team();
     const other = inbox.addVisitor('Other');
     const id = inbox.startChat(visitor);
-    expect(inbox.refuse(asVisitor(other), { type: 'visitor.message', conversationId: id, text: 'hi' }).code).to.equal('not-found');
-    expect(inbox.refuse(asVisitor(other), { type: 'typing', conversationId: id, typing: true }).code).to.equal('not-found');
-    expect(projectEvent(inbox.state, asVisitor(other), { type: 'conversation.upserted', conversation: inbox.conversation(id) })).to.equal(null);
+    expect(inbox.refuse(asVisitor(other), { type: 'visitor.message', conversationId: id, text: 'hi' }).code).to.equal(
+      'not-found',
+    );
+    expect(inbox.refuse(asVisitor(other), { type: 'typing', conversationId: id, typing: true }).code).to.equal(
+      'not-found',
+    );
+    expect(
+      projectEvent(inbox.state, asVisitor(other), {
+        type: 'conversation.upserted',
+        conversation: inbox.conversation(id),
+      }),
+    ).to.equal(null);
     expect(snapshotFor(inbox.state, asVisitor(other), 1).conversations).to.deep.equal([]);
-    expect(inbox.run(asVisitor(visitor), { type: 'typing', conversationId: id, typing: true }).events).to.deep.equal([]);
+    expect(inbox.run(asVisitor(visitor), { type: 'typing', conversationId: id, typing: true }).events).to.deep.equal(
+      [],
+    );
   });
 
   it('W1 a visitor sets an unverified profile, which never merges with an existing contact', () => {
@@ -578,17 +837,31 @@ describe('engine: the visitor side', () => {
     const contacts = inbox.state.contacts.size;
     inbox.run(asVisitor(visitor), { type: 'visitor.setProfile', name: 'Emma', email: 'Emma@customer.example' });
     expect(inbox.state.contacts.size).to.equal(contacts);
-    expect(inbox.state.contacts.get(visitor)).to.include({ name: 'Emma', email: 'emma@customer.example', verified: false, emailSelfReported: true });
+    expect(inbox.state.contacts.get(visitor)).to.include({
+      name: 'Emma',
+      email: 'emma@customer.example',
+      verified: false,
+      emailSelfReported: true,
+    });
   });
 
-  it('W1 typing someone else\'s address gives a visitor none of their mail', () => {
+  it("W1 typing someone else's address gives a visitor none of their mail", () => {
     const { inbox, visitor } = team();
     inbox.run(asVisitor(visitor), { type: 'visitor.setProfile', email: 'ceo@victim.example' });
-    const mail = inbox.receiveEmail({ from: 'ceo@victim.example', messageId: '<private@victim>', text: 'Confidential numbers' });
+    const mail = inbox.receiveEmail({
+      from: 'ceo@victim.example',
+      messageId: '<private@victim>',
+      text: 'Confidential numbers',
+    });
     expect(inbox.conversation(mail).contactId).to.not.equal(visitor);
     const snapshot = snapshotFor(inbox.state, asVisitor(visitor), 1);
     expect(JSON.stringify(snapshot)).to.not.contain('Confidential');
-    const composed = inbox.run(asAgent('anna'), { type: 'email.compose', to: 'ceo@victim.example', subject: 'Hi', text: 'Private reply' });
+    const composed = inbox.run(asAgent('anna'), {
+      type: 'email.compose',
+      to: 'ceo@victim.example',
+      subject: 'Hi',
+      text: 'Private reply',
+    });
     expect(inbox.conversation(composed.result!['conversationId']!).contactId).to.not.equal(visitor);
     // Once a team member enters the address, it is theirs to vouch for.
     inbox.run(asAgent('anna'), { type: 'contact.update', contactId: visitor, email: 'emma@customer.example' });
@@ -598,16 +871,27 @@ describe('engine: the visitor side', () => {
   it('W2 verification returns an existing verified contact with that email, and never merges an unverified one', () => {
     const inbox = new Inbox();
     const first = inbox.addVisitor('First');
-    const verified = inbox.run(SYSTEM, { type: 'visitor.verify', contactId: first, email: 'Sam@Example.com', name: 'Sam' });
+    const verified = inbox.run(SYSTEM, {
+      type: 'visitor.verify',
+      contactId: first,
+      email: 'Sam@Example.com',
+      name: 'Sam',
+    });
     expect(verified.result).to.deep.equal({ contactId: first });
     expect(inbox.state.contacts.get(first)).to.include({ verified: true, email: 'sam@example.com', name: 'Sam' });
     const second = inbox.addVisitor();
-    expect(inbox.run(SYSTEM, { type: 'visitor.verify', contactId: second, email: 'sam@example.com' }).result).to.deep.equal({ contactId: first });
+    expect(
+      inbox.run(SYSTEM, { type: 'visitor.verify', contactId: second, email: 'sam@example.com' }).result,
+    ).to.deep.equal({ contactId: first });
     const typed = inbox.addVisitor();
     inbox.run(asVisitor(typed), { type: 'visitor.setProfile', email: 'kim@example.com' });
     const third = inbox.addVisitor();
-    expect(inbox.run(SYSTEM, { type: 'visitor.verify', contactId: third, email: 'kim@example.com' }).result).to.deep.equal({ contactId: third });
+    expect(
+      inbox.run(SYSTEM, { type: 'visitor.verify', contactId: third, email: 'kim@example.com' }).result,
+    ).to.deep.equal({ contactId: third });
     expect(inbox.state.contacts.get(typed)!.verified).to.equal(false);
-    expect(inbox.refuse(asVisitor(first), { type: 'visitor.setProfile', email: 'other@example.com' }).code).to.equal('forbidden');
+    expect(inbox.refuse(asVisitor(first), { type: 'visitor.setProfile', email: 'other@example.com' }).code).to.equal(
+      'forbidden',
+    );
   });
 });

@@ -28,8 +28,14 @@ function busyInbox(): { inbox: Inbox; events: ConfabEvent[] } {
     return outcome;
   };
   const agents: ConfabEvent[] = [
-    { type: 'agent.upserted', agent: { id: 'anna', name: 'Anna', email: 'anna@team.example', availability: 'available', disabled: false } },
-    { type: 'agent.upserted', agent: { id: 'ben', name: 'Ben', email: 'ben@team.example', availability: 'available', disabled: false } },
+    {
+      type: 'agent.upserted',
+      agent: { id: 'anna', name: 'Anna', email: 'anna@team.example', availability: 'available', disabled: false },
+    },
+    {
+      type: 'agent.upserted',
+      agent: { id: 'ben', name: 'Ben', email: 'ben@team.example', availability: 'available', disabled: false },
+    },
   ];
   inbox.apply(...agents);
   events.push(...agents);
@@ -38,7 +44,15 @@ function busyInbox(): { inbox: Inbox; events: ConfabEvent[] } {
   inbox.advance(MINUTE);
   run(asAgent('anna'), { type: 'message.reply', conversationId: chat, text: 'hello' });
   run(asAgent('anna'), { type: 'message.comment', conversationId: chat, text: 'note', mentions: ['ben'] });
-  const email = run(SYSTEM, { type: 'inbound.email', from: 'liam@customer.example', to: [], cc: ['ava@customer.example'], subject: 'Order', text: 'Where?', messageId: '<o1@x>' }).result!['conversationId']!;
+  const email = run(SYSTEM, {
+    type: 'inbound.email',
+    from: 'liam@customer.example',
+    to: [],
+    cc: ['ava@customer.example'],
+    subject: 'Order',
+    text: 'Where?',
+    messageId: '<o1@x>',
+  }).result!['conversationId']!;
   run(asAgent('ben'), { type: 'ticket.create', conversationId: email, name: 'Order' });
   run(asAgent('ben'), { type: 'message.reply', conversationId: email, text: 'On its way' });
   run(asAgent('ben'), { type: 'email.compose', to: 'olivia@prospect.example', subject: 'Hi', text: 'Intro' });
@@ -68,10 +82,19 @@ describe('engine: safety', () => {
   it('keeps messages ordered by time then id whatever order they arrive in, and replaces by id', () => {
     const state = createEngineState();
     const message = (id: string, createdAt: number, text = id) => ({
-      id, conversationId: 'c', kind: 'reply' as const, direction: 'inbound' as const, authorType: 'contact' as const,
-      authorId: 'p', text, createdAt, mentions: [], attachments: [],
+      id,
+      conversationId: 'c',
+      kind: 'reply' as const,
+      direction: 'inbound' as const,
+      authorType: 'contact' as const,
+      authorId: 'p',
+      text,
+      createdAt,
+      mentions: [],
+      attachments: [],
     });
-    for (const m of [message('b', 2), message('c', 3), message('a', 2), message('z', 1)]) applyEvent(state, { type: 'message.upserted', message: m });
+    for (const m of [message('b', 2), message('c', 3), message('a', 2), message('z', 1)])
+      applyEvent(state, { type: 'message.upserted', message: m });
     applyEvent(state, { type: 'message.upserted', message: message('a', 2, 'edited') });
     expect(state.messages.get('c')!.map((m) => `${m.id}:${m.text}`)).to.deep.equal(['z:z', 'a:edited', 'b:b', 'c:c']);
     applyEvent(state, { type: 'message.removed', conversationId: 'c', messageId: 'b' });
@@ -81,7 +104,12 @@ describe('engine: safety', () => {
 
   it('snapshots agree with projected events for every principal', () => {
     const { inbox, events } = busyInbox();
-    const principals = [asAgent('anna'), asAgent('ben'), asVisitor([...inbox.state.contacts.values()].find((c) => c.name === 'Emma')!.id), SYSTEM];
+    const principals = [
+      asAgent('anna'),
+      asAgent('ben'),
+      asVisitor([...inbox.state.contacts.values()].find((c) => c.name === 'Emma')!.id),
+      SYSTEM,
+    ];
     for (const principal of principals) {
       const replica = createEngineState();
       for (const event of events) {
@@ -99,7 +127,9 @@ describe('engine: safety', () => {
       // the system principal; routing state is not part of a snapshot).
       expect(fromEvents.conversations).to.deep.equal(snapshot.conversations);
       expect(fromEvents.messages).to.deep.equal(snapshot.messages);
-      expect(fromEvents.contacts.filter((c) => snapshot.contacts.some((s) => s.id === c.id))).to.deep.equal(snapshot.contacts);
+      expect(fromEvents.contacts.filter((c) => snapshot.contacts.some((s) => s.id === c.id))).to.deep.equal(
+        snapshot.contacts,
+      );
       expect(fromEvents.settings).to.deep.equal(snapshot.settings);
       expect(fromEvents.views).to.deep.equal(snapshot.views);
     }
@@ -111,7 +141,14 @@ describe('engine: safety', () => {
     for (const event of events) {
       const projected = projectEvent(inbox.state, asVisitor(visitor), event);
       if (projected === null) continue;
-      expect(['conversation.upserted', 'message.upserted', 'message.removed', 'contact.upserted', 'agent.upserted', 'settings.updated']).to.include(projected.type);
+      expect([
+        'conversation.upserted',
+        'message.upserted',
+        'message.removed',
+        'contact.upserted',
+        'agent.upserted',
+        'settings.updated',
+      ]).to.include(projected.type);
       expect(JSON.stringify(projected)).to.not.contain('"note"');
       expect(JSON.stringify(projected)).to.not.contain('commentPreview":"note');
     }
@@ -125,12 +162,27 @@ describe('engine: safety', () => {
     inbox.addAgent('gone', { disabled: true });
     const visitor = inbox.addVisitor();
     const id = inbox.startChat(visitor);
-    expect(inbox.refuse(asVisitor(visitor), { type: 'conversation.assign', conversationId: id, assigneeId: null }).code).to.equal('forbidden');
+    expect(
+      inbox.refuse(asVisitor(visitor), { type: 'conversation.assign', conversationId: id, assigneeId: null }).code,
+    ).to.equal('forbidden');
     expect(inbox.refuse(asAgent('anna'), { type: 'visitor.startChat', text: 'hi' }).code).to.equal('forbidden');
-    expect(inbox.refuse(asAgent('anna'), { type: 'inbound.email', from: 'a@b.example', to: [], subject: '', text: '', messageId: 'x' }).code).to.equal('forbidden');
+    expect(
+      inbox.refuse(asAgent('anna'), {
+        type: 'inbound.email',
+        from: 'a@b.example',
+        to: [],
+        subject: '',
+        text: '',
+        messageId: 'x',
+      }).code,
+    ).to.equal('forbidden');
     expect(inbox.refuse(SYSTEM, { type: 'message.reply', conversationId: id, text: 'hi' }).code).to.equal('forbidden');
-    expect(inbox.refuse(asAgent('gone'), { type: 'message.reply', conversationId: id, text: 'hi' }).code).to.equal('forbidden');
-    expect(inbox.refuse(asAgent('stranger'), { type: 'message.reply', conversationId: id, text: 'hi' }).code).to.equal('forbidden');
+    expect(inbox.refuse(asAgent('gone'), { type: 'message.reply', conversationId: id, text: 'hi' }).code).to.equal(
+      'forbidden',
+    );
+    expect(inbox.refuse(asAgent('stranger'), { type: 'message.reply', conversationId: id, text: 'hi' }).code).to.equal(
+      'forbidden',
+    );
     expect(inbox.refuse(asVisitor('ghost'), { type: 'visitor.startChat', text: 'hi' }).code).to.equal('forbidden');
   });
 
@@ -143,14 +195,29 @@ describe('engine: safety', () => {
     expect(inbox.refuse(anna, { type: 'message.reply', conversationId: 5, text: 'x' }).path).to.equal('conversationId');
     expect(inbox.refuse(anna, { type: 'message.reply', conversationId: 'c' }).path).to.equal('text');
     expect(inbox.refuse(anna, { type: 'message.reply', conversationId: 'c', text: '   ' }).path).to.equal('text');
-    const huge = inbox.refuse(anna, { type: 'message.reply', conversationId: 'c', text: 'x'.repeat(MAX_TEXT_LENGTH + 1) });
+    const huge = inbox.refuse(anna, {
+      type: 'message.reply',
+      conversationId: 'c',
+      text: 'x'.repeat(MAX_TEXT_LENGTH + 1),
+    });
     expect(huge.code).to.equal('too-large');
     expect(huge.path).to.equal('text');
-    expect(inbox.refuse(anna, { type: 'ticket.create', conversationId: 'c', name: 'n'.repeat(MAX_SHORT_LENGTH + 1) }).code).to.equal('too-large');
-    expect(inbox.refuse(anna, { type: 'conversation.setStatus', conversationIds: 'c1', status: 'closed' }).path).to.equal('conversationIds');
-    expect(inbox.refuse(anna, { type: 'conversation.setStatus', conversationIds: ['c1', 7], status: 'closed' }).path).to.equal('conversationIds.1');
-    expect(inbox.refuse(anna, { type: 'conversation.setStatus', conversationIds: ['c1'], status: 'snoozed' }).path).to.equal('status');
-    expect(inbox.refuse(anna, { type: 'deal.create', conversationId: 'c', name: 'd', amount: Number.NaN, currency: 'EUR' }).path).to.equal('amount');
+    expect(
+      inbox.refuse(anna, { type: 'ticket.create', conversationId: 'c', name: 'n'.repeat(MAX_SHORT_LENGTH + 1) }).code,
+    ).to.equal('too-large');
+    expect(
+      inbox.refuse(anna, { type: 'conversation.setStatus', conversationIds: 'c1', status: 'closed' }).path,
+    ).to.equal('conversationIds');
+    expect(
+      inbox.refuse(anna, { type: 'conversation.setStatus', conversationIds: ['c1', 7], status: 'closed' }).path,
+    ).to.equal('conversationIds.1');
+    expect(
+      inbox.refuse(anna, { type: 'conversation.setStatus', conversationIds: ['c1'], status: 'snoozed' }).path,
+    ).to.equal('status');
+    expect(
+      inbox.refuse(anna, { type: 'deal.create', conversationId: 'c', name: 'd', amount: Number.NaN, currency: 'EUR' })
+        .path,
+    ).to.equal('amount');
     expect(inbox.refuse(anna, null as unknown as object).code).to.equal('invalid');
     expect(inbox.refuse(anna, ['message.reply']).code).to.equal('invalid');
   });
@@ -160,17 +227,23 @@ describe('engine: safety', () => {
     inbox.addAgent('anna');
     const visitor = inbox.addVisitor();
     const id = inbox.startChat(visitor);
-    const hostile = JSON.parse(`{"type":"contact.update","contactId":"${visitor}","properties":{"__proto__":{"polluted":"yes"}}}`);
+    const hostile = JSON.parse(
+      `{"type":"contact.update","contactId":"${visitor}","properties":{"__proto__":{"polluted":"yes"}}}`,
+    );
     expect(inbox.refuse(asAgent('anna'), hostile).path).to.equal('properties.__proto__');
     const settings = JSON.parse('{"type":"settings.update","patch":{"__proto__":{"polluted":"yes"}}}');
     expect(inbox.refuse(asAgent('anna'), settings).code).to.equal('invalid');
-    const nested = JSON.parse('{"type":"settings.update","patch":{"widget":{"constructor":{"prototype":{"polluted":"yes"}}}}}');
+    const nested = JSON.parse(
+      '{"type":"settings.update","patch":{"widget":{"constructor":{"prototype":{"polluted":"yes"}}}}}',
+    );
     expect(inbox.refuse(asAgent('anna'), nested).code).to.equal('invalid');
     const form = JSON.parse('{"type":"inbound.form","formId":"f","fields":{"constructor":"x"}}');
     expect(inbox.refuse(SYSTEM, form).path).to.equal('fields.constructor');
     expect(({} as Record<string, unknown>)['polluted']).to.equal(undefined);
     // Extra keys are dropped, not carried into records.
-    const extra = JSON.parse(`{"type":"message.reply","conversationId":"${id}","text":"hi","__proto__":{"admin":true},"kind":"comment"}`);
+    const extra = JSON.parse(
+      `{"type":"message.reply","conversationId":"${id}","text":"hi","__proto__":{"admin":true},"kind":"comment"}`,
+    );
     inbox.run(asAgent('anna'), extra);
     expect(inbox.messages(id).at(-1)!.kind).to.equal('reply');
   });
@@ -182,22 +255,52 @@ describe('engine: safety', () => {
 
   it('validateClientFrame checks hello, command and ping frames and the protocol version', () => {
     expect(validateClientFrame({ v: 1, type: 'ping' })).to.deep.equal({ v: 1, type: 'ping' });
-    expect(validateClientFrame({ v: 1, type: 'hello', token: 't', resumeFrom: 4 })).to.deep.equal({ v: 1, type: 'hello', token: 't', resumeFrom: 4 });
-    const frame = validateClientFrame({ v: 1, type: 'command', id: 'cmd-1', command: { type: 'visitor.startChat', text: 'hi' } });
-    expect(frame).to.deep.equal({ v: 1, type: 'command', id: 'cmd-1', command: { type: 'visitor.startChat', text: 'hi' } });
+    expect(validateClientFrame({ v: 1, type: 'hello', token: 't', resumeFrom: 4 })).to.deep.equal({
+      v: 1,
+      type: 'hello',
+      token: 't',
+      resumeFrom: 4,
+    });
+    const frame = validateClientFrame({
+      v: 1,
+      type: 'command',
+      id: 'cmd-1',
+      command: { type: 'visitor.startChat', text: 'hi' },
+    });
+    expect(frame).to.deep.equal({
+      v: 1,
+      type: 'command',
+      id: 'cmd-1',
+      command: { type: 'visitor.startChat', text: 'hi' },
+    });
     expect(thrown(() => validateClientFrame({ v: 2, type: 'ping' })).code).to.equal('unsupported-version');
     expect(thrown(() => validateClientFrame({ type: 'ping' })).code).to.equal('unsupported-version');
     expect(thrown(() => validateClientFrame({ v: 1, type: 'shout' })).path).to.equal('type');
-    expect(thrown(() => validateClientFrame({ v: 1, type: 'hello', token: 't', resumeFrom: -1 })).path).to.equal('resumeFrom');
-    expect(thrown(() => validateClientFrame({ v: 1, type: 'command', id: '', command: { type: 'typing' } })).path).to.equal('id');
-    expect(thrown(() => validateClientFrame({ v: 1, type: 'command', id: 'c', command: { type: 'nope' } })).code).to.equal('unknown-command');
-    expect(thrown(() => validateClientFrame({ v: 1, type: 'command', id: 'c', command: { type: 'message.reply', conversationId: 'c', text: 1 } })).path).to.equal('command.text');
+    expect(thrown(() => validateClientFrame({ v: 1, type: 'hello', token: 't', resumeFrom: -1 })).path).to.equal(
+      'resumeFrom',
+    );
+    expect(
+      thrown(() => validateClientFrame({ v: 1, type: 'command', id: '', command: { type: 'typing' } })).path,
+    ).to.equal('id');
+    expect(
+      thrown(() => validateClientFrame({ v: 1, type: 'command', id: 'c', command: { type: 'nope' } })).code,
+    ).to.equal('unknown-command');
+    expect(
+      thrown(() =>
+        validateClientFrame({
+          v: 1,
+          type: 'command',
+          id: 'c',
+          command: { type: 'message.reply', conversationId: 'c', text: 1 },
+        }),
+      ).path,
+    ).to.equal('command.text');
     expect(thrown(() => validateClientFrame('hello')).code).to.equal('invalid');
   });
 });
 
 describe('engine: optimistic execution for clients', () => {
-  it('R1 executeOptimistic gives the same events as execute for a client\'s commands', () => {
+  it("R1 executeOptimistic gives the same events as execute for a client's commands", () => {
     const run = (useOptimistic: boolean) => {
       const inbox = new Inbox();
       inbox.addAgent('anna');
@@ -219,8 +322,33 @@ describe('engine: optimistic execution for clients', () => {
     inbox.run(asAgent('anna'), { type: 'settings.update', patch: { bot: { enabled: true } } });
     const id = inbox.startChat(visitor);
     const context = { now: inbox.now, newId: inbox.newId };
-    expect(thrown(() => executeOptimistic(inbox.state, asAgent('anna'), { type: 'conversation.setStatus', conversationIds: [id], status: 'closed' }, context)).rule).to.equal('T11');
-    expect(thrown(() => executeOptimistic(inbox.state, asVisitor(visitor), { type: 'conversation.trash', conversationIds: [id] }, context)).code).to.equal('forbidden');
-    expect(executeOptimistic(inbox.state, asAgent('anna'), { type: 'conversation.sendTranscript', conversationId: id, to: 'a@b.example' }, context)).to.deep.equal({ events: [] });
+    expect(
+      thrown(() =>
+        executeOptimistic(
+          inbox.state,
+          asAgent('anna'),
+          { type: 'conversation.setStatus', conversationIds: [id], status: 'closed' },
+          context,
+        ),
+      ).rule,
+    ).to.equal('T11');
+    expect(
+      thrown(() =>
+        executeOptimistic(
+          inbox.state,
+          asVisitor(visitor),
+          { type: 'conversation.trash', conversationIds: [id] },
+          context,
+        ),
+      ).code,
+    ).to.equal('forbidden');
+    expect(
+      executeOptimistic(
+        inbox.state,
+        asAgent('anna'),
+        { type: 'conversation.sendTranscript', conversationId: id, to: 'a@b.example' },
+        context,
+      ),
+    ).to.deep.equal({ events: [] });
   });
 });

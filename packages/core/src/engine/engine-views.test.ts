@@ -19,8 +19,12 @@ describe('engine: views V1–V12 and filters', () => {
     inbox.run(asAgent('anna'), { type: 'conversation.markSpam', conversationId: spam });
     const trashed = inbox.receiveEmail({ from: 'old@customer.example', messageId: '<t1@x>' });
     inbox.run(asAgent('anna'), { type: 'conversation.trash', conversationIds: [trashed] });
-    const sent = inbox.run(asAgent('anna'), { type: 'email.compose', to: 'lead@prospect.example', subject: 'Hello', text: 'Intro' })
-      .result!['conversationId']!;
+    const sent = inbox.run(asAgent('anna'), {
+      type: 'email.compose',
+      to: 'lead@prospect.example',
+      subject: 'Hello',
+      text: 'Intro',
+    }).result!['conversationId']!;
     expect(inView(inbox.conversation(chat), 'all')).to.equal(true);
     expect(inView(inbox.conversation(spam), 'all')).to.equal(false);
     expect(inView(inbox.conversation(trashed), 'all')).to.equal(false);
@@ -65,12 +69,28 @@ describe('engine: views V1–V12 and filters', () => {
 
   it('V6 messenger threads a Messenger user into one conversation and ignores a repeated webhook', () => {
     const inbox = new Inbox();
-    const first = inbox.run(SYSTEM, { type: 'inbound.messenger', senderId: 'psid-1', senderName: 'Sofia Rossi', text: 'Ciao!', mid: 'm1' });
+    const first = inbox.run(SYSTEM, {
+      type: 'inbound.messenger',
+      senderId: 'psid-1',
+      senderName: 'Sofia Rossi',
+      text: 'Ciao!',
+      mid: 'm1',
+    });
     const id = first.result!['conversationId']!;
     expect(inView(inbox.conversation(id), 'messenger')).to.equal(true);
-    const second = inbox.run(SYSTEM, { type: 'inbound.messenger', senderId: 'psid-1', text: 'Are you open today?', mid: 'm2' });
+    const second = inbox.run(SYSTEM, {
+      type: 'inbound.messenger',
+      senderId: 'psid-1',
+      text: 'Are you open today?',
+      mid: 'm2',
+    });
     expect(second.result!['conversationId']).to.equal(id);
-    const repeat = inbox.run(SYSTEM, { type: 'inbound.messenger', senderId: 'psid-1', text: 'Are you open today?', mid: 'm2' });
+    const repeat = inbox.run(SYSTEM, {
+      type: 'inbound.messenger',
+      senderId: 'psid-1',
+      text: 'Are you open today?',
+      mid: 'm2',
+    });
     expect(repeat.events).to.deep.equal([]);
     expect(inbox.messages(id)).to.have.length(2);
     const contact = inbox.state.contacts.get(inbox.conversation(id).contactId!)!;
@@ -83,7 +103,12 @@ describe('engine: views V1–V12 and filters', () => {
     const id = inbox.run(SYSTEM, {
       type: 'inbound.form',
       formId: 'support',
-      fields: { Name: 'Noah Williams', Email: 'Noah@Example.com', Subject: 'Invoice question', Message: 'Where is my invoice?' },
+      fields: {
+        Name: 'Noah Williams',
+        Email: 'Noah@Example.com',
+        Subject: 'Invoice question',
+        Message: 'Where is my invoice?',
+      },
     }).result!['conversationId']!;
     const conversation = inbox.conversation(id);
     expect(inView(conversation, 'forms')).to.equal(true);
@@ -131,7 +156,12 @@ describe('engine: views V1–V12 and filters', () => {
 
   it('V10 a reply from a role address to a thread the team started is not filtered', () => {
     const { inbox } = team();
-    const sent = inbox.run(asAgent('anna'), { type: 'email.compose', to: 'sales@partner.example', subject: 'Bulk order', text: 'Hi!' });
+    const sent = inbox.run(asAgent('anna'), {
+      type: 'email.compose',
+      to: 'sales@partner.example',
+      subject: 'Bulk order',
+      text: 'Hi!',
+    });
     const outbound = inbox.messages(sent.result!['conversationId']!)[0]!.email!.messageId;
     const id = inbox.receiveEmail({ from: 'sales@partner.example', messageId: '<r5@x>', inReplyTo: outbound });
     expect(id).to.equal(sent.result!['conversationId']);
@@ -159,7 +189,9 @@ describe('engine: views V1–V12 and filters', () => {
     const { inbox } = team();
     const id = inbox.receiveEmail({ from: 'liam@customer.example', messageId: '<d2@x>' });
     inbox.run(asAgent('anna'), { type: 'conversation.trash', conversationIds: [id] });
-    expect(inbox.refuse(asAgent('anna'), { type: 'message.reply', conversationId: id, text: 'Hi' }).rule).to.equal('V11');
+    expect(inbox.refuse(asAgent('anna'), { type: 'message.reply', conversationId: id, text: 'Hi' }).rule).to.equal(
+      'V11',
+    );
   });
 
   it('V11 a new message from the contact brings a trashed conversation back', () => {
@@ -173,7 +205,9 @@ describe('engine: views V1–V12 and filters', () => {
   it('V11 delete forever unlinks tickets and deals of the deleted conversation', () => {
     const { inbox } = team();
     const id = inbox.receiveEmail({ from: 'liam@customer.example', messageId: '<d3@x>' });
-    const ticketId = inbox.run(asAgent('anna'), { type: 'ticket.create', conversationId: id, name: 'T' }).result!['ticketId']!;
+    const ticketId = inbox.run(asAgent('anna'), { type: 'ticket.create', conversationId: id, name: 'T' }).result![
+      'ticketId'
+    ]!;
     inbox.run(asAgent('anna'), { type: 'conversation.trash', conversationIds: [id] });
     inbox.run(asAgent('anna'), { type: 'conversation.deleteForever', conversationIds: [id] });
     expect(inbox.state.tickets.get(ticketId)!.conversationId).to.equal(null);
@@ -181,12 +215,23 @@ describe('engine: views V1–V12 and filters', () => {
 
   it('V12 sent holds composed mail until the recipient replies, then it moves to All and Unassigned', () => {
     const { inbox } = team();
-    const compose = inbox.run(asAgent('ben'), { type: 'email.compose', to: 'olivia@prospect.example', subject: 'Your trial', text: 'How is it going?' });
+    const compose = inbox.run(asAgent('ben'), {
+      type: 'email.compose',
+      to: 'olivia@prospect.example',
+      subject: 'Your trial',
+      text: 'How is it going?',
+    });
     const id = compose.result!['conversationId']!;
     expect(viewsOf(inbox.conversation(id), 'ben')).to.deep.equal(['sent']);
     const outbound = inbox.messages(id)[0]!.email!.messageId;
     inbox.advance(5 * MINUTE);
-    const replyId = inbox.receiveEmail({ from: 'Olivia@prospect.example', messageId: '<reply-1@prospect>', inReplyTo: outbound, subject: 'Re: Your trial', text: 'Great so far!' });
+    const replyId = inbox.receiveEmail({
+      from: 'Olivia@prospect.example',
+      messageId: '<reply-1@prospect>',
+      inReplyTo: outbound,
+      subject: 'Re: Your trial',
+      text: 'Great so far!',
+    });
     expect(replyId).to.equal(id);
     const conversation = inbox.conversation(id);
     expect(conversation.sentOnly).to.equal(false);

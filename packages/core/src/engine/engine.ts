@@ -26,7 +26,12 @@ function allHandlers(): HandlerTable {
  * a rule, names a missing record, or is not the principal's to give throws a ConfabError and
  * changes nothing.
  */
-export function execute(state: EngineState, principal: Principal, command: Command, context: EngineContext): ExecuteResult {
+export function execute(
+  state: EngineState,
+  principal: Principal,
+  command: Command,
+  context: EngineContext,
+): ExecuteResult {
   // The command may come straight from the wire: check its shape first, and work on the clean copy.
   const valid = validateCommand(command);
   return runCommand(allHandlers(), state, principal, valid, context);

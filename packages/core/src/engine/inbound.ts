@@ -25,7 +25,12 @@ function senderContact(decision: Decision, address: string, name?: string): Cont
  * reopens (T8), comes back from Trash (a reply is never lost in a deleted thread) and leaves Sent
  * (V12). A blocked sender's thread goes (back) to Filtered (T5).
  */
-function joinThread(conversation: Conversation, message: Message, sender: Contact, participants: string[]): Conversation {
+function joinThread(
+  conversation: Conversation,
+  message: Message,
+  sender: Contact,
+  participants: string[],
+): Conversation {
   const next: Conversation = {
     ...conversation,
     status: 'open',
@@ -37,7 +42,13 @@ function joinThread(conversation: Conversation, message: Message, sender: Contac
   return withMessage(next, message);
 }
 
-function inboundMessage(decision: Decision, conversationId: string, sender: Contact, text: string, id = decision.newId()): Message {
+function inboundMessage(
+  decision: Decision,
+  conversationId: string,
+  sender: Contact,
+  text: string,
+  id = decision.newId(),
+): Message {
   return newMessage({
     id,
     conversationId,
@@ -64,7 +75,10 @@ export const inboundHandlers = {
       (address) => isEmailAddress(address) && address !== from && address !== team,
     );
     const ccContacts = cc.map((address) => decision.contactForEmail(address));
-    const participants = withIds([sender.id], ccContacts.map((contact) => contact.id));
+    const participants = withIds(
+      [sender.id],
+      ccContacts.map((contact) => contact.id),
+    );
     const email: EmailFields = {
       from,
       to: command.to.map((address) => address.trim().toLowerCase()),
@@ -142,7 +156,10 @@ export const inboundHandlers = {
     }
     if (thread) {
       const message = inboundMessage(decision, thread.id, contact, command.text, messageId);
-      decision.emit(upserted(joinThread(thread, message, contact, [contact.id])), { type: 'message.upserted', message });
+      decision.emit(upserted(joinThread(thread, message, contact, [contact.id])), {
+        type: 'message.upserted',
+        message,
+      });
       return { conversationId: thread.id };
     }
     const conversationId = decision.newId();
@@ -196,7 +213,12 @@ export const inboundHandlers = {
   },
 
   'visitor.create'(decision: Decision, command: C.CreateVisitorCommand): Result {
-    const contact = newContact({ id: decision.newId(), name: command.name?.trim() || 'Visitor', email: '', now: decision.now });
+    const contact = newContact({
+      id: decision.newId(),
+      name: command.name?.trim() || 'Visitor',
+      email: '',
+      now: decision.now,
+    });
     decision.emit({ type: 'contact.upserted', contact });
     return { contactId: contact.id };
   },

@@ -26,7 +26,11 @@ function timestamp(time: number): string {
 }
 
 /** An internal record of an action in the thread (forward, transcript): the team sees it, a visitor never does. */
-function actionNote(decision: Decision, conversation: Conversation, text: string): { message: Message; next: Conversation } {
+function actionNote(
+  decision: Decision,
+  conversation: Conversation,
+  text: string,
+): { message: Message; next: Conversation } {
   const message = newMessage({
     id: decision.newId(),
     conversationId: conversation.id,
@@ -60,15 +64,19 @@ export const mailHandlers = {
     ].join('\n');
     const to = command.to.toLowerCase();
     const { message, next } = actionNote(decision, conversation, `Forwarded to ${to}`);
-    decision.emit(upserted(next), { type: 'message.upserted', message }, {
-      type: 'email.queued',
-      messageId: message.id,
-      conversationId: conversation.id,
-      to: [to],
-      subject: prefixedSubject('Fwd', original.email.subject),
-      text,
-      purpose: 'forward',
-    });
+    decision.emit(
+      upserted(next),
+      { type: 'message.upserted', message },
+      {
+        type: 'email.queued',
+        messageId: message.id,
+        conversationId: conversation.id,
+        to: [to],
+        subject: prefixedSubject('Fwd', original.email.subject),
+        text,
+        purpose: 'forward',
+      },
+    );
     return { messageId: message.id };
   },
 
@@ -85,16 +93,19 @@ export const mailHandlers = {
     const text = [`Transcript: ${title}`, '', ...lines].join('\n');
     const to = command.to.toLowerCase();
     const { message, next } = actionNote(decision, conversation, `Transcript sent to ${to}`);
-    decision.emit(upserted(next), { type: 'message.upserted', message }, {
-      type: 'email.queued',
-      messageId: message.id,
-      conversationId: conversation.id,
-      to: [to],
-      subject: `Transcript: ${title}`,
-      text,
-      purpose: 'transcript',
-    });
+    decision.emit(
+      upserted(next),
+      { type: 'message.upserted', message },
+      {
+        type: 'email.queued',
+        messageId: message.id,
+        conversationId: conversation.id,
+        to: [to],
+        subject: `Transcript: ${title}`,
+        text,
+        purpose: 'transcript',
+      },
+    );
     return { messageId: message.id };
   },
-
 };

@@ -92,7 +92,9 @@ function projectForVisitor(state: EngineState, contactId: string, event: ConfabE
       return conversation && visitorOwns(conversation, contactId) ? event : null;
     }
     case 'contact.upserted':
-      return event.contact.id === contactId ? { type: 'contact.upserted', contact: visitorContact(event.contact) } : null;
+      return event.contact.id === contactId
+        ? { type: 'contact.upserted', contact: visitorContact(event.contact) }
+        : null;
     case 'agent.upserted':
       return { type: 'agent.upserted', agent: visitorAgent(event.agent) };
     case 'settings.updated':
@@ -121,8 +123,17 @@ export function projectEventFor(state: EngineState, principal: Principal, event:
 export function snapshotForPrincipal(state: EngineState, principal: Principal, seq: number): Snapshot {
   if (principal.kind === 'system') {
     return {
-      seq, conversations: [], messages: [], contacts: [], agents: [], tickets: [], deals: [], companies: [],
-      feedback: [], settings: visitorSettings(defaultSettings()), views: [],
+      seq,
+      conversations: [],
+      messages: [],
+      contacts: [],
+      agents: [],
+      tickets: [],
+      deals: [],
+      companies: [],
+      feedback: [],
+      settings: visitorSettings(defaultSettings()),
+      views: [],
     };
   }
   if (principal.kind === 'visitor') {

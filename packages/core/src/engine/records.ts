@@ -100,7 +100,10 @@ export function withIds(list: readonly string[], add: readonly string[]): string
 }
 
 /** Merges a properties patch; an empty value removes the property (the About panel's clear). */
-export function mergeProperties(current: Record<string, string>, patch: Record<string, string>): Record<string, string> {
+export function mergeProperties(
+  current: Record<string, string>,
+  patch: Record<string, string>,
+): Record<string, string> {
   const result: Record<string, string> = { ...current };
   for (const [key, value] of Object.entries(patch)) {
     if (value === '') delete result[key];

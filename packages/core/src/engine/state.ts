@@ -36,8 +36,24 @@ export interface EngineState {
 }
 
 export const DEFAULT_ROLE_ADDRESSES = [
-  'admin', 'billing', 'contact', 'help', 'hello', 'info', 'jobs', 'marketing', 'news',
-  'newsletter', 'no-reply', 'noreply', 'office', 'press', 'sales', 'support', 'team', 'webmaster',
+  'admin',
+  'billing',
+  'contact',
+  'help',
+  'hello',
+  'info',
+  'jobs',
+  'marketing',
+  'news',
+  'newsletter',
+  'no-reply',
+  'noreply',
+  'office',
+  'press',
+  'sales',
+  'support',
+  'team',
+  'webmaster',
 ];
 
 export function defaultSettings(): Settings {

@@ -4,10 +4,28 @@ import type { Conversation } from '../model/model.js';
 
 function conversation(patch: Partial<Conversation> = {}): Conversation {
   return {
-    id: 'c1', channel: 'chat', status: 'open', assigneeId: null, contactId: 'p1', participantIds: ['p1'],
-    subject: '', startedAt: 0, lastReceivedAt: 0, lastActivityAt: 0, lastVisitorActivityAt: 0, needsReply: true,
-    ticketId: null, filtered: null, trashedAt: null, sentOnly: false, bot: 'none', preview: '', commentPreview: '',
-    messageCount: 1, emailMessageIds: [], ...patch,
+    id: 'c1',
+    channel: 'chat',
+    status: 'open',
+    assigneeId: null,
+    contactId: 'p1',
+    participantIds: ['p1'],
+    subject: '',
+    startedAt: 0,
+    lastReceivedAt: 0,
+    lastActivityAt: 0,
+    lastVisitorActivityAt: 0,
+    needsReply: true,
+    ticketId: null,
+    filtered: null,
+    trashedAt: null,
+    sentOnly: false,
+    bot: 'none',
+    preview: '',
+    commentPreview: '',
+    messageCount: 1,
+    emailMessageIds: [],
+    ...patch,
   };
 }
 const view = (id: string) => BUILT_IN_VIEWS.find((v) => v.id === id)!.filter;

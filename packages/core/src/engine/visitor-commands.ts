@@ -106,7 +106,11 @@ export const visitorHandlers = {
       // W5: the bot answers first; nobody is routed until the visitor asks for a person.
       const greeting = botMessage(decision, conversationId, bot.greeting, [...bot.quickReplies, bot.handoverReply]);
       conversation = withMessage({ ...conversation, bot: 'active' }, greeting);
-      decision.emit(upserted(conversation), { type: 'message.upserted', message }, { type: 'message.upserted', message: greeting });
+      decision.emit(
+        upserted(conversation),
+        { type: 'message.upserted', message },
+        { type: 'message.upserted', message: greeting },
+      );
       return result;
     }
     const routing = route(decision.state);

@@ -58,7 +58,8 @@ export async function openPersistence(namespace = 'confab'): Promise<Persistence
  */
 export function resilient(inner: Persistence): Persistence {
   let fallback: Persistence | null = null;
-  const fallBack = (error: unknown) => (fallback ??= createMemoryPersistence(`${inner.kind} failed: ${describe(error)}`));
+  const fallBack = (error: unknown) =>
+    (fallback ??= createMemoryPersistence(`${inner.kind} failed: ${describe(error)}`));
   return {
     get kind() {
       return fallback ? fallback.kind : inner.kind;

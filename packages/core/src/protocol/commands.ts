@@ -259,18 +259,10 @@ export type AgentCommand =
   | TypingCommand;
 
 export type VisitorCommand =
-  | StartChatCommand
-  | VisitorMessageCommand
-  | RequestHumanCommand
-  | SetVisitorProfileCommand
-  | TypingCommand;
+  StartChatCommand | VisitorMessageCommand | RequestHumanCommand | SetVisitorProfileCommand | TypingCommand;
 
 export type SystemCommand =
-  | InboundEmailCommand
-  | InboundMessengerCommand
-  | InboundFormCommand
-  | CreateVisitorCommand
-  | VerifyVisitorCommand;
+  InboundEmailCommand | InboundMessengerCommand | InboundFormCommand | CreateVisitorCommand | VerifyVisitorCommand;
 
 export type Command = AgentCommand | VisitorCommand | SystemCommand;
 export type CommandType = Command['type'];

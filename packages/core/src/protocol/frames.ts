@@ -15,9 +15,7 @@ export const MAX_SHORT_LENGTH = 1024;
 
 /** Who is speaking. The backend decides this from the token; a client never claims it. */
 export type Principal =
-  | { kind: 'agent'; agentId: AgentId }
-  | { kind: 'visitor'; contactId: ContactId }
-  | { kind: 'system' };
+  { kind: 'agent'; agentId: AgentId } | { kind: 'visitor'; contactId: ContactId } | { kind: 'system' };
 
 // ---- client → server ----
 
@@ -109,11 +107,4 @@ export interface PongFrame {
   type: 'pong';
 }
 
-export type ServerFrame =
-  | WelcomeFrame
-  | SnapshotFrame
-  | EventsFrame
-  | AckFrame
-  | ErrorFrame
-  | TypingFrame
-  | PongFrame;
+export type ServerFrame = WelcomeFrame | SnapshotFrame | EventsFrame | AckFrame | ErrorFrame | TypingFrame | PongFrame;

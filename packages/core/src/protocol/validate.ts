@@ -159,7 +159,8 @@ function object(fields: Record<string, Field>, options: { strict?: boolean } = {
 const hexColor: Validator<string> = (value, path) => {
   const color = shortString(value, path);
   // The widget puts the colour into CSS: only a plain hex colour can never inject anything.
-  if (!/^#(?:[0-9a-f]{3}|[0-9a-f]{4}|[0-9a-f]{6}|[0-9a-f]{8})$/i.test(color)) invalid(path, 'a hex colour like #2f5bea');
+  if (!/^#(?:[0-9a-f]{3}|[0-9a-f]{4}|[0-9a-f]{6}|[0-9a-f]{8})$/i.test(color))
+    invalid(path, 'a hex colour like #2f5bea');
   return color;
 };
 
@@ -311,7 +312,11 @@ export function validateClientFrame(value: unknown): ClientFrame {
   if (!isPlainObject(value)) invalid('', 'a frame object');
   const version = ownValue(value, 'v');
   if (version !== PROTOCOL_VERSION) {
-    throw new ConfabError('unsupported-version', `Protocol version ${String(version).slice(0, 20)} is not supported; this side speaks ${PROTOCOL_VERSION}`, { path: 'v' });
+    throw new ConfabError(
+      'unsupported-version',
+      `Protocol version ${String(version).slice(0, 20)} is not supported; this side speaks ${PROTOCOL_VERSION}`,
+      { path: 'v' },
+    );
   }
   const type = ownValue(value, 'type');
   switch (type) {

@@ -1,11 +1,5 @@
 import type { EngineState } from '../engine/state.js';
-import type {
-  AgentId,
-  Conversation,
-  ConversationFilter,
-  ConversationId,
-  View,
-} from '../model/model.js';
+import type { AgentId, Conversation, ConversationFilter, ConversationId, View } from '../model/model.js';
 import type { ConfabEvent, Snapshot } from '../protocol/events.js';
 import type { Readable } from './readable.js';
 

@@ -4,7 +4,12 @@ import { createMemoryBackend } from '../transport/memory.js';
 describe('the memory transport', () => {
   runTransportConformance(async () => {
     const memory = createMemoryBackend({
-      seed: [{ type: 'agent.upserted', agent: { id: 'agent-1', name: 'Ann', email: 'ann@team.example', availability: 'available', disabled: false } }],
+      seed: [
+        {
+          type: 'agent.upserted',
+          agent: { id: 'agent-1', name: 'Ann', email: 'ann@team.example', availability: 'available', disabled: false },
+        },
+      ],
     });
     await memory.backend.ready;
     return { transport: () => memory.transport(), agentToken: memory.agentToken('agent-1') };

@@ -43,20 +43,22 @@ export function runTransportConformance(makeTarget: () => Promise<ConformanceTar
 
 /** The checks themselves, for runners that are neither mocha nor node:test. */
 export function transportConformanceChecks(makeTarget: () => Promise<ConformanceTarget>): ConformanceCheck[] {
-  const withTarget = (body: (target: ConformanceTarget, open: (transport?: Transport) => Promise<Peer>) => Promise<void>) => async () => {
-    const target = await makeTarget();
-    const peers: Peer[] = [];
-    try {
-      await body(target, async (transport = target.transport()) => {
-        const peer = await connectPeer(transport);
-        peers.push(peer);
-        return peer;
-      });
-    } finally {
-      for (const peer of peers) peer.transport.disconnect();
-      await target.dispose?.();
-    }
-  };
+  const withTarget =
+    (body: (target: ConformanceTarget, open: (transport?: Transport) => Promise<Peer>) => Promise<void>) =>
+    async () => {
+      const target = await makeTarget();
+      const peers: Peer[] = [];
+      try {
+        await body(target, async (transport = target.transport()) => {
+          const peer = await connectPeer(transport);
+          peers.push(peer);
+          return peer;
+        });
+      } finally {
+        for (const peer of peers) peer.transport.disconnect();
+        await target.dispose?.();
+      }
+    };
 
   return [
     {
@@ -86,15 +88,26 @@ export function transportConformanceChecks(makeTarget: () => Promise<Conformance
         for (let i = 1; i <= 10; i += 1) {
           const id = `${start}-${i}`;
           ids.push(id);
-          visitor.send({ v: 1, type: 'command', id, command: { type: 'visitor.message', conversationId: conversationId!, text: `order ${i}` } });
+          visitor.send({
+            v: 1,
+            type: 'command',
+            id,
+            command: { type: 'visitor.message', conversationId: conversationId!, text: `order ${i}` },
+          });
         }
         const acks = await visitor.collect('ack', (frame) => ids.includes(frame.id), ids.length);
         assert(acks.map((a) => a.id).join() === ids.join(), 'acks come in the order the commands were sent');
         await agent.waitFor(() => agent.texts().includes('order 10'), 'the agent receives the last message');
         const seqs = agent.seqs();
-        assert(seqs.every((seq, index) => index === 0 || seq > seqs[index - 1]), 'event sequence numbers increase');
+        assert(
+          seqs.every((seq, index) => index === 0 || seq > seqs[index - 1]),
+          'event sequence numbers increase',
+        );
         const order = agent.texts().filter((text) => text.startsWith('order '));
-        assert(order.join('|') === Array.from({ length: 11 }, (_, i) => `order ${i}`).join('|'), 'messages arrive in the order they were sent');
+        assert(
+          order.join('|') === Array.from({ length: 11 }, (_, i) => `order ${i}`).join('|'),
+          'messages arrive in the order they were sent',
+        );
       }),
     },
     {
@@ -102,15 +115,25 @@ export function transportConformanceChecks(makeTarget: () => Promise<Conformance
       run: withTarget(async (_target, open) => {
         const visitor = await helloVisitor(open);
         const id = `twice-${random()}`;
-        const frame: ClientFrame = { v: 1, type: 'command', id, command: { type: 'visitor.startChat', text: 'only once' } };
+        const frame: ClientFrame = {
+          v: 1,
+          type: 'command',
+          id,
+          command: { type: 'visitor.startChat', text: 'only once' },
+        };
         visitor.send(frame);
         visitor.send(frame);
         const acks = await visitor.collect('ack', (ack) => ack.id === id, 2);
         assert(acks[0].seq === acks[1].seq, 'both answers name the same sequence number');
-        assert(acks[0].result?.conversationId === acks[1].result?.conversationId, 'both answers name the same conversation');
+        assert(
+          acks[0].result?.conversationId === acks[1].result?.conversationId,
+          'both answers name the same conversation',
+        );
         await sleep(100);
         const created = visitor.events().filter((event) => event.event.type === 'conversation.upserted');
-        const conversations = new Set(created.map((event) => (event.event as { conversation: { id: string } }).conversation.id));
+        const conversations = new Set(
+          created.map((event) => (event.event as { conversation: { id: string } }).conversation.id),
+        );
         assert(conversations.size === 1, 'one conversation exists');
         assert(visitor.texts().filter((text) => text === 'only once').length === 1, 'one message exists');
       }),
@@ -125,14 +148,22 @@ export function transportConformanceChecks(makeTarget: () => Promise<Conformance
         agent.transport.disconnect();
         const visitor = await helloVisitor(open);
         const id = `resume-${random()}`;
-        visitor.send({ v: 1, type: 'command', id, command: { type: 'visitor.startChat', text: 'while the agent was away' } });
+        visitor.send({
+          v: 1,
+          type: 'command',
+          id,
+          command: { type: 'visitor.startChat', text: 'while the agent was away' },
+        });
         await visitor.next('ack', (ack) => ack.id === id);
         const again = await open();
         again.send({ v: 1, type: 'hello', token: target.agentToken, resumeFrom: lastSeq });
         await again.next('welcome');
         await again.waitFor(() => again.texts().includes('while the agent was away'), 'the missed message arrives');
         assert(!again.frames.some((frame) => frame.type === 'snapshot'), 'no snapshot was needed');
-        assert(again.seqs().every((seq) => seq > lastSeq), 'only events after the resume point arrive');
+        assert(
+          again.seqs().every((seq) => seq > lastSeq),
+          'only events after the resume point arrive',
+        );
       }),
     },
     {
@@ -151,12 +182,25 @@ export function transportConformanceChecks(makeTarget: () => Promise<Conformance
         const commentId = `c-${random()}`;
         await one.waitFor(() => one.texts().includes('mine only'), 'the visitor has its own message');
         const framesBefore = one.frames.length;
-        agent.send({ v: 1, type: 'command', id: commentId, command: { type: 'message.comment', conversationId, text: comment, mentions: [] } });
+        agent.send({
+          v: 1,
+          type: 'command',
+          id: commentId,
+          command: { type: 'message.comment', conversationId, text: comment, mentions: [] },
+        });
         await agent.next('ack', (frame) => frame.id === commentId);
         await sleep(100);
-        assert(one.frames.length === framesBefore, 'a comment sends the visitor nothing at all, not even an unchanged record');
+        assert(
+          one.frames.length === framesBefore,
+          'a comment sends the visitor nothing at all, not even an unchanged record',
+        );
         const reply = `reply-${random()}`;
-        agent.send({ v: 1, type: 'command', id: `r-${random()}`, command: { type: 'message.reply', conversationId, text: reply } });
+        agent.send({
+          v: 1,
+          type: 'command',
+          id: `r-${random()}`,
+          command: { type: 'message.reply', conversationId, text: reply },
+        });
         await one.waitFor(() => one.texts().includes(reply), 'the visitor receives the reply');
         await sleep(50);
         assert(!JSON.stringify(one.frames).includes(comment), 'the visitor never receives the comment');
@@ -174,16 +218,36 @@ export function transportConformanceChecks(makeTarget: () => Promise<Conformance
         const agent = await open();
         agent.send({ v: 1, type: 'hello', token: target.agentToken });
         await agent.next('snapshot');
-        agent.send({ v: 1, type: 'command', id: 'unknown-1', command: { type: 'no.such.command' } } as unknown as ClientFrame);
+        agent.send({
+          v: 1,
+          type: 'command',
+          id: 'unknown-1',
+          command: { type: 'no.such.command' },
+        } as unknown as ClientFrame);
         const unknown = await agent.next('error', (frame) => frame.id === 'unknown-1');
         assert(unknown.error.code === 'unknown-command', 'an unknown command is refused as unknown-command');
-        agent.send({ v: 1, type: 'command', id: 'bad-1', command: { type: 'conversation.assign', conversationId: 42 } } as unknown as ClientFrame);
+        agent.send({
+          v: 1,
+          type: 'command',
+          id: 'bad-1',
+          command: { type: 'conversation.assign', conversationId: 42 },
+        } as unknown as ClientFrame);
         const invalid = await agent.next('error', (frame) => frame.id === 'bad-1');
         assert(invalid.error.code === 'invalid', 'a command of the wrong shape is refused as invalid');
-        agent.send({ v: 1, type: 'command', id: 'missing-1', command: { type: 'conversation.assign', conversationId: 'does-not-exist', assigneeId: null } });
+        agent.send({
+          v: 1,
+          type: 'command',
+          id: 'missing-1',
+          command: { type: 'conversation.assign', conversationId: 'does-not-exist', assigneeId: null },
+        });
         const missing = await agent.next('error', (frame) => frame.id === 'missing-1');
         assert(missing.error.code === 'not-found', 'a missing record is refused as not-found');
-        agent.send({ v: 1, type: 'command', id: 'view-1', command: { type: 'view.save', name: 'Still works', filter: { status: 'open' } } });
+        agent.send({
+          v: 1,
+          type: 'command',
+          id: 'view-1',
+          command: { type: 'view.save', name: 'Still works', filter: { status: 'open' } },
+        });
         await agent.next('ack', (frame) => frame.id === 'view-1');
       }),
     },
@@ -199,7 +263,11 @@ interface Peer {
   frames: ServerFrame[];
   send(frame: ClientFrame): void;
   next<T extends ServerFrame['type']>(type: T, match?: (frame: FrameOf<T>) => boolean): Promise<FrameOf<T>>;
-  collect<T extends ServerFrame['type']>(type: T, match: (frame: FrameOf<T>) => boolean, count: number): Promise<FrameOf<T>[]>;
+  collect<T extends ServerFrame['type']>(
+    type: T,
+    match: (frame: FrameOf<T>) => boolean,
+    count: number,
+  ): Promise<FrameOf<T>[]>;
   waitFor(check: () => boolean, what: string): Promise<void>;
   events(): import('../protocol/events.js').SequencedEvent[];
   seqs(): number[];
@@ -256,7 +324,8 @@ async function connectPeer(transport: Transport): Promise<Peer> {
     waitFor,
     events,
     seqs: () => events().map((event) => event.seq),
-    texts: () => events().flatMap((event) => (event.event.type === 'message.upserted' ? [event.event.message.text] : [])),
+    texts: () =>
+      events().flatMap((event) => (event.event.type === 'message.upserted' ? [event.event.message.text] : [])),
   };
 }
 
@@ -265,7 +334,10 @@ async function helloVisitor(open: () => Promise<Peer>): Promise<Peer> {
   visitor.send({ v: 1, type: 'hello', token: '' });
   const welcome = await visitor.next('welcome');
   assert(welcome.principal.kind === 'visitor', 'an empty token starts a visitor session');
-  assert(typeof welcome.sessionToken === 'string' && welcome.sessionToken.length > 0, 'a new visitor receives a session token');
+  assert(
+    typeof welcome.sessionToken === 'string' && welcome.sessionToken.length > 0,
+    'a new visitor receives a session token',
+  );
   await visitor.next('snapshot');
   return visitor;
 }

@@ -35,8 +35,15 @@ describe('the WebSocket transport against the reference server', () => {
 
   it('W1 carries a visitor chat to an agent and the reply back, over real sockets', async () => {
     const info = await server();
-    const inbox = createInboxClient({ transport: createWebSocketTransport({ url: info.wsUrl }), token: info.agentToken, persistence: createMemoryPersistence() });
-    const visitor = createVisitorClient({ transport: createWebSocketTransport({ url: info.wsUrl }), persistence: createMemoryPersistence() });
+    const inbox = createInboxClient({
+      transport: createWebSocketTransport({ url: info.wsUrl }),
+      token: info.agentToken,
+      persistence: createMemoryPersistence(),
+    });
+    const visitor = createVisitorClient({
+      transport: createWebSocketTransport({ url: info.wsUrl }),
+      persistence: createMemoryPersistence(),
+    });
     try {
       const text = `Hello over WebSocket ${Math.random()}`;
       const { conversationId } = await visitor.send({ type: 'visitor.startChat', text });

@@ -85,7 +85,11 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): Tr
       stopHeartbeat();
       setState('offline');
       if (event.code >= FATAL_CLOSE_MIN && event.code <= FATAL_CLOSE_MAX) {
-        listener?.frame({ v: 1, type: 'error', error: { code: 'unauthenticated', message: event.reason || 'The server closed the connection.' } });
+        listener?.frame({
+          v: 1,
+          type: 'error',
+          error: { code: 'unauthenticated', message: event.reason || 'The server closed the connection.' },
+        });
         return;
       }
       scheduleRetry();
@@ -164,6 +168,7 @@ export function parseServerFrame(data: unknown): ServerFrame | null {
   }
   if (typeof value !== 'object' || value === null) return null;
   const frame = value as { v?: unknown; type?: unknown };
-  if (frame.v !== PROTOCOL_VERSION || typeof frame.type !== 'string' || !SERVER_FRAME_TYPES.has(frame.type)) return null;
+  if (frame.v !== PROTOCOL_VERSION || typeof frame.type !== 'string' || !SERVER_FRAME_TYPES.has(frame.type))
+    return null;
   return value as ServerFrame;
 }

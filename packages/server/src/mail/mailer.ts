@@ -98,7 +98,9 @@ export function createMailer(options: MailerOptions): Mailer {
         subject: email.subject,
         text: email.text,
         ...(headers?.messageId ? { messageId: angleBracketed(headers.messageId) } : {}),
-        ...(headers?.inReplyTo ? { inReplyTo: angleBracketed(headers.inReplyTo), references: [angleBracketed(headers.inReplyTo)] } : {}),
+        ...(headers?.inReplyTo
+          ? { inReplyTo: angleBracketed(headers.inReplyTo), references: [angleBracketed(headers.inReplyTo)] }
+          : {}),
       });
       store.recordDelivery({ messageId: email.messageId, state: 'sent', attempts, lastError: null, updatedAt: now() });
       inFlight.delete(email.messageId);
