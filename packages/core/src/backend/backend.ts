@@ -33,7 +33,8 @@ export function createMemoryStorage(): BackendStorage {
       return { events: [...events], outcomes: new Map(outcomes) };
     },
     async commit(record) {
-      events.push(...record.events);
+      // A loop, not push(...events): a seed of 100k conversations would overflow the stack.
+      for (const event of record.events) events.push(event);
       outcomes.set(outcomeKey(record.principalKey, record.commandId), record.outcome);
     },
     async close() {},
@@ -161,7 +162,7 @@ export function createBackend(options: BackendOptions): Backend {
   }
 
   function remember(events: SequencedEvent[]) {
-    recent.push(...events);
+    for (const event of events) recent.push(event);
     if (recent.length > retention * 1.5) recent = recent.slice(-retention);
   }
 
