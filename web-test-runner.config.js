@@ -92,7 +92,13 @@ export default {
     chromeLauncher({
       launchOptions: {
         executablePath: CHROMIUM_PATH,
-        args: ['--headless=new', ...CHROMIUM_ARGS, '--disable-renderer-backgrounding', '--disable-background-timer-throttling', '--disable-backgrounding-occluded-windows'],
+        args: [
+          '--headless=new',
+          ...CHROMIUM_ARGS,
+          '--disable-renderer-backgrounding',
+          '--disable-background-timer-throttling',
+          '--disable-backgrounding-occluded-windows',
+        ],
       },
     }),
   ],

@@ -395,15 +395,13 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
 
   /** The outbox as stored: read when the write runs, so it is the newest list. */
   function pendingForStorage() {
-    return pending
-      .get()
-      .map(({ id, command, state, error, createdAt }) => ({
-        id,
-        command,
-        state,
-        createdAt,
-        ...(error ? { error } : {}),
-      }));
+    return pending.get().map(({ id, command, state, error, createdAt }) => ({
+      id,
+      command,
+      state,
+      createdAt,
+      ...(error ? { error } : {}),
+    }));
   }
 
   function persistOutbox(): Promise<unknown> {

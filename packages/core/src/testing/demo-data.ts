@@ -222,13 +222,11 @@ export function demoSeed(now: number): ConfabEvent[] {
     .visitor('contact-mateo', { type: 'visitor.startChat', text: 'Hola! How do I add a second user to my account?' })[
     'conversationId'
   ]!;
-  demo
-    .ago(2 * DAY - 3 * MINUTE)
-    .agent(anna, {
-      type: 'message.reply',
-      conversationId: mateo,
-      text: 'Hi Mateo! Go to Settings → Team and click "Invite member". The Starter plan includes two seats.',
-    });
+  demo.ago(2 * DAY - 3 * MINUTE).agent(anna, {
+    type: 'message.reply',
+    conversationId: mateo,
+    text: 'Hi Mateo! Go to Settings → Team and click "Invite member". The Starter plan includes two seats.',
+  });
   demo
     .ago(2 * DAY - 6 * MINUTE)
     .visitor('contact-mateo', { type: 'visitor.message', conversationId: mateo, text: 'Found it, thank you!' });
@@ -238,47 +236,37 @@ export function demoSeed(now: number): ConfabEvent[] {
     .agent(anna, { type: 'conversation.setStatus', conversationIds: [mateo], status: 'closed' });
 
   // Closed: an email answered three days ago.
-  const priya = demo
-    .ago(3 * DAY)
-    .email({
-      from: 'priya.nair@example.in',
-      fromName: 'Priya Nair',
-      subject: 'Change billing address',
-      text: 'Hello,\n\nOur office moved. Could you update the billing address on our invoices to 4th Floor, 12 MG Road, Bengaluru?\n\nThanks,\nPriya',
-      messageId: '<priya-001@example.in>',
-    });
+  const priya = demo.ago(3 * DAY).email({
+    from: 'priya.nair@example.in',
+    fromName: 'Priya Nair',
+    subject: 'Change billing address',
+    text: 'Hello,\n\nOur office moved. Could you update the billing address on our invoices to 4th Floor, 12 MG Road, Bengaluru?\n\nThanks,\nPriya',
+    messageId: '<priya-001@example.in>',
+  });
   demo.agent(ben, { type: 'conversation.assign', conversationId: priya, assigneeId: ben });
-  demo
-    .ago(3 * DAY - 2 * HOUR)
-    .agent(ben, {
-      type: 'message.reply',
-      conversationId: priya,
-      text: 'Hi Priya,\n\nDone: your next invoice will show the new address.\n\nBest,\nBen',
-    });
+  demo.ago(3 * DAY - 2 * HOUR).agent(ben, {
+    type: 'message.reply',
+    conversationId: priya,
+    text: 'Hi Priya,\n\nDone: your next invoice will show the new address.\n\nBest,\nBen',
+  });
   demo.agent(ben, { type: 'conversation.setStatus', conversationIds: [priya], status: 'closed' });
 
   // A chat that Chloé took before she went away: she keeps it (S2).
-  const lucas = demo
-    .ago(5 * HOUR)
-    .visitor('contact-lucas', {
-      type: 'visitor.startChat',
-      text: 'Bonjour, the mobile app logs me out every few minutes.',
-    })['conversationId']!;
+  const lucas = demo.ago(5 * HOUR).visitor('contact-lucas', {
+    type: 'visitor.startChat',
+    text: 'Bonjour, the mobile app logs me out every few minutes.',
+  })['conversationId']!;
   demo.agent(chloe, { type: 'conversation.assign', conversationId: lucas, assigneeId: chloe });
-  demo
-    .ago(5 * HOUR - 4 * MINUTE)
-    .agent(chloe, {
-      type: 'message.reply',
-      conversationId: lucas,
-      text: 'Sorry about that, Lucas! Which phone and app version are you using?',
-    });
-  demo
-    .ago(5 * HOUR - 9 * MINUTE)
-    .visitor('contact-lucas', {
-      type: 'visitor.message',
-      conversationId: lucas,
-      text: 'iPhone 13, app version 4.2.1.',
-    });
+  demo.ago(5 * HOUR - 4 * MINUTE).agent(chloe, {
+    type: 'message.reply',
+    conversationId: lucas,
+    text: 'Sorry about that, Lucas! Which phone and app version are you using?',
+  });
+  demo.ago(5 * HOUR - 9 * MINUTE).visitor('contact-lucas', {
+    type: 'visitor.message',
+    conversationId: lucas,
+    text: 'iPhone 13, app version 4.2.1.',
+  });
   demo.ago(4 * HOUR).agent(chloe, { type: 'agent.setAvailability', availability: 'away' });
 
   // An email thread with cc, a ticket and a deal.
@@ -292,29 +280,23 @@ export function demoSeed(now: number): ConfabEvent[] {
     messageId: liamFirst,
   });
   demo.agent(ben, { type: 'conversation.assign', conversationId: liam, assigneeId: ben });
-  demo
-    .ago(2 * HOUR + 30 * MINUTE)
-    .agent(ben, {
-      type: 'message.comment',
-      conversationId: liam,
-      text: '@Dev Patel can you approve a 15% volume discount for 400 seats?',
-      mentions: [dev],
-    });
-  demo
-    .ago(2 * HOUR + 10 * MINUTE)
-    .agent(dev, {
-      type: 'message.comment',
-      conversationId: liam,
-      text: 'Approved, 15% is fine for a 12-month commitment.',
-      mentions: [ben],
-    });
-  demo
-    .ago(2 * HOUR)
-    .agent(ben, {
-      type: 'message.reply',
-      conversationId: liam,
-      text: 'Hi Liam,\n\nThanks for your interest! For 400 Pro seats on a 12-month commitment we can offer 15% off the list price. The quote is attached to this thread.\n\nBest,\nBen',
-    });
+  demo.ago(2 * HOUR + 30 * MINUTE).agent(ben, {
+    type: 'message.comment',
+    conversationId: liam,
+    text: '@Dev Patel can you approve a 15% volume discount for 400 seats?',
+    mentions: [dev],
+  });
+  demo.ago(2 * HOUR + 10 * MINUTE).agent(dev, {
+    type: 'message.comment',
+    conversationId: liam,
+    text: 'Approved, 15% is fine for a 12-month commitment.',
+    mentions: [ben],
+  });
+  demo.ago(2 * HOUR).agent(ben, {
+    type: 'message.reply',
+    conversationId: liam,
+    text: 'Hi Liam,\n\nThanks for your interest! For 400 Pro seats on a 12-month commitment we can offer 15% off the list price. The quote is attached to this thread.\n\nBest,\nBen',
+  });
   demo.ago(50 * MINUTE).email({
     from: 'liam.turner@northwind.example',
     fromName: 'Liam Turner',
@@ -348,22 +330,18 @@ export function demoSeed(now: number): ConfabEvent[] {
     messageId: '<ehr-integration-01@lumenhealth.example>',
   });
   demo.agent(dev, { type: 'conversation.assign', conversationId: grace, assigneeId: dev });
-  demo
-    .ago(5 * HOUR)
-    .agent(dev, {
-      type: 'message.reply',
-      conversationId: grace,
-      text: 'Hi Grace,\n\nYes to both: our REST API covers conversations and contacts, and we sign BAAs on the Enterprise plan. Shall we schedule a call this week?\n\nDev',
-    });
-  demo
-    .ago(4 * HOUR)
-    .email({
-      from: 'grace.obi@lumenhealth.example',
-      subject: 'Re: Integration with our EHR system',
-      text: 'Thursday 3 pm Eastern works. Please send an invite.',
-      messageId: '<ehr-integration-02@lumenhealth.example>',
-      inReplyTo: demo.lastMessageId(grace),
-    });
+  demo.ago(5 * HOUR).agent(dev, {
+    type: 'message.reply',
+    conversationId: grace,
+    text: 'Hi Grace,\n\nYes to both: our REST API covers conversations and contacts, and we sign BAAs on the Enterprise plan. Shall we schedule a call this week?\n\nDev',
+  });
+  demo.ago(4 * HOUR).email({
+    from: 'grace.obi@lumenhealth.example',
+    subject: 'Re: Integration with our EHR system',
+    text: 'Thursday 3 pm Eastern works. Please send an invite.',
+    messageId: '<ehr-integration-02@lumenhealth.example>',
+    inReplyTo: demo.lastMessageId(grace),
+  });
   demo.agent(dev, {
     type: 'ticket.create',
     conversationId: grace,
@@ -380,58 +358,46 @@ export function demoSeed(now: number): ConfabEvent[] {
   });
 
   // A live chat with comments and a mention; still waiting for an answer.
-  const emma = demo
-    .ago(25 * MINUTE)
-    .visitor('contact-emma', {
-      type: 'visitor.startChat',
-      text: 'Hi! I am trying to export my invoices as CSV but the button is greyed out.',
-    })['conversationId']!;
+  const emma = demo.ago(25 * MINUTE).visitor('contact-emma', {
+    type: 'visitor.startChat',
+    text: 'Hi! I am trying to export my invoices as CSV but the button is greyed out.',
+  })['conversationId']!;
   demo.agent(anna, { type: 'conversation.assign', conversationId: emma, assigneeId: anna });
-  demo
-    .ago(23 * MINUTE)
-    .agent(anna, {
-      type: 'message.reply',
-      conversationId: emma,
-      text: 'Hi Emma, let me check that for you. Which plan are you on?',
-    });
+  demo.ago(23 * MINUTE).agent(anna, {
+    type: 'message.reply',
+    conversationId: emma,
+    text: 'Hi Emma, let me check that for you. Which plan are you on?',
+  });
   demo
     .ago(21 * MINUTE)
     .visitor('contact-emma', { type: 'visitor.message', conversationId: emma, text: "I'm on the Starter plan." });
-  demo
-    .ago(20 * MINUTE)
-    .agent(anna, {
-      type: 'message.comment',
-      conversationId: emma,
-      text: '@Ben Okafor is CSV export Business-only since the last release?',
-      mentions: [ben],
-    });
-  demo
-    .ago(18 * MINUTE)
-    .agent(ben, {
-      type: 'message.comment',
-      conversationId: emma,
-      text: 'Yes, since 4.2. We can enable it for a month as a courtesy.',
-      mentions: [anna],
-    });
+  demo.ago(20 * MINUTE).agent(anna, {
+    type: 'message.comment',
+    conversationId: emma,
+    text: '@Ben Okafor is CSV export Business-only since the last release?',
+    mentions: [ben],
+  });
+  demo.ago(18 * MINUTE).agent(ben, {
+    type: 'message.comment',
+    conversationId: emma,
+    text: 'Yes, since 4.2. We can enable it for a month as a courtesy.',
+    mentions: [anna],
+  });
 
   // Messenger: two messages, unassigned.
-  demo
-    .ago(40 * MINUTE)
-    .system({
-      type: 'inbound.messenger',
-      senderId: 'psid-sofia-rossi',
-      senderName: 'Sofia Rossi',
-      text: 'Ciao! Do you ship to Italy?',
-      mid: 'mid.sofia.1',
-    });
-  demo
-    .ago(38 * MINUTE)
-    .system({
-      type: 'inbound.messenger',
-      senderId: 'psid-sofia-rossi',
-      text: 'And how long does delivery to Milan take?',
-      mid: 'mid.sofia.2',
-    });
+  demo.ago(40 * MINUTE).system({
+    type: 'inbound.messenger',
+    senderId: 'psid-sofia-rossi',
+    senderName: 'Sofia Rossi',
+    text: 'Ciao! Do you ship to Italy?',
+    mid: 'mid.sofia.1',
+  });
+  demo.ago(38 * MINUTE).system({
+    type: 'inbound.messenger',
+    senderId: 'psid-sofia-rossi',
+    text: 'And how long does delivery to Milan take?',
+    mid: 'mid.sofia.2',
+  });
 
   // A support-form submission.
   demo.ago(2 * HOUR).system({
@@ -446,15 +412,13 @@ export function demoSeed(now: number): ConfabEvent[] {
   });
 
   // An unassigned email.
-  demo
-    .ago(30 * MINUTE)
-    .email({
-      from: 'amelia.hughes@fintrust.example',
-      fromName: 'Amelia Hughes',
-      subject: 'Data processing agreement',
-      text: 'Good afternoon,\n\nBefore we sign up, could you send us your data processing agreement and a list of sub-processors?\n\nAmelia Hughes\nFinTrust',
-      messageId: '<dpa-request@fintrust.example>',
-    });
+  demo.ago(30 * MINUTE).email({
+    from: 'amelia.hughes@fintrust.example',
+    fromName: 'Amelia Hughes',
+    subject: 'Data processing agreement',
+    text: 'Good afternoon,\n\nBefore we sign up, could you send us your data processing agreement and a list of sub-processors?\n\nAmelia Hughes\nFinTrust',
+    messageId: '<dpa-request@fintrust.example>',
+  });
 
   // W5 / V9: the bot is handling a chat (switched on just for it, then off again).
   demo.agent(anna, {
@@ -476,101 +440,83 @@ export function demoSeed(now: number): ConfabEvent[] {
   demo.agent(anna, { type: 'settings.update', patch: { bot: { enabled: false } } });
 
   // T5 email: a blocked sender, and their next mail already filtered.
-  const rick = demo
-    .ago(2 * DAY)
-    .email({
-      from: 'rick@cheap-watches.example',
-      fromName: 'Rick Sellers',
-      subject: 'Luxury watches 90% off!!!',
-      text: 'Best replica watches, free shipping worldwide. Reply now!',
-      messageId: '<promo-1@cheap-watches.example>',
-    });
+  const rick = demo.ago(2 * DAY).email({
+    from: 'rick@cheap-watches.example',
+    fromName: 'Rick Sellers',
+    subject: 'Luxury watches 90% off!!!',
+    text: 'Best replica watches, free shipping worldwide. Reply now!',
+    messageId: '<promo-1@cheap-watches.example>',
+  });
   demo.agent(dev, { type: 'conversation.blockSender', conversationId: rick });
-  demo
-    .ago(5 * HOUR)
-    .email({
-      from: 'rick@cheap-watches.example',
-      subject: 'Last chance: watches 95% off',
-      text: 'Final offer, reply today.',
-      messageId: '<promo-2@cheap-watches.example>',
-    });
+  demo.ago(5 * HOUR).email({
+    from: 'rick@cheap-watches.example',
+    subject: 'Last chance: watches 95% off',
+    text: 'Final offer, reply today.',
+    messageId: '<promo-2@cheap-watches.example>',
+  });
 
   // T5 chat: a blocked visitor whose later messages never reach the team.
   const troll = demo
     .ago(3 * HOUR)
     .visitor('contact-troll', { type: 'visitor.startChat', text: 'lol your product is garbage' })['conversationId']!;
   demo.agent(dev, { type: 'conversation.blockSender', conversationId: troll });
-  demo
-    .ago(2 * HOUR + 50 * MINUTE)
-    .visitor('contact-troll', {
-      type: 'visitor.message',
-      conversationId: troll,
-      text: 'hello?? why is nobody answering',
-    });
+  demo.ago(2 * HOUR + 50 * MINUTE).visitor('contact-troll', {
+    type: 'visitor.message',
+    conversationId: troll,
+    text: 'hello?? why is nobody answering',
+  });
 
   // T6: spam.
-  const lottery = demo
-    .ago(9 * HOUR)
-    .email({
-      from: 'claims@lottery-prize.example',
-      fromName: 'International Lottery Board',
-      subject: 'You have WON €1,000,000',
-      text: 'Dear winner, send your bank details to claim your prize.',
-      messageId: '<win-8812@lottery-prize.example>',
-    });
+  const lottery = demo.ago(9 * HOUR).email({
+    from: 'claims@lottery-prize.example',
+    fromName: 'International Lottery Board',
+    subject: 'You have WON €1,000,000',
+    text: 'Dear winner, send your bank details to claim your prize.',
+    messageId: '<win-8812@lottery-prize.example>',
+  });
   demo.agent(anna, { type: 'conversation.markSpam', conversationId: lottery });
 
   // V10: role-based addresses and promotional mail.
-  demo
-    .ago(11 * HOUR)
-    .email({
-      from: 'newsletter@saas-weekly.example',
-      fromName: 'SaaS Weekly',
-      subject: 'This week: pricing pages that convert',
-      text: 'Ten pricing pages we loved this month, and what they have in common.',
-      messageId: '<issue-212@saas-weekly.example>',
-    });
-  demo
-    .ago(26 * HOUR)
-    .email({
-      from: 'info@conference.example',
-      fromName: 'SupportConf',
-      subject: 'Early-bird tickets end Friday',
-      text: 'Join 2,000 support leaders in Amsterdam this October.',
-      messageId: '<eb-2026@conference.example>',
-    });
-  demo
-    .ago(14 * HOUR)
-    .email({
-      from: 'offers@shoply.example',
-      fromName: 'Shoply',
-      subject: 'Your exclusive weekend deal',
-      text: 'Save 20% on office supplies this weekend only.',
-      messageId: '<weekend-deal@shoply.example>',
-      promotional: true,
-    });
+  demo.ago(11 * HOUR).email({
+    from: 'newsletter@saas-weekly.example',
+    fromName: 'SaaS Weekly',
+    subject: 'This week: pricing pages that convert',
+    text: 'Ten pricing pages we loved this month, and what they have in common.',
+    messageId: '<issue-212@saas-weekly.example>',
+  });
+  demo.ago(26 * HOUR).email({
+    from: 'info@conference.example',
+    fromName: 'SupportConf',
+    subject: 'Early-bird tickets end Friday',
+    text: 'Join 2,000 support leaders in Amsterdam this October.',
+    messageId: '<eb-2026@conference.example>',
+  });
+  demo.ago(14 * HOUR).email({
+    from: 'offers@shoply.example',
+    fromName: 'Shoply',
+    subject: 'Your exclusive weekend deal',
+    text: 'Save 20% on office supplies this weekend only.',
+    messageId: '<weekend-deal@shoply.example>',
+    promotional: true,
+  });
 
   // V11: trash.
-  const jonas = demo
-    .ago(4 * DAY)
-    .email({
-      from: 'jonas.berg@example.org',
-      fromName: 'Jonas Berg',
-      subject: 'Test',
-      text: 'test test, please ignore',
-      messageId: '<test-1@example.org>',
-    });
+  const jonas = demo.ago(4 * DAY).email({
+    from: 'jonas.berg@example.org',
+    fromName: 'Jonas Berg',
+    subject: 'Test',
+    text: 'test test, please ignore',
+    messageId: '<test-1@example.org>',
+  });
   demo.agent(ben, { type: 'conversation.trash', conversationIds: [jonas] });
 
   // V12 / C1: a sent-only email with no answer yet.
-  demo
-    .ago(DAY)
-    .agent(anna, {
-      type: 'email.compose',
-      to: 'olivia@parkdesign.example',
-      subject: 'Following up on the webinar',
-      text: 'Hi Olivia,\n\nThanks for joining our webinar yesterday! Would a 20-minute demo for your design team be useful?\n\nBest,\nAnna',
-    });
+  demo.ago(DAY).agent(anna, {
+    type: 'email.compose',
+    to: 'olivia@parkdesign.example',
+    subject: 'Following up on the webinar',
+    text: 'Hi Olivia,\n\nThanks for joining our webinar yesterday! Would a 20-minute demo for your design team be useful?\n\nBest,\nAnna',
+  });
 
   const feedback: Feedback[] = [
     {
