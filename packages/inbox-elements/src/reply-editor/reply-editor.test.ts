@@ -46,6 +46,34 @@ describe('confab-reply-editor', () => {
     expect(getByRole<HTMLTextAreaElement>(element, 'textbox', 'Reply').value).to.equal('');
   });
 
+  it('W1 typing a reply tells the others a reply is being written; typing a comment tells no one (R2)', async () => {
+    const teammate = createInboxClient({
+      transport: inbox.memory.transport(),
+      token: inbox.memory.agentToken('agent-bo'),
+      persistence: createMemoryPersistence(),
+    });
+    try {
+      await until(() => teammate.status.get().ready, 'teammate ready');
+      const element = await editor(inbox);
+      getByRole(element, 'tab', 'Comment').click();
+      await element.updateComplete;
+      type(getByRole<HTMLTextAreaElement>(element, 'textbox', 'Internal comment'), 'Internal note in progress');
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(teammate.typing.get(), 'no typing signal for a comment').to.deep.equal([]);
+      getByRole(element, 'tab', 'Reply').click();
+      await element.updateComplete;
+      type(getByRole<HTMLTextAreaElement>(element, 'textbox', 'Reply'), 'A reply in progress');
+      await until(
+        () => teammate.typing.get().some((signal) => signal.conversationId === 'c-chat' && signal.typing),
+        'typing signal',
+      );
+      getByRole(element, 'button', 'Send').click();
+      await until(() => teammate.typing.get().length === 0, 'typing stops when the reply is sent');
+    } finally {
+      teammate.close();
+    }
+  });
+
   it('R1 Comment mode writes an internal comment; @ suggests teammates in a listbox and mentions them', async () => {
     const element = await editor(inbox);
     getByRole(element, 'tab', 'Comment').click();

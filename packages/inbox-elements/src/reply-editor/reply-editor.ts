@@ -13,6 +13,8 @@ export type EditorMode = 'reply' | 'comment';
 /** `@que` right before the caret: the mention being typed. */
 const MENTION_AT_CARET = /(?:^|\s)@([\p{L}\p{N}._-]*)$/u;
 const MAX_SUGGESTIONS = 6;
+/** While a reply is being written, the visitor hears "typing" again this often (it expires after 8 s). */
+const TYPING_REPEAT_MS = 3000;
 
 /** Pending entries change state in place: compare what is shown, not identity. */
 function samePending(a: PendingCommand[], b: PendingCommand[]): boolean {
@@ -182,6 +184,38 @@ export class ConfabReplyEditor extends ConfabElement {
   private setMode(mode: EditorMode): void {
     this.mode = mode;
     this.mention = undefined;
+    if (mode === 'comment') this.stopTyping();
+  }
+
+  /** The conversation the contact was last told a reply is being typed in, and when. */
+  private typingConversation: string | undefined;
+  private typingSentAt = 0;
+
+  /**
+   * Tells the contact a reply is being written (W1, typing both ways). Only in Reply mode: an
+   * internal comment must not even show that someone is writing (R2).
+   */
+  private signalTyping(): void {
+    const conversationId = this.conversationId;
+    if (!this.client || !conversationId || this.mode !== 'reply' || !this.text.trim()) return this.stopTyping();
+    if (this.typingConversation === conversationId && Date.now() - this.typingSentAt < TYPING_REPEAT_MS) return;
+    if (this.typingConversation !== conversationId) this.stopTyping();
+    this.typingConversation = conversationId;
+    this.typingSentAt = Date.now();
+    void this.client.send({ type: 'typing', conversationId, typing: true }).catch(() => undefined);
+  }
+
+  private stopTyping(): void {
+    const conversationId = this.typingConversation;
+    if (!conversationId || !this.client) return;
+    this.typingConversation = undefined;
+    this.typingSentAt = 0;
+    void this.client.send({ type: 'typing', conversationId, typing: false }).catch(() => undefined);
+  }
+
+  override disconnectedCallback(): void {
+    this.stopTyping();
+    super.disconnectedCallback();
   }
 
   private onTabKeydown = async (event: KeyboardEvent): Promise<void> => {
@@ -215,6 +249,7 @@ export class ConfabReplyEditor extends ConfabElement {
     this.mention = match
       ? { query: match[1] ?? '', start: before.length - (match[1]?.length ?? 0) - 1, active: 0 }
       : undefined;
+    this.signalTyping();
   };
 
   private onKeydown = (event: KeyboardEvent): void => {
@@ -267,6 +302,7 @@ export class ConfabReplyEditor extends ConfabElement {
     const mentions = (this.agents.value ?? [])
       .filter((agent) => text.includes(`@${agent.name}`))
       .map((agent) => agent.id);
+    this.stopTyping();
     this.text = '';
     this.mention = undefined;
     this.client.drafts.set(conversationId, '');
