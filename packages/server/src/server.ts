@@ -383,6 +383,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
 <ul>
 <li><a href="/inbox/">Agent inbox</a>${demo ? ' — signed in as the first demo agent' : ''}</li>
 <li><a href="/site/">Demo website with the chat widget</a></li>
+<li><a href="/react/">The inbox embedded in a React app</a></li>
 <li><a href="/health">Health</a> (JSON)</li>
 </ul>
 ${agentLinks ? `<h2>Sign in to the inbox as</h2><ul>${agentLinks}</ul><p>Demo only: <code>GET /api/demo/session</code> hands out agent tokens to anyone.</p>` : ''}

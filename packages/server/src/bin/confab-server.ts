@@ -37,6 +37,7 @@ async function main(argv: string[]) {
     `  index   ${server.url}/`,
     `  inbox   ${server.url}/inbox/`,
     `  site    ${server.url}/site/`,
+    `  react   ${server.url}/react/`,
     `  health  ${server.url}/health`,
     `  data    ${server.storage.dir}`,
   ];
