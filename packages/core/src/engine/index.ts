@@ -3,7 +3,7 @@ export * from './engine.js';
 export * from './state.js';
 export * from './views.js';
 export { BOT_CLOSE_IDLE_MS } from './agent-commands.js';
-export { PREVIEW_LENGTH, previewOf } from './records.js';
+export { PREVIEW_LENGTH, previewOf, newConversation } from './records.js';
 export { visibleToVisitor } from './projection.js';
 export { route, routableAgents } from './routing.js';
 export { executeOptimistic } from './optimistic.js';

@@ -1,33 +1,12 @@
 // Record builders shared by the store's tests (not shipped: only *.test.ts files import it).
+import { newConversation } from '../engine/records.js';
 import { defaultSettings } from '../engine/state.js';
 import type { Contact, Conversation, Message, View } from '../model/model.js';
 import type { Snapshot } from '../protocol/events.js';
 
 export function conversation(id: string, patch: Partial<Conversation> = {}): Conversation {
-  return {
-    id,
-    channel: 'chat',
-    status: 'open',
-    assigneeId: null,
-    contactId: null,
-    participantIds: [],
-    subject: '',
-    startedAt: 0,
-    lastReceivedAt: 0,
-    lastActivityAt: 0,
-    lastVisitorActivityAt: 0,
-    needsReply: true,
-    ticketId: null,
-    filtered: null,
-    trashedAt: null,
-    sentOnly: false,
-    bot: 'none',
-    preview: '',
-    commentPreview: '',
-    messageCount: 0,
-    emailMessageIds: [],
-    ...patch,
-  };
+  const base = newConversation({ id, channel: 'chat', contactId: null, participantIds: [], subject: '', now: 0 });
+  return { ...base, needsReply: true, ...patch };
 }
 
 export function message(id: string, conversationId: string, text: string, patch: Partial<Message> = {}): Message {

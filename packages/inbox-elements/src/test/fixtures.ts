@@ -12,6 +12,7 @@ import {
   type MemoryBackend,
   type Message,
 } from '@confab/core';
+import { newConversation } from '@confab/core/engine';
 import { until } from './dom.js';
 import './frames.js';
 
@@ -20,30 +21,15 @@ export const MINUTE = 60_000;
 export const HOSTILE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
 
 export function conversation(id: string, now: number, fields: Partial<Conversation> = {}): Conversation {
-  return {
+  const base = newConversation({
     id,
     channel: 'email',
-    status: 'open',
-    assigneeId: null,
     contactId: 'contact-alice',
     participantIds: ['contact-alice'],
     subject: '',
-    startedAt: now - 10 * MINUTE,
-    lastReceivedAt: now - 10 * MINUTE,
-    lastActivityAt: now - 10 * MINUTE,
-    lastVisitorActivityAt: now - 10 * MINUTE,
-    needsReply: true,
-    ticketId: null,
-    filtered: null,
-    trashedAt: null,
-    sentOnly: false,
-    bot: 'none',
-    preview: '',
-    commentPreview: '',
-    messageCount: 1,
-    emailMessageIds: [],
-    ...fields,
-  };
+    now: now - 10 * MINUTE,
+  });
+  return { ...base, needsReply: true, messageCount: 1, ...fields };
 }
 
 export function message(id: string, conversationId: string, now: number, fields: Partial<Message> = {}): Message {
