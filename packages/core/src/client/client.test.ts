@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import { createInboxClient, createVisitorClient, isPendingRecord } from './client.js';
 import { createMemoryBackend, type MemoryBackend } from '../transport/memory.js';
 import { createMemoryPersistence, openPersistence, type Persistence } from '../persistence/persistence.js';
-import type { Client } from './types.js';
+import type { Client, InboxClient, VisitorClient } from './types.js';
 import type { Command } from '../protocol/commands.js';
 import type { ConfabEvent } from '../protocol/events.js';
 import { ConfabError } from '../protocol/errors.js';
@@ -34,6 +34,20 @@ describe('clients over the memory transport', () => {
     return client;
   };
 
+  /** A tracked agent client (agent-1) or visitor client, with in-memory persistence. */
+  const agentClient = (transport = memory.transport()) =>
+    track(
+      createInboxClient({ transport, token: memory.agentToken('agent-1'), persistence: createMemoryPersistence() }),
+    );
+  const visitorClient = () =>
+    track(createVisitorClient({ transport: memory.transport(), persistence: createMemoryPersistence() }));
+  /** The visitor starts a chat; resolves once the agent's replica has it. */
+  async function chatSeenBy(inbox: InboxClient, visitor: VisitorClient, text: string): Promise<string> {
+    const { conversationId } = await visitor.send({ type: 'visitor.startChat', text });
+    await until(() => inbox.store.conversation(conversationId) !== undefined, 'the chat in the inbox');
+    return conversationId;
+  }
+
   beforeEach(async () => {
     memory = createMemoryBackend({ startTime: T0, seed: [agent('agent-1', 'Ann'), agent('agent-2', 'Bo')] });
     await memory.backend.ready;
@@ -43,20 +57,11 @@ describe('clients over the memory transport', () => {
   });
 
   it('W1 a visitor starts a chat and the agent sees it live in Chat and Unassigned (G1 off)', async () => {
-    const inbox = track(
-      createInboxClient({
-        transport: memory.transport(),
-        token: memory.agentToken('agent-1'),
-        persistence: createMemoryPersistence(),
-      }),
-    );
+    const inbox = agentClient();
     await inbox.send({ type: 'settings.update', patch: { routing: { mode: 'off' } } });
-    const visitor = track(
-      createVisitorClient({ transport: memory.transport(), persistence: createMemoryPersistence() }),
-    );
+    const visitor = visitorClient();
     await until(() => visitor.status.get().ready, 'visitor ready');
-    const { conversationId } = await visitor.send({ type: 'visitor.startChat', text: 'Hello, is anyone there?' });
-    await until(() => inbox.store.conversation(conversationId) !== undefined, 'chat in the inbox');
+    const conversationId = await chatSeenBy(inbox, visitor, 'Hello, is anyone there?');
     expect(
       inbox.store
         .query({ viewId: 'chat' })
@@ -75,21 +80,12 @@ describe('clients over the memory transport', () => {
   });
 
   it('R2 a visitor never receives a comment, not even its preview', async () => {
-    const inbox = track(
-      createInboxClient({
-        transport: memory.transport(),
-        token: memory.agentToken('agent-1'),
-        persistence: createMemoryPersistence(),
-      }),
-    );
-    const visitor = track(
-      createVisitorClient({ transport: memory.transport(), persistence: createMemoryPersistence() }),
-    );
+    const inbox = agentClient();
+    const visitor = visitorClient();
     const seen: string[] = [];
     visitor.on('event', (sequenced) => seen.push(JSON.stringify(sequenced)));
     await until(() => visitor.status.get().ready && inbox.status.get().ready, 'both ready');
-    const { conversationId } = await visitor.send({ type: 'visitor.startChat', text: 'Hi' });
-    await until(() => inbox.store.conversation(conversationId) !== undefined, 'chat in the inbox');
+    const conversationId = await chatSeenBy(inbox, visitor, 'Hi');
     await inbox.send({
       type: 'message.comment',
       conversationId,
@@ -107,19 +103,10 @@ describe('clients over the memory transport', () => {
   });
 
   it('T2 an assignment shows at once as pending, then as confirmed', async () => {
-    const inbox = track(
-      createInboxClient({
-        transport: memory.transport(),
-        token: memory.agentToken('agent-1'),
-        persistence: createMemoryPersistence(),
-      }),
-    );
-    const visitor = track(
-      createVisitorClient({ transport: memory.transport(), persistence: createMemoryPersistence() }),
-    );
+    const inbox = agentClient();
+    const visitor = visitorClient();
     await until(() => visitor.status.get().ready && inbox.status.get().ready, 'both ready');
-    const { conversationId } = await visitor.send({ type: 'visitor.startChat', text: 'Hi' });
-    await until(() => inbox.store.conversation(conversationId) !== undefined, 'chat in the inbox');
+    const conversationId = await chatSeenBy(inbox, visitor, 'Hi');
     const done = inbox.send({ type: 'conversation.assign', conversationId, assigneeId: 'agent-2' });
     expect(inbox.store.conversation(conversationId)!.assigneeId, 'optimistic').to.equal('agent-2');
     expect(inbox.pending.get().map((p) => p.command.type)).to.include('conversation.assign');
@@ -130,21 +117,12 @@ describe('clients over the memory transport', () => {
   });
 
   it('T11 a refused close rolls back and surfaces a typed error naming the rule', async () => {
-    const inbox = track(
-      createInboxClient({
-        transport: memory.transport(),
-        token: memory.agentToken('agent-1'),
-        persistence: createMemoryPersistence(),
-      }),
-    );
+    const inbox = agentClient();
     await until(() => inbox.status.get().ready, 'inbox ready');
     await inbox.send({ type: 'settings.update', patch: { bot: { enabled: true } } });
-    const visitor = track(
-      createVisitorClient({ transport: memory.transport(), persistence: createMemoryPersistence() }),
-    );
+    const visitor = visitorClient();
     await until(() => visitor.status.get().ready, 'visitor ready');
-    const { conversationId } = await visitor.send({ type: 'visitor.startChat', text: 'Hi bot' });
-    await until(() => inbox.store.conversation(conversationId) !== undefined, 'bot chat in the inbox');
+    const conversationId = await chatSeenBy(inbox, visitor, 'Hi bot');
     expect(inbox.store.conversation(conversationId)!.bot).to.equal('active');
     let refusal: unknown;
     const attempt = inbox
@@ -272,14 +250,10 @@ describe('clients over the memory transport', () => {
 
   it('resumes from its last sequence number after a dropped link', async () => {
     const transport = memory.transport();
-    const inbox = track(
-      createInboxClient({ transport, token: memory.agentToken('agent-1'), persistence: createMemoryPersistence() }),
-    );
+    const inbox = agentClient(transport);
     await until(() => inbox.status.get().ready, 'inbox ready');
     transport.goOffline();
-    const visitor = track(
-      createVisitorClient({ transport: memory.transport(), persistence: createMemoryPersistence() }),
-    );
+    const visitor = visitorClient();
     await until(() => visitor.status.get().ready, 'visitor ready');
     const { conversationId } = await visitor.send({ type: 'visitor.startChat', text: 'While you were away' });
     expect(inbox.store.conversation(conversationId)).to.equal(undefined);
@@ -292,9 +266,7 @@ describe('clients over the memory transport', () => {
     memory = createMemoryBackend({ startTime: T0, seed: [agent('agent-1', 'Ann')], retention: 2 });
     await memory.backend.ready;
     const transport = memory.transport();
-    const inbox = track(
-      createInboxClient({ transport, token: memory.agentToken('agent-1'), persistence: createMemoryPersistence() }),
-    );
+    const inbox = agentClient(transport);
     await until(() => inbox.status.get().ready, 'inbox ready');
     transport.goOffline();
     for (let i = 0; i < 5; i += 1) {
