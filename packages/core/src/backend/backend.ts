@@ -1,4 +1,5 @@
 import { applyEvent, execute, projectEvent, snapshotFor } from '../engine/engine.js';
+import { projectTyping } from '../engine/projection.js';
 import { createEngineState } from '../engine/state.js';
 import type { Command } from '../protocol/commands.js';
 import { ConfabError } from '../protocol/errors.js';
@@ -216,37 +217,12 @@ export function createBackend(options: BackendOptions): Backend {
     return task;
   }
 
-  function relayTyping(principal: Principal, command: Extract<Command, { type: 'typing' }>) {
-    const conversation = state.conversations.get(command.conversationId);
-    if (!conversation) return;
-    if (principal.kind === 'visitor') {
-      const contact = state.contacts.get(principal.contactId);
-      if (contact?.blocked) return;
-      const signal = {
-        conversationId: conversation.id,
-        who: 'contact' as const,
-        name: contact?.name ?? '',
-        typing: command.typing,
-      };
-      for (const link of links)
-        if (link.live && link.principal?.kind === 'agent') link.send({ v: 1, type: 'typing', signal });
-    } else if (principal.kind === 'agent') {
-      const agent = state.agents.get(principal.agentId);
-      const signal = {
-        conversationId: conversation.id,
-        who: 'agent' as const,
-        name: agent?.name ?? '',
-        typing: command.typing,
-      };
-      for (const link of links) {
-        const other = link.principal;
-        if (!link.live || !other) continue;
-        const isOwner =
-          other.kind === 'visitor' &&
-          (conversation.contactId === other.contactId || conversation.participantIds.includes(other.contactId));
-        if (isOwner || (other.kind === 'agent' && other.agentId !== principal.agentId))
-          link.send({ v: 1, type: 'typing', signal });
-      }
+  /** Typing is ephemeral: relayed to every live link the engine says may see it, never stored. */
+  function relayTyping(sender: Principal, command: Extract<Command, { type: 'typing' }>) {
+    for (const link of links) {
+      if (!link.live || !link.principal) continue;
+      const signal = projectTyping(state, sender, link.principal, command.conversationId, command.typing);
+      if (signal) link.send({ v: 1, type: 'typing', signal });
     }
   }
 

@@ -4,6 +4,6 @@ export * from './state.js';
 export * from './views.js';
 export { BOT_CLOSE_IDLE_MS } from './agent-commands.js';
 export { PREVIEW_LENGTH, previewOf, newConversation } from './records.js';
-export { visibleToVisitor } from './projection.js';
+export { visibleToVisitor, projectTyping } from './projection.js';
 export { route, routableAgents } from './routing.js';
 export { executeOptimistic } from './optimistic.js';

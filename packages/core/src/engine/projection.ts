@@ -1,5 +1,5 @@
 import type { Agent, Contact, Conversation, Message, Settings } from '../model/model.js';
-import type { ConfabEvent, Snapshot } from '../protocol/events.js';
+import type { ConfabEvent, Snapshot, TypingSignal } from '../protocol/events.js';
 import type { Principal } from '../protocol/frames.js';
 import { defaultSettings } from './state.js';
 import type { EngineState } from './state.js';
@@ -180,4 +180,31 @@ export function snapshotForPrincipal(state: EngineState, principal: Principal, s
     // Saved views only, as in the state and in view.* events; built-in views are constants.
     views: [...state.views.values()],
   };
+}
+
+/**
+ * What `receiver` may see of `sender` typing in a conversation, or null. Agents see visitors and
+ * teammates type; a visitor sees the team type only in their own conversations; nothing a
+ * blocked visitor does reaches anyone (T5, W3).
+ */
+export function projectTyping(
+  state: EngineState,
+  sender: Principal,
+  receiver: Principal,
+  conversationId: string,
+  typing: boolean,
+): TypingSignal | null {
+  const conversation = state.conversations.get(conversationId);
+  if (!conversation) return null;
+  if (sender.kind === 'visitor') {
+    const contact = state.contacts.get(sender.contactId);
+    if (!contact || contact.blocked || receiver.kind !== 'agent') return null;
+    return { conversationId, who: 'contact', name: contact.name, typing };
+  }
+  if (sender.kind !== 'agent') return null;
+  const sees =
+    receiver.kind === 'visitor'
+      ? visitorOwns(conversation, receiver.contactId)
+      : receiver.kind === 'agent' && receiver.agentId !== sender.agentId;
+  return sees ? { conversationId, who: 'agent', name: state.agents.get(sender.agentId)?.name ?? '', typing } : null;
 }
