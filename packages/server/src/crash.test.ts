@@ -1,40 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { Peer, hello, tempDataDir, visitorWithChat } from './testing/harness.test-util.js';
-
-const BIN = fileURLToPath(new URL('./bin/confab-server.js', import.meta.url));
-
-/** Starts `confab-server` as a child process on a free port; resolves with its URL once it listens. */
-function spawnServer(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN], {
-      env: {
-        ...process.env,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        CONFAB_DATA_DIR: dataDir,
-        CONFAB_DEMO: '0',
-        CONFAB_RATE_LIMITS: 'off',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${output}`)), 10_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, url: match[1]! });
-      }
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`server exited (${code}): ${output}`)));
-  });
-}
+import { spawnServer } from './testing/child-server.test-util.js';
 
 test(
   'a server killed with SIGKILL mid-traffic keeps every acknowledged message, exactly once, after a restart',

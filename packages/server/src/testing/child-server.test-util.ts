@@ -1,0 +1,63 @@
+// Test helper: the real `confab-server` binary as a child process on 127.0.0.1, for crash tests.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const BIN = fileURLToPath(new URL('../bin/confab-server.js', import.meta.url));
+
+export interface ChildServer {
+  child: ChildProcess;
+  /** `http://127.0.0.1:port` */
+  url: string;
+  wsUrl: string;
+  /** Everything the server printed so far (for failure messages). */
+  output(): string;
+  /** SIGKILL (no chance to flush or close anything); resolves once the process is gone. */
+  kill(): Promise<void>;
+}
+
+/** Starts `confab-server` on a free loopback port over `dataDir`; resolves once it listens. */
+export function spawnServer(dataDir: string, env: Record<string, string> = {}): Promise<ChildServer> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN], {
+      env: {
+        ...process.env,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        CONFAB_DATA_DIR: dataDir,
+        CONFAB_DEMO: '0',
+        CONFAB_RATE_LIMITS: 'off',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const exited = new Promise<void>((done) => child.once('exit', () => done()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start: ${output}`));
+    }, 10_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        const url = match[1]!;
+        resolve({
+          child,
+          url,
+          wsUrl: url.replace(/^http/, 'ws') + '/ws',
+          output: () => output,
+          async kill() {
+            if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+            await exited;
+          },
+        });
+      }
+    });
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited (${code ?? signal}): ${output}`));
+    });
+  });
+}
