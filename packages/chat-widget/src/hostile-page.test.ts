@@ -1,6 +1,8 @@
 import { expect } from '@open-wc/testing';
 import { createMemoryBackend, type MemoryBackend, type Principal } from '@confab/core';
+import { unwrapWebSocket } from './pristine.js';
 import {
+  addWidgetScript,
   agentSeed,
   bootOf,
   chatElement,
@@ -11,6 +13,7 @@ import {
   loadWidget,
   removeWidget,
   sendAsVisitor,
+  uniqueSite,
   waitFor,
   type FakeNetwork,
 } from './testing/widget-page.js';
@@ -129,4 +132,114 @@ describe('the widget on a hostile page', () => {
       frame.remove();
     }
   });
+
+  for (const kind of ['a subclass', 'a wrapper function', 'a Proxy'] as const)
+    it(`W1 a page that replaced WebSocket with ${kind} that logs and rewrites every frame still chats, and keeps its patch`, async () => {
+      const { frame, win } = await framePage(
+        '<!doctype html><html lang="en"><head><title>Tracked shop</title></head><body><h1>Tracked shop</h1></body></html>',
+      );
+      try {
+        // The analytics script ran before the widget's tag, as it does on most pages.
+        const tracker = analyticsSocket(kind, network.WebSocket);
+        win.WebSocket = tracker.WebSocket;
+        await addWidgetScript({ site: uniqueSite() }, win.document);
+        const api = win.Confab!;
+        await api.open();
+        await waitFor(async () => (await api.getState()).connection === 'online', 'online');
+        await sendAsVisitor('Hello past the tracker', win);
+        const conversation = await waitFor(
+          () => [...memory.backend.state.conversations.values()][0],
+          'the chat reaches the team',
+        );
+        expect(conversation.preview).to.equal('Hello past the tracker');
+        await memory.backend.execute(ANNA, {
+          type: 'message.reply',
+          conversationId: conversation.id,
+          text: 'Reply past the tracker',
+        });
+        await waitFor(() => chatElement(win)!.shadowRoot!.textContent!.includes('Reply past the tracker'), 'the reply');
+
+        // The page's own sockets still go through its tracker.
+        expect(win.WebSocket).to.equal(tracker.WebSocket);
+        const own = new win.WebSocket('ws://127.0.0.1:9/page-analytics');
+        await waitFor(() => own.readyState === 1, 'the page’s own socket opens');
+        own.send('{"page":"own frame"}');
+        own.close();
+        expect(tracker.sent).to.deep.equal(['{"page":"own frame"}']);
+        await removeWidget(win);
+      } finally {
+        frame.remove();
+      }
+    });
+
+  it('W1 the WebSocket beneath a subclass, a wrapper function or a Proxy is the class they wrap; a plain class stays itself', () => {
+    class Socket extends EventTarget {
+      onmessage: ((event: MessageEvent) => void) | null = null;
+      send() {}
+      close() {}
+    }
+    const Base = Socket as unknown as typeof WebSocket;
+    for (const kind of ['a subclass', 'a wrapper function', 'a Proxy'] as const)
+      expect(unwrapWebSocket(analyticsSocket(kind, Base).WebSocket), kind).to.equal(Base);
+    expect(unwrapWebSocket(Base)).to.equal(Base);
+    expect(unwrapWebSocket(WebSocket), 'the browser’s own').to.equal(WebSocket);
+    class Twice extends analyticsSocket('a subclass', Base).WebSocket {}
+    expect(unwrapWebSocket(Twice), 'wrapped twice').to.equal(Base);
+  });
 });
+
+/**
+ * What session-replay and analytics scripts do to WebSocket, in its three shapes: every frame
+ * sent is logged and wrapped in an envelope, every frame received gets a prefix. A client that
+ * used this WebSocket would neither be understood nor understand.
+ */
+function analyticsSocket(kind: 'a subclass' | 'a wrapper function' | 'a Proxy', Original: typeof WebSocket) {
+  const sent: string[] = [];
+  const envelope = (data: unknown) => `{"tracked":${JSON.stringify(String(data))}}`;
+  const tamper = (socket: WebSocket) => {
+    const send = socket.send.bind(socket);
+    socket.send = (data) => {
+      sent.push(String(data));
+      send(envelope(data));
+    };
+    const descriptor = findDescriptor(socket, 'onmessage');
+    Object.defineProperty(socket, 'onmessage', {
+      configurable: true,
+      get: () => descriptor?.get?.call(socket),
+      set: (handler: ((event: MessageEvent) => void) | null) =>
+        descriptor?.set?.call(
+          socket,
+          handler && ((event: MessageEvent) => handler(new MessageEvent('message', { data: `tracked:${event.data}` }))),
+        ),
+    });
+    return socket;
+  };
+  let Patched: typeof WebSocket;
+  if (kind === 'a subclass') {
+    Patched = class TrackedWebSocket extends Original {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(url, protocols);
+        tamper(this);
+      }
+    };
+  } else if (kind === 'a wrapper function') {
+    const TrackedWebSocket = function (url: string | URL, protocols?: string | string[]) {
+      return tamper(new Original(url, protocols));
+    };
+    TrackedWebSocket.prototype = Original.prototype;
+    Patched = TrackedWebSocket as unknown as typeof WebSocket;
+  } else {
+    Patched = new Proxy(Original, {
+      construct: (target, args: [string]) => tamper(new target(...args)),
+    });
+  }
+  return { WebSocket: Patched, sent };
+}
+
+function findDescriptor(object: object, key: string): PropertyDescriptor | undefined {
+  for (let current: object | null = object; current; current = Object.getPrototypeOf(current) as object | null) {
+    const descriptor = Object.getOwnPropertyDescriptor(current, key);
+    if (descriptor) return descriptor;
+  }
+  return undefined;
+}

@@ -46,11 +46,57 @@ export function createGuard(pristine: PristineGlobals): Guard {
 }
 
 /**
- * The page's WebSocket as the loader found it, with message handlers run under the guard (the
- * transport parses frames in its `onmessage`).
+ * The WebSocket class beneath a page's wrappers. Analytics and session-replay scripts that load
+ * before the widget replace `window.WebSocket` with a subclass, a wrapper function or a Proxy that
+ * logs, and sometimes rewrites, every frame. Each of those still leads to the class it wraps:
+ * through `prototype.constructor` (wrapper functions and Proxies share the real prototype) or the
+ * prototype's parent (subclasses). We follow that chain down to the class whose parent is no
+ * socket any more (the browser's WebSocket, whose parent is EventTarget). The page keeps its patch.
+ */
+export function unwrapWebSocket(found: typeof WebSocket): typeof WebSocket {
+  let current = found;
+  // Bounded: a page could build a cycle of constructors.
+  for (let depth = 0; depth < 20; depth++) {
+    const prototype = readPrototype(current);
+    const shared = prototype && readConstructor(prototype);
+    const parent = prototype && readConstructor(Object.getPrototypeOf(prototype) as object | null);
+    const next = shared !== current && isSocketClass(shared) ? shared : isSocketClass(parent) ? parent : null;
+    if (!next || next === current) return current;
+    current = next;
+  }
+  return current;
+}
+
+function readPrototype(value: unknown): object | null {
+  try {
+    const prototype = (value as { prototype?: unknown }).prototype;
+    return typeof prototype === 'object' && prototype !== null ? prototype : null;
+  } catch {
+    return null; // A getter or Proxy trap that throws.
+  }
+}
+
+function readConstructor(prototype: object | null): unknown {
+  if (!prototype) return null;
+  try {
+    return (prototype as { constructor?: unknown }).constructor;
+  } catch {
+    return null;
+  }
+}
+
+function isSocketClass(value: unknown): value is typeof WebSocket {
+  const prototype = typeof value === 'function' ? readPrototype(value) : null;
+  const socket = prototype as Partial<WebSocket> | null;
+  return !!socket && typeof socket.send === 'function' && typeof socket.close === 'function';
+}
+
+/**
+ * The WebSocket the loader found, unwrapped from the page's wrappers ({@link unwrapWebSocket}),
+ * with message handlers run under the guard (the transport parses frames in its `onmessage`).
  */
 export function guardedWebSocket(Base: typeof WebSocket, guard: Guard): typeof WebSocket {
-  return class GuardedWebSocket extends Base {
+  return class GuardedWebSocket extends unwrapWebSocket(Base) {
     override set onmessage(handler: ((this: WebSocket, event: MessageEvent) => unknown) | null) {
       super.onmessage = handler && ((event: MessageEvent) => guard(() => handler.call(this, event)));
     }
