@@ -117,10 +117,44 @@ test(
                 ? { type: 'message.reply', conversationId, text }
                 : { type: 'message.comment', conversationId, text, mentions: [] };
             },
-            { resume: false, window: WINDOW, seesEverything: true },
+            // One agent resumes across restarts: its catch-up must continue with no gap.
+            { resume: index === 1, window: WINDOW, seesEverything: true },
           ),
         );
       });
+      /**
+       * New visitors keep arriving during the load (one per ten acks), so some hellos and first
+       * chats meet the kill. A session the server handed out must survive; the first chat is re-sent
+       * like any other command.
+       */
+      let newcomerCount = 0;
+      async function keepArriving(wsUrl: string, isArriving: () => boolean) {
+        let nextArrival = totalAcked();
+        while (isArriving()) {
+          await waitFor(() => !isArriving() || totalAcked() >= nextArrival, 20_000, 'traffic between arrivals');
+          if (!isArriving()) return;
+          nextArrival = totalAcked() + 10;
+          const name = `newcomer${newcomerCount++}`;
+          const client = new LoadClient(
+            name,
+            '',
+            '',
+            () => {
+              throw new Error('a newcomer sends only its first chat');
+            },
+            { resume: false, window: 0, seesEverything: false },
+          );
+          client.queue(`${name}-start`, { type: 'visitor.startChat', text: `${name}-start` });
+          try {
+            await client.connect(wsUrl);
+          } catch {
+            return; // the server died during the hello
+          } finally {
+            if (client.token) clients.push(client);
+          }
+        }
+      }
+
       const totalAcked = () => clients.reduce((sum, client) => sum + client.acked.size, 0);
       const allAcked = () => clients.flatMap((client) => [...client.acked.values()]);
 
@@ -187,15 +221,20 @@ test(
       }
 
       for (let round = 1; round <= KILLS; round++) {
-        for (const client of clients) await client.connect(server.wsUrl);
+        await Promise.all(clients.map((client) => client.connect(server!.wsUrl)));
         for (const client of clients) client.generate(true);
+        let arriving = true;
+        const arrivals = keepArriving(server.wsUrl, () => arriving);
         // A seeded number of acknowledgements, then a seeded few milliseconds: the kill lands mid-traffic.
         const target = totalAcked() + 20 + Math.floor(random() * 200);
         await waitFor(() => totalAcked() >= target, 20_000, `${target} acks in round ${round}`);
         await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * 10)));
-        await server.kill();
-        figures.kills++;
+        const killed = server.kill(); // the signal goes out now; nothing new is sent after it
         for (const client of clients) client.generate(false);
+        arriving = false;
+        await killed;
+        await arrivals;
+        figures.kills++;
         // Acks already on the wire may still arrive until each socket reports its close.
         await waitFor(() => clients.every((client) => !client.connected), 5000, 'every socket to close');
         const pendingAtKill = new Map(clients.map((client) => [client, [...client.pending.keys()]]));
@@ -207,7 +246,7 @@ test(
       }
 
       // Last restart: clients reconnect, re-send what is left, and stop; then everything sent is stored once.
-      for (const client of clients) await client.connect(server.wsUrl);
+      await Promise.all(clients.map((client) => client.connect(server!.wsUrl)));
       await waitFor(() => clients.every((client) => client.pending.size === 0), 10_000, 'every re-send acknowledged');
       await verifyRestarted(KILLS + 1, new Map());
       const store = readStore(dataDir);
@@ -233,7 +272,7 @@ test(
       assert.equal(fromStored, figures.landed, 'every landed-but-unacknowledged command was re-sent and answered');
       const summary =
         `seed ${SEED}: ${figures.kills} kills, ${expectedTexts.size} acknowledged messages, ` +
-        `${figures.ackedChecked} acknowledged-message checks, ${resends} re-sends ` +
+        `${figures.ackedChecked} acknowledged-message checks, ${newcomerCount} visitors arriving under load, ${resends} re-sends ` +
         `(${figures.unackedAtKill} unacknowledged at a kill: ${figures.landed} had landed and were answered from ` +
         `the stored outcome, ${figures.notLanded} had not and were applied once), ` +
         `restart ${Math.min(...figures.restartMs)}–${Math.max(...figures.restartMs)} ms, ` +

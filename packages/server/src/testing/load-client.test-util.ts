@@ -68,9 +68,10 @@ export class LoadClient {
 
   constructor(
     readonly name: string,
-    readonly token: string,
-    /** How the server keys this principal's command outcomes (`visitor:<contactId>`, `agent:<agentId>`). */
-    readonly principalKey: string,
+    /** Empty for a new visitor: the welcome hands out the session token. */
+    public token: string,
+    /** How the server keys this principal's command outcomes (`visitor:<contactId>`, `agent:<agentId>`); set by the welcome. */
+    public principalKey: string,
     private readonly makeCommand: (text: string) => Command,
     readonly options: LoadClientOptions,
   ) {}
@@ -82,6 +83,12 @@ export class LoadClient {
   /** A command acknowledged before this client existed (the chat the visitor started). */
   recordAcked(id: string, text: string, command: Command, ack: { seq: number; messageId?: string }): void {
     this.acked.set(id, { id, text, command, sends: 1, ack });
+  }
+
+  /** A command to send once connected (a new visitor's first chat). */
+  queue(text: string, command: Command): void {
+    const id = `${this.name}-c${this.counter++}`;
+    this.pending.set(id, { id, text, command, sends: 0 });
   }
 
   /** Connects, says hello, waits for the catch-up, re-sends every unacknowledged command, then keeps sending. */
@@ -107,8 +114,8 @@ export class LoadClient {
     this.everReady = true;
     // Same ids as before: the server must apply each at most once and answer from its stored outcome.
     for (const command of this.pending.values()) {
+      if (command.sends > 0) this.resends++;
       command.sends++;
-      this.resends++;
       this.send(command);
     }
     this.fill();
@@ -144,6 +151,8 @@ export class LoadClient {
   private receive(frame: ServerFrame) {
     switch (frame.type) {
       case 'welcome':
+        if (frame.sessionToken) this.token = frame.sessionToken;
+        if (frame.principal.kind === 'visitor') this.principalKey = `visitor:${frame.principal.contactId}`;
         if (frame.seq < this.lastSeq)
           this.problems.push(`${this.name}: welcome at seq ${frame.seq}, but it had seen seq ${this.lastSeq}`);
         // Resuming: the catch-up events follow in the same turn, before any ack.
