@@ -1,3 +1,6 @@
+// Issue 7 item 4 (DESIGN §5 "nothing acknowledged is lost"): the real server binary, SIGKILLed by
+// this process a bounded number of times under load from real WebSocket clients, restarted on the
+// same data directory and checked after each restart through the data file and the protocol.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
