@@ -1,0 +1,382 @@
+// The real widget (dist/bundles/confab-widget.js loader + app, served by the reference server) on
+// a host page that is hostile in every way at once (e2e/fixtures/host-hostile.html: a strict
+// nonce CSP, CSS resets, html { font-size: 62.5% }, patched Array#toJSON, JSON, fetch and
+// WebSocket, the tag already defined), next to the same widget on a plain page. It must chat, and
+// the open widget must look the same on both, pixel for pixel within a small threshold.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createTcpServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer } from '@confab/server';
+import { launchChromium } from '../scripts/chromium.mjs';
+import { eventually, openWidget, visitorSays } from './harness.mjs';
+
+const FIXTURES = new URL('./fixtures/', import.meta.url);
+const ANNA = { kind: 'agent', agentId: 'agent-anna' };
+/** 10:30 UTC on a fixed day: the times under the messages read the same in every screenshot. */
+const FIXED_TIME = Date.UTC(2026, 2, 14, 10, 30, 0);
+const VISITOR_TEXT = 'Hello! Is the hand grinder back in stock?';
+const REPLY_TEXT = 'It is: we restocked on Tuesday. Shall I reserve one for you?';
+
+/**
+ * Screenshots of the same widget in the same browser are identical when nothing leaks in, so any
+ * difference is a defect; the threshold only absorbs anti-aliasing noise should a glyph land on
+ * another sub-pixel. 0.1% of the compared area (about 280 pixels of ~280,000) is well below what
+ * the smallest visible leak changes: the sensitivity test below shows that half a pixel of extra
+ * letter spacing in the title alone differs by several times the threshold. A pixel counts as
+ * different when any channel differs by more than CHANNEL_TOLERANCE of 255.
+ */
+const DIFFERING_PIXELS_THRESHOLD = 0.001;
+const CHANNEL_TOLERANCE = 8;
+
+/** The hostile page's policy: scripts and styles only with the nonce, nothing inline, no eval. */
+function strictPolicy(nonce) {
+  return [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}'`,
+    `style-src 'nonce-${nonce}'`,
+    "connect-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "object-src 'none'",
+  ].join('; ');
+}
+
+describe('the real widget on a hostile host page', () => {
+  let server;
+  let front;
+  let browser;
+  let dataDir;
+  const contexts = [];
+  const pageErrors = [];
+
+  before(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'confab-hostile-host-'));
+    server = await startServer({
+      port: 0,
+      host: '127.0.0.1',
+      dataDir,
+      demo: true,
+      testClock: true,
+      log: () => undefined,
+    });
+    front = await startFixtureFront(server.port);
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await browser?.close();
+    await front?.close();
+    await server?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  /** Sets the server's clock, so that what it stamps now reads FIXED_TIME. */
+  async function setServerClock(now) {
+    const response = await fetch(`${server.url}/api/test/clock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ now }),
+    });
+    assert.equal(response.status, 200);
+  }
+
+  /** A fixture page, for a new visitor with their own browser context. */
+  async function openHostPage(fixture) {
+    const context = await browser.newContext({
+      viewport: { width: 1000, height: 800 },
+      deviceScaleFactor: 1,
+      locale: 'en-US',
+      timezoneId: 'UTC',
+      reducedMotion: 'reduce',
+    });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(`${fixture}: ${error.message}`));
+    await page.goto(`${front.origin}/e2e-host/${fixture}`);
+    return page;
+  }
+
+  /**
+   * The same short chat on any page: the visitor writes, Anna replies, both stamped FIXED_TIME.
+   * Returns the open dialog once nothing in it is still on its way.
+   */
+  async function chatOn(page) {
+    const dialog = await openWidget(page);
+    await setServerClock(FIXED_TIME);
+    await visitorSays(dialog, VISITOR_TEXT);
+    const conversationId = await eventually(
+      async () => {
+        const id = await page.evaluate(() => window.Confab.getState().then((state) => state.conversationId));
+        assert.ok(id && server.backend.state.conversations.has(id), 'the server has the conversation');
+        return id;
+      },
+      { what: 'the conversation to reach the server' },
+    );
+    await setServerClock(FIXED_TIME);
+    await server.backend.execute(ANNA, { type: 'message.reply', conversationId, text: REPLY_TEXT });
+    await dialog.getByText(REPLY_TEXT, { exact: true }).waitFor();
+    await eventually(
+      async () => assert.equal(await dialog.locator('[data-delivery="queued"], [data-delivery="sending"]').count(), 0),
+      { what: 'every message delivered' },
+    );
+    return { dialog, conversationId };
+  }
+
+  /** The open widget (window and launcher, with room for their shadows) on this page. */
+  async function widgetArea(page) {
+    const boxes = await Promise.all([
+      page.getByRole('dialog', { name: 'Chat with us' }).boundingBox(),
+      page.locator('button[part=launcher]').boundingBox(),
+    ]);
+    const margin = 24;
+    const left = Math.max(0, Math.floor(Math.min(...boxes.map((box) => box.x))) - margin);
+    const top = Math.max(0, Math.floor(Math.min(...boxes.map((box) => box.y))) - margin);
+    const right = Math.min(1000, Math.ceil(Math.max(...boxes.map((box) => box.x + box.width))) + margin);
+    const bottom = Math.min(800, Math.ceil(Math.max(...boxes.map((box) => box.y + box.height))) + margin);
+    return { x: left, y: top, width: right - left, height: bottom - top };
+  }
+
+  /** A screenshot of `clip`, still: no focus ring, caret, hover or animation. */
+  async function still(page, clip) {
+    await page.mouse.move(1, 1);
+    await page.evaluate(() => {
+      let active = document.activeElement;
+      while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+      active?.blur?.();
+    });
+    return page.screenshot({ clip, animations: 'disabled', caret: 'hide', scale: 'css' });
+  }
+
+  /**
+   * Compares two PNGs pixel by pixel in a blank page (canvas decoding; no image library) and
+   * returns the differing fraction and a diff image (differences red, the rest faded).
+   */
+  async function comparePngs(expected, actual) {
+    const page = await browser.newPage();
+    try {
+      return await page.evaluate(
+        async ([first, second, tolerance]) => {
+          const decode = async (base64) => {
+            const image = new Image();
+            image.src = `data:image/png;base64,${base64}`;
+            await image.decode();
+            return image;
+          };
+          const [a, b] = await Promise.all([decode(first), decode(second)]);
+          if (a.width !== b.width || a.height !== b.height)
+            return { fraction: 1, differing: -1, total: 0, diff: '', size: [a.width, a.height, b.width, b.height] };
+          const canvas = document.createElement('canvas');
+          canvas.width = a.width;
+          canvas.height = a.height;
+          const context = canvas.getContext('2d', { willReadFrequently: true });
+          context.drawImage(a, 0, 0);
+          const pixelsA = context.getImageData(0, 0, a.width, a.height).data;
+          context.clearRect(0, 0, a.width, a.height);
+          context.drawImage(b, 0, 0);
+          const pixelsB = context.getImageData(0, 0, a.width, a.height).data;
+          const diff = context.createImageData(a.width, a.height);
+          let differing = 0;
+          for (let i = 0; i < pixelsA.length; i += 4) {
+            let delta = 0;
+            for (let c = 0; c < 4; c++) delta = Math.max(delta, Math.abs(pixelsA[i + c] - pixelsB[i + c]));
+            const different = delta > tolerance;
+            if (different) differing++;
+            const faded = 200 + ((pixelsA[i] + pixelsA[i + 1] + pixelsA[i + 2]) / 3) * (55 / 255);
+            diff.data.set(different ? [255, 0, 0, 255] : [faded, faded, faded, 255], i);
+          }
+          context.putImageData(diff, 0, 0);
+          const total = a.width * a.height;
+          return { fraction: differing / total, differing, total, diff: canvas.toDataURL('image/png').split(',')[1] };
+        },
+        [expected.toString('base64'), actual.toString('base64'), CHANNEL_TOLERANCE],
+      );
+    } finally {
+      await page.close();
+    }
+  }
+
+  /** Asserts two screenshots match within the threshold; on failure keeps all three images. */
+  async function assertLooksTheSame(expected, actual, what) {
+    const result = await comparePngs(expected, actual);
+    const percent = (result.fraction * 100).toFixed(4);
+    console.log(`${what}: ${result.differing} of ${result.total} pixels differ (${percent}%)`);
+    if (result.fraction > DIFFERING_PIXELS_THRESHOLD) {
+      const dir = mkdtempSync(join(tmpdir(), 'confab-widget-screenshots-'));
+      writeFileSync(join(dir, 'pristine.png'), expected);
+      writeFileSync(join(dir, 'hostile.png'), actual);
+      if (result.diff) writeFileSync(join(dir, 'diff.png'), Buffer.from(result.diff, 'base64'));
+      console.log(`screenshots and diff written to ${dir}`);
+      assert.fail(
+        `${what}: ${percent}% of pixels differ (threshold ${DIFFERING_PIXELS_THRESHOLD * 100}%); images in ${dir}`,
+      );
+    }
+    return result;
+  }
+
+  /** The reference: the widget with the same chat on the plain page (taken once). */
+  let reference;
+  async function referenceShot() {
+    if (!reference) {
+      const page = await openHostPage('host-pristine.html');
+      await chatOn(page);
+      const clip = await widgetArea(page);
+      reference = { clip, image: await still(page, clip), page };
+    }
+    return reference;
+  }
+
+  it('W1 on a plain page the widget opens and chats, and two screenshots of it are identical', async () => {
+    const { clip, image, page } = await referenceShot();
+    const again = await comparePngs(image, await still(page, clip));
+    assert.equal(again.differing, 0);
+  });
+
+  it('W1 the comparison sees a small change: half a pixel of letter spacing in the title alone exceeds the threshold', async () => {
+    const { clip, image } = await referenceShot();
+    const page = await openHostPage('host-pristine.html');
+    await chatOn(page);
+    await page.evaluate(() => {
+      const host = [...document.body.children].find((element) => element.shadowRoot?.querySelector('[part=launcher]'));
+      const chat = [...host.shadowRoot.children].find((element) => element.localName.startsWith('confab-chat'));
+      chat.shadowRoot.querySelector('h2').style.letterSpacing = '0.5px';
+    });
+    const result = await comparePngs(image, await still(page, clip));
+    console.log(`sensitivity probe: ${result.differing} of ${result.total} pixels differ`);
+    assert.ok(
+      result.fraction > DIFFERING_PIXELS_THRESHOLD * 2,
+      `a change the eye can see is at least twice the threshold (${(result.fraction * 100).toFixed(4)}%)`,
+    );
+  });
+
+  it('W1 on a hostile page (strict nonce CSP, CSS resets, font-size 62.5%, patched toJSON/JSON/fetch/WebSocket, tag taken) the widget chats and looks the same', async () => {
+    const { clip, image } = await referenceShot();
+    const page = await openHostPage('host-hostile.html');
+    // The policy is in force: the page's script without the nonce did not run.
+    assert.equal(await page.evaluate(() => window.unnoncedScriptRan), undefined);
+    await chatOn(page);
+
+    // The widget took a numbered name; the page keeps its own <confab-chat>.
+    const tags = await page.evaluate(() => {
+      const host = [...document.body.children].find((element) => element.shadowRoot?.querySelector('[part=launcher]'));
+      const chat = [...host.shadowRoot.children].find((element) => element.localName.startsWith('confab-chat'));
+      return { widget: chat.localName, pageOwn: customElements.get('confab-chat') === window.PagesOwnChat };
+    });
+    assert.notEqual(tags.widget, 'confab-chat');
+    assert.ok(tags.pageOwn, 'the page’s element keeps the name');
+
+    // Every patch is still the page's, and the page's own sockets still go through its tracker.
+    const patches = await page.evaluate(async () => {
+      const own = new WebSocket(`ws://${location.host}/ws`);
+      await new Promise((resolve) => own.addEventListener('open', resolve, { once: true }));
+      own.send('the page’s own frame');
+      own.close();
+      return {
+        webSocket: window.WebSocket === window.TrackedWebSocket,
+        fetch: window.fetch === window.blockedFetch,
+        stringify: JSON.stringify === window.hijackedStringify,
+        parse: JSON.parse === window.hijackedParse,
+        toJSON: typeof Array.prototype.toJSON === 'function',
+        trackedFrames: window.trackedFrames,
+      };
+    });
+    assert.deepEqual(patches, {
+      webSocket: true,
+      fetch: true,
+      stringify: true,
+      parse: true,
+      toJSON: true,
+      trackedFrames: ['the page’s own frame'],
+    });
+
+    // Nothing of the page's animations or transitions runs on the widget.
+    const widgetAnimations = await page.evaluate(() => {
+      const host = [...document.body.children].find((element) => element.shadowRoot?.querySelector('[part=launcher]'));
+      return document
+        .getAnimations()
+        .filter((animation) => {
+          const target = animation.effect?.target;
+          return target === host || (target && target.getRootNode() !== document);
+        })
+        .map((animation) => animation.animationName ?? animation.transitionProperty ?? 'animation');
+    });
+    assert.deepEqual(widgetAnimations, []);
+
+    await assertLooksTheSame(image, await still(page, clip), 'widget on the hostile page');
+
+    // Only the deliberate violation: the page's own script without a nonce.
+    const violations = await page.evaluate(() => window.violations);
+    assert.equal(violations.length, 1, violations.join('\n'));
+    assert.match(violations[0], /^script-src-elem inline/);
+    assert.deepEqual(pageErrors, []);
+  });
+});
+
+/**
+ * The fixture pages on the reference server's origin, as a site that serves the widget from its
+ * own domain: a loopback front that answers `GET /e2e-host/<fixture>.html` itself (the hostile
+ * page with its policy in the response header and a fresh nonce) and passes every other
+ * connection, WebSocket upgrades included, to the server untouched. A real response from a
+ * loopback address, unlike a route fulfilled by the test driver, which Chromium's local network
+ * checks would treat as a public page reaching into the local network.
+ */
+async function startFixtureFront(serverPort) {
+  const connections = new Set();
+  const tcp = createTcpServer((client) => {
+    connections.add(client);
+    client.on('close', () => connections.delete(client));
+    client.on('error', () => client.destroy());
+    client.once('data', (first) => {
+      const requestLine = first.toString('latin1', 0, Math.min(first.length, 2048)).split('\r\n')[0];
+      const fixture = /^GET \/e2e-host\/([\w-]+\.html)(?:\?\S*)? HTTP\/1\.1$/.exec(requestLine)?.[1];
+      if (fixture) {
+        client.end(fixtureResponse(fixture));
+        return;
+      }
+      const upstream = connect(serverPort, '127.0.0.1', () => {
+        upstream.write(first);
+        client.pipe(upstream).pipe(client);
+      });
+      connections.add(upstream);
+      upstream.on('close', () => connections.delete(upstream));
+      upstream.on('error', () => client.destroy());
+      client.on('close', () => upstream.destroy());
+    });
+  });
+  await new Promise((resolve) => tcp.listen(0, '127.0.0.1', resolve));
+  return {
+    origin: `http://127.0.0.1:${tcp.address().port}`,
+    close: () =>
+      new Promise((resolve) => {
+        for (const socket of connections) socket.destroy();
+        tcp.close(resolve);
+      }),
+  };
+}
+
+function fixtureResponse(fixture) {
+  let body;
+  try {
+    body = readFileSync(new URL(fixture, FIXTURES));
+  } catch {
+    return 'HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n';
+  }
+  const nonce = randomBytes(16).toString('base64');
+  const html = Buffer.from(body.toString('utf8').replaceAll('__NONCE__', nonce));
+  const headers = [
+    'HTTP/1.1 200 OK',
+    'Content-Type: text/html; charset=utf-8',
+    `Content-Length: ${html.length}`,
+    'Cache-Control: no-store',
+    'Connection: close',
+  ];
+  if (fixture === 'host-hostile.html') headers.push(`Content-Security-Policy: ${strictPolicy(nonce)}`);
+  return Buffer.concat([Buffer.from(headers.join('\r\n') + '\r\n\r\n', 'latin1'), html]);
+}
