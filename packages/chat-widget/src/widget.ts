@@ -343,6 +343,8 @@ function deferredPersistence(opening: Promise<Persistence>): Persistence {
     get: async <T>(key: string) => (await opening).get<T>(key),
     set: async (key, value) => (await opening).set(key, value),
     del: async (key) => (await opening).del(key),
+    entries: async <T>(prefix: string) => (await opening).entries<T>(prefix),
+    replace: async (key, value) => (await opening).replace(key, value),
   };
 }
 

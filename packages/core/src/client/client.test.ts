@@ -244,8 +244,10 @@ describe('clients over the memory transport', () => {
     await until(() => visitor.status.get().storage === 'indexeddb', 'storage open');
     await new Promise((resolve) => setTimeout(resolve, 100));
     visitor.close();
-    const saved = await (await openPersistence(ns)).get<Array<{ command: { text?: string } }>>(`${ns}:visitor:outbox`);
-    expect(saved?.map((entry) => entry.command.text)).to.deep.equal(['Sent at once']);
+    const storage = await openPersistence(ns);
+    const saved = await storage.entries<{ command: { text?: string } }>(`${ns}:visitor:outbox:`);
+    storage.close?.();
+    expect(saved.map(([, entry]) => entry.command.text)).to.deep.equal(['Sent at once']);
   });
 
   it('resumes from its last sequence number after a dropped link', async () => {
@@ -286,6 +288,8 @@ describe('clients over the memory transport', () => {
       get: () => Promise.reject(new DOMException('quota', 'QuotaExceededError')),
       set: () => Promise.reject(new DOMException('quota', 'QuotaExceededError')),
       del: () => Promise.reject(new DOMException('quota', 'QuotaExceededError')),
+      entries: () => Promise.reject(new DOMException('quota', 'QuotaExceededError')),
+      replace: () => Promise.reject(new DOMException('quota', 'QuotaExceededError')),
     };
     // A persistence that throws on every call: the client must neither crash nor lose the message.
     const visitor = track(createVisitorClient({ transport: memory.transport(), persistence: broken }));

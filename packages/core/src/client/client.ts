@@ -65,6 +65,19 @@ const SNAPSHOT_MAX_DELAY_MS = 30_000;
  */
 const SNAPSHOT_MAX_CONVERSATIONS = 20_000;
 
+/** One pending command as stored: one record per command, so tabs never overwrite each other. */
+interface StoredCommand {
+  id: string;
+  command: Command;
+  state: 'queued' | 'failed';
+  error?: PendingCommand['error'];
+  createdAt: number;
+  /** Orders commands of one client created in the same millisecond. */
+  sequence: number;
+  /** Hash of the session the command was queued under ('' before any): no other identity sends it. */
+  owner: string;
+}
+
 interface PersistedSnapshot {
   principal: Principal;
   tokenHash: string;
@@ -123,6 +136,8 @@ export function createVisitorClient(options: VisitorClientOptions): VisitorClien
 function createClient<C extends Command>(kind: 'agent' | 'visitor', options: VisitorClientOptions): Client<C> {
   const namespace = options.namespace ?? 'confab';
   const key = (name: string) => `${namespace}:${kind}:${name}`;
+  /** Outbox records are `<namespace>:<kind>:outbox:<command id>`. */
+  const outboxPrefix = key('outbox:');
   const transport = options.transport;
   const store = createInboxStore({ me: null });
   const connection = writable<ConnectionState>('offline');
@@ -139,9 +154,13 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
   const createdEarly = new Map<string, OptimisticChange[]>();
   const typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
   const drafts = new Map<string, string>();
+  /** Each pending command's place among those this client created in the same millisecond. */
+  const sequences = new Map<string, number>();
 
   let persistence: Persistence | null = null;
   let token = options.token ?? '';
+  /** Hash of `token`, kept in step with it (outbox records name their owner by it). */
+  let owner = hashToken(token);
   let appliedSeq: number | null = null;
   let welcomed = false;
   let closed = false;
@@ -150,6 +169,9 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
   /** Outbox writes queue behind start-up: storage is open and the saved outbox merged first. */
   let outboxWrite: Promise<unknown>;
   let commandCounter = 0;
+  let lastCreatedAt = 0;
+  /** False until a welcome confirmed who a new identity token makes this visitor. */
+  let resumeAllowed = true;
 
   const patchStatus = (patch: Partial<ClientStatus>) => status.set({ ...status.get(), ...patch });
   const principal = () => status.get().principal;
@@ -164,29 +186,74 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
 
   async function start() {
     persistence = resilient(options.persistence ?? (await openPersistence(namespace)));
+    if (kind === 'visitor' && options.identity !== undefined) {
+      // Another person signed in on this browser: nothing of the one before may show or be sent,
+      // and their session must not travel with the new identity.
+      const subject = identitySubject(options.identity);
+      const storedSubject = await persistence.get<string>(key('identity'));
+      if (storedSubject !== undefined && storedSubject !== subject) await forgetStored(persistence);
+      if (storedSubject !== subject) {
+        await persistence.set(key('identity'), subject);
+        // The identity may name another contact than the session: ask for a full snapshot.
+        resumeAllowed = false;
+      }
+    }
     if (kind === 'visitor' && !token) token = (await persistence.get<string>(key('session'))) ?? '';
-    const [savedOutbox, savedDrafts, saved] = await Promise.all([
+    owner = hashToken(token);
+    const [legacyOutbox, records, savedDrafts, saved] = await Promise.all([
       persistence.get<PendingCommand[]>(key('outbox')),
+      persistence.entries<StoredCommand>(outboxPrefix),
       persistence.get<Record<string, string>>(key('drafts')),
       persistence.get<PersistedSnapshot>(key('snapshot')),
     ]);
     reportStorage();
     for (const [conversationId, text] of Object.entries(savedDrafts ?? {})) drafts.set(conversationId, text);
-    if (saved && saved.tokenHash === (await hashToken(token))) {
+    const tokenHash = await owner;
+    if (saved && saved.tokenHash === tokenHash) {
       store.reset(saved.snapshot, saved.principal.kind === 'agent' ? saved.principal.agentId : null);
       appliedSeq = saved.snapshot.seq;
       patchStatus({ principal: saved.principal, ready: true });
     }
-    if (savedOutbox?.length) {
-      const restored = savedOutbox.map(
-        (entry) => ({ ...entry, state: entry.state === 'failed' ? 'failed' : 'queued' }) as PendingCommand,
-      );
+    const stored = records
+      .map(([, record]) => record)
+      .filter((record) => record && (record.owner === tokenHash || record.owner === ''));
+    // An outbox saved as one list by an older version becomes records like any other.
+    for (const entry of legacyOutbox ?? []) stored.push({ ...entry, sequence: 0, owner: tokenHash } as StoredCommand);
+    stored.sort((a, b) => a.createdAt - b.createdAt || a.sequence - b.sequence);
+    const known = new Set(pending.get().map((entry) => entry.id));
+    const restored: PendingCommand[] = [];
+    for (const record of stored) {
+      if (known.has(record.id)) continue;
+      known.add(record.id);
+      restored.push({
+        id: record.id,
+        command: record.command,
+        state: record.state === 'failed' ? 'failed' : 'queued',
+        createdAt: record.createdAt,
+        ...(record.error ? { error: record.error } : {}),
+      });
+      sequences.set(record.id, record.sequence);
+    }
+    if (restored.length) {
       // Saved commands are older than any sent while this client started.
       pending.set([...restored, ...pending.get()]);
       for (const entry of restored) if (entry.state !== 'failed') applyOptimistic(entry);
     }
+    if (legacyOutbox) {
+      for (const entry of restored) void saveCommand(entry, 'set');
+      void queueWrite(() => persistence?.del(key('outbox')));
+    }
     if (closed) return;
     transport.connect({ frame: onFrame, state: onConnectionState });
+  }
+
+  /** Deletes everything this client keeps for its principal: session, snapshot, outbox, drafts. */
+  async function forgetStored(from: Persistence) {
+    const records = await from.entries<StoredCommand>(outboxPrefix);
+    await Promise.all([
+      ...['session', 'snapshot', 'drafts', 'outbox', 'identity'].map((name) => from.del(key(name))),
+      ...records.map(([recordKey]) => from.del(recordKey)),
+    ]);
   }
 
   function onConnectionState(next: ConnectionState) {
@@ -197,7 +264,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
         v: PROTOCOL_VERSION,
         type: 'hello',
         token,
-        ...(appliedSeq !== null ? { resumeFrom: appliedSeq } : {}),
+        ...(appliedSeq !== null && resumeAllowed ? { resumeFrom: appliedSeq } : {}),
         ...(options.identity ? { identity: options.identity } : {}),
       });
     } else {
@@ -240,13 +307,20 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
   function onWelcome(next: Principal, sessionToken: string | undefined) {
     const before = principal();
     if (before && principalKeyOf(before) !== principalKeyOf(next)) {
-      // Another identity: nothing of the old replica may remain (the snapshot follows).
+      // Another identity: nothing of the old replica may remain, not even until the snapshot.
       appliedSeq = null;
+      optimistic.clear();
+      store.reset(emptySnapshot(store.state.settings), next.kind === 'agent' ? next.agentId : null);
+      patchStatus({ ready: false });
       void persistence?.del(key('snapshot'));
     }
+    resumeAllowed = true;
     if (sessionToken) {
       token = sessionToken;
+      owner = hashToken(token);
       void persistence?.set(key('session'), sessionToken);
+      // This client's commands now belong to the new session.
+      for (const entry of pending.get()) void saveCommand(entry, 'replace');
     }
     patchStatus({ principal: next, error: undefined });
     welcomed = true;
@@ -328,12 +402,15 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
       if (welcomed) transport.send({ v: PROTOCOL_VERSION, type: 'command', id, command });
       return Promise.resolve({});
     }
-    const entry: PendingCommand = { id, command, state: 'queued', createdAt: Date.now() };
+    // Never earlier than the command before it, even if the clock steps back.
+    lastCreatedAt = Math.max(Date.now(), lastCreatedAt);
+    const entry: PendingCommand = { id, command, state: 'queued', createdAt: lastCreatedAt };
+    sequences.set(id, commandCounter);
     pending.set([...pending.get(), entry]);
     applyOptimistic(entry);
     if (!welcomed) scheduleSnapshot(true);
     const result = wait(id);
-    persistOutbox().then(() => transmit(entry));
+    void saveCommand(entry, 'set').then(() => transmit(entry));
     return result;
   }
 
@@ -368,11 +445,20 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
       undoOptimistic(id);
       pending.set(pending.get().filter((candidate) => candidate !== entry));
       waiters.delete(id);
+      const rewritten: PendingCommand[] = [];
       if (resolved.size) {
-        for (const later of pending.get()) later.command = rewriteIds(later.command, resolved);
+        for (const later of pending.get()) {
+          const command = rewriteIds(later.command, resolved);
+          if (JSON.stringify(command) === JSON.stringify(later.command)) continue;
+          later.command = command;
+          rewritten.push(later);
+        }
         pending.set([...pending.get()]);
       }
-      void persistOutbox().then(() => resolved.size && flushOutbox());
+      void dropCommand(id);
+      void Promise.all(rewritten.map((later) => saveCommand(later, 'replace'))).then(
+        () => resolved.size && flushOutbox(),
+      );
       waiter?.resolve(outcome.result);
       return;
     }
@@ -388,25 +474,45 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
     entry.error = outcome.error.toPayload();
     pending.set([...pending.get()]);
     waiters.delete(id);
-    void persistOutbox();
+    void saveCommand(entry, 'replace');
     emitter.emit('refused', entry, outcome.error);
     waiter?.reject(outcome.error);
   }
 
-  /** The outbox as stored: read when the write runs, so it is the newest list. */
-  function pendingForStorage() {
-    return pending.get().map(({ id, command, state, error, createdAt }) => ({
-      id,
-      command,
-      state,
-      createdAt,
-      ...(error ? { error } : {}),
-    }));
+  /** Runs storage writes one after another, behind start-up (storage open, saved outbox merged). */
+  function queueWrite(write: () => Promise<unknown> | undefined): Promise<unknown> {
+    outboxWrite = outboxWrite
+      .then(write)
+      .catch(() => undefined)
+      .then(reportStorage);
+    return outboxWrite;
   }
 
-  function persistOutbox(): Promise<unknown> {
-    outboxWrite = outboxWrite.then(() => persistence?.set(key('outbox'), pendingForStorage())).then(reportStorage);
-    return outboxWrite;
+  /**
+   * Writes one pending command's record, as it is when the write runs. `replace` only updates a
+   * record that is still there: another tab may have sent it and deleted it meanwhile.
+   */
+  function saveCommand(entry: PendingCommand, mode: 'set' | 'replace'): Promise<unknown> {
+    return queueWrite(async () => {
+      if (!persistence) return;
+      const record: StoredCommand = {
+        id: entry.id,
+        command: entry.command,
+        state: entry.state === 'failed' ? 'failed' : 'queued',
+        createdAt: entry.createdAt,
+        sequence: sequences.get(entry.id) ?? 0,
+        owner: await owner,
+        ...(entry.error ? { error: entry.error } : {}),
+      };
+      // Acknowledged or discarded before this write ran: its record is gone for good.
+      if (!pending.get().includes(entry)) return;
+      await persistence[mode](`${outboxPrefix}${entry.id}`, record);
+    });
+  }
+
+  function dropCommand(id: string): Promise<unknown> {
+    sequences.delete(id);
+    return queueWrite(() => persistence?.del(`${outboxPrefix}${id}`));
   }
 
   /** Says in status where data lives now; storage can fall back to memory at any write. */
@@ -512,6 +618,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
       tokenHash: await hashToken(token),
       snapshot: snapshotOfState(store.state, appliedSeq, confirmed),
     };
+    if (closed) return;
     await persistence?.set(key('snapshot'), saved).catch(() => undefined);
   }
 
@@ -539,7 +646,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
       pending.set([...pending.get()]);
       applyOptimistic(entry);
       const result = wait(commandId);
-      persistOutbox().then(() => transmit(entry));
+      void saveCommand(entry, 'set').then(() => transmit(entry));
       return result;
     },
     discard(commandId) {
@@ -548,19 +655,43 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
       undoOptimistic(commandId);
       createdEarly.delete(commandId);
       pending.set(pending.get().filter((candidate) => candidate !== entry));
-      void persistOutbox();
+      void dropCommand(commandId);
       const waiter = waiters.get(commandId);
       waiters.delete(commandId);
       waiter?.reject(new ConfabError('offline', 'The command was discarded before the server confirmed it.'));
     },
     on: (event, listener) => emitter.on(event, listener),
-    close() {
+    close: () => close(),
+    async forget() {
+      clearTimeout(draftTimer);
+      await close(false);
+      if (persistence) await forgetStored(persistence);
+      if (!options.persistence) persistence?.close?.();
+      for (const waiter of waiters.values())
+        waiter.reject(new ConfabError('offline', 'Signed out before the server confirmed the command.'));
+      waiters.clear();
+      optimistic.clear();
+      createdEarly.clear();
+      pending.set([]);
+      drafts.clear();
+      appliedSeq = null;
+      store.reset(emptySnapshot(store.state.settings), null);
+      patchStatus({ principal: null, ready: false });
+    },
+  };
+
+  async function close(letGo = true): Promise<void> {
+    if (!closed) {
       closed = true;
       clearTimeout(snapshotTimer);
       for (const timer of typingTimers.values()) clearTimeout(timer);
-      void started.then(() => transport.disconnect());
-    },
-  };
+    }
+    await started.catch(() => undefined);
+    transport.disconnect();
+    // Writes already queued finish; then a database this client opened itself is let go.
+    await outboxWrite;
+    if (letGo && !options.persistence) persistence?.close?.();
+  }
 }
 
 /** True when a command names a record that exists only optimistically (created by a pending command). */
@@ -694,6 +825,39 @@ function snapshotOfState(
     feedback: [...state.feedback.values()],
     settings: state.settings,
     views: [...state.views.values()],
+  };
+}
+
+/**
+ * Who an identity token names, to tell whether the person changed since the data on this browser
+ * was stored. Read without checking the signature: the server checks it; this only decides what
+ * to forget locally. A token this cannot read counts as its own person.
+ */
+function identitySubject(identityToken: string): string {
+  try {
+    const payload = JSON.parse(atob(identityToken.split('.')[0].replace(/-/g, '+').replace(/_/g, '/'))) as {
+      email?: unknown;
+    };
+    if (typeof payload.email === 'string' && payload.email) return `email:${payload.email.toLowerCase()}`;
+  } catch {
+    // Not the server's format; fall through.
+  }
+  return `token:${identityToken}`;
+}
+
+function emptySnapshot(settings: Snapshot['settings']): Snapshot {
+  return {
+    seq: 0,
+    conversations: [],
+    messages: [],
+    contacts: [],
+    agents: [],
+    tickets: [],
+    deals: [],
+    companies: [],
+    feedback: [],
+    settings,
+    views: [],
   };
 }
 

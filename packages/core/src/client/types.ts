@@ -72,8 +72,14 @@ export interface Client<C extends Command> {
   /** Forgets a failed or queued command. */
   discard(commandId: string): void;
   on<E extends keyof ClientEvents>(event: E, listener: ClientEvents[E]): () => void;
-  /** Disconnects and stops. */
-  close(): void;
+  /** Disconnects and stops; resolves once writes already begun are stored. */
+  close(): Promise<void>;
+  /**
+   * Signs out on this browser: closes, then deletes what this client stored for its principal
+   * (session token, outbox, drafts, snapshot) and empties its replica. Unconfirmed commands reject
+   * with `offline` and are never sent. Other tabs' open clients are not touched.
+   */
+  forget(): Promise<void>;
 }
 
 export interface InboxClient extends Client<AgentCommand> {
