@@ -3,10 +3,32 @@ import type { Channel, Contact, Conversation, Message } from '../model/model.js'
 /** Length of a list preview (L2.3, L2.6). */
 export const PREVIEW_LENGTH = 140;
 
-/** One line of text, cut to the preview length with an ellipsis. */
+let graphemes: Intl.Segmenter | undefined;
+
+/**
+ * The longest start of `text` of at most `max` UTF-16 units that ends between two graphemes: a cut
+ * never splits an emoji, a flag or a letter from its accents (a cut surrogate pair is not even
+ * Unicode). Without Intl.Segmenter, or when the first grapheme alone is too long, it still never
+ * splits a surrogate pair.
+ */
+function cutBetweenGraphemes(text: string, max: number): string {
+  if (typeof Intl.Segmenter === 'function') {
+    graphemes ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+    let end = 0;
+    for (const { segment } of graphemes.segment(text)) {
+      if (end + segment.length > max) break;
+      end += segment.length;
+    }
+    if (end > 0) return text.slice(0, end);
+  }
+  const last = text.charCodeAt(max - 1);
+  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max);
+}
+
+/** One line of text, cut to the preview length (between graphemes) with an ellipsis. */
 export function previewOf(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > PREVIEW_LENGTH ? `${flat.slice(0, PREVIEW_LENGTH - 1).trimEnd()}…` : flat;
+  return flat.length > PREVIEW_LENGTH ? `${cutBetweenGraphemes(flat, PREVIEW_LENGTH - 1).trimEnd()}…` : flat;
 }
 
 /** A conversation before its first message: every field initialised. */

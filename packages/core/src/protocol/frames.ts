@@ -6,10 +6,14 @@ import type { SequencedEvent, Snapshot, TypingSignal } from './events.js';
 /** The wire protocol's version. A frame with another `v` is refused with `unsupported-version`. */
 export const PROTOCOL_VERSION = 1;
 
-/** Largest frame either side accepts, in UTF-16 code units of its JSON text. */
-export const MAX_FRAME_LENGTH = 256 * 1024;
 /** Largest message text. */
 export const MAX_TEXT_LENGTH = 64 * 1024;
+/**
+ * Largest frame either side accepts, in UTF-16 code units of its JSON text. A text of
+ * MAX_TEXT_LENGTH must fit even when JSON writes each of its characters as six (`\u0001`, a lone
+ * surrogate), with room for the rest of the command.
+ */
+export const MAX_FRAME_LENGTH = 6 * MAX_TEXT_LENGTH + 64 * 1024;
 /** Largest short string (names, subjects, addresses, ids, property values). */
 export const MAX_SHORT_LENGTH = 1024;
 

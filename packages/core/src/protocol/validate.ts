@@ -50,14 +50,28 @@ function ownValue(object: Record<string, unknown>, key: string): unknown {
   return Object.prototype.hasOwnProperty.call(object, key) ? object[key] : undefined;
 }
 
+/** A surrogate code unit that is not half of a pair (not Unicode text; only the `u` flag tells them apart). */
+const LONE_SURROGATE = /\p{Cs}/gu;
+
+/**
+ * The text as written, except that each lone surrogate becomes U+FFFD, as the web platform does at
+ * every encoding boundary (fetch, WebSocket.send, TextEncoder): stored text is always well-formed
+ * Unicode, so it survives UTF-8 (email, SQLite, exports) unchanged. One code unit for one, so
+ * lengths hold. Nothing else changes: no normalization, no trimming (DESIGN §5, issue 7 item 7).
+ */
+export function wellFormedText(value: string): string {
+  return value.replace(LONE_SURROGATE, '\uFFFD');
+}
+
 function string(max: number, options: { nonBlank?: boolean } = {}): Validator<string> {
   return (value, path) => {
     if (typeof value !== 'string') invalid(path, 'a string');
     if (value.length > max) {
       throw new ConfabError('too-large', `${path} is longer than ${max} characters`, { path });
     }
-    if (options.nonBlank && value.trim() === '') invalid(path, 'a non-empty string');
-    return value;
+    const text = wellFormedText(value);
+    if (options.nonBlank && text.trim() === '') invalid(path, 'a non-empty string');
+    return text;
   };
 }
 
@@ -122,8 +136,7 @@ function stringRecord(valueValidator: Validator<string>): Validator<Record<strin
     for (const key of keys) {
       const keyPath = join(path, key);
       if (FORBIDDEN_KEYS.has(key)) invalid(keyPath, 'an allowed key');
-      nonBlankShort(key, keyPath);
-      result[key] = valueValidator(value[key], keyPath);
+      result[nonBlankShort(key, keyPath)] = valueValidator(value[key], keyPath);
     }
     return result;
   };
