@@ -277,7 +277,9 @@ export function createBackend(options: BackendOptions): Backend {
     link.send({ v: 1, type: 'welcome', principal, seq, ...(sessionToken ? { sessionToken } : {}) });
     const from = frame.resumeFrom;
     const oldest = recent.length ? recent[0].seq : seq + 1;
-    const canResume = from !== undefined && from <= seq && from >= oldest - 1;
+    // A hello whose identity named another contact than its token resumes nothing of the token's.
+    const switched = sessionToken !== undefined && frame.token !== '';
+    const canResume = !switched && from !== undefined && from <= seq && from >= oldest - 1;
     if (canResume) {
       const missed = recent.filter((event) => event.seq > from);
       deliver(link, missed);

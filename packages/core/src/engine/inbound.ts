@@ -229,6 +229,16 @@ export const inboundHandlers = {
     // Only a verified identity may take over an existing record; unverified ones never merge.
     const verified = decision.contactsByEmail(email).find((other) => other.verified && other.id !== contact.id);
     if (verified) return { contactId: verified.id };
+    if (contact.verified && contact.email !== email) {
+      // Another person signed in on a browser that holds a verified session: they get a record of
+      // their own; the one before keeps theirs (and their conversations).
+      const other: Contact = {
+        ...newContact({ id: decision.newId(), name: command.name?.trim() || 'Visitor', email, now: decision.now }),
+        verified: true,
+      };
+      decision.emit({ type: 'contact.upserted', contact: other });
+      return { contactId: other.id };
+    }
     const next: Contact = { ...contact, verified: true, email, name: command.name?.trim() || contact.name };
     delete next.emailSelfReported;
     decision.emit({ type: 'contact.upserted', contact: next });
