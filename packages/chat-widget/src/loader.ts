@@ -18,7 +18,9 @@ function startLoader(w: Window & typeof globalThis, d: Document) {
   const script = (d.currentScript || d.querySelector('script[src*="confab-widget.js"]')) as HTMLScriptElement | null;
   const data = script ? script.dataset : ({} as DOMStringMap);
   const language = (data.locale || d.documentElement.lang || navigator.language || '').toLowerCase();
-  const app = data.app || new URL('confab-widget-app.js', (script && script.src) || location.href).href;
+  // Absolute, so that import() (which resolves against this script's URL) reads `data-app` as the
+  // page does.
+  const app = new URL(data.app || 'confab-widget-app.js', (!data.app && script && script.src) || d.baseURI).href;
   const config: WidgetConfig = {
     // The page's origin; a page without one (srcdoc, sandboxed) falls back to the script's.
     server: data.server || (location.origin != 'null' ? location.origin : new URL(app).origin),
@@ -110,18 +112,15 @@ function startLoader(w: Window & typeof globalThis, d: Document) {
     // The app module runs once per page; after a remove() and a new script tag it is still there.
     const startApp = globals[Symbol.for(APP_KEY)] as ((boot: Boot) => void) | undefined;
     if (startApp) return startApp(boot);
-    const element = d.createElement('script');
-    element.type = 'module';
-    element.src = config.app;
-    element.nonce = config.nonce;
-    element.onerror = () => {
+    // import(), not a <script src>: under Trusted Types a script's src is a sink that would need a
+    // policy of ours; import() is no sink, and it inherits this script's nonce (or 'strict-dynamic').
+    import(config.app).catch(() => {
       boot.loading = false;
       const waiting = queue.splice(0);
       const error = new Error('Confab could not load ' + config.app);
       for (let i = 0; i < waiting.length; i++) waiting[i][3](error);
       boot.emit('error', { code: 'load-failed', message: error.message });
-    };
-    (d.head || d.documentElement).append(element);
+    });
   }
 
   const call = (method: keyof AppApi, args: unknown[]) =>

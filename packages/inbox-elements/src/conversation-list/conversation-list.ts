@@ -188,7 +188,7 @@ export class ConfabConversationList extends ConfabElement {
         @click=${this.onClick}
         @keydown=${this.onKeydown}
       >
-        <div class="canvas" role="presentation" style="height:${total * ROW_HEIGHT}px">
+        <div class="canvas" role="presentation" .style=${`height:${total * ROW_HEIGHT}px`}>
           ${repeat(
             rows,
             (conversation) => conversation.id,
@@ -215,6 +215,8 @@ export class ConfabConversationList extends ConfabElement {
     const name = contact?.name || contact?.email || t.unknownContact;
     const participants = conversation.participantIds.length;
     const selected = this.selected.has(conversation.id);
+    // Positions are set through the CSSOM (`.style`), which a strict style-src allows; a style
+    // attribute it refuses, and Lit's styleMap writes one on first render.
     return html`<div
       id="row-${index}"
       class="row ${index === this.active ? 'active' : ''} ${conversation.needsReply ? 'needs' : ''}"
@@ -226,7 +228,7 @@ export class ConfabConversationList extends ConfabElement {
       aria-posinset=${index + 1}
       data-index=${index}
       data-id=${conversation.id}
-      style="transform:translateY(${index * ROW_HEIGHT}px)"
+      .style=${`transform:translateY(${index * ROW_HEIGHT}px)`}
     >
       <span class="check" part="checkbox" aria-hidden="true">✓</span>
       <div class="line">
