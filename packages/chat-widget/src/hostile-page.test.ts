@@ -82,6 +82,26 @@ describe('the widget on a hostile page', () => {
     expect(getComputedStyle(title).color).to.equal('rgb(255, 255, 255)');
   });
 
+  it('W1 a right-to-left page (dir="rtl", direction: rtl !important on the host) does not mirror the widget', async () => {
+    const rtl = document.createElement('style');
+    rtl.textContent = 'div { direction: rtl !important; unicode-bidi: bidi-override !important; }';
+    document.head.append(rtl);
+    document.documentElement.dir = 'rtl';
+    try {
+      const api = await loadWidget(network);
+      await api.open();
+      const chat = await waitFor(() => chatElement(), 'the chat element');
+      const dialog = await findByRole(chat.shadowRoot!, 'dialog', 'Chat with us');
+      expect(getComputedStyle(dialog).direction).to.equal('ltr');
+      const title = getByRole(chat.shadowRoot!, 'heading', 'Chat with us').getBoundingClientRect();
+      const close = getByRole(chat.shadowRoot!, 'button', 'Close chat').getBoundingClientRect();
+      expect(title.left, 'the title starts on the left').to.be.below(close.left);
+    } finally {
+      document.documentElement.removeAttribute('dir');
+      rtl.remove();
+    }
+  });
+
   it('W1 patched globals (Array.prototype.toJSON, JSON.stringify, JSON.parse, fetch) do not break chatting, and stay patched for the page', async () => {
     // A page of its own, so that its patched globals do not break the test runner's messages.
     const { frame, win } = await framePage(

@@ -26,6 +26,8 @@ export const chatStyles = css`
       sans-serif;
     color: var(--_text);
     -webkit-font-smoothing: antialiased;
+    /* all: initial leaves direction alone: a right-to-left page must not mirror our (LTR) languages. */
+    direction: ltr;
   }
   :host([position='left']) {
     right: auto;
