@@ -187,6 +187,17 @@ function expectSameTexts(actual: Array<string | null>, expected: string[], where
   expect(detail, `${where}: ${actual.length} of ${expected.length} messages`).to.equal('');
 }
 
+/** The control in `host`'s shadow root with this accessible name (aria-label or its label). */
+function byName<E extends HTMLElement>(host: Element, selector: string, name: string): E | null {
+  const root = host.shadowRoot!;
+  return (
+    [...root.querySelectorAll<E>(selector)].find((element) => {
+      const label = element.id ? root.querySelector(`label[for="${element.id}"]`)?.textContent : null;
+      return [element.getAttribute('aria-label'), label, element.textContent].some((text) => text?.trim() === name);
+    }) ?? null
+  );
+}
+
 /** A refused send: the typed error, with the failed command discarded from the outbox. */
 async function refusal(client: Client<Command>, send: Promise<unknown>): Promise<ConfabError> {
   const error = await send.then(
@@ -387,6 +398,43 @@ describe('Unicode round trip between a visitor and an agent (real server, real s
     );
     expect(agentError.code).to.equal('too-large');
     await expectBothScreensShowAccepted('after the refused texts');
+  });
+
+  it('W1 the composers send what was typed: indentation, inner blank lines and marks kept; only stray blank lines before and whitespace after are dropped; whitespace alone is not sent', async () => {
+    const editor = await waitFor(() => thread.shadowRoot!.querySelector('confab-reply-editor'), 'the reply editor');
+    const agentBox = await waitFor(() => byName<HTMLTextAreaElement>(editor, 'textarea', 'Reply'), 'the Reply box');
+    const agentSend = byName(editor, 'button', 'Send')!;
+    const visitorBox = byName<HTMLTextAreaElement>(chat, 'textarea', 'Message')!;
+    const visitorSend = byName(chat, 'button', 'Send')!;
+    const type = async (box: HTMLTextAreaElement, text: string) => {
+      box.value = text;
+      box.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
+      await thread.updateComplete;
+      await (editor as HTMLElement & { updateComplete: Promise<unknown> }).updateComplete;
+    };
+    const cases: Array<[HTMLTextAreaElement, HTMLElement, string, string]> = [
+      [
+        visitorBox,
+        visitorSend,
+        "\n \n    def hello():\n\n        return 'he\u0301\u200d'  \n\n",
+        "    def hello():\n\n        return 'he\u0301\u200d'",
+      ],
+      [agentBox, agentSend, '  1. first\r\n  2. 👩‍👩‍👧‍👦 \u202eאבג\u202c\t\n ', '  1. first\n  2. 👩‍👩‍👧‍👦 \u202eאבג\u202c'],
+      [visitorBox, visitorSend, '\u00a0x\u3000', '\u00a0x'],
+    ];
+    for (const [box, send, typed, expected] of cases) {
+      await type(box, typed);
+      send.click();
+      accepted.push(expected);
+      await expectBothScreensShowAccepted(`typed ${shown(typed)}`);
+    }
+    // Whitespace alone: nothing is sent, nothing shows.
+    await type(visitorBox, ' \n\t\u00a0 ');
+    visitorSend.click();
+    await type(agentBox, '\r\n  \u3000');
+    expect(agentSend.matches(':disabled'), 'Send is disabled for whitespace alone').to.equal(true);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await expectBothScreensShowAccepted('after whitespace alone');
   });
 
   it('W1 a long text of emoji gets a list preview cut between graphemes, never inside a surrogate pair', async () => {

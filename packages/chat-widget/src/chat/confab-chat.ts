@@ -1,7 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { isPendingRecord } from '@confab/core';
+import { composedText, isPendingRecord } from '@confab/core';
 import type { Conversation, Message, VisitorClient } from '@confab/core';
 import type { WidgetLocale } from '../boot.js';
 import { STRINGS, teamText, type Strings } from '../i18n.js';
@@ -526,7 +526,8 @@ export class ConfabChat extends LitElement {
     event.preventDefault();
     const field = this.composer;
     if (!field) return;
-    const text = field.value.trim();
+    // Sent as typed; only stray blank lines before it and whitespace after it are dropped.
+    const text = composedText(field.value);
     if (!text) return;
     this.client?.drafts.set(this.conversationId ?? NEW_CONVERSATION_DRAFT, '');
     field.value = '';

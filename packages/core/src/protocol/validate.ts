@@ -63,6 +63,15 @@ export function wellFormedText(value: string): string {
   return value.replace(LONE_SURROGATE, '\uFFFD');
 }
 
+/**
+ * What a composer sends for what was typed: blank lines before the text and whitespace after it (a
+ * stray Enter or space) are dropped; the first line keeps its indentation (pasted code, a list) and
+ * everything in between stays exactly as typed. '' when only whitespace was typed.
+ */
+export function composedText(typed: string): string {
+  return typed.trimEnd().replace(/^(?:[^\S\r\n\u2028\u2029]*(?:\r\n|[\r\n\u2028\u2029]))+/, '');
+}
+
 function string(max: number, options: { nonBlank?: boolean } = {}): Validator<string> {
   return (value, path) => {
     if (typeof value !== 'string') invalid(path, 'a string');

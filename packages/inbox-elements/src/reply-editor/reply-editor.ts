@@ -1,7 +1,7 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
-import type { Agent, PendingCommand } from '@confab/core';
+import { composedText, type Agent, type PendingCommand } from '@confab/core';
 import { ConfabElement } from '../shared/confab-element.js';
 import { StoreController, shallowArrayEqual } from '../shared/store-controller.js';
 import { baseStyles } from '../shared/theme.js';
@@ -296,7 +296,8 @@ export class ConfabReplyEditor extends ConfabElement {
 
   /** Sends the text as a reply or a comment. */
   send = async (): Promise<void> => {
-    const text = this.text.trim();
+    // Sent as typed; only stray blank lines before it and whitespace after it are dropped.
+    const text = composedText(this.text);
     const conversationId = this.conversationId;
     if (!text || !conversationId || !this.client) return;
     const mentions = (this.agents.value ?? [])
