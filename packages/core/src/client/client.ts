@@ -172,6 +172,8 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
   let lastCreatedAt = 0;
   /** False until a welcome confirmed who a new identity token makes this visitor. */
   let resumeAllowed = true;
+  /** The token the last hello carried. */
+  let helloToken = '';
 
   const patchStatus = (patch: Partial<ClientStatus>) => status.set({ ...status.get(), ...patch });
   const principal = () => status.get().principal;
@@ -260,6 +262,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
     connection.set(next);
     if (next === 'online') {
       welcomed = false;
+      helloToken = token;
       transport.send({
         v: PROTOCOL_VERSION,
         type: 'hello',
@@ -306,8 +309,18 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
 
   function onWelcome(next: Principal, sessionToken: string | undefined) {
     const before = principal();
-    if (before && principalKeyOf(before) !== principalKeyOf(next)) {
-      // Another identity: nothing of the old replica may remain, not even until the snapshot.
+    // A new session for the token we sent means the identity token named another contact.
+    const switched =
+      (before !== null && principalKeyOf(before) !== principalKeyOf(next)) ||
+      (helloToken !== '' && sessionToken !== undefined);
+    if (switched) {
+      // What was queued and drafted under the old session is never sent as someone else.
+      dropAllPending('The signed-in person changed before the server confirmed the command.');
+      drafts.clear();
+      clearTimeout(draftTimer);
+      draftTimer = undefined;
+      void queueWrite(() => persistence?.del(key('drafts')));
+      // Nothing of the old replica may remain, not even until the snapshot.
       appliedSeq = null;
       optimistic.clear();
       store.reset(emptySnapshot(store.state.settings), next.kind === 'agent' ? next.agentId : null);
@@ -325,6 +338,17 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
     patchStatus({ principal: next, error: undefined });
     welcomed = true;
     flushOutbox();
+  }
+
+  /** Forgets every unconfirmed command (memory and storage); their promises reject with `forbidden`. */
+  function dropAllPending(reason: string) {
+    for (const entry of pending.get()) {
+      void dropCommand(entry.id);
+      waiters.get(entry.id)?.reject(new ConfabError('forbidden', reason));
+      waiters.delete(entry.id);
+    }
+    createdEarly.clear();
+    pending.set([]);
   }
 
   function onSnapshot(snapshot: Snapshot, resync: boolean) {
@@ -634,7 +658,10 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
         if (text) drafts.set(conversationId, text);
         else drafts.delete(conversationId);
         clearTimeout(draftTimer);
-        draftTimer = setTimeout(() => void persistence?.set(key('drafts'), Object.fromEntries(drafts)), 300);
+        draftTimer = setTimeout(() => {
+          draftTimer = undefined;
+          void persistence?.set(key('drafts'), Object.fromEntries(drafts));
+        }, 300);
       },
     },
     send,
@@ -664,6 +691,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
     close: () => close(),
     async forget() {
       clearTimeout(draftTimer);
+      draftTimer = undefined;
       await close(false);
       if (persistence) await forgetStored(persistence);
       if (!options.persistence) persistence?.close?.();
@@ -685,6 +713,12 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
       closed = true;
       clearTimeout(snapshotTimer);
       for (const timer of typingTimers.values()) clearTimeout(timer);
+      // A draft typed in the last moment is written now, before anything may read storage next.
+      if (draftTimer !== undefined) {
+        clearTimeout(draftTimer);
+        draftTimer = undefined;
+        void queueWrite(() => persistence?.set(key('drafts'), Object.fromEntries(drafts)));
+      }
     }
     await started.catch(() => undefined);
     transport.disconnect();
