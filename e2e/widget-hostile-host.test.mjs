@@ -283,7 +283,7 @@ describe('the real widget on a hostile host page', () => {
         fetch: window.fetch === window.blockedFetch,
         stringify: JSON.stringify === window.hijackedStringify,
         parse: JSON.parse === window.hijackedParse,
-        toJSON: typeof Array.prototype.toJSON === 'function',
+        toJSON: [Array, Object, String, Date].every((type) => typeof type.prototype.toJSON === 'function'),
         trackedFrames: window.trackedFrames,
       };
     });

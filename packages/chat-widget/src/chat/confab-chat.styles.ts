@@ -7,11 +7,12 @@ import { css } from 'lit';
 export const chatStyles = css`
   :host {
     all: initial;
-    --_accent: var(--confab-color, #2f5bea);
-    --_text: #1f2330;
-    --_muted: #596070;
-    --_line: #dfe3ea;
-    --_team: #eef1f6;
+    /* Namespaced: a page's @property registration is document-wide and would retype a --_accent. */
+    --_confab-accent: var(--confab-color, #2f5bea);
+    --_confab-text: #1f2330;
+    --_confab-muted: #596070;
+    --_confab-line: #dfe3ea;
+    --_confab-team: #eef1f6;
     position: absolute;
     bottom: 72px;
     right: 0;
@@ -24,7 +25,7 @@ export const chatStyles = css`
       'Helvetica Neue',
       Arial,
       sans-serif;
-    color: var(--_text);
+    color: var(--_confab-text);
     -webkit-font-smoothing: antialiased;
     /* all: initial leaves direction alone: a right-to-left page must not mirror our (LTR) languages. */
     direction: ltr;
@@ -63,7 +64,7 @@ export const chatStyles = css`
     min-height: 360px;
     max-height: none;
     box-shadow: none;
-    border: 1px solid var(--_line);
+    border: 1px solid var(--_confab-line);
   }
   @media (max-width: 480px) {
     :host(:not([inline])) {
@@ -82,7 +83,7 @@ export const chatStyles = css`
     align-items: center;
     gap: 4px;
     padding: 14px 12px 14px 18px;
-    background: var(--_accent);
+    background: var(--_confab-accent);
     color: #fff;
   }
   .heading {
@@ -139,7 +140,7 @@ export const chatStyles = css`
     fill: currentColor;
   }
   :focus-visible {
-    outline: 3px solid var(--_accent);
+    outline: 3px solid var(--_confab-accent);
     outline-offset: 2px;
   }
   header :focus-visible {
@@ -162,7 +163,7 @@ export const chatStyles = css`
   .welcome {
     margin: 0 0 12px;
     padding: 10px 14px;
-    background: var(--_team);
+    background: var(--_confab-team);
     border-radius: 14px 14px 14px 4px;
     max-width: 85%;
   }
@@ -183,7 +184,7 @@ export const chatStyles = css`
   }
   .author {
     font-size: 12px;
-    color: var(--_muted);
+    color: var(--_confab-muted);
     margin: 0 4px 2px;
   }
   .own .author {
@@ -199,11 +200,11 @@ export const chatStyles = css`
     max-width: 85%;
     white-space: pre-wrap;
     overflow-wrap: anywhere;
-    background: var(--_team);
+    background: var(--_confab-team);
     border-radius: 14px 14px 14px 4px;
   }
   .own .text {
-    background: var(--_accent);
+    background: var(--_confab-accent);
     color: #fff;
     border-radius: 14px 14px 4px 14px;
   }
@@ -213,7 +214,7 @@ export const chatStyles = css`
   }
   .own[data-delivery='failed'] .text {
     background: #fde8ea;
-    color: var(--_text);
+    color: var(--_confab-text);
     outline: 1px solid #c8102e;
   }
   .text a {
@@ -223,12 +224,12 @@ export const chatStyles = css`
   .meta {
     margin: 3px 4px 0;
     font-size: 12px;
-    color: var(--_muted);
+    color: var(--_confab-muted);
   }
   .typing {
     margin: 0 0 12px;
     font-size: 13px;
-    color: var(--_muted);
+    color: var(--_confab-muted);
     font-style: italic;
   }
   .quick-replies {
@@ -239,21 +240,21 @@ export const chatStyles = css`
   }
   .quick-replies button {
     padding: 7px 12px;
-    border: 1px solid var(--_accent);
+    border: 1px solid var(--_confab-accent);
     border-radius: 16px;
     background: #fff;
-    color: var(--_accent);
+    color: var(--_confab-accent);
   }
   .notice,
   .empty {
-    color: var(--_muted);
+    color: var(--_confab-muted);
     font-size: 13px;
     text-align: center;
   }
   .away {
     margin: 0 0 12px;
     padding: 12px 14px;
-    border: 1px solid var(--_line);
+    border: 1px solid var(--_confab-line);
     border-radius: 12px;
   }
   .away p {
@@ -261,7 +262,7 @@ export const chatStyles = css`
   }
   .away .saved {
     margin: 0;
-    color: var(--_muted);
+    color: var(--_confab-muted);
   }
   label {
     display: block;
@@ -272,7 +273,7 @@ export const chatStyles = css`
   input,
   textarea {
     font: inherit;
-    color: var(--_text);
+    color: var(--_confab-text);
     background: #fff;
     border: 1px solid #8a91a0;
     border-radius: 8px;
@@ -288,7 +289,7 @@ export const chatStyles = css`
     padding: 8px 14px;
     border: 0;
     border-radius: 8px;
-    background: var(--_accent);
+    background: var(--_confab-accent);
     color: #fff;
     font-weight: 600;
     white-space: nowrap;
@@ -307,7 +308,7 @@ export const chatStyles = css`
     align-items: flex-end;
     gap: 8px;
     padding: 10px 12px;
-    border-top: 1px solid var(--_line);
+    border-top: 1px solid var(--_confab-line);
   }
   .composer textarea {
     resize: none;
@@ -322,12 +323,12 @@ export const chatStyles = css`
     height: 40px;
     border: 0;
     border-radius: 20px;
-    background: var(--_accent);
+    background: var(--_confab-accent);
     color: #fff;
   }
   .prechat {
     padding: 12px 16px 16px;
-    border-top: 1px solid var(--_line);
+    border-top: 1px solid var(--_confab-line);
   }
   .prechat p {
     margin: 0 0 8px;
@@ -348,7 +349,7 @@ export const chatStyles = css`
     align-items: flex-start;
     width: 100%;
     padding: 10px 12px;
-    border: 1px solid var(--_line);
+    border: 1px solid var(--_confab-line);
     border-radius: 10px;
     background: #fff;
     text-align: left;
