@@ -13,6 +13,7 @@ import {
   type InboxStore,
   type VisitorClient,
 } from '@confab/core';
+import { PREVIEW_LENGTH } from '@confab/core/engine';
 import '@confab/inbox-elements/define.js';
 import './define.js';
 import type { ConfabChat } from './chat/confab-chat.js';
@@ -162,6 +163,12 @@ const body = fc.oneof(
   fc.string({ unit: 'binary-ascii', maxLength: 80 }),
   fc.string({ unit: fc.constantFrom(...TRICKY), maxLength: 30 }),
   fc.string({ unit: fc.constantFrom(...WHITESPACE), maxLength: 6 }),
+  // Long enough for the list preview to be cut (140 units), somewhere inside a cluster.
+  fc.string({
+    unit: fc.oneof(fc.constantFrom(...TRICKY), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 })),
+    minLength: 60,
+    maxLength: 400,
+  }),
 );
 /** A message: a body with whitespace around it (often none, sometimes only whitespace). */
 const messageText = fc
@@ -196,6 +203,29 @@ function byName<E extends HTMLElement>(host: Element, selector: string, name: st
       return [element.getAttribute('aria-label'), label, element.textContent].some((text) => text?.trim() === name);
     }) ?? null
   );
+}
+
+/**
+ * The list preview of a conversation whose latest message is `text`: one line (whitespace runs
+ * become one space), and when longer than PREVIEW_LENGTH a start cut between two graphemes and an
+ * ellipsis. Checked here against the text itself, not against the engine's function.
+ */
+function expectPreviewOf(preview: string, text: string, where: string) {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  expect(preview, `${where}: well-formed`).not.to.match(/\p{Cs}/u);
+  if (flat.length <= PREVIEW_LENGTH) {
+    expect(preview === flat, `${where}: preview ${shown(preview)} is the whole text`).to.equal(true);
+    return;
+  }
+  const head = preview.slice(0, -1);
+  expect(
+    preview.endsWith('…') && head.length < PREVIEW_LENGTH && flat.startsWith(head),
+    `${where}: ${shown(preview)} starts the text`,
+  ).to.equal(true);
+  const boundaries = new Set([0]);
+  let end = 0;
+  for (const { segment } of new Intl.Segmenter().segment(flat)) boundaries.add((end += segment.length));
+  expect(boundaries.has(head.length), `${where}: ${shown(preview)} ends between graphemes`).to.equal(true);
 }
 
 /** A refused send: the typed error, with the failed command discarded from the outbox. */
@@ -345,6 +375,9 @@ describe('Unicode round trip between a visitor and an agent (real server, real s
             sent += 1;
           }
           await expectBothScreensShowAccepted(`${who} sent ${shown(text)}`);
+          const latest = accepted.at(-1)!;
+          expectPreviewOf(agent.store.conversation(conversationId)!.preview, latest, "the agent's list preview");
+          expectPreviewOf(visitor.store.conversation(conversationId)!.preview, latest, "the visitor's list preview");
         }
       }),
       { seed: SEED, numRuns: RUNS, endOnFailure: true, includeErrorInReport: true },
