@@ -192,6 +192,62 @@ describe('the widget on a hostile page', () => {
       }
     });
 
+  it('W1 a script that patches WebSocket.prototype.send and onmessage after the chat started does not rewrite the widget’s frames, and the page keeps its patch', async () => {
+    const { frame, win } = await framePage(
+      '<!doctype html><html lang="en"><head><title>Replayed shop</title></head><body><h1>Replayed shop</h1></body></html>',
+    );
+    try {
+      const api = await loadWidget(network, {}, win);
+      await api.open();
+      await waitFor(async () => (await api.getState()).connection === 'online', 'online');
+      // A session-replay script loaded later patches the class's prototype in place.
+      const prototype = network.WebSocket.prototype;
+      const { send } = prototype;
+      const accessor = Object.getOwnPropertyDescriptor(prototype, 'onmessage')!;
+      const recorded: string[] = [];
+      const recordingSend = function (this: WebSocket, data: string) {
+        recorded.push(data);
+        send.call(this, `{"tracked":${JSON.stringify(data)}}`);
+      };
+      prototype.send = recordingSend;
+      Object.defineProperty(prototype, 'onmessage', {
+        configurable: true,
+        get: accessor.get,
+        set(this: WebSocket, handler: ((event: MessageEvent) => void) | null) {
+          const tracked = (event: MessageEvent) =>
+            handler?.(new MessageEvent('message', { data: `tracked:${event.data}` }));
+          accessor.set!.call(this, handler && tracked);
+        },
+      });
+      // A new link after a network blip is made under the patch too.
+      network.down();
+      network.up();
+      await waitFor(async () => (await api.getState()).connection === 'online', 'online again');
+      await sendAsVisitor('Hello past the recorder', win);
+      const conversation = await waitFor(
+        () => [...memory.backend.state.conversations.values()][0],
+        'the chat reaches the team',
+      );
+      expect(conversation.preview).to.equal('Hello past the recorder');
+      await memory.backend.execute(ANNA, {
+        type: 'message.reply',
+        conversationId: conversation.id,
+        text: 'Reply past the recorder',
+      });
+      await waitFor(() => chatElement(win)!.shadowRoot!.textContent!.includes('Reply past the recorder'), 'the reply');
+
+      expect(prototype.send).to.equal(recordingSend);
+      const own = new network.WebSocket('ws://127.0.0.1:9/page-analytics');
+      await waitFor(() => own.readyState === 1, 'the page’s own socket opens');
+      own.send('{"page":"own frame"}');
+      own.close();
+      expect(recorded).to.deep.equal(['{"page":"own frame"}']);
+      await removeWidget(win);
+    } finally {
+      frame.remove();
+    }
+  });
+
   it('W1 the WebSocket beneath a subclass, a wrapper function or a Proxy is the class they wrap; a plain class stays itself', () => {
     class Socket extends EventTarget {
       onmessage: ((event: MessageEvent) => void) | null = null;

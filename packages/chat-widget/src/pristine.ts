@@ -94,16 +94,36 @@ function isSocketClass(value: unknown): value is typeof WebSocket {
 /**
  * The WebSocket the loader found, unwrapped from the page's wrappers ({@link unwrapWebSocket}),
  * with message handlers run under the guard (the transport parses frames in its `onmessage`).
+ * `send` and the `onmessage` accessor are the ones the class had when the chat started: a
+ * session-replay script the page loads later may patch them on the prototype, and they stay
+ * patched for the page's own sockets.
  */
 export function guardedWebSocket(Base: typeof WebSocket, guard: Guard): typeof WebSocket {
-  return class GuardedWebSocket extends unwrapWebSocket(Base) {
+  const Socket = unwrapWebSocket(Base);
+  const send = Socket.prototype.send;
+  const onmessage = findAccessor(Socket.prototype, 'onmessage');
+  return class GuardedWebSocket extends Socket {
+    override send(data: string | ArrayBufferLike | Blob | ArrayBufferView) {
+      send.call(this, data);
+    }
     override set onmessage(handler: ((this: WebSocket, event: MessageEvent) => unknown) | null) {
-      super.onmessage = handler && ((event: MessageEvent) => guard(() => handler.call(this, event)));
+      const guarded = handler && ((event: MessageEvent) => guard(() => handler.call(this, event)));
+      if (onmessage?.set) onmessage.set.call(this, guarded);
+      else super.onmessage = guarded;
     }
     override get onmessage() {
-      return super.onmessage;
+      return onmessage?.get ? (onmessage.get.call(this) as WebSocket['onmessage']) : super.onmessage;
     }
   };
+}
+
+function findAccessor(prototype: object | null, key: string): PropertyDescriptor | undefined {
+  for (let depth = 0; prototype && depth < 20; depth++) {
+    const descriptor = Object.getOwnPropertyDescriptor(prototype, key);
+    if (descriptor) return descriptor.set ? descriptor : undefined;
+    prototype = Object.getPrototypeOf(prototype) as object | null;
+  }
+  return undefined;
 }
 
 /** Every frame in and out of the client passes the guard (serialising, parsing, applying). */
