@@ -144,6 +144,33 @@ describe('the real widget on a hostile host page', () => {
     return { x: left, y: top, width: right - left, height: bottom - top };
   }
 
+  /**
+   * Closes the window; Anna writes once more, and the launcher shows the unread badge the loader
+   * draws. Returns the launcher's area (with room for its shadow and the badge).
+   */
+  async function closeWithUnreadReply(page, conversationId) {
+    const launcher = page.locator('button[part=launcher]');
+    await launcher.click();
+    await page.getByRole('dialog', { name: 'Chat with us' }).waitFor({ state: 'hidden' });
+    await setServerClock(FIXED_TIME);
+    await server.backend.execute(ANNA, {
+      type: 'message.reply',
+      conversationId,
+      text: 'One more thing: it ships today.',
+    });
+    await eventually(async () => assert.equal(await page.locator('[part=badge]').innerText(), '1'), {
+      what: 'the unread badge',
+    });
+    const box = await launcher.boundingBox();
+    const margin = 24;
+    return {
+      x: Math.floor(box.x) - margin,
+      y: Math.floor(box.y) - margin,
+      width: Math.ceil(box.width) + 2 * margin,
+      height: Math.min(800 - (Math.floor(box.y) - margin), Math.ceil(box.height) + 2 * margin),
+    };
+  }
+
   /** A screenshot of `clip`, still: no focus ring, caret, hover or animation. */
   async function still(page, clip) {
     await page.mouse.move(1, 1);
@@ -221,26 +248,28 @@ describe('the real widget on a hostile host page', () => {
     return result;
   }
 
-  /** The reference: the widget with the same chat on the plain page (taken once). */
+  /** The reference: the same chat on the plain page, open (twice) and closed with a reply unread. */
   let reference;
-  async function referenceShot() {
+  async function referenceShots() {
     if (!reference) {
       const page = await openHostPage('host-pristine.html');
-      await chatOn(page);
+      const { conversationId } = await chatOn(page);
       const clip = await widgetArea(page);
-      reference = { clip, image: await still(page, clip), page };
+      const image = await still(page, clip);
+      const again = await still(page, clip);
+      const launcherClip = await closeWithUnreadReply(page, conversationId);
+      reference = { clip, image, again, launcherClip, launcherImage: await still(page, launcherClip) };
     }
     return reference;
   }
 
   it('W1 on a plain page the widget opens and chats, and two screenshots of it are identical', async () => {
-    const { clip, image, page } = await referenceShot();
-    const again = await comparePngs(image, await still(page, clip));
-    assert.equal(again.differing, 0);
+    const { image, again } = await referenceShots();
+    assert.equal((await comparePngs(image, again)).differing, 0);
   });
 
   it('W1 the comparison sees a small change: half a pixel of letter spacing in the title alone exceeds the threshold', async () => {
-    const { clip, image } = await referenceShot();
+    const { clip, image } = await referenceShots();
     const page = await openHostPage('host-pristine.html');
     await chatOn(page);
     await page.evaluate(() => {
@@ -257,11 +286,11 @@ describe('the real widget on a hostile host page', () => {
   });
 
   it('W1 on a hostile page (strict nonce CSP, CSS resets, font-size 62.5%, patched toJSON/JSON/fetch/WebSocket, tag taken) the widget chats and looks the same', async () => {
-    const { clip, image } = await referenceShot();
+    const reference = await referenceShots();
     const page = await openHostPage('host-hostile.html');
     // The policy is in force: the page's script without the nonce did not run.
     assert.equal(await page.evaluate(() => window.unnoncedScriptRan), undefined);
-    await chatOn(page);
+    const { conversationId } = await chatOn(page);
 
     // The widget took a numbered name; the page keeps its own <confab-chat>.
     const tags = await page.evaluate(() => {
@@ -309,7 +338,13 @@ describe('the real widget on a hostile host page', () => {
     });
     assert.deepEqual(widgetAnimations, []);
 
-    await assertLooksTheSame(image, await still(page, clip), 'widget on the hostile page');
+    await assertLooksTheSame(reference.image, await still(page, reference.clip), 'open widget on the hostile page');
+    await closeWithUnreadReply(page, conversationId);
+    await assertLooksTheSame(
+      reference.launcherImage,
+      await still(page, reference.launcherClip),
+      'launcher with unread badge on the hostile page',
+    );
 
     // Only the deliberate violation: the page's own script without a nonce.
     const violations = await page.evaluate(() => window.violations);
