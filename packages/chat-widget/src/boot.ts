@@ -101,6 +101,12 @@ export interface ConfabApi {
   getState(): Promise<ConfabState>;
   /** Tells who the visitor is; `token` is the site's server-signed identity token. */
   identify(identity: { email: string; name?: string }, token: string): Promise<void>;
+  /**
+   * Signs the visitor out on this browser (call it when your site signs its user out): their
+   * conversations leave the screen, their unsent messages and drafts are dropped, and the stored
+   * session is deleted, so the next person on this browser starts as a new anonymous visitor.
+   */
+  logout(): Promise<void>;
   setLocale(locale: WidgetLocale): Promise<void>;
   on<E extends ConfabEventName>(event: E, listener: ConfabListener<E>): () => void;
   off<E extends ConfabEventName>(event: E, listener: ConfabListener<E>): void;

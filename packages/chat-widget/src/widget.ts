@@ -93,21 +93,25 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     return chat;
   }
 
-  /** The visitor client, connected; created the first time it is needed. */
-  function ensureClient(): VisitorClient {
-    if (client) return client;
+  function newClient(): VisitorClient {
     const transport = options.transport
       ? options.transport()
       : createWebSocketTransport({
           url: socketUrl(config.server),
           WebSocket: guardedWebSocket(pristine.WebSocket, guard),
         });
-    const created = createVisitorClient({
+    return createVisitorClient({
       transport: guardedTransport(transport, guard),
       namespace,
       persistence: sharedStorage,
       ...(config.identity ? { identity: config.identity } : {}),
     });
+  }
+
+  /** The visitor client, connected; created the first time it is needed. */
+  function ensureClient(): VisitorClient {
+    if (client) return client;
+    const created = newClient();
     client = created;
     if (chat) chat.client = created;
     statuses = new Map();
@@ -125,11 +129,59 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     return created;
   }
 
-  function disconnect() {
+  function disconnect(): Promise<void> {
     for (const unsubscribe of unsubscribers) unsubscribe();
     unsubscribers = [];
-    client?.close();
+    const closing = client?.close() ?? Promise.resolve();
     client = null;
+    return closing;
+  }
+
+  /**
+   * Another person from now on: the old client goes (its socket closes, so the server sends it
+   * nothing more), and so does the window with everything typed in it. Resolves once the old
+   * client's writes are stored, so that the next client never reads them.
+   */
+  async function dropPerson(forget: boolean): Promise<void> {
+    const previous = client;
+    disconnect();
+    if (chat) {
+      chat.remove();
+      chat = null;
+    }
+    statuses = new Map();
+    teamMessages = new NewTeamMessages();
+    // Without a client on this page the stored data is still there: one that never connects forgets it.
+    if (forget) await (previous ?? newClient()).forget();
+    else await previous?.close();
+  }
+
+  /** What the widget itself kept about the person before: read counts and "chatted before". */
+  function forgetWidgetState() {
+    for (const conversationId of Object.keys(seen)) delete seen[conversationId];
+    markedActive = false;
+    knownContact = null;
+    void widgetStorage
+      .then((storage) => Promise.all([storage.del(SEEN_KEY), storage.del(ACTIVE_KEY)]))
+      .catch(() => undefined);
+    if (unread) {
+      unread = 0;
+      boot.emit('unread-count-changed', { unread });
+    }
+  }
+
+  /** After a switch, the window (if it was open) and the connection come back for the new person. */
+  function resume() {
+    if (!open && !config.inline && !config.identity) {
+      updateLauncher();
+      return;
+    }
+    ensureClient();
+    if (open || config.inline) {
+      const chatWindow = ensureChat();
+      chatWindow.open = true;
+    }
+    onChange();
   }
 
   function reconnect() {
@@ -159,6 +211,9 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     const store = client.store;
     const status = client.status.get();
     if (status.principal) markActiveOnce();
+    const contactId = status.principal?.kind === 'visitor' ? status.principal.contactId : null;
+    if (contactId && knownContact && contactId !== knownContact) forgetWidgetState();
+    if (contactId) knownContact = contactId;
     for (const message of teamMessages.take(store, status.ready)) {
       boot.emit('message-received', {
         conversationId: message.conversationId,
@@ -193,6 +248,8 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
   }
 
   let markedActive = false;
+  /** The contact this page last showed: read counts belong to them. */
+  let knownContact: string | null = null;
   function markActiveOnce() {
     if (markedActive) return;
     markedActive = true;
@@ -284,11 +341,13 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     },
     async identify(identity, token) {
       if (token) {
-        // The server checks the site's signature, then this visitor becomes that contact.
+        // The server checks the site's signature, then this visitor becomes that contact. If it
+        // names another person than the data on this browser, the new client forgets that data
+        // before it shows or sends any of it.
         config.identity = token;
+        await dropPerson(false);
         markActive();
-        if (client) reconnect();
-        else ensureClient();
+        resume();
         return;
       }
       const name = identity?.name?.trim();
@@ -301,6 +360,13 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
           ...(email ? { email } : {}),
         });
       }
+    },
+    async logout() {
+      // Everything of the person before goes: replica, outbox, drafts, session, snapshot, read counts.
+      delete config.identity;
+      await dropPerson(true);
+      forgetWidgetState();
+      resume();
     },
     async setLocale(locale: WidgetLocale) {
       config.locale = resolveLocale(locale);
