@@ -1,11 +1,12 @@
 // The real widget (dist/bundles/confab-widget.js loader + app, served by the reference server) on
 // a host page that is hostile in every way at once (e2e/fixtures/host-hostile.html: a strict nonce
-// CSP header, CSS resets and !important rules on everything, html { font-size: 62.5% }, dir=rtl,
-// @property and @font-face under names the widget might use, Prototype.js-style toJSON methods and
-// Object.prototype additions, a fetch blocker, a frame-rewriting WebSocket subclass, JSON replaced
-// once the widget is up, and <confab-chat> already defined), next to the same widget on a plain
-// page (e2e/fixtures/host-pristine.html). It must chat, and look the same on both, pixel for pixel
-// within a small threshold: open with a short chat, and closed with an unread badge.
+// CSP header with Trusted Types required, CSS resets and !important rules on everything,
+// html { font-size: 62.5% }, dir=rtl, @property and @font-face under names the widget might use,
+// Prototype.js-style toJSON methods and Object.prototype additions, a fetch blocker, a
+// frame-rewriting WebSocket subclass, JSON replaced once the widget is up, and <confab-chat>
+// already defined), next to the same widget on a plain page (e2e/fixtures/host-pristine.html).
+// It must chat, and look the same on both, pixel for pixel within a small threshold: open with a
+// short chat, and closed with an unread badge.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -36,7 +37,10 @@ const REPLY_TEXT = 'It is: we restocked on Tuesday. Shall I reserve one for you?
 const DIFFERING_PIXELS_THRESHOLD = 0.001;
 const CHANNEL_TOLERANCE = 8;
 
-/** The hostile page's policy: scripts and styles only with the nonce, nothing inline, no eval. */
+/**
+ * The hostile page's policy: scripts and styles only with the nonce, nothing inline, no eval,
+ * Trusted Types required (README, "Content-Security-Policy and Trusted Types").
+ */
 function strictPolicy(nonce) {
   return [
     "default-src 'none'",
@@ -49,6 +53,8 @@ function strictPolicy(nonce) {
     "form-action 'self'",
     "frame-ancestors 'none'",
     "object-src 'none'",
+    "require-trusted-types-for 'script'",
+    'trusted-types lit-html',
   ].join('; ');
 }
 
