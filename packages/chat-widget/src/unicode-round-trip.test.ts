@@ -478,6 +478,26 @@ describe('Unicode round trip between a visitor and an agent (real server, real s
     await expectBothScreensShowAccepted('after whitespace alone');
   });
 
+  it('W1 a text pasted past MAX_TEXT_LENGTH is cut by the composer, and what it holds arrives exactly', async () => {
+    const visitorBox = byName<HTMLTextAreaElement>(chat, 'textarea', 'Message')!;
+    const visitorSend = byName(chat, 'button', 'Send')!;
+    visitorBox.value = '';
+    visitorBox.focus();
+    // 1 + 4 × n units: past the limit, the cut falls inside a thumbs-up with its skin tone.
+    const pasted = `x${'👍🏽'.repeat(MAX_TEXT_LENGTH / 4 + 10)}`;
+    document.execCommand('insertText', false, pasted);
+    // Chromium's maxlength cuts between code points (65,535 units here: never inside a surrogate
+    // pair, though it may split the last emoji from its skin tone). The visitor sees that before
+    // sending; what the composer holds is what must arrive.
+    const held = visitorBox.value;
+    expect(held.length).to.be.at.most(MAX_TEXT_LENGTH);
+    expect(held.length).to.be.greaterThan(MAX_TEXT_LENGTH - 8);
+    expect(pasted.startsWith(held)).to.equal(true);
+    visitorSend.click();
+    accepted.push(asStored(held));
+    await expectBothScreensShowAccepted('the pasted text');
+  });
+
   it('W1 a long text of emoji gets a list preview cut between graphemes, never inside a surrogate pair', async () => {
     // 2 + 34 × 4 units, then the cut at 139 units would fall inside the 35th thumbs-up's surrogate pair.
     const text = `ab${'👍🏽'.repeat(100)}`;
