@@ -29,7 +29,9 @@ import { waitFor } from './testing/widget-page.js';
  *   no trimming, no collapsing; newlines (LF, CR, CRLF, U+2028), tabs, leading and trailing
  *   whitespace, bidi and zero-width characters, NUL and other controls all arrive unchanged, and
  *   both views draw with `white-space: pre-wrap`, so what was written is what is seen. A demanding
- *   writer (code, indented lists, a poem) expects their spacing kept.
+ *   writer (code, indented lists, a poem) expects their spacing kept. The composers (widget and
+ *   reply editor) send what was typed minus stray blank lines before it and whitespace after it
+ *   (composedText): the first line keeps its indentation.
  * - Lone surrogates are not Unicode text: they cannot be encoded as UTF-8 (email, files, exports).
  *   The protocol's validation replaces each with U+FFFD, as the web platform does at every other
  *   encoding boundary (fetch, WebSocket.send, TextEncoder). One code unit for one, so lengths hold.
