@@ -194,6 +194,12 @@ function startLoader(w: Window & typeof globalThis, d: Document) {
       // An invalid selector: float instead.
     }
     (target || d.body).append(host);
+    // Floating, it goes in the top layer where the browser has one: then a page's transform, filter
+    // or contain on body (which would make body the box a fixed element sits in) cannot move it.
+    if (!target && 'showPopover' in host) {
+      host.popover = 'manual';
+      host.showPopover();
+    }
   };
   if (d.readyState == 'loading') d.addEventListener('DOMContentLoaded', mount);
   else mount();
