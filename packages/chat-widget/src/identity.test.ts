@@ -320,4 +320,30 @@ describe('switching identity in one browser, against the reference server (issue
     expect(storedAfter).to.not.contain(bobText);
     expect(storedAfter).to.not.contain(bob.email);
   });
+
+  it('W2 the same person identified again with a fresh token keeps the window, the conversation and the session', async () => {
+    const info = (await (await fetch('/__confab/server.json')).json()) as ServerInfo;
+    expect(info.url, 'the reference server runs (build it: npx tsc -b)').to.be.a('string');
+    const tag = Math.random().toString(36).slice(2, 8);
+    const cleo = { email: `cleo-${tag}@example.com`, name: 'Cleo' };
+    const text = `cleo-${tag}`;
+    await addWidgetScript({ server: info.url!, site: uniqueSite() });
+    const api = confab();
+    await api.identify(cleo, await identityToken(cleo.email, cleo.name));
+    await api.open();
+    await waitFor(async () => (await api.getState()).identity?.verified, 'verified', 8000);
+    await sendAsVisitor(text);
+    await waitFor(() => widgetClient()?.pending.get().length === 0 && chatText().includes(text), 'sent', 8000);
+    const before = await api.getState();
+    const chatWindow = chatElement();
+    const principal = widgetClient()!.status.get().principal;
+
+    const fresh = await identityToken(cleo.email.toUpperCase(), cleo.name);
+    await api.identify({ ...cleo, email: cleo.email.toUpperCase() }, fresh);
+    expect(chatElement(), 'the same window').to.equal(chatWindow);
+    await waitFor(async () => (await api.getState()).connection === 'online', 'online again', 8000);
+    expect(widgetClient()!.status.get().principal).to.deep.equal(principal);
+    await waitFor(() => chatText().includes(text), 'the conversation shown again', 8000);
+    expect((await api.getState()).conversationId).to.equal(before.conversationId);
+  });
 });

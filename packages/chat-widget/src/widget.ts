@@ -344,9 +344,17 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
         // The server checks the site's signature, then this visitor becomes that contact. If it
         // names another person than the data on this browser, the new client forgets that data
         // before it shows or sends any of it.
+        const shown = client ? contactOf(client) : null;
+        const samePerson =
+          !!shown?.verified && shown.email.toLowerCase() === (identity?.email ?? '').trim().toLowerCase();
         config.identity = token;
-        await dropPerson(false);
         markActive();
+        if (samePerson) {
+          // A fresh token for whom the window shows already: keep the window, say hello again.
+          reconnect();
+          return;
+        }
+        await dropPerson(false);
         resume();
         return;
       }
