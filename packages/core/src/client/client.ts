@@ -236,6 +236,9 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
       });
       sequences.set(record.id, record.sequence);
     }
+    // Another tab may restore and send the same records. No lock is needed: the server answers a
+    // command id it knows from its record, and a tab that left them to the other would show them
+    // pending until its next start.
     if (restored.length) {
       // Saved commands are older than any sent while this client started.
       pending.set([...restored, ...pending.get()]);
