@@ -341,9 +341,45 @@ describe('switching identity in one browser, against the reference server (issue
     const fresh = await identityToken(cleo.email.toUpperCase(), cleo.name);
     await api.identify({ ...cleo, email: cleo.email.toUpperCase() }, fresh);
     expect(chatElement(), 'the same window').to.equal(chatWindow);
-    await waitFor(async () => (await api.getState()).connection === 'online', 'online again', 8000);
-    expect(widgetClient()!.status.get().principal).to.deep.equal(principal);
+    await waitFor(
+      () => JSON.stringify(widgetClient()!.status.get().principal) === JSON.stringify(principal),
+      'welcomed as the same contact',
+      8000,
+    );
     await waitFor(() => chatText().includes(text), 'the conversation shown again', 8000);
     expect((await api.getState()).conversationId).to.equal(before.conversationId);
+  });
+
+  it('W2 logout() on a page where the chat never connected still deletes what an earlier page stored', async () => {
+    const info = (await (await fetch('/__confab/server.json')).json()) as ServerInfo;
+    expect(info.url, 'the reference server runs (build it: npx tsc -b)').to.be.a('string');
+    const tag = Math.random().toString(36).slice(2, 8);
+    const dana = { email: `dana-${tag}@example.com`, name: 'Dana' };
+    const text = `dana-${tag}`;
+    const site = uniqueSite();
+    await addWidgetScript({ server: info.url!, site });
+    await confab().identify(dana, await identityToken(dana.email, dana.name));
+    await confab().open();
+    await sendAsVisitor(text);
+    await waitFor(() => widgetClient()?.pending.get().length === 0 && chatText().includes(text), 'sent', 8000);
+    await waitFor(async () => (await storedText(site)).includes(dana.email), 'stored', 8000);
+    await removeWidget();
+
+    // The next page: the site signs its user out before the chat app even ran (the call waits in
+    // the loader's queue and runs first, before any client exists on this page).
+    await addWidgetScript({ server: info.url!, site });
+    const boot = bootOf()!;
+    const loggedOut = new Promise((resolve, reject) => boot.queue.push(['logout', [], resolve, reject]));
+    await confab().load();
+    await loggedOut;
+    const left = await storedText(site);
+    expect(left).to.not.contain(dana.email);
+    expect(left).to.not.contain(text);
+    await waitFor(async () => (await confab().getState()).connection === 'online', 'a new visitor online', 8000);
+    expect((await confab().getState()).identity).to.equal(null);
+    await confab().open();
+    await waitFor(() => widgetClient()?.status.get().ready, 'the window shows the new visitor', 8000);
+    expect(chatText()).to.not.contain(text);
+    expect(widgetClient()!.store.state.conversations.size).to.equal(0);
   });
 });

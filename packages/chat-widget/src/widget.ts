@@ -52,7 +52,11 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
   const namespace = `confab-widget-${config.site}`;
   const seen: Record<string, number> = {};
   const widgetStorage: Promise<Persistence> = openPersistence(namespace);
-  const sharedStorage = deferredPersistence(widgetStorage);
+  /**
+   * Settles once a sign-out finished deleting the person before. A client created meanwhile (a
+   * queued `load()` runs right after a queued `logout()`) reads storage only after it.
+   */
+  let signingOut: Promise<unknown> = Promise.resolve();
   void widgetStorage
     .then(async (storage) => {
       const [stored, chattedBefore] = await Promise.all([
@@ -103,7 +107,7 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     return createVisitorClient({
       transport: guardedTransport(transport, guard),
       namespace,
-      persistence: sharedStorage,
+      persistence: deferredPersistence(signingOut.then(() => widgetStorage)),
       ...(config.identity ? { identity: config.identity } : {}),
     });
   }
@@ -151,9 +155,11 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     }
     statuses = new Map();
     teamMessages = new NewTeamMessages();
+    if (!forget) return previous?.close();
     // Without a client on this page the stored data is still there: one that never connects forgets it.
-    if (forget) await (previous ?? newClient()).forget();
-    else await previous?.close();
+    const forgetting = (previous ?? newClient()).forget();
+    signingOut = forgetting.catch(() => undefined);
+    await forgetting;
   }
 
   /** What the widget itself kept about the person before: read counts and "chatted before". */
