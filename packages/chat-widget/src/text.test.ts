@@ -33,4 +33,14 @@ describe('message text', () => {
     expect(links.map((link) => link.textContent)).to.deep.equal(['https://example.com/x', 'mailto:a@b.example']);
     expect(links.every((link) => link.rel.includes('noopener') && link.target === '_blank')).to.equal(true);
   });
+
+  it('W1 a 64 K line with no space gets a break opportunity every 64 characters and reads the same', () => {
+    const text = `${'A'.repeat(40_000)} https://example.com/${'p'.repeat(20_000)} end`;
+    const element = document.createElement('p');
+    render(html`${renderText(text)}`, element);
+    expect(element.textContent).to.equal(text);
+    // A run of n characters gets ceil(n / 64) - 1 breaks; the link is a run of its own.
+    expect(element.querySelectorAll('wbr').length).to.equal(Math.ceil(40_000 / 64) - 1 + Math.ceil(20_020 / 64) - 1);
+    expect(element.querySelector('a')!.textContent).to.equal(`https://example.com/${'p'.repeat(20_000)}`);
+  });
 });

@@ -1,4 +1,5 @@
 import { html, type TemplateResult } from 'lit';
+import { unbrokenRunPieces } from '@confab/core';
 
 /** Link-like runs in message text. Only these protocols become links (DESIGN §5). */
 const LINK_PATTERN = /\b(?:https?:\/\/|mailto:)[^\s<>"']+/gi;
@@ -28,10 +29,17 @@ export function renderText(text: string): Array<string | TemplateResult> {
     const href = safeHref(link);
     if (!href) continue;
     const start = match.index ?? 0;
-    if (start > last) parts.push(text.slice(last, start));
-    parts.push(html`<a href=${href} target="_blank" rel="noopener noreferrer nofollow">${link}</a>`);
+    if (start > last) parts.push(...wrappable(text.slice(last, start)));
+    parts.push(html`<a href=${href} target="_blank" rel="noopener noreferrer nofollow">${wrappable(link)}</a>`);
     last = start + link.length;
   }
-  if (last < text.length) parts.push(text.slice(last));
+  if (last < text.length) parts.push(...wrappable(text.slice(last)));
   return parts;
+}
+
+const BREAK_OPPORTUNITY = html`<wbr />`;
+
+/** Text with a break opportunity (`<wbr>`) inside very long runs, so wrapping them stays fast. */
+function wrappable(text: string): Array<string | TemplateResult> {
+  return unbrokenRunPieces(text).flatMap((piece, index) => (index ? [BREAK_OPPORTUNITY, piece] : [piece]));
 }

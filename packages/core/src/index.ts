@@ -29,3 +29,4 @@ export {
 } from './transport/memory.js';
 export * from './store/store.js';
 export * from './protocol/validate.js';
+export { unbrokenRunPieces, LONGEST_UNBROKEN_RUN } from './text/graphemes.js';

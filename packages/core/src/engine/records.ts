@@ -1,9 +1,8 @@
 import type { Channel, Contact, Conversation, Message } from '../model/model.js';
+import { graphemesOf } from '../text/graphemes.js';
 
 /** Length of a list preview (L2.3, L2.6). */
 export const PREVIEW_LENGTH = 140;
-
-let graphemes: Intl.Segmenter | undefined;
 
 /**
  * The longest start of `text` of at most `max` UTF-16 units that ends between two graphemes: a cut
@@ -12,15 +11,12 @@ let graphemes: Intl.Segmenter | undefined;
  * splits a surrogate pair.
  */
 function cutBetweenGraphemes(text: string, max: number): string {
-  if (typeof Intl.Segmenter === 'function') {
-    graphemes ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-    let end = 0;
-    for (const { segment } of graphemes.segment(text)) {
-      if (end + segment.length > max) break;
-      end += segment.length;
-    }
-    if (end > 0) return text.slice(0, end);
+  let end = 0;
+  for (const grapheme of graphemesOf(text)) {
+    if (end + grapheme.length > max) break;
+    end += grapheme.length;
   }
+  if (end > 0) return text.slice(0, end);
   const last = text.charCodeAt(max - 1);
   return text.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max);
 }

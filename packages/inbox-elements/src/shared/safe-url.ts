@@ -1,4 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
+import { unbrokenRunPieces } from '@confab/core';
 
 const SAFE_PROTOCOLS = new Set(['http:', 'https:', 'mailto:']);
 
@@ -41,11 +42,18 @@ export function linkify(text: string): Array<string | TemplateResult> | typeof n
   let last = 0;
   for (const match of text.matchAll(LINK_PATTERN)) {
     const index = match.index ?? 0;
-    if (index > last) parts.push(text.slice(last, index));
+    if (index > last) parts.push(...wrappable(text.slice(last, index)));
     const url = safeUrl(match[0]);
-    parts.push(url ? externalLink(url, match[0]) : match[0]);
+    parts.push(url ? externalLink(url, wrappable(match[0])) : match[0]);
     last = index + match[0].length;
   }
-  if (last < text.length) parts.push(text.slice(last));
+  if (last < text.length) parts.push(...wrappable(text.slice(last)));
   return parts;
+}
+
+const BREAK_OPPORTUNITY = html`<wbr />`;
+
+/** Text with a break opportunity (`<wbr>`) inside very long runs, so wrapping them stays fast. */
+function wrappable(text: string): Array<string | TemplateResult> {
+  return unbrokenRunPieces(text).flatMap((piece, index) => (index ? [BREAK_OPPORTUNITY, piece] : [piece]));
 }

@@ -246,6 +246,18 @@ describe('confab-thread', () => {
     expect((window as unknown as { __pwned?: number }).__pwned).to.equal(undefined);
   });
 
+  it('T1 a message of 64 K characters with no space shows whole, with a place to wrap every 64 characters', async () => {
+    const text = `${'W'.repeat(50_000)} ${'A'.repeat(14_000)}`;
+    await inbox.client.send({ type: 'message.reply', conversationId: 'c-chat', text });
+    const element = await thread(inbox, 'c-chat');
+    const bubble = await until(
+      () => [...element.shadowRoot!.querySelectorAll('.text')].find((node) => node.textContent === text),
+      'the long message',
+    );
+    // Without break opportunities Chromium needs seconds to wrap this (see unbrokenRunPieces).
+    expect(bubble.querySelectorAll('wbr').length).to.equal(Math.ceil(50_000 / 64) - 1 + Math.ceil(14_000 / 64) - 1);
+  });
+
   it('T1 a thread is accessible (axe) in the dark theme', async () => {
     const element = await thread(inbox, 'c-email', 'https://crm.example/tickets/{id}');
     element.theme = 'dark';
