@@ -49,8 +49,8 @@ const reactPlugins = () => [
 /**
  * The widget's files are single files: the loader is what site owners paste as a classic
  * `<script async src>` (an IIFE, so its names stay private and two copies do not collide), and
- * the app is loaded by a nonced script element, so a strict CSP without 'strict-dynamic' must not
- * meet a second chunk. Other bundles split off what they load lazily (the client's optimistic
+ * the app is loaded by import(), which carries the loader's nonce to that one file only, so a strict
+ * CSP without 'strict-dynamic' must not meet a second chunk. Other bundles split off what they load lazily (the client's optimistic
  * rules) into `dist/bundles/<name>-<chunk>-<hash>.js`.
  */
 function outputFor(name) {

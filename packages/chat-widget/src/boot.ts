@@ -30,8 +30,6 @@ export interface WidgetConfig {
   inline: string;
   /** `data-prechat`: ask a new visitor's name and email before the first message. */
   prechat: boolean;
-  /** `data-nonce` or the script's own nonce, passed to every script the widget adds. */
-  nonce: string;
   /** URL of the chat app bundle (beside the loader; `data-app` overrides). */
   app: string;
   /** A site-signed identity token from `Confab.identify()` before the app ran. */

@@ -51,6 +51,17 @@ describe('the widget script tag and window.Confab', () => {
     expect(bootOf()!.queue.length).to.equal(0);
   });
 
+  it('W1 window.Confab offers every method the app implements, before the app has loaded', async () => {
+    const api = await loadWidget(network);
+    const stub = Object.keys(api).filter(
+      (name) => typeof (api as unknown as Record<string, unknown>)[name] === 'function',
+    );
+    await api.load();
+    const app = bootOf()!.app as unknown as Record<string, unknown>;
+    const implemented = Object.keys(app).filter((name) => typeof app[name] === 'function');
+    expect(stub.sort()).to.deep.equal([...implemented, 'on', 'off'].sort());
+  });
+
   it('W1 the launcher is a named button in its own shadow root, in the bottom corner, 56 px', async () => {
     await loadWidget(network);
     const boot = bootOf()!;

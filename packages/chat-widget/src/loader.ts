@@ -31,7 +31,6 @@ function startLoader(w: Window & typeof globalThis, d: Document) {
     greeting: data.greeting || '',
     inline: data.inline || '',
     prechat: data.prechat != null,
-    nonce: data.nonce || (script && script.nonce) || '',
     app,
   };
 
@@ -152,7 +151,7 @@ function startLoader(w: Window & typeof globalThis, d: Document) {
     },
     off,
   } as unknown as ConfabApi;
-  const methods = 'open close toggle load remove refresh getState identify setLocale'.split(' ');
+  const methods = 'open close toggle load remove refresh getState identify logout setLocale'.split(' ');
   for (let i = 0; i < methods.length; i++) {
     const method = methods[i] as keyof AppApi;
     (api as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => call(method, args);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { ConfabError, type Command, type Principal } from '@confab/core';
+import { ConfabError, MAX_FRAME_LENGTH, type Command, type Principal } from '@confab/core';
 import { CLOSE_REVOKED, createBackend, createLocalFanOut } from '@confab/core/backend';
 import { demoSeed } from '@confab/core/testing';
 import type { Backend } from '@confab/core/backend';
@@ -79,8 +79,10 @@ export interface RunningServer {
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
   .version;
 const DEFAULT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const JSON_LIMIT = 256 * 1024;
-const EMAIL_LIMIT = 1024 * 1024;
+/** A body holds whatever one protocol frame may: the longest text, even if every character is escaped. */
+const JSON_LIMIT = MAX_FRAME_LENGTH;
+/** An email's text and html at their longest (4 + 1 times the text limit), every character escaped. */
+const EMAIL_LIMIT = 2 * 1024 * 1024;
 
 /** Secrets the demo uses when none are configured; printed at start. Demo mode only. */
 export const DEMO_INGEST_TOKEN = 'demo-ingest-token';
