@@ -250,6 +250,19 @@ describe('clients over the memory transport', () => {
     expect(saved.map(([, entry]) => entry.command.text)).to.deep.equal(['Sent at once']);
   });
 
+  it('W2 a command too long for one frame is refused at once as too-large: nothing queued, drawn or sent', async () => {
+    const visitor = visitorClient();
+    await until(() => visitor.status.get().ready, 'visitor ready');
+    const before = visitor.store.revision.get();
+    // 80 K control characters: each is six characters as JSON, far past what a frame may hold.
+    const error = await visitor.send({ type: 'visitor.startChat', text: '\u0001'.repeat(80_000) }).catch((e) => e);
+    expect(error).to.be.instanceOf(ConfabError);
+    expect((error as ConfabError).code).to.equal('too-large');
+    expect(visitor.pending.get()).to.deep.equal([]);
+    expect(visitor.store.revision.get()).to.equal(before);
+    expect(memory.backend.state.conversations.size).to.equal(0);
+  });
+
   it('resumes from its last sequence number after a dropped link', async () => {
     const transport = memory.transport();
     const inbox = agentClient(transport);

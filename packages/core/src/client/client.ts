@@ -5,7 +5,7 @@ import type { AgentCommand, Command, VisitorCommand } from '../protocol/commands
 import { ConfabError, type ErrorCode } from '../protocol/errors.js';
 import type { ConfabEvent, SequencedEvent, Snapshot, TypingSignal } from '../protocol/events.js';
 import type { Principal, ServerFrame } from '../protocol/frames.js';
-import { PROTOCOL_VERSION } from '../protocol/frames.js';
+import { MAX_FRAME_LENGTH, PROTOCOL_VERSION } from '../protocol/frames.js';
 import { openPersistence, resilient, type Persistence } from '../persistence/persistence.js';
 import { writable } from '../store/readable.js';
 import { createInboxStore } from '../store/store.js';
@@ -57,6 +57,8 @@ export function commandIdOf(recordId: string): string | null {
 const RETRYABLE: ReadonlySet<ErrorCode> = new Set(['rate-limited', 'internal', 'offline', 'unauthenticated']);
 const RETRY_DELAY_MS = 2000;
 const TYPING_EXPIRES_MS = 8000;
+/** Room in a frame for what wraps the command: version, type and command id. */
+const FRAME_ENVELOPE_LENGTH = 256;
 const SNAPSHOT_DELAY_MS = 1500;
 const SNAPSHOT_MAX_DELAY_MS = 30_000;
 /**
@@ -423,6 +425,13 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
 
   function send(command: C): Promise<Record<string, string>> {
     if (closed) return Promise.reject(new ConfabError('offline', 'The client is closed.'));
+    // The server cannot read a frame this long, so it could not say which command it refused: the
+    // command would wait for an answer forever. Refused here instead, before anything changes.
+    if (JSON.stringify(command).length > MAX_FRAME_LENGTH - FRAME_ENVELOPE_LENGTH) {
+      return Promise.reject(
+        new ConfabError('too-large', `A command may have at most ${MAX_FRAME_LENGTH} characters as JSON.`),
+      );
+    }
     const id = newCommandId();
     if (command.type === 'typing') {
       // Typing is ephemeral: never queued, never retried.
