@@ -167,6 +167,21 @@ describe('inbox store', () => {
     expect(ids(store, 'all', { search: '   ' })).to.deep.equal(['c1', 'c2']);
   });
 
+  it('F1 a visitor replica (indexed only when searched) finds old and new messages at once', async () => {
+    const { store } = manualStore(null);
+    store.reset(
+      snapshot({
+        conversations: [conversation('c1', { subject: 'Booking', lastReceivedAt: 2 })],
+        messages: [message('m1', 'c1', 'Is breakfast included?')],
+      }),
+    );
+    store.apply([{ type: 'message.upserted', message: message('m2', 'c1', 'And parking?') }]);
+    store.flush();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(ids(store, 'all', { search: 'breakfast' })).to.deep.equal(['c1']);
+    expect(ids(store, 'all', { search: 'parking' })).to.deep.equal(['c1']);
+  });
+
   it('F1 finds text of a large snapshot both right after the reset and once background indexing is done', async () => {
     const { store } = manualStore();
     const conversations = Array.from({ length: 5000 }, (_, i) => conversation(`c${i}`, { lastReceivedAt: i }));

@@ -227,8 +227,10 @@ class ReplicaStore implements LocalInboxStore {
     // Live searches need every text current; otherwise a large backlog goes on in the background.
     let searching = false;
     for (const query of this.queries) searching ||= query.searching;
+    // A visitor's replica indexes text only when it is searched: that is main-thread time on the
+    // host page of a widget, spent for a search box visitors do not have.
     if (searching) this.refreshText();
-    else {
+    else if (this.signedIn !== null) {
       this.indexText(TEXT_CHUNK);
       this.indexTextLater();
     }
@@ -506,7 +508,7 @@ class ReplicaStore implements LocalInboxStore {
       this.markText(slot);
     }
     // Indexing 100k conversations' text takes seconds: it goes on in chunks, after the reset.
-    this.indexTextLater();
+    if (this.signedIn !== null) this.indexTextLater();
     const sorted = this.sortedSlots();
     for (const view of BUILT_IN_VIEWS) this.viewEntries.set(view.id, this.buildView(view, sorted));
     for (const view of this.state.views.values()) {
