@@ -204,8 +204,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
     }
     if (kind === 'visitor' && !token) token = (await persistence.get<string>(key('session'))) ?? '';
     owner = hashToken(token);
-    const [legacyOutbox, records, savedDrafts, saved] = await Promise.all([
-      persistence.get<PendingCommand[]>(key('outbox')),
+    const [records, savedDrafts, saved] = await Promise.all([
       persistence.entries<StoredCommand>(outboxPrefix),
       persistence.get<Record<string, string>>(key('drafts')),
       persistence.get<PersistedSnapshot>(key('snapshot')),
@@ -221,8 +220,6 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
     const stored = records
       .map(([, record]) => record)
       .filter((record) => record && (record.owner === tokenHash || record.owner === ''));
-    // An outbox saved as one list by an older version becomes records like any other.
-    for (const entry of legacyOutbox ?? []) stored.push({ ...entry, sequence: 0, owner: tokenHash } as StoredCommand);
     stored.sort((a, b) => a.createdAt - b.createdAt || a.sequence - b.sequence);
     const known = new Set(pending.get().map((entry) => entry.id));
     const restored: PendingCommand[] = [];
@@ -246,10 +243,6 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
       pending.set([...restored, ...pending.get()]);
       for (const entry of restored) if (entry.state !== 'failed') applyOptimistic(entry);
     }
-    if (legacyOutbox) {
-      for (const entry of restored) void saveCommand(entry, 'set');
-      void queueWrite(() => persistence?.del(key('outbox')));
-    }
     if (closed) return;
     transport.connect({ frame: onFrame, state: onConnectionState });
   }
@@ -258,7 +251,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
   async function forgetStored(from: Persistence) {
     const records = await from.entries<StoredCommand>(outboxPrefix);
     await Promise.all([
-      ...['session', 'snapshot', 'drafts', 'outbox', 'identity'].map((name) => from.del(key(name))),
+      ...['session', 'snapshot', 'drafts', 'identity'].map((name) => from.del(key(name))),
       ...records.map(([recordKey]) => from.del(recordKey)),
     ]);
   }
