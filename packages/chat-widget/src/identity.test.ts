@@ -1,29 +1,19 @@
 import { expect } from '@open-wc/testing';
-import {
-  createInboxClient,
-  createMemoryPersistence,
-  createWebSocketTransport,
-  openPersistence,
-  type InboxClient,
-} from '@confab/core';
+import { openPersistence, type InboxClient } from '@confab/core';
 import {
   addWidgetScript,
   bootOf,
   chatElement,
   chatText,
   confab,
+  referenceAgent,
+  referenceServer,
   removeWidget,
   sendAsVisitor,
   uniqueSite,
   waitFor,
   widgetClient,
 } from './testing/widget-page.js';
-
-interface ServerInfo {
-  url: string | null;
-  wsUrl: string;
-  agentToken: string;
-}
 
 /** The reference server runs with its demo identity settings (web-test-runner.config.js). */
 const DEMO_SECRET = 'demo-identity-secret';
@@ -179,8 +169,7 @@ describe('switching identity in one browser, against the reference server (issue
   });
 
   it('W2 verified A → verified B → signed out: nothing of the one before shows (not for a frame), is sent, stays stored, or reaches the socket', async () => {
-    const info = (await (await fetch('/__confab/server.json')).json()) as ServerInfo;
-    expect(info.url, 'the reference server runs (build it: npx tsc -b)').to.be.a('string');
+    const info = await referenceServer();
     const tag = Math.random().toString(36).slice(2, 8);
     const ann = { email: `ann-${tag}@example.com`, name: 'Ann' };
     const bob = { email: `bob-${tag}@example.com`, name: 'Bob' };
@@ -189,16 +178,12 @@ describe('switching identity in one browser, against the reference server (issue
     const annDraft = `ann-draft-${tag}`;
     const bobText = `bob-secret-${tag}`;
 
-    const agent = createInboxClient({
-      transport: createWebSocketTransport({ url: info.wsUrl }),
-      token: info.agentToken,
-      persistence: createMemoryPersistence(),
-    });
+    const agent = referenceAgent(info);
     inbox = agent;
     const network = recordingNetwork();
     const site = uniqueSite();
     window.WebSocket = network.WebSocket;
-    await addWidgetScript({ server: info.url!, site });
+    await addWidgetScript({ server: info.url, site });
     window.WebSocket = restore;
     const api = confab();
 
@@ -322,12 +307,11 @@ describe('switching identity in one browser, against the reference server (issue
   });
 
   it('W2 the same person identified again with a fresh token keeps the window, the conversation and the session', async () => {
-    const info = (await (await fetch('/__confab/server.json')).json()) as ServerInfo;
-    expect(info.url, 'the reference server runs (build it: npx tsc -b)').to.be.a('string');
+    const info = await referenceServer();
     const tag = Math.random().toString(36).slice(2, 8);
     const cleo = { email: `cleo-${tag}@example.com`, name: 'Cleo' };
     const text = `cleo-${tag}`;
-    await addWidgetScript({ server: info.url!, site: uniqueSite() });
+    await addWidgetScript({ server: info.url, site: uniqueSite() });
     const api = confab();
     await api.identify(cleo, await identityToken(cleo.email, cleo.name));
     await api.open();
@@ -351,13 +335,12 @@ describe('switching identity in one browser, against the reference server (issue
   });
 
   it('W2 logout() on a page where the chat never connected still deletes what an earlier page stored', async () => {
-    const info = (await (await fetch('/__confab/server.json')).json()) as ServerInfo;
-    expect(info.url, 'the reference server runs (build it: npx tsc -b)').to.be.a('string');
+    const info = await referenceServer();
     const tag = Math.random().toString(36).slice(2, 8);
     const dana = { email: `dana-${tag}@example.com`, name: 'Dana' };
     const text = `dana-${tag}`;
     const site = uniqueSite();
-    await addWidgetScript({ server: info.url!, site });
+    await addWidgetScript({ server: info.url, site });
     await confab().identify(dana, await identityToken(dana.email, dana.name));
     await confab().open();
     await sendAsVisitor(text);
@@ -367,7 +350,7 @@ describe('switching identity in one browser, against the reference server (issue
 
     // The next page: the site signs its user out before the chat app even ran (the call waits in
     // the loader's queue and runs first, before any client exists on this page).
-    await addWidgetScript({ server: info.url!, site });
+    await addWidgetScript({ server: info.url, site });
     const boot = bootOf()!;
     const loggedOut = new Promise((resolve, reject) => boot.queue.push(['logout', [], resolve, reject]));
     await confab().load();

@@ -1,20 +1,16 @@
 import { expect } from '@open-wc/testing';
-import { createInboxClient, createMemoryPersistence, createWebSocketTransport, type InboxClient } from '@confab/core';
+import type { InboxClient } from '@confab/core';
 import {
   addWidgetScript,
   chatElement,
   confab,
+  referenceAgent,
+  referenceServer,
   removeWidget,
   sendAsVisitor,
   uniqueSite,
   waitFor,
 } from './testing/widget-page.js';
-
-interface ServerInfo {
-  url: string | null;
-  wsUrl: string;
-  agentToken: string;
-}
 
 /** The real script tag against the real reference server (started by web-test-runner.config.js). */
 describe('the widget against the reference server', () => {
@@ -26,20 +22,15 @@ describe('the widget against the reference server', () => {
   });
 
   it('W1 a visitor chats with an agent over real WebSockets: the message reaches the inbox, the reply reaches the widget', async () => {
-    const info = (await (await fetch('/__confab/server.json')).json()) as ServerInfo;
-    expect(info.url, 'the reference server runs (build it: npx tsc -b)').to.be.a('string');
-    await addWidgetScript({ server: info.url!, site: uniqueSite() });
+    const info = await referenceServer();
+    await addWidgetScript({ server: info.url, site: uniqueSite() });
     const api = confab();
     await api.open();
     await waitFor(async () => (await api.getState()).connection === 'online', 'online', 8000);
     const question = `Do you roast on Tuesdays? ${Math.random().toString(36).slice(2, 8)}`;
     await sendAsVisitor(question);
 
-    const agent = createInboxClient({
-      transport: createWebSocketTransport({ url: info.wsUrl }),
-      token: info.agentToken,
-      persistence: createMemoryPersistence(),
-    });
+    const agent = referenceAgent(info);
     inbox = agent;
     const conversation = await waitFor(
       () => [...agent.store.state.conversations.values()].find((candidate) => candidate.preview === question),

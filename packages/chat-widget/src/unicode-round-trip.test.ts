@@ -2,7 +2,6 @@ import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
 import {
   ConfabError,
-  createInboxClient,
   createMemoryPersistence,
   createVisitorClient,
   createWebSocketTransport,
@@ -17,7 +16,7 @@ import { PREVIEW_LENGTH } from '@confab/core/engine';
 import '@confab/inbox-elements/define.js';
 import './define.js';
 import type { ConfabChat } from './chat/confab-chat.js';
-import { waitFor } from './testing/widget-page.js';
+import { referenceAgent, type ReferenceServer, referenceServer, waitFor } from './testing/widget-page.js';
 
 /**
  * Issue 7 item 7: arbitrary Unicode a visitor sends arrives on the agent's screen as the same text,
@@ -45,12 +44,6 @@ const SEED = 7_070_707;
 const RUNS = 120;
 /** The `path` fast-check printed for a failure, to replay just that case; undefined runs them all. */
 const REPLAY_PATH: string | undefined = undefined;
-
-interface ServerInfo {
-  url: string | null;
-  wsUrl: string;
-  agentToken: string;
-}
 
 /** What the product stores and shows for a text: lone surrogates become U+FFFD, nothing else changes. */
 function asStored(text: string): string {
@@ -259,7 +252,7 @@ function chatBubbles(chat: HTMLElement): HTMLElement[] {
 }
 
 describe('Unicode round trip between a visitor and an agent (real server, real sockets, real elements)', () => {
-  let info: ServerInfo;
+  let info: ReferenceServer;
   let agent: InboxClient;
   let visitor: VisitorClient;
   let conversationId: string;
@@ -270,13 +263,8 @@ describe('Unicode round trip between a visitor and an agent (real server, real s
 
   before(async function () {
     this.timeout(30_000);
-    info = (await (await fetch('/__confab/server.json')).json()) as ServerInfo;
-    expect(info.url, 'the reference server runs (build it: npx tsc -b)').to.be.a('string');
-    agent = createInboxClient({
-      transport: createWebSocketTransport({ url: info.wsUrl }),
-      token: info.agentToken,
-      persistence: createMemoryPersistence(),
-    });
+    info = await referenceServer();
+    agent = referenceAgent(info);
     visitor = createVisitorClient({
       transport: createWebSocketTransport({ url: info.wsUrl }),
       persistence: createMemoryPersistence(),
@@ -398,11 +386,7 @@ describe('Unicode round trip between a visitor and an agent (real server, real s
   });
 
   it('W1 the server keeps the texts as shown: a fresh agent replica from the server holds the same texts', async () => {
-    const fresh = createInboxClient({
-      transport: createWebSocketTransport({ url: info.wsUrl }),
-      token: info.agentToken,
-      persistence: createMemoryPersistence(),
-    });
+    const fresh = referenceAgent(info);
     try {
       await waitFor(() => storedTexts(fresh.store, conversationId).length === accepted.length, 'the snapshot', 8000);
       expectSameTexts(storedTexts(fresh.store, conversationId), accepted, 'a fresh replica from the server');

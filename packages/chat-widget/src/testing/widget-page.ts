@@ -3,7 +3,15 @@
  * web-test-runner from the repository root): add and remove the tag, reach into the widget's
  * shadow roots by role and name, and a WebSocket stand-in wired to an in-page memory backend.
  */
-import type { MemoryBackend, VisitorClient } from '@confab/core';
+import { expect } from '@open-wc/testing';
+import {
+  createInboxClient,
+  createMemoryPersistence,
+  createWebSocketTransport,
+  type InboxClient,
+  type MemoryBackend,
+  type VisitorClient,
+} from '@confab/core';
 import { BOOT_KEY, type Boot, type ConfabApi } from '../boot.js';
 
 export const LOADER_URL = '/dist/bundles/confab-widget.js';
@@ -25,6 +33,28 @@ export async function waitFor<T>(
     if (performance.now() - start > timeoutMs) throw new Error(`Timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/** The reference server web-test-runner.config.js starts, and a token of its test agent. */
+export interface ReferenceServer {
+  url: string;
+  wsUrl: string;
+  agentToken: string;
+}
+
+export async function referenceServer(): Promise<ReferenceServer> {
+  const info = (await (await fetch('/__confab/server.json')).json()) as ReferenceServer;
+  expect(info.url, 'the reference server runs (build it: npx tsc -b)').to.be.a('string');
+  return info;
+}
+
+/** An agent's client on the reference server, over a real WebSocket. */
+export function referenceAgent(server: ReferenceServer): InboxClient {
+  return createInboxClient({
+    transport: createWebSocketTransport({ url: server.wsUrl }),
+    token: server.agentToken,
+    persistence: createMemoryPersistence(),
+  });
 }
 
 /** A unique site id, so that each test has its own persisted visitor. */
