@@ -30,3 +30,4 @@ export {
 export * from './store/store.js';
 export * from './protocol/validate.js';
 export { unbrokenRunPieces, LONGEST_UNBROKEN_RUN } from './text/graphemes.js';
+export { safeUrl, linkRuns, type TextRun } from './text/links.js';

@@ -1,7 +1,16 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
-import type { AgentCommand, Company, Contact, Conversation, Deal, Feedback, Ticket } from '@confab/core';
+import {
+  safeUrl,
+  type AgentCommand,
+  type Company,
+  type Contact,
+  type Conversation,
+  type Deal,
+  type Feedback,
+  type Ticket,
+} from '@confab/core';
 import { ConfabElement } from '../shared/confab-element.js';
 import { StoreController, shallowArrayEqual } from '../shared/store-controller.js';
 import { MenuController } from '../shared/menu.js';
@@ -9,7 +18,7 @@ import { baseStyles } from '../shared/theme.js';
 import { emit, type RecordType } from '../shared/events.js';
 import { icon } from '../shared/icons.js';
 import { linksContext, type RecordLinks } from '../shared/context.js';
-import { fillTemplate, safeUrl } from '../shared/safe-url.js';
+import { fillTemplate } from '../shared/safe-url.js';
 import { formatDateTime, formatStarted } from '../i18n/i18n.js';
 import { aboutPanelStyles } from './about-panel.styles.js';
 

@@ -1,6 +1,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../test/frames.js';
-import { fillTemplate, linkify, safeUrl } from './safe-url.js';
+import { safeUrl } from '@confab/core';
+import { fillTemplate, linkify } from './safe-url.js';
 
 describe('safe links', () => {
   it('T1 only absolute http, https and mailto URLs are links', () => {

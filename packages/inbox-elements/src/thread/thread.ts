@@ -3,6 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import {
   isPendingRecord,
+  safeUrl,
   type Agent,
   type AgentCommand,
   type Contact,
@@ -19,7 +20,7 @@ import { baseStyles } from '../shared/theme.js';
 import { emit } from '../shared/events.js';
 import { icon } from '../shared/icons.js';
 import { linksContext, type RecordLinks } from '../shared/context.js';
-import { fillTemplate, linkify, safeUrl } from '../shared/safe-url.js';
+import { fillTemplate, linkify } from '../shared/safe-url.js';
 import { formatDateTime } from '../i18n/i18n.js';
 import { threadStyles } from './thread.styles.js';
 
