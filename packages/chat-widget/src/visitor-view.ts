@@ -25,11 +25,30 @@ export function threadsOf(store: InboxStore): Conversation[] {
     .sort((a, b) => b.lastActivityAt - a.lastActivityAt || (a.id < b.id ? 1 : -1));
 }
 
-/** The conversation a pending `visitor.startChat` drew early, if the client could draw it. */
-export function conversationOfStart(store: InboxStore, commandId: string): Conversation | undefined {
+/**
+ * The conversation a pending `visitor.startChat` stands for: the one it drew early, or, once its
+ * effects arrived before its ack, the confirmed one it created.
+ */
+export function conversationOfStart(
+  store: InboxStore,
+  pending: PendingCommand[],
+  commandId: string,
+): Conversation | undefined {
   for (const conversation of store.state.conversations.values())
     if (commandIdOf(conversation.id) === commandId) return conversation;
+  const created = pending.find((entry) => entry.id === commandId)?.committed?.created ?? [];
+  for (const id of created) {
+    const conversation = store.conversation(id);
+    if (conversation) return conversation;
+  }
   return undefined;
+}
+
+/** Which pending command a message stands for: drawn early by it, or created by its committed effects. */
+function commandsByRecord(pending: PendingCommand[]): Map<string, string> {
+  const byRecord = new Map<string, string>();
+  for (const entry of pending) for (const id of entry.committed?.created ?? []) byRecord.set(id, entry.id);
+  return byRecord;
 }
 
 /**
@@ -44,23 +63,21 @@ export function messagesOf(
   startCommandId: string | null = null,
 ): ShownMessage[] {
   const byCommand = new Map(pending.map((entry) => [entry.id, entry]));
+  const byRecord = commandsByRecord(pending);
   const stored = conversationId ? (store.state.messages.get(conversationId) ?? []) : [];
   const shown: ShownMessage[] = [];
   const drawn = new Set<string>();
   for (const message of stored) {
     if (message.kind !== 'reply') continue;
-    const commandId = commandIdOf(message.id);
+    const commandId = commandIdOf(message.id) ?? byRecord.get(message.id) ?? null;
     if (commandId) drawn.add(commandId);
     const own = message.direction === 'inbound';
     const entry = commandId ? byCommand.get(commandId) : undefined;
-    shown.push({
-      message,
-      commandId,
-      delivery: own ? (entry ? entry.state : isPendingRecord(message.id) ? 'sending' : 'sent') : null,
-    });
+    shown.push({ message, commandId, delivery: own ? deliveryOf(entry) : null });
   }
   for (const entry of pending) {
-    if (drawn.has(entry.id)) continue;
+    // Drawn from the replica, or its effects are confirmed records there (maybe elsewhere).
+    if (drawn.has(entry.id) || entry.committed) continue;
     const command = entry.command;
     const belongs =
       (command.type === 'visitor.message' && command.conversationId === conversationId) ||
@@ -84,6 +101,11 @@ export function messagesOf(
     });
   }
   return shown;
+}
+
+/** Queued, sending or failed while in the outbox; sent once confirmed (its ack may still be on its way). */
+function deliveryOf(entry: PendingCommand | undefined): Delivery {
+  return entry && !entry.committed ? entry.state : 'sent';
 }
 
 /** S2 / W4: the team is available when any enabled agent is; unknown until state arrived. */

@@ -297,7 +297,7 @@ export class ConfabChat extends LitElement {
     // A start still in the outbox from before a reload: show it as the conversation.
     if (!conversation && store && !conversationId) {
       if (this.selected === undefined) startCommandId ??= this.restoredStart();
-      if (startCommandId) conversation = conversationOfStart(store, startCommandId);
+      if (startCommandId) conversation = conversationOfStart(store, pending, startCommandId);
     }
     const shown: ShownMessage[] = store
       ? messagesOf(store, pending, conversation?.id ?? conversationId, startCommandId)
@@ -549,7 +549,9 @@ export class ConfabChat extends LitElement {
       // The new conversation is not confirmed yet. When the client drew it early, the text goes
       // to the outbox under its pending id (the client sends it once the real id is known, and
       // it survives a reload); otherwise it follows as soon as the conversation has an id.
-      const early = this.startCommandId ? conversationOfStart(client.store, this.startCommandId) : undefined;
+      const early = this.startCommandId
+        ? conversationOfStart(client.store, client.pending.get(), this.startCommandId)
+        : undefined;
       if (early) {
         await client.send({ type: 'visitor.message', conversationId: early.id, text }).catch(() => undefined);
         return;

@@ -4,7 +4,7 @@ import { createEngineState } from '../engine/state.js';
 import type { Command } from '../protocol/commands.js';
 import { ConfabError } from '../protocol/errors.js';
 import type { ConfabEvent, SequencedEvent } from '../protocol/events.js';
-import type { ClientFrame, HelloFrame, Principal, ServerFrame } from '../protocol/frames.js';
+import type { ClientFrame, CommittedCommand, HelloFrame, Principal, ServerFrame } from '../protocol/frames.js';
 import { MAX_FRAME_LENGTH, PROTOCOL_VERSION } from '../protocol/frames.js';
 import { validateClientFrame } from '../protocol/validate.js';
 import type {
@@ -88,8 +88,6 @@ interface Link {
   /** True once the link's catch-up was sent; only live links receive fan-out. */
   live: boolean;
   closed: boolean;
-  /** Command ids this link sent and not yet answered: the causes a visitor may see. */
-  ownCommands: Set<string>;
   /** A visitor's conversations as last sent (JSON): an unchanged one is not sent again (R2). */
   shownConversations: Map<string, string>;
 }
@@ -156,7 +154,12 @@ export function createBackend(options: BackendOptions): Backend {
         if (link.shownConversations.get(projected.conversation.id) === shown) continue;
         link.shownConversations.set(projected.conversation.id, shown);
       }
-      const cause = sequenced.cause !== null && link.ownCommands.has(sequenced.cause) ? sequenced.cause : null;
+      // A visitor learns the causes of its own commands only (in catch-up too: a replica that
+      // resumes must tell its own confirmed records from its optimistic ones).
+      const cause =
+        sequenced.cause !== null && outcomes.has(outcomeKey(principalKey(principal), sequenced.cause))
+          ? sequenced.cause
+          : null;
       visible.push({ seq: sequenced.seq, cause, event: projected });
     }
     if (visible.length) link.send({ v: PROTOCOL_VERSION, type: 'events', events: visible });
@@ -274,7 +277,15 @@ export function createBackend(options: BackendOptions): Backend {
     if (link.closed) return;
     // From here to `live = true` nothing awaits, so no event can slip between catch-up and fan-out.
     link.principal = principal;
-    link.send({ v: 1, type: 'welcome', principal, seq, ...(sessionToken ? { sessionToken } : {}) });
+    const committed = committedOf(principal, frame.pending ?? []);
+    link.send({
+      v: 1,
+      type: 'welcome',
+      principal,
+      seq,
+      ...(sessionToken ? { sessionToken } : {}),
+      ...(committed.length ? { committed } : {}),
+    });
     const from = frame.resumeFrom;
     const oldest = recent.length ? recent[0].seq : seq + 1;
     // A hello whose identity named another contact than its token resumes nothing of the token's.
@@ -294,6 +305,16 @@ export function createBackend(options: BackendOptions): Backend {
     link.live = true;
   }
 
+  /** Which of the commands a hello asks after were committed, with what their acks said. */
+  function committedOf(principal: Principal, commandIds: string[]): CommittedCommand[] {
+    const committed: CommittedCommand[] = [];
+    for (const id of commandIds) {
+      const known = outcomes.get(outcomeKey(principalKey(principal), id));
+      if (known?.ok) committed.push({ id, seq: known.seq, ...(known.result ? { result: known.result } : {}) });
+    }
+    return committed;
+  }
+
   function connect(send: Link['send'], end: Link['end'], _info: ConnectionInfo = {}): BackendConnection {
     const link: Link = {
       send: safe(send),
@@ -301,7 +322,6 @@ export function createBackend(options: BackendOptions): Backend {
       principal: null,
       live: false,
       closed: false,
-      ownCommands: new Set(),
       shownConversations: new Map(),
     };
     links.add(link);
@@ -340,7 +360,6 @@ export function createBackend(options: BackendOptions): Backend {
           link.send({ v: 1, type: 'ack', id: frame.id, seq });
           return;
         }
-        link.ownCommands.add(frame.id);
         const outcome = await run(principal, frame.command, frame.id);
         link.send({
           v: 1,
@@ -356,8 +375,6 @@ export function createBackend(options: BackendOptions): Backend {
             : new ConfabError('internal', 'The command failed; nothing was changed.'),
           frame.id,
         );
-      } finally {
-        link.ownCommands.delete(frame.id);
       }
     }
 

@@ -4,8 +4,8 @@ import type { Agent, Contact } from '../model/model.js';
 import type { AgentCommand, Command, VisitorCommand } from '../protocol/commands.js';
 import { ConfabError, type ErrorCode } from '../protocol/errors.js';
 import type { ConfabEvent, SequencedEvent, Snapshot, TypingSignal } from '../protocol/events.js';
-import type { Principal, ServerFrame } from '../protocol/frames.js';
-import { MAX_FRAME_LENGTH, PROTOCOL_VERSION } from '../protocol/frames.js';
+import type { CommittedCommand, Principal, ServerFrame } from '../protocol/frames.js';
+import { MAX_FRAME_LENGTH, MAX_HELLO_PENDING, PROTOCOL_VERSION } from '../protocol/frames.js';
 import { openPersistence, resilient, type Persistence } from '../persistence/persistence.js';
 import { writable } from '../store/readable.js';
 import { createInboxStore } from '../store/store.js';
@@ -84,6 +84,8 @@ interface PersistedSnapshot {
   principal: Principal;
   tokenHash: string;
   snapshot: Snapshot;
+  /** Pending commands whose effects the snapshot holds (their acks had not come yet). */
+  committed?: Record<string, NonNullable<PendingCommand['committed']>>;
 }
 
 interface OptimisticChange {
@@ -152,8 +154,10 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
     { resolve: (result: Record<string, string>) => void; reject: (error: ConfabError) => void }
   >();
   const optimistic = new Map<string, OptimisticChange[]>();
-  /** Records each pending command created early, kept until its ack names their real ids. */
+  /** Records each pending command created early, kept until its effects or ack name their real ids. */
   const createdEarly = new Map<string, OptimisticChange[]>();
+  /** Acks that came before the command's events: it is settled once its effects are in the replica. */
+  const earlyAcks = new Map<string, { seq: number; result: Record<string, string> }>();
   const typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
   const drafts = new Map<string, string>();
   /** Each pending command's place among those this client created in the same millisecond. */
@@ -184,8 +188,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
   outboxWrite = started.catch(() => undefined);
   // Pending commands queued before the rules arrived are drawn when they do.
   void loadOptimisticRules().then(() => {
-    for (const entry of pending.get())
-      if (entry.state !== 'failed' && !optimistic.has(entry.id)) applyOptimistic(entry);
+    for (const entry of pending.get()) applyOptimistic(entry);
   });
 
   async function start() {
@@ -212,6 +215,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
     reportStorage();
     for (const [conversationId, text] of Object.entries(savedDrafts ?? {})) drafts.set(conversationId, text);
     const tokenHash = await owner;
+    const savedCommitted = saved && saved.tokenHash === tokenHash ? (saved.committed ?? {}) : {};
     if (saved && saved.tokenHash === tokenHash) {
       store.reset(saved.snapshot, saved.principal.kind === 'agent' ? saved.principal.agentId : null);
       appliedSeq = saved.snapshot.seq;
@@ -232,6 +236,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
         state: record.state === 'failed' ? 'failed' : 'queued',
         createdAt: record.createdAt,
         ...(record.error ? { error: record.error } : {}),
+        ...(savedCommitted[record.id] ? { committed: savedCommitted[record.id] } : {}),
       });
       sequences.set(record.id, record.sequence);
     }
@@ -241,7 +246,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
     if (restored.length) {
       // Saved commands are older than any sent while this client started.
       pending.set([...restored, ...pending.get()]);
-      for (const entry of restored) if (entry.state !== 'failed') applyOptimistic(entry);
+      for (const entry of restored) applyOptimistic(entry);
     }
     if (closed) return;
     transport.connect({ frame: onFrame, state: onConnectionState });
@@ -261,12 +266,19 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
     if (next === 'online') {
       welcomed = false;
       helloToken = token;
+      // Any of these may have been committed with its ack lost: the welcome says which.
+      const unanswered = pending
+        .get()
+        .filter((entry) => entry.state !== 'failed' && !earlyAcks.has(entry.id))
+        .slice(0, MAX_HELLO_PENDING)
+        .map((entry) => entry.id);
       transport.send({
         v: PROTOCOL_VERSION,
         type: 'hello',
         token,
         ...(appliedSeq !== null && resumeAllowed ? { resumeFrom: appliedSeq } : {}),
         ...(options.identity ? { identity: options.identity } : {}),
+        ...(unanswered.length ? { pending: unanswered } : {}),
       });
     } else {
       welcomed = false;
@@ -278,7 +290,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
   function onFrame(frame: ServerFrame) {
     switch (frame.type) {
       case 'welcome':
-        onWelcome(frame.principal, frame.sessionToken);
+        onWelcome(frame.principal, frame.sessionToken, frame.committed ?? []);
         break;
       case 'snapshot':
         onSnapshot(frame.snapshot, frame.resync);
@@ -287,11 +299,11 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
         onEvents(frame.events);
         break;
       case 'ack':
-        settle(frame.id, { ok: true, result: frame.result ?? {} });
+        onAck(frame.id, frame.seq, frame.result ?? {});
         break;
       case 'error':
         if (frame.id !== undefined && pending.get().some((entry) => entry.id === frame.id)) {
-          settle(frame.id, { ok: false, error: ConfabError.fromPayload(frame.error) });
+          refuse(frame.id, ConfabError.fromPayload(frame.error));
         } else {
           patchStatus({ error: frame.error });
           emitter.emit('error', ConfabError.fromPayload(frame.error));
@@ -305,7 +317,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
     }
   }
 
-  function onWelcome(next: Principal, sessionToken: string | undefined) {
+  function onWelcome(next: Principal, sessionToken: string | undefined, committed: CommittedCommand[]) {
     const before = principal();
     // A new session for the token we sent means the identity token named another contact.
     const switched =
@@ -335,6 +347,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
     }
     patchStatus({ principal: next, error: undefined });
     welcomed = true;
+    for (const answer of committed) onAck(answer.id, answer.seq, answer.result ?? {});
     flushOutbox();
   }
 
@@ -346,6 +359,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
       waiters.delete(entry.id);
     }
     createdEarly.clear();
+    earlyAcks.clear();
     pending.set([]);
   }
 
@@ -353,9 +367,11 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
     const current = principal();
     store.reset(snapshot, current?.kind === 'agent' ? current.agentId : null);
     appliedSeq = snapshot.seq;
-    // The optimistic layer was wiped with the old state; lay it again over the new one.
+    // The optimistic layer was wiped with the old state; lay it again over the new one, but not
+    // for commands whose effects the snapshot holds: those are settled, or shown as confirmed.
     optimistic.clear();
-    for (const entry of pending.get()) if (entry.state !== 'failed') applyOptimistic(entry);
+    settleEarlyAcks();
+    for (const entry of pending.get()) applyOptimistic(entry);
     patchStatus({ ready: true, ...(resync ? { resyncs: status.get().resyncs + 1 } : {}) });
     if (resync) emitter.emit('resync');
     scheduleSnapshot();
@@ -365,8 +381,16 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
     const fresh = events.filter((sequenced) => appliedSeq === null || sequenced.seq > appliedSeq);
     if (!fresh.length) return;
     const ownCommands = new Set(pending.get().map((entry) => entry.id));
-    for (const sequenced of fresh)
-      if (sequenced.cause && optimistic.has(sequenced.cause)) undoOptimistic(sequenced.cause);
+    // Our own commands whose effects arrive now: their early records give way to the confirmed ones.
+    const arriving = new Map<string, SequencedEvent[]>();
+    for (const sequenced of fresh) {
+      if (!sequenced.cause || !ownCommands.has(sequenced.cause)) continue;
+      const batch = arriving.get(sequenced.cause) ?? [];
+      batch.push(sequenced);
+      arriving.set(sequenced.cause, batch);
+    }
+    for (const commandId of arriving.keys()) undoOptimistic(commandId);
+    const created = new Map([...arriving].map(([commandId, batch]) => [commandId, newRecordIds(store.state, batch)]));
     const newMessages = fresh.filter(
       (sequenced) =>
         sequenced.event.type === 'message.upserted' &&
@@ -376,6 +400,8 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
     );
     store.apply(fresh.map((sequenced) => sequenced.event));
     appliedSeq = fresh[fresh.length - 1].seq;
+    for (const [commandId, batch] of arriving) markCommitted(commandId, batch, created.get(commandId)!);
+    settleEarlyAcks();
     if (!status.get().ready) patchStatus({ ready: true });
     const me = principal();
     for (const sequenced of fresh) {
@@ -449,6 +475,8 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
 
   function transmit(entry: PendingCommand) {
     if (!welcomed || entry.state === 'failed' || !pending.get().includes(entry)) return;
+    // Committed already: its answer came before its events, which are on their way.
+    if (earlyAcks.has(entry.id)) return;
     // It names a record an earlier command creates: it goes once that one's real id is known.
     if (referencesPending(entry.command)) return;
     entry.state = 'sending';
@@ -461,37 +489,83 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
     for (const entry of pending.get()) if (entry.state !== 'failed') transmit(entry);
   }
 
-  function settle(
-    id: string,
-    outcome: { ok: true; result: Record<string, string> } | { ok: false; error: ConfabError },
-  ) {
+  /**
+   * The server committed a command. If its events are not in the replica yet (a transport may
+   * deliver the ack first), records it drew early stay until they are: on screen exactly once.
+   */
+  function onAck(id: string, seq: number, result: Record<string, string>) {
     const entry = pending.get().find((candidate) => candidate.id === id);
     if (!entry) return;
-    const waiter = waiters.get(id);
-    if (outcome.ok) {
-      const resolved = resolvePendingIds(createdEarly.get(id) ?? [], outcome.result);
-      createdEarly.delete(id);
-      undoOptimistic(id);
-      pending.set(pending.get().filter((candidate) => candidate !== entry));
-      waiters.delete(id);
-      const rewritten: PendingCommand[] = [];
-      if (resolved.size) {
-        for (const later of pending.get()) {
-          const command = rewriteIds(later.command, resolved);
-          if (JSON.stringify(command) === JSON.stringify(later.command)) continue;
-          later.command = command;
-          rewritten.push(later);
-        }
-        pending.set([...pending.get()]);
-      }
-      void dropCommand(id);
-      void Promise.all(rewritten.map((later) => saveCommand(later, 'replace'))).then(
-        () => resolved.size && flushOutbox(),
-      );
-      waiter?.resolve(outcome.result);
-      return;
+    const effectsIn = entry.committed !== undefined || (appliedSeq !== null && appliedSeq >= seq);
+    if (effectsIn || !createdEarly.get(id)?.length) complete(entry, result);
+    else earlyAcks.set(id, { seq, result });
+  }
+
+  /** Settles the early acks whose commands' effects the replica now holds. */
+  function settleEarlyAcks() {
+    for (const [id, ack] of earlyAcks) {
+      const entry = pending.get().find((candidate) => candidate.id === id);
+      if (!entry) earlyAcks.delete(id);
+      else if (entry.committed || (appliedSeq !== null && appliedSeq >= ack.seq)) complete(entry, ack.result);
     }
-    if (RETRYABLE.has(outcome.error.code)) {
+  }
+
+  /**
+   * A command's effects arrived (its ack may still be on its way): from now on it shows as
+   * confirmed, and later commands that name its early records name the real ones.
+   */
+  function markCommitted(commandId: string, batch: SequencedEvent[], created: CreatedRecords) {
+    const entry = pending.get().find((candidate) => candidate.id === commandId);
+    if (!entry) return;
+    entry.committed = {
+      seq: batch[batch.length - 1].seq,
+      created: [...(entry.committed?.created ?? []), ...created.conversations, ...created.messages],
+    };
+    pending.set([...pending.get()]);
+    resolveEarlyIds(commandId, matchCreated(createdEarly.get(commandId) ?? [], created));
+  }
+
+  /** The command is done: acknowledged, and its effects are in the replica. */
+  function complete(entry: PendingCommand, result: Record<string, string>) {
+    const id = entry.id;
+    const resolved = resolvePendingIds(createdEarly.get(id) ?? [], result);
+    undoOptimistic(id);
+    earlyAcks.delete(id);
+    pending.set(pending.get().filter((candidate) => candidate !== entry));
+    const waiter = waiters.get(id);
+    waiters.delete(id);
+    resolveEarlyIds(id, resolved);
+    void dropCommand(id);
+    waiter?.resolve(result);
+  }
+
+  /**
+   * Rewrites later commands that name records a command created early to the real ids, and draws
+   * their early effects again on the real records (they were drawn on the ones now gone).
+   */
+  function resolveEarlyIds(commandId: string, resolved: Map<string, string>) {
+    createdEarly.delete(commandId);
+    if (!resolved.size) return;
+    const rewritten: PendingCommand[] = [];
+    for (const later of pending.get()) {
+      const command = rewriteIds(later.command, resolved);
+      if (JSON.stringify(command) === JSON.stringify(later.command)) continue;
+      later.command = command;
+      rewritten.push(later);
+    }
+    if (!rewritten.length) return;
+    for (const later of rewritten) {
+      undoOptimistic(later.id);
+      applyOptimistic(later);
+    }
+    pending.set([...pending.get()]);
+    void Promise.all(rewritten.map((later) => saveCommand(later, 'replace'))).then(flushOutbox);
+  }
+
+  function refuse(id: string, error: ConfabError) {
+    const entry = pending.get().find((candidate) => candidate.id === id);
+    if (!entry) return;
+    if (RETRYABLE.has(error.code)) {
       entry.state = 'queued';
       pending.set([...pending.get()]);
       setTimeout(() => transmit(entry), RETRY_DELAY_MS);
@@ -499,13 +573,15 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
     }
     undoOptimistic(id);
     createdEarly.delete(id);
+    earlyAcks.delete(id);
     entry.state = 'failed';
-    entry.error = outcome.error.toPayload();
+    entry.error = error.toPayload();
     pending.set([...pending.get()]);
+    const waiter = waiters.get(id);
     waiters.delete(id);
     void saveCommand(entry, 'replace');
-    emitter.emit('refused', entry, outcome.error);
-    waiter?.reject(outcome.error);
+    emitter.emit('refused', entry, error);
+    waiter?.reject(error);
   }
 
   /** Runs storage writes one after another, behind start-up (storage open, saved outbox merged). */
@@ -562,7 +638,9 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
    */
   function applyOptimistic(entry: PendingCommand) {
     const who = principal();
-    if (!who || !executeOptimistic) return;
+    // A committed command's effects are confirmed records in the replica already; a command
+    // drawn already is not drawn twice (its undo would restore its own first drawing).
+    if (!who || !executeOptimistic || entry.state === 'failed' || entry.committed || optimistic.has(entry.id)) return;
     let counter = 0;
     let events: ConfabEvent[];
     // Never earlier than what the server already wrote there: a pending message sorts last.
@@ -642,10 +720,13 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
         if (!confirmed.has(id)) confirmed.set(id, previous ?? null);
       }
     }
+    const committed: NonNullable<PersistedSnapshot['committed']> = {};
+    for (const entry of pending.get()) if (entry.committed) committed[entry.id] = entry.committed;
     const saved: PersistedSnapshot = {
       principal: who,
       tokenHash: await hashToken(token),
       snapshot: snapshotOfState(store.state, appliedSeq, confirmed),
+      committed,
     };
     if (closed) return;
     await persistence?.set(key('snapshot'), saved).catch(() => undefined);
@@ -675,8 +756,8 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
       if (!entry) return Promise.reject(new ConfabError('not-found', 'No such pending command.'));
       entry.state = 'queued';
       delete entry.error;
-      pending.set([...pending.get()]);
       applyOptimistic(entry);
+      pending.set([...pending.get()]);
       const result = wait(commandId);
       void saveCommand(entry, 'set').then(() => transmit(entry));
       return result;
@@ -686,6 +767,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
       if (!entry) return;
       undoOptimistic(commandId);
       createdEarly.delete(commandId);
+      earlyAcks.delete(commandId);
       pending.set(pending.get().filter((candidate) => candidate !== entry));
       void dropCommand(commandId);
       const waiter = waiters.get(commandId);
@@ -705,6 +787,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
       waiters.clear();
       optimistic.clear();
       createdEarly.clear();
+      earlyAcks.clear();
       pending.set([]);
       drafts.clear();
       appliedSeq = null;
@@ -762,6 +845,47 @@ function resolvePendingIds(changes: OptimisticChange[], result: Record<string, s
       ![...resolved.values()].includes(result.messageId)
     ) {
       resolved.set(applied.message.id, result.messageId);
+    }
+  }
+  return resolved;
+}
+
+/** Ids of the records a command's events create (absent from the replica before), by kind, in order. */
+interface CreatedRecords {
+  conversations: string[];
+  messages: string[];
+}
+
+function newRecordIds(state: EngineState, batch: SequencedEvent[]): CreatedRecords {
+  const created: CreatedRecords = { conversations: [], messages: [] };
+  for (const { event } of batch) {
+    if (event.type === 'conversation.upserted') {
+      const id = event.conversation.id;
+      if (!state.conversations.has(id) && !created.conversations.includes(id)) created.conversations.push(id);
+    } else if (event.type === 'message.upserted') {
+      const { id, conversationId } = event.message;
+      const known = state.messages.get(conversationId)?.some((message) => message.id === id);
+      if (!known && !created.messages.includes(id)) created.messages.push(id);
+    }
+  }
+  return created;
+}
+
+/**
+ * Pairs the records a command created early with those its events created: the same engine made
+ * both, in the same order, so the n-th early conversation (message) is the n-th real one.
+ */
+function matchCreated(early: OptimisticChange[], created: CreatedRecords): Map<string, string> {
+  const resolved = new Map<string, string>();
+  const conversations = [...created.conversations];
+  const messages = [...created.messages];
+  for (const { applied } of early) {
+    if (applied.type === 'conversation.upserted') {
+      const real = conversations.shift();
+      if (real) resolved.set(applied.conversation.id, real);
+    } else if (applied.type === 'message.upserted') {
+      const real = messages.shift();
+      if (real) resolved.set(applied.message.id, real);
     }
   }
   return resolved;

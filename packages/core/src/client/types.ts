@@ -29,6 +29,12 @@ export interface PendingCommand {
   state: 'queued' | 'sending' | 'failed';
   error?: ErrorPayload;
   createdAt: number;
+  /**
+   * Set once the replica holds the command's effects as confirmed records, while its ack is still
+   * on its way: `created` are the ids of the records it created (a conversation, messages). Show
+   * those records, not the command.
+   */
+  committed?: { seq: number; created: string[] };
 }
 
 export interface ClientEvents {

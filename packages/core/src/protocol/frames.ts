@@ -35,7 +35,16 @@ export interface HelloFrame {
   resumeFrom?: number;
   /** A visitor's identity token, signed by the site's backend (createIdentityToken). */
   identity?: string;
+  /**
+   * Ids of commands this client sent and has no answer for (at most MAX_HELLO_PENDING, oldest
+   * first). The welcome names those the server already committed, so that a replica rebuilt from
+   * a snapshot never shows such a command's effect twice: once confirmed, once optimistic.
+   */
+  pending?: string[];
 }
+
+/** Most command ids a hello may ask after. */
+export const MAX_HELLO_PENDING = 1000;
 
 /** A command with its client-generated id: sending the same id twice has the effect of once. */
 export interface CommandFrame {
@@ -64,6 +73,16 @@ export interface WelcomeFrame {
   principal: Principal;
   seq: number;
   sessionToken?: string;
+  /** The hello's `pending` commands the server had already committed, with their acks' contents. */
+  committed?: CommittedCommand[];
+}
+
+/** A command committed before the client learned of it: what its lost ack would have said. */
+export interface CommittedCommand {
+  id: string;
+  /** The last event the command caused. */
+  seq: number;
+  result?: Record<string, string>;
 }
 
 /** Full state for this principal; sent after welcome when resuming is impossible or not asked. */

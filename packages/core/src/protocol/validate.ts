@@ -1,7 +1,7 @@
 import { CHANNELS } from '../model/model.js';
 import type { Command, CommandType } from './commands.js';
 import { ConfabError } from './errors.js';
-import { MAX_SHORT_LENGTH, MAX_TEXT_LENGTH, PROTOCOL_VERSION } from './frames.js';
+import { MAX_HELLO_PENDING, MAX_SHORT_LENGTH, MAX_TEXT_LENGTH, PROTOCOL_VERSION } from './frames.js';
 import type { ClientFrame } from './frames.js';
 
 /**
@@ -352,6 +352,7 @@ export function validateClientFrame(value: unknown): ClientFrame {
           return seq;
         }),
         identity: optional(string(MAX_SHORT_LENGTH * 4)),
+        pending: optional(array(id, MAX_HELLO_PENDING)),
       })(value, '');
       return { v: PROTOCOL_VERSION, type: 'hello', ...fields } as ClientFrame;
     }

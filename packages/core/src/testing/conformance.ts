@@ -167,6 +167,32 @@ export function transportConformanceChecks(makeTarget: () => Promise<Conformance
       }),
     },
     {
+      name: 'names, in the welcome, the pending commands of a hello that were committed, with their causes',
+      run: withTarget(async (_target, open) => {
+        const visitor = await helloVisitor(open);
+        const token = visitor.frames.find((frame) => frame.type === 'welcome')?.sessionToken ?? '';
+        const lastSeq = (await visitor.next('snapshot')).snapshot.seq;
+        const id = `lost-ack-${random()}`;
+        visitor.send({ v: 1, type: 'command', id, command: { type: 'visitor.startChat', text: 'ack lost' } });
+        const ack = await visitor.next('ack', (frame) => frame.id === id);
+        visitor.transport.disconnect();
+        // As if that ack had been lost: the replica resumes and asks after the command.
+        const again = await open();
+        const unknown = `never-sent-${random()}`;
+        again.send({ v: 1, type: 'hello', token, resumeFrom: lastSeq, pending: [id, unknown] });
+        const welcome = await again.next('welcome');
+        assert(
+          JSON.stringify(welcome.committed) === JSON.stringify([{ id, seq: ack.seq, result: ack.result }]),
+          'the welcome names the committed command (as its ack did) and not the unknown one',
+        );
+        await again.waitFor(() => again.texts().includes('ack lost'), 'the missed message arrives');
+        assert(
+          again.events().some((event) => event.cause === id),
+          'caught-up events name the visitor\u2019s own command as their cause',
+        );
+      }),
+    },
+    {
       name: 'never sends a visitor comments or other visitors\u2019 conversations',
       run: withTarget(async (target, open) => {
         const one = await helloVisitor(open);

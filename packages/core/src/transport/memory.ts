@@ -10,6 +10,15 @@ export interface MemoryTransport extends Transport {
   goOffline(): void;
   /** Brings the link back; the client says hello again and resumes. */
   goOnline(): void;
+  /**
+   * Holds the backend's frames instead of delivering them, for tests of arrival order: `held()`
+   * lists them, `deliverHeld(index)` delivers one now (out of order if asked), `release()`
+   * delivers the rest in order and stops holding. Held frames die with their link, as in flight.
+   */
+  hold(): void;
+  held(): readonly ServerFrame[];
+  deliverHeld(index: number): void;
+  release(): void;
 }
 
 export interface MemoryBackend {
@@ -85,6 +94,8 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
       let state: ConnectionState = 'offline';
       /** Each link gets a generation; frames of an old link are dropped, as a dead socket's would be. */
       let generation = 0;
+      let holding = false;
+      let held: Array<{ frame: ServerFrame; generation: number }> = [];
 
       const setState = (next: ConnectionState) => {
         if (next === state) return;
@@ -101,10 +112,12 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
           if (current !== generation || !wanted || !networkUp) return;
           connection = backend.connect(
             (frame: ServerFrame) => {
-              const text = JSON.stringify(frame);
-              later(() => {
-                if (current === generation) listener?.frame(JSON.parse(text) as ServerFrame);
-              });
+              const copy = JSON.parse(JSON.stringify(frame)) as ServerFrame;
+              if (holding) held.push({ frame: copy, generation: current });
+              else
+                later(() => {
+                  if (current === generation) listener?.frame(copy);
+                });
             },
             (code, reason) => {
               if (current !== generation) return;
@@ -121,6 +134,7 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
 
       function drop() {
         generation += 1;
+        held = [];
         connection?.close();
         connection = null;
         setState('offline');
@@ -151,6 +165,18 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
         goOnline() {
           networkUp = true;
           open();
+        },
+        hold() {
+          holding = true;
+        },
+        held: () => held.map((entry) => entry.frame),
+        deliverHeld(index) {
+          const [entry] = held.splice(index, 1);
+          if (entry && entry.generation === generation) listener?.frame(entry.frame);
+        },
+        release() {
+          holding = false;
+          for (const entry of held.splice(0)) if (entry.generation === generation) listener?.frame(entry.frame);
         },
       };
     },
