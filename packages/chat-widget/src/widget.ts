@@ -1,5 +1,6 @@
 import {
   createVisitorClient,
+  emailKey,
   createWebSocketTransport,
   openPersistence,
   type Persistence,
@@ -352,7 +353,7 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
         // before it shows or sends any of it.
         const shown = client ? contactOf(client) : null;
         const samePerson =
-          !!shown?.verified && shown.email.toLowerCase() === (identity?.email ?? '').trim().toLowerCase();
+          !!shown?.verified && emailKey(shown.email) === emailKey(identity?.email ?? '');
         config.identity = token;
         markActive();
         if (samePerson) {

@@ -11,6 +11,7 @@ export * from './transport/transport.js';
 export * from './store/readable.js';
 export * from './store/types.js';
 export { BUILT_IN_VIEWS, matchesFilter, compareConversations, scopeOf, isBotHandling } from './engine/views.js';
+export { emailKey } from './engine/email.js';
 export * from './client/types.js';
 export {
   createInboxClient,

@@ -6,6 +6,7 @@ import { ConfabError, type ErrorCode } from '../protocol/errors.js';
 import type { ConfabEvent, SequencedEvent, Snapshot, TypingSignal } from '../protocol/events.js';
 import type { CommittedCommand, Principal, ServerFrame } from '../protocol/frames.js';
 import { MAX_FRAME_LENGTH, MAX_HELLO_PENDING, PROTOCOL_VERSION } from '../protocol/frames.js';
+import { emailKey } from '../engine/email.js';
 import { openPersistence, resilient, type Persistence } from '../persistence/persistence.js';
 import { writable } from '../store/readable.js';
 import { createInboxStore } from '../store/store.js';
@@ -1001,7 +1002,7 @@ function identitySubject(identityToken: string): string {
     const payload = JSON.parse(atob(identityToken.split('.')[0].replace(/-/g, '+').replace(/_/g, '/'))) as {
       email?: unknown;
     };
-    if (typeof payload.email === 'string' && payload.email) return `email:${payload.email.toLowerCase()}`;
+    if (typeof payload.email === 'string' && payload.email) return `email:${emailKey(payload.email)}`;
   } catch {
     // Not the server's format; fall through.
   }

@@ -3,7 +3,7 @@ import type * as C from '../protocol/commands.js';
 import { ConfabError, ruleError } from '../protocol/errors.js';
 import type { ConfabEvent } from '../protocol/events.js';
 import type { Decision } from './decision.js';
-import { latestEmail, outboundMessageId, prefixedSubject } from './email.js';
+import { emailKey, latestEmail, outboundMessageId, prefixedSubject } from './email.js';
 import { mergeProperties, newConversation, newMessage, withIds, withMessage } from './records.js';
 import { BUILT_IN_VIEWS } from './views.js';
 
@@ -52,14 +52,14 @@ function replyRecipients(decision: Decision, conversation: Conversation): { to: 
   const lastInbound = latestEmail(decision.messagesOf(conversation.id), 'inbound');
   const contactEmail =
     conversation.contactId === null ? '' : (decision.state.contacts.get(conversation.contactId)?.email ?? '');
-  const to = (lastInbound?.email?.from ?? contactEmail).toLowerCase();
+  const to = emailKey(lastInbound?.email?.from ?? contactEmail);
   if (to === '') throw ruleError('R1', `Conversation ${conversation.id} has no email address to reply to`);
-  const team = decision.state.settings.email.address.toLowerCase();
+  const team = emailKey(decision.state.settings.email.address);
   const cc: string[] = [];
   for (const participantId of conversation.participantIds) {
     const participant = decision.state.contacts.get(participantId);
     // An address a visitor merely typed is never copied on the team's mail.
-    const address = participant && !participant.emailSelfReported ? participant.email.toLowerCase() : '';
+    const address = participant && !participant.emailSelfReported ? emailKey(participant.email) : '';
     if (address !== '' && address !== to && address !== team && !cc.includes(address)) cc.push(address);
   }
   return { to, cc };
@@ -254,9 +254,9 @@ export const agentHandlers = {
   },
 
   'email.compose'(decision: Decision, command: C.ComposeEmailCommand): Result {
-    const team = decision.state.settings.email.address.toLowerCase();
+    const team = emailKey(decision.state.settings.email.address);
     const recipient = decision.contactForEmail(command.to);
-    const ccAddresses = [...new Set((command.cc ?? []).map((address) => address.toLowerCase()))].filter(
+    const ccAddresses = [...new Set((command.cc ?? []).map(emailKey))].filter(
       (address) => address !== recipient.email && address !== team,
     );
     const ccContacts = ccAddresses.map((address) => decision.contactForEmail(address));
@@ -367,7 +367,7 @@ export const agentHandlers = {
     };
     // An address a team member enters is one they vouch for: it matches mail from then on.
     if (command.email !== undefined) {
-      next.email = command.email.toLowerCase();
+      next.email = emailKey(command.email);
       delete next.emailSelfReported;
     }
     decision.emit({ type: 'contact.upserted', contact: next });
@@ -411,9 +411,9 @@ export const agentHandlers = {
         : [...current.ticketProperties],
     };
     if (patch.email?.roleAddresses) {
-      settings.email.roleAddresses = [...new Set(patch.email.roleAddresses.map((role) => role.trim().toLowerCase()))];
+      settings.email.roleAddresses = [...new Set(patch.email.roleAddresses.map(emailKey))];
     }
-    if (patch.email?.address) settings.email.address = patch.email.address.toLowerCase();
+    if (patch.email?.address) settings.email.address = emailKey(patch.email.address);
     decision.emit({ type: 'settings.updated', settings });
   },
 

@@ -1,6 +1,7 @@
 import type { Message } from '../model/model.js';
 import type { ConfabEvent } from '../protocol/events.js';
 import type { EngineState } from './state.js';
+import { emailKey } from './email.js';
 
 function compareMessages(a: Message, b: Message): number {
   if (a.createdAt !== b.createdAt) return a.createdAt - b.createdAt;
@@ -47,8 +48,8 @@ export function applyEvent(state: EngineState, event: ConfabEvent): void {
       return;
     }
     case 'contact.upserted': {
-      const before = state.contacts.get(event.contact.id)?.email.toLowerCase() ?? '';
-      const after = event.contact.email.toLowerCase();
+      const before = emailKey(state.contacts.get(event.contact.id)?.email ?? '');
+      const after = emailKey(event.contact.email);
       if (before !== after) state.contactIdsByEmail.get(before)?.delete(event.contact.id);
       if (after !== '') {
         const ids = state.contactIdsByEmail.get(after) ?? new Set<string>();

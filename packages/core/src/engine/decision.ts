@@ -4,6 +4,7 @@ import type { ConfabEvent } from '../protocol/events.js';
 import type { Principal } from '../protocol/frames.js';
 import type { EngineState } from './state.js';
 import { newContact } from './records.js';
+import { emailKey } from './email.js';
 
 /**
  * One command being decided: read-only state, the clock, the id source and the events so far.
@@ -48,11 +49,11 @@ export class Decision {
   }
 
   /**
-   * Contacts with this address (lower-cased), verified ones first, then in creation order. An
+   * Contacts with this address (compared as `emailKey` does), verified ones first, then in creation order. An
    * address a visitor merely typed never matches: it proves nothing.
    */
   contactsByEmail(address: string): Contact[] {
-    const wanted = address.trim().toLowerCase();
+    const wanted = emailKey(address);
     if (wanted === '') return [];
     const found: Contact[] = [];
     for (const id of this.state.contactIdsByEmail.get(wanted) ?? []) {
@@ -67,7 +68,7 @@ export class Decision {
   contactForEmail(address: string, name?: string): Contact {
     const existing = this.contactsByEmail(address)[0];
     if (existing) return existing;
-    const email = address.trim().toLowerCase();
+    const email = emailKey(address);
     const contact = newContact({ id: this.newId(), name: name?.trim() || email.split('@')[0]!, email, now: this.now });
     this.createdContacts.push(contact);
     this.emit({ type: 'contact.upserted', contact });

@@ -7,16 +7,27 @@ export function normalizeMessageId(raw: string): string {
   return `<${bare}>`;
 }
 
-/** The local part of an address, lower-cased and without a `+tag`: `Info+eu@x.com` → `info`. */
+/**
+ * The one form in which email addresses are stored and compared (engine, server, widget): trimmed,
+ * ASCII letters lower-cased, nothing else changed. Full Unicode lower-casing turns a Kelvin sign
+ * (U+212A) into an ASCII `k`, so `Kevin@…` written with it would become the verified `kevin@…` and
+ * get that contact's conversations. Here a non-ASCII character never becomes an ASCII one: look-alike
+ * addresses (Kelvin sign, long s, dotless i, fullwidth letters) stay different addresses.
+ */
+export function emailKey(address: string): string {
+  return address.trim().replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+}
+
+/** The local part of an address, case-folded and without a `+tag`: `Info+eu@x.com` → `info`. */
 export function localPart(address: string): string {
-  const local = address.trim().toLowerCase().split('@')[0] ?? '';
+  const local = emailKey(address).split('@')[0] ?? '';
   return local.split('+')[0] ?? '';
 }
 
 /** V10: mail from a role-based address (`info@`, `sales@`, …) is filtered. */
 export function isRoleAddress(address: string, roleAddresses: readonly string[]): boolean {
   const local = localPart(address);
-  return roleAddresses.some((role) => role.trim().toLowerCase() === local);
+  return roleAddresses.some((role) => emailKey(role) === local);
 }
 
 /** The conversation whose thread holds this Message-ID, if any. */

@@ -3,7 +3,7 @@ import type * as C from '../protocol/commands.js';
 import { isEmailAddress } from '../protocol/validate.js';
 import { upserted } from './agent-commands.js';
 import type { Decision } from './decision.js';
-import { conversationByEmailMessageId, isRoleAddress, normalizeMessageId } from './email.js';
+import { conversationByEmailMessageId, emailKey, isRoleAddress, normalizeMessageId } from './email.js';
 import { newContact, newConversation, newMessage, previewOf, withIds, withMessage } from './records.js';
 
 type Result = Record<string, string> | void;
@@ -68,10 +68,10 @@ export const inboundHandlers = {
     const duplicate = conversationByEmailMessageId(decision.state, messageId);
     if (duplicate) return { conversationId: duplicate.id };
 
-    const from = command.from.trim().toLowerCase();
-    const team = decision.state.settings.email.address.toLowerCase();
+    const from = emailKey(command.from);
+    const team = emailKey(decision.state.settings.email.address);
     const sender = senderContact(decision, from, command.fromName);
-    const cc = [...new Set((command.cc ?? []).map((address) => address.trim().toLowerCase()))].filter(
+    const cc = [...new Set((command.cc ?? []).map(emailKey))].filter(
       (address) => isEmailAddress(address) && address !== from && address !== team,
     );
     const ccContacts = cc.map((address) => decision.contactForEmail(address));
@@ -81,7 +81,7 @@ export const inboundHandlers = {
     );
     const email: EmailFields = {
       from,
-      to: command.to.map((address) => address.trim().toLowerCase()),
+      to: command.to.map(emailKey),
       cc,
       subject: command.subject,
       messageId,
@@ -182,7 +182,7 @@ export const inboundHandlers = {
       const key = Object.keys(command.fields).find((candidate) => candidate.toLowerCase() === name);
       return key === undefined ? '' : (command.fields[key] ?? '').trim();
     };
-    const address = field('email').toLowerCase();
+    const address = emailKey(field('email'));
     const name = field('name');
     let contact: Contact;
     if (isEmailAddress(address)) {
@@ -225,7 +225,7 @@ export const inboundHandlers = {
 
   'visitor.verify'(decision: Decision, command: C.VerifyVisitorCommand): Result {
     const contact = decision.contact(command.contactId);
-    const email = command.email.toLowerCase();
+    const email = emailKey(command.email);
     // Only a verified identity may take over an existing record; unverified ones never merge.
     const verified = decision.contactsByEmail(email).find((other) => other.verified && other.id !== contact.id);
     if (verified) return { contactId: verified.id };

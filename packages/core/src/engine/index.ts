@@ -7,3 +7,4 @@ export { PREVIEW_LENGTH, previewOf, newConversation } from './records.js';
 export { visibleToVisitor, projectTyping } from './projection.js';
 export { route, routableAgents } from './routing.js';
 export { executeOptimistic } from './optimistic.js';
+export { emailKey } from './email.js';

@@ -3,7 +3,7 @@ import type * as C from '../protocol/commands.js';
 import { ruleError } from '../protocol/errors.js';
 import { upserted } from './agent-commands.js';
 import type { Decision } from './decision.js';
-import { latestEmail, prefixedSubject } from './email.js';
+import { emailKey, latestEmail, prefixedSubject } from './email.js';
 import { newMessage, withMessage } from './records.js';
 
 type Result = Record<string, string> | void;
@@ -62,7 +62,7 @@ export const mailHandlers = {
       '',
       original.text,
     ].join('\n');
-    const to = command.to.toLowerCase();
+    const to = emailKey(command.to);
     const { message, next } = actionNote(decision, conversation, `Forwarded to ${to}`);
     decision.emit(
       upserted(next),
@@ -91,7 +91,7 @@ export const mailHandlers = {
       .map((message) => `[${timestamp(message.createdAt)}] ${authorName(decision, message)}: ${message.text}`);
     const title = conversation.subject || `Chat with ${contact?.name || 'a visitor'}`;
     const text = [`Transcript: ${title}`, '', ...lines].join('\n');
-    const to = command.to.toLowerCase();
+    const to = emailKey(command.to);
     const { message, next } = actionNote(decision, conversation, `Transcript sent to ${to}`);
     decision.emit(
       upserted(next),

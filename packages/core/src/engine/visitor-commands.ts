@@ -3,6 +3,7 @@ import type * as C from '../protocol/commands.js';
 import { ConfabError } from '../protocol/errors.js';
 import type { ConfabEvent } from '../protocol/events.js';
 import { upserted } from './agent-commands.js';
+import { emailKey } from './email.js';
 import type { Decision } from './decision.js';
 import { newConversation, newMessage, withMessage } from './records.js';
 import { route } from './routing.js';
@@ -168,7 +169,7 @@ export const visitorHandlers = {
 
   'visitor.setProfile'(decision: Decision, command: C.SetVisitorProfileCommand): Result {
     const contact = decision.contact(visitorId(decision));
-    const email = command.email?.toLowerCase();
+    const email = command.email === undefined ? undefined : emailKey(command.email);
     // An identity the site vouched for is not overwritten by what a visitor types; and typing an
     // address never merges with the contact that owns it (only verification does).
     if (contact.verified && email !== undefined && email !== contact.email) {

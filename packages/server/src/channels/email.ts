@@ -1,10 +1,10 @@
-import type { InboundEmailCommand } from '@confab/core';
+import { emailKey, type InboundEmailCommand } from '@confab/core';
 import { MAX_SHORT_LENGTH, MAX_TEXT_LENGTH, invalid, requireRecord, requiredText, text } from './validate.js';
 
 /** `Ann <ann@example.com>` → { address, name }; a bare address has no name. */
 export function parseMailbox(value: string, path: string): { address: string; name?: string } {
   const angled = /^\s*"?([^"<]*?)"?\s*<([^<>\s]+)>\s*$/.exec(value);
-  const address = (angled ? angled[2]! : value.trim()).toLowerCase();
+  const address = emailKey(angled ? angled[2]! : value);
   // Deliberately loose: one @, something either side, no spaces. Mail servers decide the rest.
   if (!/^[^\s@]+@[^\s@]+$/.test(address)) throw invalid(path, `${path} is not an email address.`);
   const name = angled?.[1]?.trim();
