@@ -119,6 +119,11 @@ describe('WebSocket: authentication and limits', () => {
   });
 });
 
+/** Polls a condition until it holds (or the test's own timeout ends it). */
+async function until(check: () => boolean): Promise<void> {
+  while (!check()) await sleep(10);
+}
+
 describe('WebSocket: rate limits', () => {
   let t: TestServer;
   before(async () => {
@@ -128,21 +133,31 @@ describe('WebSocket: rate limits', () => {
   });
   after(() => t.close());
 
-  test('a connection that sends faster than its bucket gets rate-limited error frames and stays open', async () => {
+  test('a connection a little over its bucket gets rate-limited error frames and stays open', async () => {
     const { peer } = await hello(t.wsUrl, t.agentToken);
     await peer.next('snapshot');
-    for (let index = 0; index < 10; index++) peer.send({ v: 1, type: 'ping' });
+    // The hello took one of the 5 tokens: 4 pings pass, 3 are refused (within 5 refusals).
+    for (let index = 0; index < 7; index++) peer.send({ v: 1, type: 'ping' });
     const limited = await peer.next('error');
     assert.equal(limited.error.code, 'rate-limited');
     const pongs = () => peer.frames.filter((frame) => frame.type === 'pong').length;
-    await sleep(100);
+    await until(() => peer.frames.filter((frame) => frame.type === 'pong' || frame.type === 'error').length >= 7);
     assert.ok(pongs() >= 3 && pongs() <= 5, `burst answered (${pongs()} pongs)`);
     await sleep(1100);
     peer.send({ v: 1, type: 'ping' });
-    await sleep(100);
-    assert.ok(pongs() > 3, 'the bucket refills');
+    await until(() => pongs() > 4); // the bucket refilled
     assert.equal(peer.socket.readyState, peer.socket.OPEN);
     peer.close();
+  });
+
+  test('a connection that keeps flooding past its refusals is closed 1008, not answered frame by frame', async () => {
+    const { peer } = await hello(t.wsUrl, t.agentToken);
+    await peer.next('snapshot');
+    for (let index = 0; index < 40; index++) peer.send({ v: 1, type: 'ping' });
+    const { code } = await peer.closed;
+    assert.equal(code, 1008);
+    const answered = peer.frames.filter((frame) => frame.type === 'pong' || frame.type === 'error').length;
+    assert.ok(answered <= 5 + 5 + 2, `a burst and its refusals answered, then closed (${answered} answers)`);
   });
 
   test('too many new visitor sessions from one address are refused with rate-limited', async () => {

@@ -13,6 +13,17 @@ import { clientIp } from '../http/http-util.js';
 export const CLOSE_UNAUTHENTICATED = 4401;
 export const CLOSE_FORBIDDEN = 4403;
 export const CLOSE_TRY_AGAIN_LATER = 1013;
+/** A connection that floods, does not read its answers, or never says hello. */
+export const CLOSE_POLICY_VIOLATION = 1008;
+
+/**
+ * Answers (errors, pongs) a socket may leave unread before it counts as not reading. A client reads
+ * its answers; one that floods while its reading is paused would make the server queue an answer
+ * per frame (40 such sockets once took the server from 62 MB to 1.7 GB).
+ */
+const UNREAD_ANSWERS_BYTES = 64 * 1024;
+/** How long a closing peer has to answer the close frame. */
+const CLOSE_GRACE_MS = 1000;
 
 export interface GatewayLimits {
   /** Frames per connection: burst and sustained rate. */
@@ -29,6 +40,8 @@ export interface GatewayLimits {
   newVisitorPerSecond: number;
   /** Open sockets per IP. */
   connectionsPerIp: number;
+  /** A socket that has not said hello this long after opening is closed (1008). */
+  helloTimeoutMs: number;
 }
 
 export const DEFAULT_LIMITS: GatewayLimits = {
@@ -41,6 +54,7 @@ export const DEFAULT_LIMITS: GatewayLimits = {
   newVisitorBurst: 60,
   newVisitorPerSecond: 2,
   connectionsPerIp: 500,
+  helloTimeoutMs: 10_000,
 };
 
 /** No limits at all: for benchmarks on loopback. */
@@ -54,6 +68,7 @@ export const NO_LIMITS: GatewayLimits = {
   newVisitorBurst: Infinity,
   newVisitorPerSecond: Infinity,
   connectionsPerIp: Infinity,
+  helloTimeoutMs: Infinity,
 };
 
 export interface GatewayOptions {
@@ -148,9 +163,19 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
     const fromAllowedOrigin = originAllowed(req);
     const connectionFrames = new TokenBucket(limits.connectionBurst, limits.connectionPerSecond);
     let connection: BackendConnection | null = null;
+    /** Refusals it may be answered at the same rates; a connection that spends them all floods. */
+    const refusals = new TokenBucket(limits.connectionBurst, limits.connectionPerSecond);
+    const helloTimer = Number.isFinite(limits.helloTimeoutMs)
+      ? setTimeout(() => end(CLOSE_POLICY_VIOLATION, 'no hello: say hello first'), limits.helloTimeoutMs)
+      : undefined;
 
     const send = (frame: ServerFrame) => {
       if (ws.readyState !== ws.OPEN) return;
+      if ((frame.type === 'error' || frame.type === 'pong') && ws.bufferedAmount > UNREAD_ANSWERS_BYTES) {
+        // It sends but does not read: nothing more is queued for it, and it goes at once.
+        ws.terminate();
+        return;
+      }
       if (ws.bufferedAmount > maxBufferedBytes) {
         ws.close(CLOSE_TRY_AGAIN_LATER, 'too slow: reconnect and resume');
         return;
@@ -158,9 +183,13 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
       ws.send(JSON.stringify(frame));
     };
     const end = (code: number, reason: string) => {
+      if (ws.readyState !== ws.OPEN && ws.readyState !== ws.CONNECTING) return;
       // A close reason may have at most 123 bytes.
-      if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING)
-        ws.close(code, Buffer.from(reason).subarray(0, 123).toString());
+      ws.close(code, Buffer.from(reason).subarray(0, 123).toString());
+      // A peer that does not answer the close (it is not reading) is cut off after a moment,
+      // instead of being read from and held for ws's 30 s closing timeout.
+      const cutOff = setTimeout(() => ws.terminate(), CLOSE_GRACE_MS);
+      ws.once('close', () => clearTimeout(cutOff));
     };
     const refuse = (code: string, message: string, id?: string) =>
       send({ v: 1, type: 'error', ...(id ? { id } : {}), error: { code: code as 'invalid', message } });
@@ -206,10 +235,15 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
         !ipFrames.take(ip, 1, now) ||
         (principal?.kind === 'visitor' && !visitorFrames.take(principal.contactId, 1, now))
       ) {
+        if (!refusals.take(1, now)) {
+          end(CLOSE_POLICY_VIOLATION, 'too many frames: reconnect later, slower');
+          return;
+        }
         refuse('rate-limited', 'Too many frames; slow down and retry.', commandId);
         return;
       }
       if (frame?.type === 'hello') {
+        clearTimeout(helloTimer);
         const kind = options.claimedKind(typeof frame.token === 'string' ? frame.token : 'unknown');
         if (kind === 'visitor' && !fromAllowedOrigin) {
           refuse('forbidden', 'This site may not open chat sessions (its origin is not allowed).');
@@ -228,6 +262,7 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
       connection.receive(frame !== null ? parsed : raw);
     });
     ws.on('close', () => {
+      clearTimeout(helloTimer);
       const count = (socketsPerIp.get(ip) ?? 1) - 1;
       if (count <= 0) socketsPerIp.delete(ip);
       else socketsPerIp.set(ip, count);
