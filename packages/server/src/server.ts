@@ -13,6 +13,7 @@ import { parseFormSubmission } from './channels/forms.js';
 import { answerMessengerChallenge, checkMessengerSignature, parseMessengerWebhook } from './channels/messenger.js';
 import { requireRecord, requiredText } from './channels/validate.js';
 import { HttpError, clientIp, readJson, requireBearer, sendError, sendJson } from './http/http-util.js';
+import { PAGE_POLICY, inlineHash, pageHeaders } from './http/page-policy.js';
 import { serveStatic } from './http/static-files.js';
 import { createMailer, type MailTransport, type Mailer } from './mail/mailer.js';
 import { KeyedRateLimiter } from './rate-limit.js';
@@ -118,6 +119,11 @@ function toHttpError(error: unknown): HttpError {
   if (error instanceof ConfabError) return new HttpError(statusOf(error), error.code, error.message, error.path);
   return new HttpError(500, 'internal', 'The server failed; nothing was changed.');
 }
+
+const INDEX_STYLE =
+  'body{font:16px/1.5 system-ui,sans-serif;max-width:640px;margin:48px auto;padding:0 16px;color:#1d2433}a{color:#2f5bea}code{background:#f1f3f8;padding:2px 4px;border-radius:4px}';
+/** The index page is links and one inline style: it may load nothing else, that style included. */
+const INDEX_POLICY = `default-src 'none'; style-src ${inlineHash(INDEX_STYLE)}; base-uri 'none'; form-action 'none'`;
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
@@ -378,7 +384,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Confab</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:640px;margin:48px auto;padding:0 16px;color:#1d2433}a{color:#2f5bea}code{background:#f1f3f8;padding:2px 4px;border-radius:4px}</style>
+<style>${INDEX_STYLE}</style>
 </head><body>
 <h1>Confab</h1>
 <p>An embeddable conversations inbox. This is the reference server${demo ? ', running with demo data' : ''}.</p>
@@ -419,16 +425,17 @@ ${agentLinks ? `<h2>Sign in to the inbox as</h2><ul>${agentLinks}</ul><p>Demo on
         res.writeHead(200, {
           'content-type': 'text/html; charset=utf-8',
           'content-length': Buffer.byteLength(page),
-          'x-content-type-options': 'nosniff',
+          ...pageHeaders(INDEX_POLICY),
         });
         res.end(method === 'HEAD' ? undefined : page);
         return;
       }
-      for (const [prefix, dir] of [
-        ['/inbox', 'examples/inbox'],
-        ['/site', 'examples/site'],
-        ['/react', 'examples/react'],
-        ['/bundles', 'dist/bundles'],
+      // The React example brings its own scripts and styles: it gets no policy but the framing rule.
+      for (const [prefix, dir, pagePolicy] of [
+        ['/inbox', 'examples/inbox', PAGE_POLICY],
+        ['/site', 'examples/site', PAGE_POLICY],
+        ['/react', 'examples/react', undefined],
+        ['/bundles', 'dist/bundles', undefined],
       ] as const) {
         if (path === prefix) {
           res.writeHead(301, { location: `${prefix}/${url.search}` });
@@ -436,7 +443,7 @@ ${agentLinks ? `<h2>Sign in to the inbox as</h2><ul>${agentLinks}</ul><p>Demo on
           return;
         }
         if (path.startsWith(prefix + '/')) {
-          if (await serveStatic(res, `${rootDir}/${dir}`, path.slice(prefix.length), method)) return;
+          if (await serveStatic(res, `${rootDir}/${dir}`, path.slice(prefix.length), method, pagePolicy)) return;
           break;
         }
       }
