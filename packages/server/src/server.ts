@@ -125,6 +125,18 @@ const INDEX_STYLE =
 /** The index page is links and one inline style: it may load nothing else, that style included. */
 const INDEX_POLICY = `default-src 'none'; style-src ${inlineHash(INDEX_STYLE)}; base-uri 'none'; form-action 'none'`;
 
+/**
+ * One percent-encoded path segment, decoded. A malformed escape (`%E0%A4%A`, a lone `%`) is the
+ * caller's mistake: a typed 400, not a URIError that would answer 500 and log a stack trace.
+ */
+function decodeSegment(segment: string, what: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(400, 'invalid', `The ${what} in the path is not valid percent-encoding.`);
+  }
+}
+
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
@@ -304,7 +316,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       }
       const agentMatch = /^\/api\/admin\/agents\/([^/]+)\/(disable|enable)$/.exec(path);
       if (agentMatch && method === 'POST') {
-        const agentId = decodeURIComponent(agentMatch[1]!);
+        const agentId = decodeSegment(agentMatch[1]!, 'agent id');
         const disable = agentMatch[2] === 'disable';
         auth.setAgentDisabled(agentId, disable);
         if (disable)
@@ -318,7 +330,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       }
       const visitorMatch = /^\/api\/admin\/visitors\/([^/]+)\/revoke-sessions$/.exec(path);
       if (visitorMatch && method === 'POST') {
-        const contactId = decodeURIComponent(visitorMatch[1]!);
+        const contactId = decodeSegment(visitorMatch[1]!, 'contact id');
         const revoked = auth.revokeVisitorSessions(contactId);
         backend.disconnectPrincipal(
           (principal) => principal.kind === 'visitor' && principal.contactId === contactId,
