@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { ConfabError, MAX_FRAME_LENGTH, type Command, type Principal } from '@confab/core';
+import { ConfabError, MAX_FRAME_LENGTH, isEmailAddress, type Command, type Principal } from '@confab/core';
 import { CLOSE_REVOKED, createBackend, createLocalFanOut } from '@confab/core/backend';
 import { demoSeed } from '@confab/core/testing';
 import type { Backend } from '@confab/core/backend';
@@ -360,6 +360,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     if (path === '/api/demo/identity' && demo && method === 'POST' && identity) {
       const body = requireRecord((await readJson(req, JSON_LIMIT)).value, '');
       const email = requiredText(body.email, 'email');
+      // createIdentityToken signs addresses only; anything else is this caller's mistake, not a 500.
+      if (!isEmailAddress(email)) throw new HttpError(400, 'invalid', 'The email is not an email address.', 'email');
       const name = body.name === undefined ? undefined : requiredText(body.name, 'name');
       sendJson(res, 200, {
         identity: createIdentityToken({ email, ...(name ? { name } : {}) }, identity.secret, {
