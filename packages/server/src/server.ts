@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { ConfabError, MAX_FRAME_LENGTH, type Command, type Principal } from '@confab/core';
+import { ConfabError, MAX_FRAME_LENGTH, isEmailAddress, type Command, type Principal } from '@confab/core';
 import { CLOSE_REVOKED, createBackend, createLocalFanOut } from '@confab/core/backend';
 import { demoSeed } from '@confab/core/testing';
 import type { Backend } from '@confab/core/backend';
@@ -13,6 +13,7 @@ import { parseFormSubmission } from './channels/forms.js';
 import { answerMessengerChallenge, checkMessengerSignature, parseMessengerWebhook } from './channels/messenger.js';
 import { requireRecord, requiredText } from './channels/validate.js';
 import { HttpError, clientIp, readJson, requireBearer, sendError, sendJson } from './http/http-util.js';
+import { PAGE_POLICY, inlineHash, pageHeaders } from './http/page-policy.js';
 import { serveStatic } from './http/static-files.js';
 import { createMailer, type MailTransport, type Mailer } from './mail/mailer.js';
 import { KeyedRateLimiter } from './rate-limit.js';
@@ -117,6 +118,23 @@ function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
   if (error instanceof ConfabError) return new HttpError(statusOf(error), error.code, error.message, error.path);
   return new HttpError(500, 'internal', 'The server failed; nothing was changed.');
+}
+
+const INDEX_STYLE =
+  'body{font:16px/1.5 system-ui,sans-serif;max-width:640px;margin:48px auto;padding:0 16px;color:#1d2433}a{color:#2f5bea}code{background:#f1f3f8;padding:2px 4px;border-radius:4px}';
+/** The index page is links and one inline style: it may load nothing else, that style included. */
+const INDEX_POLICY = `default-src 'none'; style-src ${inlineHash(INDEX_STYLE)}; base-uri 'none'; form-action 'none'`;
+
+/**
+ * One percent-encoded path segment, decoded. A malformed escape (`%E0%A4%A`, a lone `%`) is the
+ * caller's mistake: a typed 400, not a URIError that would answer 500 and log a stack trace.
+ */
+function decodeSegment(segment: string, what: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(400, 'invalid', `The ${what} in the path is not valid percent-encoding.`);
+  }
 }
 
 function escapeHtml(text: string): string {
@@ -298,7 +316,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       }
       const agentMatch = /^\/api\/admin\/agents\/([^/]+)\/(disable|enable)$/.exec(path);
       if (agentMatch && method === 'POST') {
-        const agentId = decodeURIComponent(agentMatch[1]!);
+        const agentId = decodeSegment(agentMatch[1]!, 'agent id');
         const disable = agentMatch[2] === 'disable';
         auth.setAgentDisabled(agentId, disable);
         if (disable)
@@ -312,7 +330,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       }
       const visitorMatch = /^\/api\/admin\/visitors\/([^/]+)\/revoke-sessions$/.exec(path);
       if (visitorMatch && method === 'POST') {
-        const contactId = decodeURIComponent(visitorMatch[1]!);
+        const contactId = decodeSegment(visitorMatch[1]!, 'contact id');
         const revoked = auth.revokeVisitorSessions(contactId);
         backend.disconnectPrincipal(
           (principal) => principal.kind === 'visitor' && principal.contactId === contactId,
@@ -342,6 +360,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     if (path === '/api/demo/identity' && demo && method === 'POST' && identity) {
       const body = requireRecord((await readJson(req, JSON_LIMIT)).value, '');
       const email = requiredText(body.email, 'email');
+      // createIdentityToken signs addresses only; anything else is this caller's mistake, not a 500.
+      if (!isEmailAddress(email)) throw new HttpError(400, 'invalid', 'The email is not an email address.', 'email');
       const name = body.name === undefined ? undefined : requiredText(body.name, 'name');
       sendJson(res, 200, {
         identity: createIdentityToken({ email, ...(name ? { name } : {}) }, identity.secret, {
@@ -378,7 +398,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Confab</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:640px;margin:48px auto;padding:0 16px;color:#1d2433}a{color:#2f5bea}code{background:#f1f3f8;padding:2px 4px;border-radius:4px}</style>
+<style>${INDEX_STYLE}</style>
 </head><body>
 <h1>Confab</h1>
 <p>An embeddable conversations inbox. This is the reference server${demo ? ', running with demo data' : ''}.</p>
@@ -419,16 +439,17 @@ ${agentLinks ? `<h2>Sign in to the inbox as</h2><ul>${agentLinks}</ul><p>Demo on
         res.writeHead(200, {
           'content-type': 'text/html; charset=utf-8',
           'content-length': Buffer.byteLength(page),
-          'x-content-type-options': 'nosniff',
+          ...pageHeaders(INDEX_POLICY),
         });
         res.end(method === 'HEAD' ? undefined : page);
         return;
       }
-      for (const [prefix, dir] of [
-        ['/inbox', 'examples/inbox'],
-        ['/site', 'examples/site'],
-        ['/react', 'examples/react'],
-        ['/bundles', 'dist/bundles'],
+      // The React example brings its own scripts and styles: it gets no policy but the framing rule.
+      for (const [prefix, dir, pagePolicy] of [
+        ['/inbox', 'examples/inbox', PAGE_POLICY],
+        ['/site', 'examples/site', PAGE_POLICY],
+        ['/react', 'examples/react', undefined],
+        ['/bundles', 'dist/bundles', undefined],
       ] as const) {
         if (path === prefix) {
           res.writeHead(301, { location: `${prefix}/${url.search}` });
@@ -436,7 +457,7 @@ ${agentLinks ? `<h2>Sign in to the inbox as</h2><ul>${agentLinks}</ul><p>Demo on
           return;
         }
         if (path.startsWith(prefix + '/')) {
-          if (await serveStatic(res, `${rootDir}/${dir}`, path.slice(prefix.length), method)) return;
+          if (await serveStatic(res, `${rootDir}/${dir}`, path.slice(prefix.length), method, pagePolicy)) return;
           break;
         }
       }

@@ -88,11 +88,11 @@ test('auth: a revoked agent token, a disabled agent and an agent the engine does
 test('auth: identity tokens verify only with the configured secret and audience', () =>
   withAuth(async (auth) => {
     assert.deepEqual(
-      await auth.verifyIdentity!(createIdentityToken({ email: 'a@b.c' }, 's3cret', { audience: 'site.example' })),
-      { email: 'a@b.c' },
+      await auth.verifyIdentity!(createIdentityToken({ email: 'a@b.example' }, 's3cret', { audience: 'site.example' })),
+      { email: 'a@b.example' },
     );
     assert.equal(
-      await auth.verifyIdentity!(createIdentityToken({ email: 'a@b.c' }, 's3cret', { audience: 'evil.example' })),
+      await auth.verifyIdentity!(createIdentityToken({ email: 'a@b.example' }, 's3cret', { audience: 'evil.example' })),
       null,
     );
     assert.equal(await auth.verifyIdentity!(''), null);

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { isEmailAddress } from '@confab/core';
 
 /** What a site backend vouches for about its signed-in user. */
 export interface VerifiedIdentity {
@@ -48,7 +49,8 @@ function sign(payloadPart: string, secret: string): Buffer {
 export function createIdentityToken(identity: VerifiedIdentity, secret: string, options: IdentityTokenOptions): string {
   if (!secret) throw new Error('createIdentityToken: the secret must not be empty');
   if (!options.audience) throw new Error('createIdentityToken: the audience (the site) must not be empty');
-  if (!identity.email) throw new Error('createIdentityToken: the email must not be empty');
+  if (!isEmailAddress(identity.email))
+    throw new Error('createIdentityToken: the email must be an email address (the engine refuses anything else)');
   const issuedAt = Math.floor((options.now ?? Date.now()) / 1000);
   const payload: IdentityPayload = {
     email: identity.email,
@@ -87,7 +89,8 @@ export function verifyIdentityToken(
     return null;
   }
   if (typeof payload !== 'object' || payload === null) return null;
-  if (typeof payload.email !== 'string' || !payload.email || payload.email.length > 1024) return null;
+  // The engine's own rule: a signed non-address is a bad token, refused before the hello touches anything.
+  if (typeof payload.email !== 'string' || !isEmailAddress(payload.email)) return null;
   if (typeof payload.exp !== 'number' || typeof payload.aud !== 'string') return null;
   if (payload.aud !== options.audience) return null;
   if (Math.floor((options.now ?? Date.now()) / 1000) >= payload.exp) return null;

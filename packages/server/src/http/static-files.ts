@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
+import { pageHeaders } from './page-policy.js';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -20,13 +21,15 @@ const CONTENT_TYPES: Record<string, string> = {
 
 /**
  * Serves `relativePath` from `root` (a directory index is `index.html`). Returns false when there is
- * no such file, so the caller answers 404. Paths that climb out of `root` are never served.
+ * no such file, so the caller answers 404. Paths that climb out of `root` are never served. HTML
+ * pages get `pagePolicy` as their Content-Security-Policy, and may never be framed (pageHeaders).
  */
 export async function serveStatic(
   res: ServerResponse,
   root: string,
   relativePath: string,
   method: string,
+  pagePolicy?: string,
 ): Promise<boolean> {
   let decoded: string;
   try {
@@ -45,11 +48,13 @@ export async function serveStatic(
       info = await stat(file);
     }
     if (!info.isFile()) return false;
+    const extension = extname(file).toLowerCase();
     res.writeHead(200, {
-      'content-type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
+      'content-type': CONTENT_TYPES[extension] ?? 'application/octet-stream',
       'content-length': info.size,
       'cache-control': 'no-cache',
       'x-content-type-options': 'nosniff',
+      ...(extension === '.html' ? pageHeaders(pagePolicy) : {}),
       // The widget bundle is loaded by other sites' pages.
       ...(file.includes(`${sep}bundles${sep}`) ? { 'access-control-allow-origin': '*' } : {}),
     });

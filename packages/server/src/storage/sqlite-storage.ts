@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { BackendStorage, CommitRecord, StoredLog } from '@confab/core/backend';
 import type { ConfabEvent, DeliveryState, SequencedEvent } from '@confab/core';
@@ -92,6 +92,22 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   return resolve(env.CONFAB_DATA_DIR || '.data');
 }
 
+/** The store holds every message, contact and token hash: no other account on the machine may read it. */
+const PRIVATE_DIR_MODE = 0o700;
+const PRIVATE_FILE_MODE = 0o600;
+
+/**
+ * Creates the data directory 0700 (an existing one is left as its owner set it) and the database
+ * 0600 before SQLite opens it: SQLite gives its write-ahead log and shared memory the database's
+ * mode, so they are private too. A database, log or shared memory an older version left
+ * world-readable is made private.
+ */
+function preparePrivateFiles(dir: string, file: string): void {
+  mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  closeSync(openSync(file, 'a', PRIVATE_FILE_MODE));
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(path)) chmodSync(path, PRIVATE_FILE_MODE);
+}
+
 /**
  * Durable storage in one SQLite file (better-sqlite3). WAL with synchronous=FULL: a commit returns
  * only after its write-ahead log is fsynced, so an acknowledged command survives a crash or power loss.
@@ -104,8 +120,8 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
  */
 export function createSqliteStorage(dir: string = defaultDataDir()): SqliteStorage {
   const absoluteDir = resolve(dir);
-  mkdirSync(absoluteDir, { recursive: true });
   const file = join(absoluteDir, 'confab.sqlite');
+  preparePrivateFiles(absoluteDir, file);
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
