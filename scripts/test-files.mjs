@@ -58,9 +58,11 @@ export function runNodeTests(files, { capture = false } = {}) {
     pipe: capture ? 'all' : 'stdout',
   });
   if (!capture) process.stdout.write(run.output);
+  const count = (kind) => Number(new RegExp(`^# ${kind} (\\d+)`, 'm').exec(run.output)?.[1] ?? 0);
   return {
-    passed: Number(/^# pass (\d+)/m.exec(run.output)?.[1] ?? 0),
-    failed: Number(/^# fail (\d+)/m.exec(run.output)?.[1] ?? 0),
+    passed: count('pass'),
+    // A test that timed out is reported as cancelled, not failed; it counts as failed here.
+    failed: count('fail') + count('cancelled'),
     failures: failingTapTests(run.output),
     ...run,
   };
