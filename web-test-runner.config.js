@@ -4,30 +4,45 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.mjs';
 import { writeFileSync, mkdirSync, mkdtempSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 
-/** Counts every test of the run and writes the totals for scripts/test.mjs to add up. */
+/**
+ * Counts every test of the run and writes the totals and the failing tests (file and name) for
+ * scripts/test.mjs and scripts/repeat.mjs to `CONFAB_BROWSER_RESULTS` (default
+ * test-results/browser.json).
+ */
 function countingReporter() {
   return {
     onTestRunFinished({ sessions }) {
       let passed = 0;
       let failed = 0;
-      const walk = (suite) => {
-        for (const test of suite.tests) {
-          if (test.skipped) continue;
-          if (test.passed) passed += 1;
-          else failed += 1;
-        }
-        for (const child of suite.suites) walk(child);
-      };
+      const failures = [];
       for (const session of sessions) {
-        if (session.testResults) walk(session.testResults);
-        // A file that failed to load has no test results but must count as a failure.
-        if (!session.passed && (!session.testResults || session.errors?.length)) failed += session.testResults ? 0 : 1;
+        const file = relative(process.cwd(), session.testFile);
+        const failedBefore = failed;
+        const walk = (suite, path) => {
+          for (const test of suite.tests) {
+            if (test.skipped) continue;
+            if (test.passed) passed += 1;
+            else {
+              failed += 1;
+              failures.push({ file, name: [...path, test.name].join(' › ') });
+            }
+          }
+          for (const child of suite.suites) walk(child, [...path, child.name]);
+        };
+        if (session.testResults) walk(session.testResults, []);
+        // A file that failed to load, or failed outside its tests (an error after them, a
+        // timeout), counts as a failure too.
+        if (!session.passed && failed === failedBefore) {
+          failed += 1;
+          failures.push({ file, name: session.errors?.[0]?.message ?? 'failed outside its tests' });
+        }
       }
       console.log(`Browser tests: ${passed} passed / ${failed} failed (${sessions.length} files)`);
-      mkdirSync('test-results', { recursive: true });
-      writeFileSync('test-results/browser.json', JSON.stringify({ passed, failed }));
+      const file = process.env.CONFAB_BROWSER_RESULTS || 'test-results/browser.json';
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, JSON.stringify({ passed, failed, failures }));
     },
   };
 }
