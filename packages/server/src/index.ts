@@ -6,6 +6,7 @@ export {
   startServer,
   DEMO_INGEST_TOKEN,
   DEMO_IDENTITY,
+  BODY_LIMITS,
   type StartServerOptions,
   type RunningServer,
 } from './server.js';

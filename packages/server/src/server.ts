@@ -80,10 +80,14 @@ export interface RunningServer {
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
   .version;
 const DEFAULT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-/** A body holds whatever one protocol frame may: the longest text, even if every character is escaped. */
-const JSON_LIMIT = MAX_FRAME_LENGTH;
-/** An email's text and html at their longest (4 + 1 times the text limit), every character escaped. */
-const EMAIL_LIMIT = 2 * 1024 * 1024;
+/**
+ * Request body limits in bytes (413 past them); packages/server/README.md states these figures.
+ * `json`: whatever one protocol frame may hold — the longest text, even if every character is
+ * escaped. `email`: an email's text and html at their longest (4 + 1 times the text limit), escaped.
+ */
+export const BODY_LIMITS = { json: MAX_FRAME_LENGTH, email: 2 * 1024 * 1024 } as const;
+const JSON_LIMIT = BODY_LIMITS.json;
+const EMAIL_LIMIT = BODY_LIMITS.email;
 
 /** Secrets the demo uses when none are configured; printed at start. Demo mode only. */
 export const DEMO_INGEST_TOKEN = 'demo-ingest-token';
