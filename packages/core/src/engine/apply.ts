@@ -1,4 +1,4 @@
-import type { Message } from '../model/model.js';
+import type { Conversation, Message } from '../model/model.js';
 import type { ConfabEvent } from '../protocol/events.js';
 import type { EngineState } from './state.js';
 import { emailKey } from './email.js';
@@ -22,10 +22,22 @@ function upsertMessage(state: EngineState, message: Message): void {
   list.splice(index, 0, message);
 }
 
+/** Keeps `conversationIdsByContact` in step when a conversation is written (its contact may change). */
+function indexByContact(state: EngineState, before: string | null, conversation: Conversation): void {
+  if (before === conversation.contactId) {
+    if (before !== null && state.conversationIdsByContact.get(before)?.has(conversation.id)) return;
+  } else if (before !== null) state.conversationIdsByContact.get(before)?.delete(conversation.id);
+  if (conversation.contactId === null) return;
+  const ids = state.conversationIdsByContact.get(conversation.contactId) ?? new Set<string>();
+  ids.add(conversation.id);
+  state.conversationIdsByContact.set(conversation.contactId, ids);
+}
+
 /** Applies one event to the state. Idempotent: applying an upsert twice is applying it once. */
 export function applyEvent(state: EngineState, event: ConfabEvent): void {
   switch (event.type) {
     case 'conversation.upserted':
+      indexByContact(state, state.conversations.get(event.conversation.id)?.contactId ?? null, event.conversation);
       state.conversations.set(event.conversation.id, event.conversation);
       for (const messageId of event.conversation.emailMessageIds)
         state.conversationIdsByEmailMessageId.set(messageId, event.conversation.id);
@@ -35,6 +47,9 @@ export function applyEvent(state: EngineState, event: ConfabEvent): void {
         if (state.conversationIdsByEmailMessageId.get(messageId) === event.conversationId)
           state.conversationIdsByEmailMessageId.delete(messageId);
       }
+      state.conversationIdsByContact
+        .get(state.conversations.get(event.conversationId)?.contactId ?? '')
+        ?.delete(event.conversationId);
       state.conversations.delete(event.conversationId);
       state.messages.delete(event.conversationId);
       return;

@@ -33,6 +33,8 @@ export interface EngineState {
   contactIdsByEmail: Map<string, Set<string>>;
   /** Email Message-ID → the conversation whose thread holds it: threading without a scan. */
   conversationIdsByEmailMessageId: Map<string, string>;
+  /** Contact id → ids of the conversations they started: per-visitor limits without a scan. */
+  conversationIdsByContact: Map<string, Set<string>>;
 }
 
 export const DEFAULT_ROLE_ADDRESSES = [
@@ -91,5 +93,6 @@ export function createEngineState(settings: Settings = defaultSettings()): Engin
     lastRoutedAgentId: null,
     contactIdsByEmail: new Map(),
     conversationIdsByEmailMessageId: new Map(),
+    conversationIdsByContact: new Map(),
   };
 }

@@ -1,6 +1,6 @@
 import type { Contact, Conversation, Message } from '../model/model.js';
 import type * as C from '../protocol/commands.js';
-import { ConfabError } from '../protocol/errors.js';
+import { ConfabError, ruleError } from '../protocol/errors.js';
 import type { ConfabEvent } from '../protocol/events.js';
 import { upserted } from './agent-commands.js';
 import { emailKey } from './email.js';
@@ -80,9 +80,35 @@ function visitorMessage(decision: Decision, conversationId: string, text: string
   });
 }
 
+/** Most open chats one visitor may have at once: a person needs a few, a script wants hundreds. */
+export const MAX_OPEN_CHATS_PER_VISITOR = 10;
+/** Most chats one visitor may start within CHAT_START_WINDOW_MS. */
+export const MAX_CHAT_STARTS_PER_WINDOW = 5;
+export const CHAT_START_WINDOW_MS = 60_000;
+
+/** Refuses a chat start past the per-visitor limits (one visitor once started 258 in 10 s). */
+function checkChatStarts(decision: Decision, contactId: string): void {
+  let open = 0;
+  let recent = 0;
+  for (const id of decision.state.conversationIdsByContact.get(contactId) ?? []) {
+    const conversation = decision.state.conversations.get(id);
+    if (!conversation || conversation.channel !== 'chat') continue;
+    if (conversation.status === 'open' && conversation.trashedAt === null) open += 1;
+    if (conversation.startedAt > decision.now - CHAT_START_WINDOW_MS) recent += 1;
+  }
+  if (open >= MAX_OPEN_CHATS_PER_VISITOR)
+    throw ruleError(
+      'chat-limit',
+      `You have ${open} open chats; continue one of them (at most ${MAX_OPEN_CHATS_PER_VISITOR} at once).`,
+    );
+  if (recent >= MAX_CHAT_STARTS_PER_WINDOW)
+    throw ruleError('chat-limit', 'Too many new chats in a minute; continue the one you started.');
+}
+
 export const visitorHandlers = {
   'visitor.startChat'(decision: Decision, command: C.StartChatCommand): Result {
     const contact = decision.contact(visitorId(decision));
+    checkChatStarts(decision, contact.id);
     const conversationId = decision.newId();
     const base = newConversation({
       id: conversationId,
