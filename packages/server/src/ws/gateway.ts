@@ -17,11 +17,14 @@ export const CLOSE_TRY_AGAIN_LATER = 1013;
 export const CLOSE_POLICY_VIOLATION = 1008;
 
 /**
- * Answers (errors, pongs) a socket may leave unread before it counts as not reading. A client reads
- * its answers; one that floods while its reading is paused would make the server queue an answer
- * per frame (40 such sockets once took the server from 62 MB to 1.7 GB).
+ * A socket that sends but does not read: while more than UNREAD_BYTES wait unsent and nothing was
+ * drained since its previous answer (error, pong), each answer is a strike; past MAX_STRIKES it is
+ * dropped. One that floods with its reading paused made the server queue an answer per frame (40
+ * such sockets once took the server from 62 MB to 1.7 GB). A client draining a large snapshot
+ * makes progress between answers and is never struck.
  */
-const UNREAD_ANSWERS_BYTES = 64 * 1024;
+const UNREAD_BYTES = 64 * 1024;
+const MAX_STRIKES = 64;
 /** How long a closing peer has to answer the close frame. */
 const CLOSE_GRACE_MS = 1000;
 
@@ -169,12 +172,18 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
       ? setTimeout(() => end(CLOSE_POLICY_VIOLATION, 'no hello: say hello first'), limits.helloTimeoutMs)
       : undefined;
 
+    let bufferedAtLastAnswer = 0;
+    let strikes = 0;
     const send = (frame: ServerFrame) => {
       if (ws.readyState !== ws.OPEN) return;
-      if ((frame.type === 'error' || frame.type === 'pong') && ws.bufferedAmount > UNREAD_ANSWERS_BYTES) {
-        // It sends but does not read: nothing more is queued for it, and it goes at once.
-        ws.terminate();
-        return;
+      if (frame.type === 'error' || frame.type === 'pong') {
+        const buffered = ws.bufferedAmount;
+        strikes = buffered > UNREAD_BYTES && buffered >= bufferedAtLastAnswer ? strikes + 1 : 0;
+        bufferedAtLastAnswer = buffered;
+        if (strikes > MAX_STRIKES) {
+          ws.terminate();
+          return;
+        }
       }
       if (ws.bufferedAmount > maxBufferedBytes) {
         ws.close(CLOSE_TRY_AGAIN_LATER, 'too slow: reconnect and resume');
