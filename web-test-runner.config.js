@@ -1,10 +1,17 @@
-// Browser tests: every compiled *.test.js of the browser packages, in Debian's Chromium.
+// Browser tests: every compiled *.test.js of the browser packages in one engine per run
+// (`CONFAB_ENGINE`: chromium, the default, firefox or webkit; scripts/test.mjs runs all three).
+// Which files each engine runs: scripts/engines.mjs.
 import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
+import puppeteer from 'puppeteer-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.mjs';
+import { browserTestFiles, currentEngine, FIREFOX_PATH } from './scripts/engines.mjs';
+import { webkitLauncher } from './scripts/wtr-webkit.mjs';
 import { writeFileSync, mkdirSync, mkdtempSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+const engine = currentEngine();
 
 /** Counts every test of the run and writes the totals for scripts/test.mjs to add up. */
 function countingReporter() {
@@ -25,9 +32,9 @@ function countingReporter() {
         // A file that failed to load has no test results but must count as a failure.
         if (!session.passed && (!session.testResults || session.errors?.length)) failed += session.testResults ? 0 : 1;
       }
-      console.log(`Browser tests: ${passed} passed / ${failed} failed (${sessions.length} files)`);
+      console.log(`Browser tests (${engine.name}): ${passed} passed / ${failed} failed (${sessions.length} files)`);
       mkdirSync('test-results', { recursive: true });
-      writeFileSync('test-results/browser.json', JSON.stringify({ passed, failed }));
+      writeFileSync(`test-results/browser-${engine.id}.json`, JSON.stringify({ passed, failed }));
     },
   };
 }
@@ -77,31 +84,36 @@ function referenceServer() {
   };
 }
 
+function launcher() {
+  if (engine.id === 'firefox')
+    return chromeLauncher({
+      puppeteer,
+      launchOptions: { browser: 'firefox', executablePath: FIREFOX_PATH, headless: true },
+    });
+  if (engine.id === 'webkit') return webkitLauncher();
+  return chromeLauncher({
+    launchOptions: {
+      executablePath: CHROMIUM_PATH,
+      args: [
+        '--headless=new',
+        ...CHROMIUM_ARGS,
+        '--disable-renderer-backgrounding',
+        '--disable-background-timer-throttling',
+        '--disable-backgrounding-occluded-windows',
+      ],
+    },
+  });
+}
+
 export default {
-  files: [
-    'packages/core/dist/**/*.test.js',
-    'packages/inbox-elements/dist/**/*.test.js',
-    'packages/chat-widget/dist/**/*.test.js',
-  ],
+  // `CONFAB_TEST_FILTER`: only files whose path contains one of these (newline-separated).
+  files: browserTestFiles(engine.id, process.env.CONFAB_TEST_FILTER?.split('\n').filter(Boolean)),
   nodeResolve: { exportConditions: ['browser', 'production'] },
   // One page at a time: a second page would be a hidden tab, which gets no animation frames and
   // throttled timers, and UI updates are batched per frame.
   concurrency: 1,
   plugins: [referenceServer()],
-  browsers: [
-    chromeLauncher({
-      launchOptions: {
-        executablePath: CHROMIUM_PATH,
-        args: [
-          '--headless=new',
-          ...CHROMIUM_ARGS,
-          '--disable-renderer-backgrounding',
-          '--disable-background-timer-throttling',
-          '--disable-backgrounding-occluded-windows',
-        ],
-      },
-    }),
-  ],
+  browsers: [launcher()],
   testFramework: { config: { timeout: 20000 } },
   testsFinishTimeout: 10 * 60 * 1000,
   reporters: [defaultReporter({ reportTestResults: true, reportTestProgress: false }), countingReporter()],

@@ -1,7 +1,9 @@
-// `npm test`: type-check and build, run every browser test (Chromium) and Node test, then the
-// size check; ends with one line `N passed, N failed` that adds them all up.
-import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, existsSync } from 'node:fs';
+// `npm test`: type-check and build, run the browser tests and visitor journeys in Chromium,
+// Firefox and WebKit and every Node test, then the size check; prints each engine's counts and
+// ends with one line `N passed, N failed` that adds them all up.
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync, rmSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { engineLine, ENGINES } from './engines.mjs';
 import { globSync } from './glob.mjs';
 
 const totals = { passed: 0, failed: 0 };
@@ -15,6 +17,23 @@ function run(command, args, options = {}) {
   });
   if (options.capture) process.stdout.write(child.stdout ?? '');
   return child;
+}
+
+/** Runs engine-tests.mjs for `engines` in the background, its output in a log; resolves when done. */
+function startLane(engines) {
+  mkdirSync('test-results', { recursive: true });
+  const log = 'test-results/engines-second-lane.log';
+  const output = openSync(log, 'w');
+  const child = spawn('node', ['scripts/engine-tests.mjs', engines.join(','), ...filter], {
+    stdio: ['ignore', output, output],
+  });
+  return new Promise((resolve) => {
+    child.on('exit', () => {
+      console.log(`\n── ${engines.map((id) => ENGINES[id].name).join(' and ')} (${log}) ──`);
+      process.stdout.write(readFileSync(log, 'utf8'));
+      resolve();
+    });
+  });
 }
 
 function step(name, ok) {
@@ -31,30 +50,20 @@ step('type-check (tsc -b)', run('npx', ['tsc', '-b']).status === 0);
 // 2. Bundles, so that size checks and pages that load the built widget find them.
 step('bundle (rollup)', run('npx', ['rollup', '-c', '--silent']).status === 0);
 
-// 3. Browser tests.
-rmSync('test-results/browser.json', { force: true });
-const browserArgs = ['web-test-runner', '--config', 'web-test-runner.config.js'];
-const browserFiles = filter.length
-  ? ['core', 'inbox-elements', 'chat-widget']
-      .flatMap((p) => globSync(`packages/${p}/dist/**/*.test.js`))
-      .filter((f) => filter.some((p) => f.includes(p)))
-  : null;
-if (browserFiles === null || browserFiles.length) {
-  if (browserFiles) browserArgs.push('--files', ...browserFiles);
-  const browser = run('npx', browserArgs);
-  if (existsSync('test-results/browser.json')) {
-    const counts = JSON.parse(readFileSync('test-results/browser.json', 'utf8'));
-    totals.passed += counts.passed;
-    totals.failed += counts.failed;
-    if (browser.status !== 0 && counts.failed === 0) step('browser test run', false);
-  } else step('browser test run (no results written)', false);
-}
+// 3. Browser tests and visitor journeys per engine (scripts/engine-tests.mjs). Firefox and WebKit
+//    run one after the other in a second lane beside everything else (2 cores): their output goes
+//    to a log printed when they are done.
+for (const id of Object.keys(ENGINES)) rmSync(`test-results/engine-${id}.json`, { force: true });
+const SECOND_LANE = ['firefox', 'webkit'];
+const secondLane = startLane(SECOND_LANE);
+run('node', ['scripts/engine-tests.mjs', 'chromium', ...filter]);
 
 // 4. Node tests (server and other Node-only code).
 const nodeFiles = globSync('packages/server/dist/**/*.test.js')
   .concat(
     globSync('examples/**/*.test.mjs'),
-    globSync('e2e/**/*.test.mjs'),
+    // e2e/engines/ runs once per engine, in step 3.
+    globSync('e2e/**/*.test.mjs').filter((f) => !f.startsWith('e2e/engines/')),
     globSync('security/**/*.test.mjs'),
     globSync('scripts/**/*.test.mjs'),
   )
@@ -72,5 +81,18 @@ if (nodeFiles.length) {
 // 5. Size budgets (DESIGN §4).
 if (!filter.length) step('size budgets', run('node', ['scripts/size.mjs', '--check']).status === 0);
 
+// 6. Each engine's counts, then everything added up.
+await secondLane;
+for (const id of Object.keys(ENGINES)) {
+  const counts = `test-results/engine-${id}.json`;
+  const result = existsSync(counts) ? JSON.parse(readFileSync(counts, 'utf8')) : null;
+  if (!result) {
+    step(`${ENGINES[id].name} tests (no results written)`, false);
+    continue;
+  }
+  totals.passed += result.passed;
+  totals.failed += result.failed;
+  console.log(engineLine(ENGINES[id].name, result));
+}
 console.log(`${totals.passed} passed, ${totals.failed} failed`);
 process.exit(totals.failed === 0 ? 0 : 1);
