@@ -10,6 +10,7 @@ import type { AppApi, Availability, Boot, ConfabState, WidgetLocale } from './bo
 import { ConfabChat, type ConfabChatEventDetails } from './chat/confab-chat.js';
 import { resolveLocale, STRINGS } from './i18n.js';
 import { createGuard, defineElement, guardedTransport, guardedWebSocket } from './pristine.js';
+import { followVisualViewport } from './visual-viewport.js';
 import { availabilityOf, contactOf, NewTeamMessages, teamMessageCount, unreadOf } from './visitor-view.js';
 
 /** The launcher's icon path while the window is closed (the loader drew it) and while open. */
@@ -37,6 +38,7 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
   root.adoptedStyleSheets = [...root.adoptedStyleSheets, theme];
 
   let chat: ConfabChat | null = null;
+  let stopFollowingViewport: () => void = () => undefined;
   let open = !!config.inline;
   let client: VisitorClient | null = null;
   let unsubscribers: Array<() => void> = [];
@@ -94,7 +96,14 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     forward('conversation-started', (detail) => boot.emit('conversation-started', detail));
     forward('view-change', () => onChange());
     root.append(chat);
+    if (!config.inline) stopFollowingViewport = followVisualViewport(chat);
     return chat;
+  }
+
+  function removeChat() {
+    stopFollowingViewport();
+    chat?.remove();
+    chat = null;
   }
 
   function newClient(): VisitorClient {
@@ -149,10 +158,7 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
   async function dropPerson(forget: boolean): Promise<void> {
     const previous = client;
     disconnect();
-    if (chat) {
-      chat.remove();
-      chat = null;
-    }
+    removeChat();
     statuses = new Map();
     teamMessages = new NewTeamMessages();
     if (!forget) return previous?.close();
@@ -335,7 +341,7 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     },
     async remove() {
       disconnect();
-      chat?.remove();
+      removeChat();
       boot.app = null;
       boot.teardown();
     },
