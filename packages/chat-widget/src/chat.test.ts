@@ -128,10 +128,13 @@ describe('chatting through the widget', () => {
       persistence: createMemoryPersistence(),
     });
     inboxes.push(inbox);
-    await openWidget();
+    const api = await openWidget();
     await sendAsVisitor('Hi there');
     const conversation = await waitFor(() => chatConversations()[0], 'chat');
     await waitFor(() => inbox.status.get().ready && inbox.store.conversation(conversation.id), 'the inbox has it');
+    // Typing is signalled for a confirmed conversation: before its ack arrives the window has none
+    // to name (the race lost under load in Firefox, where the ack came after the keystroke).
+    await waitFor(async () => (await api.getState()).conversationId === conversation.id, 'conversation confirmed');
     const field = getByRole(shadow(), 'textbox', 'Message') as HTMLTextAreaElement;
     field.value = 'I am wri';
     field.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
