@@ -13,9 +13,10 @@ export const ELEMENT_KEY = 'element-6066-11e4-a52e-4f735466cecf';
 
 /**
  * Starts Xvfb and WebKitWebDriver on free ports and opens one MiniBrowser session. Each call is a
- * browser of its own (own storage): WebKitWebDriver serves one session at a time.
+ * browser of its own (own storage): WebKitWebDriver serves one session at a time. `private`: in
+ * private browsing mode.
  */
-export async function launchWebKit() {
+export async function launchWebKit({ private: privately = false } = {}) {
   const display = await startVirtualDisplay();
   const port = await freePort();
   const driver = spawn(WEBKIT_DRIVER_PATH, [`--port=${port}`], {
@@ -28,7 +29,10 @@ export async function launchWebKit() {
     const { sessionId } = await request(base, 'POST', '/session', {
       capabilities: {
         alwaysMatch: {
-          'webkitgtk:browserOptions': { binary: MINIBROWSER_PATH, args: ['--automation'] },
+          'webkitgtk:browserOptions': {
+            binary: MINIBROWSER_PATH,
+            args: ['--automation', ...(privately ? ['--private'] : [])],
+          },
           timeouts: { script: 30_000, pageLoad: 60_000, implicit: 0 },
         },
       },

@@ -10,19 +10,28 @@ import { ELEMENT_KEY, launchWebKit } from '../../scripts/webdriver.mjs';
 const FIND_TIMEOUT_MS = 10_000;
 
 /**
- * A browser of `engineId` with its own storage. `open(url, { width, height, touch })` gives a page;
+ * A browser of `engineId` with its own storage; `{ private: true }` for a private window (its
+ * storage lives in memory until it closes). `open(url, { width, height, touch })` gives a page;
  * each `open()` of one browser shares that browser's storage (a returning visitor).
  */
-export async function launchBrowser(engineId) {
-  if (engineId === 'webkit') return webkitBrowser();
+export async function launchBrowser(engineId, { private: privately = false } = {}) {
+  if (engineId === 'webkit') return webkitBrowser(privately);
   const browser = await puppeteer.launch(
     engineId === 'firefox'
-      ? { browser: 'firefox', executablePath: FIREFOX_PATH, headless: true }
+      ? {
+          browser: 'firefox',
+          executablePath: FIREFOX_PATH,
+          headless: true,
+          extraPrefsFirefox: privately ? { 'browser.privatebrowsing.autostart': true } : {},
+        }
       : { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS },
   );
+  // Chromium's private windows are off-the-record browser contexts.
+  const context =
+    privately && engineId === 'chromium' ? await browser.createBrowserContext() : browser.defaultBrowserContext();
   return {
     async open(url, viewport = {}) {
-      const page = await browser.newPage();
+      const page = await context.newPage();
       const touch = viewport.touch ? { hasTouch: true, isMobile: true } : {};
       await page.setViewport({ width: viewport.width ?? 1280, height: viewport.height ?? 800, ...touch });
       await page.goto(url);
@@ -50,8 +59,8 @@ function puppeteerPage(page) {
   };
 }
 
-async function webkitBrowser() {
-  const session = await launchWebKit();
+async function webkitBrowser(privately) {
+  const session = await launchWebKit({ private: privately });
   return {
     async open(url, viewport = {}) {
       if (viewport.touch) {

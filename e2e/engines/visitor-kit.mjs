@@ -102,3 +102,26 @@ export function comparePngs(page, first, second, clip, tolerance = 8) {
     tolerance,
   );
 }
+
+/** Whether an outbox record in the page's IndexedDB holds a command with `text`. */
+export function outboxStores(page, text) {
+  return page.evaluate(async (wanted) => {
+    const request = (r) =>
+      new Promise((resolve, reject) => ((r.onsuccess = () => resolve(r.result)), (r.onerror = () => reject(r.error))));
+    for (const { name } of await indexedDB.databases()) {
+      const db = await request(indexedDB.open(name));
+      try {
+        for (const store of db.objectStoreNames) {
+          const objects = db.transaction(store).objectStore(store);
+          const keys = await request(objects.getAllKeys());
+          const values = await request(objects.getAll());
+          if (keys.some((key, i) => String(key).includes(':outbox:') && JSON.stringify(values[i]).includes(wanted)))
+            return true;
+        }
+      } finally {
+        db.close();
+      }
+    }
+    return false;
+  }, text);
+}
