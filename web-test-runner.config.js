@@ -1,15 +1,22 @@
-// Browser tests: every compiled *.test.js of the browser packages, in Debian's Chromium.
+// Browser tests: every compiled *.test.js of the browser packages in one engine per run
+// (`CONFAB_ENGINE`: chromium, the default, firefox or webkit; scripts/test.mjs runs all three).
+// Which files each engine runs: scripts/engines.mjs.
 import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
+import puppeteer from 'puppeteer-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.mjs';
+import { browserTestFiles, currentEngine, FIREFOX_PATH } from './scripts/engines.mjs';
+import { webkitLauncher } from './scripts/wtr-webkit.mjs';
 import { writeFileSync, mkdirSync, mkdtempSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 
+const engine = currentEngine();
+
 /**
  * Counts every test of the run and writes the totals and the failing tests (file and name) for
- * scripts/test.mjs and scripts/repeat.mjs to `CONFAB_BROWSER_RESULTS` (default
- * test-results/browser.json).
+ * scripts/test.mjs, scripts/engine-tests.mjs and scripts/repeat.mjs to `CONFAB_BROWSER_RESULTS`
+ * (default test-results/browser-<engine>.json).
  */
 function countingReporter() {
   return {
@@ -39,8 +46,8 @@ function countingReporter() {
           failures.push({ file, name: session.errors?.[0]?.message ?? 'failed outside its tests' });
         }
       }
-      console.log(`Browser tests: ${passed} passed / ${failed} failed (${sessions.length} files)`);
-      const file = process.env.CONFAB_BROWSER_RESULTS || 'test-results/browser.json';
+      console.log(`Browser tests (${engine.name}): ${passed} passed / ${failed} failed (${sessions.length} files)`);
+      const file = process.env.CONFAB_BROWSER_RESULTS || `test-results/browser-${engine.id}.json`;
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, JSON.stringify({ passed, failed, failures }));
     },
@@ -92,31 +99,36 @@ function referenceServer() {
   };
 }
 
+function launcher() {
+  if (engine.id === 'firefox')
+    return chromeLauncher({
+      puppeteer,
+      launchOptions: { browser: 'firefox', executablePath: FIREFOX_PATH, headless: true },
+    });
+  if (engine.id === 'webkit') return webkitLauncher();
+  return chromeLauncher({
+    launchOptions: {
+      executablePath: CHROMIUM_PATH,
+      args: [
+        '--headless=new',
+        ...CHROMIUM_ARGS,
+        '--disable-renderer-backgrounding',
+        '--disable-background-timer-throttling',
+        '--disable-backgrounding-occluded-windows',
+      ],
+    },
+  });
+}
+
 export default {
-  files: [
-    'packages/core/dist/**/*.test.js',
-    'packages/inbox-elements/dist/**/*.test.js',
-    'packages/chat-widget/dist/**/*.test.js',
-  ],
+  // `CONFAB_TEST_FILTER`: only files whose path contains one of these (newline-separated).
+  files: browserTestFiles(engine.id, process.env.CONFAB_TEST_FILTER?.split('\n').filter(Boolean)),
   nodeResolve: { exportConditions: ['browser', 'production'] },
   // One page at a time: a second page would be a hidden tab, which gets no animation frames and
   // throttled timers, and UI updates are batched per frame.
   concurrency: 1,
   plugins: [referenceServer()],
-  browsers: [
-    chromeLauncher({
-      launchOptions: {
-        executablePath: CHROMIUM_PATH,
-        args: [
-          '--headless=new',
-          ...CHROMIUM_ARGS,
-          '--disable-renderer-backgrounding',
-          '--disable-background-timer-throttling',
-          '--disable-backgrounding-occluded-windows',
-        ],
-      },
-    }),
-  ],
+  browsers: [launcher()],
   testFramework: { config: { timeout: 20000 } },
   testsFinishTimeout: 10 * 60 * 1000,
   reporters: [defaultReporter({ reportTestResults: true, reportTestProgress: false }), countingReporter()],

@@ -170,7 +170,7 @@ export function conversationWith(server, text) {
  * A loopback TCP proxy that passes everything to the server, except that WebSocket upgrades can
  * be cut and refused. Used to take a visitor's chat offline without taking their page offline.
  */
-async function startSocketCutter() {
+export async function startSocketCutter() {
   const sockets = new Set();
   let online = true;
   const proxy = {

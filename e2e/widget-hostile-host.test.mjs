@@ -9,16 +9,14 @@
 // short chat, and closed with an unread badge.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer as createTcpServer, connect } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '@confab/server';
 import { launchChromium } from '../scripts/chromium.mjs';
+import { startFixtureFront } from './fixture-front.mjs';
 import { eventually, openWidget, visitorSays } from './harness.mjs';
 
-const FIXTURES = new URL('./fixtures/', import.meta.url);
 const ANNA = { kind: 'agent', agentId: 'agent-anna' };
 /** 10:30 UTC on a fixed day: the times under the messages read the same in every screenshot. */
 const FIXED_TIME = Date.UTC(2026, 2, 14, 10, 30, 0);
@@ -36,27 +34,6 @@ const REPLY_TEXT = 'It is: we restocked on Tuesday. Shall I reserve one for you?
  */
 const DIFFERING_PIXELS_THRESHOLD = 0.001;
 const CHANNEL_TOLERANCE = 8;
-
-/**
- * The hostile page's policy: scripts and styles only with the nonce, nothing inline, no eval,
- * Trusted Types required (README, "Content-Security-Policy and Trusted Types").
- */
-function strictPolicy(nonce) {
-  return [
-    "default-src 'none'",
-    `script-src 'nonce-${nonce}'`,
-    `style-src 'nonce-${nonce}'`,
-    "connect-src 'self'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-    "object-src 'none'",
-    "require-trusted-types-for 'script'",
-    'trusted-types lit-html',
-  ].join('; ');
-}
 
 describe('the real widget on a hostile host page', () => {
   let server;
@@ -363,65 +340,3 @@ describe('the real widget on a hostile host page', () => {
     assert.deepEqual(pageErrors, []);
   });
 });
-
-/**
- * The fixture pages on the reference server's origin, as a site that serves the widget from its
- * own domain: a loopback front that answers `GET /e2e-host/<fixture>.html` itself (the hostile
- * page with its policy in the response header and a fresh nonce) and passes every other
- * connection, WebSocket upgrades included, to the server untouched. A real response from a
- * loopback address, unlike a route fulfilled by the test driver, which Chromium's local network
- * checks would treat as a public page reaching into the local network.
- */
-async function startFixtureFront(serverPort) {
-  const connections = new Set();
-  const tcp = createTcpServer((client) => {
-    connections.add(client);
-    client.on('close', () => connections.delete(client));
-    client.on('error', () => client.destroy());
-    client.once('data', (first) => {
-      const requestLine = first.toString('latin1', 0, Math.min(first.length, 2048)).split('\r\n')[0];
-      const fixture = /^GET \/e2e-host\/([\w-]+\.html)(?:\?\S*)? HTTP\/1\.1$/.exec(requestLine)?.[1];
-      if (fixture) {
-        client.end(fixtureResponse(fixture));
-        return;
-      }
-      const upstream = connect(serverPort, '127.0.0.1', () => {
-        upstream.write(first);
-        client.pipe(upstream).pipe(client);
-      });
-      connections.add(upstream);
-      upstream.on('close', () => connections.delete(upstream));
-      upstream.on('error', () => client.destroy());
-      client.on('close', () => upstream.destroy());
-    });
-  });
-  await new Promise((resolve) => tcp.listen(0, '127.0.0.1', resolve));
-  return {
-    origin: `http://127.0.0.1:${tcp.address().port}`,
-    close: () =>
-      new Promise((resolve) => {
-        for (const socket of connections) socket.destroy();
-        tcp.close(resolve);
-      }),
-  };
-}
-
-function fixtureResponse(fixture) {
-  let body;
-  try {
-    body = readFileSync(new URL(fixture, FIXTURES));
-  } catch {
-    return 'HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n';
-  }
-  const nonce = randomBytes(16).toString('base64');
-  const html = Buffer.from(body.toString('utf8').replaceAll('__NONCE__', nonce));
-  const headers = [
-    'HTTP/1.1 200 OK',
-    'Content-Type: text/html; charset=utf-8',
-    `Content-Length: ${html.length}`,
-    'Cache-Control: no-store',
-    'Connection: close',
-  ];
-  if (fixture === 'host-hostile.html') headers.push(`Content-Security-Policy: ${strictPolicy(nonce)}`);
-  return Buffer.concat([Buffer.from(headers.join('\r\n') + '\r\n\r\n', 'latin1'), html]);
-}

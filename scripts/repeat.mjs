@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { journeyFiles } from './engines.mjs';
 import { browserTestFiles, nodeTestFiles, runBrowserTests, runNodeTests } from './test-files.mjs';
 
 const [part, count = '10'] = process.argv.slice(2);
@@ -27,7 +28,8 @@ const logDir = 'test-results/repeat';
 mkdirSync(logDir, { recursive: true });
 const resultsFile = join(logDir, `browser-${process.pid}.json`);
 const browserFiles = browserTestFiles().filter((file) => file.includes(part));
-const nodeFiles = nodeTestFiles().filter((file) => file.includes(part));
+// The visitor journeys (e2e/engines/) run in the engine CONFAB_ENGINE names (Chromium by default).
+const nodeFiles = [...nodeTestFiles(), ...journeyFiles()].filter((file) => file.includes(part));
 const groups = [
   { name: 'browser', files: browserFiles, run: () => runBrowserTests(browserFiles, { resultsFile, capture: true }) },
   { name: 'node', files: nodeFiles, run: () => runNodeTests(nodeFiles, { capture: true }) },

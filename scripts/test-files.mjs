@@ -14,7 +14,8 @@ export function browserTestFiles() {
 export function nodeTestFiles() {
   return globSync('packages/server/dist/**/*.test.js').concat(
     globSync('examples/**/*.test.mjs'),
-    globSync('e2e/**/*.test.mjs'),
+    // e2e/engines/ runs once per browser engine (scripts/engine-tests.mjs).
+    globSync('e2e/**/*.test.mjs').filter((file) => !file.startsWith('e2e/engines/')),
     globSync('security/**/*.test.mjs'),
     globSync('scripts/**/*.test.mjs'),
   );

@@ -8,6 +8,7 @@ import {
   createFakeNetwork,
   findByRole,
   framePage,
+  removeWidget,
   sendAsVisitor,
   uniqueSite,
   waitFor,
@@ -75,6 +76,9 @@ describe('the widget under a strict Content-Security-Policy', () => {
       );
       expect(win.violations).to.deep.equal([]);
     } finally {
+      // The widget goes before its page: the test's server lives in this window and would go on
+      // sending frames to a removed page (whose timers Firefox refuses: NS_ERROR_NOT_INITIALIZED).
+      await removeWidget(win);
       frame.remove();
       delete (window as TestWindow).cspTestNetwork;
     }

@@ -47,7 +47,19 @@ const REPLAY_PATH: string | undefined = undefined;
 
 /** What the product stores and shows for a text: lone surrogates become U+FFFD, nothing else changes. */
 function asStored(text: string): string {
-  return text.replace(/\p{Cs}/gu, '\uFFFD');
+  return Array.from(text, (character) => (isLoneSurrogate(character) ? '\uFFFD' : character)).join('');
+}
+
+/**
+ * A string's iterator yields a lone surrogate as a one-unit "character". Not /\p{Cs}/u, which
+ * JavaScriptCore (WebKit) does not match on a lone lead surrogate before a non-ASCII character.
+ */
+function isLoneSurrogate(character: string): boolean {
+  return character.length === 1 && character >= '\ud800' && character <= '\udfff';
+}
+
+function hasLoneSurrogate(text: string): boolean {
+  return Array.from(text).some(isLoneSurrogate);
 }
 
 /** Characters and clusters that have broken chat products before. */
@@ -209,7 +221,7 @@ function byName<E extends HTMLElement>(host: Element, selector: string, name: st
  */
 function expectPreviewOf(preview: string, text: string, where: string) {
   const flat = text.replace(/\s+/g, ' ').trim();
-  expect(preview, `${where}: well-formed`).not.to.match(/\p{Cs}/u);
+  expect(hasLoneSurrogate(preview), `${where}: well-formed`).to.equal(false);
   if (flat.length <= PREVIEW_LENGTH) {
     expect(preview === flat, `${where}: preview ${shown(preview)} is the whole text`).to.equal(true);
     return;
@@ -391,7 +403,7 @@ describe('Unicode round trip between a visitor and an agent (real server, real s
       await waitFor(() => storedTexts(fresh.store, conversationId).length === accepted.length, 'the snapshot', 8000);
       expectSameTexts(storedTexts(fresh.store, conversationId), accepted, 'a fresh replica from the server');
       // The list preview is cut from the text: it must stay well-formed Unicode.
-      expect(fresh.store.conversation(conversationId)!.preview).not.to.match(/\p{Cs}/u);
+      expect(hasLoneSurrogate(fresh.store.conversation(conversationId)!.preview)).to.equal(false);
     } finally {
       fresh.close();
     }
@@ -491,7 +503,7 @@ describe('Unicode round trip between a visitor and an agent (real server, real s
     accepted.push(text);
     await expectBothScreensShowAccepted('the emoji text');
     const preview = agent.store.conversation(conversationId)!.preview;
-    expect(preview).not.to.match(/\p{Cs}/u);
+    expect(hasLoneSurrogate(preview)).to.equal(false);
     expect(preview.endsWith('…')).to.equal(true);
     expect(text.startsWith(preview.slice(0, -1))).to.equal(true);
     const graphemes = [...new Intl.Segmenter().segment(preview.slice(0, -1))].map((part) => part.segment);

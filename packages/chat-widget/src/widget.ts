@@ -11,6 +11,7 @@ import type { AppApi, Availability, Boot, ConfabState, WidgetLocale } from './bo
 import { ConfabChat, type ConfabChatEventDetails } from './chat/confab-chat.js';
 import { resolveLocale, STRINGS } from './i18n.js';
 import { createGuard, defineElement, guardedTransport, guardedWebSocket } from './pristine.js';
+import { followVisualViewport } from './visual-viewport.js';
 import { availabilityOf, contactOf, NewTeamMessages, teamMessageCount, unreadOf } from './visitor-view.js';
 
 /** The launcher's icon path while the window is closed (the loader drew it) and while open. */
@@ -38,6 +39,7 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
   root.adoptedStyleSheets = [...root.adoptedStyleSheets, theme];
 
   let chat: ConfabChat | null = null;
+  let stopFollowingViewport: () => void = () => undefined;
   let open = !!config.inline;
   let client: VisitorClient | null = null;
   let unsubscribers: Array<() => void> = [];
@@ -95,7 +97,14 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     forward('conversation-started', (detail) => boot.emit('conversation-started', detail));
     forward('view-change', () => onChange());
     root.append(chat);
+    if (!config.inline) stopFollowingViewport = followVisualViewport(chat);
     return chat;
+  }
+
+  function removeChat() {
+    stopFollowingViewport();
+    chat?.remove();
+    chat = null;
   }
 
   function newClient(): VisitorClient {
@@ -150,10 +159,7 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
   async function dropPerson(forget: boolean): Promise<void> {
     const previous = client;
     disconnect();
-    if (chat) {
-      chat.remove();
-      chat = null;
-    }
+    removeChat();
     statuses = new Map();
     teamMessages = new NewTeamMessages();
     if (!forget) return previous?.close();
@@ -336,7 +342,7 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     },
     async remove() {
       disconnect();
-      chat?.remove();
+      removeChat();
       boot.app = null;
       boot.teardown();
     },

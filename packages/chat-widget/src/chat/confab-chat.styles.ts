@@ -66,14 +66,21 @@ export const chatStyles = css`
     box-shadow: none;
     border: 1px solid var(--_confab-line);
   }
+  /* A phone: the whole screen, or what the on-screen keyboard leaves of it (the visual viewport,
+     followed by the widget: visual-viewport.ts); 100dvh where visualViewport is missing. */
   @media (max-width: 480px) {
     :host(:not([inline])) {
       position: fixed;
-      inset: 0;
+      left: 0;
+      right: 0;
+      top: var(--confab-visible-top, 0px);
+      bottom: auto;
+      height: 100vh;
+      height: var(--confab-visible-height, 100dvh);
     }
     :host(:not([inline])) .window {
-      width: 100vw;
-      height: 100vh;
+      width: 100%;
+      height: 100%;
       max-height: none;
       border-radius: 0;
     }

@@ -60,6 +60,10 @@ describe('message text', () => {
     expect(wellFormedText('a\ud800b\udfff👍e\u0301')).to.equal('a\ufffdb\ufffd👍e\u0301');
   });
 
+  it('W1 a lone lead surrogate before a non-ASCII character becomes U+FFFD too (JavaScriptCore’s /\\p{Cs}/u misses it)', () => {
+    expect(wellFormedText('\ud800Ａ\ud83d한')).to.equal('\ufffdＡ\ufffd한');
+  });
+
   it('W1 blank text is refused as invalid and text past MAX_TEXT_LENGTH as too-large, both naming the field', () => {
     for (const blank of ['', ' ', '\r\n\t', '\u00a0\u3000\u2028\ufeff']) {
       const error = refusal(() => validateCommand({ type: 'visitor.message', conversationId: 'c1', text: blank }));

@@ -50,8 +50,8 @@ function ownValue(object: Record<string, unknown>, key: string): unknown {
   return Object.prototype.hasOwnProperty.call(object, key) ? object[key] : undefined;
 }
 
-/** A surrogate code unit that is not half of a pair (not Unicode text; only the `u` flag tells them apart). */
-const LONE_SURROGATE = /\p{Cs}/gu;
+/** Any surrogate code unit (no `u` flag: code units, so the test is the same in every engine). */
+const ANY_SURROGATE = /[\ud800-\udfff]/;
 
 /**
  * The text as written, except that each lone surrogate becomes U+FFFD, as the web platform does at
@@ -60,7 +60,12 @@ const LONE_SURROGATE = /\p{Cs}/gu;
  * lengths hold. Nothing else changes: no normalization, no trimming (DESIGN §5, issue 7 item 7).
  */
 export function wellFormedText(value: string): string {
-  return value.replace(LONE_SURROGATE, '\uFFFD');
+  if (!ANY_SURROGATE.test(value)) return value;
+  // Code point by code point, not /\p{Cs}/gu: JavaScriptCore (Safari) does not match a lone lead
+  // surrogate followed by a non-ASCII character ("\ud800Ａ" stayed as it was).
+  let text = '';
+  for (const character of value) text += character.length === 1 && ANY_SURROGATE.test(character) ? '\uFFFD' : character;
+  return text;
 }
 
 /**

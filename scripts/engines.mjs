@@ -1,0 +1,68 @@
+// The three browser engines the tests run in, in one place: Chromium (Debian's, over CDP), Firefox
+// (ESR, over WebDriver BiDi, both through puppeteer-core) and WebKit (WebKitGTK's MiniBrowser over
+// W3C WebDriver, see webdriver.mjs). `CONFAB_ENGINE` picks one for a test process.
+import { existsSync } from 'node:fs';
+import { CHROMIUM_PATH } from './chromium.mjs';
+import { globSync } from './glob.mjs';
+import { MINIBROWSER_PATH, WEBKIT_DRIVER_PATH } from './webdriver.mjs';
+
+export const FIREFOX_PATH = process.env.FIREFOX_PATH || '/usr/bin/firefox-esr';
+
+/** Engine id → its name in test output and what must be installed for it. */
+export const ENGINES = {
+  chromium: { name: 'Chromium', executables: [CHROMIUM_PATH], apt: 'chromium' },
+  firefox: { name: 'Firefox', executables: [FIREFOX_PATH], apt: 'firefox-esr' },
+  webkit: {
+    name: 'WebKit',
+    executables: [WEBKIT_DRIVER_PATH, MINIBROWSER_PATH, '/usr/bin/Xvfb'],
+    apt: 'webkit2gtk-driver xvfb',
+  },
+};
+
+export const ENGINE_IDS = Object.keys(ENGINES);
+
+/** The engine this process tests in (`CONFAB_ENGINE`, default chromium). */
+export function currentEngine() {
+  const id = process.env.CONFAB_ENGINE || 'chromium';
+  if (!(id in ENGINES)) throw new Error(`CONFAB_ENGINE=${id}: expected one of ${ENGINE_IDS.join(', ')}`);
+  return { id, ...ENGINES[id] };
+}
+
+/** Why an engine cannot run here (a missing program), or null when it can. */
+export function missingFor(id) {
+  const missing = ENGINES[id].executables.filter((path) => !existsSync(path));
+  return missing.length ? `${missing.join(', ')} not found (apt-get install ${ENGINES[id].apt})` : null;
+}
+
+/**
+ * The browser test files an engine runs (compiled output), narrowed to paths containing one of
+ * `filter` when given. The elements and the widget, which render, run in every engine; of the
+ * headless core, Chromium runs everything and the others what engines implement differently: text
+ * (regular expressions, Intl.Segmenter) and IndexedDB.
+ */
+export function browserTestFiles(id, filter = []) {
+  const core =
+    id === 'chromium'
+      ? ['packages/core/dist/**/*.test.js']
+      : [
+          'packages/core/dist/protocol/**/text.test.js',
+          'packages/core/dist/text/**/*.test.js',
+          'packages/core/dist/persistence/**/*.test.js',
+        ];
+  return [...core, 'packages/inbox-elements/dist/**/*.test.js', 'packages/chat-widget/dist/**/*.test.js']
+    .flatMap((pattern) => globSync(pattern))
+    .filter((file) => !filter.length || filter.some((part) => file.includes(part)));
+}
+
+/** The visitor journeys every engine runs (node --test, the engine from CONFAB_ENGINE). */
+export function journeyFiles(filter = []) {
+  return globSync('e2e/engines/**/*.test.mjs').filter(
+    (file) => !filter.length || filter.some((part) => file.includes(part)),
+  );
+}
+
+/** `WebKit: 160 passed, 0 failed; cannot run here: <test> (<why>)` */
+export function engineLine(name, { passed, failed, cannotRun }) {
+  const line = `${name}: ${passed} passed, ${failed} failed`;
+  return cannotRun.length ? `${line}; cannot run here: ${cannotRun.join('; ')}` : line;
+}
