@@ -6,8 +6,8 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { journeyFiles } from './engines.mjs';
-import { browserTestFiles, nodeTestFiles, runBrowserTests, runNodeTests } from './test-files.mjs';
+import { browserTestFiles, currentEngine, journeyFiles } from './engines.mjs';
+import { nodeTestFiles, runBrowserTests, runNodeTests } from './test-files.mjs';
 
 const [part, count = '10'] = process.argv.slice(2);
 const runs = Number(count);
@@ -27,8 +27,8 @@ for (const [command, ...args] of [
 const logDir = 'test-results/repeat';
 mkdirSync(logDir, { recursive: true });
 const resultsFile = join(logDir, `browser-${process.pid}.json`);
-const browserFiles = browserTestFiles().filter((file) => file.includes(part));
-// The visitor journeys (e2e/engines/) run in the engine CONFAB_ENGINE names (Chromium by default).
+// Browser files run in the engine CONFAB_ENGINE names (Chromium by default).
+const browserFiles = browserTestFiles(currentEngine().id, [part]);
 const nodeFiles = [...nodeTestFiles(), ...journeyFiles()].filter((file) => file.includes(part));
 const groups = [
   { name: 'browser', files: browserFiles, run: () => runBrowserTests(browserFiles, { resultsFile, capture: true }) },

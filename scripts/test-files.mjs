@@ -5,11 +5,6 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { relative } from 'node:path';
 import { globSync } from './glob.mjs';
 
-/** Browser test files, run by web-test-runner in Chromium. */
-export function browserTestFiles() {
-  return ['core', 'inbox-elements', 'chat-widget'].flatMap((name) => globSync(`packages/${name}/dist/**/*.test.js`));
-}
-
 /** Node test files, run by `node --test`. */
 export function nodeTestFiles() {
   return globSync('packages/server/dist/**/*.test.js').concat(
