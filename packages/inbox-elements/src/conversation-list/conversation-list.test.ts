@@ -223,7 +223,9 @@ describe('confab-conversation-list', () => {
       });
     }
     closeTestInboxes();
-    inbox = await createTestInbox({ seed, now });
+    // A snapshot of 100k conversations to copy and index: on a busy machine this takes longer than
+    // the default 4 s wait for a small inbox (it failed twice that way with three browsers running).
+    inbox = await createTestInbox({ seed, now, readyWithinMs: 45_000 });
     const element = await fixture<ConfabConversationList>(
       html`<confab-conversation-list style="height:800px" .client=${inbox.client}></confab-conversation-list>`,
     );

@@ -334,7 +334,7 @@ const open: InboxClient[] = [];
 
 /** A signed-in agent client over the memory transport, ready to render. */
 export async function createTestInbox(
-  options: { seed?: ConfabEvent[]; agentId?: string; now?: number } = {},
+  options: { seed?: ConfabEvent[]; agentId?: string; now?: number; readyWithinMs?: number } = {},
 ): Promise<TestInbox> {
   const now = options.now ?? Date.now();
   const memory = createMemoryBackend({ seed: options.seed ?? testSeed(now), startTime: now });
@@ -345,7 +345,7 @@ export async function createTestInbox(
     persistence: createMemoryPersistence(),
   });
   open.push(client);
-  await until(() => client.status.get().ready && client.me.get(), 'the client to be ready');
+  await until(() => client.status.get().ready && client.me.get(), 'the client to be ready', options.readyWithinMs);
   // Let the store flush its first batch (it notifies once per animation frame; a page in the
   // background may get no frames, so do not wait for one forever).
   await new Promise((resolve) => {
