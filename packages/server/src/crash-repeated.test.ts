@@ -66,7 +66,10 @@ function countTexts(messages: Iterable<Message>): Map<string, number> {
 
 test(
   '§5 crash: SIGKILLed repeatedly under load, the server keeps every acknowledged message exactly once and applies re-sent commands at most once',
-  { timeout: 60_000 },
+  // Seven server starts and six kills: 30 s here when the machine is calm, 58 s measured under a
+  // load of 8–35 on 2 cores (a bare `node -e 0` took 1.5 s then), which ran past 60 s in 3 of 10
+  // loops. The budget is for that work, not a wait for a condition.
+  { timeout: 180_000 },
   async (t) => {
     console.log(`crash-repeated: seed ${SEED}, ${KILLS} kills (replay: CONFAB_CRASH_SEED=${SEED})`);
     const started = Date.now();
