@@ -1,4 +1,5 @@
 import type { StartServerOptions } from './server.js';
+import { parsePublicOrigin } from './http/host-check.js';
 import { NO_LIMITS } from './ws/gateway.js';
 
 /**
@@ -15,6 +16,7 @@ import { NO_LIMITS } from './ws/gateway.js';
  * | `CONFAB_ADMIN_TOKEN` | bearer token for the admin API |
  * | `CONFAB_MESSENGER_APP_SECRET`, `CONFAB_MESSENGER_VERIFY_TOKEN` | Messenger webhook signature and verification |
  * | `CONFAB_IDENTITY_SECRET`, `CONFAB_IDENTITY_AUDIENCE` | identity verification (createIdentityToken) |
+ * | `CONFAB_PUBLIC_URL` | comma-separated origins the server is reached at (Host check, its own origins) |
  * | `CONFAB_ALLOWED_ORIGINS` | comma-separated origins allowed to open visitor chats (`*` any) |
  * | `CONFAB_SMTP_URL` | SMTP URL for outbound email; unset, email stays queued |
  * | `CONFAB_RATE_LIMITS` | `off` disables WebSocket and HTTP rate limits (loopback benchmarks only) |
@@ -40,6 +42,12 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv, defaults: { demo: boolean
   }
   if (env.CONFAB_IDENTITY_SECRET) {
     options.identity = { secret: env.CONFAB_IDENTITY_SECRET, audience: env.CONFAB_IDENTITY_AUDIENCE || 'confab' };
+  }
+  if (env.CONFAB_PUBLIC_URL) {
+    options.publicOrigins = env.CONFAB_PUBLIC_URL.split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean)
+      .map(parsePublicOrigin);
   }
   if (env.CONFAB_ALLOWED_ORIGINS) {
     options.allowedOrigins = env.CONFAB_ALLOWED_ORIGINS.split(',')

@@ -13,6 +13,7 @@ import { parseFormSubmission } from './channels/forms.js';
 import { answerMessengerChallenge, checkMessengerSignature, parseMessengerWebhook } from './channels/messenger.js';
 import { requireRecord, requiredText } from './channels/validate.js';
 import { HttpError, clientIp, readJson, requireBearer, sendError, sendJson } from './http/http-util.js';
+import { createHostCheck, ownOrigins, parsePublicOrigin } from './http/host-check.js';
 import { PAGE_POLICY, inlineHash, pageHeaders } from './http/page-policy.js';
 import { serveStatic } from './http/static-files.js';
 import { createMailer, type MailTransport, type Mailer } from './mail/mailer.js';
@@ -48,6 +49,12 @@ export interface StartServerOptions {
   messenger?: { appSecret?: string; verifyToken?: string };
   /** The site's shared secret and audience for identity tokens (createIdentityToken). */
   identity?: { secret: string; audience: string };
+  /**
+   * The origins the server is reached at (CONFAB_PUBLIC_URL, e.g. `https://chat.example.com`).
+   * Requests must name one of their hosts (or localhost, an IP address, or the bound `host`), and
+   * they are the server's own origins for the WebSocket Origin rule. Default: none.
+   */
+  publicOrigins?: string[];
   /** Origins whose pages may open visitor chats, besides the server's own (CONFAB_ALLOWED_ORIGINS). */
   allowedOrigins?: string[];
   /** SMTP URL for outbound email (CONFAB_SMTP_URL). Without it email stays queued. */
@@ -163,6 +170,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const rootDir = options.rootDir ?? DEFAULT_ROOT;
   const ingestToken = options.ingestToken ?? (demo ? DEMO_INGEST_TOKEN : undefined);
   const identity = options.identity ?? (demo ? DEMO_IDENTITY : undefined);
+
+  const publicOrigins = (options.publicOrigins ?? []).map(parsePublicOrigin);
+  const listenHost = options.host ?? (demo ? 'localhost' : undefined);
+  const hostAllowed = createHostCheck({ publicOrigins, boundHost: listenHost });
 
   const storage = createSqliteStorage(options.dataDir ?? defaultDataDir());
   const fanOut = createLocalFanOut();
@@ -421,6 +432,13 @@ ${agentLinks ? `<h2>Sign in to the inbox as</h2><ul>${agentLinks}</ul><p>Demo on
     const method = req.method ?? 'GET';
     const path = url.pathname;
     try {
+      // Liveness says nothing about anyone, and load balancers probe it by address or internal name.
+      if (path !== '/health' && !hostAllowed(req))
+        throw new HttpError(
+          400,
+          'host-not-allowed',
+          'This server is not known by that Host name. Its operator lists its names in CONFAB_PUBLIC_URL.',
+        );
       if (path.startsWith('/api/')) {
         await handleApi(req, res, url);
         return;
@@ -481,6 +499,8 @@ ${agentLinks ? `<h2>Sign in to the inbox as</h2><ul>${agentLinks}</ul><p>Demo on
     backend,
     claimedKind: (token) => auth.claimedKind(token),
     allowedOrigins: options.allowedOrigins ?? [],
+    ownOrigins: (req) => ownOrigins(req, publicOrigins, options.trustProxy),
+    hostAllowed,
     ...(options.trustProxy ? { trustProxy: true } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
@@ -506,7 +526,6 @@ ${agentLinks ? `<h2>Sign in to the inbox as</h2><ul>${agentLinks}</ul><p>Demo on
     throw error;
   }
   const address = server.address() as AddressInfo;
-  const listenHost = options.host ?? (demo ? 'localhost' : undefined);
   const host = listenHost && listenHost !== '::' && listenHost !== '0.0.0.0' ? listenHost : 'localhost';
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
 
