@@ -445,7 +445,18 @@ ${agentLinks ? `<h2>Sign in to the inbox as</h2><ul>${agentLinks}</ul><p>Demo on
       }
       if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'method-not-allowed', 'Use GET.');
       if (path === '/health') {
+        // Anyone may probe it, so it says "alive" and nothing more; where the data lives and how
+        // busy the server is are for its operator.
+        if (!url.searchParams.has('details')) {
+          sendJson(res, 200, { ok: true });
+          return;
+        }
+        // Outside /api/ but a guessable bearer all the same: the same per-address limit.
+        if (!httpLimiter.take(clientIp(req, options.trustProxy)))
+          throw new HttpError(429, 'rate-limited', 'Too many requests; retry later.');
+        requireBearer(req, options.adminToken, 'Health details');
         sendJson(res, 200, {
+          ok: true,
           status: 'ok',
           version: VERSION,
           storage: { kind: storage.kind, dir: storage.dir, events: storage.eventCount() },
