@@ -6,7 +6,11 @@ import { ConfabError, MAX_FRAME_LENGTH, isEmailAddress, type Command, type Princ
 import { CLOSE_REVOKED, createBackend, createLocalFanOut } from '@confab/core/backend';
 import { demoSeed } from '@confab/core/testing';
 import type { Backend } from '@confab/core/backend';
-import { createServerAuthenticator, type ServerAuthenticator } from './auth/authenticator.js';
+import {
+  createServerAuthenticator,
+  type ServerAuthenticator,
+  type VisitorSessionLifetime,
+} from './auth/authenticator.js';
 import { createIdentityToken } from './auth/identity.js';
 import { parseInboundEmail } from './channels/email.js';
 import { parseFormSubmission } from './channels/forms.js';
@@ -42,6 +46,8 @@ export interface StartServerOptions {
   now?: () => number;
   /** Enables `GET/POST /api/test/clock` to move the clock (tests only; off by default). */
   testClock?: boolean;
+  /** Visitor session lifetimes (CONFAB_VISITOR_SESSION_IDLE_DAYS / _MAX_DAYS). Default 30 days idle, 400 days at most. */
+  visitorSessionLifetime?: VisitorSessionLifetime;
   /** Bearer token for the channel endpoints (CONFAB_INGEST_TOKEN). Channels refuse everything without one. */
   ingestToken?: string;
   /** Bearer token for the admin API (CONFAB_ADMIN_TOKEN): issue and revoke agent tokens, disable agents. */
@@ -181,6 +187,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const auth = createServerAuthenticator({
     store: storage,
     ...(identity ? { identity } : {}),
+    ...(options.visitorSessionLifetime ? { visitorSessionLifetime: options.visitorSessionLifetime } : {}),
     now,
     // A token is worth nothing once the engine disables its agent or never knew it.
     isAgentActive: (agentId) => {
