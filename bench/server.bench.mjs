@@ -53,6 +53,7 @@ function startServer(dataDir) {
           CONFAB_DEMO: '0',
           CONFAB_RATE_LIMITS: 'off',
           CONFAB_INGEST_TOKEN: 'bench-ingest',
+          CONFAB_ADMIN_TOKEN: 'bench-admin',
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
@@ -166,7 +167,10 @@ export async function run() {
       if (failures > 50) break;
     }
     const openSeconds = (performance.now() - openStarted) / 1000;
-    const health = await (await fetch(`${url}/health`)).json();
+    // Connection counts are health details, for the admin only.
+    const health = await (
+      await fetch(`${url}/health?details`, { headers: { authorization: 'Bearer bench-admin' } })
+    ).json();
     const held = Math.min(
       visitors.filter((visitor) => visitor.socket.readyState === WebSocket.OPEN).length,
       health.connections - 1,

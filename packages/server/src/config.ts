@@ -1,5 +1,9 @@
 import type { StartServerOptions } from './server.js';
+import { DEFAULT_VISITOR_SESSION_LIFETIME } from './auth/authenticator.js';
+import { parsePublicOrigin } from './http/host-check.js';
 import { NO_LIMITS } from './ws/gateway.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Server options from environment variables (all optional):
@@ -15,10 +19,12 @@ import { NO_LIMITS } from './ws/gateway.js';
  * | `CONFAB_ADMIN_TOKEN` | bearer token for the admin API |
  * | `CONFAB_MESSENGER_APP_SECRET`, `CONFAB_MESSENGER_VERIFY_TOKEN` | Messenger webhook signature and verification |
  * | `CONFAB_IDENTITY_SECRET`, `CONFAB_IDENTITY_AUDIENCE` | identity verification (createIdentityToken) |
+ * | `CONFAB_PUBLIC_URL` | comma-separated origins the server is reached at (Host check, its own origins) |
  * | `CONFAB_ALLOWED_ORIGINS` | comma-separated origins allowed to open visitor chats (`*` any) |
  * | `CONFAB_SMTP_URL` | SMTP URL for outbound email; unset, email stays queued |
  * | `CONFAB_RATE_LIMITS` | `off` disables WebSocket and HTTP rate limits (loopback benchmarks only) |
  * | `CONFAB_RETENTION` | events kept in memory for resume (default 10,000) |
+ * | `CONFAB_VISITOR_SESSION_IDLE_DAYS`, `CONFAB_VISITOR_SESSION_MAX_DAYS` | visitor session lifetimes (30 and 400) |
  * | `CONFAB_TEST_CLOCK` | `1` enables `POST /api/test/clock` (tests only) |
  */
 export function optionsFromEnv(env: NodeJS.ProcessEnv, defaults: { demo: boolean }): StartServerOptions {
@@ -41,6 +47,12 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv, defaults: { demo: boolean
   if (env.CONFAB_IDENTITY_SECRET) {
     options.identity = { secret: env.CONFAB_IDENTITY_SECRET, audience: env.CONFAB_IDENTITY_AUDIENCE || 'confab' };
   }
+  if (env.CONFAB_PUBLIC_URL) {
+    options.publicOrigins = env.CONFAB_PUBLIC_URL.split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean)
+      .map(parsePublicOrigin);
+  }
   if (env.CONFAB_ALLOWED_ORIGINS) {
     options.allowedOrigins = env.CONFAB_ALLOWED_ORIGINS.split(',')
       .map((origin) => origin.trim())
@@ -50,6 +62,24 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv, defaults: { demo: boolean
   if (env.CONFAB_RATE_LIMITS === 'off') {
     options.limits = NO_LIMITS;
     options.httpLimits = { burst: Infinity, perSecond: Infinity };
+  }
+  if (env.CONFAB_VISITOR_SESSION_IDLE_DAYS || env.CONFAB_VISITOR_SESSION_MAX_DAYS) {
+    const days = (name: string, fallbackMs: number) => {
+      const text = env[name];
+      if (!text) return fallbackMs;
+      const value = Number(text);
+      if (!Number.isFinite(value) || value <= 0)
+        throw new Error(`${name} must be a positive number of days, not ${text}`);
+      return value * DAY_MS;
+    };
+    const lifetime = {
+      idleMs: days('CONFAB_VISITOR_SESSION_IDLE_DAYS', DEFAULT_VISITOR_SESSION_LIFETIME.idleMs),
+      absoluteMs: days('CONFAB_VISITOR_SESSION_MAX_DAYS', DEFAULT_VISITOR_SESSION_LIFETIME.absoluteMs),
+    };
+    // An idle limit past the absolute one would promise what the absolute one takes away.
+    if (lifetime.idleMs > lifetime.absoluteMs)
+      throw new Error('CONFAB_VISITOR_SESSION_IDLE_DAYS may not exceed CONFAB_VISITOR_SESSION_MAX_DAYS');
+    options.visitorSessionLifetime = lifetime;
   }
   if (env.CONFAB_RETENTION) options.retention = Number(env.CONFAB_RETENTION);
   if (!Number.isInteger(options.port) || options.port! < 0 || options.port! > 65535)

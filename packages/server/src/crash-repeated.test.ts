@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Message } from '@confab/core';
 import { AGENTS, hello, startTestServer, tempDataDir, visitorWithChat } from './testing/harness.test-util.js';
-import { spawnServer, type ChildServer } from './testing/child-server.test-util.js';
+import { CHILD_ADMIN_TOKEN, spawnServer, type ChildServer } from './testing/child-server.test-util.js';
 import { LoadClient, seededRandom, waitFor } from './testing/load-client.test-util.js';
 
 // Replay a failure with CONFAB_CRASH_SEED=<seed> (printed at the start); CONFAB_CRASH_KILLS sets the count (1–12).
@@ -168,7 +168,9 @@ test(
       async function verifyRestarted(round: number, pendingAtKill: Map<LoadClient, string[]>) {
         const context = `round ${round}, seed ${SEED}`;
         for (const client of clients) assert.deepEqual(client.problems, [], `${context}: ${client.name}`);
-        const health = (await (await fetch(`${server!.url}/health`)).json()) as { status: string; seq: number };
+        const health = (await (
+          await fetch(`${server!.url}/health?details`, { headers: { authorization: `Bearer ${CHILD_ADMIN_TOKEN}` } })
+        ).json()) as { status: string; seq: number };
         assert.equal(health.status, 'ok', context);
 
         const store = readStore(dataDir);

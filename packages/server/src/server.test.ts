@@ -10,8 +10,11 @@ describe('HTTP: health, pages and demo sign-in', () => {
   });
   after(() => t.close());
 
-  test('GET /health answers 200 JSON with the version and the storage state', async () => {
-    const response = await fetch(`${t.url}/health`);
+  test('GET /health answers 200 {ok:true}; with the admin token, ?details adds the version and the storage state', async () => {
+    const live = await fetch(`${t.url}/health`);
+    assert.equal(live.status, 200);
+    assert.deepEqual(await live.json(), { ok: true });
+    const response = await fetch(`${t.url}/health?details`, { headers: { authorization: 'Bearer test-admin' } });
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type') ?? '', /application\/json/);
     const body = (await response.json()) as {

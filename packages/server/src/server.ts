@@ -6,13 +6,18 @@ import { ConfabError, MAX_FRAME_LENGTH, isEmailAddress, type Command, type Princ
 import { CLOSE_REVOKED, createBackend, createLocalFanOut } from '@confab/core/backend';
 import { demoSeed } from '@confab/core/testing';
 import type { Backend } from '@confab/core/backend';
-import { createServerAuthenticator, type ServerAuthenticator } from './auth/authenticator.js';
+import {
+  createServerAuthenticator,
+  type ServerAuthenticator,
+  type VisitorSessionLifetime,
+} from './auth/authenticator.js';
 import { createIdentityToken } from './auth/identity.js';
 import { parseInboundEmail } from './channels/email.js';
 import { parseFormSubmission } from './channels/forms.js';
 import { answerMessengerChallenge, checkMessengerSignature, parseMessengerWebhook } from './channels/messenger.js';
 import { requireRecord, requiredText } from './channels/validate.js';
 import { HttpError, clientIp, readJson, requireBearer, sendError, sendJson } from './http/http-util.js';
+import { createHostCheck, ownOrigins, parsePublicOrigin } from './http/host-check.js';
 import { PAGE_POLICY, inlineHash, pageHeaders } from './http/page-policy.js';
 import { serveStatic } from './http/static-files.js';
 import { createMailer, type MailTransport, type Mailer } from './mail/mailer.js';
@@ -41,6 +46,8 @@ export interface StartServerOptions {
   now?: () => number;
   /** Enables `GET/POST /api/test/clock` to move the clock (tests only; off by default). */
   testClock?: boolean;
+  /** Visitor session lifetimes (CONFAB_VISITOR_SESSION_IDLE_DAYS / _MAX_DAYS). Default 30 days idle, 400 days at most. */
+  visitorSessionLifetime?: VisitorSessionLifetime;
   /** Bearer token for the channel endpoints (CONFAB_INGEST_TOKEN). Channels refuse everything without one. */
   ingestToken?: string;
   /** Bearer token for the admin API (CONFAB_ADMIN_TOKEN): issue and revoke agent tokens, disable agents. */
@@ -48,6 +55,12 @@ export interface StartServerOptions {
   messenger?: { appSecret?: string; verifyToken?: string };
   /** The site's shared secret and audience for identity tokens (createIdentityToken). */
   identity?: { secret: string; audience: string };
+  /**
+   * The origins the server is reached at (CONFAB_PUBLIC_URL, e.g. `https://chat.example.com`).
+   * Requests must name one of their hosts (or localhost, an IP address, or the bound `host`), and
+   * they are the server's own origins for the WebSocket Origin rule. Default: none.
+   */
+  publicOrigins?: string[];
   /** Origins whose pages may open visitor chats, besides the server's own (CONFAB_ALLOWED_ORIGINS). */
   allowedOrigins?: string[];
   /** SMTP URL for outbound email (CONFAB_SMTP_URL). Without it email stays queued. */
@@ -164,12 +177,17 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const ingestToken = options.ingestToken ?? (demo ? DEMO_INGEST_TOKEN : undefined);
   const identity = options.identity ?? (demo ? DEMO_IDENTITY : undefined);
 
+  const publicOrigins = (options.publicOrigins ?? []).map(parsePublicOrigin);
+  const listenHost = options.host ?? (demo ? 'localhost' : undefined);
+  const hostAllowed = createHostCheck({ publicOrigins, boundHost: listenHost });
+
   const storage = createSqliteStorage(options.dataDir ?? defaultDataDir());
   const fanOut = createLocalFanOut();
   let backendRef: Backend | null = null;
   const auth = createServerAuthenticator({
     store: storage,
     ...(identity ? { identity } : {}),
+    ...(options.visitorSessionLifetime ? { visitorSessionLifetime: options.visitorSessionLifetime } : {}),
     now,
     // A token is worth nothing once the engine disables its agent or never knew it.
     isAgentActive: (agentId) => {
@@ -421,13 +439,31 @@ ${agentLinks ? `<h2>Sign in to the inbox as</h2><ul>${agentLinks}</ul><p>Demo on
     const method = req.method ?? 'GET';
     const path = url.pathname;
     try {
+      // Liveness says nothing about anyone, and load balancers probe it by address or internal name.
+      if (path !== '/health' && !hostAllowed(req))
+        throw new HttpError(
+          400,
+          'host-not-allowed',
+          'This server is not known by that Host name. Its operator lists its names in CONFAB_PUBLIC_URL.',
+        );
       if (path.startsWith('/api/')) {
         await handleApi(req, res, url);
         return;
       }
       if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'method-not-allowed', 'Use GET.');
       if (path === '/health') {
+        // Anyone may probe it, so it says "alive" and nothing more; where the data lives and how
+        // busy the server is are for its operator.
+        if (!url.searchParams.has('details')) {
+          sendJson(res, 200, { ok: true });
+          return;
+        }
+        // Outside /api/ but a guessable bearer all the same: the same per-address limit.
+        if (!httpLimiter.take(clientIp(req, options.trustProxy)))
+          throw new HttpError(429, 'rate-limited', 'Too many requests; retry later.');
+        requireBearer(req, options.adminToken, 'Health details');
         sendJson(res, 200, {
+          ok: true,
           status: 'ok',
           version: VERSION,
           storage: { kind: storage.kind, dir: storage.dir, events: storage.eventCount() },
@@ -481,6 +517,8 @@ ${agentLinks ? `<h2>Sign in to the inbox as</h2><ul>${agentLinks}</ul><p>Demo on
     backend,
     claimedKind: (token) => auth.claimedKind(token),
     allowedOrigins: options.allowedOrigins ?? [],
+    ownOrigins: (req) => ownOrigins(req, publicOrigins, options.trustProxy),
+    hostAllowed,
     ...(options.trustProxy ? { trustProxy: true } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
@@ -506,7 +544,6 @@ ${agentLinks ? `<h2>Sign in to the inbox as</h2><ul>${agentLinks}</ul><p>Demo on
     throw error;
   }
   const address = server.address() as AddressInfo;
-  const listenHost = options.host ?? (demo ? 'localhost' : undefined);
   const host = listenHost && listenHost !== '::' && listenHost !== '0.0.0.0' ? listenHost : 'localhost';
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
 

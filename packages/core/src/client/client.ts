@@ -181,6 +181,13 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
   let resumeAllowed = true;
   /** The token the last hello carried. */
   let helloToken = '';
+  /**
+   * The server refused this visitor's stored session before welcoming it (revoked, or past its
+   * lifetime): when the socket closes the visitor starts over as a new one instead of stopping.
+   */
+  let sessionRefused = false;
+  /** Starting over: the transport's own report of the close is not news to show. */
+  let startingOver = false;
 
   const patchStatus = (patch: Partial<ClientStatus>) => status.set({ ...status.get(), ...patch });
   const principal = () => status.get().principal;
@@ -285,7 +292,30 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
       welcomed = false;
       for (const entry of pending.get()) if (entry.state === 'sending') entry.state = 'queued';
       pending.set([...pending.get()]);
+      if (sessionRefused && !closed) void startOverAsNewVisitor();
     }
+  }
+
+  /**
+   * A refused session is gone for good (the server never resumes it): forget everything kept
+   * under it and say hello as a new visitor, so the widget keeps working instead of stopping at
+   * "unauthenticated". Commands queued for the old session would be refused under the new one.
+   */
+  async function startOverAsNewVisitor() {
+    sessionRefused = false;
+    startingOver = true;
+    dropAllPending('The chat session ended before the server confirmed the command.');
+    drafts.clear();
+    appliedSeq = null;
+    optimistic.clear();
+    store.reset(emptySnapshot(store.state.settings), null);
+    patchStatus({ principal: null, ready: false });
+    token = '';
+    owner = hashToken(token);
+    resumeAllowed = false;
+    if (persistence) await queueWrite(() => forgetStored(persistence!));
+    startingOver = false;
+    if (!closed) transport.connect({ frame: onFrame, state: onConnectionState });
   }
 
   function onFrame(frame: ServerFrame) {
@@ -303,6 +333,17 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
         onAck(frame.id, frame.seq, frame.result ?? {});
         break;
       case 'error':
+        if (startingOver) break;
+        if (
+          kind === 'visitor' &&
+          !welcomed &&
+          helloToken !== '' &&
+          frame.error.code === 'unauthenticated' &&
+          frame.id === undefined
+        ) {
+          // Refused sessions close with 4401 next; a refused identity token is followed by a welcome instead.
+          sessionRefused = true;
+        }
         if (frame.id !== undefined && pending.get().some((entry) => entry.id === frame.id)) {
           refuse(frame.id, ConfabError.fromPayload(frame.error));
         } else {
@@ -339,6 +380,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
       void persistence?.del(key('snapshot'));
     }
     resumeAllowed = true;
+    sessionRefused = false;
     if (sessionToken) {
       token = sessionToken;
       owner = hashToken(token);

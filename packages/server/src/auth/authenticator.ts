@@ -27,7 +27,26 @@ export interface ServerAuthenticatorOptions {
   /** False for agents the engine disabled or does not know. Default: every agent is active. */
   isAgentActive?: (agentId: string) => boolean;
   now?: () => number;
+  /** How long a visitor session lives; see DEFAULT_VISITOR_SESSION_LIFETIME. */
+  visitorSessionLifetime?: VisitorSessionLifetime;
 }
+
+/** A visitor session ends `idleMs` after its last use, and `absoluteMs` after it began whatever its use. */
+export interface VisitorSessionLifetime {
+  idleMs: number;
+  absoluteMs: number;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/**
+ * 30 days idle: a visitor who comes back within a month finds their chat; a token copied from an
+ * abandoned browser stops working. 400 days at most: the longest a browser keeps a cookie (Chrome's
+ * cap), so no session outlives what the visitor could expect a site to remember.
+ */
+export const DEFAULT_VISITOR_SESSION_LIFETIME: VisitorSessionLifetime = {
+  idleMs: 30 * DAY_MS,
+  absoluteMs: 400 * DAY_MS,
+};
 
 export interface ServerAuthenticator extends Authenticator {
   /** Issues a new agent token. The token is returned once; only its hash is stored. */
@@ -50,6 +69,7 @@ export function createServerAuthenticator(options: ServerAuthenticatorOptions): 
   const { store } = options;
   const now = options.now ?? Date.now;
   const isAgentActive = options.isAgentActive ?? (() => true);
+  const lifetime = options.visitorSessionLifetime ?? DEFAULT_VISITOR_SESSION_LIFETIME;
 
   return {
     async verify(token: string): Promise<Principal | null> {
@@ -61,8 +81,12 @@ export function createServerAuthenticator(options: ServerAuthenticatorOptions): 
         return { kind: 'agent', agentId: found.agentId };
       }
       if (token.startsWith(VISITOR_TOKEN_PREFIX)) {
-        const contactId = store.findVisitorSession(tokenHash);
-        return contactId === null ? null : { kind: 'visitor', contactId };
+        const session = store.findVisitorSession(tokenHash);
+        if (!session) return null;
+        const at = now();
+        if (at - session.lastUsedAt > lifetime.idleMs || at - session.createdAt > lifetime.absoluteMs) return null;
+        store.touchVisitorSession(tokenHash, at);
+        return { kind: 'visitor', contactId: session.contactId };
       }
       return null;
     },

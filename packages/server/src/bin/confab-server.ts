@@ -41,6 +41,12 @@ async function main(argv: string[]) {
     `  health  ${server.url}/health`,
     `  data    ${server.storage.dir}`,
   ];
+  // A self-hoster who reaches the server by a domain name must list it, or every request is a 400.
+  lines.push(
+    options.publicOrigins
+      ? `  public  ${options.publicOrigins.join(', ')}`
+      : '  names   localhost, IP addresses and HOST only; set CONFAB_PUBLIC_URL to serve a domain name',
+  );
   if (options.demo && !process.env.CONFAB_INGEST_TOKEN)
     lines.push('  ingest  Authorization: Bearer demo-ingest-token (demo only; set CONFAB_INGEST_TOKEN)');
   console.log(lines.join('\n'));

@@ -138,7 +138,9 @@ describe('outbound email without SMTP', () => {
     assert.equal(message?.delivery, 'queued');
     assert.equal(t.server.storage.delivery(ack.result!.messageId!), null);
     assert.equal(t.server.storage.pendingEmails().length, 1);
-    const health = (await (await fetch(`${t.url}/health`)).json()) as { mail: { smtp: boolean; pending: number } };
+    const health = (await (
+      await fetch(`${t.url}/health?details`, { headers: { authorization: 'Bearer test-admin' } })
+    ).json()) as { mail: { smtp: boolean; pending: number } };
     assert.deepEqual(health.mail, { smtp: false, pending: 1 });
     peer.close();
   });

@@ -7,7 +7,10 @@ import type { ConfabEvent, DeliveryState, SequencedEvent } from '@confab/core';
 /** Visitor sessions and agent tokens, stored as SHA-256 hashes only (a leaked database grants nothing). */
 export interface TokenStore {
   saveVisitorSession(tokenHash: string, contactId: string, createdAt: number): void;
-  findVisitorSession(tokenHash: string): string | null;
+  /** A live (unrevoked) session; `lastUsedAt` is its creation for sessions never used since. */
+  findVisitorSession(tokenHash: string): { contactId: string; createdAt: number; lastUsedAt: number } | null;
+  /** Records a use of the session (its idle lifetime starts again). */
+  touchVisitorSession(tokenHash: string, usedAt: number): void;
   revokeVisitorSessions(contactId: string, revokedAt: number): number;
   saveAgentToken(token: { id: string; tokenHash: string; agentId: string; label: string; createdAt: number }): void;
   findAgentToken(tokenHash: string): { id: string; agentId: string } | null;
@@ -63,7 +66,8 @@ CREATE TABLE IF NOT EXISTS visitor_sessions (
   token_hash TEXT PRIMARY KEY,
   contact_id TEXT NOT NULL,
   created_at INTEGER NOT NULL,
-  revoked_at INTEGER
+  revoked_at INTEGER,
+  last_used_at INTEGER
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS visitor_sessions_by_contact ON visitor_sessions (contact_id);
 CREATE TABLE IF NOT EXISTS agent_tokens (
@@ -128,6 +132,10 @@ export function createSqliteStorage(dir: string = defaultDataDir()): SqliteStora
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
+  // Stores from before session lifetimes lack last_used_at (NULL reads as "used when created").
+  const sessionColumns = db.prepare('PRAGMA table_info(visitor_sessions)').all() as { name: string }[];
+  if (!sessionColumns.some((column) => column.name === 'last_used_at'))
+    db.exec('ALTER TABLE visitor_sessions ADD COLUMN last_used_at INTEGER');
   db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', '1')`).run();
 
   const insertEvent = db.prepare('INSERT INTO events (seq, type, cause, event) VALUES (?, ?, ?, ?)');
@@ -168,7 +176,10 @@ export function createSqliteStorage(dir: string = defaultDataDir()): SqliteStora
 
   const statements = {
     saveSession: db.prepare('INSERT INTO visitor_sessions (token_hash, contact_id, created_at) VALUES (?, ?, ?)'),
-    findSession: db.prepare('SELECT contact_id FROM visitor_sessions WHERE token_hash = ? AND revoked_at IS NULL'),
+    findSession: db.prepare(
+      'SELECT contact_id, created_at, last_used_at FROM visitor_sessions WHERE token_hash = ? AND revoked_at IS NULL',
+    ),
+    touchSession: db.prepare('UPDATE visitor_sessions SET last_used_at = ? WHERE token_hash = ?'),
     revokeSessions: db.prepare(
       'UPDATE visitor_sessions SET revoked_at = ? WHERE contact_id = ? AND revoked_at IS NULL',
     ),
@@ -256,8 +267,13 @@ export function createSqliteStorage(dir: string = defaultDataDir()): SqliteStora
       statements.saveSession.run(tokenHash, contactId, createdAt);
     },
     findVisitorSession(tokenHash) {
-      const row = statements.findSession.get(tokenHash) as { contact_id: string } | undefined;
-      return row?.contact_id ?? null;
+      const row = statements.findSession.get(tokenHash) as
+        { contact_id: string; created_at: number; last_used_at: number | null } | undefined;
+      if (!row) return null;
+      return { contactId: row.contact_id, createdAt: row.created_at, lastUsedAt: row.last_used_at ?? row.created_at };
+    },
+    touchVisitorSession(tokenHash, usedAt) {
+      statements.touchSession.run(usedAt, tokenHash);
     },
     revokeVisitorSessions(contactId, revokedAt) {
       return statements.revokeSessions.run(revokedAt, contactId).changes;

@@ -15,6 +15,9 @@ export interface ChildServer {
   kill(): Promise<void>;
 }
 
+/** The child's admin token: `/health?details` (its seq) is for the admin. */
+export const CHILD_ADMIN_TOKEN = 'child-admin';
+
 /** Starts `confab-server` on a free loopback port over `dataDir`; resolves once it listens. */
 export function spawnServer(dataDir: string, env: Record<string, string> = {}): Promise<ChildServer> {
   return new Promise((resolve, reject) => {
@@ -26,6 +29,7 @@ export function spawnServer(dataDir: string, env: Record<string, string> = {}): 
         CONFAB_DATA_DIR: dataDir,
         CONFAB_DEMO: '0',
         CONFAB_RATE_LIMITS: 'off',
+        CONFAB_ADMIN_TOKEN: CHILD_ADMIN_TOKEN,
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

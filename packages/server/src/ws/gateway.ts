@@ -5,6 +5,7 @@ import { MAX_FRAME_LENGTH, type ServerFrame } from '@confab/core';
 import type { Backend, BackendConnection } from '@confab/core/backend';
 import { KeyedRateLimiter, TokenBucket } from '../rate-limit.js';
 import { clientIp } from '../http/http-util.js';
+import { normaliseOrigin, ownOrigins } from '../http/host-check.js';
 
 /**
  * Close codes. 4400–4499 tell the client not to retry with the same credentials (the WebSocket
@@ -80,6 +81,10 @@ export interface GatewayOptions {
   claimedKind: (token: string) => 'agent' | 'visitor' | 'unknown';
   /** Origins whose pages may open visitor sessions, besides the server's own; `*` allows any. */
   allowedOrigins: readonly string[];
+  /** The server's own origins for a request. Default: `http://` plus its Host (see ownOrigins). */
+  ownOrigins?: (req: IncomingMessage) => readonly string[];
+  /** Whether the upgrade's Host header names this server (DNS rebinding); refused with 400 when not. */
+  hostAllowed?: (req: IncomingMessage) => boolean;
   limits?: Partial<GatewayLimits>;
   /** Interval of WebSocket pings; a socket that missed one pong is dropped. Default 30 s. */
   heartbeatMs?: number;
@@ -109,7 +114,8 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
   const heartbeatMs = options.heartbeatMs ?? 30_000;
   const maxBufferedBytes = options.maxBufferedBytes ?? 16 * 1024 * 1024;
   const anyOrigin = options.allowedOrigins.includes('*');
-  const allowedOrigins = new Set(options.allowedOrigins.map((origin) => origin.replace(/\/$/, '').toLowerCase()));
+  const ownOriginsOf = options.ownOrigins ?? ((req: IncomingMessage) => ownOrigins(req, [], options.trustProxy));
+  const allowedOrigins = new Set(options.allowedOrigins.map(normaliseOrigin).filter((origin) => origin !== null));
 
   // The hub refuses frames over MAX_FRAME_LENGTH characters with a typed error; ws drops the socket
   // only far beyond that (a UTF-8 character takes up to 3 bytes per UTF-16 unit, plus slack).
@@ -131,19 +137,21 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
     // No Origin: not a browser, so not a page of some other site acting through the visitor's browser.
     if (!origin) return true;
     if (anyOrigin) return true;
-    const normalised = origin.replace(/\/$/, '').toLowerCase();
-    if (allowedOrigins.has(normalised)) return true;
-    try {
-      return new URL(normalised).host === String(req.headers.host ?? '').toLowerCase();
-    } catch {
-      return false;
-    }
+    // Whole origins: an http:// page (which anyone on the network can write into) is not the
+    // https:// site of the same name, nor is another port on the same host.
+    const normalised = normaliseOrigin(origin);
+    if (normalised === null) return false;
+    return allowedOrigins.has(normalised) || ownOriginsOf(req).includes(normalised);
   }
 
   function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== path) {
       refuseUpgrade(socket, 404, 'Not Found');
+      return;
+    }
+    if (options.hostAllowed && !options.hostAllowed(req)) {
+      refuseUpgrade(socket, 400, 'Bad Request: this server is not known by that Host name (set CONFAB_PUBLIC_URL)');
       return;
     }
     for (const name of url.searchParams.keys()) {
