@@ -40,7 +40,6 @@ export function runBrowserTests(files, { resultsFile = 'test-results/browser.jso
   if (!existsSync(resultsFile))
     return { passed: 0, failed: 1, failures: [{ file: null, name: 'web-test-runner wrote no results' }], ...run };
   const { passed, failed, failures = [] } = JSON.parse(readFileSync(resultsFile, 'utf8'));
-  rmSync(resultsFile, { force: true });
   return { passed, failed, failures, ...run };
 }
 
