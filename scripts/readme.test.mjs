@@ -63,10 +63,21 @@ describe('the README code samples', () => {
     rmSync(rootDir, { recursive: true, force: true });
   });
 
-  /** A page served by the test server whose content is `html`. */
+  /**
+   * A page served by the test server whose content is `html`. The server sends its pages a strict
+   * CSP (no inline scripts), as a careful site would: each inline script becomes a file of its own,
+   * in the same place and order.
+   */
   async function pageWith(html) {
     pages += 1;
-    writeFileSync(join(rootDir, 'examples', 'site', `readme-${pages}.html`), html);
+    let scripts = 0;
+    const external = html.replace(/<script( type="module")?>([\s\S]*?)<\/script>/g, (_, module = '', code) => {
+      scripts += 1;
+      const file = `readme-${pages}-${scripts}.js`;
+      writeFileSync(join(rootDir, 'examples', 'site', file), code);
+      return `<script${module} src="${file}"></script>`;
+    });
+    writeFileSync(join(rootDir, 'examples', 'site', `readme-${pages}.html`), external);
     const page = await browser.newPage();
     const errors = [];
     page.on('pageerror', (error) => errors.push(error.message));
