@@ -1,7 +1,7 @@
 // Issue 20 item 7 (DESIGN §5): the signed-in inbox must not be framed by another origin
 // (clickjacking). `frame-ancestors` works only in a header — the pages' <meta> policy cannot carry
 // it — so every HTML page the server writes sends its policy as a header with framing forbidden,
-// `X-Frame-Options: DENY`, `Referrer-Policy: no-referrer` and `X-Content-Type-Options: nosniff`.
+// `X-Frame-Options: SAMEORIGIN`, `Referrer-Policy: no-referrer` and `X-Content-Type-Options: nosniff`.
 // The demo pages' policy is the one README "Content-Security-Policy and Trusted Types" states, sent
 // once, as a header (the XSS sweep opens them in Chromium under it).
 import { after, before, describe, test } from 'node:test';
@@ -47,19 +47,19 @@ describe('HTML pages refuse to be framed and leak no referrer', () => {
     const policy = response.headers.get('content-security-policy');
     assert.ok(policy, `${path}: a Content-Security-Policy header`);
     const policyDirectives = directives(policy);
-    assert.equal(policyDirectives.get('frame-ancestors'), "'none'", `${path}: no origin may frame it`);
-    assert.equal(response.headers.get('x-frame-options'), 'DENY', `${path}: nor may older browsers`);
+    assert.equal(policyDirectives.get('frame-ancestors'), "'self'", `${path}: no other origin may frame it`);
+    assert.equal(response.headers.get('x-frame-options'), 'SAMEORIGIN', `${path}: nor may older browsers`);
     assert.equal(response.headers.get('referrer-policy'), 'no-referrer', `${path}: no referrer`);
     assert.equal(response.headers.get('x-content-type-options'), 'nosniff', `${path}: no sniffing`);
     return { html: await response.text(), policyDirectives };
   }
 
   for (const path of ['/inbox/', '/site/', '/site/about.html']) {
-    test(`${path} is sent with the README's policy, plus frame-ancestors 'none', and no second copy`, async () => {
+    test(`${path} is sent with the README's policy, plus frame-ancestors 'self', and no second copy`, async () => {
       const { html, policyDirectives } = await page(path);
       assert.doesNotMatch(html, /http-equiv="Content-Security-Policy"/i, 'one policy, so one report per violation');
       const expected = directives(readmePolicy());
-      expected.set('frame-ancestors', "'none'");
+      expected.set('frame-ancestors', "'self'");
       assert.deepEqual(Object.fromEntries(policyDirectives), Object.fromEntries(expected));
     });
   }

@@ -11,9 +11,11 @@ export const PAGE_POLICY =
 /**
  * A signed-in inbox inside another site's frame can be clicked through without the agent seeing it
  * (clickjacking). `frame-ancestors` only works in a header — a `<meta>` policy ignores it — so every
- * page the server writes says it here; `X-Frame-Options` covers browsers without CSP level 2.
+ * page the server writes says it here; `X-Frame-Options` covers browsers without CSP level 2. Its
+ * own origin may frame it (no one can clickjack from there, and the phone-sized journeys in WebKit
+ * run the demo site in a frame of that size).
  */
-const NO_FRAMING = "frame-ancestors 'none'";
+const NO_FRAMING = "frame-ancestors 'self'";
 
 /**
  * Headers for an HTML page: its policy (plus no framing), no MIME sniffing, and no referrer — the
@@ -22,7 +24,7 @@ const NO_FRAMING = "frame-ancestors 'none'";
 export function pageHeaders(policy?: string): Record<string, string> {
   return {
     'content-security-policy': policy ? `${policy}; ${NO_FRAMING}` : NO_FRAMING,
-    'x-frame-options': 'DENY',
+    'x-frame-options': 'SAMEORIGIN',
     'referrer-policy': 'no-referrer',
     'x-content-type-options': 'nosniff',
   };
