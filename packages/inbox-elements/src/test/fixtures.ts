@@ -345,7 +345,10 @@ export async function createTestInbox(
     persistence: createMemoryPersistence(),
   });
   open.push(client);
-  await until(() => client.status.get().ready && client.me.get(), 'the client to be ready');
+  // The replica takes time in proportion to the seed: 100,000 conversations took 3.6–6.6 s on the
+  // 2-core CI machine under load, in each of the three engines (a flat 4 s failed at random).
+  const seedAllowanceMs = (options.seed?.length ?? 0) / 10;
+  await until(() => client.status.get().ready && client.me.get(), 'the client to be ready', 4000 + seedAllowanceMs);
   // Let the store flush its first batch (it notifies once per animation frame; a page in the
   // background may get no frames, so do not wait for one forever).
   await new Promise((resolve) => {
