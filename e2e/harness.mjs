@@ -10,21 +10,37 @@ import { startServer, DEMO_INGEST_TOKEN } from '@confab/server';
 export const SCREENSHOT_DIR = 'test-results/e2e';
 
 /**
- * Starts a journey: server + browser. Every request any page makes is kept in `requests`, so
- * that a journey can check no token ever travels in a URL.
+ * The reference server as the journeys use it: loopback, a fresh data directory (`name` prefixes
+ * it), demo data, the test clock. `close()` stops it and deletes the directory.
  */
-export async function startJourney(name) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'confab-e2e-'));
-  const proxy = await startSocketCutter();
+export async function startDemoServer(name, options = {}) {
+  const dataDir = mkdtempSync(join(tmpdir(), `confab-${name}-`));
   const server = await startServer({
     port: 0,
     host: '127.0.0.1',
     dataDir,
     demo: true,
     testClock: true,
-    allowedOrigins: [proxy.origin],
     log: () => undefined,
+    ...options,
   });
+  return {
+    server,
+    async close() {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Starts a journey: server + browser. Every request any page makes is kept in `requests`, so
+ * that a journey can check no token ever travels in a URL.
+ */
+export async function startJourney(name) {
+  const proxy = await startSocketCutter();
+  const demo = await startDemoServer('e2e', { allowedOrigins: [proxy.origin] });
+  const server = demo.server;
   proxy.target = server.port;
   const browser = await launchChromium();
   const requests = [];
@@ -93,8 +109,7 @@ export async function startJourney(name) {
       for (const context of contexts) await context.close().catch(() => undefined);
       await browser.close();
       await proxy.close();
-      await server.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      await demo.close();
     },
   };
 }

@@ -9,13 +9,12 @@
 // short chat, and closed with an unread badge.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer } from '@confab/server';
 import { launchChromium } from '../scripts/chromium.mjs';
 import { startFixtureFront } from './fixture-front.mjs';
-import { eventually, openWidget, visitorSays } from './harness.mjs';
+import { eventually, openWidget, startDemoServer, visitorSays } from './harness.mjs';
 
 const ANNA = { kind: 'agent', agentId: 'agent-anna' };
 /** 10:30 UTC on a fixed day: the times under the messages read the same in every screenshot. */
@@ -39,20 +38,13 @@ describe('the real widget on a hostile host page', () => {
   let server;
   let front;
   let browser;
-  let dataDir;
+  let demo;
   const contexts = [];
   const pageErrors = [];
 
   before(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'confab-hostile-host-'));
-    server = await startServer({
-      port: 0,
-      host: '127.0.0.1',
-      dataDir,
-      demo: true,
-      testClock: true,
-      log: () => undefined,
-    });
+    demo = await startDemoServer('hostile-host');
+    server = demo.server;
     front = await startFixtureFront(server.port);
     browser = await launchChromium();
   });
@@ -61,8 +53,7 @@ describe('the real widget on a hostile host page', () => {
     for (const context of contexts) await context.close().catch(() => undefined);
     await browser?.close();
     await front?.close();
-    await server?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await demo?.close();
   });
 
   /** Sets the server's clock, so that what it stamps now reads FIXED_TIME. */

@@ -4,13 +4,10 @@
 // on a phone-sized touch screen. Each journey is a new browser: a new visitor.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createIdentityToken, DEMO_IDENTITY, startServer } from '@confab/server';
+import { createIdentityToken, DEMO_IDENTITY } from '@confab/server';
 import { currentEngine } from '../../scripts/engines.mjs';
 import { startFixtureFront } from '../fixture-front.mjs';
-import { conversationWith, eventually, startSocketCutter } from '../harness.mjs';
+import { conversationWith, eventually, startDemoServer, startSocketCutter } from '../harness.mjs';
 import { launchBrowser } from './browser.mjs';
 import {
   allDelivered,
@@ -33,20 +30,13 @@ describe(`visitor journeys in ${engine.name}`, () => {
   let server;
   let proxy;
   let front;
-  let dataDir;
+  let demo;
   const browsers = [];
 
   before(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), `confab-${engine.id}-`));
     proxy = await startSocketCutter();
-    server = await startServer({
-      port: 0,
-      host: '127.0.0.1',
-      dataDir,
-      demo: true,
-      testClock: true,
-      log: () => undefined,
-    });
+    demo = await startDemoServer(engine.id);
+    server = demo.server;
     proxy.target = server.port;
     front = await startFixtureFront(server.port);
   });
@@ -55,8 +45,7 @@ describe(`visitor journeys in ${engine.name}`, () => {
     for (const browser of browsers) await browser.close().catch(() => undefined);
     await front?.close();
     await proxy?.close();
-    await server?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await demo?.close();
   });
 
   /** A page in a new browser (a new visitor); `privately`: in a private window. */
