@@ -306,9 +306,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
     startingOver = true;
     dropAllPending('The chat session ended before the server confirmed the command.');
     drafts.clear();
-    appliedSeq = null;
-    optimistic.clear();
-    store.reset(emptySnapshot(store.state.settings), null);
+    emptyReplica(null);
     patchStatus({ principal: null, ready: false });
     token = '';
     owner = hashToken(token);
@@ -373,9 +371,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
       draftTimer = undefined;
       void queueWrite(() => persistence?.del(key('drafts')));
       // Nothing of the old replica may remain, not even until the snapshot.
-      appliedSeq = null;
-      optimistic.clear();
-      store.reset(emptySnapshot(store.state.settings), next.kind === 'agent' ? next.agentId : null);
+      emptyReplica(next.kind === 'agent' ? next.agentId : null);
       patchStatus({ ready: false });
       void persistence?.del(key('snapshot'));
     }
@@ -392,6 +388,13 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
     welcomed = true;
     for (const answer of committed) onAck(answer.id, answer.seq, answer.result ?? {});
     flushOutbox();
+  }
+
+  /** Empties the replica and its optimistic layer: nothing of the person before stays on screen. */
+  function emptyReplica(me: string | null) {
+    appliedSeq = null;
+    optimistic.clear();
+    store.reset(emptySnapshot(store.state.settings), me);
   }
 
   /** Forgets every unconfirmed command (memory and storage); their promises reject with `forbidden`. */
@@ -828,13 +831,11 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
       for (const waiter of waiters.values())
         waiter.reject(new ConfabError('offline', 'Signed out before the server confirmed the command.'));
       waiters.clear();
-      optimistic.clear();
       createdEarly.clear();
       earlyAcks.clear();
       pending.set([]);
       drafts.clear();
-      appliedSeq = null;
-      store.reset(emptySnapshot(store.state.settings), null);
+      emptyReplica(null);
       patchStatus({ principal: null, ready: false });
     },
   };
