@@ -8,6 +8,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.mjs';
 import { browserTestFiles, currentEngine, FIREFOX_PATH } from './scripts/engines.mjs';
 import { webkitLauncher } from './scripts/wtr-webkit.mjs';
 import { writeFileSync, mkdirSync, mkdtempSync, existsSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 
@@ -99,6 +100,19 @@ function referenceServer() {
   };
 }
 
+/** The first port from `from` on that nothing listens (web-test-runner listens on every address). */
+async function freePort(from) {
+  for (let port = from; port < from + 300; port += 1) {
+    const free = await new Promise((resolve) => {
+      const probe = createServer();
+      probe.once('error', () => resolve(false));
+      probe.listen(port, () => probe.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error(`no free port in ${from}–${from + 299}`);
+}
+
 function launcher() {
   if (engine.id === 'firefox')
     return chromeLauncher({
@@ -123,6 +137,7 @@ function launcher() {
 export default {
   // `CONFAB_TEST_FILTER`: only files whose path contains one of these (newline-separated).
   files: browserTestFiles(engine.id, process.env.CONFAB_TEST_FILTER?.split('\n').filter(Boolean)),
+  port: await freePort(engine.firstPort),
   nodeResolve: { exportConditions: ['browser', 'production'] },
   // One page at a time: a second page would be a hidden tab, which gets no animation frames and
   // throttled timers, and UI updates are batched per frame.

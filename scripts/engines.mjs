@@ -8,12 +8,17 @@ import { MINIBROWSER_PATH, WEBKIT_DRIVER_PATH } from './webdriver.mjs';
 
 export const FIREFOX_PATH = process.env.FIREFOX_PATH || '/usr/bin/firefox-esr';
 
-/** Engine id → its name in test output and what must be installed for it. */
+/**
+ * Engine id → its name in test output, what must be installed for it, and the first port its
+ * web-test-runner server tries. The lanes of `npm test` run engines at the same time; a port
+ * range of their own keeps two runners from choosing the same free port at once.
+ */
 export const ENGINES = {
-  chromium: { name: 'Chromium', executables: [CHROMIUM_PATH], apt: 'chromium' },
-  firefox: { name: 'Firefox', executables: [FIREFOX_PATH], apt: 'firefox-esr' },
+  chromium: { name: 'Chromium', executables: [CHROMIUM_PATH], apt: 'chromium', firstPort: 8000 },
+  firefox: { name: 'Firefox', executables: [FIREFOX_PATH], apt: 'firefox-esr', firstPort: 8300 },
   webkit: {
     name: 'WebKit',
+    firstPort: 8600,
     executables: [WEBKIT_DRIVER_PATH, MINIBROWSER_PATH, '/usr/bin/Xvfb'],
     apt: 'webkit2gtk-driver xvfb',
   },
