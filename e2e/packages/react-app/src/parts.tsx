@@ -1,7 +1,8 @@
 // The inbox from two parts, written as React 19 native custom elements (types from
 // @confab/react/jsx): the list tells React which conversation was chosen, the thread shows it.
 import type {} from '@confab/react/jsx';
-import '@confab/inbox-elements/define.js';
+import '@confab/inbox-elements/define/conversation-list.js';
+import '@confab/inbox-elements/define/thread.js';
 import { useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createClient } from './client.js';
