@@ -33,6 +33,22 @@ describe('the WebSocket transport against the reference server', () => {
     expect(states).to.deep.equal(['connecting', 'online', 'offline']);
   });
 
+  it('a refused token fires one `error` event (the error frame and the 4401 close that follows are one cause)', async () => {
+    const info = await server();
+    const client = createInboxClient({
+      transport: createWebSocketTransport({ url: info.wsUrl }),
+      token: 'cfa_not-a-token',
+      persistence: createMemoryPersistence(),
+    });
+    const codes: string[] = [];
+    client.on('error', (error) => codes.push(error.code));
+    while (client.connection.get() !== 'offline' || codes.length === 0)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    // The close that ends the link is handled in the same task that reports it offline.
+    expect(codes).to.deep.equal(['unauthenticated']);
+    await client.close();
+  });
+
   it('W1 carries a visitor chat to an agent and the reply back, over real sockets', async () => {
     const info = await server();
     const inbox = createInboxClient({
