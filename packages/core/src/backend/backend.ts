@@ -436,6 +436,17 @@ export function createBackend(options: BackendOptions): Backend {
       return run(principal, command, commandId);
     },
     append,
+    get openLinks() {
+      return links.size;
+    },
+    endLinks(code, reason) {
+      for (const link of [...links]) {
+        link.closed = true;
+        link.live = false;
+        links.delete(link);
+        link.end(code, reason);
+      }
+    },
     disconnectPrincipal(match, code, reason) {
       for (const link of [...links]) {
         if (link.principal && match(link.principal)) {

@@ -10,6 +10,8 @@ export const CLOSE_CODES = {
   normal: 1000,
   /** The server is shutting down or restarting: reconnect. */
   goingAway: 1001,
+  /** The server restarts, or dropped its links on purpose: reconnect and resume. */
+  serviceRestart: 1012,
   /** The client broke the protocol's limits (a flood, no hello in time): reconnect later. */
   policyViolation: 1008,
   /** Too many connections now: reconnect later. */

@@ -20,7 +20,13 @@ async function server(): Promise<ServerInfo> {
 describe('the WebSocket transport against the reference server', () => {
   runTransportConformance(async () => {
     const info = await server();
-    return { transport: () => createWebSocketTransport({ url: info.wsUrl }), agentToken: info.agentToken };
+    return {
+      transport: () => createWebSocketTransport({ url: info.wsUrl, initialDelayMs: 50 }),
+      agentToken: info.agentToken,
+      // The test run's server ends its links, or counts them, when asked (web-test-runner.config.js).
+      breakLinks: async () => void (await fetch('/__confab/break-links', { method: 'POST' })),
+      openLinks: async () => ((await (await fetch('/__confab/open-links')).json()) as { openLinks: number }).openLinks,
+    };
   });
 
   it('reports connecting, then online, and offline after disconnect', async () => {
