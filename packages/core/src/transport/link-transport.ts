@@ -124,10 +124,16 @@ export function createLinkTransport(openLink: OpenLink, options: LinkTransportOp
   function ended(code?: number, reason?: string) {
     const wasStable = openedAt !== 0 && Date.now() - openedAt >= stableLink;
     const alreadyReported = reportedError;
+    const fatal = isFatalClose(code);
     forgetLink();
+    // After a fatal close: stopped until connect() is called again (a client that starts over
+    // with other credentials may do so as soon as it hears `offline`).
+    if (fatal) stop();
+    const linksBefore = generation;
     setState('offline');
-    if (isFatalClose(code)) {
-      if (!alreadyReported)
+    if (fatal) {
+      // Not when a listener already connected again on `offline`: the error is the old link's.
+      if (!alreadyReported && generation === linksBefore)
         listener?.frame({
           v: PROTOCOL_VERSION,
           type: 'error',
@@ -139,6 +145,13 @@ export function createLinkTransport(openLink: OpenLink, options: LinkTransportOp
     const ceiling = Math.min(maxDelay, initialDelay * 2 ** attempts);
     attempts += 1;
     retryTimer = setTimeout(open, Math.random() * ceiling);
+  }
+
+  function stop() {
+    stopped = true;
+    clearTimeout(retryTimer);
+    retryTimer = undefined;
+    globalThis.removeEventListener?.('online', onBrowserOnline);
   }
 
   function forgetLink() {
@@ -185,11 +198,7 @@ export function createLinkTransport(openLink: OpenLink, options: LinkTransportOp
       if (state === 'online') trySend(frame);
     },
     disconnect() {
-      if (stopped) return;
-      stopped = true;
-      clearTimeout(retryTimer);
-      retryTimer = undefined;
-      globalThis.removeEventListener?.('online', onBrowserOnline);
+      stop();
       const last = link;
       forgetLink();
       last?.close();
