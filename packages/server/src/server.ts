@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { ConfabError, MAX_FRAME_LENGTH, isEmailAddress, type Command, type Principal } from '@confab/core';
 import { CLOSE_REVOKED, createBackend, createLocalFanOut } from '@confab/core/backend';
+import { randomBytes } from 'node:crypto';
 import { demoSeed } from '@confab/core/testing';
 import type { Backend } from '@confab/core/backend';
 import {
@@ -12,6 +13,13 @@ import {
   type VisitorSessionLifetime,
 } from './auth/authenticator.js';
 import { createIdentityToken } from './auth/identity.js';
+import { createAccounts, isActiveAgent, type AgentSessionLifetime } from './accounts/accounts.js';
+import { removeControlFile, writeControlFile } from './control/control-file.js';
+import { createAdminRoutes } from './http/admin-routes.js';
+import { handleAuthRoutes } from './http/auth-routes.js';
+import { createControlRoutes } from './http/control-routes.js';
+import type { RouteContext, RouteHandler } from './http/route-context.js';
+import { SESSION_COOKIE, readCookie } from './http/session-cookie.js';
 import { parseInboundEmail } from './channels/email.js';
 import { parseFormSubmission } from './channels/forms.js';
 import { answerMessengerChallenge, checkMessengerSignature, parseMessengerWebhook } from './channels/messenger.js';
@@ -48,9 +56,11 @@ export interface StartServerOptions {
   testClock?: boolean;
   /** Visitor session lifetimes (CONFAB_VISITOR_SESSION_IDLE_DAYS / _MAX_DAYS). Default 30 days idle, 400 days at most. */
   visitorSessionLifetime?: VisitorSessionLifetime;
+  /** Agent sign-in session lifetimes (CONFAB_AGENT_SESSION_IDLE_DAYS / _MAX_DAYS). Default 7 days idle, 30 days at most. */
+  agentSessionLifetime?: AgentSessionLifetime;
   /** Bearer token for the channel endpoints (CONFAB_INGEST_TOKEN). Channels refuse everything without one. */
   ingestToken?: string;
-  /** Bearer token for the admin API (CONFAB_ADMIN_TOKEN): issue and revoke agent tokens, disable agents. */
+  /** Bearer token for the admin API (CONFAB_ADMIN_TOKEN): create, disable and enable agents, change roles, issue tokens. */
   adminToken?: string;
   messenger?: { appSecret?: string; verifyToken?: string };
   /** The site's shared secret and audience for identity tokens (createIdentityToken). */
@@ -142,18 +152,6 @@ const INDEX_STYLE =
 /** The index page is links and one inline style: it may load nothing else, that style included. */
 const INDEX_POLICY = `default-src 'none'; style-src ${inlineHash(INDEX_STYLE)}; base-uri 'none'; form-action 'none'`;
 
-/**
- * One percent-encoded path segment, decoded. A malformed escape (`%E0%A4%A`, a lone `%`) is the
- * caller's mistake: a typed 400, not a URIError that would answer 500 and log a stack trace.
- */
-function decodeSegment(segment: string, what: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    throw new HttpError(400, 'invalid', `The ${what} in the path is not valid percent-encoding.`);
-  }
-}
-
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
@@ -184,16 +182,15 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const storage = createSqliteStorage(options.dataDir ?? defaultDataDir());
   const fanOut = createLocalFanOut();
   let backendRef: Backend | null = null;
+  let accountsRef: ReturnType<typeof createAccounts> | null = null;
   const auth = createServerAuthenticator({
+    agentOfSession: (token) => accountsRef?.sessionAgent(token)?.id ?? null,
     store: storage,
     ...(identity ? { identity } : {}),
     ...(options.visitorSessionLifetime ? { visitorSessionLifetime: options.visitorSessionLifetime } : {}),
     now,
     // A token is worth nothing once the engine disables its agent or never knew it.
-    isAgentActive: (agentId) => {
-      const agent = backendRef?.state.agents.get(agentId);
-      return agent !== undefined && !agent.disabled;
-    },
+    isAgentActive: (agentId) => isActiveAgent(backendRef?.state.agents.get(agentId)),
   });
   const backend = createBackend({
     storage,
@@ -204,6 +201,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   });
   backendRef = backend;
   await backend.ready;
+  const accounts = createAccounts({
+    backend,
+    store: storage,
+    now,
+    ...(options.agentSessionLifetime ? { sessionLifetime: options.agentSessionLifetime } : {}),
+  });
+  accountsRef = accounts;
 
   if (demo && backend.seq === 0) {
     // Appended through the hub, so the demo data is stored and sequenced like everything else.
@@ -240,8 +244,30 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const demoTokens = new Map<string, string>();
 
   function agentsInOrder() {
-    return [...backend.state.agents.values()].filter((agent) => !agent.disabled);
+    return [...backend.state.agents.values()].filter((agent) => isActiveAgent(agent));
   }
+
+  const controlToken = randomBytes(32).toString('base64url');
+  const routeHandlers: RouteHandler[] = [
+    handleAuthRoutes,
+    createAdminRoutes(options.adminToken),
+    createControlRoutes(controlToken),
+  ];
+  const ownOriginsOf = (req: IncomingMessage) => ownOrigins(req, publicOrigins, options.trustProxy);
+  let serverUrl = '';
+  const routeContext: RouteContext = {
+    backend,
+    storage,
+    auth,
+    accounts,
+    mailer,
+    demo,
+    trustProxy: options.trustProxy ?? false,
+    now,
+    ownOrigins: ownOriginsOf,
+    linkOrigin: (req) => publicOrigins[0] ?? (req ? ownOriginsOf(req)[0] : undefined) ?? serverUrl,
+    closeSessionSockets: (hashes, code, reason) => gateway.closeSessions(hashes, code, reason),
+  };
 
   async function runCommand(command: Command, commandId?: string) {
     return backend.execute(SYSTEM, command, commandId);
@@ -305,65 +331,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       return;
     }
 
-    // ---- admin (CONFAB_ADMIN_TOKEN): how a product issues and revokes agent tokens ----
-    if (path.startsWith('/api/admin/')) {
-      requireBearer(req, options.adminToken, 'The admin API');
-      const tokenMatch = /^\/api\/admin\/agent-tokens(?:\/([A-Za-z0-9_-]+))?$/.exec(path);
-      if (tokenMatch && !tokenMatch[1] && method === 'POST') {
-        const body = requireRecord((await readJson(req, JSON_LIMIT)).value, '');
-        const agentId = requiredText(body.agentId, 'agentId');
-        if (!backend.state.agents.has(agentId))
-          throw new HttpError(404, 'not-found', `No agent ${agentId}.`, 'agentId');
-        const label = body.label === undefined ? '' : requiredText(body.label, 'label');
-        const issued = auth.issueAgentToken(agentId, label);
-        sendJson(res, 201, { id: issued.id, agentId, token: issued.token });
-        return;
-      }
-      if (tokenMatch && !tokenMatch[1] && method === 'GET') {
-        sendJson(res, 200, { tokens: storage.listAgentTokens(url.searchParams.get('agentId') ?? undefined) });
-        return;
-      }
-      if (tokenMatch?.[1] && method === 'DELETE') {
-        const agentId = auth.revokeAgentToken(tokenMatch[1]);
-        if (!agentId) throw new HttpError(404, 'not-found', 'No such live token.');
-        // The hub does not know which token a socket used: the agent's sockets close and those
-        // holding another valid token reconnect.
-        backend.disconnectPrincipal(
-          (principal) => principal.kind === 'agent' && principal.agentId === agentId,
-          CLOSE_REVOKED,
-          'token revoked',
-        );
-        sendJson(res, 200, { ok: true, revoked: tokenMatch[1], agentId });
-        return;
-      }
-      const agentMatch = /^\/api\/admin\/agents\/([^/]+)\/(disable|enable)$/.exec(path);
-      if (agentMatch && method === 'POST') {
-        const agentId = decodeSegment(agentMatch[1]!, 'agent id');
-        const disable = agentMatch[2] === 'disable';
-        auth.setAgentDisabled(agentId, disable);
-        if (disable)
-          backend.disconnectPrincipal(
-            (principal) => principal.kind === 'agent' && principal.agentId === agentId,
-            CLOSE_REVOKED,
-            'agent disabled',
-          );
-        sendJson(res, 200, { ok: true, agentId, disabled: disable });
-        return;
-      }
-      const visitorMatch = /^\/api\/admin\/visitors\/([^/]+)\/revoke-sessions$/.exec(path);
-      if (visitorMatch && method === 'POST') {
-        const contactId = decodeSegment(visitorMatch[1]!, 'contact id');
-        const revoked = auth.revokeVisitorSessions(contactId);
-        backend.disconnectPrincipal(
-          (principal) => principal.kind === 'visitor' && principal.contactId === contactId,
-          CLOSE_REVOKED,
-          'session revoked',
-        );
-        sendJson(res, 200, { ok: true, contactId, revoked });
-        return;
-      }
-      throw new HttpError(404, 'not-found', 'No such admin route.');
-    }
+    for (const routes of routeHandlers) if (await routes(routeContext, req, res, url)) return;
 
     // ---- demo only ----
     if (path === '/api/demo/session' && demo && method === 'GET') {
@@ -517,13 +485,18 @@ ${agentLinks ? `<h2>Sign in to the inbox as</h2><ul>${agentLinks}</ul><p>Demo on
     backend,
     claimedKind: (token) => auth.claimedKind(token),
     allowedOrigins: options.allowedOrigins ?? [],
-    ownOrigins: (req) => ownOrigins(req, publicOrigins, options.trustProxy),
+    ownOrigins: ownOriginsOf,
     hostAllowed,
+    sessionCookie: (req) => readCookie(req, SESSION_COOKIE),
+    sessionAlive: (token) => accounts.sessionAgent(token) !== null,
     ...(options.trustProxy ? { trustProxy: true } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
   });
-  const sweep = setInterval(() => httpLimiter.sweep(), 60_000);
+  const sweep = setInterval(() => {
+    httpLimiter.sweep();
+    accounts.sweep();
+  }, 60_000);
   sweep.unref();
 
   try {
@@ -546,6 +519,9 @@ ${agentLinks ? `<h2>Sign in to the inbox as</h2><ul>${agentLinks}</ul><p>Demo on
   const address = server.address() as AddressInfo;
   const host = listenHost && listenHost !== '::' && listenHost !== '0.0.0.0' ? listenHost : 'localhost';
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  serverUrl = url;
+  const dataDir = storage.dir;
+  writeControlFile(dataDir, { url, token: controlToken, pid: process.pid });
 
   let closing: Promise<void> | null = null;
   return {
@@ -557,6 +533,7 @@ ${agentLinks ? `<h2>Sign in to the inbox as</h2><ul>${agentLinks}</ul><p>Demo on
     mailer,
     close() {
       closing ??= (async () => {
+        removeControlFile(dataDir, controlToken);
         clearInterval(sweep);
         unsubscribeDisabled();
         await gateway.close();

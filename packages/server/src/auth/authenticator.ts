@@ -7,6 +7,8 @@ import { verifyIdentityToken, type VerifiedIdentity } from './identity.js';
 /** Agent tokens start with this, visitor session tokens with VISITOR_PREFIX: the kind is visible without a lookup. */
 export const AGENT_TOKEN_PREFIX = 'cfa_';
 export const VISITOR_TOKEN_PREFIX = 'cfv_';
+/** Agent session tokens (the inbox's sign-in cookie); see accounts/accounts.ts. */
+export const AGENT_SESSION_PREFIX = 'cfs_';
 
 const MAX_TOKEN_LENGTH = 256;
 
@@ -29,6 +31,8 @@ export interface ServerAuthenticatorOptions {
   now?: () => number;
   /** How long a visitor session lives; see DEFAULT_VISITOR_SESSION_LIFETIME. */
   visitorSessionLifetime?: VisitorSessionLifetime;
+  /** The agent of a live agent session token (`cfs_…`, the inbox's cookie), or null. Default: none. */
+  agentOfSession?: (sessionToken: string) => string | null;
 }
 
 /** A visitor session ends `idleMs` after its last use, and `absoluteMs` after it began whatever its use. */
@@ -80,6 +84,10 @@ export function createServerAuthenticator(options: ServerAuthenticatorOptions): 
         if (!found || store.isAgentDisabled(found.agentId) || !isAgentActive(found.agentId)) return null;
         return { kind: 'agent', agentId: found.agentId };
       }
+      if (token.startsWith(AGENT_SESSION_PREFIX)) {
+        const agentId = options.agentOfSession?.(token) ?? null;
+        return agentId ? { kind: 'agent', agentId } : null;
+      }
       if (token.startsWith(VISITOR_TOKEN_PREFIX)) {
         const session = store.findVisitorSession(tokenHash);
         if (!session) return null;
@@ -126,7 +134,8 @@ export function createServerAuthenticator(options: ServerAuthenticatorOptions): 
 
     claimedKind(token: string) {
       if (token === '' || (typeof token === 'string' && token.startsWith(VISITOR_TOKEN_PREFIX))) return 'visitor';
-      if (typeof token === 'string' && token.startsWith(AGENT_TOKEN_PREFIX)) return 'agent';
+      if (typeof token === 'string' && (token.startsWith(AGENT_TOKEN_PREFIX) || token.startsWith(AGENT_SESSION_PREFIX)))
+        return 'agent';
       return 'unknown';
     },
   };

@@ -3,6 +3,7 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { BackendStorage, CommitRecord, StoredLog } from '@confab/core/backend';
 import type { ConfabEvent, DeliveryState, SequencedEvent } from '@confab/core';
+import { ACCOUNT_SCHEMA, createAccountStore, type AccountStore } from './account-store.js';
 
 /** Visitor sessions and agent tokens, stored as SHA-256 hashes only (a leaked database grants nothing). */
 export interface TokenStore {
@@ -39,7 +40,7 @@ export interface DeliveryStore {
   pendingEmails(): Extract<ConfabEvent, { type: 'email.queued' }>[];
 }
 
-export interface SqliteStorage extends BackendStorage, TokenStore, DeliveryStore {
+export interface SqliteStorage extends BackendStorage, TokenStore, DeliveryStore, AccountStore {
   readonly kind: 'sqlite';
   readonly dir: string;
   readonly file: string;
@@ -132,6 +133,7 @@ export function createSqliteStorage(dir: string = defaultDataDir()): SqliteStora
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
+  db.exec(ACCOUNT_SCHEMA);
   // Stores from before session lifetimes lack last_used_at (NULL reads as "used when created").
   const sessionColumns = db.prepare('PRAGMA table_info(visitor_sessions)').all() as { name: string }[];
   if (!sessionColumns.some((column) => column.name === 'last_used_at'))
@@ -213,6 +215,7 @@ export function createSqliteStorage(dir: string = defaultDataDir()): SqliteStora
   type TokenRow = { id: string; agent_id: string; label: string; created_at: number; revoked_at: number | null };
 
   return {
+    ...createAccountStore(db),
     kind: 'sqlite',
     dir: absoluteDir,
     file,
