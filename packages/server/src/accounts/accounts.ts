@@ -1,5 +1,5 @@
 import type { Agent, Command, Principal } from '@confab/core';
-import { emailKey } from '@confab/core';
+import { emailKey, isAssignable } from '@confab/core';
 import type { Backend } from '@confab/core/backend';
 import { AGENT_SESSION_PREFIX, hashToken, randomToken } from '../auth/authenticator.js';
 import { HttpError } from '../http/http-util.js';
@@ -52,9 +52,9 @@ function badCredentials(): HttpError {
   return new HttpError(401, 'invalid-credentials', 'The email or password is not right.');
 }
 
-/** An agent that may sign in: known to the engine, enabled, past its invitation. */
+/** An agent that may sign in: known to the engine, enabled, past its invitation (the engine's own rule). */
 export function isActiveAgent(agent: Agent | undefined): agent is Agent {
-  return agent !== undefined && !agent.disabled && !agent.invitePending;
+  return agent !== undefined && isAssignable(agent);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { Agent } from '@confab/core';
+import { canManageTeam, type Agent } from '@confab/core';
 import { isActiveAgent } from '../accounts/accounts.js';
 import { requireRecord, requiredText } from '../channels/validate.js';
 import { CLOSE_UNAUTHENTICATED } from '../ws/gateway.js';
@@ -134,7 +134,7 @@ export const handleAuthRoutes: RouteHandler = async (context, req, res, url) => 
   }
   if (path === '/api/auth/invites') {
     const admin = requireSignedIn(context, req);
-    if (admin.role !== 'admin') throw new HttpError(403, 'forbidden', 'Only an admin invites teammates.');
+    if (!canManageTeam(context.backend.state, admin.id)) throw new HttpError(403, 'forbidden', 'Only an admin invites teammates.');
     const body = requireRecord((await readJson(req, BODY_LIMIT)).value, '');
     const agentId = requiredText(body.agentId, 'agentId');
     sendJson(res, 200, await sendInvitation(context, agentId, admin.name, req));
