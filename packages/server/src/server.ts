@@ -13,7 +13,7 @@ import {
   type VisitorSessionLifetime,
 } from './auth/authenticator.js';
 import { createIdentityToken } from './auth/identity.js';
-import { createAccounts, isActiveAgent, type AgentSessionLifetime } from './accounts/accounts.js';
+import { createAccounts, isActiveAgent, type Accounts, type AgentSessionLifetime } from './accounts/accounts.js';
 import { removeControlFile, writeControlFile } from './control/control-file.js';
 import { createAdminRoutes } from './http/admin-routes.js';
 import { handleAuthRoutes } from './http/auth-routes.js';
@@ -96,6 +96,8 @@ export interface RunningServer {
   backend: Backend;
   storage: SqliteStorage;
   auth: ServerAuthenticator;
+  /** Agent accounts: passwords, sign-in sessions, one-time links. */
+  accounts: Accounts;
   mailer: Mailer;
   close(): Promise<void>;
 }
@@ -530,6 +532,7 @@ ${agentLinks ? `<h2>Sign in to the inbox as</h2><ul>${agentLinks}</ul><p>Demo on
     backend,
     storage,
     auth,
+    accounts,
     mailer,
     close() {
       closing ??= (async () => {
