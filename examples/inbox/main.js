@@ -136,14 +136,27 @@ function showSetPassword(purpose, token) {
   };
 }
 
-async function signOut(path) {
-  await post(path);
+let stopShowingConnection = null;
+
+/**
+ * Leaves the inbox: stops the client and deletes what it stored on this browser (outbox, drafts,
+ * snapshot) — a signed-out browser keeps nothing of the team's conversations.
+ */
+async function disconnect() {
   const current = client;
   client = null;
+  stopShowingConnection?.();
+  stopShowingConnection = null;
+  byId('connection').textContent = '';
   inbox.client = undefined;
-  await current?.forget();
   who.textContent = '';
   signOutButton.hidden = signOutEverywhereButton.hidden = true;
+  await current?.forget();
+}
+
+async function signOut(path) {
+  await post(path);
+  await disconnect();
   showSignIn();
 }
 signOutButton.addEventListener('click', () => signOut('/api/auth/sign-out'));
@@ -168,17 +181,13 @@ async function connect(agent, kind, demoToken) {
     (connection.textContent =
       state === 'online' ? '' : state === 'connecting' ? 'Connecting…' : 'Offline: changes wait and are sent on reconnect');
   showConnection(client.connection.get());
-  client.connection.subscribe(showConnection);
+  stopShowingConnection = client.connection.subscribe(showConnection);
   if (kind === 'session') {
     // The session ended (signed out elsewhere, expired, access disabled): back to the sign-in form.
     const current = client;
     current.on('error', (error) => {
       if (error.code !== 'unauthenticated' || client !== current) return;
-      client = null;
-      inbox.client = undefined;
-      void current.close();
-      who.textContent = '';
-      signOutButton.hidden = signOutEverywhereButton.hidden = true;
+      void disconnect();
       showSignIn(text.sessionEnded);
     });
     inbox.teamInvites = {
