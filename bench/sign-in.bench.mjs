@@ -17,11 +17,18 @@ for (let i = 0; i < 10; i++) {
   checks.push(performance.now() - start);
 }
 checks.sort((a, b) => a - b);
-console.log(`one password check: median ${checks[5].toFixed(0)} ms, min ${checks[0].toFixed(0)} ms (${checks.length} runs)`);
+console.log(
+  `one password check: median ${checks[5].toFixed(0)} ms, min ${checks[0].toFixed(0)} ms (${checks.length} runs)`,
+);
 
 const dataDir = mkdtempSync(join(tmpdir(), 'confab-sign-in-bench-'));
 const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, log: () => {} });
-await server.accounts.createAgent({ email: 'bench@team.example', name: 'Bench', role: 'admin', password: 'bench-password-1' });
+await server.accounts.createAgent({
+  email: 'bench@team.example',
+  name: 'Bench',
+  role: 'admin',
+  password: 'bench-password-1',
+});
 const signIn = () =>
   fetch(`${server.url}/api/auth/sign-in`, {
     method: 'POST',
@@ -43,7 +50,9 @@ for (const concurrency of [1, 4, 8]) {
     }),
   );
   const seconds = (performance.now() - start) / 1000;
-  console.log(`sign-ins per second, ${concurrency} at a time: ${(total / seconds).toFixed(1)} (${total} sign-ins in ${seconds.toFixed(2)} s)`);
+  console.log(
+    `sign-ins per second, ${concurrency} at a time: ${(total / seconds).toFixed(1)} (${total} sign-ins in ${seconds.toFixed(2)} s)`,
+  );
 }
 await server.close();
 rmSync(dataDir, { recursive: true, force: true });

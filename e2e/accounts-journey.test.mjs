@@ -118,7 +118,12 @@ describe('accounts: a team runs Confab for real', () => {
 
     // Invite Ben: the engine command, then the host's delivery through SMTP.
     const { agentId: benId } = await admin.page.evaluate(() =>
-      window.confabClient.send({ type: 'agent.invite', email: 'ben@team.example', name: 'Ben Teammate', role: 'agent' }),
+      window.confabClient.send({
+        type: 'agent.invite',
+        email: 'ben@team.example',
+        name: 'Ben Teammate',
+        role: 'agent',
+      }),
     );
     const delivery = await admin.page.evaluate(async (agentId) => {
       const response = await fetch('/api/auth/invites', {

@@ -56,8 +56,10 @@ export const ACCOUNT_TEXT = {
     tooShort: 'Het wachtwoord moet minstens 8 tekens hebben.',
     mismatch: 'De twee wachtwoorden zijn niet gelijk.',
     badLink: 'Deze link is verlopen of al gebruikt. Vraag een beheerder om een nieuwe.',
-    linkSent: 'Als er een account met dit e-mailadres is, is een link om het wachtwoord opnieuw in te stellen onderweg.',
-    noMail: 'Deze server kan geen e-mail versturen. Vraag een beheerder om uit te voeren: confab-server reset-password --email jij@example.com',
+    linkSent:
+      'Als er een account met dit e-mailadres is, is een link om het wachtwoord opnieuw in te stellen onderweg.',
+    noMail:
+      'Deze server kan geen e-mail versturen. Vraag een beheerder om uit te voeren: confab-server reset-password --email jij@example.com',
     signedInAs: (name) => `Aangemeld als ${name}`,
     sessionEnded: 'Je bent afgemeld. Meld je opnieuw aan.',
     failed: 'Er ging iets mis; probeer het opnieuw.',

@@ -31,7 +31,8 @@ function setLanguage(value) {
   language.value = value;
   text = ACCOUNT_TEXT[value];
   for (const element of document.querySelectorAll('[data-text]')) element.textContent = text[element.dataset.text];
-  if (linkPurpose) byId('set-password-title').textContent = linkPurpose === 'invite' ? text.inviteTitle : text.resetTitle;
+  if (linkPurpose)
+    byId('set-password-title').textContent = linkPurpose === 'invite' ? text.inviteTitle : text.resetTitle;
 }
 
 function setTheme(value) {
@@ -94,7 +95,11 @@ byId('sign-in-form').addEventListener('submit', async (event) => {
   }
   // The server answers a wrong email and a wrong password alike; so does this page.
   error.textContent =
-    result.status === 429 ? text.throttled(result.retryAfter ?? '60') : result.status === 401 ? text.badCredentials : text.failed;
+    result.status === 429
+      ? text.throttled(result.retryAfter ?? '60')
+      : result.status === 401
+        ? text.badCredentials
+        : text.failed;
   byId('sign-in-password').focus();
 });
 
@@ -179,7 +184,11 @@ async function connect(agent, kind, demoToken) {
   const connection = byId('connection');
   const showConnection = (state) =>
     (connection.textContent =
-      state === 'online' ? '' : state === 'connecting' ? 'Connecting…' : 'Offline: changes wait and are sent on reconnect');
+      state === 'online'
+        ? ''
+        : state === 'connecting'
+          ? 'Connecting…'
+          : 'Offline: changes wait and are sent on reconnect');
   showConnection(client.connection.get());
   stopShowingConnection = client.connection.subscribe(showConnection);
   if (kind === 'session') {

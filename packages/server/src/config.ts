@@ -86,7 +86,8 @@ function sessionLifetimeFromEnv(
     const text = env[name];
     if (!text) return fallbackMs;
     const value = Number(text);
-    if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number of days, not ${text}`);
+    if (!Number.isFinite(value) || value <= 0)
+      throw new Error(`${name} must be a positive number of days, not ${text}`);
     return value * DAY_MS;
   };
   const lifetime = {
@@ -94,7 +95,6 @@ function sessionLifetimeFromEnv(
     absoluteMs: days(`${prefix}_MAX_DAYS`, defaults.absoluteMs),
   };
   // An idle limit past the absolute one would promise what the absolute one takes away.
-  if (lifetime.idleMs > lifetime.absoluteMs)
-    throw new Error(`${prefix}_IDLE_DAYS may not exceed ${prefix}_MAX_DAYS`);
+  if (lifetime.idleMs > lifetime.absoluteMs) throw new Error(`${prefix}_IDLE_DAYS may not exceed ${prefix}_MAX_DAYS`);
   return lifetime;
 }

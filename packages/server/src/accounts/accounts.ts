@@ -78,7 +78,12 @@ export function createAccounts(options: AccountsOptions) {
 
   function requirePassword(password: unknown): string {
     if (typeof password !== 'string' || password.length < PASSWORD_MIN_LENGTH)
-      throw new HttpError(400, 'weak-password', `A password has at least ${PASSWORD_MIN_LENGTH} characters.`, 'password');
+      throw new HttpError(
+        400,
+        'weak-password',
+        `A password has at least ${PASSWORD_MIN_LENGTH} characters.`,
+        'password',
+      );
     if (password.length > PASSWORD_MAX_LENGTH)
       throw new HttpError(400, 'invalid', `A password has at most ${PASSWORD_MAX_LENGTH} characters.`, 'password');
     return password;

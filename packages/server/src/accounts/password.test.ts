@@ -41,7 +41,9 @@ describe('password hashing', () => {
       times.push(performance.now() - start);
     }
     times.sort((a, b) => a - b);
-    t.diagnostic(`one password check: median ${times[2]!.toFixed(1)} ms (min ${times[0]!.toFixed(1)}, max ${times[4]!.toFixed(1)})`);
+    t.diagnostic(
+      `one password check: median ${times[2]!.toFixed(1)} ms (min ${times[0]!.toFixed(1)}, max ${times[4]!.toFixed(1)})`,
+    );
     assert.ok(times[0]! > 5, 'scrypt at these parameters is not instant');
   });
 });

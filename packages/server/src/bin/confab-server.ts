@@ -38,7 +38,8 @@ async function main(argv: string[]) {
     return;
   }
   if (command === 'reset-password') {
-    const publicUrl = process.env.CONFAB_PUBLIC_URL?.split(',')[0]?.trim() || `http://localhost:${process.env.PORT || 4747}`;
+    const publicUrl =
+      process.env.CONFAB_PUBLIC_URL?.split(',')[0]?.trim() || `http://localhost:${process.env.PORT || 4747}`;
     const { link } = await resetPasswordCli(dataDir, args, publicUrl);
     console.log(`Open this link to set a new password (it works once, for 72 hours):\n${String(link)}`);
     return;

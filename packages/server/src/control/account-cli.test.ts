@@ -11,7 +11,11 @@ import { controlFilePath } from './control-file.js';
 const BIN = fileURLToPath(new URL('../bin/confab-server.js', import.meta.url));
 
 /** Runs `confab-server …args` over `dataDir` with `input` on standard input. */
-function cli(dataDir: string, args: string[], input = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function cli(
+  dataDir: string,
+  args: string[],
+  input = '',
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       env: { ...process.env, CONFAB_DATA_DIR: dataDir },
@@ -32,7 +36,11 @@ describe('confab-server create-agent and reset-password', () => {
     const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, log: () => {} });
     try {
       assert.equal(statSync(controlFilePath(dataDir)).mode & 0o777, 0o600, 'control file readable by its owner only');
-      const created = await cli(dataDir, ['create-agent', '--email', 'root@team.example', '--name', 'Root', '--role', 'admin'], 'root-password-1\n');
+      const created = await cli(
+        dataDir,
+        ['create-agent', '--email', 'root@team.example', '--name', 'Root', '--role', 'admin'],
+        'root-password-1\n',
+      );
       assert.equal(created.code, 0, created.stderr);
       const { agentId } = JSON.parse(created.stdout) as { agentId: string };
       assert.equal(server.backend.state.agents.get(agentId)!.role, 'admin', 'the running engine knows the agent');
@@ -45,12 +53,28 @@ describe('confab-server create-agent and reset-password', () => {
       assert.equal(set.status, 200);
       await signIn(server.url, 'root@team.example', 'root-password-2');
 
-      const duplicate = await cli(dataDir, ['create-agent', '--email', 'root@team.example', '--name', 'Again', '--role', 'admin'], 'another-password\n');
+      const duplicate = await cli(
+        dataDir,
+        ['create-agent', '--email', 'root@team.example', '--name', 'Again', '--role', 'admin'],
+        'another-password\n',
+      );
       assert.notEqual(duplicate.code, 0);
-      const weak = await cli(dataDir, ['create-agent', '--email', 'w@team.example', '--name', 'W', '--role', 'agent'], 'short\n');
+      const weak = await cli(
+        dataDir,
+        ['create-agent', '--email', 'w@team.example', '--name', 'W', '--role', 'agent'],
+        'short\n',
+      );
       assert.notEqual(weak.code, 0);
       assert.match(weak.stderr, /at least 8 characters/);
-      const inArgv = await cli(dataDir, ['create-agent', '--email', 'x@team.example', '--name', 'X', '--password', 'secret-in-argv']);
+      const inArgv = await cli(dataDir, [
+        'create-agent',
+        '--email',
+        'x@team.example',
+        '--name',
+        'X',
+        '--password',
+        'secret-in-argv',
+      ]);
       assert.notEqual(inArgv.code, 0);
       assert.match(inArgv.stderr, /unknown option --password/);
     } finally {
@@ -62,7 +86,11 @@ describe('confab-server create-agent and reset-password', () => {
 
   test('create-agent on a stopped server appends through the engine; the next start has the admin', async () => {
     const dataDir = tempDataDir();
-    const created = await cli(dataDir, ['create-agent', '--email', 'first@team.example', '--name', 'First', '--role', 'admin'], 'first-password-1');
+    const created = await cli(
+      dataDir,
+      ['create-agent', '--email', 'first@team.example', '--name', 'First', '--role', 'admin'],
+      'first-password-1',
+    );
     assert.equal(created.code, 0, created.stderr);
     const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, log: () => {} });
     try {

@@ -42,7 +42,10 @@ async function viaRunningServer(dataDir: string, path: string, body: unknown): P
 }
 
 /** The store of a stopped server, with the engine over it (commands run as they would in the server). */
-async function withStoppedServer<T>(dataDir: string, work: (accounts: ReturnType<typeof createAccounts>) => Promise<T>) {
+async function withStoppedServer<T>(
+  dataDir: string,
+  work: (accounts: ReturnType<typeof createAccounts>) => Promise<T>,
+) {
   const storage = createSqliteStorage(dataDir);
   const backend = createBackend({ storage, auth: createServerAuthenticator({ store: storage }) });
   try {
@@ -56,7 +59,8 @@ async function withStoppedServer<T>(dataDir: string, work: (accounts: ReturnType
 /** `confab-server create-agent --email E --name N --role admin|agent`, the password from standard input. */
 export async function createAgentCli(dataDir: string, args: string[], readPassword: () => Promise<string>) {
   const flags = parseFlags(args, ['email', 'name', 'role']);
-  if (!flags.email || !flags.name) throw new Error('usage: confab-server create-agent --email E --name N --role admin|agent');
+  if (!flags.email || !flags.name)
+    throw new Error('usage: confab-server create-agent --email E --name N --role admin|agent');
   const role = flags.role ?? 'agent';
   if (role !== 'admin' && role !== 'agent') throw new Error('--role is admin or agent');
   const password = await readPassword();

@@ -20,7 +20,8 @@ export function decodeSegment(segment: string, what: string): string {
 }
 
 function requireRole(value: unknown): 'admin' | 'agent' {
-  if (value !== 'admin' && value !== 'agent') throw new HttpError(400, 'invalid', 'role must be "admin" or "agent".', 'role');
+  if (value !== 'admin' && value !== 'agent')
+    throw new HttpError(400, 'invalid', 'role must be "admin" or "agent".', 'role');
   return value;
 }
 

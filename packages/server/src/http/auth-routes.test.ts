@@ -21,10 +21,15 @@ describe('sign-in and sessions', () => {
   after(() => t.close());
 
   test('signs in with email (any case) and password: an HttpOnly SameSite=Strict cookie, who-am-I answers', async () => {
-    const answer = await call(t.url, '/api/auth/sign-in', { body: { email: 'ADA@Team.example', password: ADMIN.password } });
+    const answer = await call(t.url, '/api/auth/sign-in', {
+      body: { email: 'ADA@Team.example', password: ADMIN.password },
+    });
     assert.equal(answer.status, 200);
     const setCookie = answer.headers.get('set-cookie')!;
-    assert.match(setCookie, /^confab_session=cfs_[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=2592000$/);
+    assert.match(
+      setCookie,
+      /^confab_session=cfs_[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=2592000$/,
+    );
     assert.doesNotMatch(setCookie, /Secure/, 'plain HTTP without a trusted proxy: no Secure');
     assert.equal(JSON.stringify(answer.body).includes('cfs_'), false, 'the token is never in the body');
     const me = await call(t.url, '/api/auth/session', { method: 'GET', cookie: answer.cookie });
@@ -105,7 +110,11 @@ describe('sign-in and sessions', () => {
     try {
       const response = await fetch(`${proxied.url}/api/auth/sign-in`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', origin: 'https://' + new URL(proxied.url).host, 'x-forwarded-proto': 'https' },
+        headers: {
+          'content-type': 'application/json',
+          origin: 'https://' + new URL(proxied.url).host,
+          'x-forwarded-proto': 'https',
+        },
         body: JSON.stringify({ email: ADMIN.email, password: ADMIN.password }),
       });
       assert.equal(response.status, 200);
@@ -134,7 +143,11 @@ describe('CSRF: every state-changing auth route checks Origin', () => {
     test(`${path} refuses another origin and a missing Origin with 403 cross-origin, changing nothing`, async () => {
       const cookie = await signIn(t.url, ADMIN.email, ADMIN.password);
       for (const origin of ['https://evil.example', null, 'null']) {
-        const answer = await call(t.url, path, { body: { email: ADMIN.email, password: ADMIN.password }, cookie, origin });
+        const answer = await call(t.url, path, {
+          body: { email: ADMIN.email, password: ADMIN.password },
+          cookie,
+          origin,
+        });
         assert.equal(answer.status, 403);
         assert.equal(answer.body.error!.code, 'cross-origin');
         assert.equal(answer.cookie, null);
@@ -171,7 +184,10 @@ describe('brute force: backoff, lock, and no account enumeration', () => {
     const checkStart = performance.now();
     await verifyPassword('y-password', hash);
     const checkMs = performance.now() - checkStart;
-    assert.ok(unknown.ms > checkMs * 0.5, `unknown email took ${unknown.ms.toFixed(0)} ms, one check ${checkMs.toFixed(0)} ms`);
+    assert.ok(
+      unknown.ms > checkMs * 0.5,
+      `unknown email took ${unknown.ms.toFixed(0)} ms, one check ${checkMs.toFixed(0)} ms`,
+    );
   });
 
   test('after 5 failures each email waits (429 sign-in-backoff, Retry-After), alike for known and unknown emails; the 10th locks', async () => {
@@ -200,13 +216,19 @@ describe('brute force: backoff, lock, and no account enumeration', () => {
       assert.ok(retryAfter > 890 && retryAfter <= 900, `a 15 minute lock, Retry-After ${retryAfter}`);
     }
     t.advance(15 * 60_000);
-    assert.equal((await call(t.url, '/api/auth/sign-in', { body: { email: ADMIN.email, password: ADMIN.password } })).status, 200);
+    assert.equal(
+      (await call(t.url, '/api/auth/sign-in', { body: { email: ADMIN.email, password: ADMIN.password } })).status,
+      200,
+    );
   });
 
   test('one address spraying many emails is slowed after 20 failures', async () => {
     t.advance(16 * 60_000);
     for (let i = 0; i < 20; i++)
-      assert.equal((await call(t.url, '/api/auth/sign-in', { body: { email: `user${i}@spray.example`, password: 'x' } })).status, 401);
+      assert.equal(
+        (await call(t.url, '/api/auth/sign-in', { body: { email: `user${i}@spray.example`, password: 'x' } })).status,
+        401,
+      );
     const next = await call(t.url, '/api/auth/sign-in', { body: { email: 'fresh@spray.example', password: 'x' } });
     assert.equal(next.status, 429);
     assert.equal(next.body.error!.code, 'sign-in-backoff');

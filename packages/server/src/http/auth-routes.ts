@@ -5,7 +5,14 @@ import { requireRecord, requiredText } from '../channels/validate.js';
 import { CLOSE_UNAUTHENTICATED } from '../ws/gateway.js';
 import { HttpError, clientIp, readJson, sendJson } from './http-util.js';
 import type { RouteContext, RouteHandler } from './route-context.js';
-import { cameOverHttps, clearedSessionCookie, readCookie, requireOwnOrigin, SESSION_COOKIE, sessionCookie } from './session-cookie.js';
+import {
+  cameOverHttps,
+  clearedSessionCookie,
+  readCookie,
+  requireOwnOrigin,
+  SESSION_COOKIE,
+  sessionCookie,
+} from './session-cookie.js';
 
 const BODY_LIMIT = 16 * 1024;
 
@@ -49,7 +56,12 @@ function requireSignedIn(context: RouteContext, req: IncomingMessage): Agent {
 
 function setSession(context: RouteContext, req: IncomingMessage, token: string) {
   const { absoluteMs } = context.accounts.sessionLifetime;
-  return { 'set-cookie': sessionCookie(token, { secure: cameOverHttps(req, context.trustProxy), maxAgeSeconds: absoluteMs / 1000 }) };
+  return {
+    'set-cookie': sessionCookie(token, {
+      secure: cameOverHttps(req, context.trustProxy),
+      maxAgeSeconds: absoluteMs / 1000,
+    }),
+  };
 }
 
 /**
@@ -134,7 +146,8 @@ export const handleAuthRoutes: RouteHandler = async (context, req, res, url) => 
   }
   if (path === '/api/auth/invites') {
     const admin = requireSignedIn(context, req);
-    if (!canManageTeam(context.backend.state, admin.id)) throw new HttpError(403, 'forbidden', 'Only an admin invites teammates.');
+    if (!canManageTeam(context.backend.state, admin.id))
+      throw new HttpError(403, 'forbidden', 'Only an admin invites teammates.');
     const body = requireRecord((await readJson(req, BODY_LIMIT)).value, '');
     const agentId = requiredText(body.agentId, 'agentId');
     sendJson(res, 200, await sendInvitation(context, agentId, admin.name, req));

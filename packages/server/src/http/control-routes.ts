@@ -9,7 +9,9 @@ const BODY_LIMIT = 16 * 1024;
 /** A request from this machine: a loopback peer, or a peer whose address is the one it reached. */
 function fromThisMachine(req: IncomingMessage): boolean {
   const remote = req.socket.remoteAddress ?? '';
-  return remote === '127.0.0.1' || remote === '::1' || remote === '::ffff:127.0.0.1' || remote === req.socket.localAddress;
+  return (
+    remote === '127.0.0.1' || remote === '::1' || remote === '::ffff:127.0.0.1' || remote === req.socket.localAddress
+  );
 }
 
 /**
@@ -41,7 +43,8 @@ export function createControlRoutes(controlToken: string): RouteHandler {
     if (path === '/api/control/reset-links') {
       const email = requiredText(body.email, 'email');
       const agent = context.accounts.agentByEmail(email);
-      if (!agent || agent.disabled) throw new HttpError(404, 'not-found', `No enabled agent has the email ${email}.`, 'email');
+      if (!agent || agent.disabled)
+        throw new HttpError(404, 'not-found', `No enabled agent has the email ${email}.`, 'email');
       const purpose = agent.invitePending ? 'invite' : 'reset';
       const link = accountLink(context.linkOrigin(), purpose, context.accounts.createLink(agent.id, purpose));
       sendJson(res, 200, { agentId: agent.id, link });

@@ -22,7 +22,11 @@ export function readCookie(req: IncomingMessage, name: string): string | null {
 export function cameOverHttps(req: IncomingMessage, trustProxy = false): boolean {
   if ((req.socket as { encrypted?: boolean }).encrypted) return true;
   if (!trustProxy) return false;
-  return String(req.headers['x-forwarded-proto'] ?? '').split(',')[0]!.trim() === 'https';
+  return (
+    String(req.headers['x-forwarded-proto'] ?? '')
+      .split(',')[0]!
+      .trim() === 'https'
+  );
 }
 
 /**
@@ -43,9 +47,14 @@ export function sessionCookie(token: string, options: { secure: boolean; maxAgeS
 
 /** `Set-Cookie` that removes the session cookie. */
 export function clearedSessionCookie(secure: boolean): string {
-  return [`${SESSION_COOKIE}=`, 'Path=/', 'HttpOnly', 'SameSite=Strict', 'Max-Age=0', ...(secure ? ['Secure'] : [])].join(
-    '; ',
-  );
+  return [
+    `${SESSION_COOKIE}=`,
+    'Path=/',
+    'HttpOnly',
+    'SameSite=Strict',
+    'Max-Age=0',
+    ...(secure ? ['Secure'] : []),
+  ].join('; ');
 }
 
 /**

@@ -43,7 +43,12 @@ describe('invitations', () => {
 
   test('without SMTP an admin gets the one-time link; a new one voids the old; it works once and signs the invitee in', async () => {
     const socket = await inboxSocket(t, admin);
-    const invited = await command(socket, { type: 'agent.invite', email: 'Ben@Team.example', name: 'Ben', role: 'agent' });
+    const invited = await command(socket, {
+      type: 'agent.invite',
+      email: 'Ben@Team.example',
+      name: 'Ben',
+      role: 'agent',
+    });
     assert.equal(invited.type, 'ack');
     const agentId = (invited as { result?: Record<string, string> }).result!.agentId!;
 
@@ -62,7 +67,11 @@ describe('invitations', () => {
     const token = linkToken(second.body.link as string);
     const weak = await call(t.url, '/api/auth/set-password', { body: { token, password: 'short' } });
     assert.equal(weak.body.error!.code, 'weak-password', 'a refused password leaves the link working');
-    assert.equal((await call(t.url, '/api/auth/sign-in', { body: { email: 'ben@team.example', password: 'ben-password-1' } })).status, 401);
+    assert.equal(
+      (await call(t.url, '/api/auth/sign-in', { body: { email: 'ben@team.example', password: 'ben-password-1' } }))
+        .status,
+      401,
+    );
     const set = await call(t.url, '/api/auth/set-password', { body: { token, password: 'ben-password-1' } });
     assert.equal(set.status, 200);
     assert.ok(set.cookie, 'signed in');
@@ -74,18 +83,32 @@ describe('invitations', () => {
   });
 
   test('an invitation link expires after 72 hours', async () => {
-    const agentId = (await t.server.backend.execute({ kind: 'system' }, { type: 'agent.invite', email: 'cy@team.example', name: 'Cy', role: 'agent' })).result!.agentId!;
-    const { link } = (await call(t.url, '/api/auth/invites', { body: { agentId }, cookie: admin })).body as { link: string };
+    const agentId = (
+      await t.server.backend.execute(
+        { kind: 'system' },
+        { type: 'agent.invite', email: 'cy@team.example', name: 'Cy', role: 'agent' },
+      )
+    ).result!.agentId!;
+    const { link } = (await call(t.url, '/api/auth/invites', { body: { agentId }, cookie: admin })).body as {
+      link: string;
+    };
     t.advance(72 * HOUR + 1);
     admin = await signIn(t.url, ADMIN.email, ADMIN.password);
-    const late = await call(t.url, '/api/auth/set-password', { body: { token: linkToken(link), password: 'cy-password-1' } });
+    const late = await call(t.url, '/api/auth/set-password', {
+      body: { token: linkToken(link), password: 'cy-password-1' },
+    });
     assert.equal(late.body.error!.code, 'invalid-link');
   });
 
   test('only a signed-in admin may send invitations, and only for a pending invitee', async () => {
     await t.createAgent('dee@team.example', 'Dee', 'agent', 'dee-password-1');
     const dee = await signIn(t.url, 'dee@team.example', 'dee-password-1');
-    const pending = (await t.server.backend.execute({ kind: 'system' }, { type: 'agent.invite', email: 'eve@team.example', name: 'Eve', role: 'agent' })).result!.agentId!;
+    const pending = (
+      await t.server.backend.execute(
+        { kind: 'system' },
+        { type: 'agent.invite', email: 'eve@team.example', name: 'Eve', role: 'agent' },
+      )
+    ).result!.agentId!;
     const byAgent = await call(t.url, '/api/auth/invites', { body: { agentId: pending }, cookie: dee });
     assert.equal(byAgent.status, 403);
     assert.equal(byAgent.body.error!.code, 'forbidden');
@@ -122,7 +145,12 @@ describe('invitations with SMTP', () => {
     const t = await startAccountsServer({ smtpUrl: `smtp://127.0.0.1:${sink.port}?ignoreTLS=true` });
     try {
       const admin = await signIn(t.url, ADMIN.email, ADMIN.password);
-      const agentId = (await t.server.backend.execute({ kind: 'system' }, { type: 'agent.invite', email: 'fay@team.example', name: 'Fay', role: 'agent' })).result!.agentId!;
+      const agentId = (
+        await t.server.backend.execute(
+          { kind: 'system' },
+          { type: 'agent.invite', email: 'fay@team.example', name: 'Fay', role: 'agent' },
+        )
+      ).result!.agentId!;
       const sent = await call(t.url, '/api/auth/invites', { body: { agentId }, cookie: admin });
       assert.deepEqual(sent.body, { sent: true });
       assert.equal(sink.messages.length, 1);
@@ -190,7 +218,11 @@ describe('admin API (products with their own sign-in)', () => {
     const refused = await Peer.open(t.wsUrl, { origin: t.url, cookie });
     refused.send({ v: 1, type: 'hello', token: 'confab-session-cookie' });
     assert.equal((await refused.closed).code, CLOSE_UNAUTHENTICATED);
-    assert.equal((await call(t.url, '/api/auth/sign-in', { body: { email: 'hal@team.example', password: 'hal-password-1' } })).status, 401);
+    assert.equal(
+      (await call(t.url, '/api/auth/sign-in', { body: { email: 'hal@team.example', password: 'hal-password-1' } }))
+        .status,
+      401,
+    );
 
     assert.equal((await admin(`/agents/${agentId}/enable`)).status, 200);
     const back = await inboxSocket(t, cookie);

@@ -31,7 +31,13 @@ export interface AccountStore {
   revokeAgentSessions(agentId: string, at: number): string[];
 
   /** Stores a one-time link and voids the agent's earlier unused links of the same purpose. */
-  saveAuthLink(link: { tokenHash: string; agentId: string; purpose: AuthLinkPurpose; createdAt: number; expiresAt: number }): void;
+  saveAuthLink(link: {
+    tokenHash: string;
+    agentId: string;
+    purpose: AuthLinkPurpose;
+    createdAt: number;
+    expiresAt: number;
+  }): void;
   /**
    * Uses a link once: returns its agent and purpose when it exists, is unused and has not expired,
    * and marks it used in the same statement (two concurrent uses cannot both succeed).
@@ -83,9 +89,7 @@ export function createAccountStore(db: Database.Database): AccountStore {
     revokeSessionsOf: db.prepare(
       'UPDATE agent_sessions SET revoked_at = ? WHERE agent_id = ? AND revoked_at IS NULL RETURNING token_hash',
     ),
-    voidLinks: db.prepare(
-      'UPDATE auth_links SET used_at = ? WHERE agent_id = ? AND purpose = ? AND used_at IS NULL',
-    ),
+    voidLinks: db.prepare('UPDATE auth_links SET used_at = ? WHERE agent_id = ? AND purpose = ? AND used_at IS NULL'),
     saveLink: db.prepare(
       'INSERT INTO auth_links (token_hash, agent_id, purpose, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
     ),
@@ -115,11 +119,8 @@ export function createAccountStore(db: Database.Database): AccountStore {
     },
     findAgentSession(tokenHash) {
       const row = statements.findSession.get(tokenHash) as
-        | { agent_id: string; created_at: number; last_used_at: number }
-        | undefined;
-      return row
-        ? { tokenHash, agentId: row.agent_id, createdAt: row.created_at, lastUsedAt: row.last_used_at }
-        : null;
+        { agent_id: string; created_at: number; last_used_at: number } | undefined;
+      return row ? { tokenHash, agentId: row.agent_id, createdAt: row.created_at, lastUsedAt: row.last_used_at } : null;
     },
     touchAgentSession(tokenHash, usedAt) {
       statements.touchSession.run(usedAt, tokenHash);
@@ -135,8 +136,7 @@ export function createAccountStore(db: Database.Database): AccountStore {
     },
     consumeAuthLink(tokenHash, at) {
       const row = statements.consumeLink.get(at, tokenHash, at) as
-        | { agent_id: string; purpose: AuthLinkPurpose }
-        | undefined;
+        { agent_id: string; purpose: AuthLinkPurpose } | undefined;
       return row ? { agentId: row.agent_id, purpose: row.purpose } : null;
     },
   };

@@ -67,8 +67,9 @@ export function smtpSink(): Promise<{
   });
 }
 
-
 /** A received message's text with quoted-printable undone (soft line breaks, `=3D`), for finding links in it. */
 export function mailText(data: string): string {
-  return data.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return data
+    .replace(/=\r\n/g, '')
+    .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
