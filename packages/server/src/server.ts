@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { ConfabError, MAX_FRAME_LENGTH, isEmailAddress, type Command, type Principal } from '@confab/core';
+import { ConfabError, isEmailAddress } from '@confab/core';
 import { CLOSE_REVOKED, createBackend, createLocalFanOut } from '@confab/core/backend';
 import { randomBytes } from 'node:crypto';
 import { demoSeed } from '@confab/core/testing';
@@ -18,11 +18,10 @@ import { removeControlFile, writeControlFile } from './control/control-file.js';
 import { createAdminRoutes } from './http/admin-routes.js';
 import { handleAuthRoutes } from './http/auth-routes.js';
 import { createControlRoutes } from './http/control-routes.js';
+import { BODY_LIMITS } from './http/body-limits.js';
+import { createChannelRoutes } from './http/channel-routes.js';
 import type { RouteContext, RouteHandler } from './http/route-context.js';
 import { SESSION_COOKIE, readCookie } from './http/session-cookie.js';
-import { parseInboundEmail } from './channels/email.js';
-import { parseFormSubmission } from './channels/forms.js';
-import { answerMessengerChallenge, checkMessengerSignature, parseMessengerWebhook } from './channels/messenger.js';
 import { requireRecord, requiredText } from './channels/validate.js';
 import { HttpError, clientIp, readJson, requireBearer, sendError, sendJson } from './http/http-util.js';
 import { createHostCheck, ownOrigins, parsePublicOrigin } from './http/host-check.js';
@@ -105,20 +104,12 @@ export interface RunningServer {
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
   .version;
 const DEFAULT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-/**
- * Request body limits in bytes (413 past them); packages/server/README.md states these figures.
- * `json`: whatever one protocol frame may hold — the longest text, even if every character is
- * escaped. `email`: an email's text and html at their longest (4 + 1 times the text limit), escaped.
- */
-export const BODY_LIMITS = { json: MAX_FRAME_LENGTH, email: 2 * 1024 * 1024 } as const;
+export { BODY_LIMITS } from './http/body-limits.js';
 const JSON_LIMIT = BODY_LIMITS.json;
-const EMAIL_LIMIT = BODY_LIMITS.email;
 
 /** Secrets the demo uses when none are configured; printed at start. Demo mode only. */
 export const DEMO_INGEST_TOKEN = 'demo-ingest-token';
 export const DEMO_IDENTITY = { secret: 'demo-identity-secret', audience: 'confab-demo' };
-
-const SYSTEM: Principal = { kind: 'system' };
 
 function statusOf(error: ConfabError): number {
   switch (error.code) {
@@ -251,6 +242,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
 
   const controlToken = randomBytes(32).toString('base64url');
   const routeHandlers: RouteHandler[] = [
+    createChannelRoutes({ ingestToken, ...(options.messenger ? { messenger: options.messenger } : {}) }),
     handleAuthRoutes,
     createAdminRoutes(options.adminToken),
     createControlRoutes(controlToken),
@@ -271,67 +263,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     closeSessionSockets: (hashes, code, reason) => gateway.closeSessions(hashes, code, reason),
   };
 
-  async function runCommand(command: Command, commandId?: string) {
-    return backend.execute(SYSTEM, command, commandId);
-  }
-
   async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const method = req.method ?? 'GET';
     const path = url.pathname;
 
     if (!httpLimiter.take(clientIp(req, options.trustProxy)))
       throw new HttpError(429, 'rate-limited', 'Too many requests; retry later.');
-
-    // ---- channels (DESIGN §2) ----
-    if (path === '/api/channels/email/inbound') {
-      if (method !== 'POST') throw new HttpError(405, 'method-not-allowed', 'Use POST.');
-      requireBearer(req, ingestToken, 'Channel ingestion');
-      const { value } = await readJson(req, EMAIL_LIMIT);
-      const command = parseInboundEmail(value);
-      // The Message-ID is the idempotency key: a mail gateway that retries delivers once.
-      const outcome = await runCommand(command, `email:${command.messageId}`);
-      sendJson(res, 200, { ok: true, seq: outcome.seq, ...(outcome.result ? { result: outcome.result } : {}) });
-      return;
-    }
-    if (path === '/api/channels/messenger/webhook') {
-      if (method === 'GET') {
-        const challenge = answerMessengerChallenge(url.searchParams, options.messenger?.verifyToken);
-        res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
-        res.end(challenge);
-        return;
-      }
-      if (method !== 'POST') throw new HttpError(405, 'method-not-allowed', 'Use GET (verification) or POST (events).');
-      const { value, raw } = await readJson(req, JSON_LIMIT);
-      checkMessengerSignature(raw, req.headers['x-hub-signature-256'], options.messenger?.appSecret);
-      const commands = parseMessengerWebhook(value);
-      const results: { mid: string; seq?: number; conversationId?: string; error?: string }[] = [];
-      for (const command of commands) {
-        try {
-          // Messenger retries a webhook until it gets a 200: the message id makes a retry count once.
-          const outcome = await runCommand(command, `messenger:${command.mid}`);
-          results.push({
-            mid: command.mid,
-            seq: outcome.seq,
-            ...(outcome.result?.conversationId ? { conversationId: outcome.result.conversationId } : {}),
-          });
-        } catch (error) {
-          // A refused message will be refused again: answer 200 so Messenger does not retry it forever.
-          if (!(error instanceof ConfabError) || error.code === 'internal') throw error;
-          results.push({ mid: command.mid, error: error.code });
-        }
-      }
-      sendJson(res, 200, { ok: true, received: results.length, results });
-      return;
-    }
-    if (path === '/api/channels/forms/submit') {
-      if (method !== 'POST') throw new HttpError(405, 'method-not-allowed', 'Use POST.');
-      requireBearer(req, ingestToken, 'Channel ingestion');
-      const { value } = await readJson(req, JSON_LIMIT);
-      const { command, submissionId } = parseFormSubmission(value);
-      const outcome = await runCommand(command, submissionId ? `form:${command.formId}:${submissionId}` : undefined);
-      sendJson(res, 200, { ok: true, seq: outcome.seq, ...(outcome.result ? { result: outcome.result } : {}) });
-      return;
-    }
 
     for (const routes of routeHandlers) if (await routes(routeContext, req, res, url)) return;
 
