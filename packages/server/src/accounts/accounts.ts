@@ -31,6 +31,8 @@ export const DEFAULT_AGENT_SESSION_LIFETIME: AgentSessionLifetime = { idleMs: 7 
 export const DEFAULT_LINK_LIFETIME_MS = 72 * HOUR_MS;
 
 const SYSTEM: Principal = { kind: 'system' };
+/** One reset mail per agent per minute, however often forgot-password is asked. */
+export const RESET_MAIL_INTERVAL_MS = 60_000;
 
 export interface AccountsOptions {
   backend: Backend;
@@ -69,6 +71,8 @@ export function createAccounts(options: AccountsOptions) {
   const linkLifetimeMs = options.linkLifetimeMs ?? DEFAULT_LINK_LIFETIME_MS;
   const accountThrottle = new SignInThrottle(options.throttle?.account ?? ACCOUNT_THROTTLE);
   const ipThrottle = new SignInThrottle(options.throttle?.ip ?? IP_THROTTLE);
+  /** When each agent was last mailed a reset link: forgot-password must not flood a mailbox. */
+  const resetMailedAt = new Map<string, number>();
 
   function agentByEmail(email: string): Agent | undefined {
     const key = emailKey(email);
@@ -216,8 +220,19 @@ export function createAccounts(options: AccountsOptions) {
 
     setPassword,
 
+    /** Whether a reset link may be mailed to this agent now: at most one per RESET_MAIL_INTERVAL_MS. */
+    takeResetMail(agentId: string): boolean {
+      const at = now();
+      const last = resetMailedAt.get(agentId);
+      if (last !== undefined && at - last < RESET_MAIL_INTERVAL_MS) return false;
+      resetMailedAt.set(agentId, at);
+      return true;
+    },
+
     sweep(): void {
       const at = now();
+      for (const [agentId, mailedAt] of resetMailedAt)
+        if (at - mailedAt >= RESET_MAIL_INTERVAL_MS) resetMailedAt.delete(agentId);
       accountThrottle.sweep(at);
       ipThrottle.sweep(at);
     },

@@ -138,7 +138,7 @@ export const handleAuthRoutes: RouteHandler = async (context, req, res, url) => 
     // The same answer, at once, whether or not the address has an account: the mail goes out after.
     sendJson(res, 200, { ok: true, mail: context.mailer.enabled });
     const agent = accounts.agentByEmail(email);
-    if (context.mailer.enabled && isActiveAgent(agent)) {
+    if (context.mailer.enabled && isActiveAgent(agent) && accounts.takeResetMail(agent.id)) {
       const link = accountLink(context.linkOrigin(req), 'reset', accounts.createLink(agent.id, 'reset'));
       context.mailer.sendServerMail(resetMail(agent, link)).catch(() => undefined);
     }

@@ -28,6 +28,17 @@ async function command(peer: Peer, body: Record<string, unknown>) {
   return frame;
 }
 
+/** Polls until `find` returns something (mail is sent after the answer). */
+async function waitFor<T>(find: () => T | undefined, timeoutMs = 5000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const found = find();
+    if (found !== undefined) return found;
+    if (Date.now() - started > timeoutMs) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 function linkToken(link: string): string {
   return /#(?:invite|reset)=(cfl_[A-Za-z0-9_-]+)$/.exec(link)![1]!;
 }
@@ -158,6 +169,30 @@ describe('invitations with SMTP', () => {
       const link = /http:\/\/\S+#invite=(cfl_[A-Za-z0-9_-]+)/.exec(mailText(sink.messages[0]!.data))!;
       const set = await call(t.url, '/api/auth/set-password', { body: { token: link[1], password: 'fay-password-1' } });
       assert.equal(set.status, 200);
+
+      // Forgot password: the same answer for an account and for no account; one mail, to the account.
+      const old = await signIn(t.url, 'fay@team.example', 'fay-password-1');
+      const known = await call(t.url, '/api/auth/forgot-password', { body: { email: 'FAY@team.example' } });
+      const unknown = await call(t.url, '/api/auth/forgot-password', { body: { email: 'nobody@team.example' } });
+      assert.equal(known.status, 200);
+      assert.deepEqual(unknown.body, known.body);
+      assert.deepEqual(known.body, { ok: true, mail: true });
+      await call(t.url, '/api/auth/forgot-password', { body: { email: 'fay@team.example' } }); // within a minute: no second mail
+      const resetMail = await waitFor(() =>
+        sink.messages.find((message) => message.data.includes('Reset your Confab password')),
+      );
+      const reset = /#reset=(cfl_[A-Za-z0-9_-]+)/.exec(mailText(resetMail.data))!;
+      const changed = await call(t.url, '/api/auth/set-password', {
+        body: { token: reset[1], password: 'fay-password-2' },
+      });
+      assert.equal(changed.status, 200);
+      assert.equal(
+        (await call(t.url, '/api/auth/session', { method: 'GET', cookie: old })).body.signedIn,
+        false,
+        'a reset ends earlier sessions',
+      );
+      await signIn(t.url, 'fay@team.example', 'fay-password-2');
+      assert.equal(sink.messages.filter((message) => message.data.includes('Reset your Confab password')).length, 1);
     } finally {
       await t.close();
       await sink.close();
