@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { ConfabError, isEmailAddress } from '@confab/core';
+import { ConfabError } from '@confab/core';
 import { CLOSE_REVOKED, createBackend, createLocalFanOut } from '@confab/core/backend';
 import { randomBytes } from 'node:crypto';
 import { demoSeed } from '@confab/core/testing';
@@ -12,18 +12,16 @@ import {
   type ServerAuthenticator,
   type VisitorSessionLifetime,
 } from './auth/authenticator.js';
-import { createIdentityToken } from './auth/identity.js';
 import { createAccounts, isActiveAgent, type Accounts, type AgentSessionLifetime } from './accounts/accounts.js';
 import { removeControlFile, writeControlFile } from './control/control-file.js';
 import { createAdminRoutes } from './http/admin-routes.js';
 import { handleAuthRoutes } from './http/auth-routes.js';
 import { createControlRoutes } from './http/control-routes.js';
-import { BODY_LIMITS } from './http/body-limits.js';
 import { createChannelRoutes } from './http/channel-routes.js';
+import { createDemoRoutes, createTestClockRoutes } from './http/demo-routes.js';
 import type { RouteContext, RouteHandler } from './http/route-context.js';
 import { SESSION_COOKIE, readCookie } from './http/session-cookie.js';
-import { requireRecord, requiredText } from './channels/validate.js';
-import { HttpError, clientIp, readJson, requireBearer, sendError, sendJson } from './http/http-util.js';
+import { HttpError, clientIp, requireBearer, sendError, sendJson } from './http/http-util.js';
 import { createHostCheck, ownOrigins, parsePublicOrigin } from './http/host-check.js';
 import { PAGE_POLICY, inlineHash, pageHeaders } from './http/page-policy.js';
 import { serveStatic } from './http/static-files.js';
@@ -105,7 +103,6 @@ const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.
   .version;
 const DEFAULT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export { BODY_LIMITS } from './http/body-limits.js';
-const JSON_LIMIT = BODY_LIMITS.json;
 
 /** Secrets the demo uses when none are configured; printed at start. Demo mode only. */
 export const DEMO_INGEST_TOKEN = 'demo-ingest-token';
@@ -234,7 +231,6 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   });
 
   const httpLimiter = new KeyedRateLimiter(options.httpLimits?.burst ?? 300, options.httpLimits?.perSecond ?? 100);
-  const demoTokens = new Map<string, string>();
 
   function agentsInOrder() {
     return [...backend.state.agents.values()].filter((agent) => isActiveAgent(agent));
@@ -246,6 +242,16 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     handleAuthRoutes,
     createAdminRoutes(options.adminToken),
     createControlRoutes(controlToken),
+    ...(demo ? [createDemoRoutes({ identity, firstAgent: () => agentsInOrder()[0] })] : []),
+    ...(options.testClock
+      ? [
+          createTestClockRoutes({
+            now,
+            advance: (ms) => (clockOffset += ms),
+            setNow: (at) => (clockOffset = at - baseNow()),
+          }),
+        ]
+      : []),
   ];
   const ownOriginsOf = (req: IncomingMessage) => ownOrigins(req, publicOrigins, options.trustProxy);
   let serverUrl = '';
@@ -271,47 +277,6 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       throw new HttpError(429, 'rate-limited', 'Too many requests; retry later.');
 
     for (const routes of routeHandlers) if (await routes(routeContext, req, res, url)) return;
-
-    // ---- demo only ----
-    if (path === '/api/demo/session' && demo && method === 'GET') {
-      const wanted = url.searchParams.get('agent');
-      const agent = wanted ? backend.state.agents.get(wanted) : agentsInOrder()[0];
-      if (!agent || agent.disabled)
-        throw new HttpError(404, 'not-found', wanted ? `No agent ${wanted}.` : 'No agents are seeded.', 'agent');
-      let token = demoTokens.get(agent.id);
-      if (!token) {
-        token = auth.issueAgentToken(agent.id, 'demo').token;
-        demoTokens.set(agent.id, token);
-      }
-      sendJson(res, 200, { token, agentId: agent.id, name: agent.name, demo: true });
-      return;
-    }
-    if (path === '/api/demo/identity' && demo && method === 'POST' && identity) {
-      const body = requireRecord((await readJson(req, JSON_LIMIT)).value, '');
-      const email = requiredText(body.email, 'email');
-      // createIdentityToken signs addresses only; anything else is this caller's mistake, not a 500.
-      if (!isEmailAddress(email)) throw new HttpError(400, 'invalid', 'The email is not an email address.', 'email');
-      const name = body.name === undefined ? undefined : requiredText(body.name, 'name');
-      sendJson(res, 200, {
-        identity: createIdentityToken({ email, ...(name ? { name } : {}) }, identity.secret, {
-          audience: identity.audience,
-          now: now(),
-        }),
-      });
-      return;
-    }
-
-    // ---- test only ----
-    if (path === '/api/test/clock' && options.testClock) {
-      if (method === 'POST') {
-        const body = requireRecord((await readJson(req, JSON_LIMIT)).value, '');
-        if (typeof body.advanceMs === 'number' && Number.isFinite(body.advanceMs)) clockOffset += body.advanceMs;
-        else if (typeof body.now === 'number' && Number.isFinite(body.now)) clockOffset = body.now - baseNow();
-        else throw new HttpError(400, 'invalid', 'Send { advanceMs } or { now }.');
-      }
-      sendJson(res, 200, { now: now() });
-      return;
-    }
 
     throw new HttpError(404, 'not-found', `No route ${method} ${path}.`);
   }
