@@ -215,7 +215,7 @@ describe('accounts: a team runs Confab for real', () => {
     assert.deepEqual(pageErrors, []);
   });
 
-  it('the sign-in and first-admin pages are axe-clean in English and Dutch', async () => {
+  it('the sign-in, forgot-password, set-password and first-admin pages are axe-clean, in English and Dutch', async () => {
     const empty = await startProductionServer('accounts-axe');
     try {
       // axe is injected as a script: this context lets it past the page's CSP.
@@ -223,7 +223,13 @@ describe('accounts: a team runs Confab for real', () => {
       await page.goto(`${empty.server.url}/inbox/?lang=nl`);
       await page.getByRole('heading', { name: 'Maak de eerste beheerder aan' }).waitFor();
       assert.deepEqual(await axeViolations(page), []);
-      await page.goto(`${prod.server.url}/inbox/`);
+      await empty.server.accounts.createAgent({
+        email: 'ada@team.example',
+        name: 'Ada',
+        role: 'admin',
+        password: 'ada-password-1',
+      });
+      await page.goto(`${empty.server.url}/inbox/`);
       await page.getByRole('heading', { name: 'Sign in to the inbox' }).waitFor();
       assert.deepEqual(await axeViolations(page), []);
       await page.getByLabel('Language').selectOption('nl');
@@ -231,6 +237,20 @@ describe('accounts: a team runs Confab for real', () => {
       await page.getByRole('button', { name: 'Aanmelden' }).click();
       await page.getByRole('alert').getByText('Vul je e-mailadres en wachtwoord in.').waitFor();
       assert.deepEqual(await axeViolations(page), []);
+      await page.getByRole('button', { name: 'Wachtwoord vergeten?' }).click();
+      await page.getByRole('heading', { name: 'Wachtwoord opnieuw instellen' }).waitFor();
+      assert.deepEqual(await axeViolations(page), []);
+      // A set-password page (the link's token is only checked when the form is sent).
+      await page.goto(`${empty.server.url}/inbox/#reset=cfl_not-a-real-link`);
+      await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
+      assert.deepEqual(await axeViolations(page), []);
+      await page.getByLabel('New password (at least 8 characters)').fill('long-enough-1');
+      await page.getByLabel('Repeat the password').fill('long-enough-1');
+      await page.getByRole('button', { name: 'Save password and sign in' }).click();
+      await page
+        .getByRole('alert')
+        .getByText('This link has expired or was already used. Ask an admin for a new one.')
+        .waitFor();
       await context.close();
     } finally {
       await empty.close();

@@ -248,4 +248,9 @@ async function start() {
   else showSignIn();
 }
 
+// A link pasted into the address bar of an open inbox changes only the fragment: start over with it.
+window.addEventListener('hashchange', () => {
+  if (/^#(invite|reset)=/.test(location.hash)) location.reload();
+});
+
 start().catch((error) => show(`The inbox could not start: ${error.message}`));
