@@ -30,6 +30,52 @@ function cli(
   });
 }
 
+/** Starts the binary with `args` (CONFAB_DEMO unset) and resolves with its first output line and URL. */
+function startBinary(dataDir: string, args: string[]) {
+  const env: NodeJS.ProcessEnv = { ...process.env, CONFAB_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1' };
+  delete env.CONFAB_DEMO;
+  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise<{ line: string; url: string; stop: () => Promise<void> }>((resolve, reject) => {
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /^(.*listening on (http:\/\/\S+))/m.exec(output);
+      if (match)
+        resolve({
+          line: match[1]!,
+          url: match[2]!,
+          stop: () =>
+            new Promise((done) => {
+              child.once('exit', () => done());
+              child.kill('SIGTERM');
+            }),
+        });
+    });
+    child.once('exit', (code) => reject(new Error(`exited ${code}: ${output}`)));
+  });
+}
+
+describe('modes of the confab-server binary', () => {
+  test('it starts in production mode: no demo data, no demo sign-in; --demo starts the demo', async () => {
+    for (const [args, demo] of [
+      [[], false],
+      [['--demo'], true],
+    ] as const) {
+      const dataDir = tempDataDir();
+      const started = await startBinary(dataDir, [...args]);
+      try {
+        assert.equal(started.line.includes('(demo mode)'), demo, started.line);
+        assert.equal((await fetch(`${started.url}/api/demo/session`)).status, demo ? 200 : 404);
+        const status = (await (await fetch(`${started.url}/api/auth/session`)).json()) as { demo: boolean };
+        assert.equal(status.demo, demo);
+      } finally {
+        await started.stop();
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    }
+  });
+});
+
 describe('confab-server create-agent and reset-password', () => {
   test('create-agent works while the server runs (through its control file) and the admin signs in at once', async () => {
     const dataDir = tempDataDir();
