@@ -105,6 +105,21 @@ describe('sign-in and sessions', () => {
     assert.equal((await noCookie.closed).code, CLOSE_UNAUTHENTICATED);
   });
 
+  test('an open socket whose session ran out is closed at the next heartbeat (4401)', async () => {
+    const quick = await startAccountsServer({ heartbeatMs: 100 });
+    try {
+      const cookie = await signIn(quick.url, ADMIN.email, ADMIN.password);
+      const socket = await cookieSocket(quick, cookie);
+      await socket.next('welcome');
+      quick.advance(31 * DAY);
+      const closed = await socket.closed;
+      assert.equal(closed.code, CLOSE_UNAUTHENTICATED);
+      assert.match(closed.reason, /session ended/);
+    } finally {
+      await quick.close();
+    }
+  });
+
   test('a Secure cookie behind a trusted TLS proxy', async () => {
     const proxied = await startAccountsServer({ trustProxy: true });
     try {
