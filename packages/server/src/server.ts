@@ -199,6 +199,15 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   });
   accountsRef = accounts;
 
+  // Agents an earlier version disabled in the token store only: the engine takes over (one truth).
+  for (const agentId of storage.takeLegacyDisabledAgents()) {
+    const agent = backend.state.agents.get(agentId);
+    if (!agent || agent.disabled) continue;
+    await backend.execute({ kind: 'system' }, { type: 'agent.disable', agentId }).catch((error: unknown) => {
+      log(`could not disable ${agentId} (disabled in the token store): ${String(error)}`);
+    });
+  }
+
   if (demo && backend.seq === 0) {
     // Appended through the hub, so the demo data is stored and sequenced like everything else.
     const events = demoSeed(now());

@@ -57,8 +57,6 @@ export interface ServerAuthenticator extends Authenticator {
   issueAgentToken(agentId: string, label?: string): { id: string; token: string };
   /** Revokes a token by id; returns its agent, or null when there was no such live token. */
   revokeAgentToken(id: string): string | null;
-  /** Disables (or re-enables) an agent's access: a disabled agent's tokens stop working. */
-  setAgentDisabled(agentId: string, disabled: boolean): void;
   /** Revokes every session of a visitor. */
   revokeVisitorSessions(contactId: string): number;
   /** Whether a token (even an invalid one) claims to be an agent's or a visitor's; empty means a new visitor. */
@@ -81,7 +79,7 @@ export function createServerAuthenticator(options: ServerAuthenticatorOptions): 
       const tokenHash = hashToken(token);
       if (token.startsWith(AGENT_TOKEN_PREFIX)) {
         const found = store.findAgentToken(tokenHash);
-        if (!found || store.isAgentDisabled(found.agentId) || !isAgentActive(found.agentId)) return null;
+        if (!found || !isAgentActive(found.agentId)) return null;
         return { kind: 'agent', agentId: found.agentId };
       }
       if (token.startsWith(AGENT_SESSION_PREFIX)) {
@@ -122,10 +120,6 @@ export function createServerAuthenticator(options: ServerAuthenticatorOptions): 
 
     revokeAgentToken(id: string): string | null {
       return store.revokeAgentToken(id, now());
-    },
-
-    setAgentDisabled(agentId: string, disabled: boolean): void {
-      store.setAgentDisabled(agentId, disabled);
     },
 
     revokeVisitorSessions(contactId: string): number {

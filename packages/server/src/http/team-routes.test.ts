@@ -265,3 +265,26 @@ describe('admin API (products with their own sign-in)', () => {
     await signIn(t.url, 'hal@team.example', 'hal-password-1');
   });
 });
+
+describe('upgrade from the token-store disable', () => {
+  test('an agent an earlier version disabled in the token store is disabled in the engine at start', async () => {
+    const { default: Database } = await import('better-sqlite3');
+    const { startServer } = await import('../server.js');
+    const { AGENTS, tempDataDir } = await import('../testing/harness.test-util.js');
+    const dataDir = tempDataDir();
+    const first = await startServer({ port: 0, host: '127.0.0.1', dataDir, log: () => {} });
+    await first.backend.append(AGENTS.map((agent) => ({ type: 'agent.upserted' as const, agent })));
+    await first.close();
+    const db = new Database(`${dataDir}/confab.sqlite`);
+    db.prepare('INSERT INTO agent_access (agent_id, disabled) VALUES (?, 1)').run(AGENTS[1]!.id);
+    db.close();
+    const second = await startServer({ port: 0, host: '127.0.0.1', dataDir, log: () => {} });
+    try {
+      assert.equal(second.backend.state.agents.get(AGENTS[1]!.id)!.disabled, true);
+      assert.equal(second.backend.state.agents.get(AGENTS[0]!.id)!.disabled, false);
+      assert.deepEqual(second.storage.takeLegacyDisabledAgents(), [], 'the rows are gone: the engine holds it now');
+    } finally {
+      await second.close();
+    }
+  });
+});

@@ -20,8 +20,12 @@ export interface TokenStore {
   listAgentTokens(
     agentId?: string,
   ): { id: string; agentId: string; label: string; createdAt: number; revokedAt: number | null }[];
-  setAgentDisabled(agentId: string, disabled: boolean): void;
-  isAgentDisabled(agentId: string): boolean;
+  /**
+   * Agents disabled through the token store before the engine held `disabled` (the admin API of
+   * earlier versions), once: the rows are deleted as they are read. The server disables them in
+   * the engine at start, so the engine is the one truth.
+   */
+  takeLegacyDisabledAgents(): string[];
 }
 
 /** Outbound email bookkeeping: which queued emails the mailer sent, or gave up on. */
@@ -197,8 +201,7 @@ export function createSqliteStorage(dir: string = defaultDataDir()): SqliteStora
     listTokensOf: db.prepare(
       'SELECT id, agent_id, label, created_at, revoked_at FROM agent_tokens WHERE agent_id = ? ORDER BY created_at, id',
     ),
-    setDisabled: db.prepare('INSERT OR REPLACE INTO agent_access (agent_id, disabled) VALUES (?, ?)'),
-    isDisabled: db.prepare('SELECT disabled FROM agent_access WHERE agent_id = ?'),
+    legacyDisabled: db.prepare('DELETE FROM agent_access RETURNING agent_id, disabled'),
     recordDelivery: db.prepare(
       'INSERT OR REPLACE INTO deliveries (message_id, state, attempts, last_error, updated_at) VALUES (?, ?, ?, ?, ?)',
     ),
@@ -306,12 +309,9 @@ export function createSqliteStorage(dir: string = defaultDataDir()): SqliteStora
         revokedAt: row.revoked_at,
       }));
     },
-    setAgentDisabled(agentId, disabled) {
-      statements.setDisabled.run(agentId, disabled ? 1 : 0);
-    },
-    isAgentDisabled(agentId) {
-      const row = statements.isDisabled.get(agentId) as { disabled: number } | undefined;
-      return row?.disabled === 1;
+    takeLegacyDisabledAgents() {
+      const rows = statements.legacyDisabled.all() as { agent_id: string; disabled: number }[];
+      return rows.filter((row) => row.disabled === 1).map((row) => row.agent_id);
     },
 
     recordDelivery(record) {
