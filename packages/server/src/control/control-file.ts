@@ -19,7 +19,10 @@ export function controlFilePath(dataDir: string): string {
 }
 
 export function writeControlFile(dataDir: string, control: ControlFile): void {
-  writeFileSync(controlFilePath(dataDir), JSON.stringify(control), { mode: 0o600 });
+  const path = controlFilePath(dataDir);
+  // A file left by a crashed server keeps its mode when rewritten: start from a new one, 0600.
+  rmSync(path, { force: true });
+  writeFileSync(path, JSON.stringify(control), { mode: 0o600, flag: 'wx' });
 }
 
 export function readControlFile(dataDir: string): ControlFile | null {
