@@ -8,6 +8,7 @@ import { inboundHandlers } from './inbound.js';
 import { mailHandlers } from './mail-commands.js';
 import { projectEventFor, snapshotForPrincipal } from './projection.js';
 import type { EngineState } from './state.js';
+import { teamHandlers } from './team-commands.js';
 import { visitorHandlers } from './visitor-commands.js';
 
 export type { EngineContext, ExecuteResult } from './dispatch.js';
@@ -17,7 +18,13 @@ export { applyEvent } from './apply.js';
 // store) or projectEvent leaves the command handlers out.
 let handlers: HandlerTable | undefined;
 function allHandlers(): HandlerTable {
-  return (handlers ??= { ...agentHandlers, ...mailHandlers, ...visitorHandlers, ...inboundHandlers } as HandlerTable);
+  return (handlers ??= {
+    ...agentHandlers,
+    ...mailHandlers,
+    ...teamHandlers,
+    ...visitorHandlers,
+    ...inboundHandlers,
+  } as HandlerTable);
 }
 
 /**
