@@ -105,13 +105,16 @@ describe('sign-in and sessions', () => {
     assert.equal((await noCookie.closed).code, CLOSE_UNAUTHENTICATED);
   });
 
-  test('an open socket whose session ran out is closed at the next heartbeat (4401)', async () => {
+  test('an open socket whose session ran out is told session-expired and closed at the next heartbeat (4401)', async () => {
     const quick = await startAccountsServer({ heartbeatMs: 100 });
     try {
       const cookie = await signIn(quick.url, ADMIN.email, ADMIN.password);
       const socket = await cookieSocket(quick, cookie);
       await socket.next('welcome');
       quick.advance(31 * DAY);
+      // Named first, so the inbox says "your session has ended" (issue 21, item 2).
+      const expired = await socket.next('error');
+      assert.equal(expired.error.code, 'session-expired');
       const closed = await socket.closed;
       assert.equal(closed.code, CLOSE_UNAUTHENTICATED);
       assert.match(closed.reason, /session ended/);

@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { MAX_FRAME_LENGTH, type ServerFrame } from '@confab/core';
+import { MAX_FRAME_LENGTH, type ErrorCode, type ServerFrame } from '@confab/core';
 import type { Backend, BackendConnection } from '@confab/core/backend';
 import { KeyedRateLimiter, TokenBucket } from '../rate-limit.js';
 import { clientIp } from '../http/http-util.js';
@@ -144,6 +144,8 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
   /** Sockets that said hello with a cookie session, and that session's token. */
   const sessionOf = new Map<WebSocket, string>();
   const enders = new WeakMap<WebSocket, (code: number, reason: string) => void>();
+  /** Ends a socket whose agent session ended (idle or too old), saying so first. */
+  const sessionEnders = new WeakMap<WebSocket, () => void>();
 
   function refuseUpgrade(socket: Duplex, status: number, message: string) {
     socket.end(
@@ -231,9 +233,14 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
       const cutOff = setTimeout(() => ws.terminate(), CLOSE_GRACE_MS);
       ws.once('close', () => clearTimeout(cutOff));
     };
+    const refuse = (code: ErrorCode, message: string, id?: string) =>
+      send({ v: 1, type: 'error', ...(id ? { id } : {}), error: { code, message } });
     enders.set(ws, end);
-    const refuse = (code: string, message: string, id?: string) =>
-      send({ v: 1, type: 'error', ...(id ? { id } : {}), error: { code: code as 'invalid', message } });
+    sessionEnders.set(ws, () => {
+      // Named first, so the inbox says "your session has ended", not "you are not signed in".
+      refuse('session-expired', 'Your session has ended: sign in again.');
+      end(CLOSE_UNAUTHENTICATED, 'session ended: sign in again');
+    });
 
     connection = options.backend.connect(send, end, {
       ip,
@@ -291,7 +298,7 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
         clearTimeout(helloTimer);
         const kind = options.claimedKind(typeof frame.token === 'string' ? frame.token : 'unknown');
         if (kind === 'visitor' && !fromAllowedOrigin) {
-          refuse('forbidden', 'This site may not open chat sessions (its origin is not allowed).');
+          refuse('origin-not-allowed', 'This site may not open chat sessions (its origin is not allowed).');
           end(CLOSE_FORBIDDEN, 'origin not allowed');
           return;
         }
@@ -327,8 +334,7 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
 
   const heartbeat = setInterval(() => {
     if (options.sessionAlive) {
-      for (const [ws, token] of sessionOf)
-        if (!options.sessionAlive(token)) enders.get(ws)?.(CLOSE_UNAUTHENTICATED, 'session ended: sign in again');
+      for (const [ws, token] of sessionOf) if (!options.sessionAlive(token)) sessionEnders.get(ws)?.();
     }
     for (const ws of wss.clients) {
       if (!alive.get(ws)) {
