@@ -2,6 +2,7 @@ import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import {
+  emailKey,
   safeUrl,
   type AgentCommand,
   type Company,
@@ -10,6 +11,7 @@ import {
   type Deal,
   type Feedback,
   type Ticket,
+  type UpdateContactCommand,
 } from '@confab/core';
 import { ConfabElement } from '../shared/confab-element.js';
 import { StoreController, shallowArrayEqual } from '../shared/store-controller.js';
@@ -482,13 +484,17 @@ export class ConfabAboutPanel extends ConfabElement {
     }
     const newKey = String(data.get('new-key') ?? '').trim();
     if (newKey) properties[newKey] = String(data.get('new-value') ?? '');
-    const ok = await this.act({
+    const command: UpdateContactCommand = {
       type: 'contact.update',
       contactId: contact.id,
       name: String(data.get('name') ?? ''),
-      email: String(data.get('email') ?? ''),
       properties,
-    });
+    };
+    // An email in contact.update is one the agent vouches for: send it only when they changed it,
+    // or saving a property would make an address a visitor merely typed a trusted one.
+    const email = String(data.get('email') ?? '');
+    if (emailKey(email) !== emailKey(contact.email)) command.email = email;
+    const ok = await this.act(command);
     if (ok) this.editing = undefined;
   };
 
