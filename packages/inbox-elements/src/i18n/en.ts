@@ -76,6 +76,7 @@ export const en = {
   noConversation: 'Select a conversation to read it.',
   assignTo: 'Assignee',
   unassigned: 'Unassigned',
+  disabledAgent: (name: string) => `${name} (disabled)`,
   ticketLink: (name: string) => `Ticket: ${name}`,
   more: 'More',
   sendTranscript: 'Send transcript',

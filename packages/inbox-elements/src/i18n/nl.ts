@@ -74,6 +74,7 @@ export const nl: Catalog = {
   noConversation: 'Kies een gesprek om het te lezen.',
   assignTo: 'Verantwoordelijke',
   unassigned: 'Niet toegewezen',
+  disabledAgent: (name: string) => `${name} (uitgeschakeld)`,
   ticketLink: (name) => `Ticket: ${name}`,
   more: 'Meer',
   sendTranscript: 'Transcript versturen',
