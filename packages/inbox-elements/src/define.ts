@@ -12,6 +12,10 @@ import { ConfabAboutPanel } from './about-panel/about-panel.js';
 import { ConfabComposeDialog } from './compose-dialog/compose-dialog.js';
 import { ConfabSettingsPanel } from './settings-panel/settings-panel.js';
 import { ConfabShortcutsDialog } from './shortcuts-dialog/shortcuts-dialog.js';
+import type { ConfabTeamSection } from './team-section/team-section.js';
+import { defineOnce } from './shared/define-once.js';
+
+export { defineOnce };
 
 // The bundle built from this entry (dist/bundles/confab-inbox.js) is all a page needs: the
 // elements, and the client with its WebSocket transport to give them.
@@ -30,16 +34,6 @@ export const INBOX_TAGS: Record<string, CustomElementConstructor> = {
   'confab-shortcuts-dialog': ConfabShortcutsDialog,
 };
 
-/** Defines `tag` unless it is defined already. Never throws. */
-export function defineOnce(tag: string, element: CustomElementConstructor): void {
-  if (customElements.get(tag)) return;
-  try {
-    customElements.define(tag, element);
-  } catch {
-    // Another copy won a race to define it, or this constructor is already registered under another tag.
-  }
-}
-
 for (const [tag, element] of Object.entries(INBOX_TAGS)) defineOnce(tag, element);
 
 declare global {
@@ -54,5 +48,7 @@ declare global {
     'confab-compose-dialog': ConfabComposeDialog;
     'confab-settings-panel': ConfabSettingsPanel;
     'confab-shortcuts-dialog': ConfabShortcutsDialog;
+    /** Defined on first use by the settings panel (team-section/define.ts). */
+    'confab-team-section': ConfabTeamSection;
   }
 }
