@@ -65,6 +65,15 @@ describe('confab-about-panel', () => {
     await until(() => inbox.client.store.state.settings.ticketProperties.includes('owner'), 'owner shown');
   });
 
+  it('A2 which ticket properties show is a team setting: an agent who is not an admin is not offered it', async () => {
+    closeTestInboxes();
+    inbox = await createTestInbox({ agentId: 'agent-bo' });
+    const element = await panel(inbox);
+    const region = await expand(element, 'Ticket');
+    expect(getByRole(region, 'button', 'See more')).to.be.instanceOf(HTMLButtonElement);
+    expect(queryByRole(region, 'button', 'Edit shown properties')).to.equal(null);
+  });
+
   it('A2 Create ticket when there is none', async () => {
     const element = await panel(inbox, 'c-chat');
     const region = await expand(element, 'Ticket');

@@ -2,6 +2,7 @@ import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import {
+  canManageTeam,
   emailKey,
   safeUrl,
   type AgentCommand,
@@ -36,6 +37,8 @@ interface AboutModel {
   ticket: Ticket | undefined;
   company: Company | undefined;
   shownTicketProperties: string[];
+  /** Which ticket properties show is a team setting (A2, I1): only an admin changes it. */
+  mayChangeSettings: boolean;
   otherConversations: Conversation[];
   otherTickets: Ticket[];
   feedback: Feedback[];
@@ -49,6 +52,7 @@ function sameModel(a: AboutModel, b: AboutModel): boolean {
     a.ticket === b.ticket &&
     a.company === b.company &&
     a.shownTicketProperties === b.shownTicketProperties &&
+    a.mayChangeSettings === b.mayChangeSettings &&
     shallowArrayEqual(a.otherConversations, b.otherConversations) &&
     shallowArrayEqual(a.otherTickets, b.otherTickets) &&
     shallowArrayEqual(a.feedback, b.feedback) &&
@@ -146,6 +150,7 @@ export class ConfabAboutPanel extends ConfabElement {
       ticket,
       company: contact?.companyId ? state.companies.get(contact.companyId) : undefined,
       shownTicketProperties: state.settings.ticketProperties,
+      mayChangeSettings: canManageTeam(state, store.me),
       otherConversations,
       otherTickets,
       feedback,
@@ -268,44 +273,49 @@ export class ConfabAboutPanel extends ConfabElement {
         >
           ${this.seeMore ? t.seeLess : t.seeMore}
         </button>
-        <div class="anchor">
-          <button
-            id=${this.propertiesMenu.triggerId}
-            class="button"
-            aria-haspopup="menu"
-            aria-expanded=${this.propertiesMenu.open ? 'true' : 'false'}
-            aria-controls=${this.propertiesMenu.menuId}
-            @click=${this.propertiesMenu.toggle}
-            @keydown=${this.propertiesMenu.onTriggerKeydown}
-          >
-            ${t.editShownProperties}
-          </button>
-          ${
-            this.propertiesMenu.open
-              ? html`<div
-                  id=${this.propertiesMenu.menuId}
-                  class="menu"
-                  role="menu"
-                  aria-label=${t.editShownProperties}
-                  @keydown=${this.propertiesMenu.onMenuKeydown}
-                >
-                  ${allKeys.map((key) => {
-                    const checked = shown.includes(key);
-                    return html`<button
-                      role="menuitemcheckbox"
-                      tabindex="-1"
-                      aria-checked=${checked ? 'true' : 'false'}
-                      @click=${() => this.toggleShown(key, shown)}
-                    >
-                      <span class="check-mark" aria-hidden="true">${checked ? '✓' : ''}</span>${key}
-                    </button>`;
-                  })}
-                </div>`
-              : nothing
-          }
-        </div>
+        ${model.mayChangeSettings ? this.renderShownMenu(allKeys, shown) : nothing}
       </div>`;
   };
+
+  private renderShownMenu(allKeys: string[], shown: string[]): TemplateResult {
+    const t = this.t;
+    return html`<div class="anchor">
+      <button
+        id=${this.propertiesMenu.triggerId}
+        class="button"
+        aria-haspopup="menu"
+        aria-expanded=${this.propertiesMenu.open ? 'true' : 'false'}
+        aria-controls=${this.propertiesMenu.menuId}
+        @click=${this.propertiesMenu.toggle}
+        @keydown=${this.propertiesMenu.onTriggerKeydown}
+      >
+        ${t.editShownProperties}
+      </button>
+      ${
+        this.propertiesMenu.open
+          ? html`<div
+              id=${this.propertiesMenu.menuId}
+              class="menu"
+              role="menu"
+              aria-label=${t.editShownProperties}
+              @keydown=${this.propertiesMenu.onMenuKeydown}
+            >
+              ${allKeys.map((key) => {
+                const checked = shown.includes(key);
+                return html`<button
+                  role="menuitemcheckbox"
+                  tabindex="-1"
+                  aria-checked=${checked ? 'true' : 'false'}
+                  @click=${() => this.toggleShown(key, shown)}
+                >
+                  <span class="check-mark" aria-hidden="true">${checked ? '✓' : ''}</span>${key}
+                </button>`;
+              })}
+            </div>`
+          : nothing
+      }
+    </div>`;
+  }
 
   private renderProperties = (model: AboutModel) => () => {
     const t = this.t;
