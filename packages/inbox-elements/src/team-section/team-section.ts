@@ -14,6 +14,7 @@ import { StoreController } from '../shared/store-controller.js';
 import { baseStyles } from '../shared/theme.js';
 import { formatStarted } from '../i18n/i18n.js';
 import type { TeamInvites } from './invites.js';
+import { teamCatalogFor, type TeamCatalog } from './team-i18n.js';
 import { teamSectionStyles } from './team-section.styles.js';
 
 interface TeamModel {
@@ -94,8 +95,13 @@ export class ConfabTeamSection extends ConfabElement {
       this.shadowRoot!.querySelector<HTMLElement>('#team-title')?.focus();
   }
 
+  /** The Team section's words in the language in use. */
+  private get tt(): TeamCatalog {
+    return teamCatalogFor(this.resolvedLocale);
+  }
+
   override render() {
-    const t = this.t.team;
+    const t = this.tt;
     const model = this.model.value;
     if (!model) return nothing;
     const now = Date.now();
@@ -137,7 +143,7 @@ export class ConfabTeamSection extends ConfabElement {
   }
 
   private renderActions(member: TeamMember) {
-    const t = this.t.team;
+    const t = this.tt;
     const { agent } = member;
     const button = (label: string, onClick: () => void) =>
       html`<button type="button" class="button" aria-label=${t.actionFor(label, agent.name)} @click=${onClick}>
@@ -158,7 +164,7 @@ export class ConfabTeamSection extends ConfabElement {
   }
 
   private renderLink(link: string) {
-    const t = this.t.team;
+    const t = this.tt;
     return html`<div class="link">
       <label class="field"><span>${t.link}</span><input name="link" readonly .value=${link} /></label>
       <button type="button" class="button" @click=${this.copyLink}>${t.copy}</button>
@@ -166,7 +172,7 @@ export class ConfabTeamSection extends ConfabElement {
   }
 
   private renderInvite() {
-    const t = this.t.team;
+    const t = this.tt;
     const invalid = (field: TeamError['field']) => (this.error?.field === field ? 'true' : nothing);
     const describedBy = (field: TeamError['field']) => (this.error?.field === field ? 'team-error' : nothing);
     return html`<form part="invite" novalidate aria-labelledby="invite-title" @submit=${this.invite}>
@@ -196,7 +202,7 @@ export class ConfabTeamSection extends ConfabElement {
   }
 
   private noticeText(): string {
-    const t = this.t.team;
+    const t = this.tt;
     if (!this.notice) return '';
     if (this.notice.kind === 'sent') return t.sent(this.notice.email);
     if (this.notice.kind === 'host') return t.created(this.notice.email);
@@ -216,7 +222,7 @@ export class ConfabTeamSection extends ConfabElement {
   }
 
   private explain(error: unknown, name: string): TeamError {
-    const t = this.t.team;
+    const t = this.tt;
     const {
       code,
       rule,
@@ -273,7 +279,7 @@ export class ConfabTeamSection extends ConfabElement {
       const delivery = await this.teamInvites.send(agentId);
       this.notice = delivery.sent ? { kind: 'sent', email } : { kind: 'link', email, link: delivery.link };
     } catch (error) {
-      this.error = { text: this.t.team.notSent(error instanceof Error ? error.message : String(error)) };
+      this.error = { text: this.tt.notSent(error instanceof Error ? error.message : String(error)) };
     }
   }
 
