@@ -53,10 +53,25 @@ const AGENT_COMMANDS = [
   'settings.update',
   'view.save',
   'view.delete',
+  'agent.invite',
+  'agent.setRole',
+  'agent.disable',
+  'agent.enable',
 ];
+/** Issue 12: what an agent may give only as an admin. */
+const ADMIN_COMMANDS = ['settings.update', 'agent.invite', 'agent.setRole', 'agent.disable', 'agent.enable'];
 const VISITOR_COMMANDS = ['visitor.startChat', 'visitor.message', 'visitor.requestHuman', 'visitor.setProfile'];
 const SHARED_COMMANDS = ['typing'];
-const SYSTEM_COMMANDS = ['inbound.email', 'inbound.messenger', 'inbound.form', 'visitor.create', 'visitor.verify'];
+const SYSTEM_COMMANDS = [
+  'inbound.email',
+  'inbound.messenger',
+  'inbound.form',
+  'visitor.create',
+  'visitor.verify',
+  'agent.create',
+  'agent.activate',
+  'agent.signedIn',
+];
 
 const ALL_COMMANDS = [...AGENT_COMMANDS, ...VISITOR_COMMANDS, ...SHARED_COMMANDS, ...SYSTEM_COMMANDS];
 
@@ -87,6 +102,13 @@ function aimedAtB(type, target) {
     'settings.update': { patch: { widget: { title: 'hijacked' } } },
     'view.save': { name: 'hijack', filter: {} },
     'view.delete': { viewId },
+    'agent.invite': { email: 'attacker@evil.example', name: 'Mallory', role: 'admin' },
+    'agent.setRole': { agentId: 'agent-ben', role: 'admin' },
+    'agent.disable': { agentId: 'agent-anna' },
+    'agent.enable': { agentId: 'agent-anna' },
+    'agent.create': { email: 'attacker@evil.example', name: 'Mallory', role: 'admin' },
+    'agent.activate': { agentId: 'agent-ben' },
+    'agent.signedIn': { agentId: 'agent-ben' },
     typing: { conversationId, typing: true },
     'visitor.startChat': { text: 'an agent posing as a visitor' },
     'visitor.message': { conversationId, text: 'hijack' },
@@ -264,6 +286,20 @@ describe('Authorization matrix (issue 7 item 10)', () => {
       covered.commands.add(`agent→${type}`);
       covered.attempts += 1;
     }
+    assert.deepEqual(fingerprint(t.server), before);
+  });
+
+  test('an agent who is not an admin may not give a settings or team command (issue 12)', async () => {
+    const before = fingerprint(t.server);
+    const ben = await connect(t.wsUrl, await agentToken(t.url, 'agent-ben'));
+    assert.equal(t.server.backend.state.agents.get('agent-ben').role, 'agent');
+    for (const type of ADMIN_COMMANDS) {
+      const answer = await ben.command(`ben-${type}`, aimedAtB(type, target));
+      assert.equal(answer.error?.code, 'forbidden', `${type}: ${JSON.stringify(answer)}`);
+      covered.commands.add(`agent→${type}`);
+      covered.attempts += 1;
+    }
+    ben.close();
     assert.deepEqual(fingerprint(t.server), before);
   });
 
