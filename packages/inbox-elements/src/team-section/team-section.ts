@@ -286,12 +286,13 @@ export class ConfabTeamSection extends ConfabElement {
   private copyLink = async (): Promise<void> => {
     const input = this.shadowRoot!.querySelector<HTMLInputElement>('input[name="link"]');
     if (!input) return;
+    // Selected first: where the page may not write the clipboard, Ctrl+C still copies it.
+    input.select();
     try {
       await navigator.clipboard.writeText(input.value);
       this.copied = true;
     } catch {
-      // No clipboard permission: select the link, so Ctrl+C copies it.
-      input.select();
+      // No clipboard permission: the selection stays.
     }
   };
 }
