@@ -102,13 +102,13 @@ function aimedAtB(type, target) {
     'settings.update': { patch: { widget: { title: 'hijacked' } } },
     'view.save': { name: 'hijack', filter: {} },
     'view.delete': { viewId },
-    'agent.invite': { email: 'attacker@evil.example', name: 'Mallory', role: 'admin' },
-    'agent.setRole': { agentId: 'agent-ben', role: 'admin' },
+    'agent.invite': { email: 'attacker@evil.example', name: 'hijack', role: 'admin' },
+    'agent.setRole': { agentId: 'agent-anna', role: 'agent' },
     'agent.disable': { agentId: 'agent-anna' },
-    'agent.enable': { agentId: 'agent-anna' },
-    'agent.create': { email: 'attacker@evil.example', name: 'Mallory', role: 'admin' },
-    'agent.activate': { agentId: 'agent-ben' },
-    'agent.signedIn': { agentId: 'agent-ben' },
+    'agent.enable': { agentId: 'agent-ben' },
+    'agent.create': { email: 'attacker@evil.example', name: 'hijack', role: 'admin' },
+    'agent.activate': { agentId: 'agent-anna' },
+    'agent.signedIn': { agentId: 'agent-anna' },
     typing: { conversationId, typing: true },
     'visitor.startChat': { text: 'an agent posing as a visitor' },
     'visitor.message': { conversationId, text: 'hijack' },
@@ -413,6 +413,8 @@ describe('Authorization matrix (issue 7 item 10)', () => {
       covered.attempts += 1;
     };
     for (const [name, token] of Object.entries(bad)) await probe(name, token);
+    assert.deepEqual(fingerprint(t.server), before, 'refused hellos change nothing');
+    // Disabling is an engine command (agent.disable): the state changes, then the hello changes nothing more.
     assert.equal(
       (
         await fetch(`${t.url}/api/admin/agents/agent-ben/disable`, {
@@ -422,8 +424,9 @@ describe('Authorization matrix (issue 7 item 10)', () => {
       ).status,
       200,
     );
+    const disabled = fingerprint(t.server);
     await probe("a disabled agent's token", disabledTok);
-    assert.deepEqual(fingerprint(t.server), before, 'refused hellos change nothing');
+    assert.deepEqual(fingerprint(t.server), disabled, 'the refused hello changes nothing');
   });
 
   test('identity tokens that are expired, for another audience, signed with another secret or tampered never attach A to B', async () => {
@@ -504,6 +507,10 @@ describe('Authorization matrix (issue 7 item 10)', () => {
       ['DELETE', '/api/admin/agent-tokens/tok_guess', undefined, ['admin']],
       ['POST', '/api/admin/agents/agent-anna/disable', undefined, ['admin']],
       ['POST', '/api/admin/agents/agent-ben/enable', undefined, ['admin']],
+      ['POST', '/api/admin/agents', { email: 'attacker@evil.example', name: 'x', role: 'admin' }, ['admin']],
+      ['GET', '/api/admin/agents', undefined, ['admin']],
+      ['POST', '/api/admin/agents/agent-anna/tokens', {}, ['admin']],
+      ['POST', '/api/admin/agents/agent-anna/role', { role: 'agent' }, ['admin']],
       ['POST', `/api/admin/visitors/${b.contactId}/revoke-sessions`, undefined, ['admin']],
     ];
     for (const [method, path, body, needs] of routes) {

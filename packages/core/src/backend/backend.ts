@@ -2,6 +2,7 @@ import { applyEvent, execute, projectEvent, snapshotFor } from '../engine/engine
 import { projectTyping } from '../engine/projection.js';
 import { createEngineState } from '../engine/state.js';
 import type { Command } from '../protocol/commands.js';
+import { CLOSE_CODES, closeCodeOf } from '../protocol/close-codes.js';
 import { ConfabError } from '../protocol/errors.js';
 import type { ConfabEvent, SequencedEvent } from '../protocol/events.js';
 import type { ClientFrame, CommittedCommand, HelloFrame, Principal, ServerFrame } from '../protocol/frames.js';
@@ -19,9 +20,9 @@ import type {
 } from './types.js';
 
 /** Close code for a refused hello (bad or revoked token). Clients do not retry it. */
-export const CLOSE_UNAUTHENTICATED = 4401;
+export const CLOSE_UNAUTHENTICATED = CLOSE_CODES.unauthenticated;
 /** Close code for a principal whose access was revoked while connected. */
-export const CLOSE_REVOKED = 4403;
+export const CLOSE_REVOKED = CLOSE_CODES.forbidden;
 
 type Outcome = { seq: number; result?: Record<string, string> };
 
@@ -343,7 +344,9 @@ export function createBackend(options: BackendOptions): Backend {
         greeting = hello(link, frame).catch((error: unknown) => {
           const refusal = error instanceof ConfabError ? error : new ConfabError('internal', 'The hello failed.');
           refuse(refusal);
-          if (refusal.code === 'unauthenticated') closeLink(CLOSE_UNAUTHENTICATED, refusal.message);
+          // A refused hello ends the link: the client must not retry with the same credentials.
+          const closeCode = closeCodeOf(refusal.code);
+          if (closeCode !== null) closeLink(closeCode, refusal.message);
         });
         return;
       }
@@ -412,6 +415,8 @@ export function createBackend(options: BackendOptions): Backend {
               ? (value as { id: string }).id
               : undefined;
           refuse(refusal, id && id.length <= 128 ? id : undefined);
+          // Another protocol version cannot be spoken on this link at all.
+          if (refusal.code === 'unsupported-version') closeLink(CLOSE_CODES.unsupportedVersion, refusal.message);
           return;
         }
         void handle(frame);
@@ -435,6 +440,17 @@ export function createBackend(options: BackendOptions): Backend {
       return run(principal, command, commandId);
     },
     append,
+    get openLinks() {
+      return links.size;
+    },
+    endLinks(code, reason) {
+      for (const link of [...links]) {
+        link.closed = true;
+        link.live = false;
+        links.delete(link);
+        link.end(code, reason);
+      }
+    },
     disconnectPrincipal(match, code, reason) {
       for (const link of [...links]) {
         if (link.principal && match(link.principal)) {

@@ -42,7 +42,11 @@ export interface BackendStorage {
 
 /** Decides who a token is, and issues visitor sessions. */
 export interface Authenticator {
-  /** The principal for an agent token or visitor session token, or null when invalid. */
+  /**
+   * The principal for an agent token or visitor session token, or null when invalid. May throw
+   * ConfabError('session-expired') for a sign-in that was valid and has ended, so the person is
+   * told to sign in again rather than that their token is wrong.
+   */
   verify(token: string): Promise<Principal | null>;
   /** A new visitor session token for a contact (random; stored so it survives restarts). */
   issueVisitorSession(contactId: string): Promise<string>;
@@ -107,6 +111,10 @@ export interface Backend {
    * Resolves with the last sequence number.
    */
   append(events: import('../protocol/events.js').ConfabEvent[]): Promise<number>;
+  /** How many client links are open now. */
+  readonly openLinks: number;
+  /** Ends every open link with `code` (1012 for a restart: clients reconnect and resume). */
+  endLinks(code: number, reason: string): void;
   /** Closes every connection of this principal (revoked token, disabled agent). */
   disconnectPrincipal(match: (principal: Principal) => boolean, code: number, reason: string): void;
   close(): Promise<void>;

@@ -5,6 +5,7 @@ import { ConfabElement } from '../shared/confab-element.js';
 import { StoreController } from '../shared/store-controller.js';
 import { baseStyles } from '../shared/theme.js';
 import type { TeamInvites } from '../team-section/invites.js';
+import { exportPartsOf } from '../shared/parts.js';
 import { settingsPanelStyles } from './settings-panel.styles.js';
 
 const ROUTING_MODES: RoutingMode[] = ['round-robin', 'least-open', 'off'];
@@ -64,6 +65,7 @@ export class ConfabSettingsPanel extends ConfabElement {
     return html`${this.mayChange.value ? this.renderForm(s) : html`<p class="muted">${this.t.settingsAdminOnly}</p>`}
       <confab-team-section
         part="team"
+        exportparts=${exportPartsOf('confab-team-section')}
         .client=${this.client}
         .locale=${this.resolvedLocale}
         .theme=${this.theme}

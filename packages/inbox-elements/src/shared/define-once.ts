@@ -1,4 +1,7 @@
-/** Defines `tag` unless it is defined already. Never throws. */
+/**
+ * Defines `tag` unless it is defined already. Never throws: a second copy of the bundle, or a host
+ * that defined the tag first, leaves the tag as it is.
+ */
 export function defineOnce(tag: string, element: CustomElementConstructor): void {
   if (customElements.get(tag)) return;
   try {

@@ -3,3 +3,9 @@ import { defineOnce } from '../shared/define-once.js';
 import { ConfabTeamSection } from './team-section.js';
 
 defineOnce('confab-team-section', ConfabTeamSection);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'confab-team-section': ConfabTeamSection;
+  }
+}

@@ -6,6 +6,16 @@ import type { Backend, BackendConnection } from '@confab/core/backend';
 import { KeyedRateLimiter, TokenBucket } from '../rate-limit.js';
 import { clientIp } from '../http/http-util.js';
 import { normaliseOrigin, ownOrigins } from '../http/host-check.js';
+import { hashToken } from '../auth/authenticator.js';
+
+/**
+ * The token a page of this server says hello with to use its agent session cookie: the gateway
+ * puts the cookie's session token in its place, so the session token never reaches page scripts
+ * (the cookie is HttpOnly) nor a URL. Only a same-origin upgrade carries the cookie into a hello.
+ */
+export const SESSION_COOKIE_HELLO = 'confab-session-cookie';
+/** What a cookie hello becomes when there is no usable cookie: a token the hub refuses (4401). */
+const NO_SESSION = 'cfs_none';
 
 /**
  * Close codes. 4400–4499 tell the client not to retry with the same credentials (the WebSocket
@@ -93,10 +103,16 @@ export interface GatewayOptions {
   path?: string;
   /** Take the client address from X-Forwarded-For (one trusted reverse proxy in front). */
   trustProxy?: boolean;
+  /** The agent session token in an upgrade's cookie, or null (see SESSION_COOKIE_HELLO). */
+  sessionCookie?: (req: IncomingMessage) => string | null;
+  /** Whether a session is still live; checked at each heartbeat, a socket of an ended one closes (4401). */
+  sessionAlive?: (sessionToken: string) => boolean;
 }
 
 export interface Gateway {
   readonly connections: number;
+  /** Closes the sockets that said hello with one of these agent sessions (by token hash). */
+  closeSessions(tokenHashes: Iterable<string>, code: number, reason: string): void;
   close(): Promise<void>;
 }
 
@@ -125,6 +141,9 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
   const newVisitors = new KeyedRateLimiter(limits.newVisitorBurst, limits.newVisitorPerSecond);
   const socketsPerIp = new Map<string, number>();
   const alive = new WeakMap<WebSocket, boolean>();
+  /** Sockets that said hello with a cookie session, and that session's token. */
+  const sessionOf = new Map<WebSocket, string>();
+  const enders = new WeakMap<WebSocket, (code: number, reason: string) => void>();
 
   function refuseUpgrade(socket: Duplex, status: number, message: string) {
     socket.end(
@@ -172,6 +191,10 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
     socketsPerIp.set(ip, (socketsPerIp.get(ip) ?? 0) + 1);
     alive.set(ws, true);
     const fromAllowedOrigin = originAllowed(req);
+    // A cookie rides along on any upgrade the browser makes to us; only a page of our own origin may use it.
+    const origin = normaliseOrigin(String(req.headers.origin ?? ''));
+    const cookieSession =
+      origin !== null && ownOriginsOf(req).includes(origin) ? (options.sessionCookie?.(req) ?? null) : null;
     const connectionFrames = new TokenBucket(limits.connectionBurst, limits.connectionPerSecond);
     let connection: BackendConnection | null = null;
     /** Refusals it may be answered at the same rates; a connection that spends them all floods. */
@@ -208,6 +231,7 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
       const cutOff = setTimeout(() => ws.terminate(), CLOSE_GRACE_MS);
       ws.once('close', () => clearTimeout(cutOff));
     };
+    enders.set(ws, end);
     const refuse = (code: string, message: string, id?: string) =>
       send({ v: 1, type: 'error', ...(id ? { id } : {}), error: { code: code as 'invalid', message } });
 
@@ -259,6 +283,10 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
         refuse('rate-limited', 'Too many frames; slow down and retry.', commandId);
         return;
       }
+      if (frame?.type === 'hello' && frame.token === SESSION_COOKIE_HELLO) {
+        frame.token = cookieSession ?? NO_SESSION;
+        if (cookieSession) sessionOf.set(ws, cookieSession);
+      }
       if (frame?.type === 'hello') {
         clearTimeout(helloTimer);
         const kind = options.claimedKind(typeof frame.token === 'string' ? frame.token : 'unknown');
@@ -280,6 +308,7 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
     });
     ws.on('close', () => {
       clearTimeout(helloTimer);
+      sessionOf.delete(ws);
       const count = (socketsPerIp.get(ip) ?? 1) - 1;
       if (count <= 0) socketsPerIp.delete(ip);
       else socketsPerIp.set(ip, count);
@@ -291,7 +320,16 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
 
   server.on('upgrade', onUpgrade);
 
+  function closeSessions(tokenHashes: Iterable<string>, code: number, reason: string) {
+    const ended = new Set(tokenHashes);
+    for (const [ws, token] of sessionOf) if (ended.has(hashToken(token))) enders.get(ws)?.(code, reason);
+  }
+
   const heartbeat = setInterval(() => {
+    if (options.sessionAlive) {
+      for (const [ws, token] of sessionOf)
+        if (!options.sessionAlive(token)) enders.get(ws)?.(CLOSE_UNAUTHENTICATED, 'session ended: sign in again');
+    }
     for (const ws of wss.clients) {
       if (!alive.get(ws)) {
         ws.terminate();
@@ -311,6 +349,7 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
     get connections() {
       return wss.clients.size;
     },
+    closeSessions,
     async close() {
       clearInterval(heartbeat);
       server.off('upgrade', onUpgrade);
