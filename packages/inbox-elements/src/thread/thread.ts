@@ -2,10 +2,12 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import {
+  assigneeOptions,
   isPendingRecord,
   safeUrl,
   type Agent,
   type AgentCommand,
+  type AssigneeOption,
   type Contact,
   type Conversation,
   type Message,
@@ -34,6 +36,15 @@ interface ThreadModel {
   contact: Contact | undefined;
   ticket: Ticket | undefined;
   agents: Agent[];
+  /** T2: who the Assignee menu offers (core decides), with a disabled current assignee marked. */
+  assignees: AssigneeOption[];
+}
+
+function sameOptions(a: AssigneeOption[], b: AssigneeOption[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((option, i) => option.agent === b[i]!.agent && option.assignable === b[i]!.assignable)
+  );
 }
 
 function sameModel(a: ThreadModel, b: ThreadModel): boolean {
@@ -42,7 +53,8 @@ function sameModel(a: ThreadModel, b: ThreadModel): boolean {
     a.contact === b.contact &&
     a.ticket === b.ticket &&
     shallowArrayEqual(a.messages, b.messages) &&
-    shallowArrayEqual(a.agents, b.agents)
+    shallowArrayEqual(a.agents, b.agents) &&
+    sameOptions(a.assignees, b.assignees)
   );
 }
 
@@ -117,6 +129,7 @@ export class ConfabThread extends ConfabElement {
         contact: conversation?.contactId ? store.state.contacts.get(conversation.contactId) : undefined,
         ticket: conversation?.ticketId ? store.state.tickets.get(conversation.ticketId) : undefined,
         agents: [...store.state.agents.values()],
+        assignees: assigneeOptions(store.state, conversation),
       };
     },
     sameModel,
@@ -178,7 +191,7 @@ export class ConfabThread extends ConfabElement {
           <slot name="header-end"></slot>
         </div>
         ${model.ticket ? this.renderTicketLink(model.ticket) : nothing}
-        ${inTrash ? nothing : this.renderActions(conversation, model.agents)}
+        ${inTrash ? nothing : this.renderActions(conversation, model.assignees)}
       </header>
       ${this.renderBanner(conversation)}
       <p class="notice" role="alert">${this.notice}</p>
@@ -216,9 +229,12 @@ export class ConfabThread extends ConfabElement {
     </div>`;
   }
 
-  private renderActions(conversation: Conversation, agents: Agent[]) {
+  private renderActions(conversation: Conversation, assignees: AssigneeOption[]) {
     const t = this.t;
-    const assignee = agents.find((agent) => agent.id === conversation.assigneeId);
+    const current = assignees.find((option) => option.agent.id === conversation.assigneeId);
+    // A disabled assignee keeps the conversation until someone reassigns it, and is named so.
+    const nameOf = (option: AssigneeOption) =>
+      option.assignable ? option.agent.name : t.disabledAgent(option.agent.name);
     const closeKey = `${conversation.id}:${conversation.lastVisitorActivityAt}:${conversation.bot}:${conversation.assigneeId}`;
     const blocked = this.closeBlocked?.key === closeKey ? this.closeBlocked.reason : undefined;
     const isOpen = conversation.status === 'open';
@@ -234,7 +250,7 @@ export class ConfabThread extends ConfabElement {
           @click=${this.assigneeMenu.toggle}
           @keydown=${this.assigneeMenu.onTriggerKeydown}
         >
-          ${t.assignTo}: ${assignee?.name ?? t.unassigned}${icon('chevron')}
+          ${t.assignTo}: ${current ? nameOf(current) : t.unassigned}${icon('chevron')}
         </button>
         ${
           this.assigneeMenu.open
@@ -246,17 +262,25 @@ export class ConfabThread extends ConfabElement {
                 aria-label=${t.assignTo}
                 @keydown=${this.assigneeMenu.onMenuKeydown}
               >
-                ${[{ id: null, name: t.unassigned }, ...agents.filter((a) => !a.disabled)].map(
-                  (agent) =>
+                ${[
+                  { id: null, name: t.unassigned, assignable: true },
+                  ...assignees.map((option) => ({
+                    id: option.agent.id,
+                    name: nameOf(option),
+                    assignable: option.assignable,
+                  })),
+                ].map(
+                  (item) =>
                     html`<button
                       role="menuitemradio"
                       tabindex="-1"
-                      aria-checked=${conversation.assigneeId === agent.id ? 'true' : 'false'}
-                      @click=${() => this.assign(agent.id)}
+                      aria-checked=${conversation.assigneeId === item.id ? 'true' : 'false'}
+                      aria-disabled=${item.assignable ? nothing : 'true'}
+                      @click=${() => (item.assignable ? this.assign(item.id) : undefined)}
                     >
                       <span class="check-mark" aria-hidden="true"
-                        >${conversation.assigneeId === agent.id ? '✓' : ''}</span
-                      >${agent.name}
+                        >${conversation.assigneeId === item.id ? '✓' : ''}</span
+                      >${item.name}
                     </button>`,
                 )}
               </div>`
