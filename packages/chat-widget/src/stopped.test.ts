@@ -31,7 +31,8 @@ describe('the widget when its connection stopped for good', () => {
     it(`access ended by the server: an alert and the header say so (${locale})`, async () => {
       const api = await loadWidget(network, { locale });
       await api.open();
-      await waitFor(async () => (await api.getState()).connection === 'online', 'online');
+      // Welcomed, not only online: the server ends the links of a principal it knows.
+      await waitFor(() => widgetClient()?.status.get().principal?.kind === 'visitor', 'the welcome');
       memory.backend.disconnectPrincipal((principal) => principal.kind === 'visitor', CLOSE_CODES.forbidden, 'ended');
       const shadow = () => chatElement()!.shadowRoot!;
       const alert = await waitFor(() => shadow().querySelector('[role="alert"]'), 'the alert');
