@@ -6,6 +6,7 @@ import { agentHandlers } from './agent-commands.js';
 import { runCommand, type EngineContext, type ExecuteResult, type HandlerTable } from './dispatch.js';
 import { inboundHandlers } from './inbound.js';
 import { mailHandlers } from './mail-commands.js';
+import { senderTrustHandlers } from './sender-commands.js';
 import { projectEventFor, snapshotForPrincipal } from './projection.js';
 import type { EngineState } from './state.js';
 import { visitorHandlers } from './visitor-commands.js';
@@ -17,7 +18,13 @@ export { applyEvent } from './apply.js';
 // store) or projectEvent leaves the command handlers out.
 let handlers: HandlerTable | undefined;
 function allHandlers(): HandlerTable {
-  return (handlers ??= { ...agentHandlers, ...mailHandlers, ...visitorHandlers, ...inboundHandlers } as HandlerTable);
+  return (handlers ??= {
+    ...agentHandlers,
+    ...mailHandlers,
+    ...senderTrustHandlers,
+    ...visitorHandlers,
+    ...inboundHandlers,
+  } as HandlerTable);
 }
 
 /**

@@ -258,6 +258,9 @@ const COMMAND_FIELDS: Record<CommandType, Record<string, Field>> = {
   'conversation.forward': { conversationId: id, to: email, note: optional(text) },
   'conversation.sendTranscript': { conversationId: id, to: email },
   'conversation.detachContact': { conversationId: id },
+  'message.confirmSender': { conversationId: id, messageId: id },
+  'message.splitSender': { conversationId: id, messageId: id },
+  'conversation.copyOnReplies': { conversationId: id, address: email },
   'ticket.create': { conversationId: id, name: nonBlankShort, properties: optional(properties) },
   'ticket.update': { ticketId: id, name: optional(nonBlankShort), properties: optional(properties) },
   'contact.update': {
