@@ -94,8 +94,15 @@ function referenceServer() {
       await server?.close();
     },
     serve(context) {
-      if (context.path !== '/__confab/server.json') return undefined;
-      return { body: JSON.stringify(info), type: 'json' };
+      if (context.path === '/__confab/server.json') return { body: JSON.stringify(info), type: 'json' };
+      // For the transport conformance suite: end every link as a restart would, and count them.
+      if (context.path === '/__confab/break-links' && context.method === 'POST') {
+        server.backend.endLinks(1012, 'conformance: links broken');
+        return { body: '{}', type: 'json' };
+      }
+      if (context.path === '/__confab/open-links')
+        return { body: JSON.stringify({ openLinks: server.backend.openLinks }), type: 'json' };
+      return undefined;
     },
   };
 }

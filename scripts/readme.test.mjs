@@ -98,6 +98,7 @@ describe('the README code samples', () => {
       'Embedding the chat widget (site owners) · js',
       'Embedding the inbox (developers) · html',
       'The core (`@confab/core`) · ts',
+      'Writing a transport adapter · js',
       'Writing a transport adapter · ts',
     ]);
     for (const kind of kinds) assert.ok(tested.has(kind), `a test runs the README sample "${kind}"`);
@@ -187,6 +188,33 @@ describe('the README code samples', () => {
     await page.close();
   });
 
+  it('the adapter-kit sample makes a transport an agent client signs in over', async () => {
+    const code = sample('Writing a transport adapter', 'js', 'createLinkTransport');
+    const file = join(process.cwd(), `.readme-kit-sample-${process.pid}.mjs`);
+    // Node 20 has no global WebSocket; the sample is browser code, `ws` stands in for it.
+    writeFileSync(
+      file,
+      `import WebSocket from 'ws';
+import { createInboxClient } from '@confab/core';
+globalThis.WebSocket ??= WebSocket;
+${code}
+export const client = createInboxClient({ transport: createMyTransport(${JSON.stringify(wsUrl)}), token: ${JSON.stringify(await agentToken())} });
+`,
+    );
+    try {
+      const { client } = await import(pathToFileURL(file).href);
+      const start = Date.now();
+      while (!client.status.get().ready) {
+        assert.ok(Date.now() - start < 10_000, 'the client signs in over the sample transport');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      assert.equal(client.status.get().principal?.kind, 'agent');
+      await client.close();
+    } finally {
+      rmSync(file, { force: true });
+    }
+  });
+
   it('the adapter sample runs the conformance suite against an adapter', async () => {
     const code = sample('Writing a transport adapter', 'ts', 'runTransportConformance');
     const { startLongPollingBackend } = await import('../examples/custom-transport/long-polling-backend.mjs');
@@ -196,10 +224,13 @@ describe('the README code samples', () => {
     writeFileSync(
       file,
       `import { createLongPollingTransport } from './examples/custom-transport/long-polling-transport.mjs';
-const createMyTransport = (baseUrl) => createLongPollingTransport({ baseUrl });
+import { CLOSE_CODES } from '@confab/core';
+const createMyTransport = (baseUrl) => createLongPollingTransport({ baseUrl, initialDelayMs: 50 });
+const hub = globalThis.__readmeHub;
 ${code.replace("'https://backend.example.com'", JSON.stringify(backend.url)).replace('process.env.AGENT_TOKEN', JSON.stringify(backend.agentToken('agent-1')))}
 `,
     );
+    globalThis.__readmeHub = backend.backend;
     try {
       const checks = [];
       globalThis.describe = (name, body) => body();
@@ -210,6 +241,7 @@ ${code.replace("'https://backend.example.com'", JSON.stringify(backend.url)).rep
     } finally {
       delete globalThis.describe;
       delete globalThis.it;
+      delete globalThis.__readmeHub;
       rmSync(file, { force: true });
       await backend.close();
     }

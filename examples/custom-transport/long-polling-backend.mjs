@@ -1,19 +1,25 @@
 // A backend that speaks Confab's protocol over plain HTTP long-polling instead of WebSocket:
 // the shape of an integrator's own backend. Each link is a queue of server frames.
 //
-//   POST /links              → { linkId }                       opens a link
-//   POST /links/:id/frames   body: a client frame (JSON)        client → server
-//   GET  /links/:id/frames?after=N → [{ n, frame }, …]          server → client, held up to 20 s
-//   DELETE /links/:id                                           closes the link
+//   POST /links              → { linkId, linkKey }                    opens a link
+//   POST /links/:id/frames   body: a client frame (JSON)              client → server
+//   GET  /links/:id/frames?after=N → { frames: [{ n, frame }, …],   server → client, held up to 20 s
+//                                      closeCode?, closeReason? }    (closeCode: the link ended)
+//   DELETE /links/:id                                                 closes the link
 //
-// Tokens travel inside the hello frame's body, never in a URL.
+// Every request about a link carries `Authorization: Bearer <linkKey>`: knowing a link id is not
+// enough to read or post on it. Tokens travel inside the hello frame's body, never in a URL.
 import { createServer } from 'node:http';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { MAX_FRAME_LENGTH } from '@confab/core';
 import { createBackend } from '@confab/core/backend';
 
 const POLL_HOLD_MS = 20_000;
 const LINK_IDLE_MS = 60_000;
-const MAX_BODY = 256 * 1024;
+// A frame may hold MAX_FRAME_LENGTH UTF-16 code units, up to 3 bytes each in UTF-8. Anything
+// shorter would leave a legal command "sending" forever; the hub itself answers larger frames
+// with a typed too-large error.
+const MAX_BODY = 3 * MAX_FRAME_LENGTH + 1024;
 
 /**
  * Starts the long-polling backend on 127.0.0.1.
@@ -41,42 +47,58 @@ export async function startLongPollingBackend(options = {}) {
     })),
   );
 
-  /** @type {Map<string, { frames: Array<{ n: number, frame: unknown }>, next: number, waiters: Set<() => void>, connection: any, closed: boolean, seen: number }>} */
+  /** @type {Map<string, { key: Buffer, frames: Array<{ n: number, frame: unknown }>, next: number, waiters: Set<() => void>, connection: any, closeCode?: number, closeReason?: string, seen: number }>} */
   const links = new Map();
+
+  function wake(link) {
+    for (const waiter of [...link.waiters]) waiter();
+  }
 
   function openLink() {
     const linkId = randomBytes(16).toString('base64url');
-    const link = { frames: [], next: 1, waiters: new Set(), connection: null, closed: false, seen: Date.now() };
-    const wake = () => {
-      for (const waiter of [...link.waiters]) waiter();
+    const linkKey = randomBytes(32).toString('base64url');
+    const link = {
+      key: Buffer.from(linkKey),
+      frames: [],
+      next: 1,
+      waiters: new Set(),
+      connection: null,
+      seen: Date.now(),
     };
     link.connection = backend.connect(
       (frame) => {
         link.frames.push({ n: link.next++, frame });
-        wake();
+        wake(link);
       },
       (code, reason) => {
-        link.frames.push({
-          n: link.next++,
-          frame: {
-            v: 1,
-            type: 'error',
-            error: { code: code >= 4400 && code < 4500 ? 'unauthenticated' : 'internal', message: reason },
-          },
-        });
-        link.closed = true;
-        wake();
+        // The hub ended the link (a refused token: 4401, then the transport stops; a restart: 1012).
+        link.closeCode = code;
+        link.closeReason = reason;
+        wake(link);
       },
     );
     links.set(linkId, link);
-    return linkId;
+    return { linkId, linkKey };
+  }
+
+  function closeLink(id, link) {
+    link.connection.close();
+    links.delete(id);
+    link.closeCode ??= 1000;
+    wake(link);
+  }
+
+  /** The link a request names, if it carries that link's key. */
+  function linkOf(req, id) {
+    const link = id ? links.get(id) : undefined;
+    const key = Buffer.from(/^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '');
+    return link && key.length === link.key.length && timingSafeEqual(key, link.key) ? link : undefined;
   }
 
   const sweeper = setInterval(() => {
     for (const [id, link] of links) {
       if (Date.now() - link.seen > LINK_IDLE_MS) {
-        link.connection.close();
-        links.delete(id);
+        closeLink(id, link);
       }
     }
   }, 5_000);
@@ -89,13 +111,13 @@ export async function startLongPollingBackend(options = {}) {
       res.end(JSON.stringify(body));
     };
     try {
-      if (req.method === 'POST' && url.pathname === '/links') return reply(201, { linkId: openLink() });
-      const link = parts[0] === 'links' && parts[1] ? links.get(parts[1]) : undefined;
+      if (req.method === 'POST' && url.pathname === '/links') return reply(201, openLink());
+      const link = parts[0] === 'links' ? linkOf(req, parts[1]) : undefined;
+      // One answer for a link that does not exist and a key that does not fit: nothing to learn.
       if (!link) return reply(404, { error: { code: 'not-found', message: 'No such link.' } });
       link.seen = Date.now();
       if (req.method === 'DELETE' && parts.length === 2) {
-        link.connection.close();
-        links.delete(parts[1]);
+        closeLink(parts[1], link);
         return reply(204, {});
       }
       if (parts[2] !== 'frames') return reply(404, { error: { code: 'not-found', message: 'No such route.' } });
@@ -108,7 +130,7 @@ export async function startLongPollingBackend(options = {}) {
       if (req.method === 'GET') {
         const after = Number(url.searchParams.get('after') ?? 0);
         const ready = () => link.frames.filter((entry) => entry.n > after);
-        if (!ready().length && !link.closed) {
+        if (!ready().length && link.closeCode === undefined) {
           await new Promise((resolve) => {
             const timer = setTimeout(done, POLL_HOLD_MS);
             function done() {
@@ -122,7 +144,8 @@ export async function startLongPollingBackend(options = {}) {
         }
         // Frames the client has confirmed (by asking after them) are dropped.
         link.frames = link.frames.filter((entry) => entry.n > after);
-        return reply(200, { frames: ready(), closed: link.closed });
+        const ended = link.closeCode === undefined ? {} : { closeCode: link.closeCode, closeReason: link.closeReason };
+        return reply(200, { frames: ready(), ...ended });
       }
       return reply(405, { error: { code: 'invalid', message: 'Method not allowed.' } });
     } catch (error) {
@@ -139,11 +162,7 @@ export async function startLongPollingBackend(options = {}) {
     agentToken: (agentId) => issue({ kind: 'agent', agentId }),
     async close() {
       clearInterval(sweeper);
-      for (const link of links.values()) {
-        link.closed = true;
-        for (const waiter of [...link.waiters]) waiter();
-        link.connection.close();
-      }
+      for (const [id, link] of links) closeLink(id, link);
       server.closeAllConnections?.();
       await new Promise((resolve) => server.close(resolve));
       await backend.close();

@@ -2,8 +2,7 @@
 // The React app: a header that reads the client's stores, and the Confab inbox — whole, or
 // assembled from its parts with React holding the selected view and conversation.
 import React, { useState } from 'react';
-import { ConfabConversationList, ConfabInbox, ConfabThread, ConfabViewList } from './confab-react.js';
-import { useStore } from './use-store.js';
+import { ConfabConversationList, ConfabInbox, ConfabThread, ConfabViewList, useStore } from '@confab/react';
 
 const h = React.createElement;
 

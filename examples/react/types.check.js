@@ -2,7 +2,7 @@
 // Not shipped: proves the wrappers are typed. `tsc -p examples/react` (run by react.test.mjs)
 // fails if any line below stops being an error, i.e. if a prop or event type decays to `any`.
 import React from 'react';
-import { ConfabInbox, ConfabThread, ConfabConversationList } from './confab-react.js';
+import { ConfabInbox, ConfabThread, ConfabConversationList } from '@confab/react';
 
 const h = React.createElement;
 

@@ -22,7 +22,9 @@ export {
   PENDING_ID_PREFIX,
 } from './client/client.js';
 export * from './persistence/persistence.js';
-export { createWebSocketTransport, parseServerFrame, type WebSocketTransportOptions } from './transport/websocket.js';
+export { createWebSocketTransport, type WebSocketTransportOptions } from './transport/websocket.js';
+export * from './transport/link-transport.js';
+export * from './protocol/close-codes.js';
 export {
   createMemoryBackend,
   type MemoryBackend,

@@ -1,7 +1,9 @@
 /**
- * Registers every `confab-*` tag of the inbox. Safe to load twice (a second copy of the bundle,
- * or a host that defined a tag already): a tag that exists is left as it is.
+ * Registers every `confab-*` tag of the inbox (each part alone: `define/<part>.js`, which also
+ * registers the parts it renders). Safe to load twice: a tag that exists is left as it is.
  */
+import './inbox/define.js';
+import './reply-editor/define.js';
 import { ConfabInbox } from './inbox/inbox.js';
 import { ConfabViewList } from './view-list/view-list.js';
 import { ConfabFilterBar } from './filter-bar/filter-bar.js';
@@ -16,7 +18,9 @@ import { ConfabShortcutsDialog } from './shortcuts-dialog/shortcuts-dialog.js';
 // The bundle built from this entry (dist/bundles/confab-inbox.js) is all a page needs: the
 // elements, and the client with its WebSocket transport to give them.
 export { createInboxClient, createWebSocketTransport } from '@confab/core';
+export { defineOnce } from './shared/define-once.js';
 
+/** Every tag of the inbox and its class. */
 export const INBOX_TAGS: Record<string, CustomElementConstructor> = {
   'confab-inbox': ConfabInbox,
   'confab-view-list': ConfabViewList,
@@ -29,30 +33,3 @@ export const INBOX_TAGS: Record<string, CustomElementConstructor> = {
   'confab-settings-panel': ConfabSettingsPanel,
   'confab-shortcuts-dialog': ConfabShortcutsDialog,
 };
-
-/** Defines `tag` unless it is defined already. Never throws. */
-export function defineOnce(tag: string, element: CustomElementConstructor): void {
-  if (customElements.get(tag)) return;
-  try {
-    customElements.define(tag, element);
-  } catch {
-    // Another copy won a race to define it, or this constructor is already registered under another tag.
-  }
-}
-
-for (const [tag, element] of Object.entries(INBOX_TAGS)) defineOnce(tag, element);
-
-declare global {
-  interface HTMLElementTagNameMap {
-    'confab-inbox': ConfabInbox;
-    'confab-view-list': ConfabViewList;
-    'confab-filter-bar': ConfabFilterBar;
-    'confab-conversation-list': ConfabConversationList;
-    'confab-thread': ConfabThread;
-    'confab-reply-editor': ConfabReplyEditor;
-    'confab-about-panel': ConfabAboutPanel;
-    'confab-compose-dialog': ConfabComposeDialog;
-    'confab-settings-panel': ConfabSettingsPanel;
-    'confab-shortcuts-dialog': ConfabShortcutsDialog;
-  }
-}

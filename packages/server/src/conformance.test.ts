@@ -2,7 +2,7 @@
 // transport (Node's `ws` as the WebSocket): ordering, idempotency, resume, projection, typed errors.
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
-import { createWebSocketTransport } from '@confab/core';
+import { CLOSE_CODES, createWebSocketTransport } from '@confab/core';
 import { runTransportConformance } from '@confab/core/testing';
 import { startTestServer, type TestServer } from './testing/harness.test-util.js';
 
@@ -22,6 +22,8 @@ describe('conformance against the reference server', () => {
           initialDelayMs: 50,
         }),
       agentToken: t.agentToken,
+      breakLinks: () => t.server.backend.endLinks(CLOSE_CODES.serviceRestart, 'conformance: links broken'),
+      openLinks: () => t.server.backend.openLinks,
     }),
     { describe, it },
   );

@@ -2,6 +2,7 @@ import { applyEvent, execute, projectEvent, snapshotFor } from '../engine/engine
 import { projectTyping } from '../engine/projection.js';
 import { createEngineState } from '../engine/state.js';
 import type { Command } from '../protocol/commands.js';
+import { CLOSE_CODES } from '../protocol/close-codes.js';
 import { ConfabError } from '../protocol/errors.js';
 import type { ConfabEvent, SequencedEvent } from '../protocol/events.js';
 import type { ClientFrame, CommittedCommand, HelloFrame, Principal, ServerFrame } from '../protocol/frames.js';
@@ -20,9 +21,9 @@ import type {
 import { createVisitorStreams, type VisitorDelivery } from './visitor-streams.js';
 
 /** Close code for a refused hello (bad or revoked token). Clients do not retry it. */
-export const CLOSE_UNAUTHENTICATED = 4401;
+export const CLOSE_UNAUTHENTICATED = CLOSE_CODES.unauthenticated;
 /** Close code for a principal whose access was revoked while connected. */
-export const CLOSE_REVOKED = 4403;
+export const CLOSE_REVOKED = CLOSE_CODES.forbidden;
 
 type Outcome = { seq: number; result?: Record<string, string> };
 
@@ -488,6 +489,15 @@ export function createBackend(options: BackendOptions): Backend {
       return run(principal, command, commandId);
     },
     append,
+    get openLinks() {
+      return links.size;
+    },
+    endLinks(code, reason) {
+      for (const link of [...links]) {
+        forget(link);
+        link.end(code, reason);
+      }
+    },
     disconnectPrincipal(match, code, reason) {
       for (const link of [...links]) {
         if (link.principal && match(link.principal)) {

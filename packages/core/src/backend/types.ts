@@ -107,6 +107,10 @@ export interface Backend {
    * Resolves with the last sequence number.
    */
   append(events: import('../protocol/events.js').ConfabEvent[]): Promise<number>;
+  /** How many client links are open now. */
+  readonly openLinks: number;
+  /** Ends every open link with `code` (1012 for a restart: clients reconnect and resume). */
+  endLinks(code: number, reason: string): void;
   /** Closes every connection of this principal (revoked token, disabled agent). */
   disconnectPrincipal(match: (principal: Principal) => boolean, code: number, reason: string): void;
   close(): Promise<void>;

@@ -1,5 +1,6 @@
 import { runTransportConformance } from './conformance.js';
 import { createMemoryBackend } from '../transport/memory.js';
+import { CLOSE_CODES } from '../protocol/close-codes.js';
 
 describe('the memory transport', () => {
   runTransportConformance(async () => {
@@ -12,6 +13,11 @@ describe('the memory transport', () => {
       ],
     });
     await memory.backend.ready;
-    return { transport: () => memory.transport(), agentToken: memory.agentToken('agent-1') };
+    return {
+      transport: () => memory.transport(),
+      agentToken: memory.agentToken('agent-1'),
+      breakLinks: () => memory.backend.endLinks(CLOSE_CODES.serviceRestart, 'conformance: links broken'),
+      openLinks: () => memory.backend.openLinks,
+    };
   });
 });

@@ -1,5 +1,7 @@
-import type { ClientFrame, ServerFrame } from '../protocol/frames.js';
-import type { ConnectionState, Transport } from '../transport/transport.js';
+import type { ClientFrame } from '../protocol/frames.js';
+import type { Transport } from '../transport/transport.js';
+import { linkChecks } from './conformance-links.js';
+import { assert, checkStateOrder, connectPeer, helloVisitor, random, sleep, transcript, type Peer } from './peer.js';
 
 /** What the conformance suite needs from the backend under test. */
 export interface ConformanceTarget {
@@ -7,6 +9,14 @@ export interface ConformanceTarget {
   transport(): Transport;
   /** A valid agent token on that backend. */
   agentToken: string;
+  /**
+   * Ends every open link from the backend's side, as a network failure or a server restart would
+   * (not with a code of 4400–4499): each transport must report offline, come back by itself, and
+   * its peer resumes.
+   */
+  breakLinks(): Promise<void> | void;
+  /** How many links the backend holds open now (a link the client disconnected must go). */
+  openLinks(): Promise<number> | number;
   /** Called once when the suite is done with this target. */
   dispose?(): Promise<void> | void;
 }
@@ -16,49 +26,80 @@ export interface ConformanceCheck {
   run(): Promise<void>;
 }
 
+export interface ConformanceOptions {
+  /** How long a check waits for a frame or a state before it fails. Default 5,000 ms. */
+  timeoutMs?: number;
+}
+
 /** The test functions of your runner (mocha's globals, or `node:test`'s exports). */
 export interface TestApi {
   describe(name: string, body: () => void): void;
   it(name: string, body: () => Promise<void>): void;
 }
 
+/** How a check opens peers: each on a new transport of the target unless one is given. */
+export type OpenPeer = (transport?: Transport) => Promise<Peer>;
+export type CheckBody = (
+  target: ConformanceTarget,
+  open: OpenPeer,
+  options: Required<ConformanceOptions>,
+) => Promise<void>;
+
 /**
  * Registers the transport conformance suite with your test runner: ordering, idempotency, resume,
- * projection and typed errors, checked frame by frame over your Transport against your backend.
- * The backend must accept new visitors (a hello with an empty token).
+ * projection and typed errors, and the link itself (drops mid-stream, fatal closes, a clean
+ * disconnect, a maximal frame, junk), checked frame by frame over your Transport against your
+ * backend. The backend must accept new visitors (a hello with an empty token). A failure names
+ * what was expected and shows the frames each peer sent and received.
  *
  * @example
  * // mocha (globals):
- * runTransportConformance(async () => ({ transport: () => myTransport(url), agentToken }));
+ * runTransportConformance(async () => ({ transport: () => myTransport(url), agentToken, breakLinks, openLinks }));
  * // node:test:
  * import { describe, it } from 'node:test';
  * runTransportConformance(makeTarget, { describe, it });
  */
-export function runTransportConformance(makeTarget: () => Promise<ConformanceTarget>, api?: TestApi): void {
+export function runTransportConformance(
+  makeTarget: () => Promise<ConformanceTarget>,
+  api?: TestApi,
+  options: ConformanceOptions = {},
+): void {
   const runner = api ?? (globalThis as unknown as TestApi);
   runner.describe('transport conformance', () => {
-    for (const check of transportConformanceChecks(makeTarget)) runner.it(check.name, check.run);
+    for (const check of transportConformanceChecks(makeTarget, options)) runner.it(check.name, check.run);
   });
 }
 
 /** The checks themselves, for runners that are neither mocha nor node:test. */
-export function transportConformanceChecks(makeTarget: () => Promise<ConformanceTarget>): ConformanceCheck[] {
-  const withTarget =
-    (body: (target: ConformanceTarget, open: (transport?: Transport) => Promise<Peer>) => Promise<void>) =>
-    async () => {
-      const target = await makeTarget();
-      const peers: Peer[] = [];
-      try {
-        await body(target, async (transport = target.transport()) => {
-          const peer = await connectPeer(transport);
+export function transportConformanceChecks(
+  makeTarget: () => Promise<ConformanceTarget>,
+  options: ConformanceOptions = {},
+): ConformanceCheck[] {
+  const settings = { timeoutMs: options.timeoutMs ?? 5000 };
+  const withTarget = (body: CheckBody) => async () => {
+    const target = await makeTarget();
+    const peers: Peer[] = [];
+    try {
+      await body(
+        target,
+        async (transport = target.transport()) => {
+          const peer = await connectPeer(transport, `peer ${peers.length + 1}`, settings.timeoutMs);
           peers.push(peer);
           return peer;
-        });
-      } finally {
-        for (const peer of peers) peer.transport.disconnect();
-        await target.dispose?.();
-      }
-    };
+        },
+        settings,
+      );
+      for (const peer of peers) checkStateOrder(peer);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      throw new Error([message, 'What each peer saw:', ...peers.map((peer) => transcript(peer))].join('\n'), {
+        cause: error,
+      });
+    } finally {
+      for (const peer of peers) peer.transport.disconnect();
+      await target.dispose?.();
+    }
+  };
 
   return [
     {
@@ -320,105 +361,6 @@ export function transportConformanceChecks(makeTarget: () => Promise<Conformance
         await agent.next('ack', (frame) => frame.id === 'view-1');
       }),
     },
+    ...linkChecks(withTarget),
   ];
-}
-
-// ---- a peer speaking raw frames -------------------------------------------------------------
-
-type FrameOf<T extends ServerFrame['type']> = Extract<ServerFrame, { type: T }>;
-
-interface Peer {
-  transport: Transport;
-  frames: ServerFrame[];
-  send(frame: ClientFrame): void;
-  next<T extends ServerFrame['type']>(type: T, match?: (frame: FrameOf<T>) => boolean): Promise<FrameOf<T>>;
-  collect<T extends ServerFrame['type']>(
-    type: T,
-    match: (frame: FrameOf<T>) => boolean,
-    count: number,
-  ): Promise<FrameOf<T>[]>;
-  waitFor(check: () => boolean, what: string): Promise<void>;
-  events(): import('../protocol/events.js').SequencedEvent[];
-  seqs(): number[];
-  texts(): string[];
-}
-
-const TIMEOUT_MS = 5000;
-
-async function connectPeer(transport: Transport): Promise<Peer> {
-  const frames: ServerFrame[] = [];
-  const waiting = new Set<() => void>();
-  let state: ConnectionState = 'offline';
-  transport.connect({
-    frame(frame) {
-      frames.push(frame);
-      for (const wake of [...waiting]) wake();
-    },
-    state(next) {
-      state = next;
-      for (const wake of [...waiting]) wake();
-    },
-  });
-  const waitFor = (check: () => boolean, what: string) =>
-    new Promise<void>((resolve, reject) => {
-      if (check()) return resolve();
-      const timer = setTimeout(() => {
-        waiting.delete(wake);
-        reject(new Error(`Timed out waiting: ${what}`));
-      }, TIMEOUT_MS);
-      const wake = () => {
-        if (!check()) return;
-        clearTimeout(timer);
-        waiting.delete(wake);
-        resolve();
-      };
-      waiting.add(wake);
-    });
-  await waitFor(() => state === 'online', 'the transport comes online');
-  const events = () => frames.flatMap((frame) => (frame.type === 'events' ? frame.events : []));
-  const matching = <T extends ServerFrame['type']>(type: T, match?: (frame: FrameOf<T>) => boolean) =>
-    frames.filter((frame): frame is FrameOf<T> => frame.type === type && (!match || match(frame as FrameOf<T>)));
-  return {
-    transport,
-    frames,
-    send: (frame) => transport.send(frame),
-    async next(type, match) {
-      await waitFor(() => matching(type, match).length > 0, `a ${type} frame`);
-      return matching(type, match)[0];
-    },
-    async collect(type, match, count) {
-      await waitFor(() => matching(type, match).length >= count, `${count} ${type} frames`);
-      return matching(type, match).slice(0, count);
-    },
-    waitFor,
-    events,
-    seqs: () => events().map((event) => event.seq),
-    texts: () =>
-      events().flatMap((event) => (event.event.type === 'message.upserted' ? [event.event.message.text] : [])),
-  };
-}
-
-async function helloVisitor(open: () => Promise<Peer>): Promise<Peer> {
-  const visitor = await open();
-  visitor.send({ v: 1, type: 'hello', token: '' });
-  const welcome = await visitor.next('welcome');
-  assert(welcome.principal.kind === 'visitor', 'an empty token starts a visitor session');
-  assert(
-    typeof welcome.sessionToken === 'string' && welcome.sessionToken.length > 0,
-    'a new visitor receives a session token',
-  );
-  await visitor.next('snapshot');
-  return visitor;
-}
-
-function assert(condition: boolean, message: string): asserts condition {
-  if (!condition) throw new Error(`Conformance: expected that ${message}`);
-}
-
-function random(): string {
-  return Math.random().toString(36).slice(2, 10);
-}
-
-function sleep(ms: number) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,4 +1,5 @@
 import { createBackend } from '../backend/backend.js';
+import { errorOfClose, isFatalClose } from '../protocol/close-codes.js';
 import type { Authenticator, Backend, BackendOptions } from '../backend/types.js';
 import type { ConfabEvent } from '../protocol/events.js';
 import type { ClientFrame, Principal, ServerFrame } from '../protocol/frames.js';
@@ -122,9 +123,10 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
             (code, reason) => {
               if (current !== generation) return;
               drop();
-              if (code >= 4400 && code <= 4499) {
+              if (isFatalClose(code)) {
                 wanted = false;
-                listener?.frame({ v: 1, type: 'error', error: { code: 'unauthenticated', message: reason } });
+                // The error frame before the close died with the link; this one names the cause once.
+                listener?.frame({ v: 1, type: 'error', error: { code: errorOfClose(code), message: reason } });
               } else later(open);
             },
           );

@@ -20,7 +20,13 @@ async function server(): Promise<ServerInfo> {
 describe('the WebSocket transport against the reference server', () => {
   runTransportConformance(async () => {
     const info = await server();
-    return { transport: () => createWebSocketTransport({ url: info.wsUrl }), agentToken: info.agentToken };
+    return {
+      transport: () => createWebSocketTransport({ url: info.wsUrl, initialDelayMs: 50 }),
+      agentToken: info.agentToken,
+      // The test run's server ends its links, or counts them, when asked (web-test-runner.config.js).
+      breakLinks: async () => void (await fetch('/__confab/break-links', { method: 'POST' })),
+      openLinks: async () => ((await (await fetch('/__confab/open-links')).json()) as { openLinks: number }).openLinks,
+    };
   });
 
   it('reports connecting, then online, and offline after disconnect', async () => {
@@ -31,6 +37,22 @@ describe('the WebSocket transport against the reference server', () => {
     while (!states.includes('online')) await new Promise((resolve) => setTimeout(resolve, 10));
     transport.disconnect();
     expect(states).to.deep.equal(['connecting', 'online', 'offline']);
+  });
+
+  it('a refused token fires one `error` event (the error frame and the 4401 close that follows are one cause)', async () => {
+    const info = await server();
+    const client = createInboxClient({
+      transport: createWebSocketTransport({ url: info.wsUrl }),
+      token: 'cfa_not-a-token',
+      persistence: createMemoryPersistence(),
+    });
+    const codes: string[] = [];
+    client.on('error', (error) => codes.push(error.code));
+    while (client.connection.get() !== 'offline' || codes.length === 0)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    // The close that ends the link is handled in the same task that reports it offline.
+    expect(codes).to.deep.equal(['unauthenticated']);
+    await client.close();
   });
 
   it('W1 carries a visitor chat to an agent and the reply back, over real sockets', async () => {
