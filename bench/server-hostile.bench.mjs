@@ -24,10 +24,12 @@ const PER_KIND = 125;
 const ADDRESSES = 10;
 const LOAD_MS = 12_000; // past the default hello timeout (10 s)
 const HEALTH_EVERY_MS = 20;
-// Small, slow messages: what each one stores (kept in memory by the engine) counts in the figure too,
-// so large ones would measure storage (60 KB at 16/s from 125 visitors stored 1.2 GB), not sockets.
+// Small messages, one every 2 s: what each stores counts in the figure too, and each is a commit
+// (fsynced, and better-sqlite3 holds the event loop meanwhile), so large or frequent ones would
+// measure storage and disk, not sockets (60 KB at 16/s from 125 visitors stored 1.2 GB; 1 KB at 5/s
+// made 625 commits a second, which alone held /health for seconds on a busy disk).
 const SLOW_TEXT = 'x'.repeat(1000);
-const SLOW_EVERY_MS = 200;
+const SLOW_EVERY_MS = 2000;
 
 const round = (value, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -45,7 +47,9 @@ function rssMB(pid) {
 
 function startServer(dataDir) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'packages/server/dist/bin/confab-server.js')], {
+    const profile = process.env.BENCH_SERVER_PROFILE;
+    const args = [...(profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : [])];
+    const child = spawn(process.execPath, [...args, join(root, 'packages/server/dist/bin/confab-server.js')], {
       env: {
         ...process.env,
         PORT: '0',
