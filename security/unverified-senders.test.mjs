@@ -59,7 +59,10 @@ describe('Unauthenticated channels never write into a verified visitor’s brows
     ).result.conversationId;
     // Frames of one socket arrive in order: once Kevin's pong is back, anything fanned out to him
     // for the mail and the form has arrived too.
-    await agent.next((f) => f.type === 'events' && JSON.stringify(f).includes(FORM_PHISH), { from: 0, what: 'the form' });
+    await agent.next((f) => f.type === 'events' && JSON.stringify(f).includes(FORM_PHISH), {
+      from: 0,
+      what: 'the form',
+    });
     await kevin.alive();
   });
 
