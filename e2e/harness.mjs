@@ -34,6 +34,23 @@ export async function startDemoServer(name, options = {}) {
 }
 
 /**
+ * The reference server as a team runs it: production mode (no demo data, no demo sign-in) on
+ * loopback over a fresh data directory. `close()` stops it and deletes the directory.
+ */
+export async function startProductionServer(name, options = {}) {
+  const dataDir = mkdtempSync(join(tmpdir(), `confab-${name}-`));
+  const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, log: () => undefined, ...options });
+  return {
+    server,
+    dataDir,
+    async close() {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
  * Starts a journey: server + browser. Every request any page makes is kept in `requests`, so
  * that a journey can check no token ever travels in a URL.
  */

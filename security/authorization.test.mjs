@@ -56,10 +56,23 @@ const AGENT_COMMANDS = [
   'settings.update',
   'view.save',
   'view.delete',
+  'agent.invite',
+  'agent.setRole',
+  'agent.disable',
+  'agent.enable',
 ];
 const VISITOR_COMMANDS = ['visitor.startChat', 'visitor.message', 'visitor.requestHuman', 'visitor.setProfile'];
 const SHARED_COMMANDS = ['typing'];
-const SYSTEM_COMMANDS = ['inbound.email', 'inbound.messenger', 'inbound.form', 'visitor.create', 'visitor.verify'];
+const SYSTEM_COMMANDS = [
+  'inbound.email',
+  'inbound.messenger',
+  'inbound.form',
+  'visitor.create',
+  'visitor.verify',
+  'agent.create',
+  'agent.activate',
+  'agent.signedIn',
+];
 
 const ALL_COMMANDS = [...AGENT_COMMANDS, ...VISITOR_COMMANDS, ...SHARED_COMMANDS, ...SYSTEM_COMMANDS];
 
@@ -93,6 +106,13 @@ function aimedAtB(type, target) {
     'settings.update': { patch: { widget: { title: 'hijacked' } } },
     'view.save': { name: 'hijack', filter: {} },
     'view.delete': { viewId },
+    'agent.invite': { email: 'attacker@evil.example', name: 'hijack', role: 'admin' },
+    'agent.setRole': { agentId: 'agent-anna', role: 'agent' },
+    'agent.disable': { agentId: 'agent-anna' },
+    'agent.enable': { agentId: 'agent-ben' },
+    'agent.create': { email: 'attacker@evil.example', name: 'hijack', role: 'admin' },
+    'agent.activate': { agentId: 'agent-anna' },
+    'agent.signedIn': { agentId: 'agent-anna' },
     typing: { conversationId, typing: true },
     'visitor.startChat': { text: 'an agent posing as a visitor' },
     'visitor.message': { conversationId, text: 'hijack' },
@@ -383,6 +403,8 @@ describe('Authorization matrix (issue 7 item 10)', () => {
       covered.attempts += 1;
     };
     for (const [name, token] of Object.entries(bad)) await probe(name, token);
+    assert.deepEqual(fingerprint(t.server), before, 'refused hellos change nothing');
+    // Disabling is an engine command (agent.disable): the state changes, then the hello changes nothing more.
     assert.equal(
       (
         await fetch(`${t.url}/api/admin/agents/agent-ben/disable`, {
@@ -392,8 +414,9 @@ describe('Authorization matrix (issue 7 item 10)', () => {
       ).status,
       200,
     );
+    const disabled = fingerprint(t.server);
     await probe("a disabled agent's token", disabledTok);
-    assert.deepEqual(fingerprint(t.server), before, 'refused hellos change nothing');
+    assert.deepEqual(fingerprint(t.server), disabled, 'the refused hello changes nothing');
   });
 
   test('identity tokens that are expired, for another audience, signed with another secret or tampered never attach A to B', async () => {
@@ -474,6 +497,10 @@ describe('Authorization matrix (issue 7 item 10)', () => {
       ['DELETE', '/api/admin/agent-tokens/tok_guess', undefined, ['admin']],
       ['POST', '/api/admin/agents/agent-anna/disable', undefined, ['admin']],
       ['POST', '/api/admin/agents/agent-ben/enable', undefined, ['admin']],
+      ['POST', '/api/admin/agents', { email: 'attacker@evil.example', name: 'x', role: 'admin' }, ['admin']],
+      ['GET', '/api/admin/agents', undefined, ['admin']],
+      ['POST', '/api/admin/agents/agent-anna/tokens', {}, ['admin']],
+      ['POST', '/api/admin/agents/agent-anna/role', { role: 'agent' }, ['admin']],
       ['POST', `/api/admin/visitors/${b.contactId}/revoke-sessions`, undefined, ['admin']],
     ];
     for (const [method, path, body, needs] of routes) {

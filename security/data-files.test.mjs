@@ -1,7 +1,7 @@
 // Issue 20 item 8 (DESIGN §5): the data directory holds every message, contact and token hash; no
 // other account on the machine may read it. The server creates the directory 0700 and the SQLite
-// files (database, write-ahead log, shared memory) 0600, whatever the umask, and tightens a
-// database an older version left world-readable.
+// files (database, write-ahead log, shared memory) and its control file 0600, whatever the umask,
+// and tightens a database an older version left world-readable.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -31,7 +31,8 @@ describe('data files are private to the server', () => {
   function assertPrivate(dataDir) {
     assert.equal(octal(modeOf(dataDir)), '0700', 'the data directory');
     const files = readdirSync(dataDir).sort();
-    assert.deepEqual(files, ['confab.sqlite', 'confab.sqlite-shm', 'confab.sqlite-wal']);
+    // control.json: the running server's URL and control token for `confab-server create-agent`.
+    assert.deepEqual(files, ['confab.sqlite', 'confab.sqlite-shm', 'confab.sqlite-wal', 'control.json']);
     for (const file of files) assert.equal(octal(modeOf(join(dataDir, file))), '0600', file);
   }
 

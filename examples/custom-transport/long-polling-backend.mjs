@@ -43,7 +43,15 @@ export async function startLongPollingBackend(options = {}) {
   await backend.append(
     agents.map((agent) => ({
       type: 'agent.upserted',
-      agent: { ...agent, email: `${agent.id}@team.example`, availability: 'available', disabled: false },
+      agent: {
+        ...agent,
+        email: `${agent.id}@team.example`,
+        availability: 'available',
+        disabled: false,
+        role: 'admin',
+        invitePending: false,
+        lastSeenAt: null,
+      },
     })),
   );
 

@@ -1,3 +1,4 @@
+import type { FatalErrorCode } from '@confab/core';
 import type { WidgetLocale } from './boot.js';
 
 /** The widget's own words, in English and Dutch. Team texts (title, welcome) come from settings. */
@@ -12,6 +13,10 @@ export interface Strings {
   away: string;
   connecting: string;
   offline: string;
+  /** The header's line when the chat stopped for good. */
+  unavailable: string;
+  /** Why the chat stopped for good (the client's `stopped`), in the visitor's words. */
+  stopped: Record<FatalErrorCode, string>;
   conversations: string;
   noConversations: string;
   newConversation: string;
@@ -53,6 +58,14 @@ const en: Strings = {
   away: 'We are away',
   connecting: 'Connecting…',
   offline: 'Offline: your messages are sent when the connection is back',
+  unavailable: 'Chat unavailable',
+  stopped: {
+    unauthenticated: 'This chat could not start. Please reload the page.',
+    'session-expired': 'This chat session has ended. Please reload the page.',
+    forbidden: 'This chat was ended. Please reload the page to start a new one.',
+    'origin-not-allowed': 'Chat is not available on this page. Please contact us another way.',
+    'unsupported-version': 'This chat needs a newer page. Please reload it.',
+  },
   conversations: 'Your conversations',
   noConversations: 'No conversations yet',
   newConversation: 'New conversation',
@@ -94,6 +107,14 @@ const nl: Strings = {
   away: 'We zijn afwezig',
   connecting: 'Verbinden…',
   offline: 'Offline: je berichten worden verstuurd zodra de verbinding terug is',
+  unavailable: 'Chat niet beschikbaar',
+  stopped: {
+    unauthenticated: 'Deze chat kon niet starten. Laad de pagina opnieuw.',
+    'session-expired': 'Deze chatsessie is afgelopen. Laad de pagina opnieuw.',
+    forbidden: 'Deze chat is beëindigd. Laad de pagina opnieuw om een nieuwe te beginnen.',
+    'origin-not-allowed': 'Chat is niet beschikbaar op deze pagina. Neem op een andere manier contact met ons op.',
+    'unsupported-version': 'Deze chat heeft een nieuwere pagina nodig. Laad de pagina opnieuw.',
+  },
   conversations: 'Je gesprekken',
   noConversations: 'Nog geen gesprekken',
   newConversation: 'Nieuw gesprek',

@@ -358,8 +358,7 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
         // names another person than the data on this browser, the new client forgets that data
         // before it shows or sends any of it.
         const shown = client ? contactOf(client) : null;
-        const samePerson =
-          !!shown?.verified && emailKey(shown.email) === emailKey(identity?.email ?? '');
+        const samePerson = !!shown?.verified && emailKey(shown.email) === emailKey(identity?.email ?? '');
         config.identity = token;
         markActive();
         if (samePerson) {

@@ -13,6 +13,20 @@ export * from './store/types.js';
 export { BUILT_IN_VIEWS, matchesFilter, compareConversations, scopeOf, isBotHandling } from './engine/views.js';
 export { emailKey } from './engine/email.js';
 export { senderNotVerified, uncopiedCcAddresses, isUnauthenticatedChannel } from './engine/sender-trust.js';
+export {
+  TEAM_RULES,
+  assignableAgents,
+  assigneeOptions,
+  canManageTeam,
+  isActiveAdmin,
+  isAssignable,
+  isLastActiveAdmin,
+  memberState,
+  teamMembers,
+  type AssigneeOption,
+  type MemberState,
+  type TeamMember,
+} from './engine/team.js';
 export * from './client/types.js';
 export {
   createInboxClient,

@@ -1,5 +1,6 @@
 import type { StartServerOptions } from './server.js';
 import { DEFAULT_VISITOR_SESSION_LIFETIME } from './auth/authenticator.js';
+import { DEFAULT_AGENT_SESSION_LIFETIME } from './accounts/accounts.js';
 import { parsePublicOrigin } from './http/host-check.js';
 import { NO_LIMITS } from './ws/gateway.js';
 
@@ -14,7 +15,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * | `HOST` | interface, default all (demo mode: localhost) |
  * | `CONFAB_TRUST_PROXY` | `1` behind one reverse proxy: client address from X-Forwarded-For |
  * | `CONFAB_DATA_DIR` | data directory, default ./.data |
- * | `CONFAB_DEMO` | `1` demo mode (seed data, demo sign-in), `0` off |
+ * | `CONFAB_DEMO` | `1` demo mode (seed data, demo sign-in), `0` off; default off (`--demo` turns it on) |
  * | `CONFAB_INGEST_TOKEN` | bearer token for the channel endpoints |
  * | `CONFAB_ADMIN_TOKEN` | bearer token for the admin API |
  * | `CONFAB_MESSENGER_APP_SECRET`, `CONFAB_MESSENGER_VERIFY_TOKEN` | Messenger webhook signature and verification |
@@ -25,6 +26,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * | `CONFAB_RATE_LIMITS` | `off` disables WebSocket and HTTP rate limits (loopback benchmarks only) |
  * | `CONFAB_RETENTION` | events kept in memory for resume (default 10,000) |
  * | `CONFAB_VISITOR_SESSION_IDLE_DAYS`, `CONFAB_VISITOR_SESSION_MAX_DAYS` | visitor session lifetimes (30 and 400) |
+ * | `CONFAB_AGENT_SESSION_IDLE_DAYS`, `CONFAB_AGENT_SESSION_MAX_DAYS` | agent sign-in session lifetimes (7 and 30) |
  * | `CONFAB_TEST_CLOCK` | `1` enables `POST /api/test/clock` (tests only) |
  */
 export function optionsFromEnv(env: NodeJS.ProcessEnv, defaults: { demo: boolean }): StartServerOptions {
@@ -63,26 +65,36 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv, defaults: { demo: boolean
     options.limits = NO_LIMITS;
     options.httpLimits = { burst: Infinity, perSecond: Infinity };
   }
-  if (env.CONFAB_VISITOR_SESSION_IDLE_DAYS || env.CONFAB_VISITOR_SESSION_MAX_DAYS) {
-    const days = (name: string, fallbackMs: number) => {
-      const text = env[name];
-      if (!text) return fallbackMs;
-      const value = Number(text);
-      if (!Number.isFinite(value) || value <= 0)
-        throw new Error(`${name} must be a positive number of days, not ${text}`);
-      return value * DAY_MS;
-    };
-    const lifetime = {
-      idleMs: days('CONFAB_VISITOR_SESSION_IDLE_DAYS', DEFAULT_VISITOR_SESSION_LIFETIME.idleMs),
-      absoluteMs: days('CONFAB_VISITOR_SESSION_MAX_DAYS', DEFAULT_VISITOR_SESSION_LIFETIME.absoluteMs),
-    };
-    // An idle limit past the absolute one would promise what the absolute one takes away.
-    if (lifetime.idleMs > lifetime.absoluteMs)
-      throw new Error('CONFAB_VISITOR_SESSION_IDLE_DAYS may not exceed CONFAB_VISITOR_SESSION_MAX_DAYS');
-    options.visitorSessionLifetime = lifetime;
-  }
+  const visitorLifetime = sessionLifetimeFromEnv(env, 'CONFAB_VISITOR_SESSION', DEFAULT_VISITOR_SESSION_LIFETIME);
+  if (visitorLifetime) options.visitorSessionLifetime = visitorLifetime;
+  const agentLifetime = sessionLifetimeFromEnv(env, 'CONFAB_AGENT_SESSION', DEFAULT_AGENT_SESSION_LIFETIME);
+  if (agentLifetime) options.agentSessionLifetime = agentLifetime;
   if (env.CONFAB_RETENTION) options.retention = Number(env.CONFAB_RETENTION);
   if (!Number.isInteger(options.port) || options.port! < 0 || options.port! > 65535)
     throw new Error(`PORT must be a port number, not ${env.PORT}`);
   return options;
+}
+
+/** `<prefix>_IDLE_DAYS` and `<prefix>_MAX_DAYS`, or undefined when neither is set. */
+function sessionLifetimeFromEnv(
+  env: NodeJS.ProcessEnv,
+  prefix: string,
+  defaults: { idleMs: number; absoluteMs: number },
+): { idleMs: number; absoluteMs: number } | undefined {
+  if (!env[`${prefix}_IDLE_DAYS`] && !env[`${prefix}_MAX_DAYS`]) return undefined;
+  const days = (name: string, fallbackMs: number) => {
+    const text = env[name];
+    if (!text) return fallbackMs;
+    const value = Number(text);
+    if (!Number.isFinite(value) || value <= 0)
+      throw new Error(`${name} must be a positive number of days, not ${text}`);
+    return value * DAY_MS;
+  };
+  const lifetime = {
+    idleMs: days(`${prefix}_IDLE_DAYS`, defaults.idleMs),
+    absoluteMs: days(`${prefix}_MAX_DAYS`, defaults.absoluteMs),
+  };
+  // An idle limit past the absolute one would promise what the absolute one takes away.
+  if (lifetime.idleMs > lifetime.absoluteMs) throw new Error(`${prefix}_IDLE_DAYS may not exceed ${prefix}_MAX_DAYS`);
+  return lifetime;
 }

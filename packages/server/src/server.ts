@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { ConfabError, MAX_FRAME_LENGTH, isEmailAddress, type Command, type Principal } from '@confab/core';
+import { ConfabError } from '@confab/core';
 import { CLOSE_REVOKED, createBackend, createLocalFanOut } from '@confab/core/backend';
+import { randomBytes } from 'node:crypto';
 import { demoSeed } from '@confab/core/testing';
 import type { Backend } from '@confab/core/backend';
 import {
@@ -11,12 +12,16 @@ import {
   type ServerAuthenticator,
   type VisitorSessionLifetime,
 } from './auth/authenticator.js';
-import { createIdentityToken } from './auth/identity.js';
-import { parseInboundEmail } from './channels/email.js';
-import { parseFormSubmission } from './channels/forms.js';
-import { answerMessengerChallenge, checkMessengerSignature, parseMessengerWebhook } from './channels/messenger.js';
-import { requireRecord, requiredText } from './channels/validate.js';
-import { HttpError, clientIp, readJson, requireBearer, sendError, sendJson } from './http/http-util.js';
+import { createAccounts, isActiveAgent, type Accounts, type AgentSessionLifetime } from './accounts/accounts.js';
+import { removeControlFile, writeControlFile } from './control/control-file.js';
+import { createAdminRoutes } from './http/admin-routes.js';
+import { handleAuthRoutes } from './http/auth-routes.js';
+import { createControlRoutes } from './http/control-routes.js';
+import { createChannelRoutes } from './http/channel-routes.js';
+import { createDemoRoutes, createTestClockRoutes } from './http/demo-routes.js';
+import type { RouteContext, RouteHandler } from './http/route-context.js';
+import { SESSION_COOKIE, readCookie } from './http/session-cookie.js';
+import { HttpError, clientIp, requireBearer, sendError, sendJson } from './http/http-util.js';
 import { createHostCheck, ownOrigins, parsePublicOrigin } from './http/host-check.js';
 import { PAGE_POLICY, inlineHash, pageHeaders } from './http/page-policy.js';
 import { serveStatic } from './http/static-files.js';
@@ -48,9 +53,11 @@ export interface StartServerOptions {
   testClock?: boolean;
   /** Visitor session lifetimes (CONFAB_VISITOR_SESSION_IDLE_DAYS / _MAX_DAYS). Default 30 days idle, 400 days at most. */
   visitorSessionLifetime?: VisitorSessionLifetime;
+  /** Agent sign-in session lifetimes (CONFAB_AGENT_SESSION_IDLE_DAYS / _MAX_DAYS). Default 7 days idle, 30 days at most. */
+  agentSessionLifetime?: AgentSessionLifetime;
   /** Bearer token for the channel endpoints (CONFAB_INGEST_TOKEN). Channels refuse everything without one. */
   ingestToken?: string;
-  /** Bearer token for the admin API (CONFAB_ADMIN_TOKEN): issue and revoke agent tokens, disable agents. */
+  /** Bearer token for the admin API (CONFAB_ADMIN_TOKEN): create, disable and enable agents, change roles, issue tokens. */
   adminToken?: string;
   messenger?: { appSecret?: string; verifyToken?: string };
   /** The site's shared secret and audience for identity tokens (createIdentityToken). */
@@ -86,6 +93,8 @@ export interface RunningServer {
   backend: Backend;
   storage: SqliteStorage;
   auth: ServerAuthenticator;
+  /** Agent accounts: passwords, sign-in sessions, one-time links. */
+  accounts: Accounts;
   mailer: Mailer;
   close(): Promise<void>;
 }
@@ -93,20 +102,11 @@ export interface RunningServer {
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
   .version;
 const DEFAULT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-/**
- * Request body limits in bytes (413 past them); packages/server/README.md states these figures.
- * `json`: whatever one protocol frame may hold — the longest text, even if every character is
- * escaped. `email`: an email's text and html at their longest (4 + 1 times the text limit), escaped.
- */
-export const BODY_LIMITS = { json: MAX_FRAME_LENGTH, email: 2 * 1024 * 1024 } as const;
-const JSON_LIMIT = BODY_LIMITS.json;
-const EMAIL_LIMIT = BODY_LIMITS.email;
+export { BODY_LIMITS } from './http/body-limits.js';
 
 /** Secrets the demo uses when none are configured; printed at start. Demo mode only. */
 export const DEMO_INGEST_TOKEN = 'demo-ingest-token';
 export const DEMO_IDENTITY = { secret: 'demo-identity-secret', audience: 'confab-demo' };
-
-const SYSTEM: Principal = { kind: 'system' };
 
 function statusOf(error: ConfabError): number {
   switch (error.code) {
@@ -142,18 +142,6 @@ const INDEX_STYLE =
 /** The index page is links and one inline style: it may load nothing else, that style included. */
 const INDEX_POLICY = `default-src 'none'; style-src ${inlineHash(INDEX_STYLE)}; base-uri 'none'; form-action 'none'`;
 
-/**
- * One percent-encoded path segment, decoded. A malformed escape (`%E0%A4%A`, a lone `%`) is the
- * caller's mistake: a typed 400, not a URIError that would answer 500 and log a stack trace.
- */
-function decodeSegment(segment: string, what: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    throw new HttpError(400, 'invalid', `The ${what} in the path is not valid percent-encoding.`);
-  }
-}
-
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
@@ -184,16 +172,15 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const storage = createSqliteStorage(options.dataDir ?? defaultDataDir());
   const fanOut = createLocalFanOut();
   let backendRef: Backend | null = null;
+  let accountsRef: ReturnType<typeof createAccounts> | null = null;
   const auth = createServerAuthenticator({
+    agentOfSession: (token) => accountsRef?.sessionAgent(token)?.id ?? null,
     store: storage,
     ...(identity ? { identity } : {}),
     ...(options.visitorSessionLifetime ? { visitorSessionLifetime: options.visitorSessionLifetime } : {}),
     now,
     // A token is worth nothing once the engine disables its agent or never knew it.
-    isAgentActive: (agentId) => {
-      const agent = backendRef?.state.agents.get(agentId);
-      return agent !== undefined && !agent.disabled;
-    },
+    isAgentActive: (agentId) => isActiveAgent(backendRef?.state.agents.get(agentId)),
   });
   const backend = createBackend({
     storage,
@@ -204,6 +191,22 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   });
   backendRef = backend;
   await backend.ready;
+  const accounts = createAccounts({
+    backend,
+    store: storage,
+    now,
+    ...(options.agentSessionLifetime ? { sessionLifetime: options.agentSessionLifetime } : {}),
+  });
+  accountsRef = accounts;
+
+  // Agents an earlier version disabled in the token store only: the engine takes over (one truth).
+  for (const agentId of storage.takeLegacyDisabledAgents()) {
+    const agent = backend.state.agents.get(agentId);
+    if (!agent || agent.disabled) continue;
+    await backend.execute({ kind: 'system' }, { type: 'agent.disable', agentId }).catch((error: unknown) => {
+      log(`could not disable ${agentId} (disabled in the token store): ${String(error)}`);
+    });
+  }
 
   if (demo && backend.seq === 0) {
     // Appended through the hub, so the demo data is stored and sequenced like everything else.
@@ -237,15 +240,43 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   });
 
   const httpLimiter = new KeyedRateLimiter(options.httpLimits?.burst ?? 300, options.httpLimits?.perSecond ?? 100);
-  const demoTokens = new Map<string, string>();
 
   function agentsInOrder() {
-    return [...backend.state.agents.values()].filter((agent) => !agent.disabled);
+    return [...backend.state.agents.values()].filter((agent) => isActiveAgent(agent));
   }
 
-  async function runCommand(command: Command, commandId?: string) {
-    return backend.execute(SYSTEM, command, commandId);
-  }
+  const controlToken = randomBytes(32).toString('base64url');
+  const routeHandlers: RouteHandler[] = [
+    createChannelRoutes({ ingestToken, ...(options.messenger ? { messenger: options.messenger } : {}) }),
+    handleAuthRoutes,
+    createAdminRoutes(options.adminToken),
+    createControlRoutes(controlToken),
+    ...(demo ? [createDemoRoutes({ identity, firstAgent: () => agentsInOrder()[0] })] : []),
+    ...(options.testClock
+      ? [
+          createTestClockRoutes({
+            now,
+            advance: (ms) => (clockOffset += ms),
+            setNow: (at) => (clockOffset = at - baseNow()),
+          }),
+        ]
+      : []),
+  ];
+  const ownOriginsOf = (req: IncomingMessage) => ownOrigins(req, publicOrigins, options.trustProxy);
+  let serverUrl = '';
+  const routeContext: RouteContext = {
+    backend,
+    storage,
+    auth,
+    accounts,
+    mailer,
+    demo,
+    trustProxy: options.trustProxy ?? false,
+    now,
+    ownOrigins: ownOriginsOf,
+    linkOrigin: (req) => publicOrigins[0] ?? (req ? ownOriginsOf(req)[0] : undefined) ?? serverUrl,
+    closeSessionSockets: (hashes, code, reason) => gateway.closeSessions(hashes, code, reason),
+  };
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const method = req.method ?? 'GET';
@@ -254,157 +285,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     if (!httpLimiter.take(clientIp(req, options.trustProxy)))
       throw new HttpError(429, 'rate-limited', 'Too many requests; retry later.');
 
-    // ---- channels (DESIGN §2) ----
-    if (path === '/api/channels/email/inbound') {
-      if (method !== 'POST') throw new HttpError(405, 'method-not-allowed', 'Use POST.');
-      requireBearer(req, ingestToken, 'Channel ingestion');
-      const { value } = await readJson(req, EMAIL_LIMIT);
-      const command = parseInboundEmail(value);
-      // The Message-ID is the idempotency key: a mail gateway that retries delivers once.
-      const outcome = await runCommand(command, `email:${command.messageId}`);
-      sendJson(res, 200, { ok: true, seq: outcome.seq, ...(outcome.result ? { result: outcome.result } : {}) });
-      return;
-    }
-    if (path === '/api/channels/messenger/webhook') {
-      if (method === 'GET') {
-        const challenge = answerMessengerChallenge(url.searchParams, options.messenger?.verifyToken);
-        res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
-        res.end(challenge);
-        return;
-      }
-      if (method !== 'POST') throw new HttpError(405, 'method-not-allowed', 'Use GET (verification) or POST (events).');
-      const { value, raw } = await readJson(req, JSON_LIMIT);
-      checkMessengerSignature(raw, req.headers['x-hub-signature-256'], options.messenger?.appSecret);
-      const commands = parseMessengerWebhook(value);
-      const results: { mid: string; seq?: number; conversationId?: string; error?: string }[] = [];
-      for (const command of commands) {
-        try {
-          // Messenger retries a webhook until it gets a 200: the message id makes a retry count once.
-          const outcome = await runCommand(command, `messenger:${command.mid}`);
-          results.push({
-            mid: command.mid,
-            seq: outcome.seq,
-            ...(outcome.result?.conversationId ? { conversationId: outcome.result.conversationId } : {}),
-          });
-        } catch (error) {
-          // A refused message will be refused again: answer 200 so Messenger does not retry it forever.
-          if (!(error instanceof ConfabError) || error.code === 'internal') throw error;
-          results.push({ mid: command.mid, error: error.code });
-        }
-      }
-      sendJson(res, 200, { ok: true, received: results.length, results });
-      return;
-    }
-    if (path === '/api/channels/forms/submit') {
-      if (method !== 'POST') throw new HttpError(405, 'method-not-allowed', 'Use POST.');
-      requireBearer(req, ingestToken, 'Channel ingestion');
-      const { value } = await readJson(req, JSON_LIMIT);
-      const { command, submissionId } = parseFormSubmission(value);
-      const outcome = await runCommand(command, submissionId ? `form:${command.formId}:${submissionId}` : undefined);
-      sendJson(res, 200, { ok: true, seq: outcome.seq, ...(outcome.result ? { result: outcome.result } : {}) });
-      return;
-    }
-
-    // ---- admin (CONFAB_ADMIN_TOKEN): how a product issues and revokes agent tokens ----
-    if (path.startsWith('/api/admin/')) {
-      requireBearer(req, options.adminToken, 'The admin API');
-      const tokenMatch = /^\/api\/admin\/agent-tokens(?:\/([A-Za-z0-9_-]+))?$/.exec(path);
-      if (tokenMatch && !tokenMatch[1] && method === 'POST') {
-        const body = requireRecord((await readJson(req, JSON_LIMIT)).value, '');
-        const agentId = requiredText(body.agentId, 'agentId');
-        if (!backend.state.agents.has(agentId))
-          throw new HttpError(404, 'not-found', `No agent ${agentId}.`, 'agentId');
-        const label = body.label === undefined ? '' : requiredText(body.label, 'label');
-        const issued = auth.issueAgentToken(agentId, label);
-        sendJson(res, 201, { id: issued.id, agentId, token: issued.token });
-        return;
-      }
-      if (tokenMatch && !tokenMatch[1] && method === 'GET') {
-        sendJson(res, 200, { tokens: storage.listAgentTokens(url.searchParams.get('agentId') ?? undefined) });
-        return;
-      }
-      if (tokenMatch?.[1] && method === 'DELETE') {
-        const agentId = auth.revokeAgentToken(tokenMatch[1]);
-        if (!agentId) throw new HttpError(404, 'not-found', 'No such live token.');
-        // The hub does not know which token a socket used: the agent's sockets close and those
-        // holding another valid token reconnect.
-        backend.disconnectPrincipal(
-          (principal) => principal.kind === 'agent' && principal.agentId === agentId,
-          CLOSE_REVOKED,
-          'token revoked',
-        );
-        sendJson(res, 200, { ok: true, revoked: tokenMatch[1], agentId });
-        return;
-      }
-      const agentMatch = /^\/api\/admin\/agents\/([^/]+)\/(disable|enable)$/.exec(path);
-      if (agentMatch && method === 'POST') {
-        const agentId = decodeSegment(agentMatch[1]!, 'agent id');
-        const disable = agentMatch[2] === 'disable';
-        auth.setAgentDisabled(agentId, disable);
-        if (disable)
-          backend.disconnectPrincipal(
-            (principal) => principal.kind === 'agent' && principal.agentId === agentId,
-            CLOSE_REVOKED,
-            'agent disabled',
-          );
-        sendJson(res, 200, { ok: true, agentId, disabled: disable });
-        return;
-      }
-      const visitorMatch = /^\/api\/admin\/visitors\/([^/]+)\/revoke-sessions$/.exec(path);
-      if (visitorMatch && method === 'POST') {
-        const contactId = decodeSegment(visitorMatch[1]!, 'contact id');
-        const revoked = auth.revokeVisitorSessions(contactId);
-        backend.disconnectPrincipal(
-          (principal) => principal.kind === 'visitor' && principal.contactId === contactId,
-          CLOSE_REVOKED,
-          'session revoked',
-        );
-        sendJson(res, 200, { ok: true, contactId, revoked });
-        return;
-      }
-      throw new HttpError(404, 'not-found', 'No such admin route.');
-    }
-
-    // ---- demo only ----
-    if (path === '/api/demo/session' && demo && method === 'GET') {
-      const wanted = url.searchParams.get('agent');
-      const agent = wanted ? backend.state.agents.get(wanted) : agentsInOrder()[0];
-      if (!agent || agent.disabled)
-        throw new HttpError(404, 'not-found', wanted ? `No agent ${wanted}.` : 'No agents are seeded.', 'agent');
-      let token = demoTokens.get(agent.id);
-      if (!token) {
-        token = auth.issueAgentToken(agent.id, 'demo').token;
-        demoTokens.set(agent.id, token);
-      }
-      sendJson(res, 200, { token, agentId: agent.id, name: agent.name, demo: true });
-      return;
-    }
-    if (path === '/api/demo/identity' && demo && method === 'POST' && identity) {
-      const body = requireRecord((await readJson(req, JSON_LIMIT)).value, '');
-      const email = requiredText(body.email, 'email');
-      // createIdentityToken signs addresses only; anything else is this caller's mistake, not a 500.
-      if (!isEmailAddress(email)) throw new HttpError(400, 'invalid', 'The email is not an email address.', 'email');
-      const name = body.name === undefined ? undefined : requiredText(body.name, 'name');
-      sendJson(res, 200, {
-        identity: createIdentityToken({ email, ...(name ? { name } : {}) }, identity.secret, {
-          audience: identity.audience,
-          now: now(),
-        }),
-      });
-      return;
-    }
-
-    // ---- test only ----
-    if (path === '/api/test/clock' && options.testClock) {
-      if (method === 'POST') {
-        const body = requireRecord((await readJson(req, JSON_LIMIT)).value, '');
-        if (typeof body.advanceMs === 'number' && Number.isFinite(body.advanceMs)) clockOffset += body.advanceMs;
-        else if (typeof body.now === 'number' && Number.isFinite(body.now)) clockOffset = body.now - baseNow();
-        else throw new HttpError(400, 'invalid', 'Send { advanceMs } or { now }.');
-      }
-      sendJson(res, 200, { now: now() });
-      return;
-    }
+    for (const routes of routeHandlers) if (await routes(routeContext, req, res, url)) return;
 
     throw new HttpError(404, 'not-found', `No route ${method} ${path}.`);
   }
@@ -517,13 +398,18 @@ ${agentLinks ? `<h2>Sign in to the inbox as</h2><ul>${agentLinks}</ul><p>Demo on
     backend,
     claimedKind: (token) => auth.claimedKind(token),
     allowedOrigins: options.allowedOrigins ?? [],
-    ownOrigins: (req) => ownOrigins(req, publicOrigins, options.trustProxy),
+    ownOrigins: ownOriginsOf,
     hostAllowed,
+    sessionCookie: (req) => readCookie(req, SESSION_COOKIE),
+    sessionAlive: (token) => accounts.sessionAgent(token) !== null,
     ...(options.trustProxy ? { trustProxy: true } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
   });
-  const sweep = setInterval(() => httpLimiter.sweep(), 60_000);
+  const sweep = setInterval(() => {
+    httpLimiter.sweep();
+    accounts.sweep();
+  }, 60_000);
   sweep.unref();
 
   try {
@@ -546,6 +432,9 @@ ${agentLinks ? `<h2>Sign in to the inbox as</h2><ul>${agentLinks}</ul><p>Demo on
   const address = server.address() as AddressInfo;
   const host = listenHost && listenHost !== '::' && listenHost !== '0.0.0.0' ? listenHost : 'localhost';
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  serverUrl = url;
+  const dataDir = storage.dir;
+  writeControlFile(dataDir, { url, token: controlToken, pid: process.pid });
 
   let closing: Promise<void> | null = null;
   return {
@@ -554,9 +443,11 @@ ${agentLinks ? `<h2>Sign in to the inbox as</h2><ul>${agentLinks}</ul><p>Demo on
     backend,
     storage,
     auth,
+    accounts,
     mailer,
     close() {
       closing ??= (async () => {
+        removeControlFile(dataDir, controlToken);
         clearInterval(sweep);
         unsubscribeDisabled();
         await gateway.close();

@@ -205,7 +205,14 @@ export class ConfabChat extends LitElement {
     const title = teamText(settings?.widget.title, 'title', this.locale);
     const availability = client ? availabilityOf(client) : 'unknown';
     const connection = client?.connection.get() ?? 'offline';
-    const statusText = availability === 'available' ? t.available : availability === 'away' ? t.away : t.connecting;
+    const stopped = client?.stopped.get() ?? null;
+    const statusText = stopped
+      ? t.unavailable
+      : availability === 'available'
+        ? t.available
+        : availability === 'away'
+          ? t.away
+          : t.connecting;
     // Closed, the window is not drawn at all: a host page pays nothing for what nobody sees.
     if (!this.open && !this.inline) return nothing;
     const threads = client ? threadsOf(client.store) : [];
@@ -246,9 +253,11 @@ export class ConfabChat extends LitElement {
           }
         </header>
         ${
-          connection === 'offline' && client && (client.status.get().ready || client.pending.get().length)
-            ? html`<p class="banner" role="status">${t.offline}</p>`
-            : nothing
+          stopped
+            ? html`<p class="banner" role="alert">${t.stopped[stopped]}</p>`
+            : connection === 'offline' && client && (client.status.get().ready || client.pending.get().length)
+              ? html`<p class="banner" role="status">${t.offline}</p>`
+              : nothing
         }
         ${this.showingHistory ? this.renderHistory(threads) : this.renderConversation()}
         <div class="visually-hidden" aria-live="polite">${this.announcement}</div>

@@ -43,6 +43,7 @@ export class VisitorController implements ReactiveController {
       client.typing.subscribe(update),
       client.connection.subscribe(update),
       client.status.subscribe(update),
+      client.stopped.subscribe(update),
       client.contact.subscribe(update),
       // The store's revision waits for an animation frame, which hidden tabs never get; events
       // keep the window (and what it announces) current in a background tab too.

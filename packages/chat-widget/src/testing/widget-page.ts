@@ -336,7 +336,16 @@ export function createFakeNetwork(memory: MemoryBackend): FakeNetwork {
 export function agentSeed(id: string, name: string, availability: 'available' | 'away' = 'available') {
   return {
     type: 'agent.upserted' as const,
-    agent: { id, name, email: `${id}@team.example`, availability, disabled: false },
+    agent: {
+      id,
+      name,
+      email: `${id}@team.example`,
+      availability,
+      role: 'admin' as const,
+      invitePending: false,
+      lastSeenAt: null,
+      disabled: false,
+    },
   };
 }
 

@@ -2,7 +2,7 @@ import { applyEvent, execute, projectEvent, snapshotFor } from '../engine/engine
 import { projectTyping } from '../engine/projection.js';
 import { createEngineState } from '../engine/state.js';
 import type { Command } from '../protocol/commands.js';
-import { CLOSE_CODES } from '../protocol/close-codes.js';
+import { CLOSE_CODES, closeCodeOf } from '../protocol/close-codes.js';
 import { ConfabError } from '../protocol/errors.js';
 import type { ConfabEvent, SequencedEvent } from '../protocol/events.js';
 import type { ClientFrame, CommittedCommand, HelloFrame, Principal, ServerFrame } from '../protocol/frames.js';
@@ -401,7 +401,9 @@ export function createBackend(options: BackendOptions): Backend {
         greeting = hello(link, frame).catch((error: unknown) => {
           const refusal = error instanceof ConfabError ? error : new ConfabError('internal', 'The hello failed.');
           refuse(refusal);
-          if (refusal.code === 'unauthenticated') closeLink(CLOSE_UNAUTHENTICATED, refusal.message);
+          // A refused hello ends the link: the client must not retry with the same credentials.
+          const closeCode = closeCodeOf(refusal.code);
+          if (closeCode !== null) closeLink(closeCode, refusal.message);
         });
         return;
       }
@@ -468,6 +470,8 @@ export function createBackend(options: BackendOptions): Backend {
               ? (value as { id: string }).id
               : undefined;
           refuse(refusal, id && id.length <= 128 ? id : undefined);
+          // Another protocol version cannot be spoken on this link at all.
+          if (refusal.code === 'unsupported-version') closeLink(CLOSE_CODES.unsupportedVersion, refusal.message);
           return;
         }
         void handle(frame);

@@ -42,7 +42,11 @@ export interface BackendStorage {
 
 /** Decides who a token is, and issues visitor sessions. */
 export interface Authenticator {
-  /** The principal for an agent token or visitor session token, or null when invalid. */
+  /**
+   * The principal for an agent token or visitor session token, or null when invalid. May throw
+   * ConfabError('session-expired') for a sign-in that was valid and has ended, so the person is
+   * told to sign in again rather than that their token is wrong.
+   */
   verify(token: string): Promise<Principal | null>;
   /** A new visitor session token for a contact (random; stored so it survives restarts). */
   issueVisitorSession(contactId: string): Promise<string>;

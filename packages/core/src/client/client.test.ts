@@ -14,7 +14,19 @@ import '../engine/optimistic.js';
 const T0 = Date.UTC(2026, 10, 24, 9, 0, 0);
 
 function agent(id: string, name: string, availability: 'available' | 'away' = 'available'): ConfabEvent {
-  return { type: 'agent.upserted', agent: { id, name, email: `${id}@team.example`, availability, disabled: false } };
+  return {
+    type: 'agent.upserted',
+    agent: {
+      id,
+      name,
+      email: `${id}@team.example`,
+      availability,
+      role: 'admin',
+      invitePending: false,
+      lastSeenAt: null,
+      disabled: false,
+    },
+  };
 }
 
 /** Waits until `check` passes (the backend answers on later macrotasks). */

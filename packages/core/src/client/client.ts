@@ -2,7 +2,8 @@ import { createNanoEvents } from 'nanoevents';
 import type { EngineState } from '../engine/state.js';
 import type { Agent, Contact } from '../model/model.js';
 import type { AgentCommand, Command, VisitorCommand } from '../protocol/commands.js';
-import { ConfabError, type ErrorCode } from '../protocol/errors.js';
+import { ConfabError, type ErrorCode, type FatalErrorCode } from '../protocol/errors.js';
+import { stopCause } from './stop-cause.js';
 import type { ConfabEvent, SequencedEvent, Snapshot, TypingSignal } from '../protocol/events.js';
 import type { CommittedCommand, Principal, ServerFrame } from '../protocol/frames.js';
 import { MAX_FRAME_LENGTH, MAX_HELLO_PENDING, PROTOCOL_VERSION } from '../protocol/frames.js';
@@ -152,6 +153,13 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
   const store = createInboxStore({ me: null });
   const connection = writable<ConnectionState>('offline');
   const status = writable<ClientStatus>({ principal: null, ready: false, storage: 'memory', resyncs: 0 });
+  const stopped = writable<FatalErrorCode | null>(null);
+  const updateStopped = () => {
+    const cause = stopCause(status.get(), connection.get());
+    if (cause !== stopped.get()) stopped.set(cause);
+  };
+  status.subscribe(updateStopped);
+  connection.subscribe(updateStopped);
   const pending = writable<PendingCommand[]>([]);
   const typing = writable<TypingSignal[]>([]);
   const emitter = createNanoEvents<ClientEvents>();
@@ -193,6 +201,8 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
   let sessionRefused = false;
   /** Starting over: the transport's own report of the close is not news to show. */
   let startingOver = false;
+  /** Fatal error codes already written to the console. */
+  const reportedCauses = new Set<string>();
 
   const patchStatus = (patch: Partial<ClientStatus>) => status.set({ ...status.get(), ...patch });
   const principal = () => status.get().principal;
@@ -298,6 +308,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
       welcomed = false;
       for (const entry of pending.get()) if (entry.state === 'sending') entry.state = 'queued';
       pending.set([...pending.get()]);
+      reportStop();
       if (sessionRefused && !closed) void startOverAsNewVisitor();
     }
   }
@@ -352,6 +363,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
           refuse(frame.id, ConfabError.fromPayload(frame.error));
         } else {
           patchStatus({ error: frame.error });
+          reportStop();
           emitter.emit('error', ConfabError.fromPayload(frame.error));
         }
         break;
@@ -361,6 +373,17 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
       case 'pong':
         break;
     }
+  }
+
+  /**
+   * Says once per cause, in the console, why this client stopped (a fatal error, and the link
+   * gone): the page shows it to the person, the developer reads the details here.
+   */
+  function reportStop() {
+    const cause = stopped.get();
+    if (!cause || sessionRefused || reportedCauses.has(cause)) return;
+    reportedCauses.add(cause);
+    console.error(`Confab: the connection stopped (${cause}): ${status.get().error?.message ?? ''}`);
   }
 
   function onWelcome(next: Principal, sessionToken: string | undefined, committed: CommittedCommand[]) {
@@ -788,6 +811,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
   return {
     store,
     connection,
+    stopped,
     status,
     pending,
     typing,

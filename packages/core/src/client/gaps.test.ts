@@ -26,6 +26,9 @@ function agentUpdates(count: number, from: number): ConfabEvent[] {
         name: `Agent ${i}`,
         email: `agent${i % 7}@team.example`,
         availability: i % 2 ? 'away' : 'available',
+        role: 'admin',
+        invitePending: false,
+        lastSeenAt: null,
         disabled: false,
       },
     });

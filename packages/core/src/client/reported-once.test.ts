@@ -4,6 +4,7 @@ import { createMemoryBackend } from '../transport/memory.js';
 import { createMemoryPersistence } from '../persistence/persistence.js';
 import type { ConfabError } from '../protocol/errors.js';
 import type { Message } from '../model/model.js';
+import type { ClientFrame, ServerFrame } from '../protocol/frames.js';
 
 // Two client bugs an integrator found with the memory transport (issue 21, item 7): each event
 // a host listens to must happen once, for the cause it names.
@@ -61,5 +62,23 @@ describe('what the client reports, once', () => {
     await settle();
     expect(arrived.map((message) => message.text)).to.deep.equal([]);
     await visitor.close();
+  });
+
+  it('a hello in another protocol version is answered unsupported-version and the link ends (4426): no retry', async () => {
+    const memory = createMemoryBackend();
+    await memory.backend.ready;
+    const link = memory.transport();
+    const frames: ServerFrame[] = [];
+    const states: string[] = [];
+    link.connect({ frame: (frame) => frames.push(frame), state: (state) => states.push(state) });
+    await until(() => states.includes('online'), 'the link');
+    link.send({ v: 2, type: 'hello', token: '' } as unknown as ClientFrame);
+    await until(() => states.at(-1) === 'offline', 'the link to end');
+    await settle();
+    expect(frames.map((frame) => (frame.type === 'error' ? frame.error.code : frame.type))).to.deep.equal([
+      'unsupported-version',
+    ]);
+    expect(states).to.deep.equal(['connecting', 'online', 'offline']);
+    expect(memory.backend.openLinks).to.equal(0);
   });
 });

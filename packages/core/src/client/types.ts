@@ -1,6 +1,6 @@
 import type { Agent, Contact, ConversationId, Message } from '../model/model.js';
 import type { AgentCommand, Command, VisitorCommand } from '../protocol/commands.js';
-import type { ConfabError, ErrorPayload } from '../protocol/errors.js';
+import type { ConfabError, ErrorPayload, FatalErrorCode } from '../protocol/errors.js';
 import type { SequencedEvent, TypingSignal } from '../protocol/events.js';
 import type { Principal } from '../protocol/frames.js';
 import type { Readable } from '../store/readable.js';
@@ -61,6 +61,13 @@ export interface Drafts {
 export interface Client<C extends Command> {
   readonly store: InboxStore;
   readonly connection: Readable<ConnectionState>;
+  /**
+   * Why this client stopped for good, or null while it is connected or will reconnect by itself:
+   * a refused sign-in (`unauthenticated`), an ended session (`session-expired`), revoked access
+   * (`forbidden`), a page origin the server does not serve (`origin-not-allowed`), or a protocol
+   * version it does not speak (`unsupported-version`). Show it to the person, with what to do.
+   */
+  readonly stopped: Readable<FatalErrorCode | null>;
   readonly status: Readable<ClientStatus>;
   /** Commands not yet acknowledged, oldest first; `failed` ones wait for retry or discard. */
   readonly pending: Readable<PendingCommand[]>;

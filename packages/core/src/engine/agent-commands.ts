@@ -5,6 +5,7 @@ import type { ConfabEvent } from '../protocol/events.js';
 import type { Decision } from './decision.js';
 import { emailKey, latestEmail, outboundMessageId, prefixedSubject } from './email.js';
 import { mergeProperties, newConversation, newMessage, withIds, withMessage } from './records.js';
+import { isAssignable } from './team.js';
 import { BUILT_IN_VIEWS } from './views.js';
 
 type Result = Record<string, string> | void;
@@ -72,6 +73,11 @@ export const agentHandlers = {
       const agent = decision.state.agents.get(command.assigneeId);
       if (!agent) throw new ConfabError('not-found', `No team member ${command.assigneeId}`);
       if (agent.disabled) throw ruleError('T2', `${agent.name} is disabled and cannot be assigned conversations`);
+      if (!isAssignable(agent))
+        throw ruleError(
+          'T2',
+          `${agent.name} has not accepted their invitation yet and cannot be assigned conversations`,
+        );
     }
     if (conversation.assigneeId === command.assigneeId) return;
     const next: Conversation = { ...conversation, assigneeId: command.assigneeId };

@@ -22,18 +22,41 @@ export interface ExecuteResult {
 export type Handler = (decision: Decision, command: never) => Record<string, string> | void;
 export type HandlerTable = Partial<Record<CommandType, Handler>>;
 
-/** Channel ingestion and identity: only the backend itself gives these. */
+/** Commands only the backend itself gives: channel ingestion, identity, accounts. */
+const SYSTEM_ONLY = new Set<CommandType>([
+  'visitor.create',
+  'visitor.verify',
+  'agent.create',
+  'agent.activate',
+  'agent.signedIn',
+]);
+
+/** Team management: an admin in the inbox, or the system principal (the server's admin API). */
+const TEAM_COMMANDS = new Set<CommandType>(['agent.invite', 'agent.setRole', 'agent.disable', 'agent.enable']);
+
+/** What an agent may give only as an admin: the team, and every team-wide setting (I1). */
+const ADMIN_ONLY = new Set<CommandType>([...TEAM_COMMANDS, 'settings.update']);
+
 function isSystemCommand(type: CommandType): boolean {
-  return type.startsWith('inbound.') || type === 'visitor.create' || type === 'visitor.verify';
+  return type.startsWith('inbound.') || SYSTEM_ONLY.has(type) || TEAM_COMMANDS.has(type);
 }
 
 /** The widget's commands; `typing` is both sides'. */
 function isVisitorCommand(type: CommandType): boolean {
-  return type === 'typing' || (type.startsWith('visitor.') && !isSystemCommand(type));
+  return type === 'typing' || (type.startsWith('visitor.') && !SYSTEM_ONLY.has(type));
 }
 
 function isAgentCommand(type: CommandType): boolean {
-  return type === 'typing' || (!isVisitorCommand(type) && !isSystemCommand(type));
+  return (
+    type === 'typing' ||
+    TEAM_COMMANDS.has(type) ||
+    (!isVisitorCommand(type) && !type.startsWith('inbound.') && !SYSTEM_ONLY.has(type))
+  );
+}
+
+/** Whether only an admin (or the system) may give this command: team and settings commands. */
+export function isAdminCommand(type: CommandType): boolean {
+  return ADMIN_ONLY.has(type);
 }
 
 function authorize(state: EngineState, principal: Principal, type: CommandType): void {
@@ -41,7 +64,11 @@ function authorize(state: EngineState, principal: Principal, type: CommandType):
     case 'agent': {
       if (!isAgentCommand(type)) throw new ConfabError('forbidden', `A team member cannot give ${type}`);
       const agent = state.agents.get(principal.agentId);
-      if (!agent || agent.disabled) throw new ConfabError('forbidden', 'This team member cannot act in the inbox');
+      // Until the invitee set a password there is nobody to act as them.
+      if (!agent || agent.disabled || agent.invitePending)
+        throw new ConfabError('forbidden', 'This team member cannot act in the inbox');
+      if (ADMIN_ONLY.has(type) && agent.role !== 'admin')
+        throw new ConfabError('forbidden', `Only an admin can give ${type}`);
       return;
     }
     case 'visitor':

@@ -57,12 +57,16 @@ export class Inbox {
     this.now += ms;
   }
 
+  /** An agent; an admin unless `patch` says otherwise (settings commands need one). */
   addAgent(id: string, patch: Partial<Agent> = {}): Agent {
     const agent: Agent = {
       id,
       name: id.charAt(0).toUpperCase() + id.slice(1),
       email: `${id}@team.example`,
       availability: 'available',
+      role: 'admin',
+      invitePending: false,
+      lastSeenAt: null,
       disabled: false,
       ...patch,
     };

@@ -44,6 +44,13 @@ const COMMAND_TYPES = [
   'inbound.form',
   'visitor.create',
   'visitor.verify',
+  'agent.invite',
+  'agent.setRole',
+  'agent.disable',
+  'agent.enable',
+  'agent.create',
+  'agent.activate',
+  'agent.signedIn',
 ];
 
 /** One random step, interpreted against the state at the time it runs. */

@@ -30,11 +30,29 @@ function busyInbox(): { inbox: Inbox; events: ConfabEvent[] } {
   const agents: ConfabEvent[] = [
     {
       type: 'agent.upserted',
-      agent: { id: 'anna', name: 'Anna', email: 'anna@team.example', availability: 'available', disabled: false },
+      agent: {
+        id: 'anna',
+        name: 'Anna',
+        email: 'anna@team.example',
+        availability: 'available',
+        role: 'admin',
+        invitePending: false,
+        lastSeenAt: null,
+        disabled: false,
+      },
     },
     {
       type: 'agent.upserted',
-      agent: { id: 'ben', name: 'Ben', email: 'ben@team.example', availability: 'available', disabled: false },
+      agent: {
+        id: 'ben',
+        name: 'Ben',
+        email: 'ben@team.example',
+        availability: 'available',
+        role: 'admin',
+        invitePending: false,
+        lastSeenAt: null,
+        disabled: false,
+      },
     },
   ];
   inbox.apply(...agents);

@@ -9,6 +9,7 @@ import { mailHandlers } from './mail-commands.js';
 import { senderTrustHandlers } from './sender-commands.js';
 import { projectEventFor, snapshotForPrincipal } from './projection.js';
 import type { EngineState } from './state.js';
+import { teamHandlers } from './team-commands.js';
 import { visitorHandlers } from './visitor-commands.js';
 
 export type { EngineContext, ExecuteResult } from './dispatch.js';
@@ -22,6 +23,7 @@ function allHandlers(): HandlerTable {
     ...agentHandlers,
     ...mailHandlers,
     ...senderTrustHandlers,
+    ...teamHandlers,
     ...visitorHandlers,
     ...inboundHandlers,
   } as HandlerTable);

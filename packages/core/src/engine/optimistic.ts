@@ -23,7 +23,9 @@ const SERVER_ONLY = new Set<string>([
  * The engine as a client runs it to show a command's effect before the server confirms it: the
  * same rules for the commands a client can give (agents' and visitors'), without the runtime
  * shape validation and channel ingestion only a backend needs, so that client bundles stay small
- * (DESIGN §4). Forward and transcript (T4, T7) have nothing to show early: they give no events here. The command must be well-typed (it comes from the app, not the wire); the server's
+ * (DESIGN §4). Forward and transcript (T4, T7) have nothing to show early: they give no events here;
+ * team commands are not in its table (a new agent drawn early could not be taken back), so they wait
+ * for the server. The command must be well-typed (it comes from the app, not the wire); the server's
  * answer, events or refusal, always wins.
  *
  * @example

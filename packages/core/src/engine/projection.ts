@@ -59,6 +59,10 @@ export function visitorAgent(agent: Agent): Agent {
     name: agent.name,
     email: '',
     availability: agent.availability,
+    // A visitor learns nothing of the team's roles, invites or sign-ins.
+    role: 'agent',
+    invitePending: false,
+    lastSeenAt: null,
     disabled: agent.disabled,
   };
   if (agent.avatarUrl !== undefined) projected.avatarUrl = agent.avatarUrl;

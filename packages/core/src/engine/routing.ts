@@ -1,11 +1,12 @@
 import type { Agent } from '../model/model.js';
 import type { ConfabEvent } from '../protocol/events.js';
 import type { EngineState } from './state.js';
+import { isAssignable } from './team.js';
 
-/** Agents routing may choose (G1, S2): available and not disabled, in a stable order by id. */
+/** Agents routing may choose (G1, S2): available and assignable, in a stable order by id. */
 export function routableAgents(state: EngineState): Agent[] {
   return [...state.agents.values()]
-    .filter((agent) => agent.availability === 'available' && !agent.disabled)
+    .filter((agent) => agent.availability === 'available' && isAssignable(agent))
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 

@@ -9,11 +9,29 @@ function inbox(blocked = false) {
   const state = createEngineState();
   applyEvent(state, {
     type: 'agent.upserted',
-    agent: { id: 'ann', name: 'Ann', email: 'ann@team.example', availability: 'available', disabled: false },
+    agent: {
+      id: 'ann',
+      name: 'Ann',
+      email: 'ann@team.example',
+      availability: 'available',
+      role: 'admin',
+      invitePending: false,
+      lastSeenAt: null,
+      disabled: false,
+    },
   });
   applyEvent(state, {
     type: 'agent.upserted',
-    agent: { id: 'bo', name: 'Bo', email: 'bo@team.example', availability: 'available', disabled: false },
+    agent: {
+      id: 'bo',
+      name: 'Bo',
+      email: 'bo@team.example',
+      availability: 'available',
+      role: 'admin',
+      invitePending: false,
+      lastSeenAt: null,
+      disabled: false,
+    },
   });
   for (const id of ['eve', 'max']) {
     applyEvent(state, {

@@ -116,13 +116,28 @@ export interface Message {
 
 export type Availability = 'available' | 'away';
 
+/** `admin` manages the team and the settings (I1); `agent` works the inbox. */
+export type AgentRole = 'admin' | 'agent';
+export const AGENT_ROLES: readonly AgentRole[] = ['admin', 'agent'];
+
 export interface Agent {
   id: AgentId;
   name: string;
+  /** Unique in the team, compared as `emailKey` does. */
   email: string;
   availability: Availability;
   avatarUrl?: string;
-  /** A disabled agent can no longer sign in and is never routed to. */
+  role: AgentRole;
+  /**
+   * Invited, and the invitee has not set a password yet: never routed to, never assignable, away.
+   */
+  invitePending: boolean;
+  /** When the agent last signed in (engine clock), or null when they never did. */
+  lastSeenAt: number | null;
+  /**
+   * A disabled agent can no longer sign in, is never routed to or assigned; conversations already
+   * theirs stay theirs until someone reassigns them.
+   */
   disabled: boolean;
 }
 

@@ -20,8 +20,10 @@ export const CLOSE_CODES = {
   deadLink: 4000,
   /** The hello's token is bad, expired or unknown. Do not retry with it. */
   unauthenticated: 4401,
-  /** Access was revoked while connected (token revoked, agent disabled, origin refused). Do not retry. */
+  /** Access was revoked while connected (token revoked, agent disabled), or this page's origin is not served. */
   forbidden: 4403,
+  /** The client speaks a protocol version the server does not. Reload or update, do not retry. */
+  unsupportedVersion: 4426,
 } as const;
 
 /** Whether a link that ended with `code` must not be retried with the same credentials. */
@@ -29,7 +31,17 @@ export function isFatalClose(code: number | undefined): code is number {
   return code !== undefined && code >= 4400 && code <= 4499;
 }
 
-/** The error code a fatal close stands for: 4401 unauthenticated, any other 44xx forbidden. */
+/** The error code a fatal close stands for when no error frame named the cause first. */
 export function errorOfClose(code: number): ErrorCode {
-  return code === CLOSE_CODES.unauthenticated ? 'unauthenticated' : 'forbidden';
+  if (code === CLOSE_CODES.unauthenticated) return 'unauthenticated';
+  if (code === CLOSE_CODES.unsupportedVersion) return 'unsupported-version';
+  return 'forbidden';
+}
+
+/** The close code that ends a link after a connection-level refusal, or null when the link stays. */
+export function closeCodeOf(error: ErrorCode): number | null {
+  if (error === 'unauthenticated' || error === 'session-expired') return CLOSE_CODES.unauthenticated;
+  if (error === 'forbidden' || error === 'origin-not-allowed') return CLOSE_CODES.forbidden;
+  if (error === 'unsupported-version') return CLOSE_CODES.unsupportedVersion;
+  return null;
 }

@@ -1,5 +1,6 @@
 import type {
   AgentId,
+  AgentRole,
   Availability,
   ContactId,
   ConversationFilter,
@@ -167,11 +168,43 @@ export interface SetAvailabilityCommand {
   type: 'agent.setAvailability';
   availability: Availability;
 }
-/** I1: change team settings (a deep-partial patch). */
+/** I1: change team settings (a deep-partial patch). Admins only. */
 export interface UpdateSettingsCommand {
   type: 'settings.update';
   patch: SettingsPatch;
 }
+// ---- Team commands (an admin, or the system principal for the server's admin API) -----------
+
+/**
+ * Invite a teammate. Result: `agentId`. The new agent is pending (away, not assignable) until
+ * `agent.activate`. Refused `invalid` for a non-address, and by rule `email-taken` when an agent
+ * already has that address.
+ */
+export interface InviteAgentCommand {
+  type: 'agent.invite';
+  email: string;
+  name: string;
+  role: AgentRole;
+}
+/** Make an agent an admin or an agent. Refused by rule `last-admin` for the last active admin. */
+export interface SetAgentRoleCommand {
+  type: 'agent.setRole';
+  agentId: AgentId;
+  role: AgentRole;
+}
+/**
+ * Disable an agent: no sign-in, no routing, not assignable; their conversations stay theirs until
+ * reassigned. Refused by rule `last-admin` for the last active admin.
+ */
+export interface DisableAgentCommand {
+  type: 'agent.disable';
+  agentId: AgentId;
+}
+export interface EnableAgentCommand {
+  type: 'agent.enable';
+  agentId: AgentId;
+}
+
 /** Save a named view (a filter). */
 export interface SaveViewCommand {
   type: 'view.save';
@@ -262,6 +295,26 @@ export interface VerifyVisitorCommand {
   name?: string;
 }
 
+/** An active agent, created by the server (admin API, `confab-server create-agent`). Result: `agentId`. */
+export interface CreateAgentCommand {
+  type: 'agent.create';
+  email: string;
+  name: string;
+  role: AgentRole;
+}
+/** The invitee set a password: the agent is no longer pending. */
+export interface ActivateAgentCommand {
+  type: 'agent.activate';
+  agentId: AgentId;
+}
+/** The agent signed in: `lastSeenAt` becomes the engine's clock. */
+export interface AgentSignedInCommand {
+  type: 'agent.signedIn';
+  agentId: AgentId;
+}
+
+export type TeamCommand = InviteAgentCommand | SetAgentRoleCommand | DisableAgentCommand | EnableAgentCommand;
+
 export type AgentCommand =
   | AssignCommand
   | SetStatusCommand
@@ -289,13 +342,22 @@ export type AgentCommand =
   | UpdateSettingsCommand
   | SaveViewCommand
   | DeleteViewCommand
+  | TeamCommand
   | TypingCommand;
 
 export type VisitorCommand =
   StartChatCommand | VisitorMessageCommand | RequestHumanCommand | SetVisitorProfileCommand | TypingCommand;
 
 export type SystemCommand =
-  InboundEmailCommand | InboundMessengerCommand | InboundFormCommand | CreateVisitorCommand | VerifyVisitorCommand;
+  | InboundEmailCommand
+  | InboundMessengerCommand
+  | InboundFormCommand
+  | CreateVisitorCommand
+  | VerifyVisitorCommand
+  | CreateAgentCommand
+  | ActivateAgentCommand
+  | AgentSignedInCommand
+  | TeamCommand;
 
 export type Command = AgentCommand | VisitorCommand | SystemCommand;
 export type CommandType = Command['type'];

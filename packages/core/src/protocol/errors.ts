@@ -11,8 +11,12 @@ export type ErrorCode =
   | 'unknown-command'
   /** The protocol version is not one this side speaks. */
   | 'unsupported-version'
-  /** No valid token (or an expired one). */
+  /** No valid token. */
   | 'unauthenticated'
+  /** The sign-in was valid once and has ended (idle or too old): sign in again. */
+  | 'session-expired'
+  /** The server does not serve pages of this origin (the browser's `Origin` is not allowed). */
+  | 'origin-not-allowed'
   /** The principal may not do this, or may not see that record. */
   | 'forbidden'
   /** No such record (for this principal). */
@@ -64,4 +68,20 @@ export class ConfabError extends Error {
 /** A refusal by a rule of SPEC.md. */
 export function ruleError(rule: string, message: string): ConfabError {
   return new ConfabError('rule', message, { rule });
+}
+
+/** The codes that end a connection for good: the same credentials, page or version would be refused again. */
+export const FATAL_ERROR_CODES = [
+  'unauthenticated',
+  'session-expired',
+  'forbidden',
+  'origin-not-allowed',
+  'unsupported-version',
+] as const satisfies readonly ErrorCode[];
+
+export type FatalErrorCode = (typeof FATAL_ERROR_CODES)[number];
+
+/** Whether an error about the connection (not about one command) stops the client. */
+export function isFatalError(code: ErrorCode): code is FatalErrorCode {
+  return (FATAL_ERROR_CODES as readonly ErrorCode[]).includes(code);
 }

@@ -1,4 +1,4 @@
-import { CHANNELS } from '../model/model.js';
+import { AGENT_ROLES, CHANNELS } from '../model/model.js';
 import type { Command, CommandType } from './commands.js';
 import { ConfabError } from './errors.js';
 import { MAX_HELLO_PENDING, MAX_SHORT_LENGTH, MAX_TEXT_LENGTH, PROTOCOL_VERSION } from './frames.js';
@@ -240,6 +240,8 @@ const conversationFilter = object(
 
 const ids = array(id);
 const properties = stringRecord(shortString);
+const role = oneOf(AGENT_ROLES);
+const newAgent = { email, name: nonBlankShort, role };
 
 /** The shape of every command, by type. */
 const COMMAND_FIELDS: Record<CommandType, Record<string, Field>> = {
@@ -287,6 +289,13 @@ const COMMAND_FIELDS: Record<CommandType, Record<string, Field>> = {
   },
   'agent.setAvailability': { availability: oneOf(['available', 'away']) },
   'settings.update': { patch: settingsPatch },
+  'agent.invite': newAgent,
+  'agent.setRole': { agentId: id, role },
+  'agent.disable': { agentId: id },
+  'agent.enable': { agentId: id },
+  'agent.create': newAgent,
+  'agent.activate': { agentId: id },
+  'agent.signedIn': { agentId: id },
   'view.save': { name: nonBlankShort, filter: conversationFilter },
   'view.delete': { viewId: id },
   typing: { conversationId: id, typing: boolean },

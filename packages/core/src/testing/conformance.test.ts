@@ -8,7 +8,16 @@ describe('the memory transport', () => {
       seed: [
         {
           type: 'agent.upserted',
-          agent: { id: 'agent-1', name: 'Ann', email: 'ann@team.example', availability: 'available', disabled: false },
+          agent: {
+            id: 'agent-1',
+            name: 'Ann',
+            email: 'ann@team.example',
+            availability: 'available',
+            role: 'admin',
+            invitePending: false,
+            lastSeenAt: null,
+            disabled: false,
+          },
         },
       ],
     });

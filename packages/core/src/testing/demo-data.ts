@@ -25,12 +25,48 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-/** The demo team: Anna, Ben and Dev are available, Chloé is away (S2). */
+/** The demo team: Anna (the admin), Ben and Dev are available, Chloé is away (S2). */
 export const DEMO_AGENTS: readonly Agent[] = [
-  { id: 'agent-anna', name: 'Anna de Vries', email: 'anna@confab.example', availability: 'available', disabled: false },
-  { id: 'agent-ben', name: 'Ben Okafor', email: 'ben@confab.example', availability: 'available', disabled: false },
-  { id: 'agent-chloe', name: 'Chloé Martin', email: 'chloe@confab.example', availability: 'away', disabled: false },
-  { id: 'agent-dev', name: 'Dev Patel', email: 'dev@confab.example', availability: 'available', disabled: false },
+  {
+    id: 'agent-anna',
+    name: 'Anna de Vries',
+    email: 'anna@confab.example',
+    availability: 'available',
+    role: 'admin',
+    invitePending: false,
+    lastSeenAt: null,
+    disabled: false,
+  },
+  {
+    id: 'agent-ben',
+    name: 'Ben Okafor',
+    email: 'ben@confab.example',
+    availability: 'available',
+    role: 'agent',
+    invitePending: false,
+    lastSeenAt: null,
+    disabled: false,
+  },
+  {
+    id: 'agent-chloe',
+    name: 'Chloé Martin',
+    email: 'chloe@confab.example',
+    availability: 'away',
+    role: 'agent',
+    invitePending: false,
+    lastSeenAt: null,
+    disabled: false,
+  },
+  {
+    id: 'agent-dev',
+    name: 'Dev Patel',
+    email: 'dev@confab.example',
+    availability: 'available',
+    role: 'agent',
+    invitePending: false,
+    lastSeenAt: null,
+    disabled: false,
+  },
 ];
 
 export const DEMO_AGENT_IDS: readonly string[] = DEMO_AGENTS.map((agent) => agent.id);

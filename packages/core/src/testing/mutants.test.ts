@@ -64,7 +64,16 @@ async function target(mutation: Mutation): Promise<ConformanceTarget> {
     seed: [
       {
         type: 'agent.upserted',
-        agent: { id: 'agent-1', name: 'Ann', email: 'ann@team.example', availability: 'available', disabled: false },
+        agent: {
+          id: 'agent-1',
+          name: 'Ann',
+          email: 'ann@team.example',
+          availability: 'available',
+          disabled: false,
+          role: 'admin',
+          invitePending: false,
+          lastSeenAt: null,
+        },
       },
     ],
   });

@@ -183,6 +183,21 @@ export const conversationListStyles = css`
     color: var(--_muted);
     text-align: center;
   }
+  .stopped {
+    margin: 12px;
+    padding: 12px 14px;
+    border: 1px solid var(--_danger);
+    border-inline-start-width: 4px;
+    border-radius: 6px;
+    background: var(--_bg);
+  }
+  .stopped p {
+    margin: 0;
+  }
+  .stopped-title {
+    font-weight: 600;
+    margin-block-end: 4px !important;
+  }
   .snackbar {
     position: absolute;
     inset: auto 12px 12px 12px;

@@ -75,6 +75,8 @@ export class ConfabConversationList extends ConfabElement {
   private readonly result = new StoreController(this, () => this.liveQuery);
   // Names and previews of contacts can change without the list order changing.
   private readonly revision = new StoreController(this, () => this.client?.store.revision);
+  /** Why the client stopped for good: shown instead of an empty list that would look like no work. */
+  private readonly stopped = new StoreController(this, () => this.client?.stopped);
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -146,6 +148,7 @@ export class ConfabConversationList extends ConfabElement {
     const now = Date.now();
     const inTrash = this.view === 'trash';
     const selectedCount = this.selected.size;
+    const stopped = this.stopped.value ?? null;
     return html`
       <div class="toolbar" part="toolbar">
         <label class="select-all">
@@ -174,7 +177,16 @@ export class ConfabConversationList extends ConfabElement {
             : nothing
         }
       </div>
-      ${total === 0 ? html`<p class="empty">${t.emptyList}</p>` : nothing}
+      ${
+        stopped
+          ? html`<div class="stopped" role="alert">
+              <p class="stopped-title">${t.stopped[stopped].title}</p>
+              <p>${t.stopped[stopped].advice}</p>
+            </div>`
+          : total === 0
+            ? html`<p class="empty">${t.emptyList}</p>`
+            : nothing
+      }
       <div
         class="scroller"
         part="listbox"

@@ -1,3 +1,5 @@
+import type { FatalErrorCode } from '@confab/core';
+
 /** English catalog. Every other catalog has this shape (`Catalog`). */
 export const en = {
   views: {
@@ -51,6 +53,28 @@ export const en = {
   // List (L)
   listLabel: 'Conversations',
   emptyList: 'No conversations here.',
+  // Why the connection stopped for good (the client's `stopped`), and what to do.
+  stopped: {
+    unauthenticated: {
+      title: 'You are not signed in',
+      advice:
+        'The server did not accept this sign-in. Sign in again; if it keeps happening, ask whoever runs this inbox.',
+    },
+    'session-expired': { title: 'Your session has ended', advice: 'Sign in again to go on.' },
+    forbidden: {
+      title: 'Your access was removed',
+      advice: 'An admin disabled your account or revoked this sign-in. Ask an admin of this inbox.',
+    },
+    'origin-not-allowed': {
+      title: 'This page may not connect to the inbox',
+      advice:
+        'The server does not serve pages from this address. Whoever runs it can allow it (CONFAB_ALLOWED_ORIGINS).',
+    },
+    'unsupported-version': {
+      title: 'This inbox needs an update',
+      advice: 'The server speaks a newer version. Reload the page; if that does not help, update the Confab packages.',
+    },
+  } as Record<FatalErrorCode, { title: string; advice: string }>,
   unknownContact: 'Unknown contact',
   participants: (n: number) => `${n} participants`,
   needsReply: 'Waiting for reply',

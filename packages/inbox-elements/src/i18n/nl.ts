@@ -51,6 +51,29 @@ export const nl: Catalog = {
   last30d: 'Afgelopen 30 dagen',
   listLabel: 'Gesprekken',
   emptyList: 'Geen gesprekken hier.',
+  stopped: {
+    unauthenticated: {
+      title: 'Je bent niet aangemeld',
+      advice:
+        'De server heeft deze aanmelding niet aanvaard. Meld je opnieuw aan; gebeurt dit steeds, vraag het dan aan wie deze inbox beheert.',
+    },
+    'session-expired': { title: 'Je sessie is verlopen', advice: 'Meld je opnieuw aan om verder te gaan.' },
+    forbidden: {
+      title: 'Je toegang is ingetrokken',
+      advice:
+        'Een beheerder heeft je account uitgeschakeld of deze aanmelding ingetrokken. Vraag het een beheerder van deze inbox.',
+    },
+    'origin-not-allowed': {
+      title: 'Deze pagina mag geen verbinding maken met de inbox',
+      advice:
+        'De server bedient geen pagina’s van dit adres. Wie de server beheert, kan het toestaan (CONFAB_ALLOWED_ORIGINS).',
+    },
+    'unsupported-version': {
+      title: 'Deze inbox moet worden bijgewerkt',
+      advice:
+        'De server spreekt een nieuwere versie. Laad de pagina opnieuw; helpt dat niet, werk dan de Confab-pakketten bij.',
+    },
+  },
   unknownContact: 'Onbekend contact',
   participants: (n) => `${n} deelnemers`,
   needsReply: 'Wacht op antwoord',

@@ -13,6 +13,19 @@ import type { ConfabConversationList } from '../conversation-list/conversation-l
 import type { ConfabComposeDialog } from '../compose-dialog/compose-dialog.js';
 import type { ConfabShortcutsDialog } from '../shortcuts-dialog/shortcuts-dialog.js';
 import { inboxStyles } from './inbox.styles.js';
+import { exportPartsOf } from '../shared/parts.js';
+
+/** What each inner element passes on as the inbox's own parts (see shared/parts.ts). */
+const EXPORTED = {
+  viewList: exportPartsOf('confab-view-list'),
+  filterBar: exportPartsOf('confab-filter-bar'),
+  list: exportPartsOf('confab-conversation-list'),
+  thread: exportPartsOf('confab-thread'),
+  about: exportPartsOf('confab-about-panel'),
+  compose: exportPartsOf('confab-compose-dialog'),
+  shortcuts: exportPartsOf('confab-shortcuts-dialog'),
+  settings: exportPartsOf('confab-settings-panel'),
+};
 
 /** Longest part of a message read out by the live region. */
 const ANNOUNCE_LENGTH = 120;
@@ -157,6 +170,7 @@ export class ConfabInbox extends LitElement {
       <div class="layout" part="layout">
         <div id="left" class="left" part="left" ?hidden=${this.leftCollapsed}>
           <confab-view-list
+            exportparts=${EXPORTED.viewList}
             .view=${this.view}
             .theme=${theme}
             @confab-view-change=${this.onViewChange}
@@ -165,6 +179,7 @@ export class ConfabInbox extends LitElement {
           ></confab-view-list>
           <section class="list-column" aria-label=${t.listLabel}>
             <confab-filter-bar
+              exportparts=${EXPORTED.filterBar}
               .view=${this.view}
               .filter=${this.filter}
               .search=${this.search}
@@ -172,6 +187,7 @@ export class ConfabInbox extends LitElement {
               @confab-filter-change=${this.onFilterChange}
             ></confab-filter-bar>
             <confab-conversation-list
+              exportparts=${EXPORTED.list}
               .view=${this.view}
               .filter=${this.filter}
               .search=${this.search}
@@ -183,6 +199,7 @@ export class ConfabInbox extends LitElement {
         </div>
         <section class="center" aria-label=${t.threadLabel}>
           <confab-thread
+            exportparts=${EXPORTED.thread}
             .conversationId=${this.conversationId}
             .theme=${theme}
             @confab-select-conversation=${this.onSelect}
@@ -215,6 +232,7 @@ export class ConfabInbox extends LitElement {
         </section>
         <section id="right" class="right" part="right" aria-label=${t.aboutLabel} ?hidden=${this.rightCollapsed}>
           <confab-about-panel
+            exportparts=${EXPORTED.about}
             .conversationId=${this.conversationId}
             .theme=${theme}
             @confab-select-conversation=${this.onSelect}
@@ -222,8 +240,8 @@ export class ConfabInbox extends LitElement {
         </section>
       </div>
       <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
-      <confab-compose-dialog .theme=${theme}></confab-compose-dialog>
-      <confab-shortcuts-dialog .theme=${theme}></confab-shortcuts-dialog>
+      <confab-compose-dialog exportparts=${EXPORTED.compose} .theme=${theme}></confab-compose-dialog>
+      <confab-shortcuts-dialog exportparts=${EXPORTED.shortcuts} .theme=${theme}></confab-shortcuts-dialog>
       <dialog class="settings" aria-labelledby="settings-title">
         <div class="dialog-header">
           <h2 id="settings-title">${t.settingsTitle}</h2>
@@ -232,7 +250,7 @@ export class ConfabInbox extends LitElement {
           </button>
         </div>
         <div class="dialog-body settings-body">
-          ${this.settingsOpen ? html`<confab-settings-panel .theme=${theme}></confab-settings-panel>` : nothing}
+          ${this.settingsOpen ? html`<confab-settings-panel exportparts=${EXPORTED.settings} .theme=${theme}></confab-settings-panel>` : nothing}
         </div>
       </dialog>
     `;

@@ -1,9 +1,10 @@
 import { css, unsafeCSS } from 'lit';
 
 /**
- * The palette: every colour is a public `--confab-*` custom property (the host may set it) with a
- * light and a dark default. Elements read the private `--_*` copies. Dark applies with
- * `theme="dark"`, or with no `theme` attribute when the system prefers dark.
+ * The palette: every colour is a public custom property with a light and a dark default. Elements
+ * read the private `--_*` copies. Dark applies with `theme="dark"`, or with no `theme` attribute
+ * when the system prefers dark. A host sets `--confab-light-<name>` and `--confab-dark-<name>` for
+ * one theme each, or `--confab-<name>` for both (a brand accent); the per-theme one wins.
  */
 const PALETTE: Array<[name: string, light: string, dark: string]> = [
   ['bg', '#ffffff', '#16191f'],
@@ -23,7 +24,10 @@ const PALETTE: Array<[name: string, light: string, dark: string]> = [
 ];
 
 const declarations = (mode: 1 | 2) =>
-  PALETTE.map((entry) => `--_${entry[0]}: var(--confab-${entry[0]}, ${entry[mode]});`).join('');
+  PALETTE.map(
+    (entry) =>
+      `--_${entry[0]}: var(--confab-${mode === 1 ? 'light' : 'dark'}-${entry[0]}, var(--confab-${entry[0]}, ${entry[mode]}));`,
+  ).join('');
 
 /** Base styles every element shares: palette, type, focus ring. Nothing inherited from the host is trusted. */
 export const baseStyles = css`

@@ -6,6 +6,7 @@ import {
   createInboxClient,
   createMemoryBackend,
   createMemoryPersistence,
+  type AgentRole,
   type ConfabEvent,
   type Conversation,
   type InboxClient,
@@ -51,12 +52,21 @@ export function message(id: string, conversationId: string, now: number, fields:
 /** The test inbox: three agents (Ann is signed in), contacts, and one conversation per case. */
 export function testSeed(now: number): ConfabEvent[] {
   const events: ConfabEvent[] = [];
-  const agent = (id: string, name: string) =>
+  const agent = (id: string, name: string, role: AgentRole = 'agent') =>
     events.push({
       type: 'agent.upserted',
-      agent: { id, name, email: `${id}@team.example`, availability: 'available', disabled: false },
+      agent: {
+        id,
+        name,
+        email: `${id}@team.example`,
+        availability: 'available',
+        role,
+        invitePending: false,
+        lastSeenAt: null,
+        disabled: false,
+      },
     });
-  agent('agent-ann', 'Ann Agent');
+  agent('agent-ann', 'Ann Agent', 'admin');
   agent('agent-bo', 'Bo Builder');
   agent('agent-cy', 'Cy Support');
   events.push({

@@ -25,6 +25,10 @@ import { linksContext, type RecordLinks } from '../shared/context.js';
 import { fillTemplate, linkify } from '../shared/safe-url.js';
 import { formatDateTime } from '../i18n/i18n.js';
 import { threadStyles } from './thread.styles.js';
+import { exportPartsOf } from '../shared/parts.js';
+
+/** The reply editor's parts, passed on as this thread's `editor-*` parts. */
+const EDITOR_PARTS = exportPartsOf('confab-reply-editor');
 
 interface ThreadModel {
   conversation: Conversation | undefined;
@@ -76,6 +80,8 @@ const CLOSE_RETRY_MS = 60_000;
  * @csspart sender-check - On a message filed under a verified contact by email, form or Messenger: "sender not verified", Confirm sender, Move to a new contact.
  * @csspart log - The list of messages.
  * @csspart message - A message or comment.
+ * @csspart reply - A message (beside `message`).
+ * @csspart comment - A comment, seen by the team only (beside `message`).
  * @csspart editor - The reply editor.
  * @cssproperty --confab-comment-bg - Background of internal comments.
  * @cssproperty --confab-comment-border - Border of internal comments.
@@ -196,7 +202,7 @@ export class ConfabThread extends ConfabElement {
         ${model.messages.filter((m) => !m.suppressed).map((message, index, all) => this.renderMessage(message, model, isLastEmail(all, index)))}
       </ol>
       <div class="typing" aria-live="polite">${typing.length ? t.typing(typing[0]!.name) : ''}</div>
-      ${inTrash ? nothing : html`<confab-reply-editor part="editor" .client=${this.client} .conversationId=${conversation.id} .locale=${this.locale} theme=${this.theme ?? nothing}></confab-reply-editor>`}
+      ${inTrash ? nothing : html`<confab-reply-editor part="editor" exportparts=${EDITOR_PARTS} .client=${this.client} .conversationId=${conversation.id} .locale=${this.locale} theme=${this.theme ?? nothing}></confab-reply-editor>`}
       ${this.renderDialog()}
     `;
   }

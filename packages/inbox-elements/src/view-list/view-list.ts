@@ -35,6 +35,7 @@ function initials(name: string): string {
  * @csspart count - The live count of a view.
  * @csspart footer - The agent, availability switch and settings button.
  * @csspart availability - The Available / Away switch.
+ * @csspart settings - The Settings button.
  * @cssproperty --confab-surface - Sidebar background.
  * @cssproperty --confab-accent - Compose button and the current view.
  * @cssproperty --confab-accent-soft - Background of the current view.

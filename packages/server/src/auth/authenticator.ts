@@ -7,6 +7,8 @@ import { verifyIdentityToken, type VerifiedIdentity } from './identity.js';
 /** Agent tokens start with this, visitor session tokens with VISITOR_PREFIX: the kind is visible without a lookup. */
 export const AGENT_TOKEN_PREFIX = 'cfa_';
 export const VISITOR_TOKEN_PREFIX = 'cfv_';
+/** Agent session tokens (the inbox's sign-in cookie); see accounts/accounts.ts. */
+export const AGENT_SESSION_PREFIX = 'cfs_';
 
 const MAX_TOKEN_LENGTH = 256;
 
@@ -29,6 +31,8 @@ export interface ServerAuthenticatorOptions {
   now?: () => number;
   /** How long a visitor session lives; see DEFAULT_VISITOR_SESSION_LIFETIME. */
   visitorSessionLifetime?: VisitorSessionLifetime;
+  /** The agent of a live agent session token (`cfs_…`, the inbox's cookie), or null. Default: none. */
+  agentOfSession?: (sessionToken: string) => string | null;
 }
 
 /** A visitor session ends `idleMs` after its last use, and `absoluteMs` after it began whatever its use. */
@@ -53,8 +57,6 @@ export interface ServerAuthenticator extends Authenticator {
   issueAgentToken(agentId: string, label?: string): { id: string; token: string };
   /** Revokes a token by id; returns its agent, or null when there was no such live token. */
   revokeAgentToken(id: string): string | null;
-  /** Disables (or re-enables) an agent's access: a disabled agent's tokens stop working. */
-  setAgentDisabled(agentId: string, disabled: boolean): void;
   /** Revokes every session of a visitor. */
   revokeVisitorSessions(contactId: string): number;
   /** Whether a token (even an invalid one) claims to be an agent's or a visitor's; empty means a new visitor. */
@@ -77,8 +79,12 @@ export function createServerAuthenticator(options: ServerAuthenticatorOptions): 
       const tokenHash = hashToken(token);
       if (token.startsWith(AGENT_TOKEN_PREFIX)) {
         const found = store.findAgentToken(tokenHash);
-        if (!found || store.isAgentDisabled(found.agentId) || !isAgentActive(found.agentId)) return null;
+        if (!found || !isAgentActive(found.agentId)) return null;
         return { kind: 'agent', agentId: found.agentId };
+      }
+      if (token.startsWith(AGENT_SESSION_PREFIX)) {
+        const agentId = options.agentOfSession?.(token) ?? null;
+        return agentId ? { kind: 'agent', agentId } : null;
       }
       if (token.startsWith(VISITOR_TOKEN_PREFIX)) {
         const session = store.findVisitorSession(tokenHash);
@@ -116,17 +122,14 @@ export function createServerAuthenticator(options: ServerAuthenticatorOptions): 
       return store.revokeAgentToken(id, now());
     },
 
-    setAgentDisabled(agentId: string, disabled: boolean): void {
-      store.setAgentDisabled(agentId, disabled);
-    },
-
     revokeVisitorSessions(contactId: string): number {
       return store.revokeVisitorSessions(contactId, now());
     },
 
     claimedKind(token: string) {
       if (token === '' || (typeof token === 'string' && token.startsWith(VISITOR_TOKEN_PREFIX))) return 'visitor';
-      if (typeof token === 'string' && token.startsWith(AGENT_TOKEN_PREFIX)) return 'agent';
+      if (typeof token === 'string' && (token.startsWith(AGENT_TOKEN_PREFIX) || token.startsWith(AGENT_SESSION_PREFIX)))
+        return 'agent';
       return 'unknown';
     },
   };

@@ -1,9 +1,14 @@
 #!/usr/bin/env node
-// `confab-server` — starts the reference server (default), or manages agent tokens:
-//   confab-server                                    start (env: see config.ts / README)
+// `confab-server` — starts the reference server (default), or manages agents and tokens:
+//   confab-server [--demo]                           start, in production mode unless --demo or CONFAB_DEMO=1
+//   confab-server create-agent --email E --name N --role admin|agent
+//                                                    create an agent; the password comes on standard input
+//   confab-server reset-password --email E           print a one-time link to set a new password
 //   confab-server issue-agent-token <agentId> [label] print a new agent token (stored hashed)
 //   confab-server list-agent-tokens [agentId]        list tokens (ids, never the tokens)
 import { createServerAuthenticator } from '../auth/authenticator.js';
+import { createAgentCli, resetPasswordCli } from '../control/account-cli.js';
+import { readPassword } from '../control/read-password.js';
 import { optionsFromEnv } from '../config.js';
 import { startServer } from '../server.js';
 import { createSqliteStorage, defaultDataDir } from '../storage/sqlite-storage.js';
@@ -27,10 +32,23 @@ async function main(argv: string[]) {
     }
     return;
   }
-  if (command !== undefined && command !== 'start') throw new Error(`unknown command ${command}`);
+  const dataDir = process.env.CONFAB_DATA_DIR || defaultDataDir();
+  if (command === 'create-agent') {
+    console.log(JSON.stringify(await createAgentCli(dataDir, args, readPassword)));
+    return;
+  }
+  if (command === 'reset-password') {
+    const publicUrl =
+      process.env.CONFAB_PUBLIC_URL?.split(',')[0]?.trim() || `http://localhost:${process.env.PORT || 4747}`;
+    const { link } = await resetPasswordCli(dataDir, args, publicUrl);
+    console.log(`Open this link to set a new password (it works once, for 72 hours):\n${String(link)}`);
+    return;
+  }
+  const startArgs = command === 'start' ? args : argv;
+  for (const arg of startArgs) if (arg !== '--demo') throw new Error(`unknown command or option ${arg}`);
 
-  // `npm start` is the demo (DESIGN §2); CONFAB_DEMO=0 turns it off.
-  const options = optionsFromEnv(process.env, { demo: true });
+  // The binary starts in production mode; `npm start` passes --demo (DESIGN §2, §6).
+  const options = optionsFromEnv(process.env, { demo: startArgs.includes('--demo') });
   const server = await startServer(options);
   const lines = [
     `Confab server ${options.demo ? '(demo mode) ' : ''}listening on ${server.url}`,

@@ -41,6 +41,11 @@ export interface Mailer {
   readonly enabled: boolean;
   /** Resolves when every email known so far has had its current attempt. */
   idle(): Promise<void>;
+  /**
+   * Sends a message of the server itself (an invitation, a password reset) from the workspace's
+   * address, once, now: false without SMTP. Failures reject (the caller tells the person).
+   */
+  sendServerMail(mail: { to: string; subject: string; text: string }): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -61,7 +66,7 @@ export function createMailer(options: MailerOptions): Mailer {
     (options.smtpUrl ? (nodemailer.createTransport(options.smtpUrl) as unknown as MailTransport) : null);
 
   if (!transport) {
-    return { enabled: false, idle: async () => {}, close: async () => {} };
+    return { enabled: false, idle: async () => {}, sendServerMail: async () => false, close: async () => {} };
   }
 
   let closed = false;
@@ -159,6 +164,15 @@ export function createMailer(options: MailerOptions): Mailer {
         seen = chain;
         await seen;
       } while (seen !== chain);
+    },
+    async sendServerMail(mail) {
+      await transport!.sendMail({
+        from: backend.state.settings.email.address,
+        to: [mail.to],
+        subject: mail.subject,
+        text: mail.text,
+      });
+      return true;
     },
     async close() {
       closed = true;

@@ -3,6 +3,7 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { BackendStorage, CommitRecord, StoredLog } from '@confab/core/backend';
 import type { ConfabEvent, DeliveryState, SequencedEvent } from '@confab/core';
+import { ACCOUNT_SCHEMA, createAccountStore, type AccountStore } from './account-store.js';
 
 /** Visitor sessions and agent tokens, stored as SHA-256 hashes only (a leaked database grants nothing). */
 export interface TokenStore {
@@ -19,8 +20,12 @@ export interface TokenStore {
   listAgentTokens(
     agentId?: string,
   ): { id: string; agentId: string; label: string; createdAt: number; revokedAt: number | null }[];
-  setAgentDisabled(agentId: string, disabled: boolean): void;
-  isAgentDisabled(agentId: string): boolean;
+  /**
+   * Agents disabled through the token store before the engine held `disabled` (the admin API of
+   * earlier versions), once: the rows are deleted as they are read. The server disables them in
+   * the engine at start, so the engine is the one truth.
+   */
+  takeLegacyDisabledAgents(): string[];
 }
 
 /** Outbound email bookkeeping: which queued emails the mailer sent, or gave up on. */
@@ -39,7 +44,7 @@ export interface DeliveryStore {
   pendingEmails(): Extract<ConfabEvent, { type: 'email.queued' }>[];
 }
 
-export interface SqliteStorage extends BackendStorage, TokenStore, DeliveryStore {
+export interface SqliteStorage extends BackendStorage, TokenStore, DeliveryStore, AccountStore {
   readonly kind: 'sqlite';
   readonly dir: string;
   readonly file: string;
@@ -132,6 +137,7 @@ export function createSqliteStorage(dir: string = defaultDataDir()): SqliteStora
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
+  db.exec(ACCOUNT_SCHEMA);
   // Stores from before session lifetimes lack last_used_at (NULL reads as "used when created").
   const sessionColumns = db.prepare('PRAGMA table_info(visitor_sessions)').all() as { name: string }[];
   if (!sessionColumns.some((column) => column.name === 'last_used_at'))
@@ -195,8 +201,7 @@ export function createSqliteStorage(dir: string = defaultDataDir()): SqliteStora
     listTokensOf: db.prepare(
       'SELECT id, agent_id, label, created_at, revoked_at FROM agent_tokens WHERE agent_id = ? ORDER BY created_at, id',
     ),
-    setDisabled: db.prepare('INSERT OR REPLACE INTO agent_access (agent_id, disabled) VALUES (?, ?)'),
-    isDisabled: db.prepare('SELECT disabled FROM agent_access WHERE agent_id = ?'),
+    legacyDisabled: db.prepare('DELETE FROM agent_access RETURNING agent_id, disabled'),
     recordDelivery: db.prepare(
       'INSERT OR REPLACE INTO deliveries (message_id, state, attempts, last_error, updated_at) VALUES (?, ?, ?, ?, ?)',
     ),
@@ -213,6 +218,7 @@ export function createSqliteStorage(dir: string = defaultDataDir()): SqliteStora
   type TokenRow = { id: string; agent_id: string; label: string; created_at: number; revoked_at: number | null };
 
   return {
+    ...createAccountStore(db),
     kind: 'sqlite',
     dir: absoluteDir,
     file,
@@ -303,12 +309,9 @@ export function createSqliteStorage(dir: string = defaultDataDir()): SqliteStora
         revokedAt: row.revoked_at,
       }));
     },
-    setAgentDisabled(agentId, disabled) {
-      statements.setDisabled.run(agentId, disabled ? 1 : 0);
-    },
-    isAgentDisabled(agentId) {
-      const row = statements.isDisabled.get(agentId) as { disabled: number } | undefined;
-      return row?.disabled === 1;
+    takeLegacyDisabledAgents() {
+      const rows = statements.legacyDisabled.all() as { agent_id: string; disabled: number }[];
+      return rows.filter((row) => row.disabled === 1).map((row) => row.agent_id);
     },
 
     recordDelivery(record) {

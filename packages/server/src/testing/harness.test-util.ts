@@ -7,8 +7,26 @@ import type { Agent, ClientFrame, ServerFrame } from '@confab/core';
 import { startServer, type RunningServer, type StartServerOptions } from '../server.js';
 
 export const AGENTS: Agent[] = [
-  { id: 'agent-ann', name: 'Ann Agent', email: 'ann@team.example', availability: 'available', disabled: false },
-  { id: 'agent-bob', name: 'Bob Agent', email: 'bob@team.example', availability: 'available', disabled: false },
+  {
+    id: 'agent-ann',
+    name: 'Ann Agent',
+    email: 'ann@team.example',
+    availability: 'available',
+    role: 'admin',
+    invitePending: false,
+    lastSeenAt: null,
+    disabled: false,
+  },
+  {
+    id: 'agent-bob',
+    name: 'Bob Agent',
+    email: 'bob@team.example',
+    availability: 'available',
+    role: 'admin',
+    invitePending: false,
+    lastSeenAt: null,
+    disabled: false,
+  },
 ];
 
 export interface TestServer {

@@ -1,11 +1,21 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { MAX_FRAME_LENGTH, type ServerFrame } from '@confab/core';
+import { MAX_FRAME_LENGTH, type ErrorCode, type ServerFrame } from '@confab/core';
 import type { Backend, BackendConnection } from '@confab/core/backend';
 import { KeyedRateLimiter, TokenBucket } from '../rate-limit.js';
 import { clientIp } from '../http/http-util.js';
 import { normaliseOrigin, ownOrigins } from '../http/host-check.js';
+import { hashToken } from '../auth/authenticator.js';
+
+/**
+ * The token a page of this server says hello with to use its agent session cookie: the gateway
+ * puts the cookie's session token in its place, so the session token never reaches page scripts
+ * (the cookie is HttpOnly) nor a URL. Only a same-origin upgrade carries the cookie into a hello.
+ */
+export const SESSION_COOKIE_HELLO = 'confab-session-cookie';
+/** What a cookie hello becomes when there is no usable cookie: a token the hub refuses (4401). */
+const NO_SESSION = 'cfs_none';
 
 /**
  * Close codes. 4400–4499 tell the client not to retry with the same credentials (the WebSocket
@@ -99,10 +109,16 @@ export interface GatewayOptions {
   path?: string;
   /** Take the client address from X-Forwarded-For (one trusted reverse proxy in front). */
   trustProxy?: boolean;
+  /** The agent session token in an upgrade's cookie, or null (see SESSION_COOKIE_HELLO). */
+  sessionCookie?: (req: IncomingMessage) => string | null;
+  /** Whether a session is still live; checked at each heartbeat, a socket of an ended one closes (4401). */
+  sessionAlive?: (sessionToken: string) => boolean;
 }
 
 export interface Gateway {
   readonly connections: number;
+  /** Closes the sockets that said hello with one of these agent sessions (by token hash). */
+  closeSessions(tokenHashes: Iterable<string>, code: number, reason: string): void;
   close(): Promise<void>;
 }
 
@@ -131,6 +147,11 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
   const newVisitors = new KeyedRateLimiter(limits.newVisitorBurst, limits.newVisitorPerSecond);
   const socketsPerIp = new Map<string, number>();
   const alive = new WeakMap<WebSocket, boolean>();
+  /** Sockets that said hello with a cookie session, and that session's token. */
+  const sessionOf = new Map<WebSocket, string>();
+  const enders = new WeakMap<WebSocket, (code: number, reason: string) => void>();
+  /** Ends a socket whose agent session ended (idle or too old), saying so first. */
+  const sessionEnders = new WeakMap<WebSocket, () => void>();
 
   function refuseUpgrade(socket: Duplex, status: number, message: string) {
     socket.end(
@@ -178,6 +199,10 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
     socketsPerIp.set(ip, (socketsPerIp.get(ip) ?? 0) + 1);
     alive.set(ws, true);
     const fromAllowedOrigin = originAllowed(req);
+    // A cookie rides along on any upgrade the browser makes to us; only a page of our own origin may use it.
+    const origin = normaliseOrigin(String(req.headers.origin ?? ''));
+    const cookieSession =
+      origin !== null && ownOriginsOf(req).includes(origin) ? (options.sessionCookie?.(req) ?? null) : null;
     const connectionFrames = new TokenBucket(limits.connectionBurst, limits.connectionPerSecond);
     let connection: BackendConnection | null = null;
     /** Refusals it may be answered at the same rates; a connection that spends them all floods. */
@@ -223,8 +248,14 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
       const cutOff = setTimeout(() => ws.terminate(), CLOSE_GRACE_MS);
       ws.once('close', () => clearTimeout(cutOff));
     };
-    const refuse = (code: string, message: string, id?: string) =>
-      send({ v: 1, type: 'error', ...(id ? { id } : {}), error: { code: code as 'invalid', message } });
+    const refuse = (code: ErrorCode, message: string, id?: string) =>
+      send({ v: 1, type: 'error', ...(id ? { id } : {}), error: { code, message } });
+    enders.set(ws, end);
+    sessionEnders.set(ws, () => {
+      // Named first, so the inbox says "your session has ended", not "you are not signed in".
+      refuse('session-expired', 'Your session has ended: sign in again.');
+      end(CLOSE_UNAUTHENTICATED, 'session ended: sign in again');
+    });
 
     connection = options.backend.connect(send, end, {
       ip,
@@ -277,11 +308,15 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
         refuse('rate-limited', 'Too many frames; slow down and retry.', commandId);
         return;
       }
+      if (frame?.type === 'hello' && frame.token === SESSION_COOKIE_HELLO) {
+        frame.token = cookieSession ?? NO_SESSION;
+        if (cookieSession) sessionOf.set(ws, cookieSession);
+      }
       if (frame?.type === 'hello') {
         clearTimeout(helloTimer);
         const kind = options.claimedKind(typeof frame.token === 'string' ? frame.token : 'unknown');
         if (kind === 'visitor' && !fromAllowedOrigin) {
-          refuse('forbidden', 'This site may not open chat sessions (its origin is not allowed).');
+          refuse('origin-not-allowed', 'This site may not open chat sessions (its origin is not allowed).');
           end(CLOSE_FORBIDDEN, 'origin not allowed');
           return;
         }
@@ -298,6 +333,7 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
     });
     ws.on('close', () => {
       clearTimeout(helloTimer);
+      sessionOf.delete(ws);
       const count = (socketsPerIp.get(ip) ?? 1) - 1;
       if (count <= 0) socketsPerIp.delete(ip);
       else socketsPerIp.set(ip, count);
@@ -309,7 +345,15 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
 
   server.on('upgrade', onUpgrade);
 
+  function closeSessions(tokenHashes: Iterable<string>, code: number, reason: string) {
+    const ended = new Set(tokenHashes);
+    for (const [ws, token] of sessionOf) if (ended.has(hashToken(token))) enders.get(ws)?.(code, reason);
+  }
+
   const heartbeat = setInterval(() => {
+    if (options.sessionAlive) {
+      for (const [ws, token] of sessionOf) if (!options.sessionAlive(token)) sessionEnders.get(ws)?.();
+    }
     for (const ws of wss.clients) {
       if (!alive.get(ws)) {
         ws.terminate();
@@ -329,6 +373,7 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
     get connections() {
       return wss.clients.size;
     },
+    closeSessions,
     async close() {
       clearInterval(heartbeat);
       server.off('upgrade', onUpgrade);

@@ -1,0 +1,55 @@
+/**
+ * The `::part`s of each inbox element, and how `<confab-inbox>` passes them on. A part inside a
+ * shadow root is styled only from the root that holds the element, so the inbox re-exports every
+ * part of the elements it renders, prefixed with the element's short name: `confab-inbox::part(list-row)`
+ * styles what `confab-conversation-list::part(row)` styles. The thread passes its reply editor's
+ * parts on as `editor-*`, so the inbox has `thread-editor-textarea`. scripts/parts.test.mjs checks
+ * that these lists match the parts each element renders.
+ */
+export const ELEMENT_PARTS = {
+  'confab-view-list': {
+    prefix: 'views',
+    parts: ['nav', 'view', 'count', 'compose', 'footer', 'availability', 'settings'],
+  },
+  'confab-filter-bar': { prefix: 'filter', parts: ['search', 'filter-button', 'menu', 'chip'] },
+  'confab-conversation-list': { prefix: 'list', parts: ['toolbar', 'listbox', 'row', 'checkbox', 'snackbar'] },
+  'confab-reply-editor': { prefix: 'editor', parts: ['tabs', 'textarea', 'suggestions', 'send', 'pending'] },
+  'confab-thread': {
+    prefix: 'thread',
+    parts: [
+      'header',
+      'assignee',
+      'close',
+      'more',
+      'menu',
+      'ticket-link',
+      'banner',
+      'log',
+      'message',
+      'comment',
+      'reply',
+      'sender-check',
+      'editor',
+    ],
+  },
+  'confab-about-panel': { prefix: 'about', parts: ['section', 'section-toggle', 'record-link'] },
+  'confab-compose-dialog': { prefix: 'compose', parts: ['dialog', 'send'] },
+  'confab-settings-panel': { prefix: 'settings', parts: ['form', 'save'] },
+  'confab-shortcuts-dialog': { prefix: 'shortcuts', parts: ['dialog'] },
+} as const;
+
+export type PartsOwner = keyof typeof ELEMENT_PARTS;
+
+/** Every part `tag` exposes, its own and those it passes on from an element inside it. */
+export function partsOf(tag: PartsOwner): string[] {
+  const own: string[] = [...ELEMENT_PARTS[tag].parts];
+  if (tag === 'confab-thread') own.push(...partsOf('confab-reply-editor').map((part) => `editor-${part}`));
+  return own;
+}
+
+/** The `exportparts` value that passes on `tag`'s parts with its prefix (`row: list-row, …`). */
+export function exportPartsOf(tag: PartsOwner, prefix: string = ELEMENT_PARTS[tag].prefix): string {
+  return partsOf(tag)
+    .map((part) => `${part}: ${prefix}-${part}`)
+    .join(', ');
+}

@@ -1,0 +1,91 @@
+import { createBackend } from '@confab/core/backend';
+import { createAccounts } from '../accounts/accounts.js';
+import { createServerAuthenticator } from '../auth/authenticator.js';
+import { accountLink } from '../http/auth-routes.js';
+import { createSqliteStorage } from '../storage/sqlite-storage.js';
+import { readControlFile } from './control-file.js';
+
+/** `--name value` pairs of a command line; a flag without a value is an error. */
+export function parseFlags(args: string[], allowed: readonly string[]): Record<string, string> {
+  const flags: Record<string, string> = {};
+  for (let i = 0; i < args.length; i += 2) {
+    const name = args[i]!;
+    const value = args[i + 1];
+    if (!name.startsWith('--') || !allowed.includes(name.slice(2)))
+      throw new Error(`unknown option ${name} (options: ${allowed.map((flag) => `--${flag}`).join(' ')})`);
+    if (value === undefined) throw new Error(`${name} needs a value`);
+    flags[name.slice(2)] = value;
+  }
+  return flags;
+}
+
+/**
+ * Sends a request to the running server of `dataDir` through its control file; null when no
+ * server runs there (no file, or nothing answers at its URL).
+ */
+async function viaRunningServer(dataDir: string, path: string, body: unknown): Promise<Record<string, unknown> | null> {
+  const control = readControlFile(dataDir);
+  if (!control) return null;
+  let response: Response;
+  try {
+    response = await fetch(`${control.url}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${control.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  } catch {
+    return null; // a stale file of a server that crashed: nothing listens any more
+  }
+  const answer = (await response.json()) as Record<string, unknown> & { error?: { message: string } };
+  if (!response.ok) throw new Error(answer.error?.message ?? `the server answered ${response.status}`);
+  return answer;
+}
+
+/** The store of a stopped server, with the engine over it (commands run as they would in the server). */
+async function withStoppedServer<T>(
+  dataDir: string,
+  work: (accounts: ReturnType<typeof createAccounts>) => Promise<T>,
+) {
+  const storage = createSqliteStorage(dataDir);
+  const backend = createBackend({ storage, auth: createServerAuthenticator({ store: storage }) });
+  try {
+    await backend.ready;
+    return await work(createAccounts({ backend, store: storage }));
+  } finally {
+    await backend.close();
+  }
+}
+
+/** `confab-server create-agent --email E --name N --role admin|agent`, the password from standard input. */
+export async function createAgentCli(dataDir: string, args: string[], readPassword: () => Promise<string>) {
+  const flags = parseFlags(args, ['email', 'name', 'role']);
+  if (!flags.email || !flags.name)
+    throw new Error('usage: confab-server create-agent --email E --name N --role admin|agent');
+  const role = flags.role ?? 'agent';
+  if (role !== 'admin' && role !== 'agent') throw new Error('--role is admin or agent');
+  const password = await readPassword();
+  const input = { email: flags.email, name: flags.name, role, password } as const;
+  const answer =
+    (await viaRunningServer(dataDir, '/api/control/agents', input)) ??
+    (await withStoppedServer(dataDir, async (accounts) => {
+      const agent = await accounts.createAgent(input);
+      return { agentId: agent.id, email: agent.email, role: agent.role };
+    }));
+  return answer;
+}
+
+/** `confab-server reset-password --email E`: prints a one-time link to set a new password. */
+export async function resetPasswordCli(dataDir: string, args: string[], publicUrl: string) {
+  const flags = parseFlags(args, ['email']);
+  if (!flags.email) throw new Error('usage: confab-server reset-password --email E');
+  const email = flags.email;
+  return (
+    (await viaRunningServer(dataDir, '/api/control/reset-links', { email })) ??
+    (await withStoppedServer(dataDir, async (accounts) => {
+      const agent = accounts.agentByEmail(email);
+      if (!agent || agent.disabled) throw new Error(`No enabled agent has the email ${email}.`);
+      const purpose = agent.invitePending ? 'invite' : 'reset';
+      return { agentId: agent.id, link: accountLink(publicUrl, purpose, accounts.createLink(agent.id, purpose)) };
+    }))
+  );
+}

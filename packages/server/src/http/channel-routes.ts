@@ -1,0 +1,78 @@
+import { ConfabError, type Command, type Principal } from '@confab/core';
+import { parseInboundEmail } from '../channels/email.js';
+import { parseFormSubmission } from '../channels/forms.js';
+import { answerMessengerChallenge, checkMessengerSignature, parseMessengerWebhook } from '../channels/messenger.js';
+import { BODY_LIMITS } from './body-limits.js';
+import { HttpError, readJson, requireBearer, sendJson } from './http-util.js';
+import type { RouteContext, RouteHandler } from './route-context.js';
+
+const SYSTEM: Principal = { kind: 'system' };
+
+function run(context: RouteContext, command: Command, commandId?: string) {
+  return context.backend.execute(SYSTEM, command, commandId);
+}
+
+/**
+ * Channel ingestion (DESIGN §2): email and forms with the ingest token, the Messenger webhook
+ * with its signature. Each names an idempotency key, so a sender that retries delivers once.
+ */
+export function createChannelRoutes(options: {
+  ingestToken: string | undefined;
+  messenger?: { appSecret?: string; verifyToken?: string };
+}): RouteHandler {
+  return async (context, req, res, url) => {
+    const path = url.pathname;
+    const method = req.method ?? 'GET';
+    if (path === '/api/channels/email/inbound') {
+      if (method !== 'POST') throw new HttpError(405, 'method-not-allowed', 'Use POST.');
+      requireBearer(req, options.ingestToken, 'Channel ingestion');
+      const { value } = await readJson(req, BODY_LIMITS.email);
+      const command = parseInboundEmail(value);
+      // The Message-ID is the idempotency key: a mail gateway that retries delivers once.
+      const outcome = await run(context, command, `email:${command.messageId}`);
+      sendJson(res, 200, { ok: true, seq: outcome.seq, ...(outcome.result ? { result: outcome.result } : {}) });
+      return true;
+    }
+    if (path === '/api/channels/messenger/webhook') {
+      if (method === 'GET') {
+        const challenge = answerMessengerChallenge(url.searchParams, options.messenger?.verifyToken);
+        res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end(challenge);
+        return true;
+      }
+      if (method !== 'POST') throw new HttpError(405, 'method-not-allowed', 'Use GET (verification) or POST (events).');
+      const { value, raw } = await readJson(req, BODY_LIMITS.json);
+      checkMessengerSignature(raw, req.headers['x-hub-signature-256'], options.messenger?.appSecret);
+      const commands = parseMessengerWebhook(value);
+      const results: { mid: string; seq?: number; conversationId?: string; error?: string }[] = [];
+      for (const command of commands) {
+        try {
+          // Messenger retries a webhook until it gets a 200: the message id makes a retry count once.
+          const outcome = await run(context, command, `messenger:${command.mid}`);
+          results.push({
+            mid: command.mid,
+            seq: outcome.seq,
+            ...(outcome.result?.conversationId ? { conversationId: outcome.result.conversationId } : {}),
+          });
+        } catch (error) {
+          // A refused message will be refused again: answer 200 so Messenger does not retry it forever.
+          if (!(error instanceof ConfabError) || error.code === 'internal') throw error;
+          results.push({ mid: command.mid, error: error.code });
+        }
+      }
+      sendJson(res, 200, { ok: true, received: results.length, results });
+      return true;
+    }
+    if (path === '/api/channels/forms/submit') {
+      if (method !== 'POST') throw new HttpError(405, 'method-not-allowed', 'Use POST.');
+      requireBearer(req, options.ingestToken, 'Channel ingestion');
+      const { value } = await readJson(req, BODY_LIMITS.json);
+      const { command, submissionId } = parseFormSubmission(value);
+      const outcome = await run(context, command, submissionId ? `form:${command.formId}:${submissionId}` : undefined);
+      sendJson(res, 200, { ok: true, seq: outcome.seq, ...(outcome.result ? { result: outcome.result } : {}) });
+      return true;
+    }
+
+    return false;
+  };
+}

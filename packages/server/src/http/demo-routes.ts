@@ -1,0 +1,70 @@
+import type { Agent } from '@confab/core';
+import { isEmailAddress } from '@confab/core';
+import { createIdentityToken } from '../auth/identity.js';
+import { requireRecord, requiredText } from '../channels/validate.js';
+import { BODY_LIMITS } from './body-limits.js';
+import { HttpError, readJson, sendJson } from './http-util.js';
+import type { RouteHandler } from './route-context.js';
+
+/**
+ * Demo mode only (`--demo`, never in production): `GET /api/demo/session` hands anyone an agent
+ * token (the inbox's one-click demo sign-in), `POST /api/demo/identity` signs an identity token
+ * with the demo secret (the demo site's "sign in").
+ */
+export function createDemoRoutes(options: {
+  identity: { secret: string; audience: string } | undefined;
+  firstAgent: () => Agent | undefined;
+}): RouteHandler {
+  const demoTokens = new Map<string, string>();
+  return async (context, req, res, url) => {
+    const method = req.method ?? 'GET';
+    if (url.pathname === '/api/demo/session' && method === 'GET') {
+      const wanted = url.searchParams.get('agent');
+      const agent = wanted ? context.backend.state.agents.get(wanted) : options.firstAgent();
+      if (!agent || agent.disabled)
+        throw new HttpError(404, 'not-found', wanted ? `No agent ${wanted}.` : 'No agents are seeded.', 'agent');
+      let token = demoTokens.get(agent.id);
+      if (!token) {
+        token = context.auth.issueAgentToken(agent.id, 'demo').token;
+        demoTokens.set(agent.id, token);
+      }
+      sendJson(res, 200, { token, agentId: agent.id, name: agent.name, demo: true });
+      return true;
+    }
+    const identity = options.identity;
+    if (url.pathname === '/api/demo/identity' && method === 'POST' && identity) {
+      const body = requireRecord((await readJson(req, BODY_LIMITS.json)).value, '');
+      const email = requiredText(body.email, 'email');
+      // createIdentityToken signs addresses only; anything else is this caller's mistake, not a 500.
+      if (!isEmailAddress(email)) throw new HttpError(400, 'invalid', 'The email is not an email address.', 'email');
+      const name = body.name === undefined ? undefined : requiredText(body.name, 'name');
+      sendJson(res, 200, {
+        identity: createIdentityToken({ email, ...(name ? { name } : {}) }, identity.secret, {
+          audience: identity.audience,
+          now: context.now(),
+        }),
+      });
+      return true;
+    }
+    return false;
+  };
+}
+
+/** Tests only (`testClock`): `GET /api/test/clock` reads the server's clock, `POST` moves it. */
+export function createTestClockRoutes(clock: {
+  now: () => number;
+  advance: (ms: number) => void;
+  setNow: (at: number) => void;
+}): RouteHandler {
+  return async (_context, req, res, url) => {
+    if (url.pathname !== '/api/test/clock') return false;
+    if (req.method === 'POST') {
+      const body = requireRecord((await readJson(req, BODY_LIMITS.json)).value, '');
+      if (typeof body.advanceMs === 'number' && Number.isFinite(body.advanceMs)) clock.advance(body.advanceMs);
+      else if (typeof body.now === 'number' && Number.isFinite(body.now)) clock.setNow(body.now);
+      else throw new HttpError(400, 'invalid', 'Send { advanceMs } or { now }.');
+    }
+    sendJson(res, 200, { now: clock.now() });
+    return true;
+  };
+}

@@ -1,0 +1,143 @@
+import type Database from 'better-sqlite3';
+
+/** A signed-in browser: the session token is stored only as its SHA-256 hash. */
+export interface AgentSessionRecord {
+  tokenHash: string;
+  agentId: string;
+  createdAt: number;
+  lastUsedAt: number;
+}
+
+/** What a one-time link is for: an invitee's first password, or a reset. */
+export type AuthLinkPurpose = 'invite' | 'reset';
+
+/**
+ * Passwords, agent sessions and one-time links. Who an agent is (email, role, disabled, invited)
+ * lives in the engine's Agent record; this store keeps only what the engine must never hold.
+ */
+export interface AccountStore {
+  passwordHash(agentId: string): string | null;
+  setPasswordHash(agentId: string, hash: string, at: number): void;
+  /** Agents with a password (the first admin check of `/inbox/`). */
+  countPasswords(): number;
+
+  saveAgentSession(session: { tokenHash: string; agentId: string; createdAt: number }): void;
+  /** A live (unrevoked) session. */
+  findAgentSession(tokenHash: string): AgentSessionRecord | null;
+  touchAgentSession(tokenHash: string, usedAt: number): void;
+  /** Revokes one session; returns its agent, or null when there was no such live session. */
+  revokeAgentSession(tokenHash: string, at: number): string | null;
+  /** Revokes every live session of an agent; returns their hashes (to close their sockets). */
+  revokeAgentSessions(agentId: string, at: number): string[];
+
+  /** Stores a one-time link and voids the agent's earlier unused links of the same purpose. */
+  saveAuthLink(link: {
+    tokenHash: string;
+    agentId: string;
+    purpose: AuthLinkPurpose;
+    createdAt: number;
+    expiresAt: number;
+  }): void;
+  /**
+   * Uses a link once: returns its agent and purpose when it exists, is unused and has not expired,
+   * and marks it used in the same statement (two concurrent uses cannot both succeed).
+   */
+  consumeAuthLink(tokenHash: string, at: number): { agentId: string; purpose: AuthLinkPurpose } | null;
+}
+
+export const ACCOUNT_SCHEMA = `
+CREATE TABLE IF NOT EXISTS agent_passwords (
+  agent_id TEXT PRIMARY KEY,
+  hash TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS agent_sessions (
+  token_hash TEXT PRIMARY KEY,
+  agent_id TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_used_at INTEGER NOT NULL,
+  revoked_at INTEGER
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS agent_sessions_by_agent ON agent_sessions (agent_id);
+CREATE TABLE IF NOT EXISTS auth_links (
+  token_hash TEXT PRIMARY KEY,
+  agent_id TEXT NOT NULL,
+  purpose TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used_at INTEGER
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS auth_links_by_agent ON auth_links (agent_id, purpose);
+`;
+
+/** The account tables of the server's SQLite file (the schema is created by the caller). */
+export function createAccountStore(db: Database.Database): AccountStore {
+  const statements = {
+    passwordHash: db.prepare('SELECT hash FROM agent_passwords WHERE agent_id = ?'),
+    setPasswordHash: db.prepare('INSERT OR REPLACE INTO agent_passwords (agent_id, hash, updated_at) VALUES (?, ?, ?)'),
+    countPasswords: db.prepare('SELECT count(*) AS n FROM agent_passwords'),
+    saveSession: db.prepare(
+      'INSERT INTO agent_sessions (token_hash, agent_id, created_at, last_used_at) VALUES (?, ?, ?, ?)',
+    ),
+    findSession: db.prepare(
+      'SELECT agent_id, created_at, last_used_at FROM agent_sessions WHERE token_hash = ? AND revoked_at IS NULL',
+    ),
+    touchSession: db.prepare('UPDATE agent_sessions SET last_used_at = ? WHERE token_hash = ?'),
+    revokeSession: db.prepare(
+      'UPDATE agent_sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL RETURNING agent_id',
+    ),
+    revokeSessionsOf: db.prepare(
+      'UPDATE agent_sessions SET revoked_at = ? WHERE agent_id = ? AND revoked_at IS NULL RETURNING token_hash',
+    ),
+    voidLinks: db.prepare('UPDATE auth_links SET used_at = ? WHERE agent_id = ? AND purpose = ? AND used_at IS NULL'),
+    saveLink: db.prepare(
+      'INSERT INTO auth_links (token_hash, agent_id, purpose, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
+    ),
+    consumeLink: db.prepare(
+      'UPDATE auth_links SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING agent_id, purpose',
+    ),
+  };
+  const saveLink = db.transaction(
+    (link: { tokenHash: string; agentId: string; purpose: AuthLinkPurpose; createdAt: number; expiresAt: number }) => {
+      statements.voidLinks.run(link.createdAt, link.agentId, link.purpose);
+      statements.saveLink.run(link.tokenHash, link.agentId, link.purpose, link.createdAt, link.expiresAt);
+    },
+  );
+
+  return {
+    passwordHash(agentId) {
+      return (statements.passwordHash.get(agentId) as { hash: string } | undefined)?.hash ?? null;
+    },
+    setPasswordHash(agentId, hash, at) {
+      statements.setPasswordHash.run(agentId, hash, at);
+    },
+    countPasswords() {
+      return (statements.countPasswords.get() as { n: number }).n;
+    },
+    saveAgentSession(session) {
+      statements.saveSession.run(session.tokenHash, session.agentId, session.createdAt, session.createdAt);
+    },
+    findAgentSession(tokenHash) {
+      const row = statements.findSession.get(tokenHash) as
+        { agent_id: string; created_at: number; last_used_at: number } | undefined;
+      return row ? { tokenHash, agentId: row.agent_id, createdAt: row.created_at, lastUsedAt: row.last_used_at } : null;
+    },
+    touchAgentSession(tokenHash, usedAt) {
+      statements.touchSession.run(usedAt, tokenHash);
+    },
+    revokeAgentSession(tokenHash, at) {
+      return (statements.revokeSession.get(at, tokenHash) as { agent_id: string } | undefined)?.agent_id ?? null;
+    },
+    revokeAgentSessions(agentId, at) {
+      return (statements.revokeSessionsOf.all(at, agentId) as { token_hash: string }[]).map((row) => row.token_hash);
+    },
+    saveAuthLink(link) {
+      saveLink(link);
+    },
+    consumeAuthLink(tokenHash, at) {
+      const row = statements.consumeLink.get(at, tokenHash, at) as
+        { agent_id: string; purpose: AuthLinkPurpose } | undefined;
+      return row ? { agentId: row.agent_id, purpose: row.purpose } : null;
+    },
+  };
+}
