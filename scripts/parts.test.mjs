@@ -16,6 +16,7 @@ const SOURCES = {
   'confab-compose-dialog': 'compose-dialog/compose-dialog.ts',
   'confab-settings-panel': 'settings-panel/settings-panel.ts',
   'confab-shortcuts-dialog': 'shortcuts-dialog/shortcuts-dialog.ts',
+  'confab-team-section': 'team-section/team-section.ts',
 };
 
 /** Part names in `part="…"` attributes: plain words, and the quoted words of a `${… ? 'a' : 'b'}`. */
@@ -46,6 +47,7 @@ describe('the ::parts the inbox passes on', () => {
     const guide = readFileSync('docs/theming.md', 'utf8');
     for (const [tag, { prefix }] of Object.entries(ELEMENT_PARTS)) {
       if (tag === 'confab-reply-editor') continue; // passed on by the thread, as thread-editor-*
+      if (tag === 'confab-team-section') continue; // passed on by the settings panel, as settings-team-*
       for (const part of partsOf(tag)) assert.ok(guide.includes(`\`${prefix}-${part}\``), `${prefix}-${part}`);
     }
   });

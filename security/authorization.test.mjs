@@ -61,6 +61,8 @@ const AGENT_COMMANDS = [
   'agent.disable',
   'agent.enable',
 ];
+/** Issue 12: what an agent may give only as an admin. */
+const ADMIN_COMMANDS = ['settings.update', 'agent.invite', 'agent.setRole', 'agent.disable', 'agent.enable'];
 const VISITOR_COMMANDS = ['visitor.startChat', 'visitor.message', 'visitor.requestHuman', 'visitor.setProfile'];
 const SHARED_COMMANDS = ['typing'];
 const SYSTEM_COMMANDS = [
@@ -290,6 +292,20 @@ describe('Authorization matrix (issue 7 item 10)', () => {
       covered.commands.add(`agent→${type}`);
       covered.attempts += 1;
     }
+    assert.deepEqual(fingerprint(t.server), before);
+  });
+
+  test('an agent who is not an admin may not give a settings or team command (issue 12)', async () => {
+    const before = fingerprint(t.server);
+    const ben = await connect(t.wsUrl, await agentToken(t.url, 'agent-ben'));
+    assert.equal(t.server.backend.state.agents.get('agent-ben').role, 'agent');
+    for (const type of ADMIN_COMMANDS) {
+      const answer = await ben.command(`ben-${type}`, aimedAtB(type, target));
+      assert.equal(answer.error?.code, 'forbidden', `${type}: ${JSON.stringify(answer)}`);
+      covered.commands.add(`agent→${type}`);
+      covered.attempts += 1;
+    }
+    ben.close();
     assert.deepEqual(fingerprint(t.server), before);
   });
 

@@ -565,7 +565,7 @@ describe('Malformed traffic (issue 7 item 8)', () => {
     const peer = openPeer(t.wsUrl, { origin: 'https://evil.example' });
     await peer.opened;
     const direct = await peer.ask({ v: 1, type: 'hello', token: '' }, ANSWER);
-    assert.equal(direct.error.code, 'forbidden');
+    assert.equal(direct.error.code, 'origin-not-allowed');
     const sneaky = openPeer(t.wsUrl, { origin: 'https://evil.example' });
     await sneaky.opened;
     const answer = await sneaky.ask(JSON.stringify(JSON.stringify({ v: 1, type: 'hello', token: '' })), ANSWER);

@@ -29,6 +29,8 @@ export const ACCOUNT_TEXT = {
     noMail: 'This server cannot send email. Ask an admin to run: confab-server reset-password --email you@example.com',
     signedInAs: (name) => `Signed in as ${name}`,
     sessionEnded: 'You were signed out. Sign in again.',
+    sessionExpired: 'Your session has ended. Sign in again.',
+    accessRemoved: 'You were signed out: an admin disabled your account. Ask an admin of this inbox.',
     failed: 'Something went wrong; try again.',
   },
   nl: {
@@ -62,6 +64,9 @@ export const ACCOUNT_TEXT = {
       'Deze server kan geen e-mail versturen. Vraag een beheerder om uit te voeren: confab-server reset-password --email jij@example.com',
     signedInAs: (name) => `Aangemeld als ${name}`,
     sessionEnded: 'Je bent afgemeld. Meld je opnieuw aan.',
+    sessionExpired: 'Je sessie is verlopen. Meld je opnieuw aan.',
+    accessRemoved:
+      'Je bent afgemeld: een beheerder heeft je account uitgeschakeld. Vraag het een beheerder van deze inbox.',
     failed: 'Er ging iets mis; probeer het opnieuw.',
   },
 };

@@ -192,12 +192,19 @@ async function connect(agent, kind, demoToken) {
   showConnection(client.connection.get());
   stopShowingConnection = client.connection.subscribe(showConnection);
   if (kind === 'session') {
-    // The session ended (signed out elsewhere, expired, access disabled): back to the sign-in form.
+    // The session ended (signed out elsewhere, expired, access disabled): back to the sign-in
+    // form, saying which. The client names the cause (`stopped`); the page only words it.
     const current = client;
-    current.on('error', (error) => {
-      if (error.code !== 'unauthenticated' || client !== current) return;
+    const whyStopped = {
+      unauthenticated: text.sessionEnded,
+      'session-expired': text.sessionExpired,
+      forbidden: text.accessRemoved,
+    };
+    const stopWatching = current.stopped.subscribe((cause) => {
+      if (!cause || !(cause in whyStopped) || client !== current) return;
+      stopWatching();
       void disconnect();
-      showSignIn(text.sessionEnded);
+      showSignIn(whyStopped[cause]);
     });
     inbox.teamInvites = {
       async send(agentId) {

@@ -12,6 +12,8 @@ export { ConfabAboutPanel } from './about-panel/about-panel.js';
 export { ConfabComposeDialog } from './compose-dialog/compose-dialog.js';
 export { ConfabSettingsPanel } from './settings-panel/settings-panel.js';
 export { ConfabShortcutsDialog } from './shortcuts-dialog/shortcuts-dialog.js';
+export { ConfabTeamSection } from './team-section/team-section.js';
+export type { InviteDelivery, TeamInvites } from './team-section/invites.js';
 export { ConfabElement, type Refusal } from './shared/confab-element.js';
 export { StoreController, shallowArrayEqual, type Equality } from './shared/store-controller.js';
 export { clientContext, localeContext, linksContext, type RecordLinks } from './shared/context.js';

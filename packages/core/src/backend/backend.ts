@@ -470,8 +470,10 @@ export function createBackend(options: BackendOptions): Backend {
               ? (value as { id: string }).id
               : undefined;
           refuse(refusal, id && id.length <= 128 ? id : undefined);
-          // Another protocol version cannot be spoken on this link at all.
-          if (refusal.code === 'unsupported-version') closeLink(CLOSE_CODES.unsupportedVersion, refusal.message);
+          // A client that greets in another protocol version cannot be served on this link at all;
+          // later junk with a wrong version is answered like any other junk.
+          if (refusal.code === 'unsupported-version' && !greeting)
+            closeLink(CLOSE_CODES.unsupportedVersion, refusal.message);
           return;
         }
         void handle(frame);

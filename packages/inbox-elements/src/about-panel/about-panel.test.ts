@@ -65,6 +65,15 @@ describe('confab-about-panel', () => {
     await until(() => inbox.client.store.state.settings.ticketProperties.includes('owner'), 'owner shown');
   });
 
+  it('A2 which ticket properties show is a team setting: an agent who is not an admin is not offered it', async () => {
+    closeTestInboxes();
+    inbox = await createTestInbox({ agentId: 'agent-bo' });
+    const element = await panel(inbox);
+    const region = await expand(element, 'Ticket');
+    expect(getByRole(region, 'button', 'See more')).to.be.instanceOf(HTMLButtonElement);
+    expect(queryByRole(region, 'button', 'Edit shown properties')).to.equal(null);
+  });
+
   it('A2 Create ticket when there is none', async () => {
     const element = await panel(inbox, 'c-chat');
     const region = await expand(element, 'Ticket');
@@ -95,6 +104,54 @@ describe('confab-about-panel', () => {
       'saved',
     );
     expect(inbox.client.store.state.contacts.get('contact-alice')!.properties['language']).to.equal('Dutch');
+  });
+
+  it('A3 saving another property leaves an address the visitor typed self-reported: later mail from it does not join their chat', async () => {
+    const bob = { kind: 'visitor', contactId: 'contact-bob' } as const;
+    await inbox.memory.backend.execute(bob, { type: 'visitor.setProfile', email: 'bob@home.example' });
+    const contactOf = () => inbox.memory.backend.state.contacts.get('contact-bob')!;
+    expect(contactOf().emailSelfReported).to.equal(true);
+    const element = await panel(inbox, 'c-chat');
+    const region = await expand(element, 'About this contact');
+    await until(() => region.textContent?.includes('bob@home.example'), 'the typed address is shown');
+    getByRole(region, 'button', 'Edit properties').click();
+    await element.updateComplete;
+    expect(getByRole<HTMLInputElement>(element, 'textbox', 'Email').value).to.equal('bob@home.example');
+    getByRole<HTMLInputElement>(element, 'textbox', 'Property name').value = 'plan';
+    getByRole<HTMLInputElement>(element, 'textbox', 'Value').value = 'Free';
+    getByRole(element, 'button', /^Save$/).click();
+    await until(() => contactOf().properties['plan'] === 'Free', 'saved');
+    expect(contactOf()).to.deep.include({ email: 'bob@home.example', emailSelfReported: true, verified: false });
+    // The address proves nothing: mail from it starts its own conversation with a contact of its own.
+    const { result } = await inbox.memory.backend.execute(
+      { kind: 'system' },
+      {
+        type: 'inbound.email',
+        from: 'bob@home.example',
+        to: ['support@confab.example'],
+        subject: 'Hi',
+        text: 'It is me',
+        messageId: '<bob1@home.example>',
+      },
+    );
+    const mail = inbox.memory.backend.state.conversations.get(result!['conversationId']!)!;
+    expect(mail.contactId).to.not.equal('contact-bob');
+    expect(inbox.memory.backend.state.conversationIdsByContact.get('contact-bob')).to.not.include(mail.id);
+  });
+
+  it('A3 an address the agent changes is sent, and is then one the team vouches for', async () => {
+    const bob = { kind: 'visitor', contactId: 'contact-bob' } as const;
+    await inbox.memory.backend.execute(bob, { type: 'visitor.setProfile', email: 'bob@home.example' });
+    const element = await panel(inbox, 'c-chat');
+    const region = await expand(element, 'About this contact');
+    await until(() => region.textContent?.includes('bob@home.example'), 'the typed address is shown');
+    getByRole(region, 'button', 'Edit properties').click();
+    await element.updateComplete;
+    getByRole<HTMLInputElement>(element, 'textbox', 'Email').value = 'bob@work.example';
+    getByRole(element, 'button', /^Save$/).click();
+    const contactOf = () => inbox.memory.backend.state.contacts.get('contact-bob')!;
+    await until(() => contactOf().email === 'bob@work.example', 'saved');
+    expect(contactOf().emailSelfReported).to.equal(undefined);
   });
 
   it('A4 Other conversations of the contact open in the thread', async () => {

@@ -2,6 +2,8 @@ import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import {
+  canManageTeam,
+  emailKey,
   safeUrl,
   type AgentCommand,
   type Company,
@@ -10,6 +12,7 @@ import {
   type Deal,
   type Feedback,
   type Ticket,
+  type UpdateContactCommand,
 } from '@confab/core';
 import { ConfabElement } from '../shared/confab-element.js';
 import { StoreController, shallowArrayEqual } from '../shared/store-controller.js';
@@ -34,6 +37,8 @@ interface AboutModel {
   ticket: Ticket | undefined;
   company: Company | undefined;
   shownTicketProperties: string[];
+  /** Which ticket properties show is a team setting (A2, I1): only an admin changes it. */
+  mayChangeSettings: boolean;
   otherConversations: Conversation[];
   otherTickets: Ticket[];
   feedback: Feedback[];
@@ -47,6 +52,7 @@ function sameModel(a: AboutModel, b: AboutModel): boolean {
     a.ticket === b.ticket &&
     a.company === b.company &&
     a.shownTicketProperties === b.shownTicketProperties &&
+    a.mayChangeSettings === b.mayChangeSettings &&
     shallowArrayEqual(a.otherConversations, b.otherConversations) &&
     shallowArrayEqual(a.otherTickets, b.otherTickets) &&
     shallowArrayEqual(a.feedback, b.feedback) &&
@@ -144,6 +150,7 @@ export class ConfabAboutPanel extends ConfabElement {
       ticket,
       company: contact?.companyId ? state.companies.get(contact.companyId) : undefined,
       shownTicketProperties: state.settings.ticketProperties,
+      mayChangeSettings: canManageTeam(state, store.me),
       otherConversations,
       otherTickets,
       feedback,
@@ -266,44 +273,49 @@ export class ConfabAboutPanel extends ConfabElement {
         >
           ${this.seeMore ? t.seeLess : t.seeMore}
         </button>
-        <div class="anchor">
-          <button
-            id=${this.propertiesMenu.triggerId}
-            class="button"
-            aria-haspopup="menu"
-            aria-expanded=${this.propertiesMenu.open ? 'true' : 'false'}
-            aria-controls=${this.propertiesMenu.menuId}
-            @click=${this.propertiesMenu.toggle}
-            @keydown=${this.propertiesMenu.onTriggerKeydown}
-          >
-            ${t.editShownProperties}
-          </button>
-          ${
-            this.propertiesMenu.open
-              ? html`<div
-                  id=${this.propertiesMenu.menuId}
-                  class="menu"
-                  role="menu"
-                  aria-label=${t.editShownProperties}
-                  @keydown=${this.propertiesMenu.onMenuKeydown}
-                >
-                  ${allKeys.map((key) => {
-                    const checked = shown.includes(key);
-                    return html`<button
-                      role="menuitemcheckbox"
-                      tabindex="-1"
-                      aria-checked=${checked ? 'true' : 'false'}
-                      @click=${() => this.toggleShown(key, shown)}
-                    >
-                      <span class="check-mark" aria-hidden="true">${checked ? '✓' : ''}</span>${key}
-                    </button>`;
-                  })}
-                </div>`
-              : nothing
-          }
-        </div>
+        ${model.mayChangeSettings ? this.renderShownMenu(allKeys, shown) : nothing}
       </div>`;
   };
+
+  private renderShownMenu(allKeys: string[], shown: string[]): TemplateResult {
+    const t = this.t;
+    return html`<div class="anchor">
+      <button
+        id=${this.propertiesMenu.triggerId}
+        class="button"
+        aria-haspopup="menu"
+        aria-expanded=${this.propertiesMenu.open ? 'true' : 'false'}
+        aria-controls=${this.propertiesMenu.menuId}
+        @click=${this.propertiesMenu.toggle}
+        @keydown=${this.propertiesMenu.onTriggerKeydown}
+      >
+        ${t.editShownProperties}
+      </button>
+      ${
+        this.propertiesMenu.open
+          ? html`<div
+              id=${this.propertiesMenu.menuId}
+              class="menu"
+              role="menu"
+              aria-label=${t.editShownProperties}
+              @keydown=${this.propertiesMenu.onMenuKeydown}
+            >
+              ${allKeys.map((key) => {
+                const checked = shown.includes(key);
+                return html`<button
+                  role="menuitemcheckbox"
+                  tabindex="-1"
+                  aria-checked=${checked ? 'true' : 'false'}
+                  @click=${() => this.toggleShown(key, shown)}
+                >
+                  <span class="check-mark" aria-hidden="true">${checked ? '✓' : ''}</span>${key}
+                </button>`;
+              })}
+            </div>`
+          : nothing
+      }
+    </div>`;
+  }
 
   private renderProperties = (model: AboutModel) => () => {
     const t = this.t;
@@ -482,13 +494,17 @@ export class ConfabAboutPanel extends ConfabElement {
     }
     const newKey = String(data.get('new-key') ?? '').trim();
     if (newKey) properties[newKey] = String(data.get('new-value') ?? '');
-    const ok = await this.act({
+    const command: UpdateContactCommand = {
       type: 'contact.update',
       contactId: contact.id,
       name: String(data.get('name') ?? ''),
-      email: String(data.get('email') ?? ''),
       properties,
-    });
+    };
+    // An email in contact.update is one the agent vouches for: send it only when they changed it,
+    // or saving a property would make an address a visitor merely typed a trusted one.
+    const email = String(data.get('email') ?? '');
+    if (emailKey(email) !== emailKey(contact.email)) command.email = email;
+    const ok = await this.act(command);
     if (ok) this.editing = undefined;
   };
 

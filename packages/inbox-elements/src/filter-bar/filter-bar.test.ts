@@ -94,6 +94,17 @@ describe('confab-filter-bar', () => {
     await until(() => ids(list).join() === 'c-old', "Bo's conversations");
   });
 
+  it('F2 the assignee filter leaves out disabled teammates and invitees who have not joined yet', async () => {
+    await inbox.client.send({ type: 'agent.disable', agentId: 'agent-bo' });
+    await inbox.client.send({ type: 'agent.invite', email: 'dee@team.example', name: 'Dee Invited', role: 'agent' });
+    const { bar } = await bench(inbox);
+    const menu = await openMenu(bar);
+    const names = getAllByRole(menu, 'menuitemradio').map((item) => item.textContent!.trim());
+    expect(names).to.include.members(['Ann Agent', 'Cy Support']);
+    expect(names).to.not.include('Bo Builder');
+    expect(names).to.not.include('Dee Invited');
+  });
+
   it('F3 filters and search stay live: a matching conversation enters without a reload', async () => {
     const { bar, list } = await bench(inbox);
     const menu = await openMenu(bar);

@@ -1,6 +1,6 @@
 import { html, nothing } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { CHANNELS, type Agent, type Channel, type ConversationFilter } from '@confab/core';
+import { CHANNELS, assignableAgents, type Agent, type Channel, type ConversationFilter } from '@confab/core';
 import { ConfabElement } from '../shared/confab-element.js';
 import { StoreController, shallowArrayEqual } from '../shared/store-controller.js';
 import { MenuController } from '../shared/menu.js';
@@ -53,7 +53,7 @@ export class ConfabFilterBar extends ConfabElement {
   private readonly agents = new StoreController(
     this,
     () => this.client?.store.revision,
-    () => [...this.client!.store.state.agents.values()].filter((agent) => !agent.disabled),
+    () => assignableAgents(this.client!.store.state),
     shallowArrayEqual<Agent>,
   );
 

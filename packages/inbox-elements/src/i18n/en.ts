@@ -100,6 +100,7 @@ export const en = {
   noConversation: 'Select a conversation to read it.',
   assignTo: 'Assignee',
   unassigned: 'Unassigned',
+  disabledAgent: (name: string) => `${name} (disabled)`,
   ticketLink: (name: string) => `Ticket: ${name}`,
   more: 'More',
   sendTranscript: 'Send transcript',
@@ -212,6 +213,7 @@ export const en = {
   teamAddress: 'Team address',
   roleAddresses: 'Role-based addresses sent to Filtered (one per line)',
   saved: 'Saved',
+  settingsAdminOnly: 'Only an admin can change the inbox settings.',
   // Shortcuts
   shortcutsTitle: 'Keyboard shortcuts',
   shortcuts: [

@@ -6,8 +6,13 @@ const catalogs: Record<string, Catalog> = { en, nl };
 
 /** The catalog for a BCP 47 tag (`nl-BE` → Dutch); English when there is none. */
 export function catalogFor(locale: string | undefined): Catalog {
-  const language = (locale ?? '').toLowerCase().split('-')[0];
-  return catalogs[language] ?? en;
+  return pickCatalog(catalogs, en, locale);
+}
+
+/** The catalog of `locale`'s language among `catalogs` (`nl-BE` → `nl`), else `fallback`. */
+export function pickCatalog<T>(catalogs: Record<string, T>, fallback: T, locale: string | undefined): T {
+  const language = (locale ?? '').toLowerCase().split('-')[0]!;
+  return catalogs[language] ?? fallback;
 }
 
 /** The nearest `lang` attribute above `node`, crossing shadow roots; the document's otherwise. */

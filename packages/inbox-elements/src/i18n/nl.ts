@@ -97,6 +97,7 @@ export const nl: Catalog = {
   noConversation: 'Kies een gesprek om het te lezen.',
   assignTo: 'Verantwoordelijke',
   unassigned: 'Niet toegewezen',
+  disabledAgent: (name: string) => `${name} (uitgeschakeld)`,
   ticketLink: (name) => `Ticket: ${name}`,
   more: 'Meer',
   sendTranscript: 'Transcript versturen',
@@ -201,6 +202,7 @@ export const nl: Catalog = {
   teamAddress: 'Teamadres',
   roleAddresses: 'Rolgebaseerde adressen die naar Gefilterd gaan (één per regel)',
   saved: 'Opgeslagen',
+  settingsAdminOnly: 'Alleen een beheerder kan de inboxinstellingen wijzigen.',
   shortcutsTitle: 'Sneltoetsen',
   shortcuts: [
     ['↓ / j', 'Volgend gesprek'],

@@ -173,6 +173,26 @@ describe('confab-inbox', () => {
     await expect(element).to.be.accessible();
   });
 
+  it('I1 the inbox hands its teamInvites to the Team section in the settings', async () => {
+    const element = await mount(inbox);
+    const sent: string[] = [];
+    element.teamInvites = {
+      send: async (agentId) => {
+        sent.push(agentId);
+        return { sent: true };
+      },
+    };
+    getByRole(element, 'button', 'Settings').click();
+    const dialog = await until(() => queryByRole(element, 'dialog', 'Inbox settings'), 'settings dialog');
+    const form = await until(() => queryByRole<HTMLFormElement>(dialog, 'form', 'Invite a teammate'), 'Team section');
+    getByRole<HTMLInputElement>(form, 'textbox', 'Email').value = 'dee@team.example';
+    getByRole<HTMLInputElement>(form, 'textbox', 'Name').value = 'Dee';
+    form.requestSubmit();
+    await until(() => queryByRole(dialog, 'status', 'Invitation sent to dee@team.example.'), 'sent');
+    expect(sent).to.have.length(1);
+    expect(inbox.memory.backend.state.agents.get(sent[0]!)?.email).to.equal('dee@team.example');
+  });
+
   it('V1 the whole inbox is accessible (axe) with a conversation open, light and dark', async () => {
     const element = await mount(inbox);
     element.conversationId = 'c-email';

@@ -12,6 +12,7 @@ import type { ConfabFilterBar } from '../filter-bar/filter-bar.js';
 import type { ConfabConversationList } from '../conversation-list/conversation-list.js';
 import type { ConfabComposeDialog } from '../compose-dialog/compose-dialog.js';
 import type { ConfabShortcutsDialog } from '../shortcuts-dialog/shortcuts-dialog.js';
+import type { TeamInvites } from '../team-section/invites.js';
 import { inboxStyles } from './inbox.styles.js';
 import { exportPartsOf } from '../shared/parts.js';
 
@@ -106,6 +107,8 @@ export class ConfabInbox extends LitElement {
   @property({ type: Boolean, reflect: true, attribute: 'left-collapsed' }) accessor leftCollapsed = false;
   /** T10: the About panel is collapsed. */
   @property({ type: Boolean, reflect: true, attribute: 'right-collapsed' }) accessor rightCollapsed = false;
+  /** Delivers team invitations from the settings' Team section (mail, or a link to copy). */
+  @property({ attribute: false }) accessor teamInvites: TeamInvites | undefined;
 
   @provide({ context: localeContext })
   @state()
@@ -250,7 +253,15 @@ export class ConfabInbox extends LitElement {
           </button>
         </div>
         <div class="dialog-body settings-body">
-          ${this.settingsOpen ? html`<confab-settings-panel exportparts=${EXPORTED.settings} .theme=${theme}></confab-settings-panel>` : nothing}
+          ${
+            this.settingsOpen
+              ? html`<confab-settings-panel
+                  exportparts=${EXPORTED.settings}
+                  .theme=${theme}
+                  .teamInvites=${this.teamInvites}
+                ></confab-settings-panel>`
+              : nothing
+          }
         </div>
       </dialog>
     `;

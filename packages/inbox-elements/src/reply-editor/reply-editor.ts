@@ -1,7 +1,7 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
-import { composedText, type Agent, type PendingCommand } from '@confab/core';
+import { assignableAgents, composedText, type Agent, type PendingCommand } from '@confab/core';
 import { ConfabElement } from '../shared/confab-element.js';
 import { StoreController, shallowArrayEqual } from '../shared/store-controller.js';
 import { baseStyles } from '../shared/theme.js';
@@ -72,7 +72,7 @@ export class ConfabReplyEditor extends ConfabElement {
   private readonly agents = new StoreController(
     this,
     () => this.client?.store.revision,
-    () => [...this.client!.store.state.agents.values()].filter((agent) => !agent.disabled),
+    () => assignableAgents(this.client!.store.state),
     shallowArrayEqual<Agent>,
   );
 

@@ -2,7 +2,12 @@ import { css } from 'lit';
 
 export const settingsPanelStyles = css`
   :host {
-    display: block;
+    display: grid;
+    gap: 16px;
+  }
+  .muted {
+    margin: 0;
+    color: var(--_muted);
   }
   form {
     display: grid;

@@ -1,9 +1,11 @@
-import { html } from 'lit';
-import { state } from 'lit/decorators.js';
-import type { RoutingMode, Settings } from '@confab/core';
+import { html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { canManageTeam, type RoutingMode, type Settings } from '@confab/core';
 import { ConfabElement } from '../shared/confab-element.js';
 import { StoreController } from '../shared/store-controller.js';
 import { baseStyles } from '../shared/theme.js';
+import type { TeamInvites } from '../team-section/invites.js';
+import { exportPartsOf } from '../shared/parts.js';
 import { settingsPanelStyles } from './settings-panel.styles.js';
 
 const ROUTING_MODES: RoutingMode[] = ['round-robin', 'least-open', 'off'];
@@ -18,19 +20,24 @@ function lines(value: FormDataEntryValue | null): string[] {
 /**
  * Inbox settings (I1): routing rules (G1), the chat widget's texts and colour, the away message
  * (S2), the bot's greeting and quick replies (W5), and the email address and role-based addresses
- * that go to Filtered (V10).
+ * that go to Filtered (V10), and the Team section (issue 12). Only an admin sees the settings form;
+ * everyone sees the team, and only an admin can manage it.
  *
  * @example
  * <confab-settings-panel .client=${client}></confab-settings-panel>
  *
  * @csspart form - The settings form.
  * @csspart save - The save button.
+ * @csspart team - The Team section (`confab-team-section`).
  * @cssproperty --confab-border - Fieldset borders.
  *
  * @tagname confab-settings-panel
  */
 export class ConfabSettingsPanel extends ConfabElement {
   static override styles = [baseStyles, settingsPanelStyles];
+
+  /** Delivers team invitations (mail, or a link to copy); see `TeamInvites`. */
+  @property({ attribute: false }) accessor teamInvites: TeamInvites | undefined;
 
   @state() private accessor status = '';
 
@@ -40,10 +47,34 @@ export class ConfabSettingsPanel extends ConfabElement {
     () => this.client!.store.state.settings,
   );
 
+  private readonly mayChange = new StoreController<number, boolean>(
+    this,
+    () => this.client?.store.revision,
+    () => canManageTeam(this.client!.store.state, this.client!.store.me),
+  );
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // The Team section is not needed for the inbox's first paint: its code loads with the settings.
+    void import('../team-section/define.js');
+  }
+
   override render() {
-    const t = this.t;
     const s = this.settings.value;
-    if (!s) return html``;
+    if (!s) return nothing;
+    return html`${this.mayChange.value ? this.renderForm(s) : html`<p class="muted">${this.t.settingsAdminOnly}</p>`}
+      <confab-team-section
+        part="team"
+        exportparts=${exportPartsOf('confab-team-section')}
+        .client=${this.client}
+        .locale=${this.resolvedLocale}
+        .theme=${this.theme}
+        .teamInvites=${this.teamInvites}
+      ></confab-team-section>`;
+  }
+
+  private renderForm(s: Settings) {
+    const t = this.t;
     return html`<form part="form" @submit=${this.save} @input=${() => (this.status = '')}>
       <fieldset>
         <legend>${t.routing}</legend>

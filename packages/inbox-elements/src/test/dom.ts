@@ -21,6 +21,12 @@ const IMPLICIT_ROLES: Array<[selector: string, role: string]> = [
   ['li', 'listitem'],
   ['section[aria-label], section[aria-labelledby]', 'region'],
   ['fieldset', 'group'],
+  ['form[aria-label], form[aria-labelledby]', 'form'],
+  ['table', 'table'],
+  ['tr', 'row'],
+  ['th[scope="col"]', 'columnheader'],
+  ['th[scope="row"]', 'rowheader'],
+  ['td', 'cell'],
 ];
 
 export function roleOf(element: Element): string | null {

@@ -112,6 +112,54 @@ describe('confab-thread', () => {
     await expect(element).to.be.accessible();
   });
 
+  it('T2 a disabled assignee keeps the conversation, shown as disabled and not choosable, until someone reassigns it', async () => {
+    await inbox.client.send({ type: 'conversation.assign', conversationId: 'c-chat', assigneeId: 'agent-bo' });
+    await inbox.client.send({ type: 'agent.disable', agentId: 'agent-bo' });
+    const element = await thread(inbox, 'c-chat');
+    const trigger = await until(
+      () => queryByRole(element, 'button', 'Assignee: Bo Builder (disabled)'),
+      'named disabled',
+    );
+    trigger.click();
+    await until(() => queryByRole(element, 'menu'), 'menu open');
+    const items = getAllByRole(element, 'menuitemradio').map((item) => [
+      item.textContent!.trim(),
+      item.getAttribute('aria-checked'),
+      item.getAttribute('aria-disabled'),
+    ]);
+    expect(items).to.deep.equal([
+      ['Unassigned', 'false', null],
+      ['Ann Agent', 'false', null],
+      ['Cy Support', 'false', null],
+      ['✓Bo Builder (disabled)', 'true', 'true'],
+    ]);
+    await expect(element).to.be.accessible();
+    getByRole(element, 'menuitemradio', 'Bo Builder (disabled)').click();
+    await element.updateComplete;
+    expect(inbox.client.pending.get()).to.deep.equal([]);
+    expect(inbox.client.store.conversation('c-chat')?.assigneeId).to.equal('agent-bo');
+    press('Escape');
+    await chooseMenuItem(element, 'Assignee: Bo Builder (disabled)', 'Cy Support');
+    await until(() => queryByRole(element, 'button', 'Assignee: Cy Support'), 'reassigned to Cy');
+    getByRole(element, 'button', 'Assignee: Cy Support').click();
+    await until(() => queryByRole(element, 'menu'), 'menu open again');
+    expect(getAllByRole(element, 'menuitemradio').map((item) => item.textContent!.trim())).to.deep.equal([
+      'Unassigned',
+      'Ann Agent',
+      '✓Cy Support',
+    ]);
+  });
+
+  it('T2 in Dutch a disabled assignee reads "uitgeschakeld"; enabling them brings them back to the menu', async () => {
+    await inbox.client.send({ type: 'conversation.assign', conversationId: 'c-chat', assigneeId: 'agent-bo' });
+    await inbox.client.send({ type: 'agent.disable', agentId: 'agent-bo' });
+    const element = await thread(inbox, 'c-chat');
+    element.locale = 'nl';
+    await until(() => queryByRole(element, 'button', 'Verantwoordelijke: Bo Builder (uitgeschakeld)'), 'Dutch');
+    await inbox.client.send({ type: 'agent.enable', agentId: 'agent-bo' });
+    await until(() => queryByRole(element, 'button', 'Verantwoordelijke: Bo Builder'), 'enabled again');
+  });
+
   it('T3 the ticket name shows above the thread and opens the host URL in a new tab', async () => {
     const element = await thread(inbox, 'c-email', 'https://crm.example/tickets/{id}');
     const link = getByRole<HTMLAnchorElement>(element, 'link', 'Ticket: Invoice 42 refund');

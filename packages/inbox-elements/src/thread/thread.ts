@@ -2,12 +2,14 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import {
+  assigneeOptions,
   isPendingRecord,
   safeUrl,
   senderNotVerified,
   uncopiedCcAddresses,
   type Agent,
   type AgentCommand,
+  type AssigneeOption,
   type Contact,
   type Conversation,
   type Message,
@@ -39,6 +41,15 @@ interface ThreadModel {
   /** Messages to mark "sender not verified", and Cc addresses not copied on replies (issue 20 item 3). */
   unverified: string[];
   uncopied: string[];
+  /** T2: who the Assignee menu offers (core decides), with a disabled current assignee marked. */
+  assignees: AssigneeOption[];
+}
+
+function sameOptions(a: AssigneeOption[], b: AssigneeOption[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((option, i) => option.agent === b[i]!.agent && option.assignable === b[i]!.assignable)
+  );
 }
 
 function sameModel(a: ThreadModel, b: ThreadModel): boolean {
@@ -49,7 +60,8 @@ function sameModel(a: ThreadModel, b: ThreadModel): boolean {
     shallowArrayEqual(a.messages, b.messages) &&
     shallowArrayEqual(a.agents, b.agents) &&
     shallowArrayEqual(a.unverified, b.unverified) &&
-    shallowArrayEqual(a.uncopied, b.uncopied)
+    shallowArrayEqual(a.uncopied, b.uncopied) &&
+    sameOptions(a.assignees, b.assignees)
   );
 }
 
@@ -128,6 +140,7 @@ export class ConfabThread extends ConfabElement {
         agents: [...store.state.agents.values()],
         unverified: messages.filter((message) => senderNotVerified(store.state, message)).map((message) => message.id),
         uncopied: conversation ? uncopiedCcAddresses(store.state, conversation.id) : [],
+        assignees: assigneeOptions(store.state, conversation),
       };
     },
     sameModel,
@@ -194,7 +207,7 @@ export class ConfabThread extends ConfabElement {
           <slot name="header-end"></slot>
         </div>
         ${model.ticket ? this.renderTicketLink(model.ticket) : nothing}
-        ${inTrash ? nothing : this.renderActions(conversation, model.agents)}
+        ${inTrash ? nothing : this.renderActions(conversation, model.assignees)}
       </header>
       ${this.renderBanner(conversation)} ${this.renderUncopied(conversation, model.uncopied)}
       <p class="notice" role="alert">${this.notice}</p>
@@ -232,9 +245,12 @@ export class ConfabThread extends ConfabElement {
     </div>`;
   }
 
-  private renderActions(conversation: Conversation, agents: Agent[]) {
+  private renderActions(conversation: Conversation, assignees: AssigneeOption[]) {
     const t = this.t;
-    const assignee = agents.find((agent) => agent.id === conversation.assigneeId);
+    const current = assignees.find((option) => option.agent.id === conversation.assigneeId);
+    // A disabled assignee keeps the conversation until someone reassigns it, and is named so.
+    const nameOf = (option: AssigneeOption) =>
+      option.assignable ? option.agent.name : t.disabledAgent(option.agent.name);
     const closeKey = `${conversation.id}:${conversation.lastVisitorActivityAt}:${conversation.bot}:${conversation.assigneeId}`;
     const blocked = this.closeBlocked?.key === closeKey ? this.closeBlocked.reason : undefined;
     const isOpen = conversation.status === 'open';
@@ -250,7 +266,7 @@ export class ConfabThread extends ConfabElement {
           @click=${this.assigneeMenu.toggle}
           @keydown=${this.assigneeMenu.onTriggerKeydown}
         >
-          ${t.assignTo}: ${assignee?.name ?? t.unassigned}${icon('chevron')}
+          ${t.assignTo}: ${current ? nameOf(current) : t.unassigned}${icon('chevron')}
         </button>
         ${
           this.assigneeMenu.open
@@ -262,17 +278,25 @@ export class ConfabThread extends ConfabElement {
                 aria-label=${t.assignTo}
                 @keydown=${this.assigneeMenu.onMenuKeydown}
               >
-                ${[{ id: null, name: t.unassigned }, ...agents.filter((a) => !a.disabled)].map(
-                  (agent) =>
+                ${[
+                  { id: null, name: t.unassigned, assignable: true },
+                  ...assignees.map((option) => ({
+                    id: option.agent.id,
+                    name: nameOf(option),
+                    assignable: option.assignable,
+                  })),
+                ].map(
+                  (item) =>
                     html`<button
                       role="menuitemradio"
                       tabindex="-1"
-                      aria-checked=${conversation.assigneeId === agent.id ? 'true' : 'false'}
-                      @click=${() => this.assign(agent.id)}
+                      aria-checked=${conversation.assigneeId === item.id ? 'true' : 'false'}
+                      aria-disabled=${item.assignable ? nothing : 'true'}
+                      @click=${() => (item.assignable ? this.assign(item.id) : undefined)}
                     >
                       <span class="check-mark" aria-hidden="true"
-                        >${conversation.assigneeId === agent.id ? '✓' : ''}</span
-                      >${agent.name}
+                        >${conversation.assigneeId === item.id ? '✓' : ''}</span
+                      >${item.name}
                     </button>`,
                 )}
               </div>`

@@ -104,7 +104,7 @@ describe('WebSocket: authentication and limits', () => {
   test('a visitor from an origin that is not allowed is refused with 4403; an allowed origin and the own origin are accepted', async () => {
     const refused = await Peer.open(t.wsUrl, { origin: 'https://evil.example' });
     refused.send({ v: 1, type: 'hello', token: '' });
-    assert.equal((await refused.next('error')).error.code, 'forbidden');
+    assert.equal((await refused.next('error')).error.code, 'origin-not-allowed');
     assert.equal((await refused.closed).code, CLOSE_FORBIDDEN);
 
     for (const origin of ['https://shop.example', t.url]) {
