@@ -353,7 +353,8 @@ export function validateClientFrame(value: unknown): ClientFrame {
   if (version !== PROTOCOL_VERSION) {
     throw new ConfabError(
       'unsupported-version',
-      `Protocol version ${String(version).slice(0, 20)} is not supported; this side speaks ${PROTOCOL_VERSION}`,
+      // Named only when a number or a string: String() of an object whose toString is not a function throws.
+      `Protocol version ${typeof version === 'number' || typeof version === 'string' ? String(version).slice(0, 20) : typeof version} is not supported; this side speaks ${PROTOCOL_VERSION}`,
       { path: 'v' },
     );
   }
