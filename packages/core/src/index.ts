@@ -12,6 +12,7 @@ export * from './store/readable.js';
 export * from './store/types.js';
 export { BUILT_IN_VIEWS, matchesFilter, compareConversations, scopeOf, isBotHandling } from './engine/views.js';
 export { emailKey } from './engine/email.js';
+export { senderNotVerified, uncopiedCcAddresses, isUnauthenticatedChannel } from './engine/sender-trust.js';
 export {
   TEAM_RULES,
   assignableAgents,

@@ -18,6 +18,7 @@ import type {
   FanOut,
   StoredLog,
 } from './types.js';
+import { createVisitorStreams, type VisitorDelivery } from './visitor-streams.js';
 
 /** Close code for a refused hello (bad or revoked token). Clients do not retry it. */
 export const CLOSE_UNAUTHENTICATED = CLOSE_CODES.unauthenticated;
@@ -89,8 +90,6 @@ interface Link {
   /** True once the link's catch-up was sent; only live links receive fan-out. */
   live: boolean;
   closed: boolean;
-  /** A visitor's conversations as last sent (JSON): an unchanged one is not sent again (R2). */
-  shownConversations: Map<string, string>;
 }
 
 /**
@@ -122,48 +121,79 @@ export function createBackend(options: BackendOptions): Backend {
   /** Commands are decided one at a time, each against the state its predecessor committed. */
   let queue: Promise<unknown> = Promise.resolve();
   const links = new Set<Link>();
+  /** Live visitor links by contact: a visitor's events go to their links only. */
+  const visitorLinks = new Map<string, Set<Link>>();
+  /**
+   * Visitors see their own numbered streams, not the workspace sequence (issue 20 item 4): R2 in
+   * any form, a comment or anyone else's event must not show, not even as a number.
+   */
+  const streams = createVisitorStreams(retention);
+  /** A visitor learns the causes of its own commands only (in catch-up too). */
+  const ownCommand = (contactId: string, cause: string) =>
+    outcomes.has(outcomeKey(principalKey({ kind: 'visitor', contactId }), cause));
   let closed = false;
+
+  /** Applies committed events in order and adds each to the visitor streams; returns what visitors get. */
+  function applyCommitted(events: SequencedEvent[]): VisitorDelivery[] {
+    const deliveries: VisitorDelivery[] = [];
+    for (const sequenced of events) {
+      applyEvent(state, sequenced.event);
+      for (const delivery of streams.record(state, sequenced, ownCommand)) deliveries.push(delivery);
+    }
+    return deliveries;
+  }
 
   const ready = (async () => {
     const stored = await storage.load();
-    for (const sequenced of stored.events) {
-      applyEvent(state, sequenced.event);
-      seq = sequenced.seq;
-    }
-    recent = stored.events.slice(-retention);
     outcomes = stored.outcomes;
+    applyCommitted(stored.events);
+    if (stored.events.length) seq = stored.events[stored.events.length - 1]!.seq;
+    recent = stored.events.slice(-retention);
   })();
 
+  // Agents see the workspace's events as they are (less what projectEvent hides from them).
   const unsubscribeFanOut = fanOut.subscribe((events) => {
-    for (const link of links) if (link.live && link.principal) deliver(link, events);
+    for (const link of links) if (link.live && link.principal?.kind === 'agent') deliverToAgent(link, events);
   });
 
-  function deliver(link: Link, events: SequencedEvent[]) {
-    const principal = link.principal!;
+  function deliverToAgent(link: Link, events: SequencedEvent[]) {
     const visible: SequencedEvent[] = [];
     for (const sequenced of events) {
-      const projected = projectEvent(state, principal, sequenced.event);
-      if (!projected) continue;
-      if (principal.kind !== 'visitor') {
-        visible.push({ seq: sequenced.seq, cause: sequenced.cause, event: projected });
-        continue;
-      }
-      // R2 in any form: a comment or an assignment changes nothing a visitor sees, so the visitor
-      // must not even learn that it happened (no frame, and no one else's command id).
-      if (projected.type === 'conversation.upserted') {
-        const shown = JSON.stringify(projected.conversation);
-        if (link.shownConversations.get(projected.conversation.id) === shown) continue;
-        link.shownConversations.set(projected.conversation.id, shown);
-      }
-      // A visitor learns the causes of its own commands only (in catch-up too: a replica that
-      // resumes must tell its own confirmed records from its optimistic ones).
-      const cause =
-        sequenced.cause !== null && outcomes.has(outcomeKey(principalKey(principal), sequenced.cause))
-          ? sequenced.cause
-          : null;
-      visible.push({ seq: sequenced.seq, cause, event: projected });
+      const projected = projectEvent(state, link.principal!, sequenced.event);
+      if (projected) visible.push({ seq: sequenced.seq, cause: sequenced.cause, event: projected });
     }
     if (visible.length) link.send({ v: PROTOCOL_VERSION, type: 'events', events: visible });
+  }
+
+  /** Sends each live visitor link the entries of its stream, numbered in that stream. */
+  function deliverToVisitors(deliveries: VisitorDelivery[]) {
+    if (!deliveries.length) return;
+    const byContact = new Map<string | null, VisitorDelivery[]>();
+    for (const delivery of deliveries) {
+      const list = byContact.get(delivery.contactId) ?? [];
+      list.push(delivery);
+      byContact.set(delivery.contactId, list);
+    }
+    const everyone = byContact.get(null) ?? [];
+    const contacts = everyone.length ? [...visitorLinks.keys()] : [...byContact.keys()].filter((id) => id !== null);
+    for (const contactId of contacts) {
+      const targets = visitorLinks.get(contactId!);
+      if (!targets?.size) continue;
+      const mine = byContact.get(contactId) ?? [];
+      const entries =
+        everyone.length && mine.length ? [...mine, ...everyone].sort((a, b) => a.at - b.at) : [...mine, ...everyone];
+      const events = entries.map((entry) => ({
+        seq: streams.seqAt(contactId!, entry.at),
+        cause: entry.cause,
+        event: entry.event,
+      }));
+      for (const link of targets) if (link.live) link.send({ v: PROTOCOL_VERSION, type: 'events', events });
+    }
+  }
+
+  /** A number the principal may see: the workspace's for agents, its own stream's for a visitor. */
+  function seqFor(principal: Principal, workspaceSeq: number): number {
+    return principal.kind === 'visitor' ? streams.seqAt(principal.contactId, workspaceSeq) : workspaceSeq;
   }
 
   function remember(events: SequencedEvent[]) {
@@ -188,11 +218,12 @@ export function createBackend(options: BackendOptions): Backend {
       const outcome: CommitRecord['outcome'] = { ok: true, seq: lastSeq, ...(result ? { result } : {}) };
       // Acknowledged means committed: nothing is applied or answered before storage says so.
       await storage.commit({ principalKey: principalKey(principal), commandId, events: sequenced, outcome });
-      for (const { event } of sequenced) applyEvent(state, event);
-      seq = lastSeq;
       outcomes.set(key, outcome);
+      const deliveries = applyCommitted(sequenced);
+      seq = lastSeq;
       remember(sequenced);
       if (sequenced.length) fanOut.publish(sequenced);
+      deliverToVisitors(deliveries);
       return { seq: lastSeq, result };
     });
     queue = task.catch(() => undefined);
@@ -211,10 +242,11 @@ export function createBackend(options: BackendOptions): Backend {
         events: sequenced,
         outcome: { ok: true, seq: lastSeq },
       });
-      for (const { event } of sequenced) applyEvent(state, event);
+      const deliveries = applyCommitted(sequenced);
       seq = lastSeq;
       remember(sequenced);
       if (sequenced.length) fanOut.publish(sequenced);
+      deliverToVisitors(deliveries);
       return lastSeq;
     });
     queue = task.catch(() => undefined);
@@ -279,31 +311,56 @@ export function createBackend(options: BackendOptions): Backend {
     // From here to `live = true` nothing awaits, so no event can slip between catch-up and fan-out.
     link.principal = principal;
     const committed = committedOf(principal, frame.pending ?? []);
+    const now = seqFor(principal, seq);
     link.send({
       v: 1,
       type: 'welcome',
       principal,
-      seq,
+      seq: now,
       ...(sessionToken ? { sessionToken } : {}),
       ...(committed.length ? { committed } : {}),
     });
     const from = frame.resumeFrom;
-    const oldest = recent.length ? recent[0].seq : seq + 1;
     // A hello whose identity named another contact than its token resumes nothing of the token's.
     const switched = sessionToken !== undefined && frame.token !== '';
-    const canResume = !switched && from !== undefined && from <= seq && from >= oldest - 1;
-    if (canResume) {
-      const missed = recent.filter((event) => event.seq > from);
-      deliver(link, missed);
+    const missed = switched || from === undefined ? null : missedSince(principal, from);
+    if (missed) {
+      if (missed.length) link.send({ v: PROTOCOL_VERSION, type: 'events', events: missed });
     } else {
-      const snapshot = snapshotFor(state, principal, seq);
-      if (principal.kind === 'visitor') {
-        for (const conversation of snapshot.conversations)
-          link.shownConversations.set(conversation.id, JSON.stringify(conversation));
-      }
-      link.send({ v: 1, type: 'snapshot', snapshot, resync: from !== undefined });
+      link.send({ v: 1, type: 'snapshot', snapshot: snapshotFor(state, principal, now), resync: from !== undefined });
     }
     link.live = true;
+    if (principal.kind === 'visitor') {
+      const targets = visitorLinks.get(principal.contactId) ?? new Set<Link>();
+      targets.add(link);
+      visitorLinks.set(principal.contactId, targets);
+    }
+  }
+
+  /** What a principal missed after its number `from`, or null when that is out of reach (a snapshot then). */
+  function missedSince(principal: Principal, from: number): SequencedEvent[] | null {
+    if (principal.kind === 'visitor') return streams.since(principal.contactId, from);
+    const oldest = recent.length ? recent[0]!.seq : seq + 1;
+    if (from > seq || from < oldest - 1) return null;
+    const missed: SequencedEvent[] = [];
+    for (const sequenced of recent) {
+      if (sequenced.seq <= from) continue;
+      const projected = projectEvent(state, principal, sequenced.event);
+      if (projected) missed.push({ seq: sequenced.seq, cause: sequenced.cause, event: projected });
+    }
+    return missed;
+  }
+
+  /** Forgets a link that is gone. */
+  function forget(link: Link) {
+    link.closed = true;
+    link.live = false;
+    links.delete(link);
+    if (link.principal?.kind === 'visitor') {
+      const targets = visitorLinks.get(link.principal.contactId);
+      targets?.delete(link);
+      if (targets?.size === 0) visitorLinks.delete(link.principal.contactId);
+    }
   }
 
   /** Which of the commands a hello asks after were committed, with what their acks said. */
@@ -311,7 +368,8 @@ export function createBackend(options: BackendOptions): Backend {
     const committed: CommittedCommand[] = [];
     for (const id of commandIds) {
       const known = outcomes.get(outcomeKey(principalKey(principal), id));
-      if (known?.ok) committed.push({ id, seq: known.seq, ...(known.result ? { result: known.result } : {}) });
+      if (known?.ok)
+        committed.push({ id, seq: seqFor(principal, known.seq), ...(known.result ? { result: known.result } : {}) });
     }
     return committed;
   }
@@ -323,7 +381,6 @@ export function createBackend(options: BackendOptions): Backend {
       principal: null,
       live: false,
       closed: false,
-      shownConversations: new Map(),
     };
     links.add(link);
     let greeting: Promise<void> | null = null;
@@ -360,7 +417,7 @@ export function createBackend(options: BackendOptions): Backend {
         if (frame.command.type === 'typing') {
           execute(state, principal, frame.command, { now: now(), newId });
           relayTyping(principal, frame.command);
-          link.send({ v: 1, type: 'ack', id: frame.id, seq });
+          link.send({ v: 1, type: 'ack', id: frame.id, seq: seqFor(principal, seq) });
           return;
         }
         const outcome = await run(principal, frame.command, frame.id);
@@ -368,7 +425,7 @@ export function createBackend(options: BackendOptions): Backend {
           v: 1,
           type: 'ack',
           id: frame.id,
-          seq: outcome.seq,
+          seq: seqFor(principal, outcome.seq),
           ...(outcome.result ? { result: outcome.result } : {}),
         });
       } catch (error) {
@@ -383,9 +440,7 @@ export function createBackend(options: BackendOptions): Backend {
 
     function closeLink(code: number, reason: string) {
       if (link.closed) return;
-      link.closed = true;
-      link.live = false;
-      links.delete(link);
+      forget(link);
       end(code, reason);
     }
 
@@ -424,9 +479,7 @@ export function createBackend(options: BackendOptions): Backend {
         void handle(frame);
       },
       close() {
-        link.closed = true;
-        link.live = false;
-        links.delete(link);
+        forget(link);
       },
     };
   }
@@ -447,18 +500,14 @@ export function createBackend(options: BackendOptions): Backend {
     },
     endLinks(code, reason) {
       for (const link of [...links]) {
-        link.closed = true;
-        link.live = false;
-        links.delete(link);
+        forget(link);
         link.end(code, reason);
       }
     },
     disconnectPrincipal(match, code, reason) {
       for (const link of [...links]) {
         if (link.principal && match(link.principal)) {
-          link.closed = true;
-          link.live = false;
-          links.delete(link);
+          forget(link);
           link.end(code, reason);
         }
       }

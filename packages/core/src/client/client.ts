@@ -88,6 +88,11 @@ interface PersistedSnapshot {
   snapshot: Snapshot;
   /** Pending commands whose effects the snapshot holds (their acks had not come yet). */
   committed?: Record<string, NonNullable<PendingCommand['committed']>>;
+  /**
+   * Set since visitors count their own stream's numbers (issue 20 item 4): a visitor's snapshot
+   * without it holds a workspace number, which must not be resumed from.
+   */
+  ownNumbers?: true;
 }
 
 interface OptimisticChange {
@@ -233,8 +238,9 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
     reportStorage();
     for (const [conversationId, text] of Object.entries(savedDrafts ?? {})) drafts.set(conversationId, text);
     const tokenHash = await owner;
-    const savedCommitted = saved && saved.tokenHash === tokenHash ? (saved.committed ?? {}) : {};
-    if (saved && saved.tokenHash === tokenHash) {
+    const usable = saved && saved.tokenHash === tokenHash && (saved.principal.kind !== 'visitor' || saved.ownNumbers);
+    const savedCommitted = usable ? (saved.committed ?? {}) : {};
+    if (usable) {
       store.reset(saved.snapshot, saved.principal.kind === 'agent' ? saved.principal.agentId : null);
       appliedSeq = saved.snapshot.seq;
       patchStatus({ principal: saved.principal, ready: true });
@@ -796,6 +802,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
       tokenHash: await hashToken(token),
       snapshot: snapshotOfState(store.state, appliedSeq, confirmed),
       committed,
+      ownNumbers: true,
     };
     if (closed) return;
     await persistence?.set(key('snapshot'), saved).catch(() => undefined);

@@ -64,7 +64,7 @@ describe('engine: compose and list fields', () => {
     expect(inbox.state.contacts.size).to.equal(before);
   });
 
-  it('L2 needsReply follows the latest reply, the preview is cut to 140 characters, participants count cc', () => {
+  it('L2 needsReply follows the latest reply, the preview is cut to 140 characters, participants count a cc the team copied', () => {
     const { inbox } = team();
     const long = 'word '.repeat(100);
     const id = inbox.receiveEmail({
@@ -77,6 +77,13 @@ describe('engine: compose and list fields', () => {
     expect(conversation.needsReply).to.equal(true);
     expect(conversation.preview.length).to.be.at.most(PREVIEW_LENGTH);
     expect(conversation.preview.endsWith('…')).to.equal(true);
+    expect(conversation.participantIds).to.have.length(1);
+    inbox.run(asAgent('anna'), {
+      type: 'conversation.copyOnReplies',
+      conversationId: id,
+      address: 'ava@customer.example',
+    });
+    conversation = inbox.conversation(id);
     expect(conversation.participantIds).to.have.length(2);
     expect(conversation.messageCount).to.equal(1);
     inbox.advance(MINUTE);
@@ -94,7 +101,7 @@ describe('engine: compose and list fields', () => {
     expect(conversation.messageCount).to.equal(2);
   });
 
-  it('L2 email threading: a reply joins its thread, cc people become participants, the same mail twice is stored once', () => {
+  it('L2 email threading: a reply joins its thread, its sender becomes a participant (not its cc), the same mail twice is stored once', () => {
     const { inbox } = team();
     const id = inbox.receiveEmail({ from: 'liam@customer.example', messageId: 'first@customer.example' });
     inbox.advance(MINUTE);
@@ -115,7 +122,7 @@ describe('engine: compose and list fields', () => {
       inReplyTo: 'first@customer.example',
     });
     expect(threaded).to.equal(id);
-    expect(inbox.conversation(id).participantIds).to.have.length(3);
+    expect(inbox.conversation(id).participantIds).to.have.length(2);
     expect(inbox.messages(id)).to.have.length(2);
     const unrelated = inbox.receiveEmail({
       from: 'ava@customer.example',
@@ -419,6 +426,12 @@ describe('engine: reply and comment', () => {
       messageId: '<r1@customer>',
       subject: 'Order 1042',
     });
+    // Copied on replies once a team member says so (issue 20 item 3).
+    inbox.run(asAgent('anna'), {
+      type: 'conversation.copyOnReplies',
+      conversationId: id,
+      address: 'ava@customer.example',
+    });
     const { events, result } = inbox.run(asAgent('anna'), {
       type: 'message.reply',
       conversationId: id,
@@ -530,6 +543,11 @@ describe('engine: about panel records', () => {
   it('A1 detaching the contact clears it from the thread and its participants', () => {
     const { inbox } = team();
     const id = inbox.receiveEmail({ from: 'liam@customer.example', cc: ['ava@customer.example'], messageId: '<d1@x>' });
+    inbox.run(asAgent('anna'), {
+      type: 'conversation.copyOnReplies',
+      conversationId: id,
+      address: 'ava@customer.example',
+    });
     const contactId = inbox.conversation(id).contactId!;
     inbox.run(asAgent('anna'), { type: 'conversation.detachContact', conversationId: id });
     expect(inbox.conversation(id).contactId).to.equal(null);

@@ -6,6 +6,7 @@ import { agentHandlers } from './agent-commands.js';
 import { runCommand, type EngineContext, type ExecuteResult, type HandlerTable } from './dispatch.js';
 import { inboundHandlers } from './inbound.js';
 import { mailHandlers } from './mail-commands.js';
+import { senderTrustHandlers } from './sender-commands.js';
 import { projectEventFor, snapshotForPrincipal } from './projection.js';
 import type { EngineState } from './state.js';
 import { teamHandlers } from './team-commands.js';
@@ -21,6 +22,7 @@ function allHandlers(): HandlerTable {
   return (handlers ??= {
     ...agentHandlers,
     ...mailHandlers,
+    ...senderTrustHandlers,
     ...teamHandlers,
     ...visitorHandlers,
     ...inboundHandlers,

@@ -74,11 +74,9 @@ export const inboundHandlers = {
     const cc = [...new Set((command.cc ?? []).map(emailKey))].filter(
       (address) => isEmailAddress(address) && address !== from && address !== team,
     );
-    const ccContacts = cc.map((address) => decision.contactForEmail(address));
-    const participants = withIds(
-      [sender.id],
-      ccContacts.map((contact) => contact.id),
-    );
+    // A Cc is kept on the message, not made a participant: anyone can name anyone in a Cc, and a
+    // participant is copied on every reply (a team member may add them: conversation.copyOnReplies).
+    const participants = [sender.id];
     const email: EmailFields = {
       from,
       to: command.to.map(emailKey),

@@ -8,6 +8,7 @@ export { visibleToVisitor, projectTyping } from './projection.js';
 export { route, routableAgents } from './routing.js';
 export { executeOptimistic } from './optimistic.js';
 export { emailKey } from './email.js';
+export { senderNotVerified, uncopiedCcAddresses, isUnauthenticatedChannel } from './sender-trust.js';
 export { MAX_OPEN_CHATS_PER_VISITOR, MAX_CHAT_STARTS_PER_WINDOW, CHAT_START_WINDOW_MS } from './visitor-commands.js';
 export { isAdminCommand } from './dispatch.js';
 export * from './team.js';

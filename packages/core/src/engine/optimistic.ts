@@ -8,6 +8,18 @@ import { visitorHandlers } from './visitor-commands.js';
 let handlers: HandlerTable | undefined;
 
 /**
+ * Commands a client shows nothing for before the server answers: mail it sends (mail-commands.ts)
+ * and decisions about who sent a message (sender-commands.ts), which create records server-side.
+ */
+const SERVER_ONLY = new Set<string>([
+  'conversation.forward',
+  'conversation.sendTranscript',
+  'message.confirmSender',
+  'message.splitSender',
+  'conversation.copyOnReplies',
+]);
+
+/**
  * The engine as a client runs it to show a command's effect before the server confirms it: the
  * same rules for the commands a client can give (agents' and visitors'), without the runtime
  * shape validation and channel ingestion only a backend needs, so that client bundles stay small
@@ -26,6 +38,6 @@ export function executeOptimistic(
   context: EngineContext,
 ): ExecuteResult {
   handlers ??= { ...agentHandlers, ...visitorHandlers } as HandlerTable;
-  if (command.type === 'conversation.forward' || command.type === 'conversation.sendTranscript') return { events: [] };
+  if (SERVER_ONLY.has(command.type)) return { events: [] };
   return runCommand(handlers, state, principal, command, context);
 }

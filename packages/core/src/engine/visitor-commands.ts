@@ -18,6 +18,9 @@ function visitorId(decision: Decision): string {
 }
 
 export function visitorOwns(conversation: Conversation, contactId: string): boolean {
+  // Chats only: what came by email, form or Messenger proves nothing of its sender, so it never
+  // reaches a visitor's browser, even when filed under their (verified) contact (sender-trust.ts).
+  if (conversation.channel !== 'chat') return false;
   return conversation.contactId === contactId || conversation.participantIds.includes(contactId);
 }
 

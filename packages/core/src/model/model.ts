@@ -107,6 +107,11 @@ export interface Message {
   quickReplies?: string[];
   /** Sent by a blocked visitor: kept for the visitor, never delivered to agents (T5, W3). */
   suppressed?: boolean;
+  /**
+   * A team member confirmed that this message, which came over a channel that proves nothing of
+   * its sender (email, form, Messenger), is from the verified contact it was filed under.
+   */
+  senderConfirmed?: boolean;
 }
 
 export type Availability = 'available' | 'away';

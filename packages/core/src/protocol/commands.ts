@@ -5,6 +5,7 @@ import type {
   ContactId,
   ConversationFilter,
   ConversationId,
+  MessageId,
   Settings,
   TicketId,
 } from '../model/model.js';
@@ -101,6 +102,35 @@ export interface SendTranscriptCommand {
 export interface DetachContactCommand {
   type: 'conversation.detachContact';
   conversationId: ConversationId;
+}
+/**
+ * An inbound message over an unauthenticated channel was filed under a verified contact (its From
+ * or form field named their address): a team member confirms it is from them. Refused (rule
+ * `sender-check`) for a message that needs no confirming.
+ */
+export interface ConfirmSenderCommand {
+  type: 'message.confirmSender';
+  conversationId: ConversationId;
+  messageId: MessageId;
+}
+/**
+ * The same kind of message, taken out of the verified contact's records: it moves to a new
+ * conversation of a new, unverified contact with the sender's address. Result: `conversationId`,
+ * `contactId`. Refused (rule `sender-check`) like ConfirmSenderCommand.
+ */
+export interface SplitSenderCommand {
+  type: 'message.splitSender';
+  conversationId: ConversationId;
+  messageId: MessageId;
+}
+/**
+ * An address in the Cc of inbound mail becomes a participant, copied on the team's replies. Inbound
+ * mail never does that by itself. Refused (rule `cc-check`) for an address not waiting for it.
+ */
+export interface CopyOnRepliesCommand {
+  type: 'conversation.copyOnReplies';
+  conversationId: ConversationId;
+  address: string;
 }
 /** A2: create a ticket for a conversation (V8). */
 export interface CreateTicketCommand {
@@ -301,6 +331,9 @@ export type AgentCommand =
   | ForwardCommand
   | SendTranscriptCommand
   | DetachContactCommand
+  | ConfirmSenderCommand
+  | SplitSenderCommand
+  | CopyOnRepliesCommand
   | CreateTicketCommand
   | UpdateTicketCommand
   | UpdateContactCommand

@@ -260,6 +260,9 @@ const COMMAND_FIELDS: Record<CommandType, Record<string, Field>> = {
   'conversation.forward': { conversationId: id, to: email, note: optional(text) },
   'conversation.sendTranscript': { conversationId: id, to: email },
   'conversation.detachContact': { conversationId: id },
+  'message.confirmSender': { conversationId: id, messageId: id },
+  'message.splitSender': { conversationId: id, messageId: id },
+  'conversation.copyOnReplies': { conversationId: id, address: email },
   'ticket.create': { conversationId: id, name: nonBlankShort, properties: optional(properties) },
   'ticket.update': { ticketId: id, name: optional(nonBlankShort), properties: optional(properties) },
   'contact.update': {
@@ -350,7 +353,8 @@ export function validateClientFrame(value: unknown): ClientFrame {
   if (version !== PROTOCOL_VERSION) {
     throw new ConfabError(
       'unsupported-version',
-      `Protocol version ${String(version).slice(0, 20)} is not supported; this side speaks ${PROTOCOL_VERSION}`,
+      // Named only when a number or a string: String() of an object whose toString is not a function throws.
+      `Protocol version ${typeof version === 'number' || typeof version === 'string' ? String(version).slice(0, 20) : typeof version} is not supported; this side speaks ${PROTOCOL_VERSION}`,
       { path: 'v' },
     );
   }

@@ -275,6 +275,49 @@ export function transportConformanceChecks(
       }),
     },
     {
+      name: 'numbers a visitor\u2019s events in its own stream: comments and other visitors leave no gap, live or on resume',
+      run: withTarget(async (target, open) => {
+        const one = await helloVisitor(open);
+        const token = one.frames.find((frame) => frame.type === 'welcome')?.sessionToken ?? '';
+        const welcomeSeq = (await one.next('snapshot')).snapshot.seq;
+        const other = await helloVisitor(open);
+        const agent = await open();
+        agent.send({ v: 1, type: 'hello', token: target.agentToken });
+        await agent.next('snapshot');
+        const command = async (peer: Peer, body: Extract<ClientFrame, { type: 'command' }>['command']) => {
+          const id = `n-${random()}`;
+          peer.send({ v: 1, type: 'command', id, command: body });
+          return peer.next('ack', (frame) => frame.id === id);
+        };
+        const started = await command(one, { type: 'visitor.startChat', text: 'numbered' });
+        const conversationId = started.result!.conversationId!;
+        await command(other, { type: 'visitor.startChat', text: 'someone else' });
+        await command(agent, { type: 'message.comment', conversationId, text: 'a note', mentions: [] });
+        await command(agent, { type: 'message.reply', conversationId, text: 'first answer' });
+        await one.waitFor(() => one.texts().includes('first answer'), 'the reply');
+        const seqs = one.seqs();
+        assert(
+          seqs.every((seq, index) => seq === welcomeSeq + 1 + index),
+          `the visitor\u2019s numbers follow its welcome without gaps (${welcomeSeq}: ${seqs.join(', ')})`,
+        );
+        assert(started.seq <= seqs[seqs.length - 1]!, 'its ack names a number of its own stream');
+        const last = seqs[seqs.length - 1]!;
+        one.transport.disconnect();
+        await command(agent, { type: 'message.comment', conversationId, text: 'another note', mentions: [] });
+        await command(other, { type: 'visitor.startChat', text: 'someone else again' });
+        await command(agent, { type: 'message.reply', conversationId, text: 'second answer' });
+        const again = await open();
+        again.send({ v: 1, type: 'hello', token, resumeFrom: last });
+        const welcome = await again.next('welcome');
+        await again.waitFor(() => again.texts().includes('second answer'), 'the missed reply');
+        const resumed = again.seqs();
+        assert(
+          resumed.every((seq, index) => seq === last + 1 + index) && welcome.seq === resumed[resumed.length - 1],
+          `a resume continues the visitor\u2019s numbers (${last}: ${resumed.join(', ')}; welcome ${welcome.seq})`,
+        );
+      }),
+    },
+    {
       name: 'answers bad input with typed errors and keeps the connection usable',
       run: withTarget(async (target, open) => {
         const stranger = await open();

@@ -116,6 +116,14 @@ export const en = {
   from: 'From',
   to: 'To',
   cc: 'Cc',
+  // Senders nobody verified (issue 20 item 3)
+  senderNotVerified: 'Sender not verified',
+  senderNotVerifiedWhy: (address: string) =>
+    `This came by email, form or Messenger, which prove nothing about who sent it. ${address} belongs to a verified contact; check before acting on it.`,
+  confirmSender: 'Confirm sender',
+  splitSender: 'Move to a new contact',
+  notCopied: 'Not copied on replies',
+  copyOnReplies: (address: string) => `Copy ${address} on replies`,
   subject: 'Subject',
   message: 'Message',
   internalComment: 'Internal comment',

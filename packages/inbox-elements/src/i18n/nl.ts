@@ -113,6 +113,13 @@ export const nl: Catalog = {
   from: 'Van',
   to: 'Aan',
   cc: 'Cc',
+  senderNotVerified: 'Afzender niet geverifieerd',
+  senderNotVerifiedWhy: (address: string) =>
+    `Dit kwam per e-mail, formulier of Messenger, en die bewijzen niet wie het stuurde. ${address} hoort bij een geverifieerd contact; controleer het voordat je ernaar handelt.`,
+  confirmSender: 'Afzender bevestigen',
+  splitSender: 'Naar een nieuw contact verplaatsen',
+  notCopied: 'Niet in kopie bij antwoorden',
+  copyOnReplies: (address: string) => `${address} in kopie zetten bij antwoorden`,
   subject: 'Onderwerp',
   message: 'Bericht',
   internalComment: 'Intern commentaar',

@@ -29,6 +29,7 @@ export const ELEMENT_PARTS = {
       'message',
       'comment',
       'reply',
+      'sender-check',
       'editor',
     ],
   },

@@ -71,6 +71,20 @@ export const threadStyles = css`
     flex: 1;
     margin: 0;
   }
+  .sender-check {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 8px;
+    margin: 6px 0;
+    padding: 6px 8px;
+    border: 1px solid var(--_danger);
+    border-radius: 6px;
+  }
+  .sender-check p {
+    flex-basis: 100%;
+    margin: 0;
+  }
   .notice {
     margin: 0;
     padding: 6px 12px;

@@ -5,6 +5,8 @@ import {
   assigneeOptions,
   isPendingRecord,
   safeUrl,
+  senderNotVerified,
+  uncopiedCcAddresses,
   type Agent,
   type AgentCommand,
   type AssigneeOption,
@@ -36,6 +38,9 @@ interface ThreadModel {
   contact: Contact | undefined;
   ticket: Ticket | undefined;
   agents: Agent[];
+  /** Messages to mark "sender not verified", and Cc addresses not copied on replies (issue 20 item 3). */
+  unverified: string[];
+  uncopied: string[];
   /** T2: who the Assignee menu offers (core decides), with a disabled current assignee marked. */
   assignees: AssigneeOption[];
 }
@@ -54,6 +59,8 @@ function sameModel(a: ThreadModel, b: ThreadModel): boolean {
     a.ticket === b.ticket &&
     shallowArrayEqual(a.messages, b.messages) &&
     shallowArrayEqual(a.agents, b.agents) &&
+    shallowArrayEqual(a.unverified, b.unverified) &&
+    shallowArrayEqual(a.uncopied, b.uncopied) &&
     sameOptions(a.assignees, b.assignees)
   );
 }
@@ -81,7 +88,8 @@ const CLOSE_RETRY_MS = 60_000;
  * @csspart more - The More menu button.
  * @csspart menu - An open menu.
  * @csspart ticket-link - The ticket link (T3).
- * @csspart banner - The Filtered, Trash or Sent notice with its actions.
+ * @csspart banner - The Filtered, Trash or Sent notice, or the Cc addresses not copied on replies, with its actions.
+ * @csspart sender-check - On a message filed under a verified contact by email, form or Messenger: "sender not verified", Confirm sender, Move to a new contact.
  * @csspart log - The list of messages.
  * @csspart message - A message or comment.
  * @csspart reply - A message (beside `message`).
@@ -114,6 +122,7 @@ export class ConfabThread extends ConfabElement {
   private readonly moreMenu = new MenuController(this, 'more');
   private readonly modal = new ModalController(this, 'dialog', () => (this.dialogMode = undefined));
   private lastMessageCount = 0;
+  private refocusWhenGone = false;
   private closeBlockedTimer: ReturnType<typeof setTimeout> | undefined;
 
   private readonly model = new StoreController<number, ThreadModel>(
@@ -129,6 +138,8 @@ export class ConfabThread extends ConfabElement {
         contact: conversation?.contactId ? store.state.contacts.get(conversation.contactId) : undefined,
         ticket: conversation?.ticketId ? store.state.tickets.get(conversation.ticketId) : undefined,
         agents: [...store.state.agents.values()],
+        unverified: messages.filter((message) => senderNotVerified(store.state, message)).map((message) => message.id),
+        uncopied: conversation ? uncopiedCcAddresses(store.state, conversation.id) : [],
         assignees: assigneeOptions(store.state, conversation),
       };
     },
@@ -157,6 +168,11 @@ export class ConfabThread extends ConfabElement {
   }
 
   protected override updated(): void {
+    const focusLost = document.activeElement === document.body || document.activeElement === this;
+    if (this.refocusWhenGone && !this.shadowRoot?.activeElement && focusLost) {
+      this.refocusWhenGone = false;
+      this.renderRoot.querySelector<HTMLElement>('.log, .empty')?.focus();
+    }
     const count = this.model.value?.messages.length ?? 0;
     if (count !== this.lastMessageCount) {
       this.lastMessageCount = count;
@@ -177,7 +193,7 @@ export class ConfabThread extends ConfabElement {
             <slot name="header-end"></slot>
           </div>
         </header>
-        <p class="empty">${t.noConversation}</p>`;
+        <p class="empty" tabindex="-1">${t.noConversation}</p>`;
     }
     const contactName = model.contact?.name || model.contact?.email || t.unknownContact;
     const inTrash = conversation.trashedAt !== null;
@@ -193,7 +209,7 @@ export class ConfabThread extends ConfabElement {
         ${model.ticket ? this.renderTicketLink(model.ticket) : nothing}
         ${inTrash ? nothing : this.renderActions(conversation, model.assignees)}
       </header>
-      ${this.renderBanner(conversation)}
+      ${this.renderBanner(conversation)} ${this.renderUncopied(conversation, model.uncopied)}
       <p class="notice" role="alert">${this.notice}</p>
       <ol class="log" part="log" aria-label=${t.threadLabel} tabindex="0">
         ${model.messages.filter((m) => !m.suppressed).map((message, index, all) => this.renderMessage(message, model, isLastEmail(all, index)))}
@@ -431,6 +447,7 @@ export class ConfabThread extends ConfabElement {
             </dl>`
           : nothing
       }
+      ${model.unverified.includes(message.id) ? this.renderSenderCheck(message) : nothing}
       <p class="text">${linkify(message.text)}</p>
       ${mentions.length ? html`<div class="message-head">@ ${mentions.join(', ')}</div>` : nothing}
       ${
@@ -453,6 +470,59 @@ export class ConfabThread extends ConfabElement {
           : nothing
       }
     </li>`;
+  }
+
+  /** Issue 20 item 3: a message filed under a verified contact by a channel that proves nothing. */
+  private renderSenderCheck(message: Message) {
+    const t = this.t;
+    const conversationId = message.conversationId;
+    const address = message.email?.from ?? this.client?.store.state.contacts.get(message.authorId)?.email ?? '';
+    return html`<div class="sender-check" part="sender-check" role="group" aria-label=${t.senderNotVerified}>
+      <p><strong>${t.senderNotVerified}</strong> ${t.senderNotVerifiedWhy(address)}</p>
+      <button
+        class="button"
+        @click=${() => this.decide({ type: 'message.confirmSender', conversationId, messageId: message.id })}
+      >
+        ${t.confirmSender}
+      </button>
+      <button
+        class="button"
+        @click=${() => this.decide({ type: 'message.splitSender', conversationId, messageId: message.id })}
+      >
+        ${t.splitSender}
+      </button>
+    </div>`;
+  }
+
+  /** Cc addresses of inbound mail that the team's replies do not copy until someone says so. */
+  private renderUncopied(conversation: Conversation, addresses: string[]) {
+    if (!addresses.length) return nothing;
+    const t = this.t;
+    return html`<div class="banner" part="banner">
+      <p>${t.notCopied}: ${addresses.join(', ')}</p>
+      ${addresses.map(
+        (address) =>
+          html`<button
+            class="button"
+            @click=${() => this.decide({ type: 'conversation.copyOnReplies', conversationId: conversation.id, address })}
+          >
+            ${t.copyOnReplies(address)}
+          </button>`,
+      )}
+    </div>`;
+  }
+
+  /**
+   * A command whose control goes away once its events arrive (after the ack, with the next batch):
+   * focus then moves to the thread, never to nowhere (see `updated`).
+   */
+  private async decide(command: AgentCommand): Promise<void> {
+    this.notice = '';
+    this.refocusWhenGone = true;
+    const error = await this.run(command);
+    if (!error) return;
+    this.refocusWhenGone = false;
+    this.notice = this.t.error(error.message);
   }
 
   private renderDialog() {

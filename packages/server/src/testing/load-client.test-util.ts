@@ -55,7 +55,8 @@ export class LoadClient {
   /** The replica's messages: its last snapshot plus the events since. */
   readonly messages = new Map<string, Message>();
   /** Outcomes the server stored for commands whose ack the client never got: a re-send must get these back. */
-  readonly expectedOutcomes = new Map<string, { seq: number; messageId?: string }>();
+  /** What a re-sent command must be answered with (`seq` only where the workspace's number is shown). */
+  readonly expectedOutcomes = new Map<string, { seq?: number; messageId?: string }>();
   lastSeq = 0;
   resends = 0;
   resendsFromStoredOutcome = 0;
@@ -192,7 +193,10 @@ export class LoadClient {
         const stored = this.expectedOutcomes.get(command.id);
         if (stored) {
           this.resendsFromStoredOutcome++;
-          if (stored.seq !== command.ack.seq || stored.messageId !== command.ack.messageId)
+          if (
+            (stored.seq !== undefined && stored.seq !== command.ack.seq) ||
+            stored.messageId !== command.ack.messageId
+          )
             this.problems.push(
               `${this.name}: re-sent ${command.id} answered ${JSON.stringify(command.ack)}, stored ${JSON.stringify(stored)}`,
             );

@@ -36,6 +36,12 @@ export const CLOSE_POLICY_VIOLATION = 1008;
  */
 const UNREAD_BYTES = 64 * 1024;
 const MAX_STRIKES = 64;
+/**
+ * While more than this waits unsent to a socket, the gateway stops reading it: a client that does
+ * not read its answers cannot make the server queue more (its frames wait in TCP instead). A
+ * visitor sending large messages with its reading paused once held 12 MB each (125 took 1.5 GB).
+ */
+const READ_PAUSE_BYTES = 64 * 1024;
 /** How long a closing peer has to answer the close frame. */
 const CLOSE_GRACE_MS = 1000;
 
@@ -222,10 +228,19 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
         ws.close(CLOSE_TRY_AGAIN_LATER, 'too slow: reconnect and resume');
         return;
       }
-      ws.send(JSON.stringify(frame));
+      const text = JSON.stringify(frame);
+      const backlogged = ws.isPaused || ws.bufferedAmount + text.length > READ_PAUSE_BYTES;
+      // The write's callback runs once it (and all before it) left for the network.
+      ws.send(text, backlogged ? resumeWhenDrained : undefined);
+      if (backlogged && !ws.isPaused) ws.pause();
     };
+    const resumeWhenDrained = () => {
+      if (ws.isPaused && !closing && ws.bufferedAmount <= READ_PAUSE_BYTES) ws.resume();
+    };
+    let closing = false;
     const end = (code: number, reason: string) => {
       if (ws.readyState !== ws.OPEN && ws.readyState !== ws.CONNECTING) return;
+      closing = true;
       // A close reason may have at most 123 bytes.
       ws.close(code, Buffer.from(reason).subarray(0, 123).toString());
       // A peer that does not answer the close (it is not reading) is cut off after a moment,
@@ -250,7 +265,20 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
     ws.on('pong', () => alive.set(ws, true));
     ws.on('message', (data, isBinary) => {
       alive.set(ws, true);
-      if (!connection) return;
+      // Once closing, what it still sends is not read any further (a flood would keep the server busy).
+      if (!connection || closing) return;
+      // Rates first: a flood costs a counter per frame, not a decode and a parse.
+      const now = Date.now();
+      const principal = connection.principal;
+      const withinRate =
+        connectionFrames.take(1, now) &&
+        ipFrames.take(ip, 1, now) &&
+        (principal?.kind !== 'visitor' || visitorFrames.take(principal.contactId, 1, now));
+      if (!withinRate && !refusals.take(1, now)) {
+        end(CLOSE_POLICY_VIOLATION, 'too many frames: reconnect later, slower');
+        ws.pause();
+        return;
+      }
       if (isBinary) {
         refuse('invalid', 'Frames are JSON text, not binary.');
         return;
@@ -276,17 +304,7 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
           ? (parsed as { type?: unknown; id?: unknown; token?: unknown })
           : null;
       const commandId = typeof frame?.id === 'string' && frame.id.length <= 128 ? frame.id : undefined;
-      const now = Date.now();
-      const principal = connection.principal;
-      if (
-        !connectionFrames.take(1, now) ||
-        !ipFrames.take(ip, 1, now) ||
-        (principal?.kind === 'visitor' && !visitorFrames.take(principal.contactId, 1, now))
-      ) {
-        if (!refusals.take(1, now)) {
-          end(CLOSE_POLICY_VIOLATION, 'too many frames: reconnect later, slower');
-          return;
-        }
+      if (!withinRate) {
         refuse('rate-limited', 'Too many frames; slow down and retry.', commandId);
         return;
       }

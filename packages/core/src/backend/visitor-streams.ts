@@ -1,0 +1,196 @@
+import { projectEvent } from '../engine/engine.js';
+import type { EngineState } from '../engine/state.js';
+import type { ConfabEvent, SequencedEvent } from '../protocol/events.js';
+
+/**
+ * Each visitor's own numbered stream of the events they may see (issue 20 item 4). The workspace's
+ * sequence counts everyone's events, comments included: a visitor who saw it (in `welcome.seq`, an
+ * ack, or a gap between two events) learned how busy the team was, and a resume replayed a
+ * conversation record at the sequence number of an agent's comment. So a visitor's numbers count
+ * only what that visitor is shown: 1, 2, 3, … whatever else happens. Their frames are the same
+ * whether or not comments, other visitors or team-internal changes exist.
+ *
+ * A visitor's stream is the merge, in workspace order, of two parts: what all visitors see alike
+ * (team names and availability, widget settings) and what concerns them alone (their chats, their
+ * messages, their contact record). A record that changes in nothing the visitor sees is not shown
+ * again. Streams are derived from the log in order, at start and as commands commit, so a visitor
+ * resumes at the same number after a restart.
+ */
+
+interface Entry {
+  /** The workspace sequence number of the event. */
+  at: number;
+  cause: string | null;
+  event: ConfabEvent;
+}
+
+/** One part of a stream: the workspace numbers of all its entries, and the latest entries whole. */
+class Part {
+  readonly at: number[] = [];
+  private recent: Entry[] = [];
+  /** What was last shown of each record (JSON), so that an unchanged one is not shown again. */
+  readonly shown = new Map<string, string>();
+
+  constructor(private readonly keep: number) {}
+
+  push(entry: Entry): void {
+    this.at.push(entry.at);
+    this.recent.push(entry);
+    if (this.recent.length > this.keep * 1.5) this.recent = this.recent.slice(-this.keep);
+  }
+
+  /** How many entries are at or before workspace number `seq`. */
+  countAt(seq: number): number {
+    let low = 0;
+    let high = this.at.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.at[middle]! <= seq) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
+  /** The entry at `index`, or undefined when it is no longer kept whole. */
+  entry(index: number): Entry | undefined {
+    const offset = this.at.length - this.recent.length;
+    return index >= offset ? this.recent[index - offset] : undefined;
+  }
+
+  /** Whether `value` differs from what was last shown under `key` (and remembers it). */
+  changed(key: string, value: unknown): boolean {
+    const json = JSON.stringify(value);
+    if (this.shown.get(key) === json) return false;
+    this.shown.set(key, json);
+    return true;
+  }
+}
+
+/** An entry to send: to one visitor, or (`contactId` null) to every visitor. */
+export interface VisitorDelivery {
+  contactId: string | null;
+  at: number;
+  cause: string | null;
+  event: ConfabEvent;
+}
+
+export interface VisitorStreams {
+  /**
+   * Adds an applied event (`state` is the state right after it) to the streams of the visitors
+   * who may see it, and returns what to send. `ownCommand` tells whether a command id is one of
+   * this visitor's (a visitor learns the causes of their own commands only).
+   */
+  record(
+    state: EngineState,
+    sequenced: SequencedEvent,
+    ownCommand: (contactId: string, cause: string) => boolean,
+  ): VisitorDelivery[];
+  /** The visitor's number for the state after workspace number `seq`. */
+  seqAt(contactId: string, seq: number): number;
+  /** The visitor's latest number. */
+  seqNow(contactId: string): number;
+  /** The visitor's events numbered after `from`, or null when that is too far back (or ahead): a snapshot then. */
+  since(contactId: string, from: number): SequencedEvent[] | null;
+}
+
+/** Contacts an event may concern (the projection decides whether they see it). */
+function candidates(state: EngineState, event: ConfabEvent): string[] {
+  const conversationId =
+    event.type === 'conversation.upserted'
+      ? event.conversation.id
+      : event.type === 'message.upserted'
+        ? event.message.conversationId
+        : event.type === 'message.removed'
+          ? event.conversationId
+          : undefined;
+  if (event.type === 'contact.upserted') return [event.contact.id];
+  if (conversationId === undefined) return [];
+  const conversation = state.conversations.get(conversationId);
+  if (!conversation) return [];
+  const ids = conversation.contactId === null ? [] : [conversation.contactId];
+  for (const id of conversation.participantIds) if (!ids.includes(id)) ids.push(id);
+  return ids;
+}
+
+/** The key of an upserted record, for "changed since last shown"; null for other events. */
+function recordKey(event: ConfabEvent): string | null {
+  switch (event.type) {
+    case 'conversation.upserted':
+      return `conversation:${event.conversation.id}`;
+    case 'contact.upserted':
+      return `contact:${event.contact.id}`;
+    case 'agent.upserted':
+      return `agent:${event.agent.id}`;
+    case 'settings.updated':
+      return 'settings';
+    default:
+      return null;
+  }
+}
+
+/** `keep`: entries kept whole per stream part for resume; further back a visitor gets a snapshot. */
+export function createVisitorStreams(keep: number): VisitorStreams {
+  const shared = new Part(keep);
+  const personal = new Map<string, Part>();
+
+  function partOf(contactId: string): Part {
+    let part = personal.get(contactId);
+    if (!part) personal.set(contactId, (part = new Part(keep)));
+    return part;
+  }
+
+  return {
+    record(state, sequenced, ownCommand) {
+      const { event, seq: at } = sequenced;
+      // Team names and availability, and the widget's settings, are the same for every visitor.
+      if (event.type === 'agent.upserted' || event.type === 'settings.updated') {
+        const projected = projectEvent(state, { kind: 'visitor', contactId: '' }, event);
+        if (!projected || !shared.changed(recordKey(event)!, projected)) return [];
+        const entry = { at, cause: null, event: projected };
+        shared.push(entry);
+        return [{ contactId: null, ...entry }];
+      }
+      const deliveries: VisitorDelivery[] = [];
+      for (const contactId of candidates(state, event)) {
+        const projected = projectEvent(state, { kind: 'visitor', contactId }, event);
+        if (!projected) continue;
+        const part = partOf(contactId);
+        const key = recordKey(projected);
+        if (key !== null && !part.changed(key, projected)) continue;
+        // A removal is news only of a message this visitor was shown (never of a comment's id).
+        if (projected.type === 'message.upserted') part.shown.set(`message:${projected.message.id}`, '');
+        if (projected.type === 'message.removed' && !part.shown.delete(`message:${projected.messageId}`)) continue;
+        const cause = sequenced.cause !== null && ownCommand(contactId, sequenced.cause) ? sequenced.cause : null;
+        const entry = { at, cause, event: projected };
+        part.push(entry);
+        deliveries.push({ contactId, ...entry });
+      }
+      return deliveries;
+    },
+
+    seqAt(contactId, seq) {
+      return shared.countAt(seq) + (personal.get(contactId)?.countAt(seq) ?? 0);
+    },
+
+    seqNow(contactId) {
+      return shared.at.length + (personal.get(contactId)?.at.length ?? 0);
+    },
+
+    since(contactId, from) {
+      const mine = personal.get(contactId);
+      let own = (mine?.at.length ?? 0) - 1;
+      let all = shared.at.length - 1;
+      let number = own + all + 2;
+      if (!Number.isInteger(from) || from < 0 || from > number) return null;
+      const missed: SequencedEvent[] = [];
+      // Walk both parts back from the newest, in workspace order, numbering down to `from`.
+      while (number > from) {
+        const fromOwn = own >= 0 && (all < 0 || mine!.at[own]! > shared.at[all]!);
+        const entry = fromOwn ? mine!.entry(own--) : shared.entry(all--);
+        if (!entry) return null;
+        missed.push({ seq: number--, cause: entry.cause, event: entry.event });
+      }
+      return missed.reverse();
+    },
+  };
+}
