@@ -1,3 +1,4 @@
+import { withTeamFields } from './team.js';
 import type { Conversation, Message } from '../model/model.js';
 import type { ConfabEvent } from '../protocol/events.js';
 import type { EngineState } from './state.js';
@@ -75,7 +76,7 @@ export function applyEvent(state: EngineState, event: ConfabEvent): void {
       return;
     }
     case 'agent.upserted':
-      state.agents.set(event.agent.id, event.agent);
+      state.agents.set(event.agent.id, withTeamFields(event.agent));
       return;
     case 'ticket.upserted':
       state.tickets.set(event.ticket.id, event.ticket);

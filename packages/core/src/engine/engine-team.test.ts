@@ -33,6 +33,19 @@ function invite(inbox: Inbox, email: string, role: 'admin' | 'agent' = 'agent'):
 const agentOf = (inbox: Inbox, id: string): Agent => inbox.state.agents.get(id)!;
 
 describe('engine: team and roles (issue 12)', () => {
+  it('an agent stored before roles existed loads as an active admin, never seen (an upgrade takes no rights away)', () => {
+    const state = createEngineState();
+    const before = {
+      id: 'agent-old',
+      name: 'Old',
+      email: 'old@team.example',
+      availability: 'available',
+      disabled: false,
+    };
+    applyEvent(state, { type: 'agent.upserted', agent: before as unknown as Agent });
+    expect(state.agents.get('agent-old')).to.deep.include({ role: 'admin', invitePending: false, lastSeenAt: null });
+  });
+
   it('an admin invites a teammate: a pending agent, away, never routed to or assignable', () => {
     const { inbox, chat } = team();
     const { events, result } = inbox.run(asAgent('anna'), {

@@ -25,6 +25,22 @@ export interface TeamMember {
   lastSeenAt: number | null;
 }
 
+/**
+ * An agent record stored before roles existed has no role, pending flag or last-seen time. Every
+ * agent could change the settings then, so each stays an admin (an upgrade takes no one's rights
+ * away); none is pending; none was seen.
+ */
+export function withTeamFields(agent: Agent): Agent {
+  const stored = agent as Partial<Pick<Agent, 'role' | 'invitePending' | 'lastSeenAt'>> & Agent;
+  if (stored.role !== undefined && stored.invitePending !== undefined && stored.lastSeenAt !== undefined) return agent;
+  return {
+    ...agent,
+    role: stored.role ?? 'admin',
+    invitePending: stored.invitePending ?? false,
+    lastSeenAt: stored.lastSeenAt ?? null,
+  };
+}
+
 export function memberState(agent: Agent): MemberState {
   if (agent.disabled) return 'disabled';
   return agent.invitePending ? 'invited' : 'active';
