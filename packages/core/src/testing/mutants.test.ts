@@ -1,7 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { transportConformanceChecks, type ConformanceTarget } from './conformance.js';
-import { createMemoryBackend } from '../transport/memory.js';
-import { CLOSE_CODES } from '../protocol/close-codes.js';
+import { transportConformanceChecks } from './conformance.js';
+import { memoryTarget } from './memory-target.test-util.js';
 import type { ServerFrame } from '../protocol/frames.js';
 import type { Transport, TransportListener } from '../transport/transport.js';
 
@@ -59,39 +58,12 @@ const MUTANTS: Record<string, Mutation> = {
   'does nothing on disconnect()': (inner) => ({ ...inner, disconnect: () => undefined }),
 };
 
-async function target(mutation: Mutation): Promise<ConformanceTarget> {
-  const memory = createMemoryBackend({
-    seed: [
-      {
-        type: 'agent.upserted',
-        agent: {
-          id: 'agent-1',
-          name: 'Ann',
-          email: 'ann@team.example',
-          availability: 'available',
-          disabled: false,
-          role: 'admin',
-          invitePending: false,
-          lastSeenAt: null,
-        },
-      },
-    ],
-  });
-  await memory.backend.ready;
-  return {
-    transport: () => mutation(memory.transport()),
-    agentToken: memory.agentToken('agent-1'),
-    breakLinks: () => memory.backend.endLinks(CLOSE_CODES.serviceRestart, 'mutants: links broken'),
-    openLinks: () => memory.backend.openLinks,
-  };
-}
-
 describe('the conformance suite against broken transports', () => {
   for (const [name, mutation] of Object.entries(MUTANTS)) {
     it(`fails a transport that ${name}`, async function () {
       this.timeout(120_000);
       const failed: string[] = [];
-      for (const check of transportConformanceChecks(() => target(mutation), { timeoutMs: 1000 })) {
+      for (const check of transportConformanceChecks(() => memoryTarget(mutation), { timeoutMs: 1000 })) {
         try {
           await check.run();
         } catch {
