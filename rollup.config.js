@@ -26,17 +26,21 @@ function pruneStaleChunks(name) {
   };
 }
 
-/** name → input. Outputs land in dist/bundles/<name>.js (size checks and demo pages read them). */
-const entries = {
-  // The agent client with the WebSocket transport: what `size.core.br` measures.
-  'core-agent': 'scripts/entries/core-agent.js',
-  // Inbox elements + core + Lit: what `size.inbox.br` measures; also what /inbox/ loads.
-  'confab-inbox': 'packages/inbox-elements/dist/define.js',
+/**
+ * name → input and output directory. Bundles that a package ships land in that package's
+ * `dist/bundles/` (the server serves them at /bundles/ from the installed packages); the others
+ * stay in the repository's `dist/bundles/` or beside their example. The size check reads BUNDLES.
+ */
+export const BUNDLES = {
+  // The agent client with the WebSocket transport: what `size.core.br` measures (repository only).
+  'core-agent': { input: 'scripts/entries/core-agent.js', dir: 'dist/bundles' },
+  // Inbox elements + core + Lit in one file: what `size.inbox.br` measures; what /inbox/ loads.
+  'confab-inbox': { input: 'packages/inbox-elements/dist/define.js', dir: 'packages/inbox-elements/dist/bundles' },
   // The widget's script-tag loader, and the chat it loads on intent or idle.
-  'confab-widget': 'packages/chat-widget/dist/loader.js',
-  'confab-widget-app': 'packages/chat-widget/dist/app.js',
+  'confab-widget': { input: 'packages/chat-widget/dist/loader.js', dir: 'packages/chat-widget/dist/bundles' },
+  'confab-widget-app': { input: 'packages/chat-widget/dist/app.js', dir: 'packages/chat-widget/dist/bundles' },
   // examples/react: React (CommonJS, production build) + @lit/react wrappers + the inbox.
-  'react-example': 'examples/react/main.js',
+  'react-example': { input: 'examples/react/main.js', dir: 'examples/react/dist' },
 };
 
 /** React ships CommonJS and picks its build from process.env.NODE_ENV. */
@@ -51,26 +55,34 @@ const reactPlugins = () => [
  * `<script async src>` (an IIFE, so its names stay private and two copies do not collide), and
  * the app is loaded by import(), which carries the loader's nonce to that one file only, so a strict
  * CSP without 'strict-dynamic' must not meet a second chunk. Other bundles split off what they load lazily (the client's optimistic
- * rules) into `dist/bundles/<name>-<chunk>-<hash>.js`.
+ * rules) into `<dir>/<name>-<chunk>-<hash>.js`.
  */
-function outputFor(name) {
-  if (name === 'confab-widget') return { file: `dist/bundles/${name}.js`, format: 'iife', sourcemap: true };
+/**
+ * Bundles a package ships get a map for working in this repository, but no `sourceMappingURL`
+ * comment: the tarballs leave maps out (they would double the package), and a browser should not
+ * ask a site's server for a map that is not there.
+ */
+const sourcemapFor = (dir) => (dir.startsWith('packages/') ? 'hidden' : true);
+
+function outputFor(name, dir) {
+  const sourcemap = sourcemapFor(dir);
+  if (name === 'confab-widget') return { file: `${dir}/${name}.js`, format: 'iife', sourcemap };
   if (name === 'confab-widget-app')
-    return { file: `dist/bundles/${name}.js`, format: 'es', sourcemap: true, inlineDynamicImports: true };
+    return { file: `${dir}/${name}.js`, format: 'es', sourcemap, inlineDynamicImports: true };
   return {
-    dir: 'dist/bundles',
+    dir,
     format: 'es',
-    sourcemap: true,
+    sourcemap,
     entryFileNames: `${name}.js`,
     chunkFileNames: `${name}-[name]-[hash].js`,
   };
 }
 
-export default Object.entries(entries)
-  .filter(([, input]) => existsSync(input))
-  .map(([name, input]) => ({
+export default Object.entries(BUNDLES)
+  .filter(([, { input }]) => existsSync(input))
+  .map(([name, { input, dir }]) => ({
     input,
-    output: outputFor(name),
+    output: outputFor(name, dir),
     plugins: [...(name === 'react-example' ? reactPlugins() : plugins()), pruneStaleChunks(name)],
     onwarn(warning, warn) {
       if (warning.code === 'THIS_IS_UNDEFINED') return;

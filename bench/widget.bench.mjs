@@ -20,7 +20,7 @@ const SETTLE_MS = 3000;
 export async function run() {
   const demo = await startDemoServer();
   const browser = await launchChromium();
-  const shop = readFileSync(new URL('../examples/site/index.html', import.meta.url), 'utf8');
+  const shop = readFileSync(new URL('../packages/server/public/site/index.html', import.meta.url), 'utf8');
   const withoutTag = shop.replace(/<script[^>]*confab-widget\.js[^>]*><\/script>/, '');
   if (withoutTag === shop) throw new Error('the demo shop has no widget script tag');
   try {

@@ -18,13 +18,11 @@ const BRAND_CSS = readFileSync('docs/theming/brand.css', 'utf8');
  */
 function hostRoot() {
   const root = mkdtempSync(join(tmpdir(), 'confab-theming-'));
-  mkdirSync(join(root, 'examples/site'), { recursive: true });
-  symlinkSync(resolve('dist'), join(root, 'dist'));
-  writeFileSync(join(root, 'examples/site/brand.css'), BRAND_CSS);
+  writeFileSync(join(root, 'brand.css'), BRAND_CSS);
   // The test's axe, a file of this page: its CSP allows no other script.
-  symlinkSync(resolve('node_modules/axe-core/axe.min.js'), join(root, 'examples/site/axe.min.js'));
+  symlinkSync(resolve('node_modules/axe-core/axe.min.js'), join(root, 'axe.min.js'));
   writeFileSync(
-    join(root, 'examples/site/index.html'),
+    join(root, 'index.html'),
     `<!doctype html>
 <html lang="en">
   <head>
@@ -41,11 +39,11 @@ function hostRoot() {
 </html>`,
   );
   writeFileSync(
-    join(root, 'examples/site/page.css'),
+    join(root, 'page.css'),
     'html, body { margin: 0; height: 100%; } confab-inbox { display: block; height: 100vh; }',
   );
   writeFileSync(
-    join(root, 'examples/site/page.js'),
+    join(root, 'page.js'),
     `import { createInboxClient, createWebSocketTransport } from '/bundles/confab-inbox.js';
 const inbox = document.querySelector('confab-inbox');
 inbox.setAttribute('theme', new URLSearchParams(location.search).get('theme'));
@@ -67,7 +65,7 @@ describe('theming: a brand theme on the whole inbox', () => {
 
   before(async () => {
     rootDir = hostRoot();
-    demo = await startDemoServer('theming', { rootDir });
+    demo = await startDemoServer('theming', { mounts: { '/site': rootDir } });
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     tab = await context.newPage();

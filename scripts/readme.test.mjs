@@ -4,7 +4,7 @@
 // and `https://inbox.example.com` becomes the test server.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -42,17 +42,16 @@ describe('the README code samples', () => {
   let server;
   let browser;
   let dataDir;
-  let rootDir;
+  let siteDir;
   let wsUrl;
   let pages = 0;
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'confab-readme-'));
-    // The server serves the built bundles and, under /site/, the sample pages written below.
-    rootDir = mkdtempSync(join(tmpdir(), 'confab-readme-root-'));
-    mkdirSync(join(rootDir, 'dist'));
-    symlinkSync(join(process.cwd(), 'dist', 'bundles'), join(rootDir, 'dist', 'bundles'));
-    mkdirSync(join(rootDir, 'examples', 'site'), { recursive: true });
-    server = await startServer({ port: 0, host: '127.0.0.1', dataDir, rootDir, demo: true, log: () => undefined });
+    // The server serves, under /site/, the sample pages written below, and under /dev/ the
+    // repository's own bundles (the core sample's).
+    siteDir = mkdtempSync(join(tmpdir(), 'confab-readme-site-'));
+    const mounts = { '/site': siteDir, '/dev': join(process.cwd(), 'dist', 'bundles') };
+    server = await startServer({ port: 0, host: '127.0.0.1', dataDir, mounts, demo: true, log: () => undefined });
     wsUrl = `${server.url.replace(/^http/, 'ws')}/ws`;
     browser = await launchChromium();
   });
@@ -60,7 +59,7 @@ describe('the README code samples', () => {
     await browser?.close();
     await server?.close();
     rmSync(dataDir, { recursive: true, force: true });
-    rmSync(rootDir, { recursive: true, force: true });
+    rmSync(siteDir, { recursive: true, force: true });
   });
 
   /**
@@ -74,10 +73,10 @@ describe('the README code samples', () => {
     const external = html.replace(/<script( type="module")?>([\s\S]*?)<\/script>/g, (_, module = '', code) => {
       scripts += 1;
       const file = `readme-${pages}-${scripts}.js`;
-      writeFileSync(join(rootDir, 'examples', 'site', file), code);
+      writeFileSync(join(siteDir, file), code);
       return `<script${module} src="${file}"></script>`;
     });
-    writeFileSync(join(rootDir, 'examples', 'site', `readme-${pages}.html`), external);
+    writeFileSync(join(siteDir, `readme-${pages}.html`), external);
     const page = await browser.newPage();
     const errors = [];
     page.on('pageerror', (error) => errors.push(error.message));
@@ -115,7 +114,7 @@ describe('the README code samples', () => {
 
   it('the core sample signs in, queries a live view and assigns a conversation', async () => {
     const code = sample('The core', 'ts')
-      .replace("from '@confab/core'", "from '/bundles/core-agent.js'")
+      .replace("from '@confab/core'", "from '/dev/core-agent.js'")
       .replace('wss://inbox.example.com/ws', wsUrl);
     const conversationId = [...server.backend.state.conversations.values()].find(
       (c) => c.channel === 'chat' && !c.trashedAt && !c.filtered,

@@ -3,6 +3,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { brotliCompressSync, constants } from 'node:zlib';
+import { BUNDLES } from '../rollup.config.js';
 
 export const budgets = [
   { metric: 'size.core.br', files: ['core-agent'], budget: 15360 },
@@ -39,7 +40,7 @@ export function bundleGraph(entry) {
 export function measureSizes() {
   const results = [];
   for (const { metric, files, budget } of budgets) {
-    const paths = files.map((name) => `dist/bundles/${name}.js`);
+    const paths = files.map((name) => `${BUNDLES[name].dir}/${name}.js`);
     if (!paths.every((path) => existsSync(path))) {
       results.push({ metric, value: null, budget, missing: paths.filter((p) => !existsSync(p)) });
       continue;

@@ -3,7 +3,7 @@
 // contact name and email, email From name, subject, text and html, chat text, comment, ticket name
 // and properties, contact properties, deal, company and agent names — then the agent inbox and the
 // visitor widget in Chromium, each demo page under its strict Content-Security-Policy with Trusted
-// Types required (the <meta> in examples/inbox/index.html and examples/site/*.html). Holds: no payload
+// Types required (the <meta> in packages/server/public/inbox/index.html and public/site/*.html). Holds: no payload
 // ran (window.__xss, dialogs), no on* attribute, no javascript:/data: link and no foreign <script>
 // in any (shadow) DOM, 0 CSP or Trusted Types violations, 0 page errors, and the app rendered (the
 // list shows rows, threads show the payloads as text, the widget opens and shows the replies).

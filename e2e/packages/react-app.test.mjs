@@ -5,13 +5,11 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import {
-  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
   statSync,
-  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -113,16 +111,14 @@ describe('a React app from the packed tarballs', () => {
   });
 
   describe('in Chromium, against the reference server', () => {
-    let server, browser, rootDir, dataDir, token;
+    let server, browser, dataDir, token;
     const pageErrors = [];
 
     before(async () => {
-      // The server serves /react/ from <rootDir>/examples/react: here, the page built from the tarballs.
-      rootDir = mkdtempSync(join(tmpdir(), 'confab-react-app-root-'));
-      mkdirSync(join(rootDir, 'examples'));
-      symlinkSync(join(app, 'out'), join(rootDir, 'examples/react'));
+      // The server serves /react/ from the page built from the tarballs.
       dataDir = mkdtempSync(join(tmpdir(), 'confab-react-app-data-'));
-      server = await startServer({ port: 0, host: '127.0.0.1', dataDir, demo: true, rootDir, log: () => {} });
+      const mounts = { '/react': join(app, 'out') };
+      server = await startServer({ port: 0, host: '127.0.0.1', dataDir, demo: true, mounts, log: () => {} });
       const agentId = [...server.backend.state.agents.keys()][0];
       token = server.auth.issueAgentToken(agentId, 'react-app test').token;
       browser = await launchChromium();
@@ -131,7 +127,7 @@ describe('a React app from the packed tarballs', () => {
     after(async () => {
       await browser?.close();
       await server?.close();
-      for (const dir of [rootDir, dataDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     });
 
     /** A page of the app with the agent's token handed over before its scripts run. */

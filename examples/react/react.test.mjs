@@ -1,10 +1,10 @@
 // The React example end to end: the real reference server (fresh data directory, demo data),
-// Debian's Chromium driven by playwright-core, the page built into dist/bundles/react-example.js.
+// Debian's Chromium driven by playwright-core, the page built into examples/react/dist/react-example.js.
 import { launchChromium } from '../../scripts/chromium.mjs';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,20 +12,6 @@ import { startServer } from '@confab/server';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../..');
-
-/**
- * The server serves /inbox/ and /site/ from <rootDir>/examples and /bundles/ from
- * <rootDir>/dist/bundles. Until it has a /react/ route, a root of links serves this example at
- * /inbox/ too; the test uses /react/ whenever the server answers it.
- */
-function exampleRoot() {
-  const root = mkdtempSync(join(tmpdir(), 'confab-react-root-'));
-  mkdirSync(join(root, 'examples'));
-  symlinkSync(here, join(root, 'examples/react'));
-  symlinkSync(here, join(root, 'examples/inbox'));
-  symlinkSync(join(repo, 'dist'), join(root, 'dist'));
-  return root;
-}
 
 /** Polls `check` until it holds (playwright's own waits cover elements, not arbitrary checks). */
 async function waitUntil(check, timeout = 5000) {
@@ -37,24 +23,29 @@ async function waitUntil(check, timeout = 5000) {
 }
 
 describe('the React example (@lit/react wrappers)', () => {
-  let server, browser, page, rootDir, dataDir;
+  let server, browser, page, dataDir;
   const pageErrors = [];
 
   before(async () => {
-    rootDir = exampleRoot();
     dataDir = mkdtempSync(join(tmpdir(), 'confab-react-'));
-    server = await startServer({ port: 0, host: '127.0.0.1', dataDir, demo: true, rootDir, log: () => {} });
+    server = await startServer({
+      port: 0,
+      host: '127.0.0.1',
+      dataDir,
+      demo: true,
+      mounts: { '/react': here },
+      log: () => {},
+    });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.on('pageerror', (error) => pageErrors.push(error.message));
-    const served = await fetch(`${server.url}/react/`, { method: 'HEAD' });
-    await page.goto(`${server.url}${served.ok ? '/react/' : '/inbox/'}`);
+    await page.goto(`${server.url}/react/`);
   });
 
   after(async () => {
     await browser?.close();
     await server?.close();
-    for (const dir of [rootDir, dataDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('A1/T1 the wrappers are typed: the example type-checks, and a wrong prop or event detail is a type error', () => {

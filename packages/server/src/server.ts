@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { ConfabError } from '@confab/core';
 import { CLOSE_REVOKED, createBackend, createLocalFanOut } from '@confab/core/backend';
 import { randomBytes } from 'node:crypto';
@@ -23,7 +22,8 @@ import type { RouteContext, RouteHandler } from './http/route-context.js';
 import { SESSION_COOKIE, readCookie } from './http/session-cookie.js';
 import { HttpError, clientIp, requireBearer, sendError, sendJson } from './http/http-util.js';
 import { createHostCheck, ownOrigins, parsePublicOrigin } from './http/host-check.js';
-import { PAGE_POLICY, inlineHash, pageHeaders } from './http/page-policy.js';
+import { inlineHash, pageHeaders } from './http/page-policy.js';
+import { staticMounts } from './http/static-mounts.js';
 import { serveStatic } from './http/static-files.js';
 import { createMailer, type MailTransport, type Mailer } from './mail/mailer.js';
 import { KeyedRateLimiter } from './rate-limit.js';
@@ -81,8 +81,12 @@ export interface StartServerOptions {
   /** Events kept in memory for resume (the hub's retention). */
   retention?: number;
   heartbeatMs?: number;
-  /** Repository root, for /inbox/, /site/ and /bundles/. Default: found from this file. */
-  rootDir?: string;
+  /**
+   * More static directories by URL prefix, e.g. `{ '/react': 'examples/react' }` (pages get only the
+   * framing rule). A built-in prefix (`/inbox`, `/site`, `/bundles`) named here is served from the
+   * given directory instead, with its own policy.
+   */
+  mounts?: Record<string, string>;
   log?: (message: string) => void;
 }
 
@@ -101,7 +105,6 @@ export interface RunningServer {
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
   .version;
-const DEFAULT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export { BODY_LIMITS } from './http/body-limits.js';
 
 /** Secrets the demo uses when none are configured; printed at start. Demo mode only. */
@@ -161,7 +164,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const baseNow = options.now ?? Date.now;
   let clockOffset = 0;
   const now = () => baseNow() + clockOffset;
-  const rootDir = options.rootDir ?? DEFAULT_ROOT;
+  const mounts = staticMounts(options.mounts);
   const ingestToken = options.ingestToken ?? (demo ? DEMO_INGEST_TOKEN : undefined);
   const identity = options.identity ?? (demo ? DEMO_IDENTITY : undefined);
 
@@ -308,7 +311,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
 <ul>
 <li><a href="/inbox/">Agent inbox</a>${demo ? ' — signed in as the first demo agent' : ''}</li>
 <li><a href="/site/">Demo website with the chat widget</a></li>
-<li><a href="/react/">The inbox embedded in a React app</a></li>
+${mounts.some((mount) => mount.prefix === '/react') ? '<li><a href="/react/">The inbox embedded in a React app</a></li>' : ''}
 <li><a href="/health">Health</a> (JSON)</li>
 </ul>
 ${agentLinks ? `<h2>Sign in to the inbox as</h2><ul>${agentLinks}</ul><p>Demo only: <code>GET /api/demo/session</code> hands out agent tokens to anyone.</p>` : ''}
@@ -365,20 +368,15 @@ ${agentLinks ? `<h2>Sign in to the inbox as</h2><ul>${agentLinks}</ul><p>Demo on
         res.end(method === 'HEAD' ? undefined : page);
         return;
       }
-      // The React example brings its own scripts and styles: it gets no policy but the framing rule.
-      for (const [prefix, dir, pagePolicy] of [
-        ['/inbox', 'examples/inbox', PAGE_POLICY],
-        ['/site', 'examples/site', PAGE_POLICY],
-        ['/react', 'examples/react', undefined],
-        ['/bundles', 'dist/bundles', undefined],
-      ] as const) {
+      for (const { prefix, dirs, pagePolicy } of mounts) {
         if (path === prefix) {
           res.writeHead(301, { location: `${prefix}/${url.search}` });
           res.end();
           return;
         }
         if (path.startsWith(prefix + '/')) {
-          if (await serveStatic(res, `${rootDir}/${dir}`, path.slice(prefix.length), method, pagePolicy)) return;
+          for (const dir of dirs)
+            if (await serveStatic(res, dir, path.slice(prefix.length), method, pagePolicy)) return;
           break;
         }
       }

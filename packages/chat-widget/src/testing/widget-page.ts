@@ -14,7 +14,7 @@ import {
 } from '@confab/core';
 import { BOOT_KEY, type Boot, type ConfabApi } from '../boot.js';
 
-export const LOADER_URL = '/dist/bundles/confab-widget.js';
+export const LOADER_URL = '/packages/chat-widget/dist/bundles/confab-widget.js';
 
 // Taken before any test patches the page's globals.
 const stringify = JSON.stringify;

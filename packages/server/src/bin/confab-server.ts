@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `confab-server` — starts the reference server (default), or manages agents and tokens:
-//   confab-server [--demo]                           start, in production mode unless --demo or CONFAB_DEMO=1
+//   confab-server [--demo] [--mount=/path=dir]       start, in production mode unless --demo or CONFAB_DEMO=1;
+//                                                    --mount serves a directory of your own at /path
 //   confab-server create-agent --email E --name N --role admin|agent
 //                                                    create an agent; the password comes on standard input
 //   confab-server reset-password --email E           print a one-time link to set a new password
@@ -45,17 +46,22 @@ async function main(argv: string[]) {
     return;
   }
   const startArgs = command === 'start' ? args : argv;
-  for (const arg of startArgs) if (arg !== '--demo') throw new Error(`unknown command or option ${arg}`);
+  const mounts: Record<string, string> = {};
+  for (const arg of startArgs) {
+    const mount = /^--mount=(\/[^=]+)=(.+)$/.exec(arg);
+    if (mount) mounts[mount[1]!] = mount[2]!;
+    else if (arg !== '--demo') throw new Error(`unknown command or option ${arg}`);
+  }
 
   // The binary starts in production mode; `npm start` passes --demo (DESIGN §2, §6).
-  const options = optionsFromEnv(process.env, { demo: startArgs.includes('--demo') });
+  const options = { ...optionsFromEnv(process.env, { demo: startArgs.includes('--demo') }), mounts };
   const server = await startServer(options);
   const lines = [
     `Confab server ${options.demo ? '(demo mode) ' : ''}listening on ${server.url}`,
     `  index   ${server.url}/`,
     `  inbox   ${server.url}/inbox/`,
     `  site    ${server.url}/site/`,
-    `  react   ${server.url}/react/`,
+    ...Object.keys(mounts).map((prefix) => `  ${prefix.slice(1).padEnd(7)} ${server.url}${prefix}/`),
     `  health  ${server.url}/health`,
     `  data    ${server.storage.dir}`,
   ];

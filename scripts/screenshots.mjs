@@ -1,12 +1,12 @@
 // Screenshots of the demo inbox (light, dark, Dutch) for docs/screenshots/inbox-*.png.
 // Starts the reference server with fresh demo data, opens /inbox/ in Chromium and opens the
-// first conversation. Usage: npm run build && node examples/inbox/screenshots.mjs
+// first conversation. Usage: npm run build && node scripts/screenshots.mjs
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
-const root = new URL('../../', import.meta.url);
+const root = new URL('../', import.meta.url);
 const { startServer } = await import(new URL('packages/server/dist/index.js', root).href);
 const server = await startServer({
   port: 0,
