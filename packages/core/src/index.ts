@@ -49,3 +49,4 @@ export * from './store/store.js';
 export * from './protocol/validate.js';
 export { unbrokenRunPieces, LONGEST_UNBROKEN_RUN } from './text/graphemes.js';
 export { safeUrl, linkRuns, type TextRun } from './text/links.js';
+export { mentionedIds, type Mentionable } from './text/mentions.js';

@@ -1,7 +1,7 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
-import { assignableAgents, composedText, type Agent, type PendingCommand } from '@confab/core';
+import { assignableAgents, composedText, mentionedIds, type Agent, type PendingCommand } from '@confab/core';
 import { ConfabElement } from '../shared/confab-element.js';
 import { StoreController, shallowArrayEqual } from '../shared/store-controller.js';
 import { baseStyles } from '../shared/theme.js';
@@ -300,9 +300,7 @@ export class ConfabReplyEditor extends ConfabElement {
     const text = composedText(this.text);
     const conversationId = this.conversationId;
     if (!text || !conversationId || !this.client) return;
-    const mentions = (this.agents.value ?? [])
-      .filter((agent) => text.includes(`@${agent.name}`))
-      .map((agent) => agent.id);
+    const mentions = mentionedIds(text, this.agents.value ?? []);
     this.stopTyping();
     this.text = '';
     this.mention = undefined;
