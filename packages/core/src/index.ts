@@ -10,7 +10,7 @@ export * from './protocol/frames.js';
 export * from './transport/transport.js';
 export * from './store/readable.js';
 export * from './store/types.js';
-export { BUILT_IN_VIEWS, matchesFilter, compareConversations, scopeOf, isBotHandling } from './engine/views.js';
+export { BUILT_IN_VIEWS, matchesFilter, narrowFilter, compareConversations, scopeOf, isBotHandling } from './engine/views.js';
 export { emailKey } from './engine/email.js';
 export { senderNotVerified, uncopiedCcAddresses, isUnauthenticatedChannel } from './engine/sender-trust.js';
 export {

@@ -55,6 +55,43 @@ export function matchesFilter(conversation: Conversation, filter: ConversationFi
 }
 
 /**
+ * A view narrowed by more filters (the filter menu, F2): the conversations that pass both, as one
+ * filter — or null when no conversation can pass both ("Assigned to me" narrowed to a teammate,
+ * open narrowed to closed, channels that do not overlap, an empty date range). Live queries and
+ * saved views both use it, so a saved view shows exactly what the list showed.
+ */
+export function narrowFilter(
+  view: ConversationFilter,
+  narrow: ConversationFilter,
+  me: AgentId | null,
+): ConversationFilter | null {
+  const both: ConversationFilter = { ...view };
+  const scope = narrow.scope ?? view.scope ?? 'inbox';
+  if (scope !== (view.scope ?? 'inbox')) return null;
+  if (view.scope !== undefined || narrow.scope !== undefined) both.scope = scope;
+  for (const key of ['status', 'hasTicket', 'botHandling'] as const) {
+    if (narrow[key] === undefined) continue;
+    if (view[key] !== undefined && view[key] !== narrow[key]) return null;
+    (both as Record<typeof key, unknown>)[key] = narrow[key];
+  }
+  if (narrow.channels !== undefined) {
+    both.channels = view.channels ? view.channels.filter((c) => narrow.channels!.includes(c)) : [...narrow.channels];
+    if (both.channels.length === 0) return null;
+  }
+  if (narrow.assignee !== undefined) {
+    const resolve = (assignee: ConversationFilter['assignee']) => (assignee === 'me' ? (me ?? 'me') : assignee);
+    if (view.assignee !== undefined && resolve(view.assignee) !== resolve(narrow.assignee)) return null;
+    both.assignee = view.assignee ?? narrow.assignee;
+  }
+  const from = Math.max(view.activityFrom ?? -Infinity, narrow.activityFrom ?? -Infinity);
+  const to = Math.min(view.activityTo ?? Infinity, narrow.activityTo ?? Infinity);
+  if (from > to) return null;
+  if (from !== -Infinity) both.activityFrom = from;
+  if (to !== Infinity) both.activityTo = to;
+  return both;
+}
+
+/**
  * The list order (L1): most recently received message first; ties by id so that every replica
  * sorts identically.
  */

@@ -1,6 +1,6 @@
 import { applyEvent } from '../engine/engine.js';
 import { createEngineState, type EngineState } from '../engine/state.js';
-import { BUILT_IN_VIEWS, compareConversations, matchesFilter } from '../engine/views.js';
+import { BUILT_IN_VIEWS, compareConversations, matchesFilter, narrowFilter } from '../engine/views.js';
 import type { AgentId, Conversation, ConversationFilter, ConversationId, Message, View } from '../model/model.js';
 import { ConfabError } from '../protocol/errors.js';
 import type { ConfabEvent, Snapshot } from '../protocol/events.js';
@@ -638,7 +638,7 @@ class StoreLiveQuery implements LiveQuery {
   /** Has search terms: its updates read slots' text, which must be current. */
   readonly searching: boolean;
   private entry: ViewEntry | undefined;
-  /** The filter with the view's scope when it names none; compiled for the columns when it can be. */
+  /** The view narrowed by the query's filter (narrowFilter); compiled for the columns when it can be. */
   private effectiveFilter: ConversationFilter | undefined;
   private compiled: CompiledFilter | null = null;
   private seenVersion = -1;
@@ -756,7 +756,8 @@ class StoreLiveQuery implements LiveQuery {
       return;
     }
     if (this.filter !== undefined) {
-      this.effectiveFilter = { ...this.filter, scope: this.filter.scope ?? entry.view.filter.scope ?? 'inbox' };
+      // No channel passes `channels: []`: the filters contradict each other, nothing can show.
+      this.effectiveFilter = narrowFilter(entry.view.filter, this.filter, store.me) ?? { channels: [] };
       this.compiled = compileFilter(this.effectiveFilter, store.me, store.agents);
     }
     const compiled = this.compiled;

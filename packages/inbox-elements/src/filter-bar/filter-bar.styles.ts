@@ -68,11 +68,16 @@ export const filterBarStyles = css`
   }
   form.save {
     display: flex;
+    flex-wrap: wrap;
     gap: 6px;
     margin-top: 8px;
   }
   form.save input {
     flex: 1;
     min-width: 0;
+  }
+  .save-problem {
+    flex-basis: 100%;
+    margin: 0;
   }
 `;

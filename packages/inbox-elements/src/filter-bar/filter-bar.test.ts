@@ -144,6 +144,26 @@ describe('confab-filter-bar', () => {
     );
   });
 
+  it('F2 a saved view is what the list shows: "Assigned to me" narrowed to a teammate shows nothing, and is not saved as the teammate\'s view', async () => {
+    const { bar, list } = await bench(inbox);
+    bar.view = 'mine';
+    list.view = 'mine';
+    const me = inbox.client.me.get()!.id;
+    const teammate = [...inbox.client.store.state.agents.values()].find((agent) => agent.id !== me && !agent.disabled)!;
+    const menu = await openMenu(bar);
+    getByRole(menu, 'menuitemradio', teammate.name).click();
+    press('Escape');
+    await until(() => getAllByRole(list, 'option').length === 0, 'the list shows nothing');
+    const viewsBefore = inbox.client.store.views().length;
+    getByRole(bar, 'button', 'Save as view').click();
+    const name = await until(() => queryByRole<HTMLInputElement>(bar, 'textbox', 'View name'), 'name field');
+    name.value = 'Theirs';
+    getByRole(bar, 'button', /^Save$/).click();
+    const alert = await until(() => queryByRole(bar, 'alert'), 'the reason');
+    expect(alert.textContent).to.contain('show no conversations');
+    expect(inbox.client.store.views().length).to.equal(viewsBefore);
+  });
+
   it('F1 emits confab-filter-change with filter and search', async () => {
     const { bar } = await bench(inbox);
     const search = getByRole<HTMLInputElement>(bar, 'searchbox');

@@ -1,6 +1,6 @@
 import { html, nothing } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { CHANNELS, assignableAgents, type Agent, type Channel, type ConversationFilter } from '@confab/core';
+import { CHANNELS, assignableAgents, narrowFilter, type Agent, type Channel, type ConversationFilter } from '@confab/core';
 import { ConfabElement } from '../shared/confab-element.js';
 import { StoreController, shallowArrayEqual } from '../shared/store-controller.js';
 import { MenuController } from '../shared/menu.js';
@@ -47,6 +47,8 @@ export class ConfabFilterBar extends ConfabElement {
 
   @state() private accessor dateRange: DateRange | undefined;
   @state() private accessor saving = false;
+  /** Why the filters cannot be saved as a view, while the save form is open. */
+  @state() private accessor saveProblem: string | null = null;
   @query('input[type="search"]') private accessor searchInput!: HTMLInputElement;
 
   private readonly menu = new MenuController(this, 'filter');
@@ -117,6 +119,7 @@ export class ConfabFilterBar extends ConfabElement {
               <input name="name" aria-label=${t.viewName} placeholder=${t.viewName} required autofocus />
               <button class="button primary" type="submit">${t.save}</button>
               <button class="button" type="button" @click=${() => (this.saving = false)}>${t.cancel}</button>
+              ${this.saveProblem ? html`<p class="error save-problem" role="alert">${this.saveProblem}</p>` : nothing}
             </form>`
           : nothing
       }
@@ -244,6 +247,7 @@ export class ConfabFilterBar extends ConfabElement {
 
   private startSaving = async (): Promise<void> => {
     this.saving = true;
+    this.saveProblem = null;
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLInputElement>('form.save input')?.focus();
   };
@@ -254,10 +258,10 @@ export class ConfabFilterBar extends ConfabElement {
     const name = (new FormData(form).get('name') as string).trim();
     if (!name) return;
     const base = this.client?.store.views().find((view) => view.id === this.view)?.filter ?? {};
-    // A saved view is the current view narrowed by the menu; channels narrow each other.
-    const filter: ConversationFilter = { ...base, ...this.filter };
-    if (base.channels && this.filter.channels)
-      filter.channels = base.channels.filter((c) => this.filter.channels!.includes(c));
+    // A saved view is exactly what the list shows: the current view narrowed by the menu.
+    const filter = narrowFilter(base, this.filter, this.client?.me.get()?.id ?? null);
+    this.saveProblem = filter ? null : this.t.viewMatchesNothing;
+    if (!filter) return;
     const error = await this.run({ type: 'view.save', name, filter });
     if (!error) this.saving = false;
   };

@@ -35,6 +35,7 @@ export const en = {
   clearFilters: 'Clear all',
   saveView: 'Save as view',
   viewName: 'View name',
+  viewMatchesNothing: 'These filters together show no conversations, so there is no view to save.',
   status: 'Status',
   statusOpen: 'Open',
   statusClosed: 'Closed',

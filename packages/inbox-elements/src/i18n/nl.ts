@@ -34,6 +34,7 @@ export const nl: Catalog = {
   clearFilters: 'Alles wissen',
   saveView: 'Opslaan als weergave',
   viewName: 'Naam van de weergave',
+  viewMatchesNothing: 'Deze filters samen tonen geen gesprekken, dus er is geen weergave om op te slaan.',
   status: 'Status',
   statusOpen: 'Open',
   statusClosed: 'Gesloten',
