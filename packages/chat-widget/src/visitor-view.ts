@@ -1,4 +1,4 @@
-import { commandIdOf, isPendingRecord } from '@confab/core';
+import { commandIdOf, isPendingRecord, isRoutable } from '@confab/core';
 import type { Contact, Conversation, InboxStore, Message, PendingCommand, VisitorClient } from '@confab/core';
 import type { Availability } from './boot.js';
 
@@ -108,11 +108,10 @@ function deliveryOf(entry: PendingCommand | undefined): Delivery {
   return entry && !entry.committed ? entry.state : 'sent';
 }
 
-/** S2 / W4: the team is available when any enabled agent is; unknown until state arrived. */
+/** S2 / W4: the team is available when routing could choose someone; unknown until state arrived. */
 export function availabilityOf(client: VisitorClient): Availability {
   if (!client.status.get().ready) return 'unknown';
-  for (const agent of client.store.state.agents.values())
-    if (!agent.disabled && agent.availability === 'available') return 'available';
+  for (const agent of client.store.state.agents.values()) if (isRoutable(agent)) return 'available';
   return 'away';
 }
 

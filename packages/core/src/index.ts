@@ -12,6 +12,8 @@ export * from './store/readable.js';
 export * from './store/types.js';
 export { BUILT_IN_VIEWS, matchesFilter, narrowFilter, compareConversations, scopeOf, isBotHandling } from './engine/views.js';
 export { emailKey } from './engine/email.js';
+export { isHandoverReply } from './engine/bot.js';
+export { isRoutable } from './engine/routing.js';
 export { senderNotVerified, uncopiedCcAddresses, isUnauthenticatedChannel } from './engine/sender-trust.js';
 export {
   TEAM_RULES,

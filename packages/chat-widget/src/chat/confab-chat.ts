@@ -1,7 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { composedText, isPendingRecord } from '@confab/core';
+import { composedText, isHandoverReply, isPendingRecord } from '@confab/core';
 import type { Conversation, Message, VisitorClient } from '@confab/core';
 import type { WidgetLocale } from '../boot.js';
 import { STRINGS, teamText, type Strings } from '../i18n.js';
@@ -598,8 +598,7 @@ export class ConfabChat extends LitElement {
 
   private onQuickReply(reply: string, conversationId: string | null) {
     const client = this.client;
-    const handover = client?.store.state.settings.bot.handoverReply;
-    if (client && conversationId && handover && reply.trim().toLowerCase() === handover.trim().toLowerCase()) {
+    if (client && conversationId && isHandoverReply(client.store.state.settings, reply)) {
       // W5: a person takes over; routing (G1) decides who.
       void client.send({ type: 'visitor.requestHuman', conversationId }).catch(() => undefined);
       return;

@@ -5,7 +5,7 @@ export * from './views.js';
 export { BOT_CLOSE_IDLE_MS } from './agent-commands.js';
 export { PREVIEW_LENGTH, previewOf, newConversation } from './records.js';
 export { visibleToVisitor, projectTyping } from './projection.js';
-export { route, routableAgents } from './routing.js';
+export { route, routableAgents, isRoutable } from './routing.js';
 export { executeOptimistic } from './optimistic.js';
 export { emailKey } from './email.js';
 export { senderNotVerified, uncopiedCcAddresses, isUnauthenticatedChannel } from './sender-trust.js';

@@ -3,10 +3,15 @@ import type { ConfabEvent } from '../protocol/events.js';
 import type { EngineState } from './state.js';
 import { isAssignable } from './team.js';
 
+/** Whether routing may choose the agent (G1), which also makes the team available to visitors (S2, W4). */
+export function isRoutable(agent: Agent): boolean {
+  return agent.availability === 'available' && isAssignable(agent);
+}
+
 /** Agents routing may choose (G1, S2): available and assignable, in a stable order by id. */
 export function routableAgents(state: EngineState): Agent[] {
   return [...state.agents.values()]
-    .filter((agent) => agent.availability === 'available' && isAssignable(agent))
+    .filter(isRoutable)
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 

@@ -1,4 +1,5 @@
 import type { Contact, Conversation, Message } from '../model/model.js';
+import { isHandoverReply } from './bot.js';
 import type * as C from '../protocol/commands.js';
 import { ConfabError, ruleError } from '../protocol/errors.js';
 import type { ConfabEvent } from '../protocol/events.js';
@@ -64,10 +65,6 @@ function handOver(decision: Decision, conversation: Conversation): { next: Conve
   const message = botMessage(decision, conversation.id, text);
   const next = withMessage({ ...conversation, bot: 'handed-over', assigneeId: routing.assigneeId }, message);
   return { next, events: [...routing.events, { type: 'message.upserted', message }] };
-}
-
-function isHandoverText(decision: Decision, text: string): boolean {
-  return text.trim().toLowerCase() === decision.state.settings.bot.handoverReply.trim().toLowerCase();
 }
 
 function visitorMessage(decision: Decision, conversationId: string, text: string): Message {
@@ -168,7 +165,7 @@ export const visitorHandlers = {
     let next = withMessage({ ...conversation, status: 'open', trashedAt: null }, message);
     const events: ConfabEvent[] = [{ type: 'message.upserted', message }];
     if (isBotHandling(next)) {
-      if (isHandoverText(decision, command.text)) {
+      if (isHandoverReply(decision.state.settings, command.text)) {
         const handover = handOver(decision, next);
         next = handover.next;
         events.push(...handover.events);
