@@ -422,7 +422,7 @@ ${agentLinks ? `<h2>Sign in to the inbox as</h2><ul>${agentLinks}</ul><p>Demo on
           return;
         }
         if (path.startsWith(prefix + '/')) {
-          if (await serveStatic(res, `${rootDir}/${dir}`, path.slice(prefix.length), method, pagePolicy)) return;
+          if (await serveStatic(res, `${rootDir}/${dir}`, path.slice(prefix.length), req, pagePolicy)) return;
           break;
         }
       }

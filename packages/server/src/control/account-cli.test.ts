@@ -39,7 +39,7 @@ function startBinary(dataDir: string, args: string[]) {
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /^(.*listening on (http:\/\/\S+))/m.exec(output);
+      const match = /^(.*listening on (http:\/\/\S+).*)$/m.exec(output);
       if (match)
         resolve({
           line: match[1]!,
