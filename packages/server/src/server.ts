@@ -539,9 +539,11 @@ ${agentLinks ? `<h2>Sign in to the inbox as</h2><ul>${agentLinks}</ul><p>Demo on
         removeControlFile(dataDir, controlToken);
         clearInterval(sweep);
         unsubscribeDisabled();
+        // Sockets first: meanwhile HTTP still answers, /ready with 503, so a load balancer stops
+        // sending before the port closes.
+        await liveGateway.close(code);
         const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
-        await liveGateway.close(code);
         // Requests in progress (an ingest waiting for its commit) may finish; then the rest are cut.
         const drainTimer = new Promise<void>((resolve) => setTimeout(resolve, REQUEST_DRAIN_MS).unref());
         await Promise.race([httpClosed, drainTimer]);
