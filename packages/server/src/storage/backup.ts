@@ -38,8 +38,10 @@ export async function backupDatabase(dataDir: string, target: string): Promise<B
     try {
       // All pages in one step: another connection's commit between steps would restart the copy.
       await db.backup(file, { progress: () => 0x7fffffff });
-      const copy = new Database(file, { readonly: true, fileMustExist: true });
+      const copy = new Database(file, { fileMustExist: true });
       try {
+        // One self-contained file: no write-ahead log beside it to forget when copying it on.
+        copy.pragma('journal_mode = DELETE');
         const check = copy.pragma('quick_check', { simple: true });
         if (check !== 'ok') throw new Error(`The copy failed its check: ${String(check)}`);
         const events = (copy.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
