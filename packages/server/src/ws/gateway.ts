@@ -440,7 +440,13 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
       (ws) =>
         new Promise<void>((resolve) => {
           if (ws.readyState === ws.CLOSED) return resolve();
-          ws.once('close', () => resolve());
+          // A peer that does not finish the closing handshake (one that began it itself, too) is
+          // cut off after a moment rather than holding the shutdown for ws's 30 s.
+          const cutOff = setTimeout(() => ws.terminate(), CLOSE_GRACE_MS);
+          ws.once('close', () => {
+            clearTimeout(cutOff);
+            resolve();
+          });
           const end = enders.get(ws);
           if (end) end(code, reason);
           else ws.terminate();
