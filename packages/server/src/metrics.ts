@@ -30,6 +30,8 @@ export interface ServerMetrics {
   email(state: string): void;
   /** A request or socket refused: origin, auth, host, rate limit. */
   refusal(reason: string): void;
+  /** Where the open connections are counted from when scraped (the gateway, once it exists). */
+  countConnectionsWith(connectionsByKind: () => Record<string, number>): void;
 }
 
 /**
@@ -37,10 +39,12 @@ export interface ServerMetrics {
  * (a map lookup and an add); connection counts are read only when scraped.
  *
  * @example
- * const metrics = createMetrics({ connectionsByKind: () => gateway.connectionsByKind() });
+ * const metrics = createMetrics();
+ * metrics.countConnectionsWith(() => gateway.connectionsByKind());
  */
-export function createMetrics(options: { connectionsByKind: () => Record<string, number> }): ServerMetrics {
+export function createMetrics(): ServerMetrics {
   const registry = new Registry();
+  let connectionsByKind = (): Record<string, number> => ({});
   new Gauge({
     name: 'confab_connections',
     help: 'Open WebSocket connections by kind (agent, visitor, or none before a hello is accepted).',
@@ -48,7 +52,7 @@ export function createMetrics(options: { connectionsByKind: () => Record<string,
     registers: [registry],
     collect() {
       this.reset();
-      for (const [kind, count] of Object.entries(options.connectionsByKind())) this.set({ kind }, count);
+      for (const [kind, count] of Object.entries(connectionsByKind())) this.set({ kind }, count);
     },
   });
   const commands = new Counter({
@@ -97,6 +101,9 @@ export function createMetrics(options: { connectionsByKind: () => Record<string,
     },
     refusal(reason) {
       refusals.inc({ reason });
+    },
+    countConnectionsWith(count) {
+      connectionsByKind = count;
     },
   };
 }

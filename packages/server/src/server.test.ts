@@ -133,10 +133,7 @@ describe('start-up failures', () => {
     try {
       const { tempDataDir } = await import('./testing/harness.test-util.js');
       const dataDir = tempDataDir();
-      await assert.rejects(
-        startServer({ port: t.server.port, host: '127.0.0.1', dataDir }),
-        /EADDRINUSE/,
-      );
+      await assert.rejects(startServer({ port: t.server.port, host: '127.0.0.1', dataDir }), /EADDRINUSE/);
       // The store was closed: it opens again at once.
       const again = await startServer({ port: 0, host: '127.0.0.1', dataDir });
       await again.close();

@@ -198,9 +198,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const hostAllowed = createHostCheck({ publicOrigins, boundHost: listenHost });
 
   const storage = createSqliteStorage(options.dataDir ?? defaultDataDir());
-  // Assigned once the HTTP server exists; the metrics read it only when scraped.
-  let gateway: Gateway | undefined;
-  const metrics = createMetrics({ connectionsByKind: () => gateway?.connectionsByKind() ?? {} });
+  const metrics = createMetrics();
   const fanOut = timedFanOut(createLocalFanOut(), metrics);
   let backendRef: Backend | null = null;
   let accountsRef: ReturnType<typeof createAccounts> | null = null;
@@ -307,7 +305,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     now,
     ownOrigins: ownOriginsOf,
     linkOrigin: (req) => publicOrigins[0] ?? (req ? ownOriginsOf(req)[0] : undefined) ?? serverUrl,
-    closeSessionSockets: (hashes, code, reason) => gateway?.closeSessions(hashes, code, reason),
+    closeSessionSockets: (hashes, code, reason) => gateway.closeSessions(hashes, code, reason),
   };
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -384,7 +382,7 @@ ${agentLinks ? `<h2>Sign in to the inbox as</h2><ul>${agentLinks}</ul><p>Demo on
           version: VERSION,
           storage: { kind: storage.kind, dir: storage.dir, events: storage.eventCount() },
           seq: backend.seq,
-          connections: liveGateway.connections,
+          connections: gateway.connections,
           mail: { smtp: mailer.enabled, pending: storage.pendingEmails().length },
           demo,
         });
@@ -478,7 +476,7 @@ ${agentLinks ? `<h2>Sign in to the inbox as</h2><ul>${agentLinks}</ul><p>Demo on
   const server = createServer((req, res) => void handle(req, res));
   server.headersTimeout = 20_000;
   server.requestTimeout = 60_000;
-  const liveGateway = attachGateway(server, {
+  const gateway: Gateway = attachGateway(server, {
     backend,
     claimedKind: (token) => auth.claimedKind(token),
     allowedOrigins: options.allowedOrigins ?? [],
@@ -492,7 +490,7 @@ ${agentLinks ? `<h2>Sign in to the inbox as</h2><ul>${agentLinks}</ul><p>Demo on
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
   });
-  gateway = liveGateway;
+  metrics.countConnectionsWith(() => gateway.connectionsByKind());
   const sweep = setInterval(() => {
     httpLimiter.sweep();
     accounts.sweep();
@@ -511,7 +509,7 @@ ${agentLinks ? `<h2>Sign in to the inbox as</h2><ul>${agentLinks}</ul><p>Demo on
     // Port taken, or the like: release what was opened so the data directory is not left locked.
     clearInterval(sweep);
     unsubscribeDisabled();
-    await liveGateway.close();
+    await gateway.close();
     await mailer.close();
     await backend.close();
     throw error;
@@ -541,7 +539,7 @@ ${agentLinks ? `<h2>Sign in to the inbox as</h2><ul>${agentLinks}</ul><p>Demo on
         unsubscribeDisabled();
         // Sockets first: meanwhile HTTP still answers, /ready with 503, so a load balancer stops
         // sending before the port closes.
-        await liveGateway.close(code);
+        await gateway.close(code);
         const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         // Requests in progress (an ingest waiting for its commit) may finish; then the rest are cut.
