@@ -435,7 +435,8 @@ ${agentLinks ? `<h2>Sign in to the inbox as</h2><ul>${agentLinks}</ul><p>Demo on
   /** One line per request: refusals an operator looks for at warn, ingests at info, the rest at debug. */
   function logRequest(req: IncomingMessage, status: number, reqId: string, method: string, path: string) {
     const fields = { reqId, method, path, status, ip: clientIp(req, options.trustProxy) };
-    const refusal = REFUSAL_OF_STATUS[status];
+    // A Host this server does not know (DNS rebinding, or a name missing from CONFAB_PUBLIC_URL).
+    const refusal = status === 400 && !hostAllowed(req) ? 'host' : REFUSAL_OF_STATUS[status];
     if (refusal) {
       metrics.refusal(refusal);
       logger.warn(fields, 'request refused');

@@ -143,7 +143,8 @@ export function createSqliteStorage(dir: string = defaultDataDir()): SqliteStora
     }
     for (const waiter of current.waiters) waiter.resolve();
   }
-  const countEvents = db.prepare('SELECT count(*) AS n FROM events');
+  // Sequence numbers run from 1 without gaps: the highest is the count, read from the key's end (no scan).
+  const countEvents = db.prepare('SELECT coalesce(max(seq), 0) AS n FROM events');
   const probeWrite = db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('ready_probe', ?)");
 
   const statements = {

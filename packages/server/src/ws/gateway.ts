@@ -279,7 +279,7 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
         options.metrics?.command(type, frame.type === 'ack' ? 'ack' : frame.error.code);
       }
       if (frame.type === 'error' && REFUSALS_TO_LOG.has(frame.error.code))
-        refused(frame.error.code, {}, `socket refused: ${frame.error.code}`, log);
+        refused(frame.error.code, type === undefined ? {} : { command: type }, `refused: ${frame.error.code}`, log);
     };
     const resumeWhenDrained = () => {
       if (ws.isPaused && !closing && ws.bufferedAmount <= READ_PAUSE_BYTES) ws.resume();
