@@ -1,5 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { createLogger } from './logging.js';
 import {
@@ -173,4 +175,38 @@ test('without a metrics token /metrics is off in production and open in demo mod
   } finally {
     await demo.close();
   }
+});
+
+test('a socket that began closing and then went silent does not hold the shutdown up', async () => {
+  const t = await startTestServer();
+  // A raw client: it says goodbye, reads the server's answer, and never closes its end of the TCP
+  // connection (allowHalfOpen), so the server waits for a handshake that does not finish.
+  const socket = connect({ port: t.server.port, host: '127.0.0.1', allowHalfOpen: true });
+  const received = (test: (data: Buffer) => boolean) =>
+    new Promise<void>((resolve) => {
+      const onData = (data: Buffer) => {
+        if (!test(data)) return;
+        socket.off('data', onData);
+        resolve();
+      };
+      socket.on('data', onData);
+    });
+  const upgraded = received((data) => data.toString().startsWith('HTTP/1.1 101'));
+  socket.write(
+    `GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${t.server.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+  );
+  await upgraded;
+  const answered = received((data) => data[0] === 0x88);
+  // A masked close frame with code 1000 (a client's frames are masked).
+  const mask = randomBytes(4);
+  const payload = Buffer.from([0x03, 0xe8]).map((byte, index) => byte ^ mask[index % 4]!);
+  socket.write(Buffer.concat([Buffer.from([0x88, 0x82]), mask, payload]));
+  await answered;
+
+  const started = performance.now();
+  await t.close();
+  const ms = performance.now() - started;
+  assert.ok(ms < 3_000, `closed in ${Math.round(ms)} ms (ws alone waits 30 s for the closing handshake)`);
+  socket.destroy();
 });
