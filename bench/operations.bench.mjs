@@ -149,5 +149,5 @@ export async function run() {
   return [...(await staticTransfer()), ...(await backupFigures())];
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href)
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href)
   for (const line of await run()) console.log(JSON.stringify(line));
