@@ -50,7 +50,7 @@ export async function run() {
     { metric: 'server.signIn.passwordCheck.ms', value: Math.round(await passwordCheckMs()), unit: 'ms' },
   ];
   const dataDir = mkdtempSync(join(tmpdir(), 'confab-sign-in-bench-'));
-  const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, log: () => {} });
+  const server = await startServer({ port: 0, host: '127.0.0.1', dataDir });
   try {
     await server.accounts.createAgent({
       email: 'bench@team.example',

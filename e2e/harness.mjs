@@ -21,7 +21,6 @@ export async function startDemoServer(name, options = {}) {
     dataDir,
     demo: true,
     testClock: true,
-    log: () => undefined,
     ...options,
   });
   return {
@@ -39,7 +38,7 @@ export async function startDemoServer(name, options = {}) {
  */
 export async function startProductionServer(name, options = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), `confab-${name}-`));
-  const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, log: () => undefined, ...options });
+  const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, ...options });
   return {
     server,
     dataDir,

@@ -51,7 +51,7 @@ describe('the README code samples', () => {
     // repository's own bundles (the core sample's).
     siteDir = mkdtempSync(join(tmpdir(), 'confab-readme-site-'));
     const mounts = { '/site': siteDir, '/dev': join(process.cwd(), 'dist', 'bundles') };
-    server = await startServer({ port: 0, host: '127.0.0.1', dataDir, mounts, demo: true, log: () => undefined });
+    server = await startServer({ port: 0, host: '127.0.0.1', dataDir, mounts, demo: true });
     wsUrl = `${server.url.replace(/^http/, 'ws')}/ws`;
     browser = await launchChromium();
   });

@@ -26,7 +26,7 @@ describe('data files are private to the server', () => {
   });
 
   /** Starts the real server on `dataDir`; the demo seed writes, so the log and shared memory exist. */
-  const start = (dataDir) => startServer({ port: 0, host: '127.0.0.1', dataDir, demo: true, log: () => undefined });
+  const start = (dataDir) => startServer({ port: 0, host: '127.0.0.1', dataDir, demo: true });
 
   function assertPrivate(dataDir) {
     assert.equal(octal(modeOf(dataDir)), '0700', 'the data directory');

@@ -33,7 +33,6 @@ export async function startSecurityServer(options = {}) {
     host: '127.0.0.1',
     dataDir,
     demo: true,
-    log: () => undefined,
     ...options,
   });
   const wsUrl = `ws://127.0.0.1:${server.port}/ws`;

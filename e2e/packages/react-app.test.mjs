@@ -118,7 +118,7 @@ describe('a React app from the packed tarballs', () => {
       // The server serves /react/ from the page built from the tarballs.
       dataDir = mkdtempSync(join(tmpdir(), 'confab-react-app-data-'));
       const mounts = { '/react': join(app, 'out') };
-      server = await startServer({ port: 0, host: '127.0.0.1', dataDir, demo: true, mounts, log: () => {} });
+      server = await startServer({ port: 0, host: '127.0.0.1', dataDir, demo: true, mounts });
       const agentId = [...server.backend.state.agents.keys()][0];
       token = server.auth.issueAgentToken(agentId, 'react-app test').token;
       browser = await launchChromium();

@@ -34,7 +34,6 @@ describe('the React example (@lit/react wrappers)', () => {
       dataDir,
       demo: true,
       mounts: { '/react': here },
-      log: () => {},
     });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });

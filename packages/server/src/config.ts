@@ -1,100 +1,369 @@
+import * as v from 'valibot';
 import type { StartServerOptions } from './server.js';
 import { DEFAULT_VISITOR_SESSION_LIFETIME } from './auth/authenticator.js';
 import { DEFAULT_AGENT_SESSION_LIFETIME } from './accounts/accounts.js';
-import { parsePublicOrigin } from './http/host-check.js';
+import { parsePublicOrigin, normaliseOrigin } from './http/host-check.js';
 import { NO_LIMITS } from './ws/gateway.js';
+import { LOG_LEVELS, type LogLevel } from './logging.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** One environment variable: how it is checked, and what `--help` and the README say about it. */
+export interface EnvironmentVariable {
+  name: string;
+  /** What a valid value looks like, as the error for a bad one says it. */
+  expected: string;
+  default: string;
+  meaning: string;
+  /** Turns the text into its value; fails on anything else. */
+  schema: v.GenericSchema<string, unknown>;
+  /** Never echoed back in an error (tokens, secrets, URLs with passwords). */
+  secret?: boolean;
+}
+
+const nonEmpty = v.pipe(v.string(), v.minLength(1));
+const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  v.pipe(v.string(), v.regex(/^\d+$/), v.transform(Number), v.minValue(min), v.maxValue(max));
+const positiveDays = v.pipe(
+  v.string(),
+  v.regex(/^\d+(\.\d+)?$/),
+  v.transform(Number),
+  v.check((days) => days > 0),
+);
+/** `1`/`true` and `0`/`false`: anything else (`yes`, `on`) is refused rather than read as off. */
+const flag = v.pipe(
+  v.picklist(['1', 'true', '0', 'false']),
+  v.transform((text) => text === '1' || text === 'true'),
+);
+const commaList = (item: (text: string) => string) =>
+  v.pipe(
+    v.string(),
+    v.rawTransform(({ dataset, addIssue, NEVER }) => {
+      try {
+        const items = dataset.value
+          .split(',')
+          .map((part) => part.trim())
+          .filter(Boolean)
+          .map(item);
+        if (items.length > 0) return items;
+      } catch {
+        // reported below
+      }
+      addIssue();
+      return NEVER;
+    }),
+  );
+const widgetOrigin = (text: string) => {
+  if (text === '*') return text;
+  const origin = normaliseOrigin(text);
+  if (origin === null) throw new Error(text);
+  return text;
+};
+const smtpUrl = v.pipe(
+  v.string(),
+  v.check((text) => URL.canParse(text) && ['smtp:', 'smtps:'].includes(new URL(text).protocol)),
+);
+
 /**
- * Server options from environment variables (all optional):
- *
- * | variable | meaning |
- * |---|---|
- * | `PORT` | port, default 4747 |
- * | `HOST` | interface, default all (demo mode: localhost) |
- * | `CONFAB_TRUST_PROXY` | `1` behind one reverse proxy: client address from X-Forwarded-For |
- * | `CONFAB_DATA_DIR` | data directory, default ./.data |
- * | `CONFAB_DEMO` | `1` demo mode (seed data, demo sign-in), `0` off; default off (`--demo` turns it on) |
- * | `CONFAB_INGEST_TOKEN` | bearer token for the channel endpoints |
- * | `CONFAB_ADMIN_TOKEN` | bearer token for the admin API |
- * | `CONFAB_MESSENGER_APP_SECRET`, `CONFAB_MESSENGER_VERIFY_TOKEN` | Messenger webhook signature and verification |
- * | `CONFAB_IDENTITY_SECRET`, `CONFAB_IDENTITY_AUDIENCE` | identity verification (createIdentityToken) |
- * | `CONFAB_PUBLIC_URL` | comma-separated origins the server is reached at (Host check, its own origins) |
- * | `CONFAB_ALLOWED_ORIGINS` | comma-separated origins allowed to open visitor chats (`*` any) |
- * | `CONFAB_SMTP_URL` | SMTP URL for outbound email; unset, email stays queued |
- * | `CONFAB_RATE_LIMITS` | `off` disables WebSocket and HTTP rate limits (loopback benchmarks only) |
- * | `CONFAB_RETENTION` | events kept in memory for resume (default 10,000) |
- * | `CONFAB_VISITOR_SESSION_IDLE_DAYS`, `CONFAB_VISITOR_SESSION_MAX_DAYS` | visitor session lifetimes (30 and 400) |
- * | `CONFAB_AGENT_SESSION_IDLE_DAYS`, `CONFAB_AGENT_SESSION_MAX_DAYS` | agent sign-in session lifetimes (7 and 30) |
- * | `CONFAB_TEST_CLOCK` | `1` enables `POST /api/test/clock` (tests only) |
+ * Every variable the server reads, in the order `--help` and the README list them. The server
+ * refuses to start when one is set to something it does not understand (an empty value counts as
+ * unset), naming each bad variable and what it expected.
  */
-export function optionsFromEnv(env: NodeJS.ProcessEnv, defaults: { demo: boolean }): StartServerOptions {
+export const ENVIRONMENT: EnvironmentVariable[] = [
+  {
+    name: 'PORT',
+    expected: 'a port number, 0 to 65535',
+    default: '4747',
+    meaning: 'HTTP and WebSocket port (`/ws`)',
+    schema: wholeNumber(0, 65535),
+  },
+  {
+    name: 'HOST',
+    expected: 'an interface name or address',
+    default: 'all interfaces; `localhost` in demo mode',
+    meaning: 'listen address',
+    schema: nonEmpty,
+  },
+  {
+    name: 'CONFAB_DATA_DIR',
+    expected: 'a directory path',
+    default: '`./.data`',
+    meaning: 'where `confab.sqlite` lives',
+    schema: nonEmpty,
+  },
+  {
+    name: 'CONFAB_DEMO',
+    expected: '1 or 0 (true or false)',
+    default: 'off; `--demo` turns it on',
+    meaning: 'demo mode: seed data, demo sign-in (never in production)',
+    schema: flag,
+  },
+  {
+    name: 'CONFAB_PUBLIC_URL',
+    expected: 'comma-separated public URLs, each an origin such as https://chat.example.com (no path)',
+    default: '— (localhost, IP addresses, `HOST`)',
+    meaning: 'origins the server is reached at: its Host names and its own origins',
+    schema: commaList(parsePublicOrigin),
+  },
+  {
+    name: 'CONFAB_TRUST_PROXY',
+    expected: '1 or 0 (true or false)',
+    default: 'off',
+    meaning: '`1` behind one reverse proxy: client address and scheme from `X-Forwarded-For` / `-Proto`',
+    schema: flag,
+  },
+  {
+    name: 'CONFAB_ALLOWED_ORIGINS',
+    expected: 'comma-separated origins such as https://shop.example.com, or *',
+    default: '— (own origin only)',
+    meaning: 'pages of these origins may open visitor chats',
+    schema: commaList(widgetOrigin),
+  },
+  {
+    name: 'CONFAB_ADMIN_TOKEN',
+    expected: 'a token',
+    default: '— (admin API off)',
+    meaning: 'bearer token for `/api/admin/*` and `/health?details`',
+    schema: nonEmpty,
+    secret: true,
+  },
+  {
+    name: 'CONFAB_METRICS_TOKEN',
+    expected: 'a token',
+    default: '— (`/metrics` off; open in demo mode)',
+    meaning: 'bearer token for `GET /metrics` (Prometheus)',
+    schema: nonEmpty,
+    secret: true,
+  },
+  {
+    name: 'CONFAB_INGEST_TOKEN',
+    expected: 'a token',
+    default: '— (channels off)',
+    meaning: 'bearer token for the email and form endpoints',
+    schema: nonEmpty,
+    secret: true,
+  },
+  {
+    name: 'CONFAB_MESSENGER_APP_SECRET',
+    expected: 'a secret',
+    default: '—',
+    meaning: 'Messenger webhook signature key',
+    schema: nonEmpty,
+    secret: true,
+  },
+  {
+    name: 'CONFAB_MESSENGER_VERIFY_TOKEN',
+    expected: 'a token',
+    default: '—',
+    meaning: 'Messenger webhook verification token',
+    schema: nonEmpty,
+    secret: true,
+  },
+  {
+    name: 'CONFAB_IDENTITY_SECRET',
+    expected: 'a secret',
+    default: '—',
+    meaning: 'identity verification key',
+    schema: nonEmpty,
+    secret: true,
+  },
+  {
+    name: 'CONFAB_IDENTITY_AUDIENCE',
+    expected: 'an audience name',
+    default: '`confab`',
+    meaning: 'identity tokens must name this audience',
+    schema: nonEmpty,
+  },
+  {
+    name: 'CONFAB_SMTP_URL',
+    expected: 'an smtp:// or smtps:// URL',
+    default: '— (mail stays queued)',
+    meaning: 'SMTP for outbound email',
+    schema: smtpUrl,
+    secret: true,
+  },
+  {
+    name: 'CONFAB_LOG_LEVEL',
+    expected: LOG_LEVELS.join(', '),
+    default: '`info`',
+    meaning: 'least severe log level written (JSON lines on standard output)',
+    schema: v.picklist(LOG_LEVELS),
+  },
+  {
+    name: 'CONFAB_RETENTION',
+    expected: 'a whole number of events, at least 1',
+    default: '10000',
+    meaning: 'events kept in memory for resume; further back a client resyncs in full',
+    schema: wholeNumber(1),
+  },
+  {
+    name: 'CONFAB_VISITOR_SESSION_IDLE_DAYS',
+    expected: 'a positive number of days',
+    default: '30',
+    meaning: 'a visitor session ends this many days after its last use',
+    schema: positiveDays,
+  },
+  {
+    name: 'CONFAB_VISITOR_SESSION_MAX_DAYS',
+    expected: 'a positive number of days',
+    default: '400',
+    meaning: '… and this many days after it began (not less than the idle days)',
+    schema: positiveDays,
+  },
+  {
+    name: 'CONFAB_AGENT_SESSION_IDLE_DAYS',
+    expected: 'a positive number of days',
+    default: '7',
+    meaning: "an agent's sign-in session ends this many days after its last use",
+    schema: positiveDays,
+  },
+  {
+    name: 'CONFAB_AGENT_SESSION_MAX_DAYS',
+    expected: 'a positive number of days',
+    default: '30',
+    meaning: '… and this many days after sign-in',
+    schema: positiveDays,
+  },
+  {
+    name: 'CONFAB_RATE_LIMITS',
+    expected: 'on or off',
+    default: '`on`',
+    meaning: '`off` disables rate limits (loopback benchmarks only)',
+    schema: v.picklist(['on', 'off']),
+  },
+  {
+    name: 'CONFAB_TEST_CLOCK',
+    expected: '1 or 0 (true or false)',
+    default: 'off',
+    meaning: '`1` enables `/api/test/clock` (tests only)',
+    schema: flag,
+  },
+];
+
+/** The configuration was refused: `problems` names each bad variable and what it expected. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`The configuration is not valid:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The server's options and its log level, from environment variables (ENVIRONMENT). */
+export interface ServerConfig {
+  options: StartServerOptions;
+  logLevel: LogLevel;
+}
+
+/**
+ * Reads and checks every variable of ENVIRONMENT; throws a ConfigError naming all bad ones at once.
+ *
+ * @example
+ * const { options, logLevel } = configFromEnv(process.env, { demo: false });
+ */
+export function configFromEnv(env: NodeJS.ProcessEnv, defaults: { demo: boolean }): ServerConfig {
+  const problems: string[] = [];
+  const values = new Map<string, unknown>();
+  for (const variable of ENVIRONMENT) {
+    const text = env[variable.name];
+    if (text === undefined || text === '') continue;
+    const result = v.safeParse(variable.schema, text);
+    if (result.success) values.set(variable.name, result.output);
+    else
+      problems.push(
+        `${variable.name}: expected ${variable.expected}, not ${variable.secret ? 'the value given' : JSON.stringify(text)}`,
+      );
+  }
+  const get = <T>(name: string): T | undefined => values.get(name) as T | undefined;
+
+  const visitorSessionLifetime = lifetime(get, 'CONFAB_VISITOR_SESSION', DEFAULT_VISITOR_SESSION_LIFETIME, problems);
+  const agentSessionLifetime = lifetime(get, 'CONFAB_AGENT_SESSION', DEFAULT_AGENT_SESSION_LIFETIME, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+
   const options: StartServerOptions = {
-    port: env.PORT ? Number(env.PORT) : 4747,
-    demo: env.CONFAB_DEMO === undefined ? defaults.demo : env.CONFAB_DEMO === '1' || env.CONFAB_DEMO === 'true',
-    testClock: env.CONFAB_TEST_CLOCK === '1',
+    port: get<number>('PORT') ?? 4747,
+    demo: get<boolean>('CONFAB_DEMO') ?? defaults.demo,
+    testClock: get<boolean>('CONFAB_TEST_CLOCK') ?? false,
   };
-  if (env.HOST) options.host = env.HOST;
-  if (env.CONFAB_TRUST_PROXY === '1') options.trustProxy = true;
-  if (env.CONFAB_DATA_DIR) options.dataDir = env.CONFAB_DATA_DIR;
-  if (env.CONFAB_INGEST_TOKEN) options.ingestToken = env.CONFAB_INGEST_TOKEN;
-  if (env.CONFAB_ADMIN_TOKEN) options.adminToken = env.CONFAB_ADMIN_TOKEN;
-  if (env.CONFAB_MESSENGER_APP_SECRET || env.CONFAB_MESSENGER_VERIFY_TOKEN) {
-    options.messenger = {
-      ...(env.CONFAB_MESSENGER_APP_SECRET ? { appSecret: env.CONFAB_MESSENGER_APP_SECRET } : {}),
-      ...(env.CONFAB_MESSENGER_VERIFY_TOKEN ? { verifyToken: env.CONFAB_MESSENGER_VERIFY_TOKEN } : {}),
-    };
-  }
-  if (env.CONFAB_IDENTITY_SECRET) {
-    options.identity = { secret: env.CONFAB_IDENTITY_SECRET, audience: env.CONFAB_IDENTITY_AUDIENCE || 'confab' };
-  }
-  if (env.CONFAB_PUBLIC_URL) {
-    options.publicOrigins = env.CONFAB_PUBLIC_URL.split(',')
-      .map((origin) => origin.trim())
-      .filter(Boolean)
-      .map(parsePublicOrigin);
-  }
-  if (env.CONFAB_ALLOWED_ORIGINS) {
-    options.allowedOrigins = env.CONFAB_ALLOWED_ORIGINS.split(',')
-      .map((origin) => origin.trim())
-      .filter(Boolean);
-  }
-  if (env.CONFAB_SMTP_URL) options.smtpUrl = env.CONFAB_SMTP_URL;
-  if (env.CONFAB_RATE_LIMITS === 'off') {
+  const host = get<string>('HOST');
+  if (host) options.host = host;
+  if (get<boolean>('CONFAB_TRUST_PROXY')) options.trustProxy = true;
+  const dataDir = get<string>('CONFAB_DATA_DIR');
+  if (dataDir) options.dataDir = dataDir;
+  const ingestToken = get<string>('CONFAB_INGEST_TOKEN');
+  if (ingestToken) options.ingestToken = ingestToken;
+  const adminToken = get<string>('CONFAB_ADMIN_TOKEN');
+  if (adminToken) options.adminToken = adminToken;
+  const metricsToken = get<string>('CONFAB_METRICS_TOKEN');
+  if (metricsToken) options.metricsToken = metricsToken;
+  const appSecret = get<string>('CONFAB_MESSENGER_APP_SECRET');
+  const verifyToken = get<string>('CONFAB_MESSENGER_VERIFY_TOKEN');
+  if (appSecret || verifyToken)
+    options.messenger = { ...(appSecret ? { appSecret } : {}), ...(verifyToken ? { verifyToken } : {}) };
+  const identitySecret = get<string>('CONFAB_IDENTITY_SECRET');
+  if (identitySecret)
+    options.identity = { secret: identitySecret, audience: get<string>('CONFAB_IDENTITY_AUDIENCE') ?? 'confab' };
+  const publicOrigins = get<string[]>('CONFAB_PUBLIC_URL');
+  if (publicOrigins) options.publicOrigins = publicOrigins;
+  const allowedOrigins = get<string[]>('CONFAB_ALLOWED_ORIGINS');
+  if (allowedOrigins) options.allowedOrigins = allowedOrigins;
+  const smtp = get<string>('CONFAB_SMTP_URL');
+  if (smtp) options.smtpUrl = smtp;
+  if (get<string>('CONFAB_RATE_LIMITS') === 'off') {
     options.limits = NO_LIMITS;
     options.httpLimits = { burst: Infinity, perSecond: Infinity };
   }
-  const visitorLifetime = sessionLifetimeFromEnv(env, 'CONFAB_VISITOR_SESSION', DEFAULT_VISITOR_SESSION_LIFETIME);
-  if (visitorLifetime) options.visitorSessionLifetime = visitorLifetime;
-  const agentLifetime = sessionLifetimeFromEnv(env, 'CONFAB_AGENT_SESSION', DEFAULT_AGENT_SESSION_LIFETIME);
-  if (agentLifetime) options.agentSessionLifetime = agentLifetime;
-  if (env.CONFAB_RETENTION) options.retention = Number(env.CONFAB_RETENTION);
-  if (!Number.isInteger(options.port) || options.port! < 0 || options.port! > 65535)
-    throw new Error(`PORT must be a port number, not ${env.PORT}`);
-  return options;
+  if (visitorSessionLifetime) options.visitorSessionLifetime = visitorSessionLifetime;
+  if (agentSessionLifetime) options.agentSessionLifetime = agentSessionLifetime;
+  const retention = get<number>('CONFAB_RETENTION');
+  if (retention !== undefined) options.retention = retention;
+  return { options, logLevel: get<LogLevel>('CONFAB_LOG_LEVEL') ?? 'info' };
+}
+
+/** The server options alone (configFromEnv); throws a ConfigError on a bad variable. */
+export function optionsFromEnv(env: NodeJS.ProcessEnv, defaults: { demo: boolean }): StartServerOptions {
+  return configFromEnv(env, defaults).options;
 }
 
 /** `<prefix>_IDLE_DAYS` and `<prefix>_MAX_DAYS`, or undefined when neither is set. */
-function sessionLifetimeFromEnv(
-  env: NodeJS.ProcessEnv,
+function lifetime(
+  get: <T>(name: string) => T | undefined,
   prefix: string,
   defaults: { idleMs: number; absoluteMs: number },
+  problems: string[],
 ): { idleMs: number; absoluteMs: number } | undefined {
-  if (!env[`${prefix}_IDLE_DAYS`] && !env[`${prefix}_MAX_DAYS`]) return undefined;
-  const days = (name: string, fallbackMs: number) => {
-    const text = env[name];
-    if (!text) return fallbackMs;
-    const value = Number(text);
-    if (!Number.isFinite(value) || value <= 0)
-      throw new Error(`${name} must be a positive number of days, not ${text}`);
-    return value * DAY_MS;
-  };
-  const lifetime = {
-    idleMs: days(`${prefix}_IDLE_DAYS`, defaults.idleMs),
-    absoluteMs: days(`${prefix}_MAX_DAYS`, defaults.absoluteMs),
+  const idleDays = get<number>(`${prefix}_IDLE_DAYS`);
+  const maxDays = get<number>(`${prefix}_MAX_DAYS`);
+  if (idleDays === undefined && maxDays === undefined) return undefined;
+  const result = {
+    idleMs: idleDays === undefined ? defaults.idleMs : idleDays * DAY_MS,
+    absoluteMs: maxDays === undefined ? defaults.absoluteMs : maxDays * DAY_MS,
   };
   // An idle limit past the absolute one would promise what the absolute one takes away.
-  if (lifetime.idleMs > lifetime.absoluteMs) throw new Error(`${prefix}_IDLE_DAYS may not exceed ${prefix}_MAX_DAYS`);
-  return lifetime;
+  if (result.idleMs > result.absoluteMs)
+    problems.push(`${prefix}_IDLE_DAYS: expected no more than ${prefix}_MAX_DAYS (${result.absoluteMs / DAY_MS} days)`);
+  return result;
+}
+
+/** `--help`: the commands and every environment variable. */
+export function helpText(version: string): string {
+  const width = Math.max(...ENVIRONMENT.map((variable) => variable.name.length));
+  const plain = (text: string) => text.replace(/`/g, '');
+  return `confab-server ${version} — Confab's reference server
+
+Usage:
+  confab-server [--demo] [--mount=/path=dir]     start (production mode unless --demo or CONFAB_DEMO=1);
+                                                  --mount serves a directory of your own at /path/
+  confab-server create-agent --email E --name N --role admin|agent
+                                                  create an agent; the password comes on standard input
+  confab-server reset-password --email E          print a one-time link to set a new password
+  confab-server issue-agent-token <agentId> [label]
+                                                  print a new agent token (stored hashed)
+  confab-server list-agent-tokens [agentId]       list tokens (ids, never the tokens)
+  confab-server backup <file>                     copy the database to <file> while the server runs
+  confab-server migrate                           bring the database's schema up to date, then exit
+  confab-server --help | --version
+
+Environment (an empty value counts as unset; a bad value stops the server with exit code 1):
+${ENVIRONMENT.map((variable) => `  ${variable.name.padEnd(width)}  ${plain(variable.meaning)} (default ${plain(variable.default)})`).join('\n')}
+`;
 }

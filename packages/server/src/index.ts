@@ -43,3 +43,7 @@ export {
   type GatewayOptions,
 } from './ws/gateway.js';
 export { optionsFromEnv } from './config.js';
+export { configFromEnv, ConfigError, ENVIRONMENT, type ServerConfig, type EnvironmentVariable } from './config.js';
+export { createLogger, LOG_LEVELS, type Logger, type LogLevel } from './logging.js';
+export { backupDatabase, type BackupResult } from './storage/backup.js';
+export { SCHEMA_VERSION, NewerSchemaError } from './storage/migrations.js';

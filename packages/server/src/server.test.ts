@@ -133,12 +133,9 @@ describe('start-up failures', () => {
     try {
       const { tempDataDir } = await import('./testing/harness.test-util.js');
       const dataDir = tempDataDir();
-      await assert.rejects(
-        startServer({ port: t.server.port, host: '127.0.0.1', dataDir, log: () => {} }),
-        /EADDRINUSE/,
-      );
+      await assert.rejects(startServer({ port: t.server.port, host: '127.0.0.1', dataDir }), /EADDRINUSE/);
       // The store was closed: it opens again at once.
-      const again = await startServer({ port: 0, host: '127.0.0.1', dataDir, log: () => {} });
+      const again = await startServer({ port: 0, host: '127.0.0.1', dataDir });
       await again.close();
       (await import('node:fs')).rmSync(dataDir, { recursive: true, force: true });
     } finally {

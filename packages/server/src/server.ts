@@ -1,8 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConfabError } from '@confab/core';
-import { CLOSE_REVOKED, createBackend, createLocalFanOut } from '@confab/core/backend';
+import { CLOSE_CODES, ConfabError } from '@confab/core';
+import {
+  CLOSE_REVOKED,
+  createBackend,
+  createLocalFanOut,
+  type BackendStorage,
+  type FanOut,
+} from '@confab/core/backend';
 import { randomBytes } from 'node:crypto';
 import { demoSeed } from '@confab/core/testing';
 import type { Backend } from '@confab/core/backend';
@@ -29,6 +35,9 @@ import { createMailer, type MailTransport, type Mailer } from './mail/mailer.js'
 import { KeyedRateLimiter } from './rate-limit.js';
 import { createSqliteStorage, defaultDataDir, type SqliteStorage } from './storage/sqlite-storage.js';
 import { attachGateway, type Gateway, type GatewayLimits } from './ws/gateway.js';
+import { newLogId, silentLogger, type Logger } from './logging.js';
+import { createMetrics, type ServerMetrics } from './metrics.js';
+import { SCHEMA_VERSION } from './storage/migrations.js';
 
 export interface StartServerOptions {
   /** TCP port; 0 picks a free one. Default 4747. */
@@ -59,6 +68,11 @@ export interface StartServerOptions {
   ingestToken?: string;
   /** Bearer token for the admin API (CONFAB_ADMIN_TOKEN): create, disable and enable agents, change roles, issue tokens. */
   adminToken?: string;
+  /**
+   * Bearer token for `GET /metrics` (CONFAB_METRICS_TOKEN). Without one, /metrics is off (404) —
+   * except in demo mode, which serves it to anyone (the demo listens on localhost).
+   */
+  metricsToken?: string;
   messenger?: { appSecret?: string; verifyToken?: string };
   /** The site's shared secret and audience for identity tokens (createIdentityToken). */
   identity?: { secret: string; audience: string };
@@ -87,7 +101,8 @@ export interface StartServerOptions {
    * given directory instead, with its own policy.
    */
   mounts?: Record<string, string>;
-  log?: (message: string) => void;
+  /** Where the server logs (pino; `createLogger`). Default: nowhere — the binary passes one. */
+  logger?: Logger;
 }
 
 export interface RunningServer {
@@ -100,8 +115,18 @@ export interface RunningServer {
   /** Agent accounts: passwords, sign-in sessions, one-time links. */
   accounts: Accounts;
   mailer: Mailer;
-  close(): Promise<void>;
+  /**
+   * Stops: no new connections, `/ready` answers 503, every socket is closed with `code` (1001
+   * going away by default; 1012 "restarting" tells clients to reconnect and resume), requests in
+   * progress get up to 5 s to finish, and storage closes after the last queued commit.
+   */
+  close(code?: number): Promise<void>;
 }
+
+/** How long requests in progress may take to finish once the server is closing. */
+const REQUEST_DRAIN_MS = 5_000;
+/** A readiness probe writes to the store at most this often (each write is an fsync). */
+const READY_PROBE_MS = 2_000;
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
   .version;
@@ -110,6 +135,9 @@ export { BODY_LIMITS } from './http/body-limits.js';
 /** Secrets the demo uses when none are configured; printed at start. Demo mode only. */
 export const DEMO_INGEST_TOKEN = 'demo-ingest-token';
 export const DEMO_IDENTITY = { secret: 'demo-identity-secret', audience: 'confab-demo' };
+
+/** Refusals counted and logged at warn, by the status they were answered with. */
+const REFUSAL_OF_STATUS: Record<number, string> = { 401: 'unauthenticated', 403: 'forbidden', 429: 'rate-limited' };
 
 function statusOf(error: ConfabError): number {
   switch (error.code) {
@@ -159,7 +187,7 @@ function escapeHtml(text: string): string {
  * await server.close();
  */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
-  const log = options.log ?? ((message: string) => console.log(message));
+  const logger = options.logger ?? silentLogger();
   const demo = options.demo ?? false;
   const baseNow = options.now ?? Date.now;
   let clockOffset = 0;
@@ -173,7 +201,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const hostAllowed = createHostCheck({ publicOrigins, boundHost: listenHost });
 
   const storage = createSqliteStorage(options.dataDir ?? defaultDataDir());
-  const fanOut = createLocalFanOut();
+  const metrics = createMetrics();
+  const fanOut = timedFanOut(createLocalFanOut(), metrics);
   let backendRef: Backend | null = null;
   let accountsRef: ReturnType<typeof createAccounts> | null = null;
   const auth = createServerAuthenticator({
@@ -186,7 +215,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     isAgentActive: (agentId) => isActiveAgent(backendRef?.state.agents.get(agentId)),
   });
   const backend = createBackend({
-    storage,
+    storage: observedStorage(storage, metrics, logger),
     auth,
     fanOut,
     now,
@@ -207,7 +236,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     const agent = backend.state.agents.get(agentId);
     if (!agent || agent.disabled) continue;
     await backend.execute({ kind: 'system' }, { type: 'agent.disable', agentId }).catch((error: unknown) => {
-      log(`could not disable ${agentId} (disabled in the token store): ${String(error)}`);
+      logger.error({ agentId, err: error }, 'could not disable an agent disabled in the token store');
     });
   }
 
@@ -215,7 +244,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     // Appended through the hub, so the demo data is stored and sequenced like everything else.
     const events = demoSeed(now());
     await backend.append(events);
-    log(`Seeded ${events.length} demo events.`);
+    logger.info({ events: events.length }, 'seeded demo data');
   }
 
   // An agent the engine disables (an agent.upserted with disabled: true) loses its open sockets too.
@@ -239,7 +268,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     ...(options.smtpUrl ? { smtpUrl: options.smtpUrl } : {}),
     ...(options.mailTransport ? { transport: options.mailTransport } : {}),
     now,
-    log,
+    logger,
+    metrics,
   });
 
   const httpLimiter = new KeyedRateLimiter(options.httpLimits?.burst ?? 300, options.httpLimits?.perSecond ?? 100);
@@ -322,6 +352,9 @@ ${agentLinks ? `<h2>Sign in to the inbox as</h2><ul>${agentLinks}</ul><p>Demo on
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = req.method ?? 'GET';
     const path = url.pathname;
+    const reqId = newLogId();
+    res.setHeader('x-request-id', reqId);
+    res.once('finish', () => logRequest(req, res.statusCode, reqId, method, path));
     try {
       // Liveness says nothing about anyone, and load balancers probe it by address or internal name.
       if (path !== '/health' && !hostAllowed(req))
@@ -336,8 +369,8 @@ ${agentLinks ? `<h2>Sign in to the inbox as</h2><ul>${agentLinks}</ul><p>Demo on
       }
       if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'method-not-allowed', 'Use GET.');
       if (path === '/health') {
-        // Anyone may probe it, so it says "alive" and nothing more; where the data lives and how
-        // busy the server is are for its operator.
+        // Anyone may probe it, so it says "alive" and nothing more, in constant time; where the
+        // data lives and how busy the server is are for its operator.
         if (!url.searchParams.has('details')) {
           sendJson(res, 200, { ok: true });
           return;
@@ -358,6 +391,15 @@ ${agentLinks ? `<h2>Sign in to the inbox as</h2><ul>${agentLinks}</ul><p>Demo on
         });
         return;
       }
+      if (path === '/ready') {
+        const readiness = ready();
+        sendJson(res, readiness.ready ? 200 : 503, readiness);
+        return;
+      }
+      if (path === '/metrics') {
+        await serveMetrics(req, res, method);
+        return;
+      }
       if (path === '/' || path === '/index.html') {
         const page = indexPage();
         res.writeHead(200, {
@@ -375,18 +417,58 @@ ${agentLinks ? `<h2>Sign in to the inbox as</h2><ul>${agentLinks}</ul><p>Demo on
           return;
         }
         if (path.startsWith(prefix + '/')) {
-          for (const dir of dirs)
-            if (await serveStatic(res, dir, path.slice(prefix.length), method, pagePolicy)) return;
+          for (const dir of dirs) if (await serveStatic(res, dir, path.slice(prefix.length), req, pagePolicy)) return;
           break;
         }
       }
       throw new HttpError(404, 'not-found', `Nothing at ${path}.`);
     } catch (error) {
       const httpError = toHttpError(error);
-      if (httpError.status === 500)
-        log(`error: ${method} ${path}: ${error instanceof Error ? error.stack : String(error)}`);
+      if (httpError.status === 500) logger.error({ reqId, method, path, err: error }, 'request failed');
       sendError(res, httpError);
     }
+  }
+
+  /** One line per request: refusals an operator looks for at warn, ingests at info, the rest at debug. */
+  function logRequest(req: IncomingMessage, status: number, reqId: string, method: string, path: string) {
+    const fields = { reqId, method, path, status, ip: clientIp(req, options.trustProxy) };
+    // A Host this server does not know (DNS rebinding, or a name missing from CONFAB_PUBLIC_URL).
+    const refusal = status === 400 && !hostAllowed(req) ? 'host' : REFUSAL_OF_STATUS[status];
+    if (refusal) {
+      metrics.refusal(refusal);
+      logger.warn(fields, 'request refused');
+    } else if (path.startsWith('/api/channels/') && method === 'POST') {
+      logger.info(fields, status === 200 ? 'ingest committed' : 'ingest refused');
+    } else logger.debug(fields, 'request');
+  }
+
+  /** Prometheus text for the metrics token's holder (or anyone, in demo mode only). */
+  async function serveMetrics(req: IncomingMessage, res: ServerResponse, method: string) {
+    if (!options.metricsToken && !demo)
+      throw new HttpError(404, 'not-found', 'Metrics are off: set CONFAB_METRICS_TOKEN.');
+    if (options.metricsToken) {
+      // A guessable bearer outside /api/: the same per-address limit.
+      if (!httpLimiter.take(clientIp(req, options.trustProxy)))
+        throw new HttpError(429, 'rate-limited', 'Too many requests; retry later.');
+      requireBearer(req, options.metricsToken, 'Metrics');
+    }
+    const text = await metrics.render();
+    res.writeHead(200, {
+      'content-type': metrics.contentType,
+      'content-length': Buffer.byteLength(text),
+      'cache-control': 'no-store',
+    });
+    res.end(method === 'HEAD' ? undefined : text);
+  }
+
+  let draining = false;
+  let lastProbe = { at: -Infinity, writable: false };
+  /** Readiness: storage takes writes and holds the schema this server knows; never while draining. */
+  function ready(): { ready: boolean; draining: boolean; storage: boolean; migrations: boolean } {
+    const at = performance.now();
+    if (!draining && at - lastProbe.at >= READY_PROBE_MS) lastProbe = { at, writable: storage.writable() };
+    const migrations = !draining && storage.schemaVersion() === SCHEMA_VERSION;
+    return { ready: !draining && lastProbe.writable && migrations, draining, storage: lastProbe.writable, migrations };
   }
 
   const server = createServer((req, res) => void handle(req, res));
@@ -400,10 +482,13 @@ ${agentLinks ? `<h2>Sign in to the inbox as</h2><ul>${agentLinks}</ul><p>Demo on
     hostAllowed,
     sessionCookie: (req) => readCookie(req, SESSION_COOKIE),
     sessionAlive: (token) => accounts.sessionAgent(token) !== null,
+    logger,
+    metrics,
     ...(options.trustProxy ? { trustProxy: true } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
   });
+  metrics.countConnectionsWith(() => gateway.connectionsByKind());
   const sweep = setInterval(() => {
     httpLimiter.sweep();
     accounts.sweep();
@@ -443,21 +528,63 @@ ${agentLinks ? `<h2>Sign in to the inbox as</h2><ul>${agentLinks}</ul><p>Demo on
     auth,
     accounts,
     mailer,
-    close() {
+    close(code = CLOSE_CODES.goingAway) {
       closing ??= (async () => {
+        draining = true;
+        const started = performance.now();
         removeControlFile(dataDir, controlToken);
         clearInterval(sweep);
         unsubscribeDisabled();
-        await gateway.close();
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        });
+        // Sockets first: meanwhile HTTP still answers, /ready with 503, so a load balancer stops
+        // sending before the port closes.
+        await gateway.close(code);
+        const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        // Requests in progress (an ingest waiting for its commit) may finish; then the rest are cut.
+        const drainTimer = new Promise<void>((resolve) => setTimeout(resolve, REQUEST_DRAIN_MS).unref());
+        await Promise.race([httpClosed, drainTimer]);
+        server.closeAllConnections();
+        await httpClosed;
         await mailer.close();
-        // Closes storage after the last queued command committed.
+        // Closes storage after the last queued commit.
         await backend.close();
+        logger.info({ code, ms: Math.round(performance.now() - started) }, 'server closed');
       })();
       return closing;
+    },
+  };
+}
+
+/** The store as the hub sees it, timing each commit and logging the ones that fail. */
+function observedStorage(storage: SqliteStorage, metrics: ServerMetrics, logger: Logger): BackendStorage {
+  return {
+    load: () => storage.load(),
+    close: () => storage.close(),
+    async commit(record) {
+      const stopTimer = metrics.commitSeconds.startTimer();
+      try {
+        await storage.commit(record);
+      } catch (error) {
+        logger.error({ err: error, events: record.events.length }, 'commit failed');
+        throw error;
+      } finally {
+        stopTimer();
+      }
+    },
+  };
+}
+
+/** Fan-out timed per publish: projecting events and handing them to every subscribed socket. */
+function timedFanOut(fanOut: FanOut, metrics: ServerMetrics): FanOut {
+  return {
+    subscribe: (listener) => fanOut.subscribe(listener),
+    publish(events) {
+      const stopTimer = metrics.fanOutSeconds.startTimer();
+      try {
+        fanOut.publish(events);
+      } finally {
+        stopTimer();
+      }
     },
   };
 }

@@ -7,15 +7,48 @@
 //   confab-server reset-password --email E           print a one-time link to set a new password
 //   confab-server issue-agent-token <agentId> [label] print a new agent token (stored hashed)
 //   confab-server list-agent-tokens [agentId]        list tokens (ids, never the tokens)
+//   confab-server backup <file>                      online copy of the database (safe while serving)
+//   confab-server migrate                            bring the schema up to date and exit
+//   confab-server --help | --version
 import { createServerAuthenticator } from '../auth/authenticator.js';
 import { createAgentCli, resetPasswordCli } from '../control/account-cli.js';
 import { readPassword } from '../control/read-password.js';
-import { optionsFromEnv } from '../config.js';
+import { readFileSync } from 'node:fs';
+import { CLOSE_CODES } from '@confab/core';
+import { ConfigError, configFromEnv, helpText } from '../config.js';
+import { createLogger } from '../logging.js';
 import { startServer } from '../server.js';
+import { backupDatabase } from '../storage/backup.js';
 import { createSqliteStorage, defaultDataDir } from '../storage/sqlite-storage.js';
+
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+/** After SIGTERM the process exits within this, whatever still hangs (systemd's default stop timeout is 90 s). */
+const SHUTDOWN_DEADLINE_MS = 10_000;
 
 async function main(argv: string[]) {
   const [command, ...args] = argv;
+  if (command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(helpText(VERSION));
+    return;
+  }
+  if (command === '--version' || command === '-v') {
+    console.log(VERSION);
+    return;
+  }
+  if (command === 'backup') {
+    const [target, ...rest] = args;
+    if (!target || rest.length > 0) throw new UsageError('usage: confab-server backup <file>');
+    console.log(JSON.stringify(await backupDatabase(defaultDataDir(), target)));
+    return;
+  }
+  if (command === 'migrate') {
+    const storage = createSqliteStorage(defaultDataDir());
+    console.log(JSON.stringify({ file: storage.file, schema: storage.schemaVersion() }));
+    await storage.close();
+    return;
+  }
   if (command === 'issue-agent-token' || command === 'list-agent-tokens') {
     const storage = createSqliteStorage(process.env.CONFAB_DATA_DIR || defaultDataDir());
     try {
@@ -50,40 +83,55 @@ async function main(argv: string[]) {
   for (const arg of startArgs) {
     const mount = /^--mount=(\/[^=]+)=(.+)$/.exec(arg);
     if (mount) mounts[mount[1]!] = mount[2]!;
-    else if (arg !== '--demo') throw new Error(`unknown command or option ${arg}`);
+    else if (arg !== '--demo')
+      throw new UsageError(`unknown command or option ${arg} (confab-server --help lists them)`);
   }
 
   // The binary starts in production mode; `npm start` passes --demo (DESIGN §2, §6).
-  const options = { ...optionsFromEnv(process.env, { demo: startArgs.includes('--demo') }), mounts };
-  const server = await startServer(options);
-  const lines = [
-    `Confab server ${options.demo ? '(demo mode) ' : ''}listening on ${server.url}`,
-    `  index   ${server.url}/`,
-    `  inbox   ${server.url}/inbox/`,
-    `  site    ${server.url}/site/`,
-    ...Object.keys(mounts).map((prefix) => `  ${prefix.slice(1).padEnd(7)} ${server.url}${prefix}/`),
-    `  health  ${server.url}/health`,
-    `  data    ${server.storage.dir}`,
-  ];
-  // A self-hoster who reaches the server by a domain name must list it, or every request is a 400.
-  lines.push(
-    options.publicOrigins
-      ? `  public  ${options.publicOrigins.join(', ')}`
-      : '  names   localhost, IP addresses and HOST only; set CONFAB_PUBLIC_URL to serve a domain name',
+  const { options, logLevel } = configFromEnv(process.env, { demo: startArgs.includes('--demo') });
+  const logger = createLogger(logLevel);
+  const server = await startServer({ ...options, mounts, logger });
+  logger.info(
+    {
+      url: server.url,
+      demo: options.demo,
+      version: VERSION,
+      schema: server.storage.schemaVersion(),
+      // A self-hoster who reaches the server by a domain name must list it, or every request is a 400.
+      publicOrigins: options.publicOrigins ?? 'none: localhost, IP addresses and HOST only (set CONFAB_PUBLIC_URL)',
+      metrics: options.metricsToken ? 'token' : options.demo ? 'open (demo)' : 'off',
+    },
+    // The URL is followed by a space: scripts that read it from the line stop there.
+    `Confab server listening on ${server.url} (${options.demo ? 'demo mode' : 'production mode'})`,
   );
-  if (options.demo && !process.env.CONFAB_INGEST_TOKEN)
-    lines.push('  ingest  Authorization: Bearer demo-ingest-token (demo only; set CONFAB_INGEST_TOKEN)');
-  console.log(lines.join('\n'));
+  if (options.demo) {
+    // The demo's links, for a person at a terminal (the log line above carries the same URL).
+    const lines = [
+      `  index   ${server.url}/`,
+      `  inbox   ${server.url}/inbox/`,
+      `  site    ${server.url}/site/`,
+      ...Object.keys(mounts).map((prefix) => `  ${prefix.slice(1).padEnd(7)} ${server.url}${prefix}/`),
+      `  health  ${server.url}/health`,
+    ];
+    if (!options.ingestToken)
+      lines.push('  ingest  Authorization: Bearer demo-ingest-token (demo only; set CONFAB_INGEST_TOKEN)');
+    process.stderr.write(`${lines.join('\n')}\n`);
+  }
 
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`${signal}: closing`);
-    server.close().then(
+    logger.info({ signal }, 'shutting down: sockets told to reconnect');
+    setTimeout(() => {
+      logger.error({ signal, deadlineMs: SHUTDOWN_DEADLINE_MS }, 'shutdown took too long: exiting now');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
+    // 1012: the server restarts; clients reconnect and resume, resending what was not acknowledged.
+    server.close(CLOSE_CODES.serviceRestart).then(
       () => process.exit(0),
       (error: unknown) => {
-        console.error(error);
+        logger.fatal({ err: error }, 'shutdown failed');
         process.exit(1);
       },
     );
@@ -92,7 +140,14 @@ async function main(argv: string[]) {
   process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
+/** A command line the binary does not understand: said on standard error, exit code 2. */
+class UsageError extends Error {}
+
 main(process.argv.slice(2)).catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
+  if (error instanceof ConfigError) {
+    process.stderr.write(`confab-server: ${error.message}\n`);
+    process.exit(1);
+  }
+  console.error(`confab-server: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(error instanceof UsageError ? 2 : 1);
 });

@@ -39,7 +39,7 @@ function startBinary(dataDir: string, args: string[]) {
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /^(.*listening on (http:\/\/\S+))/m.exec(output);
+      const match = /^(.*listening on (http:\/\/\S+).*)$/m.exec(output);
       if (match)
         resolve({
           line: match[1]!,
@@ -79,7 +79,7 @@ describe('modes of the confab-server binary', () => {
 describe('confab-server create-agent and reset-password', () => {
   test('create-agent works while the server runs (through its control file) and the admin signs in at once', async () => {
     const dataDir = tempDataDir();
-    const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, log: () => {} });
+    const server = await startServer({ port: 0, host: '127.0.0.1', dataDir });
     try {
       assert.equal(statSync(controlFilePath(dataDir)).mode & 0o777, 0o600, 'control file readable by its owner only');
       const created = await cli(
@@ -138,7 +138,7 @@ describe('confab-server create-agent and reset-password', () => {
       'first-password-1',
     );
     assert.equal(created.code, 0, created.stderr);
-    const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, log: () => {} });
+    const server = await startServer({ port: 0, host: '127.0.0.1', dataDir });
     try {
       const status = await call(server.url, '/api/auth/session', { method: 'GET' });
       assert.equal(status.body.setupNeeded, false);

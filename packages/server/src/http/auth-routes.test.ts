@@ -258,7 +258,7 @@ describe('production mode', () => {
   test('a fresh server has no demo data and no demo sign-in, and /inbox/ is told to explain create-agent', async () => {
     const { startServer } = await import('../server.js');
     const { tempDataDir } = await import('../testing/harness.test-util.js');
-    const server = await startServer({ port: 0, host: '127.0.0.1', dataDir: tempDataDir(), log: () => {} });
+    const server = await startServer({ port: 0, host: '127.0.0.1', dataDir: tempDataDir() });
     try {
       assert.equal(server.backend.seq, 0, 'no demo data');
       assert.equal((await fetch(`${server.url}/api/demo/session`)).status, 404);

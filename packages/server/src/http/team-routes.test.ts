@@ -272,13 +272,13 @@ describe('upgrade from the token-store disable', () => {
     const { startServer } = await import('../server.js');
     const { AGENTS, tempDataDir } = await import('../testing/harness.test-util.js');
     const dataDir = tempDataDir();
-    const first = await startServer({ port: 0, host: '127.0.0.1', dataDir, log: () => {} });
+    const first = await startServer({ port: 0, host: '127.0.0.1', dataDir });
     await first.backend.append(AGENTS.map((agent) => ({ type: 'agent.upserted' as const, agent })));
     await first.close();
     const db = new Database(`${dataDir}/confab.sqlite`);
     db.prepare('INSERT INTO agent_access (agent_id, disabled) VALUES (?, 1)').run(AGENTS[1]!.id);
     db.close();
-    const second = await startServer({ port: 0, host: '127.0.0.1', dataDir, log: () => {} });
+    const second = await startServer({ port: 0, host: '127.0.0.1', dataDir });
     try {
       assert.equal(second.backend.state.agents.get(AGENTS[1]!.id)!.disabled, true);
       assert.equal(second.backend.state.agents.get(AGENTS[0]!.id)!.disabled, false);

@@ -1,6 +1,8 @@
 import nodemailer from 'nodemailer';
 import type { ConfabEvent, DeliveryState, Message, SequencedEvent } from '@confab/core';
 import type { Backend, FanOut } from '@confab/core/backend';
+import { silentLogger, type Logger } from '../logging.js';
+import type { ServerMetrics } from '../metrics.js';
 import type { DeliveryStore } from '../storage/sqlite-storage.js';
 
 type QueuedEmail = Extract<ConfabEvent, { type: 'email.queued' }>;
@@ -33,7 +35,10 @@ export interface MailerOptions {
   /** Delay before retry n (1-based), ms. Default 2^n seconds, at most 5 minutes. */
   retryDelay?: (attempt: number) => number;
   now?: () => number;
-  log?: (message: string) => void;
+  /** Deliveries and failures are logged here (the recipient's domain, never the text). */
+  logger?: Logger;
+  /** Counts deliveries by state. */
+  metrics?: ServerMetrics;
 }
 
 export interface Mailer {
@@ -58,7 +63,7 @@ export interface Mailer {
 export function createMailer(options: MailerOptions): Mailer {
   const { backend, store } = options;
   const now = options.now ?? Date.now;
-  const log = options.log ?? (() => {});
+  const logger = options.logger ?? silentLogger();
   const maxAttempts = options.maxAttempts ?? 5;
   const retryDelay = options.retryDelay ?? ((attempt: number) => Math.min(300_000, 1000 * 2 ** attempt));
   const transport: MailTransport | null =
@@ -77,7 +82,7 @@ export function createMailer(options: MailerOptions): Mailer {
   function enqueue(email: QueuedEmail) {
     if (closed || inFlight.has(email.messageId)) return;
     inFlight.add(email.messageId);
-    chain = chain.then(() => attempt(email)).catch((error: unknown) => log(`mailer: ${String(error)}`));
+    chain = chain.then(() => attempt(email)).catch((error: unknown) => logger.error({ err: error }, 'mailer failed'));
   }
 
   function findMessage(email: QueuedEmail): Message | undefined {
@@ -108,6 +113,8 @@ export function createMailer(options: MailerOptions): Mailer {
           : {}),
       });
       store.recordDelivery({ messageId: email.messageId, state: 'sent', attempts, lastError: null, updatedAt: now() });
+      options.metrics?.email('sent');
+      logger.info({ messageId: email.messageId, attempts }, 'email sent');
       inFlight.delete(email.messageId);
       await markMessage(email, 'sent');
     } catch (error) {
@@ -120,7 +127,11 @@ export function createMailer(options: MailerOptions): Mailer {
         lastError: reason.slice(0, 500),
         updatedAt: now(),
       });
-      log(`mailer: sending ${email.messageId} failed (attempt ${attempts}/${maxAttempts}): ${reason}`);
+      options.metrics?.email(final ? 'failed' : 'retrying');
+      logger.warn(
+        { messageId: email.messageId, attempts, maxAttempts, reason: reason.slice(0, 500) },
+        final ? 'email failed: giving up' : 'email failed: will retry',
+      );
       if (final) {
         inFlight.delete(email.messageId);
         await markMessage(email, 'failed');

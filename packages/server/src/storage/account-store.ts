@@ -45,32 +45,7 @@ export interface AccountStore {
   consumeAuthLink(tokenHash: string, at: number): { agentId: string; purpose: AuthLinkPurpose } | null;
 }
 
-export const ACCOUNT_SCHEMA = `
-CREATE TABLE IF NOT EXISTS agent_passwords (
-  agent_id TEXT PRIMARY KEY,
-  hash TEXT NOT NULL,
-  updated_at INTEGER NOT NULL
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS agent_sessions (
-  token_hash TEXT PRIMARY KEY,
-  agent_id TEXT NOT NULL,
-  created_at INTEGER NOT NULL,
-  last_used_at INTEGER NOT NULL,
-  revoked_at INTEGER
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS agent_sessions_by_agent ON agent_sessions (agent_id);
-CREATE TABLE IF NOT EXISTS auth_links (
-  token_hash TEXT PRIMARY KEY,
-  agent_id TEXT NOT NULL,
-  purpose TEXT NOT NULL,
-  created_at INTEGER NOT NULL,
-  expires_at INTEGER NOT NULL,
-  used_at INTEGER
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS auth_links_by_agent ON auth_links (agent_id, purpose);
-`;
-
-/** The account tables of the server's SQLite file (the schema is created by the caller). */
+/** The account tables of the server's SQLite file (created by migration 3, storage/migrations.ts). */
 export function createAccountStore(db: Database.Database): AccountStore {
   const statements = {
     passwordHash: db.prepare('SELECT hash FROM agent_passwords WHERE agent_id = ?'),

@@ -3,7 +3,8 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { BackendStorage, CommitRecord, StoredLog } from '@confab/core/backend';
 import type { ConfabEvent, DeliveryState, SequencedEvent } from '@confab/core';
-import { ACCOUNT_SCHEMA, createAccountStore, type AccountStore } from './account-store.js';
+import { createAccountStore, type AccountStore } from './account-store.js';
+import { migrate, schemaVersion } from './migrations.js';
 
 /** Visitor sessions and agent tokens, stored as SHA-256 hashes only (a leaked database grants nothing). */
 export interface TokenStore {
@@ -48,62 +49,27 @@ export interface SqliteStorage extends BackendStorage, TokenStore, DeliveryStore
   readonly kind: 'sqlite';
   readonly dir: string;
   readonly file: string;
-  /** Number of stored events (for /health). */
+  /** Number of stored events (for /health?details). */
   eventCount(): number;
+  /** The schema version the file holds (migrations.ts); SCHEMA_VERSION once opened. */
+  schemaVersion(): number;
+  /** Whether a write transaction commits now (readiness): false on a read-only or failing disk. */
+  writable(): boolean;
 }
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS events (
-  seq INTEGER PRIMARY KEY,
-  type TEXT NOT NULL,
-  cause TEXT,
-  event TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS events_by_type ON events (type);
-CREATE TABLE IF NOT EXISTS outcomes (
-  principal_key TEXT NOT NULL,
-  command_id TEXT NOT NULL,
-  outcome TEXT NOT NULL,
-  PRIMARY KEY (principal_key, command_id)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS visitor_sessions (
-  token_hash TEXT PRIMARY KEY,
-  contact_id TEXT NOT NULL,
-  created_at INTEGER NOT NULL,
-  revoked_at INTEGER,
-  last_used_at INTEGER
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS visitor_sessions_by_contact ON visitor_sessions (contact_id);
-CREATE TABLE IF NOT EXISTS agent_tokens (
-  id TEXT PRIMARY KEY,
-  token_hash TEXT NOT NULL UNIQUE,
-  agent_id TEXT NOT NULL,
-  label TEXT NOT NULL,
-  created_at INTEGER NOT NULL,
-  revoked_at INTEGER
-);
-CREATE TABLE IF NOT EXISTS agent_access (
-  agent_id TEXT PRIMARY KEY,
-  disabled INTEGER NOT NULL
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS deliveries (
-  message_id TEXT PRIMARY KEY,
-  state TEXT NOT NULL,
-  attempts INTEGER NOT NULL,
-  last_error TEXT,
-  updated_at INTEGER NOT NULL
-) WITHOUT ROWID;
-`;
 
 /** The default data directory: CONFAB_DATA_DIR, else ./.data. */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   return resolve(env.CONFAB_DATA_DIR || '.data');
 }
 
+/** The database file of a data directory. */
+export function databaseFile(dir: string): string {
+  return join(resolve(dir), 'confab.sqlite');
+}
+
 /** The store holds every message, contact and token hash: no other account on the machine may read it. */
 const PRIVATE_DIR_MODE = 0o700;
-const PRIVATE_FILE_MODE = 0o600;
+export const PRIVATE_FILE_MODE = 0o600;
 
 /**
  * Creates the data directory 0700 (an existing one is left as its owner set it) and the database
@@ -129,20 +95,19 @@ function preparePrivateFiles(dir: string, file: string): void {
  */
 export function createSqliteStorage(dir: string = defaultDataDir()): SqliteStorage {
   const absoluteDir = resolve(dir);
-  const file = join(absoluteDir, 'confab.sqlite');
+  const file = databaseFile(absoluteDir);
   preparePrivateFiles(absoluteDir, file);
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  db.exec(SCHEMA);
-  db.exec(ACCOUNT_SCHEMA);
-  // Stores from before session lifetimes lack last_used_at (NULL reads as "used when created").
-  const sessionColumns = db.prepare('PRAGMA table_info(visitor_sessions)').all() as { name: string }[];
-  if (!sessionColumns.some((column) => column.name === 'last_used_at'))
-    db.exec('ALTER TABLE visitor_sessions ADD COLUMN last_used_at INTEGER');
-  db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', '1')`).run();
+  try {
+    migrate(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
 
   const insertEvent = db.prepare('INSERT INTO events (seq, type, cause, event) VALUES (?, ?, ?, ?)');
   const insertOutcome = db.prepare(
@@ -178,7 +143,9 @@ export function createSqliteStorage(dir: string = defaultDataDir()): SqliteStora
     }
     for (const waiter of current.waiters) waiter.resolve();
   }
-  const countEvents = db.prepare('SELECT count(*) AS n FROM events');
+  // Sequence numbers run from 1 without gaps: the highest is the count, read from the key's end (no scan).
+  const countEvents = db.prepare('SELECT coalesce(max(seq), 0) AS n FROM events');
+  const probeWrite = db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('ready_probe', ?)");
 
   const statements = {
     saveSession: db.prepare('INSERT INTO visitor_sessions (token_hash, contact_id, created_at) VALUES (?, ?, ?)'),
@@ -267,6 +234,18 @@ export function createSqliteStorage(dir: string = defaultDataDir()): SqliteStora
 
     eventCount(): number {
       return (countEvents.get() as { n: number }).n;
+    },
+    schemaVersion() {
+      return schemaVersion(db);
+    },
+    writable() {
+      if (closed) return false;
+      try {
+        probeWrite.run(String(Date.now()));
+        return true;
+      } catch {
+        return false;
+      }
     },
 
     saveVisitorSession(tokenHash, contactId, createdAt) {

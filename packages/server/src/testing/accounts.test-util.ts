@@ -28,7 +28,6 @@ export async function startAccountsServer(options: StartServerOptions = {}): Pro
     dataDir,
     adminToken: 'test-admin',
     now: () => Date.now() + offset,
-    log: () => {},
     ...options,
   });
   const createAgent = async (email: string, name: string, role: AgentRole, password: string) => {

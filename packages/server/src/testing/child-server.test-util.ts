@@ -11,8 +11,12 @@ export interface ChildServer {
   wsUrl: string;
   /** Everything the server printed so far (for failure messages). */
   output(): string;
+  /** The JSON log lines printed so far, parsed (standard output; other lines are skipped). */
+  logLines(): Record<string, unknown>[];
   /** SIGKILL (no chance to flush or close anything); resolves once the process is gone. */
   kill(): Promise<void>;
+  /** SIGTERM; resolves with the exit code once the process is gone. */
+  terminate(): Promise<number | null>;
 }
 
 /** The child's admin token: `/health?details` (its seq) is for the admin. */
@@ -35,13 +39,15 @@ export function spawnServer(dataDir: string, env: Record<string, string> = {}): 
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
-    const exited = new Promise<void>((done) => child.once('exit', () => done()));
+    let stdout = '';
+    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`server did not start: ${output}`));
     }, 10_000);
     child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
+      stdout += chunk.toString();
       const match = /listening on (http:\/\/\S+)/.exec(output);
       if (match) {
         clearTimeout(timer);
@@ -51,9 +57,18 @@ export function spawnServer(dataDir: string, env: Record<string, string> = {}): 
           url,
           wsUrl: url.replace(/^http/, 'ws') + '/ws',
           output: () => output,
+          logLines: () =>
+            stdout
+              .split('\n')
+              .filter((line) => line.startsWith('{'))
+              .map((line) => JSON.parse(line) as Record<string, unknown>),
           async kill() {
             if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
             await exited;
+          },
+          terminate() {
+            if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+            return exited;
           },
         });
       }

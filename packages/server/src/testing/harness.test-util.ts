@@ -52,7 +52,6 @@ export async function startTestServer(options: StartServerOptions = {}): Promise
     dataDir,
     ingestToken: 'test-ingest',
     adminToken: 'test-admin',
-    log: () => {},
     ...options,
   });
   if (!server.backend.state.agents.size) {

@@ -1,12 +1,14 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { MAX_FRAME_LENGTH, type ErrorCode, type ServerFrame } from '@confab/core';
+import { CLOSE_CODES, MAX_FRAME_LENGTH, type ErrorCode, type ServerFrame } from '@confab/core';
 import type { Backend, BackendConnection } from '@confab/core/backend';
 import { KeyedRateLimiter, TokenBucket } from '../rate-limit.js';
 import { clientIp } from '../http/http-util.js';
 import { normaliseOrigin, ownOrigins } from '../http/host-check.js';
 import { hashToken } from '../auth/authenticator.js';
+import { newLogId, silentLogger, type Logger } from '../logging.js';
+import type { ServerMetrics } from '../metrics.js';
 
 /**
  * The token a page of this server says hello with to use its agent session cookie: the gateway
@@ -113,14 +115,30 @@ export interface GatewayOptions {
   sessionCookie?: (req: IncomingMessage) => string | null;
   /** Whether a session is still live; checked at each heartbeat, a socket of an ended one closes (4401). */
   sessionAlive?: (sessionToken: string) => boolean;
+  /** Where refusals and closes are logged (never a token or a frame's text). */
+  logger?: Logger;
+  /** Counts commands by type and outcome, and refusals. */
+  metrics?: ServerMetrics;
 }
 
 export interface Gateway {
   readonly connections: number;
+  /** Open connections by principal kind (`agent`, `visitor`, `none` before a hello is accepted). */
+  connectionsByKind(): Record<string, number>;
   /** Closes the sockets that said hello with one of these agent sessions (by token hash). */
   closeSessions(tokenHashes: Iterable<string>, code: number, reason: string): void;
-  close(): Promise<void>;
+  /**
+   * Stops taking sockets and closes every open one with `code` (1001 going away, 1012 restarting:
+   * both tell clients to reconnect and resume); resolves once all are gone (a peer that does not
+   * answer is cut off after a second).
+   */
+  close(code?: number): Promise<void>;
 }
+
+/** Error answers an operator wants in the log: who was turned away, and why. */
+const REFUSALS_TO_LOG = new Set(['unauthenticated', 'forbidden', 'session-expired', 'origin-not-allowed']);
+/** Commands tracked for the metric per socket; the rate limits keep a socket far below this. */
+const MAX_PENDING_COMMANDS = 1000;
 
 /** A query parameter that looks like a credential: tokens never travel in URLs (DESIGN §5). */
 const CREDENTIAL_PARAM = /token|session|secret|auth|key/i;
@@ -152,6 +170,12 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
   const enders = new WeakMap<WebSocket, (code: number, reason: string) => void>();
   /** Ends a socket whose agent session ended (idle or too old), saying so first. */
   const sessionEnders = new WeakMap<WebSocket, () => void>();
+  const connectionOf = new Map<WebSocket, BackendConnection>();
+  const logger = options.logger ?? silentLogger();
+  const refused = (reason: string, fields: Record<string, unknown>, message: string, to: Logger = logger) => {
+    options.metrics?.refusal(reason);
+    to.warn({ ...fields, reason }, message);
+  };
 
   function refuseUpgrade(socket: Duplex, status: number, message: string) {
     socket.end(
@@ -177,18 +201,21 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
       refuseUpgrade(socket, 404, 'Not Found');
       return;
     }
+    const ip = clientIp(req, options.trustProxy);
     if (options.hostAllowed && !options.hostAllowed(req)) {
+      refused('host', { ip, host: req.headers.host }, 'socket refused: unknown Host name');
       refuseUpgrade(socket, 400, 'Bad Request: this server is not known by that Host name (set CONFAB_PUBLIC_URL)');
       return;
     }
     for (const name of url.searchParams.keys()) {
       if (CREDENTIAL_PARAM.test(name)) {
+        refused('credential-in-url', { ip }, 'socket refused: a credential in its URL');
         refuseUpgrade(socket, 400, 'Bad Request: tokens never travel in URLs; send the token in the hello frame');
         return;
       }
     }
-    const ip = clientIp(req, options.trustProxy);
     if ((socketsPerIp.get(ip) ?? 0) >= limits.connectionsPerIp) {
+      refused('rate-limited', { ip, limit: 'connections-per-ip' }, 'socket refused: too many open connections');
       refuseUpgrade(socket, 429, 'Too Many Requests: too many open connections from this address');
       return;
     }
@@ -196,6 +223,10 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
   }
 
   function onConnection(ws: WebSocket, req: IncomingMessage, ip: string) {
+    const log = logger.child({ connId: newLogId(), ip });
+    log.debug({ origin: req.headers.origin }, 'socket opened');
+    /** Commands awaiting their answer: id → type, for the commands metric. */
+    const pendingCommands = new Map<string, string>();
     socketsPerIp.set(ip, (socketsPerIp.get(ip) ?? 0) + 1);
     alive.set(ws, true);
     const fromAllowedOrigin = originAllowed(req);
@@ -208,23 +239,29 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
     /** Refusals it may be answered at the same rates; a connection that spends them all floods. */
     const refusals = new TokenBucket(limits.connectionBurst, limits.connectionPerSecond);
     const helloTimer = Number.isFinite(limits.helloTimeoutMs)
-      ? setTimeout(() => end(CLOSE_POLICY_VIOLATION, 'no hello: say hello first'), limits.helloTimeoutMs)
+      ? setTimeout(() => {
+          log.info({ reason: 'no-hello' }, 'socket closed: no hello in time');
+          end(CLOSE_POLICY_VIOLATION, 'no hello: say hello first');
+        }, limits.helloTimeoutMs)
       : undefined;
 
     let bufferedAtLastAnswer = 0;
     let strikes = 0;
     const send = (frame: ServerFrame) => {
       if (ws.readyState !== ws.OPEN) return;
+      if (frame.type === 'ack' || frame.type === 'error') answered(frame);
       if (frame.type === 'error' || frame.type === 'pong') {
         const buffered = ws.bufferedAmount;
         strikes = buffered > UNREAD_BYTES && buffered >= bufferedAtLastAnswer ? strikes + 1 : 0;
         bufferedAtLastAnswer = buffered;
         if (strikes > MAX_STRIKES) {
+          refused('not-reading', {}, 'socket dropped: it sends but does not read', log);
           ws.terminate();
           return;
         }
       }
       if (ws.bufferedAmount > maxBufferedBytes) {
+        log.info({ reason: 'too-slow', buffered: ws.bufferedAmount }, 'socket closed: too far behind');
         ws.close(CLOSE_TRY_AGAIN_LATER, 'too slow: reconnect and resume');
         return;
       }
@@ -233,6 +270,16 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
       // The write's callback runs once it (and all before it) left for the network.
       ws.send(text, backlogged ? resumeWhenDrained : undefined);
       if (backlogged && !ws.isPaused) ws.pause();
+    };
+    /** Counts a command's outcome, and logs the refusals an operator looks for (auth, access). */
+    const answered = (frame: Extract<ServerFrame, { type: 'ack' | 'error' }>) => {
+      const type = frame.id === undefined ? undefined : pendingCommands.get(frame.id);
+      if (type !== undefined) {
+        pendingCommands.delete(frame.id!);
+        options.metrics?.command(type, frame.type === 'ack' ? 'ack' : frame.error.code);
+      }
+      if (frame.type === 'error' && REFUSALS_TO_LOG.has(frame.error.code))
+        refused(frame.error.code, type === undefined ? {} : { command: type }, `refused: ${frame.error.code}`, log);
     };
     const resumeWhenDrained = () => {
       if (ws.isPaused && !closing && ws.bufferedAmount <= READ_PAUSE_BYTES) ws.resume();
@@ -261,6 +308,7 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
       ip,
       ...(req.headers.origin ? { origin: req.headers.origin } : {}),
     });
+    connectionOf.set(ws, connection);
 
     ws.on('pong', () => alive.set(ws, true));
     ws.on('message', (data, isBinary) => {
@@ -275,6 +323,7 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
         ipFrames.take(ip, 1, now) &&
         (principal?.kind !== 'visitor' || visitorFrames.take(principal.contactId, 1, now));
       if (!withinRate && !refusals.take(1, now)) {
+        refused('flood', {}, 'socket closed: too many frames', log);
         end(CLOSE_POLICY_VIOLATION, 'too many frames: reconnect later, slower');
         ws.pause();
         return;
@@ -305,6 +354,7 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
           : null;
       const commandId = typeof frame?.id === 'string' && frame.id.length <= 128 ? frame.id : undefined;
       if (!withinRate) {
+        options.metrics?.refusal('rate-limited');
         refuse('rate-limited', 'Too many frames; slow down and retry.', commandId);
         return;
       }
@@ -316,22 +366,35 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
         clearTimeout(helloTimer);
         const kind = options.claimedKind(typeof frame.token === 'string' ? frame.token : 'unknown');
         if (kind === 'visitor' && !fromAllowedOrigin) {
+          refused('origin', { origin: req.headers.origin }, 'visitor session refused: origin not allowed', log);
           refuse('origin-not-allowed', 'This site may not open chat sessions (its origin is not allowed).');
           end(CLOSE_FORBIDDEN, 'origin not allowed');
           return;
         }
         if (frame.token === '' && !newVisitors.take(ip, 1, now)) {
+          refused(
+            'rate-limited',
+            { limit: 'new-visitors-per-ip' },
+            'visitor session refused: too many new sessions',
+            log,
+          );
           refuse('rate-limited', 'Too many new visitor sessions from this address; retry later.');
           end(CLOSE_TRY_AGAIN_LATER, 'too many new sessions');
           return;
         }
+      }
+      if (frame?.type === 'command' && commandId !== undefined && pendingCommands.size < MAX_PENDING_COMMANDS) {
+        const command = (parsed as { command?: { type?: unknown } }).command;
+        if (typeof command?.type === 'string') pendingCommands.set(commandId, command.type);
       }
       // The hub validates the frame (and answers malformed JSON with a typed error). Only an
       // object travels parsed: a JSON string holding a frame must not be decoded a second time,
       // past the Origin and new-session checks above.
       connection.receive(frame !== null ? parsed : raw);
     });
-    ws.on('close', () => {
+    ws.on('close', (code) => {
+      log.debug({ code }, 'socket closed');
+      connectionOf.delete(ws);
       clearTimeout(helloTimer);
       sessionOf.delete(ws);
       const count = (socketsPerIp.get(ip) ?? 1) - 1;
@@ -369,17 +432,45 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
   }, heartbeatMs);
   heartbeat.unref();
 
+  /** Closes every socket with `code`; resolves once each is gone (cut off after CLOSE_GRACE_MS). */
+  async function closeAll(code: number, reason: string): Promise<void> {
+    clearInterval(heartbeat);
+    server.off('upgrade', onUpgrade);
+    const closed = [...wss.clients].map(
+      (ws) =>
+        new Promise<void>((resolve) => {
+          if (ws.readyState === ws.CLOSED) return resolve();
+          // A peer that does not finish the closing handshake (one that began it itself, too) is
+          // cut off after a moment rather than holding the shutdown for ws's 30 s.
+          const cutOff = setTimeout(() => ws.terminate(), CLOSE_GRACE_MS);
+          ws.once('close', () => {
+            clearTimeout(cutOff);
+            resolve();
+          });
+          const end = enders.get(ws);
+          if (end) end(code, reason);
+          else ws.terminate();
+        }),
+    );
+    await Promise.all(closed);
+    await new Promise<void>((resolve) => wss.close(() => resolve()));
+  }
+
   return {
     get connections() {
       return wss.clients.size;
     },
+    connectionsByKind() {
+      const counts: Record<string, number> = { agent: 0, visitor: 0, none: 0 };
+      for (const connection of connectionOf.values()) counts[connection.principal?.kind ?? 'none']! += 1;
+      return counts;
+    },
     closeSessions,
-    async close() {
-      clearInterval(heartbeat);
-      server.off('upgrade', onUpgrade);
-      for (const ws of wss.clients) ws.close(1001, 'server shutting down');
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
-      for (const ws of wss.clients) ws.terminate();
+    close(code = CLOSE_CODES.goingAway) {
+      return closeAll(
+        code,
+        code === CLOSE_CODES.serviceRestart ? 'server restarting: reconnect' : 'server shutting down',
+      );
     },
   };
 }

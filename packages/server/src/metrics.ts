@@ -1,0 +1,109 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Refusals whose command type came from an unchecked frame: labelled `unchecked`, never by what a client wrote. */
+const UNCHECKED_OUTCOMES = new Set(['invalid', 'unknown-command', 'too-large', 'rate-limited', 'unsupported-version']);
+
+/** The shape of a command type (`conversation.assign`); anything else is not used as a label. */
+const COMMAND_TYPE = /^[a-z][a-zA-Z]{0,30}(\.[a-zA-Z]{1,40}){0,2}$/;
+
+let processRegistry: Registry | null = null;
+/** Node's own figures (event loop lag, memory, CPU), once per process however many servers run in it. */
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry, prefix: 'confab_' });
+  }
+  return processRegistry;
+}
+
+export interface ServerMetrics {
+  /** Prometheus text format. */
+  render(): Promise<string>;
+  readonly contentType: string;
+  /** A command's outcome (an ack, or a refusal's error code) on a socket. */
+  command(type: string, outcome: string): void;
+  /** Seconds a commit took to be durable. */
+  commitSeconds: Histogram;
+  /** Seconds one fan-out (projection and sends to every subscribed socket) took. */
+  fanOutSeconds: Histogram;
+  /** An outbound email's delivery state (sent, failed, retry). */
+  email(state: string): void;
+  /** A request or socket refused: origin, auth, host, rate limit. */
+  refusal(reason: string): void;
+  /** Where the open connections are counted from when scraped (the gateway, once it exists). */
+  countConnectionsWith(connectionsByKind: () => Record<string, number>): void;
+}
+
+/**
+ * The server's metrics for `GET /metrics`. Counters and histograms are updated on the hot path
+ * (a map lookup and an add); connection counts are read only when scraped.
+ *
+ * @example
+ * const metrics = createMetrics();
+ * metrics.countConnectionsWith(() => gateway.connectionsByKind());
+ */
+export function createMetrics(): ServerMetrics {
+  const registry = new Registry();
+  let connectionsByKind = (): Record<string, number> => ({});
+  new Gauge({
+    name: 'confab_connections',
+    help: 'Open WebSocket connections by kind (agent, visitor, or none before a hello is accepted).',
+    labelNames: ['kind'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [kind, count] of Object.entries(connectionsByKind())) this.set({ kind }, count);
+    },
+  });
+  const commands = new Counter({
+    name: 'confab_commands_total',
+    help: 'Commands received over WebSocket, by command type and outcome (ack or the error code).',
+    labelNames: ['type', 'outcome'],
+    registers: [registry],
+  });
+  const commitSeconds = new Histogram({
+    name: 'confab_commit_seconds',
+    help: 'Time for a commit to be durable (SQLite transaction and fsync).',
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [registry],
+  });
+  const fanOutSeconds = new Histogram({
+    name: 'confab_fanout_seconds',
+    help: 'Time to project committed events and hand them to every subscribed socket.',
+    buckets: [0.0001, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
+    registers: [registry],
+  });
+  const emails = new Counter({
+    name: 'confab_outbound_email_total',
+    help: 'Outbound email delivery attempts by resulting state.',
+    labelNames: ['state'],
+    registers: [registry],
+  });
+  const refusals = new Counter({
+    name: 'confab_refusals_total',
+    help: 'Requests and sockets refused, by reason.',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+  return {
+    contentType: registry.contentType,
+    async render() {
+      return Registry.merge([processMetrics(), registry]).metrics();
+    },
+    command(type, outcome) {
+      const checked = !UNCHECKED_OUTCOMES.has(outcome) && COMMAND_TYPE.test(type);
+      commands.inc({ type: checked ? type : 'unchecked', outcome });
+    },
+    commitSeconds,
+    fanOutSeconds,
+    email(state) {
+      emails.inc({ state });
+    },
+    refusal(reason) {
+      refusals.inc({ reason });
+    },
+    countConnectionsWith(count) {
+      connectionsByKind = count;
+    },
+  };
+}

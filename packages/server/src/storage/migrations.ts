@@ -1,0 +1,153 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * One step of the SQLite store's schema. Steps are numbered from 1, run in order, and never change
+ * once released: a new schema is a new step at the end. Each runs inside the transaction that
+ * records its number, so a failed step leaves the store as it was.
+ */
+export interface Migration {
+  version: number;
+  description: string;
+  up(db: Database.Database): void;
+}
+
+/**
+ * Every release before numbered migrations wrote `schema = 1` into `meta` whatever tables it had
+ * made, so steps 2 and 3 first look at what exists: a store of `schema 1` may already hold them.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'events, outcomes, visitor sessions, agent tokens, agent access, deliveries',
+    up(db) {
+      db.exec(`
+CREATE TABLE IF NOT EXISTS events (
+  seq INTEGER PRIMARY KEY,
+  type TEXT NOT NULL,
+  cause TEXT,
+  event TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_by_type ON events (type);
+CREATE TABLE IF NOT EXISTS outcomes (
+  principal_key TEXT NOT NULL,
+  command_id TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  PRIMARY KEY (principal_key, command_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS visitor_sessions (
+  token_hash TEXT PRIMARY KEY,
+  contact_id TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  revoked_at INTEGER
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS visitor_sessions_by_contact ON visitor_sessions (contact_id);
+CREATE TABLE IF NOT EXISTS agent_tokens (
+  id TEXT PRIMARY KEY,
+  token_hash TEXT NOT NULL UNIQUE,
+  agent_id TEXT NOT NULL,
+  label TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  revoked_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS agent_access (
+  agent_id TEXT PRIMARY KEY,
+  disabled INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS deliveries (
+  message_id TEXT PRIMARY KEY,
+  state TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  last_error TEXT,
+  updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+`);
+    },
+  },
+  {
+    version: 2,
+    description: 'visitor sessions record their last use (NULL reads as "used when created")',
+    up(db) {
+      const columns = db.prepare('PRAGMA table_info(visitor_sessions)').all() as { name: string }[];
+      if (!columns.some((column) => column.name === 'last_used_at'))
+        db.exec('ALTER TABLE visitor_sessions ADD COLUMN last_used_at INTEGER');
+    },
+  },
+  {
+    version: 3,
+    description: 'agent accounts: passwords, sign-in sessions, one-time links',
+    up(db) {
+      db.exec(`
+CREATE TABLE IF NOT EXISTS agent_passwords (
+  agent_id TEXT PRIMARY KEY,
+  hash TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS agent_sessions (
+  token_hash TEXT PRIMARY KEY,
+  agent_id TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_used_at INTEGER NOT NULL,
+  revoked_at INTEGER
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS agent_sessions_by_agent ON agent_sessions (agent_id);
+CREATE TABLE IF NOT EXISTS auth_links (
+  token_hash TEXT PRIMARY KEY,
+  agent_id TEXT NOT NULL,
+  purpose TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used_at INTEGER
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS auth_links_by_agent ON auth_links (agent_id, purpose);
+`);
+    },
+  },
+];
+
+/** The schema this version of the server writes and reads. */
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/** A store written by a newer server: this one cannot know what its tables mean. */
+export class NewerSchemaError extends Error {
+  constructor(readonly found: number) {
+    super(
+      `The database has schema version ${found}, newer than this confab-server knows (${SCHEMA_VERSION}). ` +
+        'It was written by a newer release: run that release (or a later one), or restore a backup made by this one.',
+    );
+    this.name = 'NewerSchemaError';
+  }
+}
+
+/** The store's schema version: 0 for a new, empty file. */
+export function schemaVersion(db: Database.Database): number {
+  const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get();
+  if (!hasMeta) return 0;
+  const row = db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as { value: string } | undefined;
+  return row ? Number(row.value) : 0;
+}
+
+/**
+ * Brings the store to SCHEMA_VERSION, one step at a time, all in one write transaction (a second
+ * process starting at the same moment waits, then finds nothing left to do). Refuses a store from
+ * a newer server before touching it.
+ *
+ * @returns the version found and the version now.
+ */
+export function migrate(db: Database.Database): { from: number; to: number } {
+  return db
+    .transaction(() => {
+      const from = schemaVersion(db);
+      if (!Number.isInteger(from) || from < 0)
+        throw new Error(`The database's schema version is not a number: ${from}`);
+      if (from > SCHEMA_VERSION) throw new NewerSchemaError(from);
+      db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+      const record = db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?)");
+      for (const migration of MIGRATIONS) {
+        if (migration.version <= from) continue;
+        migration.up(db);
+        record.run(String(migration.version));
+      }
+      return { from, to: SCHEMA_VERSION };
+    })
+    .immediate();
+}
