@@ -85,7 +85,7 @@ export const chatStyles = css`
       border-radius: 0;
     }
   }
-  header {
+  .header {
     display: flex;
     align-items: center;
     gap: 4px;
@@ -150,7 +150,7 @@ export const chatStyles = css`
     outline: 3px solid var(--_confab-accent);
     outline-offset: 2px;
   }
-  header :focus-visible {
+  .header :focus-visible {
     outline-color: #fff;
   }
   .banner {
@@ -179,6 +179,19 @@ export const chatStyles = css`
     list-style: none;
     margin: 0;
     padding: 0;
+  }
+  /* High contrast: the window's shadow and the bubbles' backgrounds are dropped; borders draw them. */
+  @media (forced-colors: active) {
+    .window,
+    .text {
+      border: 1px solid CanvasText;
+    }
+    .header {
+      border-bottom: 1px solid CanvasText;
+    }
+    .own .text {
+      border-color: Highlight;
+    }
   }
   .message {
     display: flex;

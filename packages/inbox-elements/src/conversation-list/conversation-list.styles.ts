@@ -151,6 +151,30 @@ export const conversationListStyles = css`
     background: var(--_accent);
     border-color: var(--_accent);
   }
+  @media (forced-colors: active) {
+    /* Backgrounds and shadows are dropped: the open row gets a border, the states system colours. */
+    .row[aria-current='true'] {
+      border-inline-start: 4px solid Highlight;
+    }
+    .row[aria-selected='true'] {
+      outline: 2px solid Highlight;
+      outline-offset: -4px;
+    }
+    .check,
+    .indicator {
+      forced-color-adjust: none;
+      border-color: CanvasText;
+    }
+    .row[aria-selected='true'] .check {
+      background: Highlight;
+      border-color: Highlight;
+      color: HighlightText;
+    }
+    .needs .indicator {
+      background: CanvasText;
+      border-color: CanvasText;
+    }
+  }
   .text,
   .comment {
     grid-column: 2 / span 2;

@@ -217,15 +217,20 @@ export const en = {
   // Shortcuts
   shortcutsTitle: 'Keyboard shortcuts',
   shortcuts: [
-    ['↓ / j', 'Next conversation'],
-    ['↑ / k', 'Previous conversation'],
+    ['↓ / j / Alt+J', 'Next conversation'],
+    ['↑ / k / Alt+K', 'Previous conversation'],
     ['Enter', 'Open conversation'],
     ['x', 'Select or deselect conversation'],
-    ['/', 'Search'],
+    ['/ / Alt+/', 'Search'],
     ['Ctrl+Enter', 'Send reply or comment'],
+    ['Ctrl+Z', 'Undo the last bulk action'],
     ['Escape', 'Close menu or dialog'],
-    ['?', 'Show keyboard shortcuts'],
+    ['? / Alt+?', 'Show keyboard shortcuts'],
   ] as Array<[string, string]>,
+  singleKeyShortcuts: 'Single-key shortcuts (j, k, /, ?) anywhere in the inbox; off: only with Alt',
+  // Announcements (live region)
+  resultCount: (n: number) => (n === 1 ? '1 conversation' : `${n} conversations`),
+  mentionedYou: (name: string, text: string) => `${name} mentioned you: ${text}`,
   error: (message: string) => `Could not do that: ${message}`,
 };
 

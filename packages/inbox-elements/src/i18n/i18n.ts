@@ -29,6 +29,16 @@ export function inheritedLang(node: Node): string | undefined {
   return document.documentElement.lang || undefined;
 }
 
+/** Where an element inherits its language from: its parent, or the host of its shadow root. */
+export function parentOf(element: Element): Node {
+  return element.parentNode ?? element;
+}
+
+/** Sets `lang` on an element's host to the language its text is in (the page's may differ). */
+export function markLanguage(element: Element, locale: string): void {
+  if (element.getAttribute('lang') !== locale) element.setAttribute('lang', locale);
+}
+
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;

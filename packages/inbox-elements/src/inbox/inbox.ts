@@ -6,7 +6,8 @@ import { clientContext, linksContext, localeContext, type RecordLinks } from '..
 import { ModalController } from '../shared/dialog.js';
 import { baseStyles } from '../shared/theme.js';
 import { icon } from '../shared/icons.js';
-import { catalogFor, inheritedLang } from '../i18n/i18n.js';
+import { catalogFor, inheritedLang, markLanguage, parentOf } from '../i18n/i18n.js';
+import { Announcer } from '../shared/announcer.js';
 import type { FilterChangeDetail, SelectConversationDetail, ViewChangeDetail } from '../shared/events.js';
 import type { ConfabFilterBar } from '../filter-bar/filter-bar.js';
 import type { ConfabConversationList } from '../conversation-list/conversation-list.js';
@@ -38,13 +39,31 @@ function isEditable(target: EventTarget | undefined): boolean {
   return target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName);
 }
 
+/** A control where a letter key could mean something else: single-key shortcuts leave it alone (WCAG 2.1.4). */
+function isControl(target: EventTarget | undefined): boolean {
+  return target instanceof Element && target.matches('button, a[href], summary, [role^="menuitem"], [role="tab"]');
+}
+
+/** Alt+J, Alt+K, Alt+/ and Alt+? by physical key (on a Mac, Alt+J types a character). */
+const ALT_KEYS: Record<string, [plain: string, shifted: string]> = {
+  KeyJ: ['j', 'j'],
+  KeyK: ['k', 'k'],
+  Slash: ['/', '?'],
+};
+
+/** Where the user's choice of shortcut keys is kept between visits (a preference, not server state). */
+const SHORTCUTS_KEY = 'confab-inbox:shortcuts';
+
 /**
  * The whole agent inbox: views (V), filters and search (F), the conversation list (L), the thread
  * (T) with its reply editor (R), the About panel (A), Compose (C), settings (I) and the shortcuts
  * help. It provides the client, locale and record links to every part inside it by context.
  *
- * Keyboard: `/` search, `j`/`k` next and previous conversation, `?` shortcuts, Escape closes.
- * New messages are announced in a polite live region.
+ * Keyboard: `/` search, `j`/`k` next and previous conversation, `?` shortcuts, Escape closes;
+ * each also with Alt. `shortcuts="modifier"` (or the switch in the shortcuts dialog) turns the
+ * single keys off. They work anywhere on the page except in text fields and on buttons and links.
+ * New messages from contacts, mentions of the agent, result counts and empty states are read out
+ * by one announcer (polite and assertive live regions).
  *
  * @example
  * <confab-inbox .client=${createInboxClient({ transport, token })} locale="nl"
@@ -107,6 +126,11 @@ export class ConfabInbox extends LitElement {
   @property({ type: Boolean, reflect: true, attribute: 'left-collapsed' }) accessor leftCollapsed = false;
   /** T10: the About panel is collapsed. */
   @property({ type: Boolean, reflect: true, attribute: 'right-collapsed' }) accessor rightCollapsed = false;
+  /**
+   * `single-key`: `j`, `k`, `/`, `?` work alone and with Alt; `modifier`: only with Alt (WCAG 2.1.4).
+   * Default: the agent's last choice in the shortcuts dialog, else `single-key`.
+   */
+  @property({ reflect: true }) accessor shortcuts: 'single-key' | 'modifier' | undefined;
   /** Delivers team invitations from the settings' Team section (mail, or a link to copy). */
   @property({ attribute: false }) accessor teamInvites: TeamInvites | undefined;
 
@@ -120,7 +144,7 @@ export class ConfabInbox extends LitElement {
 
   @state() private accessor filter: ConversationFilter = {};
   @state() private accessor search = '';
-  @state() private accessor announcement = '';
+  private readonly announcer = new Announcer(this);
 
   @query('confab-filter-bar') private accessor filterBar!: ConfabFilterBar;
   @query('confab-conversation-list') private accessor list!: ConfabConversationList;
@@ -138,14 +162,17 @@ export class ConfabInbox extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.addEventListener('keydown', this.onKeydown);
+    // On the document, so that shortcuts work right after load, before anything in the inbox has focus.
+    document.addEventListener('keydown', this.onKeydown);
+    this.addEventListener('confab-announce', this.onAnnounce);
     this.resizeObserver = new ResizeObserver(([entry]) => entry && this.fitWidth(entry.contentRect.width));
     this.resizeObserver.observe(this);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.removeEventListener('keydown', this.onKeydown);
+    document.removeEventListener('keydown', this.onKeydown);
+    this.removeEventListener('confab-announce', this.onAnnounce);
     this.resizeObserver?.disconnect();
     this.stopListening?.();
     this.stopListening = undefined;
@@ -153,7 +180,8 @@ export class ConfabInbox extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    this.providedLocale = this.locale || inheritedLang(this) || 'en';
+    this.providedLocale = this.locale || inheritedLang(parentOf(this)) || 'en';
+    markLanguage(this, this.providedLocale);
     if (changed.has('ticketUrlTemplate') || changed.has('recordUrlTemplate') || !this.links) {
       this.links = { ticketUrlTemplate: this.ticketUrlTemplate, recordUrlTemplate: this.recordUrlTemplate };
     }
@@ -242,9 +270,14 @@ export class ConfabInbox extends LitElement {
           ></confab-about-panel>
         </section>
       </div>
-      <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
+      ${this.announcer.render()}
       <confab-compose-dialog exportparts=${EXPORTED.compose} .theme=${theme}></confab-compose-dialog>
-      <confab-shortcuts-dialog exportparts=${EXPORTED.shortcuts} .theme=${theme}></confab-shortcuts-dialog>
+      <confab-shortcuts-dialog
+        exportparts=${EXPORTED.shortcuts}
+        .theme=${theme}
+        .singleKey=${this.singleKeyShortcuts}
+        @confab-shortcuts-change=${this.onShortcutsChange}
+      ></confab-shortcuts-dialog>
       <dialog class="settings" aria-labelledby="settings-title">
         <div class="dialog-header">
           <h2 id="settings-title">${t.settingsTitle}</h2>
@@ -290,14 +323,40 @@ export class ConfabInbox extends LitElement {
     this.stopListening = this.client?.on('message', (message) => this.announce(message));
   }
 
-  /** The polite live region reads out messages from contacts as they arrive. */
+  /**
+   * Read out as they arrive: messages from contacts, and comments that mention the signed-in agent
+   * (assertive: someone asks for them). The open thread is a `log`, which reads its own additions.
+   */
   private announce(message: Message): void {
-    if (message.kind !== 'reply' || message.direction !== 'inbound') return;
     const t = catalogFor(this.providedLocale);
-    const contact = this.client?.store.state.contacts.get(message.authorId);
-    const name = contact?.name || contact?.email || t.unknownContact;
-    this.announcement = t.newMessageFrom(name, message.text.slice(0, ANNOUNCE_LENGTH));
+    const text = message.text.slice(0, ANNOUNCE_LENGTH);
+    const state = this.client?.store.state;
+    const me = this.client?.me.get();
+    if (message.kind === 'reply' && message.direction === 'inbound') {
+      const contact = state?.contacts.get(message.authorId);
+      this.announcer.say(t.newMessageFrom(contact?.name || contact?.email || t.unknownContact, text));
+    } else if (message.kind === 'comment' && me && message.authorId !== me.id && message.mentions.includes(me.id)) {
+      this.announcer.say(t.mentionedYou(state?.agents.get(message.authorId)?.name ?? '', text), 'assertive');
+    }
   }
+
+  private onAnnounce = (event: CustomEvent<{ text: string; urgency: 'polite' | 'assertive' }>): void => {
+    event.stopPropagation();
+    this.announcer.say(event.detail.text, event.detail.urgency);
+  };
+
+  private get singleKeyShortcuts(): boolean {
+    return (this.shortcuts ?? storedShortcuts()) !== 'modifier';
+  }
+
+  private onShortcutsChange = (event: CustomEvent<{ singleKey: boolean }>): void => {
+    this.shortcuts = event.detail.singleKey ? 'single-key' : 'modifier';
+    try {
+      localStorage.setItem(SHORTCUTS_KEY, this.shortcuts);
+    } catch {
+      // Storage may be off (private mode, a sandbox): the choice lasts for this page.
+    }
+  };
 
   private onViewChange = (event: CustomEvent<ViewChangeDetail>): void => {
     this.view = event.detail.viewId;
@@ -326,20 +385,36 @@ export class ConfabInbox extends LitElement {
   };
 
   private onKeydown = (event: KeyboardEvent): void => {
-    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
-    const origin = event.composedPath()[0];
-    if (isEditable(origin)) return;
-    const inList = event.composedPath().includes(this.list);
-    if (event.key === '/') {
-      event.preventDefault();
-      this.focusSearch();
-    } else if (event.key === '?') {
-      event.preventDefault();
-      void this.shortcutsDialog.show();
-    } else if ((event.key === 'j' || event.key === 'k') && !inList && !this.leftCollapsed) {
-      event.preventDefault();
-      this.list.move(event.key === 'j' ? 1 : -1);
-      this.list.openActive();
-    }
+    if (event.defaultPrevented || this.hidden) return;
+    const path = event.composedPath();
+    const origin = path[0];
+    // The inbox's page: the inbox itself, or nothing focused; never the host's own controls.
+    const onPage = origin === document.body || origin === document.documentElement || origin === document;
+    if ((!onPage && !path.includes(this)) || isEditable(origin)) return;
+    const withCommand = event.ctrlKey || event.metaKey;
+    const alt = ALT_KEYS[event.code];
+    const key = withCommand
+      ? undefined
+      : event.altKey
+        ? alt?.[event.shiftKey ? 1 : 0]
+        : this.singleKeyShortcuts && !isControl(origin)
+          ? event.key
+          : undefined;
+    const inList = path.includes(this.list);
+    if (key === '/') this.focusSearch();
+    else if (key === '?') void this.shortcutsDialog.show();
+    else if ((key === 'j' || key === 'k') && (!inList || event.altKey) && !this.leftCollapsed)
+      this.list.openNext(key === 'j' ? 1 : -1);
+    else if (withCommand && event.key === 'z' && this.list?.canUndo) this.list.undo();
+    else return;
+    event.preventDefault();
   };
+}
+
+function storedShortcuts(): string | null {
+  try {
+    return localStorage.getItem(SHORTCUTS_KEY);
+  } catch {
+    return null;
+  }
 }
