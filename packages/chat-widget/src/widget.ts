@@ -236,7 +236,8 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     for (const message of teamMessages.take(store, status.ready)) {
       if (closedAnnouncer && !open) {
         const t = STRINGS[config.locale];
-        const author = message.authorType === 'bot' ? t.bot : (store.state.agents.get(message.authorId)?.name ?? t.team);
+        const author =
+          message.authorType === 'bot' ? t.bot : (store.state.agents.get(message.authorId)?.name ?? t.team);
         closedAnnouncer.textContent = t.newMessage(author, message.text);
       }
       boot.emit('message-received', {
@@ -328,7 +329,10 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     const behind = target.getBoundingClientRect();
     const window = chat.getBoundingClientRect();
     const overlaps =
-      behind.left < window.right && behind.right > window.left && behind.top < window.bottom && behind.bottom > window.top;
+      behind.left < window.right &&
+      behind.right > window.left &&
+      behind.top < window.bottom &&
+      behind.bottom > window.top;
     if (overlaps) setOpen(false);
   }
 

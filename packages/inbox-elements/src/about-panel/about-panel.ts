@@ -262,7 +262,9 @@ export class ConfabAboutPanel extends ConfabElement {
             </div>
           </form>`
         : html`<p class="muted">${t.none}</p>
-            <button class="button" data-edit="ticket" @click=${() => this.startEditing('ticket')}>${t.createTicket}</button>`;
+            <button class="button" data-edit="ticket" @click=${() => this.startEditing('ticket')}>
+              ${t.createTicket}
+            </button>`;
     }
     const shown = model.shownTicketProperties;
     const keys = this.seeMore ? Object.keys(ticket.properties) : shown.filter((key) => key in ticket.properties);
@@ -364,7 +366,9 @@ export class ConfabAboutPanel extends ConfabElement {
               <dd>${value}</dd>`,
         )}
       </dl>
-      <button class="button" data-edit="contact" @click=${() => this.startEditing('contact')}>${t.editProperties}</button>`;
+      <button class="button" data-edit="contact" @click=${() => this.startEditing('contact')}>
+        ${t.editProperties}
+      </button>`;
   };
 
   private renderOtherConversations = (model: AboutModel) => () => {
@@ -424,7 +428,9 @@ export class ConfabAboutPanel extends ConfabElement {
         </ul>`
       : html`<p class="muted">${t.none}</p>`;
     if (this.editing !== 'deal')
-      return html`${list}<button class="button" data-edit="deal" @click=${() => this.startEditing('deal')}>${t.createDeal}</button>`;
+      return html`${list}<button class="button" data-edit="deal" @click=${() => this.startEditing('deal')}>
+          ${t.createDeal}
+        </button>`;
     return html`${list}
       <form @submit=${this.createDeal}>
         <label class="field"

@@ -55,7 +55,9 @@ export class ConfabFilterBar extends ConfabElement {
   protected readonly focusKeeper = new FocusKeeper(this, (lost) => {
     const chips = [...this.renderRoot.querySelectorAll<HTMLElement>('.chip')];
     const index = Number((lost as HTMLElement).dataset.index ?? chips.length);
-    return chips[Math.min(index, chips.length - 1)] ?? this.renderRoot.querySelector<HTMLElement>('[part="filter-button"]');
+    return (
+      chips[Math.min(index, chips.length - 1)] ?? this.renderRoot.querySelector<HTMLElement>('[part="filter-button"]')
+    );
   });
   private readonly agents = new StoreController(
     this,
@@ -108,7 +110,13 @@ export class ConfabFilterBar extends ConfabElement {
               ${chips.map(
                 (chip, index) =>
                   html`<li>
-                    <button class="chip" part="chip" data-index=${index} aria-label=${t.removeFilter(chip.label)} @click=${chip.remove}>
+                    <button
+                      class="chip"
+                      part="chip"
+                      data-index=${index}
+                      aria-label=${t.removeFilter(chip.label)}
+                      @click=${chip.remove}
+                    >
                       ${chip.label}${icon('close')}
                     </button>
                   </li>`,

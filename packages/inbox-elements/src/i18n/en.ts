@@ -161,6 +161,8 @@ export const en = {
   discard: 'Discard',
   // About panel (A)
   aboutLabel: 'About',
+  backToList: 'Back to conversations',
+  backToConversation: 'Back to the conversation',
   contact: 'Contact',
   detachContact: 'Detach contact from this conversation',
   noContact: 'No contact on this conversation.',

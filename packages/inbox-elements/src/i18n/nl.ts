@@ -155,6 +155,8 @@ export const nl: Catalog = {
   retry: 'Opnieuw proberen',
   discard: 'Weggooien',
   aboutLabel: 'Over',
+  backToList: 'Terug naar gesprekken',
+  backToConversation: 'Terug naar het gesprek',
   contact: 'Contact',
   detachContact: 'Contact loskoppelen van dit gesprek',
   noContact: 'Geen contact bij dit gesprek.',

@@ -13,7 +13,11 @@ import { installClock, type TestClock } from '../test/clock.js';
 
 async function mount(inbox: TestInbox, attributes: { locale?: string } = {}) {
   const element = await fixture<ConfabInbox>(
-    html`<confab-inbox style="height:760px;width:1300px" .client=${inbox.client} locale=${attributes.locale ?? ''}></confab-inbox>`,
+    html`<confab-inbox
+      style="height:760px;width:1300px"
+      .client=${inbox.client}
+      locale=${attributes.locale ?? ''}
+    ></confab-inbox>`,
   );
   await until(() => getAllByRole(element, 'option').length, 'list rendered');
   return element;
@@ -42,14 +46,45 @@ const region = (element: ConfabInbox, role: 'status' | 'alert') =>
 /** WCAG relative luminance contrast of two computed `rgb()` colours. */
 function contrast(a: string, b: string): number {
   const luminance = (color: string) => {
-    const [r, g, b] = color.match(/[\d.]+/g)!.slice(0, 3).map((value) => {
-      const c = Number(value) / 255;
-      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-    });
+    const [r, g, b] = color
+      .match(/[\d.]+/g)!
+      .slice(0, 3)
+      .map((value) => {
+        const c = Number(value) / 255;
+        return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+      });
     return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
   };
   const [high, low] = [luminance(a), luminance(b)].sort((x, y) => y - x);
   return (high! + 0.05) / (low! + 0.05);
+}
+
+/** The innermost element at a point, looking into shadow roots. */
+function deepElementFromPoint(x: number, y: number): Element | null {
+  let element = document.elementFromPoint(x, y);
+  while (element?.shadowRoot) {
+    const inner = element.shadowRoot.elementFromPoint(x, y);
+    if (!inner || inner === element) break;
+    element = inner;
+  }
+  return element;
+}
+
+/** Why `control` cannot be used inside `box` (scrolled to, as the browser does on focus), or ''. */
+function unreachable(box: Element, control: HTMLElement): string {
+  control.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  const outer = box.getBoundingClientRect();
+  const rect = control.getBoundingClientRect();
+  const inside =
+    rect.width > 0 &&
+    rect.left >= outer.left - 0.5 &&
+    rect.right <= outer.right + 0.5 &&
+    rect.top >= outer.top - 0.5 &&
+    rect.bottom <= outer.bottom + 0.5;
+  if (!inside)
+    return `outside the inbox (${Math.round(rect.left)},${Math.round(rect.top)} ${Math.round(rect.width)}×${Math.round(rect.height)})`;
+  const hit = deepElementFromPoint(rect.left + rect.width / 2, rect.top + rect.height / 2);
+  return hit && (hit === control || control.contains(hit)) ? '' : `covered by ${hit?.localName}.${hit?.className}`;
 }
 
 describe('accessibility (issue 22)', () => {
@@ -68,7 +103,10 @@ describe('accessibility (issue 22)', () => {
       await openConversation(element, 'c-email', 'Invoice question');
       activate(getByRole(element, 'button', 'Mark as closed'));
       await until(() => queryByRole(element, 'button', 'Reopen'), 'reopen shown');
-      await until(() => activeElement() === getByRole(element, 'button', 'Reopen'), `focus on Reopen, not ${focusedName()}`);
+      await until(
+        () => activeElement() === getByRole(element, 'button', 'Reopen'),
+        `focus on Reopen, not ${focusedName()}`,
+      );
     });
 
     it('More → Delete hands focus to Restore in the Trash banner', async () => {
@@ -78,7 +116,10 @@ describe('accessibility (issue 22)', () => {
       const remove = await until(() => queryByRole(element, 'menuitem', 'Delete'), 'More menu');
       activate(remove);
       await until(() => queryByRole(element, 'button', 'Restore'), 'trash banner');
-      await until(() => activeElement() === getByRole(element, 'button', 'Restore'), `focus on Restore, not ${focusedName()}`);
+      await until(
+        () => activeElement() === getByRole(element, 'button', 'Restore'),
+        `focus on Restore, not ${focusedName()}`,
+      );
     });
 
     it('More → Send transcript…, then Escape, returns focus to More', async () => {
@@ -88,17 +129,26 @@ describe('accessibility (issue 22)', () => {
       activate(await until(() => queryByRole(element, 'menuitem', 'Send transcript'), 'More menu'));
       await until(() => activeElement()?.getAttribute('name') === 'to', 'focus in the dialog');
       await sendKeys({ press: 'Escape' });
-      await until(() => activeElement() === getByRole(element, 'button', 'More'), `focus on More, not ${focusedName()}`);
+      await until(
+        () => activeElement() === getByRole(element, 'button', 'More'),
+        `focus on More, not ${focusedName()}`,
+      );
     });
 
     it('removing a filter chip focuses the chip in its place; removing the last one focuses Filter', async () => {
       const bar = await fixture<ConfabFilterBar>(
-        html`<confab-filter-bar .client=${inbox.client} .filter=${{ status: 'open', channels: ['email'] }}></confab-filter-bar>`,
+        html`<confab-filter-bar
+          .client=${inbox.client}
+          .filter=${{ status: 'open', channels: ['email'] }}
+        ></confab-filter-bar>`,
       );
       activate(getByRole(bar, 'button', 'Remove filter Status: Open'));
       await until(() => activeElement() === getByRole(bar, 'button', 'Remove filter Channel: Email'), 'next chip');
       activate(getByRole(bar, 'button', 'Remove filter Channel: Email'));
-      await until(() => activeElement() === getByRole(bar, 'button', 'Filter'), `focus on Filter, not ${focusedName()}`);
+      await until(
+        () => activeElement() === getByRole(bar, 'button', 'Filter'),
+        `focus on Filter, not ${focusedName()}`,
+      );
     });
 
     it('a bulk action hands focus from the vanished toolbar to the list', async () => {
@@ -108,7 +158,10 @@ describe('accessibility (issue 22)', () => {
       await until(() => getAllByRole(list, 'option').length, 'rows');
       list.shadowRoot!.querySelector<HTMLElement>('[data-id="c-chat"] .check')!.click();
       activate(await until(() => queryByRole(list, 'button', 'Mark as closed'), 'bulk toolbar'));
-      await until(() => activeElement() === getByRole(list, 'listbox', 'Conversations'), `focus on the list, not ${focusedName()}`);
+      await until(
+        () => activeElement() === getByRole(list, 'listbox', 'Conversations'),
+        `focus on the list, not ${focusedName()}`,
+      );
     });
 
     it('Save and Cancel in the About panel return focus to the button that opened the form', async () => {
@@ -118,10 +171,16 @@ describe('accessibility (issue 22)', () => {
       // "About this contact" starts expanded.
       activate(await until(() => queryByRole(panel, 'button', 'Edit properties'), 'edit button'));
       activate(await until(() => queryByRole(panel, 'button', 'Cancel'), 'form'));
-      await until(() => activeElement() === queryByRole(panel, 'button', 'Edit properties'), `after Cancel: ${focusedName()}`);
+      await until(
+        () => activeElement() === queryByRole(panel, 'button', 'Edit properties'),
+        `after Cancel: ${focusedName()}`,
+      );
       activate(getByRole(panel, 'button', 'Edit properties'));
       activate(await until(() => queryByRole(panel, 'button', /^Save$/), 'form again'));
-      await until(() => activeElement() === queryByRole(panel, 'button', 'Edit properties'), `after Save: ${focusedName()}`);
+      await until(
+        () => activeElement() === queryByRole(panel, 'button', 'Edit properties'),
+        `after Save: ${focusedName()}`,
+      );
     });
   });
 
@@ -156,7 +215,11 @@ describe('accessibility (issue 22)', () => {
 
     it('goes after its time when nobody is on it (undo-timeout)', async () => {
       const list = await fixture<ConfabConversationList>(
-        html`<confab-conversation-list style="height:600px" undo-timeout="30000" .client=${inbox.client}></confab-conversation-list>`,
+        html`<confab-conversation-list
+          style="height:600px"
+          undo-timeout="30000"
+          .client=${inbox.client}
+        ></confab-conversation-list>`,
       );
       await until(() => getAllByRole(list, 'option').length, 'rows');
       clock = installClock();
@@ -190,9 +253,17 @@ describe('accessibility (issue 22)', () => {
       const log = getByRole(element, 'log', 'Gesprek');
       await inbox.memory.backend.execute(
         { kind: 'agent', agentId: 'agent-bo' },
-        { type: 'message.comment', conversationId: 'c-chat', text: '@Ann Agent can you take this?', mentions: ['agent-ann'] },
+        {
+          type: 'message.comment',
+          conversationId: 'c-chat',
+          text: '@Ann Agent can you take this?',
+          mentions: ['agent-ann'],
+        },
       );
-      await until(() => region(element, 'alert').textContent === 'Bo Builder noemde je: @Ann Agent can you take this?', 'mention read out');
+      await until(
+        () => region(element, 'alert').textContent === 'Bo Builder noemde je: @Ann Agent can you take this?',
+        'mention read out',
+      );
       await inbox.memory.backend.execute(
         { kind: 'agent', agentId: 'agent-bo' },
         { type: 'message.reply', conversationId: 'c-chat', text: 'Hi Bob, on it.' },
@@ -265,7 +336,10 @@ describe('accessibility (issue 22)', () => {
       element.theme = theme;
       await element.updateComplete;
       activate(getByRole(element, 'button', 'Assignee'));
-      const item = await until(() => (activeElement()?.getAttribute('role') === 'menuitemradio' ? activeElement() : null), 'menu item focused');
+      const item = await until(
+        () => (activeElement()?.getAttribute('role') === 'menuitemradio' ? activeElement() : null),
+        'menu item focused',
+      );
       const style = getComputedStyle(item);
       const menu = getComputedStyle(item.parentElement!);
       expect(style.outlineStyle).to.equal('solid');
@@ -273,5 +347,58 @@ describe('accessibility (issue 22)', () => {
       expect(contrast(style.outlineColor, menu.backgroundColor), theme).to.be.at.least(3);
       await sendKeys({ press: 'Escape' });
     }
+  });
+
+  describe('1.4.10 reflow: at 640 × 400 CSS px (200 % zoom) the inbox is one pane at a time', () => {
+    it('list → thread → About and back: every control of the everyday tasks is inside and hit-testable, nothing scrolls sideways', async () => {
+      const element = await fixture<ConfabInbox>(
+        html`<confab-inbox style="height:400px;width:640px" .client=${inbox.client}></confab-inbox>`,
+      );
+      await until(() => element.hasAttribute('one-pane') && getAllByRole(element, 'option').length, 'one pane');
+      const check = (role: string, name: string | RegExp) => {
+        const control = getByRole(element, role, name);
+        expect(unreachable(element, control), `${role} ${String(name)}`).to.equal('');
+        expect(element.scrollWidth, 'no sideways scrolling').to.be.at.most(element.clientWidth);
+      };
+      for (const [role, name] of [
+        ['button', 'Compose'],
+        ['button', 'Unassigned'],
+        ['searchbox', 'Search conversations'],
+        ['button', 'Filter'],
+        ['option', 'Alice Andersen'],
+      ] as const)
+        check(role, name);
+      expect(queryByRole(element, 'heading', 'Invoice question')).to.equal(null);
+      const list = element.shadowRoot!.querySelector('confab-conversation-list')!;
+      list.shadowRoot!.querySelector<HTMLElement>('[data-id="c-chat"] .check')!.click();
+      await until(() => queryByRole(element, 'button', 'Mark as closed'), 'bulk toolbar');
+      check('button', 'Delete');
+      check('button', 'Mark as closed');
+      list.selectAll(false);
+
+      getByRole(element, 'option', 'Alice Andersen').click();
+      await until(() => queryByRole(element, 'heading', 'Invoice question'), 'thread pane');
+      await until(() => activeElement() === getByRole(element, 'log', 'Conversation'), 'focus in the thread');
+      expect(queryByRole(element, 'searchbox'), 'the list pane is gone').to.equal(null);
+      for (const [role, name] of [
+        ['button', 'Back to conversations'],
+        ['button', 'Assignee'],
+        ['button', 'Mark as closed'],
+        ['button', 'More'],
+        ['tab', 'Comment'],
+        ['textbox', /Reply|Write/],
+        ['button', /^Send/],
+        ['button', /^About$/],
+      ] as const)
+        check(role, name);
+
+      activate(getByRole(element, 'button', /^About$/));
+      await until(() => activeElement() === queryByRole(element, 'button', 'Back to the conversation'), 'About pane');
+      check('button', 'Edit properties');
+      activate(getByRole(element, 'button', 'Back to the conversation'));
+      await until(() => activeElement() === getByRole(element, 'log', 'Conversation'), 'thread again');
+      activate(getByRole(element, 'button', 'Back to conversations'));
+      await until(() => activeElement() === getByRole(element, 'listbox', 'Conversations'), 'list again');
+    });
   });
 });

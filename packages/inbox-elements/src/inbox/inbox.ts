@@ -11,6 +11,7 @@ import { Announcer } from '../shared/announcer.js';
 import type { FilterChangeDetail, SelectConversationDetail, ViewChangeDetail } from '../shared/events.js';
 import type { ConfabFilterBar } from '../filter-bar/filter-bar.js';
 import type { ConfabConversationList } from '../conversation-list/conversation-list.js';
+import type { ConfabThread } from '../thread/thread.js';
 import type { ConfabComposeDialog } from '../compose-dialog/compose-dialog.js';
 import type { ConfabShortcutsDialog } from '../shortcuts-dialog/shortcuts-dialog.js';
 import type { TeamInvites } from '../team-section/invites.js';
@@ -33,6 +34,13 @@ const EXPORTED = {
 const ANNOUNCE_LENGTH = 120;
 /** Below this width the About panel starts collapsed, so the thread keeps room (T10). */
 const NARROW_WIDTH = 1000;
+/**
+ * At or below this width (a laptop at 200 % zoom is 640 CSS px) the inbox shows one pane at a
+ * time, list → thread → About, each with a way back (WCAG 1.4.10): nothing clipped, no sideways scrolling.
+ */
+const ONE_PANE_WIDTH = 720;
+
+type Pane = 'list' | 'thread' | 'about';
 
 function isEditable(target: EventTarget | undefined): boolean {
   if (!(target instanceof HTMLElement)) return false;
@@ -143,11 +151,15 @@ export class ConfabInbox extends LitElement {
   private accessor links: RecordLinks | undefined;
 
   @state() private accessor filter: ConversationFilter = {};
+  /** One pane at a time (narrow), and which. */
+  @state() private accessor onePane = false;
+  @state() private accessor pane: Pane = 'list';
   @state() private accessor search = '';
   private readonly announcer = new Announcer(this);
 
   @query('confab-filter-bar') private accessor filterBar!: ConfabFilterBar;
   @query('confab-conversation-list') private accessor list!: ConfabConversationList;
+  @query('confab-thread') private accessor thread!: ConfabThread;
   @query('confab-compose-dialog') private accessor composeDialog!: ConfabComposeDialog;
   @query('confab-shortcuts-dialog') private accessor shortcutsDialog!: ConfabShortcutsDialog;
 
@@ -197,9 +209,10 @@ export class ConfabInbox extends LitElement {
   override render() {
     const t = catalogFor(this.providedLocale);
     const theme = this.theme ?? undefined;
+    const one = this.onePane;
     return html`
       <div class="layout" part="layout">
-        <div id="left" class="left" part="left" ?hidden=${this.leftCollapsed}>
+        <div id="left" class="left" part="left" ?hidden=${one ? this.pane !== 'list' : this.leftCollapsed}>
           <confab-view-list
             exportparts=${EXPORTED.viewList}
             .view=${this.view}
@@ -228,40 +241,39 @@ export class ConfabInbox extends LitElement {
             ></confab-conversation-list>
           </section>
         </div>
-        <section class="center" aria-label=${t.threadLabel}>
+        <section class="center" aria-label=${t.threadLabel} ?hidden=${one && this.pane !== 'thread'}>
           <confab-thread
             exportparts=${EXPORTED.thread}
             .conversationId=${this.conversationId}
             .theme=${theme}
             @confab-select-conversation=${this.onSelect}
           >
-            <button
-              slot="header-start"
-              class="icon-button"
-              part="toggle-left"
-              aria-controls="left"
-              aria-expanded=${this.leftCollapsed ? 'false' : 'true'}
-              aria-label=${this.leftCollapsed ? t.expandLeft : t.collapseLeft}
-              title=${this.leftCollapsed ? t.expandLeft : t.collapseLeft}
-              @click=${() => (this.leftCollapsed = !this.leftCollapsed)}
-            >
-              ${icon('panelLeft')}
-            </button>
-            <button
-              slot="header-end"
-              class="icon-button"
-              part="toggle-right"
-              aria-controls="right"
-              aria-expanded=${this.rightCollapsed ? 'false' : 'true'}
-              aria-label=${this.rightCollapsed ? t.expandRight : t.collapseRight}
-              title=${this.rightCollapsed ? t.expandRight : t.collapseRight}
-              @click=${this.toggleRight}
-            >
-              ${icon('panelRight')}
-            </button>
+            ${
+              one
+                ? html`<button slot="header-start" class="button" @click=${() => this.showPane('list')}>
+                      ${t.backToList}
+                    </button>
+                    <button slot="header-end" class="button" @click=${() => this.showPane('about')}>
+                      ${t.aboutLabel}
+                    </button>`
+                : this.renderToggles()
+            }
           </confab-thread>
         </section>
-        <section id="right" class="right" part="right" aria-label=${t.aboutLabel} ?hidden=${this.rightCollapsed}>
+        <section
+          id="right"
+          class="right"
+          part="right"
+          aria-label=${t.aboutLabel}
+          ?hidden=${one ? this.pane !== 'about' : this.rightCollapsed}
+        >
+          ${
+            one
+              ? html`<button class="button back" @click=${() => this.showPane('thread')}>
+                  ${t.backToConversation}
+                </button>`
+              : nothing
+          }
           <confab-about-panel
             exportparts=${EXPORTED.about}
             .conversationId=${this.conversationId}
@@ -300,6 +312,44 @@ export class ConfabInbox extends LitElement {
     `;
   }
 
+  /** T10: the buttons that collapse and expand the side panels (several panes side by side). */
+  private renderToggles() {
+    const t = catalogFor(this.providedLocale);
+    return html`<button
+        slot="header-start"
+        class="icon-button"
+        part="toggle-left"
+        aria-controls="left"
+        aria-expanded=${this.leftCollapsed ? 'false' : 'true'}
+        aria-label=${this.leftCollapsed ? t.expandLeft : t.collapseLeft}
+        title=${this.leftCollapsed ? t.expandLeft : t.collapseLeft}
+        @click=${() => (this.leftCollapsed = !this.leftCollapsed)}
+      >
+        ${icon('panelLeft')}
+      </button>
+      <button
+        slot="header-end"
+        class="icon-button"
+        part="toggle-right"
+        aria-controls="right"
+        aria-expanded=${this.rightCollapsed ? 'false' : 'true'}
+        aria-label=${this.rightCollapsed ? t.expandRight : t.collapseRight}
+        title=${this.rightCollapsed ? t.expandRight : t.collapseRight}
+        @click=${this.toggleRight}
+      >
+        ${icon('panelRight')}
+      </button>`;
+  }
+
+  /** One pane at a time: shows `pane` and moves focus into it, since the control used is gone. */
+  private async showPane(pane: Pane): Promise<void> {
+    this.pane = pane;
+    await this.updateComplete;
+    if (pane === 'list') this.list.focus();
+    else if (pane === 'thread') this.thread.focus();
+    else this.renderRoot.querySelector<HTMLElement>('.right .back')?.focus();
+  }
+
   private toggleRight = (): void => {
     this.rightCollapsedForWidth = false;
     this.rightCollapsed = !this.rightCollapsed;
@@ -307,6 +357,12 @@ export class ConfabInbox extends LitElement {
 
   private fitWidth(width: number): void {
     if (width === 0) return;
+    const onePane = width <= ONE_PANE_WIDTH;
+    if (onePane !== this.onePane) {
+      this.onePane = onePane;
+      this.toggleAttribute('one-pane', onePane);
+      if (onePane) this.pane = this.conversationId ? 'thread' : 'list';
+    }
     const narrow = width < NARROW_WIDTH;
     if (narrow && !this.rightCollapsed) {
       this.rightCollapsed = true;
@@ -369,6 +425,7 @@ export class ConfabInbox extends LitElement {
 
   private onSelect = (event: CustomEvent<SelectConversationDetail>): void => {
     this.conversationId = event.detail.conversationId;
+    if (this.onePane) void this.showPane('thread');
   };
 
   // Hosts may cancel these events (they bubble on past us); act only once every listener ran.

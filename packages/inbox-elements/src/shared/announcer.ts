@@ -47,7 +47,9 @@ export class Announcer implements ReactiveController {
   }
 
   render() {
-    return html`<div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.said.polite}</div>
+    return html`<div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">
+        ${this.said.polite}
+      </div>
       <div class="visually-hidden" role="alert" aria-live="assertive" aria-atomic="true">${this.said.assertive}</div>`;
   }
 }

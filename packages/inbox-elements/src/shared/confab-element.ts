@@ -42,7 +42,9 @@ export class ConfabElement extends LitElement {
 
   /** The language in use. */
   get resolvedLocale(): string {
-    return this.locale || this.inheritedLocale || (this.isConnected ? inheritedLang(parentOf(this)) : undefined) || 'en';
+    return (
+      this.locale || this.inheritedLocale || (this.isConnected ? inheritedLang(parentOf(this)) : undefined) || 'en'
+    );
   }
 
   /** The catalog of the language in use. */

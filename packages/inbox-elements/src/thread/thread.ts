@@ -171,6 +171,11 @@ export class ConfabThread extends ConfabElement {
     clearTimeout(this.closeBlockedTimer);
   }
 
+  /** Moves keyboard focus to the messages (or to "no conversation"). */
+  override focus(): void {
+    this.renderRoot.querySelector<HTMLElement>('.log, .empty')?.focus();
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('conversationId')) {
       this.notice = '';
