@@ -1,6 +1,9 @@
 import { css } from 'lit';
 
 /**
+ * In forced colours (high contrast) the window's shadow and the bubbles' backgrounds are dropped;
+ * borders draw them.
+ *
  * Pixel units only (a host page's `html { font-size: 62.5% }` must not shrink us) and nothing
  * inherited from the page: `all: initial` on the host, then our own font and colours.
  */
@@ -180,7 +183,6 @@ export const chatStyles = css`
     margin: 0;
     padding: 0;
   }
-  /* High contrast: the window's shadow and the bubbles' backgrounds are dropped; borders draw them. */
   @media (forced-colors: active) {
     .window,
     .text {

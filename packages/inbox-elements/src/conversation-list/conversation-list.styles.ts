@@ -2,6 +2,8 @@ import { css } from 'lit';
 
 export const ROW_HEIGHT = 76;
 
+// In forced colours backgrounds and shadows are dropped: the open row gets a border, the
+// selection, check mark and reply-needed dot system colours.
 export const conversationListStyles = css`
   :host {
     position: relative;
@@ -152,7 +154,6 @@ export const conversationListStyles = css`
     border-color: var(--_accent);
   }
   @media (forced-colors: active) {
-    /* Backgrounds and shadows are dropped: the open row gets a border, the states system colours. */
     .row[aria-current='true'] {
       border-inline-start: 4px solid Highlight;
     }

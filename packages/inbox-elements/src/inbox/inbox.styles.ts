@@ -1,5 +1,7 @@
 import { css } from 'lit';
 
+// One pane at a time (`one-pane`, WCAG 1.4.10): each pane takes the whole inbox; the thread may be
+// taller than the inbox, which then scrolls vertically, so nothing is clipped.
 export const inboxStyles = css`
   :host {
     display: block;
@@ -52,8 +54,6 @@ export const inboxStyles = css`
     max-height: min(70vh, 640px);
     overflow: auto;
   }
-  /* One pane at a time (WCAG 1.4.10): each pane takes the whole inbox; the thread may be taller
-     than the inbox, which then scrolls vertically, so nothing is clipped. */
   :host([one-pane]) {
     overflow-x: hidden;
     overflow-y: auto;

@@ -29,7 +29,11 @@ const declarations = (mode: 1 | 2) =>
       `--_${entry[0]}: var(--confab-${mode === 1 ? 'light' : 'dark'}-${entry[0]}, var(--confab-${entry[0]}, ${entry[mode]}));`,
   ).join('');
 
-/** Base styles every element shares: palette, type, focus ring. Nothing inherited from the host is trusted. */
+/**
+ * Base styles every element shares: palette, type, focus ring. Nothing inherited from the host is trusted.
+ * A focused menu item is ringed, not only tinted (the tint alone is 1.2:1 on white, WCAG 1.4.11); in
+ * forced colours (high contrast) states drawn by background or shadow vanish, so system colours draw them.
+ */
 export const baseStyles = css`
   :host {
     ${unsafeCSS(declarations(1))}
@@ -196,12 +200,10 @@ export const baseStyles = css`
   .menu [role^='menuitem']:focus {
     background: var(--_accent-soft);
   }
-  /* The focused item is ringed, not only tinted: the tint alone is 1.2:1 on white (WCAG 1.4.11). */
   .menu [role^='menuitem']:focus {
     outline: 2px solid var(--_focus);
     outline-offset: -2px;
   }
-  /* High contrast: states drawn by background or shadow vanish; system colours draw them again. */
   @media (forced-colors: active) {
     :focus-visible,
     .menu [role^='menuitem']:focus {
