@@ -13,6 +13,7 @@ export * from './store/types.js';
 export { BUILT_IN_VIEWS, matchesFilter, compareConversations, scopeOf, isBotHandling } from './engine/views.js';
 export { emailKey } from './engine/email.js';
 export { senderNotVerified, uncopiedCcAddresses, isUnauthenticatedChannel } from './engine/sender-trust.js';
+export { messageNotice, type MessageNotice } from './engine/notices.js';
 export {
   TEAM_RULES,
   assignableAgents,

@@ -1,7 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { provide } from '@lit/context';
-import type { ConversationFilter, InboxClient, Message } from '@confab/core';
+import { messageNotice, type ConversationFilter, type InboxClient, type Message } from '@confab/core';
 import { clientContext, linksContext, localeContext, type RecordLinks } from '../shared/context.js';
 import { ModalController } from '../shared/dialog.js';
 import { baseStyles } from '../shared/theme.js';
@@ -384,16 +384,13 @@ export class ConfabInbox extends LitElement {
    * (assertive: someone asks for them). The open thread is a `log`, which reads its own additions.
    */
   private announce(message: Message): void {
+    const client = this.client;
+    const notice = client && messageNotice(client.store.state, message, client.me.get()?.id);
+    if (!notice) return;
     const t = catalogFor(this.providedLocale);
     const text = message.text.slice(0, ANNOUNCE_LENGTH);
-    const state = this.client?.store.state;
-    const me = this.client?.me.get();
-    if (message.kind === 'reply' && message.direction === 'inbound') {
-      const contact = state?.contacts.get(message.authorId);
-      this.announcer.say(t.newMessageFrom(contact?.name || contact?.email || t.unknownContact, text));
-    } else if (message.kind === 'comment' && me && message.authorId !== me.id && message.mentions.includes(me.id)) {
-      this.announcer.say(t.mentionedYou(state?.agents.get(message.authorId)?.name ?? '', text), 'assertive');
-    }
+    if (notice.kind === 'mention') this.announcer.say(t.mentionedYou(notice.from, text), 'assertive');
+    else this.announcer.say(t.newMessageFrom(notice.from || t.unknownContact, text));
   }
 
   private onAnnounce = (event: CustomEvent<{ text: string; urgency: 'polite' | 'assertive' }>): void => {
