@@ -340,12 +340,16 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     if (event.key === 'Escape' && !event.defaultPrevented && event.target !== boot.host) setOpen(false);
   }
 
+  function watchPage(watch: boolean) {
+    const listen = watch ? document.addEventListener.bind(document) : document.removeEventListener.bind(document);
+    listen('focusin', onPageFocus as EventListener);
+    listen('keydown', onPageKeydown as EventListener);
+  }
+
   function setOpen(next: boolean) {
     if (config.inline || open === next) return;
     open = next;
-    const listen = next ? document.addEventListener.bind(document) : document.removeEventListener.bind(document);
-    listen('focusin', onPageFocus as EventListener);
-    listen('keydown', onPageKeydown as EventListener);
+    watchPage(next);
     if (next) {
       ensureClient();
       const chatWindow = ensureChat();
@@ -377,6 +381,7 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
       ensureClient();
     },
     async remove() {
+      watchPage(false);
       disconnect();
       removeChat();
       boot.app = null;

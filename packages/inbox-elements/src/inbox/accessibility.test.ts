@@ -5,6 +5,7 @@ import type { ConfabInbox } from './inbox.js';
 import type { ConfabFilterBar } from '../filter-bar/filter-bar.js';
 import type { ConfabConversationList } from '../conversation-list/conversation-list.js';
 import type { ConfabAboutPanel } from '../about-panel/about-panel.js';
+import type { ConfabReplyEditor } from '../reply-editor/reply-editor.js';
 import { closeTestInboxes, createTestInbox, type TestInbox } from '../test/fixtures.js';
 import { activeElement, getAllByRole, getByRole, press, queryByRole, until } from '../test/dom.js';
 import { installClock, type TestClock } from '../test/clock.js';
@@ -282,6 +283,12 @@ describe('accessibility (issue 22)', () => {
     for (const part of parts) expect(part.getAttribute('lang'), part.localName).to.equal('nl');
     element.locale = 'en';
     await until(() => parts.every((part) => part.getAttribute('lang') === 'en'), 'English again');
+    // A part whose page gave it a language of its own keeps it.
+    const bar = await fixture<ConfabFilterBar>(
+      html`<confab-filter-bar lang="nl" .client=${inbox.client}></confab-filter-bar>`,
+    );
+    expect(getByRole(bar, 'searchbox', 'Gesprekken doorzoeken')).to.be.instanceOf(Element);
+    expect(bar.getAttribute('lang')).to.equal('nl');
   });
 
   describe('2.1.4 single-key shortcuts', () => {
@@ -346,6 +353,35 @@ describe('accessibility (issue 22)', () => {
       expect(parseFloat(style.outlineWidth)).to.be.at.least(2);
       expect(contrast(style.outlineColor, menu.backgroundColor), theme).to.be.at.least(3);
       await sendKeys({ press: 'Escape' });
+    }
+  });
+
+  it('1.4.11 the highlighted mention suggestion has a ring of at least 3:1, light and dark', async () => {
+    const editor = await fixture<ConfabReplyEditor>(
+      html`<confab-reply-editor .client=${inbox.client} conversation-id="c-chat"></confab-reply-editor>`,
+    );
+    getByRole(editor, 'tab', 'Comment').click();
+    await editor.updateComplete;
+    const field = getByRole<HTMLTextAreaElement>(editor, 'textbox', 'Internal comment');
+    field.focus();
+    field.value = '@';
+    field.setSelectionRange(1, 1);
+    field.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
+    for (const theme of ['light', 'dark'] as const) {
+      editor.theme = theme;
+      await editor.updateComplete;
+      const option = await until(
+        () => getAllByRole(editor, 'option').find((item) => item.getAttribute('aria-selected') === 'true'),
+        'highlighted suggestion',
+      );
+      const style = getComputedStyle(option);
+      expect(style.outlineStyle).to.equal('solid');
+      expect(parseFloat(style.outlineWidth)).to.be.at.least(2);
+      expect(contrast(style.outlineColor, style.backgroundColor), theme).to.be.at.least(3);
+      expect(
+        contrast(style.outlineColor, getComputedStyle(option.parentElement!).backgroundColor),
+        theme,
+      ).to.be.at.least(3);
     }
   });
 

@@ -6,7 +6,7 @@ import { clientContext, linksContext, localeContext, type RecordLinks } from '..
 import { ModalController } from '../shared/dialog.js';
 import { baseStyles } from '../shared/theme.js';
 import { icon } from '../shared/icons.js';
-import { catalogFor, inheritedLang, markLanguage, parentOf } from '../i18n/i18n.js';
+import { catalogFor, markLanguage, pageLang } from '../i18n/i18n.js';
 import { Announcer } from '../shared/announcer.js';
 import type { FilterChangeDetail, SelectConversationDetail, ViewChangeDetail } from '../shared/events.js';
 import type { ConfabFilterBar } from '../filter-bar/filter-bar.js';
@@ -192,7 +192,7 @@ export class ConfabInbox extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    this.providedLocale = this.locale || inheritedLang(parentOf(this)) || 'en';
+    this.providedLocale = this.locale || pageLang(this) || 'en';
     markLanguage(this, this.providedLocale);
     if (changed.has('ticketUrlTemplate') || changed.has('recordUrlTemplate') || !this.links) {
       this.links = { ticketUrlTemplate: this.ticketUrlTemplate, recordUrlTemplate: this.recordUrlTemplate };

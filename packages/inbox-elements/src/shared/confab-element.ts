@@ -3,7 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import type { AgentCommand, InboxClient } from '@confab/core';
 import { clientContext, localeContext } from './context.js';
-import { catalogFor, inheritedLang, markLanguage, parentOf, type Catalog } from '../i18n/i18n.js';
+import { catalogFor, markLanguage, pageLang, type Catalog } from '../i18n/i18n.js';
 
 /** A refused command, explained in the user's language. */
 export interface Refusal {
@@ -42,9 +42,7 @@ export class ConfabElement extends LitElement {
 
   /** The language in use. */
   get resolvedLocale(): string {
-    return (
-      this.locale || this.inheritedLocale || (this.isConnected ? inheritedLang(parentOf(this)) : undefined) || 'en'
-    );
+    return this.locale || this.inheritedLocale || (this.isConnected ? pageLang(this) : undefined) || 'en';
   }
 
   /** The catalog of the language in use. */
