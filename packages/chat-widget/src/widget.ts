@@ -327,12 +327,12 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     const target = event.target;
     if (!chat || !(target instanceof Element) || target === boot.host) return;
     const behind = target.getBoundingClientRect();
-    const window = chat.getBoundingClientRect();
+    const covering = chat.getBoundingClientRect();
     const overlaps =
-      behind.left < window.right &&
-      behind.right > window.left &&
-      behind.top < window.bottom &&
-      behind.bottom > window.top;
+      behind.left < covering.right &&
+      behind.right > covering.left &&
+      behind.top < covering.bottom &&
+      behind.bottom > covering.top;
     if (overlaps) setOpen(false);
   }
 

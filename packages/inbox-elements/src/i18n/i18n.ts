@@ -41,8 +41,9 @@ export function pageLang(element: Element): string | undefined {
 
 /** Sets `lang` on an element to the language its text is in (WCAG 3.1.2: the page's may differ). */
 export function markLanguage(element: Element, locale: string): void {
+  if (element.getAttribute('lang') === locale) return;
+  element.setAttribute('lang', locale);
   marked.set(element, locale);
-  if (element.getAttribute('lang') !== locale) element.setAttribute('lang', locale);
 }
 
 const MINUTE = 60_000;

@@ -68,6 +68,14 @@ describe('forced colours (Windows high contrast)', () => {
     expect(parseFloat(getComputedStyle(track).borderTopWidth)).to.be.at.least(1);
     expect(getComputedStyle(track, '::after').backgroundColor).not.to.equal(getComputedStyle(track).backgroundColor);
 
+    // Reply or Comment: the chosen tab has a border of the highlight colour, the other none.
+    const editor = element
+      .shadowRoot!.querySelector('confab-thread')!
+      .shadowRoot!.querySelector('confab-reply-editor')!;
+    const [chosen, other] = getAllByRole(editor, 'tab').map((tab) => getComputedStyle(tab));
+    expect(parseFloat(chosen!.borderTopWidth)).to.equal(2);
+    expect(chosen!.borderTopColor).not.to.equal(other!.borderTopColor);
+
     // A focused menu item is ringed in the system's highlight colour.
     const assignee = getByRole(element, 'button', 'Assignee');
     assignee.focus();

@@ -70,6 +70,9 @@ export const replyEditorStyles = css`
     .suggestions [aria-selected='true'] {
       outline-color: Highlight;
     }
+    [role='tab'][aria-selected='true'] {
+      border: 2px solid Highlight;
+    }
   }
   .bottom {
     display: flex;
