@@ -223,7 +223,7 @@ export class ConfabThread extends ConfabElement {
       ${this.renderBanner(conversation)} ${this.renderUncopied(conversation, model.uncopied)}
       <p class="notice" role="alert">${this.notice}</p>
       <div class="log" part="log" role="log" aria-label=${t.threadLabel} tabindex="0">
-        <ol>
+        <ol aria-label=${t.threadLabel}>
           ${model.messages.filter((m) => !m.suppressed).map((message, index, all) => this.renderMessage(message, model, isLastEmail(all, index)))}
         </ol>
       </div>
