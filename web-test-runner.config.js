@@ -107,6 +107,33 @@ function referenceServer() {
   };
 }
 
+/**
+ * `confab-forced-colors` ({ active, screenshot? }): emulates Windows high contrast
+ * (`forced-colors: active`) over CDP, which only Chromium offers (files `*.chromium.test.js`),
+ * and saves a screenshot to test-results/screenshots/<screenshot>.png when asked.
+ */
+function forcedColorsCommand() {
+  // Puppeteer's emulateMediaFeatures knows no forced-colors: CDP directly, on a session kept per
+  // page (emulation ends with the session that set it).
+  const sessions = new WeakMap();
+  return {
+    name: 'confab-forced-colors',
+    async executeCommand({ command, payload, session }) {
+      if (command !== 'confab-forced-colors') return undefined;
+      const page = session.browser.getPage(session.id);
+      if (!sessions.has(page)) sessions.set(page, await page.createCDPSession());
+      await sessions.get(page).send('Emulation.setEmulatedMedia', {
+        features: [{ name: 'forced-colors', value: payload.active ? 'active' : 'none' }],
+      });
+      if (payload.screenshot) {
+        mkdirSync('test-results/screenshots', { recursive: true });
+        await page.screenshot({ path: `test-results/screenshots/${payload.screenshot}.png` });
+      }
+      return true;
+    },
+  };
+}
+
 /** The first port from `from` on that nothing listens (web-test-runner listens on every address). */
 async function freePort(from) {
   for (let port = from; port < from + 300; port += 1) {
@@ -149,7 +176,7 @@ export default {
   // One page at a time: a second page would be a hidden tab, which gets no animation frames and
   // throttled timers, and UI updates are batched per frame.
   concurrency: 1,
-  plugins: [referenceServer()],
+  plugins: [referenceServer(), forcedColorsCommand()],
   browsers: [launcher()],
   testFramework: { config: { timeout: 20000 } },
   testsFinishTimeout: 10 * 60 * 1000,

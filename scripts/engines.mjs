@@ -56,7 +56,17 @@ export function browserTestFiles(id, filter = []) {
         ];
   return [...core, 'packages/inbox-elements/dist/**/*.test.js', 'packages/chat-widget/dist/**/*.test.js']
     .flatMap((pattern) => globSync(pattern))
+    .filter((file) => id === 'chromium' || !CHROMIUM_ONLY.test(file))
     .filter((file) => !filter.length || filter.some((part) => file.includes(part)));
+}
+
+/** Browser tests named `*.chromium.test.js` use what only Chromium offers (forced-colors emulation over CDP). */
+const CHROMIUM_ONLY = /\.chromium\.test\.js$/;
+
+/** The Chromium-only browser test files another engine cannot run, for its `cannot run here` list. */
+export function chromiumOnlyFiles(id, filter = []) {
+  if (id === 'chromium') return [];
+  return browserTestFiles('chromium', filter).filter((file) => CHROMIUM_ONLY.test(file));
 }
 
 /** The visitor journeys every engine runs (node --test, the engine from CONFAB_ENGINE). */

@@ -64,7 +64,7 @@ describe('the widget under a strict Content-Security-Policy', () => {
       const chat = await waitFor(() => chatElement(win), 'the chat element');
       const dialog = await findByRole(chat.shadowRoot!, 'dialog', 'Chat with us');
       expect(dialog.getBoundingClientRect().width).to.equal(370);
-      expect(win.getComputedStyle(chat.shadowRoot!.querySelector('header')!).display).to.equal('flex');
+      expect(win.getComputedStyle(chat.shadowRoot!.querySelector('.header')!).display).to.equal('flex');
       // The app came by import(), which takes the loader's nonce: no script element (a Trusted Types sink).
       expect(win.document.querySelector('script[src*="confab-widget-app"]')).to.equal(null);
 

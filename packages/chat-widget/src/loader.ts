@@ -52,6 +52,7 @@ function startLoader(w: Window & typeof globalThis, d: Document) {
   // own `!important` rules for the host element, and `all: initial` cuts inherited fonts and sizes.
   const host = d.createElement('div');
   const root = host.attachShadow({ mode: 'open' });
+  host.setAttribute('lang', config.locale);
   const sheet = new CSSStyleSheet();
   sheet.replaceSync(
     ':host{all:initial!important;display:block!important;' +
@@ -64,7 +65,7 @@ function startLoader(w: Window & typeof globalThis, d: Document) {
       'button:focus-visible{outline:3px solid var(--confab-color);outline-offset:3px}svg{width:28px;height:28px;fill:currentColor}' +
       '[part=badge]{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 6px;box-sizing:border-box;' +
       'border-radius:10px;background:#c8102e;color:#fff;font:700 12px/20px system-ui,sans-serif;text-align:center}' +
-      '[hidden]{display:none!important}',
+      '[hidden]{display:none!important}@media(forced-colors:active){button{border:2px solid ButtonText}}',
   );
   root.adoptedStyleSheets = [sheet];
 

@@ -70,7 +70,7 @@ function deliverable(frames: readonly ServerFrame[]): number[] {
 const chatTexts = (chat: ConfabChat) =>
   [...chat.shadowRoot!.querySelectorAll<HTMLElement>('.messages ol > li .text')].map((node) => node.textContent ?? '');
 const threadTexts = (thread: ConfabThread) =>
-  [...thread.shadowRoot!.querySelectorAll<HTMLElement>('.log > li .text')].map((node) => node.textContent ?? '');
+  [...thread.shadowRoot!.querySelectorAll<HTMLElement>('.log li .text')].map((node) => node.textContent ?? '');
 const count = (texts: string[], text: string) => texts.filter((shown) => shown === text).length;
 
 describe('a sent message is on screen exactly once, whatever order frames arrive in', () => {

@@ -256,7 +256,7 @@ function storedTexts(store: InboxStore, conversationId: string): string[] {
 }
 
 function threadBubbles(thread: HTMLElement): HTMLElement[] {
-  return [...thread.shadowRoot!.querySelectorAll<HTMLElement>('.log > li .text')];
+  return [...thread.shadowRoot!.querySelectorAll<HTMLElement>('.log li .text')];
 }
 
 function chatBubbles(chat: HTMLElement): HTMLElement[] {

@@ -48,6 +48,12 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
   let statuses = new Map<string, string>();
   let teamMessages = new NewTeamMessages();
   let themeColor = '';
+  /**
+   * Replies that arrive while the window is closed are read out here (WCAG 4.1.3): the window's
+   * own live region exists only while it is open, and the badge is not read.
+   */
+  const closedAnnouncer = config.inline ? null : liveRegion();
+  if (closedAnnouncer) root.append(closedAnnouncer);
 
   // One IndexedDB database for the client (outbox, session, snapshot) and for what the widget
   // keeps itself: what the visitor has read (team messages per conversation) and whether they
@@ -228,6 +234,12 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     if (contactId && knownContact && contactId !== knownContact) forgetWidgetState();
     if (contactId) knownContact = contactId;
     for (const message of teamMessages.take(store, status.ready)) {
+      if (closedAnnouncer && !open) {
+        const t = STRINGS[config.locale];
+        const author =
+          message.authorType === 'bot' ? t.bot : (store.state.agents.get(message.authorId)?.name ?? t.team);
+        closedAnnouncer.textContent = t.newMessage(author, message.text);
+      }
       boot.emit('message-received', {
         conversationId: message.conversationId,
         messageId: message.id,
@@ -307,9 +319,37 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     };
   }
 
+  /**
+   * The open window never hides what has focus on the page (WCAG 2.4.11): when the visitor tabs to
+   * a link behind it, it closes to its launcher. Escape on the page closes it too.
+   */
+  function onPageFocus(event: FocusEvent) {
+    const target = event.target;
+    if (!chat || !(target instanceof Element) || target === boot.host) return;
+    const behind = target.getBoundingClientRect();
+    const covering = chat.getBoundingClientRect();
+    const overlaps =
+      behind.left < covering.right &&
+      behind.right > covering.left &&
+      behind.top < covering.bottom &&
+      behind.bottom > covering.top;
+    if (overlaps) setOpen(false);
+  }
+
+  function onPageKeydown(event: KeyboardEvent) {
+    if (event.key === 'Escape' && !event.defaultPrevented && event.target !== boot.host) setOpen(false);
+  }
+
+  function watchPage(watch: boolean) {
+    const listen = watch ? document.addEventListener.bind(document) : document.removeEventListener.bind(document);
+    listen('focusin', onPageFocus as EventListener);
+    listen('keydown', onPageKeydown as EventListener);
+  }
+
   function setOpen(next: boolean) {
     if (config.inline || open === next) return;
     open = next;
+    watchPage(next);
     if (next) {
       ensureClient();
       const chatWindow = ensureChat();
@@ -341,6 +381,7 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
       ensureClient();
     },
     async remove() {
+      watchPage(false);
       disconnect();
       removeChat();
       boot.app = null;
@@ -390,6 +431,7 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     },
     async setLocale(locale: WidgetLocale) {
       config.locale = resolveLocale(locale);
+      boot.host.setAttribute('lang', config.locale);
       if (chat) chat.locale = config.locale;
       updateLauncher();
     },
@@ -410,6 +452,21 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     }
   }
   return api;
+}
+
+/** A live region out of sight (set through the CSSOM, which a strict style-src allows). */
+function liveRegion(): HTMLElement {
+  const region = document.createElement('div');
+  region.setAttribute('role', 'status');
+  Object.assign(region.style, {
+    position: 'absolute',
+    width: '1px',
+    height: '1px',
+    overflow: 'hidden',
+    clipPath: 'inset(50%)',
+    whiteSpace: 'nowrap',
+  });
+  return region;
 }
 
 const SEEN_KEY = 'widget:seen';

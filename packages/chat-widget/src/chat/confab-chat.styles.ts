@@ -1,6 +1,9 @@
 import { css } from 'lit';
 
 /**
+ * In forced colours (high contrast) the window's shadow and the bubbles' backgrounds are dropped;
+ * borders draw them.
+ *
  * Pixel units only (a host page's `html { font-size: 62.5% }` must not shrink us) and nothing
  * inherited from the page: `all: initial` on the host, then our own font and colours.
  */
@@ -85,7 +88,7 @@ export const chatStyles = css`
       border-radius: 0;
     }
   }
-  header {
+  .header {
     display: flex;
     align-items: center;
     gap: 4px;
@@ -150,7 +153,7 @@ export const chatStyles = css`
     outline: 3px solid var(--_confab-accent);
     outline-offset: 2px;
   }
-  header :focus-visible {
+  .header :focus-visible {
     outline-color: #fff;
   }
   .banner {
@@ -179,6 +182,18 @@ export const chatStyles = css`
     list-style: none;
     margin: 0;
     padding: 0;
+  }
+  @media (forced-colors: active) {
+    .window,
+    .text {
+      border: 1px solid CanvasText;
+    }
+    .header {
+      border-bottom: 1px solid CanvasText;
+    }
+    .own .text {
+      border-color: Highlight;
+    }
   }
   .message {
     display: flex;

@@ -157,6 +157,8 @@ export class ConfabChat extends LitElement {
   }
 
   override willUpdate(changed: PropertyValues<this>) {
+    // WCAG 3.1.2: Dutch text on an English page is marked Dutch.
+    if (this.getAttribute('lang') !== this.locale) this.setAttribute('lang', this.locale);
     if (changed.has('client')) {
       this.controller.watch(this.client);
       this.newMessages = new NewTeamMessages();
@@ -224,7 +226,7 @@ export class ConfabChat extends LitElement {
         aria-labelledby="title"
         @keydown=${this.onKeydown}
       >
-        <header part="header">
+        <div class="header" part="header">
           <div class="heading">
             <h2 id="title">${title}</h2>
             <p class="availability" data-availability=${availability}>
@@ -251,7 +253,7 @@ export class ConfabChat extends LitElement {
                   ${closeIcon}
                 </button>`
           }
-        </header>
+        </div>
         ${
           stopped
             ? html`<p class="banner" role="alert">${t.stopped[stopped]}</p>`

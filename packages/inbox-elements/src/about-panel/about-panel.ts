@@ -17,6 +17,7 @@ import {
 import { ConfabElement } from '../shared/confab-element.js';
 import { StoreController, shallowArrayEqual } from '../shared/store-controller.js';
 import { MenuController } from '../shared/menu.js';
+import { FocusKeeper } from '../shared/focus.js';
 import { baseStyles } from '../shared/theme.js';
 import { emit, type RecordType } from '../shared/events.js';
 import { icon } from '../shared/icons.js';
@@ -93,6 +94,17 @@ export class ConfabAboutPanel extends ConfabElement {
 
   @state() private accessor expanded: ReadonlySet<Section> = new Set<Section>(['contact', 'ticket', 'about']);
   @state() private accessor editing: Editing;
+  /** The form last opened: when it closes (Save, Cancel) focus returns to the button that opened it. */
+  private lastEdited: Editing;
+  protected readonly focusKeeper = new FocusKeeper(this, () => {
+    const edited = this.lastEdited;
+    const section = edited === 'contact' ? 'about' : edited === 'deal' ? 'deals' : 'ticket';
+    return (
+      this.renderRoot.querySelector<HTMLElement>('form input') ??
+      this.renderRoot.querySelector<HTMLElement>(`[data-edit="${edited}"]`) ??
+      this.renderRoot.querySelector<HTMLElement>(`#toggle-${section}`)
+    );
+  });
   @state() private accessor seeMore = false;
   @state() private accessor error = '';
 
@@ -250,7 +262,9 @@ export class ConfabAboutPanel extends ConfabElement {
             </div>
           </form>`
         : html`<p class="muted">${t.none}</p>
-            <button class="button" @click=${() => this.startEditing('ticket')}>${t.createTicket}</button>`;
+            <button class="button" data-edit="ticket" @click=${() => this.startEditing('ticket')}>
+              ${t.createTicket}
+            </button>`;
     }
     const shown = model.shownTicketProperties;
     const keys = this.seeMore ? Object.keys(ticket.properties) : shown.filter((key) => key in ticket.properties);
@@ -352,7 +366,9 @@ export class ConfabAboutPanel extends ConfabElement {
               <dd>${value}</dd>`,
         )}
       </dl>
-      <button class="button" @click=${() => this.startEditing('contact')}>${t.editProperties}</button>`;
+      <button class="button" data-edit="contact" @click=${() => this.startEditing('contact')}>
+        ${t.editProperties}
+      </button>`;
   };
 
   private renderOtherConversations = (model: AboutModel) => () => {
@@ -412,7 +428,9 @@ export class ConfabAboutPanel extends ConfabElement {
         </ul>`
       : html`<p class="muted">${t.none}</p>`;
     if (this.editing !== 'deal')
-      return html`${list}<button class="button" @click=${() => this.startEditing('deal')}>${t.createDeal}</button>`;
+      return html`${list}<button class="button" data-edit="deal" @click=${() => this.startEditing('deal')}>
+          ${t.createDeal}
+        </button>`;
     return html`${list}
       <form @submit=${this.createDeal}>
         <label class="field"
@@ -456,6 +474,7 @@ export class ConfabAboutPanel extends ConfabElement {
 
   private async startEditing(editing: Editing): Promise<void> {
     this.editing = editing;
+    this.lastEdited = editing;
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLInputElement>('form input')?.focus();
   }

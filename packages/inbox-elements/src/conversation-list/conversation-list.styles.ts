@@ -2,6 +2,8 @@ import { css } from 'lit';
 
 export const ROW_HEIGHT = 76;
 
+// In forced colours backgrounds and shadows are dropped: the open row gets a border, the
+// selection, check mark and reply-needed dot system colours.
 export const conversationListStyles = css`
   :host {
     position: relative;
@@ -150,6 +152,29 @@ export const conversationListStyles = css`
   .needs .indicator {
     background: var(--_accent);
     border-color: var(--_accent);
+  }
+  @media (forced-colors: active) {
+    .row[aria-current='true'] {
+      border-inline-start: 4px solid Highlight;
+    }
+    .row[aria-selected='true'] {
+      outline: 2px solid Highlight;
+      outline-offset: -4px;
+    }
+    .check,
+    .indicator {
+      forced-color-adjust: none;
+      border-color: CanvasText;
+    }
+    .row[aria-selected='true'] .check {
+      background: Highlight;
+      border-color: Highlight;
+      color: HighlightText;
+    }
+    .needs .indicator {
+      background: CanvasText;
+      border-color: CanvasText;
+    }
   }
   .text,
   .comment {

@@ -6,6 +6,8 @@ import { ConfabElement } from '../shared/confab-element.js';
 import { StoreController } from '../shared/store-controller.js';
 import { baseStyles } from '../shared/theme.js';
 import { emit } from '../shared/events.js';
+import { FocusKeeper } from '../shared/focus.js';
+import { announce } from '../shared/announcer.js';
 import { channelIcon, icon } from '../shared/icons.js';
 import { formatStarted } from '../i18n/i18n.js';
 import { conversationListStyles, ROW_HEIGHT } from './conversation-list.styles.js';
@@ -14,8 +16,8 @@ import { conversationListStyles, ROW_HEIGHT } from './conversation-list.styles.j
 const OVERSCAN = 4;
 /** Never more rows in the DOM than this (DESIGN §4). */
 const MAX_ROWS = 60;
-/** How long a bulk action can be undone. */
-const UNDO_MS = 6000;
+/** How long a bulk action can be undone by default (WCAG 2.2.1: long enough, and held while in use). */
+const UNDO_MS = 20_000;
 
 interface Snackbar {
   message: string;
@@ -26,10 +28,12 @@ interface Snackbar {
  * The conversations of a view (L1), narrowed by filter and search (F3), most recently received
  * first. Each row previews L2; rows are virtualized (fixed height, at most 60 in the DOM) so that
  * 100,000 conversations scroll smoothly. Rows are options of a multi-select listbox: the check
- * box (shown on hover and focus) selects for bulk Delete and Mark as closed (L3), with a few
- * seconds to undo.
+ * box (shown on hover and focus) selects for bulk Delete and Mark as closed (L3), with time to
+ * undo (`undo-timeout`, 20 s by default; the notice stays while it has focus or the pointer).
+ * Result counts and the empty state are announced (`confab-announce`) when the query changes.
  *
- * Keyboard: ↓/j and ↑/k move, Enter opens, x or Space selects, Shift+click selects a range.
+ * Keyboard: ↓/j and ↑/k move, Enter opens, x or Space selects, Shift+click selects a range,
+ * Ctrl/Cmd+Z undoes the last bulk action.
  *
  * @example
  * <confab-conversation-list .client=${client} view="all"></confab-conversation-list>
@@ -57,6 +61,8 @@ export class ConfabConversationList extends ConfabElement {
   @property() accessor search = '';
   /** The open conversation (marked `aria-current`). */
   @property({ attribute: 'conversation-id' }) accessor conversationId: string | undefined;
+  /** Milliseconds a bulk action can be undone (counted while the notice has neither focus nor pointer). */
+  @property({ type: Number, attribute: 'undo-timeout' }) accessor undoTimeout = UNDO_MS;
 
   /** Index of the first row drawn. */
   @state() private accessor first = 0;
@@ -71,6 +77,10 @@ export class ConfabConversationList extends ConfabElement {
   private snackbarTimer: ReturnType<typeof setTimeout> | undefined;
   private clockTimer: ReturnType<typeof setInterval> | undefined;
   private resizeObserver: ResizeObserver | undefined;
+  /** The query changed (not the first one): say the new count once the result is drawn. */
+  private countToAnnounce = false;
+  /** The bulk toolbar and the undo notice go away under focus: focus goes to the list. */
+  protected readonly focusKeeper = new FocusKeeper(this, () => this.scroller());
 
   private readonly result = new StoreController(this, () => this.liveQuery);
   // Names and previews of contacts can change without the list order changing.
@@ -108,6 +118,16 @@ export class ConfabConversationList extends ConfabElement {
     this.setActive(this.active + delta);
   }
 
+  /**
+   * `j`/`k` from outside the list: the next or previous conversation after the open one. While
+   * none of the list is open, the first `j` opens the active row (the first one) instead of the second.
+   */
+  openNext(delta: 1 | -1): void {
+    const activeIsOpen = this.result.value?.slice(this.active, 1)[0]?.id === this.conversationId;
+    if (activeIsOpen) this.move(delta);
+    this.openActive();
+  }
+
   /** Opens the active row's conversation. */
   openActive(): void {
     const conversation = this.result.value?.slice(this.active, 1)[0];
@@ -117,6 +137,7 @@ export class ConfabConversationList extends ConfabElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     const queryChanged = changed.has('view') || changed.has('filter') || changed.has('search') || changed.has('client');
     if (this.client && (queryChanged || !this.liveQuery)) {
+      this.countToAnnounce = !!this.liveQuery;
       this.liveQuery?.dispose();
       this.liveQuery = this.client.store.query({ viewId: this.view, filter: this.filter, search: this.search });
       if (changed.has('view')) {
@@ -128,6 +149,13 @@ export class ConfabConversationList extends ConfabElement {
       }
     }
     this.toggleAttribute('selecting', this.selected.size > 0);
+  }
+
+  protected override updated(): void {
+    const result = this.result.value;
+    if (!this.countToAnnounce || !result) return;
+    this.countToAnnounce = false;
+    announce(this, result.total ? this.t.resultCount(result.total) : this.t.emptyList);
   }
 
   protected override firstUpdated(): void {
@@ -211,7 +239,12 @@ export class ConfabConversationList extends ConfabElement {
       <div class="snackbar" part="snackbar" role="status">
         ${
           this.snackbar
-            ? html`<div>
+            ? html`<div
+                @focusin=${this.holdSnackbar}
+                @mouseenter=${this.holdSnackbar}
+                @focusout=${this.releaseSnackbar}
+                @mouseleave=${this.releaseSnackbar}
+              >
                 <span>${this.snackbar.message}</span>
                 ${this.snackbar.undo ? html`<button @click=${this.undo}>${t.undo}</button>` : nothing}
               </div>`
@@ -242,7 +275,7 @@ export class ConfabConversationList extends ConfabElement {
       data-id=${conversation.id}
       .style=${`transform:translateY(${index * ROW_HEIGHT}px)`}
     >
-      <span class="check" part="checkbox" aria-hidden="true">✓</span>
+      <span class="check" part="checkbox" aria-hidden="true">${selected ? '✓' : ''}</span>
       <div class="line">
         <span class="indicator"></span>
         <span class="visually-hidden">${conversation.needsReply ? t.needsReply : t.answered}.</span>
@@ -312,6 +345,7 @@ export class ConfabConversationList extends ConfabElement {
       const conversation = this.result.value?.slice(this.active, 1)[0];
       if (conversation) this.toggle(conversation.id, this.active);
     } else if (key === 'a' && withCommand) this.selectAll(true);
+    else if (key === 'z' && withCommand && this.canUndo) this.undo();
     else if (key === 'Escape' && this.selected.size) this.selectAll(false);
     else return;
     event.preventDefault();
@@ -414,12 +448,29 @@ export class ConfabConversationList extends ConfabElement {
   }
 
   private showSnackbar(snackbar: Snackbar): void {
-    clearTimeout(this.snackbarTimer);
     this.snackbar = snackbar;
-    this.snackbarTimer = setTimeout(() => (this.snackbar = undefined), UNDO_MS);
+    this.releaseSnackbar();
   }
 
-  private undo = (): void => {
+  /** While the notice has focus or the pointer, it stays. */
+  private holdSnackbar = (): void => {
+    clearTimeout(this.snackbarTimer);
+  };
+
+  private releaseSnackbar = (event?: FocusEvent | MouseEvent): void => {
+    const notice = event?.currentTarget as HTMLElement | undefined;
+    if (notice && (notice.matches(':hover') || notice.contains(this.shadowRoot!.activeElement))) return;
+    clearTimeout(this.snackbarTimer);
+    this.snackbarTimer = setTimeout(() => (this.snackbar = undefined), this.undoTimeout);
+  };
+
+  /** A bulk action can be undone now. */
+  get canUndo(): boolean {
+    return !!this.snackbar?.undo;
+  }
+
+  /** Undoes the last bulk action (the Undo button, Ctrl/Cmd+Z), and focuses the list. */
+  undo = (): void => {
     const undo = this.snackbar?.undo;
     clearTimeout(this.snackbarTimer);
     this.snackbar = undefined;

@@ -4,6 +4,7 @@ import { CHANNELS, assignableAgents, narrowFilter, type Agent, type Channel, typ
 import { ConfabElement } from '../shared/confab-element.js';
 import { StoreController, shallowArrayEqual } from '../shared/store-controller.js';
 import { MenuController } from '../shared/menu.js';
+import { FocusKeeper } from '../shared/focus.js';
 import { baseStyles } from '../shared/theme.js';
 import { emit } from '../shared/events.js';
 import { icon } from '../shared/icons.js';
@@ -52,6 +53,14 @@ export class ConfabFilterBar extends ConfabElement {
   @query('input[type="search"]') private accessor searchInput!: HTMLInputElement;
 
   private readonly menu = new MenuController(this, 'filter');
+  /** A removed chip hands focus to the chip now in its place (or the one before), else to Filter. */
+  protected readonly focusKeeper = new FocusKeeper(this, (lost) => {
+    const chips = [...this.renderRoot.querySelectorAll<HTMLElement>('.chip')];
+    const index = Number((lost as HTMLElement).dataset.index ?? chips.length);
+    return (
+      chips[Math.min(index, chips.length - 1)] ?? this.renderRoot.querySelector<HTMLElement>('[part="filter-button"]')
+    );
+  });
   private readonly agents = new StoreController(
     this,
     () => this.client?.store.revision,
@@ -101,9 +110,15 @@ export class ConfabFilterBar extends ConfabElement {
         chips.length
           ? html`<ul class="chips" aria-label=${t.filtersLabel}>
               ${chips.map(
-                (chip) =>
+                (chip, index) =>
                   html`<li>
-                    <button class="chip" part="chip" aria-label=${t.removeFilter(chip.label)} @click=${chip.remove}>
+                    <button
+                      class="chip"
+                      part="chip"
+                      data-index=${index}
+                      aria-label=${t.removeFilter(chip.label)}
+                      @click=${chip.remove}
+                    >
                       ${chip.label}${icon('close')}
                     </button>
                   </li>`,

@@ -162,6 +162,8 @@ export const en = {
   discard: 'Discard',
   // About panel (A)
   aboutLabel: 'About',
+  backToList: 'Back to conversations',
+  backToConversation: 'Back to the conversation',
   contact: 'Contact',
   detachContact: 'Detach contact from this conversation',
   noContact: 'No contact on this conversation.',
@@ -218,15 +220,20 @@ export const en = {
   // Shortcuts
   shortcutsTitle: 'Keyboard shortcuts',
   shortcuts: [
-    ['↓ / j', 'Next conversation'],
-    ['↑ / k', 'Previous conversation'],
+    ['↓ / j / Alt+J', 'Next conversation'],
+    ['↑ / k / Alt+K', 'Previous conversation'],
     ['Enter', 'Open conversation'],
     ['x', 'Select or deselect conversation'],
-    ['/', 'Search'],
+    ['/ / Alt+/', 'Search'],
     ['Ctrl+Enter', 'Send reply or comment'],
+    ['Ctrl+Z', 'Undo the last bulk action'],
     ['Escape', 'Close menu or dialog'],
-    ['?', 'Show keyboard shortcuts'],
+    ['? / Alt+?', 'Show keyboard shortcuts'],
   ] as Array<[string, string]>,
+  singleKeyShortcuts: 'Single-key shortcuts (j, k, /, ?) anywhere in the inbox; off: only with Alt',
+  // Announcements (live region)
+  resultCount: (n: number) => (n === 1 ? '1 conversation' : `${n} conversations`),
+  mentionedYou: (name: string, text: string) => `${name} mentioned you: ${text}`,
   error: (message: string) => `Could not do that: ${message}`,
 };
 

@@ -29,6 +29,23 @@ export function inheritedLang(node: Node): string | undefined {
   return document.documentElement.lang || undefined;
 }
 
+/** The `lang` each element last wrote on itself (markLanguage), told apart from one its page set. */
+const marked = new WeakMap<Element, string>();
+
+/** The language an element is asked for by its page: its own `lang` attribute, else the nearest above it. */
+export function pageLang(element: Element): string | undefined {
+  const own = element.getAttribute('lang');
+  if (own && own !== marked.get(element)) return own;
+  return element.parentNode ? inheritedLang(element.parentNode) : undefined;
+}
+
+/** Sets `lang` on an element to the language its text is in (WCAG 3.1.2: the page's may differ). */
+export function markLanguage(element: Element, locale: string): void {
+  if (element.getAttribute('lang') === locale) return;
+  element.setAttribute('lang', locale);
+  marked.set(element, locale);
+}
+
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;

@@ -1,5 +1,7 @@
 import { css } from 'lit';
 
+// One pane at a time (`one-pane`, WCAG 1.4.10): each pane takes the whole inbox; the thread may be
+// taller than the inbox, which then scrolls vertically, so nothing is clipped.
 export const inboxStyles = css`
   :host {
     display: block;
@@ -51,6 +53,39 @@ export const inboxStyles = css`
   .settings-body {
     max-height: min(70vh, 640px);
     overflow: auto;
+  }
+  :host([one-pane]) {
+    overflow-x: hidden;
+    overflow-y: auto;
+  }
+  :host([one-pane]) .layout {
+    display: block;
+  }
+  :host([one-pane]) .left {
+    grid-template-columns: minmax(0, 2fr) minmax(0, 3fr);
+    height: 100%;
+    border: 0;
+  }
+  :host([one-pane]) confab-view-list {
+    overflow-y: auto;
+  }
+  :host([one-pane]) .center {
+    min-height: max(100%, 480px);
+    height: auto;
+  }
+  :host([one-pane]) .right {
+    display: flex;
+    flex-direction: column;
+    width: auto;
+    height: 100%;
+  }
+  :host([one-pane]) .right confab-about-panel {
+    flex: 1;
+    min-height: 0;
+  }
+  .right .back {
+    align-self: flex-start;
+    margin: 8px;
   }
   @media (max-width: 1100px) {
     .left {

@@ -122,9 +122,11 @@ describe('confab-inbox', () => {
     expect(activeElement()).to.equal(listbox);
   });
 
-  it('T1 keyboard: j and k outside the list open the next and previous conversation', async () => {
+  it('T1 keyboard: j and k outside the list open the next and previous conversation; the first j opens the first', async () => {
     const element = await mount(inbox);
     const thread = element.shadowRoot!.querySelector('confab-thread')!;
+    press('j', { target: thread });
+    await until(() => element.conversationId === 'c-email', 'first opened');
     press('j', { target: thread });
     await until(() => element.conversationId === 'c-chat', 'next opened');
     press('k', { target: thread });

@@ -1,15 +1,17 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { provide } from '@lit/context';
-import type { ConversationFilter, InboxClient, Message } from '@confab/core';
+import { messageNotice, type ConversationFilter, type InboxClient, type Message } from '@confab/core';
 import { clientContext, linksContext, localeContext, type RecordLinks } from '../shared/context.js';
 import { ModalController } from '../shared/dialog.js';
 import { baseStyles } from '../shared/theme.js';
 import { icon } from '../shared/icons.js';
-import { catalogFor, inheritedLang } from '../i18n/i18n.js';
+import { catalogFor, markLanguage, pageLang } from '../i18n/i18n.js';
+import { Announcer } from '../shared/announcer.js';
 import type { FilterChangeDetail, SelectConversationDetail, ViewChangeDetail } from '../shared/events.js';
 import type { ConfabFilterBar } from '../filter-bar/filter-bar.js';
 import type { ConfabConversationList } from '../conversation-list/conversation-list.js';
+import type { ConfabThread } from '../thread/thread.js';
 import type { ConfabComposeDialog } from '../compose-dialog/compose-dialog.js';
 import type { ConfabShortcutsDialog } from '../shortcuts-dialog/shortcuts-dialog.js';
 import type { TeamInvites } from '../team-section/invites.js';
@@ -32,19 +34,44 @@ const EXPORTED = {
 const ANNOUNCE_LENGTH = 120;
 /** Below this width the About panel starts collapsed, so the thread keeps room (T10). */
 const NARROW_WIDTH = 1000;
+/**
+ * At or below this width (a laptop at 200 % zoom is 640 CSS px) the inbox shows one pane at a
+ * time, list → thread → About, each with a way back (WCAG 1.4.10): nothing clipped, no sideways scrolling.
+ */
+const ONE_PANE_WIDTH = 720;
+
+type Pane = 'list' | 'thread' | 'about';
 
 function isEditable(target: EventTarget | undefined): boolean {
   if (!(target instanceof HTMLElement)) return false;
   return target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName);
 }
 
+/** A control where a letter key could mean something else: single-key shortcuts leave it alone (WCAG 2.1.4). */
+function isControl(target: EventTarget | undefined): boolean {
+  return target instanceof Element && target.matches('button, a[href], summary, [role^="menuitem"], [role="tab"]');
+}
+
+/** Alt+J, Alt+K, Alt+/ and Alt+? by physical key (on a Mac, Alt+J types a character). */
+const ALT_KEYS: Record<string, [plain: string, shifted: string]> = {
+  KeyJ: ['j', 'j'],
+  KeyK: ['k', 'k'],
+  Slash: ['/', '?'],
+};
+
+/** Where the user's choice of shortcut keys is kept between visits (a preference, not server state). */
+const SHORTCUTS_KEY = 'confab-inbox:shortcuts';
+
 /**
  * The whole agent inbox: views (V), filters and search (F), the conversation list (L), the thread
  * (T) with its reply editor (R), the About panel (A), Compose (C), settings (I) and the shortcuts
  * help. It provides the client, locale and record links to every part inside it by context.
  *
- * Keyboard: `/` search, `j`/`k` next and previous conversation, `?` shortcuts, Escape closes.
- * New messages are announced in a polite live region.
+ * Keyboard: `/` search, `j`/`k` next and previous conversation, `?` shortcuts, Escape closes;
+ * each also with Alt. `shortcuts="modifier"` (or the switch in the shortcuts dialog) turns the
+ * single keys off. They work anywhere on the page except in text fields and on buttons and links.
+ * New messages from contacts, mentions of the agent, result counts and empty states are read out
+ * by one announcer (polite and assertive live regions).
  *
  * @example
  * <confab-inbox .client=${createInboxClient({ transport, token })} locale="nl"
@@ -107,6 +134,11 @@ export class ConfabInbox extends LitElement {
   @property({ type: Boolean, reflect: true, attribute: 'left-collapsed' }) accessor leftCollapsed = false;
   /** T10: the About panel is collapsed. */
   @property({ type: Boolean, reflect: true, attribute: 'right-collapsed' }) accessor rightCollapsed = false;
+  /**
+   * `single-key`: `j`, `k`, `/`, `?` work alone and with Alt; `modifier`: only with Alt (WCAG 2.1.4).
+   * Default: the agent's last choice in the shortcuts dialog, else `single-key`.
+   */
+  @property({ reflect: true }) accessor shortcuts: 'single-key' | 'modifier' | undefined;
   /** Delivers team invitations from the settings' Team section (mail, or a link to copy). */
   @property({ attribute: false }) accessor teamInvites: TeamInvites | undefined;
 
@@ -119,11 +151,15 @@ export class ConfabInbox extends LitElement {
   private accessor links: RecordLinks | undefined;
 
   @state() private accessor filter: ConversationFilter = {};
+  /** One pane at a time (narrow), and which. */
+  @state() private accessor onePane = false;
+  @state() private accessor pane: Pane = 'list';
   @state() private accessor search = '';
-  @state() private accessor announcement = '';
+  private readonly announcer = new Announcer(this);
 
   @query('confab-filter-bar') private accessor filterBar!: ConfabFilterBar;
   @query('confab-conversation-list') private accessor list!: ConfabConversationList;
+  @query('confab-thread') private accessor thread!: ConfabThread;
   @query('confab-compose-dialog') private accessor composeDialog!: ConfabComposeDialog;
   @query('confab-shortcuts-dialog') private accessor shortcutsDialog!: ConfabShortcutsDialog;
 
@@ -138,14 +174,17 @@ export class ConfabInbox extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.addEventListener('keydown', this.onKeydown);
+    // On the document, so that shortcuts work right after load, before anything in the inbox has focus.
+    document.addEventListener('keydown', this.onKeydown);
+    this.addEventListener('confab-announce', this.onAnnounce);
     this.resizeObserver = new ResizeObserver(([entry]) => entry && this.fitWidth(entry.contentRect.width));
     this.resizeObserver.observe(this);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.removeEventListener('keydown', this.onKeydown);
+    document.removeEventListener('keydown', this.onKeydown);
+    this.removeEventListener('confab-announce', this.onAnnounce);
     this.resizeObserver?.disconnect();
     this.stopListening?.();
     this.stopListening = undefined;
@@ -153,7 +192,8 @@ export class ConfabInbox extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    this.providedLocale = this.locale || inheritedLang(this) || 'en';
+    this.providedLocale = this.locale || pageLang(this) || 'en';
+    markLanguage(this, this.providedLocale);
     if (changed.has('ticketUrlTemplate') || changed.has('recordUrlTemplate') || !this.links) {
       this.links = { ticketUrlTemplate: this.ticketUrlTemplate, recordUrlTemplate: this.recordUrlTemplate };
     }
@@ -169,9 +209,10 @@ export class ConfabInbox extends LitElement {
   override render() {
     const t = catalogFor(this.providedLocale);
     const theme = this.theme ?? undefined;
+    const one = this.onePane;
     return html`
       <div class="layout" part="layout">
-        <div id="left" class="left" part="left" ?hidden=${this.leftCollapsed}>
+        <div id="left" class="left" part="left" ?hidden=${one ? this.pane !== 'list' : this.leftCollapsed}>
           <confab-view-list
             exportparts=${EXPORTED.viewList}
             .view=${this.view}
@@ -200,40 +241,39 @@ export class ConfabInbox extends LitElement {
             ></confab-conversation-list>
           </section>
         </div>
-        <section class="center" aria-label=${t.threadLabel}>
+        <section class="center" aria-label=${t.threadLabel} ?hidden=${one && this.pane !== 'thread'}>
           <confab-thread
             exportparts=${EXPORTED.thread}
             .conversationId=${this.conversationId}
             .theme=${theme}
             @confab-select-conversation=${this.onSelect}
           >
-            <button
-              slot="header-start"
-              class="icon-button"
-              part="toggle-left"
-              aria-controls="left"
-              aria-expanded=${this.leftCollapsed ? 'false' : 'true'}
-              aria-label=${this.leftCollapsed ? t.expandLeft : t.collapseLeft}
-              title=${this.leftCollapsed ? t.expandLeft : t.collapseLeft}
-              @click=${() => (this.leftCollapsed = !this.leftCollapsed)}
-            >
-              ${icon('panelLeft')}
-            </button>
-            <button
-              slot="header-end"
-              class="icon-button"
-              part="toggle-right"
-              aria-controls="right"
-              aria-expanded=${this.rightCollapsed ? 'false' : 'true'}
-              aria-label=${this.rightCollapsed ? t.expandRight : t.collapseRight}
-              title=${this.rightCollapsed ? t.expandRight : t.collapseRight}
-              @click=${this.toggleRight}
-            >
-              ${icon('panelRight')}
-            </button>
+            ${
+              one
+                ? html`<button slot="header-start" class="button" @click=${() => this.showPane('list')}>
+                      ${t.backToList}
+                    </button>
+                    <button slot="header-end" class="button" @click=${() => this.showPane('about')}>
+                      ${t.aboutLabel}
+                    </button>`
+                : this.renderToggles()
+            }
           </confab-thread>
         </section>
-        <section id="right" class="right" part="right" aria-label=${t.aboutLabel} ?hidden=${this.rightCollapsed}>
+        <section
+          id="right"
+          class="right"
+          part="right"
+          aria-label=${t.aboutLabel}
+          ?hidden=${one ? this.pane !== 'about' : this.rightCollapsed}
+        >
+          ${
+            one
+              ? html`<button class="button back" @click=${() => this.showPane('thread')}>
+                  ${t.backToConversation}
+                </button>`
+              : nothing
+          }
           <confab-about-panel
             exportparts=${EXPORTED.about}
             .conversationId=${this.conversationId}
@@ -242,9 +282,14 @@ export class ConfabInbox extends LitElement {
           ></confab-about-panel>
         </section>
       </div>
-      <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
+      ${this.announcer.render()}
       <confab-compose-dialog exportparts=${EXPORTED.compose} .theme=${theme}></confab-compose-dialog>
-      <confab-shortcuts-dialog exportparts=${EXPORTED.shortcuts} .theme=${theme}></confab-shortcuts-dialog>
+      <confab-shortcuts-dialog
+        exportparts=${EXPORTED.shortcuts}
+        .theme=${theme}
+        .singleKey=${this.singleKeyShortcuts}
+        @confab-shortcuts-change=${this.onShortcutsChange}
+      ></confab-shortcuts-dialog>
       <dialog class="settings" aria-labelledby="settings-title">
         <div class="dialog-header">
           <h2 id="settings-title">${t.settingsTitle}</h2>
@@ -267,6 +312,44 @@ export class ConfabInbox extends LitElement {
     `;
   }
 
+  /** T10: the buttons that collapse and expand the side panels (several panes side by side). */
+  private renderToggles() {
+    const t = catalogFor(this.providedLocale);
+    return html`<button
+        slot="header-start"
+        class="icon-button"
+        part="toggle-left"
+        aria-controls="left"
+        aria-expanded=${this.leftCollapsed ? 'false' : 'true'}
+        aria-label=${this.leftCollapsed ? t.expandLeft : t.collapseLeft}
+        title=${this.leftCollapsed ? t.expandLeft : t.collapseLeft}
+        @click=${() => (this.leftCollapsed = !this.leftCollapsed)}
+      >
+        ${icon('panelLeft')}
+      </button>
+      <button
+        slot="header-end"
+        class="icon-button"
+        part="toggle-right"
+        aria-controls="right"
+        aria-expanded=${this.rightCollapsed ? 'false' : 'true'}
+        aria-label=${this.rightCollapsed ? t.expandRight : t.collapseRight}
+        title=${this.rightCollapsed ? t.expandRight : t.collapseRight}
+        @click=${this.toggleRight}
+      >
+        ${icon('panelRight')}
+      </button>`;
+  }
+
+  /** One pane at a time: shows `pane` and moves focus into it, since the control used is gone. */
+  private async showPane(pane: Pane): Promise<void> {
+    this.pane = pane;
+    await this.updateComplete;
+    if (pane === 'list') this.list.focus();
+    else if (pane === 'thread') this.thread.focus();
+    else this.renderRoot.querySelector<HTMLElement>('.right .back')?.focus();
+  }
+
   private toggleRight = (): void => {
     this.rightCollapsedForWidth = false;
     this.rightCollapsed = !this.rightCollapsed;
@@ -274,6 +357,12 @@ export class ConfabInbox extends LitElement {
 
   private fitWidth(width: number): void {
     if (width === 0) return;
+    const onePane = width <= ONE_PANE_WIDTH;
+    if (onePane !== this.onePane) {
+      this.onePane = onePane;
+      this.toggleAttribute('one-pane', onePane);
+      if (onePane) this.pane = this.conversationId ? 'thread' : 'list';
+    }
     const narrow = width < NARROW_WIDTH;
     if (narrow && !this.rightCollapsed) {
       this.rightCollapsed = true;
@@ -290,14 +379,37 @@ export class ConfabInbox extends LitElement {
     this.stopListening = this.client?.on('message', (message) => this.announce(message));
   }
 
-  /** The polite live region reads out messages from contacts as they arrive. */
+  /**
+   * Read out as they arrive: messages from contacts, and comments that mention the signed-in agent
+   * (assertive: someone asks for them). The open thread is a `log`, which reads its own additions.
+   */
   private announce(message: Message): void {
-    if (message.kind !== 'reply' || message.direction !== 'inbound') return;
+    const client = this.client;
+    const notice = client && messageNotice(client.store.state, message, client.me.get()?.id);
+    if (!notice) return;
     const t = catalogFor(this.providedLocale);
-    const contact = this.client?.store.state.contacts.get(message.authorId);
-    const name = contact?.name || contact?.email || t.unknownContact;
-    this.announcement = t.newMessageFrom(name, message.text.slice(0, ANNOUNCE_LENGTH));
+    const text = message.text.slice(0, ANNOUNCE_LENGTH);
+    if (notice.kind === 'mention') this.announcer.say(t.mentionedYou(notice.from, text), 'assertive');
+    else this.announcer.say(t.newMessageFrom(notice.from || t.unknownContact, text));
   }
+
+  private onAnnounce = (event: CustomEvent<{ text: string; urgency: 'polite' | 'assertive' }>): void => {
+    event.stopPropagation();
+    this.announcer.say(event.detail.text, event.detail.urgency);
+  };
+
+  private get singleKeyShortcuts(): boolean {
+    return (this.shortcuts ?? storedShortcuts()) !== 'modifier';
+  }
+
+  private onShortcutsChange = (event: CustomEvent<{ singleKey: boolean }>): void => {
+    this.shortcuts = event.detail.singleKey ? 'single-key' : 'modifier';
+    try {
+      localStorage.setItem(SHORTCUTS_KEY, this.shortcuts);
+    } catch {
+      // Storage may be off (private mode, a sandbox): the choice lasts for this page.
+    }
+  };
 
   private onViewChange = (event: CustomEvent<ViewChangeDetail>): void => {
     this.view = event.detail.viewId;
@@ -310,6 +422,7 @@ export class ConfabInbox extends LitElement {
 
   private onSelect = (event: CustomEvent<SelectConversationDetail>): void => {
     this.conversationId = event.detail.conversationId;
+    if (this.onePane) void this.showPane('thread');
   };
 
   // Hosts may cancel these events (they bubble on past us); act only once every listener ran.
@@ -326,20 +439,36 @@ export class ConfabInbox extends LitElement {
   };
 
   private onKeydown = (event: KeyboardEvent): void => {
-    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
-    const origin = event.composedPath()[0];
-    if (isEditable(origin)) return;
-    const inList = event.composedPath().includes(this.list);
-    if (event.key === '/') {
-      event.preventDefault();
-      this.focusSearch();
-    } else if (event.key === '?') {
-      event.preventDefault();
-      void this.shortcutsDialog.show();
-    } else if ((event.key === 'j' || event.key === 'k') && !inList && !this.leftCollapsed) {
-      event.preventDefault();
-      this.list.move(event.key === 'j' ? 1 : -1);
-      this.list.openActive();
-    }
+    if (event.defaultPrevented || this.hidden) return;
+    const path = event.composedPath();
+    const origin = path[0];
+    // The inbox's page: the inbox itself, or nothing focused; never the host's own controls.
+    const onPage = origin === document.body || origin === document.documentElement || origin === document;
+    if ((!onPage && !path.includes(this)) || isEditable(origin)) return;
+    const withCommand = event.ctrlKey || event.metaKey;
+    const alt = ALT_KEYS[event.code];
+    const key = withCommand
+      ? undefined
+      : event.altKey
+        ? alt?.[event.shiftKey ? 1 : 0]
+        : this.singleKeyShortcuts && !isControl(origin)
+          ? event.key
+          : undefined;
+    const inList = path.includes(this.list);
+    if (key === '/') this.focusSearch();
+    else if (key === '?') void this.shortcutsDialog.show();
+    else if ((key === 'j' || key === 'k') && (!inList || event.altKey) && !this.leftCollapsed)
+      this.list.openNext(key === 'j' ? 1 : -1);
+    else if (withCommand && event.key === 'z' && this.list?.canUndo) this.list.undo();
+    else return;
+    event.preventDefault();
   };
+}
+
+function storedShortcuts(): string | null {
+  try {
+    return localStorage.getItem(SHORTCUTS_KEY);
+  } catch {
+    return null;
+  }
 }

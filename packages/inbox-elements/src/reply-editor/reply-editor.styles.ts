@@ -63,6 +63,16 @@ export const replyEditorStyles = css`
   }
   .suggestions [aria-selected='true'] {
     background: var(--_accent-soft);
+    outline: 2px solid var(--_focus);
+    outline-offset: -2px;
+  }
+  @media (forced-colors: active) {
+    .suggestions [aria-selected='true'] {
+      outline-color: Highlight;
+    }
+    [role='tab'][aria-selected='true'] {
+      border: 2px solid Highlight;
+    }
   }
   .bottom {
     display: flex;

@@ -3,7 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import type { AgentCommand, InboxClient } from '@confab/core';
 import { clientContext, localeContext } from './context.js';
-import { catalogFor, inheritedLang, type Catalog } from '../i18n/i18n.js';
+import { catalogFor, markLanguage, pageLang, type Catalog } from '../i18n/i18n.js';
 
 /** A refused command, explained in the user's language. */
 export interface Refusal {
@@ -34,9 +34,15 @@ export class ConfabElement extends LitElement {
   @state()
   protected accessor inheritedLocale: string | undefined;
 
+  constructor() {
+    super();
+    // WCAG 3.1.2: the element's text is marked in the language it is written in, whatever the page's.
+    this.addController({ hostUpdate: () => markLanguage(this, this.resolvedLocale) });
+  }
+
   /** The language in use. */
   get resolvedLocale(): string {
-    return this.locale || this.inheritedLocale || (this.isConnected ? inheritedLang(this) : undefined) || 'en';
+    return this.locale || this.inheritedLocale || (this.isConnected ? pageLang(this) : undefined) || 'en';
   }
 
   /** The catalog of the language in use. */

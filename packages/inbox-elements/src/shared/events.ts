@@ -1,4 +1,5 @@
 import type { ConversationFilter } from '@confab/core';
+import type { AnnounceDetail } from './announcer.js';
 
 /** Records the host product owns (SPEC A): the SDK asks the host to open them. */
 export type RecordType = 'contact' | 'ticket' | 'company' | 'deal';
@@ -35,6 +36,10 @@ export interface ConfabEventMap {
   'confab-compose': CustomEvent<Record<string, never>>;
   /** I1: Settings was chosen. Cancel it to show your own settings page. */
   'confab-open-settings': CustomEvent<Record<string, never>>;
+  /** Text for screen readers (result counts, empty states, mentions); `<confab-inbox>` reads it out. */
+  'confab-announce': CustomEvent<AnnounceDetail>;
+  /** The shortcuts dialog's switch: single-key shortcuts on or off. */
+  'confab-shortcuts-change': CustomEvent<{ singleKey: boolean }>;
 }
 
 declare global {

@@ -29,7 +29,11 @@ const declarations = (mode: 1 | 2) =>
       `--_${entry[0]}: var(--confab-${mode === 1 ? 'light' : 'dark'}-${entry[0]}, var(--confab-${entry[0]}, ${entry[mode]}));`,
   ).join('');
 
-/** Base styles every element shares: palette, type, focus ring. Nothing inherited from the host is trusted. */
+/**
+ * Base styles every element shares: palette, type, focus ring. Nothing inherited from the host is trusted.
+ * A focused menu item is ringed, not only tinted (the tint alone is 1.2:1 on white, WCAG 1.4.11); in
+ * forced colours (high contrast) states drawn by background or shadow vanish, so system colours draw them.
+ */
 export const baseStyles = css`
   :host {
     ${unsafeCSS(declarations(1))}
@@ -195,7 +199,20 @@ export const baseStyles = css`
   .menu [role^='menuitem']:hover,
   .menu [role^='menuitem']:focus {
     background: var(--_accent-soft);
-    outline: none;
+  }
+  .menu [role^='menuitem']:focus {
+    outline: 2px solid var(--_focus);
+    outline-offset: -2px;
+  }
+  @media (forced-colors: active) {
+    :focus-visible,
+    .menu [role^='menuitem']:focus {
+      outline-color: Highlight;
+    }
+    .button[aria-disabled='true'] {
+      color: GrayText;
+      border-color: GrayText;
+    }
   }
   .menu [role^='menuitem'][aria-disabled='true'] {
     color: var(--_muted);

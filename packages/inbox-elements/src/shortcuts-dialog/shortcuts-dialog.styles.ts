@@ -28,4 +28,10 @@ export const shortcutsDialogStyles = css`
   dd {
     margin: 0;
   }
+  .switch {
+    display: flex;
+    gap: 8px;
+    align-items: center;
+    margin-top: 16px;
+  }
 `;

@@ -4,15 +4,18 @@ import { ConfabElement } from '../shared/confab-element.js';
 import { ModalController } from '../shared/dialog.js';
 import { baseStyles } from '../shared/theme.js';
 import { icon } from '../shared/icons.js';
+import { emit } from '../shared/events.js';
 import { shortcutsDialogStyles } from './shortcuts-dialog.styles.js';
 
 /**
- * The keyboard shortcuts help (`?` in the inbox), as a modal dialog.
+ * The keyboard shortcuts help (`?` in the inbox), as a modal dialog, with the switch that turns
+ * single-key shortcuts off (WCAG 2.1.4); the inbox keeps the choice.
  *
  * @example
  * <confab-shortcuts-dialog></confab-shortcuts-dialog>
  * shortcuts.show();
  *
+ * @fires confab-shortcuts-change - The single-key switch changed; `detail.singleKey`.
  * @csspart dialog - The dialog box.
  * @cssproperty --confab-surface - Key cap background.
  *
@@ -23,6 +26,8 @@ export class ConfabShortcutsDialog extends ConfabElement {
 
   /** Whether the dialog is showing. */
   @property({ type: Boolean, reflect: true }) accessor open = false;
+  /** Single-key shortcuts are on (the switch's state). */
+  @property({ type: Boolean, attribute: 'single-key' }) accessor singleKey = true;
 
   private readonly modal = new ModalController(this, 'dialog', () => (this.open = false));
 
@@ -34,6 +39,11 @@ export class ConfabShortcutsDialog extends ConfabElement {
   close(): void {
     this.modal.close();
   }
+
+  private onSwitch = (event: Event): void => {
+    this.singleKey = (event.target as HTMLInputElement).checked;
+    emit(this, 'confab-shortcuts-change', { singleKey: this.singleKey });
+  };
 
   override render() {
     const t = this.t;
@@ -54,6 +64,10 @@ export class ConfabShortcutsDialog extends ConfabElement {
                         <dd>${action}</dd>`,
                   )}
                 </dl>
+                <label class="switch">
+                  <input type="checkbox" .checked=${this.singleKey} @change=${this.onSwitch} />
+                  ${t.singleKeyShortcuts}
+                </label>
               </div>`
           : nothing
       }

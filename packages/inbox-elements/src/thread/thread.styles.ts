@@ -97,8 +97,11 @@ export const threadStyles = css`
     flex: 1;
     min-height: 0;
     overflow: auto;
-    margin: 0;
     padding: 16px 12px;
+  }
+  .log > ol {
+    margin: 0;
+    padding: 0;
     list-style: none;
     display: flex;
     flex-direction: column;

@@ -20,6 +20,7 @@ import { ConfabElement } from '../shared/confab-element.js';
 import { StoreController, shallowArrayEqual } from '../shared/store-controller.js';
 import { MenuController } from '../shared/menu.js';
 import { ModalController } from '../shared/dialog.js';
+import { FocusKeeper } from '../shared/focus.js';
 import { baseStyles } from '../shared/theme.js';
 import { emit } from '../shared/events.js';
 import { icon } from '../shared/icons.js';
@@ -122,7 +123,17 @@ export class ConfabThread extends ConfabElement {
   private readonly moreMenu = new MenuController(this, 'more');
   private readonly modal = new ModalController(this, 'dialog', () => (this.dialogMode = undefined));
   private lastMessageCount = 0;
-  private refocusWhenGone = false;
+  /**
+   * A control that goes away with the change it made hands focus on: Mark as closed to Reopen,
+   * More (Delete, Block sender, Mark as spam) to the banner's action that undoes it, anything else
+   * (sender check, Cc banner, the editor of a deleted conversation) to the thread itself.
+   */
+  protected readonly focusKeeper = new FocusKeeper(this, (lost) => {
+    const root = this.renderRoot;
+    const replacement = lost.matches('[part="close"]') ? root.querySelector<HTMLElement>('[part="close"]') : null;
+    const undo = lost.closest('.actions') ? root.querySelector<HTMLElement>('.banner .button') : null;
+    return replacement ?? undo ?? root.querySelector<HTMLElement>('.log, .empty');
+  });
   private closeBlockedTimer: ReturnType<typeof setTimeout> | undefined;
 
   private readonly model = new StoreController<number, ThreadModel>(
@@ -160,6 +171,11 @@ export class ConfabThread extends ConfabElement {
     clearTimeout(this.closeBlockedTimer);
   }
 
+  /** Moves keyboard focus to the messages (or to "no conversation"). */
+  override focus(): void {
+    this.renderRoot.querySelector<HTMLElement>('.log, .empty')?.focus();
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('conversationId')) {
       this.notice = '';
@@ -168,11 +184,6 @@ export class ConfabThread extends ConfabElement {
   }
 
   protected override updated(): void {
-    const focusLost = document.activeElement === document.body || document.activeElement === this;
-    if (this.refocusWhenGone && !this.shadowRoot?.activeElement && focusLost) {
-      this.refocusWhenGone = false;
-      this.renderRoot.querySelector<HTMLElement>('.log, .empty')?.focus();
-    }
     const count = this.model.value?.messages.length ?? 0;
     if (count !== this.lastMessageCount) {
       this.lastMessageCount = count;
@@ -211,9 +222,11 @@ export class ConfabThread extends ConfabElement {
       </header>
       ${this.renderBanner(conversation)} ${this.renderUncopied(conversation, model.uncopied)}
       <p class="notice" role="alert">${this.notice}</p>
-      <ol class="log" part="log" aria-label=${t.threadLabel} tabindex="0">
-        ${model.messages.filter((m) => !m.suppressed).map((message, index, all) => this.renderMessage(message, model, isLastEmail(all, index)))}
-      </ol>
+      <div class="log" part="log" role="log" aria-label=${t.threadLabel} tabindex="0">
+        <ol aria-label=${t.threadLabel}>
+          ${model.messages.filter((m) => !m.suppressed).map((message, index, all) => this.renderMessage(message, model, isLastEmail(all, index)))}
+        </ol>
+      </div>
       <div class="typing" aria-live="polite">${typing.length ? t.typing(typing[0]!.name) : ''}</div>
       ${inTrash ? nothing : html`<confab-reply-editor part="editor" exportparts=${EDITOR_PARTS} .client=${this.client} .conversationId=${conversation.id} .locale=${this.locale} theme=${this.theme ?? nothing}></confab-reply-editor>`}
       ${this.renderDialog()}
@@ -481,13 +494,13 @@ export class ConfabThread extends ConfabElement {
       <p><strong>${t.senderNotVerified}</strong> ${t.senderNotVerifiedWhy(address)}</p>
       <button
         class="button"
-        @click=${() => this.decide({ type: 'message.confirmSender', conversationId, messageId: message.id })}
+        @click=${() => this.act({ type: 'message.confirmSender', conversationId, messageId: message.id })}
       >
         ${t.confirmSender}
       </button>
       <button
         class="button"
-        @click=${() => this.decide({ type: 'message.splitSender', conversationId, messageId: message.id })}
+        @click=${() => this.act({ type: 'message.splitSender', conversationId, messageId: message.id })}
       >
         ${t.splitSender}
       </button>
@@ -504,25 +517,12 @@ export class ConfabThread extends ConfabElement {
         (address) =>
           html`<button
             class="button"
-            @click=${() => this.decide({ type: 'conversation.copyOnReplies', conversationId: conversation.id, address })}
+            @click=${() => this.act({ type: 'conversation.copyOnReplies', conversationId: conversation.id, address })}
           >
             ${t.copyOnReplies(address)}
           </button>`,
       )}
     </div>`;
-  }
-
-  /**
-   * A command whose control goes away once its events arrive (after the ack, with the next batch):
-   * focus then moves to the thread, never to nowhere (see `updated`).
-   */
-  private async decide(command: AgentCommand): Promise<void> {
-    this.notice = '';
-    this.refocusWhenGone = true;
-    const error = await this.run(command);
-    if (!error) return;
-    this.refocusWhenGone = false;
-    this.notice = this.t.error(error.message);
   }
 
   private renderDialog() {
@@ -576,7 +576,8 @@ export class ConfabThread extends ConfabElement {
   }
 
   private async openDialog(mode: DialogMode): Promise<void> {
-    this.moreMenu.close(false);
+    // Focus first goes back to More, so that closing the dialog returns it there, not to a menu item that is gone.
+    this.moreMenu.close();
     this.dialogMode = mode;
     await this.modal.open();
   }

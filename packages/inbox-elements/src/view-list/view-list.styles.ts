@@ -143,4 +143,27 @@ export const viewListStyles = css`
   .switch[aria-checked='true'] .track::after {
     transform: translateX(12px);
   }
+  @media (forced-colors: active) {
+    .track {
+      forced-color-adjust: none;
+      border: 1px solid CanvasText;
+      background: Canvas;
+    }
+    .track::after {
+      top: 1px;
+      left: 1px;
+      background: CanvasText;
+    }
+    .switch[aria-checked='true'] .track {
+      border-color: Highlight;
+      background: Highlight;
+    }
+    .switch[aria-checked='true'] .track::after {
+      background: HighlightText;
+    }
+    .view[aria-current='page'] {
+      outline: 2px solid Highlight;
+      outline-offset: -2px;
+    }
+  }
 `;

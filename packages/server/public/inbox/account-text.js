@@ -2,6 +2,7 @@
 export const ACCOUNT_TEXT = {
   en: {
     signInTitle: 'Sign in to the inbox',
+    inboxTitle: 'Inbox',
     email: 'Email',
     password: 'Password',
     signIn: 'Sign in',
@@ -35,6 +36,7 @@ export const ACCOUNT_TEXT = {
   },
   nl: {
     signInTitle: 'Aanmelden bij de inbox',
+    inboxTitle: 'Inbox',
     email: 'E-mail',
     password: 'Wachtwoord',
     signIn: 'Aanmelden',

@@ -68,7 +68,7 @@ async function post(path, body = {}) {
 function showAccount(sectionId, focusId) {
   account.hidden = sectionId === null;
   for (const section of account.querySelectorAll('section')) section.hidden = section.id !== sectionId;
-  inbox.hidden = sectionId !== null;
+  inbox.hidden = byId('inbox-title').hidden = sectionId !== null;
   if (focusId) byId(focusId).focus();
 }
 
