@@ -1,4 +1,5 @@
 import type { StartServerOptions } from './server.js';
+import type { IdentityKey, IdentitySettings } from './auth/identity.js';
 import { DEFAULT_VISITOR_SESSION_LIFETIME } from './auth/authenticator.js';
 import { DEFAULT_AGENT_SESSION_LIFETIME } from './accounts/accounts.js';
 import { parsePublicOrigin } from './http/host-check.js';
@@ -19,7 +20,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * | `CONFAB_INGEST_TOKEN` | bearer token for the channel endpoints |
  * | `CONFAB_ADMIN_TOKEN` | bearer token for the admin API |
  * | `CONFAB_MESSENGER_APP_SECRET`, `CONFAB_MESSENGER_VERIFY_TOKEN` | Messenger webhook signature and verification |
- * | `CONFAB_IDENTITY_SECRET`, `CONFAB_IDENTITY_AUDIENCE` | identity verification (createIdentityToken) |
+ * | `CONFAB_IDENTITY_KEYS`, `CONFAB_IDENTITY_SECRET`, `CONFAB_IDENTITY_AUDIENCE` | identity verification; see identityFromEnv |
  * | `CONFAB_PUBLIC_URL` | comma-separated origins the server is reached at (Host check, its own origins) |
  * | `CONFAB_ALLOWED_ORIGINS` | comma-separated origins allowed to open visitor chats (`*` any) |
  * | `CONFAB_SMTP_URL` | SMTP URL for outbound email; unset, email stays queued |
@@ -46,9 +47,8 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv, defaults: { demo: boolean
       ...(env.CONFAB_MESSENGER_VERIFY_TOKEN ? { verifyToken: env.CONFAB_MESSENGER_VERIFY_TOKEN } : {}),
     };
   }
-  if (env.CONFAB_IDENTITY_SECRET) {
-    options.identity = { secret: env.CONFAB_IDENTITY_SECRET, audience: env.CONFAB_IDENTITY_AUDIENCE || 'confab' };
-  }
+  const identity = identityFromEnv(env);
+  if (identity) options.identity = identity;
   if (env.CONFAB_PUBLIC_URL) {
     options.publicOrigins = env.CONFAB_PUBLIC_URL.split(',')
       .map((origin) => origin.trim())
@@ -73,6 +73,30 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv, defaults: { demo: boolean
   if (!Number.isInteger(options.port) || options.port! < 0 || options.port! > 65535)
     throw new Error(`PORT must be a port number, not ${env.PORT}`);
   return options;
+}
+
+/**
+ * The identity keys the server accepts: `CONFAB_IDENTITY_KEYS=kid1:secret1,kid2:secret2` checks
+ * tokens by their `kid` header (two during a rotation), `CONFAB_IDENTITY_SECRET` is a key without
+ * id (tokens without `kid`); both may be set. Audience `CONFAB_IDENTITY_AUDIENCE`, default `confab`.
+ * Undefined when no key is set.
+ */
+export function identityFromEnv(env: NodeJS.ProcessEnv): IdentitySettings | undefined {
+  const keys: IdentityKey[] = [];
+  for (const [index, entry] of (env.CONFAB_IDENTITY_KEYS ?? '').split(',').entries()) {
+    if (!entry.trim()) continue;
+    const colon = entry.indexOf(':');
+    const id = entry.slice(0, colon).trim();
+    const secret = entry.slice(colon + 1).trim();
+    if (colon < 0 || !id || !secret)
+      // The entry itself is not repeated: it may hold a secret.
+      throw new Error(`CONFAB_IDENTITY_KEYS entry ${index + 1} is not kid:secret (pairs separated by commas)`);
+    if (keys.some((key) => key.id === id)) throw new Error(`CONFAB_IDENTITY_KEYS names the key id ${id} twice`);
+    keys.push({ id, secret });
+  }
+  if (env.CONFAB_IDENTITY_SECRET) keys.push({ secret: env.CONFAB_IDENTITY_SECRET });
+  if (!keys.length) return undefined;
+  return { keys, audience: env.CONFAB_IDENTITY_AUDIENCE || 'confab' };
 }
 
 /** `<prefix>_IDLE_DAYS` and `<prefix>_MAX_DAYS`, or undefined when neither is set. */

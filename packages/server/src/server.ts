@@ -19,6 +19,7 @@ import { handleAuthRoutes } from './http/auth-routes.js';
 import { createControlRoutes } from './http/control-routes.js';
 import { createChannelRoutes } from './http/channel-routes.js';
 import { createDemoRoutes, createTestClockRoutes } from './http/demo-routes.js';
+import type { IdentitySettings } from './auth/identity.js';
 import type { RouteContext, RouteHandler } from './http/route-context.js';
 import { SESSION_COOKIE, readCookie } from './http/session-cookie.js';
 import { HttpError, clientIp, requireBearer, sendError, sendJson } from './http/http-util.js';
@@ -60,8 +61,8 @@ export interface StartServerOptions {
   /** Bearer token for the admin API (CONFAB_ADMIN_TOKEN): create, disable and enable agents, change roles, issue tokens. */
   adminToken?: string;
   messenger?: { appSecret?: string; verifyToken?: string };
-  /** The site's shared secret and audience for identity tokens (createIdentityToken). */
-  identity?: { secret: string; audience: string };
+  /** The keys accepted for identity tokens and the audience (createIdentityToken; CONFAB_IDENTITY_KEYS). */
+  identity?: IdentitySettings;
   /**
    * The origins the server is reached at (CONFAB_PUBLIC_URL, e.g. `https://chat.example.com`).
    * Requests must name one of their hosts (or localhost, an IP address, or the bound `host`), and
@@ -106,6 +107,7 @@ export { BODY_LIMITS } from './http/body-limits.js';
 
 /** Secrets the demo uses when none are configured; printed at start. Demo mode only. */
 export const DEMO_INGEST_TOKEN = 'demo-ingest-token';
+/** The demo's identity key has no id: tokens signed with the bare secret verify. */
 export const DEMO_IDENTITY = { secret: 'demo-identity-secret', audience: 'confab-demo' };
 
 function statusOf(error: ConfabError): number {
@@ -163,7 +165,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const now = () => baseNow() + clockOffset;
   const rootDir = options.rootDir ?? DEFAULT_ROOT;
   const ingestToken = options.ingestToken ?? (demo ? DEMO_INGEST_TOKEN : undefined);
-  const identity = options.identity ?? (demo ? DEMO_IDENTITY : undefined);
+  const identity: IdentitySettings | undefined =
+    options.identity ??
+    (demo ? { keys: [{ secret: DEMO_IDENTITY.secret }], audience: DEMO_IDENTITY.audience } : undefined);
 
   const publicOrigins = (options.publicOrigins ?? []).map(parsePublicOrigin);
   const listenHost = options.host ?? (demo ? 'localhost' : undefined);
