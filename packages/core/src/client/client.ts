@@ -891,7 +891,8 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
       if (closed || next === token) return;
       token = next;
       tokenChanged = true;
-      renewLink();
+      // After start-up: its first link must not race the stored replica it loads.
+      void started.then(renewLink, () => undefined);
     },
     close: () => close(),
     async forget() {

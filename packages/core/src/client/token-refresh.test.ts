@@ -51,7 +51,11 @@ function counting(transport: Transport) {
     send: (frame) => transport.send(frame),
     disconnect: () => transport.disconnect(),
   };
-  return { transport: counted, count: (type: ServerFrame['type']) => received.filter((f) => f.type === type).length };
+  return {
+    transport: counted,
+    received,
+    count: (type: ServerFrame['type']) => received.filter((f) => f.type === type).length,
+  };
 }
 
 describe('refreshing a token without a new client', () => {
@@ -161,6 +165,23 @@ describe('refreshing a token without a new client', () => {
     const after = await signedIn('agent-1', memory.transport(), persistence);
     await until(() => after.pending.get().length === 0, 'the outbox sent');
     expect(repliesOf('Stored across the reload')).to.equal(1);
+  });
+
+  it('a token set before the client started is the only one it signs in with', async () => {
+    const { transport, received } = counting(memory.transport());
+    const client = createInboxClient({
+      transport,
+      token: memory.agentToken('agent-1'),
+      persistence: createMemoryPersistence(),
+    });
+    clients.push(client);
+    client.setToken(memory.agentToken('agent-2'));
+    await until(() => client.status.get().ready && client.connection.get() === 'online', 'signed in');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const welcomed = received.flatMap((frame) => (frame.type === 'welcome' ? [frame.principal] : []));
+    expect(welcomed.length).to.be.greaterThan(0);
+    expect(welcomed.every((principal) => principal.kind === 'agent' && principal.agentId === 'agent-2')).to.equal(true);
+    expect(client.status.get().principal).to.deep.equal({ kind: 'agent', agentId: 'agent-2' });
   });
 
   it('brings a stopped client back: a refused token, then a good one', async () => {
