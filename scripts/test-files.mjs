@@ -8,6 +8,7 @@ import { globSync } from './glob.mjs';
 /** Node test files, run by `node --test`. */
 export function nodeTestFiles() {
   return globSync('packages/server/dist/**/*.test.js').concat(
+    globSync('packages/identity/dist/**/*.test.js'),
     globSync('examples/**/*.test.mjs'),
     // e2e/engines/ runs once per browser engine (scripts/engine-tests.mjs).
     globSync('e2e/**/*.test.mjs').filter((file) => !file.startsWith('e2e/engines/')),

@@ -166,7 +166,7 @@ describe('Authorization matrix (issue 7 item 10)', () => {
     });
     agent = await connect(t.wsUrl, await agentToken(t.url));
     // B: a verified visitor with a chat, a reply and an internal comment.
-    const identity = createIdentityToken({ email: B.email, name: B.name }, DEMO_IDENTITY.secret, {
+    const identity = await createIdentityToken({ email: B.email, name: B.name }, DEMO_IDENTITY.secret, {
       audience: DEMO_IDENTITY.audience,
     });
     const bPeer = await connect(t.wsUrl, '', { identity });
@@ -399,7 +399,7 @@ describe('Authorization matrix (issue 7 item 10)', () => {
       'the stored hash of an agent token': createHash('sha256').update(agentTok).digest('hex'),
       'the admin token': ADMIN_TOKEN,
       'the ingest token': DEMO_INGEST_TOKEN,
-      'an identity token as a session token': createIdentityToken({ email: B.email }, DEMO_IDENTITY.secret, {
+      'an identity token as a session token': await createIdentityToken({ email: B.email }, DEMO_IDENTITY.secret, {
         audience: DEMO_IDENTITY.audience,
       }),
       'a 4096-character token': `cfa_${'x'.repeat(4092)}`,
@@ -436,28 +436,35 @@ describe('Authorization matrix (issue 7 item 10)', () => {
   });
 
   test('identity tokens that are expired, for another audience, signed with another secret or tampered never attach A to B', async () => {
-    const sign = (payload, secret = DEMO_IDENTITY.secret) => {
-      const part = Buffer.from(JSON.stringify(payload)).toString('base64url');
-      return `${part}.${createHmac('sha256', secret).update(part).digest('base64url')}`;
+    // Signed by hand as any JWT library would (header.payload.signature, HMAC-SHA256).
+    const part = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const sign = (payload, secret = DEMO_IDENTITY.secret, header = { alg: 'HS256', typ: 'JWT' }) => {
+      const input = `${part(header)}.${part(payload)}`;
+      return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
     };
     const nowS = Math.floor(Date.now() / 1000);
-    const valid = createIdentityToken({ email: 'someone.else@example.com' }, DEMO_IDENTITY.secret, {
+    const claimsOfB = { email: B.email, aud: DEMO_IDENTITY.audience, iat: nowS, exp: nowS + 600 };
+    const valid = await createIdentityToken({ email: 'someone.else@example.com' }, DEMO_IDENTITY.secret, {
       audience: DEMO_IDENTITY.audience,
     });
-    const [, validSignature] = valid.split('.');
+    const [validHeader, , validSignature] = valid.split('.');
     const forged = {
-      expired: createIdentityToken({ email: B.email }, DEMO_IDENTITY.secret, {
+      expired: await createIdentityToken({ email: B.email }, DEMO_IDENTITY.secret, {
         audience: DEMO_IDENTITY.audience,
         now: Date.now() - 7_200_000,
         expiresIn: 60,
       }),
-      'another audience': createIdentityToken({ email: B.email }, DEMO_IDENTITY.secret, {
+      'another audience': await createIdentityToken({ email: B.email }, DEMO_IDENTITY.secret, {
         audience: 'other-site.example',
       }),
-      'another secret': createIdentityToken({ email: B.email }, 'not-the-secret', { audience: DEMO_IDENTITY.audience }),
-      "B's email with someone else's signature": `${Buffer.from(JSON.stringify({ email: B.email, aud: DEMO_IDENTITY.audience, iat: nowS, exp: nowS + 600 })).toString('base64url')}.${validSignature}`,
-      unsigned: `${Buffer.from(JSON.stringify({ email: B.email, aud: DEMO_IDENTITY.audience, iat: nowS, exp: nowS + 600 })).toString('base64url')}.`,
-      'exp as a string': sign({ email: B.email, aud: DEMO_IDENTITY.audience, iat: nowS, exp: 'never' }),
+      'another secret': await createIdentityToken({ email: B.email }, 'not-the-secret', {
+        audience: DEMO_IDENTITY.audience,
+      }),
+      "B's email with someone else's signature": `${validHeader}.${part(claimsOfB)}.${validSignature}`,
+      unsigned: `${part({ alg: 'none', typ: 'JWT' })}.${part(claimsOfB)}.`,
+      'signed with HS512': sign(claimsOfB, DEMO_IDENTITY.secret, { alg: 'HS512', typ: 'JWT' }),
+      'a key id the server does not have': sign(claimsOfB, DEMO_IDENTITY.secret, { alg: 'HS256', kid: 'guessed' }),
+      'exp as a string': sign({ ...claimsOfB, exp: 'never' }),
       empty: '',
     };
     for (const [name, identity] of Object.entries(forged)) {
@@ -697,7 +704,7 @@ describe('Authorization without demo mode (issue 7 item 10)', () => {
       v: 1,
       type: 'hello',
       token: '',
-      identity: createIdentityToken({ email: 'emma.jansen@example.com' }, DEMO_IDENTITY.secret, {
+      identity: await createIdentityToken({ email: 'emma.jansen@example.com' }, DEMO_IDENTITY.secret, {
         audience: DEMO_IDENTITY.audience,
       }),
     });

@@ -31,7 +31,7 @@ describe('Look-alike addresses never merge identities (issue 20 item 2)', () => 
 
   before(async () => {
     t = await startSecurityServer({ limits: NO_LIMITS, httpLimits: { burst: 100_000, perSecond: 100_000 } });
-    const peer = await connect(t.wsUrl, '', { identity: identityFor(KEVIN.email, KEVIN.name) });
+    const peer = await connect(t.wsUrl, '', { identity: await identityFor(KEVIN.email, KEVIN.name) });
     await peer.command('kevin-start', { type: 'visitor.startChat', text: KEVIN.text });
     kevin = { peer, contactId: peer.welcome.principal.contactId };
     assert.equal(t.server.backend.state.contacts.get(kevin.contactId).verified, true);
@@ -44,7 +44,7 @@ describe('Look-alike addresses never merge identities (issue 20 item 2)', () => 
 
   for (const [name, email] of Object.entries(LOOK_ALIKES)) {
     test(`an identity token for ${name} is another person: none of Kevin's conversations`, async () => {
-      const impostor = await connect(t.wsUrl, '', { identity: identityFor(email) });
+      const impostor = await connect(t.wsUrl, '', { identity: await identityFor(email) });
       try {
         assert.notEqual(impostor.welcome.principal.contactId, kevin.contactId, `${name} signed in as Kevin`);
         for (const text of textsOf(impostor)) assert.ok(!text.includes(KEVIN.text), `${name} received Kevin's chat`);
@@ -61,7 +61,7 @@ describe('Look-alike addresses never merge identities (issue 20 item 2)', () => 
   }
 
   test('ASCII case still folds: KEVIN@EXAMPLE.COM signed by the site is Kevin', async () => {
-    const same = await connect(t.wsUrl, '', { identity: identityFor('KEVIN@Example.COM') });
+    const same = await connect(t.wsUrl, '', { identity: await identityFor('KEVIN@Example.COM') });
     try {
       assert.equal(same.welcome.principal.contactId, kevin.contactId);
     } finally {

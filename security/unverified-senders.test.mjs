@@ -38,7 +38,7 @@ describe('Unauthenticated channels never write into a verified visitor’s brows
 
   before(async () => {
     t = await startSecurityServer({ limits: NO_LIMITS, httpLimits: { burst: 100_000, perSecond: 100_000 } });
-    kevin = await connect(t.wsUrl, '', { identity: identityFor('kevin@example.com') });
+    kevin = await connect(t.wsUrl, '', { identity: await identityFor('kevin@example.com') });
     await kevin.command('start', { type: 'visitor.startChat', text: 'Hi, about order 4711' });
     agent = await connect(t.wsUrl, await agentToken(t.url));
     mail = (

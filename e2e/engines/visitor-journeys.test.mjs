@@ -130,8 +130,8 @@ describe(`visitor journeys in ${engine.name}`, () => {
 
   it('identify() for another person, then logout(): nothing of the person before shows or is sent', async () => {
     const token = (email, name) => createIdentityToken({ email, name }, DEMO_IDENTITY.secret, DEMO_IDENTITY);
-    const ann = token(`ann-${engine.id}@example.com`, 'Ann');
-    const bob = token(`bob-${engine.id}@example.com`, 'Bob');
+    const ann = await token(`ann-${engine.id}@example.com`, 'Ann');
+    const bob = await token(`bob-${engine.id}@example.com`, 'Bob');
     const page = await visit(`${server.url}/site/`);
     await page.evaluate((tokenOfAnn) => window.Confab.identify({ email: 'ann' }, tokenOfAnn), ann);
     await openWidget(page);

@@ -26,12 +26,11 @@ const base64url = (bytes: Uint8Array) =>
     .replace(/\+/g, '-')
     .replace(/\//g, '_');
 
-/** Signs an identity as the site's backend would (createIdentityToken's format). */
+/** Signs an identity as a site's backend would with any JWT library: an HS256 JWT, by hand. */
 async function identityToken(email: string, name: string): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  const payload = base64url(
-    encoder.encode(JSON.stringify({ email, name, aud: DEMO_AUDIENCE, iat: now, exp: now + 3600 })),
-  );
+  const part = (value: object) => base64url(encoder.encode(JSON.stringify(value)));
+  const signingInput = `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ email, name, aud: DEMO_AUDIENCE, iat: now, exp: now + 3600 })}`;
   const key = await crypto.subtle.importKey(
     'raw',
     encoder.encode(DEMO_SECRET),
@@ -39,8 +38,8 @@ async function identityToken(email: string, name: string): Promise<string> {
     false,
     ['sign'],
   );
-  const signature = new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(payload)));
-  return `${payload}.${base64url(signature)}`;
+  const signature = new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(signingInput)));
+  return `${signingInput}.${base64url(signature)}`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import type { StartServerOptions } from './server.js';
+import type { IdentityKey, IdentitySettings } from './auth/identity.js';
 import { DEFAULT_VISITOR_SESSION_LIFETIME } from './auth/authenticator.js';
 import { DEFAULT_AGENT_SESSION_LIFETIME } from './accounts/accounts.js';
 import { parsePublicOrigin, normaliseOrigin } from './http/host-check.js';
@@ -160,10 +161,18 @@ export const ENVIRONMENT: EnvironmentVariable[] = [
     secret: true,
   },
   {
+    name: 'CONFAB_IDENTITY_KEYS',
+    expected: 'kid:secret pairs separated by commas',
+    default: '—',
+    meaning: 'identity verification keys by key id (`kid` of the JWT): two during a rotation',
+    schema: nonEmpty,
+    secret: true,
+  },
+  {
     name: 'CONFAB_IDENTITY_SECRET',
     expected: 'a secret',
     default: '—',
-    meaning: 'identity verification key',
+    meaning: 'identity verification key for tokens without `kid`',
     schema: nonEmpty,
     secret: true,
   },
@@ -299,9 +308,12 @@ export function configFromEnv(env: NodeJS.ProcessEnv, defaults: { demo: boolean 
   const verifyToken = get<string>('CONFAB_MESSENGER_VERIFY_TOKEN');
   if (appSecret || verifyToken)
     options.messenger = { ...(appSecret ? { appSecret } : {}), ...(verifyToken ? { verifyToken } : {}) };
-  const identitySecret = get<string>('CONFAB_IDENTITY_SECRET');
-  if (identitySecret)
-    options.identity = { secret: identitySecret, audience: get<string>('CONFAB_IDENTITY_AUDIENCE') ?? 'confab' };
+  try {
+    const identity = identityFromEnv(env);
+    if (identity) options.identity = identity;
+  } catch (error) {
+    problems.push((error as Error).message);
+  }
   const publicOrigins = get<string[]>('CONFAB_PUBLIC_URL');
   if (publicOrigins) options.publicOrigins = publicOrigins;
   const allowedOrigins = get<string[]>('CONFAB_ALLOWED_ORIGINS');
@@ -322,6 +334,30 @@ export function configFromEnv(env: NodeJS.ProcessEnv, defaults: { demo: boolean 
 /** The server options alone (configFromEnv); throws a ConfigError on a bad variable. */
 export function optionsFromEnv(env: NodeJS.ProcessEnv, defaults: { demo: boolean }): StartServerOptions {
   return configFromEnv(env, defaults).options;
+}
+
+/**
+ * The identity keys the server accepts: `CONFAB_IDENTITY_KEYS=kid1:secret1,kid2:secret2` checks
+ * tokens by their `kid` header (two during a rotation), `CONFAB_IDENTITY_SECRET` is a key without
+ * id (tokens without `kid`); both may be set. Audience `CONFAB_IDENTITY_AUDIENCE`, default `confab`.
+ * Undefined when no key is set.
+ */
+export function identityFromEnv(env: NodeJS.ProcessEnv): IdentitySettings | undefined {
+  const keys: IdentityKey[] = [];
+  for (const [index, entry] of (env.CONFAB_IDENTITY_KEYS ?? '').split(',').entries()) {
+    if (!entry.trim()) continue;
+    const colon = entry.indexOf(':');
+    const id = entry.slice(0, colon).trim();
+    const secret = entry.slice(colon + 1).trim();
+    if (colon < 0 || !id || !secret)
+      // The entry itself is not repeated: it may hold a secret.
+      throw new Error(`CONFAB_IDENTITY_KEYS entry ${index + 1} is not kid:secret (pairs separated by commas)`);
+    if (keys.some((key) => key.id === id)) throw new Error(`CONFAB_IDENTITY_KEYS names the key id ${id} twice`);
+    keys.push({ id, secret });
+  }
+  if (env.CONFAB_IDENTITY_SECRET) keys.push({ secret: env.CONFAB_IDENTITY_SECRET });
+  if (!keys.length) return undefined;
+  return { keys, audience: env.CONFAB_IDENTITY_AUDIENCE || 'confab' };
 }
 
 /** `<prefix>_IDLE_DAYS` and `<prefix>_MAX_DAYS`, or undefined when neither is set. */

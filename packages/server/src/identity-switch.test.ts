@@ -13,7 +13,7 @@ const contactOf = (principal: { kind: string; contactId?: string }) =>
 
 /** A verified visitor with one chat: their socket, session token, contact and conversation. */
 async function verifiedWithChat(t: TestServer, email: string, text: string) {
-  const { peer, welcome } = await hello(t.wsUrl, '', { identity: sign(email) });
+  const { peer, welcome } = await hello(t.wsUrl, '', { identity: await sign(email) });
   await peer.next('snapshot');
   peer.send({ v: 1, type: 'command', id: `start-${email}`, command: { type: 'visitor.startChat', text } });
   const ack = await peer.next('ack', (frame) => frame.id === `start-${email}`);
@@ -29,14 +29,16 @@ async function verifiedWithChat(t: TestServer, email: string, text: string) {
 describe('switching identity in one browser (issue 7 item 12)', () => {
   let t: TestServer;
   before(async () => {
-    t = await startTestServer({ identity: { secret: SECRET, audience: AUDIENCE } });
+    t = await startTestServer({ identity: { keys: [{ secret: SECRET }], audience: AUDIENCE } });
   });
   after(() => t.close());
 
   test("W2 A's session with B's identity token never turns A's contact into B: B gets a contact of their own and sees nothing of A", async () => {
     const a = await verifiedWithChat(t, 'ann@switch.example', 'secret-of-ann-1');
     a.peer.close();
-    const { peer, welcome } = await hello(t.wsUrl, a.sessionToken, { identity: sign('bob@switch.example', 'Bob') });
+    const { peer, welcome } = await hello(t.wsUrl, a.sessionToken, {
+      identity: await sign('bob@switch.example', 'Bob'),
+    });
     const snapshot = await peer.next('snapshot');
     const bobId = contactOf(welcome.principal);
     assert.notEqual(bobId, a.contactId, 'B is not A');
@@ -67,7 +69,7 @@ describe('switching identity in one browser (issue 7 item 12)', () => {
     const a = await verifiedWithChat(t, 'dirk@switch.example', 'secret-of-dirk-1');
     a.peer.close();
     const { peer, welcome } = await hello(t.wsUrl, a.sessionToken, {
-      identity: sign('cleo@switch.example'),
+      identity: await sign('cleo@switch.example'),
       resumeFrom: a.seq,
     });
     assert.equal(contactOf(welcome.principal), b.contactId, 'the identity names the existing verified contact');
@@ -92,7 +94,7 @@ describe('switching identity in one browser (issue 7 item 12)', () => {
     });
     const ack = await peer.next('ack', (frame) => frame.id === 'anon-start');
     peer.close();
-    const signedIn = await hello(t.wsUrl, welcome.sessionToken!, { identity: sign('erin@switch.example') });
+    const signedIn = await hello(t.wsUrl, welcome.sessionToken!, { identity: await sign('erin@switch.example') });
     const snapshot = await signedIn.peer.next('snapshot');
     assert.equal(contactOf(signedIn.welcome.principal), contactOf(welcome.principal));
     assert.deepEqual(
@@ -106,7 +108,7 @@ describe('switching identity in one browser (issue 7 item 12)', () => {
   test("W2 a socket cannot change identity: a second hello is refused, and the socket keeps only its first principal's events", async () => {
     const a = await verifiedWithChat(t, 'fay@switch.example', 'fay-1');
     const b = await verifiedWithChat(t, 'gus@switch.example', 'gus-1');
-    a.peer.send({ v: 1, type: 'hello', token: b.sessionToken, identity: sign('gus@switch.example') });
+    a.peer.send({ v: 1, type: 'hello', token: b.sessionToken, identity: await sign('gus@switch.example') });
     const refusal = await a.peer.next('error');
     assert.equal(refusal.error.code, 'invalid');
     const { peer: agent } = await hello(t.wsUrl, t.agentToken);
@@ -129,13 +131,13 @@ describe('switching identity in one browser (issue 7 item 12)', () => {
     a.peer.close();
     const bad = {
       empty: '',
-      expired: createIdentityToken({ email: 'hal@switch.example' }, SECRET, {
+      expired: await createIdentityToken({ email: 'hal@switch.example' }, SECRET, {
         audience: AUDIENCE,
         now: Date.now() - 7_200_000,
         expiresIn: 60,
       }),
-      'another site': createIdentityToken({ email: 'hal@switch.example' }, SECRET, { audience: 'other.example' }),
-      'another secret': createIdentityToken({ email: 'hal@switch.example' }, 'guessed', { audience: AUDIENCE }),
+      'another site': await createIdentityToken({ email: 'hal@switch.example' }, SECRET, { audience: 'other.example' }),
+      'another secret': await createIdentityToken({ email: 'hal@switch.example' }, 'guessed', { audience: AUDIENCE }),
     };
     for (const [name, identity] of Object.entries(bad)) {
       const peer = await Peer.open(t.wsUrl);

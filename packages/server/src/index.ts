@@ -1,6 +1,7 @@
 /**
  * @confab/server — Confab's reference backend: HTTP and WebSocket on one port, the core's engine,
- * SQLite storage, channel ingestion and outbound email. Site backends import createIdentityToken.
+ * SQLite storage, channel ingestion and outbound email. Site backends sign identities with @confab/identity
+ * (createIdentityToken, also re-exported here).
  */
 export {
   startServer,
@@ -12,7 +13,11 @@ export {
 } from './server.js';
 export {
   createIdentityToken,
-  verifyIdentityToken,
+  verifyVisitorIdentity,
+  IdentityTokenError,
+  type IdentityKey,
+  type IdentitySettings,
+  type IdentityTokenErrorCode,
   type VerifiedIdentity,
   type IdentityTokenOptions,
 } from './auth/identity.js';

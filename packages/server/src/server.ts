@@ -24,6 +24,7 @@ import { handleAuthRoutes } from './http/auth-routes.js';
 import { createControlRoutes } from './http/control-routes.js';
 import { createChannelRoutes } from './http/channel-routes.js';
 import { createDemoRoutes, createTestClockRoutes } from './http/demo-routes.js';
+import type { IdentitySettings } from './auth/identity.js';
 import type { RouteContext, RouteHandler } from './http/route-context.js';
 import { SESSION_COOKIE, readCookie } from './http/session-cookie.js';
 import { HttpError, clientIp, requireBearer, sendError, sendJson } from './http/http-util.js';
@@ -74,8 +75,8 @@ export interface StartServerOptions {
    */
   metricsToken?: string;
   messenger?: { appSecret?: string; verifyToken?: string };
-  /** The site's shared secret and audience for identity tokens (createIdentityToken). */
-  identity?: { secret: string; audience: string };
+  /** The keys accepted for identity tokens and the audience (createIdentityToken; CONFAB_IDENTITY_KEYS). */
+  identity?: IdentitySettings;
   /**
    * The origins the server is reached at (CONFAB_PUBLIC_URL, e.g. `https://chat.example.com`).
    * Requests must name one of their hosts (or localhost, an IP address, or the bound `host`), and
@@ -134,6 +135,7 @@ export { BODY_LIMITS } from './http/body-limits.js';
 
 /** Secrets the demo uses when none are configured; printed at start. Demo mode only. */
 export const DEMO_INGEST_TOKEN = 'demo-ingest-token';
+/** The demo's identity key has no id: tokens signed with the bare secret verify. */
 export const DEMO_IDENTITY = { secret: 'demo-identity-secret', audience: 'confab-demo' };
 
 /** Refusals counted and logged at warn, by the status they were answered with. */
@@ -194,7 +196,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const now = () => baseNow() + clockOffset;
   const mounts = staticMounts(options.mounts);
   const ingestToken = options.ingestToken ?? (demo ? DEMO_INGEST_TOKEN : undefined);
-  const identity = options.identity ?? (demo ? DEMO_IDENTITY : undefined);
+  const identity: IdentitySettings | undefined =
+    options.identity ??
+    (demo ? { keys: [{ secret: DEMO_IDENTITY.secret }], audience: DEMO_IDENTITY.audience } : undefined);
 
   const publicOrigins = (options.publicOrigins ?? []).map(parsePublicOrigin);
   const listenHost = options.host ?? (demo ? 'localhost' : undefined);

@@ -241,13 +241,13 @@ describe('resume and resync', () => {
 describe('identity verification over hello', () => {
   let t: TestServer;
   before(async () => {
-    t = await startTestServer({ identity: { secret: 'site-secret', audience: 'shop.example' } });
+    t = await startTestServer({ identity: { keys: [{ secret: 'site-secret' }], audience: 'shop.example' } });
   });
   after(() => t.close());
 
   test('a valid identity token makes the visitor a verified contact; a bad one is refused with a typed error and the visitor stays unverified', async () => {
     const { createIdentityToken } = await import('./auth/identity.js');
-    const good = createIdentityToken({ email: 'kim@customer.example', name: 'Kim' }, 'site-secret', {
+    const good = await createIdentityToken({ email: 'kim@customer.example', name: 'Kim' }, 'site-secret', {
       audience: 'shop.example',
     });
     const { peer, welcome } = await hello(t.wsUrl, '', { identity: good });
@@ -258,11 +258,11 @@ describe('identity verification over hello', () => {
     peer.close();
 
     for (const bad of [
-      createIdentityToken({ email: 'boss@customer.example' }, 'wrong-secret', { audience: 'shop.example' }),
-      createIdentityToken({ email: 'boss@customer.example' }, 'site-secret', { audience: 'other.example' }),
-      createIdentityToken({ email: 'boss@customer.example' }, 'site-secret', {
+      await createIdentityToken({ email: 'boss@customer.example' }, 'wrong-secret', { audience: 'shop.example' }),
+      await createIdentityToken({ email: 'boss@customer.example' }, 'site-secret', { audience: 'other.example' }),
+      await createIdentityToken({ email: 'boss@customer.example' }, 'site-secret', {
         audience: 'shop.example',
-        expiresIn: -10,
+        expiresIn: -120, // past the 60 s clock-skew allowance
       }),
     ]) {
       const opened = await Peer.open(t.wsUrl);
@@ -282,7 +282,7 @@ describe('identity verification over hello', () => {
 describe('blocked visitors (T5, W3)', () => {
   let t: TestServer;
   before(async () => {
-    t = await startTestServer({ identity: { secret: 'demo-identity-secret', audience: 'confab-demo' } });
+    t = await startTestServer({ identity: { keys: [{ secret: 'demo-identity-secret' }], audience: 'confab-demo' } });
   });
   after(() => t.close());
 
@@ -334,7 +334,7 @@ describe('blocked visitors (T5, W3)', () => {
   test('an unverified email a visitor types never merges them into a verified contact', async () => {
     const { createIdentityToken } = await import('./auth/identity.js');
     const verified = await hello(t.wsUrl, '', {
-      identity: createIdentityToken({ email: 'vip@customer.example' }, 'demo-identity-secret', {
+      identity: await createIdentityToken({ email: 'vip@customer.example' }, 'demo-identity-secret', {
         audience: 'confab-demo',
       }),
     });

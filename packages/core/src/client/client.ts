@@ -78,7 +78,10 @@ interface StoredCommand {
   createdAt: number;
   /** Orders commands of one client created in the same millisecond. */
   sequence: number;
-  /** Hash of the session the command was queued under ('' before any): no other identity sends it. */
+  /**
+   * Who queued it: their principal key (`agent:<id>`), or before a welcome named them the hash of
+   * the token (older versions: always the hash). No one else ever sends it.
+   */
   owner: string;
 }
 
@@ -179,8 +182,14 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
 
   let persistence: Persistence | null = null;
   let token = options.token ?? '';
-  /** Hash of `token`, kept in step with it (outbox records name their owner by it). */
-  let owner = hashToken(token);
+  /** Whose outbox records this client writes: see StoredCommand.owner. Set at start. */
+  let owner = '';
+  /** Stored commands of other principals: the welcome may name one of them (a refreshed token). */
+  let unclaimed: StoredCommand[] = [];
+  /** setToken ran: the welcome tells whose the new token is. */
+  let tokenChanged = false;
+  /** The last hello asked to resume (the server then sends only what was missed). */
+  let helloResumed = false;
   let appliedSeq: number | null = null;
   let welcomed = false;
   let closed = false;
@@ -229,7 +238,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
       }
     }
     if (kind === 'visitor' && !token) token = (await persistence.get<string>(key('session'))) ?? '';
-    owner = hashToken(token);
+    const tokenHash = await hashToken(token);
     const [records, savedDrafts, saved] = await Promise.all([
       persistence.entries<StoredCommand>(outboxPrefix),
       persistence.get<Record<string, string>>(key('drafts')),
@@ -237,17 +246,24 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
     ]);
     reportStorage();
     for (const [conversationId, text] of Object.entries(savedDrafts ?? {})) drafts.set(conversationId, text);
-    const tokenHash = await owner;
     const usable = saved && saved.tokenHash === tokenHash && (saved.principal.kind !== 'visitor' || saved.ownNumbers);
-    const savedCommitted = usable ? (saved.committed ?? {}) : {};
+    // Until a welcome names the token's principal, only a snapshot saved under this token does.
+    owner = usable ? principalKeyOf(saved.principal) : tokenHash;
     if (usable) {
       store.reset(saved.snapshot, saved.principal.kind === 'agent' ? saved.principal.agentId : null);
       appliedSeq = saved.snapshot.seq;
       patchStatus({ principal: saved.principal, ready: true });
     }
-    const stored = records
-      .map(([, record]) => record)
-      .filter((record) => record && (record.owner === tokenHash || record.owner === ''));
+    const mine = (record: StoredCommand) => record.owner === owner || record.owner === tokenHash || record.owner === '';
+    const stored = records.map(([, record]) => record).filter(Boolean);
+    unclaimed = stored.filter((record) => !mine(record));
+    restore(stored.filter(mine), usable ? (saved.committed ?? {}) : {});
+    if (closed) return;
+    transport.connect({ frame: onFrame, state: onConnectionState });
+  }
+
+  /** Takes stored commands back into the outbox, oldest first, and draws their effects. */
+  function restore(stored: StoredCommand[], savedCommitted: NonNullable<PersistedSnapshot['committed']>) {
     stored.sort((a, b) => a.createdAt - b.createdAt || a.sequence - b.sequence);
     const known = new Set(pending.get().map((entry) => entry.id));
     const restored: PendingCommand[] = [];
@@ -272,8 +288,12 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
       pending.set([...restored, ...pending.get()]);
       for (const entry of restored) applyOptimistic(entry);
     }
-    if (closed) return;
-    transport.connect({ frame: onFrame, state: onConnectionState });
+  }
+
+  /** Ends the link and opens a new one: its hello carries the current token and resume point. */
+  function renewLink() {
+    transport.disconnect();
+    if (!closed) transport.connect({ frame: onFrame, state: onConnectionState });
   }
 
   /** Deletes everything this client keeps for its principal: session, snapshot, outbox, drafts. */
@@ -290,6 +310,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
     if (next === 'online') {
       welcomed = false;
       helloToken = token;
+      helloResumed = appliedSeq !== null && resumeAllowed;
       // Any of these may have been committed with its ack lost: the welcome says which.
       const unanswered = pending
         .get()
@@ -300,7 +321,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
         v: PROTOCOL_VERSION,
         type: 'hello',
         token,
-        ...(appliedSeq !== null && resumeAllowed ? { resumeFrom: appliedSeq } : {}),
+        ...(helloResumed ? { resumeFrom: appliedSeq! } : {}),
         ...(options.identity ? { identity: options.identity } : {}),
         ...(unanswered.length ? { pending: unanswered } : {}),
       });
@@ -326,7 +347,8 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
     emptyReplica(null);
     patchStatus({ principal: null, ready: false });
     token = '';
-    owner = hashToken(token);
+    owner = await hashToken(token);
+    unclaimed = [];
     resumeAllowed = false;
     if (persistence) await queueWrite(() => forgetStored(persistence!));
     startingOver = false;
@@ -403,16 +425,29 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
       emptyReplica(next.kind === 'agent' ? next.agentId : null);
       patchStatus({ ready: false });
       void persistence?.del(key('snapshot'));
+      // Events since the other principal's number would not rebuild the emptied replica.
+      if (helloResumed) return renewLink();
     }
     resumeAllowed = true;
     sessionRefused = false;
     if (sessionToken) {
       token = sessionToken;
-      owner = hashToken(token);
       void persistence?.set(key('session'), sessionToken);
-      // This client's commands now belong to the new session.
+    }
+    const me = principalKeyOf(next);
+    restore(
+      unclaimed.filter((record) => record.owner === me),
+      {},
+    );
+    unclaimed = [];
+    if (owner !== me) {
+      // The commands now belong to this principal, whatever token it signs in with next.
+      owner = me;
       for (const entry of pending.get()) void saveCommand(entry, 'replace');
     }
+    // The saved snapshot names its token: saved again, a reload with the new token starts from it.
+    if (tokenChanged) scheduleSnapshot(true);
+    tokenChanged = false;
     patchStatus({ principal: next, error: undefined });
     welcomed = true;
     for (const answer of committed) onAck(answer.id, answer.seq, answer.result ?? {});
@@ -681,7 +716,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
         state: entry.state === 'failed' ? 'failed' : 'queued',
         createdAt: entry.createdAt,
         sequence: sequences.get(entry.id) ?? 0,
-        owner: await owner,
+        owner,
         ...(entry.error ? { error: entry.error } : {}),
       };
       // Acknowledged or discarded before this write ran: its record is gone for good.
@@ -852,6 +887,13 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
       waiter?.reject(new ConfabError('offline', 'The command was discarded before the server confirmed it.'));
     },
     on: (event, listener) => emitter.on(event, listener),
+    setToken(next) {
+      if (closed || next === token) return;
+      token = next;
+      tokenChanged = true;
+      // After start-up: its first link must not race the stored replica it loads.
+      void started.then(renewLink, () => undefined);
+    },
     close: () => close(),
     async forget() {
       clearTimeout(draftTimer);
@@ -1073,7 +1115,7 @@ function snapshotOfState(
  */
 function identitySubject(identityToken: string): string {
   try {
-    const payload = JSON.parse(atob(identityToken.split('.')[0].replace(/-/g, '+').replace(/_/g, '/'))) as {
+    const payload = JSON.parse(atob(identityToken.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))) as {
       email?: unknown;
     };
     if (typeof payload.email === 'string' && payload.email) return `email:${emailKey(payload.email)}`;

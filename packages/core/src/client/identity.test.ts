@@ -19,13 +19,13 @@ function namespace() {
   return `identity-${Math.random().toString(36).slice(2)}`;
 }
 
-/** A token in the server's format (`base64url(payload).signature`); the memory backend maps it. */
+const base64url = (value: object) =>
+  btoa(JSON.stringify(value)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+
+/** A token in the server's format (an HS256 JWT, `header.payload.signature`); the memory backend maps it. */
 function identityToken(email: string, issue = 1): string {
-  const payload = btoa(JSON.stringify({ email, aud: 'memory', iat: issue, exp: issue + 3600 }))
-    .replace(/=+$/, '')
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_');
-  return `${payload}.signature-${issue}`;
+  const payload = base64url({ email, aud: 'memory', iat: issue, exp: issue + 3600 });
+  return `${base64url({ alg: 'HS256', typ: 'JWT' })}.${payload}.signature-${issue}`;
 }
 
 /** Everything stored under a namespace, as the next page would find it. */

@@ -85,6 +85,16 @@ export interface Client<C extends Command> {
   /** Forgets a failed or queued command. */
   discard(commandId: string): void;
   on<E extends keyof ClientEvents>(event: E, listener: ClientEvents[E]): () => void;
+  /**
+   * Signs in again with a new token (a refreshed one before the old expires, or after `stopped`
+   * said `session-expired`): the client reconnects with it at once and resumes where it was. For
+   * the same principal the replica, outbox and drafts stay; for another one they are dropped, as
+   * when another person signs in. A refused token stops the client (`stopped`).
+   *
+   * @example
+   * auth.onTokenRefreshed((token) => client.setToken(token));
+   */
+  setToken(token: string): void;
   /** Disconnects and stops; resolves once writes already begun are stored. */
   close(): Promise<void>;
   /**

@@ -18,7 +18,7 @@ async function withAuth(
     await fn(
       createServerAuthenticator({
         store: storage,
-        identity: { secret: 's3cret', audience: 'site.example' },
+        identity: { keys: [{ secret: 's3cret' }], audience: 'site.example' },
         isAgentActive: active,
       }),
       storage.file,
@@ -84,11 +84,15 @@ test('auth: a revoked agent token and an agent the engine does not allow (disabl
 test('auth: identity tokens verify only with the configured secret and audience', () =>
   withAuth(async (auth) => {
     assert.deepEqual(
-      await auth.verifyIdentity!(createIdentityToken({ email: 'a@b.example' }, 's3cret', { audience: 'site.example' })),
+      await auth.verifyIdentity!(
+        await createIdentityToken({ email: 'a@b.example' }, 's3cret', { audience: 'site.example' }),
+      ),
       { email: 'a@b.example' },
     );
     assert.equal(
-      await auth.verifyIdentity!(createIdentityToken({ email: 'a@b.example' }, 's3cret', { audience: 'evil.example' })),
+      await auth.verifyIdentity!(
+        await createIdentityToken({ email: 'a@b.example' }, 's3cret', { audience: 'evil.example' }),
+      ),
       null,
     );
     assert.equal(await auth.verifyIdentity!(''), null);

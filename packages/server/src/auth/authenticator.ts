@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Principal } from '@confab/core';
 import type { Authenticator } from '@confab/core/backend';
 import type { TokenStore } from '../storage/sqlite-storage.js';
-import { verifyIdentityToken, type VerifiedIdentity } from './identity.js';
+import { IdentityTokenError, verifyVisitorIdentity, type IdentitySettings, type VerifiedIdentity } from './identity.js';
 
 /** Agent tokens start with this, visitor session tokens with VISITOR_PREFIX: the kind is visible without a lookup. */
 export const AGENT_TOKEN_PREFIX = 'cfa_';
@@ -24,8 +24,8 @@ export function hashToken(token: string): string {
 
 export interface ServerAuthenticatorOptions {
   store: TokenStore;
-  /** Identity verification (createIdentityToken): the site's shared secret and audience. Off when absent. */
-  identity?: { secret: string; audience: string };
+  /** Identity verification (createIdentityToken): the accepted keys and the audience. Off when absent. */
+  identity?: IdentitySettings;
   /** False for agents the engine disabled or does not know. Default: every agent is active. */
   isAgentActive?: (agentId: string) => boolean;
   now?: () => number;
@@ -105,10 +105,13 @@ export function createServerAuthenticator(options: ServerAuthenticatorOptions): 
 
     async verifyIdentity(identityToken: string): Promise<VerifiedIdentity | null> {
       if (!options.identity) return null;
-      return verifyIdentityToken(identityToken, options.identity.secret, {
-        audience: options.identity.audience,
-        now: now(),
-      });
+      try {
+        return await verifyVisitorIdentity(identityToken, options.identity, now());
+      } catch (error) {
+        // A refused token is the visitor's (or the site's) mistake: the hello goes on unverified.
+        if (error instanceof IdentityTokenError) return null;
+        throw error;
+      }
     },
 
     issueAgentToken(agentId: string, label = ''): { id: string; token: string } {

@@ -1,6 +1,6 @@
 import type { Agent } from '@confab/core';
 import { isEmailAddress } from '@confab/core';
-import { createIdentityToken } from '../auth/identity.js';
+import { createIdentityToken, type IdentitySettings } from '../auth/identity.js';
 import { requireRecord, requiredText } from '../channels/validate.js';
 import { BODY_LIMITS } from './body-limits.js';
 import { HttpError, readJson, sendJson } from './http-util.js';
@@ -12,7 +12,7 @@ import type { RouteHandler } from './route-context.js';
  * with the demo secret (the demo site's "sign in").
  */
 export function createDemoRoutes(options: {
-  identity: { secret: string; audience: string } | undefined;
+  identity: IdentitySettings | undefined;
   firstAgent: () => Agent | undefined;
 }): RouteHandler {
   const demoTokens = new Map<string, string>();
@@ -38,8 +38,9 @@ export function createDemoRoutes(options: {
       // createIdentityToken signs addresses only; anything else is this caller's mistake, not a 500.
       if (!isEmailAddress(email)) throw new HttpError(400, 'invalid', 'The email is not an email address.', 'email');
       const name = body.name === undefined ? undefined : requiredText(body.name, 'name');
+      // The first key signs: in a rotation, list the new key first.
       sendJson(res, 200, {
-        identity: createIdentityToken({ email, ...(name ? { name } : {}) }, identity.secret, {
+        identity: await createIdentityToken({ email, ...(name ? { name } : {}) }, identity.keys[0]!, {
           audience: identity.audience,
           now: context.now(),
         }),

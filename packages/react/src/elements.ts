@@ -1,0 +1,97 @@
+// Generated from custom-elements.json by scripts/manifest.mjs: do not edit; run npm run build (or node scripts/manifest.mjs).
+import type {
+  ConfabAboutPanel,
+  ConfabComposeDialog,
+  ConfabConversationList,
+  ConfabFilterBar,
+  ConfabInbox,
+  ConfabReplyEditor,
+  ConfabSettingsPanel,
+  ConfabShortcutsDialog,
+  ConfabTeamSection,
+  ConfabThread,
+  ConfabViewList,
+  FilterChangeDetail,
+  OpenRecordDetail,
+  SelectConversationDetail,
+  ViewChangeDetail,
+} from '@confab/inbox-elements';
+import type { ConfabChat } from '@confab/chat-widget';
+
+/** Every Confab tag: its element class and its events (event name → event type). */
+export interface ConfabElements {
+  'confab-about-panel': {
+    element: ConfabAboutPanel;
+    events: {
+      'confab-open-record': CustomEvent<OpenRecordDetail>;
+      'confab-select-conversation': CustomEvent<SelectConversationDetail>;
+    };
+  };
+  'confab-compose-dialog': {
+    element: ConfabComposeDialog;
+    events: Record<never, never>;
+  };
+  'confab-conversation-list': {
+    element: ConfabConversationList;
+    events: {
+      'confab-select-conversation': CustomEvent<SelectConversationDetail>;
+    };
+  };
+  'confab-filter-bar': {
+    element: ConfabFilterBar;
+    events: {
+      'confab-filter-change': CustomEvent<FilterChangeDetail>;
+    };
+  };
+  'confab-inbox': {
+    element: ConfabInbox;
+    events: {
+      'confab-view-change': CustomEvent<ViewChangeDetail>;
+      'confab-select-conversation': CustomEvent<SelectConversationDetail>;
+      'confab-open-record': CustomEvent<OpenRecordDetail>;
+      'confab-compose': CustomEvent<Record<string, never>>;
+      'confab-open-settings': CustomEvent<Record<string, never>>;
+    };
+  };
+  'confab-reply-editor': {
+    element: ConfabReplyEditor;
+    events: Record<never, never>;
+  };
+  'confab-settings-panel': {
+    element: ConfabSettingsPanel;
+    events: Record<never, never>;
+  };
+  'confab-shortcuts-dialog': {
+    element: ConfabShortcutsDialog;
+    events: {
+      'confab-shortcuts-change': CustomEvent<{ singleKey: boolean }>;
+    };
+  };
+  'confab-team-section': {
+    element: ConfabTeamSection;
+    events: Record<never, never>;
+  };
+  'confab-thread': {
+    element: ConfabThread;
+    events: {
+      'confab-open-record': CustomEvent<OpenRecordDetail>;
+    };
+  };
+  'confab-view-list': {
+    element: ConfabViewList;
+    events: {
+      'confab-view-change': CustomEvent<ViewChangeDetail>;
+      'confab-compose': CustomEvent<Record<string, never>>;
+      'confab-open-settings': CustomEvent<Record<string, never>>;
+    };
+  };
+  'confab-chat': {
+    element: ConfabChat;
+    events: {
+      'close-request': CustomEvent<undefined>;
+      'message-sent': CustomEvent<{ conversationId: string | null; text: string }>;
+      'conversation-started': CustomEvent<{ conversationId: string }>;
+      'view-change': CustomEvent<{ conversationId: string | null }>;
+    };
+  };
+}
