@@ -34,7 +34,8 @@ function readmePolicy() {
 describe('HTML pages refuse to be framed and leak no referrer', () => {
   let t;
   before(async () => {
-    t = await startSecurityServer();
+    // The React example is a directory of one's own, mounted as `npm start` mounts it.
+    t = await startSecurityServer({ mounts: { '/react': 'examples/react' } });
   });
   after(async () => {
     await t?.close();
@@ -74,7 +75,7 @@ describe('HTML pages refuse to be framed and leak no referrer', () => {
     assert.equal(policyDirectives.get('style-src'), hash, 'the style the page has is the one allowed');
   });
 
-  test('the React example, which brings its own scripts, may not be framed either', async () => {
+  test('a mounted page of one\'s own (the React example, with its own scripts) may not be framed either', async () => {
     await page('/react/');
   });
 });
