@@ -23,11 +23,11 @@ const NO_SESSION = 'cfs_none';
  * Close codes. 4400–4499 tell the client not to retry with the same credentials (the WebSocket
  * transport stops); 1013 "try again later" lets it back off and resume.
  */
-export const CLOSE_UNAUTHENTICATED = 4401;
-export const CLOSE_FORBIDDEN = 4403;
-export const CLOSE_TRY_AGAIN_LATER = 1013;
+export const CLOSE_UNAUTHENTICATED = CLOSE_CODES.unauthenticated;
+export const CLOSE_FORBIDDEN = CLOSE_CODES.forbidden;
+export const CLOSE_TRY_AGAIN_LATER = CLOSE_CODES.tryAgainLater;
 /** A connection that floods, does not read its answers, or never says hello. */
-export const CLOSE_POLICY_VIOLATION = 1008;
+export const CLOSE_POLICY_VIOLATION = CLOSE_CODES.policyViolation;
 
 /**
  * A socket that sends but does not read: while more than UNREAD_BYTES wait unsent and nothing was
