@@ -237,7 +237,7 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
       if (closedAnnouncer && !open) {
         const t = STRINGS[config.locale];
         const author =
-          message.authorType === 'bot' ? t.bot : (store.state.agents.get(message.authorId)?.name ?? t.team);
+          message.authorType === 'bot' ? t.bot : (store.agentName(message.authorId) ?? t.team);
         closedAnnouncer.textContent = t.newMessage(author, message.text);
       }
       boot.emit('message-received', {
@@ -264,7 +264,7 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
       unread = nextUnread;
       boot.emit('unread-count-changed', { unread });
     }
-    const color = config.color || store.state.settings.widget.color;
+    const color = config.color || store.settings().widget.color;
     if (color !== themeColor && CSS.supports('color', color)) {
       themeColor = color;
       theme.replaceSync(`:host{--confab-color:${color}}`);

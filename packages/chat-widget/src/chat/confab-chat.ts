@@ -203,7 +203,7 @@ export class ConfabChat extends LitElement {
   override render() {
     const client = this.client;
     const t = this.strings;
-    const settings = client?.store.state.settings;
+    const settings = client?.store.settings();
     const title = teamText(settings?.widget.title, 'title', this.locale);
     const availability = client ? availabilityOf(client) : 'unknown';
     const connection = client?.connection.get() ?? 'offline';
@@ -387,7 +387,7 @@ export class ConfabChat extends LitElement {
       ? t.you
       : message.authorType === 'bot'
         ? t.bot
-        : (this.client?.store.state.agents.get(message.authorId)?.name ?? t.team);
+        : (this.client?.store.agentName(message.authorId) ?? t.team);
     const deliveryText =
       delivery === 'failed'
         ? t.failed
@@ -412,7 +412,7 @@ export class ConfabChat extends LitElement {
 
   private renderAway(email: string) {
     const t = this.strings;
-    const message = teamText(this.client?.store.state.settings.widget.awayMessage, 'awayMessage', this.locale);
+    const message = teamText(this.client?.store.settings().widget.awayMessage, 'awayMessage', this.locale);
     const saved = this.emailSaved || email;
     return html`<div class="away" role="note">
       <p>${message}</p>
@@ -498,7 +498,7 @@ export class ConfabChat extends LitElement {
   private announce(message: Message) {
     const t = this.strings;
     const author =
-      message.authorType === 'bot' ? t.bot : (this.client?.store.state.agents.get(message.authorId)?.name ?? t.team);
+      message.authorType === 'bot' ? t.bot : (this.client?.store.agentName(message.authorId) ?? t.team);
     this.announcement = t.newMessage(author, message.text);
   }
 
@@ -600,7 +600,7 @@ export class ConfabChat extends LitElement {
 
   private onQuickReply(reply: string, conversationId: string | null) {
     const client = this.client;
-    if (client && conversationId && isHandoverReply(client.store.state.settings, reply)) {
+    if (client && conversationId && isHandoverReply(client.store.settings(), reply)) {
       // W5: a person takes over; routing (G1) decides who.
       void client.send({ type: 'visitor.requestHuman', conversationId }).catch(() => undefined);
       return;

@@ -1,7 +1,7 @@
 import { applyEvent } from '../engine/engine.js';
 import { createEngineState, type EngineState } from '../engine/state.js';
 import { BUILT_IN_VIEWS, compareConversations, matchesFilter, narrowFilter } from '../engine/views.js';
-import type { AgentId, Conversation, ConversationFilter, ConversationId, Message, View } from '../model/model.js';
+import type { AgentId, Conversation, ConversationFilter, ConversationId, Message, Settings, View } from '../model/model.js';
 import { ConfabError } from '../protocol/errors.js';
 import type { ConfabEvent, Snapshot } from '../protocol/events.js';
 import {
@@ -162,6 +162,14 @@ class ReplicaStore implements LocalInboxStore {
 
   conversation(id: ConversationId): Conversation | undefined {
     return this.state.conversations.get(id);
+  }
+
+  agentName(id: AgentId): string | undefined {
+    return this.state.agents.get(id)?.name;
+  }
+
+  settings(): Settings {
+    return this.state.settings;
   }
 
   query(query: ConversationQuery): LiveQuery {

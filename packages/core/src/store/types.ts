@@ -1,5 +1,5 @@
 import type { EngineState } from '../engine/state.js';
-import type { AgentId, Conversation, ConversationFilter, ConversationId, View } from '../model/model.js';
+import type { AgentId, Conversation, ConversationFilter, ConversationId, Settings, View } from '../model/model.js';
 import type { ConfabEvent, Snapshot } from '../protocol/events.js';
 import type { Readable } from './readable.js';
 
@@ -46,6 +46,10 @@ export interface InboxStore {
   count(viewId: string): number;
   query(query: ConversationQuery): LiveQuery;
   conversation(id: ConversationId): Conversation | undefined;
+  /** A team member's display name (what a visitor may see of them), or undefined if unknown. */
+  agentName(id: AgentId): string | undefined;
+  /** The settings this replica holds (a visitor's replica holds the widget's and the bot's). */
+  settings(): Settings;
 }
 
 /** Normalises text for search: lower case, accents folded, whitespace collapsed (done once). */
