@@ -54,7 +54,8 @@ function replyRecipients(decision: Decision, conversation: Conversation): { to: 
   const contactEmail =
     conversation.contactId === null ? '' : (decision.state.contacts.get(conversation.contactId)?.email ?? '');
   const to = emailKey(lastInbound?.email?.from ?? contactEmail);
-  if (to === '') throw ruleError('R1', `Conversation ${conversation.id} has no email address to reply to`);
+  if (to === '')
+    throw ruleError('R1', 'no-email-address', `Conversation ${conversation.id} has no email address to reply to`);
   const team = emailKey(decision.state.settings.email.address);
   const cc: string[] = [];
   for (const participantId of conversation.participantIds) {
@@ -72,11 +73,16 @@ export const agentHandlers = {
     if (command.assigneeId !== null) {
       const agent = decision.state.agents.get(command.assigneeId);
       if (!agent) throw new ConfabError('not-found', `No team member ${command.assigneeId}`);
-      if (agent.disabled) throw ruleError('T2', `${agent.name} is disabled and cannot be assigned conversations`);
+      if (agent.disabled)
+        throw ruleError('T2', 'member-disabled', `${agent.name} is disabled and cannot be assigned conversations`, {
+          name: agent.name,
+        });
       if (!isAssignable(agent))
         throw ruleError(
           'T2',
+          'member-invited',
           `${agent.name} has not accepted their invitation yet and cannot be assigned conversations`,
+          { name: agent.name },
         );
     }
     if (conversation.assigneeId === command.assigneeId) return;
@@ -96,7 +102,9 @@ export const agentHandlers = {
           const minutes = Math.ceil((BOT_CLOSE_IDLE_MS - quiet) / 60_000);
           throw ruleError(
             'T11',
-            `Conversation ${conversation.id} is still with the bot: it can be closed after 30 minutes without visitor activity (${minutes} min to go)`,
+            'bot-quiet-time',
+            `Conversation ${conversation.id} is still with the bot: it can be closed after ${BOT_CLOSE_IDLE_MS / 60_000} minutes without visitor activity (${minutes} min to go)`,
+            { minutes, quietMinutes: BOT_CLOSE_IDLE_MS / 60_000 },
           );
         }
       }
@@ -120,7 +128,11 @@ export const agentHandlers = {
     const doomed = [...new Set(command.conversationIds)].map((id) => {
       const conversation = decision.conversation(id);
       if (conversation.trashedAt === null) {
-        throw ruleError('V11', `Conversation ${id} is not in Trash: only trashed conversations can be deleted forever`);
+        throw ruleError(
+          'V11',
+          'not-in-trash',
+          `Conversation ${id} is not in Trash: only trashed conversations can be deleted forever`,
+        );
       }
       return conversation;
     });
@@ -144,7 +156,7 @@ export const agentHandlers = {
   'conversation.blockSender'(decision: Decision, command: C.BlockSenderCommand): Result {
     const conversation = decision.conversation(command.conversationId);
     if (conversation.contactId === null)
-      throw ruleError('T5', `Conversation ${conversation.id} has no contact to block`);
+      throw ruleError('T5', 'no-contact-to-block', `Conversation ${conversation.id} has no contact to block`);
     const contact = decision.contact(conversation.contactId);
     if (!contact.blocked) decision.emit({ type: 'contact.upserted', contact: { ...contact, blocked: true } });
     // Conversations filtered for another reason (spam, role address) keep it: unblocking later
@@ -168,7 +180,8 @@ export const agentHandlers = {
 
   'conversation.markSpam'(decision: Decision, command: C.MarkSpamCommand): Result {
     const conversation = decision.conversation(command.conversationId);
-    if (conversation.channel !== 'email') throw ruleError('T6', 'Only email conversations can be marked as spam');
+    if (conversation.channel !== 'email')
+      throw ruleError('T6', 'spam-email-only', 'Only email conversations can be marked as spam');
     if (conversation.filtered === 'spam') return;
     decision.emit(upserted({ ...conversation, filtered: 'spam' }));
   },
@@ -176,7 +189,11 @@ export const agentHandlers = {
   'conversation.unfilter'(decision: Decision, command: C.UnfilterCommand): Result {
     const conversation = decision.conversation(command.conversationId);
     if (conversation.filtered === 'blocked') {
-      throw ruleError('T5', 'This conversation is filtered because its sender is blocked: unblock the contact instead');
+      throw ruleError(
+        'T5',
+        'sender-blocked',
+        'This conversation is filtered because its sender is blocked: unblock the contact instead',
+      );
     }
     if (conversation.filtered === null) return;
     // Spam from a sender who is also blocked stays in Filtered, now for the block (T5).
@@ -187,10 +204,11 @@ export const agentHandlers = {
   'message.reply'(decision: Decision, command: C.ReplyCommand): Result {
     const conversation = decision.conversation(command.conversationId);
     if (conversation.trashedAt !== null)
-      throw ruleError('V11', 'This conversation is in Trash: restore it before replying');
+      throw ruleError('V11', 'in-trash', 'This conversation is in Trash: restore it before replying');
     // Nothing the blocked visitor sends reaches the team (W3), so a reply would answer nothing:
     // unblock first.
-    if (isBlockedChat(decision, conversation)) throw ruleError('T5', 'This visitor is blocked: unblock them to reply');
+    if (isBlockedChat(decision, conversation))
+      throw ruleError('T5', 'visitor-blocked', 'This visitor is blocked: unblock them to reply');
     const messageId = decision.newId();
     const message = newMessage({
       id: messageId,
@@ -332,7 +350,8 @@ export const agentHandlers = {
 
   'ticket.create'(decision: Decision, command: C.CreateTicketCommand): Result {
     const conversation = decision.conversation(command.conversationId);
-    if (conversation.ticketId !== null) throw ruleError('A2', `Conversation ${conversation.id} already has a ticket`);
+    if (conversation.ticketId !== null)
+      throw ruleError('A2', 'ticket-exists', `Conversation ${conversation.id} already has a ticket`);
     const ticketId = decision.newId();
     decision.emit(
       {
@@ -434,7 +453,9 @@ export const agentHandlers = {
 
   'view.delete'(decision: Decision, command: C.DeleteViewCommand): Result {
     if (BUILT_IN_VIEWS.some((view) => view.id === command.viewId)) {
-      throw new ConfabError('forbidden', `The built-in view ${command.viewId} cannot be deleted`);
+      throw new ConfabError('forbidden', `The built-in view ${command.viewId} cannot be deleted`, {
+        reason: 'builtin-view',
+      });
     }
     if (!decision.state.views.has(command.viewId)) throw new ConfabError('not-found', `No view ${command.viewId}`);
     decision.emit({ type: 'view.removed', viewId: command.viewId });

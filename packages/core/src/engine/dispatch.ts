@@ -66,9 +66,9 @@ function authorize(state: EngineState, principal: Principal, type: CommandType):
       const agent = state.agents.get(principal.agentId);
       // Until the invitee set a password there is nobody to act as them.
       if (!agent || agent.disabled || agent.invitePending)
-        throw new ConfabError('forbidden', 'This team member cannot act in the inbox');
+        throw new ConfabError('forbidden', 'This team member cannot act in the inbox', { reason: 'self-disabled' });
       if (ADMIN_ONLY.has(type) && agent.role !== 'admin')
-        throw new ConfabError('forbidden', `Only an admin can give ${type}`);
+        throw new ConfabError('forbidden', `Only an admin can give ${type}`, { reason: 'admin-only' });
       return;
     }
     case 'visitor':

@@ -48,9 +48,10 @@ function actionNote(
 export const mailHandlers = {
   'conversation.forward'(decision: Decision, command: C.ForwardCommand): Result {
     const conversation = decision.conversation(command.conversationId);
-    if (conversation.channel !== 'email') throw ruleError('T7', 'Only email conversations can be forwarded');
+    if (conversation.channel !== 'email')
+      throw ruleError('T7', 'forward-email-only', 'Only email conversations can be forwarded');
     const original = latestEmail(decision.messagesOf(conversation.id));
-    if (!original?.email) throw ruleError('T7', 'This conversation has no email to forward');
+    if (!original?.email) throw ruleError('T7', 'no-email-to-forward', 'This conversation has no email to forward');
     const note = command.note?.trim() ?? '';
     const text = [
       ...(note ? [note, ''] : []),

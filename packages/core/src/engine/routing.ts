@@ -10,9 +10,7 @@ export function isRoutable(agent: Agent): boolean {
 
 /** Agents routing may choose (G1, S2): available and assignable, in a stable order by id. */
 export function routableAgents(state: EngineState): Agent[] {
-  return [...state.agents.values()]
-    .filter(isRoutable)
-    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return [...state.agents.values()].filter(isRoutable).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /** Open conversations an agent owns that count as their load (least-open routing). */

@@ -18,7 +18,11 @@ function unverifiedMessage(decision: Decision, command: { conversationId: string
   if (!message)
     throw new ConfabError('not-found', `No message ${command.messageId} in conversation ${conversation.id}`);
   if (!senderNotVerified(decision.state, message))
-    throw ruleError('sender-check', `Message ${message.id} is not waiting for its sender to be confirmed`);
+    throw ruleError(
+      'sender-check',
+      'sender-not-waiting',
+      `Message ${message.id} is not waiting for its sender to be confirmed`,
+    );
   return { conversation, message };
 }
 
@@ -93,7 +97,14 @@ export const senderTrustHandlers = {
     const conversation = decision.conversation(command.conversationId);
     const address = emailKey(command.address);
     if (!uncopiedCcAddresses(decision.state, conversation.id).includes(address))
-      throw ruleError('cc-check', `${address} is not in the Cc of this conversation's mail, or is already copied`);
+      throw ruleError(
+        'cc-check',
+        'cc-not-allowed',
+        `${address} is not in the Cc of this conversation's mail, or is already copied`,
+        {
+          address,
+        },
+      );
     const contact = decision.contactForEmail(address);
     decision.emit(upserted({ ...conversation, participantIds: withIds(conversation.participantIds, [contact.id]) }));
     return { contactId: contact.id };

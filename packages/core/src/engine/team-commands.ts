@@ -13,11 +13,13 @@ function member(decision: Decision, agentId: string): Agent {
   return agent;
 }
 
-function guardLastAdmin(decision: Decision, agent: Agent, action: string): void {
+function guardLastAdmin(decision: Decision, agent: Agent, action: 'demoted' | 'disabled'): void {
   if (isLastActiveAdmin(decision.state, agent.id)) {
     throw ruleError(
       TEAM_RULES.lastAdmin,
+      `last-admin-${action}`,
       `${agent.name} is the only active admin and cannot be ${action}: make another team member an admin first`,
+      { name: agent.name },
     );
   }
 }
@@ -30,7 +32,9 @@ function newAgent(
   const email = emailKey(fields.email);
   for (const agent of decision.state.agents.values()) {
     if (emailKey(agent.email) === email)
-      throw ruleError(TEAM_RULES.emailTaken, `A team member with the address ${email} already exists`);
+      throw ruleError(TEAM_RULES.emailTaken, 'email-taken', `A team member with the address ${email} already exists`, {
+        email,
+      });
   }
   return {
     id: decision.newId(),
@@ -95,7 +99,11 @@ export const teamHandlers = {
 
   'agent.signedIn'(decision: Decision, command: C.AgentSignedInCommand): Result {
     const agent = member(decision, command.agentId);
-    if (agent.disabled) throw new ConfabError('forbidden', `${agent.name} is disabled and cannot sign in`);
+    if (agent.disabled)
+      throw new ConfabError('forbidden', `${agent.name} is disabled and cannot sign in`, {
+        reason: 'member-disabled',
+        params: { name: agent.name },
+      });
     upsertAgent(decision, { ...agent, lastSeenAt: decision.now });
   },
 };

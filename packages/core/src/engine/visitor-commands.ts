@@ -99,10 +99,16 @@ function checkChatStarts(decision: Decision, contactId: string): void {
   if (open >= MAX_OPEN_CHATS_PER_VISITOR)
     throw ruleError(
       'chat-limit',
+      'too-many-open-chats',
       `You have ${open} open chats; continue one of them (at most ${MAX_OPEN_CHATS_PER_VISITOR} at once).`,
+      { open, max: MAX_OPEN_CHATS_PER_VISITOR },
     );
   if (recent >= MAX_CHAT_STARTS_PER_WINDOW)
-    throw ruleError('chat-limit', 'Too many new chats in a minute; continue the one you started.');
+    throw ruleError(
+      'chat-limit',
+      'too-many-new-chats',
+      'Too many new chats in a minute; continue the one you started.',
+    );
 }
 
 export const visitorHandlers = {
@@ -151,7 +157,9 @@ export const visitorHandlers = {
   'visitor.message'(decision: Decision, command: C.VisitorMessageCommand): Result {
     const conversation = ownConversation(decision, command.conversationId);
     if (conversation.channel !== 'chat') {
-      throw new ConfabError('forbidden', 'Only chat conversations can be continued in the widget');
+      throw new ConfabError('forbidden', 'Only chat conversations can be continued in the widget', {
+        reason: 'chat-only',
+      });
     }
     const contact = decision.contact(visitorId(decision));
     const message = visitorMessage(decision, conversation.id, command.text);
@@ -199,7 +207,9 @@ export const visitorHandlers = {
     // An identity the site vouched for is not overwritten by what a visitor types; and typing an
     // address never merges with the contact that owns it (only verification does).
     if (contact.verified && email !== undefined && email !== contact.email) {
-      throw new ConfabError('forbidden', 'A verified visitor cannot change their email address here');
+      throw new ConfabError('forbidden', 'A verified visitor cannot change their email address here', {
+        reason: 'verified-email',
+      });
     }
     const next: Contact = { ...contact, name: command.name?.trim() || contact.name };
     if (email !== undefined && email !== contact.email) {

@@ -32,42 +32,89 @@ export type ErrorCode =
   /** The backend failed; nothing was changed. */
   | 'internal';
 
+/**
+ * Which refusal it was, for a UI to word in the reader's language (the `message` is English for
+ * developers and logs, never for the screen). A UI without a wording for a reason words the `code`.
+ */
+export type RefusalReason =
+  | 'self-disabled'
+  | 'member-disabled'
+  | 'member-invited'
+  | 'last-admin-demoted'
+  | 'last-admin-disabled'
+  | 'email-taken'
+  | 'admin-only'
+  | 'builtin-view'
+  | 'no-email-address'
+  | 'not-in-trash'
+  | 'in-trash'
+  | 'no-contact-to-block'
+  | 'sender-blocked'
+  | 'visitor-blocked'
+  | 'spam-email-only'
+  | 'ticket-exists'
+  | 'forward-email-only'
+  | 'no-email-to-forward'
+  | 'sender-not-waiting'
+  | 'cc-not-allowed'
+  | 'bot-quiet-time'
+  | 'too-many-open-chats'
+  | 'too-many-new-chats'
+  | 'chat-only'
+  | 'verified-email';
+
+/** Values a wording may use: a name, an address, a number of minutes. */
+export type RefusalParams = Record<string, string | number>;
+
 export interface ErrorPayload {
   code: ErrorCode;
   message: string;
   rule?: string;
   /** Which field was wrong, for `invalid` and `too-large`. */
   path?: string;
+  reason?: RefusalReason;
+  params?: RefusalParams;
+}
+
+interface ErrorDetails {
+  rule?: string;
+  path?: string;
+  reason?: RefusalReason;
+  params?: RefusalParams;
 }
 
 export class ConfabError extends Error {
   readonly code: ErrorCode;
   readonly rule: string | undefined;
   readonly path: string | undefined;
+  readonly reason: RefusalReason | undefined;
+  readonly params: RefusalParams | undefined;
 
-  constructor(code: ErrorCode, message: string, options: { rule?: string; path?: string } = {}) {
+  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
     super(message);
     this.name = 'ConfabError';
     this.code = code;
-    this.rule = options.rule;
-    this.path = options.path;
+    this.rule = details.rule;
+    this.path = details.path;
+    this.reason = details.reason;
+    this.params = details.params;
   }
 
   toPayload(): ErrorPayload {
     const payload: ErrorPayload = { code: this.code, message: this.message };
-    if (this.rule !== undefined) payload.rule = this.rule;
-    if (this.path !== undefined) payload.path = this.path;
+    for (const key of ['rule', 'path', 'reason', 'params'] as const)
+      if (this[key] !== undefined) Object.assign(payload, { [key]: this[key] });
     return payload;
   }
 
   static fromPayload(payload: ErrorPayload): ConfabError {
-    return new ConfabError(payload.code, payload.message, { rule: payload.rule, path: payload.path });
+    return new ConfabError(payload.code, payload.message, payload);
   }
 }
 
-/** A refusal by a rule of SPEC.md. */
-export function ruleError(rule: string, message: string): ConfabError {
-  return new ConfabError('rule', message, { rule });
+/** A refusal by a rule of SPEC.md, with the reason and values a UI words it from. */
+export function ruleError(rule: string, reason: RefusalReason, message: string, params?: RefusalParams): ConfabError {
+  return new ConfabError('rule', message, { rule, reason, params });
 }
 
 /** The codes that end a connection for good: the same credentials, page or version would be refused again. */

@@ -1,4 +1,4 @@
-import type { FatalErrorCode } from '@confab/core';
+import type { ErrorCode, FatalErrorCode, RefusalParams, RefusalReason } from '@confab/core';
 
 /** English catalog. Every other catalog has this shape (`Catalog`). */
 export const en = {
@@ -145,8 +145,6 @@ export const en = {
   expandLeft: 'Expand views and list',
   collapseRight: 'Collapse About panel',
   expandRight: 'Expand About panel',
-  t11Reason:
-    'A bot conversation can be closed only after 30 minutes without visitor activity, unless the visitor asked for a person.',
   newMessageFrom: (name: string, text: string) => `New message from ${name}: ${text}`,
   attachments: 'Attachments',
   // Reply editor (R)
@@ -235,6 +233,52 @@ export const en = {
   resultCount: (n: number) => (n === 1 ? '1 conversation' : `${n} conversations`),
   mentionedYou: (name: string, text: string) => `${name} mentioned you: ${text}`,
   error: (message: string) => `Could not do that: ${message}`,
+  // Refusals, worded from the reason the engine gives (never its English message)
+  refusals: {
+    'self-disabled': () => 'Your account is disabled.',
+    'member-disabled': (p) => `${p.name} is disabled.`,
+    'member-invited': (p) => `${p.name} has not accepted the invitation yet.`,
+    'last-admin-demoted': (p) => `${p.name} is the only active admin: make someone else an admin first.`,
+    'last-admin-disabled': (p) => `${p.name} is the only active admin: make someone else an admin first.`,
+    'email-taken': (p) => `A team member with the address ${p.email} already exists.`,
+    'admin-only': () => 'Only an admin can do this.',
+    'builtin-view': () => 'Built-in views cannot be deleted.',
+    'no-email-address': () => 'This conversation has no email address to reply to.',
+    'not-in-trash': () => 'Only conversations in Trash can be deleted forever.',
+    'in-trash': () => 'This conversation is in Trash: restore it before replying.',
+    'no-contact-to-block': () => 'This conversation has no contact to block.',
+    'sender-blocked': () => 'The sender is blocked: unblock the contact instead.',
+    'visitor-blocked': () => 'This visitor is blocked: unblock them to reply.',
+    'spam-email-only': () => 'Only email conversations can be marked as spam.',
+    'ticket-exists': () => 'This conversation already has a ticket.',
+    'forward-email-only': () => 'Only email conversations can be forwarded.',
+    'no-email-to-forward': () => 'This conversation has no email to forward.',
+    'sender-not-waiting': () => 'This message is not waiting for its sender to be confirmed.',
+    'cc-not-allowed': (p) => `${p.address} is not in the Cc of this conversation, or has been added already.`,
+    'bot-quiet-time': (p) =>
+      `Still with the bot: it can be closed after ${p.quietMinutes} minutes without visitor activity, unless the visitor asked for a person (${p.minutes} min to go).`,
+    'too-many-open-chats': (p) => `You have ${p.open} open chats: continue one of them.`,
+    'too-many-new-chats': () => 'Too many new chats in a minute: continue the one you started.',
+    'chat-only': () => 'Only chats can be continued here.',
+    'verified-email': () => 'Your email address is verified and cannot be changed here.',
+  } satisfies Record<RefusalReason, (params: RefusalParams) => string>,
+  // A refusal without a reason this version words: the code's wording
+  errorCodes: {
+    invalid: 'Something in it is not valid.',
+    'too-large': 'It is too long.',
+    'unknown-command': 'The server does not know this action: reload the page.',
+    'unsupported-version': 'The server runs another version: reload the page.',
+    unauthenticated: 'You are not signed in.',
+    'session-expired': 'Your sign-in has ended: sign in again.',
+    'origin-not-allowed': 'This page may not connect to the server.',
+    forbidden: 'You may not do this.',
+    'not-found': 'It does not exist (any more).',
+    rule: 'A rule of the inbox does not allow this now.',
+    'rate-limited': 'Too many requests: try again in a moment.',
+    'resync-required': 'The inbox is catching up: try again in a moment.',
+    offline: 'You are offline: try again when the connection is back.',
+    internal: 'Something went wrong; nothing was changed.',
+  } satisfies Record<ErrorCode, string>,
 };
 
 export type Catalog = typeof en;

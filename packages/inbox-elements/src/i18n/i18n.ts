@@ -1,3 +1,4 @@
+import type { ErrorCode, ErrorPayload } from '@confab/core';
 import { en, type Catalog } from './en.js';
 import { nl } from './nl.js';
 
@@ -7,6 +8,17 @@ const catalogs: Record<string, Catalog> = { en, nl };
 /** The catalog for a BCP 47 tag (`nl-BE` → Dutch); English when there is none. */
 export function catalogFor(locale: string | undefined): Catalog {
   return pickCatalog(catalogs, en, locale);
+}
+
+/**
+ * A refusal in the catalog's language: worded from its reason and values, else from its code.
+ * Never the engine's English message (that is for developers and logs).
+ */
+export function refusalText(t: Catalog, error: unknown): string {
+  const { code, reason, params = {} } = (error ?? {}) as Partial<ErrorPayload>;
+  const word = reason === undefined ? undefined : t.refusals[reason];
+  if (word) return word(params);
+  return t.errorCodes[code as ErrorCode] ?? t.errorCodes.internal;
 }
 
 /** The catalog of `locale`'s language among `catalogs` (`nl-BE` → `nl`), else `fallback`. */

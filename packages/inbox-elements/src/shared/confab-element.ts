@@ -3,7 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import type { AgentCommand, InboxClient } from '@confab/core';
 import { clientContext, localeContext } from './context.js';
-import { catalogFor, markLanguage, pageLang, type Catalog } from '../i18n/i18n.js';
+import { catalogFor, markLanguage, pageLang, refusalText, type Catalog } from '../i18n/i18n.js';
 
 /** A refused command, explained in the user's language. */
 export interface Refusal {
@@ -50,16 +50,15 @@ export class ConfabElement extends LitElement {
     return catalogFor(this.resolvedLocale);
   }
 
-  /** Explains a refusal in the user's language; a rule the UI knows gets its own words. */
+  /** Explains a refusal in the user's language. */
   protected describeError(error: unknown): Refusal {
-    const { rule, code, message } = (error ?? {}) as Partial<Refusal>;
-    const text = rule === 'T11' ? this.t.t11Reason : message || String(error);
-    return { message: text, rule, code };
+    const { rule, code } = (error ?? {}) as Partial<Refusal>;
+    return { message: refusalText(this.t, error), rule, code };
   }
 
   /** Sends a command; resolves with the refusal, or null when the backend accepted it. */
   protected async run(command: AgentCommand): Promise<Refusal | null> {
-    if (!this.client) return { message: 'No client', code: 'internal' };
+    if (!this.client) return { message: this.t.errorCodes.internal, code: 'internal' };
     try {
       await this.client.send(command);
       return null;

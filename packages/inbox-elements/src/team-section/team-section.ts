@@ -12,7 +12,7 @@ import {
 import { ConfabElement } from '../shared/confab-element.js';
 import { StoreController } from '../shared/store-controller.js';
 import { baseStyles } from '../shared/theme.js';
-import { formatStarted } from '../i18n/i18n.js';
+import { formatStarted, refusalText } from '../i18n/i18n.js';
 import type { TeamInvites } from './invites.js';
 import { teamCatalogFor, type TeamCatalog } from './team-i18n.js';
 import { teamSectionStyles } from './team-section.styles.js';
@@ -223,12 +223,7 @@ export class ConfabTeamSection extends ConfabElement {
 
   private explain(error: unknown, name: string): TeamError {
     const t = this.tt;
-    const {
-      code,
-      rule,
-      message,
-      path = '',
-    } = (error ?? {}) as Partial<Record<'code' | 'rule' | 'path' | 'message', string>>;
+    const { code, rule, path = '' } = (error ?? {}) as Partial<Record<'code' | 'rule' | 'path', string>>;
     // The path names the field inside the command frame (`command.email`).
     const field = path.split('.').pop();
     if (rule === TEAM_RULES.lastAdmin) return { text: t.lastAdmin(name) };
@@ -236,7 +231,7 @@ export class ConfabTeamSection extends ConfabElement {
     if (code === 'invalid' && field === 'email') return { text: t.invalidEmail, field: 'email' };
     if (code === 'invalid' && field === 'name') return { text: t.invalidName, field: 'name' };
     if (code === 'forbidden') return { text: t.forbidden };
-    return { text: this.t.error(message || String(error)) };
+    return { text: this.t.error(refusalText(this.t, error)) };
   }
 
   private invite = async (event: SubmitEvent): Promise<void> => {

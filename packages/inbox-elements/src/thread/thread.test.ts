@@ -275,6 +275,19 @@ describe('confab-thread', () => {
     await until(() => inbox.client.store.conversation('c-bot')?.status === 'closed', 'closed after 30 min');
   });
 
+  it("T11 in Dutch the reason is worded in Dutch from the refusal, never the engine's English", async () => {
+    const element = await thread(inbox, 'c-bot');
+    element.locale = 'nl';
+    await element.updateComplete;
+    const close = getByRole(element, 'button', 'Markeer als gesloten');
+    close.click();
+    await until(() => close.getAttribute('aria-disabled') === 'true', 'disabled');
+    const reason = element.shadowRoot!.getElementById(close.getAttribute('aria-describedby')!)!;
+    expect(reason.textContent).to.match(/pas na 30 minuten zonder activiteit van de bezoeker .*\(nog \d+ min\)/);
+    expect(reason.textContent).not.to.contain('minutes');
+    expect(element.getAttribute('lang')).to.equal('nl');
+  });
+
   it('T9 the reply editor sits at the bottom of the thread', async () => {
     const element = await thread(inbox, 'c-chat');
     expect(getByRole(element, 'tab', 'Reply')).to.be.instanceOf(Element);

@@ -1,0 +1,45 @@
+import { expect } from '@open-wc/testing';
+import { ConfabError } from '@confab/core';
+import { en } from './en.js';
+import { nl } from './nl.js';
+import { refusalText } from './i18n.js';
+
+describe("refusals in the reader's language (issue 14 item 4)", () => {
+  it('a refusal is worded from its reason and values, in English and in Dutch', () => {
+    const error = new ConfabError('rule', 'Ann is disabled and cannot be assigned conversations', {
+      rule: 'T2',
+      reason: 'member-disabled',
+      params: { name: 'Ann' },
+    });
+    expect(refusalText(en, error)).to.equal('Ann is disabled.');
+    expect(refusalText(nl, error)).to.equal('Ann is uitgeschakeld.');
+  });
+
+  it('crosses the wire: reason and values survive toPayload and fromPayload', () => {
+    const sent = new ConfabError('rule', 'x', {
+      rule: 'chat-limit',
+      reason: 'too-many-open-chats',
+      params: { open: 3, max: 3 },
+    });
+    const received = ConfabError.fromPayload(JSON.parse(JSON.stringify(sent.toPayload())));
+    expect(refusalText(nl, received)).to.equal('Je hebt 3 open chats: ga verder in een ervan.');
+  });
+
+  it('a reason this version does not know, or none, is worded from the code; never the English message', () => {
+    const unknown = { code: 'forbidden', message: 'Only admins may fly', reason: 'from-a-newer-server' };
+    expect(refusalText(nl, unknown)).to.equal('Dat mag je niet doen.');
+    expect(refusalText(nl, new ConfabError('rate-limited', 'Slow down'))).to.equal(
+      'Te veel verzoeken: probeer het zo opnieuw.',
+    );
+    expect(refusalText(nl, new TypeError('boom'))).to.equal(nl.errorCodes.internal);
+  });
+
+  it('both catalogs word every reason and every code', () => {
+    expect(Object.keys(nl.refusals).sort()).to.deep.equal(Object.keys(en.refusals).sort());
+    expect(Object.keys(nl.errorCodes).sort()).to.deep.equal(Object.keys(en.errorCodes).sort());
+    for (const word of Object.values(nl.refusals))
+      expect(word({ name: 'A', email: 'a@x', address: 'a@x', open: 3, minutes: 5, quietMinutes: 30 })).not.to.contain(
+        'undefined',
+      );
+  });
+});
