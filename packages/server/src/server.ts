@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CLOSE_CODES, ConfabError } from '@confab/core';
+import { CLOSE_CODES } from '@confab/core';
 import {
   CLOSE_REVOKED,
   createBackend,
@@ -27,16 +27,17 @@ import { createDemoRoutes, createTestClockRoutes } from './http/demo-routes.js';
 import type { IdentitySettings } from './auth/identity.js';
 import type { RouteContext, RouteHandler } from './http/route-context.js';
 import { SESSION_COOKIE, readCookie } from './http/session-cookie.js';
-import { HttpError, clientIp, requireBearer, sendError, sendJson } from './http/http-util.js';
+import { HttpError, clientIp } from './http/http-util.js';
+import { serveIndexPage } from './http/index-page.js';
+import { createOperationsPages, type Readiness } from './http/operations-pages.js';
+import { createRouter } from './http/router.js';
 import { createHostCheck, ownOrigins, parsePublicOrigin } from './http/host-check.js';
-import { inlineHash, pageHeaders } from './http/page-policy.js';
 import { staticMounts } from './http/static-mounts.js';
-import { serveStatic } from './http/static-files.js';
 import { createMailer, type MailTransport, type Mailer } from './mail/mailer.js';
 import { KeyedRateLimiter } from './rate-limit.js';
 import { createSqliteStorage, defaultDataDir, type SqliteStorage } from './storage/sqlite-storage.js';
 import { attachGateway, type Gateway, type GatewayLimits } from './ws/gateway.js';
-import { newLogId, silentLogger, type Logger } from './logging.js';
+import { silentLogger, type Logger } from './logging.js';
 import { createMetrics, type ServerMetrics } from './metrics.js';
 import { SCHEMA_VERSION } from './storage/migrations.js';
 
@@ -137,47 +138,6 @@ export { BODY_LIMITS } from './http/body-limits.js';
 export const DEMO_INGEST_TOKEN = 'demo-ingest-token';
 /** The demo's identity key has no id: tokens signed with the bare secret verify. */
 export const DEMO_IDENTITY = { secret: 'demo-identity-secret', audience: 'confab-demo' };
-
-/** Refusals counted and logged at warn, by the status they were answered with. */
-const REFUSAL_OF_STATUS: Record<number, string> = { 401: 'unauthenticated', 403: 'forbidden', 429: 'rate-limited' };
-
-function statusOf(error: ConfabError): number {
-  switch (error.code) {
-    case 'invalid':
-    case 'unknown-command':
-    case 'unsupported-version':
-      return 400;
-    case 'too-large':
-      return 413;
-    case 'unauthenticated':
-      return 401;
-    case 'forbidden':
-      return 403;
-    case 'not-found':
-      return 404;
-    case 'rule':
-      return 409;
-    case 'rate-limited':
-      return 429;
-    default:
-      return 500;
-  }
-}
-
-function toHttpError(error: unknown): HttpError {
-  if (error instanceof HttpError) return error;
-  if (error instanceof ConfabError) return new HttpError(statusOf(error), error.code, error.message, error.path);
-  return new HttpError(500, 'internal', 'The server failed; nothing was changed.');
-}
-
-const INDEX_STYLE =
-  'body{font:16px/1.5 system-ui,sans-serif;max-width:640px;margin:48px auto;padding:0 16px;color:#1d2433}a{color:#2f5bea}code{background:#f1f3f8;padding:2px 4px;border-radius:4px}';
-/** The index page is links and one inline style: it may load nothing else, that style included. */
-const INDEX_POLICY = `default-src 'none'; style-src ${inlineHash(INDEX_STYLE)}; base-uri 'none'; form-action 'none'`;
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
-}
 
 /**
  * Starts the reference server: HTTP and WebSocket on one port, SQLite storage, the core's backend
@@ -316,166 +276,58 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   };
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const method = req.method ?? 'GET';
-    const path = url.pathname;
-
     if (!httpLimiter.take(clientIp(req, options.trustProxy)))
       throw new HttpError(429, 'rate-limited', 'Too many requests; retry later.');
-
     for (const routes of routeHandlers) if (await routes(routeContext, req, res, url)) return;
-
-    throw new HttpError(404, 'not-found', `No route ${method} ${path}.`);
-  }
-
-  function indexPage(): string {
-    const agentLinks = demo
-      ? agentsInOrder()
-          .map(
-            (agent) => `<li><a href="/inbox/?agent=${encodeURIComponent(agent.id)}">${escapeHtml(agent.name)}</a></li>`,
-          )
-          .join('')
-      : '';
-    return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Confab</title>
-<style>${INDEX_STYLE}</style>
-</head><body>
-<h1>Confab</h1>
-<p>An embeddable conversations inbox. This is the reference server${demo ? ', running with demo data' : ''}.</p>
-<ul>
-<li><a href="/inbox/">Agent inbox</a>${demo ? ' — signed in as the first demo agent' : ''}</li>
-<li><a href="/site/">Demo website with the chat widget</a></li>
-${mounts.some((mount) => mount.prefix === '/react') ? '<li><a href="/react/">The inbox embedded in a React app</a></li>' : ''}
-<li><a href="/health">Health</a> (JSON)</li>
-</ul>
-${agentLinks ? `<h2>Sign in to the inbox as</h2><ul>${agentLinks}</ul><p>Demo only: <code>GET /api/demo/session</code> hands out agent tokens to anyone.</p>` : ''}
-</body></html>`;
-  }
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const method = req.method ?? 'GET';
-    const path = url.pathname;
-    const reqId = newLogId();
-    res.setHeader('x-request-id', reqId);
-    res.once('finish', () => logRequest(req, res.statusCode, reqId, method, path));
-    try {
-      // Liveness says nothing about anyone, and load balancers probe it by address or internal name.
-      if (path !== '/health' && !hostAllowed(req))
-        throw new HttpError(
-          400,
-          'host-not-allowed',
-          'This server is not known by that Host name. Its operator lists its names in CONFAB_PUBLIC_URL.',
-        );
-      if (path.startsWith('/api/')) {
-        await handleApi(req, res, url);
-        return;
-      }
-      if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'method-not-allowed', 'Use GET.');
-      if (path === '/health') {
-        // Anyone may probe it, so it says "alive" and nothing more, in constant time; where the
-        // data lives and how busy the server is are for its operator.
-        if (!url.searchParams.has('details')) {
-          sendJson(res, 200, { ok: true });
-          return;
-        }
-        // Outside /api/ but a guessable bearer all the same: the same per-address limit.
-        if (!httpLimiter.take(clientIp(req, options.trustProxy)))
-          throw new HttpError(429, 'rate-limited', 'Too many requests; retry later.');
-        requireBearer(req, options.adminToken, 'Health details');
-        sendJson(res, 200, {
-          ok: true,
-          status: 'ok',
-          version: VERSION,
-          storage: { kind: storage.kind, dir: storage.dir, events: storage.eventCount() },
-          seq: backend.seq,
-          connections: gateway.connections,
-          mail: { smtp: mailer.enabled, pending: storage.pendingEmails().length },
-          demo,
-        });
-        return;
-      }
-      if (path === '/ready') {
-        const readiness = ready();
-        sendJson(res, readiness.ready ? 200 : 503, readiness);
-        return;
-      }
-      if (path === '/metrics') {
-        await serveMetrics(req, res, method);
-        return;
-      }
-      if (path === '/' || path === '/index.html') {
-        const page = indexPage();
-        res.writeHead(200, {
-          'content-type': 'text/html; charset=utf-8',
-          'content-length': Buffer.byteLength(page),
-          ...pageHeaders(INDEX_POLICY),
-        });
-        res.end(method === 'HEAD' ? undefined : page);
-        return;
-      }
-      for (const { prefix, dirs, pagePolicy } of mounts) {
-        if (path === prefix) {
-          res.writeHead(301, { location: `${prefix}/${url.search}` });
-          res.end();
-          return;
-        }
-        if (path.startsWith(prefix + '/')) {
-          for (const dir of dirs) if (await serveStatic(res, dir, path.slice(prefix.length), req, pagePolicy)) return;
-          break;
-        }
-      }
-      throw new HttpError(404, 'not-found', `Nothing at ${path}.`);
-    } catch (error) {
-      const httpError = toHttpError(error);
-      if (httpError.status === 500) logger.error({ reqId, method, path, err: error }, 'request failed');
-      sendError(res, httpError);
-    }
-  }
-
-  /** One line per request: refusals an operator looks for at warn, ingests at info, the rest at debug. */
-  function logRequest(req: IncomingMessage, status: number, reqId: string, method: string, path: string) {
-    const fields = { reqId, method, path, status, ip: clientIp(req, options.trustProxy) };
-    // A Host this server does not know (DNS rebinding, or a name missing from CONFAB_PUBLIC_URL).
-    const refusal = status === 400 && !hostAllowed(req) ? 'host' : REFUSAL_OF_STATUS[status];
-    if (refusal) {
-      metrics.refusal(refusal);
-      logger.warn(fields, 'request refused');
-    } else if (path.startsWith('/api/channels/') && method === 'POST') {
-      logger.info(fields, status === 200 ? 'ingest committed' : 'ingest refused');
-    } else logger.debug(fields, 'request');
-  }
-
-  /** Prometheus text for the metrics token's holder (or anyone, in demo mode only). */
-  async function serveMetrics(req: IncomingMessage, res: ServerResponse, method: string) {
-    if (!options.metricsToken && !demo)
-      throw new HttpError(404, 'not-found', 'Metrics are off: set CONFAB_METRICS_TOKEN.');
-    if (options.metricsToken) {
-      // A guessable bearer outside /api/: the same per-address limit.
-      if (!httpLimiter.take(clientIp(req, options.trustProxy)))
-        throw new HttpError(429, 'rate-limited', 'Too many requests; retry later.');
-      requireBearer(req, options.metricsToken, 'Metrics');
-    }
-    const text = await metrics.render();
-    res.writeHead(200, {
-      'content-type': metrics.contentType,
-      'content-length': Buffer.byteLength(text),
-      'cache-control': 'no-store',
-    });
-    res.end(method === 'HEAD' ? undefined : text);
+    throw new HttpError(404, 'not-found', `No route ${req.method ?? 'GET'} ${url.pathname}.`);
   }
 
   let draining = false;
   let lastProbe = { at: -Infinity, writable: false };
   /** Readiness: storage takes writes and holds the schema this server knows; never while draining. */
-  function ready(): { ready: boolean; draining: boolean; storage: boolean; migrations: boolean } {
+  function ready(): Readiness {
     const at = performance.now();
     if (!draining && at - lastProbe.at >= READY_PROBE_MS) lastProbe = { at, writable: storage.writable() };
     const migrations = !draining && storage.schemaVersion() === SCHEMA_VERSION;
     return { ready: !draining && lastProbe.writable && migrations, draining, storage: lastProbe.writable, migrations };
   }
 
-  const server = createServer((req, res) => void handle(req, res));
+  const operationsPage = createOperationsPages({
+    adminToken: options.adminToken,
+    metricsToken: options.metricsToken,
+    demo,
+    metrics,
+    allow: (req) => httpLimiter.take(clientIp(req, options.trustProxy)),
+    ready,
+    details: () => ({
+      version: VERSION,
+      storage: { kind: storage.kind, dir: storage.dir, events: storage.eventCount() },
+      seq: backend.seq,
+      connections: gateway.connections,
+      mail: { smtp: mailer.enabled, pending: storage.pendingEmails().length },
+      demo,
+    }),
+  });
+  const indexPage = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
+    if (url.pathname !== '/' && url.pathname !== '/index.html') return false;
+    serveIndexPage(res, req.method === 'HEAD', {
+      demo,
+      agents: demo ? agentsInOrder() : [],
+      react: mounts.some((mount) => mount.prefix === '/react'),
+    });
+    return true;
+  };
+  const route = createRouter({
+    hostAllowed,
+    api: handleApi,
+    pages: [operationsPage, indexPage],
+    mounts,
+    trustProxy: options.trustProxy ?? false,
+    logger,
+    metrics,
+  });
+
+  const server = createServer((req, res) => void route(req, res));
   server.headersTimeout = 20_000;
   server.requestTimeout = 60_000;
   const gateway: Gateway = attachGateway(server, {
