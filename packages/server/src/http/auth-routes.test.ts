@@ -178,7 +178,8 @@ describe('CSRF: every state-changing auth route checks Origin', () => {
 describe('brute force: backoff, lock, and no account enumeration', () => {
   let t: AccountsServer;
   before(async () => {
-    t = await startAccountsServer();
+    // Backoff windows are 1 s: a sign-in (a password check) on a busy machine may take longer.
+    t = await startAccountsServer({}, { manualClock: true });
   });
   after(() => t.close());
 

@@ -19,15 +19,23 @@ export interface AccountsServer {
   close(): Promise<void>;
 }
 
-export async function startAccountsServer(options: StartServerOptions = {}): Promise<AccountsServer> {
+/**
+ * `manualClock`: the clock moves only with `advance`, for tests of time windows (a 1 s backoff)
+ * that a slow request on a busy machine would otherwise outlast.
+ */
+export async function startAccountsServer(
+  options: StartServerOptions = {},
+  { manualClock = false }: { manualClock?: boolean } = {},
+): Promise<AccountsServer> {
   const dataDir = tempDataDir('confab-accounts-');
   let offset = 0;
+  const startedAt = Date.now();
   const server = await startServer({
     port: 0,
     host: '127.0.0.1',
     dataDir,
     adminToken: 'test-admin',
-    now: () => Date.now() + offset,
+    now: manualClock ? () => startedAt + offset : () => Date.now() + offset,
     ...options,
   });
   const createAgent = async (email: string, name: string, role: AgentRole, password: string) => {
