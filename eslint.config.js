@@ -27,6 +27,24 @@ export default tseslint.config(
     ...lit.configs['flat/recommended'],
   },
   {
+    // Core is the only read model (DESIGN §3): elements ask core's selectors, never engine state.
+    files: ['packages/inbox-elements/src/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/test/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[property.name='state'][object.property.name='store']",
+          message: 'Read the replica with store methods or store.read(selector), never store.state (DESIGN §3).',
+        },
+        {
+          selector: "MemberExpression[property.name='state'][object.name='store']",
+          message: 'Read the replica with store methods or store.read(selector), never store.state (DESIGN §3).',
+        },
+      ],
+    },
+  },
+  {
     files: ['packages/inbox-elements/src/**/*.ts', 'packages/chat-widget/src/**/*.ts'],
     ...wc.configs['flat/recommended'],
   },

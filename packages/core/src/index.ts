@@ -10,6 +10,16 @@ export * from './protocol/frames.js';
 export * from './transport/transport.js';
 export * from './store/readable.js';
 export * from './store/types.js';
+export {
+  allAgents,
+  companyById,
+  contactById,
+  contactRecords,
+  messagesOf,
+  ticketById,
+  type ContactRecords,
+  type ReplicaSelector,
+} from './store/replica-selectors.js';
 export { BUILT_IN_VIEWS, matchesFilter, narrowFilter, compareConversations, scopeOf, isBotHandling } from './engine/views.js';
 export { emailKey } from './engine/email.js';
 export { isHandoverReply } from './engine/bot.js';

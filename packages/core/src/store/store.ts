@@ -1,7 +1,15 @@
 import { applyEvent } from '../engine/engine.js';
 import { createEngineState, type EngineState } from '../engine/state.js';
 import { BUILT_IN_VIEWS, compareConversations, matchesFilter, narrowFilter } from '../engine/views.js';
-import type { AgentId, Conversation, ConversationFilter, ConversationId, Message, Settings, View } from '../model/model.js';
+import type {
+  AgentId,
+  Conversation,
+  ConversationFilter,
+  ConversationId,
+  Message,
+  Settings,
+  View,
+} from '../model/model.js';
 import { ConfabError } from '../protocol/errors.js';
 import type { ConfabEvent, Snapshot } from '../protocol/events.js';
 import {
@@ -14,6 +22,7 @@ import {
   type FilterColumns,
 } from './compiled-filter.js';
 import { writable, type Readable } from './readable.js';
+import type { ReplicaSelector } from './replica-selectors.js';
 import { foldSearchText, searchTerms } from './search.js';
 import { SortedIndex } from './sorted-index.js';
 import type { ConversationQuery, InboxStore, LiveQuery, QueryResult } from './types.js';
@@ -170,6 +179,10 @@ class ReplicaStore implements LocalInboxStore {
 
   settings(): Settings {
     return this.state.settings;
+  }
+
+  read<A extends unknown[], R>(selector: ReplicaSelector<A, R>, ...args: A): R {
+    return selector(this.state, ...args);
   }
 
   query(query: ConversationQuery): LiveQuery {

@@ -2,6 +2,7 @@ import type { EngineState } from '../engine/state.js';
 import type { AgentId, Conversation, ConversationFilter, ConversationId, Settings, View } from '../model/model.js';
 import type { ConfabEvent, Snapshot } from '../protocol/events.js';
 import type { Readable } from './readable.js';
+import type { ReplicaSelector } from './replica-selectors.js';
 
 /** A view, narrowed by the filter menu (F2) and a search (F1). All three combine (F3). */
 export interface ConversationQuery {
@@ -50,6 +51,11 @@ export interface InboxStore {
   agentName(id: AgentId): string | undefined;
   /** The settings this replica holds (a visitor's replica holds the widget's and the bot's). */
   settings(): Settings;
+  /**
+   * Applies one of core's selectors to the replica: `store.read(contactById, id)`,
+   * `store.read(assignableAgents)`. UIs read records this way, never through `state`.
+   */
+  read<A extends unknown[], R>(selector: ReplicaSelector<A, R>, ...args: A): R;
 }
 
 /** Normalises text for search: lower case, accents folded, whitespace collapsed (done once). */

@@ -3,8 +3,12 @@ import { property, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import {
   canManageTeam,
+  companyById,
+  contactById,
+  contactRecords,
   emailKey,
   safeUrl,
+  ticketById,
   type AgentCommand,
   type Company,
   type Contact,
@@ -127,46 +131,24 @@ export class ConfabAboutPanel extends ConfabElement {
 
   private select(): AboutModel {
     const store = this.client!.store;
-    const state = store.state;
     const conversation = this.conversationId ? store.conversation(this.conversationId) : undefined;
-    const contact = conversation?.contactId ? state.contacts.get(conversation.contactId) : undefined;
-    const contactId = contact?.id;
-    const ticket = conversation?.ticketId ? state.tickets.get(conversation.ticketId) : undefined;
-    // The lists below scan every record: do it only for sections that are open.
-    const open = this.expanded;
-    const otherConversations: Conversation[] = [];
-    if (contactId && open.has('conversations')) {
-      for (const other of state.conversations.values()) {
-        if (other.contactId === contactId && other.id !== conversation!.id && other.trashedAt === null)
-          otherConversations.push(other);
-      }
-      otherConversations.sort((a, b) => b.lastReceivedAt - a.lastReceivedAt).splice(LIST_LIMIT);
-    }
-    const otherTickets =
-      contactId && open.has('tickets')
-        ? [...state.tickets.values()]
-            .filter((t) => t.contactId === contactId && t.id !== ticket?.id)
-            .slice(0, LIST_LIMIT)
-        : [];
-    const feedback =
-      contactId && open.has('feedback') ? [...state.feedback.values()].filter((f) => f.contactId === contactId) : [];
-    const deals =
-      conversation && open.has('deals')
-        ? [...state.deals.values()].filter(
-            (d) => d.conversationId === conversation.id || (contactId !== undefined && d.contactId === contactId),
-          )
-        : [];
+    const contact = store.read(contactById, conversation?.contactId);
+    // Only the sections that are open are listed.
+    const records =
+      conversation && contact
+        ? store.read(contactRecords, contact.id, conversation.id, this.expanded, LIST_LIMIT)
+        : { conversations: [], tickets: [], feedback: [], deals: [] };
     return {
       conversation,
       contact,
-      ticket,
-      company: contact?.companyId ? state.companies.get(contact.companyId) : undefined,
-      shownTicketProperties: state.settings.ticketProperties,
-      mayChangeSettings: canManageTeam(state, store.me),
-      otherConversations,
-      otherTickets,
-      feedback,
-      deals,
+      ticket: store.read(ticketById, conversation?.ticketId),
+      company: store.read(companyById, contact?.companyId),
+      shownTicketProperties: store.settings().ticketProperties,
+      mayChangeSettings: store.read(canManageTeam, store.me),
+      otherConversations: records.conversations,
+      otherTickets: records.tickets,
+      feedback: records.feedback,
+      deals: records.deals,
     };
   }
 

@@ -1,7 +1,13 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import type { AgentCommand, Conversation, ConversationFilter, LiveQuery } from '@confab/core';
+import {
+  contactById,
+  type AgentCommand,
+  type Conversation,
+  type ConversationFilter,
+  type LiveQuery,
+} from '@confab/core';
 import { ConfabElement } from '../shared/confab-element.js';
 import { StoreController } from '../shared/store-controller.js';
 import { baseStyles } from '../shared/theme.js';
@@ -256,7 +262,7 @@ export class ConfabConversationList extends ConfabElement {
 
   private renderRow(conversation: Conversation, index: number, total: number, now: number) {
     const t = this.t;
-    const contact = conversation.contactId ? this.client?.store.state.contacts.get(conversation.contactId) : undefined;
+    const contact = this.client?.store.read(contactById, conversation.contactId);
     const name = contact?.name || contact?.email || t.unknownContact;
     const participants = conversation.participantIds.length;
     const selected = this.selected.has(conversation.id);

@@ -1,6 +1,13 @@
 import { html, nothing } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { CHANNELS, assignableAgents, narrowFilter, type Agent, type Channel, type ConversationFilter } from '@confab/core';
+import {
+  CHANNELS,
+  assignableAgents,
+  narrowFilter,
+  type Agent,
+  type Channel,
+  type ConversationFilter,
+} from '@confab/core';
 import { ConfabElement } from '../shared/confab-element.js';
 import { StoreController, shallowArrayEqual } from '../shared/store-controller.js';
 import { MenuController } from '../shared/menu.js';
@@ -64,7 +71,7 @@ export class ConfabFilterBar extends ConfabElement {
   private readonly agents = new StoreController(
     this,
     () => this.client?.store.revision,
-    () => assignableAgents(this.client!.store.state),
+    () => this.client!.store.read(assignableAgents),
     shallowArrayEqual<Agent>,
   );
 
@@ -209,7 +216,7 @@ export class ConfabFilterBar extends ConfabElement {
           ? t.me
           : f.assignee === 'nobody'
             ? t.nobody
-            : (this.client?.store.state.agents.get(f.assignee)?.name ?? f.assignee);
+            : (this.client?.store.agentName(f.assignee) ?? f.assignee);
       chips.push({ label: `${t.assignee}: ${name}`, remove: () => this.patch({ assignee: undefined }) });
     }
     if (f.activityFrom !== undefined) {

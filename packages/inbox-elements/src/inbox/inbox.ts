@@ -385,7 +385,7 @@ export class ConfabInbox extends LitElement {
    */
   private announce(message: Message): void {
     const client = this.client;
-    const notice = client && messageNotice(client.store.state, message, client.me.get()?.id);
+    const notice = client && client.store.read(messageNotice, message, client.me.get()?.id);
     if (!notice) return;
     const t = catalogFor(this.providedLocale);
     const text = message.text.slice(0, ANNOUNCE_LENGTH);

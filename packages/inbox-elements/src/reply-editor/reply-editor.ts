@@ -72,7 +72,7 @@ export class ConfabReplyEditor extends ConfabElement {
   private readonly agents = new StoreController(
     this,
     () => this.client?.store.revision,
-    () => assignableAgents(this.client!.store.state),
+    () => this.client!.store.read(assignableAgents),
     shallowArrayEqual<Agent>,
   );
 

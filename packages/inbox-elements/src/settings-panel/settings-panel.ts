@@ -44,13 +44,13 @@ export class ConfabSettingsPanel extends ConfabElement {
   private readonly settings = new StoreController<number, Settings | undefined>(
     this,
     () => this.client?.store.revision,
-    () => this.client!.store.state.settings,
+    () => this.client!.store.settings(),
   );
 
   private readonly mayChange = new StoreController<number, boolean>(
     this,
     () => this.client?.store.revision,
-    () => canManageTeam(this.client!.store.state, this.client!.store.me),
+    () => this.client!.store.read(canManageTeam, this.client!.store.me),
   );
 
   override connectedCallback(): void {

@@ -76,7 +76,7 @@ export class ConfabTeamSection extends ConfabElement {
     () => this.client?.store.revision,
     () => {
       const store = this.client!.store;
-      return { members: teamMembers(store.state), canManage: canManageTeam(store.state, store.me), me: store.me };
+      return { members: store.read(teamMembers), canManage: store.read(canManageTeam, store.me), me: store.me };
     },
     sameTeam,
   );

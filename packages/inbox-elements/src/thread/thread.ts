@@ -2,8 +2,12 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import {
+  allAgents,
   assigneeOptions,
+  contactById,
   isPendingRecord,
+  messagesOf,
+  ticketById,
   safeUrl,
   senderNotVerified,
   uncopiedCcAddresses,
@@ -142,16 +146,16 @@ export class ConfabThread extends ConfabElement {
     () => {
       const store = this.client!.store;
       const conversation = this.conversationId ? store.conversation(this.conversationId) : undefined;
-      const messages = conversation ? [...(store.state.messages.get(conversation.id) ?? [])] : [];
+      const messages = conversation ? [...store.read(messagesOf, conversation.id)] : [];
       return {
         conversation,
         messages,
-        contact: conversation?.contactId ? store.state.contacts.get(conversation.contactId) : undefined,
-        ticket: conversation?.ticketId ? store.state.tickets.get(conversation.ticketId) : undefined,
-        agents: [...store.state.agents.values()],
-        unverified: messages.filter((message) => senderNotVerified(store.state, message)).map((message) => message.id),
-        uncopied: conversation ? uncopiedCcAddresses(store.state, conversation.id) : [],
-        assignees: assigneeOptions(store.state, conversation),
+        contact: store.read(contactById, conversation?.contactId),
+        ticket: store.read(ticketById, conversation?.ticketId),
+        agents: store.read(allAgents),
+        unverified: messages.filter((message) => store.read(senderNotVerified, message)).map((message) => message.id),
+        uncopied: conversation ? store.read(uncopiedCcAddresses, conversation.id) : [],
+        assignees: store.read(assigneeOptions, conversation),
       };
     },
     sameModel,
@@ -489,7 +493,7 @@ export class ConfabThread extends ConfabElement {
   private renderSenderCheck(message: Message) {
     const t = this.t;
     const conversationId = message.conversationId;
-    const address = message.email?.from ?? this.client?.store.state.contacts.get(message.authorId)?.email ?? '';
+    const address = message.email?.from ?? this.client?.store.read(contactById, message.authorId)?.email ?? '';
     return html`<div class="sender-check" part="sender-check" role="group" aria-label=${t.senderNotVerified}>
       <p><strong>${t.senderNotVerified}</strong> ${t.senderNotVerifiedWhy(address)}</p>
       <button
@@ -569,7 +573,7 @@ export class ConfabThread extends ConfabElement {
       return model.agents.find((agent) => agent.id === message.authorId)?.name ?? '';
     }
     if (message.authorType === 'contact') {
-      const contact = this.client?.store.state.contacts.get(message.authorId);
+      const contact = this.client?.store.read(contactById, message.authorId);
       return contact?.name || contact?.email || message.email?.from || t.unknownContact;
     }
     return '';
