@@ -16,6 +16,8 @@ export const MAX_TEXT_LENGTH = 64 * 1024;
 export const MAX_FRAME_LENGTH = 6 * MAX_TEXT_LENGTH + 64 * 1024;
 /** Largest short string (names, subjects, addresses, ids, property values). */
 export const MAX_SHORT_LENGTH = 1024;
+/** An email's HTML body at its longest (newsletters inline their styles: often 50–200 KB). */
+export const MAX_HTML_LENGTH = 4 * MAX_TEXT_LENGTH;
 
 /** Who is speaking. The backend decides this from the token; a client never claims it. */
 export type Principal =

@@ -1,7 +1,7 @@
 import { AGENT_ROLES, CHANNELS } from '../model/model.js';
 import type { Command, CommandType } from './commands.js';
 import { ConfabError } from './errors.js';
-import { MAX_HELLO_PENDING, MAX_SHORT_LENGTH, MAX_TEXT_LENGTH, PROTOCOL_VERSION } from './frames.js';
+import { MAX_HELLO_PENDING, MAX_HTML_LENGTH, MAX_SHORT_LENGTH, MAX_TEXT_LENGTH, PROTOCOL_VERSION } from './frames.js';
 import type { ClientFrame } from './frames.js';
 
 /**
@@ -311,7 +311,7 @@ const COMMAND_FIELDS: Record<CommandType, Record<string, Field>> = {
     cc: optional(array(shortString, 500)),
     subject: shortString,
     text,
-    html: optional(string(MAX_TEXT_LENGTH * 4)),
+    html: optional(string(MAX_HTML_LENGTH)),
     messageId: nonBlankShort,
     inReplyTo: optional(shortString),
     date: optional(finiteNumber),

@@ -1,15 +1,22 @@
+import type { IncomingMessage } from 'node:http';
 import { ConfabError, type Command, type Principal } from '@confab/core';
 import { parseInboundEmail } from '../channels/email.js';
+import { parseRawEmail } from '../channels/mime.js';
 import { parseFormSubmission } from '../channels/forms.js';
 import { answerMessengerChallenge, checkMessengerSignature, parseMessengerWebhook } from '../channels/messenger.js';
 import { BODY_LIMITS } from './body-limits.js';
-import { HttpError, readJson, requireBearer, sendJson } from './http-util.js';
+import { HttpError, readBody, readJson, requireBearer, sendJson } from './http-util.js';
 import type { RouteContext, RouteHandler } from './route-context.js';
 
 const SYSTEM: Principal = { kind: 'system' };
 
 function run(context: RouteContext, command: Command, commandId?: string) {
   return context.backend.execute(SYSTEM, command, commandId);
+}
+
+function isRawMessage(req: IncomingMessage): boolean {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  return type === 'message/rfc822';
 }
 
 /**
@@ -26,8 +33,10 @@ export function createChannelRoutes(options: {
     if (path === '/api/channels/email/inbound') {
       if (method !== 'POST') throw new HttpError(405, 'method-not-allowed', 'Use POST.');
       requireBearer(req, options.ingestToken, 'Channel ingestion');
-      const { value } = await readJson(req, BODY_LIMITS.email);
-      const command = parseInboundEmail(value);
+      // JSON (fields parsed by the sender), or the raw message as a mail server has it.
+      const command = isRawMessage(req)
+        ? await parseRawEmail(await readBody(req, BODY_LIMITS.rawEmail))
+        : parseInboundEmail((await readJson(req, BODY_LIMITS.email)).value);
       // The Message-ID is the idempotency key: a mail gateway that retries delivers once.
       const outcome = await run(context, command, `email:${command.messageId}`);
       sendJson(res, 200, { ok: true, seq: outcome.seq, ...(outcome.result ? { result: outcome.result } : {}) });

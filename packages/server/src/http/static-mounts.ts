@@ -36,7 +36,8 @@ export function staticMounts(extra: Record<string, string> = {}): StaticMount[] 
     },
   ];
   for (const [prefix, dir] of Object.entries(extra)) {
-    if (!/^\/[\w-]+$/.test(prefix)) throw new TypeError(`A mount prefix is one path segment like /react, not ${prefix}.`);
+    if (!/^\/[\w-]+$/.test(prefix))
+      throw new TypeError(`A mount prefix is one path segment like /react, not ${prefix}.`);
     const builtIn = mounts.find((mount) => mount.prefix === prefix);
     if (builtIn) builtIn.dirs = [resolve(dir)];
     else mounts.push({ prefix, dirs: [resolve(dir)] });
