@@ -147,6 +147,10 @@ export const en = {
   expandRight: 'Expand About panel',
   newMessageFrom: (name: string, text: string) => `New message from ${name}: ${text}`,
   attachments: 'Attachments',
+  showPlainText: 'Show plain text',
+  showFormatted: 'Show formatted email',
+  remoteBlocked: 'Remote images are hidden to protect your privacy.',
+  showRemote: 'Show images',
   // Reply editor (R)
   reply: 'Reply',
   editorModes: 'Reply or comment',

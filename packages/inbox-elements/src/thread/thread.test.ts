@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../define.js';
 import type { ConfabThread } from './thread.js';
-import { HOSTILE, MINUTE, closeTestInboxes, createTestInbox, type TestInbox } from '../test/fixtures.js';
+import { HOSTILE, MINUTE, closeTestInboxes, createTestInbox, testSeed, type TestInbox } from '../test/fixtures.js';
 import {
   activeElement,
   eventHandlerAttributes,
@@ -286,6 +286,59 @@ describe('confab-thread', () => {
     expect(reason.textContent).to.match(/pas na 30 minuten zonder activiteit van de bezoeker .*\(nog \d+ min\)/);
     expect(reason.textContent).not.to.contain('minutes');
     expect(element.getAttribute('lang')).to.equal('nl');
+  });
+
+  it('T1 an HTML email is shown formatted and sanitised, in its own box; remote images wait for the agent; plain text is one click away', async () => {
+    const remoteImage = `${location.origin}/remote-pixel.png`;
+    const emailHtml = `<style>p { color: rgb(255, 0, 0) } .log { display: none }</style>
+      <p>Invoice <b>42</b> is attached.</p>
+      <img src="${remoteImage}" alt="tracking" onerror="window.__emailPwned = 1">
+      <a href="https://billing.example/42">Open invoice</a> <a href="javascript:window.__emailPwned = 2">Evil</a>
+      <form action="https://evil.example"><input name="password"><button>Log in</button></form>
+      <script>window.__emailPwned = 3</script>`;
+    const now = Date.now();
+    const seed = testSeed(now).map((event) =>
+      event.type === 'message.upserted' && event.message.id === 'm-email-1'
+        ? { ...event, message: { ...event.message, email: { ...event.message.email!, html: emailHtml } } }
+        : event,
+    );
+    const own = await createTestInbox({ seed, now });
+    const element = await thread(own, 'c-email');
+    const box = await until(
+      () => element.shadowRoot!.querySelector('[part="email-html"]')?.shadowRoot,
+      'formatted email',
+    );
+    expect(box.textContent).to.contain('Invoice 42 is attached.');
+    expect(box.querySelector('script, form, input, button, [onerror]')).to.equal(null);
+    expect(box.querySelector('img')!.hasAttribute('src')).to.equal(false, 'a remote image waits');
+    const links = [...box.querySelectorAll('a')];
+    expect(links[0]!.getAttribute('href')).to.equal('https://billing.example/42');
+    expect(links[0]!.getAttribute('rel')).to.equal('noopener noreferrer');
+    expect(links[1]!.hasAttribute('href')).to.equal(false);
+    // The email's styles apply inside its box and nowhere else.
+    expect(getComputedStyle(box.querySelector('p')!).color).to.equal('rgb(255, 0, 0)');
+    const comment = element.shadowRoot!.querySelector('[part~="comment"] .text')!;
+    expect(getComputedStyle(comment).color).not.to.equal('rgb(255, 0, 0)');
+    expect(getComputedStyle(element.shadowRoot!.querySelector('.log')!).display).not.to.equal('none');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((window as { __emailPwned?: number }).__emailPwned).to.equal(undefined);
+
+    getByRole(element, 'button', 'Show images').click();
+    await until(
+      () =>
+        element
+          .shadowRoot!.querySelector('[part="email-html"]')
+          ?.shadowRoot?.querySelector('img')
+          ?.getAttribute('src') === remoteImage,
+      'the remote image once allowed',
+    );
+    expect(queryByRole(element, 'button', 'Show images')).to.equal(null);
+
+    getByRole(element, 'button', 'Show plain text').click();
+    await until(() => !element.shadowRoot!.querySelector('[part="email-html"]'), 'plain text');
+    expect(element.shadowRoot!.textContent).to.contain('Could you check invoice 42?');
+    getByRole(element, 'button', 'Show formatted email').click();
+    await until(() => element.shadowRoot!.querySelector('[part="email-html"]'), 'formatted again');
   });
 
   it('T9 the reply editor sits at the bottom of the thread', async () => {

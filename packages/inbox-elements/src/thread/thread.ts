@@ -1,4 +1,5 @@
-import { html, nothing, type PropertyValues } from 'lit';
+import { css, html, nothing, type PropertyValues } from 'lit';
+import { ref } from 'lit/directives/ref.js';
 import { property, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import {
@@ -32,6 +33,7 @@ import { linksContext, type RecordLinks } from '../shared/context.js';
 import { fillTemplate, linkify } from '../shared/safe-url.js';
 import { formatDateTime } from '../i18n/i18n.js';
 import { threadStyles } from './thread.styles.js';
+import { sanitizeEmail, type SafeEmail } from './email-html.js';
 import { exportPartsOf } from '../shared/parts.js';
 
 /** The reply editor's parts, passed on as this thread's `editor-*` parts. */
@@ -119,6 +121,11 @@ export class ConfabThread extends ConfabElement {
   private accessor links: RecordLinks | undefined;
 
   @state() private accessor notice = '';
+  /** Emails the agent reads as plain text, and those whose remote images they allowed. */
+  @state() private accessor plainText: ReadonlySet<string> = new Set();
+  @state() private accessor remoteAllowed: ReadonlySet<string> = new Set();
+  /** Sanitised HTML bodies by `messageId:remote`; filled asynchronously (the sanitiser loads on first use). */
+  private readonly safeEmails = new Map<string, SafeEmail>();
   /** T11: why closing was refused, for this conversation in this state. */
   @state() private accessor closeBlocked: { key: string; reason: string } | undefined;
   @state() private accessor dialogMode: DialogMode | undefined;
@@ -464,8 +471,7 @@ export class ConfabThread extends ConfabElement {
             </dl>`
           : nothing
       }
-      ${model.unverified.includes(message.id) ? this.renderSenderCheck(message) : nothing}
-      <p class="text">${linkify(message.text)}</p>
+      ${model.unverified.includes(message.id) ? this.renderSenderCheck(message) : nothing} ${this.renderBody(message)}
       ${mentions.length ? html`<div class="message-head">@ ${mentions.join(', ')}</div>` : nothing}
       ${
         message.attachments.length
@@ -487,6 +493,52 @@ export class ConfabThread extends ConfabElement {
           : nothing
       }
     </li>`;
+  }
+
+  /**
+   * The message's text; an email with HTML is shown formatted, sanitised, in its own shadow root,
+   * with remote content held back until the agent allows it; plain text is one click away.
+   */
+  private renderBody(message: Message) {
+    const t = this.t;
+    const text = html`<p class="text">${linkify(message.text)}</p>`;
+    const source = message.email?.html;
+    if (!source) return text;
+    const id = message.id;
+    const toggle = (set: ReadonlySet<string>) => {
+      const next = new Set(set);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    };
+    const plain = this.plainText.has(id);
+    const switcher = html`<button class="button" @click=${() => (this.plainText = toggle(this.plainText))}>
+      ${plain ? t.showFormatted : t.showPlainText}
+    </button>`;
+    if (plain)
+      return html`${text}
+        <div class="message-actions">${switcher}</div>`;
+    const remote = this.remoteAllowed.has(id);
+    const key = `${id}:${remote}`;
+    const safe = this.safeEmails.get(key);
+    if (!safe) {
+      void sanitizeEmail(source, remote).then((result) => {
+        this.safeEmails.set(key, result);
+        this.requestUpdate();
+      });
+      return text;
+    }
+    return html`<div class="email-html" part="email-html" ${ref((host) => mountEmail(host, key, safe))}></div>
+      <div class="message-actions">
+        ${switcher}
+        ${
+          safe.blocked && !remote
+            ? html`<span class="remote-note">${t.remoteBlocked}</span>
+                <button class="button" @click=${() => (this.remoteAllowed = toggle(this.remoteAllowed))}>
+                  ${t.showRemote}
+                </button>`
+            : nothing
+        }
+      </div>`;
   }
 
   /** Issue 20 item 3: a message filed under a verified contact by a channel that proves nothing. */
@@ -648,4 +700,37 @@ function isLastEmail(messages: Message[], index: number): boolean {
   for (let i = index + 1; i < messages.length; i += 1)
     if (messages[i]?.email && messages[i]?.kind === 'reply') return false;
   return true;
+}
+
+/** Styles of the box an email's HTML is shown in: mail is written for a light page, and may not leave its box. */
+const EMAIL_BOX = css`
+  :host {
+    display: block;
+    contain: content;
+    overflow: auto;
+    max-inline-size: 100%;
+    padding: 8px 12px;
+    border-radius: 6px;
+    background: #fff;
+    color: #1d2433;
+    color-scheme: light;
+    font:
+      14px/1.5 system-ui,
+      sans-serif;
+  }
+  img {
+    max-inline-size: 100%;
+    block-size: auto;
+  }
+`;
+
+const mountedEmails = new WeakMap<Element, string>();
+
+/** Places a sanitised email in `host`'s own shadow root (its styles stay inside); again only when it changed. */
+function mountEmail(host: Element | undefined, key: string, safe: SafeEmail): void {
+  if (!host || mountedEmails.get(host) === key) return;
+  const root = host.shadowRoot ?? host.attachShadow({ mode: 'open' });
+  root.adoptedStyleSheets = [EMAIL_BOX.styleSheet!];
+  root.replaceChildren(safe.fragment.cloneNode(true));
+  mountedEmails.set(host, key);
 }
