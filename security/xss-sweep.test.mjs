@@ -283,7 +283,11 @@ describe('XSS sweep (issue 7 item 6)', () => {
     assert.deepEqual(directives.get('object-src'), ["'none'"], `${where}: object-src 'none'`);
     assert.deepEqual(directives.get('base-uri'), ["'none'"], `${where}: base-uri 'none'`);
     assert.deepEqual(directives.get('require-trusted-types-for'), ["'script'"], `${where}: Trusted Types required`);
-    assert.deepEqual(directives.get('trusted-types'), ['lit-html'], `${where}: Lit's policy and no other`);
+    assert.deepEqual(
+      directives.get('trusted-types'),
+      ['lit-html', 'dompurify'],
+      `${where}: Lit's policy and the email sanitiser's, no other`,
+    );
     if (!policies.includes(header)) policies.push(header);
   }
 

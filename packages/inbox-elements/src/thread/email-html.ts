@@ -5,8 +5,14 @@
 import type { DOMPurify } from 'dompurify';
 
 export interface SafeEmail {
-  /** The sanitised body, to place in its own shadow root (its styles stay inside). */
+  /**
+   * The sanitised body, to place in its own shadow root. It holds no `<style>` and no `style`
+   * attribute: a page's CSP (`style-src` without `'unsafe-inline'`) would refuse them. Its style
+   * sheets are in `styles` and its inline styles in `data-confab-style`, for `mountEmail` to apply
+   * through the CSSOM, which CSP allows.
+   */
   fragment: DocumentFragment;
+  styles: string[];
   /** How many remote resources were held back (0 when `remote` was allowed). */
   blocked: number;
 }
@@ -30,9 +36,40 @@ const FORBID_TAGS = [
   'base',
 ];
 const URL_ATTRIBUTES = ['src', 'srcset', 'background', 'poster'];
+/** Where an element's inline style waits for `mountEmail` (see SafeEmail). */
+export const INLINE_STYLE = 'data-confab-style';
 /** `data:` images are part of the mail; everything else would be fetched from somewhere. */
 const INLINE = /^\s*data:image\//i;
 const REMOTE_CSS_URL = /url\(\s*(['"]?)(?!\s*data:)[^)]*\1\s*\)/gi;
+
+/*
+ * Attributes are found without parsing tags (a regex cannot parse HTML: `<img/src=x/onerror=…>`,
+ * `"x"onerror=…`): any `style=` or `on…=` after a space, slash or quote counts. Text that looks
+ * like one loses a word at worst; nothing can become markup.
+ */
+const STYLE_ATTRIBUTE = /([\s/"'])style(\s*=)/gi;
+/** `onerror=…` and its kind: DOMPurify would drop them, but CSP reports each one the parser meets. */
+const HANDLER_ATTRIBUTE = /([\s/"'])on[a-z]+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]*)/gi;
+/** A style element: raw text up to `</style`, as the HTML parser reads it. */
+const STYLE_ELEMENT = /<style\b[^>]*>([\s\S]*?)(?:<\/style\s*>|$)/gi;
+
+/**
+ * Takes style sheets out of the markup, renames style attributes and drops event handlers, before
+ * any parser sees them: a strict CSP reports every inline style and handler the browser parses,
+ * even in a document that is never shown. Styles come back through the CSSOM (mountEmail), which
+ * CSP allows.
+ */
+function setStylesAside(html: string): { markup: string; sheets: string[] } {
+  const sheets: string[] = [];
+  const markup = html
+    .replace(STYLE_ELEMENT, (_, css: string) => {
+      sheets.push(css);
+      return '';
+    })
+    .replace(HANDLER_ATTRIBUTE, '$1 ')
+    .replace(STYLE_ATTRIBUTE, `$1 ${INLINE_STYLE}$2`);
+  return { markup, sheets };
+}
 
 function safeLink(href: string): boolean {
   return /^(https?:|mailto:)/i.test(href.trim());
@@ -43,6 +80,13 @@ export async function sanitizeEmail(html: string, remote: boolean): Promise<Safe
   purifier ??= import('dompurify').then((module) => module.default);
   const purify = await purifier;
   let blocked = 0;
+  const { markup, sheets } = setStylesAside(html);
+  const styles = sheets.map((css) => {
+    if (remote) return css;
+    const held = css.replace(/@import[^;]*;?/gi, '').replace(REMOTE_CSS_URL, 'none');
+    if (held !== css) blocked += 1;
+    return held;
+  });
   purify.addHook('afterSanitizeAttributes', (node) => {
     if (!(node instanceof Element)) return;
     if (node.localName === 'a') {
@@ -53,6 +97,14 @@ export async function sanitizeEmail(html: string, remote: boolean): Promise<Safe
         node.setAttribute('rel', 'noopener noreferrer');
       }
     }
+    const inline = node.getAttribute(INLINE_STYLE);
+    if (inline !== null && !remote) {
+      const held = inline.replace(REMOTE_CSS_URL, 'none');
+      if (held !== inline) {
+        node.setAttribute(INLINE_STYLE, held);
+        blocked += 1;
+      }
+    }
     if (remote) return;
     for (const name of URL_ATTRIBUTES) {
       const value = node.getAttribute(name);
@@ -60,34 +112,19 @@ export async function sanitizeEmail(html: string, remote: boolean): Promise<Safe
       node.removeAttribute(name);
       blocked += 1;
     }
-    const style = node.getAttribute('style');
-    const held = style?.replace(REMOTE_CSS_URL, 'none');
-    if (style && held !== style) {
-      node.setAttribute('style', held!);
-      blocked += 1;
-    }
-  });
-  purify.addHook('uponSanitizeElement', (node) => {
-    // Style sheets stay (mail layouts need them) but may not fetch: @import and remote url().
-    if (remote || !(node instanceof Element) || node.localName !== 'style') return;
-    const css = node.textContent ?? '';
-    const held = css.replace(/@import[^;]*;?/gi, '').replace(REMOTE_CSS_URL, 'none');
-    if (held !== css) {
-      node.textContent = held;
-      blocked += 1;
-    }
   });
   try {
-    const fragment = purify.sanitize(html, {
+    const fragment = purify.sanitize(markup, {
       RETURN_DOM_FRAGMENT: true,
       USE_PROFILES: { html: true },
       FORBID_TAGS,
       FORBID_ATTR: ['id', 'name', 'form', 'formaction', 'autofocus', 'tabindex', 'accesskey'],
       ALLOW_DATA_ATTR: false,
-      ADD_TAGS: ['style'],
+      ADD_ATTR: [INLINE_STYLE],
+      ADD_URI_SAFE_ATTR: [INLINE_STYLE], // a style, not a URL: no scheme check
       FORCE_BODY: true,
     });
-    return { fragment, blocked };
+    return { fragment, styles, blocked };
   } finally {
     purify.removeAllHooks();
   }

@@ -33,7 +33,7 @@ import { linksContext, type RecordLinks } from '../shared/context.js';
 import { fillTemplate, linkify } from '../shared/safe-url.js';
 import { formatDateTime } from '../i18n/i18n.js';
 import { threadStyles } from './thread.styles.js';
-import { sanitizeEmail, type SafeEmail } from './email-html.js';
+import { INLINE_STYLE, sanitizeEmail, type SafeEmail } from './email-html.js';
 import { exportPartsOf } from '../shared/parts.js';
 
 /** The reply editor's parts, passed on as this thread's `editor-*` parts. */
@@ -521,10 +521,14 @@ export class ConfabThread extends ConfabElement {
     const key = `${id}:${remote}`;
     const safe = this.safeEmails.get(key);
     if (!safe) {
-      void sanitizeEmail(source, remote).then((result) => {
-        this.safeEmails.set(key, result);
-        this.requestUpdate();
-      });
+      void sanitizeEmail(source, remote).then(
+        (result) => {
+          this.safeEmails.set(key, result);
+          this.requestUpdate();
+        },
+        // A page whose Trusted Types policy names no `dompurify` cannot parse HTML: plain text it is.
+        () => (this.plainText = new Set([...this.plainText, id])),
+      );
       return text;
     }
     return html`<div class="email-html" part="email-html" ${ref((host) => mountEmail(host, key, safe))}></div>
@@ -730,7 +734,18 @@ const mountedEmails = new WeakMap<Element, string>();
 function mountEmail(host: Element | undefined, key: string, safe: SafeEmail): void {
   if (!host || mountedEmails.get(host) === key) return;
   const root = host.shadowRoot ?? host.attachShadow({ mode: 'open' });
-  root.adoptedStyleSheets = [EMAIL_BOX.styleSheet!];
-  root.replaceChildren(safe.fragment.cloneNode(true));
+  // Through the CSSOM, which a CSP without 'unsafe-inline' styles allows (see SafeEmail).
+  const sheets = safe.styles.map((css) => {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(css); // @import rules are ignored here: nothing is fetched
+    return sheet;
+  });
+  root.adoptedStyleSheets = [EMAIL_BOX.styleSheet!, ...sheets];
+  const body = safe.fragment.cloneNode(true) as DocumentFragment;
+  for (const element of body.querySelectorAll<HTMLElement>(`[${INLINE_STYLE}]`)) {
+    element.style.cssText = element.getAttribute(INLINE_STYLE)!;
+    element.removeAttribute(INLINE_STYLE);
+  }
+  root.replaceChildren(body);
   mountedEmails.set(host, key);
 }

@@ -5,8 +5,8 @@ import { createHash } from 'node:crypto';
  * pages (`/inbox/`, `/site/`) also state in a `<meta>` so that they keep it wherever they are served.
  */
 export const PAGE_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
-  "object-src 'none'; base-uri 'none'; require-trusted-types-for 'script'; trusted-types lit-html";
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; connect-src 'self'; " +
+  "object-src 'none'; base-uri 'none'; require-trusted-types-for 'script'; trusted-types lit-html dompurify";
 
 /**
  * A signed-in inbox inside another site's frame can be clicked through without the agent seeing it
