@@ -24,14 +24,32 @@ interface Entry {
   event: ConfabEvent;
 }
 
+/** A part as plain data, for snapshots. */
+interface SavedPart {
+  at: number[];
+  recent: Entry[];
+  shown: [string, string][];
+}
+
 /** One part of a stream: the workspace numbers of all its entries, and the latest entries whole. */
 class Part {
-  readonly at: number[] = [];
-  private recent: Entry[] = [];
+  readonly at: number[];
+  private recent: Entry[];
   /** What was last shown of each record (JSON), so that an unchanged one is not shown again. */
-  readonly shown = new Map<string, string>();
+  readonly shown: Map<string, string>;
 
-  constructor(private readonly keep: number) {}
+  constructor(
+    private readonly keep: number,
+    saved?: SavedPart,
+  ) {
+    this.at = saved?.at ?? [];
+    this.recent = saved?.recent ?? [];
+    this.shown = new Map(saved?.shown);
+  }
+
+  save(): SavedPart {
+    return { at: this.at, recent: this.recent, shown: [...this.shown] };
+  }
 
   push(entry: Entry): void {
     this.at.push(entry.at);
@@ -91,7 +109,12 @@ export interface VisitorStreams {
   seqNow(contactId: string): number;
   /** The visitor's events numbered after `from`, or null when that is too far back (or ahead): a snapshot then. */
   since(contactId: string, from: number): SequencedEvent[] | null;
+  /** Every stream as JSON chunks, for a snapshot (createVisitorStreams reads them back). */
+  save(): string[];
 }
+
+/** Streams per chunk of a saved snapshot: keeps each chunk far below the longest string. */
+const CONTACTS_PER_CHUNK = 5_000;
 
 /** Contacts an event may concern (the projection decides whether they see it). */
 function candidates(state: EngineState, event: ConfabEvent): string[] {
@@ -128,10 +151,18 @@ function recordKey(event: ConfabEvent): string | null {
   }
 }
 
-/** `keep`: entries kept whole per stream part for resume; further back a visitor gets a snapshot. */
-export function createVisitorStreams(keep: number): VisitorStreams {
-  const shared = new Part(keep);
+/**
+ * `keep`: entries kept whole per stream part for resume; further back a visitor gets a snapshot.
+ * `saved`: the chunks of an earlier `save()`, to go on from (a snapshot).
+ */
+export function createVisitorStreams(keep: number, saved: readonly string[] = []): VisitorStreams {
+  let shared = new Part(keep);
   const personal = new Map<string, Part>();
+  for (const text of saved) {
+    const chunk = JSON.parse(text) as { shared?: SavedPart; personal?: [string, SavedPart][] };
+    if (chunk.shared) shared = new Part(keep, chunk.shared);
+    for (const [contactId, part] of chunk.personal ?? []) personal.set(contactId, new Part(keep, part));
+  }
 
   function partOf(contactId: string): Part {
     let part = personal.get(contactId);
@@ -191,6 +222,20 @@ export function createVisitorStreams(keep: number): VisitorStreams {
         missed.push({ seq: number--, cause: entry.cause, event: entry.event });
       }
       return missed.reverse();
+    },
+
+    save() {
+      const chunks = [JSON.stringify({ shared: shared.save() })];
+      let batch: [string, SavedPart][] = [];
+      for (const [contactId, part] of personal) {
+        batch.push([contactId, part.save()]);
+        if (batch.length === CONTACTS_PER_CHUNK) {
+          chunks.push(JSON.stringify({ personal: batch }));
+          batch = [];
+        }
+      }
+      if (batch.length) chunks.push(JSON.stringify({ personal: batch }));
+      return chunks;
     },
   };
 }
