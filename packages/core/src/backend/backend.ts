@@ -1,6 +1,6 @@
-import { applyEvent, execute, projectEvent, snapshotFor } from '../engine/engine.js';
+import { execute, projectEvent, snapshotFor } from '../engine/engine.js';
 import { createEngineState } from '../engine/state.js';
-import { deserializeEngineState, serializeEngineState } from '../engine/state-snapshot.js';
+import { SnapshotFormatError, deserializeEngineState, serializeEngineState } from '../engine/state-snapshot.js';
 import type { Command } from '../protocol/commands.js';
 import { CLOSE_CODES, closeCodeOf } from '../protocol/close-codes.js';
 import { ConfabError } from '../protocol/errors.js';
@@ -16,6 +16,7 @@ import { LinkRegistry, type Link } from './links.js';
 import { createMemoryStorage } from './memory-storage.js';
 import { DEFAULT_IDEMPOTENCY_WINDOW_MS, DEFAULT_OUTCOME_CACHE_SIZE, DAY_MS, OutcomeBook } from './outcomes.js';
 import { principalKey } from './principal-key.js';
+import { applyStored } from './replay.js';
 
 /** Close code for a refused hello (bad or revoked token). Clients do not retry it. */
 export const CLOSE_UNAUTHENTICATED = CLOSE_CODES.unauthenticated;
@@ -82,46 +83,63 @@ export function createBackend(options: BackendOptions): Backend {
   let streams = createVisitorStreams(retention);
   /** Events applied since the last snapshot, and the snapshot being written (close waits for it). */
   let sinceSnapshot = 0;
+  let snapshotDue = false;
   let snapshotWrite: Promise<void> = Promise.resolve();
   let closed = false;
 
-  /** Applies committed events in order and adds each to the visitor streams; returns what visitors get. */
   function applyCommitted(events: readonly StoredEvent[]): VisitorDelivery[] {
-    const deliveries: VisitorDelivery[] = [];
-    for (const stored of events) {
-      const sequenced: SequencedEvent = { seq: stored.seq, cause: stored.cause, event: stored.event };
-      applyEvent(state, sequenced.event);
-      // A visitor learns the causes of its own commands only (in catch-up too).
-      const own = (contactId: string) => stored.by === principalKey({ kind: 'visitor', contactId });
-      for (const delivery of streams.record(state, sequenced, own)) deliveries.push(delivery);
-    }
     sinceSnapshot += events.length;
-    return deliveries;
+    return applyStored(state, streams, events);
   }
 
   const ready = (async () => {
-    const stored = await storage.load({ recent: retention });
-    epoch = stored.epoch;
-    const from = stored.snapshot?.seq ?? 0;
+    let stored = await storage.load({ recent: retention });
+    let from = 0;
     if (stored.snapshot) {
-      Object.assign(state, deserializeEngineState(stored.snapshot.engine));
-      streams = createVisitorStreams(retention, stored.snapshot.streams);
-      seq = from;
+      try {
+        Object.assign(state, deserializeEngineState(stored.snapshot.engine));
+        streams = createVisitorStreams(retention, stored.snapshot.streams);
+        from = stored.snapshot.seq;
+      } catch (error) {
+        if (!(error instanceof SnapshotFormatError)) throw error;
+        // A snapshot this version cannot read (an older format): the whole log is replayed instead.
+        stored = await storage.load({ recent: Number.MAX_SAFE_INTEGER });
+      }
     }
+    epoch = stored.epoch;
+    seq = from;
     const tail = stored.events.filter((event) => event.seq > from);
     applyCommitted(tail);
-    sinceSnapshot = tail.length;
     if (tail.length) seq = tail[tail.length - 1]!.seq;
     recent = stored.events.slice(-retention).map(({ seq, cause, event }) => ({ seq, cause, event }));
     void outcomes.forgetOld(now()).catch(() => undefined);
+    if (sinceSnapshot >= snapshotEveryEvents) snapshotSoon();
   })();
 
   // Snapshots after a quiet stretch too, and outcomes deleted by age while the server runs.
   const snapshotTimer = setInterval(() => {
-    if (sinceSnapshot > 0) queue = queue.then(writeSnapshot);
+    if (sinceSnapshot > 0) snapshotSoon();
   }, snapshotEveryMs);
   const forgetTimer = setInterval(() => void outcomes.forgetOld(now()).catch(() => undefined), DAY_MS / 24);
   for (const timer of [snapshotTimer, forgetTimer]) (timer as { unref?: () => void }).unref?.();
+
+  /**
+   * Queues a snapshot after what is queued now, once a turn has passed: the command that crossed
+   * the threshold is acknowledged first, not after the state was serialised.
+   */
+  function snapshotSoon() {
+    if (snapshotDue) return;
+    snapshotDue = true;
+    setTimeout(() => {
+      queue = queue
+        .then(() => {
+          snapshotDue = false;
+          writeSnapshot();
+        })
+        // A snapshot that failed costs a longer replay at the next start, nothing else.
+        .catch(() => undefined);
+    }, 0);
+  }
 
   /**
    * Writes the state after `seq` as a snapshot. Serialising is synchronous, so it is the state of
@@ -157,7 +175,7 @@ export function createBackend(options: BackendOptions): Backend {
     remember(record.events);
     if (record.events.length) fanOut.publish(record.events);
     deliverToVisitors(streams, links, deliveries);
-    if (sinceSnapshot >= snapshotEveryEvents) writeSnapshot();
+    if (sinceSnapshot >= snapshotEveryEvents) snapshotSoon();
   }
 
   /** Runs one command through the engine, commits it, then publishes. Serialised by `queue`. */
