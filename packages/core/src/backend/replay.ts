@@ -9,7 +9,11 @@ import type { VisitorDelivery, VisitorStreams } from './visitor-streams.js';
  * visitors get. The one way the hub takes in events: from storage at start (after a snapshot, or
  * from the first event) and as commands commit, so both build the same state.
  */
-export function applyStored(state: EngineState, streams: VisitorStreams, events: readonly StoredEvent[]): VisitorDelivery[] {
+export function applyStored(
+  state: EngineState,
+  streams: VisitorStreams,
+  events: readonly StoredEvent[],
+): VisitorDelivery[] {
   const deliveries: VisitorDelivery[] = [];
   for (const stored of events) {
     const sequenced = { seq: stored.seq, cause: stored.cause, event: stored.event };

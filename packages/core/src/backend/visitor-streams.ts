@@ -180,7 +180,8 @@ export function createVisitorStreams(keep: number, saved: readonly string[] = []
   /** Every entry kept whole, oldest first, by the part that holds it: the window drops from its front. */
   let window: { at: number; part: Part }[] = [];
   let windowStart = 0;
-  for (const part of [shared, ...personal.values()]) for (const entry of part.kept()) window.push({ at: entry.at, part });
+  for (const part of [shared, ...personal.values()])
+    for (const entry of part.kept()) window.push({ at: entry.at, part });
   window.sort((a, b) => a.at - b.at);
 
   function push(part: Part, entry: Entry) {

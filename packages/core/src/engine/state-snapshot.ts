@@ -1,3 +1,4 @@
+import { LazyMessages } from './lazy-messages.js';
 import type { EngineState } from './state.js';
 
 /**
@@ -23,7 +24,7 @@ const SET_VALUED = new Set<MapField>(['contactIdsByEmail', 'conversationIdsByCon
 /** Every field, once: a field added to EngineState and not here is a type error. */
 const FIELDS = {
   conversations: 'map',
-  messages: 'map',
+  messages: 'texts',
   contacts: 'map',
   agents: 'map',
   tickets: 'map',
@@ -36,7 +37,7 @@ const FIELDS = {
   contactIdsByEmail: 'map',
   conversationIdsByEmailMessageId: 'map',
   conversationIdsByContact: 'map',
-} as const satisfies Record<keyof EngineState, 'map' | 'value'>;
+} as const satisfies Record<keyof EngineState, 'map' | 'value' | 'texts'>;
 
 type Chunk =
   { v: number; field: MapField; entries: [string, unknown][] } | { v: number; field: ValueField; value: unknown };
@@ -44,7 +45,7 @@ type Chunk =
 /** The state as JSON chunks, in an order that `deserializeEngineState` reads back. */
 export function serializeEngineState(state: EngineState): string[] {
   const chunks: string[] = [];
-  for (const [field, kind] of Object.entries(FIELDS) as [keyof EngineState, 'map' | 'value'][]) {
+  for (const [field, kind] of Object.entries(FIELDS) as [keyof EngineState, 'map' | 'value' | 'texts'][]) {
     if (kind === 'value') {
       chunks.push(JSON.stringify({ v: STATE_SNAPSHOT_VERSION, field, value: state[field] }));
       continue;
@@ -58,8 +59,18 @@ export function serializeEngineState(state: EngineState): string[] {
       entries = [];
       written = true;
     };
-    for (const [key, value] of map) {
-      entries.push([key, asArray ? [...(value as Set<string>)] : value]);
+    // Messages are written as each conversation's JSON text (LazyMessages): a list not read since
+    // the last load is copied as it is, never parsed.
+    for (const key of map.keys()) {
+      const value =
+        kind === 'texts'
+          ? map instanceof LazyMessages
+            ? map.textOf(key)
+            : JSON.stringify(map.get(key))
+          : asArray
+            ? [...(map.get(key) as Set<string>)]
+            : map.get(key);
+      entries.push([key, value]);
       if (entries.length === CHUNK_ENTRIES) flush();
     }
     // An empty map still writes one chunk: the reader can tell a missing field from an empty one.
@@ -89,10 +100,16 @@ export function deserializeEngineState(chunks: readonly string[]): EngineState {
       state[chunk.field] = (chunk as { value: unknown }).value;
       continue;
     }
+    const entries = (chunk as { entries: [string, unknown][] }).entries;
+    if (kind === 'texts') {
+      const messages = (state.messages as LazyMessages | undefined) ?? new LazyMessages();
+      for (const [key, text] of entries) messages.setText(key, text as string);
+      state.messages = messages;
+      continue;
+    }
     const map = (state[chunk.field] as Map<string, unknown> | undefined) ?? new Map<string, unknown>();
     const asSet = SET_VALUED.has(chunk.field as MapField);
-    for (const [key, value] of (chunk as { entries: [string, unknown][] }).entries)
-      map.set(key, asSet ? new Set(value as string[]) : value);
+    for (const [key, value] of entries) map.set(key, asSet ? new Set(value as string[]) : value);
     state[chunk.field] = map;
   }
   for (const field of Object.keys(FIELDS) as (keyof EngineState)[])
