@@ -68,8 +68,13 @@ export class OutcomeBook {
     return at !== null && at < now - this.windowMs;
   }
 
-  /** Deletes the outcomes older than the window from storage; resolves with how many. */
-  forgetOld(now: number): Promise<number> {
+  /**
+   * Deletes the outcomes older than the window from storage; resolves with how many. The cache
+   * is emptied too (it serves retries seconds after a lost ack), so that one rule holds: an
+   * outcome older than the window answers no more.
+   */
+  async forgetOld(now: number): Promise<number> {
+    this.cache.clear();
     return this.storage.forgetOutcomes(now - this.windowMs);
   }
 }
