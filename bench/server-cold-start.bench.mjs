@@ -5,7 +5,7 @@
 // snapshots), then writes one. The second start loads that snapshot plus the events after it.
 // Wall time: about 2 minutes on a quiet 2-core machine (generating the log takes ~30 s of it).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,7 +80,22 @@ async function generateLog(dir, count) {
   return seq;
 }
 
-/** Starts the server over `dir` and resolves with ms from spawn to a new visitor's `welcome`. */
+/** CPU time (user + system) a process used so far, in ms (Linux: /proc), or null. */
+function cpuMs(pid) {
+  try {
+    // Fields 14 and 15 after the command name (in parentheses), in clock ticks of 10 ms.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Starts the server over `dir`; resolves with ms from spawn to a new visitor's `welcome`, the CPU
+ * ms the server had used by then (the same figure on a busy machine), and the ms its snapshot
+ * write took when it wrote one.
+ */
 function timeToWelcome(dir, { waitForSnapshot }) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
@@ -97,12 +112,18 @@ function timeToWelcome(dir, { waitForSnapshot }) {
     });
     let output = '';
     let welcomeMs = null;
+    let welcomeCpuMs = null;
     let snapshotWritten = false;
     const timer = setTimeout(() => finish(new Error(`no welcome in time: ${output.slice(-2000)}`)), START_TIMEOUT_MS);
     const finish = (error) => {
       clearTimeout(timer);
       child.kill('SIGTERM');
-      child.once('exit', () => (error ? reject(error) : resolve(welcomeMs)));
+      const written = /"ms":(\d+)[^\n]*"snapshot written"/.exec(output);
+      child.once('exit', () =>
+        error
+          ? reject(error)
+          : resolve({ welcomeMs, welcomeCpuMs, snapshotWriteMs: written ? Number(written[1]) : null }),
+      );
     };
     const maybeDone = () => {
       if (welcomeMs !== null && (!waitForSnapshot || snapshotWritten)) finish();
@@ -121,6 +142,7 @@ function timeToWelcome(dir, { waitForSnapshot }) {
         socket.on('message', (data) => {
           if (welcomeMs !== null || JSON.parse(String(data)).type !== 'welcome') return;
           welcomeMs = Math.round(performance.now() - started);
+          welcomeCpuMs = cpuMs(child.pid);
           socket.terminate();
           maybeDone();
         });

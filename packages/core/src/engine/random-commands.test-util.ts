@@ -158,4 +158,3 @@ export function commandFor(state: EngineState, step: Step): { principal: Princip
         : null;
   }
 }
-
