@@ -55,6 +55,7 @@ test('a command whose outcome was deleted by age is refused `expired` when sent 
   // An id as the reference client makes them: the time it was queued, base 36, then a dash.
   const id = `${now.toString(36)}-1-abc`;
   const command = { type: 'view.save', name: 'Mine', filter: { status: 'open' } };
+  const realNow = Date.now;
   try {
     const first = await startTestServer(options);
     const { peer } = await hello(first.wsUrl, first.agentToken);
@@ -70,6 +71,8 @@ test('a command whose outcome was deleted by age is refused `expired` when sent 
     // 31 days on, the server (re)starts and deletes outcomes older than the window; the retry of
     // a client that lost the ack and was offline since then arrives.
     now += 31 * DAY;
+    // The client's clock (which stamped the id) and this machine's moved on too.
+    Date.now = () => realNow() + 31 * DAY;
     const second = await startTestServer(options);
     const { peer: back } = await hello(second.wsUrl, second.agentToken);
     await until(async () => (await second.server.storage.outcomes(`agent:${AGENTS[0]!.id}`, [id])).size === 0);
@@ -80,6 +83,7 @@ test('a command whose outcome was deleted by age is refused `expired` when sent 
     back.close();
     await second.close();
   } finally {
+    Date.now = realNow;
     rmSync(dataDir, { recursive: true, force: true });
   }
 });

@@ -190,7 +190,7 @@ export function createBackend(options: BackendOptions): Backend {
         throw ConfabError.fromPayload(known.error);
       }
       const at = now();
-      if (outcomes.expired(commandId, at)) {
+      if (outcomes.expired(commandId)) {
         const days = Math.round(outcomes.windowMs / DAY_MS);
         throw new ConfabError(
           'expired',

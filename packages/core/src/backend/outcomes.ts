@@ -61,11 +61,13 @@ export class OutcomeBook {
 
   /**
    * Whether a command with no stored outcome was queued longer ago than the window: its outcome,
-   * if it ran, may have been deleted, so it must not run now.
+   * if it ran, may have been deleted, so it must not run now. The queue time is the client's
+   * clock, so it is compared with this machine's (Date.now), not with the hub's injected clock:
+   * tests move that one (a session 31 days on) without moving any client's.
    */
-  expired(commandId: string, now: number): boolean {
+  expired(commandId: string): boolean {
     const at = queuedAt(commandId);
-    return at !== null && at < now - this.windowMs;
+    return at !== null && at < Date.now() - this.windowMs;
   }
 
   /**
