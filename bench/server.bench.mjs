@@ -1,7 +1,10 @@
-// Server figures (issue 3): how many concurrent visitor sockets one server process holds on loopback,
-// how fast a visitor's message reaches an agent's socket under that load (p99), and email ingest
-// throughput over HTTP. The server runs as a child process (its own event loop, as in production);
-// this process plays every client. Bounded in sockets, messages and time; stops by itself.
+// Server figures (issues 3 and 19): how many concurrent visitor sockets one server process holds on
+// loopback and the memory each costs, how fast a visitor's message reaches an agent's socket under
+// that load (p99), and email ingest throughput over HTTP with no visitor socket open and then with
+// all of them open (their ratio: one team's busy widget must not slow every channel). The server
+// runs as a child process (its own event loop, as in production); this process plays every client.
+// Bounded in sockets, messages and time; stops by itself.
+import { readFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -13,9 +16,9 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const requireFromServer = createRequire(join(root, 'packages/server/package.json'));
 const WebSocket = requireFromServer('ws');
 
-const VISITORS = Number(process.env.BENCH_VISITORS ?? 2000);
+const VISITORS = Number(process.env.BENCH_VISITORS ?? 10_000);
 const OPEN_BATCH = 100;
-const OPEN_BUDGET_MS = 60_000;
+const OPEN_BUDGET_MS = 120_000;
 const FANOUT_MESSAGES = 500;
 const FANOUT_RATE_PER_S = 50;
 const INGEST_EMAILS = 2000;
@@ -103,6 +106,44 @@ function waitFor(socket, predicate, timeoutMs = 20_000) {
   });
 }
 
+/** The child's resident memory in bytes (Linux: /proc), or null where there is no /proc. */
+function residentBytes(pid) {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Emails over HTTP, each a new conversation committed (fsynced) before the 200: emails per second. */
+async function ingestEmails(url, from) {
+  let next = 0;
+  let ingested = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: INGEST_CONCURRENCY }, async () => {
+      while (next < INGEST_EMAILS && performance.now() - started < INGEST_BUDGET_MS) {
+        const index = from + next++;
+        const response = await fetch(`${url}/api/channels/email/inbound`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: 'Bearer bench-ingest' },
+          body: JSON.stringify({
+            from: `customer${index}@customer.example`,
+            to: 'support@team.example',
+            subject: `Question ${index}`,
+            text: `Hello, this is question number ${index}.`,
+            messageId: `<bench-${index}@customer.example>`,
+          }),
+        });
+        await response.arrayBuffer();
+        if (response.ok) ingested++;
+      }
+    }),
+  );
+  return ingested / ((performance.now() - started) / 1000);
+}
+
 /** A visitor: hello without token (a new session), then a chat. */
 async function openVisitor(wsUrl, index) {
   const socket = await openSocket(wsUrl);
@@ -152,7 +193,15 @@ export async function run() {
     agent.send(JSON.stringify({ v: 1, type: 'hello', token: agentToken }));
     await agentReady;
 
-    // 1. Concurrent visitor sockets, opened in batches, within a time budget.
+    // 1. Email ingest with no visitor socket open: the baseline of the loaded ratio (after a
+    //    warm-up round, so that neither side of the ratio pays for the JIT's first compiles).
+    await ingestEmails(url, 0);
+    const idleIngest = await ingestEmails(url, INGEST_EMAILS);
+    results.push({ metric: 'server.ingest.idle.msgPerSec', value: round(idleIngest, 1), unit: 'emails/s' });
+
+    // 2. Concurrent visitor sockets, opened in batches, within a time budget.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const rssBefore = residentBytes(child.pid);
     const openStarted = performance.now();
     let failures = 0;
     while (visitors.length < VISITORS && performance.now() - openStarted < OPEN_BUDGET_MS) {
@@ -176,13 +225,20 @@ export async function run() {
       health.connections - 1,
     );
     results.push({ metric: 'server.fanout.visitors', value: held, unit: 'sockets' });
+    const rssAfter = residentBytes(child.pid);
+    if (rssBefore !== null && rssAfter !== null && held > 0)
+      results.push({
+        metric: 'server.memory.perVisitorSocket.KB',
+        value: round((rssAfter - rssBefore) / held / 1024, 1),
+        unit: 'KB RSS per visitor (socket, session, contact and chat)',
+      });
     results.push({
       metric: 'server.visitors.openPerSec',
       value: round(visitors.length / openSeconds, 1),
       unit: 'visitors/s',
     });
 
-    // 2. Visitor message → agent socket, at a steady rate while every visitor stays connected.
+    // 3. Visitor message → agent socket, at a steady rate while every visitor stays connected.
     const sentAt = new Map();
     const latencies = [];
     agent.listeners.add((frame) => {
@@ -222,32 +278,14 @@ export async function run() {
     results.push({ metric: 'server.fanout.p50.ms', value: round(percentile(latencies, 50)), unit: 'ms' });
     results.push({ metric: 'server.fanout.delivered', value: latencies.length, unit: `of ${FANOUT_MESSAGES}` });
 
-    // 3. Email ingest over HTTP: each a new conversation, committed (fsynced) before the 200.
-    let next = 0;
-    let ingested = 0;
-    const ingestStarted = performance.now();
-    await Promise.all(
-      Array.from({ length: INGEST_CONCURRENCY }, async () => {
-        while (next < INGEST_EMAILS && performance.now() - ingestStarted < INGEST_BUDGET_MS) {
-          const index = next++;
-          const response = await fetch(`${url}/api/channels/email/inbound`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', authorization: 'Bearer bench-ingest' },
-            body: JSON.stringify({
-              from: `customer${index}@customer.example`,
-              to: 'support@team.example',
-              subject: `Question ${index}`,
-              text: `Hello, this is question number ${index}.`,
-              messageId: `<bench-${index}@customer.example>`,
-            }),
-          });
-          await response.arrayBuffer();
-          if (response.ok) ingested++;
-        }
-      }),
-    );
-    const ingestSeconds = (performance.now() - ingestStarted) / 1000;
-    results.push({ metric: 'server.ingest.msgPerSec', value: round(ingested / ingestSeconds, 1), unit: 'emails/s' });
+    // 4. Email ingest again, every visitor socket still open.
+    const loadedIngest = await ingestEmails(url, 2 * INGEST_EMAILS);
+    results.push({ metric: 'server.ingest.msgPerSec', value: round(loadedIngest, 1), unit: 'emails/s' });
+    results.push({
+      metric: 'server.ingest.loadedRatio',
+      value: round(loadedIngest / idleIngest, 2),
+      unit: `emails/s with ${held} visitor sockets ÷ with none`,
+    });
     agent.close();
   } finally {
     for (const visitor of visitors) visitor.socket.terminate();

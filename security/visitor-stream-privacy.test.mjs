@@ -11,7 +11,8 @@ import { agentToken, connect, newVisitorWithChat, startSecurityServer } from './
 
 /**
  * The frames as a visitor could compare them across two servers: ids become their order of first
- * appearance, times become T (the two runs differ in nothing else a visitor may see).
+ * appearance (the epoch is a random name of each server's log, as the session token is), times
+ * become T (the two runs differ in nothing else a visitor may see).
  */
 function comparable(frames) {
   const ids = new Map();
@@ -19,7 +20,7 @@ function comparable(frames) {
     if (!ids.has(value)) ids.set(value, `#${ids.size + 1}`);
     return ids.get(value);
   };
-  const idKey = /(^id$|Id$|^cause$|Ids$|^sessionToken$)/;
+  const idKey = /(^id$|Id$|^cause$|Ids$|^sessionToken$|^epoch$)/;
   const walk = (value, key = '') => {
     if (Array.isArray(value)) return value.map((item) => walk(item, key));
     if (value && typeof value === 'object')

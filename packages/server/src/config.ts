@@ -206,6 +206,27 @@ export const ENVIRONMENT: EnvironmentVariable[] = [
     schema: wholeNumber(1),
   },
   {
+    name: 'CONFAB_SNAPSHOT_EVERY_EVENTS',
+    expected: 'a whole number of events, at least 1',
+    default: '10000',
+    meaning: 'a snapshot of the state after this many events: a start loads it and the events after it',
+    schema: wholeNumber(1),
+  },
+  {
+    name: 'CONFAB_SNAPSHOT_EVERY_MINUTES',
+    expected: 'a whole number of minutes, at least 1',
+    default: '10',
+    meaning: '… or this long after the last one, when any event came since',
+    schema: wholeNumber(1),
+  },
+  {
+    name: 'CONFAB_IDEMPOTENCY_DAYS',
+    expected: 'a positive number of days',
+    default: '30',
+    meaning: 'outcomes kept this long; a command queued longer ago is refused (`expired`)',
+    schema: positiveDays,
+  },
+  {
     name: 'CONFAB_VISITOR_SESSION_IDLE_DAYS',
     expected: 'a positive number of days',
     default: '30',
@@ -328,6 +349,12 @@ export function configFromEnv(env: NodeJS.ProcessEnv, defaults: { demo: boolean 
   if (agentSessionLifetime) options.agentSessionLifetime = agentSessionLifetime;
   const retention = get<number>('CONFAB_RETENTION');
   if (retention !== undefined) options.retention = retention;
+  const snapshotEveryEvents = get<number>('CONFAB_SNAPSHOT_EVERY_EVENTS');
+  if (snapshotEveryEvents !== undefined) options.snapshotEveryEvents = snapshotEveryEvents;
+  const snapshotEveryMinutes = get<number>('CONFAB_SNAPSHOT_EVERY_MINUTES');
+  if (snapshotEveryMinutes !== undefined) options.snapshotEveryMs = snapshotEveryMinutes * 60_000;
+  const idempotencyDays = get<number>('CONFAB_IDEMPOTENCY_DAYS');
+  if (idempotencyDays !== undefined) options.idempotencyWindowMs = idempotencyDays * 24 * 60 * 60 * 1000;
   return { options, logLevel: get<LogLevel>('CONFAB_LOG_LEVEL') ?? 'info' };
 }
 

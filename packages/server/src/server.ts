@@ -96,6 +96,12 @@ export interface StartServerOptions {
   httpLimits?: { burst: number; perSecond: number };
   /** Events kept in memory for resume (the hub's retention). */
   retention?: number;
+  /** A snapshot of the hub's state after this many events (CONFAB_SNAPSHOT_EVERY_EVENTS). */
+  snapshotEveryEvents?: number;
+  /** …or this long after the last one when events came since (CONFAB_SNAPSHOT_EVERY_MINUTES). */
+  snapshotEveryMs?: number;
+  /** How long command outcomes are kept (CONFAB_IDEMPOTENCY_DAYS). */
+  idempotencyWindowMs?: number;
   heartbeatMs?: number;
   /**
    * More static directories by URL prefix, e.g. `{ '/react': 'examples/react' }` (pages get only the
@@ -184,6 +190,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     fanOut,
     now,
     ...(options.retention !== undefined ? { retention: options.retention } : {}),
+    ...(options.snapshotEveryEvents !== undefined ? { snapshotEveryEvents: options.snapshotEveryEvents } : {}),
+    ...(options.snapshotEveryMs !== undefined ? { snapshotEveryMs: options.snapshotEveryMs } : {}),
+    ...(options.idempotencyWindowMs !== undefined ? { idempotencyWindowMs: options.idempotencyWindowMs } : {}),
   });
   backendRef = backend;
   await backend.ready;
@@ -414,8 +423,21 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
 /** The store as the hub sees it, timing each commit and logging the ones that fail. */
 function observedStorage(storage: SqliteStorage, metrics: ServerMetrics, logger: Logger): BackendStorage {
   return {
-    load: () => storage.load(),
+    load: (options) => storage.load(options),
     close: () => storage.close(),
+    outcomes: (principalKey, commandIds) => storage.outcomes(principalKey, commandIds),
+    forgetOutcomes: (before) => storage.forgetOutcomes(before),
+    async saveSnapshot(snapshot) {
+      const started = performance.now();
+      try {
+        await storage.saveSnapshot(snapshot);
+        logger.info({ seq: snapshot.seq, ms: Math.round(performance.now() - started) }, 'snapshot written');
+      } catch (error) {
+        // Costs a longer replay at the next start, nothing else: the events are stored.
+        logger.error({ err: error, seq: snapshot.seq }, 'snapshot failed');
+        throw error;
+      }
+    },
     async commit(record) {
       const stopTimer = metrics.commitSeconds.startTimer();
       try {

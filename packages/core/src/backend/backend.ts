@@ -1,6 +1,6 @@
-import { applyEvent, execute, projectEvent, snapshotFor } from '../engine/engine.js';
-import { projectTyping } from '../engine/projection.js';
+import { execute, projectEvent, snapshotFor } from '../engine/engine.js';
 import { createEngineState } from '../engine/state.js';
+import { SnapshotFormatError, deserializeEngineState, serializeEngineState } from '../engine/state-snapshot.js';
 import type { Command } from '../protocol/commands.js';
 import { CLOSE_CODES, closeCodeOf } from '../protocol/close-codes.js';
 import { ConfabError } from '../protocol/errors.js';
@@ -8,17 +8,15 @@ import type { ConfabEvent, SequencedEvent } from '../protocol/events.js';
 import type { ClientFrame, CommittedCommand, HelloFrame, Principal, ServerFrame } from '../protocol/frames.js';
 import { MAX_FRAME_LENGTH, PROTOCOL_VERSION } from '../protocol/frames.js';
 import { validateClientFrame } from '../protocol/validate.js';
-import type {
-  Backend,
-  BackendConnection,
-  BackendOptions,
-  BackendStorage,
-  CommitRecord,
-  ConnectionInfo,
-  FanOut,
-  StoredLog,
-} from './types.js';
+import type { Backend, BackendConnection, BackendOptions, CommitRecord, ConnectionInfo, StoredEvent } from './types.js';
 import { createVisitorStreams, type VisitorDelivery } from './visitor-streams.js';
+import { deliverToAgents, deliverToVisitors, relayTyping } from './delivery.js';
+import { createLocalFanOut } from './local-fan-out.js';
+import { LinkRegistry, type Link } from './links.js';
+import { createMemoryStorage } from './memory-storage.js';
+import { DEFAULT_IDEMPOTENCY_WINDOW_MS, DEFAULT_OUTCOME_CACHE_SIZE, DAY_MS, OutcomeBook } from './outcomes.js';
+import { principalKey } from './principal-key.js';
+import { applyStored } from './replay.js';
 
 /** Close code for a refused hello (bad or revoked token). Clients do not retry it. */
 export const CLOSE_UNAUTHENTICATED = CLOSE_CODES.unauthenticated;
@@ -26,52 +24,6 @@ export const CLOSE_UNAUTHENTICATED = CLOSE_CODES.unauthenticated;
 export const CLOSE_REVOKED = CLOSE_CODES.forbidden;
 
 type Outcome = { seq: number; result?: Record<string, string> };
-
-/** Storage that keeps everything in memory: for tests, demos and the memory transport. */
-export function createMemoryStorage(): BackendStorage {
-  const events: SequencedEvent[] = [];
-  const outcomes: StoredLog['outcomes'] = new Map();
-  return {
-    async load() {
-      return { events: [...events], outcomes: new Map(outcomes) };
-    },
-    async commit(record) {
-      // A loop, not push(...events): a seed of 100k conversations would overflow the stack.
-      for (const event of record.events) events.push(event);
-      outcomes.set(outcomeKey(record.principalKey, record.commandId), record.outcome);
-    },
-    async close() {},
-  };
-}
-
-/** Fan-out within one process. A multi-process deployment passes a pub/sub FanOut instead. */
-export function createLocalFanOut(): FanOut {
-  const listeners = new Set<(events: SequencedEvent[]) => void>();
-  return {
-    publish(events) {
-      for (const listener of listeners) listener(events);
-    },
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-  };
-}
-
-export function principalKey(principal: Principal): string {
-  switch (principal.kind) {
-    case 'agent':
-      return `agent:${principal.agentId}`;
-    case 'visitor':
-      return `visitor:${principal.contactId}`;
-    case 'system':
-      return 'system';
-  }
-}
-
-function outcomeKey(principal: string, commandId: string): string {
-  return `${principal}\u0000${commandId}`;
-}
 
 let idCounter = 0;
 function defaultNewId(): string {
@@ -83,14 +35,8 @@ function defaultNewId(): string {
   );
 }
 
-interface Link {
-  send: (frame: ServerFrame) => void;
-  end: (code: number, reason: string) => void;
-  principal: Principal | null;
-  /** True once the link's catch-up was sent; only live links receive fan-out. */
-  live: boolean;
-  closed: boolean;
-}
+export const DEFAULT_SNAPSHOT_EVERY_EVENTS = 10_000;
+export const DEFAULT_SNAPSHOT_EVERY_MS = 10 * 60 * 1000;
 
 /**
  * Creates the backend hub: the engine's host for any number of connections.
@@ -111,85 +57,104 @@ export function createBackend(options: BackendOptions): Backend {
   const newId = options.newId ?? defaultNewId;
   const retention = options.retention ?? 10_000;
   const allowNewVisitors = options.allowNewVisitors ?? true;
+  const snapshotEveryEvents = options.snapshotEveryEvents ?? DEFAULT_SNAPSHOT_EVERY_EVENTS;
+  const snapshotEveryMs = options.snapshotEveryMs ?? DEFAULT_SNAPSHOT_EVERY_MS;
   const auth = options.auth;
 
+  /** One object for the hub's life: a snapshot's state is copied into it, so holders of `backend.state` see it. */
   const state = createEngineState();
   /** The last `retention` events, for resuming replicas. */
   let recent: SequencedEvent[] = [];
   let seq = 0;
-  let outcomes: StoredLog['outcomes'] = new Map();
+  /** Names the log's history; set from storage at load. */
+  let epoch = '';
+  const outcomes = new OutcomeBook(
+    storage,
+    options.idempotencyWindowMs ?? DEFAULT_IDEMPOTENCY_WINDOW_MS,
+    options.outcomeCacheSize ?? DEFAULT_OUTCOME_CACHE_SIZE,
+  );
   /** Commands are decided one at a time, each against the state its predecessor committed. */
   let queue: Promise<unknown> = Promise.resolve();
-  const links = new Set<Link>();
-  /** Live visitor links by contact: a visitor's events go to their links only. */
-  const visitorLinks = new Map<string, Set<Link>>();
+  const links = new LinkRegistry();
   /**
    * Visitors see their own numbered streams, not the workspace sequence (issue 20 item 4): R2 in
    * any form, a comment or anyone else's event must not show, not even as a number.
    */
-  const streams = createVisitorStreams(retention);
-  /** A visitor learns the causes of its own commands only (in catch-up too). */
-  const ownCommand = (contactId: string, cause: string) =>
-    outcomes.has(outcomeKey(principalKey({ kind: 'visitor', contactId }), cause));
+  let streams = createVisitorStreams(retention);
+  /** Events applied since the last snapshot, and the snapshot being written (close waits for it). */
+  let sinceSnapshot = 0;
+  let snapshotDue = false;
+  let snapshotWrite: Promise<void> = Promise.resolve();
   let closed = false;
 
-  /** Applies committed events in order and adds each to the visitor streams; returns what visitors get. */
-  function applyCommitted(events: SequencedEvent[]): VisitorDelivery[] {
-    const deliveries: VisitorDelivery[] = [];
-    for (const sequenced of events) {
-      applyEvent(state, sequenced.event);
-      for (const delivery of streams.record(state, sequenced, ownCommand)) deliveries.push(delivery);
-    }
-    return deliveries;
+  function applyCommitted(events: readonly StoredEvent[]): VisitorDelivery[] {
+    sinceSnapshot += events.length;
+    return applyStored(state, streams, events);
   }
 
   const ready = (async () => {
-    const stored = await storage.load();
-    outcomes = stored.outcomes;
-    applyCommitted(stored.events);
-    if (stored.events.length) seq = stored.events[stored.events.length - 1]!.seq;
-    recent = stored.events.slice(-retention);
+    let stored = await storage.load({ recent: retention });
+    let from = 0;
+    if (stored.snapshot) {
+      try {
+        Object.assign(state, deserializeEngineState(stored.snapshot.engine));
+        streams = createVisitorStreams(retention, stored.snapshot.streams);
+        from = stored.snapshot.seq;
+      } catch (error) {
+        if (!(error instanceof SnapshotFormatError)) throw error;
+        // A snapshot this version cannot read (an older format): the whole log is replayed instead.
+        stored = await storage.load({ recent: Number.MAX_SAFE_INTEGER });
+      }
+    }
+    epoch = stored.epoch;
+    seq = from;
+    const tail = stored.events.filter((event) => event.seq > from);
+    applyCommitted(tail);
+    if (tail.length) seq = tail[tail.length - 1]!.seq;
+    recent = stored.events.slice(-retention).map(({ seq, cause, event }) => ({ seq, cause, event }));
+    void outcomes.forgetOld(now()).catch(() => undefined);
+    if (sinceSnapshot >= snapshotEveryEvents) snapshotSoon();
   })();
 
+  // Snapshots after a quiet stretch too, and outcomes deleted by age while the server runs.
+  const snapshotTimer = setInterval(() => {
+    if (sinceSnapshot > 0) snapshotSoon();
+  }, snapshotEveryMs);
+  const forgetTimer = setInterval(() => void outcomes.forgetOld(now()).catch(() => undefined), DAY_MS / 24);
+  for (const timer of [snapshotTimer, forgetTimer]) (timer as { unref?: () => void }).unref?.();
+
+  /**
+   * Queues a snapshot after what is queued now, once a turn has passed: the command that crossed
+   * the threshold is acknowledged first, not after the state was serialised.
+   */
+  function snapshotSoon() {
+    if (snapshotDue) return;
+    snapshotDue = true;
+    setTimeout(() => {
+      queue = queue
+        .then(() => {
+          snapshotDue = false;
+          writeSnapshot();
+        })
+        // A snapshot that failed costs a longer replay at the next start, nothing else.
+        .catch(() => undefined);
+    }, 0);
+  }
+
+  /**
+   * Writes the state after `seq` as a snapshot. Serialising is synchronous, so it is the state of
+   * exactly one moment; storage writes it in place of the one before. A failed write costs only a
+   * longer replay at the next start, never an event, so it is not an error for any command.
+   */
+  function writeSnapshot() {
+    if (closed || sinceSnapshot === 0) return;
+    const snapshot = { seq, at: now(), engine: serializeEngineState(state), streams: streams.save() };
+    sinceSnapshot = 0;
+    snapshotWrite = snapshotWrite.then(() => storage.saveSnapshot(snapshot)).catch(() => undefined);
+  }
+
   // Agents see the workspace's events as they are (less what projectEvent hides from them).
-  const unsubscribeFanOut = fanOut.subscribe((events) => {
-    for (const link of links) if (link.live && link.principal?.kind === 'agent') deliverToAgent(link, events);
-  });
-
-  function deliverToAgent(link: Link, events: SequencedEvent[]) {
-    const visible: SequencedEvent[] = [];
-    for (const sequenced of events) {
-      const projected = projectEvent(state, link.principal!, sequenced.event);
-      if (projected) visible.push({ seq: sequenced.seq, cause: sequenced.cause, event: projected });
-    }
-    if (visible.length) link.send({ v: PROTOCOL_VERSION, type: 'events', events: visible });
-  }
-
-  /** Sends each live visitor link the entries of its stream, numbered in that stream. */
-  function deliverToVisitors(deliveries: VisitorDelivery[]) {
-    if (!deliveries.length) return;
-    const byContact = new Map<string | null, VisitorDelivery[]>();
-    for (const delivery of deliveries) {
-      const list = byContact.get(delivery.contactId) ?? [];
-      list.push(delivery);
-      byContact.set(delivery.contactId, list);
-    }
-    const everyone = byContact.get(null) ?? [];
-    const contacts = everyone.length ? [...visitorLinks.keys()] : [...byContact.keys()].filter((id) => id !== null);
-    for (const contactId of contacts) {
-      const targets = visitorLinks.get(contactId!);
-      if (!targets?.size) continue;
-      const mine = byContact.get(contactId) ?? [];
-      const entries =
-        everyone.length && mine.length ? [...mine, ...everyone].sort((a, b) => a.at - b.at) : [...mine, ...everyone];
-      const events = entries.map((entry) => ({
-        seq: streams.seqAt(contactId!, entry.at),
-        cause: entry.cause,
-        event: entry.event,
-      }));
-      for (const link of targets) if (link.live) link.send({ v: PROTOCOL_VERSION, type: 'events', events });
-    }
-  }
+  const unsubscribeFanOut = fanOut.subscribe((events) => deliverToAgents(state, links, events));
 
   /** A number the principal may see: the workspace's for agents, its own stream's for a visitor. */
   function seqFor(principal: Principal, workspaceSeq: number): number {
@@ -201,30 +166,43 @@ export function createBackend(options: BackendOptions): Backend {
     if (recent.length > retention * 1.5) recent = recent.slice(-retention);
   }
 
+  /** Stores events (after storage said so, never before), applies, publishes and delivers them. */
+  async function commit(record: CommitRecord): Promise<void> {
+    // Acknowledged means committed: nothing is applied or answered before storage says so.
+    await storage.commit(record);
+    const deliveries = applyCommitted(record.events.map((event) => ({ ...event, by: record.principalKey })));
+    seq += record.events.length;
+    remember(record.events);
+    if (record.events.length) fanOut.publish(record.events);
+    deliverToVisitors(streams, links, deliveries);
+    if (sinceSnapshot >= snapshotEveryEvents) snapshotSoon();
+  }
+
   /** Runs one command through the engine, commits it, then publishes. Serialised by `queue`. */
   function run(principal: Principal, command: Command, commandId: string): Promise<Outcome> {
     const task = queue.then(async (): Promise<Outcome> => {
       await ready;
       if (closed) throw new ConfabError('internal', 'The backend is shutting down.');
-      const key = outcomeKey(principalKey(principal), commandId);
-      const known = outcomes.get(key);
+      const key = principalKey(principal);
+      const known = (await outcomes.find(key, [commandId])).get(commandId);
       if (known) {
         if (known.ok) return { seq: known.seq, result: known.result };
         throw ConfabError.fromPayload(known.error);
       }
-      const { events, result } = execute(state, principal, command, { now: now(), newId });
+      const at = now();
+      if (outcomes.expired(commandId)) {
+        const days = Math.round(outcomes.windowMs / DAY_MS);
+        throw new ConfabError(
+          'expired',
+          `This command was queued more than ${days} days ago; it was not run, as it may have run already.`,
+        );
+      }
+      const { events, result } = execute(state, principal, command, { now: at, newId });
       const sequenced = events.map((event, index) => ({ seq: seq + index + 1, cause: commandId, event }));
-      const lastSeq = seq + sequenced.length;
-      const outcome: CommitRecord['outcome'] = { ok: true, seq: lastSeq, ...(result ? { result } : {}) };
-      // Acknowledged means committed: nothing is applied or answered before storage says so.
-      await storage.commit({ principalKey: principalKey(principal), commandId, events: sequenced, outcome });
-      outcomes.set(key, outcome);
-      const deliveries = applyCommitted(sequenced);
-      seq = lastSeq;
-      remember(sequenced);
-      if (sequenced.length) fanOut.publish(sequenced);
-      deliverToVisitors(deliveries);
-      return { seq: lastSeq, result };
+      const outcome: CommitRecord['outcome'] = { ok: true, seq: seq + sequenced.length, ...(result ? { result } : {}) };
+      await commit({ principalKey: key, commandId, events: sequenced, outcome, at });
+      outcomes.keep(key, commandId, outcome);
+      return { seq: outcome.seq, result };
     });
     queue = task.catch(() => undefined);
     return task;
@@ -233,33 +211,19 @@ export function createBackend(options: BackendOptions): Backend {
   async function append(events: ConfabEvent[]): Promise<number> {
     const task = queue.then(async () => {
       await ready;
-      const commandId = `append-${newId()}`;
       const sequenced = events.map((event, index) => ({ seq: seq + index + 1, cause: null, event }));
       const lastSeq = seq + sequenced.length;
-      await storage.commit({
+      await commit({
         principalKey: 'system',
-        commandId,
+        commandId: `append-${newId()}`,
         events: sequenced,
         outcome: { ok: true, seq: lastSeq },
+        at: now(),
       });
-      const deliveries = applyCommitted(sequenced);
-      seq = lastSeq;
-      remember(sequenced);
-      if (sequenced.length) fanOut.publish(sequenced);
-      deliverToVisitors(deliveries);
       return lastSeq;
     });
     queue = task.catch(() => undefined);
     return task;
-  }
-
-  /** Typing is ephemeral: relayed to every live link the engine says may see it, never stored. */
-  function relayTyping(sender: Principal, command: Extract<Command, { type: 'typing' }>) {
-    for (const link of links) {
-      if (!link.live || !link.principal) continue;
-      const signal = projectTyping(state, sender, link.principal, command.conversationId, command.typing);
-      if (signal) link.send({ v: 1, type: 'typing', signal });
-    }
   }
 
   async function hello(link: Link, frame: HelloFrame) {
@@ -306,35 +270,39 @@ export function createBackend(options: BackendOptions): Backend {
         }
       }
     }
+    const known = frame.pending?.length ? await outcomes.find(principalKey(principal), frame.pending) : new Map();
     await queue;
     if (link.closed) return;
-    // From here to `live = true` nothing awaits, so no event can slip between catch-up and fan-out.
+    // From here to `goLive` nothing awaits, so no event can slip between catch-up and fan-out.
     link.principal = principal;
-    const committed = committedOf(principal, frame.pending ?? []);
-    const now = seqFor(principal, seq);
+    const committed = committedOf(principal, frame.pending ?? [], known);
+    const current = seqFor(principal, seq);
     link.send({
       v: 1,
       type: 'welcome',
       principal,
-      seq: now,
+      seq: current,
+      epoch,
       ...(sessionToken ? { sessionToken } : {}),
       ...(committed.length ? { committed } : {}),
     });
     const from = frame.resumeFrom;
     // A hello whose identity named another contact than its token resumes nothing of the token's.
     const switched = sessionToken !== undefined && frame.token !== '';
-    const missed = switched || from === undefined ? null : missedSince(principal, from);
+    // Numbers of another history (the log was restored from a backup) cannot be resumed from.
+    const otherHistory = frame.epoch !== undefined && frame.epoch !== epoch;
+    const missed = switched || otherHistory || from === undefined ? null : missedSince(principal, from);
     if (missed) {
       if (missed.length) link.send({ v: PROTOCOL_VERSION, type: 'events', events: missed });
     } else {
-      link.send({ v: 1, type: 'snapshot', snapshot: snapshotFor(state, principal, now), resync: from !== undefined });
+      link.send({
+        v: 1,
+        type: 'snapshot',
+        snapshot: snapshotFor(state, principal, current),
+        resync: from !== undefined,
+      });
     }
-    link.live = true;
-    if (principal.kind === 'visitor') {
-      const targets = visitorLinks.get(principal.contactId) ?? new Set<Link>();
-      targets.add(link);
-      visitorLinks.set(principal.contactId, targets);
-    }
+    links.goLive(link);
   }
 
   /** What a principal missed after its number `from`, or null when that is out of reach (a snapshot then). */
@@ -351,25 +319,21 @@ export function createBackend(options: BackendOptions): Backend {
     return missed;
   }
 
-  /** Forgets a link that is gone. */
-  function forget(link: Link) {
-    link.closed = true;
-    link.live = false;
-    links.delete(link);
-    if (link.principal?.kind === 'visitor') {
-      const targets = visitorLinks.get(link.principal.contactId);
-      targets?.delete(link);
-      if (targets?.size === 0) visitorLinks.delete(link.principal.contactId);
-    }
-  }
-
   /** Which of the commands a hello asks after were committed, with what their acks said. */
-  function committedOf(principal: Principal, commandIds: string[]): CommittedCommand[] {
+  function committedOf(
+    principal: Principal,
+    commandIds: string[],
+    known: Map<string, CommitRecord['outcome']>,
+  ): CommittedCommand[] {
     const committed: CommittedCommand[] = [];
     for (const id of commandIds) {
-      const known = outcomes.get(outcomeKey(principalKey(principal), id));
-      if (known?.ok)
-        committed.push({ id, seq: seqFor(principal, known.seq), ...(known.result ? { result: known.result } : {}) });
+      const outcome = known.get(id);
+      if (outcome?.ok)
+        committed.push({
+          id,
+          seq: seqFor(principal, outcome.seq),
+          ...(outcome.result ? { result: outcome.result } : {}),
+        });
     }
     return committed;
   }
@@ -416,7 +380,7 @@ export function createBackend(options: BackendOptions): Backend {
       try {
         if (frame.command.type === 'typing') {
           execute(state, principal, frame.command, { now: now(), newId });
-          relayTyping(principal, frame.command);
+          relayTyping(state, links, principal, frame.command);
           link.send({ v: 1, type: 'ack', id: frame.id, seq: seqFor(principal, seq) });
           return;
         }
@@ -440,7 +404,7 @@ export function createBackend(options: BackendOptions): Backend {
 
     function closeLink(code: number, reason: string) {
       if (link.closed) return;
-      forget(link);
+      links.remove(link);
       end(code, reason);
     }
 
@@ -479,7 +443,7 @@ export function createBackend(options: BackendOptions): Backend {
         void handle(frame);
       },
       close() {
-        forget(link);
+        links.remove(link);
       },
     };
   }
@@ -499,15 +463,15 @@ export function createBackend(options: BackendOptions): Backend {
       return links.size;
     },
     endLinks(code, reason) {
-      for (const link of [...links]) {
-        forget(link);
+      for (const link of links.list()) {
+        links.remove(link);
         link.end(code, reason);
       }
     },
     disconnectPrincipal(match, code, reason) {
-      for (const link of [...links]) {
+      for (const link of links.list()) {
         if (link.principal && match(link.principal)) {
-          forget(link);
+          links.remove(link);
           link.end(code, reason);
         }
       }
@@ -515,9 +479,12 @@ export function createBackend(options: BackendOptions): Backend {
     async close() {
       closed = true;
       await queue;
+      clearInterval(snapshotTimer);
+      clearInterval(forgetTimer);
+      await snapshotWrite;
       unsubscribeFanOut();
-      for (const link of [...links]) {
-        links.delete(link);
+      for (const link of links.list()) {
+        links.remove(link);
         link.end(1001, 'server shutting down');
       }
       await storage.close();

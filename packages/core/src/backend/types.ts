@@ -10,6 +10,11 @@ import type { Principal, ServerFrame } from '../protocol/frames.js';
  * it, so they behave the same.
  */
 
+/** What a command's ack said (or its refusal): kept for the idempotency window. */
+export type StoredOutcome =
+  | { ok: true; seq: number; result?: Record<string, string> }
+  | { ok: false; error: import('../protocol/errors.js').ErrorPayload };
+
 /** One committed command: its events and its answer, stored atomically. */
 export interface CommitRecord {
   /** Who gave the command and its id: the idempotency key. */
@@ -17,26 +22,58 @@ export interface CommitRecord {
   commandId: string;
   events: SequencedEvent[];
   /** The ack's `result`, or the refusal. */
-  outcome:
-    | { ok: true; seq: number; result?: Record<string, string> }
-    | { ok: false; error: import('../protocol/errors.js').ErrorPayload };
+  outcome: StoredOutcome;
+  /** When it was committed (ms since 1970): outcomes are deleted by age. */
+  at: number;
+}
+
+/** A stored event and the principal key of the command that caused it (`system` for appends). */
+export interface StoredEvent extends SequencedEvent {
+  by: string | null;
+}
+
+/**
+ * The hub's state after event `seq`, as chunks of JSON text: the engine state
+ * (serializeEngineState) and the visitors' streams. Loading is this plus the events after `seq`.
+ */
+export interface HubSnapshot {
+  seq: number;
+  /** When it was written (ms since 1970). */
+  at: number;
+  engine: string[];
+  streams: string[];
 }
 
 /** What a backend finds in storage at start. */
 export interface StoredLog {
-  /** Every stored event in sequence order (a later store may start from a snapshot instead). */
-  events: SequencedEvent[];
-  /** Outcomes by `${principalKey}\u0000${commandId}`, for idempotency across restarts. */
-  outcomes: Map<string, CommitRecord['outcome']>;
+  /**
+   * Names this log's history: it changes when the log is rewritten (a restore from a backup), so a
+   * client that resumes with another epoch gets a full snapshot, never deltas of another history.
+   */
+  epoch: string;
+  /** The latest snapshot, or null (a new store, or one written before snapshots). */
+  snapshot: HubSnapshot | null;
+  /**
+   * Events in sequence order: every one after the snapshot, and at least the last `recent` of the
+   * log (for resuming clients) even when the snapshot already holds them.
+   */
+  events: StoredEvent[];
 }
 
 /**
- * Durable storage behind a backend. `commit` resolves only once the record is on disk: the hub
- * acknowledges after it. An implementation for another database implements these methods.
+ * Durable storage behind a backend (one workspace's log). `commit` resolves only once the record
+ * is on disk: the hub acknowledges after it. An implementation for another database implements
+ * these methods and passes the same storage tests.
  */
 export interface BackendStorage {
-  load(): Promise<StoredLog>;
+  load(options: { recent: number }): Promise<StoredLog>;
   commit(record: CommitRecord): Promise<void>;
+  /** The stored outcomes of these command ids of one principal (absent: never committed, or deleted by age). */
+  outcomes(principalKey: string, commandIds: readonly string[]): Promise<Map<string, StoredOutcome>>;
+  /** Stores a snapshot in place of the one before; resolves once it is on disk. */
+  saveSnapshot(snapshot: HubSnapshot): Promise<void>;
+  /** Deletes the outcomes committed before `before` (ms since 1970); resolves with how many. */
+  forgetOutcomes(before: number): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -71,6 +108,17 @@ export interface BackendOptions {
   retention?: number;
   /** Whether a hello with an empty token may start a new visitor session. Default true. */
   allowNewVisitors?: boolean;
+  /** A snapshot is written after this many events since the last one. Default 10,000. */
+  snapshotEveryEvents?: number;
+  /** …or after this long (ms) when any event came since the last one. Default 10 minutes. */
+  snapshotEveryMs?: number;
+  /**
+   * How long (ms) a command's outcome is kept: a repeated command id is answered from it. A command
+   * queued longer ago than this is refused with `expired`. Default 30 days.
+   */
+  idempotencyWindowMs?: number;
+  /** Outcomes kept in memory for repeated command ids (the rest are read from storage). Default 10,000. */
+  outcomeCacheSize?: number;
 }
 
 /** Metadata of a connection, for limits and logs. */

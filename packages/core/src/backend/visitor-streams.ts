@@ -24,19 +24,49 @@ interface Entry {
   event: ConfabEvent;
 }
 
+/** A part as plain data, for snapshots. */
+interface SavedPart {
+  at: number[];
+  recent: Entry[];
+  shown: [string, string][];
+}
+
 /** One part of a stream: the workspace numbers of all its entries, and the latest entries whole. */
 class Part {
-  readonly at: number[] = [];
-  private recent: Entry[] = [];
+  readonly at: number[];
+  /** Entries kept whole: `recent[start…]`, the oldest dropped by moving `start` (no copying per drop). */
+  private recent: Entry[];
+  private start = 0;
   /** What was last shown of each record (JSON), so that an unchanged one is not shown again. */
-  readonly shown = new Map<string, string>();
+  readonly shown: Map<string, string>;
 
-  constructor(private readonly keep: number) {}
+  constructor(saved?: SavedPart) {
+    this.at = saved?.at ?? [];
+    this.recent = saved?.recent ?? [];
+    this.shown = new Map(saved?.shown);
+  }
+
+  save(): SavedPart {
+    return { at: this.at, recent: this.kept(), shown: [...this.shown] };
+  }
+
+  /** The entries kept whole, oldest first. */
+  kept(): Entry[] {
+    return this.recent.slice(this.start);
+  }
 
   push(entry: Entry): void {
     this.at.push(entry.at);
     this.recent.push(entry);
-    if (this.recent.length > this.keep * 1.5) this.recent = this.recent.slice(-this.keep);
+  }
+
+  /** Drops the oldest entry kept whole (it is out of the resume window). */
+  dropOldest(): void {
+    this.start += 1;
+    if (this.start > 1024 && this.start * 2 > this.recent.length) {
+      this.recent = this.recent.slice(this.start);
+      this.start = 0;
+    }
   }
 
   /** How many entries are at or before workspace number `seq`. */
@@ -53,8 +83,8 @@ class Part {
 
   /** The entry at `index`, or undefined when it is no longer kept whole. */
   entry(index: number): Entry | undefined {
-    const offset = this.at.length - this.recent.length;
-    return index >= offset ? this.recent[index - offset] : undefined;
+    const offset = this.at.length - (this.recent.length - this.start);
+    return index >= offset ? this.recent[this.start + index - offset] : undefined;
   }
 
   /** Whether `value` differs from what was last shown under `key` (and remembers it). */
@@ -91,7 +121,12 @@ export interface VisitorStreams {
   seqNow(contactId: string): number;
   /** The visitor's events numbered after `from`, or null when that is too far back (or ahead): a snapshot then. */
   since(contactId: string, from: number): SequencedEvent[] | null;
+  /** Every stream as JSON chunks, for a snapshot (createVisitorStreams reads them back). */
+  save(): string[];
 }
+
+/** Streams per chunk of a saved snapshot: keeps each chunk far below the longest string. */
+const CONTACTS_PER_CHUNK = 5_000;
 
 /** Contacts an event may concern (the projection decides whether they see it). */
 function candidates(state: EngineState, event: ConfabEvent): string[] {
@@ -128,26 +163,60 @@ function recordKey(event: ConfabEvent): string | null {
   }
 }
 
-/** `keep`: entries kept whole per stream part for resume; further back a visitor gets a snapshot. */
-export function createVisitorStreams(keep: number): VisitorStreams {
-  const shared = new Part(keep);
+/**
+ * `keep`: entries of the last `keep` workspace events are kept whole, for resume; further back a
+ * visitor gets a snapshot, as an agent does (the hub's retention). Memory for whole entries is
+ * bounded by that window, however many visitors the log has seen.
+ * `saved`: the chunks of an earlier `save()`, to go on from (a snapshot).
+ */
+export function createVisitorStreams(keep: number, saved: readonly string[] = []): VisitorStreams {
+  let shared = new Part();
   const personal = new Map<string, Part>();
+  for (const text of saved) {
+    const chunk = JSON.parse(text) as { shared?: SavedPart; personal?: [string, SavedPart][] };
+    if (chunk.shared) shared = new Part(chunk.shared);
+    for (const [contactId, part] of chunk.personal ?? []) personal.set(contactId, new Part(part));
+  }
+  /** Every entry kept whole, oldest first, by the part that holds it: the window drops from its front. */
+  let window: { at: number; part: Part }[] = [];
+  let windowStart = 0;
+  for (const part of [shared, ...personal.values()])
+    for (const entry of part.kept()) window.push({ at: entry.at, part });
+  window.sort((a, b) => a.at - b.at);
+
+  function push(part: Part, entry: Entry) {
+    part.push(entry);
+    window.push({ at: entry.at, part });
+  }
+
+  /** Drops the entries that left the window of the last `keep` workspace events. */
+  function trim(seq: number) {
+    while (windowStart < window.length && window[windowStart]!.at <= seq - keep) {
+      window[windowStart]!.part.dropOldest();
+      windowStart += 1;
+    }
+    if (windowStart > 1024 && windowStart * 2 > window.length) {
+      window = window.slice(windowStart);
+      windowStart = 0;
+    }
+  }
 
   function partOf(contactId: string): Part {
     let part = personal.get(contactId);
-    if (!part) personal.set(contactId, (part = new Part(keep)));
+    if (!part) personal.set(contactId, (part = new Part()));
     return part;
   }
 
   return {
     record(state, sequenced, ownCommand) {
       const { event, seq: at } = sequenced;
+      trim(at);
       // Team names and availability, and the widget's settings, are the same for every visitor.
       if (event.type === 'agent.upserted' || event.type === 'settings.updated') {
         const projected = projectEvent(state, { kind: 'visitor', contactId: '' }, event);
         if (!projected || !shared.changed(recordKey(event)!, projected)) return [];
         const entry = { at, cause: null, event: projected };
-        shared.push(entry);
+        push(shared, entry);
         return [{ contactId: null, ...entry }];
       }
       const deliveries: VisitorDelivery[] = [];
@@ -162,7 +231,7 @@ export function createVisitorStreams(keep: number): VisitorStreams {
         if (projected.type === 'message.removed' && !part.shown.delete(`message:${projected.messageId}`)) continue;
         const cause = sequenced.cause !== null && ownCommand(contactId, sequenced.cause) ? sequenced.cause : null;
         const entry = { at, cause, event: projected };
-        part.push(entry);
+        push(part, entry);
         deliveries.push({ contactId, ...entry });
       }
       return deliveries;
@@ -191,6 +260,20 @@ export function createVisitorStreams(keep: number): VisitorStreams {
         missed.push({ seq: number--, cause: entry.cause, event: entry.event });
       }
       return missed.reverse();
+    },
+
+    save() {
+      const chunks = [JSON.stringify({ shared: shared.save() })];
+      let batch: [string, SavedPart][] = [];
+      for (const [contactId, part] of personal) {
+        batch.push([contactId, part.save()]);
+        if (batch.length === CONTACTS_PER_CHUNK) {
+          chunks.push(JSON.stringify({ personal: batch }));
+          batch = [];
+        }
+      }
+      if (batch.length) chunks.push(JSON.stringify({ personal: batch }));
+      return chunks;
     },
   };
 }

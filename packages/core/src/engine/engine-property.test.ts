@@ -1,14 +1,13 @@
 import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
-import type { Command } from '../protocol/commands.js';
 import { ConfabError } from '../protocol/errors.js';
-import type { Principal } from '../protocol/frames.js';
 import { validateCommand } from '../protocol/validate.js';
-import { DEMO_AGENT_IDS, demoSeed } from '../testing/demo-data.js';
+import { demoSeed } from '../testing/demo-data.js';
 import { applyEvent, execute, projectEvent, snapshotFor } from './engine.js';
 import { MINUTE, T0 } from './engine-harness.test-util.js';
 import { previewOf } from './records.js';
 import { createEngineState, type EngineState } from './state.js';
+import { commandFor, stepArbitrary } from './random-commands.test-util.js';
 
 const COMMAND_TYPES = [
   'conversation.assign',
@@ -52,159 +51,6 @@ const COMMAND_TYPES = [
   'agent.activate',
   'agent.signedIn',
 ];
-
-/** One random step, interpreted against the state at the time it runs. */
-interface Step {
-  op: number;
-  pick: number;
-  other: number;
-  text: string;
-  flag: boolean;
-}
-
-const stepArbitrary: fc.Arbitrary<Step> = fc.record({
-  op: fc.nat(15),
-  pick: fc.nat(1000),
-  other: fc.nat(1000),
-  text: fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('Talk to a person', 'hello', 'Pricing')),
-  flag: fc.boolean(),
-});
-
-function at<T>(list: readonly T[], index: number): T | undefined {
-  return list.length === 0 ? undefined : list[index % list.length];
-}
-
-function commandFor(state: EngineState, step: Step): { principal: Principal; command: Command } | null {
-  const conversations = [...state.conversations.values()];
-  const conversation = at(conversations, step.pick);
-  const agentId = at(DEMO_AGENT_IDS, step.other)!;
-  const agent: Principal = { kind: 'agent', agentId };
-  const text = step.text.trim() === '' ? 'hi' : step.text;
-  const ownerOf = (id: string | null | undefined): Principal | null => (id ? { kind: 'visitor', contactId: id } : null);
-  switch (step.op) {
-    case 0: {
-      const contacts = [...state.contacts.keys()];
-      const contactId = at(contacts, step.pick)!;
-      return { principal: { kind: 'visitor', contactId }, command: { type: 'visitor.startChat', text } };
-    }
-    case 1: {
-      const owner = ownerOf(conversation?.contactId);
-      return owner && conversation
-        ? { principal: owner, command: { type: 'visitor.message', conversationId: conversation.id, text } }
-        : null;
-    }
-    case 2:
-      return conversation
-        ? { principal: agent, command: { type: 'message.reply', conversationId: conversation.id, text } }
-        : null;
-    case 3:
-      return conversation
-        ? {
-            principal: agent,
-            command: {
-              type: 'message.comment',
-              conversationId: conversation.id,
-              text: 'SECRET-COMMENT',
-              mentions: step.flag ? [agentId] : [],
-            },
-          }
-        : null;
-    case 4:
-      return conversation
-        ? {
-            principal: agent,
-            command: {
-              type: 'conversation.setStatus',
-              conversationIds: [conversation.id],
-              status: step.flag ? 'closed' : 'open',
-            },
-          }
-        : null;
-    case 5:
-      return conversation
-        ? {
-            principal: agent,
-            command: {
-              type: step.flag ? 'conversation.trash' : 'conversation.restore',
-              conversationIds: [conversation.id],
-            },
-          }
-        : null;
-    case 6:
-      return conversation
-        ? { principal: agent, command: { type: 'conversation.deleteForever', conversationIds: [conversation.id] } }
-        : null;
-    case 7:
-      return conversation
-        ? {
-            principal: agent,
-            command: step.flag
-              ? { type: 'conversation.blockSender', conversationId: conversation.id }
-              : { type: 'contact.unblock', contactId: conversation.contactId ?? 'none' },
-          }
-        : null;
-    case 8:
-      return conversation
-        ? {
-            principal: agent,
-            command: {
-              type: step.flag ? 'conversation.markSpam' : 'conversation.unfilter',
-              conversationId: conversation.id,
-            },
-          }
-        : null;
-    case 9:
-      return conversation
-        ? {
-            principal: agent,
-            command: {
-              type: 'conversation.assign',
-              conversationId: conversation.id,
-              assigneeId: step.flag ? at(DEMO_AGENT_IDS, step.pick)! : null,
-            },
-          }
-        : null;
-    case 10:
-      return {
-        principal: agent,
-        command: { type: 'agent.setAvailability', availability: step.flag ? 'away' : 'available' },
-      };
-    case 11: {
-      const previous = conversation?.emailMessageIds[0];
-      return {
-        principal: { kind: 'system' },
-        command: {
-          type: 'inbound.email',
-          from: `person${step.other % 7}@example.com`,
-          to: ['support@confab.example'],
-          subject: 'Hello',
-          text,
-          messageId: `<m${step.pick}-${step.other}@example.com>`,
-          ...(step.flag && previous ? { inReplyTo: previous } : {}),
-        },
-      };
-    }
-    case 12:
-      return { principal: agent, command: { type: 'settings.update', patch: { bot: { enabled: step.flag } } } };
-    case 13: {
-      const owner = ownerOf(conversation?.contactId);
-      return owner && conversation
-        ? { principal: owner, command: { type: 'visitor.requestHuman', conversationId: conversation.id } }
-        : null;
-    }
-    case 14:
-      return conversation
-        ? {
-            principal: agent,
-            command: { type: 'conversation.sendTranscript', conversationId: conversation.id, to: 'copy@example.com' },
-          }
-        : null;
-    default:
-      return conversation
-        ? { principal: agent, command: { type: 'conversation.detachContact', conversationId: conversation.id } }
-        : null;
-  }
-}
 
 /** The L2 fields every conversation must agree with its messages on, whatever happened. */
 function checkInvariants(state: EngineState): void {

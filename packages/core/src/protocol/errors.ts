@@ -29,6 +29,11 @@ export type ErrorCode =
   | 'resync-required'
   /** The connection is gone and the command could not be sent (it stays in the outbox). */
   | 'offline'
+  /**
+   * The command was queued longer ago than the server keeps outcomes (its idempotency window): it
+   * may have run already, so it is not run (again). Nothing was changed.
+   */
+  | 'expired'
   /** The backend failed; nothing was changed. */
   | 'internal';
 

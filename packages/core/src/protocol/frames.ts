@@ -35,6 +35,11 @@ export interface HelloFrame {
   /** Agent token or visitor session token; empty for a visitor's very first contact. */
   token: string;
   resumeFrom?: number;
+  /**
+   * The `epoch` of the welcome that `resumeFrom` counts in. Another epoch than the server's means
+   * its log was rewritten (a restore from a backup): the server sends a full snapshot (`resync`).
+   */
+  epoch?: string;
   /** A visitor's identity token, signed by the site's backend (createIdentityToken). */
   identity?: string;
   /**
@@ -48,7 +53,12 @@ export interface HelloFrame {
 /** Most command ids a hello may ask after. */
 export const MAX_HELLO_PENDING = 1000;
 
-/** A command with its client-generated id: sending the same id twice has the effect of once. */
+/**
+ * A command with its client-generated id: sending the same id twice has the effect of once, within
+ * the server's idempotency window (30 days by default). An id that starts with the time it was
+ * queued, in base-36 milliseconds and a `-` (`mi8k2x0a-…`, as the reference client makes them), is
+ * refused with `expired` once older than the window instead of ever running twice.
+ */
 export interface CommandFrame {
   v: 1;
   type: 'command';
@@ -74,6 +84,8 @@ export interface WelcomeFrame {
   type: 'welcome';
   principal: Principal;
   seq: number;
+  /** Names the server's history: a client echoes it in its next hello beside `resumeFrom`. */
+  epoch: string;
   sessionToken?: string;
   /** The hello's `pending` commands the server had already committed, with their acks' contents. */
   committed?: CommittedCommand[];
@@ -92,7 +104,7 @@ export interface SnapshotFrame {
   v: 1;
   type: 'snapshot';
   snapshot: Snapshot;
-  /** True when the client asked to resume but the server no longer had that far back. */
+  /** True when the client asked to resume but the server no longer had that far back, or its history changed (epoch). */
   resync: boolean;
 }
 

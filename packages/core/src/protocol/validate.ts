@@ -369,6 +369,7 @@ export function validateClientFrame(value: unknown): ClientFrame {
           if (!Number.isInteger(seq) || seq < 0) invalid(path, 'a sequence number');
           return seq;
         }),
+        epoch: optional(string(MAX_SHORT_LENGTH)),
         identity: optional(string(MAX_SHORT_LENGTH * 4)),
         pending: optional(array(id, MAX_HELLO_PENDING)),
       })(value, '');

@@ -42,6 +42,8 @@ export async function backupDatabase(dataDir: string, target: string): Promise<B
       try {
         // One self-contained file: no write-ahead log beside it to forget when copying it on.
         copy.pragma('journal_mode = DELETE');
+        // Put in place of the database, the copy is an older history than clients saw: a new epoch then.
+        copy.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('restored', '1')").run();
         const check = copy.pragma('quick_check', { simple: true });
         if (check !== 'ok') throw new Error(`The copy failed its check: ${String(check)}`);
         const events = (copy.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
 
 /**
  * One step of the SQLite store's schema. Steps are numbered from 1, run in order, and never change
@@ -102,7 +103,38 @@ CREATE INDEX IF NOT EXISTS auth_links_by_agent ON auth_links (agent_id, purpose)
 `);
     },
   },
+  {
+    version: 4,
+    description: 'hub snapshots, the epoch, outcomes dated (deleted by age), events name their principal',
+    up(db) {
+      const migratedAt = Date.now();
+      db.exec(`
+ALTER TABLE outcomes ADD COLUMN at INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX outcomes_by_age ON outcomes (at);
+ALTER TABLE events ADD COLUMN principal_key TEXT;
+CREATE TABLE snapshot_chunks (
+  part TEXT NOT NULL,
+  idx INTEGER NOT NULL,
+  text TEXT NOT NULL,
+  PRIMARY KEY (part, idx)
+) WITHOUT ROWID;
+CREATE INDEX outcomes_by_command ON outcomes (command_id);
+`);
+      // Outcomes stored before they had a date are kept a whole window from now.
+      db.prepare('UPDATE outcomes SET at = ?').run(migratedAt);
+      // Which principal's command caused each event: a visitor learns only its own commands' ids.
+      db.exec(`UPDATE events SET principal_key =
+        (SELECT min(principal_key) FROM outcomes WHERE outcomes.command_id = events.cause) WHERE cause IS NOT NULL`);
+      db.exec('DROP INDEX outcomes_by_command');
+      db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('epoch', ?)").run(randomEpoch());
+    },
+  },
 ];
+
+/** A new random epoch (see StoredLog.epoch in @confab/core/backend). */
+export function randomEpoch(): string {
+  return randomBytes(8).toString('hex');
+}
 
 /** The schema this version of the server writes and reads. */
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

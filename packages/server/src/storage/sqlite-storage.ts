@@ -1,10 +1,17 @@
 import Database from 'better-sqlite3';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { BackendStorage, CommitRecord, StoredLog } from '@confab/core/backend';
-import type { ConfabEvent, DeliveryState, SequencedEvent } from '@confab/core';
+import type {
+  BackendStorage,
+  CommitRecord,
+  HubSnapshot,
+  StoredEvent,
+  StoredLog,
+  StoredOutcome,
+} from '@confab/core/backend';
+import type { ConfabEvent, DeliveryState } from '@confab/core';
 import { createAccountStore, type AccountStore } from './account-store.js';
-import { migrate, schemaVersion } from './migrations.js';
+import { migrate, randomEpoch, schemaVersion } from './migrations.js';
 
 /** Visitor sessions and agent tokens, stored as SHA-256 hashes only (a leaked database grants nothing). */
 export interface TokenStore {
@@ -55,6 +62,19 @@ export interface SqliteStorage extends BackendStorage, TokenStore, DeliveryStore
   schemaVersion(): number;
   /** Whether a write transaction commits now (readiness): false on a read-only or failing disk. */
   writable(): boolean;
+}
+
+/**
+ * A copy made by `confab-server backup` is marked `restored`: the first time a server opens it as
+ * its database, the log's history may be older than what clients saw, so it gets a new epoch (and
+ * clients a full snapshot rather than deltas of another history). The backup file itself keeps the
+ * mark, so restoring it again renews the epoch again.
+ */
+function renewEpochIfRestored(db: Database.Database): void {
+  db.transaction(() => {
+    const marked = db.prepare("DELETE FROM meta WHERE key = 'restored' RETURNING value").get();
+    if (marked) db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('epoch', ?)").run(randomEpoch());
+  }).immediate();
 }
 
 /** The default data directory: CONFAB_DATA_DIR, else ./.data. */
@@ -109,17 +129,39 @@ export function createSqliteStorage(dir: string = defaultDataDir()): SqliteStora
     throw error;
   }
 
-  const insertEvent = db.prepare('INSERT INTO events (seq, type, cause, event) VALUES (?, ?, ?, ?)');
+  const metaValue = db.prepare('SELECT value FROM meta WHERE key = ?').pluck();
+  const setMeta = db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
+  renewEpochIfRestored(db);
+
+  const insertEvent = db.prepare('INSERT INTO events (seq, type, cause, event, principal_key) VALUES (?, ?, ?, ?, ?)');
   const insertOutcome = db.prepare(
-    'INSERT OR REPLACE INTO outcomes (principal_key, command_id, outcome) VALUES (?, ?, ?)',
+    'INSERT OR REPLACE INTO outcomes (principal_key, command_id, outcome, at) VALUES (?, ?, ?, ?)',
   );
   const commitTransaction = db.transaction((records: CommitRecord[]) => {
     for (const record of records) {
       for (const sequenced of record.events) {
-        insertEvent.run(sequenced.seq, sequenced.event.type, sequenced.cause, JSON.stringify(sequenced.event));
+        insertEvent.run(
+          sequenced.seq,
+          sequenced.event.type,
+          sequenced.cause,
+          JSON.stringify(sequenced.event),
+          record.principalKey,
+        );
       }
-      insertOutcome.run(record.principalKey, record.commandId, JSON.stringify(record.outcome));
+      insertOutcome.run(record.principalKey, record.commandId, JSON.stringify(record.outcome), record.at);
     }
+  });
+  const findOutcome = db.prepare('SELECT outcome FROM outcomes WHERE principal_key = ? AND command_id = ?').pluck();
+  const forgetOutcomes = db.prepare('DELETE FROM outcomes WHERE at < ?');
+  const snapshotChunks = db.prepare('SELECT part, text FROM snapshot_chunks ORDER BY part, idx');
+  const insertChunk = db.prepare('INSERT INTO snapshot_chunks (part, idx, text) VALUES (?, ?, ?)');
+  /** One snapshot at a time: the new one replaces the old in one transaction. */
+  const saveSnapshotTransaction = db.transaction((snapshot: HubSnapshot) => {
+    db.exec('DELETE FROM snapshot_chunks');
+    snapshot.engine.forEach((text, index) => insertChunk.run('engine', index, text));
+    snapshot.streams.forEach((text, index) => insertChunk.run('streams', index, text));
+    setMeta.run('snapshot_seq', String(snapshot.seq));
+    setMeta.run('snapshot_at', String(snapshot.at));
   });
 
   /**
@@ -181,6 +223,13 @@ export function createSqliteStorage(dir: string = defaultDataDir()): SqliteStora
     ),
   };
 
+  function readSnapshot(seq: number): HubSnapshot {
+    const snapshot: HubSnapshot = { seq, at: Number(metaValue.get('snapshot_at') ?? 0), engine: [], streams: [] };
+    for (const row of snapshotChunks.iterate() as IterableIterator<{ part: 'engine' | 'streams'; text: string }>)
+      snapshot[row.part].push(row.text);
+    return snapshot;
+  }
+
   let closed = false;
   type TokenRow = { id: string; agent_id: string; label: string; created_at: number; revoked_at: number | null };
 
@@ -190,26 +239,48 @@ export function createSqliteStorage(dir: string = defaultDataDir()): SqliteStora
     dir: absoluteDir,
     file,
 
-    async load(): Promise<StoredLog> {
-      const events: SequencedEvent[] = [];
-      for (const row of db.prepare('SELECT seq, cause, event FROM events ORDER BY seq').iterate() as IterableIterator<{
+    async load({ recent }): Promise<StoredLog> {
+      const head = (countEvents.get() as { n: number }).n;
+      const snapshotSeq = Number(metaValue.get('snapshot_seq') ?? 0);
+      // A snapshot ahead of the log (never written so, but a hand-made restore could pair them): replay instead.
+      const snapshot = snapshotSeq > 0 && snapshotSeq <= head ? readSnapshot(snapshotSeq) : null;
+      const from = Math.max(0, Math.min(snapshot?.seq ?? 0, head - recent));
+      const events: StoredEvent[] = [];
+      for (const row of db
+        .prepare('SELECT seq, cause, event, principal_key FROM events WHERE seq > ? ORDER BY seq')
+        .iterate(from) as IterableIterator<{
         seq: number;
         cause: string | null;
         event: string;
+        principal_key: string | null;
       }>) {
-        events.push({ seq: row.seq, cause: row.cause, event: JSON.parse(row.event) as ConfabEvent });
+        events.push({
+          seq: row.seq,
+          cause: row.cause,
+          event: JSON.parse(row.event) as ConfabEvent,
+          by: row.principal_key,
+        });
       }
-      const outcomes: StoredLog['outcomes'] = new Map();
-      for (const row of db
-        .prepare('SELECT principal_key, command_id, outcome FROM outcomes')
-        .iterate() as IterableIterator<{
-        principal_key: string;
-        command_id: string;
-        outcome: string;
-      }>) {
-        outcomes.set(`${row.principal_key}\u0000${row.command_id}`, JSON.parse(row.outcome) as CommitRecord['outcome']);
+      return { epoch: String(metaValue.get('epoch')), snapshot, events };
+    },
+
+    async outcomes(principalKey, commandIds) {
+      const found = new Map<string, StoredOutcome>();
+      for (const id of commandIds) {
+        const text = findOutcome.get(principalKey, id) as string | undefined;
+        if (text !== undefined) found.set(id, JSON.parse(text) as StoredOutcome);
       }
-      return { events, outcomes };
+      return found;
+    },
+
+    async saveSnapshot(snapshot) {
+      if (closed) throw new Error('The storage is closed.');
+      saveSnapshotTransaction(snapshot);
+    },
+
+    async forgetOutcomes(before) {
+      if (closed) return 0;
+      return forgetOutcomes.run(before).changes;
     },
 
     commit(record: CommitRecord): Promise<void> {

@@ -1,0 +1,118 @@
+import { LazyMessages } from './lazy-messages.js';
+import type { EngineState } from './state.js';
+
+/**
+ * The engine state as text and back, for snapshots (load = snapshot + the events after it). Every
+ * field is written as it is, derived indexes included, so that a loaded state equals the state the
+ * log's replay builds: nothing is recomputed on load. The text is cut into chunks of at most
+ * CHUNK_ENTRIES map entries: a state with a million messages stays far below the longest string
+ * JavaScript can hold, and storage keeps each chunk as a row of its own.
+ */
+
+/** Bumped when the format changes; a snapshot of another version is ignored (the log is replayed). */
+export const STATE_SNAPSHOT_VERSION = 1;
+const CHUNK_ENTRIES = 20_000;
+
+type MapField = {
+  [K in keyof EngineState]: EngineState[K] extends Map<string, unknown> ? K : never;
+}[keyof EngineState];
+type ValueField = Exclude<keyof EngineState, MapField>;
+
+/** Fields whose values are Sets, written as arrays. */
+const SET_VALUED = new Set<MapField>(['contactIdsByEmail', 'conversationIdsByContact']);
+
+/** Every field, once: a field added to EngineState and not here is a type error. */
+const FIELDS = {
+  conversations: 'map',
+  messages: 'texts',
+  contacts: 'map',
+  agents: 'map',
+  tickets: 'map',
+  deals: 'map',
+  companies: 'map',
+  feedback: 'map',
+  settings: 'value',
+  views: 'map',
+  lastRoutedAgentId: 'value',
+  contactIdsByEmail: 'map',
+  conversationIdsByEmailMessageId: 'map',
+  conversationIdsByContact: 'map',
+} as const satisfies Record<keyof EngineState, 'map' | 'value' | 'texts'>;
+
+type Chunk =
+  { v: number; field: MapField; entries: [string, unknown][] } | { v: number; field: ValueField; value: unknown };
+
+/** The state as JSON chunks, in an order that `deserializeEngineState` reads back. */
+export function serializeEngineState(state: EngineState): string[] {
+  const chunks: string[] = [];
+  for (const [field, kind] of Object.entries(FIELDS) as [keyof EngineState, 'map' | 'value' | 'texts'][]) {
+    if (kind === 'value') {
+      chunks.push(JSON.stringify({ v: STATE_SNAPSHOT_VERSION, field, value: state[field] }));
+      continue;
+    }
+    const map = state[field as MapField] as Map<string, unknown>;
+    const asArray = SET_VALUED.has(field as MapField);
+    let entries: [string, unknown][] = [];
+    let written = false;
+    const flush = () => {
+      chunks.push(JSON.stringify({ v: STATE_SNAPSHOT_VERSION, field, entries }));
+      entries = [];
+      written = true;
+    };
+    // Messages are written as each conversation's JSON text (LazyMessages): a list not read since
+    // the last load is copied as it is, never parsed.
+    for (const key of map.keys()) {
+      const value =
+        kind === 'texts'
+          ? map instanceof LazyMessages
+            ? map.textOf(key)
+            : JSON.stringify(map.get(key))
+          : asArray
+            ? [...(map.get(key) as Set<string>)]
+            : map.get(key);
+      entries.push([key, value]);
+      if (entries.length === CHUNK_ENTRIES) flush();
+    }
+    // An empty map still writes one chunk: the reader can tell a missing field from an empty one.
+    if (entries.length || !written) flush();
+  }
+  return chunks;
+}
+
+/** A snapshot of another format version, or of another shape: the caller replays the log instead. */
+export class SnapshotFormatError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SnapshotFormatError';
+  }
+}
+
+/** Builds the state back from `serializeEngineState`'s chunks. */
+export function deserializeEngineState(chunks: readonly string[]): EngineState {
+  const state: Partial<Record<keyof EngineState, unknown>> = {};
+  for (const text of chunks) {
+    const chunk = JSON.parse(text) as Chunk;
+    if (chunk.v !== STATE_SNAPSHOT_VERSION)
+      throw new SnapshotFormatError(`Snapshot format ${chunk.v} is not ${STATE_SNAPSHOT_VERSION}.`);
+    const kind = FIELDS[chunk.field];
+    if (kind === undefined) throw new SnapshotFormatError(`Unknown field ${String(chunk.field)}.`);
+    if (kind === 'value') {
+      state[chunk.field] = (chunk as { value: unknown }).value;
+      continue;
+    }
+    const entries = (chunk as { entries: [string, unknown][] }).entries;
+    if (kind === 'texts') {
+      const messages = (state.messages as LazyMessages | undefined) ?? new LazyMessages();
+      for (const [key, text] of entries) messages.setText(key, text as string);
+      state.messages = messages;
+      continue;
+    }
+    const map = (state[chunk.field] as Map<string, unknown> | undefined) ?? new Map<string, unknown>();
+    const asSet = SET_VALUED.has(chunk.field as MapField);
+    for (const [key, value] of entries) map.set(key, asSet ? new Set(value as string[]) : value);
+    state[chunk.field] = map;
+  }
+  for (const field of Object.keys(FIELDS) as (keyof EngineState)[])
+    if (!(field in state)) throw new SnapshotFormatError(`The snapshot has no ${field}.`);
+  return state as EngineState;
+}
