@@ -281,6 +281,7 @@ export const en = {
     'rate-limited': 'Too many requests: try again in a moment.',
     'resync-required': 'The inbox is catching up: try again in a moment.',
     offline: 'You are offline: try again when the connection is back.',
+    expired: 'It waited too long to be sent and was not done: do it again.',
     internal: 'Something went wrong; nothing was changed.',
   } satisfies Record<ErrorCode, string>,
 };

@@ -266,6 +266,7 @@ export const nl: Catalog = {
     'rate-limited': 'Te veel verzoeken: probeer het zo opnieuw.',
     'resync-required': 'De inbox haalt bij: probeer het zo opnieuw.',
     offline: 'Je bent offline: probeer het opnieuw als de verbinding terug is.',
+    expired: 'Het wachtte te lang op verzending en is niet uitgevoerd: doe het opnieuw.',
     internal: 'Er ging iets mis; er is niets gewijzigd.',
   },
 };
