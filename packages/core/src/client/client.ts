@@ -10,7 +10,7 @@ import { writable } from '../store/readable.js';
 import { createInboxStore } from '../store/store.js';
 import type { ConnectionState } from '../transport/transport.js';
 import { createDrafts } from './drafts.js';
-import { createIdentityChannel } from './identity-channel.js';
+import { createIdentityChannel, type IdentityChannel } from './identity-channel.js';
 import { newRecordIds, type CreatedRecords } from './created-records.js';
 import type { OptimisticLayer } from './optimistic.js';
 import { createOutbox, isRetryable, newCommandId, RETRY_DELAY_MS, type StoredCommand } from './outbox.js';
@@ -140,11 +140,11 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
     (saved) => void storage.queue((persistence) => persistence.set(session.key('drafts'), saved)),
   );
   const snapshots = createSnapshotSchedule(saveSnapshot, () => store.state.conversations.size);
-  // Tabs share a person through shared storage: a client given its own storage has no other tabs.
-  const identityChannel = options.persistence
-    ? { announce() {}, close() {} }
-    : createIdentityChannel(`${namespace}:${kind}`, (left) => void onOtherTabSwitched(left));
+  /** Set at start when storage is shared with other tabs: memory storage has no other tabs. */
+  let identityChannel: IdentityChannel = { announce() {}, close() {} };
 
+  /** Real ids of records pending commands created, once known: a command sent later may still name them. */
+  const resolvedIds = new Map<string, string>();
   /** Acks that came before the command's events: it is settled once its effects are in the replica. */
   const earlyAcks = new Map<string, { seq: number; result: Record<string, string> }>();
   /** Stored commands of other principals: the welcome may name one of them (a refreshed token). */
@@ -181,6 +181,8 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
   async function start() {
     const persistence = resilient(options.persistence ?? (await openPersistence(namespace)));
     storage.open(persistence);
+    if (persistence.kind === 'indexeddb' && !closed)
+      identityChannel = createIdentityChannel(`${namespace}:${kind}`, (left) => void onOtherTabSwitched(left));
     if (kind === 'visitor') {
       const storedToken = await persistence.get<string>(session.key('session'));
       if (
@@ -394,6 +396,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
 
   /** Forgets every unconfirmed command (memory and storage); their promises reject with `forbidden`. */
   function dropAllPending(reason: string) {
+    resolvedIds.clear();
     outbox.clear();
     outbox.rejectAll(new ConfabError('forbidden', reason));
     optimistic.clear();
@@ -471,23 +474,32 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
       if (welcomed) transport.send({ v: PROTOCOL_VERSION, type: 'command', id: newCommandId(), command });
       return Promise.resolve({});
     }
-    const entry = outbox.add(command);
+    const entry = outbox.add(rewriteIds(command, resolvedIds));
     optimistic.apply(entry);
     if (!welcomed) snapshots.schedule(true);
     const result = outbox.wait(entry.id);
-    const failedBefore = failedDependency(entry);
-    if (failedBefore) fail(entry.id, failedBefore);
-    else void outbox.save(entry.id, 'set').then(() => transmit(entry.id));
+    void outbox.save(entry.id, 'set').then(() => transmit(entry.id));
+    const refused = unsendable(entry);
+    if (refused) fail(entry.id, refused);
     return result;
   }
 
-  /** The error of a failed command this one names a record of: it can never be sent as it is. */
-  function failedDependency(entry: PendingCommand): ConfabError | null {
-    for (const id of pendingReferences(entry.command)) {
-      const dependency = outbox.get(commandIdOf(id)!);
-      if (dependency?.state === 'failed') return dependencyFailed(dependency);
-    }
-    return null;
+  /**
+   * Why a command that names records of earlier commands can never be sent as it is (one of them
+   * failed, or is gone), or null while it can wait for their real ids.
+   */
+  function unsendable(entry: PendingCommand): ConfabError | null {
+    const failed = failedDependencyOf(entry);
+    if (failed) return dependencyFailed(failed);
+    const gone = pendingReferences(entry.command).some((ref) => !outbox.get(commandIdOf(ref)!));
+    return gone ? new ConfabError('not-found', 'It names a record of a command that is gone.') : null;
+  }
+
+  /** A failed command this one names a record of: it cannot be sent before that one is. */
+  function failedDependencyOf(entry: PendingCommand): PendingCommand | undefined {
+    return pendingReferences(entry.command)
+      .map((id) => outbox.get(commandIdOf(id)!))
+      .find((dependency) => dependency?.state === 'failed');
   }
 
   function transmit(id: string) {
@@ -496,7 +508,11 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
     // Committed already: its answer came before its events, which are on their way.
     if (earlyAcks.has(id)) return;
     // It names a record an earlier command creates: it goes once that one's real id is known.
-    if (referencesPending(entry.command)) return;
+    if (referencesPending(entry.command)) {
+      const refused = unsendable(entry);
+      if (refused) fail(id, refused);
+      return;
+    }
     outbox.update(id, (current) => ({ ...current, state: 'sending' }));
     transport.send({ v: PROTOCOL_VERSION, type: 'command', id, command: entry.command });
   }
@@ -551,8 +567,10 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
     if (result.conversationId) resolved.set(startedConversation(id), result.conversationId);
     optimistic.undo(id);
     earlyAcks.delete(id);
-    outbox.remove(id);
+    // Commands naming its records are stored with the real ids before its record goes: a reload
+    // in between must not leave them naming a command that is gone.
     resolveEarlyIds(id, resolved);
+    outbox.remove(id);
     outbox.resolve(id, result);
   }
 
@@ -563,6 +581,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
   function resolveEarlyIds(commandId: string, resolved: Map<string, string>) {
     optimistic.forgetEarly(commandId);
     if (!resolved.size) return;
+    for (const [early, real] of resolved) resolvedIds.set(early, real);
     const rewritten: string[] = [];
     for (const later of pending.get()) {
       const command = rewriteIds(later.command, resolved);
@@ -606,18 +625,24 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
       .filter((entry) => pendingReferences(entry.command).some((id) => commandIdOf(id) === commandId));
   }
 
+  /**
+   * Sends a failed (or queued) command again. "Try again" on any message of a new chat whose start
+   * was refused tries the whole chat: the start, and every failed command that waits for it.
+   */
   function retry(commandId: string): Promise<Record<string, string>> {
     const entry = outbox.get(commandId);
     if (!entry) return Promise.reject(new ConfabError('not-found', 'No such pending command.'));
-    // A command that waits for a failed one (a message in a chat whose start was refused) tries that one again first.
-    for (const id of pendingReferences(entry.command)) {
-      const dependency = outbox.get(commandIdOf(id)!);
-      if (dependency?.state === 'failed') void retry(dependency.id).catch(() => undefined);
-    }
-    const queued = outbox.update(commandId, ({ error: _error, ...current }) => ({ ...current, state: 'queued' }))!;
-    optimistic.apply(queued);
+    const root = failedDependencyOf(entry) ?? entry;
+    const again = new Set([commandId, root.id]);
+    for (const later of dependentsOf(root.id)) if (later.state === 'failed') again.add(later.id);
     const result = outbox.wait(commandId);
-    void outbox.save(commandId, 'set').then(() => transmit(commandId));
+    // In outbox order: a start is drawn before the messages drawn into its conversation.
+    for (const { id } of pending.get()) {
+      if (!again.has(id)) continue;
+      const queued = outbox.update(id, ({ error: _error, ...current }) => ({ ...current, state: 'queued' }))!;
+      optimistic.apply(queued);
+      void outbox.save(id, 'set').then(() => transmit(id));
+    }
     return result;
   }
 
@@ -693,6 +718,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
 
   /** Nothing of the person stays in memory: commands (their promises reject), drafts, replica. */
   function dropFromMemory(error: ConfabError) {
+    resolvedIds.clear();
     outbox.rejectAll(error);
     outbox.forgetInMemory();
     optimistic.clear();
