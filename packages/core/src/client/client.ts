@@ -10,7 +10,7 @@ import { writable } from '../store/readable.js';
 import { createInboxStore } from '../store/store.js';
 import type { ConnectionState } from '../transport/transport.js';
 import { createDrafts } from './drafts.js';
-import { createIdentityChannel, type IdentityChannel } from './identity-channel.js';
+import { announceLeft, listenForLeft, type LeftPerson } from './identity-channel.js';
 import { newRecordIds, type CreatedRecords } from './created-records.js';
 import type { OptimisticLayer } from './optimistic.js';
 import { createOutbox, isRetryable, newCommandId, RETRY_DELAY_MS, type StoredCommand } from './outbox.js';
@@ -140,8 +140,12 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
     (saved) => void storage.queue((persistence) => persistence.set(session.key('drafts'), saved)),
   );
   const snapshots = createSnapshotSchedule(saveSnapshot, () => store.state.conversations.size);
-  /** Set at start when storage is shared with other tabs: memory storage has no other tabs. */
-  let identityChannel: IdentityChannel = { announce() {}, close() {} };
+  /** Tabs share a person through shared storage: memory storage has no other tabs. Known at start. */
+  let sharedStorage = false;
+  let stopListening = () => {};
+  const announce = (left: LeftPerson) => {
+    if (sharedStorage) announceLeft(`${namespace}:${kind}`, left);
+  };
 
   /** Real ids of records pending commands created, once known: a command sent later may still name them. */
   const resolvedIds = new Map<string, string>();
@@ -181,8 +185,9 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
   async function start() {
     const persistence = resilient(options.persistence ?? (await openPersistence(namespace)));
     storage.open(persistence);
-    if (persistence.kind === 'indexeddb' && !closed)
-      identityChannel = createIdentityChannel(`${namespace}:${kind}`, (left) => void onOtherTabSwitched(left));
+    sharedStorage = persistence.kind === 'indexeddb';
+    if (sharedStorage && !closed)
+      stopListening = listenForLeft(`${namespace}:${kind}`, (left) => void onOtherTabSwitched(left));
     if (kind === 'visitor') {
       const storedToken = await persistence.get<string>(session.key('session'));
       if (
@@ -191,7 +196,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
       ) {
         // The identity may name another contact than the session: ask for a full snapshot.
         resumeAllowed = false;
-        if (storedToken) identityChannel.announce({ tokenHash: await hashToken(storedToken) });
+        if (storedToken) announce({ tokenHash: await hashToken(storedToken) });
       }
       if (!session.token) session.setToken((await persistence.get<string>(session.key('session'))) ?? '');
     }
@@ -347,9 +352,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
       // Other tabs still showing the person before drop them too (the hash of the token they share).
       void session
         .tokenHash()
-        .then((tokenHash) =>
-          identityChannel.announce({ tokenHash, ...(before ? { principal: principalKeyOf(before) } : {}) }),
-        );
+        .then((tokenHash) => announce({ tokenHash, ...(before ? { principal: principalKeyOf(before) } : {}) }));
       // What was queued and drafted under the old session is never sent as someone else.
       dropAllPending('The signed-in person changed before the server confirmed the command.');
       drafts.clear();
@@ -700,7 +703,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
    * shows, it drops them too (nothing of theirs stays on screen or is sent) and stops, saying the
    * session ended. Storage is the other tab's to clear: it may already hold the next person's.
    */
-  async function onOtherTabSwitched(left: { principal?: string; tokenHash?: string }) {
+  async function onOtherTabSwitched(left: LeftPerson) {
     const current = principal();
     const same =
       (left.principal !== undefined && current !== null && principalKeyOf(current) === left.principal) ||
@@ -733,7 +736,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
       closed = true;
       snapshots.cancel();
       typing.stop();
-      identityChannel.close();
+      stopListening();
       // A draft typed in the last moment is written now, before anything may read storage next.
       drafts.flush();
     }
@@ -767,7 +770,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
     async forget() {
       const before = principal();
       const tokenHash = session.token ? await session.tokenHash() : undefined;
-      identityChannel.announce({
+      announce({
         ...(before ? { principal: principalKeyOf(before) } : {}),
         ...(tokenHash ? { tokenHash } : {}),
       });

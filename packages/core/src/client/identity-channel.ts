@@ -6,30 +6,25 @@ export interface LeftPerson {
 
 /**
  * Tells the other tabs of this browser (same origin, same client namespace) that this tab signed
- * someone out or switched to someone else, and hears them say it. Without BroadcastChannel it does
- * nothing: each tab still drops the person on its next start.
+ * someone out or switched to someone else. It works after the client closed, too (a sign-out
+ * closes first, then forgets). Without BroadcastChannel it does nothing: the other tabs still
+ * drop the person on their next start.
  */
-export interface IdentityChannel {
-  announce(left: LeftPerson): void;
-  close(): void;
+export function announceLeft(name: string, left: LeftPerson): void {
+  if (typeof BroadcastChannel === 'undefined') return;
+  const channel = new BroadcastChannel(`${name}:identity`);
+  channel.postMessage(left);
+  channel.close();
 }
 
-export function createIdentityChannel(name: string, onLeft: (left: LeftPerson) => void): IdentityChannel {
-  if (typeof BroadcastChannel === 'undefined') return { announce() {}, close() {} };
+/** Hears the other tabs' announcements; returns the function that stops listening. */
+export function listenForLeft(name: string, onLeft: (left: LeftPerson) => void): () => void {
+  if (typeof BroadcastChannel === 'undefined') return () => undefined;
   const channel = new BroadcastChannel(`${name}:identity`);
   // In Node a channel would keep the process alive.
   (channel as { unref?: () => void }).unref?.();
-  let open = true;
   channel.onmessage = (event: MessageEvent<LeftPerson>) => {
     if (event.data && typeof event.data === 'object') onLeft(event.data);
   };
-  return {
-    announce(left) {
-      if (open) channel.postMessage(left);
-    },
-    close() {
-      open = false;
-      channel.close();
-    },
-  };
+  return () => channel.close();
 }
