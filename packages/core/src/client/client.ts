@@ -10,7 +10,7 @@ import { writable } from '../store/readable.js';
 import { createInboxStore } from '../store/store.js';
 import type { ConnectionState } from '../transport/transport.js';
 import { createDrafts } from './drafts.js';
-import { announceLeft, listenForLeft, type LeftPerson } from './identity-channel.js';
+import type { LeftPerson } from './identity-channel.js';
 import { newRecordIds, type CreatedRecords } from './created-records.js';
 import type { OptimisticLayer } from './optimistic.js';
 import { createOutbox, isRetryable, newCommandId, RETRY_DELAY_MS, type StoredCommand } from './outbox.js';
@@ -52,19 +52,6 @@ function loadOptimisticLayer() {
   optimisticModule ??= import('./optimistic.js').catch(() => null);
   return optimisticModule;
 }
-
-/** Until the rules load nothing is drawn early, so there is nothing to undo or resolve. */
-const NOTHING_DRAWN: OptimisticLayer = {
-  apply() {},
-  undo() {},
-  hasEarlyRecords: () => false,
-  resolvedByAck: () => new Map(),
-  resolvedByEffects: () => new Map(),
-  forgetEarly() {},
-  confirmedValues: () => new Map(),
-  clearDrawn() {},
-  clear() {},
-};
 
 /**
  * Creates the agent's inbox client: a live replica of the team's inbox over any Transport, with
@@ -134,7 +121,8 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
   const storage = createClientStorage(() => started, reportStorage);
   const outbox = createOutbox(session, storage);
   const pending = outbox.pending;
-  let optimistic = NOTHING_DRAWN;
+  /** Null until the rules load: nothing is drawn early, so there is nothing to undo or resolve. */
+  let optimistic: OptimisticLayer | null = null;
   const typing = createTypingSignals();
   const drafts = createDrafts(
     (saved) => void storage.queue((persistence) => persistence.set(session.key('drafts'), saved)),
@@ -143,8 +131,10 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
   /** Tabs share a person through shared storage: memory storage has no other tabs. Known at start. */
   let sharedStorage = false;
   let stopListening = () => {};
+  const channelName = `${namespace}:${kind}`;
+  // The channel between tabs loads after start-up: no page waits for it.
   const announce = (left: LeftPerson) => {
-    if (sharedStorage) announceLeft(`${namespace}:${kind}`, left);
+    if (sharedStorage) void import('./identity-channel.js').then((channel) => channel.announceLeft(channelName, left));
   };
 
   /** Real ids of records pending commands created, once known: a command sent later may still name them. */
@@ -179,15 +169,17 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
   void loadOptimisticLayer().then((module) => {
     if (!module) return;
     optimistic = module.createOptimisticLayer(store, principal);
-    for (const entry of pending.get()) optimistic.apply(entry);
+    for (const entry of pending.get()) optimistic?.apply(entry);
   });
 
   async function start() {
     const persistence = resilient(options.persistence ?? (await openPersistence(namespace)));
     storage.open(persistence);
     sharedStorage = persistence.kind === 'indexeddb';
-    if (sharedStorage && !closed)
-      stopListening = listenForLeft(`${namespace}:${kind}`, (left) => void onOtherTabSwitched(left));
+    if (sharedStorage)
+      void import('./identity-channel.js').then((channel) => {
+        if (!closed) stopListening = channel.listenForLeft(channelName, (left) => void onOtherTabSwitched(left));
+      });
     if (kind === 'visitor') {
       const storedToken = await persistence.get<string>(session.key('session'));
       if (
@@ -231,7 +223,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
    * its record, and a tab that left them to the other would show them pending until its next start.
    */
   function restore(stored: StoredCommand[], savedCommitted: NonNullable<PersistedSnapshot['committed']>) {
-    for (const entry of outbox.restore(stored, savedCommitted)) optimistic.apply(entry);
+    for (const entry of outbox.restore(stored, savedCommitted)) optimistic?.apply(entry);
   }
 
   /** Ends the link and opens a new one: its hello carries the current token and resume point. */
@@ -393,7 +385,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
   /** Empties the replica and its optimistic layer: nothing of the person before stays on screen. */
   function emptyReplica(me: string | null) {
     appliedSeq = null;
-    optimistic.clearDrawn();
+    optimistic?.clearDrawn();
     store.reset(emptySnapshot(store.state.settings), me);
   }
 
@@ -402,7 +394,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
     resolvedIds.clear();
     outbox.clear();
     outbox.rejectAll(new ConfabError('forbidden', reason));
-    optimistic.clear();
+    optimistic?.clear();
     earlyAcks.clear();
   }
 
@@ -412,9 +404,9 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
     appliedSeq = snapshot.seq;
     // The optimistic layer was wiped with the old state; lay it again over the new one, but not
     // for commands whose effects the snapshot holds: those are settled, or shown as confirmed.
-    optimistic.clearDrawn();
+    optimistic?.clearDrawn();
     settleEarlyAcks();
-    for (const entry of pending.get()) optimistic.apply(entry);
+    for (const entry of pending.get()) optimistic?.apply(entry);
     patchStatus({ ready: true, ...(resync ? { resyncs: status.get().resyncs + 1 } : {}) });
     if (resync) emitter.emit('resync');
     snapshots.schedule();
@@ -432,7 +424,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
       batch.push(sequenced);
       arriving.set(sequenced.cause, batch);
     }
-    for (const commandId of arriving.keys()) optimistic.undo(commandId);
+    for (const commandId of arriving.keys()) optimistic?.undo(commandId);
     const created = new Map([...arriving].map(([commandId, batch]) => [commandId, newRecordIds(store.state, batch)]));
     const newMessages = fresh.filter(
       (sequenced) =>
@@ -478,7 +470,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
       return Promise.resolve({});
     }
     const entry = outbox.add(rewriteIds(command, resolvedIds));
-    optimistic.apply(entry);
+    optimistic?.apply(entry);
     if (!welcomed) snapshots.schedule(true);
     const result = outbox.wait(entry.id);
     void outbox.save(entry.id, 'set').then(() => transmit(entry.id));
@@ -533,7 +525,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
     const entry = outbox.get(id);
     if (!entry) return;
     const effectsIn = entry.committed !== undefined || (appliedSeq !== null && appliedSeq >= seq);
-    if (effectsIn || !optimistic.hasEarlyRecords(id)) complete(id, result);
+    if (effectsIn || !optimistic?.hasEarlyRecords(id)) complete(id, result);
     else earlyAcks.set(id, { seq, result });
   }
 
@@ -559,16 +551,16 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
       },
     }));
     if (!entry) return;
-    const resolved = optimistic.resolvedByEffects(commandId, created);
+    const resolved = optimistic?.resolvedByEffects(commandId, created) ?? new Map<string, string>();
     if (created.conversations.length) resolved.set(startedConversation(commandId), created.conversations[0]);
     resolveEarlyIds(commandId, resolved);
   }
 
   /** The command is done: acknowledged, and its effects are in the replica. */
   function complete(id: string, result: Record<string, string>) {
-    const resolved = optimistic.resolvedByAck(id, result);
+    const resolved = optimistic?.resolvedByAck(id, result) ?? new Map<string, string>();
     if (result.conversationId) resolved.set(startedConversation(id), result.conversationId);
-    optimistic.undo(id);
+    optimistic?.undo(id);
     earlyAcks.delete(id);
     // Commands naming its records are stored with the real ids before its record goes: a reload
     // in between must not leave them naming a command that is gone.
@@ -582,15 +574,16 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
    * starts) to the real ids, and draws their early effects again on the real records.
    */
   function resolveEarlyIds(commandId: string, resolved: Map<string, string>) {
-    optimistic.forgetEarly(commandId);
+    optimistic?.forgetEarly(commandId);
     if (!resolved.size) return;
     for (const [early, real] of resolved) resolvedIds.set(early, real);
     const rewritten: string[] = [];
     for (const later of pending.get()) {
       const command = rewriteIds(later.command, resolved);
       if (command === later.command) continue;
-      optimistic.undo(later.id);
-      optimistic.apply(outbox.update(later.id, (current) => ({ ...current, command }))!);
+      optimistic?.undo(later.id);
+      const updated = outbox.update(later.id, (current) => ({ ...current, command }))!;
+      optimistic?.apply(updated);
       rewritten.push(later.id);
     }
     if (rewritten.length) void Promise.all(rewritten.map((id) => outbox.save(id, 'replace'))).then(flushOutbox);
@@ -610,8 +603,8 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
    * name the records it would have created fail with it: they can never be sent as they are.
    */
   function fail(id: string, error: ConfabError) {
-    optimistic.undo(id);
-    optimistic.forgetEarly(id);
+    optimistic?.undo(id);
+    optimistic?.forgetEarly(id);
     earlyAcks.delete(id);
     const entry = outbox.update(id, (current) => ({ ...current, state: 'failed', error: error.toPayload() }));
     if (!entry) return;
@@ -643,7 +636,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
     for (const { id } of pending.get()) {
       if (!again.has(id)) continue;
       const queued = outbox.update(id, ({ error: _error, ...current }) => ({ ...current, state: 'queued' }))!;
-      optimistic.apply(queued);
+      optimistic?.apply(queued);
       void outbox.save(id, 'set').then(() => transmit(id));
     }
     return result;
@@ -651,8 +644,8 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
 
   function discard(commandId: string) {
     if (!outbox.get(commandId)) return;
-    optimistic.undo(commandId);
-    optimistic.forgetEarly(commandId);
+    optimistic?.undo(commandId);
+    optimistic?.forgetEarly(commandId);
     earlyAcks.delete(commandId);
     outbox.remove(commandId);
     outbox.reject(commandId, new ConfabError('offline', 'The command was discarded before the server confirmed it.'));
@@ -688,7 +681,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
       tokenHash: await session.tokenHash(),
       // Only confirmed state is saved: optimistic records could outlive a refusal after a reload.
       // The outbox is saved too, and lays them again on the next start.
-      snapshot: snapshotOfState(store.state, appliedSeq, optimistic.confirmedValues()),
+      snapshot: snapshotOfState(store.state, appliedSeq, optimistic?.confirmedValues()),
       committed,
       ownNumbers: true,
     };
@@ -710,13 +703,9 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
       (left.tokenHash !== undefined && session.token !== '' && left.tokenHash === (await session.tokenHash()));
     if (!same || closed) return;
     await close(false);
-    dropFromMemory(new ConfabError('forbidden', 'Another tab signed out before the server confirmed the command.'));
-    patchStatus({
-      error: {
-        code: 'session-expired',
-        message: 'Another tab of this browser signed out or signed in as someone else.',
-      },
-    });
+    const error = new ConfabError('session-expired', 'Another tab of this browser signed out or switched person.');
+    dropFromMemory(error);
+    patchStatus({ error: error.toPayload() });
   }
 
   /** Nothing of the person stays in memory: commands (their promises reject), drafts, replica. */
@@ -724,7 +713,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
     resolvedIds.clear();
     outbox.rejectAll(error);
     outbox.forgetInMemory();
-    optimistic.clear();
+    optimistic?.clear();
     earlyAcks.clear();
     drafts.clear();
     emptyReplica(null);

@@ -7,7 +7,7 @@ import { createOutbox, type StoredCommand } from './outbox.js';
 import { commandIdOf, referencesPending, rewriteIds, startedConversation } from './pending-ids.js';
 import { createSession, hashToken } from './session.js';
 import { createClientStorage } from './storage.js';
-import { createTypingSignals } from './typing.js';
+import { createTypingNotice, createTypingSignals } from './typing.js';
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -198,5 +198,33 @@ describe('the identity channel between tabs', () => {
     stopOther();
     expect(heard).to.deep.equal([{ principal: 'visitor:c1', tokenHash: 'abc' }]);
     expect(other).to.deep.equal([]);
+  });
+});
+
+describe('the typing notice', () => {
+  it('says typing once per repeat interval, stops after a pause, and moves to another conversation with a stop first', async () => {
+    const said: Array<[string, boolean]> = [];
+    const notice = createTypingNotice((conversationId, typing) => said.push([conversationId, typing]), {
+      repeatMs: 40,
+      idleMs: 100,
+    });
+    notice.typed('c1');
+    notice.typed('c1');
+    expect(said).to.deep.equal([['c1', true]]);
+    await wait(60);
+    notice.typed('c1');
+    expect(said).to.deep.equal([
+      ['c1', true],
+      ['c1', true],
+    ]);
+    notice.typed('c2');
+    expect(said.slice(2)).to.deep.equal([
+      ['c1', false],
+      ['c2', true],
+    ]);
+    await wait(160);
+    expect(said.slice(4), 'a pause ends it').to.deep.equal([['c2', false]]);
+    notice.stop();
+    expect(said, 'nothing more to stop').to.have.length(5);
   });
 });

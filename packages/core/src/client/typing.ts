@@ -40,3 +40,54 @@ export function createTypingSignals(expiresMs = TYPING_EXPIRES_MS): TypingSignal
     },
   };
 }
+
+/** While someone types, the other side hears "typing" again this often: well before it expires there. */
+const TYPING_REPEAT_MS = 3000;
+/** A pause this long in typing ends the signal (the text may stay unsent). */
+const TYPING_IDLE_MS = 4000;
+
+/** Tells the other side that this person types: one throttle, the same for the inbox and the widget. */
+export interface TypingNotice {
+  /** The person typed in this conversation now. */
+  typed(conversationId: string): void;
+  /** The person stopped (sent the text, left the conversation, emptied the field). */
+  stop(): void;
+}
+
+/**
+ * Sends `typing: true` when typing starts and again every TYPING_REPEAT_MS while it goes on, and
+ * `typing: false` when it stops: on `stop()`, after TYPING_IDLE_MS without typing, or when the
+ * person types in another conversation (which then hears "typing" instead).
+ *
+ * @example
+ * const notice = createTypingNotice((conversationId, typing) =>
+ *   client.send({ type: 'typing', conversationId, typing }));
+ * textarea.addEventListener('input', () => notice.typed(conversationId));
+ */
+export function createTypingNotice(
+  signal: (conversationId: string, typing: boolean) => unknown,
+  { repeatMs = TYPING_REPEAT_MS, idleMs = TYPING_IDLE_MS } = {},
+): TypingNotice {
+  let conversation: string | null = null;
+  let sentAt = 0;
+  let idle: ReturnType<typeof setTimeout> | undefined;
+  function stop() {
+    clearTimeout(idle);
+    if (conversation === null) return;
+    const stopped = conversation;
+    conversation = null;
+    signal(stopped, false);
+  }
+  return {
+    typed(conversationId) {
+      if (conversation !== conversationId) stop();
+      clearTimeout(idle);
+      idle = setTimeout(stop, idleMs);
+      if (conversation === conversationId && Date.now() - sentAt < repeatMs) return;
+      conversation = conversationId;
+      sentAt = Date.now();
+      signal(conversationId, true);
+    },
+    stop,
+  };
+}
