@@ -95,8 +95,11 @@ export async function startJourney(name) {
     /**
      * The demo website through a proxy that can cut the chat's WebSocket (and refuse new ones)
      * while pages still load: `chatOnline(false)` is a network partition of the chat only.
+     * `chatOffline: true` opens the page with the chat already cut off.
      */
-    async visitorBehindProxy() {
+    async visitorBehindProxy({ chatOffline = false } = {}) {
+      // Offline from the start: the page loads, its chat never connected.
+      if (chatOffline) proxy.setSocketsOnline(false);
       const { context, page } = await open(`${proxy.origin}/site/`);
       return { context, page, chatOnline: (online) => proxy.setSocketsOnline(online) };
     },

@@ -20,7 +20,14 @@ export {
   type ContactRecords,
   type ReplicaSelector,
 } from './store/replica-selectors.js';
-export { BUILT_IN_VIEWS, matchesFilter, narrowFilter, compareConversations, scopeOf, isBotHandling } from './engine/views.js';
+export {
+  BUILT_IN_VIEWS,
+  matchesFilter,
+  narrowFilter,
+  compareConversations,
+  scopeOf,
+  isBotHandling,
+} from './engine/views.js';
 export { emailKey } from './engine/email.js';
 export { isHandoverReply } from './engine/bot.js';
 export { isRoutable } from './engine/routing.js';
@@ -46,6 +53,7 @@ export {
   createVisitorClient,
   isPendingRecord,
   commandIdOf,
+  startedConversation,
   PENDING_ID_PREFIX,
 } from './client/client.js';
 export * from './persistence/persistence.js';
@@ -63,3 +71,6 @@ export * from './protocol/validate.js';
 export { unbrokenRunPieces, LONGEST_UNBROKEN_RUN } from './text/graphemes.js';
 export { safeUrl, linkRuns, type TextRun } from './text/links.js';
 export { mentionedIds, type Mentionable } from './text/mentions.js';
+export { closeEligibility, type CloseEligibility } from './engine/agent-commands.js';
+export { closeEligibilityOf } from './selectors/close-eligibility.js';
+export { createTypingNotice, type TypingNotice } from './client/typing.js';

@@ -1,7 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { composedText, isHandoverReply, isPendingRecord } from '@confab/core';
+import { composedText, isHandoverReply, isPendingRecord, startedConversation } from '@confab/core';
 import type { Conversation, Message, VisitorClient } from '@confab/core';
 import type { WidgetLocale } from '../boot.js';
 import { STRINGS, teamText, type Strings } from '../i18n.js';
@@ -101,8 +101,6 @@ export class ConfabChat extends LitElement {
   @state() private accessor showingHistory = false;
   /** The `visitor.startChat` command behind the new conversation being shown. */
   @state() private accessor startCommandId: string | null = null;
-  /** Texts written while the new conversation was not confirmed yet; sent right after. */
-  @state() private accessor waitingTexts: string[] = [];
   @state() private accessor announcement = '';
   @state() private accessor prechatDone = false;
   @state() private accessor emailSaved = '';
@@ -111,7 +109,6 @@ export class ConfabChat extends LitElement {
   @query('.messages') private accessor messageList: HTMLElement | null = null;
 
   private readonly controller = new VisitorController(this);
-  private startPromise: Promise<string> | null = null;
   private typingSentAt = 0;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
   private typingConversation: string | null = null;
@@ -171,12 +168,11 @@ export class ConfabChat extends LitElement {
       const fresh = this.newMessages.take(client.store, client.status.get().ready);
       if (fresh.length) this.announce(fresh[fresh.length - 1]);
     }
-    // A start confirmed while we were away (restored from the outbox after a reload): follow it.
+    // A start confirmed (also one restored from the outbox after a reload): follow it.
     if (
       this.startCommandId &&
       this.client &&
-      !this.client.pending.get().some((entry) => entry.id === this.startCommandId) &&
-      !this.startPromise
+      !this.client.pending.get().some((entry) => entry.id === this.startCommandId)
     ) {
       this.startCommandId = null;
       this.selected = undefined;
@@ -310,27 +306,9 @@ export class ConfabChat extends LitElement {
       if (this.selected === undefined) startCommandId ??= this.restoredStart();
       if (startCommandId) conversation = conversationOfStart(store, pending, startCommandId);
     }
-    const shown: ShownMessage[] = store
-      ? messagesOf(store, pending, conversation?.id ?? conversationId, startCommandId)
-      : [];
-    for (const text of this.waitingTexts) {
-      shown.push({
-        message: {
-          id: `waiting:${text}`,
-          conversationId: '',
-          kind: 'reply',
-          direction: 'inbound',
-          authorType: 'contact',
-          authorId: '',
-          text,
-          createdAt: Date.now(),
-          mentions: [],
-          attachments: [],
-        },
-        delivery: 'queued',
-        commandId: null,
-      });
-    }
+    // Messages written before the start was confirmed name the conversation it starts.
+    const shownId = conversation?.id ?? conversationId ?? (startCommandId ? startedConversation(startCommandId) : null);
+    const shown: ShownMessage[] = store ? messagesOf(store, pending, shownId, startCommandId) : [];
     const welcome = this.greeting || teamText(store?.state.settings.widget.welcome, 'welcome', this.locale);
     const last = shown.at(-1)?.message;
     const botActive = conversation?.bot === 'active';
@@ -497,8 +475,7 @@ export class ConfabChat extends LitElement {
   /** Says a new team message out loud (politely) to screen-reader users. */
   private announce(message: Message) {
     const t = this.strings;
-    const author =
-      message.authorType === 'bot' ? t.bot : (this.client?.store.agentName(message.authorId) ?? t.team);
+    const author = message.authorType === 'bot' ? t.bot : (this.client?.store.agentName(message.authorId) ?? t.team);
     this.announcement = t.newMessage(author, message.text);
   }
 
@@ -552,22 +529,14 @@ export class ConfabChat extends LitElement {
     this.stopTyping();
     const conversationId = this.conversationId;
     this.emit('message-sent', { conversationId, text });
-    if (conversationId) {
-      await client.send({ type: 'visitor.message', conversationId, text }).catch(() => undefined);
-      return;
-    }
-    if (this.startPromise) {
-      // The new conversation is not confirmed yet. When the client drew it early, the text goes
-      // to the outbox under its pending id (the client sends it once the real id is known, and
-      // it survives a reload); otherwise it follows as soon as the conversation has an id.
-      const early = this.startCommandId
-        ? conversationOfStart(client.store, client.pending.get(), this.startCommandId)
-        : undefined;
-      if (early) {
-        await client.send({ type: 'visitor.message', conversationId: early.id, text }).catch(() => undefined);
-        return;
-      }
-      this.waitingTexts = [...this.waitingTexts, text];
+    // A new conversation not confirmed yet (maybe restored after a reload): the text waits in the
+    // outbox under the name of the conversation its start creates, and goes once that one is
+    // confirmed; it survives a reload, and fails with the start if the start is refused.
+    const startId = conversationId ? null : this.pendingStart();
+    if (conversationId || startId) {
+      await client
+        .send({ type: 'visitor.message', conversationId: conversationId ?? startedConversation(startId!), text })
+        .catch(() => undefined);
       return;
     }
     const command = { type: 'visitor.startChat' as const, text };
@@ -575,23 +544,22 @@ export class ConfabChat extends LitElement {
     const entry = client.pending.get().find((candidate) => candidate.command === command);
     this.startCommandId = entry?.id ?? null;
     this.selected = null;
-    this.startPromise = sent.then((result) => result.conversationId);
     try {
-      const started = await this.startPromise;
+      const { conversationId: started } = await sent;
       if (this.selected === null && this.startCommandId === (entry?.id ?? null)) {
         this.selected = started;
         this.startCommandId = null;
       }
       this.emit('conversation-started', { conversationId: started });
-      const waiting = this.waitingTexts;
-      this.waitingTexts = [];
-      for (const next of waiting)
-        await client.send({ type: 'visitor.message', conversationId: started, text: next }).catch(() => undefined);
     } catch {
       // Refused: the outbox keeps it as failed, shown with "Try again".
-    } finally {
-      this.startPromise = null;
     }
+  }
+
+  /** The `visitor.startChat` behind the new conversation shown, while it is in the outbox. */
+  private pendingStart(): string | null {
+    const startId = this.startCommandId ?? (this.selected === undefined ? this.restoredStart() : null);
+    return startId && this.client?.pending.get().some((entry) => entry.id === startId) ? startId : null;
   }
 
   private async retry(commandId: string) {

@@ -1,17 +1,31 @@
 import { createNanoEvents } from 'nanoevents';
-import type { EngineState } from '../engine/state.js';
 import type { Agent, Contact } from '../model/model.js';
 import type { AgentCommand, Command, VisitorCommand } from '../protocol/commands.js';
-import { ConfabError, type ErrorCode, type FatalErrorCode } from '../protocol/errors.js';
-import { stopCause } from './stop-cause.js';
-import type { ConfabEvent, SequencedEvent, Snapshot, TypingSignal } from '../protocol/events.js';
+import { ConfabError, type FatalErrorCode } from '../protocol/errors.js';
+import type { SequencedEvent, Snapshot } from '../protocol/events.js';
 import type { CommittedCommand, Principal, ServerFrame } from '../protocol/frames.js';
 import { MAX_FRAME_LENGTH, MAX_HELLO_PENDING, PROTOCOL_VERSION } from '../protocol/frames.js';
-import { emailKey } from '../engine/email.js';
-import { openPersistence, resilient, type Persistence } from '../persistence/persistence.js';
+import { openPersistence, resilient } from '../persistence/persistence.js';
 import { writable } from '../store/readable.js';
 import { createInboxStore } from '../store/store.js';
 import type { ConnectionState } from '../transport/transport.js';
+import { createDrafts } from './drafts.js';
+import type { LeftPerson } from './identity-channel.js';
+import { newRecordIds, type CreatedRecords } from './created-records.js';
+import type { OptimisticLayer } from './optimistic.js';
+import { createOutbox, isRetryable, newCommandId, RETRY_DELAY_MS, type StoredCommand } from './outbox.js';
+import { commandIdOf, pendingReferences, referencesPending, rewriteIds, startedConversation } from './pending-ids.js';
+import {
+  createSnapshotSchedule,
+  emptySnapshot,
+  SNAPSHOT_MAX_CONVERSATIONS,
+  usableSnapshot,
+  type PersistedSnapshot,
+} from './replica-snapshot.js';
+import { createSession, hashToken, principalKeyOf } from './session.js';
+import { stopCause } from './stop-cause.js';
+import { createClientStorage } from './storage.js';
+import { createTypingSignals } from './typing.js';
 import type {
   Client,
   ClientEvents,
@@ -23,85 +37,20 @@ import type {
   VisitorClientOptions,
 } from './types.js';
 
-type ExecuteOptimistic = typeof import('../engine/optimistic.js').executeOptimistic;
-let executeOptimistic: ExecuteOptimistic | null = null;
-let optimisticRules: Promise<void> | null = null;
+export { PENDING_ID_PREFIX, isPendingRecord, commandIdOf, startedConversation } from './pending-ids.js';
 
-/**
- * The engine's rules for drawing a command's effect early, loaded on first use: an app starts
- * without them (DESIGN §4 budgets), and effects are drawn as soon as they are here.
- */
-function loadOptimisticRules(): Promise<void> {
-  optimisticRules ??= import('../engine/optimistic.js').then(
-    (module) => {
-      executeOptimistic = module.executeOptimistic;
-    },
-    () => undefined,
-  );
-  return optimisticRules;
-}
-
-/** Records shown before the server confirmed them carry ids with this prefix. */
-export const PENDING_ID_PREFIX = 'pending:';
-
-/** True for a record created optimistically by a command the server has not confirmed yet. */
-export function isPendingRecord(id: string): boolean {
-  return id.startsWith(PENDING_ID_PREFIX);
-}
-
-/** The command id behind a pending record's id, or null for a confirmed record. */
-export function commandIdOf(recordId: string): string | null {
-  if (!isPendingRecord(recordId)) return null;
-  return recordId.slice(PENDING_ID_PREFIX.length, recordId.lastIndexOf(':'));
-}
-
-/** Refusals worth trying again later under the same command id: nothing was changed. */
-const RETRYABLE: ReadonlySet<ErrorCode> = new Set(['rate-limited', 'internal', 'offline', 'unauthenticated']);
-const RETRY_DELAY_MS = 2000;
-const TYPING_EXPIRES_MS = 8000;
 /** Room in a frame for what wraps the command: version, type and command id. */
 const FRAME_ENVELOPE_LENGTH = 256;
-const SNAPSHOT_DELAY_MS = 1500;
-const SNAPSHOT_MAX_DELAY_MS = 30_000;
+
+let optimisticModule: Promise<typeof import('./optimistic.js') | null> | null = null;
+
 /**
- * Above this many conversations the replica is not saved: cloning it into IndexedDB blocks the
- * page for seconds (measured 2.5–7 s at 100k), worse than a cold start from the server.
+ * The optimistic layer and the engine's rules it runs, loaded on first use: an app starts without
+ * them (DESIGN §4 budgets), and effects are drawn as soon as they are here.
  */
-const SNAPSHOT_MAX_CONVERSATIONS = 20_000;
-
-/** One pending command as stored: one record per command, so tabs never overwrite each other. */
-interface StoredCommand {
-  id: string;
-  command: Command;
-  state: 'queued' | 'failed';
-  error?: PendingCommand['error'];
-  createdAt: number;
-  /** Orders commands of one client created in the same millisecond. */
-  sequence: number;
-  /**
-   * Who queued it: their principal key (`agent:<id>`), or before a welcome named them the hash of
-   * the token (older versions: always the hash). No one else ever sends it.
-   */
-  owner: string;
-}
-
-interface PersistedSnapshot {
-  principal: Principal;
-  tokenHash: string;
-  snapshot: Snapshot;
-  /** Pending commands whose effects the snapshot holds (their acks had not come yet). */
-  committed?: Record<string, NonNullable<PendingCommand['committed']>>;
-  /**
-   * Set since visitors count their own stream's numbers (issue 20 item 4): a visitor's snapshot
-   * without it holds a workspace number, which must not be resumed from.
-   */
-  ownNumbers?: true;
-}
-
-interface OptimisticChange {
-  /** The record the optimistic event wrote, and what was there before (undefined: nothing). */
-  applied: ConfabEvent;
-  previous: ConfabEvent | undefined;
+function loadOptimisticLayer() {
+  optimisticModule ??= import('./optimistic.js').catch(() => null);
+  return optimisticModule;
 }
 
 /**
@@ -147,11 +96,12 @@ export function createVisitorClient(options: VisitorClientOptions): VisitorClien
   return { ...base, contact };
 }
 
+/**
+ * The client: the handshake and identity switch live here; the other concerns are managers it
+ * composes (session, storage, outbox, optimistic layer, replica snapshot, drafts, typing).
+ */
 function createClient<C extends Command>(kind: 'agent' | 'visitor', options: VisitorClientOptions): Client<C> {
   const namespace = options.namespace ?? 'confab';
-  const key = (name: string) => `${namespace}:${kind}:${name}`;
-  /** Outbox records are `<namespace>:<kind>:outbox:<command id>`. */
-  const outboxPrefix = key('outbox:');
   const transport = options.transport;
   const store = createInboxStore({ me: null });
   const connection = writable<ConnectionState>('offline');
@@ -163,27 +113,34 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
   };
   status.subscribe(updateStopped);
   connection.subscribe(updateStopped);
-  const pending = writable<PendingCommand[]>([]);
-  const typing = writable<TypingSignal[]>([]);
   const emitter = createNanoEvents<ClientEvents>();
-  const waiters = new Map<
-    string,
-    { resolve: (result: Record<string, string>) => void; reject: (error: ConfabError) => void }
-  >();
-  const optimistic = new Map<string, OptimisticChange[]>();
-  /** Records each pending command created early, kept until its effects or ack name their real ids. */
-  const createdEarly = new Map<string, OptimisticChange[]>();
+  const patchStatus = (patch: Partial<ClientStatus>) => status.set({ ...status.get(), ...patch });
+  const principal = () => status.get().principal;
+
+  const session = createSession(namespace, kind, options.token ?? '');
+  const storage = createClientStorage(() => started, reportStorage);
+  const outbox = createOutbox(session, storage);
+  const pending = outbox.pending;
+  /** Null until the rules load: nothing is drawn early, so there is nothing to undo or resolve. */
+  let optimistic: OptimisticLayer | null = null;
+  const typing = createTypingSignals();
+  const drafts = createDrafts(
+    (saved) => void storage.queue((persistence) => persistence.set(session.key('drafts'), saved)),
+  );
+  const snapshots = createSnapshotSchedule(saveSnapshot, () => store.state.conversations.size);
+  /** Tabs share a person through shared storage: memory storage has no other tabs. Known at start. */
+  let sharedStorage = false;
+  let stopListening = () => {};
+  const channelName = `${namespace}:${kind}`;
+  // The channel between tabs loads after start-up: no page waits for it.
+  const announce = (left: LeftPerson) => {
+    if (sharedStorage) void import('./identity-channel.js').then((channel) => channel.announceLeft(channelName, left));
+  };
+
+  /** Real ids of records pending commands created, once known: a command sent later may still name them. */
+  const resolvedIds = new Map<string, string>();
   /** Acks that came before the command's events: it is settled once its effects are in the replica. */
   const earlyAcks = new Map<string, { seq: number; result: Record<string, string> }>();
-  const typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
-  const drafts = new Map<string, string>();
-  /** Each pending command's place among those this client created in the same millisecond. */
-  const sequences = new Map<string, number>();
-
-  let persistence: Persistence | null = null;
-  let token = options.token ?? '';
-  /** Whose outbox records this client writes: see StoredCommand.owner. Set at start. */
-  let owner = '';
   /** Stored commands of other principals: the welcome may name one of them (a refreshed token). */
   let unclaimed: StoredCommand[] = [];
   /** setToken ran: the welcome tells whose the new token is. */
@@ -193,12 +150,6 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
   let appliedSeq: number | null = null;
   let welcomed = false;
   let closed = false;
-  let snapshotTimer: ReturnType<typeof setTimeout> | undefined;
-  let draftTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Outbox writes queue behind start-up: storage is open and the saved outbox merged first. */
-  let outboxWrite: Promise<unknown>;
-  let commandCounter = 0;
-  let lastCreatedAt = 0;
   /** False until a welcome confirmed who a new identity token makes this visitor. */
   let resumeAllowed = true;
   /** The token the last hello carried. */
@@ -212,82 +163,67 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
   let startingOver = false;
   /** Fatal error codes already written to the console. */
   const reportedCauses = new Set<string>();
-
-  const patchStatus = (patch: Partial<ClientStatus>) => status.set({ ...status.get(), ...patch });
-  const principal = () => status.get().principal;
-
   const started = start();
-  outboxWrite = started.catch(() => undefined);
+
   // Pending commands queued before the rules arrived are drawn when they do.
-  void loadOptimisticRules().then(() => {
-    for (const entry of pending.get()) applyOptimistic(entry);
+  void loadOptimisticLayer().then((module) => {
+    if (!module) return;
+    optimistic = module.createOptimisticLayer(store, principal);
+    for (const entry of pending.get()) optimistic?.apply(entry);
   });
 
   async function start() {
-    persistence = resilient(options.persistence ?? (await openPersistence(namespace)));
-    if (kind === 'visitor' && options.identity !== undefined) {
-      // Another person signed in on this browser: nothing of the one before may show or be sent,
-      // and their session must not travel with the new identity.
-      const subject = identitySubject(options.identity);
-      const storedSubject = await persistence.get<string>(key('identity'));
-      if (storedSubject !== undefined && storedSubject !== subject) await forgetStored(persistence);
-      if (storedSubject !== subject) {
-        await persistence.set(key('identity'), subject);
+    const persistence = resilient(options.persistence ?? (await openPersistence(namespace)));
+    storage.open(persistence);
+    sharedStorage = persistence.kind === 'indexeddb';
+    if (sharedStorage)
+      void import('./identity-channel.js').then((channel) => {
+        if (!closed) stopListening = channel.listenForLeft(channelName, (left) => void onOtherTabSwitched(left));
+      });
+    if (kind === 'visitor') {
+      const storedToken = await persistence.get<string>(session.key('session'));
+      if (
+        options.identity !== undefined &&
+        (await (await import('./identity.js')).adoptIdentity(session, persistence, options.identity))
+      ) {
         // The identity may name another contact than the session: ask for a full snapshot.
         resumeAllowed = false;
+        if (storedToken) announce({ tokenHash: await hashToken(storedToken) });
       }
+      if (!session.token) session.setToken((await persistence.get<string>(session.key('session'))) ?? '');
     }
-    if (kind === 'visitor' && !token) token = (await persistence.get<string>(key('session'))) ?? '';
-    const tokenHash = await hashToken(token);
+    const tokenHash = await session.tokenHash();
     const [records, savedDrafts, saved] = await Promise.all([
-      persistence.entries<StoredCommand>(outboxPrefix),
-      persistence.get<Record<string, string>>(key('drafts')),
-      persistence.get<PersistedSnapshot>(key('snapshot')),
+      persistence.entries<StoredCommand>(session.outboxPrefix),
+      persistence.get<Record<string, string>>(session.key('drafts')),
+      persistence.get<PersistedSnapshot>(session.key('snapshot')),
     ]);
     reportStorage();
-    for (const [conversationId, text] of Object.entries(savedDrafts ?? {})) drafts.set(conversationId, text);
-    const usable = saved && saved.tokenHash === tokenHash && (saved.principal.kind !== 'visitor' || saved.ownNumbers);
+    drafts.load(savedDrafts);
+    const usable = usableSnapshot(saved, tokenHash);
     // Until a welcome names the token's principal, only a snapshot saved under this token does.
-    owner = usable ? principalKeyOf(saved.principal) : tokenHash;
+    session.owner = usable ? principalKeyOf(usable.principal) : tokenHash;
     if (usable) {
-      store.reset(saved.snapshot, saved.principal.kind === 'agent' ? saved.principal.agentId : null);
-      appliedSeq = saved.snapshot.seq;
-      patchStatus({ principal: saved.principal, ready: true });
+      store.reset(usable.snapshot, usable.principal.kind === 'agent' ? usable.principal.agentId : null);
+      appliedSeq = usable.snapshot.seq;
+      patchStatus({ principal: usable.principal, ready: true });
     }
-    const mine = (record: StoredCommand) => record.owner === owner || record.owner === tokenHash || record.owner === '';
+    const mine = (record: StoredCommand) =>
+      record.owner === session.owner || record.owner === tokenHash || record.owner === '';
     const stored = records.map(([, record]) => record).filter(Boolean);
     unclaimed = stored.filter((record) => !mine(record));
-    restore(stored.filter(mine), usable ? (saved.committed ?? {}) : {});
+    restore(stored.filter(mine), usable?.committed ?? {});
     if (closed) return;
     transport.connect({ frame: onFrame, state: onConnectionState });
   }
 
-  /** Takes stored commands back into the outbox, oldest first, and draws their effects. */
+  /**
+   * Takes stored commands back into the outbox and draws their effects. Another tab may restore
+   * and send the same records. No lock is needed: the server answers a command id it knows from
+   * its record, and a tab that left them to the other would show them pending until its next start.
+   */
   function restore(stored: StoredCommand[], savedCommitted: NonNullable<PersistedSnapshot['committed']>) {
-    stored.sort((a, b) => a.createdAt - b.createdAt || a.sequence - b.sequence);
-    const known = new Set(pending.get().map((entry) => entry.id));
-    const restored: PendingCommand[] = [];
-    for (const record of stored) {
-      if (known.has(record.id)) continue;
-      known.add(record.id);
-      restored.push({
-        id: record.id,
-        command: record.command,
-        state: record.state === 'failed' ? 'failed' : 'queued',
-        createdAt: record.createdAt,
-        ...(record.error ? { error: record.error } : {}),
-        ...(savedCommitted[record.id] ? { committed: savedCommitted[record.id] } : {}),
-      });
-      sequences.set(record.id, record.sequence);
-    }
-    // Another tab may restore and send the same records. No lock is needed: the server answers a
-    // command id it knows from its record, and a tab that left them to the other would show them
-    // pending until its next start.
-    if (restored.length) {
-      // Saved commands are older than any sent while this client started.
-      pending.set([...restored, ...pending.get()]);
-      for (const entry of restored) applyOptimistic(entry);
-    }
+    for (const entry of outbox.restore(stored, savedCommitted)) optimistic?.apply(entry);
   }
 
   /** Ends the link and opens a new one: its hello carries the current token and resume point. */
@@ -296,20 +232,11 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
     if (!closed) transport.connect({ frame: onFrame, state: onConnectionState });
   }
 
-  /** Deletes everything this client keeps for its principal: session, snapshot, outbox, drafts. */
-  async function forgetStored(from: Persistence) {
-    const records = await from.entries<StoredCommand>(outboxPrefix);
-    await Promise.all([
-      ...['session', 'snapshot', 'drafts', 'identity'].map((name) => from.del(key(name))),
-      ...records.map(([recordKey]) => from.del(recordKey)),
-    ]);
-  }
-
   function onConnectionState(next: ConnectionState) {
     connection.set(next);
+    welcomed = false;
     if (next === 'online') {
-      welcomed = false;
-      helloToken = token;
+      helloToken = session.token;
       helloResumed = appliedSeq !== null && resumeAllowed;
       // Any of these may have been committed with its ack lost: the welcome says which.
       const unanswered = pending
@@ -320,15 +247,14 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
       transport.send({
         v: PROTOCOL_VERSION,
         type: 'hello',
-        token,
+        token: session.token,
         ...(helloResumed ? { resumeFrom: appliedSeq! } : {}),
         ...(options.identity ? { identity: options.identity } : {}),
         ...(unanswered.length ? { pending: unanswered } : {}),
       });
     } else {
-      welcomed = false;
-      for (const entry of pending.get()) if (entry.state === 'sending') entry.state = 'queued';
-      pending.set([...pending.get()]);
+      for (const entry of pending.get())
+        if (entry.state === 'sending') outbox.update(entry.id, (current) => ({ ...current, state: 'queued' }));
       reportStop();
       if (sessionRefused && !closed) void startOverAsNewVisitor();
     }
@@ -346,11 +272,11 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
     drafts.clear();
     emptyReplica(null);
     patchStatus({ principal: null, ready: false });
-    token = '';
-    owner = await hashToken(token);
+    session.setToken('');
+    session.owner = await session.tokenHash();
     unclaimed = [];
     resumeAllowed = false;
-    if (persistence) await queueWrite(() => forgetStored(persistence!));
+    await storage.queue((persistence) => session.forgetStored(persistence));
     startingOver = false;
     if (!closed) transport.connect({ frame: onFrame, state: onConnectionState });
   }
@@ -381,7 +307,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
           // Refused sessions close with 4401 next; a refused identity token is followed by a welcome instead.
           sessionRefused = true;
         }
-        if (frame.id !== undefined && pending.get().some((entry) => entry.id === frame.id)) {
+        if (frame.id !== undefined && outbox.get(frame.id)) {
           refuse(frame.id, ConfabError.fromPayload(frame.error));
         } else {
           patchStatus({ error: frame.error });
@@ -390,7 +316,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
         }
         break;
       case 'typing':
-        onTyping(frame.signal);
+        typing.receive(frame.signal);
         break;
       case 'pong':
         break;
@@ -415,24 +341,26 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
       (before !== null && principalKeyOf(before) !== principalKeyOf(next)) ||
       (helloToken !== '' && sessionToken !== undefined);
     if (switched) {
+      // Other tabs still showing the person before drop them too (the hash of the token they share).
+      void session
+        .tokenHash()
+        .then((tokenHash) => announce({ tokenHash, ...(before ? { principal: principalKeyOf(before) } : {}) }));
       // What was queued and drafted under the old session is never sent as someone else.
       dropAllPending('The signed-in person changed before the server confirmed the command.');
       drafts.clear();
-      clearTimeout(draftTimer);
-      draftTimer = undefined;
-      void queueWrite(() => persistence?.del(key('drafts')));
+      void storage.queue((persistence) => persistence.del(session.key('drafts')));
       // Nothing of the old replica may remain, not even until the snapshot.
       emptyReplica(next.kind === 'agent' ? next.agentId : null);
       patchStatus({ ready: false });
-      void persistence?.del(key('snapshot'));
+      void storage.persistence?.del(session.key('snapshot'));
       // Events since the other principal's number would not rebuild the emptied replica.
       if (helloResumed) return renewLink();
     }
     resumeAllowed = true;
     sessionRefused = false;
     if (sessionToken) {
-      token = sessionToken;
-      void persistence?.set(key('session'), sessionToken);
+      session.setToken(sessionToken);
+      void storage.persistence?.set(session.key('session'), sessionToken);
     }
     const me = principalKeyOf(next);
     restore(
@@ -440,13 +368,13 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
       {},
     );
     unclaimed = [];
-    if (owner !== me) {
+    if (session.owner !== me) {
       // The commands now belong to this principal, whatever token it signs in with next.
-      owner = me;
-      for (const entry of pending.get()) void saveCommand(entry, 'replace');
+      session.owner = me;
+      for (const entry of pending.get()) void outbox.save(entry.id, 'replace');
     }
     // The saved snapshot names its token: saved again, a reload with the new token starts from it.
-    if (tokenChanged) scheduleSnapshot(true);
+    if (tokenChanged) snapshots.schedule(true);
     tokenChanged = false;
     patchStatus({ principal: next, error: undefined });
     welcomed = true;
@@ -457,20 +385,17 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
   /** Empties the replica and its optimistic layer: nothing of the person before stays on screen. */
   function emptyReplica(me: string | null) {
     appliedSeq = null;
-    optimistic.clear();
+    optimistic?.clearDrawn();
     store.reset(emptySnapshot(store.state.settings), me);
   }
 
   /** Forgets every unconfirmed command (memory and storage); their promises reject with `forbidden`. */
   function dropAllPending(reason: string) {
-    for (const entry of pending.get()) {
-      void dropCommand(entry.id);
-      waiters.get(entry.id)?.reject(new ConfabError('forbidden', reason));
-      waiters.delete(entry.id);
-    }
-    createdEarly.clear();
+    resolvedIds.clear();
+    outbox.clear();
+    outbox.rejectAll(new ConfabError('forbidden', reason));
+    optimistic?.clear();
     earlyAcks.clear();
-    pending.set([]);
   }
 
   function onSnapshot(snapshot: Snapshot, resync: boolean) {
@@ -479,12 +404,12 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
     appliedSeq = snapshot.seq;
     // The optimistic layer was wiped with the old state; lay it again over the new one, but not
     // for commands whose effects the snapshot holds: those are settled, or shown as confirmed.
-    optimistic.clear();
+    optimistic?.clearDrawn();
     settleEarlyAcks();
-    for (const entry of pending.get()) applyOptimistic(entry);
+    for (const entry of pending.get()) optimistic?.apply(entry);
     patchStatus({ ready: true, ...(resync ? { resyncs: status.get().resyncs + 1 } : {}) });
     if (resync) emitter.emit('resync');
-    scheduleSnapshot();
+    snapshots.schedule();
   }
 
   function onEvents(events: SequencedEvent[]) {
@@ -499,7 +424,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
       batch.push(sequenced);
       arriving.set(sequenced.cause, batch);
     }
-    for (const commandId of arriving.keys()) undoOptimistic(commandId);
+    for (const commandId of arriving.keys()) optimistic?.undo(commandId);
     const created = new Map([...arriving].map(([commandId, batch]) => [commandId, newRecordIds(store.state, batch)]));
     const newMessages = fresh.filter(
       (sequenced) =>
@@ -525,32 +450,10 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
       if (sequenced.cause && ownCommands.has(sequenced.cause)) continue;
       if (sequenced.event.type === 'message.upserted') emitter.emit('message', sequenced.event.message);
     }
-    scheduleSnapshot();
-  }
-
-  function onTyping(signal: TypingSignal) {
-    const id = `${signal.conversationId}\u0000${signal.who}`;
-    clearTimeout(typingTimers.get(id));
-    const others = typing.get().filter((entry) => `${entry.conversationId}\u0000${entry.who}` !== id);
-    if (signal.typing) {
-      typing.set([...others, signal]);
-      typingTimers.set(
-        id,
-        setTimeout(() => onTyping({ ...signal, typing: false }), TYPING_EXPIRES_MS),
-      );
-    } else {
-      typingTimers.delete(id);
-      typing.set(others);
-    }
+    snapshots.schedule();
   }
 
   // ---- commands -------------------------------------------------------------------------------
-
-  function newCommandId(): string {
-    commandCounter += 1;
-    const random = crypto.getRandomValues(new Uint32Array(2));
-    return `${Date.now().toString(36)}-${commandCounter.toString(36)}-${random[0].toString(36)}${random[1].toString(36)}`;
-  }
 
   function send(command: C): Promise<Record<string, string>> {
     if (closed) return Promise.reject(new ConfabError('offline', 'The client is closed.'));
@@ -561,42 +464,57 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
         new ConfabError('too-large', `A command may have at most ${MAX_FRAME_LENGTH} characters as JSON.`),
       );
     }
-    const id = newCommandId();
     if (command.type === 'typing') {
       // Typing is ephemeral: never queued, never retried.
-      if (welcomed) transport.send({ v: PROTOCOL_VERSION, type: 'command', id, command });
+      if (welcomed) transport.send({ v: PROTOCOL_VERSION, type: 'command', id: newCommandId(), command });
       return Promise.resolve({});
     }
-    // Never earlier than the command before it, even if the clock steps back.
-    lastCreatedAt = Math.max(Date.now(), lastCreatedAt);
-    const entry: PendingCommand = { id, command, state: 'queued', createdAt: lastCreatedAt };
-    sequences.set(id, commandCounter);
-    pending.set([...pending.get(), entry]);
-    applyOptimistic(entry);
-    if (!welcomed) scheduleSnapshot(true);
-    const result = wait(id);
-    void saveCommand(entry, 'set').then(() => transmit(entry));
+    const entry = outbox.add(rewriteIds(command, resolvedIds));
+    optimistic?.apply(entry);
+    if (!welcomed) snapshots.schedule(true);
+    const result = outbox.wait(entry.id);
+    void outbox.save(entry.id, 'set').then(() => transmit(entry.id));
+    const refused = unsendable(entry);
+    if (refused) fail(entry.id, refused);
     return result;
   }
 
-  function wait(id: string): Promise<Record<string, string>> {
-    return new Promise((resolve, reject) => waiters.set(id, { resolve, reject }));
+  /**
+   * Why a command that names records of earlier commands can never be sent as it is (one of them
+   * failed, or is gone), or null while it can wait for their real ids.
+   */
+  function unsendable(entry: PendingCommand): ConfabError | null {
+    const failed = failedDependencyOf(entry);
+    if (failed) return dependencyFailed(failed);
+    const gone = pendingReferences(entry.command).some((ref) => !outbox.get(commandIdOf(ref)!));
+    return gone ? new ConfabError('not-found', 'It names a record of a command that is gone.') : null;
   }
 
-  function transmit(entry: PendingCommand) {
-    if (!welcomed || entry.state === 'failed' || !pending.get().includes(entry)) return;
+  /** A failed command this one names a record of: it cannot be sent before that one is. */
+  function failedDependencyOf(entry: PendingCommand): PendingCommand | undefined {
+    return pendingReferences(entry.command)
+      .map((id) => outbox.get(commandIdOf(id)!))
+      .find((dependency) => dependency?.state === 'failed');
+  }
+
+  function transmit(id: string) {
+    const entry = outbox.get(id);
+    if (!welcomed || !entry || entry.state === 'failed') return;
     // Committed already: its answer came before its events, which are on their way.
-    if (earlyAcks.has(entry.id)) return;
+    if (earlyAcks.has(id)) return;
     // It names a record an earlier command creates: it goes once that one's real id is known.
-    if (referencesPending(entry.command)) return;
-    entry.state = 'sending';
-    pending.set([...pending.get()]);
-    transport.send({ v: PROTOCOL_VERSION, type: 'command', id: entry.id, command: entry.command });
+    if (referencesPending(entry.command)) {
+      const refused = unsendable(entry);
+      if (refused) fail(id, refused);
+      return;
+    }
+    outbox.update(id, (current) => ({ ...current, state: 'sending' }));
+    transport.send({ v: PROTOCOL_VERSION, type: 'command', id, command: entry.command });
   }
 
   function flushOutbox() {
     // Re-sending a command the server already has is safe: it answers from its record of the id.
-    for (const entry of pending.get()) if (entry.state !== 'failed') transmit(entry);
+    for (const entry of pending.get()) if (entry.state !== 'failed') transmit(entry.id);
   }
 
   /**
@@ -604,19 +522,19 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
    * deliver the ack first), records it drew early stay until they are: on screen exactly once.
    */
   function onAck(id: string, seq: number, result: Record<string, string>) {
-    const entry = pending.get().find((candidate) => candidate.id === id);
+    const entry = outbox.get(id);
     if (!entry) return;
     const effectsIn = entry.committed !== undefined || (appliedSeq !== null && appliedSeq >= seq);
-    if (effectsIn || !createdEarly.get(id)?.length) complete(entry, result);
+    if (effectsIn || !optimistic?.hasEarlyRecords(id)) complete(id, result);
     else earlyAcks.set(id, { seq, result });
   }
 
   /** Settles the early acks whose commands' effects the replica now holds. */
   function settleEarlyAcks() {
     for (const [id, ack] of earlyAcks) {
-      const entry = pending.get().find((candidate) => candidate.id === id);
+      const entry = outbox.get(id);
       if (!entry) earlyAcks.delete(id);
-      else if (entry.committed || (appliedSeq !== null && appliedSeq >= ack.seq)) complete(entry, ack.result);
+      else if (entry.committed || (appliedSeq !== null && appliedSeq >= ack.seq)) complete(id, ack.result);
     }
   }
 
@@ -625,222 +543,197 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
    * confirmed, and later commands that name its early records name the real ones.
    */
   function markCommitted(commandId: string, batch: SequencedEvent[], created: CreatedRecords) {
-    const entry = pending.get().find((candidate) => candidate.id === commandId);
+    const entry = outbox.update(commandId, (current) => ({
+      ...current,
+      committed: {
+        seq: batch[batch.length - 1].seq,
+        created: [...(current.committed?.created ?? []), ...created.conversations, ...created.messages],
+      },
+    }));
     if (!entry) return;
-    entry.committed = {
-      seq: batch[batch.length - 1].seq,
-      created: [...(entry.committed?.created ?? []), ...created.conversations, ...created.messages],
-    };
-    pending.set([...pending.get()]);
-    resolveEarlyIds(commandId, matchCreated(createdEarly.get(commandId) ?? [], created));
+    const resolved = optimistic?.resolvedByEffects(commandId, created) ?? new Map<string, string>();
+    if (created.conversations.length) resolved.set(startedConversation(commandId), created.conversations[0]);
+    resolveEarlyIds(commandId, resolved);
   }
 
   /** The command is done: acknowledged, and its effects are in the replica. */
-  function complete(entry: PendingCommand, result: Record<string, string>) {
-    const id = entry.id;
-    const resolved = resolvePendingIds(createdEarly.get(id) ?? [], result);
-    undoOptimistic(id);
+  function complete(id: string, result: Record<string, string>) {
+    const resolved = optimistic?.resolvedByAck(id, result) ?? new Map<string, string>();
+    if (result.conversationId) resolved.set(startedConversation(id), result.conversationId);
+    optimistic?.undo(id);
     earlyAcks.delete(id);
-    pending.set(pending.get().filter((candidate) => candidate !== entry));
-    const waiter = waiters.get(id);
-    waiters.delete(id);
+    // Commands naming its records are stored with the real ids before its record goes: a reload
+    // in between must not leave them naming a command that is gone.
     resolveEarlyIds(id, resolved);
-    void dropCommand(id);
-    waiter?.resolve(result);
+    outbox.remove(id);
+    outbox.resolve(id, result);
   }
 
   /**
-   * Rewrites later commands that name records a command created early to the real ids, and draws
-   * their early effects again on the real records (they were drawn on the ones now gone).
+   * Rewrites later commands that name records a command created early (or the conversation it
+   * starts) to the real ids, and draws their early effects again on the real records.
    */
   function resolveEarlyIds(commandId: string, resolved: Map<string, string>) {
-    createdEarly.delete(commandId);
+    optimistic?.forgetEarly(commandId);
     if (!resolved.size) return;
-    const rewritten: PendingCommand[] = [];
+    for (const [early, real] of resolved) resolvedIds.set(early, real);
+    const rewritten: string[] = [];
     for (const later of pending.get()) {
       const command = rewriteIds(later.command, resolved);
-      if (JSON.stringify(command) === JSON.stringify(later.command)) continue;
-      later.command = command;
-      rewritten.push(later);
+      if (command === later.command) continue;
+      optimistic?.undo(later.id);
+      const updated = outbox.update(later.id, (current) => ({ ...current, command }))!;
+      optimistic?.apply(updated);
+      rewritten.push(later.id);
     }
-    if (!rewritten.length) return;
-    for (const later of rewritten) {
-      undoOptimistic(later.id);
-      applyOptimistic(later);
-    }
-    pending.set([...pending.get()]);
-    void Promise.all(rewritten.map((later) => saveCommand(later, 'replace'))).then(flushOutbox);
+    if (rewritten.length) void Promise.all(rewritten.map((id) => outbox.save(id, 'replace'))).then(flushOutbox);
   }
 
   function refuse(id: string, error: ConfabError) {
-    const entry = pending.get().find((candidate) => candidate.id === id);
-    if (!entry) return;
-    if (RETRYABLE.has(error.code)) {
-      entry.state = 'queued';
-      pending.set([...pending.get()]);
-      setTimeout(() => transmit(entry), RETRY_DELAY_MS);
+    if (isRetryable(error.code)) {
+      outbox.update(id, (current) => ({ ...current, state: 'queued' }));
+      setTimeout(() => transmit(id), RETRY_DELAY_MS);
       return;
     }
-    undoOptimistic(id);
-    createdEarly.delete(id);
-    earlyAcks.delete(id);
-    entry.state = 'failed';
-    entry.error = error.toPayload();
-    pending.set([...pending.get()]);
-    const waiter = waiters.get(id);
-    waiters.delete(id);
-    void saveCommand(entry, 'replace');
-    emitter.emit('refused', entry, error);
-    waiter?.reject(error);
-  }
-
-  /** Runs storage writes one after another, behind start-up (storage open, saved outbox merged). */
-  function queueWrite(write: () => Promise<unknown> | undefined): Promise<unknown> {
-    outboxWrite = outboxWrite
-      .then(write)
-      .catch(() => undefined)
-      .then(reportStorage);
-    return outboxWrite;
+    fail(id, error);
   }
 
   /**
-   * Writes one pending command's record, as it is when the write runs. `replace` only updates a
-   * record that is still there: another tab may have sent it and deleted it meanwhile.
+   * Marks a command failed (kept for retry or discard) and rolls its effect back. Commands that
+   * name the records it would have created fail with it: they can never be sent as they are.
    */
-  function saveCommand(entry: PendingCommand, mode: 'set' | 'replace'): Promise<unknown> {
-    return queueWrite(async () => {
-      if (!persistence) return;
-      const record: StoredCommand = {
-        id: entry.id,
-        command: entry.command,
-        state: entry.state === 'failed' ? 'failed' : 'queued',
-        createdAt: entry.createdAt,
-        sequence: sequences.get(entry.id) ?? 0,
-        owner,
-        ...(entry.error ? { error: entry.error } : {}),
-      };
-      // Acknowledged or discarded before this write ran: its record is gone for good.
-      if (!pending.get().includes(entry)) return;
-      await persistence[mode](`${outboxPrefix}${entry.id}`, record);
-    });
+  function fail(id: string, error: ConfabError) {
+    optimistic?.undo(id);
+    optimistic?.forgetEarly(id);
+    earlyAcks.delete(id);
+    const entry = outbox.update(id, (current) => ({ ...current, state: 'failed', error: error.toPayload() }));
+    if (!entry) return;
+    void outbox.save(id, 'replace');
+    emitter.emit('refused', entry, error);
+    outbox.reject(id, error);
+    for (const later of dependentsOf(id)) if (later.state !== 'failed') fail(later.id, dependencyFailed(entry));
   }
 
-  function dropCommand(id: string): Promise<unknown> {
-    sequences.delete(id);
-    return queueWrite(() => persistence?.del(`${outboxPrefix}${id}`));
+  /** The pending commands that name a record `commandId` creates. */
+  function dependentsOf(commandId: string): PendingCommand[] {
+    return pending
+      .get()
+      .filter((entry) => pendingReferences(entry.command).some((id) => commandIdOf(id) === commandId));
+  }
+
+  /**
+   * Sends a failed (or queued) command again. "Try again" on any message of a new chat whose start
+   * was refused tries the whole chat: the start, and every failed command that waits for it.
+   */
+  function retry(commandId: string): Promise<Record<string, string>> {
+    const entry = outbox.get(commandId);
+    if (!entry) return Promise.reject(new ConfabError('not-found', 'No such pending command.'));
+    const root = failedDependencyOf(entry) ?? entry;
+    const again = new Set([commandId, root.id]);
+    for (const later of dependentsOf(root.id)) if (later.state === 'failed') again.add(later.id);
+    const result = outbox.wait(commandId);
+    // In outbox order: a start is drawn before the messages drawn into its conversation.
+    for (const { id } of pending.get()) {
+      if (!again.has(id)) continue;
+      const queued = outbox.update(id, ({ error: _error, ...current }) => ({ ...current, state: 'queued' }))!;
+      optimistic?.apply(queued);
+      void outbox.save(id, 'set').then(() => transmit(id));
+    }
+    return result;
+  }
+
+  function discard(commandId: string) {
+    if (!outbox.get(commandId)) return;
+    optimistic?.undo(commandId);
+    optimistic?.forgetEarly(commandId);
+    earlyAcks.delete(commandId);
+    outbox.remove(commandId);
+    outbox.reject(commandId, new ConfabError('offline', 'The command was discarded before the server confirmed it.'));
+    // What waits for it would wait forever.
+    for (const later of dependentsOf(commandId)) discard(later.id);
   }
 
   /** Says in status where data lives now; storage can fall back to memory at any write. */
   function reportStorage() {
+    const persistence = storage.persistence;
     if (!persistence) return;
-    const { kind, fallbackReason } = persistence;
-    if (status.get().storage !== kind || status.get().storageError !== fallbackReason) {
-      patchStatus({ storage: kind, ...(fallbackReason ? { storageError: fallbackReason } : {}) });
+    const { kind: storageKind, fallbackReason } = persistence;
+    if (status.get().storage !== storageKind || status.get().storageError !== fallbackReason) {
+      patchStatus({ storage: storageKind, ...(fallbackReason ? { storageError: fallbackReason } : {}) });
     }
-  }
-
-  // ---- optimistic layer -----------------------------------------------------------------------
-
-  /**
-   * Shows a command's effect before the server confirms it, by running the same engine on the
-   * replica. Only conversation, message and agent records are drawn early; everything else waits
-   * for the server. A local refusal only means no early effect: the server decides.
-   */
-  function applyOptimistic(entry: PendingCommand) {
-    const who = principal();
-    // A committed command's effects are confirmed records in the replica already; a command
-    // drawn already is not drawn twice (its undo would restore its own first drawing).
-    if (!who || !executeOptimistic || entry.state === 'failed' || entry.committed || optimistic.has(entry.id)) return;
-    let counter = 0;
-    let events: ConfabEvent[];
-    // Never earlier than what the server already wrote there: a pending message sorts last.
-    const target =
-      'conversationId' in entry.command ? store.state.conversations.get(entry.command.conversationId) : undefined;
-    const now = Math.max(Date.now(), (target?.lastActivityAt ?? 0) + 1);
-    try {
-      events = executeOptimistic(store.state, who, entry.command as AgentCommand | VisitorCommand, {
-        now,
-        newId: () => `${PENDING_ID_PREFIX}${entry.id}:${++counter}`,
-      }).events;
-    } catch {
-      return;
-    }
-    const changes: OptimisticChange[] = [];
-    const drawn: ConfabEvent[] = [];
-    for (const event of events) {
-      if (
-        event.type !== 'conversation.upserted' &&
-        event.type !== 'message.upserted' &&
-        event.type !== 'agent.upserted'
-      )
-        continue;
-      changes.push({ applied: event, previous: currentRecord(store.state, event) });
-      drawn.push(event);
-    }
-    if (!drawn.length) return;
-    store.apply(drawn);
-    optimistic.set(entry.id, changes);
-    createdEarly.set(
-      entry.id,
-      changes.filter((change) => !change.previous),
-    );
-  }
-
-  function undoOptimistic(commandId: string) {
-    const changes = optimistic.get(commandId);
-    if (!changes) return;
-    optimistic.delete(commandId);
-    const inverse: ConfabEvent[] = [];
-    for (const { applied, previous } of [...changes].reverse()) {
-      const now = currentRecord(store.state, applied);
-      if (now === undefined) continue;
-      // The server wrote this record since: its version wins. (Records created early always go.)
-      if (previous && JSON.stringify(recordOf(now)) !== JSON.stringify(recordOf(applied))) continue;
-      inverse.push(previous ?? removalOf(applied));
-    }
-    if (inverse.length) store.apply(inverse);
   }
 
   // ---- persistence of the replica --------------------------------------------------------------
 
-  /**
-   * Saves the replica a little after changes settle. A large replica waits longer (cloning 100k
-   * conversations costs the main thread); `now` saves at once, for a command queued offline whose
-   * conversation must be there after a reload.
-   */
-  function scheduleSnapshot(now = false) {
-    clearTimeout(snapshotTimer);
-    const delay = now ? 0 : Math.min(SNAPSHOT_MAX_DELAY_MS, SNAPSHOT_DELAY_MS + store.state.conversations.size * 0.2);
-    snapshotTimer = setTimeout(() => void saveSnapshot(), delay);
-  }
-
   async function saveSnapshot() {
+    const { snapshotOfState } = await import('./snapshot-of-state.js');
     const who = principal();
+    const persistence = storage.persistence;
     if (!who || appliedSeq === null || closed) return;
     if (store.state.conversations.size > SNAPSHOT_MAX_CONVERSATIONS) {
-      await persistence?.del(key('snapshot'));
+      await persistence?.del(session.key('snapshot'));
       return;
-    }
-    // Only confirmed state is saved: optimistic records could outlive a refusal after a reload.
-    // The outbox is saved too, and lays them again on the next start.
-    const confirmed = new Map<string, ConfabEvent | null>();
-    for (const changes of optimistic.values()) {
-      for (const { applied, previous } of changes) {
-        const id = recordKey(applied);
-        if (!confirmed.has(id)) confirmed.set(id, previous ?? null);
-      }
     }
     const committed: NonNullable<PersistedSnapshot['committed']> = {};
     for (const entry of pending.get()) if (entry.committed) committed[entry.id] = entry.committed;
     const saved: PersistedSnapshot = {
       principal: who,
-      tokenHash: await hashToken(token),
-      snapshot: snapshotOfState(store.state, appliedSeq, confirmed),
+      tokenHash: await session.tokenHash(),
+      // Only confirmed state is saved: optimistic records could outlive a refusal after a reload.
+      // The outbox is saved too, and lays them again on the next start.
+      snapshot: snapshotOfState(store.state, appliedSeq, optimistic?.confirmedValues()),
       committed,
       ownNumbers: true,
     };
     if (closed) return;
-    await persistence?.set(key('snapshot'), saved).catch(() => undefined);
+    await persistence?.set(session.key('snapshot'), saved).catch(() => undefined);
+  }
+
+  // ---- another tab switched person ---------------------------------------------------------------
+
+  /**
+   * Another tab of this browser signed someone else in, or signed out: if that was who this tab
+   * shows, it drops them too (nothing of theirs stays on screen or is sent) and stops, saying the
+   * session ended. Storage is the other tab's to clear: it may already hold the next person's.
+   */
+  async function onOtherTabSwitched(left: LeftPerson) {
+    const current = principal();
+    const same =
+      (left.principal !== undefined && current !== null && principalKeyOf(current) === left.principal) ||
+      (left.tokenHash !== undefined && session.token !== '' && left.tokenHash === (await session.tokenHash()));
+    if (!same || closed) return;
+    await close(false);
+    const error = new ConfabError('session-expired', 'Another tab of this browser signed out or switched person.');
+    dropFromMemory(error);
+    patchStatus({ error: error.toPayload() });
+  }
+
+  /** Nothing of the person stays in memory: commands (their promises reject), drafts, replica. */
+  function dropFromMemory(error: ConfabError) {
+    resolvedIds.clear();
+    outbox.rejectAll(error);
+    outbox.forgetInMemory();
+    optimistic?.clear();
+    earlyAcks.clear();
+    drafts.clear();
+    emptyReplica(null);
+    patchStatus({ principal: null, ready: false });
+  }
+
+  async function close(letGo = true): Promise<void> {
+    if (!closed) {
+      closed = true;
+      snapshots.cancel();
+      typing.stop();
+      stopListening();
+      // A draft typed in the last moment is written now, before anything may read storage next.
+      drafts.flush();
+    }
+    await started.catch(() => undefined);
+    transport.disconnect();
+    // Writes already queued finish; then a database this client opened itself is let go.
+    await storage.settled();
+    if (letGo && !options.persistence) storage.persistence?.close?.();
   }
 
   return {
@@ -849,299 +742,39 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
     stopped,
     status,
     pending,
-    typing,
-    drafts: {
-      get: (conversationId) => drafts.get(conversationId) ?? '',
-      set(conversationId, text) {
-        if (text) drafts.set(conversationId, text);
-        else drafts.delete(conversationId);
-        clearTimeout(draftTimer);
-        draftTimer = setTimeout(() => {
-          draftTimer = undefined;
-          void persistence?.set(key('drafts'), Object.fromEntries(drafts));
-        }, 300);
-      },
-    },
+    typing: typing.current,
+    drafts: { get: drafts.get, set: drafts.set },
     send,
-    retry(commandId) {
-      const entry = pending.get().find((candidate) => candidate.id === commandId);
-      if (!entry) return Promise.reject(new ConfabError('not-found', 'No such pending command.'));
-      entry.state = 'queued';
-      delete entry.error;
-      applyOptimistic(entry);
-      pending.set([...pending.get()]);
-      const result = wait(commandId);
-      void saveCommand(entry, 'set').then(() => transmit(entry));
-      return result;
-    },
-    discard(commandId) {
-      const entry = pending.get().find((candidate) => candidate.id === commandId);
-      if (!entry) return;
-      undoOptimistic(commandId);
-      createdEarly.delete(commandId);
-      earlyAcks.delete(commandId);
-      pending.set(pending.get().filter((candidate) => candidate !== entry));
-      void dropCommand(commandId);
-      const waiter = waiters.get(commandId);
-      waiters.delete(commandId);
-      waiter?.reject(new ConfabError('offline', 'The command was discarded before the server confirmed it.'));
-    },
+    retry,
+    discard,
     on: (event, listener) => emitter.on(event, listener),
     setToken(next) {
-      if (closed || next === token) return;
-      token = next;
+      if (closed || next === session.token) return;
+      session.setToken(next);
       tokenChanged = true;
       // After start-up: its first link must not race the stored replica it loads.
       void started.then(renewLink, () => undefined);
     },
     close: () => close(),
     async forget() {
-      clearTimeout(draftTimer);
-      draftTimer = undefined;
-      await close(false);
-      if (persistence) await forgetStored(persistence);
-      if (!options.persistence) persistence?.close?.();
-      for (const waiter of waiters.values())
-        waiter.reject(new ConfabError('offline', 'Signed out before the server confirmed the command.'));
-      waiters.clear();
-      createdEarly.clear();
-      earlyAcks.clear();
-      pending.set([]);
+      const before = principal();
+      const tokenHash = session.token ? await session.tokenHash() : undefined;
+      announce({
+        ...(before ? { principal: principalKeyOf(before) } : {}),
+        ...(tokenHash ? { tokenHash } : {}),
+      });
       drafts.clear();
-      emptyReplica(null);
-      patchStatus({ principal: null, ready: false });
+      await close(false);
+      const persistence = storage.persistence;
+      if (persistence) await session.forgetStored(persistence);
+      if (!options.persistence) persistence?.close?.();
+      dropFromMemory(new ConfabError('offline', 'Signed out before the server confirmed the command.'));
     },
   };
-
-  async function close(letGo = true): Promise<void> {
-    if (!closed) {
-      closed = true;
-      clearTimeout(snapshotTimer);
-      for (const timer of typingTimers.values()) clearTimeout(timer);
-      // A draft typed in the last moment is written now, before anything may read storage next.
-      if (draftTimer !== undefined) {
-        clearTimeout(draftTimer);
-        draftTimer = undefined;
-        void queueWrite(() => persistence?.set(key('drafts'), Object.fromEntries(drafts)));
-      }
-    }
-    await started.catch(() => undefined);
-    transport.disconnect();
-    // Writes already queued finish; then a database this client opened itself is let go.
-    await outboxWrite;
-    if (letGo && !options.persistence) persistence?.close?.();
-  }
 }
 
-/** True when a command names a record that exists only optimistically (created by a pending command). */
-function referencesPending(command: Command): boolean {
-  return Object.values(command).some((value) =>
-    typeof value === 'string'
-      ? isPendingRecord(value)
-      : Array.isArray(value) && value.some((item) => typeof item === 'string' && isPendingRecord(item)),
-  );
-}
-
-/**
- * The real ids of the records a command created early: its optimistic conversation becomes the
- * ack's `conversationId`, its first optimistic message the ack's `messageId`.
- */
-function resolvePendingIds(changes: OptimisticChange[], result: Record<string, string>): Map<string, string> {
-  const resolved = new Map<string, string>();
-  for (const { applied, previous } of changes) {
-    if (previous) continue;
-    if (
-      applied.type === 'conversation.upserted' &&
-      result.conversationId &&
-      ![...resolved.values()].includes(result.conversationId)
-    ) {
-      resolved.set(applied.conversation.id, result.conversationId);
-    } else if (
-      applied.type === 'message.upserted' &&
-      result.messageId &&
-      ![...resolved.values()].includes(result.messageId)
-    ) {
-      resolved.set(applied.message.id, result.messageId);
-    }
-  }
-  return resolved;
-}
-
-/** Ids of the records a command's events create (absent from the replica before), by kind, in order. */
-interface CreatedRecords {
-  conversations: string[];
-  messages: string[];
-}
-
-function newRecordIds(state: EngineState, batch: SequencedEvent[]): CreatedRecords {
-  const created: CreatedRecords = { conversations: [], messages: [] };
-  for (const { event } of batch) {
-    if (event.type === 'conversation.upserted') {
-      const id = event.conversation.id;
-      if (!state.conversations.has(id) && !created.conversations.includes(id)) created.conversations.push(id);
-    } else if (event.type === 'message.upserted') {
-      const { id, conversationId } = event.message;
-      const known = state.messages.get(conversationId)?.some((message) => message.id === id);
-      if (!known && !created.messages.includes(id)) created.messages.push(id);
-    }
-  }
-  return created;
-}
-
-/**
- * Pairs the records a command created early with those its events created: the same engine made
- * both, in the same order, so the n-th early conversation (message) is the n-th real one.
- */
-function matchCreated(early: OptimisticChange[], created: CreatedRecords): Map<string, string> {
-  const resolved = new Map<string, string>();
-  const conversations = [...created.conversations];
-  const messages = [...created.messages];
-  for (const { applied } of early) {
-    if (applied.type === 'conversation.upserted') {
-      const real = conversations.shift();
-      if (real) resolved.set(applied.conversation.id, real);
-    } else if (applied.type === 'message.upserted') {
-      const real = messages.shift();
-      if (real) resolved.set(applied.message.id, real);
-    }
-  }
-  return resolved;
-}
-
-function rewriteIds<C extends Command>(command: C, resolved: Map<string, string>): C {
-  const rewritten: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(command)) {
-    if (typeof value === 'string') rewritten[key] = resolved.get(value) ?? value;
-    else if (Array.isArray(value))
-      rewritten[key] = value.map((item) => (typeof item === 'string' ? (resolved.get(item) ?? item) : item));
-    else rewritten[key] = value;
-  }
-  return rewritten as C;
-}
-
-function principalKeyOf(principal: Principal): string {
-  return principal.kind === 'agent'
-    ? `agent:${principal.agentId}`
-    : principal.kind === 'visitor'
-      ? `visitor:${principal.contactId}`
-      : 'system';
-}
-
-/** The record an upsert event writes, as an upsert of its current value (undefined: absent). */
-function currentRecord(state: EngineState, event: ConfabEvent): ConfabEvent | undefined {
-  switch (event.type) {
-    case 'conversation.upserted': {
-      const conversation = state.conversations.get(event.conversation.id);
-      return conversation && { type: 'conversation.upserted', conversation };
-    }
-    case 'message.upserted': {
-      const message = state.messages
-        .get(event.message.conversationId)
-        ?.find((candidate) => candidate.id === event.message.id);
-      return message && { type: 'message.upserted', message };
-    }
-    case 'agent.upserted': {
-      const agent = state.agents.get(event.agent.id);
-      return agent && { type: 'agent.upserted', agent };
-    }
-    default:
-      return undefined;
-  }
-}
-
-function recordOf(event: ConfabEvent): unknown {
-  if (event.type === 'conversation.upserted') return event.conversation;
-  if (event.type === 'message.upserted') return event.message;
-  if (event.type === 'agent.upserted') return event.agent;
-  return undefined;
-}
-
-function removalOf(event: ConfabEvent): ConfabEvent {
-  if (event.type === 'conversation.upserted')
-    return { type: 'conversation.removed', conversationId: event.conversation.id };
-  if (event.type === 'message.upserted')
-    return { type: 'message.removed', messageId: event.message.id, conversationId: event.message.conversationId };
-  throw new Error(`No removal for ${event.type}`);
-}
-
-/** Identifies the record an upsert event writes, across record kinds. */
-function recordKey(event: ConfabEvent): string {
-  if (event.type === 'conversation.upserted') return `conversation:${event.conversation.id}`;
-  if (event.type === 'message.upserted') return `message:${event.message.id}`;
-  if (event.type === 'agent.upserted') return `agent:${event.agent.id}`;
-  return `${event.type}`;
-}
-
-/**
- * The replica as a snapshot. `confirmed` replaces optimistic records by their confirmed value
- * (null: the record exists only optimistically and is left out).
- */
-function snapshotOfState(
-  state: EngineState,
-  seq: number,
-  confirmed: Map<string, ConfabEvent | null> = new Map(),
-): Snapshot {
-  const pick = <T extends { id: string }>(kind: 'conversation' | 'message' | 'agent', records: Iterable<T>): T[] => {
-    const out: T[] = [];
-    for (const record of records) {
-      const key = `${kind}:${record.id}`;
-      if (!confirmed.has(key)) out.push(record);
-      else {
-        const previous = confirmed.get(key);
-        if (previous) out.push(recordOf(previous) as T);
-      }
-    }
-    return out;
-  };
-  return {
-    seq,
-    conversations: pick('conversation', state.conversations.values()),
-    messages: pick('message', [...state.messages.values()].flat()),
-    contacts: [...state.contacts.values()],
-    agents: pick('agent', state.agents.values()),
-    tickets: [...state.tickets.values()],
-    deals: [...state.deals.values()],
-    companies: [...state.companies.values()],
-    feedback: [...state.feedback.values()],
-    settings: state.settings,
-    views: [...state.views.values()],
-  };
-}
-
-/**
- * Who an identity token names, to tell whether the person changed since the data on this browser
- * was stored. Read without checking the signature: the server checks it; this only decides what
- * to forget locally. A token this cannot read counts as its own person.
- */
-function identitySubject(identityToken: string): string {
-  try {
-    const payload = JSON.parse(atob(identityToken.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))) as {
-      email?: unknown;
-    };
-    if (typeof payload.email === 'string' && payload.email) return `email:${emailKey(payload.email)}`;
-  } catch {
-    // Not the server's format; fall through.
-  }
-  return `token:${identityToken}`;
-}
-
-function emptySnapshot(settings: Snapshot['settings']): Snapshot {
-  return {
-    seq: 0,
-    conversations: [],
-    messages: [],
-    contacts: [],
-    agents: [],
-    tickets: [],
-    deals: [],
-    companies: [],
-    feedback: [],
-    settings,
-    views: [],
-  };
-}
-
-async function hashToken(token: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token));
-  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+/** The error a command gets when one it depends on failed. */
+function dependencyFailed(dependency: PendingCommand): ConfabError {
+  const error = dependency.error ?? { code: 'invalid', message: '' };
+  return ConfabError.fromPayload({ ...error, message: `It depends on a refused command: ${error.message}` });
 }

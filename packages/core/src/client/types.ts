@@ -22,19 +22,22 @@ export interface ClientStatus {
   error?: ErrorPayload;
 }
 
-/** A command the server has not acknowledged yet (it is in the outbox), or one it refused. */
+/**
+ * A command the server has not acknowledged yet (it is in the outbox), or one it refused. An
+ * immutable value: a change gives a new entry, so keeping a reference to one is safe.
+ */
 export interface PendingCommand {
-  id: string;
-  command: Command;
-  state: 'queued' | 'sending' | 'failed';
-  error?: ErrorPayload;
-  createdAt: number;
+  readonly id: string;
+  readonly command: Command;
+  readonly state: 'queued' | 'sending' | 'failed';
+  readonly error?: ErrorPayload;
+  readonly createdAt: number;
   /**
    * Set once the replica holds the command's effects as confirmed records, while its ack is still
    * on its way: `created` are the ids of the records it created (a conversation, messages). Show
    * those records, not the command.
    */
-  committed?: { seq: number; created: string[] };
+  readonly committed?: { readonly seq: number; readonly created: readonly string[] };
 }
 
 export interface ClientEvents {
@@ -100,7 +103,8 @@ export interface Client<C extends Command> {
   /**
    * Signs out on this browser: closes, then deletes what this client stored for its principal
    * (session token, outbox, drafts, snapshot) and empties its replica. Unconfirmed commands reject
-   * with `offline` and are never sent. Other tabs' open clients are not touched.
+   * with `offline` and are never sent. Other open tabs of this browser showing the same person
+   * drop them too (they stop with `session-expired`), as after `identify()` for someone else.
    */
   forget(): Promise<void>;
 }

@@ -13,6 +13,23 @@ type Result = Record<string, string> | void;
 /** T11: how long a visitor must have been quiet before a bot conversation may be closed. */
 export const BOT_CLOSE_IDLE_MS = 30 * 60 * 1000;
 
+/** Whether a conversation may be marked closed now; if not, the rule that forbids it and until when. */
+export type CloseEligibility = { allowed: true } | { allowed: false; rule: 'T11'; until: number };
+
+/**
+ * T11: a conversation the bot still handles may be closed only once the visitor has been quiet for
+ * BOT_CLOSE_IDLE_MS; any other conversation may be closed. `now` is the backend's clock.
+ *
+ * @example
+ * const eligibility = closeEligibility(conversation, Date.now());
+ * if (!eligibility.allowed) showUntil(eligibility.until);
+ */
+export function closeEligibility(conversation: Conversation, now: number): CloseEligibility {
+  if (conversation.bot !== 'active') return { allowed: true };
+  const until = conversation.lastVisitorActivityAt + BOT_CLOSE_IDLE_MS;
+  return now >= until ? { allowed: true } : { allowed: false, rule: 'T11', until };
+}
+
 export function upserted(conversation: Conversation): ConfabEvent {
   return { type: 'conversation.upserted', conversation };
 }
@@ -96,17 +113,15 @@ export const agentHandlers = {
   'conversation.setStatus'(decision: Decision, command: C.SetStatusCommand): Result {
     bulk(decision, command.conversationIds, (conversation) => {
       if (conversation.status === command.status) return null;
-      if (command.status === 'closed' && conversation.bot === 'active') {
-        const quiet = decision.now - conversation.lastVisitorActivityAt;
-        if (quiet < BOT_CLOSE_IDLE_MS) {
-          const minutes = Math.ceil((BOT_CLOSE_IDLE_MS - quiet) / 60_000);
-          throw ruleError(
-            'T11',
-            'bot-quiet-time',
-            `Conversation ${conversation.id} is still with the bot: it can be closed after ${BOT_CLOSE_IDLE_MS / 60_000} minutes without visitor activity (${minutes} min to go)`,
-            { minutes, quietMinutes: BOT_CLOSE_IDLE_MS / 60_000 },
-          );
-        }
+      const eligibility = closeEligibility(conversation, decision.now);
+      if (command.status === 'closed' && !eligibility.allowed) {
+        const minutes = Math.ceil((eligibility.until - decision.now) / 60_000);
+        throw ruleError(
+          'T11',
+          'bot-quiet-time',
+          `Conversation ${conversation.id} is still with the bot: it can be closed after ${BOT_CLOSE_IDLE_MS / 60_000} minutes without visitor activity (${minutes} min to go)`,
+          { minutes, quietMinutes: BOT_CLOSE_IDLE_MS / 60_000 },
+        );
       }
       return { ...conversation, status: command.status };
     });

@@ -1,0 +1,93 @@
+import type { TypingSignal } from '../protocol/events.js';
+import { writable, type Readable } from '../store/readable.js';
+
+/** A typing signal nobody renewed is over after this long (the sender repeats it more often). */
+const TYPING_EXPIRES_MS = 8000;
+
+/** Who is typing where, from the signals that arrive; each one ends by itself if not renewed. */
+export interface TypingSignals {
+  readonly current: Readable<TypingSignal[]>;
+  receive(signal: TypingSignal): void;
+  /** Ends every timer (the client closed). */
+  stop(): void;
+}
+
+export function createTypingSignals(expiresMs = TYPING_EXPIRES_MS): TypingSignals {
+  const current = writable<TypingSignal[]>([]);
+  const timers = new Map<string, ReturnType<typeof setTimeout>>();
+  const idOf = (signal: TypingSignal) => `${signal.conversationId}\u0000${signal.who}`;
+  function receive(signal: TypingSignal) {
+    const id = idOf(signal);
+    clearTimeout(timers.get(id));
+    const others = current.get().filter((entry) => idOf(entry) !== id);
+    if (signal.typing) {
+      current.set([...others, signal]);
+      timers.set(
+        id,
+        setTimeout(() => receive({ ...signal, typing: false }), expiresMs),
+      );
+    } else {
+      timers.delete(id);
+      current.set(others);
+    }
+  }
+  return {
+    current,
+    receive,
+    stop() {
+      for (const timer of timers.values()) clearTimeout(timer);
+      timers.clear();
+    },
+  };
+}
+
+/** While someone types, the other side hears "typing" again this often: well before it expires there. */
+const TYPING_REPEAT_MS = 3000;
+/** A pause this long in typing ends the signal (the text may stay unsent). */
+const TYPING_IDLE_MS = 4000;
+
+/** Tells the other side that this person types: one throttle, the same for the inbox and the widget. */
+export interface TypingNotice {
+  /** The person typed in this conversation now. */
+  typed(conversationId: string): void;
+  /** The person stopped (sent the text, left the conversation, emptied the field). */
+  stop(): void;
+}
+
+/**
+ * Sends `typing: true` when typing starts and again every TYPING_REPEAT_MS while it goes on, and
+ * `typing: false` when it stops: on `stop()`, after TYPING_IDLE_MS without typing, or when the
+ * person types in another conversation (which then hears "typing" instead).
+ *
+ * @example
+ * const notice = createTypingNotice((conversationId, typing) =>
+ *   client.send({ type: 'typing', conversationId, typing }));
+ * textarea.addEventListener('input', () => notice.typed(conversationId));
+ */
+export function createTypingNotice(
+  signal: (conversationId: string, typing: boolean) => unknown,
+  { repeatMs = TYPING_REPEAT_MS, idleMs = TYPING_IDLE_MS } = {},
+): TypingNotice {
+  let conversation: string | null = null;
+  let sentAt = 0;
+  let idle: ReturnType<typeof setTimeout> | undefined;
+  function stop() {
+    clearTimeout(idle);
+    if (conversation === null) return;
+    const stopped = conversation;
+    conversation = null;
+    signal(stopped, false);
+  }
+  return {
+    typed(conversationId) {
+      if (conversation !== conversationId) stop();
+      clearTimeout(idle);
+      idle = setTimeout(stop, idleMs);
+      if (conversation === conversationId && Date.now() - sentAt < repeatMs) return;
+      conversation = conversationId;
+      sentAt = Date.now();
+      signal(conversationId, true);
+    },
+    stop,
+  };
+}
