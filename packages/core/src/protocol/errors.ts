@@ -89,27 +89,22 @@ interface ErrorDetails {
 }
 
 export class ConfabError extends Error {
-  readonly code: ErrorCode;
-  readonly rule: string | undefined;
-  readonly path: string | undefined;
-  readonly reason: RefusalReason | undefined;
-  readonly params: RefusalParams | undefined;
+  declare readonly code: ErrorCode;
+  declare readonly rule: string | undefined;
+  declare readonly path: string | undefined;
+  declare readonly reason: RefusalReason | undefined;
+  declare readonly params: RefusalParams | undefined;
 
-  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
+  constructor(code: ErrorCode, message: string, { rule, path, reason, params }: ErrorDetails = {}) {
     super(message);
     this.name = 'ConfabError';
-    this.code = code;
-    this.rule = details.rule;
-    this.path = details.path;
-    this.reason = details.reason;
-    this.params = details.params;
+    Object.assign(this, { code, rule, path, reason, params });
   }
 
+  /** The error as a frame carries it: fields without a value are left out. */
   toPayload(): ErrorPayload {
-    const payload: ErrorPayload = { code: this.code, message: this.message };
-    for (const key of ['rule', 'path', 'reason', 'params'] as const)
-      if (this[key] !== undefined) Object.assign(payload, { [key]: this[key] });
-    return payload;
+    const { code, message, rule, path, reason, params } = this;
+    return JSON.parse(JSON.stringify({ code, message, rule, path, reason, params })) as ErrorPayload;
   }
 
   static fromPayload(payload: ErrorPayload): ConfabError {
