@@ -20,10 +20,14 @@ describe('request body limits', () => {
 
   test('the server README states BODY_LIMITS', () => {
     const readme = readFileSync(new URL('../packages/server/README.md', import.meta.url), 'utf8');
-    const match = /size-limited \(413; email ([\d.]+) (KiB|MiB),\s+others ([\d.]+) (KiB|MiB)/.exec(readme);
+    const match =
+      /size-limited \(413; email ([\d.]+) (KiB|MiB) as JSON, ([\d.]+) (KiB|MiB) raw,\s+others ([\d.]+) (KiB|MiB)/.exec(
+        readme,
+      );
     assert.ok(match, 'the README states the limits');
     assert.equal(Number(match[1]) * UNITS[match[2]], BODY_LIMITS.email, 'email');
-    assert.equal(Number(match[3]) * UNITS[match[4]], BODY_LIMITS.json, 'others');
+    assert.equal(Number(match[3]) * UNITS[match[4]], BODY_LIMITS.rawEmail, 'raw email');
+    assert.equal(Number(match[5]) * UNITS[match[6]], BODY_LIMITS.json, 'others');
   });
 
   /** Posts a JSON body of exactly `size` bytes (a JSON string of filler). */

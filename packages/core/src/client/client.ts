@@ -10,7 +10,7 @@ import { writable } from '../store/readable.js';
 import { createInboxStore } from '../store/store.js';
 import type { ConnectionState } from '../transport/transport.js';
 import { createDrafts } from './drafts.js';
-import type { LeftPerson } from './identity-channel.js';
+import type { LeftPerson, TabChannel } from './identity-channel.js';
 import { newRecordIds, type CreatedRecords } from './created-records.js';
 import type { OptimisticLayer } from './optimistic.js';
 import { createOutbox, isRetryable, newCommandId, RETRY_DELAY_MS, type StoredCommand } from './outbox.js';
@@ -128,14 +128,12 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
     (saved) => void storage.queue((persistence) => persistence.set(session.key('drafts'), saved)),
   );
   const snapshots = createSnapshotSchedule(saveSnapshot, () => store.state.conversations.size);
-  /** Tabs share a person through shared storage: memory storage has no other tabs. Known at start. */
-  let sharedStorage = false;
-  let stopListening = () => {};
-  const channelName = `${namespace}:${kind}`;
-  // The channel between tabs loads after start-up: no page waits for it.
-  const announce = (left: LeftPerson) => {
-    if (sharedStorage) void import('./identity-channel.js').then((channel) => channel.announceLeft(channelName, left));
-  };
+  /**
+   * Tabs share a person through shared storage (memory storage has no other tabs): opened at
+   * start, after start-up (no page waits for it).
+   */
+  let tabs: Promise<TabChannel> | undefined;
+  const announce = (left: LeftPerson) => void tabs?.then((channel) => channel.announce(left));
 
   /** Real ids of records pending commands created, once known: a command sent later may still name them. */
   const resolvedIds = new Map<string, string>();
@@ -148,6 +146,8 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
   /** The last hello asked to resume (the server then sends only what was missed). */
   let helloResumed = false;
   let appliedSeq: number | null = null;
+  /** The server's name for the history `appliedSeq` counts in (welcome.epoch), sent back with a resume. */
+  let epoch: string | undefined;
   let welcomed = false;
   let closed = false;
   /** False until a welcome confirmed who a new identity token makes this visitor. */
@@ -175,11 +175,10 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
   async function start() {
     const persistence = resilient(options.persistence ?? (await openPersistence(namespace)));
     storage.open(persistence);
-    sharedStorage = persistence.kind === 'indexeddb';
-    if (sharedStorage)
-      void import('./identity-channel.js').then((channel) => {
-        if (!closed) stopListening = channel.listenForLeft(channelName, (left) => void onOtherTabSwitched(left));
-      });
+    if (persistence.kind === 'indexeddb')
+      tabs = import('./identity-channel.js').then((channel) =>
+        channel.openTabChannel(`${namespace}:${kind}`, (left) => void onOtherTabSwitched(left)),
+      );
     if (kind === 'visitor') {
       const storedToken = await persistence.get<string>(session.key('session'));
       if (
@@ -206,6 +205,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
     if (usable) {
       store.reset(usable.snapshot, usable.principal.kind === 'agent' ? usable.principal.agentId : null);
       appliedSeq = usable.snapshot.seq;
+      epoch = usable.epoch;
       patchStatus({ principal: usable.principal, ready: true });
     }
     const mine = (record: StoredCommand) =>
@@ -248,7 +248,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
         v: PROTOCOL_VERSION,
         type: 'hello',
         token: session.token,
-        ...(helloResumed ? { resumeFrom: appliedSeq! } : {}),
+        ...(helloResumed ? { resumeFrom: appliedSeq!, ...(epoch ? { epoch } : {}) } : {}),
         ...(options.identity ? { identity: options.identity } : {}),
         ...(unanswered.length ? { pending: unanswered } : {}),
       });
@@ -284,6 +284,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
   function onFrame(frame: ServerFrame) {
     switch (frame.type) {
       case 'welcome':
+        epoch = frame.epoch;
         onWelcome(frame.principal, frame.sessionToken, frame.committed ?? []);
         break;
       case 'snapshot':
@@ -666,7 +667,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
   // ---- persistence of the replica --------------------------------------------------------------
 
   async function saveSnapshot() {
-    const { snapshotOfState } = await import('./snapshot-of-state.js');
+    const { persistedReplica, snapshotOfState } = await import('./snapshot-of-state.js');
     const who = principal();
     const persistence = storage.persistence;
     if (!who || appliedSeq === null || closed) return;
@@ -674,17 +675,13 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
       await persistence?.del(session.key('snapshot'));
       return;
     }
-    const committed: NonNullable<PersistedSnapshot['committed']> = {};
-    for (const entry of pending.get()) if (entry.committed) committed[entry.id] = entry.committed;
-    const saved: PersistedSnapshot = {
-      principal: who,
-      tokenHash: await session.tokenHash(),
-      // Only confirmed state is saved: optimistic records could outlive a refusal after a reload.
-      // The outbox is saved too, and lays them again on the next start.
-      snapshot: snapshotOfState(store.state, appliedSeq, optimistic?.confirmedValues()),
-      committed,
-      ownNumbers: true,
-    };
+    const saved = persistedReplica(
+      who,
+      await session.tokenHash(),
+      snapshotOfState(store.state, appliedSeq, optimistic?.confirmedValues()),
+      pending.get(),
+      epoch,
+    );
     if (closed) return;
     await persistence?.set(session.key('snapshot'), saved).catch(() => undefined);
   }
@@ -725,7 +722,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
       closed = true;
       snapshots.cancel();
       typing.stop();
-      stopListening();
+      void tabs?.then((channel) => channel.stop());
       // A draft typed in the last moment is written now, before anything may read storage next.
       drafts.flush();
     }

@@ -2,6 +2,8 @@
 export interface LeftPerson {
   principal?: string;
   tokenHash?: string;
+  /** Which client announced it (a client ignores its own announcements). */
+  from?: string;
 }
 
 /**
@@ -27,4 +29,23 @@ export function listenForLeft(name: string, onLeft: (left: LeftPerson) => void):
     if (event.data && typeof event.data === 'object') onLeft(event.data);
   };
   return () => channel.close();
+}
+
+/** This client's end of the channel between tabs. */
+export interface TabChannel {
+  announce(left: LeftPerson): void;
+  stop(): void;
+}
+
+/**
+ * Listens for other tabs' announcements and announces this one's. A page hears its own channel
+ * messages (every channel object of the name does): each end names its announcements and ignores
+ * its own, or a tab that switches person would take its own switch for another tab's.
+ */
+export function openTabChannel(name: string, onLeft: (left: LeftPerson) => void): TabChannel {
+  const self = Math.random().toString(36).slice(2);
+  const stop = listenForLeft(name, (left) => {
+    if (left.from !== self) onLeft(left);
+  });
+  return { announce: (left) => announceLeft(name, { ...left, from: self }), stop };
 }

@@ -22,6 +22,8 @@ export interface PersistedSnapshot {
    * without it holds a workspace number, which must not be resumed from.
    */
   ownNumbers?: true;
+  /** The epoch of the welcome its numbers count in: a resume names it, so a restored server resyncs. */
+  epoch?: string;
 }
 
 /** The stored snapshot when this token may start from it: saved under the same token, in today's numbering. */

@@ -30,6 +30,7 @@ export const ELEMENT_PARTS = {
       'comment',
       'reply',
       'sender-check',
+      'email-html',
       'editor',
     ],
   },

@@ -101,6 +101,7 @@ const CLOSE_RETRY_MS = 60_000;
  * @csspart message - A message or comment.
  * @csspart reply - A message (beside `message`).
  * @csspart comment - A comment, seen by the team only (beside `message`).
+ * @csspart email-html - The box an HTML email is shown in, sanitised (its own content is in its own shadow root).
  * @csspart editor - The reply editor.
  * @cssproperty --confab-comment-bg - Background of internal comments.
  * @cssproperty --confab-comment-border - Border of internal comments.
