@@ -90,6 +90,8 @@ export interface StartServerOptions {
   smtpUrl?: string;
   /** A ready mail transport instead of smtpUrl (tests). */
   mailTransport?: MailTransport;
+  /** How long outbound email is retried before it is marked failed, ms. Default 24 hours. */
+  emailRetryWindowMs?: number;
   /** WebSocket limits; see DEFAULT_LIMITS. */
   limits?: Partial<GatewayLimits>;
   /** Requests per IP to /api/: burst and per second. Default 300 and 100. */
@@ -240,6 +242,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     store: storage,
     ...(options.smtpUrl ? { smtpUrl: options.smtpUrl } : {}),
     ...(options.mailTransport ? { transport: options.mailTransport } : {}),
+    ...(options.emailRetryWindowMs ? { retryWindowMs: options.emailRetryWindowMs } : {}),
     now,
     logger,
     metrics,
