@@ -192,6 +192,13 @@ export const ENVIRONMENT: EnvironmentVariable[] = [
     secret: true,
   },
   {
+    name: 'CONFAB_SMTP_INBOUND_PORT',
+    expected: 'a port number (1–65535)',
+    default: '— (off)',
+    meaning: "built-in SMTP listener: mail for the team's address becomes conversations, as the email endpoint",
+    schema: wholeNumber(1, 65535),
+  },
+  {
     name: 'CONFAB_EMAIL_RETRY_HOURS',
     expected: 'a number of hours above 0',
     default: '`24`',
@@ -348,6 +355,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv, defaults: { demo: boolean 
   if (allowedOrigins) options.allowedOrigins = allowedOrigins;
   const smtp = get<string>('CONFAB_SMTP_URL');
   if (smtp) options.smtpUrl = smtp;
+  const smtpInboundPort = get<number>('CONFAB_SMTP_INBOUND_PORT');
+  if (smtpInboundPort !== undefined) options.smtpInboundPort = smtpInboundPort;
   const emailRetryHours = get<number>('CONFAB_EMAIL_RETRY_HOURS');
   if (emailRetryHours !== undefined) options.emailRetryWindowMs = emailRetryHours * 60 * 60 * 1000;
   if (get<string>('CONFAB_RATE_LIMITS') === 'off') {
