@@ -11,6 +11,8 @@ import type {
   ConfabTeamSection,
   ConfabThread,
   ConfabViewList,
+  CreateDealDetail,
+  CreateTicketDetail,
   FilterChangeDetail,
   OpenRecordDetail,
   SelectConversationDetail,
@@ -25,6 +27,8 @@ export interface ConfabElements {
     events: {
       'confab-open-record': CustomEvent<OpenRecordDetail>;
       'confab-select-conversation': CustomEvent<SelectConversationDetail>;
+      'confab-create-ticket': CustomEvent<CreateTicketDetail>;
+      'confab-create-deal': CustomEvent<CreateDealDetail>;
     };
   };
   'confab-compose-dialog': {

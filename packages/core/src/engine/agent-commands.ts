@@ -65,6 +65,11 @@ function repliesByEmail(decision: Decision, conversation: Conversation): boolean
   return (decision.state.contacts.get(conversation.contactId)?.email ?? '') !== '';
 }
 
+/** T6: only email can be marked as spam (a chat's or a form's sender is blocked instead, T5). */
+export function spamApplies(conversation: Conversation): boolean {
+  return conversation.channel === 'email';
+}
+
 /** To: the latest inbound sender, else the contact; Cc: the other participants (never the team). */
 function replyRecipients(decision: Decision, conversation: Conversation): { to: string; cc: string[] } {
   const lastInbound = latestEmail(decision.messagesOf(conversation.id), 'inbound');
@@ -195,7 +200,7 @@ export const agentHandlers = {
 
   'conversation.markSpam'(decision: Decision, command: C.MarkSpamCommand): Result {
     const conversation = decision.conversation(command.conversationId);
-    if (conversation.channel !== 'email')
+    if (!spamApplies(conversation))
       throw ruleError('T6', 'spam-email-only', 'Only email conversations can be marked as spam');
     if (conversation.filtered === 'spam') return;
     decision.emit(upserted({ ...conversation, filtered: 'spam' }));

@@ -89,6 +89,32 @@ describe('confab-about-panel', () => {
     );
   });
 
+  it('A2 Create ticket tells the host first: a host that cancels the event keeps the ticket in its own product', async () => {
+    const element = await panel(inbox, 'c-chat');
+    const region = await expand(element, 'Ticket');
+    getByRole(region, 'button', 'Create ticket').click();
+    await element.updateComplete;
+    getByRole<HTMLInputElement>(element, 'textbox', 'Ticket name').value = 'Refund request';
+    const asked = new Promise<CustomEvent>((resolve) =>
+      element.addEventListener(
+        'confab-create-ticket',
+        (event) => {
+          event.preventDefault();
+          resolve(event);
+        },
+        { once: true },
+      ),
+    );
+    getByRole(element, 'button', 'Create ticket').click();
+    const event = await asked;
+    expect(event.detail).to.deep.equal({ conversationId: 'c-chat', contactId: 'contact-bob', name: 'Refund request' });
+    expect(event.composed && event.bubbles && event.cancelable).to.equal(true);
+    await until(() => !queryByRole(element, 'textbox', 'Ticket name'), 'the form closes');
+    // Confab made none of its own: the host has it.
+    expect(inbox.memory.backend.state.conversations.get('c-chat')!.ticketId).to.equal(null);
+    expect(inbox.client.pending.get()).to.have.length(0);
+  });
+
   it('A3 About this contact: properties shown and edited', async () => {
     const element = await panel(inbox);
     const region = await expand(element, 'About this contact');
@@ -194,6 +220,35 @@ describe('confab-about-panel', () => {
         ),
       'deal created',
     );
+  });
+
+  it('A7 Create deal tells the host first (cancelable); left alone, Confab creates the deal', async () => {
+    const element = await panel(inbox);
+    await expand(element, 'Deals');
+    const submit = async (name: string) => {
+      getByRole(getByRole(element, 'region', 'Deals'), 'button', 'Create deal').click();
+      await element.updateComplete;
+      getByRole<HTMLInputElement>(element, 'textbox', 'Deal name').value = name;
+      getByRole<HTMLInputElement>(element, 'textbox', 'Amount').value = '750';
+      const told = oneEvent(element, 'confab-create-deal');
+      getByRole(getByRole(element, 'region', 'Deals'), 'button', 'Create deal').click();
+      return told;
+    };
+    const cancel = (event: Event) => event.preventDefault();
+    element.addEventListener('confab-create-deal', cancel);
+    const hosted = await submit('Hosted deal');
+    expect(hosted.detail).to.deep.equal({
+      conversationId: 'c-email',
+      contactId: 'contact-alice',
+      name: 'Hosted deal',
+      amount: 750,
+      currency: 'EUR',
+    });
+    element.removeEventListener('confab-create-deal', cancel);
+    await submit('Confab deal');
+    const dealNames = () => [...inbox.memory.backend.state.deals.values()].map((deal) => deal.name);
+    await until(() => dealNames().includes('Confab deal'), 'deal created in Confab');
+    expect(dealNames()).to.not.include('Hosted deal');
   });
 
   it('A8 Company: the contact company, opened as a host record', async () => {

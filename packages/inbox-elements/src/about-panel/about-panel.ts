@@ -77,6 +77,8 @@ function sameModel(a: AboutModel, b: AboutModel): boolean {
  *
  * @fires confab-open-record - Open a contact, ticket, company or deal record (cancelable); `detail.type`, `detail.id`.
  * @fires confab-select-conversation - One of the contact's other conversations was chosen.
+ * @fires confab-create-ticket - Create ticket was submitted (cancelable: cancel it to create the ticket in your product); `detail.conversationId`, `detail.contactId`, `detail.name`.
+ * @fires confab-create-deal - Create deal was submitted (cancelable: cancel it to create the deal in your product); `detail.conversationId`, `detail.contactId`, `detail.name`, `detail.amount`, `detail.currency`.
  * @csspart section - Each collapsible section.
  * @csspart section-toggle - The heading button that collapses or expands a section.
  * @csspart record-link - A link or button opening a host record.
@@ -476,7 +478,14 @@ export class ConfabAboutPanel extends ConfabElement {
     event.preventDefault();
     const name = String(new FormData(event.target as HTMLFormElement).get('name') ?? '').trim();
     if (!name || !this.conversationId) return;
-    if (await this.act({ type: 'ticket.create', conversationId: this.conversationId, name })) this.editing = undefined;
+    const conversationId = this.conversationId;
+    const contactId = this.model.value?.contact?.id ?? null;
+    // The host may keep tickets in its own product: a cancelled event means it took this one.
+    if (!emit(this, 'confab-create-ticket', { conversationId, contactId, name }, true)) {
+      this.editing = undefined;
+      return;
+    }
+    if (await this.act({ type: 'ticket.create', conversationId, name })) this.editing = undefined;
   };
 
   private toggleShown(key: string, shown: string[]): void {
@@ -513,13 +522,18 @@ export class ConfabAboutPanel extends ConfabElement {
     event.preventDefault();
     if (!this.conversationId) return;
     const data = new FormData(event.target as HTMLFormElement);
-    const ok = await this.act({
-      type: 'deal.create',
+    const deal = {
       conversationId: this.conversationId,
       name: String(data.get('name') ?? '').trim(),
       amount: Number(data.get('amount') ?? 0),
       currency: String(data.get('currency') ?? 'EUR').toUpperCase(),
-    });
+    };
+    // As for tickets: a host that keeps deals in its own product cancels the event and takes it.
+    if (!emit(this, 'confab-create-deal', { ...deal, contactId: this.model.value?.contact?.id ?? null }, true)) {
+      this.editing = undefined;
+      return;
+    }
+    const ok = await this.act({ type: 'deal.create', ...deal });
     if (ok) this.editing = undefined;
   };
 }

@@ -8,6 +8,20 @@ export interface OpenRecordDetail {
   type: RecordType;
   id: string;
 }
+/** A2: the ticket an agent asked for, before Confab creates it. */
+export interface CreateTicketDetail {
+  conversationId: string;
+  contactId: string | null;
+  name: string;
+}
+/** A7: the deal an agent asked for, before Confab creates it. */
+export interface CreateDealDetail {
+  conversationId: string;
+  contactId: string | null;
+  name: string;
+  amount: number;
+  currency: string;
+}
 export interface SelectConversationDetail {
   conversationId: string;
 }
@@ -26,6 +40,10 @@ export interface FilterChangeDetail {
 export interface ConfabEventMap {
   /** A1, A2, A8, T3: open a record of the host product. Cancel it to stop the default link. */
   'confab-open-record': CustomEvent<OpenRecordDetail>;
+  /** A2: Create ticket was submitted. Cancel it to create the ticket in your own product instead of in Confab. */
+  'confab-create-ticket': CustomEvent<CreateTicketDetail>;
+  /** A7: Create deal was submitted. Cancel it to create the deal in your own product instead of in Confab. */
+  'confab-create-deal': CustomEvent<CreateDealDetail>;
   /** T1: a conversation was chosen in the list or the About panel. */
   'confab-select-conversation': CustomEvent<SelectConversationDetail>;
   /** A view (V1–V12 or saved) was chosen. */

@@ -234,6 +234,13 @@ describe('confab-thread', () => {
     await until(() => inbox.client.store.conversation('c-email')?.filtered === null, 'not spam');
   });
 
+  it('T6 Mark as spam is offered on email only: a chat offers Block sender instead', async () => {
+    const element = await thread(inbox, 'c-chat');
+    getByRole(element, 'button', 'More').click();
+    await until(() => getAllByRole(element, 'menuitem', 'Block sender')[0], 'More menu open');
+    expect(getAllByRole(element, 'menuitem', 'Mark as spam')).to.have.length(0);
+  });
+
   it('T7 Forward on the most recent email sends it to another address', async () => {
     const element = await thread(inbox, 'c-email');
     const forwards = getAllByRole(element, 'button', 'Forward');

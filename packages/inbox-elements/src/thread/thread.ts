@@ -11,6 +11,7 @@ import {
   ticketById,
   safeUrl,
   senderNotVerified,
+  spamApplies,
   uncopiedCcAddresses,
   type Agent,
   type AgentCommand,
@@ -379,7 +380,7 @@ export class ConfabThread extends ConfabElement {
                     : html`<button role="menuitem" tabindex="-1" @click=${this.blockSender}>${t.blockSender}</button>`
                 }
                 ${
-                  conversation.filtered === null
+                  conversation.filtered === null && spamApplies(conversation)
                     ? html`<button role="menuitem" tabindex="-1" @click=${this.markSpam}>${t.markSpam}</button>`
                     : nothing
                 }
