@@ -49,6 +49,7 @@ export {
   type MemoryTransport,
 } from './transport/memory.js';
 export * from './store/store.js';
+export { createVisitorStore, type LocalReplicaStore } from './store/visitor-store.js';
 export * from './protocol/validate.js';
 export { unbrokenRunPieces, LONGEST_UNBROKEN_RUN } from './text/graphemes.js';
 export { safeUrl, linkRuns, type TextRun } from './text/links.js';

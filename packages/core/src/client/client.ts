@@ -11,6 +11,8 @@ import { emailKey } from '../engine/email.js';
 import { openPersistence, resilient, type Persistence } from '../persistence/persistence.js';
 import { writable } from '../store/readable.js';
 import { createInboxStore } from '../store/store.js';
+import { createVisitorStore } from '../store/visitor-store.js';
+import type { InboxStore, ReplicaStore } from '../store/types.js';
 import type { ConnectionState } from '../transport/transport.js';
 import type {
   Client,
@@ -116,7 +118,7 @@ interface OptimisticChange {
  * await client.send({ type: 'conversation.assign', conversationId, assigneeId: 'agent-2' });
  */
 export function createInboxClient(options: ClientOptions): InboxClient {
-  const base = createClient<AgentCommand>('agent', options);
+  const base = createClient<AgentCommand, InboxStore>('agent', options, createInboxStore({ me: null }));
   const me = writable<Agent | null>(null);
   const refresh = () => {
     const principal = base.status.get().principal;
@@ -136,7 +138,8 @@ export function createInboxClient(options: ClientOptions): InboxClient {
  * const { conversationId } = await client.send({ type: 'visitor.startChat', text: 'Hello!' });
  */
 export function createVisitorClient(options: VisitorClientOptions): VisitorClient {
-  const base = createClient<VisitorCommand>('visitor', options);
+  // A visitor's replica keeps no view or search indexes: the widget needs neither (DESIGN §4).
+  const base = createClient<VisitorCommand, ReplicaStore>('visitor', options, createVisitorStore());
   const contact = writable<Contact | null>(null);
   const refresh = () => {
     const principal = base.status.get().principal;
@@ -147,13 +150,16 @@ export function createVisitorClient(options: VisitorClientOptions): VisitorClien
   return { ...base, contact };
 }
 
-function createClient<C extends Command>(kind: 'agent' | 'visitor', options: VisitorClientOptions): Client<C> {
+function createClient<C extends Command, S extends ReplicaStore>(
+  kind: 'agent' | 'visitor',
+  options: VisitorClientOptions,
+  store: S,
+): Client<C, S> {
   const namespace = options.namespace ?? 'confab';
   const key = (name: string) => `${namespace}:${kind}:${name}`;
   /** Outbox records are `<namespace>:<kind>:outbox:<command id>`. */
   const outboxPrefix = key('outbox:');
   const transport = options.transport;
-  const store = createInboxStore({ me: null });
   const connection = writable<ConnectionState>('offline');
   const status = writable<ClientStatus>({ principal: null, ready: false, storage: 'memory', resyncs: 0 });
   const stopped = writable<FatalErrorCode | null>(null);

@@ -14,6 +14,7 @@ import {
   type FilterColumns,
 } from './compiled-filter.js';
 import { writable, type Readable } from './readable.js';
+import { frameSchedule } from './schedule.js';
 import { foldSearchText, searchTerms } from './search.js';
 import { SortedIndex } from './sorted-index.js';
 import type { ConversationQuery, InboxStore, LiveQuery, QueryResult } from './types.js';
@@ -53,26 +54,7 @@ export interface LocalInboxStore extends InboxStore {
  * store.apply(events); // indexes change now; `list` notifies once, at the next frame
  */
 export function createInboxStore(options: InboxStoreOptions): LocalInboxStore {
-  return new ReplicaStore(options.me, options.schedule ?? defaultSchedule);
-}
-
-/** How long a batch waits when no frame comes (a hidden tab gets none). */
-const HIDDEN_FLUSH_DELAY = 250;
-
-function defaultSchedule(flush: () => void): void {
-  if (typeof requestAnimationFrame !== 'function') {
-    setTimeout(flush, 0);
-    return;
-  }
-  let done = false;
-  const once = () => {
-    if (done) return;
-    done = true;
-    flush();
-  };
-  requestAnimationFrame(once);
-  // Background tabs get no frames; state listeners (unread counts, titles) still need the news.
-  setTimeout(once, HIDDEN_FLUSH_DELAY);
+  return new ReplicaStore(options.me, options.schedule ?? frameSchedule);
 }
 
 /** A view with its sorted index. A changed filter makes a new entry, so queries see the change. */

@@ -3,7 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { AgentCommand, Conversation, ConversationFilter, LiveQuery } from '@confab/core';
 import { ConfabElement } from '../shared/confab-element.js';
-import { StoreController } from '../shared/store-controller.js';
+import { StoreController } from '@confab/element-kit';
 import { baseStyles } from '../shared/theme.js';
 import { emit } from '../shared/events.js';
 import { FocusKeeper } from '../shared/focus.js';
