@@ -9,7 +9,7 @@ import {
   type Client,
   type Command,
   type InboxClient,
-  type InboxStore,
+  type ReplicaStore,
   type VisitorClient,
 } from '@confab/core';
 import { PREVIEW_LENGTH } from '@confab/core/engine';

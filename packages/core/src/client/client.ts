@@ -26,21 +26,33 @@ import type {
 } from './types.js';
 
 type ExecuteOptimistic = typeof import('../engine/optimistic.js').executeOptimistic;
-let executeOptimistic: ExecuteOptimistic | null = null;
-let optimisticRules: Promise<void> | null = null;
+/**
+ * Loads the engine's rules for drawing a command's effect early. Agents' and visitors' load apart,
+ * so that the widget's bundle holds only the visitor's (DESIGN §4).
+ */
+type RulesLoader = () => Promise<{ executeOptimistic: ExecuteOptimistic }>;
+const agentRules: RulesLoader = () => import('../engine/optimistic.js');
+const visitorRules: RulesLoader = () => import('../engine/visitor-optimistic.js');
+const loadedRules = new Map<RulesLoader, ExecuteOptimistic>();
+const loadingRules = new Map<RulesLoader, Promise<ExecuteOptimistic | null>>();
 
 /**
- * The engine's rules for drawing a command's effect early, loaded on first use: an app starts
- * without them (DESIGN §4 budgets), and effects are drawn as soon as they are here.
+ * The rules, loaded on first use: an app starts without them (DESIGN §4 budgets), and effects are
+ * drawn as soon as they are here.
  */
-function loadOptimisticRules(): Promise<void> {
-  optimisticRules ??= import('../engine/optimistic.js').then(
-    (module) => {
-      executeOptimistic = module.executeOptimistic;
-    },
-    () => undefined,
-  );
-  return optimisticRules;
+function loadOptimisticRules(load: RulesLoader): Promise<ExecuteOptimistic | null> {
+  let loading = loadingRules.get(load);
+  if (!loading) {
+    loading = load().then(
+      (module) => {
+        loadedRules.set(load, module.executeOptimistic);
+        return module.executeOptimistic;
+      },
+      () => null,
+    );
+    loadingRules.set(load, loading);
+  }
+  return loading;
 }
 
 /** Records shown before the server confirmed them carry ids with this prefix. */
@@ -118,7 +130,7 @@ interface OptimisticChange {
  * await client.send({ type: 'conversation.assign', conversationId, assigneeId: 'agent-2' });
  */
 export function createInboxClient(options: ClientOptions): InboxClient {
-  const base = createClient<AgentCommand, InboxStore>('agent', options, createInboxStore({ me: null }));
+  const base = createClient<AgentCommand, InboxStore>('agent', options, createInboxStore({ me: null }), agentRules);
   const me = writable<Agent | null>(null);
   const refresh = () => {
     const principal = base.status.get().principal;
@@ -139,7 +151,7 @@ export function createInboxClient(options: ClientOptions): InboxClient {
  */
 export function createVisitorClient(options: VisitorClientOptions): VisitorClient {
   // A visitor's replica keeps no view or search indexes: the widget needs neither (DESIGN §4).
-  const base = createClient<VisitorCommand, ReplicaStore>('visitor', options, createVisitorStore());
+  const base = createClient<VisitorCommand, ReplicaStore>('visitor', options, createVisitorStore(), visitorRules);
   const contact = writable<Contact | null>(null);
   const refresh = () => {
     const principal = base.status.get().principal;
@@ -154,6 +166,7 @@ function createClient<C extends Command, S extends ReplicaStore>(
   kind: 'agent' | 'visitor',
   options: VisitorClientOptions,
   store: S,
+  rules: RulesLoader,
 ): Client<C, S> {
   const namespace = options.namespace ?? 'confab';
   const key = (name: string) => `${namespace}:${kind}:${name}`;
@@ -225,7 +238,9 @@ function createClient<C extends Command, S extends ReplicaStore>(
   const started = start();
   outboxWrite = started.catch(() => undefined);
   // Pending commands queued before the rules arrived are drawn when they do.
-  void loadOptimisticRules().then(() => {
+  let executeOptimistic = loadedRules.get(rules) ?? null;
+  void loadOptimisticRules(rules).then((execute) => {
+    executeOptimistic = execute;
     for (const entry of pending.get()) applyOptimistic(entry);
   });
 

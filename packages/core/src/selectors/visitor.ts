@@ -1,8 +1,7 @@
 import { commandIdOf, isPendingRecord } from '../client/client.js';
 import type { PendingCommand, VisitorClient } from '../client/types.js';
 import { isRoutable } from '../engine/routing.js';
-import { compareConversations } from '../engine/views.js';
-import type { Agent, Contact, Conversation, Message } from '../model/model.js';
+import type { Agent, Contact, Conversation, Message, Settings } from '../model/model.js';
 import type { Readable } from '../store/readable.js';
 import { sameItems, select } from './select.js';
 
@@ -58,6 +57,8 @@ export interface VisitorSelectors {
   readonly availability: Readable<TeamAvailability>;
   /** The visitor's own contact record. */
   readonly contact: Readable<Contact | null>;
+  /** The team's settings the visitor sees (widget texts and colour, the bot's). */
+  readonly settings: Readable<Settings>;
 }
 
 const cache = new WeakMap<VisitorClient, VisitorSelectors>();
@@ -92,7 +93,7 @@ function createVisitorSelectors(client: VisitorClient): VisitorSelectors {
   const threads = select(
     replica,
     () => [...state.conversations.values()],
-    (...conversations) => conversations.filter((conversation) => conversation.channel === 'chat').sort(compareConversations),
+    (...conversations) => conversations.filter((conversation) => conversation.channel === 'chat').sort(newestChatFirst),
     sameItems,
   );
 
@@ -129,6 +130,8 @@ function createVisitorSelectors(client: VisitorClient): VisitorSelectors {
     (record) => record,
   );
 
+  const settings = select(replica, (): [Settings] => [state.settings], (value) => value);
+
   const timelines = new Map<string, Readable<Timeline>>();
   function timeline(target: TimelineTarget): Readable<Timeline> {
     const key = `${target.conversationId} ${target.startCommandId}`;
@@ -154,7 +157,17 @@ function createVisitorSelectors(client: VisitorClient): VisitorSelectors {
       ),
     availability,
     contact,
+    settings,
   };
+}
+
+/**
+ * L1's order (most recently received message first). On a tie, unlike the inbox's tie-break, the
+ * later chat comes first: ids are time-ordered, and a visitor who starts a chat within the same
+ * millisecond as their last message must see the new one on top.
+ */
+function newestChatFirst(a: Conversation, b: Conversation): number {
+  return b.lastReceivedAt - a.lastReceivedAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 }
 
 /** An agent's or a bot's reply the server confirmed (not an optimistic drawing). */
