@@ -41,7 +41,13 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
   const { config, pristine, root, launcher, badge } = boot;
   const guard = createGuard(pristine);
   const theme = new CSSStyleSheet();
-  root.adoptedStyleSheets = [...root.adoptedStyleSheets, theme];
+  // The launcher's unread badge (the loader draws it hidden; only the app shows it).
+  const badgeStyle = new CSSStyleSheet();
+  badgeStyle.replaceSync(
+    '[part=badge]{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 6px;box-sizing:border-box;' +
+      'border-radius:10px;background:#c8102e;color:#fff;font:700 12px/20px system-ui,sans-serif;text-align:center}',
+  );
+  root.adoptedStyleSheets = [...root.adoptedStyleSheets, badgeStyle, theme];
 
   let chat: ConfabChat | null = null;
   let stopFollowingViewport: () => void = () => undefined;
