@@ -57,7 +57,9 @@ export function browserTestFiles(id, filter = []) {
   return [
     ...core,
     'packages/element-kit/dist/**/*.test.js',
-    'packages/inbox-elements/dist/**/*.test.js', 'packages/chat-widget/dist/**/*.test.js']
+    'packages/inbox-elements/dist/**/*.test.js',
+    'packages/chat-widget/dist/**/*.test.js',
+  ]
     .flatMap((pattern) => globSync(pattern))
     .filter((file) => id === 'chromium' || !CHROMIUM_ONLY.test(file))
     .filter((file) => !filter.length || filter.some((part) => file.includes(part)));

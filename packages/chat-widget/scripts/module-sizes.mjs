@@ -20,7 +20,9 @@ const rows = [];
 for (const [id, module] of Object.entries(output[0].modules)) {
   if (!module.code) continue;
   const { code } = await minify(module.code, { ecma: 2020, toplevel: false, mangle: false });
-  const path = relative(process.cwd(), id).replace(/^node_modules\//, '').replace(/\/dist\//, '/');
+  const path = relative(process.cwd(), id)
+    .replace(/^node_modules\//, '')
+    .replace(/\/dist\//, '/');
   rows.push({ module: path, br: brotli(code ?? '') });
 }
 rows.sort((a, b) => b.br - a.br);

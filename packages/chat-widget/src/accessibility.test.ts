@@ -77,11 +77,18 @@ describe('widget accessibility (issue 22)', () => {
       const api = await openWidget();
       await startConversation(api);
       const landmarks = () =>
-        [...document.querySelectorAll('header, main, footer, [role="banner"], [role="main"], [role="contentinfo"]')].length;
+        [...document.querySelectorAll('header, main, footer, [role="banner"], [role="main"], [role="contentinfo"]')]
+          .length;
       expect(landmarks()).to.equal(3);
-      expect(chatElement()!.shadowRoot!.querySelector('header, footer, main, [role="banner"], [role="main"], [role="contentinfo"]')).to.equal(null);
+      expect(
+        chatElement()!.shadowRoot!.querySelector(
+          'header, footer, main, [role="banner"], [role="main"], [role="contentinfo"]',
+        ),
+      ).to.equal(null);
       await expect(document.documentElement, 'axe: the whole page, window open').to.be.accessible();
-      (chatElement()!.shadowRoot!.querySelector('button[aria-label="Your conversations"]') as HTMLButtonElement).click();
+      (
+        chatElement()!.shadowRoot!.querySelector('button[aria-label="Your conversations"]') as HTMLButtonElement
+      ).click();
       await waitFor(() => chatElement()!.shadowRoot!.querySelector('.history'), 'the list of conversations');
       await expect(document.documentElement, 'axe: the whole page, conversation list open').to.be.accessible();
     } finally {

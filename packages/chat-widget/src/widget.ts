@@ -262,8 +262,7 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     for (const message of teamMessages.take(selectors.teamMessages.get(), status.ready)) {
       if (closedAnnouncer && !open) {
         const t = STRINGS[config.locale];
-        const author =
-          message.authorType === 'bot' ? t.bot : (client.store.agentName(message.authorId) ?? t.team);
+        const author = message.authorType === 'bot' ? t.bot : (client.store.agentName(message.authorId) ?? t.team);
         closedAnnouncer.textContent = t.newMessage(author, message.text);
       }
       boot.emit('message-received', {
@@ -274,7 +273,8 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
       });
     }
     const nextThreads = selectors.threads.get();
-    for (const conversationId of closedSince(threads, nextThreads)) boot.emit('conversation-closed', { conversationId });
+    for (const conversationId of closedSince(threads, nextThreads))
+      boot.emit('conversation-closed', { conversationId });
     threads = nextThreads;
     const nextAvailability = selectors.availability.get();
     if (nextAvailability !== availability) {

@@ -46,11 +46,12 @@ describe('message text (the widget and the inbox)', () => {
   });
 });
 
-
 describe('the one link rule', () => {
   it('links http(s) and mailto in user text by one rule, and keeps everything else text', async () => {
     const element = await fixture<HTMLParagraphElement>(
-      html`<p>${renderText('see https://ok.example/x. or javascript:alert(1) <b>x</b> mailto:a@b.example', 'link')}</p>`,
+      html`<p>
+        ${renderText('see https://ok.example/x. or javascript:alert(1) <b>x</b> mailto:a@b.example', 'link')}
+      </p>`,
     );
     const links = [...element.querySelectorAll('a')];
     expect(links.map((a) => a.getAttribute('href'))).to.deep.equal(['https://ok.example/x', 'mailto:a@b.example']);
@@ -59,7 +60,9 @@ describe('the one link rule', () => {
       ['noopener noreferrer', '_blank', 'link'],
     ]);
     expect(element.querySelector('b')).to.equal(null);
-    expect(element.textContent).to.equal('see https://ok.example/x. or javascript:alert(1) <b>x</b> mailto:a@b.example');
+    expect(element.textContent).to.equal(
+      'see https://ok.example/x. or javascript:alert(1) <b>x</b> mailto:a@b.example',
+    );
   });
 
   it('gives a link no part unless asked, and an unsafe URL no link at all', async () => {

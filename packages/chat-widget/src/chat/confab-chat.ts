@@ -149,11 +149,7 @@ export class ConfabChat extends LitElement {
 
   /** A controller for one of the client's selectors. */
   private watch<T>(pick: (selectors: VisitorSelectors) => Readable<T>, equals?: (a: T, b: T) => boolean) {
-    const selectors = () => this.selectors;
-    return new StoreController<T>(this, () => {
-      const found = selectors();
-      return found && pick(found);
-    }, undefined, equals);
+    return new StoreController<T>(this, () => this.selectors && pick(this.selectors), undefined, equals);
   }
 
   /** The conversation shown now, or null for a new one (or while one is being started). */
@@ -515,8 +511,7 @@ export class ConfabChat extends LitElement {
   /** Says a new team message out loud (politely) to screen-reader users. */
   private announce(message: Message) {
     const t = this.strings;
-    const author =
-      message.authorType === 'bot' ? t.bot : (this.client?.store.agentName(message.authorId) ?? t.team);
+    const author = message.authorType === 'bot' ? t.bot : (this.client?.store.agentName(message.authorId) ?? t.team);
     this.announcement = t.newMessage(author, message.text);
   }
 

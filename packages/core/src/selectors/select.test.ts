@@ -63,7 +63,11 @@ describe('select: a derived Readable with its own change detection', () => {
         };
       },
     };
-    const doubled = select([counted], () => [counted.get()] as [number], (n) => n * 2);
+    const doubled = select(
+      [counted],
+      () => [counted.get()] as [number],
+      (n) => n * 2,
+    );
     expect(doubled.get()).to.equal(2);
     expect(listening).to.equal(0);
     const stopA = doubled.subscribe(() => undefined);

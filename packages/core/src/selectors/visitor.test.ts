@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { createInboxClient, createVisitorClient } from '../client/client.js';
-import type { InboxClient, VisitorClient } from '../client/types.js';
+import { createVisitorClient } from '../client/client.js';
+import type { VisitorClient } from '../client/types.js';
 import { createMemoryPersistence } from '../persistence/persistence.js';
 import type { ConfabEvent } from '../protocol/events.js';
 import type { Principal } from '../protocol/frames.js';
@@ -39,7 +39,7 @@ async function until(check: () => boolean, what: string, timeoutMs = 5000) {
 
 describe('visitor selectors (what the widget shows, derived once in core)', () => {
   let memory: MemoryBackend;
-  const clients: Array<VisitorClient | InboxClient> = [];
+  const clients: VisitorClient[] = [];
   const visitorClient = (transport = memory.transport()) => {
     const client = createVisitorClient({ transport, persistence: createMemoryPersistence() });
     clients.push(client);
@@ -93,15 +93,22 @@ describe('visitor selectors (what the widget shows, derived once in core)', () =
     const { threads } = visitorSelectors(visitor);
     const first = await visitor.send({ type: 'visitor.startChat', text: 'One' });
     const second = await visitor.send({ type: 'visitor.startChat', text: 'Two' });
-    await until(() => threads.get().length === 2 && threads.get().every((thread) => !thread.id.startsWith('pending:')), 'both');
+    await until(
+      () => threads.get().length === 2 && threads.get().every((thread) => !thread.id.startsWith('pending:')),
+      'both',
+    );
     expect(threads.get().map((thread) => thread.id)).to.deep.equal([second.conversationId, first.conversationId]);
   });
 
   it('a timeline shows a text that waits in the outbox as queued, and a confirmed one as sent', async () => {
     // A first-time visitor offline from the start: what they write stays in the outbox.
     const offline = visitorClient(offlineTransport());
-    void offline.send({ type: 'visitor.message', conversationId: 'c-earlier', text: 'Are you there?' }).catch(() => undefined);
-    const waiting = visitorSelectors(offline).timeline({ conversationId: 'c-earlier', startCommandId: null }).get().items;
+    void offline
+      .send({ type: 'visitor.message', conversationId: 'c-earlier', text: 'Are you there?' })
+      .catch(() => undefined);
+    const waiting = visitorSelectors(offline)
+      .timeline({ conversationId: 'c-earlier', startCommandId: null })
+      .get().items;
     expect(waiting.map((item) => [item.key.startsWith('outbox:'), item.text, item.own, item.delivery])).to.deep.equal([
       [true, 'Are you there?', true, 'queued'],
     ]);
@@ -133,7 +140,11 @@ describe('visitor selectors (what the widget shows, derived once in core)', () =
     const unread = selectors.unread(seen);
     const { conversationId } = await visitor.send({ type: 'visitor.startChat', text: 'Hello' });
     await memory.backend.execute(ANN, { type: 'message.reply', conversationId: conversationId!, text: 'Hi!' });
-    await memory.backend.execute(ANN, { type: 'message.reply', conversationId: conversationId!, text: 'How can I help?' });
+    await memory.backend.execute(ANN, {
+      type: 'message.reply',
+      conversationId: conversationId!,
+      text: 'How can I help?',
+    });
     await until(() => unread.get() === 2, 'two unread');
     seen.set({ [conversationId!]: 1 });
     expect(unread.get()).to.equal(1);
@@ -154,11 +165,18 @@ describe('visitor selectors (what the widget shows, derived once in core)', () =
     );
     const before = [timeline.get(), selectors.availability.get(), selectors.contact.get(), selectors.settings.get()];
 
-    await memory.backend.execute(ANN, { type: 'message.reply', conversationId: second.conversationId!, text: 'Elsewhere' });
+    await memory.backend.execute(ANN, {
+      type: 'message.reply',
+      conversationId: second.conversationId!,
+      text: 'Elsewhere',
+    });
     await until(() => selectors.teamMessages.get().length === 1, 'the reply in the other chat');
-    expect([timeline.get(), selectors.availability.get(), selectors.contact.get(), selectors.settings.get()]).to.deep.equal(
-      before,
-    );
+    expect([
+      timeline.get(),
+      selectors.availability.get(),
+      selectors.contact.get(),
+      selectors.settings.get(),
+    ]).to.deep.equal(before);
     expect(timeline.get()).to.equal(before[0]);
     expect(told).to.deep.equal([]);
 

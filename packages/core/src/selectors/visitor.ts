@@ -130,7 +130,11 @@ function createVisitorSelectors(client: VisitorClient): VisitorSelectors {
     (record) => record,
   );
 
-  const settings = select(replica, (): [Settings] => [state.settings], (value) => value);
+  const settings = select(
+    replica,
+    (): [Settings] => [state.settings],
+    (value) => value,
+  );
 
   const timelines = new Map<string, Readable<Timeline>>();
   function timeline(target: TimelineTarget): Readable<Timeline> {
@@ -151,7 +155,8 @@ function createVisitorSelectors(client: VisitorClient): VisitorSelectors {
         (): [ReadonlyMap<string, number>, Readonly<Record<string, number>>] => [teamMessageCounts.get(), seen.get()],
         (counts, seenCounts) => {
           let unread = 0;
-          for (const [conversationId, count] of counts) unread += Math.max(0, count - (seenCounts[conversationId] ?? 0));
+          for (const [conversationId, count] of counts)
+            unread += Math.max(0, count - (seenCounts[conversationId] ?? 0));
           return unread;
         },
       ),
@@ -188,13 +193,20 @@ function timelineOf(client: VisitorClient, sources: readonly Readable<unknown>[]
           : undefined;
       const id = conversation?.id ?? target.conversationId;
       const messages = id ? (state.messages.get(id) ?? []) : [];
-      return [pending, conversation, ...messages] as [readonly PendingCommand[], Conversation | undefined, ...Message[]];
+      return [pending, conversation, ...messages] as [
+        readonly PendingCommand[],
+        Conversation | undefined,
+        ...Message[],
+      ];
     },
     (pending: readonly PendingCommand[], conversation: Conversation | undefined, ...messages: Message[]): Timeline => ({
       conversation,
       items: timelineItems(pending, conversation?.id ?? target.conversationId, target.startCommandId, messages),
     }),
-    (a, b) => a.conversation === b.conversation && a.items.length === b.items.length && a.items.every((item, at) => sameItem(item, b.items[at]!)),
+    (a, b) =>
+      a.conversation === b.conversation &&
+      a.items.length === b.items.length &&
+      a.items.every((item, at) => sameItem(item, b.items[at]!)),
   );
 }
 
@@ -289,5 +301,7 @@ function timelineItems(
 /** The conversations that were open in `before` and are closed in `after` (two values of `threads`). */
 export function closedSince(before: readonly Conversation[], after: readonly Conversation[]): string[] {
   const wasOpen = new Set(before.filter((conversation) => conversation.status === 'open').map((c) => c.id));
-  return after.filter((conversation) => conversation.status === 'closed' && wasOpen.has(conversation.id)).map((c) => c.id);
+  return after
+    .filter((conversation) => conversation.status === 'closed' && wasOpen.has(conversation.id))
+    .map((c) => c.id);
 }
