@@ -20,7 +20,7 @@ import { startServer } from '@confab/server';
 import { launchChromium } from '../../scripts/chromium.mjs';
 import { packWorkspaces, repoRange, REPO, scratchProject } from './pack.mjs';
 
-const PACKAGES = ['packages/core', 'packages/inbox-elements', 'packages/chat-widget', 'packages/react'];
+const PACKAGES = ['packages/core', 'packages/element-kit', 'packages/inbox-elements', 'packages/chat-widget', 'packages/react'];
 const PAGES = ['react-only', 'whole', 'parts'];
 
 /** Brotli bytes of every .js file under `dir`. */

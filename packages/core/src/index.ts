@@ -67,6 +67,18 @@ export {
   type MemoryTransport,
 } from './transport/memory.js';
 export * from './store/store.js';
+export { createVisitorStore, type LocalReplicaStore } from './store/visitor-store.js';
+export {
+  visitorSelectors,
+  closedSince,
+  type Delivery,
+  type TeamAvailability,
+  type Timeline,
+  type TimelineItem,
+  type TimelineTarget,
+  type VisitorSelectors,
+} from './selectors/visitor.js';
+export { select, sameItems } from './selectors/select.js';
 export * from './protocol/validate.js';
 export { unbrokenRunPieces, LONGEST_UNBROKEN_RUN } from './text/graphemes.js';
 export { safeUrl, linkRuns, type TextRun } from './text/links.js';

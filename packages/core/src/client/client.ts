@@ -8,6 +8,8 @@ import { MAX_FRAME_LENGTH, MAX_HELLO_PENDING, PROTOCOL_VERSION } from '../protoc
 import { openPersistence, resilient } from '../persistence/persistence.js';
 import { writable } from '../store/readable.js';
 import { createInboxStore } from '../store/store.js';
+import type { InboxStore, ReplicaStore } from '../store/types.js';
+import { createVisitorStore } from '../store/visitor-store.js';
 import type { ConnectionState } from '../transport/transport.js';
 import { createDrafts } from './drafts.js';
 import type { LeftPerson, TabChannel } from './identity-channel.js';
@@ -42,15 +44,33 @@ export { PENDING_ID_PREFIX, isPendingRecord, commandIdOf, startedConversation } 
 /** Room in a frame for what wraps the command: version, type and command id. */
 const FRAME_ENVELOPE_LENGTH = 256;
 
-let optimisticModule: Promise<typeof import('./optimistic.js') | null> | null = null;
+type OptimisticLayerModule = typeof import('./optimistic.js');
+type ExecuteOptimistic = typeof import('../engine/optimistic.js').executeOptimistic;
+
+/**
+ * The engine's rules a client draws a command's effect early with. Agents' and visitors' load
+ * apart, so that the widget's bundle holds only the visitor's (DESIGN §4).
+ */
+export type OptimisticRules = () => Promise<{ executeOptimistic: ExecuteOptimistic }>;
+const agentRules: OptimisticRules = () => import('../engine/optimistic.js');
+const visitorRules: OptimisticRules = () => import('../engine/visitor-optimistic.js');
+
+const optimisticModules = new Map<OptimisticRules, Promise<[OptimisticLayerModule, ExecuteOptimistic] | null>>();
 
 /**
  * The optimistic layer and the engine's rules it runs, loaded on first use: an app starts without
  * them (DESIGN §4 budgets), and effects are drawn as soon as they are here.
  */
-function loadOptimisticLayer() {
-  optimisticModule ??= import('./optimistic.js').catch(() => null);
-  return optimisticModule;
+function loadOptimisticLayer(rules: OptimisticRules) {
+  let loading = optimisticModules.get(rules);
+  if (!loading) {
+    loading = Promise.all([import('./optimistic.js'), rules()]).then(
+      ([layer, engine]): [OptimisticLayerModule, ExecuteOptimistic] => [layer, engine.executeOptimistic],
+      () => null,
+    );
+    optimisticModules.set(rules, loading);
+  }
+  return loading;
 }
 
 /**
@@ -65,7 +85,7 @@ function loadOptimisticLayer() {
  * await client.send({ type: 'conversation.assign', conversationId, assigneeId: 'agent-2' });
  */
 export function createInboxClient(options: ClientOptions): InboxClient {
-  const base = createClient<AgentCommand>('agent', options);
+  const base = createClient<AgentCommand, InboxStore>('agent', options, createInboxStore({ me: null }), agentRules);
   const me = writable<Agent | null>(null);
   const refresh = () => {
     const principal = base.status.get().principal;
@@ -85,7 +105,8 @@ export function createInboxClient(options: ClientOptions): InboxClient {
  * const { conversationId } = await client.send({ type: 'visitor.startChat', text: 'Hello!' });
  */
 export function createVisitorClient(options: VisitorClientOptions): VisitorClient {
-  const base = createClient<VisitorCommand>('visitor', options);
+  // A visitor's replica keeps no view or search indexes: the widget needs neither (DESIGN §4).
+  const base = createClient<VisitorCommand, ReplicaStore>('visitor', options, createVisitorStore(), visitorRules);
   const contact = writable<Contact | null>(null);
   const refresh = () => {
     const principal = base.status.get().principal;
@@ -100,10 +121,14 @@ export function createVisitorClient(options: VisitorClientOptions): VisitorClien
  * The client: the handshake and identity switch live here; the other concerns are managers it
  * composes (session, storage, outbox, optimistic layer, replica snapshot, drafts, typing).
  */
-function createClient<C extends Command>(kind: 'agent' | 'visitor', options: VisitorClientOptions): Client<C> {
+function createClient<C extends Command, S extends ReplicaStore>(
+  kind: 'agent' | 'visitor',
+  options: VisitorClientOptions,
+  store: S,
+  rules: OptimisticRules,
+): Client<C, S> {
   const namespace = options.namespace ?? 'confab';
   const transport = options.transport;
-  const store = createInboxStore({ me: null });
   const connection = writable<ConnectionState>('offline');
   const status = writable<ClientStatus>({ principal: null, ready: false, storage: 'memory', resyncs: 0 });
   const stopped = writable<FatalErrorCode | null>(null);
@@ -166,9 +191,10 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
   const started = start();
 
   // Pending commands queued before the rules arrived are drawn when they do.
-  void loadOptimisticLayer().then((module) => {
-    if (!module) return;
-    optimistic = module.createOptimisticLayer(store, principal);
+  void loadOptimisticLayer(rules).then((loaded) => {
+    if (!loaded) return;
+    const [layer, executeOptimistic] = loaded;
+    optimistic = layer.createOptimisticLayer(store, principal, executeOptimistic);
     for (const entry of pending.get()) optimistic?.apply(entry);
   });
 

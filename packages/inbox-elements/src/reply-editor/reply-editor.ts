@@ -3,7 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import { assignableAgents, composedText, mentionedIds, type Agent, type PendingCommand } from '@confab/core';
 import { ConfabElement } from '../shared/confab-element.js';
-import { StoreController, shallowArrayEqual } from '../shared/store-controller.js';
+import { StoreController, shallowArrayEqual } from '@confab/element-kit';
 import { baseStyles } from '../shared/theme.js';
 import { icon } from '../shared/icons.js';
 import { replyEditorStyles } from './reply-editor.styles.js';

@@ -22,7 +22,7 @@ import {
   type TypingSignal,
 } from '@confab/core';
 import { ConfabElement } from '../shared/confab-element.js';
-import { StoreController, shallowArrayEqual } from '../shared/store-controller.js';
+import { StoreController, shallowArrayEqual } from '@confab/element-kit';
 import { MenuController } from '../shared/menu.js';
 import { ModalController } from '../shared/dialog.js';
 import { FocusKeeper } from '../shared/focus.js';

@@ -1,7 +1,6 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { LitElement } from 'lit';
 import { writable, type Writable } from '@confab/core';
-import '../test/frames.js';
 import { StoreController } from './store-controller.js';
 
 interface Pair {
