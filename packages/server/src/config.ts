@@ -25,7 +25,7 @@ export interface EnvironmentVariable {
 const nonEmpty = v.pipe(v.string(), v.minLength(1));
 const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
   v.pipe(v.string(), v.regex(/^\d+$/), v.transform(Number), v.minValue(min), v.maxValue(max));
-const positiveDays = v.pipe(
+const positiveNumber = v.pipe(
   v.string(),
   v.regex(/^\d+(\.\d+)?$/),
   v.transform(Number),
@@ -192,6 +192,20 @@ export const ENVIRONMENT: EnvironmentVariable[] = [
     secret: true,
   },
   {
+    name: 'CONFAB_SMTP_INBOUND_PORT',
+    expected: 'a port number (1–65535)',
+    default: '— (off)',
+    meaning: "built-in SMTP listener: mail for the team's address becomes conversations, as the email endpoint",
+    schema: wholeNumber(1, 65535),
+  },
+  {
+    name: 'CONFAB_EMAIL_RETRY_HOURS',
+    expected: 'a number of hours above 0',
+    default: '`24`',
+    meaning: 'how long an outbound email is retried (backoff up to 15 min) before it is marked failed',
+    schema: positiveNumber,
+  },
+  {
     name: 'CONFAB_LOG_LEVEL',
     expected: LOG_LEVELS.join(', '),
     default: '`info`',
@@ -224,35 +238,35 @@ export const ENVIRONMENT: EnvironmentVariable[] = [
     expected: 'a positive number of days',
     default: '30',
     meaning: 'outcomes kept this long; a command queued longer ago is refused (`expired`)',
-    schema: positiveDays,
+    schema: positiveNumber,
   },
   {
     name: 'CONFAB_VISITOR_SESSION_IDLE_DAYS',
     expected: 'a positive number of days',
     default: '30',
     meaning: 'a visitor session ends this many days after its last use',
-    schema: positiveDays,
+    schema: positiveNumber,
   },
   {
     name: 'CONFAB_VISITOR_SESSION_MAX_DAYS',
     expected: 'a positive number of days',
     default: '400',
     meaning: '… and this many days after it began (not less than the idle days)',
-    schema: positiveDays,
+    schema: positiveNumber,
   },
   {
     name: 'CONFAB_AGENT_SESSION_IDLE_DAYS',
     expected: 'a positive number of days',
     default: '7',
     meaning: "an agent's sign-in session ends this many days after its last use",
-    schema: positiveDays,
+    schema: positiveNumber,
   },
   {
     name: 'CONFAB_AGENT_SESSION_MAX_DAYS',
     expected: 'a positive number of days',
     default: '30',
     meaning: '… and this many days after sign-in',
-    schema: positiveDays,
+    schema: positiveNumber,
   },
   {
     name: 'CONFAB_RATE_LIMITS',
@@ -341,6 +355,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv, defaults: { demo: boolean 
   if (allowedOrigins) options.allowedOrigins = allowedOrigins;
   const smtp = get<string>('CONFAB_SMTP_URL');
   if (smtp) options.smtpUrl = smtp;
+  const smtpInboundPort = get<number>('CONFAB_SMTP_INBOUND_PORT');
+  if (smtpInboundPort !== undefined) options.smtpInboundPort = smtpInboundPort;
+  const emailRetryHours = get<number>('CONFAB_EMAIL_RETRY_HOURS');
+  if (emailRetryHours !== undefined) options.emailRetryWindowMs = emailRetryHours * 60 * 60 * 1000;
   if (get<string>('CONFAB_RATE_LIMITS') === 'off') {
     options.limits = NO_LIMITS;
     options.httpLimits = { burst: Infinity, perSecond: Infinity };

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CLOSE_CODES } from '@confab/core';
+import { CLOSE_CODES, emailKey } from '@confab/core';
 import {
   CLOSE_REVOKED,
   createBackend,
@@ -34,6 +34,8 @@ import { createRouter } from './http/router.js';
 import { createHostCheck, ownOrigins, parsePublicOrigin } from './http/host-check.js';
 import { staticMounts } from './http/static-mounts.js';
 import { createMailer, type MailTransport, type Mailer } from './mail/mailer.js';
+import { startSmtpListener, type SmtpListener } from './channels/smtp-listener.js';
+import { BODY_LIMITS } from './http/body-limits.js';
 import { KeyedRateLimiter } from './rate-limit.js';
 import { createSqliteStorage, defaultDataDir, type SqliteStorage } from './storage/sqlite-storage.js';
 import { attachGateway, type Gateway, type GatewayLimits } from './ws/gateway.js';
@@ -90,6 +92,10 @@ export interface StartServerOptions {
   smtpUrl?: string;
   /** A ready mail transport instead of smtpUrl (tests). */
   mailTransport?: MailTransport;
+  /** How long outbound email is retried before it is marked failed, ms. Default 24 hours. */
+  emailRetryWindowMs?: number;
+  /** Port of the built-in SMTP listener for inbound email (0 picks a free one); off without it. */
+  smtpInboundPort?: number;
   /** WebSocket limits; see DEFAULT_LIMITS. */
   limits?: Partial<GatewayLimits>;
   /** Requests per IP to /api/: burst and per second. Default 300 and 100. */
@@ -123,6 +129,8 @@ export interface RunningServer {
   /** Agent accounts: passwords, sign-in sessions, one-time links. */
   accounts: Accounts;
   mailer: Mailer;
+  /** The SMTP listener for inbound email, when `smtpInboundPort` is set. */
+  smtpInbound: SmtpListener | null;
   /**
    * Stops: no new connections, `/ready` answers 503, every socket is closed with `code` (1001
    * going away by default; 1012 "restarting" tells clients to reconnect and resume), requests in
@@ -240,6 +248,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     store: storage,
     ...(options.smtpUrl ? { smtpUrl: options.smtpUrl } : {}),
     ...(options.mailTransport ? { transport: options.mailTransport } : {}),
+    ...(options.emailRetryWindowMs ? { retryWindowMs: options.emailRetryWindowMs } : {}),
     now,
     logger,
     metrics,
@@ -377,6 +386,20 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     await backend.close();
     throw error;
   }
+  let smtpInbound: SmtpListener | null = null;
+  if (options.smtpInboundPort !== undefined) {
+    try {
+      smtpInbound = await startInboundSmtp(backend, options.smtpInboundPort, listenHost, logger);
+    } catch (error) {
+      server.close();
+      clearInterval(sweep);
+      unsubscribeDisabled();
+      await gateway.close();
+      await mailer.close();
+      await backend.close();
+      throw error;
+    }
+  }
   const address = server.address() as AddressInfo;
   const host = listenHost && listenHost !== '::' && listenHost !== '0.0.0.0' ? listenHost : 'localhost';
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
@@ -393,6 +416,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     auth,
     accounts,
     mailer,
+    smtpInbound,
     close(code = CLOSE_CODES.goingAway) {
       closing ??= (async () => {
         draining = true;
@@ -410,6 +434,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         await Promise.race([httpClosed, drainTimer]);
         server.closeAllConnections();
         await httpClosed;
+        await smtpInbound?.close();
         await mailer.close();
         // Closes storage after the last queued commit.
         await backend.close();
@@ -418,6 +443,20 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       return closing;
     },
   };
+}
+
+/** The SMTP listener files mail for the team's address as the HTTP endpoint does, with the same idempotency key. */
+function startInboundSmtp(backend: Backend, port: number, host: string | undefined, logger: Logger) {
+  return startSmtpListener({
+    port,
+    ...(host ? { host } : {}),
+    maxBytes: BODY_LIMITS.rawEmail,
+    accepts: (address) => address === emailKey(backend.state.settings.email.address),
+    ingest: async (command) => {
+      await backend.execute({ kind: 'system' }, command, `email:${command.messageId}`);
+    },
+    logger,
+  });
 }
 
 /** The store as the hub sees it, timing each commit and logging the ones that fail. */

@@ -104,6 +104,7 @@ export function applyEvent(state: EngineState, event: ConfabEvent): void {
       return;
     case 'mention.created':
     case 'email.queued':
+    case 'email.retried':
       // Notifications for other parts (the mentioned agent, the mailer): no state.
       return;
   }

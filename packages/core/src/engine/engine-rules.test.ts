@@ -51,6 +51,44 @@ describe('engine: compose and list fields', () => {
     expect(queued!.to).to.deep.equal(['olivia@prospect.example']);
   });
 
+  it('C1 only an email whose delivery failed can be sent again; the retry clears its error for the team', () => {
+    const { inbox } = team();
+    const { result } = inbox.run(asAgent('anna'), {
+      type: 'email.compose',
+      to: 'noor@prospect.example',
+      subject: 'Offer',
+      text: 'Our offer.',
+    });
+    const conversationId = result!['conversationId']!;
+    const messageId = result!['messageId']!;
+    const retry = { type: 'email.retry', conversationId, messageId };
+    expect(inbox.refuse(asAgent('anna'), retry).reason).to.equal('email-not-failed');
+    const [queued] = inbox.messages(conversationId);
+    inbox.apply({
+      type: 'message.upserted',
+      message: { ...queued!, delivery: 'failed', deliveryError: '550 5.1.1 No such user' },
+    });
+    expect(inbox.refuse(asAgent('anna'), { ...retry, messageId: 'no-such-message' }).reason).to.equal(
+      'email-not-failed',
+    );
+    const { events } = inbox.run(asAgent('anna'), retry);
+    expect(ofType(events, 'email.retried')).to.deep.equal([{ type: 'email.retried', messageId, conversationId }]);
+    const [retried] = inbox.messages(conversationId);
+    expect(retried).to.include({ delivery: 'queued' });
+    expect(retried).to.not.have.property('deliveryError');
+  });
+
+  it("C1 a delivery error is the team's: a visitor never receives it", () => {
+    const { inbox, visitor } = team();
+    const { result } = inbox.run(asVisitor(visitor), { type: 'visitor.startChat', text: 'Hello' });
+    const conversationId = result!['conversationId']!;
+    const [first] = inbox.messages(conversationId);
+    const failed = { ...first!, delivery: 'failed' as const, deliveryError: '550 no such user' };
+    const projected = projectEvent(inbox.state, asVisitor(visitor), { type: 'message.upserted', message: failed });
+    expect(projected).to.have.nested.property('message.delivery', 'failed');
+    expect(projected).to.not.have.nested.property('message.deliveryError');
+  });
+
   it('C1 compose reuses an existing contact with that address', () => {
     const { inbox } = team();
     inbox.receiveEmail({ from: 'liam@customer.example', messageId: '<c1@x>' });

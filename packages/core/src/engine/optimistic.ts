@@ -14,6 +14,7 @@ let handlers: HandlerTable | undefined;
 const SERVER_ONLY = new Set<string>([
   'conversation.forward',
   'conversation.sendTranscript',
+  'email.retry',
   'message.confirmSender',
   'message.splitSender',
   'conversation.copyOnReplies',

@@ -36,7 +36,8 @@ export function visitorConversation(conversation: Conversation, contactId: strin
 }
 
 export function visitorMessage(message: Message): Message {
-  const { suppressed: _suppressed, ...rest } = message;
+  // A delivery error is the team's mail server talking: not for the visitor.
+  const { suppressed: _suppressed, deliveryError: _deliveryError, ...rest } = message;
   return { ...rest, mentions: [] };
 }
 

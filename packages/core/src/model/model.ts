@@ -103,6 +103,8 @@ export interface Message {
   email?: EmailFields;
   attachments: Attachment[];
   delivery?: DeliveryState;
+  /** Why the last delivery attempt failed (the SMTP server's answer), while queued again or failed. */
+  deliveryError?: string;
   /** Quick-reply buttons offered by a bot message (W5). */
   quickReplies?: string[];
   /** Sent by a blocked visitor: kept for the visitor, never delivered to agents (T5, W3). */

@@ -98,6 +98,12 @@ export interface SendTranscriptCommand {
   conversationId: ConversationId;
   to: string;
 }
+/** Send an outbound email again after its delivery failed (the thread offers it with the reason). */
+export interface RetryEmailCommand {
+  type: 'email.retry';
+  conversationId: ConversationId;
+  messageId: MessageId;
+}
 /** A1: detach the contact from the thread. */
 export interface DetachContactCommand {
   type: 'conversation.detachContact';
@@ -330,6 +336,7 @@ export type AgentCommand =
   | ComposeEmailCommand
   | ForwardCommand
   | SendTranscriptCommand
+  | RetryEmailCommand
   | DetachContactCommand
   | ConfirmSenderCommand
   | SplitSenderCommand

@@ -60,6 +60,7 @@ export type RefusalReason =
   | 'ticket-exists'
   | 'forward-email-only'
   | 'no-email-to-forward'
+  | 'email-not-failed'
   | 'sender-not-waiting'
   | 'cc-not-allowed'
   | 'bot-quiet-time'

@@ -46,7 +46,9 @@ export type ConfabEvent =
       subject: string;
       text: string;
       purpose: 'reply' | 'compose' | 'forward' | 'transcript';
-    };
+    }
+  /** An agent asked to send a failed email again: the mailer retries its `email.queued` from scratch. */
+  | { type: 'email.retried'; messageId: MessageId; conversationId: ConversationId };
 
 export type EventType = ConfabEvent['type'];
 

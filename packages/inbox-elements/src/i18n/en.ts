@@ -151,6 +151,12 @@ export const en = {
   showFormatted: 'Show formatted email',
   remoteBlocked: 'Remote images are hidden to protect your privacy.',
   showRemote: 'Show images',
+  // Outbound email delivery (C1)
+  deliveryQueued: 'Email queued',
+  deliveryRetrying: (reason: string) => `Email not delivered yet, trying again: ${reason}`,
+  deliverySent: 'Email sent',
+  deliveryFailed: (reason?: string) => (reason ? `Email not delivered: ${reason}` : 'Email not delivered'),
+  sendAgain: 'Send again',
   // Reply editor (R)
   reply: 'Reply',
   editorModes: 'Reply or comment',
@@ -257,6 +263,7 @@ export const en = {
     'ticket-exists': () => 'This conversation already has a ticket.',
     'forward-email-only': () => 'Only email conversations can be forwarded.',
     'no-email-to-forward': () => 'This conversation has no email to forward.',
+    'email-not-failed': () => 'Only an email that could not be delivered can be sent again.',
     'sender-not-waiting': () => 'This message is not waiting for its sender to be confirmed.',
     'cc-not-allowed': (p) => `${p.address} is not in the Cc of this conversation, or has been added already.`,
     'bot-quiet-time': (p) =>

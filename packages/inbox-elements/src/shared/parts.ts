@@ -31,6 +31,7 @@ export const ELEMENT_PARTS = {
       'reply',
       'sender-check',
       'email-html',
+      'delivery',
       'editor',
     ],
   },

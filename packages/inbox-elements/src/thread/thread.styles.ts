@@ -85,6 +85,18 @@ export const threadStyles = css`
     flex-basis: 100%;
     margin: 0;
   }
+  .delivery {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 8px;
+    margin-top: 4px;
+    font-size: 0.875em;
+    color: var(--_muted);
+  }
+  .delivery.failed {
+    color: var(--_danger);
+  }
   .notice {
     margin: 0;
     padding: 6px 12px;

@@ -247,6 +247,79 @@ describe('confab-thread', () => {
     expect(element.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.equal('');
   });
 
+  it('C1 an outbound email shows where its delivery stands; a failed one offers Send again, keeping focus', async () => {
+    const element = await thread(inbox, 'c-email');
+    const backend = inbox.memory.backend;
+    const [inbound] = backend.state.messages.get('c-email')!;
+    const outbound = {
+      ...inbound!,
+      id: 'm-outbound',
+      direction: 'outbound' as const,
+      authorType: 'agent' as const,
+      authorId: 'agent-ann',
+      text: 'Our answer',
+      createdAt: inbound!.createdAt + MINUTE,
+      email: { ...inbound!.email!, messageId: '<m-outbound@confab>' },
+      delivery: 'queued' as const,
+    };
+    const delivery = () => element.shadowRoot!.querySelector<HTMLElement>('[part~="delivery"]');
+    await backend.append([{ type: 'message.upserted', message: outbound }]);
+    await until(() => delivery()?.textContent?.includes('Email queued'), 'queued shown');
+    await backend.append([
+      { type: 'message.upserted', message: { ...outbound, deliveryError: '421 4.7.0 Try again later' } },
+    ]);
+    await until(
+      () => delivery()?.textContent?.includes('Email not delivered yet, trying again: 421 4.7.0 Try again later'),
+      'retrying shown with the answer',
+    );
+    expect(queryByRole(element, 'button', 'Send again')).to.equal(null);
+    await backend.append([
+      {
+        type: 'message.upserted',
+        message: { ...outbound, delivery: 'failed', deliveryError: '550 5.1.1 No such user' },
+      },
+    ]);
+    await until(() => delivery()?.classList.contains('failed'), 'failure shown');
+    expect(delivery()!.textContent).to.contain('Email not delivered: 550 5.1.1 No such user');
+    await expect(element).to.be.accessible();
+    const sendAgain = getByRole(element, 'button', 'Send again');
+    sendAgain.focus();
+    sendAgain.click();
+    await until(
+      () =>
+        backend.state.messages.get('c-email')!.find((message) => message.id === 'm-outbound')?.delivery === 'queued',
+      'queued again',
+    );
+    await until(() => delivery()?.textContent?.includes('Email queued'), 'queued shown again');
+    expect(queryByRole(element, 'button', 'Send again')).to.equal(null);
+    await until(() => activeElement() === delivery(), 'focus on the delivery line');
+  });
+
+  it('C1 in Dutch the delivery state and Send again are Dutch', async () => {
+    const element = await thread(inbox, 'c-email');
+    element.setAttribute('lang', 'nl');
+    const [inbound] = inbox.memory.backend.state.messages.get('c-email')!;
+    await inbox.memory.backend.append([
+      {
+        type: 'message.upserted',
+        message: {
+          ...inbound!,
+          id: 'm-failed',
+          direction: 'outbound',
+          authorType: 'agent',
+          authorId: 'agent-ann',
+          createdAt: inbound!.createdAt + MINUTE,
+          delivery: 'failed',
+          deliveryError: '550 5.1.1 No such user',
+        },
+      },
+    ]);
+    await until(() => queryByRole(element, 'button', 'Opnieuw versturen'), 'Dutch Send again');
+    expect(element.shadowRoot!.querySelector('[part~="delivery"]')!.textContent).to.contain(
+      'E-mail niet bezorgd: 550 5.1.1 No such user',
+    );
+  });
+
   it('T8 Mark as closed closes; Reopen opens again', async () => {
     const element = await thread(inbox, 'c-chat');
     getByRole(element, 'button', 'Mark as closed').click();

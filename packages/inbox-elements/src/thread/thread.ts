@@ -34,6 +34,7 @@ import { fillTemplate, linkify } from '../shared/safe-url.js';
 import { formatDateTime } from '../i18n/i18n.js';
 import { threadStyles } from './thread.styles.js';
 import { INLINE_STYLE, sanitizeEmail, type SafeEmail } from './email-html.js';
+import { renderDelivery } from './delivery-status.js';
 import { exportPartsOf } from '../shared/parts.js';
 
 /** The reply editor's parts, passed on as this thread's `editor-*` parts. */
@@ -102,6 +103,7 @@ const CLOSE_RETRY_MS = 60_000;
  * @csspart reply - A message (beside `message`).
  * @csspart comment - A comment, seen by the team only (beside `message`).
  * @csspart email-html - The box an HTML email is shown in, sanitised (its own content is in its own shadow root).
+ * @csspart delivery - Under an outbound email: queued, sent, or not delivered with the mail server's answer and Send again.
  * @csspart editor - The reply editor.
  * @cssproperty --confab-comment-bg - Background of internal comments.
  * @cssproperty --confab-comment-border - Border of internal comments.
@@ -437,7 +439,9 @@ export class ConfabThread extends ConfabElement {
       >${formatDateTime(message.createdAt, this.resolvedLocale)}</time
     >`;
     if (message.kind === 'system') {
-      return html`<li class="message system" part="message">${message.text} · ${time}</li>`;
+      return html`<li class="message system" part="message">
+        ${message.text} · ${time} ${renderDelivery(message, t, () => void this.sendAgain(message))}
+      </li>`;
     }
     const isComment = message.kind === 'comment';
     const mentions = message.mentions
@@ -493,6 +497,7 @@ export class ConfabThread extends ConfabElement {
             </div>`
           : nothing
       }
+      ${renderDelivery(message, t, () => void this.sendAgain(message))}
     </li>`;
   }
 
@@ -544,6 +549,13 @@ export class ConfabThread extends ConfabElement {
             : nothing
         }
       </div>`;
+  }
+
+  private async sendAgain(message: Message) {
+    await this.act({ type: 'email.retry', conversationId: message.conversationId, messageId: message.id });
+    await this.updateComplete;
+    // The button went with the failure: focus stays on that email's delivery line.
+    this.renderRoot.querySelector<HTMLElement>(`.delivery[data-message-id="${CSS.escape(message.id)}"]`)?.focus();
   }
 
   /** Issue 20 item 3: a message filed under a verified contact by a channel that proves nothing. */

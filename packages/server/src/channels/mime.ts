@@ -43,7 +43,8 @@ export async function parseRawEmail(raw: Buffer): Promise<InboundEmailCommand> {
   const from = mail.from?.value.find((entry) => entry.address);
   if (!from?.address) throw invalid('from', 'The message has no From address.');
   const html = typeof mail.html === 'string' && mail.html.length <= MAX_HTML_LENGTH ? mail.html : undefined;
-  const text = mail.text?.trim() ? truncateText(mail.text) : html !== undefined ? htmlToText(html) : '';
+  // Trailing blank lines are transport (a single-part body ends with one), not text.
+  const text = mail.text?.trim() ? truncateText(mail.text.trimEnd()) : html !== undefined ? htmlToText(html) : '';
   // Without a Message-ID (rare; some scripts), the content names it, so a retried delivery counts once.
   const messageId = mail.messageId ?? `${createHash('sha256').update(raw).digest('hex')}@confab.invalid`;
   const inReplyTo = mail.inReplyTo ?? (Array.isArray(mail.references) ? mail.references.at(-1) : mail.references);

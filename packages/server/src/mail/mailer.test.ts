@@ -1,7 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hello, startTestServer, type TestServer, sleep } from '../testing/harness.test-util.js';
-import { smtpSink } from '../testing/smtp-sink.test-util.js';
+import { smtpSink, type SmtpSink } from '../testing/smtp-sink.test-util.js';
+import { attemptsWithin } from './mailer.js';
 
 async function composeAndWait(t: TestServer, to: string, subject: string) {
   const { peer } = await hello(t.wsUrl, t.agentToken);
@@ -117,13 +118,84 @@ describe('outbound email after a restart', () => {
       const delivery = t.server.storage.delivery(messageId);
       assert.equal(delivery?.state, 'queued');
       assert.match(delivery?.lastError ?? '', /550/);
-      const message = t.server.backend.state.messages
-        .get(ack.result!.conversationId!)
-        ?.find((candidate) => candidate.id === messageId);
-      assert.equal(message?.delivery, 'queued');
+      // The thread hears why it is still queued.
+      await peer.next('events', (frame) =>
+        frame.events.some(
+          ({ event }) =>
+            event.type === 'message.upserted' &&
+            event.message.id === messageId &&
+            event.message.delivery === 'queued' &&
+            /550 mailbox unavailable/.test(event.message.deliveryError ?? ''),
+        ),
+      );
       peer.close();
     } finally {
       await t.close();
     }
   });
+});
+
+describe('outbound email refused until its retry window ends', () => {
+  let sink: SmtpSink;
+  let t: TestServer;
+  before(async () => {
+    sink = await smtpSink();
+    // A window shorter than the first backoff: the first refusal is final.
+    t = await startTestServer({ smtpUrl: `smtp://127.0.0.1:${sink.port}?ignoreTLS=true`, emailRetryWindowMs: 1 });
+  });
+  after(async () => {
+    await t.close();
+    await sink.close();
+  });
+
+  test('C1 a refused email is marked failed with the server answer; sending it again delivers it once', async () => {
+    sink.refuseRecipients = '550 5.1.1 No such user here';
+    const { peer, ack } = await composeAndWait(t, 'kim@customer.example', 'Refused');
+    const messageId = ack.result!.messageId!;
+    const conversationId = ack.result!.conversationId!;
+    const failed = await peer.next('events', (frame) =>
+      frame.events.some(
+        ({ event }) =>
+          event.type === 'message.upserted' && event.message.id === messageId && event.message.delivery === 'failed',
+      ),
+    );
+    const failedMessage = failed.events.find(({ event }) => event.type === 'message.upserted')!.event as {
+      message: { deliveryError?: string };
+    };
+    assert.match(failedMessage.message.deliveryError ?? '', /^550 5\.1\.1 No such user here/);
+    assert.equal(t.server.storage.delivery(messageId)?.state, 'failed');
+    assert.equal(sink.messages.length, 0);
+
+    sink.refuseRecipients = null;
+    peer.send({ v: 1, type: 'command', id: 'retry-1', command: { type: 'email.retry', conversationId, messageId } });
+    await peer.next('ack', (frame) => frame.id === 'retry-1');
+    await peer.next('events', (frame) =>
+      frame.events.some(
+        ({ event }) =>
+          event.type === 'message.upserted' &&
+          event.message.id === messageId &&
+          event.message.delivery === 'sent' &&
+          event.message.deliveryError === undefined,
+      ),
+    );
+    await t.server.mailer.idle();
+    assert.equal(sink.messages.length, 1);
+    assert.deepEqual(sink.messages[0]!.to, ['kim@customer.example']);
+    assert.match(sink.messages[0]!.data, /Subject: Refused/);
+
+    // A delivered email is not sent again: the engine refuses, naming why.
+    peer.send({ v: 1, type: 'command', id: 'retry-2', command: { type: 'email.retry', conversationId, messageId } });
+    const refused = await peer.next('error', (frame) => frame.id === 'retry-2');
+    assert.equal(refused.error.reason, 'email-not-failed');
+    await t.server.mailer.idle();
+    assert.equal(sink.messages.length, 1);
+    peer.close();
+  });
+});
+
+test('the retry window is counted in attempts: 24 hours of backoff up to 15 minutes', () => {
+  const delay = (attempt: number) => Math.min(15 * 60_000, 1000 * 2 ** attempt);
+  assert.equal(attemptsWithin(1, delay), 1);
+  // 2 s + 4 s + … + 512 s = 1,022 s over nine waits, then 15 minutes each until 24 hours have passed.
+  assert.equal(attemptsWithin(24 * 60 * 60 * 1000, delay), 10 + Math.floor((86_400 - 1_022) / 900));
 });

@@ -30,9 +30,9 @@ export interface MailerOptions {
   smtpUrl?: string;
   /** A ready transport instead of smtpUrl (tests). */
   transport?: MailTransport;
-  /** Attempts before a message is marked failed. Default 5. */
-  maxAttempts?: number;
-  /** Delay before retry n (1-based), ms. Default 2^n seconds, at most 5 minutes. */
+  /** How long an email is retried before it is marked failed, ms. Default 24 hours. */
+  retryWindowMs?: number;
+  /** Delay after failed attempt n (1-based), ms. Default 2^n seconds, at most 15 minutes. */
   retryDelay?: (attempt: number) => number;
   now?: () => number;
   /** Deliveries and failures are logged here (the recipient's domain, never the text). */
@@ -64,8 +64,8 @@ export function createMailer(options: MailerOptions): Mailer {
   const { backend, store } = options;
   const now = options.now ?? Date.now;
   const logger = options.logger ?? silentLogger();
-  const maxAttempts = options.maxAttempts ?? 5;
-  const retryDelay = options.retryDelay ?? ((attempt: number) => Math.min(300_000, 1000 * 2 ** attempt));
+  const retryDelay = options.retryDelay ?? ((attempt: number) => Math.min(15 * 60_000, 1000 * 2 ** attempt));
+  const maxAttempts = attemptsWithin(options.retryWindowMs ?? DEFAULT_RETRY_WINDOW_MS, retryDelay);
   const transport: MailTransport | null =
     options.transport ??
     (options.smtpUrl ? (nodemailer.createTransport(options.smtpUrl) as unknown as MailTransport) : null);
@@ -87,6 +87,14 @@ export function createMailer(options: MailerOptions): Mailer {
 
   function findMessage(email: QueuedEmail): Message | undefined {
     return backend.state.messages.get(email.conversationId)?.find((message) => message.id === email.messageId);
+  }
+
+  /** An agent retried a failed email (`email.retried`): its attempts start again from the first. */
+  function retry(messageId: string) {
+    if (closed || inFlight.has(messageId)) return;
+    store.recordDelivery({ messageId, state: 'queued', attempts: 0, lastError: null, updatedAt: now() });
+    const email = store.pendingEmails().find((pending) => pending.messageId === messageId);
+    if (email) enqueue(email);
   }
 
   async function attempt(email: QueuedEmail) {
@@ -119,6 +127,9 @@ export function createMailer(options: MailerOptions): Mailer {
       await markMessage(email, 'sent');
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
+      // nodemailer keeps the SMTP server's own reply apart: that is what the thread shows.
+      const reply = (error as { response?: unknown }).response;
+      const shown = typeof reply === 'string' && reply ? reply : reason;
       const final = attempts >= maxAttempts;
       store.recordDelivery({
         messageId: email.messageId,
@@ -134,8 +145,10 @@ export function createMailer(options: MailerOptions): Mailer {
       );
       if (final) {
         inFlight.delete(email.messageId);
-        await markMessage(email, 'failed');
+        await markMessage(email, 'failed', shown);
       } else {
+        // The thread shows why it is still queued, once per distinct answer of the server.
+        await markMessage(email, 'queued', shown);
         const timer = setTimeout(() => {
           timers.delete(timer);
           inFlight.delete(email.messageId);
@@ -151,15 +164,25 @@ export function createMailer(options: MailerOptions): Mailer {
    * Records the delivery on the message itself. The engine has no delivery command, so the mailer
    * (trusted server code) appends the message's upsert with the new state; projection still applies.
    */
-  async function markMessage(email: QueuedEmail, state: DeliveryState) {
+  async function markMessage(email: QueuedEmail, state: DeliveryState, failure?: string) {
     if (closed) return;
     const message = findMessage(email);
-    if (!message || message.delivery === state) return;
-    await backend.append([{ type: 'message.upserted', message: { ...message, delivery: state } }]);
+    const deliveryError = failure === undefined ? undefined : shortReason(failure);
+    if (!message || (message.delivery === state && message.deliveryError === deliveryError)) return;
+    const { deliveryError: _previous, ...rest } = message;
+    await backend.append([
+      {
+        type: 'message.upserted',
+        message: { ...rest, delivery: state, ...(deliveryError === undefined ? {} : { deliveryError }) },
+      },
+    ]);
   }
 
   const unsubscribe = options.fanOut.subscribe((events: SequencedEvent[]) => {
-    for (const { event } of events) if (event.type === 'email.queued') enqueue(event);
+    for (const { event } of events) {
+      if (event.type === 'email.queued') enqueue(event);
+      else if (event.type === 'email.retried') retry(event.messageId);
+    }
   });
   // Email queued before a crash or restart and never finally delivered.
   void backend.ready.then(() => {
@@ -193,6 +216,24 @@ export function createMailer(options: MailerOptions): Mailer {
       transport!.close?.();
     },
   };
+}
+
+const DEFAULT_RETRY_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * How many attempts fit in the retry window with this backoff. Counting attempts (stored with each
+ * delivery) rather than a start time keeps the window across restarts without another column.
+ */
+export function attemptsWithin(windowMs: number, retryDelay: (attempt: number) => number): number {
+  let attempts = 1;
+  for (let waited = retryDelay(1); waited < windowMs && attempts < 10_000; waited += retryDelay(attempts)) attempts++;
+  return attempts;
+}
+
+/** What the thread shows of an SMTP failure: its first line, short (the log has the whole). */
+function shortReason(reason: string): string {
+  const firstLine = reason.split(/\r?\n/)[0]!.trim();
+  return firstLine.length > 200 ? `${firstLine.slice(0, 199)}…` : firstLine;
 }
 
 /** A Message-ID header value: the engine stores ids as `<id@host>` already; wrap bare ones once. */

@@ -1,13 +1,18 @@
 // A real SMTP server for tests (mail tests, the accounts journey): accepts every message on 127.0.0.1.
 import { createServer, type Server, type Socket } from 'node:net';
 
-/** Just enough SMTP (RFC 5321) on 127.0.0.1 to accept mail: records each message's envelope and data. */
-export function smtpSink(): Promise<{
+export interface SmtpSink {
   port: number;
   messages: { from: string; to: string[]; data: string }[];
+  /** While set, every recipient is refused with this reply (e.g. `550 5.1.1 No such user`). */
+  refuseRecipients: string | null;
   close(): Promise<void>;
-}> {
+}
+
+/** Just enough SMTP (RFC 5321) on 127.0.0.1 to accept mail: records each message's envelope and data. */
+export function smtpSink(): Promise<SmtpSink> {
   const messages: { from: string; to: string[]; data: string }[] = [];
+  let sink: SmtpSink;
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
     sockets.add(socket);
@@ -39,6 +44,8 @@ export function smtpSink(): Promise<{
         else if (verb === 'MAIL') {
           current.from = /<(.*)>/.exec(line)?.[1] ?? '';
           socket.write('250 OK\r\n');
+        } else if (verb === 'RCPT' && sink.refuseRecipients) {
+          socket.write(`${sink.refuseRecipients}\r\n`);
         } else if (verb === 'RCPT') {
           current.to.push(/<(.*)>/.exec(line)?.[1] ?? '');
           socket.write('250 OK\r\n');
@@ -54,15 +61,17 @@ export function smtpSink(): Promise<{
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
       const port = (server.address() as { port: number }).port;
-      resolve({
+      sink = {
         port,
         messages,
+        refuseRecipients: null,
         close: () =>
           new Promise((done) => {
             for (const socket of sockets) socket.destroy();
             server.close(() => done());
           }),
-      });
+      };
+      resolve(sink);
     });
   });
 }
