@@ -1,5 +1,4 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { composedText, isHandoverReply, isPendingRecord, startedConversation, visitorSelectors } from '@confab/core';
 import type {
@@ -92,29 +91,69 @@ function formatter(locale: WidgetLocale, kind: 'date' | 'time'): Intl.DateTimeFo
 export class ConfabChat extends LitElement {
   static override styles = chatStyles;
 
+  // Declared without decorators: their runtime would be the widget's only use of it (DESIGN §4).
+  // `attribute: false` on internal state also keeps it out of the manifest's attributes.
+  static override properties = {
+    client: { attribute: false },
+    locale: {},
+    greeting: {},
+    inline: { type: Boolean, reflect: true },
+    open: { type: Boolean, reflect: true },
+    position: { reflect: true },
+    prechat: { type: Boolean },
+    selected: { state: true, attribute: false },
+    showingHistory: { state: true, attribute: false },
+    startCommandId: { state: true, attribute: false },
+    announcement: { state: true, attribute: false },
+    prechatDone: { state: true, attribute: false },
+    emailSaved: { state: true, attribute: false },
+  };
+
   /** The visitor client whose state this window shows. */
-  @property({ attribute: false }) accessor client: VisitorClient | null = null;
-  @property() accessor locale: WidgetLocale = 'en';
+  declare client: VisitorClient | null;
+  declare locale: WidgetLocale;
   /** Replaces the team's welcome text. */
-  @property() accessor greeting = '';
+  declare greeting: string;
   /** Rendered inside a page element: always shown, no close button. */
-  @property({ type: Boolean, reflect: true }) accessor inline = false;
-  @property({ type: Boolean, reflect: true }) accessor open = false;
-  @property({ reflect: true }) accessor position: 'right' | 'left' = 'right';
+  declare inline: boolean;
+  declare open: boolean;
+  declare position: 'right' | 'left';
   /** Ask a new visitor's name and email before the first message. */
-  @property({ type: Boolean }) accessor prechat = false;
+  declare prechat: boolean;
 
   /** undefined: follow the newest conversation; null: a new one; else that conversation. */
-  @state() private accessor selected: string | null | undefined = undefined;
-  @state() private accessor showingHistory = false;
+  declare private selected: string | null | undefined;
+  declare private showingHistory: boolean;
   /** The `visitor.startChat` command behind the new conversation being shown. */
-  @state() private accessor startCommandId: string | null = null;
-  @state() private accessor announcement = '';
-  @state() private accessor prechatDone = false;
-  @state() private accessor emailSaved = '';
+  declare private startCommandId: string | null;
+  declare private announcement: string;
+  declare private prechatDone: boolean;
+  declare private emailSaved: string;
 
-  @query('textarea') private accessor composer: HTMLTextAreaElement | null = null;
-  @query('.messages') private accessor messageList: HTMLElement | null = null;
+  constructor() {
+    super();
+    this.client = null;
+    this.locale = 'en';
+    this.greeting = '';
+    this.inline = false;
+    this.open = false;
+    this.position = 'right';
+    this.prechat = false;
+    this.selected = undefined;
+    this.showingHistory = false;
+    this.startCommandId = null;
+    this.announcement = '';
+    this.prechatDone = false;
+    this.emailSaved = '';
+  }
+
+  private get composer(): HTMLTextAreaElement | null {
+    return this.renderRoot.querySelector('textarea');
+  }
+
+  private get messageList(): HTMLElement | null {
+    return this.renderRoot.querySelector('.messages');
+  }
 
   // What the window shows comes from core's selectors and the client's own stores; each
   // controller re-renders only when its value changed.

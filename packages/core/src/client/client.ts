@@ -14,7 +14,7 @@ import type { ConnectionState } from '../transport/transport.js';
 import { createDrafts } from './drafts.js';
 import type { LeftPerson, TabChannel } from './identity-channel.js';
 import { newRecordIds, type CreatedRecords } from './created-records.js';
-import type { OptimisticLayer } from './optimistic.js';
+import type { OptimisticLayer, OptimisticRules } from './optimistic.js';
 import { createOutbox, isRetryable, newCommandId, RETRY_DELAY_MS, type StoredCommand } from './outbox.js';
 import { commandIdOf, pendingReferences, referencesPending, rewriteIds, startedConversation } from './pending-ids.js';
 import {
@@ -44,34 +44,13 @@ export { PENDING_ID_PREFIX, isPendingRecord, commandIdOf, startedConversation } 
 /** Room in a frame for what wraps the command: version, type and command id. */
 const FRAME_ENVELOPE_LENGTH = 256;
 
-type OptimisticLayerModule = typeof import('./optimistic.js');
-type ExecuteOptimistic = typeof import('../engine/optimistic.js').executeOptimistic;
-
 /**
- * The engine's rules a client draws a command's effect early with. Agents' and visitors' load
- * apart, so that the widget's bundle holds only the visitor's (DESIGN §4).
+ * The engine's rules a client draws early with, loaded on first use with the optimistic layer
+ * (DESIGN §4 budgets). Agents' and visitors' load apart, so that the widget's bundle holds only the
+ * visitor's.
  */
-export type OptimisticRules = () => Promise<{ executeOptimistic: ExecuteOptimistic }>;
 const agentRules: OptimisticRules = () => import('../engine/optimistic.js');
 const visitorRules: OptimisticRules = () => import('../engine/visitor-optimistic.js');
-
-const optimisticModules = new Map<OptimisticRules, Promise<[OptimisticLayerModule, ExecuteOptimistic] | null>>();
-
-/**
- * The optimistic layer and the engine's rules it runs, loaded on first use: an app starts without
- * them (DESIGN §4 budgets), and effects are drawn as soon as they are here.
- */
-function loadOptimisticLayer(rules: OptimisticRules) {
-  let loading = optimisticModules.get(rules);
-  if (!loading) {
-    loading = Promise.all([import('./optimistic.js'), rules()]).then(
-      ([layer, engine]): [OptimisticLayerModule, ExecuteOptimistic] => [layer, engine.executeOptimistic],
-      () => null,
-    );
-    optimisticModules.set(rules, loading);
-  }
-  return loading;
-}
 
 /**
  * Creates the agent's inbox client: a live replica of the team's inbox over any Transport, with
@@ -191,12 +170,15 @@ function createClient<C extends Command, S extends ReplicaStore>(
   const started = start();
 
   // Pending commands queued before the rules arrived are drawn when they do.
-  void loadOptimisticLayer(rules).then((loaded) => {
-    if (!loaded) return;
-    const [layer, executeOptimistic] = loaded;
-    optimistic = layer.createOptimisticLayer(store, principal, executeOptimistic);
-    for (const entry of pending.get()) optimistic?.apply(entry);
-  });
+  void import('./optimistic.js')
+    .then((module) => module.loadOptimisticLayer(store, principal, rules))
+    .then(
+      (layer) => {
+        optimistic = layer;
+        for (const entry of pending.get()) layer.apply(entry);
+      },
+      () => undefined,
+    );
 
   async function start() {
     const persistence = resilient(options.persistence ?? (await openPersistence(namespace)));

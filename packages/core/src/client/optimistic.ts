@@ -43,6 +43,18 @@ export interface OptimisticLayer {
   clear(): void;
 }
 
+/** Loads the engine's rules for drawing early (agents' or visitors'). */
+export type OptimisticRules = () => Promise<{ executeOptimistic: typeof ExecuteOptimistic }>;
+
+/** The layer, once the rules it runs are loaded. */
+export async function loadOptimisticLayer(
+  store: ReplicaStore,
+  principal: () => Principal | null,
+  rules: OptimisticRules,
+): Promise<OptimisticLayer> {
+  return createOptimisticLayer(store, principal, (await rules()).executeOptimistic);
+}
+
 export function createOptimisticLayer(
   store: ReplicaStore,
   principal: () => Principal | null,

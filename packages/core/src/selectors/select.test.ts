@@ -80,4 +80,24 @@ describe('select: a derived Readable with its own change detection', () => {
     inner.set(5);
     expect(doubled.get()).to.equal(10);
   });
+
+  it('tells its listeners of a change that a get() computed before the source told of it', () => {
+    // A replica's records change at once; its revision tells at the next frame.
+    const replica = { items: ['a'] };
+    const revision = writable(0);
+    const upper = select(
+      [revision],
+      () => [replica.items] as [string[]],
+      (items) => items.map((item) => item.toUpperCase()),
+    );
+    const told: string[][] = [];
+    const stop = upper.subscribe((value) => told.push(value));
+    replica.items = ['b'];
+    expect(upper.get()).to.deep.equal(['B']);
+    revision.set(1);
+    expect(told).to.deep.equal([['B']]);
+    revision.set(2);
+    expect(told, 'told once').to.have.length(1);
+    stop();
+  });
 });

@@ -22,6 +22,8 @@ export function select<I extends readonly unknown[], T>(
 ): Readable<T> {
   let lastInputs: I | null = null;
   let value: T;
+  /** What listeners were last told (or read when the first subscribed): a get() in between tells them nothing. */
+  let told: T;
   const listeners = new Set<(value: T) => void>();
   let stops: Array<() => void> = [];
 
@@ -35,9 +37,9 @@ export function select<I extends readonly unknown[], T>(
   }
 
   function sourceChanged(): void {
-    const before = value;
     const after = current();
-    if (after === before) return;
+    if (after === told) return;
+    told = after;
     for (const listener of [...listeners]) listener(after);
   }
 
@@ -45,7 +47,7 @@ export function select<I extends readonly unknown[], T>(
     get: current,
     subscribe(listener) {
       if (listeners.size === 0) {
-        current();
+        told = current();
         stops = sources.map((source) => source.subscribe(sourceChanged));
       }
       listeners.add(listener);
