@@ -3,9 +3,9 @@ import { linkRuns, safeUrl, unbrokenRunPieces } from '@confab/core';
 
 /**
  * The one link rule of Confab's elements: a new tab, no opener, no referrer. Links come only from
- * `http:`, `https:` and `mailto:` URLs (DESIGN §5).
+ * `http:`, `https:` and `mailto:` URLs (DESIGN §5). A link written by hand takes its `rel` from here.
  */
-const LINK_REL = 'noopener noreferrer';
+export const LINK_REL = 'noopener noreferrer';
 
 /**
  * A link that opens outside the page, or `content` as plain content when the URL is not safe.

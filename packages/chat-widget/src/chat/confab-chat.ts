@@ -1,6 +1,13 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import { composedText, isHandoverReply, isPendingRecord, startedConversation, visitorSelectors } from '@confab/core';
+import {
+  composedText,
+  isHandoverReply,
+  isPendingRecord,
+  MAX_TEXT_LENGTH,
+  startedConversation,
+  visitorSelectors,
+} from '@confab/core';
 import type {
   Conversation,
   Message,
@@ -490,7 +497,7 @@ export class ConfabChat extends LitElement {
       <textarea
         id="composer"
         rows="1"
-        maxlength="65536"
+        maxlength=${MAX_TEXT_LENGTH}
         placeholder=${t.placeholder}
         .value=${draft}
         @input=${this.onInput}

@@ -2,7 +2,7 @@ import { createNanoEvents } from 'nanoevents';
 import type { Agent, Contact } from '../model/model.js';
 import type { AgentCommand, Command, VisitorCommand } from '../protocol/commands.js';
 import { ConfabError, type FatalErrorCode } from '../protocol/errors.js';
-import type { SequencedEvent, Snapshot } from '../protocol/events.js';
+import { emptySnapshot, type SequencedEvent, type Snapshot } from '../protocol/events.js';
 import type { CommittedCommand, Principal, ServerFrame } from '../protocol/frames.js';
 import { MAX_FRAME_LENGTH, MAX_HELLO_PENDING, PROTOCOL_VERSION } from '../protocol/frames.js';
 import { openPersistence, resilient } from '../persistence/persistence.js';
@@ -19,7 +19,6 @@ import { createOutbox, isRetryable, newCommandId, RETRY_DELAY_MS, type StoredCom
 import { commandIdOf, pendingReferences, referencesPending, rewriteIds, startedConversation } from './pending-ids.js';
 import {
   createSnapshotSchedule,
-  emptySnapshot,
   SNAPSHOT_MAX_CONVERSATIONS,
   usableSnapshot,
   type PersistedSnapshot,
