@@ -31,6 +31,10 @@ const positiveNumber = v.pipe(
   v.transform(Number),
   v.check((days) => days > 0),
 );
+const httpUrl = v.pipe(
+  v.string(),
+  v.check((text) => URL.canParse(text) && ['http:', 'https:'].includes(new URL(text).protocol)),
+);
 /** `1`/`true` and `0`/`false`: anything else (`yes`, `on`) is refused rather than read as off. */
 const flag = v.pipe(
   v.picklist(['1', 'true', '0', 'false']),
@@ -159,6 +163,21 @@ export const ENVIRONMENT: EnvironmentVariable[] = [
     meaning: 'Messenger webhook verification token',
     schema: nonEmpty,
     secret: true,
+  },
+  {
+    name: 'CONFAB_MESSENGER_PAGE_TOKEN',
+    expected: 'a token',
+    default: '— (replies stay queued)',
+    meaning: "page access token: agents' replies in Messenger threads go out through the Send API",
+    schema: nonEmpty,
+    secret: true,
+  },
+  {
+    name: 'CONFAB_MESSENGER_API_URL',
+    expected: 'an http(s) URL',
+    default: '`https://graph.facebook.com/v21.0`',
+    meaning: 'base URL of the Graph API the Send API is called at',
+    schema: httpUrl,
   },
   {
     name: 'CONFAB_IDENTITY_KEYS',
@@ -341,8 +360,15 @@ export function configFromEnv(env: NodeJS.ProcessEnv, defaults: { demo: boolean 
   if (metricsToken) options.metricsToken = metricsToken;
   const appSecret = get<string>('CONFAB_MESSENGER_APP_SECRET');
   const verifyToken = get<string>('CONFAB_MESSENGER_VERIFY_TOKEN');
-  if (appSecret || verifyToken)
-    options.messenger = { ...(appSecret ? { appSecret } : {}), ...(verifyToken ? { verifyToken } : {}) };
+  const pageToken = get<string>('CONFAB_MESSENGER_PAGE_TOKEN');
+  const apiUrl = get<string>('CONFAB_MESSENGER_API_URL');
+  if (appSecret || verifyToken || pageToken || apiUrl)
+    options.messenger = {
+      ...(appSecret ? { appSecret } : {}),
+      ...(verifyToken ? { verifyToken } : {}),
+      ...(pageToken ? { pageToken } : {}),
+      ...(apiUrl ? { apiUrl } : {}),
+    };
   try {
     const identity = identityFromEnv(env);
     if (identity) options.identity = identity;

@@ -35,6 +35,7 @@ import { createHostCheck, ownOrigins, parsePublicOrigin } from './http/host-chec
 import { staticMounts } from './http/static-mounts.js';
 import { createMailer, type MailTransport, type Mailer } from './mail/mailer.js';
 import { startSmtpListener, type SmtpListener } from './channels/smtp-listener.js';
+import { createMessengerSender, type MessengerSender } from './channels/messenger-send.js';
 import { BODY_LIMITS } from './http/body-limits.js';
 import { KeyedRateLimiter } from './rate-limit.js';
 import { createSqliteStorage, defaultDataDir, type SqliteStorage } from './storage/sqlite-storage.js';
@@ -77,7 +78,11 @@ export interface StartServerOptions {
    * except in demo mode, which serves it to anyone (the demo listens on localhost).
    */
   metricsToken?: string;
-  messenger?: { appSecret?: string; verifyToken?: string };
+  /**
+   * Messenger: the webhook's signature key and verification token; the page access token and
+   * Graph API base URL for sending agents' replies.
+   */
+  messenger?: { appSecret?: string; verifyToken?: string; pageToken?: string; apiUrl?: string };
   /** The keys accepted for identity tokens and the audience (createIdentityToken; CONFAB_IDENTITY_KEYS). */
   identity?: IdentitySettings;
   /**
@@ -129,6 +134,8 @@ export interface RunningServer {
   /** Agent accounts: passwords, sign-in sessions, one-time links. */
   accounts: Accounts;
   mailer: Mailer;
+  /** Sends agents' replies in Messenger threads (enabled with a page access token). */
+  messengerSender: MessengerSender;
   /** The SMTP listener for inbound email, when `smtpInboundPort` is set. */
   smtpInbound: SmtpListener | null;
   /**
@@ -252,6 +259,15 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     now,
     logger,
     metrics,
+  });
+  const messengerSender = createMessengerSender({
+    backend,
+    fanOut,
+    store: storage,
+    ...(options.messenger?.pageToken ? { pageToken: options.messenger.pageToken } : {}),
+    ...(options.messenger?.apiUrl ? { apiUrl: options.messenger.apiUrl } : {}),
+    now,
+    logger,
   });
 
   const httpLimiter = new KeyedRateLimiter(options.httpLimits?.burst ?? 300, options.httpLimits?.perSecond ?? 100);
@@ -383,6 +399,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     unsubscribeDisabled();
     await gateway.close();
     await mailer.close();
+    await messengerSender.close();
     await backend.close();
     throw error;
   }
@@ -396,6 +413,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       unsubscribeDisabled();
       await gateway.close();
       await mailer.close();
+      await messengerSender.close();
       await backend.close();
       throw error;
     }
@@ -416,6 +434,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     auth,
     accounts,
     mailer,
+    messengerSender,
     smtpInbound,
     close(code = CLOSE_CODES.goingAway) {
       closing ??= (async () => {
@@ -436,6 +455,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         await httpClosed;
         await smtpInbound?.close();
         await mailer.close();
+        await messengerSender.close();
         // Closes storage after the last queued commit.
         await backend.close();
         logger.info({ code, ms: Math.round(performance.now() - started) }, 'server closed');

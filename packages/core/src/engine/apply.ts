@@ -102,10 +102,8 @@ export function applyEvent(state: EngineState, event: ConfabEvent): void {
     case 'routing.advanced':
       state.lastRoutedAgentId = event.agentId;
       return;
-    case 'mention.created':
-    case 'email.queued':
-    case 'email.retried':
-      // Notifications for other parts (the mentioned agent, the mailer): no state.
-      return;
+    // Notifications for other parts change no state, so they have no case (smaller client bundles):
+    // mention.created (the mentioned agent), email.queued, messenger.queued and delivery.retried
+    // (the server's senders).
   }
 }

@@ -61,18 +61,20 @@ describe('engine: compose and list fields', () => {
     });
     const conversationId = result!['conversationId']!;
     const messageId = result!['messageId']!;
-    const retry = { type: 'email.retry', conversationId, messageId };
-    expect(inbox.refuse(asAgent('anna'), retry).reason).to.equal('email-not-failed');
+    const retry = { type: 'message.resend', conversationId, messageId };
+    expect(inbox.refuse(asAgent('anna'), retry).reason).to.equal('delivery-not-failed');
     const [queued] = inbox.messages(conversationId);
     inbox.apply({
       type: 'message.upserted',
       message: { ...queued!, delivery: 'failed', deliveryError: '550 5.1.1 No such user' },
     });
     expect(inbox.refuse(asAgent('anna'), { ...retry, messageId: 'no-such-message' }).reason).to.equal(
-      'email-not-failed',
+      'delivery-not-failed',
     );
     const { events } = inbox.run(asAgent('anna'), retry);
-    expect(ofType(events, 'email.retried')).to.deep.equal([{ type: 'email.retried', messageId, conversationId }]);
+    expect(ofType(events, 'delivery.retried')).to.deep.equal([
+      { type: 'delivery.retried', messageId, conversationId, via: 'email' },
+    ]);
     const [retried] = inbox.messages(conversationId);
     expect(retried).to.include({ delivery: 'queued' });
     expect(retried).to.not.have.property('deliveryError');
@@ -87,6 +89,62 @@ describe('engine: compose and list fields', () => {
     const projected = projectEvent(inbox.state, asVisitor(visitor), { type: 'message.upserted', message: failed });
     expect(projected).to.have.nested.property('message.delivery', 'failed');
     expect(projected).to.not.have.nested.property('message.deliveryError');
+  });
+
+  it('R1 a form submission without an email address cannot be answered: the reply is refused, naming why', () => {
+    const { inbox } = team();
+    const { result } = inbox.run(SYSTEM, { type: 'inbound.form', formId: 'contact', fields: { message: 'Call me?' } });
+    const refusal = inbox.refuse(asAgent('anna'), {
+      type: 'message.reply',
+      conversationId: result!['conversationId']!,
+      text: 'Sure',
+    });
+    expect(refusal.reason).to.equal('no-email-address');
+    const withEmail = inbox.run(SYSTEM, {
+      type: 'inbound.form',
+      formId: 'contact',
+      fields: { email: 'form@customer.example', message: 'Mail me' },
+    });
+    const { events } = inbox.run(asAgent('anna'), {
+      type: 'message.reply',
+      conversationId: withEmail.result!['conversationId']!,
+      text: 'Done',
+    });
+    expect(ofType(events, 'email.queued')).to.have.length(1);
+  });
+
+  it('R1 a Messenger reply is queued for the Send API within 24 hours of the last message, refused after', () => {
+    const { inbox } = team();
+    const { result } = inbox.run(SYSTEM, {
+      type: 'inbound.messenger',
+      senderId: 'psid-42',
+      text: 'Hi page',
+      mid: 'm1',
+    });
+    const conversationId = result!['conversationId']!;
+    inbox.advance(23 * 60 * MINUTE);
+    const { events, result: reply } = inbox.run(asAgent('anna'), {
+      type: 'message.reply',
+      conversationId,
+      text: 'Hello!',
+    });
+    expect(ofType(events, 'messenger.queued')).to.deep.equal([
+      {
+        type: 'messenger.queued',
+        messageId: reply!['messageId'],
+        conversationId,
+        recipientId: 'psid-42',
+        text: 'Hello!',
+      },
+    ]);
+    expect(ofType(events, 'message.upserted')[0]!.message).to.include({ delivery: 'queued', direction: 'outbound' });
+    // The window runs from the person's last message, not the team's.
+    inbox.advance(60 * MINUTE + 1);
+    const refusal = inbox.refuse(asAgent('anna'), { type: 'message.reply', conversationId, text: 'Still there?' });
+    expect(refusal.reason).to.equal('messenger-window-closed');
+    expect(refusal.params).to.deep.equal({ hours: 24 });
+    inbox.run(SYSTEM, { type: 'inbound.messenger', senderId: 'psid-42', text: 'Back', mid: 'm2' });
+    inbox.run(asAgent('anna'), { type: 'message.reply', conversationId, text: 'Welcome back' });
   });
 
   it('C1 compose reuses an existing contact with that address', () => {

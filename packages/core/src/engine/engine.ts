@@ -6,6 +6,8 @@ import { agentHandlers } from './agent-commands.js';
 import { runCommand, type EngineContext, type ExecuteResult, type HandlerTable } from './dispatch.js';
 import { inboundHandlers } from './inbound.js';
 import { mailHandlers } from './mail-commands.js';
+import { deliveryHandlers } from './delivery-commands.js';
+import { channelReplyHandlers } from './channel-replies.js';
 import { senderTrustHandlers } from './sender-commands.js';
 import { projectEventFor, snapshotForPrincipal } from './projection.js';
 import type { EngineState } from './state.js';
@@ -22,10 +24,13 @@ function allHandlers(): HandlerTable {
   return (handlers ??= {
     ...agentHandlers,
     ...mailHandlers,
+    ...deliveryHandlers,
     ...senderTrustHandlers,
     ...teamHandlers,
     ...visitorHandlers,
     ...inboundHandlers,
+    // Over the shared reply rule: what only the server decides about a channel's replies.
+    ...channelReplyHandlers,
   } as HandlerTable);
 }
 

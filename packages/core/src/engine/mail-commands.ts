@@ -109,16 +109,4 @@ export const mailHandlers = {
     );
     return { messageId: message.id };
   },
-
-  'email.retry'(decision: Decision, command: C.RetryEmailCommand): Result {
-    const conversation = decision.conversation(command.conversationId);
-    const message = decision.messagesOf(conversation.id).find((candidate) => candidate.id === command.messageId);
-    if (message?.delivery !== 'failed')
-      throw ruleError('C1', 'email-not-failed', 'Only an email whose delivery failed can be sent again');
-    const { deliveryError: _previousError, ...retried } = message;
-    decision.emit(
-      { type: 'message.upserted', message: { ...retried, delivery: 'queued' } },
-      { type: 'email.retried', messageId: message.id, conversationId: conversation.id },
-    );
-  },
 };

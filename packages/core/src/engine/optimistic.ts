@@ -14,7 +14,7 @@ let handlers: HandlerTable | undefined;
 const SERVER_ONLY = new Set<string>([
   'conversation.forward',
   'conversation.sendTranscript',
-  'email.retry',
+  'message.resend',
   'message.confirmSender',
   'message.splitSender',
   'conversation.copyOnReplies',

@@ -98,9 +98,9 @@ export interface SendTranscriptCommand {
   conversationId: ConversationId;
   to: string;
 }
-/** Send an outbound email again after its delivery failed (the thread offers it with the reason). */
-export interface RetryEmailCommand {
-  type: 'email.retry';
+/** Send an outbound message (email, Messenger) again after its delivery failed; the thread offers it with the reason. */
+export interface ResendMessageCommand {
+  type: 'message.resend';
   conversationId: ConversationId;
   messageId: MessageId;
 }
@@ -336,7 +336,7 @@ export type AgentCommand =
   | ComposeEmailCommand
   | ForwardCommand
   | SendTranscriptCommand
-  | RetryEmailCommand
+  | ResendMessageCommand
   | DetachContactCommand
   | ConfirmSenderCommand
   | SplitSenderCommand

@@ -47,8 +47,16 @@ export type ConfabEvent =
       text: string;
       purpose: 'reply' | 'compose' | 'forward' | 'transcript';
     }
-  /** An agent asked to send a failed email again: the mailer retries its `email.queued` from scratch. */
-  | { type: 'email.retried'; messageId: MessageId; conversationId: ConversationId };
+  /** A reply in a Messenger thread handed to the Send API (the server's Messenger sender picks these up). */
+  | {
+      type: 'messenger.queued';
+      messageId: MessageId;
+      conversationId: ConversationId;
+      recipientId: string;
+      text: string;
+    }
+  /** An agent asked to send a failed message again: its sender (`via`) starts its attempts over. */
+  | { type: 'delivery.retried'; messageId: MessageId; conversationId: ConversationId; via: 'email' | 'messenger' };
 
 export type EventType = ConfabEvent['type'];
 

@@ -259,7 +259,7 @@ const COMMAND_FIELDS: Record<CommandType, Record<string, Field>> = {
   'email.compose': { to: email, cc: optional(array(email, 50)), subject: shortString, text: nonBlankText },
   'conversation.forward': { conversationId: id, to: email, note: optional(text) },
   'conversation.sendTranscript': { conversationId: id, to: email },
-  'email.retry': { conversationId: id, messageId: id },
+  'message.resend': { conversationId: id, messageId: id },
   'conversation.detachContact': { conversationId: id },
   'message.confirmSender': { conversationId: id, messageId: id },
   'message.splitSender': { conversationId: id, messageId: id },

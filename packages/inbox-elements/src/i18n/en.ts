@@ -263,7 +263,10 @@ export const en = {
     'ticket-exists': () => 'This conversation already has a ticket.',
     'forward-email-only': () => 'Only email conversations can be forwarded.',
     'no-email-to-forward': () => 'This conversation has no email to forward.',
-    'email-not-failed': () => 'Only an email that could not be delivered can be sent again.',
+    'messenger-window-closed': (p) =>
+      `Messenger allows a reply only within ${p.hours} hours of the person's last message: wait until they write again.`,
+    'messenger-too-long': (p) => `Messenger takes at most ${p.max} characters in a message: shorten the reply.`,
+    'delivery-not-failed': () => 'Only a message that could not be delivered can be sent again.',
     'sender-not-waiting': () => 'This message is not waiting for its sender to be confirmed.',
     'cc-not-allowed': (p) => `${p.address} is not in the Cc of this conversation, or has been added already.`,
     'bot-quiet-time': (p) =>

@@ -248,7 +248,10 @@ export const nl: Catalog = {
     'ticket-exists': () => 'Dit gesprek heeft al een ticket.',
     'forward-email-only': () => 'Alleen e-mailgesprekken kunnen worden doorgestuurd.',
     'no-email-to-forward': () => 'Dit gesprek heeft geen e-mail om door te sturen.',
-    'email-not-failed': () => 'Alleen een e-mail die niet kon worden bezorgd, kan opnieuw worden verstuurd.',
+    'messenger-window-closed': (p) =>
+      `Messenger staat een antwoord alleen toe binnen ${p.hours} uur na het laatste bericht van de persoon: wacht tot die opnieuw schrijft.`,
+    'messenger-too-long': (p) => `Messenger neemt hoogstens ${p.max} tekens per bericht: maak het antwoord korter.`,
+    'delivery-not-failed': () => 'Alleen een bericht dat niet kon worden bezorgd, kan opnieuw worden verstuurd.',
     'sender-not-waiting': () => 'Dit bericht wacht niet op bevestiging van de afzender.',
     'cc-not-allowed': (p) => `${p.address} staat niet in de Cc van dit gesprek, of is al toegevoegd.`,
     'bot-quiet-time': (p) =>

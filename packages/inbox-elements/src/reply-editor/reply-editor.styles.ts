@@ -85,6 +85,11 @@ export const replyEditorStyles = css`
     font-size: 12px;
     color: var(--_muted);
   }
+  .blocked {
+    margin: 6px 0 0;
+    font-size: 13px;
+    color: var(--_danger);
+  }
   .pending {
     display: grid;
     gap: 4px;

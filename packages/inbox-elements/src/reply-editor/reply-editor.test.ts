@@ -213,4 +213,49 @@ describe('confab-reply-editor', () => {
     await until(() => activeElement()?.id === 'tab-comment', 'comment tab focused');
     expect(element.mode).to.equal('comment');
   });
+
+  it('R1 a reply that would reach no one (Messenger after 24 hours) is not offered: the editor says why; comments still go', async () => {
+    const element = await editor(inbox, 'c-old');
+    const note = await until(() => element.shadowRoot!.querySelector('[part~="blocked"]'), 'why a reply cannot go');
+    expect(note.textContent).to.contain("Messenger allows a reply only within 24 hours of the person's last message");
+    type(getByRole<HTMLTextAreaElement>(element, 'textbox', 'Reply'), 'Still there?');
+    await element.updateComplete;
+    const send = getByRole<HTMLButtonElement>(element, 'button', 'Send');
+    expect(send.disabled).to.equal(true);
+    expect(send.getAttribute('aria-describedby')).to.equal('blocked');
+    // Ctrl+Enter keeps it a draft as well.
+    press('Enter', { ctrlKey: true, target: getByRole(element, 'textbox', 'Reply') });
+    await element.updateComplete;
+    expect(inbox.client.pending.get()).to.have.length(0);
+    await expect(element).to.be.accessible();
+    getByRole(element, 'tab', 'Comment').click();
+    await element.updateComplete;
+    expect(element.shadowRoot!.querySelector('[part~="blocked"]')).to.equal(null);
+    type(getByRole<HTMLTextAreaElement>(element, 'textbox', 'Internal comment'), 'Window closed, I will email her');
+    await element.updateComplete;
+    getByRole(element, 'button', 'Comment').click();
+    await until(
+      () => messagesOf(inbox, 'c-old').some((message) => message.kind === 'comment'),
+      'the comment is stored',
+    );
+  });
+
+  it('R1 in Dutch the editor says in Dutch why a reply cannot go', async () => {
+    const element = await editor(inbox, 'c-old');
+    element.locale = 'nl';
+    await until(
+      () =>
+        element
+          .shadowRoot!.querySelector('[part~="blocked"]')
+          ?.textContent?.includes('Messenger staat een antwoord alleen toe binnen 24 uur'),
+      'Dutch reason',
+    );
+  });
+
+  it('R1 a chat or a form with an email address can be answered: nothing blocks the reply', async () => {
+    for (const conversationId of ['c-chat', 'c-form']) {
+      const element = await editor(inbox, conversationId);
+      expect(element.shadowRoot!.querySelector('[part~="blocked"]'), conversationId).to.equal(null);
+    }
+  });
 });

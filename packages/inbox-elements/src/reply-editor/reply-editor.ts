@@ -1,7 +1,16 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
-import { assignableAgents, composedText, mentionedIds, type Agent, type PendingCommand } from '@confab/core';
+import {
+  assignableAgents,
+  composedText,
+  mentionedIds,
+  replyBlocker,
+  type Agent,
+  type ConfabError,
+  type PendingCommand,
+} from '@confab/core';
+import { refusalText } from '../i18n/i18n.js';
 import { ConfabElement } from '../shared/confab-element.js';
 import { StoreController, shallowArrayEqual } from '@confab/element-kit';
 import { baseStyles } from '../shared/theme.js';
@@ -46,6 +55,7 @@ function isOwnMessage(pending: PendingCommand, conversationId: string | undefine
  * @csspart suggestions - The mention suggestions listbox.
  * @csspart send - The send button.
  * @csspart pending - Messages being sent or refused.
+ * @csspart blocked - Why a reply cannot go out here (a form without an email address, Messenger's 24 hours); comments still can.
  * @cssproperty --confab-comment-bg - Field background in Comment mode.
  * @cssproperty --confab-accent - Send button.
  *
@@ -76,6 +86,14 @@ export class ConfabReplyEditor extends ConfabElement {
     shallowArrayEqual<Agent>,
   );
 
+  /** Why a reply would reach no one here (the engine's rule), or null. */
+  private readonly blocker = new StoreController<unknown, ConfabError | null>(
+    this,
+    () => this.client?.store.revision,
+    () => (this.conversationId ? this.client!.store.read(replyBlocker, this.conversationId, Date.now()) : null),
+    (a, b) => a?.reason === b?.reason,
+  );
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     if ((changed.has('conversationId') || changed.has('client')) && this.client && this.conversationId) {
       this.text = this.client.drafts.get(this.conversationId) ?? '';
@@ -94,6 +112,7 @@ export class ConfabReplyEditor extends ConfabElement {
     const open = suggestions.length > 0;
     const active = this.mention?.active ?? 0;
     const pending = this.pending.value ?? [];
+    const blocked = this.mode === 'reply' ? (this.blocker.value ?? null) : null;
     return html`
       ${
         pending.length
@@ -153,9 +172,16 @@ export class ConfabReplyEditor extends ConfabElement {
             @blur=${() => (this.mention = undefined)}
           ></textarea>
         </div>
+        ${blocked ? html`<p class="blocked" part="blocked" id="blocked">${refusalText(t, blocked)}</p>` : nothing}
         <div class="bottom">
           <span class="hint">${t.sendHint}</span>
-          <button class="button primary" part="send" ?disabled=${!this.text.trim()} @click=${this.send}>
+          <button
+            class="button primary"
+            part="send"
+            ?disabled=${!this.text.trim() || blocked !== null}
+            aria-describedby=${blocked ? 'blocked' : nothing}
+            @click=${this.send}
+          >
             ${this.mode === 'reply' ? t.send : t.comment}
           </button>
         </div>
@@ -300,6 +326,8 @@ export class ConfabReplyEditor extends ConfabElement {
     const text = composedText(this.text);
     const conversationId = this.conversationId;
     if (!text || !conversationId || !this.client) return;
+    // Ctrl+Enter too: a reply that would reach no one stays a draft (the editor says why).
+    if (this.mode === 'reply' && this.blocker.value) return;
     const mentions = mentionedIds(text, this.agents.value ?? []);
     this.stopTyping();
     this.text = '';

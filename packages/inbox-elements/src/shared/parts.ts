@@ -14,7 +14,7 @@ export const ELEMENT_PARTS = {
   },
   'confab-filter-bar': { prefix: 'filter', parts: ['search', 'filter-button', 'menu', 'chip'] },
   'confab-conversation-list': { prefix: 'list', parts: ['toolbar', 'listbox', 'row', 'checkbox', 'snackbar'] },
-  'confab-reply-editor': { prefix: 'editor', parts: ['tabs', 'textarea', 'suggestions', 'send', 'pending'] },
+  'confab-reply-editor': { prefix: 'editor', parts: ['tabs', 'textarea', 'suggestions', 'send', 'pending', 'blocked'] },
   'confab-thread': {
     prefix: 'thread',
     parts: [

@@ -546,7 +546,7 @@ export class ConfabThread extends ConfabElement {
   }
 
   private async sendAgain(message: Message) {
-    await this.act({ type: 'email.retry', conversationId: message.conversationId, messageId: message.id });
+    await this.act({ type: 'message.resend', conversationId: message.conversationId, messageId: message.id });
     await this.updateComplete;
     // The button went with the failure: focus stays on that email's delivery line.
     this.renderRoot.querySelector<HTMLElement>(`.delivery[data-message-id="${CSS.escape(message.id)}"]`)?.focus();

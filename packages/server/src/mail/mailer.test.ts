@@ -167,7 +167,7 @@ describe('outbound email refused until its retry window ends', () => {
     assert.equal(sink.messages.length, 0);
 
     sink.refuseRecipients = null;
-    peer.send({ v: 1, type: 'command', id: 'retry-1', command: { type: 'email.retry', conversationId, messageId } });
+    peer.send({ v: 1, type: 'command', id: 'retry-1', command: { type: 'message.resend', conversationId, messageId } });
     await peer.next('ack', (frame) => frame.id === 'retry-1');
     await peer.next('events', (frame) =>
       frame.events.some(
@@ -184,9 +184,9 @@ describe('outbound email refused until its retry window ends', () => {
     assert.match(sink.messages[0]!.data, /Subject: Refused/);
 
     // A delivered email is not sent again: the engine refuses, naming why.
-    peer.send({ v: 1, type: 'command', id: 'retry-2', command: { type: 'email.retry', conversationId, messageId } });
+    peer.send({ v: 1, type: 'command', id: 'retry-2', command: { type: 'message.resend', conversationId, messageId } });
     const refused = await peer.next('error', (frame) => frame.id === 'retry-2');
-    assert.equal(refused.error.reason, 'email-not-failed');
+    assert.equal(refused.error.reason, 'delivery-not-failed');
     await t.server.mailer.idle();
     assert.equal(sink.messages.length, 1);
     peer.close();

@@ -1,9 +1,10 @@
 import nodemailer from 'nodemailer';
-import type { ConfabEvent, DeliveryState, Message, SequencedEvent } from '@confab/core';
+import type { ConfabEvent, Message, SequencedEvent } from '@confab/core';
 import type { Backend, FanOut } from '@confab/core/backend';
 import { silentLogger, type Logger } from '../logging.js';
 import type { ServerMetrics } from '../metrics.js';
 import type { DeliveryStore } from '../storage/sqlite-storage.js';
+import { markDelivery } from '../delivery/mark-delivery.js';
 
 type QueuedEmail = Extract<ConfabEvent, { type: 'email.queued' }>;
 
@@ -89,7 +90,7 @@ export function createMailer(options: MailerOptions): Mailer {
     return backend.state.messages.get(email.conversationId)?.find((message) => message.id === email.messageId);
   }
 
-  /** An agent retried a failed email (`email.retried`): its attempts start again from the first. */
+  /** An agent retried a failed email (`delivery.retried`): its attempts start again from the first. */
   function retry(messageId: string) {
     if (closed || inFlight.has(messageId)) return;
     store.recordDelivery({ messageId, state: 'queued', attempts: 0, lastError: null, updatedAt: now() });
@@ -124,7 +125,7 @@ export function createMailer(options: MailerOptions): Mailer {
       options.metrics?.email('sent');
       logger.info({ messageId: email.messageId, attempts }, 'email sent');
       inFlight.delete(email.messageId);
-      await markMessage(email, 'sent');
+      await markDelivery(backend, email, 'sent');
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       // nodemailer keeps the SMTP server's own reply apart: that is what the thread shows.
@@ -145,10 +146,10 @@ export function createMailer(options: MailerOptions): Mailer {
       );
       if (final) {
         inFlight.delete(email.messageId);
-        await markMessage(email, 'failed', shown);
+        await markDelivery(backend, email, 'failed', shown);
       } else {
         // The thread shows why it is still queued, once per distinct answer of the server.
-        await markMessage(email, 'queued', shown);
+        await markDelivery(backend, email, 'queued', shown);
         const timer = setTimeout(() => {
           timers.delete(timer);
           inFlight.delete(email.messageId);
@@ -160,28 +161,10 @@ export function createMailer(options: MailerOptions): Mailer {
     }
   }
 
-  /**
-   * Records the delivery on the message itself. The engine has no delivery command, so the mailer
-   * (trusted server code) appends the message's upsert with the new state; projection still applies.
-   */
-  async function markMessage(email: QueuedEmail, state: DeliveryState, failure?: string) {
-    if (closed) return;
-    const message = findMessage(email);
-    const deliveryError = failure === undefined ? undefined : shortReason(failure);
-    if (!message || (message.delivery === state && message.deliveryError === deliveryError)) return;
-    const { deliveryError: _previous, ...rest } = message;
-    await backend.append([
-      {
-        type: 'message.upserted',
-        message: { ...rest, delivery: state, ...(deliveryError === undefined ? {} : { deliveryError }) },
-      },
-    ]);
-  }
-
   const unsubscribe = options.fanOut.subscribe((events: SequencedEvent[]) => {
     for (const { event } of events) {
       if (event.type === 'email.queued') enqueue(event);
-      else if (event.type === 'email.retried') retry(event.messageId);
+      else if (event.type === 'delivery.retried' && event.via === 'email') retry(event.messageId);
     }
   });
   // Email queued before a crash or restart and never finally delivered.
@@ -228,12 +211,6 @@ export function attemptsWithin(windowMs: number, retryDelay: (attempt: number) =
   let attempts = 1;
   for (let waited = retryDelay(1); waited < windowMs && attempts < 10_000; waited += retryDelay(attempts)) attempts++;
   return attempts;
-}
-
-/** What the thread shows of an SMTP failure: its first line, short (the log has the whole). */
-function shortReason(reason: string): string {
-  const firstLine = reason.split(/\r?\n/)[0]!.trim();
-  return firstLine.length > 200 ? `${firstLine.slice(0, 199)}…` : firstLine;
 }
 
 /** A Message-ID header value: the engine stores ids as `<id@host>` already; wrap bare ones once. */
