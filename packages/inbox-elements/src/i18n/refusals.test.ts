@@ -38,8 +38,8 @@ describe("refusals in the reader's language (issue 14 item 4)", () => {
     expect(Object.keys(nl.refusals).sort()).to.deep.equal(Object.keys(en.refusals).sort());
     expect(Object.keys(nl.errorCodes).sort()).to.deep.equal(Object.keys(en.errorCodes).sort());
     for (const word of Object.values(nl.refusals))
-      expect(word({ name: 'A', email: 'a@x', address: 'a@x', open: 3, minutes: 5, quietMinutes: 30 })).not.to.contain(
-        'undefined',
-      );
+      expect(
+        word({ name: 'A', email: 'a@x', address: 'a@x', open: 3, minutes: 5, quietMinutes: 30, hours: 24, max: 2000 }),
+      ).not.to.contain('undefined');
   });
 });
