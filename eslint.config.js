@@ -28,8 +28,12 @@ export default tseslint.config(
   },
   {
     // Core is the only read model (DESIGN §3): elements ask core's selectors, never engine state.
-    files: ['packages/inbox-elements/src/**/*.ts'],
-    ignores: ['**/*.test.ts', '**/test/**'],
+    files: [
+      'packages/inbox-elements/src/**/*.ts',
+      'packages/chat-widget/src/**/*.ts',
+      'packages/element-kit/src/**/*.ts',
+    ],
+    ignores: ['**/*.test.ts', '**/test/**', '**/testing/**'],
     rules: {
       'no-restricted-syntax': [
         'error',

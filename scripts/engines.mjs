@@ -54,7 +54,12 @@ export function browserTestFiles(id, filter = []) {
           'packages/core/dist/text/**/*.test.js',
           'packages/core/dist/persistence/**/*.test.js',
         ];
-  return [...core, 'packages/inbox-elements/dist/**/*.test.js', 'packages/chat-widget/dist/**/*.test.js']
+  return [
+    ...core,
+    'packages/element-kit/dist/**/*.test.js',
+    'packages/inbox-elements/dist/**/*.test.js',
+    'packages/chat-widget/dist/**/*.test.js',
+  ]
     .flatMap((pattern) => globSync(pattern))
     .filter((file) => id === 'chromium' || !CHROMIUM_ONLY.test(file))
     .filter((file) => !filter.length || filter.some((part) => file.includes(part)));

@@ -7,21 +7,23 @@ import { ESLint } from 'eslint';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const eslint = new ESLint({ cwd: root });
-const ELEMENT_SOURCES = ['packages/inbox-elements/src'];
+const ELEMENT_SOURCES = ['packages/inbox-elements/src', 'packages/chat-widget/src', 'packages/element-kit/src'];
 
-test('DESIGN §3 an element that reads store.state is refused by the lint rule', async () => {
-  const [result] = await eslint.lintText(
-    'export const names = (client) => [...client.store.state.agents.values()];\n',
-    {
-      filePath: `${root}packages/inbox-elements/src/example.ts`,
-    },
-  );
-  assert.deepEqual(
-    result.messages.map((message) => message.ruleId),
-    ['no-restricted-syntax'],
-  );
-  assert.match(result.messages[0].message, /store\.read\(selector\)/);
-});
+for (const sources of ELEMENT_SOURCES) {
+  test(`DESIGN §3 an element that reads store.state is refused by the lint rule (${sources})`, async () => {
+    const [result] = await eslint.lintText(
+      'export const names = (client) => [...client.store.state.agents.values()];\n',
+      {
+        filePath: `${root}${sources}/example.ts`,
+      },
+    );
+    assert.deepEqual(
+      result.messages.map((message) => message.ruleId),
+      ['no-restricted-syntax'],
+    );
+    assert.match(result.messages[0].message, /store\.read\(selector\)/);
+  });
+}
 
 test('DESIGN §3 the element packages read the replica only through core selectors (ESLint clean)', async () => {
   const results = await eslint.lintFiles(ELEMENT_SOURCES);

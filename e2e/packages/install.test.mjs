@@ -12,7 +12,7 @@ import { basename, join } from 'node:path';
 import { launchChromium } from '../../scripts/chromium.mjs';
 import { packWorkspaces, repoRange, REPO, scratchProject } from './pack.mjs';
 
-const PACKAGES = ['core', 'identity', 'inbox-elements', 'chat-widget', 'server', 'react'];
+const PACKAGES = ['core', 'element-kit', 'identity', 'inbox-elements', 'chat-widget', 'server', 'react'];
 
 /** A port nobody listens on now. */
 function freePort() {

@@ -4,14 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import {
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -20,7 +13,13 @@ import { startServer } from '@confab/server';
 import { launchChromium } from '../../scripts/chromium.mjs';
 import { packWorkspaces, repoRange, REPO, scratchProject } from './pack.mjs';
 
-const PACKAGES = ['packages/core', 'packages/inbox-elements', 'packages/chat-widget', 'packages/react'];
+const PACKAGES = [
+  'packages/core',
+  'packages/element-kit',
+  'packages/inbox-elements',
+  'packages/chat-widget',
+  'packages/react',
+];
 const PAGES = ['react-only', 'whole', 'parts'];
 
 /** Brotli bytes of every .js file under `dir`. */

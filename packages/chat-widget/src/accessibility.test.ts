@@ -64,6 +64,40 @@ describe('widget accessibility (issue 22)', () => {
     await expect(document.body).to.be.accessible();
   });
 
+  it('item 7: on a page with its own banner, main and footer, the open widget adds no second or duplicate landmark (axe on the whole page)', async () => {
+    const page = document.createElement('div');
+    page.innerHTML =
+      '<header><p>Hollow Oak</p></header><main><h1>Shop</h1><p>Tables and chairs.</p></main><footer><p>Since 1921</p></footer>';
+    document.body.append(page);
+    // A host page's own duties (a title, its language), so that axe looks at what the widget adds.
+    const title = document.title;
+    document.title = 'Hollow Oak';
+    document.documentElement.lang = 'en';
+    try {
+      const api = await openWidget();
+      await startConversation(api);
+      const landmarks = () =>
+        [...document.querySelectorAll('header, main, footer, [role="banner"], [role="main"], [role="contentinfo"]')]
+          .length;
+      expect(landmarks()).to.equal(3);
+      expect(
+        chatElement()!.shadowRoot!.querySelector(
+          'header, footer, main, [role="banner"], [role="main"], [role="contentinfo"]',
+        ),
+      ).to.equal(null);
+      await expect(document.documentElement, 'axe: the whole page, window open').to.be.accessible();
+      (
+        chatElement()!.shadowRoot!.querySelector('button[aria-label="Your conversations"]') as HTMLButtonElement
+      ).click();
+      await waitFor(() => chatElement()!.shadowRoot!.querySelector('.history'), 'the list of conversations');
+      await expect(document.documentElement, 'axe: the whole page, conversation list open').to.be.accessible();
+    } finally {
+      page.remove();
+      document.title = title;
+      document.documentElement.removeAttribute('lang');
+    }
+  });
+
   it('2.4.11 closes to its launcher when focus moves to page content behind it; Escape on the page closes it', async () => {
     const link = document.createElement('a');
     link.href = '#behind';

@@ -5,7 +5,6 @@
  */
 export { ConfabChat, type ConfabChatEventDetails } from './chat/confab-chat.js';
 export { STRINGS, resolveLocale, type Strings } from './i18n.js';
-export { renderText, safeHref } from './text.js';
 export type {
   AppApi,
   Availability,

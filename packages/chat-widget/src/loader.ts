@@ -52,25 +52,27 @@ function startLoader(w: Window & typeof globalThis, d: Document) {
   // own `!important` rules for the host element, and `all: initial` cuts inherited fonts and sizes.
   const host = d.createElement('div');
   const root = host.attachShadow({ mode: 'open' });
-  host.setAttribute('lang', config.locale);
+  host.lang = config.locale;
   const sheet = new CSSStyleSheet();
   sheet.replaceSync(
-    ':host{all:initial!important;display:block!important;' +
+    `:host{all:initial!important;display:block!important;--confab-color:${config.color || '#2f5bea'};` +
       (config.inline
         ? 'position:relative!important;height:100%!important}'
         : `position:fixed!important;z-index:2147483000!important;bottom:20px!important;${config.position}:20px!important}`) +
-      `:host{--confab-color:${config.color || '#2f5bea'}}` +
       'button{all:initial;box-sizing:border-box;position:relative;display:grid;place-items:center;width:56px;height:56px;' +
       'border-radius:28px;background:var(--confab-color);color:#fff;cursor:pointer;box-shadow:0 4px 14px #0004}' +
       'button:focus-visible{outline:3px solid var(--confab-color);outline-offset:3px}svg{width:28px;height:28px;fill:currentColor}' +
-      '[part=badge]{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 6px;box-sizing:border-box;' +
-      'border-radius:10px;background:#c8102e;color:#fff;font:700 12px/20px system-ui,sans-serif;text-align:center}' +
       '[hidden]{display:none!important}@media(forced-colors:active){button{border:2px solid ButtonText}}',
   );
   root.adoptedStyleSheets = [sheet];
 
   const queue: QueuedCall[] = [];
   const listeners: Record<string, Set<AnyListener>> = {};
+  /** Calls that wait for an app that will not come. */
+  const rejectQueued = (error: Error) => {
+    const waiting = queue.splice(0);
+    for (let i = 0; i < waiting.length; i++) waiting[i][3](error);
+  };
   const boot: Boot = {
     config,
     pristine,
@@ -101,8 +103,7 @@ function startLoader(w: Window & typeof globalThis, d: Document) {
       delete globals[bootKey];
       // Nothing loads after removal.
       boot.loading = true;
-      const waiting = queue.splice(0);
-      for (let i = 0; i < waiting.length; i++) waiting[i][3](new Error('Confab was removed'));
+      rejectQueued(new Error('Confab was removed'));
     },
   };
 
@@ -116,9 +117,8 @@ function startLoader(w: Window & typeof globalThis, d: Document) {
     // policy of ours; import() is no sink, and it inherits this script's nonce (or 'strict-dynamic').
     import(config.app).catch(() => {
       boot.loading = false;
-      const waiting = queue.splice(0);
       const error = new Error('Confab could not load ' + config.app);
-      for (let i = 0; i < waiting.length; i++) waiting[i][3](error);
+      rejectQueued(error);
       boot.emit('error', { code: 'load-failed', message: error.message });
     });
   }
@@ -172,6 +172,7 @@ function startLoader(w: Window & typeof globalThis, d: Document) {
     icon.setAttribute('aria-hidden', 'true');
     path.setAttribute('d', 'M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z');
     icon.append(path);
+    // Hidden until the app knows of unread replies; the app brings its style (widget.ts).
     const badge = (boot.badge = d.createElement('span'));
     badge.setAttribute('part', 'badge');
     badge.setAttribute('aria-hidden', 'true');

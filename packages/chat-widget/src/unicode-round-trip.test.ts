@@ -9,7 +9,7 @@ import {
   type Client,
   type Command,
   type InboxClient,
-  type InboxStore,
+  type ReplicaStore,
   type VisitorClient,
 } from '@confab/core';
 import { PREVIEW_LENGTH } from '@confab/core/engine';
@@ -249,7 +249,7 @@ async function refusal(client: Client<Command>, send: Promise<unknown>): Promise
 }
 
 /** The texts of one conversation's messages (replies, as both views draw them), in order. */
-function storedTexts(store: InboxStore, conversationId: string): string[] {
+function storedTexts(store: ReplicaStore, conversationId: string): string[] {
   return (store.state.messages.get(conversationId) ?? [])
     .filter((message) => message.kind === 'reply' && !message.suppressed)
     .map((message) => message.text);

@@ -1,9 +1,14 @@
 import {
+  closedSince,
   createVisitorClient,
   emailKey,
   createWebSocketTransport,
   openPersistence,
+  visitorSelectors,
+  writable,
+  type Conversation,
   type Persistence,
+  type Readable,
   type Transport,
   type VisitorClient,
 } from '@confab/core';
@@ -12,7 +17,7 @@ import { ConfabChat, type ConfabChatEventDetails } from './chat/confab-chat.js';
 import { resolveLocale, STRINGS } from './i18n.js';
 import { createGuard, defineElement, guardedTransport, guardedWebSocket } from './pristine.js';
 import { followVisualViewport } from './visual-viewport.js';
-import { availabilityOf, contactOf, NewTeamMessages, teamMessageCount, unreadOf } from './visitor-view.js';
+import { NewMessages } from './new-messages.js';
 
 /** The launcher's icon path while the window is closed (the loader drew it) and while open. */
 const CHAT_ICON = 'M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z';
@@ -36,7 +41,13 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
   const { config, pristine, root, launcher, badge } = boot;
   const guard = createGuard(pristine);
   const theme = new CSSStyleSheet();
-  root.adoptedStyleSheets = [...root.adoptedStyleSheets, theme];
+  // The launcher's unread badge (the loader draws it hidden; only the app shows it).
+  const badgeStyle = new CSSStyleSheet();
+  badgeStyle.replaceSync(
+    '[part=badge]{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 6px;box-sizing:border-box;' +
+      'border-radius:10px;background:#c8102e;color:#fff;font:700 12px/20px system-ui,sans-serif;text-align:center}',
+  );
+  root.adoptedStyleSheets = [...root.adoptedStyleSheets, badgeStyle, theme];
 
   let chat: ConfabChat | null = null;
   let stopFollowingViewport: () => void = () => undefined;
@@ -45,8 +56,11 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
   let unsubscribers: Array<() => void> = [];
   let unread = 0;
   let availability: Availability = 'unknown';
-  let statuses = new Map<string, string>();
-  let teamMessages = new NewTeamMessages();
+  /** The visitor's chats as last told (their statuses tell when one closed). */
+  let threads: readonly Conversation[] = [];
+  let teamMessages = new NewMessages();
+  /** The client's unread count (core's selector over `seen`). */
+  let unreadCount: Readable<number> | null = null;
   let themeColor = '';
   /**
    * Replies that arrive while the window is closed are read out here (WCAG 4.1.3): the window's
@@ -59,7 +73,7 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
   // keeps itself: what the visitor has read (team messages per conversation) and whether they
   // ever chatted. Not localStorage: its first use blocks the main thread while it loads.
   const namespace = `confab-widget-${config.site}`;
-  const seen: Record<string, number> = {};
+  const seen = writable<Readonly<Record<string, number>>>({});
   const widgetStorage: Promise<Persistence> = openPersistence(namespace);
   /**
    * Settles once a sign-out finished deleting the person before. A client created meanwhile (a
@@ -72,8 +86,10 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
         storage.get<Record<string, number>>(SEEN_KEY),
         storage.get<boolean>(ACTIVE_KEY),
       ]);
+      const merged = { ...seen.get() };
       for (const [conversationId, count] of Object.entries(stored ?? {}))
-        if (!(conversationId in seen) && typeof count === 'number') seen[conversationId] = count;
+        if (!(conversationId in merged) && typeof count === 'number') merged[conversationId] = count;
+      seen.set(merged);
       if (chattedBefore) ensureClient();
       else if (client) onChange();
     })
@@ -91,17 +107,23 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     chat.position = config.position;
     chat.prechat = !!config.prechat;
     chat.client = client;
+    // The element's events become `window.Confab` events (and their `confab-*` DOM events, from
+    // the widget's host): they stop at the element, so the page hears each of them once.
     const forward = <E extends keyof ConfabChatEventDetails>(
       type: E,
       listener: (detail: ConfabChatEventDetails[E]) => void,
-    ) => chat!.addEventListener(type, (event) => listener((event as CustomEvent<ConfabChatEventDetails[E]>).detail));
-    forward('close-request', () => setOpen(false));
-    forward('message-sent', (detail) => {
+    ) =>
+      chat!.addEventListener(type, (event) => {
+        event.stopPropagation();
+        listener((event as CustomEvent<ConfabChatEventDetails[E]>).detail);
+      });
+    forward('confab-close-request', () => setOpen(false));
+    forward('confab-message-sent', (detail) => {
       markActive();
       boot.emit('message-sent', detail);
     });
-    forward('conversation-started', (detail) => boot.emit('conversation-started', detail));
-    forward('view-change', () => onChange());
+    forward('confab-conversation-started', (detail) => boot.emit('conversation-started', detail));
+    forward('confab-conversation-change', () => onChange());
     root.append(chat);
     if (!config.inline) stopFollowingViewport = followVisualViewport(chat);
     return chat;
@@ -134,15 +156,18 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     const created = newClient();
     client = created;
     if (chat) chat.client = created;
-    statuses = new Map();
-    teamMessages = new NewTeamMessages();
+    threads = [];
+    teamMessages = new NewMessages();
+    const selectors = visitorSelectors(created);
+    unreadCount = selectors.unread(seen);
     unsubscribers = [
-      created.store.revision.subscribe(onChange),
-      created.status.subscribe(onChange),
-      // Revisions wait for an animation frame, which hidden tabs never get: a site's listeners
-      // (a title that flashes "1 new message") must hear about replies in a background tab too.
-      created.on('event', queueChange),
-      created.on('resync', queueChange),
+      // Selectors tell of replies at once, also in a background tab (where no frames come): a
+      // site's listeners (a title that flashes "1 new message") hear of them there too.
+      ...[selectors.teamMessages, selectors.threads, selectors.availability, selectors.contact, selectors.settings].map(
+        (selector) => selector.subscribe(queueChange),
+      ),
+      unreadCount.subscribe(queueChange),
+      created.status.subscribe(queueChange),
       created.on('refused', (_entry, error) => boot.emit('error', { code: error.code, message: error.message })),
       created.on('error', (error) => boot.emit('error', { code: error.code, message: error.message })),
     ];
@@ -154,6 +179,7 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     unsubscribers = [];
     const closing = client?.close() ?? Promise.resolve();
     client = null;
+    unreadCount = null;
     return closing;
   }
 
@@ -166,8 +192,8 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     const previous = client;
     disconnect();
     removeChat();
-    statuses = new Map();
-    teamMessages = new NewTeamMessages();
+    threads = [];
+    teamMessages = new NewMessages();
     if (!forget) return previous?.close();
     // Without a client on this page the stored data is still there: one that never connects forgets it.
     const forgetting = (previous ?? newClient()).forget();
@@ -177,7 +203,7 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
 
   /** What the widget itself kept about the person before: read counts and "chatted before". */
   function forgetWidgetState() {
-    for (const conversationId of Object.keys(seen)) delete seen[conversationId];
+    seen.set({});
     markedActive = false;
     knownContact = null;
     void widgetStorage
@@ -224,20 +250,19 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     });
   }
 
-  /** Turns a change of the replica into widget events, the unread badge and the team colour. */
+  /** Turns a change of the visitor's selectors into widget events, the unread badge and the team colour. */
   function onChange() {
     if (!client) return;
-    const store = client.store;
+    const selectors = visitorSelectors(client);
     const status = client.status.get();
     if (status.principal) markActiveOnce();
     const contactId = status.principal?.kind === 'visitor' ? status.principal.contactId : null;
     if (contactId && knownContact && contactId !== knownContact) forgetWidgetState();
     if (contactId) knownContact = contactId;
-    for (const message of teamMessages.take(store, status.ready)) {
+    for (const message of teamMessages.take(selectors.teamMessages.get(), status.ready)) {
       if (closedAnnouncer && !open) {
         const t = STRINGS[config.locale];
-        const author =
-          message.authorType === 'bot' ? t.bot : (store.agentName(message.authorId) ?? t.team);
+        const author = message.authorType === 'bot' ? t.bot : (client.store.agentName(message.authorId) ?? t.team);
         closedAnnouncer.textContent = t.newMessage(author, message.text);
       }
       boot.emit('message-received', {
@@ -247,24 +272,22 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
         author: message.authorType === 'bot' ? 'bot' : 'agent',
       });
     }
-    for (const conversation of store.state.conversations.values()) {
-      const before = statuses.get(conversation.id);
-      if (before === 'open' && conversation.status === 'closed')
-        boot.emit('conversation-closed', { conversationId: conversation.id });
-      statuses.set(conversation.id, conversation.status);
-    }
-    const nextAvailability = availabilityOf(client);
+    const nextThreads = selectors.threads.get();
+    for (const conversationId of closedSince(threads, nextThreads))
+      boot.emit('conversation-closed', { conversationId });
+    threads = nextThreads;
+    const nextAvailability = selectors.availability.get();
     if (nextAvailability !== availability) {
       availability = nextAvailability;
       boot.emit('availability-changed', { availability });
     }
     markSeen();
-    const nextUnread = unreadOf(store, seen);
+    const nextUnread = unreadCount?.get() ?? 0;
     if (nextUnread !== unread) {
       unread = nextUnread;
       boot.emit('unread-count-changed', { unread });
     }
-    const color = config.color || store.settings().widget.color;
+    const color = config.color || selectors.settings.get().widget.color;
     if (color !== themeColor && CSS.supports('color', color)) {
       themeColor = color;
       theme.replaceSync(`:host{--confab-color:${color}}`);
@@ -285,10 +308,11 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
   function markSeen() {
     const conversationId = chat?.conversationId;
     if (!open || !client || !conversationId) return;
-    const count = teamMessageCount(client.store, conversationId);
-    if (count === (seen[conversationId] ?? 0)) return;
-    seen[conversationId] = count;
-    void widgetStorage.then((storage) => storage.set(SEEN_KEY, { ...seen })).catch(() => undefined);
+    const count = visitorSelectors(client).teamMessageCounts.get().get(conversationId) ?? 0;
+    if (count === (seen.get()[conversationId] ?? 0)) return;
+    const next = { ...seen.get(), [conversationId]: count };
+    seen.set(next);
+    void widgetStorage.then((storage) => storage.set(SEEN_KEY, next)).catch(() => undefined);
   }
 
   function updateLauncher() {
@@ -305,7 +329,7 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
   }
 
   function state(): ConfabState {
-    const contact = client ? contactOf(client) : null;
+    const contact = client ? visitorSelectors(client).contact.get() : null;
     return {
       open,
       unread,
@@ -398,7 +422,7 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
         // The server checks the site's signature, then this visitor becomes that contact. If it
         // names another person than the data on this browser, the new client forgets that data
         // before it shows or sends any of it.
-        const shown = client ? contactOf(client) : null;
+        const shown = client ? visitorSelectors(client).contact.get() : null;
         const samePerson = !!shown?.verified && emailKey(shown.email) === emailKey(identity?.email ?? '');
         config.identity = token;
         markActive();

@@ -1,15 +1,146 @@
 /**
  * @confab/core — the headless core of Confab: model, protocol, the live replica, clients and
  * transports. No rendering, no DOM: runs in browsers, workers and Node.
+ *
+ * Every name is listed (no `export *`): each one is a semver promise, added on purpose.
  */
-export * from './model/model.js';
-export * from './protocol/commands.js';
-export * from './protocol/events.js';
-export * from './protocol/errors.js';
-export * from './protocol/frames.js';
-export * from './transport/transport.js';
-export * from './store/readable.js';
-export * from './store/types.js';
+export {
+  type Agent,
+  AGENT_ROLES,
+  type AgentId,
+  type AgentRole,
+  type Attachment,
+  type AuthorType,
+  type Availability,
+  type BotState,
+  type Channel,
+  CHANNELS,
+  type Company,
+  type Contact,
+  type ContactId,
+  type Conversation,
+  type ConversationFilter,
+  type ConversationId,
+  type ConversationStatus,
+  type Deal,
+  type DeliveryState,
+  type Direction,
+  type EmailFields,
+  type Feedback,
+  type FeedbackKind,
+  type FilteredReason,
+  type Message,
+  type MessageId,
+  type MessageKind,
+  type RoutingMode,
+  type Settings,
+  type Ticket,
+  type TicketId,
+  type View,
+} from './model/model.js';
+export {
+  type ActivateAgentCommand,
+  type AgentCommand,
+  type AgentSignedInCommand,
+  type AssignCommand,
+  type BlockSenderCommand,
+  type Command,
+  type CommandType,
+  type CommentCommand,
+  type ComposeEmailCommand,
+  type ConfirmSenderCommand,
+  type CopyOnRepliesCommand,
+  type CreateAgentCommand,
+  type CreateDealCommand,
+  type CreateTicketCommand,
+  type CreateVisitorCommand,
+  type DeleteForeverCommand,
+  type DeleteViewCommand,
+  type DetachContactCommand,
+  type DisableAgentCommand,
+  type EnableAgentCommand,
+  type ForwardCommand,
+  type InboundEmailCommand,
+  type InboundFormCommand,
+  type InboundMessengerCommand,
+  type InviteAgentCommand,
+  type MarkSpamCommand,
+  type ReplyCommand,
+  type RequestHumanCommand,
+  type ResendMessageCommand,
+  type RestoreCommand,
+  type SaveViewCommand,
+  type SendTranscriptCommand,
+  type SetAgentRoleCommand,
+  type SetAvailabilityCommand,
+  type SetStatusCommand,
+  type SettingsPatch,
+  type SetVisitorProfileCommand,
+  type SplitSenderCommand,
+  type StartChatCommand,
+  type SystemCommand,
+  type TeamCommand,
+  type TrashCommand,
+  type TypingCommand,
+  type UnblockContactCommand,
+  type UnfilterCommand,
+  type UpdateContactCommand,
+  type UpdateSettingsCommand,
+  type UpdateTicketCommand,
+  type VerifyVisitorCommand,
+  type VisitorCommand,
+  type VisitorMessageCommand,
+} from './protocol/commands.js';
+export {
+  type ConfabEvent,
+  emptySnapshot,
+  type EventType,
+  type SequencedEvent,
+  type Snapshot,
+  type TypingSignal,
+} from './protocol/events.js';
+export {
+  ConfabError,
+  type ErrorCode,
+  type ErrorPayload,
+  FATAL_ERROR_CODES,
+  type FatalErrorCode,
+  isFatalError,
+  type RefusalParams,
+  type RefusalReason,
+  ruleError,
+} from './protocol/errors.js';
+export {
+  type AckFrame,
+  type ClientFrame,
+  type CommandFrame,
+  type CommittedCommand,
+  type ErrorFrame,
+  type EventsFrame,
+  type HelloFrame,
+  MAX_FRAME_LENGTH,
+  MAX_HELLO_PENDING,
+  MAX_HTML_LENGTH,
+  MAX_SHORT_LENGTH,
+  MAX_TEXT_LENGTH,
+  type PingFrame,
+  type PongFrame,
+  type Principal,
+  PROTOCOL_VERSION,
+  type ServerFrame,
+  type SnapshotFrame,
+  type TypingFrame,
+  type WelcomeFrame,
+} from './protocol/frames.js';
+export { type ConnectionState, type Transport, type TransportListener } from './transport/transport.js';
+export { type Readable, writable, type Writable } from './store/readable.js';
+export {
+  type ConversationQuery,
+  type InboxStore,
+  type LiveQuery,
+  type QueryResult,
+  type ReplicaStore,
+} from './store/types.js';
 export {
   allAgents,
   companyById,
@@ -47,7 +178,17 @@ export {
   type MemberState,
   type TeamMember,
 } from './engine/team.js';
-export * from './client/types.js';
+export {
+  type Client,
+  type ClientEvents,
+  type ClientOptions,
+  type ClientStatus,
+  type Drafts,
+  type InboxClient,
+  type PendingCommand,
+  type VisitorClient,
+  type VisitorClientOptions,
+} from './client/types.js';
 export {
   createInboxClient,
   createVisitorClient,
@@ -56,18 +197,45 @@ export {
   startedConversation,
   PENDING_ID_PREFIX,
 } from './client/client.js';
-export * from './persistence/persistence.js';
+export { createMemoryPersistence, openPersistence, type Persistence, resilient } from './persistence/persistence.js';
 export { createWebSocketTransport, type WebSocketTransportOptions } from './transport/websocket.js';
-export * from './transport/link-transport.js';
-export * from './protocol/close-codes.js';
+export {
+  createLinkTransport,
+  type Link,
+  type LinkEvents,
+  type LinkTransportOptions,
+  type OpenLink,
+  parseServerFrame,
+} from './transport/link-transport.js';
+export { CLOSE_CODES, closeCodeOf, errorOfClose, isFatalClose } from './protocol/close-codes.js';
 export {
   createMemoryBackend,
   type MemoryBackend,
   type MemoryBackendOptions,
   type MemoryTransport,
 } from './transport/memory.js';
-export * from './store/store.js';
-export * from './protocol/validate.js';
+export { createInboxStore, type InboxStoreOptions, type LocalInboxStore, normalizeSearchText } from './store/store.js';
+export { createVisitorStore, type LocalReplicaStore } from './store/visitor-store.js';
+export {
+  visitorSelectors,
+  closedSince,
+  type Delivery,
+  type TeamAvailability,
+  type Timeline,
+  type TimelineItem,
+  type TimelineTarget,
+  type VisitorSelectors,
+} from './selectors/visitor.js';
+export { select, sameItems } from './selectors/select.js';
+export {
+  composedText,
+  isEmailAddress,
+  MAX_ARRAY_LENGTH,
+  MAX_RECORD_KEYS,
+  validateClientFrame,
+  validateCommand,
+  wellFormedText,
+} from './protocol/validate.js';
 export { unbrokenRunPieces, LONGEST_UNBROKEN_RUN } from './text/graphemes.js';
 export { safeUrl, linkRuns, type TextRun } from './text/links.js';
 export { mentionedIds, type Mentionable } from './text/mentions.js';

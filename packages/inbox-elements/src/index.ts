@@ -15,7 +15,7 @@ export { ConfabShortcutsDialog } from './shortcuts-dialog/shortcuts-dialog.js';
 export { ConfabTeamSection } from './team-section/team-section.js';
 export type { InviteDelivery, TeamInvites } from './team-section/invites.js';
 export { ConfabElement, type Refusal } from './shared/confab-element.js';
-export { StoreController, shallowArrayEqual, type Equality } from './shared/store-controller.js';
+export { StoreController, shallowArrayEqual, type Equality } from '@confab/element-kit';
 export { clientContext, localeContext, linksContext, type RecordLinks } from './shared/context.js';
 export type {
   ConfabEventMap,

@@ -20,10 +20,10 @@ export const ConfabChat = createComponent({
   elementClass: ChatElement,
   displayName: 'ConfabChat',
   events: {
-    onCloseRequest: event('close-request'),
-    onMessageSent: event('message-sent'),
-    onConversationStarted: event('conversation-started'),
-    onViewChange: event('view-change'),
+    onCloseRequest: event('confab-close-request'),
+    onMessageSent: event('confab-message-sent'),
+    onConversationStarted: event('confab-conversation-started'),
+    onConversationChange: event('confab-conversation-change'),
   },
 });
 

@@ -92,10 +92,10 @@ export interface ConfabElements {
   'confab-chat': {
     element: ConfabChat;
     events: {
-      'close-request': CustomEvent<undefined>;
-      'message-sent': CustomEvent<{ conversationId: string | null; text: string }>;
-      'conversation-started': CustomEvent<{ conversationId: string }>;
-      'view-change': CustomEvent<{ conversationId: string | null }>;
+      'confab-close-request': CustomEvent<Record<string, never>>;
+      'confab-message-sent': CustomEvent<{ conversationId: string | null; text: string }>;
+      'confab-conversation-started': CustomEvent<{ conversationId: string }>;
+      'confab-conversation-change': CustomEvent<{ conversationId: string | null }>;
     };
   };
 }

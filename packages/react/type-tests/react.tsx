@@ -15,7 +15,7 @@ export const correct = (
       onconfab-open-record={(event) => event.detail.id.toUpperCase()}
     />
     <confab-filter-bar onconfab-filter-change={(event) => event.detail.search.trim()} />
-    <confab-chat client={visitorClient} open onmessage-sent={(event) => event.detail.text.trim()} />
+    <confab-chat client={visitorClient} open onconfab-message-sent={(event) => event.detail.text.trim()} />
     <confab-team-section />
   </>
 );
@@ -28,7 +28,7 @@ export const unknownProp = <confab-thread conversationID="c1" />;
 export const wrongDetail = <confab-thread onconfab-open-record={(event) => event.detail.conversationId} />;
 export const wrongHandler = (
   // @ts-expect-error the handler wants another event than the element fires
-  <confab-chat onmessage-sent={(event: CustomEvent<{ conversationId: number }>) => event} />
+  <confab-chat onconfab-message-sent={(event: CustomEvent<{ conversationId: number }>) => event} />
 );
 // @ts-expect-error no such tag
 export const unknownTag = <confab-nothing />;

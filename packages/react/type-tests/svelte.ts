@@ -11,7 +11,7 @@ export const correct: Thread = {
   'onconfab-open-record': (event) => event.detail.id.trim(),
   'on:confab-open-record': (event) => event.detail.type,
 };
-export const chat: Chat = { open: true, 'onview-change': (event) => event.detail.conversationId };
+export const chat: Chat = { open: true, 'onconfab-conversation-change': (event) => event.detail.conversationId };
 // @ts-expect-error conversationId is a string
 export const wrongPropType: Thread = { conversationId: 42 };
 // @ts-expect-error the thread has no such property

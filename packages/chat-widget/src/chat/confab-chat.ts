@@ -1,31 +1,49 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { composedText, isHandoverReply, isPendingRecord, startedConversation } from '@confab/core';
-import type { Conversation, Message, VisitorClient } from '@confab/core';
+import {
+  composedText,
+  isHandoverReply,
+  isPendingRecord,
+  MAX_TEXT_LENGTH,
+  startedConversation,
+  visitorSelectors,
+} from '@confab/core';
+import type {
+  Conversation,
+  Message,
+  Readable,
+  TimelineItem,
+  TimelineTarget,
+  VisitorClient,
+  VisitorSelectors,
+} from '@confab/core';
+import { StoreController, cachedFormatter, renderText, shallowArrayEqual, typedEmit } from '@confab/element-kit';
 import type { WidgetLocale } from '../boot.js';
 import { STRINGS, teamText, type Strings } from '../i18n.js';
-import { renderText } from '../text.js';
-import {
-  availabilityOf,
-  contactOf,
-  conversationOfStart,
-  messagesOf,
-  NewTeamMessages,
-  threadsOf,
-  type ShownMessage,
-} from '../visitor-view.js';
+import { NewMessages } from '../new-messages.js';
 import { chatStyles } from './confab-chat.styles.js';
-import { VisitorController } from './visitor-controller.js';
 
-/** Events the chat element tells its owner (the widget turns them into `confab-*` events). */
+/**
+ * The chat element's DOM events: `confab-*`, bubbling and composed (DESIGN §2). The script-tag
+ * widget turns them into `window.Confab` events.
+ */
 export interface ConfabChatEventDetails {
-  'close-request': undefined;
-  'message-sent': { conversationId: string | null; text: string };
-  'conversation-started': { conversationId: string };
+  /** Escape or the close button: the owner decides whether the window closes. */
+  'confab-close-request': Record<string, never>;
+  'confab-message-sent': { conversationId: string | null; text: string };
+  'confab-conversation-started': { conversationId: string };
   /** The visitor looks at another conversation (or at the list, or a new one). */
-  'view-change': { conversationId: string | null };
+  'confab-conversation-change': { conversationId: string | null };
 }
+
+type ConfabChatEvents = { [E in keyof ConfabChatEventDetails]: CustomEvent<ConfabChatEventDetails[E]> };
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface HTMLElementEventMap extends ConfabChatEvents {}
+}
+
+const emit = typedEmit<ConfabChatEvents>();
 
 const TYPING_REPEAT_MS = 3000;
 const TYPING_IDLE_MS = 4000;
@@ -43,20 +61,16 @@ const listIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true">
   <path d="M4 6h16v2H4zm0 5h16v2H4zm0 5h16v2H4z" />
 </svg>`;
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
 /** Date formats are slow to create (milliseconds each): one per locale and kind, made when first needed. */
 function formatter(locale: WidgetLocale, kind: 'date' | 'time'): Intl.DateTimeFormat {
-  const key = `${locale} ${kind}`;
-  let format = formatters.get(key);
-  if (!format) {
-    format = new Intl.DateTimeFormat(
-      locale,
-      kind === 'date' ? { dateStyle: 'medium', timeStyle: 'short' } : { timeStyle: 'short' },
-    );
-    formatters.set(key, format);
-  }
-  return format;
+  return cachedFormatter(
+    `${kind}:${locale}`,
+    () =>
+      new Intl.DateTimeFormat(
+        locale,
+        kind === 'date' ? { dateStyle: 'medium', timeStyle: 'short' } : { timeStyle: 'short' },
+      ),
+  );
 }
 
 /**
@@ -70,10 +84,10 @@ function formatter(locale: WidgetLocale, kind: 'date' | 'time'): Intl.DateTimeFo
  * chat.client = createVisitorClient({ transport });
  * chat.open = true;
  *
- * @fires close-request - Escape or the close button (the owner decides).
- * @fires message-sent - The visitor sent a message.
- * @fires conversation-started - A new conversation was confirmed by the server.
- * @fires view-change - Another conversation (or none) is shown.
+ * @fires confab-close-request - Escape or the close button (the owner decides).
+ * @fires confab-message-sent - The visitor sent a message.
+ * @fires confab-conversation-started - A new conversation was confirmed by the server.
+ * @fires confab-conversation-change - Another conversation (or none) is shown.
  * @csspart window - The dialog (or region, inline).
  * @csspart header - Title, availability and buttons.
  * @csspart messages - The scrolling list of messages.
@@ -84,40 +98,101 @@ function formatter(locale: WidgetLocale, kind: 'date' | 'time'): Intl.DateTimeFo
 export class ConfabChat extends LitElement {
   static override styles = chatStyles;
 
+  // Declared without decorators: their runtime would be the widget's only use of it (DESIGN §4).
+  // `attribute: false` on internal state also keeps it out of the manifest's attributes.
+  static override properties = {
+    client: { attribute: false },
+    locale: {},
+    greeting: {},
+    inline: { type: Boolean, reflect: true },
+    open: { type: Boolean, reflect: true },
+    position: { reflect: true },
+    prechat: { type: Boolean },
+    selected: { state: true, attribute: false },
+    showingHistory: { state: true, attribute: false },
+    startCommandId: { state: true, attribute: false },
+    announcement: { state: true, attribute: false },
+    prechatDone: { state: true, attribute: false },
+    emailSaved: { state: true, attribute: false },
+  };
+
   /** The visitor client whose state this window shows. */
-  @property({ attribute: false }) accessor client: VisitorClient | null = null;
-  @property() accessor locale: WidgetLocale = 'en';
+  declare client: VisitorClient | null;
+  declare locale: WidgetLocale;
   /** Replaces the team's welcome text. */
-  @property() accessor greeting = '';
+  declare greeting: string;
   /** Rendered inside a page element: always shown, no close button. */
-  @property({ type: Boolean, reflect: true }) accessor inline = false;
-  @property({ type: Boolean, reflect: true }) accessor open = false;
-  @property({ reflect: true }) accessor position: 'right' | 'left' = 'right';
+  declare inline: boolean;
+  declare open: boolean;
+  declare position: 'right' | 'left';
   /** Ask a new visitor's name and email before the first message. */
-  @property({ type: Boolean }) accessor prechat = false;
+  declare prechat: boolean;
 
   /** undefined: follow the newest conversation; null: a new one; else that conversation. */
-  @state() private accessor selected: string | null | undefined = undefined;
-  @state() private accessor showingHistory = false;
+  declare private selected: string | null | undefined;
+  declare private showingHistory: boolean;
   /** The `visitor.startChat` command behind the new conversation being shown. */
-  @state() private accessor startCommandId: string | null = null;
-  @state() private accessor announcement = '';
-  @state() private accessor prechatDone = false;
-  @state() private accessor emailSaved = '';
+  declare private startCommandId: string | null;
+  declare private announcement: string;
+  declare private prechatDone: boolean;
+  declare private emailSaved: string;
 
-  @query('textarea') private accessor composer: HTMLTextAreaElement | null = null;
-  @query('.messages') private accessor messageList: HTMLElement | null = null;
+  constructor() {
+    super();
+    this.client = null;
+    this.locale = 'en';
+    this.greeting = '';
+    this.inline = false;
+    this.open = false;
+    this.position = 'right';
+    this.prechat = false;
+    this.selected = undefined;
+    this.showingHistory = false;
+    this.startCommandId = null;
+    this.announcement = '';
+    this.prechatDone = false;
+    this.emailSaved = '';
+  }
 
-  private readonly controller = new VisitorController(this);
+  private get composer(): HTMLTextAreaElement | null {
+    return this.renderRoot.querySelector('textarea');
+  }
+
+  private get messageList(): HTMLElement | null {
+    return this.renderRoot.querySelector('.messages');
+  }
+
+  // What the window shows comes from core's selectors and the client's own stores; each
+  // controller re-renders only when its value changed.
+  private readonly threads = this.watch((selectors) => selectors.threads, shallowArrayEqual);
+  private readonly teamMessages = this.watch((selectors) => selectors.teamMessages);
+  private readonly availability = this.watch((selectors) => selectors.availability);
+  private readonly contact = this.watch((selectors) => selectors.contact);
+  private readonly settings = this.watch((selectors) => selectors.settings);
+  private readonly timeline = this.watch((selectors) => selectors.timeline(this.timelineTarget()));
+  private readonly pending = new StoreController(this, () => this.client?.pending);
+  private readonly typing = new StoreController(this, () => this.client?.typing);
+  private readonly connection = new StoreController(this, () => this.client?.connection);
+  private readonly stopped = new StoreController(this, () => this.client?.stopped);
+  private readonly status = new StoreController(this, () => this.client?.status);
   private typingSentAt = 0;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
   private typingConversation: string | null = null;
-  private newMessages = new NewTeamMessages();
+  private newMessages = new NewMessages();
   private lastShownCount = 0;
   private lastViewed: string | null | undefined = undefined;
 
   private get strings(): Strings {
     return STRINGS[this.locale] ?? STRINGS.en;
+  }
+
+  private get selectors(): VisitorSelectors | undefined {
+    return this.client ? visitorSelectors(this.client) : undefined;
+  }
+
+  /** A controller for one of the client's selectors. */
+  private watch<T>(pick: (selectors: VisitorSelectors) => Readable<T>, equals?: (a: T, b: T) => boolean) {
+    return new StoreController<T>(this, () => this.selectors && pick(this.selectors), undefined, equals);
   }
 
   /** The conversation shown now, or null for a new one (or while one is being started). */
@@ -126,8 +201,16 @@ export class ConfabChat extends LitElement {
     if (!client || this.showingHistory) return null;
     if (this.selected !== undefined) return this.selected;
     if (this.startCommandId || this.restoredStart()) return null;
-    const newest = threadsOf(client.store)[0];
+    const newest = visitorSelectors(client).threads.get()[0];
     return newest && !isPendingRecord(newest.id) ? newest.id : null;
+  }
+
+  /** What the timeline shows: the conversation, or a start still in the outbox (maybe from before a reload). */
+  private timelineTarget(): TimelineTarget {
+    const conversationId = this.conversationId;
+    let startCommandId = this.startCommandId;
+    if (!conversationId && this.selected === undefined) startCommandId ??= this.restoredStart();
+    return { conversationId, startCommandId: conversationId ? null : startCommandId };
   }
 
   /** A `visitor.startChat` waiting in the outbox (written offline, maybe before a reload). */
@@ -157,22 +240,18 @@ export class ConfabChat extends LitElement {
     // WCAG 3.1.2: Dutch text on an English page is marked Dutch.
     if (this.getAttribute('lang') !== this.locale) this.setAttribute('lang', this.locale);
     if (changed.has('client')) {
-      this.controller.watch(this.client);
-      this.newMessages = new NewTeamMessages();
+      this.newMessages = new NewMessages();
       this.selected = undefined;
       this.startCommandId = null;
       this.showingHistory = false;
     }
-    const client = this.client;
-    if (client) {
-      const fresh = this.newMessages.take(client.store, client.status.get().ready);
-      if (fresh.length) this.announce(fresh[fresh.length - 1]);
-    }
+    const fresh = this.newMessages.take(this.teamMessages.value ?? [], !!this.status.value?.ready);
+    if (fresh.length) this.announce(fresh[fresh.length - 1]);
     // A start confirmed (also one restored from the outbox after a reload): follow it.
     if (
       this.startCommandId &&
       this.client &&
-      !this.client.pending.get().some((entry) => entry.id === this.startCommandId)
+      !(this.pending.value ?? []).some((entry) => entry.id === this.startCommandId)
     ) {
       this.startCommandId = null;
       this.selected = undefined;
@@ -183,7 +262,7 @@ export class ConfabChat extends LitElement {
     const viewed = this.showingHistory ? null : this.conversationId;
     if (viewed !== this.lastViewed) {
       this.lastViewed = viewed;
-      this.emit('view-change', { conversationId: viewed });
+      emit(this, 'confab-conversation-change', { conversationId: viewed });
     }
     const list = this.messageList;
     const count = list?.querySelectorAll('li').length ?? 0;
@@ -199,11 +278,11 @@ export class ConfabChat extends LitElement {
   override render() {
     const client = this.client;
     const t = this.strings;
-    const settings = client?.store.settings();
+    const settings = this.settings.value;
     const title = teamText(settings?.widget.title, 'title', this.locale);
-    const availability = client ? availabilityOf(client) : 'unknown';
-    const connection = client?.connection.get() ?? 'offline';
-    const stopped = client?.stopped.get() ?? null;
+    const availability = this.availability.value ?? 'unknown';
+    const connection = this.connection.value ?? 'offline';
+    const stopped = this.stopped.value ?? null;
     const statusText = stopped
       ? t.unavailable
       : availability === 'available'
@@ -213,7 +292,7 @@ export class ConfabChat extends LitElement {
           : t.connecting;
     // Closed, the window is not drawn at all: a host page pays nothing for what nobody sees.
     if (!this.open && !this.inline) return nothing;
-    const threads = client ? threadsOf(client.store) : [];
+    const threads = this.threads.value ?? [];
     return html`
       <div
         part="window"
@@ -253,7 +332,7 @@ export class ConfabChat extends LitElement {
         ${
           stopped
             ? html`<p class="banner" role="alert">${t.stopped[stopped]}</p>`
-            : connection === 'offline' && client && (client.status.get().ready || client.pending.get().length)
+            : connection === 'offline' && client && (this.status.value?.ready || this.pending.value?.length)
               ? html`<p class="banner" role="status">${t.offline}</p>`
               : nothing
         }
@@ -263,7 +342,7 @@ export class ConfabChat extends LitElement {
     `;
   }
 
-  private renderHistory(threads: Conversation[]) {
+  private renderHistory(threads: readonly Conversation[]) {
     const t = this.strings;
     const time = formatter(this.locale, 'date');
     return html`
@@ -297,33 +376,23 @@ export class ConfabChat extends LitElement {
     const client = this.client;
     const t = this.strings;
     const conversationId = this.conversationId;
-    const store = client?.store;
-    const pending = client?.pending.get() ?? [];
-    let conversation = conversationId ? store?.conversation(conversationId) : undefined;
-    let startCommandId = this.startCommandId;
-    // A start still in the outbox from before a reload: show it as the conversation.
-    if (!conversation && store && !conversationId) {
-      if (this.selected === undefined) startCommandId ??= this.restoredStart();
-      if (startCommandId) conversation = conversationOfStart(store, pending, startCommandId);
-    }
-    // Messages written before the start was confirmed name the conversation it starts.
-    const shownId = conversation?.id ?? conversationId ?? (startCommandId ? startedConversation(startCommandId) : null);
-    const shown: ShownMessage[] = store ? messagesOf(store, pending, shownId, startCommandId) : [];
-    const welcome = this.greeting || teamText(store?.state.settings.widget.welcome, 'welcome', this.locale);
-    const last = shown.at(-1)?.message;
+    const timeline = this.timeline.value;
+    const conversation = timeline?.conversation;
+    const shown = timeline?.items ?? [];
+    const welcome = this.greeting || teamText(this.settings.value?.widget.welcome, 'welcome', this.locale);
+    const last = shown.at(-1);
     const botActive = conversation?.bot === 'active';
     // Offered once the server confirmed the conversation (a pending one has no id to answer in).
     const quickReplies =
       botActive && conversation && !isPendingRecord(conversation.id) && last?.authorType === 'bot'
-        ? (last.quickReplies ?? [])
+        ? last.quickReplies
         : [];
-    const typing =
-      client?.typing
-        .get()
-        .filter((signal) => signal.typing && signal.who === 'agent' && signal.conversationId === conversationId) ?? [];
-    const contact = client ? contactOf(client) : null;
+    const typing = (this.typing.value ?? []).filter(
+      (signal) => signal.typing && signal.who === 'agent' && signal.conversationId === conversationId,
+    );
+    const contact = this.contact.value ?? null;
     const away = client
-      ? availabilityOf(client) === 'away' && !botActive && conversation?.bot !== 'handed-over'
+      ? this.availability.value === 'away' && !botActive && conversation?.bot !== 'handed-over'
       : false;
     const showPrechat =
       this.prechat &&
@@ -331,7 +400,7 @@ export class ConfabChat extends LitElement {
       !conversation &&
       !shown.length &&
       !contact?.email &&
-      !threadsOf(store!).length;
+      !this.threads.value?.length;
     const time = formatter(this.locale, 'time');
     return html`
       <section class="messages" part="messages" aria-label=${t.messagesLabel} tabindex="0">
@@ -340,7 +409,7 @@ export class ConfabChat extends LitElement {
         <ol>
           ${repeat(
             shown,
-            (item) => item.message.id,
+            (item) => item.key,
             (item) => this.renderMessage(item, time),
           )}
         </ol>
@@ -358,18 +427,18 @@ export class ConfabChat extends LitElement {
     `;
   }
 
-  private renderMessage({ message, delivery, commandId }: ShownMessage, time: Intl.DateTimeFormat) {
+  private renderMessage(item: TimelineItem, time: Intl.DateTimeFormat) {
+    const { own, delivery, commandId } = item;
     const t = this.strings;
-    const own = message.direction === 'inbound';
     const author = own
       ? t.you
-      : message.authorType === 'bot'
+      : item.authorType === 'bot'
         ? t.bot
-        : (this.client?.store.agentName(message.authorId) ?? t.team);
+        : (this.client?.store.agentName(item.authorId) ?? t.team);
     const deliveryText =
       delivery === 'failed'
         ? t.failed
-        : delivery === 'queued' && this.client?.connection.get() !== 'online'
+        : delivery === 'queued' && this.connection.value !== 'online'
           ? t.waiting
           : delivery === 'queued' || delivery === 'sending'
             ? t.sending
@@ -378,19 +447,19 @@ export class ConfabChat extends LitElement {
               : '';
     return html`<li
       part="message"
-      class="message ${own ? 'own' : 'team'} ${message.authorType}"
+      class="message ${own ? 'own' : 'team'} ${item.authorType}"
       data-delivery=${delivery ?? nothing}
     >
       <span class="author">${author}</span>
-      <p class="text">${renderText(message.text)}</p>
-      <span class="meta">${time.format(message.createdAt)}${deliveryText ? ` · ${deliveryText}` : ''}</span>
+      <p class="text">${renderText(item.text)}</p>
+      <span class="meta">${time.format(item.createdAt)}${deliveryText ? ` · ${deliveryText}` : ''}</span>
       ${delivery === 'failed' && commandId ? html`<button type="button" class="link" @click=${() => this.retry(commandId)}>${t.retry}</button>` : nothing}
     </li>`;
   }
 
   private renderAway(email: string) {
     const t = this.strings;
-    const message = teamText(this.client?.store.settings().widget.awayMessage, 'awayMessage', this.locale);
+    const message = teamText(this.settings.value?.widget.awayMessage, 'awayMessage', this.locale);
     const saved = this.emailSaved || email;
     return html`<div class="away" role="note">
       <p>${message}</p>
@@ -428,7 +497,7 @@ export class ConfabChat extends LitElement {
       <textarea
         id="composer"
         rows="1"
-        maxlength="65536"
+        maxlength=${MAX_TEXT_LENGTH}
         placeholder=${t.placeholder}
         .value=${draft}
         @input=${this.onInput}
@@ -440,10 +509,6 @@ export class ConfabChat extends LitElement {
 
   // ---- behaviour ------------------------------------------------------------------------------
 
-  private emit<E extends keyof ConfabChatEventDetails>(type: E, detail: ConfabChatEventDetails[E]) {
-    this.dispatchEvent(new CustomEvent(type, { detail }));
-  }
-
   private onKeydown(event: KeyboardEvent) {
     if (event.key === 'Escape' && !this.inline) {
       event.stopPropagation();
@@ -452,7 +517,7 @@ export class ConfabChat extends LitElement {
   }
 
   private requestClose() {
-    this.emit('close-request', undefined);
+    emit(this, 'confab-close-request', {});
   }
 
   private showHistory() {
@@ -528,7 +593,7 @@ export class ConfabChat extends LitElement {
     if (!client) return;
     this.stopTyping();
     const conversationId = this.conversationId;
-    this.emit('message-sent', { conversationId, text });
+    emit(this, 'confab-message-sent', { conversationId, text });
     // A new conversation not confirmed yet (maybe restored after a reload): the text waits in the
     // outbox under the name of the conversation its start creates, and goes once that one is
     // confirmed; it survives a reload, and fails with the start if the start is refused.
@@ -550,7 +615,7 @@ export class ConfabChat extends LitElement {
         this.selected = started;
         this.startCommandId = null;
       }
-      this.emit('conversation-started', { conversationId: started });
+      emit(this, 'confab-conversation-started', { conversationId: started });
     } catch {
       // Refused: the outbox keeps it as failed, shown with "Try again".
     }

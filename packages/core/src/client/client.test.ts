@@ -7,9 +7,12 @@ import type { Command } from '../protocol/commands.js';
 import type { ConfabEvent } from '../protocol/events.js';
 import { ConfabError } from '../protocol/errors.js';
 // A client draws a command's effect at once only when its optimistic rules are here, and it loads
-// them on first use (with the optimistic layer). These tests check that drawing, so they come with the file, before any
-// client starts (on a busy machine their first fetch outlasted several tests: T2 and W2 saw none).
+// them on first use (with the optimistic layer; agents' and visitors' apart). These tests check
+// that drawing, so they come with the file, before any client starts (on a busy machine their
+// first fetch outlasted several tests: T2 and W2 saw none).
 import './optimistic.js';
+import '../engine/optimistic.js';
+import '../engine/visitor-optimistic.js';
 
 const T0 = Date.UTC(2026, 10, 24, 9, 0, 0);
 

@@ -2,22 +2,23 @@ import { createNanoEvents } from 'nanoevents';
 import type { Agent, Contact } from '../model/model.js';
 import type { AgentCommand, Command, VisitorCommand } from '../protocol/commands.js';
 import { ConfabError, type FatalErrorCode } from '../protocol/errors.js';
-import type { SequencedEvent, Snapshot } from '../protocol/events.js';
+import { emptySnapshot, type SequencedEvent, type Snapshot } from '../protocol/events.js';
 import type { CommittedCommand, Principal, ServerFrame } from '../protocol/frames.js';
 import { MAX_FRAME_LENGTH, MAX_HELLO_PENDING, PROTOCOL_VERSION } from '../protocol/frames.js';
 import { openPersistence, resilient } from '../persistence/persistence.js';
 import { writable } from '../store/readable.js';
 import { createInboxStore } from '../store/store.js';
+import type { InboxStore, ReplicaStore } from '../store/types.js';
+import { createVisitorStore } from '../store/visitor-store.js';
 import type { ConnectionState } from '../transport/transport.js';
 import { createDrafts } from './drafts.js';
 import type { LeftPerson, TabChannel } from './identity-channel.js';
 import { newRecordIds, type CreatedRecords } from './created-records.js';
-import type { OptimisticLayer } from './optimistic.js';
+import type { OptimisticLayer, OptimisticRules } from './optimistic.js';
 import { createOutbox, isRetryable, newCommandId, RETRY_DELAY_MS, type StoredCommand } from './outbox.js';
 import { commandIdOf, pendingReferences, referencesPending, rewriteIds, startedConversation } from './pending-ids.js';
 import {
   createSnapshotSchedule,
-  emptySnapshot,
   SNAPSHOT_MAX_CONVERSATIONS,
   usableSnapshot,
   type PersistedSnapshot,
@@ -42,16 +43,13 @@ export { PENDING_ID_PREFIX, isPendingRecord, commandIdOf, startedConversation } 
 /** Room in a frame for what wraps the command: version, type and command id. */
 const FRAME_ENVELOPE_LENGTH = 256;
 
-let optimisticModule: Promise<typeof import('./optimistic.js') | null> | null = null;
-
 /**
- * The optimistic layer and the engine's rules it runs, loaded on first use: an app starts without
- * them (DESIGN §4 budgets), and effects are drawn as soon as they are here.
+ * The engine's rules a client draws early with, loaded on first use with the optimistic layer
+ * (DESIGN §4 budgets). Agents' and visitors' load apart, so that the widget's bundle holds only the
+ * visitor's.
  */
-function loadOptimisticLayer() {
-  optimisticModule ??= import('./optimistic.js').catch(() => null);
-  return optimisticModule;
-}
+const agentRules: OptimisticRules = () => import('../engine/optimistic.js');
+const visitorRules: OptimisticRules = () => import('../engine/visitor-optimistic.js');
 
 /**
  * Creates the agent's inbox client: a live replica of the team's inbox over any Transport, with
@@ -65,7 +63,7 @@ function loadOptimisticLayer() {
  * await client.send({ type: 'conversation.assign', conversationId, assigneeId: 'agent-2' });
  */
 export function createInboxClient(options: ClientOptions): InboxClient {
-  const base = createClient<AgentCommand>('agent', options);
+  const base = createClient<AgentCommand, InboxStore>('agent', options, createInboxStore({ me: null }), agentRules);
   const me = writable<Agent | null>(null);
   const refresh = () => {
     const principal = base.status.get().principal;
@@ -85,7 +83,8 @@ export function createInboxClient(options: ClientOptions): InboxClient {
  * const { conversationId } = await client.send({ type: 'visitor.startChat', text: 'Hello!' });
  */
 export function createVisitorClient(options: VisitorClientOptions): VisitorClient {
-  const base = createClient<VisitorCommand>('visitor', options);
+  // A visitor's replica keeps no view or search indexes: the widget needs neither (DESIGN §4).
+  const base = createClient<VisitorCommand, ReplicaStore>('visitor', options, createVisitorStore(), visitorRules);
   const contact = writable<Contact | null>(null);
   const refresh = () => {
     const principal = base.status.get().principal;
@@ -100,10 +99,14 @@ export function createVisitorClient(options: VisitorClientOptions): VisitorClien
  * The client: the handshake and identity switch live here; the other concerns are managers it
  * composes (session, storage, outbox, optimistic layer, replica snapshot, drafts, typing).
  */
-function createClient<C extends Command>(kind: 'agent' | 'visitor', options: VisitorClientOptions): Client<C> {
+function createClient<C extends Command, S extends ReplicaStore>(
+  kind: 'agent' | 'visitor',
+  options: VisitorClientOptions,
+  store: S,
+  rules: OptimisticRules,
+): Client<C, S> {
   const namespace = options.namespace ?? 'confab';
   const transport = options.transport;
-  const store = createInboxStore({ me: null });
   const connection = writable<ConnectionState>('offline');
   const status = writable<ClientStatus>({ principal: null, ready: false, storage: 'memory', resyncs: 0 });
   const stopped = writable<FatalErrorCode | null>(null);
@@ -166,11 +169,15 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
   const started = start();
 
   // Pending commands queued before the rules arrived are drawn when they do.
-  void loadOptimisticLayer().then((module) => {
-    if (!module) return;
-    optimistic = module.createOptimisticLayer(store, principal);
-    for (const entry of pending.get()) optimistic?.apply(entry);
-  });
+  void import('./optimistic.js')
+    .then((module) => module.loadOptimisticLayer(store, principal, rules))
+    .then(
+      (layer) => {
+        optimistic = layer;
+        for (const entry of pending.get()) layer.apply(entry);
+      },
+      () => undefined,
+    );
 
   async function start() {
     const persistence = resilient(options.persistence ?? (await openPersistence(namespace)));

@@ -1,9 +1,9 @@
-import { executeOptimistic } from '../engine/optimistic.js';
+import type { executeOptimistic as ExecuteOptimistic } from '../engine/optimistic.js';
 import type { EngineState } from '../engine/state.js';
 import type { AgentCommand, VisitorCommand } from '../protocol/commands.js';
 import type { ConfabEvent } from '../protocol/events.js';
 import type { Principal } from '../protocol/frames.js';
-import type { InboxStore } from '../store/types.js';
+import type { ReplicaStore } from '../store/types.js';
 import type { CreatedRecords } from './created-records.js';
 import { commandIdOf, PENDING_ID_PREFIX, pendingReferences, rewriteIds, startedConversation } from './pending-ids.js';
 import type { PendingCommand } from './types.js';
@@ -43,7 +43,23 @@ export interface OptimisticLayer {
   clear(): void;
 }
 
-export function createOptimisticLayer(store: InboxStore, principal: () => Principal | null): OptimisticLayer {
+/** Loads the engine's rules for drawing early (agents' or visitors'). */
+export type OptimisticRules = () => Promise<{ executeOptimistic: typeof ExecuteOptimistic }>;
+
+/** The layer, once the rules it runs are loaded. */
+export async function loadOptimisticLayer(
+  store: ReplicaStore,
+  principal: () => Principal | null,
+  rules: OptimisticRules,
+): Promise<OptimisticLayer> {
+  return createOptimisticLayer(store, principal, (await rules()).executeOptimistic);
+}
+
+export function createOptimisticLayer(
+  store: ReplicaStore,
+  principal: () => Principal | null,
+  executeOptimistic: typeof ExecuteOptimistic,
+): OptimisticLayer {
   const drawn = new Map<string, OptimisticChange[]>();
   /** Records each pending command created early, kept until its effects or ack name their real ids. */
   const createdEarly = new Map<string, OptimisticChange[]>();

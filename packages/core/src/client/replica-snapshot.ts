@@ -49,19 +49,3 @@ export function createSnapshotSchedule(save: () => Promise<void>, conversationCo
     cancel: () => clearTimeout(timer),
   };
 }
-
-export function emptySnapshot(settings: Snapshot['settings']): Snapshot {
-  return {
-    seq: 0,
-    conversations: [],
-    messages: [],
-    contacts: [],
-    agents: [],
-    tickets: [],
-    deals: [],
-    companies: [],
-    feedback: [],
-    settings,
-    views: [],
-  };
-}

@@ -4,7 +4,7 @@ import type { ConfabError, ErrorPayload, FatalErrorCode } from '../protocol/erro
 import type { SequencedEvent, TypingSignal } from '../protocol/events.js';
 import type { Principal } from '../protocol/frames.js';
 import type { Readable } from '../store/readable.js';
-import type { InboxStore } from '../store/types.js';
+import type { InboxStore, ReplicaStore } from '../store/types.js';
 import type { ConnectionState, Transport } from '../transport/transport.js';
 import type { Persistence } from '../persistence/persistence.js';
 
@@ -61,8 +61,9 @@ export interface Drafts {
   set(conversationId: ConversationId, text: string): void;
 }
 
-export interface Client<C extends Command> {
-  readonly store: InboxStore;
+export interface Client<C extends Command, S extends ReplicaStore = ReplicaStore> {
+  /** The replica: an agent's has views, counts and search; a visitor's only their records. */
+  readonly store: S;
   readonly connection: Readable<ConnectionState>;
   /**
    * Why this client stopped for good, or null while it is connected or will reconnect by itself:
@@ -109,12 +110,12 @@ export interface Client<C extends Command> {
   forget(): Promise<void>;
 }
 
-export interface InboxClient extends Client<AgentCommand> {
+export interface InboxClient extends Client<AgentCommand, InboxStore> {
   /** The signed-in agent, once known. */
   readonly me: Readable<Agent | null>;
 }
 
-export interface VisitorClient extends Client<VisitorCommand> {
+export interface VisitorClient extends Client<VisitorCommand, ReplicaStore> {
   /** The visitor's own contact record, once known. */
   readonly contact: Readable<Contact | null>;
 }

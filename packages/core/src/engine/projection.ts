@@ -1,5 +1,5 @@
 import type { Agent, Contact, Conversation, Message, Settings } from '../model/model.js';
-import type { ConfabEvent, Snapshot, TypingSignal } from '../protocol/events.js';
+import { emptySnapshot, type ConfabEvent, type Snapshot, type TypingSignal } from '../protocol/events.js';
 import type { Principal } from '../protocol/frames.js';
 import { defaultSettings } from './state.js';
 import type { EngineState } from './state.js';
@@ -126,21 +126,7 @@ export function projectEventFor(state: EngineState, principal: Principal, event:
 }
 
 export function snapshotForPrincipal(state: EngineState, principal: Principal, seq: number): Snapshot {
-  if (principal.kind === 'system') {
-    return {
-      seq,
-      conversations: [],
-      messages: [],
-      contacts: [],
-      agents: [],
-      tickets: [],
-      deals: [],
-      companies: [],
-      feedback: [],
-      settings: visitorSettings(defaultSettings()),
-      views: [],
-    };
-  }
+  if (principal.kind === 'system') return emptySnapshot(visitorSettings(defaultSettings()), seq);
   if (principal.kind === 'visitor') {
     const me = principal.contactId;
     const conversations: Conversation[] = [];

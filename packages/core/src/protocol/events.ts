@@ -95,4 +95,21 @@ export interface Snapshot {
   views: View[];
 }
 
+/** A snapshot with no records: what a replica holds for nobody (a system principal, a sign-out). */
+export function emptySnapshot(settings: Settings, seq = 0): Snapshot {
+  return {
+    seq,
+    conversations: [],
+    messages: [],
+    contacts: [],
+    agents: [],
+    tickets: [],
+    deals: [],
+    companies: [],
+    feedback: [],
+    settings,
+    views: [],
+  };
+}
+
 export type { ContactId };

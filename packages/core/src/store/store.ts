@@ -23,6 +23,8 @@ import {
 } from './compiled-filter.js';
 import { writable, type Readable } from './readable.js';
 import type { ReplicaSelector } from './replica-selectors.js';
+import { frameSchedule } from './schedule.js';
+import { loadSnapshot } from './load-snapshot.js';
 import { foldSearchText, searchTerms } from './search.js';
 import { SortedIndex } from './sorted-index.js';
 import type { ConversationQuery, InboxStore, LiveQuery, QueryResult } from './types.js';
@@ -62,26 +64,7 @@ export interface LocalInboxStore extends InboxStore {
  * store.apply(events); // indexes change now; `list` notifies once, at the next frame
  */
 export function createInboxStore(options: InboxStoreOptions): LocalInboxStore {
-  return new ReplicaStore(options.me, options.schedule ?? defaultSchedule);
-}
-
-/** How long a batch waits when no frame comes (a hidden tab gets none). */
-const HIDDEN_FLUSH_DELAY = 250;
-
-function defaultSchedule(flush: () => void): void {
-  if (typeof requestAnimationFrame !== 'function') {
-    setTimeout(flush, 0);
-    return;
-  }
-  let done = false;
-  const once = () => {
-    if (done) return;
-    done = true;
-    flush();
-  };
-  requestAnimationFrame(once);
-  // Background tabs get no frames; state listeners (unread counts, titles) still need the news.
-  setTimeout(once, HIDDEN_FLUSH_DELAY);
+  return new ReplicaStore(options.me, options.schedule ?? frameSchedule);
 }
 
 /** A view with its sorted index. A changed filter makes a new entry, so queries see the change. */
@@ -196,33 +179,7 @@ class ReplicaStore implements LocalInboxStore {
 
   reset(snapshot: Snapshot, me?: AgentId | null): void {
     if (me !== undefined) this.signedIn = me;
-    const state = this.state;
-    for (const map of [
-      state.conversations,
-      state.messages,
-      state.contacts,
-      state.agents,
-      state.tickets,
-      state.deals,
-      state.companies,
-      state.feedback,
-      state.views,
-    ]) {
-      map.clear();
-    }
-    state.lastRoutedAgentId = null;
-    // The snapshot goes in through the engine, as events do (DESIGN: one engine).
-    const events: ConfabEvent[] = [{ type: 'settings.updated', settings: snapshot.settings }];
-    for (const agent of snapshot.agents) events.push({ type: 'agent.upserted', agent });
-    for (const contact of snapshot.contacts) events.push({ type: 'contact.upserted', contact });
-    for (const company of snapshot.companies) events.push({ type: 'company.upserted', company });
-    for (const view of snapshot.views) events.push({ type: 'view.upserted', view });
-    for (const conversation of snapshot.conversations) events.push({ type: 'conversation.upserted', conversation });
-    for (const ticket of snapshot.tickets) events.push({ type: 'ticket.upserted', ticket });
-    for (const deal of snapshot.deals) events.push({ type: 'deal.upserted', deal });
-    for (const feedback of snapshot.feedback) events.push({ type: 'feedback.upserted', feedback });
-    for (const message of snapshot.messages) events.push({ type: 'message.upserted', message });
-    for (const event of events) applyEvent(state, event);
+    loadSnapshot(this.state, snapshot);
     this.rebuildIndexes();
   }
 

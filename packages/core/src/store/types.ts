@@ -24,10 +24,10 @@ export interface LiveQuery extends Readable<QueryResult> {
 }
 
 /**
- * The client replica: the engine's state kept current by events, plus a sorted index per view
- * updated in place, live counts, a search index, and live queries.
+ * A client replica: the engine's state kept current by events, with one revision per batch. A
+ * visitor's client holds this much and no more (their few conversations need no indexes).
  */
-export interface InboxStore {
+export interface ReplicaStore {
   /** The replica in the engine's shape. Read it; change it only through `apply` and `reset`. */
   readonly state: EngineState;
   /** The signed-in agent ("Assigned to me"), or null for a visitor. */
@@ -37,15 +37,10 @@ export interface InboxStore {
    * client learns it from the server's welcome, after the store exists).
    */
   reset(snapshot: Snapshot, me?: AgentId | null): void;
-  /** Apply events in order (engine's applyEvent), updating indexes in place. */
+  /** Apply events in order (engine's applyEvent). */
   apply(events: readonly ConfabEvent[]): void;
   /** Increases once per batch of changes (at most once per animation frame). */
   readonly revision: Readable<number>;
-  /** Built-in views (V1–V12) then saved views. */
-  views(): View[];
-  /** Live count of a view (same revision rhythm). */
-  count(viewId: string): number;
-  query(query: ConversationQuery): LiveQuery;
   conversation(id: ConversationId): Conversation | undefined;
   /** A team member's display name (what a visitor may see of them), or undefined if unknown. */
   agentName(id: AgentId): string | undefined;
@@ -56,6 +51,18 @@ export interface InboxStore {
    * `store.read(assignableAgents)`. UIs read records this way, never through `state`.
    */
   read<A extends unknown[], R>(selector: ReplicaSelector<A, R>, ...args: A): R;
+}
+
+/**
+ * The agent's replica: a {@link ReplicaStore} plus a sorted index per view updated in place, live
+ * counts, a search index, and live queries.
+ */
+export interface InboxStore extends ReplicaStore {
+  /** Built-in views (V1–V12) then saved views. */
+  views(): View[];
+  /** Live count of a view (same revision rhythm). */
+  count(viewId: string): number;
+  query(query: ConversationQuery): LiveQuery;
 }
 
 /** Normalises text for search: lower case, accents folded, whitespace collapsed (done once). */

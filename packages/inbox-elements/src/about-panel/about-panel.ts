@@ -19,7 +19,7 @@ import {
   type UpdateContactCommand,
 } from '@confab/core';
 import { ConfabElement } from '../shared/confab-element.js';
-import { StoreController, shallowArrayEqual } from '../shared/store-controller.js';
+import { LINK_REL, StoreController, shallowArrayEqual } from '@confab/element-kit';
 import { MenuController } from '../shared/menu.js';
 import { FocusKeeper } from '../shared/focus.js';
 import { baseStyles } from '../shared/theme.js';
@@ -206,13 +206,7 @@ export class ConfabAboutPanel extends ConfabElement {
       if (!emit(this, 'confab-open-record', { type, id }, true)) event.preventDefault();
     };
     return href
-      ? html`<a
-          class="record-name"
-          part="record-link"
-          href=${href}
-          target="_blank"
-          rel="noopener noreferrer"
-          @click=${onOpen}
+      ? html`<a class="record-name" part="record-link" href=${href} target="_blank" rel=${LINK_REL} @click=${onOpen}
           >${label}</a
         >`
       : html`<button class="record-name" part="record-link" @click=${onOpen}>${label}</button>`;
@@ -443,7 +437,7 @@ export class ConfabAboutPanel extends ConfabElement {
       ${
         company.domain
           ? html`<div class="muted">
-              ${site ? html`<a href=${site} target="_blank" rel="noopener noreferrer">${company.domain}</a>` : company.domain}
+              ${site ? html`<a href=${site} target="_blank" rel=${LINK_REL}>${company.domain}</a>` : company.domain}
             </div>`
           : nothing
       }
@@ -540,7 +534,7 @@ export class ConfabAboutPanel extends ConfabElement {
 
 function externalEmail(email: string): TemplateResult {
   const href = safeUrl(`mailto:${email}`);
-  return href ? html`<a href=${href} target="_blank" rel="noopener noreferrer">${email}</a>` : html`${email}`;
+  return href ? html`<a href=${href} target="_blank" rel=${LINK_REL}>${email}</a>` : html`${email}`;
 }
 
 function validCurrency(code: string): string {

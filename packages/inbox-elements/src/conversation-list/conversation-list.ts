@@ -9,7 +9,7 @@ import {
   type LiveQuery,
 } from '@confab/core';
 import { ConfabElement } from '../shared/confab-element.js';
-import { StoreController } from '../shared/store-controller.js';
+import { StoreController } from '@confab/element-kit';
 import { baseStyles } from '../shared/theme.js';
 import { emit } from '../shared/events.js';
 import { FocusKeeper } from '../shared/focus.js';

@@ -9,7 +9,7 @@ import {
   type ConversationFilter,
 } from '@confab/core';
 import { ConfabElement } from '../shared/confab-element.js';
-import { StoreController, shallowArrayEqual } from '../shared/store-controller.js';
+import { StoreController, shallowArrayEqual } from '@confab/element-kit';
 import { MenuController } from '../shared/menu.js';
 import { FocusKeeper } from '../shared/focus.js';
 import { baseStyles } from '../shared/theme.js';

@@ -1,4 +1,5 @@
 import type { ErrorCode, ErrorPayload } from '@confab/core';
+import { cachedFormatter } from '@confab/element-kit';
 import { en, type Catalog } from './en.js';
 import { nl } from './nl.js';
 
@@ -62,20 +63,11 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-// Making an Intl formatter costs far more than using one: each is made once per locale.
-type Formatter = Intl.RelativeTimeFormat | Intl.DateTimeFormat | Intl.NumberFormat;
-const formatters = new Map<string, Formatter>();
-function cached<T extends Formatter>(key: string, make: () => T): T {
-  let formatter = formatters.get(key);
-  if (!formatter) formatters.set(key, (formatter = make()));
-  return formatter as T;
-}
-
 /** L2.4: relative ("12 min ago") when under 24 hours old, a date otherwise. */
 export function formatStarted(time: number, now: number, locale: string): string {
   const age = now - time;
   if (age >= 0 && age < DAY) {
-    const relative = cached(
+    const relative = cachedFormatter(
       `rel:${locale}`,
       () => new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style: 'short' }),
     );
@@ -83,12 +75,12 @@ export function formatStarted(time: number, now: number, locale: string): string
     if (age < HOUR) return relative.format(-Math.floor(age / MINUTE), 'minute');
     return relative.format(-Math.floor(age / HOUR), 'hour');
   }
-  return cached(`date:${locale}`, () => new Intl.DateTimeFormat(locale, { dateStyle: 'medium' })).format(time);
+  return cachedFormatter(`date:${locale}`, () => new Intl.DateTimeFormat(locale, { dateStyle: 'medium' })).format(time);
 }
 
 /** Date and time of a message. */
 export function formatDateTime(time: number, locale: string): string {
-  return cached(
+  return cachedFormatter(
     `dt:${locale}`,
     () => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }),
   ).format(time);
@@ -98,5 +90,5 @@ export function formatDateTime(time: number, locale: string): string {
 export function formatCount(value: number, locale: string): string {
   // Below 1,000 there is nothing to group: spare the first paint a number formatter.
   if (Number.isInteger(value) && value >= 0 && value < 1000) return String(value);
-  return cached(`num:${locale}`, () => new Intl.NumberFormat(locale)).format(value);
+  return cachedFormatter(`num:${locale}`, () => new Intl.NumberFormat(locale)).format(value);
 }

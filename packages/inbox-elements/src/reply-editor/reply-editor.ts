@@ -12,7 +12,7 @@ import {
 } from '@confab/core';
 import { refusalText } from '../i18n/i18n.js';
 import { ConfabElement } from '../shared/confab-element.js';
-import { StoreController, shallowArrayEqual } from '../shared/store-controller.js';
+import { StoreController, shallowArrayEqual } from '@confab/element-kit';
 import { baseStyles } from '../shared/theme.js';
 import { icon } from '../shared/icons.js';
 import { replyEditorStyles } from './reply-editor.styles.js';

@@ -2,7 +2,7 @@ import { html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { canManageTeam, type RoutingMode, type Settings } from '@confab/core';
 import { ConfabElement } from '../shared/confab-element.js';
-import { StoreController } from '../shared/store-controller.js';
+import { StoreController } from '@confab/element-kit';
 import { baseStyles } from '../shared/theme.js';
 import type { TeamInvites } from '../team-section/invites.js';
 import { exportPartsOf } from '../shared/parts.js';

@@ -1,3 +1,4 @@
+import { typedEmit } from '@confab/element-kit';
 import type { ConversationFilter } from '@confab/core';
 import type { AnnounceDetail } from './announcer.js';
 
@@ -65,14 +66,5 @@ declare global {
   interface HTMLElementEventMap extends ConfabEventMap {}
 }
 
-/**
- * Dispatches a typed `confab-*` event from `host`. Returns false when a listener cancelled it.
- */
-export function emit<K extends keyof ConfabEventMap>(
-  host: EventTarget,
-  type: K,
-  detail: ConfabEventMap[K]['detail'],
-  cancelable = false,
-): boolean {
-  return host.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable }));
-}
+/** Dispatches a typed `confab-*` event from `host`. Returns false when a listener cancelled it. */
+export const emit = typedEmit<ConfabEventMap>();

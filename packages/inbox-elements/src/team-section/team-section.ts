@@ -10,7 +10,7 @@ import {
   type TeamMember,
 } from '@confab/core';
 import { ConfabElement } from '../shared/confab-element.js';
-import { StoreController } from '../shared/store-controller.js';
+import { StoreController } from '@confab/element-kit';
 import { baseStyles } from '../shared/theme.js';
 import { formatStarted, refusalText } from '../i18n/i18n.js';
 import type { TeamInvites } from './invites.js';

@@ -3,6 +3,7 @@
 // (images, backgrounds, fonts) until the agent allows it for that message: a remote image tells
 // the sender that, when and where the mail was read.
 import type { DOMPurify } from 'dompurify';
+import { LINK_REL } from '@confab/element-kit';
 
 export interface SafeEmail {
   /**
@@ -94,7 +95,7 @@ export async function sanitizeEmail(html: string, remote: boolean): Promise<Safe
       if (!safeLink(href)) node.removeAttribute('href');
       else {
         node.setAttribute('target', '_blank');
-        node.setAttribute('rel', 'noopener noreferrer');
+        node.setAttribute('rel', LINK_REL);
       }
     }
     const inline = node.getAttribute(INLINE_STYLE);

@@ -23,7 +23,7 @@ import {
   type TypingSignal,
 } from '@confab/core';
 import { ConfabElement } from '../shared/confab-element.js';
-import { StoreController, shallowArrayEqual } from '../shared/store-controller.js';
+import { LINK_REL, StoreController, shallowArrayEqual } from '@confab/element-kit';
 import { MenuController } from '../shared/menu.js';
 import { ModalController } from '../shared/dialog.js';
 import { FocusKeeper } from '../shared/focus.js';
@@ -259,13 +259,7 @@ export class ConfabThread extends ConfabElement {
     return html`<div>
       ${
         href
-          ? html`<a
-              class="ticket-link"
-              part="ticket-link"
-              href=${href}
-              target="_blank"
-              rel="noopener noreferrer"
-              @click=${onOpen}
+          ? html`<a class="ticket-link" part="ticket-link" href=${href} target="_blank" rel=${LINK_REL} @click=${onOpen}
               >${label}</a
             >`
           : html`<button class="button ticket-link" part="ticket-link" @click=${onOpen}>${label}</button>`
@@ -485,7 +479,7 @@ export class ConfabThread extends ConfabElement {
               ${message.attachments.map((attachment) => {
                 const url = safeUrl(attachment.url);
                 return html`<li>
-                  ${url ? html`<a href=${url} target="_blank" rel="noopener noreferrer">${attachment.name}</a>` : attachment.name}
+                  ${url ? html`<a href=${url} target="_blank" rel=${LINK_REL}>${attachment.name}</a>` : attachment.name}
                 </li>`;
               })}
             </ul>`

@@ -2,7 +2,7 @@ import { html, nothing } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { View } from '@confab/core';
 import { ConfabElement } from '../shared/confab-element.js';
-import { StoreController, shallowArrayEqual } from '../shared/store-controller.js';
+import { StoreController, shallowArrayEqual } from '@confab/element-kit';
 import { baseStyles } from '../shared/theme.js';
 import { emit } from '../shared/events.js';
 import { icon } from '../shared/icons.js';

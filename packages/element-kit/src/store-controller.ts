@@ -18,6 +18,10 @@ export function shallowArrayEqual<T>(a: readonly T[], b: readonly T[]): boolean 
  * changed. The store may change (a client arrives by context, a query is replaced): the source
  * getter is read again before each update and the subscription follows it.
  *
+ * Every update selects again from the source's current value: a replica tells of a batch at the
+ * next frame, so what a source holds may have moved on since it last told (an update that showed
+ * the told value would show an older timeline).
+ *
  * @example
  * private readonly counts = new StoreController(this, () => this.client?.store.revision,
  *   () => this.views.map((v) => this.client!.store.count(v.id)), shallowArrayEqual);
@@ -29,7 +33,6 @@ export class StoreController<T, S = T> implements ReactiveController {
   private selected: S | undefined;
   private hasValue = false;
   private connected = false;
-  private fresh = false;
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -59,14 +62,22 @@ export class StoreController<T, S = T> implements ReactiveController {
 
   hostUpdate(): void {
     this.follow();
-    // `select` may read host properties (a conversation id): select again unless the store just did.
-    if (this.source && !this.fresh) this.selected = this.select(this.source.get());
-    this.fresh = false;
+    // `select` may read host properties (a conversation id), and the source may hold more than it told.
+    if (this.source) this.reselect(this.source.get());
   }
 
   /** Re-reads the current value now (after the host changed what `select` depends on). */
   refresh(): void {
-    if (this.source) this.selected = this.select(this.source.get());
+    if (this.source) this.reselect(this.source.get());
+  }
+
+  /** Selects from `value`; keeps the value object it has when the new one is equal. True when it changed. */
+  private reselect(value: T): boolean {
+    const selected = this.select(value);
+    if (this.hasValue && this.equals(selected, this.selected as S)) return false;
+    this.selected = selected;
+    this.hasValue = true;
+    return true;
   }
 
   private follow(): void {
@@ -82,14 +93,8 @@ export class StoreController<T, S = T> implements ReactiveController {
     }
     this.selected = this.select(next.get());
     this.hasValue = true;
-    this.fresh = true;
     this.unsubscribe = next.subscribe((value) => {
-      const selected = this.select(value);
-      if (this.hasValue && this.equals(selected, this.selected as S)) return;
-      this.selected = selected;
-      this.hasValue = true;
-      this.fresh = true;
-      this.host.requestUpdate();
+      if (this.reselect(value)) this.host.requestUpdate();
     });
   }
 

@@ -1,7 +1,6 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { LitElement } from 'lit';
-import { writable, type Writable } from '@confab/core';
-import '../test/frames.js';
+import { writable, type Readable, type Writable } from '@confab/core';
 import { StoreController } from './store-controller.js';
 
 interface Pair {
@@ -24,6 +23,16 @@ class CountingHost extends LitElement {
   }
 }
 customElements.define('store-controller-test-host', CountingHost);
+
+/** A host that renders a number from a source whose value may move on before it tells (a replica). */
+class LiveHost extends LitElement {
+  source: Readable<number> | undefined;
+  readonly shown = new StoreController(this, () => this.source);
+  override render() {
+    return html`${this.shown.value}`;
+  }
+}
+customElements.define('store-controller-live-host', LiveHost);
 
 function listenerCount(store: Writable<Pair>): { count: number; store: Writable<Pair> } {
   // Wraps subscribe to count live subscriptions.
@@ -88,5 +97,27 @@ describe('StoreController', () => {
     second.set({ a: 3, b: 0 });
     await host.updateComplete;
     expect(host.shadowRoot!.textContent).to.equal('3');
+  });
+
+  it('renders what its source holds at the update, also when the source changed again after telling', async () => {
+    // Like a replica: the value changes at once, the news of it comes later (the next frame).
+    let current = 1;
+    const news = writable(0);
+    const source: Readable<number> = {
+      get: () => current,
+      subscribe: (listener) => news.subscribe(() => listener(current)),
+    };
+    const host = await fixture<LiveHost>(html`<store-controller-live-host></store-controller-live-host>`);
+    host.source = source;
+    host.requestUpdate();
+    await host.updateComplete;
+    expect(host.shadowRoot!.textContent).to.equal('1');
+
+    current = 2;
+    news.set(1); // told 2; the host's update is pending
+    current = 3; // moved on in the same task, news to come
+    await host.updateComplete;
+    expect(host.shadowRoot!.textContent).to.equal('3');
+    host.remove();
   });
 });
