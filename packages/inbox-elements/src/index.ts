@@ -20,6 +20,8 @@ export { clientContext, localeContext, linksContext, type RecordLinks } from './
 export type {
   ConfabEventMap,
   OpenRecordDetail,
+  CreateTicketDetail,
+  CreateDealDetail,
   RecordType,
   SelectConversationDetail,
   ViewChangeDetail,
