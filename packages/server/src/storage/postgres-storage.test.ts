@@ -142,7 +142,9 @@ test('a database from a newer server is refused before anything in it changes', 
       openPostgresStorage({ url, workspaceId: 'newcomer' }),
       (error) => error instanceof NewerPostgresSchemaError && error.found === POSTGRES_SCHEMA_VERSION + 1,
     );
-    const { rows } = await client.query("SELECT count(*)::int AS n FROM workspace_heads WHERE workspace_id = 'newcomer'");
+    const { rows } = await client.query(
+      "SELECT count(*)::int AS n FROM workspace_heads WHERE workspace_id = 'newcomer'",
+    );
     assert.equal(rows[0].n, 0);
   } finally {
     await client.end();
@@ -155,7 +157,10 @@ test('a bad workspace id, a missing database and an unreachable server are refus
     await assert.rejects(openPostgresStorage({ url, workspaceId }), RangeError, JSON.stringify(workspaceId));
   await assert.rejects(openPostgresStorage({ workspaceId: 'default' }), TypeError);
   await assert.rejects(
-    openPostgresStorage({ url: `${cluster.adminUrl.replace(/\/postgres$/, '')}/no_such_database`, workspaceId: 'default' }),
+    openPostgresStorage({
+      url: `${cluster.adminUrl.replace(/\/postgres$/, '')}/no_such_database`,
+      workspaceId: 'default',
+    }),
     /no_such_database/,
   );
   // Port 1 on loopback: nothing listens there.

@@ -64,11 +64,7 @@ function checkShape(record: CommitRecord): void {
  * Runs `work` in one transaction on one pooled connection; rolls back when it throws. A
  * connection that failed is destroyed rather than given back to the pool.
  */
-async function inTransaction<T>(
-  pool: pg.Pool,
-  begin: string,
-  work: (client: pg.PoolClient) => Promise<T>,
-): Promise<T> {
+async function inTransaction<T>(pool: pg.Pool, begin: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
@@ -179,14 +175,12 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
             'SELECT seq, cause, event, principal_key FROM events WHERE workspace_id = $1 AND seq > $2 ORDER BY seq',
             [workspaceId, from],
           );
-          const events = rows.map(
-            (row): StoredEvent => ({
-              seq: Number(row.seq),
-              cause: row.cause,
-              event: JSON.parse(row.event) as ConfabEvent,
-              by: row.principal_key,
-            }),
-          );
+          const events = rows.map((row): StoredEvent => ({
+            seq: Number(row.seq),
+            cause: row.cause,
+            event: JSON.parse(row.event) as ConfabEvent,
+            by: row.principal_key,
+          }));
           return { epoch: head.epoch, snapshot, events };
         }),
       );

@@ -77,7 +77,10 @@ export function storageContract(name: string, subject: StorageSubject): void {
     test(
       'a commit stores its events and outcome together; load returns them in seq order with who caused them',
       withLog(async ({ storage }) => {
-        await storage.commit({ ...record('c1', 1, ['v1', 'v2']), outcome: { ok: true, seq: 2, result: { viewId: 'v2' } } });
+        await storage.commit({
+          ...record('c1', 1, ['v1', 'v2']),
+          outcome: { ok: true, seq: 2, result: { viewId: 'v2' } },
+        });
         await storage.commit({
           principalKey: 'agent:a1',
           commandId: 'c2',
@@ -85,7 +88,10 @@ export function storageContract(name: string, subject: StorageSubject): void {
           outcome: { ok: false, error: { code: 'not-found', message: 'No such view' } },
           at: 1,
         });
-        await storage.commit({ ...record('c3', 3, ['v3'], 'system'), events: [{ seq: 3, cause: null, event: viewRemoved('v3') }] });
+        await storage.commit({
+          ...record('c3', 3, ['v3'], 'system'),
+          events: [{ seq: 3, cause: null, event: viewRemoved('v3') }],
+        });
         const log = await storage.load({ recent: 10 });
         assert.deepEqual(log.events, [
           { seq: 1, cause: 'c1', event: viewRemoved('v1'), by: 'agent:a1' },
@@ -218,15 +224,31 @@ export function storageContract(name: string, subject: StorageSubject): void {
         ['a gap after the head', 'gap', record('c9', 5, ['v5'])],
         ['an overlap with the head', 'overlap', record('c9', 2, ['v2'])],
         ['a command id that has an outcome', 'command-done', record('c1', 3, ['v3'])],
-        ['events numbered with a hole', 'malformed', { ...record('c9', 3, ['a', 'b']), events: [
-          { seq: 3, cause: 'c9', event: viewRemoved('a') },
-          { seq: 5, cause: 'c9', event: viewRemoved('b') },
-        ], outcome: { ok: true, seq: 5 } }],
+        [
+          'events numbered with a hole',
+          'malformed',
+          {
+            ...record('c9', 3, ['a', 'b']),
+            events: [
+              { seq: 3, cause: 'c9', event: viewRemoved('a') },
+              { seq: 5, cause: 'c9', event: viewRemoved('b') },
+            ],
+            outcome: { ok: true, seq: 5 },
+          },
+        ],
         ['an outcome naming another seq', 'malformed', { ...record('c9', 3, ['v3']), outcome: { ok: true, seq: 7 } }],
-        ['a refusal with events', 'malformed', { ...record('c9', 3, ['v3']), outcome: { ok: false, error: { code: 'internal', message: 'x' } } }],
+        [
+          'a refusal with events',
+          'malformed',
+          { ...record('c9', 3, ['v3']), outcome: { ok: false, error: { code: 'internal', message: 'x' } } },
+        ],
         ['no command id', 'malformed', { ...record('', 3, ['v3']) }],
         ['no principal key', 'malformed', record('c9', 3, ['v3'], '')],
-        ['an event without a type', 'malformed', { ...record('c9', 3, ['v3']), events: [{ seq: 3, cause: 'c9', event: {} as ConfabEvent }] }],
+        [
+          'an event without a type',
+          'malformed',
+          { ...record('c9', 3, ['v3']), events: [{ seq: 3, cause: 'c9', event: {} as ConfabEvent }] },
+        ],
         ['a time that is not a number', 'malformed', record('c9', 3, ['v3'], 'agent:a1', Number.NaN)],
       ];
       for (const [what, reason, bad] of cases) {
@@ -238,8 +260,10 @@ export function storageContract(name: string, subject: StorageSubject): void {
             const before = await storage.load({ recent: 10 });
             await assert.rejects(storage.commit(bad), refused(reason));
             assert.deepEqual(await storage.load({ recent: 10 }), before);
-            assert.equal((await storage.outcomes(bad.principalKey, [bad.commandId])).get(bad.commandId)?.ok ?? null,
-              bad.commandId === 'c1' ? true : null);
+            assert.equal(
+              (await storage.outcomes(bad.principalKey, [bad.commandId])).get(bad.commandId)?.ok ?? null,
+              bad.commandId === 'c1' ? true : null,
+            );
             // And the log takes the right next commit.
             await storage.commit(record('c10', 3, ['v3']));
             assert.deepEqual(await seqs(storage), [1, 2, 3]);

@@ -61,7 +61,9 @@ test('a test process killed with SIGKILL leaves no PostgreSQL or Redis and no di
     const redis = await startThrowawayRedis();
     console.log(JSON.stringify([cluster.process.dir, redis.process.dir]));
     setInterval(() => {}, 1000);`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const dirs = await new Promise<string[]>((resolve, reject) => {
     let output = '';
     child.stdout!.setEncoding('utf8').on('data', (text: string) => {
