@@ -37,8 +37,9 @@ const WORKSPACE_ID = /^[\w.-]{1,100}$/;
 /**
  * A commit's writes once its head row is locked and checked: the events, the outcome (unless the
  * command id has one: `answered` is 0 then, and the caller rolls back) and the head moved past the
- * events. $1 workspace, $2 principal key, $3–$6 the events' seq, type, cause and JSON, $7 command
- * id, $8 outcome JSON, $9 time.
+ * events. Each part of a WITH that writes runs whether or not the final SELECT reads it. $1
+ * workspace, $2 principal key, $3–$6 the events' seq, type, cause and JSON, $7 command id, $8
+ * outcome JSON, $9 time.
  */
 const WRITE_COMMIT = `
 WITH inserted AS (
@@ -62,7 +63,7 @@ function checkShape(record: CommitRecord): void {
   const malformed = (why: string) => new CommitRefusedError('malformed', `The commit record is malformed: ${why}.`);
   if (typeof record.principalKey !== 'string' || !record.principalKey) throw malformed('no principal key');
   if (typeof record.commandId !== 'string' || !record.commandId) throw malformed('no command id');
-  if (!Number.isFinite(record.at)) throw malformed('`at` is not a time');
+  if (!Number.isSafeInteger(record.at)) throw malformed('`at` is not a time in whole milliseconds');
   if (!Array.isArray(record.events)) throw malformed('`events` is not a list');
   record.events.forEach((sequenced, index) => {
     if (!Number.isSafeInteger(sequenced.seq) || sequenced.seq < 1) throw malformed(`event ${index} has no valid seq`);

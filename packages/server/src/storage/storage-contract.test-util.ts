@@ -250,6 +250,7 @@ export function storageContract(name: string, subject: StorageSubject): void {
           { ...record('c9', 3, ['v3']), events: [{ seq: 3, cause: 'c9', event: {} as ConfabEvent }] },
         ],
         ['a time that is not a number', 'malformed', record('c9', 3, ['v3'], 'agent:a1', Number.NaN)],
+        ['a time in fractions of a millisecond', 'malformed', record('c9', 3, ['v3'], 'agent:a1', 1.5)],
       ];
       for (const [what, reason, bad] of cases) {
         test(
