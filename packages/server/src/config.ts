@@ -69,6 +69,11 @@ const smtpUrl = v.pipe(
   v.check((text) => URL.canParse(text) && ['smtp:', 'smtps:'].includes(new URL(text).protocol)),
 );
 
+const postgresUrl = v.pipe(
+  v.string(),
+  v.check((text) => URL.canParse(text) && ['postgres:', 'postgresql:'].includes(new URL(text).protocol)),
+);
+
 /**
  * Every variable the server reads, in the order `--help` and the README list them. The server
  * refuses to start when one is set to something it does not understand (an empty value counts as
@@ -95,6 +100,14 @@ export const ENVIRONMENT: EnvironmentVariable[] = [
     default: '`./.data`',
     meaning: 'where `confab.sqlite` lives',
     schema: nonEmpty,
+  },
+  {
+    name: 'CONFAB_DATABASE_URL',
+    expected: 'a postgres:// or postgresql:// URL',
+    default: '— (the log stays in `confab.sqlite`)',
+    meaning: "PostgreSQL for the workspace's log: events, outcomes, snapshots (accounts and sessions stay in SQLite)",
+    schema: postgresUrl,
+    secret: true,
   },
   {
     name: 'CONFAB_DEMO',

@@ -1,0 +1,121 @@
+import type pg from 'pg';
+
+/**
+ * One step of the PostgreSQL schema. Steps are numbered from 1, run in order, and never change once
+ * released: a new schema is a new step at the end. All pending steps run in one transaction with
+ * the version rows, so a failed step leaves the database as it was.
+ */
+export interface PostgresMigration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+/**
+ * Every table holds many workspaces, keyed by `workspace_id`. Events and outcomes are JSON kept as
+ * text, not jsonb: jsonb refuses the escaped NUL (`\u0000`) that hostile text may hold, and the
+ * server only ever reads them whole.
+ */
+export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
+  {
+    version: 1,
+    description: 'workspace heads (seq, epoch), events, outcomes, snapshots',
+    sql: `
+CREATE TABLE workspace_heads (
+  workspace_id text PRIMARY KEY,
+  seq bigint NOT NULL DEFAULT 0,
+  epoch text NOT NULL
+);
+CREATE TABLE events (
+  workspace_id text NOT NULL,
+  seq bigint NOT NULL,
+  type text NOT NULL,
+  cause text,
+  principal_key text,
+  event text NOT NULL,
+  PRIMARY KEY (workspace_id, seq)
+);
+CREATE TABLE outcomes (
+  workspace_id text NOT NULL,
+  principal_key text NOT NULL,
+  command_id text NOT NULL,
+  outcome text NOT NULL,
+  at bigint NOT NULL,
+  PRIMARY KEY (workspace_id, principal_key, command_id)
+);
+CREATE INDEX outcomes_by_age ON outcomes (workspace_id, at);
+CREATE TABLE snapshots (
+  workspace_id text PRIMARY KEY,
+  seq bigint NOT NULL,
+  at bigint NOT NULL
+);
+CREATE TABLE snapshot_chunks (
+  workspace_id text NOT NULL,
+  part text NOT NULL CHECK (part IN ('engine', 'streams')),
+  idx integer NOT NULL,
+  text text NOT NULL,
+  PRIMARY KEY (workspace_id, part, idx)
+);
+`,
+  },
+];
+
+/** The schema this version of the server writes and reads. */
+export const POSTGRES_SCHEMA_VERSION = POSTGRES_MIGRATIONS[POSTGRES_MIGRATIONS.length - 1]!.version;
+
+/** A database written by a newer server: this one cannot know what its tables mean. */
+export class NewerPostgresSchemaError extends Error {
+  constructor(readonly found: number) {
+    super(
+      `The PostgreSQL database has schema version ${found}, newer than this confab-server knows (${POSTGRES_SCHEMA_VERSION}). ` +
+        'It was written by a newer release: run that release (or a later one) against it.',
+    );
+    this.name = 'NewerPostgresSchemaError';
+  }
+}
+
+/** Any number: the key of the advisory lock that lets one process at a time migrate a database. */
+const MIGRATION_LOCK = 4_747_001;
+
+/** The database's schema version: 0 for a new, empty one. */
+export async function postgresSchemaVersion(db: pg.Pool | pg.PoolClient): Promise<number> {
+  const { rows } = await db.query<{ version: number | null }>(
+    "SELECT CASE WHEN to_regclass('confab_schema') IS NULL THEN 0 ELSE (SELECT coalesce(max(version), 0) FROM confab_schema) END AS version",
+  );
+  return rows[0]?.version ?? 0;
+}
+
+/**
+ * Brings the database to POSTGRES_SCHEMA_VERSION, all pending steps in one transaction under an
+ * advisory lock: processes starting together wait for the first, then find nothing left to do.
+ * Refuses a database from a newer server before touching it.
+ *
+ * @returns the version found and the version now.
+ */
+export async function migratePostgres(pool: pg.Pool): Promise<{ from: number; to: number }> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS confab_schema (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
+    const from = await postgresSchemaVersion(client);
+    if (from > POSTGRES_SCHEMA_VERSION) throw new NewerPostgresSchemaError(from);
+    for (const migration of POSTGRES_MIGRATIONS) {
+      if (migration.version <= from) continue;
+      await client.query(migration.sql);
+      await client.query('INSERT INTO confab_schema (version, description) VALUES ($1, $2)', [
+        migration.version,
+        migration.description,
+      ]);
+    }
+    await client.query('COMMIT');
+    return { from, to: POSTGRES_SCHEMA_VERSION };
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}

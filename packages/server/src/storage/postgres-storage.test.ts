@@ -1,0 +1,179 @@
+// What PostgresStorage promises beyond the storage contract: many workspaces in one database,
+// many processes committing to one workspace, and its schema migrations.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import pg from 'pg';
+import type { CommitRecord } from '@confab/core/backend';
+import { startThrowawayPostgres, type ThrowawayPostgres } from '../testing/postgres.test-util.js';
+import { CommitRefusedError } from './commit-refused.js';
+import { NewerPostgresSchemaError, POSTGRES_SCHEMA_VERSION } from './postgres-migrations.js';
+import { openPostgresStorage, type PostgresStorage } from './postgres-storage.js';
+
+let cluster: ThrowawayPostgres;
+before(async () => {
+  cluster = await startThrowawayPostgres();
+});
+after(() => cluster.stop());
+
+function record(commandId: string, firstSeq: number, count: number, principalKey = 'agent:a1', at = 1): CommitRecord {
+  const events = Array.from({ length: count }, (_, index) => ({
+    seq: firstSeq + index,
+    cause: commandId,
+    event: { type: 'view.removed' as const, viewId: `${commandId}/${index}` },
+  }));
+  return { principalKey, commandId, events, outcome: { ok: true, seq: firstSeq + count - 1 }, at };
+}
+
+test('two workspaces in one database never see each other’s events, outcomes, snapshots or epoch', async () => {
+  const pool = new pg.Pool({ connectionString: await cluster.createDatabase(), max: 4 });
+  try {
+    const shop = await openPostgresStorage({ pool, workspaceId: 'shop' });
+    const clinic = await openPostgresStorage({ pool, workspaceId: 'clinic' });
+    // The same command ids and sequence numbers in both: each workspace numbers its own log.
+    await shop.commit(record('c1', 1, 3, 'agent:a1', 1_000));
+    await clinic.commit(record('c1', 1, 2, 'agent:a1', 1_000));
+    await shop.saveSnapshot({ seq: 2, at: 5, engine: ['shop-engine'], streams: [] });
+
+    const shopLog = await shop.load({ recent: 10 });
+    const clinicLog = await clinic.load({ recent: 10 });
+    assert.deepEqual(
+      shopLog.events.map((event) => event.seq),
+      [1, 2, 3],
+    );
+    assert.deepEqual(
+      clinicLog.events.map((event) => event.seq),
+      [1, 2],
+    );
+    assert.equal(shopLog.snapshot?.engine[0], 'shop-engine');
+    assert.equal(clinicLog.snapshot, null, "the shop's snapshot is not the clinic's");
+    assert.notEqual(shopLog.epoch, clinicLog.epoch);
+    assert.deepEqual((await clinic.outcomes('agent:a1', ['c1'])).get('c1'), { ok: true, seq: 2 });
+
+    assert.equal(await clinic.forgetOutcomes(2_000), 1, "forgetting the clinic's outcomes…");
+    assert.equal((await shop.outcomes('agent:a1', ['c1'])).size, 1, "…leaves the shop's");
+    assert.deepEqual(await shop.head(), { seq: 3, epoch: shopLog.epoch });
+
+    // Closing a storage leaves a pool it was given open for the others.
+    await shop.close();
+    assert.equal((await clinic.head()).seq, 2);
+    await clinic.close();
+  } finally {
+    await pool.end();
+  }
+});
+
+test('four processes committing to one workspace at once get one gap-free sequence in commit order', async () => {
+  const url = await cluster.createDatabase();
+  // Four storages with pools of their own: four processes as far as PostgreSQL can tell.
+  const processes = await Promise.all([1, 2, 3, 4].map(() => openPostgresStorage({ url, workspaceId: 'busy' })));
+  const COMMANDS_EACH = 25;
+  const refusals = { overlap: 0 };
+  // The first commands all start from the same head: they surely race (later ones race as it happens).
+  let readFirstHead = 0;
+  let allReadFirstHead!: () => void;
+  const firstHeadRead = new Promise<void>((resolve) => (allReadFirstHead = resolve));
+  try {
+    await Promise.all(
+      processes.map(async (storage, index) => {
+        for (let n = 0; n < COMMANDS_EACH; n++) {
+          const commandId = `p${index}-c${n}`;
+          // As a process does: read the head, number the events after it, and on a lost race read again.
+          for (let attempt = 1; ; attempt++) {
+            const { seq } = await storage.head();
+            if (n === 0 && attempt === 1) {
+              if (++readFirstHead === processes.length) allReadFirstHead();
+              await firstHeadRead;
+            }
+            try {
+              await storage.commit(record(commandId, seq + 1, 1 + (n % 3), `agent:p${index}`));
+              break;
+            } catch (error) {
+              if (!(error instanceof CommitRefusedError) || error.reason !== 'overlap') throw error;
+              refusals.overlap++;
+            }
+          }
+        }
+      }),
+    );
+    const log = await processes[0]!.load({ recent: Number.MAX_SAFE_INTEGER });
+    const expected = 4 * [...Array(COMMANDS_EACH).keys()].reduce((sum, n) => sum + 1 + (n % 3), 0);
+    assert.deepEqual(
+      log.events.map((event) => event.seq),
+      Array.from({ length: expected }, (_, index) => index + 1),
+      'every number once, none missing',
+    );
+    // A command's events sit together: no other commit got between them.
+    const runs = log.events.filter((event, index) => index === 0 || event.cause !== log.events[index - 1]!.cause);
+    assert.equal(runs.length, 4 * COMMANDS_EACH, 'each command committed once, its events in one run');
+    assert.equal((await processes[3]!.head()).seq, expected);
+    assert.ok(refusals.overlap >= processes.length - 1, 'the processes raced for the head, and all but one lost');
+  } finally {
+    await Promise.all(processes.map((storage) => storage.close()));
+  }
+});
+
+test('a new database is migrated once even when several processes open it at once', async () => {
+  const url = await cluster.createDatabase();
+  const storages: PostgresStorage[] = await Promise.all(
+    ['a', 'b', 'c'].map((workspaceId) => openPostgresStorage({ url, workspaceId })),
+  );
+  try {
+    for (const storage of storages) assert.equal(await storage.schemaVersion(), POSTGRES_SCHEMA_VERSION);
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    const { rows } = await client.query('SELECT version FROM confab_schema ORDER BY version');
+    const heads = await client.query('SELECT workspace_id FROM workspace_heads ORDER BY workspace_id');
+    await client.end();
+    assert.deepEqual(
+      rows.map((row: { version: number }) => row.version),
+      [POSTGRES_SCHEMA_VERSION],
+    );
+    assert.deepEqual(
+      heads.rows.map((row: { workspace_id: string }) => row.workspace_id),
+      ['a', 'b', 'c'],
+    );
+  } finally {
+    await Promise.all(storages.map((storage) => storage.close()));
+  }
+});
+
+test('a database from a newer server is refused before anything in it changes', async () => {
+  const url = await cluster.createDatabase();
+  await (await openPostgresStorage({ url, workspaceId: 'default' })).close();
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query("INSERT INTO confab_schema (version, description) VALUES ($1, 'from the future')", [
+      POSTGRES_SCHEMA_VERSION + 1,
+    ]);
+    await assert.rejects(
+      openPostgresStorage({ url, workspaceId: 'newcomer' }),
+      (error) => error instanceof NewerPostgresSchemaError && error.found === POSTGRES_SCHEMA_VERSION + 1,
+    );
+    const { rows } = await client.query(
+      "SELECT count(*)::int AS n FROM workspace_heads WHERE workspace_id = 'newcomer'",
+    );
+    assert.equal(rows[0].n, 0);
+  } finally {
+    await client.end();
+  }
+});
+
+test('a bad workspace id, a missing database and an unreachable server are refused with a clear error', async () => {
+  const url = await cluster.createDatabase();
+  for (const workspaceId of ['', 'a b', 'x'.repeat(101), 'tab\there', "it's"])
+    await assert.rejects(openPostgresStorage({ url, workspaceId }), RangeError, JSON.stringify(workspaceId));
+  await assert.rejects(openPostgresStorage({ workspaceId: 'default' }), TypeError);
+  await assert.rejects(
+    openPostgresStorage({
+      url: `${cluster.adminUrl.replace(/\/postgres$/, '')}/no_such_database`,
+      workspaceId: 'default',
+    }),
+    /no_such_database/,
+  );
+  // Port 1 on loopback: nothing listens there.
+  await assert.rejects(
+    openPostgresStorage({ url: 'postgres://postgres@127.0.0.1:1/confab', workspaceId: 'default' }),
+    /ECONNREFUSED/,
+  );
+});

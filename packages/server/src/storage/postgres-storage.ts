@@ -1,0 +1,292 @@
+import pg from 'pg';
+import type {
+  BackendStorage,
+  CommitRecord,
+  HubSnapshot,
+  StoredEvent,
+  StoredLog,
+  StoredOutcome,
+} from '@confab/core/backend';
+import type { ConfabEvent } from '@confab/core';
+import { CommitRefusedError } from './commit-refused.js';
+import { migratePostgres, postgresSchemaVersion } from './postgres-migrations.js';
+import { randomEpoch } from './migrations.js';
+
+/** One workspace's log in a PostgreSQL database that may hold many workspaces. */
+export interface PostgresStorage extends BackendStorage {
+  readonly kind: 'postgres';
+  readonly workspaceId: string;
+  /** The workspace's head as the database has it now: its last sequence number and its epoch. */
+  head(): Promise<{ seq: number; epoch: string }>;
+  /** The schema version the database holds (postgres-migrations.ts). */
+  schemaVersion(): Promise<number>;
+}
+
+export interface PostgresStorageOptions {
+  /** Which workspace's log this storage reads and writes. */
+  workspaceId: string;
+  /** A pool shared with other workspaces' storages (not ended by close), or… */
+  pool?: pg.Pool;
+  /** …a `postgres://` URL: the storage opens its own pool and ends it on close. */
+  url?: string;
+}
+
+/** Workspace ids are names, not text: no control characters, and short enough to index. */
+const WORKSPACE_ID = /^[\w.-]{1,100}$/;
+
+/**
+ * A commit's writes once its head row is locked and checked: the events, the outcome (unless the
+ * command id has one: `answered` is 0 then, and the caller rolls back) and the head moved past the
+ * events. Each part of a WITH that writes runs whether or not the final SELECT reads it. $1
+ * workspace, $2 principal key, $3–$6 the events' seq, type, cause and JSON, $7 command id, $8
+ * outcome JSON, $9 time.
+ */
+const WRITE_COMMIT = `
+WITH inserted AS (
+  INSERT INTO events (workspace_id, seq, type, cause, principal_key, event)
+  SELECT $1, seq, type, cause, $2, event FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[]) AS e(seq, type, cause, event)
+), answered AS (
+  INSERT INTO outcomes (workspace_id, principal_key, command_id, outcome, at) VALUES ($1, $2, $7, $8, $9)
+  ON CONFLICT DO NOTHING RETURNING 1
+), moved AS (
+  UPDATE workspace_heads SET seq = seq + cardinality($3::bigint[]) WHERE workspace_id = $1 AND cardinality($3::bigint[]) > 0
+)
+SELECT count(*)::int AS answered FROM answered`;
+
+type EventRow = { seq: string; cause: string | null; event: string; principal_key: string | null };
+
+/**
+ * Checks what a commit record must be whatever the log holds: numbered without gaps from its first
+ * event, answered with the last of them, keyed and dated. Refused before any query.
+ */
+function checkShape(record: CommitRecord): void {
+  const malformed = (why: string) => new CommitRefusedError('malformed', `The commit record is malformed: ${why}.`);
+  if (typeof record.principalKey !== 'string' || !record.principalKey) throw malformed('no principal key');
+  if (typeof record.commandId !== 'string' || !record.commandId) throw malformed('no command id');
+  if (!Number.isSafeInteger(record.at)) throw malformed('`at` is not a time in whole milliseconds');
+  if (!Array.isArray(record.events)) throw malformed('`events` is not a list');
+  record.events.forEach((sequenced, index) => {
+    if (!Number.isSafeInteger(sequenced.seq) || sequenced.seq < 1) throw malformed(`event ${index} has no valid seq`);
+    if (index > 0 && sequenced.seq !== record.events[index - 1]!.seq + 1)
+      throw malformed(`event ${index} does not follow event ${index - 1}`);
+    if (typeof sequenced.event?.type !== 'string') throw malformed(`event ${index} has no type`);
+  });
+  const { outcome } = record;
+  if (outcome?.ok !== true && outcome?.ok !== false) throw malformed('no outcome');
+  if (!outcome.ok && record.events.length) throw malformed('a refusal has events');
+  const last = record.events[record.events.length - 1];
+  if (outcome.ok && last && outcome.seq !== last.seq)
+    throw malformed(`the outcome names seq ${outcome.seq}, the last event is ${last.seq}`);
+}
+
+/**
+ * Runs `work` in one transaction on one pooled connection; rolls back when it throws. A
+ * connection that failed is destroyed rather than given back to the pool.
+ */
+async function inTransaction<T>(pool: pg.Pool, begin: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query(begin);
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
+/**
+ * Durable storage of one workspace in PostgreSQL (node-postgres). Every table is keyed by
+ * `workspace_id`; the workspace's row in `workspace_heads` holds its last sequence number and epoch.
+ *
+ * A commit is one transaction that locks the head row (`FOR UPDATE`), checks that the events
+ * continue from the head (a gap or an overlap is refused with CommitRefusedError), inserts the
+ * events and the outcome, and moves the head. So sequence numbers are gap-free per workspace and in
+ * commit order whichever process commits: a PostgreSQL sequence (`nextval`) is not transactional
+ * and would give neither. It resolves once PostgreSQL has committed (durable with the server's
+ * default `synchronous_commit = on`).
+ *
+ * @example
+ * const storage = await openPostgresStorage({ url: process.env.CONFAB_DATABASE_URL, workspaceId: 'default' });
+ * const backend = createBackend({ storage, auth });
+ */
+export async function openPostgresStorage(options: PostgresStorageOptions): Promise<PostgresStorage> {
+  const { workspaceId } = options;
+  if (typeof workspaceId !== 'string' || !WORKSPACE_ID.test(workspaceId))
+    throw new RangeError(
+      `A workspace id is 1 to 100 letters, digits, '_', '-' or '.'; got ${JSON.stringify(workspaceId)}.`,
+    );
+  if (!options.pool === !options.url) throw new TypeError('Give PostgresStorage either a pool or a url.');
+  const ownsPool = !options.pool;
+  const pool = options.pool ?? new pg.Pool({ connectionString: options.url, max: 4 });
+  // An idle connection that drops (a database restart) is replaced on next use; the query that
+  // then fails reports it. Without a listener the pool's 'error' event would end the process.
+  if (ownsPool) pool.on('error', () => undefined);
+  try {
+    await migratePostgres(pool);
+    await pool.query(
+      'INSERT INTO workspace_heads (workspace_id, seq, epoch) VALUES ($1, 0, $2) ON CONFLICT (workspace_id) DO NOTHING',
+      [workspaceId, randomEpoch()],
+    );
+  } catch (error) {
+    if (ownsPool) await pool.end().catch(() => undefined);
+    throw error;
+  }
+
+  let closed = false;
+  const inFlight = new Set<Promise<unknown>>();
+  /** Runs an operation unless closed; close() waits for the ones under way. */
+  function operation<T>(work: () => Promise<T>): Promise<T> {
+    if (closed) return Promise.reject(new Error('The storage is closed.'));
+    const running = work();
+    const settled = running.catch(() => undefined);
+    inFlight.add(settled);
+    void settled.then(() => inFlight.delete(settled));
+    return running;
+  }
+
+  async function readHead(db: pg.Pool | pg.PoolClient, lock = false): Promise<{ seq: number; epoch: string }> {
+    const { rows } = await db.query<{ seq: string; epoch: string }>({
+      name: lock ? 'confab-lock-head' : 'confab-read-head',
+      text: `SELECT seq, epoch FROM workspace_heads WHERE workspace_id = $1 ${lock ? 'FOR UPDATE' : ''}`,
+      values: [workspaceId],
+    });
+    if (!rows[0]) throw new Error(`The workspace ${workspaceId} has no head row (was it deleted?).`);
+    return { seq: Number(rows[0].seq), epoch: rows[0].epoch };
+  }
+
+  async function readSnapshot(client: pg.PoolClient, head: number): Promise<HubSnapshot | null> {
+    const { rows } = await client.query<{ seq: string; at: string }>(
+      'SELECT seq, at FROM snapshots WHERE workspace_id = $1',
+      [workspaceId],
+    );
+    const seq = Number(rows[0]?.seq ?? 0);
+    // A snapshot ahead of the log (a hand-made restore could pair them so): replay instead.
+    if (seq <= 0 || seq > head) return null;
+    const snapshot: HubSnapshot = { seq, at: Number(rows[0]!.at), engine: [], streams: [] };
+    const chunks = await client.query<{ part: 'engine' | 'streams'; text: string }>(
+      'SELECT part, text FROM snapshot_chunks WHERE workspace_id = $1 ORDER BY part, idx',
+      [workspaceId],
+    );
+    for (const row of chunks.rows) snapshot[row.part].push(row.text);
+    return snapshot;
+  }
+
+  return {
+    kind: 'postgres',
+    workspaceId,
+
+    head: () => operation(() => readHead(pool)),
+    schemaVersion: () => operation(() => postgresSchemaVersion(pool)),
+
+    load({ recent }) {
+      // One snapshot of the database: the head, the snapshot and the events agree even while
+      // another process commits.
+      return operation(() =>
+        inTransaction(pool, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', async (client): Promise<StoredLog> => {
+          const head = await readHead(client);
+          const snapshot = await readSnapshot(client, head.seq);
+          const from = Math.max(0, Math.min(snapshot?.seq ?? 0, head.seq - recent));
+          const { rows } = await client.query<EventRow>(
+            'SELECT seq, cause, event, principal_key FROM events WHERE workspace_id = $1 AND seq > $2 ORDER BY seq',
+            [workspaceId, from],
+          );
+          const events = rows.map((row): StoredEvent => ({
+            seq: Number(row.seq),
+            cause: row.cause,
+            event: JSON.parse(row.event) as ConfabEvent,
+            by: row.principal_key,
+          }));
+          return { epoch: head.epoch, snapshot, events };
+        }),
+      );
+    },
+
+    commit(record) {
+      return operation(async () => {
+        checkShape(record);
+        await inTransaction(pool, 'BEGIN', async (client) => {
+          const head = (await readHead(client, true)).seq;
+          const first = record.events[0]?.seq;
+          if (first !== undefined && first > head + 1)
+            throw new CommitRefusedError('gap', `The events start at ${first}; the log's head is ${head}.`);
+          if (first !== undefined && first <= head)
+            throw new CommitRefusedError('overlap', `The events start at ${first}; the log already holds ${head}.`);
+          // One statement writes it all (a round trip each costs more than the writes on a busy machine).
+          const { rows } = await client.query<{ answered: number }>({
+            name: 'confab-commit-writes',
+            text: WRITE_COMMIT,
+            values: [
+              workspaceId,
+              record.principalKey,
+              record.events.map((sequenced) => sequenced.seq),
+              record.events.map((sequenced) => sequenced.event.type),
+              record.events.map((sequenced) => sequenced.cause),
+              record.events.map((sequenced) => JSON.stringify(sequenced.event)),
+              record.commandId,
+              JSON.stringify(record.outcome),
+              record.at,
+            ],
+          });
+          // The outcome was there already: the rollback takes the events back out too.
+          if (rows[0]!.answered === 0)
+            throw new CommitRefusedError('command-done', `The command ${record.commandId} has an outcome already.`);
+        });
+      });
+    },
+
+    outcomes(principalKey, commandIds) {
+      return operation(async () => {
+        const { rows } = await pool.query<{ command_id: string; outcome: string }>(
+          'SELECT command_id, outcome FROM outcomes WHERE workspace_id = $1 AND principal_key = $2 AND command_id = ANY($3::text[])',
+          [workspaceId, principalKey, [...commandIds]],
+        );
+        return new Map(rows.map((row) => [row.command_id, JSON.parse(row.outcome) as StoredOutcome]));
+      });
+    },
+
+    saveSnapshot(snapshot) {
+      return operation(() =>
+        // Its own row lock (snapshots), not the head's: a large snapshot never holds up commits.
+        inTransaction(pool, 'BEGIN', async (client) => {
+          await client.query(
+            `INSERT INTO snapshots (workspace_id, seq, at) VALUES ($1, $2, $3)
+             ON CONFLICT (workspace_id) DO UPDATE SET seq = excluded.seq, at = excluded.at`,
+            [workspaceId, snapshot.seq, snapshot.at],
+          );
+          await client.query('DELETE FROM snapshot_chunks WHERE workspace_id = $1', [workspaceId]);
+          const parts = (['engine', 'streams'] as const).flatMap((part) =>
+            snapshot[part].map((text, idx) => ({ part, idx, text })),
+          );
+          await client.query(
+            `INSERT INTO snapshot_chunks (workspace_id, part, idx, text)
+             SELECT $1, part, idx, text FROM unnest($2::text[], $3::int[], $4::text[]) AS c(part, idx, text)`,
+            [workspaceId, parts.map((c) => c.part), parts.map((c) => c.idx), parts.map((c) => c.text)],
+          );
+        }),
+      );
+    },
+
+    forgetOutcomes(before) {
+      if (closed) return Promise.resolve(0);
+      return operation(async () => {
+        const deleted = await pool.query('DELETE FROM outcomes WHERE workspace_id = $1 AND at < $2', [
+          workspaceId,
+          before,
+        ]);
+        return deleted.rowCount ?? 0;
+      });
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.all(inFlight);
+      if (ownsPool) await pool.end();
+    },
+  };
+}
