@@ -250,6 +250,7 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
         token: session.token,
         ...(helloResumed ? { resumeFrom: appliedSeq!, ...(epoch ? { epoch } : {}) } : {}),
         ...(options.identity ? { identity: options.identity } : {}),
+        ...(options.site ? { site: options.site } : {}),
         ...(unanswered.length ? { pending: unanswered } : {}),
       });
     } else {
