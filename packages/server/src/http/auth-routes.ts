@@ -45,6 +45,11 @@ function resetMail(agent: Agent, link: string) {
   };
 }
 
+/** Names the workspace in answers about a session, unless it is the default one (answers stay as they were). */
+function workspaceField(workspaceId: string): { workspace?: string } {
+  return workspaceId === DEFAULT_WORKSPACE ? {} : { workspace: workspaceId };
+}
+
 /** The signed-in agent of a request's session cookie, or null. */
 export function sessionAgentOf(context: RouteContext, req: IncomingMessage): Agent | null {
   const token = readCookie(req, SESSION_COOKIE);
@@ -107,7 +112,7 @@ export const handleAuthRoutes: RouteHandler = async (rootContext, req, res, url)
       res,
       200,
       agent
-        ? { signedIn: true, agent: publicAgent(agent), workspace: context.workspaceId }
+        ? { signedIn: true, agent: publicAgent(agent), ...workspaceField(context.workspaceId) }
         : { signedIn: false, setupNeeded: !context.demo && !accounts.hasAccounts(), demo: context.demo },
     );
     return true;
@@ -128,7 +133,7 @@ export const handleAuthRoutes: RouteHandler = async (rootContext, req, res, url)
       sendJson(
         res,
         200,
-        { agent: publicAgent(signedIn.agent), workspace: workspace.workspaceId },
+        { agent: publicAgent(signedIn.agent), ...workspaceField(workspace.workspaceId) },
         setSession(workspace, req, signedIn.token),
       );
     } catch (error) {
@@ -171,7 +176,7 @@ export const handleAuthRoutes: RouteHandler = async (rootContext, req, res, url)
     sendJson(
       res,
       200,
-      { agent: publicAgent(signedIn.agent), workspace: workspace.workspaceId },
+      { agent: publicAgent(signedIn.agent), ...workspaceField(workspace.workspaceId) },
       setSession(workspace, req, signedIn.token),
     );
     return true;

@@ -327,8 +327,8 @@ function workspaceStorage(shared: SharedDatabase, workspaceId: string): Workspac
       'SELECT message_id, state, attempts, last_error, updated_at FROM deliveries WHERE workspace_id = ? AND message_id = ?',
     ),
     pendingEmails: db.prepare(
-      `SELECT event FROM events WHERE workspace_id = ?1 AND type = 'email.queued' AND json_extract(event, '$.messageId') NOT IN
-         (SELECT message_id FROM deliveries WHERE workspace_id = ?1 AND state IN ('sent', 'failed')) ORDER BY seq`,
+      `SELECT event FROM events WHERE workspace_id = ? AND type = 'email.queued' AND json_extract(event, '$.messageId') NOT IN
+         (SELECT message_id FROM deliveries WHERE workspace_id = ? AND state IN ('sent', 'failed')) ORDER BY seq`,
     ),
   };
   /** One snapshot per workspace: the new one replaces the old in one transaction. */
@@ -489,7 +489,7 @@ function workspaceStorage(shared: SharedDatabase, workspaceId: string): Workspac
         : null;
     },
     pendingEmails() {
-      return (statements.pendingEmails.all(ws) as { event: string }[]).map(
+      return (statements.pendingEmails.all(ws, ws) as { event: string }[]).map(
         (row) => JSON.parse(row.event) as Extract<ConfabEvent, { type: 'email.queued' }>,
       );
     },
