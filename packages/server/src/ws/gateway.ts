@@ -2,7 +2,11 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CLOSE_CODES, MAX_FRAME_LENGTH, type ErrorCode, type ServerFrame } from '@confab/core';
-import type { RoutedConnection, RoutedConnectionInfo } from '../workspaces/socket-router.js';
+import type { BackendConnection } from '@confab/core/backend';
+import type { RoutedConnectionInfo } from '../workspaces/socket-router.js';
+
+/** A hub link; a workspace router's (workspaces/socket-router.ts) names the workspace it went to. */
+type GatewayConnection = BackendConnection & { readonly workspaceId?: string | null };
 import { KeyedRateLimiter, TokenBucket } from '../rate-limit.js';
 import { clientIp } from '../http/http-util.js';
 import { normaliseOrigin, ownOrigins } from '../http/host-check.js';
@@ -94,13 +98,13 @@ export const NO_LIMITS: GatewayLimits = {
 };
 
 export interface GatewayOptions {
-  /** Links each socket to the hub of its workspace (workspaces/socket-router.ts). */
+  /** Links each socket to a hub: the server's workspace router, or one Backend. */
   backend: {
     connect(
       send: (frame: ServerFrame) => void,
       end: (code: number, reason: string) => void,
       info: RoutedConnectionInfo,
-    ): RoutedConnection;
+    ): GatewayConnection;
   };
   /** Tells what a token claims to be, before the hub verifies it (for the Origin rule). */
   claimedKind: (token: string) => 'agent' | 'visitor' | 'unknown';
@@ -182,7 +186,7 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
   const enders = new WeakMap<WebSocket, (code: number, reason: string) => void>();
   /** Ends a socket whose agent session ended (idle or too old), saying so first. */
   const sessionEnders = new WeakMap<WebSocket, () => void>();
-  const connectionOf = new Map<WebSocket, RoutedConnection>();
+  const connectionOf = new Map<WebSocket, GatewayConnection>();
   const logger = options.logger ?? silentLogger();
   const refused = (reason: string, fields: Record<string, unknown>, message: string, to: Logger = logger) => {
     options.metrics?.refusal(reason);
@@ -260,7 +264,7 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
     const cookieSession =
       origin !== null && ownOriginsOf(req).includes(origin) ? (options.sessionCookie?.(req) ?? null) : null;
     const connectionFrames = new TokenBucket(limits.connectionBurst, limits.connectionPerSecond);
-    let connection: RoutedConnection | null = null;
+    let connection: GatewayConnection | null = null;
     /** Refusals it may be answered at the same rates; a connection that spends them all floods. */
     const refusals = new TokenBucket(limits.connectionBurst, limits.connectionPerSecond);
     const helloTimer = Number.isFinite(limits.helloTimeoutMs)
@@ -347,7 +351,7 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
       const withinRate =
         connectionFrames.take(1, now) &&
         ipFrames.take(ip, 1, now) &&
-        (principal?.kind !== 'visitor' || visitorFrames.take(`${connection.workspaceId}:${principal.contactId}`, 1, now));
+        (principal?.kind !== 'visitor' || visitorFrames.take(`${connection.workspaceId ?? ''}:${principal.contactId}`, 1, now));
       if (!withinRate && !refusals.take(1, now)) {
         refused('flood', {}, 'socket closed: too many frames', log);
         end(CLOSE_POLICY_VIOLATION, 'too many frames: reconnect later, slower');
