@@ -133,25 +133,31 @@ export function createAdminRoutes(adminToken: string | undefined): RouteHandler 
     const workspaceId = adminWorkspace(req, bearer);
     if (!rootContext.directory.workspace(workspaceId))
       throw new HttpError(404, 'not-found', 'No such workspace.');
-    const context = workspaceId === DEFAULT_WORKSPACE ? rootContext : inWorkspace(rootContext, await rootContext.workspaces.get(workspaceId));
     const method = req.method ?? 'GET';
-    const { backend, auth, storage } = context;
+    const { directory } = rootContext;
 
+    // Sites and ingest tokens are the directory's: they need no hub loaded.
     if (path === '/api/admin/sites' && method === 'GET') {
-      sendJson(res, 200, { sites: context.directory.listSites(workspaceId) });
+      sendJson(res, 200, { sites: directory.listSites(workspaceId) });
       return true;
     }
     if (path === '/api/admin/sites' && method === 'POST') {
       const body = requireRecord((await readJson(req, BODY_LIMIT)).value, '');
-      sendJson(res, 201, context.directory.createSite(workspaceId, requireOrigins(body.origins), context.now()));
+      sendJson(res, 201, directory.createSite(workspaceId, requireOrigins(body.origins), rootContext.now()));
       return true;
     }
     if (path === '/api/admin/ingest-tokens' && method === 'POST') {
       const body = requireRecord((await readJson(req, BODY_LIMIT)).value, '');
       const label = body.label === undefined ? '' : requiredText(body.label, 'label');
-      sendJson(res, 201, { token: issueWorkspaceToken(context.directory, workspaceId, 'ingest', label, context.now()) });
+      sendJson(res, 201, { token: issueWorkspaceToken(directory, workspaceId, 'ingest', label, rootContext.now()) });
       return true;
     }
+
+    const context =
+      workspaceId === DEFAULT_WORKSPACE
+        ? rootContext
+        : inWorkspace(rootContext, await rootContext.workspaces.get(workspaceId));
+    const { backend, auth, storage } = context;
 
     if (path === '/api/admin/agents' && method === 'GET') {
       sendJson(res, 200, { agents: [...backend.state.agents.values()] });
