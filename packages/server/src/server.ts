@@ -41,7 +41,7 @@ import {
   type SqliteStorage,
   type WorkspaceStorage,
 } from './storage/sqlite-storage.js';
-import { DEFAULT_WORKSPACE, UnknownWorkspaceError } from './storage/workspace-directory.js';
+import { DEFAULT_WORKSPACE, SITE_KEY_PREFIX, UnknownWorkspaceError } from './storage/workspace-directory.js';
 import { WorkspaceHubs, type WorkspaceHub } from './workspaces/hubs.js';
 import { workspaceOfHello, workspaceOfToken } from './workspaces/routing.js';
 import { createSocketRouter } from './workspaces/socket-router.js';
@@ -304,7 +304,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   if (demo) {
     // A second team beside the default one, so that what one workspace sees the other never does.
     for (const id of options.demoWorkspaces ?? DEMO_WORKSPACES) {
-      if (!storage.workspace(id)) storage.createWorkspace({ id, name: id, createdAt: now() });
+      if (!storage.workspace(id)) {
+        storage.createWorkspace({ id, name: id, createdAt: now() });
+        // A fixed key, so the demo's page for it (/site/<id>.html) can name it; own pages only.
+        storage.createSite(id, [], now(), `${SITE_KEY_PREFIX}demo-${id}`);
+      }
       await workspaces.get(id);
     }
   }

@@ -8,6 +8,15 @@ export const DEFAULT_WORKSPACE = 'default';
 /** Workspace ids: lower-case letters, digits and dashes, as they appear in logs, paths and headers. */
 export const WORKSPACE_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
+/**
+ * Site keys start with `site_`. A widget tag's `data-site` without it is what it was before
+ * workspaces: a name for the widget's local storage, served by the default workspace.
+ */
+export const SITE_KEY_PREFIX = 'site_';
+export function isSiteKey(value: string | undefined): value is string {
+  return value !== undefined && value.startsWith(SITE_KEY_PREFIX);
+}
+
 /** A workspace id that names no workspace of this store. */
 export class UnknownWorkspaceError extends Error {
   constructor(readonly workspaceId: string) {
@@ -45,8 +54,11 @@ export interface WorkspaceDirectory {
   createWorkspace(workspace: { id: string; name: string; createdAt: number }): WorkspaceRecord;
   workspace(id: string): WorkspaceRecord | null;
   listWorkspaces(): WorkspaceRecord[];
-  /** A new site of a workspace, with the page origins allowed to open chats through it. */
-  createSite(workspaceId: string, origins: string[], createdAt: number): SiteRecord;
+  /**
+   * A new site of a workspace, with the page origins allowed to open chats through it (the
+   * server's own pages always may). `siteKey` is for the demo's fixed keys; a random one otherwise.
+   */
+  createSite(workspaceId: string, origins: string[], createdAt: number, siteKey?: string): SiteRecord;
   site(siteKey: string): SiteRecord | null;
   listSites(workspaceId: string): SiteRecord[];
   /** Stores a workspace token's hash (the token itself is shown once, never stored). */
@@ -117,9 +129,9 @@ export function createWorkspaceDirectory(db: Database.Database): WorkspaceDirect
     listWorkspaces() {
       return (statements.listWorkspaces.all() as WorkspaceRow[]).map(toWorkspace);
     },
-    createSite(workspaceId, origins, createdAt) {
+    createSite(workspaceId, origins, createdAt, key) {
       // A site key is public (it is in the page's HTML): random so that sites cannot be enumerated.
-      const siteKey = 'site_' + randomBytes(12).toString('base64url');
+      const siteKey = key ?? SITE_KEY_PREFIX + randomBytes(12).toString('base64url');
       statements.insertSite.run(siteKey, workspaceId, JSON.stringify(origins), createdAt);
       return { siteKey, workspaceId, origins, createdAt };
     },

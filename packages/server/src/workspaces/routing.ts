@@ -1,6 +1,11 @@
 import { ConfabError } from '@confab/core';
 import { AGENT_SESSION_PREFIX, AGENT_TOKEN_PREFIX, VISITOR_TOKEN_PREFIX, hashToken } from '../auth/authenticator.js';
-import { DEFAULT_WORKSPACE, type CredentialKind, type WorkspaceDirectory } from '../storage/workspace-directory.js';
+import {
+  DEFAULT_WORKSPACE,
+  isSiteKey,
+  type CredentialKind,
+  type WorkspaceDirectory,
+} from '../storage/workspace-directory.js';
 
 /** The credential kind a token's prefix names, or null (an unknown token: the hub refuses it). */
 export function credentialKind(token: string): CredentialKind | null {
@@ -18,7 +23,7 @@ export function workspaceOfToken(directory: WorkspaceDirectory, token: string): 
 
 /**
  * Which workspace a hello is for. A token names its own workspace; a new visitor's hello names
- * its site (`data-site`), else it is the default workspace's. A site and a visitor token of two
+ * its site (`data-site`, a `site_…` key), else it is the default workspace's. A site and a visitor token of two
  * workspaces refuse each other: a chat never crosses into another workspace. The Origin check
  * against the site's origins is the gateway's (ws/gateway.ts).
  *
@@ -32,7 +37,7 @@ export function workspaceOfHello(
   const visitor = hello.token === '' || hello.token.startsWith(VISITOR_TOKEN_PREFIX);
   const tokenWorkspace = hello.token === '' ? null : workspaceOfToken(directory, hello.token);
   if (!visitor) return tokenWorkspace!;
-  if (hello.site !== undefined) {
+  if (isSiteKey(hello.site)) {
     const site = directory.site(hello.site);
     if (!site) throw new ConfabError('forbidden', 'This site is not known to the server.');
     if (tokenWorkspace !== null && tokenWorkspace !== site.workspaceId)

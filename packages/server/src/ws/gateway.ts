@@ -4,6 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { CLOSE_CODES, MAX_FRAME_LENGTH, type ErrorCode, type ServerFrame } from '@confab/core';
 import type { BackendConnection } from '@confab/core/backend';
 import type { RoutedConnectionInfo } from '../workspaces/socket-router.js';
+import { isSiteKey } from '../storage/workspace-directory.js';
 
 /** A hub link; a workspace router's (workspaces/socket-router.ts) names the workspace it went to. */
 type GatewayConnection = BackendConnection & { readonly workspaceId?: string | null };
@@ -396,7 +397,7 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
         clearTimeout(helloTimer);
         const kind = options.claimedKind(typeof frame.token === 'string' ? frame.token : 'unknown');
         const originAllowedHere =
-          typeof frame.site === 'string' ? siteAllowsOrigin(req, frame.site) : fromAllowedOrigin;
+          typeof frame.site === 'string' && isSiteKey(frame.site) ? siteAllowsOrigin(req, frame.site) : fromAllowedOrigin;
         if (kind === 'visitor' && !originAllowedHere) {
           refused('origin', { origin: req.headers.origin }, 'visitor session refused: origin not allowed', log);
           refuse('origin-not-allowed', 'This site may not open chat sessions (its origin is not allowed).');
