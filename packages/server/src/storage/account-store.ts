@@ -51,7 +51,22 @@ export interface AccountStore {
  * another workspace finds nothing here.
  */
 export function createAccountStore(db: Database.Database, workspaceId: string): AccountStore {
-  const statements = {
+  let statements = preparedByDatabase.get(db);
+  if (!statements) {
+    statements = prepareAccountStatements(db);
+    preparedByDatabase.set(db, statements);
+  }
+  return accountStore(db, statements, workspaceId);
+}
+
+/**
+ * Statements are prepared once per database and shared by every workspace (the workspace is a
+ * parameter): a prepared statement costs native memory, and a server may hold a thousand workspaces.
+ */
+const preparedByDatabase = new WeakMap<Database.Database, ReturnType<typeof prepareAccountStatements>>();
+
+function prepareAccountStatements(db: Database.Database) {
+  return {
     passwordHash: db.prepare('SELECT hash FROM agent_passwords WHERE workspace_id = ? AND agent_id = ?'),
     setPasswordHash: db.prepare(
       'INSERT OR REPLACE INTO agent_passwords (workspace_id, agent_id, hash, updated_at) VALUES (?, ?, ?, ?)',
@@ -80,6 +95,13 @@ export function createAccountStore(db: Database.Database, workspaceId: string): 
       'UPDATE auth_links SET used_at = ? WHERE workspace_id = ? AND token_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING agent_id, purpose',
     ),
   };
+}
+
+function accountStore(
+  db: Database.Database,
+  statements: ReturnType<typeof prepareAccountStatements>,
+  workspaceId: string,
+): AccountStore {
   const saveLink = db.transaction(
     (link: { tokenHash: string; agentId: string; purpose: AuthLinkPurpose; createdAt: number; expiresAt: number }) => {
       statements.voidLinks.run(link.createdAt, workspaceId, link.agentId, link.purpose);
