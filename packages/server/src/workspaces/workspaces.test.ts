@@ -164,6 +164,10 @@ describe('workspaces (issue 19)', () => {
       authorization: `Bearer ${shop.ingestToken}`,
     });
     const seq = server.workspaces.peek('shop')!.backend.seq;
+    // The snapshot is written a turn after the commit that made it due: wait for it to be stored.
+    const shopStorage = server.storage.forWorkspace('shop');
+    for (let i = 0; i < 250 && (await shopStorage.load({ recent: 0 })).snapshot?.seq !== seq; i += 1)
+      await new Promise((resolve) => setTimeout(resolve, 20));
     await server.close();
     server = await startServer(options);
     try {
