@@ -250,7 +250,8 @@ function createClient<C extends Command>(kind: 'agent' | 'visitor', options: Vis
         token: session.token,
         ...(helloResumed ? { resumeFrom: appliedSeq!, ...(epoch ? { epoch } : {}) } : {}),
         ...(options.identity ? { identity: options.identity } : {}),
-        ...(options.site ? { site: options.site } : {}),
+        // Undefined when the widget names no site: JSON leaves it out (and validation drops it).
+        site: options.site,
         ...(unanswered.length ? { pending: unanswered } : {}),
       });
     } else {
