@@ -133,7 +133,11 @@ export async function run() {
       value: round(residentMB(child.pid)),
       unit: `MB RSS with ${loaded} workspace hubs loaded, no links`,
     });
-    results.push({ metric: 'server.workspaces.loaded.heapMB', value: round(await heapUsedMB(url)), unit: 'MB V8 heap used' });
+    results.push({
+      metric: 'server.workspaces.loaded.heapMB',
+      value: round(await heapUsedMB(url)),
+      unit: 'MB V8 heap used',
+    });
 
     // The idle hubs close within IDLE_MS plus one sweep (every IDLE_MS / 2).
     const deadline = performance.now() + IDLE_MS * 2 + 10_000;
@@ -146,7 +150,11 @@ export async function run() {
       value: round(residentMB(child.pid)),
       unit: `MB RSS, ${WORKSPACES} workspaces with history, ${(await loadedWorkspaces(url)) - 1} of them loaded, none connected`,
     });
-    results.push({ metric: 'server.workspaces.idle.heapMB', value: round(await heapUsedMB(url)), unit: 'MB V8 heap used' });
+    results.push({
+      metric: 'server.workspaces.idle.heapMB',
+      value: round(await heapUsedMB(url)),
+      unit: 'MB V8 heap used',
+    });
   } finally {
     if (child) {
       child.kill('SIGTERM');

@@ -300,13 +300,16 @@ export async function run() {
     results.push({ metric: 'server.fanout.p50.ms', value: round(percentile(latencies, 50)), unit: 'ms' });
     results.push({ metric: 'server.fanout.delivered', value: latencies.length, unit: `of ${FANOUT_MESSAGES}` });
     // Whether the server's own thread was what held messages up: its event loop's delays so far.
-    const metrics = await (await fetch(`${url}/metrics`, { headers: { authorization: 'Bearer bench-metrics' } })).text();
+    const metrics = await (
+      await fetch(`${url}/metrics`, { headers: { authorization: 'Bearer bench-metrics' } })
+    ).text();
     for (const [name, metric] of [
       ['p99', 'server.eventLoopLag.p99.ms'],
       ['max', 'server.eventLoopLag.max.ms'],
     ]) {
       const match = new RegExp(`^confab_nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(metrics);
-      if (match) results.push({ metric, value: round(Number(match[1]) * 1000), unit: 'ms (server event loop, whole run)' });
+      if (match)
+        results.push({ metric, value: round(Number(match[1]) * 1000), unit: 'ms (server event loop, whole run)' });
     }
 
     // 4. Email ingest again, every visitor socket still open.

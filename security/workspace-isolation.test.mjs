@@ -110,7 +110,9 @@ describe('Workspace isolation (issue 19)', () => {
     });
   /** A request expected to be refused or kept inside A; returns status and body text. */
   async function attempt(path, options = {}) {
-    attempts.routes.add(`${options.method ?? 'GET'} ${path.replace(/[?].*/, '').replace(/\/(?:[a-z]+_[\w-]+|[\w]{16,})/g, '/:id')}`);
+    attempts.routes.add(
+      `${options.method ?? 'GET'} ${path.replace(/[?].*/, '').replace(/\/(?:[a-z]+_[\w-]+|[\w]{16,})/g, '/:id')}`,
+    );
     const response = await http(path, options);
     return { status: response.status, text: await response.text() };
   }
@@ -144,7 +146,11 @@ describe('Workspace isolation (issue 19)', () => {
       });
       ws[id].agentId = agent.id;
       const issued = await (
-        await http(`/api/admin/agents/${agent.id}/tokens`, { token: ws[id].admin, method: 'POST', body: { label: 'x' } })
+        await http(`/api/admin/agents/${agent.id}/tokens`, {
+          token: ws[id].admin,
+          method: 'POST',
+          body: { label: 'x' },
+        })
       ).json();
       ws[id].agentToken = issued.token;
       ws[id].agentTokenId = issued.id;
@@ -153,7 +159,10 @@ describe('Workspace isolation (issue 19)', () => {
     // B's business: a visitor chat through B's site, a reply, a comment, a view and an email.
     const bAgent = await connect(t.wsUrl, ws.bravo.agentToken);
     const bVisitor = await connect(t.wsUrl, '', { site: ws.bravo.site }, { origin: ORIGIN.bravo });
-    assert.equal((await bVisitor.command('b-profile', { type: 'visitor.setProfile', name: B.visitorName })).type, 'ack');
+    assert.equal(
+      (await bVisitor.command('b-profile', { type: 'visitor.setProfile', name: B.visitorName })).type,
+      'ack',
+    );
     const started = await bVisitor.command('b-start', { type: 'visitor.startChat', text: B.chat });
     const conversationId = started.result.conversationId;
     for (const [id, command] of [
@@ -254,10 +263,7 @@ describe('Workspace isolation (issue 19)', () => {
     }
     // Every command of A's own visitor aimed at B's ids: refused as missing or forbidden.
     const visitor = ws.alpha.visitor;
-    for (const [index, command] of [
-      ...commandsAimedAt(bravoIds),
-      { type: 'visitor.startChat', text: 'x' },
-    ].entries()) {
+    for (const [index, command] of [...commandsAimedAt(bravoIds), { type: 'visitor.startChat', text: 'x' }].entries()) {
       if (command.type === 'visitor.startChat') continue;
       const answer = await visitor.command(`a-visitor-${index}`, command);
       attempts.commands += 1;
@@ -276,7 +282,13 @@ describe('Workspace isolation (issue 19)', () => {
     const mail = await attempt('/api/channels/email/inbound', {
       token: ws.alpha.ingest,
       method: 'POST',
-      body: { from: 'someone@else.example', to: 'support@bravo.example', subject: 'hi', text: 'hello', messageId: `<a-${unique}@x>` },
+      body: {
+        from: 'someone@else.example',
+        to: 'support@bravo.example',
+        subject: 'hi',
+        text: 'hello',
+        messageId: `<a-${unique}@x>`,
+      },
     });
     assert.equal(mail.status, 200);
     assert.ok(alphaHub.backend.seq > alphaSeq);
@@ -284,10 +296,19 @@ describe('Workspace isolation (issue 19)', () => {
     const replay = await attempt('/api/channels/email/inbound', {
       token: ws.alpha.ingest,
       method: 'POST',
-      body: { from: 'x@y.example', to: 'a@b.example', subject: 's', text: 't', messageId: `<b-${unique}@bravo.example>` },
+      body: {
+        from: 'x@y.example',
+        to: 'a@b.example',
+        subject: 's',
+        text: 't',
+        messageId: `<b-${unique}@bravo.example>`,
+      },
     });
     assert.equal(replay.status, 200);
-    assert.ok(!JSON.parse(replay.text).result?.conversationId || !allIds().includes(JSON.parse(replay.text).result.conversationId));
+    assert.ok(
+      !JSON.parse(replay.text).result?.conversationId ||
+        !allIds().includes(JSON.parse(replay.text).result.conversationId),
+    );
     const form = await attempt('/api/channels/forms/submit', {
       token: ws.alpha.ingest,
       method: 'POST',
@@ -344,7 +365,11 @@ describe('Workspace isolation (issue 19)', () => {
       assert.equal(answer.status, status, `${method} ${path} in A: ${answer.text}`);
       texts.push(answer.text);
     }
-    const revoke = await attempt(`/api/admin/visitors/${bravoIds.contactId}/revoke-sessions`, { token, method: 'POST', body: {} });
+    const revoke = await attempt(`/api/admin/visitors/${bravoIds.contactId}/revoke-sessions`, {
+      token,
+      method: 'POST',
+      body: {},
+    });
     assert.equal(JSON.parse(revoke.text).revoked, 0);
     for (const path of ['/api/admin/agents', '/api/admin/agent-tokens', '/api/admin/sites']) {
       const answer = await attempt(path, { token });
@@ -353,7 +378,11 @@ describe('Workspace isolation (issue 19)', () => {
       texts.push(answer.text);
     }
     for (const method of ['GET', 'POST']) {
-      const answer = await attempt('/api/admin/workspaces', { token, method, ...(method === 'POST' ? { body: { id: 'mine' } } : {}) });
+      const answer = await attempt('/api/admin/workspaces', {
+        token,
+        method,
+        ...(method === 'POST' ? { body: { id: 'mine' } } : {}),
+      });
       assert.equal(answer.status, 403);
       texts.push(answer.text);
     }
@@ -374,7 +403,11 @@ describe('Workspace isolation (issue 19)', () => {
     const signIn = (workspace, password) =>
       http('/api/auth/sign-in', { method: 'POST', body: { email: SHARED_EMAIL, password, workspace }, headers: own });
     assert.equal((await signIn('bravo', PASSWORD.alpha)).status, 401, "A's password does not open B");
-    assert.equal((await signIn('no-such-workspace', PASSWORD.alpha)).status, 401, 'an unknown workspace reads as a wrong password');
+    assert.equal(
+      (await signIn('no-such-workspace', PASSWORD.alpha)).status,
+      401,
+      'an unknown workspace reads as a wrong password',
+    );
     const signedIn = await signIn('alpha', PASSWORD.alpha);
     assert.equal(signedIn.status, 200);
     const cookie = signedIn.headers.get('set-cookie').split(';')[0];

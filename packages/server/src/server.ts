@@ -440,16 +440,19 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
   });
   metrics.countConnectionsWith(() => gateway.connectionsByKind());
-  const sweep = setInterval(() => {
-    httpLimiter.sweep();
-    for (const hub of workspaces.loaded()) hub.accounts.sweep();
-    workspaces.evictIdle().then(
-      (evicted) => {
-        if (evicted.length) logger.info({ workspaces: evicted.length }, 'idle workspaces closed');
-      },
-      (error: unknown) => logger.error({ err: error }, 'closing idle workspaces failed'),
-    );
-  }, Math.min(60_000, Math.max(1_000, (options.workspaceIdleMs ?? DEFAULT_WORKSPACE_IDLE_MS) / 2)));
+  const sweep = setInterval(
+    () => {
+      httpLimiter.sweep();
+      for (const hub of workspaces.loaded()) hub.accounts.sweep();
+      workspaces.evictIdle().then(
+        (evicted) => {
+          if (evicted.length) logger.info({ workspaces: evicted.length }, 'idle workspaces closed');
+        },
+        (error: unknown) => logger.error({ err: error }, 'closing idle workspaces failed'),
+      );
+    },
+    Math.min(60_000, Math.max(1_000, (options.workspaceIdleMs ?? DEFAULT_WORKSPACE_IDLE_MS) / 2)),
+  );
   sweep.unref();
 
   try {

@@ -79,14 +79,22 @@ async function workspaceRoutes(
   res: import('node:http').ServerResponse,
   bearer: Bearer,
 ): Promise<void> {
-  if (!bearer.server) throw new HttpError(403, 'forbidden', 'Only the server\'s admin token manages workspaces.');
+  if (!bearer.server) throw new HttpError(403, 'forbidden', "Only the server's admin token manages workspaces.");
   if (req.method === 'GET') {
     sendJson(res, 200, { workspaces: context.directory.listWorkspaces() });
     return;
   }
   if (req.method !== 'POST') throw new HttpError(405, 'method-not-allowed', 'Use GET or POST.');
   const body = requireRecord((await readJson(req, BODY_LIMIT)).value, '');
-  sendJson(res, 201, createWorkspace(context, requiredText(body.id, 'id'), body.name === undefined ? undefined : requiredText(body.name, 'name')));
+  sendJson(
+    res,
+    201,
+    createWorkspace(
+      context,
+      requiredText(body.id, 'id'),
+      body.name === undefined ? undefined : requiredText(body.name, 'name'),
+    ),
+  );
 }
 
 /**
@@ -100,7 +108,8 @@ export function createWorkspace(
 ): { workspace: { id: string; name: string; createdAt: number }; adminToken: string; ingestToken: string } {
   if (!WORKSPACE_ID_PATTERN.test(id))
     throw new HttpError(400, 'invalid', 'A workspace id has 1 to 63 lower-case letters, digits and dashes.', 'id');
-  if (context.directory.workspace(id)) throw new HttpError(409, 'conflict', `The workspace ${id} exists already.`, 'id');
+  if (context.directory.workspace(id))
+    throw new HttpError(409, 'conflict', `The workspace ${id} exists already.`, 'id');
   const at = context.now();
   const workspace = context.directory.createWorkspace({ id, name, createdAt: at });
   return {
@@ -131,8 +140,7 @@ export function createAdminRoutes(adminToken: string | undefined): RouteHandler 
       return true;
     }
     const workspaceId = adminWorkspace(req, bearer);
-    if (!rootContext.directory.workspace(workspaceId))
-      throw new HttpError(404, 'not-found', 'No such workspace.');
+    if (!rootContext.directory.workspace(workspaceId)) throw new HttpError(404, 'not-found', 'No such workspace.');
     const method = req.method ?? 'GET';
     const { directory } = rootContext;
 

@@ -170,7 +170,8 @@ export const handleAuthRoutes: RouteHandler = async (rootContext, req, res, url)
     const token = requiredText(body.token, 'token');
     const password = typeof body.password === 'string' ? body.password : '';
     // The link was made in one workspace: the password is set, and the session opened, there.
-    const linkWorkspace = rootContext.directory.workspaceOfCredential('auth-link', hashToken(token)) ?? DEFAULT_WORKSPACE;
+    const linkWorkspace =
+      rootContext.directory.workspaceOfCredential('auth-link', hashToken(token)) ?? DEFAULT_WORKSPACE;
     const workspace = inWorkspace(rootContext, await rootContext.workspaces.get(linkWorkspace));
     const signedIn = await workspace.accounts.setPasswordWithLink(token, password);
     sendJson(

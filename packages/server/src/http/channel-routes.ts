@@ -92,7 +92,11 @@ export function createChannelRoutes(options: {
       const workspace = await ingestContext(context, req, options.ingestToken);
       const { value } = await readJson(req, BODY_LIMITS.json);
       const { command, submissionId } = parseFormSubmission(value);
-      const outcome = await run(workspace, command, submissionId ? `form:${command.formId}:${submissionId}` : undefined);
+      const outcome = await run(
+        workspace,
+        command,
+        submissionId ? `form:${command.formId}:${submissionId}` : undefined,
+      );
       sendJson(res, 200, { ok: true, seq: outcome.seq, ...(outcome.result ? { result: outcome.result } : {}) });
       return true;
     }

@@ -131,10 +131,14 @@ function accountStore(
       statements.touchSession.run(usedAt, workspaceId, tokenHash);
     },
     revokeAgentSession(tokenHash, at) {
-      return (statements.revokeSession.get(at, workspaceId, tokenHash) as { agent_id: string } | undefined)?.agent_id ?? null;
+      return (
+        (statements.revokeSession.get(at, workspaceId, tokenHash) as { agent_id: string } | undefined)?.agent_id ?? null
+      );
     },
     revokeAgentSessions(agentId, at) {
-      return (statements.revokeSessionsOf.all(at, workspaceId, agentId) as { token_hash: string }[]).map((row) => row.token_hash);
+      return (statements.revokeSessionsOf.all(at, workspaceId, agentId) as { token_hash: string }[]).map(
+        (row) => row.token_hash,
+      );
     },
     saveAuthLink(link) {
       saveLink(link);

@@ -233,7 +233,12 @@ ALTER TABLE auth_links ADD COLUMN workspace_id TEXT NOT NULL DEFAULT 'default';
 `);
       db.prepare(
         "INSERT INTO workspaces (id, name, created_at, epoch, snapshot_seq, snapshot_at) VALUES ('default', 'Default', ?, ?, ?, ?)",
-      ).run(Date.now(), meta('epoch') ?? randomEpoch(), Number(meta('snapshot_seq') ?? 0), Number(meta('snapshot_at') ?? 0));
+      ).run(
+        Date.now(),
+        meta('epoch') ?? randomEpoch(),
+        Number(meta('snapshot_seq') ?? 0),
+        Number(meta('snapshot_at') ?? 0),
+      );
       db.exec("DELETE FROM meta WHERE key IN ('epoch', 'snapshot_seq', 'snapshot_at')");
     },
   },

@@ -181,8 +181,7 @@ export function createSqliteStorage(dir: string = defaultDataDir()): SqliteStora
       insertOutcome.run(workspaceId, record.principalKey, record.commandId, JSON.stringify(record.outcome), record.at);
     }
   });
-  let batch: { records: Pending[]; waiters: { resolve: () => void; reject: (error: unknown) => void }[] } | null =
-    null;
+  let batch: { records: Pending[]; waiters: { resolve: () => void; reject: (error: unknown) => void }[] } | null = null;
   function flush() {
     const current = batch;
     if (!current) return; // already flushed by close()

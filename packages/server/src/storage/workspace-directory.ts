@@ -106,7 +106,11 @@ export function createWorkspaceDirectory(db: Database.Database): WorkspaceDirect
 
   type WorkspaceRow = { id: string; name: string; created_at: number };
   type SiteRow = { site_key: string; workspace_id: string; origins: string; created_at: number };
-  const toWorkspace = (row: WorkspaceRow): WorkspaceRecord => ({ id: row.id, name: row.name, createdAt: row.created_at });
+  const toWorkspace = (row: WorkspaceRow): WorkspaceRecord => ({
+    id: row.id,
+    name: row.name,
+    createdAt: row.created_at,
+  });
   const toSite = (row: SiteRow): SiteRecord => ({
     siteKey: row.site_key,
     workspaceId: row.workspace_id,
@@ -117,7 +121,9 @@ export function createWorkspaceDirectory(db: Database.Database): WorkspaceDirect
   return {
     createWorkspace({ id, name, createdAt }) {
       if (!WORKSPACE_ID_PATTERN.test(id))
-        throw new RangeError('A workspace id has 1 to 63 lower-case letters, digits and dashes, starting with a letter or digit.');
+        throw new RangeError(
+          'A workspace id has 1 to 63 lower-case letters, digits and dashes, starting with a letter or digit.',
+        );
       if (statements.workspace.get(id)) throw new RangeError(`The workspace ${id} exists already.`);
       statements.insertWorkspace.run(id, name, createdAt, randomEpoch());
       return { id, name, createdAt };

@@ -48,7 +48,11 @@ export function createSocketRouter(options: SocketRouterOptions) {
       /** Frames received while the hub loads, delivered in order once it is there. */
       let waiting: unknown[] | null = null;
       let closed = false;
-      const { sameOrigin: _sameOrigin, ...hubInfo } = info;
+      /** What the hub is told about the socket (sameOrigin is the router's own business). */
+      const hubInfo: ConnectionInfo = {
+        ...(info.ip ? { ip: info.ip } : {}),
+        ...(info.origin ? { origin: info.origin } : {}),
+      };
 
       const defaultHub = options.hubs.peek(DEFAULT_WORKSPACE);
       const lobbyConnection = () => (lobby ??= defaultHub!.backend.connect(send, end, hubInfo));

@@ -33,7 +33,12 @@ export type Bearer = { server: true; workspaceId: typeof DEFAULT_WORKSPACE } | {
  */
 export function bearerWorkspace(
   req: IncomingMessage,
-  options: { purpose: WorkspaceTokenPurpose; serverToken: string | undefined; directory: WorkspaceDirectory; what: string },
+  options: {
+    purpose: WorkspaceTokenPurpose;
+    serverToken: string | undefined;
+    directory: WorkspaceDirectory;
+    what: string;
+  },
 ): Bearer {
   const header = String(req.headers.authorization ?? '');
   const match = /^Bearer\s+(\S+)$/i.exec(header);

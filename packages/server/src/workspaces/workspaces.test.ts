@@ -14,7 +14,11 @@ async function newWorkspace(url: string, id: string, origin = 'https://shop.exam
   const created = await postJson(`${url}/api/admin/workspaces`, { id }, { authorization: `Bearer ${ADMIN}` });
   assert.equal(created.status, 201, JSON.stringify(created.json));
   const { adminToken, ingestToken } = created.json as unknown as { adminToken: string; ingestToken: string };
-  const site = await postJson(`${url}/api/admin/sites`, { origins: [origin] }, { authorization: `Bearer ${adminToken}` });
+  const site = await postJson(
+    `${url}/api/admin/sites`,
+    { origins: [origin] },
+    { authorization: `Bearer ${adminToken}` },
+  );
   assert.equal(site.status, 201);
   return { adminToken, ingestToken, siteKey: (site.json as unknown as { siteKey: string }).siteKey };
 }
@@ -63,7 +67,12 @@ describe('workspaces (issue 19)', () => {
       assert.ok(hub.backend.state.contacts.has(contactId));
       assert.ok(!t.server.backend.state.contacts.has(contactId));
       // Its session token opens the same visitor again, through its site.
-      const again = await hello(t.wsUrl, welcome.sessionToken!, { site: shop.siteKey }, { origin: 'https://shop.example' });
+      const again = await hello(
+        t.wsUrl,
+        welcome.sessionToken!,
+        { site: shop.siteKey },
+        { origin: 'https://shop.example' },
+      );
       assert.deepEqual(again.welcome.principal, welcome.principal);
       again.peer.close();
     } finally {

@@ -352,7 +352,8 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
       const withinRate =
         connectionFrames.take(1, now) &&
         ipFrames.take(ip, 1, now) &&
-        (principal?.kind !== 'visitor' || visitorFrames.take(`${connection.workspaceId ?? ''}:${principal.contactId}`, 1, now));
+        (principal?.kind !== 'visitor' ||
+          visitorFrames.take(`${connection.workspaceId ?? ''}:${principal.contactId}`, 1, now));
       if (!withinRate && !refusals.take(1, now)) {
         refused('flood', {}, 'socket closed: too many frames', log);
         end(CLOSE_POLICY_VIOLATION, 'too many frames: reconnect later, slower');
@@ -397,7 +398,9 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
         clearTimeout(helloTimer);
         const kind = options.claimedKind(typeof frame.token === 'string' ? frame.token : 'unknown');
         const originAllowedHere =
-          typeof frame.site === 'string' && isSiteKey(frame.site) ? siteAllowsOrigin(req, frame.site) : fromAllowedOrigin;
+          typeof frame.site === 'string' && isSiteKey(frame.site)
+            ? siteAllowsOrigin(req, frame.site)
+            : fromAllowedOrigin;
         if (kind === 'visitor' && !originAllowedHere) {
           refused('origin', { origin: req.headers.origin }, 'visitor session refused: origin not allowed', log);
           refuse('origin-not-allowed', 'This site may not open chat sessions (its origin is not allowed).');
