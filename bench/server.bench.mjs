@@ -1,9 +1,10 @@
 // Server figures (issues 3 and 19): how many concurrent visitor sockets one server process holds on
-// loopback and the memory each costs, how fast a visitor's message reaches an agent's socket under
-// that load (p99), and email ingest throughput over HTTP with no visitor socket open and then with
-// all of them open (their ratio: one team's busy widget must not slow every channel). The server
-// runs as a child process (its own event loop, as in production); this process plays every client.
-// Bounded in sockets, messages and time; stops by itself.
+// loopback across BENCH_WORKSPACES workspaces (default 100, each with its site and one agent
+// socket) and the memory each costs, how fast a visitor's message reaches its team's agent socket
+// under that load (p99), and email ingest throughput over HTTP into the default workspace with no
+// visitor socket open and then with all of them open (their ratio: other teams' busy widgets must
+// not slow a channel). The server runs as a child process (its own event loop, as in production);
+// this process plays every client. Bounded in sockets, messages and time; stops by itself.
 import { readFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,6 +18,7 @@ const requireFromServer = createRequire(join(root, 'packages/server/package.json
 const WebSocket = requireFromServer('ws');
 
 const VISITORS = Number(process.env.BENCH_VISITORS ?? 10_000);
+const WORKSPACES = Number(process.env.BENCH_WORKSPACES ?? 100);
 const OPEN_BATCH = 100;
 const OPEN_BUDGET_MS = 120_000;
 const FANOUT_MESSAGES = 500;
@@ -57,6 +59,7 @@ function startServer(dataDir) {
           CONFAB_RATE_LIMITS: 'off',
           CONFAB_INGEST_TOKEN: 'bench-ingest',
           CONFAB_ADMIN_TOKEN: 'bench-admin',
+          CONFAB_METRICS_TOKEN: 'bench-metrics',
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
@@ -144,12 +147,12 @@ async function ingestEmails(url, from) {
   return ingested / ((performance.now() - started) / 1000);
 }
 
-/** A visitor: hello without token (a new session), then a chat. */
-async function openVisitor(wsUrl, index) {
+/** A visitor of a site: hello without token (a new session), then a chat. */
+async function openVisitor(wsUrl, index, site) {
   const socket = await openSocket(wsUrl);
   const welcome = waitFor(socket, (frame) => frame.type === 'welcome');
   const snapshot = waitFor(socket, (frame) => frame.type === 'snapshot');
-  socket.send(JSON.stringify({ v: 1, type: 'hello', token: '' }));
+  socket.send(JSON.stringify({ v: 1, type: 'hello', token: '', site }));
   await welcome;
   await snapshot;
   const id = `start-${index}`;
@@ -171,15 +174,26 @@ export async function run() {
   const { createSqliteStorage, createServerAuthenticator } = await import(
     pathToFileURL(join(root, 'packages/server/dist/index.js')).href
   );
-  // Seed one agent and its token straight into the store before the server opens it.
+  // Seed the workspaces, each with a site, one agent and its token, straight into the store
+  // before the server opens it. Email goes to the default workspace.
   const storage = createSqliteStorage(dataDir);
-  await storage.commit({
-    principalKey: 'system',
-    commandId: 'bench-seed',
-    events: [{ seq: 1, cause: null, event: { type: 'agent.upserted', agent: AGENT } }],
-    outcome: { ok: true, seq: 1 },
-  });
-  const agentToken = createServerAuthenticator({ store: storage }).issueAgentToken(AGENT.id, 'bench').token;
+  const teams = [];
+  for (let index = 0; index < WORKSPACES; index++) {
+    const id = `team-${index}`;
+    storage.createWorkspace({ id, name: id, createdAt: Date.now() });
+    const store = storage.forWorkspace(id);
+    await store.commit({
+      principalKey: 'system',
+      commandId: 'bench-seed',
+      events: [{ seq: 1, cause: null, event: { type: 'agent.upserted', agent: AGENT } }],
+      outcome: { ok: true, seq: 1 },
+      at: Date.now(),
+    });
+    teams.push({
+      site: storage.createSite(id, ['*'], Date.now()).siteKey,
+      agentToken: createServerAuthenticator({ store }).issueAgentToken(AGENT.id, 'bench').token,
+    });
+  }
   await storage.close();
 
   const { child, url } = await startServer(dataDir);
@@ -187,11 +201,15 @@ export async function run() {
   const visitors = [];
   const results = [];
   try {
-    // The agent, listening to everything.
-    const agent = await openSocket(wsUrl);
-    const agentReady = waitFor(agent, (frame) => frame.type === 'snapshot');
-    agent.send(JSON.stringify({ v: 1, type: 'hello', token: agentToken }));
-    await agentReady;
+    // One agent per team, each listening to its own workspace.
+    const agents = [];
+    for (const team of teams) {
+      const agent = await openSocket(wsUrl);
+      const agentReady = waitFor(agent, (frame) => frame.type === 'snapshot');
+      agent.send(JSON.stringify({ v: 1, type: 'hello', token: team.agentToken }));
+      await agentReady;
+      agents.push(agent);
+    }
 
     // 1. Email ingest with no visitor socket open: the baseline of the loaded ratio (after a
     //    warm-up round, so that neither side of the ratio pays for the JIT's first compiles).
@@ -207,7 +225,10 @@ export async function run() {
     while (visitors.length < VISITORS && performance.now() - openStarted < OPEN_BUDGET_MS) {
       const batch = Math.min(OPEN_BATCH, VISITORS - visitors.length);
       const opened = await Promise.allSettled(
-        Array.from({ length: batch }, (_, offset) => openVisitor(wsUrl, visitors.length + offset)),
+        Array.from({ length: batch }, (_, offset) => {
+          const index = visitors.length + offset;
+          return openVisitor(wsUrl, index, teams[index % teams.length].site);
+        }),
       );
       for (const outcome of opened) {
         if (outcome.status === 'fulfilled') visitors.push(outcome.value);
@@ -222,9 +243,9 @@ export async function run() {
     ).json();
     const held = Math.min(
       visitors.filter((visitor) => visitor.socket.readyState === WebSocket.OPEN).length,
-      health.connections - 1,
+      health.connections - agents.length,
     );
-    results.push({ metric: 'server.fanout.visitors', value: held, unit: 'sockets' });
+    results.push({ metric: 'server.fanout.visitors', value: held, unit: `sockets across ${WORKSPACES} workspaces` });
     const rssAfter = residentBytes(child.pid);
     if (rssBefore !== null && rssAfter !== null && held > 0)
       results.push({
@@ -241,7 +262,7 @@ export async function run() {
     // 3. Visitor message → agent socket, at a steady rate while every visitor stays connected.
     const sentAt = new Map();
     const latencies = [];
-    agent.listeners.add((frame) => {
+    const onAgentFrame = (frame) => {
       if (frame.type !== 'events') return;
       const arrived = performance.now();
       for (const { event } of frame.events) {
@@ -252,7 +273,8 @@ export async function run() {
           sentAt.delete(event.message.text);
         }
       }
-    });
+    };
+    for (const agent of agents) agent.listeners.add(onAgentFrame);
     const interval = 1000 / FANOUT_RATE_PER_S;
     const fanoutStarted = performance.now();
     for (let index = 0; index < FANOUT_MESSAGES; index++) {
@@ -277,6 +299,18 @@ export async function run() {
     results.push({ metric: 'server.fanout.p99.ms', value: round(percentile(latencies, 99)), unit: 'ms' });
     results.push({ metric: 'server.fanout.p50.ms', value: round(percentile(latencies, 50)), unit: 'ms' });
     results.push({ metric: 'server.fanout.delivered', value: latencies.length, unit: `of ${FANOUT_MESSAGES}` });
+    // Whether the server's own thread was what held messages up: its event loop's delays so far.
+    const metrics = await (
+      await fetch(`${url}/metrics`, { headers: { authorization: 'Bearer bench-metrics' } })
+    ).text();
+    for (const [name, metric] of [
+      ['p99', 'server.eventLoopLag.p99.ms'],
+      ['max', 'server.eventLoopLag.max.ms'],
+    ]) {
+      const match = new RegExp(`^confab_nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(metrics);
+      if (match)
+        results.push({ metric, value: round(Number(match[1]) * 1000), unit: 'ms (server event loop, whole run)' });
+    }
 
     // 4. Email ingest again, every visitor socket still open.
     const loadedIngest = await ingestEmails(url, 2 * INGEST_EMAILS);
@@ -286,7 +320,7 @@ export async function run() {
       value: round(loadedIngest / idleIngest, 2),
       unit: `emails/s with ${held} visitor sockets ÷ with none`,
     });
-    agent.close();
+    for (const agent of agents) agent.close();
   } finally {
     for (const visitor of visitors) visitor.socket.terminate();
     child.kill('SIGTERM');

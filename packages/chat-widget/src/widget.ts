@@ -147,6 +147,7 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
       namespace,
       persistence: deferredPersistence(signingOut.then(() => widgetStorage)),
       ...(config.identity ? { identity: config.identity } : {}),
+      ...(config.site !== 'default' ? { site: config.site } : {}),
     });
   }
 

@@ -273,6 +273,13 @@ export const ENVIRONMENT: EnvironmentVariable[] = [
     schema: positiveNumber,
   },
   {
+    name: 'CONFAB_WORKSPACE_IDLE_MINUTES',
+    expected: 'a whole number of minutes, at least 1',
+    default: '10',
+    meaning: "a workspace's hub with no open sockets is unloaded this long after its last use",
+    schema: wholeNumber(1),
+  },
+  {
     name: 'CONFAB_VISITOR_SESSION_IDLE_DAYS',
     expected: 'a positive number of days',
     default: '30',
@@ -412,6 +419,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv, defaults: { demo: boolean 
   if (snapshotEveryMinutes !== undefined) options.snapshotEveryMs = snapshotEveryMinutes * 60_000;
   const idempotencyDays = get<number>('CONFAB_IDEMPOTENCY_DAYS');
   if (idempotencyDays !== undefined) options.idempotencyWindowMs = idempotencyDays * 24 * 60 * 60 * 1000;
+  const workspaceIdleMinutes = get<number>('CONFAB_WORKSPACE_IDLE_MINUTES');
+  if (workspaceIdleMinutes !== undefined) options.workspaceIdleMs = workspaceIdleMinutes * 60 * 1000;
   return { options, logLevel: get<LogLevel>('CONFAB_LOG_LEVEL') ?? 'info' };
 }
 
@@ -473,9 +482,12 @@ export function helpText(version: string): string {
 Usage:
   confab-server [--demo] [--mount=/path=dir]     start (production mode unless --demo or CONFAB_DEMO=1);
                                                   --mount serves a directory of your own at /path/
-  confab-server create-agent --email E --name N --role admin|agent
+  confab-server create-workspace --id ID [--name N]
+                                                  a new workspace; prints its admin and ingest tokens (once)
+  confab-server create-agent --email E --name N --role admin|agent [--workspace W]
                                                   create an agent; the password comes on standard input
-  confab-server reset-password --email E          print a one-time link to set a new password
+  confab-server reset-password --email E [--workspace W]
+                                                  print a one-time link to set a new password
   confab-server issue-agent-token <agentId> [label]
                                                   print a new agent token (stored hashed)
   confab-server list-agent-tokens [agentId]       list tokens (ids, never the tokens)

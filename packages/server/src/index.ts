@@ -31,6 +31,7 @@ export {
   createSqliteStorage,
   defaultDataDir,
   type SqliteStorage,
+  type WorkspaceStorage,
   type TokenStore,
   type DeliveryStore,
   type DeliveryRecord,
@@ -52,3 +53,11 @@ export { configFromEnv, ConfigError, ENVIRONMENT, type ServerConfig, type Enviro
 export { createLogger, LOG_LEVELS, type Logger, type LogLevel } from './logging.js';
 export { backupDatabase, type BackupResult } from './storage/backup.js';
 export { SCHEMA_VERSION, NewerSchemaError } from './storage/migrations.js';
+export {
+  DEFAULT_WORKSPACE,
+  UnknownWorkspaceError,
+  type WorkspaceRecord,
+  type SiteRecord,
+} from './storage/workspace-directory.js';
+export { WORKSPACE_HEADER } from './http/admin-routes.js';
+export { WorkspaceHubs, type WorkspaceHub } from './workspaces/hubs.js';

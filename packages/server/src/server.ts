@@ -38,7 +38,16 @@ import { startSmtpListener, type SmtpListener } from './channels/smtp-listener.j
 import { createMessengerSender, type MessengerSender } from './channels/messenger-send.js';
 import { BODY_LIMITS } from './http/body-limits.js';
 import { KeyedRateLimiter } from './rate-limit.js';
-import { createSqliteStorage, defaultDataDir, type SqliteStorage } from './storage/sqlite-storage.js';
+import {
+  createSqliteStorage,
+  defaultDataDir,
+  type SqliteStorage,
+  type WorkspaceStorage,
+} from './storage/sqlite-storage.js';
+import { DEFAULT_WORKSPACE, SITE_KEY_PREFIX, UnknownWorkspaceError } from './storage/workspace-directory.js';
+import { WorkspaceHubs, type WorkspaceHub } from './workspaces/hubs.js';
+import { workspaceOfHello, workspaceOfToken } from './workspaces/routing.js';
+import { createSocketRouter } from './workspaces/socket-router.js';
 import { attachGateway, type Gateway, type GatewayLimits } from './ws/gateway.js';
 import { silentLogger, type Logger } from './logging.js';
 import { createMetrics, type ServerMetrics } from './metrics.js';
@@ -113,6 +122,13 @@ export interface StartServerOptions {
   snapshotEveryMs?: number;
   /** How long command outcomes are kept (CONFAB_IDEMPOTENCY_DAYS). */
   idempotencyWindowMs?: number;
+  /**
+   * A workspace's hub with no open links is closed after this long unused (CONFAB_WORKSPACE_IDLE_MINUTES);
+   * the next hello, ingest or API call loads it again. The default workspace stays loaded. Default 10 minutes.
+   */
+  workspaceIdleMs?: number;
+  /** Demo mode: more workspaces seeded beside the default one, so isolation is visible. Default `['harbour']`. */
+  demoWorkspaces?: string[];
   heartbeatMs?: number;
   /**
    * More static directories by URL prefix, e.g. `{ '/react': 'examples/react' }` (pages get only the
@@ -128,7 +144,9 @@ export interface RunningServer {
   /** `http://host:port` */
   url: string;
   port: number;
+  /** The default workspace's hub, storage, authenticator, accounts and mailer. */
   backend: Backend;
+  /** The whole store; as a WorkspaceStorage it is the default workspace's (`forWorkspace` opens others). */
   storage: SqliteStorage;
   auth: ServerAuthenticator;
   /** Agent accounts: passwords, sign-in sessions, one-time links. */
@@ -138,6 +156,8 @@ export interface RunningServer {
   messengerSender: MessengerSender;
   /** The SMTP listener for inbound email, when `smtpInboundPort` is set. */
   smtpInbound: SmtpListener | null;
+  /** The hub of each workspace, loaded on use and evicted when idle. */
+  workspaces: WorkspaceHubs;
   /**
    * Stops: no new connections, `/ready` answers 503, every socket is closed with `code` (1001
    * going away by default; 1012 "restarting" tells clients to reconnect and resume), requests in
@@ -145,6 +165,11 @@ export interface RunningServer {
    */
   close(code?: number): Promise<void>;
 }
+
+/** A workspace's hub, idle with no links, is closed after this long (CONFAB_WORKSPACE_IDLE_MINUTES). */
+export const DEFAULT_WORKSPACE_IDLE_MS = 10 * 60 * 1000;
+/** The demo's second workspace (its own team and conversations; see `--demo`). */
+export const DEMO_WORKSPACES = ['harbour'];
 
 /** How long requests in progress may take to finish once the server is closing. */
 const REQUEST_DRAIN_MS = 5_000;
@@ -187,93 +212,138 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
 
   const storage = createSqliteStorage(options.dataDir ?? defaultDataDir());
   const metrics = createMetrics();
-  const fanOut = timedFanOut(createLocalFanOut(), metrics);
-  let backendRef: Backend | null = null;
-  let accountsRef: ReturnType<typeof createAccounts> | null = null;
-  const auth = createServerAuthenticator({
-    agentOfSession: (token) => accountsRef?.sessionAgent(token)?.id ?? null,
-    store: storage,
-    ...(identity ? { identity } : {}),
-    ...(options.visitorSessionLifetime ? { visitorSessionLifetime: options.visitorSessionLifetime } : {}),
-    now,
-    // A token is worth nothing once the engine disables its agent or never knew it.
-    isAgentActive: (agentId) => isActiveAgent(backendRef?.state.agents.get(agentId)),
-  });
-  const backend = createBackend({
-    storage: observedStorage(storage, metrics, logger),
-    auth,
-    fanOut,
-    now,
-    ...(options.retention !== undefined ? { retention: options.retention } : {}),
-    ...(options.snapshotEveryEvents !== undefined ? { snapshotEveryEvents: options.snapshotEveryEvents } : {}),
-    ...(options.snapshotEveryMs !== undefined ? { snapshotEveryMs: options.snapshotEveryMs } : {}),
-    ...(options.idempotencyWindowMs !== undefined ? { idempotencyWindowMs: options.idempotencyWindowMs } : {}),
-  });
-  backendRef = backend;
-  await backend.ready;
-  const accounts = createAccounts({
-    backend,
-    store: storage,
-    now,
-    ...(options.agentSessionLifetime ? { sessionLifetime: options.agentSessionLifetime } : {}),
-  });
-  accountsRef = accounts;
 
-  // Agents an earlier version disabled in the token store only: the engine takes over (one truth).
-  for (const agentId of storage.takeLegacyDisabledAgents()) {
-    const agent = backend.state.agents.get(agentId);
-    if (!agent || agent.disabled) continue;
-    await backend.execute({ kind: 'system' }, { type: 'agent.disable', agentId }).catch((error: unknown) => {
-      logger.error({ agentId, err: error }, 'could not disable an agent disabled in the token store');
+  /** Loads one workspace's hub: its log (snapshot + tail), authenticator, accounts and mailer. */
+  async function openHub(workspaceId: string): Promise<WorkspaceHub> {
+    const workspaceStorage = storage.forWorkspace(workspaceId);
+    const workspaceLogger = logger.child({ workspace: workspaceId });
+    const fanOut = timedFanOut(createLocalFanOut(), metrics);
+    let backendRef: Backend | null = null;
+    let accountsRef: Accounts | null = null;
+    const auth = createServerAuthenticator({
+      agentOfSession: (token) => accountsRef?.sessionAgent(token)?.id ?? null,
+      store: workspaceStorage,
+      ...(identity ? { identity } : {}),
+      ...(options.visitorSessionLifetime ? { visitorSessionLifetime: options.visitorSessionLifetime } : {}),
+      now,
+      // A token is worth nothing once the engine disables its agent or never knew it.
+      isAgentActive: (agentId) => isActiveAgent(backendRef?.state.agents.get(agentId)),
     });
-  }
+    const backend = createBackend({
+      storage: observedStorage(workspaceStorage, metrics, workspaceLogger),
+      auth,
+      fanOut,
+      now,
+      ...(options.retention !== undefined ? { retention: options.retention } : {}),
+      ...(options.snapshotEveryEvents !== undefined ? { snapshotEveryEvents: options.snapshotEveryEvents } : {}),
+      ...(options.snapshotEveryMs !== undefined ? { snapshotEveryMs: options.snapshotEveryMs } : {}),
+      ...(options.idempotencyWindowMs !== undefined ? { idempotencyWindowMs: options.idempotencyWindowMs } : {}),
+    });
+    backendRef = backend;
+    await backend.ready;
+    const accounts = createAccounts({
+      backend,
+      store: workspaceStorage,
+      now,
+      ...(options.agentSessionLifetime ? { sessionLifetime: options.agentSessionLifetime } : {}),
+    });
+    accountsRef = accounts;
 
-  if (demo && backend.seq === 0) {
-    // Appended through the hub, so the demo data is stored and sequenced like everything else.
-    const events = demoSeed(now());
-    await backend.append(events);
-    logger.info({ events: events.length }, 'seeded demo data');
-  }
-
-  // An agent the engine disables (an agent.upserted with disabled: true) loses its open sockets too.
-  const unsubscribeDisabled = fanOut.subscribe((events) => {
-    for (const { event } of events) {
-      if (event.type === 'agent.upserted' && event.agent.disabled) {
-        const agentId = event.agent.id;
-        backend.disconnectPrincipal(
-          (principal) => principal.kind === 'agent' && principal.agentId === agentId,
-          CLOSE_REVOKED,
-          'agent disabled',
-        );
-      }
+    // Agents an earlier version disabled in the token store only: the engine takes over (one truth).
+    for (const agentId of workspaceStorage.takeLegacyDisabledAgents()) {
+      const agent = backend.state.agents.get(agentId);
+      if (!agent || agent.disabled) continue;
+      await backend.execute({ kind: 'system' }, { type: 'agent.disable', agentId }).catch((error: unknown) => {
+        workspaceLogger.error({ agentId, err: error }, 'could not disable an agent disabled in the token store');
+      });
     }
-  });
 
-  const mailer = createMailer({
-    backend,
-    fanOut,
-    store: storage,
-    ...(options.smtpUrl ? { smtpUrl: options.smtpUrl } : {}),
-    ...(options.mailTransport ? { transport: options.mailTransport } : {}),
-    ...(options.emailRetryWindowMs ? { retryWindowMs: options.emailRetryWindowMs } : {}),
+    if (demo && backend.seq === 0) {
+      // Appended through the hub, so the demo data is stored and sequenced like everything else.
+      const events = demoSeed(now());
+      await backend.append(events);
+      workspaceLogger.info({ events: events.length }, 'seeded demo data');
+    }
+
+    // An agent the engine disables (an agent.upserted with disabled: true) loses its open sockets too.
+    const unsubscribeDisabled = fanOut.subscribe((events) => {
+      for (const { event } of events) {
+        if (event.type === 'agent.upserted' && event.agent.disabled) {
+          const agentId = event.agent.id;
+          backend.disconnectPrincipal(
+            (principal) => principal.kind === 'agent' && principal.agentId === agentId,
+            CLOSE_REVOKED,
+            'agent disabled',
+          );
+        }
+      }
+    });
+
+    const mailer = createMailer({
+      backend,
+      fanOut,
+      store: workspaceStorage,
+      ...(options.smtpUrl ? { smtpUrl: options.smtpUrl } : {}),
+      ...(options.mailTransport ? { transport: options.mailTransport } : {}),
+      ...(options.emailRetryWindowMs ? { retryWindowMs: options.emailRetryWindowMs } : {}),
+      now,
+      logger: workspaceLogger,
+      metrics,
+    });
+    const messengerSender = createMessengerSender({
+      backend,
+      fanOut,
+      store: workspaceStorage,
+      ...(options.messenger?.pageToken ? { pageToken: options.messenger.pageToken } : {}),
+      ...(options.messenger?.apiUrl ? { apiUrl: options.messenger.apiUrl } : {}),
+      now,
+      logger: workspaceLogger,
+    });
+    workspaceLogger.debug({ seq: backend.seq }, 'workspace loaded');
+    return {
+      id: workspaceId,
+      storage: workspaceStorage,
+      backend,
+      auth,
+      accounts,
+      mailer,
+      messengerSender,
+      async close() {
+        unsubscribeDisabled();
+        await mailer.close();
+        await messengerSender.close();
+        // Closes the workspace's storage after its last queued commit (the file stays open).
+        await backend.close();
+      },
+    };
+  }
+
+  const workspaces = new WorkspaceHubs({
+    open: openHub,
+    idleMs: options.workspaceIdleMs ?? DEFAULT_WORKSPACE_IDLE_MS,
+    pinned: [DEFAULT_WORKSPACE],
+    // A workspace whose email is still being sent stays loaded until it is.
+    busy: (hub) => hub.mailer.enabled && hub.storage.pendingEmails().length > 0,
     now,
-    logger,
-    metrics,
   });
-  const messengerSender = createMessengerSender({
-    backend,
-    fanOut,
-    store: storage,
-    ...(options.messenger?.pageToken ? { pageToken: options.messenger.pageToken } : {}),
-    ...(options.messenger?.apiUrl ? { apiUrl: options.messenger.apiUrl } : {}),
-    now,
-    logger,
-  });
+  const defaultHub = await workspaces.get(DEFAULT_WORKSPACE);
+  const { backend, auth, accounts, mailer, messengerSender } = defaultHub;
+  if (demo) {
+    // A second team beside the default one, so that what one workspace sees the other never does.
+    for (const id of options.demoWorkspaces ?? DEMO_WORKSPACES) {
+      if (!storage.workspace(id)) {
+        storage.createWorkspace({ id, name: id, createdAt: now() });
+        // A fixed key, so the demo's page for it (/site/<id>.html) can name it; own pages only.
+        storage.createSite(id, [], now(), `${SITE_KEY_PREFIX}demo-${id}`);
+      }
+      await workspaces.get(id);
+    }
+  }
 
   const httpLimiter = new KeyedRateLimiter(options.httpLimits?.burst ?? 300, options.httpLimits?.perSecond ?? 100);
 
-  function agentsInOrder() {
-    return [...backend.state.agents.values()].filter((agent) => isActiveAgent(agent));
+  function agentsInOrder(hub: Backend = backend) {
+    return [...hub.state.agents.values()].filter((agent) => isActiveAgent(agent));
   }
 
   const controlToken = randomBytes(32).toString('base64url');
@@ -282,7 +352,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     handleAuthRoutes,
     createAdminRoutes(options.adminToken),
     createControlRoutes(controlToken),
-    ...(demo ? [createDemoRoutes({ identity, firstAgent: () => agentsInOrder()[0] })] : []),
+    ...(demo ? [createDemoRoutes({ identity, firstAgent: (hub) => agentsInOrder(hub)[0] })] : []),
     ...(options.testClock
       ? [
           createTestClockRoutes({
@@ -296,8 +366,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const ownOriginsOf = (req: IncomingMessage) => ownOrigins(req, publicOrigins, options.trustProxy);
   let serverUrl = '';
   const routeContext: RouteContext = {
+    workspaceId: DEFAULT_WORKSPACE,
     backend,
-    storage,
+    storage: defaultHub.storage,
+    directory: storage,
+    workspaces,
     auth,
     accounts,
     mailer,
@@ -312,7 +385,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     if (!httpLimiter.take(clientIp(req, options.trustProxy)))
       throw new HttpError(429, 'rate-limited', 'Too many requests; retry later.');
-    for (const routes of routeHandlers) if (await routes(routeContext, req, res, url)) return;
+    try {
+      for (const routes of routeHandlers) if (await routes(routeContext, req, res, url)) return;
+    } catch (error) {
+      // A workspace deleted from under a token, or named by one that outlived it: nothing to name.
+      if (error instanceof UnknownWorkspaceError) throw new HttpError(404, 'not-found', 'No such workspace.');
+      throw error;
+    }
     throw new HttpError(404, 'not-found', `No route ${req.method ?? 'GET'} ${url.pathname}.`);
   }
 
@@ -337,6 +416,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       version: VERSION,
       storage: { kind: storage.kind, dir: storage.dir, events: storage.eventCount() },
       seq: backend.seq,
+      workspaces: { stored: storage.listWorkspaces().length, loaded: workspaces.loaded().length },
       connections: gateway.connections,
       mail: { smtp: mailer.enabled, pending: storage.pendingEmails().length },
       demo,
@@ -364,14 +444,22 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const server = createServer((req, res) => void route(req, res));
   server.headersTimeout = 20_000;
   server.requestTimeout = 60_000;
+  const socketRouter = createSocketRouter({
+    hubs: workspaces,
+    workspaceOf: (hello, sameOrigin) => workspaceOfHello(storage, hello, sameOrigin),
+  });
+  /** The accounts of the workspace a session was opened in (loaded: its socket holds a link there). */
+  const sessionAgent = (token: string) =>
+    workspaces.peek(workspaceOfToken(storage, token))?.accounts.sessionAgent(token) ?? null;
   const gateway: Gateway = attachGateway(server, {
-    backend,
+    backend: socketRouter,
     claimedKind: (token) => auth.claimedKind(token),
     allowedOrigins: options.allowedOrigins ?? [],
+    siteOrigins: (siteKey) => storage.site(siteKey)?.origins ?? null,
     ownOrigins: ownOriginsOf,
     hostAllowed,
     sessionCookie: (req) => readCookie(req, SESSION_COOKIE),
-    sessionAlive: (token) => accounts.sessionAgent(token) !== null,
+    sessionAlive: (token) => sessionAgent(token) !== null,
     logger,
     metrics,
     ...(options.trustProxy ? { trustProxy: true } : {}),
@@ -379,10 +467,19 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
   });
   metrics.countConnectionsWith(() => gateway.connectionsByKind());
-  const sweep = setInterval(() => {
-    httpLimiter.sweep();
-    accounts.sweep();
-  }, 60_000);
+  const sweep = setInterval(
+    () => {
+      httpLimiter.sweep();
+      for (const hub of workspaces.loaded()) hub.accounts.sweep();
+      workspaces.evictIdle().then(
+        (evicted) => {
+          if (evicted.length) logger.info({ workspaces: evicted.length }, 'idle workspaces closed');
+        },
+        (error: unknown) => logger.error({ err: error }, 'closing idle workspaces failed'),
+      );
+    },
+    Math.min(60_000, Math.max(1_000, (options.workspaceIdleMs ?? DEFAULT_WORKSPACE_IDLE_MS) / 2)),
+  );
   sweep.unref();
 
   try {
@@ -396,11 +493,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   } catch (error) {
     // Port taken, or the like: release what was opened so the data directory is not left locked.
     clearInterval(sweep);
-    unsubscribeDisabled();
     await gateway.close();
-    await mailer.close();
-    await messengerSender.close();
-    await backend.close();
+    await workspaces.close();
+    await storage.close();
     throw error;
   }
   let smtpInbound: SmtpListener | null = null;
@@ -410,11 +505,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     } catch (error) {
       server.close();
       clearInterval(sweep);
-      unsubscribeDisabled();
       await gateway.close();
-      await mailer.close();
-      await messengerSender.close();
-      await backend.close();
+      await workspaces.close();
+      await storage.close();
       throw error;
     }
   }
@@ -436,13 +529,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     mailer,
     messengerSender,
     smtpInbound,
+    workspaces,
     close(code = CLOSE_CODES.goingAway) {
       closing ??= (async () => {
         draining = true;
         const started = performance.now();
         removeControlFile(dataDir, controlToken);
         clearInterval(sweep);
-        unsubscribeDisabled();
         // Sockets first: meanwhile HTTP still answers, /ready with 503, so a load balancer stops
         // sending before the port closes.
         await gateway.close(code);
@@ -454,10 +547,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         server.closeAllConnections();
         await httpClosed;
         await smtpInbound?.close();
-        await mailer.close();
-        await messengerSender.close();
-        // Closes storage after the last queued commit.
-        await backend.close();
+        // Each hub's mailer and last queued commits, then the file.
+        await workspaces.close();
+        await storage.close();
         logger.info({ code, ms: Math.round(performance.now() - started) }, 'server closed');
       })();
       return closing;
@@ -480,7 +572,7 @@ function startInboundSmtp(backend: Backend, port: number, host: string | undefin
 }
 
 /** The store as the hub sees it, timing each commit and logging the ones that fail. */
-function observedStorage(storage: SqliteStorage, metrics: ServerMetrics, logger: Logger): BackendStorage {
+function observedStorage(storage: WorkspaceStorage, metrics: ServerMetrics, logger: Logger): BackendStorage {
   return {
     load: (options) => storage.load(options),
     close: () => storage.close(),

@@ -257,6 +257,8 @@ function createClient<C extends Command, S extends ReplicaStore>(
         token: session.token,
         ...(helloResumed ? { resumeFrom: appliedSeq!, ...(epoch ? { epoch } : {}) } : {}),
         ...(options.identity ? { identity: options.identity } : {}),
+        // Undefined when the widget names no site: JSON leaves it out (and validation drops it).
+        site: options.site,
         ...(unanswered.length ? { pending: unanswered } : {}),
       });
     } else {

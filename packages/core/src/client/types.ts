@@ -133,4 +133,6 @@ export interface ClientOptions {
 export interface VisitorClientOptions extends ClientOptions {
   /** A site-signed identity token (see the server's createIdentityToken). */
   identity?: string;
+  /** The widget's site key (`data-site`): the server opens the chat in that site's workspace. */
+  site?: string;
 }

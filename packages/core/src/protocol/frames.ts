@@ -43,6 +43,11 @@ export interface HelloFrame {
   /** A visitor's identity token, signed by the site's backend (createIdentityToken). */
   identity?: string;
   /**
+   * The widget's site key (the tag's `data-site`): the server opens the chat in that site's
+   * workspace and checks the page's origin against the site's. Absent: the default workspace.
+   */
+  site?: string;
+  /**
    * Ids of commands this client sent and has no answer for (at most MAX_HELLO_PENDING, oldest
    * first). The welcome names those the server already committed, so that a replica rebuilt from
    * a snapshot never shows such a command's effect twice: once confirmed, once optimistic.

@@ -372,6 +372,7 @@ export function validateClientFrame(value: unknown): ClientFrame {
         }),
         epoch: optional(string(MAX_SHORT_LENGTH)),
         identity: optional(string(MAX_SHORT_LENGTH * 4)),
+        site: optional(string(MAX_SHORT_LENGTH)),
         pending: optional(array(id, MAX_HELLO_PENDING)),
       })(value, '');
       return { v: PROTOCOL_VERSION, type: 'hello', ...fields } as ClientFrame;

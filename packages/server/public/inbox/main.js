@@ -1,7 +1,8 @@
 // The hosted inbox page (/inbox/): signs an agent in with email and password (a session cookie the
 // page never sees), or — on a demo server — as a demo agent, then connects <confab-inbox> over the
 // WebSocket transport. Invite and reset links open it with #invite=… or #reset=… (a fragment: it
-// never reaches a server log). Query parameters: ?agent=<id> (demo), ?lang=nl, ?theme=dark.
+// never reaches a server log). Query parameters: ?workspace=<id> (the team to sign in to; default
+// the server's default workspace), ?agent=<id> (demo), ?lang=nl, ?theme=dark.
 import { ACCOUNT_TEXT } from './account-text.js';
 
 const params = new URLSearchParams(location.search);
@@ -14,6 +15,10 @@ const signOutButton = document.getElementById('sign-out');
 const signOutEverywhereButton = document.getElementById('sign-out-everywhere');
 const who = document.getElementById('who');
 const byId = (id) => document.getElementById(id);
+/** The workspace (team) this page signs in to: a platform links each team to /inbox/?workspace=<id>. */
+const workspace = params.get('workspace') || undefined;
+/** A query string naming the workspace, for the GET routes. */
+const workspaceQuery = (prefix) => (workspace ? `${prefix}workspace=${encodeURIComponent(workspace)}` : '');
 
 let text = ACCOUNT_TEXT.en;
 let client = null;
@@ -87,7 +92,7 @@ byId('sign-in-form').addEventListener('submit', async (event) => {
     return;
   }
   error.textContent = '';
-  const result = await post('/api/auth/sign-in', { email, password });
+  const result = await post('/api/auth/sign-in', { email, password, workspace });
   if (result.ok) {
     byId('sign-in-password').value = '';
     await connect(result.answer.agent, 'session');
@@ -113,7 +118,7 @@ byId('forgot-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   const email = byId('forgot-email').value.trim();
   if (!email) return;
-  const result = await post('/api/auth/forgot-password', { email });
+  const result = await post('/api/auth/forgot-password', { email, workspace });
   byId('forgot-status').textContent = !result.ok ? text.failed : result.answer.mail ? text.linkSent : text.noMail;
 });
 
@@ -239,11 +244,13 @@ async function start() {
     showSetPassword(link[1], link[2]);
     return;
   }
-  const status = await (await fetch('/api/auth/session')).json();
+  const status = await (await fetch('/api/auth/session' + workspaceQuery('?'))).json();
   if (status.signedIn) return connect(status.agent, 'session');
   if (status.demo) {
     const agent = params.get('agent');
-    const response = await fetch('/api/demo/session' + (agent ? `?agent=${encodeURIComponent(agent)}` : ''));
+    const response = await fetch(
+      '/api/demo/session' + (agent ? `?agent=${encodeURIComponent(agent)}${workspaceQuery('&')}` : workspaceQuery('?')),
+    );
     if (!response.ok) {
       show('Demo sign-in is not available on this server (start it with demo data: `npm start`).');
       return;

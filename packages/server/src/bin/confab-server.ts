@@ -2,16 +2,19 @@
 // `confab-server` — starts the reference server (default), or manages agents and tokens:
 //   confab-server [--demo] [--mount=/path=dir]       start, in production mode unless --demo or CONFAB_DEMO=1;
 //                                                    --mount serves a directory of your own at /path
-//   confab-server create-agent --email E --name N --role admin|agent
+//   confab-server create-workspace --id ID [--name N]
+//                                                    a new workspace; prints its admin and ingest tokens
+//   confab-server create-agent --email E --name N --role admin|agent [--workspace W]
 //                                                    create an agent; the password comes on standard input
-//   confab-server reset-password --email E           print a one-time link to set a new password
+//   confab-server reset-password --email E [--workspace W]
+//                                                    print a one-time link to set a new password
 //   confab-server issue-agent-token <agentId> [label] print a new agent token (stored hashed)
 //   confab-server list-agent-tokens [agentId]        list tokens (ids, never the tokens)
 //   confab-server backup <file>                      online copy of the database (safe while serving)
 //   confab-server migrate                            bring the schema up to date and exit
 //   confab-server --help | --version
 import { createServerAuthenticator } from '../auth/authenticator.js';
-import { createAgentCli, resetPasswordCli } from '../control/account-cli.js';
+import { createAgentCli, createWorkspaceCli, resetPasswordCli } from '../control/account-cli.js';
 import { readPassword } from '../control/read-password.js';
 import { readFileSync } from 'node:fs';
 import { CLOSE_CODES } from '@confab/core';
@@ -67,6 +70,10 @@ async function main(argv: string[]) {
     return;
   }
   const dataDir = process.env.CONFAB_DATA_DIR || defaultDataDir();
+  if (command === 'create-workspace') {
+    console.log(JSON.stringify(await createWorkspaceCli(dataDir, args)));
+    return;
+  }
   if (command === 'create-agent') {
     console.log(JSON.stringify(await createAgentCli(dataDir, args, readPassword)));
     return;

@@ -3,6 +3,8 @@ import { createAccounts } from '../accounts/accounts.js';
 import { createServerAuthenticator } from '../auth/authenticator.js';
 import { accountLink } from '../http/auth-routes.js';
 import { createSqliteStorage } from '../storage/sqlite-storage.js';
+import { DEFAULT_WORKSPACE } from '../storage/workspace-directory.js';
+import { createWorkspace } from '../http/admin-routes.js';
 import { readControlFile } from './control-file.js';
 
 /** `--name value` pairs of a command line; a flag without a value is an error. */
@@ -44,30 +46,53 @@ async function viaRunningServer(dataDir: string, path: string, body: unknown): P
 /** The store of a stopped server, with the engine over it (commands run as they would in the server). */
 async function withStoppedServer<T>(
   dataDir: string,
+  workspaceId: string,
   work: (accounts: ReturnType<typeof createAccounts>) => Promise<T>,
 ) {
   const storage = createSqliteStorage(dataDir);
-  const backend = createBackend({ storage, auth: createServerAuthenticator({ store: storage }) });
   try {
-    await backend.ready;
-    return await work(createAccounts({ backend, store: storage }));
+    const store = storage.forWorkspace(workspaceId);
+    const backend = createBackend({ storage: store, auth: createServerAuthenticator({ store }) });
+    try {
+      await backend.ready;
+      return await work(createAccounts({ backend, store }));
+    } finally {
+      await backend.close();
+    }
   } finally {
-    await backend.close();
+    await storage.close();
+  }
+}
+
+/**
+ * `confab-server create-workspace --id ID [--name N]`: a new workspace, its admin token and its
+ * ingest token (each printed once). Written straight into the store, also while a server runs:
+ * the server reads which workspaces exist at each use.
+ */
+export async function createWorkspaceCli(dataDir: string, args: string[], now: () => number = Date.now) {
+  const flags = parseFlags(args, ['id', 'name']);
+  if (!flags.id) throw new Error('usage: confab-server create-workspace --id ID [--name N]');
+  const storage = createSqliteStorage(dataDir);
+  try {
+    return createWorkspace({ directory: storage, now }, flags.id, flags.name);
+  } finally {
+    await storage.close();
   }
 }
 
 /** `confab-server create-agent --email E --name N --role admin|agent`, the password from standard input. */
 export async function createAgentCli(dataDir: string, args: string[], readPassword: () => Promise<string>) {
-  const flags = parseFlags(args, ['email', 'name', 'role']);
+  const flags = parseFlags(args, ['email', 'name', 'role', 'workspace']);
   if (!flags.email || !flags.name)
-    throw new Error('usage: confab-server create-agent --email E --name N --role admin|agent');
+    throw new Error('usage: confab-server create-agent --email E --name N --role admin|agent [--workspace W]');
+  const workspace = flags.workspace ?? DEFAULT_WORKSPACE;
   const role = flags.role ?? 'agent';
   if (role !== 'admin' && role !== 'agent') throw new Error('--role is admin or agent');
   const password = await readPassword();
   const input = { email: flags.email, name: flags.name, role, password } as const;
   const answer =
-    (await viaRunningServer(dataDir, '/api/control/agents', input)) ??
-    (await withStoppedServer(dataDir, async (accounts) => {
+    (await viaRunningServer(dataDir, '/api/control/agents', { ...input, workspace })) ??
+    (await withStoppedServer(dataDir, workspace, async (accounts) => {
       const agent = await accounts.createAgent(input);
       return { agentId: agent.id, email: agent.email, role: agent.role };
     }));
@@ -76,12 +101,13 @@ export async function createAgentCli(dataDir: string, args: string[], readPasswo
 
 /** `confab-server reset-password --email E`: prints a one-time link to set a new password. */
 export async function resetPasswordCli(dataDir: string, args: string[], publicUrl: string) {
-  const flags = parseFlags(args, ['email']);
-  if (!flags.email) throw new Error('usage: confab-server reset-password --email E');
+  const flags = parseFlags(args, ['email', 'workspace']);
+  if (!flags.email) throw new Error('usage: confab-server reset-password --email E [--workspace W]');
   const email = flags.email;
+  const workspace = flags.workspace ?? DEFAULT_WORKSPACE;
   return (
-    (await viaRunningServer(dataDir, '/api/control/reset-links', { email })) ??
-    (await withStoppedServer(dataDir, async (accounts) => {
+    (await viaRunningServer(dataDir, '/api/control/reset-links', { email, workspace })) ??
+    (await withStoppedServer(dataDir, workspace, async (accounts) => {
       const agent = accounts.agentByEmail(email);
       if (!agent || agent.disabled) throw new Error(`No enabled agent has the email ${email}.`);
       const purpose = agent.invitePending ? 'invite' : 'reset';

@@ -1,8 +1,12 @@
 import type { Command, Principal } from '@confab/core';
 import { CLOSE_REVOKED } from '@confab/core/backend';
 import { requireRecord, requiredText } from '../channels/validate.js';
-import { HttpError, readJson, requireBearer, sendJson } from './http-util.js';
-import type { RouteContext, RouteHandler } from './route-context.js';
+import type { IncomingMessage } from 'node:http';
+import { HttpError, readJson, sendJson } from './http-util.js';
+import { normaliseOrigin } from './host-check.js';
+import { inWorkspace, type RouteContext, type RouteHandler } from './route-context.js';
+import { DEFAULT_WORKSPACE, WORKSPACE_ID_PATTERN } from '../storage/workspace-directory.js';
+import { bearerWorkspace, issueWorkspaceToken, type Bearer } from '../workspaces/workspace-tokens.js';
 
 const BODY_LIMIT = 16 * 1024;
 const SYSTEM: Principal = { kind: 'system' };
@@ -38,17 +42,129 @@ function closeAgentSockets(context: RouteContext, agentId: string, reason: strin
   );
 }
 
+/** The header with which the server's admin token names the workspace it acts on (default: `default`). */
+export const WORKSPACE_HEADER = 'confab-workspace';
+
 /**
- * The admin API (`Authorization: Bearer CONFAB_ADMIN_TOKEN`): how a product with its own sign-in
- * manages agents and hands out agent tokens. Agent changes are engine commands, so routing, menus
- * and the inbox follow; the server closes a disabled agent's sockets when the event commits.
+ * The workspace an admin request acts on. A workspace's admin token acts on its own workspace and
+ * is refused (403, naming nothing of the other) when the header names another; the server's token
+ * acts on the workspace the header names.
+ */
+function adminWorkspace(req: IncomingMessage, bearer: Bearer): string {
+  const named = req.headers[WORKSPACE_HEADER];
+  if (named === undefined) return bearer.workspaceId;
+  if (typeof named !== 'string' || !WORKSPACE_ID_PATTERN.test(named))
+    throw new HttpError(400, 'invalid', `${WORKSPACE_HEADER} must be a workspace id.`);
+  if (!bearer.server && named !== bearer.workspaceId)
+    throw new HttpError(403, 'forbidden', 'This token acts on its own workspace only.');
+  return named;
+}
+
+/** Page origins of a site: whole origins (`https://shop.example`), or `*` for any page. */
+function requireOrigins(value: unknown): string[] {
+  if (!Array.isArray(value) || value.length === 0 || value.length > 50)
+    throw new HttpError(400, 'invalid', 'origins must be a list of 1 to 50 origins.', 'origins');
+  return value.map((origin, index) => {
+    if (origin === '*') return origin;
+    const normalised = typeof origin === 'string' ? normaliseOrigin(origin) : null;
+    if (!normalised) throw new HttpError(400, 'invalid', 'An origin is scheme://host[:port].', `origins.${index}`);
+    return normalised;
+  });
+}
+
+/** The server operator's routes: workspaces themselves (the server's admin token only). */
+async function workspaceRoutes(
+  context: RouteContext,
+  req: IncomingMessage,
+  res: import('node:http').ServerResponse,
+  bearer: Bearer,
+): Promise<void> {
+  if (!bearer.server) throw new HttpError(403, 'forbidden', "Only the server's admin token manages workspaces.");
+  if (req.method === 'GET') {
+    sendJson(res, 200, { workspaces: context.directory.listWorkspaces() });
+    return;
+  }
+  if (req.method !== 'POST') throw new HttpError(405, 'method-not-allowed', 'Use GET or POST.');
+  const body = requireRecord((await readJson(req, BODY_LIMIT)).value, '');
+  sendJson(
+    res,
+    201,
+    createWorkspace(
+      context,
+      requiredText(body.id, 'id'),
+      body.name === undefined ? undefined : requiredText(body.name, 'name'),
+    ),
+  );
+}
+
+/**
+ * Creates a workspace with an admin token and an ingest token (each shown once). The CLI's
+ * `create-workspace` and `POST /api/admin/workspaces` both come here.
+ */
+export function createWorkspace(
+  context: Pick<RouteContext, 'directory' | 'now'>,
+  id: string,
+  name = id,
+): { workspace: { id: string; name: string; createdAt: number }; adminToken: string; ingestToken: string } {
+  if (!WORKSPACE_ID_PATTERN.test(id))
+    throw new HttpError(400, 'invalid', 'A workspace id has 1 to 63 lower-case letters, digits and dashes.', 'id');
+  if (context.directory.workspace(id))
+    throw new HttpError(409, 'conflict', `The workspace ${id} exists already.`, 'id');
+  const at = context.now();
+  const workspace = context.directory.createWorkspace({ id, name, createdAt: at });
+  return {
+    workspace,
+    adminToken: issueWorkspaceToken(context.directory, id, 'admin', 'created with the workspace', at),
+    ingestToken: issueWorkspaceToken(context.directory, id, 'ingest', 'created with the workspace', at),
+  };
+}
+
+/**
+ * The admin API (`Authorization: Bearer CONFAB_ADMIN_TOKEN`, or a workspace's admin token `cfw_…`):
+ * how a product with its own sign-in manages workspaces, sites, agents and tokens. Agent changes
+ * are engine commands, so routing, menus and the inbox follow; the server closes a disabled agent's
+ * sockets when the event commits. Every route but `/api/admin/workspaces` acts on one workspace.
  */
 export function createAdminRoutes(adminToken: string | undefined): RouteHandler {
-  return async (context, req, res, url) => {
+  return async (rootContext, req, res, url) => {
     const path = url.pathname;
     if (!path.startsWith('/api/admin/')) return false;
-    requireBearer(req, adminToken, 'The admin API');
+    const bearer = bearerWorkspace(req, {
+      purpose: 'admin',
+      serverToken: adminToken,
+      directory: rootContext.directory,
+      what: 'The admin API',
+    });
+    if (path === '/api/admin/workspaces') {
+      await workspaceRoutes(rootContext, req, res, bearer);
+      return true;
+    }
+    const workspaceId = adminWorkspace(req, bearer);
+    if (!rootContext.directory.workspace(workspaceId)) throw new HttpError(404, 'not-found', 'No such workspace.');
     const method = req.method ?? 'GET';
+    const { directory } = rootContext;
+
+    // Sites and ingest tokens are the directory's: they need no hub loaded.
+    if (path === '/api/admin/sites' && method === 'GET') {
+      sendJson(res, 200, { sites: directory.listSites(workspaceId) });
+      return true;
+    }
+    if (path === '/api/admin/sites' && method === 'POST') {
+      const body = requireRecord((await readJson(req, BODY_LIMIT)).value, '');
+      sendJson(res, 201, directory.createSite(workspaceId, requireOrigins(body.origins), rootContext.now()));
+      return true;
+    }
+    if (path === '/api/admin/ingest-tokens' && method === 'POST') {
+      const body = requireRecord((await readJson(req, BODY_LIMIT)).value, '');
+      const label = body.label === undefined ? '' : requiredText(body.label, 'label');
+      sendJson(res, 201, { token: issueWorkspaceToken(directory, workspaceId, 'ingest', label, rootContext.now()) });
+      return true;
+    }
+
+    const context =
+      workspaceId === DEFAULT_WORKSPACE
+        ? rootContext
+        : inWorkspace(rootContext, await rootContext.workspaces.get(workspaceId));
     const { backend, auth, storage } = context;
 
     if (path === '/api/admin/agents' && method === 'GET') {

@@ -4,7 +4,10 @@ import { isActiveAgent } from '../accounts/accounts.js';
 import { requireRecord, requiredText } from '../channels/validate.js';
 import { CLOSE_UNAUTHENTICATED } from '../ws/gateway.js';
 import { HttpError, clientIp, readJson, sendJson } from './http-util.js';
-import type { RouteContext, RouteHandler } from './route-context.js';
+import { inWorkspace, type RouteContext, type RouteHandler } from './route-context.js';
+import { DEFAULT_WORKSPACE, UnknownWorkspaceError, WORKSPACE_ID_PATTERN } from '../storage/workspace-directory.js';
+import { hashToken } from '../auth/authenticator.js';
+import { workspaceOfToken } from '../workspaces/routing.js';
 import {
   cameOverHttps,
   clearedSessionCookie,
@@ -42,10 +45,38 @@ function resetMail(agent: Agent, link: string) {
   };
 }
 
+/** Names the workspace in answers about a session, unless it is the default one (answers stay as they were). */
+function workspaceField(workspaceId: string): { workspace?: string } {
+  return workspaceId === DEFAULT_WORKSPACE ? {} : { workspace: workspaceId };
+}
+
 /** The signed-in agent of a request's session cookie, or null. */
 export function sessionAgentOf(context: RouteContext, req: IncomingMessage): Agent | null {
   const token = readCookie(req, SESSION_COOKIE);
   return token ? context.accounts.sessionAgent(token) : null;
+}
+
+/** The context of the workspace a workspace id names; null when it names none (the caller answers as for a wrong password). */
+async function namedWorkspace(context: RouteContext, value: unknown): Promise<RouteContext | null> {
+  const workspaceId = value === undefined ? DEFAULT_WORKSPACE : value;
+  if (typeof workspaceId !== 'string' || !WORKSPACE_ID_PATTERN.test(workspaceId))
+    throw new HttpError(400, 'invalid', 'workspace must be a workspace id.', 'workspace');
+  try {
+    return inWorkspace(context, await context.workspaces.get(workspaceId));
+  } catch (error) {
+    if (error instanceof UnknownWorkspaceError) return null;
+    throw error;
+  }
+}
+
+/**
+ * The workspace a request is about: its session cookie's (a session belongs to the workspace it
+ * signed in to), else the `workspace` query parameter's, else the default one.
+ */
+async function requestWorkspace(context: RouteContext, req: IncomingMessage, url: URL): Promise<RouteContext> {
+  const token = readCookie(req, SESSION_COOKIE);
+  if (token) return inWorkspace(context, await context.workspaces.get(workspaceOfToken(context.directory, token)));
+  return (await namedWorkspace(context, url.searchParams.get('workspace') ?? undefined)) ?? context;
 }
 
 function requireSignedIn(context: RouteContext, req: IncomingMessage): Agent {
@@ -68,10 +99,11 @@ function setSession(context: RouteContext, req: IncomingMessage, token: string) 
  * The inbox's sign-in (DESIGN §5): `/api/auth/…`. Every POST checks Origin (the cookie is
  * SameSite=Strict as well); answers are typed errors.
  */
-export const handleAuthRoutes: RouteHandler = async (context, req, res, url) => {
+export const handleAuthRoutes: RouteHandler = async (rootContext, req, res, url) => {
   const path = url.pathname;
   if (!path.startsWith('/api/auth/')) return false;
   const method = req.method ?? 'GET';
+  const context = await requestWorkspace(rootContext, req, url);
   const { accounts } = context;
 
   if (path === '/api/auth/session' && method === 'GET') {
@@ -80,7 +112,7 @@ export const handleAuthRoutes: RouteHandler = async (context, req, res, url) => 
       res,
       200,
       agent
-        ? { signedIn: true, agent: publicAgent(agent) }
+        ? { signedIn: true, agent: publicAgent(agent), ...workspaceField(context.workspaceId) }
         : { signedIn: false, setupNeeded: !context.demo && !accounts.hasAccounts(), demo: context.demo },
     );
     return true;
@@ -92,9 +124,18 @@ export const handleAuthRoutes: RouteHandler = async (context, req, res, url) => 
     const body = requireRecord((await readJson(req, BODY_LIMIT)).value, '');
     const email = requiredText(body.email, 'email');
     const password = typeof body.password === 'string' ? body.password : '';
+    // An account belongs to one workspace: the same email may sign in to two, each with its password.
+    const named = await namedWorkspace(rootContext, body.workspace);
+    const workspace = named ?? rootContext;
     try {
-      const signedIn = await accounts.signIn(email, password, clientIp(req, context.trustProxy));
-      sendJson(res, 200, { agent: publicAgent(signedIn.agent) }, setSession(context, req, signedIn.token));
+      // A workspace that does not exist is answered as a wrong password, after the same check.
+      const signedIn = await workspace.accounts.signIn(email, named ? password : '', clientIp(req, context.trustProxy));
+      sendJson(
+        res,
+        200,
+        { agent: publicAgent(signedIn.agent), ...workspaceField(workspace.workspaceId) },
+        setSession(workspace, req, signedIn.token),
+      );
     } catch (error) {
       const retry = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
       if (error instanceof HttpError && retry !== undefined) {
@@ -128,19 +169,30 @@ export const handleAuthRoutes: RouteHandler = async (context, req, res, url) => 
     const body = requireRecord((await readJson(req, BODY_LIMIT)).value, '');
     const token = requiredText(body.token, 'token');
     const password = typeof body.password === 'string' ? body.password : '';
-    const signedIn = await accounts.setPasswordWithLink(token, password);
-    sendJson(res, 200, { agent: publicAgent(signedIn.agent) }, setSession(context, req, signedIn.token));
+    // The link was made in one workspace: the password is set, and the session opened, there.
+    const linkWorkspace =
+      rootContext.directory.workspaceOfCredential('auth-link', hashToken(token)) ?? DEFAULT_WORKSPACE;
+    const workspace = inWorkspace(rootContext, await rootContext.workspaces.get(linkWorkspace));
+    const signedIn = await workspace.accounts.setPasswordWithLink(token, password);
+    sendJson(
+      res,
+      200,
+      { agent: publicAgent(signedIn.agent), ...workspaceField(workspace.workspaceId) },
+      setSession(workspace, req, signedIn.token),
+    );
     return true;
   }
   if (path === '/api/auth/forgot-password') {
     const body = requireRecord((await readJson(req, BODY_LIMIT)).value, '');
     const email = requiredText(body.email, 'email');
-    // The same answer, at once, whether or not the address has an account: the mail goes out after.
+    const workspace = await namedWorkspace(rootContext, body.workspace);
+    // The same answer, at once, whether or not the address (or the workspace) has an account: the mail goes out after.
     sendJson(res, 200, { ok: true, mail: context.mailer.enabled });
-    const agent = accounts.agentByEmail(email);
-    if (context.mailer.enabled && isActiveAgent(agent) && accounts.takeResetMail(agent.id)) {
-      const link = accountLink(context.linkOrigin(req), 'reset', accounts.createLink(agent.id, 'reset'));
-      context.mailer.sendServerMail(resetMail(agent, link)).catch(() => undefined);
+    if (!workspace) return true;
+    const agent = workspace.accounts.agentByEmail(email);
+    if (workspace.mailer.enabled && isActiveAgent(agent) && workspace.accounts.takeResetMail(agent.id)) {
+      const link = accountLink(workspace.linkOrigin(req), 'reset', workspace.accounts.createLink(agent.id, 'reset'));
+      workspace.mailer.sendServerMail(resetMail(agent, link)).catch(() => undefined);
     }
     return true;
   }

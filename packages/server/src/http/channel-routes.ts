@@ -5,8 +5,9 @@ import { parseRawEmail } from '../channels/mime.js';
 import { parseFormSubmission } from '../channels/forms.js';
 import { answerMessengerChallenge, checkMessengerSignature, parseMessengerWebhook } from '../channels/messenger.js';
 import { BODY_LIMITS } from './body-limits.js';
-import { HttpError, readBody, readJson, requireBearer, sendJson } from './http-util.js';
-import type { RouteContext, RouteHandler } from './route-context.js';
+import { HttpError, readBody, readJson, sendJson } from './http-util.js';
+import { inWorkspace, type RouteContext, type RouteHandler } from './route-context.js';
+import { bearerWorkspace } from '../workspaces/workspace-tokens.js';
 
 const SYSTEM: Principal = { kind: 'system' };
 
@@ -17,6 +18,20 @@ function run(context: RouteContext, command: Command, commandId?: string) {
 function isRawMessage(req: IncomingMessage): boolean {
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   return type === 'message/rfc822';
+}
+
+/**
+ * The workspace an ingest request is for, from its token: CONFAB_INGEST_TOKEN is the default
+ * workspace's, a workspace's own ingest token (`cfi_…`) is that workspace's.
+ */
+async function ingestContext(context: RouteContext, req: IncomingMessage, serverToken: string | undefined) {
+  const { workspaceId } = bearerWorkspace(req, {
+    purpose: 'ingest',
+    serverToken,
+    directory: context.directory,
+    what: 'Channel ingestion',
+  });
+  return inWorkspace(context, await context.workspaces.get(workspaceId));
 }
 
 /**
@@ -32,13 +47,13 @@ export function createChannelRoutes(options: {
     const method = req.method ?? 'GET';
     if (path === '/api/channels/email/inbound') {
       if (method !== 'POST') throw new HttpError(405, 'method-not-allowed', 'Use POST.');
-      requireBearer(req, options.ingestToken, 'Channel ingestion');
+      const workspace = await ingestContext(context, req, options.ingestToken);
       // JSON (fields parsed by the sender), or the raw message as a mail server has it.
       const command = isRawMessage(req)
         ? await parseRawEmail(await readBody(req, BODY_LIMITS.rawEmail))
         : parseInboundEmail((await readJson(req, BODY_LIMITS.email)).value);
       // The Message-ID is the idempotency key: a mail gateway that retries delivers once.
-      const outcome = await run(context, command, `email:${command.messageId}`);
+      const outcome = await run(workspace, command, `email:${command.messageId}`);
       sendJson(res, 200, { ok: true, seq: outcome.seq, ...(outcome.result ? { result: outcome.result } : {}) });
       return true;
     }
@@ -74,10 +89,14 @@ export function createChannelRoutes(options: {
     }
     if (path === '/api/channels/forms/submit') {
       if (method !== 'POST') throw new HttpError(405, 'method-not-allowed', 'Use POST.');
-      requireBearer(req, options.ingestToken, 'Channel ingestion');
+      const workspace = await ingestContext(context, req, options.ingestToken);
       const { value } = await readJson(req, BODY_LIMITS.json);
       const { command, submissionId } = parseFormSubmission(value);
-      const outcome = await run(context, command, submissionId ? `form:${command.formId}:${submissionId}` : undefined);
+      const outcome = await run(
+        workspace,
+        command,
+        submissionId ? `form:${command.formId}:${submissionId}` : undefined,
+      );
       sendJson(res, 200, { ok: true, seq: outcome.seq, ...(outcome.result ? { result: outcome.result } : {}) });
       return true;
     }

@@ -2,7 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import { requireRecord, requiredText } from '../channels/validate.js';
 import { accountLink } from './auth-routes.js';
 import { HttpError, readJson, secretsEqual, sendJson } from './http-util.js';
-import type { RouteHandler } from './route-context.js';
+import { inWorkspace, type RouteHandler } from './route-context.js';
+import { DEFAULT_WORKSPACE } from '../storage/workspace-directory.js';
 
 const BODY_LIMIT = 16 * 1024;
 
@@ -19,7 +20,7 @@ function fromThisMachine(req: IncomingMessage): boolean {
  * the data directory, from this machine only. The socket's address decides, never X-Forwarded-For.
  */
 export function createControlRoutes(controlToken: string): RouteHandler {
-  return async (context, req, res, url) => {
+  return async (rootContext, req, res, url) => {
     const path = url.pathname;
     if (!path.startsWith('/api/control/')) return false;
     const given = /^Bearer\s+(\S+)$/i.exec(String(req.headers.authorization ?? ''))?.[1] ?? '';
@@ -27,6 +28,10 @@ export function createControlRoutes(controlToken: string): RouteHandler {
       throw new HttpError(403, 'forbidden', 'The control API answers the confab-server command on this machine only.');
     if (req.method !== 'POST') throw new HttpError(405, 'method-not-allowed', 'Use POST.');
     const body = requireRecord((await readJson(req, BODY_LIMIT)).value, '');
+    const workspaceId = body.workspace === undefined ? DEFAULT_WORKSPACE : requiredText(body.workspace, 'workspace');
+    if (!rootContext.directory.workspace(workspaceId))
+      throw new HttpError(404, 'not-found', `No workspace ${workspaceId}.`, 'workspace');
+    const context = inWorkspace(rootContext, await rootContext.workspaces.get(workspaceId));
 
     if (path === '/api/control/agents') {
       const role = body.role === 'admin' || body.role === 'agent' ? body.role : null;

@@ -1,4 +1,6 @@
 import type { Agent } from '@confab/core';
+import type { Backend } from '@confab/core/backend';
+import { DEFAULT_WORKSPACE, WORKSPACE_ID_PATTERN } from '../storage/workspace-directory.js';
 import { isEmailAddress } from '@confab/core';
 import { createIdentityToken, type IdentitySettings } from '../auth/identity.js';
 import { requireRecord, requiredText } from '../channels/validate.js';
@@ -13,22 +15,28 @@ import type { RouteHandler } from './route-context.js';
  */
 export function createDemoRoutes(options: {
   identity: IdentitySettings | undefined;
-  firstAgent: () => Agent | undefined;
+  firstAgent: (backend: Backend) => Agent | undefined;
 }): RouteHandler {
+  /** One token per workspace and agent (seeded agent ids repeat across the demo's workspaces). */
   const demoTokens = new Map<string, string>();
   return async (context, req, res, url) => {
     const method = req.method ?? 'GET';
     if (url.pathname === '/api/demo/session' && method === 'GET') {
       const wanted = url.searchParams.get('agent');
-      const agent = wanted ? context.backend.state.agents.get(wanted) : options.firstAgent();
+      const workspaceId = url.searchParams.get('workspace') ?? DEFAULT_WORKSPACE;
+      if (!WORKSPACE_ID_PATTERN.test(workspaceId) || !context.directory.workspace(workspaceId))
+        throw new HttpError(404, 'not-found', 'No such workspace.', 'workspace');
+      const hub = await context.workspaces.get(workspaceId);
+      const agent = wanted ? hub.backend.state.agents.get(wanted) : options.firstAgent(hub.backend);
       if (!agent || agent.disabled)
         throw new HttpError(404, 'not-found', wanted ? `No agent ${wanted}.` : 'No agents are seeded.', 'agent');
-      let token = demoTokens.get(agent.id);
+      const key = `${workspaceId}/${agent.id}`;
+      let token = demoTokens.get(key);
       if (!token) {
-        token = context.auth.issueAgentToken(agent.id, 'demo').token;
-        demoTokens.set(agent.id, token);
+        token = hub.auth.issueAgentToken(agent.id, 'demo').token;
+        demoTokens.set(key, token);
       }
-      sendJson(res, 200, { token, agentId: agent.id, name: agent.name, demo: true });
+      sendJson(res, 200, { token, agentId: agent.id, name: agent.name, workspace: workspaceId, demo: true });
       return true;
     }
     const identity = options.identity;

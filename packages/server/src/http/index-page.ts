@@ -36,6 +36,7 @@ function indexPage({ demo, agents, react }: IndexPageContent): string {
 <ul>
 <li><a href="/inbox/">Agent inbox</a>${demo ? ' — signed in as the first demo agent' : ''}</li>
 <li><a href="/site/">Demo website with the chat widget</a></li>
+${demo ? '<li>A second team in its own workspace: <a href="/site/harbour.html">its website</a> and <a href="/inbox/?workspace=harbour">its inbox</a> (neither sees the other team)</li>' : ''}
 ${react ? '<li><a href="/react/">The inbox embedded in a React app</a></li>' : ''}
 <li><a href="/health">Health</a> (JSON)</li>
 </ul>

@@ -3,12 +3,18 @@ import type { Backend } from '@confab/core/backend';
 import type { Accounts } from '../accounts/accounts.js';
 import type { ServerAuthenticator } from '../auth/authenticator.js';
 import type { Mailer } from '../mail/mailer.js';
-import type { SqliteStorage } from '../storage/sqlite-storage.js';
+import type { SqliteStorage, WorkspaceStorage } from '../storage/sqlite-storage.js';
+import type { WorkspaceHub, WorkspaceHubs } from '../workspaces/hubs.js';
 
-/** What a route module needs of the running server. */
+/**
+ * What a route module needs of the running server. `backend`, `storage`, `auth`, `accounts` and
+ * `mailer` are one workspace's (the default one's until a route picks another with inWorkspace).
+ */
 export interface RouteContext {
+  /** The workspace the fields below belong to. */
+  workspaceId: string;
   backend: Backend;
-  storage: SqliteStorage;
+  storage: WorkspaceStorage;
   auth: ServerAuthenticator;
   accounts: Accounts;
   mailer: Mailer;
@@ -19,6 +25,10 @@ export interface RouteContext {
   ownOrigins(req: IncomingMessage): readonly string[];
   /** Where links in email point: the first public URL, else the origin this request reached. */
   linkOrigin(req?: IncomingMessage): string;
+  /** The whole store: which workspaces exist, their sites and tokens (never one workspace's rows). */
+  directory: SqliteStorage;
+  /** The hub of each workspace, loaded on use. */
+  workspaces: WorkspaceHubs;
   /** Closes the sockets opened with these agent sessions (by token hash). */
   closeSessionSockets(tokenHashes: Iterable<string>, code: number, reason: string): void;
 }
@@ -30,3 +40,16 @@ export type RouteHandler = (
   res: ServerResponse,
   url: URL,
 ) => Promise<boolean>;
+
+/** The context with one workspace's parts in place of the default's. */
+export function inWorkspace(context: RouteContext, hub: WorkspaceHub): RouteContext {
+  return {
+    ...context,
+    workspaceId: hub.id,
+    backend: hub.backend,
+    storage: hub.storage,
+    auth: hub.auth,
+    accounts: hub.accounts,
+    mailer: hub.mailer,
+  };
+}

@@ -45,72 +45,106 @@ export interface AccountStore {
   consumeAuthLink(tokenHash: string, at: number): { agentId: string; purpose: AuthLinkPurpose } | null;
 }
 
-/** The account tables of the server's SQLite file (created by migration 3, storage/migrations.ts). */
-export function createAccountStore(db: Database.Database): AccountStore {
-  const statements = {
-    passwordHash: db.prepare('SELECT hash FROM agent_passwords WHERE agent_id = ?'),
-    setPasswordHash: db.prepare('INSERT OR REPLACE INTO agent_passwords (agent_id, hash, updated_at) VALUES (?, ?, ?)'),
-    countPasswords: db.prepare('SELECT count(*) AS n FROM agent_passwords'),
+/**
+ * One workspace's rows of the account tables of the server's SQLite file (migrations 3 and 5,
+ * storage/migrations.ts): every statement names the workspace, so an agent id or a token hash of
+ * another workspace finds nothing here.
+ */
+export function createAccountStore(db: Database.Database, workspaceId: string): AccountStore {
+  let statements = preparedByDatabase.get(db);
+  if (!statements) {
+    statements = prepareAccountStatements(db);
+    preparedByDatabase.set(db, statements);
+  }
+  return accountStore(db, statements, workspaceId);
+}
+
+/**
+ * Statements are prepared once per database and shared by every workspace (the workspace is a
+ * parameter): a prepared statement costs native memory, and a server may hold a thousand workspaces.
+ */
+const preparedByDatabase = new WeakMap<Database.Database, ReturnType<typeof prepareAccountStatements>>();
+
+function prepareAccountStatements(db: Database.Database) {
+  return {
+    passwordHash: db.prepare('SELECT hash FROM agent_passwords WHERE workspace_id = ? AND agent_id = ?'),
+    setPasswordHash: db.prepare(
+      'INSERT OR REPLACE INTO agent_passwords (workspace_id, agent_id, hash, updated_at) VALUES (?, ?, ?, ?)',
+    ),
+    countPasswords: db.prepare('SELECT count(*) AS n FROM agent_passwords WHERE workspace_id = ?'),
     saveSession: db.prepare(
-      'INSERT INTO agent_sessions (token_hash, agent_id, created_at, last_used_at) VALUES (?, ?, ?, ?)',
+      'INSERT INTO agent_sessions (workspace_id, token_hash, agent_id, created_at, last_used_at) VALUES (?, ?, ?, ?, ?)',
     ),
     findSession: db.prepare(
-      'SELECT agent_id, created_at, last_used_at FROM agent_sessions WHERE token_hash = ? AND revoked_at IS NULL',
+      'SELECT agent_id, created_at, last_used_at FROM agent_sessions WHERE workspace_id = ? AND token_hash = ? AND revoked_at IS NULL',
     ),
-    touchSession: db.prepare('UPDATE agent_sessions SET last_used_at = ? WHERE token_hash = ?'),
+    touchSession: db.prepare('UPDATE agent_sessions SET last_used_at = ? WHERE workspace_id = ? AND token_hash = ?'),
     revokeSession: db.prepare(
-      'UPDATE agent_sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL RETURNING agent_id',
+      'UPDATE agent_sessions SET revoked_at = ? WHERE workspace_id = ? AND token_hash = ? AND revoked_at IS NULL RETURNING agent_id',
     ),
     revokeSessionsOf: db.prepare(
-      'UPDATE agent_sessions SET revoked_at = ? WHERE agent_id = ? AND revoked_at IS NULL RETURNING token_hash',
+      'UPDATE agent_sessions SET revoked_at = ? WHERE workspace_id = ? AND agent_id = ? AND revoked_at IS NULL RETURNING token_hash',
     ),
-    voidLinks: db.prepare('UPDATE auth_links SET used_at = ? WHERE agent_id = ? AND purpose = ? AND used_at IS NULL'),
+    voidLinks: db.prepare(
+      'UPDATE auth_links SET used_at = ? WHERE workspace_id = ? AND agent_id = ? AND purpose = ? AND used_at IS NULL',
+    ),
     saveLink: db.prepare(
-      'INSERT INTO auth_links (token_hash, agent_id, purpose, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
+      'INSERT INTO auth_links (workspace_id, token_hash, agent_id, purpose, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
     ),
     consumeLink: db.prepare(
-      'UPDATE auth_links SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING agent_id, purpose',
+      'UPDATE auth_links SET used_at = ? WHERE workspace_id = ? AND token_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING agent_id, purpose',
     ),
   };
+}
+
+function accountStore(
+  db: Database.Database,
+  statements: ReturnType<typeof prepareAccountStatements>,
+  workspaceId: string,
+): AccountStore {
   const saveLink = db.transaction(
     (link: { tokenHash: string; agentId: string; purpose: AuthLinkPurpose; createdAt: number; expiresAt: number }) => {
-      statements.voidLinks.run(link.createdAt, link.agentId, link.purpose);
-      statements.saveLink.run(link.tokenHash, link.agentId, link.purpose, link.createdAt, link.expiresAt);
+      statements.voidLinks.run(link.createdAt, workspaceId, link.agentId, link.purpose);
+      statements.saveLink.run(workspaceId, link.tokenHash, link.agentId, link.purpose, link.createdAt, link.expiresAt);
     },
   );
 
   return {
     passwordHash(agentId) {
-      return (statements.passwordHash.get(agentId) as { hash: string } | undefined)?.hash ?? null;
+      return (statements.passwordHash.get(workspaceId, agentId) as { hash: string } | undefined)?.hash ?? null;
     },
     setPasswordHash(agentId, hash, at) {
-      statements.setPasswordHash.run(agentId, hash, at);
+      statements.setPasswordHash.run(workspaceId, agentId, hash, at);
     },
     countPasswords() {
-      return (statements.countPasswords.get() as { n: number }).n;
+      return (statements.countPasswords.get(workspaceId) as { n: number }).n;
     },
     saveAgentSession(session) {
-      statements.saveSession.run(session.tokenHash, session.agentId, session.createdAt, session.createdAt);
+      statements.saveSession.run(workspaceId, session.tokenHash, session.agentId, session.createdAt, session.createdAt);
     },
     findAgentSession(tokenHash) {
-      const row = statements.findSession.get(tokenHash) as
+      const row = statements.findSession.get(workspaceId, tokenHash) as
         { agent_id: string; created_at: number; last_used_at: number } | undefined;
       return row ? { tokenHash, agentId: row.agent_id, createdAt: row.created_at, lastUsedAt: row.last_used_at } : null;
     },
     touchAgentSession(tokenHash, usedAt) {
-      statements.touchSession.run(usedAt, tokenHash);
+      statements.touchSession.run(usedAt, workspaceId, tokenHash);
     },
     revokeAgentSession(tokenHash, at) {
-      return (statements.revokeSession.get(at, tokenHash) as { agent_id: string } | undefined)?.agent_id ?? null;
+      return (
+        (statements.revokeSession.get(at, workspaceId, tokenHash) as { agent_id: string } | undefined)?.agent_id ?? null
+      );
     },
     revokeAgentSessions(agentId, at) {
-      return (statements.revokeSessionsOf.all(at, agentId) as { token_hash: string }[]).map((row) => row.token_hash);
+      return (statements.revokeSessionsOf.all(at, workspaceId, agentId) as { token_hash: string }[]).map(
+        (row) => row.token_hash,
+      );
     },
     saveAuthLink(link) {
       saveLink(link);
     },
     consumeAuthLink(tokenHash, at) {
-      const row = statements.consumeLink.get(at, tokenHash, at) as
+      const row = statements.consumeLink.get(at, workspaceId, tokenHash, at) as
         { agent_id: string; purpose: AuthLinkPurpose } | undefined;
       return row ? { agentId: row.agent_id, purpose: row.purpose } : null;
     },

@@ -129,6 +129,119 @@ CREATE INDEX outcomes_by_command ON outcomes (command_id);
       db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('epoch', ?)").run(randomEpoch());
     },
   },
+  {
+    version: 5,
+    description: "workspaces: every row names its workspace; what was stored becomes workspace 'default'",
+    up(db) {
+      const meta = (key: string) =>
+        (db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(key) as string | undefined) ?? null;
+      db.exec(`
+CREATE TABLE workspaces (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  epoch TEXT NOT NULL,
+  snapshot_seq INTEGER NOT NULL DEFAULT 0,
+  snapshot_at INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE TABLE sites (
+  site_key TEXT PRIMARY KEY,
+  workspace_id TEXT NOT NULL REFERENCES workspaces (id),
+  origins TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX sites_by_workspace ON sites (workspace_id);
+CREATE TABLE workspace_tokens (
+  token_hash TEXT PRIMARY KEY,
+  workspace_id TEXT NOT NULL REFERENCES workspaces (id),
+  purpose TEXT NOT NULL,
+  label TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  revoked_at INTEGER
+) WITHOUT ROWID;
+CREATE INDEX workspace_tokens_by_workspace ON workspace_tokens (workspace_id);
+
+DROP INDEX IF EXISTS events_by_type;
+ALTER TABLE events RENAME TO events_v4;
+CREATE TABLE events (
+  workspace_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  cause TEXT,
+  event TEXT NOT NULL,
+  principal_key TEXT,
+  PRIMARY KEY (workspace_id, seq)
+);
+INSERT INTO events (workspace_id, seq, type, cause, event, principal_key)
+  SELECT 'default', seq, type, cause, event, principal_key FROM events_v4 ORDER BY seq;
+DROP TABLE events_v4;
+CREATE INDEX events_by_type ON events (workspace_id, type);
+
+DROP INDEX IF EXISTS outcomes_by_age;
+ALTER TABLE outcomes RENAME TO outcomes_v4;
+CREATE TABLE outcomes (
+  workspace_id TEXT NOT NULL,
+  principal_key TEXT NOT NULL,
+  command_id TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  PRIMARY KEY (workspace_id, principal_key, command_id)
+) WITHOUT ROWID;
+INSERT INTO outcomes SELECT 'default', principal_key, command_id, outcome, at FROM outcomes_v4;
+DROP TABLE outcomes_v4;
+CREATE INDEX outcomes_by_age ON outcomes (at);
+
+ALTER TABLE snapshot_chunks RENAME TO snapshot_chunks_v4;
+CREATE TABLE snapshot_chunks (
+  workspace_id TEXT NOT NULL,
+  part TEXT NOT NULL,
+  idx INTEGER NOT NULL,
+  text TEXT NOT NULL,
+  PRIMARY KEY (workspace_id, part, idx)
+) WITHOUT ROWID;
+INSERT INTO snapshot_chunks SELECT 'default', part, idx, text FROM snapshot_chunks_v4;
+DROP TABLE snapshot_chunks_v4;
+
+ALTER TABLE agent_passwords RENAME TO agent_passwords_v4;
+CREATE TABLE agent_passwords (
+  workspace_id TEXT NOT NULL,
+  agent_id TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (workspace_id, agent_id)
+) WITHOUT ROWID;
+INSERT INTO agent_passwords SELECT 'default', agent_id, hash, updated_at FROM agent_passwords_v4;
+DROP TABLE agent_passwords_v4;
+
+ALTER TABLE deliveries RENAME TO deliveries_v4;
+CREATE TABLE deliveries (
+  workspace_id TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  state TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  last_error TEXT,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (workspace_id, message_id)
+) WITHOUT ROWID;
+INSERT INTO deliveries SELECT 'default', message_id, state, attempts, last_error, updated_at FROM deliveries_v4;
+DROP TABLE deliveries_v4;
+
+ALTER TABLE visitor_sessions ADD COLUMN workspace_id TEXT NOT NULL DEFAULT 'default';
+ALTER TABLE agent_tokens ADD COLUMN workspace_id TEXT NOT NULL DEFAULT 'default';
+ALTER TABLE agent_sessions ADD COLUMN workspace_id TEXT NOT NULL DEFAULT 'default';
+ALTER TABLE auth_links ADD COLUMN workspace_id TEXT NOT NULL DEFAULT 'default';
+`);
+      db.prepare(
+        "INSERT INTO workspaces (id, name, created_at, epoch, snapshot_seq, snapshot_at) VALUES ('default', 'Default', ?, ?, ?, ?)",
+      ).run(
+        Date.now(),
+        meta('epoch') ?? randomEpoch(),
+        Number(meta('snapshot_seq') ?? 0),
+        Number(meta('snapshot_at') ?? 0),
+      );
+      db.exec("DELETE FROM meta WHERE key IN ('epoch', 'snapshot_seq', 'snapshot_at')");
+    },
+  },
 ];
 
 /** A new random epoch (see StoredLog.epoch in @confab/core/backend). */

@@ -12,6 +12,12 @@ import type {
 import type { ConfabEvent, DeliveryState } from '@confab/core';
 import { createAccountStore, type AccountStore } from './account-store.js';
 import { migrate, randomEpoch, schemaVersion } from './migrations.js';
+import {
+  DEFAULT_WORKSPACE,
+  UnknownWorkspaceError,
+  createWorkspaceDirectory,
+  type WorkspaceDirectory,
+} from './workspace-directory.js';
 
 /** Visitor sessions and agent tokens, stored as SHA-256 hashes only (a leaked database grants nothing). */
 export interface TokenStore {
@@ -52,12 +58,26 @@ export interface DeliveryStore {
   pendingEmails(): Extract<ConfabEvent, { type: 'email.queued' }>[];
 }
 
-export interface SqliteStorage extends BackendStorage, TokenStore, DeliveryStore, AccountStore {
+/**
+ * One workspace's part of the store: its log (the hub's BackendStorage), tokens, deliveries and
+ * accounts. Every statement names the workspace, so nothing of another workspace is reachable
+ * through it (issue 19; DESIGN §5).
+ */
+export interface WorkspaceStorage extends BackendStorage, TokenStore, DeliveryStore, AccountStore {
+  readonly workspaceId: string;
+  /** Number of this workspace's stored events. */
+  eventCount(): number;
+}
+
+export interface SqliteStorage extends WorkspaceStorage, WorkspaceDirectory {
   readonly kind: 'sqlite';
   readonly dir: string;
   readonly file: string;
-  /** Number of stored events (for /health?details). */
-  eventCount(): number;
+  /**
+   * Another workspace's storage over the same file (the default workspace's is this object).
+   * Closing it closes nothing shared; closing this object closes the file.
+   */
+  forWorkspace(workspaceId: string): WorkspaceStorage;
   /** The schema version the file holds (migrations.ts); SCHEMA_VERSION once opened. */
   schemaVersion(): number;
   /** Whether a write transaction commits now (readiness): false on a read-only or failing disk. */
@@ -66,14 +86,16 @@ export interface SqliteStorage extends BackendStorage, TokenStore, DeliveryStore
 
 /**
  * A copy made by `confab-server backup` is marked `restored`: the first time a server opens it as
- * its database, the log's history may be older than what clients saw, so it gets a new epoch (and
- * clients a full snapshot rather than deltas of another history). The backup file itself keeps the
- * mark, so restoring it again renews the epoch again.
+ * its database, the log's history may be older than what clients saw, so every workspace gets a new
+ * epoch (and clients a full snapshot rather than deltas of another history). The backup file itself
+ * keeps the mark, so restoring it again renews the epochs again.
  */
 function renewEpochIfRestored(db: Database.Database): void {
   db.transaction(() => {
     const marked = db.prepare("DELETE FROM meta WHERE key = 'restored' RETURNING value").get();
-    if (marked) db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('epoch', ?)").run(randomEpoch());
+    if (!marked) return;
+    const renew = db.prepare('UPDATE workspaces SET epoch = ? WHERE id = ?');
+    for (const id of db.prepare('SELECT id FROM workspaces').pluck().all() as string[]) renew.run(randomEpoch(), id);
   }).immediate();
 }
 
@@ -129,18 +151,26 @@ export function createSqliteStorage(dir: string = defaultDataDir()): SqliteStora
     throw error;
   }
 
-  const metaValue = db.prepare('SELECT value FROM meta WHERE key = ?').pluck();
-  const setMeta = db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
   renewEpochIfRestored(db);
 
-  const insertEvent = db.prepare('INSERT INTO events (seq, type, cause, event, principal_key) VALUES (?, ?, ?, ?, ?)');
-  const insertOutcome = db.prepare(
-    'INSERT OR REPLACE INTO outcomes (principal_key, command_id, outcome, at) VALUES (?, ?, ?, ?)',
+  /**
+   * Group commit: records handed over in the same turn of the event loop share one transaction and
+   * one fsync, whichever workspaces they belong to. The flush waits for the next turn
+   * (setImmediate), so the event loop first flushes the previous command's fan-out and reads new
+   * frames — a commit blocks the thread for its fsync.
+   */
+  const insertEvent = db.prepare(
+    'INSERT INTO events (workspace_id, seq, type, cause, event, principal_key) VALUES (?, ?, ?, ?, ?, ?)',
   );
-  const commitTransaction = db.transaction((records: CommitRecord[]) => {
-    for (const record of records) {
+  const insertOutcome = db.prepare(
+    'INSERT OR REPLACE INTO outcomes (workspace_id, principal_key, command_id, outcome, at) VALUES (?, ?, ?, ?, ?)',
+  );
+  type Pending = { workspaceId: string; record: CommitRecord };
+  const commitTransaction = db.transaction((pending: Pending[]) => {
+    for (const { workspaceId, record } of pending) {
       for (const sequenced of record.events) {
         insertEvent.run(
+          workspaceId,
           sequenced.seq,
           sequenced.event.type,
           sequenced.cause,
@@ -148,31 +178,10 @@ export function createSqliteStorage(dir: string = defaultDataDir()): SqliteStora
           record.principalKey,
         );
       }
-      insertOutcome.run(record.principalKey, record.commandId, JSON.stringify(record.outcome), record.at);
+      insertOutcome.run(workspaceId, record.principalKey, record.commandId, JSON.stringify(record.outcome), record.at);
     }
   });
-  const findOutcome = db.prepare('SELECT outcome FROM outcomes WHERE principal_key = ? AND command_id = ?').pluck();
-  const forgetOutcomes = db.prepare('DELETE FROM outcomes WHERE at < ?');
-  const snapshotChunks = db.prepare('SELECT part, text FROM snapshot_chunks ORDER BY part, idx');
-  const insertChunk = db.prepare('INSERT INTO snapshot_chunks (part, idx, text) VALUES (?, ?, ?)');
-  /** One snapshot at a time: the new one replaces the old in one transaction. */
-  const saveSnapshotTransaction = db.transaction((snapshot: HubSnapshot) => {
-    db.exec('DELETE FROM snapshot_chunks');
-    snapshot.engine.forEach((text, index) => insertChunk.run('engine', index, text));
-    snapshot.streams.forEach((text, index) => insertChunk.run('streams', index, text));
-    setMeta.run('snapshot_seq', String(snapshot.seq));
-    setMeta.run('snapshot_at', String(snapshot.at));
-  });
-
-  /**
-   * Group commit: records handed over in the same turn of the event loop share one transaction and
-   * one fsync. The hub today waits for each commit before deciding the next command, so a batch
-   * holds one record; a hub that pipelines commands gets many per fsync with no change here.
-   * The flush waits for the next turn (setImmediate), so the event loop first flushes the previous
-   * command's fan-out and reads new frames — a commit blocks the thread for its fsync.
-   */
-  let batch: { records: CommitRecord[]; waiters: { resolve: () => void; reject: (error: unknown) => void }[] } | null =
-    null;
+  let batch: { records: Pending[]; waiters: { resolve: () => void; reject: (error: unknown) => void }[] } | null = null;
   function flush() {
     const current = batch;
     if (!current) return; // already flushed by close()
@@ -185,105 +194,13 @@ export function createSqliteStorage(dir: string = defaultDataDir()): SqliteStora
     }
     for (const waiter of current.waiters) waiter.resolve();
   }
-  // Sequence numbers run from 1 without gaps: the highest is the count, read from the key's end (no scan).
-  const countEvents = db.prepare('SELECT coalesce(max(seq), 0) AS n FROM events');
-  const probeWrite = db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('ready_probe', ?)");
-
-  const statements = {
-    saveSession: db.prepare('INSERT INTO visitor_sessions (token_hash, contact_id, created_at) VALUES (?, ?, ?)'),
-    findSession: db.prepare(
-      'SELECT contact_id, created_at, last_used_at FROM visitor_sessions WHERE token_hash = ? AND revoked_at IS NULL',
-    ),
-    touchSession: db.prepare('UPDATE visitor_sessions SET last_used_at = ? WHERE token_hash = ?'),
-    revokeSessions: db.prepare(
-      'UPDATE visitor_sessions SET revoked_at = ? WHERE contact_id = ? AND revoked_at IS NULL',
-    ),
-    saveAgentToken: db.prepare(
-      'INSERT INTO agent_tokens (id, token_hash, agent_id, label, created_at) VALUES (?, ?, ?, ?, ?)',
-    ),
-    findAgentToken: db.prepare('SELECT id, agent_id FROM agent_tokens WHERE token_hash = ? AND revoked_at IS NULL'),
-    agentOfToken: db.prepare('SELECT agent_id FROM agent_tokens WHERE id = ? AND revoked_at IS NULL'),
-    revokeAgentToken: db.prepare('UPDATE agent_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
-    listAllTokens: db.prepare(
-      'SELECT id, agent_id, label, created_at, revoked_at FROM agent_tokens ORDER BY created_at, id',
-    ),
-    listTokensOf: db.prepare(
-      'SELECT id, agent_id, label, created_at, revoked_at FROM agent_tokens WHERE agent_id = ? ORDER BY created_at, id',
-    ),
-    legacyDisabled: db.prepare('DELETE FROM agent_access RETURNING agent_id, disabled'),
-    recordDelivery: db.prepare(
-      'INSERT OR REPLACE INTO deliveries (message_id, state, attempts, last_error, updated_at) VALUES (?, ?, ?, ?, ?)',
-    ),
-    delivery: db.prepare(
-      'SELECT message_id, state, attempts, last_error, updated_at FROM deliveries WHERE message_id = ?',
-    ),
-    pendingEmails: db.prepare(
-      `SELECT event FROM events WHERE type = 'email.queued' AND json_extract(event, '$.messageId') NOT IN
-         (SELECT message_id FROM deliveries WHERE state IN ('sent', 'failed')) ORDER BY seq`,
-    ),
-  };
-
-  function readSnapshot(seq: number): HubSnapshot {
-    const snapshot: HubSnapshot = { seq, at: Number(metaValue.get('snapshot_at') ?? 0), engine: [], streams: [] };
-    for (const row of snapshotChunks.iterate() as IterableIterator<{ part: 'engine' | 'streams'; text: string }>)
-      snapshot[row.part].push(row.text);
-    return snapshot;
-  }
 
   let closed = false;
-  type TokenRow = { id: string; agent_id: string; label: string; created_at: number; revoked_at: number | null };
-
-  return {
-    ...createAccountStore(db),
-    kind: 'sqlite',
-    dir: absoluteDir,
-    file,
-
-    async load({ recent }): Promise<StoredLog> {
-      const head = (countEvents.get() as { n: number }).n;
-      const snapshotSeq = Number(metaValue.get('snapshot_seq') ?? 0);
-      // A snapshot ahead of the log (never written so, but a hand-made restore could pair them): replay instead.
-      const snapshot = snapshotSeq > 0 && snapshotSeq <= head ? readSnapshot(snapshotSeq) : null;
-      const from = Math.max(0, Math.min(snapshot?.seq ?? 0, head - recent));
-      const events: StoredEvent[] = [];
-      for (const row of db
-        .prepare('SELECT seq, cause, event, principal_key FROM events WHERE seq > ? ORDER BY seq')
-        .iterate(from) as IterableIterator<{
-        seq: number;
-        cause: string | null;
-        event: string;
-        principal_key: string | null;
-      }>) {
-        events.push({
-          seq: row.seq,
-          cause: row.cause,
-          event: JSON.parse(row.event) as ConfabEvent,
-          by: row.principal_key,
-        });
-      }
-      return { epoch: String(metaValue.get('epoch')), snapshot, events };
-    },
-
-    async outcomes(principalKey, commandIds) {
-      const found = new Map<string, StoredOutcome>();
-      for (const id of commandIds) {
-        const text = findOutcome.get(principalKey, id) as string | undefined;
-        if (text !== undefined) found.set(id, JSON.parse(text) as StoredOutcome);
-      }
-      return found;
-    },
-
-    async saveSnapshot(snapshot) {
-      if (closed) throw new Error('The storage is closed.');
-      saveSnapshotTransaction(snapshot);
-    },
-
-    async forgetOutcomes(before) {
-      if (closed) return 0;
-      return forgetOutcomes.run(before).changes;
-    },
-
-    commit(record: CommitRecord): Promise<void> {
+  const shared: SharedDatabase = {
+    db,
+    statements: prepareWorkspaceStatements(db),
+    isClosed: () => closed,
+    commit(workspaceId, record) {
       if (closed) return Promise.reject(new Error('The storage is closed.'));
       // Resolves only after the transaction is fsynced (synchronous=FULL): the hub acknowledges after this.
       return new Promise<void>((resolve, reject) => {
@@ -291,20 +208,46 @@ export function createSqliteStorage(dir: string = defaultDataDir()): SqliteStora
           batch = { records: [], waiters: [] };
           setImmediate(flush);
         }
-        batch.records.push(record);
+        batch.records.push({ workspaceId, record });
         batch.waiters.push({ resolve, reject });
       });
     },
+    flush,
+  };
 
+  const probeWrite = db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('ready_probe', ?)");
+  const directory = createWorkspaceDirectory(db);
+  const views = new Map<string, WorkspaceStorage>();
+  const defaultView = workspaceStorage(shared, DEFAULT_WORKSPACE);
+
+  return {
+    ...defaultView,
+    ...directory,
+    kind: 'sqlite',
+    dir: absoluteDir,
+    file,
+    forWorkspace(workspaceId) {
+      if (workspaceId === DEFAULT_WORKSPACE) return defaultView;
+      if (!directory.workspace(workspaceId)) throw new UnknownWorkspaceError(workspaceId);
+      let view = views.get(workspaceId);
+      if (!view) {
+        view = workspaceStorage(shared, workspaceId);
+        views.set(workspaceId, view);
+        const opened = view;
+        const closeView = opened.close;
+        // A closed view is opened afresh next time (its workspace's hub was evicted).
+        (opened as { close: () => Promise<void> }).close = async () => {
+          if (views.get(workspaceId) === opened) views.delete(workspaceId);
+          await closeView();
+        };
+      }
+      return view;
+    },
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
-      if (batch) flush();
+      flush();
       db.close();
-    },
-
-    eventCount(): number {
-      return (countEvents.get() as { n: number }).n;
     },
     schemaVersion() {
       return schemaVersion(db);
@@ -318,38 +261,201 @@ export function createSqliteStorage(dir: string = defaultDataDir()): SqliteStora
         return false;
       }
     },
+  };
+}
+
+/** The file and its group commit, shared by every workspace's storage. */
+interface SharedDatabase {
+  db: Database.Database;
+  statements: ReturnType<typeof prepareWorkspaceStatements>;
+  isClosed(): boolean;
+  commit(workspaceId: string, record: CommitRecord): Promise<void>;
+  /** Commits what is batched now (a closing workspace's last records). */
+  flush(): void;
+}
+
+/**
+ * The statements of every workspace's storage, prepared once per file: the workspace is a
+ * parameter of each. (Prepared per workspace, they cost about 0.3 MB of native memory each time.)
+ */
+function prepareWorkspaceStatements(db: Database.Database) {
+  return {
+    head: db.prepare('SELECT coalesce(max(seq), 0) AS n FROM events WHERE workspace_id = ?'),
+    events: db.prepare(
+      'SELECT seq, cause, event, principal_key FROM events WHERE workspace_id = ? AND seq > ? ORDER BY seq',
+    ),
+    workspace: db.prepare('SELECT epoch, snapshot_seq, snapshot_at FROM workspaces WHERE id = ?'),
+    findOutcome: db
+      .prepare('SELECT outcome FROM outcomes WHERE workspace_id = ? AND principal_key = ? AND command_id = ?')
+      .pluck(),
+    forgetOutcomes: db.prepare('DELETE FROM outcomes WHERE workspace_id = ? AND at < ?'),
+    snapshotChunks: db.prepare('SELECT part, text FROM snapshot_chunks WHERE workspace_id = ? ORDER BY part, idx'),
+    deleteChunks: db.prepare('DELETE FROM snapshot_chunks WHERE workspace_id = ?'),
+    insertChunk: db.prepare('INSERT INTO snapshot_chunks (workspace_id, part, idx, text) VALUES (?, ?, ?, ?)'),
+    markSnapshot: db.prepare('UPDATE workspaces SET snapshot_seq = ?, snapshot_at = ? WHERE id = ?'),
+    saveSession: db.prepare(
+      'INSERT INTO visitor_sessions (workspace_id, token_hash, contact_id, created_at) VALUES (?, ?, ?, ?)',
+    ),
+    findSession: db.prepare(
+      'SELECT contact_id, created_at, last_used_at FROM visitor_sessions WHERE workspace_id = ? AND token_hash = ? AND revoked_at IS NULL',
+    ),
+    touchSession: db.prepare('UPDATE visitor_sessions SET last_used_at = ? WHERE workspace_id = ? AND token_hash = ?'),
+    revokeSessions: db.prepare(
+      'UPDATE visitor_sessions SET revoked_at = ? WHERE workspace_id = ? AND contact_id = ? AND revoked_at IS NULL',
+    ),
+    saveAgentToken: db.prepare(
+      'INSERT INTO agent_tokens (workspace_id, id, token_hash, agent_id, label, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    findAgentToken: db.prepare(
+      'SELECT id, agent_id FROM agent_tokens WHERE workspace_id = ? AND token_hash = ? AND revoked_at IS NULL',
+    ),
+    agentOfToken: db.prepare(
+      'SELECT agent_id FROM agent_tokens WHERE workspace_id = ? AND id = ? AND revoked_at IS NULL',
+    ),
+    revokeAgentToken: db.prepare(
+      'UPDATE agent_tokens SET revoked_at = ? WHERE workspace_id = ? AND id = ? AND revoked_at IS NULL',
+    ),
+    listAllTokens: db.prepare(
+      'SELECT id, agent_id, label, created_at, revoked_at FROM agent_tokens WHERE workspace_id = ? ORDER BY created_at, id',
+    ),
+    listTokensOf: db.prepare(
+      'SELECT id, agent_id, label, created_at, revoked_at FROM agent_tokens WHERE workspace_id = ? AND agent_id = ? ORDER BY created_at, id',
+    ),
+    legacyDisabled: db.prepare('DELETE FROM agent_access RETURNING agent_id, disabled'),
+    recordDelivery: db.prepare(
+      'INSERT OR REPLACE INTO deliveries (workspace_id, message_id, state, attempts, last_error, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    delivery: db.prepare(
+      'SELECT message_id, state, attempts, last_error, updated_at FROM deliveries WHERE workspace_id = ? AND message_id = ?',
+    ),
+    pendingEmails: db.prepare(
+      `SELECT event FROM events WHERE workspace_id = ? AND type = 'email.queued' AND json_extract(event, '$.messageId') NOT IN
+         (SELECT message_id FROM deliveries WHERE workspace_id = ? AND state IN ('sent', 'failed')) ORDER BY seq`,
+    ),
+  };
+}
+
+/** One workspace's rows: every statement is bound to `workspaceId`. */
+function workspaceStorage(shared: SharedDatabase, workspaceId: string): WorkspaceStorage {
+  const { db, statements } = shared;
+  const ws = workspaceId;
+  /** One snapshot per workspace: the new one replaces the old in one transaction. */
+  const saveSnapshotTransaction = db.transaction((snapshot: HubSnapshot) => {
+    statements.deleteChunks.run(ws);
+    snapshot.engine.forEach((text, index) => statements.insertChunk.run(ws, 'engine', index, text));
+    snapshot.streams.forEach((text, index) => statements.insertChunk.run(ws, 'streams', index, text));
+    statements.markSnapshot.run(snapshot.seq, snapshot.at, ws);
+  });
+
+  function readSnapshot(seq: number, at: number): HubSnapshot {
+    const snapshot: HubSnapshot = { seq, at, engine: [], streams: [] };
+    for (const row of statements.snapshotChunks.iterate(ws) as IterableIterator<{
+      part: 'engine' | 'streams';
+      text: string;
+    }>)
+      snapshot[row.part].push(row.text);
+    return snapshot;
+  }
+
+  let closed = false;
+  type TokenRow = { id: string; agent_id: string; label: string; created_at: number; revoked_at: number | null };
+
+  return {
+    ...createAccountStore(db, ws),
+    workspaceId,
+
+    async load({ recent }): Promise<StoredLog> {
+      // Sequence numbers run from 1 without gaps: the highest is the count, read from the key's end (no scan).
+      const head = (statements.head.get(ws) as { n: number }).n;
+      const row = statements.workspace.get(ws) as
+        { epoch: string; snapshot_seq: number; snapshot_at: number } | undefined;
+      if (!row) throw new UnknownWorkspaceError(ws);
+      // A snapshot ahead of the log (never written so, but a hand-made restore could pair them): replay instead.
+      const snapshot =
+        row.snapshot_seq > 0 && row.snapshot_seq <= head ? readSnapshot(row.snapshot_seq, row.snapshot_at) : null;
+      const from = Math.max(0, Math.min(snapshot?.seq ?? 0, head - recent));
+      const events: StoredEvent[] = [];
+      for (const event of statements.events.iterate(ws, from) as IterableIterator<{
+        seq: number;
+        cause: string | null;
+        event: string;
+        principal_key: string | null;
+      }>) {
+        events.push({
+          seq: event.seq,
+          cause: event.cause,
+          event: JSON.parse(event.event) as ConfabEvent,
+          by: event.principal_key,
+        });
+      }
+      return { epoch: row.epoch, snapshot, events };
+    },
+
+    async outcomes(principalKey, commandIds) {
+      const found = new Map<string, StoredOutcome>();
+      for (const id of commandIds) {
+        const text = statements.findOutcome.get(ws, principalKey, id) as string | undefined;
+        if (text !== undefined) found.set(id, JSON.parse(text) as StoredOutcome);
+      }
+      return found;
+    },
+
+    async saveSnapshot(snapshot) {
+      if (closed || shared.isClosed()) throw new Error('The storage is closed.');
+      saveSnapshotTransaction(snapshot);
+    },
+
+    async forgetOutcomes(before) {
+      if (closed || shared.isClosed()) return 0;
+      return statements.forgetOutcomes.run(ws, before).changes;
+    },
+
+    commit(record: CommitRecord): Promise<void> {
+      if (closed) return Promise.reject(new Error('The storage is closed.'));
+      return shared.commit(ws, record);
+    },
+
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      if (!shared.isClosed()) shared.flush();
+    },
+
+    eventCount(): number {
+      return (statements.head.get(ws) as { n: number }).n;
+    },
 
     saveVisitorSession(tokenHash, contactId, createdAt) {
-      statements.saveSession.run(tokenHash, contactId, createdAt);
+      statements.saveSession.run(ws, tokenHash, contactId, createdAt);
     },
     findVisitorSession(tokenHash) {
-      const row = statements.findSession.get(tokenHash) as
+      const row = statements.findSession.get(ws, tokenHash) as
         { contact_id: string; created_at: number; last_used_at: number | null } | undefined;
       if (!row) return null;
       return { contactId: row.contact_id, createdAt: row.created_at, lastUsedAt: row.last_used_at ?? row.created_at };
     },
     touchVisitorSession(tokenHash, usedAt) {
-      statements.touchSession.run(usedAt, tokenHash);
+      statements.touchSession.run(usedAt, ws, tokenHash);
     },
     revokeVisitorSessions(contactId, revokedAt) {
-      return statements.revokeSessions.run(revokedAt, contactId).changes;
+      return statements.revokeSessions.run(revokedAt, ws, contactId).changes;
     },
     saveAgentToken(token) {
-      statements.saveAgentToken.run(token.id, token.tokenHash, token.agentId, token.label, token.createdAt);
+      statements.saveAgentToken.run(ws, token.id, token.tokenHash, token.agentId, token.label, token.createdAt);
     },
     findAgentToken(tokenHash) {
-      const row = statements.findAgentToken.get(tokenHash) as { id: string; agent_id: string } | undefined;
+      const row = statements.findAgentToken.get(ws, tokenHash) as { id: string; agent_id: string } | undefined;
       return row ? { id: row.id, agentId: row.agent_id } : null;
     },
     revokeAgentToken(id, revokedAt) {
-      const row = statements.agentOfToken.get(id) as { agent_id: string } | undefined;
+      const row = statements.agentOfToken.get(ws, id) as { agent_id: string } | undefined;
       if (!row) return null;
-      statements.revokeAgentToken.run(revokedAt, id);
+      statements.revokeAgentToken.run(revokedAt, ws, id);
       return row.agent_id;
     },
     listAgentTokens(agentId) {
       const rows = (
-        agentId === undefined ? statements.listAllTokens.all() : statements.listTokensOf.all(agentId)
+        agentId === undefined ? statements.listAllTokens.all(ws) : statements.listTokensOf.all(ws, agentId)
       ) as TokenRow[];
       return rows.map((row) => ({
         id: row.id,
@@ -360,12 +466,15 @@ export function createSqliteStorage(dir: string = defaultDataDir()): SqliteStora
       }));
     },
     takeLegacyDisabledAgents() {
+      // Only the default workspace existed when agents were disabled this way.
+      if (ws !== DEFAULT_WORKSPACE) return [];
       const rows = statements.legacyDisabled.all() as { agent_id: string; disabled: number }[];
       return rows.filter((row) => row.disabled === 1).map((row) => row.agent_id);
     },
 
     recordDelivery(record) {
       statements.recordDelivery.run(
+        ws,
         record.messageId,
         record.state,
         record.attempts,
@@ -374,7 +483,7 @@ export function createSqliteStorage(dir: string = defaultDataDir()): SqliteStora
       );
     },
     delivery(messageId) {
-      const row = statements.delivery.get(messageId) as
+      const row = statements.delivery.get(ws, messageId) as
         | { message_id: string; state: DeliveryState; attempts: number; last_error: string | null; updated_at: number }
         | undefined;
       return row
@@ -388,7 +497,7 @@ export function createSqliteStorage(dir: string = defaultDataDir()): SqliteStora
         : null;
     },
     pendingEmails() {
-      return (statements.pendingEmails.all() as { event: string }[]).map(
+      return (statements.pendingEmails.all(ws, ws) as { event: string }[]).map(
         (row) => JSON.parse(row.event) as Extract<ConfabEvent, { type: 'email.queued' }>,
       );
     },

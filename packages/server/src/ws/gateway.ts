@@ -2,7 +2,12 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CLOSE_CODES, MAX_FRAME_LENGTH, type ErrorCode, type ServerFrame } from '@confab/core';
-import type { Backend, BackendConnection } from '@confab/core/backend';
+import type { BackendConnection } from '@confab/core/backend';
+import type { RoutedConnectionInfo } from '../workspaces/socket-router.js';
+import { isSiteKey } from '../storage/workspace-directory.js';
+
+/** A hub link; a workspace router's (workspaces/socket-router.ts) names the workspace it went to. */
+type GatewayConnection = BackendConnection & { readonly workspaceId?: string | null };
 import { KeyedRateLimiter, TokenBucket } from '../rate-limit.js';
 import { clientIp } from '../http/http-util.js';
 import { normaliseOrigin, ownOrigins } from '../http/host-check.js';
@@ -94,11 +99,23 @@ export const NO_LIMITS: GatewayLimits = {
 };
 
 export interface GatewayOptions {
-  backend: Backend;
+  /** Links each socket to a hub: the server's workspace router, or one Backend. */
+  backend: {
+    connect(
+      send: (frame: ServerFrame) => void,
+      end: (code: number, reason: string) => void,
+      info: RoutedConnectionInfo,
+    ): GatewayConnection;
+  };
   /** Tells what a token claims to be, before the hub verifies it (for the Origin rule). */
   claimedKind: (token: string) => 'agent' | 'visitor' | 'unknown';
   /** Origins whose pages may open visitor sessions, besides the server's own; `*` allows any. */
   allowedOrigins: readonly string[];
+  /**
+   * The page origins a widget site allows (a hello naming `site` is checked against these instead
+   * of allowedOrigins), or null for a site the server does not know (the router refuses it).
+   */
+  siteOrigins?: (siteKey: string) => readonly string[] | null;
   /** The server's own origins for a request. Default: `http://` plus its Host (see ownOrigins). */
   ownOrigins?: (req: IncomingMessage) => readonly string[];
   /** Whether the upgrade's Host header names this server (DNS rebinding); refused with 400 when not. */
@@ -170,7 +187,7 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
   const enders = new WeakMap<WebSocket, (code: number, reason: string) => void>();
   /** Ends a socket whose agent session ended (idle or too old), saying so first. */
   const sessionEnders = new WeakMap<WebSocket, () => void>();
-  const connectionOf = new Map<WebSocket, BackendConnection>();
+  const connectionOf = new Map<WebSocket, GatewayConnection>();
   const logger = options.logger ?? silentLogger();
   const refused = (reason: string, fields: Record<string, unknown>, message: string, to: Logger = logger) => {
     options.metrics?.refusal(reason);
@@ -193,6 +210,19 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
     const normalised = normaliseOrigin(origin);
     if (normalised === null) return false;
     return allowedOrigins.has(normalised) || ownOriginsOf(req).includes(normalised);
+  }
+
+  /** A visitor hello naming a site: the page must be one of the site's origins (or the server's own). */
+  function siteAllowsOrigin(req: IncomingMessage, siteKey: string): boolean {
+    const origin = req.headers.origin;
+    if (!origin) return true;
+    const origins = options.siteOrigins?.(siteKey);
+    // An unknown site is refused by the router, in its own words.
+    if (!origins) return true;
+    if (origins.includes('*')) return true;
+    const normalised = normaliseOrigin(origin);
+    if (normalised === null) return false;
+    return origins.includes(normalised) || ownOriginsOf(req).includes(normalised);
   }
 
   function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
@@ -235,7 +265,7 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
     const cookieSession =
       origin !== null && ownOriginsOf(req).includes(origin) ? (options.sessionCookie?.(req) ?? null) : null;
     const connectionFrames = new TokenBucket(limits.connectionBurst, limits.connectionPerSecond);
-    let connection: BackendConnection | null = null;
+    let connection: GatewayConnection | null = null;
     /** Refusals it may be answered at the same rates; a connection that spends them all floods. */
     const refusals = new TokenBucket(limits.connectionBurst, limits.connectionPerSecond);
     const helloTimer = Number.isFinite(limits.helloTimeoutMs)
@@ -307,6 +337,7 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
     connection = options.backend.connect(send, end, {
       ip,
       ...(req.headers.origin ? { origin: req.headers.origin } : {}),
+      sameOrigin: !req.headers.origin || (origin !== null && ownOriginsOf(req).includes(origin)),
     });
     connectionOf.set(ws, connection);
 
@@ -321,7 +352,8 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
       const withinRate =
         connectionFrames.take(1, now) &&
         ipFrames.take(ip, 1, now) &&
-        (principal?.kind !== 'visitor' || visitorFrames.take(principal.contactId, 1, now));
+        (principal?.kind !== 'visitor' ||
+          visitorFrames.take(`${connection.workspaceId ?? ''}:${principal.contactId}`, 1, now));
       if (!withinRate && !refusals.take(1, now)) {
         refused('flood', {}, 'socket closed: too many frames', log);
         end(CLOSE_POLICY_VIOLATION, 'too many frames: reconnect later, slower');
@@ -350,7 +382,7 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
       }
       const frame =
         isJson && typeof parsed === 'object' && parsed !== null
-          ? (parsed as { type?: unknown; id?: unknown; token?: unknown })
+          ? (parsed as { type?: unknown; id?: unknown; token?: unknown; site?: unknown })
           : null;
       const commandId = typeof frame?.id === 'string' && frame.id.length <= 128 ? frame.id : undefined;
       if (!withinRate) {
@@ -365,7 +397,11 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
       if (frame?.type === 'hello') {
         clearTimeout(helloTimer);
         const kind = options.claimedKind(typeof frame.token === 'string' ? frame.token : 'unknown');
-        if (kind === 'visitor' && !fromAllowedOrigin) {
+        const originAllowedHere =
+          typeof frame.site === 'string' && isSiteKey(frame.site)
+            ? siteAllowsOrigin(req, frame.site)
+            : fromAllowedOrigin;
+        if (kind === 'visitor' && !originAllowedHere) {
           refused('origin', { origin: req.headers.origin }, 'visitor session refused: origin not allowed', log);
           refuse('origin-not-allowed', 'This site may not open chat sessions (its origin is not allowed).');
           end(CLOSE_FORBIDDEN, 'origin not allowed');

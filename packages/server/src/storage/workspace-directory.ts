@@ -1,0 +1,161 @@
+import type Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
+import { randomEpoch } from './migrations.js';
+
+/** The workspace of the embedded default: what a server without any workspace setting serves. */
+export const DEFAULT_WORKSPACE = 'default';
+
+/** Workspace ids: lower-case letters, digits and dashes, as they appear in logs, paths and headers. */
+export const WORKSPACE_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/**
+ * Site keys start with `site_`. A widget tag's `data-site` without it is what it was before
+ * workspaces: a name for the widget's local storage, served by the default workspace.
+ */
+export const SITE_KEY_PREFIX = 'site_';
+export function isSiteKey(value: string | undefined): value is string {
+  return value !== undefined && value.startsWith(SITE_KEY_PREFIX);
+}
+
+/** A workspace id that names no workspace of this store. */
+export class UnknownWorkspaceError extends Error {
+  constructor(readonly workspaceId: string) {
+    super(`No workspace ${JSON.stringify(workspaceId)}.`);
+    this.name = 'UnknownWorkspaceError';
+  }
+}
+
+export interface WorkspaceRecord {
+  id: string;
+  name: string;
+  createdAt: number;
+}
+
+/** A widget site: its public key (the tag's `data-site`) and the page origins it may chat from. */
+export interface SiteRecord {
+  siteKey: string;
+  workspaceId: string;
+  origins: string[];
+  createdAt: number;
+}
+
+/** What a workspace token opens: the admin API of its workspace, or its channel ingestion. */
+export type WorkspaceTokenPurpose = 'admin' | 'ingest';
+
+/** Which table a credential's hash is looked up in to find its workspace. */
+export type CredentialKind = 'agent-token' | 'agent-session' | 'visitor-session' | 'auth-link';
+
+/**
+ * Which workspaces exist, their sites and tokens, and which workspace a credential belongs to:
+ * what the server reads to route a request before it opens a workspace's hub.
+ */
+export interface WorkspaceDirectory {
+  /** Creates a workspace; throws when the id is taken or malformed. */
+  createWorkspace(workspace: { id: string; name: string; createdAt: number }): WorkspaceRecord;
+  workspace(id: string): WorkspaceRecord | null;
+  listWorkspaces(): WorkspaceRecord[];
+  /**
+   * A new site of a workspace, with the page origins allowed to open chats through it (the
+   * server's own pages always may). `siteKey` is for the demo's fixed keys; a random one otherwise.
+   */
+  createSite(workspaceId: string, origins: string[], createdAt: number, siteKey?: string): SiteRecord;
+  site(siteKey: string): SiteRecord | null;
+  listSites(workspaceId: string): SiteRecord[];
+  /** Stores a workspace token's hash (the token itself is shown once, never stored). */
+  saveWorkspaceToken(token: {
+    tokenHash: string;
+    workspaceId: string;
+    purpose: WorkspaceTokenPurpose;
+    label: string;
+    createdAt: number;
+  }): void;
+  /** The workspace a live workspace token of this purpose opens, or null. */
+  workspaceOfToken(purpose: WorkspaceTokenPurpose, tokenHash: string): string | null;
+  /** The workspace an agent token, session or one-time link was issued in, or null. */
+  workspaceOfCredential(kind: CredentialKind, tokenHash: string): string | null;
+}
+
+const CREDENTIAL_QUERIES: Record<CredentialKind, string> = {
+  'agent-token': 'SELECT workspace_id FROM agent_tokens WHERE token_hash = ?',
+  'agent-session': 'SELECT workspace_id FROM agent_sessions WHERE token_hash = ?',
+  'visitor-session': 'SELECT workspace_id FROM visitor_sessions WHERE token_hash = ?',
+  'auth-link': 'SELECT workspace_id FROM auth_links WHERE token_hash = ?',
+};
+
+/** The directory tables of the server's SQLite file (migration 5). */
+export function createWorkspaceDirectory(db: Database.Database): WorkspaceDirectory {
+  const statements = {
+    insertWorkspace: db.prepare('INSERT INTO workspaces (id, name, created_at, epoch) VALUES (?, ?, ?, ?)'),
+    workspace: db.prepare('SELECT id, name, created_at FROM workspaces WHERE id = ?'),
+    listWorkspaces: db.prepare('SELECT id, name, created_at FROM workspaces ORDER BY created_at, id'),
+    insertSite: db.prepare('INSERT INTO sites (site_key, workspace_id, origins, created_at) VALUES (?, ?, ?, ?)'),
+    site: db.prepare('SELECT site_key, workspace_id, origins, created_at FROM sites WHERE site_key = ?'),
+    sitesOf: db.prepare(
+      'SELECT site_key, workspace_id, origins, created_at FROM sites WHERE workspace_id = ? ORDER BY created_at',
+    ),
+    insertToken: db.prepare(
+      'INSERT INTO workspace_tokens (token_hash, workspace_id, purpose, label, created_at) VALUES (?, ?, ?, ?, ?)',
+    ),
+    tokenWorkspace: db
+      .prepare('SELECT workspace_id FROM workspace_tokens WHERE token_hash = ? AND purpose = ? AND revoked_at IS NULL')
+      .pluck(),
+  };
+  const credentialQueries = Object.fromEntries(
+    Object.entries(CREDENTIAL_QUERIES).map(([kind, sql]) => [kind, db.prepare(sql).pluck()]),
+  ) as Record<CredentialKind, Database.Statement>;
+
+  type WorkspaceRow = { id: string; name: string; created_at: number };
+  type SiteRow = { site_key: string; workspace_id: string; origins: string; created_at: number };
+  const toWorkspace = (row: WorkspaceRow): WorkspaceRecord => ({
+    id: row.id,
+    name: row.name,
+    createdAt: row.created_at,
+  });
+  const toSite = (row: SiteRow): SiteRecord => ({
+    siteKey: row.site_key,
+    workspaceId: row.workspace_id,
+    origins: JSON.parse(row.origins) as string[],
+    createdAt: row.created_at,
+  });
+
+  return {
+    createWorkspace({ id, name, createdAt }) {
+      if (!WORKSPACE_ID_PATTERN.test(id))
+        throw new RangeError(
+          'A workspace id has 1 to 63 lower-case letters, digits and dashes, starting with a letter or digit.',
+        );
+      if (statements.workspace.get(id)) throw new RangeError(`The workspace ${id} exists already.`);
+      statements.insertWorkspace.run(id, name, createdAt, randomEpoch());
+      return { id, name, createdAt };
+    },
+    workspace(id) {
+      const row = statements.workspace.get(id) as WorkspaceRow | undefined;
+      return row ? toWorkspace(row) : null;
+    },
+    listWorkspaces() {
+      return (statements.listWorkspaces.all() as WorkspaceRow[]).map(toWorkspace);
+    },
+    createSite(workspaceId, origins, createdAt, key) {
+      // A site key is public (it is in the page's HTML): random so that sites cannot be enumerated.
+      const siteKey = key ?? SITE_KEY_PREFIX + randomBytes(12).toString('base64url');
+      statements.insertSite.run(siteKey, workspaceId, JSON.stringify(origins), createdAt);
+      return { siteKey, workspaceId, origins, createdAt };
+    },
+    site(siteKey) {
+      const row = statements.site.get(siteKey) as SiteRow | undefined;
+      return row ? toSite(row) : null;
+    },
+    listSites(workspaceId) {
+      return (statements.sitesOf.all(workspaceId) as SiteRow[]).map(toSite);
+    },
+    saveWorkspaceToken(token) {
+      statements.insertToken.run(token.tokenHash, token.workspaceId, token.purpose, token.label, token.createdAt);
+    },
+    workspaceOfToken(purpose, tokenHash) {
+      return (statements.tokenWorkspace.get(tokenHash, purpose) as string | undefined) ?? null;
+    },
+    workspaceOfCredential(kind, tokenHash) {
+      return (credentialQueries[kind].get(tokenHash) as string | undefined) ?? null;
+    },
+  };
+}

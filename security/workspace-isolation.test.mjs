@@ -1,0 +1,444 @@
+// Issue 19, "Isolation (the part that must never fail)"; DESIGN §5 "workspaces never see each
+// other". Two workspaces on one real server. An agent (token and signed-in session), a visitor, an
+// ingest token and an admin token of workspace A try every socket frame type, every command, every
+// HTTP route and every credential against workspace B: each is refused or stays inside A, no frame,
+// error body or log line carries anything of B, and B's sequence and state do not change.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import { createLogger, NO_LIMITS, WORKSPACE_HEADER } from '@confab/server';
+import { connect, fingerprint, openPeer, startSecurityServer } from './helpers.mjs';
+
+const ADMIN_TOKEN = 'operator-admin-token-for-isolation';
+const unique = Math.random().toString(36).slice(2, 8);
+/** What only workspace B holds: none of it may reach anything of A. */
+const B = {
+  agentName: `Bravo Agentname ${unique}`,
+  visitorName: `Bravo Visitorname ${unique}`,
+  chat: `B-CHAT-${unique}`,
+  reply: `B-REPLY-${unique}`,
+  comment: `B-COMMENT-${unique}`,
+  mailFrom: `customer.${unique}@bravo-customers.example`,
+  mailSubject: `B-MAIL-SUBJECT-${unique}`,
+  mailText: `B-MAIL-TEXT-${unique}`,
+  viewName: `B-VIEW-${unique}`,
+};
+/** The same email has an account in each workspace, with its own password. */
+const SHARED_EMAIL = `same.person.${unique}@agency.example`;
+const PASSWORD = { alpha: 'alpha-password-1', bravo: 'bravo-password-2' };
+/** A page the default workspace's widget may chat from (CONFAB_ALLOWED_ORIGINS). */
+const DEFAULT_SITE_ORIGIN = 'https://default-site.example';
+const ORIGIN = { alpha: 'https://alpha-shop.example', bravo: 'https://bravo-shop.example' };
+
+/** Every command type protocol/commands.ts declares, aimed at B's ids. */
+function commandsAimedAt(target) {
+  const { conversationId, contactId, ticketId, viewId, agentId } = target;
+  return [
+    { type: 'conversation.assign', conversationId, assigneeId: agentId },
+    { type: 'conversation.setStatus', conversationIds: [conversationId], status: 'closed' },
+    { type: 'conversation.trash', conversationIds: [conversationId] },
+    { type: 'conversation.restore', conversationIds: [conversationId] },
+    { type: 'conversation.deleteForever', conversationIds: [conversationId] },
+    { type: 'conversation.blockSender', conversationId },
+    { type: 'contact.unblock', contactId },
+    { type: 'conversation.markSpam', conversationId },
+    { type: 'conversation.unfilter', conversationId },
+    { type: 'message.reply', conversationId, text: 'hijack' },
+    { type: 'message.comment', conversationId, text: 'hijack', mentions: [] },
+    { type: 'conversation.forward', conversationId, to: 'attacker@evil.example' },
+    { type: 'conversation.sendTranscript', conversationId, to: 'attacker@evil.example' },
+    { type: 'conversation.detachContact', conversationId },
+    { type: 'message.confirmSender', conversationId, messageId: 'any-message' },
+    { type: 'message.splitSender', conversationId, messageId: 'any-message' },
+    { type: 'conversation.copyOnReplies', conversationId, address: 'attacker@evil.example' },
+    { type: 'ticket.create', conversationId, name: 'hijack' },
+    { type: 'ticket.update', ticketId, name: 'hijack' },
+    { type: 'contact.update', contactId, email: 'attacker@evil.example' },
+    { type: 'deal.create', conversationId, name: 'hijack', amount: 1, currency: 'EUR' },
+    { type: 'view.delete', viewId },
+    { type: 'agent.setRole', agentId, role: 'agent' },
+    { type: 'agent.disable', agentId },
+    { type: 'agent.enable', agentId },
+    { type: 'agent.activate', agentId },
+    { type: 'agent.signedIn', agentId },
+    { type: 'typing', conversationId, typing: true },
+    { type: 'visitor.message', conversationId, text: 'hijack' },
+    { type: 'visitor.requestHuman', conversationId },
+    { type: 'visitor.verify', contactId, email: 'attacker@evil.example' },
+  ];
+}
+
+/** No text may carry B's data; refusals may echo only the ids the caller itself sent. */
+function assertNothingOfB(texts, where, { ids = [] } = {}) {
+  for (const text of texts) {
+    for (const secret of Object.values(B))
+      assert.ok(!text.includes(secret), `${where} carries B's data (${secret}): ${text.slice(0, 300)}`);
+    if (!text.includes('"error"'))
+      for (const id of ids) assert.ok(!text.includes(id), `${where} carries B's id ${id}: ${text.slice(0, 300)}`);
+  }
+}
+
+function logCapture() {
+  const lines = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(...chunk.toString().split('\n').filter(Boolean));
+      done();
+    },
+  });
+  return { logger: createLogger('debug', stream), lines };
+}
+
+describe('Workspace isolation (issue 19)', () => {
+  const log = logCapture();
+  let t;
+  /** Per workspace: its admin and ingest tokens, site, agent, agent token, visitor. */
+  const ws = { alpha: {}, bravo: {} };
+  let bravoHub;
+  let bravoIds;
+  const attempts = { frames: 0, commands: 0, routes: new Set() };
+
+  const http = (path, { token, method = 'GET', body, headers = {} } = {}) =>
+    fetch(`${t.url}${path}`, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+  /** A request expected to be refused or kept inside A; returns status and body text. */
+  async function attempt(path, options = {}) {
+    attempts.routes.add(
+      `${options.method ?? 'GET'} ${path.replace(/[?].*/, '').replace(/\/(?:[a-z]+_[\w-]+|[\w]{16,})/g, '/:id')}`,
+    );
+    const response = await http(path, options);
+    return { status: response.status, text: await response.text() };
+  }
+
+  before(async () => {
+    t = await startSecurityServer({
+      demo: false,
+      adminToken: ADMIN_TOKEN,
+      ingestToken: 'default-ingest-token',
+      allowedOrigins: [DEFAULT_SITE_ORIGIN],
+      logger: log.logger,
+      limits: NO_LIMITS,
+      httpLimits: { burst: 100_000, perSecond: 100_000 },
+    });
+    for (const id of ['alpha', 'bravo']) {
+      const created = await (
+        await http('/api/admin/workspaces', { token: ADMIN_TOKEN, method: 'POST', body: { id, name: id } })
+      ).json();
+      assert.equal(created.workspace.id, id);
+      Object.assign(ws[id], { admin: created.adminToken, ingest: created.ingestToken });
+      const site = await (
+        await http('/api/admin/sites', { token: ws[id].admin, method: 'POST', body: { origins: [ORIGIN[id]] } })
+      ).json();
+      ws[id].site = site.siteKey;
+      const hub = await t.server.workspaces.get(id);
+      const agent = await hub.accounts.createAgent({
+        email: SHARED_EMAIL,
+        name: id === 'bravo' ? B.agentName : 'Alpha Agent',
+        role: 'admin',
+        password: PASSWORD[id],
+      });
+      ws[id].agentId = agent.id;
+      const issued = await (
+        await http(`/api/admin/agents/${agent.id}/tokens`, {
+          token: ws[id].admin,
+          method: 'POST',
+          body: { label: 'x' },
+        })
+      ).json();
+      ws[id].agentToken = issued.token;
+      ws[id].agentTokenId = issued.id;
+    }
+
+    // B's business: a visitor chat through B's site, a reply, a comment, a view and an email.
+    const bAgent = await connect(t.wsUrl, ws.bravo.agentToken);
+    const bVisitor = await connect(t.wsUrl, '', { site: ws.bravo.site }, { origin: ORIGIN.bravo });
+    assert.equal(
+      (await bVisitor.command('b-profile', { type: 'visitor.setProfile', name: B.visitorName })).type,
+      'ack',
+    );
+    const started = await bVisitor.command('b-start', { type: 'visitor.startChat', text: B.chat });
+    const conversationId = started.result.conversationId;
+    for (const [id, command] of [
+      ['b-reply', { type: 'message.reply', conversationId, text: B.reply }],
+      ['b-comment', { type: 'message.comment', conversationId, text: B.comment, mentions: [] }],
+      ['b-ticket', { type: 'ticket.create', conversationId, name: 'B ticket' }],
+      ['b-view', { type: 'view.save', name: B.viewName, filter: {} }],
+    ])
+      assert.equal((await bAgent.command(id, command)).type, 'ack', id);
+    const mail = await http('/api/channels/email/inbound', {
+      token: ws.bravo.ingest,
+      method: 'POST',
+      body: {
+        from: B.mailFrom,
+        to: 'support@bravo.example',
+        subject: B.mailSubject,
+        text: B.mailText,
+        messageId: `<b-${unique}@bravo.example>`,
+      },
+    });
+    assert.equal(mail.status, 200);
+    bravoHub = await t.server.workspaces.get('bravo');
+    const state = bravoHub.backend.state;
+    bravoIds = {
+      conversationId,
+      contactId: bVisitor.welcome.principal.contactId,
+      ticketId: [...state.tickets.keys()][0],
+      viewId: [...state.views.keys()].find((key) => state.views.get(key).name === B.viewName),
+      agentId: ws.bravo.agentId,
+    };
+    ws.bravo.visitorToken = bVisitor.token;
+    ws.bravo.peers = [bAgent, bVisitor];
+    ws.alpha.visitor = await connect(t.wsUrl, '', { site: ws.alpha.site }, { origin: ORIGIN.alpha });
+    assert.equal(
+      (await ws.alpha.visitor.command('a-start', { type: 'visitor.startChat', text: 'alpha chat' })).type,
+      'ack',
+    );
+  });
+
+  after(async () => {
+    console.log(
+      `# workspace isolation: ${attempts.commands} commands and ${attempts.frames} hellos of A aimed at B, ${attempts.routes.size} HTTP routes: ${[...attempts.routes].join(', ')}`,
+    );
+    for (const peer of [...(ws.bravo.peers ?? []), ws.alpha.visitor]) peer?.close();
+    await t?.close();
+  });
+
+  /** B's sequence number and whole state. */
+  const bravoUnchanged = () => fingerprint({ backend: bravoHub.backend });
+  const allIds = () => Object.values(bravoIds);
+
+  test("A's agent sees nothing of B in its welcome and snapshot, and every command aimed at B's records is refused, changing nothing in B", async () => {
+    const before = bravoUnchanged();
+    // An agent's hello naming B's site still opens A: the token decides, the site is the widget's.
+    const agent = await connect(t.wsUrl, ws.alpha.agentToken, { site: ws.bravo.site });
+    attempts.frames += 1;
+    assert.equal(agent.welcome.principal.agentId, ws.alpha.agentId);
+    const snapshot = agent.frames.find((frame) => frame.type === 'snapshot').snapshot;
+    assert.ok(!snapshot.conversations.some((conversation) => conversation.id === bravoIds.conversationId));
+    for (const [index, command] of commandsAimedAt(bravoIds).entries()) {
+      const answer = await agent.command(`a-agent-${index}`, command);
+      attempts.commands += 1;
+      assert.equal(answer.type, 'error', `${command.type} on B's records was accepted: ${JSON.stringify(answer)}`);
+    }
+    // The same ids in A's own workspace resolve to nothing of B's; B's sequence and state are as they were.
+    assert.deepEqual(bravoUnchanged(), before);
+    assertNothingOfB(agent.texts, "A agent's frames", { ids: allIds() });
+    agent.close();
+  });
+
+  test("A's visitor cannot open B: its session with B's site is refused, B's site refuses A's origin, B's visitor session does not open in A", async () => {
+    const before = bravoUnchanged();
+    const refusals = [
+      // A's visitor session naming B's site (from B's page): the session is A's.
+      { token: ws.alpha.visitor.token, site: ws.bravo.site, origin: ORIGIN.bravo, code: 'unauthenticated' },
+      // A new chat through B's site from A's page: B's site allows only B's origin.
+      { token: '', site: ws.bravo.site, origin: ORIGIN.alpha, code: 'origin-not-allowed' },
+      // B's visitor session without a site, from a page the default workspace allows: only through B's site.
+      { token: ws.bravo.visitorToken, origin: DEFAULT_SITE_ORIGIN, code: 'forbidden' },
+      // … and from a page nobody allows.
+      { token: ws.bravo.visitorToken, origin: ORIGIN.alpha, code: 'origin-not-allowed' },
+      // B's visitor session through A's site.
+      { token: ws.bravo.visitorToken, site: ws.alpha.site, origin: ORIGIN.alpha, code: 'unauthenticated' },
+      // A site key that does not exist.
+      { token: '', site: 'site_does-not-exist', origin: ORIGIN.alpha, code: 'forbidden' },
+    ];
+    for (const { token, site, origin, code } of refusals) {
+      const peer = openPeer(t.wsUrl, { origin });
+      await peer.opened;
+      peer.send({ v: 1, type: 'hello', token, ...(site ? { site } : {}) });
+      const answer = await peer.next((frame) => frame.type === 'error' || frame.type === 'welcome', { from: 0 });
+      attempts.frames += 1;
+      assert.equal(answer.type, 'error', `${code}: ${JSON.stringify(answer)}`);
+      assert.equal(answer.error.code, code);
+      const closed = await peer.whenClosed();
+      assert.ok(closed.code >= 4400 && closed.code < 4500, `closed with ${closed.code}`);
+      assertNothingOfB(peer.texts, 'a refused hello', { ids: allIds() });
+    }
+    // Every command of A's own visitor aimed at B's ids: refused as missing or forbidden.
+    const visitor = ws.alpha.visitor;
+    for (const [index, command] of [...commandsAimedAt(bravoIds), { type: 'visitor.startChat', text: 'x' }].entries()) {
+      if (command.type === 'visitor.startChat') continue;
+      const answer = await visitor.command(`a-visitor-${index}`, command);
+      attempts.commands += 1;
+      assert.equal(answer.type, 'error', `${command.type}: ${JSON.stringify(answer)}`);
+      assert.ok(['not-found', 'forbidden'].includes(answer.error.code), `${command.type}: ${answer.error.code}`);
+    }
+    assert.deepEqual(bravoUnchanged(), before);
+    assertNothingOfB(visitor.texts, "A visitor's frames", { ids: allIds() });
+  });
+
+  test("A's ingest token files mail into A only; it opens no other route, and B's ingest token is B's", async () => {
+    const before = bravoUnchanged();
+    const alphaHub = await t.server.workspaces.get('alpha');
+    const alphaSeq = alphaHub.backend.seq;
+    // Mail addressed to B with A's token goes to A (the token decides), and its answer names A's records only.
+    const mail = await attempt('/api/channels/email/inbound', {
+      token: ws.alpha.ingest,
+      method: 'POST',
+      body: {
+        from: 'someone@else.example',
+        to: 'support@bravo.example',
+        subject: 'hi',
+        text: 'hello',
+        messageId: `<a-${unique}@x>`,
+      },
+    });
+    assert.equal(mail.status, 200);
+    assert.ok(alphaHub.backend.seq > alphaSeq);
+    // The same Message-ID as B's mail, with A's token: a new mail in A, not B's outcome.
+    const replay = await attempt('/api/channels/email/inbound', {
+      token: ws.alpha.ingest,
+      method: 'POST',
+      body: {
+        from: 'x@y.example',
+        to: 'a@b.example',
+        subject: 's',
+        text: 't',
+        messageId: `<b-${unique}@bravo.example>`,
+      },
+    });
+    assert.equal(replay.status, 200);
+    assert.ok(
+      !JSON.parse(replay.text).result?.conversationId ||
+        !allIds().includes(JSON.parse(replay.text).result.conversationId),
+    );
+    const form = await attempt('/api/channels/forms/submit', {
+      token: ws.alpha.ingest,
+      method: 'POST',
+      body: { formId: 'contact', fields: { email: 'f@x.example', message: 'form' } },
+    });
+    assert.equal(form.status, 200);
+    // An ingest token is no admin token, and no agent or visitor credential.
+    for (const path of ['/api/admin/agents', '/api/admin/sites', '/api/admin/workspaces'])
+      assert.equal((await attempt(path, { token: ws.alpha.ingest })).status, 401, path);
+    const peer = openPeer(t.wsUrl);
+    await peer.opened;
+    peer.send({ v: 1, type: 'hello', token: ws.alpha.ingest });
+    attempts.frames += 1;
+    assert.equal((await peer.next((frame) => frame.type === 'error', { from: 0 })).error.code, 'unauthenticated');
+    assert.deepEqual(bravoUnchanged(), before);
+    assertNothingOfB([mail.text, replay.text, form.text, ...peer.texts], 'ingest answers', { ids: allIds() });
+  });
+
+  test("A's admin token acts on A only: naming B is forbidden, B's ids are not found, workspaces are the operator's", async () => {
+    const before = bravoUnchanged();
+    const asB = { [WORKSPACE_HEADER]: 'bravo' };
+    const token = ws.alpha.admin;
+    const namingB = [
+      ['GET', '/api/admin/agents'],
+      ['POST', '/api/admin/agents', { email: 'x@evil.example', name: 'x', role: 'admin' }],
+      ['POST', `/api/admin/agents/${bravoIds.agentId}/tokens`, { label: 'steal' }],
+      ['POST', `/api/admin/agents/${bravoIds.agentId}/disable`, {}],
+      ['POST', `/api/admin/agents/${bravoIds.agentId}/enable`, {}],
+      ['POST', `/api/admin/agents/${bravoIds.agentId}/role`, { role: 'agent' }],
+      ['POST', '/api/admin/agent-tokens', { agentId: bravoIds.agentId }],
+      ['GET', '/api/admin/agent-tokens'],
+      ['DELETE', `/api/admin/agent-tokens/${ws.bravo.agentTokenId}`],
+      ['POST', `/api/admin/visitors/${bravoIds.contactId}/revoke-sessions`, {}],
+      ['GET', '/api/admin/sites'],
+      ['POST', '/api/admin/sites', { origins: ['https://evil.example'] }],
+      ['POST', '/api/admin/ingest-tokens', { label: 'steal' }],
+    ];
+    const texts = [];
+    for (const [method, path, body] of namingB) {
+      const answer = await attempt(path, { token, method, body, headers: asB });
+      assert.equal(answer.status, 403, `${method} ${path} naming B: ${answer.text}`);
+      texts.push(answer.text);
+    }
+    // Without the header, B's ids in A's workspace: not found, or nothing of B.
+    const inA = [
+      ['POST', `/api/admin/agents/${bravoIds.agentId}/tokens`, { label: 'steal' }, 404],
+      ['POST', `/api/admin/agents/${bravoIds.agentId}/disable`, {}, 404],
+      ['POST', `/api/admin/agents/${bravoIds.agentId}/role`, { role: 'agent' }, 404],
+      ['POST', '/api/admin/agent-tokens', { agentId: bravoIds.agentId }, 404],
+      ['DELETE', `/api/admin/agent-tokens/${ws.bravo.agentTokenId}`, undefined, 404],
+    ];
+    for (const [method, path, body, status] of inA) {
+      const answer = await attempt(path, { token, method, body });
+      assert.equal(answer.status, status, `${method} ${path} in A: ${answer.text}`);
+      texts.push(answer.text);
+    }
+    const revoke = await attempt(`/api/admin/visitors/${bravoIds.contactId}/revoke-sessions`, {
+      token,
+      method: 'POST',
+      body: {},
+    });
+    assert.equal(JSON.parse(revoke.text).revoked, 0);
+    for (const path of ['/api/admin/agents', '/api/admin/agent-tokens', '/api/admin/sites']) {
+      const answer = await attempt(path, { token });
+      assert.equal(answer.status, 200);
+      assert.ok(!answer.text.includes(ws.bravo.site) && !answer.text.includes(ws.bravo.agentTokenId));
+      texts.push(answer.text);
+    }
+    for (const method of ['GET', 'POST']) {
+      const answer = await attempt('/api/admin/workspaces', {
+        token,
+        method,
+        ...(method === 'POST' ? { body: { id: 'mine' } } : {}),
+      });
+      assert.equal(answer.status, 403);
+      texts.push(answer.text);
+    }
+    // B's credentials all still work after A's attempts.
+    const bAgent = await connect(t.wsUrl, ws.bravo.agentToken);
+    const bVisitor = await connect(t.wsUrl, ws.bravo.visitorToken, { site: ws.bravo.site }, { origin: ORIGIN.bravo });
+    assert.equal(bVisitor.welcome.principal.contactId, bravoIds.contactId);
+    bAgent.close();
+    bVisitor.close();
+    assert.ok(!bravoHub.backend.state.agents.get(bravoIds.agentId).disabled);
+    assert.deepEqual(bravoUnchanged(), before);
+    assertNothingOfB(texts, 'admin answers', { ids: [ws.bravo.site] });
+  });
+
+  test("an account belongs to one workspace: the same email signs in to each with its own password, and A's session reaches only A", async () => {
+    const before = bravoUnchanged();
+    const own = { origin: t.url };
+    const signIn = (workspace, password) =>
+      http('/api/auth/sign-in', { method: 'POST', body: { email: SHARED_EMAIL, password, workspace }, headers: own });
+    assert.equal((await signIn('bravo', PASSWORD.alpha)).status, 401, "A's password does not open B");
+    assert.equal(
+      (await signIn('no-such-workspace', PASSWORD.alpha)).status,
+      401,
+      'an unknown workspace reads as a wrong password',
+    );
+    const signedIn = await signIn('alpha', PASSWORD.alpha);
+    assert.equal(signedIn.status, 200);
+    const cookie = signedIn.headers.get('set-cookie').split(';')[0];
+    const session = await attempt('/api/auth/session', { headers: { cookie } });
+    assert.equal(JSON.parse(session.text).agent.id, ws.alpha.agentId);
+    // ?workspace= does not move a session to another workspace.
+    const moved = await attempt('/api/auth/session?workspace=bravo', { headers: { cookie } });
+    assert.equal(JSON.parse(moved.text).agent.id, ws.alpha.agentId);
+    const invite = await attempt('/api/auth/invites', {
+      method: 'POST',
+      body: { agentId: bravoIds.agentId },
+      headers: { cookie, ...own },
+    });
+    assert.equal(invite.status, 404);
+    const peer = openPeer(t.wsUrl, { cookie, ...own });
+    await peer.opened;
+    peer.send({ v: 1, type: 'hello', token: 'confab-session-cookie' });
+    const welcome = await peer.next((frame) => frame.type === 'welcome' || frame.type === 'error', { from: 0 });
+    attempts.frames += 1;
+    assert.equal(welcome.principal?.agentId, ws.alpha.agentId);
+    await peer.next((frame) => frame.type === 'snapshot', { from: 0 });
+    peer.close();
+    assert.deepEqual(bravoUnchanged(), before);
+    assertNothingOfB([session.text, moved.text, invite.text, ...peer.texts], "A's session", { ids: allIds() });
+  });
+
+  test('no log line of the whole run carries what B wrote or B’s names', () => {
+    assert.ok(log.lines.length > 0);
+    for (const line of log.lines)
+      for (const secret of Object.values(B)) assert.ok(!line.includes(secret), `log line carries ${secret}: ${line}`);
+    // Lines about B's workspace say so; refusals of A's attempts never name B's records.
+    assert.ok(log.lines.some((line) => line.includes('"workspace":"bravo"')));
+  });
+});
