@@ -241,6 +241,5 @@ export { safeUrl, linkRuns, type TextRun } from './text/links.js';
 export { mentionedIds, type Mentionable } from './text/mentions.js';
 export { closeEligibility, type CloseEligibility } from './engine/agent-commands.js';
 export { closeEligibilityOf } from './selectors/close-eligibility.js';
-export { replyBlocker, MESSENGER_MAX_TEXT } from './engine/channel-replies.js';
-export { spamApplies } from './engine/agent-commands.js';
+export { replyBlocker, spamApplies, MESSENGER_MAX_TEXT } from './engine/channel-rules.js';
 export { createTypingNotice, type TypingNotice } from './client/typing.js';

@@ -7,6 +7,7 @@ import { emailKey, latestEmail, outboundMessageId, prefixedSubject } from './ema
 import { mergeProperties, newConversation, newMessage, withIds, withMessage } from './records.js';
 import { isAssignable } from './team.js';
 import { BUILT_IN_VIEWS } from './views.js';
+import { spamApplies } from './channel-rules.js';
 
 type Result = Record<string, string> | void;
 
@@ -63,11 +64,6 @@ function repliesByEmail(decision: Decision, conversation: Conversation): boolean
   if (conversation.channel === 'email') return true;
   if (conversation.channel !== 'form' || conversation.contactId === null) return false;
   return (decision.state.contacts.get(conversation.contactId)?.email ?? '') !== '';
-}
-
-/** T6: only email can be marked as spam (a chat's or a form's sender is blocked instead, T5). */
-export function spamApplies(conversation: Conversation): boolean {
-  return conversation.channel === 'email';
 }
 
 /** To: the latest inbound sender, else the contact; Cc: the other participants (never the team). */
