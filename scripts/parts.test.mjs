@@ -18,6 +18,7 @@ const SOURCES = {
   'confab-settings-panel': 'settings-panel/settings-panel.ts',
   'confab-shortcuts-dialog': 'shortcuts-dialog/shortcuts-dialog.ts',
   'confab-team-section': 'team-section/team-section.ts',
+  'confab-canned-responses': 'canned-responses/canned-responses.ts',
 };
 
 /** Part names in `part="…"` attributes: plain words, and the quoted words of a `${… ? 'a' : 'b'}`. */
@@ -52,7 +53,8 @@ describe('the ::parts the inbox passes on', () => {
     const guide = readFileSync('docs/theming.md', 'utf8');
     for (const [tag, { prefix }] of Object.entries(ELEMENT_PARTS)) {
       if (tag === 'confab-reply-editor') continue; // passed on by the thread, as thread-editor-*
-      if (tag === 'confab-team-section') continue; // passed on by the settings panel, as settings-team-*
+      // Passed on by the settings panel, as settings-team-* and settings-canned-*.
+      if (tag === 'confab-team-section' || tag === 'confab-canned-responses') continue;
       for (const part of partsOf(tag)) assert.ok(guide.includes(`\`${prefix}-${part}\``), `${prefix}-${part}`);
     }
   });

@@ -16,6 +16,7 @@ export {
   type Channel,
   CHANNELS,
   type Company,
+  type CannedResponse,
   type Contact,
   type ContactId,
   type Conversation,
@@ -242,4 +243,5 @@ export { mentionedIds, type Mentionable } from './text/mentions.js';
 export { closeEligibility, type CloseEligibility } from './engine/agent-commands.js';
 export { closeEligibilityOf } from './selectors/close-eligibility.js';
 export { replyBlocker, spamApplies, MESSENGER_MAX_TEXT } from './engine/channel-rules.js';
+export { cannedResponsesMatching, cannedResponseText, CANNED_RESPONSE_MATCHES } from './engine/canned-responses.js';
 export { createTypingNotice, type TypingNotice } from './client/typing.js';

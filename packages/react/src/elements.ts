@@ -1,6 +1,7 @@
 // Generated from custom-elements.json by scripts/manifest.mjs: do not edit; run npm run build (or node scripts/manifest.mjs).
 import type {
   ConfabAboutPanel,
+  ConfabCannedResponses,
   ConfabComposeDialog,
   ConfabConversationList,
   ConfabFilterBar,
@@ -30,6 +31,10 @@ export interface ConfabElements {
       'confab-create-ticket': CustomEvent<CreateTicketDetail>;
       'confab-create-deal': CustomEvent<CreateDealDetail>;
     };
+  };
+  'confab-canned-responses': {
+    element: ConfabCannedResponses;
+    events: Record<never, never>;
   };
   'confab-compose-dialog': {
     element: ConfabComposeDialog;

@@ -1,4 +1,4 @@
-import type { Contact, Conversation, EmailFields, Settings } from '../model/model.js';
+import type { Conversation, EmailFields } from '../model/model.js';
 import type * as C from '../protocol/commands.js';
 import { ConfabError, ruleError } from '../protocol/errors.js';
 import type { ConfabEvent } from '../protocol/events.js';
@@ -6,7 +6,6 @@ import type { Decision } from './decision.js';
 import { emailKey, latestEmail, outboundMessageId, prefixedSubject } from './email.js';
 import { mergeProperties, newConversation, newMessage, withIds, withMessage } from './records.js';
 import { isAssignable } from './team.js';
-import { BUILT_IN_VIEWS } from './views.js';
 import { spamApplies } from './channel-rules.js';
 
 type Result = Record<string, string> | void;
@@ -138,35 +137,6 @@ export const agentHandlers = {
     bulk(decision, command.conversationIds, (conversation) =>
       conversation.trashedAt === null ? null : { ...conversation, trashedAt: null },
     );
-  },
-
-  'conversation.deleteForever'(decision: Decision, command: C.DeleteForeverCommand): Result {
-    const doomed = [...new Set(command.conversationIds)].map((id) => {
-      const conversation = decision.conversation(id);
-      if (conversation.trashedAt === null) {
-        throw ruleError(
-          'V11',
-          'not-in-trash',
-          `Conversation ${id} is not in Trash: only trashed conversations can be deleted forever`,
-        );
-      }
-      return conversation;
-    });
-    for (const conversation of doomed) {
-      for (const message of decision.messagesOf(conversation.id)) {
-        decision.emit({ type: 'message.removed', messageId: message.id, conversationId: conversation.id });
-      }
-      decision.emit({ type: 'conversation.removed', conversationId: conversation.id });
-      // Host records stay, but no longer point at a conversation that is gone.
-      for (const ticket of decision.state.tickets.values()) {
-        if (ticket.conversationId === conversation.id)
-          decision.emit({ type: 'ticket.upserted', ticket: { ...ticket, conversationId: null } });
-      }
-      for (const deal of decision.state.deals.values()) {
-        if (deal.conversationId === conversation.id)
-          decision.emit({ type: 'deal.upserted', deal: { ...deal, conversationId: null } });
-      }
-    }
   },
 
   'conversation.blockSender'(decision: Decision, command: C.BlockSenderCommand): Result {
@@ -386,94 +356,9 @@ export const agentHandlers = {
     return { ticketId };
   },
 
-  'ticket.update'(decision: Decision, command: C.UpdateTicketCommand): Result {
-    const ticket = decision.state.tickets.get(command.ticketId);
-    if (!ticket) throw new ConfabError('not-found', `No ticket ${command.ticketId}`);
-    decision.emit({
-      type: 'ticket.upserted',
-      ticket: {
-        ...ticket,
-        name: command.name?.trim() ?? ticket.name,
-        properties: mergeProperties(ticket.properties, command.properties ?? {}),
-      },
-    });
-  },
-
-  'contact.update'(decision: Decision, command: C.UpdateContactCommand): Result {
-    const contact = decision.contact(command.contactId);
-    const next: Contact = {
-      ...contact,
-      name: command.name?.trim() ?? contact.name,
-      properties: mergeProperties(contact.properties, command.properties ?? {}),
-    };
-    // An address a team member enters is one they vouch for: it matches mail from then on.
-    if (command.email !== undefined) {
-      next.email = emailKey(command.email);
-      delete next.emailSelfReported;
-    }
-    decision.emit({ type: 'contact.upserted', contact: next });
-  },
-
-  'deal.create'(decision: Decision, command: C.CreateDealCommand): Result {
-    const conversation = decision.conversation(command.conversationId);
-    const dealId = decision.newId();
-    decision.emit({
-      type: 'deal.upserted',
-      deal: {
-        id: dealId,
-        name: command.name.trim(),
-        amount: command.amount,
-        currency: command.currency,
-        stage: command.stage?.trim() ?? 'new',
-        contactId: conversation.contactId,
-        conversationId: conversation.id,
-        createdAt: decision.now,
-      },
-    });
-    return { dealId };
-  },
-
   'agent.setAvailability'(decision: Decision, command: C.SetAvailabilityCommand): Result {
     const agent = decision.agent;
     if (agent.availability === command.availability) return;
     decision.emit({ type: 'agent.upserted', agent: { ...agent, availability: command.availability } });
-  },
-
-  'settings.update'(decision: Decision, command: C.UpdateSettingsCommand): Result {
-    const current = decision.state.settings;
-    const patch = command.patch;
-    const settings: Settings = {
-      routing: { ...current.routing, ...patch.routing },
-      widget: { ...current.widget, ...patch.widget },
-      bot: { ...current.bot, ...patch.bot },
-      email: { ...current.email, ...patch.email },
-      ticketProperties: patch.ticketProperties
-        ? [...(patch.ticketProperties as string[])]
-        : [...current.ticketProperties],
-    };
-    if (patch.email?.roleAddresses) {
-      settings.email.roleAddresses = [...new Set(patch.email.roleAddresses.map(emailKey))];
-    }
-    if (patch.email?.address) settings.email.address = emailKey(patch.email.address);
-    decision.emit({ type: 'settings.updated', settings });
-  },
-
-  'view.save'(decision: Decision, command: C.SaveViewCommand): Result {
-    const viewId = decision.newId();
-    decision.emit({
-      type: 'view.upserted',
-      view: { id: viewId, name: command.name.trim(), filter: command.filter, builtIn: false },
-    });
-    return { viewId };
-  },
-
-  'view.delete'(decision: Decision, command: C.DeleteViewCommand): Result {
-    if (BUILT_IN_VIEWS.some((view) => view.id === command.viewId)) {
-      throw new ConfabError('forbidden', `The built-in view ${command.viewId} cannot be deleted`, {
-        reason: 'builtin-view',
-      });
-    }
-    if (!decision.state.views.has(command.viewId)) throw new ConfabError('not-found', `No view ${command.viewId}`);
-    decision.emit({ type: 'view.removed', viewId: command.viewId });
   },
 };

@@ -11,6 +11,7 @@ import { channelReplyHandlers } from './channel-replies.js';
 import { senderTrustHandlers } from './sender-commands.js';
 import { projectEventFor, snapshotForPrincipal } from './projection.js';
 import type { EngineState } from './state.js';
+import { recordHandlers } from './record-commands.js';
 import { teamHandlers } from './team-commands.js';
 import { visitorHandlers } from './visitor-commands.js';
 
@@ -23,6 +24,7 @@ let handlers: HandlerTable | undefined;
 function allHandlers(): HandlerTable {
   return (handlers ??= {
     ...agentHandlers,
+    ...recordHandlers,
     ...mailHandlers,
     ...deliveryHandlers,
     ...senderTrustHandlers,

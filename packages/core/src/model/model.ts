@@ -226,6 +226,20 @@ export interface Settings {
   };
   /** Properties of a ticket shown in the About panel (A2). */
   ticketProperties: string[];
+  /** Team snippets agents insert with `/` in the reply editor (issue 16). Absent in settings stored before them. */
+  cannedResponses?: CannedResponse[];
+}
+
+/**
+ * A team snippet: typing `/` and its shortcut in the reply editor inserts its text in the inbox's
+ * language (the other language when that one is empty), with `{{contact.name}}` and
+ * `{{agent.name}}` filled in.
+ */
+export interface CannedResponse {
+  /** Unique in the team: lowercase letters, digits and dashes. */
+  shortcut: string;
+  title: string;
+  text: { en: string; nl: string };
 }
 
 /**

@@ -1,6 +1,7 @@
 import type {
   AgentId,
   AgentRole,
+  CannedResponse,
   Availability,
   ContactId,
   ConversationFilter,
@@ -370,5 +371,8 @@ export type Command = AgentCommand | VisitorCommand | SystemCommand;
 export type CommandType = Command['type'];
 
 export type SettingsPatch = {
-  [K in keyof Settings]?: Partial<Settings[K]>;
+  [K in Exclude<keyof Settings, 'cannedResponses'>]?: Partial<Settings[K]>;
+} & {
+  /** Replaces the whole list; shortcuts must be unique. */
+  cannedResponses?: CannedResponse[];
 };

@@ -63,6 +63,8 @@ export type RefusalReason =
   | 'delivery-not-failed'
   | 'messenger-window-closed'
   | 'messenger-too-long'
+  | 'duplicate-shortcut'
+  | 'empty-canned-response'
   | 'sender-not-waiting'
   | 'cc-not-allowed'
   | 'bot-quiet-time'

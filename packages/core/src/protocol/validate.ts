@@ -191,6 +191,21 @@ const hexColor: Validator<string> = (value, path) => {
   return color;
 };
 
+const shortcut: Validator<string> = (value, path) => {
+  const text = shortString(value, path);
+  if (!/^[a-z0-9][a-z0-9-]{0,31}$/.test(text)) invalid(path, 'a shortcut of lowercase letters, digits and dashes');
+  return text;
+};
+
+const cannedResponse = object(
+  {
+    shortcut,
+    title: nonBlankShort,
+    text: object({ en: text, nl: text }, { strict: true }),
+  },
+  { strict: true },
+);
+
 const settingsPatch = object(
   {
     routing: optional(object({ mode: optional(oneOf(['round-robin', 'least-open', 'off'])) }, { strict: true })),
@@ -220,6 +235,7 @@ const settingsPatch = object(
       object({ roleAddresses: optional(array(nonBlankShort, 500)), address: optional(email) }, { strict: true }),
     ),
     ticketProperties: optional(array(nonBlankShort, 50)),
+    cannedResponses: optional(array(cannedResponse, 200)),
   },
   { strict: true },
 );

@@ -473,7 +473,47 @@ export function demoSeed(now: number): ConfabEvent[] {
   demo
     .ago(7 * MINUTE)
     .visitor('contact-hana', { type: 'visitor.message', conversationId: hana, text: 'Opening hours' });
-  demo.agent(anna, { type: 'settings.update', patch: { bot: { enabled: false } } });
+  // The bot off again, and the team's canned responses (issue 16), in English and Dutch.
+  demo.agent(anna, {
+    type: 'settings.update',
+    patch: {
+      bot: { enabled: false },
+      cannedResponses: [
+        {
+          shortcut: 'hello',
+          title: 'Greeting',
+          text: {
+            en: "Hi {{contact.name}}, thanks for reaching out! I'm {{agent.name}} and I'll help you today.",
+            nl: 'Hoi {{contact.name}}, bedankt voor je bericht! Ik ben {{agent.name}} en ik help je vandaag verder.',
+          },
+        },
+        {
+          shortcut: 'hours',
+          title: 'Opening hours',
+          text: {
+            en: "We're here Monday to Friday, 9:00–17:00 (CET). Outside those hours, leave your email and we'll get back to you.",
+            nl: 'We zijn er van maandag tot en met vrijdag, 9:00–17:00 (CET). Laat buiten die tijden je e-mailadres achter, dan nemen we contact met je op.',
+          },
+        },
+        {
+          shortcut: 'pricing',
+          title: 'Pricing',
+          text: {
+            en: 'Our plans start at €29 per month for three seats, chat widget and email included. Every plan is on our pricing page.',
+            nl: 'Onze abonnementen beginnen bij €29 per maand voor drie gebruikers, chatwidget en e-mail inbegrepen. Alle abonnementen staan op onze prijzenpagina.',
+          },
+        },
+        {
+          shortcut: 'thanks',
+          title: 'Closing thanks',
+          text: {
+            en: 'Glad I could help, {{contact.name}}! If anything else comes up, just reply here.',
+            nl: 'Fijn dat ik je kon helpen, {{contact.name}}! Heb je nog iets, antwoord dan gewoon hier.',
+          },
+        },
+      ],
+    },
+  });
 
   // T5 email: a blocked sender, and their next mail already filtered.
   const rick = demo.ago(2 * DAY).email({

@@ -164,6 +164,7 @@ export const en = {
   commentPlaceholder: 'Write an internal comment, @ mentions a teammate…',
   sendHint: 'Ctrl+Enter sends',
   mentionSuggestions: 'Teammates to mention',
+  cannedResponses: 'Canned responses',
   sending: 'Sending…',
   failed: (reason: string) => `Not sent: ${reason}`,
   retry: 'Retry',
@@ -266,6 +267,8 @@ export const en = {
     'messenger-window-closed': (p) =>
       `Messenger allows a reply only within ${p.hours} hours of the person's last message: wait until they write again.`,
     'messenger-too-long': (p) => `Messenger takes at most ${p.max} characters in a message: shorten the reply.`,
+    'duplicate-shortcut': (p) => `Two canned responses use the shortcut /${p.shortcut}: give each its own.`,
+    'empty-canned-response': (p) => `The canned response /${p.shortcut} has no text: write it in English or Dutch.`,
     'delivery-not-failed': () => 'Only a message that could not be delivered can be sent again.',
     'sender-not-waiting': () => 'This message is not waiting for its sender to be confirmed.',
     'cc-not-allowed': (p) => `${p.address} is not in the Cc of this conversation, or has been added already.`,

@@ -158,6 +158,7 @@ export const nl: Catalog = {
   commentPlaceholder: 'Schrijf intern commentaar, @ noemt een teamlid…',
   sendHint: 'Ctrl+Enter verstuurt',
   mentionSuggestions: 'Teamleden om te noemen',
+  cannedResponses: 'Standaardantwoorden',
   sending: 'Bezig met versturen…',
   failed: (reason) => `Niet verstuurd: ${reason}`,
   retry: 'Opnieuw proberen',
@@ -251,6 +252,9 @@ export const nl: Catalog = {
     'messenger-window-closed': (p) =>
       `Messenger staat een antwoord alleen toe binnen ${p.hours} uur na het laatste bericht van de persoon: wacht tot die opnieuw schrijft.`,
     'messenger-too-long': (p) => `Messenger neemt hoogstens ${p.max} tekens per bericht: maak het antwoord korter.`,
+    'duplicate-shortcut': (p) => `Twee standaardantwoorden gebruiken de sneltoets /${p.shortcut}: geef elk een eigen.`,
+    'empty-canned-response': (p) =>
+      `Het standaardantwoord /${p.shortcut} heeft geen tekst: schrijf het in het Engels of Nederlands.`,
     'delivery-not-failed': () => 'Alleen een bericht dat niet kon worden bezorgd, kan opnieuw worden verstuurd.',
     'sender-not-waiting': () => 'Dit bericht wacht niet op bevestiging van de afzender.',
     'cc-not-allowed': (p) => `${p.address} staat niet in de Cc van dit gesprek, of is al toegevoegd.`,

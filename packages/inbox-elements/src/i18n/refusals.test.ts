@@ -39,7 +39,17 @@ describe("refusals in the reader's language (issue 14 item 4)", () => {
     expect(Object.keys(nl.errorCodes).sort()).to.deep.equal(Object.keys(en.errorCodes).sort());
     for (const word of Object.values(nl.refusals))
       expect(
-        word({ name: 'A', email: 'a@x', address: 'a@x', open: 3, minutes: 5, quietMinutes: 30, hours: 24, max: 2000 }),
+        word({
+          name: 'A',
+          email: 'a@x',
+          address: 'a@x',
+          open: 3,
+          minutes: 5,
+          quietMinutes: 30,
+          hours: 24,
+          max: 2000,
+          shortcut: 'prijs',
+        }),
       ).not.to.contain('undefined');
   });
 });

@@ -55,6 +55,11 @@ export const replyEditorStyles = css`
     border-radius: 8px;
     background: var(--_bg);
     box-shadow: 0 8px 24px rgb(0 0 0 / 18%);
+    max-height: 240px;
+    overflow-y: auto;
+  }
+  .shortcut {
+    color: var(--_muted);
   }
   .suggestions [role='option'] {
     padding: 6px 8px;

@@ -20,6 +20,24 @@ function type(field: HTMLTextAreaElement, text: string) {
   field.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
 }
 
+const SNIPPETS = [
+  {
+    shortcut: 'pricing',
+    title: 'Pricing',
+    text: {
+      en: 'Hi {{contact.name}}, plans start at €29. – {{agent.name}}',
+      nl: 'Hoi {{contact.name}}, vanaf €29. – {{agent.name}}',
+    },
+  },
+  { shortcut: 'privacy', title: 'Data processing', text: { en: 'Our DPA is online.', nl: '' } },
+  { shortcut: 'hours', title: 'Opening hours', text: { en: 'We open at 9.', nl: 'We openen om 9 uur.' } },
+];
+
+/** The team's canned responses, saved by the admin the test inbox signs in as. */
+async function withSnippets(inbox: TestInbox): Promise<void> {
+  await inbox.client.send({ type: 'settings.update', patch: { cannedResponses: SNIPPETS } });
+}
+
 const messagesOf = (inbox: TestInbox, id: string) => inbox.client.store.state.messages.get(id) ?? [];
 
 describe('confab-reply-editor', () => {
@@ -83,8 +101,8 @@ describe('confab-reply-editor', () => {
     await element.updateComplete;
     const suggestions = getByRole(element, 'listbox', 'Teammates to mention');
     expect(getAllByRole(suggestions, 'option').map((o) => o.textContent!.trim())).to.deep.equal(['Bo Builder']);
-    expect(field.getAttribute('aria-activedescendant')).to.equal('mention-0');
-    expect(field.getAttribute('aria-controls')).to.equal('mentions');
+    expect(field.getAttribute('aria-activedescendant')).to.equal('choice-0');
+    expect(field.getAttribute('aria-controls')).to.equal('choices');
     await expect(element).to.be.accessible();
     press('Enter', { target: field });
     await element.updateComplete;
@@ -108,7 +126,7 @@ describe('confab-reply-editor', () => {
     expect(getAllByRole(element, 'option').length).to.equal(3);
     press('ArrowDown', { target: field });
     await element.updateComplete;
-    expect(field.getAttribute('aria-activedescendant')).to.equal('mention-1');
+    expect(field.getAttribute('aria-activedescendant')).to.equal('choice-1');
     press('Escape', { target: field });
     await element.updateComplete;
     expect(queryByRole(element, 'listbox')).to.equal(null);
@@ -257,5 +275,84 @@ describe('confab-reply-editor', () => {
       const element = await editor(inbox, conversationId);
       expect(element.shadowRoot!.querySelector('[part~="blocked"]'), conversationId).to.equal(null);
     }
+  });
+
+  it('issue 16: / lists the canned responses; the keyboard picks one and its placeholders are filled', async () => {
+    await withSnippets(inbox);
+    const element = await editor(inbox);
+    const field = getByRole<HTMLTextAreaElement>(element, 'textbox', 'Reply');
+    type(field, 'Thanks! /pri');
+    await element.updateComplete;
+    const list = getByRole(element, 'listbox', 'Canned responses');
+    expect(getAllByRole(list, 'option').map((option) => option.textContent!.replace(/\s+/g, ' ').trim())).to.deep.equal(
+      ['Pricing /pricing', 'Data processing /privacy'],
+    );
+    expect(field.getAttribute('aria-controls')).to.equal('choices');
+    expect(field.getAttribute('aria-activedescendant')).to.equal('choice-0');
+    await expect(element).to.be.accessible();
+    press('ArrowDown', { target: field });
+    press('ArrowUp', { target: field });
+    await element.updateComplete;
+    press('Enter', { target: field });
+    await element.updateComplete;
+    expect(field.value).to.equal('Thanks! Hi Bob Visitor, plans start at €29. – Ann Agent');
+    expect(queryByRole(element, 'listbox')).to.equal(null);
+    expect(activeElement()).to.equal(field);
+    // The inserted text is a draft like any other: Ctrl+Enter sends it.
+    press('Enter', { target: field, ctrlKey: true });
+    await until(
+      () =>
+        messagesOf(inbox, 'c-chat').some((m) => m.text === 'Thanks! Hi Bob Visitor, plans start at €29. – Ann Agent'),
+      'the reply with the canned text is stored',
+    );
+  });
+
+  it('issue 16: the canned response list searches titles, closes with Escape, and a slash inside a word opens nothing', async () => {
+    await withSnippets(inbox);
+    const element = await editor(inbox);
+    getByRole(element, 'tab', 'Comment').click();
+    await element.updateComplete;
+    const field = getByRole<HTMLTextAreaElement>(element, 'textbox', 'Internal comment');
+    type(field, '/open');
+    await element.updateComplete;
+    expect(
+      getAllByRole(element, 'option').map((option) => option.textContent!.replace(/\s+/g, ' ').trim()),
+    ).to.deep.equal(['Opening hours /hours']);
+    press('Escape', { target: field });
+    await element.updateComplete;
+    expect(queryByRole(element, 'listbox')).to.equal(null);
+    expect(field.value).to.equal('/open');
+    type(field, 'and/or');
+    await element.updateComplete;
+    expect(queryByRole(element, 'listbox')).to.equal(null);
+    type(field, '/nothing-matches');
+    await element.updateComplete;
+    expect(queryByRole(element, 'listbox')).to.equal(null);
+    // Tab inserts too.
+    type(field, '/');
+    await element.updateComplete;
+    expect(getAllByRole(element, 'option')).to.have.length(3);
+    press('Tab', { target: field });
+    await element.updateComplete;
+    expect(field.value).to.equal('We open at 9.');
+  });
+
+  it('issue 16: in Dutch the list is named in Dutch and the Dutch text goes in, else the English one', async () => {
+    await withSnippets(inbox);
+    const element = await editor(inbox);
+    element.locale = 'nl';
+    await element.updateComplete;
+    const field = getByRole<HTMLTextAreaElement>(element, 'textbox', 'Antwoord');
+    type(field, '/pricing');
+    await element.updateComplete;
+    getByRole(element, 'listbox', 'Standaardantwoorden');
+    press('Enter', { target: field });
+    await element.updateComplete;
+    expect(field.value).to.equal('Hoi Bob Visitor, vanaf €29. – Ann Agent');
+    type(field, '/privacy');
+    await element.updateComplete;
+    press('Enter', { target: field });
+    await element.updateComplete;
+    expect(field.value).to.equal('Our DPA is online.');
   });
 });

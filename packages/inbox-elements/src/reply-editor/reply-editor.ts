@@ -3,6 +3,8 @@ import { property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import {
   assignableAgents,
+  cannedResponsesMatching,
+  cannedResponseText,
   composedText,
   mentionedIds,
   replyBlocker,
@@ -21,9 +23,29 @@ export type EditorMode = 'reply' | 'comment';
 
 /** `@que` right before the caret: the mention being typed. */
 const MENTION_AT_CARET = /(?:^|\s)@([\p{L}\p{N}._-]*)$/u;
+/** `/pri` right before the caret, at the start or after a space: a canned response being looked up. */
+const SHORTCUT_AT_CARET = /(?:^|\s)\/([a-z0-9-]*)$/;
 const MAX_SUGGESTIONS = 6;
 /** While a reply is being written, the visitor hears "typing" again this often (it expires after 8 s). */
 const TYPING_REPEAT_MS = 3000;
+
+/**
+ * The popup under the text field while `@name` or `/shortcut` is typed: what is looked up, where
+ * its trigger character is, and the highlighted choice.
+ */
+interface Lookup {
+  kind: 'mention' | 'canned';
+  query: string;
+  start: number;
+  active: number;
+}
+
+/** One option of the popup: what it shows, and the text it puts in place of what was typed. */
+interface Choice {
+  label: string;
+  shortcut?: string;
+  text: () => string;
+}
 
 /** Pending entries change state in place: compare what is shown, not identity. */
 function samePending(a: PendingCommand[], b: PendingCommand[]): boolean {
@@ -45,6 +67,8 @@ function isOwnMessage(pending: PendingCommand, conversationId: string | undefine
  * The reply editor (R1, T9): **Reply** goes to the contact, **Comment** is an internal note where
  * `@` suggests teammates to mention. The draft is kept per conversation (across reloads, by the
  * client); messages not yet acknowledged show as sending, refused ones offer Retry and Discard.
+ * Typing `/` at the start of a line or after a space lists the team's canned responses (issue 16):
+ * arrows choose, Enter or Tab inserts the text with its placeholders filled, Escape closes.
  * Ctrl+Enter (Cmd+Enter) sends.
  *
  * @example
@@ -52,7 +76,7 @@ function isOwnMessage(pending: PendingCommand, conversationId: string | undefine
  *
  * @csspart tabs - The Reply / Comment tabs.
  * @csspart textarea - The text field.
- * @csspart suggestions - The mention suggestions listbox.
+ * @csspart suggestions - The listbox of teammates to mention or canned responses to insert.
  * @csspart send - The send button.
  * @csspart pending - Messages being sent or refused.
  * @csspart blocked - Why a reply cannot go out here (a form without an email address, Messenger's 24 hours); comments still can.
@@ -70,8 +94,8 @@ export class ConfabReplyEditor extends ConfabElement {
   @property({ reflect: true }) accessor mode: EditorMode = 'reply';
 
   @state() private accessor text = '';
-  /** The mention being typed, and the highlighted suggestion. */
-  @state() private accessor mention: { query: string; start: number; active: number } | undefined;
+  /** The mention or canned response being looked up, and the highlighted choice. */
+  @state() private accessor lookup: Lookup | undefined;
 
   private readonly pending = new StoreController<PendingCommand[], PendingCommand[]>(
     this,
@@ -97,8 +121,14 @@ export class ConfabReplyEditor extends ConfabElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if ((changed.has('conversationId') || changed.has('client')) && this.client && this.conversationId) {
       this.text = this.client.drafts.get(this.conversationId) ?? '';
-      this.mention = undefined;
+      this.lookup = undefined;
     }
+  }
+
+  protected override updated(changed: PropertyValues): void {
+    // The highlighted choice of a long list stays in sight as the arrows move it.
+    if (changed.has('lookup') && this.lookup)
+      this.renderRoot.querySelector(`#choice-${this.lookup.active}`)?.scrollIntoView({ block: 'nearest' });
   }
 
   /** Moves focus to the text field. */
@@ -108,9 +138,9 @@ export class ConfabReplyEditor extends ConfabElement {
 
   override render() {
     const t = this.t;
-    const suggestions = this.suggestions();
-    const open = suggestions.length > 0;
-    const active = this.mention?.active ?? 0;
+    const choices = this.choices();
+    const open = choices.length > 0;
+    const active = this.lookup?.active ?? 0;
     const pending = this.pending.value ?? [];
     const blocked = this.mode === 'reply' ? (this.blocker.value ?? null) : null;
     return html`
@@ -139,20 +169,20 @@ export class ConfabReplyEditor extends ConfabElement {
               ? html`<ul
                   class="suggestions"
                   part="suggestions"
-                  id="mentions"
+                  id="choices"
                   role="listbox"
-                  aria-label=${t.mentionSuggestions}
+                  aria-label=${this.lookup?.kind === 'canned' ? t.cannedResponses : t.mentionSuggestions}
                 >
-                  ${suggestions.map(
-                    (agent, index) =>
+                  ${choices.map(
+                    (choice, index) =>
                       html`<li
-                        id="mention-${index}"
+                        id="choice-${index}"
                         role="option"
                         aria-selected=${index === active ? 'true' : 'false'}
                         @mousedown=${(event: Event) => event.preventDefault()}
-                        @click=${() => this.pick(agent)}
+                        @click=${() => this.pick(choice)}
                       >
-                        ${agent.name}
+                        ${choice.label}${choice.shortcut ? html` <span class="shortcut">/${choice.shortcut}</span>` : nothing}
                       </li>`,
                   )}
                 </ul>`
@@ -161,15 +191,15 @@ export class ConfabReplyEditor extends ConfabElement {
           <textarea
             part="textarea"
             aria-label=${this.mode === 'reply' ? t.reply : t.internalComment}
-            aria-autocomplete=${this.mode === 'comment' ? 'list' : nothing}
-            aria-controls=${open ? 'mentions' : nothing}
-            aria-activedescendant=${open ? `mention-${active}` : nothing}
+            aria-autocomplete="list"
+            aria-controls=${open ? 'choices' : nothing}
+            aria-activedescendant=${open ? `choice-${active}` : nothing}
             placeholder=${this.mode === 'reply' ? t.replyPlaceholder : t.commentPlaceholder}
             .value=${live(this.text)}
             ?disabled=${!this.conversationId}
             @input=${this.onInput}
             @keydown=${this.onKeydown}
-            @blur=${() => (this.mention = undefined)}
+            @blur=${() => (this.lookup = undefined)}
           ></textarea>
         </div>
         ${blocked ? html`<p class="blocked" part="blocked" id="blocked">${refusalText(t, blocked)}</p>` : nothing}
@@ -209,7 +239,7 @@ export class ConfabReplyEditor extends ConfabElement {
 
   private setMode(mode: EditorMode): void {
     this.mode = mode;
-    this.mention = undefined;
+    this.lookup = undefined;
     if (mode === 'comment') this.stopTyping();
   }
 
@@ -252,9 +282,22 @@ export class ConfabReplyEditor extends ConfabElement {
     this.renderRoot.querySelector<HTMLElement>(`#tab-${this.mode}`)?.focus();
   };
 
-  private suggestions(): Agent[] {
-    if (!this.mention || this.mode !== 'comment') return [];
-    const query = this.mention.query.toLowerCase();
+  /** What the popup offers: teammates to mention (comments only), or the canned responses found. */
+  private choices(): Choice[] {
+    const lookup = this.lookup;
+    const client = this.client;
+    if (!lookup || !client) return [];
+    if (lookup.kind === 'canned') {
+      const locale = this.resolvedLocale.toLowerCase().startsWith('nl') ? 'nl' : 'en';
+      const context = { conversationId: this.conversationId ?? '', agentId: client.store.me, locale } as const;
+      return client.store.read(cannedResponsesMatching, lookup.query).map((response) => ({
+        label: response.title,
+        shortcut: response.shortcut,
+        text: () => client.store.read(cannedResponseText, response.shortcut, context),
+      }));
+    }
+    if (this.mode !== 'comment') return [];
+    const query = lookup.query.toLowerCase();
     return (this.agents.value ?? [])
       .filter(
         (agent) =>
@@ -263,7 +306,8 @@ export class ConfabReplyEditor extends ConfabElement {
             .split(/\s+/)
             .some((word) => word.startsWith(query)) || agent.name.toLowerCase().startsWith(query),
       )
-      .slice(0, MAX_SUGGESTIONS);
+      .slice(0, MAX_SUGGESTIONS)
+      .map((agent) => ({ label: agent.name, text: () => `@${agent.name} ` }));
   }
 
   private onInput = (event: Event): void => {
@@ -271,32 +315,39 @@ export class ConfabReplyEditor extends ConfabElement {
     this.text = field.value;
     if (this.client && this.conversationId) this.client.drafts.set(this.conversationId, this.text);
     const before = field.value.slice(0, field.selectionStart ?? field.value.length);
-    const match = this.mode === 'comment' ? MENTION_AT_CARET.exec(before) : null;
-    this.mention = match
-      ? { query: match[1] ?? '', start: before.length - (match[1]?.length ?? 0) - 1, active: 0 }
+    const canned = SHORTCUT_AT_CARET.exec(before);
+    const mention = this.mode === 'comment' ? MENTION_AT_CARET.exec(before) : null;
+    const match = canned ?? mention;
+    this.lookup = match
+      ? {
+          kind: canned ? 'canned' : 'mention',
+          query: match[1] ?? '',
+          start: before.length - (match[1]?.length ?? 0) - 1,
+          active: 0,
+        }
       : undefined;
     this.signalTyping();
   };
 
   private onKeydown = (event: KeyboardEvent): void => {
-    const suggestions = this.suggestions();
-    if (suggestions.length && this.mention) {
-      const count = suggestions.length;
+    const choices = this.choices();
+    if (choices.length && this.lookup) {
+      const count = choices.length;
       if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
         event.preventDefault();
         const step = event.key === 'ArrowDown' ? 1 : -1;
-        this.mention = { ...this.mention, active: (this.mention.active + step + count) % count };
+        this.lookup = { ...this.lookup, active: (this.lookup.active + step + count) % count };
         return;
       }
-      if (event.key === 'Enter' || event.key === 'Tab') {
+      if ((event.key === 'Enter' && !event.ctrlKey && !event.metaKey) || event.key === 'Tab') {
         event.preventDefault();
-        this.pick(suggestions[this.mention.active]!);
+        void this.pick(choices[this.lookup.active]!);
         return;
       }
       if (event.key === 'Escape') {
         event.preventDefault();
         event.stopPropagation();
-        this.mention = undefined;
+        this.lookup = undefined;
         return;
       }
     }
@@ -306,14 +357,15 @@ export class ConfabReplyEditor extends ConfabElement {
     }
   };
 
-  private async pick(agent: Agent): Promise<void> {
+  /** Puts the choice's text in place of the `@name` or `/shortcut` typed. */
+  private async pick(choice: Choice): Promise<void> {
     const field = this.textarea();
-    if (!this.mention || !field) return;
+    if (!this.lookup || !field) return;
     const caret = field.selectionStart ?? this.text.length;
-    const inserted = `@${agent.name} `;
-    this.text = this.text.slice(0, this.mention.start) + inserted + this.text.slice(caret);
-    const position = this.mention.start + inserted.length;
-    this.mention = undefined;
+    const inserted = choice.text();
+    this.text = this.text.slice(0, this.lookup.start) + inserted + this.text.slice(caret);
+    const position = this.lookup.start + inserted.length;
+    this.lookup = undefined;
     if (this.client && this.conversationId) this.client.drafts.set(this.conversationId, this.text);
     await this.updateComplete;
     field.focus();
@@ -331,7 +383,7 @@ export class ConfabReplyEditor extends ConfabElement {
     const mentions = mentionedIds(text, this.agents.value ?? []);
     this.stopTyping();
     this.text = '';
-    this.mention = undefined;
+    this.lookup = undefined;
     this.client.drafts.set(conversationId, '');
     // A refusal shows through `client.pending` (failed, with Retry); nothing else to do here.
     await this.run(
