@@ -181,6 +181,47 @@ describe('agent journeys in the inbox', () => {
     await journey.shot(page, 'trash-restored');
   });
 
+  it("issue 16: an agent answers with the demo team's canned response, filled in for the contact, from the keyboard", async () => {
+    const page = await journey.agent();
+    await journey.ingest('email/inbound', {
+      from: 'Lena Smit <lena.smit@customer.example>',
+      to: 'support@confab.example',
+      subject: 'Prices for ten seats',
+      text: 'What would ten seats cost us?',
+      messageId: '<ten-seats@customer.example>',
+    });
+    await view(page, 'Email').click();
+    await row(page, 'Prices for ten seats').click();
+    const thread = page.getByRole('region', { name: 'Conversation' });
+    const reply = thread.getByRole('textbox', { name: 'Reply' });
+    await reply.focus();
+    await page.keyboard.type('/hel');
+    await thread
+      .getByRole('listbox', { name: 'Canned responses' })
+      .getByRole('option', { name: /Greeting/ })
+      .waitFor();
+    await page.keyboard.press('Enter');
+    await page.keyboard.type(' ');
+    await page.keyboard.type('/pricing');
+    await page.keyboard.press('Enter');
+    const text = await reply.inputValue();
+    assert.match(
+      text,
+      /^Hi Lena Smit, thanks for reaching out! I'm \S[^{]* and I'll help you today\. Our plans start at €29/,
+    );
+    await journey.shot(page, 'canned-response-inserted');
+    await page.keyboard.press('Control+Enter');
+    await eventually(
+      async () => {
+        const sent = [...journey.server.backend.state.messages.values()]
+          .flat()
+          .filter((message) => message.kind === 'reply' && message.text === text);
+        assert.equal(sent.length, 1);
+      },
+      { what: 'the reply with the canned text to be stored once' },
+    );
+  });
+
   it('keeps every token out of URLs and referrers', () => {
     const leaks = journey.requests.filter(
       (request) => /token=|memory-\d|agentToken/i.test(request.url) || /token=/i.test(request.referrer),
