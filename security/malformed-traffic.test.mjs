@@ -87,6 +87,10 @@ const COMMANDS = {
     { name: 's', filter: 'o' },
   ],
   'view.delete': [{ viewId: 'v1' }, { viewId: 's' }],
+  'view.rename': [
+    { viewId: 'v1', name: 'n' },
+    { viewId: 's', name: 's' },
+  ],
   typing: [
     { conversationId: 'c1', typing: true },
     { conversationId: 's', typing: 'b' },

@@ -56,6 +56,7 @@ function commandsAimedAt(target) {
     { type: 'contact.update', contactId, email: 'attacker@evil.example' },
     { type: 'deal.create', conversationId, name: 'hijack', amount: 1, currency: 'EUR' },
     { type: 'view.delete', viewId },
+    { type: 'view.rename', viewId, name: 'hijack' },
     { type: 'agent.setRole', agentId, role: 'agent' },
     { type: 'agent.disable', agentId },
     { type: 'agent.enable', agentId },

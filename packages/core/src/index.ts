@@ -57,6 +57,7 @@ export {
   type CreateVisitorCommand,
   type DeleteForeverCommand,
   type DeleteViewCommand,
+  type RenameViewCommand,
   type DetachContactCommand,
   type DisableAgentCommand,
   type EnableAgentCommand,

@@ -33,6 +33,7 @@ const COMMAND_TYPES = [
   'settings.update',
   'view.save',
   'view.delete',
+  'view.rename',
   'typing',
   'visitor.startChat',
   'visitor.message',

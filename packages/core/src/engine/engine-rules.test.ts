@@ -834,7 +834,7 @@ describe('engine: settings', () => {
     ).to.equal('invalid');
   });
 
-  it('I1 saved views get an id; built-in views cannot be deleted', () => {
+  it('I1 saved views get an id and can be renamed; built-in views cannot be renamed or deleted', () => {
     const { inbox } = team();
     const viewId = inbox.run(asAgent('anna'), {
       type: 'view.save',
@@ -851,8 +851,16 @@ describe('engine: settings', () => {
     expect(
       inbox.refuse(asAgent('anna'), { type: 'view.save', name: 'x', filter: { scope: 'everything' } }).path,
     ).to.equal('filter.scope');
+    inbox.run(asAgent('anna'), { type: 'view.rename', viewId, name: '  Open mail  ' });
+    expect(inbox.state.views.get(viewId)?.name).to.equal('Open mail');
+    expect(inbox.run(asAgent('anna'), { type: 'view.rename', viewId, name: 'Open mail' }).events).to.deep.equal([]);
+    expect(inbox.refuse(asAgent('anna'), { type: 'view.rename', viewId: 'mine', name: 'Mine' }).reason).to.equal(
+      'builtin-view',
+    );
+    expect(inbox.refuse(asAgent('anna'), { type: 'view.rename', viewId, name: ' ' }).code).to.equal('invalid');
     inbox.run(asAgent('anna'), { type: 'view.delete', viewId });
     expect(inbox.state.views.has(viewId)).to.equal(false);
+    expect(inbox.refuse(asAgent('anna'), { type: 'view.rename', viewId, name: 'x' }).code).to.equal('not-found');
     expect(inbox.refuse(asAgent('anna'), { type: 'view.delete', viewId }).code).to.equal('not-found');
   });
 });

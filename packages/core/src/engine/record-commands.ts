@@ -1,4 +1,4 @@
-import type { CannedResponse, Contact, Settings } from '../model/model.js';
+import type { CannedResponse, Contact, Settings, View } from '../model/model.js';
 import type * as C from '../protocol/commands.js';
 import { ConfabError, ruleError } from '../protocol/errors.js';
 import type { Decision } from './decision.js';
@@ -123,15 +123,26 @@ export const recordHandlers = {
   },
 
   'view.delete'(decision: Decision, command: C.DeleteViewCommand): Result {
-    if (BUILT_IN_VIEWS.some((view) => view.id === command.viewId)) {
-      throw new ConfabError('forbidden', `The built-in view ${command.viewId} cannot be deleted`, {
-        reason: 'builtin-view',
-      });
-    }
-    if (!decision.state.views.has(command.viewId)) throw new ConfabError('not-found', `No view ${command.viewId}`);
+    savedView(decision, command.viewId);
     decision.emit({ type: 'view.removed', viewId: command.viewId });
   },
+
+  'view.rename'(decision: Decision, command: C.RenameViewCommand): Result {
+    const view = savedView(decision, command.viewId);
+    const name = command.name.trim();
+    if (view.name !== name) decision.emit({ type: 'view.upserted', view: { ...view, name } });
+  },
 };
+
+/** A saved view the command may change: built-in views are refused, as are unknown ones. */
+function savedView(decision: Decision, viewId: string): View {
+  if (BUILT_IN_VIEWS.some((view) => view.id === viewId)) {
+    throw new ConfabError('forbidden', `The built-in view ${viewId} cannot be changed`, { reason: 'builtin-view' });
+  }
+  const view = decision.state.views.get(viewId);
+  if (!view) throw new ConfabError('not-found', `No view ${viewId}`);
+  return view;
+}
 
 /** I1: snippets with their texts trimmed; a shortcut used twice is refused, naming it. */
 function checkedCannedResponses(responses: readonly CannedResponse[]): CannedResponse[] {

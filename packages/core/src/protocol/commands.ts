@@ -222,6 +222,12 @@ export interface DeleteViewCommand {
   type: 'view.delete';
   viewId: string;
 }
+/** Give a saved view another name; built-in views keep theirs. */
+export interface RenameViewCommand {
+  type: 'view.rename';
+  viewId: string;
+  name: string;
+}
 /** Typing indicator, either side. Ephemeral: not stored, not sequenced. */
 export interface TypingCommand {
   type: 'typing';
@@ -350,6 +356,7 @@ export type AgentCommand =
   | UpdateSettingsCommand
   | SaveViewCommand
   | DeleteViewCommand
+  | RenameViewCommand
   | TeamCommand
   | TypingCommand;
 

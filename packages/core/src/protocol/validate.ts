@@ -315,6 +315,7 @@ const COMMAND_FIELDS: Record<CommandType, Record<string, Field>> = {
   'agent.signedIn': { agentId: id },
   'view.save': { name: nonBlankShort, filter: conversationFilter },
   'view.delete': { viewId: id },
+  'view.rename': { viewId: id, name: nonBlankShort },
   typing: { conversationId: id, typing: boolean },
   'visitor.startChat': { text: nonBlankText },
   'visitor.message': { conversationId: id, text: nonBlankText },

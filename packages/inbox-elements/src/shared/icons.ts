@@ -8,6 +8,7 @@ const paths: Record<string, TemplateResult> = {
   messenger: svg`<path d="M10 2.5c-4.3 0-7.5 3-7.5 7 0 2.2 1 4 2.6 5.3V18l2.8-1.5c.7.2 1.4.3 2.1.3 4.3 0 7.5-3 7.5-7s-3.2-7.3-7.5-7.3z"/><path d="M5.5 11.5l3-3 2 2 3-3"/>`,
   form: svg`<rect x="4" y="2.5" width="12" height="15" rx="1.5"/><path d="M7 7h6M7 10h6M7 13h4"/>`,
   close: svg`<path d="M5 5l10 10M15 5L5 15"/>`,
+  check: svg`<path d="M4 10.5l4 4 8-9"/>`,
   more: svg`<circle cx="4.5" cy="10" r="1.2"/><circle cx="10" cy="10" r="1.2"/><circle cx="15.5" cy="10" r="1.2"/>`,
   chevron: svg`<path d="M6 8l4 4 4-4"/>`,
   panelLeft: svg`<rect x="2.5" y="3.5" width="15" height="13" rx="1.5"/><path d="M7.5 3.5v13"/>`,

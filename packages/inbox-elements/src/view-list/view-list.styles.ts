@@ -51,6 +51,23 @@ export const viewListStyles = css`
     color: var(--_fg);
     text-align: start;
   }
+  .rename {
+    flex: 1;
+    display: flex;
+    align-items: center;
+    gap: 4px;
+  }
+  .rename input {
+    flex: 1;
+    min-width: 0;
+  }
+  .renaming {
+    flex-wrap: wrap;
+  }
+  .renaming .error {
+    flex-basis: 100%;
+    margin: 0;
+  }
   .view:hover {
     background: var(--_surface-2);
   }

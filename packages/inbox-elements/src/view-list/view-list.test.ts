@@ -2,7 +2,7 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../define.js';
 import type { ConfabViewList } from './view-list.js';
 import { closeTestInboxes, createTestInbox, type TestInbox } from '../test/fixtures.js';
-import { getAllByRole, getByRole, until } from '../test/dom.js';
+import { activeElement, getAllByRole, getByRole, press, queryByRole, until } from '../test/dom.js';
 
 describe('confab-view-list', () => {
   let inbox: TestInbox;
@@ -76,6 +76,31 @@ describe('confab-view-list', () => {
     expect(saved.textContent).to.match(/\d/);
     getByRole(element, 'button', 'Delete view Open email').click();
     await until(() => !getAllByRole(element, 'button', 'Open email').length, 'saved view gone');
+  });
+
+  it('issue 16: a saved view is renamed from the keyboard; Escape keeps the name; focus comes back to Rename', async () => {
+    await inbox.client.send({ type: 'view.save', name: 'Open email', filter: { channels: ['email'] } });
+    const rename = await until(() => queryByRole(element, 'button', 'Rename view Open email'), 'Rename offered');
+    rename.click();
+    const field = await until(
+      () => queryByRole<HTMLInputElement>(element, 'textbox', 'New name for view Open email'),
+      'the name field',
+    );
+    await until(() => activeElement() === field, 'focus in the name field');
+    await expect(element).to.be.accessible();
+    press('Escape', { target: field });
+    await until(() => activeElement() === getByRole(element, 'button', 'Rename view Open email'), 'focus back');
+    getByRole(element, 'button', 'Rename view Open email').click();
+    const again = await until(() => queryByRole<HTMLInputElement>(element, 'textbox', /^New name/), 'the field again');
+    again.value = ' ';
+    getByRole(element, 'button', 'Save name').click();
+    await until(() => getByRole(element, 'alert').textContent!.trim() !== '', 'a blank name refused');
+    expect(again.getAttribute('aria-invalid')).to.equal('true');
+    again.value = 'Email to answer';
+    getByRole(element, 'button', 'Save name').click();
+    await until(() => activeElement() === queryByRole(element, 'button', 'Rename view Email to answer'), 'renamed');
+    expect(inbox.client.store.views().some((view) => view.name === 'Email to answer')).to.equal(true);
+    expect(queryByRole(element, 'button', 'Rename view Open email')).to.equal(null);
   });
 
   it('S1 the availability switch beside the avatar toggles Available / Away', async () => {

@@ -1,5 +1,5 @@
 import { html, nothing } from 'lit';
-import { property } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import type { View } from '@confab/core';
 import { ConfabElement } from '../shared/confab-element.js';
 import { StoreController, shallowArrayEqual } from '@confab/element-kit';
@@ -65,6 +65,10 @@ export class ConfabViewList extends ConfabElement {
 
   private readonly me = new StoreController(this, () => this.client?.me);
 
+  /** The saved view being renamed, and why the last name was refused. */
+  @state() private accessor renaming: string | undefined;
+  @state() private accessor renameError = '';
+
   override render() {
     const t = this.t;
     const views = this.views.value ?? [];
@@ -122,6 +126,7 @@ export class ConfabViewList extends ConfabElement {
   }
 
   private renderView(view: View, label: string, count: number) {
+    if (view.id === this.renaming) return this.renderRename(view);
     const current = view.id === this.view;
     return html`<li>
       <button
@@ -138,14 +143,82 @@ export class ConfabViewList extends ConfabElement {
         view.builtIn
           ? nothing
           : html`<button
-              class="icon-button"
-              aria-label=${this.t.deleteView(view.name)}
-              @click=${() => this.deleteView(view.id)}
-            >
-              ${icon('close')}
-            </button>`
+                class="icon-button"
+                data-rename=${view.id}
+                aria-label=${this.t.renameView(view.name)}
+                @click=${() => this.startRename(view.id)}
+              >
+                ${icon('compose')}
+              </button>
+              <button
+                class="icon-button"
+                aria-label=${this.t.deleteView(view.name)}
+                @click=${() => this.deleteView(view.id)}
+              >
+                ${icon('close')}
+              </button>`
       }
     </li>`;
+  }
+
+  /** A saved view's name as a field: Enter saves, Escape (or Cancel) keeps the old name. */
+  private renderRename(view: View) {
+    const t = this.t;
+    return html`<li class="renaming">
+      <form
+        class="rename"
+        @submit=${(event: SubmitEvent) => this.rename(event, view)}
+        @keydown=${(event: KeyboardEvent) => {
+          if (event.key !== 'Escape') return;
+          event.preventDefault();
+          event.stopPropagation();
+          void this.endRename(view.id);
+        }}
+      >
+        <input
+          name="name"
+          aria-label=${t.newViewName(view.name)}
+          .value=${view.name}
+          maxlength="200"
+          aria-invalid=${this.renameError ? 'true' : 'false'}
+          aria-describedby=${this.renameError ? 'rename-error' : nothing}
+        />
+        <button class="icon-button" type="submit" aria-label=${t.saveViewName}>${icon('check')}</button>
+        <button class="icon-button" type="button" aria-label=${t.cancel} @click=${() => this.endRename(view.id)}>
+          ${icon('close')}
+        </button>
+      </form>
+      <p id="rename-error" class="error" role="alert">${this.renameError}</p>
+    </li>`;
+  }
+
+  private async startRename(viewId: string): Promise<void> {
+    this.renaming = viewId;
+    this.renameError = '';
+    await this.updateComplete;
+    const field = this.renderRoot.querySelector<HTMLInputElement>('.rename input');
+    field?.focus();
+    field?.select();
+  }
+
+  /** Leaves the name field; focus goes back to the view's Rename button. */
+  private async endRename(viewId: string): Promise<void> {
+    this.renaming = undefined;
+    this.renameError = '';
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>(`[data-rename="${viewId}"]`)?.focus();
+  }
+
+  private async rename(event: SubmitEvent, view: View): Promise<void> {
+    event.preventDefault();
+    const name = String(new FormData(event.target as HTMLFormElement).get('name') ?? '');
+    const refusal = await this.run({ type: 'view.rename', viewId: view.id, name });
+    if (refusal) {
+      this.renameError = refusal.message;
+      this.renderRoot.querySelector<HTMLInputElement>('.rename input')?.focus();
+      return;
+    }
+    await this.endRename(view.id);
   }
 
   private choose(viewId: string): void {
