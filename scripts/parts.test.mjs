@@ -19,6 +19,7 @@ const SOURCES = {
   'confab-shortcuts-dialog': 'shortcuts-dialog/shortcuts-dialog.ts',
   'confab-team-section': 'team-section/team-section.ts',
   'confab-canned-responses': 'canned-responses/canned-responses.ts',
+  'confab-notifications': 'notifications/notifications.ts',
 };
 
 /** Part names in `part="…"` attributes: plain words, and the quoted words of a `${… ? 'a' : 'b'}`. */

@@ -165,7 +165,7 @@ export { emailKey } from './engine/email.js';
 export { isHandoverReply } from './engine/bot.js';
 export { isRoutable } from './engine/routing.js';
 export { senderNotVerified, uncopiedCcAddresses, isUnauthenticatedChannel } from './engine/sender-trust.js';
-export { messageNotice, type MessageNotice } from './engine/notices.js';
+export { messageNotice, agentNotification, type MessageNotice, type AgentNotification } from './engine/notices.js';
 export {
   TEAM_RULES,
   assignableAgents,

@@ -6,6 +6,7 @@ import type {
   ConfabConversationList,
   ConfabFilterBar,
   ConfabInbox,
+  ConfabNotifications,
   ConfabReplyEditor,
   ConfabSettingsPanel,
   ConfabShortcutsDialog,
@@ -60,6 +61,13 @@ export interface ConfabElements {
       'confab-open-record': CustomEvent<OpenRecordDetail>;
       'confab-compose': CustomEvent<Record<string, never>>;
       'confab-open-settings': CustomEvent<Record<string, never>>;
+    };
+  };
+  'confab-notifications': {
+    element: ConfabNotifications;
+    events: {
+      'confab-unread-change': CustomEvent<{ count: number }>;
+      'confab-select-conversation': CustomEvent<SelectConversationDetail>;
     };
   };
   'confab-reply-editor': {

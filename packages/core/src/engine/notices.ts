@@ -17,3 +17,39 @@ export function messageNotice(state: EngineState, message: Message, me: AgentId 
     return { kind: 'mention', from: state.agents.get(message.authorId)?.name ?? '' };
   return null;
 }
+
+/**
+ * What goes into an agent's notifications (issue 16): a comment that mentions them, and a contact's
+ * message in a conversation assigned to them, called a new chat when it is the contact's first
+ * message there (a chat routed to them), else a reply. Messages in other conversations are news
+ * (`messageNotice`) but not theirs to be notified of.
+ */
+export interface AgentNotification {
+  kind: 'mention' | 'new-chat' | 'reply';
+  /** Who wrote: a teammate's or contact's name; '' when nobody is known by that id. */
+  from: string;
+  conversationId: string;
+  messageId: string;
+  at: number;
+  text: string;
+}
+
+export function agentNotification(
+  state: EngineState,
+  message: Message,
+  me: AgentId | undefined,
+): AgentNotification | null {
+  const notice = messageNotice(state, message, me);
+  if (!notice || !me) return null;
+  const base = {
+    from: notice.from,
+    conversationId: message.conversationId,
+    messageId: message.id,
+    at: message.createdAt,
+    text: message.text,
+  };
+  if (notice.kind === 'mention') return { kind: 'mention', ...base };
+  if (state.conversations.get(message.conversationId)?.assigneeId !== me) return null;
+  const firstFromContact = state.messages.get(message.conversationId)?.find((m) => m.direction === 'inbound');
+  return { kind: !firstFromContact || firstFromContact.id === message.id ? 'new-chat' : 'reply', ...base };
+}

@@ -5,6 +5,7 @@ import type { ConfabInbox } from './inbox.js';
 import type { ConfabFilterBar } from '../filter-bar/filter-bar.js';
 import type { ConfabConversationList } from '../conversation-list/conversation-list.js';
 import type { ConfabAboutPanel } from '../about-panel/about-panel.js';
+import type { ConfabElement } from '../shared/confab-element.js';
 import type { ConfabReplyEditor } from '../reply-editor/reply-editor.js';
 import { closeTestInboxes, createTestInbox, type TestInbox } from '../test/fixtures.js';
 import { activeElement, getAllByRole, getByRole, press, queryByRole, until } from '../test/dom.js';
@@ -278,6 +279,9 @@ describe('accessibility (issue 22)', () => {
     const element = await mount(inbox, { locale: 'nl' });
     await openConversation(element, 'c-email', 'Invoice question');
     expect(element.getAttribute('lang')).to.equal('nl');
+    // The notifications load right after the first paint.
+    await customElements.whenDefined('confab-notifications');
+    await element.shadowRoot!.querySelector<ConfabElement>('confab-notifications')!.updateComplete;
     const parts = [...element.shadowRoot!.querySelectorAll('*')].filter((part) => part.localName.startsWith('confab-'));
     expect(parts.length).to.be.greaterThan(5);
     for (const part of parts) expect(part.getAttribute('lang'), part.localName).to.equal('nl');

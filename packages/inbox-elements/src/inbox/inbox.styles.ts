@@ -29,6 +29,12 @@ export const inboxStyles = css`
     min-height: 0;
     min-width: 0;
   }
+  /* Room for the notifications button before its code has loaded, so nothing moves when it has. */
+  confab-notifications:not(:defined) {
+    display: inline-block;
+    width: 32px;
+    height: 32px;
+  }
   confab-conversation-list {
     flex: 1;
     min-height: 0;

@@ -27,6 +27,7 @@ const EXPORTED = {
   about: exportPartsOf('confab-about-panel'),
   compose: exportPartsOf('confab-compose-dialog'),
   shortcuts: exportPartsOf('confab-shortcuts-dialog'),
+  notifications: exportPartsOf('confab-notifications'),
   settings: exportPartsOf('confab-settings-panel'),
 };
 
@@ -179,6 +180,8 @@ export class ConfabInbox extends LitElement {
     this.addEventListener('confab-announce', this.onAnnounce);
     this.resizeObserver = new ResizeObserver(([entry]) => entry && this.fitWidth(entry.contentRect.width));
     this.resizeObserver.observe(this);
+    // The notifications are not needed for the first paint: their code loads right after it.
+    void import('../notifications/define.js');
   }
 
   override disconnectedCallback(): void {
@@ -220,7 +223,14 @@ export class ConfabInbox extends LitElement {
             @confab-view-change=${this.onViewChange}
             @confab-compose=${this.onCompose}
             @confab-open-settings=${this.onOpenSettings}
-          ></confab-view-list>
+            @confab-select-conversation=${this.onSelect}
+          >
+            <confab-notifications
+              slot="actions"
+              exportparts=${EXPORTED.notifications}
+              .theme=${theme}
+            ></confab-notifications>
+          </confab-view-list>
           <section class="list-column" aria-label=${t.listLabel}>
             <confab-filter-bar
               exportparts=${EXPORTED.filterBar}

@@ -57,6 +57,8 @@ export interface ConfabEventMap {
   'confab-open-settings': CustomEvent<Record<string, never>>;
   /** Text for screen readers (result counts, empty states, mentions); `<confab-inbox>` reads it out. */
   'confab-announce': CustomEvent<AnnounceDetail>;
+  /** Issue 16: how many notifications the agent has not seen (a host can put it in the tab title). */
+  'confab-unread-change': CustomEvent<{ count: number }>;
   /** The shortcuts dialog's switch: single-key shortcuts on or off. */
   'confab-shortcuts-change': CustomEvent<{ singleKey: boolean }>;
 }

@@ -9,6 +9,7 @@ const paths: Record<string, TemplateResult> = {
   form: svg`<rect x="4" y="2.5" width="12" height="15" rx="1.5"/><path d="M7 7h6M7 10h6M7 13h4"/>`,
   close: svg`<path d="M5 5l10 10M15 5L5 15"/>`,
   check: svg`<path d="M4 10.5l4 4 8-9"/>`,
+  bell: svg`<path d="M5 14V9a5 5 0 0110 0v5l1.5 1.5h-13z"/><path d="M8.5 17.5a1.5 1.5 0 003 0"/>`,
   more: svg`<circle cx="4.5" cy="10" r="1.2"/><circle cx="10" cy="10" r="1.2"/><circle cx="15.5" cy="10" r="1.2"/>`,
   chevron: svg`<path d="M6 8l4 4 4-4"/>`,
   panelLeft: svg`<rect x="2.5" y="3.5" width="15" height="13" rx="1.5"/><path d="M7.5 3.5v13"/>`,

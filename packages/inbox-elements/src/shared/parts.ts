@@ -41,6 +41,7 @@ export const ELEMENT_PARTS = {
   'confab-canned-responses': { prefix: 'canned', parts: ['form', 'snippet', 'add'] },
   'confab-team-section': { prefix: 'team', parts: ['members', 'invite'] },
   'confab-shortcuts-dialog': { prefix: 'shortcuts', parts: ['dialog'] },
+  'confab-notifications': { prefix: 'notifications', parts: ['button', 'dialog', 'item'] },
 } as const;
 
 export type PartsOwner = keyof typeof ELEMENT_PARTS;

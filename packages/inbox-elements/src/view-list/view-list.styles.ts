@@ -9,10 +9,13 @@ export const viewListStyles = css`
     border-inline-end: 1px solid var(--_border);
   }
   .top {
+    display: flex;
+    align-items: center;
+    gap: 8px;
     padding: 12px;
   }
   .compose {
-    width: 100%;
+    flex: 1;
     justify-content: center;
   }
   nav {

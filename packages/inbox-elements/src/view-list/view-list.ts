@@ -82,6 +82,7 @@ export class ConfabViewList extends ConfabElement {
         <button class="button primary compose" part="compose" @click=${this.compose}>
           ${icon('compose')}${t.compose}
         </button>
+        <slot name="actions"></slot>
       </div>
       <nav part="nav" aria-label=${t.viewsLabel}>
         <ul>

@@ -22,6 +22,12 @@ const workspaceQuery = (prefix) => (workspace ? `${prefix}workspace=${encodeURIC
 
 let text = ACCOUNT_TEXT.en;
 let client = null;
+
+// Unseen notifications show in the tab's title, so an agent in another tab sees them.
+const pageTitle = document.title;
+inbox.addEventListener('confab-unread-change', (event) => {
+  document.title = event.detail.count ? `(${event.detail.count}) ${pageTitle}` : pageTitle;
+});
 /** What the account area shows, so a language switch can redraw its dynamic titles. */
 let linkPurpose = null;
 
