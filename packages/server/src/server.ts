@@ -574,6 +574,7 @@ function startInboundSmtp(backend: Backend, port: number, host: string | undefin
 /** The store as the hub sees it, timing each commit and logging the ones that fail. */
 function observedStorage(storage: WorkspaceStorage, metrics: ServerMetrics, logger: Logger): BackendStorage {
   return {
+    ...(storage.keepsMessagesApart ? { keepsMessagesApart: true } : {}),
     load: (options) => storage.load(options),
     close: () => storage.close(),
     outcomes: (principalKey, commandIds) => storage.outcomes(principalKey, commandIds),
