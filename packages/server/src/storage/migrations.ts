@@ -256,6 +256,20 @@ CREATE TABLE snapshot_messages (
 `);
     },
   },
+  {
+    version: 7,
+    description: 'inbound email addresses: which workspace receives mail at each (one workspace an address)',
+    up(db) {
+      db.exec(`
+CREATE TABLE inbound_addresses (
+  address TEXT PRIMARY KEY,
+  workspace_id TEXT NOT NULL REFERENCES workspaces (id),
+  created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX inbound_addresses_by_workspace ON inbound_addresses (workspace_id);
+`);
+    },
+  },
 ];
 
 /** A new random epoch (see StoredLog.epoch in @confab/core/backend). */
