@@ -295,6 +295,7 @@ function prepareWorkspaceStatements(db: Database.Database) {
     markSnapshot: db.prepare('UPDATE workspaces SET snapshot_seq = ?, snapshot_at = ? WHERE id = ?'),
     snapshotSeq: db.prepare('SELECT snapshot_seq FROM workspaces WHERE id = ?').pluck(),
     messagesOf: db.prepare('SELECT text FROM snapshot_messages WHERE workspace_id = ? AND conversation_id = ?').pluck(),
+    hasMessages: db.prepare('SELECT 1 FROM snapshot_messages WHERE workspace_id = ? LIMIT 1').pluck(),
     saveMessages: db.prepare(
       'INSERT OR REPLACE INTO snapshot_messages (workspace_id, conversation_id, text) VALUES (?, ?, ?)',
     ),
@@ -350,7 +351,8 @@ function workspaceStorage(shared: SharedDatabase, workspaceId: string): Workspac
   const saveSnapshotTransaction = db.transaction((snapshot: HubSnapshot) => {
     // Messages apart (keepsMessagesApart): the changes since the snapshot stored now, or all of them.
     const messages = snapshot.messageChanges;
-    if (messages) {
+    if (!messages) statements.deleteAllMessages.run(ws);
+    else {
       if (messages.base === null) statements.deleteAllMessages.run(ws);
       else if (statements.snapshotSeq.get(ws) !== messages.base)
         throw new Error(`The stored snapshot is not ${messages.base}: its messages cannot be brought up to date.`);
@@ -364,17 +366,13 @@ function workspaceStorage(shared: SharedDatabase, workspaceId: string): Workspac
   });
 
   function readSnapshot(seq: number, at: number): HubSnapshot {
-    const snapshot: HubSnapshot = {
-      seq,
-      at,
-      engine: [],
-      streams: [],
-      // Read when a conversation's messages are first used, not at load.
-      messages: {
+    const snapshot: HubSnapshot = { seq, at, engine: [], streams: [] };
+    // Messages kept apart are read when a conversation's are first used, not at load.
+    if (statements.hasMessages.get(ws))
+      snapshot.messages = {
         seq,
         text: (conversationId: string) => statements.messagesOf.get(ws, conversationId) as string | undefined,
-      },
-    };
+      };
     for (const row of statements.snapshotChunks.iterate(ws) as IterableIterator<{
       part: 'engine' | 'streams';
       text: string;
