@@ -328,6 +328,9 @@ export async function run() {
       }
       if (failures > 50) break;
     }
+    // The holder may have spent the whole budget (a machine far too busy): say so, not a TypeError later.
+    if (!visitors.length)
+      throw new Error(`no probe visitor opened within ${OPEN_BUDGET_MS} ms (the holder opened ${held0.opened})`);
     const openSeconds = (performance.now() - openStarted) / 1000;
     // Connection counts are health details, for the admin only.
     const health = await (
