@@ -99,7 +99,8 @@ function cpuMs(pid) {
 function timeToWelcome(dir, { waitForSnapshot }) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [BIN], {
+    const profile = process.env.BENCH_SERVER_PROFILE;
+    const child = spawn(process.execPath, [...(profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : []), BIN], {
       env: {
         ...process.env,
         PORT: '0',

@@ -3,10 +3,14 @@
 // socket) and the memory each costs, how fast a visitor's message reaches its team's agent socket
 // under that load (p99), and email ingest throughput over HTTP into the default workspace with no
 // visitor socket open and then with all of them open (their ratio: other teams' busy widgets must
-// not slow a channel). The server runs as a child process (its own event loop, as in production);
-// this process plays every client. Bounded in sockets, messages and time; stops by itself.
+// not slow a channel). The server runs as a child process (its own event loop, as in production).
+// Another child process holds most visitor sockets (`hold-visitors` below): this one, which takes
+// the times, plays only the agents, PROBES visitors who send the messages, and the email clients,
+// so that its own garbage collection and 10,000 sockets' pongs are not counted as the server's
+// latency. Bounded in sockets, messages and time; stops by itself.
 import { readFileSync } from 'node:fs';
-import { spawn } from 'node:child_process';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { fork, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -22,6 +26,8 @@ const WORKSPACES = Number(process.env.BENCH_WORKSPACES ?? 100);
 const OPEN_BATCH = 100;
 const OPEN_BUDGET_MS = 120_000;
 const FANOUT_MESSAGES = 500;
+/** Visitors opened by this process (the ones whose messages are timed); the holder opens the rest. */
+const PROBES = Math.min(VISITORS, 500);
 const FANOUT_RATE_PER_S = 50;
 const INGEST_EMAILS = 2000;
 const INGEST_CONCURRENCY = 16;
@@ -40,6 +46,36 @@ function percentile(sorted, p) {
 }
 
 const round = (value, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+/** The upper bound (ms) of the bucket a Prometheus histogram's quantile `q` falls in. */
+function histogramQuantileMs(metrics, name, q) {
+  const buckets = [...metrics.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\S+)$`, 'gm'))].map(
+    ([, le, count]) => ({ le: Number(le), count: Number(count) }),
+  );
+  const total = buckets.at(-1)?.count ?? 0;
+  if (!total) return NaN;
+  const bucket = buckets.find((entry) => entry.count >= q * total);
+  return bucket.le * 1000;
+}
+
+/** Microseconds that some task of the machine waited for a CPU so far (Linux PSI), or null. */
+function cpuWaitMicros() {
+  try {
+    return Number(/^some .* total=(\d+)$/m.exec(readFileSync('/proc/pressure/cpu', 'utf8'))[1]);
+  } catch {
+    return null;
+  }
+}
+
+/** CPU time (user + system) a process used so far, in ms (Linux: /proc), or null. */
+function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
 
 function startServer(dataDir) {
   return new Promise((resolve, reject) => {
@@ -169,6 +205,53 @@ async function openVisitor(wsUrl, index, site) {
   return { socket, conversationId: result.conversationId };
 }
 
+/** Sends the holder process a request and resolves with its answer. */
+function askHolder(holder, request) {
+  return new Promise((resolve, reject) => {
+    const onExit = (code) => reject(new Error(`the visitor holder exited (${code})`));
+    holder.once('exit', onExit);
+    holder.once('message', (answer) => {
+      holder.off('exit', onExit);
+      resolve(answer);
+    });
+    holder.send(request);
+  });
+}
+
+/**
+ * The holder process: opens `count` visitors (each a new session and a chat) in batches when asked,
+ * keeps their sockets open and answers `{ opened, failures, open }`; a request for 0 only counts
+ * the sockets still open.
+ */
+function holdVisitors() {
+  const visitors = [];
+  process.on('message', async ({ wsUrl, count, sites, budgetMs }) => {
+    let failures = 0;
+    const started = performance.now();
+    while (visitors.length < count && performance.now() - started < budgetMs && failures <= 50) {
+      const batch = Math.min(OPEN_BATCH, count - visitors.length);
+      const opened = await Promise.allSettled(
+        Array.from({ length: batch }, (_, offset) => {
+          const index = visitors.length + offset;
+          return openVisitor(wsUrl, index, sites[index % sites.length]);
+        }),
+      );
+      for (const outcome of opened) {
+        if (outcome.status === 'fulfilled') visitors.push(outcome.value);
+        else failures++;
+      }
+    }
+    const open = visitors.filter((visitor) => visitor.socket.readyState === WebSocket.OPEN).length;
+    process.send({ opened: visitors.length, failures, open });
+  });
+  process.on('SIGTERM', () => {
+    for (const visitor of visitors) visitor.socket.terminate();
+    process.exit(0);
+  });
+  // The parent is gone (it failed, or ended without a word): so is the holder.
+  process.on('disconnect', () => process.exit(0));
+}
+
 export async function run() {
   const dataDir = mkdtempSync(join(tmpdir(), 'confab-bench-'));
   const { createSqliteStorage, createServerAuthenticator } = await import(
@@ -200,6 +283,7 @@ export async function run() {
   const wsUrl = url.replace(/^http/, 'ws') + '/ws';
   const visitors = [];
   const results = [];
+  let holder = null;
   try {
     // One agent per team, each listening to its own workspace.
     const agents = [];
@@ -217,16 +301,24 @@ export async function run() {
     const idleIngest = await ingestEmails(url, INGEST_EMAILS);
     results.push({ metric: 'server.ingest.idle.msgPerSec', value: round(idleIngest, 1), unit: 'emails/s' });
 
-    // 2. Concurrent visitor sockets, opened in batches, within a time budget.
+    // 2. Concurrent visitor sockets, opened in batches, within a time budget: most by the holder
+    //    process, then the probes here.
     await new Promise((resolve) => setTimeout(resolve, 500));
     const rssBefore = residentBytes(child.pid);
     const openStarted = performance.now();
-    let failures = 0;
-    while (visitors.length < VISITORS && performance.now() - openStarted < OPEN_BUDGET_MS) {
-      const batch = Math.min(OPEN_BATCH, VISITORS - visitors.length);
+    holder = fork(fileURLToPath(import.meta.url), ['hold-visitors'], { stdio: 'inherit' });
+    const held0 = await askHolder(holder, {
+      wsUrl,
+      count: VISITORS - PROBES,
+      sites: teams.map((team) => team.site),
+      budgetMs: OPEN_BUDGET_MS,
+    });
+    let failures = held0.failures;
+    while (visitors.length < PROBES && performance.now() - openStarted < OPEN_BUDGET_MS) {
+      const batch = Math.min(OPEN_BATCH, PROBES - visitors.length);
       const opened = await Promise.allSettled(
         Array.from({ length: batch }, (_, offset) => {
-          const index = visitors.length + offset;
+          const index = held0.opened + visitors.length + offset;
           return openVisitor(wsUrl, index, teams[index % teams.length].site);
         }),
       );
@@ -236,13 +328,17 @@ export async function run() {
       }
       if (failures > 50) break;
     }
+    // The holder may have spent the whole budget (a machine far too busy): say so, not a TypeError later.
+    if (!visitors.length)
+      throw new Error(`no probe visitor opened within ${OPEN_BUDGET_MS} ms (the holder opened ${held0.opened})`);
     const openSeconds = (performance.now() - openStarted) / 1000;
     // Connection counts are health details, for the admin only.
     const health = await (
       await fetch(`${url}/health?details`, { headers: { authorization: 'Bearer bench-admin' } })
     ).json();
+    const { open: heldByHolder } = await askHolder(holder, { count: 0 });
     const held = Math.min(
-      visitors.filter((visitor) => visitor.socket.readyState === WebSocket.OPEN).length,
+      heldByHolder + visitors.filter((visitor) => visitor.socket.readyState === WebSocket.OPEN).length,
       health.connections - agents.length,
     );
     results.push({ metric: 'server.fanout.visitors', value: held, unit: `sockets across ${WORKSPACES} workspaces` });
@@ -255,7 +351,7 @@ export async function run() {
       });
     results.push({
       metric: 'server.visitors.openPerSec',
-      value: round(visitors.length / openSeconds, 1),
+      value: round((held0.opened + visitors.length) / openSeconds, 1),
       unit: 'visitors/s',
     });
 
@@ -275,6 +371,14 @@ export async function run() {
       }
     };
     for (const agent of agents) agent.listeners.add(onAgentFrame);
+    // A scrape now starts the server's event-loop figures afresh (each scrape reports the delays
+    // since the one before), so the next one covers the fan-out phase alone.
+    const scrape = async () =>
+      (await fetch(`${url}/metrics`, { headers: { authorization: 'Bearer bench-metrics' } })).text();
+    await scrape();
+    const ownLoop = monitorEventLoopDelay({ resolution: 10 });
+    ownLoop.enable();
+    const cpuBefore = { server: cpuMs(child.pid), bench: process.cpuUsage(), wait: cpuWaitMicros() };
     const interval = 1000 / FANOUT_RATE_PER_S;
     const fanoutStarted = performance.now();
     for (let index = 0; index < FANOUT_MESSAGES; index++) {
@@ -299,18 +403,55 @@ export async function run() {
     results.push({ metric: 'server.fanout.p99.ms', value: round(percentile(latencies, 99)), unit: 'ms' });
     results.push({ metric: 'server.fanout.p50.ms', value: round(percentile(latencies, 50)), unit: 'ms' });
     results.push({ metric: 'server.fanout.delivered', value: latencies.length, unit: `of ${FANOUT_MESSAGES}` });
-    // Whether the server's own thread was what held messages up: its event loop's delays so far.
-    const metrics = await (
-      await fetch(`${url}/metrics`, { headers: { authorization: 'Bearer bench-metrics' } })
-    ).text();
+    const fanoutSeconds = (performance.now() - fanoutStarted) / 1000;
+    ownLoop.disable();
+    // What held messages up: the server's event loop, its commits (fsync) and fan-outs, its CPU,
+    // or this process (which plays every client) falling behind in reading them.
+    const metrics = await scrape();
     for (const [name, metric] of [
       ['p99', 'server.eventLoopLag.p99.ms'],
       ['max', 'server.eventLoopLag.max.ms'],
     ]) {
       const match = new RegExp(`^confab_nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(metrics);
       if (match)
-        results.push({ metric, value: round(Number(match[1]) * 1000), unit: 'ms (server event loop, whole run)' });
+        results.push({ metric, value: round(Number(match[1]) * 1000), unit: 'ms (server event loop, fan-out phase)' });
     }
+    results.push({
+      metric: 'server.fanout.commit.p99.ms',
+      value: histogramQuantileMs(metrics, 'confab_commit_seconds', 0.99),
+      unit: 'ms, bucket bound (commits of the whole run)',
+    });
+    results.push({
+      metric: 'server.fanout.publish.p99.ms',
+      value: histogramQuantileMs(metrics, 'confab_fanout_seconds', 0.99),
+      unit: 'ms, bucket bound (projection and sends per publish, whole run)',
+    });
+    const serverCpu = cpuMs(child.pid);
+    if (serverCpu !== null && cpuBefore.server !== null)
+      results.push({
+        metric: 'server.fanout.serverCpu.percent',
+        value: round(((serverCpu - cpuBefore.server) / 1000 / fanoutSeconds) * 100, 1),
+        unit: '% of one core (server process, fan-out phase)',
+      });
+    const wait = cpuWaitMicros();
+    // Other work on the machine: the share of the phase in which some task waited for a CPU.
+    if (wait !== null && cpuBefore.wait !== null)
+      results.push({
+        metric: 'server.fanout.machineCpuPressure.percent',
+        value: round(((wait - cpuBefore.wait) / 1e6 / fanoutSeconds) * 100, 1),
+        unit: '% of the phase some task waited for a CPU (/proc/pressure/cpu)',
+      });
+    const benchCpu = process.cpuUsage(cpuBefore.bench);
+    results.push({
+      metric: 'server.fanout.clientCpu.percent',
+      value: round(((benchCpu.user + benchCpu.system) / 1e6 / fanoutSeconds) * 100, 1),
+      unit: '% of one core (the process playing the clients, fan-out phase)',
+    });
+    results.push({
+      metric: 'server.fanout.clientLoopLag.p99.ms',
+      value: round(ownLoop.percentile(99) / 1e6),
+      unit: 'ms (event loop of the process playing the clients)',
+    });
 
     // 4. Email ingest again, every visitor socket still open.
     const loadedIngest = await ingestEmails(url, 2 * INGEST_EMAILS);
@@ -323,6 +464,7 @@ export async function run() {
     for (const agent of agents) agent.close();
   } finally {
     for (const visitor of visitors) visitor.socket.terminate();
+    holder?.kill('SIGTERM');
     child.kill('SIGTERM');
     await new Promise((resolve) => {
       const timer = setTimeout(() => {
@@ -340,6 +482,8 @@ export async function run() {
 }
 
 // Run directly: `node bench/server.bench.mjs`.
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && process.argv[2] === 'hold-visitors')
+  holdVisitors();
+else if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   for (const line of await run()) console.log(JSON.stringify(line));
 }

@@ -529,6 +529,8 @@ describe('Authorization matrix (issue 7 item 10)', () => {
       ['POST', '/api/admin/agents/agent-anna/tokens', {}, ['admin']],
       ['POST', '/api/admin/agents/agent-anna/role', { role: 'agent' }, ['admin']],
       ['POST', `/api/admin/visitors/${b.contactId}/revoke-sessions`, undefined, ['admin']],
+      ['GET', '/api/admin/inbound-addresses', undefined, ['admin']],
+      ['POST', '/api/admin/inbound-addresses', { address: 'attacker@evil.example' }, ['admin']],
     ];
     for (const [method, path, body, needs] of routes) {
       const extra = needs.includes('admin')

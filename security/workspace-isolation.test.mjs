@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { createLogger, NO_LIMITS, WORKSPACE_HEADER } from '@confab/server';
+import nodemailer from 'nodemailer';
 import { connect, fingerprint, openPeer, startSecurityServer } from './helpers.mjs';
 
 const ADMIN_TOKEN = 'operator-admin-token-for-isolation';
@@ -127,6 +128,7 @@ describe('Workspace isolation (issue 19)', () => {
       logger: log.logger,
       limits: NO_LIMITS,
       httpLimits: { burst: 100_000, perSecond: 100_000 },
+      smtpInboundPort: 0,
     });
     for (const id of ['alpha', 'bravo']) {
       const created = await (
@@ -173,6 +175,15 @@ describe('Workspace isolation (issue 19)', () => {
       ['b-view', { type: 'view.save', name: B.viewName, filter: {} }],
     ])
       assert.equal((await bAgent.command(id, command)).type, 'ack', id);
+    // Each team receives mail at its own address (SMTP and the ingest endpoints route by it).
+    for (const id of ['alpha', 'bravo']) {
+      const registered = await http('/api/admin/inbound-addresses', {
+        token: ws[id].admin,
+        method: 'POST',
+        body: { address: `support@${id}.example` },
+      });
+      assert.equal(registered.status, 201);
+    }
     const mail = await http('/api/channels/email/inbound', {
       token: ws.bravo.ingest,
       method: 'POST',
@@ -279,13 +290,27 @@ describe('Workspace isolation (issue 19)', () => {
     const before = bravoUnchanged();
     const alphaHub = await t.server.workspaces.get('alpha');
     const alphaSeq = alphaHub.backend.seq;
-    // Mail addressed to B with A's token goes to A (the token decides), and its answer names A's records only.
+    // Mail for B's address with A's token is refused: B's mail is never filed into A.
+    const forB = await attempt('/api/channels/email/inbound', {
+      token: ws.alpha.ingest,
+      method: 'POST',
+      body: {
+        from: 'someone@else.example',
+        to: 'Support@Bravo.example',
+        subject: 'hi',
+        text: 'hello',
+        messageId: `<a-for-b-${unique}@x>`,
+      },
+    });
+    assert.equal(forB.status, 403, forB.text);
+    assert.equal(alphaHub.backend.seq, alphaSeq);
+    // Mail for A's own address goes to A, and its answer names A's records only.
     const mail = await attempt('/api/channels/email/inbound', {
       token: ws.alpha.ingest,
       method: 'POST',
       body: {
         from: 'someone@else.example',
-        to: 'support@bravo.example',
+        to: 'support@alpha.example',
         subject: 'hi',
         text: 'hello',
         messageId: `<a-${unique}@x>`,
@@ -325,7 +350,60 @@ describe('Workspace isolation (issue 19)', () => {
     attempts.frames += 1;
     assert.equal((await peer.next((frame) => frame.type === 'error', { from: 0 })).error.code, 'unauthenticated');
     assert.deepEqual(bravoUnchanged(), before);
-    assertNothingOfB([mail.text, replay.text, form.text, ...peer.texts], 'ingest answers', { ids: allIds() });
+    assertNothingOfB([forB.text, mail.text, replay.text, form.text, ...peer.texts], 'ingest answers', {
+      ids: allIds(),
+    });
+  });
+
+  test("B's address never files into A, nor A's into B: not by SMTP, not by another workspace's or the server's ingest token, not by registering it again", async () => {
+    const before = bravoUnchanged();
+    const alphaHub = await t.server.workspaces.get('alpha');
+    const alphaBefore = fingerprint({ backend: alphaHub.backend });
+    const texts = [];
+    // A's admin cannot take B's address, nor learn whose it is.
+    const taken = await attempt('/api/admin/inbound-addresses', {
+      token: ws.alpha.admin,
+      method: 'POST',
+      body: { address: 'SUPPORT@bravo.example' },
+    });
+    assert.equal(taken.status, 409);
+    texts.push(taken.text);
+    const listed = await attempt('/api/admin/inbound-addresses', { token: ws.alpha.admin });
+    assert.deepEqual(
+      JSON.parse(listed.text).addresses.map((entry) => entry.address),
+      ['support@alpha.example'],
+    );
+    texts.push(listed.text);
+    // B's mail with A's token, or with the server's (the default workspace's) token: refused.
+    for (const token of [ws.alpha.ingest, 'default-ingest-token']) {
+      const answer = await attempt('/api/channels/email/inbound', {
+        token,
+        method: 'POST',
+        body: {
+          from: 'x@else.example',
+          to: 'support@bravo.example',
+          subject: 's',
+          text: 't',
+          messageId: `<x-${token}>`,
+        },
+      });
+      assert.equal(answer.status, 403);
+      texts.push(answer.text);
+    }
+    // Over SMTP each address reaches its own workspace only; an address nobody receives at is refused.
+    const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: t.server.smtpInbound.port, ignoreTLS: true });
+    try {
+      await smtp.sendMail({ from: 'x@else.example', to: 'support@alpha.example', subject: 'for A', text: 'a' });
+      await assert.rejects(
+        smtp.sendMail({ from: 'x@else.example', to: 'support@charlie.example', subject: 'nobody', text: 'c' }),
+        (error) => error.responseCode === 550,
+      );
+    } finally {
+      smtp.close();
+    }
+    assert.notDeepEqual(fingerprint({ backend: alphaHub.backend }), alphaBefore, 'A got its mail');
+    assert.deepEqual(bravoUnchanged(), before);
+    assertNothingOfB(texts, 'address answers', { ids: allIds() });
   });
 
   test("A's admin token acts on A only: naming B is forbidden, B's ids are not found, workspaces are the operator's", async () => {
@@ -346,6 +424,8 @@ describe('Workspace isolation (issue 19)', () => {
       ['GET', '/api/admin/sites'],
       ['POST', '/api/admin/sites', { origins: ['https://evil.example'] }],
       ['POST', '/api/admin/ingest-tokens', { label: 'steal' }],
+      ['GET', '/api/admin/inbound-addresses'],
+      ['POST', '/api/admin/inbound-addresses', { address: 'steal@evil.example' }],
     ];
     const texts = [];
     for (const [method, path, body] of namingB) {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CLOSE_CODES, emailKey } from '@confab/core';
+import { CLOSE_CODES } from '@confab/core';
 import {
   CLOSE_REVOKED,
   createBackend,
@@ -46,6 +46,7 @@ import {
 } from './storage/sqlite-storage.js';
 import { DEFAULT_WORKSPACE, SITE_KEY_PREFIX, UnknownWorkspaceError } from './storage/workspace-directory.js';
 import { WorkspaceHubs, type WorkspaceHub } from './workspaces/hubs.js';
+import { workspaceOfRecipient } from './channels/inbound-routing.js';
 import { workspaceOfHello, workspaceOfToken } from './workspaces/routing.js';
 import { createSocketRouter } from './workspaces/socket-router.js';
 import { attachGateway, type Gateway, type GatewayLimits } from './ws/gateway.js';
@@ -501,7 +502,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   let smtpInbound: SmtpListener | null = null;
   if (options.smtpInboundPort !== undefined) {
     try {
-      smtpInbound = await startInboundSmtp(backend, options.smtpInboundPort, listenHost, logger);
+      smtpInbound = await startInboundSmtp(workspaces, storage, options.smtpInboundPort, listenHost, logger);
     } catch (error) {
       server.close();
       clearInterval(sweep);
@@ -557,15 +558,30 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   };
 }
 
-/** The SMTP listener files mail for the team's address as the HTTP endpoint does, with the same idempotency key. */
-function startInboundSmtp(backend: Backend, port: number, host: string | undefined, logger: Logger) {
+/**
+ * The SMTP listener files mail into the workspace that receives mail at its recipient address
+ * (channels/inbound-routing.ts), as the HTTP endpoint does, with the same idempotency key.
+ */
+function startInboundSmtp(
+  workspaces: WorkspaceHubs,
+  directory: SqliteStorage,
+  port: number,
+  host: string | undefined,
+  logger: Logger,
+) {
+  const defaultAddress = () => workspaces.peek(DEFAULT_WORKSPACE)?.backend.state.settings.email.address ?? '';
+  const workspaceOf = (address: string) => workspaceOfRecipient(directory, defaultAddress(), address);
   return startSmtpListener({
     port,
     ...(host ? { host } : {}),
     maxBytes: BODY_LIMITS.rawEmail,
-    accepts: (address) => address === emailKey(backend.state.settings.email.address),
-    ingest: async (command) => {
-      await backend.execute({ kind: 'system' }, command, `email:${command.messageId}`);
+    accepts: (address) => workspaceOf(address) !== null,
+    ingest: async (command, recipients) => {
+      const targets = new Set(recipients.map(workspaceOf).filter((id) => id !== null));
+      for (const workspaceId of targets) {
+        const hub = await workspaces.get(workspaceId);
+        await hub.backend.execute({ kind: 'system' }, command, `email:${command.messageId}`);
+      }
     },
     logger,
   });
@@ -574,6 +590,7 @@ function startInboundSmtp(backend: Backend, port: number, host: string | undefin
 /** The store as the hub sees it, timing each commit and logging the ones that fail. */
 function observedStorage(storage: WorkspaceStorage, metrics: ServerMetrics, logger: Logger): BackendStorage {
   return {
+    ...(storage.keepsMessagesApart ? { keepsMessagesApart: true } : {}),
     load: (options) => storage.load(options),
     close: () => storage.close(),
     outcomes: (principalKey, commandIds) => storage.outcomes(principalKey, commandIds),

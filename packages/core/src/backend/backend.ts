@@ -1,6 +1,7 @@
 import { execute, projectEvent, snapshotFor } from '../engine/engine.js';
 import { createEngineState } from '../engine/state.js';
 import { SnapshotFormatError, deserializeEngineState, serializeEngineState } from '../engine/state-snapshot.js';
+import { LazyMessages } from '../engine/lazy-messages.js';
 import type { Command } from '../protocol/commands.js';
 import { CLOSE_CODES, closeCodeOf } from '../protocol/close-codes.js';
 import { ConfabError } from '../protocol/errors.js';
@@ -8,7 +9,15 @@ import type { ConfabEvent, SequencedEvent } from '../protocol/events.js';
 import type { ClientFrame, CommittedCommand, HelloFrame, Principal, ServerFrame } from '../protocol/frames.js';
 import { MAX_FRAME_LENGTH, PROTOCOL_VERSION } from '../protocol/frames.js';
 import { validateClientFrame } from '../protocol/validate.js';
-import type { Backend, BackendConnection, BackendOptions, CommitRecord, ConnectionInfo, StoredEvent } from './types.js';
+import type {
+  Backend,
+  BackendConnection,
+  BackendOptions,
+  CommitRecord,
+  ConnectionInfo,
+  HubSnapshot,
+  StoredEvent,
+} from './types.js';
 import { createVisitorStreams, type VisitorDelivery } from './visitor-streams.js';
 import { deliverToAgents, deliverToVisitors, relayTyping } from './delivery.js';
 import { createLocalFanOut } from './local-fan-out.js';
@@ -97,7 +106,7 @@ export function createBackend(options: BackendOptions): Backend {
     let from = 0;
     if (stored.snapshot) {
       try {
-        Object.assign(state, deserializeEngineState(stored.snapshot.engine));
+        Object.assign(state, deserializeEngineState(stored.snapshot.engine, stored.snapshot.messages));
         streams = createVisitorStreams(retention, stored.snapshot.streams);
         from = stored.snapshot.seq;
       } catch (error) {
@@ -148,9 +157,29 @@ export function createBackend(options: BackendOptions): Backend {
    */
   function writeSnapshot() {
     if (closed || sinceSnapshot === 0) return;
-    const snapshot = { seq, at: now(), engine: serializeEngineState(state), streams: streams.save() };
+    const apart = storage.keepsMessagesApart === true;
+    const messages = apart ? trackedMessages() : null;
+    const snapshot: HubSnapshot = {
+      seq,
+      at: now(),
+      engine: serializeEngineState(state, { messagesApart: apart }),
+      streams: streams.save(),
+      ...(messages ? { messageChanges: messages.takeChanges(seq) } : {}),
+    };
     sinceSnapshot = 0;
-    snapshotWrite = snapshotWrite.then(() => storage.saveSnapshot(snapshot)).catch(() => undefined);
+    snapshotWrite = snapshotWrite
+      .then(() => storage.saveSnapshot(snapshot))
+      // Only changed messages are written: after a lost write, the next one writes them all.
+      .catch(() => messages?.storedLost());
+  }
+
+  /** The messages as a LazyMessages (a replayed state has a plain map): it knows what changed. */
+  function trackedMessages(): LazyMessages {
+    if (state.messages instanceof LazyMessages) return state.messages;
+    const messages = new LazyMessages();
+    for (const [id, list] of state.messages) messages.set(id, list);
+    state.messages = messages;
+    return messages;
   }
 
   // Agents see the workspace's events as they are (less what projectEvent hides from them).

@@ -7,3 +7,4 @@ export { createLocalFanOut } from './local-fan-out.js';
 export { principalKey } from './principal-key.js';
 export { DEFAULT_IDEMPOTENCY_WINDOW_MS, queuedAt } from './outcomes.js';
 export { serializeEngineState, deserializeEngineState } from '../engine/state-snapshot.js';
+export type { MessageChanges, StoredMessages } from '../engine/lazy-messages.js';

@@ -33,8 +33,9 @@ export function createMemoryStorage(): BackendStorage {
       }
       return found;
     },
-    async saveSnapshot(next) {
-      snapshot = next;
+    async saveSnapshot({ seq, at, engine, streams }) {
+      // Messages travel inside the chunks here (no keepsMessagesApart).
+      snapshot = { seq, at, engine, streams };
     },
     async forgetOutcomes(before) {
       let count = 0;

@@ -4,7 +4,8 @@ import { applyEvent, execute } from '../engine/engine.js';
 import { MINUTE, T0 } from '../engine/engine-harness.test-util.js';
 import { commandFor, stepArbitrary, type Step } from '../engine/random-commands.test-util.js';
 import { createEngineState } from '../engine/state.js';
-import { deserializeEngineState, serializeEngineState } from '../engine/state-snapshot.js';
+import { LazyMessages, type MessageChanges } from '../engine/lazy-messages.js';
+import { STATE_SNAPSHOT_VERSION, deserializeEngineState, serializeEngineState } from '../engine/state-snapshot.js';
 import { ConfabError } from '../protocol/errors.js';
 import { demoSeed } from '../testing/demo-data.js';
 import { principalKey } from './principal-key.js';
@@ -81,9 +82,69 @@ describe('backend: snapshots', () => {
     );
   });
 
+  it('messages kept apart load the same state, and each snapshot stores only the lists that changed', () => {
+    fc.assert(
+      fc.property(fc.array(stepArbitrary, { minLength: 1, maxLength: 60 }), fc.nat(), fc.nat(), (steps, a, b) => {
+        const events = logOf(steps);
+        const [first, second] = [a % (events.length + 1), b % (events.length + 1)].sort((x, y) => x - y);
+        // The rows a storage keeps apart, one per conversation, and the snapshot they belong to.
+        const rows = new Map<string, string>();
+        let rowsSeq: number | null = null;
+        const store = ({ base, changed, removed }: MessageChanges, seq: number) => {
+          expect(base).to.equal(rowsSeq);
+          if (base === null) rows.clear();
+          for (const id of removed) rows.delete(id);
+          for (const [id, text] of changed) rows.set(id, text);
+          rowsSeq = seq;
+        };
+        const reads: string[] = [];
+        const fromRows = (engine: string[], seq: number) =>
+          deserializeEngineState(engine, {
+            seq,
+            text: (id) => {
+              reads.push(id);
+              return rows.get(id);
+            },
+          });
+
+        let state = createEngineState();
+        let streams = createVisitorStreams(KEEP);
+        applyStored(state, streams, events.slice(0, first));
+        // As the hub tracks them before its first snapshot: every list is new.
+        const tracked = new LazyMessages();
+        for (const [id, list] of state.messages) tracked.set(id, list);
+        state.messages = tracked;
+        // First snapshot: every list; then a load reads none until used, the next snapshot only changes.
+        let engine = serializeEngineState(state, { messagesApart: true });
+        store((state.messages as LazyMessages).takeChanges(first), first);
+        state = fromRows(engine, first);
+        expect(reads).to.deep.equal([]);
+        streams = createVisitorStreams(KEEP, streams.save());
+        applyStored(state, streams, events.slice(first, second));
+        const changes = (state.messages as LazyMessages).takeChanges(second);
+        expect(changes.base).to.equal(first);
+        engine = serializeEngineState(state, { messagesApart: true });
+        store(changes, second);
+        state = fromRows(engine, second);
+        applyStored(state, createVisitorStreams(KEEP, streams.save()), events.slice(second));
+
+        const replayed = load(events, null);
+        expect(serializeEngineState(state)).to.deep.equal(serializeEngineState(replayed.state));
+      }),
+      { numRuns: 60, seed: 19 },
+    );
+  });
+
+  it('a snapshot whose messages are apart is refused without them, so the hub replays instead', () => {
+    const state = createEngineState();
+    state.messages.set('c1', []);
+    const engine = serializeEngineState(state, { messagesApart: true });
+    expect(() => deserializeEngineState(engine)).to.throw(/keeps its messages apart/);
+  });
+
   it('a snapshot of another format is refused, so the hub replays the log instead of loading it wrong', () => {
     const chunks = serializeEngineState(createEngineState());
-    const other = chunks.map((chunk) => chunk.replace('"v":1', '"v":99'));
+    const other = chunks.map((chunk) => chunk.replace(`"v":${STATE_SNAPSHOT_VERSION}`, '"v":99'));
     expect(() => deserializeEngineState(other)).to.throw(/format 99/);
     expect(() => deserializeEngineState(chunks.slice(1))).to.throw(/has no conversations/);
   });

@@ -1,4 +1,5 @@
 import type { EngineState } from '../engine/state.js';
+import type { MessageChanges, StoredMessages } from '../engine/lazy-messages.js';
 import type { Command } from '../protocol/commands.js';
 import type { SequencedEvent } from '../protocol/events.js';
 import type { Principal, ServerFrame } from '../protocol/frames.js';
@@ -42,6 +43,13 @@ export interface HubSnapshot {
   at: number;
   engine: string[];
   streams: string[];
+  /**
+   * Written to a storage that keeps messages apart (`keepsMessagesApart`): each conversation's
+   * messages changed since the snapshot `messageChanges.base`; its other messages stay as stored.
+   */
+  messageChanges?: MessageChanges;
+  /** Read from such a storage: the messages the chunks name, one conversation at a time. */
+  messages?: StoredMessages;
 }
 
 /** What a backend finds in storage at start. */
@@ -72,6 +80,14 @@ export interface BackendStorage {
   outcomes(principalKey: string, commandIds: readonly string[]): Promise<Map<string, StoredOutcome>>;
   /** Stores a snapshot in place of the one before; resolves once it is on disk. */
   saveSnapshot(snapshot: HubSnapshot): Promise<void>;
+  /**
+   * True for a storage that stores each conversation's messages apart from the snapshot's chunks
+   * and reads them back synchronously, one conversation when first used (`HubSnapshot.messages`):
+   * a start then reads none of them. It stores `HubSnapshot.messageChanges` in the snapshot's
+   * transaction and refuses (rejects) changes whose `base` is not the snapshot it holds. Other
+   * storages get every message inside the chunks.
+   */
+  readonly keepsMessagesApart?: boolean;
   /** Deletes the outcomes committed before `before` (ms since 1970); resolves with how many. */
   forgetOutcomes(before: number): Promise<number>;
   close(): Promise<void>;

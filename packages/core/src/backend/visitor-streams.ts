@@ -37,7 +37,7 @@ class Part {
   /** Entries kept whole: `recent[start…]`, the oldest dropped by moving `start` (no copying per drop). */
   private recent: Entry[];
   private start = 0;
-  /** What was last shown of each record (JSON), so that an unchanged one is not shown again. */
+  /** What was last shown of each record (a digest of its JSON), so that an unchanged one is not shown again. */
   readonly shown: Map<string, string>;
 
   constructor(saved?: SavedPart) {
@@ -89,11 +89,28 @@ class Part {
 
   /** Whether `value` differs from what was last shown under `key` (and remembers it). */
   changed(key: string, value: unknown): boolean {
-    const json = JSON.stringify(value);
-    if (this.shown.get(key) === json) return false;
-    this.shown.set(key, json);
+    const digest = digestOf(JSON.stringify(value));
+    if (this.shown.get(key) === digest) return false;
+    this.shown.set(key, digest);
     return true;
   }
+}
+
+/**
+ * A 64-bit digest of a text, as two 32-bit lanes mixed differently. Each visitor's streams remember
+ * what they were shown of each record by this, not by a copy of its JSON: the copies were 30 of a
+ * snapshot's 42 MB of streams for a log of a million events, read and kept at every start.
+ */
+function digestOf(text: string): string {
+  let low = 0x811c9dc5;
+  let high = text.length ^ 0x5bd1e995;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    low = Math.imul(low ^ code, 0x01000193);
+    high = Math.imul(high ^ code, 0x5bd1e995);
+    high ^= high >>> 15;
+  }
+  return `${(low >>> 0).toString(36)}.${(high >>> 0).toString(36)}`;
 }
 
 /** An entry to send: to one visitor, or (`contactId` null) to every visitor. */
@@ -171,40 +188,59 @@ function recordKey(event: ConfabEvent): string | null {
  */
 export function createVisitorStreams(keep: number, saved: readonly string[] = []): VisitorStreams {
   let shared = new Part();
-  const personal = new Map<string, Part>();
-  for (const text of saved) {
-    const chunk = JSON.parse(text) as { shared?: SavedPart; personal?: [string, SavedPart][] };
-    if (chunk.shared) shared = new Part(chunk.shared);
-    for (const [contactId, part] of chunk.personal ?? []) personal.set(contactId, new Part(part));
-  }
-  /** Every entry kept whole, oldest first, by the part that holds it: the window drops from its front. */
-  let window: { at: number; part: Part }[] = [];
+  /**
+   * Each visitor's part; one loaded from a snapshot stays its JSON text until first used (most
+   * visitors of a long history never come back), which also saves it again as it is.
+   */
+  const personal = new Map<string, Part | string>();
+  /**
+   * Every entry kept whole, oldest first, by the contact whose part holds it (null: the shared
+   * part): the window drops from its front.
+   */
+  let window: { at: number; contactId: string | null }[] = [];
   let windowStart = 0;
-  for (const part of [shared, ...personal.values()])
-    for (const entry of part.kept()) window.push({ at: entry.at, part });
-  window.sort((a, b) => a.at - b.at);
+  for (const text of saved) {
+    const chunk = JSON.parse(text) as {
+      shared?: SavedPart;
+      window?: [number, string | null][];
+      personal?: [string, string][];
+    };
+    if (chunk.shared) shared = new Part(chunk.shared);
+    for (const [at, contactId] of chunk.window ?? []) window.push({ at, contactId });
+    for (const [contactId, part] of chunk.personal ?? []) personal.set(contactId, part);
+  }
 
-  function push(part: Part, entry: Entry) {
-    part.push(entry);
-    window.push({ at: entry.at, part });
+  /** A contact's part, parsed when it was still text; undefined when they have none. */
+  function existing(contactId: string): Part | undefined {
+    const part = personal.get(contactId);
+    if (typeof part !== 'string') return part;
+    const parsed = new Part(JSON.parse(part) as SavedPart);
+    personal.set(contactId, parsed);
+    return parsed;
+  }
+
+  function partOf(contactId: string): Part {
+    let part = existing(contactId);
+    if (!part) personal.set(contactId, (part = new Part()));
+    return part;
+  }
+
+  function push(contactId: string | null, entry: Entry) {
+    (contactId === null ? shared : partOf(contactId)).push(entry);
+    window.push({ at: entry.at, contactId });
   }
 
   /** Drops the entries that left the window of the last `keep` workspace events. */
   function trim(seq: number) {
     while (windowStart < window.length && window[windowStart]!.at <= seq - keep) {
-      window[windowStart]!.part.dropOldest();
+      const { contactId } = window[windowStart]!;
+      (contactId === null ? shared : partOf(contactId)).dropOldest();
       windowStart += 1;
     }
     if (windowStart > 1024 && windowStart * 2 > window.length) {
       window = window.slice(windowStart);
       windowStart = 0;
     }
-  }
-
-  function partOf(contactId: string): Part {
-    let part = personal.get(contactId);
-    if (!part) personal.set(contactId, (part = new Part()));
-    return part;
   }
 
   return {
@@ -216,7 +252,7 @@ export function createVisitorStreams(keep: number, saved: readonly string[] = []
         const projected = projectEvent(state, { kind: 'visitor', contactId: '' }, event);
         if (!projected || !shared.changed(recordKey(event)!, projected)) return [];
         const entry = { at, cause: null, event: projected };
-        push(shared, entry);
+        push(null, entry);
         return [{ contactId: null, ...entry }];
       }
       const deliveries: VisitorDelivery[] = [];
@@ -231,22 +267,22 @@ export function createVisitorStreams(keep: number, saved: readonly string[] = []
         if (projected.type === 'message.removed' && !part.shown.delete(`message:${projected.messageId}`)) continue;
         const cause = sequenced.cause !== null && ownCommand(contactId, sequenced.cause) ? sequenced.cause : null;
         const entry = { at, cause, event: projected };
-        push(part, entry);
+        push(contactId, entry);
         deliveries.push({ contactId, ...entry });
       }
       return deliveries;
     },
 
     seqAt(contactId, seq) {
-      return shared.countAt(seq) + (personal.get(contactId)?.countAt(seq) ?? 0);
+      return shared.countAt(seq) + (existing(contactId)?.countAt(seq) ?? 0);
     },
 
     seqNow(contactId) {
-      return shared.at.length + (personal.get(contactId)?.at.length ?? 0);
+      return shared.at.length + (existing(contactId)?.at.length ?? 0);
     },
 
     since(contactId, from) {
-      const mine = personal.get(contactId);
+      const mine = existing(contactId);
       let own = (mine?.at.length ?? 0) - 1;
       let all = shared.at.length - 1;
       let number = own + all + 2;
@@ -263,10 +299,11 @@ export function createVisitorStreams(keep: number, saved: readonly string[] = []
     },
 
     save() {
-      const chunks = [JSON.stringify({ shared: shared.save() })];
-      let batch: [string, SavedPart][] = [];
+      const kept = window.slice(windowStart).map(({ at, contactId }) => [at, contactId]);
+      const chunks = [JSON.stringify({ shared: shared.save(), window: kept })];
+      let batch: [string, string][] = [];
       for (const [contactId, part] of personal) {
-        batch.push([contactId, part.save()]);
+        batch.push([contactId, typeof part === 'string' ? part : JSON.stringify(part.save())]);
         if (batch.length === CONTACTS_PER_CHUNK) {
           chunks.push(JSON.stringify({ personal: batch }));
           batch = [];

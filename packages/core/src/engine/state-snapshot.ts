@@ -1,4 +1,4 @@
-import { LazyMessages } from './lazy-messages.js';
+import { LazyMessages, type StoredMessages } from './lazy-messages.js';
 import type { EngineState } from './state.js';
 
 /**
@@ -9,8 +9,11 @@ import type { EngineState } from './state.js';
  * JavaScript can hold, and storage keeps each chunk as a row of its own.
  */
 
-/** Bumped when the format changes; a snapshot of another version is ignored (the log is replayed). */
-export const STATE_SNAPSHOT_VERSION = 1;
+/**
+ * Bumped when the format changes; a snapshot of another version is ignored (the log is replayed).
+ * 2: the messages may be kept apart (each list's text null in the chunk, stored per conversation).
+ */
+export const STATE_SNAPSHOT_VERSION = 2;
 const CHUNK_ENTRIES = 20_000;
 
 type MapField = {
@@ -42,8 +45,12 @@ const FIELDS = {
 type Chunk =
   { v: number; field: MapField; entries: [string, unknown][] } | { v: number; field: ValueField; value: unknown };
 
-/** The state as JSON chunks, in an order that `deserializeEngineState` reads back. */
-export function serializeEngineState(state: EngineState): string[] {
+/**
+ * The state as JSON chunks, in an order that `deserializeEngineState` reads back. With
+ * `messagesApart` the chunks name each conversation with messages but hold none of them (their
+ * text is null): the caller stores them apart (LazyMessages.takeChanges).
+ */
+export function serializeEngineState(state: EngineState, options: { messagesApart?: boolean } = {}): string[] {
   const chunks: string[] = [];
   for (const [field, kind] of Object.entries(FIELDS) as [keyof EngineState, 'map' | 'value' | 'texts'][]) {
     if (kind === 'value') {
@@ -64,9 +71,11 @@ export function serializeEngineState(state: EngineState): string[] {
     for (const key of map.keys()) {
       const value =
         kind === 'texts'
-          ? map instanceof LazyMessages
-            ? map.textOf(key)
-            : JSON.stringify(map.get(key))
+          ? options.messagesApart
+            ? null
+            : map instanceof LazyMessages
+              ? map.textOf(key)
+              : JSON.stringify(map.get(key))
           : asArray
             ? [...(map.get(key) as Set<string>)]
             : map.get(key);
@@ -87,8 +96,12 @@ export class SnapshotFormatError extends Error {
   }
 }
 
-/** Builds the state back from `serializeEngineState`'s chunks. */
-export function deserializeEngineState(chunks: readonly string[]): EngineState {
+/**
+ * Builds the state back from `serializeEngineState`'s chunks; messages the chunks hold apart (text
+ * null) are read from `stored` when first used.
+ */
+export function deserializeEngineState(chunks: readonly string[], stored?: StoredMessages): EngineState {
+  const apart: string[] = [];
   const state: Partial<Record<keyof EngineState, unknown>> = {};
   for (const text of chunks) {
     const chunk = JSON.parse(text) as Chunk;
@@ -103,7 +116,10 @@ export function deserializeEngineState(chunks: readonly string[]): EngineState {
     const entries = (chunk as { entries: [string, unknown][] }).entries;
     if (kind === 'texts') {
       const messages = (state.messages as LazyMessages | undefined) ?? new LazyMessages();
-      for (const [key, text] of entries) messages.setText(key, text as string);
+      for (const [key, text] of entries) {
+        if (text === null) apart.push(key);
+        else messages.setText(key, text as string);
+      }
       state.messages = messages;
       continue;
     }
@@ -114,5 +130,10 @@ export function deserializeEngineState(chunks: readonly string[]): EngineState {
   }
   for (const field of Object.keys(FIELDS) as (keyof EngineState)[])
     if (!(field in state)) throw new SnapshotFormatError(`The snapshot has no ${field}.`);
+  if (apart.length && !stored)
+    throw new SnapshotFormatError('The snapshot keeps its messages apart, and none were given.');
+  // One kind of list per snapshot: every one in the chunks, or every one apart (then storage holds
+  // them as of this snapshot, and the next one stores only what changed).
+  if (stored && (state.messages as LazyMessages).size === 0) state.messages = LazyMessages.fromStorage(apart, stored);
   return state as EngineState;
 }

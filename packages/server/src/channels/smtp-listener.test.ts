@@ -84,6 +84,35 @@ describe('channels: inbound email over SMTP', () => {
     assert.equal(t.server.backend.state.conversations.size, before);
   });
 
+  test('mail is filed into the workspace that receives at its recipient address, never into another (issue 19)', async () => {
+    const { storage, workspaces } = t.server;
+    for (const id of ['shop-a', 'shop-b']) storage.createWorkspace({ id, name: id, createdAt: Date.now() });
+    storage.addInboundAddress('shop-a', 'help@shop-a.example', Date.now());
+    storage.addInboundAddress('shop-b', 'help@shop-b.example', Date.now());
+    const countOf = async (id: string) => (await workspaces.get(id)).backend.state.conversations.size;
+    const before = {
+      default: t.server.backend.state.conversations.size,
+      a: await countOf('shop-a'),
+      b: await countOf('shop-b'),
+    };
+
+    const from = `${unique()}@customer.example`;
+    await transport.sendMail({ from, to: 'Help@Shop-A.example', subject: 'For A', text: 'only A' });
+    assert.equal(await countOf('shop-a'), before.a + 1);
+    assert.equal(await countOf('shop-b'), before.b);
+    assert.equal(t.server.backend.state.conversations.size, before.default);
+    // Mail to both teams: each files its own copy.
+    await transport.sendMail({ from, to: ['help@shop-a.example', 'help@shop-b.example'], subject: 'Both', text: 'x' });
+    assert.equal(await countOf('shop-a'), before.a + 2);
+    assert.equal(await countOf('shop-b'), before.b + 1);
+    // An address no workspace receives at is refused, not filed into the default workspace.
+    await assert.rejects(
+      transport.sendMail({ from, to: 'help@shop-c.example', subject: 'Nobody', text: 'x' }),
+      (error: { responseCode?: number }) => error.responseCode === 550,
+    );
+    assert.equal(t.server.backend.state.conversations.size, before.default);
+  });
+
   test('mail that cannot be filed (no From) is refused with 550 and the reason; nothing stored', async () => {
     const before = t.server.backend.state.conversations.size;
     await assert.rejects(
@@ -106,7 +135,10 @@ test('mail over the size limit is refused with 552 after its data; the next mess
     host: '127.0.0.1',
     maxBytes: 4096,
     accepts: (address) => address === TEAM,
-    ingest: async (command) => void filed.push(command),
+    ingest: async (command, recipients) => {
+      assert.deepEqual(recipients, [TEAM]);
+      filed.push(command);
+    },
     logger: silentLogger(),
   });
   const transport = loopbackTransport(listener.port);

@@ -10,10 +10,13 @@ export interface SmtpListenerOptions {
   host?: string;
   /** Largest message accepted, bytes (advertised as SIZE; larger mail is refused with 552). */
   maxBytes: number;
-  /** Whether mail for this address is the team's: anything else is refused at RCPT (never relayed). */
+  /** Whether some workspace receives mail at this address: anything else is refused at RCPT (never relayed). */
   accepts(address: string): boolean;
-  /** Files the message (the same command as the HTTP endpoint), resolving once it is stored. */
-  ingest(command: InboundEmailCommand): Promise<void>;
+  /**
+   * Files the message (the same command as the HTTP endpoint) for its accepted recipients (each
+   * workspace among them gets it once), resolving once it is stored.
+   */
+  ingest(command: InboundEmailCommand, recipients: string[]): Promise<void>;
   logger: Logger;
 }
 
@@ -47,7 +50,7 @@ async function readMessage(stream: SMTPServerDataStream): Promise<Buffer | null>
 /**
  * Receives email over SMTP (as the team's MX, or behind one): the same parsing, filtering (V10),
  * threading, limits and idempotency (the Message-ID) as `POST /api/channels/email/inbound`. It
- * accepts mail only for the team's address and never relays. A message that cannot be filed (no
+ * accepts mail only for an address a workspace receives at and never relays. A message that cannot be filed (no
  * From, bad fields) is refused with 550 so the sender gets a bounce; a failure of ours answers 451,
  * so the sending server retries later — mail is never acknowledged before it is stored.
  *
@@ -75,7 +78,10 @@ export async function startSmtpListener(options: SmtpListenerOptions): Promise<S
         // What a delivering server records: the envelope recipient, for mail that reached us as Bcc.
         const recipient = session.envelope.rcptTo[0]?.address ?? '';
         const command = await parseRawEmail(Buffer.concat([Buffer.from(`Delivered-To: ${recipient}\r\n`), raw]));
-        await options.ingest(command);
+        await options.ingest(
+          command,
+          session.envelope.rcptTo.map((address) => emailKey(address.address)),
+        );
         logger.info({ channel: 'smtp', bytes: raw.length }, 'email received');
       })().then(
         () => callback(),

@@ -1,11 +1,11 @@
-import type { Command, Principal } from '@confab/core';
+import { emailKey, type Command, type Principal } from '@confab/core';
 import { CLOSE_REVOKED } from '@confab/core/backend';
 import { requireRecord, requiredText } from '../channels/validate.js';
 import type { IncomingMessage } from 'node:http';
 import { HttpError, readJson, sendJson } from './http-util.js';
 import { normaliseOrigin } from './host-check.js';
 import { inWorkspace, type RouteContext, type RouteHandler } from './route-context.js';
-import { DEFAULT_WORKSPACE, WORKSPACE_ID_PATTERN } from '../storage/workspace-directory.js';
+import { AddressTakenError, DEFAULT_WORKSPACE, WORKSPACE_ID_PATTERN } from '../storage/workspace-directory.js';
 import { bearerWorkspace, issueWorkspaceToken, type Bearer } from '../workspaces/workspace-tokens.js';
 
 const BODY_LIMIT = 16 * 1024;
@@ -61,6 +61,14 @@ function adminWorkspace(req: IncomingMessage, bearer: Bearer): string {
 }
 
 /** Page origins of a site: whole origins (`https://shop.example`), or `*` for any page. */
+/** One mailbox (`support@shop.example`), in the lower case that routing compares. */
+function requireMailbox(value: unknown): string {
+  const address = typeof value === 'string' ? emailKey(value) : '';
+  if (address.length > 254 || !/^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/.test(address))
+    throw new HttpError(400, 'invalid', 'address must be one email address, like support@shop.example.', 'address');
+  return address;
+}
+
 function requireOrigins(value: unknown): string[] {
   if (!Array.isArray(value) || value.length === 0 || value.length > 50)
     throw new HttpError(400, 'invalid', 'origins must be a list of 1 to 50 origins.', 'origins');
@@ -152,6 +160,22 @@ export function createAdminRoutes(adminToken: string | undefined): RouteHandler 
     if (path === '/api/admin/sites' && method === 'POST') {
       const body = requireRecord((await readJson(req, BODY_LIMIT)).value, '');
       sendJson(res, 201, directory.createSite(workspaceId, requireOrigins(body.origins), rootContext.now()));
+      return true;
+    }
+    if (path === '/api/admin/inbound-addresses' && method === 'GET') {
+      sendJson(res, 200, { addresses: directory.listInboundAddresses(workspaceId) });
+      return true;
+    }
+    if (path === '/api/admin/inbound-addresses' && method === 'POST') {
+      const body = requireRecord((await readJson(req, BODY_LIMIT)).value, '');
+      const address = requireMailbox(body.address);
+      try {
+        sendJson(res, 201, directory.addInboundAddress(workspaceId, address, rootContext.now()));
+      } catch (error) {
+        // Which workspace has it is not said: that is another workspace's business.
+        if (error instanceof AddressTakenError) throw new HttpError(409, 'conflict', error.message, 'address');
+        throw error;
+      }
       return true;
     }
     if (path === '/api/admin/ingest-tokens' && method === 'POST') {

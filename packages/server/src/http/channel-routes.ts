@@ -8,6 +8,7 @@ import { BODY_LIMITS } from './body-limits.js';
 import { HttpError, readBody, readJson, sendJson } from './http-util.js';
 import { inWorkspace, type RouteContext, type RouteHandler } from './route-context.js';
 import { bearerWorkspace } from '../workspaces/workspace-tokens.js';
+import { mayFileInto } from '../channels/inbound-routing.js';
 
 const SYSTEM: Principal = { kind: 'system' };
 
@@ -52,6 +53,9 @@ export function createChannelRoutes(options: {
       const command = isRawMessage(req)
         ? await parseRawEmail(await readBody(req, BODY_LIMITS.rawEmail))
         : parseInboundEmail((await readJson(req, BODY_LIMITS.email)).value);
+      // Mail for addresses another workspace receives at is that workspace's, whoever's token posts it.
+      if (!mayFileInto(context.directory, workspace.workspaceId, command.to))
+        throw new HttpError(403, 'forbidden', 'This mail is for addresses of another workspace.', 'to');
       // The Message-ID is the idempotency key: a mail gateway that retries delivers once.
       const outcome = await run(workspace, command, `email:${command.messageId}`);
       sendJson(res, 200, { ok: true, seq: outcome.seq, ...(outcome.result ? { result: outcome.result } : {}) });

@@ -242,6 +242,34 @@ ALTER TABLE auth_links ADD COLUMN workspace_id TEXT NOT NULL DEFAULT 'default';
       db.exec("DELETE FROM meta WHERE key IN ('epoch', 'snapshot_seq', 'snapshot_at')");
     },
   },
+  {
+    version: 6,
+    description: "snapshots keep each conversation's messages in a row of their own, read when first used",
+    up(db) {
+      db.exec(`
+CREATE TABLE snapshot_messages (
+  workspace_id TEXT NOT NULL,
+  conversation_id TEXT NOT NULL,
+  text TEXT NOT NULL,
+  PRIMARY KEY (workspace_id, conversation_id)
+);
+`);
+    },
+  },
+  {
+    version: 7,
+    description: 'inbound email addresses: which workspace receives mail at each (one workspace an address)',
+    up(db) {
+      db.exec(`
+CREATE TABLE inbound_addresses (
+  address TEXT PRIMARY KEY,
+  workspace_id TEXT NOT NULL REFERENCES workspaces (id),
+  created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX inbound_addresses_by_workspace ON inbound_addresses (workspace_id);
+`);
+    },
+  },
 ];
 
 /** A new random epoch (see StoredLog.epoch in @confab/core/backend). */

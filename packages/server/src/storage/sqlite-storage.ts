@@ -293,6 +293,14 @@ function prepareWorkspaceStatements(db: Database.Database) {
     deleteChunks: db.prepare('DELETE FROM snapshot_chunks WHERE workspace_id = ?'),
     insertChunk: db.prepare('INSERT INTO snapshot_chunks (workspace_id, part, idx, text) VALUES (?, ?, ?, ?)'),
     markSnapshot: db.prepare('UPDATE workspaces SET snapshot_seq = ?, snapshot_at = ? WHERE id = ?'),
+    snapshotSeq: db.prepare('SELECT snapshot_seq FROM workspaces WHERE id = ?').pluck(),
+    messagesOf: db.prepare('SELECT text FROM snapshot_messages WHERE workspace_id = ? AND conversation_id = ?').pluck(),
+    hasMessages: db.prepare('SELECT 1 FROM snapshot_messages WHERE workspace_id = ? LIMIT 1').pluck(),
+    saveMessages: db.prepare(
+      'INSERT OR REPLACE INTO snapshot_messages (workspace_id, conversation_id, text) VALUES (?, ?, ?)',
+    ),
+    deleteMessages: db.prepare('DELETE FROM snapshot_messages WHERE workspace_id = ? AND conversation_id = ?'),
+    deleteAllMessages: db.prepare('DELETE FROM snapshot_messages WHERE workspace_id = ?'),
     saveSession: db.prepare(
       'INSERT INTO visitor_sessions (workspace_id, token_hash, contact_id, created_at) VALUES (?, ?, ?, ?)',
     ),
@@ -341,6 +349,16 @@ function workspaceStorage(shared: SharedDatabase, workspaceId: string): Workspac
   const ws = workspaceId;
   /** One snapshot per workspace: the new one replaces the old in one transaction. */
   const saveSnapshotTransaction = db.transaction((snapshot: HubSnapshot) => {
+    // Messages apart (keepsMessagesApart): the changes since the snapshot stored now, or all of them.
+    const messages = snapshot.messageChanges;
+    if (!messages) statements.deleteAllMessages.run(ws);
+    else {
+      if (messages.base === null) statements.deleteAllMessages.run(ws);
+      else if (statements.snapshotSeq.get(ws) !== messages.base)
+        throw new Error(`The stored snapshot is not ${messages.base}: its messages cannot be brought up to date.`);
+      for (const id of messages.removed) statements.deleteMessages.run(ws, id);
+      for (const [id, text] of messages.changed) statements.saveMessages.run(ws, id, text);
+    }
     statements.deleteChunks.run(ws);
     snapshot.engine.forEach((text, index) => statements.insertChunk.run(ws, 'engine', index, text));
     snapshot.streams.forEach((text, index) => statements.insertChunk.run(ws, 'streams', index, text));
@@ -349,6 +367,12 @@ function workspaceStorage(shared: SharedDatabase, workspaceId: string): Workspac
 
   function readSnapshot(seq: number, at: number): HubSnapshot {
     const snapshot: HubSnapshot = { seq, at, engine: [], streams: [] };
+    // Messages kept apart are read when a conversation's are first used, not at load.
+    if (statements.hasMessages.get(ws))
+      snapshot.messages = {
+        seq,
+        text: (conversationId: string) => statements.messagesOf.get(ws, conversationId) as string | undefined,
+      };
     for (const row of statements.snapshotChunks.iterate(ws) as IterableIterator<{
       part: 'engine' | 'streams';
       text: string;
@@ -363,6 +387,7 @@ function workspaceStorage(shared: SharedDatabase, workspaceId: string): Workspac
   return {
     ...createAccountStore(db, ws),
     workspaceId,
+    keepsMessagesApart: true,
 
     async load({ recent }): Promise<StoredLog> {
       // Sequence numbers run from 1 without gaps: the highest is the count, read from the key's end (no scan).

@@ -73,6 +73,29 @@ export interface WorkspaceDirectory {
   workspaceOfToken(purpose: WorkspaceTokenPurpose, tokenHash: string): string | null;
   /** The workspace an agent token, session or one-time link was issued in, or null. */
   workspaceOfCredential(kind: CredentialKind, tokenHash: string): string | null;
+  /**
+   * Registers an address (lower case, see emailKey) at which a workspace receives email; throws
+   * AddressTakenError when another workspace receives mail there. Registering it again is a no-op.
+   */
+  addInboundAddress(workspaceId: string, address: string, createdAt: number): InboundAddressRecord;
+  /** The workspace that receives mail at an address (lower case), or null. */
+  workspaceOfAddress(address: string): string | null;
+  listInboundAddresses(workspaceId: string): InboundAddressRecord[];
+}
+
+/** An address at which a workspace receives email (SMTP and the ingest endpoints route by it). */
+export interface InboundAddressRecord {
+  address: string;
+  workspaceId: string;
+  createdAt: number;
+}
+
+/** An address another workspace receives mail at: one address, one workspace. */
+export class AddressTakenError extends Error {
+  constructor() {
+    super('Another workspace receives email at this address.');
+    this.name = 'AddressTakenError';
+  }
 }
 
 const CREDENTIAL_QUERIES: Record<CredentialKind, string> = {
@@ -96,6 +119,11 @@ export function createWorkspaceDirectory(db: Database.Database): WorkspaceDirect
     insertToken: db.prepare(
       'INSERT INTO workspace_tokens (token_hash, workspace_id, purpose, label, created_at) VALUES (?, ?, ?, ?, ?)',
     ),
+    insertAddress: db.prepare('INSERT INTO inbound_addresses (address, workspace_id, created_at) VALUES (?, ?, ?)'),
+    address: db.prepare('SELECT address, workspace_id, created_at FROM inbound_addresses WHERE address = ?'),
+    addressesOf: db.prepare(
+      'SELECT address, workspace_id, created_at FROM inbound_addresses WHERE workspace_id = ? ORDER BY created_at, address',
+    ),
     tokenWorkspace: db
       .prepare('SELECT workspace_id FROM workspace_tokens WHERE token_hash = ? AND purpose = ? AND revoked_at IS NULL')
       .pluck(),
@@ -109,6 +137,12 @@ export function createWorkspaceDirectory(db: Database.Database): WorkspaceDirect
   const toWorkspace = (row: WorkspaceRow): WorkspaceRecord => ({
     id: row.id,
     name: row.name,
+    createdAt: row.created_at,
+  });
+  type AddressRow = { address: string; workspace_id: string; created_at: number };
+  const toAddress = (row: AddressRow): InboundAddressRecord => ({
+    address: row.address,
+    workspaceId: row.workspace_id,
     createdAt: row.created_at,
   });
   const toSite = (row: SiteRow): SiteRecord => ({
@@ -134,6 +168,19 @@ export function createWorkspaceDirectory(db: Database.Database): WorkspaceDirect
     },
     listWorkspaces() {
       return (statements.listWorkspaces.all() as WorkspaceRow[]).map(toWorkspace);
+    },
+    addInboundAddress(workspaceId, address, createdAt) {
+      const existing = statements.address.get(address) as AddressRow | undefined;
+      if (existing && existing.workspace_id !== workspaceId) throw new AddressTakenError();
+      if (existing) return toAddress(existing);
+      statements.insertAddress.run(address, workspaceId, createdAt);
+      return { address, workspaceId, createdAt };
+    },
+    workspaceOfAddress(address) {
+      return (statements.address.get(address) as AddressRow | undefined)?.workspace_id ?? null;
+    },
+    listInboundAddresses(workspaceId) {
+      return (statements.addressesOf.all(workspaceId) as AddressRow[]).map(toAddress);
     },
     createSite(workspaceId, origins, createdAt, key) {
       // A site key is public (it is in the page's HTML): random so that sites cannot be enumerated.

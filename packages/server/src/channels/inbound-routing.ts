@@ -1,0 +1,39 @@
+import { emailKey } from '@confab/core';
+import { DEFAULT_WORKSPACE, type WorkspaceDirectory } from '../storage/workspace-directory.js';
+
+/**
+ * Which workspace receives email at an address (issue 19): the one that registered it (admin API,
+ * `POST /api/admin/inbound-addresses`), else the default workspace when it is the team address in
+ * the default workspace's settings (the embedded default needs no registration). Any other
+ * address is no workspace's: its mail is refused, never filed into the default workspace.
+ *
+ * @param defaultAddress the default workspace's team address now (its settings, I1)
+ */
+export function workspaceOfRecipient(
+  directory: Pick<WorkspaceDirectory, 'workspaceOfAddress'>,
+  defaultAddress: string,
+  address: string,
+): string | null {
+  const key = emailKey(address);
+  if (key === '') return null;
+  const registered = directory.workspaceOfAddress(key);
+  if (registered !== null) return registered;
+  return key === emailKey(defaultAddress) ? DEFAULT_WORKSPACE : null;
+}
+
+/**
+ * Whether mail that an ingest token of `workspaceId` posts may be filed there: not when it is
+ * addressed only to addresses other workspaces receive at (their mail, never filed into another
+ * workspace). Addresses nobody registered are the token holder's business (its own forwarding).
+ */
+export function mayFileInto(
+  directory: Pick<WorkspaceDirectory, 'workspaceOfAddress'>,
+  workspaceId: string,
+  recipients: readonly string[],
+): boolean {
+  if (recipients.length === 0) return true;
+  return recipients.some((address) => {
+    const owner = directory.workspaceOfAddress(emailKey(address));
+    return owner === null || owner === workspaceId;
+  });
+}
