@@ -70,6 +70,8 @@ export function createInboxStore(options: InboxStoreOptions): LocalInboxStore {
 /** A view with its sorted index. A changed filter makes a new entry, so queries see the change. */
 interface ViewEntry {
   view: View;
+  /** The view's filter as column tests (null: `matchesFilter` decides). */
+  compiled: CompiledFilter | null;
   index: SortedIndex;
   /** 1 for every slot in the index: membership without a search. */
   members: Uint8Array;
@@ -317,9 +319,10 @@ class ReplicaStore implements LocalInboxStore {
       return;
     }
     const newTime = record.lastReceivedAt;
-    const me = this.signedIn;
+    this.columns.keys[slot] = keyOf(record, this.agents);
+    this.columns.activity[slot] = record.lastActivityAt;
     for (const entry of this.viewEntries.values()) {
-      const matches = matchesFilter(record, entry.view.filter, me);
+      const matches = this.inView(entry, slot, record);
       const had = entry.members[slot] === 1;
       if (!had && !matches) continue;
       entry.version += 1;
@@ -329,8 +332,6 @@ class ReplicaStore implements LocalInboxStore {
       entry.members[slot] = matches ? 1 : 0;
     }
     this.placed[slot] = newTime;
-    this.columns.keys[slot] = keyOf(record, this.agents);
-    this.columns.activity[slot] = record.lastActivityAt;
     if (previous === undefined || !sameContacts(previous, record)) {
       this.linkContacts(slot, previous, record);
       this.markText(slot);
@@ -436,20 +437,28 @@ class ReplicaStore implements LocalInboxStore {
     return slots.sort((a, b) => compareConversations(records[a], records[b]));
   }
 
+  /** Whether a conversation belongs in a view; its columns must be current. */
+  private inView(entry: Pick<ViewEntry, 'view' | 'compiled'>, slot: number, record: Conversation): boolean {
+    return entry.compiled !== null
+      ? passes(entry.compiled, this.columns, slot)
+      : matchesFilter(record, entry.view.filter, this.signedIn);
+  }
+
   private buildView(view: View, sorted: readonly number[]): ViewEntry {
     const index = new SortedIndex(this.ids);
     const members = new Uint8Array(this.capacity);
+    const compiled = compileFilter(view.filter, this.signedIn, this.agents);
     const slots: number[] = [];
     const times: number[] = [];
     for (const slot of sorted) {
-      if (matchesFilter(this.records[slot]!, view.filter, this.signedIn)) {
+      if (this.inView({ view, compiled }, slot, this.records[slot]!)) {
         slots.push(slot);
         times.push(this.placed[slot]);
         members[slot] = 1;
       }
     }
     index.assignSorted(slots, times);
-    return { view, index, members, version: 0 };
+    return { view, compiled, index, members, version: 0 };
   }
 
   /** After a reset: slots, columns, indexes and search from the state, from scratch. */
