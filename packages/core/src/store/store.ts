@@ -70,6 +70,8 @@ export function createInboxStore(options: InboxStoreOptions): LocalInboxStore {
 /** A view with its sorted index. A changed filter makes a new entry, so queries see the change. */
 interface ViewEntry {
   view: View;
+  /** The view's filter as column tests (null: `matchesFilter` decides). */
+  compiled: CompiledFilter | null;
   index: SortedIndex;
   /** 1 for every slot in the index: membership without a search. */
   members: Uint8Array;
@@ -117,8 +119,6 @@ class ReplicaStore implements LocalInboxStore {
   /** Text of new messages, per slot not in dirtyText: added without reading the rest again. */
   private readonly appendedText = new Map<number, string>();
   private textTimer: ReturnType<typeof setTimeout> | null = null;
-  private readonly linkedContacts: (string[] | undefined)[] = [];
-  private readonly subjects: (string | undefined)[] = [];
   /** Contact → the slots of its conversations: a number for one (most contacts), a list for more. */
   private readonly contactSlots = new Map<string, number | number[]>();
 
@@ -275,8 +275,6 @@ class ReplicaStore implements LocalInboxStore {
     this.ids[slot] = id;
     this.records[slot] = undefined;
     this.placed[slot] = NOT_PLACED;
-    this.linkedContacts[slot] = undefined;
-    this.subjects[slot] = undefined;
     return slot;
   }
 
@@ -310,17 +308,21 @@ class ReplicaStore implements LocalInboxStore {
       slot = this.allocateSlot(id);
     }
     this.touch(slot);
+    // The record the slot's links and text were made from: no per-slot copies of its contacts.
+    const previous = this.records[slot];
     this.records[slot] = record;
     const oldTime = this.placed[slot];
     if (record === undefined) {
+      this.linkContacts(slot, previous, undefined);
       this.forget(slot, oldTime);
       this.slotOf.delete(id);
       return;
     }
     const newTime = record.lastReceivedAt;
-    const me = this.signedIn;
+    this.columns.keys[slot] = keyOf(record, this.agents);
+    this.columns.activity[slot] = record.lastActivityAt;
     for (const entry of this.viewEntries.values()) {
-      const matches = matchesFilter(record, entry.view.filter, me);
+      const matches = this.inView(entry, slot, record);
       const had = entry.members[slot] === 1;
       if (!had && !matches) continue;
       entry.version += 1;
@@ -330,17 +332,10 @@ class ReplicaStore implements LocalInboxStore {
       entry.members[slot] = matches ? 1 : 0;
     }
     this.placed[slot] = newTime;
-    this.columns.keys[slot] = keyOf(record, this.agents);
-    this.columns.activity[slot] = record.lastActivityAt;
-    const linked = this.linkedContacts[slot];
-    if (linked === undefined || !sameContacts(linked, record)) {
-      this.linkContacts(slot, contactsOf(record));
+    if (previous === undefined || !sameContacts(previous, record)) {
+      this.linkContacts(slot, previous, record);
       this.markText(slot);
-    }
-    if (this.subjects[slot] !== record.subject) {
-      this.subjects[slot] = record.subject;
-      this.markText(slot);
-    }
+    } else if (previous.subject !== record.subject) this.markText(slot);
   }
 
   /** Takes a removed conversation's slot out of everything; it is reused after the flush. */
@@ -352,7 +347,6 @@ class ReplicaStore implements LocalInboxStore {
       entry.version += 1;
     }
     this.placed[slot] = NOT_PLACED;
-    this.linkContacts(slot, []);
     this.words.setText(slot, '');
     this.dirtyText.delete(slot);
     this.appendedText.delete(slot);
@@ -391,8 +385,9 @@ class ReplicaStore implements LocalInboxStore {
     for (const entry of this.viewEntries.values()) if (entry.members[slot] === 1) entry.version += 1;
   }
 
-  private linkContacts(slot: number, contacts: string[]): void {
-    for (const contactId of this.linkedContacts[slot] ?? []) {
+  /** Moves the slot from the contacts of `before` to those of `after` in `contactSlots`. */
+  private linkContacts(slot: number, before: Conversation | undefined, after: Conversation | undefined): void {
+    for (const contactId of contactsOf(before)) {
       const slots = this.contactSlots.get(contactId);
       if (slots === slot) this.contactSlots.delete(contactId);
       else if (Array.isArray(slots)) {
@@ -401,13 +396,12 @@ class ReplicaStore implements LocalInboxStore {
         if (slots.length === 1) this.contactSlots.set(contactId, slots[0]);
       }
     }
-    for (const contactId of contacts) {
+    for (const contactId of contactsOf(after)) {
       const slots = this.contactSlots.get(contactId);
       if (slots === undefined) this.contactSlots.set(contactId, slot);
       else if (typeof slots === 'number') this.contactSlots.set(contactId, [slots, slot]);
       else slots.push(slot);
     }
-    this.linkedContacts[slot] = contacts;
   }
 
   /** Built-in views then saved ones, keeping the index of each view whose filter did not change. */
@@ -443,26 +437,34 @@ class ReplicaStore implements LocalInboxStore {
     return slots.sort((a, b) => compareConversations(records[a], records[b]));
   }
 
+  /** Whether a conversation belongs in a view; its columns must be current. */
+  private inView(entry: Pick<ViewEntry, 'view' | 'compiled'>, slot: number, record: Conversation): boolean {
+    return entry.compiled !== null
+      ? passes(entry.compiled, this.columns, slot)
+      : matchesFilter(record, entry.view.filter, this.signedIn);
+  }
+
   private buildView(view: View, sorted: readonly number[]): ViewEntry {
     const index = new SortedIndex(this.ids);
     const members = new Uint8Array(this.capacity);
+    const compiled = compileFilter(view.filter, this.signedIn, this.agents);
     const slots: number[] = [];
     const times: number[] = [];
     for (const slot of sorted) {
-      if (matchesFilter(this.records[slot]!, view.filter, this.signedIn)) {
+      if (this.inView({ view, compiled }, slot, this.records[slot]!)) {
         slots.push(slot);
         times.push(this.placed[slot]);
         members[slot] = 1;
       }
     }
     index.assignSorted(slots, times);
-    return { view, index, members, version: 0 };
+    return { view, compiled, index, members, version: 0 };
   }
 
   /** After a reset: slots, columns, indexes and search from the state, from scratch. */
   private rebuildIndexes(): void {
     this.slotOf.clear();
-    for (const list of [this.ids, this.records, this.placed, this.linkedContacts, this.subjects]) list.length = 0;
+    for (const list of [this.ids, this.records, this.placed]) list.length = 0;
     this.freeSlots = [];
     this.releasedSlots = [];
     this.contactSlots.clear();
@@ -479,10 +481,9 @@ class ReplicaStore implements LocalInboxStore {
       const slot = this.allocateSlot(record.id);
       this.records[slot] = record;
       this.placed[slot] = record.lastReceivedAt;
-      this.subjects[slot] = record.subject;
       this.columns.keys[slot] = keyOf(record, this.agents);
       this.columns.activity[slot] = record.lastActivityAt;
-      this.linkContacts(slot, contactsOf(record));
+      this.linkContacts(slot, undefined, record);
       this.markText(slot);
     }
     // Indexing 100k conversations' text takes seconds: it goes on in chunks, after the reset.
@@ -523,7 +524,7 @@ class ReplicaStore implements LocalInboxStore {
       const record = this.records[slot];
       if (record === undefined) continue;
       let text = '';
-      for (const contactId of this.linkedContacts[slot]!) {
+      for (const contactId of contactsOf(record)) {
         const contact = state.contacts.get(contactId);
         if (contact !== undefined) text += `${contact.name} ${contact.email} `;
       }
@@ -575,26 +576,19 @@ class ReplicaStore implements LocalInboxStore {
   }
 }
 
-function contactsOf(record: Conversation): string[] {
+/** The contact and the participants, each once (none for no record). */
+function contactsOf(record: Conversation | undefined): string[] {
   const contacts: string[] = [];
+  if (record === undefined) return contacts;
   if (record.contactId !== null) contacts.push(record.contactId);
   for (const id of record.participantIds) if (!contacts.includes(id)) contacts.push(id);
   return contacts;
 }
 
-/** Whether `linked` (from contactsOf) still lists the record's contacts, without allocating. */
-function sameContacts(linked: readonly string[], record: Conversation): boolean {
-  let at = 0;
-  if (record.contactId !== null) {
-    if (linked[0] !== record.contactId) return false;
-    at = 1;
-  }
-  for (const id of record.participantIds) {
-    if (id === record.contactId) continue;
-    if (linked[at] !== id) return false;
-    at += 1;
-  }
-  return at === linked.length;
+/** Whether two versions of a conversation name the same contacts, in the same order. */
+function sameContacts(a: Conversation, b: Conversation): boolean {
+  if (a.contactId !== b.contactId || a.participantIds.length !== b.participantIds.length) return false;
+  return a.participantIds.every((id, i) => id === b.participantIds[i]);
 }
 
 function sameFilter(a: ConversationFilter, b: ConversationFilter): boolean {
