@@ -104,10 +104,25 @@ export const ENVIRONMENT: EnvironmentVariable[] = [
   {
     name: 'CONFAB_DATABASE_URL',
     expected: 'a postgres:// or postgresql:// URL',
-    default: '— (the log stays in `confab.sqlite`)',
-    meaning: "PostgreSQL for the workspace's log: events, outcomes, snapshots (accounts and sessions stay in SQLite)",
+    default: '— (everything stays in `confab.sqlite`)',
+    meaning:
+      'PostgreSQL for every workspace: logs, directory, tokens, sessions, accounts, deliveries; processes on one database are one service',
     schema: postgresUrl,
     secret: true,
+  },
+  {
+    name: 'CONFAB_DATABASE_POOL_SIZE',
+    expected: 'a whole number, 1 to 1000',
+    default: '10',
+    meaning: "connections this process keeps to PostgreSQL, shared by all its workspaces",
+    schema: wholeNumber(1, 1000),
+  },
+  {
+    name: 'CONFAB_CLUSTER_POLL_MS',
+    expected: 'a whole number of milliseconds, 50 to 60000',
+    default: '1000',
+    meaning: "how often a process on PostgreSQL asks for its loaded workspaces' heads, to catch up on what other processes committed",
+    schema: wholeNumber(50, 60_000),
   },
   {
     name: 'CONFAB_DEMO',
@@ -372,6 +387,12 @@ export function configFromEnv(env: NodeJS.ProcessEnv, defaults: { demo: boolean 
   if (get<boolean>('CONFAB_TRUST_PROXY')) options.trustProxy = true;
   const dataDir = get<string>('CONFAB_DATA_DIR');
   if (dataDir) options.dataDir = dataDir;
+  const databaseUrl = get<string>('CONFAB_DATABASE_URL');
+  if (databaseUrl) options.databaseUrl = databaseUrl;
+  const databasePoolSize = get<number>('CONFAB_DATABASE_POOL_SIZE');
+  if (databasePoolSize !== undefined) options.databasePoolSize = databasePoolSize;
+  const clusterPollMs = get<number>('CONFAB_CLUSTER_POLL_MS');
+  if (clusterPollMs !== undefined) options.clusterPollMs = clusterPollMs;
   const ingestToken = get<string>('CONFAB_INGEST_TOKEN');
   if (ingestToken) options.ingestToken = ingestToken;
   const adminToken = get<string>('CONFAB_ADMIN_TOKEN');

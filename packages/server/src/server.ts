@@ -38,12 +38,9 @@ import { startSmtpListener, type SmtpListener } from './channels/smtp-listener.j
 import { createMessengerSender, type MessengerSender } from './channels/messenger-send.js';
 import { BODY_LIMITS } from './http/body-limits.js';
 import { KeyedRateLimiter } from './rate-limit.js';
-import {
-  createSqliteStorage,
-  defaultDataDir,
-  type SqliteStorage,
-  type WorkspaceStorage,
-} from './storage/sqlite-storage.js';
+import { defaultDataDir, type SqliteStorage, type WorkspaceStorage } from './storage/sqlite-storage.js';
+import { openServerStore, type ServerStore } from './storage/open-storage.js';
+import { DEFAULT_CLUSTER_POLL_MS, followOtherProcesses } from './cluster/head-poll.js';
 import { DEFAULT_WORKSPACE, SITE_KEY_PREFIX, UnknownWorkspaceError } from './storage/workspace-directory.js';
 import { WorkspaceHubs, type WorkspaceHub } from './workspaces/hubs.js';
 import { workspaceOfHello, workspaceOfToken } from './workspaces/routing.js';
@@ -51,7 +48,6 @@ import { createSocketRouter } from './workspaces/socket-router.js';
 import { attachGateway, type Gateway, type GatewayLimits } from './ws/gateway.js';
 import { silentLogger, type Logger } from './logging.js';
 import { createMetrics, type ServerMetrics } from './metrics.js';
-import { SCHEMA_VERSION } from './storage/migrations.js';
 
 export interface StartServerOptions {
   /** TCP port; 0 picks a free one. Default 4747. */
@@ -65,6 +61,18 @@ export interface StartServerOptions {
   trustProxy?: boolean;
   /** Where the SQLite file lives. Default CONFAB_DATA_DIR or ./.data. */
   dataDir?: string;
+  /**
+   * PostgreSQL (CONFAB_DATABASE_URL): every workspace's log, the directory, tokens, sessions,
+   * accounts and deliveries live there, so any number of processes on it are one service.
+   */
+  databaseUrl?: string;
+  /** Connections this process keeps to PostgreSQL (CONFAB_DATABASE_POOL_SIZE). Default 10. */
+  databasePoolSize?: number;
+  /**
+   * How often (ms) a process on PostgreSQL asks for the heads of its loaded workspaces, to show its
+   * clients what other processes committed (CONFAB_CLUSTER_POLL_MS). Default 1,000.
+   */
+  clusterPollMs?: number;
   /**
    * Demo mode: seeds demo data into an empty store, lets `/inbox/` sign in as a seeded agent
    * (`GET /api/demo/session`), and uses demo secrets where none are configured. Never in production.
@@ -146,8 +154,13 @@ export interface RunningServer {
   port: number;
   /** The default workspace's hub, storage, authenticator, accounts and mailer. */
   backend: Backend;
-  /** The whole store; as a WorkspaceStorage it is the default workspace's (`forWorkspace` opens others). */
+  /**
+   * The data directory's SQLite file; as a WorkspaceStorage it is the default workspace's. With
+   * PostgreSQL (`store.kind`) it holds no workspace's data: use `store`.
+   */
   storage: SqliteStorage;
+  /** Everything stored, in SQLite or PostgreSQL: the directory and each workspace's storage. */
+  store: ServerStore;
   auth: ServerAuthenticator;
   /** Agent accounts: passwords, sign-in sessions, one-time links. */
   accounts: Accounts;
@@ -210,18 +223,24 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const listenHost = options.host ?? (demo ? 'localhost' : undefined);
   const hostAllowed = createHostCheck({ publicOrigins, boundHost: listenHost });
 
-  const storage = createSqliteStorage(options.dataDir ?? defaultDataDir());
+  const store = await openServerStore({
+    dataDir: options.dataDir ?? defaultDataDir(),
+    databaseUrl: options.databaseUrl,
+    ...(options.databasePoolSize ? { poolSize: options.databasePoolSize } : {}),
+  });
+  const storage = store.local;
+  const directory = store.directory;
   const metrics = createMetrics();
 
   /** Loads one workspace's hub: its log (snapshot + tail), authenticator, accounts and mailer. */
   async function openHub(workspaceId: string): Promise<WorkspaceHub> {
-    const workspaceStorage = storage.forWorkspace(workspaceId);
+    const workspaceStorage = await store.forWorkspace(workspaceId);
     const workspaceLogger = logger.child({ workspace: workspaceId });
     const fanOut = timedFanOut(createLocalFanOut(), metrics);
     let backendRef: Backend | null = null;
     let accountsRef: Accounts | null = null;
     const auth = createServerAuthenticator({
-      agentOfSession: (token) => accountsRef?.sessionAgent(token)?.id ?? null,
+      agentOfSession: async (token) => (await accountsRef?.sessionAgent(token))?.id ?? null,
       store: workspaceStorage,
       ...(identity ? { identity } : {}),
       ...(options.visitorSessionLifetime ? { visitorSessionLifetime: options.visitorSessionLifetime } : {}),
@@ -250,7 +269,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     accountsRef = accounts;
 
     // Agents an earlier version disabled in the token store only: the engine takes over (one truth).
-    for (const agentId of workspaceStorage.takeLegacyDisabledAgents()) {
+    for (const agentId of store.kind === 'sqlite' ? storage.forWorkspace(workspaceId).takeLegacyDisabledAgents() : []) {
       const agent = backend.state.agents.get(agentId);
       if (!agent || agent.disabled) continue;
       await backend.execute({ kind: 'system' }, { type: 'agent.disable', agentId }).catch((error: unknown) => {
@@ -323,18 +342,24 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     idleMs: options.workspaceIdleMs ?? DEFAULT_WORKSPACE_IDLE_MS,
     pinned: [DEFAULT_WORKSPACE],
     // A workspace whose email is still being sent stays loaded until it is.
-    busy: (hub) => hub.mailer.enabled && hub.storage.pendingEmails().length > 0,
+    busy: (hub) => hub.mailer.enabled && hub.mailer.sending > 0,
     now,
   });
   const defaultHub = await workspaces.get(DEFAULT_WORKSPACE);
+  const follower = followOtherProcesses({
+    store,
+    hubs: workspaces,
+    intervalMs: options.clusterPollMs ?? DEFAULT_CLUSTER_POLL_MS,
+    logger,
+  });
   const { backend, auth, accounts, mailer, messengerSender } = defaultHub;
   if (demo) {
     // A second team beside the default one, so that what one workspace sees the other never does.
     for (const id of options.demoWorkspaces ?? DEMO_WORKSPACES) {
-      if (!storage.workspace(id)) {
-        storage.createWorkspace({ id, name: id, createdAt: now() });
+      if (!(await directory.workspace(id))) {
+        await directory.createWorkspace({ id, name: id, createdAt: now() });
         // A fixed key, so the demo's page for it (/site/<id>.html) can name it; own pages only.
-        storage.createSite(id, [], now(), `${SITE_KEY_PREFIX}demo-${id}`);
+        await directory.createSite(id, [], now(), `${SITE_KEY_PREFIX}demo-${id}`);
       }
       await workspaces.get(id);
     }
@@ -369,7 +394,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     workspaceId: DEFAULT_WORKSPACE,
     backend,
     storage: defaultHub.storage,
-    directory: storage,
+    directory,
     workspaces,
     auth,
     accounts,
@@ -396,12 +421,23 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   }
 
   let draining = false;
-  let lastProbe = { at: -Infinity, writable: false };
-  /** Readiness: storage takes writes and holds the schema this server knows; never while draining. */
+  let lastProbe = { at: performance.now(), ...(await store.probe()) };
+  let probing = false;
+  /**
+   * Readiness: storage takes writes and holds the schema this server knows; never while draining.
+   * The probe (a write to SQLite, a query to PostgreSQL) runs at most every READY_PROBE_MS, in the
+   * background: a probe answers with what the last one found.
+   */
   function ready(): Readiness {
     const at = performance.now();
-    if (!draining && at - lastProbe.at >= READY_PROBE_MS) lastProbe = { at, writable: storage.writable() };
-    const migrations = !draining && storage.schemaVersion() === SCHEMA_VERSION;
+    if (!draining && !probing && at - lastProbe.at >= READY_PROBE_MS) {
+      probing = true;
+      void store.probe().then((found) => {
+        lastProbe = { at: performance.now(), ...found };
+        probing = false;
+      });
+    }
+    const migrations = !draining && lastProbe.migrations;
     return { ready: !draining && lastProbe.writable && migrations, draining, storage: lastProbe.writable, migrations };
   }
 
@@ -412,13 +448,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     metrics,
     allow: (req) => httpLimiter.take(clientIp(req, options.trustProxy)),
     ready,
-    details: () => ({
+    details: async () => ({
       version: VERSION,
-      storage: { kind: storage.kind, dir: storage.dir, events: storage.eventCount() },
+      storage: { kind: store.kind, dir: storage.dir, events: backend.seq },
       seq: backend.seq,
-      workspaces: { stored: storage.listWorkspaces().length, loaded: workspaces.loaded().length },
+      workspaces: { stored: (await directory.listWorkspaces()).length, loaded: workspaces.loaded().length },
       connections: gateway.connections,
-      mail: { smtp: mailer.enabled, pending: storage.pendingEmails().length },
+      mail: { smtp: mailer.enabled, pending: (await defaultHub.storage.pendingEmails()).length },
       demo,
     }),
   });
@@ -446,20 +482,19 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   server.requestTimeout = 60_000;
   const socketRouter = createSocketRouter({
     hubs: workspaces,
-    workspaceOf: (hello, sameOrigin) => workspaceOfHello(storage, hello, sameOrigin),
+    workspaceOf: (hello, connection) => workspaceOfHello(directory, hello, connection),
   });
   /** The accounts of the workspace a session was opened in (loaded: its socket holds a link there). */
-  const sessionAgent = (token: string) =>
-    workspaces.peek(workspaceOfToken(storage, token))?.accounts.sessionAgent(token) ?? null;
+  const sessionAgent = async (token: string) =>
+    (await workspaces.peek(await workspaceOfToken(directory, token))?.accounts.sessionAgent(token)) ?? null;
   const gateway: Gateway = attachGateway(server, {
     backend: socketRouter,
     claimedKind: (token) => auth.claimedKind(token),
     allowedOrigins: options.allowedOrigins ?? [],
-    siteOrigins: (siteKey) => storage.site(siteKey)?.origins ?? null,
     ownOrigins: ownOriginsOf,
     hostAllowed,
     sessionCookie: (req) => readCookie(req, SESSION_COOKIE),
-    sessionAlive: (token) => sessionAgent(token) !== null,
+    sessionAlive: async (token) => (await sessionAgent(token)) !== null,
     logger,
     metrics,
     ...(options.trustProxy ? { trustProxy: true } : {}),
@@ -494,8 +529,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     // Port taken, or the like: release what was opened so the data directory is not left locked.
     clearInterval(sweep);
     await gateway.close();
+    await follower.stop();
     await workspaces.close();
-    await storage.close();
+    await store.close();
     throw error;
   }
   let smtpInbound: SmtpListener | null = null;
@@ -506,8 +542,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       server.close();
       clearInterval(sweep);
       await gateway.close();
+      await follower.stop();
       await workspaces.close();
-      await storage.close();
+      await store.close();
       throw error;
     }
   }
@@ -524,6 +561,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     port: address.port,
     backend,
     storage,
+    store,
     auth,
     accounts,
     mailer,
@@ -548,8 +586,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         await httpClosed;
         await smtpInbound?.close();
         // Each hub's mailer and last queued commits, then the file.
+        await follower.stop();
         await workspaces.close();
-        await storage.close();
+        await store.close();
         logger.info({ code, ms: Math.round(performance.now() - started) }, 'server closed');
       })();
       return closing;

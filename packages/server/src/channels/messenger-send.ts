@@ -108,7 +108,7 @@ export function createMessengerSender(options: MessengerSenderOptions): Messenge
 
   async function attempt(reply: QueuedReply) {
     if (closed) return;
-    const previous = store.delivery(reply.messageId);
+    const previous = await store.delivery(reply.messageId);
     if (previous && previous.state !== 'queued') {
       inFlight.delete(reply.messageId);
       return;
@@ -116,14 +116,20 @@ export function createMessengerSender(options: MessengerSenderOptions): Messenge
     const attempts = (previous?.attempts ?? 0) + 1;
     try {
       await post(reply);
-      store.recordDelivery({ messageId: reply.messageId, state: 'sent', attempts, lastError: null, updatedAt: now() });
+      await store.recordDelivery({
+        messageId: reply.messageId,
+        state: 'sent',
+        attempts,
+        lastError: null,
+        updatedAt: now(),
+      });
       logger.info({ messageId: reply.messageId, attempts }, 'messenger reply sent');
       inFlight.delete(reply.messageId);
       await markDelivery(backend, reply, 'sent');
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       const final = error instanceof PermanentFailure || attempts >= maxAttempts;
-      store.recordDelivery({
+      await store.recordDelivery({
         messageId: reply.messageId,
         state: final ? 'failed' : 'queued',
         attempts,
@@ -154,15 +160,13 @@ export function createMessengerSender(options: MessengerSenderOptions): Messenge
       if (event.type === 'messenger.queued') enqueue(event);
       else if (event.type === 'delivery.retried' && event.via === 'messenger' && !inFlight.has(event.messageId)) {
         // Sent again by an agent: the attempts start over.
-        store.recordDelivery({
-          messageId: event.messageId,
-          state: 'queued',
-          attempts: 0,
-          lastError: null,
-          updatedAt: now(),
-        });
         const reply = queuedReply(event.conversationId, event.messageId);
-        if (reply) enqueue(reply);
+        store
+          .recordDelivery({ messageId: event.messageId, state: 'queued', attempts: 0, lastError: null, updatedAt: now() })
+          .then(
+            () => reply && enqueue(reply),
+            (error: unknown) => logger.error({ err: error }, 'messenger retry could not be recorded'),
+          );
       }
     }
   });

@@ -25,7 +25,7 @@ function isRawMessage(req: IncomingMessage): boolean {
  * workspace's, a workspace's own ingest token (`cfi_…`) is that workspace's.
  */
 async function ingestContext(context: RouteContext, req: IncomingMessage, serverToken: string | undefined) {
-  const { workspaceId } = bearerWorkspace(req, {
+  const { workspaceId } = await bearerWorkspace(req, {
     purpose: 'ingest',
     serverToken,
     directory: context.directory,

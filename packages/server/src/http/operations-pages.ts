@@ -17,7 +17,7 @@ export interface OperationsPagesOptions {
   /** Takes one request from the caller's per-address allowance; false when it is spent. */
   allow(req: IncomingMessage): boolean;
   /** What `/health?details` tells the admin token's holder. */
-  details(): Record<string, unknown>;
+  details(): Promise<Record<string, unknown>>;
   ready(): Readiness;
 }
 
@@ -43,7 +43,7 @@ export function createOperationsPages(options: OperationsPagesOptions) {
         }
         limit(req);
         requireBearer(req, options.adminToken, 'Health details');
-        sendJson(res, 200, { ok: true, status: 'ok', ...options.details() });
+        sendJson(res, 200, { ok: true, status: 'ok', ...(await options.details()) });
         return true;
       case '/ready': {
         const readiness = options.ready();

@@ -45,6 +45,8 @@ export interface MailerOptions {
 export interface Mailer {
   /** Whether an SMTP transport is configured: without one, nothing is ever reported sent. */
   readonly enabled: boolean;
+  /** Emails being sent or waiting for their next attempt (the hub is not evicted meanwhile). */
+  readonly sending: number;
   /** Resolves when every email known so far has had its current attempt. */
   idle(): Promise<void>;
   /**
@@ -72,7 +74,7 @@ export function createMailer(options: MailerOptions): Mailer {
     (options.smtpUrl ? (nodemailer.createTransport(options.smtpUrl) as unknown as MailTransport) : null);
 
   if (!transport) {
-    return { enabled: false, idle: async () => {}, sendServerMail: async () => false, close: async () => {} };
+    return { enabled: false, sending: 0, idle: async () => {}, sendServerMail: async () => false, close: async () => {} };
   }
 
   let closed = false;
@@ -91,16 +93,16 @@ export function createMailer(options: MailerOptions): Mailer {
   }
 
   /** An agent retried a failed email (`delivery.retried`): its attempts start again from the first. */
-  function retry(messageId: string) {
+  async function retry(messageId: string) {
     if (closed || inFlight.has(messageId)) return;
-    store.recordDelivery({ messageId, state: 'queued', attempts: 0, lastError: null, updatedAt: now() });
-    const email = store.pendingEmails().find((pending) => pending.messageId === messageId);
+    await store.recordDelivery({ messageId, state: 'queued', attempts: 0, lastError: null, updatedAt: now() });
+    const email = (await store.pendingEmails()).find((pending) => pending.messageId === messageId);
     if (email) enqueue(email);
   }
 
   async function attempt(email: QueuedEmail) {
     if (closed) return;
-    const previous = store.delivery(email.messageId);
+    const previous = await store.delivery(email.messageId);
     if (previous && previous.state !== 'queued') {
       inFlight.delete(email.messageId);
       return;
@@ -121,7 +123,13 @@ export function createMailer(options: MailerOptions): Mailer {
           ? { inReplyTo: angleBracketed(headers.inReplyTo), references: [angleBracketed(headers.inReplyTo)] }
           : {}),
       });
-      store.recordDelivery({ messageId: email.messageId, state: 'sent', attempts, lastError: null, updatedAt: now() });
+      await store.recordDelivery({
+        messageId: email.messageId,
+        state: 'sent',
+        attempts,
+        lastError: null,
+        updatedAt: now(),
+      });
       options.metrics?.email('sent');
       logger.info({ messageId: email.messageId, attempts }, 'email sent');
       inFlight.delete(email.messageId);
@@ -132,7 +140,7 @@ export function createMailer(options: MailerOptions): Mailer {
       const reply = (error as { response?: unknown }).response;
       const shown = typeof reply === 'string' && reply ? reply : reason;
       const final = attempts >= maxAttempts;
-      store.recordDelivery({
+      await store.recordDelivery({
         messageId: email.messageId,
         state: final ? 'failed' : 'queued',
         attempts,
@@ -164,16 +172,22 @@ export function createMailer(options: MailerOptions): Mailer {
   const unsubscribe = options.fanOut.subscribe((events: SequencedEvent[]) => {
     for (const { event } of events) {
       if (event.type === 'email.queued') enqueue(event);
-      else if (event.type === 'delivery.retried' && event.via === 'email') retry(event.messageId);
+      else if (event.type === 'delivery.retried' && event.via === 'email')
+        retry(event.messageId).catch((error: unknown) => logger.error({ err: error }, 'mailer failed'));
     }
   });
   // Email queued before a crash or restart and never finally delivered.
-  void backend.ready.then(() => {
-    for (const email of store.pendingEmails()) enqueue(email);
-  });
+  void backend.ready
+    .then(async () => {
+      for (const email of await store.pendingEmails()) enqueue(email);
+    })
+    .catch((error: unknown) => logger.error({ err: error }, 'mailer could not read the pending emails'));
 
   return {
     enabled: true,
+    get sending() {
+      return inFlight.size;
+    },
     async idle() {
       await backend.ready;
       let seen: Promise<void>;
