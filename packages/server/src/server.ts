@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CLOSE_CODES, emailKey } from '@confab/core';
+import { CLOSE_CODES, ConfabError, emailKey } from '@confab/core';
 import {
   CLOSE_REVOKED,
   createBackend,
@@ -612,7 +612,38 @@ function startInboundSmtp(backend: Backend, port: number, host: string | undefin
 
 /** The store as the hub sees it, timing each commit and logging the ones that fail. */
 function observedStorage(storage: WorkspaceStorage, metrics: ServerMetrics, logger: Logger): BackendStorage {
+  /** Times a commit and logs it when it fails (a refusal the engine decided is not a failure of storage). */
+  async function observed(commit: () => Promise<void>, events: () => number): Promise<void> {
+    const stopTimer = metrics.commitSeconds.startTimer();
+    try {
+      await commit();
+    } catch (error) {
+      if (!(error instanceof ConfabError)) logger.error({ err: error, events: events() }, 'commit failed');
+      throw error;
+    } finally {
+      stopTimer();
+    }
+  }
+  const { commitLocked, eventsAfter } = storage;
   return {
+    // A log other processes write too (PostgreSQL): the hub decides under its lock and catches up.
+    ...(commitLocked && eventsAfter
+      ? {
+          eventsAfter: (seq: number) => eventsAfter(seq),
+          commitLocked(command, decide) {
+            let events = 0;
+            return observed(
+              () =>
+                commitLocked(command, (log) => {
+                  const record = decide(log);
+                  events = record?.events.length ?? 0;
+                  return record;
+                }),
+              () => events,
+            );
+          },
+        }
+      : {}),
     load: (options) => storage.load(options),
     close: () => storage.close(),
     outcomes: (principalKey, commandIds) => storage.outcomes(principalKey, commandIds),
@@ -628,16 +659,11 @@ function observedStorage(storage: WorkspaceStorage, metrics: ServerMetrics, logg
         throw error;
       }
     },
-    async commit(record) {
-      const stopTimer = metrics.commitSeconds.startTimer();
-      try {
-        await storage.commit(record);
-      } catch (error) {
-        logger.error({ err: error, events: record.events.length }, 'commit failed');
-        throw error;
-      } finally {
-        stopTimer();
-      }
+    commit(record) {
+      return observed(
+        () => storage.commit(record),
+        () => record.events.length,
+      );
     },
   };
 }

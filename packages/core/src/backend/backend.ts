@@ -357,6 +357,9 @@ export function createBackend(options: BackendOptions): Backend {
       }
     }
     const known = frame.pending?.length ? await outcomes.find(principalKey(principal), frame.pending) : new Map();
+    // A client that comes from another process may have seen more than this one applied: catch up
+    // first, so that it resumes rather than resyncs. Without the database it goes on from here.
+    if (shared) await catchUp().catch(() => undefined);
     await queue;
     if (link.closed) return;
     // From here to `goLive` nothing awaits, so no event can slip between catch-up and fan-out.
