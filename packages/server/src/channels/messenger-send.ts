@@ -2,7 +2,7 @@ import type { SequencedEvent } from '@confab/core';
 import type { Backend, FanOut } from '@confab/core/backend';
 import { markDelivery } from '../delivery/mark-delivery.js';
 import { silentLogger, type Logger } from '../logging.js';
-import type { DeliveryStore } from '../storage/sqlite-storage.js';
+import { SENDING_LEASE_MS, type DeliveryStore } from '../storage/sqlite-storage.js';
 
 /** Messenger's Graph API; a test or a proxy names another base. */
 export const DEFAULT_MESSENGER_API_URL = 'https://graph.facebook.com/v21.0';
@@ -109,11 +109,17 @@ export function createMessengerSender(options: MessengerSenderOptions): Messenge
   async function attempt(reply: QueuedReply) {
     if (closed) return;
     const previous = await store.delivery(reply.messageId);
-    if (previous && previous.state !== 'queued') {
+    if (previous?.state === 'sent' || previous?.state === 'failed') {
       inFlight.delete(reply.messageId);
       return;
     }
     const attempts = (previous?.attempts ?? 0) + 1;
+    // Another sender (another process following this workspace) holds this attempt: it sends, not
+    // this one. Looked at again once its lease is over, in case that sender died meanwhile.
+    if (!(await store.claimAttempt(reply.messageId, previous?.attempts ?? 0, now()))) {
+      later(reply, SENDING_LEASE_MS);
+      return;
+    }
     try {
       await post(reply);
       await store.recordDelivery({
@@ -145,14 +151,19 @@ export function createMessengerSender(options: MessengerSenderOptions): Messenge
         inFlight.delete(reply.messageId);
         return;
       }
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        inFlight.delete(reply.messageId);
-        enqueue(reply);
-      }, retryDelay(attempts));
-      timer.unref();
-      timers.add(timer);
+      later(reply, retryDelay(attempts));
     }
+  }
+
+  /** Tries the reply again after `delayMs`. */
+  function later(reply: QueuedReply, delayMs: number) {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      inFlight.delete(reply.messageId);
+      enqueue(reply);
+    }, delayMs);
+    timer.unref();
+    timers.add(timer);
   }
 
   const unsubscribe = options.fanOut.subscribe((events: SequencedEvent[]) => {

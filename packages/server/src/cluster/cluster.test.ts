@@ -7,6 +7,7 @@ import { rmSync } from 'node:fs';
 import pg from 'pg';
 import type { ConfabEvent, Conversation, Message, SequencedEvent, ServerFrame } from '@confab/core';
 import { spawnServer, type ChildServer } from '../testing/child-server.test-util.js';
+import { smtpSink } from '../testing/smtp-sink.test-util.js';
 import { AGENTS, Peer, hello, startTestServer, tempDataDir, visitorWithChat } from '../testing/harness.test-util.js';
 import { LoadClient, seededRandom, waitFor } from '../testing/load-client.test-util.js';
 import { startThrowawayPostgres, type ThrowawayPostgres } from '../testing/postgres.test-util.js';
@@ -30,7 +31,10 @@ interface Pair {
 }
 
 /** Two processes on a fresh database with the two agents; both are stopped after the test. */
-async function startPair(t: { after(fn: () => Promise<void> | void): void }): Promise<Pair> {
+async function startPair(
+  t: { after(fn: () => Promise<void> | void): void },
+  extraEnv: Record<string, string> = {},
+): Promise<Pair> {
   const url = await postgres.createDatabase();
   // The agents and their tokens go into the database first, through a server in this process.
   const seedDir = tempDataDir('confab-cluster-seed-');
@@ -40,7 +44,7 @@ async function startPair(t: { after(fn: () => Promise<void> | void): void }): Pr
   await seeding.close();
   rmSync(seedDir, { recursive: true, force: true });
   const dirs = [tempDataDir('confab-cluster-a-'), tempDataDir('confab-cluster-b-')];
-  const env = { CONFAB_DATABASE_URL: url, CONFAB_CLUSTER_POLL_MS: POLL_MS, CONFAB_DATABASE_POOL_SIZE: '4' };
+  const env = { CONFAB_DATABASE_URL: url, CONFAB_CLUSTER_POLL_MS: POLL_MS, CONFAB_DATABASE_POOL_SIZE: '4', ...extraEnv };
   const [a, b] = await Promise.all(dirs.map((dir) => spawnServer(dir, env)));
   t.after(async () => {
     await Promise.all([a!.kill(), b!.kill()]);
@@ -241,6 +245,50 @@ test('cluster: the same command id sent to both processes at once runs once, and
   const texts = [...storedMessages(log.events).values()].map((message) => message.text);
   for (let round = 0; round < 10; round++)
     assert.equal(texts.filter((text) => text === `exactly once ${round}`).length, 1, `round ${round} stored once`);
+  onA.peer.close();
+  onB.peer.close();
+});
+
+test('cluster: an email composed on one process is sent once, though both processes follow its workspace', async (t) => {
+  const sink = await smtpSink();
+  t.after(() => sink.close());
+  const { url, a, b, tokens } = await startPair(t, { CONFAB_SMTP_URL: `smtp://127.0.0.1:${sink.port}?ignoreTLS=true` });
+  const onA = await agentOn(a, tokens[0]);
+  const onB = await agentOn(b, tokens[1]);
+  const sentOnce: string[] = [];
+  for (let round = 0; round < 5; round++) {
+    const subject = `Quote ${round}`;
+    const ack = await command(onA.peer, `compose-${round}`, {
+      type: 'email.compose',
+      to: 'gina@customer.example',
+      subject,
+      text: `Body of ${subject}`,
+    });
+    assert.equal(ack.type, 'ack', JSON.stringify(ack));
+    const messageId = ack.type === 'ack' ? ack.result!.messageId! : '';
+    // Both processes apply the email and then its delivery: each mailer saw it and had its chance.
+    const sent = (peer: Peer) =>
+      peer.events().some(
+        ({ event }) => event.type === 'message.upserted' && event.message.id === messageId && event.message.delivery === 'sent',
+      );
+    await waitFor(() => sent(onA.peer) && sent(onB.peer), 10_000, `${subject} marked sent on both processes`);
+    sentOnce.push(subject);
+  }
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const deliveries = await client.query<{ state: string; attempts: number }>('SELECT state, attempts FROM deliveries');
+  await client.end();
+  assert.deepEqual(
+    deliveries.rows,
+    sentOnce.map(() => ({ state: 'sent', attempts: 1 })),
+    'each email claimed once and sent',
+  );
+  for (const subject of sentOnce)
+    assert.equal(
+      sink.messages.filter((message) => message.data.includes(`Subject: ${subject}`)).length,
+      1,
+      `${subject} reached the SMTP server once`,
+    );
   onA.peer.close();
   onB.peer.close();
 });

@@ -3,7 +3,7 @@ import type { ConfabEvent, Message, SequencedEvent } from '@confab/core';
 import type { Backend, FanOut } from '@confab/core/backend';
 import { silentLogger, type Logger } from '../logging.js';
 import type { ServerMetrics } from '../metrics.js';
-import type { DeliveryStore } from '../storage/sqlite-storage.js';
+import { SENDING_LEASE_MS, type DeliveryStore } from '../storage/sqlite-storage.js';
 import { markDelivery } from '../delivery/mark-delivery.js';
 
 type QueuedEmail = Extract<ConfabEvent, { type: 'email.queued' }>;
@@ -103,11 +103,17 @@ export function createMailer(options: MailerOptions): Mailer {
   async function attempt(email: QueuedEmail) {
     if (closed) return;
     const previous = await store.delivery(email.messageId);
-    if (previous && previous.state !== 'queued') {
+    if (previous?.state === 'sent' || previous?.state === 'failed') {
       inFlight.delete(email.messageId);
       return;
     }
     const attempts = (previous?.attempts ?? 0) + 1;
+    // Another sender (another process following this workspace) holds this attempt: it sends, not
+    // this one. Looked at again once its lease is over, in case that sender died meanwhile.
+    if (!(await store.claimAttempt(email.messageId, previous?.attempts ?? 0, now()))) {
+      later(email, SENDING_LEASE_MS);
+      return;
+    }
     const message = findMessage(email);
     const headers = message?.email;
     const settingsFrom = backend.state.settings.email.address;
@@ -158,15 +164,20 @@ export function createMailer(options: MailerOptions): Mailer {
       } else {
         // The thread shows why it is still queued, once per distinct answer of the server.
         await markDelivery(backend, email, 'queued', shown);
-        const timer = setTimeout(() => {
-          timers.delete(timer);
-          inFlight.delete(email.messageId);
-          enqueue(email);
-        }, retryDelay(attempts));
-        timer.unref();
-        timers.add(timer);
+        later(email, retryDelay(attempts));
       }
     }
+  }
+
+  /** Tries the email again after `delayMs`. */
+  function later(email: QueuedEmail, delayMs: number) {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      inFlight.delete(email.messageId);
+      enqueue(email);
+    }, delayMs);
+    timer.unref();
+    timers.add(timer);
   }
 
   const unsubscribe = options.fanOut.subscribe((events: SequencedEvent[]) => {

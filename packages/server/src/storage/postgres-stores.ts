@@ -1,7 +1,7 @@
 import type pg from 'pg';
-import type { ConfabEvent, DeliveryState } from '@confab/core';
+import type { ConfabEvent } from '@confab/core';
 import type { AccountStore, AuthLinkPurpose } from './account-store.js';
-import type { DeliveryStore, TokenStore } from './sqlite-storage.js';
+import { SENDING_LEASE_MS, type DeliveryRecord, type DeliveryStore, type TokenStore } from './sqlite-storage.js';
 import {
   DEFAULT_WORKSPACE,
   checkWorkspaceId,
@@ -114,7 +114,7 @@ export async function createPostgresDirectory(pool: pg.Pool, now: number = Date.
 type TokenRow = { id: string; agent_id: string; label: string; created_at: string; revoked_at: string | null };
 type DeliveryRow = {
   message_id: string;
-  state: DeliveryState;
+  state: DeliveryRecord['state'];
   attempts: number;
   last_error: string | null;
   updated_at: string;
@@ -216,6 +216,27 @@ export function createPostgresWorkspaceStores(
             updatedAt: Number(row.updated_at),
           }
         : null;
+    },
+    async claimAttempt(messageId, previousAttempts, at) {
+      // The first attempt inserts the row (one insert wins); a later one moves `attempts` on from
+      // the number the claimer read (one update wins).
+      const first =
+        previousAttempts === 0 &&
+        (
+          await pool.query(
+            `INSERT INTO deliveries (workspace_id, message_id, state, attempts, last_error, updated_at)
+             VALUES ($1, $2, 'sending', 1, NULL, $3) ON CONFLICT DO NOTHING`,
+            [ws, messageId, at],
+          )
+        ).rowCount === 1;
+      if (first) return true;
+      const next = await pool.query(
+        `UPDATE deliveries SET state = 'sending', attempts = attempts + 1, updated_at = $1
+         WHERE workspace_id = $2 AND message_id = $3 AND attempts = $4
+           AND (state = 'queued' OR (state = 'sending' AND updated_at < $5))`,
+        [at, ws, messageId, previousAttempts, at - SENDING_LEASE_MS],
+      );
+      return next.rowCount === 1;
     },
     async pendingEmails() {
       const { rows } = await pool.query<{ event: string }>(

@@ -45,10 +45,17 @@ export interface TokenStore {
   ): Promise<{ id: string; agentId: string; label: string; createdAt: number; revokedAt: number | null }[]>;
 }
 
+/**
+ * How long an attempt being sent holds its delivery: a process that died while sending leaves the
+ * delivery `sending`, and another attempt may claim it once this long has passed.
+ */
+export const SENDING_LEASE_MS = 5 * 60_000;
+
 /** Outbound email bookkeeping: which queued emails the mailer sent, or gave up on. */
 export interface DeliveryRecord {
   messageId: string;
-  state: DeliveryState;
+  /** `sending`: an attempt was claimed (claimAttempt) and is under way, here or in another process. */
+  state: DeliveryState | 'sending';
   attempts: number;
   lastError: string | null;
   updatedAt: number;
@@ -57,6 +64,13 @@ export interface DeliveryRecord {
 export interface DeliveryStore {
   recordDelivery(record: DeliveryRecord): Promise<void>;
   delivery(messageId: string): Promise<DeliveryRecord | null>;
+  /**
+   * Claims the next attempt at a delivery: true when the delivery was queued (or `sending` longer
+   * than SENDING_LEASE_MS: its sender died) with `previousAttempts` attempts and is now `sending`
+   * with one more; false when another sender, in this or another process, holds it. So an email is
+   * sent once however many processes follow its workspace.
+   */
+  claimAttempt(messageId: string, previousAttempts: number, at: number): Promise<boolean>;
   /** `email.queued` events that have no final delivery yet, oldest first (the mailer resumes them after a restart). */
   pendingEmails(): Promise<Extract<ConfabEvent, { type: 'email.queued' }>[]>;
 }
@@ -341,6 +355,13 @@ function prepareWorkspaceStatements(db: Database.Database) {
     delivery: db.prepare(
       'SELECT message_id, state, attempts, last_error, updated_at FROM deliveries WHERE workspace_id = ? AND message_id = ?',
     ),
+    claimFirstAttempt: db.prepare(
+      "INSERT OR IGNORE INTO deliveries (workspace_id, message_id, state, attempts, last_error, updated_at) VALUES (?, ?, 'sending', 1, NULL, ?)",
+    ),
+    claimNextAttempt: db.prepare(
+      `UPDATE deliveries SET state = 'sending', attempts = attempts + 1, updated_at = ?
+       WHERE workspace_id = ? AND message_id = ? AND attempts = ? AND (state = 'queued' OR (state = 'sending' AND updated_at < ?))`,
+    ),
     pendingEmails: db.prepare(
       `SELECT event FROM events WHERE workspace_id = ? AND type = 'email.queued' AND json_extract(event, '$.messageId') NOT IN
          (SELECT message_id FROM deliveries WHERE workspace_id = ? AND state IN ('sent', 'failed')) ORDER BY seq`,
@@ -508,6 +529,13 @@ function workspaceStorage(shared: SharedDatabase, workspaceId: string): SqliteWo
             updatedAt: row.updated_at,
           }
         : null;
+    },
+    async claimAttempt(messageId, previousAttempts, at) {
+      const claimed =
+        previousAttempts === 0 && statements.claimFirstAttempt.run(ws, messageId, at).changes === 1
+          ? true
+          : statements.claimNextAttempt.run(at, ws, messageId, previousAttempts, at - SENDING_LEASE_MS).changes === 1;
+      return claimed;
     },
     async pendingEmails() {
       return (statements.pendingEmails.all(ws, ws) as { event: string }[]).map(
