@@ -114,14 +114,15 @@ export const ENVIRONMENT: EnvironmentVariable[] = [
     name: 'CONFAB_DATABASE_POOL_SIZE',
     expected: 'a whole number, 1 to 1000',
     default: '10',
-    meaning: "connections this process keeps to PostgreSQL, shared by all its workspaces",
+    meaning: 'connections this process keeps to PostgreSQL, shared by all its workspaces',
     schema: wholeNumber(1, 1000),
   },
   {
     name: 'CONFAB_CLUSTER_POLL_MS',
     expected: 'a whole number of milliseconds, 50 to 60000',
     default: '1000',
-    meaning: "how often a process on PostgreSQL asks for its loaded workspaces' heads, to catch up on what other processes committed",
+    meaning:
+      "how often a process on PostgreSQL asks for its loaded workspaces' heads, to catch up on what other processes committed",
     schema: wholeNumber(50, 60_000),
   },
   {

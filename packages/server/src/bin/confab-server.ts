@@ -61,7 +61,10 @@ async function main(argv: string[]) {
         const agentId = args[0];
         if (!agentId) throw new Error('usage: confab-server issue-agent-token <agentId> [label]');
         // Works while the server runs (SQLite in WAL mode takes a second writer); the server looks tokens up on every hello.
-        const { id, token } = await createServerAuthenticator({ store: storage }).issueAgentToken(agentId, args[1] ?? 'cli');
+        const { id, token } = await createServerAuthenticator({ store: storage }).issueAgentToken(
+          agentId,
+          args[1] ?? 'cli',
+        );
         console.log(JSON.stringify({ id, agentId, token }));
       } else {
         console.log(JSON.stringify(await storage.listAgentTokens(args[0]), null, 2));

@@ -173,7 +173,13 @@ export function createMessengerSender(options: MessengerSenderOptions): Messenge
         // Sent again by an agent: the attempts start over.
         const reply = queuedReply(event.conversationId, event.messageId);
         store
-          .recordDelivery({ messageId: event.messageId, state: 'queued', attempts: 0, lastError: null, updatedAt: now() })
+          .recordDelivery({
+            messageId: event.messageId,
+            state: 'queued',
+            attempts: 0,
+            lastError: null,
+            updatedAt: now(),
+          })
           .then(
             () => reply && enqueue(reply),
             (error: unknown) => logger.error({ err: error }, 'messenger retry could not be recorded'),

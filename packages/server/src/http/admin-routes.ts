@@ -140,7 +140,8 @@ export function createAdminRoutes(adminToken: string | undefined): RouteHandler 
       return true;
     }
     const workspaceId = adminWorkspace(req, bearer);
-    if (!(await rootContext.directory.workspace(workspaceId))) throw new HttpError(404, 'not-found', 'No such workspace.');
+    if (!(await rootContext.directory.workspace(workspaceId)))
+      throw new HttpError(404, 'not-found', 'No such workspace.');
     const method = req.method ?? 'GET';
     const { directory } = rootContext;
 
@@ -157,7 +158,9 @@ export function createAdminRoutes(adminToken: string | undefined): RouteHandler 
     if (path === '/api/admin/ingest-tokens' && method === 'POST') {
       const body = requireRecord((await readJson(req, BODY_LIMIT)).value, '');
       const label = body.label === undefined ? '' : requiredText(body.label, 'label');
-      sendJson(res, 201, { token: await issueWorkspaceToken(directory, workspaceId, 'ingest', label, rootContext.now()) });
+      sendJson(res, 201, {
+        token: await issueWorkspaceToken(directory, workspaceId, 'ingest', label, rootContext.now()),
+      });
       return true;
     }
 

@@ -75,7 +75,8 @@ async function namedWorkspace(context: RouteContext, value: unknown): Promise<Ro
  */
 async function requestWorkspace(context: RouteContext, req: IncomingMessage, url: URL): Promise<RouteContext> {
   const token = readCookie(req, SESSION_COOKIE);
-  if (token) return inWorkspace(context, await context.workspaces.get(await workspaceOfToken(context.directory, token)));
+  if (token)
+    return inWorkspace(context, await context.workspaces.get(await workspaceOfToken(context.directory, token)));
   return (await namedWorkspace(context, url.searchParams.get('workspace') ?? undefined)) ?? context;
 }
 
@@ -191,7 +192,11 @@ export const handleAuthRoutes: RouteHandler = async (rootContext, req, res, url)
     if (!workspace) return true;
     const agent = workspace.accounts.agentByEmail(email);
     if (workspace.mailer.enabled && isActiveAgent(agent) && workspace.accounts.takeResetMail(agent.id)) {
-      const link = accountLink(workspace.linkOrigin(req), 'reset', await workspace.accounts.createLink(agent.id, 'reset'));
+      const link = accountLink(
+        workspace.linkOrigin(req),
+        'reset',
+        await workspace.accounts.createLink(agent.id, 'reset'),
+      );
       workspace.mailer.sendServerMail(resetMail(agent, link)).catch(() => undefined);
     }
     return true;

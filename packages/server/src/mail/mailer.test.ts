@@ -71,7 +71,7 @@ describe('outbound email without SMTP', () => {
       .get(ack.result!.conversationId!)
       ?.find((candidate) => candidate.id === ack.result!.messageId);
     assert.equal(message?.delivery, 'queued');
-    assert.equal((await t.server.storage.delivery(ack.result!.messageId!)), null);
+    assert.equal(await t.server.storage.delivery(ack.result!.messageId!), null);
     assert.equal((await t.server.storage.pendingEmails()).length, 1);
     const health = (await (
       await fetch(`${t.url}/health?details`, { headers: { authorization: 'Bearer test-admin' } })
@@ -94,7 +94,11 @@ describe('outbound email after a restart', () => {
     const second = await startTestServer({ dataDir, smtpUrl: `smtp://127.0.0.1:${sink.port}?ignoreTLS=true` });
     try {
       const messageId = ack.result!.messageId!;
-      for (let waited = 0; waited < 5000 && (await second.server.storage.delivery(messageId))?.state !== 'sent'; waited += 20)
+      for (
+        let waited = 0;
+        waited < 5000 && (await second.server.storage.delivery(messageId))?.state !== 'sent';
+        waited += 20
+      )
         await sleep(20);
       assert.equal((await second.server.storage.delivery(messageId))?.state, 'sent');
       await second.server.mailer.idle();
@@ -114,8 +118,9 @@ describe('outbound email after a restart', () => {
     try {
       const { peer, ack } = await composeAndWait(t, 'jo@customer.example', 'Bounce');
       const messageId = ack.result!.messageId!;
-      for (let waited = 0; waited < 3000 && !(await t.server.storage.delivery(messageId)); waited += 20) await sleep(20);
-      const delivery = (await t.server.storage.delivery(messageId));
+      for (let waited = 0; waited < 3000 && !(await t.server.storage.delivery(messageId)); waited += 20)
+        await sleep(20);
+      const delivery = await t.server.storage.delivery(messageId);
       assert.equal(delivery?.state, 'queued');
       assert.match(delivery?.lastError ?? '', /550/);
       // The thread hears why it is still queued.

@@ -74,7 +74,13 @@ export function createMailer(options: MailerOptions): Mailer {
     (options.smtpUrl ? (nodemailer.createTransport(options.smtpUrl) as unknown as MailTransport) : null);
 
   if (!transport) {
-    return { enabled: false, sending: 0, idle: async () => {}, sendServerMail: async () => false, close: async () => {} };
+    return {
+      enabled: false,
+      sending: 0,
+      idle: async () => {},
+      sendServerMail: async () => false,
+      close: async () => {},
+    };
   }
 
   let closed = false;

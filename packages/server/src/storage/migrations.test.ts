@@ -60,7 +60,7 @@ describe('schema migrations', () => {
             'Order 1042',
           ]);
           peer.close();
-          assert.deepEqual((await server.storage.findAgentToken(hashToken('cfa_fixture-agent'))), {
+          assert.deepEqual(await server.storage.findAgentToken(hashToken('cfa_fixture-agent')), {
             id: 'tok_fixture',
             agentId: 'agent-ann',
           });
@@ -70,8 +70,11 @@ describe('schema migrations', () => {
           assert.ok(session.lastUsedAt >= session.createdAt);
           if (fixture === 'schema-1c.sql') {
             assert.match((await server.storage.passwordHash('agent-ann')) ?? '', /^scrypt\$/);
-            assert.equal((await server.storage.findAgentSession(hashToken('cfs_fixture-session')))?.agentId, 'agent-ann');
-          } else assert.equal((await server.storage.countPasswords()), 0, 'the account tables exist, empty');
+            assert.equal(
+              (await server.storage.findAgentSession(hashToken('cfs_fixture-session')))?.agentId,
+              'agent-ann',
+            );
+          } else assert.equal(await server.storage.countPasswords(), 0, 'the account tables exist, empty');
         } finally {
           await server.close();
         }

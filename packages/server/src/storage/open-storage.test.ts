@@ -15,7 +15,6 @@ import { startThrowawayPostgres, type ThrowawayPostgres } from '../testing/postg
 import { DEFAULT_WORKSPACE_ID, openServerStore } from './open-storage.js';
 import { openPostgresStorage } from './postgres-storage.js';
 
-
 let cluster: ThrowawayPostgres;
 before(async () => {
   cluster = await startThrowawayPostgres();
@@ -145,7 +144,10 @@ test('with CONFAB_DATABASE_URL a conversation, its tokens and sessions are in Po
   // A new hub on the same database (a restarted server, or another process) has the conversation,
   // the same epoch, and knows the agent's token and the visitor's session.
   const reopenedStorage = await reopened.forWorkspace(DEFAULT_WORKSPACE_ID);
-  const restarted = createBackend({ storage: reopenedStorage, auth: createServerAuthenticator({ store: reopenedStorage }) });
+  const restarted = createBackend({
+    storage: reopenedStorage,
+    auth: createServerAuthenticator({ store: reopenedStorage }),
+  });
   await restarted.ready;
   assert.equal(restarted.seq, replied.seq);
   assert.deepEqual(

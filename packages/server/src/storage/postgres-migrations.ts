@@ -60,7 +60,8 @@ CREATE TABLE snapshot_chunks (
   },
   {
     version: 2,
-    description: 'the workspace directory (workspaces, sites, workspace tokens), sessions, agent tokens, accounts, deliveries',
+    description:
+      'the workspace directory (workspaces, sites, workspace tokens), sessions, agent tokens, accounts, deliveries',
     sql: `
 CREATE TABLE workspaces (
   id text PRIMARY KEY,

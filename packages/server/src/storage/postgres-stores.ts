@@ -57,11 +57,15 @@ export async function createPostgresDirectory(pool: pg.Pool, now: number = Date.
       return { id, name, createdAt };
     },
     async workspace(id) {
-      const { rows } = await pool.query<WorkspaceRow>('SELECT id, name, created_at FROM workspaces WHERE id = $1', [id]);
+      const { rows } = await pool.query<WorkspaceRow>('SELECT id, name, created_at FROM workspaces WHERE id = $1', [
+        id,
+      ]);
       return rows[0] ? toWorkspace(rows[0]) : null;
     },
     async listWorkspaces() {
-      const { rows } = await pool.query<WorkspaceRow>('SELECT id, name, created_at FROM workspaces ORDER BY created_at, id');
+      const { rows } = await pool.query<WorkspaceRow>(
+        'SELECT id, name, created_at FROM workspaces ORDER BY created_at, id',
+      );
       return rows.map(toWorkspace);
     },
     async createSite(workspaceId, origins, createdAt, key) {

@@ -146,7 +146,7 @@ test('storage: pending emails are queued ones without a final delivery', async (
       ['m2', 'm3'],
     );
     assert.equal((await storage.delivery('m2'))?.lastError, 'connection refused');
-    assert.equal((await storage.delivery('nope')), null);
+    assert.equal(await storage.delivery('nope'), null);
     await storage.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });

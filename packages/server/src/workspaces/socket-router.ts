@@ -84,7 +84,8 @@ export function createSocketRouter(options: SocketRouterOptions) {
             );
           },
           (error: unknown) => {
-            if (!closed) refuse(error instanceof ConfabError ? error : new ConfabError('internal', 'The hello failed.'));
+            if (!closed)
+              refuse(error instanceof ConfabError ? error : new ConfabError('internal', 'The hello failed.'));
           },
         );
       }

@@ -452,7 +452,10 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
   const heartbeat = setInterval(() => {
     if (options.sessionAlive) {
       for (const [ws, token] of sessionOf)
-        void options.sessionAlive(token).then((alive) => alive || sessionEnders.get(ws)?.(), () => undefined);
+        void options.sessionAlive(token).then(
+          (alive) => alive || sessionEnders.get(ws)?.(),
+          () => undefined,
+        );
     }
     for (const ws of wss.clients) {
       if (!alive.get(ws)) {
