@@ -290,11 +290,15 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
       return operation(() =>
         // Its own row lock (snapshots), not the head's: a large snapshot never holds up commits.
         inTransaction(pool, 'BEGIN', async (client) => {
-          await client.query(
+          // Several processes write snapshots of one workspace: a later one never gives way to an
+          // earlier one (the row is locked, so its chunks change with it).
+          const { rowCount } = await client.query(
             `INSERT INTO snapshots (workspace_id, seq, at) VALUES ($1, $2, $3)
-             ON CONFLICT (workspace_id) DO UPDATE SET seq = excluded.seq, at = excluded.at`,
+             ON CONFLICT (workspace_id) DO UPDATE SET seq = excluded.seq, at = excluded.at
+             WHERE snapshots.seq < excluded.seq`,
             [workspaceId, snapshot.seq, snapshot.at],
           );
+          if (rowCount === 0) return;
           await client.query('DELETE FROM snapshot_chunks WHERE workspace_id = $1', [workspaceId]);
           const parts = (['engine', 'streams'] as const).flatMap((part) =>
             snapshot[part].map((text, idx) => ({ part, idx, text })),
