@@ -183,7 +183,6 @@ export async function run() {
         await spawnServer(dirs[index], {
           CONFAB_DATABASE_URL: url,
           CONFAB_DATABASE_POOL_SIZE: String(POOL_SIZE),
-          CONFAB_LOG_LEVEL: 'warn',
           CONFAB_WORKSPACE_IDLE_MINUTES: '60',
         }),
       );
