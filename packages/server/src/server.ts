@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CLOSE_CODES, ConfabError, emailKey } from '@confab/core';
+import { CLOSE_CODES, ConfabError, emailKey, type Principal } from '@confab/core';
 import {
   CLOSE_REVOKED,
   createBackend,
@@ -41,6 +41,7 @@ import { KeyedRateLimiter } from './rate-limit.js';
 import { defaultDataDir, type SqliteStorage, type WorkspaceStorage } from './storage/sqlite-storage.js';
 import { openServerStore, type ServerStore } from './storage/open-storage.js';
 import { DEFAULT_CLUSTER_POLL_MS, followOtherProcesses } from './cluster/head-poll.js';
+import { openRedisBus, type ClusterBus } from './cluster/redis-bus.js';
 import { DEFAULT_WORKSPACE, SITE_KEY_PREFIX, UnknownWorkspaceError } from './storage/workspace-directory.js';
 import { WorkspaceHubs, type WorkspaceHub } from './workspaces/hubs.js';
 import { workspaceOfHello, workspaceOfToken } from './workspaces/routing.js';
@@ -73,6 +74,11 @@ export interface StartServerOptions {
    * clients what other processes committed (CONFAB_CLUSTER_POLL_MS). Default 1,000.
    */
   clusterPollMs?: number;
+  /**
+   * Redis (CONFAB_REDIS_URL), with `databaseUrl`: processes tell each other at once what they
+   * committed, typing, and sockets to close; without it they learn it at their next poll.
+   */
+  redisUrl?: string;
   /**
    * Demo mode: seeds demo data into an empty store, lets `/inbox/` sign in as a seeded agent
    * (`GET /api/demo/session`), and uses demo secrets where none are configured. Never in production.
@@ -231,6 +237,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const storage = store.local;
   const directory = store.directory;
   const metrics = createMetrics();
+  if (options.redisUrl && store.kind !== 'postgres') {
+    await store.close();
+    throw new RangeError('CONFAB_REDIS_URL joins processes that share a database: set CONFAB_DATABASE_URL too.');
+  }
+  const bus: ClusterBus | null = options.redisUrl ? openRedisBus({ url: options.redisUrl, logger }) : null;
 
   /** Loads one workspace's hub: its log (snapshot + tail), authenticator, accounts and mailer. */
   async function openHub(workspaceId: string): Promise<WorkspaceHub> {
@@ -257,9 +268,38 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       ...(options.snapshotEveryEvents !== undefined ? { snapshotEveryEvents: options.snapshotEveryEvents } : {}),
       ...(options.snapshotEveryMs !== undefined ? { snapshotEveryMs: options.snapshotEveryMs } : {}),
       ...(options.idempotencyWindowMs !== undefined ? { idempotencyWindowMs: options.idempotencyWindowMs } : {}),
+      ...(bus
+        ? {
+            onCommitted: (events) =>
+              bus.publish(workspaceId, {
+                kind: 'events',
+                epoch: backend.epoch,
+                from: events[0]!.seq,
+                to: events[events.length - 1]!.seq,
+                events,
+              }),
+            onTyping: (principal, command) => bus.publish(workspaceId, { kind: 'typing', principal, command }),
+          }
+        : {}),
     });
     backendRef = backend;
     await backend.ready;
+    // What the other processes publish about this workspace, while it is loaded here.
+    const unfollow = bus?.follow(workspaceId, (message) => {
+      if (message.kind === 'events') {
+        // Numbers of another history (a restore) are not this hub's: the poll sorts it out.
+        if (message.epoch !== backend.epoch) return;
+        backend.receive(message.events).catch((error: unknown) => {
+          workspaceLogger.warn({ err: error }, 'applying events from the bus failed; the poll catches up');
+        });
+      } else if (message.kind === 'typing') backend.relayTyping(message.principal, message.command);
+      else
+        backend.disconnectPrincipal(
+          (principal) => samePrincipal(principal, message.principal),
+          message.code,
+          message.reason,
+        );
+    });
     const accounts = createAccounts({
       backend,
       store: workspaceStorage,
@@ -328,6 +368,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       mailer,
       messengerSender,
       async close() {
+        unfollow?.();
         unsubscribeDisabled();
         await mailer.close();
         await messengerSender.close();
@@ -352,6 +393,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     intervalMs: options.clusterPollMs ?? DEFAULT_CLUSTER_POLL_MS,
     logger,
   });
+  // The bus was down a while: what it lost is in the log, fetched now rather than at the next poll.
+  bus?.onReconnect(() => follower.pollNow());
   const { backend, auth, accounts, mailer, messengerSender } = defaultHub;
   if (demo) {
     // A second team beside the default one, so that what one workspace sees the other never does.
@@ -404,7 +447,17 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     now,
     ownOrigins: ownOriginsOf,
     linkOrigin: (req) => publicOrigins[0] ?? (req ? ownOriginsOf(req)[0] : undefined) ?? serverUrl,
-    closeSessionSockets: (hashes, code, reason) => gateway.closeSessions(hashes, code, reason),
+    closeSessionSockets(hashes, code, reason) {
+      const tokenHashes = [...hashes];
+      gateway.closeSessions(tokenHashes, code, reason);
+      bus?.publishSessionsEnded({ tokenHashes, code, reason });
+    },
+    disconnectPrincipal(workspaceId, who, code, reason) {
+      workspaces
+        .peek(workspaceId)
+        ?.backend.disconnectPrincipal((principal) => samePrincipal(principal, who), code, reason);
+      bus?.publish(workspaceId, { kind: 'disconnect', principal: who, code, reason });
+    },
   };
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -438,7 +491,14 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       });
     }
     const migrations = !draining && lastProbe.migrations;
-    return { ready: !draining && lastProbe.writable && migrations, draining, storage: lastProbe.writable, migrations };
+    const busUp = bus?.connected();
+    return {
+      ready: !draining && lastProbe.writable && migrations && busUp !== false,
+      draining,
+      storage: lastProbe.writable,
+      migrations,
+      ...(busUp !== undefined ? { bus: busUp } : {}),
+    };
   }
 
   const operationsPage = createOperationsPages({
@@ -531,6 +591,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     await gateway.close();
     await follower.stop();
     await workspaces.close();
+    await bus?.close();
     await store.close();
     throw error;
   }
@@ -544,6 +605,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       await gateway.close();
       await follower.stop();
       await workspaces.close();
+      await bus?.close();
       await store.close();
       throw error;
     }
@@ -588,6 +650,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         // Each hub's mailer and last queued commits, then the file.
         await follower.stop();
         await workspaces.close();
+        await bus?.close();
         await store.close();
         logger.info({ code, ms: Math.round(performance.now() - started) }, 'server closed');
       })();
@@ -681,4 +744,11 @@ function timedFanOut(fanOut: FanOut, metrics: ServerMetrics): FanOut {
       }
     },
   };
+}
+
+/** Whether two principals are the same agent or the same visitor. */
+function samePrincipal(a: Principal, b: Principal): boolean {
+  if (a.kind === 'agent' && b.kind === 'agent') return a.agentId === b.agentId;
+  if (a.kind === 'visitor' && b.kind === 'visitor') return a.contactId === b.contactId;
+  return false;
 }

@@ -182,12 +182,14 @@ export function createBackend(options: BackendOptions): Backend {
 
   /** Applies a record storage committed, then publishes and delivers its events. */
   function applyRecord(record: CommitRecord) {
-    const deliveries = applyCommitted(record.events.map((event) => ({ ...event, by: record.principalKey })));
+    const stored = record.events.map((event) => ({ ...event, by: record.principalKey }));
+    const deliveries = applyCommitted(stored);
     seq += record.events.length;
     remember(record.events);
     if (record.events.length) fanOut.publish(record.events);
     deliverToVisitors(streams, links, deliveries);
     if (sinceSnapshot >= snapshotEveryEvents) snapshotSoon();
+    if (stored.length) options.onCommitted?.(stored);
   }
 
   /**
@@ -292,6 +294,21 @@ export function createBackend(options: BackendOptions): Backend {
       });
       // The events just appended are the last applied.
       return seq;
+    });
+    queue = task.catch(() => undefined);
+    return task;
+  }
+
+  /** Applies a batch another process published: in order, once, gaps filled from the log. */
+  function receive(events: readonly StoredEvent[]): Promise<void> {
+    if (!shared) return Promise.resolve();
+    const log = shared;
+    const task = queue.then(async () => {
+      await ready;
+      if (closed) return;
+      const fresh = events.filter((event) => event.seq > seq);
+      if (!fresh.length) return;
+      applyMissed(fresh[0]!.seq === seq + 1 ? fresh : await log.eventsAfter(seq));
     });
     queue = task.catch(() => undefined);
     return task;
@@ -470,6 +487,7 @@ export function createBackend(options: BackendOptions): Backend {
         if (frame.command.type === 'typing') {
           execute(state, principal, frame.command, { now: now(), newId });
           relayTyping(state, links, principal, frame.command);
+          options.onTyping?.(principal, frame.command);
           link.send({ v: 1, type: 'ack', id: frame.id, seq: seqFor(principal, seq) });
           return;
         }
@@ -549,6 +567,13 @@ export function createBackend(options: BackendOptions): Backend {
     },
     append,
     catchUp,
+    receive,
+    relayTyping(principal, command) {
+      relayTyping(state, links, principal, command);
+    },
+    get epoch() {
+      return epoch;
+    },
     get openLinks() {
       return links.size;
     },

@@ -153,6 +153,13 @@ export interface BackendOptions {
   idempotencyWindowMs?: number;
   /** Outcomes kept in memory for repeated command ids (the rest are read from storage). Default 10,000. */
   outcomeCacheSize?: number;
+  /**
+   * Called with the events of each command this hub committed (not those it caught up on), after
+   * they were applied: a cluster publishes them to the other processes (see `receive`).
+   */
+  onCommitted?: (events: StoredEvent[]) => void;
+  /** Called with each typing signal a link of this hub sent: a cluster relays it to the other processes. */
+  onTyping?: (principal: Principal, command: Extract<Command, { type: 'typing' }>) => void;
 }
 
 /** Metadata of a connection, for limits and logs. */
@@ -198,6 +205,16 @@ export interface Backend {
    * SharedLog only; elsewhere nothing can be missed). Resolves with the number of events applied.
    */
   catchUp(): Promise<number>;
+  /**
+   * Events another process committed, as it published them (a bus may lose, repeat or reorder
+   * batches): a batch that continues this hub's sequence is applied, one already applied is
+   * dropped, and a gap is filled from storage. SharedLog storage only.
+   */
+  receive(events: readonly StoredEvent[]): Promise<void>;
+  /** A typing signal a link of another process sent: relayed to this hub's links as if sent here. */
+  relayTyping(principal: Principal, command: Extract<Command, { type: 'typing' }>): void;
+  /** Names the log's history (see StoredLog.epoch); set once `ready`. */
+  readonly epoch: string;
   /** How many client links are open now. */
   readonly openLinks: number;
   /** Ends every open link with `code` (1012 for a restart: clients reconnect and resume). */

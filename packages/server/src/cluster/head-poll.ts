@@ -21,9 +21,9 @@ export interface HeadPollOptions {
  *
  * SQLite has no other writers: nothing is polled then.
  */
-export function followOtherProcesses(options: HeadPollOptions): { stop(): Promise<void> } {
+export function followOtherProcesses(options: HeadPollOptions): { pollNow(): void; stop(): Promise<void> } {
   const { store, hubs, logger } = options;
-  if (store.kind !== 'postgres') return { stop: async () => undefined };
+  if (store.kind !== 'postgres') return { pollNow: () => undefined, stop: async () => undefined };
   let polling: Promise<void> | null = null;
   let stopped = false;
 
@@ -43,16 +43,18 @@ export function followOtherProcesses(options: HeadPollOptions): { stop(): Promis
     );
   }
 
-  const timer = setInterval(() => {
+  function pollNow() {
     // One poll at a time: a slow database is not asked again before it answered.
     if (stopped || polling) return;
     polling = poll()
       .catch((error: unknown) => logger.warn({ err: error }, 'reading the workspace heads failed; retrying'))
       .finally(() => (polling = null));
-  }, options.intervalMs);
+  }
+  const timer = setInterval(pollNow, options.intervalMs);
   timer.unref();
 
   return {
+    pollNow,
     async stop() {
       stopped = true;
       clearInterval(timer);

@@ -35,11 +35,7 @@ async function run(context: RouteContext, command: Command) {
 }
 
 function closeAgentSockets(context: RouteContext, agentId: string, reason: string) {
-  context.backend.disconnectPrincipal(
-    (principal) => principal.kind === 'agent' && principal.agentId === agentId,
-    CLOSE_REVOKED,
-    reason,
-  );
+  context.disconnectPrincipal(context.workspaceId, { kind: 'agent', agentId }, CLOSE_REVOKED, reason);
 }
 
 /** The header with which the server's admin token names the workspace it acts on (default: `default`). */
@@ -237,8 +233,9 @@ export function createAdminRoutes(adminToken: string | undefined): RouteHandler 
     if (visitorMatch && method === 'POST') {
       const contactId = decodeSegment(visitorMatch[1]!, 'contact id');
       const revoked = await auth.revokeVisitorSessions(contactId);
-      context.backend.disconnectPrincipal(
-        (principal) => principal.kind === 'visitor' && principal.contactId === contactId,
+      context.disconnectPrincipal(
+        context.workspaceId,
+        { kind: 'visitor', contactId },
         CLOSE_REVOKED,
         'session revoked',
       );

@@ -7,6 +7,8 @@ export interface Readiness {
   draining: boolean;
   storage: boolean;
   migrations: boolean;
+  /** Whether the cluster's bus (Redis) is connected; absent without one. */
+  bus?: boolean;
 }
 
 export interface OperationsPagesOptions {

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Principal } from '@confab/core';
 import type { Backend } from '@confab/core/backend';
 import type { Accounts } from '../accounts/accounts.js';
 import type { ServerAuthenticator } from '../auth/authenticator.js';
@@ -32,6 +33,8 @@ export interface RouteContext {
   workspaces: WorkspaceHubs;
   /** Closes the sockets opened with these agent sessions (by token hash). */
   closeSessionSockets(tokenHashes: Iterable<string>, code: number, reason: string): void;
+  /** Closes the sockets of an agent or visitor of a workspace, on every process of a cluster. */
+  disconnectPrincipal(workspaceId: string, who: Principal, code: number, reason: string): void;
 }
 
 /** A route module: answers and returns true when the path is one of its own. */
