@@ -1,10 +1,11 @@
 // Cluster figures (issue 15): three real confab-server processes on one throwaway PostgreSQL with
-// durable settings (fsync, synchronous commit). 100 workspaces, each with one agent whose WebSocket
+// durable settings (fsync, synchronous commit) and one throwaway Redis as their bus. 100 workspaces, each with one agent whose WebSocket
 // goes to one of the three processes; an agent's command is a comment on its workspace's chat.
 // - cluster.commandsPerSec: acknowledged (so committed) commands per second, every agent keeping a
 //   few commands in flight;
 // - cluster.ack.p99.ms: from send to ack, with the agents sending at half that rate, paced;
 // - pg.rawCommitsPerSec: single-row commits on the same PostgreSQL in the same run, for the ratio.
+// BENCH_CLUSTER_REDIS=0 runs the processes without the bus (they follow each other by polling).
 // Under two minutes on this machine.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -20,6 +21,7 @@ const fromServer = (path) => import(pathToFileURL(join(root, 'packages/server/di
 const fromCore = (path) => import(pathToFileURL(join(root, 'packages/core/dist', path)).href);
 
 const PROCESSES = 3;
+const WITH_REDIS = process.env.BENCH_CLUSTER_REDIS !== '0';
 const WORKSPACES = Number(process.env.BENCH_CLUSTER_WORKSPACES ?? 100);
 const SECONDS = Number(process.env.BENCH_CLUSTER_SECONDS ?? 10);
 /** Commands each agent keeps in flight while measuring the rate. */
@@ -170,7 +172,9 @@ async function paced(agents, rate) {
 export async function run() {
   const { startThrowawayPostgres } = await fromServer('testing/postgres.test-util.js');
   const { spawnServer } = await fromServer('testing/child-server.test-util.js');
+  const { startThrowawayRedis } = await fromServer('testing/redis.test-util.js');
   const postgres = await startThrowawayPostgres({ durable: true });
+  const redis = WITH_REDIS ? await startThrowawayRedis() : null;
   const dirs = Array.from({ length: PROCESSES + 1 }, () => mkdtempSync(join(tmpdir(), 'confab-bench-cluster-')));
   const servers = [];
   const agents = [];
@@ -182,6 +186,7 @@ export async function run() {
       servers.push(
         await spawnServer(dirs[index], {
           CONFAB_DATABASE_URL: url,
+          ...(redis ? { CONFAB_REDIS_URL: redis.url } : {}),
           CONFAB_DATABASE_POOL_SIZE: String(POOL_SIZE),
           CONFAB_WORKSPACE_IDLE_MINUTES: '60',
         }),
@@ -200,6 +205,7 @@ export async function run() {
     for (const agent of agents) agent.close();
     await Promise.all(servers.map((server) => server.kill()));
     await postgres.stop();
+    await redis?.stop();
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -493,7 +493,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     const migrations = !draining && lastProbe.migrations;
     const busUp = bus?.connected();
     return {
-      ready: !draining && lastProbe.writable && migrations && busUp !== false,
+      // A bus that is down costs latency, not correctness (the poll goes on): reported, not a 503,
+      // or a Redis outage would take every process out of the load balancer at once.
+      ready: !draining && lastProbe.writable && migrations,
       draining,
       storage: lastProbe.writable,
       migrations,

@@ -7,7 +7,7 @@ export interface Readiness {
   draining: boolean;
   storage: boolean;
   migrations: boolean;
-  /** Whether the cluster's bus (Redis) is connected; absent without one. */
+  /** Whether the cluster's bus (Redis) is connected; absent without one. Reported only: not a condition of `ready`. */
   bus?: boolean;
 }
 
