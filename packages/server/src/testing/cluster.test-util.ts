@@ -44,12 +44,15 @@ export async function startPair(
     CONFAB_DATABASE_POOL_SIZE: '4',
     ...extraEnv,
   };
-  const [a, b] = await Promise.all(dirs.map((dir) => spawnServer(dir, env)));
+  // One after the other; whichever started is stopped after the test, also when the other failed
+  // to start (a process left running would keep the test process alive).
+  const started: ChildServer[] = [];
   t.after(async () => {
-    await Promise.all([a!.kill(), b!.kill()]);
+    await Promise.all(started.map((server) => server.kill()));
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
-  return { url, a: a!, b: b!, tokens };
+  for (const dir of dirs) started.push(await spawnServer(dir, env));
+  return { url, a: started[0]!, b: started[1]!, tokens };
 }
 
 /** What the database holds for the default workspace: events in order, and outcomes by principal and id. */
