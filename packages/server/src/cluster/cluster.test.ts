@@ -17,6 +17,7 @@ import {
   startPair,
   startTraffic,
   storedMessages,
+  untilAcked,
   verifyEverythingStored,
 } from '../testing/cluster.test-util.js';
 import { seededRandom, waitFor } from '../testing/load-client.test-util.js';
@@ -219,10 +220,10 @@ test(
     const { url, a, b } = pair;
     const random = seededRandom(SEED);
     console.log(`cluster kill: seed ${SEED} (replay: CONFAB_CLUSTER_SEED=${SEED})`);
-    const { clients, all, totalAcked } = await startTraffic(pair);
+    const { clients, all } = await startTraffic(pair);
 
-    const target = totalAcked() + 60 + Math.floor(random() * 120);
-    await waitFor(() => totalAcked() >= target, 30_000, `${target} acknowledgements`);
+    for (const client of all) client.generate(true);
+    await untilAcked(all, 60 + Math.floor(random() * 120), 'traffic before the kill');
     await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * 10)));
     const killed = b.kill();
     const onB = clients.filter(({ on }) => on === 'b').map(({ client }) => client);

@@ -10,6 +10,7 @@ import {
   command,
   startPair,
   startTraffic,
+  untilAcked,
   verifyEverythingStored,
 } from '../testing/cluster.test-util.js';
 import { AGENTS, hello, visitorWithChat } from '../testing/harness.test-util.js';
@@ -111,21 +112,17 @@ test(
     const pair = await startPair(postgres, t, { CONFAB_REDIS_URL: holder.redis.url, CONFAB_CLUSTER_POLL_MS: '500' });
     const random = seededRandom(SEED);
     console.log(`redis restart: seed ${SEED} (replay: CONFAB_CLUSTER_SEED=${SEED})`);
-    const { all, totalAcked } = await startTraffic(pair);
+    const { all } = await startTraffic(pair);
     for (const client of all) client.generate(true);
-    const untilAcked = async (more: number, what: string) => {
-      const target = totalAcked() + more;
-      await waitFor(() => totalAcked() >= target, 30_000, what);
-    };
-    await untilAcked(30 + Math.floor(random() * 60), 'traffic before the restart');
+    await untilAcked(all, 30 + Math.floor(random() * 60), 'traffic before the restart');
     const port = holder.redis.port;
     await holder.redis.stop();
     // Commands go on without the bus: the processes learn of each other's through the poll.
-    await untilAcked(30, 'traffic while Redis is down');
+    await untilAcked(all, 30, 'traffic while Redis is down');
     holder.redis = await startThrowawayRedis({ port });
     // The processes reconnect on their own; /ready says when the bus is back.
     for (const server of [pair.a, pair.b]) await busBack(server.url);
-    await untilAcked(30 + Math.floor(random() * 60), 'traffic after the restart');
+    await untilAcked(all, 30 + Math.floor(random() * 60), 'traffic after the restart');
     for (const client of all) client.generate(false);
     await waitFor(() => all.every((client) => client.pending.size === 0), 20_000, 'every command acknowledged');
     const checked = await verifyEverythingStored(pair.url, all);

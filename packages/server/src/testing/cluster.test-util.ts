@@ -222,3 +222,19 @@ export async function verifyEverythingStored(url: string, all: LoadClient[]): Pr
   }
   return checked;
 }
+
+/** Resolves once `more` further commands were acknowledged; a failure tells what each client had. */
+export async function untilAcked(all: LoadClient[], more: number, what: string, timeoutMs = 30_000): Promise<void> {
+  const total = () => all.reduce((sum, client) => sum + client.acked.size, 0);
+  const target = total() + more;
+  try {
+    await waitFor(() => total() >= target, timeoutMs, what);
+  } catch (error) {
+    const clients = all.map(
+      (client) =>
+        `${client.name}: ${client.acked.size} acked, ${client.pending.size} pending (${[...client.pending.keys()].join(' ')}), ` +
+        `${client.connected ? 'connected' : 'not connected'}, problems ${JSON.stringify(client.problems)}`,
+    );
+    throw new Error(`${(error as Error).message}\n${clients.join('\n')}`);
+  }
+}
