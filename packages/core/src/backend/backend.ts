@@ -211,11 +211,11 @@ export function createBackend(options: BackendOptions): Backend {
   }
 
   /**
-   * Decides a command against the current state and commits its record: in a shared log under
-   * its lock, after catching up on what other processes committed. `known` is the command id's
-   * stored outcome (answered again, nothing run); `decide` returns the record to store. Resolves
-   * with the record committed, or the stored outcome. Acknowledged means committed: nothing is
-   * applied or answered before storage says so.
+   * Decides a command against the current state and commits the record `decide` returns: in a
+   * shared log under its lock, after catching up on what other processes committed. Resolves with
+   * the record once committed and applied, or with the command id's stored outcome (`known`: it
+   * ran before, here or elsewhere, and is answered again without running). Acknowledged means
+   * committed: nothing is applied or answered before storage says so.
    */
   async function decideAndCommit(
     key: string,
