@@ -87,7 +87,7 @@ function referenceServer() {
         disabled: false,
       };
       await server.backend.append([{ type: 'agent.upserted', agent }]);
-      const { token } = server.auth.issueAgentToken(agent.id, 'web-test-runner');
+      const { token } = await server.auth.issueAgentToken(agent.id, 'web-test-runner');
       info = { url: server.url, wsUrl: `${server.url.replace(/^http/, 'ws')}/ws`, agentToken: token };
     },
     async serverStop() {

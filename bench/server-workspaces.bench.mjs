@@ -39,8 +39,8 @@ async function seed(dataDir) {
   const events = demoSeed(at).map((event, index) => ({ seq: index + 1, cause: null, event }));
   for (let index = 0; index < WORKSPACES; index++) {
     const id = `ws-${index}`;
-    storage.createWorkspace({ id, name: id, createdAt: at });
-    storage.saveWorkspaceToken({
+    await storage.createWorkspace({ id, name: id, createdAt: at });
+    await storage.saveWorkspaceToken({
       tokenHash: server.hashToken(`cfi_bench-${index}`),
       workspaceId: id,
       purpose: 'ingest',

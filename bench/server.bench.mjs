@@ -263,7 +263,7 @@ export async function run() {
   const teams = [];
   for (let index = 0; index < WORKSPACES; index++) {
     const id = `team-${index}`;
-    storage.createWorkspace({ id, name: id, createdAt: Date.now() });
+    await storage.createWorkspace({ id, name: id, createdAt: Date.now() });
     const store = storage.forWorkspace(id);
     await store.commit({
       principalKey: 'system',
@@ -273,8 +273,8 @@ export async function run() {
       at: Date.now(),
     });
     teams.push({
-      site: storage.createSite(id, ['*'], Date.now()).siteKey,
-      agentToken: createServerAuthenticator({ store }).issueAgentToken(AGENT.id, 'bench').token,
+      site: (await storage.createSite(id, ['*'], Date.now())).siteKey,
+      agentToken: (await createServerAuthenticator({ store }).issueAgentToken(AGENT.id, 'bench')).token,
     });
   }
   await storage.close();

@@ -30,7 +30,7 @@ describe('admin routes with malformed percent-encoding', () => {
 
   test('answer 400 with a typed error, log no failure and change nothing', async () => {
     const before = fingerprint(t.server);
-    const tokensBefore = JSON.stringify(t.server.storage.listAgentTokens());
+    const tokensBefore = JSON.stringify(await t.server.storage.listAgentTokens());
     for (const route of ROUTES) {
       for (const segment of MALFORMED) {
         const path = route(segment);
@@ -53,6 +53,6 @@ describe('admin routes with malformed percent-encoding', () => {
       'no request failed on the server',
     );
     assert.deepEqual(fingerprint(t.server), before, 'nothing changed');
-    assert.equal(JSON.stringify(t.server.storage.listAgentTokens()), tokensBefore, 'no token changed');
+    assert.equal(JSON.stringify(await t.server.storage.listAgentTokens()), tokensBefore, 'no token changed');
   });
 });

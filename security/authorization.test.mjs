@@ -493,7 +493,7 @@ describe('Authorization matrix (issue 7 item 10)', () => {
   test('every HTTP route refuses a missing, empty, wrong or borrowed credential with a typed 401/403/404; nothing changes', async () => {
     const agentTok = await agentToken(t.url);
     const before = fingerprint(t.server);
-    const tokensBefore = JSON.stringify(t.server.storage.listAgentTokens());
+    const tokensBefore = JSON.stringify(await t.server.storage.listAgentTokens());
     const credentials = {
       none: undefined,
       empty: 'Bearer ',
@@ -623,7 +623,7 @@ describe('Authorization matrix (issue 7 item 10)', () => {
       covered.attempts += 1;
     }
     assert.deepEqual(fingerprint(t.server), before, 'no command ran');
-    assert.equal(JSON.stringify(t.server.storage.listAgentTokens()), tokensBefore, 'no token issued or revoked');
+    assert.equal(JSON.stringify(await t.server.storage.listAgentTokens()), tokensBefore, 'no token issued or revoked');
     // B's session still works and agent-anna is still active.
     const bAgain = await connect(t.wsUrl, b.token);
     assert.equal(bAgain.welcome.principal.contactId, b.contactId);

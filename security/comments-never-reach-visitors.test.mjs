@@ -161,9 +161,9 @@ describe('Comments never reach visitors (issue 7 item 11, SPEC R2)', () => {
             assert.equal(commentIds.length, commentTexts.length, 'every comment was stored');
             const received = sockets.flatMap((socket) => socket.texts);
             totals.visitorFrames += received.length;
-            const stored = t.server.storage
-              .pendingEmails()
-              .filter((mail) => JSON.stringify(mail).includes(conversationId));
+            const stored = (await t.server.storage.pendingEmails()).filter((mail) =>
+              JSON.stringify(mail).includes(conversationId),
+            );
             const everything = [...received, JSON.stringify(email), ...stored.map((mail) => JSON.stringify(mail))];
             for (const text of everything) {
               for (const marker of commentTexts)

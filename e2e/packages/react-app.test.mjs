@@ -119,7 +119,7 @@ describe('a React app from the packed tarballs', () => {
       const mounts = { '/react': join(app, 'out') };
       server = await startServer({ port: 0, host: '127.0.0.1', dataDir, demo: true, mounts });
       const agentId = [...server.backend.state.agents.keys()][0];
-      token = server.auth.issueAgentToken(agentId, 'react-app test').token;
+      token = (await server.auth.issueAgentToken(agentId, 'react-app test')).token;
       browser = await launchChromium();
     });
 

@@ -69,6 +69,11 @@ const smtpUrl = v.pipe(
   v.check((text) => URL.canParse(text) && ['smtp:', 'smtps:'].includes(new URL(text).protocol)),
 );
 
+const redisUrl = v.pipe(
+  v.string(),
+  v.check((text) => URL.canParse(text) && ['redis:', 'rediss:'].includes(new URL(text).protocol)),
+);
+
 const postgresUrl = v.pipe(
   v.string(),
   v.check((text) => URL.canParse(text) && ['postgres:', 'postgresql:'].includes(new URL(text).protocol)),
@@ -104,9 +109,31 @@ export const ENVIRONMENT: EnvironmentVariable[] = [
   {
     name: 'CONFAB_DATABASE_URL',
     expected: 'a postgres:// or postgresql:// URL',
-    default: '— (the log stays in `confab.sqlite`)',
-    meaning: "PostgreSQL for the workspace's log: events, outcomes, snapshots (accounts and sessions stay in SQLite)",
+    default: '— (everything stays in `confab.sqlite`)',
+    meaning: 'PostgreSQL for everything stored; processes on one database are one service',
     schema: postgresUrl,
+    secret: true,
+  },
+  {
+    name: 'CONFAB_DATABASE_POOL_SIZE',
+    expected: 'a whole number, 1 to 1000',
+    default: '10',
+    meaning: 'connections this process keeps to PostgreSQL, shared by all its workspaces',
+    schema: wholeNumber(1, 1000),
+  },
+  {
+    name: 'CONFAB_CLUSTER_POLL_MS',
+    expected: 'a whole number of milliseconds, 50 to 60000',
+    default: '1000',
+    meaning: "how often a process on PostgreSQL reads its workspaces' heads to catch up with the others",
+    schema: wholeNumber(50, 60_000),
+  },
+  {
+    name: 'CONFAB_REDIS_URL',
+    expected: 'a redis:// or rediss:// URL',
+    default: '— (the next poll brings it)',
+    meaning: 'Redis, with a database: processes tell each other at once what they committed',
+    schema: redisUrl,
     secret: true,
   },
   {
@@ -372,6 +399,14 @@ export function configFromEnv(env: NodeJS.ProcessEnv, defaults: { demo: boolean 
   if (get<boolean>('CONFAB_TRUST_PROXY')) options.trustProxy = true;
   const dataDir = get<string>('CONFAB_DATA_DIR');
   if (dataDir) options.dataDir = dataDir;
+  const databaseUrl = get<string>('CONFAB_DATABASE_URL');
+  if (databaseUrl) options.databaseUrl = databaseUrl;
+  const databasePoolSize = get<number>('CONFAB_DATABASE_POOL_SIZE');
+  if (databasePoolSize !== undefined) options.databasePoolSize = databasePoolSize;
+  const clusterPollMs = get<number>('CONFAB_CLUSTER_POLL_MS');
+  if (clusterPollMs !== undefined) options.clusterPollMs = clusterPollMs;
+  const redis = get<string>('CONFAB_REDIS_URL');
+  if (redis) options.redisUrl = redis;
   const ingestToken = get<string>('CONFAB_INGEST_TOKEN');
   if (ingestToken) options.ingestToken = ingestToken;
   const adminToken = get<string>('CONFAB_ADMIN_TOKEN');

@@ -81,7 +81,7 @@ test(
     try {
       // Agents and their tokens go into the data directory first; the child server then only reads them.
       const seeding = await startTestServer({ dataDir });
-      const tokens = [seeding.agentToken, seeding.server.auth.issueAgentToken(AGENTS[1]!.id, 'crash').token];
+      const tokens = [seeding.agentToken, (await seeding.server.auth.issueAgentToken(AGENTS[1]!.id, 'crash')).token];
       await seeding.close();
 
       server = await spawnServer(dataDir);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CLOSE_CODES } from '@confab/core';
+import { CLOSE_CODES, ConfabError, emailKey, type Principal } from '@confab/core';
 import {
   CLOSE_REVOKED,
   createBackend,
@@ -38,13 +38,16 @@ import { startSmtpListener, type SmtpListener } from './channels/smtp-listener.j
 import { createMessengerSender, type MessengerSender } from './channels/messenger-send.js';
 import { BODY_LIMITS } from './http/body-limits.js';
 import { KeyedRateLimiter } from './rate-limit.js';
+import { defaultDataDir, type SqliteStorage, type WorkspaceStorage } from './storage/sqlite-storage.js';
+import { openServerStore, type ServerStore } from './storage/open-storage.js';
+import { DEFAULT_CLUSTER_POLL_MS, followOtherProcesses } from './cluster/head-poll.js';
+import { openRedisBus, type ClusterBus } from './cluster/redis-bus.js';
 import {
-  createSqliteStorage,
-  defaultDataDir,
-  type SqliteStorage,
-  type WorkspaceStorage,
-} from './storage/sqlite-storage.js';
-import { DEFAULT_WORKSPACE, SITE_KEY_PREFIX, UnknownWorkspaceError } from './storage/workspace-directory.js';
+  DEFAULT_WORKSPACE,
+  SITE_KEY_PREFIX,
+  UnknownWorkspaceError,
+  type WorkspaceDirectory,
+} from './storage/workspace-directory.js';
 import { WorkspaceHubs, type WorkspaceHub } from './workspaces/hubs.js';
 import { workspaceOfRecipient } from './channels/inbound-routing.js';
 import { workspaceOfHello, workspaceOfToken } from './workspaces/routing.js';
@@ -52,7 +55,6 @@ import { createSocketRouter } from './workspaces/socket-router.js';
 import { attachGateway, type Gateway, type GatewayLimits } from './ws/gateway.js';
 import { silentLogger, type Logger } from './logging.js';
 import { createMetrics, type ServerMetrics } from './metrics.js';
-import { SCHEMA_VERSION } from './storage/migrations.js';
 
 export interface StartServerOptions {
   /** TCP port; 0 picks a free one. Default 4747. */
@@ -66,6 +68,23 @@ export interface StartServerOptions {
   trustProxy?: boolean;
   /** Where the SQLite file lives. Default CONFAB_DATA_DIR or ./.data. */
   dataDir?: string;
+  /**
+   * PostgreSQL (CONFAB_DATABASE_URL): every workspace's log, the directory, tokens, sessions,
+   * accounts and deliveries live there, so any number of processes on it are one service.
+   */
+  databaseUrl?: string;
+  /** Connections this process keeps to PostgreSQL (CONFAB_DATABASE_POOL_SIZE). Default 10. */
+  databasePoolSize?: number;
+  /**
+   * How often (ms) a process on PostgreSQL asks for the heads of its loaded workspaces, to show its
+   * clients what other processes committed (CONFAB_CLUSTER_POLL_MS). Default 1,000.
+   */
+  clusterPollMs?: number;
+  /**
+   * Redis (CONFAB_REDIS_URL), with `databaseUrl`: processes tell each other at once what they
+   * committed, typing, and sockets to close; without it they learn it at their next poll.
+   */
+  redisUrl?: string;
   /**
    * Demo mode: seeds demo data into an empty store, lets `/inbox/` sign in as a seeded agent
    * (`GET /api/demo/session`), and uses demo secrets where none are configured. Never in production.
@@ -147,8 +166,13 @@ export interface RunningServer {
   port: number;
   /** The default workspace's hub, storage, authenticator, accounts and mailer. */
   backend: Backend;
-  /** The whole store; as a WorkspaceStorage it is the default workspace's (`forWorkspace` opens others). */
+  /**
+   * The data directory's SQLite file; as a WorkspaceStorage it is the default workspace's. With
+   * PostgreSQL (`store.kind`) it holds no workspace's data: use `store`.
+   */
   storage: SqliteStorage;
+  /** Everything stored, in SQLite or PostgreSQL: the directory and each workspace's storage. */
+  store: ServerStore;
   auth: ServerAuthenticator;
   /** Agent accounts: passwords, sign-in sessions, one-time links. */
   accounts: Accounts;
@@ -211,18 +235,29 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const listenHost = options.host ?? (demo ? 'localhost' : undefined);
   const hostAllowed = createHostCheck({ publicOrigins, boundHost: listenHost });
 
-  const storage = createSqliteStorage(options.dataDir ?? defaultDataDir());
+  const store = await openServerStore({
+    dataDir: options.dataDir ?? defaultDataDir(),
+    databaseUrl: options.databaseUrl,
+    ...(options.databasePoolSize ? { poolSize: options.databasePoolSize } : {}),
+  });
+  const storage = store.local;
+  const directory = store.directory;
   const metrics = createMetrics();
+  if (options.redisUrl && store.kind !== 'postgres') {
+    await store.close();
+    throw new RangeError('CONFAB_REDIS_URL joins processes that share a database: set CONFAB_DATABASE_URL too.');
+  }
+  const bus: ClusterBus | null = options.redisUrl ? openRedisBus({ url: options.redisUrl, logger }) : null;
 
   /** Loads one workspace's hub: its log (snapshot + tail), authenticator, accounts and mailer. */
   async function openHub(workspaceId: string): Promise<WorkspaceHub> {
-    const workspaceStorage = storage.forWorkspace(workspaceId);
+    const workspaceStorage = await store.forWorkspace(workspaceId);
     const workspaceLogger = logger.child({ workspace: workspaceId });
     const fanOut = timedFanOut(createLocalFanOut(), metrics);
     let backendRef: Backend | null = null;
     let accountsRef: Accounts | null = null;
     const auth = createServerAuthenticator({
-      agentOfSession: (token) => accountsRef?.sessionAgent(token)?.id ?? null,
+      agentOfSession: async (token) => (await accountsRef?.sessionAgent(token))?.id ?? null,
       store: workspaceStorage,
       ...(identity ? { identity } : {}),
       ...(options.visitorSessionLifetime ? { visitorSessionLifetime: options.visitorSessionLifetime } : {}),
@@ -239,9 +274,38 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       ...(options.snapshotEveryEvents !== undefined ? { snapshotEveryEvents: options.snapshotEveryEvents } : {}),
       ...(options.snapshotEveryMs !== undefined ? { snapshotEveryMs: options.snapshotEveryMs } : {}),
       ...(options.idempotencyWindowMs !== undefined ? { idempotencyWindowMs: options.idempotencyWindowMs } : {}),
+      ...(bus
+        ? {
+            onCommitted: (events) =>
+              bus.publish(workspaceId, {
+                kind: 'events',
+                epoch: backend.epoch,
+                from: events[0]!.seq,
+                to: events[events.length - 1]!.seq,
+                events,
+              }),
+            onTyping: (principal, command) => bus.publish(workspaceId, { kind: 'typing', principal, command }),
+          }
+        : {}),
     });
     backendRef = backend;
     await backend.ready;
+    // What the other processes publish about this workspace, while it is loaded here.
+    const unfollow = bus?.follow(workspaceId, (message) => {
+      if (message.kind === 'events') {
+        // Numbers of another history (a restore) are not this hub's: the poll sorts it out.
+        if (message.epoch !== backend.epoch) return;
+        backend.receive(message.events).catch((error: unknown) => {
+          workspaceLogger.warn({ err: error }, 'applying events from the bus failed; the poll catches up');
+        });
+      } else if (message.kind === 'typing') backend.relayTyping(message.principal, message.command);
+      else
+        backend.disconnectPrincipal(
+          (principal) => samePrincipal(principal, message.principal),
+          message.code,
+          message.reason,
+        );
+    });
     const accounts = createAccounts({
       backend,
       store: workspaceStorage,
@@ -251,7 +315,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     accountsRef = accounts;
 
     // Agents an earlier version disabled in the token store only: the engine takes over (one truth).
-    for (const agentId of workspaceStorage.takeLegacyDisabledAgents()) {
+    for (const agentId of store.kind === 'sqlite' ? storage.forWorkspace(workspaceId).takeLegacyDisabledAgents() : []) {
       const agent = backend.state.agents.get(agentId);
       if (!agent || agent.disabled) continue;
       await backend.execute({ kind: 'system' }, { type: 'agent.disable', agentId }).catch((error: unknown) => {
@@ -310,6 +374,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       mailer,
       messengerSender,
       async close() {
+        unfollow?.();
         unsubscribeDisabled();
         await mailer.close();
         await messengerSender.close();
@@ -324,18 +389,26 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     idleMs: options.workspaceIdleMs ?? DEFAULT_WORKSPACE_IDLE_MS,
     pinned: [DEFAULT_WORKSPACE],
     // A workspace whose email is still being sent stays loaded until it is.
-    busy: (hub) => hub.mailer.enabled && hub.storage.pendingEmails().length > 0,
+    busy: (hub) => hub.mailer.enabled && hub.mailer.sending > 0,
     now,
   });
   const defaultHub = await workspaces.get(DEFAULT_WORKSPACE);
+  const follower = followOtherProcesses({
+    store,
+    hubs: workspaces,
+    intervalMs: options.clusterPollMs ?? DEFAULT_CLUSTER_POLL_MS,
+    logger,
+  });
+  // The bus was down a while: what it lost is in the log, fetched now rather than at the next poll.
+  bus?.onReconnect(() => follower.pollNow());
   const { backend, auth, accounts, mailer, messengerSender } = defaultHub;
   if (demo) {
     // A second team beside the default one, so that what one workspace sees the other never does.
     for (const id of options.demoWorkspaces ?? DEMO_WORKSPACES) {
-      if (!storage.workspace(id)) {
-        storage.createWorkspace({ id, name: id, createdAt: now() });
+      if (!(await directory.workspace(id))) {
+        await directory.createWorkspace({ id, name: id, createdAt: now() });
         // A fixed key, so the demo's page for it (/site/<id>.html) can name it; own pages only.
-        storage.createSite(id, [], now(), `${SITE_KEY_PREFIX}demo-${id}`);
+        await directory.createSite(id, [], now(), `${SITE_KEY_PREFIX}demo-${id}`);
       }
       await workspaces.get(id);
     }
@@ -370,7 +443,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     workspaceId: DEFAULT_WORKSPACE,
     backend,
     storage: defaultHub.storage,
-    directory: storage,
+    directory,
     workspaces,
     auth,
     accounts,
@@ -380,7 +453,17 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     now,
     ownOrigins: ownOriginsOf,
     linkOrigin: (req) => publicOrigins[0] ?? (req ? ownOriginsOf(req)[0] : undefined) ?? serverUrl,
-    closeSessionSockets: (hashes, code, reason) => gateway.closeSessions(hashes, code, reason),
+    closeSessionSockets(hashes, code, reason) {
+      const tokenHashes = [...hashes];
+      gateway.closeSessions(tokenHashes, code, reason);
+      bus?.publishSessionsEnded({ tokenHashes, code, reason });
+    },
+    disconnectPrincipal(workspaceId, who, code, reason) {
+      workspaces
+        .peek(workspaceId)
+        ?.backend.disconnectPrincipal((principal) => samePrincipal(principal, who), code, reason);
+      bus?.publish(workspaceId, { kind: 'disconnect', principal: who, code, reason });
+    },
   };
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -397,13 +480,33 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   }
 
   let draining = false;
-  let lastProbe = { at: -Infinity, writable: false };
-  /** Readiness: storage takes writes and holds the schema this server knows; never while draining. */
+  let lastProbe = { at: performance.now(), ...(await store.probe()) };
+  let probing = false;
+  /**
+   * Readiness: storage takes writes and holds the schema this server knows; never while draining.
+   * The probe (a write to SQLite, a query to PostgreSQL) runs at most every READY_PROBE_MS, in the
+   * background: a probe answers with what the last one found.
+   */
   function ready(): Readiness {
     const at = performance.now();
-    if (!draining && at - lastProbe.at >= READY_PROBE_MS) lastProbe = { at, writable: storage.writable() };
-    const migrations = !draining && storage.schemaVersion() === SCHEMA_VERSION;
-    return { ready: !draining && lastProbe.writable && migrations, draining, storage: lastProbe.writable, migrations };
+    if (!draining && !probing && at - lastProbe.at >= READY_PROBE_MS) {
+      probing = true;
+      void store.probe().then((found) => {
+        lastProbe = { at: performance.now(), ...found };
+        probing = false;
+      });
+    }
+    const migrations = !draining && lastProbe.migrations;
+    const busUp = bus?.connected();
+    return {
+      // A bus that is down costs latency, not correctness (the poll goes on): reported, not a 503,
+      // or a Redis outage would take every process out of the load balancer at once.
+      ready: !draining && lastProbe.writable && migrations,
+      draining,
+      storage: lastProbe.writable,
+      migrations,
+      ...(busUp !== undefined ? { bus: busUp } : {}),
+    };
   }
 
   const operationsPage = createOperationsPages({
@@ -413,13 +516,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     metrics,
     allow: (req) => httpLimiter.take(clientIp(req, options.trustProxy)),
     ready,
-    details: () => ({
+    details: async () => ({
       version: VERSION,
-      storage: { kind: storage.kind, dir: storage.dir, events: storage.eventCount() },
+      storage: { kind: store.kind, dir: storage.dir, events: backend.seq },
       seq: backend.seq,
-      workspaces: { stored: storage.listWorkspaces().length, loaded: workspaces.loaded().length },
+      workspaces: { stored: (await directory.listWorkspaces()).length, loaded: workspaces.loaded().length },
       connections: gateway.connections,
-      mail: { smtp: mailer.enabled, pending: storage.pendingEmails().length },
+      mail: { smtp: mailer.enabled, pending: (await defaultHub.storage.pendingEmails()).length },
       demo,
     }),
   });
@@ -447,20 +550,19 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   server.requestTimeout = 60_000;
   const socketRouter = createSocketRouter({
     hubs: workspaces,
-    workspaceOf: (hello, sameOrigin) => workspaceOfHello(storage, hello, sameOrigin),
+    workspaceOf: (hello, connection) => workspaceOfHello(directory, hello, connection),
   });
   /** The accounts of the workspace a session was opened in (loaded: its socket holds a link there). */
-  const sessionAgent = (token: string) =>
-    workspaces.peek(workspaceOfToken(storage, token))?.accounts.sessionAgent(token) ?? null;
+  const sessionAgent = async (token: string) =>
+    (await workspaces.peek(await workspaceOfToken(directory, token))?.accounts.sessionAgent(token)) ?? null;
   const gateway: Gateway = attachGateway(server, {
     backend: socketRouter,
     claimedKind: (token) => auth.claimedKind(token),
     allowedOrigins: options.allowedOrigins ?? [],
-    siteOrigins: (siteKey) => storage.site(siteKey)?.origins ?? null,
     ownOrigins: ownOriginsOf,
     hostAllowed,
     sessionCookie: (req) => readCookie(req, SESSION_COOKIE),
-    sessionAlive: (token) => sessionAgent(token) !== null,
+    sessionAlive: async (token) => (await sessionAgent(token)) !== null,
     logger,
     metrics,
     ...(options.trustProxy ? { trustProxy: true } : {}),
@@ -495,20 +597,24 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     // Port taken, or the like: release what was opened so the data directory is not left locked.
     clearInterval(sweep);
     await gateway.close();
+    await follower.stop();
     await workspaces.close();
-    await storage.close();
+    await bus?.close();
+    await store.close();
     throw error;
   }
   let smtpInbound: SmtpListener | null = null;
   if (options.smtpInboundPort !== undefined) {
     try {
-      smtpInbound = await startInboundSmtp(workspaces, storage, options.smtpInboundPort, listenHost, logger);
+      smtpInbound = await startInboundSmtp(workspaces, directory, options.smtpInboundPort, listenHost, logger);
     } catch (error) {
       server.close();
       clearInterval(sweep);
       await gateway.close();
+      await follower.stop();
       await workspaces.close();
-      await storage.close();
+      await bus?.close();
+      await store.close();
       throw error;
     }
   }
@@ -525,6 +631,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     port: address.port,
     backend,
     storage,
+    store,
     auth,
     accounts,
     mailer,
@@ -549,8 +656,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         await httpClosed;
         await smtpInbound?.close();
         // Each hub's mailer and last queued commits, then the file.
+        await follower.stop();
         await workspaces.close();
-        await storage.close();
+        await bus?.close();
+        await store.close();
         logger.info({ code, ms: Math.round(performance.now() - started) }, 'server closed');
       })();
       return closing;
@@ -564,7 +673,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
  */
 function startInboundSmtp(
   workspaces: WorkspaceHubs,
-  directory: SqliteStorage,
+  directory: WorkspaceDirectory,
   port: number,
   host: string | undefined,
   logger: Logger,
@@ -575,9 +684,9 @@ function startInboundSmtp(
     port,
     ...(host ? { host } : {}),
     maxBytes: BODY_LIMITS.rawEmail,
-    accepts: (address) => workspaceOf(address) !== null,
+    accepts: async (address) => (await workspaceOf(address)) !== null,
     ingest: async (command, recipients) => {
-      const targets = new Set(recipients.map(workspaceOf).filter((id) => id !== null));
+      const targets = new Set((await Promise.all(recipients.map(workspaceOf))).filter((id) => id !== null));
       for (const workspaceId of targets) {
         const hub = await workspaces.get(workspaceId);
         await hub.backend.execute({ kind: 'system' }, command, `email:${command.messageId}`);
@@ -589,8 +698,39 @@ function startInboundSmtp(
 
 /** The store as the hub sees it, timing each commit and logging the ones that fail. */
 function observedStorage(storage: WorkspaceStorage, metrics: ServerMetrics, logger: Logger): BackendStorage {
+  /** Times a commit and logs it when it fails (a refusal the engine decided is not a failure of storage). */
+  async function observed(commit: () => Promise<void>, events: () => number): Promise<void> {
+    const stopTimer = metrics.commitSeconds.startTimer();
+    try {
+      await commit();
+    } catch (error) {
+      if (!(error instanceof ConfabError)) logger.error({ err: error, events: events() }, 'commit failed');
+      throw error;
+    } finally {
+      stopTimer();
+    }
+  }
+  const { commitLocked, eventsAfter } = storage;
   return {
     ...(storage.keepsMessagesApart ? { keepsMessagesApart: true } : {}),
+    // A log other processes write too (PostgreSQL): the hub decides under its lock and catches up.
+    ...(commitLocked && eventsAfter
+      ? {
+          eventsAfter: (seq: number) => eventsAfter(seq),
+          commitLocked(command, decide) {
+            let events = 0;
+            return observed(
+              () =>
+                commitLocked(command, (log) => {
+                  const record = decide(log);
+                  events = record?.events.length ?? 0;
+                  return record;
+                }),
+              () => events,
+            );
+          },
+        }
+      : {}),
     load: (options) => storage.load(options),
     close: () => storage.close(),
     outcomes: (principalKey, commandIds) => storage.outcomes(principalKey, commandIds),
@@ -606,16 +746,11 @@ function observedStorage(storage: WorkspaceStorage, metrics: ServerMetrics, logg
         throw error;
       }
     },
-    async commit(record) {
-      const stopTimer = metrics.commitSeconds.startTimer();
-      try {
-        await storage.commit(record);
-      } catch (error) {
-        logger.error({ err: error, events: record.events.length }, 'commit failed');
-        throw error;
-      } finally {
-        stopTimer();
-      }
+    commit(record) {
+      return observed(
+        () => storage.commit(record),
+        () => record.events.length,
+      );
     },
   };
 }
@@ -633,4 +768,11 @@ function timedFanOut(fanOut: FanOut, metrics: ServerMetrics): FanOut {
       }
     },
   };
+}
+
+/** Whether two principals are the same agent or the same visitor. */
+function samePrincipal(a: Principal, b: Principal): boolean {
+  if (a.kind === 'agent' && b.kind === 'agent') return a.agentId === b.agentId;
+  if (a.kind === 'visitor' && b.kind === 'visitor') return a.contactId === b.contactId;
+  return false;
 }

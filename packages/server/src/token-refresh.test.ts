@@ -66,7 +66,7 @@ describe('refreshing an agent token mid-session', () => {
     const { Socket, sent, count } = recordingSockets();
     const client = await signedIn(t.agentToken, Socket);
     client.drafts.set(conversationId, 'still typing');
-    const fresh = t.server.auth.issueAgentToken(AGENTS[0]!.id, 'refreshed').token;
+    const fresh = (await t.server.auth.issueAgentToken(AGENTS[0]!.id, 'refreshed')).token;
 
     // In flight on the old link as it is replaced: each may or may not have reached the server.
     const replies = ['one', 'two', 'three'].map((word) =>
@@ -87,8 +87,8 @@ describe('refreshing an agent token mid-session', () => {
 
   test('a token of another agent: the client becomes that agent and sends nothing of the one before', async () => {
     const { Socket, count } = recordingSockets();
-    const bobToken = t.server.auth.issueAgentToken(AGENTS[1]!.id, 'bob').token;
-    const annToken = t.server.auth.issueAgentToken(AGENTS[0]!.id, 'ann').token;
+    const bobToken = (await t.server.auth.issueAgentToken(AGENTS[1]!.id, 'bob')).token;
+    const annToken = (await t.server.auth.issueAgentToken(AGENTS[0]!.id, 'ann')).token;
     const client = await signedIn(annToken, Socket);
     client.drafts.set(conversationId, "Ann's draft");
     client.setToken(bobToken);

@@ -16,7 +16,9 @@ import type {
   CommitRecord,
   ConnectionInfo,
   HubSnapshot,
+  SharedLog,
   StoredEvent,
+  StoredOutcome,
 } from './types.js';
 import { createVisitorStreams, type VisitorDelivery } from './visitor-streams.js';
 import { deliverToAgents, deliverToVisitors, relayTyping } from './delivery.js';
@@ -69,6 +71,11 @@ export function createBackend(options: BackendOptions): Backend {
   const snapshotEveryEvents = options.snapshotEveryEvents ?? DEFAULT_SNAPSHOT_EVERY_EVENTS;
   const snapshotEveryMs = options.snapshotEveryMs ?? DEFAULT_SNAPSHOT_EVERY_MS;
   const auth = options.auth;
+  /** Storage other processes append to: commands are decided under its lock (see SharedLog). */
+  const shared: SharedLog | null =
+    storage.commitLocked && storage.eventsAfter
+      ? { commitLocked: storage.commitLocked.bind(storage), eventsAfter: storage.eventsAfter.bind(storage) }
+      : null;
 
   /** One object for the hub's life: a snapshot's state is copied into it, so holders of `backend.state` see it. */
   const state = createEngineState();
@@ -195,16 +202,73 @@ export function createBackend(options: BackendOptions): Backend {
     if (recent.length > retention * 1.5) recent = recent.slice(-retention);
   }
 
-  /** Stores events (after storage said so, never before), applies, publishes and delivers them. */
-  async function commit(record: CommitRecord): Promise<void> {
-    // Acknowledged means committed: nothing is applied or answered before storage says so.
-    await storage.commit(record);
-    const deliveries = applyCommitted(record.events.map((event) => ({ ...event, by: record.principalKey })));
+  /** Applies a record storage committed, then publishes and delivers its events. */
+  function applyRecord(record: CommitRecord) {
+    const stored = record.events.map((event) => ({ ...event, by: record.principalKey }));
+    const deliveries = applyCommitted(stored);
     seq += record.events.length;
     remember(record.events);
     if (record.events.length) fanOut.publish(record.events);
     deliverToVisitors(streams, links, deliveries);
     if (sinceSnapshot >= snapshotEveryEvents) snapshotSoon();
+    if (stored.length) options.onCommitted?.(stored);
+  }
+
+  /**
+   * Applies what other processes committed after `seq` (a shared log only), and publishes and
+   * delivers it as if committed here: this process's links see one order, the log's.
+   */
+  function applyMissed(events: readonly StoredEvent[]) {
+    const fresh = events.filter((event) => event.seq > seq);
+    if (!fresh.length) return;
+    if (fresh[0]!.seq !== seq + 1)
+      throw new ConfabError('internal', `The log skips from ${seq} to ${fresh[0]!.seq}; nothing was changed.`);
+    const deliveries = applyCommitted(fresh);
+    seq = fresh[fresh.length - 1]!.seq;
+    const sequenced = fresh.map(({ seq, cause, event }) => ({ seq, cause, event }));
+    remember(sequenced);
+    fanOut.publish(sequenced);
+    deliverToVisitors(streams, links, deliveries);
+    if (sinceSnapshot >= snapshotEveryEvents) snapshotSoon();
+  }
+
+  /**
+   * Decides a command against the current state and commits the record `decide` returns: in a
+   * shared log under its lock, after catching up on what other processes committed. Resolves with
+   * the record once committed and applied, or with the command id's stored outcome (`known`: it
+   * ran before, here or elsewhere, and is answered again without running). Acknowledged means
+   * committed: nothing is applied or answered before storage says so.
+   */
+  async function decideAndCommit(
+    key: string,
+    commandId: string,
+    decide: () => CommitRecord,
+  ): Promise<{ committed: CommitRecord } | { known: StoredOutcome }> {
+    if (!shared) {
+      const known = (await outcomes.find(key, [commandId])).get(commandId);
+      if (known) return { known };
+      const record = decide();
+      await storage.commit(record);
+      applyRecord(record);
+      return { committed: record };
+    }
+    const cached = outcomes.cached(key, commandId);
+    if (cached) return { known: cached };
+    let decided: { committed: CommitRecord } | { known: StoredOutcome } | null = null;
+    await shared.commitLocked({ principalKey: key, commandId, seq }, ({ missed, outcome }) => {
+      applyMissed(missed);
+      if (outcome) {
+        decided = { known: outcome };
+        return null;
+      }
+      const record = decide();
+      decided = { committed: record };
+      return record;
+    });
+    const result = decided as { committed: CommitRecord } | { known: StoredOutcome } | null;
+    if (!result) throw new ConfabError('internal', 'The command was not decided; nothing was changed.');
+    if ('committed' in result) applyRecord(result.committed);
+    return result;
   }
 
   /** Runs one command through the engine, commits it, then publishes. Serialised by `queue`. */
@@ -213,25 +277,24 @@ export function createBackend(options: BackendOptions): Backend {
       await ready;
       if (closed) throw new ConfabError('internal', 'The backend is shutting down.');
       const key = principalKey(principal);
-      const known = (await outcomes.find(key, [commandId])).get(commandId);
-      if (known) {
-        if (known.ok) return { seq: known.seq, result: known.result };
-        throw ConfabError.fromPayload(known.error);
-      }
-      const at = now();
-      if (outcomes.expired(commandId)) {
-        const days = Math.round(outcomes.windowMs / DAY_MS);
-        throw new ConfabError(
-          'expired',
-          `This command was queued more than ${days} days ago; it was not run, as it may have run already.`,
-        );
-      }
-      const { events, result } = execute(state, principal, command, { now: at, newId });
-      const sequenced = events.map((event, index) => ({ seq: seq + index + 1, cause: commandId, event }));
-      const outcome: CommitRecord['outcome'] = { ok: true, seq: seq + sequenced.length, ...(result ? { result } : {}) };
-      await commit({ principalKey: key, commandId, events: sequenced, outcome, at });
+      const decided = await decideAndCommit(key, commandId, () => {
+        const at = now();
+        if (outcomes.expired(commandId)) {
+          const days = Math.round(outcomes.windowMs / DAY_MS);
+          throw new ConfabError(
+            'expired',
+            `This command was queued more than ${days} days ago; it was not run, as it may have run already.`,
+          );
+        }
+        const { events, result } = execute(state, principal, command, { now: at, newId });
+        const sequenced = events.map((event, index) => ({ seq: seq + index + 1, cause: commandId, event }));
+        const outcome: StoredOutcome = { ok: true, seq: seq + sequenced.length, ...(result ? { result } : {}) };
+        return { principalKey: key, commandId, events: sequenced, outcome, at };
+      });
+      const outcome = 'known' in decided ? decided.known : decided.committed.outcome;
       outcomes.keep(key, commandId, outcome);
-      return { seq: outcome.seq, result };
+      if (!outcome.ok) throw ConfabError.fromPayload(outcome.error);
+      return { seq: outcome.seq, ...(outcome.result ? { result: outcome.result } : {}) };
     });
     queue = task.catch(() => undefined);
     return task;
@@ -240,16 +303,49 @@ export function createBackend(options: BackendOptions): Backend {
   async function append(events: ConfabEvent[]): Promise<number> {
     const task = queue.then(async () => {
       await ready;
-      const sequenced = events.map((event, index) => ({ seq: seq + index + 1, cause: null, event }));
-      const lastSeq = seq + sequenced.length;
-      await commit({
-        principalKey: 'system',
-        commandId: `append-${newId()}`,
-        events: sequenced,
-        outcome: { ok: true, seq: lastSeq },
-        at: now(),
+      const commandId = `append-${newId()}`;
+      await decideAndCommit('system', commandId, () => {
+        const sequenced = events.map((event, index) => ({ seq: seq + index + 1, cause: null, event }));
+        return {
+          principalKey: 'system',
+          commandId,
+          events: sequenced,
+          outcome: { ok: true, seq: seq + sequenced.length },
+          at: now(),
+        };
       });
-      return lastSeq;
+      // The events just appended are the last applied.
+      return seq;
+    });
+    queue = task.catch(() => undefined);
+    return task;
+  }
+
+  /** Applies a batch another process published: in order, once, gaps filled from the log. */
+  function receive(events: readonly StoredEvent[]): Promise<void> {
+    if (!shared) return Promise.resolve();
+    const log = shared;
+    const task = queue.then(async () => {
+      await ready;
+      if (closed) return;
+      const fresh = events.filter((event) => event.seq > seq);
+      if (!fresh.length) return;
+      applyMissed(fresh[0]!.seq === seq + 1 ? fresh : await log.eventsAfter(seq));
+    });
+    queue = task.catch(() => undefined);
+    return task;
+  }
+
+  /** Applies what other processes committed since `seq`; serialised with commands by `queue`. */
+  function catchUp(): Promise<number> {
+    if (!shared) return Promise.resolve(0);
+    const log = shared;
+    const task = queue.then(async () => {
+      await ready;
+      if (closed) return 0;
+      const before = seq;
+      applyMissed(await log.eventsAfter(seq));
+      return seq - before;
     });
     queue = task.catch(() => undefined);
     return task;
@@ -300,6 +396,9 @@ export function createBackend(options: BackendOptions): Backend {
       }
     }
     const known = frame.pending?.length ? await outcomes.find(principalKey(principal), frame.pending) : new Map();
+    // A client that comes from another process may have seen more than this one applied: catch up
+    // first, so that it resumes rather than resyncs. Without the database it goes on from here.
+    if (shared) await catchUp().catch(() => undefined);
     await queue;
     if (link.closed) return;
     // From here to `goLive` nothing awaits, so no event can slip between catch-up and fan-out.
@@ -410,6 +509,7 @@ export function createBackend(options: BackendOptions): Backend {
         if (frame.command.type === 'typing') {
           execute(state, principal, frame.command, { now: now(), newId });
           relayTyping(state, links, principal, frame.command);
+          options.onTyping?.(principal, frame.command);
           link.send({ v: 1, type: 'ack', id: frame.id, seq: seqFor(principal, seq) });
           return;
         }
@@ -488,6 +588,14 @@ export function createBackend(options: BackendOptions): Backend {
       return run(principal, command, commandId);
     },
     append,
+    catchUp,
+    receive,
+    relayTyping(principal, command) {
+      relayTyping(state, links, principal, command);
+    },
+    get epoch() {
+      return epoch;
+    },
     get openLinks() {
       return links.size;
     },

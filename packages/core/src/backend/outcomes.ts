@@ -51,6 +51,11 @@ export class OutcomeBook {
     return found;
   }
 
+  /** The outcome kept in memory for this command id, without reading storage. */
+  cached(principalKey: string, commandId: string): StoredOutcome | undefined {
+    return this.cache.get(keyOf(principalKey, commandId));
+  }
+
   /** Keeps a just-committed (or just-read) outcome in the cache, evicting the oldest past its size. */
   keep(principalKey: string, commandId: string, outcome: StoredOutcome): void {
     const key = keyOf(principalKey, commandId);

@@ -91,6 +91,40 @@ export interface BackendStorage {
   /** Deletes the outcomes committed before `before` (ms since 1970); resolves with how many. */
   forgetOutcomes(before: number): Promise<number>;
   close(): Promise<void>;
+  /**
+   * Storage that other processes write too (PostgreSQL) implements these two; the hub then decides
+   * each command under the log's lock, and catches up on what others committed.
+   */
+  commitLocked?: SharedLog['commitLocked'];
+  /** Events after `seq`, in order (what other processes committed since). */
+  eventsAfter?: SharedLog['eventsAfter'];
+}
+
+/** What a command is, for deciding it under the log's lock. */
+export interface LockedCommand {
+  principalKey: string;
+  commandId: string;
+  /** The last sequence number the hub has applied. */
+  seq: number;
+}
+
+/** What storage found once the log is locked: what the hub missed, and this command's outcome if any. */
+export interface LockedLog {
+  /** Events after the command's `seq`, committed by other processes: the hub applies them first. */
+  missed: StoredEvent[];
+  /** The stored outcome of this command id (another process ran it), or null. */
+  outcome: StoredOutcome | null;
+}
+
+/**
+ * A log several processes append to. `commitLocked` runs in one transaction: lock the log's head,
+ * read what the hub missed and the command's stored outcome, let `decide` (synchronous: it holds
+ * the lock) return the record to commit — or null to commit nothing — insert it, commit. It
+ * resolves once committed; when `decide` throws, nothing is written and it rejects with that error.
+ */
+export interface SharedLog {
+  commitLocked(command: LockedCommand, decide: (log: LockedLog) => CommitRecord | null): Promise<void>;
+  eventsAfter(seq: number): Promise<StoredEvent[]>;
 }
 
 /** Decides who a token is, and issues visitor sessions. */
@@ -135,6 +169,13 @@ export interface BackendOptions {
   idempotencyWindowMs?: number;
   /** Outcomes kept in memory for repeated command ids (the rest are read from storage). Default 10,000. */
   outcomeCacheSize?: number;
+  /**
+   * Called with the events of each command this hub committed (not those it caught up on), after
+   * they were applied: a cluster publishes them to the other processes (see `receive`).
+   */
+  onCommitted?: (events: StoredEvent[]) => void;
+  /** Called with each typing signal a link of this hub sent: a cluster relays it to the other processes. */
+  onTyping?: (principal: Principal, command: Extract<Command, { type: 'typing' }>) => void;
 }
 
 /** Metadata of a connection, for limits and logs. */
@@ -175,6 +216,21 @@ export interface Backend {
    * Resolves with the last sequence number.
    */
   append(events: import('../protocol/events.js').ConfabEvent[]): Promise<number>;
+  /**
+   * Applies and fans out what other processes committed since this hub's `seq` (storage that is a
+   * SharedLog only; elsewhere nothing can be missed). Resolves with the number of events applied.
+   */
+  catchUp(): Promise<number>;
+  /**
+   * Events another process committed, as it published them (a bus may lose, repeat or reorder
+   * batches): a batch that continues this hub's sequence is applied, one already applied is
+   * dropped, and a gap is filled from storage. SharedLog storage only.
+   */
+  receive(events: readonly StoredEvent[]): Promise<void>;
+  /** A typing signal a link of another process sent: relayed to this hub's links as if sent here. */
+  relayTyping(principal: Principal, command: Extract<Command, { type: 'typing' }>): void;
+  /** Names the log's history (see StoredLog.epoch); set once `ready`. */
+  readonly epoch: string;
   /** How many client links are open now. */
   readonly openLinks: number;
   /** Ends every open link with `code` (1012 for a restart: clients reconnect and resume). */

@@ -93,14 +93,14 @@ export function createAccounts(options: AccountsOptions) {
     return password;
   }
 
-  function startSession(agent: Agent): SignedIn {
+  async function startSession(agent: Agent): Promise<SignedIn> {
     const token = randomToken(SESSION_TOKEN_PREFIX);
-    store.saveAgentSession({ tokenHash: hashToken(token), agentId: agent.id, createdAt: now() });
+    await store.saveAgentSession({ tokenHash: hashToken(token), agentId: agent.id, createdAt: now() });
     return { token, agent };
   }
 
   async function setPassword(agentId: string, password: string): Promise<void> {
-    store.setPasswordHash(agentId, await hashPassword(requirePassword(password)), now());
+    await store.setPasswordHash(agentId, await hashPassword(requirePassword(password)), now());
   }
 
   return {
@@ -108,8 +108,8 @@ export function createAccounts(options: AccountsOptions) {
     agentByEmail,
 
     /** Whether any agent can sign in with a password (else `/inbox/` explains `create-agent`). */
-    hasAccounts(): boolean {
-      return store.countPasswords() > 0;
+    async hasAccounts(): Promise<boolean> {
+      return (await store.countPasswords()) > 0;
     },
 
     /**
@@ -133,7 +133,7 @@ export function createAccounts(options: AccountsOptions) {
         throw Object.assign(error, { retryAfterSeconds: seconds });
       }
       const agent = agentByEmail(email);
-      const stored = agent ? store.passwordHash(agent.id) : null;
+      const stored = agent ? await store.passwordHash(agent.id) : null;
       const matches = await verifyPassword(password.slice(0, PASSWORD_MAX_LENGTH), stored ?? (await decoyHash()));
       if (!matches || !stored || !isActiveAgent(agent)) {
         accountThrottle.fail(accountKey, at);
@@ -146,35 +146,35 @@ export function createAccounts(options: AccountsOptions) {
     },
 
     /** The agent of a live session (its idle time starts again), or null. */
-    sessionAgent(token: string): Agent | null {
+    async sessionAgent(token: string): Promise<Agent | null> {
       if (!token.startsWith(SESSION_TOKEN_PREFIX) || token.length > 256) return null;
       const tokenHash = hashToken(token);
-      const session = store.findAgentSession(tokenHash);
+      const session = await store.findAgentSession(tokenHash);
       if (!session) return null;
       const at = now();
       if (at - session.lastUsedAt > lifetime.idleMs || at - session.createdAt > lifetime.absoluteMs) return null;
       const agent = backend.state.agents.get(session.agentId);
       if (!isActiveAgent(agent)) return null;
-      store.touchAgentSession(tokenHash, at);
+      await store.touchAgentSession(tokenHash, at);
       return agent;
     },
 
     /** Ends one session; returns its hash (to close its sockets), or null when it was not live. */
-    signOut(token: string): string | null {
+    async signOut(token: string): Promise<string | null> {
       const tokenHash = hashToken(token);
-      return store.revokeAgentSession(tokenHash, now()) ? tokenHash : null;
+      return (await store.revokeAgentSession(tokenHash, now())) ? tokenHash : null;
     },
 
     /** Ends every session of an agent; returns their hashes. */
-    signOutEverywhere(agentId: string): string[] {
+    signOutEverywhere(agentId: string): Promise<string[]> {
       return store.revokeAgentSessions(agentId, now());
     },
 
     /** A fresh one-time link token for an agent (earlier ones of that purpose stop working). */
-    createLink(agentId: string, purpose: AuthLinkPurpose): string {
+    async createLink(agentId: string, purpose: AuthLinkPurpose): Promise<string> {
       const token = randomToken(LINK_TOKEN_PREFIX);
       const createdAt = now();
-      store.saveAuthLink({
+      await store.saveAuthLink({
         tokenHash: hashToken(token),
         agentId,
         purpose,
@@ -193,7 +193,7 @@ export function createAccounts(options: AccountsOptions) {
       requirePassword(password);
       const link =
         typeof linkToken === 'string' && linkToken.startsWith(LINK_TOKEN_PREFIX)
-          ? store.consumeAuthLink(hashToken(linkToken), now())
+          ? await store.consumeAuthLink(hashToken(linkToken), now())
           : null;
       const agent = link ? backend.state.agents.get(link.agentId) : undefined;
       if (!link || !agent || agent.disabled)
@@ -201,7 +201,7 @@ export function createAccounts(options: AccountsOptions) {
       await setPassword(agent.id, password);
       if (link.purpose === 'invite' && agent.invitePending)
         await backend.execute(SYSTEM, { type: 'agent.activate', agentId: agent.id });
-      else store.revokeAgentSessions(agent.id, now());
+      else await store.revokeAgentSessions(agent.id, now());
       await backend.execute(SYSTEM, { type: 'agent.signedIn', agentId: agent.id });
       return startSession(backend.state.agents.get(agent.id) ?? agent);
     },

@@ -31,7 +31,7 @@ async function withAuth(
 
 test('auth: an issued agent token verifies to its agent, and only a hash of it is stored', () =>
   withAuth(async (auth, file) => {
-    const { token } = auth.issueAgentToken('agent-1', 'laptop');
+    const { token } = await auth.issueAgentToken('agent-1', 'laptop');
     assert.match(token, /^cfa_[A-Za-z0-9_-]{43}$/);
     assert.deepEqual(await auth.verify(token), { kind: 'agent', agentId: 'agent-1' });
     const db = new Database(file, { readonly: true });
@@ -49,13 +49,13 @@ test('auth: a visitor session verifies to its contact; sessions are stored hashe
     const stored = JSON.stringify(db.prepare('SELECT * FROM visitor_sessions').all());
     db.close();
     assert.equal(stored.includes(token), false);
-    assert.equal(auth.revokeVisitorSessions('contact-9'), 1);
+    assert.equal(await auth.revokeVisitorSessions('contact-9'), 1);
     assert.equal(await auth.verify(token), null);
   }));
 
 test('auth: wrong, empty, unknown-kind and oversized tokens verify to nobody', () =>
   withAuth(async (auth) => {
-    const { token } = auth.issueAgentToken('agent-1');
+    const { token } = await auth.issueAgentToken('agent-1');
     for (const bad of ['', 'cfa_x', token + 'x', token.replace('cfa_', 'cfv_'), 'Bearer ' + token, 'x'.repeat(1000)]) {
       assert.equal(await auth.verify(bad), null, bad.slice(0, 12));
     }
@@ -68,10 +68,10 @@ test('auth: a revoked agent token and an agent the engine does not allow (disabl
   let active = true;
   await withAuth(
     async (auth) => {
-      const first = auth.issueAgentToken('agent-1');
-      const second = auth.issueAgentToken('agent-1');
-      assert.equal(auth.revokeAgentToken(first.id), 'agent-1');
-      assert.equal(auth.revokeAgentToken(first.id), null);
+      const first = await auth.issueAgentToken('agent-1');
+      const second = await auth.issueAgentToken('agent-1');
+      assert.equal(await auth.revokeAgentToken(first.id), 'agent-1');
+      assert.equal(await auth.revokeAgentToken(first.id), null);
       assert.equal(await auth.verify(first.token), null);
       assert.notEqual(await auth.verify(second.token), null);
       active = false;

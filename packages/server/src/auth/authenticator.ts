@@ -32,7 +32,7 @@ export interface ServerAuthenticatorOptions {
   /** How long a visitor session lives; see DEFAULT_VISITOR_SESSION_LIFETIME. */
   visitorSessionLifetime?: VisitorSessionLifetime;
   /** The agent of a live agent session token (`cfs_…`, the inbox's cookie), or null. Default: none. */
-  agentOfSession?: (sessionToken: string) => string | null;
+  agentOfSession?: (sessionToken: string) => Promise<string | null>;
 }
 
 /** A visitor session ends `idleMs` after its last use, and `absoluteMs` after it began whatever its use. */
@@ -54,11 +54,11 @@ export const DEFAULT_VISITOR_SESSION_LIFETIME: VisitorSessionLifetime = {
 
 export interface ServerAuthenticator extends Authenticator {
   /** Issues a new agent token. The token is returned once; only its hash is stored. */
-  issueAgentToken(agentId: string, label?: string): { id: string; token: string };
+  issueAgentToken(agentId: string, label?: string): Promise<{ id: string; token: string }>;
   /** Revokes a token by id; returns its agent, or null when there was no such live token. */
-  revokeAgentToken(id: string): string | null;
+  revokeAgentToken(id: string): Promise<string | null>;
   /** Revokes every session of a visitor. */
-  revokeVisitorSessions(contactId: string): number;
+  revokeVisitorSessions(contactId: string): Promise<number>;
   /** Whether a token (even an invalid one) claims to be an agent's or a visitor's; empty means a new visitor. */
   claimedKind(token: string): 'agent' | 'visitor' | 'unknown';
 }
@@ -78,20 +78,20 @@ export function createServerAuthenticator(options: ServerAuthenticatorOptions): 
       if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) return null;
       const tokenHash = hashToken(token);
       if (token.startsWith(AGENT_TOKEN_PREFIX)) {
-        const found = store.findAgentToken(tokenHash);
+        const found = await store.findAgentToken(tokenHash);
         if (!found || !isAgentActive(found.agentId)) return null;
         return { kind: 'agent', agentId: found.agentId };
       }
       if (token.startsWith(AGENT_SESSION_PREFIX)) {
-        const agentId = options.agentOfSession?.(token) ?? null;
+        const agentId = (await options.agentOfSession?.(token)) ?? null;
         return agentId ? { kind: 'agent', agentId } : null;
       }
       if (token.startsWith(VISITOR_TOKEN_PREFIX)) {
-        const session = store.findVisitorSession(tokenHash);
+        const session = await store.findVisitorSession(tokenHash);
         if (!session) return null;
         const at = now();
         if (at - session.lastUsedAt > lifetime.idleMs || at - session.createdAt > lifetime.absoluteMs) return null;
-        store.touchVisitorSession(tokenHash, at);
+        await store.touchVisitorSession(tokenHash, at);
         return { kind: 'visitor', contactId: session.contactId };
       }
       return null;
@@ -99,7 +99,7 @@ export function createServerAuthenticator(options: ServerAuthenticatorOptions): 
 
     async issueVisitorSession(contactId: string): Promise<string> {
       const token = randomToken(VISITOR_TOKEN_PREFIX);
-      store.saveVisitorSession(hashToken(token), contactId, now());
+      await store.saveVisitorSession(hashToken(token), contactId, now());
       return token;
     },
 
@@ -114,18 +114,18 @@ export function createServerAuthenticator(options: ServerAuthenticatorOptions): 
       }
     },
 
-    issueAgentToken(agentId: string, label = ''): { id: string; token: string } {
+    async issueAgentToken(agentId: string, label = ''): Promise<{ id: string; token: string }> {
       const token = randomToken(AGENT_TOKEN_PREFIX);
       const id = 'tok_' + randomBytes(9).toString('base64url');
-      store.saveAgentToken({ id, tokenHash: hashToken(token), agentId, label, createdAt: now() });
+      await store.saveAgentToken({ id, tokenHash: hashToken(token), agentId, label, createdAt: now() });
       return { id, token };
     },
 
-    revokeAgentToken(id: string): string | null {
+    revokeAgentToken(id: string): Promise<string | null> {
       return store.revokeAgentToken(id, now());
     },
 
-    revokeVisitorSessions(contactId: string): number {
+    revokeVisitorSessions(contactId: string): Promise<number> {
       return store.revokeVisitorSessions(contactId, now());
     },
 

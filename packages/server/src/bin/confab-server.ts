@@ -14,7 +14,8 @@
 //   confab-server migrate                            bring the schema up to date and exit
 //   confab-server --help | --version
 import { createServerAuthenticator } from '../auth/authenticator.js';
-import { createAgentCli, createWorkspaceCli, resetPasswordCli } from '../control/account-cli.js';
+import { createAgentCli, createWorkspaceCli, openCliStore, resetPasswordCli } from '../control/account-cli.js';
+import { DEFAULT_WORKSPACE } from '../storage/workspace-directory.js';
 import { readPassword } from '../control/read-password.js';
 import { readFileSync } from 'node:fs';
 import { CLOSE_CODES } from '@confab/core';
@@ -53,19 +54,23 @@ async function main(argv: string[]) {
     return;
   }
   if (command === 'issue-agent-token' || command === 'list-agent-tokens') {
-    const storage = createSqliteStorage(process.env.CONFAB_DATA_DIR || defaultDataDir());
+    const store = await openCliStore(process.env.CONFAB_DATA_DIR || defaultDataDir());
     try {
+      const storage = await store.forWorkspace(DEFAULT_WORKSPACE);
       if (command === 'issue-agent-token') {
         const agentId = args[0];
         if (!agentId) throw new Error('usage: confab-server issue-agent-token <agentId> [label]');
         // Works while the server runs (SQLite in WAL mode takes a second writer); the server looks tokens up on every hello.
-        const { id, token } = createServerAuthenticator({ store: storage }).issueAgentToken(agentId, args[1] ?? 'cli');
+        const { id, token } = await createServerAuthenticator({ store: storage }).issueAgentToken(
+          agentId,
+          args[1] ?? 'cli',
+        );
         console.log(JSON.stringify({ id, agentId, token }));
       } else {
-        console.log(JSON.stringify(storage.listAgentTokens(args[0]), null, 2));
+        console.log(JSON.stringify(await storage.listAgentTokens(args[0]), null, 2));
       }
     } finally {
-      await storage.close();
+      await store.close();
     }
     return;
   }

@@ -9,14 +9,14 @@ import { DEFAULT_WORKSPACE, type WorkspaceDirectory } from '../storage/workspace
  *
  * @param defaultAddress the default workspace's team address now (its settings, I1)
  */
-export function workspaceOfRecipient(
+export async function workspaceOfRecipient(
   directory: Pick<WorkspaceDirectory, 'workspaceOfAddress'>,
   defaultAddress: string,
   address: string,
-): string | null {
+): Promise<string | null> {
   const key = emailKey(address);
   if (key === '') return null;
-  const registered = directory.workspaceOfAddress(key);
+  const registered = await directory.workspaceOfAddress(key);
   if (registered !== null) return registered;
   return key === emailKey(defaultAddress) ? DEFAULT_WORKSPACE : null;
 }
@@ -26,14 +26,15 @@ export function workspaceOfRecipient(
  * addressed only to addresses other workspaces receive at (their mail, never filed into another
  * workspace). Addresses nobody registered are the token holder's business (its own forwarding).
  */
-export function mayFileInto(
+export async function mayFileInto(
   directory: Pick<WorkspaceDirectory, 'workspaceOfAddress'>,
   workspaceId: string,
   recipients: readonly string[],
-): boolean {
+): Promise<boolean> {
   if (recipients.length === 0) return true;
-  return recipients.some((address) => {
-    const owner = directory.workspaceOfAddress(emailKey(address));
-    return owner === null || owner === workspaceId;
-  });
+  for (const address of recipients) {
+    const owner = await directory.workspaceOfAddress(emailKey(address));
+    if (owner === null || owner === workspaceId) return true;
+  }
+  return false;
 }

@@ -101,7 +101,7 @@ describe('channels: replies in Messenger threads go out through the Send API', (
       messaging_type: 'RESPONSE',
       message: { text: 'Hello from the team' },
     });
-    assert.equal(t.server.storage.delivery(messageId)?.state, 'sent');
+    assert.equal((await t.server.storage.delivery(messageId))?.state, 'sent');
   });
 
   test("Messenger's refusal fails the reply at once with its reason; Send again sends it once", async () => {

@@ -2,7 +2,7 @@ import type { SequencedEvent } from '@confab/core';
 import type { Backend, FanOut } from '@confab/core/backend';
 import { markDelivery } from '../delivery/mark-delivery.js';
 import { silentLogger, type Logger } from '../logging.js';
-import type { DeliveryStore } from '../storage/sqlite-storage.js';
+import { SENDING_LEASE_MS, type DeliveryStore } from '../storage/sqlite-storage.js';
 
 /** Messenger's Graph API; a test or a proxy names another base. */
 export const DEFAULT_MESSENGER_API_URL = 'https://graph.facebook.com/v21.0';
@@ -108,22 +108,34 @@ export function createMessengerSender(options: MessengerSenderOptions): Messenge
 
   async function attempt(reply: QueuedReply) {
     if (closed) return;
-    const previous = store.delivery(reply.messageId);
-    if (previous && previous.state !== 'queued') {
+    const previous = await store.delivery(reply.messageId);
+    if (previous?.state === 'sent' || previous?.state === 'failed') {
       inFlight.delete(reply.messageId);
       return;
     }
     const attempts = (previous?.attempts ?? 0) + 1;
+    // Another sender (another process following this workspace) holds this attempt: it sends, not
+    // this one. Looked at again once its lease is over, in case that sender died meanwhile.
+    if (!(await store.claimAttempt(reply.messageId, previous?.attempts ?? 0, now()))) {
+      later(reply, SENDING_LEASE_MS);
+      return;
+    }
     try {
       await post(reply);
-      store.recordDelivery({ messageId: reply.messageId, state: 'sent', attempts, lastError: null, updatedAt: now() });
+      await store.recordDelivery({
+        messageId: reply.messageId,
+        state: 'sent',
+        attempts,
+        lastError: null,
+        updatedAt: now(),
+      });
       logger.info({ messageId: reply.messageId, attempts }, 'messenger reply sent');
       inFlight.delete(reply.messageId);
       await markDelivery(backend, reply, 'sent');
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       const final = error instanceof PermanentFailure || attempts >= maxAttempts;
-      store.recordDelivery({
+      await store.recordDelivery({
         messageId: reply.messageId,
         state: final ? 'failed' : 'queued',
         attempts,
@@ -139,14 +151,19 @@ export function createMessengerSender(options: MessengerSenderOptions): Messenge
         inFlight.delete(reply.messageId);
         return;
       }
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        inFlight.delete(reply.messageId);
-        enqueue(reply);
-      }, retryDelay(attempts));
-      timer.unref();
-      timers.add(timer);
+      later(reply, retryDelay(attempts));
     }
+  }
+
+  /** Tries the reply again after `delayMs`. */
+  function later(reply: QueuedReply, delayMs: number) {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      inFlight.delete(reply.messageId);
+      enqueue(reply);
+    }, delayMs);
+    timer.unref();
+    timers.add(timer);
   }
 
   const unsubscribe = options.fanOut.subscribe((events: SequencedEvent[]) => {
@@ -154,15 +171,19 @@ export function createMessengerSender(options: MessengerSenderOptions): Messenge
       if (event.type === 'messenger.queued') enqueue(event);
       else if (event.type === 'delivery.retried' && event.via === 'messenger' && !inFlight.has(event.messageId)) {
         // Sent again by an agent: the attempts start over.
-        store.recordDelivery({
-          messageId: event.messageId,
-          state: 'queued',
-          attempts: 0,
-          lastError: null,
-          updatedAt: now(),
-        });
         const reply = queuedReply(event.conversationId, event.messageId);
-        if (reply) enqueue(reply);
+        store
+          .recordDelivery({
+            messageId: event.messageId,
+            state: 'queued',
+            attempts: 0,
+            lastError: null,
+            updatedAt: now(),
+          })
+          .then(
+            () => reply && enqueue(reply),
+            (error: unknown) => logger.error({ err: error }, 'messenger retry could not be recorded'),
+          );
       }
     }
   });

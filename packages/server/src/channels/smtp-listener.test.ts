@@ -86,9 +86,9 @@ describe('channels: inbound email over SMTP', () => {
 
   test('mail is filed into the workspace that receives at its recipient address, never into another (issue 19)', async () => {
     const { storage, workspaces } = t.server;
-    for (const id of ['shop-a', 'shop-b']) storage.createWorkspace({ id, name: id, createdAt: Date.now() });
-    storage.addInboundAddress('shop-a', 'help@shop-a.example', Date.now());
-    storage.addInboundAddress('shop-b', 'help@shop-b.example', Date.now());
+    for (const id of ['shop-a', 'shop-b']) await storage.createWorkspace({ id, name: id, createdAt: Date.now() });
+    await storage.addInboundAddress('shop-a', 'help@shop-a.example', Date.now());
+    await storage.addInboundAddress('shop-b', 'help@shop-b.example', Date.now());
     const countOf = async (id: string) => (await workspaces.get(id)).backend.state.conversations.size;
     const before = {
       default: t.server.backend.state.conversations.size,
@@ -134,7 +134,7 @@ test('mail over the size limit is refused with 552 after its data; the next mess
     port: 0,
     host: '127.0.0.1',
     maxBytes: 4096,
-    accepts: (address) => address === TEAM,
+    accepts: async (address) => address === TEAM,
     ingest: async (command, recipients) => {
       assert.deepEqual(recipients, [TEAM]);
       filed.push(command);

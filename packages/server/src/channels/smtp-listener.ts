@@ -11,7 +11,7 @@ export interface SmtpListenerOptions {
   /** Largest message accepted, bytes (advertised as SIZE; larger mail is refused with 552). */
   maxBytes: number;
   /** Whether some workspace receives mail at this address: anything else is refused at RCPT (never relayed). */
-  accepts(address: string): boolean;
+  accepts(address: string): Promise<boolean>;
   /**
    * Files the message (the same command as the HTTP endpoint) for its accepted recipients (each
    * workspace among them gets it once), resolving once it is stored.
@@ -68,8 +68,14 @@ export async function startSmtpListener(options: SmtpListenerOptions): Promise<S
     maxClients: 100,
     logger: false,
     onRcptTo(address, _session, callback) {
-      if (options.accepts(emailKey(address.address))) callback();
-      else callback(smtpError(550, `5.1.1 No mailbox here for ${address.address}`));
+      options.accepts(emailKey(address.address)).then(
+        (accepted) =>
+          accepted ? callback() : callback(smtpError(550, `5.1.1 No mailbox here for ${address.address}`)),
+        (error: unknown) => {
+          logger.error({ err: error }, 'inbound SMTP: recipient lookup failed');
+          callback(smtpError(451, '4.3.0 Temporary failure, try again later'));
+        },
+      );
     },
     onData(stream, session, callback) {
       void (async () => {

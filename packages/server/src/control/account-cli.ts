@@ -2,7 +2,7 @@ import { createBackend } from '@confab/core/backend';
 import { createAccounts } from '../accounts/accounts.js';
 import { createServerAuthenticator } from '../auth/authenticator.js';
 import { accountLink } from '../http/auth-routes.js';
-import { createSqliteStorage } from '../storage/sqlite-storage.js';
+import { openServerStore, type ServerStore } from '../storage/open-storage.js';
 import { DEFAULT_WORKSPACE } from '../storage/workspace-directory.js';
 import { createWorkspace } from '../http/admin-routes.js';
 import { readControlFile } from './control-file.js';
@@ -43,15 +43,20 @@ async function viaRunningServer(dataDir: string, path: string, body: unknown): P
   return answer;
 }
 
+/** The store the server of this data directory uses: SQLite there, or PostgreSQL with CONFAB_DATABASE_URL. */
+export function openCliStore(dataDir: string): Promise<ServerStore> {
+  return openServerStore({ dataDir, databaseUrl: process.env.CONFAB_DATABASE_URL });
+}
+
 /** The store of a stopped server, with the engine over it (commands run as they would in the server). */
 async function withStoppedServer<T>(
   dataDir: string,
   workspaceId: string,
   work: (accounts: ReturnType<typeof createAccounts>) => Promise<T>,
 ) {
-  const storage = createSqliteStorage(dataDir);
+  const storage = await openCliStore(dataDir);
   try {
-    const store = storage.forWorkspace(workspaceId);
+    const store = await storage.forWorkspace(workspaceId);
     const backend = createBackend({ storage: store, auth: createServerAuthenticator({ store }) });
     try {
       await backend.ready;
@@ -72,9 +77,9 @@ async function withStoppedServer<T>(
 export async function createWorkspaceCli(dataDir: string, args: string[], now: () => number = Date.now) {
   const flags = parseFlags(args, ['id', 'name']);
   if (!flags.id) throw new Error('usage: confab-server create-workspace --id ID [--name N]');
-  const storage = createSqliteStorage(dataDir);
+  const storage = await openCliStore(dataDir);
   try {
-    return createWorkspace({ directory: storage, now }, flags.id, flags.name);
+    return await createWorkspace({ directory: storage.directory, now }, flags.id, flags.name);
   } finally {
     await storage.close();
   }
@@ -111,7 +116,7 @@ export async function resetPasswordCli(dataDir: string, args: string[], publicUr
       const agent = accounts.agentByEmail(email);
       if (!agent || agent.disabled) throw new Error(`No enabled agent has the email ${email}.`);
       const purpose = agent.invitePending ? 'invite' : 'reset';
-      return { agentId: agent.id, link: accountLink(publicUrl, purpose, accounts.createLink(agent.id, purpose)) };
+      return { agentId: agent.id, link: accountLink(publicUrl, purpose, await accounts.createLink(agent.id, purpose)) };
     }))
   );
 }

@@ -35,11 +35,7 @@ async function run(context: RouteContext, command: Command) {
 }
 
 function closeAgentSockets(context: RouteContext, agentId: string, reason: string) {
-  context.backend.disconnectPrincipal(
-    (principal) => principal.kind === 'agent' && principal.agentId === agentId,
-    CLOSE_REVOKED,
-    reason,
-  );
+  context.disconnectPrincipal(context.workspaceId, { kind: 'agent', agentId }, CLOSE_REVOKED, reason);
 }
 
 /** The header with which the server's admin token names the workspace it acts on (default: `default`). */
@@ -89,7 +85,7 @@ async function workspaceRoutes(
 ): Promise<void> {
   if (!bearer.server) throw new HttpError(403, 'forbidden', "Only the server's admin token manages workspaces.");
   if (req.method === 'GET') {
-    sendJson(res, 200, { workspaces: context.directory.listWorkspaces() });
+    sendJson(res, 200, { workspaces: await context.directory.listWorkspaces() });
     return;
   }
   if (req.method !== 'POST') throw new HttpError(405, 'method-not-allowed', 'Use GET or POST.');
@@ -97,7 +93,7 @@ async function workspaceRoutes(
   sendJson(
     res,
     201,
-    createWorkspace(
+    await createWorkspace(
       context,
       requiredText(body.id, 'id'),
       body.name === undefined ? undefined : requiredText(body.name, 'name'),
@@ -109,21 +105,21 @@ async function workspaceRoutes(
  * Creates a workspace with an admin token and an ingest token (each shown once). The CLI's
  * `create-workspace` and `POST /api/admin/workspaces` both come here.
  */
-export function createWorkspace(
+export async function createWorkspace(
   context: Pick<RouteContext, 'directory' | 'now'>,
   id: string,
   name = id,
-): { workspace: { id: string; name: string; createdAt: number }; adminToken: string; ingestToken: string } {
+): Promise<{ workspace: { id: string; name: string; createdAt: number }; adminToken: string; ingestToken: string }> {
   if (!WORKSPACE_ID_PATTERN.test(id))
     throw new HttpError(400, 'invalid', 'A workspace id has 1 to 63 lower-case letters, digits and dashes.', 'id');
-  if (context.directory.workspace(id))
+  if (await context.directory.workspace(id))
     throw new HttpError(409, 'conflict', `The workspace ${id} exists already.`, 'id');
   const at = context.now();
-  const workspace = context.directory.createWorkspace({ id, name, createdAt: at });
+  const workspace = await context.directory.createWorkspace({ id, name, createdAt: at });
   return {
     workspace,
-    adminToken: issueWorkspaceToken(context.directory, id, 'admin', 'created with the workspace', at),
-    ingestToken: issueWorkspaceToken(context.directory, id, 'ingest', 'created with the workspace', at),
+    adminToken: await issueWorkspaceToken(context.directory, id, 'admin', 'created with the workspace', at),
+    ingestToken: await issueWorkspaceToken(context.directory, id, 'ingest', 'created with the workspace', at),
   };
 }
 
@@ -137,7 +133,7 @@ export function createAdminRoutes(adminToken: string | undefined): RouteHandler 
   return async (rootContext, req, res, url) => {
     const path = url.pathname;
     if (!path.startsWith('/api/admin/')) return false;
-    const bearer = bearerWorkspace(req, {
+    const bearer = await bearerWorkspace(req, {
       purpose: 'admin',
       serverToken: adminToken,
       directory: rootContext.directory,
@@ -148,29 +144,30 @@ export function createAdminRoutes(adminToken: string | undefined): RouteHandler 
       return true;
     }
     const workspaceId = adminWorkspace(req, bearer);
-    if (!rootContext.directory.workspace(workspaceId)) throw new HttpError(404, 'not-found', 'No such workspace.');
+    if (!(await rootContext.directory.workspace(workspaceId)))
+      throw new HttpError(404, 'not-found', 'No such workspace.');
     const method = req.method ?? 'GET';
     const { directory } = rootContext;
 
     // Sites and ingest tokens are the directory's: they need no hub loaded.
     if (path === '/api/admin/sites' && method === 'GET') {
-      sendJson(res, 200, { sites: directory.listSites(workspaceId) });
+      sendJson(res, 200, { sites: await directory.listSites(workspaceId) });
       return true;
     }
     if (path === '/api/admin/sites' && method === 'POST') {
       const body = requireRecord((await readJson(req, BODY_LIMIT)).value, '');
-      sendJson(res, 201, directory.createSite(workspaceId, requireOrigins(body.origins), rootContext.now()));
+      sendJson(res, 201, await directory.createSite(workspaceId, requireOrigins(body.origins), rootContext.now()));
       return true;
     }
     if (path === '/api/admin/inbound-addresses' && method === 'GET') {
-      sendJson(res, 200, { addresses: directory.listInboundAddresses(workspaceId) });
+      sendJson(res, 200, { addresses: await directory.listInboundAddresses(workspaceId) });
       return true;
     }
     if (path === '/api/admin/inbound-addresses' && method === 'POST') {
       const body = requireRecord((await readJson(req, BODY_LIMIT)).value, '');
       const address = requireMailbox(body.address);
       try {
-        sendJson(res, 201, directory.addInboundAddress(workspaceId, address, rootContext.now()));
+        sendJson(res, 201, await directory.addInboundAddress(workspaceId, address, rootContext.now()));
       } catch (error) {
         // Which workspace has it is not said: that is another workspace's business.
         if (error instanceof AddressTakenError) throw new HttpError(409, 'conflict', error.message, 'address');
@@ -181,7 +178,9 @@ export function createAdminRoutes(adminToken: string | undefined): RouteHandler 
     if (path === '/api/admin/ingest-tokens' && method === 'POST') {
       const body = requireRecord((await readJson(req, BODY_LIMIT)).value, '');
       const label = body.label === undefined ? '' : requiredText(body.label, 'label');
-      sendJson(res, 201, { token: issueWorkspaceToken(directory, workspaceId, 'ingest', label, rootContext.now()) });
+      sendJson(res, 201, {
+        token: await issueWorkspaceToken(directory, workspaceId, 'ingest', label, rootContext.now()),
+      });
       return true;
     }
 
@@ -215,7 +214,7 @@ export function createAdminRoutes(adminToken: string | undefined): RouteHandler 
         const body = requireRecord((await readJson(req, BODY_LIMIT)).value, '');
         if (!backend.state.agents.has(agentId)) throw new HttpError(404, 'not-found', `No agent ${agentId}.`);
         const label = body.label === undefined ? '' : requiredText(body.label, 'label');
-        const issued = auth.issueAgentToken(agentId, label);
+        const issued = await auth.issueAgentToken(agentId, label);
         sendJson(res, 201, { id: issued.id, agentId, token: issued.token });
         return true;
       }
@@ -237,16 +236,16 @@ export function createAdminRoutes(adminToken: string | undefined): RouteHandler 
       const agentId = requiredText(body.agentId, 'agentId');
       if (!backend.state.agents.has(agentId)) throw new HttpError(404, 'not-found', `No agent ${agentId}.`, 'agentId');
       const label = body.label === undefined ? '' : requiredText(body.label, 'label');
-      const issued = auth.issueAgentToken(agentId, label);
+      const issued = await auth.issueAgentToken(agentId, label);
       sendJson(res, 201, { id: issued.id, agentId, token: issued.token });
       return true;
     }
     if (tokenMatch && !tokenMatch[1] && method === 'GET') {
-      sendJson(res, 200, { tokens: storage.listAgentTokens(url.searchParams.get('agentId') ?? undefined) });
+      sendJson(res, 200, { tokens: await storage.listAgentTokens(url.searchParams.get('agentId') ?? undefined) });
       return true;
     }
     if (tokenMatch?.[1] && method === 'DELETE') {
-      const agentId = auth.revokeAgentToken(tokenMatch[1]);
+      const agentId = await auth.revokeAgentToken(tokenMatch[1]);
       if (!agentId) throw new HttpError(404, 'not-found', 'No such live token.');
       // The hub does not know which token a socket used: the agent's sockets close and those
       // holding another valid token reconnect.
@@ -257,9 +256,10 @@ export function createAdminRoutes(adminToken: string | undefined): RouteHandler 
     const visitorMatch = /^\/api\/admin\/visitors\/([^/]+)\/revoke-sessions$/.exec(path);
     if (visitorMatch && method === 'POST') {
       const contactId = decodeSegment(visitorMatch[1]!, 'contact id');
-      const revoked = auth.revokeVisitorSessions(contactId);
-      context.backend.disconnectPrincipal(
-        (principal) => principal.kind === 'visitor' && principal.contactId === contactId,
+      const revoked = await auth.revokeVisitorSessions(contactId);
+      context.disconnectPrincipal(
+        context.workspaceId,
+        { kind: 'visitor', contactId },
         CLOSE_REVOKED,
         'session revoked',
       );

@@ -51,7 +51,7 @@ function workspaceField(workspaceId: string): { workspace?: string } {
 }
 
 /** The signed-in agent of a request's session cookie, or null. */
-export function sessionAgentOf(context: RouteContext, req: IncomingMessage): Agent | null {
+export async function sessionAgentOf(context: RouteContext, req: IncomingMessage): Promise<Agent | null> {
   const token = readCookie(req, SESSION_COOKIE);
   return token ? context.accounts.sessionAgent(token) : null;
 }
@@ -75,12 +75,13 @@ async function namedWorkspace(context: RouteContext, value: unknown): Promise<Ro
  */
 async function requestWorkspace(context: RouteContext, req: IncomingMessage, url: URL): Promise<RouteContext> {
   const token = readCookie(req, SESSION_COOKIE);
-  if (token) return inWorkspace(context, await context.workspaces.get(workspaceOfToken(context.directory, token)));
+  if (token)
+    return inWorkspace(context, await context.workspaces.get(await workspaceOfToken(context.directory, token)));
   return (await namedWorkspace(context, url.searchParams.get('workspace') ?? undefined)) ?? context;
 }
 
-function requireSignedIn(context: RouteContext, req: IncomingMessage): Agent {
-  const agent = sessionAgentOf(context, req);
+async function requireSignedIn(context: RouteContext, req: IncomingMessage): Promise<Agent> {
+  const agent = await sessionAgentOf(context, req);
   if (!agent) throw new HttpError(401, 'unauthenticated', 'Sign in first.');
   return agent;
 }
@@ -107,13 +108,13 @@ export const handleAuthRoutes: RouteHandler = async (rootContext, req, res, url)
   const { accounts } = context;
 
   if (path === '/api/auth/session' && method === 'GET') {
-    const agent = sessionAgentOf(context, req);
+    const agent = await sessionAgentOf(context, req);
     sendJson(
       res,
       200,
       agent
         ? { signedIn: true, agent: publicAgent(agent), ...workspaceField(context.workspaceId) }
-        : { signedIn: false, setupNeeded: !context.demo && !accounts.hasAccounts(), demo: context.demo },
+        : { signedIn: false, setupNeeded: !context.demo && !(await accounts.hasAccounts()), demo: context.demo },
     );
     return true;
   }
@@ -148,14 +149,14 @@ export const handleAuthRoutes: RouteHandler = async (rootContext, req, res, url)
   }
   if (path === '/api/auth/sign-out') {
     const token = readCookie(req, SESSION_COOKIE);
-    const ended = token ? accounts.signOut(token) : null;
+    const ended = token ? await accounts.signOut(token) : null;
     if (ended) context.closeSessionSockets([ended], CLOSE_UNAUTHENTICATED, 'signed out');
     sendJson(res, 200, { ok: true }, { 'set-cookie': clearedSessionCookie(cameOverHttps(req, context.trustProxy)) });
     return true;
   }
   if (path === '/api/auth/sign-out-everywhere') {
-    const agent = requireSignedIn(context, req);
-    const ended = accounts.signOutEverywhere(agent.id);
+    const agent = await requireSignedIn(context, req);
+    const ended = await accounts.signOutEverywhere(agent.id);
     context.closeSessionSockets(ended, CLOSE_UNAUTHENTICATED, 'signed out everywhere');
     sendJson(
       res,
@@ -171,7 +172,7 @@ export const handleAuthRoutes: RouteHandler = async (rootContext, req, res, url)
     const password = typeof body.password === 'string' ? body.password : '';
     // The link was made in one workspace: the password is set, and the session opened, there.
     const linkWorkspace =
-      rootContext.directory.workspaceOfCredential('auth-link', hashToken(token)) ?? DEFAULT_WORKSPACE;
+      (await rootContext.directory.workspaceOfCredential('auth-link', hashToken(token))) ?? DEFAULT_WORKSPACE;
     const workspace = inWorkspace(rootContext, await rootContext.workspaces.get(linkWorkspace));
     const signedIn = await workspace.accounts.setPasswordWithLink(token, password);
     sendJson(
@@ -191,13 +192,17 @@ export const handleAuthRoutes: RouteHandler = async (rootContext, req, res, url)
     if (!workspace) return true;
     const agent = workspace.accounts.agentByEmail(email);
     if (workspace.mailer.enabled && isActiveAgent(agent) && workspace.accounts.takeResetMail(agent.id)) {
-      const link = accountLink(workspace.linkOrigin(req), 'reset', workspace.accounts.createLink(agent.id, 'reset'));
+      const link = accountLink(
+        workspace.linkOrigin(req),
+        'reset',
+        await workspace.accounts.createLink(agent.id, 'reset'),
+      );
       workspace.mailer.sendServerMail(resetMail(agent, link)).catch(() => undefined);
     }
     return true;
   }
   if (path === '/api/auth/invites') {
-    const admin = requireSignedIn(context, req);
+    const admin = await requireSignedIn(context, req);
     if (!canManageTeam(context.backend.state, admin.id))
       throw new HttpError(403, 'forbidden', 'Only an admin invites teammates.');
     const body = requireRecord((await readJson(req, BODY_LIMIT)).value, '');
@@ -222,7 +227,7 @@ export async function sendInvitation(
   if (!agent) throw new HttpError(404, 'not-found', `No agent ${agentId}.`, 'agentId');
   if (!agent.invitePending || agent.disabled)
     throw new HttpError(409, 'rule', 'This agent is not waiting for an invitation.', 'agentId');
-  const link = accountLink(context.linkOrigin(req), 'invite', context.accounts.createLink(agent.id, 'invite'));
+  const link = accountLink(context.linkOrigin(req), 'invite', await context.accounts.createLink(agent.id, 'invite'));
   if (!context.mailer.enabled) return { sent: false, reason: 'no-smtp', link };
   try {
     await context.mailer.sendServerMail(invitationMail(agent, inviter, link));

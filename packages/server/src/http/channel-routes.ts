@@ -26,7 +26,7 @@ function isRawMessage(req: IncomingMessage): boolean {
  * workspace's, a workspace's own ingest token (`cfi_…`) is that workspace's.
  */
 async function ingestContext(context: RouteContext, req: IncomingMessage, serverToken: string | undefined) {
-  const { workspaceId } = bearerWorkspace(req, {
+  const { workspaceId } = await bearerWorkspace(req, {
     purpose: 'ingest',
     serverToken,
     directory: context.directory,
@@ -54,7 +54,7 @@ export function createChannelRoutes(options: {
         ? await parseRawEmail(await readBody(req, BODY_LIMITS.rawEmail))
         : parseInboundEmail((await readJson(req, BODY_LIMITS.email)).value);
       // Mail for addresses another workspace receives at is that workspace's, whoever's token posts it.
-      if (!mayFileInto(context.directory, workspace.workspaceId, command.to))
+      if (!(await mayFileInto(context.directory, workspace.workspaceId, command.to)))
         throw new HttpError(403, 'forbidden', 'This mail is for addresses of another workspace.', 'to');
       // The Message-ID is the idempotency key: a mail gateway that retries delivers once.
       const outcome = await run(workspace, command, `email:${command.messageId}`);

@@ -29,7 +29,7 @@ export function createControlRoutes(controlToken: string): RouteHandler {
     if (req.method !== 'POST') throw new HttpError(405, 'method-not-allowed', 'Use POST.');
     const body = requireRecord((await readJson(req, BODY_LIMIT)).value, '');
     const workspaceId = body.workspace === undefined ? DEFAULT_WORKSPACE : requiredText(body.workspace, 'workspace');
-    if (!rootContext.directory.workspace(workspaceId))
+    if (!(await rootContext.directory.workspace(workspaceId)))
       throw new HttpError(404, 'not-found', `No workspace ${workspaceId}.`, 'workspace');
     const context = inWorkspace(rootContext, await rootContext.workspaces.get(workspaceId));
 
@@ -51,7 +51,7 @@ export function createControlRoutes(controlToken: string): RouteHandler {
       if (!agent || agent.disabled)
         throw new HttpError(404, 'not-found', `No enabled agent has the email ${email}.`, 'email');
       const purpose = agent.invitePending ? 'invite' : 'reset';
-      const link = accountLink(context.linkOrigin(), purpose, context.accounts.createLink(agent.id, purpose));
+      const link = accountLink(context.linkOrigin(), purpose, await context.accounts.createLink(agent.id, purpose));
       sendJson(res, 200, { agentId: agent.id, link });
       return true;
     }

@@ -24,7 +24,7 @@ export function createDemoRoutes(options: {
     if (url.pathname === '/api/demo/session' && method === 'GET') {
       const wanted = url.searchParams.get('agent');
       const workspaceId = url.searchParams.get('workspace') ?? DEFAULT_WORKSPACE;
-      if (!WORKSPACE_ID_PATTERN.test(workspaceId) || !context.directory.workspace(workspaceId))
+      if (!WORKSPACE_ID_PATTERN.test(workspaceId) || !(await context.directory.workspace(workspaceId)))
         throw new HttpError(404, 'not-found', 'No such workspace.', 'workspace');
       const hub = await context.workspaces.get(workspaceId);
       const agent = wanted ? hub.backend.state.agents.get(wanted) : options.firstAgent(hub.backend);
@@ -33,7 +33,7 @@ export function createDemoRoutes(options: {
       const key = `${workspaceId}/${agent.id}`;
       let token = demoTokens.get(key);
       if (!token) {
-        token = hub.auth.issueAgentToken(agent.id, 'demo').token;
+        token = (await hub.auth.issueAgentToken(agent.id, 'demo')).token;
         demoTokens.set(key, token);
       }
       sendJson(res, 200, { token, agentId: agent.id, name: agent.name, workspace: workspaceId, demo: true });

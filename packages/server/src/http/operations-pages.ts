@@ -7,6 +7,8 @@ export interface Readiness {
   draining: boolean;
   storage: boolean;
   migrations: boolean;
+  /** Whether the cluster's bus (Redis) is connected; absent without one. Reported only: not a condition of `ready`. */
+  bus?: boolean;
 }
 
 export interface OperationsPagesOptions {
@@ -17,7 +19,7 @@ export interface OperationsPagesOptions {
   /** Takes one request from the caller's per-address allowance; false when it is spent. */
   allow(req: IncomingMessage): boolean;
   /** What `/health?details` tells the admin token's holder. */
-  details(): Record<string, unknown>;
+  details(): Promise<Record<string, unknown>>;
   ready(): Readiness;
 }
 
@@ -43,7 +45,7 @@ export function createOperationsPages(options: OperationsPagesOptions) {
         }
         limit(req);
         requireBearer(req, options.adminToken, 'Health details');
-        sendJson(res, 200, { ok: true, status: 'ok', ...options.details() });
+        sendJson(res, 200, { ok: true, status: 'ok', ...(await options.details()) });
         return true;
       case '/ready': {
         const readiness = options.ready();

@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Principal } from '@confab/core';
 import type { Backend } from '@confab/core/backend';
 import type { Accounts } from '../accounts/accounts.js';
 import type { ServerAuthenticator } from '../auth/authenticator.js';
 import type { Mailer } from '../mail/mailer.js';
-import type { SqliteStorage, WorkspaceStorage } from '../storage/sqlite-storage.js';
+import type { WorkspaceStorage } from '../storage/sqlite-storage.js';
+import type { WorkspaceDirectory } from '../storage/workspace-directory.js';
 import type { WorkspaceHub, WorkspaceHubs } from '../workspaces/hubs.js';
 
 /**
@@ -26,11 +28,13 @@ export interface RouteContext {
   /** Where links in email point: the first public URL, else the origin this request reached. */
   linkOrigin(req?: IncomingMessage): string;
   /** The whole store: which workspaces exist, their sites and tokens (never one workspace's rows). */
-  directory: SqliteStorage;
+  directory: WorkspaceDirectory;
   /** The hub of each workspace, loaded on use. */
   workspaces: WorkspaceHubs;
   /** Closes the sockets opened with these agent sessions (by token hash). */
   closeSessionSockets(tokenHashes: Iterable<string>, code: number, reason: string): void;
+  /** Closes the sockets of an agent or visitor of a workspace, on every process of a cluster. */
+  disconnectPrincipal(workspaceId: string, who: Principal, code: number, reason: string): void;
 }
 
 /** A route module: answers and returns true when the path is one of its own. */

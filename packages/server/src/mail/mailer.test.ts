@@ -33,7 +33,7 @@ describe('outbound email', () => {
     const { peer, ack } = await composeAndWait(t, 'gina@customer.example', 'Quote');
     const messageId = ack.result!.messageId!;
     const conversationId = ack.result!.conversationId!;
-    for (let waited = 0; waited < 5000 && t.server.storage.delivery(messageId)?.state !== 'sent'; waited += 20)
+    for (let waited = 0; waited < 5000 && (await t.server.storage.delivery(messageId))?.state !== 'sent'; waited += 20)
       await sleep(20);
     assert.equal(sink.messages.length, 1);
     assert.deepEqual(sink.messages[0]!.to, ['gina@customer.example']);
@@ -41,7 +41,7 @@ describe('outbound email', () => {
     assert.match(sink.messages[0]!.data, /Body of Quote/);
     // The stored id is already `<id@host>`: the header carries one pair of angle brackets.
     assert.match(sink.messages[0]!.data, /^Message-ID: <[^<>\s]+>\r?$/im);
-    assert.equal(t.server.storage.delivery(messageId)?.state, 'sent');
+    assert.equal((await t.server.storage.delivery(messageId))?.state, 'sent');
     // The message itself says sent, and the agent's socket heard it.
     await peer.next('events', (frame) =>
       frame.events.some(
@@ -71,8 +71,8 @@ describe('outbound email without SMTP', () => {
       .get(ack.result!.conversationId!)
       ?.find((candidate) => candidate.id === ack.result!.messageId);
     assert.equal(message?.delivery, 'queued');
-    assert.equal(t.server.storage.delivery(ack.result!.messageId!), null);
-    assert.equal(t.server.storage.pendingEmails().length, 1);
+    assert.equal(await t.server.storage.delivery(ack.result!.messageId!), null);
+    assert.equal((await t.server.storage.pendingEmails()).length, 1);
     const health = (await (
       await fetch(`${t.url}/health?details`, { headers: { authorization: 'Bearer test-admin' } })
     ).json()) as { mail: { smtp: boolean; pending: number } };
@@ -94,9 +94,13 @@ describe('outbound email after a restart', () => {
     const second = await startTestServer({ dataDir, smtpUrl: `smtp://127.0.0.1:${sink.port}?ignoreTLS=true` });
     try {
       const messageId = ack.result!.messageId!;
-      for (let waited = 0; waited < 5000 && second.server.storage.delivery(messageId)?.state !== 'sent'; waited += 20)
+      for (
+        let waited = 0;
+        waited < 5000 && (await second.server.storage.delivery(messageId))?.state !== 'sent';
+        waited += 20
+      )
         await sleep(20);
-      assert.equal(second.server.storage.delivery(messageId)?.state, 'sent');
+      assert.equal((await second.server.storage.delivery(messageId))?.state, 'sent');
       await second.server.mailer.idle();
       assert.equal(sink.messages.length, 1);
       assert.match(sink.messages[0]!.data, /Subject: Later/);
@@ -114,8 +118,9 @@ describe('outbound email after a restart', () => {
     try {
       const { peer, ack } = await composeAndWait(t, 'jo@customer.example', 'Bounce');
       const messageId = ack.result!.messageId!;
-      for (let waited = 0; waited < 3000 && !t.server.storage.delivery(messageId); waited += 20) await sleep(20);
-      const delivery = t.server.storage.delivery(messageId);
+      for (let waited = 0; waited < 3000 && !(await t.server.storage.delivery(messageId)); waited += 20)
+        await sleep(20);
+      const delivery = await t.server.storage.delivery(messageId);
       assert.equal(delivery?.state, 'queued');
       assert.match(delivery?.lastError ?? '', /550/);
       // The thread hears why it is still queued.
@@ -163,7 +168,7 @@ describe('outbound email refused until its retry window ends', () => {
       message: { deliveryError?: string };
     };
     assert.match(failedMessage.message.deliveryError ?? '', /^550 5\.1\.1 No such user here/);
-    assert.equal(t.server.storage.delivery(messageId)?.state, 'failed');
+    assert.equal((await t.server.storage.delivery(messageId))?.state, 'failed');
     assert.equal(sink.messages.length, 0);
 
     sink.refuseRecipients = null;

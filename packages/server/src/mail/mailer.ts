@@ -3,7 +3,7 @@ import type { ConfabEvent, Message, SequencedEvent } from '@confab/core';
 import type { Backend, FanOut } from '@confab/core/backend';
 import { silentLogger, type Logger } from '../logging.js';
 import type { ServerMetrics } from '../metrics.js';
-import type { DeliveryStore } from '../storage/sqlite-storage.js';
+import { SENDING_LEASE_MS, type DeliveryStore } from '../storage/sqlite-storage.js';
 import { markDelivery } from '../delivery/mark-delivery.js';
 
 type QueuedEmail = Extract<ConfabEvent, { type: 'email.queued' }>;
@@ -45,6 +45,8 @@ export interface MailerOptions {
 export interface Mailer {
   /** Whether an SMTP transport is configured: without one, nothing is ever reported sent. */
   readonly enabled: boolean;
+  /** Emails being sent or waiting for their next attempt (the hub is not evicted meanwhile). */
+  readonly sending: number;
   /** Resolves when every email known so far has had its current attempt. */
   idle(): Promise<void>;
   /**
@@ -72,7 +74,13 @@ export function createMailer(options: MailerOptions): Mailer {
     (options.smtpUrl ? (nodemailer.createTransport(options.smtpUrl) as unknown as MailTransport) : null);
 
   if (!transport) {
-    return { enabled: false, idle: async () => {}, sendServerMail: async () => false, close: async () => {} };
+    return {
+      enabled: false,
+      sending: 0,
+      idle: async () => {},
+      sendServerMail: async () => false,
+      close: async () => {},
+    };
   }
 
   let closed = false;
@@ -91,21 +99,27 @@ export function createMailer(options: MailerOptions): Mailer {
   }
 
   /** An agent retried a failed email (`delivery.retried`): its attempts start again from the first. */
-  function retry(messageId: string) {
+  async function retry(messageId: string) {
     if (closed || inFlight.has(messageId)) return;
-    store.recordDelivery({ messageId, state: 'queued', attempts: 0, lastError: null, updatedAt: now() });
-    const email = store.pendingEmails().find((pending) => pending.messageId === messageId);
+    await store.recordDelivery({ messageId, state: 'queued', attempts: 0, lastError: null, updatedAt: now() });
+    const email = (await store.pendingEmails()).find((pending) => pending.messageId === messageId);
     if (email) enqueue(email);
   }
 
   async function attempt(email: QueuedEmail) {
     if (closed) return;
-    const previous = store.delivery(email.messageId);
-    if (previous && previous.state !== 'queued') {
+    const previous = await store.delivery(email.messageId);
+    if (previous?.state === 'sent' || previous?.state === 'failed') {
       inFlight.delete(email.messageId);
       return;
     }
     const attempts = (previous?.attempts ?? 0) + 1;
+    // Another sender (another process following this workspace) holds this attempt: it sends, not
+    // this one. Looked at again once its lease is over, in case that sender died meanwhile.
+    if (!(await store.claimAttempt(email.messageId, previous?.attempts ?? 0, now()))) {
+      later(email, SENDING_LEASE_MS);
+      return;
+    }
     const message = findMessage(email);
     const headers = message?.email;
     const settingsFrom = backend.state.settings.email.address;
@@ -121,7 +135,13 @@ export function createMailer(options: MailerOptions): Mailer {
           ? { inReplyTo: angleBracketed(headers.inReplyTo), references: [angleBracketed(headers.inReplyTo)] }
           : {}),
       });
-      store.recordDelivery({ messageId: email.messageId, state: 'sent', attempts, lastError: null, updatedAt: now() });
+      await store.recordDelivery({
+        messageId: email.messageId,
+        state: 'sent',
+        attempts,
+        lastError: null,
+        updatedAt: now(),
+      });
       options.metrics?.email('sent');
       logger.info({ messageId: email.messageId, attempts }, 'email sent');
       inFlight.delete(email.messageId);
@@ -132,7 +152,7 @@ export function createMailer(options: MailerOptions): Mailer {
       const reply = (error as { response?: unknown }).response;
       const shown = typeof reply === 'string' && reply ? reply : reason;
       const final = attempts >= maxAttempts;
-      store.recordDelivery({
+      await store.recordDelivery({
         messageId: email.messageId,
         state: final ? 'failed' : 'queued',
         attempts,
@@ -150,30 +170,41 @@ export function createMailer(options: MailerOptions): Mailer {
       } else {
         // The thread shows why it is still queued, once per distinct answer of the server.
         await markDelivery(backend, email, 'queued', shown);
-        const timer = setTimeout(() => {
-          timers.delete(timer);
-          inFlight.delete(email.messageId);
-          enqueue(email);
-        }, retryDelay(attempts));
-        timer.unref();
-        timers.add(timer);
+        later(email, retryDelay(attempts));
       }
     }
+  }
+
+  /** Tries the email again after `delayMs`. */
+  function later(email: QueuedEmail, delayMs: number) {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      inFlight.delete(email.messageId);
+      enqueue(email);
+    }, delayMs);
+    timer.unref();
+    timers.add(timer);
   }
 
   const unsubscribe = options.fanOut.subscribe((events: SequencedEvent[]) => {
     for (const { event } of events) {
       if (event.type === 'email.queued') enqueue(event);
-      else if (event.type === 'delivery.retried' && event.via === 'email') retry(event.messageId);
+      else if (event.type === 'delivery.retried' && event.via === 'email')
+        retry(event.messageId).catch((error: unknown) => logger.error({ err: error }, 'mailer failed'));
     }
   });
   // Email queued before a crash or restart and never finally delivered.
-  void backend.ready.then(() => {
-    for (const email of store.pendingEmails()) enqueue(email);
-  });
+  void backend.ready
+    .then(async () => {
+      for (const email of await store.pendingEmails()) enqueue(email);
+    })
+    .catch((error: unknown) => logger.error({ err: error }, 'mailer could not read the pending emails'));
 
   return {
     enabled: true,
+    get sending() {
+      return inFlight.size;
+    },
     async idle() {
       await backend.ready;
       let seen: Promise<void>;

@@ -12,23 +12,23 @@ export interface AgentSessionRecord {
 export type AuthLinkPurpose = 'invite' | 'reset';
 
 /**
- * Passwords, agent sessions and one-time links. Who an agent is (email, role, disabled, invited)
+ * Passwords, agent sessions and one-time links (SQLite here, PostgreSQL in postgres-stores.ts). Who an agent is (email, role, disabled, invited)
  * lives in the engine's Agent record; this store keeps only what the engine must never hold.
  */
 export interface AccountStore {
-  passwordHash(agentId: string): string | null;
-  setPasswordHash(agentId: string, hash: string, at: number): void;
+  passwordHash(agentId: string): Promise<string | null>;
+  setPasswordHash(agentId: string, hash: string, at: number): Promise<void>;
   /** Agents with a password (the first admin check of `/inbox/`). */
-  countPasswords(): number;
+  countPasswords(): Promise<number>;
 
-  saveAgentSession(session: { tokenHash: string; agentId: string; createdAt: number }): void;
+  saveAgentSession(session: { tokenHash: string; agentId: string; createdAt: number }): Promise<void>;
   /** A live (unrevoked) session. */
-  findAgentSession(tokenHash: string): AgentSessionRecord | null;
-  touchAgentSession(tokenHash: string, usedAt: number): void;
+  findAgentSession(tokenHash: string): Promise<AgentSessionRecord | null>;
+  touchAgentSession(tokenHash: string, usedAt: number): Promise<void>;
   /** Revokes one session; returns its agent, or null when there was no such live session. */
-  revokeAgentSession(tokenHash: string, at: number): string | null;
+  revokeAgentSession(tokenHash: string, at: number): Promise<string | null>;
   /** Revokes every live session of an agent; returns their hashes (to close their sockets). */
-  revokeAgentSessions(agentId: string, at: number): string[];
+  revokeAgentSessions(agentId: string, at: number): Promise<string[]>;
 
   /** Stores a one-time link and voids the agent's earlier unused links of the same purpose. */
   saveAuthLink(link: {
@@ -37,12 +37,12 @@ export interface AccountStore {
     purpose: AuthLinkPurpose;
     createdAt: number;
     expiresAt: number;
-  }): void;
+  }): Promise<void>;
   /**
    * Uses a link once: returns its agent and purpose when it exists, is unused and has not expired,
    * and marks it used in the same statement (two concurrent uses cannot both succeed).
    */
-  consumeAuthLink(tokenHash: string, at: number): { agentId: string; purpose: AuthLinkPurpose } | null;
+  consumeAuthLink(tokenHash: string, at: number): Promise<{ agentId: string; purpose: AuthLinkPurpose } | null>;
 }
 
 /**
@@ -110,40 +110,40 @@ function accountStore(
   );
 
   return {
-    passwordHash(agentId) {
+    async passwordHash(agentId) {
       return (statements.passwordHash.get(workspaceId, agentId) as { hash: string } | undefined)?.hash ?? null;
     },
-    setPasswordHash(agentId, hash, at) {
+    async setPasswordHash(agentId, hash, at) {
       statements.setPasswordHash.run(workspaceId, agentId, hash, at);
     },
-    countPasswords() {
+    async countPasswords() {
       return (statements.countPasswords.get(workspaceId) as { n: number }).n;
     },
-    saveAgentSession(session) {
+    async saveAgentSession(session) {
       statements.saveSession.run(workspaceId, session.tokenHash, session.agentId, session.createdAt, session.createdAt);
     },
-    findAgentSession(tokenHash) {
+    async findAgentSession(tokenHash) {
       const row = statements.findSession.get(workspaceId, tokenHash) as
         { agent_id: string; created_at: number; last_used_at: number } | undefined;
       return row ? { tokenHash, agentId: row.agent_id, createdAt: row.created_at, lastUsedAt: row.last_used_at } : null;
     },
-    touchAgentSession(tokenHash, usedAt) {
+    async touchAgentSession(tokenHash, usedAt) {
       statements.touchSession.run(usedAt, workspaceId, tokenHash);
     },
-    revokeAgentSession(tokenHash, at) {
+    async revokeAgentSession(tokenHash, at) {
       return (
         (statements.revokeSession.get(at, workspaceId, tokenHash) as { agent_id: string } | undefined)?.agent_id ?? null
       );
     },
-    revokeAgentSessions(agentId, at) {
+    async revokeAgentSessions(agentId, at) {
       return (statements.revokeSessionsOf.all(at, workspaceId, agentId) as { token_hash: string }[]).map(
         (row) => row.token_hash,
       );
     },
-    saveAuthLink(link) {
+    async saveAuthLink(link) {
       saveLink(link);
     },
-    consumeAuthLink(tokenHash, at) {
+    async consumeAuthLink(tokenHash, at) {
       const row = statements.consumeLink.get(at, workspaceId, tokenHash, at) as
         { agent_id: string; purpose: AuthLinkPurpose } | undefined;
       return row ? { agentId: row.agent_id, purpose: row.purpose } : null;

@@ -60,18 +60,21 @@ describe('schema migrations', () => {
             'Order 1042',
           ]);
           peer.close();
-          assert.deepEqual(server.storage.findAgentToken(hashToken('cfa_fixture-agent')), {
+          assert.deepEqual(await server.storage.findAgentToken(hashToken('cfa_fixture-agent')), {
             id: 'tok_fixture',
             agentId: 'agent-ann',
           });
-          assert.equal(server.storage.delivery('msg-fixture')?.state, 'sent');
-          const session = server.storage.findVisitorSession(hashToken('cfv_fixture-visitor'))!;
+          assert.equal((await server.storage.delivery('msg-fixture'))?.state, 'sent');
+          const session = (await server.storage.findVisitorSession(hashToken('cfv_fixture-visitor')))!;
           // A store from before last_used_at counts from the session's creation.
           assert.ok(session.lastUsedAt >= session.createdAt);
           if (fixture === 'schema-1c.sql') {
-            assert.match(server.storage.passwordHash('agent-ann') ?? '', /^scrypt\$/);
-            assert.equal(server.storage.findAgentSession(hashToken('cfs_fixture-session'))?.agentId, 'agent-ann');
-          } else assert.equal(server.storage.countPasswords(), 0, 'the account tables exist, empty');
+            assert.match((await server.storage.passwordHash('agent-ann')) ?? '', /^scrypt\$/);
+            assert.equal(
+              (await server.storage.findAgentSession(hashToken('cfs_fixture-session')))?.agentId,
+              'agent-ann',
+            );
+          } else assert.equal(await server.storage.countPasswords(), 0, 'the account tables exist, empty');
         } finally {
           await server.close();
         }

@@ -1,5 +1,6 @@
-// CONFAB_DATABASE_URL's one function: the default workspace's log in PostgreSQL, and a real
-// conversation through the hub on it, across a restart.
+// CONFAB_DATABASE_URL: everything a workspace stores (its log, tokens, sessions, accounts,
+// deliveries) and the directory in PostgreSQL, and a real conversation through the hub on it,
+// across a restart.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,9 +12,8 @@ import { createServerAuthenticator } from '../auth/authenticator.js';
 import { ConfigError, configFromEnv } from '../config.js';
 import { AGENTS } from '../testing/harness.test-util.js';
 import { startThrowawayPostgres, type ThrowawayPostgres } from '../testing/postgres.test-util.js';
-import { DEFAULT_WORKSPACE_ID, openWorkspaceLog } from './open-storage.js';
+import { DEFAULT_WORKSPACE_ID, openServerStore } from './open-storage.js';
 import { openPostgresStorage } from './postgres-storage.js';
-import { createSqliteStorage, type SqliteStorage } from './sqlite-storage.js';
 
 let cluster: ThrowawayPostgres;
 before(async () => {
@@ -21,12 +21,11 @@ before(async () => {
 });
 after(() => cluster.stop());
 
-/** A SQLite store in a temporary data directory, removed after the test. */
-function localStore(t: { after(fn: () => void): void }): SqliteStorage {
+/** A temporary data directory, removed after the test. */
+function dataDir(t: { after(fn: () => void): void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'confab-open-storage-'));
-  const store = createSqliteStorage(dir);
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return store;
+  return dir;
 }
 
 /** A client link into the hub that records its frames and waits for the next one of a kind. */
@@ -62,11 +61,15 @@ function link(backend: Backend, token: string) {
   return { next, command, close: () => connection.close() };
 }
 
-test('without CONFAB_DATABASE_URL the log stays in the SQLite store, unchanged', async (t) => {
-  const local = localStore(t);
-  assert.equal(await openWorkspaceLog({ local }), local);
-  assert.equal(await openWorkspaceLog({ databaseUrl: '', local }), local);
-  await local.close();
+test('without CONFAB_DATABASE_URL everything stays in the SQLite store, unchanged', async (t) => {
+  for (const databaseUrl of [undefined, '']) {
+    const store = await openServerStore({ dataDir: dataDir(t), databaseUrl });
+    assert.equal(store.kind, 'sqlite');
+    assert.equal(store.directory, store.local);
+    assert.equal(await store.forWorkspace(DEFAULT_WORKSPACE_ID), store.local.forWorkspace(DEFAULT_WORKSPACE_ID));
+    assert.equal(await store.heads([DEFAULT_WORKSPACE_ID]), null, 'SQLite has no other writers to follow');
+    await store.close();
+  }
 });
 
 test('the server refuses to start with a CONFAB_DATABASE_URL that is not postgres://, without echoing it', () => {
@@ -83,24 +86,27 @@ test('the server refuses to start with a CONFAB_DATABASE_URL that is not postgre
   );
 });
 
-test('a URL that is not postgres:// is refused without echoing it, and the SQLite store is left open', async (t) => {
-  const local = localStore(t);
+test('a URL that is not postgres:// is refused without echoing it, and nothing is opened', async (t) => {
+  const dir = dataDir(t);
   for (const databaseUrl of ['mysql://root:hunter2@db/confab', 'not a url'])
     await assert.rejects(
-      openWorkspaceLog({ databaseUrl, local }),
+      openServerStore({ dataDir: dir, databaseUrl }),
       (error) =>
         error instanceof RangeError && !error.message.includes('hunter2') && /postgres:\/\//.test(error.message),
     );
-  assert.equal(local.writable(), true);
-  await local.close();
+  // The data directory is free: a store opens on it at once.
+  const store = await openServerStore({ dataDir: dir });
+  await store.close();
 });
 
-test('with CONFAB_DATABASE_URL a conversation is stored in PostgreSQL and survives a restart of the hub', async (t) => {
+test('with CONFAB_DATABASE_URL a conversation, its tokens and sessions are in PostgreSQL and survive a restart', async (t) => {
   const databaseUrl = await cluster.createDatabase();
-  const local = localStore(t);
-  const auth = createServerAuthenticator({ store: local });
-  const log = await openWorkspaceLog({ databaseUrl, local });
-  const backend = createBackend({ storage: log, auth });
+  const dir = dataDir(t);
+  const store = await openServerStore({ dataDir: dir, databaseUrl, poolSize: 3 });
+  assert.equal(store.kind, 'postgres');
+  const storage = await store.forWorkspace(DEFAULT_WORKSPACE_ID);
+  const auth = createServerAuthenticator({ store: storage });
+  const backend = createBackend({ storage, auth });
   await backend.ready;
   await backend.append(AGENTS.map((agent) => ({ type: 'agent.upserted' as const, agent })));
 
@@ -111,7 +117,8 @@ test('with CONFAB_DATABASE_URL a conversation is stored in PostgreSQL and surviv
     text: 'Hallo, is my order on its way?',
   });
   const conversationId = started.result!.conversationId!;
-  const agent = link(backend, auth.issueAgentToken(AGENTS[0]!.id, 'test').token);
+  const agentToken = (await auth.issueAgentToken(AGENTS[0]!.id, 'test')).token;
+  const agent = link(backend, agentToken);
   await agent.next('welcome');
   const replied = await agent.command('reply-1', {
     type: 'message.reply',
@@ -122,19 +129,24 @@ test('with CONFAB_DATABASE_URL a conversation is stored in PostgreSQL and surviv
   visitor.close();
   agent.close();
   await backend.close();
-  assert.equal(local.writable(), false, "closing the hub's log closed the SQLite store too");
+  assert.deepEqual(await store.heads([DEFAULT_WORKSPACE_ID]), new Map([[DEFAULT_WORKSPACE_ID, replied.seq]]));
+  await store.close();
+  assert.equal(store.local.writable(), false, 'closing the store closed the SQLite file too');
 
-  // In PostgreSQL, under the default workspace; the SQLite store holds no events.
+  // In PostgreSQL, under the default workspace; the SQLite file holds no events and no tokens.
   const direct = await openPostgresStorage({ url: databaseUrl, workspaceId: DEFAULT_WORKSPACE_ID });
   assert.equal((await direct.head()).seq, replied.seq);
   await direct.close();
-  const reopenedLocal = createSqliteStorage(local.dir);
-  assert.equal(reopenedLocal.eventCount(), 0);
+  const reopened = await openServerStore({ dataDir: dir, databaseUrl });
+  assert.equal(reopened.local.eventCount(), 0);
+  assert.deepEqual(await reopened.local.listAgentTokens(), []);
 
-  // A new hub on the same database (a restarted server) has the conversation and the same epoch.
+  // A new hub on the same database (a restarted server, or another process) has the conversation,
+  // the same epoch, and knows the agent's token and the visitor's session.
+  const reopenedStorage = await reopened.forWorkspace(DEFAULT_WORKSPACE_ID);
   const restarted = createBackend({
-    storage: await openWorkspaceLog({ databaseUrl, local: reopenedLocal }),
-    auth: createServerAuthenticator({ store: reopenedLocal }),
+    storage: reopenedStorage,
+    auth: createServerAuthenticator({ store: reopenedStorage }),
   });
   await restarted.ready;
   assert.equal(restarted.seq, replied.seq);
@@ -145,6 +157,10 @@ test('with CONFAB_DATABASE_URL a conversation is stored in PostgreSQL and surviv
   const resumed = link(restarted, welcome.sessionToken!);
   const again = await resumed.next('welcome');
   assert.equal(again.epoch, welcome.epoch, 'the epoch is the workspace’s, kept in PostgreSQL');
+  const agentAgain = link(restarted, agentToken);
+  assert.deepEqual((await agentAgain.next('welcome')).principal, { kind: 'agent', agentId: AGENTS[0]!.id });
   resumed.close();
+  agentAgain.close();
   await restarted.close();
+  await reopened.close();
 });

@@ -1,42 +1,144 @@
-import type { BackendStorage } from '@confab/core/backend';
-import { openPostgresStorage } from './postgres-storage.js';
+import pg from 'pg';
+import { openPostgresStorage, type PostgresStorage } from './postgres-storage.js';
+import { createPostgresDirectory, createPostgresWorkspaceStores } from './postgres-stores.js';
+import { POSTGRES_SCHEMA_VERSION, migratePostgres, postgresSchemaVersion } from './postgres-migrations.js';
+import { SCHEMA_VERSION } from './migrations.js';
+import { createSqliteStorage, type SqliteStorage, type WorkspaceStorage } from './sqlite-storage.js';
+import { DEFAULT_WORKSPACE, UnknownWorkspaceError, type WorkspaceDirectory } from './workspace-directory.js';
 
 /** The workspace of a server that hosts one team: the embedded default. */
-export const DEFAULT_WORKSPACE_ID = 'default';
+export const DEFAULT_WORKSPACE_ID = DEFAULT_WORKSPACE;
+/** Connections a process keeps to PostgreSQL (CONFAB_DATABASE_POOL_SIZE), shared by all its workspaces. */
+export const DEFAULT_POOL_SIZE = 10;
 
-export interface WorkspaceLogOptions {
-  /** CONFAB_DATABASE_URL: a `postgres://` or `postgresql://` URL. Unset: the log stays in `local`. */
+export interface ServerStoreOptions {
+  /** Where `confab.sqlite` lives (the embedded store, and the control file beside it). */
+  dataDir: string;
+  /** CONFAB_DATABASE_URL: a `postgres://` or `postgresql://` URL. Unset or empty: everything stays in SQLite. */
   databaseUrl?: string | undefined;
-  /** Default DEFAULT_WORKSPACE_ID. */
-  workspaceId?: string;
-  /** The server's SQLite store, which keeps accounts, sessions, tokens and deliveries either way. */
-  local: BackendStorage;
+  /** Connections in the one pool of this process. Default DEFAULT_POOL_SIZE. */
+  poolSize?: number;
 }
 
 /**
- * The log of a workspace (events, outcomes, snapshots, epoch): in PostgreSQL when a database URL
- * is given, else in the embedded SQLite store, unchanged. The server opens its SQLite store
- * either way and hands the hub the result of this one call; closing that log closes the SQLite
- * store too, so the hub's close still ends everything.
+ * Everything the server stores, behind one interface whichever database holds it: the workspace
+ * directory, and per workspace its log, tokens, sessions, accounts and deliveries.
+ */
+export interface ServerStore {
+  readonly kind: 'sqlite' | 'postgres';
+  /** The data directory's SQLite file. With PostgreSQL it holds no workspace's data. */
+  readonly local: SqliteStorage;
+  readonly directory: WorkspaceDirectory;
+  /** A workspace's storage; rejects with UnknownWorkspaceError for a workspace not in the directory. */
+  forWorkspace(workspaceId: string): Promise<WorkspaceStorage>;
+  /**
+   * The last sequence number of each of these workspaces as the database has it now (one query):
+   * a process compares them with its replicas to learn what other processes committed. Only
+   * PostgreSQL has other writers; SQLite answers null.
+   */
+  heads(workspaceIds: readonly string[]): Promise<Map<string, number> | null>;
+  /** Readiness: whether a write commits now, and whether the schema is the one this server knows. */
+  probe(): Promise<{ writable: boolean; migrations: boolean }>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the server's store: the SQLite file in the data directory, and with a database URL one
+ * PostgreSQL pool that every workspace's storage shares. Several processes on the same database
+ * see the same workspaces, tokens, sessions and logs.
  *
  * @example
- * const log = await openWorkspaceLog({ databaseUrl: options.databaseUrl, local: storage });
- * const backend = createBackend({ storage: log, auth });
+ * const store = await openServerStore({ dataDir: '.data', databaseUrl: process.env.CONFAB_DATABASE_URL });
+ * const backend = createBackend({ storage: await store.forWorkspace('default'), auth });
  */
-export async function openWorkspaceLog(options: WorkspaceLogOptions): Promise<BackendStorage> {
-  const { databaseUrl, local } = options;
-  if (!databaseUrl) return local;
-  if (!URL.canParse(databaseUrl) || !['postgres:', 'postgresql:'].includes(new URL(databaseUrl).protocol))
+export async function openServerStore(options: ServerStoreOptions): Promise<ServerStore> {
+  const { databaseUrl } = options;
+  if (databaseUrl && !isPostgresUrl(databaseUrl))
     // The URL itself is not repeated: it may hold a password.
     throw new RangeError('CONFAB_DATABASE_URL must be a postgres:// or postgresql:// URL.');
-  const postgres = await openPostgresStorage({
-    url: databaseUrl,
-    workspaceId: options.workspaceId ?? DEFAULT_WORKSPACE_ID,
-  });
+  const local = createSqliteStorage(options.dataDir);
+  if (!databaseUrl) return sqliteStore(local);
+  try {
+    return await postgresStore(local, databaseUrl, options.poolSize ?? DEFAULT_POOL_SIZE);
+  } catch (error) {
+    await local.close();
+    throw error;
+  }
+}
+
+function isPostgresUrl(text: string): boolean {
+  return URL.canParse(text) && ['postgres:', 'postgresql:'].includes(new URL(text).protocol);
+}
+
+function sqliteStore(local: SqliteStorage): ServerStore {
   return {
-    ...postgres,
+    kind: 'sqlite',
+    local,
+    directory: local,
+    async forWorkspace(workspaceId) {
+      return local.forWorkspace(workspaceId);
+    },
+    async heads() {
+      return null;
+    },
+    async probe() {
+      return { writable: local.writable(), migrations: local.schemaVersion() === SCHEMA_VERSION };
+    },
+    close: () => local.close(),
+  };
+}
+
+async function postgresStore(local: SqliteStorage, url: string, poolSize: number): Promise<ServerStore> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle connection that drops (a database restart) is replaced on next use; the query that
+  // then fails reports it. Without a listener the pool's 'error' event would end the process.
+  pool.on('error', () => undefined);
+  let directory: WorkspaceDirectory;
+  try {
+    await migratePostgres(pool);
+    directory = await createPostgresDirectory(pool);
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
+  const logs = new Set<PostgresStorage>();
+  return {
+    kind: 'postgres',
+    local,
+    directory,
+    async forWorkspace(workspaceId) {
+      if (!(await directory.workspace(workspaceId))) throw new UnknownWorkspaceError(workspaceId);
+      const log = await openPostgresStorage({ pool, workspaceId });
+      logs.add(log);
+      return {
+        ...createPostgresWorkspaceStores(pool, workspaceId),
+        ...log,
+        async close() {
+          logs.delete(log);
+          await log.close();
+        },
+      };
+    },
+    async heads(workspaceIds) {
+      const { rows } = await pool.query<{ workspace_id: string; seq: string }>(
+        'SELECT workspace_id, seq FROM workspace_heads WHERE workspace_id = ANY($1::text[])',
+        [[...workspaceIds]],
+      );
+      return new Map(rows.map((row) => [row.workspace_id, Number(row.seq)]));
+    },
+    async probe() {
+      try {
+        // A standby (in recovery) answers but takes no writes.
+        const { rows } = await pool.query<{ recovering: boolean }>('SELECT pg_is_in_recovery() AS recovering');
+        const version = await postgresSchemaVersion(pool);
+        return { writable: !rows[0]!.recovering, migrations: version === POSTGRES_SCHEMA_VERSION };
+      } catch {
+        return { writable: false, migrations: false };
+      }
+    },
     async close() {
-      await postgres.close();
+      await Promise.all([...logs].map((log) => log.close()));
+      await pool.end();
       await local.close();
     },
   };

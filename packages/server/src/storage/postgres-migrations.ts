@@ -58,6 +58,100 @@ CREATE TABLE snapshot_chunks (
 );
 `,
   },
+  {
+    version: 2,
+    description:
+      'the workspace directory (workspaces, sites, workspace tokens), sessions, agent tokens, accounts, deliveries',
+    sql: `
+CREATE TABLE workspaces (
+  id text PRIMARY KEY,
+  name text NOT NULL,
+  created_at bigint NOT NULL
+);
+CREATE TABLE sites (
+  site_key text PRIMARY KEY,
+  workspace_id text NOT NULL REFERENCES workspaces (id),
+  origins text NOT NULL,
+  created_at bigint NOT NULL
+);
+CREATE INDEX sites_by_workspace ON sites (workspace_id);
+CREATE TABLE workspace_tokens (
+  token_hash text PRIMARY KEY,
+  workspace_id text NOT NULL REFERENCES workspaces (id),
+  purpose text NOT NULL,
+  label text NOT NULL,
+  created_at bigint NOT NULL,
+  revoked_at bigint
+);
+CREATE TABLE visitor_sessions (
+  token_hash text PRIMARY KEY,
+  workspace_id text NOT NULL,
+  contact_id text NOT NULL,
+  created_at bigint NOT NULL,
+  last_used_at bigint,
+  revoked_at bigint
+);
+CREATE INDEX visitor_sessions_by_contact ON visitor_sessions (workspace_id, contact_id);
+CREATE TABLE agent_tokens (
+  workspace_id text NOT NULL,
+  id text NOT NULL,
+  token_hash text NOT NULL UNIQUE,
+  agent_id text NOT NULL,
+  label text NOT NULL,
+  created_at bigint NOT NULL,
+  revoked_at bigint,
+  PRIMARY KEY (workspace_id, id)
+);
+CREATE TABLE agent_passwords (
+  workspace_id text NOT NULL,
+  agent_id text NOT NULL,
+  hash text NOT NULL,
+  updated_at bigint NOT NULL,
+  PRIMARY KEY (workspace_id, agent_id)
+);
+CREATE TABLE agent_sessions (
+  token_hash text PRIMARY KEY,
+  workspace_id text NOT NULL,
+  agent_id text NOT NULL,
+  created_at bigint NOT NULL,
+  last_used_at bigint NOT NULL,
+  revoked_at bigint
+);
+CREATE INDEX agent_sessions_by_agent ON agent_sessions (workspace_id, agent_id);
+CREATE TABLE auth_links (
+  token_hash text PRIMARY KEY,
+  workspace_id text NOT NULL,
+  agent_id text NOT NULL,
+  purpose text NOT NULL,
+  created_at bigint NOT NULL,
+  expires_at bigint NOT NULL,
+  used_at bigint
+);
+CREATE INDEX auth_links_by_agent ON auth_links (workspace_id, agent_id, purpose);
+CREATE TABLE deliveries (
+  workspace_id text NOT NULL,
+  message_id text NOT NULL,
+  state text NOT NULL,
+  attempts integer NOT NULL,
+  last_error text,
+  updated_at bigint NOT NULL,
+  PRIMARY KEY (workspace_id, message_id)
+);
+CREATE INDEX events_by_type ON events (workspace_id, type);
+`,
+  },
+  {
+    version: 3,
+    description: 'addresses at which a workspace receives email (one workspace an address)',
+    sql: `
+CREATE TABLE inbound_addresses (
+  address text PRIMARY KEY,
+  workspace_id text NOT NULL REFERENCES workspaces (id),
+  created_at bigint NOT NULL
+);
+CREATE INDEX inbound_addresses_by_workspace ON inbound_addresses (workspace_id);
+`,
+  },
 ];
 
 /** The schema this version of the server writes and reads. */

@@ -2,6 +2,7 @@ import pg from 'pg';
 import type {
   BackendStorage,
   CommitRecord,
+  SharedLog,
   HubSnapshot,
   StoredEvent,
   StoredLog,
@@ -14,6 +15,8 @@ import { randomEpoch } from './migrations.js';
 
 /** One workspace's log in a PostgreSQL database that may hold many workspaces. */
 export interface PostgresStorage extends BackendStorage {
+  commitLocked: SharedLog['commitLocked'];
+  eventsAfter: SharedLog['eventsAfter'];
   readonly kind: 'postgres';
   readonly workspaceId: string;
   /** The workspace's head as the database has it now: its last sequence number and its epoch. */
@@ -159,6 +162,48 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     return { seq: Number(rows[0].seq), epoch: rows[0].epoch };
   }
 
+  async function readEvents(db: pg.Pool | pg.PoolClient, after: number): Promise<StoredEvent[]> {
+    const { rows } = await db.query<EventRow>({
+      name: 'confab-events-after',
+      text: 'SELECT seq, cause, event, principal_key FROM events WHERE workspace_id = $1 AND seq > $2 ORDER BY seq',
+      values: [workspaceId, after],
+    });
+    return rows.map((row) => ({
+      seq: Number(row.seq),
+      cause: row.cause,
+      event: JSON.parse(row.event) as ConfabEvent,
+      by: row.principal_key,
+    }));
+  }
+
+  /** Inserts a checked record's events and outcome and moves the head, in the caller's transaction. */
+  async function writeRecord(client: pg.PoolClient, head: number, record: CommitRecord): Promise<void> {
+    const first = record.events[0]?.seq;
+    if (first !== undefined && first > head + 1)
+      throw new CommitRefusedError('gap', `The events start at ${first}; the log's head is ${head}.`);
+    if (first !== undefined && first <= head)
+      throw new CommitRefusedError('overlap', `The events start at ${first}; the log already holds ${head}.`);
+    // One statement writes it all (a round trip each costs more than the writes on a busy machine).
+    const { rows } = await client.query<{ answered: number }>({
+      name: 'confab-commit-writes',
+      text: WRITE_COMMIT,
+      values: [
+        workspaceId,
+        record.principalKey,
+        record.events.map((sequenced) => sequenced.seq),
+        record.events.map((sequenced) => sequenced.event.type),
+        record.events.map((sequenced) => sequenced.cause),
+        record.events.map((sequenced) => JSON.stringify(sequenced.event)),
+        record.commandId,
+        JSON.stringify(record.outcome),
+        record.at,
+      ],
+    });
+    // The outcome was there already: the rollback takes the events back out too.
+    if (rows[0]!.answered === 0)
+      throw new CommitRefusedError('command-done', `The command ${record.commandId} has an outcome already.`);
+  }
+
   async function readSnapshot(client: pg.PoolClient, head: number): Promise<HubSnapshot | null> {
     const { rows } = await client.query<{ seq: string; at: string }>(
       'SELECT seq, at FROM snapshots WHERE workspace_id = $1',
@@ -191,17 +236,7 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
           const head = await readHead(client);
           const snapshot = await readSnapshot(client, head.seq);
           const from = Math.max(0, Math.min(snapshot?.seq ?? 0, head.seq - recent));
-          const { rows } = await client.query<EventRow>(
-            'SELECT seq, cause, event, principal_key FROM events WHERE workspace_id = $1 AND seq > $2 ORDER BY seq',
-            [workspaceId, from],
-          );
-          const events = rows.map((row): StoredEvent => ({
-            seq: Number(row.seq),
-            cause: row.cause,
-            event: JSON.parse(row.event) as ConfabEvent,
-            by: row.principal_key,
-          }));
-          return { epoch: head.epoch, snapshot, events };
+          return { epoch: head.epoch, snapshot, events: await readEvents(client, from) };
         }),
       );
     },
@@ -210,33 +245,35 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
       return operation(async () => {
         checkShape(record);
         await inTransaction(pool, 'BEGIN', async (client) => {
-          const head = (await readHead(client, true)).seq;
-          const first = record.events[0]?.seq;
-          if (first !== undefined && first > head + 1)
-            throw new CommitRefusedError('gap', `The events start at ${first}; the log's head is ${head}.`);
-          if (first !== undefined && first <= head)
-            throw new CommitRefusedError('overlap', `The events start at ${first}; the log already holds ${head}.`);
-          // One statement writes it all (a round trip each costs more than the writes on a busy machine).
-          const { rows } = await client.query<{ answered: number }>({
-            name: 'confab-commit-writes',
-            text: WRITE_COMMIT,
-            values: [
-              workspaceId,
-              record.principalKey,
-              record.events.map((sequenced) => sequenced.seq),
-              record.events.map((sequenced) => sequenced.event.type),
-              record.events.map((sequenced) => sequenced.cause),
-              record.events.map((sequenced) => JSON.stringify(sequenced.event)),
-              record.commandId,
-              JSON.stringify(record.outcome),
-              record.at,
-            ],
-          });
-          // The outcome was there already: the rollback takes the events back out too.
-          if (rows[0]!.answered === 0)
-            throw new CommitRefusedError('command-done', `The command ${record.commandId} has an outcome already.`);
+          await writeRecord(client, (await readHead(client, true)).seq, record);
         });
       });
+    },
+
+    commitLocked(command, decide) {
+      return operation(() =>
+        inTransaction(pool, 'BEGIN', async (client) => {
+          // The head row's lock is held to COMMIT: every other process's command on this workspace waits here.
+          const head = (await readHead(client, true)).seq;
+          if (head < command.seq)
+            throw new Error(`The log's head (${head}) is behind this process (${command.seq}): was it restored?`);
+          const missed = head > command.seq ? await readEvents(client, command.seq) : [];
+          const { rows } = await client.query<{ outcome: string }>({
+            name: 'confab-locked-outcome',
+            text: 'SELECT outcome FROM outcomes WHERE workspace_id = $1 AND principal_key = $2 AND command_id = $3',
+            values: [workspaceId, command.principalKey, command.commandId],
+          });
+          const outcome = rows[0] ? (JSON.parse(rows[0].outcome) as StoredOutcome) : null;
+          const record = decide({ missed, outcome });
+          if (!record) return;
+          checkShape(record);
+          await writeRecord(client, head, record);
+        }),
+      );
+    },
+
+    eventsAfter(seq) {
+      return operation(() => readEvents(pool, seq));
     },
 
     outcomes(principalKey, commandIds) {
@@ -253,11 +290,15 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
       return operation(() =>
         // Its own row lock (snapshots), not the head's: a large snapshot never holds up commits.
         inTransaction(pool, 'BEGIN', async (client) => {
-          await client.query(
+          // Several processes write snapshots of one workspace: a later one never gives way to an
+          // earlier one (the row is locked, so its chunks change with it).
+          const { rowCount } = await client.query(
             `INSERT INTO snapshots (workspace_id, seq, at) VALUES ($1, $2, $3)
-             ON CONFLICT (workspace_id) DO UPDATE SET seq = excluded.seq, at = excluded.at`,
+             ON CONFLICT (workspace_id) DO UPDATE SET seq = excluded.seq, at = excluded.at
+             WHERE snapshots.seq < excluded.seq`,
             [workspaceId, snapshot.seq, snapshot.at],
           );
+          if (rowCount === 0) return;
           await client.query('DELETE FROM snapshot_chunks WHERE workspace_id = $1', [workspaceId]);
           const parts = (['engine', 'streams'] as const).flatMap((part) =>
             snapshot[part].map((text, idx) => ({ part, idx, text })),

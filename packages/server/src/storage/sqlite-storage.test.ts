@@ -133,8 +133,8 @@ test('storage: pending emails are queued ones without a final delivery', async (
       outcome: { ok: true, seq: 3 },
       at: 1,
     });
-    storage.recordDelivery({ messageId: 'm1', state: 'sent', attempts: 1, lastError: null, updatedAt: 1 });
-    storage.recordDelivery({
+    await storage.recordDelivery({ messageId: 'm1', state: 'sent', attempts: 1, lastError: null, updatedAt: 1 });
+    await storage.recordDelivery({
       messageId: 'm2',
       state: 'queued',
       attempts: 1,
@@ -142,11 +142,11 @@ test('storage: pending emails are queued ones without a final delivery', async (
       updatedAt: 1,
     });
     assert.deepEqual(
-      storage.pendingEmails().map((e) => e.messageId),
+      (await storage.pendingEmails()).map((e) => e.messageId),
       ['m2', 'm3'],
     );
-    assert.equal(storage.delivery('m2')?.lastError, 'connection refused');
-    assert.equal(storage.delivery('nope'), null);
+    assert.equal((await storage.delivery('m2'))?.lastError, 'connection refused');
+    assert.equal(await storage.delivery('nope'), null);
     await storage.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -19,21 +19,75 @@ import {
   type WorkspaceDirectory,
 } from './workspace-directory.js';
 
-/** Visitor sessions and agent tokens, stored as SHA-256 hashes only (a leaked database grants nothing). */
+/**
+ * Visitor sessions and agent tokens, stored as SHA-256 hashes only (a leaked database grants
+ * nothing). Asynchronous, so that SQLite and PostgreSQL implement the same interface.
+ */
 export interface TokenStore {
-  saveVisitorSession(tokenHash: string, contactId: string, createdAt: number): void;
+  saveVisitorSession(tokenHash: string, contactId: string, createdAt: number): Promise<void>;
   /** A live (unrevoked) session; `lastUsedAt` is its creation for sessions never used since. */
-  findVisitorSession(tokenHash: string): { contactId: string; createdAt: number; lastUsedAt: number } | null;
+  findVisitorSession(tokenHash: string): Promise<{ contactId: string; createdAt: number; lastUsedAt: number } | null>;
   /** Records a use of the session (its idle lifetime starts again). */
-  touchVisitorSession(tokenHash: string, usedAt: number): void;
-  revokeVisitorSessions(contactId: string, revokedAt: number): number;
-  saveAgentToken(token: { id: string; tokenHash: string; agentId: string; label: string; createdAt: number }): void;
-  findAgentToken(tokenHash: string): { id: string; agentId: string } | null;
+  touchVisitorSession(tokenHash: string, usedAt: number): Promise<void>;
+  revokeVisitorSessions(contactId: string, revokedAt: number): Promise<number>;
+  saveAgentToken(token: {
+    id: string;
+    tokenHash: string;
+    agentId: string;
+    label: string;
+    createdAt: number;
+  }): Promise<void>;
+  findAgentToken(tokenHash: string): Promise<{ id: string; agentId: string } | null>;
   /** Revokes one token; returns its agent, or null when there was no such live token. */
-  revokeAgentToken(id: string, revokedAt: number): string | null;
+  revokeAgentToken(id: string, revokedAt: number): Promise<string | null>;
   listAgentTokens(
     agentId?: string,
-  ): { id: string; agentId: string; label: string; createdAt: number; revokedAt: number | null }[];
+  ): Promise<{ id: string; agentId: string; label: string; createdAt: number; revokedAt: number | null }[]>;
+}
+
+/**
+ * How long an attempt being sent holds its delivery: a process that died while sending leaves the
+ * delivery `sending`, and another attempt may claim it once this long has passed.
+ */
+export const SENDING_LEASE_MS = 5 * 60_000;
+
+/** Outbound email bookkeeping: which queued emails the mailer sent, or gave up on. */
+export interface DeliveryRecord {
+  messageId: string;
+  /** `sending`: an attempt was claimed (claimAttempt) and is under way, here or in another process. */
+  state: DeliveryState | 'sending';
+  attempts: number;
+  lastError: string | null;
+  updatedAt: number;
+}
+
+export interface DeliveryStore {
+  recordDelivery(record: DeliveryRecord): Promise<void>;
+  delivery(messageId: string): Promise<DeliveryRecord | null>;
+  /**
+   * Claims the next attempt at a delivery: true when the delivery was queued (or `sending` longer
+   * than SENDING_LEASE_MS: its sender died) with `previousAttempts` attempts and is now `sending`
+   * with one more; false when another sender, in this or another process, holds it. So an email is
+   * sent once however many processes follow its workspace.
+   */
+  claimAttempt(messageId: string, previousAttempts: number, at: number): Promise<boolean>;
+  /** `email.queued` events that have no final delivery yet, oldest first (the mailer resumes them after a restart). */
+  pendingEmails(): Promise<Extract<ConfabEvent, { type: 'email.queued' }>[]>;
+}
+
+/**
+ * One workspace's part of the store: its log (the hub's BackendStorage), tokens, deliveries and
+ * accounts. Every statement names the workspace, so nothing of another workspace is reachable
+ * through it (issue 19; DESIGN §5). SQLite (this file) and PostgreSQL (postgres-stores.ts) implement it.
+ */
+export interface WorkspaceStorage extends BackendStorage, TokenStore, DeliveryStore, AccountStore {
+  readonly workspaceId: string;
+}
+
+/** A workspace's part of the SQLite file, with what only that file has. */
+export interface SqliteWorkspaceStorage extends WorkspaceStorage {
+  /** Number of this workspace's stored events. */
+  eventCount(): number;
   /**
    * Agents disabled through the token store before the engine held `disabled` (the admin API of
    * earlier versions), once: the rows are deleted as they are read. The server disables them in
@@ -42,34 +96,7 @@ export interface TokenStore {
   takeLegacyDisabledAgents(): string[];
 }
 
-/** Outbound email bookkeeping: which queued emails the mailer sent, or gave up on. */
-export interface DeliveryRecord {
-  messageId: string;
-  state: DeliveryState;
-  attempts: number;
-  lastError: string | null;
-  updatedAt: number;
-}
-
-export interface DeliveryStore {
-  recordDelivery(record: DeliveryRecord): void;
-  delivery(messageId: string): DeliveryRecord | null;
-  /** `email.queued` events that have no final delivery yet, oldest first (the mailer resumes them after a restart). */
-  pendingEmails(): Extract<ConfabEvent, { type: 'email.queued' }>[];
-}
-
-/**
- * One workspace's part of the store: its log (the hub's BackendStorage), tokens, deliveries and
- * accounts. Every statement names the workspace, so nothing of another workspace is reachable
- * through it (issue 19; DESIGN §5).
- */
-export interface WorkspaceStorage extends BackendStorage, TokenStore, DeliveryStore, AccountStore {
-  readonly workspaceId: string;
-  /** Number of this workspace's stored events. */
-  eventCount(): number;
-}
-
-export interface SqliteStorage extends WorkspaceStorage, WorkspaceDirectory {
+export interface SqliteStorage extends SqliteWorkspaceStorage, WorkspaceDirectory {
   readonly kind: 'sqlite';
   readonly dir: string;
   readonly file: string;
@@ -77,7 +104,7 @@ export interface SqliteStorage extends WorkspaceStorage, WorkspaceDirectory {
    * Another workspace's storage over the same file (the default workspace's is this object).
    * Closing it closes nothing shared; closing this object closes the file.
    */
-  forWorkspace(workspaceId: string): WorkspaceStorage;
+  forWorkspace(workspaceId: string): SqliteWorkspaceStorage;
   /** The schema version the file holds (migrations.ts); SCHEMA_VERSION once opened. */
   schemaVersion(): number;
   /** Whether a write transaction commits now (readiness): false on a read-only or failing disk. */
@@ -217,7 +244,7 @@ export function createSqliteStorage(dir: string = defaultDataDir()): SqliteStora
 
   const probeWrite = db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('ready_probe', ?)");
   const directory = createWorkspaceDirectory(db);
-  const views = new Map<string, WorkspaceStorage>();
+  const views = new Map<string, SqliteWorkspaceStorage>();
   const defaultView = workspaceStorage(shared, DEFAULT_WORKSPACE);
 
   return {
@@ -228,7 +255,7 @@ export function createSqliteStorage(dir: string = defaultDataDir()): SqliteStora
     file,
     forWorkspace(workspaceId) {
       if (workspaceId === DEFAULT_WORKSPACE) return defaultView;
-      if (!directory.workspace(workspaceId)) throw new UnknownWorkspaceError(workspaceId);
+      if (!directory.exists(workspaceId)) throw new UnknownWorkspaceError(workspaceId);
       let view = views.get(workspaceId);
       if (!view) {
         view = workspaceStorage(shared, workspaceId);
@@ -336,6 +363,13 @@ function prepareWorkspaceStatements(db: Database.Database) {
     delivery: db.prepare(
       'SELECT message_id, state, attempts, last_error, updated_at FROM deliveries WHERE workspace_id = ? AND message_id = ?',
     ),
+    claimFirstAttempt: db.prepare(
+      "INSERT OR IGNORE INTO deliveries (workspace_id, message_id, state, attempts, last_error, updated_at) VALUES (?, ?, 'sending', 1, NULL, ?)",
+    ),
+    claimNextAttempt: db.prepare(
+      `UPDATE deliveries SET state = 'sending', attempts = attempts + 1, updated_at = ?
+       WHERE workspace_id = ? AND message_id = ? AND attempts = ? AND (state = 'queued' OR (state = 'sending' AND updated_at < ?))`,
+    ),
     pendingEmails: db.prepare(
       `SELECT event FROM events WHERE workspace_id = ? AND type = 'email.queued' AND json_extract(event, '$.messageId') NOT IN
          (SELECT message_id FROM deliveries WHERE workspace_id = ? AND state IN ('sent', 'failed')) ORDER BY seq`,
@@ -344,7 +378,7 @@ function prepareWorkspaceStatements(db: Database.Database) {
 }
 
 /** One workspace's rows: every statement is bound to `workspaceId`. */
-function workspaceStorage(shared: SharedDatabase, workspaceId: string): WorkspaceStorage {
+function workspaceStorage(shared: SharedDatabase, workspaceId: string): SqliteWorkspaceStorage {
   const { db, statements } = shared;
   const ws = workspaceId;
   /** One snapshot per workspace: the new one replaces the old in one transaction. */
@@ -450,35 +484,35 @@ function workspaceStorage(shared: SharedDatabase, workspaceId: string): Workspac
       return (statements.head.get(ws) as { n: number }).n;
     },
 
-    saveVisitorSession(tokenHash, contactId, createdAt) {
+    async saveVisitorSession(tokenHash, contactId, createdAt) {
       statements.saveSession.run(ws, tokenHash, contactId, createdAt);
     },
-    findVisitorSession(tokenHash) {
+    async findVisitorSession(tokenHash) {
       const row = statements.findSession.get(ws, tokenHash) as
         { contact_id: string; created_at: number; last_used_at: number | null } | undefined;
       if (!row) return null;
       return { contactId: row.contact_id, createdAt: row.created_at, lastUsedAt: row.last_used_at ?? row.created_at };
     },
-    touchVisitorSession(tokenHash, usedAt) {
+    async touchVisitorSession(tokenHash, usedAt) {
       statements.touchSession.run(usedAt, ws, tokenHash);
     },
-    revokeVisitorSessions(contactId, revokedAt) {
+    async revokeVisitorSessions(contactId, revokedAt) {
       return statements.revokeSessions.run(revokedAt, ws, contactId).changes;
     },
-    saveAgentToken(token) {
+    async saveAgentToken(token) {
       statements.saveAgentToken.run(ws, token.id, token.tokenHash, token.agentId, token.label, token.createdAt);
     },
-    findAgentToken(tokenHash) {
+    async findAgentToken(tokenHash) {
       const row = statements.findAgentToken.get(ws, tokenHash) as { id: string; agent_id: string } | undefined;
       return row ? { id: row.id, agentId: row.agent_id } : null;
     },
-    revokeAgentToken(id, revokedAt) {
+    async revokeAgentToken(id, revokedAt) {
       const row = statements.agentOfToken.get(ws, id) as { agent_id: string } | undefined;
       if (!row) return null;
       statements.revokeAgentToken.run(revokedAt, ws, id);
       return row.agent_id;
     },
-    listAgentTokens(agentId) {
+    async listAgentTokens(agentId) {
       const rows = (
         agentId === undefined ? statements.listAllTokens.all(ws) : statements.listTokensOf.all(ws, agentId)
       ) as TokenRow[];
@@ -497,7 +531,7 @@ function workspaceStorage(shared: SharedDatabase, workspaceId: string): Workspac
       return rows.filter((row) => row.disabled === 1).map((row) => row.agent_id);
     },
 
-    recordDelivery(record) {
+    async recordDelivery(record) {
       statements.recordDelivery.run(
         ws,
         record.messageId,
@@ -507,7 +541,7 @@ function workspaceStorage(shared: SharedDatabase, workspaceId: string): Workspac
         record.updatedAt,
       );
     },
-    delivery(messageId) {
+    async delivery(messageId) {
       const row = statements.delivery.get(ws, messageId) as
         | { message_id: string; state: DeliveryState; attempts: number; last_error: string | null; updated_at: number }
         | undefined;
@@ -521,7 +555,14 @@ function workspaceStorage(shared: SharedDatabase, workspaceId: string): Workspac
           }
         : null;
     },
-    pendingEmails() {
+    async claimAttempt(messageId, previousAttempts, at) {
+      const claimed =
+        previousAttempts === 0 && statements.claimFirstAttempt.run(ws, messageId, at).changes === 1
+          ? true
+          : statements.claimNextAttempt.run(at, ws, messageId, previousAttempts, at - SENDING_LEASE_MS).changes === 1;
+      return claimed;
+    },
+    async pendingEmails() {
       return (statements.pendingEmails.all(ws, ws) as { event: string }[]).map(
         (row) => JSON.parse(row.event) as Extract<ConfabEvent, { type: 'email.queued' }>,
       );

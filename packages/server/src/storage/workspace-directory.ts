@@ -51,16 +51,16 @@ export type CredentialKind = 'agent-token' | 'agent-session' | 'visitor-session'
  */
 export interface WorkspaceDirectory {
   /** Creates a workspace; throws when the id is taken or malformed. */
-  createWorkspace(workspace: { id: string; name: string; createdAt: number }): WorkspaceRecord;
-  workspace(id: string): WorkspaceRecord | null;
-  listWorkspaces(): WorkspaceRecord[];
+  createWorkspace(workspace: { id: string; name: string; createdAt: number }): Promise<WorkspaceRecord>;
+  workspace(id: string): Promise<WorkspaceRecord | null>;
+  listWorkspaces(): Promise<WorkspaceRecord[]>;
   /**
    * A new site of a workspace, with the page origins allowed to open chats through it (the
    * server's own pages always may). `siteKey` is for the demo's fixed keys; a random one otherwise.
    */
-  createSite(workspaceId: string, origins: string[], createdAt: number, siteKey?: string): SiteRecord;
-  site(siteKey: string): SiteRecord | null;
-  listSites(workspaceId: string): SiteRecord[];
+  createSite(workspaceId: string, origins: string[], createdAt: number, siteKey?: string): Promise<SiteRecord>;
+  site(siteKey: string): Promise<SiteRecord | null>;
+  listSites(workspaceId: string): Promise<SiteRecord[]>;
   /** Stores a workspace token's hash (the token itself is shown once, never stored). */
   saveWorkspaceToken(token: {
     tokenHash: string;
@@ -68,19 +68,19 @@ export interface WorkspaceDirectory {
     purpose: WorkspaceTokenPurpose;
     label: string;
     createdAt: number;
-  }): void;
+  }): Promise<void>;
   /** The workspace a live workspace token of this purpose opens, or null. */
-  workspaceOfToken(purpose: WorkspaceTokenPurpose, tokenHash: string): string | null;
+  workspaceOfToken(purpose: WorkspaceTokenPurpose, tokenHash: string): Promise<string | null>;
   /** The workspace an agent token, session or one-time link was issued in, or null. */
-  workspaceOfCredential(kind: CredentialKind, tokenHash: string): string | null;
+  workspaceOfCredential(kind: CredentialKind, tokenHash: string): Promise<string | null>;
   /**
    * Registers an address (lower case, see emailKey) at which a workspace receives email; throws
    * AddressTakenError when another workspace receives mail there. Registering it again is a no-op.
    */
-  addInboundAddress(workspaceId: string, address: string, createdAt: number): InboundAddressRecord;
+  addInboundAddress(workspaceId: string, address: string, createdAt: number): Promise<InboundAddressRecord>;
   /** The workspace that receives mail at an address (lower case), or null. */
-  workspaceOfAddress(address: string): string | null;
-  listInboundAddresses(workspaceId: string): InboundAddressRecord[];
+  workspaceOfAddress(address: string): Promise<string | null>;
+  listInboundAddresses(workspaceId: string): Promise<InboundAddressRecord[]>;
 }
 
 /** An address at which a workspace receives email (SMTP and the ingest endpoints route by it). */
@@ -98,6 +98,19 @@ export class AddressTakenError extends Error {
   }
 }
 
+/** Refuses a malformed workspace id with a RangeError (both directories). */
+export function checkWorkspaceId(id: string): void {
+  if (!WORKSPACE_ID_PATTERN.test(id))
+    throw new RangeError(
+      'A workspace id has 1 to 63 lower-case letters, digits and dashes, starting with a letter or digit.',
+    );
+}
+
+/** A site key is public (it is in the page's HTML): random so that sites cannot be enumerated. */
+export function newSiteKey(): string {
+  return SITE_KEY_PREFIX + randomBytes(12).toString('base64url');
+}
+
 const CREDENTIAL_QUERIES: Record<CredentialKind, string> = {
   'agent-token': 'SELECT workspace_id FROM agent_tokens WHERE token_hash = ?',
   'agent-session': 'SELECT workspace_id FROM agent_sessions WHERE token_hash = ?',
@@ -105,8 +118,13 @@ const CREDENTIAL_QUERIES: Record<CredentialKind, string> = {
   'auth-link': 'SELECT workspace_id FROM auth_links WHERE token_hash = ?',
 };
 
+/** The SQLite directory, with a synchronous check the file's own workspace views use. */
+export interface SqliteWorkspaceDirectory extends WorkspaceDirectory {
+  exists(id: string): boolean;
+}
+
 /** The directory tables of the server's SQLite file (migration 5). */
-export function createWorkspaceDirectory(db: Database.Database): WorkspaceDirectory {
+export function createWorkspaceDirectory(db: Database.Database): SqliteWorkspaceDirectory {
   const statements = {
     insertWorkspace: db.prepare('INSERT INTO workspaces (id, name, created_at, epoch) VALUES (?, ?, ?, ?)'),
     workspace: db.prepare('SELECT id, name, created_at FROM workspaces WHERE id = ?'),
@@ -153,55 +171,54 @@ export function createWorkspaceDirectory(db: Database.Database): WorkspaceDirect
   });
 
   return {
-    createWorkspace({ id, name, createdAt }) {
-      if (!WORKSPACE_ID_PATTERN.test(id))
-        throw new RangeError(
-          'A workspace id has 1 to 63 lower-case letters, digits and dashes, starting with a letter or digit.',
-        );
+    exists(id) {
+      return statements.workspace.get(id) !== undefined;
+    },
+    async createWorkspace({ id, name, createdAt }) {
+      checkWorkspaceId(id);
       if (statements.workspace.get(id)) throw new RangeError(`The workspace ${id} exists already.`);
       statements.insertWorkspace.run(id, name, createdAt, randomEpoch());
       return { id, name, createdAt };
     },
-    workspace(id) {
+    async workspace(id) {
       const row = statements.workspace.get(id) as WorkspaceRow | undefined;
       return row ? toWorkspace(row) : null;
     },
-    listWorkspaces() {
+    async listWorkspaces() {
       return (statements.listWorkspaces.all() as WorkspaceRow[]).map(toWorkspace);
     },
-    addInboundAddress(workspaceId, address, createdAt) {
+    async addInboundAddress(workspaceId, address, createdAt) {
       const existing = statements.address.get(address) as AddressRow | undefined;
       if (existing && existing.workspace_id !== workspaceId) throw new AddressTakenError();
       if (existing) return toAddress(existing);
       statements.insertAddress.run(address, workspaceId, createdAt);
       return { address, workspaceId, createdAt };
     },
-    workspaceOfAddress(address) {
+    async workspaceOfAddress(address) {
       return (statements.address.get(address) as AddressRow | undefined)?.workspace_id ?? null;
     },
-    listInboundAddresses(workspaceId) {
+    async listInboundAddresses(workspaceId) {
       return (statements.addressesOf.all(workspaceId) as AddressRow[]).map(toAddress);
     },
-    createSite(workspaceId, origins, createdAt, key) {
-      // A site key is public (it is in the page's HTML): random so that sites cannot be enumerated.
-      const siteKey = key ?? SITE_KEY_PREFIX + randomBytes(12).toString('base64url');
+    async createSite(workspaceId, origins, createdAt, key) {
+      const siteKey = key ?? newSiteKey();
       statements.insertSite.run(siteKey, workspaceId, JSON.stringify(origins), createdAt);
       return { siteKey, workspaceId, origins, createdAt };
     },
-    site(siteKey) {
+    async site(siteKey) {
       const row = statements.site.get(siteKey) as SiteRow | undefined;
       return row ? toSite(row) : null;
     },
-    listSites(workspaceId) {
+    async listSites(workspaceId) {
       return (statements.sitesOf.all(workspaceId) as SiteRow[]).map(toSite);
     },
-    saveWorkspaceToken(token) {
+    async saveWorkspaceToken(token) {
       statements.insertToken.run(token.tokenHash, token.workspaceId, token.purpose, token.label, token.createdAt);
     },
-    workspaceOfToken(purpose, tokenHash) {
+    async workspaceOfToken(purpose, tokenHash) {
       return (statements.tokenWorkspace.get(tokenHash, purpose) as string | undefined) ?? null;
     },
-    workspaceOfCredential(kind, tokenHash) {
+    async workspaceOfCredential(kind, tokenHash) {
       return (credentialQueries[kind].get(tokenHash) as string | undefined) ?? null;
     },
   };

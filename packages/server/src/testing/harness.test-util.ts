@@ -57,7 +57,7 @@ export async function startTestServer(options: StartServerOptions = {}): Promise
   if (!server.backend.state.agents.size) {
     await server.backend.append(AGENTS.map((agent) => ({ type: 'agent.upserted' as const, agent })));
   }
-  const { token } = server.auth.issueAgentToken(AGENTS[0]!.id, 'test');
+  const { token } = await server.auth.issueAgentToken(AGENTS[0]!.id, 'test');
   return {
     server,
     url: server.url,

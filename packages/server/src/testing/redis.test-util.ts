@@ -31,14 +31,16 @@ export function redisCommand(port: number, command: string, timeoutMs = 2_000): 
 }
 
 /**
- * `redis-server` on a free port of 127.0.0.1, no snapshots, no append-only file.
+ * `redis-server` on a free port of 127.0.0.1 (or on `port`: a restart where clients expect it), no
+ * snapshots, no append-only file.
  *
  * @example
  * const redis = await startThrowawayRedis();
  * after(() => redis.stop());
  */
-export async function startThrowawayRedis(): Promise<ThrowawayRedis> {
+export async function startThrowawayRedis(options: { port?: number } = {}): Promise<ThrowawayRedis> {
   const { process, port } = await startOnFreePort({
+    ...options,
     name: 'redis',
     command: (port) => [
       'redis-server',

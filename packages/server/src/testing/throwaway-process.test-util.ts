@@ -143,11 +143,13 @@ export async function startOnFreePort(
     /** Whether the output says the port was taken. */
     portTaken: (output: string) => boolean;
     timeoutMs?: number;
+    /** This port and no other (a program started again where its clients expect it). */
+    port?: number;
   },
 ): Promise<{ process: ThrowawayProcess; port: number }> {
   const deadline = performance.now() + (options.timeoutMs ?? 60_000);
   for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
+    const port = options.port ?? (await freePort());
     const started = startThrowaway({ ...options, command: options.command(port) });
     let ended = false;
     void started.exited.then(() => (ended = true));

@@ -1,5 +1,6 @@
 import { ConfabError } from '@confab/core';
 import { AGENT_SESSION_PREFIX, AGENT_TOKEN_PREFIX, VISITOR_TOKEN_PREFIX, hashToken } from '../auth/authenticator.js';
+import { normaliseOrigin } from '../http/host-check.js';
 import {
   DEFAULT_WORKSPACE,
   isSiteKey,
@@ -16,30 +17,46 @@ export function credentialKind(token: string): CredentialKind | null {
 }
 
 /** The workspace a token was issued in; a token no workspace knows goes to the default one, which refuses it. */
-export function workspaceOfToken(directory: WorkspaceDirectory, token: string): string {
+export async function workspaceOfToken(directory: WorkspaceDirectory, token: string): Promise<string> {
   const kind = credentialKind(token);
-  return (kind && directory.workspaceOfCredential(kind, hashToken(token))) ?? DEFAULT_WORKSPACE;
+  return (kind && (await directory.workspaceOfCredential(kind, hashToken(token)))) ?? DEFAULT_WORKSPACE;
+}
+
+/** Where a socket's upgrade came from. */
+export interface SocketOrigin {
+  /** From one of the server's own pages, or from no browser at all (no Origin). */
+  sameOrigin: boolean;
+  /** The Origin header, when a browser sent one. */
+  origin?: string;
+}
+
+/** Whether a page of this origin may open chats through a site: one of its origins, or the server's own. */
+function siteAllowsOrigin(origins: readonly string[], from: SocketOrigin): boolean {
+  if (from.sameOrigin || !from.origin || origins.includes('*')) return true;
+  const normalised = normaliseOrigin(from.origin);
+  return normalised !== null && origins.includes(normalised);
 }
 
 /**
  * Which workspace a hello is for. A token names its own workspace; a new visitor's hello names
  * its site (`data-site`, a `site_…` key), else it is the default workspace's. A site and a visitor token of two
- * workspaces refuse each other: a chat never crosses into another workspace. The Origin check
- * against the site's origins is the gateway's (ws/gateway.ts).
- *
- * @param sameOrigin the upgrade came from one of the server's own pages, or from no browser at all
+ * workspaces refuse each other: a chat never crosses into another workspace. A page opens chats
+ * through a site only from one of the site's origins (or the server's own pages).
  */
-export function workspaceOfHello(
+export async function workspaceOfHello(
   directory: WorkspaceDirectory,
   hello: { token: string; site?: string },
-  sameOrigin: boolean,
-): string {
+  from: SocketOrigin,
+): Promise<string> {
+  const { sameOrigin } = from;
   const visitor = hello.token === '' || hello.token.startsWith(VISITOR_TOKEN_PREFIX);
-  const tokenWorkspace = hello.token === '' ? null : workspaceOfToken(directory, hello.token);
+  const tokenWorkspace = hello.token === '' ? null : await workspaceOfToken(directory, hello.token);
   if (!visitor) return tokenWorkspace!;
   if (isSiteKey(hello.site)) {
-    const site = directory.site(hello.site);
+    const site = await directory.site(hello.site);
     if (!site) throw new ConfabError('forbidden', 'This site is not known to the server.');
+    if (!siteAllowsOrigin(site.origins, from))
+      throw new ConfabError('origin-not-allowed', 'This site may not open chat sessions (its origin is not allowed).');
     if (tokenWorkspace !== null && tokenWorkspace !== site.workspaceId)
       throw new ConfabError('unauthenticated', 'This chat session is not one of this site.');
     return site.workspaceId;

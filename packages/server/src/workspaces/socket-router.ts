@@ -17,8 +17,8 @@ export interface RoutedConnection extends BackendConnection {
 
 export interface SocketRouterOptions {
   hubs: WorkspaceHubs;
-  /** Which workspace a hello is for (workspaces/routing.ts); throws a ConfabError to refuse it. */
-  workspaceOf(hello: { token: string; site?: string }, sameOrigin: boolean): string;
+  /** Which workspace a hello is for (workspaces/routing.ts); rejects with a ConfabError to refuse it. */
+  workspaceOf(hello: { token: string; site?: string }, from: RoutedConnectionInfo): Promise<string>;
 }
 
 /** A hello the router can route: anything else is left to a hub to refuse in its usual words. */
@@ -63,27 +63,29 @@ export function createSocketRouter(options: SocketRouterOptions) {
       };
 
       function route(hello: { token: string; site?: string }, frame: unknown) {
-        let target: string;
-        try {
-          target = options.workspaceOf(hello, info.sameOrigin);
-        } catch (error) {
-          refuse(error instanceof ConfabError ? error : new ConfabError('internal', 'The hello failed.'));
-          return;
-        }
-        workspaceId = target;
         waiting = [frame];
-        options.hubs.get(target).then(
-          (hub: WorkspaceHub) => {
-            if (closed) return;
-            // The default workspace's hub already holds this socket's lobby link: it goes on there.
-            routed = target === DEFAULT_WORKSPACE && lobby ? lobby : hub.backend.connect(send, end, hubInfo);
-            if (lobby && routed !== lobby) lobby.close();
-            const frames = waiting ?? [];
-            waiting = null;
-            for (const queued of frames) routed.receive(queued);
+        // The directory may be another process's database: frames wait, in order, until routed.
+        options.workspaceOf(hello, info).then(
+          (target) => {
+            workspaceId = target;
+            return options.hubs.get(target).then(
+              (hub: WorkspaceHub) => {
+                if (closed) return;
+                // The default workspace's hub already holds this socket's lobby link: it goes on there.
+                routed = target === DEFAULT_WORKSPACE && lobby ? lobby : hub.backend.connect(send, end, hubInfo);
+                if (lobby && routed !== lobby) lobby.close();
+                const frames = waiting ?? [];
+                waiting = null;
+                for (const queued of frames) routed.receive(queued);
+              },
+              () => {
+                if (!closed) refuse(new ConfabError('internal', 'The workspace could not be opened; retry later.'));
+              },
+            );
           },
-          () => {
-            if (!closed) refuse(new ConfabError('internal', 'The workspace could not be opened; retry later.'));
+          (error: unknown) => {
+            if (!closed)
+              refuse(error instanceof ConfabError ? error : new ConfabError('internal', 'The hello failed.'));
           },
         );
       }

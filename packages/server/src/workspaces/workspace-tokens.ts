@@ -11,15 +11,15 @@ import {
 export const WORKSPACE_TOKEN_PREFIX: Record<WorkspaceTokenPurpose, string> = { admin: 'cfw_', ingest: 'cfi_' };
 
 /** A new workspace token; returned once, only its hash is stored. */
-export function issueWorkspaceToken(
+export async function issueWorkspaceToken(
   directory: WorkspaceDirectory,
   workspaceId: string,
   purpose: WorkspaceTokenPurpose,
   label: string,
   at: number,
-): string {
+): Promise<string> {
   const token = randomToken(WORKSPACE_TOKEN_PREFIX[purpose]);
-  directory.saveWorkspaceToken({ tokenHash: hashToken(token), workspaceId, purpose, label, createdAt: at });
+  await directory.saveWorkspaceToken({ tokenHash: hashToken(token), workspaceId, purpose, label, createdAt: at });
   return token;
 }
 
@@ -31,7 +31,7 @@ export type Bearer = { server: true; workspaceId: typeof DEFAULT_WORKSPACE } | {
  * CONFAB_INGEST_TOKEN) is the default workspace's and the operator's; a workspace token opens its
  * own workspace only. Anything else is a 401 that names no workspace.
  */
-export function bearerWorkspace(
+export async function bearerWorkspace(
   req: IncomingMessage,
   options: {
     purpose: WorkspaceTokenPurpose;
@@ -39,7 +39,7 @@ export function bearerWorkspace(
     directory: WorkspaceDirectory;
     what: string;
   },
-): Bearer {
+): Promise<Bearer> {
   const header = String(req.headers.authorization ?? '');
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match) {
@@ -55,7 +55,7 @@ export function bearerWorkspace(
   if (options.serverToken && secretsEqual(token, options.serverToken))
     return { server: true, workspaceId: DEFAULT_WORKSPACE };
   if (token.startsWith(WORKSPACE_TOKEN_PREFIX[options.purpose]) && token.length <= 256) {
-    const workspaceId = options.directory.workspaceOfToken(options.purpose, hashToken(token));
+    const workspaceId = await options.directory.workspaceOfToken(options.purpose, hashToken(token));
     if (workspaceId) return { server: false, workspaceId };
   }
   if (!options.serverToken)

@@ -32,7 +32,7 @@ describe('workspaces (issue 19)', () => {
     const t = await startTestServer();
     try {
       assert.deepEqual(
-        t.server.storage.listWorkspaces().map((workspace) => workspace.id),
+        (await t.server.storage.listWorkspaces()).map((workspace) => workspace.id),
         ['default'],
       );
       const { welcome } = await hello(t.wsUrl, '');

@@ -231,7 +231,7 @@ describe('WebSocket: revocation', () => {
   });
 
   test('an agent the engine disables loses their open sockets and their token stops working', async () => {
-    const bob = t.server.auth.issueAgentToken(AGENTS[1]!.id);
+    const bob = await t.server.auth.issueAgentToken(AGENTS[1]!.id);
     const { peer } = await hello(t.wsUrl, bob.token);
     await peer.next('snapshot');
     await t.server.backend.append([{ type: 'agent.upserted', agent: { ...AGENTS[1]!, disabled: true } }]);

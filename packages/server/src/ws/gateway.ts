@@ -133,7 +133,7 @@ export interface GatewayOptions {
   /** The agent session token in an upgrade's cookie, or null (see SESSION_COOKIE_HELLO). */
   sessionCookie?: (req: IncomingMessage) => string | null;
   /** Whether a session is still live; checked at each heartbeat, a socket of an ended one closes (4401). */
-  sessionAlive?: (sessionToken: string) => boolean;
+  sessionAlive?: (sessionToken: string) => Promise<boolean>;
   /** Where refusals and closes are logged (never a token or a frame's text). */
   logger?: Logger;
   /** Counts commands by type and outcome, and refusals. */
@@ -463,7 +463,11 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
     if (slice === 0) {
       round = [...wss.clients];
       if (options.sessionAlive) {
-        for (const [ws, token] of sessionOf) if (!options.sessionAlive(token)) sessionEnders.get(ws)?.();
+        for (const [ws, token] of sessionOf)
+          void options.sessionAlive(token).then(
+            (alive) => alive || sessionEnders.get(ws)?.(),
+            () => undefined,
+          );
       }
       const now = Date.now();
       ipFrames.sweep(now);

@@ -1,0 +1,216 @@
+// Cluster figures (issue 15): three real confab-server processes on one throwaway PostgreSQL with
+// durable settings (fsync, synchronous commit) and one throwaway Redis as their bus. 100 workspaces, each with one agent whose WebSocket
+// goes to one of the three processes; an agent's command is a comment on its workspace's chat.
+// - cluster.commandsPerSec: acknowledged (so committed) commands per second, every agent keeping a
+//   few commands in flight;
+// - cluster.ack.p99.ms: from send to ack, with the agents sending at half that rate, paced;
+// - pg.rawCommitsPerSec: single-row commits on the same PostgreSQL in the same run, for the ratio.
+// BENCH_CLUSTER_REDIS=0 runs the processes without the bus (they follow each other by polling).
+// Under two minutes on this machine.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const serverRequire = createRequire(join(root, 'packages/server/package.json'));
+const pg = serverRequire('pg');
+const WebSocket = serverRequire('ws');
+const fromServer = (path) => import(pathToFileURL(join(root, 'packages/server/dist', path)).href);
+const fromCore = (path) => import(pathToFileURL(join(root, 'packages/core/dist', path)).href);
+
+const PROCESSES = 3;
+const WITH_REDIS = process.env.BENCH_CLUSTER_REDIS !== '0';
+const WORKSPACES = Number(process.env.BENCH_CLUSTER_WORKSPACES ?? 100);
+const SECONDS = Number(process.env.BENCH_CLUSTER_SECONDS ?? 10);
+/** Commands each agent keeps in flight while measuring the rate. */
+const WINDOW = 4;
+/** Connections of each process's pool: 3 × 8 stay well inside the throwaway server's 60. */
+const POOL_SIZE = 8;
+
+const AGENT = {
+  id: 'agent-bench',
+  name: 'Bench Agent',
+  email: 'bench@team.example',
+  availability: 'available',
+  role: 'admin',
+  invitePending: false,
+  lastSeenAt: null,
+  disabled: false,
+};
+
+/** Each workspace: its agent, a token for it and a visitor's chat to comment on. */
+async function seed(url, dataDir) {
+  const { openServerStore } = await fromServer('storage/open-storage.js');
+  const { createServerAuthenticator } = await fromServer('auth/authenticator.js');
+  const { createBackend } = await fromCore('backend/index.js');
+  const store = await openServerStore({ dataDir, databaseUrl: url, poolSize: 4 });
+  const teams = [];
+  try {
+    for (let index = 0; index < WORKSPACES; index++) {
+      const id = `team-${index}`;
+      await store.directory.createWorkspace({ id, name: id, createdAt: Date.now() });
+      const storage = await store.forWorkspace(id);
+      const auth = createServerAuthenticator({ store: storage });
+      const backend = createBackend({ storage, auth });
+      await backend.ready;
+      await backend.append([{ type: 'agent.upserted', agent: AGENT }]);
+      const visitor = await backend.execute({ kind: 'system' }, { type: 'visitor.create' });
+      const contactId = visitor.result.contactId;
+      const chat = await backend.execute({ kind: 'visitor', contactId }, { type: 'visitor.startChat', text: 'Hello' });
+      teams.push({
+        id,
+        token: (await auth.issueAgentToken(AGENT.id, 'bench')).token,
+        conversationId: chat.result.conversationId,
+      });
+      await backend.close();
+    }
+  } finally {
+    await store.close();
+  }
+  return teams;
+}
+
+/** An agent's socket: resolves once its snapshot arrived; `send` resolves with the ack's latency. */
+function agentSocket(wsUrl, team) {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(wsUrl);
+    const waiting = new Map();
+    let counter = 0;
+    socket.on('error', reject);
+    socket.on('open', () => socket.send(JSON.stringify({ v: 1, type: 'hello', token: team.token })));
+    socket.on('message', (data) => {
+      const frame = JSON.parse(String(data));
+      if (frame.type === 'snapshot') resolve(connection);
+      if ((frame.type === 'ack' || frame.type === 'error') && waiting.has(frame.id)) {
+        const { started, done, fail } = waiting.get(frame.id);
+        waiting.delete(frame.id);
+        if (frame.type === 'ack') done(performance.now() - started);
+        else fail(new Error(`${frame.error.code}: ${frame.error.message}`));
+      }
+    });
+    const connection = {
+      send() {
+        const id = `${team.id}-${counter++}`;
+        return new Promise((done, fail) => {
+          waiting.set(id, { started: performance.now(), done, fail });
+          socket.send(
+            JSON.stringify({
+              v: 1,
+              type: 'command',
+              id,
+              command: {
+                type: 'message.comment',
+                conversationId: team.conversationId,
+                text: `note ${id}`,
+                mentions: [],
+              },
+            }),
+          );
+        });
+      },
+      close: () => socket.close(),
+    };
+  });
+}
+
+/** Single-row commits per second on 8 connections: the database's own ceiling on this machine. */
+async function rawCommitsPerSec(url) {
+  const pool = new pg.Pool({ connectionString: url, max: 8 });
+  await pool.query('CREATE TABLE raw_commits (id bigserial PRIMARY KEY, body text NOT NULL)');
+  const end = performance.now() + 5_000;
+  let done = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (performance.now() < end) {
+        await pool.query('INSERT INTO raw_commits (body) VALUES ($1)', ['x']);
+        done++;
+      }
+    }),
+  );
+  await pool.end();
+  return done / ((performance.now() - started) / 1000);
+}
+
+/** Every agent keeps WINDOW commands in flight for SECONDS: acknowledged commands per second. */
+async function throughput(agents) {
+  const end = performance.now() + SECONDS * 1000;
+  let acked = 0;
+  const started = performance.now();
+  await Promise.all(
+    agents.flatMap((agent) =>
+      Array.from({ length: WINDOW }, async () => {
+        while (performance.now() < end) {
+          await agent.send();
+          acked++;
+        }
+      }),
+    ),
+  );
+  return acked / ((performance.now() - started) / 1000);
+}
+
+/** The agents send `rate` commands per second in all, evenly paced, for SECONDS: ack latencies. */
+async function paced(agents, rate) {
+  const latencies = [];
+  const sends = [];
+  const intervalMs = 1000 / rate;
+  const started = performance.now();
+  for (let n = 0; performance.now() - started < SECONDS * 1000; n++) {
+    const due = started + n * intervalMs;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    sends.push(agents[n % agents.length].send().then((ms) => latencies.push(ms)));
+  }
+  await Promise.all(sends);
+  latencies.sort((a, b) => a - b);
+  return latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))];
+}
+
+export async function run() {
+  const { startThrowawayPostgres } = await fromServer('testing/postgres.test-util.js');
+  const { spawnServer } = await fromServer('testing/child-server.test-util.js');
+  const { startThrowawayRedis } = await fromServer('testing/redis.test-util.js');
+  const postgres = await startThrowawayPostgres({ durable: true });
+  const redis = WITH_REDIS ? await startThrowawayRedis() : null;
+  const dirs = Array.from({ length: PROCESSES + 1 }, () => mkdtempSync(join(tmpdir(), 'confab-bench-cluster-')));
+  const servers = [];
+  const agents = [];
+  try {
+    const url = await postgres.createDatabase();
+    const teams = await seed(url, dirs[PROCESSES]);
+    const raw = await rawCommitsPerSec(await postgres.createDatabase());
+    for (let index = 0; index < PROCESSES; index++)
+      servers.push(
+        await spawnServer(dirs[index], {
+          CONFAB_DATABASE_URL: url,
+          ...(redis ? { CONFAB_REDIS_URL: redis.url } : {}),
+          CONFAB_DATABASE_POOL_SIZE: String(POOL_SIZE),
+          CONFAB_WORKSPACE_IDLE_MINUTES: '60',
+        }),
+      );
+    for (const [index, team] of teams.entries()) agents.push(await agentSocket(servers[index % PROCESSES].wsUrl, team));
+    // A short warm-up: hubs loaded, statements prepared, pools filled.
+    await Promise.all(agents.map((agent) => agent.send()));
+    const rate = await throughput(agents);
+    const p99 = await paced(agents, rate / 2);
+    return [
+      { metric: 'cluster.commandsPerSec', value: Math.round(rate), unit: 'commands/s' },
+      { metric: 'cluster.ack.p99.ms', value: Math.round(p99 * 10) / 10, unit: 'ms' },
+      { metric: 'pg.rawCommitsPerSec', value: Math.round(raw), unit: 'commits/s' },
+    ];
+  } finally {
+    for (const agent of agents) agent.close();
+    await Promise.all(servers.map((server) => server.kill()));
+    await postgres.stop();
+    await redis?.stop();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// `node bench/cluster.bench.mjs` runs it alone.
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  for (const line of await run()) console.log(JSON.stringify(line));
+}
