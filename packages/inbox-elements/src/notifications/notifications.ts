@@ -133,7 +133,6 @@ export class ConfabNotifications extends ConfabElement {
   };
 
   override render() {
-    const t = this.t;
     const nt = this.nt;
     return html`<button
         class="icon-button bell"
