@@ -221,6 +221,8 @@ describe('a sent message is on screen exactly once, whatever order frames arrive
           }
           if (!settled()) problems.push('at the end: an outbox still sends');
         }
+        // Firefox's error stack leaves the message out, and fast-check reports the stack: say it here too.
+        if (problems.length) console.error(`shown-once problems:\n${problems.join('\n')}`);
         expect(problems.join('\n'), `schedule of ${schedule.length} steps`).to.equal('');
       }),
       { seed: SEED, numRuns: RUNS, endOnFailure: true, includeErrorInReport: true },

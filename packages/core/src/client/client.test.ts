@@ -282,6 +282,30 @@ describe('clients over the memory transport', () => {
     expect(memory.backend.state.conversations.size).to.equal(0);
   });
 
+  it('an ack that overtakes its events answers the command only once its effects are in the replica (issue 18)', async () => {
+    const link = memory.transport();
+    const inbox = agentClient(link);
+    await until(() => inbox.status.get().ready, 'welcome');
+    link.hold();
+    // A saved view is decided by the server: nothing is drawn early, only the outbox entry shows it.
+    let answered = false;
+    const saved = inbox
+      .send({ type: 'view.save', name: 'Mine', filter: { status: 'open' } })
+      .then(() => (answered = true));
+    const held = (type: string) => link.held().some((frame) => frame.type === type);
+    await until(() => held('ack') && held('events'), 'ack and events held');
+
+    link.deliverHeld(link.held().findIndex((frame) => frame.type === 'ack'));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(answered, 'answered before its effects arrived').to.equal(false);
+    expect(inbox.pending.get().map((entry) => entry.command.type)).to.deep.equal(['view.save']);
+
+    link.release();
+    await saved;
+    expect([...inbox.store.state.views.values()].map((view) => view.name)).to.deep.equal(['Mine']);
+    expect(inbox.pending.get()).to.deep.equal([]);
+  });
+
   it('resumes from its last sequence number after a dropped link', async () => {
     const transport = memory.transport();
     const inbox = agentClient(transport);

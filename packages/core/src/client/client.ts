@@ -529,13 +529,15 @@ function createClient<C extends Command, S extends ReplicaStore>(
 
   /**
    * The server committed a command. If its events are not in the replica yet (a transport may
-   * deliver the ack first), records it drew early stay until they are: on screen exactly once.
+   * deliver the ack first), the command stays pending until they are: what it drew early, or its
+   * outbox entry a screen draws when nothing could be drawn (a visitor before their first answer,
+   * rules still loading), stays on screen exactly once.
    */
   function onAck(id: string, seq: number, result: Record<string, string>) {
     const entry = outbox.get(id);
     if (!entry) return;
     const effectsIn = entry.committed !== undefined || (appliedSeq !== null && appliedSeq >= seq);
-    if (effectsIn || !optimistic?.hasEarlyRecords(id)) complete(id, result);
+    if (effectsIn) complete(id, result);
     else earlyAcks.set(id, { seq, result });
   }
 

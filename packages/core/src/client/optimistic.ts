@@ -27,8 +27,6 @@ export interface OptimisticLayer {
   apply(entry: PendingCommand): void;
   /** Takes a command's drawing back (a record the server wrote since keeps the server's version). */
   undo(commandId: string): void;
-  /** True while the command has records drawn early whose real ids are not known yet. */
-  hasEarlyRecords(commandId: string): boolean;
   /** The real ids of a command's early records, from its ack's result. */
   resolvedByAck(commandId: string, result: Record<string, string>): Map<string, string>;
   /** The real ids of a command's early records, from the records its events created. */
@@ -129,8 +127,6 @@ export function createOptimisticLayer(
       }
       if (inverse.length) store.apply(inverse);
     },
-
-    hasEarlyRecords: (commandId) => (createdEarly.get(commandId)?.length ?? 0) > 0,
 
     resolvedByAck: (commandId, result) => resolvePendingIds(createdEarly.get(commandId) ?? [], result),
     resolvedByEffects: (commandId, created) => matchCreated(createdEarly.get(commandId) ?? [], created),
