@@ -318,6 +318,31 @@ describe('chatting through the widget', () => {
     expect(changes).to.deep.equal(['available']);
   });
 
+  it('I1 a title, welcome text, colour and away text changed in settings show in the open widget at once', async () => {
+    await setUp('away');
+    await openWidget();
+    await waitFor(() => chatText().includes('We are away'), 'the away notice');
+    const launcherColour = () => getComputedStyle(bootOf()!.host).getPropertyValue('--confab-color').trim();
+    expect(launcherColour()).to.not.equal('#008060');
+
+    await memory.backend.execute(ANNA, {
+      type: 'settings.update',
+      patch: {
+        widget: {
+          title: 'Acme help desk',
+          welcome: 'Ask us about your order.',
+          color: '#008060',
+          awayMessage: 'Back on Monday. Leave your address.',
+        },
+      },
+    });
+    await waitFor(() => chatText().includes('Acme help desk'), 'the new title');
+    await waitFor(() => chatText().includes('Ask us about your order.'), 'the new welcome text');
+    await waitFor(() => chatText().includes('Back on Monday. Leave your address.'), 'the new away text');
+    await waitFor(() => launcherColour() === '#008060', 'the new colour');
+    expect(getByRole(shadow(), 'heading', 'Acme help desk')).to.exist;
+  });
+
   it('W5 the bot answers first with quick replies; "Talk to a person" hands over to the team', async () => {
     await memory.backend.execute(ANNA, { type: 'settings.update', patch: { bot: { enabled: true } } });
     const api = await openWidget();
