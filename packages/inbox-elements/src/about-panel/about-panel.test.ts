@@ -48,21 +48,45 @@ describe('confab-about-panel', () => {
     );
   });
 
-  it('A2 Ticket: shown properties, See more, and choosing which properties are shown', async () => {
+  it('A2 Ticket: the card, See more opens the ticket details panel, and choosing what that panel shows leaves the card alone', async () => {
     const element = await panel(inbox);
     const region = await expand(element, 'Ticket');
     expect(region.textContent).to.contain('Invoice 42 refund');
     expect(region.textContent).to.contain('high');
     expect(region.textContent).not.to.contain('owner');
     getByRole(region, 'button', 'See more').click();
-    await element.updateComplete;
-    expect(getByRole(element, 'region', 'Ticket').textContent).to.contain('owner');
-    getByRole(element, 'button', 'Edit shown properties').click();
+    const details = await until(() => queryByRole(element, 'region', 'Ticket details'), 'the details panel');
+    expect(element.shadowRoot!.activeElement, 'focus on Back').to.equal(getByRole(details, 'button', 'Back to About'));
+    expect(details.textContent).to.contain('Invoice 42 refund');
+    expect(details.textContent).not.to.contain('owner');
+    getByRole(details, 'button', 'Edit shown properties').click();
     const owner = await until(() => queryByRole(element, 'menuitemcheckbox', 'owner'), 'owner item');
     expect(owner.getAttribute('aria-checked')).to.equal('false');
     await expect(element).to.be.accessible();
     owner.click();
     await until(() => inbox.client.store.state.settings.ticketProperties.includes('owner'), 'owner shown');
+    await until(
+      () => getByRole(element, 'region', 'Ticket details').textContent!.includes('owner'),
+      'owner in the panel',
+    );
+
+    // Escape closes the menu (focus on its button), a second Escape goes back to the About panel,
+    // to the button that opened the details; the card is as it was.
+    const escape = () =>
+      (element.shadowRoot!.activeElement as HTMLElement).dispatchEvent(
+        new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true }),
+      );
+    getByRole(element, 'menu', 'Edit shown properties').dispatchEvent(
+      new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true }),
+    );
+    await element.updateComplete;
+    expect(element.shadowRoot!.activeElement).to.equal(getByRole(element, 'button', 'Edit shown properties'));
+    escape();
+    await until(() => queryByRole(element, 'region', 'Ticket details') === null, 'the details panel closed');
+    const card = getByRole(element, 'region', 'Ticket');
+    expect(element.shadowRoot!.activeElement).to.equal(getByRole(card, 'button', 'See more'));
+    expect(card.textContent).to.contain('high');
+    expect(card.textContent).not.to.contain('owner');
   });
 
   it('A2 which ticket properties show is a team setting: an agent who is not an admin is not offered it', async () => {
@@ -70,8 +94,9 @@ describe('confab-about-panel', () => {
     inbox = await createTestInbox({ agentId: 'agent-bo' });
     const element = await panel(inbox);
     const region = await expand(element, 'Ticket');
-    expect(getByRole(region, 'button', 'See more')).to.be.instanceOf(HTMLButtonElement);
-    expect(queryByRole(region, 'button', 'Edit shown properties')).to.equal(null);
+    getByRole(region, 'button', 'See more').click();
+    const details = await until(() => queryByRole(element, 'region', 'Ticket details'), 'the details panel');
+    expect(queryByRole(details, 'button', 'Edit shown properties')).to.equal(null);
   });
 
   it('A2 Create ticket when there is none', async () => {

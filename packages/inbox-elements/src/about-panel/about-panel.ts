@@ -35,6 +35,8 @@ type Editing = 'ticket' | 'contact' | 'deal' | undefined;
 
 /** How many earlier conversations and tickets the panel lists. */
 const LIST_LIMIT = 10;
+/** The ticket card's short list; the details panel shows what the team chose (A2). */
+const CARD_TICKET_PROPERTIES = ['status', 'priority'];
 
 interface AboutModel {
   conversation: Conversation | undefined;
@@ -111,7 +113,8 @@ export class ConfabAboutPanel extends ConfabElement {
       this.renderRoot.querySelector<HTMLElement>(`#toggle-${section}`)
     );
   });
-  @state() private accessor seeMore = false;
+  /** "See more" opened the ticket details panel (A2), which takes the About panel's place. */
+  @state() private accessor ticketDetails = false;
   @state() private accessor error = '';
 
   private readonly propertiesMenu = new MenuController(this, 'ticket-properties');
@@ -126,7 +129,7 @@ export class ConfabAboutPanel extends ConfabElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('conversationId')) {
       this.editing = undefined;
-      this.seeMore = false;
+      this.ticketDetails = false;
       this.error = '';
     }
   }
@@ -158,6 +161,7 @@ export class ConfabAboutPanel extends ConfabElement {
     const t = this.t;
     const model = this.model.value;
     if (!model?.conversation) return html`<h2>${t.aboutLabel}</h2>`;
+    if (this.ticketDetails && model.ticket) return this.renderTicketDetails(model, model.ticket);
     return html`
       <h2>${t.aboutLabel}</h2>
       ${this.error ? html`<p class="error body" role="alert">${this.error}</p>` : nothing}
@@ -244,29 +248,65 @@ export class ConfabAboutPanel extends ConfabElement {
               ${t.createTicket}
             </button>`;
     }
-    const shown = model.shownTicketProperties;
-    const keys = this.seeMore ? Object.keys(ticket.properties) : shown.filter((key) => key in ticket.properties);
-    const allKeys = [...new Set([...shown, ...Object.keys(ticket.properties)])];
     return html`${this.recordLink('ticket', ticket.id, ticket.name)}
-      <dl>
-        ${keys.map(
+      ${this.ticketProperties(ticket, CARD_TICKET_PROPERTIES)}
+      <div class="actions">
+        <button class="button" id="see-more" @click=${() => this.showTicketDetails(true)}>${t.seeMore}</button>
+      </div>`;
+  };
+
+  /** The properties of a ticket in `keys` (those it has), then its date. */
+  private ticketProperties(ticket: Ticket, keys: readonly string[]): TemplateResult {
+    return html`<dl>
+      ${keys
+        .filter((key) => key in ticket.properties)
+        .map(
           (key) =>
             html`<dt>${key}</dt>
               <dd>${ticket.properties[key]}</dd>`,
         )}
-        <dt>${t.date}</dt>
-        <dd>${formatDateTime(ticket.createdAt, this.resolvedLocale)}</dd>
-      </dl>
-      <div class="actions">
+      <dt>${this.t.date}</dt>
+      <dd>${formatDateTime(ticket.createdAt, this.resolvedLocale)}</dd>
+    </dl>`;
+  }
+
+  /**
+   * A2's ticket details panel: the properties the team chose to show here (a team setting, changed
+   * with "Edit shown properties"); the card keeps its own short list.
+   */
+  private renderTicketDetails(model: AboutModel, ticket: Ticket): TemplateResult {
+    const t = this.t;
+    const shown = model.shownTicketProperties;
+    const allKeys = [...new Set([...shown, ...Object.keys(ticket.properties)])];
+    return html`<section role="region" aria-labelledby="ticket-details-title" @keydown=${this.onDetailsKeydown}>
+      <div class="row">
         <button
-          class="button"
-          aria-expanded=${this.seeMore ? 'true' : 'false'}
-          @click=${() => (this.seeMore = !this.seeMore)}
+          id="back-to-about"
+          class="icon-button"
+          aria-label=${t.backToAbout}
+          title=${t.backToAbout}
+          @click=${() => this.showTicketDetails(false)}
         >
-          ${this.seeMore ? t.seeLess : t.seeMore}
+          ${icon('back')}
         </button>
-        ${model.mayChangeSettings ? this.renderShownMenu(allKeys, shown) : nothing}
-      </div>`;
+        <h2 id="ticket-details-title">${t.ticketDetails}</h2>
+      </div>
+      ${this.recordLink('ticket', ticket.id, ticket.name)} ${this.ticketProperties(ticket, shown)}
+      ${model.mayChangeSettings ? html`<div class="actions">${this.renderShownMenu(allKeys, shown)}</div>` : nothing}
+    </section>`;
+  }
+
+  /** Opens or closes the details panel; focus goes to what replaced the button pressed. */
+  private async showTicketDetails(open: boolean): Promise<void> {
+    this.ticketDetails = open;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>(open ? '#back-to-about' : '#see-more')?.focus();
+  }
+
+  private onDetailsKeydown = (event: KeyboardEvent): void => {
+    if (event.key !== 'Escape' || this.propertiesMenu.open) return;
+    event.stopPropagation();
+    void this.showTicketDetails(false);
   };
 
   private renderShownMenu(allKeys: string[], shown: string[]): TemplateResult {

@@ -12,6 +12,7 @@ const paths: Record<string, TemplateResult> = {
   bell: svg`<path d="M5 14V9a5 5 0 0110 0v5l1.5 1.5h-13z"/><path d="M8.5 17.5a1.5 1.5 0 003 0"/>`,
   more: svg`<circle cx="4.5" cy="10" r="1.2"/><circle cx="10" cy="10" r="1.2"/><circle cx="15.5" cy="10" r="1.2"/>`,
   chevron: svg`<path d="M6 8l4 4 4-4"/>`,
+  back: svg`<path d="M12 5l-5 5 5 5"/>`,
   panelLeft: svg`<rect x="2.5" y="3.5" width="15" height="13" rx="1.5"/><path d="M7.5 3.5v13"/>`,
   panelRight: svg`<rect x="2.5" y="3.5" width="15" height="13" rx="1.5"/><path d="M12.5 3.5v13"/>`,
   search: svg`<circle cx="9" cy="9" r="5.5"/><path d="M13 13l4 4"/>`,
