@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit';
 import { state } from 'lit/decorators.js';
-import { canManageTeam, type CannedResponse, type Settings } from '@confab/core';
-import { StoreController } from '@confab/element-kit';
+import type { CannedResponse } from '@confab/core';
+import { teamSettingsControllers } from '../shared/team-settings.js';
 import { ConfabElement } from '../shared/confab-element.js';
 import { baseStyles } from '../shared/theme.js';
 import { refusalText } from '../i18n/i18n.js';
@@ -45,32 +45,22 @@ export class ConfabCannedResponses extends ConfabElement {
   @state() private accessor fieldError: FieldError | undefined;
   @state() private accessor status = '';
 
-  private readonly saved = new StoreController<number, Settings | undefined>(
-    this,
-    () => this.client?.store.revision,
-    () => this.client!.store.settings(),
-  );
-
-  private readonly mayChange = new StoreController<number, boolean>(
-    this,
-    () => this.client?.store.revision,
-    () => this.client!.store.read(canManageTeam, this.client!.store.me),
-  );
+  private readonly team = teamSettingsControllers(this);
 
   private get ct(): CannedCatalog {
     return cannedCatalogFor(this.resolvedLocale);
   }
 
   private get snippets(): readonly CannedResponse[] {
-    return this.draft ?? this.saved.value?.cannedResponses ?? NONE;
+    return this.draft ?? this.team.settings.value?.cannedResponses ?? NONE;
   }
 
   override render() {
-    if (!this.saved.value) return nothing;
+    if (!this.team.settings.value) return nothing;
     const t = this.ct;
     return html`<section aria-labelledby="canned-title">
       <h3 id="canned-title" tabindex="-1">${t.title}</h3>
-      ${this.mayChange.value ? this.renderForm() : this.renderList()}
+      ${this.team.mayChange.value ? this.renderForm() : this.renderList()}
     </section>`;
   }
 

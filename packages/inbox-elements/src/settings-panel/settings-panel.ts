@@ -1,8 +1,8 @@
 import { html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { canManageTeam, type RoutingMode, type Settings } from '@confab/core';
+import type { RoutingMode, Settings } from '@confab/core';
 import { ConfabElement } from '../shared/confab-element.js';
-import { StoreController } from '@confab/element-kit';
+import { teamSettingsControllers } from '../shared/team-settings.js';
 import { baseStyles } from '../shared/theme.js';
 import type { TeamInvites } from '../team-section/invites.js';
 import { exportPartsOf } from '../shared/parts.js';
@@ -42,17 +42,7 @@ export class ConfabSettingsPanel extends ConfabElement {
 
   @state() private accessor status = '';
 
-  private readonly settings = new StoreController<number, Settings | undefined>(
-    this,
-    () => this.client?.store.revision,
-    () => this.client!.store.settings(),
-  );
-
-  private readonly mayChange = new StoreController<number, boolean>(
-    this,
-    () => this.client?.store.revision,
-    () => this.client!.store.read(canManageTeam, this.client!.store.me),
-  );
+  private readonly team = teamSettingsControllers(this);
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -63,9 +53,9 @@ export class ConfabSettingsPanel extends ConfabElement {
   }
 
   override render() {
-    const s = this.settings.value;
+    const s = this.team.settings.value;
     if (!s) return nothing;
-    return html`${this.mayChange.value ? this.renderForm(s) : html`<p class="muted">${this.t.settingsAdminOnly}</p>`}
+    return html`${this.team.mayChange.value ? this.renderForm(s) : html`<p class="muted">${this.t.settingsAdminOnly}</p>`}
       <confab-canned-responses
         part="canned"
         exportparts=${exportPartsOf('confab-canned-responses')}
