@@ -4,7 +4,8 @@ import type { ConfabEvent } from '../protocol/events.js';
 import type { EngineState } from './state.js';
 import { emailKey } from './email.js';
 
-function compareMessages(a: Message, b: Message): number {
+/** A thread's order: by creation time, ties by id. */
+export function compareMessages(a: Message, b: Message): number {
   if (a.createdAt !== b.createdAt) return a.createdAt - b.createdAt;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
