@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { applyEvent } from '../engine/apply.js';
 import { createEngineState, type EngineState } from '../engine/state.js';
 import type { ConfabEvent, Snapshot } from '../protocol/events.js';
-import { loadSnapshot } from './load-snapshot.js';
+import { loadSnapshotInBulk } from './load-snapshot.js';
 import { contact, conversation, message, snapshot } from './store-fixtures.test-util.js';
 
 /** The plain way: every record as its upsert event, one by one, in loadSnapshot's order. */
@@ -40,14 +40,14 @@ const snapshotArbitrary = fc
     }),
   );
 
-describe('loadSnapshot', () => {
+describe('loadSnapshotInBulk', () => {
   it('builds the same state as upserting every record one by one, threads in any order and with repeats', () => {
     fc.assert(
       fc.property(snapshotArbitrary, (from) => {
         const state = createEngineState();
         // Whatever was there before is replaced.
         applyEvent(state, { type: 'message.upserted', message: message('old', 'c9', 'gone') });
-        loadSnapshot(state, from);
+        loadSnapshotInBulk(state, from);
         const expected = eventByEvent(from);
         expect([...state.messages.entries()]).to.deep.equal([...expected.messages.entries()]);
         expect([...state.conversations.entries()]).to.deep.equal([...expected.conversations.entries()]);
