@@ -27,7 +27,7 @@ function upsertMessage(state: EngineState, message: Message): void {
 /** Keeps `conversationIdsByContact` in step when a conversation is written (its contact may change). */
 function indexByContact(state: EngineState, before: string | null, conversation: Conversation): void {
   const groups = state.conversationIdsByContact;
-  if (before !== conversation.contactId && before !== null) removeFromGroup(groups, before, conversation.id);
+  if (before !== conversation.contactId) removeFromGroup(groups, before, conversation.id);
   if (conversation.contactId !== null) addToGroup(groups, conversation.contactId, conversation.id);
 }
 
@@ -46,7 +46,7 @@ export function applyEvent(state: EngineState, event: ConfabEvent): void {
         if (state.conversationIdsByEmailMessageId.get(messageId) === event.conversationId)
           state.conversationIdsByEmailMessageId.delete(messageId);
       }
-      removeFromGroup(state.conversationIdsByContact, removed?.contactId ?? '', event.conversationId);
+      removeFromGroup(state.conversationIdsByContact, removed?.contactId, event.conversationId);
       state.conversations.delete(event.conversationId);
       state.messages.delete(event.conversationId);
       return;

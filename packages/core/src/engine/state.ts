@@ -51,9 +51,9 @@ export function addToGroup(groups: Map<string, IdGroup>, key: string, id: string
   else if (!ids.includes(id)) ids.push(id);
 }
 
-/** Removes `id` from under `key`; the key stays, with no ids (as it did with Sets). */
-export function removeFromGroup(groups: Map<string, IdGroup>, key: string, id: string): void {
-  const ids = groups.get(key);
+/** Removes `id` from under `key` (none: nothing to do); the key stays, with no ids (as it did with Sets). */
+export function removeFromGroup(groups: Map<string, IdGroup>, key: string | null | undefined, id: string): void {
+  const ids = groups.get(key!);
   if (ids?.includes(id)) ids.splice(ids.indexOf(id), 1);
 }
 
