@@ -98,9 +98,11 @@ export async function run() {
         value: Math.round(ingestSearching.eventsPerSec),
         unit: 'events/s',
       },
-      // A reset runs in one task: its longest blocking slice is the whole of it.
-      { metric: 'core.reset.100k.ms', value: round(load.resetMs, 1), unit: 'ms' },
-      { metric: 'core.reset.100k.total.ms', value: round(load.resetMs, 1), unit: 'ms' },
+      // The budget (DESIGN §4, ≤ 300 ms) is the longest the page stays blocked: the reset's own
+      // task or one of the text index's background tasks after it. The total adds them all up.
+      { metric: 'core.reset.100k.ms', value: round(load.longestSliceMs, 1), unit: 'ms' },
+      { metric: 'core.reset.100k.total.ms', value: round(load.totalMs, 1), unit: 'ms' },
+      { metric: 'core.reset.100k.task.ms', value: round(load.resetMs, 1), unit: 'ms' },
       { metric: 'core.textIndex.100k.ms', value: round(load.textIndexMs, 1), unit: 'ms' },
       { metric: 'core.heap.100k.MB', value: round(jsHeapMB + buffersMB, 1), unit: 'MB' },
       { metric: 'core.heap.100k.js.MB', value: round(jsHeapMB, 1), unit: 'MB' },

@@ -1,10 +1,11 @@
 import { withTeamFields } from './team.js';
 import type { Conversation, Message } from '../model/model.js';
 import type { ConfabEvent } from '../protocol/events.js';
-import type { EngineState } from './state.js';
+import { addToGroup, removeFromGroup, type EngineState } from './state.js';
 import { emailKey } from './email.js';
 
-function compareMessages(a: Message, b: Message): number {
+/** A thread's order: by creation time, ties by id. */
+export function compareMessages(a: Message, b: Message): number {
   if (a.createdAt !== b.createdAt) return a.createdAt - b.createdAt;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
@@ -25,13 +26,9 @@ function upsertMessage(state: EngineState, message: Message): void {
 
 /** Keeps `conversationIdsByContact` in step when a conversation is written (its contact may change). */
 function indexByContact(state: EngineState, before: string | null, conversation: Conversation): void {
-  if (before === conversation.contactId) {
-    if (before !== null && state.conversationIdsByContact.get(before)?.has(conversation.id)) return;
-  } else if (before !== null) state.conversationIdsByContact.get(before)?.delete(conversation.id);
-  if (conversation.contactId === null) return;
-  const ids = state.conversationIdsByContact.get(conversation.contactId) ?? new Set<string>();
-  ids.add(conversation.id);
-  state.conversationIdsByContact.set(conversation.contactId, ids);
+  const groups = state.conversationIdsByContact;
+  if (before !== conversation.contactId) removeFromGroup(groups, before, conversation.id);
+  if (conversation.contactId !== null) addToGroup(groups, conversation.contactId, conversation.id);
 }
 
 /** Applies one event to the state. Idempotent: applying an upsert twice is applying it once. */
@@ -43,17 +40,17 @@ export function applyEvent(state: EngineState, event: ConfabEvent): void {
       for (const messageId of event.conversation.emailMessageIds)
         state.conversationIdsByEmailMessageId.set(messageId, event.conversation.id);
       return;
-    case 'conversation.removed':
-      for (const messageId of state.conversations.get(event.conversationId)?.emailMessageIds ?? []) {
+    case 'conversation.removed': {
+      const removed = state.conversations.get(event.conversationId);
+      for (const messageId of removed?.emailMessageIds ?? []) {
         if (state.conversationIdsByEmailMessageId.get(messageId) === event.conversationId)
           state.conversationIdsByEmailMessageId.delete(messageId);
       }
-      state.conversationIdsByContact
-        .get(state.conversations.get(event.conversationId)?.contactId ?? '')
-        ?.delete(event.conversationId);
+      removeFromGroup(state.conversationIdsByContact, removed?.contactId, event.conversationId);
       state.conversations.delete(event.conversationId);
       state.messages.delete(event.conversationId);
       return;
+    }
     case 'message.upserted':
       upsertMessage(state, event.message);
       return;
@@ -66,12 +63,8 @@ export function applyEvent(state: EngineState, event: ConfabEvent): void {
     case 'contact.upserted': {
       const before = emailKey(state.contacts.get(event.contact.id)?.email ?? '');
       const after = emailKey(event.contact.email);
-      if (before !== after) state.contactIdsByEmail.get(before)?.delete(event.contact.id);
-      if (after !== '') {
-        const ids = state.contactIdsByEmail.get(after) ?? new Set<string>();
-        ids.add(event.contact.id);
-        state.contactIdsByEmail.set(after, ids);
-      }
+      if (before !== after) removeFromGroup(state.contactIdsByEmail, before, event.contact.id);
+      if (after !== '') addToGroup(state.contactIdsByEmail, after, event.contact.id);
       state.contacts.set(event.contact.id, event.contact);
       return;
     }

@@ -21,9 +21,6 @@ type MapField = {
 }[keyof EngineState];
 type ValueField = Exclude<keyof EngineState, MapField>;
 
-/** Fields whose values are Sets, written as arrays. */
-const SET_VALUED = new Set<MapField>(['contactIdsByEmail', 'conversationIdsByContact']);
-
 /** Every field, once: a field added to EngineState and not here is a type error. */
 const FIELDS = {
   conversations: 'map',
@@ -58,7 +55,6 @@ export function serializeEngineState(state: EngineState, options: { messagesApar
       continue;
     }
     const map = state[field as MapField] as Map<string, unknown>;
-    const asArray = SET_VALUED.has(field as MapField);
     let entries: [string, unknown][] = [];
     let written = false;
     const flush = () => {
@@ -76,9 +72,7 @@ export function serializeEngineState(state: EngineState, options: { messagesApar
             : map instanceof LazyMessages
               ? map.textOf(key)
               : JSON.stringify(map.get(key))
-          : asArray
-            ? [...(map.get(key) as Set<string>)]
-            : map.get(key);
+          : map.get(key);
       entries.push([key, value]);
       if (entries.length === CHUNK_ENTRIES) flush();
     }
@@ -124,8 +118,7 @@ export function deserializeEngineState(chunks: readonly string[], stored?: Store
       continue;
     }
     const map = (state[chunk.field] as Map<string, unknown> | undefined) ?? new Map<string, unknown>();
-    const asSet = SET_VALUED.has(chunk.field as MapField);
-    for (const [key, value] of entries) map.set(key, asSet ? new Set(value as string[]) : value);
+    for (const [key, value] of entries) map.set(key, value);
     state[chunk.field] = map;
   }
   for (const field of Object.keys(FIELDS) as (keyof EngineState)[])

@@ -64,14 +64,6 @@ export class SortedIndex {
     }
   }
 
-  clear(): void {
-    this.chunks = [];
-    this.lastTimes = [];
-    this.lastSlots = [];
-    this.total = 0;
-    this.starts = null;
-  }
-
   /** Negative when (timeA, slotA) comes before (timeB, slotB) in the list. */
   private compare(timeA: number, slotA: number, timeB: number, slotB: number): number {
     if (timeA !== timeB) return timeB - timeA;

@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import type { ConversationFilter } from '../model/model.js';
 import { ConfabError } from '../protocol/errors.js';
 import type { ConfabEvent } from '../protocol/events.js';
-import { createInboxStore, type LocalInboxStore } from './store.js';
+import { createInboxStore, loadSearch, type LocalInboxStore } from './store.js';
 import { contact, conversation, message, savedView, snapshot } from './store-fixtures.test-util.js';
 
 /** A store whose flushes happen only when the test says so. */
@@ -30,6 +30,9 @@ const upsert = (...conversations: ReturnType<typeof conversation>[]): ConfabEven
   conversations.map((c) => ({ type: 'conversation.upserted', conversation: c }));
 
 describe('inbox store', () => {
+  // Searches here answer at once: the search part (a lazy chunk in bundles) is loaded first.
+  before(() => loadSearch());
+
   it('V1 lists every inbox conversation, newest received first (L1), leaving out Filtered, Trash and Sent', () => {
     const { store } = manualStore();
     store.reset(

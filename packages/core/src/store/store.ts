@@ -24,11 +24,11 @@ import {
 import { writable, type Readable } from './readable.js';
 import type { ReplicaSelector } from './replica-selectors.js';
 import { frameSchedule } from './schedule.js';
-import { loadSnapshot } from './load-snapshot.js';
-import { foldSearchText, searchTerms } from './search.js';
+import { loadSnapshotInBulk } from './load-snapshot.js';
+import { searchTerms } from './search.js';
+import type { SearchIndex } from './search-index.js';
 import { SortedIndex } from './sorted-index.js';
 import type { ConversationQuery, InboxStore, LiveQuery, QueryResult } from './types.js';
-import { WordIndex } from './word-index.js';
 
 export { normalizeSearchText } from './search.js';
 
@@ -85,6 +85,26 @@ const TEXT_CHUNK = 2000;
 /** Marks a slot that is in no index (its conversation is new or gone). */
 const NOT_PLACED = Number.NaN;
 
+type SearchModule = typeof import('./search-index.js');
+/** The search part once it arrived: every store made afterwards has it at once. */
+let searchModule: SearchModule | undefined;
+let searchLoading: Promise<SearchModule> | undefined;
+
+/**
+ * Loads the search part (a chunk of its own in bundles, DESIGN §4: the first paint does not wait
+ * for it). Stores load it on first need; tests and pages that search at once can wait for it.
+ */
+export function loadSearch(): Promise<SearchModule> {
+  searchLoading ??= import('./search-index.js').then(
+    (module) => (searchModule = module),
+    (error: unknown) => {
+      searchLoading = undefined; // the next need tries again
+      throw error;
+    },
+  );
+  return searchLoading;
+}
+
 /** Reports a listener's error without stopping the other listeners. */
 function report(error: unknown): void {
   queueMicrotask(() => {
@@ -112,12 +132,8 @@ class ReplicaStore implements LocalInboxStore {
 
   private viewEntries = new Map<string, ViewEntry>();
 
-  // Search (F1): the word index, and what feeds a slot's text.
-  words = new WordIndex();
-  /** Slots whose text must be built again from the state. */
-  private readonly dirtyText = new Set<number>();
-  /** Text of new messages, per slot not in dirtyText: added without reading the rest again. */
-  private readonly appendedText = new Map<number, string>();
+  /** Search (F1): null until its chunk arrived (queries with a search wait for it). */
+  search: SearchIndex | null = null;
   private textTimer: ReturnType<typeof setTimeout> | null = null;
   /** Contact → the slots of its conversations: a number for one (most contacts), a list for more. */
   private readonly contactSlots = new Map<string, number | number[]>();
@@ -136,6 +152,7 @@ class ReplicaStore implements LocalInboxStore {
     const revision = this.revisionStore;
     this.revision = { get: revision.get, subscribe: revision.subscribe };
     for (const view of BUILT_IN_VIEWS) this.viewEntries.set(view.id, this.buildView(view, []));
+    if (searchModule !== undefined || signedIn !== null) this.needSearch();
   }
 
   // ---- reading ----
@@ -179,7 +196,7 @@ class ReplicaStore implements LocalInboxStore {
 
   reset(snapshot: Snapshot, me?: AgentId | null): void {
     if (me !== undefined) this.signedIn = me;
-    loadSnapshot(this.state, snapshot);
+    loadSnapshotInBulk(this.state, snapshot);
     this.rebuildIndexes();
   }
 
@@ -209,7 +226,7 @@ class ReplicaStore implements LocalInboxStore {
     // host page of a widget, spent for a search box visitors do not have.
     if (searching) this.refreshText();
     else if (this.signedIn !== null) {
-      this.indexText(TEXT_CHUNK);
+      this.search?.update(TEXT_CHUNK);
       this.indexTextLater();
     }
     const batch = this.batch;
@@ -347,9 +364,7 @@ class ReplicaStore implements LocalInboxStore {
       entry.version += 1;
     }
     this.placed[slot] = NOT_PLACED;
-    this.words.setText(slot, '');
-    this.dirtyText.delete(slot);
-    this.appendedText.delete(slot);
+    this.search?.forget(slot);
     this.releasedSlots.push(slot);
   }
 
@@ -359,23 +374,12 @@ class ReplicaStore implements LocalInboxStore {
     // The engine changes only the thread on a message event (the conversation's new state comes
     // as its own upsert), so the slot keeps its place; live searches look at it again.
     this.touch(slot);
-    if (!appended || message === null) {
-      this.markText(slot);
-      return;
-    }
-    if (this.dirtyText.has(slot) || !this.searchable(message)) return;
-    const earlier = this.appendedText.get(slot);
-    this.appendedText.set(slot, earlier === undefined ? message.text : `${earlier} ${message.text}`);
-  }
-
-  /** R2: comments are for agents only; a visitor's store never searches them. */
-  private searchable(message: Message): boolean {
-    return message.kind === 'reply' || (message.kind === 'comment' && this.signedIn !== null);
+    if (!appended || message === null) this.markText(slot);
+    else this.search?.messageAdded(slot, message);
   }
 
   private markText(slot: number): void {
-    this.dirtyText.add(slot);
-    this.appendedText.delete(slot);
+    this.search?.markText(slot);
   }
 
   private contactChanged(slot: number): void {
@@ -468,10 +472,10 @@ class ReplicaStore implements LocalInboxStore {
     this.freeSlots = [];
     this.releasedSlots = [];
     this.contactSlots.clear();
-    this.dirtyText.clear();
-    this.appendedText.clear();
     this.batch = new Map();
-    this.words = new WordIndex();
+    // A fresh index; every slot is marked below. Without the chunk yet, an agent's store asks for it.
+    this.search = searchModule ? new searchModule.SearchIndex(this) : null;
+    if (this.signedIn !== null) this.needSearch();
     this.capacity = 0;
     this.columns.keys = new Int32Array(0);
     this.columns.activity = new Float64Array(0);
@@ -507,40 +511,39 @@ class ReplicaStore implements LocalInboxStore {
 
   // ---- search ----
 
-  /** Re-indexes the text of every slot whose text inputs changed (before a search reads it). */
-  refreshText(): void {
-    this.indexText(Infinity);
+  /** Loads the search part if it is not here yet; queries waiting for it answer when it comes. */
+  needSearch(): void {
+    if (this.search !== null) return;
+    if (searchModule !== undefined) this.searchArrived(searchModule);
+    else loadSearch().then((module) => this.search ?? this.searchArrived(module), report);
   }
 
-  /** Indexes new messages' text, and the text of up to `limit` slots whose inputs changed. */
-  private indexText(limit: number): void {
-    for (const [slot, text] of this.appendedText) this.words.addText(slot, foldSearchText(text));
-    this.appendedText.clear();
-    const state = this.state;
-    let done = 0;
-    for (const slot of this.dirtyText) {
-      if (done++ >= limit) break;
-      this.dirtyText.delete(slot);
-      const record = this.records[slot];
-      if (record === undefined) continue;
-      let text = '';
-      for (const contactId of contactsOf(record)) {
-        const contact = state.contacts.get(contactId);
-        if (contact !== undefined) text += `${contact.name} ${contact.email} `;
-      }
-      text += record.subject;
-      for (const message of state.messages.get(record.id) ?? [])
-        if (this.searchable(message)) text += ` ${message.text}`;
-      this.words.setText(slot, foldSearchText(text));
+  private searchArrived(module: SearchModule): void {
+    const search = (this.search = new module.SearchIndex(this));
+    for (let slot = 0; slot < this.records.length; slot++) if (this.records[slot] !== undefined) search.markText(slot);
+    for (const query of this.queries) {
+      if (!query.searching) continue;
+      query.rebuild();
+      this.markChanged();
     }
+    if (this.signedIn !== null) this.indexTextLater();
+  }
+
+  searchesComments(): boolean {
+    return this.signedIn !== null;
+  }
+
+  /** Re-indexes the text of every slot whose text inputs changed (before a search reads it). */
+  refreshText(): void {
+    this.search?.update(Infinity);
   }
 
   /** Works through a text backlog one chunk per macrotask, so the page stays responsive. */
   private indexTextLater(): void {
-    if (this.textTimer !== null || this.dirtyText.size === 0) return;
+    if (this.textTimer !== null || !this.search?.backlog) return;
     this.textTimer = setTimeout(() => {
       this.textTimer = null;
-      this.indexText(TEXT_CHUNK);
+      this.search?.update(TEXT_CHUNK);
       this.indexTextLater();
     }, 0);
   }
@@ -596,6 +599,7 @@ function sameFilter(a: ConversationFilter, b: ConversationFilter): boolean {
 }
 
 const EMPTY_RESULT: QueryResult = { total: 0, slice: () => [] };
+const PENDING_RESULT: QueryResult = { total: 0, slice: () => [], pending: true };
 
 /**
  * A live query. Without filter and search it reads the view's index directly (a view switch is a
@@ -668,7 +672,7 @@ class StoreLiveQuery implements LiveQuery {
       this.result = this.viewResult(entry);
       return true;
     }
-    if (batch.size === 0) {
+    if (batch.size === 0 || this.matches === null) {
       this.builtMidBatch = false;
       return rebuilt;
     }
@@ -700,7 +704,7 @@ class StoreLiveQuery implements LiveQuery {
           : matchesFilter(record, this.effectiveFilter, this.store.me);
       if (!ok) return false;
     }
-    return this.terms.length === 0 || this.store.words.slotMatches(slot, this.terms);
+    return this.terms.length === 0 || this.store.search!.slotMatches(slot, this.terms);
   }
 
   notify(): void {
@@ -727,6 +731,13 @@ class StoreLiveQuery implements LiveQuery {
       this.result = this.viewResult(entry);
       return;
     }
+    if (this.searching && store.search === null) {
+      // Answered when the search part arrives (the store rebuilds this query then), never before.
+      this.matches = null;
+      this.result = PENDING_RESULT;
+      store.needSearch();
+      return;
+    }
     if (this.filter !== undefined) {
       // No channel passes `channels: []`: the filters contradict each other, nothing can show.
       this.effectiveFilter = narrowFilter(entry.view.filter, this.filter, store.me) ?? { channels: [] };
@@ -737,7 +748,7 @@ class StoreLiveQuery implements LiveQuery {
     let count = 0;
     if (compiled?.never !== true) {
       if (this.terms.length > 0) store.refreshText();
-      const found = this.terms.length > 0 ? store.words.matching(this.terms) : null;
+      const found = this.terms.length > 0 ? store.search!.matching(this.terms) : null;
       const fallback = this.effectiveFilter !== undefined && compiled === null ? this.effectiveFilter : undefined;
       const me = store.me;
       // The compiled filter's tests, unpacked: this loop runs 100k times per query.

@@ -15,6 +15,11 @@ export interface ConversationQuery {
 export interface QueryResult {
   total: number;
   slice(offset: number, limit: number): Conversation[];
+  /**
+   * A search whose index is still loading (its code arrives after the first paint): no answer
+   * yet, not "nothing found". Listeners hear the answer when it comes.
+   */
+  pending?: true;
 }
 
 /** A query that stays current as events arrive (F3). Dispose it when the list goes away. */

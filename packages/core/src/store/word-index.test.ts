@@ -63,4 +63,51 @@ describe('word index', () => {
     expect(count).to.equal(500);
     expect(index.textOf(3)).to.equal('refund now');
   });
+
+  it('F1 stays exact over a vocabulary of many thousand words, with text added and replaced', () => {
+    // Enough distinct words that the vocabulary is merged into its pool several times.
+    const word = (n: number) => `w${n.toString(36)}x`;
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            slot: fc.nat(40),
+            add: fc.boolean(),
+            words: fc.array(fc.nat(20_000), { minLength: 100, maxLength: 600 }),
+          }),
+          { minLength: 30, maxLength: 60 },
+        ),
+        (changes) => {
+          const index = new WordIndex();
+          const texts = new Map<number, string>();
+          for (const change of changes) {
+            const text = change.words.map(word).join(' ');
+            if (change.add) index.addText(change.slot, text);
+            else index.setText(change.slot, text);
+            texts.set(change.slot, change.add ? `${texts.get(change.slot) ?? ''} ${text}` : text);
+          }
+          // Words from early and late in the vocabulary, their starts and ends, and no word.
+          const used = changes.flatMap((change) => change.words).filter((_, i) => i % 1009 === 0);
+          const terms = [
+            ...used.map(word),
+            ...used.map((n) => word(n).slice(0, 3)),
+            ...used.map((n) => word(n).slice(1)),
+          ];
+          const wordsOf = new Map([...texts].map(([slot, text]) => [slot, [...new Set(text.split(' '))]]));
+          for (const term of [...terms, 'zz']) {
+            const found = index.matching([term]);
+            for (const [slot, words] of wordsOf) {
+              const expected = words.some((w) => w.includes(term));
+              expect(((found[slot >>> 5] >>> (slot & 31)) & 1) === 1, `${term} in ${slot}`).to.equal(expected);
+              expect(index.slotMatches(slot, [term])).to.equal(expected);
+            }
+          }
+          for (const [slot, words] of wordsOf) {
+            expect(index.textOf(slot).split(' ').sort()).to.deep.equal(words.filter((w) => w !== '').sort());
+          }
+        },
+      ),
+      { numRuns: 10 },
+    );
+  });
 });

@@ -1,30 +1,37 @@
 /**
  * The search index (F1): for every slot, the distinct words of its normalised text; for every
- * word, the slots that contain it; and a trigram index over the vocabulary.
+ * word, the slots that contain it.
  *
  * A search term never contains whitespace and the text's words are separated by whitespace, so
  * "the term is a substring of the normalised text" is exactly "the term is a substring of one of
  * its words".
- * A query therefore looks the term up in the vocabulary (a few hundred candidate words through a
- * trigram table, checked with `includes`) and ORs those words' slot sets: exact, and without
- * reading any conversation's text. A plain scan of 100k texts takes ~40 ms; this takes ~1 ms.
+ * A query therefore finds the term in the vocabulary and ORs those words' slot sets: exact, and
+ * without reading any conversation's text.
+ *
+ * The vocabulary (~240k words for 100k conversations, most of them addresses and numbers seen
+ * once) is one string, each word followed by a line feed, which no term contains: finding a term
+ * in every word is one `indexOf` loop over it (~1–3 ms), and a word costs its characters, not a
+ * string object and the trigrams a table would keep of it (~25 MB at 100k conversations).
  *
  * A word's slots are a short array while rare and a bitset once common, so adding and removing
  * a slot stays O(1) for common words and O(short) for rare ones.
  */
 
+import { PackedLists } from './packed-lists.js';
 import { isWhitespace } from './search.js';
 
-const NO_WORDS: readonly number[] = [];
-
-/** Bucket of a trigram in the vocabulary's trigram table; collisions only add candidates. */
-function trigramBucket(a: number, b: number, c: number): number {
-  return Math.imul((a << 16) ^ (b << 8) ^ c ^ (a >>> 8), 0x9e3779b1) >>> 16;
-}
-
 export class WordIndex {
-  /** Vocabulary: word id → word, and an open-addressing table (hash → id + 1) to find ids. */
-  private readonly words: string[] = [];
+  /** The vocabulary's first `pooled` words, each followed by a line feed. */
+  private pool = '';
+  private pooled = 0;
+  /**
+   * Words added since: merged into the pool in bulk, since a string grown word by word would be
+   * copied whole at every lookup in between.
+   */
+  private fresh: string[] = [];
+  /** Word id → where it starts in the pool (fresh words: where they will); one more: the end. */
+  private starts = new Int32Array(1025);
+  /** An open-addressing table (hash → id + 1) to find ids, and each word's hash. */
   private wordHashes = new Int32Array(1024);
   private table = new Int32Array(2048);
   /**
@@ -34,10 +41,8 @@ export class WordIndex {
    */
   private readonly postings: (number[] | Uint32Array | undefined)[] = [];
   private singles = new Int32Array(1024);
-  /** Per trigram bucket: ids of the words with such a trigram. */
-  private readonly trigramWords: (number[] | undefined)[] = new Array(65536);
   /** Per slot: its distinct word ids, ascending. */
-  private readonly slotWords: (number[] | undefined)[] = [];
+  private readonly slotWords = new PackedLists();
   /** 32-bit words per bitset (slot capacity / 32). */
   private bitsetLength = 1;
   /** Scratch for tokenising, reused. */
@@ -75,39 +80,46 @@ export class WordIndex {
       const entry = table[at];
       if (entry === 0) break;
       const id = entry - 1;
-      if (this.wordHashes[id] !== hash) continue;
-      const word = this.words[id];
-      if (word.length !== length) continue;
+      if (this.wordHashes[id] !== hash || this.starts[id + 1] - this.starts[id] - 1 !== length) continue;
+      const pooled = id < this.pooled;
+      const word = pooled ? this.pool : this.fresh[id - this.pooled];
+      const offset = pooled ? this.starts[id] : 0;
       let same = true;
-      for (let i = 0; i < length && same; i++) same = word.charCodeAt(i) === text.charCodeAt(start + i);
+      for (let i = 0; i < length && same; i++) same = word.charCodeAt(offset + i) === text.charCodeAt(start + i);
       if (same) return id;
     }
     // Concatenate first: a plain slice of a long word would keep the whole text it came from alive.
     return this.addWord((' ' + text.slice(start, end)).slice(1), hash);
   }
 
+  private get wordCount(): number {
+    return this.pooled + this.fresh.length;
+  }
+
   private addWord(word: string, hash: number): number {
-    const id = this.words.length;
-    this.words.push(word);
+    const id = this.wordCount;
+    if (this.fresh.length >= Math.max(4096, this.pooled >>> 3)) {
+      this.pool += `${this.fresh.join('\n')}\n`;
+      this.pooled = id;
+      this.fresh = [];
+    }
+    this.fresh.push(word);
     this.postings.push(undefined);
     if (id >= this.wordHashes.length) {
-      const grown = new Int32Array(this.wordHashes.length * 2);
-      grown.set(this.wordHashes);
-      this.wordHashes = grown;
-      const singles = new Int32Array(grown.length);
-      singles.set(this.singles);
-      this.singles = singles;
+      const length = this.wordHashes.length * 2;
+      this.wordHashes = grown(this.wordHashes, length);
+      this.singles = grown(this.singles, length);
+      this.starts = grown(this.starts, length + 1);
     }
     this.wordHashes[id] = hash;
+    this.starts[id + 1] = this.starts[id] + word.length + 1;
     if ((id + 1) * 2 > this.table.length) this.rehash(this.table.length * 2);
     else this.place(id);
-    for (let i = 0; i + 3 <= word.length; i++) {
-      const bucket = trigramBucket(word.charCodeAt(i), word.charCodeAt(i + 1), word.charCodeAt(i + 2));
-      const list = this.trigramWords[bucket];
-      if (list === undefined) this.trigramWords[bucket] = [id];
-      else if (list[list.length - 1] !== id) list.push(id);
-    }
     return id;
+  }
+
+  private wordAt(id: number): string {
+    return id < this.pooled ? this.pool.slice(this.starts[id], this.starts[id + 1] - 1) : this.fresh[id - this.pooled];
   }
 
   private place(id: number): void {
@@ -121,7 +133,7 @@ export class WordIndex {
 
   private rehash(size: number): void {
     this.table = new Int32Array(size);
-    for (let id = 0; id < this.words.length; id++) this.place(id);
+    for (let id = 0; id < this.wordCount; id++) this.place(id);
   }
 
   /** The distinct word ids of folded text (words separated by whitespace), ascending. */
@@ -160,7 +172,7 @@ export class WordIndex {
   setText(slot: number, foldedText: string): void {
     this.ensureSlot(slot);
     const next = this.idsOf(foldedText);
-    const previous = this.slotWords[slot] ?? NO_WORDS;
+    const previous = this.slotWords.get(slot);
     // Both ascending: one merge pass finds the words that left and the words that came.
     let i = 0;
     let j = 0;
@@ -178,7 +190,7 @@ export class WordIndex {
         j++;
       }
     }
-    this.slotWords[slot] = next.length > 0 ? next : undefined;
+    this.slotWords.set(slot, next);
   }
 
   /** Adds folded text to the slot's text (a new message): no word can leave. */
@@ -186,21 +198,25 @@ export class WordIndex {
     this.ensureSlot(slot);
     const added = this.idsOf(foldedText);
     if (added.length === 0) return;
-    let own = this.slotWords[slot];
-    if (own === undefined) this.slotWords[slot] = own = [];
-    for (const id of added) {
-      // Binary search for the place; most words of a new message are in the thread already.
-      let low = 0;
-      let high = own.length;
-      while (low < high) {
-        const mid = (low + high) >>> 1;
-        if (own[mid] < id) low = mid + 1;
-        else high = mid;
+    const own = this.slotWords.get(slot);
+    // Both ascending: one merge pass; most words of a new message are in the thread already.
+    const merged: number[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < own.length || j < added.length) {
+      const mine = i < own.length ? own[i] : Infinity;
+      const next = j < added.length ? added[j] : Infinity;
+      if (mine <= next) {
+        merged.push(mine);
+        i++;
+        if (mine === next) j++;
+      } else {
+        merged.push(next);
+        j++;
+        this.addSlot(next, slot);
       }
-      if (own[low] === id) continue;
-      own.splice(low, 0, id);
-      this.addSlot(id, slot);
     }
+    if (merged.length > own.length) this.slotWords.set(slot, merged);
   }
 
   private addSlot(word: number, slot: number): void {
@@ -243,26 +259,17 @@ export class WordIndex {
     }
   }
 
-  /** The ids of every known word that contains `term`. */
+  /** The ids of every known word that contains `term` (which has no whitespace). */
   wordsContaining(term: string): number[] {
-    const words = this.words;
     const found: number[] = [];
-    if (term.length < 3) {
-      for (let id = 0; id < words.length; id++) if (words[id].includes(term)) found.push(id);
-      return found;
+    const starts = this.starts;
+    let id = 0;
+    // After a hit, the search goes on from the next word: a word is listed once.
+    for (let at = this.pool.indexOf(term); at >= 0; at = this.pool.indexOf(term, starts[id + 1])) {
+      while (starts[id + 1] <= at) id++;
+      found.push(id);
     }
-    // A word containing the term has all its trigrams: the smallest bucket gives the candidates.
-    let candidates: number[] | undefined;
-    for (let i = 0; i + 3 <= term.length; i++) {
-      const list = this.trigramWords[trigramBucket(term.charCodeAt(i), term.charCodeAt(i + 1), term.charCodeAt(i + 2))];
-      if (list === undefined) return found;
-      if (candidates === undefined || list.length < candidates.length) candidates = list;
-    }
-    let last = -1;
-    for (const id of candidates!) {
-      if (id !== last && words[id].includes(term)) found.push(id);
-      last = id;
-    }
+    this.fresh.forEach((word, i) => word.includes(term) && found.push(this.pooled + i));
     return found;
   }
 
@@ -295,18 +302,22 @@ export class WordIndex {
 
   /** Whether the slot's text contains every term (one slot: reads its words). */
   slotMatches(slot: number, terms: readonly string[]): boolean {
-    const ids = this.slotWords[slot] ?? NO_WORDS;
-    const words = this.words;
-    for (const term of terms) {
-      let found = false;
-      for (let i = 0; i < ids.length && !found; i++) found = words[ids[i]].includes(term);
-      if (!found) return false;
-    }
-    return true;
+    const words = this.slotWords.get(slot).map((id) => this.wordAt(id));
+    return terms.every((term) => words.some((word) => word.includes(term)));
   }
 
   /** The slot's words joined (what its search covers), for tests and debugging. */
   textOf(slot: number): string {
-    return Array.from(this.slotWords[slot] ?? NO_WORDS, (id) => this.words[id]).join(' ');
+    return this.slotWords
+      .get(slot)
+      .map((id) => this.wordAt(id))
+      .join(' ');
   }
+}
+
+/** A copy of `from` with room for `length` entries. */
+function grown<T extends Int32Array | Uint32Array>(from: T, length: number): T {
+  const into = new (from.constructor as new (length: number) => T)(length);
+  into.set(from);
+  return into;
 }
