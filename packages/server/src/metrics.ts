@@ -30,6 +30,8 @@ export interface ServerMetrics {
   email(state: string): void;
   /** A request or socket refused: origin, auth, host, rate limit. */
   refusal(reason: string): void;
+  /** A Messenger message filed nowhere (its page is no workspace's). */
+  messengerDropped(reason: 'unknown-page'): void;
   /** Where the open connections are counted from when scraped (the gateway, once it exists). */
   countConnectionsWith(connectionsByKind: () => Record<string, number>): void;
 }
@@ -88,6 +90,12 @@ export function createMetrics(): ServerMetrics {
     labelNames: ['reason'],
     registers: [registry],
   });
+  const messengerDropped = new Counter({
+    name: 'confab_messenger_dropped_total',
+    help: 'Messenger messages filed into no workspace, by reason (unknown-page: no workspace registered the page).',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
   return {
     contentType: registry.contentType,
     async render() {
@@ -104,6 +112,9 @@ export function createMetrics(): ServerMetrics {
     },
     refusal(reason) {
       refusals.inc({ reason });
+    },
+    messengerDropped(reason) {
+      messengerDropped.inc({ reason });
     },
     countConnectionsWith(count) {
       connectionsByKind = count;
