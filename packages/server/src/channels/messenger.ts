@@ -3,7 +3,10 @@ import type { InboundMessengerCommand } from '@confab/core';
 import { HttpError } from '../http/http-util.js';
 import { MAX_TEXT_LENGTH, invalid, isRecord, requireRecord } from './validate.js';
 
-/** The contact property that names the page a Messenger contact writes to (its replies go out through it). */
+/**
+ * The contact property that names the page a Messenger contact writes to (its replies go out
+ * through it): the engine keeps `inbound.messenger`'s `pageId` there on a new contact.
+ */
 export const MESSENGER_PAGE_PROPERTY = 'messengerPageId';
 
 /**

@@ -3,12 +3,7 @@ import { ConfabError, type Command, type Principal } from '@confab/core';
 import { parseInboundEmail } from '../channels/email.js';
 import { parseRawEmail } from '../channels/mime.js';
 import { parseFormSubmission } from '../channels/forms.js';
-import {
-  MESSENGER_PAGE_PROPERTY,
-  answerMessengerChallenge,
-  checkMessengerSignature,
-  parseMessengerWebhook,
-} from '../channels/messenger.js';
+import { answerMessengerChallenge, checkMessengerSignature, parseMessengerWebhook } from '../channels/messenger.js';
 import type { MessengerPages } from '../channels/messenger-pages.js';
 import type { Logger } from '../logging.js';
 import type { ServerMetrics } from '../metrics.js';
@@ -41,21 +36,6 @@ async function ingestContext(context: RouteContext, req: IncomingMessage, server
     what: 'Channel ingestion',
   });
   return inWorkspace(context, await context.workspaces.get(workspaceId));
-}
-
-/**
- * Records on a Messenger contact the page it writes to, so replies go out with that page's token
- * (a workspace may have several pages). Once per contact and page: a later message finds it set.
- */
-async function rememberPage(context: RouteContext, conversationId: string | undefined, pageId: string) {
-  const contactId = conversationId ? context.backend.state.conversations.get(conversationId)?.contactId : null;
-  const contact = contactId ? context.backend.state.contacts.get(contactId) : undefined;
-  if (!contact || contact.properties[MESSENGER_PAGE_PROPERTY] === pageId) return;
-  await run(
-    context,
-    { type: 'contact.update', contactId: contact.id, properties: { [MESSENGER_PAGE_PROPERTY]: pageId } },
-    `messenger-page:${contact.id}:${pageId}`,
-  );
 }
 
 /**
@@ -106,7 +86,10 @@ export function createChannelRoutes(options: {
         const workspaceId = owners[index]!;
         if (workspaceId === null) {
           // Never filed into the default workspace: the page may be a team's that has not registered it yet.
-          options.logger.warn({ pageId: pageId.slice(0, 64) }, 'messenger message for a page no workspace has: dropped');
+          options.logger.warn(
+            { pageId: pageId.slice(0, 64) },
+            'messenger message for a page no workspace has: dropped',
+          );
           options.metrics.messengerDropped('unknown-page');
           results.push({ mid: command.mid, error: 'unknown-page' });
           continue;
@@ -114,8 +97,7 @@ export function createChannelRoutes(options: {
         try {
           const workspace = inWorkspace(context, await context.workspaces.get(workspaceId));
           // Messenger retries a webhook until it gets a 200: the message id makes a retry count once.
-          const outcome = await run(workspace, command, `messenger:${command.mid}`);
-          await rememberPage(workspace, outcome.result?.conversationId, pageId);
+          const outcome = await run(workspace, { ...command, pageId }, `messenger:${command.mid}`);
           results.push({
             mid: command.mid,
             seq: outcome.seq,
