@@ -208,7 +208,7 @@ export const ENVIRONMENT: EnvironmentVariable[] = [
     name: 'CONFAB_MESSENGER_PAGE_TOKEN',
     expected: 'a token',
     default: '— (replies stay queued)',
-    meaning: "page access token: agents' replies in Messenger threads go out through the Send API",
+    meaning: "the default workspace's page access token: its page's messages are filed there, replies go out with it",
     schema: nonEmpty,
     secret: true,
   },
