@@ -208,7 +208,7 @@ export const ENVIRONMENT: EnvironmentVariable[] = [
     name: 'CONFAB_MESSENGER_PAGE_TOKEN',
     expected: 'a token',
     default: '— (replies stay queued)',
-    meaning: "the default workspace's page access token: its page's messages are filed there, replies go out with it",
+    meaning: "the default workspace's page access token: its page's messages and replies (Send API)",
     schema: nonEmpty,
     secret: true,
   },
