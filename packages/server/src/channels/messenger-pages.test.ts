@@ -253,7 +253,7 @@ describe('Messenger pages per workspace (issue 19)', () => {
   });
 });
 
-test("while the Graph API cannot say which page the env token is, the webhook answers 503 and files nothing; Messenger's retry is filed once it can", async () => {
+test("while the Graph API cannot say which page the env token is, a message to an unregistered page is answered 503 and filed nowhere, registered pages go on; Messenger's retry is filed once it can", async () => {
   const graph = await graphStandIn();
   graph.state.meStatus = 503;
   const t = await startTestServer({
@@ -266,15 +266,45 @@ test("while the Graph API cannot say which page the env token is, the webhook an
     const first = await postJson(`${t.url}/api/channels/messenger/webhook`, body, signed);
     assert.deepEqual([first.status, first.json.error.code], [503, 'unavailable']);
     assert.equal(t.server.backend.seq, seq);
+    // A page a workspace registered (before the Graph API went away) does not wait for it. Registering
+    // one now waits: the env page might be the one named (503 too).
+    const { directory } = t.server.store;
+    await directory.createWorkspace({ id: 'shop', name: 'Shop', createdAt: Date.now() });
+    await directory.addMessengerPage({
+      pageId: 'page-shop',
+      workspaceId: 'shop',
+      pageToken: 'shop-page-token',
+      createdAt: 1,
+    });
+    const created = await postJson(
+      `${t.url}/api/admin/workspaces`,
+      { id: 'other' },
+      { authorization: 'Bearer test-admin' },
+    );
+    const otherAdmin = { authorization: `Bearer ${(created.json as unknown as { adminToken: string }).adminToken}` };
+    const waits = await postJson(
+      `${t.url}/api/admin/messenger-pages`,
+      { pageId: 'page-x', pageToken: 'other-page-token' },
+      otherAdmin,
+    );
+    assert.deepEqual([waits.status, waits.json.error.code], [503, 'unavailable']);
+    const shopBody = webhook('page-shop', 'psid-s', 'mid-s1', 'Hello shop');
+    const toShop = await postJson(`${t.url}/api/channels/messenger/webhook`, shopBody, {
+      'x-hub-signature-256': messengerSignature(shopBody, APP_SECRET),
+    });
+    assert.equal(toShop.status, 200);
+    const shopHub = await t.server.workspaces.get('shop');
+    assert.ok(shopHub.backend.state.conversations.has(toShop.json.results[0]!.conversationId!));
     graph.state.meStatus = 200;
     const retried = await postJson(`${t.url}/api/channels/messenger/webhook`, body, signed);
     assert.equal(retried.status, 200);
     assert.ok(t.server.backend.state.conversations.has(retried.json.results[0].conversationId as string));
-    assert.equal(graph.state.meCalls, 2, 'asked again after the failure, then remembered');
+    // Asked by the first webhook, the refused registration and the retry; remembered from then on.
+    assert.equal(graph.state.meCalls, 3, 'asked again after each failure, then remembered');
     await postJson(`${t.url}/api/channels/messenger/webhook`, webhook('page-default', 'psid-r', 'mid-r2', 'Again'), {
       'x-hub-signature-256': messengerSignature(webhook('page-default', 'psid-r', 'mid-r2', 'Again'), APP_SECRET),
     });
-    assert.equal(graph.state.meCalls, 2);
+    assert.equal(graph.state.meCalls, 3);
   } finally {
     await t.close();
     await graph.close();

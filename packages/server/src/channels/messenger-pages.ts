@@ -21,7 +21,8 @@ export interface MessengerPagesOptions {
 export interface MessengerPages {
   /**
    * The workspace that receives a page's conversations, or null when no workspace has the page.
-   * An HttpError 503 when the env page's id could not be learned yet (Messenger retries the webhook).
+   * An HttpError 503 for a page no workspace registered while the env page's id could not be
+   * learned yet (Messenger retries the webhook); registered pages never wait for the Graph API.
    */
   workspaceOf(pageId: string): Promise<string | null>;
   /**
@@ -74,9 +75,11 @@ export function createMessengerPages(options: MessengerPagesOptions): MessengerP
   return {
     envPageId,
     async workspaceOf(pageId) {
-      // The operator's configuration first: a workspace cannot take the env page by registering it.
-      if ((await envPageId()) === pageId) return DEFAULT_WORKSPACE;
-      return (await directory.messengerPage(pageId))?.workspaceId ?? null;
+      // Registered pages first: they need no Graph API (the admin API refuses to register the env
+      // page for another workspace, so the two never disagree).
+      const registered = await directory.messengerPage(pageId);
+      if (registered) return registered.workspaceId;
+      return (await envPageId()) === pageId ? DEFAULT_WORKSPACE : null;
     },
     async tokenFor(workspaceId, pageId) {
       if (pageId !== undefined) {
