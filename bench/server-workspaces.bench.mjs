@@ -61,10 +61,12 @@ function startChild(dataDir) {
     const server = await startServer({ port: 0, host: '127.0.0.1', dataDir: process.env.DATA_DIR, adminToken: 'bench-admin', metricsToken: 'bench-metrics',
       workspaceIdleMs: Number(process.env.IDLE_MS), limits: NO_LIMITS, httpLimits: { burst: 1e9, perSecond: 1e9 } });
     console.log('listening on ' + server.url);
-    process.on('SIGTERM', () => server.close().then(() => process.exit(0)));`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+    process.on('SIGTERM', () => server.close().then(() => process.exit(0)));
+    // Asked by the bench: a full collection, to tell memory still held from garbage not yet collected.
+    process.on('message', (message) => { if (message === 'gc') { globalThis.gc(); process.send('collected'); } });`;
+  const child = spawn(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], {
     env: { ...process.env, DATA_DIR: dataDir, IDLE_MS: String(IDLE_MS) },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   return new Promise((resolve, reject) => {
     let output = '';
@@ -154,6 +156,19 @@ export async function run() {
       metric: 'server.workspaces.idle.heapMB',
       value: round(await heapUsedMB(url)),
       unit: 'MB V8 heap used',
+    });
+    const collected = new Promise((resolve) => child.once('message', resolve));
+    child.send('gc');
+    await collected;
+    results.push({
+      metric: 'server.workspaces.idle.afterGc.heapMB',
+      value: round(await heapUsedMB(url)),
+      unit: 'MB V8 heap used after a full collection (what the closed hubs still hold)',
+    });
+    results.push({
+      metric: 'server.workspaces.idle.afterGc.MB',
+      value: round(residentMB(child.pid)),
+      unit: 'MB RSS after a full collection',
     });
   } finally {
     if (child) {

@@ -531,6 +531,12 @@ describe('Authorization matrix (issue 7 item 10)', () => {
       ['POST', `/api/admin/visitors/${b.contactId}/revoke-sessions`, undefined, ['admin']],
       ['GET', '/api/admin/inbound-addresses', undefined, ['admin']],
       ['POST', '/api/admin/inbound-addresses', { address: 'attacker@evil.example' }, ['admin']],
+      ['GET', '/api/admin/messenger-pages', undefined, ['admin']],
+      ['POST', '/api/admin/messenger-pages', { pageId: '1234567890', pageToken: 'attacker-page-token' }, ['admin']],
+      ['DELETE', '/api/admin/messenger-pages/1234567890', undefined, ['admin']],
+      ['GET', '/api/admin/identity-keys', undefined, ['admin']],
+      ['POST', '/api/admin/identity-keys', {}, ['admin']],
+      ['DELETE', '/api/admin/identity-keys/kid_guess', undefined, ['admin']],
     ];
     for (const [method, path, body, needs] of routes) {
       const extra = needs.includes('admin')
@@ -548,7 +554,9 @@ describe('Authorization matrix (issue 7 item 10)', () => {
         assertNothingOfB([text], `${method} ${path}`, { ids: [b.conversationId] });
         covered.attempts += 1;
       }
-      covered.routes.add(`${method} ${path.replace(/tok_guess|agent-anna|agent-ben|[a-z0-9]{20,}/, ':id')}`);
+      covered.routes.add(
+        `${method} ${path.replace(/tok_guess|kid_guess|1234567890|agent-anna|agent-ben|[a-z0-9]{20,}/, ':id')}`,
+      );
     }
     // Messenger: the signature is the credential.
     const webhook = JSON.stringify({
@@ -624,6 +632,8 @@ describe('Authorization matrix (issue 7 item 10)', () => {
     }
     assert.deepEqual(fingerprint(t.server), before, 'no command ran');
     assert.equal(JSON.stringify(await t.server.storage.listAgentTokens()), tokensBefore, 'no token issued or revoked');
+    assert.deepEqual(await t.server.store.directory.listMessengerPages('default'), [], 'no Messenger page registered');
+    assert.deepEqual(await t.server.store.directory.identityKeys('default'), [], 'no identity key created');
     // B's session still works and agent-anna is still active.
     const bAgain = await connect(t.wsUrl, b.token);
     assert.equal(bAgain.welcome.principal.contactId, b.contactId);

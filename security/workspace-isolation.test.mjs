@@ -6,11 +6,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
-import { createLogger, NO_LIMITS, WORKSPACE_HEADER } from '@confab/server';
+import { createIdentityToken, createLogger, messengerSignature, NO_LIMITS, WORKSPACE_HEADER } from '@confab/server';
 import nodemailer from 'nodemailer';
 import { connect, fingerprint, openPeer, startSecurityServer } from './helpers.mjs';
 
 const ADMIN_TOKEN = 'operator-admin-token-for-isolation';
+/** The server's one Messenger app: every workspace's pages send their webhooks signed with it. */
+const MESSENGER_SECRET = 'messenger-app-secret-for-isolation';
 const unique = Math.random().toString(36).slice(2, 8);
 /** What only workspace B holds: none of it may reach anything of A. */
 const B = {
@@ -23,6 +25,8 @@ const B = {
   mailSubject: `B-MAIL-SUBJECT-${unique}`,
   mailText: `B-MAIL-TEXT-${unique}`,
   viewName: `B-VIEW-${unique}`,
+  messengerText: `B-MESSENGER-${unique}`,
+  pageToken: `B-PAGE-TOKEN-${unique}`,
 };
 /** The same email has an account in each workspace, with its own password. */
 const SHARED_EMAIL = `same.person.${unique}@agency.example`;
@@ -129,6 +133,7 @@ describe('Workspace isolation (issue 19)', () => {
       limits: NO_LIMITS,
       httpLimits: { burst: 100_000, perSecond: 100_000 },
       smtpInboundPort: 0,
+      messenger: { appSecret: MESSENGER_SECRET },
     });
     for (const id of ['alpha', 'bravo']) {
       const created = await (
@@ -196,6 +201,16 @@ describe('Workspace isolation (issue 19)', () => {
       },
     });
     assert.equal(mail.status, 200);
+    const page = await http('/api/admin/messenger-pages', {
+      token: ws.bravo.admin,
+      method: 'POST',
+      body: { pageId: 'page-bravo', pageToken: B.pageToken },
+    });
+    assert.equal(page.status, 201);
+    const key = await http('/api/admin/identity-keys', { token: ws.bravo.admin, method: 'POST', body: {} });
+    assert.equal(key.status, 201);
+    const { id: keyId, secret } = await key.json();
+    ws.bravo.identityKey = { id: keyId, secret };
     bravoHub = await t.server.workspaces.get('bravo');
     const state = bravoHub.backend.state;
     bravoIds = {
@@ -426,6 +441,12 @@ describe('Workspace isolation (issue 19)', () => {
       ['POST', '/api/admin/ingest-tokens', { label: 'steal' }],
       ['GET', '/api/admin/inbound-addresses'],
       ['POST', '/api/admin/inbound-addresses', { address: 'steal@evil.example' }],
+      ['GET', '/api/admin/messenger-pages'],
+      ['POST', '/api/admin/messenger-pages', { pageId: 'page-steal', pageToken: 'steal-page-token' }],
+      ['DELETE', '/api/admin/messenger-pages/page-bravo'],
+      ['GET', '/api/admin/identity-keys'],
+      ['POST', '/api/admin/identity-keys', {}],
+      ['DELETE', `/api/admin/identity-keys/${ws.bravo.identityKey.id}`],
     ];
     const texts = [];
     for (const [method, path, body] of namingB) {
@@ -476,6 +497,118 @@ describe('Workspace isolation (issue 19)', () => {
     assert.ok(!bravoHub.backend.state.agents.get(bravoIds.agentId).disabled);
     assert.deepEqual(bravoUnchanged(), before);
     assertNothingOfB(texts, 'admin answers', { ids: [ws.bravo.site] });
+  });
+
+  test("B's Messenger page is B's: A cannot take, remove or see it, and its messages are filed into B only", async () => {
+    const alphaHub = await t.server.workspaces.get('alpha');
+    const alphaBefore = fingerprint({ backend: alphaHub.backend });
+    const defaultBefore = fingerprint({ backend: t.server.backend });
+    const texts = [];
+    const taken = await attempt('/api/admin/messenger-pages', {
+      token: ws.alpha.admin,
+      method: 'POST',
+      body: { pageId: 'page-bravo', pageToken: 'alpha-wants-this-page' },
+    });
+    assert.equal(taken.status, 409);
+    const removed = await attempt('/api/admin/messenger-pages/page-bravo', { token: ws.alpha.admin, method: 'DELETE' });
+    assert.equal(removed.status, 404);
+    const listed = await attempt('/api/admin/messenger-pages', { token: ws.alpha.admin });
+    assert.deepEqual(JSON.parse(listed.text).pages, []);
+    texts.push(taken.text, removed.text, listed.text);
+    // B's own listing shows its page but never its token.
+    const own = await attempt('/api/admin/messenger-pages', { token: ws.bravo.admin });
+    assert.deepEqual(
+      JSON.parse(own.text).pages.map((page) => page.pageId),
+      ['page-bravo'],
+    );
+    assert.ok(!own.text.includes(B.pageToken));
+
+    // A message to B's page goes to B; one to a page nobody registered goes nowhere.
+    const before = bravoHub.backend.seq;
+    const body = (pageId, mid, text) =>
+      JSON.stringify({
+        object: 'page',
+        entry: [
+          { id: pageId, time: 1, messaging: [{ sender: { id: `psid-${mid}` }, timestamp: 1, message: { mid, text } }] },
+        ],
+      });
+    const send = async (payload) => {
+      const response = await fetch(`${t.url}/api/channels/messenger/webhook`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-hub-signature-256': messengerSignature(payload, MESSENGER_SECRET),
+        },
+        body: payload,
+      });
+      return { status: response.status, json: await response.json() };
+    };
+    const toB = await send(body('page-bravo', `b-${unique}`, B.messengerText));
+    assert.equal(toB.status, 200);
+    assert.ok(bravoHub.backend.seq > before, 'filed into B');
+    const unknown = await send(body('page-unknown', `u-${unique}`, 'nobody'));
+    assert.equal(unknown.json.results[0].error, 'unknown-page');
+    assert.deepEqual(fingerprint({ backend: alphaHub.backend }), alphaBefore, 'nothing filed into A');
+    assert.deepEqual(
+      fingerprint({ backend: t.server.backend }),
+      defaultBefore,
+      'nothing filed into the default workspace',
+    );
+    assertNothingOfB(texts, 'Messenger page answers', { ids: allIds() });
+  });
+
+  test("an identity token signed with A's key is refused by B's site (as a bad signature is), and B's own key verifies there", async () => {
+    const alphaKey = JSON.parse(
+      (await attempt('/api/admin/identity-keys', { token: ws.alpha.admin, method: 'POST', body: {} })).text,
+    );
+    const listed = await attempt('/api/admin/identity-keys', { token: ws.alpha.admin });
+    assert.deepEqual(
+      JSON.parse(listed.text).keys.map((key) => key.id),
+      [alphaKey.id],
+      "A lists its own keys only, never B's",
+    );
+    assert.ok(!listed.text.includes(alphaKey.secret), 'a secret is shown once, when created');
+    assert.equal(
+      (
+        await attempt(`/api/admin/identity-keys/${ws.bravo.identityKey.id}`, {
+          token: ws.alpha.admin,
+          method: 'DELETE',
+        })
+      ).status,
+      404,
+    );
+    const email = `signed.visitor.${unique}@example.com`;
+    const hello = async (key, site, origin) => {
+      const identity = await createIdentityToken({ email }, key, { audience: 'confab' });
+      const peer = openPeer(t.wsUrl, { origin });
+      await peer.opened;
+      peer.send({ v: 1, type: 'hello', token: '', site, identity });
+      attempts.frames += 1;
+      const welcome = await peer.next((frame) => frame.type === 'welcome', { from: 0 });
+      await peer.next((frame) => frame.type === 'snapshot', { from: 0 });
+      return { peer, welcome };
+    };
+    const before = bravoUnchanged();
+    const crossed = await hello({ id: alphaKey.id, secret: alphaKey.secret }, ws.bravo.site, ORIGIN.bravo);
+    const refusal = crossed.peer.frames.find((frame) => frame.type === 'error');
+    assert.equal(refusal?.error.code, 'unauthenticated', "A's key is refused out loud");
+    const contact = bravoHub.backend.state.contacts.get(crossed.welcome.principal.contactId);
+    assert.ok(!contact || contact.email !== email, 'the visitor is not verified as the email');
+    crossed.peer.close();
+    assert.notDeepEqual(bravoUnchanged(), before, 'only a new unverified visitor');
+
+    const own = await hello(ws.bravo.identityKey, ws.bravo.site, ORIGIN.bravo);
+    assert.equal(
+      own.peer.frames.find((frame) => frame.type === 'error'),
+      undefined,
+    );
+    assert.equal(bravoHub.backend.state.contacts.get(own.welcome.principal.contactId)?.email, email);
+    own.peer.close();
+    // Removing A's key: A's site no longer verifies with it.
+    assert.equal(
+      (await attempt(`/api/admin/identity-keys/${alphaKey.id}`, { token: ws.alpha.admin, method: 'DELETE' })).status,
+      200,
+    );
   });
 
   test("an account belongs to one workspace: the same email signs in to each with its own password, and A's session reaches only A", async () => {

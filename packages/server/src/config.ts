@@ -208,7 +208,7 @@ export const ENVIRONMENT: EnvironmentVariable[] = [
     name: 'CONFAB_MESSENGER_PAGE_TOKEN',
     expected: 'a token',
     default: '— (replies stay queued)',
-    meaning: "page access token: agents' replies in Messenger threads go out through the Send API",
+    meaning: "the default workspace's page access token: its page's messages and replies (Send API)",
     schema: nonEmpty,
     secret: true,
   },
@@ -468,7 +468,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv, defaults: { demo: boolean
  * The identity keys the server accepts: `CONFAB_IDENTITY_KEYS=kid1:secret1,kid2:secret2` checks
  * tokens by their `kid` header (two during a rotation), `CONFAB_IDENTITY_SECRET` is a key without
  * id (tokens without `kid`); both may be set. Audience `CONFAB_IDENTITY_AUDIENCE`, default `confab`.
- * Undefined when no key is set.
+ * Undefined when neither a key nor an audience is set.
  */
 export function identityFromEnv(env: NodeJS.ProcessEnv): IdentitySettings | undefined {
   const keys: IdentityKey[] = [];
@@ -484,7 +484,8 @@ export function identityFromEnv(env: NodeJS.ProcessEnv): IdentitySettings | unde
     keys.push({ id, secret });
   }
   if (env.CONFAB_IDENTITY_SECRET) keys.push({ secret: env.CONFAB_IDENTITY_SECRET });
-  if (!keys.length) return undefined;
+  // An audience alone is for the workspaces' own keys (the admin API's identity keys).
+  if (!keys.length && !env.CONFAB_IDENTITY_AUDIENCE) return undefined;
   return { keys, audience: env.CONFAB_IDENTITY_AUDIENCE || 'confab' };
 }
 

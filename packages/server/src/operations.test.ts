@@ -87,7 +87,19 @@ describe('health, readiness, metrics and logs', () => {
     assert.ok(metricValue(text, 'confab_fanout_seconds_count')! >= 2);
     assert.ok(metricValue(text, 'confab_nodejs_eventloop_lag_seconds')! >= 0);
     assert.ok(text.includes('confab_outbound_email_total'));
+    // Figures that walk every open socket at each scrape are not collected (they stalled the loop).
+    assert.ok(!text.includes('confab_process_open_fds') && !text.includes('confab_nodejs_active_handles'));
     visitor.peer.close();
+    // The connection counts are kept as sockets come and go: the closed visitor is no longer counted.
+    let visitors: number | undefined = 1;
+    for (let tries = 0; visitors !== 0 && tries < 100; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      visitors = metricValue(
+        await (await fetch(`${t.url}/metrics`, { headers: METRICS })).text(),
+        'confab_connections{kind="visitor"}',
+      );
+    }
+    assert.equal(visitors, 0);
   });
 
   test('refusals, ingests and sockets are logged as JSON with request and connection ids; no token or text is', async () => {

@@ -17,6 +17,7 @@ import {
   type ServerAuthenticator,
   type VisitorSessionLifetime,
 } from './auth/authenticator.js';
+import { SignInThrottles } from './accounts/throttle.js';
 import { createAccounts, isActiveAgent, type Accounts, type AgentSessionLifetime } from './accounts/accounts.js';
 import { removeControlFile, writeControlFile } from './control/control-file.js';
 import { createAdminRoutes } from './http/admin-routes.js';
@@ -25,6 +26,7 @@ import { createControlRoutes } from './http/control-routes.js';
 import { createChannelRoutes } from './http/channel-routes.js';
 import { createDemoRoutes, createTestClockRoutes } from './http/demo-routes.js';
 import type { IdentitySettings } from './auth/identity.js';
+import { workspaceIdentity } from './auth/workspace-identity.js';
 import type { RouteContext, RouteHandler } from './http/route-context.js';
 import { SESSION_COOKIE, readCookie } from './http/session-cookie.js';
 import { HttpError, clientIp } from './http/http-util.js';
@@ -36,6 +38,7 @@ import { staticMounts } from './http/static-mounts.js';
 import { createMailer, type MailTransport, type Mailer } from './mail/mailer.js';
 import { startSmtpListener, type SmtpListener } from './channels/smtp-listener.js';
 import { createMessengerSender, type MessengerSender } from './channels/messenger-send.js';
+import { createMessengerPages } from './channels/messenger-pages.js';
 import { BODY_LIMITS } from './http/body-limits.js';
 import { KeyedRateLimiter } from './rate-limit.js';
 import { defaultDataDir, type SqliteStorage, type WorkspaceStorage } from './storage/sqlite-storage.js';
@@ -177,7 +180,7 @@ export interface RunningServer {
   /** Agent accounts: passwords, sign-in sessions, one-time links. */
   accounts: Accounts;
   mailer: Mailer;
-  /** Sends agents' replies in Messenger threads (enabled with a page access token). */
+  /** Sends the default workspace's replies in Messenger threads (with its page's token). */
   messengerSender: MessengerSender;
   /** The SMTP listener for inbound email, when `smtpInboundPort` is set. */
   smtpInbound: SmtpListener | null;
@@ -248,6 +251,14 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     throw new RangeError('CONFAB_REDIS_URL joins processes that share a database: set CONFAB_DATABASE_URL too.');
   }
   const bus: ClusterBus | null = options.redisUrl ? openRedisBus({ url: options.redisUrl, logger }) : null;
+  const identityOf = workspaceIdentity(directory, identity);
+  const signInThrottles = new SignInThrottles();
+  const messengerPages = createMessengerPages({
+    directory,
+    ...(options.messenger?.pageToken ? { envPageToken: options.messenger.pageToken } : {}),
+    ...(options.messenger?.apiUrl ? { apiUrl: options.messenger.apiUrl } : {}),
+    logger,
+  });
 
   /** Loads one workspace's hub: its log (snapshot + tail), authenticator, accounts and mailer. */
   async function openHub(workspaceId: string): Promise<WorkspaceHub> {
@@ -259,7 +270,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     const auth = createServerAuthenticator({
       agentOfSession: async (token) => (await accountsRef?.sessionAgent(token))?.id ?? null,
       store: workspaceStorage,
-      ...(identity ? { identity } : {}),
+      identity: () => identityOf(workspaceId),
       ...(options.visitorSessionLifetime ? { visitorSessionLifetime: options.visitorSessionLifetime } : {}),
       now,
       // A token is worth nothing once the engine disables its agent or never knew it.
@@ -309,6 +320,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     const accounts = createAccounts({
       backend,
       store: workspaceStorage,
+      workspaceId,
+      throttles: signInThrottles,
       now,
       ...(options.agentSessionLifetime ? { sessionLifetime: options.agentSessionLifetime } : {}),
     });
@@ -359,7 +372,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       backend,
       fanOut,
       store: workspaceStorage,
-      ...(options.messenger?.pageToken ? { pageToken: options.messenger.pageToken } : {}),
+      pageTokenFor: (pageId) => messengerPages.tokenFor(workspaceId, pageId),
       ...(options.messenger?.apiUrl ? { apiUrl: options.messenger.apiUrl } : {}),
       now,
       logger: workspaceLogger,
@@ -422,9 +435,15 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
 
   const controlToken = randomBytes(32).toString('base64url');
   const routeHandlers: RouteHandler[] = [
-    createChannelRoutes({ ingestToken, ...(options.messenger ? { messenger: options.messenger } : {}) }),
+    createChannelRoutes({
+      ingestToken,
+      ...(options.messenger ? { messenger: options.messenger } : {}),
+      pages: messengerPages,
+      logger,
+      metrics,
+    }),
     handleAuthRoutes,
-    createAdminRoutes(options.adminToken),
+    createAdminRoutes({ adminToken: options.adminToken, messengerPages }),
     createControlRoutes(controlToken),
     ...(demo ? [createDemoRoutes({ identity, firstAgent: (hub) => agentsInOrder(hub)[0] })] : []),
     ...(options.testClock
@@ -574,6 +593,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     () => {
       httpLimiter.sweep();
       for (const hub of workspaces.loaded()) hub.accounts.sweep();
+      signInThrottles.sweep(now());
       workspaces.evictIdle().then(
         (evicted) => {
           if (evicted.length) logger.info({ workspaces: evicted.length }, 'idle workspaces closed');

@@ -149,7 +149,10 @@ export const inboundHandlers = {
         email: '',
         now: decision.now,
       });
-      contact.properties = { messengerId: command.senderId };
+      contact.properties = {
+        messengerId: command.senderId,
+        ...(command.pageId ? { messengerPageId: command.pageId } : {}),
+      };
       decision.emit({ type: 'contact.upserted', contact });
     }
     if (thread) {

@@ -279,7 +279,10 @@ export interface InboundEmailCommand {
 }
 export interface InboundMessengerCommand {
   type: 'inbound.messenger';
+  /** The person's page-scoped id (PSID). */
   senderId: string;
+  /** The Facebook page written to: kept on a new contact (`messengerPageId`), whose replies go out through it. */
+  pageId?: string;
   senderName?: string;
   text: string;
   mid: string;

@@ -337,6 +337,7 @@ const COMMAND_FIELDS: Record<CommandType, Record<string, Field>> = {
   },
   'inbound.messenger': {
     senderId: id,
+    pageId: optional(id),
     senderName: optional(shortString),
     text: nonBlankText,
     mid: id,

@@ -5,7 +5,8 @@ import { AGENT_SESSION_PREFIX, hashToken, randomToken } from '../auth/authentica
 import { HttpError } from '../http/http-util.js';
 import type { AccountStore, AuthLinkPurpose } from '../storage/account-store.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, decoyHash, hashPassword, verifyPassword } from './password.js';
-import { ACCOUNT_THROTTLE, IP_THROTTLE, SignInThrottle, type ThrottlePolicy } from './throttle.js';
+import { SignInThrottles } from './throttle.js';
+import { DEFAULT_WORKSPACE } from '../storage/workspace-directory.js';
 
 /** Agent session tokens (the `confab_session` cookie) start with this. */
 export const SESSION_TOKEN_PREFIX = AGENT_SESSION_PREFIX;
@@ -40,7 +41,10 @@ export interface AccountsOptions {
   now?: () => number;
   sessionLifetime?: AgentSessionLifetime;
   linkLifetimeMs?: number;
-  throttle?: { account?: ThrottlePolicy; ip?: ThrottlePolicy };
+  /** The workspace these accounts are in: sign-in failures are counted per workspace and email. */
+  workspaceId?: string;
+  /** The server's throttles, shared by all its workspaces. Default: throttles of these accounts alone. */
+  throttles?: SignInThrottles;
 }
 
 export interface SignedIn {
@@ -69,8 +73,8 @@ export function createAccounts(options: AccountsOptions) {
   const now = options.now ?? Date.now;
   const lifetime = options.sessionLifetime ?? DEFAULT_AGENT_SESSION_LIFETIME;
   const linkLifetimeMs = options.linkLifetimeMs ?? DEFAULT_LINK_LIFETIME_MS;
-  const accountThrottle = new SignInThrottle(options.throttle?.account ?? ACCOUNT_THROTTLE);
-  const ipThrottle = new SignInThrottle(options.throttle?.ip ?? IP_THROTTLE);
+  const throttles = options.throttles ?? new SignInThrottles();
+  const ownWorkspace = options.workspaceId ?? DEFAULT_WORKSPACE;
   /** When each agent was last mailed a reset link: forgot-password must not flood a mailbox. */
   const resetMailedAt = new Map<string, number>();
 
@@ -116,11 +120,14 @@ export function createAccounts(options: AccountsOptions) {
      * Signs in with email and password. Every refusal of credentials is the same 401 after one
      * scrypt check; a throttled attempt is a 429 (`sign-in-backoff` or `sign-in-locked`) before any
      * check, keyed by the email as typed, so unknown and known emails are throttled alike.
+     *
+     * @param countAs the workspace the attempt is counted against: these accounts' own, or the
+     * name of a workspace that does not exist (whose attempts then lock nothing of a real one)
      */
-    async signIn(email: string, password: string, ip: string): Promise<SignedIn> {
+    async signIn(email: string, password: string, ip: string, countAs = ownWorkspace): Promise<SignedIn> {
       const at = now();
-      const accountKey = emailKey(email);
-      const refusal = ipThrottle.check(ip, at) ?? accountThrottle.check(accountKey, at);
+      const accountKey = SignInThrottles.accountKey(countAs, emailKey(email));
+      const refusal = throttles.ip.check(ip, at) ?? throttles.account.check(accountKey, at);
       if (refusal) {
         const seconds = Math.ceil(refusal.retryAfterMs / 1000);
         const error = new HttpError(
@@ -136,11 +143,11 @@ export function createAccounts(options: AccountsOptions) {
       const stored = agent ? await store.passwordHash(agent.id) : null;
       const matches = await verifyPassword(password.slice(0, PASSWORD_MAX_LENGTH), stored ?? (await decoyHash()));
       if (!matches || !stored || !isActiveAgent(agent)) {
-        accountThrottle.fail(accountKey, at);
-        ipThrottle.fail(ip, at);
+        throttles.account.fail(accountKey, at);
+        throttles.ip.fail(ip, at);
         throw badCredentials();
       }
-      accountThrottle.succeed(accountKey);
+      throttles.account.succeed(accountKey);
       await backend.execute(SYSTEM, { type: 'agent.signedIn', agentId: agent.id });
       return startSession(backend.state.agents.get(agent.id) ?? agent);
     },
@@ -233,8 +240,8 @@ export function createAccounts(options: AccountsOptions) {
       const at = now();
       for (const [agentId, mailedAt] of resetMailedAt)
         if (at - mailedAt >= RESET_MAIL_INTERVAL_MS) resetMailedAt.delete(agentId);
-      accountThrottle.sweep(at);
-      ipThrottle.sweep(at);
+      // Shared throttles are swept by the server, once for all workspaces.
+      if (!options.throttles) throttles.sweep(at);
     },
   };
 }

@@ -100,3 +100,29 @@ export class SignInThrottle {
     return entry;
   }
 }
+
+/**
+ * The server's sign-in throttles, one for all its workspaces (issue 19). Accounts are counted per
+ * workspace and email: failures against an email in one workspace never slow or lock the same
+ * email in another (two accounts). Client addresses are counted across workspaces: an attacker
+ * gets no more tries by spreading them over workspaces. Outlives a workspace's hub being evicted.
+ */
+export class SignInThrottles {
+  readonly account: SignInThrottle;
+  readonly ip: SignInThrottle;
+
+  constructor(policies: { account?: ThrottlePolicy; ip?: ThrottlePolicy } = {}) {
+    this.account = new SignInThrottle(policies.account ?? ACCOUNT_THROTTLE);
+    this.ip = new SignInThrottle(policies.ip ?? IP_THROTTLE);
+  }
+
+  /** The account key: the workspace, and the email as typed (case-folded by the caller). */
+  static accountKey(workspaceId: string, email: string): string {
+    return `${workspaceId}\n${email}`;
+  }
+
+  sweep(now: number): void {
+    this.account.sweep(now);
+    this.ip.sweep(now);
+  }
+}

@@ -24,8 +24,11 @@ export function hashToken(token: string): string {
 
 export interface ServerAuthenticatorOptions {
   store: TokenStore;
-  /** Identity verification (createIdentityToken): the accepted keys and the audience. Off when absent. */
-  identity?: IdentitySettings;
+  /**
+   * Identity verification (createIdentityToken): the accepted keys and the audience, fixed or read
+   * at each check (a workspace's keys, which its admins rotate). Off when absent or null.
+   */
+  identity?: IdentitySettings | (() => Promise<IdentitySettings | null>);
   /** False for agents the engine disabled or does not know. Default: every agent is active. */
   isAgentActive?: (agentId: string) => boolean;
   now?: () => number;
@@ -104,9 +107,10 @@ export function createServerAuthenticator(options: ServerAuthenticatorOptions): 
     },
 
     async verifyIdentity(identityToken: string): Promise<VerifiedIdentity | null> {
-      if (!options.identity) return null;
+      const settings = typeof options.identity === 'function' ? await options.identity() : options.identity;
+      if (!settings) return null;
       try {
-        return await verifyVisitorIdentity(identityToken, options.identity, now());
+        return await verifyVisitorIdentity(identityToken, settings, now());
       } catch (error) {
         // A refused token is the visitor's (or the site's) mistake: the hello goes on unverified.
         if (error instanceof IdentityTokenError) return null;

@@ -45,7 +45,12 @@ describe('the server verifying identity tokens', () => {
 describe('identity keys from the environment', () => {
   it('is off when no key is set', () => {
     assert.equal(identityFromEnv({}), undefined);
-    assert.equal(identityFromEnv({ CONFAB_IDENTITY_AUDIENCE: audience, CONFAB_IDENTITY_KEYS: ' ' }), undefined);
+    assert.equal(identityFromEnv({ CONFAB_IDENTITY_KEYS: ' ' }), undefined);
+    // An audience alone is kept: the workspaces' own keys (the admin API) name it.
+    assert.deepEqual(identityFromEnv({ CONFAB_IDENTITY_AUDIENCE: audience, CONFAB_IDENTITY_KEYS: ' ' }), {
+      keys: [],
+      audience,
+    });
   });
 
   it('reads CONFAB_IDENTITY_SECRET as a key without id, beside the keys of CONFAB_IDENTITY_KEYS', () => {

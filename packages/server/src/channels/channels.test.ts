@@ -134,6 +134,13 @@ describe('channels: Messenger and forms', () => {
   let t: TestServer;
   before(async () => {
     t = await startTestServer({ messenger: { appSecret: 'app-secret', verifyToken: 'verify-me' } });
+    // The webhook files a page's messages into the workspace that registered the page (issue 19).
+    const registered = await postJson(
+      `${t.url}/api/admin/messenger-pages`,
+      { pageId: 'page-1', pageToken: 'page-1-access-token' },
+      { authorization: 'Bearer test-admin' },
+    );
+    assert.equal(registered.status, 201);
   });
   after(() => t.close());
   const url = () => `${t.url}/api/channels/messenger/webhook`;

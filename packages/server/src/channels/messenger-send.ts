@@ -2,6 +2,7 @@ import type { SequencedEvent } from '@confab/core';
 import type { Backend, FanOut } from '@confab/core/backend';
 import { markDelivery } from '../delivery/mark-delivery.js';
 import { silentLogger, type Logger } from '../logging.js';
+import { MESSENGER_PAGE_PROPERTY } from './messenger.js';
 import { SENDING_LEASE_MS, type DeliveryStore } from '../storage/sqlite-storage.js';
 
 /** Messenger's Graph API; a test or a proxy names another base. */
@@ -18,8 +19,11 @@ export interface MessengerSenderOptions {
   backend: Backend;
   fanOut: FanOut;
   store: DeliveryStore;
-  /** The page access token; without it replies stay queued (never reported sent). */
-  pageToken?: string;
+  /**
+   * The page access token for a reply through a page (the contact's MESSENGER_PAGE_PROPERTY, if
+   * recorded); null: the reply stays queued (never reported sent) until `resume()` finds a token.
+   */
+  pageTokenFor(pageId: string | undefined): Promise<string | null>;
   /** Base URL of the Graph API. Default DEFAULT_MESSENGER_API_URL. */
   apiUrl?: string;
   /** Attempts before a reply that keeps meeting a temporary failure is marked failed. Default 8 (~4 min). */
@@ -31,7 +35,8 @@ export interface MessengerSenderOptions {
 }
 
 export interface MessengerSender {
-  readonly enabled: boolean;
+  /** Tries every reply still queued again: a page and its token were registered since. */
+  resume(): void;
   /** Resolves when every reply known so far has had its current attempt. */
   idle(): Promise<void>;
   close(): Promise<void>;
@@ -55,8 +60,6 @@ export function createMessengerSender(options: MessengerSenderOptions): Messenge
   const maxAttempts = options.maxAttempts ?? 8;
   const retryDelay = options.retryDelay ?? ((attempt: number) => 1000 * 2 ** attempt);
   const endpoint = `${(options.apiUrl ?? DEFAULT_MESSENGER_API_URL).replace(/\/+$/, '')}/me/messages`;
-  const pageToken = options.pageToken;
-  if (!pageToken) return { enabled: false, idle: async () => {}, close: async () => {} };
 
   let closed = false;
   let chain: Promise<void> = Promise.resolve();
@@ -80,7 +83,13 @@ export function createMessengerSender(options: MessengerSenderOptions): Messenge
     return { messageId, conversationId, recipientId: contact?.properties['messengerId'] ?? '', text: message.text };
   }
 
-  async function post(reply: QueuedReply): Promise<void> {
+  /** The page the contact of a conversation writes to, when the webhook recorded it. */
+  function pageOf(conversationId: string): string | undefined {
+    const contactId = backend.state.conversations.get(conversationId)?.contactId;
+    return contactId ? backend.state.contacts.get(contactId)?.properties[MESSENGER_PAGE_PROPERTY] : undefined;
+  }
+
+  async function post(reply: QueuedReply, pageToken: string): Promise<void> {
     if (!reply.recipientId) throw new PermanentFailure('This contact has no Messenger id');
     let response: Response;
     try {
@@ -113,6 +122,19 @@ export function createMessengerSender(options: MessengerSenderOptions): Messenge
       inFlight.delete(reply.messageId);
       return;
     }
+    let pageToken: string | null;
+    try {
+      pageToken = await options.pageTokenFor(pageOf(reply.conversationId));
+    } catch (error) {
+      logger.warn({ err: error, messageId: reply.messageId }, 'messenger page token lookup failed: will retry');
+      later(reply, retryDelay(1));
+      return;
+    }
+    if (!pageToken) {
+      // No page token for it (yet): it stays queued, without an attempt, until resume().
+      inFlight.delete(reply.messageId);
+      return;
+    }
     const attempts = (previous?.attempts ?? 0) + 1;
     // Another sender (another process following this workspace) holds this attempt: it sends, not
     // this one. Looked at again once its lease is over, in case that sender died meanwhile.
@@ -121,7 +143,7 @@ export function createMessengerSender(options: MessengerSenderOptions): Messenge
       return;
     }
     try {
-      await post(reply);
+      await post(reply, pageToken);
       await store.recordDelivery({
         messageId: reply.messageId,
         state: 'sent',
@@ -187,8 +209,8 @@ export function createMessengerSender(options: MessengerSenderOptions): Messenge
       }
     }
   });
-  // Replies queued before a restart, or while no page token was set.
-  void backend.ready.then(() => {
+  /** Every reply still queued: after a restart, or once a page token is there. */
+  function resume() {
     for (const conversation of backend.state.conversations.values()) {
       if (conversation.channel !== 'messenger') continue;
       for (const message of backend.state.messages.get(conversation.id) ?? []) {
@@ -197,10 +219,11 @@ export function createMessengerSender(options: MessengerSenderOptions): Messenge
         if (reply) enqueue(reply);
       }
     }
-  });
+  }
+  void backend.ready.then(resume);
 
   return {
-    enabled: true,
+    resume,
     async idle() {
       await backend.ready;
       let seen: Promise<void>;

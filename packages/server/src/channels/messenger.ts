@@ -4,6 +4,12 @@ import { HttpError } from '../http/http-util.js';
 import { MAX_TEXT_LENGTH, invalid, isRecord, requireRecord } from './validate.js';
 
 /**
+ * The contact property that names the page a Messenger contact writes to (its replies go out
+ * through it): the engine keeps `inbound.messenger`'s `pageId` there on a new contact.
+ */
+export const MESSENGER_PAGE_PROPERTY = 'messengerPageId';
+
+/**
  * Checks `X-Hub-Signature-256: sha256=<hex>`, the HMAC-SHA256 of the raw body with the Messenger
  * app secret, in constant time. Messenger cannot send a bearer token: the signature is the auth.
  */
@@ -48,20 +54,27 @@ export function answerMessengerChallenge(query: URLSearchParams, verifyToken: st
   return challenge;
 }
 
+/** A message of a webhook, with the page it was written to (`entry[].id`; '' when the entry names none). */
+export interface MessengerMessage {
+  pageId: string;
+  command: InboundMessengerCommand;
+}
+
 /**
  * The messages in a Messenger Platform webhook body (`object: 'page'`, `entry[].messaging[]`) as
  * `inbound.messenger` commands. Echoes of the page's own messages, delivery and read receipts are
  * skipped; attachments become a short text so the conversation shows that something arrived.
  */
-export function parseMessengerWebhook(body: unknown): InboundMessengerCommand[] {
+export function parseMessengerWebhook(body: unknown): MessengerMessage[] {
   const input = requireRecord(body, '');
   if (input.object !== 'page') throw invalid('object', "object must be 'page'.");
   if (!Array.isArray(input.entry)) throw invalid('entry', 'entry must be a list.');
-  const commands: InboundMessengerCommand[] = [];
+  const messages: MessengerMessage[] = [];
   input.entry.forEach((entry: unknown, entryIndex) => {
     const entryPath = `entry[${entryIndex}]`;
     const record = requireRecord(entry, entryPath);
     if (record.messaging === undefined) return;
+    const pageId = typeof record.id === 'string' && record.id.length <= 256 ? record.id : '';
     if (!Array.isArray(record.messaging)) throw invalid(`${entryPath}.messaging`, 'messaging must be a list.');
     record.messaging.forEach((item: unknown, itemIndex) => {
       const path = `${entryPath}.messaging[${itemIndex}]`;
@@ -96,8 +109,8 @@ export function parseMessengerWebhook(body: unknown): InboundMessengerCommand[] 
       };
       if (typeof messaging.timestamp === 'number' && Number.isFinite(messaging.timestamp))
         command.timestamp = messaging.timestamp;
-      commands.push(command);
+      messages.push({ pageId, command });
     });
   });
-  return commands;
+  return messages;
 }

@@ -5,7 +5,14 @@ import type { IncomingMessage } from 'node:http';
 import { HttpError, readJson, sendJson } from './http-util.js';
 import { normaliseOrigin } from './host-check.js';
 import { inWorkspace, type RouteContext, type RouteHandler } from './route-context.js';
-import { AddressTakenError, DEFAULT_WORKSPACE, WORKSPACE_ID_PATTERN } from '../storage/workspace-directory.js';
+import {
+  AddressTakenError,
+  DEFAULT_WORKSPACE,
+  PageTakenError,
+  WORKSPACE_ID_PATTERN,
+} from '../storage/workspace-directory.js';
+import type { MessengerPages } from '../channels/messenger-pages.js';
+import { newIdentityKey } from '../auth/workspace-identity.js';
 import { bearerWorkspace, issueWorkspaceToken, type Bearer } from '../workspaces/workspace-tokens.js';
 
 const BODY_LIMIT = 16 * 1024;
@@ -56,7 +63,34 @@ function adminWorkspace(req: IncomingMessage, bearer: Bearer): string {
   return named;
 }
 
-/** Page origins of a site: whole origins (`https://shop.example`), or `*` for any page. */
+/** A Facebook page id (digits, as Facebook gives them; letters too, for tests' and proxies' own ids). */
+function requirePageId(value: unknown): string {
+  if (typeof value !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(value))
+    throw new HttpError(
+      400,
+      'invalid',
+      'pageId must be the page id Facebook shows (up to 64 letters and digits).',
+      'pageId',
+    );
+  return value;
+}
+
+function requirePageToken(value: unknown): string {
+  if (typeof value !== 'string' || value.length < 8 || value.length > 1024 || /\s/.test(value))
+    throw new HttpError(
+      400,
+      'invalid',
+      'pageToken must be the page access token (8 to 1,024 characters, no spaces).',
+      'pageToken',
+    );
+  return value;
+}
+
+/** What GET shows of a page token: enough to tell two apart, never the token. */
+function tokenHint(token: string): string {
+  return `…${token.slice(-4)}`;
+}
+
 /** One mailbox (`support@shop.example`), in the lower case that routing compares. */
 function requireMailbox(value: unknown): string {
   const address = typeof value === 'string' ? emailKey(value) : '';
@@ -65,6 +99,7 @@ function requireMailbox(value: unknown): string {
   return address;
 }
 
+/** Page origins of a site: whole origins (`https://shop.example`), or `*` for any page. */
 function requireOrigins(value: unknown): string[] {
   if (!Array.isArray(value) || value.length === 0 || value.length > 50)
     throw new HttpError(400, 'invalid', 'origins must be a list of 1 to 50 origins.', 'origins');
@@ -129,7 +164,12 @@ export async function createWorkspace(
  * are engine commands, so routing, menus and the inbox follow; the server closes a disabled agent's
  * sockets when the event commits. Every route but `/api/admin/workspaces` acts on one workspace.
  */
-export function createAdminRoutes(adminToken: string | undefined): RouteHandler {
+export function createAdminRoutes(options: {
+  adminToken: string | undefined;
+  /** Which workspace each Messenger page is: a page is refused when it is the env page or another's. */
+  messengerPages: Pick<MessengerPages, 'envPageId'>;
+}): RouteHandler {
+  const { adminToken } = options;
   return async (rootContext, req, res, url) => {
     const path = url.pathname;
     if (!path.startsWith('/api/admin/')) return false;
@@ -173,6 +213,60 @@ export function createAdminRoutes(adminToken: string | undefined): RouteHandler 
         if (error instanceof AddressTakenError) throw new HttpError(409, 'conflict', error.message, 'address');
         throw error;
       }
+      return true;
+    }
+    if (path === '/api/admin/messenger-pages' && method === 'GET') {
+      const pages = await directory.listMessengerPages(workspaceId);
+      sendJson(res, 200, {
+        pages: pages.map(({ pageId, pageToken, createdAt }) => ({ pageId, token: tokenHint(pageToken), createdAt })),
+      });
+      return true;
+    }
+    if (path === '/api/admin/messenger-pages' && method === 'POST') {
+      const body = requireRecord((await readJson(req, BODY_LIMIT)).value, '');
+      const pageId = requirePageId(body.pageId);
+      const pageToken = requirePageToken(body.pageToken);
+      // The page of CONFAB_MESSENGER_PAGE_TOKEN is the default workspace's by the operator's configuration.
+      if (workspaceId !== DEFAULT_WORKSPACE && (await options.messengerPages.envPageId()) === pageId)
+        throw new HttpError(409, 'conflict', new PageTakenError().message, 'pageId');
+      try {
+        const page = await directory.addMessengerPage({ pageId, workspaceId, pageToken, createdAt: rootContext.now() });
+        // Replies that waited for a page token go out now (on this process; others at their restart).
+        rootContext.workspaces.peek(workspaceId)?.messengerSender.resume();
+        sendJson(res, 201, { pageId, token: tokenHint(page.pageToken), createdAt: page.createdAt });
+      } catch (error) {
+        // Which workspace has it is not said: that is another workspace's business.
+        if (error instanceof PageTakenError) throw new HttpError(409, 'conflict', error.message, 'pageId');
+        throw error;
+      }
+      return true;
+    }
+    const pageMatch = /^\/api\/admin\/messenger-pages\/([^/]+)$/.exec(path);
+    if (pageMatch && method === 'DELETE') {
+      const pageId = decodeSegment(pageMatch[1]!, 'page id');
+      if (!(await directory.removeMessengerPage(workspaceId, pageId)))
+        throw new HttpError(404, 'not-found', 'This workspace has no such Messenger page.');
+      sendJson(res, 200, { ok: true, pageId });
+      return true;
+    }
+    if (path === '/api/admin/identity-keys' && method === 'GET') {
+      const keys = await directory.identityKeys(workspaceId);
+      sendJson(res, 200, { keys: keys.map(({ id, createdAt }) => ({ id, createdAt })) });
+      return true;
+    }
+    if (path === '/api/admin/identity-keys' && method === 'POST') {
+      // A rotation: the new key signs from now on, the old ones verify until they are removed.
+      const key = { ...newIdentityKey(), workspaceId, createdAt: rootContext.now() };
+      await directory.addIdentityKey(key);
+      sendJson(res, 201, { id: key.id, secret: key.secret, createdAt: key.createdAt });
+      return true;
+    }
+    const keyMatch = /^\/api\/admin\/identity-keys\/([^/]+)$/.exec(path);
+    if (keyMatch && method === 'DELETE') {
+      const keyId = decodeSegment(keyMatch[1]!, 'key id');
+      if (!(await directory.removeIdentityKey(workspaceId, keyId)))
+        throw new HttpError(404, 'not-found', 'This workspace has no such identity key.');
+      sendJson(res, 200, { ok: true, id: keyId });
       return true;
     }
     if (path === '/api/admin/ingest-tokens' && method === 'POST') {

@@ -270,3 +270,54 @@ describe('production mode', () => {
     }
   });
 });
+
+describe('sign-in throttle per workspace and email (issue 19)', () => {
+  let t: AccountsServer;
+  const BRAVO_PASSWORD = 'bravo-password-2';
+  before(async () => {
+    t = await startAccountsServer();
+    await t.server.store.directory.createWorkspace({ id: 'bravo', name: 'Bravo', createdAt: Date.now() });
+    const bravo = await t.server.workspaces.get('bravo');
+    // The same email is a second account, in the other workspace, with a password of its own.
+    await bravo.accounts.createAgent({
+      email: ADMIN.email,
+      name: 'Ada in Bravo',
+      role: 'admin',
+      password: BRAVO_PASSWORD,
+    });
+  });
+  after(() => t.close());
+
+  /** Ten failures for an email in a workspace (waiting out each backoff): the 10th locks the key. */
+  async function lockOut(workspace: string | undefined) {
+    for (let failure = 1; failure <= 10; failure++) {
+      const answer = await call(t.url, '/api/auth/sign-in', {
+        body: { email: ADMIN.email, password: 'wrong-password', ...(workspace ? { workspace } : {}) },
+      });
+      assert.equal(answer.status, 401, `failure ${failure}: ${JSON.stringify(answer.body)}`);
+      t.advance(60_000);
+    }
+  }
+  const signInTo = (workspace: string | undefined, password: string) =>
+    call(t.url, '/api/auth/sign-in', {
+      body: { email: ADMIN.email, password, ...(workspace ? { workspace } : {}) },
+    });
+
+  test("failures against an email in one workspace lock it there only: the same email's account in another still signs in", async () => {
+    await lockOut(undefined);
+    const locked = await signInTo(undefined, ADMIN.password);
+    assert.deepEqual([locked.status, locked.body.error?.code], [429, 'sign-in-locked']);
+    assert.equal((await signInTo('bravo', BRAVO_PASSWORD)).status, 200, "the default workspace's lock is not Bravo's");
+    t.advance(16 * 60_000);
+    assert.equal((await signInTo(undefined, ADMIN.password)).status, 200);
+  });
+
+  test('failures naming a workspace that does not exist lock nothing of a real one', async () => {
+    t.advance(16 * 60_000);
+    await lockOut('no-such-workspace');
+    const stillLocked = await signInTo('no-such-workspace', ADMIN.password);
+    assert.deepEqual([stillLocked.status, stillLocked.body.error?.code], [429, 'sign-in-locked']);
+    assert.equal((await signInTo(undefined, ADMIN.password)).status, 200, 'the default workspace is not locked');
+    assert.equal((await signInTo('bravo', BRAVO_PASSWORD)).status, 200, 'Bravo is not locked');
+  });
+});

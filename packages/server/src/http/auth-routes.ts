@@ -129,8 +129,11 @@ export const handleAuthRoutes: RouteHandler = async (rootContext, req, res, url)
     const named = await namedWorkspace(rootContext, body.workspace);
     const workspace = named ?? rootContext;
     try {
-      // A workspace that does not exist is answered as a wrong password, after the same check.
-      const signedIn = await workspace.accounts.signIn(email, named ? password : '', clientIp(req, context.trustProxy));
+      // A workspace that does not exist is answered as a wrong password, after the same check, and
+      // counted against its own name: it never locks out the email in the default workspace.
+      const signedIn = named
+        ? await workspace.accounts.signIn(email, password, clientIp(req, context.trustProxy))
+        : await workspace.accounts.signIn(email, '', clientIp(req, context.trustProxy), String(body.workspace));
       sendJson(
         res,
         200,

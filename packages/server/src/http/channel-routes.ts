@@ -4,6 +4,9 @@ import { parseInboundEmail } from '../channels/email.js';
 import { parseRawEmail } from '../channels/mime.js';
 import { parseFormSubmission } from '../channels/forms.js';
 import { answerMessengerChallenge, checkMessengerSignature, parseMessengerWebhook } from '../channels/messenger.js';
+import type { MessengerPages } from '../channels/messenger-pages.js';
+import type { Logger } from '../logging.js';
+import type { ServerMetrics } from '../metrics.js';
 import { BODY_LIMITS } from './body-limits.js';
 import { HttpError, readBody, readJson, sendJson } from './http-util.js';
 import { inWorkspace, type RouteContext, type RouteHandler } from './route-context.js';
@@ -42,6 +45,10 @@ async function ingestContext(context: RouteContext, req: IncomingMessage, server
 export function createChannelRoutes(options: {
   ingestToken: string | undefined;
   messenger?: { appSecret?: string; verifyToken?: string };
+  /** Which workspace each Messenger page is (the webhook files by `entry[].id`). */
+  pages: MessengerPages;
+  logger: Logger;
+  metrics: Pick<ServerMetrics, 'messengerDropped'>;
 }): RouteHandler {
   return async (context, req, res, url) => {
     const path = url.pathname;
@@ -71,12 +78,26 @@ export function createChannelRoutes(options: {
       if (method !== 'POST') throw new HttpError(405, 'method-not-allowed', 'Use GET (verification) or POST (events).');
       const { value, raw } = await readJson(req, BODY_LIMITS.json);
       checkMessengerSignature(raw, req.headers['x-hub-signature-256'], options.messenger?.appSecret);
-      const commands = parseMessengerWebhook(value);
+      const messages = parseMessengerWebhook(value);
+      // Every page's workspace first: a lookup that cannot be made now (503) files nothing.
+      const owners = await Promise.all(messages.map(({ pageId }) => options.pages.workspaceOf(pageId)));
       const results: { mid: string; seq?: number; conversationId?: string; error?: string }[] = [];
-      for (const command of commands) {
+      for (const [index, { pageId, command }] of messages.entries()) {
+        const workspaceId = owners[index]!;
+        if (workspaceId === null) {
+          // Never filed into the default workspace: the page may be a team's that has not registered it yet.
+          options.logger.warn(
+            { pageId: pageId.slice(0, 64) },
+            'messenger message for a page no workspace has: dropped',
+          );
+          options.metrics.messengerDropped('unknown-page');
+          results.push({ mid: command.mid, error: 'unknown-page' });
+          continue;
+        }
         try {
+          const workspace = inWorkspace(context, await context.workspaces.get(workspaceId));
           // Messenger retries a webhook until it gets a 200: the message id makes a retry count once.
-          const outcome = await run(context, command, `messenger:${command.mid}`);
+          const outcome = await run(workspace, { ...command, pageId }, `messenger:${command.mid}`);
           results.push({
             mid: command.mid,
             seq: outcome.seq,

@@ -40,7 +40,8 @@ export function createDemoRoutes(options: {
       return true;
     }
     const identity = options.identity;
-    if (url.pathname === '/api/demo/identity' && method === 'POST' && identity) {
+    const signingKey = identity?.keys[0];
+    if (url.pathname === '/api/demo/identity' && method === 'POST' && identity && signingKey) {
       const body = requireRecord((await readJson(req, BODY_LIMITS.json)).value, '');
       const email = requiredText(body.email, 'email');
       // createIdentityToken signs addresses only; anything else is this caller's mistake, not a 500.
@@ -48,7 +49,7 @@ export function createDemoRoutes(options: {
       const name = body.name === undefined ? undefined : requiredText(body.name, 'name');
       // The first key signs: in a rotation, list the new key first.
       sendJson(res, 200, {
-        identity: await createIdentityToken({ email, ...(name ? { name } : {}) }, identity.keys[0]!, {
+        identity: await createIdentityToken({ email, ...(name ? { name } : {}) }, signingKey, {
           audience: identity.audience,
           now: context.now(),
         }),

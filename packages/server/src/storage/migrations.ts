@@ -270,6 +270,28 @@ CREATE INDEX inbound_addresses_by_workspace ON inbound_addresses (workspace_id);
 `);
     },
   },
+  {
+    version: 8,
+    description: "each workspace's Messenger pages (with their page tokens) and identity-verification keys",
+    up(db) {
+      db.exec(`
+CREATE TABLE messenger_pages (
+  page_id TEXT PRIMARY KEY,
+  workspace_id TEXT NOT NULL REFERENCES workspaces (id),
+  page_token TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX messenger_pages_by_workspace ON messenger_pages (workspace_id);
+CREATE TABLE identity_keys (
+  key_id TEXT PRIMARY KEY,
+  workspace_id TEXT NOT NULL REFERENCES workspaces (id),
+  secret TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX identity_keys_by_workspace ON identity_keys (workspace_id);
+`);
+    },
+  },
 ];
 
 /** A new random epoch (see StoredLog.epoch in @confab/core/backend). */

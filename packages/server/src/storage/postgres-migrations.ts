@@ -152,6 +152,26 @@ CREATE TABLE inbound_addresses (
 CREATE INDEX inbound_addresses_by_workspace ON inbound_addresses (workspace_id);
 `,
   },
+  {
+    version: 4,
+    description: "each workspace's Messenger pages (with their page tokens) and identity-verification keys",
+    sql: `
+CREATE TABLE messenger_pages (
+  page_id text PRIMARY KEY,
+  workspace_id text NOT NULL REFERENCES workspaces (id),
+  page_token text NOT NULL,
+  created_at bigint NOT NULL
+);
+CREATE INDEX messenger_pages_by_workspace ON messenger_pages (workspace_id);
+CREATE TABLE identity_keys (
+  key_id text PRIMARY KEY,
+  workspace_id text NOT NULL REFERENCES workspaces (id),
+  secret text NOT NULL,
+  created_at bigint NOT NULL
+);
+CREATE INDEX identity_keys_by_workspace ON identity_keys (workspace_id);
+`,
+  },
 ];
 
 /** The schema this version of the server writes and reads. */

@@ -5,6 +5,11 @@ import { SENDING_LEASE_MS, type DeliveryRecord, type DeliveryStore, type TokenSt
 import {
   AddressTakenError,
   DEFAULT_WORKSPACE,
+  PageTakenError,
+  toKey,
+  toPage,
+  type KeyRow,
+  type PageRow,
   checkWorkspaceId,
   newSiteKey,
   type CredentialKind,
@@ -133,6 +138,63 @@ export async function createPostgresDirectory(pool: pg.Pool, now: number = Date.
         [address],
       );
       return rows[0]?.workspace_id ?? null;
+    },
+    async addMessengerPage(page) {
+      // Insert, or replace the token when the page is this workspace's; then read who has it, so two
+      // processes racing for one page agree.
+      await pool.query(
+        'INSERT INTO messenger_pages (page_id, workspace_id, page_token, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (page_id) DO UPDATE SET page_token = excluded.page_token WHERE messenger_pages.workspace_id = excluded.workspace_id',
+        [page.pageId, page.workspaceId, page.pageToken, page.createdAt],
+      );
+      const { rows } = await pool.query<PageRow>(
+        'SELECT page_id, workspace_id, page_token, created_at FROM messenger_pages WHERE page_id = $1',
+        [page.pageId],
+      );
+      if (rows[0]!.workspace_id !== page.workspaceId) throw new PageTakenError();
+      return toPage(rows[0]!);
+    },
+    async messengerPage(pageId) {
+      const { rows } = await pool.query<PageRow>(
+        'SELECT page_id, workspace_id, page_token, created_at FROM messenger_pages WHERE page_id = $1',
+        [pageId],
+      );
+      return rows[0] ? toPage(rows[0]) : null;
+    },
+    async listMessengerPages(workspaceId) {
+      const { rows } = await pool.query<PageRow>(
+        'SELECT page_id, workspace_id, page_token, created_at FROM messenger_pages WHERE workspace_id = $1 ORDER BY created_at, page_id',
+        [workspaceId],
+      );
+      return rows.map(toPage);
+    },
+    async removeMessengerPage(workspaceId, pageId) {
+      const deleted = await pool.query('DELETE FROM messenger_pages WHERE workspace_id = $1 AND page_id = $2', [
+        workspaceId,
+        pageId,
+      ]);
+      return (deleted.rowCount ?? 0) > 0;
+    },
+    async addIdentityKey(key) {
+      await pool.query('INSERT INTO identity_keys (key_id, workspace_id, secret, created_at) VALUES ($1, $2, $3, $4)', [
+        key.id,
+        key.workspaceId,
+        key.secret,
+        key.createdAt,
+      ]);
+    },
+    async identityKeys(workspaceId) {
+      const { rows } = await pool.query<KeyRow>(
+        'SELECT key_id, workspace_id, secret, created_at FROM identity_keys WHERE workspace_id = $1 ORDER BY created_at, key_id',
+        [workspaceId],
+      );
+      return rows.map(toKey);
+    },
+    async removeIdentityKey(workspaceId, keyId) {
+      const deleted = await pool.query('DELETE FROM identity_keys WHERE workspace_id = $1 AND key_id = $2', [
+        workspaceId,
+        keyId,
+      ]);
+      return (deleted.rowCount ?? 0) > 0;
     },
     async listInboundAddresses(workspaceId) {
       const { rows } = await pool.query<AddressRow>(

@@ -6,7 +6,7 @@ import { rmSync } from 'node:fs';
 import { tempDataDir } from '../testing/harness.test-util.js';
 import { startThrowawayPostgres, type ThrowawayPostgres } from '../testing/postgres.test-util.js';
 import { openServerStore, type ServerStore } from './open-storage.js';
-import { DEFAULT_WORKSPACE } from './workspace-directory.js';
+import { DEFAULT_WORKSPACE, PageTakenError } from './workspace-directory.js';
 
 let postgres: ThrowawayPostgres;
 before(async () => {
@@ -69,6 +69,47 @@ for (const backend of BACKENDS) {
       assert.equal(await directory.workspaceOfCredential('visitor-session', 'h-visitor'), 'harbour');
       assert.equal(await directory.workspaceOfCredential('agent-token', 'h-visitor'), null);
       await harbour.close();
+    });
+
+    test("Messenger pages and identity keys: one workspace a page, a page's token replaced by its own workspace only", async (t) => {
+      const store = await fresh(backend, t);
+      const { directory } = store;
+      await directory.createWorkspace({ id: 'alpha', name: 'Alpha', createdAt: 1 });
+      await directory.createWorkspace({ id: 'bravo', name: 'Bravo', createdAt: 2 });
+      const page = { pageId: '1001', workspaceId: 'alpha', pageToken: 'token-a1', createdAt: 10 };
+      assert.deepEqual(await directory.addMessengerPage(page), page);
+      assert.deepEqual(await directory.addMessengerPage({ ...page, pageToken: 'token-a2', createdAt: 11 }), {
+        ...page,
+        pageToken: 'token-a2',
+      });
+      await assert.rejects(
+        directory.addMessengerPage({ pageId: '1001', workspaceId: 'bravo', pageToken: 'steal', createdAt: 12 }),
+        PageTakenError,
+      );
+      assert.equal((await directory.messengerPage('1001'))?.pageToken, 'token-a2', "bravo's try changed nothing");
+      assert.equal(await directory.messengerPage('9999'), null);
+      assert.deepEqual(await directory.listMessengerPages('bravo'), []);
+      assert.equal(await directory.removeMessengerPage('bravo', '1001'), false, "bravo cannot remove alpha's page");
+      assert.equal((await directory.listMessengerPages('alpha')).length, 1);
+      assert.equal(await directory.removeMessengerPage('alpha', '1001'), true);
+      assert.equal(await directory.messengerPage('1001'), null);
+
+      await directory.addIdentityKey({ id: 'kid-1', workspaceId: 'alpha', secret: 's1', createdAt: 20 });
+      await directory.addIdentityKey({ id: 'kid-2', workspaceId: 'alpha', secret: 's2', createdAt: 21 });
+      assert.deepEqual(
+        (await directory.identityKeys('alpha')).map((key) => [key.id, key.secret]),
+        [
+          ['kid-1', 's1'],
+          ['kid-2', 's2'],
+        ],
+      );
+      assert.deepEqual(await directory.identityKeys('bravo'), []);
+      assert.equal(await directory.removeIdentityKey('bravo', 'kid-1'), false);
+      assert.equal(await directory.removeIdentityKey('alpha', 'kid-1'), true);
+      assert.deepEqual(
+        (await directory.identityKeys('alpha')).map((key) => key.id),
+        ['kid-2'],
+      );
     });
 
     test('tokens: visitor sessions and agent tokens are found, touched and revoked in their workspace only', async (t) => {

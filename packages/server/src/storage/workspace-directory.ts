@@ -81,6 +81,47 @@ export interface WorkspaceDirectory {
   /** The workspace that receives mail at an address (lower case), or null. */
   workspaceOfAddress(address: string): Promise<string | null>;
   listInboundAddresses(workspaceId: string): Promise<InboundAddressRecord[]>;
+  /**
+   * Registers a Messenger page of a workspace with its page access token; registering it again
+   * replaces the token (a new token after Facebook expired the old one). Throws PageTakenError
+   * when another workspace has the page.
+   */
+  addMessengerPage(page: MessengerPageRecord): Promise<MessengerPageRecord>;
+  /** The workspace and token of a page, or null. */
+  messengerPage(pageId: string): Promise<MessengerPageRecord | null>;
+  listMessengerPages(workspaceId: string): Promise<MessengerPageRecord[]>;
+  /** Whether the workspace had the page (another workspace's page is never removed). */
+  removeMessengerPage(workspaceId: string, pageId: string): Promise<boolean>;
+  /** Stores a workspace's new identity-verification key (its id is random, so never taken). */
+  addIdentityKey(key: IdentityKeyRecord): Promise<void>;
+  /** A workspace's identity keys, oldest first. */
+  identityKeys(workspaceId: string): Promise<IdentityKeyRecord[]>;
+  /** Whether the workspace had the key. */
+  removeIdentityKey(workspaceId: string, keyId: string): Promise<boolean>;
+}
+
+/** A Facebook page whose Messenger conversations a workspace receives, and the token replies go out with. */
+export interface MessengerPageRecord {
+  pageId: string;
+  workspaceId: string;
+  pageToken: string;
+  createdAt: number;
+}
+
+/** A page another workspace receives Messenger conversations of: one page, one workspace. */
+export class PageTakenError extends Error {
+  constructor() {
+    super('Another workspace receives the Messenger conversations of this page.');
+    this.name = 'PageTakenError';
+  }
+}
+
+/** A secret with which a workspace's site signs identity tokens (its id is the token's `kid`). */
+export interface IdentityKeyRecord {
+  id: string;
+  workspaceId: string;
+  secret: string;
+  createdAt: number;
 }
 
 /** An address at which a workspace receives email (SMTP and the ingest endpoints route by it). */
@@ -97,6 +138,21 @@ export class AddressTakenError extends Error {
     this.name = 'AddressTakenError';
   }
 }
+
+export type PageRow = { page_id: string; workspace_id: string; page_token: string; created_at: number | string };
+export const toPage = (row: PageRow): MessengerPageRecord => ({
+  pageId: row.page_id,
+  workspaceId: row.workspace_id,
+  pageToken: row.page_token,
+  createdAt: Number(row.created_at),
+});
+export type KeyRow = { key_id: string; workspace_id: string; secret: string; created_at: number | string };
+export const toKey = (row: KeyRow): IdentityKeyRecord => ({
+  id: row.key_id,
+  workspaceId: row.workspace_id,
+  secret: row.secret,
+  createdAt: Number(row.created_at),
+});
 
 /** Refuses a malformed workspace id with a RangeError (both directories). */
 export function checkWorkspaceId(id: string): void {
@@ -142,6 +198,19 @@ export function createWorkspaceDirectory(db: Database.Database): SqliteWorkspace
     addressesOf: db.prepare(
       'SELECT address, workspace_id, created_at FROM inbound_addresses WHERE workspace_id = ? ORDER BY created_at, address',
     ),
+    upsertPage: db.prepare(
+      'INSERT INTO messenger_pages (page_id, workspace_id, page_token, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (page_id) DO UPDATE SET page_token = excluded.page_token WHERE workspace_id = excluded.workspace_id',
+    ),
+    page: db.prepare('SELECT page_id, workspace_id, page_token, created_at FROM messenger_pages WHERE page_id = ?'),
+    pagesOf: db.prepare(
+      'SELECT page_id, workspace_id, page_token, created_at FROM messenger_pages WHERE workspace_id = ? ORDER BY created_at, page_id',
+    ),
+    deletePage: db.prepare('DELETE FROM messenger_pages WHERE workspace_id = ? AND page_id = ?'),
+    insertKey: db.prepare('INSERT INTO identity_keys (key_id, workspace_id, secret, created_at) VALUES (?, ?, ?, ?)'),
+    keysOf: db.prepare(
+      'SELECT key_id, workspace_id, secret, created_at FROM identity_keys WHERE workspace_id = ? ORDER BY created_at, key_id',
+    ),
+    deleteKey: db.prepare('DELETE FROM identity_keys WHERE workspace_id = ? AND key_id = ?'),
     tokenWorkspace: db
       .prepare('SELECT workspace_id FROM workspace_tokens WHERE token_hash = ? AND purpose = ? AND revoked_at IS NULL')
       .pluck(),
@@ -199,6 +268,31 @@ export function createWorkspaceDirectory(db: Database.Database): SqliteWorkspace
     },
     async listInboundAddresses(workspaceId) {
       return (statements.addressesOf.all(workspaceId) as AddressRow[]).map(toAddress);
+    },
+    async addMessengerPage(page) {
+      statements.upsertPage.run(page.pageId, page.workspaceId, page.pageToken, page.createdAt);
+      const stored = toPage(statements.page.get(page.pageId) as PageRow);
+      if (stored.workspaceId !== page.workspaceId) throw new PageTakenError();
+      return stored;
+    },
+    async messengerPage(pageId) {
+      const row = statements.page.get(pageId) as PageRow | undefined;
+      return row ? toPage(row) : null;
+    },
+    async listMessengerPages(workspaceId) {
+      return (statements.pagesOf.all(workspaceId) as PageRow[]).map(toPage);
+    },
+    async removeMessengerPage(workspaceId, pageId) {
+      return statements.deletePage.run(workspaceId, pageId).changes > 0;
+    },
+    async addIdentityKey(key) {
+      statements.insertKey.run(key.id, key.workspaceId, key.secret, key.createdAt);
+    },
+    async identityKeys(workspaceId) {
+      return (statements.keysOf.all(workspaceId) as KeyRow[]).map(toKey);
+    },
+    async removeIdentityKey(workspaceId, keyId) {
+      return statements.deleteKey.run(workspaceId, keyId).changes > 0;
     },
     async createSite(workspaceId, origins, createdAt, key) {
       const siteKey = key ?? newSiteKey();

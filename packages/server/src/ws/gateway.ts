@@ -154,6 +154,9 @@ export interface Gateway {
   close(code?: number): Promise<void>;
 }
 
+/** What a socket is in the connection counts: `none` until its hello is welcomed. */
+type ConnectionKind = 'agent' | 'visitor' | 'none';
+
 /** Error answers an operator wants in the log: who was turned away, and why. */
 const REFUSALS_TO_LOG = new Set(['unauthenticated', 'forbidden', 'session-expired', 'origin-not-allowed']);
 /** Commands tracked for the metric per socket; the rate limits keep a socket far below this. */
@@ -190,6 +193,8 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
   /** Ends a socket whose agent session ended (idle or too old), saying so first. */
   const sessionEnders = new WeakMap<WebSocket, () => void>();
   const connectionOf = new Map<WebSocket, GatewayConnection>();
+  /** Open connections by kind, kept as they change: a scrape reads them without walking the sockets. */
+  const connectionCounts: Record<ConnectionKind, number> = { agent: 0, visitor: 0, none: 0 };
   const logger = options.logger ?? silentLogger();
   const refused = (reason: string, fields: Record<string, unknown>, message: string, to: Logger = logger) => {
     options.metrics?.refusal(reason);
@@ -277,10 +282,18 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
         }, limits.helloTimeoutMs)
       : undefined;
 
+    /** This socket's kind in the connection counts (kept as sockets open, say hello and close). */
+    let counted: ConnectionKind | null = null;
+    const countAs = (kind: ConnectionKind | null) => {
+      if (counted !== null) connectionCounts[counted] -= 1;
+      if (kind !== null) connectionCounts[kind] += 1;
+      counted = kind;
+    };
     let bufferedAtLastAnswer = 0;
     let strikes = 0;
     const send = (frame: ServerFrame) => {
       if (ws.readyState !== ws.OPEN) return;
+      if (frame.type === 'welcome') countAs(frame.principal.kind === 'system' ? 'none' : frame.principal.kind);
       if (frame.type === 'ack' || frame.type === 'error') answered(frame);
       if (frame.type === 'error' || frame.type === 'pong') {
         const buffered = ws.bufferedAmount;
@@ -342,6 +355,7 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
       sameOrigin: !req.headers.origin || (origin !== null && ownOriginsOf(req).includes(origin)),
     });
     connectionOf.set(ws, connection);
+    countAs('none');
 
     ws.on('pong', () => alive.set(ws, true));
     ws.on('message', (data, isBinary) => {
@@ -433,6 +447,7 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
     ws.on('close', (code) => {
       log.debug({ code }, 'socket closed');
       connectionOf.delete(ws);
+      countAs(null);
       clearTimeout(helloTimer);
       sessionOf.delete(ws);
       const count = (socketsPerIp.get(ip) ?? 1) - 1;
@@ -516,9 +531,7 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
       return wss.clients.size;
     },
     connectionsByKind() {
-      const counts: Record<string, number> = { agent: 0, visitor: 0, none: 0 };
-      for (const connection of connectionOf.values()) counts[connection.principal?.kind ?? 'none']! += 1;
-      return counts;
+      return { ...connectionCounts };
     },
     closeSessions,
     close(code = CLOSE_CODES.goingAway) {
