@@ -211,6 +211,13 @@ describe('Workspace isolation (issue 19)', () => {
     assert.equal(key.status, 201);
     const { id: keyId, secret } = await key.json();
     ws.bravo.identityKey = { id: keyId, secret };
+    const hook = await http('/api/admin/webhooks', {
+      token: ws.bravo.admin,
+      method: 'POST',
+      body: { url: 'https://hooks.bravo.example/confab', events: ['message.created'] },
+    });
+    assert.equal(hook.status, 201);
+    ws.bravo.webhookId = (await hook.json()).id;
     bravoHub = await t.server.workspaces.get('bravo');
     const state = bravoHub.backend.state;
     bravoIds = {
@@ -447,6 +454,10 @@ describe('Workspace isolation (issue 19)', () => {
       ['GET', '/api/admin/identity-keys'],
       ['POST', '/api/admin/identity-keys', {}],
       ['DELETE', `/api/admin/identity-keys/${ws.bravo.identityKey.id}`],
+      ['GET', '/api/admin/webhooks'],
+      ['POST', '/api/admin/webhooks', { url: 'https://evil.example/steal', events: ['message.created'] }],
+      ['DELETE', `/api/admin/webhooks/${ws.bravo.webhookId}`],
+      ['GET', `/api/admin/webhooks/${ws.bravo.webhookId}/deliveries`],
     ];
     const texts = [];
     for (const [method, path, body] of namingB) {
@@ -461,6 +472,8 @@ describe('Workspace isolation (issue 19)', () => {
       ['POST', `/api/admin/agents/${bravoIds.agentId}/role`, { role: 'agent' }, 404],
       ['POST', '/api/admin/agent-tokens', { agentId: bravoIds.agentId }, 404],
       ['DELETE', `/api/admin/agent-tokens/${ws.bravo.agentTokenId}`, undefined, 404],
+      ['DELETE', `/api/admin/webhooks/${ws.bravo.webhookId}`, undefined, 404],
+      ['GET', `/api/admin/webhooks/${ws.bravo.webhookId}/deliveries`, undefined, 404],
     ];
     for (const [method, path, body, status] of inA) {
       const answer = await attempt(path, { token, method, body });
@@ -473,10 +486,11 @@ describe('Workspace isolation (issue 19)', () => {
       body: {},
     });
     assert.equal(JSON.parse(revoke.text).revoked, 0);
-    for (const path of ['/api/admin/agents', '/api/admin/agent-tokens', '/api/admin/sites']) {
+    for (const path of ['/api/admin/agents', '/api/admin/agent-tokens', '/api/admin/sites', '/api/admin/webhooks']) {
       const answer = await attempt(path, { token });
       assert.equal(answer.status, 200);
       assert.ok(!answer.text.includes(ws.bravo.site) && !answer.text.includes(ws.bravo.agentTokenId));
+      assert.ok(!answer.text.includes(ws.bravo.webhookId) && !answer.text.includes('hooks.bravo.example'));
       texts.push(answer.text);
     }
     for (const method of ['GET', 'POST']) {
@@ -496,7 +510,13 @@ describe('Workspace isolation (issue 19)', () => {
     bVisitor.close();
     assert.ok(!bravoHub.backend.state.agents.get(bravoIds.agentId).disabled);
     assert.deepEqual(bravoUnchanged(), before);
-    assertNothingOfB(texts, 'admin answers', { ids: [ws.bravo.site] });
+    const ownHooks = await attempt('/api/admin/webhooks', { token: ws.bravo.admin });
+    assert.deepEqual(
+      JSON.parse(ownHooks.text).endpoints.map((endpoint) => endpoint.id),
+      [ws.bravo.webhookId],
+      "B's endpoint is still there",
+    );
+    assertNothingOfB(texts, 'admin answers', { ids: [ws.bravo.site, ws.bravo.webhookId] });
   });
 
   test("B's Messenger page is B's: A cannot take, remove or see it, and its messages are filed into B only", async () => {

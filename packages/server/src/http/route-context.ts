@@ -1,3 +1,4 @@
+import type { WebhookStore } from '../webhooks/webhook-store.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Principal } from '@confab/core';
 import type { Backend } from '@confab/core/backend';
@@ -31,6 +32,8 @@ export interface RouteContext {
   directory: WorkspaceDirectory;
   /** The hub of each workspace, loaded on use. */
   workspaces: WorkspaceHubs;
+  /** Every workspace's webhook endpoints and deliveries (each call names its workspace). */
+  webhooks: WebhookStore;
   /** Closes the sockets opened with these agent sessions (by token hash). */
   closeSessionSockets(tokenHashes: Iterable<string>, code: number, reason: string): void;
   /** Closes the sockets of an agent or visitor of a workspace, on every process of a cluster. */
