@@ -21,6 +21,7 @@ import { SignInThrottles } from './accounts/throttle.js';
 import { createAccounts, isActiveAgent, type Accounts, type AgentSessionLifetime } from './accounts/accounts.js';
 import { removeControlFile, writeControlFile } from './control/control-file.js';
 import { createAdminRoutes } from './http/admin-routes.js';
+import { createRestRoutes } from './api/rest-routes.js';
 import { handleAuthRoutes } from './http/auth-routes.js';
 import { createControlRoutes } from './http/control-routes.js';
 import { createChannelRoutes } from './http/channel-routes.js';
@@ -473,6 +474,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     }),
     handleAuthRoutes,
     createAdminRoutes({ adminToken: options.adminToken, messengerPages }),
+    createRestRoutes(),
     createControlRoutes(controlToken),
     ...(demo ? [createDemoRoutes({ identity, firstAgent: (hub) => agentsInOrder(hub)[0] })] : []),
     ...(options.testClock
@@ -494,6 +496,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     directory,
     workspaces,
     webhooks: store.webhooks,
+    apiKeys: store.apiKeys,
     auth,
     accounts,
     mailer,

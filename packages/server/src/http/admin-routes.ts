@@ -4,6 +4,7 @@ import { requireRecord, requiredText } from '../channels/validate.js';
 import type { IncomingMessage } from 'node:http';
 import { HttpError, decodeSegment, readJson, sendJson } from './http-util.js';
 import { handleWebhookRoutes } from './webhook-routes.js';
+import { handleApiKeyRoutes } from './api-key-routes.js';
 import { normaliseOrigin } from './host-check.js';
 import { inWorkspace, type RouteContext, type RouteHandler } from './route-context.js';
 import {
@@ -273,6 +274,7 @@ export function createAdminRoutes(options: {
         : inWorkspace(rootContext, await rootContext.workspaces.get(workspaceId));
     const { backend, auth, storage } = context;
     if (await handleWebhookRoutes(context, req, res, path)) return true;
+    if (await handleApiKeyRoutes(context, req, res, path)) return true;
 
     if (path === '/api/admin/agents' && method === 'GET') {
       sendJson(res, 200, { agents: [...backend.state.agents.values()] });

@@ -337,6 +337,25 @@ CREATE INDEX webhook_deliveries_due ON webhook_deliveries (state, next_attempt_a
 `);
     },
   },
+  {
+    version: 10,
+    description: "each workspace's REST API keys (hashes only), each acting as one agent",
+    up(db) {
+      db.exec(`
+CREATE TABLE api_keys (
+  id TEXT PRIMARY KEY,
+  workspace_id TEXT NOT NULL REFERENCES workspaces (id),
+  agent_id TEXT NOT NULL,
+  label TEXT NOT NULL,
+  scope TEXT NOT NULL CHECK (scope IN ('read', 'write')),
+  created_at INTEGER NOT NULL,
+  revoked_at INTEGER,
+  key_hash TEXT NOT NULL UNIQUE
+) WITHOUT ROWID;
+CREATE INDEX api_keys_by_workspace ON api_keys (workspace_id);
+`);
+    },
+  },
 ];
 
 /** A new random epoch (see StoredLog.epoch in @confab/core/backend). */

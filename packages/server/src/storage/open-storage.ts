@@ -8,6 +8,7 @@ import { DEFAULT_WORKSPACE, UnknownWorkspaceError, type WorkspaceDirectory } fro
 import { createPostgresWebhookStore } from '../webhooks/postgres-webhook-store.js';
 import { createSqliteWebhookStore } from '../webhooks/sqlite-webhook-store.js';
 import type { WebhookStore } from '../webhooks/webhook-store.js';
+import { createPostgresApiKeyStore, createSqliteApiKeyStore, type ApiKeyStore } from '../api/api-keys.js';
 
 /** The workspace of a server that hosts one team: the embedded default. */
 export const DEFAULT_WORKSPACE_ID = DEFAULT_WORKSPACE;
@@ -34,6 +35,8 @@ export interface ServerStore {
   readonly directory: WorkspaceDirectory;
   /** Every workspace's webhook endpoints and deliveries, in the same database as their logs. */
   readonly webhooks: WebhookStore;
+  /** Every workspace's REST API keys. */
+  readonly apiKeys: ApiKeyStore;
   /** A workspace's storage; rejects with UnknownWorkspaceError for a workspace not in the directory. */
   forWorkspace(workspaceId: string): Promise<WorkspaceStorage>;
   /**
@@ -77,11 +80,13 @@ function isPostgresUrl(text: string): boolean {
 
 function sqliteStore(local: SqliteStorage): ServerStore {
   const webhooks = createSqliteWebhookStore(local.file);
+  const apiKeys = createSqliteApiKeyStore(local.file);
   return {
     kind: 'sqlite',
     local,
     directory: local,
     webhooks,
+    apiKeys,
     async forWorkspace(workspaceId) {
       return local.forWorkspace(workspaceId);
     },
@@ -93,6 +98,7 @@ function sqliteStore(local: SqliteStorage): ServerStore {
     },
     async close() {
       webhooks.close();
+      apiKeys.close();
       await local.close();
     },
   };
@@ -117,6 +123,7 @@ async function postgresStore(local: SqliteStorage, url: string, poolSize: number
     local,
     directory,
     webhooks: createPostgresWebhookStore(pool),
+    apiKeys: createPostgresApiKeyStore(pool),
     async forWorkspace(workspaceId) {
       if (!(await directory.workspace(workspaceId))) throw new UnknownWorkspaceError(workspaceId);
       const log = await openPostgresStorage({ pool, workspaceId });

@@ -215,6 +215,23 @@ CREATE TABLE webhook_deliveries (
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries (state, next_attempt_at);
 `,
   },
+  {
+    version: 6,
+    description: "each workspace's REST API keys (hashes only), each acting as one agent",
+    sql: `
+CREATE TABLE api_keys (
+  id text PRIMARY KEY,
+  workspace_id text NOT NULL REFERENCES workspaces (id),
+  agent_id text NOT NULL,
+  label text NOT NULL,
+  scope text NOT NULL CHECK (scope IN ('read', 'write')),
+  created_at bigint NOT NULL,
+  revoked_at bigint,
+  key_hash text NOT NULL UNIQUE
+);
+CREATE INDEX api_keys_by_workspace ON api_keys (workspace_id);
+`,
+  },
 ];
 
 /** The schema this version of the server writes and reads. */
