@@ -368,6 +368,46 @@ describe('chatting through the widget', () => {
     await waitFor(() => received.includes('bot'), 'bot messages reported');
   });
 
+  it("W5 the bot greets as soon as the chat opens; a quick reply gets the team's answer, another question the team's fallback", async () => {
+    await memory.backend.execute(ANNA, {
+      type: 'settings.update',
+      patch: {
+        bot: {
+          enabled: true,
+          greeting: 'Hoi! Ik ben de bot van de bakkerij.',
+          quickReplies: ['Openingstijden'],
+          fallback: 'Dat weet ik niet; zal ik iemand van het team halen?',
+          answers: [
+            { keywords: ['openingstijden', 'open'], text: 'Wij zijn open van 7 tot 18 uur.', offerHandover: false },
+          ],
+        },
+      },
+    });
+    await openWidget();
+    // Before any message: the greeting and the team's quick replies, nothing sent yet.
+    await waitFor(() => chatText().includes('Hoi! Ik ben de bot van de bakkerij.'), 'the greeting on open');
+    expect(chatConversations()).to.deep.equal([]);
+    const group = await findByRole(shadow(), 'group', 'Suggested replies');
+    getByRole(group, 'button', 'Openingstijden').click();
+    await waitFor(() => chatText().includes('Wij zijn open van 7 tot 18 uur.'), "the team's answer");
+    const conversation = await waitFor(() => chatConversations()[0], 'the chat in the inbox');
+    expect(backendMessages(conversation.id).map((message) => [message.authorType, message.text])).to.deep.equal([
+      ['bot', 'Hoi! Ik ben de bot van de bakkerij.'],
+      ['contact', 'Openingstijden'],
+      ['bot', 'Wij zijn open van 7 tot 18 uur.'],
+    ]);
+    // The greeting is shown once: as the thread's first message now, not also as the welcome.
+    expect(chatText().split('Hoi! Ik ben de bot van de bakkerij.').length).to.equal(2);
+    await sendAsVisitor('Bezorgen jullie ook?');
+    await waitFor(() => chatText().includes('Dat weet ik niet; zal ik iemand van het team halen?'), 'the fallback');
+    const offered = await findByRole(shadow(), 'group', 'Suggested replies');
+    expect([...offered.querySelectorAll('button')].map((button) => button.textContent)).to.deep.equal([
+      'Talk to a person',
+    ]);
+    expect(memory.backend.state.conversations.get(conversation.id)?.bot).to.equal('active');
+    await expect(bootOf()!.host).to.be.accessible();
+  });
+
   it('W3 a blocked visitor keeps chatting as before, and nothing reaches the team', async () => {
     await openWidget();
     await sendAsVisitor('First');

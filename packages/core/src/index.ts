@@ -16,6 +16,7 @@ export {
   type Channel,
   CHANNELS,
   type Company,
+  type BotAnswer,
   type CannedResponse,
   type Contact,
   type ContactId,
@@ -162,7 +163,7 @@ export {
   isBotHandling,
 } from './engine/views.js';
 export { emailKey } from './engine/email.js';
-export { isHandoverReply } from './engine/bot.js';
+export { botFallback, isHandoverReply } from './engine/bot.js';
 export { isRoutable } from './engine/routing.js';
 export { senderNotVerified, uncopiedCcAddresses, isUnauthenticatedChannel } from './engine/sender-trust.js';
 export { messageNotice, agentNotification, type MessageNotice, type AgentNotification } from './engine/notices.js';

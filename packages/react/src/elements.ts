@@ -1,6 +1,7 @@
 // Generated from custom-elements.json by scripts/manifest.mjs: do not edit; run npm run build (or node scripts/manifest.mjs).
 import type {
   ConfabAboutPanel,
+  ConfabBotAnswers,
   ConfabCannedResponses,
   ConfabComposeDialog,
   ConfabConversationList,
@@ -32,6 +33,10 @@ export interface ConfabElements {
       'confab-create-ticket': CustomEvent<CreateTicketDetail>;
       'confab-create-deal': CustomEvent<CreateDealDetail>;
     };
+  };
+  'confab-bot-answers': {
+    element: ConfabBotAnswers;
+    events: Record<never, never>;
   };
   'confab-canned-responses': {
     element: ConfabCannedResponses;

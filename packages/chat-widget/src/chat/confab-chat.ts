@@ -379,13 +379,25 @@ export class ConfabChat extends LitElement {
     const timeline = this.timeline.value;
     const conversation = timeline?.conversation;
     const shown = timeline?.items ?? [];
-    const welcome = this.greeting || teamText(this.settings.value?.widget.welcome, 'welcome', this.locale);
-    const last = shown.at(-1);
+    const bot = this.settings.value?.bot;
+    // W5: with the bot on, its greeting and quick replies welcome the visitor before a chat exists
+    // (a quick reply starts it); once it exists the greeting is the thread's first message.
+    const botFirst = bot?.enabled && !conversation && !shown.length;
+    const welcome =
+      this.greeting ||
+      (bot?.enabled
+        ? botFirst
+          ? bot.greeting
+          : ''
+        : teamText(this.settings.value?.widget.welcome, 'welcome', this.locale));
+    // The bot's latest offer stands until it says something else (the greeting's, after a first message it has no answer to).
+    const lastBot = [...shown].reverse().find((item) => item.authorType === 'bot');
     const botActive = conversation?.bot === 'active';
     // Offered once the server confirmed the conversation (a pending one has no id to answer in).
-    const quickReplies =
-      botActive && conversation && !isPendingRecord(conversation.id) && last?.authorType === 'bot'
-        ? last.quickReplies
+    const quickReplies = botFirst
+      ? bot.quickReplies
+      : botActive && conversation && !isPendingRecord(conversation.id)
+        ? lastBot?.quickReplies
         : [];
     const typing = (this.typing.value ?? []).filter(
       (signal) => signal.typing && signal.who === 'agent' && signal.conversationId === conversationId,
@@ -404,7 +416,7 @@ export class ConfabChat extends LitElement {
     const time = formatter(this.locale, 'time');
     return html`
       <section class="messages" part="messages" aria-label=${t.messagesLabel} tabindex="0">
-        <p class="welcome">${welcome}</p>
+        ${welcome ? html`<p class="welcome">${welcome}</p>` : nothing}
         ${away ? this.renderAway(contact?.email ?? '') : nothing}
         <ol>
           ${repeat(
@@ -415,7 +427,7 @@ export class ConfabChat extends LitElement {
         </ol>
         ${typing.length ? html`<p class="typing">${t.typing(typing.map((signal) => signal.name || t.team).join(', '))}</p>` : nothing}
         ${
-          quickReplies.length
+          quickReplies?.length
             ? html`<div class="quick-replies" role="group" aria-label=${t.quickReplies}>
                 ${quickReplies.map((reply) => html`<button type="button" @click=${() => this.onQuickReply(reply, conversation?.id ?? null)}>${reply}</button>`)}
               </div>`

@@ -896,8 +896,10 @@ describe('engine: the visitor side', () => {
     const id = inbox.startChat(visitor, 'hello');
     let conversation = inbox.conversation(id);
     expect(conversation).to.include({ bot: 'active', assigneeId: null });
-    const greeting = inbox.messages(id)[1]!;
+    // The greeting comes first: the widget shows it as soon as the chat opens.
+    const greeting = inbox.messages(id)[0]!;
     expect(greeting).to.include({ authorType: 'bot', kind: 'reply', direction: 'outbound', text: 'Hi, I am Bo.' });
+    expect(inbox.messages(id)[1]!.text).to.equal('hello');
     expect(greeting.quickReplies).to.deep.equal(['Pricing', 'Talk to a person']);
     inbox.advance(MINUTE);
     inbox.run(asVisitor(visitor), { type: 'visitor.message', conversationId: id, text: 'Pricing' });
@@ -914,6 +916,75 @@ describe('engine: the visitor side', () => {
     inbox.advance(MINUTE);
     inbox.run(asVisitor(visitor), { type: 'visitor.message', conversationId: id, text: 'thanks' });
     expect(inbox.messages(id).at(-1)!.authorType).to.equal('contact');
+  });
+
+  it("W5 the bot answers by the team's keywords (whole words, any case or accent), a first message too, and otherwise says the team's fallback", () => {
+    const { inbox, visitor } = team();
+    inbox.run(asAgent('anna'), {
+      type: 'settings.update',
+      patch: {
+        bot: {
+          enabled: true,
+          greeting: 'Hoi! Waarmee kan ik helpen?',
+          quickReplies: ['Prijzen', 'Openingstijden'],
+          handoverReply: 'Met een medewerker',
+          fallback: 'Dat weet ik niet. Wilt u iemand van het team spreken?',
+          answers: [
+            { keywords: ['prijzen', 'pricing'], text: 'Vanaf €9 per maand.', offerHandover: false },
+            { keywords: ['openingstijden', 'opening hours'], text: 'Ma–vr 9–17 uur.', offerHandover: true },
+          ],
+        },
+      },
+    });
+    const id = inbox.startChat(visitor, 'What is your PRICING?');
+    const first = inbox.messages(id);
+    expect(first.map((message) => message.text)).to.deep.equal([
+      'Hoi! Waarmee kan ik helpen?',
+      'What is your PRICING?',
+      'Vanaf €9 per maand.',
+    ]);
+    expect(first[2]!.quickReplies).to.deep.equal([]);
+    const say = (text: string) => {
+      inbox.advance(MINUTE);
+      inbox.run(asVisitor(visitor), { type: 'visitor.message', conversationId: id, text });
+      return inbox.messages(id).at(-1)!;
+    };
+    // A quick reply is a message like any other: the team's answer for it.
+    expect(say('Openingstijden')).to.include({ authorType: 'bot', text: 'Ma–vr 9–17 uur.' });
+    expect(inbox.messages(id).at(-1)!.quickReplies).to.deep.equal(['Met een medewerker']);
+    expect(say('Opening-hours, please!').text).to.equal('Ma–vr 9–17 uur.');
+    expect(say('Wat zijn de PRÍJZEN?').text).to.equal('Vanaf €9 per maand.');
+    // Whole words only: "prijzenoorlog" is not "prijzen".
+    const fallback = say('prijzenoorlog');
+    expect(fallback).to.include({ authorType: 'bot', text: 'Dat weet ik niet. Wilt u iemand van het team spreken?' });
+    expect(fallback.quickReplies).to.deep.equal(['Met een medewerker']);
+    expect(inbox.conversation(id).bot).to.equal('active');
+    // The answers and the fallback stay with the team.
+    const visitorSettings = snapshotFor(inbox.state, asVisitor(visitor), 1).settings.bot;
+    expect(visitorSettings).to.not.have.property('answers');
+    expect(visitorSettings).to.not.have.property('fallback');
+    expect(say('Met een medewerker').authorType).to.not.equal('contact');
+    expect(inbox.conversation(id).bot).to.equal('handed-over');
+  });
+
+  it('W5 bot answers are validated: a blank text, a blank keyword or an unknown field is refused and nothing changes', () => {
+    const { inbox } = team();
+    const before = inbox.state.settings;
+    for (const answer of [
+      { keywords: ['x'], text: '  ', offerHandover: false },
+      { keywords: [' '], text: 'x', offerHandover: false },
+      { keywords: ['x'], text: 'x', offerHandover: false, extra: 1 },
+      { keywords: ['x'], text: 'x' },
+      { keywords: [], text: 'x', offerHandover: true },
+    ]) {
+      const refusal = inbox.refuse(asAgent('anna'), {
+        type: 'settings.update',
+        patch: { bot: { answers: [answer as never] } },
+      });
+      expect(refusal.code).to.equal('invalid');
+      expect(refusal.path).to.match(/answers\.0/);
+    }
+    expect(inbox.state.settings).to.equal(before);
   });
 
   it('W5 requesting a person when nobody is available hands over to Unassigned with the away message', () => {

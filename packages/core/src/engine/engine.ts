@@ -14,6 +14,7 @@ import type { EngineState } from './state.js';
 import { recordHandlers } from './record-commands.js';
 import { teamHandlers } from './team-commands.js';
 import { visitorHandlers } from './visitor-commands.js';
+import { botReplyHandlers } from './bot-replies.js';
 
 export type { EngineContext, ExecuteResult } from './dispatch.js';
 export { applyEvent } from './apply.js';
@@ -30,6 +31,8 @@ function allHandlers(): HandlerTable {
     ...senderTrustHandlers,
     ...teamHandlers,
     ...visitorHandlers,
+    // Over the shared visitor rules: the bot's answers, which only the server knows.
+    ...botReplyHandlers,
     ...inboundHandlers,
     // Over the shared reply rule: what only the server decides about a channel's replies.
     ...channelReplyHandlers,

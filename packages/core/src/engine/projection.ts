@@ -75,7 +75,13 @@ export function visitorSettings(settings: Settings): Settings {
   return {
     routing: defaults.routing,
     widget: { ...settings.widget },
-    bot: { ...settings.bot, quickReplies: [...settings.bot.quickReplies] },
+    // The answers and the fallback stay with the team: a visitor gets an answer when they ask.
+    bot: {
+      enabled: settings.bot.enabled,
+      greeting: settings.bot.greeting,
+      quickReplies: [...settings.bot.quickReplies],
+      handoverReply: settings.bot.handoverReply,
+    },
     email: { roleAddresses: [], address: '' },
     ticketProperties: [],
   };

@@ -38,7 +38,7 @@ export function ownConversation(decision: Decision, conversationId: string): Con
  * A bot message. It is stamped a millisecond after the visitor's message it answers, so that the
  * thread (ordered by time, then id) always shows the answer after the question.
  */
-function botMessage(decision: Decision, conversationId: string, text: string, quickReplies?: string[]): Message {
+export function botMessage(decision: Decision, conversationId: string, text: string, quickReplies?: string[]): Message {
   const message = newMessage({
     id: decision.newId(),
     conversationId,
@@ -138,6 +138,8 @@ export const visitorHandlers = {
     if (bot.enabled) {
       // W5: the bot answers first; nobody is routed until the visitor asks for a person.
       const greeting = botMessage(decision, conversationId, bot.greeting, [...bot.quickReplies, bot.handoverReply]);
+      // The widget shows the greeting as soon as the chat opens: it comes before the first message.
+      greeting.createdAt = decision.now - 1;
       conversation = withMessage({ ...conversation, bot: 'active' }, greeting);
       decision.emit(
         upserted(conversation),
@@ -177,16 +179,8 @@ export const visitorHandlers = {
         const handover = handOver(decision, next);
         next = handover.next;
         events.push(...handover.events);
-      } else {
-        const answer = botMessage(
-          decision,
-          conversation.id,
-          "I'm not sure I can help with that. Would you like to talk to a person?",
-          [decision.state.settings.bot.handoverReply],
-        );
-        next = withMessage(next, answer);
-        events.push({ type: 'message.upserted', message: answer });
       }
+      // Otherwise the bot's answer is the server's to give (bot-replies.ts): it knows the team's answers.
     }
     decision.emit(upserted(next), ...events);
     return { messageId: message.id };

@@ -217,6 +217,10 @@ export interface Settings {
     quickReplies: string[];
     /** The quick reply that hands the visitor over to a person (W5). */
     handoverReply: string;
+    /** Answers by keyword, first match wins (W5). Absent in settings stored before them. */
+    answers?: BotAnswer[];
+    /** What the bot says when no answer matches (it then offers the hand-over). Absent: DEFAULT_BOT_FALLBACK. */
+    fallback?: string;
   };
   email: {
     /** Local parts treated as role-based senders (V10): `info` matches `info@any.domain`. */
@@ -228,6 +232,17 @@ export interface Settings {
   ticketProperties: string[];
   /** Team snippets agents insert with `/` in the reply editor (issue 16). Absent in settings stored before them. */
   cannedResponses?: CannedResponse[];
+}
+
+/**
+ * One of the bot's answers (W5): given when a visitor's message contains one of its keywords (whole
+ * words; case, accents and punctuation ignored; any language the team writes them in).
+ */
+export interface BotAnswer {
+  keywords: string[];
+  text: string;
+  /** Whether the answer also offers the hand-over reply as a quick reply. */
+  offerHandover: boolean;
 }
 
 /**

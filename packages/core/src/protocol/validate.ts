@@ -206,6 +206,15 @@ const cannedResponse = object(
   { strict: true },
 );
 
+const someKeywords = array(nonBlankShort, 20);
+const keywords: Validator<string[]> = (value, path) => {
+  const list = someKeywords(value, path);
+  if (!list.length) invalid(path, 'at least one keyword');
+  return list;
+};
+
+const botAnswer = object({ keywords, text: nonBlankText, offerHandover: boolean }, { strict: true });
+
 const settingsPatch = object(
   {
     routing: optional(object({ mode: optional(oneOf(['round-robin', 'least-open', 'off'])) }, { strict: true })),
@@ -227,6 +236,8 @@ const settingsPatch = object(
           greeting: optional(nonBlankShort),
           quickReplies: optional(array(nonBlankShort, 10)),
           handoverReply: optional(nonBlankShort),
+          answers: optional(array(botAnswer, 100)),
+          fallback: optional(nonBlankShort),
         },
         { strict: true },
       ),

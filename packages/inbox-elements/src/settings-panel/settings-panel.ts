@@ -28,6 +28,7 @@ function lines(value: FormDataEntryValue | null): string[] {
  *
  * @csspart form - The settings form.
  * @csspart save - The save button.
+ * @csspart bot-answers - The bot answers section (`confab-bot-answers`).
  * @csspart canned - The canned responses section (`confab-canned-responses`).
  * @csspart team - The Team section (`confab-team-section`).
  * @cssproperty --confab-border - Fieldset borders.
@@ -49,6 +50,7 @@ export class ConfabSettingsPanel extends ConfabElement {
     // The canned responses and Team sections are not needed for the inbox's first paint: their code
     // loads with the settings.
     void import('../canned-responses/define.js');
+    void import('../bot-answers/define.js');
     void import('../team-section/define.js');
   }
 
@@ -56,6 +58,13 @@ export class ConfabSettingsPanel extends ConfabElement {
     const s = this.team.settings.value;
     if (!s) return nothing;
     return html`${this.team.mayChange.value ? this.renderForm(s) : html`<p class="muted">${this.t.settingsAdminOnly}</p>`}
+      <confab-bot-answers
+        part="bot-answers"
+        exportparts=${exportPartsOf('confab-bot-answers')}
+        .client=${this.client}
+        .locale=${this.resolvedLocale}
+        .theme=${this.theme}
+      ></confab-bot-answers>
       <confab-canned-responses
         part="canned"
         exportparts=${exportPartsOf('confab-canned-responses')}

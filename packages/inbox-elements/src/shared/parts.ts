@@ -37,7 +37,8 @@ export const ELEMENT_PARTS = {
   },
   'confab-about-panel': { prefix: 'about', parts: ['section', 'section-toggle', 'record-link'] },
   'confab-compose-dialog': { prefix: 'compose', parts: ['dialog', 'send'] },
-  'confab-settings-panel': { prefix: 'settings', parts: ['form', 'save', 'canned', 'team'] },
+  'confab-settings-panel': { prefix: 'settings', parts: ['form', 'save', 'bot-answers', 'canned', 'team'] },
+  'confab-bot-answers': { prefix: 'bot-answers', parts: ['form', 'answer', 'add'] },
   'confab-canned-responses': { prefix: 'canned', parts: ['form', 'snippet', 'add'] },
   'confab-team-section': { prefix: 'team', parts: ['members', 'invite'] },
   'confab-shortcuts-dialog': { prefix: 'shortcuts', parts: ['dialog'] },
@@ -51,6 +52,7 @@ export function partsOf(tag: PartsOwner): string[] {
   const own: string[] = [...ELEMENT_PARTS[tag].parts];
   if (tag === 'confab-thread') own.push(...partsOf('confab-reply-editor').map((part) => `editor-${part}`));
   if (tag === 'confab-settings-panel') {
+    own.push(...partsOf('confab-bot-answers').map((part) => `bot-answers-${part}`));
     own.push(...partsOf('confab-canned-responses').map((part) => `canned-${part}`));
     own.push(...partsOf('confab-team-section').map((part) => `team-${part}`));
   }
