@@ -32,6 +32,13 @@ export function openPostgresPool(options: PostgresPoolOptions): pg.Pool {
   // The pool listens only to idle connections: one that drops while checked out (mid-transaction)
   // emits 'error' on the client too, which would end the process. The query under way fails instead.
   pool.on('connect', (client) => client.on('error', () => undefined));
+  // Every store's query then fails as StorageUnreachableError when the database is gone: a hello
+  // that cannot check its token closes the link (1012) rather than refusing the client.
+  const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
+  pool.query = ((...args: unknown[]) =>
+    query(...args).catch((error: unknown) => {
+      throw unreachable(error);
+    })) as typeof pool.query;
   return pool;
 }
 

@@ -84,10 +84,11 @@ export async function startThrowawayPostgres(options: ThrowawayPostgresOptions =
   ];
   // The shell stays the program so that a crash (restartImmediately) can be followed by a start
   // on the same data: while `$1/hold` exists it waits, then starts postgres again. Any other end of
-  // postgres ends the program, as before. A stop (SIGQUIT from the guardian) stops postgres first.
+  // postgres ends the program, as before. A stop (SIGTERM from the guardian: a background shell
+  // cannot trap SIGQUIT) stops postgres with SIGQUIT, its immediate shutdown.
   const script = `
     "${bin}/initdb" -D "$1/data" -U postgres -A trust -E UTF8 --locale=C --no-sync >/dev/null || exit 1
-    trap 'kill -QUIT "$pid" 2>/dev/null; wait "$pid"; exit 0' QUIT
+    trap 'kill -QUIT "$pid" 2>/dev/null; wait "$pid"; exit 0' TERM
     while :; do
       "${bin}/postgres" -D "$1/data" -p "$2" ${settings.map((setting) => `-c ${setting}`).join(' ')} &
       pid=$!
@@ -99,7 +100,7 @@ export async function startThrowawayPostgres(options: ThrowawayPostgresOptions =
   const { process, port } = await startOnFreePort({
     name: 'postgres',
     command: (port) => ['sh', '-c', script, 'postgres', '{dir}', String(port)],
-    stopSignal: 'SIGQUIT',
+    stopSignal: 'SIGTERM',
     unprivileged: true,
     answers: (port) => answers(urlOf(port, 'postgres')),
     portTaken: (output) => /could not bind|Address already in use/i.test(output),
