@@ -122,6 +122,13 @@ export const ENVIRONMENT: EnvironmentVariable[] = [
     schema: wholeNumber(1, 1000),
   },
   {
+    name: 'CONFAB_DATABASE_TIMEOUT_MS',
+    expected: 'a whole number of milliseconds, 100 to 600000',
+    default: '5000',
+    meaning: 'PostgreSQL query and connection timeout; a process cut off this long closes its sockets',
+    schema: wholeNumber(100, 600_000),
+  },
+  {
     name: 'CONFAB_CLUSTER_POLL_MS',
     expected: 'a whole number of milliseconds, 50 to 60000',
     default: '1000',
@@ -417,6 +424,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv, defaults: { demo: boolean 
   if (databaseUrl) options.databaseUrl = databaseUrl;
   const databasePoolSize = get<number>('CONFAB_DATABASE_POOL_SIZE');
   if (databasePoolSize !== undefined) options.databasePoolSize = databasePoolSize;
+  const databaseTimeoutMs = get<number>('CONFAB_DATABASE_TIMEOUT_MS');
+  if (databaseTimeoutMs !== undefined) options.databaseTimeoutMs = databaseTimeoutMs;
   const clusterPollMs = get<number>('CONFAB_CLUSTER_POLL_MS');
   if (clusterPollMs !== undefined) options.clusterPollMs = clusterPollMs;
   const redis = get<string>('CONFAB_REDIS_URL');

@@ -45,6 +45,8 @@ import { BODY_LIMITS } from './http/body-limits.js';
 import { KeyedRateLimiter } from './rate-limit.js';
 import { defaultDataDir, type SqliteStorage, type WorkspaceStorage } from './storage/sqlite-storage.js';
 import { openServerStore, type ServerStore } from './storage/open-storage.js';
+import { DEFAULT_DATABASE_TIMEOUT_MS } from './storage/postgres-pool.js';
+import { watchDatabase } from './cluster/database-watchdog.js';
 import { DEFAULT_CLUSTER_POLL_MS, followOtherProcesses } from './cluster/head-poll.js';
 import { openRedisBus, type ClusterBus } from './cluster/redis-bus.js';
 import {
@@ -85,6 +87,12 @@ export interface StartServerOptions {
    * clients what other processes committed (CONFAB_CLUSTER_POLL_MS). Default 1,000.
    */
   clusterPollMs?: number;
+  /**
+   * How long (ms) a PostgreSQL query, connection or wait for a pooled connection may take
+   * (CONFAB_DATABASE_TIMEOUT_MS). A process whose database has not answered for this long closes
+   * its sockets with 1012 so their clients move to a process that has one. Default 5,000.
+   */
+  databaseTimeoutMs?: number;
   /**
    * Redis (CONFAB_REDIS_URL), with `databaseUrl`: processes tell each other at once what they
    * committed, typing, and sockets to close; without it they learn it at their next poll.
@@ -254,6 +262,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     dataDir: options.dataDir ?? defaultDataDir(),
     databaseUrl: options.databaseUrl,
     ...(options.databasePoolSize ? { poolSize: options.databasePoolSize } : {}),
+    ...(options.databaseTimeoutMs ? { timeoutMs: options.databaseTimeoutMs } : {}),
   });
   const storage = store.local;
   const directory = store.directory;
@@ -622,6 +631,17 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
   });
   metrics.countConnectionsWith(() => gateway.connectionsByKind());
+  // Only a shared database has other processes for clients to move to.
+  const watchdog =
+    store.kind === 'postgres'
+      ? watchDatabase({
+          probe: () => store.probe(),
+          found: (found) => (lastProbe = { at: performance.now(), ...found }),
+          lost: () => gateway.closeEvery(CLOSE_CODES.serviceRestart, 'database unreachable: reconnect'),
+          timeoutMs: options.databaseTimeoutMs ?? DEFAULT_DATABASE_TIMEOUT_MS,
+          logger,
+        })
+      : null;
   const sweep = setInterval(
     () => {
       httpLimiter.sweep();
@@ -700,6 +720,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         const started = performance.now();
         removeControlFile(dataDir, controlToken);
         clearInterval(sweep);
+        watchdog?.stop();
         // Sockets first: meanwhile HTTP still answers, /ready with 503, so a load balancer stops
         // sending before the port closes.
         await gateway.close(code);

@@ -5,6 +5,7 @@ import { LazyMessages } from '../engine/lazy-messages.js';
 import type { Command } from '../protocol/commands.js';
 import { CLOSE_CODES, closeCodeOf } from '../protocol/close-codes.js';
 import { ConfabError } from '../protocol/errors.js';
+import { StorageUnreachableError } from './storage-unreachable.js';
 import type { ConfabEvent, SequencedEvent } from '../protocol/events.js';
 import type { ClientFrame, CommittedCommand, HelloFrame, Principal, ServerFrame } from '../protocol/frames.js';
 import { MAX_FRAME_LENGTH, PROTOCOL_VERSION } from '../protocol/frames.js';
@@ -491,6 +492,10 @@ export function createBackend(options: BackendOptions): Backend {
           return;
         }
         greeting = hello(link, frame).catch((error: unknown) => {
+          if (error instanceof StorageUnreachableError) {
+            closeLink(CLOSE_CODES.serviceRestart, error.message);
+            return;
+          }
           const refusal = error instanceof ConfabError ? error : new ConfabError('internal', 'The hello failed.');
           refuse(refusal);
           // A refused hello ends the link: the client must not retry with the same credentials.
@@ -522,6 +527,11 @@ export function createBackend(options: BackendOptions): Backend {
           ...(outcome.result ? { result: outcome.result } : {}),
         });
       } catch (error) {
+        // Stored or not is unknown: the client re-sends the same id after it reconnects.
+        if (error instanceof StorageUnreachableError) {
+          closeLink(CLOSE_CODES.serviceRestart, error.message);
+          return;
+        }
         refuse(
           error instanceof ConfabError
             ? error

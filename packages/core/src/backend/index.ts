@@ -3,6 +3,7 @@
 export * from './types.js';
 export { createBackend, CLOSE_UNAUTHENTICATED, CLOSE_REVOKED } from './backend.js';
 export { createMemoryStorage, newEpoch } from './memory-storage.js';
+export { StorageUnreachableError } from './storage-unreachable.js';
 export { createLocalFanOut } from './local-fan-out.js';
 export { principalKey } from './principal-key.js';
 export { DEFAULT_IDEMPOTENCY_WINDOW_MS, queuedAt } from './outcomes.js';

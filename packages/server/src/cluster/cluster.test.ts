@@ -226,7 +226,7 @@ test(
     await untilAcked(all, 60 + Math.floor(random() * 120), 'traffic before the kill');
     await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * 10)));
     const killed = b.kill();
-    const onB = clients.filter(({ on }) => on === 'b').map(({ client }) => client);
+    const onB = clients.filter(({ on }) => on === 1).map(({ client }) => client);
     for (const client of onB) client.generate(false);
     await killed;
     await waitFor(() => onB.every((client) => !client.connected), 5_000, "B's sockets to close");

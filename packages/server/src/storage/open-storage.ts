@@ -1,4 +1,4 @@
-import pg from 'pg';
+import { openPostgresPool } from './postgres-pool.js';
 import { openPostgresStorage, type PostgresStorage } from './postgres-storage.js';
 import { createPostgresDirectory, createPostgresWorkspaceStores } from './postgres-stores.js';
 import { POSTGRES_SCHEMA_VERSION, migratePostgres, postgresSchemaVersion } from './postgres-migrations.js';
@@ -22,6 +22,8 @@ export interface ServerStoreOptions {
   databaseUrl?: string | undefined;
   /** Connections in the one pool of this process. Default DEFAULT_POOL_SIZE. */
   poolSize?: number;
+  /** CONFAB_DATABASE_TIMEOUT_MS: how long a query or a connection may take. Default DEFAULT_DATABASE_TIMEOUT_MS. */
+  timeoutMs?: number;
 }
 
 /**
@@ -67,7 +69,7 @@ export async function openServerStore(options: ServerStoreOptions): Promise<Serv
   const local = createSqliteStorage(options.dataDir);
   if (!databaseUrl) return sqliteStore(local);
   try {
-    return await postgresStore(local, databaseUrl, options.poolSize ?? DEFAULT_POOL_SIZE);
+    return await postgresStore(local, databaseUrl, options.poolSize ?? DEFAULT_POOL_SIZE, options.timeoutMs);
   } catch (error) {
     await local.close();
     throw error;
@@ -104,11 +106,13 @@ function sqliteStore(local: SqliteStorage): ServerStore {
   };
 }
 
-async function postgresStore(local: SqliteStorage, url: string, poolSize: number): Promise<ServerStore> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
-  // An idle connection that drops (a database restart) is replaced on next use; the query that
-  // then fails reports it. Without a listener the pool's 'error' event would end the process.
-  pool.on('error', () => undefined);
+async function postgresStore(
+  local: SqliteStorage,
+  url: string,
+  poolSize: number,
+  timeoutMs: number | undefined,
+): Promise<ServerStore> {
+  const pool = openPostgresPool({ url, max: poolSize, ...(timeoutMs ? { timeoutMs } : {}) });
   let directory: WorkspaceDirectory;
   try {
     await migratePostgres(pool);

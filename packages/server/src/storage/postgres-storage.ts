@@ -12,6 +12,7 @@ import type { ConfabEvent } from '@confab/core';
 import { CommitRefusedError } from './commit-refused.js';
 import { migratePostgres, postgresSchemaVersion } from './postgres-migrations.js';
 import { randomEpoch } from './migrations.js';
+import { isUnreachable, openPostgresPool, unreachable } from './postgres-pool.js';
 
 /** One workspace's log in a PostgreSQL database that may hold many workspaces. */
 export interface PostgresStorage extends BackendStorage {
@@ -84,10 +85,18 @@ function checkShape(record: CommitRecord): void {
 
 /**
  * Runs `work` in one transaction on one pooled connection; rolls back when it throws. A
- * connection that failed is destroyed rather than given back to the pool.
+ * connection that failed is destroyed rather than given back to the pool (and not asked to roll
+ * back: PostgreSQL does when the connection ends, or when the session idles past its timeout).
+ * A database that went away is a StorageUnreachableError: after COMMIT was sent its outcome is
+ * unknown, so no caller may answer "nothing was changed".
  */
 async function inTransaction<T>(pool: pg.Pool, begin: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
+  let client: pg.PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (error) {
+    throw unreachable(error);
+  }
   let broken: Error | undefined;
   try {
     await client.query(begin);
@@ -95,6 +104,10 @@ async function inTransaction<T>(pool: pg.Pool, begin: string, work: (client: pg.
     await client.query('COMMIT');
     return result;
   } catch (error) {
+    if (isUnreachable(error)) {
+      broken = error as Error;
+      throw unreachable(error);
+    }
     await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
     throw error;
   } finally {
@@ -125,10 +138,7 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     );
   if (!options.pool === !options.url) throw new TypeError('Give PostgresStorage either a pool or a url.');
   const ownsPool = !options.pool;
-  const pool = options.pool ?? new pg.Pool({ connectionString: options.url, max: 4 });
-  // An idle connection that drops (a database restart) is replaced on next use; the query that
-  // then fails reports it. Without a listener the pool's 'error' event would end the process.
-  if (ownsPool) pool.on('error', () => undefined);
+  const pool = options.pool ?? openPostgresPool({ url: options.url!, max: 4 });
   try {
     await migratePostgres(pool);
     await pool.query(
@@ -145,7 +155,9 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
   /** Runs an operation unless closed; close() waits for the ones under way. */
   function operation<T>(work: () => Promise<T>): Promise<T> {
     if (closed) return Promise.reject(new Error('The storage is closed.'));
-    const running = work();
+    const running = work().catch((error: unknown) => {
+      throw unreachable(error);
+    });
     const settled = running.catch(() => undefined);
     inFlight.add(settled);
     void settled.then(() => inFlight.delete(settled));

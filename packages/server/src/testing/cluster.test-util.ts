@@ -16,8 +16,57 @@ export interface Pair {
   url: string;
   a: ChildServer;
   b: ChildServer;
+  /** Both processes, A first. */
+  servers: ChildServer[];
   /** Tokens of AGENTS[0] and AGENTS[1]. */
   tokens: [string, string];
+}
+
+/** A fresh database of `postgres` with the two agents; resolves with its URL and their tokens. */
+export async function seedDatabase(postgres: ThrowawayPostgres): Promise<{ url: string; tokens: [string, string] }> {
+  const url = await postgres.createDatabase();
+  // The agents and their tokens go into the database first, through a server in this process.
+  const seedDir = tempDataDir('confab-cluster-seed-');
+  const seeding = await startTestServer({ dataDir: seedDir, databaseUrl: url });
+  const second = (await seeding.server.auth.issueAgentToken(AGENTS[1]!.id, 'cluster')).token;
+  const tokens: [string, string] = [seeding.agentToken, second];
+  await seeding.close();
+  rmSync(seedDir, { recursive: true, force: true });
+  return { url, tokens };
+}
+
+/**
+ * Starts confab-server processes one after the other, process `index` with `envOf(index)`
+ * (CONFAB_CLUSTER_POLL_MS is 100 and the pool 4 unless given); each is stopped after the test,
+ * also when a later one failed to start (a process left running would keep the test process alive).
+ * `spawn(index)` starts process `index` again (after a kill), on the same settings.
+ */
+export async function startProcesses(
+  count: number,
+  t: { after(fn: () => Promise<void> | void): void },
+  envOf: (index: number) => Record<string, string>,
+) {
+  const running = new Set<ChildServer>();
+  const dirs: string[] = [];
+  t.after(async () => {
+    await Promise.all([...running].map((server) => server.kill()));
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+  async function spawn(index: number): Promise<ChildServer> {
+    const dir = tempDataDir(`confab-cluster-${index}-`);
+    dirs.push(dir);
+    const server = await spawnServer(dir, {
+      CONFAB_CLUSTER_POLL_MS: '100',
+      CONFAB_DATABASE_POOL_SIZE: '4',
+      ...envOf(index),
+    });
+    running.add(server);
+    void server.child.once('exit', () => running.delete(server));
+    return server;
+  }
+  const servers: ChildServer[] = [];
+  for (let index = 0; index < count; index++) servers.push(await spawn(index));
+  return { servers, spawn };
 }
 
 /**
@@ -29,30 +78,9 @@ export async function startPair(
   t: { after(fn: () => Promise<void> | void): void },
   extraEnv: Record<string, string> = {},
 ): Promise<Pair> {
-  const url = await postgres.createDatabase();
-  // The agents and their tokens go into the database first, through a server in this process.
-  const seedDir = tempDataDir('confab-cluster-seed-');
-  const seeding = await startTestServer({ dataDir: seedDir, databaseUrl: url });
-  const second = (await seeding.server.auth.issueAgentToken(AGENTS[1]!.id, 'cluster')).token;
-  const tokens: [string, string] = [seeding.agentToken, second];
-  await seeding.close();
-  rmSync(seedDir, { recursive: true, force: true });
-  const dirs = [tempDataDir('confab-cluster-a-'), tempDataDir('confab-cluster-b-')];
-  const env = {
-    CONFAB_DATABASE_URL: url,
-    CONFAB_CLUSTER_POLL_MS: '100',
-    CONFAB_DATABASE_POOL_SIZE: '4',
-    ...extraEnv,
-  };
-  // One after the other; whichever started is stopped after the test, also when the other failed
-  // to start (a process left running would keep the test process alive).
-  const started: ChildServer[] = [];
-  t.after(async () => {
-    await Promise.all(started.map((server) => server.kill()));
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-  });
-  for (const dir of dirs) started.push(await spawnServer(dir, env));
-  return { url, a: started[0]!, b: started[1]!, tokens };
+  const { url, tokens } = await seedDatabase(postgres);
+  const { servers } = await startProcesses(2, t, () => ({ CONFAB_DATABASE_URL: url, ...extraEnv }));
+  return { url, a: servers[0]!, b: servers[1]!, servers, tokens };
 }
 
 /** What the database holds for the default workspace: events in order, and outcomes by principal and id. */
@@ -134,14 +162,16 @@ export function command(peer: Peer, id: string, body: Record<string, unknown>) {
 }
 
 /**
- * Four visitors (two on each process) and the two agents (one on each) that keep commands in
- * flight with LoadClient: `generate(true)` to start. Agents reply to the visitors' chats.
+ * Four visitors and the two agents spread over the processes (visitor i and agent i on process
+ * i mod n) that keep commands in flight with LoadClient: `generate(true)` to start. Agents reply to
+ * the visitors' chats. `on` is the index of the process each client was connected to.
  */
-export async function startTraffic(pair: Pair) {
-  const { a, b, tokens } = pair;
-  const clients: { client: LoadClient; on: 'a' | 'b' }[] = [];
+export async function startTraffic(cluster: { servers: ChildServer[]; tokens: [string, string] }) {
+  const { servers, tokens } = cluster;
+  const serverOf = (index: number) => index % servers.length;
+  const clients: { client: LoadClient; on: number }[] = [];
   const visitors = await Promise.all(
-    [0, 1, 2, 3].map((index) => visitorWithChat((index % 2 ? b : a).wsUrl, `v${index}-start`)),
+    [0, 1, 2, 3].map((index) => visitorWithChat(servers[serverOf(index)]!.wsUrl, `v${index}-start`)),
   );
   visitors.forEach((visitor, index) => {
     const client = new LoadClient(
@@ -158,7 +188,7 @@ export async function startTraffic(pair: Pair) {
       { seq: visitor.ack.seq, messageId: visitor.ack.result!.messageId! },
     );
     visitor.peer.close();
-    clients.push({ client, on: index % 2 ? 'b' : 'a' });
+    clients.push({ client, on: serverOf(index) });
   });
   const conversationIds = visitors.map((visitor) => visitor.conversationId);
   AGENTS.forEach((agent, index) => {
@@ -175,13 +205,13 @@ export async function startTraffic(pair: Pair) {
         }),
         { resume: true, window: 3, seesEverything: true },
       ),
-      on: index ? 'b' : 'a',
+      on: serverOf(index),
     });
   });
   const all = clients.map(({ client }) => client);
   const totalAcked = () => all.reduce((sum, client) => sum + client.acked.size, 0);
-  await Promise.all(clients.map(({ client, on }) => client.connect((on === 'a' ? a : b).wsUrl)));
-  return { clients, all, totalAcked };
+  await Promise.all(clients.map(({ client, on }) => client.connect(servers[on]!.wsUrl)));
+  return { clients, all, totalAcked, conversationIds };
 }
 
 /**

@@ -1,7 +1,7 @@
 // Test helper: a throwaway PostgreSQL cluster on a free loopback port, one per test file, with a
 // fresh database per test. Its directory and processes are gone once it stops, or once the test
 // process ends in any way (throwaway-process.test-util.ts).
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { startOnFreePort, type ThrowawayProcess } from './throwaway-process.test-util.js';
@@ -33,6 +33,11 @@ export interface ThrowawayPostgres {
   createDatabase(): Promise<string>;
   /** The guardian and the cluster's directory. */
   process: ThrowawayProcess;
+  /**
+   * `pg_ctl stop -m immediate` (SIGQUIT to the postmaster: no checkpoint, every session cut), down
+   * for `downMs`, then started again on the same data and port; resolves once it answers again.
+   */
+  restartImmediately(downMs: number): Promise<void>;
   /** Stops the cluster and removes its directory. */
   stop(): Promise<void>;
 }
@@ -77,20 +82,32 @@ export async function startThrowawayPostgres(options: ThrowawayPostgresOptions =
     'shared_buffers=32MB',
     ...(options.durable ? [] : ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off']),
   ];
-  const script = [
-    `"${bin}/initdb" -D "$1/data" -U postgres -A trust -E UTF8 --locale=C --no-sync >/dev/null`,
-    `exec "${bin}/postgres" -D "$1/data" -p "$2" ${settings.map((setting) => `-c ${setting}`).join(' ')}`,
-  ].join(' && ');
+  // The shell stays the program so that a crash (restartImmediately) can be followed by a start
+  // on the same data: while `$1/hold` exists it waits, then starts postgres again. Any other end of
+  // postgres ends the program, as before. A stop (SIGTERM from the guardian: a background shell
+  // cannot trap SIGQUIT) stops postgres with SIGQUIT, its immediate shutdown.
+  const script = `
+    "${bin}/initdb" -D "$1/data" -U postgres -A trust -E UTF8 --locale=C --no-sync >/dev/null || exit 1
+    trap 'kill -QUIT "$pid" 2>/dev/null; wait "$pid"; exit 0' TERM
+    while :; do
+      "${bin}/postgres" -D "$1/data" -p "$2" ${settings.map((setting) => `-c ${setting}`).join(' ')} &
+      pid=$!
+      wait "$pid"
+      status=$?
+      [ -e "$1/hold" ] || exit "$status"
+      while [ -e "$1/hold" ]; do sleep 0.05; done
+    done`;
   const { process, port } = await startOnFreePort({
     name: 'postgres',
     command: (port) => ['sh', '-c', script, 'postgres', '{dir}', String(port)],
-    stopSignal: 'SIGQUIT',
+    stopSignal: 'SIGTERM',
     unprivileged: true,
     answers: (port) => answers(urlOf(port, 'postgres')),
     portTaken: (output) => /could not bind|Address already in use/i.test(output),
   });
   const adminUrl = urlOf(port, 'postgres');
   const admin = new pg.Pool({ connectionString: adminUrl, max: 1 });
+  admin.on('error', () => undefined); // its idle connection drops when the cluster restarts
   let databases = 0;
   return {
     port,
@@ -101,6 +118,19 @@ export async function startThrowawayPostgres(options: ThrowawayPostgresOptions =
       // From template0, copied as files: a few tens of milliseconds with fsync off.
       await admin.query(`CREATE DATABASE ${name} TEMPLATE template0 STRATEGY FILE_COPY`);
       return urlOf(port, name);
+    },
+    async restartImmediately(downMs) {
+      const hold = join(process.dir, 'hold');
+      writeFileSync(hold, '');
+      const postmaster = Number(readFileSync(join(process.dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
+      globalThis.process.kill(postmaster, 'SIGQUIT');
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      rmSync(hold);
+      const deadline = Date.now() + 30_000;
+      while (!(await answers(adminUrl).catch(() => false))) {
+        if (Date.now() > deadline) throw new Error(`postgres did not start again: ${process.output()}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
     },
     async stop() {
       await admin.end().catch(() => undefined);

@@ -1,5 +1,5 @@
-import { ConfabError, closeCodeOf, type ServerFrame } from '@confab/core';
-import type { BackendConnection, ConnectionInfo } from '@confab/core/backend';
+import { CLOSE_CODES, ConfabError, closeCodeOf, type ServerFrame } from '@confab/core';
+import { StorageUnreachableError, type BackendConnection, type ConnectionInfo } from '@confab/core/backend';
 import { DEFAULT_WORKSPACE } from '../storage/workspace-directory.js';
 import type { WorkspaceHub, WorkspaceHubs } from './hubs.js';
 
@@ -78,14 +78,18 @@ export function createSocketRouter(options: SocketRouterOptions) {
                 waiting = null;
                 for (const queued of frames) routed.receive(queued);
               },
-              () => {
-                if (!closed) refuse(new ConfabError('internal', 'The workspace could not be opened; retry later.'));
+              (error: unknown) => {
+                if (closed) return;
+                if (error instanceof StorageUnreachableError) end(CLOSE_CODES.serviceRestart, error.message);
+                else refuse(new ConfabError('internal', 'The workspace could not be opened; retry later.'));
               },
             );
           },
           (error: unknown) => {
-            if (!closed)
-              refuse(error instanceof ConfabError ? error : new ConfabError('internal', 'The hello failed.'));
+            if (closed) return;
+            // The database is out of reach: reconnect (elsewhere) rather than be refused.
+            if (error instanceof StorageUnreachableError) end(CLOSE_CODES.serviceRestart, error.message);
+            else refuse(error instanceof ConfabError ? error : new ConfabError('internal', 'The hello failed.'));
           },
         );
       }

@@ -152,6 +152,8 @@ export interface Gateway {
    * answer is cut off after a second).
    */
   close(code?: number): Promise<void>;
+  /** Closes every open socket with `code` and goes on taking new ones (a process that lost its database). */
+  closeEvery(code: number, reason: string): void;
 }
 
 /** What a socket is in the connection counts: `none` until its hello is welcomed. */
@@ -534,6 +536,13 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
       return { ...connectionCounts };
     },
     closeSessions,
+    closeEvery(code, reason) {
+      for (const ws of wss.clients) {
+        const end = enders.get(ws);
+        if (end) end(code, reason);
+        else ws.terminate();
+      }
+    },
     close(code = CLOSE_CODES.goingAway) {
       return closeAll(
         code,
