@@ -57,6 +57,79 @@ describe('outbound email', () => {
   });
 });
 
+describe('forward (T7) and transcript (T4) through a real SMTP server', () => {
+  let sink: SmtpSink;
+  let t: TestServer;
+  before(async () => {
+    sink = await smtpSink();
+    t = await startTestServer({ smtpUrl: `smtp://127.0.0.1:${sink.port}?ignoreTLS=true` });
+  });
+  after(async () => {
+    await t.close();
+    await sink.close();
+  });
+
+  /** Waits for the sink to hold `count` messages for `to`, and returns the last one's data. */
+  async function mailTo(to: string, count = 1): Promise<string> {
+    for (let waited = 0; waited < 10_000; waited += 20) {
+      const found = sink.messages.filter((message) => message.to.includes(to));
+      if (found.length >= count) return found[count - 1]!.data;
+      await sleep(20);
+    }
+    throw new Error(`no mail for ${to}`);
+  }
+
+  test("T7 a forward carries the latest email (the customer's) with the note; T4 a transcript carries the thread without comments (R2)", async () => {
+    const inbound = await fetch(`${t.url}/api/channels/email/inbound`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer test-ingest' },
+      body: JSON.stringify({
+        from: 'Gina <gina@customer.example>',
+        to: 'support@team.example',
+        subject: 'Invoice 2024-17',
+        text: 'The invoice amount looks wrong.',
+        messageId: '<invoice-17@customer.example>',
+      }),
+    });
+    const conversationId = ((await inbound.json()) as { result: { conversationId: string } }).result.conversationId;
+    const agent = { kind: 'agent' as const, agentId: t.server.backend.state.agents.keys().next().value! };
+    await t.server.backend.execute(agent, {
+      type: 'message.comment',
+      conversationId,
+      text: 'INTERNAL: she is a key account',
+      mentions: [],
+    });
+    await t.server.backend.execute(agent, {
+      type: 'conversation.forward',
+      conversationId,
+      to: 'billing@team.example',
+      note: 'Can you check this one?',
+    });
+    const forwarded = await mailTo('billing@team.example');
+    assert.match(forwarded, /Subject: Fwd: Invoice 2024-17/i);
+    assert.match(forwarded, /Can you check this one\?/);
+    assert.match(forwarded, /The invoice amount looks wrong\./);
+    assert.doesNotMatch(forwarded, /INTERNAL/);
+    // The team's reply is now the latest email: a transcript carries the whole thread.
+    await t.server.backend.execute(agent, {
+      type: 'message.reply',
+      conversationId,
+      text: 'We are looking into it.',
+    });
+
+    await t.server.backend.execute(agent, {
+      type: 'conversation.sendTranscript',
+      conversationId,
+      to: 'gina@customer.example',
+    });
+    // The reply went to her first; the transcript is her second email.
+    const transcript = await mailTo('gina@customer.example', 2);
+    assert.match(transcript, /The invoice amount looks wrong\./);
+    assert.match(transcript, /We are looking into it\./);
+    assert.doesNotMatch(transcript, /INTERNAL|key account/, 'a comment never leaves the team (R2)');
+  });
+});
+
 describe('outbound email without SMTP', () => {
   let t: TestServer;
   before(async () => {
