@@ -555,6 +555,7 @@ Usage:
   confab-server list-agent-tokens [agentId]       list tokens (ids, never the tokens)
   confab-server backup <file>                     copy the database to <file> while the server runs
   confab-server migrate                           bring the database's schema up to date, then exit
+  confab-server renew-epochs                      after restoring PostgreSQL (every process stopped): clients resync
   confab-server --help | --version
 
 Environment (an empty value counts as unset; a bad value stops the server with exit code 1):

@@ -281,6 +281,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     logger,
   });
 
+  if (store.epochsRenewed)
+    logger.warn(
+      'the database was restored, recovered or failed over: every workspace has a new epoch, and clients resync',
+    );
   const webhookSender = createWebhookSender({
     store: store.webhooks,
     allowPrivateNetworks: options.webhookPrivateNetworks ?? false,

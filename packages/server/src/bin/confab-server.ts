@@ -12,6 +12,7 @@
 //   confab-server list-agent-tokens [agentId]        list tokens (ids, never the tokens)
 //   confab-server backup <file>                      online copy of the database (safe while serving)
 //   confab-server migrate                            bring the schema up to date and exit
+//   confab-server renew-epochs                       new epochs after restoring PostgreSQL (processes stopped)
 //   confab-server --help | --version
 import { createServerAuthenticator } from '../auth/authenticator.js';
 import { createAgentCli, createWorkspaceCli, openCliStore, resetPasswordCli } from '../control/account-cli.js';
@@ -45,6 +46,16 @@ async function main(argv: string[]) {
     const [target, ...rest] = args;
     if (!target || rest.length > 0) throw new UsageError('usage: confab-server backup <file>');
     console.log(JSON.stringify(await backupDatabase(defaultDataDir(), target)));
+    return;
+  }
+  if (command === 'renew-epochs') {
+    // After restoring PostgreSQL in a way the server cannot tell (pg_restore --clean into the same database).
+    const store = await openCliStore(process.env.CONFAB_DATA_DIR || defaultDataDir());
+    try {
+      console.log(JSON.stringify({ workspaces: await store.renewEpochs() }));
+    } finally {
+      await store.close();
+    }
     return;
   }
   if (command === 'migrate') {

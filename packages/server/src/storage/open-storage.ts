@@ -1,4 +1,5 @@
 import { openPostgresPool } from './postgres-pool.js';
+import { renewAllEpochs, renewEpochsIfRestored } from './postgres-origin.js';
 import { openPostgresStorage, type PostgresStorage } from './postgres-storage.js';
 import { createPostgresDirectory, createPostgresWorkspaceStores } from './postgres-stores.js';
 import { POSTGRES_SCHEMA_VERSION, migratePostgres, postgresSchemaVersion } from './postgres-migrations.js';
@@ -39,6 +40,13 @@ export interface ServerStore {
   readonly webhooks: WebhookStore;
   /** Every workspace's REST API keys. */
   readonly apiKeys: ApiKeyStore;
+  /**
+   * PostgreSQL: whether this start found the database restored, recovered or failed over (another
+   * origin than recorded) and gave every workspace a new epoch. SQLite renews them itself (backup.ts).
+   */
+  readonly epochsRenewed: boolean;
+  /** `confab-server renew-epochs`: a new epoch for every workspace (PostgreSQL; after a restore it cannot tell). */
+  renewEpochs(): Promise<number>;
   /** A workspace's storage; rejects with UnknownWorkspaceError for a workspace not in the directory. */
   forWorkspace(workspaceId: string): Promise<WorkspaceStorage>;
   /**
@@ -89,6 +97,12 @@ function sqliteStore(local: SqliteStorage): ServerStore {
     directory: local,
     webhooks,
     apiKeys,
+    epochsRenewed: false,
+    async renewEpochs() {
+      throw new Error(
+        'renew-epochs is for PostgreSQL: a SQLite copy restored from `confab-server backup` renews its epochs itself.',
+      );
+    },
     async forWorkspace(workspaceId) {
       return local.forWorkspace(workspaceId);
     },
@@ -114,8 +128,10 @@ async function postgresStore(
 ): Promise<ServerStore> {
   const pool = openPostgresPool({ url, max: poolSize, ...(timeoutMs ? { timeoutMs } : {}) });
   let directory: WorkspaceDirectory;
+  let epochsRenewed: boolean;
   try {
     await migratePostgres(pool);
+    epochsRenewed = await renewEpochsIfRestored(pool);
     directory = await createPostgresDirectory(pool);
   } catch (error) {
     await pool.end().catch(() => undefined);
@@ -128,6 +144,8 @@ async function postgresStore(
     directory,
     webhooks: createPostgresWebhookStore(pool),
     apiKeys: createPostgresApiKeyStore(pool),
+    epochsRenewed,
+    renewEpochs: () => renewAllEpochs(pool),
     async forWorkspace(workspaceId) {
       if (!(await directory.workspace(workspaceId))) throw new UnknownWorkspaceError(workspaceId);
       const log = await openPostgresStorage({ pool, workspaceId });

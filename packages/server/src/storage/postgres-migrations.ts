@@ -217,7 +217,7 @@ CREATE INDEX webhook_deliveries_due ON webhook_deliveries (state, next_attempt_a
   },
   {
     version: 6,
-    description: "each workspace's REST API keys (hashes only), each acting as one agent",
+    description: "each workspace's REST API keys (hashes only), each acting as one agent; the database's origin (restores)",
     sql: `
 CREATE TABLE api_keys (
   id text PRIMARY KEY,
@@ -230,6 +230,10 @@ CREATE TABLE api_keys (
   key_hash text NOT NULL UNIQUE
 );
 CREATE INDEX api_keys_by_workspace ON api_keys (workspace_id);
+CREATE TABLE database_meta (
+  key text PRIMARY KEY,
+  value text NOT NULL
+);
 `,
   },
 ];
