@@ -298,8 +298,16 @@ export async function run() {
     // 1. Email ingest with no visitor socket open: the baseline of the loaded ratio (after a
     //    warm-up round, so that neither side of the ratio pays for the JIT's first compiles).
     await ingestEmails(url, 0);
+    const idleCpu = cpuMs(child.pid);
     const idleIngest = await ingestEmails(url, INGEST_EMAILS);
     results.push({ metric: 'server.ingest.idle.msgPerSec', value: round(idleIngest, 1), unit: 'emails/s' });
+    // The server's own CPU per email: what the ratio's wall-clock figures mean on a shared machine.
+    if (idleCpu !== null)
+      results.push({
+        metric: 'server.ingest.idle.cpuMsPerEmail',
+        value: round((cpuMs(child.pid) - idleCpu) / INGEST_EMAILS, 3),
+        unit: 'ms of server CPU per email',
+      });
 
     // 2. Concurrent visitor sockets, opened in batches, within a time budget: most by the holder
     //    process, then the probes here.
@@ -454,8 +462,15 @@ export async function run() {
     });
 
     // 4. Email ingest again, every visitor socket still open.
+    const loadedCpu = cpuMs(child.pid);
     const loadedIngest = await ingestEmails(url, 2 * INGEST_EMAILS);
     results.push({ metric: 'server.ingest.msgPerSec', value: round(loadedIngest, 1), unit: 'emails/s' });
+    if (loadedCpu !== null)
+      results.push({
+        metric: 'server.ingest.loaded.cpuMsPerEmail',
+        value: round((cpuMs(child.pid) - loadedCpu) / INGEST_EMAILS, 3),
+        unit: 'ms of server CPU per email, every visitor socket open',
+      });
     results.push({
       metric: 'server.ingest.loadedRatio',
       value: round(loadedIngest / idleIngest, 2),
