@@ -258,3 +258,13 @@ export {
   formatFileSize,
   type AttachmentView,
 } from './files/attachments.js';
+export {
+  createUploads,
+  httpUploadSender,
+  UploadError,
+  type PickedFile,
+  type Upload,
+  type UploadErrorCode,
+  type Uploads,
+  type UploadSender,
+} from './files/uploads.js';

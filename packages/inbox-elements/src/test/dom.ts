@@ -19,6 +19,8 @@ const IMPLICIT_ROLES: Array<[selector: string, role: string]> = [
   ['h1, h2, h3, h4, h5, h6', 'heading'],
   ['ul, ol', 'list'],
   ['li', 'listitem'],
+  ['progress', 'progressbar'],
+  ['img[alt]:not([alt=""])', 'img'],
   ['section[aria-label], section[aria-labelledby]', 'region'],
   ['fieldset', 'group'],
   ['form[aria-label], form[aria-labelledby]', 'form'],
