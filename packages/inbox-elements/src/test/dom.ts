@@ -73,6 +73,7 @@ function textOf(node: Node): string {
   if (node instanceof HTMLElement && node.hidden) return '';
   if (node instanceof HTMLSlotElement) return node.assignedNodes({ flatten: true }).map(textOf).join('');
   if (node.getAttribute('aria-label')) return node.getAttribute('aria-label')!;
+  if (node instanceof HTMLImageElement) return node.alt;
   if (node.localName === 'svg')
     return node.getAttribute('role') === 'img' ? (node.getAttribute('aria-label') ?? '') : '';
   return Array.from(node.childNodes)
@@ -100,6 +101,7 @@ export function accessibleName(element: Element): string {
   }
   const label = element.getAttribute('aria-label');
   if (label) return clean(label);
+  if (element instanceof HTMLImageElement) return clean(element.alt);
   const labels = (element as HTMLInputElement).labels;
   if (labels && labels.length)
     return clean(

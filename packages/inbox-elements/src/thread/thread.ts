@@ -494,7 +494,7 @@ export class ConfabThread extends ConfabElement {
   private renderAttachments(message: Message) {
     const t = this.t;
     return html`<ul class="attachments" aria-label=${t.attachments}>
-      ${attachmentViews(message.attachments, '', this.locale).map(
+      ${attachmentViews(message.attachments, location.origin, this.resolvedLocale).map(
         (file) =>
           html`<li>
             ${
