@@ -310,7 +310,7 @@ export const ENVIRONMENT: EnvironmentVariable[] = [
     name: 'CONFAB_UPLOAD_MAX_BYTES',
     expected: 'a whole number of bytes, 1 to 1073741824',
     default: '10485760 (10 MB)',
-    meaning: 'largest file an agent or visitor may upload (`POST /api/files`); larger ones get `too-large`',
+    meaning: 'largest file one may upload (`POST /api/files`); a larger one is refused (`too-large`)',
     schema: wholeNumber(1, 1024 * 1024 * 1024),
   },
   {
