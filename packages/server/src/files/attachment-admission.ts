@@ -20,7 +20,9 @@ export function createAttachmentAdmission(files: FileStore, conversationExists: 
       if (!file || file.uploader !== uploader) throw new ConfabError('not-found', `No file ${ref.id}.`, { path });
       if (admitted.some((attachment) => attachment.id === file.id))
         throw new ConfabError('invalid', `${path} names a file twice.`, { path });
-      if (file.conversationId !== null && file.conversationId !== conversationId)
+      // A chat's start names no conversation: sent again (the same command id, after a reconnect)
+      // its file is already noted in the chat it started, and the outcome stored answers it.
+      if (conversationId !== null && file.conversationId !== null && file.conversationId !== conversationId)
         throw new ConfabError('invalid', `${path} is attached in another conversation: upload it again.`, { path });
       admitted.push({ id: file.id, name: file.name, type: file.type, size: file.size });
     }

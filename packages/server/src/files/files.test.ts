@@ -38,6 +38,15 @@ function download(url: string, token: string, id: string) {
   return fetch(`${url}/api/files/${id}`, { headers: { authorization: `Bearer ${token}` } });
 }
 
+async function until<T>(check: () => Promise<T>): Promise<NonNullable<T>> {
+  for (let tries = 0; tries < 200; tries++) {
+    const value = await check();
+    if (value) return value;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error('timed out');
+}
+
 async function command(peer: Peer, body: Record<string, unknown>) {
   const id = `cmd-${Math.random().toString(36).slice(2)}`;
   peer.send({ v: 1, type: 'command', id, command: body });
@@ -105,8 +114,19 @@ function suite(name: string, start: () => Promise<TestServer>) {
       const token = welcome.sessionToken!;
       const pdf = await upload(server.url, token, PDF, 'application/pdf', 'Invoice 42.pdf');
       assert.equal(pdf.status, 201);
-      const ack = await command(peer, { type: 'visitor.startChat', text: '', attachments: [pdf.body] });
-      assert.equal(ack.type, 'ack');
+      const start = {
+        v: 1,
+        type: 'command',
+        id: 'start-with-pdf',
+        command: { type: 'visitor.startChat', text: '', attachments: [pdf.body] },
+      };
+      peer.send(start);
+      const ack = await peer.next('ack', (frame) => frame.id === 'start-with-pdf');
+      // Sent again (a reconnect): answered from its outcome, the same chat, not refused for its file.
+      await until(async () => (await server.server.store.files('default').find(pdf.body.id))?.conversationId);
+      peer.send(start);
+      const again = await peer.next('ack', (frame) => frame.id === 'start-with-pdf');
+      assert.equal(again.result?.conversationId, ack.result?.conversationId);
       for (const who of [token, server.agentToken]) {
         const response = await download(server.url, who, pdf.body.id);
         assert.equal(response.status, 200);
@@ -130,6 +150,20 @@ function suite(name: string, start: () => Promise<TestServer>) {
         body: PNG,
       });
       assert.equal(anonymous.status, 401);
+    });
+
+    test('the same content uploaded twice is stored once (content-addressed per workspace)', async () => {
+      const content = Buffer.concat([PNG, Buffer.from(`twice ${name}`)]);
+      const first = await upload(server.url, server.agentToken, content, 'image/png', 'a.png');
+      const second = await upload(server.url, server.agentToken, content, 'image/png', 'b.png');
+      assert.notEqual(first.body.id, second.body.id);
+      const files = server.server.store.files('default');
+      const [a, b] = await Promise.all([files.find(first.body.id), files.find(second.body.id)]);
+      assert.equal(a!.sha256, b!.sha256);
+      if (server.server.store.kind === 'sqlite') {
+        const blobs = readdirSync(join(server.dataDir, 'files', 'default', 'blobs'));
+        assert.equal(blobs.filter((blob) => blob === a!.sha256).length, 1);
+      }
     });
 
     test('names are sanitised: no path, no control or direction characters, no leading dots', async () => {
@@ -214,9 +248,7 @@ function suite(name: string, start: () => Promise<TestServer>) {
       });
       assert.equal(deleted.type, 'ack');
       const files = server.server.store.files('default');
-      for (let tries = 0; (await files.find(uploaded.body.id)) && tries < 100; tries++)
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      assert.equal(await files.find(uploaded.body.id), null);
+      await until(async () => (await files.find(uploaded.body.id)) === null);
       assert.equal((await download(server.url, server.agentToken, uploaded.body.id)).status, 404);
       if (server.server.store.kind === 'sqlite') {
         const blobs = join(server.dataDir, 'files', 'default', 'blobs');
