@@ -56,8 +56,11 @@ try {
       const waiters = [];
       ws.on('message', (data) => {
         const frame = JSON.parse(String(data));
-        for (const waiter of [...waiters])
-          if (waiter.match(frame)) waiters.splice(waiters.indexOf(waiter), 1) && waiter.resolve(frame);
+        for (const waiter of [...waiters]) {
+          if (!waiter.match(frame)) continue;
+          waiters.splice(waiters.indexOf(waiter), 1);
+          waiter.resolve(frame);
+        }
       });
       const next = (match) => new Promise((done) => waiters.push({ match, resolve: done }));
       ws.on('open', async () => {

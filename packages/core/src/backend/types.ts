@@ -181,7 +181,11 @@ export interface BackendOptions {
    * Resolves with the references as stored (name, type and size as the server measured them), or
    * rejects with a ConfabError. Without it the references are taken as sent (the memory transport).
    */
-  admitAttachments?: (principal: Principal, command: Command, attachments: readonly Attachment[]) => Promise<Attachment[]>;
+  admitAttachments?: (
+    principal: Principal,
+    command: Command,
+    attachments: readonly Attachment[],
+  ) => Promise<Attachment[]>;
   /** Called with each typing signal a link of this hub sent: a cluster relays it to the other processes. */
   onTyping?: (principal: Principal, command: Extract<Command, { type: 'typing' }>) => void;
 }

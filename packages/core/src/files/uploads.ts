@@ -137,7 +137,12 @@ export function httpUploadSender(options: { url: string; token?: () => string | 
           // Not our JSON (a proxy's error page): a failure of the way there.
         }
         if (request.status === 201 && body.id)
-          return resolve({ id: body.id, name: body.name ?? file.name, type: body.type ?? file.type, size: body.size ?? 0 });
+          return resolve({
+            id: body.id,
+            name: body.name ?? file.name,
+            type: body.type ?? file.type,
+            size: body.size ?? 0,
+          });
         const code = body.error?.code ?? '';
         reject(new UploadError(SERVER_REFUSALS.includes(code) ? (code as UploadErrorCode) : 'network'));
       };

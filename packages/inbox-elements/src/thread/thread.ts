@@ -9,7 +9,6 @@ import {
   isPendingRecord,
   messagesOf,
   ticketById,
-  safeUrl,
   attachmentViews,
   senderNotVerified,
   spamApplies,
