@@ -189,6 +189,26 @@ describe('File isolation (issues 16 and 19)', () => {
     again.close();
   });
 
+  test("another visitor of B's own site gets 404 for B's visitor's file, and cannot attach it", async () => {
+    const other = await connect(t.wsUrl, '', { site: ws.bravo.site }, { origin: ORIGIN.bravo });
+    const started = await other.command('other-start', { type: 'visitor.startChat', text: 'me too' });
+    for (const file of [files.reply, files.comment]) {
+      const response = await http(`/api/files/${file.id}`, { token: other.token });
+      assert.equal(response.status, 404);
+      assertNothingOfB([await response.text()], 'another visitor');
+    }
+    const stolen = await other.command('other-steal', {
+      type: 'visitor.message',
+      conversationId: started.result.conversationId,
+      text: 'mine now',
+      attachments: [files.reply],
+    });
+    assert.equal(stolen.type, 'error');
+    assert.equal(stolen.error.code, 'not-found');
+    assertNothingOfB(other.texts, "the other visitor's frames");
+    other.close();
+  });
+
   test('no log line carries the name or content of any of B’s files', () => {
     assert.ok(lines.length > 0);
     for (const line of lines) assertNothingOfB([line], 'a log line');
