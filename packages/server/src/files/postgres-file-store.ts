@@ -28,7 +28,7 @@ function toFile(row: FileRow): StoredFile {
 }
 
 /**
- * A workspace's files in PostgreSQL (table `files`, migration 5): every process of a cluster
+ * A workspace's files in PostgreSQL (table `files`, migration 7): every process of a cluster
  * serves what any of them stored. Every query names the workspace.
  */
 export function createPostgresFileStore(pool: pg.Pool, workspaceId: string): FileStore {
