@@ -234,6 +234,8 @@ export {
   composedText,
   isEmailAddress,
   MAX_ARRAY_LENGTH,
+  MAX_ATTACHMENTS,
+  FILE_ID_PATTERN,
   MAX_RECORD_KEYS,
   validateClientFrame,
   validateCommand,
@@ -247,3 +249,23 @@ export { closeEligibilityOf } from './selectors/close-eligibility.js';
 export { replyBlocker, spamApplies, MESSENGER_MAX_TEXT } from './engine/channel-rules.js';
 export { cannedResponsesMatching, cannedResponseText, CANNED_RESPONSE_MATCHES } from './engine/canned-responses.js';
 export { createTypingNotice, type TypingNotice } from './client/typing.js';
+export {
+  ATTACHMENT_TYPES,
+  INLINE_IMAGE_TYPES,
+  DEFAULT_UPLOAD_MAX_BYTES,
+  attachmentRefusal,
+  attachmentViews,
+  fileUrl,
+  formatFileSize,
+  type AttachmentView,
+} from './files/attachments.js';
+export {
+  createUploads,
+  httpUploadSender,
+  UploadError,
+  type PickedFile,
+  type Upload,
+  type UploadErrorCode,
+  type Uploads,
+  type UploadSender,
+} from './files/uploads.js';

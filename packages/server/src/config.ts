@@ -328,6 +328,13 @@ export const ENVIRONMENT: EnvironmentVariable[] = [
     schema: wholeNumber(1),
   },
   {
+    name: 'CONFAB_UPLOAD_MAX_BYTES',
+    expected: 'a whole number of bytes, 1 to 1073741824',
+    default: '10485760 (10 MB)',
+    meaning: 'largest file one may upload (`POST /api/files`); a larger one is refused (`too-large`)',
+    schema: wholeNumber(1, 1024 * 1024 * 1024),
+  },
+  {
     name: 'CONFAB_VISITOR_SESSION_IDLE_DAYS',
     expected: 'a positive number of days',
     default: '30',
@@ -482,6 +489,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv, defaults: { demo: boolean 
   if (idempotencyDays !== undefined) options.idempotencyWindowMs = idempotencyDays * 24 * 60 * 60 * 1000;
   const workspaceIdleMinutes = get<number>('CONFAB_WORKSPACE_IDLE_MINUTES');
   if (workspaceIdleMinutes !== undefined) options.workspaceIdleMs = workspaceIdleMinutes * 60 * 1000;
+  const uploadMaxBytes = get<number>('CONFAB_UPLOAD_MAX_BYTES');
+  if (uploadMaxBytes !== undefined) options.uploadMaxBytes = uploadMaxBytes;
   return { options, logLevel: get<LogLevel>('CONFAB_LOG_LEVEL') ?? 'info' };
 }
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CLOSE_CODES, ConfabError, type Principal } from '@confab/core';
+import { CLOSE_CODES, ConfabError, DEFAULT_UPLOAD_MAX_BYTES, type Principal } from '@confab/core';
 import {
   CLOSE_REVOKED,
   createBackend,
@@ -23,6 +23,8 @@ import { removeControlFile, writeControlFile } from './control/control-file.js';
 import { createAdminRoutes } from './http/admin-routes.js';
 import { createRestRoutes } from './api/rest-routes.js';
 import { handleAuthRoutes } from './http/auth-routes.js';
+import { createAttachmentAdmission, followFileEvents } from './files/attachment-admission.js';
+import { createFileRoutes } from './files/file-routes.js';
 import { createControlRoutes } from './http/control-routes.js';
 import { createChannelRoutes } from './http/channel-routes.js';
 import { createDemoRoutes, createTestClockRoutes } from './http/demo-routes.js';
@@ -151,6 +153,8 @@ export interface StartServerOptions {
   webhookPollMs?: number;
   /** Port of the built-in SMTP listener for inbound email (0 picks a free one); off without it. */
   smtpInboundPort?: number;
+  /** Largest upload in bytes (CONFAB_UPLOAD_MAX_BYTES). Default 10 MB. */
+  uploadMaxBytes?: number;
   /** WebSocket limits; see DEFAULT_LIMITS. */
   limits?: Partial<GatewayLimits>;
   /** Requests per IP to /api/: burst and per second. Default 300 and 100. */
@@ -300,6 +304,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     const workspaceStorage = await store.forWorkspace(workspaceId);
     const workspaceLogger = logger.child({ workspace: workspaceId });
     const fanOut = timedFanOut(createLocalFanOut(), metrics);
+    const files = store.files(workspaceId);
+    const followFiles = followFileEvents(files, workspaceLogger);
     let backendRef: Backend | null = null;
     let accountsRef: Accounts | null = null;
     const auth = createServerAuthenticator({
@@ -320,18 +326,19 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       ...(options.snapshotEveryEvents !== undefined ? { snapshotEveryEvents: options.snapshotEveryEvents } : {}),
       ...(options.snapshotEveryMs !== undefined ? { snapshotEveryMs: options.snapshotEveryMs } : {}),
       ...(options.idempotencyWindowMs !== undefined ? { idempotencyWindowMs: options.idempotencyWindowMs } : {}),
+      admitAttachments: createAttachmentAdmission(files, (id) => backend.state.conversations.has(id)),
+      onCommitted(events) {
+        followFiles(events);
+        bus?.publish(workspaceId, {
+          kind: 'events',
+          epoch: backend.epoch,
+          from: events[0]!.seq,
+          to: events[events.length - 1]!.seq,
+          events,
+        });
+      },
       ...(bus
-        ? {
-            onCommitted: (events) =>
-              bus.publish(workspaceId, {
-                kind: 'events',
-                epoch: backend.epoch,
-                from: events[0]!.seq,
-                to: events[events.length - 1]!.seq,
-                events,
-              }),
-            onTyping: (principal, command) => bus.publish(workspaceId, { kind: 'typing', principal, command }),
-          }
+        ? { onTyping: (principal, command) => bus.publish(workspaceId, { kind: 'typing', principal, command }) }
         : {}),
     });
     backendRef = backend;
@@ -486,6 +493,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       metrics,
     }),
     handleAuthRoutes,
+    createFileRoutes({
+      maxBytes: options.uploadMaxBytes ?? DEFAULT_UPLOAD_MAX_BYTES,
+      filesOf: (workspaceId) => store.files(workspaceId),
+    }),
     createAdminRoutes({ adminToken: options.adminToken, messengerPages }),
     createRestRoutes(),
     createControlRoutes(controlToken),

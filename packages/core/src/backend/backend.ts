@@ -272,11 +272,19 @@ export function createBackend(options: BackendOptions): Backend {
     return result;
   }
 
+  /** The command with its files as the server stored them (BackendOptions.admitAttachments). */
+  async function admitted(principal: Principal, command: Command): Promise<Command> {
+    const files = 'attachments' in command ? command.attachments : undefined;
+    if (!files?.length || !options.admitAttachments) return command;
+    return { ...command, attachments: await options.admitAttachments(principal, command, files) } as Command;
+  }
+
   /** Runs one command through the engine, commits it, then publishes. Serialised by `queue`. */
-  function run(principal: Principal, command: Command, commandId: string): Promise<Outcome> {
+  function run(principal: Principal, given: Command, commandId: string): Promise<Outcome> {
     const task = queue.then(async (): Promise<Outcome> => {
       await ready;
       if (closed) throw new ConfabError('internal', 'The backend is shutting down.');
+      const command = await admitted(principal, given);
       const key = principalKey(principal);
       const decided = await decideAndCommit(key, commandId, () => {
         const at = now();

@@ -1,6 +1,7 @@
 import type { EngineState } from '../engine/state.js';
 import type { MessageChanges, StoredMessages } from '../engine/lazy-messages.js';
 import type { Command } from '../protocol/commands.js';
+import type { Attachment } from '../model/model.js';
 import type { SequencedEvent } from '../protocol/events.js';
 import type { Principal, ServerFrame } from '../protocol/frames.js';
 
@@ -174,6 +175,17 @@ export interface BackendOptions {
    * they were applied: a cluster publishes them to the other processes (see `receive`).
    */
   onCommitted?: (events: StoredEvent[]) => void;
+  /**
+   * Checks the files a command's message carries before the engine decides it (in order with the
+   * hub's other commands): each must be a file this principal may attach in this hub's workspace.
+   * Resolves with the references as stored (name, type and size as the server measured them), or
+   * rejects with a ConfabError. Without it the references are taken as sent (the memory transport).
+   */
+  admitAttachments?: (
+    principal: Principal,
+    command: Command,
+    attachments: readonly Attachment[],
+  ) => Promise<Attachment[]>;
   /** Called with each typing signal a link of this hub sent: a cluster relays it to the other processes. */
   onTyping?: (principal: Principal, command: Extract<Command, { type: 'typing' }>) => void;
 }

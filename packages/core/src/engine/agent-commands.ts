@@ -205,6 +205,7 @@ export const agentHandlers = {
       authorId: decision.agent.id,
       text: command.text,
       createdAt: decision.now,
+      ...(command.attachments ? { attachments: command.attachments } : {}),
     });
     const queued: ConfabEvent[] = [];
     if (repliesByEmail(decision, conversation)) {
@@ -255,6 +256,7 @@ export const agentHandlers = {
       text: command.text,
       createdAt: decision.now,
       mentions,
+      ...(command.attachments ? { attachments: command.attachments } : {}),
     });
     decision.emit(upserted(withMessage(conversation, message)), { type: 'message.upserted', message });
     for (const agentId of mentions) {

@@ -12,3 +12,9 @@ export { senderNotVerified, uncopiedCcAddresses, isUnauthenticatedChannel } from
 export { MAX_OPEN_CHATS_PER_VISITOR, MAX_CHAT_STARTS_PER_WINDOW, CHAT_START_WINDOW_MS } from './visitor-commands.js';
 export { isAdminCommand } from './dispatch.js';
 export * from './team.js';
+export {
+  attachmentCarrier,
+  mayDownloadAttachment,
+  conversationsOfContact,
+  type AttachmentCarrier,
+} from './attachments.js';

@@ -38,7 +38,8 @@ export function visitorConversation(conversation: Conversation, contactId: strin
 export function visitorMessage(message: Message): Message {
   // A delivery error is the team's mail server talking: not for the visitor.
   const { suppressed: _suppressed, deliveryError: _deliveryError, ...rest } = message;
-  return { ...rest, mentions: [] };
+  // Only replies reach a visitor; a file on anything else (a comment, R2) never does, in any form.
+  return { ...rest, mentions: [], attachments: message.kind === 'reply' ? message.attachments : [] };
 }
 
 export function visitorContact(contact: Contact): Contact {

@@ -1,4 +1,4 @@
-import type { Contact, Conversation, Message } from '../model/model.js';
+import type { Attachment, Contact, Conversation, Message } from '../model/model.js';
 import { isHandoverReply } from './bot.js';
 import type * as C from '../protocol/commands.js';
 import { ConfabError, ruleError } from '../protocol/errors.js';
@@ -67,7 +67,12 @@ function handOver(decision: Decision, conversation: Conversation): { next: Conve
   return { next, events: [...routing.events, { type: 'message.upserted', message }] };
 }
 
-function visitorMessage(decision: Decision, conversationId: string, text: string): Message {
+function visitorMessage(
+  decision: Decision,
+  conversationId: string,
+  text: string,
+  attachments: Attachment[] | undefined,
+): Message {
   return newMessage({
     id: decision.newId(),
     conversationId,
@@ -77,6 +82,7 @@ function visitorMessage(decision: Decision, conversationId: string, text: string
     authorId: visitorId(decision),
     text,
     createdAt: decision.now,
+    ...(attachments ? { attachments } : {}),
   });
 }
 
@@ -124,7 +130,7 @@ export const visitorHandlers = {
       subject: '',
       now: decision.now,
     });
-    const message = visitorMessage(decision, conversationId, command.text);
+    const message = visitorMessage(decision, conversationId, command.text, command.attachments);
     const result = { conversationId, messageId: message.id };
     if (contact.blocked) {
       // T5 / W3: the chat exists (the visitor keeps using the widget) but sits in Filtered, with
@@ -164,7 +170,7 @@ export const visitorHandlers = {
       });
     }
     const contact = decision.contact(visitorId(decision));
-    const message = visitorMessage(decision, conversation.id, command.text);
+    const message = visitorMessage(decision, conversation.id, command.text, command.attachments);
     if (contact.blocked) {
       // W3: kept for the visitor; nothing on the team's side changes, so nothing can leak.
       message.suppressed = true;

@@ -81,11 +81,19 @@ export interface EmailFields {
   html?: string;
 }
 
+/**
+ * A file a message carries: a reference to what was uploaded (`POST /api/files`), never its bytes.
+ * The server fills `name`, `type` and `size` from what it stored, whatever the sender claimed.
+ */
 export interface Attachment {
+  /** The file's id (`fil_…`); the server serves it at `/api/files/{id}` to those who may see the message. */
+  id: string;
+  /** Sanitised file name. */
   name: string;
+  /** Media type, one of the allowlist (e.g. `image/png`, `application/pdf`). */
+  type: string;
+  /** Bytes. */
   size: number;
-  contentType: string;
-  url: string;
 }
 
 export interface Message {

@@ -1,6 +1,7 @@
 import type {
   AgentId,
   AgentRole,
+  Attachment,
   CannedResponse,
   Availability,
   ContactId,
@@ -69,7 +70,9 @@ export interface UnfilterCommand {
 export interface ReplyCommand {
   type: 'message.reply';
   conversationId: ConversationId;
+  /** May be blank when the message carries attachments. */
   text: string;
+  attachments?: Attachment[];
 }
 /** R1: internal comment; `@name` mentions notify those agents. Never reaches the contact (R2). */
 export interface CommentCommand {
@@ -77,6 +80,7 @@ export interface CommentCommand {
   conversationId: ConversationId;
   text: string;
   mentions: AgentId[];
+  attachments?: Attachment[];
 }
 /** C1: a new outbound email; the conversation sits in Sent until answered (V12). */
 export interface ComposeEmailCommand {
@@ -241,12 +245,14 @@ export interface TypingCommand {
 export interface StartChatCommand {
   type: 'visitor.startChat';
   text: string;
+  attachments?: Attachment[];
 }
 /** A visitor writes in one of their own conversations. */
 export interface VisitorMessageCommand {
   type: 'visitor.message';
   conversationId: ConversationId;
   text: string;
+  attachments?: Attachment[];
 }
 /** W5: the visitor asks for a person; the bot hands over to routing (G1). */
 export interface RequestHumanCommand {

@@ -265,6 +265,30 @@ const conversationFilter = object(
   { strict: true },
 );
 
+/** Most files one message may carry. */
+export const MAX_ATTACHMENTS = 10;
+/** A file id as the server issues them (`fil_` and 22 base64url characters). */
+export const FILE_ID_PATTERN = /^fil_[A-Za-z0-9_-]{22}$/;
+
+const attachment = object(
+  {
+    id: (value, path) => {
+      const fileId = shortString(value, path);
+      if (!FILE_ID_PATTERN.test(fileId)) invalid(path, 'a file id');
+      return fileId;
+    },
+    name: nonBlankShort,
+    type: nonBlankShort,
+    size: (value, path) => {
+      const size = finiteNumber(value, path);
+      if (!Number.isInteger(size) || size < 0) invalid(path, 'a whole number of bytes');
+      return size;
+    },
+  },
+  { strict: true },
+);
+const attachments = optional(array(attachment, MAX_ATTACHMENTS));
+
 const ids = array(id);
 const properties = stringRecord(shortString);
 const role = oneOf(AGENT_ROLES);
@@ -281,8 +305,8 @@ const COMMAND_FIELDS: Record<CommandType, Record<string, Field>> = {
   'contact.unblock': { contactId: id },
   'conversation.markSpam': { conversationId: id },
   'conversation.unfilter': { conversationId: id },
-  'message.reply': { conversationId: id, text: nonBlankText },
-  'message.comment': { conversationId: id, text: nonBlankText, mentions: array(id, 50) },
+  'message.reply': { conversationId: id, text, attachments },
+  'message.comment': { conversationId: id, text, mentions: array(id, 50), attachments },
   'email.compose': { to: email, cc: optional(array(email, 50)), subject: shortString, text: nonBlankText },
   'conversation.forward': { conversationId: id, to: email, note: optional(text) },
   'conversation.sendTranscript': { conversationId: id, to: email },
@@ -328,8 +352,8 @@ const COMMAND_FIELDS: Record<CommandType, Record<string, Field>> = {
   'view.delete': { viewId: id },
   'view.rename': { viewId: id, name: nonBlankShort },
   typing: { conversationId: id, typing: boolean },
-  'visitor.startChat': { text: nonBlankText },
-  'visitor.message': { conversationId: id, text: nonBlankText },
+  'visitor.startChat': { text, attachments },
+  'visitor.message': { conversationId: id, text, attachments },
   'visitor.requestHuman': { conversationId: id },
   'visitor.setProfile': { name: optional(shortString), email: optional(email) },
   'inbound.email': {
@@ -359,6 +383,9 @@ const COMMAND_FIELDS: Record<CommandType, Record<string, Field>> = {
   'visitor.verify': { contactId: id, email, name: optional(shortString) },
 };
 
+/** Commands that write a message, whose text may be blank when it carries files. */
+const MESSAGE_TYPES = new Set(['message.reply', 'message.comment', 'visitor.startChat', 'visitor.message']);
+
 function validateCommandAt(value: unknown, path: string): Command {
   if (!isPlainObject(value)) invalid(path, 'a command object');
   const type = ownValue(value, 'type');
@@ -368,6 +395,12 @@ function validateCommandAt(value: unknown, path: string): Command {
     throw new ConfabError('unknown-command', `Unknown command type "${type.slice(0, 80)}"`, { path: typePath });
   }
   const fields = object(COMMAND_FIELDS[type as CommandType])(value, path);
+  // A message says something: text, or at least one file.
+  if (MESSAGE_TYPES.has(type) && typeof fields.text === 'string' && fields.text.trim() === '') {
+    const files = fields.attachments as unknown[] | undefined;
+    if (!files?.length) invalid(join(path, 'text'), 'a non-empty string');
+  }
+  if (Array.isArray(fields.attachments) && fields.attachments.length === 0) delete fields.attachments;
   return { type, ...fields } as Command;
 }
 

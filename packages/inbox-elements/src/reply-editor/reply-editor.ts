@@ -2,6 +2,10 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import {
+  ATTACHMENT_TYPES,
+  createUploads,
+  formatFileSize,
+  httpUploadSender,
   assignableAgents,
   cannedResponsesMatching,
   cannedResponseText,
@@ -11,6 +15,9 @@ import {
   type Agent,
   type ConfabError,
   type PendingCommand,
+  type Upload,
+  type Uploads,
+  type UploadSender,
 } from '@confab/core';
 import { refusalText } from '../i18n/i18n.js';
 import { ConfabElement } from '../shared/confab-element.js';
@@ -93,7 +100,30 @@ export class ConfabReplyEditor extends ConfabElement {
   /** Reply to the contact, or comment for the team. */
   @property({ reflect: true }) accessor mode: EditorMode = 'reply';
 
+  /**
+   * How files are uploaded. Default: `POST /api/files` on the page's own origin with its session
+   * cookie (the inbox served by the Confab server); set one for a server elsewhere.
+   */
+  @property({ attribute: false }) accessor upload: UploadSender = httpUploadSender({ url: '/api/files' });
+
   @state() private accessor text = '';
+  /** Files of the message being written, uploading as soon as they are picked. */
+  private uploads: Uploads | undefined;
+  private readonly files = new StoreController<readonly Upload[], readonly Upload[]>(
+    this,
+    () => this.uploadsFor(),
+    (list) => list,
+  );
+
+  /** This editor's uploads, made with the current sender (a new sender starts a new list). */
+  private uploadsFor(): Uploads {
+    if (!this.uploads || this.uploadsSender !== this.upload) {
+      this.uploads = createUploads(this.upload);
+      this.uploadsSender = this.upload;
+    }
+    return this.uploads;
+  }
+  private uploadsSender: UploadSender | undefined;
   /** The mention or canned response being looked up, and the highlighted choice. */
   @state() private accessor lookup: Lookup | undefined;
 
@@ -122,6 +152,8 @@ export class ConfabReplyEditor extends ConfabElement {
     if ((changed.has('conversationId') || changed.has('client')) && this.client && this.conversationId) {
       this.text = this.client.drafts.get(this.conversationId) ?? '';
       this.lookup = undefined;
+      // Files picked for one conversation are not sent in another.
+      if (changed.has('conversationId')) this.uploads?.clear();
     }
   }
 
@@ -163,7 +195,7 @@ export class ConfabReplyEditor extends ConfabElement {
         ${this.renderTab('reply', t.reply, 'reply')} ${this.renderTab('comment', t.comment, 'comment')}
       </div>
       <div role="tabpanel" id="panel" aria-labelledby="tab-${this.mode}">
-        <div class="box">
+        <div class="box" @dragover=${this.onDragOver} @drop=${this.onDrop}>
           ${
             open
               ? html`<ul
@@ -199,16 +231,35 @@ export class ConfabReplyEditor extends ConfabElement {
             ?disabled=${!this.conversationId}
             @input=${this.onInput}
             @keydown=${this.onKeydown}
+            @paste=${this.onPaste}
             @blur=${() => (this.lookup = undefined)}
           ></textarea>
         </div>
+        ${this.renderFiles()}
         ${blocked ? html`<p class="blocked" part="blocked" id="blocked">${refusalText(t, blocked)}</p>` : nothing}
         <div class="bottom">
+          <button
+            class="button attach"
+            aria-label=${t.attachFile}
+            title=${t.attachFile}
+            ?disabled=${!this.conversationId}
+            @click=${() => this.renderRoot.querySelector<HTMLInputElement>('input[type=file]')?.click()}
+          >
+            ${icon('attach')}
+          </button>
+          <input
+            type="file"
+            multiple
+            hidden
+            tabindex="-1"
+            accept=${ATTACHMENT_TYPES.join(',')}
+            @change=${this.onPicked}
+          />
           <span class="hint">${t.sendHint}</span>
           <button
             class="button primary"
             part="send"
-            ?disabled=${!this.text.trim() || blocked !== null}
+            ?disabled=${!this.canSend() || blocked !== null}
             aria-describedby=${blocked ? 'blocked' : nothing}
             @click=${this.send}
           >
@@ -217,6 +268,37 @@ export class ConfabReplyEditor extends ConfabElement {
         </div>
       </div>
     `;
+  }
+
+  /** The files picked: progress while uploading, why one failed (with Retry), and Remove. */
+  private renderFiles() {
+    const t = this.t;
+    const list = this.files.value ?? [];
+    if (!list.length) return nothing;
+    const locale = this.resolvedLocale;
+    return html`<ul class="files" aria-label=${t.filesToSend}>
+      ${list.map(
+        (file) =>
+          html`<li class=${file.state}>
+            ${
+              file.state === 'uploading'
+                ? html`<span>${file.name}</span>
+                    <progress aria-label=${t.uploading(file.name)} max=${file.size} value=${file.loaded}></progress>`
+                : file.state === 'failed'
+                  ? html`<span role="alert">${t.uploadFailed(file.name, t.uploadErrors[file.error ?? 'network'])}</span>
+                      ${
+                        file.error === 'network' || file.error === 'unauthenticated'
+                          ? html`<button class="button" @click=${() => this.uploads?.retry(file.key)}>
+                              ${t.retryUpload(file.name)}
+                            </button>`
+                          : nothing
+                      }`
+                  : html`<span>${t.uploaded(file.name, formatFileSize(file.size, locale))}</span>`
+            }
+            <button class="button" @click=${() => this.removeFile(file.key)}>${t.removeFile(file.name)}</button>
+          </li>`,
+      )}
+    </ul>`;
   }
 
   private renderTab(mode: EditorMode, label: string, iconName: string) {
@@ -310,6 +392,49 @@ export class ConfabReplyEditor extends ConfabElement {
       .map((agent) => ({ label: agent.name, text: () => `@${agent.name} ` }));
   }
 
+  /** Text, or at least one uploaded file, and nothing still uploading. */
+  private canSend(): boolean {
+    const list = this.files.value ?? [];
+    if (list.some((file) => file.state === 'uploading')) return false;
+    return this.text.trim() !== '' || list.some((file) => file.state === 'done');
+  }
+
+  private addFiles(files: Iterable<File>): void {
+    if (!this.conversationId) return;
+    for (const file of files) this.uploadsFor().add(file);
+  }
+
+  private removeFile(key: string): void {
+    this.uploads?.remove(key);
+    // The button that had focus is gone: the text field keeps it.
+    this.textarea()?.focus();
+  }
+
+  private onPicked = (event: Event): void => {
+    const input = event.target as HTMLInputElement;
+    this.addFiles(input.files ?? []);
+    input.value = '';
+    this.textarea()?.focus();
+  };
+
+  private onPaste = (event: ClipboardEvent): void => {
+    const files = event.clipboardData?.files;
+    if (!files?.length) return;
+    event.preventDefault();
+    this.addFiles(files);
+  };
+
+  private onDragOver = (event: DragEvent): void => {
+    if (event.dataTransfer?.types.includes('Files')) event.preventDefault();
+  };
+
+  private onDrop = (event: DragEvent): void => {
+    const files = event.dataTransfer?.files;
+    if (!files?.length) return;
+    event.preventDefault();
+    this.addFiles(files);
+  };
+
   private onInput = (event: Event): void => {
     const field = event.target as HTMLTextAreaElement;
     this.text = field.value;
@@ -377,7 +502,9 @@ export class ConfabReplyEditor extends ConfabElement {
     // Sent as typed; only stray blank lines before it and whitespace after it are dropped.
     const text = composedText(this.text);
     const conversationId = this.conversationId;
-    if (!text || !conversationId || !this.client) return;
+    if (!this.canSend() || !conversationId || !this.client) return;
+    const attachments = this.uploads?.attachments() ?? [];
+    const withFiles = attachments.length ? { attachments } : {};
     // Ctrl+Enter too: a reply that would reach no one stays a draft (the editor says why).
     if (this.mode === 'reply' && this.blocker.value) return;
     const mentions = mentionedIds(text, this.agents.value ?? []);
@@ -385,11 +512,12 @@ export class ConfabReplyEditor extends ConfabElement {
     this.text = '';
     this.lookup = undefined;
     this.client.drafts.set(conversationId, '');
+    this.uploads?.clear();
     // A refusal shows through `client.pending` (failed, with Retry); nothing else to do here.
     await this.run(
       this.mode === 'reply'
-        ? { type: 'message.reply', conversationId, text }
-        : { type: 'message.comment', conversationId, text, mentions },
+        ? { type: 'message.reply', conversationId, text, ...withFiles }
+        : { type: 'message.comment', conversationId, text, mentions, ...withFiles },
     );
   };
 

@@ -21,6 +21,7 @@ const paths: Record<string, TemplateResult> = {
   settings: svg`<circle cx="10" cy="10" r="2.5"/><path d="M10 2.5v2M10 15.5v2M2.5 10h2M15.5 10h2M4.7 4.7l1.4 1.4M13.9 13.9l1.4 1.4M4.7 15.3l1.4-1.4M13.9 6.1l1.4-1.4"/>`,
   reply: svg`<path d="M8 5L3 10l5 5M3 10h9a5 5 0 015 5"/>`,
   comment: svg`<path d="M4 3.5h12v10h-5l-4 3v-3H4z"/><path d="M7 7.5h6M7 10h4"/>`,
+  attach: svg`<path d="M14.5 9.5l-5.8 5.8a3.2 3.2 0 01-4.5-4.5l6.4-6.4a2.1 2.1 0 013 3l-6.2 6.2a1 1 0 01-1.5-1.5l5.6-5.6"/>`,
 };
 
 /** A decorative icon (hidden from assistive technology), or a labelled one when `label` is given. */

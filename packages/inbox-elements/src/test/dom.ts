@@ -19,6 +19,8 @@ const IMPLICIT_ROLES: Array<[selector: string, role: string]> = [
   ['h1, h2, h3, h4, h5, h6', 'heading'],
   ['ul, ol', 'list'],
   ['li', 'listitem'],
+  ['progress', 'progressbar'],
+  ['img[alt]:not([alt=""])', 'img'],
   ['section[aria-label], section[aria-labelledby]', 'region'],
   ['fieldset', 'group'],
   ['form[aria-label], form[aria-labelledby]', 'form'],
@@ -71,6 +73,7 @@ function textOf(node: Node): string {
   if (node instanceof HTMLElement && node.hidden) return '';
   if (node instanceof HTMLSlotElement) return node.assignedNodes({ flatten: true }).map(textOf).join('');
   if (node.getAttribute('aria-label')) return node.getAttribute('aria-label')!;
+  if (node instanceof HTMLImageElement) return node.alt;
   if (node.localName === 'svg')
     return node.getAttribute('role') === 'img' ? (node.getAttribute('aria-label') ?? '') : '';
   return Array.from(node.childNodes)
@@ -98,6 +101,7 @@ export function accessibleName(element: Element): string {
   }
   const label = element.getAttribute('aria-label');
   if (label) return clean(label);
+  if (element instanceof HTMLImageElement) return clean(element.alt);
   const labels = (element as HTMLInputElement).labels;
   if (labels && labels.length)
     return clean(

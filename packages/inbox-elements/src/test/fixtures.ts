@@ -270,7 +270,7 @@ export function testSeed(now: number): ConfabEvent[] {
       message('m-hostile-1', 'c-hostile', now, {
         authorId: 'contact-hostile',
         text: `${HOSTILE} javascript:alert(1) <a href="javascript:alert(2)">click</a> https://ok.example/page`,
-        attachments: [{ name: HOSTILE, size: 10, contentType: 'text/html', url: 'javascript:alert(3)' }],
+        attachments: [{ id: 'fil_AAAAAAAAAAAAAAAAAAAAAA', name: HOSTILE, size: 10, type: 'text/html' }],
       }),
     ],
   );

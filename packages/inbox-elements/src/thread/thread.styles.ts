@@ -187,8 +187,24 @@ export const threadStyles = css`
   }
   .attachments {
     margin: 8px 0 0;
-    padding-inline-start: 18px;
+    padding: 0;
+    list-style: none;
     font-size: 12px;
+    display: flex;
+    flex-direction: column;
+    gap: 4px;
+  }
+  .attachments img {
+    display: block;
+    max-width: 100%;
+    width: 240px;
+    height: 180px;
+    object-fit: contain;
+    background: var(--_subtle, transparent);
+    border-radius: 4px;
+  }
+  .attachments .file-meta {
+    color: var(--_muted);
   }
   .message-actions {
     margin-top: 6px;

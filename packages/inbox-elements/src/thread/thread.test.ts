@@ -458,4 +458,27 @@ describe('confab-thread', () => {
     await element.updateComplete;
     await expect(element).to.be.accessible();
   });
+
+  it('issue 16 shows an image as a lazy, sized preview and a file as name, type and size with a download link (en, nl)', async () => {
+    const image = { id: 'fil_IMAGEAAAAAAAAAAAAAAAAA', name: 'receipt.png', type: 'image/png', size: 1_234_567 };
+    const pdf = { id: 'fil_PDFAAAAAAAAAAAAAAAAAAA', name: 'invoice.pdf', type: 'application/pdf', size: 14_200 };
+    await inbox.client.send({ type: 'message.reply', conversationId: 'c-chat', text: '', attachments: [image, pdf] });
+    const element = await thread(inbox, 'c-chat');
+    const preview = await until(
+      () => queryByRole<HTMLImageElement>(element, 'img', 'Image: receipt.png'),
+      'the preview',
+    );
+    expect(preview.getAttribute('loading')).to.equal('lazy');
+    expect([preview.getAttribute('width'), preview.getAttribute('height')]).to.deep.equal(['240', '180']);
+    expect(preview.getAttribute('src')).to.equal(`${location.origin}/api/files/${image.id}`);
+    const download = getByRole<HTMLAnchorElement>(element, 'link', 'Download invoice.pdf');
+    expect(download.hasAttribute('download')).to.equal(true);
+    expect(download.closest('li')!.textContent).to.contain('application/pdf, 14 KB');
+    await expect(element).to.be.accessible();
+    element.locale = 'nl';
+    await element.updateComplete;
+    getByRole(element, 'img', 'Afbeelding: receipt.png');
+    getByRole(element, 'link', 'invoice.pdf downloaden');
+    getByRole(element, 'list', 'Bijlagen');
+  });
 });

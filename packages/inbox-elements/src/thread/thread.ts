@@ -9,7 +9,7 @@ import {
   isPendingRecord,
   messagesOf,
   ticketById,
-  safeUrl,
+  attachmentViews,
   senderNotVerified,
   spamApplies,
   uncopiedCcAddresses,
@@ -473,18 +473,7 @@ export class ConfabThread extends ConfabElement {
       }
       ${model.unverified.includes(message.id) ? this.renderSenderCheck(message) : nothing} ${this.renderBody(message)}
       ${mentions.length ? html`<div class="message-head">@ ${mentions.join(', ')}</div>` : nothing}
-      ${
-        message.attachments.length
-          ? html`<ul class="attachments" aria-label=${t.attachments}>
-              ${message.attachments.map((attachment) => {
-                const url = safeUrl(attachment.url);
-                return html`<li>
-                  ${url ? html`<a href=${url} target="_blank" rel=${LINK_REL}>${attachment.name}</a>` : attachment.name}
-                </li>`;
-              })}
-            </ul>`
-          : nothing
-      }
+      ${message.attachments.length ? this.renderAttachments(message) : nothing}
       ${
         lastEmail && message.conversationId
           ? html`<div class="message-actions">
@@ -500,6 +489,26 @@ export class ConfabThread extends ConfabElement {
    * The message's text; an email with HTML is shown formatted, sanitised, in its own shadow root,
    * with remote content held back until the agent allows it; plain text is one click away.
    */
+  /** Images as lazy previews in a fixed box (no layout shift), other files as name, type and size. */
+  private renderAttachments(message: Message) {
+    const t = this.t;
+    return html`<ul class="attachments" aria-label=${t.attachments}>
+      ${attachmentViews(message.attachments, location.origin, this.resolvedLocale).map(
+        (file) =>
+          html`<li>
+            ${
+              file.kind === 'image'
+                ? html`<a class="image-link" href=${file.url} target="_blank" rel=${LINK_REL}
+                    ><img src=${file.url} alt=${t.attachmentImage(file.name)} loading="lazy" width="240" height="180"
+                  /></a>`
+                : html`<a href=${file.url} download=${file.name}>${t.downloadFile(file.name)}</a>
+                    <span class="file-meta">${file.type}, ${file.sizeText}</span>`
+            }
+          </li>`,
+      )}
+    </ul>`;
+  }
+
   private renderBody(message: Message) {
     const t = this.t;
     const text = html`<p class="text">${linkify(message.text)}</p>`;

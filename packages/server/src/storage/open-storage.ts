@@ -4,6 +4,9 @@ import { openPostgresStorage, type PostgresStorage } from './postgres-storage.js
 import { createPostgresDirectory, createPostgresWorkspaceStores } from './postgres-stores.js';
 import { POSTGRES_SCHEMA_VERSION, migratePostgres, postgresSchemaVersion } from './postgres-migrations.js';
 import { SCHEMA_VERSION } from './migrations.js';
+import { createDiskFileStore } from '../files/disk-file-store.js';
+import type { FileStore } from '../files/file-store.js';
+import { createPostgresFileStore } from '../files/postgres-file-store.js';
 import { createSqliteStorage, type SqliteStorage, type WorkspaceStorage } from './sqlite-storage.js';
 import { DEFAULT_WORKSPACE, UnknownWorkspaceError, type WorkspaceDirectory } from './workspace-directory.js';
 import { createPostgresWebhookStore } from '../webhooks/postgres-webhook-store.js';
@@ -49,6 +52,8 @@ export interface ServerStore {
   renewEpochs(): Promise<number>;
   /** A workspace's storage; rejects with UnknownWorkspaceError for a workspace not in the directory. */
   forWorkspace(workspaceId: string): Promise<WorkspaceStorage>;
+  /** A workspace's uploaded files: on disk under the data directory, or in PostgreSQL. */
+  files(workspaceId: string): FileStore;
   /**
    * The last sequence number of each of these workspaces as the database has it now (one query):
    * a process compares them with its replicas to learn what other processes committed. Only
@@ -106,6 +111,7 @@ function sqliteStore(local: SqliteStorage): ServerStore {
     async forWorkspace(workspaceId) {
       return local.forWorkspace(workspaceId);
     },
+    files: (workspaceId) => createDiskFileStore(local.dir, workspaceId),
     async heads() {
       return null;
     },
@@ -159,6 +165,7 @@ async function postgresStore(
         },
       };
     },
+    files: (workspaceId) => createPostgresFileStore(pool, workspaceId),
     async heads(workspaceIds) {
       const { rows } = await pool.query<{ workspace_id: string; seq: string }>(
         'SELECT workspace_id, seq FROM workspace_heads WHERE workspace_id = ANY($1::text[])',

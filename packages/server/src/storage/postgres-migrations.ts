@@ -236,6 +236,26 @@ CREATE TABLE database_meta (
 );
 `,
   },
+  {
+    version: 7,
+    description: "each workspace's uploaded files (attachments), with their content",
+    sql: `
+CREATE TABLE files (
+  workspace_id text NOT NULL REFERENCES workspaces (id),
+  id text NOT NULL,
+  sha256 text NOT NULL,
+  name text NOT NULL,
+  type text NOT NULL,
+  size bigint NOT NULL,
+  uploader text NOT NULL,
+  conversation_id text,
+  created_at bigint NOT NULL,
+  content bytea NOT NULL,
+  PRIMARY KEY (workspace_id, id)
+);
+CREATE INDEX files_by_conversation ON files (workspace_id, conversation_id);
+`,
+  },
 ];
 
 /** The schema this version of the server writes and reads. */
