@@ -15,6 +15,11 @@ export {
   type BotState,
   type Channel,
   CHANNELS,
+  ACTIVITY_PERIODS,
+  type Activity,
+  type ActivityPeriod,
+  type Label,
+  type LabelId,
   type Company,
   type CannedResponse,
   type Contact,
@@ -157,6 +162,7 @@ export {
   BUILT_IN_VIEWS,
   matchesFilter,
   narrowFilter,
+  resolveFilter,
   compareConversations,
   scopeOf,
   isBotHandling,
@@ -246,3 +252,5 @@ export { closeEligibilityOf } from './selectors/close-eligibility.js';
 export { replyBlocker, spamApplies, MESSENGER_MAX_TEXT } from './engine/channel-rules.js';
 export { cannedResponsesMatching, cannedResponseText, CANNED_RESPONSE_MATCHES } from './engine/canned-responses.js';
 export { createTypingNotice, type TypingNotice } from './client/typing.js';
+export { LABEL_PALETTE, labelInk, labelsOf, labelStates, teamLabels } from './engine/labels.js';
+export { activityNoteOf, type ActivityNote } from './selectors/activity.js';

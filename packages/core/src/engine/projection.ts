@@ -19,8 +19,10 @@ export function visibleToVisitor(message: Message): boolean {
 }
 
 export function visitorConversation(conversation: Conversation, contactId: string): Conversation {
+  // Labels are the team's way of sorting its work (issue 16).
+  const { labelIds: _labelIds, ...shared } = conversation;
   return {
-    ...conversation,
+    ...shared,
     assigneeId: null,
     contactId: conversation.contactId === contactId ? contactId : null,
     participantIds: [contactId],

@@ -1,4 +1,10 @@
-import type { AgentId, Conversation, ConversationFilter, View } from '../model/model.js';
+import {
+  ACTIVITY_PERIODS,
+  type AgentId,
+  type Conversation,
+  type ConversationFilter,
+  type View,
+} from '../model/model.js';
 
 /** The built-in views of SPEC V1–V12, defined as data exactly like a saved view. */
 export const BUILT_IN_VIEWS: readonly View[] = [
@@ -51,7 +57,25 @@ export function matchesFilter(conversation: Conversation, filter: ConversationFi
   if (filter.botHandling !== undefined && isBotHandling(conversation) !== filter.botHandling) return false;
   if (filter.activityFrom !== undefined && conversation.lastActivityAt < filter.activityFrom) return false;
   if (filter.activityTo !== undefined && conversation.lastActivityAt > filter.activityTo) return false;
+  if (filter.labels !== undefined && !filter.labels.every((id) => conversation.labelIds?.includes(id))) return false;
+  // Unresolved (`resolveFilter` was not asked), a period cannot be placed in time: nothing passes.
+  if (filter.activityWithin !== undefined) return false;
   return true;
+}
+
+/**
+ * The filter as it stands at `now`: a period (`activityWithin`, "last 7 days") becomes the start
+ * of its range. A live query resolves its filter when it is made, so a saved view keeps the
+ * period and means the last 7 days whenever it is opened.
+ *
+ * @example
+ * resolveFilter({ activityWithin: '7d' }, Date.now()) // { activityFrom: <now - 7 days> }
+ */
+export function resolveFilter(filter: ConversationFilter, now: number): ConversationFilter {
+  if (filter.activityWithin === undefined) return filter;
+  const { activityWithin, ...resolved } = filter;
+  resolved.activityFrom = Math.max(filter.activityFrom ?? -Infinity, now - ACTIVITY_PERIODS[activityWithin]);
+  return resolved;
 }
 
 /**
@@ -83,6 +107,10 @@ export function narrowFilter(
     if (view.assignee !== undefined && resolve(view.assignee) !== resolve(narrow.assignee)) return null;
     both.assignee = view.assignee ?? narrow.assignee;
   }
+  if (narrow.labels !== undefined) both.labels = [...new Set([...(view.labels ?? []), ...narrow.labels])];
+  // Both periods hold when the shorter one does; kept as a period, so a saved view stays relative.
+  const periods = [view.activityWithin, narrow.activityWithin].filter((period) => period !== undefined);
+  if (periods.length) both.activityWithin = periods.sort((a, b) => ACTIVITY_PERIODS[a] - ACTIVITY_PERIODS[b])[0];
   const from = Math.max(view.activityFrom ?? -Infinity, narrow.activityFrom ?? -Infinity);
   const to = Math.min(view.activityTo ?? Infinity, narrow.activityTo ?? Infinity);
   if (from > to) return null;

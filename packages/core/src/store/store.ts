@@ -1,6 +1,6 @@
 import { applyEvent } from '../engine/engine.js';
 import { createEngineState, type EngineState } from '../engine/state.js';
-import { BUILT_IN_VIEWS, compareConversations, matchesFilter, narrowFilter } from '../engine/views.js';
+import { BUILT_IN_VIEWS, compareConversations, matchesFilter, narrowFilter, resolveFilter } from '../engine/views.js';
 import type {
   AgentId,
   Conversation,
@@ -70,6 +70,8 @@ export function createInboxStore(options: InboxStoreOptions): LocalInboxStore {
 /** A view with its sorted index. A changed filter makes a new entry, so queries see the change. */
 interface ViewEntry {
   view: View;
+  /** The view's filter resolved when the entry was built (a period's start then: a superset of now's). */
+  filter: ConversationFilter;
   /** The view's filter as column tests (null: `matchesFilter` decides). */
   compiled: CompiledFilter | null;
   index: SortedIndex;
@@ -442,27 +444,28 @@ class ReplicaStore implements LocalInboxStore {
   }
 
   /** Whether a conversation belongs in a view; its columns must be current. */
-  private inView(entry: Pick<ViewEntry, 'view' | 'compiled'>, slot: number, record: Conversation): boolean {
+  private inView(entry: Pick<ViewEntry, 'filter' | 'compiled'>, slot: number, record: Conversation): boolean {
     return entry.compiled !== null
       ? passes(entry.compiled, this.columns, slot)
-      : matchesFilter(record, entry.view.filter, this.signedIn);
+      : matchesFilter(record, entry.filter, this.signedIn);
   }
 
   private buildView(view: View, sorted: readonly number[]): ViewEntry {
     const index = new SortedIndex(this.ids);
     const members = new Uint8Array(this.capacity);
-    const compiled = compileFilter(view.filter, this.signedIn, this.agents);
+    const filter = resolveFilter(view.filter, Date.now());
+    const compiled = compileFilter(filter, this.signedIn, this.agents);
     const slots: number[] = [];
     const times: number[] = [];
     for (const slot of sorted) {
-      if (this.inView({ view, compiled }, slot, this.records[slot]!)) {
+      if (this.inView({ filter, compiled }, slot, this.records[slot]!)) {
         slots.push(slot);
         times.push(this.placed[slot]);
         members[slot] = 1;
       }
     }
     index.assignSorted(slots, times);
-    return { view, compiled, index, members, version: 0 };
+    return { view, filter, compiled, index, members, version: 0 };
   }
 
   /** After a reset: slots, columns, indexes and search from the state, from scratch. */
@@ -610,7 +613,7 @@ class StoreLiveQuery implements LiveQuery {
   readonly query: ConversationQuery;
   private readonly filter: ConversationFilter | undefined;
   private readonly terms: string[];
-  private readonly narrowed: boolean;
+  private narrowed: boolean;
   /** Has search terms: its updates read slots' text, which must be current. */
   readonly searching: boolean;
   private entry: ViewEntry | undefined;
@@ -727,6 +730,8 @@ class StoreLiveQuery implements LiveQuery {
       this.result = EMPTY_RESULT;
       return;
     }
+    // A view over a period ("last 7 days") is narrowed at query time: its index was resolved earlier.
+    if (entry.view.filter.activityWithin !== undefined) this.narrowed = true;
     if (!this.narrowed) {
       this.result = this.viewResult(entry);
       return;
@@ -738,9 +743,10 @@ class StoreLiveQuery implements LiveQuery {
       store.needSearch();
       return;
     }
-    if (this.filter !== undefined) {
+    if (this.filter !== undefined || entry.view.filter.activityWithin !== undefined) {
       // No channel passes `channels: []`: the filters contradict each other, nothing can show.
-      this.effectiveFilter = narrowFilter(entry.view.filter, this.filter, store.me) ?? { channels: [] };
+      const both = narrowFilter(entry.view.filter, this.filter ?? {}, store.me);
+      this.effectiveFilter = both ? resolveFilter(both, Date.now()) : { channels: [] };
       this.compiled = compileFilter(this.effectiveFilter, store.me, store.agents);
     }
     const compiled = this.compiled;

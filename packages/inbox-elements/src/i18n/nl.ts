@@ -259,6 +259,8 @@ export const nl: Catalog = {
     'duplicate-shortcut': (p) => `Twee standaardantwoorden gebruiken de sneltoets /${p.shortcut}: geef elk een eigen.`,
     'empty-canned-response': (p) =>
       `Het standaardantwoord /${p.shortcut} heeft geen tekst: schrijf het in het Engels of Nederlands.`,
+    'unknown-label': () => 'Dat label bestaat niet meer: het is misschien net verwijderd.',
+    'duplicate-label': (p) => `Er bestaat al een label met de naam ${p.name}: kies een andere naam.`,
     'delivery-not-failed': () => 'Alleen een bericht dat niet kon worden bezorgd, kan opnieuw worden verstuurd.',
     'sender-not-waiting': () => 'Dit bericht wacht niet op bevestiging van de afzender.',
     'cc-not-allowed': (p) => `${p.address} staat niet in de Cc van dit gesprek, of is al toegevoegd.`,
