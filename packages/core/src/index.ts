@@ -252,5 +252,5 @@ export { closeEligibilityOf } from './selectors/close-eligibility.js';
 export { replyBlocker, spamApplies, MESSENGER_MAX_TEXT } from './engine/channel-rules.js';
 export { cannedResponsesMatching, cannedResponseText, CANNED_RESPONSE_MATCHES } from './engine/canned-responses.js';
 export { createTypingNotice, type TypingNotice } from './client/typing.js';
-export { LABEL_PALETTE, labelInk, labelsOf, labelStates, teamLabels } from './engine/labels.js';
+export { LABEL_PALETTE, labelInk, labelsOf, labelStates, labelUseCount, teamLabels } from './engine/labels.js';
 export { activityNoteOf, type ActivityNote } from './selectors/activity.js';

@@ -14,6 +14,7 @@ export { ConfabSettingsPanel } from './settings-panel/settings-panel.js';
 export { ConfabShortcutsDialog } from './shortcuts-dialog/shortcuts-dialog.js';
 export { ConfabTeamSection } from './team-section/team-section.js';
 export { ConfabCannedResponses } from './canned-responses/canned-responses.js';
+export { ConfabLabelSettings } from './label-settings/label-settings.js';
 export { ConfabNotifications } from './notifications/notifications.js';
 export type { InviteDelivery, TeamInvites } from './team-section/invites.js';
 export { ConfabElement, type Refusal } from './shared/confab-element.js';

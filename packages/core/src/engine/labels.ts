@@ -76,3 +76,10 @@ export function labelStates(
     return { label, applied };
   });
 }
+
+/** How many conversations have the label: what deleting it would take it off. */
+export function labelUseCount(state: EngineState, labelId: LabelId): number {
+  let count = 0;
+  for (const conversation of state.conversations.values()) if (conversation.labelIds?.includes(labelId)) count += 1;
+  return count;
+}

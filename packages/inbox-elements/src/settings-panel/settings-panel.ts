@@ -20,7 +20,7 @@ function lines(value: FormDataEntryValue | null): string[] {
 /**
  * Inbox settings (I1): routing rules (G1), the chat widget's texts and colour, the away message
  * (S2), the bot's greeting and quick replies (W5), and the email address and role-based addresses
- * that go to Filtered (V10), the canned responses (issue 16) and the Team section (issue 12). Only an admin sees the settings form;
+ * that go to Filtered (V10), the canned responses and the labels (issue 16) and the Team section (issue 12). Only an admin sees the settings form;
  * everyone sees the team, and only an admin can manage it.
  *
  * @example
@@ -29,6 +29,7 @@ function lines(value: FormDataEntryValue | null): string[] {
  * @csspart form - The settings form.
  * @csspart save - The save button.
  * @csspart canned - The canned responses section (`confab-canned-responses`).
+ * @csspart labels - The Labels section (`confab-label-settings`).
  * @csspart team - The Team section (`confab-team-section`).
  * @cssproperty --confab-border - Fieldset borders.
  *
@@ -49,6 +50,7 @@ export class ConfabSettingsPanel extends ConfabElement {
     // The canned responses and Team sections are not needed for the inbox's first paint: their code
     // loads with the settings.
     void import('../canned-responses/define.js');
+    void import('../label-settings/define.js');
     void import('../team-section/define.js');
   }
 
@@ -63,6 +65,13 @@ export class ConfabSettingsPanel extends ConfabElement {
         .locale=${this.resolvedLocale}
         .theme=${this.theme}
       ></confab-canned-responses>
+      <confab-label-settings
+        part="labels"
+        exportparts=${exportPartsOf('confab-label-settings')}
+        .client=${this.client}
+        .locale=${this.resolvedLocale}
+        .theme=${this.theme}
+      ></confab-label-settings>
       <confab-team-section
         part="team"
         exportparts=${exportPartsOf('confab-team-section')}

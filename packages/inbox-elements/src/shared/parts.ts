@@ -4,7 +4,7 @@
  * part of the elements it renders, prefixed with the element's short name: `confab-inbox::part(list-row)`
  * styles what `confab-conversation-list::part(row)` styles. The thread passes its reply editor's
  * parts on as `editor-*`, so the inbox has `thread-editor-textarea`; the settings panel passes its
- * canned responses section's and Team section's on as `canned-*` and `team-*` (`settings-team-members`). scripts/parts.test.mjs checks
+ * canned responses, Labels and Team sections' on as `canned-*`, `labels-*` and `team-*` (`settings-team-members`). scripts/parts.test.mjs checks
  * that these lists match the parts each element renders.
  */
 export const ELEMENT_PARTS = {
@@ -37,8 +37,9 @@ export const ELEMENT_PARTS = {
   },
   'confab-about-panel': { prefix: 'about', parts: ['section', 'section-toggle', 'record-link'] },
   'confab-compose-dialog': { prefix: 'compose', parts: ['dialog', 'send'] },
-  'confab-settings-panel': { prefix: 'settings', parts: ['form', 'save', 'canned', 'team'] },
+  'confab-settings-panel': { prefix: 'settings', parts: ['form', 'save', 'canned', 'labels', 'team'] },
   'confab-canned-responses': { prefix: 'canned', parts: ['form', 'snippet', 'add'] },
+  'confab-label-settings': { prefix: 'labels', parts: ['form', 'label'] },
   'confab-team-section': { prefix: 'team', parts: ['members', 'invite'] },
   'confab-shortcuts-dialog': { prefix: 'shortcuts', parts: ['dialog'] },
   'confab-notifications': { prefix: 'notifications', parts: ['button', 'dialog', 'item'] },
@@ -52,6 +53,7 @@ export function partsOf(tag: PartsOwner): string[] {
   if (tag === 'confab-thread') own.push(...partsOf('confab-reply-editor').map((part) => `editor-${part}`));
   if (tag === 'confab-settings-panel') {
     own.push(...partsOf('confab-canned-responses').map((part) => `canned-${part}`));
+    own.push(...partsOf('confab-label-settings').map((part) => `labels-${part}`));
     own.push(...partsOf('confab-team-section').map((part) => `team-${part}`));
   }
   return own;
