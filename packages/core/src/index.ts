@@ -163,6 +163,8 @@ export {
   matchesFilter,
   narrowFilter,
   resolveFilter,
+  customDateRange,
+  dateInputValue,
   compareConversations,
   scopeOf,
   isBotHandling,

@@ -213,3 +213,18 @@ describe('engine: activity in the thread (issue 16)', () => {
     expect(snapshotFor(inbox.state, asAgent('anna'), 1).messages.some((message) => message.activity)).to.equal(true);
   });
 });
+
+describe('F2 custom date ranges (issue 16)', () => {
+  it('cover whole days in the local calendar, either end open; backwards or malformed ranges are null', async () => {
+    const { customDateRange, dateInputValue } = await import('./views.js');
+    const range = customDateRange('2026-12-01', '2026-12-04')!;
+    expect(range.activityFrom).to.equal(new Date(2026, 11, 1).getTime());
+    expect(range.activityTo).to.equal(new Date(2026, 11, 5).getTime() - 1);
+    expect(dateInputValue(range.activityFrom!)).to.equal('2026-12-01');
+    expect(dateInputValue(range.activityTo!)).to.equal('2026-12-04');
+    expect(customDateRange('2026-12-01', '')).to.deep.equal({ activityFrom: new Date(2026, 11, 1).getTime() });
+    expect(customDateRange('', '')).to.equal(null);
+    expect(customDateRange('2026-12-05', '2026-12-04')).to.equal(null);
+    expect(customDateRange('yesterday', '')).to.equal(null);
+  });
+});

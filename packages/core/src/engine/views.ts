@@ -78,6 +78,39 @@ export function resolveFilter(filter: ConversationFilter, now: number): Conversa
   return resolved;
 }
 
+/** A date input's value (`2026-12-04`, the user's own calendar day) for a time. */
+export function dateInputValue(time: number): string {
+  const day = new Date(time);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${day.getFullYear()}-${pad(day.getMonth() + 1)}-${pad(day.getDate())}`;
+}
+
+/**
+ * A custom date range of the filter menu (F2) from two date inputs' values: from the start of the
+ * first day to the end of the last, in the user's time zone; either may be empty (open). Null when
+ * the range is backwards or a value is not a date.
+ *
+ * @example
+ * customDateRange('2026-12-01', '2026-12-04') // { activityFrom: <1 Dec 00:00>, activityTo: <4 Dec 23:59:59.999> }
+ */
+export function customDateRange(
+  from: string,
+  to: string,
+): Pick<ConversationFilter, 'activityFrom' | 'activityTo'> | null {
+  const day = (value: string) => {
+    const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+    return match ? new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3])) : null;
+  };
+  const start = from ? day(from) : undefined;
+  const end = to ? day(to) : undefined;
+  if (start === null || end === null || (start === undefined && end === undefined)) return null;
+  const range: Pick<ConversationFilter, 'activityFrom' | 'activityTo'> = {};
+  if (start) range.activityFrom = start.getTime();
+  if (end) range.activityTo = new Date(end.getFullYear(), end.getMonth(), end.getDate() + 1).getTime() - 1;
+  if (start && end && range.activityFrom! > range.activityTo!) return null;
+  return range;
+}
+
 /**
  * A view narrowed by more filters (the filter menu, F2): the conversations that pass both, as one
  * filter — or null when no conversation can pass both ("Assigned to me" narrowed to a teammate,

@@ -3,8 +3,10 @@ import { ref } from 'lit/directives/ref.js';
 import { property, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import {
+  activityNoteOf,
   allAgents,
   assigneeOptions,
+  labelsOf,
   contactById,
   isPendingRecord,
   messagesOf,
@@ -15,7 +17,9 @@ import {
   uncopiedCcAddresses,
   type Agent,
   type AgentCommand,
+  type ActivityNote,
   type AssigneeOption,
+  type Label,
   type Contact,
   type Conversation,
   type Message,
@@ -37,6 +41,7 @@ import { threadStyles } from './thread.styles.js';
 import { INLINE_STYLE, sanitizeEmail, type SafeEmail } from './email-html.js';
 import { renderDelivery } from './delivery-status.js';
 import { exportPartsOf } from '../shared/parts.js';
+import { labelChip, labelChipStyles } from '../shared/label-chip.js';
 
 /** The reply editor's parts, passed on as this thread's `editor-*` parts. */
 const EDITOR_PARTS = exportPartsOf('confab-reply-editor');
@@ -52,6 +57,11 @@ interface ThreadModel {
   uncopied: string[];
   /** T2: who the Assignee menu offers (core decides), with a disabled current assignee marked. */
   assignees: AssigneeOption[];
+  /** Issue 16: the conversation's labels, and its activity notes by message id (core words nothing, it resolves names). */
+  labels: Label[];
+  notes: Map<string, ActivityNote>;
+  /** Changes whenever a note's names or label colours do. */
+  notesKey: string;
 }
 
 function sameOptions(a: AssigneeOption[], b: AssigneeOption[]): boolean {
@@ -70,6 +80,8 @@ function sameModel(a: ThreadModel, b: ThreadModel): boolean {
     shallowArrayEqual(a.agents, b.agents) &&
     shallowArrayEqual(a.unverified, b.unverified) &&
     shallowArrayEqual(a.uncopied, b.uncopied) &&
+    shallowArrayEqual(a.labels, b.labels) &&
+    a.notesKey === b.notesKey &&
     sameOptions(a.assignees, b.assignees)
   );
 }
@@ -97,6 +109,8 @@ const CLOSE_RETRY_MS = 60_000;
  * @csspart more - The More menu button.
  * @csspart menu - An open menu.
  * @csspart ticket-link - The ticket link (T3).
+ * @csspart labels - The conversation's labels under the title (issue 16).
+ * @csspart activity - A dated note of what a team member did (issue 16; beside `message`).
  * @csspart banner - The Filtered, Trash or Sent notice, or the Cc addresses not copied on replies, with its actions.
  * @csspart sender-check - On a message filed under a verified contact by email, form or Messenger: "sender not verified", Confirm sender, Move to a new contact.
  * @csspart log - The list of messages.
@@ -113,7 +127,7 @@ const CLOSE_RETRY_MS = 60_000;
  * @tagname confab-thread
  */
 export class ConfabThread extends ConfabElement {
-  static override styles = [baseStyles, threadStyles];
+  static override styles = [baseStyles, labelChipStyles, threadStyles];
 
   /** The conversation shown. */
   @property({ attribute: 'conversation-id' }) accessor conversationId: string | undefined;
@@ -158,6 +172,11 @@ export class ConfabThread extends ConfabElement {
       const store = this.client!.store;
       const conversation = this.conversationId ? store.conversation(this.conversationId) : undefined;
       const messages = conversation ? [...store.read(messagesOf, conversation.id)] : [];
+      const notes = new Map<string, ActivityNote>();
+      for (const message of messages) {
+        const note = message.activity ? store.read(activityNoteOf, message) : null;
+        if (note) notes.set(message.id, note);
+      }
       return {
         conversation,
         messages,
@@ -167,6 +186,9 @@ export class ConfabThread extends ConfabElement {
         unverified: messages.filter((message) => store.read(senderNotVerified, message)).map((message) => message.id),
         uncopied: conversation ? store.read(uncopiedCcAddresses, conversation.id) : [],
         assignees: store.read(assigneeOptions, conversation),
+        labels: store.read(labelsOf, conversation),
+        notes,
+        notesKey: JSON.stringify([...notes.values()]),
       };
     },
     sameModel,
@@ -233,6 +255,13 @@ export class ConfabThread extends ConfabElement {
           <slot name="header-end"></slot>
         </div>
         ${model.ticket ? this.renderTicketLink(model.ticket) : nothing}
+        ${
+          model.labels.length
+            ? html`<ul class="labels" part="labels" aria-label=${t.labels}>
+                ${model.labels.map((label) => html`<li>${labelChip(label)}</li>`)}
+              </ul>`
+            : nothing
+        }
         ${inTrash ? nothing : this.renderActions(conversation, model.assignees)}
       </header>
       ${this.renderBanner(conversation)} ${this.renderUncopied(conversation, model.uncopied)}
@@ -433,6 +462,17 @@ export class ConfabThread extends ConfabElement {
     const time = html`<time datetime=${new Date(message.createdAt).toISOString()}
       >${formatDateTime(message.createdAt, this.resolvedLocale)}</time
     >`;
+    const note = model.notes.get(message.id);
+    if (note) {
+      const who = note.actor || t.someone;
+      const words =
+        note.type === 'assigned'
+          ? t.activity.assigned(who, note.assignee ?? null)
+          : note.type === 'labelAdded' || note.type === 'labelRemoved'
+            ? t.activity[note.type](who, note.label!.name)
+            : t.activity[note.type](who);
+      return html`<li class="message system activity" part="message activity">${words} · ${time}</li>`;
+    }
     if (message.kind === 'system') {
       return html`<li class="message system" part="message">
         ${message.text} · ${time} ${renderDelivery(message, t, () => void this.sendAgain(message))}
