@@ -122,6 +122,22 @@ export const conversationListStyles = css`
     text-overflow: ellipsis;
     font-weight: 600;
   }
+  .row-labels {
+    display: flex;
+    gap: 4px;
+    min-width: 0;
+    overflow: hidden;
+  }
+  .row-labels .label-chip {
+    flex: none;
+    max-width: 8em;
+  }
+  .toolbar .anchor {
+    position: relative;
+  }
+  .toolbar .menu {
+    inset-inline-end: 0;
+  }
   .needs .name {
     font-weight: 700;
   }
