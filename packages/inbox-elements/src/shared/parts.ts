@@ -12,7 +12,7 @@ export const ELEMENT_PARTS = {
     prefix: 'views',
     parts: ['nav', 'view', 'count', 'compose', 'footer', 'availability', 'settings'],
   },
-  'confab-filter-bar': { prefix: 'filter', parts: ['search', 'filter-button', 'menu', 'chip'] },
+  'confab-filter-bar': { prefix: 'filter', parts: ['search', 'filter-button', 'menu', 'chip', 'date-range'] },
   'confab-conversation-list': { prefix: 'list', parts: ['toolbar', 'listbox', 'row', 'checkbox', 'snackbar'] },
   'confab-reply-editor': { prefix: 'editor', parts: ['tabs', 'textarea', 'suggestions', 'send', 'pending', 'blocked'] },
   'confab-thread': {
