@@ -19,10 +19,8 @@ export function visibleToVisitor(message: Message): boolean {
 }
 
 export function visitorConversation(conversation: Conversation, contactId: string): Conversation {
-  // Labels are the team's way of sorting its work (issue 16).
-  const { labelIds: _labelIds, ...shared } = conversation;
-  return {
-    ...shared,
+  const projected: Conversation = {
+    ...conversation,
     assigneeId: null,
     contactId: conversation.contactId === contactId ? contactId : null,
     participantIds: [contactId],
@@ -35,6 +33,9 @@ export function visitorConversation(conversation: Conversation, contactId: strin
     commentPreview: '',
     emailMessageIds: [],
   };
+  // Labels are the team's way of sorting its work (issue 16).
+  delete projected.labelIds;
+  return projected;
 }
 
 export function visitorMessage(message: Message): Message {
