@@ -132,6 +132,14 @@ export const conversationListStyles = css`
     flex: none;
     max-width: 8em;
   }
+  /* Narrow (200 % zoom) the bulk actions wrap rather than scroll sideways (WCAG 1.4.10). */
+  .toolbar {
+    flex-wrap: wrap;
+  }
+  .toolbar [role='group'] {
+    flex-wrap: wrap;
+    white-space: normal;
+  }
   .toolbar .anchor {
     position: relative;
   }

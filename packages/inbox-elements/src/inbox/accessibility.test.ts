@@ -414,6 +414,7 @@ describe('accessibility (issue 22)', () => {
       await until(() => queryByRole(element, 'button', 'Mark as closed'), 'bulk toolbar');
       check('button', 'Delete');
       check('button', 'Mark as closed');
+      check('button', 'Labels');
       list.selectAll(false);
 
       getByRole(element, 'option', 'Alice Andersen').click();
