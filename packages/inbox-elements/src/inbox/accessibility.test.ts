@@ -424,6 +424,7 @@ describe('accessibility (issue 22)', () => {
       for (const [role, name] of [
         ['button', 'Back to conversations'],
         ['button', 'Assignee'],
+        ['button', 'Labels'],
         ['button', 'Mark as closed'],
         ['button', 'More'],
         ['tab', 'Comment'],

@@ -20,6 +20,7 @@ export const ELEMENT_PARTS = {
     parts: [
       'header',
       'assignee',
+      'label-menu',
       'close',
       'more',
       'menu',

@@ -2,7 +2,7 @@ import { expect, fixture, html } from '@open-wc/testing';
 import '../define.js';
 import type { ConfabThread } from './thread.js';
 import { closeTestInboxes, createTestInbox, type TestInbox } from '../test/fixtures.js';
-import { getAllByRole, getByRole, queryByRole, until } from '../test/dom.js';
+import { accessibleName, activeElement, getAllByRole, getByRole, press, queryByRole, until } from '../test/dom.js';
 
 async function thread(inbox: TestInbox, conversationId: string, locale = 'en') {
   const element = await fixture<ConfabThread>(
@@ -59,6 +59,35 @@ describe('confab-thread: activity notes and labels (issue 16)', () => {
     await inbox.client.send({ type: 'conversation.removeLabel', conversationIds: ['c-chat'], labelId });
     await until(() => !queryByRole(element, 'list', 'Labels'), 'no labels left');
     expect(notes(element)[4]).to.match(/^Ann Agent removed the label Key account · /);
+  });
+
+  it('the Labels menu puts a label on this conversation and takes it off from the keyboard, focus kept', async () => {
+    inbox = await createTestInbox();
+    await inbox.client.send({ type: 'label.create', name: 'VIP', color: '#d73a49' });
+    await inbox.client.send({ type: 'label.create', name: 'Billing', color: '#0366d6' });
+    const element = await thread(inbox, 'c-chat');
+    const trigger = getByRole(element, 'button', 'Labels');
+    trigger.focus();
+    press('ArrowDown', { target: trigger });
+    const menu = await until(() => queryByRole(element, 'menu', 'Labels'), 'the menu');
+    const items = getAllByRole(menu, 'menuitemcheckbox');
+    expect(items.map((item) => [accessibleName(item), item.getAttribute('aria-checked')])).to.deep.equal([
+      ['Billing', 'false'],
+      ['VIP', 'false'],
+    ]);
+    await until(() => activeElement() === items[0], 'focus on Billing');
+    await expect(element).to.be.accessible();
+    press('ArrowDown', { target: items[0] });
+    (activeElement() as HTMLElement).click();
+    await until(() => queryByRole(element, 'list', 'Labels'), 'the label shown');
+    expect(getByRole(element, 'list', 'Labels').textContent!.trim()).to.equal('VIP');
+    expect(activeElement()).to.equal(getByRole(element, 'button', 'Labels'));
+    getByRole(element, 'button', 'Labels').click();
+    const vip = await until(() => queryByRole(element, 'menuitemcheckbox', 'VIP'), 'the menu again');
+    expect(vip.getAttribute('aria-checked')).to.equal('true');
+    vip.click();
+    await until(() => !queryByRole(element, 'list', 'Labels'), 'taken off');
+    await until(() => notes(element).length === 2, 'two notes');
   });
 
   it('in Dutch, trash and restore notes are Dutch and unassigning reads as such; axe-clean in the dark theme', async () => {

@@ -7,6 +7,7 @@ import {
   allAgents,
   assigneeOptions,
   labelsOf,
+  labelStates,
   contactById,
   isPendingRecord,
   messagesOf,
@@ -110,6 +111,7 @@ const CLOSE_RETRY_MS = 60_000;
  * @csspart menu - An open menu.
  * @csspart ticket-link - The ticket link (T3).
  * @csspart labels - The conversation's labels under the title (issue 16).
+ * @csspart label-menu - The Labels menu button (issue 16).
  * @csspart activity - A dated note of what a team member did (issue 16; beside `message`).
  * @csspart banner - The Filtered, Trash or Sent notice, or the Cc addresses not copied on replies, with its actions.
  * @csspart sender-check - On a message filed under a verified contact by email, form or Messenger: "sender not verified", Confirm sender, Move to a new contact.
@@ -150,6 +152,7 @@ export class ConfabThread extends ConfabElement {
 
   private readonly assigneeMenu = new MenuController(this, 'assignee');
   private readonly moreMenu = new MenuController(this, 'more');
+  private readonly labelMenu = new MenuController(this, 'labels');
   private readonly modal = new ModalController(this, 'dialog', () => (this.dialogMode = undefined));
   private lastMessageCount = 0;
   /**
@@ -353,6 +356,21 @@ export class ConfabThread extends ConfabElement {
               </div>`
             : nothing
         }
+      </div>
+      <div class="anchor">
+        <button
+          id=${this.labelMenu.triggerId}
+          class="button"
+          part="label-menu"
+          aria-haspopup="menu"
+          aria-expanded=${this.labelMenu.open ? 'true' : 'false'}
+          aria-controls=${this.labelMenu.menuId}
+          @click=${this.labelMenu.toggle}
+          @keydown=${this.labelMenu.onTriggerKeydown}
+        >
+          ${t.labels}${icon('chevron')}
+        </button>
+        ${this.labelMenu.open ? this.renderLabelMenu(conversation) : nothing}
       </div>
       <span class="spacer"></span>
       ${
@@ -703,6 +721,43 @@ export class ConfabThread extends ConfabElement {
       await this.act({ type: 'conversation.forward', conversationId, to, ...(note ? { note } : {}) });
     else await this.act({ type: 'conversation.sendTranscript', conversationId, to });
   };
+
+  /** Issue 16: each team label, checked when the conversation has it; choosing one puts it on or takes it off. */
+  private renderLabelMenu(conversation: Conversation) {
+    const t = this.t;
+    const states = this.client!.store.read(labelStates, [conversation.id]);
+    return html`<div
+      id=${this.labelMenu.menuId}
+      class="menu"
+      part="menu"
+      role="menu"
+      aria-label=${t.labels}
+      @keydown=${this.labelMenu.onMenuKeydown}
+    >
+      ${
+        states.length
+          ? states.map(({ label, applied }) => {
+              const has = applied === 'all';
+              return html`<button
+                role="menuitemcheckbox"
+                tabindex="-1"
+                aria-checked=${has ? 'true' : 'false'}
+                @click=${() => this.toggleLabel(label.id, has)}
+              >
+                <span class="check-mark" aria-hidden="true">${has ? '✓' : ''}</span>${labelChip(label)}
+              </button>`;
+            })
+          : html`<div role="menuitem" tabindex="-1" aria-disabled="true">${t.noLabels}</div>`
+      }
+    </div>`;
+  }
+
+  private async toggleLabel(labelId: string, remove: boolean): Promise<void> {
+    this.labelMenu.close();
+    if (!this.conversationId) return;
+    const type = remove ? 'conversation.removeLabel' : 'conversation.addLabel';
+    await this.act({ type, conversationIds: [this.conversationId], labelId });
+  }
 
   private async assign(assigneeId: string | null): Promise<void> {
     this.assigneeMenu.close();
