@@ -109,7 +109,11 @@ export class ConfabLabelSettings extends ConfabElement {
       return html`<li part="label" data-id=${label.id}>
         ${labelChip(label)}
         <span>${t.confirmDelete(label.name, count)}</span>
-        <button class="button danger confirm" aria-label=${t.confirm(label.name)} @click=${() => this.deleteLabel(label)}>
+        <button
+          class="button danger confirm"
+          aria-label=${t.confirm(label.name)}
+          @click=${() => this.deleteLabel(label)}
+        >
           ${t.delete}
         </button>
         <button class="button" @click=${() => this.stopConfirming(label.id)}>${t.cancel}</button>
