@@ -217,6 +217,13 @@ describe('Workspace isolation (issue 19)', () => {
     assert.equal(key.status, 201);
     const { id: keyId, secret } = await key.json();
     ws.bravo.identityKey = { id: keyId, secret };
+    const hook = await http('/api/admin/webhooks', {
+      token: ws.bravo.admin,
+      method: 'POST',
+      body: { url: 'https://hooks.bravo.example/confab', events: ['message.created'] },
+    });
+    assert.equal(hook.status, 201);
+    ws.bravo.webhookId = (await hook.json()).id;
     bravoHub = await t.server.workspaces.get('bravo');
     const state = bravoHub.backend.state;
     bravoIds = {
@@ -229,6 +236,13 @@ describe('Workspace isolation (issue 19)', () => {
     };
     ws.bravo.visitorToken = bVisitor.token;
     ws.bravo.peers = [bAgent, bVisitor];
+    const apiKey = await http('/api/admin/api-keys', {
+      token: ws.bravo.admin,
+      method: 'POST',
+      body: { agentId: ws.bravo.agentId, scope: 'write' },
+    });
+    assert.equal(apiKey.status, 201);
+    ws.bravo.apiKey = await apiKey.json();
     ws.alpha.visitor = await connect(t.wsUrl, '', { site: ws.alpha.site }, { origin: ORIGIN.alpha });
     assert.equal(
       (await ws.alpha.visitor.command('a-start', { type: 'visitor.startChat', text: 'alpha chat' })).type,
@@ -454,6 +468,13 @@ describe('Workspace isolation (issue 19)', () => {
       ['GET', '/api/admin/identity-keys'],
       ['POST', '/api/admin/identity-keys', {}],
       ['DELETE', `/api/admin/identity-keys/${ws.bravo.identityKey.id}`],
+      ['GET', '/api/admin/webhooks'],
+      ['POST', '/api/admin/webhooks', { url: 'https://evil.example/steal', events: ['message.created'] }],
+      ['DELETE', `/api/admin/webhooks/${ws.bravo.webhookId}`],
+      ['GET', `/api/admin/webhooks/${ws.bravo.webhookId}/deliveries`],
+      ['GET', '/api/admin/api-keys'],
+      ['POST', '/api/admin/api-keys', { agentId: bravoIds.agentId, scope: 'write' }],
+      ['DELETE', `/api/admin/api-keys/${ws.bravo.apiKey.id}`],
     ];
     const texts = [];
     for (const [method, path, body] of namingB) {
@@ -468,6 +489,10 @@ describe('Workspace isolation (issue 19)', () => {
       ['POST', `/api/admin/agents/${bravoIds.agentId}/role`, { role: 'agent' }, 404],
       ['POST', '/api/admin/agent-tokens', { agentId: bravoIds.agentId }, 404],
       ['DELETE', `/api/admin/agent-tokens/${ws.bravo.agentTokenId}`, undefined, 404],
+      ['DELETE', `/api/admin/webhooks/${ws.bravo.webhookId}`, undefined, 404],
+      ['GET', `/api/admin/webhooks/${ws.bravo.webhookId}/deliveries`, undefined, 404],
+      ['DELETE', `/api/admin/api-keys/${ws.bravo.apiKey.id}`, undefined, 404],
+      ['POST', '/api/admin/api-keys', { agentId: bravoIds.agentId, scope: 'write' }, 404],
     ];
     for (const [method, path, body, status] of inA) {
       const answer = await attempt(path, { token, method, body });
@@ -480,10 +505,17 @@ describe('Workspace isolation (issue 19)', () => {
       body: {},
     });
     assert.equal(JSON.parse(revoke.text).revoked, 0);
-    for (const path of ['/api/admin/agents', '/api/admin/agent-tokens', '/api/admin/sites']) {
+    for (const path of [
+      '/api/admin/agents',
+      '/api/admin/agent-tokens',
+      '/api/admin/sites',
+      '/api/admin/webhooks',
+      '/api/admin/api-keys',
+    ]) {
       const answer = await attempt(path, { token });
       assert.equal(answer.status, 200);
       assert.ok(!answer.text.includes(ws.bravo.site) && !answer.text.includes(ws.bravo.agentTokenId));
+      assert.ok(!answer.text.includes(ws.bravo.webhookId) && !answer.text.includes('hooks.bravo.example'));
       texts.push(answer.text);
     }
     for (const method of ['GET', 'POST']) {
@@ -503,7 +535,40 @@ describe('Workspace isolation (issue 19)', () => {
     bVisitor.close();
     assert.ok(!bravoHub.backend.state.agents.get(bravoIds.agentId).disabled);
     assert.deepEqual(bravoUnchanged(), before);
-    assertNothingOfB(texts, 'admin answers', { ids: [ws.bravo.site] });
+    const ownHooks = await attempt('/api/admin/webhooks', { token: ws.bravo.admin });
+    assert.deepEqual(
+      JSON.parse(ownHooks.text).endpoints.map((endpoint) => endpoint.id),
+      [ws.bravo.webhookId],
+      "B's endpoint is still there",
+    );
+    // A's own API key (acting as A's agent) against B's records over the REST API: not found.
+    const alphaKey = await attempt('/api/admin/api-keys', {
+      token,
+      method: 'POST',
+      body: { agentId: ws.alpha.agentId, scope: 'write' },
+    });
+    assert.equal(alphaKey.status, 201);
+    const restAsA = JSON.parse(alphaKey.text).key;
+    for (const [method, path, body] of [
+      ['GET', `/api/v1/conversations/${bravoIds.conversationId}`],
+      ['POST', `/api/v1/conversations/${bravoIds.conversationId}/messages`, { text: 'from A' }],
+      ['POST', `/api/v1/conversations/${bravoIds.conversationId}/close`],
+      ['GET', `/api/v1/contacts/${bravoIds.contactId}`],
+      ['PATCH', `/api/v1/contacts/${bravoIds.contactId}`, { name: 'Stolen' }],
+      ['GET', `/api/v1/conversations?view=${bravoIds.viewId}`],
+    ]) {
+      const answer = await attempt(path, { token: restAsA, method, body });
+      assert.equal(answer.status, 404, `${method} ${path} with A's API key: ${answer.text}`);
+      texts.push(answer.text);
+    }
+    const listAsA = await attempt('/api/v1/conversations?limit=100', { token: restAsA });
+    assert.equal(listAsA.status, 200);
+    texts.push(listAsA.text);
+    // B's API key still works: A's attempts revoked nothing.
+    const rest = await attempt('/api/v1/conversations', { token: ws.bravo.apiKey.key });
+    assert.equal(rest.status, 200);
+    assert.ok(JSON.parse(rest.text).conversations.some((conversation) => conversation.id === bravoIds.conversationId));
+    assertNothingOfB(texts, 'admin answers', { ids: [ws.bravo.site, ws.bravo.webhookId, ws.bravo.apiKey.id] });
   });
 
   test("B's Messenger page is B's: A cannot take, remove or see it, and its messages are filed into B only", async () => {

@@ -265,6 +265,20 @@ export const ENVIRONMENT: EnvironmentVariable[] = [
     schema: positiveNumber,
   },
   {
+    name: 'CONFAB_WEBHOOK_RETRY_HOURS',
+    expected: 'a number of hours above 0',
+    default: '`24`',
+    meaning: 'how long a webhook delivery is retried (backoff up to 1 h) before it is marked failed',
+    schema: positiveNumber,
+  },
+  {
+    name: 'CONFAB_WEBHOOK_PRIVATE_NETWORKS',
+    expected: 'allow or deny',
+    default: '`deny`',
+    meaning: '`allow` lets webhooks reach loopback and private addresses (a receiver on your own network)',
+    schema: v.picklist(['allow', 'deny']),
+  },
+  {
     name: 'CONFAB_LOG_LEVEL',
     expected: LOG_LEVELS.join(', '),
     default: '`info`',
@@ -440,6 +454,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv, defaults: { demo: boolean 
   if (smtpInboundPort !== undefined) options.smtpInboundPort = smtpInboundPort;
   const emailRetryHours = get<number>('CONFAB_EMAIL_RETRY_HOURS');
   if (emailRetryHours !== undefined) options.emailRetryWindowMs = emailRetryHours * 60 * 60 * 1000;
+  const webhookRetryHours = get<number>('CONFAB_WEBHOOK_RETRY_HOURS');
+  if (webhookRetryHours !== undefined) options.webhookRetryWindowMs = webhookRetryHours * 60 * 60 * 1000;
+  if (get<string>('CONFAB_WEBHOOK_PRIVATE_NETWORKS') === 'allow') options.webhookPrivateNetworks = true;
   if (get<string>('CONFAB_RATE_LIMITS') === 'off') {
     options.limits = NO_LIMITS;
     options.httpLimits = { burst: Infinity, perSecond: Infinity };

@@ -38,6 +38,8 @@ export {
 } from './storage/sqlite-storage.js';
 export { createMailer, type Mailer, type MailTransport, type MailerOptions } from './mail/mailer.js';
 export { messengerSignature } from './channels/messenger.js';
+export { verifyWebhookSignature, webhookSignature, WEBHOOK_HEADERS } from './webhooks/webhook-sender.js';
+export { WEBHOOK_EVENT_TYPES, type WebhookEvent, type WebhookEventType } from './webhooks/webhook-events.js';
 export {
   attachGateway,
   DEFAULT_LIMITS,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CLOSE_CODES, ConfabError, emailKey, type Principal } from '@confab/core';
+import { CLOSE_CODES, ConfabError, type Principal } from '@confab/core';
 import {
   CLOSE_REVOKED,
   createBackend,
@@ -21,6 +21,7 @@ import { SignInThrottles } from './accounts/throttle.js';
 import { createAccounts, isActiveAgent, type Accounts, type AgentSessionLifetime } from './accounts/accounts.js';
 import { removeControlFile, writeControlFile } from './control/control-file.js';
 import { createAdminRoutes } from './http/admin-routes.js';
+import { createRestRoutes } from './api/rest-routes.js';
 import { handleAuthRoutes } from './http/auth-routes.js';
 import { createControlRoutes } from './http/control-routes.js';
 import { createChannelRoutes } from './http/channel-routes.js';
@@ -35,6 +36,7 @@ import { createOperationsPages, type Readiness } from './http/operations-pages.j
 import { createRouter } from './http/router.js';
 import { createHostCheck, ownOrigins, parsePublicOrigin } from './http/host-check.js';
 import { staticMounts } from './http/static-mounts.js';
+import { createWebhookSender, type WebhookSender } from './webhooks/webhook-sender.js';
 import { createMailer, type MailTransport, type Mailer } from './mail/mailer.js';
 import { startSmtpListener, type SmtpListener } from './channels/smtp-listener.js';
 import { createMessengerSender, type MessengerSender } from './channels/messenger-send.js';
@@ -131,6 +133,14 @@ export interface StartServerOptions {
   mailTransport?: MailTransport;
   /** How long outbound email is retried before it is marked failed, ms. Default 24 hours. */
   emailRetryWindowMs?: number;
+  /** Webhook receivers on loopback or private networks are refused unless this is true (CONFAB_WEBHOOK_PRIVATE_NETWORKS). */
+  webhookPrivateNetworks?: boolean;
+  /** How long a webhook delivery is retried before it is marked failed, ms. Default 24 hours. */
+  webhookRetryWindowMs?: number;
+  /** Delay after failed webhook attempt n, ms (tests). Default 2^n × 5 s, at most one hour. */
+  webhookRetryDelay?: (attempt: number) => number;
+  /** How often due webhook deliveries are looked for besides wake-ups, ms. Default 5 s. */
+  webhookPollMs?: number;
   /** Port of the built-in SMTP listener for inbound email (0 picks a free one); off without it. */
   smtpInboundPort?: number;
   /** WebSocket limits; see DEFAULT_LIMITS. */
@@ -186,6 +196,8 @@ export interface RunningServer {
   smtpInbound: SmtpListener | null;
   /** The hub of each workspace, loaded on use and evicted when idle. */
   workspaces: WorkspaceHubs;
+  /** Sends every workspace's webhook deliveries (`idle()` waits for what is due now). */
+  webhooks: WebhookSender;
   /**
    * Stops: no new connections, `/ready` answers 503, every socket is closed with `code` (1001
    * going away by default; 1012 "restarting" tells clients to reconnect and resume), requests in
@@ -258,6 +270,16 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     ...(options.messenger?.pageToken ? { envPageToken: options.messenger.pageToken } : {}),
     ...(options.messenger?.apiUrl ? { apiUrl: options.messenger.apiUrl } : {}),
     logger,
+  });
+
+  const webhookSender = createWebhookSender({
+    store: store.webhooks,
+    allowPrivateNetworks: options.webhookPrivateNetworks ?? false,
+    ...(options.webhookRetryWindowMs ? { retryWindowMs: options.webhookRetryWindowMs } : {}),
+    ...(options.webhookRetryDelay ? { retryDelay: options.webhookRetryDelay } : {}),
+    ...(options.webhookPollMs ? { pollMs: options.webhookPollMs } : {}),
+    now,
+    logger: logger.child({ part: 'webhooks' }),
   });
 
   /** Loads one workspace's hub: its log (snapshot + tail), authenticator, accounts and mailer. */
@@ -357,6 +379,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       }
     });
 
+    // Webhooks follow the log: what was committed since the workspace's cursor (before this process
+    // loaded it too: a process that died before dispatching), then every batch committed or received.
+    webhookSender.dispatch(workspaceId, backend.epoch, backend.seq);
+    const unsubscribeWebhooks = fanOut.subscribe((events) => {
+      if (events.length) webhookSender.dispatch(workspaceId, backend.epoch, events[events.length - 1]!.seq);
+    });
+
     const mailer = createMailer({
       backend,
       fanOut,
@@ -389,6 +418,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       async close() {
         unfollow?.();
         unsubscribeDisabled();
+        unsubscribeWebhooks();
         await mailer.close();
         await messengerSender.close();
         // Closes the workspace's storage after its last queued commit (the file stays open).
@@ -444,6 +474,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     }),
     handleAuthRoutes,
     createAdminRoutes({ adminToken: options.adminToken, messengerPages }),
+    createRestRoutes(),
     createControlRoutes(controlToken),
     ...(demo ? [createDemoRoutes({ identity, firstAgent: (hub) => agentsInOrder(hub)[0] })] : []),
     ...(options.testClock
@@ -464,6 +495,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     storage: defaultHub.storage,
     directory,
     workspaces,
+    webhooks: store.webhooks,
+    apiKeys: store.apiKeys,
     auth,
     accounts,
     mailer,
@@ -619,6 +652,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     await gateway.close();
     await follower.stop();
     await workspaces.close();
+    await webhookSender.close();
     await bus?.close();
     await store.close();
     throw error;
@@ -633,6 +667,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       await gateway.close();
       await follower.stop();
       await workspaces.close();
+      await webhookSender.close();
       await bus?.close();
       await store.close();
       throw error;
@@ -658,6 +693,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     messengerSender,
     smtpInbound,
     workspaces,
+    webhooks: webhookSender,
     close(code = CLOSE_CODES.goingAway) {
       closing ??= (async () => {
         draining = true;
@@ -678,6 +714,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         // Each hub's mailer and last queued commits, then the file.
         await follower.stop();
         await workspaces.close();
+        await webhookSender.close();
         await bus?.close();
         await store.close();
         logger.info({ code, ms: Math.round(performance.now() - started) }, 'server closed');

@@ -2,7 +2,9 @@ import { emailKey, type Command, type Principal } from '@confab/core';
 import { CLOSE_REVOKED } from '@confab/core/backend';
 import { requireRecord, requiredText } from '../channels/validate.js';
 import type { IncomingMessage } from 'node:http';
-import { HttpError, readJson, sendJson } from './http-util.js';
+import { HttpError, decodeSegment, readJson, sendJson } from './http-util.js';
+import { handleWebhookRoutes } from './webhook-routes.js';
+import { handleApiKeyRoutes } from './api-key-routes.js';
 import { normaliseOrigin } from './host-check.js';
 import { inWorkspace, type RouteContext, type RouteHandler } from './route-context.js';
 import {
@@ -17,18 +19,6 @@ import { bearerWorkspace, issueWorkspaceToken, type Bearer } from '../workspaces
 
 const BODY_LIMIT = 16 * 1024;
 const SYSTEM: Principal = { kind: 'system' };
-
-/**
- * One percent-encoded path segment, decoded. A malformed escape (`%E0%A4%A`, a lone `%`) is the
- * caller's mistake: a typed 400, not a URIError that would answer 500 and log a stack trace.
- */
-export function decodeSegment(segment: string, what: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    throw new HttpError(400, 'invalid', `The ${what} in the path is not valid percent-encoding.`);
-  }
-}
 
 function requireRole(value: unknown): 'admin' | 'agent' {
   if (value !== 'admin' && value !== 'agent')
@@ -283,6 +273,8 @@ export function createAdminRoutes(options: {
         ? rootContext
         : inWorkspace(rootContext, await rootContext.workspaces.get(workspaceId));
     const { backend, auth, storage } = context;
+    if (await handleWebhookRoutes(context, req, res, path)) return true;
+    if (await handleApiKeyRoutes(context, req, res, path)) return true;
 
     if (path === '/api/admin/agents' && method === 'GET') {
       sendJson(res, 200, { agents: [...backend.state.agents.values()] });

@@ -127,3 +127,15 @@ export function clientIp(req: IncomingMessage, trustProxy = false): string {
   }
   return req.socket.remoteAddress ?? 'unknown';
 }
+
+/**
+ * One percent-encoded path segment, decoded. A malformed escape (`%E0%A4%A`, a lone `%`) is the
+ * caller's mistake: a typed 400, not a URIError that would answer 500 and log a stack trace.
+ */
+export function decodeSegment(segment: string, what: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(400, 'invalid', `The ${what} in the path is not valid percent-encoding.`);
+  }
+}

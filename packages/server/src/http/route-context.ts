@@ -7,6 +7,8 @@ import type { Mailer } from '../mail/mailer.js';
 import type { WorkspaceStorage } from '../storage/sqlite-storage.js';
 import type { WorkspaceDirectory } from '../storage/workspace-directory.js';
 import type { WorkspaceHub, WorkspaceHubs } from '../workspaces/hubs.js';
+import type { WebhookStore } from '../webhooks/webhook-store.js';
+import type { ApiKeyStore } from '../api/api-keys.js';
 
 /**
  * What a route module needs of the running server. `backend`, `storage`, `auth`, `accounts` and
@@ -31,6 +33,10 @@ export interface RouteContext {
   directory: WorkspaceDirectory;
   /** The hub of each workspace, loaded on use. */
   workspaces: WorkspaceHubs;
+  /** Every workspace's webhook endpoints and deliveries (each call names its workspace). */
+  webhooks: WebhookStore;
+  /** Every workspace's REST API keys. */
+  apiKeys: ApiKeyStore;
   /** Closes the sockets opened with these agent sessions (by token hash). */
   closeSessionSockets(tokenHashes: Iterable<string>, code: number, reason: string): void;
   /** Closes the sockets of an agent or visitor of a workspace, on every process of a cluster. */

@@ -292,6 +292,70 @@ CREATE INDEX identity_keys_by_workspace ON identity_keys (workspace_id);
 `);
     },
   },
+  {
+    version: 9,
+    description: "webhook endpoints, their deliveries, and each workspace's dispatch cursor and memory",
+    up(db) {
+      db.exec(`
+CREATE TABLE webhook_endpoints (
+  id TEXT PRIMARY KEY,
+  workspace_id TEXT NOT NULL REFERENCES workspaces (id),
+  url TEXT NOT NULL,
+  secret TEXT NOT NULL,
+  events TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX webhook_endpoints_by_workspace ON webhook_endpoints (workspace_id);
+CREATE TABLE webhook_cursors (
+  workspace_id TEXT PRIMARY KEY REFERENCES workspaces (id),
+  seq INTEGER NOT NULL,
+  since INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE webhook_memory (
+  workspace_id TEXT NOT NULL,
+  record_id TEXT NOT NULL,
+  status TEXT,
+  assignee_id TEXT,
+  PRIMARY KEY (workspace_id, record_id)
+) WITHOUT ROWID;
+CREATE TABLE webhook_deliveries (
+  workspace_id TEXT NOT NULL,
+  endpoint_id TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  state TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  last_status INTEGER,
+  last_error TEXT,
+  next_attempt_at INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (workspace_id, endpoint_id, event_id)
+) WITHOUT ROWID;
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries (state, next_attempt_at);
+`);
+    },
+  },
+  {
+    version: 10,
+    description: "each workspace's REST API keys (hashes only), each acting as one agent",
+    up(db) {
+      db.exec(`
+CREATE TABLE api_keys (
+  id TEXT PRIMARY KEY,
+  workspace_id TEXT NOT NULL REFERENCES workspaces (id),
+  agent_id TEXT NOT NULL,
+  label TEXT NOT NULL,
+  scope TEXT NOT NULL CHECK (scope IN ('read', 'write')),
+  created_at INTEGER NOT NULL,
+  revoked_at INTEGER,
+  key_hash TEXT NOT NULL UNIQUE
+) WITHOUT ROWID;
+CREATE INDEX api_keys_by_workspace ON api_keys (workspace_id);
+`);
+    },
+  },
 ];
 
 /** A new random epoch (see StoredLog.epoch in @confab/core/backend). */

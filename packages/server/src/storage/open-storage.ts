@@ -5,6 +5,10 @@ import { POSTGRES_SCHEMA_VERSION, migratePostgres, postgresSchemaVersion } from 
 import { SCHEMA_VERSION } from './migrations.js';
 import { createSqliteStorage, type SqliteStorage, type WorkspaceStorage } from './sqlite-storage.js';
 import { DEFAULT_WORKSPACE, UnknownWorkspaceError, type WorkspaceDirectory } from './workspace-directory.js';
+import { createPostgresWebhookStore } from '../webhooks/postgres-webhook-store.js';
+import { createSqliteWebhookStore } from '../webhooks/sqlite-webhook-store.js';
+import type { WebhookStore } from '../webhooks/webhook-store.js';
+import { createPostgresApiKeyStore, createSqliteApiKeyStore, type ApiKeyStore } from '../api/api-keys.js';
 
 /** The workspace of a server that hosts one team: the embedded default. */
 export const DEFAULT_WORKSPACE_ID = DEFAULT_WORKSPACE;
@@ -29,6 +33,10 @@ export interface ServerStore {
   /** The data directory's SQLite file. With PostgreSQL it holds no workspace's data. */
   readonly local: SqliteStorage;
   readonly directory: WorkspaceDirectory;
+  /** Every workspace's webhook endpoints and deliveries, in the same database as their logs. */
+  readonly webhooks: WebhookStore;
+  /** Every workspace's REST API keys. */
+  readonly apiKeys: ApiKeyStore;
   /** A workspace's storage; rejects with UnknownWorkspaceError for a workspace not in the directory. */
   forWorkspace(workspaceId: string): Promise<WorkspaceStorage>;
   /**
@@ -71,10 +79,14 @@ function isPostgresUrl(text: string): boolean {
 }
 
 function sqliteStore(local: SqliteStorage): ServerStore {
+  const webhooks = createSqliteWebhookStore(local.file);
+  const apiKeys = createSqliteApiKeyStore(local.file);
   return {
     kind: 'sqlite',
     local,
     directory: local,
+    webhooks,
+    apiKeys,
     async forWorkspace(workspaceId) {
       return local.forWorkspace(workspaceId);
     },
@@ -84,7 +96,11 @@ function sqliteStore(local: SqliteStorage): ServerStore {
     async probe() {
       return { writable: local.writable(), migrations: local.schemaVersion() === SCHEMA_VERSION };
     },
-    close: () => local.close(),
+    async close() {
+      webhooks.close();
+      apiKeys.close();
+      await local.close();
+    },
   };
 }
 
@@ -106,6 +122,8 @@ async function postgresStore(local: SqliteStorage, url: string, poolSize: number
     kind: 'postgres',
     local,
     directory,
+    webhooks: createPostgresWebhookStore(pool),
+    apiKeys: createPostgresApiKeyStore(pool),
     async forWorkspace(workspaceId) {
       if (!(await directory.workspace(workspaceId))) throw new UnknownWorkspaceError(workspaceId);
       const log = await openPostgresStorage({ pool, workspaceId });

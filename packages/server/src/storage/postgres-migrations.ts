@@ -172,6 +172,66 @@ CREATE TABLE identity_keys (
 CREATE INDEX identity_keys_by_workspace ON identity_keys (workspace_id);
 `,
   },
+  {
+    version: 5,
+    description: "webhook endpoints, their deliveries, and each workspace's dispatch cursor and memory",
+    sql: `
+CREATE TABLE webhook_endpoints (
+  id text PRIMARY KEY,
+  workspace_id text NOT NULL REFERENCES workspaces (id),
+  url text NOT NULL,
+  secret text NOT NULL,
+  events text NOT NULL,
+  created_at bigint NOT NULL
+);
+CREATE INDEX webhook_endpoints_by_workspace ON webhook_endpoints (workspace_id);
+CREATE TABLE webhook_cursors (
+  workspace_id text PRIMARY KEY REFERENCES workspaces (id),
+  seq bigint NOT NULL,
+  since bigint NOT NULL
+);
+CREATE TABLE webhook_memory (
+  workspace_id text NOT NULL,
+  record_id text NOT NULL,
+  status text,
+  assignee_id text,
+  PRIMARY KEY (workspace_id, record_id)
+);
+CREATE TABLE webhook_deliveries (
+  workspace_id text NOT NULL,
+  endpoint_id text NOT NULL,
+  event_id text NOT NULL,
+  type text NOT NULL,
+  payload text NOT NULL,
+  state text NOT NULL,
+  attempts integer NOT NULL,
+  last_status integer,
+  last_error text,
+  next_attempt_at bigint NOT NULL,
+  created_at bigint NOT NULL,
+  updated_at bigint NOT NULL,
+  PRIMARY KEY (workspace_id, endpoint_id, event_id)
+);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries (state, next_attempt_at);
+`,
+  },
+  {
+    version: 6,
+    description: "each workspace's REST API keys (hashes only), each acting as one agent",
+    sql: `
+CREATE TABLE api_keys (
+  id text PRIMARY KEY,
+  workspace_id text NOT NULL REFERENCES workspaces (id),
+  agent_id text NOT NULL,
+  label text NOT NULL,
+  scope text NOT NULL CHECK (scope IN ('read', 'write')),
+  created_at bigint NOT NULL,
+  revoked_at bigint,
+  key_hash text NOT NULL UNIQUE
+);
+CREATE INDEX api_keys_by_workspace ON api_keys (workspace_id);
+`,
+  },
 ];
 
 /** The schema this version of the server writes and reads. */
