@@ -14,6 +14,8 @@ import { ConfabError } from '../protocol/errors.js';
 import type { ConfabEvent, Snapshot } from '../protocol/events.js';
 import {
   AgentCodes,
+  LabelCodes,
+  labelBitsOf,
   CHANNEL_SHIFT,
   compileFilter,
   keyOf,
@@ -129,8 +131,13 @@ class ReplicaStore implements LocalInboxStore {
   private freeSlots: number[] = [];
   /** Slots freed in this batch: handed out again only after the flush, when queries let go. */
   private releasedSlots: number[] = [];
-  readonly columns: FilterColumns = { keys: new Int32Array(0), activity: new Float64Array(0) };
+  readonly columns: FilterColumns = {
+    keys: new Int32Array(0),
+    activity: new Float64Array(0),
+    labels: new Int32Array(0),
+  };
   readonly agents = new AgentCodes();
+  readonly labelCodes = new LabelCodes();
 
   private viewEntries = new Map<string, ViewEntry>();
 
@@ -309,6 +316,7 @@ class ReplicaStore implements LocalInboxStore {
     };
     this.columns.keys = grown(this.columns.keys, (n) => new Int32Array(n));
     this.columns.activity = grown(this.columns.activity, (n) => new Float64Array(n));
+    this.columns.labels = grown(this.columns.labels, (n) => new Int32Array(n));
     for (const entry of this.viewEntries.values()) entry.members = grown(entry.members, (n) => new Uint8Array(n));
     this.capacity = capacity;
   }
@@ -340,6 +348,7 @@ class ReplicaStore implements LocalInboxStore {
     const newTime = record.lastReceivedAt;
     this.columns.keys[slot] = keyOf(record, this.agents);
     this.columns.activity[slot] = record.lastActivityAt;
+    this.columns.labels[slot] = labelBitsOf(record, this.labelCodes);
     for (const entry of this.viewEntries.values()) {
       const matches = this.inView(entry, slot, record);
       const had = entry.members[slot] === 1;
@@ -454,7 +463,7 @@ class ReplicaStore implements LocalInboxStore {
     const index = new SortedIndex(this.ids);
     const members = new Uint8Array(this.capacity);
     const filter = resolveFilter(view.filter, Date.now());
-    const compiled = compileFilter(filter, this.signedIn, this.agents);
+    const compiled = compileFilter(filter, this.signedIn, this.agents, this.labelCodes);
     const slots: number[] = [];
     const times: number[] = [];
     for (const slot of sorted) {
@@ -482,6 +491,7 @@ class ReplicaStore implements LocalInboxStore {
     this.capacity = 0;
     this.columns.keys = new Int32Array(0);
     this.columns.activity = new Float64Array(0);
+    this.columns.labels = new Int32Array(0);
     this.viewEntries = new Map();
     this.grow(this.state.conversations.size);
     for (const record of this.state.conversations.values()) {
@@ -490,6 +500,7 @@ class ReplicaStore implements LocalInboxStore {
       this.placed[slot] = record.lastReceivedAt;
       this.columns.keys[slot] = keyOf(record, this.agents);
       this.columns.activity[slot] = record.lastActivityAt;
+      this.columns.labels[slot] = labelBitsOf(record, this.labelCodes);
       this.linkContacts(slot, undefined, record);
       this.markText(slot);
     }
@@ -747,7 +758,7 @@ class StoreLiveQuery implements LiveQuery {
       // No channel passes `channels: []`: the filters contradict each other, nothing can show.
       const both = narrowFilter(entry.view.filter, this.filter ?? {}, store.me);
       this.effectiveFilter = both ? resolveFilter(both, Date.now()) : { channels: [] };
-      this.compiled = compileFilter(this.effectiveFilter, store.me, store.agents);
+      this.compiled = compileFilter(this.effectiveFilter, store.me, store.agents, store.labelCodes);
     }
     const compiled = this.compiled;
     const { slots, times } = store.scratch(entry.index.size);
@@ -758,7 +769,8 @@ class StoreLiveQuery implements LiveQuery {
       const fallback = this.effectiveFilter !== undefined && compiled === null ? this.effectiveFilter : undefined;
       const me = store.me;
       // The compiled filter's tests, unpacked: this loop runs 100k times per query.
-      const { keys, activity } = store.columns;
+      const { keys, activity, labels } = store.columns;
+      const wantedLabels = compiled?.labels ?? 0;
       const mask = compiled?.mask ?? 0;
       const value = compiled?.value ?? 0;
       const channels = compiled?.channels ?? 0b1111;
@@ -773,6 +785,7 @@ class StoreLiveQuery implements LiveQuery {
           const key = keys[slot];
           if ((key & mask) !== value || ((channels >>> ((key >>> CHANNEL_SHIFT) & 3)) & 1) === 0) continue;
           if (!anyTime && (activity[slot] < from || activity[slot] > to)) continue;
+          if ((labels[slot] & wantedLabels) !== wantedLabels) continue;
           if (fallback !== undefined && !matchesFilter(store.record(slot)!, fallback, me)) continue;
           slots[count] = slot;
           times[count] = chunkTimes[i];
