@@ -40,11 +40,20 @@ describe('inbox store: relative dates and labels (issue 16)', () => {
     );
     expect(ids(store, 'all', { activityWithin: '24h' })).to.deep.equal(['fresh', 'older']);
     expect(ids(store, 'recent')).to.deep.equal(['fresh', 'older']);
-    // Six hours later, without any event: a new query means the last 24 hours from now.
+    // Six hours later, without any event: a new query means the last 24 hours from now, and the
+    // view's count follows once it is asked for.
     now += 6 * HOUR;
+    expect(store.count('recent')).to.equal(2);
     expect(ids(store, 'all', { activityWithin: '24h' })).to.deep.equal(['fresh']);
     expect(ids(store, 'recent')).to.deep.equal(['fresh']);
+    expect(store.count('recent')).to.equal(1);
     expect(ids(store, 'recent', { activityWithin: '7d' })).to.deep.equal(['fresh']);
+    // Activity brings one back in, live.
+    store.apply([
+      { type: 'conversation.upserted', conversation: conversation('old', { lastActivityAt: now, lastReceivedAt: 1 }) },
+    ]);
+    store.flush();
+    expect(ids(store, 'recent')).to.deep.equal(['fresh', 'old']);
   });
 
   it('F3 a saved label view stays live as labels come and go', () => {

@@ -565,7 +565,31 @@ class ReplicaStore implements LocalInboxStore {
   // ---- for live queries ----
 
   viewEntry(viewId: string): ViewEntry | undefined {
-    return this.viewEntries.get(viewId);
+    const entry = this.viewEntries.get(viewId);
+    if (entry?.view.filter.activityWithin !== undefined) this.placeInTime(entry);
+    return entry;
+  }
+
+  /**
+   * A view over a period ("last 7 days"), when a query asks for it: members whose activity fell out
+   * of the period since the index was placed in time leave it (no event tells of that). The index
+   * was placed earlier, so it holds all of today's members and only needs pruning.
+   */
+  private placeInTime(entry: ViewEntry): void {
+    const filter = resolveFilter(entry.view.filter, Date.now());
+    if (filter.activityFrom === entry.filter.activityFrom) return;
+    entry.filter = filter;
+    entry.compiled = compileFilter(filter, this.signedIn, this.agents, this.labelCodes);
+    const leaving: Array<[slot: number, time: number]> = [];
+    entry.index.forEachChunk((slots, times, length) => {
+      for (let i = 0; i < length; i++)
+        if (!this.inView(entry, slots[i]!, this.records[slots[i]!]!)) leaving.push([slots[i]!, times[i]!]);
+    });
+    for (const [slot, time] of leaving) {
+      entry.index.delete(slot, time);
+      entry.members[slot] = 0;
+    }
+    if (leaving.length) entry.version += 1;
   }
 
   record(slot: number): Conversation | undefined {
@@ -624,7 +648,7 @@ class StoreLiveQuery implements LiveQuery {
   readonly query: ConversationQuery;
   private readonly filter: ConversationFilter | undefined;
   private readonly terms: string[];
-  private narrowed: boolean;
+  private readonly narrowed: boolean;
   /** Has search terms: its updates read slots' text, which must be current. */
   readonly searching: boolean;
   private entry: ViewEntry | undefined;
@@ -741,8 +765,6 @@ class StoreLiveQuery implements LiveQuery {
       this.result = EMPTY_RESULT;
       return;
     }
-    // A view over a period ("last 7 days") is narrowed at query time: its index was resolved earlier.
-    if (entry.view.filter.activityWithin !== undefined) this.narrowed = true;
     if (!this.narrowed) {
       this.result = this.viewResult(entry);
       return;
