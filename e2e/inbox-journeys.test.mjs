@@ -222,6 +222,64 @@ describe('agent journeys in the inbox', () => {
     );
   });
 
+  it('issue 16: an admin adds a label, an agent applies it in bulk, and a saved label view fills live as a teammate labels a thread', async () => {
+    const page = await journey.agent();
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const settings = page.getByRole('dialog', { name: 'Inbox settings' });
+    const newLabel = settings.getByRole('group', { name: 'New label' });
+    await newLabel.getByRole('textbox', { name: 'Name' }).fill('Urgent');
+    await newLabel.getByRole('button', { name: 'Add label' }).click();
+    await eventually(
+      async () => assert.ok(journey.server.backend.state.settings.labels?.some((label) => label.name === 'Urgent')),
+      { what: 'the label stored' },
+    );
+    await page.keyboard.press('Escape');
+    await settings.waitFor({ state: 'hidden' });
+    const labelId = journey.server.backend.state.settings.labels.find((label) => label.name === 'Urgent').id;
+    for (const n of [1, 2])
+      await journey.ingest('email/inbound', {
+        from: `Kim Jansen <kim${n}@customer.example>`,
+        to: 'support@confab.example',
+        subject: `Label journey ${n}`,
+        text: 'Please call me back.',
+        messageId: `<label-journey-${n}@customer.example>`,
+      });
+    await view(page, 'Email').click();
+    // The check box shows on hover (L3).
+    await row(page, 'Label journey 1').hover();
+    await row(page, 'Label journey 1').locator('[part="checkbox"]').click();
+    await page.getByRole('button', { name: 'Labels', exact: true }).first().click();
+    await page.getByRole('menuitemcheckbox', { name: 'Urgent' }).click();
+    const labelled = (subject) =>
+      [...journey.server.backend.state.conversations.values()].find((c) => c.subject === subject)?.labelIds ?? [];
+    await eventually(async () => assert.deepEqual(labelled('Label journey 1'), [labelId]), { what: 'labelled' });
+    await row(page, 'Label journey 1').locator('.label-chip', { hasText: 'Urgent' }).waitFor();
+
+    await page.getByRole('button', { name: 'Filter', exact: true }).click();
+    await page.getByRole('group', { name: 'Label' }).getByRole('menuitemcheckbox', { name: 'Urgent' }).click();
+    await page.keyboard.press('Escape');
+    await eventually(async () => assert.equal(await row(page, 'Label journey 2').count(), 0), { what: 'filtered' });
+    await page.getByRole('button', { name: 'Save as view' }).click();
+    await page.getByRole('textbox', { name: 'View name' }).fill('Urgent mail');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('button', { name: 'Clear all' }).click();
+    await view(page, 'Urgent mail').click();
+    await row(page, 'Label journey 1').waitFor();
+    assert.equal(await row(page, 'Label journey 2').count(), 0);
+
+    // A teammate labels the other thread from its Labels menu: it enters the saved view live.
+    const ben = await journey.agent('agent-ben');
+    await view(ben, 'Email').click();
+    await row(ben, 'Label journey 2').click();
+    const thread = ben.getByRole('region', { name: 'Conversation' });
+    await thread.getByRole('button', { name: 'Labels' }).click();
+    await thread.getByRole('menuitemcheckbox', { name: 'Urgent' }).click();
+    await thread.getByText('Ben', { exact: false }).filter({ hasText: 'added the label Urgent' }).waitFor();
+    await row(page, 'Label journey 2').waitFor();
+    assert.equal(await viewCount(page, 'Urgent mail'), 2);
+    await journey.shot(page, 'saved-label-view');
+  });
+
   it('keeps every token out of URLs and referrers', () => {
     const leaks = journey.requests.filter(
       (request) => /token=|memory-\d|agentToken/i.test(request.url) || /token=/i.test(request.referrer),

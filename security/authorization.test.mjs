@@ -58,13 +58,27 @@ const AGENT_COMMANDS = [
   'view.save',
   'view.delete',
   'view.rename',
+  'label.create',
+  'label.update',
+  'label.delete',
+  'conversation.addLabel',
+  'conversation.removeLabel',
   'agent.invite',
   'agent.setRole',
   'agent.disable',
   'agent.enable',
 ];
 /** Issue 12: what an agent may give only as an admin. */
-const ADMIN_COMMANDS = ['settings.update', 'agent.invite', 'agent.setRole', 'agent.disable', 'agent.enable'];
+const ADMIN_COMMANDS = [
+  'settings.update',
+  'agent.invite',
+  'agent.setRole',
+  'agent.disable',
+  'agent.enable',
+  'label.create',
+  'label.update',
+  'label.delete',
+];
 const VISITOR_COMMANDS = ['visitor.startChat', 'visitor.message', 'visitor.requestHuman', 'visitor.setProfile'];
 const SHARED_COMMANDS = ['typing'];
 const SYSTEM_COMMANDS = [
@@ -82,7 +96,7 @@ const ALL_COMMANDS = [...AGENT_COMMANDS, ...VISITOR_COMMANDS, ...SHARED_COMMANDS
 
 /** A well-formed command of each type, aimed at B's records. */
 function aimedAtB(type, target) {
-  const { conversationId, contactId, ticketId, viewId, selfId } = target;
+  const { conversationId, contactId, ticketId, viewId, labelId, selfId } = target;
   const examples = {
     'conversation.assign': { conversationId, assigneeId: 'agent-anna' },
     'conversation.setStatus': { conversationIds: [conversationId], status: 'closed' },
@@ -112,6 +126,11 @@ function aimedAtB(type, target) {
     'view.save': { name: 'hijack', filter: {} },
     'view.delete': { viewId },
     'view.rename': { viewId, name: 'hijack' },
+    'label.create': { name: 'hijack', color: '#000000' },
+    'label.update': { labelId, name: 'hijack' },
+    'label.delete': { labelId },
+    'conversation.addLabel': { conversationIds: [conversationId], labelId },
+    'conversation.removeLabel': { conversationIds: [conversationId], labelId },
     'agent.invite': { email: 'attacker@evil.example', name: 'hijack', role: 'admin' },
     'agent.setRole': { agentId: 'agent-anna', role: 'agent' },
     'agent.disable': { agentId: 'agent-anna' },
@@ -202,6 +221,7 @@ describe('Authorization matrix (issue 7 item 10)', () => {
       name: `Ticket of ${B.name}`,
     });
     const view = await agent.command('b-view', { type: 'view.save', name: 'Team view', filter: {} });
+    const label = await agent.command('b-label', { type: 'label.create', name: 'Team label', color: '#0366d6' });
     assert.equal(t.server.backend.state.contacts.get(b.contactId).email, B.email);
     // A: another visitor with a chat of their own.
     a = await newVisitorWithChat(t.wsUrl, 'A writes about A things');
@@ -210,6 +230,7 @@ describe('Authorization matrix (issue 7 item 10)', () => {
       contactId: b.contactId,
       ticketId: ticket.result?.ticketId ?? [...t.server.backend.state.tickets.keys()][0],
       viewId: view.result?.viewId ?? [...t.server.backend.state.views.keys()][0],
+      labelId: label.result.labelId,
       selfId: a.contactId,
     };
   });

@@ -91,6 +91,23 @@ const COMMANDS = {
     { viewId: 'v1', name: 'n' },
     { viewId: 's', name: 's' },
   ],
+  'label.create': [
+    { name: 'n', color: '#0366d6' },
+    { name: 's', color: 's' },
+  ],
+  'label.update': [
+    { labelId: 'l1', name: 'n', color: '#000' },
+    { labelId: 's', name: 's?', color: 's?' },
+  ],
+  'label.delete': [{ labelId: 'l1' }, { labelId: 's' }],
+  'conversation.addLabel': [
+    { conversationIds: ['c1'], labelId: 'l1' },
+    { conversationIds: 'a', labelId: 's' },
+  ],
+  'conversation.removeLabel': [
+    { conversationIds: ['c1'], labelId: 'l1' },
+    { conversationIds: 'a', labelId: 's' },
+  ],
   typing: [
     { conversationId: 'c1', typing: true },
     { conversationId: 's', typing: 'b' },

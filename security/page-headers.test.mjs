@@ -75,7 +75,7 @@ describe('HTML pages refuse to be framed and leak no referrer', () => {
     assert.equal(policyDirectives.get('style-src'), hash, 'the style the page has is the one allowed');
   });
 
-  test('a mounted page of one\'s own (the React example, with its own scripts) may not be framed either', async () => {
+  test("a mounted page of one's own (the React example, with its own scripts) may not be framed either", async () => {
     await page('/react/');
   });
 });

@@ -25,6 +25,7 @@ const B = {
   mailSubject: `B-MAIL-SUBJECT-${unique}`,
   mailText: `B-MAIL-TEXT-${unique}`,
   viewName: `B-VIEW-${unique}`,
+  labelName: `B-LABEL-${unique}`,
   messengerText: `B-MESSENGER-${unique}`,
   pageToken: `B-PAGE-TOKEN-${unique}`,
 };
@@ -37,7 +38,7 @@ const ORIGIN = { alpha: 'https://alpha-shop.example', bravo: 'https://bravo-shop
 
 /** Every command type protocol/commands.ts declares, aimed at B's ids. */
 function commandsAimedAt(target) {
-  const { conversationId, contactId, ticketId, viewId, agentId } = target;
+  const { conversationId, contactId, ticketId, viewId, labelId, agentId } = target;
   return [
     { type: 'conversation.assign', conversationId, assigneeId: agentId },
     { type: 'conversation.setStatus', conversationIds: [conversationId], status: 'closed' },
@@ -62,6 +63,10 @@ function commandsAimedAt(target) {
     { type: 'deal.create', conversationId, name: 'hijack', amount: 1, currency: 'EUR' },
     { type: 'view.delete', viewId },
     { type: 'view.rename', viewId, name: 'hijack' },
+    { type: 'label.update', labelId, name: 'hijack' },
+    { type: 'label.delete', labelId },
+    { type: 'conversation.addLabel', conversationIds: [conversationId], labelId },
+    { type: 'conversation.removeLabel', conversationIds: [conversationId], labelId },
     { type: 'agent.setRole', agentId, role: 'agent' },
     { type: 'agent.disable', agentId },
     { type: 'agent.enable', agentId },
@@ -178,6 +183,7 @@ describe('Workspace isolation (issue 19)', () => {
       ['b-comment', { type: 'message.comment', conversationId, text: B.comment, mentions: [] }],
       ['b-ticket', { type: 'ticket.create', conversationId, name: 'B ticket' }],
       ['b-view', { type: 'view.save', name: B.viewName, filter: {} }],
+      ['b-label', { type: 'label.create', name: B.labelName, color: '#0366d6' }],
     ])
       assert.equal((await bAgent.command(id, command)).type, 'ack', id);
     // Each team receives mail at its own address (SMTP and the ingest endpoints route by it).
@@ -225,6 +231,7 @@ describe('Workspace isolation (issue 19)', () => {
       contactId: bVisitor.welcome.principal.contactId,
       ticketId: [...state.tickets.keys()][0],
       viewId: [...state.views.keys()].find((key) => state.views.get(key).name === B.viewName),
+      labelId: state.settings.labels.find((label) => label.name === B.labelName).id,
       agentId: ws.bravo.agentId,
     };
     ws.bravo.visitorToken = bVisitor.token;

@@ -15,6 +15,11 @@ export {
   type BotState,
   type Channel,
   CHANNELS,
+  ACTIVITY_PERIODS,
+  type Activity,
+  type ActivityPeriod,
+  type Label,
+  type LabelId,
   type Company,
   type BotAnswer,
   type CannedResponse,
@@ -158,6 +163,9 @@ export {
   BUILT_IN_VIEWS,
   matchesFilter,
   narrowFilter,
+  resolveFilter,
+  customDateRange,
+  dateInputValue,
   compareConversations,
   scopeOf,
   isBotHandling,
@@ -269,3 +277,5 @@ export {
   type Uploads,
   type UploadSender,
 } from './files/uploads.js';
+export { LABEL_PALETTE, labelInk, labelsOf, labelStates, labelUseCount, teamLabels } from './engine/labels.js';
+export { activityNoteOf, type ActivityNote } from './selectors/activity.js';

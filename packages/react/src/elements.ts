@@ -7,6 +7,7 @@ import type {
   ConfabConversationList,
   ConfabFilterBar,
   ConfabInbox,
+  ConfabLabelSettings,
   ConfabNotifications,
   ConfabReplyEditor,
   ConfabSettingsPanel,
@@ -67,6 +68,10 @@ export interface ConfabElements {
       'confab-compose': CustomEvent<Record<string, never>>;
       'confab-open-settings': CustomEvent<Record<string, never>>;
     };
+  };
+  'confab-label-settings': {
+    element: ConfabLabelSettings;
+    events: Record<never, never>;
   };
   'confab-notifications': {
     element: ConfabNotifications;

@@ -1,4 +1,4 @@
-import type { Conversation, EmailFields } from '../model/model.js';
+import type { Activity, Conversation, EmailFields } from '../model/model.js';
 import type * as C from '../protocol/commands.js';
 import { ConfabError, ruleError } from '../protocol/errors.js';
 import type { ConfabEvent } from '../protocol/events.js';
@@ -7,6 +7,7 @@ import { emailKey, latestEmail, outboundMessageId, prefixedSubject } from './ema
 import { mergeProperties, newConversation, newMessage, withIds, withMessage } from './records.js';
 import { isAssignable } from './team.js';
 import { spamApplies } from './channel-rules.js';
+import { activityNote } from './activity.js';
 
 type Result = Record<string, string> | void;
 
@@ -35,13 +36,14 @@ export function upserted(conversation: Conversation): ConfabEvent {
 }
 
 /**
- * Applies `change` to each conversation of a bulk command (L3). All or nothing: the first id that
- * is missing or refused refuses the whole command, and its message names that id. `change`
- * returns null when the conversation is already as asked.
+ * Applies `change` to each conversation of a bulk command (L3), noting `activity` in each changed
+ * thread. All or nothing: the first id that is missing or refused refuses the whole command, and
+ * its message names that id. `change` returns null when the conversation is already as asked.
  */
 function bulk(
   decision: Decision,
   ids: readonly string[],
+  activity: Activity,
   change: (conversation: Conversation) => Conversation | null,
 ): void {
   const changed: Conversation[] = [];
@@ -49,7 +51,7 @@ function bulk(
     const next = change(decision.conversation(id));
     if (next) changed.push(next);
   }
-  decision.emit(...changed.map(upserted));
+  for (const next of changed) decision.emit(upserted(next), activityNote(decision, next.id, activity));
 }
 
 function isBlockedChat(decision: Decision, conversation: Conversation): boolean {
@@ -107,11 +109,15 @@ export const agentHandlers = {
     // A person took it over: the bot stops answering (W5) and the conversation leaves Bots for
     // good (V9: "never, or not yet, assigned"); unassigning later puts it in Unassigned.
     if (command.assigneeId !== null && conversation.bot === 'active') next.bot = 'handed-over';
-    decision.emit(upserted(next));
+    decision.emit(
+      upserted(next),
+      activityNote(decision, conversation.id, { type: 'assigned', assigneeId: command.assigneeId }),
+    );
   },
 
   'conversation.setStatus'(decision: Decision, command: C.SetStatusCommand): Result {
-    bulk(decision, command.conversationIds, (conversation) => {
+    const activity: Activity = { type: command.status === 'closed' ? 'closed' : 'reopened' };
+    bulk(decision, command.conversationIds, activity, (conversation) => {
       if (conversation.status === command.status) return null;
       const eligibility = closeEligibility(conversation, decision.now);
       if (command.status === 'closed' && !eligibility.allowed) {
@@ -128,13 +134,13 @@ export const agentHandlers = {
   },
 
   'conversation.trash'(decision: Decision, command: C.TrashCommand): Result {
-    bulk(decision, command.conversationIds, (conversation) =>
+    bulk(decision, command.conversationIds, { type: 'trashed' }, (conversation) =>
       conversation.trashedAt !== null ? null : { ...conversation, trashedAt: decision.now },
     );
   },
 
   'conversation.restore'(decision: Decision, command: C.RestoreCommand): Result {
-    bulk(decision, command.conversationIds, (conversation) =>
+    bulk(decision, command.conversationIds, { type: 'restored' }, (conversation) =>
       conversation.trashedAt === null ? null : { ...conversation, trashedAt: null },
     );
   },
@@ -151,6 +157,8 @@ export const agentHandlers = {
       if (other.contactId === contact.id && other.filtered === null)
         decision.emit(upserted({ ...other, filtered: 'blocked' }));
     }
+    // Noted in the thread the agent blocked from, whatever else the block moved.
+    if (!contact.blocked) decision.emit(activityNote(decision, conversation.id, { type: 'blocked' }));
   },
 
   'contact.unblock'(decision: Decision, command: C.UnblockContactCommand): Result {
@@ -169,7 +177,10 @@ export const agentHandlers = {
     if (!spamApplies(conversation))
       throw ruleError('T6', 'spam-email-only', 'Only email conversations can be marked as spam');
     if (conversation.filtered === 'spam') return;
-    decision.emit(upserted({ ...conversation, filtered: 'spam' }));
+    decision.emit(
+      upserted({ ...conversation, filtered: 'spam' }),
+      activityNote(decision, conversation.id, { type: 'spam' }),
+    );
   },
 
   'conversation.unfilter'(decision: Decision, command: C.UnfilterCommand): Result {

@@ -35,7 +35,13 @@ const SYSTEM_ONLY = new Set<CommandType>([
 const TEAM_COMMANDS = new Set<CommandType>(['agent.invite', 'agent.setRole', 'agent.disable', 'agent.enable']);
 
 /** What an agent may give only as an admin: the team, and every team-wide setting (I1). */
-const ADMIN_ONLY = new Set<CommandType>([...TEAM_COMMANDS, 'settings.update']);
+const ADMIN_ONLY = new Set<CommandType>([
+  ...TEAM_COMMANDS,
+  'settings.update',
+  'label.create',
+  'label.update',
+  'label.delete',
+]);
 
 function isSystemCommand(type: CommandType): boolean {
   return type.startsWith('inbound.') || SYSTEM_ONLY.has(type) || TEAM_COMMANDS.has(type);

@@ -34,6 +34,11 @@ const COMMAND_TYPES = [
   'view.save',
   'view.delete',
   'view.rename',
+  'label.create',
+  'label.update',
+  'label.delete',
+  'conversation.addLabel',
+  'conversation.removeLabel',
   'typing',
   'visitor.startChat',
   'visitor.message',
@@ -128,13 +133,14 @@ describe('engine: properties', () => {
             if (next.principal.kind !== 'visitor') continue;
             const projected = projectEvent(state, next.principal, event);
             expect(JSON.stringify(projected ?? null)).to.not.contain('SECRET-COMMENT');
+            expect(JSON.stringify(projected ?? null)).to.not.contain('SECRET-LABEL');
           }
         }
         checkInvariants(state);
         for (const contactId of state.contacts.keys()) {
-          expect(JSON.stringify(snapshotFor(state, { kind: 'visitor', contactId }, 1))).to.not.contain(
-            'SECRET-COMMENT',
-          );
+          const seen = JSON.stringify(snapshotFor(state, { kind: 'visitor', contactId }, 1));
+          expect(seen).to.not.contain('SECRET-COMMENT');
+          expect(seen).to.not.contain('SECRET-LABEL');
         }
         expect(
           snapshotFor(state, { kind: 'agent', agentId: 'agent-anna' }, 1).messages.some((m) => m.suppressed),

@@ -180,7 +180,11 @@ describe('engine: views V1–V12 and filters', () => {
     expect(refusal.rule).to.equal('V11');
     inbox.run(asAgent('anna'), { type: 'conversation.trash', conversationIds: [id] });
     const removal = inbox.run(asAgent('anna'), { type: 'conversation.deleteForever', conversationIds: [id] });
-    expect(removal.events.map((event) => event.type)).to.deep.equal(['message.removed', 'conversation.removed']);
+    // The email and the three activity notes (trashed, restored, trashed) go with it.
+    expect(removal.events.map((event) => event.type)).to.deep.equal([
+      ...Array<string>(4).fill('message.removed'),
+      'conversation.removed',
+    ]);
     expect(inbox.state.conversations.has(id)).to.equal(false);
     expect(inbox.state.messages.has(id)).to.equal(false);
   });

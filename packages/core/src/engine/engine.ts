@@ -12,6 +12,7 @@ import { senderTrustHandlers } from './sender-commands.js';
 import { projectEventFor, snapshotForPrincipal } from './projection.js';
 import type { EngineState } from './state.js';
 import { recordHandlers } from './record-commands.js';
+import { labelHandlers } from './label-commands.js';
 import { teamHandlers } from './team-commands.js';
 import { visitorHandlers } from './visitor-commands.js';
 import { botReplyHandlers } from './bot-replies.js';
@@ -26,6 +27,7 @@ function allHandlers(): HandlerTable {
   return (handlers ??= {
     ...agentHandlers,
     ...recordHandlers,
+    ...labelHandlers,
     ...mailHandlers,
     ...deliveryHandlers,
     ...senderTrustHandlers,

@@ -19,7 +19,7 @@ export function visibleToVisitor(message: Message): boolean {
 }
 
 export function visitorConversation(conversation: Conversation, contactId: string): Conversation {
-  return {
+  const projected: Conversation = {
     ...conversation,
     assigneeId: null,
     contactId: conversation.contactId === contactId ? contactId : null,
@@ -33,6 +33,9 @@ export function visitorConversation(conversation: Conversation, contactId: strin
     commentPreview: '',
     emailMessageIds: [],
   };
+  // Labels are the team's way of sorting its work (issue 16).
+  delete projected.labelIds;
+  return projected;
 }
 
 export function visitorMessage(message: Message): Message {

@@ -16,7 +16,7 @@ export interface Step {
 }
 
 export const stepArbitrary: fc.Arbitrary<Step> = fc.record({
-  op: fc.nat(15),
+  op: fc.nat(16),
   pick: fc.nat(1000),
   other: fc.nat(1000),
   text: fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('Talk to a person', 'hello', 'Pricing')),
@@ -152,6 +152,19 @@ export function commandFor(state: EngineState, step: Step): { principal: Princip
             command: { type: 'conversation.sendTranscript', conversationId: conversation.id, to: 'copy@example.com' },
           }
         : null;
+    case 16: {
+      // Team labels (issue 16): created by whoever the step picks (admins only succeed), put on and taken off.
+      if (step.flag)
+        return {
+          principal: agent,
+          command: { type: 'label.create', name: `SECRET-LABEL ${step.pick % 3}`, color: '#0366d6' },
+        };
+      const label = at(state.settings.labels ?? [], step.pick);
+      if (!label || !conversation) return null;
+      if (step.other % 5 === 0) return { principal: agent, command: { type: 'label.delete', labelId: label.id } };
+      const type = step.other % 2 ? 'conversation.addLabel' : 'conversation.removeLabel';
+      return { principal: agent, command: { type, conversationIds: [conversation.id], labelId: label.id } };
+    }
     default:
       return conversation
         ? { principal: agent, command: { type: 'conversation.detachContact', conversationId: conversation.id } }

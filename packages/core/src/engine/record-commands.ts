@@ -106,6 +106,8 @@ export const recordHandlers = {
         ? checkedCannedResponses(patch.cannedResponses)
         : [...(current.cannedResponses ?? [])],
     };
+    // Labels change through the label.* commands only.
+    if (current.labels) settings.labels = current.labels;
     if (patch.email?.roleAddresses) {
       settings.email.roleAddresses = [...new Set(patch.email.roleAddresses.map(emailKey))];
     }

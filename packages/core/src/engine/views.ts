@@ -1,4 +1,10 @@
-import type { AgentId, Conversation, ConversationFilter, View } from '../model/model.js';
+import {
+  ACTIVITY_PERIODS,
+  type AgentId,
+  type Conversation,
+  type ConversationFilter,
+  type View,
+} from '../model/model.js';
 
 /** The built-in views of SPEC V1–V12, defined as data exactly like a saved view. */
 export const BUILT_IN_VIEWS: readonly View[] = [
@@ -51,7 +57,58 @@ export function matchesFilter(conversation: Conversation, filter: ConversationFi
   if (filter.botHandling !== undefined && isBotHandling(conversation) !== filter.botHandling) return false;
   if (filter.activityFrom !== undefined && conversation.lastActivityAt < filter.activityFrom) return false;
   if (filter.activityTo !== undefined && conversation.lastActivityAt > filter.activityTo) return false;
+  if (filter.labels !== undefined && !filter.labels.every((id) => conversation.labelIds?.includes(id))) return false;
+  // Unresolved (`resolveFilter` was not asked), a period cannot be placed in time: nothing passes.
+  if (filter.activityWithin !== undefined) return false;
   return true;
+}
+
+/**
+ * The filter as it stands at `now`: a period (`activityWithin`, "last 7 days") becomes the start
+ * of its range. A live query resolves its filter when it is made, so a saved view keeps the
+ * period and means the last 7 days whenever it is opened.
+ *
+ * @example
+ * resolveFilter({ activityWithin: '7d' }, Date.now()) // { activityFrom: <now - 7 days> }
+ */
+export function resolveFilter(filter: ConversationFilter, now: number): ConversationFilter {
+  if (filter.activityWithin === undefined) return filter;
+  const { activityWithin, ...resolved } = filter;
+  resolved.activityFrom = Math.max(filter.activityFrom ?? -Infinity, now - ACTIVITY_PERIODS[activityWithin]);
+  return resolved;
+}
+
+/** A date input's value (`2026-12-04`, the user's own calendar day) for a time. */
+export function dateInputValue(time: number): string {
+  const day = new Date(time);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${day.getFullYear()}-${pad(day.getMonth() + 1)}-${pad(day.getDate())}`;
+}
+
+/**
+ * A custom date range of the filter menu (F2) from two date inputs' values: from the start of the
+ * first day to the end of the last, in the user's time zone; either may be empty (open). Null when
+ * the range is backwards or a value is not a date.
+ *
+ * @example
+ * customDateRange('2026-12-01', '2026-12-04') // { activityFrom: <1 Dec 00:00>, activityTo: <4 Dec 23:59:59.999> }
+ */
+export function customDateRange(
+  from: string,
+  to: string,
+): Pick<ConversationFilter, 'activityFrom' | 'activityTo'> | null {
+  const day = (value: string) => {
+    const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+    return match ? new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3])) : null;
+  };
+  const start = from ? day(from) : undefined;
+  const end = to ? day(to) : undefined;
+  if (start === null || end === null || (start === undefined && end === undefined)) return null;
+  const range: Pick<ConversationFilter, 'activityFrom' | 'activityTo'> = {};
+  if (start) range.activityFrom = start.getTime();
+  if (end) range.activityTo = new Date(end.getFullYear(), end.getMonth(), end.getDate() + 1).getTime() - 1;
+  if (start && end && range.activityFrom! > range.activityTo!) return null;
+  return range;
 }
 
 /**
@@ -83,6 +140,10 @@ export function narrowFilter(
     if (view.assignee !== undefined && resolve(view.assignee) !== resolve(narrow.assignee)) return null;
     both.assignee = view.assignee ?? narrow.assignee;
   }
+  if (narrow.labels !== undefined) both.labels = [...new Set([...(view.labels ?? []), ...narrow.labels])];
+  // Both periods hold when the shorter one does; kept as a period, so a saved view stays relative.
+  const periods = [view.activityWithin, narrow.activityWithin].filter((period) => period !== undefined);
+  if (periods.length) both.activityWithin = periods.sort((a, b) => ACTIVITY_PERIODS[a] - ACTIVITY_PERIODS[b])[0];
   const from = Math.max(view.activityFrom ?? -Infinity, narrow.activityFrom ?? -Infinity);
   const to = Math.min(view.activityTo ?? Infinity, narrow.activityTo ?? Infinity);
   if (from > to) return null;

@@ -61,7 +61,28 @@ export interface Conversation {
   messageCount: number;
   /** Email Message-IDs in this thread, so inbound replies find it. */
   emailMessageIds: string[];
+  /** The team's labels on it, in the order applied (issue 16). Absent when none; never sent to a visitor. */
+  labelIds?: LabelId[];
 }
+
+export type LabelId = string;
+
+/** A team label (issue 16): admins keep them in the settings, agents apply them to conversations. */
+export interface Label {
+  id: LabelId;
+  name: string;
+  /** A hex colour (`#1a7f37`); the chip's text colour is chosen against it (`labelInk`). */
+  color: string;
+}
+
+/**
+ * What an agent did to a conversation, recorded in its thread as a dated note with who did it
+ * (issue 16). The team sees it; a visitor never does.
+ */
+export type Activity =
+  | { type: 'assigned'; assigneeId: AgentId | null }
+  | { type: 'closed' | 'reopened' | 'blocked' | 'spam' | 'trashed' | 'restored' }
+  | { type: 'labelAdded' | 'labelRemoved'; labelId: LabelId; name: string };
 
 /** `reply` goes between contact and team; `comment` is internal (R1, R2); `system` records an action. */
 export type MessageKind = 'reply' | 'comment' | 'system';
@@ -122,6 +143,8 @@ export interface Message {
    * its sender (email, form, Messenger), is from the verified contact it was filed under.
    */
   senderConfirmed?: boolean;
+  /** On a team-only system note: the action it records (issue 16). */
+  activity?: Activity;
 }
 
 export type Availability = 'available' | 'away';
@@ -240,6 +263,8 @@ export interface Settings {
   ticketProperties: string[];
   /** Team snippets agents insert with `/` in the reply editor (issue 16). Absent in settings stored before them. */
   cannedResponses?: CannedResponse[];
+  /** Team labels (issue 16), changed with the `label.*` commands. Absent in settings stored before them. */
+  labels?: Label[];
 }
 
 /**
@@ -285,7 +310,22 @@ export interface ConversationFilter {
   /** Inclusive range over `lastActivityAt`. */
   activityFrom?: number;
   activityTo?: number;
+  /**
+   * Activity within a period up to now, evaluated when a query is made (`resolveFilter`), so that a
+   * saved "last 7 days" stays the last 7 days.
+   */
+  activityWithin?: ActivityPeriod;
+  /** Only conversations that have every one of these labels. */
+  labels?: LabelId[];
 }
+
+/** The date presets of the filter menu (F2). */
+export type ActivityPeriod = '24h' | '7d' | '30d';
+export const ACTIVITY_PERIODS: Readonly<Record<ActivityPeriod, number>> = {
+  '24h': 86_400_000,
+  '7d': 7 * 86_400_000,
+  '30d': 30 * 86_400_000,
+};
 
 export interface View {
   id: string;

@@ -7,6 +7,7 @@ import type {
   ContactId,
   ConversationFilter,
   ConversationId,
+  LabelId,
   MessageId,
   Settings,
   TicketId,
@@ -335,6 +336,41 @@ export interface AgentSignedInCommand {
   agentId: AgentId;
 }
 
+/** Issue 16 (admins): a team label. Result: `labelId`. */
+export interface CreateLabelCommand {
+  type: 'label.create';
+  name: string;
+  /** A hex colour, `#rgb` or `#rrggbb`. */
+  color: string;
+}
+/** Issue 16 (admins): rename or recolour a label. */
+export interface UpdateLabelCommand {
+  type: 'label.update';
+  labelId: LabelId;
+  name?: string;
+  color?: string;
+}
+/** Issue 16 (admins): delete a label; it leaves every conversation that had it. */
+export interface DeleteLabelCommand {
+  type: 'label.delete';
+  labelId: LabelId;
+}
+/** Issue 16 / L3: put a label on one or many conversations. */
+export interface AddLabelCommand {
+  type: 'conversation.addLabel';
+  conversationIds: ConversationId[];
+  labelId: LabelId;
+}
+/** Issue 16 / L3: take a label off one or many conversations. */
+export interface RemoveLabelCommand {
+  type: 'conversation.removeLabel';
+  conversationIds: ConversationId[];
+  labelId: LabelId;
+}
+
+export type LabelCommand =
+  CreateLabelCommand | UpdateLabelCommand | DeleteLabelCommand | AddLabelCommand | RemoveLabelCommand;
+
 export type TeamCommand = InviteAgentCommand | SetAgentRoleCommand | DisableAgentCommand | EnableAgentCommand;
 
 export type AgentCommand =
@@ -366,6 +402,7 @@ export type AgentCommand =
   | SaveViewCommand
   | DeleteViewCommand
   | RenameViewCommand
+  | LabelCommand
   | TeamCommand
   | TypingCommand;
 
@@ -387,7 +424,7 @@ export type Command = AgentCommand | VisitorCommand | SystemCommand;
 export type CommandType = Command['type'];
 
 export type SettingsPatch = {
-  [K in Exclude<keyof Settings, 'cannedResponses'>]?: Partial<Settings[K]>;
+  [K in Exclude<keyof Settings, 'cannedResponses' | 'labels'>]?: Partial<Settings[K]>;
 } & {
   /** Replaces the whole list; shortcuts must be unique. */
   cannedResponses?: CannedResponse[];

@@ -65,6 +65,8 @@ export type RefusalReason =
   | 'messenger-too-long'
   | 'duplicate-shortcut'
   | 'empty-canned-response'
+  | 'unknown-label'
+  | 'duplicate-label'
   | 'sender-not-waiting'
   | 'cc-not-allowed'
   | 'bot-quiet-time'

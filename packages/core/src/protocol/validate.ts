@@ -261,6 +261,8 @@ const conversationFilter = object(
     botHandling: optional(boolean),
     activityFrom: optional(finiteNumber),
     activityTo: optional(finiteNumber),
+    activityWithin: optional(oneOf(['24h', '7d', '30d'])),
+    labels: optional(array(id, 50)),
   },
   { strict: true },
 );
@@ -290,6 +292,18 @@ const attachment = object(
 const attachments = optional(array(attachment, MAX_ATTACHMENTS));
 
 const ids = array(id);
+/** An opaque hex colour: a translucent one would have no contrast of its own (`labelInk`). */
+const labelColor: Validator<string> = (value, path) => {
+  const color = shortString(value, path);
+  if (!/^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i.test(color)) invalid(path, 'an opaque hex colour like #1a7f37');
+  return color.toLowerCase();
+};
+/** A label's name fits on a list row: trimmed, one line, at most 40 characters. */
+const labelName: Validator<string> = (value, path) => {
+  const name = nonBlankShort(value, path).trim();
+  if (name.length > 40 || /[\r\n]/.test(name)) invalid(path, 'a label name of one line and at most 40 characters');
+  return name;
+};
 const properties = stringRecord(shortString);
 const role = oneOf(AGENT_ROLES);
 const newAgent = { email, name: nonBlankShort, role };
@@ -351,6 +365,11 @@ const COMMAND_FIELDS: Record<CommandType, Record<string, Field>> = {
   'view.save': { name: nonBlankShort, filter: conversationFilter },
   'view.delete': { viewId: id },
   'view.rename': { viewId: id, name: nonBlankShort },
+  'label.create': { name: labelName, color: labelColor },
+  'label.update': { labelId: id, name: optional(labelName), color: optional(labelColor) },
+  'label.delete': { labelId: id },
+  'conversation.addLabel': { conversationIds: ids, labelId: id },
+  'conversation.removeLabel': { conversationIds: ids, labelId: id },
   typing: { conversationId: id, typing: boolean },
   'visitor.startChat': { text, attachments },
   'visitor.message': { conversationId: id, text, attachments },

@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
 import { matchesFilter } from '../engine/views.js';
 import type { Conversation, ConversationFilter } from '../model/model.js';
-import { AgentCodes, compileFilter, keyOf, passes } from './compiled-filter.js';
+import { AgentCodes, compileFilter, keyOf, LabelCodes, labelBitsOf, passes } from './compiled-filter.js';
 import { conversation } from './store-fixtures.test-util.js';
 
 describe('compiled filter', () => {
@@ -18,6 +18,7 @@ describe('compiled filter', () => {
         sentOnly: fc.boolean(),
         bot: fc.constantFrom('none', 'active', 'handed-over'),
         lastActivityAt: fc.integer({ min: 0, max: 5 }),
+        labelIds: fc.subarray(['l1', 'l2', 'l3']).map((list) => [...list]),
       } as const)
       .map((fields) => conversation('c1', fields as Partial<Conversation>));
     const filter: fc.Arbitrary<ConversationFilter> = fc.record(
@@ -30,20 +31,38 @@ describe('compiled filter', () => {
         botHandling: fc.boolean(),
         activityFrom: fc.integer({ min: 0, max: 5 }),
         activityTo: fc.integer({ min: 0, max: 5 }),
+        labels: fc.subarray(['l1', 'l2', 'l4']).map((list) => [...list]),
       },
       { requiredKeys: [] },
     );
     fc.assert(
       fc.property(record, filter, fc.constantFrom('a1', null), (c, f, me) => {
         const agents = new AgentCodes();
-        const columns = { keys: Int32Array.of(keyOf(c, agents)), activity: Float64Array.of(c.lastActivityAt) };
-        expect(passes(compileFilter(f, me, agents)!, columns, 0)).to.equal(matchesFilter(c, f, me));
+        const labels = new LabelCodes();
+        const columns = {
+          keys: Int32Array.of(keyOf(c, agents)),
+          activity: Float64Array.of(c.lastActivityAt),
+          labels: Int32Array.of(labelBitsOf(c, labels)),
+        };
+        expect(passes(compileFilter(f, me, agents, labels)!, columns, 0)).to.equal(matchesFilter(c, f, me));
       }),
       { numRuns: 2000 },
     );
   });
 
   it('F2 leaves a filter with a field it does not know to matchesFilter', () => {
-    expect(compileFilter({ status: 'open', tag: 'x' } as ConversationFilter, null, new AgentCodes())).to.equal(null);
+    expect(
+      compileFilter({ status: 'open', tag: 'x' } as ConversationFilter, null, new AgentCodes(), new LabelCodes()),
+    ).to.equal(null);
+  });
+
+  it('F2 labels get a bit each up to 31; a filter on a label beyond them is left to matchesFilter', () => {
+    const labels = new LabelCodes();
+    for (let i = 0; i < 31; i++) expect(labels.bitOf(`l${i}`)).to.not.equal(0);
+    expect(labels.bitOf('l31')).to.equal(0);
+    expect(compileFilter({ labels: ['l0', 'l30'] }, null, new AgentCodes(), labels)?.labels).to.equal(
+      (1 << 0) | (1 << 30),
+    );
+    expect(compileFilter({ labels: ['l0', 'l31'] }, null, new AgentCodes(), labels)).to.equal(null);
   });
 });

@@ -1,6 +1,6 @@
 import { applyEvent } from '../engine/engine.js';
 import { createEngineState, type EngineState } from '../engine/state.js';
-import { BUILT_IN_VIEWS, compareConversations, matchesFilter, narrowFilter } from '../engine/views.js';
+import { BUILT_IN_VIEWS, compareConversations, matchesFilter, narrowFilter, resolveFilter } from '../engine/views.js';
 import type {
   AgentId,
   Conversation,
@@ -14,6 +14,8 @@ import { ConfabError } from '../protocol/errors.js';
 import type { ConfabEvent, Snapshot } from '../protocol/events.js';
 import {
   AgentCodes,
+  LabelCodes,
+  labelBitsOf,
   CHANNEL_SHIFT,
   compileFilter,
   keyOf,
@@ -70,6 +72,8 @@ export function createInboxStore(options: InboxStoreOptions): LocalInboxStore {
 /** A view with its sorted index. A changed filter makes a new entry, so queries see the change. */
 interface ViewEntry {
   view: View;
+  /** The view's filter resolved when the entry was built (a period's start then: a superset of now's). */
+  filter: ConversationFilter;
   /** The view's filter as column tests (null: `matchesFilter` decides). */
   compiled: CompiledFilter | null;
   index: SortedIndex;
@@ -127,8 +131,13 @@ class ReplicaStore implements LocalInboxStore {
   private freeSlots: number[] = [];
   /** Slots freed in this batch: handed out again only after the flush, when queries let go. */
   private releasedSlots: number[] = [];
-  readonly columns: FilterColumns = { keys: new Int32Array(0), activity: new Float64Array(0) };
+  readonly columns: FilterColumns = {
+    keys: new Int32Array(0),
+    activity: new Float64Array(0),
+    labels: new Int32Array(0),
+  };
   readonly agents = new AgentCodes();
+  readonly labelCodes = new LabelCodes();
 
   private viewEntries = new Map<string, ViewEntry>();
 
@@ -307,6 +316,7 @@ class ReplicaStore implements LocalInboxStore {
     };
     this.columns.keys = grown(this.columns.keys, (n) => new Int32Array(n));
     this.columns.activity = grown(this.columns.activity, (n) => new Float64Array(n));
+    this.columns.labels = grown(this.columns.labels, (n) => new Int32Array(n));
     for (const entry of this.viewEntries.values()) entry.members = grown(entry.members, (n) => new Uint8Array(n));
     this.capacity = capacity;
   }
@@ -338,6 +348,7 @@ class ReplicaStore implements LocalInboxStore {
     const newTime = record.lastReceivedAt;
     this.columns.keys[slot] = keyOf(record, this.agents);
     this.columns.activity[slot] = record.lastActivityAt;
+    this.columns.labels[slot] = labelBitsOf(record, this.labelCodes);
     for (const entry of this.viewEntries.values()) {
       const matches = this.inView(entry, slot, record);
       const had = entry.members[slot] === 1;
@@ -442,27 +453,28 @@ class ReplicaStore implements LocalInboxStore {
   }
 
   /** Whether a conversation belongs in a view; its columns must be current. */
-  private inView(entry: Pick<ViewEntry, 'view' | 'compiled'>, slot: number, record: Conversation): boolean {
+  private inView(entry: Pick<ViewEntry, 'filter' | 'compiled'>, slot: number, record: Conversation): boolean {
     return entry.compiled !== null
       ? passes(entry.compiled, this.columns, slot)
-      : matchesFilter(record, entry.view.filter, this.signedIn);
+      : matchesFilter(record, entry.filter, this.signedIn);
   }
 
   private buildView(view: View, sorted: readonly number[]): ViewEntry {
     const index = new SortedIndex(this.ids);
     const members = new Uint8Array(this.capacity);
-    const compiled = compileFilter(view.filter, this.signedIn, this.agents);
+    const filter = resolveFilter(view.filter, Date.now());
+    const compiled = compileFilter(filter, this.signedIn, this.agents, this.labelCodes);
     const slots: number[] = [];
     const times: number[] = [];
     for (const slot of sorted) {
-      if (this.inView({ view, compiled }, slot, this.records[slot]!)) {
+      if (this.inView({ filter, compiled }, slot, this.records[slot]!)) {
         slots.push(slot);
         times.push(this.placed[slot]);
         members[slot] = 1;
       }
     }
     index.assignSorted(slots, times);
-    return { view, compiled, index, members, version: 0 };
+    return { view, filter, compiled, index, members, version: 0 };
   }
 
   /** After a reset: slots, columns, indexes and search from the state, from scratch. */
@@ -479,6 +491,7 @@ class ReplicaStore implements LocalInboxStore {
     this.capacity = 0;
     this.columns.keys = new Int32Array(0);
     this.columns.activity = new Float64Array(0);
+    this.columns.labels = new Int32Array(0);
     this.viewEntries = new Map();
     this.grow(this.state.conversations.size);
     for (const record of this.state.conversations.values()) {
@@ -487,6 +500,7 @@ class ReplicaStore implements LocalInboxStore {
       this.placed[slot] = record.lastReceivedAt;
       this.columns.keys[slot] = keyOf(record, this.agents);
       this.columns.activity[slot] = record.lastActivityAt;
+      this.columns.labels[slot] = labelBitsOf(record, this.labelCodes);
       this.linkContacts(slot, undefined, record);
       this.markText(slot);
     }
@@ -551,7 +565,31 @@ class ReplicaStore implements LocalInboxStore {
   // ---- for live queries ----
 
   viewEntry(viewId: string): ViewEntry | undefined {
-    return this.viewEntries.get(viewId);
+    const entry = this.viewEntries.get(viewId);
+    if (entry?.view.filter.activityWithin !== undefined) this.placeInTime(entry);
+    return entry;
+  }
+
+  /**
+   * A view over a period ("last 7 days"), when a query asks for it: members whose activity fell out
+   * of the period since the index was placed in time leave it (no event tells of that). The index
+   * was placed earlier, so it holds all of today's members and only needs pruning.
+   */
+  private placeInTime(entry: ViewEntry): void {
+    const filter = resolveFilter(entry.view.filter, Date.now());
+    if (filter.activityFrom === entry.filter.activityFrom) return;
+    entry.filter = filter;
+    entry.compiled = compileFilter(filter, this.signedIn, this.agents, this.labelCodes);
+    const leaving: Array<[slot: number, time: number]> = [];
+    entry.index.forEachChunk((slots, times, length) => {
+      for (let i = 0; i < length; i++)
+        if (!this.inView(entry, slots[i]!, this.records[slots[i]!]!)) leaving.push([slots[i]!, times[i]!]);
+    });
+    for (const [slot, time] of leaving) {
+      entry.index.delete(slot, time);
+      entry.members[slot] = 0;
+    }
+    if (leaving.length) entry.version += 1;
   }
 
   record(slot: number): Conversation | undefined {
@@ -738,10 +776,11 @@ class StoreLiveQuery implements LiveQuery {
       store.needSearch();
       return;
     }
-    if (this.filter !== undefined) {
+    if (this.filter !== undefined || entry.view.filter.activityWithin !== undefined) {
       // No channel passes `channels: []`: the filters contradict each other, nothing can show.
-      this.effectiveFilter = narrowFilter(entry.view.filter, this.filter, store.me) ?? { channels: [] };
-      this.compiled = compileFilter(this.effectiveFilter, store.me, store.agents);
+      const both = narrowFilter(entry.view.filter, this.filter ?? {}, store.me);
+      this.effectiveFilter = both ? resolveFilter(both, Date.now()) : { channels: [] };
+      this.compiled = compileFilter(this.effectiveFilter, store.me, store.agents, store.labelCodes);
     }
     const compiled = this.compiled;
     const { slots, times } = store.scratch(entry.index.size);
@@ -752,7 +791,8 @@ class StoreLiveQuery implements LiveQuery {
       const fallback = this.effectiveFilter !== undefined && compiled === null ? this.effectiveFilter : undefined;
       const me = store.me;
       // The compiled filter's tests, unpacked: this loop runs 100k times per query.
-      const { keys, activity } = store.columns;
+      const { keys, activity, labels } = store.columns;
+      const wantedLabels = compiled?.labels ?? 0;
       const mask = compiled?.mask ?? 0;
       const value = compiled?.value ?? 0;
       const channels = compiled?.channels ?? 0b1111;
@@ -767,6 +807,7 @@ class StoreLiveQuery implements LiveQuery {
           const key = keys[slot];
           if ((key & mask) !== value || ((channels >>> ((key >>> CHANNEL_SHIFT) & 3)) & 1) === 0) continue;
           if (!anyTime && (activity[slot] < from || activity[slot] > to)) continue;
+          if ((labels[slot] & wantedLabels) !== wantedLabels) continue;
           if (fallback !== undefined && !matchesFilter(store.record(slot)!, fallback, me)) continue;
           slots[count] = slot;
           times[count] = chunkTimes[i];

@@ -122,6 +122,30 @@ export const conversationListStyles = css`
     text-overflow: ellipsis;
     font-weight: 600;
   }
+  .row-labels {
+    display: flex;
+    gap: 4px;
+    min-width: 0;
+    overflow: hidden;
+  }
+  .row-labels .label-chip {
+    flex: none;
+    max-width: 8em;
+  }
+  /* Narrow (200 % zoom) the bulk actions wrap rather than scroll sideways (WCAG 1.4.10). */
+  .toolbar {
+    flex-wrap: wrap;
+  }
+  .toolbar [role='group'] {
+    flex-wrap: wrap;
+    white-space: normal;
+  }
+  .toolbar .anchor {
+    position: relative;
+  }
+  .toolbar .menu {
+    inset-inline-end: 0;
+  }
   .needs .name {
     font-weight: 700;
   }

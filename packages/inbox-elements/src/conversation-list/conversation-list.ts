@@ -3,7 +3,10 @@ import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import {
   contactById,
+  labelsOf,
+  labelStates,
   type AgentCommand,
+  type Label,
   type Conversation,
   type ConversationFilter,
   type LiveQuery,
@@ -16,6 +19,8 @@ import { FocusKeeper } from '../shared/focus.js';
 import { announce } from '../shared/announcer.js';
 import { channelIcon, icon } from '../shared/icons.js';
 import { formatStarted } from '../i18n/i18n.js';
+import { MenuController } from '../shared/menu.js';
+import { labelChip, labelChipStyles } from '../shared/label-chip.js';
 import { conversationListStyles, ROW_HEIGHT } from './conversation-list.styles.js';
 
 /** Rows drawn beyond the visible ones on each side, so fast scrolling does not show gaps. */
@@ -57,7 +62,7 @@ interface Snackbar {
  * @tagname confab-conversation-list
  */
 export class ConfabConversationList extends ConfabElement {
-  static override styles = [baseStyles, conversationListStyles];
+  static override styles = [baseStyles, labelChipStyles, conversationListStyles];
 
   /** The view whose conversations are listed (V1–V12 id or a saved view id). */
   @property({ reflect: true }) accessor view = 'all';
@@ -79,6 +84,7 @@ export class ConfabConversationList extends ConfabElement {
   @state() private accessor snackbar: Snackbar | undefined;
 
   private liveQuery: LiveQuery | undefined;
+  private readonly labelMenu = new MenuController(this, 'labels');
   private anchor = 0;
   private snackbarTimer: ReturnType<typeof setTimeout> | undefined;
   private clockTimer: ReturnType<typeof setInterval> | undefined;
@@ -207,6 +213,20 @@ export class ConfabConversationList extends ConfabElement {
                       : html`<button class="button" @click=${this.bulkDelete}>${t.delete}</button>
                           <button class="button" @click=${this.bulkClose}>${t.markClosed}</button>`
                   }
+                  <div class="anchor">
+                    <button
+                      id=${this.labelMenu.triggerId}
+                      class="button"
+                      aria-haspopup="menu"
+                      aria-expanded=${this.labelMenu.open ? 'true' : 'false'}
+                      aria-controls=${this.labelMenu.menuId}
+                      @click=${this.labelMenu.toggle}
+                      @keydown=${this.labelMenu.onTriggerKeydown}
+                    >
+                      ${t.labels}
+                    </button>
+                    ${this.labelMenu.open ? this.renderLabelMenu() : nothing}
+                  </div>
                 </div>`
             : nothing
         }
@@ -260,9 +280,57 @@ export class ConfabConversationList extends ConfabElement {
     `;
   }
 
+  /** L3 + issue 16: each team label, checked when every selected conversation has it, mixed when some do. */
+  private renderLabelMenu() {
+    const t = this.t;
+    const states = this.client!.store.read(labelStates, [...this.selected]);
+    return html`<div
+      id=${this.labelMenu.menuId}
+      class="menu"
+      role="menu"
+      aria-label=${t.labels}
+      @keydown=${this.labelMenu.onMenuKeydown}
+    >
+      ${
+        states.length
+          ? states.map(
+              ({ label, applied }) =>
+                html`<button
+                  role="menuitemcheckbox"
+                  tabindex="-1"
+                  aria-checked=${applied === 'all' ? 'true' : applied === 'some' ? 'mixed' : 'false'}
+                  @click=${() => void this.toggleLabel(label, applied === 'all')}
+                >
+                  <span class="check-mark" aria-hidden="true"
+                    >${applied === 'all' ? '✓' : applied === 'some' ? '–' : ''}</span
+                  >${labelChip(label)}
+                </button>`,
+            )
+          : html`<div role="menuitem" tabindex="-1" aria-disabled="true">${t.noLabels}</div>`
+      }
+    </div>`;
+  }
+
+  /** Puts the label on every selected conversation, or takes it off all when all have it; the selection stays. */
+  private async toggleLabel(label: Label, remove: boolean): Promise<void> {
+    // One label per opening, as a menu does; focus returns to Labels for the next one.
+    this.labelMenu.close();
+    const store = this.client!.store;
+    const ids = [...this.selected];
+    const changed = ids.filter((id) => (store.conversation(id)?.labelIds?.includes(label.id) ?? false) === remove);
+    const type = remove ? 'conversation.removeLabel' : 'conversation.addLabel';
+    const undoType = remove ? 'conversation.addLabel' : 'conversation.removeLabel';
+    await this.bulk(
+      { type, conversationIds: ids, labelId: label.id },
+      remove ? this.t.labelRemovedMany(label.name, changed.length) : this.t.labelAddedMany(label.name, changed.length),
+      { type: undoType, conversationIds: changed, labelId: label.id },
+    );
+  }
+
   private renderRow(conversation: Conversation, index: number, total: number, now: number) {
     const t = this.t;
     const contact = this.client?.store.read(contactById, conversation.contactId);
+    const labels = this.client?.store.read(labelsOf, conversation) ?? [];
     const name = contact?.name || contact?.email || t.unknownContact;
     const participants = conversation.participantIds.length;
     const selected = this.selected.has(conversation.id);
@@ -290,6 +358,12 @@ export class ConfabConversationList extends ConfabElement {
           participants > 1
             ? html`<span class="participants" aria-hidden="true">${participants}</span
                 ><span class="visually-hidden">${t.participants(participants)}</span>`
+            : nothing
+        }
+        ${
+          labels.length
+            ? html`<span class="visually-hidden">${t.rowLabels(labels.map((label) => label.name).join(', '))}</span
+                ><span class="row-labels" aria-hidden="true">${labels.map(labelChip)}</span>`
             : nothing
         }
       </div>

@@ -80,4 +80,20 @@ export const filterBarStyles = css`
     flex-basis: 100%;
     margin: 0;
   }
+  form.range {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: end;
+    gap: 6px;
+    margin-top: 8px;
+  }
+  form.range label {
+    display: grid;
+    gap: 2px;
+    font-size: 13px;
+  }
+  form.range .error {
+    flex-basis: 100%;
+    margin: 0;
+  }
 `;

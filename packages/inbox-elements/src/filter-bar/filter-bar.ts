@@ -3,10 +3,15 @@ import { property, query, state } from 'lit/decorators.js';
 import {
   CHANNELS,
   assignableAgents,
+  customDateRange,
+  dateInputValue,
   narrowFilter,
+  teamLabels,
+  type ActivityPeriod,
   type Agent,
   type Channel,
   type ConversationFilter,
+  type Label,
 } from '@confab/core';
 import { ConfabElement } from '../shared/confab-element.js';
 import { StoreController, shallowArrayEqual } from '@confab/element-kit';
@@ -16,10 +21,10 @@ import { baseStyles } from '../shared/theme.js';
 import { emit } from '../shared/events.js';
 import { icon } from '../shared/icons.js';
 import { filterBarStyles } from './filter-bar.styles.js';
+import { formatDay } from '../i18n/i18n.js';
 
-/** Date ranges of the filter menu (F2): activity within the last N milliseconds. */
-const DATE_RANGES = { '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 } as const;
-type DateRange = keyof typeof DATE_RANGES;
+/** The date presets of the filter menu (F2), kept as periods: a query places them in time. */
+const PERIODS: ActivityPeriod[] = ['24h', '7d', '30d'];
 
 interface Chip {
   label: string;
@@ -27,8 +32,10 @@ interface Chip {
 }
 
 /**
- * Search (F1) and the filter menu (F2: status, channel, assignee, date), with every active filter
- * shown as a removable chip. It reports changes; the list applies them to a live query (F3).
+ * Search (F1) and the filter menu (F2: status, channel, assignee, label, date), with every active
+ * filter shown as a removable chip. It reports changes; the list applies them to a live query (F3).
+ * Date presets stay relative ("last 7 days" is the last 7 days whenever the query or a saved view
+ * is made); "Custom range…" opens two date inputs for a fixed range of whole days.
  *
  * @example
  * <confab-filter-bar .client=${client} @confab-filter-change=${(e) => list.filter = e.detail.filter}></confab-filter-bar>
@@ -38,6 +45,7 @@ interface Chip {
  * @csspart filter-button - The button opening the filter menu.
  * @csspart menu - The filter menu.
  * @csspart chip - A removable active-filter chip.
+ * @csspart date-range - The custom date range form (From, To, Apply).
  * @cssproperty --confab-accent-soft - Chip background.
  * @cssproperty --confab-border - Field and chip borders.
  *
@@ -53,8 +61,10 @@ export class ConfabFilterBar extends ConfabElement {
   /** The search text (F1). */
   @property() accessor search = '';
 
-  @state() private accessor dateRange: DateRange | undefined;
   @state() private accessor saving = false;
+  /** The custom date range form is open; `rangeProblem` says why its dates were not taken. */
+  @state() private accessor choosingRange = false;
+  @state() private accessor rangeProblem = false;
   /** Why the filters cannot be saved as a view, while the save form is open. */
   @state() private accessor saveProblem: string | null = null;
   @query('input[type="search"]') private accessor searchInput!: HTMLInputElement;
@@ -73,6 +83,12 @@ export class ConfabFilterBar extends ConfabElement {
     () => this.client?.store.revision,
     () => this.client!.store.read(assignableAgents),
     shallowArrayEqual<Agent>,
+  );
+  private readonly labels = new StoreController(
+    this,
+    () => this.client?.store.revision,
+    () => this.client!.store.read(teamLabels),
+    shallowArrayEqual<Label>,
   );
 
   /** Moves focus to the search field (the `/` shortcut). */
@@ -135,6 +151,7 @@ export class ConfabFilterBar extends ConfabElement {
             </ul>`
           : nothing
       }
+      ${this.choosingRange ? this.renderRangeForm() : nothing}
       ${
         this.saving
           ? html`<form class="save" @submit=${this.saveView}>
@@ -160,6 +177,9 @@ export class ConfabFilterBar extends ConfabElement {
         <span class="check-mark" aria-hidden="true">${checked ? '✓' : ''}</span>${label}
       </button>`;
     const agents = this.agents.value ?? [];
+    const labels = this.labels.value ?? [];
+    const custom = f.activityFrom !== undefined || f.activityTo !== undefined;
+    const hasDate = custom || f.activityWithin !== undefined;
     return html`<div
       id=${this.menu.menuId}
       class="menu"
@@ -187,14 +207,58 @@ export class ConfabFilterBar extends ConfabElement {
         ${radio(t.nobody, f.assignee === 'nobody', () => this.patch({ assignee: 'nobody' }))}
         ${agents.map((agent) => radio(agent.name, f.assignee === agent.id, () => this.patch({ assignee: agent.id })))}
       </div>
+      ${
+        labels.length
+          ? html`<div role="group" aria-label=${t.label}>
+              <div class="group-label" aria-hidden="true">${t.label}</div>
+              ${labels.map((label) =>
+                checkbox(label.name, f.labels?.includes(label.id) ?? false, () => this.toggleLabel(label.id)),
+              )}
+            </div>`
+          : nothing
+      }
       <div role="group" aria-label=${t.date}>
         <div class="group-label" aria-hidden="true">${t.date}</div>
-        ${radio(t.anyTime, f.activityFrom === undefined, () => this.setDateRange(undefined))}
-        ${radio(t.last24h, this.dateRange === '24h', () => this.setDateRange('24h'))}
-        ${radio(t.last7d, this.dateRange === '7d', () => this.setDateRange('7d'))}
-        ${radio(t.last30d, this.dateRange === '30d', () => this.setDateRange('30d'))}
+        ${radio(t.anyTime, !hasDate, () => this.setPeriod(undefined))}
+        ${PERIODS.map((period) => radio(this.periodName(period), f.activityWithin === period, () => this.setPeriod(period)))}
+        ${radio(t.customRange, custom, this.openRangeForm)}
       </div>
     </div>`;
+  }
+
+  private periodName(period: ActivityPeriod): string {
+    return period === '24h' ? this.t.last24h : period === '7d' ? this.t.last7d : this.t.last30d;
+  }
+
+  /** From and To as date inputs (whole days in the agent's calendar), applied together. */
+  private renderRangeForm() {
+    const t = this.t;
+    const f = this.filter;
+    const invalid = this.rangeProblem ? 'true' : nothing;
+    const describedBy = this.rangeProblem ? 'range-problem' : nothing;
+    return html`<form class="range" part="date-range" aria-label=${t.rangeLabel} @submit=${this.applyRange}>
+      <label
+        >${t.dateFrom}
+        <input
+          type="date"
+          name="from"
+          aria-invalid=${invalid}
+          aria-describedby=${describedBy}
+          .value=${f.activityFrom === undefined ? '' : dateInputValue(f.activityFrom)}
+      /></label>
+      <label
+        >${t.dateTo}
+        <input
+          type="date"
+          name="to"
+          aria-invalid=${invalid}
+          aria-describedby=${describedBy}
+          .value=${f.activityTo === undefined ? '' : dateInputValue(f.activityTo)}
+      /></label>
+      <button class="button primary" type="submit">${t.applyRange}</button>
+      <button class="button" type="button" @click=${this.closeRangeForm}>${t.cancel}</button>
+      <p id="range-problem" class="error" role="alert">${this.rangeProblem ? t.rangeInvalid : ''}</p>
+    </form>`;
   }
 
   private chips(): Chip[] {
@@ -219,16 +283,19 @@ export class ConfabFilterBar extends ConfabElement {
             : (this.client?.store.agentName(f.assignee) ?? f.assignee);
       chips.push({ label: `${t.assignee}: ${name}`, remove: () => this.patch({ assignee: undefined }) });
     }
-    if (f.activityFrom !== undefined) {
-      const label =
-        this.dateRange === '24h'
-          ? t.last24h
-          : this.dateRange === '7d'
-            ? t.last7d
-            : this.dateRange === '30d'
-              ? t.last30d
-              : t.date;
-      chips.push({ label: `${t.date}: ${label}`, remove: () => this.setDateRange(undefined) });
+    for (const id of f.labels ?? []) {
+      const name = this.labels.value?.find((label) => label.id === id)?.name;
+      // A label deleted since keeps its chip, so the filter can still be removed.
+      chips.push({ label: `${t.label}: ${name ?? id}`, remove: () => this.toggleLabel(id) });
+    }
+    if (f.activityWithin !== undefined) {
+      chips.push({ label: `${t.date}: ${this.periodName(f.activityWithin)}`, remove: () => this.setPeriod(undefined) });
+    } else if (f.activityFrom !== undefined || f.activityTo !== undefined) {
+      const day = (time: number | undefined) => (time === undefined ? '' : formatDay(time, this.resolvedLocale));
+      chips.push({
+        label: `${t.date}: ${t.between(day(f.activityFrom), day(f.activityTo))}`,
+        remove: () => this.setPeriod(undefined),
+      });
     }
     return chips;
   }
@@ -247,13 +314,46 @@ export class ConfabFilterBar extends ConfabElement {
     this.patch({ channels: channels.length ? channels : undefined });
   }
 
-  private setDateRange(range: DateRange | undefined): void {
-    this.dateRange = range;
-    this.patch({ activityFrom: range ? Date.now() - DATE_RANGES[range] : undefined, activityTo: undefined });
+  private toggleLabel(id: string): void {
+    const current = this.filter.labels ?? [];
+    const labels = current.includes(id) ? current.filter((each) => each !== id) : [...current, id];
+    this.patch({ labels: labels.length ? labels : undefined });
   }
 
+  /** A preset, or none: either replaces a custom range. */
+  private setPeriod(period: ActivityPeriod | undefined): void {
+    this.choosingRange = false;
+    this.patch({ activityWithin: period, activityFrom: undefined, activityTo: undefined });
+  }
+
+  private openRangeForm = async (): Promise<void> => {
+    this.menu.close(false);
+    this.rangeProblem = false;
+    this.choosingRange = true;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLInputElement>('form.range input')?.focus();
+  };
+
+  private closeRangeForm = (): void => {
+    this.choosingRange = false;
+    this.renderRoot.querySelector<HTMLElement>('[part="filter-button"]')?.focus();
+  };
+
+  private applyRange = (event: SubmitEvent): void => {
+    event.preventDefault();
+    const data = new FormData(event.target as HTMLFormElement);
+    const range = customDateRange(String(data.get('from') ?? ''), String(data.get('to') ?? ''));
+    this.rangeProblem = range === null;
+    if (!range) {
+      this.renderRoot.querySelector<HTMLInputElement>('form.range input')?.focus();
+      return;
+    }
+    this.patch({ activityWithin: undefined, activityFrom: range.activityFrom, activityTo: range.activityTo });
+    this.closeRangeForm();
+  };
+
   private clear = (): void => {
-    this.dateRange = undefined;
+    this.choosingRange = false;
     this.filter = {};
     this.changed();
   };

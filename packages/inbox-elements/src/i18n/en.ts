@@ -54,6 +54,21 @@ export const en = {
   last24h: 'Last 24 hours',
   last7d: 'Last 7 days',
   last30d: 'Last 30 days',
+  customRange: 'Custom range…',
+  dateFrom: 'From',
+  dateTo: 'To',
+  applyRange: 'Apply dates',
+  rangeLabel: 'Custom date range',
+  rangeInvalid: 'Choose a start date, an end date or both, the start not after the end.',
+  between: (from: string, to: string) => (from && to ? `${from} – ${to}` : from ? `from ${from}` : `until ${to}`),
+  label: 'Label',
+  labels: 'Labels',
+  rowLabels: (names: string) => `Labels: ${names}.`,
+  noLabels: 'No labels yet: an admin adds them in the settings.',
+  labelAddedMany: (name: string, n: number) =>
+    n === 1 ? `Label ${name} added to 1 conversation` : `Label ${name} added to ${n} conversations`,
+  labelRemovedMany: (name: string, n: number) =>
+    n === 1 ? `Label ${name} removed from 1 conversation` : `Label ${name} removed from ${n} conversations`,
   // List (L)
   listLabel: 'Conversations',
   emptyList: 'No conversations here.',
@@ -131,6 +146,20 @@ export const en = {
   subject: 'Subject',
   message: 'Message',
   internalComment: 'Internal comment',
+  // Activity notes in the thread (issue 16); `who` is the agent who did it
+  someone: 'Someone',
+  activity: {
+    assigned: (who: string, to: string | null) =>
+      to === null ? `${who} unassigned this conversation` : `${who} assigned this conversation to ${to}`,
+    closed: (who: string) => `${who} closed this conversation`,
+    reopened: (who: string) => `${who} reopened this conversation`,
+    blocked: (who: string) => `${who} blocked the sender`,
+    spam: (who: string) => `${who} marked this conversation as spam`,
+    trashed: (who: string) => `${who} moved this conversation to Trash`,
+    restored: (who: string) => `${who} restored this conversation from Trash`,
+    labelAdded: (who: string, label: string) => `${who} added the label ${label}`,
+    labelRemoved: (who: string, label: string) => `${who} removed the label ${label}`,
+  },
   bot: 'Bot',
   you: 'You',
   filteredBanner: {
@@ -289,6 +318,8 @@ export const en = {
     'messenger-too-long': (p) => `Messenger takes at most ${p.max} characters in a message: shorten the reply.`,
     'duplicate-shortcut': (p) => `Two canned responses use the shortcut /${p.shortcut}: give each its own.`,
     'empty-canned-response': (p) => `The canned response /${p.shortcut} has no text: write it in English or Dutch.`,
+    'unknown-label': () => 'That label no longer exists: it may have just been deleted.',
+    'duplicate-label': (p) => `A label named ${p.name} already exists: choose another name.`,
     'delivery-not-failed': () => 'Only a message that could not be delivered can be sent again.',
     'sender-not-waiting': () => 'This message is not waiting for its sender to be confirmed.',
     'cc-not-allowed': (p) => `${p.address} is not in the Cc of this conversation, or has been added already.`,

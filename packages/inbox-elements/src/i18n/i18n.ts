@@ -86,6 +86,11 @@ export function formatDateTime(time: number, locale: string): string {
   ).format(time);
 }
 
+/** A day in the locale (a custom date range's ends). */
+export function formatDay(time: number, locale: string): string {
+  return cachedFormatter(`d:${locale}`, () => new Intl.DateTimeFormat(locale, { dateStyle: 'medium' })).format(time);
+}
+
 /** A number in the locale (counts). */
 export function formatCount(value: number, locale: string): string {
   // Below 1,000 there is nothing to group: spare the first paint a number formatter.

@@ -53,6 +53,21 @@ export const nl: Catalog = {
   last24h: 'Afgelopen 24 uur',
   last7d: 'Afgelopen 7 dagen',
   last30d: 'Afgelopen 30 dagen',
+  customRange: 'Eigen periode…',
+  dateFrom: 'Van',
+  dateTo: 'Tot en met',
+  applyRange: 'Datums toepassen',
+  rangeLabel: 'Eigen periode',
+  rangeInvalid: 'Kies een begindatum, een einddatum of beide, het begin niet na het einde.',
+  between: (from, to) => (from && to ? `${from} – ${to}` : from ? `vanaf ${from}` : `tot en met ${to}`),
+  label: 'Label',
+  labels: 'Labels',
+  rowLabels: (names) => `Labels: ${names}.`,
+  noLabels: 'Nog geen labels: een beheerder voegt ze toe in de instellingen.',
+  labelAddedMany: (name, n) =>
+    n === 1 ? `Label ${name} toegevoegd aan 1 gesprek` : `Label ${name} toegevoegd aan ${n} gesprekken`,
+  labelRemovedMany: (name, n) =>
+    n === 1 ? `Label ${name} verwijderd van 1 gesprek` : `Label ${name} verwijderd van ${n} gesprekken`,
   listLabel: 'Gesprekken',
   emptyList: 'Geen gesprekken hier.',
   stopped: {
@@ -127,6 +142,21 @@ export const nl: Catalog = {
   subject: 'Onderwerp',
   message: 'Bericht',
   internalComment: 'Intern commentaar',
+  someone: 'Iemand',
+  activity: {
+    assigned: (who, to) =>
+      to === null
+        ? `${who} heeft de toewijzing van dit gesprek opgeheven`
+        : `${who} heeft dit gesprek toegewezen aan ${to}`,
+    closed: (who) => `${who} heeft dit gesprek gesloten`,
+    reopened: (who) => `${who} heeft dit gesprek heropend`,
+    blocked: (who) => `${who} heeft de afzender geblokkeerd`,
+    spam: (who) => `${who} heeft dit gesprek als spam gemarkeerd`,
+    trashed: (who) => `${who} heeft dit gesprek naar de prullenbak verplaatst`,
+    restored: (who) => `${who} heeft dit gesprek uit de prullenbak teruggezet`,
+    labelAdded: (who, label) => `${who} heeft het label ${label} toegevoegd`,
+    labelRemoved: (who, label) => `${who} heeft het label ${label} verwijderd`,
+  },
   bot: 'Bot',
   you: 'Jij',
   filteredBanner: {
@@ -275,6 +305,8 @@ export const nl: Catalog = {
     'duplicate-shortcut': (p) => `Twee standaardantwoorden gebruiken de sneltoets /${p.shortcut}: geef elk een eigen.`,
     'empty-canned-response': (p) =>
       `Het standaardantwoord /${p.shortcut} heeft geen tekst: schrijf het in het Engels of Nederlands.`,
+    'unknown-label': () => 'Dat label bestaat niet meer: het is misschien net verwijderd.',
+    'duplicate-label': (p) => `Er bestaat al een label met de naam ${p.name}: kies een andere naam.`,
     'delivery-not-failed': () => 'Alleen een bericht dat niet kon worden bezorgd, kan opnieuw worden verstuurd.',
     'sender-not-waiting': () => 'Dit bericht wacht niet op bevestiging van de afzender.',
     'cc-not-allowed': (p) => `${p.address} staat niet in de Cc van dit gesprek, of is al toegevoegd.`,

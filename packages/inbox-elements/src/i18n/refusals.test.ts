@@ -34,6 +34,19 @@ describe("refusals in the reader's language (issue 14 item 4)", () => {
     expect(refusalText(nl, new TypeError('boom'))).to.equal(nl.errorCodes.internal);
   });
 
+  it('label refusals (issue 16) are worded in English and Dutch, naming the taken name', () => {
+    const taken = new ConfabError('rule', 'A label named VIP already exists', {
+      rule: 'I1',
+      reason: 'duplicate-label',
+      params: { name: 'VIP' },
+    });
+    expect(refusalText(en, taken)).to.equal('A label named VIP already exists: choose another name.');
+    expect(refusalText(nl, taken)).to.equal('Er bestaat al een label met de naam VIP: kies een andere naam.');
+    const gone = new ConfabError('not-found', 'No label l1', { reason: 'unknown-label' });
+    expect(refusalText(en, gone)).to.equal('That label no longer exists: it may have just been deleted.');
+    expect(refusalText(nl, gone)).to.equal('Dat label bestaat niet meer: het is misschien net verwijderd.');
+  });
+
   it('both catalogs word every reason and every code', () => {
     expect(Object.keys(nl.refusals).sort()).to.deep.equal(Object.keys(en.refusals).sort());
     expect(Object.keys(nl.errorCodes).sort()).to.deep.equal(Object.keys(en.errorCodes).sort());

@@ -414,6 +414,7 @@ describe('accessibility (issue 22)', () => {
       await until(() => queryByRole(element, 'button', 'Mark as closed'), 'bulk toolbar');
       check('button', 'Delete');
       check('button', 'Mark as closed');
+      check('button', 'Labels');
       list.selectAll(false);
 
       getByRole(element, 'option', 'Alice Andersen').click();
@@ -423,6 +424,7 @@ describe('accessibility (issue 22)', () => {
       for (const [role, name] of [
         ['button', 'Back to conversations'],
         ['button', 'Assignee'],
+        ['button', 'Labels'],
         ['button', 'Mark as closed'],
         ['button', 'More'],
         ['tab', 'Comment'],

@@ -20,7 +20,7 @@ function lines(value: FormDataEntryValue | null): string[] {
 /**
  * Inbox settings (I1): routing rules (G1), the chat widget's texts and colour, the away message
  * (S2), the bot's greeting and quick replies (W5), and the email address and role-based addresses
- * that go to Filtered (V10), the canned responses (issue 16) and the Team section (issue 12). Only an admin sees the settings form;
+ * that go to Filtered (V10), the canned responses and the labels (issue 16) and the Team section (issue 12). Only an admin sees the settings form;
  * everyone sees the team, and only an admin can manage it.
  *
  * @example
@@ -30,6 +30,7 @@ function lines(value: FormDataEntryValue | null): string[] {
  * @csspart save - The save button.
  * @csspart bot-answers - The bot answers section (`confab-bot-answers`).
  * @csspart canned - The canned responses section (`confab-canned-responses`).
+ * @csspart labels - The Labels section (`confab-label-settings`).
  * @csspart team - The Team section (`confab-team-section`).
  * @cssproperty --confab-border - Fieldset borders.
  *
@@ -51,6 +52,7 @@ export class ConfabSettingsPanel extends ConfabElement {
     // loads with the settings.
     void import('../canned-responses/define.js');
     void import('../bot-answers/define.js');
+    void import('../label-settings/define.js');
     void import('../team-section/define.js');
   }
 
@@ -72,6 +74,13 @@ export class ConfabSettingsPanel extends ConfabElement {
         .locale=${this.resolvedLocale}
         .theme=${this.theme}
       ></confab-canned-responses>
+      <confab-label-settings
+        part="labels"
+        exportparts=${exportPartsOf('confab-label-settings')}
+        .client=${this.client}
+        .locale=${this.resolvedLocale}
+        .theme=${this.theme}
+      ></confab-label-settings>
       <confab-team-section
         part="team"
         exportparts=${exportPartsOf('confab-team-section')}

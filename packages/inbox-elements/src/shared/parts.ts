@@ -4,7 +4,7 @@
  * part of the elements it renders, prefixed with the element's short name: `confab-inbox::part(list-row)`
  * styles what `confab-conversation-list::part(row)` styles. The thread passes its reply editor's
  * parts on as `editor-*`, so the inbox has `thread-editor-textarea`; the settings panel passes its
- * canned responses section's and Team section's on as `canned-*` and `team-*` (`settings-team-members`). scripts/parts.test.mjs checks
+ * canned responses, Labels and Team sections' on as `canned-*`, `labels-*` and `team-*` (`settings-team-members`). scripts/parts.test.mjs checks
  * that these lists match the parts each element renders.
  */
 export const ELEMENT_PARTS = {
@@ -12,7 +12,7 @@ export const ELEMENT_PARTS = {
     prefix: 'views',
     parts: ['nav', 'view', 'count', 'compose', 'footer', 'availability', 'settings'],
   },
-  'confab-filter-bar': { prefix: 'filter', parts: ['search', 'filter-button', 'menu', 'chip'] },
+  'confab-filter-bar': { prefix: 'filter', parts: ['search', 'filter-button', 'menu', 'chip', 'date-range'] },
   'confab-conversation-list': { prefix: 'list', parts: ['toolbar', 'listbox', 'row', 'checkbox', 'snackbar'] },
   'confab-reply-editor': { prefix: 'editor', parts: ['tabs', 'textarea', 'suggestions', 'send', 'pending', 'blocked'] },
   'confab-thread': {
@@ -20,13 +20,16 @@ export const ELEMENT_PARTS = {
     parts: [
       'header',
       'assignee',
+      'label-menu',
       'close',
       'more',
       'menu',
       'ticket-link',
+      'labels',
       'banner',
       'log',
       'message',
+      'activity',
       'comment',
       'reply',
       'sender-check',
@@ -37,9 +40,10 @@ export const ELEMENT_PARTS = {
   },
   'confab-about-panel': { prefix: 'about', parts: ['section', 'section-toggle', 'record-link'] },
   'confab-compose-dialog': { prefix: 'compose', parts: ['dialog', 'send'] },
-  'confab-settings-panel': { prefix: 'settings', parts: ['form', 'save', 'bot-answers', 'canned', 'team'] },
+  'confab-settings-panel': { prefix: 'settings', parts: ['form', 'save', 'bot-answers', 'canned', 'labels', 'team'] },
   'confab-bot-answers': { prefix: 'bot-answers', parts: ['form', 'answer', 'add'] },
   'confab-canned-responses': { prefix: 'canned', parts: ['form', 'snippet', 'add'] },
+  'confab-label-settings': { prefix: 'labels', parts: ['form', 'label'] },
   'confab-team-section': { prefix: 'team', parts: ['members', 'invite'] },
   'confab-shortcuts-dialog': { prefix: 'shortcuts', parts: ['dialog'] },
   'confab-notifications': { prefix: 'notifications', parts: ['button', 'dialog', 'item'] },
@@ -54,6 +58,7 @@ export function partsOf(tag: PartsOwner): string[] {
   if (tag === 'confab-settings-panel') {
     own.push(...partsOf('confab-bot-answers').map((part) => `bot-answers-${part}`));
     own.push(...partsOf('confab-canned-responses').map((part) => `canned-${part}`));
+    own.push(...partsOf('confab-label-settings').map((part) => `labels-${part}`));
     own.push(...partsOf('confab-team-section').map((part) => `team-${part}`));
   }
   return own;

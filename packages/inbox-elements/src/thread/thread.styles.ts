@@ -147,6 +147,14 @@ export const threadStyles = css`
     color: var(--_muted);
     font-size: 12px;
   }
+  .labels {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 4px;
+    margin: 4px 0 0;
+    padding: 0;
+    list-style: none;
+  }
   .message-head {
     display: flex;
     align-items: baseline;

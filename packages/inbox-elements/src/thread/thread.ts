@@ -3,8 +3,11 @@ import { ref } from 'lit/directives/ref.js';
 import { property, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import {
+  activityNoteOf,
   allAgents,
   assigneeOptions,
+  labelsOf,
+  labelStates,
   contactById,
   isPendingRecord,
   messagesOf,
@@ -15,7 +18,9 @@ import {
   uncopiedCcAddresses,
   type Agent,
   type AgentCommand,
+  type ActivityNote,
   type AssigneeOption,
+  type Label,
   type Contact,
   type Conversation,
   type Message,
@@ -37,6 +42,7 @@ import { threadStyles } from './thread.styles.js';
 import { INLINE_STYLE, sanitizeEmail, type SafeEmail } from './email-html.js';
 import { renderDelivery } from './delivery-status.js';
 import { exportPartsOf } from '../shared/parts.js';
+import { labelChip, labelChipStyles } from '../shared/label-chip.js';
 
 /** The reply editor's parts, passed on as this thread's `editor-*` parts. */
 const EDITOR_PARTS = exportPartsOf('confab-reply-editor');
@@ -52,6 +58,11 @@ interface ThreadModel {
   uncopied: string[];
   /** T2: who the Assignee menu offers (core decides), with a disabled current assignee marked. */
   assignees: AssigneeOption[];
+  /** Issue 16: the conversation's labels, and its activity notes by message id (core words nothing, it resolves names). */
+  labels: Label[];
+  notes: Map<string, ActivityNote>;
+  /** Changes whenever a note's names or label colours do. */
+  notesKey: string;
 }
 
 function sameOptions(a: AssigneeOption[], b: AssigneeOption[]): boolean {
@@ -70,6 +81,8 @@ function sameModel(a: ThreadModel, b: ThreadModel): boolean {
     shallowArrayEqual(a.agents, b.agents) &&
     shallowArrayEqual(a.unverified, b.unverified) &&
     shallowArrayEqual(a.uncopied, b.uncopied) &&
+    shallowArrayEqual(a.labels, b.labels) &&
+    a.notesKey === b.notesKey &&
     sameOptions(a.assignees, b.assignees)
   );
 }
@@ -97,6 +110,9 @@ const CLOSE_RETRY_MS = 60_000;
  * @csspart more - The More menu button.
  * @csspart menu - An open menu.
  * @csspart ticket-link - The ticket link (T3).
+ * @csspart labels - The conversation's labels under the title (issue 16).
+ * @csspart label-menu - The Labels menu button (issue 16).
+ * @csspart activity - A dated note of what a team member did (issue 16; beside `message`).
  * @csspart banner - The Filtered, Trash or Sent notice, or the Cc addresses not copied on replies, with its actions.
  * @csspart sender-check - On a message filed under a verified contact by email, form or Messenger: "sender not verified", Confirm sender, Move to a new contact.
  * @csspart log - The list of messages.
@@ -113,7 +129,7 @@ const CLOSE_RETRY_MS = 60_000;
  * @tagname confab-thread
  */
 export class ConfabThread extends ConfabElement {
-  static override styles = [baseStyles, threadStyles];
+  static override styles = [baseStyles, labelChipStyles, threadStyles];
 
   /** The conversation shown. */
   @property({ attribute: 'conversation-id' }) accessor conversationId: string | undefined;
@@ -136,6 +152,7 @@ export class ConfabThread extends ConfabElement {
 
   private readonly assigneeMenu = new MenuController(this, 'assignee');
   private readonly moreMenu = new MenuController(this, 'more');
+  private readonly labelMenu = new MenuController(this, 'labels');
   private readonly modal = new ModalController(this, 'dialog', () => (this.dialogMode = undefined));
   private lastMessageCount = 0;
   /**
@@ -158,6 +175,11 @@ export class ConfabThread extends ConfabElement {
       const store = this.client!.store;
       const conversation = this.conversationId ? store.conversation(this.conversationId) : undefined;
       const messages = conversation ? [...store.read(messagesOf, conversation.id)] : [];
+      const notes = new Map<string, ActivityNote>();
+      for (const message of messages) {
+        const note = message.activity ? store.read(activityNoteOf, message) : null;
+        if (note) notes.set(message.id, note);
+      }
       return {
         conversation,
         messages,
@@ -167,6 +189,9 @@ export class ConfabThread extends ConfabElement {
         unverified: messages.filter((message) => store.read(senderNotVerified, message)).map((message) => message.id),
         uncopied: conversation ? store.read(uncopiedCcAddresses, conversation.id) : [],
         assignees: store.read(assigneeOptions, conversation),
+        labels: store.read(labelsOf, conversation),
+        notes,
+        notesKey: JSON.stringify([...notes.values()]),
       };
     },
     sameModel,
@@ -233,6 +258,13 @@ export class ConfabThread extends ConfabElement {
           <slot name="header-end"></slot>
         </div>
         ${model.ticket ? this.renderTicketLink(model.ticket) : nothing}
+        ${
+          model.labels.length
+            ? html`<ul class="labels" part="labels" aria-label=${t.labels}>
+                ${model.labels.map((label) => html`<li>${labelChip(label)}</li>`)}
+              </ul>`
+            : nothing
+        }
         ${inTrash ? nothing : this.renderActions(conversation, model.assignees)}
       </header>
       ${this.renderBanner(conversation)} ${this.renderUncopied(conversation, model.uncopied)}
@@ -324,6 +356,21 @@ export class ConfabThread extends ConfabElement {
               </div>`
             : nothing
         }
+      </div>
+      <div class="anchor">
+        <button
+          id=${this.labelMenu.triggerId}
+          class="button"
+          part="label-menu"
+          aria-haspopup="menu"
+          aria-expanded=${this.labelMenu.open ? 'true' : 'false'}
+          aria-controls=${this.labelMenu.menuId}
+          @click=${this.labelMenu.toggle}
+          @keydown=${this.labelMenu.onTriggerKeydown}
+        >
+          ${t.labels}${icon('chevron')}
+        </button>
+        ${this.labelMenu.open ? this.renderLabelMenu(conversation) : nothing}
       </div>
       <span class="spacer"></span>
       ${
@@ -433,6 +480,17 @@ export class ConfabThread extends ConfabElement {
     const time = html`<time datetime=${new Date(message.createdAt).toISOString()}
       >${formatDateTime(message.createdAt, this.resolvedLocale)}</time
     >`;
+    const note = model.notes.get(message.id);
+    if (note) {
+      const who = note.actor || t.someone;
+      const words =
+        note.type === 'assigned'
+          ? t.activity.assigned(who, note.assignee ?? null)
+          : note.type === 'labelAdded' || note.type === 'labelRemoved'
+            ? t.activity[note.type](who, note.label!.name)
+            : t.activity[note.type](who);
+      return html`<li class="message system activity" part="message activity">${words} · ${time}</li>`;
+    }
     if (message.kind === 'system') {
       return html`<li class="message system" part="message">
         ${message.text} · ${time} ${renderDelivery(message, t, () => void this.sendAgain(message))}
@@ -672,6 +730,43 @@ export class ConfabThread extends ConfabElement {
       await this.act({ type: 'conversation.forward', conversationId, to, ...(note ? { note } : {}) });
     else await this.act({ type: 'conversation.sendTranscript', conversationId, to });
   };
+
+  /** Issue 16: each team label, checked when the conversation has it; choosing one puts it on or takes it off. */
+  private renderLabelMenu(conversation: Conversation) {
+    const t = this.t;
+    const states = this.client!.store.read(labelStates, [conversation.id]);
+    return html`<div
+      id=${this.labelMenu.menuId}
+      class="menu"
+      part="menu"
+      role="menu"
+      aria-label=${t.labels}
+      @keydown=${this.labelMenu.onMenuKeydown}
+    >
+      ${
+        states.length
+          ? states.map(({ label, applied }) => {
+              const has = applied === 'all';
+              return html`<button
+                role="menuitemcheckbox"
+                tabindex="-1"
+                aria-checked=${has ? 'true' : 'false'}
+                @click=${() => this.toggleLabel(label.id, has)}
+              >
+                <span class="check-mark" aria-hidden="true">${has ? '✓' : ''}</span>${labelChip(label)}
+              </button>`;
+            })
+          : html`<div role="menuitem" tabindex="-1" aria-disabled="true">${t.noLabels}</div>`
+      }
+    </div>`;
+  }
+
+  private async toggleLabel(labelId: string, remove: boolean): Promise<void> {
+    this.labelMenu.close();
+    if (!this.conversationId) return;
+    const type = remove ? 'conversation.removeLabel' : 'conversation.addLabel';
+    await this.act({ type, conversationIds: [this.conversationId], labelId });
+  }
 
   private async assign(assigneeId: string | null): Promise<void> {
     this.assigneeMenu.close();

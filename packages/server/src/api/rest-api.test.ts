@@ -170,6 +170,13 @@ describe('conversations and contacts', () => {
     assert.deepEqual(chat.json, { conversations: [], nextCursor: null }, 'a contradiction answers nothing');
     const mine = await call('GET', '/api/v1/conversations?view=mine', key);
     assert.deepEqual(mine.json.conversations, []);
+    // A saved view over a period (issue 16) means that period up to now, and a label view its labels.
+    const recent = await server.server.backend.execute(
+      { kind: 'agent', agentId: AGENTS[0]!.id },
+      { type: 'view.save', name: 'Recent', filter: { scope: 'inbox', activityWithin: '24h' } },
+    );
+    const lately = await call('GET', `/api/v1/conversations?view=${recent.result!['viewId']}&limit=100`, key);
+    assert.equal(lately.json.conversations.length, everyId.length, 'everything here is from the last 24 hours');
 
     for (const [query, path] of [
       ['limit=0', 'limit'],

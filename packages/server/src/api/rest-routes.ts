@@ -5,6 +5,7 @@ import {
   compareConversations,
   matchesFilter,
   narrowFilter,
+  resolveFilter,
   type Channel,
   type Command,
   type Conversation,
@@ -115,7 +116,9 @@ function filterOf(call: ApiCall): ConversationFilter | null {
   if (from !== undefined) narrow.activityFrom = from;
   const to = timeParam(query, 'activityTo');
   if (to !== undefined) narrow.activityTo = to;
-  return narrowFilter(view.filter, narrow, call.agentId);
+  const both = narrowFilter(view.filter, narrow, call.agentId);
+  // A saved view over a period ("last 7 days") means the period up to now (issue 16).
+  return both && resolveFilter(both, call.context.now());
 }
 
 /** A page's position: after this conversation in list order (L1). Opaque to callers. */

@@ -72,7 +72,8 @@ export function deriveWebhookEvents(
       case 'message.upserted':
         if (!memory.messages.has(event.message.id)) {
           memory.messages.add(event.message.id);
-          if (event.message.createdAt >= since)
+          // An activity note (issue 16) records a change the conversation events already announce.
+          if (event.message.createdAt >= since && !event.message.activity)
             emit(seq, 'message.created', event.message.createdAt, { message: event.message });
         }
         break;

@@ -139,6 +139,10 @@ describe('webhook events derived from the log', () => {
       [['message.created', 'm1']],
     );
     assert.ok(memory.messages.has('m0'), 'an old message is remembered, so its later changes stay quiet');
+    // An activity note (issue 16) repeats what conversation.assigned / closed announce: not a message.
+    const note = message('m2', 600);
+    (note.event as { message: { activity?: object } }).message.activity = { type: 'closed' };
+    assert.deepEqual(deriveWebhookEvents('ws', 'e1', [note], memory, 100), []);
   });
 
   test('private, loopback and link-local addresses are recognised (what a webhook may not reach by default)', () => {
