@@ -1,6 +1,7 @@
 /**
- * Registers every `confab-*` tag of the inbox (each part alone: `define/<part>.js`, which also
- * registers the parts it renders). Safe to load twice: a tag that exists is left as it is.
+ * Registers the `confab-*` tags of the inbox's first paint; `<confab-inbox>` loads the rest right
+ * after it (each part alone: `define/<part>.js`, which also registers the parts it renders). Safe
+ * to load twice: a tag that exists is left as it is.
  */
 import './inbox/define.js';
 import './reply-editor/define.js';
@@ -11,16 +12,17 @@ import { ConfabConversationList } from './conversation-list/conversation-list.js
 import { ConfabThread } from './thread/thread.js';
 import { ConfabReplyEditor } from './reply-editor/reply-editor.js';
 import { ConfabAboutPanel } from './about-panel/about-panel.js';
-import { ConfabComposeDialog } from './compose-dialog/compose-dialog.js';
-import { ConfabSettingsPanel } from './settings-panel/settings-panel.js';
-import { ConfabShortcutsDialog } from './shortcuts-dialog/shortcuts-dialog.js';
 
 // The bundle built from this entry (dist/bundles/confab-inbox.js) is all a page needs: the
 // elements, and the client with its WebSocket transport to give them.
 export { createInboxClient, createWebSocketTransport } from '@confab/core';
 export { defineOnce } from './shared/define-once.js';
 
-/** Every tag of the inbox and its class. */
+/**
+ * Every tag the inbox's first paint needs, and its class. The dialogs, the settings panel and its
+ * sections, and the notifications load right after the first paint (`define/compose-dialog.js`,
+ * `define/settings-panel.js`, … register one alone).
+ */
 export const INBOX_TAGS: Record<string, CustomElementConstructor> = {
   'confab-inbox': ConfabInbox,
   'confab-view-list': ConfabViewList,
@@ -29,7 +31,4 @@ export const INBOX_TAGS: Record<string, CustomElementConstructor> = {
   'confab-thread': ConfabThread,
   'confab-reply-editor': ConfabReplyEditor,
   'confab-about-panel': ConfabAboutPanel,
-  'confab-compose-dialog': ConfabComposeDialog,
-  'confab-settings-panel': ConfabSettingsPanel,
-  'confab-shortcuts-dialog': ConfabShortcutsDialog,
 };

@@ -1,5 +1,6 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../define.js';
+import './define.js';
 import type { ConfabComposeDialog } from './compose-dialog.js';
 import { closeTestInboxes, createTestInbox, type TestInbox } from '../test/fixtures.js';
 import { activeElement, getByRole, press, until } from '../test/dom.js';

@@ -4,9 +4,8 @@ import '../filter-bar/define.js';
 import '../conversation-list/define.js';
 import '../thread/define.js';
 import '../about-panel/define.js';
-import '../compose-dialog/define.js';
-import '../settings-panel/define.js';
-import '../shortcuts-dialog/define.js';
+// The compose and shortcuts dialogs and the settings panel are not needed for the first paint:
+// <confab-inbox> loads them right after it (inbox.ts).
 import { defineOnce } from '../shared/define-once.js';
 import { ConfabInbox } from './inbox.js';
 

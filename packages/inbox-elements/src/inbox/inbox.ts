@@ -180,8 +180,11 @@ export class ConfabInbox extends LitElement {
     this.addEventListener('confab-announce', this.onAnnounce);
     this.resizeObserver = new ResizeObserver(([entry]) => entry && this.fitWidth(entry.contentRect.width));
     this.resizeObserver.observe(this);
-    // The notifications are not needed for the first paint: their code loads right after it.
+    // Not needed for the first paint: their code loads right after it.
     void import('../notifications/define.js');
+    void import('../compose-dialog/define.js');
+    void import('../shortcuts-dialog/define.js');
+    void import('../settings-panel/define.js');
   }
 
   override disconnectedCallback(): void {
@@ -438,7 +441,9 @@ export class ConfabInbox extends LitElement {
   // Hosts may cancel these events (they bubble on past us); act only once every listener ran.
   private onCompose = async (event: Event): Promise<void> => {
     await Promise.resolve();
-    if (!event.defaultPrevented) await this.composeDialog.show();
+    if (event.defaultPrevented) return;
+    await customElements.whenDefined('confab-compose-dialog'); // loads right after the first paint
+    await this.composeDialog.show();
   };
 
   private onOpenSettings = async (event: Event): Promise<void> => {
@@ -466,7 +471,8 @@ export class ConfabInbox extends LitElement {
           : undefined;
     const inList = path.includes(this.list);
     if (key === '/') this.focusSearch();
-    else if (key === '?') void this.shortcutsDialog.show();
+    else if (key === '?')
+      void customElements.whenDefined('confab-shortcuts-dialog').then(() => this.shortcutsDialog.show());
     else if ((key === 'j' || key === 'k') && (!inList || event.altKey) && !this.leftCollapsed)
       this.list.openNext(key === 'j' ? 1 : -1);
     else if (withCommand && event.key === 'z' && this.list?.canUndo) this.list.undo();

@@ -1,5 +1,6 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../define.js';
+import './define.js';
 import type { ConfabSettingsPanel } from './settings-panel.js';
 import { closeTestInboxes, createTestInbox, type TestInbox } from '../test/fixtures.js';
 import { getByRole, until } from '../test/dom.js';

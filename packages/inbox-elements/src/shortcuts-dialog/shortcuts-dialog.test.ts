@@ -1,5 +1,6 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../define.js';
+import './define.js';
 import type { ConfabShortcutsDialog } from './shortcuts-dialog.js';
 import '../test/frames.js';
 import { getByRole, until } from '../test/dom.js';
