@@ -279,10 +279,12 @@ describe('accessibility (issue 22)', () => {
     const element = await mount(inbox, { locale: 'nl' });
     await openConversation(element, 'c-email', 'Invoice question');
     expect(element.getAttribute('lang')).to.equal('nl');
-    // The notifications load right after the first paint.
-    await customElements.whenDefined('confab-notifications');
-    await element.shadowRoot!.querySelector<ConfabElement>('confab-notifications')!.updateComplete;
     const parts = [...element.shadowRoot!.querySelectorAll('*')].filter((part) => part.localName.startsWith('confab-'));
+    // The notifications, the dialogs and the settings panel load right after the first paint.
+    for (const part of parts) {
+      await customElements.whenDefined(part.localName);
+      await (part as ConfabElement).updateComplete;
+    }
     expect(parts.length).to.be.greaterThan(5);
     for (const part of parts) expect(part.getAttribute('lang'), part.localName).to.equal('nl');
     element.locale = 'en';

@@ -1,5 +1,6 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../define.js';
+import '../settings-panel/define.js';
 import type { ConfabSettingsPanel } from '../settings-panel/settings-panel.js';
 import type { InviteDelivery, TeamInvites } from './invites.js';
 import { closeTestInboxes, createTestInbox, type TestInbox } from '../test/fixtures.js';
@@ -170,7 +171,7 @@ describe('confab-team-section', () => {
 
     fill(element, { email: 'not an address', name: 'X' }).requestSubmit();
     await until(() => alert.textContent === 'Enter a valid email address.', 'not an address');
-    const email = getByRole<HTMLInputElement>(element, 'textbox', 'Email');
+    const email = getByRole<HTMLInputElement>(team(element), 'textbox', 'Email');
     expect(email.getAttribute('aria-invalid')).to.equal('true');
     expect(email.getAttribute('aria-describedby')).to.equal(alert.id);
     expect(activeElement() === email, 'focus').to.equal(true);
@@ -180,7 +181,7 @@ describe('confab-team-section', () => {
 
     fill(element, { email: 'dee@team.example', name: '  ' }).requestSubmit();
     await until(() => alert.textContent === 'Enter a name.', 'no name');
-    expect(getByRole(element, 'textbox', 'Name').getAttribute('aria-invalid')).to.equal('true');
+    expect(getByRole(team(element), 'textbox', 'Name').getAttribute('aria-invalid')).to.equal('true');
     expect(inbox.memory.backend.state.agents.size).to.equal(before);
 
     const disableMe = getByRole(element, 'button', 'Disable: Ann Agent');
