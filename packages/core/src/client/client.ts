@@ -198,6 +198,9 @@ function createClient<C extends Command, S extends ReplicaStore>(
       }
       if (!session.token) session.setToken((await persistence.get<string>(session.key('session'))) ?? '');
     }
+    // A tab is ready only once it hears the others: a sign-out in another tab right after this one
+    // became ready would otherwise go unheard (the channel's code loads on its own).
+    await tabs;
     const tokenHash = await session.tokenHash();
     const [records, savedDrafts, saved] = await Promise.all([
       persistence.entries<StoredCommand>(session.outboxPrefix),
