@@ -115,6 +115,18 @@ function startServer(dataDir) {
   });
 }
 
+/**
+ * Runs a phase; with BENCH_SERVER_PROFILE set, prints its window on the monotonic clock (µs, as the
+ * server's .cpuprofile timestamps) so that `node bench/profile-window.mjs` can split the profile by phase.
+ */
+async function profiledPhase(name, run) {
+  const start = process.hrtime.bigint() / 1000n;
+  const result = await run();
+  if (process.env.BENCH_SERVER_PROFILE)
+    console.error(`profile window ${name}: ${start} ${process.hrtime.bigint() / 1000n}`);
+  return result;
+}
+
 /** A socket with a frame listener list; resolves once open. */
 function openSocket(wsUrl) {
   return new Promise((resolve, reject) => {
@@ -180,7 +192,60 @@ async function ingestEmails(url, from) {
       }
     }),
   );
-  return ingested / ((performance.now() - started) / 1000);
+  return { ingested, perSecond: ingested / ((performance.now() - started) / 1000) };
+}
+
+/** The server's garbage collection so far by kind (minor, major, incremental, weakcb), ms. */
+async function gcMs(url) {
+  const metrics = await (await fetch(`${url}/metrics`, { headers: { authorization: 'Bearer bench-metrics' } })).text();
+  const byKind = {};
+  for (const [, kind, seconds] of metrics.matchAll(/^confab_nodejs_gc_duration_seconds_sum\{kind="(\w+)"\} (\S+)$/gm))
+    byKind[kind] = Number(seconds) * 1000;
+  return byKind;
+}
+
+/**
+ * One timed round of email ingest, with what it cost the server: CPU and garbage collection per
+ * email ingested (what the loaded ratio's wall-clock figures mean on a shared machine).
+ */
+async function ingestPhase(name, url, pid, from) {
+  const cpuBefore = cpuMs(pid);
+  const gcBefore = await gcMs(url);
+  const { ingested, perSecond } = await profiledPhase(name, () => ingestEmails(url, from));
+  const cpuAfter = cpuMs(pid);
+  const gcAfter = await gcMs(url);
+  const gcPerEmail = (kind) => ((gcAfter[kind] ?? 0) - (gcBefore[kind] ?? 0)) / ingested;
+  return {
+    perSecond,
+    cpuMsPerEmail: cpuBefore === null || cpuAfter === null ? null : (cpuAfter - cpuBefore) / ingested,
+    gcMsPerEmail: Object.keys(gcAfter).reduce((sum, kind) => sum + gcPerEmail(kind), 0),
+    majorGcMsPerEmail: gcPerEmail('major') + gcPerEmail('incremental'),
+  };
+}
+
+/** The figures of one ingest phase, named `server.ingest.<phase>.…`. */
+function ingestFigures(phase, figures, what) {
+  return [
+    ...(figures.cpuMsPerEmail === null
+      ? []
+      : [
+          {
+            metric: `server.ingest.${phase}.cpuMsPerEmail`,
+            value: round(figures.cpuMsPerEmail, 3),
+            unit: `ms of server CPU per email, ${what}`,
+          },
+        ]),
+    {
+      metric: `server.ingest.${phase}.gcMsPerEmail`,
+      value: round(figures.gcMsPerEmail, 3),
+      unit: `ms of server garbage collection per email, ${what}`,
+    },
+    {
+      metric: `server.ingest.${phase}.majorGcMsPerEmail`,
+      value: round(figures.majorGcMsPerEmail, 3),
+      unit: `ms of it in major (mark-compact) collection, ${what}`,
+    },
+  ];
 }
 
 /** A visitor of a site: hello without token (a new session), then a chat. */
@@ -298,16 +363,9 @@ export async function run() {
     // 1. Email ingest with no visitor socket open: the baseline of the loaded ratio (after a
     //    warm-up round, so that neither side of the ratio pays for the JIT's first compiles).
     await ingestEmails(url, 0);
-    const idleCpu = cpuMs(child.pid);
-    const idleIngest = await ingestEmails(url, INGEST_EMAILS);
-    results.push({ metric: 'server.ingest.idle.msgPerSec', value: round(idleIngest, 1), unit: 'emails/s' });
-    // The server's own CPU per email: what the ratio's wall-clock figures mean on a shared machine.
-    if (idleCpu !== null)
-      results.push({
-        metric: 'server.ingest.idle.cpuMsPerEmail',
-        value: round((cpuMs(child.pid) - idleCpu) / INGEST_EMAILS, 3),
-        unit: 'ms of server CPU per email',
-      });
+    const idle = await ingestPhase('ingest.idle', url, child.pid, INGEST_EMAILS);
+    results.push({ metric: 'server.ingest.idle.msgPerSec', value: round(idle.perSecond, 1), unit: 'emails/s' });
+    results.push(...ingestFigures('idle', idle, 'no visitor socket open'));
 
     // 2. Concurrent visitor sockets, opened in batches, within a time budget: most by the holder
     //    process, then the probes here.
@@ -462,18 +520,12 @@ export async function run() {
     });
 
     // 4. Email ingest again, every visitor socket still open.
-    const loadedCpu = cpuMs(child.pid);
-    const loadedIngest = await ingestEmails(url, 2 * INGEST_EMAILS);
-    results.push({ metric: 'server.ingest.msgPerSec', value: round(loadedIngest, 1), unit: 'emails/s' });
-    if (loadedCpu !== null)
-      results.push({
-        metric: 'server.ingest.loaded.cpuMsPerEmail',
-        value: round((cpuMs(child.pid) - loadedCpu) / INGEST_EMAILS, 3),
-        unit: 'ms of server CPU per email, every visitor socket open',
-      });
+    const loaded = await ingestPhase('ingest.loaded', url, child.pid, 2 * INGEST_EMAILS);
+    results.push({ metric: 'server.ingest.msgPerSec', value: round(loaded.perSecond, 1), unit: 'emails/s' });
+    results.push(...ingestFigures('loaded', loaded, 'every visitor socket open'));
     results.push({
       metric: 'server.ingest.loadedRatio',
-      value: round(loadedIngest / idleIngest, 2),
+      value: round(loaded.perSecond / idle.perSecond, 2),
       unit: `emails/s with ${held} visitor sockets ÷ with none`,
     });
     for (const agent of agents) agent.close();
