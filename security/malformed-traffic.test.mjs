@@ -112,6 +112,10 @@ const COMMANDS = {
     { conversationId: 'c1', typing: true },
     { conversationId: 's', typing: 'b' },
   ],
+  viewing: [
+    { conversationId: 'c1', viewing: true },
+    { conversationId: 's', viewing: 'b' },
+  ],
   'visitor.startChat': [{ text: 'hi' }, { text: 's' }],
   'visitor.message': [
     { conversationId: 'c1', text: 'hi' },

@@ -73,6 +73,7 @@ function commandsAimedAt(target) {
     { type: 'agent.activate', agentId },
     { type: 'agent.signedIn', agentId },
     { type: 'typing', conversationId, typing: true },
+    { type: 'viewing', conversationId, viewing: true },
     { type: 'visitor.message', conversationId, text: 'hijack' },
     { type: 'visitor.requestHuman', conversationId },
     { type: 'visitor.verify', contactId, email: 'attacker@evil.example' },

@@ -89,6 +89,7 @@ export {
   type SystemCommand,
   type TeamCommand,
   type TrashCommand,
+  type SignalCommand,
   type TypingCommand,
   type UnblockContactCommand,
   type UnfilterCommand,
@@ -97,6 +98,7 @@ export {
   type UpdateTicketCommand,
   type VerifyVisitorCommand,
   type VisitorCommand,
+  type ViewingCommand,
   type VisitorMessageCommand,
 } from './protocol/commands.js';
 export {
@@ -106,6 +108,7 @@ export {
   type SequencedEvent,
   type Snapshot,
   type TypingSignal,
+  type ViewingSignal,
 } from './protocol/events.js';
 export {
   ConfabError,
@@ -138,6 +141,7 @@ export {
   type ServerFrame,
   type SnapshotFrame,
   type TypingFrame,
+  type ViewingFrame,
   type WelcomeFrame,
 } from './protocol/frames.js';
 export { type ConnectionState, type Transport, type TransportListener } from './transport/transport.js';
@@ -255,8 +259,10 @@ export { mentionedIds, type Mentionable } from './text/mentions.js';
 export { closeEligibility, type CloseEligibility } from './engine/agent-commands.js';
 export { closeEligibilityOf } from './selectors/close-eligibility.js';
 export { replyBlocker, spamApplies, MESSENGER_MAX_TEXT } from './engine/channel-rules.js';
+export { latestMessageAt, teammatesRepliedAfter } from './engine/collision.js';
 export { cannedResponsesMatching, cannedResponseText, CANNED_RESPONSE_MATCHES } from './engine/canned-responses.js';
 export { createTypingNotice, type TypingNotice } from './client/typing.js';
+export { createViewingNotice, type ViewingNotice } from './client/viewing.js';
 export {
   ATTACHMENT_TYPES,
   INLINE_IMAGE_TYPES,

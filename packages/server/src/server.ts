@@ -338,7 +338,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         });
       },
       ...(bus
-        ? { onTyping: (principal, command) => bus.publish(workspaceId, { kind: 'typing', principal, command }) }
+        ? { onSignal: (principal, command) => bus.publish(workspaceId, { kind: 'signal', principal, command }) }
         : {}),
     });
     backendRef = backend;
@@ -351,7 +351,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         backend.receive(message.events).catch((error: unknown) => {
           workspaceLogger.warn({ err: error }, 'applying events from the bus failed; the poll catches up');
         });
-      } else if (message.kind === 'typing') backend.relayTyping(message.principal, message.command);
+      } else if (message.kind === 'signal') backend.relaySignal(message.principal, message.command);
       else
         backend.disconnectPrincipal(
           (principal) => samePrincipal(principal, message.principal),

@@ -2,7 +2,7 @@ import { execute, projectEvent, snapshotFor } from '../engine/engine.js';
 import { createEngineState } from '../engine/state.js';
 import { SnapshotFormatError, deserializeEngineState, serializeEngineState } from '../engine/state-snapshot.js';
 import { LazyMessages } from '../engine/lazy-messages.js';
-import type { Command } from '../protocol/commands.js';
+import { isSignalCommand, type Command, type SignalCommand } from '../protocol/commands.js';
 import { CLOSE_CODES, closeCodeOf } from '../protocol/close-codes.js';
 import { ConfabError } from '../protocol/errors.js';
 import { StorageUnreachableError } from './storage-unreachable.js';
@@ -22,7 +22,7 @@ import type {
   StoredOutcome,
 } from './types.js';
 import { createVisitorStreams, type VisitorDelivery } from './visitor-streams.js';
-import { deliverToAgents, deliverToVisitors, relayTyping } from './delivery.js';
+import { deliverToAgents, deliverToVisitors, relaySignal } from './delivery.js';
 import { createLocalFanOut } from './local-fan-out.js';
 import { LinkRegistry, type Link } from './links.js';
 import { createMemoryStorage } from './memory-storage.js';
@@ -485,6 +485,8 @@ export function createBackend(options: BackendOptions): Backend {
     };
     links.add(link);
     let greeting: Promise<void> | null = null;
+    // The conversation this link's agent said they view, so that closing the link ends it for the others.
+    let viewingConversation: string | null = null;
 
     const refuse = (error: ConfabError, id?: string) =>
       link.send({ v: 1, type: 'error', ...(id !== undefined ? { id } : {}), error: error.toPayload() });
@@ -519,10 +521,11 @@ export function createBackend(options: BackendOptions): Backend {
       }
       const principal = link.principal;
       try {
-        if (frame.command.type === 'typing') {
+        if (isSignalCommand(frame.command)) {
           execute(state, principal, frame.command, { now: now(), newId });
-          relayTyping(state, links, principal, frame.command);
-          options.onTyping?.(principal, frame.command);
+          if (frame.command.type === 'viewing')
+            viewingConversation = frame.command.viewing ? frame.command.conversationId : null;
+          signal(principal, frame.command);
           link.send({ v: 1, type: 'ack', id: frame.id, seq: seqFor(principal, seq) });
           return;
         }
@@ -552,7 +555,15 @@ export function createBackend(options: BackendOptions): Backend {
     function closeLink(code: number, reason: string) {
       if (link.closed) return;
       links.remove(link);
+      stopViewing();
       end(code, reason);
+    }
+
+    /** A closed link no longer views its conversation: the other agents hear it now, not at expiry. */
+    function stopViewing() {
+      const conversationId = viewingConversation;
+      viewingConversation = null;
+      if (conversationId && link.principal) signal(link.principal, { type: 'viewing', conversationId, viewing: false });
     }
 
     return {
@@ -591,8 +602,15 @@ export function createBackend(options: BackendOptions): Backend {
       },
       close() {
         links.remove(link);
+        stopViewing();
       },
     };
+  }
+
+  /** Relays a signal to this hub's links, and (through `onSignal`) to other processes'. */
+  function signal(principal: Principal, command: SignalCommand) {
+    relaySignal(state, links, principal, command);
+    options.onSignal?.(principal, command);
   }
 
   return {
@@ -608,8 +626,8 @@ export function createBackend(options: BackendOptions): Backend {
     append,
     catchUp,
     receive,
-    relayTyping(principal, command) {
-      relayTyping(state, links, principal, command);
+    relaySignal(principal, command) {
+      relaySignal(state, links, principal, command);
     },
     get epoch() {
       return epoch;

@@ -1,7 +1,7 @@
 import { projectEvent } from '../engine/engine.js';
-import { projectTyping } from '../engine/projection.js';
+import { projectTyping, projectViewing } from '../engine/projection.js';
 import type { EngineState } from '../engine/state.js';
-import type { Command } from '../protocol/commands.js';
+import type { SignalCommand } from '../protocol/commands.js';
 import type { SequencedEvent } from '../protocol/events.js';
 import { PROTOCOL_VERSION, type Principal } from '../protocol/frames.js';
 import type { Link, LinkRegistry } from './links.js';
@@ -55,13 +55,18 @@ export function deliverToVisitors(streams: VisitorStreams, links: LinkRegistry, 
   }
 }
 
-/** Typing is ephemeral: relayed to the links the engine says may see it (agents, the conversation's visitors). */
-export function relayTyping(
-  state: EngineState,
-  links: LinkRegistry,
-  sender: Principal,
-  command: Extract<Command, { type: 'typing' }>,
-): void {
+/**
+ * Signals are ephemeral: typing goes to the links the engine says may see it (agents, the
+ * conversation's visitors); viewing to the other agents only.
+ */
+export function relaySignal(state: EngineState, links: LinkRegistry, sender: Principal, command: SignalCommand): void {
+  if (command.type === 'viewing') {
+    for (const link of links.agents()) {
+      const signal = projectViewing(state, sender, link.principal!, command.conversationId, command.viewing);
+      if (signal) link.send({ v: PROTOCOL_VERSION, type: 'viewing', signal });
+    }
+    return;
+  }
   const send = (link: Link) => {
     const signal = projectTyping(state, sender, link.principal!, command.conversationId, command.typing);
     if (signal) link.send({ v: PROTOCOL_VERSION, type: 'typing', signal });

@@ -1,6 +1,6 @@
 import type { EngineState } from '../engine/state.js';
 import type { MessageChanges, StoredMessages } from '../engine/lazy-messages.js';
-import type { Command } from '../protocol/commands.js';
+import type { Command, SignalCommand } from '../protocol/commands.js';
 import type { Attachment } from '../model/model.js';
 import type { SequencedEvent } from '../protocol/events.js';
 import type { Principal, ServerFrame } from '../protocol/frames.js';
@@ -186,8 +186,8 @@ export interface BackendOptions {
     command: Command,
     attachments: readonly Attachment[],
   ) => Promise<Attachment[]>;
-  /** Called with each typing signal a link of this hub sent: a cluster relays it to the other processes. */
-  onTyping?: (principal: Principal, command: Extract<Command, { type: 'typing' }>) => void;
+  /** Called with each signal (typing, viewing) a link of this hub sent: a cluster relays it to the other processes. */
+  onSignal?: (principal: Principal, command: SignalCommand) => void;
 }
 
 /** Metadata of a connection, for limits and logs. */
@@ -239,8 +239,8 @@ export interface Backend {
    * dropped, and a gap is filled from storage. SharedLog storage only.
    */
   receive(events: readonly StoredEvent[]): Promise<void>;
-  /** A typing signal a link of another process sent: relayed to this hub's links as if sent here. */
-  relayTyping(principal: Principal, command: Extract<Command, { type: 'typing' }>): void;
+  /** A signal (typing, viewing) a link of another process sent: relayed to this hub's links as if sent here. */
+  relaySignal(principal: Principal, command: SignalCommand): void;
   /** Names the log's history (see StoredLog.epoch); set once `ready`. */
   readonly epoch: string;
   /** How many client links are open now. */

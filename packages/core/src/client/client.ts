@@ -1,8 +1,8 @@
 import { createNanoEvents } from 'nanoevents';
 import type { Agent, Contact } from '../model/model.js';
-import type { AgentCommand, Command, VisitorCommand } from '../protocol/commands.js';
+import { isSignalCommand, type AgentCommand, type Command, type VisitorCommand } from '../protocol/commands.js';
 import { ConfabError, type FatalErrorCode } from '../protocol/errors.js';
-import { emptySnapshot, type SequencedEvent, type Snapshot } from '../protocol/events.js';
+import { emptySnapshot, type SequencedEvent, type Snapshot, type ViewingSignal } from '../protocol/events.js';
 import type { CommittedCommand, Principal, ServerFrame } from '../protocol/frames.js';
 import { MAX_FRAME_LENGTH, MAX_HELLO_PENDING, PROTOCOL_VERSION } from '../protocol/frames.js';
 import { openPersistence, resilient } from '../persistence/persistence.js';
@@ -27,6 +27,7 @@ import { createSession, hashToken, principalKeyOf } from './session.js';
 import { stopCause } from './stop-cause.js';
 import { createClientStorage } from './storage.js';
 import { createTypingSignals } from './typing.js';
+import { createViewingSignals } from './viewing.js';
 import type {
   Client,
   ClientEvents,
@@ -63,7 +64,14 @@ const visitorRules: OptimisticRules = () => import('../engine/visitor-optimistic
  * await client.send({ type: 'conversation.assign', conversationId, assigneeId: 'agent-2' });
  */
 export function createInboxClient(options: ClientOptions): InboxClient {
-  const base = createClient<AgentCommand, InboxStore>('agent', options, createInboxStore({ me: null }), agentRules);
+  const viewing = createViewingSignals();
+  const base = createClient<AgentCommand, InboxStore>(
+    'agent',
+    options,
+    createInboxStore({ me: null }),
+    agentRules,
+    viewing.receive,
+  );
   const me = writable<Agent | null>(null);
   const refresh = () => {
     const principal = base.status.get().principal;
@@ -71,7 +79,13 @@ export function createInboxClient(options: ClientOptions): InboxClient {
   };
   base.store.revision.subscribe(refresh);
   base.status.subscribe(refresh);
-  return { ...base, me };
+  return {
+    ...base,
+    me,
+    viewing: viewing.current,
+    close: () => (viewing.stop(), base.close()),
+    forget: () => (viewing.stop(), base.forget()),
+  };
 }
 
 /**
@@ -104,6 +118,8 @@ function createClient<C extends Command, S extends ReplicaStore>(
   options: VisitorClientOptions,
   store: S,
   rules: OptimisticRules,
+  /** Where `viewing` signals go (an agent's client; a visitor never gets any). */
+  onViewing?: (signal: ViewingSignal) => void,
 ): Client<C, S> {
   const namespace = options.namespace ?? 'confab';
   const transport = options.transport;
@@ -331,6 +347,9 @@ function createClient<C extends Command, S extends ReplicaStore>(
       case 'typing':
         typing.receive(frame.signal);
         break;
+      case 'viewing':
+        onViewing?.(frame.signal);
+        break;
       case 'pong':
         break;
     }
@@ -477,8 +496,8 @@ function createClient<C extends Command, S extends ReplicaStore>(
         new ConfabError('too-large', `A command may have at most ${MAX_FRAME_LENGTH} characters as JSON.`),
       );
     }
-    if (command.type === 'typing') {
-      // Typing is ephemeral: never queued, never retried.
+    if (isSignalCommand(command)) {
+      // Typing and viewing are ephemeral: never queued, never retried.
       if (welcomed) transport.send({ v: PROTOCOL_VERSION, type: 'command', id: newCommandId(), command });
       return Promise.resolve({});
     }

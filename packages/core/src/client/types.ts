@@ -1,7 +1,7 @@
 import type { Agent, Contact, ConversationId, Message } from '../model/model.js';
 import type { AgentCommand, Command, VisitorCommand } from '../protocol/commands.js';
 import type { ConfabError, ErrorPayload, FatalErrorCode } from '../protocol/errors.js';
-import type { SequencedEvent, TypingSignal } from '../protocol/events.js';
+import type { SequencedEvent, TypingSignal, ViewingSignal } from '../protocol/events.js';
 import type { Principal } from '../protocol/frames.js';
 import type { Readable } from '../store/readable.js';
 import type { InboxStore, ReplicaStore } from '../store/types.js';
@@ -113,6 +113,8 @@ export interface Client<C extends Command, S extends ReplicaStore = ReplicaStore
 export interface InboxClient extends Client<AgentCommand, InboxStore> {
   /** The signed-in agent, once known. */
   readonly me: Readable<Agent | null>;
+  /** Which other team members have which conversation open, now (collision). */
+  readonly viewing: Readable<ViewingSignal[]>;
 }
 
 export interface VisitorClient extends Client<VisitorCommand, ReplicaStore> {

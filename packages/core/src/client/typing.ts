@@ -4,27 +4,37 @@ import { writable, type Readable } from '../store/readable.js';
 /** A typing signal nobody renewed is over after this long (the sender repeats it more often). */
 const TYPING_EXPIRES_MS = 8000;
 
-/** Who is typing where, from the signals that arrive; each one ends by itself if not renewed. */
-export interface TypingSignals {
-  readonly current: Readable<TypingSignal[]>;
-  receive(signal: TypingSignal): void;
+/** Who is typing (or viewing) where, from the signals that arrive; each one ends by itself if not renewed. */
+export interface Signals<T> {
+  readonly current: Readable<T[]>;
+  receive(signal: T): void;
   /** Ends every timer (the client closed). */
   stop(): void;
 }
 
-export function createTypingSignals(expiresMs = TYPING_EXPIRES_MS): TypingSignals {
-  const current = writable<TypingSignal[]>([]);
+export type TypingSignals = Signals<TypingSignal>;
+
+/**
+ * Signals by `idOf` (one per conversation and sender): an active one stands until its sender says
+ * it ended (`ended` makes that signal) or nobody renewed it for `expiresMs`.
+ */
+export function createSignals<T>(
+  idOf: (signal: T) => string,
+  active: (signal: T) => boolean,
+  ended: (signal: T) => T,
+  expiresMs: number,
+): Signals<T> {
+  const current = writable<T[]>([]);
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
-  const idOf = (signal: TypingSignal) => `${signal.conversationId}\u0000${signal.who}`;
-  function receive(signal: TypingSignal) {
+  function receive(signal: T) {
     const id = idOf(signal);
     clearTimeout(timers.get(id));
     const others = current.get().filter((entry) => idOf(entry) !== id);
-    if (signal.typing) {
+    if (active(signal)) {
       current.set([...others, signal]);
       timers.set(
         id,
-        setTimeout(() => receive({ ...signal, typing: false }), expiresMs),
+        setTimeout(() => receive(ended(signal)), expiresMs),
       );
     } else {
       timers.delete(id);
@@ -39,6 +49,15 @@ export function createTypingSignals(expiresMs = TYPING_EXPIRES_MS): TypingSignal
       timers.clear();
     },
   };
+}
+
+export function createTypingSignals(expiresMs = TYPING_EXPIRES_MS): TypingSignals {
+  return createSignals<TypingSignal>(
+    (signal) => `${signal.conversationId}\u0000${signal.who}`,
+    (signal) => signal.typing,
+    (signal) => ({ ...signal, typing: false }),
+    expiresMs,
+  );
 }
 
 /** While someone types, the other side hears "typing" again this often: well before it expires there. */

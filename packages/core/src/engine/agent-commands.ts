@@ -87,6 +87,11 @@ function replyRecipients(decision: Decision, conversation: Conversation): { to: 
 }
 
 export const agentHandlers = {
+  viewing(decision: Decision, command: C.ViewingCommand): Result {
+    // Ephemeral: the backend relays it to the other agents. The engine only checks the conversation exists.
+    decision.conversation(command.conversationId);
+  },
+
   'conversation.assign'(decision: Decision, command: C.AssignCommand): Result {
     const conversation = decision.conversation(command.conversationId);
     if (command.assigneeId !== null) {

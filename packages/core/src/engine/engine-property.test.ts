@@ -40,6 +40,7 @@ const COMMAND_TYPES = [
   'conversation.addLabel',
   'conversation.removeLabel',
   'typing',
+  'viewing',
   'visitor.startChat',
   'visitor.message',
   'visitor.requestHuman',

@@ -4,7 +4,7 @@ export * from './state.js';
 export * from './views.js';
 export { BOT_CLOSE_IDLE_MS } from './agent-commands.js';
 export { PREVIEW_LENGTH, previewOf, newConversation } from './records.js';
-export { visibleToVisitor, projectTyping } from './projection.js';
+export { visibleToVisitor, projectTyping, projectViewing } from './projection.js';
 export { route, routableAgents, isRoutable } from './routing.js';
 export { executeOptimistic } from './optimistic.js';
 export { emailKey } from './email.js';

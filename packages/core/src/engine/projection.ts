@@ -1,5 +1,11 @@
 import type { Agent, Contact, Conversation, Message, Settings } from '../model/model.js';
-import { emptySnapshot, type ConfabEvent, type Snapshot, type TypingSignal } from '../protocol/events.js';
+import {
+  emptySnapshot,
+  type ConfabEvent,
+  type Snapshot,
+  type TypingSignal,
+  type ViewingSignal,
+} from '../protocol/events.js';
 import type { Principal } from '../protocol/frames.js';
 import { defaultSettings } from './state.js';
 import type { EngineState } from './state.js';
@@ -208,4 +214,18 @@ export function projectTyping(
       ? visitorOwns(conversation, receiver.contactId)
       : receiver.kind === 'agent' && receiver.agentId !== sender.agentId;
   return sees ? { conversationId, who: 'agent', name: state.agents.get(sender.agentId)?.name ?? '', typing } : null;
+}
+
+/** What `receiver` hears of an agent viewing a conversation: only other team members hear it. */
+export function projectViewing(
+  state: EngineState,
+  sender: Principal,
+  receiver: Principal,
+  conversationId: string,
+  viewing: boolean,
+): ViewingSignal | null {
+  if (sender.kind !== 'agent' || receiver.kind !== 'agent' || receiver.agentId === sender.agentId) return null;
+  if (!state.conversations.has(conversationId)) return null;
+  const name = state.agents.get(sender.agentId)?.name ?? '';
+  return { conversationId, agentId: sender.agentId, name, viewing };
 }

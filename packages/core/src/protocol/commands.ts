@@ -240,6 +240,23 @@ export interface TypingCommand {
   typing: boolean;
 }
 
+/**
+ * A team member has a conversation open (collision: "Ben is viewing"), or no longer. Agents only,
+ * and only other agents hear it. Ephemeral like typing; the sender repeats it while it holds.
+ */
+export interface ViewingCommand {
+  type: 'viewing';
+  conversationId: ConversationId;
+  viewing: boolean;
+}
+
+/** Commands that are relayed, never stored or sequenced. */
+export type SignalCommand = TypingCommand | ViewingCommand;
+
+export function isSignalCommand(command: { type: string }): command is SignalCommand {
+  return command.type === 'typing' || command.type === 'viewing';
+}
+
 // ---- Visitor commands -----------------------------------------------------------------------
 
 /** W1: a visitor starts a chat. Repeating the command id makes one conversation, not two. */
@@ -404,7 +421,8 @@ export type AgentCommand =
   | RenameViewCommand
   | LabelCommand
   | TeamCommand
-  | TypingCommand;
+  | TypingCommand
+  | ViewingCommand;
 
 export type VisitorCommand =
   StartChatCommand | VisitorMessageCommand | RequestHumanCommand | SetVisitorProfileCommand | TypingCommand;

@@ -77,6 +77,14 @@ export interface TypingSignal {
   typing: boolean;
 }
 
+/** Another team member has a conversation open (`viewing: false` when they left it). */
+export interface ViewingSignal {
+  conversationId: ConversationId;
+  agentId: string;
+  name: string;
+  viewing: boolean;
+}
+
 /**
  * Everything a principal may see, at one sequence number: the starting point of a replica.
  * The server projects it per principal before sending (DESIGN §1).

@@ -1,7 +1,7 @@
 import type { AgentId, ContactId } from '../model/model.js';
 import type { Command } from './commands.js';
 import type { ErrorPayload } from './errors.js';
-import type { SequencedEvent, Snapshot, TypingSignal } from './events.js';
+import type { SequencedEvent, Snapshot, TypingSignal, ViewingSignal } from './events.js';
 
 /** The wire protocol's version. A frame with another `v` is refused with `unsupported-version`. */
 export const PROTOCOL_VERSION = 1;
@@ -144,9 +144,16 @@ export interface TypingFrame {
   signal: TypingSignal;
 }
 
+export interface ViewingFrame {
+  v: 1;
+  type: 'viewing';
+  signal: ViewingSignal;
+}
+
 export interface PongFrame {
   v: 1;
   type: 'pong';
 }
 
-export type ServerFrame = WelcomeFrame | SnapshotFrame | EventsFrame | AckFrame | ErrorFrame | TypingFrame | PongFrame;
+export type ServerFrame =
+  WelcomeFrame | SnapshotFrame | EventsFrame | AckFrame | ErrorFrame | TypingFrame | ViewingFrame | PongFrame;

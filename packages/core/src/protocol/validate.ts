@@ -371,6 +371,7 @@ const COMMAND_FIELDS: Record<CommandType, Record<string, Field>> = {
   'conversation.addLabel': { conversationIds: ids, labelId: id },
   'conversation.removeLabel': { conversationIds: ids, labelId: id },
   typing: { conversationId: id, typing: boolean },
+  viewing: { conversationId: id, viewing: boolean },
   'visitor.startChat': { text, attachments },
   'visitor.message': { conversationId: id, text, attachments },
   'visitor.requestHuman': { conversationId: id },

@@ -1,15 +1,37 @@
 import type { ErrorCode, ErrorPayload } from '@confab/core';
 import { cachedFormatter } from '@confab/element-kit';
 import { en, type Catalog } from './en.js';
-import { nl } from './nl.js';
 
 export type { Catalog };
-const catalogs: Record<string, Catalog> = { en, nl };
+const catalogs: Record<string, Catalog> = { en };
+/** Other languages load on first use: an English inbox does not download Dutch (5 KB). */
+const loaders: Record<string, () => Promise<Catalog>> = { nl: () => import('./nl.js').then((module) => module.nl) };
+const loading = new Map<string, Promise<void>>();
 
-/** The catalog for a BCP 47 tag (`nl-BE` → Dutch); English when there is none. */
+/**
+ * The catalog for a BCP 47 tag (`nl-BE` → Dutch); English when there is none. Elements wait for
+ * `catalogLoaded` before they render, so that a language is never shown in English first.
+ */
 export function catalogFor(locale: string | undefined): Catalog {
   return pickCatalog(catalogs, en, locale);
 }
+
+/** Resolves once the catalog of `locale` is loaded; null when it is loaded (or there is none to load). */
+export function catalogLoaded(locale: string | undefined): Promise<void> | null {
+  const language = languageOf(locale);
+  const load = loaders[language];
+  if (catalogs[language] || !load) return null;
+  let loaded = loading.get(language);
+  if (!loaded) {
+    loaded = load().then((catalog) => {
+      catalogs[language] = catalog;
+    });
+    loading.set(language, loaded);
+  }
+  return loaded;
+}
+
+const languageOf = (locale: string | undefined) => (locale ?? '').toLowerCase().split('-')[0]!;
 
 /**
  * A refusal in the catalog's language: worded from its reason and values, else from its code.
@@ -24,8 +46,7 @@ export function refusalText(t: Catalog, error: unknown): string {
 
 /** The catalog of `locale`'s language among `catalogs` (`nl-BE` → `nl`), else `fallback`. */
 export function pickCatalog<T>(catalogs: Record<string, T>, fallback: T, locale: string | undefined): T {
-  const language = (locale ?? '').toLowerCase().split('-')[0]!;
-  return catalogs[language] ?? fallback;
+  return catalogs[languageOf(locale)] ?? fallback;
 }
 
 /** The nearest `lang` attribute above `node`, crossing shadow roots; the document's otherwise. */

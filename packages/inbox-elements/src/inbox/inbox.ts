@@ -6,7 +6,7 @@ import { clientContext, linksContext, localeContext, type RecordLinks } from '..
 import { ModalController } from '../shared/dialog.js';
 import { baseStyles } from '../shared/theme.js';
 import { icon } from '../shared/icons.js';
-import { catalogFor, markLanguage, pageLang } from '../i18n/i18n.js';
+import { catalogFor, catalogLoaded, markLanguage, pageLang } from '../i18n/i18n.js';
 import { Announcer } from '../shared/announcer.js';
 import type { FilterChangeDetail, SelectConversationDetail, ViewChangeDetail } from '../shared/events.js';
 import type { ConfabFilterBar } from '../filter-bar/filter-bar.js';
@@ -195,6 +195,13 @@ export class ConfabInbox extends LitElement {
     this.stopListening?.();
     this.stopListening = undefined;
     this.listeningTo = undefined;
+  }
+
+  /** The inbox in a language still loading waits for it (as every element does). */
+  protected override async scheduleUpdate(): Promise<void> {
+    const loaded = catalogLoaded(this.locale || pageLang(this));
+    if (loaded) await loaded;
+    super.scheduleUpdate();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {

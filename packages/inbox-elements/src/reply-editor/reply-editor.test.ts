@@ -92,6 +92,54 @@ describe('confab-reply-editor', () => {
     }
   });
 
+  it('collision: a teammate who replied while I wrote is named before my reply goes; "Send anyway" sends it', async () => {
+    const element = await editor(inbox);
+    const field = getByRole<HTMLTextAreaElement>(element, 'textbox', 'Reply');
+    type(field, 'Our answer');
+    inbox.memory.advanceClock(1000);
+    await inbox.memory.backend.execute(
+      { kind: 'agent', agentId: 'agent-bo' },
+      { type: 'message.reply', conversationId: 'c-chat', text: 'Bo was quicker' },
+    );
+    await until(() => messagesOf(inbox, 'c-chat').some((m) => m.text === 'Bo was quicker'), "Bo's reply arrives");
+    getByRole(element, 'button', 'Send').click();
+    await element.updateComplete;
+    const alert = getByRole(element, 'alert');
+    expect(alert.textContent).to.contain('Bo Builder replied while you were writing');
+    expect(field.value, 'my text waits').to.equal('Our answer');
+    expect(messagesOf(inbox, 'c-chat').some((m) => m.text === 'Our answer')).to.equal(false);
+    await expect(element).to.be.accessible();
+    getByRole(element, 'button', 'Send anyway').click();
+    await until(
+      () => messagesOf(inbox, 'c-chat').some((m) => m.text === 'Our answer' && !m.id.startsWith('pending:')),
+      'sent anyway',
+    );
+    await element.updateComplete;
+    expect(queryByRole(element, 'alert')).to.equal(null);
+    // The next reply starts afresh: nothing new since, so it goes at once.
+    type(field, 'And one more thing');
+    await element.updateComplete;
+    getByRole(element, 'button', 'Send').click();
+    await until(() => messagesOf(inbox, 'c-chat').some((m) => m.text === 'And one more thing'), 'sent at once');
+  });
+
+  it('collision in Dutch: "antwoordde terwijl je schreef" and "Toch versturen"', async () => {
+    const element = await editor(inbox);
+    element.locale = 'nl';
+    await element.updateComplete;
+    type(getByRole<HTMLTextAreaElement>(element, 'textbox', 'Antwoord'), 'Ons antwoord');
+    inbox.memory.advanceClock(1000);
+    await inbox.memory.backend.execute(
+      { kind: 'agent', agentId: 'agent-bo' },
+      { type: 'message.reply', conversationId: 'c-chat', text: 'Bo was sneller' },
+    );
+    await until(() => messagesOf(inbox, 'c-chat').some((m) => m.text === 'Bo was sneller'), "Bo's reply arrives");
+    getByRole(element, 'button', 'Versturen').click();
+    await element.updateComplete;
+    expect(getByRole(element, 'alert').textContent).to.contain('Bo Builder antwoordde terwijl je schreef');
+    expect(getByRole(element, 'button', 'Toch versturen')).to.exist;
+  });
+
   it('R1 Comment mode writes an internal comment; @ suggests teammates in a listbox and mentions them', async () => {
     const element = await editor(inbox);
     getByRole(element, 'tab', 'Comment').click();
@@ -219,6 +267,8 @@ describe('confab-reply-editor', () => {
     const discard = await until(() => queryByRole(element, 'button', 'Discard'), 'Discard offered');
     discard.click();
     await until(() => client.pending.get().length === 0, 'discarded');
+    // The text comes back with the element's next render, not with the outbox's change.
+    await element.updateComplete;
     expect(getByRole<HTMLTextAreaElement>(element, 'textbox', 'Reply').value).to.equal('Into the void');
     client.close();
   });

@@ -12,6 +12,8 @@ import {
   composedText,
   mentionedIds,
   replyBlocker,
+  latestMessageAt,
+  teammatesRepliedAfter,
   type Agent,
   type ConfabError,
   type PendingCommand,
@@ -126,6 +128,10 @@ export class ConfabReplyEditor extends ConfabElement {
   private uploadsSender: UploadSender | undefined;
   /** The mention or canned response being looked up, and the highlighted choice. */
   @state() private accessor lookup: Lookup | undefined;
+  /** The newest message's time when this reply was begun: teammates' replies after it collide. */
+  private writingAfter: number | undefined;
+  /** Teammates who replied while this reply was being written; shown until sent anyway or edited away. */
+  @state() private accessor collision: string[] = [];
 
   private readonly pending = new StoreController<PendingCommand[], PendingCommand[]>(
     this,
@@ -152,6 +158,8 @@ export class ConfabReplyEditor extends ConfabElement {
     if ((changed.has('conversationId') || changed.has('client')) && this.client && this.conversationId) {
       this.text = this.client.drafts.get(this.conversationId) ?? '';
       this.lookup = undefined;
+      this.writingAfter = undefined;
+      this.collision = [];
       // Files picked for one conversation are not sent in another.
       if (changed.has('conversationId')) this.uploads?.clear();
     }
@@ -237,6 +245,14 @@ export class ConfabReplyEditor extends ConfabElement {
         </div>
         ${this.renderFiles()}
         ${blocked ? html`<p class="blocked" part="blocked" id="blocked">${refusalText(t, blocked)}</p>` : nothing}
+        ${
+          this.collision.length
+            ? html`<p class="blocked" role="alert">
+                ${t.repliedMeanwhile(this.collision.join(', '))}
+                <button class="button" @click=${() => this.send(true)}>${t.sendAnyway}</button>
+              </p>`
+            : nothing
+        }
         <div class="bottom">
           <button
             class="button attach"
@@ -261,7 +277,7 @@ export class ConfabReplyEditor extends ConfabElement {
             part="send"
             ?disabled=${!this.canSend() || blocked !== null}
             aria-describedby=${blocked ? 'blocked' : nothing}
-            @click=${this.send}
+            @click=${() => this.send()}
           >
             ${this.mode === 'reply' ? t.send : t.comment}
           </button>
@@ -438,6 +454,8 @@ export class ConfabReplyEditor extends ConfabElement {
   private onInput = (event: Event): void => {
     const field = event.target as HTMLTextAreaElement;
     this.text = field.value;
+    if (this.client && this.conversationId && this.writingAfter === undefined)
+      this.writingAfter = this.client.store.read(latestMessageAt, this.conversationId);
     if (this.client && this.conversationId) this.client.drafts.set(this.conversationId, this.text);
     const before = field.value.slice(0, field.selectionStart ?? field.value.length);
     const canned = SHORTCUT_AT_CARET.exec(before);
@@ -497,8 +515,11 @@ export class ConfabReplyEditor extends ConfabElement {
     field.setSelectionRange(position, position);
   }
 
-  /** Sends the text as a reply or a comment. */
-  send = async (): Promise<void> => {
+  /**
+   * Sends the text as a reply or a comment. A reply a teammate's reply overtook while it was being
+   * written waits for a second "send" (collision), so that the contact does not get two answers.
+   */
+  send = async (anyway = false): Promise<void> => {
     // Sent as typed; only stray blank lines before it and whitespace after it are dropped.
     const text = composedText(this.text);
     const conversationId = this.conversationId;
@@ -507,6 +528,14 @@ export class ConfabReplyEditor extends ConfabElement {
     const withFiles = attachments.length ? { attachments } : {};
     // Ctrl+Enter too: a reply that would reach no one stays a draft (the editor says why).
     if (this.mode === 'reply' && this.blocker.value) return;
+    if (this.mode === 'reply' && !anyway) {
+      const since = this.writingAfter ?? Infinity;
+      const me = this.client.me.get()?.id ?? null;
+      this.collision = this.client.store.read(teammatesRepliedAfter, conversationId, since, me);
+      if (this.collision.length) return;
+    }
+    this.collision = [];
+    this.writingAfter = undefined;
     const mentions = mentionedIds(text, this.agents.value ?? []);
     this.stopTyping();
     this.text = '';

@@ -3,7 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import type { AgentCommand, InboxClient } from '@confab/core';
 import { clientContext, localeContext } from './context.js';
-import { catalogFor, markLanguage, pageLang, refusalText, type Catalog } from '../i18n/i18n.js';
+import { catalogFor, catalogLoaded, markLanguage, pageLang, refusalText, type Catalog } from '../i18n/i18n.js';
 
 /** A refused command, explained in the user's language. */
 export interface Refusal {
@@ -43,6 +43,13 @@ export class ConfabElement extends LitElement {
   /** The language in use. */
   get resolvedLocale(): string {
     return this.locale || this.inheritedLocale || (this.isConnected ? pageLang(this) : undefined) || 'en';
+  }
+
+  /** An element in a language still loading waits for it: its first words are in its language. */
+  protected override async scheduleUpdate(): Promise<void> {
+    const loaded = catalogLoaded(this.resolvedLocale);
+    if (loaded) await loaded;
+    super.scheduleUpdate();
   }
 
   /** The catalog of the language in use. */

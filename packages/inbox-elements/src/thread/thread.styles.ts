@@ -217,6 +217,11 @@ export const threadStyles = css`
   .message-actions {
     margin-top: 6px;
   }
+  .collision {
+    margin: 4px 0 0;
+    font-size: 12px;
+    color: var(--_muted);
+  }
   .typing {
     min-height: 20px;
     padding: 0 12px;

@@ -1,4 +1,5 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { createInboxClient, createMemoryPersistence } from '@confab/core';
 import '../define.js';
 import type { ConfabThread } from './thread.js';
 import { HOSTILE, MINUTE, closeTestInboxes, createTestInbox, testSeed, type TestInbox } from '../test/fixtures.js';
@@ -40,6 +41,32 @@ describe('confab-thread', () => {
     inbox = await createTestInbox();
   });
   afterEach(closeTestInboxes);
+
+  it('collision: the thread tells teammates it is open, and shows who else views or replies', async () => {
+    const bo = createInboxClient({
+      transport: inbox.memory.transport(),
+      token: inbox.memory.agentToken('agent-bo'),
+      persistence: createMemoryPersistence(),
+    });
+    try {
+      await until(() => bo.status.get().ready, 'Bo ready');
+      const element = await thread(inbox, 'c-chat');
+      await until(
+        () => bo.viewing.get().some((s) => s.conversationId === 'c-chat' && s.agentId === 'agent-ann'),
+        'Bo hears that Ann has the conversation open',
+      );
+      await bo.send({ type: 'viewing', conversationId: 'c-chat', viewing: true });
+      await until(() => element.shadowRoot!.textContent!.includes('Also viewing: Bo Builder'), 'Bo shown viewing');
+      await bo.send({ type: 'typing', conversationId: 'c-chat', typing: true });
+      await until(() => element.shadowRoot!.textContent!.includes('Replying now: Bo Builder'), 'Bo shown replying');
+      expect(element.shadowRoot!.textContent, 'named once, for what matters most').to.not.contain('Also viewing');
+      await expect(element).to.be.accessible();
+      element.remove();
+      await until(() => bo.viewing.get().length === 0, 'Ann left: Bo hears it at once');
+    } finally {
+      await bo.close();
+    }
+  });
 
   it('T1 shows the full thread: messages and internal comments look different, email headers shown', async () => {
     const element = await thread(inbox, 'c-email');

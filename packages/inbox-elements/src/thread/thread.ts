@@ -4,6 +4,7 @@ import { property, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import {
   activityNoteOf,
+  createViewingNotice,
   allAgents,
   assigneeOptions,
   labelsOf,
@@ -26,6 +27,8 @@ import {
   type Message,
   type Ticket,
   type TypingSignal,
+  type ViewingNotice,
+  type ViewingSignal,
 } from '@confab/core';
 import { ConfabElement } from '../shared/confab-element.js';
 import { LINK_REL, StoreController, shallowArrayEqual } from '@confab/element-kit';
@@ -202,13 +205,48 @@ export class ConfabThread extends ConfabElement {
   private readonly typing = new StoreController<TypingSignal[], TypingSignal[]>(
     this,
     () => this.client?.typing,
-    (signals) => signals.filter((s) => s.conversationId === this.conversationId && s.who === 'contact' && s.typing),
+    (signals) => signals.filter((s) => s.conversationId === this.conversationId && s.typing),
     shallowArrayEqual,
   );
+
+  /** Collision: the teammates who have this conversation open too. */
+  private readonly viewers = new StoreController<ViewingSignal[], ViewingSignal[]>(
+    this,
+    () => this.client?.viewing,
+    (signals) => signals.filter((s) => s.conversationId === this.conversationId),
+    shallowArrayEqual,
+  );
+
+  /** Tells the teammates which conversation this thread shows (one notice per client). */
+  private viewingNotice: { client: NonNullable<ConfabThread['client']>; notice: ViewingNotice } | undefined;
+
+  private tellViewing(): void {
+    const client = this.isConnected ? this.client : null;
+    if (this.viewingNotice?.client !== client) {
+      this.viewingNotice?.notice.stop();
+      this.viewingNotice = client
+        ? {
+            client,
+            notice: createViewingNotice((conversationId, viewing) => {
+              void client.send({ type: 'viewing', conversationId, viewing }).catch(() => undefined);
+            }),
+          }
+        : undefined;
+    }
+    // A conversation drawn before the server confirmed it has no id the others know.
+    const id = this.conversationId;
+    this.viewingNotice?.notice.view(id && !isPendingRecord(id) && this.model.value?.conversation ? id : null);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.tellViewing();
+  }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearTimeout(this.closeBlockedTimer);
+    this.tellViewing();
   }
 
   /** Moves keyboard focus to the messages (or to "no conversation"). */
@@ -224,6 +262,7 @@ export class ConfabThread extends ConfabElement {
   }
 
   protected override updated(): void {
+    this.tellViewing();
     const count = this.model.value?.messages.length ?? 0;
     if (count !== this.lastMessageCount) {
       this.lastMessageCount = count;
@@ -249,6 +288,9 @@ export class ConfabThread extends ConfabElement {
     const contactName = model.contact?.name || model.contact?.email || t.unknownContact;
     const inTrash = conversation.trashedAt !== null;
     const typing = this.typing.value ?? [];
+    const contactTyping = typing.find((signal) => signal.who === 'contact');
+    const replying = typing.filter((signal) => signal.who === 'agent').map((signal) => signal.name);
+    const viewing = (this.viewers.value ?? []).map((signal) => signal.name).filter((name) => !replying.includes(name));
     return html`
       <header part="header">
         <div class="title-row">
@@ -266,6 +308,8 @@ export class ConfabThread extends ConfabElement {
             : nothing
         }
         ${inTrash ? nothing : this.renderActions(conversation, model.assignees)}
+        ${replying.length ? html`<p class="collision">${t.replying(replying.join(', '))}</p>` : nothing}
+        ${viewing.length ? html`<p class="collision">${t.viewing(viewing.join(', '))}</p>` : nothing}
       </header>
       ${this.renderBanner(conversation)} ${this.renderUncopied(conversation, model.uncopied)}
       <p class="notice" role="alert">${this.notice}</p>
@@ -274,7 +318,7 @@ export class ConfabThread extends ConfabElement {
           ${model.messages.filter((m) => !m.suppressed).map((message, index, all) => this.renderMessage(message, model, isLastEmail(all, index)))}
         </ol>
       </div>
-      <div class="typing" aria-live="polite">${typing.length ? t.typing(typing[0]!.name) : ''}</div>
+      <div class="typing" aria-live="polite">${contactTyping ? t.typing(contactTyping.name) : ''}</div>
       ${inTrash ? nothing : html`<confab-reply-editor part="editor" exportparts=${EDITOR_PARTS} .client=${this.client} .conversationId=${conversation.id} .locale=${this.locale} theme=${this.theme ?? nothing}></confab-reply-editor>`}
       ${this.renderDialog()}
     `;

@@ -42,7 +42,7 @@ async function redisFor(t: { after(fn: () => Promise<void>): void }) {
   return holder;
 }
 
-test('with Redis, a reply, typing and a revoked token reach the other process at once, long before its poll', async (t) => {
+test('with Redis, a reply, typing, viewing and a revoked token reach the other process at once, long before its poll', async (t) => {
   const { redis } = await redisFor(t);
   // A poll of a minute: whatever arrives within seconds came over the bus.
   const { a, b, tokens } = await startPair(postgres, t, {
@@ -80,6 +80,24 @@ test('with Redis, a reply, typing and a revoked token reach the other process at
   const typing = await visitor.peer.next('typing', () => true, 5_000);
   assert.equal(typing.signal.typing, true);
 
+  // Viewing on A reaches the teammate on B (collision), and ends there when A's socket closes.
+  const teammate = await agentOn(b, tokens[1]);
+  agent.peer.send({
+    v: 1,
+    type: 'command',
+    id: 'viewing-1',
+    command: { type: 'viewing', conversationId: visitor.conversationId, viewing: true },
+  });
+  const viewing = await teammate.peer.next('viewing', () => true, 5_000);
+  assert.deepEqual(
+    { agentId: viewing.signal.agentId, viewing: viewing.signal.viewing },
+    { agentId: AGENTS[0]!.id, viewing: true },
+  );
+  agent.peer.close();
+  const ended = await teammate.peer.next('viewing', (frame) => !frame.signal.viewing, 5_000);
+  assert.equal(ended.signal.conversationId, visitor.conversationId);
+  teammate.peer.close();
+
   // A token revoked through B closes the agent's socket on A.
   const issued = (await (
     await fetch(`${b.url}/api/admin/agents/${AGENTS[1]!.id}/tokens`, {
@@ -101,7 +119,6 @@ test('with Redis, a reply, typing and a revoked token reach the other process at
   ]);
   assert.equal(closed?.code, 4403, 'the socket on the other process closed as revoked');
   visitor.peer.close();
-  agent.peer.close();
 });
 
 test(

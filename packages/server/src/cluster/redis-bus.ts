@@ -1,15 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { Command, Principal } from '@confab/core';
+import type { Principal, SignalCommand } from '@confab/core';
 import type { StoredEvent } from '@confab/core/backend';
 import type { Logger } from '../logging.js';
-
-type Typing = Extract<Command, { type: 'typing' }>;
 
 /** What crosses the bus about one workspace. */
 export type WorkspaceMessage =
   | { kind: 'events'; epoch: string; from: number; to: number; events: StoredEvent[] }
-  | { kind: 'typing'; principal: Principal; command: Typing }
+  | { kind: 'signal'; principal: Principal; command: SignalCommand }
   | { kind: 'disconnect'; principal: Principal; code: number; reason: string };
 
 /** What a process does with another process's messages about a workspace it has loaded. */
