@@ -462,17 +462,27 @@ export function createBackend(options: BackendOptions): Backend {
     return task;
   }
 
-  /** Applies what other processes committed since `seq`; serialised with commands by `queue`. */
+  /** A catch-up queued and not started yet: the hellos that arrive meanwhile share it. */
+  let queuedCatchUp: Promise<number> | null = null;
+
+  /**
+   * Applies what other processes committed since `seq`; serialised with commands by `queue`. Many
+   * hellos at once (the clients of a process that died) share one read of the log rather than
+   * queueing one each: a catch-up not started yet reads whatever was committed before any of them.
+   */
   function catchUp(): Promise<number> {
     if (!shared) return Promise.resolve(0);
+    if (queuedCatchUp) return queuedCatchUp;
     const log = shared;
     const task = queue.then(async () => {
+      queuedCatchUp = null;
       await fresh();
       if (closed) return 0;
       const before = seq;
       applyMissed(await log.eventsAfter(seq));
       return seq - before;
     });
+    queuedCatchUp = task;
     queue = task.catch(() => undefined);
     return task;
   }
