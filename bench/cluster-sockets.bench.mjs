@@ -117,7 +117,8 @@ async function seedVisitors(url, dataDir, visitors) {
 const rss = (pid) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024;
 
 async function inChunks(items, size, work) {
-  for (let start = 0; start < items.length; start += size) await Promise.all(items.slice(start, start + size).map(work));
+  for (let start = 0; start < items.length; start += size)
+    await Promise.all(items.slice(start, start + size).map(work));
 }
 
 export async function run() {
@@ -174,7 +175,9 @@ export async function run() {
       );
       const id = `availability-${round}`;
       const acked = new Promise((done) => acks.set(id, done));
-      agentSocket.send(JSON.stringify({ v: 1, type: 'command', id, command: { type: 'agent.setAvailability', availability } }));
+      agentSocket.send(
+        JSON.stringify({ v: 1, type: 'command', id, command: { type: 'agent.setAvailability', availability } }),
+      );
       const ack = await acked;
       if (ack.type !== 'ack') throw new Error(`the availability change was refused: ${ack.error.message}`);
       const timeout = new Promise((_, fail) =>

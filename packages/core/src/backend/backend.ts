@@ -254,7 +254,8 @@ export function createBackend(options: BackendOptions): Backend {
     if (record.events.length) fanOut.publish(record.events);
     deliverToVisitors(streams, links, deliveries);
     if (sinceSnapshot >= snapshotEveryEvents) snapshotSoon();
-    if (record.events.length) options.onCommitted?.(record.events.map((event) => ({ ...event, by: record.principalKey })));
+    if (record.events.length)
+      options.onCommitted?.(record.events.map((event) => ({ ...event, by: record.principalKey })));
   }
 
   /**

@@ -107,8 +107,9 @@ export function openRedisBus(options: { url: string; logger: Logger }): ClusterB
   });
 
   publisher.defineCommand('confabAddToWindow', { numberOfKeys: 1, lua: ADD_TO_WINDOW });
-  const addToWindow = (publisher as unknown as Record<string, (...args: unknown[]) => Promise<number>>)
-    .confabAddToWindow!.bind(publisher);
+  const addToWindow = (
+    publisher as unknown as Record<string, (...args: unknown[]) => Promise<number>>
+  ).confabAddToWindow!.bind(publisher);
 
   function send(channel: string, message: unknown) {
     if (publisher.status !== 'ready') return;

@@ -32,7 +32,10 @@ function awaitable(counter: WindowCounter) {
 test('two limiters on two Redis connections share one burst; with Redis gone each limits alone', async (t) => {
   const redis = await startThrowawayRedis();
   t.after(() => redis.stop());
-  const buses = [openRedisBus({ url: redis.url, logger: silentLogger() }), openRedisBus({ url: redis.url, logger: silentLogger() })];
+  const buses = [
+    openRedisBus({ url: redis.url, logger: silentLogger() }),
+    openRedisBus({ url: redis.url, logger: silentLogger() }),
+  ];
   t.after(() => Promise.all(buses.map((bus) => bus.close())));
   const deadline = Date.now() + 10_000;
   while (!buses.every((bus) => bus.connected())) {
@@ -93,7 +96,8 @@ test('with Redis, new visitor sessions from one address over two processes get o
   // New visitors: a burst of 60 per address, 2/s after it, so the shared window is 30 s. Start
   // early in one, so that the test's sessions fall in a single window.
   const windowMs = 30_000;
-  if (Date.now() % windowMs > 10_000) await new Promise((resolve) => setTimeout(resolve, windowMs - (Date.now() % windowMs)));
+  if (Date.now() % windowMs > 10_000)
+    await new Promise((resolve) => setTimeout(resolve, windowMs - (Date.now() % windowMs)));
   const answers = { a: [] as string[], b: [] as string[] };
   for (let index = 0; index < 80; index++) {
     const [name, server] = index % 2 === 0 ? (['a', a] as const) : (['b', b] as const);

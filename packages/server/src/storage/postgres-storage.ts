@@ -341,7 +341,12 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
           }
           const events =
             rows[0].current || head === batch.seq
-              ? missed.map(([seq, cause, event, by]) => ({ seq: Number(seq), cause, event: JSON.parse(event) as ConfabEvent, by }))
+              ? missed.map(([seq, cause, event, by]) => ({
+                  seq: Number(seq),
+                  cause,
+                  event: JSON.parse(event) as ConfabEvent,
+                  by,
+                }))
               : await readEvents(client, batch.seq);
           const outcomes = new Map(known.map(([key, id, outcome]) => [`${key}\n${id}`, outcome]));
           const records = decide({
