@@ -4,7 +4,8 @@
 // - cluster.commandsPerSec: acknowledged (so committed) commands per second, every agent keeping a
 //   few commands in flight;
 // - cluster.ack.p99.ms: from send to ack, with the agents sending at half that rate, paced;
-// - pg.rawCommitsPerSec: single-row commits on the same PostgreSQL in the same run, for the ratio.
+// - pg.rawCommitsPerSec: single-row commits on the same PostgreSQL in the same run, for the ratio;
+// - cluster.eventBytesPerCommand: the JSON of the events one command stored (what the bus carries).
 // BENCH_CLUSTER_REDIS=0 runs the processes without the bus (they follow each other by polling).
 // Under two minutes on this machine.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -196,10 +197,18 @@ export async function run() {
     await Promise.all(agents.map((agent) => agent.send()));
     const rate = await throughput(agents);
     const p99 = await paced(agents, rate / 2);
+    // What a command puts in the log (and on the bus, where the events travel as they are).
+    const db = new pg.Client({ connectionString: url });
+    await db.connect();
+    const stored = await db.query(
+      "SELECT sum(length(event))::float / count(DISTINCT cause) AS bytes FROM events WHERE cause LIKE 'team-%'",
+    );
+    await db.end();
     return [
       { metric: 'cluster.commandsPerSec', value: Math.round(rate), unit: 'commands/s' },
       { metric: 'cluster.ack.p99.ms', value: Math.round(p99 * 10) / 10, unit: 'ms' },
       { metric: 'pg.rawCommitsPerSec', value: Math.round(raw), unit: 'commits/s' },
+      { metric: 'cluster.eventBytesPerCommand', value: Math.round(stored.rows[0].bytes), unit: 'bytes' },
     ];
   } finally {
     for (const agent of agents) agent.close();

@@ -44,6 +44,8 @@ export interface ServerMetrics {
   refusal(reason: string): void;
   /** A Messenger message filed nowhere (its page is no workspace's). */
   messengerDropped(reason: 'unknown-page'): void;
+  /** A rate-limit count that did not reach Redis: that request was limited by this process alone. */
+  rateLimitUnshared(limiter: string): void;
   /** Where the open connections are counted from when scraped (the gateway, once it exists). */
   countConnectionsWith(connectionsByKind: () => Record<string, number>): void;
 }
@@ -108,6 +110,12 @@ export function createMetrics(): ServerMetrics {
     labelNames: ['reason'],
     registers: [registry],
   });
+  const rateLimitUnshared = new Counter({
+    name: 'confab_rate_limit_unshared_total',
+    help: 'Requests limited by this process alone because Redis did not answer (fail open to the in-process limit), by limiter.',
+    labelNames: ['limiter'],
+    registers: [registry],
+  });
   return {
     contentType: registry.contentType,
     async render() {
@@ -127,6 +135,9 @@ export function createMetrics(): ServerMetrics {
     },
     messengerDropped(reason) {
       messengerDropped.inc({ reason });
+    },
+    rateLimitUnshared(limiter) {
+      rateLimitUnshared.inc({ limiter });
     },
     countConnectionsWith(count) {
       connectionsByKind = count;

@@ -44,7 +44,7 @@ import { startSmtpListener, type SmtpListener } from './channels/smtp-listener.j
 import { createMessengerSender, type MessengerSender } from './channels/messenger-send.js';
 import { createMessengerPages } from './channels/messenger-pages.js';
 import { BODY_LIMITS } from './http/body-limits.js';
-import { KeyedRateLimiter } from './rate-limit.js';
+import { SharedRateLimiter, localRateLimiters, type RateLimiterFactory } from './rate-limit.js';
 import { defaultDataDir, type SqliteStorage, type WorkspaceStorage } from './storage/sqlite-storage.js';
 import { openServerStore, type ServerStore } from './storage/open-storage.js';
 import { DEFAULT_DATABASE_TIMEOUT_MS } from './storage/postgres-pool.js';
@@ -276,6 +276,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     throw new RangeError('CONFAB_REDIS_URL joins processes that share a database: set CONFAB_DATABASE_URL too.');
   }
   const bus: ClusterBus | null = options.redisUrl ? openRedisBus({ url: options.redisUrl, logger }) : null;
+  const rateLimiters = bus ? sharedRateLimiters(bus, metrics, logger) : localRateLimiters;
   const identityOf = workspaceIdentity(directory, identity);
   const signInThrottles = new SignInThrottles();
   const messengerPages = createMessengerPages({
@@ -477,7 +478,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     }
   }
 
-  const httpLimiter = new KeyedRateLimiter(options.httpLimits?.burst ?? 300, options.httpLimits?.perSecond ?? 100);
+  const httpLimiter = rateLimiters('http', options.httpLimits?.burst ?? 300, options.httpLimits?.perSecond ?? 100);
 
   function agentsInOrder(hub: Backend = backend) {
     return [...hub.state.agents.values()].filter((agent) => isActiveAgent(agent));
@@ -641,6 +642,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     sessionAlive: async (token) => (await sessionAgent(token)) !== null,
     logger,
     metrics,
+    rateLimiters,
     ...(options.trustProxy ? { trustProxy: true } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
@@ -789,6 +791,22 @@ function startInboundSmtp(
   });
 }
 
+/**
+ * Limiters shared by the cluster through Redis. Redis only speeds the limit up across processes:
+ * while it is down each process limits alone (fail open to the in-process buckets), counted in
+ * `confab_rate_limit_unshared_total` and logged once a minute at most; traffic never waits on it.
+ */
+function sharedRateLimiters(bus: ClusterBus, metrics: ServerMetrics, logger: Logger): RateLimiterFactory {
+  let loggedAt = -Infinity;
+  return (name, capacity, perSecond) =>
+    new SharedRateLimiter(name, capacity, perSecond, bus.counter, (error) => {
+      metrics.rateLimitUnshared(name);
+      if (Date.now() - loggedAt < 60_000) return;
+      loggedAt = Date.now();
+      logger.warn({ limiter: name, err: (error as Error).message }, 'rate limits not shared: redis unreachable');
+    });
+}
+
 /** The store as the hub sees it, timing each commit and logging the ones that fail. */
 function observedStorage(storage: WorkspaceStorage, metrics: ServerMetrics, logger: Logger): BackendStorage {
   /** Times a commit and logs it when it fails (a refusal the engine decided is not a failure of storage). */
@@ -810,14 +828,14 @@ function observedStorage(storage: WorkspaceStorage, metrics: ServerMetrics, logg
     ...(commitLocked && eventsAfter
       ? {
           eventsAfter: (seq: number) => eventsAfter(seq),
-          commitLocked(command, decide) {
+          commitLocked(batch, decide) {
             let events = 0;
             return observed(
               () =>
-                commitLocked(command, (log) => {
-                  const record = decide(log);
-                  events = record?.events.length ?? 0;
-                  return record;
+                commitLocked(batch, (log) => {
+                  const records = decide(log);
+                  events = records.reduce((sum, record) => sum + record.events.length, 0);
+                  return records;
                 }),
               () => events,
             );

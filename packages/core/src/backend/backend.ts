@@ -37,6 +37,21 @@ export const CLOSE_REVOKED = CLOSE_CODES.forbidden;
 
 type Outcome = { seq: number; result?: Record<string, string> };
 
+/** A command waiting for its turn (see submit). */
+interface Pending {
+  key: string;
+  commandId: string;
+  /** Work before the lock; returns the decision, made under it. */
+  prepare(): Promise<() => CommitRecord>;
+  resolve(outcome: StoredOutcome): void;
+  reject(error: unknown): void;
+}
+
+type Settled = { outcome: StoredOutcome } | { error: unknown };
+
+/** Commands committed in one transaction at most (group commit on a shared log): a bound on how long the lock is held. */
+const MAX_BATCH = 64;
+
 let idCounter = 0;
 function defaultNewId(): string {
   idCounter = (idCounter + 1) % 0x100000;
@@ -109,8 +124,12 @@ export function createBackend(options: BackendOptions): Backend {
     return applyStored(state, streams, events);
   }
 
-  const ready = (async () => {
+  /** Builds the state, the streams and `recent` from storage: at start, and after a commit that failed under a batch. */
+  async function loadLog() {
     let stored = await storage.load({ recent: retention });
+    Object.assign(state, createEngineState());
+    streams = createVisitorStreams(retention);
+    sinceSnapshot = 0;
     let from = 0;
     if (stored.snapshot) {
       try {
@@ -129,9 +148,28 @@ export function createBackend(options: BackendOptions): Backend {
     applyCommitted(tail);
     if (tail.length) seq = tail[tail.length - 1]!.seq;
     recent = stored.events.slice(-retention).map(({ seq, cause, event }) => ({ seq, cause, event }));
+  }
+
+  const ready = (async () => {
+    await loadLog();
     void outcomes.forgetOld(now()).catch(() => undefined);
     if (sinceSnapshot >= snapshotEveryEvents) snapshotSoon();
   })();
+
+  /**
+   * True once a batch's commit failed after its first commands were applied to the state (the
+   * later ones are decided against them): the state may hold events the log does not. Every task
+   * reloads from the log first, and nothing is served or snapshotted from the state meanwhile.
+   */
+  let stale = false;
+
+  /** Waits for the start, and reloads a stale state from the log (rejects while the log is out of reach). */
+  async function fresh() {
+    await ready;
+    if (!stale) return;
+    await loadLog();
+    stale = false;
+  }
 
   // Snapshots after a quiet stretch too, and outcomes deleted by age while the server runs.
   const snapshotTimer = setInterval(() => {
@@ -164,7 +202,7 @@ export function createBackend(options: BackendOptions): Backend {
    * longer replay at the next start, never an event, so it is not an error for any command.
    */
   function writeSnapshot() {
-    if (closed || sinceSnapshot === 0) return;
+    if (closed || stale || sinceSnapshot === 0) return;
     const apart = storage.keepsMessagesApart === true;
     const messages = apart ? trackedMessages() : null;
     const snapshot: HubSnapshot = {
@@ -203,16 +241,21 @@ export function createBackend(options: BackendOptions): Backend {
     if (recent.length > retention * 1.5) recent = recent.slice(-retention);
   }
 
-  /** Applies a record storage committed, then publishes and delivers its events. */
-  function applyRecord(record: CommitRecord) {
-    const stored = record.events.map((event) => ({ ...event, by: record.principalKey }));
-    const deliveries = applyCommitted(stored);
+  /** Applies a record to the state and the visitors' streams; returns what visitors get once it is committed. */
+  function applyRecord(record: CommitRecord): VisitorDelivery[] {
+    const deliveries = applyCommitted(record.events.map((event) => ({ ...event, by: record.principalKey })));
     seq += record.events.length;
+    return deliveries;
+  }
+
+  /** Publishes and delivers a committed record's events (applied by applyRecord). */
+  function announce(record: CommitRecord, deliveries: VisitorDelivery[]) {
     remember(record.events);
     if (record.events.length) fanOut.publish(record.events);
     deliverToVisitors(streams, links, deliveries);
     if (sinceSnapshot >= snapshotEveryEvents) snapshotSoon();
-    if (stored.length) options.onCommitted?.(stored);
+    if (record.events.length)
+      options.onCommitted?.(record.events.map((event) => ({ ...event, by: record.principalKey })));
   }
 
   /**
@@ -233,43 +276,130 @@ export function createBackend(options: BackendOptions): Backend {
     if (sinceSnapshot >= snapshotEveryEvents) snapshotSoon();
   }
 
+  /** Commands waiting for a shared log's lock; the next batch task takes them all (group commit). */
+  const waiting: Pending[] = [];
+  let batchQueued = false;
+
   /**
-   * Decides a command against the current state and commits the record `decide` returns: in a
-   * shared log under its lock, after catching up on what other processes committed. Resolves with
-   * the record once committed and applied, or with the command id's stored outcome (`known`: it
-   * ran before, here or elsewhere, and is answered again without running). Acknowledged means
-   * committed: nothing is applied or answered before storage says so.
+   * Queues a command: `prepare` runs in its turn before any lock (storing attachments) and returns
+   * the decision, made against the state its predecessors committed. Resolves with the outcome once
+   * committed, or with the command id's stored outcome (it ran before, here or elsewhere, and is
+   * answered again without running). Acknowledged means committed.
    */
-  async function decideAndCommit(
-    key: string,
-    commandId: string,
-    decide: () => CommitRecord,
-  ): Promise<{ committed: CommitRecord } | { known: StoredOutcome }> {
-    if (!shared) {
-      const known = (await outcomes.find(key, [commandId])).get(commandId);
-      if (known) return { known };
+  function submit(key: string, commandId: string, prepare: Pending['prepare']): Promise<StoredOutcome> {
+    return new Promise((resolve, reject) => {
+      const pending: Pending = { key, commandId, prepare, resolve, reject };
+      if (!shared) {
+        const task = queue.then(() => runAlone(pending));
+        queue = task.catch(() => undefined);
+        return;
+      }
+      waiting.push(pending);
+      if (!batchQueued) queueBatch(shared);
+    });
+  }
+
+  function queueBatch(log: SharedLog) {
+    batchQueued = true;
+    const task = queue.then(() => runBatch(log));
+    queue = task.catch(() => undefined);
+  }
+
+  /** One command in its own commit (storage only this process writes: SQLite, memory). */
+  async function runAlone(pending: Pending) {
+    try {
+      await ready;
+      if (closed) throw new ConfabError('internal', 'The backend is shutting down.');
+      const decide = await pending.prepare();
+      const known = (await outcomes.find(pending.key, [pending.commandId])).get(pending.commandId);
+      if (known) return settle(pending, { outcome: known });
       const record = decide();
       await storage.commit(record);
-      applyRecord(record);
-      return { committed: record };
+      announce(record, applyRecord(record));
+      settle(pending, { outcome: record.outcome });
+    } catch (error) {
+      pending.reject(error);
     }
-    const cached = outcomes.cached(key, commandId);
-    if (cached) return { known: cached };
-    let decided: { committed: CommitRecord } | { known: StoredOutcome } | null = null;
-    await shared.commitLocked({ principalKey: key, commandId, seq }, ({ missed, outcome }) => {
-      applyMissed(missed);
-      if (outcome) {
-        decided = { known: outcome };
-        return null;
+  }
+
+  function settle(pending: Pending, result: Settled) {
+    if ('error' in result) return pending.reject(result.error);
+    outcomes.keep(pending.key, pending.commandId, result.outcome);
+    pending.resolve(result.outcome);
+  }
+
+  /**
+   * Every command waiting, decided in order under the shared log's lock and committed in one
+   * transaction, each with its own outcome; a refused command is refused alone. A command is
+   * decided against the ones before it, so those are applied to the state before COMMIT; if the
+   * commit then fails, the state is reloaded from the log before anything else, and this hub's
+   * links are closed (they resume from their numbers). Nothing is published or answered before
+   * COMMIT.
+   */
+  async function runBatch(log: SharedLog) {
+    const batch = waiting.splice(0, MAX_BATCH);
+    batchQueued = false;
+    if (waiting.length) queueBatch(log);
+    try {
+      await fresh();
+      if (closed) throw new ConfabError('internal', 'The backend is shutting down.');
+    } catch (error) {
+      for (const pending of batch) pending.reject(error);
+      return;
+    }
+    const prepared: { pending: Pending; decide: () => CommitRecord }[] = [];
+    for (const pending of batch) {
+      const cached = outcomes.cached(pending.key, pending.commandId);
+      if (cached) pending.resolve(cached);
+      else
+        await pending.prepare().then(
+          (decide) => prepared.push({ pending, decide }),
+          (error: unknown) => pending.reject(error),
+        );
+    }
+    if (!prepared.length) return;
+    /** Each command id's result in this batch: the same id twice is decided once. */
+    const results = new Map<string, Settled>();
+    const committed: { record: CommitRecord; deliveries: VisitorDelivery[] | null }[] = [];
+    let tentative = false;
+    try {
+      const commands = prepared.map(({ pending }) => ({ principalKey: pending.key, commandId: pending.commandId }));
+      await log.commitLocked({ commands, seq }, ({ missed, outcomeOf }) => {
+        applyMissed(missed);
+        for (const { pending, decide } of prepared) {
+          const id = `${pending.key}\n${pending.commandId}`;
+          if (results.has(id)) continue;
+          const known = outcomeOf(pending.key, pending.commandId);
+          if (known) {
+            results.set(id, { outcome: known });
+            continue;
+          }
+          // The command before this one is applied first: this one is decided against it.
+          const before = committed[committed.length - 1];
+          if (before && !before.deliveries) {
+            before.deliveries = applyRecord(before.record);
+            tentative = true;
+          }
+          try {
+            const record = decide();
+            committed.push({ record, deliveries: null });
+            results.set(id, { outcome: record.outcome });
+          } catch (error) {
+            results.set(id, { error });
+          }
+        }
+        return committed.map(({ record }) => record);
+      });
+    } catch (error) {
+      if (tentative) {
+        stale = true;
+        endLinks(CLOSE_CODES.serviceRestart, 'The database did not confirm a commit; reconnect.');
       }
-      const record = decide();
-      decided = { committed: record };
-      return record;
-    });
-    const result = decided as { committed: CommitRecord } | { known: StoredOutcome } | null;
-    if (!result) throw new ConfabError('internal', 'The command was not decided; nothing was changed.');
-    if ('committed' in result) applyRecord(result.committed);
-    return result;
+      for (const { pending } of prepared) pending.reject(error);
+      return;
+    }
+    for (const entry of committed) announce(entry.record, entry.deliveries ?? applyRecord(entry.record));
+    for (const { pending } of prepared) settle(pending, results.get(`${pending.key}\n${pending.commandId}`)!);
   }
 
   /** The command with its files as the server stored them (BackendOptions.admitAttachments). */
@@ -279,14 +409,12 @@ export function createBackend(options: BackendOptions): Backend {
     return { ...command, attachments: await options.admitAttachments(principal, command, files) } as Command;
   }
 
-  /** Runs one command through the engine, commits it, then publishes. Serialised by `queue`. */
-  function run(principal: Principal, given: Command, commandId: string): Promise<Outcome> {
-    const task = queue.then(async (): Promise<Outcome> => {
-      await ready;
-      if (closed) throw new ConfabError('internal', 'The backend is shutting down.');
+  /** Runs one command through the engine, commits it, then publishes (in turn: see submit). */
+  async function run(principal: Principal, given: Command, commandId: string): Promise<Outcome> {
+    const key = principalKey(principal);
+    const outcome = await submit(key, commandId, async () => {
       const command = await admitted(principal, given);
-      const key = principalKey(principal);
-      const decided = await decideAndCommit(key, commandId, () => {
+      return () => {
         const at = now();
         if (outcomes.expired(commandId)) {
           const days = Math.round(outcomes.windowMs / DAY_MS);
@@ -299,35 +427,25 @@ export function createBackend(options: BackendOptions): Backend {
         const sequenced = events.map((event, index) => ({ seq: seq + index + 1, cause: commandId, event }));
         const outcome: StoredOutcome = { ok: true, seq: seq + sequenced.length, ...(result ? { result } : {}) };
         return { principalKey: key, commandId, events: sequenced, outcome, at };
-      });
-      const outcome = 'known' in decided ? decided.known : decided.committed.outcome;
-      outcomes.keep(key, commandId, outcome);
-      if (!outcome.ok) throw ConfabError.fromPayload(outcome.error);
-      return { seq: outcome.seq, ...(outcome.result ? { result: outcome.result } : {}) };
+      };
     });
-    queue = task.catch(() => undefined);
-    return task;
+    if (!outcome.ok) throw ConfabError.fromPayload(outcome.error);
+    return { seq: outcome.seq, ...(outcome.result ? { result: outcome.result } : {}) };
   }
 
   async function append(events: ConfabEvent[]): Promise<number> {
-    const task = queue.then(async () => {
-      await ready;
-      const commandId = `append-${newId()}`;
-      await decideAndCommit('system', commandId, () => {
-        const sequenced = events.map((event, index) => ({ seq: seq + index + 1, cause: null, event }));
-        return {
-          principalKey: 'system',
-          commandId,
-          events: sequenced,
-          outcome: { ok: true, seq: seq + sequenced.length },
-          at: now(),
-        };
-      });
-      // The events just appended are the last applied.
-      return seq;
+    const commandId = `append-${newId()}`;
+    const outcome = await submit('system', commandId, async () => () => {
+      const sequenced = events.map((event, index) => ({ seq: seq + index + 1, cause: null, event }));
+      return {
+        principalKey: 'system',
+        commandId,
+        events: sequenced,
+        outcome: { ok: true, seq: seq + sequenced.length },
+        at: now(),
+      };
     });
-    queue = task.catch(() => undefined);
-    return task;
+    return outcome.ok ? outcome.seq : seq;
   }
 
   /** Applies a batch another process published: in order, once, gaps filled from the log. */
@@ -335,29 +453,46 @@ export function createBackend(options: BackendOptions): Backend {
     if (!shared) return Promise.resolve();
     const log = shared;
     const task = queue.then(async () => {
-      await ready;
+      await fresh();
       if (closed) return;
-      const fresh = events.filter((event) => event.seq > seq);
-      if (!fresh.length) return;
-      applyMissed(fresh[0]!.seq === seq + 1 ? fresh : await log.eventsAfter(seq));
+      const newer = events.filter((event) => event.seq > seq);
+      if (!newer.length) return;
+      applyMissed(newer[0]!.seq === seq + 1 ? newer : await log.eventsAfter(seq));
     });
     queue = task.catch(() => undefined);
     return task;
   }
 
-  /** Applies what other processes committed since `seq`; serialised with commands by `queue`. */
+  /** A catch-up queued and not started yet: the hellos that arrive meanwhile share it. */
+  let queuedCatchUp: Promise<number> | null = null;
+
+  /**
+   * Applies what other processes committed since `seq`; serialised with commands by `queue`. Many
+   * hellos at once (the clients of a process that died) share one read of the log rather than
+   * queueing one each: a catch-up not started yet reads whatever was committed before any of them.
+   */
   function catchUp(): Promise<number> {
     if (!shared) return Promise.resolve(0);
+    if (queuedCatchUp) return queuedCatchUp;
     const log = shared;
     const task = queue.then(async () => {
-      await ready;
+      queuedCatchUp = null;
+      await fresh();
       if (closed) return 0;
       const before = seq;
       applyMissed(await log.eventsAfter(seq));
       return seq - before;
     });
+    queuedCatchUp = task;
     queue = task.catch(() => undefined);
     return task;
+  }
+
+  function endLinks(code: number, reason: string) {
+    for (const link of links.list()) {
+      links.remove(link);
+      link.end(code, reason);
+    }
   }
 
   async function hello(link: Link, frame: HelloFrame) {
@@ -410,6 +545,7 @@ export function createBackend(options: BackendOptions): Backend {
     if (shared) await catchUp().catch(() => undefined);
     await queue;
     if (link.closed) return;
+    if (stale) throw new StorageUnreachableError('The database did not answer; reconnect.');
     // From here to `goLive` nothing awaits, so no event can slip between catch-up and fan-out.
     link.principal = principal;
     const committed = committedOf(principal, frame.pending ?? [], known);
@@ -635,12 +771,7 @@ export function createBackend(options: BackendOptions): Backend {
     get openLinks() {
       return links.size;
     },
-    endLinks(code, reason) {
-      for (const link of links.list()) {
-        links.remove(link);
-        link.end(code, reason);
-      }
-    },
+    endLinks,
     disconnectPrincipal(match, code, reason) {
       for (const link of links.list()) {
         if (link.principal && match(link.principal)) {

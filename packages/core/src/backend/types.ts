@@ -101,30 +101,30 @@ export interface BackendStorage {
   eventsAfter?: SharedLog['eventsAfter'];
 }
 
-/** What a command is, for deciding it under the log's lock. */
-export interface LockedCommand {
-  principalKey: string;
-  commandId: string;
+/** Commands waiting in one process, decided together under the log's lock (group commit). */
+export interface LockedBatch {
+  /** Each command's principal and id, in the order they are decided. */
+  commands: readonly { principalKey: string; commandId: string }[];
   /** The last sequence number the hub has applied. */
   seq: number;
 }
 
-/** What storage found once the log is locked: what the hub missed, and this command's outcome if any. */
+/** What storage found once the log is locked: what the hub missed, and the commands' stored outcomes. */
 export interface LockedLog {
-  /** Events after the command's `seq`, committed by other processes: the hub applies them first. */
+  /** Events after the batch's `seq`, committed by other processes: the hub applies them first. */
   missed: StoredEvent[];
-  /** The stored outcome of this command id (another process ran it), or null. */
-  outcome: StoredOutcome | null;
+  /** The stored outcome of one of the batch's command ids (another process ran it), or null. */
+  outcomeOf(principalKey: string, commandId: string): StoredOutcome | null;
 }
 
 /**
  * A log several processes append to. `commitLocked` runs in one transaction: lock the log's head,
- * read what the hub missed and the command's stored outcome, let `decide` (synchronous: it holds
- * the lock) return the record to commit — or null to commit nothing — insert it, commit. It
- * resolves once committed; when `decide` throws, nothing is written and it rejects with that error.
+ * read what the hub missed and the batch's stored outcomes, let `decide` (synchronous: it holds
+ * the lock) return the records to commit, in order (none: commit nothing) — insert them, commit.
+ * It resolves once committed; when `decide` throws, nothing is written and it rejects with that error.
  */
 export interface SharedLog {
-  commitLocked(command: LockedCommand, decide: (log: LockedLog) => CommitRecord | null): Promise<void>;
+  commitLocked(batch: LockedBatch, decide: (log: LockedLog) => CommitRecord[]): Promise<void>;
   eventsAfter(seq: number): Promise<StoredEvent[]>;
 }
 

@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import type { Principal, SignalCommand } from '@confab/core';
 import type { StoredEvent } from '@confab/core/backend';
 import type { Logger } from '../logging.js';
+import type { WindowCounter } from '../rate-limit.js';
 
 /** What crosses the bus about one workspace. */
 export type WorkspaceMessage =
@@ -29,6 +30,8 @@ export interface ClusterBus {
   onSessionsEnded(listener: (ended: SessionsEnded) => void): void;
   /** Called each time the subscription (re)connects: messages may have been lost meanwhile. */
   onReconnect(listener: () => void): void;
+  /** Rate-limit counters every process shares (SharedRateLimiter); rejects at once while Redis is down. */
+  counter: WindowCounter;
   /** Whether both connections are up now (readiness). */
   connected(): boolean;
   close(): Promise<void>;
@@ -37,6 +40,16 @@ export interface ClusterBus {
 const PREFIX = 'confab:';
 const workspaceChannel = (workspaceId: string) => `${PREFIX}workspace:${workspaceId}`;
 const SESSIONS_CHANNEL = `${PREFIX}sessions`;
+
+/**
+ * Adds to a rate-limit window's counter and sets its expiry in one atomic step (a script runs
+ * alone in Redis): no other process's increment comes between, and no counter outlives its window
+ * by more than one window. KEYS[1] the counter, ARGV[1] the count, ARGV[2] its life in ms.
+ */
+const ADD_TO_WINDOW = `
+local total = redis.call('INCRBY', KEYS[1], ARGV[1])
+if total == tonumber(ARGV[1]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return total`;
 
 /**
  * Redis pub/sub between the processes of a cluster (CONFAB_REDIS_URL): it only wakes processes
@@ -91,6 +104,11 @@ export function openRedisBus(options: { url: string; logger: Logger }): ClusterB
     for (const listener of listeners.get(workspaceId) ?? []) listener(envelope.message as WorkspaceMessage);
   });
 
+  publisher.defineCommand('confabAddToWindow', { numberOfKeys: 1, lua: ADD_TO_WINDOW });
+  const addToWindow = (
+    publisher as unknown as Record<string, (...args: unknown[]) => Promise<number>>
+  ).confabAddToWindow!.bind(publisher);
+
   function send(channel: string, message: unknown) {
     if (publisher.status !== 'ready') return;
     publisher.publish(channel, JSON.stringify({ sender: self, message })).catch(() => undefined);
@@ -125,6 +143,13 @@ export function openRedisBus(options: { url: string; logger: Logger }): ClusterB
     },
     onReconnect(listener) {
       reconnectListeners.add(listener);
+    },
+    counter: {
+      add(key, count, windowMs, now) {
+        if (publisher.status !== 'ready') return Promise.reject(new Error('Redis is not connected.'));
+        const window = Math.floor(now / windowMs);
+        return addToWindow(`${PREFIX}rate:${key}:${window}`, count, windowMs * 2).then(Number);
+      },
     },
     connected() {
       return publisher.status === 'ready' && subscriber.status === 'ready';

@@ -39,25 +39,68 @@ export interface PostgresStorageOptions {
 const WORKSPACE_ID = /^[\w.-]{1,100}$/;
 
 /**
- * A commit's writes once its head row is locked and checked: the events, the outcome (unless the
- * command id has one: `answered` is 0 then, and the caller rolls back) and the head moved past the
- * events. Each part of a WITH that writes runs whether or not the final SELECT reads it. $1
- * workspace, $2 principal key, $3–$6 the events' seq, type, cause and JSON, $7 command id, $8
- * outcome JSON, $9 time.
+ * A commit's writes once its head row is locked and checked: the records' events and outcomes, and
+ * the head moved past the events. The head row is updated even when no event is written: every
+ * transaction that stores an outcome then gives the head row a new version (LOCK_AND_READ relies
+ * on it). `answered` counts the outcomes inserted: fewer than the records means a command id had
+ * one already, and the caller rolls back. Each part of a WITH that writes runs whether or not the
+ * final SELECT reads it. $1 workspace, $2–$6 the events' seq, type, cause, principal key and JSON,
+ * $7–$10 the outcomes' principal key, command id, JSON and time.
  */
 const WRITE_COMMIT = `
 WITH inserted AS (
   INSERT INTO events (workspace_id, seq, type, cause, principal_key, event)
-  SELECT $1, seq, type, cause, $2, event FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[]) AS e(seq, type, cause, event)
+  SELECT $1, seq, type, cause, principal_key, event
+  FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[]) AS e(seq, type, cause, principal_key, event)
 ), answered AS (
-  INSERT INTO outcomes (workspace_id, principal_key, command_id, outcome, at) VALUES ($1, $2, $7, $8, $9)
+  INSERT INTO outcomes (workspace_id, principal_key, command_id, outcome, at)
+  SELECT $1, principal_key, command_id, outcome, at
+  FROM unnest($7::text[], $8::text[], $9::text[], $10::bigint[]) AS o(principal_key, command_id, outcome, at)
   ON CONFLICT DO NOTHING RETURNING 1
 ), moved AS (
-  UPDATE workspace_heads SET seq = seq + cardinality($3::bigint[]) WHERE workspace_id = $1 AND cardinality($3::bigint[]) > 0
+  UPDATE workspace_heads SET seq = seq + cardinality($2::bigint[]) WHERE workspace_id = $1
 )
 SELECT count(*)::int AS answered FROM answered`;
 
+/**
+ * One round trip for what a batch needs once the head row is locked: the head, the events after
+ * the hub's seq ($2) and the stored outcomes of the batch's commands ($3 principal keys, $4
+ * command ids). The lock is taken mid-statement, but the statement reads the other tables as of
+ * its start: `current` says whether the head row still has the version the statement started
+ * with. Every writer of this workspace's events and outcomes updates the head row under its lock
+ * (WRITE_COMMIT), so when it has, nothing was committed for this workspace in between and the
+ * reads are whole; when not, they are read again, the lock held.
+ */
+const LOCK_AND_READ = `
+WITH locked AS (
+  SELECT seq, xmin::text AS version FROM workspace_heads WHERE workspace_id = $1 FOR UPDATE
+)
+SELECT locked.seq,
+  locked.version = (SELECT xmin::text FROM workspace_heads WHERE workspace_id = $1) AS current,
+  (SELECT coalesce(json_agg(json_build_array(o.principal_key, o.command_id, o.outcome)), '[]'::json)
+     FROM outcomes o JOIN unnest($3::text[], $4::text[]) AS c(principal_key, command_id)
+       ON o.principal_key = c.principal_key AND o.command_id = c.command_id
+     WHERE o.workspace_id = $1) AS known,
+  (SELECT coalesce(json_agg(json_build_array(e.seq, e.cause, e.event, e.principal_key) ORDER BY e.seq), '[]'::json)
+     FROM events e WHERE e.workspace_id = $1 AND e.seq > $2) AS missed
+FROM locked`;
+
+/** The stored outcomes of some commands, read again once the head row is locked (see LOCK_AND_READ). */
+const READ_KNOWN = `
+SELECT coalesce(json_agg(json_build_array(o.principal_key, o.command_id, o.outcome)), '[]'::json) AS known
+FROM outcomes o JOIN unnest($2::text[], $3::text[]) AS c(principal_key, command_id)
+  ON o.principal_key = c.principal_key AND o.command_id = c.command_id
+WHERE o.workspace_id = $1`;
+
 type EventRow = { seq: string; cause: string | null; event: string; principal_key: string | null };
+/** A stored outcome as LOCK_AND_READ returns it: principal key, command id, outcome JSON. */
+type KnownRow = [string, string, string];
+type LockedRow = {
+  seq: string;
+  current: boolean;
+  known: KnownRow[];
+  missed: [number, string | null, string, string | null][];
+};
 
 /**
  * Checks what a commit record must be whatever the log holds: numbered without gaps from its first
@@ -188,32 +231,40 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     }));
   }
 
-  /** Inserts a checked record's events and outcome and moves the head, in the caller's transaction. */
-  async function writeRecord(client: pg.PoolClient, head: number, record: CommitRecord): Promise<void> {
-    const first = record.events[0]?.seq;
-    if (first !== undefined && first > head + 1)
-      throw new CommitRefusedError('gap', `The events start at ${first}; the log's head is ${head}.`);
-    if (first !== undefined && first <= head)
-      throw new CommitRefusedError('overlap', `The events start at ${first}; the log already holds ${head}.`);
+  /** Inserts checked records' events and outcomes and moves the head, in the caller's transaction. */
+  async function writeRecords(client: pg.PoolClient, head: number, records: readonly CommitRecord[]): Promise<void> {
+    let next = head + 1;
+    for (const record of records) {
+      const first = record.events[0]?.seq;
+      if (first !== undefined && first > next)
+        throw new CommitRefusedError('gap', `The events start at ${first}; the log's head is ${next - 1}.`);
+      if (first !== undefined && first < next)
+        throw new CommitRefusedError('overlap', `The events start at ${first}; the log already holds ${next - 1}.`);
+      next += record.events.length;
+    }
+    const events = records.flatMap((record) => record.events.map((sequenced) => ({ record, sequenced })));
     // One statement writes it all (a round trip each costs more than the writes on a busy machine).
     const { rows } = await client.query<{ answered: number }>({
       name: 'confab-commit-writes',
       text: WRITE_COMMIT,
       values: [
         workspaceId,
-        record.principalKey,
-        record.events.map((sequenced) => sequenced.seq),
-        record.events.map((sequenced) => sequenced.event.type),
-        record.events.map((sequenced) => sequenced.cause),
-        record.events.map((sequenced) => JSON.stringify(sequenced.event)),
-        record.commandId,
-        JSON.stringify(record.outcome),
-        record.at,
+        events.map(({ sequenced }) => sequenced.seq),
+        events.map(({ sequenced }) => sequenced.event.type),
+        events.map(({ sequenced }) => sequenced.cause),
+        events.map(({ record }) => record.principalKey),
+        events.map(({ sequenced }) => JSON.stringify(sequenced.event)),
+        records.map((record) => record.principalKey),
+        records.map((record) => record.commandId),
+        records.map((record) => JSON.stringify(record.outcome)),
+        records.map((record) => record.at),
       ],
     });
-    // The outcome was there already: the rollback takes the events back out too.
-    if (rows[0]!.answered === 0)
-      throw new CommitRefusedError('command-done', `The command ${record.commandId} has an outcome already.`);
+    // An outcome was there already: the rollback takes the events back out too.
+    if (rows[0]!.answered !== records.length) {
+      const ids = records.map((record) => record.commandId).join(', ');
+      throw new CommitRefusedError('command-done', `A command of ${ids} has an outcome already.`);
+    }
   }
 
   async function readSnapshot(client: pg.PoolClient, head: number): Promise<HubSnapshot | null> {
@@ -257,29 +308,57 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
       return operation(async () => {
         checkShape(record);
         await inTransaction(pool, 'BEGIN', async (client) => {
-          await writeRecord(client, (await readHead(client, true)).seq, record);
+          await writeRecords(client, (await readHead(client, true)).seq, [record]);
         });
       });
     },
 
-    commitLocked(command, decide) {
+    commitLocked(batch, decide) {
       return operation(() =>
         inTransaction(pool, 'BEGIN', async (client) => {
+          const principalKeys = batch.commands.map((command) => command.principalKey);
+          const commandIds = batch.commands.map((command) => command.commandId);
           // The head row's lock is held to COMMIT: every other process's command on this workspace waits here.
-          const head = (await readHead(client, true)).seq;
-          if (head < command.seq)
-            throw new Error(`The log's head (${head}) is behind this process (${command.seq}): was it restored?`);
-          const missed = head > command.seq ? await readEvents(client, command.seq) : [];
-          const { rows } = await client.query<{ outcome: string }>({
-            name: 'confab-locked-outcome',
-            text: 'SELECT outcome FROM outcomes WHERE workspace_id = $1 AND principal_key = $2 AND command_id = $3',
-            values: [workspaceId, command.principalKey, command.commandId],
+          const { rows } = await client.query<LockedRow>({
+            name: 'confab-lock-and-read',
+            text: LOCK_AND_READ,
+            values: [workspaceId, batch.seq, principalKeys, commandIds],
           });
-          const outcome = rows[0] ? (JSON.parse(rows[0].outcome) as StoredOutcome) : null;
-          const record = decide({ missed, outcome });
-          if (!record) return;
-          checkShape(record);
-          await writeRecord(client, head, record);
+          if (!rows[0]) throw new Error(`The workspace ${workspaceId} has no head row (was it deleted?).`);
+          const head = Number(rows[0].seq);
+          if (head < batch.seq)
+            throw new Error(`The log's head (${head}) is behind this process (${batch.seq}): was it restored?`);
+          let { known, missed } = rows[0];
+          if (!rows[0].current) {
+            // Another process committed while this statement waited for the lock: read as of now.
+            const reread = await client.query<{ known: KnownRow[] }>({
+              name: 'confab-read-known',
+              text: READ_KNOWN,
+              values: [workspaceId, principalKeys, commandIds],
+            });
+            known = reread.rows[0]!.known;
+            missed = [];
+          }
+          const events =
+            rows[0].current || head === batch.seq
+              ? missed.map(([seq, cause, event, by]) => ({
+                  seq: Number(seq),
+                  cause,
+                  event: JSON.parse(event) as ConfabEvent,
+                  by,
+                }))
+              : await readEvents(client, batch.seq);
+          const outcomes = new Map(known.map(([key, id, outcome]) => [`${key}\n${id}`, outcome]));
+          const records = decide({
+            missed: events,
+            outcomeOf(principalKey, commandId) {
+              const outcome = outcomes.get(`${principalKey}\n${commandId}`);
+              return outcome === undefined ? null : (JSON.parse(outcome) as StoredOutcome);
+            },
+          });
+          if (!records.length) return;
+          records.forEach(checkShape);
+          await writeRecords(client, head, records);
         }),
       );
     },

@@ -8,7 +8,7 @@ import { isSiteKey } from '../storage/workspace-directory.js';
 
 /** A hub link; a workspace router's (workspaces/socket-router.ts) names the workspace it went to. */
 type GatewayConnection = BackendConnection & { readonly workspaceId?: string | null };
-import { KeyedRateLimiter, TokenBucket } from '../rate-limit.js';
+import { TokenBucket, localRateLimiters, type RateLimiterFactory } from '../rate-limit.js';
 import { clientIp } from '../http/http-util.js';
 import { normaliseOrigin, ownOrigins } from '../http/host-check.js';
 import { hashToken } from '../auth/authenticator.js';
@@ -123,6 +123,8 @@ export interface GatewayOptions {
   /** Whether the upgrade's Host header names this server (DNS rebinding); refused with 400 when not. */
   hostAllowed?: (req: IncomingMessage) => boolean;
   limits?: Partial<GatewayLimits>;
+  /** Makes the per-IP and per-visitor limiters; in-process buckets by default. */
+  rateLimiters?: RateLimiterFactory;
   /** Interval of WebSocket pings; a socket that missed one pong is dropped. Default 30 s. */
   heartbeatMs?: number;
   /** A socket with more than this many bytes unsent is too slow and is closed (it resumes on reconnect). */
@@ -184,9 +186,11 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
   // The hub refuses frames over MAX_FRAME_LENGTH characters with a typed error; ws drops the socket
   // only far beyond that (a UTF-8 character takes up to 3 bytes per UTF-16 unit, plus slack).
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_LENGTH * 4, perMessageDeflate: false });
-  const ipFrames = new KeyedRateLimiter(limits.ipBurst, limits.ipPerSecond);
-  const visitorFrames = new KeyedRateLimiter(limits.visitorBurst, limits.visitorPerSecond);
-  const newVisitors = new KeyedRateLimiter(limits.newVisitorBurst, limits.newVisitorPerSecond);
+  // Per IP and per visitor, shared by the cluster's processes when it has Redis (rate-limit.ts).
+  const rateLimiters = options.rateLimiters ?? localRateLimiters;
+  const ipFrames = rateLimiters('ip-frames', limits.ipBurst, limits.ipPerSecond);
+  const visitorFrames = rateLimiters('visitor-frames', limits.visitorBurst, limits.visitorPerSecond);
+  const newVisitors = rateLimiters('new-visitors', limits.newVisitorBurst, limits.newVisitorPerSecond);
   const socketsPerIp = new Map<string, number>();
   const alive = new WeakMap<WebSocket, boolean>();
   /** Sockets that said hello with a cookie session, and that session's token. */
