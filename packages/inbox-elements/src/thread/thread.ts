@@ -524,6 +524,12 @@ export class ConfabThread extends ConfabElement {
                       <dd>${message.email.cc.join(', ')}</dd>`
                   : nothing
               }
+              ${
+                message.email.bcc?.length
+                  ? html`<dt>${t.bcc}</dt>
+                      <dd>${message.email.bcc.join(', ')}</dd>`
+                  : nothing
+              }
               <dt>${t.subject}</dt>
               <dd>${message.email.subject}</dd>
             </dl>`
