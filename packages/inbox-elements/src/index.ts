@@ -17,6 +17,8 @@ export { ConfabCannedResponses } from './canned-responses/canned-responses.js';
 export { ConfabBotAnswers } from './bot-answers/bot-answers.js';
 export { ConfabLabelSettings } from './label-settings/label-settings.js';
 export { ConfabNotifications } from './notifications/notifications.js';
+export { ConfabEmailRecipients } from './email-recipients/email-recipients.js';
+export { ConfabSignatureSettings } from './signature-settings/signature-settings.js';
 export type { InviteDelivery, TeamInvites } from './team-section/invites.js';
 export { ConfabElement, type Refusal } from './shared/confab-element.js';
 export { StoreController, shallowArrayEqual, type Equality } from '@confab/element-kit';

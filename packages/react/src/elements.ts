@@ -5,6 +5,7 @@ import type {
   ConfabCannedResponses,
   ConfabComposeDialog,
   ConfabConversationList,
+  ConfabEmailRecipients,
   ConfabFilterBar,
   ConfabInbox,
   ConfabLabelSettings,
@@ -12,6 +13,7 @@ import type {
   ConfabReplyEditor,
   ConfabSettingsPanel,
   ConfabShortcutsDialog,
+  ConfabSignatureSettings,
   ConfabTeamSection,
   ConfabThread,
   ConfabViewList,
@@ -53,6 +55,10 @@ export interface ConfabElements {
       'confab-select-conversation': CustomEvent<SelectConversationDetail>;
     };
   };
+  'confab-email-recipients': {
+    element: ConfabEmailRecipients;
+    events: Record<never, never>;
+  };
   'confab-filter-bar': {
     element: ConfabFilterBar;
     events: {
@@ -93,6 +99,10 @@ export interface ConfabElements {
     events: {
       'confab-shortcuts-change': CustomEvent<{ singleKey: boolean }>;
     };
+  };
+  'confab-signature-settings': {
+    element: ConfabSignatureSettings;
+    events: Record<never, never>;
   };
   'confab-team-section': {
     element: ConfabTeamSection;

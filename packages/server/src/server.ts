@@ -411,6 +411,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       backend,
       fanOut,
       store: workspaceStorage,
+      files,
       ...(options.smtpUrl ? { smtpUrl: options.smtpUrl } : {}),
       ...(options.mailTransport ? { transport: options.mailTransport } : {}),
       ...(options.emailRetryWindowMs ? { retryWindowMs: options.emailRetryWindowMs } : {}),

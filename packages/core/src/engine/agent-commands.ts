@@ -8,6 +8,7 @@ import { mergeProperties, newConversation, newMessage, withIds, withMessage } fr
 import { isAssignable } from './team.js';
 import { spamApplies } from './channel-rules.js';
 import { activityNote } from './activity.js';
+import { extraRecipients, repliesByEmail, withSignature } from './email-reply.js';
 
 type Result = Record<string, string> | void;
 
@@ -58,13 +59,6 @@ function isBlockedChat(decision: Decision, conversation: Conversation): boolean 
   if (conversation.channel !== 'chat') return false;
   const contact = conversation.contactId === null ? undefined : decision.state.contacts.get(conversation.contactId);
   return conversation.filtered === 'blocked' || contact?.blocked === true;
-}
-
-/** Conversations answered by email: email threads, and forms whose contact left an address. */
-function repliesByEmail(decision: Decision, conversation: Conversation): boolean {
-  if (conversation.channel === 'email') return true;
-  if (conversation.channel !== 'form' || conversation.contactId === null) return false;
-  return (decision.state.contacts.get(conversation.contactId)?.email ?? '') !== '';
 }
 
 /** To: the latest inbound sender, else the contact; Cc: the other participants (never the team). */
@@ -204,7 +198,7 @@ export const agentHandlers = {
   },
 
   'message.reply'(decision: Decision, command: C.ReplyCommand): Result {
-    const conversation = decision.conversation(command.conversationId);
+    let conversation = decision.conversation(command.conversationId);
     if (conversation.trashedAt !== null)
       throw ruleError('V11', 'in-trash', 'This conversation is in Trash: restore it before replying');
     // Nothing the blocked visitor sends reaches the team (W3), so a reply would answer nothing:
@@ -224,19 +218,31 @@ export const agentHandlers = {
       ...(command.attachments ? { attachments: command.attachments } : {}),
     });
     const queued: ConfabEvent[] = [];
-    if (repliesByEmail(decision, conversation)) {
-      const { to, cc } = replyRecipients(decision, conversation);
+    const byEmail = repliesByEmail(decision.state, conversation);
+    if (!byEmail && (command.cc?.length || command.bcc?.length))
+      throw ruleError('R1', 'recipients-email-only', 'Cc and Bcc go with email replies only');
+    if (byEmail) {
+      const { to, cc: participants } = replyRecipients(decision, conversation);
+      const team = decision.state.settings.email.address;
+      const cc = [...participants, ...extraRecipients('R1', command.cc, [to, team, ...participants])];
+      const bcc = extraRecipients('R1', command.bcc, [to, team, ...cc]);
       const previous = latestEmail(decision.messagesOf(conversation.id));
       const email: EmailFields = {
         from: decision.state.settings.email.address,
         to: [to],
         cc,
+        ...(bcc.length ? { bcc } : {}),
         subject: prefixedSubject('Re', conversation.subject),
         messageId: outboundMessageId(messageId),
       };
       if (previous?.email) email.inReplyTo = previous.email.messageId;
+      // What the contact receives is what the thread shows: the signature is part of the text.
+      message.text = withSignature(command.text, decision.agent.signature);
       message.email = email;
       message.delivery = 'queued';
+      // Those copied openly take part from now on: the next reply copies them again, as Reply all does.
+      const added = cc.slice(participants.length).map((address) => decision.contactForEmail(address).id);
+      if (added.length) conversation = { ...conversation, participantIds: withIds(conversation.participantIds, added) };
       // The event names the To recipients; the mailer takes Cc, Message-ID and In-Reply-To from
       // the message's email fields.
       queued.push({
@@ -245,7 +251,7 @@ export const agentHandlers = {
         conversationId: conversation.id,
         to: [to],
         subject: email.subject,
-        text: command.text,
+        text: message.text,
         purpose: 'reply',
       });
     }
@@ -284,9 +290,9 @@ export const agentHandlers = {
   'email.compose'(decision: Decision, command: C.ComposeEmailCommand): Result {
     const team = emailKey(decision.state.settings.email.address);
     const recipient = decision.contactForEmail(command.to);
-    const ccAddresses = [...new Set((command.cc ?? []).map(emailKey))].filter(
-      (address) => address !== recipient.email && address !== team,
-    );
+    const ccAddresses = extraRecipients('C1', command.cc, [recipient.email, team]);
+    const bcc = extraRecipients('C1', command.bcc, [recipient.email, team, ...ccAddresses]);
+    const text = withSignature(command.text, decision.agent.signature);
     const ccContacts = ccAddresses.map((address) => decision.contactForEmail(address));
     const conversationId = decision.newId();
     const messageId = decision.newId();
@@ -308,6 +314,7 @@ export const agentHandlers = {
       from: decision.state.settings.email.address,
       to: [recipient.email],
       cc: ccAddresses,
+      ...(bcc.length ? { bcc } : {}),
       subject: command.subject.trim(),
       messageId: outboundMessageId(messageId),
     };
@@ -318,7 +325,7 @@ export const agentHandlers = {
       direction: 'outbound',
       authorType: 'agent',
       authorId: decision.agent.id,
-      text: command.text,
+      text,
       createdAt: decision.now,
       email,
       delivery: 'queued',
@@ -332,7 +339,7 @@ export const agentHandlers = {
         conversationId,
         to: [recipient.email],
         subject: email.subject,
-        text: command.text,
+        text,
         purpose: 'compose',
       },
     );
@@ -378,5 +385,13 @@ export const agentHandlers = {
     const agent = decision.agent;
     if (agent.availability === command.availability) return;
     decision.emit({ type: 'agent.upserted', agent: { ...agent, availability: command.availability } });
+  },
+
+  /** Each agent keeps their own signature on their record (issue 17); '' removes it. */
+  'agent.setSignature'(decision: Decision, command: C.SetSignatureCommand): Result {
+    const { signature: _previous, ...agent } = decision.agent;
+    const signature = command.signature.trim();
+    if ((decision.agent.signature ?? '') === signature) return;
+    decision.emit({ type: 'agent.upserted', agent: signature ? { ...agent, signature } : agent });
   },
 };

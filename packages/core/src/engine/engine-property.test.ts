@@ -30,6 +30,7 @@ const COMMAND_TYPES = [
   'contact.update',
   'deal.create',
   'agent.setAvailability',
+  'agent.setSignature',
   'settings.update',
   'view.save',
   'view.delete',
@@ -135,6 +136,7 @@ describe('engine: properties', () => {
             const projected = projectEvent(state, next.principal, event);
             expect(JSON.stringify(projected ?? null)).to.not.contain('SECRET-COMMENT');
             expect(JSON.stringify(projected ?? null)).to.not.contain('SECRET-LABEL');
+            expect(JSON.stringify(projected ?? null)).to.not.contain('secret-bcc');
           }
         }
         checkInvariants(state);
@@ -142,6 +144,7 @@ describe('engine: properties', () => {
           const seen = JSON.stringify(snapshotFor(state, { kind: 'visitor', contactId }, 1));
           expect(seen).to.not.contain('SECRET-COMMENT');
           expect(seen).to.not.contain('SECRET-LABEL');
+          expect(seen).to.not.contain('secret-bcc');
         }
         expect(
           snapshotFor(state, { kind: 'agent', agentId: 'agent-anna' }, 1).messages.some((m) => m.suppressed),

@@ -48,7 +48,13 @@ export function visitorMessage(message: Message): Message {
   // A delivery error is the team's mail server talking: not for the visitor.
   const { suppressed: _suppressed, deliveryError: _deliveryError, ...rest } = message;
   // Only replies reach a visitor; a file on anything else (a comment, R2) never does, in any form.
-  return { ...rest, mentions: [], attachments: message.kind === 'reply' ? message.attachments : [] };
+  const projected = { ...rest, mentions: [], attachments: message.kind === 'reply' ? message.attachments : [] };
+  // A blind copy is blind to the contact: their copy of the headers never lists it (issue 17).
+  if (message.email?.bcc) {
+    const { bcc: _bcc, ...email } = message.email;
+    projected.email = email;
+  }
+  return projected;
 }
 
 export function visitorContact(contact: Contact): Contact {

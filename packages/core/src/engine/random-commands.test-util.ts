@@ -47,8 +47,17 @@ export function commandFor(state: EngineState, step: Step): { principal: Princip
         : null;
     }
     case 2:
+      // With a blind copy now and then (issue 17): refused outside email, never shown to a visitor.
       return conversation
-        ? { principal: agent, command: { type: 'message.reply', conversationId: conversation.id, text } }
+        ? {
+            principal: agent,
+            command: {
+              type: 'message.reply',
+              conversationId: conversation.id,
+              text,
+              ...(step.flag && step.other % 3 === 0 ? { bcc: ['secret-bcc@example.com'] } : {}),
+            },
+          }
         : null;
     case 3:
       return conversation
@@ -120,7 +129,10 @@ export function commandFor(state: EngineState, step: Step): { principal: Princip
     case 10:
       return {
         principal: agent,
-        command: { type: 'agent.setAvailability', availability: step.flag ? 'away' : 'available' },
+        command:
+          step.other % 4 === 0
+            ? { type: 'agent.setSignature', signature: step.flag ? `${text}\nSupport` : '' }
+            : { type: 'agent.setAvailability', availability: step.flag ? 'away' : 'available' },
       };
     case 11: {
       const previous = conversation?.emailMessageIds[0];

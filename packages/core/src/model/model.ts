@@ -96,6 +96,11 @@ export interface EmailFields {
   from: string;
   to: string[];
   cc: string[];
+  /**
+   * Blind copies an agent added (issue 17): in the SMTP envelope only, never in a header. The team
+   * sees them on its own message; a visitor's projection never carries them.
+   */
+  bcc?: string[];
   subject: string;
   messageId: string;
   inReplyTo?: string;
@@ -172,6 +177,11 @@ export interface Agent {
    * theirs stay theirs until someone reassigns them.
    */
   disabled: boolean;
+  /**
+   * Set by the agent themself (`agent.setSignature`): added below their outbound email (replies and
+   * compose), never to chat, Messenger or comments. Team-only: a visitor's projection leaves it out.
+   */
+  signature?: string;
 }
 
 export interface Contact {

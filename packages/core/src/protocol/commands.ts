@@ -74,6 +74,9 @@ export interface ReplyCommand {
   /** May be blank when the message carries attachments. */
   text: string;
   attachments?: Attachment[];
+  /** Email replies only: more addresses to copy, openly (Cc) or blind (Bcc). */
+  cc?: string[];
+  bcc?: string[];
 }
 /** R1: internal comment; `@name` mentions notify those agents. Never reaches the contact (R2). */
 export interface CommentCommand {
@@ -88,6 +91,8 @@ export interface ComposeEmailCommand {
   type: 'email.compose';
   to: string;
   cc?: string[];
+  /** Blind copies: in the SMTP envelope, never in a header. */
+  bcc?: string[];
   subject: string;
   text: string;
 }
@@ -179,6 +184,11 @@ export interface CreateDealCommand {
 export interface SetAvailabilityCommand {
   type: 'agent.setAvailability';
   availability: Availability;
+}
+/** The signed-in agent's own signature under their outbound email ('' removes it). */
+export interface SetSignatureCommand {
+  type: 'agent.setSignature';
+  signature: string;
 }
 /** I1: change team settings (a deep-partial patch). Admins only. */
 export interface UpdateSettingsCommand {
@@ -415,6 +425,7 @@ export type AgentCommand =
   | UpdateContactCommand
   | CreateDealCommand
   | SetAvailabilityCommand
+  | SetSignatureCommand
   | UpdateSettingsCommand
   | SaveViewCommand
   | DeleteViewCommand

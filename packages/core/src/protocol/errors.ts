@@ -69,6 +69,8 @@ export type RefusalReason =
   | 'duplicate-label'
   | 'sender-not-waiting'
   | 'cc-not-allowed'
+  | 'bad-address'
+  | 'recipients-email-only'
   | 'bot-quiet-time'
   | 'too-many-open-chats'
   | 'too-many-new-chats'

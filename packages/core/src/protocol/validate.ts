@@ -305,6 +305,10 @@ const labelName: Validator<string> = (value, path) => {
   return name;
 };
 const properties = stringRecord(shortString);
+/** Cc or Bcc as typed (issue 17): at most 50 each. */
+const recipients = optional(array(nonBlankShort, 50));
+/** An email signature: a few lines, not a letter. */
+export const MAX_SIGNATURE_LENGTH = 2000;
 const role = oneOf(AGENT_ROLES);
 const newAgent = { email, name: nonBlankShort, role };
 
@@ -319,9 +323,10 @@ const COMMAND_FIELDS: Record<CommandType, Record<string, Field>> = {
   'contact.unblock': { contactId: id },
   'conversation.markSpam': { conversationId: id },
   'conversation.unfilter': { conversationId: id },
-  'message.reply': { conversationId: id, text, attachments },
+  // Cc and Bcc addresses are the engine's to judge: a bad one is a refusal that names it.
+  'message.reply': { conversationId: id, text, attachments, cc: recipients, bcc: recipients },
   'message.comment': { conversationId: id, text, mentions: array(id, 50), attachments },
-  'email.compose': { to: email, cc: optional(array(email, 50)), subject: shortString, text: nonBlankText },
+  'email.compose': { to: email, cc: recipients, bcc: recipients, subject: shortString, text: nonBlankText },
   'conversation.forward': { conversationId: id, to: email, note: optional(text) },
   'conversation.sendTranscript': { conversationId: id, to: email },
   'message.resend': { conversationId: id, messageId: id },
@@ -354,6 +359,7 @@ const COMMAND_FIELDS: Record<CommandType, Record<string, Field>> = {
     stage: optional(nonBlankShort),
   },
   'agent.setAvailability': { availability: oneOf(['available', 'away']) },
+  'agent.setSignature': { signature: string(MAX_SIGNATURE_LENGTH) },
   'settings.update': { patch: settingsPatch },
   'agent.invite': newAgent,
   'agent.setRole': { agentId: id, role },

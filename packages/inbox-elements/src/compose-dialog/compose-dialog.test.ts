@@ -3,7 +3,17 @@ import '../define.js';
 import './define.js';
 import type { ConfabComposeDialog } from './compose-dialog.js';
 import { closeTestInboxes, createTestInbox, type TestInbox } from '../test/fixtures.js';
-import { activeElement, getByRole, press, until } from '../test/dom.js';
+import { activeElement, deepElements, getByRole, press, queryByRole, until } from '../test/dom.js';
+
+const deepText = (root: Element) =>
+  deepElements(root)
+    .map((element) => (element.shadowRoot ? element.shadowRoot.textContent : ''))
+    .join(' ');
+
+function fill(field: HTMLInputElement, text: string) {
+  field.value = text;
+  field.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
+}
 
 describe('confab-compose-dialog', () => {
   let inbox: TestInbox;
@@ -42,6 +52,34 @@ describe('confab-compose-dialog', () => {
       'in Sent',
     );
     await until(() => !dialog.open, 'closed');
+  });
+
+  it('C1 Cc and Bcc sit behind a button (focus moves to Cc); the email carries both; the signature shows (issue 17)', async () => {
+    await inbox.client.send({ type: 'agent.setSignature', signature: 'Ann from Acme' });
+    const { dialog } = await open();
+    const box = getByRole(dialog, 'dialog', 'New email');
+    await until(() => box.parentNode && deepText(dialog).includes('Ann from Acme'), 'the signature shown');
+    expect(queryByRole(box, 'textbox', 'Cc')).to.equal(null);
+    getByRole(box, 'button', 'Cc/Bcc').click();
+    const cc = await until(() => queryByRole<HTMLInputElement>(box, 'textbox', 'Cc'), 'the Cc field');
+    await until(() => activeElement() === cc, 'focus on Cc');
+    fill(cc, 'cfo@new.example');
+    fill(getByRole<HTMLInputElement>(box, 'textbox', 'Bcc'), 'crm@team.example');
+    getByRole<HTMLInputElement>(box, 'textbox', 'To').value = 'buyer@new.example';
+    getByRole<HTMLInputElement>(box, 'textbox', 'Subject').value = 'Copies';
+    getByRole<HTMLTextAreaElement>(box, 'textbox', 'Message').value = 'Hello.';
+    await expect(dialog).to.be.accessible();
+    getByRole(box, 'button', 'Send').click();
+    const sent = await until(
+      () =>
+        [...inbox.client.store.state.messages.values()]
+          .flat()
+          .find((m) => m.email?.subject === 'Copies' && !m.id.startsWith('pending:')),
+      'the email stored',
+    );
+    expect(sent.email!.cc).to.deep.equal(['cfo@new.example']);
+    expect(sent.email!.bcc).to.deep.equal(['crm@team.example']);
+    expect(sent.text).to.equal('Hello.\n\n-- \nAnn from Acme');
   });
 
   it('C1 the dialog is modal: focus starts inside, Tab stays inside, Escape closes and focus returns', async () => {

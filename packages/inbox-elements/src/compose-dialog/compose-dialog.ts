@@ -5,6 +5,9 @@ import { ModalController } from '../shared/dialog.js';
 import { baseStyles } from '../shared/theme.js';
 import { icon } from '../shared/icons.js';
 import { composeDialogStyles } from './compose-dialog.styles.js';
+import { emailReplyOf } from '@confab/core';
+import { StoreController } from '@confab/element-kit';
+import '../email-recipients/define.js';
 
 /**
  * Compose (C1): a modal dialog that writes a new outbound email. It appears under Sent (V12)
@@ -27,6 +30,13 @@ export class ConfabComposeDialog extends ConfabElement {
   @property({ type: Boolean, reflect: true }) accessor open = false;
   @state() private accessor error = '';
   @state() private accessor busy = false;
+
+  /** The signature the engine adds below a new email (C1), shown as what will be added. */
+  private readonly signature = new StoreController(
+    this,
+    () => this.client?.store.revision,
+    () => this.client!.store.read(emailReplyOf, null, this.client!.store.me)?.signature ?? '',
+  );
 
   private readonly modal = new ModalController(this, 'dialog', () => (this.open = false));
 
@@ -58,7 +68,11 @@ export class ConfabComposeDialog extends ConfabElement {
               </div>
               <div class="dialog-body">
                 <label class="field"><span>${t.to}</span><input name="to" type="email" required autofocus /></label>
-                <label class="field"><span>${t.cc}</span><input name="cc" type="text" /></label>
+                <confab-email-recipients
+                  .locale=${this.resolvedLocale}
+                  .theme=${this.theme}
+                  .signature=${this.signature.value ?? ''}
+                ></confab-email-recipients>
                 <label class="field"><span>${t.subject}</span><input name="subject" required /></label>
                 <label class="field"><span>${t.message}</span><textarea name="text" required></textarea></label>
                 ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
@@ -76,15 +90,12 @@ export class ConfabComposeDialog extends ConfabElement {
   private submit = async (event: SubmitEvent): Promise<void> => {
     event.preventDefault();
     const data = new FormData(event.target as HTMLFormElement);
-    const cc = String(data.get('cc') ?? '')
-      .split(/[,;\s]+/)
-      .map((address) => address.trim())
-      .filter(Boolean);
+    const copies = this.renderRoot.querySelector('confab-email-recipients')?.copies() ?? {};
     this.busy = true;
     const refusal = await this.run({
       type: 'email.compose',
       to: String(data.get('to') ?? '').trim(),
-      ...(cc.length ? { cc } : {}),
+      ...copies,
       subject: String(data.get('subject') ?? '').trim(),
       text: String(data.get('text') ?? ''),
     });

@@ -135,6 +135,7 @@ export const en = {
   from: 'From',
   to: 'To',
   cc: 'Cc',
+  bcc: 'Bcc',
   // Senders nobody verified (issue 20 item 3)
   senderNotVerified: 'Sender not verified',
   senderNotVerifiedWhy: (address: string) =>
@@ -326,6 +327,8 @@ export const en = {
     'duplicate-label': (p) => `A label named ${p.name} already exists: choose another name.`,
     'delivery-not-failed': () => 'Only a message that could not be delivered can be sent again.',
     'sender-not-waiting': () => 'This message is not waiting for its sender to be confirmed.',
+    'bad-address': (p) => `${p.address} is not an email address.`,
+    'recipients-email-only': () => 'Cc and Bcc go with email replies only.',
     'cc-not-allowed': (p) => `${p.address} is not in the Cc of this conversation, or has been added already.`,
     'bot-quiet-time': (p) =>
       `Still with the bot: it can be closed after ${p.quietMinutes} minutes without visitor activity, unless the visitor asked for a person (${p.minutes} min to go).`,

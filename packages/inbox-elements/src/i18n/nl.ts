@@ -132,6 +132,7 @@ export const nl: Catalog = {
   from: 'Van',
   to: 'Aan',
   cc: 'Cc',
+  bcc: 'Bcc',
   senderNotVerified: 'Afzender niet geverifieerd',
   senderNotVerifiedWhy: (address: string) =>
     `Dit kwam per e-mail, formulier of Messenger, en die bewijzen niet wie het stuurde. ${address} hoort bij een geverifieerd contact; controleer het voordat je ernaar handelt.`,
@@ -313,6 +314,8 @@ export const nl: Catalog = {
     'duplicate-label': (p) => `Er bestaat al een label met de naam ${p.name}: kies een andere naam.`,
     'delivery-not-failed': () => 'Alleen een bericht dat niet kon worden bezorgd, kan opnieuw worden verstuurd.',
     'sender-not-waiting': () => 'Dit bericht wacht niet op bevestiging van de afzender.',
+    'bad-address': (p) => `${p.address} is geen e-mailadres.`,
+    'recipients-email-only': () => 'Cc en Bcc kunnen alleen bij antwoorden per e-mail.',
     'cc-not-allowed': (p) => `${p.address} staat niet in de Cc van dit gesprek, of is al toegevoegd.`,
     'bot-quiet-time': (p) =>
       `Nog bij de bot: het gesprek kan pas na ${p.quietMinutes} minuten zonder activiteit van de bezoeker worden gesloten, tenzij de bezoeker om een teamlid vroeg (nog ${p.minutes} min).`,

@@ -47,6 +47,19 @@ describe("refusals in the reader's language (issue 14 item 4)", () => {
     expect(refusalText(nl, gone)).to.equal('Dat label bestaat niet meer: het is misschien net verwijderd.');
   });
 
+  it('a bad Cc or Bcc address (issue 17) is named in English and Dutch', () => {
+    const bad = new ConfabError('rule', 'ann@ is not an email address', {
+      rule: 'R1',
+      reason: 'bad-address',
+      params: { address: 'ann@' },
+    });
+    expect(refusalText(en, bad)).to.equal('ann@ is not an email address.');
+    expect(refusalText(nl, bad)).to.equal('ann@ is geen e-mailadres.');
+    const chat = new ConfabError('rule', 'x', { rule: 'R1', reason: 'recipients-email-only' });
+    expect(refusalText(en, chat)).to.equal('Cc and Bcc go with email replies only.');
+    expect(refusalText(nl, chat)).to.equal('Cc en Bcc kunnen alleen bij antwoorden per e-mail.');
+  });
+
   it('both catalogs word every reason and every code', () => {
     expect(Object.keys(nl.refusals).sort()).to.deep.equal(Object.keys(en.refusals).sort());
     expect(Object.keys(nl.errorCodes).sort()).to.deep.equal(Object.keys(en.errorCodes).sort());

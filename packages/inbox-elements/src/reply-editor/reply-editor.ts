@@ -10,6 +10,7 @@ import {
   cannedResponsesMatching,
   cannedResponseText,
   composedText,
+  emailReplyOf,
   mentionedIds,
   replyBlocker,
   latestMessageAt,
@@ -27,6 +28,7 @@ import { StoreController, shallowArrayEqual } from '@confab/element-kit';
 import { baseStyles } from '../shared/theme.js';
 import { icon } from '../shared/icons.js';
 import { replyEditorStyles } from './reply-editor.styles.js';
+import type { ConfabEmailRecipients } from '../email-recipients/email-recipients.js';
 
 export type EditorMode = 'reply' | 'comment';
 
@@ -139,6 +141,14 @@ export class ConfabReplyEditor extends ConfabElement {
     (all) => all.filter((p) => isOwnMessage(p, this.conversationId)).map((p) => ({ ...p })),
     samePending,
   );
+  /** Whether a reply here goes out as email, and the signature the engine will add to it. */
+  private readonly emailReply = new StoreController<unknown, { signature: string } | null>(
+    this,
+    () => this.client?.store.revision,
+    () =>
+      this.conversationId ? this.client!.store.read(emailReplyOf, this.conversationId, this.client!.store.me) : null,
+    (a, b) => a?.signature === b?.signature && !a === !b,
+  );
   private readonly agents = new StoreController(
     this,
     () => this.client?.store.revision,
@@ -160,12 +170,17 @@ export class ConfabReplyEditor extends ConfabElement {
       this.lookup = undefined;
       this.writingAfter = undefined;
       this.collision = [];
-      // Files picked for one conversation are not sent in another.
-      if (changed.has('conversationId')) this.uploads?.clear();
+      // Files picked for one conversation are not sent in another, nor its Cc and Bcc.
+      if (changed.has('conversationId')) {
+        this.uploads?.clear();
+        this.recipients()?.reset?.();
+      }
     }
   }
 
   protected override updated(changed: PropertyValues): void {
+    // The Cc/Bcc fields load when an email reply is first written, not with the inbox.
+    if (this.emailReply.value) void import('../email-recipients/define.js');
     // The highlighted choice of a long list stays in sight as the arrows move it.
     if (changed.has('lookup') && this.lookup)
       this.renderRoot.querySelector(`#choice-${this.lookup.active}`)?.scrollIntoView({ block: 'nearest' });
@@ -183,6 +198,7 @@ export class ConfabReplyEditor extends ConfabElement {
     const active = this.lookup?.active ?? 0;
     const pending = this.pending.value ?? [];
     const blocked = this.mode === 'reply' ? (this.blocker.value ?? null) : null;
+    const email = this.emailReply.value;
     return html`
       ${
         pending.length
@@ -244,6 +260,15 @@ export class ConfabReplyEditor extends ConfabElement {
           ></textarea>
         </div>
         ${this.renderFiles()}
+        ${
+          email && this.mode === 'reply'
+            ? html`<confab-email-recipients
+                .signature=${email.signature}
+                .locale=${this.resolvedLocale}
+                .theme=${this.theme}
+              ></confab-email-recipients>`
+            : nothing
+        }
         ${blocked ? html`<p class="blocked" part="blocked" id="blocked">${refusalText(t, blocked)}</p>` : nothing}
         ${
           this.collision.length
@@ -329,6 +354,11 @@ export class ConfabReplyEditor extends ConfabElement {
     >
       ${icon(iconName)}${label}
     </button>`;
+  }
+
+  /** The Cc/Bcc fields (their methods arrive once their code has loaded). */
+  private recipients(): Partial<ConfabEmailRecipients> | null {
+    return this.renderRoot?.querySelector('confab-email-recipients') ?? null;
   }
 
   private textarea(): HTMLTextAreaElement | null {
@@ -526,6 +556,7 @@ export class ConfabReplyEditor extends ConfabElement {
     if (!this.canSend() || !conversationId || !this.client) return;
     const attachments = this.uploads?.attachments() ?? [];
     const withFiles = attachments.length ? { attachments } : {};
+    const copies = (this.mode === 'reply' && this.recipients()?.copies?.()) || {};
     // Ctrl+Enter too: a reply that would reach no one stays a draft (the editor says why).
     if (this.mode === 'reply' && this.blocker.value) return;
     if (this.mode === 'reply' && !anyway) {
@@ -542,10 +573,11 @@ export class ConfabReplyEditor extends ConfabElement {
     this.lookup = undefined;
     this.client.drafts.set(conversationId, '');
     this.uploads?.clear();
+    this.recipients()?.reset?.();
     // A refusal shows through `client.pending` (failed, with Retry); nothing else to do here.
     await this.run(
       this.mode === 'reply'
-        ? { type: 'message.reply', conversationId, text, ...withFiles }
+        ? { type: 'message.reply', conversationId, text, ...withFiles, ...copies }
         : { type: 'message.comment', conversationId, text, mentions, ...withFiles },
     );
   };

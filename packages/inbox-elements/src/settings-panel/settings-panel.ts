@@ -20,7 +20,7 @@ function lines(value: FormDataEntryValue | null): string[] {
 /**
  * Inbox settings (I1): routing rules (G1), the chat widget's texts and colour, the away message
  * (S2), the bot's greeting and quick replies (W5), and the email address and role-based addresses
- * that go to Filtered (V10), the canned responses and the labels (issue 16) and the Team section (issue 12). Only an admin sees the settings form;
+ * that go to Filtered (V10), the agent's own email signature (issue 17), the canned responses and the labels (issue 16) and the Team section (issue 12). Only an admin sees the settings form;
  * everyone sees the team, and only an admin can manage it.
  *
  * @example
@@ -28,6 +28,7 @@ function lines(value: FormDataEntryValue | null): string[] {
  *
  * @csspart form - The settings form.
  * @csspart save - The save button.
+ * @csspart signature - The signed-in agent's email signature (`confab-signature-settings`).
  * @csspart bot-answers - The bot answers section (`confab-bot-answers`).
  * @csspart canned - The canned responses section (`confab-canned-responses`).
  * @csspart labels - The Labels section (`confab-label-settings`).
@@ -54,6 +55,7 @@ export class ConfabSettingsPanel extends ConfabElement {
     void import('../bot-answers/define.js');
     void import('../label-settings/define.js');
     void import('../team-section/define.js');
+    void import('../signature-settings/define.js');
   }
 
   override render() {
@@ -88,7 +90,13 @@ export class ConfabSettingsPanel extends ConfabElement {
         .locale=${this.resolvedLocale}
         .theme=${this.theme}
         .teamInvites=${this.teamInvites}
-      ></confab-team-section>`;
+      ></confab-team-section>
+      <confab-signature-settings
+        part="signature"
+        .client=${this.client}
+        .locale=${this.resolvedLocale}
+        .theme=${this.theme}
+      ></confab-signature-settings>`;
   }
 
   private renderForm(s: Settings) {

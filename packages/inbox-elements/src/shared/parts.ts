@@ -40,7 +40,10 @@ export const ELEMENT_PARTS = {
   },
   'confab-about-panel': { prefix: 'about', parts: ['section', 'section-toggle', 'record-link'] },
   'confab-compose-dialog': { prefix: 'compose', parts: ['dialog', 'send'] },
-  'confab-settings-panel': { prefix: 'settings', parts: ['form', 'save', 'bot-answers', 'canned', 'labels', 'team'] },
+  'confab-settings-panel': {
+    prefix: 'settings',
+    parts: ['form', 'save', 'signature', 'bot-answers', 'canned', 'labels', 'team'],
+  },
   'confab-bot-answers': { prefix: 'bot-answers', parts: ['form', 'answer', 'add'] },
   'confab-canned-responses': { prefix: 'canned', parts: ['form', 'snippet', 'add'] },
   'confab-label-settings': { prefix: 'labels', parts: ['form', 'label'] },

@@ -4,7 +4,7 @@ import '../settings-panel/define.js';
 import type { ConfabSettingsPanel } from '../settings-panel/settings-panel.js';
 import type { InviteDelivery, TeamInvites } from './invites.js';
 import { closeTestInboxes, createTestInbox, type TestInbox } from '../test/fixtures.js';
-import { activeElement, getAllByRole, getByRole, queryByRole, until } from '../test/dom.js';
+import { accessibleName, activeElement, getAllByRole, getByRole, queryByRole, until } from '../test/dom.js';
 
 const SYSTEM = { kind: 'system' } as const;
 
@@ -233,9 +233,11 @@ describe('confab-team-section', () => {
     expect(getAllByRole(getByRole(element, 'table'), 'columnheader').map((th) => th.textContent!.trim())).to.deep.equal(
       ['Team member', 'Role', 'State', 'Last seen'],
     );
-    expect(getAllByRole(element, 'button')).to.deep.equal([]);
-    expect(getAllByRole(element, 'textbox')).to.deep.equal([]);
-    expect(queryByRole(element, 'form')).to.equal(null);
+    // Their own email signature is theirs to change (issue 17); nothing of the team's is.
+    await until(() => queryByRole(element, 'form', 'Your email signature'), 'the signature section');
+    expect(getAllByRole(element, 'button').map(accessibleName)).to.deep.equal(['Save signature']);
+    expect(getAllByRole(element, 'textbox').map(accessibleName)).to.deep.equal(['Signature']);
+    expect(getAllByRole(element, 'form').map(accessibleName)).to.deep.equal(['Your email signature']);
     expect(element.shadowRoot!.textContent).to.contain('Only an admin can change the inbox settings.');
     await expect(element).to.be.accessible();
   });

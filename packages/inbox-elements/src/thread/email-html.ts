@@ -42,6 +42,10 @@ export const INLINE_STYLE = 'data-confab-style';
 /** `data:` images are part of the mail; everything else would be fetched from somewhere. */
 const INLINE = /^\s*data:image\//i;
 const REMOTE_CSS_URL = /url\(\s*(['"]?)(?!\s*data:)[^)]*\1\s*\)/gi;
+/** `image-set("https://…" 1x)` fetches from a bare string, without `url()`. */
+const IMAGE_SET = /(?:-webkit-)?image-set\((?:[^()]|\([^()]*\))*\)/gi;
+/** A `<base>` is dropped by the sanitiser, but parsing it already breaks a page's `base-uri` policy. */
+const BASE_ELEMENT = /<base\b[^>]*>/gi;
 
 /*
  * Attributes are found without parsing tags (a regex cannot parse HTML: `<img/src=x/onerror=…>`,
@@ -67,6 +71,7 @@ function setStylesAside(html: string): { markup: string; sheets: string[] } {
       sheets.push(css);
       return '';
     })
+    .replace(BASE_ELEMENT, '')
     .replace(HANDLER_ATTRIBUTE, '$1 ')
     .replace(STYLE_ATTRIBUTE, `$1 ${INLINE_STYLE}$2`);
   return { markup, sheets };
@@ -74,6 +79,11 @@ function setStylesAside(html: string): { markup: string; sheets: string[] } {
 
 function safeLink(href: string): boolean {
   return /^(https?:|mailto:)/i.test(href.trim());
+}
+
+/** CSS without what it would fetch: `url()` other than `data:` and `image-set()` become `none`. */
+function heldBack(css: string): string {
+  return css.replace(IMAGE_SET, 'none').replace(REMOTE_CSS_URL, 'none');
 }
 
 /** Sanitises `html`; `remote: false` holds back every resource the browser would fetch. */
@@ -84,7 +94,7 @@ export async function sanitizeEmail(html: string, remote: boolean): Promise<Safe
   const { markup, sheets } = setStylesAside(html);
   const styles = sheets.map((css) => {
     if (remote) return css;
-    const held = css.replace(/@import[^;]*;?/gi, '').replace(REMOTE_CSS_URL, 'none');
+    const held = heldBack(css.replace(/@import[^;]*;?/gi, ''));
     if (held !== css) blocked += 1;
     return held;
   });
@@ -100,7 +110,7 @@ export async function sanitizeEmail(html: string, remote: boolean): Promise<Safe
     }
     const inline = node.getAttribute(INLINE_STYLE);
     if (inline !== null && !remote) {
-      const held = inline.replace(REMOTE_CSS_URL, 'none');
+      const held = heldBack(inline);
       if (held !== inline) {
         node.setAttribute(INLINE_STYLE, held);
         blocked += 1;
@@ -129,4 +139,26 @@ export async function sanitizeEmail(html: string, remote: boolean): Promise<Safe
   } finally {
     purify.removeAllHooks();
   }
+}
+
+const mountedEmails = new WeakMap<Element, string>();
+
+/** Places a sanitised email in `host`'s own shadow root (its styles stay inside); again only when it changed. */
+export function mountEmail(host: Element | undefined, key: string, safe: SafeEmail, box: CSSStyleSheet): void {
+  if (!host || mountedEmails.get(host) === key) return;
+  const root = host.shadowRoot ?? host.attachShadow({ mode: 'open' });
+  // Through the CSSOM, which a CSP without 'unsafe-inline' styles allows (see SafeEmail).
+  const sheets = safe.styles.map((css) => {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(css); // @import rules are ignored here: nothing is fetched
+    return sheet;
+  });
+  root.adoptedStyleSheets = [box, ...sheets];
+  const body = safe.fragment.cloneNode(true) as DocumentFragment;
+  for (const element of body.querySelectorAll<HTMLElement>(`[${INLINE_STYLE}]`)) {
+    element.style.cssText = element.getAttribute(INLINE_STYLE)!;
+    element.removeAttribute(INLINE_STYLE);
+  }
+  root.replaceChildren(body);
+  mountedEmails.set(host, key);
 }

@@ -42,7 +42,7 @@ import { linksContext, type RecordLinks } from '../shared/context.js';
 import { fillTemplate, linkify } from '../shared/safe-url.js';
 import { formatDateTime } from '../i18n/i18n.js';
 import { threadStyles } from './thread.styles.js';
-import { INLINE_STYLE, sanitizeEmail, type SafeEmail } from './email-html.js';
+import type { SafeEmail } from './email-html.js';
 import { renderDelivery } from './delivery-status.js';
 import { exportPartsOf } from '../shared/parts.js';
 import { labelChip, labelChipStyles } from '../shared/label-chip.js';
@@ -149,6 +149,8 @@ export class ConfabThread extends ConfabElement {
   @state() private accessor remoteAllowed: ReadonlySet<string> = new Set();
   /** Sanitised HTML bodies by `messageId:remote`; filled asynchronously (the sanitiser loads on first use). */
   private readonly safeEmails = new Map<string, SafeEmail>();
+  /** The sanitiser's module: loaded with the first HTML email, not with the inbox. */
+  private emailHtml: typeof import('./email-html.js') | undefined;
   /** T11: why closing was refused, for this conversation in this state. */
   @state() private accessor closeBlocked: { key: string; reason: string } | undefined;
   @state() private accessor dialogMode: DialogMode | undefined;
@@ -568,6 +570,12 @@ export class ConfabThread extends ConfabElement {
                       <dd>${message.email.cc.join(', ')}</dd>`
                   : nothing
               }
+              ${
+                message.email.bcc?.length
+                  ? html`<dt>${t.bcc}</dt>
+                      <dd>${message.email.bcc.join(', ')}</dd>`
+                  : nothing
+              }
               <dt>${t.subject}</dt>
               <dd>${message.email.subject}</dd>
             </dl>`
@@ -633,17 +641,23 @@ export class ConfabThread extends ConfabElement {
     const key = `${id}:${remote}`;
     const safe = this.safeEmails.get(key);
     if (!safe) {
-      void sanitizeEmail(source, remote).then(
-        (result) => {
-          this.safeEmails.set(key, result);
-          this.requestUpdate();
-        },
-        // A page whose Trusted Types policy names no `dompurify` cannot parse HTML: plain text it is.
-        () => (this.plainText = new Set([...this.plainText, id])),
-      );
+      void import('./email-html.js')
+        .then((module) => (this.emailHtml = module).sanitizeEmail(source, remote))
+        .then(
+          (result) => {
+            this.safeEmails.set(key, result);
+            this.requestUpdate();
+          },
+          // A page whose Trusted Types policy names no `dompurify` cannot parse HTML: plain text it is.
+          () => (this.plainText = new Set([...this.plainText, id])),
+        );
       return text;
     }
-    return html`<div class="email-html" part="email-html" ${ref((host) => mountEmail(host, key, safe))}></div>
+    return html`<div
+        class="email-html"
+        part="email-html"
+        ${ref((host) => this.emailHtml?.mountEmail(host, key, safe, EMAIL_BOX.styleSheet!))}
+      ></div>
       <div class="message-actions">
         ${switcher}
         ${
@@ -883,25 +897,3 @@ const EMAIL_BOX = css`
     block-size: auto;
   }
 `;
-
-const mountedEmails = new WeakMap<Element, string>();
-
-/** Places a sanitised email in `host`'s own shadow root (its styles stay inside); again only when it changed. */
-function mountEmail(host: Element | undefined, key: string, safe: SafeEmail): void {
-  if (!host || mountedEmails.get(host) === key) return;
-  const root = host.shadowRoot ?? host.attachShadow({ mode: 'open' });
-  // Through the CSSOM, which a CSP without 'unsafe-inline' styles allows (see SafeEmail).
-  const sheets = safe.styles.map((css) => {
-    const sheet = new CSSStyleSheet();
-    sheet.replaceSync(css); // @import rules are ignored here: nothing is fetched
-    return sheet;
-  });
-  root.adoptedStyleSheets = [EMAIL_BOX.styleSheet!, ...sheets];
-  const body = safe.fragment.cloneNode(true) as DocumentFragment;
-  for (const element of body.querySelectorAll<HTMLElement>(`[${INLINE_STYLE}]`)) {
-    element.style.cssText = element.getAttribute(INLINE_STYLE)!;
-    element.removeAttribute(INLINE_STYLE);
-  }
-  root.replaceChildren(body);
-  mountedEmails.set(host, key);
-}

@@ -77,6 +77,12 @@ export const OPENAPI_DOCUMENT = {
             schema: { type: 'string' },
             description: '`me` (the key’s agent), `nobody`, or an agent id',
           },
+          {
+            name: 'label',
+            in: 'query',
+            schema: { type: 'string' },
+            description: 'A label’s id or name (any case); repeat for several: only conversations with every one',
+          },
           { name: 'hasTicket', in: 'query', schema: { type: 'boolean' } },
           {
             name: 'activityFrom',

@@ -186,12 +186,43 @@ describe('conversations and contacts', () => {
       ['hasTicket=maybe', 'hasTicket'],
       ['activityFrom=yesterday', 'activityFrom'],
       ['cursor=bm9wZQ', 'cursor'],
+      ['label=no-such-label', 'label'],
     ]) {
       const refused = await call('GET', `/api/v1/conversations?${query}`, key);
       assert.equal(refused.status, 400, query);
       assert.equal(refused.json.error.path, path, query);
     }
     assert.equal((await call('GET', '/api/v1/conversations?view=nope', key)).status, 404);
+  });
+
+  test('the list takes a label parameter: a label id or its name in any case, repeated for every one (issue 17)', async () => {
+    const { key } = await issueKey('read');
+    const agent = { kind: 'agent' as const, agentId: AGENTS[0]!.id };
+    const vip = (await server.server.backend.execute(agent, { type: 'label.create', name: 'VIP', color: '#0366d6' }))
+      .result!['labelId']!;
+    const urgent = (
+      await server.server.backend.execute(agent, { type: 'label.create', name: 'Urgent', color: '#d73a49' })
+    ).result!['labelId']!;
+    const [first, second] = conversationIds;
+    await server.server.backend.execute(agent, {
+      type: 'conversation.addLabel',
+      conversationIds: [first!, second!],
+      labelId: vip,
+    });
+    await server.server.backend.execute(agent, {
+      type: 'conversation.addLabel',
+      conversationIds: [second!],
+      labelId: urgent,
+    });
+    const ids = async (query: string) => {
+      const answer = await call('GET', `/api/v1/conversations?limit=100&${query}`, key);
+      assert.equal(answer.status, 200, query);
+      return (answer.json.conversations as { id: string }[]).map((conversation) => conversation.id).sort();
+    };
+    assert.deepEqual(await ids(`label=${vip}`), [first!, second!].sort());
+    assert.deepEqual(await ids('label=vip'), [first!, second!].sort(), 'by name, whatever its case');
+    assert.deepEqual(await ids(`label=VIP&label=${urgent}`), [second!], 'every label given');
+    assert.deepEqual(await ids('label=Urgent&status=closed'), [], 'with the other filters');
   });
 
   test('writes are engine commands of the key’s agent; an Idempotency-Key makes a retry one effect', async () => {

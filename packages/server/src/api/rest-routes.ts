@@ -10,6 +10,7 @@ import {
   type Command,
   type Conversation,
   type ConversationFilter,
+  type Label,
   type Principal,
 } from '@confab/core';
 import { isActiveAgent } from '../accounts/accounts.js';
@@ -110,6 +111,9 @@ function filterOf(call: ApiCall): ConversationFilter | null {
   }
   const assignee = query.get('assignee');
   if (assignee !== null) narrow.assignee = assignee;
+  const labels = query.getAll('label');
+  if (labels.length)
+    narrow.labels = labels.map((label) => labelIdOf(context.backend.state.settings.labels ?? [], label));
   const hasTicket = booleanParam(query, 'hasTicket');
   if (hasTicket !== undefined) narrow.hasTicket = hasTicket;
   const from = timeParam(query, 'activityFrom');
@@ -119,6 +123,18 @@ function filterOf(call: ApiCall): ConversationFilter | null {
   const both = narrowFilter(view.filter, narrow, call.agentId);
   // A saved view over a period ("last 7 days") means the period up to now (issue 16).
   return both && resolveFilter(both, call.context.now());
+}
+
+/**
+ * A `label` parameter: a label's id, or its name as the inbox shows it (names are unique in a
+ * workspace, whatever their case), so a product's backend need not look ids up first.
+ */
+function labelIdOf(labels: readonly Label[], given: string): string {
+  const byId = labels.find((label) => label.id === given);
+  const key = given.trim().toLocaleLowerCase();
+  const found = byId ?? labels.find((label) => label.name.toLocaleLowerCase() === key);
+  if (!found) throw new HttpError(400, 'invalid', 'label must be the id or the name of one of the labels.', 'label');
+  return found.id;
 }
 
 /** A page's position: after this conversation in list order (L1). Opaque to callers. */

@@ -5,6 +5,7 @@ import { silentLogger, type Logger } from '../logging.js';
 import type { ServerMetrics } from '../metrics.js';
 import { SENDING_LEASE_MS, type DeliveryStore } from '../storage/sqlite-storage.js';
 import { markDelivery } from '../delivery/mark-delivery.js';
+import type { FileStore } from '../files/file-store.js';
 
 type QueuedEmail = Extract<ConfabEvent, { type: 'email.queued' }>;
 
@@ -14,11 +15,14 @@ export interface MailTransport {
     from: string;
     to: string[];
     cc?: string[];
+    /** Envelope only: nodemailer writes no Bcc header unless told to keep it. */
+    bcc?: string[];
     subject: string;
     text: string;
     messageId?: string;
     inReplyTo?: string;
     references?: string[];
+    attachments?: { filename: string; contentType: string; content: Buffer }[];
   }): Promise<unknown>;
   close?(): void;
 }
@@ -27,6 +31,8 @@ export interface MailerOptions {
   backend: Backend;
   fanOut: FanOut;
   store: DeliveryStore;
+  /** The workspace's files: a reply's attachments go out as MIME parts (issue 17). */
+  files?: Pick<FileStore, 'read'>;
   /** SMTP URL (`smtp://user:pass@host:587`, `smtps://…`); without it mail stays queued. */
   smtpUrl?: string;
   /** A ready transport instead of smtpUrl (tests). */
@@ -124,10 +130,13 @@ export function createMailer(options: MailerOptions): Mailer {
     const headers = message?.email;
     const settingsFrom = backend.state.settings.email.address;
     try {
+      const attachments = await attachmentsOf(message);
       await transport!.sendMail({
         from: headers?.from || settingsFrom,
         to: email.to,
         ...(headers?.cc.length ? { cc: headers.cc } : {}),
+        ...(headers?.bcc?.length ? { bcc: headers.bcc } : {}),
+        ...(attachments.length ? { attachments } : {}),
         subject: email.subject,
         text: email.text,
         ...(headers?.messageId ? { messageId: angleBracketed(headers.messageId) } : {}),
@@ -173,6 +182,22 @@ export function createMailer(options: MailerOptions): Mailer {
         later(email, retryDelay(attempts));
       }
     }
+  }
+
+  /**
+   * The files of an agent's message, read now: a file that is gone (its conversation deleted
+   * forever meanwhile) fails the attempt, so the mail never goes out without what it said it carried.
+   */
+  async function attachmentsOf(message: Message | undefined) {
+    if (!message?.attachments.length) return [];
+    if (!options.files) throw new Error('no file store to read the attachments from');
+    return Promise.all(
+      message.attachments.map(async (file) => {
+        const content = await options.files!.read(file.id);
+        if (!content) throw new Error(`attachment ${file.id} is gone`);
+        return { filename: file.name, contentType: file.type, content };
+      }),
+    );
   }
 
   /** Tries the email again after `delayMs`. */
