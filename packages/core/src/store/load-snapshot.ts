@@ -46,14 +46,51 @@ const NONE: never[] = Object.freeze([]) as never[];
  * through the engine message by message.
  */
 export function loadSnapshotInBulk(state: EngineState, snapshot: Snapshot): void {
-  loadSnapshot(state, { ...snapshot, messages: [] });
+  for (const _ of loadSnapshotInSteps(state, snapshot));
+}
+
+/** Records loaded between two yields of `loadSnapshotInSteps`: a few milliseconds of work. */
+const STEP = 2000;
+
+/**
+ * `loadSnapshotInBulk` as steps: it yields every few thousand records, so that a caller can spread
+ * a large snapshot over several tasks (the state is whole only once the steps are done).
+ */
+export function* loadSnapshotInSteps(state: EngineState, snapshot: Snapshot): Generator<void, void, undefined> {
+  loadSnapshot(state, {
+    ...snapshot,
+    contacts: [],
+    conversations: [],
+    tickets: [],
+    deals: [],
+    feedback: [],
+    messages: [],
+  });
+  // The same order as loadSnapshot's (views, agents and companies are few and went above).
+  const lists: Array<[readonly unknown[], (record: never) => ConfabEvent]> = [
+    [snapshot.contacts, (contact) => ({ type: 'contact.upserted', contact })],
+    [snapshot.conversations, (conversation) => ({ type: 'conversation.upserted', conversation })],
+    [snapshot.tickets, (ticket) => ({ type: 'ticket.upserted', ticket })],
+    [snapshot.deals, (deal) => ({ type: 'deal.upserted', deal })],
+    [snapshot.feedback, (feedback) => ({ type: 'feedback.upserted', feedback })],
+  ];
+  for (const [records, eventOf] of lists) {
+    for (let i = 0; i < records.length; i++) {
+      applyEvent(state, eventOf(records[i] as never));
+      if (i % STEP === STEP - 1) yield;
+    }
+  }
   const threads = new Map<string, Message[]>();
-  for (const message of snapshot.messages) {
+  for (let i = 0; i < snapshot.messages.length; i++) {
+    const message = snapshot.messages[i];
     const thread = threads.get(message.conversationId);
     if (thread) thread.push(message);
     else threads.set(message.conversationId, [message]);
+    if (i % (STEP * 4) === STEP * 4 - 1) yield;
   }
+  let done = 0;
   for (const [conversationId, thread] of threads) {
+    if (done++ % STEP === STEP - 1) yield;
     const ids = new Set<string>();
     // In order, every id once: upserting it message by message would give the same list.
     const ready = thread.every(
