@@ -26,7 +26,8 @@ import {
 import { writable, type Readable } from './readable.js';
 import type { ReplicaSelector } from './replica-selectors.js';
 import { frameSchedule } from './schedule.js';
-import { loadSnapshotInSteps } from './load-snapshot.js';
+import { loadSnapshot } from './load-snapshot.js';
+import type { SortInSteps } from './slices.js';
 import { searchTerms } from './search.js';
 import type { SearchIndex } from './search-index.js';
 import { SortedIndex } from './sorted-index.js';
@@ -145,7 +146,7 @@ class ReplicaStore implements LocalInboxStore {
   // Every conversation gets a slot: a small integer, so indexes, columns and scans use numbers.
   private slotOf = new Map<ConversationId, number>();
   private ids: string[] = [];
-  private records: (Conversation | undefined)[] = [];
+  records: (Conversation | undefined)[] = [];
   /** The sort time each slot is placed with in the indexes (NaN: in none). */
   private placed: number[] = [];
   private capacity = 0;
@@ -236,7 +237,7 @@ class ReplicaStore implements LocalInboxStore {
       return;
     }
     if (me !== undefined) this.signedIn = me;
-    drain(loadSnapshotInSteps(this.state, snapshot));
+    loadSnapshot(this.state, snapshot);
     this.rebuildIndexes();
     this.settle();
   }
@@ -257,40 +258,32 @@ class ReplicaStore implements LocalInboxStore {
    * to the replica before it as well, and that one is gone).
    */
   private resetInSlices(snapshot: Snapshot, me: AgentId | null): void {
-    const reset: ResetInSlices = { next: new ReplicaStore(me, () => {}, this.slices, true), replay: [] };
+    const next = new ReplicaStore(me, () => {}, this.slices, true);
+    const reset: ResetInSlices = { next, replay: [] };
     this.resetting = reset;
-    const steps = this.buildAside(reset.next, snapshot);
-    const slice = () => {
-      if (this.resetting !== reset) return; // replaced by a later reset
-      const start = performance.now();
-      do {
-        if (steps.next().done === true) {
-          this.resetting = null;
-          this.takeOver(reset.next);
-          for (const events of reset.replay) this.apply(events);
-          this.settle();
-          return;
-        }
-      } while (performance.now() - start < this.slices.ms);
-      setTimeout(slice, 0);
+    const done = () => {
+      this.resetting = null;
+      this.takeOver(next);
+      for (const events of reset.replay) this.apply(events);
+      this.settle();
     };
-    slice();
-  }
-
-  /** The steps that build `next` from a snapshot: state, indexes, and the text an agent searches. */
-  private *buildAside(next: ReplicaStore, snapshot: Snapshot): Generator<void, void, undefined> {
-    yield* loadSnapshotInSteps(next.state, snapshot);
-    yield* next.indexSteps();
-    let searching = next.signedIn !== null;
-    for (const query of this.queries) searching ||= query.searching;
-    if (searchModule === undefined || !searching) return;
-    // Indexed here, so that no search after the swap waits for seconds of text.
-    const search = (next.search = new searchModule.SearchIndex(next));
-    for (let slot = 0; slot < next.records.length; slot++) if (next.records[slot] !== undefined) search.markText(slot);
-    while (search.backlog > 0) {
-      search.update(STEP / 4);
-      yield;
-    }
+    import('./slices.js').then(
+      (slices) =>
+        slices.buildInSlices(next, snapshot, {
+          ms: this.slices.ms,
+          current: () => this.resetting === reset,
+          searching: () => me !== null || [...this.queries].some((query) => query.searching),
+          done,
+        }),
+      (error: unknown) => {
+        report(error);
+        if (this.resetting !== reset) return;
+        // Without the slices' code, the snapshot loads in one go: late, but whole.
+        loadSnapshot(next.state, snapshot);
+        drain(next.indexSteps());
+        done();
+      },
+    );
   }
 
   /** Takes over the parts of a replica built aside: its state, slots, columns, indexes and search. */
@@ -557,15 +550,18 @@ class ReplicaStore implements LocalInboxStore {
 
   /** Every conversation's slot in list order (L1). */
   private sortedSlots(): number[] {
-    return drain(this.sortedSlotsInSteps());
+    return this.occupiedSlots().sort(this.listOrder);
   }
 
-  private sortedSlotsInSteps(): Generator<void, number[], undefined> {
+  private occupiedSlots(): number[] {
     const slots: number[] = [];
     for (let slot = 0; slot < this.records.length; slot++) if (this.records[slot] !== undefined) slots.push(slot);
-    const records = this.records as Conversation[];
-    return sortInSteps(slots, (a, b) => compareConversations(records[a], records[b]), STEP * 2);
+    return slots;
   }
+
+  /** L1 between two occupied slots. */
+  private readonly listOrder = (a: number, b: number): number =>
+    compareConversations(this.records[a]!, this.records[b]!);
 
   /** Whether a conversation belongs in a view; its columns must be current. */
   private inView(entry: Pick<ViewEntry, 'filter' | 'compiled'>, slot: number, record: Conversation): boolean {
@@ -607,7 +603,7 @@ class ReplicaStore implements LocalInboxStore {
   }
 
   /** Slots, columns, contact links and view indexes from the state, from scratch, in steps. */
-  private *indexSteps(): Generator<void, void, undefined> {
+  *indexSteps(sort?: SortInSteps): Generator<void, void, undefined> {
     this.slotOf.clear();
     for (const list of [this.ids, this.records, this.placed]) list.length = 0;
     this.freeSlots = [];
@@ -631,7 +627,7 @@ class ReplicaStore implements LocalInboxStore {
       this.linkContacts(slot, undefined, record);
       if (++done % STEP === 0) yield;
     }
-    const sorted = yield* this.sortedSlotsInSteps();
+    const sorted = sort ? yield* sort(this.occupiedSlots(), this.listOrder) : this.sortedSlots();
     for (const view of BUILT_IN_VIEWS) this.viewEntries.set(view.id, yield* this.buildViewInSteps(view, sorted));
     for (const view of this.state.views.values()) {
       if (!this.viewEntries.has(view.id)) this.viewEntries.set(view.id, yield* this.buildViewInSteps(view, sorted));
@@ -758,34 +754,6 @@ function drain<T>(steps: Generator<void, T, undefined>): T {
     const step = steps.next();
     if (step.done === true) return step.value;
   }
-}
-
-/**
- * A stable sort in steps: runs of `run` items sorted natively, then merged pairwise, yielding
- * after every `run` items, so that sorting 100k conversations is no single long task.
- */
-function* sortInSteps<T>(items: T[], compare: (a: T, b: T) => number, run: number): Generator<void, T[], undefined> {
-  let from = items;
-  for (let start = 0; start < from.length; start += run) {
-    const part = from.slice(start, start + run).sort(compare);
-    for (let i = 0; i < part.length; i++) from[start + i] = part[i];
-    if (from.length > run) yield;
-  }
-  let into = new Array<T>(from.length);
-  for (let width = run; width < from.length; width *= 2) {
-    let done = 0;
-    for (let left = 0; left < from.length; left += 2 * width) {
-      const middle = Math.min(left + width, from.length);
-      const end = Math.min(left + 2 * width, from.length);
-      // The left item first when equal: stable, as the native sort.
-      for (let i = left, j = middle, k = left; k < end; k++) {
-        into[k] = j >= end || (i < middle && compare(from[i], from[j]) <= 0) ? from[i++] : from[j++];
-        if (++done % run === 0) yield;
-      }
-    }
-    [from, into] = [into, from];
-  }
-  return from;
 }
 
 /** The contact and the participants, each once (none for no record). */
