@@ -701,6 +701,8 @@ function createClient<C extends Command, S extends ReplicaStore>(
 
   async function saveSnapshot() {
     const { persistedReplica, snapshotOfState } = await import('./snapshot-of-state.js');
+    // A large snapshot loads in slices: until it is whole, the state is the one before it.
+    await store.settled?.();
     const who = principal();
     const persistence = storage.persistence;
     if (!who || appliedSeq === null || closed) return;

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { applyEvent } from '../engine/apply.js';
 import { createEngineState, type EngineState } from '../engine/state.js';
 import type { ConfabEvent, Snapshot } from '../protocol/events.js';
-import { loadSnapshotInBulk } from './load-snapshot.js';
+import { loadSnapshotInBulk } from './bulk-load.js';
 import { contact, conversation, message, snapshot } from './store-fixtures.test-util.js';
 
 /** The plain way: every record as its upsert event, one by one, in loadSnapshot's order. */

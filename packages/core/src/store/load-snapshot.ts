@@ -1,6 +1,5 @@
-import { applyEvent, compareMessages } from '../engine/apply.js';
+import { applyEvent } from '../engine/apply.js';
 import type { EngineState } from '../engine/state.js';
-import type { Message } from '../model/model.js';
 import type { ConfabEvent, Snapshot } from '../protocol/events.js';
 
 /**
@@ -33,43 +32,4 @@ export function loadSnapshot(state: EngineState, snapshot: Snapshot): void {
   for (const feedback of snapshot.feedback) events.push({ type: 'feedback.upserted', feedback });
   for (const message of snapshot.messages) events.push({ type: 'message.upserted', message });
   for (const event of events) applyEvent(state, event);
-}
-
-/** One empty list for every message without mentions or attachments (they are never changed in place). */
-const NONE: never[] = Object.freeze([]) as never[];
-
-/**
- * `loadSnapshot` for the agent's replica of a large inbox, with the same result. Messages, most of
- * a snapshot, are grouped per conversation first: a thread that arrives in order and without
- * repeats is taken as it is, in an array of exactly its length (a thread grown one upsert at a
- * time carries spare room), its empty mention and attachment lists shared. Any other thread goes
- * through the engine message by message.
- */
-export function loadSnapshotInBulk(state: EngineState, snapshot: Snapshot): void {
-  loadSnapshot(state, { ...snapshot, messages: [] });
-  const threads = new Map<string, Message[]>();
-  for (const message of snapshot.messages) {
-    const thread = threads.get(message.conversationId);
-    if (thread) thread.push(message);
-    else threads.set(message.conversationId, [message]);
-  }
-  for (const [conversationId, thread] of threads) {
-    const ids = new Set<string>();
-    // In order, every id once: upserting it message by message would give the same list.
-    const ready = thread.every(
-      (message, i) =>
-        (i === 0 || compareMessages(thread[i - 1], message) < 0) && !ids.has(message.id) && ids.add(message.id),
-    );
-    if (!ready) {
-      // Set now all the same: the map keeps the order in which threads first appear.
-      state.messages.set(conversationId, []);
-      for (const message of thread) applyEvent(state, { type: 'message.upserted', message });
-      continue;
-    }
-    for (const message of thread) {
-      if (message.mentions.length === 0) message.mentions = NONE;
-      if (message.attachments.length === 0) message.attachments = NONE;
-    }
-    state.messages.set(conversationId, thread.length === 1 ? thread : thread.slice());
-  }
 }

@@ -39,7 +39,7 @@ export class PackedLists {
   }
 
   /** Replaces the slot's list; `list` must be ascending, below 2^31. */
-  set(slot: number, list: readonly number[]): void {
+  set(slot: number, list: ArrayLike<number>): void {
     if (slot >= this.starts.length) {
       let length = this.starts.length;
       while (slot >= length) length *= 2;

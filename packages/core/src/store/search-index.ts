@@ -24,7 +24,12 @@ export class SearchIndex {
   /** Text of new messages, per slot not in `dirty`: added without reading the rest again. */
   private readonly appended = new Map<number, string>();
 
-  constructor(private readonly host: SearchHost) {}
+  constructor(private host: SearchHost) {}
+
+  /** Serves another store from now on (a reset in slices builds the index for a replica aside). */
+  moveTo(host: SearchHost): void {
+    this.host = host;
+  }
 
   /** Slots still to be indexed from scratch. */
   get backlog(): number {

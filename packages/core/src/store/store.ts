@@ -26,7 +26,8 @@ import {
 import { writable, type Readable } from './readable.js';
 import type { ReplicaSelector } from './replica-selectors.js';
 import { frameSchedule } from './schedule.js';
-import { loadSnapshotInBulk } from './load-snapshot.js';
+import { loadSnapshot } from './load-snapshot.js';
+import type { SortInSteps } from './slices.js';
 import { searchTerms } from './search.js';
 import type { SearchIndex } from './search-index.js';
 import { SortedIndex } from './sorted-index.js';
@@ -43,12 +44,23 @@ export interface InboxStoreOptions {
    * tab); a zero-delay timeout where there are no frames at all (workers, Node).
    */
   schedule?: (flush: () => void) => void;
+  /**
+   * A snapshot of more than `above` conversations (default 10,000) is loaded in slices of about
+   * `ms` milliseconds (default 40), one task each (DESIGN §4: a reset blocks the page ≤ 300 ms).
+   */
+  slices?: { above: number; ms: number };
 }
 
 /** The store `createInboxStore` returns: an InboxStore that can also deliver its batch now. */
 export interface LocalInboxStore extends InboxStore {
   /** Delivers pending notifications at once instead of at the scheduled time (tests, benchmarks). */
   flush(): void;
+  /**
+   * Resolves once no reset is under way. A large snapshot is loaded in slices: until the last one,
+   * the store goes on answering from the replica before it (events applied meanwhile included),
+   * then swaps the new one in whole, with those events applied to it too.
+   */
+  settled(): Promise<void>;
 }
 
 /**
@@ -66,7 +78,7 @@ export interface LocalInboxStore extends InboxStore {
  * store.apply(events); // indexes change now; `list` notifies once, at the next frame
  */
 export function createInboxStore(options: InboxStoreOptions): LocalInboxStore {
-  return new ReplicaStore(options.me, options.schedule ?? frameSchedule);
+  return new ReplicaStore(options.me, options.schedule ?? frameSchedule, options.slices ?? DEFAULT_SLICES);
 }
 
 /** A view with its sorted index. A changed filter makes a new entry, so queries see the change. */
@@ -85,6 +97,15 @@ interface ViewEntry {
 
 /** Slots whose text is indexed per macrotask while a backlog (after a reset) is worked through. */
 const TEXT_CHUNK = 2000;
+/** Records handled between two checks of the clock while a snapshot loads in slices. */
+const STEP = 2000;
+const DEFAULT_SLICES = { above: 10_000, ms: 40 };
+
+/** A reset in slices: the replica being built, and the batches applied since it began. */
+interface ResetInSlices {
+  next: ReplicaStore;
+  replay: ConfabEvent[][];
+}
 
 /** Marks a slot that is in no index (its conversation is new or gone). */
 const NOT_PLACED = Number.NaN;
@@ -117,27 +138,28 @@ function report(error: unknown): void {
 }
 
 class ReplicaStore implements LocalInboxStore {
+  // Whole at all times: a reset in slices builds its replica aside, then takes over its parts.
   readonly state: EngineState = createEngineState();
   readonly revision: Readable<number>;
   private readonly revisionStore = writable(0);
 
   // Every conversation gets a slot: a small integer, so indexes, columns and scans use numbers.
-  private readonly slotOf = new Map<ConversationId, number>();
-  private readonly ids: string[] = [];
-  private readonly records: (Conversation | undefined)[] = [];
+  private slotOf = new Map<ConversationId, number>();
+  private ids: string[] = [];
+  records: (Conversation | undefined)[] = [];
   /** The sort time each slot is placed with in the indexes (NaN: in none). */
-  private readonly placed: number[] = [];
+  private placed: number[] = [];
   private capacity = 0;
   private freeSlots: number[] = [];
   /** Slots freed in this batch: handed out again only after the flush, when queries let go. */
   private releasedSlots: number[] = [];
-  readonly columns: FilterColumns = {
+  columns: FilterColumns = {
     keys: new Int32Array(0),
     activity: new Float64Array(0),
     labels: new Int32Array(0),
   };
-  readonly agents = new AgentCodes();
-  readonly labelCodes = new LabelCodes();
+  agents = new AgentCodes();
+  labelCodes = new LabelCodes();
 
   private viewEntries = new Map<string, ViewEntry>();
 
@@ -145,7 +167,7 @@ class ReplicaStore implements LocalInboxStore {
   search: SearchIndex | null = null;
   private textTimer: ReturnType<typeof setTimeout> | null = null;
   /** Contact → the slots of its conversations: a number for one (most contacts), a list for more. */
-  private readonly contactSlots = new Map<string, number | number[]>();
+  private contactSlots = new Map<string, number | number[]>();
 
   // The batch: what changed since the last flush.
   /** Slot → its sort time before the batch (NaN when it was in no index). */
@@ -153,15 +175,20 @@ class ReplicaStore implements LocalInboxStore {
   private changed = false;
   private scheduled = false;
   readonly queries = new Set<StoreLiveQuery>();
+  private resetting: ResetInSlices | null = null;
+  private settledWaiters: Array<() => void> = [];
 
+  /** `aside`: a replica a reset in slices builds; it loads no search of its own. */
   constructor(
     private signedIn: AgentId | null,
     private readonly schedule: (flush: () => void) => void,
+    private readonly slices: { above: number; ms: number },
+    aside = false,
   ) {
     const revision = this.revisionStore;
     this.revision = { get: revision.get, subscribe: revision.subscribe };
     for (const view of BUILT_IN_VIEWS) this.viewEntries.set(view.id, this.buildView(view, []));
-    if (searchModule !== undefined || signedIn !== null) this.needSearch();
+    if (!aside && (searchModule !== undefined || signedIn !== null)) this.needSearch();
   }
 
   // ---- reading ----
@@ -204,13 +231,90 @@ class ReplicaStore implements LocalInboxStore {
   // ---- writing ----
 
   reset(snapshot: Snapshot, me?: AgentId | null): void {
+    this.resetting = null; // a reset under way is replaced, with the batches applied since it began
+    if (snapshot.conversations.length > this.slices.above) {
+      this.resetInSlices(snapshot, me === undefined ? this.signedIn : me);
+      return;
+    }
     if (me !== undefined) this.signedIn = me;
-    loadSnapshotInBulk(this.state, snapshot);
+    loadSnapshot(this.state, snapshot);
     this.rebuildIndexes();
+    this.settle();
+  }
+
+  settled(): Promise<void> {
+    return this.resetting === null ? Promise.resolve() : new Promise((resolve) => this.settledWaiters.push(resolve));
+  }
+
+  private settle(): void {
+    const waiters = this.settledWaiters;
+    this.settledWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  /**
+   * Builds the snapshot's replica aside, a slice per task, while this one goes on answering; then
+   * takes over its parts and applies the batches that came meanwhile (each once: they were applied
+   * to the replica before it as well, and that one is gone).
+   */
+  private resetInSlices(snapshot: Snapshot, me: AgentId | null): void {
+    const next = new ReplicaStore(me, () => {}, this.slices, true);
+    const reset: ResetInSlices = { next, replay: [] };
+    this.resetting = reset;
+    const done = () => {
+      this.resetting = null;
+      this.takeOver(next);
+      for (const events of reset.replay) this.apply(events);
+      this.settle();
+    };
+    import('./slices.js').then(
+      (slices) =>
+        slices.buildInSlices(next, snapshot, {
+          ms: this.slices.ms,
+          current: () => this.resetting === reset,
+          searching: () => me !== null || [...this.queries].some((query) => query.searching),
+          done,
+        }),
+      (error: unknown) => {
+        report(error);
+        if (this.resetting !== reset) return;
+        // Without the slices' code, the snapshot loads in one go: late, but whole.
+        loadSnapshot(next.state, snapshot);
+        drain(next.indexSteps());
+        done();
+      },
+    );
+  }
+
+  /** Takes over the parts of a replica built aside: its state, slots, columns, indexes and search. */
+  private takeOver(next: ReplicaStore): void {
+    Object.assign(this.state, next.state);
+    this.signedIn = next.signedIn;
+    this.slotOf = next.slotOf;
+    this.ids = next.ids;
+    this.records = next.records;
+    this.placed = next.placed;
+    this.capacity = next.capacity;
+    this.freeSlots = next.freeSlots;
+    this.releasedSlots = next.releasedSlots;
+    this.columns = next.columns;
+    this.agents = next.agents;
+    this.labelCodes = next.labelCodes;
+    this.contactSlots = next.contactSlots;
+    this.viewEntries = next.viewEntries;
+    this.batch = new Map();
+    if (next.search !== null) {
+      this.search = next.search;
+      this.search.moveTo(this);
+    } else this.replaceSearch();
+    this.rebuildQueries();
+    this.markChanged();
   }
 
   apply(events: readonly ConfabEvent[]): void {
     if (events.length === 0) return;
+    // Applied again to the replica a reset builds aside, once it is whole.
+    this.resetting?.replay.push(events.slice());
     // Marked first: a query rebuilt halfway (a view changed) must know the batch is under way.
     this.markChanged();
     const messages = this.state.messages;
@@ -446,11 +550,18 @@ class ReplicaStore implements LocalInboxStore {
 
   /** Every conversation's slot in list order (L1). */
   private sortedSlots(): number[] {
+    return this.occupiedSlots().sort(this.listOrder);
+  }
+
+  private occupiedSlots(): number[] {
     const slots: number[] = [];
     for (let slot = 0; slot < this.records.length; slot++) if (this.records[slot] !== undefined) slots.push(slot);
-    const records = this.records as Conversation[];
-    return slots.sort((a, b) => compareConversations(records[a], records[b]));
+    return slots;
   }
+
+  /** L1 between two occupied slots. */
+  private readonly listOrder = (a: number, b: number): number =>
+    compareConversations(this.records[a]!, this.records[b]!);
 
   /** Whether a conversation belongs in a view; its columns must be current. */
   private inView(entry: Pick<ViewEntry, 'filter' | 'compiled'>, slot: number, record: Conversation): boolean {
@@ -460,18 +571,24 @@ class ReplicaStore implements LocalInboxStore {
   }
 
   private buildView(view: View, sorted: readonly number[]): ViewEntry {
+    return drain(this.buildViewInSteps(view, sorted));
+  }
+
+  private *buildViewInSteps(view: View, sorted: readonly number[]): Generator<void, ViewEntry, undefined> {
     const index = new SortedIndex(this.ids);
     const members = new Uint8Array(this.capacity);
     const filter = resolveFilter(view.filter, Date.now());
     const compiled = compileFilter(filter, this.signedIn, this.agents, this.labelCodes);
     const slots: number[] = [];
     const times: number[] = [];
-    for (const slot of sorted) {
+    for (let i = 0; i < sorted.length; i++) {
+      const slot = sorted[i];
       if (this.inView({ filter, compiled }, slot, this.records[slot]!)) {
         slots.push(slot);
         times.push(this.placed[slot]);
         members[slot] = 1;
       }
+      if (i % (STEP * 4) === STEP * 4 - 1) yield;
     }
     index.assignSorted(slots, times);
     return { view, filter, compiled, index, members, version: 0 };
@@ -479,21 +596,27 @@ class ReplicaStore implements LocalInboxStore {
 
   /** After a reset: slots, columns, indexes and search from the state, from scratch. */
   private rebuildIndexes(): void {
+    drain(this.indexSteps());
+    this.replaceSearch();
+    this.rebuildQueries();
+    this.markChanged();
+  }
+
+  /** Slots, columns, contact links and view indexes from the state, from scratch, in steps. */
+  *indexSteps(sort?: SortInSteps): Generator<void, void, undefined> {
     this.slotOf.clear();
     for (const list of [this.ids, this.records, this.placed]) list.length = 0;
     this.freeSlots = [];
     this.releasedSlots = [];
     this.contactSlots.clear();
     this.batch = new Map();
-    // A fresh index; every slot is marked below. Without the chunk yet, an agent's store asks for it.
-    this.search = searchModule ? new searchModule.SearchIndex(this) : null;
-    if (this.signedIn !== null) this.needSearch();
     this.capacity = 0;
     this.columns.keys = new Int32Array(0);
     this.columns.activity = new Float64Array(0);
     this.columns.labels = new Int32Array(0);
     this.viewEntries = new Map();
     this.grow(this.state.conversations.size);
+    let done = 0;
     for (const record of this.state.conversations.values()) {
       const slot = this.allocateSlot(record.id);
       this.records[slot] = record;
@@ -502,17 +625,25 @@ class ReplicaStore implements LocalInboxStore {
       this.columns.activity[slot] = record.lastActivityAt;
       this.columns.labels[slot] = labelBitsOf(record, this.labelCodes);
       this.linkContacts(slot, undefined, record);
-      this.markText(slot);
+      if (++done % STEP === 0) yield;
     }
-    // Indexing 100k conversations' text takes seconds: it goes on in chunks, after the reset.
-    if (this.signedIn !== null) this.indexTextLater();
-    const sorted = this.sortedSlots();
-    for (const view of BUILT_IN_VIEWS) this.viewEntries.set(view.id, this.buildView(view, sorted));
+    const sorted = sort ? yield* sort(this.occupiedSlots(), this.listOrder) : this.sortedSlots();
+    for (const view of BUILT_IN_VIEWS) this.viewEntries.set(view.id, yield* this.buildViewInSteps(view, sorted));
     for (const view of this.state.views.values()) {
-      if (!this.viewEntries.has(view.id)) this.viewEntries.set(view.id, this.buildView(view, sorted));
+      if (!this.viewEntries.has(view.id)) this.viewEntries.set(view.id, yield* this.buildViewInSteps(view, sorted));
     }
-    this.rebuildQueries();
-    this.markChanged();
+  }
+
+  /** A fresh search index with every slot to index (in the background, for an agent). */
+  private replaceSearch(): void {
+    const search = (this.search = searchModule ? new searchModule.SearchIndex(this) : null);
+    if (search !== null)
+      for (let slot = 0; slot < this.records.length; slot++) if (this.records[slot] !== undefined) search.markText(slot);
+    // Indexing 100k conversations' text takes seconds: it goes on in chunks, after the reset.
+    if (this.signedIn !== null) {
+      this.needSearch();
+      this.indexTextLater();
+    }
   }
 
   /**
@@ -614,6 +745,14 @@ class ReplicaStore implements LocalInboxStore {
 
   isBatchPending(): boolean {
     return this.changed || this.batch.size > 0;
+  }
+}
+
+/** Runs steps to their end at once; their result. */
+function drain<T>(steps: Generator<void, T, undefined>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done === true) return step.value;
   }
 }
 

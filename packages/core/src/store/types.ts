@@ -44,6 +44,11 @@ export interface ReplicaStore {
   reset(snapshot: Snapshot, me?: AgentId | null): void;
   /** Apply events in order (engine's applyEvent). */
   apply(events: readonly ConfabEvent[]): void;
+  /**
+   * Resolves once no reset is under way (an agent's store loads a large snapshot in slices, and
+   * its `state` is the replica before it until then). Without it, a reset is done on return.
+   */
+  settled?(): Promise<void>;
   /** Increases once per batch of changes (at most once per animation frame). */
   readonly revision: Readable<number>;
   conversation(id: ConversationId): Conversation | undefined;

@@ -37,9 +37,10 @@ export class WordIndex {
   /**
    * Per word: its slots. Most words are in one conversation only (addresses, order numbers), so a
    * single slot sits in `singles` (slot + 1) without an array; two or more make a list, and a
-   * list longer than a bitset becomes one.
+   * list longer than a bitset becomes one. A map of the few such words (~230 of 240k at 100k
+   * conversations), not an entry per word.
    */
-  private readonly postings: (number[] | Uint32Array | undefined)[] = [];
+  private readonly postings = new Map<number, number[] | Uint32Array>();
   private singles = new Int32Array(1024);
   /** Per slot: its distinct word ids, ascending. */
   private readonly slotWords = new PackedLists();
@@ -47,6 +48,12 @@ export class WordIndex {
   private bitsetLength = 1;
   /** Scratch for tokenising, reused. */
   private scratch = new Int32Array(256);
+  /**
+   * For the terms `slotMatches` was asked about (a live search's): a bitset of the word ids that
+   * contain the term, and how many words of the vocabulary it has looked at. Words are never taken
+   * out of the vocabulary, so a set stays true and only new words need a look.
+   */
+  private termWords = new Map<string, { bits: Uint32Array; seen: number }>();
 
   /** A bitset sized for every slot the index knows, all clear. */
   emptyBitset(): Uint32Array {
@@ -58,12 +65,11 @@ export class WordIndex {
     let length = this.bitsetLength;
     while (slot >= length * 32) length *= 2;
     this.bitsetLength = length;
-    for (let word = 0; word < this.postings.length; word++) {
-      const bits = this.postings[word];
+    for (const [word, bits] of this.postings) {
       if (!(bits instanceof Uint32Array)) continue;
       const grown = new Uint32Array(length);
       grown.set(bits);
-      this.postings[word] = grown;
+      this.postings.set(word, grown);
     }
   }
 
@@ -104,7 +110,6 @@ export class WordIndex {
       this.fresh = [];
     }
     this.fresh.push(word);
-    this.postings.push(undefined);
     if (id >= this.wordHashes.length) {
       const length = this.wordHashes.length * 2;
       this.wordHashes = grown(this.wordHashes, length);
@@ -136,17 +141,21 @@ export class WordIndex {
     for (let id = 0; id < this.wordCount; id++) this.place(id);
   }
 
-  /** The distinct word ids of folded text (words separated by whitespace), ascending. */
-  private idsOf(text: string): number[] {
+  /**
+   * The distinct word ids of folded text (words separated by whitespace), ascending: a view of
+   * the scratch buffer, good until the next call.
+   */
+  private idsOf(text: string): Int32Array {
     const length = text.length;
-    if (length === 0) return [];
+    if (length === 0) return this.scratch.subarray(0, 0);
     let scratch = this.scratch;
     let count = 0;
     let start = 0;
     let hash = 0x811c9dc5 | 0;
     for (let i = 0; i <= length; i++) {
       const code = i < length ? text.charCodeAt(i) : 32;
-      if (!isWhitespace(code)) {
+      // Letters and digits first, without a call: nearly every character is one.
+      if ((code > 32 && code < 0xa0) || !isWhitespace(code)) {
         hash = Math.imul(hash ^ code, 0x01000193);
         continue;
       }
@@ -161,11 +170,18 @@ export class WordIndex {
       start = i + 1;
       hash = 0x811c9dc5 | 0;
     }
-    const sorted = scratch.subarray(0, count).sort();
+    // A message has a few dozen words: sorted in place, without the native sort's overhead.
+    if (count > 64) scratch.subarray(0, count).sort();
+    else
+      for (let i = 1; i < count; i++) {
+        const id = scratch[i];
+        let at = i;
+        for (; at > 0 && scratch[at - 1] > id; at--) scratch[at] = scratch[at - 1];
+        scratch[at] = id;
+      }
     let unique = 0;
-    for (let i = 0; i < count; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[unique++] = sorted[i];
-    // Array.from of a typed array: a packed array of exactly this length (these stay for good).
-    return Array.from(sorted.subarray(0, unique));
+    for (let i = 0; i < count; i++) if (i === 0 || scratch[i] !== scratch[i - 1]) scratch[unique++] = scratch[i];
+    return scratch.subarray(0, unique);
   }
 
   /** Replaces the slot's text (already folded by foldSearchText). */
@@ -199,33 +215,30 @@ export class WordIndex {
     const added = this.idsOf(foldedText);
     if (added.length === 0) return;
     const own = this.slotWords.get(slot);
-    // Both ascending: one merge pass; most words of a new message are in the thread already.
-    const merged: number[] = [];
-    let i = 0;
-    let j = 0;
-    while (i < own.length || j < added.length) {
-      const mine = i < own.length ? own[i] : Infinity;
-      const next = j < added.length ? added[j] : Infinity;
-      if (mine <= next) {
-        merged.push(mine);
-        i++;
-        if (mine === next) j++;
-      } else {
-        merged.push(next);
-        j++;
-        this.addSlot(next, slot);
-      }
+    // Both ascending: one pass finds the new words; most words of a new message are in the thread
+    // already, and then nothing is written.
+    const fresh: number[] = [];
+    for (let i = 0, j = 0; j < added.length; j++) {
+      while (i < own.length && own[i] < added[j]) i++;
+      if (i === own.length || own[i] !== added[j]) fresh.push(added[j]);
     }
-    if (merged.length > own.length) this.slotWords.set(slot, merged);
+    if (fresh.length === 0) return;
+    for (const word of fresh) this.addSlot(word, slot);
+    const merged: number[] = [];
+    for (let i = 0, j = 0; i < own.length || j < fresh.length; ) {
+      if (j === fresh.length || (i < own.length && own[i] < fresh[j])) merged.push(own[i++]);
+      else merged.push(fresh[j++]);
+    }
+    this.slotWords.set(slot, merged);
   }
 
   private addSlot(word: number, slot: number): void {
-    const posting = this.postings[word];
+    const posting = this.postings.get(word);
     if (posting === undefined) {
       const single = this.singles[word];
       if (single === 0) this.singles[word] = slot + 1;
       else {
-        this.postings[word] = [single - 1, slot];
+        this.postings.set(word, [single - 1, slot]);
         this.singles[word] = 0;
       }
     } else if (posting instanceof Uint32Array) {
@@ -236,13 +249,13 @@ export class WordIndex {
       if (posting.length > this.bitsetLength) {
         const bits = new Uint32Array(this.bitsetLength);
         for (const member of posting) bits[member >>> 5] |= 1 << (member & 31);
-        this.postings[word] = bits;
+        this.postings.set(word, bits);
       }
     }
   }
 
   private removeSlot(word: number, slot: number): void {
-    const posting = this.postings[word];
+    const posting = this.postings.get(word);
     if (posting === undefined) {
       if (this.singles[word] === slot + 1) this.singles[word] = 0;
     } else if (posting instanceof Uint32Array) {
@@ -254,7 +267,7 @@ export class WordIndex {
       posting.pop();
       if (posting.length === 1) {
         this.singles[word] = posting[0] + 1;
-        this.postings[word] = undefined;
+        this.postings.delete(word);
       }
     }
   }
@@ -276,7 +289,7 @@ export class WordIndex {
   /** Sets, in `into`, the bit of every slot whose text contains `term`. */
   collect(term: string, into: Uint32Array): void {
     for (const word of this.wordsContaining(term)) {
-      const posting = this.postings[word];
+      const posting = this.postings.get(word);
       if (posting === undefined) {
         const single = this.singles[word] - 1;
         if (single >= 0) into[single >>> 5] |= 1 << (single & 31);
@@ -300,10 +313,32 @@ export class WordIndex {
     return result ?? this.emptyBitset().fill(0xffffffff);
   }
 
-  /** Whether the slot's text contains every term (one slot: reads its words). */
+  /** Whether the slot's text contains every term (one slot: reads its word ids, no words). */
   slotMatches(slot: number, terms: readonly string[]): boolean {
-    const words = this.slotWords.get(slot).map((id) => this.wordAt(id));
-    return terms.every((term) => words.some((word) => word.includes(term)));
+    const ids = this.slotWords.get(slot);
+    return terms.every((term) => {
+      const bits = this.wordsWith(term);
+      return ids.some((id) => (bits[id >>> 5] & (1 << (id & 31))) !== 0);
+    });
+  }
+
+  /** A bitset of the ids of every known word that contains `term`, kept for the next time. */
+  private wordsWith(term: string): Uint32Array {
+    const count = this.wordCount;
+    let known = this.termWords.get(term);
+    if (known === undefined) {
+      // A handful of live searches at a time: more terms than this are from searches gone by.
+      if (this.termWords.size >= 16) this.termWords = new Map();
+      known = { bits: new Uint32Array((count >>> 5) + 1), seen: count };
+      for (const id of this.wordsContaining(term)) known.bits[id >>> 5] |= 1 << (id & 31);
+      this.termWords.set(term, known);
+    } else if (known.seen < count) {
+      if (known.bits.length * 32 <= count) known.bits = grown(known.bits, (count >>> 4) + 1);
+      for (let id = known.seen; id < count; id++)
+        if (this.wordAt(id).includes(term)) known.bits[id >>> 5] |= 1 << (id & 31);
+      known.seen = count;
+    }
+    return known.bits;
   }
 
   /** The slot's words joined (what its search covers), for tests and debugging. */
