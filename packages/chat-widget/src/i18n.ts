@@ -36,11 +36,9 @@ export interface Strings {
   email: string;
   name: string;
   save: string;
-  leaveEmail: string;
   emailSaved: (email: string) => string;
   prechatIntro: string;
   startChat: string;
-  talkToPerson: string;
   closed: string;
   newMessage: (author: string, text: string) => string;
   messagesLabel: string;
@@ -85,11 +83,9 @@ const en: Strings = {
   email: 'Email',
   name: 'Name',
   save: 'Save',
-  leaveEmail: 'Leave your email',
   emailSaved: (email) => `Thanks! We will reply to ${email}.`,
   prechatIntro: 'Before we start, who are we talking to?',
   startChat: 'Start chat',
-  talkToPerson: 'Talk to a person',
   closed: 'This conversation is closed. Write to open it again.',
   newMessage: (author, text) => `New message from ${author}: ${text}`,
   messagesLabel: 'Messages',
@@ -134,11 +130,9 @@ const nl: Strings = {
   email: 'E-mailadres',
   name: 'Naam',
   save: 'Opslaan',
-  leaveEmail: 'Laat je e-mailadres achter',
   emailSaved: (email) => `Bedankt! We antwoorden op ${email}.`,
   prechatIntro: 'Voordat we beginnen: met wie praten we?',
   startChat: 'Chat starten',
-  talkToPerson: 'Met een medewerker praten',
   closed: 'Dit gesprek is gesloten. Schrijf om het weer te openen.',
   newMessage: (author, text) => `Nieuw bericht van ${author}: ${text}`,
   messagesLabel: 'Berichten',
