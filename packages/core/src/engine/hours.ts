@@ -57,10 +57,21 @@ export function isOpenAt(hours: BusinessHours | undefined, now: number): boolean
   return (hours.week[weekday] ?? []).some((range) => minutesOf(range.open) <= minute && minute < minutesOf(range.close));
 }
 
-/** The instant a wall time in `timeZone` happens (in a DST gap, the instant the clock jumps past it). */
+/** The first instant at which the wall clock in `timeZone` shows `wall` or later (in a DST gap: the jump). */
 function instantOf(timeZone: string, wall: number): number {
   const guess = wall - (wallClock(timeZone, wall).wall - wall);
-  return wall - (wallClock(timeZone, guess).wall - guess);
+  const at = wall - (wallClock(timeZone, guess).wall - guess);
+  const shown = wallClock(timeZone, at).wall;
+  if (shown === wall) return at;
+  // Skipped by the clock: the jump is between `at` moved back by the gap and `at`; find its minute.
+  let before = at - (shown - wall);
+  let after = at;
+  while (after - before > MINUTE) {
+    const middle = before + Math.floor((after - before) / MINUTE / 2) * MINUTE;
+    if (wallClock(timeZone, middle).wall >= wall) after = middle;
+    else before = middle;
+  }
+  return after;
 }
 
 /**
