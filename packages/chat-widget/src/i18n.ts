@@ -43,6 +43,13 @@ export interface Strings {
   newMessage: (author: string, text: string) => string;
   messagesLabel: string;
   quickReplies: string;
+  /** Issue 17: the rating after a closed chat, when the team did not word its question. */
+  rateQuestion: string;
+  /** The accessible name of one score. */
+  score: (score: number) => string;
+  rateComment: string;
+  rateSend: string;
+  rated: string;
 }
 
 const en: Strings = {
@@ -90,6 +97,11 @@ const en: Strings = {
   newMessage: (author, text) => `New message from ${author}: ${text}`,
   messagesLabel: 'Messages',
   quickReplies: 'Suggested replies',
+  rateQuestion: 'How did we do? Rate this conversation from 1 to 5.',
+  score: (score) => `${score} out of 5`,
+  rateComment: 'Anything to add? (optional)',
+  rateSend: 'Send rating',
+  rated: 'Thanks for your rating!',
 };
 
 const nl: Strings = {
@@ -137,6 +149,11 @@ const nl: Strings = {
   newMessage: (author, text) => `Nieuw bericht van ${author}: ${text}`,
   messagesLabel: 'Berichten',
   quickReplies: 'Voorgestelde antwoorden',
+  rateQuestion: 'Hoe hebben we het gedaan? Geef dit gesprek een cijfer van 1 tot 5.',
+  score: (score) => `${score} van 5`,
+  rateComment: 'Nog iets toe te voegen? (optioneel)',
+  rateSend: 'Beoordeling versturen',
+  rated: 'Bedankt voor je beoordeling!',
 };
 
 export const STRINGS: Record<WidgetLocale, Strings> = { en, nl };

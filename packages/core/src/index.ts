@@ -177,7 +177,10 @@ export {
 } from './engine/views.js';
 export { emailKey } from './engine/email.js';
 export { botFallback, isHandoverReply } from './engine/bot.js';
-export { isRoutable } from './engine/routing.js';
+export { isRoutable, routableAgents } from './engine/routing.js';
+export { isOpenAt, nextHoursChange } from './engine/hours.js';
+export { chatsWaitingForOpening } from './engine/hours-commands.js';
+export { businessHours, ratingOf, ratingRefusal, satisfactionSettings } from './engine/satisfaction.js';
 export { senderNotVerified, uncopiedCcAddresses, isUnauthenticatedChannel } from './engine/sender-trust.js';
 export { messageNotice, agentNotification, type MessageNotice, type AgentNotification } from './engine/notices.js';
 export {
@@ -237,6 +240,7 @@ export {
   closedSince,
   type Delivery,
   type TeamAvailability,
+  type RatingPrompt,
   type Timeline,
   type TimelineItem,
   type TimelineTarget,

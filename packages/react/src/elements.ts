@@ -10,6 +10,7 @@ import type {
   ConfabLabelSettings,
   ConfabNotifications,
   ConfabReplyEditor,
+  ConfabSatisfactionHours,
   ConfabSettingsPanel,
   ConfabShortcutsDialog,
   ConfabTeamSection,
@@ -82,6 +83,10 @@ export interface ConfabElements {
   };
   'confab-reply-editor': {
     element: ConfabReplyEditor;
+    events: Record<never, never>;
+  };
+  'confab-satisfaction-hours': {
+    element: ConfabSatisfactionHours;
     events: Record<never, never>;
   };
   'confab-settings-panel': {
