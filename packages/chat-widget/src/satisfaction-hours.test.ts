@@ -100,7 +100,10 @@ describe('satisfaction and business hours in the widget (issue 17)', () => {
     expect((await api.getState()).availability).to.equal('away');
     await sendAsVisitor('Anyone there?');
     await waitFor(() => getByRole(shadow(), 'textbox', 'Email'), 'the email form');
-    const chat = [...memory.backend.state.conversations.values()].find((candidate) => candidate.channel === 'chat')!;
+    const chat = await waitFor(
+      () => [...memory.backend.state.conversations.values()].find((candidate) => candidate.channel === 'chat'),
+      'the chat in the inbox',
+    );
     expect(chat.assigneeId, 'G1: the chat waits for the opening').to.equal(null);
     await settings({ hours: { enabled: false } });
     await waitFor(() => chatText().includes('We are online'), 'available again');
