@@ -20,7 +20,7 @@ const anna = {
 const nineToFive = [{ open: '09:00', close: '17:00' }];
 
 describe('routing at the opening of business hours (issue 17, G1)', () => {
-  it('a chat from Sunday waits unassigned, and the sweep after Monday’s opening routes it once', async () => {
+  it('a chat from Sunday waits unassigned; the sweeps after Monday’s opening route it once, and never again', async () => {
     // Sunday 11 January 2026, 12:00 in Amsterdam.
     const memory = createMemoryBackend({ seed: [anna], startTime: Date.UTC(2026, 0, 11, 11, 0) });
     const { backend } = memory;
@@ -42,5 +42,14 @@ describe('routing at the opening of business hours (issue 17, G1)', () => {
     const seq = backend.seq;
     assert.equal(await routeAtOpening(backend, memory.now()), false, 'nothing waits any more');
     assert.equal(backend.seq, seq, 'and nothing was written');
+    // Anna hands it back to the queue at 09:03: the next sweeps leave her choice alone.
+    memory.advanceClock(3 * 60_000);
+    await backend.execute(ANNA, { type: 'conversation.assign', conversationId: chat().id, assigneeId: null });
+    memory.advanceClock(60_000);
+    await routeAtOpening(backend, memory.now());
+    assert.equal(chat().assigneeId, null, 'the opening was routed already: the same command id changes nothing');
+    memory.advanceClock(10 * 60_000);
+    assert.equal(await routeAtOpening(backend, memory.now()), false, 'past the opening');
+    assert.equal(chat().assigneeId, null);
   });
 });

@@ -1,16 +1,22 @@
-import { chatsWaitingForOpening, routableAgents } from '@confab/core';
+import { chatsWaitingForOpening, nextHoursChange, routableAgents } from '@confab/core';
 import type { Backend } from '@confab/core/backend';
 
+/** How long after an opening the sweep still routes the chats that waited for it (a sweep runs at least once a minute). */
+export const OPENING_WINDOW_MS = 5 * 60_000;
+
 /**
- * Issue 17 / G1: once a workspace's business hours open and someone can take them, the chats that
- * came in while it was closed are routed (`routing.routeWaiting`). The server's sweep calls this for
- * every loaded workspace at least once a minute. The command id names the minute: processes of a
- * cluster that sweep at the same time give it once (idempotency), and a later minute tries again
- * for chats nobody could take yet.
+ * Issue 17 / G1: in the minutes after a workspace's business hours open, the chats that came in
+ * while it was closed are routed (`routing.routeWaiting`), once someone can take them. The server's
+ * sweep calls this for every loaded workspace. The command id names the opening: every process of
+ * a cluster, and every sweep of that window, gives it once (idempotency); a chat an agent unassigns
+ * later is theirs to place. Nobody available through the window: the chats stay unassigned, as G1
+ * leaves any chat nobody can take.
  */
 export async function routeAtOpening(backend: Backend, now: number): Promise<boolean> {
   const state = backend.state;
+  const opened = nextHoursChange(state.settings.hours, now - OPENING_WINDOW_MS);
+  if (opened === null || opened > now) return false;
   if (!chatsWaitingForOpening(state, now).length || !routableAgents(state).length) return false;
-  await backend.execute({ kind: 'system' }, { type: 'routing.routeWaiting' }, `hours-open:${Math.floor(now / 60_000)}`);
+  await backend.execute({ kind: 'system' }, { type: 'routing.routeWaiting' }, `hours-open:${opened}`);
   return true;
 }
