@@ -69,7 +69,9 @@ describe('satisfaction and business hours in the widget (issue 17)', () => {
     getByRole(shadow(), 'button', 'Send rating').click();
     await waitFor(() => chatText().includes('Thanks for your rating!'), 'thanks');
     expect(queryByRole(shadow(), 'group'), 'the form is gone').to.equal(null);
-    expect(shadow().activeElement, 'focus is in the window, not lost').to.not.equal(null);
+    expect(shadow().activeElement, 'focus waits in the message field').to.equal(
+      getByRole(shadow(), 'textbox', 'Message'),
+    );
     const feedback = [...memory.backend.state.feedback.values()];
     expect(feedback.map(({ kind, score, comment }) => ({ kind, score, comment }))).to.deep.equal([
       { kind: 'satisfaction', score: 4, comment: 'Fast help' },

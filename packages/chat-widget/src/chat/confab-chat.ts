@@ -154,7 +154,7 @@ export class ConfabChat extends LitElement {
   }
 
   private get composer(): HTMLTextAreaElement | null {
-    return this.renderRoot.querySelector('textarea');
+    return this.renderRoot.querySelector('#composer');
   }
 
   private get messageList(): HTMLElement | null {
