@@ -86,7 +86,9 @@ export default Object.entries(BUNDLES)
     output: outputFor(name, dir),
     plugins: [
       // The widget's app is at the edge of its budget: its own templates lose their indentation.
-      ...(name === 'confab-widget-app' ? [minifyTemplates({ include: (id) => id.includes('/chat-widget/dist/') })] : []),
+      ...(name === 'confab-widget-app'
+        ? [minifyTemplates({ include: (id) => id.includes('/chat-widget/dist/') })]
+        : []),
       ...(name === 'react-example' ? reactPlugins() : plugins()),
       pruneStaleChunks(name),
     ],

@@ -427,8 +427,7 @@ export class ConfabChat extends LitElement {
               </div>`
             : nothing
         }
-        ${conversation?.status === 'closed' ? html`<p class="notice">${t.closed}</p>` : nothing}
-        ${this.renderRating()}
+        ${conversation?.status === 'closed' ? html`<p class="notice">${t.closed}</p>` : nothing} ${this.renderRating()}
       </section>
       ${showPrechat ? this.renderPrechat() : this.renderComposer(conversationId)}
     `;

@@ -86,8 +86,7 @@ describe('engine: business hours (issue 17)', () => {
   it('settings refuse an unknown zone, a range that closes before it opens, and a week that is not seven days', () => {
     const inbox = new Inbox();
     inbox.addAgent('anna');
-    const refuse = (hours: object) =>
-      inbox.refuse(asAgent('anna'), { type: 'settings.update', patch: { hours } }).path;
+    const refuse = (hours: object) => inbox.refuse(asAgent('anna'), { type: 'settings.update', patch: { hours } }).path;
     expect(refuse({ timeZone: 'Mars/Olympus_Mons' })).to.equal('patch.hours.timeZone');
     expect(refuse({ week: [[{ open: '17:00', close: '09:00' }], [], [], [], [], [], []] })).to.equal(
       'patch.hours.week.0.0.close',

@@ -54,7 +54,9 @@ export function isOpenAt(hours: BusinessHours | undefined, now: number): boolean
   if (!hours?.enabled) return true;
   const { weekday, wall } = wallClock(hours.timeZone, now);
   const minute = Math.floor((wall % DAY) / MINUTE);
-  return (hours.week[weekday] ?? []).some((range) => minutesOf(range.open) <= minute && minute < minutesOf(range.close));
+  return (hours.week[weekday] ?? []).some(
+    (range) => minutesOf(range.open) <= minute && minute < minutesOf(range.close),
+  );
 }
 
 /** The first instant at which the wall clock in `timeZone` shows `wall` or later (in a DST gap: the jump). */

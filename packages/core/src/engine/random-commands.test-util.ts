@@ -171,7 +171,12 @@ export function commandFor(state: EngineState, step: Step): { principal: Princip
       return owner && conversation
         ? {
             principal: owner,
-            command: { type: 'visitor.rate', conversationId: conversation.id, score: (step.pick % 5) + 1, comment: text },
+            command: {
+              type: 'visitor.rate',
+              conversationId: conversation.id,
+              score: (step.pick % 5) + 1,
+              comment: text,
+            },
           }
         : null;
     }

@@ -51,5 +51,4 @@ export const satisfactionHandlers = {
     decision.emit({ type: 'feedback.upserted', feedback }, { type: 'message.upserted', message: note });
     return { feedbackId: feedback.id };
   },
-
 };

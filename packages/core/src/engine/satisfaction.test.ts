@@ -24,7 +24,12 @@ describe('engine: satisfaction ratings (issue 17, A6)', () => {
       comment: '  Quick and friendly ',
     });
     const feedback = inbox.state.feedback.get(result!['feedbackId']!);
-    expect(feedback).to.deep.include({ contactId: emma, kind: 'satisfaction', score: 4, comment: 'Quick and friendly' });
+    expect(feedback).to.deep.include({
+      contactId: emma,
+      kind: 'satisfaction',
+      score: 4,
+      comment: 'Quick and friendly',
+    });
     expect(ratingOf(inbox.state, chat)).to.equal(feedback);
     const note = inbox.messages(chat).at(-1)!;
     expect(activityNoteOf(inbox.state, note)).to.deep.include({

@@ -10,7 +10,9 @@ export function satisfactionSettings(settings: Settings): SatisfactionSettings {
 /** Settings stored before issue 17 have no hours: always open (Monday to Friday 9–17 once switched on). */
 export function businessHours(settings: Settings): BusinessHours {
   const weekday = [{ open: '09:00', close: '17:00' }];
-  return settings.hours ?? { enabled: false, timeZone: 'UTC', week: [weekday, weekday, weekday, weekday, weekday, [], []] };
+  return (
+    settings.hours ?? { enabled: false, timeZone: 'UTC', week: [weekday, weekday, weekday, weekday, weekday, [], []] }
+  );
 }
 
 /** The visitor's rating of one chat (issue 17), if they gave one. */

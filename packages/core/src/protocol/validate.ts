@@ -292,7 +292,9 @@ const settingsPatch = object(
         { strict: true },
       ),
     ),
-    hours: optional(object({ enabled: optional(boolean), timeZone: optional(timeZone), week: optional(week) }, { strict: true })),
+    hours: optional(
+      object({ enabled: optional(boolean), timeZone: optional(timeZone), week: optional(week) }, { strict: true }),
+    ),
   },
   { strict: true },
 );

@@ -222,10 +222,13 @@ function minuteClock(): Readable<number> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const listeners = new Set<(now: number) => void>();
   const tick = () => {
-    timer = setTimeout(() => {
-      for (const listener of [...listeners]) listener(Date.now());
-      tick();
-    }, 60_000 - (Date.now() % 60_000));
+    timer = setTimeout(
+      () => {
+        for (const listener of [...listeners]) listener(Date.now());
+        tick();
+      },
+      60_000 - (Date.now() % 60_000),
+    );
   };
   return {
     get: () => Date.now(),

@@ -159,7 +159,8 @@ export const en = {
     restored: (who: string) => `${who} restored this conversation from Trash`,
     labelAdded: (who: string, label: string) => `${who} added the label ${label}`,
     labelRemoved: (who: string, label: string) => `${who} removed the label ${label}`,
-    rated: (who: string, score: number, comment: string) => `${who} rated this conversation ${score}/5${comment && `: “${comment}”`}`,
+    rated: (who: string, score: number, comment: string) =>
+      `${who} rated this conversation ${score}/5${comment && `: “${comment}”`}`,
   },
   bot: 'Bot',
   you: 'You',

@@ -29,10 +29,17 @@ describe('confab-satisfaction-hours (issue 17)', () => {
     inbox = await createTestInbox();
     const element = await section(inbox);
     getByRole(element, 'group', 'Rating after a chat');
-    getByRole<HTMLInputElement>(element, 'checkbox', 'Ask visitors to rate a chat from 1 to 5 once it is closed').click();
+    getByRole<HTMLInputElement>(
+      element,
+      'checkbox',
+      'Ask visitors to rate a chat from 1 to 5 once it is closed',
+    ).click();
     fill(getByRole<HTMLInputElement>(element, 'textbox', 'Question in Dutch (empty: the widget’s own)'), 'Tevreden?');
     getByRole<HTMLInputElement>(element, 'checkbox', /^Outside these hours/).click();
-    fill(getByRole<HTMLInputElement>(element, 'textbox', 'Time zone (IANA, like Europe/Amsterdam)'), 'Europe/Amsterdam');
+    fill(
+      getByRole<HTMLInputElement>(element, 'textbox', 'Time zone (IANA, like Europe/Amsterdam)'),
+      'Europe/Amsterdam',
+    );
     fill(time(element, 'Tuesday opens'), '');
     fill(time(element, 'Tuesday closes'), '');
     fill(time(element, 'Saturday opens'), '10:00');

@@ -46,8 +46,12 @@ export class ConfabSatisfactionHours extends ConfabElement {
       <fieldset>
         <legend>${t.rating}</legend>
         <label class="choice"><input type="checkbox" name="ratingOn" .checked=${rating.enabled} />${t.ratingOn}</label>
-        <label class="field"><span>${t.questionEn}</span><input name="questionEn" .value=${rating.question.en} /></label>
-        <label class="field"><span>${t.questionNl}</span><input name="questionNl" .value=${rating.question.nl} /></label>
+        <label class="field"
+          ><span>${t.questionEn}</span><input name="questionEn" .value=${rating.question.en}
+        /></label>
+        <label class="field"
+          ><span>${t.questionNl}</span><input name="questionNl" .value=${rating.question.nl}
+        /></label>
       </fieldset>
       <fieldset>
         <legend>${t.hours}</legend>
