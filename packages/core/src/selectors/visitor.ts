@@ -229,6 +229,8 @@ function minuteClock(): Readable<number> {
       },
       60_000 - (Date.now() % 60_000),
     );
+    // In Node (a server or a test holding a visitor client) the clock alone keeps no process alive.
+    (timer as { unref?: () => void }).unref?.();
   };
   return {
     get: () => Date.now(),
