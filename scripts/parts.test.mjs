@@ -20,6 +20,7 @@ const SOURCES = {
   'confab-team-section': 'team-section/team-section.ts',
   'confab-canned-responses': 'canned-responses/canned-responses.ts',
   'confab-bot-answers': 'bot-answers/bot-answers.ts',
+  'confab-satisfaction-hours': 'satisfaction-hours/satisfaction-hours.ts',
   'confab-label-settings': 'label-settings/label-settings.ts',
   'confab-notifications': 'notifications/notifications.ts',
 };
@@ -56,8 +57,18 @@ describe('the ::parts the inbox passes on', () => {
     const guide = readFileSync('docs/theming.md', 'utf8');
     for (const [tag, { prefix }] of Object.entries(ELEMENT_PARTS)) {
       if (tag === 'confab-reply-editor') continue; // passed on by the thread, as thread-editor-*
-      // Passed on by the settings panel, as settings-team-*, settings-canned-*, settings-bot-answers-* and settings-labels-*.
-      if (['confab-team-section', 'confab-canned-responses', 'confab-bot-answers', 'confab-label-settings'].includes(tag)) continue;
+      // Passed on by the settings panel, as settings-team-*, settings-canned-*, settings-bot-answers-*,
+      // settings-satisfaction-hours-* and settings-labels-*.
+      if (
+        [
+          'confab-team-section',
+          'confab-canned-responses',
+          'confab-bot-answers',
+          'confab-satisfaction-hours',
+          'confab-label-settings',
+        ].includes(tag)
+      )
+        continue;
       for (const part of partsOf(tag)) assert.ok(guide.includes(`\`${prefix}-${part}\``), `${prefix}-${part}`);
     }
   });

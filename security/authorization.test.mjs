@@ -81,7 +81,13 @@ const ADMIN_COMMANDS = [
   'label.update',
   'label.delete',
 ];
-const VISITOR_COMMANDS = ['visitor.startChat', 'visitor.message', 'visitor.requestHuman', 'visitor.setProfile'];
+const VISITOR_COMMANDS = [
+  'visitor.startChat',
+  'visitor.message',
+  'visitor.requestHuman',
+  'visitor.rate',
+  'visitor.setProfile',
+];
 const SHARED_COMMANDS = ['typing'];
 const SYSTEM_COMMANDS = [
   'inbound.email',
@@ -92,6 +98,7 @@ const SYSTEM_COMMANDS = [
   'agent.create',
   'agent.activate',
   'agent.signedIn',
+  'routing.routeWaiting',
 ];
 
 const ALL_COMMANDS = [...AGENT_COMMANDS, ...VISITOR_COMMANDS, ...SHARED_COMMANDS, ...SYSTEM_COMMANDS];
@@ -146,6 +153,7 @@ function aimedAtB(type, target) {
     'visitor.startChat': { text: 'an agent posing as a visitor' },
     'visitor.message': { conversationId, text: 'hijack' },
     'visitor.requestHuman': { conversationId },
+    'visitor.rate': { conversationId, score: 1, comment: 'hijack' },
     'visitor.setProfile': { name: 'hijack' },
     'inbound.email': {
       from: B.email,
@@ -158,6 +166,7 @@ function aimedAtB(type, target) {
     'inbound.form': { formId: 'contact', fields: { email: B.email, message: 'spoofed' } },
     'visitor.create': { name: 'ghost' },
     'visitor.verify': { contactId: selfId, email: B.email },
+    'routing.routeWaiting': {},
   };
   return { type, ...examples[type] };
 }
@@ -262,7 +271,7 @@ describe('Authorization matrix (issue 7 item 10)', () => {
       covered.commands.add(`visitor→${type}`);
       covered.attempts += 1;
     }
-    for (const type of ['visitor.message', 'visitor.requestHuman', 'typing']) {
+    for (const type of ['visitor.message', 'visitor.requestHuman', 'visitor.rate', 'typing']) {
       const answer = await a.peer.command(`a-${type}`, aimedAtB(type, target));
       assert.equal(answer.error?.code, 'not-found', `${type}: ${JSON.stringify(answer)}`);
       // The refusal for B's real conversation reads exactly as for one that never existed.

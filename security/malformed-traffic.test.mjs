@@ -123,6 +123,10 @@ const COMMANDS = {
     { conversationId: 's', text: 's' },
   ],
   'visitor.requestHuman': [{ conversationId: 'c1' }, { conversationId: 's' }],
+  'visitor.rate': [
+    { conversationId: 'c1', score: 3, comment: 'c' },
+    { conversationId: 's', score: 'n', comment: 's?' },
+  ],
   'visitor.setProfile': [
     { name: 'n', email: EMAIL },
     { name: 's?', email: 's?' },
@@ -144,6 +148,7 @@ const COMMANDS = {
     { contactId: 'k1', email: EMAIL },
     { contactId: 's', email: 's' },
   ],
+  'routing.routeWaiting': [{}, {}],
 };
 const COMMAND_TYPES = Object.keys(COMMANDS);
 

@@ -36,15 +36,20 @@ export interface Strings {
   email: string;
   name: string;
   save: string;
-  leaveEmail: string;
   emailSaved: (email: string) => string;
   prechatIntro: string;
   startChat: string;
-  talkToPerson: string;
   closed: string;
   newMessage: (author: string, text: string) => string;
   messagesLabel: string;
   quickReplies: string;
+  /** Issue 17: the rating after a closed chat, when the team did not word its question. */
+  rateQuestion: string;
+  /** The accessible name of one score. */
+  score: (score: number) => string;
+  rateComment: string;
+  rateSend: string;
+  rated: string;
 }
 
 const en: Strings = {
@@ -85,15 +90,18 @@ const en: Strings = {
   email: 'Email',
   name: 'Name',
   save: 'Save',
-  leaveEmail: 'Leave your email',
   emailSaved: (email) => `Thanks! We will reply to ${email}.`,
   prechatIntro: 'Before we start, who are we talking to?',
   startChat: 'Start chat',
-  talkToPerson: 'Talk to a person',
   closed: 'This conversation is closed. Write to open it again.',
   newMessage: (author, text) => `New message from ${author}: ${text}`,
   messagesLabel: 'Messages',
   quickReplies: 'Suggested replies',
+  rateQuestion: 'How did we do? Rate this conversation from 1 to 5.',
+  score: (score) => `${score} out of 5`,
+  rateComment: 'Anything to add? (optional)',
+  rateSend: 'Send rating',
+  rated: 'Thanks for your rating!',
 };
 
 const nl: Strings = {
@@ -134,15 +142,18 @@ const nl: Strings = {
   email: 'E-mailadres',
   name: 'Naam',
   save: 'Opslaan',
-  leaveEmail: 'Laat je e-mailadres achter',
   emailSaved: (email) => `Bedankt! We antwoorden op ${email}.`,
   prechatIntro: 'Voordat we beginnen: met wie praten we?',
   startChat: 'Chat starten',
-  talkToPerson: 'Met een medewerker praten',
   closed: 'Dit gesprek is gesloten. Schrijf om het weer te openen.',
   newMessage: (author, text) => `Nieuw bericht van ${author}: ${text}`,
   messagesLabel: 'Berichten',
   quickReplies: 'Voorgestelde antwoorden',
+  rateQuestion: 'Hoe hebben we het gedaan? Geef dit gesprek een cijfer van 1 tot 5.',
+  score: (score) => `${score} van 5`,
+  rateComment: 'Nog iets toe te voegen? (optioneel)',
+  rateSend: 'Beoordeling versturen',
+  rated: 'Bedankt voor je beoordeling!',
 };
 
 export const STRINGS: Record<WidgetLocale, Strings> = { en, nl };

@@ -41,6 +41,9 @@ export {
   type MessageKind,
   type RoutingMode,
   type Settings,
+  type SatisfactionSettings,
+  type BusinessHours,
+  type OpeningRange,
   type Ticket,
   type TicketId,
   type View,
@@ -75,6 +78,8 @@ export {
   type MarkSpamCommand,
   type ReplyCommand,
   type RequestHumanCommand,
+  type RateCommand,
+  type RouteWaitingCommand,
   type ResendMessageCommand,
   type RestoreCommand,
   type SaveViewCommand,
@@ -176,7 +181,10 @@ export {
 } from './engine/views.js';
 export { emailKey } from './engine/email.js';
 export { botFallback, isHandoverReply } from './engine/bot.js';
-export { isRoutable } from './engine/routing.js';
+export { isRoutable, routableAgents } from './engine/routing.js';
+export { isOpenAt, nextHoursChange } from './engine/hours.js';
+export { chatsWaitingForOpening } from './engine/hours-commands.js';
+export { businessHours, ratingOf, ratingRefusal, satisfactionSettings } from './engine/satisfaction.js';
 export { senderNotVerified, uncopiedCcAddresses, isUnauthenticatedChannel } from './engine/sender-trust.js';
 export { messageNotice, agentNotification, type MessageNotice, type AgentNotification } from './engine/notices.js';
 export {
@@ -236,6 +244,7 @@ export {
   closedSince,
   type Delivery,
   type TeamAvailability,
+  type RatingPrompt,
   type Timeline,
   type TimelineItem,
   type TimelineTarget,

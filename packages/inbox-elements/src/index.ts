@@ -15,6 +15,7 @@ export { ConfabShortcutsDialog } from './shortcuts-dialog/shortcuts-dialog.js';
 export { ConfabTeamSection } from './team-section/team-section.js';
 export { ConfabCannedResponses } from './canned-responses/canned-responses.js';
 export { ConfabBotAnswers } from './bot-answers/bot-answers.js';
+export { ConfabSatisfactionHours } from './satisfaction-hours/satisfaction-hours.js';
 export { ConfabLabelSettings } from './label-settings/label-settings.js';
 export { ConfabNotifications } from './notifications/notifications.js';
 export { ConfabEmailRecipients } from './email-recipients/email-recipients.js';

@@ -11,6 +11,7 @@ import type {
   ConfabLabelSettings,
   ConfabNotifications,
   ConfabReplyEditor,
+  ConfabSatisfactionHours,
   ConfabSettingsPanel,
   ConfabShortcutsDialog,
   ConfabSignatureSettings,
@@ -88,6 +89,10 @@ export interface ConfabElements {
   };
   'confab-reply-editor': {
     element: ConfabReplyEditor;
+    events: Record<never, never>;
+  };
+  'confab-satisfaction-hours': {
+    element: ConfabSatisfactionHours;
     events: Record<never, never>;
   };
   'confab-settings-panel': {

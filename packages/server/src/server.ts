@@ -57,6 +57,7 @@ import {
   UnknownWorkspaceError,
   type WorkspaceDirectory,
 } from './storage/workspace-directory.js';
+import { routeAtOpening } from './workspaces/route-at-opening.js';
 import { WorkspaceHubs, type WorkspaceHub } from './workspaces/hubs.js';
 import { workspaceOfRecipient } from './channels/inbound-routing.js';
 import { workspaceOfHello, workspaceOfToken } from './workspaces/routing.js';
@@ -665,6 +666,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       httpLimiter.sweep();
       for (const hub of workspaces.loaded()) hub.accounts.sweep();
       signInThrottles.sweep(now());
+      // Issue 17: chats that came in outside business hours are routed once the team opens.
+      for (const hub of workspaces.loaded())
+        routeAtOpening(hub.backend, now()).catch((error: unknown) =>
+          logger.error({ err: error, workspace: hub.id }, 'routing at the opening failed'),
+        );
       workspaces.evictIdle().then(
         (evicted) => {
           if (evicted.length) logger.info({ workspaces: evicted.length }, 'idle workspaces closed');

@@ -307,6 +307,22 @@ export const chatStyles = css`
     display: flex;
     gap: 8px;
   }
+  fieldset {
+    margin: 0 0 8px;
+    padding: 0;
+    border: 0;
+  }
+  legend {
+    margin-bottom: 8px;
+  }
+  .score {
+    display: flex;
+    gap: 4px;
+    font-weight: 400;
+  }
+  .away textarea {
+    margin-bottom: 8px;
+  }
   button.primary {
     padding: 8px 14px;
     border: 0;

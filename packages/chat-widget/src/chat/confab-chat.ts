@@ -1,5 +1,4 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { repeat } from 'lit/directives/repeat.js';
 import {
   composedText,
   isHandoverReply,
@@ -155,7 +154,7 @@ export class ConfabChat extends LitElement {
   }
 
   private get composer(): HTMLTextAreaElement | null {
-    return this.renderRoot.querySelector('textarea');
+    return this.renderRoot.querySelector('#composer');
   }
 
   private get messageList(): HTMLElement | null {
@@ -170,6 +169,7 @@ export class ConfabChat extends LitElement {
   private readonly contact = this.watch((selectors) => selectors.contact);
   private readonly settings = this.watch((selectors) => selectors.settings);
   private readonly timeline = this.watch((selectors) => selectors.timeline(this.timelineTarget()));
+  private readonly rating = this.watch((selectors) => selectors.rating(this.conversationId));
   private readonly pending = new StoreController(this, () => this.client?.pending);
   private readonly typing = new StoreController(this, () => this.client?.typing);
   private readonly connection = new StoreController(this, () => this.client?.connection);
@@ -351,9 +351,7 @@ export class ConfabChat extends LitElement {
         ${
           threads.length
             ? html`<ul>
-                ${repeat(
-                  threads,
-                  (thread) => thread.id,
+                ${threads.map(
                   (thread) =>
                     html`<li>
                       <button type="button" class="thread" @click=${() => this.openThread(thread.id)}>
@@ -419,11 +417,7 @@ export class ConfabChat extends LitElement {
         ${welcome ? html`<p class="welcome">${welcome}</p>` : nothing}
         ${away ? this.renderAway(contact?.email ?? '') : nothing}
         <ol>
-          ${repeat(
-            shown,
-            (item) => item.key,
-            (item) => this.renderMessage(item, time),
-          )}
+          ${shown.map((item) => this.renderMessage(item, time))}
         </ol>
         ${typing.length ? html`<p class="typing">${t.typing(typing.map((signal) => signal.name || t.team).join(', '))}</p>` : nothing}
         ${
@@ -433,7 +427,7 @@ export class ConfabChat extends LitElement {
               </div>`
             : nothing
         }
-        ${conversation?.status === 'closed' ? html`<p class="notice">${t.closed}</p>` : nothing}
+        ${conversation?.status === 'closed' ? html`<p class="notice">${t.closed}</p>` : nothing} ${this.renderRating()}
       </section>
       ${showPrechat ? this.renderPrechat() : this.renderComposer(conversationId)}
     `;
@@ -487,6 +481,30 @@ export class ConfabChat extends LitElement {
             </form>`
       }
     </div>`;
+  }
+
+  /** Issue 17: after a chat closed, a rating from 1 to 5 and a comment; then thanks. */
+  private renderRating() {
+    const t = this.strings;
+    const prompt = this.rating.value;
+    if (prompt?.state === 'rated') return html`<p class="notice" role="status">${t.rated}</p>`;
+    if (prompt?.state !== 'ask') return nothing;
+    return html`<form class="away" @submit=${this.onRate}>
+      <fieldset>
+        <legend>${prompt.question[this.locale] || t.rateQuestion}</legend>
+        <div class="row">
+          ${[1, 2, 3, 4, 5].map(
+            (score) =>
+              html`<label class="score"
+                ><input type="radio" name="score" value=${score} required aria-label=${t.score(score)} />${score}</label
+              >`,
+          )}
+        </div>
+      </fieldset>
+      <label for="rating-comment">${t.rateComment}</label>
+      <textarea id="rating-comment" name="comment" maxlength=${MAX_TEXT_LENGTH}></textarea>
+      <button type="submit" class="primary">${t.rateSend}</button>
+    </form>`;
   }
 
   private renderPrechat() {
@@ -662,6 +680,19 @@ export class ConfabChat extends LitElement {
     void this.client.send({ type: 'visitor.setProfile', email }).catch(() => {
       this.emailSaved = '';
     });
+  }
+
+  private onRate(event: SubmitEvent) {
+    event.preventDefault();
+    const data = new FormData(event.target as HTMLFormElement);
+    const conversationId = this.conversationId;
+    const comment = String(data.get('comment')).trim();
+    if (!this.client || !conversationId) return;
+    void this.client
+      .send({ type: 'visitor.rate', conversationId, score: Number(data.get('score')), ...(comment ? { comment } : {}) })
+      .catch(() => undefined);
+    // The form goes once the rating is confirmed: focus waits in the message field, not on a button that vanishes.
+    void this.focusWindow();
   }
 
   private onPrechat(event: SubmitEvent) {

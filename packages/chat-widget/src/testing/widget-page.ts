@@ -123,6 +123,7 @@ function roleOf(element: Element): string | null {
       ? 'textbox'
       : (element as HTMLInputElement).type;
   if (/^h[1-6]$/.test(tag)) return 'heading';
+  if (tag === 'fieldset') return 'group';
   if (tag === 'section' && (element.hasAttribute('aria-label') || element.hasAttribute('aria-labelledby')))
     return 'region';
   return null;
@@ -141,6 +142,8 @@ export function nameOf(element: Element): string {
       .trim();
   const label = element.getAttribute('aria-label');
   if (label) return label.trim();
+  const legend = element.localName === 'fieldset' ? element.querySelector(':scope > legend') : null;
+  if (legend) return (legend.textContent ?? '').replace(/\s+/g, ' ').trim();
   if (element.id) {
     const forLabel = root.querySelector(`label[for="${element.id}"]`);
     if (forLabel) return (forLabel.textContent ?? '').replace(/\s+/g, ' ').trim();

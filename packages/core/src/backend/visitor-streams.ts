@@ -156,6 +156,8 @@ function candidates(state: EngineState, event: ConfabEvent): string[] {
           ? event.conversationId
           : undefined;
   if (event.type === 'contact.upserted') return [event.contact.id];
+  // Issue 17: a visitor's own rating (the projection checks the chat is theirs).
+  if (event.type === 'feedback.upserted') return [event.feedback.contactId];
   if (conversationId === undefined) return [];
   const conversation = state.conversations.get(conversationId);
   if (!conversation) return [];

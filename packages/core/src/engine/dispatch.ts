@@ -29,6 +29,7 @@ const SYSTEM_ONLY = new Set<CommandType>([
   'agent.create',
   'agent.activate',
   'agent.signedIn',
+  'routing.routeWaiting',
 ]);
 
 /** Team management: an admin in the inbox, or the system principal (the server's admin API). */

@@ -15,6 +15,8 @@ import { recordHandlers } from './record-commands.js';
 import { labelHandlers } from './label-commands.js';
 import { teamHandlers } from './team-commands.js';
 import { visitorHandlers } from './visitor-commands.js';
+import { hoursHandlers } from './hours-commands.js';
+import { satisfactionHandlers } from './satisfaction-commands.js';
 import { botReplyHandlers } from './bot-replies.js';
 
 export type { EngineContext, ExecuteResult } from './dispatch.js';
@@ -33,6 +35,8 @@ function allHandlers(): HandlerTable {
     ...senderTrustHandlers,
     ...teamHandlers,
     ...visitorHandlers,
+    ...hoursHandlers,
+    ...satisfactionHandlers,
     // Over the shared visitor rules: the bot's answers, which only the server knows.
     ...botReplyHandlers,
     ...inboundHandlers,

@@ -1,4 +1,4 @@
-import type { Agent, Contact, Conversation, Message, Settings } from '../model/model.js';
+import type { Agent, Contact, Conversation, Feedback, Message, Settings } from '../model/model.js';
 import {
   emptySnapshot,
   type ConfabEvent,
@@ -22,6 +22,11 @@ import { visitorOwns } from './visitor-commands.js';
 /** Messages a visitor may see: replies (their own suppressed ones too) and system notices. */
 export function visibleToVisitor(message: Message): boolean {
   return message.kind === 'reply' || (message.kind === 'system' && message.authorType === 'system');
+}
+
+function isOwnRating(state: EngineState, feedback: Feedback, contactId: string): boolean {
+  const conversation = feedback.conversationId ? state.conversations.get(feedback.conversationId) : undefined;
+  return feedback.contactId === contactId && !!conversation && visitorOwns(conversation, contactId);
 }
 
 export function visitorConversation(conversation: Conversation, contactId: string): Conversation {
@@ -100,6 +105,9 @@ export function visitorSettings(settings: Settings): Settings {
     },
     email: { roleAddresses: [], address: '' },
     ticketProperties: [],
+    // Issue 17: the widget asks for ratings and tells the team's hours (its availability) itself.
+    ...(settings.satisfaction ? { satisfaction: structuredClone(settings.satisfaction) } : {}),
+    ...(settings.hours ? { hours: structuredClone(settings.hours) } : {}),
   };
 }
 
@@ -126,6 +134,9 @@ function projectForVisitor(state: EngineState, contactId: string, event: ConfabE
       return { type: 'agent.upserted', agent: visitorAgent(event.agent) };
     case 'settings.updated':
       return { type: 'settings.updated', settings: visitorSettings(event.settings) };
+    case 'feedback.upserted':
+      // Issue 17: their own rating of a chat of theirs, so the widget stops asking (nobody else's).
+      return isOwnRating(state, event.feedback, contactId) ? event : null;
     default:
       // Removals of conversations cannot be attributed once gone, so they are not sent (a visitor
       // must never learn ids of others' conversations); tickets, deals, companies, feedback,
@@ -170,7 +181,7 @@ export function snapshotForPrincipal(state: EngineState, principal: Principal, s
       tickets: [],
       deals: [],
       companies: [],
-      feedback: [],
+      feedback: [...state.feedback.values()].filter((feedback) => isOwnRating(state, feedback, me)),
       settings: visitorSettings(state.settings),
       views: [],
     };

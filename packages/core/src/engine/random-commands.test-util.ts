@@ -16,7 +16,7 @@ export interface Step {
 }
 
 export const stepArbitrary: fc.Arbitrary<Step> = fc.record({
-  op: fc.nat(16),
+  op: fc.nat(18),
   pick: fc.nat(1000),
   other: fc.nat(1000),
   text: fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('Talk to a person', 'hello', 'Pricing')),
@@ -177,6 +177,34 @@ export function commandFor(state: EngineState, step: Step): { principal: Princip
       const type = step.other % 2 ? 'conversation.addLabel' : 'conversation.removeLabel';
       return { principal: agent, command: { type, conversationIds: [conversation.id], labelId: label.id } };
     }
+    case 17: {
+      // Issue 17: the owner rates (refused unless ratings are on and the chat is closed, once).
+      const owner = ownerOf(conversation?.contactId);
+      return owner && conversation
+        ? {
+            principal: owner,
+            command: {
+              type: 'visitor.rate',
+              conversationId: conversation.id,
+              score: (step.pick % 5) + 1,
+              comment: text,
+            },
+          }
+        : null;
+    }
+    case 18:
+      // Issue 17: ratings and business hours switched on and off; the opening routes waiting chats.
+      if (step.other % 3 === 0) return { principal: { kind: 'system' }, command: { type: 'routing.routeWaiting' } };
+      return {
+        principal: agent,
+        command: {
+          type: 'settings.update',
+          patch:
+            step.other % 3 === 1
+              ? { satisfaction: { enabled: step.flag } }
+              : { hours: { enabled: step.flag, timeZone: 'Europe/Amsterdam' } },
+        },
+      };
     default:
       return conversation
         ? { principal: agent, command: { type: 'conversation.detachContact', conversationId: conversation.id } }

@@ -1,9 +1,10 @@
-import type { CannedResponse, Contact, Settings, View } from '../model/model.js';
+import type { BusinessHours, CannedResponse, Contact, Settings, View } from '../model/model.js';
 import type * as C from '../protocol/commands.js';
 import { ConfabError, ruleError } from '../protocol/errors.js';
 import type { Decision } from './decision.js';
 import { emailKey } from './email.js';
 import { mergeProperties } from './records.js';
+import { businessHours, satisfactionSettings } from './satisfaction.js';
 import { BUILT_IN_VIEWS } from './views.js';
 
 type Result = Record<string, string> | void;
@@ -108,6 +109,10 @@ export const recordHandlers = {
     };
     // Labels change through the label.* commands only.
     if (current.labels) settings.labels = current.labels;
+    // Issue 17: kept absent until an admin first sets them, so older settings read as before.
+    if (current.satisfaction || patch.satisfaction)
+      settings.satisfaction = { ...satisfactionSettings(current), ...patch.satisfaction };
+    if (current.hours || patch.hours) settings.hours = { ...businessHours(current), ...patch.hours } as BusinessHours;
     if (patch.email?.roleAddresses) {
       settings.email.roleAddresses = [...new Set(patch.email.roleAddresses.map(emailKey))];
     }

@@ -1,6 +1,7 @@
 import type { Agent } from '../model/model.js';
 import type { ConfabEvent } from '../protocol/events.js';
 import type { EngineState } from './state.js';
+import { isOpenAt } from './hours.js';
 import { isAssignable } from './team.js';
 
 /** Whether routing may choose the agent (G1), which also makes the team available to visitors (S2, W4). */
@@ -32,11 +33,12 @@ export function openLoad(state: EngineState, agentId: string): number {
 /**
  * G1: who gets a new chat. Round robin takes the next routable agent after the last one chosen
  * (by id, wrapping) and records the choice with `routing.advanced`; least-open takes the routable
- * agent with the fewest open conversations (ties by id). Routing off, or nobody available: no one.
+ * agent with the fewest open conversations (ties by id). Routing off, nobody available, or outside
+ * business hours (issue 17: the chat waits unassigned until `routing.routeWaiting` at the opening): no one.
  */
-export function route(state: EngineState): { assigneeId: string | null; events: ConfabEvent[] } {
+export function route(state: EngineState, now: number): { assigneeId: string | null; events: ConfabEvent[] } {
   const mode = state.settings.routing.mode;
-  const candidates = routableAgents(state);
+  const candidates = isOpenAt(state.settings.hours, now) ? routableAgents(state) : [];
   if (mode === 'off' || candidates.length === 0) return { assigneeId: null, events: [] };
   if (mode === 'least-open') {
     let best = candidates[0]!;

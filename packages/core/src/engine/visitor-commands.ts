@@ -13,7 +13,7 @@ import { isBotHandling } from './views.js';
 type Result = Record<string, string> | void;
 
 /** The visitor's contact id (only called for visitor commands, which execute checked). */
-function visitorId(decision: Decision): string {
+export function visitorId(decision: Decision): string {
   if (decision.principal.kind !== 'visitor') throw new ConfabError('forbidden', 'Only a visitor can do this');
   return decision.principal.contactId;
 }
@@ -58,7 +58,7 @@ export function botMessage(decision: Decision, conversationId: string, text: str
  * waits in Unassigned, and the bot says the team is away, S2).
  */
 function handOver(decision: Decision, conversation: Conversation): { next: Conversation; events: ConfabEvent[] } {
-  const routing = route(decision.state);
+  const routing = route(decision.state, decision.now);
   const text = routing.assigneeId
     ? 'Connecting you with a team member. They will reply here shortly.'
     : decision.state.settings.widget.awayMessage;
@@ -154,7 +154,7 @@ export const visitorHandlers = {
       );
       return result;
     }
-    const routing = route(decision.state);
+    const routing = route(decision.state, decision.now);
     decision.emit(upserted({ ...conversation, assigneeId: routing.assigneeId }), ...routing.events, {
       type: 'message.upserted',
       message,

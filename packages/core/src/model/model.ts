@@ -82,7 +82,9 @@ export interface Label {
 export type Activity =
   | { type: 'assigned'; assigneeId: AgentId | null }
   | { type: 'closed' | 'reopened' | 'blocked' | 'spam' | 'trashed' | 'restored' }
-  | { type: 'labelAdded' | 'labelRemoved'; labelId: LabelId; name: string };
+  | { type: 'labelAdded' | 'labelRemoved'; labelId: LabelId; name: string }
+  /** Written by the visitor (issue 17): their rating of the closed chat. */
+  | { type: 'rated'; score: number; comment: string };
 
 /** `reply` goes between contact and team; `comment` is internal (R1, R2); `system` records an action. */
 export type MessageKind = 'reply' | 'comment' | 'system';
@@ -239,6 +241,8 @@ export interface Feedback {
   score: number;
   comment: string;
   submittedAt: number;
+  /** The chat a visitor rated (issue 17); absent for feedback the host provides. */
+  conversationId?: ConversationId;
 }
 
 export type RoutingMode = 'round-robin' | 'least-open' | 'off';
@@ -275,6 +279,36 @@ export interface Settings {
   cannedResponses?: CannedResponse[];
   /** Team labels (issue 16), changed with the `label.*` commands. Absent in settings stored before them. */
   labels?: Label[];
+  /** The widget's rating after a closed chat (issue 17). Absent in settings stored before it: off. */
+  satisfaction?: SatisfactionSettings;
+  /** Business hours (issue 17). Absent in settings stored before them: always open. */
+  hours?: BusinessHours;
+}
+
+/**
+ * After a chat is closed, the widget asks the visitor for a rating from 1 to 5 and a comment
+ * (`visitor.rate`). An empty question is worded by the widget in the visitor's language.
+ */
+export interface SatisfactionSettings {
+  enabled: boolean;
+  question: { en: string; nl: string };
+}
+
+/** From an opening minute up to a closing minute on one day, `"HH:MM"` (the close may be `"24:00"`). */
+export interface OpeningRange {
+  open: string;
+  close: string;
+}
+
+/**
+ * When the team is open, in an IANA time zone (S2, G1). Outside them the widget shows the away
+ * text and new chats wait unassigned until the next opening (engine/hours.ts).
+ */
+export interface BusinessHours {
+  enabled: boolean;
+  timeZone: string;
+  /** Seven days, Monday first; a day without ranges is closed. */
+  week: OpeningRange[][];
 }
 
 /**

@@ -287,6 +287,16 @@ export interface RequestHumanCommand {
   type: 'visitor.requestHuman';
   conversationId: ConversationId;
 }
+/**
+ * Issue 17: the visitor rates a closed chat of theirs from 1 to 5, with an optional comment. Once:
+ * a second rating is refused (`already-rated`), so the note the team read stays what was said.
+ */
+export interface RateCommand {
+  type: 'visitor.rate';
+  conversationId: ConversationId;
+  score: number;
+  comment?: string;
+}
 /** Pre-chat form or "leave your email" when the team is away (S2). Unverified. */
 export interface SetVisitorProfileCommand {
   type: 'visitor.setProfile';
@@ -295,6 +305,14 @@ export interface SetVisitorProfileCommand {
 }
 
 // ---- Channel ingestion (system principal; the server's HTTP endpoints issue these) -----------
+
+/**
+ * Issue 17 / G1: the team just opened (business hours); the server gives it at each opening, and
+ * the chats that came in while closed are routed as if they had just arrived.
+ */
+export interface RouteWaitingCommand {
+  type: 'routing.routeWaiting';
+}
 
 export interface InboundEmailCommand {
   type: 'inbound.email';
@@ -436,7 +454,12 @@ export type AgentCommand =
   | ViewingCommand;
 
 export type VisitorCommand =
-  StartChatCommand | VisitorMessageCommand | RequestHumanCommand | SetVisitorProfileCommand | TypingCommand;
+  | StartChatCommand
+  | VisitorMessageCommand
+  | RequestHumanCommand
+  | RateCommand
+  | SetVisitorProfileCommand
+  | TypingCommand;
 
 export type SystemCommand =
   | InboundEmailCommand
@@ -447,6 +470,7 @@ export type SystemCommand =
   | CreateAgentCommand
   | ActivateAgentCommand
   | AgentSignedInCommand
+  | RouteWaitingCommand
   | TeamCommand;
 
 export type Command = AgentCommand | VisitorCommand | SystemCommand;

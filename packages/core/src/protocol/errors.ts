@@ -75,7 +75,10 @@ export type RefusalReason =
   | 'too-many-open-chats'
   | 'too-many-new-chats'
   | 'chat-only'
-  | 'verified-email';
+  | 'verified-email'
+  | 'ratings-off'
+  | 'rating-not-closed'
+  | 'already-rated';
 
 /** Values a wording may use: a name, an address, a number of minutes. */
 export type RefusalParams = Record<string, string | number>;

@@ -215,6 +215,42 @@ const keywords: Validator<string[]> = (value, path) => {
 
 const botAnswer = object({ keywords, text: nonBlankText, offerHandover: boolean }, { strict: true });
 
+/** A rating (issue 17): a whole number from 1 to 5. */
+const score: Validator<number> = (value, path) => {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 5)
+    invalid(path, 'a whole number from 1 to 5');
+  return value;
+};
+
+const clockTime: Validator<string> = (value, path) => {
+  const time = shortString(value, path);
+  if (!/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/.test(time)) invalid(path, 'a time like 09:30 (24:00 ends a day)');
+  return time;
+};
+
+const openingRange: Validator<Record<string, unknown>> = (value, path) => {
+  const range = object({ open: clockTime, close: clockTime }, { strict: true })(value, path);
+  if ((range.open as string) >= (range.close as string)) invalid(join(path, 'close'), 'a time after the opening');
+  return range;
+};
+
+const week: Validator<unknown[]> = (value, path) => {
+  const days = array(array(openingRange, 8), 7)(value, path);
+  if (days.length !== 7) invalid(path, 'seven days, Monday first');
+  return days;
+};
+
+const timeZone: Validator<string> = (value, path) => {
+  const zone = nonBlankShort(value, path);
+  try {
+    // The runtime's own list of zones: an unknown one throws.
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+  } catch {
+    invalid(path, 'an IANA time zone like Europe/Amsterdam');
+  }
+  return zone;
+};
+
 const settingsPatch = object(
   {
     routing: optional(object({ mode: optional(oneOf(['round-robin', 'least-open', 'off'])) }, { strict: true })),
@@ -247,6 +283,18 @@ const settingsPatch = object(
     ),
     ticketProperties: optional(array(nonBlankShort, 50)),
     cannedResponses: optional(array(cannedResponse, 200)),
+    satisfaction: optional(
+      object(
+        {
+          enabled: optional(boolean),
+          question: optional(object({ en: shortString, nl: shortString }, { strict: true })),
+        },
+        { strict: true },
+      ),
+    ),
+    hours: optional(
+      object({ enabled: optional(boolean), timeZone: optional(timeZone), week: optional(week) }, { strict: true }),
+    ),
   },
   { strict: true },
 );
@@ -381,6 +429,8 @@ const COMMAND_FIELDS: Record<CommandType, Record<string, Field>> = {
   'visitor.startChat': { text, attachments },
   'visitor.message': { conversationId: id, text, attachments },
   'visitor.requestHuman': { conversationId: id },
+  'visitor.rate': { conversationId: id, score, comment: optional(text) },
+  'routing.routeWaiting': {},
   'visitor.setProfile': { name: optional(shortString), email: optional(email) },
   'inbound.email': {
     from: email,

@@ -8,13 +8,16 @@ import type { Activity, Message } from '../model/model.js';
  */
 export interface ActivityNote {
   type: Activity['type'];
-  /** The agent who did it ('' when the replica no longer knows them). */
+  /** The agent who did it, or for `rated` the contact ('' when the replica no longer knows them). */
   actor: string;
   at: number;
   /** `assigned`: the new assignee's name, or null when unassigned. */
   assignee?: string | null;
   /** `labelAdded`, `labelRemoved`: the label as it is now (its name then, once deleted; grey). */
   label?: { name: string; color: string };
+  /** `rated` (issue 17): the visitor's score from 1 to 5 and comment ('' without one). */
+  score?: number;
+  comment?: string;
 }
 
 /** Grey for a label that no longer exists: the note keeps its name, not a colour it no longer has. */
@@ -31,9 +34,12 @@ export function activityNoteOf(state: EngineState, message: Message): ActivityNo
   if (message.kind !== 'system' || activity === undefined) return null;
   const note: ActivityNote = {
     type: activity.type,
-    actor: state.agents.get(message.authorId)?.name ?? '',
+    actor:
+      (message.authorType === 'contact' ? state.contacts.get(message.authorId) : state.agents.get(message.authorId))
+        ?.name ?? '',
     at: message.createdAt,
   };
+  if (activity.type === 'rated') Object.assign(note, { score: activity.score, comment: activity.comment });
   if (activity.type === 'assigned')
     note.assignee = activity.assigneeId === null ? null : (state.agents.get(activity.assigneeId)?.name ?? '');
   if (activity.type === 'labelAdded' || activity.type === 'labelRemoved') {

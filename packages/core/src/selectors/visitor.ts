@@ -1,7 +1,9 @@
 import { commandIdOf, isPendingRecord, startedConversation } from '../client/pending-ids.js';
 import type { PendingCommand, VisitorClient } from '../client/types.js';
+import { isOpenAt } from '../engine/hours.js';
 import { isRoutable } from '../engine/routing.js';
-import type { Agent, Contact, Conversation, Message, Settings } from '../model/model.js';
+import { ratingOf, ratingRefusal } from '../engine/satisfaction.js';
+import type { Agent, Contact, Conversation, Feedback, Message, Settings } from '../model/model.js';
 import type { Readable } from '../store/readable.js';
 import { sameItems, select } from './select.js';
 
@@ -29,6 +31,16 @@ export interface TimelineItem {
   commandId: string | null;
 }
 
+/**
+ * Issue 17: whether the widget asks for a rating of a conversation (`ask`: closed, ratings on, not
+ * rated yet), shows it was rated (`rated`), or neither (`none`); with the team's question.
+ */
+export interface RatingPrompt {
+  state: 'ask' | 'rated' | 'none';
+  /** The team's question per language; '' where the widget words it. */
+  question: { en: string; nl: string };
+}
+
 /** Which conversation a timeline shows: a confirmed or drawn one, or a chat being started. */
 export interface TimelineTarget {
   conversationId: string | null;
@@ -54,7 +66,10 @@ export interface VisitorSelectors {
   readonly teamMessageCounts: Readable<ReadonlyMap<string, number>>;
   /** Replies the visitor has not seen: `seen` holds, per conversation, how many they had seen. */
   unread(seen: Readable<Readonly<Record<string, number>>>): Readable<number>;
+  /** S2 / W4: someone could be routed the chat now (routable agents, within business hours). */
   readonly availability: Readable<TeamAvailability>;
+  /** Issue 17: whether to ask the visitor to rate a conversation of theirs. */
+  rating(conversationId: string | null): Readable<RatingPrompt>;
   /** The visitor's own contact record. */
   readonly contact: Readable<Contact | null>;
   /** The team's settings the visitor sees (widget texts and colour, the bot's). */
@@ -114,11 +129,46 @@ function createVisitorSelectors(client: VisitorClient): VisitorSelectors {
     },
   );
 
+  // Business hours open and close with no event: the minute is one more source.
+  const minute = minuteClock();
   const availability = select(
-    replica,
-    (): [boolean, ...Agent[]] => [client.status.get().ready, ...state.agents.values()],
-    (ready, ...agents): TeamAvailability => (!ready ? 'unknown' : agents.some(isRoutable) ? 'available' : 'away'),
+    [...replica, minute],
+    (): [boolean, boolean, ...Agent[]] => [
+      client.status.get().ready,
+      isOpenAt(state.settings.hours, minute.get()),
+      ...state.agents.values(),
+    ],
+    (ready, open, ...agents): TeamAvailability =>
+      !ready ? 'unknown' : open && agents.some(isRoutable) ? 'available' : 'away',
   );
+
+  const ratings = new Map<string | null, Readable<RatingPrompt>>();
+  const NO_RATING: RatingPrompt = { state: 'none', question: { en: '', nl: '' } };
+  function rating(conversationId: string | null): Readable<RatingPrompt> {
+    let found = ratings.get(conversationId);
+    if (!found)
+      ratings.set(
+        conversationId,
+        (found = select(
+          replica,
+          () => {
+            const conversation = conversationId ? state.conversations.get(conversationId) : undefined;
+            return [conversation, state.settings, conversation && ratingOf(state, conversation.id)] as [
+              Conversation | undefined,
+              Settings,
+              Feedback | undefined,
+            ];
+          },
+          (conversation, settings, rated): RatingPrompt => {
+            if (!conversation || !settings.satisfaction?.enabled) return NO_RATING;
+            const ask = !ratingRefusal(state, conversation);
+            return { state: rated ? 'rated' : ask ? 'ask' : 'none', question: settings.satisfaction.question };
+          },
+          (a, b) => a.state === b.state && a.question === b.question,
+        )),
+      );
+    return found;
+  }
 
   const contact = select(
     replica,
@@ -161,8 +211,37 @@ function createVisitorSelectors(client: VisitorClient): VisitorSelectors {
         },
       ),
     availability,
+    rating,
     contact,
     settings,
+  };
+}
+
+/** The current time, told at each minute's turn while anyone listens. */
+function minuteClock(): Readable<number> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const listeners = new Set<(now: number) => void>();
+  const tick = () => {
+    timer = setTimeout(
+      () => {
+        for (const listener of [...listeners]) listener(Date.now());
+        tick();
+      },
+      60_000 - (Date.now() % 60_000),
+    );
+    // In Node (a server or a test holding a visitor client) the clock alone keeps no process alive.
+    (timer as { unref?: () => void }).unref?.();
+  };
+  return {
+    get: () => Date.now(),
+    subscribe(listener) {
+      if (!listeners.size) tick();
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+        if (!listeners.size) clearTimeout(timer);
+      };
+    },
   };
 }
 

@@ -160,6 +160,8 @@ export const en = {
     restored: (who: string) => `${who} restored this conversation from Trash`,
     labelAdded: (who: string, label: string) => `${who} added the label ${label}`,
     labelRemoved: (who: string, label: string) => `${who} removed the label ${label}`,
+    rated: (who: string, score: number, comment: string) =>
+      `${who} rated this conversation ${score}/5${comment && `: “${comment}”`}`,
   },
   bot: 'Bot',
   you: 'You',
@@ -336,6 +338,9 @@ export const en = {
     'too-many-new-chats': () => 'Too many new chats in a minute: continue the one you started.',
     'chat-only': () => 'Only chats can be continued here.',
     'verified-email': () => 'Your email address is verified and cannot be changed here.',
+    'ratings-off': () => 'This team does not ask for ratings.',
+    'rating-not-closed': () => 'Only a closed conversation can be rated.',
+    'already-rated': () => 'This conversation was already rated.',
   } satisfies Record<RefusalReason, (params: RefusalParams) => string>,
   // A refusal without a reason this version words: the code's wording
   errorCodes: {

@@ -157,6 +157,7 @@ export const nl: Catalog = {
     restored: (who) => `${who} heeft dit gesprek uit de prullenbak teruggezet`,
     labelAdded: (who, label) => `${who} heeft het label ${label} toegevoegd`,
     labelRemoved: (who, label) => `${who} heeft het label ${label} verwijderd`,
+    rated: (who, score, comment) => `${who} gaf dit gesprek ${score}/5${comment && `: ‘${comment}’`}`,
   },
   bot: 'Bot',
   you: 'Jij',
@@ -323,6 +324,9 @@ export const nl: Catalog = {
     'too-many-new-chats': () => 'Te veel nieuwe chats in een minuut: ga verder in de chat die je begon.',
     'chat-only': () => 'Alleen chats kunnen hier worden voortgezet.',
     'verified-email': () => 'Je e-mailadres is geverifieerd en kan hier niet worden gewijzigd.',
+    'ratings-off': () => 'Dit team vraagt niet om beoordelingen.',
+    'rating-not-closed': () => 'Alleen een gesloten gesprek kan worden beoordeeld.',
+    'already-rated': () => 'Dit gesprek is al beoordeeld.',
   },
   errorCodes: {
     invalid: 'Er klopt iets niet.',

@@ -60,6 +60,20 @@ describe("refusals in the reader's language (issue 14 item 4)", () => {
     expect(refusalText(nl, chat)).to.equal('Cc en Bcc kunnen alleen bij antwoorden per e-mail.');
   });
 
+  it('rating refusals (issue 17) are worded in English and Dutch', () => {
+    const again = new ConfabError('rule', 'This conversation was already rated', {
+      rule: 'satisfaction',
+      reason: 'already-rated',
+    });
+    expect(refusalText(en, again)).to.equal('This conversation was already rated.');
+    expect(refusalText(nl, again)).to.equal('Dit gesprek is al beoordeeld.');
+    const open = { code: 'rule', message: 'x', reason: 'rating-not-closed' };
+    expect(refusalText(nl, open)).to.equal('Alleen een gesloten gesprek kan worden beoordeeld.');
+    const off = { code: 'rule', message: 'x', reason: 'ratings-off' };
+    expect(refusalText(en, off)).to.equal('This team does not ask for ratings.');
+    expect(refusalText(nl, off)).to.equal('Dit team vraagt niet om beoordelingen.');
+  });
+
   it('both catalogs word every reason and every code', () => {
     expect(Object.keys(nl.refusals).sort()).to.deep.equal(Object.keys(en.refusals).sort());
     expect(Object.keys(nl.errorCodes).sort()).to.deep.equal(Object.keys(en.errorCodes).sort());

@@ -30,6 +30,7 @@ function lines(value: FormDataEntryValue | null): string[] {
  * @csspart save - The save button.
  * @csspart signature - The signed-in agent's email signature (`confab-signature-settings`).
  * @csspart bot-answers - The bot answers section (`confab-bot-answers`).
+ * @csspart satisfaction-hours - The rating after a chat and the business hours (`confab-satisfaction-hours`).
  * @csspart canned - The canned responses section (`confab-canned-responses`).
  * @csspart labels - The Labels section (`confab-label-settings`).
  * @csspart team - The Team section (`confab-team-section`).
@@ -53,6 +54,7 @@ export class ConfabSettingsPanel extends ConfabElement {
     // loads with the settings.
     void import('../canned-responses/define.js');
     void import('../bot-answers/define.js');
+    void import('../satisfaction-hours/define.js');
     void import('../label-settings/define.js');
     void import('../team-section/define.js');
     void import('../signature-settings/define.js');
@@ -69,6 +71,13 @@ export class ConfabSettingsPanel extends ConfabElement {
         .locale=${this.resolvedLocale}
         .theme=${this.theme}
       ></confab-bot-answers>
+      <confab-satisfaction-hours
+        part="satisfaction-hours"
+        exportparts=${exportPartsOf('confab-satisfaction-hours')}
+        .client=${this.client}
+        .locale=${this.resolvedLocale}
+        .theme=${this.theme}
+      ></confab-satisfaction-hours>
       <confab-canned-responses
         part="canned"
         exportparts=${exportPartsOf('confab-canned-responses')}

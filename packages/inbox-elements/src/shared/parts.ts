@@ -42,8 +42,9 @@ export const ELEMENT_PARTS = {
   'confab-compose-dialog': { prefix: 'compose', parts: ['dialog', 'send'] },
   'confab-settings-panel': {
     prefix: 'settings',
-    parts: ['form', 'save', 'signature', 'bot-answers', 'canned', 'labels', 'team'],
+    parts: ['form', 'save', 'signature', 'bot-answers', 'satisfaction-hours', 'canned', 'labels', 'team'],
   },
+  'confab-satisfaction-hours': { prefix: 'satisfaction-hours', parts: ['form'] },
   'confab-bot-answers': { prefix: 'bot-answers', parts: ['form', 'answer', 'add'] },
   'confab-canned-responses': { prefix: 'canned', parts: ['form', 'snippet', 'add'] },
   'confab-label-settings': { prefix: 'labels', parts: ['form', 'label'] },
@@ -60,6 +61,7 @@ export function partsOf(tag: PartsOwner): string[] {
   if (tag === 'confab-thread') own.push(...partsOf('confab-reply-editor').map((part) => `editor-${part}`));
   if (tag === 'confab-settings-panel') {
     own.push(...partsOf('confab-bot-answers').map((part) => `bot-answers-${part}`));
+    own.push(...partsOf('confab-satisfaction-hours').map((part) => `satisfaction-hours-${part}`));
     own.push(...partsOf('confab-canned-responses').map((part) => `canned-${part}`));
     own.push(...partsOf('confab-label-settings').map((part) => `labels-${part}`));
     own.push(...partsOf('confab-team-section').map((part) => `team-${part}`));

@@ -534,7 +534,9 @@ export class ConfabThread extends ConfabElement {
           ? t.activity.assigned(who, note.assignee ?? null)
           : note.type === 'labelAdded' || note.type === 'labelRemoved'
             ? t.activity[note.type](who, note.label!.name)
-            : t.activity[note.type](who);
+            : note.type === 'rated'
+              ? t.activity.rated(who, note.score!, note.comment!)
+              : t.activity[note.type](who);
       return html`<li class="message system activity" part="message activity">${words} · ${time}</li>`;
     }
     if (message.kind === 'system') {
