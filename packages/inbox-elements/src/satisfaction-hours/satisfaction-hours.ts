@@ -42,7 +42,9 @@ export class ConfabSatisfactionHours extends ConfabElement {
     const t = this.st;
     const rating = satisfactionSettings(settings);
     const hours = businessHours(settings);
-    return html`<form part="form" @submit=${this.save} @input=${() => (this.status = '')}>
+    // novalidate: the engine checks what is saved and says why in the status; WebKit's own check of a
+    // cleared time field failed the form without a word (checkValidity false, every field valid).
+    return html`<form part="form" novalidate @submit=${this.save} @input=${() => (this.status = '')}>
       <fieldset>
         <legend>${t.rating}</legend>
         <label class="choice"><input type="checkbox" name="ratingOn" .checked=${rating.enabled} />${t.ratingOn}</label>
