@@ -1,5 +1,5 @@
 // Inbox elements benchmarks (DESIGN §4) in Debian's Chromium, with the production bundle
-// dist/bundles/confab-inbox.js and 100,000 generated conversations in a memory backend:
+// packages/inbox-elements/dist/bundles/confab-inbox.js and 100,000 generated conversations in a memory backend:
 //   inbox.list.100k.firstPaint.ms    <confab-inbox> added → first page of rows painted, cold (≤ 100)
 //   inbox.list.100k.scrollP95.ms     frame interval p95 while the list scrolls 300 px a frame (≤ 20)
 //   inbox.list.100k.domRows          most rows in the DOM at any time while scrolling (≤ 60)
@@ -12,7 +12,8 @@ import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { chromium } from 'playwright-core';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const INBOX_BUNDLE = `${root}dist/bundles/confab-inbox.js`;
+const BUNDLES = `${root}packages/inbox-elements/dist/bundles`;
+const INBOX_BUNDLE = `${BUNDLES}/confab-inbox.js`;
 const CONVERSATIONS = 100_000;
 
 /** The memory backend and the generator, bundled for the page (not part of the measured bundle). */
@@ -158,17 +159,14 @@ function percentile(values, p) {
 }
 
 export async function run() {
-  if (!existsSync(INBOX_BUNDLE)) throw new Error('dist/bundles/confab-inbox.js is missing: run `npm run build` first');
+  if (!existsSync(INBOX_BUNDLE)) throw new Error(`${INBOX_BUNDLE} is missing: run \`npm run build\` first`);
   const { server, origin } = await serve({
     '/': { type: 'text/html', body: PAGE },
     // The bundle and any chunk it loads later, as the server serves them.
     ...Object.fromEntries(
-      readdirSync(`${root}dist/bundles`)
+      readdirSync(BUNDLES)
         .filter((name) => name.endsWith('.js'))
-        .map((name) => [
-          `/bundles/${name}`,
-          { type: 'text/javascript', body: readFileSync(`${root}dist/bundles/${name}`) },
-        ]),
+        .map((name) => [`/bundles/${name}`, { type: 'text/javascript', body: readFileSync(`${BUNDLES}/${name}`) }]),
     ),
     '/data.js': { type: 'text/javascript', body: await buildDataBundle() },
   });

@@ -71,7 +71,9 @@ function seedStore(dataDir, conversations) {
   const storage = createSqliteStorage(dataDir);
   void storage.close();
   const db = new Database(databaseFile(dataDir));
-  const insert = db.prepare('INSERT INTO events (seq, type, cause, event) VALUES (?, ?, ?, ?)');
+  const insert = db.prepare(
+    "INSERT INTO events (workspace_id, seq, type, cause, event) VALUES ('default', ?, ?, ?, ?)",
+  );
   const now = Date.now();
   db.transaction(() => {
     let seq = 0;

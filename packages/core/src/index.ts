@@ -265,7 +265,7 @@ export {
 } from './protocol/validate.js';
 export { unbrokenRunPieces, LONGEST_UNBROKEN_RUN } from './text/graphemes.js';
 export { safeUrl, linkRuns, type TextRun } from './text/links.js';
-export { mentionedIds, type Mentionable } from './text/mentions.js';
+export { mentionedIds, mentionSuggestions, type Mentionable } from './text/mentions.js';
 export { closeEligibility, type CloseEligibility } from './engine/agent-commands.js';
 export { closeEligibilityOf } from './selectors/close-eligibility.js';
 export { replyBlocker, spamApplies, MESSENGER_MAX_TEXT } from './engine/channel-rules.js';

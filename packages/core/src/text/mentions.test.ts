@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { mentionedIds } from './mentions.js';
+import { mentionedIds, mentionSuggestions } from './mentions.js';
 
 const ann = { id: 'a-ann', name: 'Ann' };
 const anna = { id: 'a-anna', name: 'Anna' };
@@ -29,5 +29,19 @@ describe('mentions in a comment (C3)', () => {
     expect(mentionedIds('', team)).to.deep.equal([]);
     expect(mentionedIds('@Ann', [])).to.deep.equal([]);
     expect(mentionedIds('@ hello', [{ id: 'x', name: '' }])).to.deep.equal([]);
+  });
+});
+
+describe('teammates offered while @ is typed (C3)', () => {
+  it('a name or any word of it that starts with the query, ignoring case, in the order given', () => {
+    expect(mentionSuggestions(team, 'ann').map((agent) => agent.id)).to.deep.equal(['a-ann', 'a-anna', 'a-ann-lee']);
+    expect(mentionSuggestions(team, 'LEE').map((agent) => agent.id)).to.deep.equal(['a-ann-lee']);
+    expect(mentionSuggestions(team, 'zo').map((agent) => agent.id)).to.deep.equal(['a-zoe']);
+    expect(mentionSuggestions(team, 'x')).to.deep.equal([]);
+  });
+
+  it('an empty query offers everyone, up to the limit', () => {
+    expect(mentionSuggestions(team, '')).to.have.length(4);
+    expect(mentionSuggestions(team, '', 2).map((agent) => agent.id)).to.deep.equal(['a-ann', 'a-anna']);
   });
 });

@@ -28,3 +28,16 @@ export function mentionedIds(text: string, agents: readonly Mentionable[]): stri
   const ids = [...taken.entries()].sort(([a], [b]) => a - b).map(([, id]) => id);
   return [...new Set(ids)];
 }
+
+/**
+ * The teammates offered while `@query` is being typed (C3): those whose name, or a word of it,
+ * starts with the query, ignoring case, in the order given; at most `limit`.
+ */
+export function mentionSuggestions<T extends Mentionable>(agents: readonly T[], query: string, limit = 6): T[] {
+  const wanted = query.toLowerCase();
+  const offered = (agent: T) => {
+    const name = agent.name.toLowerCase();
+    return name.startsWith(wanted) || name.split(/\s+/).some((word) => word.startsWith(wanted));
+  };
+  return agents.filter(offered).slice(0, limit);
+}

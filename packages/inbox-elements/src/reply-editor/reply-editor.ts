@@ -12,6 +12,7 @@ import {
   composedText,
   emailReplyOf,
   mentionedIds,
+  mentionSuggestions,
   replyBlocker,
   latestMessageAt,
   teammatesRepliedAfter,
@@ -425,17 +426,10 @@ export class ConfabReplyEditor extends ConfabElement {
       }));
     }
     if (this.mode !== 'comment') return [];
-    const query = lookup.query.toLowerCase();
-    return (this.agents.value ?? [])
-      .filter(
-        (agent) =>
-          agent.name
-            .toLowerCase()
-            .split(/\s+/)
-            .some((word) => word.startsWith(query)) || agent.name.toLowerCase().startsWith(query),
-      )
-      .slice(0, MAX_SUGGESTIONS)
-      .map((agent) => ({ label: agent.name, text: () => `@${agent.name} ` }));
+    return mentionSuggestions(this.agents.value ?? [], lookup.query, MAX_SUGGESTIONS).map((agent) => ({
+      label: agent.name,
+      text: () => `@${agent.name} `,
+    }));
   }
 
   /** Text, or at least one uploaded file, and nothing still uploading. */
