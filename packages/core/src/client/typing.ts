@@ -53,7 +53,7 @@ export function createSignals<T>(
 
 export function createTypingSignals(expiresMs = TYPING_EXPIRES_MS): TypingSignals {
   return createSignals<TypingSignal>(
-    (signal) => `${signal.conversationId}\u0000${signal.who}`,
+    (signal) => `${signal.conversationId}\u0000${signal.who}\u0000${signal.agentId ?? ''}`,
     (signal) => signal.typing,
     (signal) => ({ ...signal, typing: false }),
     expiresMs,

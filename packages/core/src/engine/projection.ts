@@ -226,11 +226,11 @@ export function projectTyping(
     return { conversationId, who: 'contact', name: contact.name, typing };
   }
   if (sender.kind !== 'agent') return null;
-  const sees =
-    receiver.kind === 'visitor'
-      ? visitorOwns(conversation, receiver.contactId)
-      : receiver.kind === 'agent' && receiver.agentId !== sender.agentId;
-  return sees ? { conversationId, who: 'agent', name: state.agents.get(sender.agentId)?.name ?? '', typing } : null;
+  const name = state.agents.get(sender.agentId)?.name ?? '';
+  if (receiver.kind === 'visitor')
+    return visitorOwns(conversation, receiver.contactId) ? { conversationId, who: 'agent', name, typing } : null;
+  const teammate = receiver.kind === 'agent' && receiver.agentId !== sender.agentId;
+  return teammate ? { conversationId, who: 'agent', name, typing, agentId: sender.agentId } : null;
 }
 
 /** What `receiver` hears of an agent viewing a conversation: only other team members hear it. */

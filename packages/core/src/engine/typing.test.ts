@@ -68,7 +68,13 @@ describe('engine: who sees typing', () => {
       typing: true,
     });
     expect(projectTyping(state, ann, max, 'c1', true), "not max's chat").to.equal(null);
-    expect(projectTyping(state, ann, bo, 'c1', true), 'a teammate').to.not.equal(null);
+    expect(projectTyping(state, ann, bo, 'c1', true), 'a teammate hears who, by id').to.deep.equal({
+      conversationId: 'c1',
+      who: 'agent',
+      name: 'Ann',
+      typing: true,
+      agentId: 'ann',
+    });
     expect(projectTyping(state, ann, ann, 'c1', true), 'oneself').to.equal(null);
   });
 

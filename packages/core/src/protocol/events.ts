@@ -75,6 +75,8 @@ export interface TypingSignal {
   who: 'contact' | 'agent';
   name: string;
   typing: boolean;
+  /** Which team member types, for the team only (two teammates typing are two signals). */
+  agentId?: string;
 }
 
 /** Another team member has a conversation open (`viewing: false` when they left it). */

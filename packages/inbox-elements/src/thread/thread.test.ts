@@ -48,8 +48,13 @@ describe('confab-thread', () => {
       token: inbox.memory.agentToken('agent-bo'),
       persistence: createMemoryPersistence(),
     });
+    const cy = createInboxClient({
+      transport: inbox.memory.transport(),
+      token: inbox.memory.agentToken('agent-cy'),
+      persistence: createMemoryPersistence(),
+    });
     try {
-      await until(() => bo.status.get().ready, 'Bo ready');
+      await until(() => bo.status.get().ready && cy.status.get().ready, 'Bo and Cy ready');
       const element = await thread(inbox, 'c-chat');
       await until(
         () => bo.viewing.get().some((s) => s.conversationId === 'c-chat' && s.agentId === 'agent-ann'),
@@ -60,11 +65,20 @@ describe('confab-thread', () => {
       await bo.send({ type: 'typing', conversationId: 'c-chat', typing: true });
       await until(() => element.shadowRoot!.textContent!.includes('Replying now: Bo Builder'), 'Bo shown replying');
       expect(element.shadowRoot!.textContent, 'named once, for what matters most').to.not.contain('Also viewing');
+      await cy.send({ type: 'typing', conversationId: 'c-chat', typing: true });
+      await until(
+        () => element.shadowRoot!.textContent!.includes('Replying now: Bo Builder, Cy Support'),
+        'two teammates replying are both named',
+      );
+      await cy.send({ type: 'typing', conversationId: 'c-chat', typing: false });
+      await until(() => !element.shadowRoot!.textContent!.includes('Cy Support'), 'Cy stopped');
+      expect(element.shadowRoot!.textContent, 'Bo still replies').to.contain('Replying now: Bo Builder');
       await expect(element).to.be.accessible();
       element.remove();
       await until(() => bo.viewing.get().length === 0, 'Ann left: Bo hears it at once');
     } finally {
       await bo.close();
+      await cy.close();
     }
   });
 
