@@ -650,6 +650,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
   });
   metrics.countConnectionsWith(() => gateway.connectionsByKind());
+  // A session ended or a token revoked on another process: its sockets here close at once too.
+  bus?.onSessionsEnded(({ tokenHashes, code, reason }) => gateway.closeSessions(tokenHashes, code, reason));
   // Only a shared database has other processes for clients to move to.
   const watchdog =
     store.kind === 'postgres'

@@ -70,7 +70,7 @@ test('auth: a revoked agent token and an agent the engine does not allow (disabl
     async (auth) => {
       const first = await auth.issueAgentToken('agent-1');
       const second = await auth.issueAgentToken('agent-1');
-      assert.equal(await auth.revokeAgentToken(first.id), 'agent-1');
+      assert.equal((await auth.revokeAgentToken(first.id))?.agentId, 'agent-1');
       assert.equal(await auth.revokeAgentToken(first.id), null);
       assert.equal(await auth.verify(first.token), null);
       assert.notEqual(await auth.verify(second.token), null);

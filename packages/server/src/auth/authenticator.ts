@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Principal } from '@confab/core';
 import type { Authenticator } from '@confab/core/backend';
-import type { TokenStore } from '../storage/sqlite-storage.js';
+import type { RevokedAgentToken, TokenStore } from '../storage/sqlite-storage.js';
 import { IdentityTokenError, verifyVisitorIdentity, type IdentitySettings, type VerifiedIdentity } from './identity.js';
 
 /** Agent tokens start with this, visitor session tokens with VISITOR_PREFIX: the kind is visible without a lookup. */
@@ -59,7 +59,7 @@ export interface ServerAuthenticator extends Authenticator {
   /** Issues a new agent token. The token is returned once; only its hash is stored. */
   issueAgentToken(agentId: string, label?: string): Promise<{ id: string; token: string }>;
   /** Revokes a token by id; returns its agent, or null when there was no such live token. */
-  revokeAgentToken(id: string): Promise<string | null>;
+  revokeAgentToken(id: string): Promise<RevokedAgentToken | null>;
   /** Revokes every session of a visitor. */
   revokeVisitorSessions(contactId: string): Promise<number>;
   /** Whether a token (even an invalid one) claims to be an agent's or a visitor's; empty means a new visitor. */
@@ -125,7 +125,7 @@ export function createServerAuthenticator(options: ServerAuthenticatorOptions): 
       return { id, token };
     },
 
-    revokeAgentToken(id: string): Promise<string | null> {
+    revokeAgentToken(id: string): Promise<RevokedAgentToken | null> {
       return store.revokeAgentToken(id, now());
     },
 

@@ -31,10 +31,6 @@ async function run(context: RouteContext, command: Command) {
   return context.backend.execute(SYSTEM, command);
 }
 
-function closeAgentSockets(context: RouteContext, agentId: string, reason: string) {
-  context.disconnectPrincipal(context.workspaceId, { kind: 'agent', agentId }, CLOSE_REVOKED, reason);
-}
-
 /** The header with which the server's admin token names the workspace it acts on (default: `default`). */
 export const WORKSPACE_HEADER = 'confab-workspace';
 
@@ -331,12 +327,12 @@ export function createAdminRoutes(options: {
       return true;
     }
     if (tokenMatch?.[1] && method === 'DELETE') {
-      const agentId = await auth.revokeAgentToken(tokenMatch[1]);
-      if (!agentId) throw new HttpError(404, 'not-found', 'No such live token.');
-      // The hub does not know which token a socket used: the agent's sockets close and those
-      // holding another valid token reconnect.
-      closeAgentSockets(context, agentId, 'token revoked');
-      sendJson(res, 200, { ok: true, revoked: tokenMatch[1], agentId });
+      const revoked = await auth.revokeAgentToken(tokenMatch[1]);
+      if (!revoked) throw new HttpError(404, 'not-found', 'No such live token.');
+      // Only the sockets that said hello with this token close (on every process); the agent's
+      // other devices and sessions stay connected.
+      context.closeSessionSockets([revoked.tokenHash], CLOSE_REVOKED, 'token revoked');
+      sendJson(res, 200, { ok: true, revoked: tokenMatch[1], agentId: revoked.agentId });
       return true;
     }
     const visitorMatch = /^\/api\/admin\/visitors\/([^/]+)\/revoke-sessions$/.exec(path);

@@ -37,7 +37,7 @@ export interface RouteContext {
   webhooks: WebhookStore;
   /** Every workspace's REST API keys. */
   apiKeys: ApiKeyStore;
-  /** Closes the sockets opened with these agent sessions (by token hash). */
+  /** Closes the sockets opened with these agent sessions or agent tokens (by token hash), on every process. */
   closeSessionSockets(tokenHashes: Iterable<string>, code: number, reason: string): void;
   /** Closes the sockets of an agent or visitor of a workspace, on every process of a cluster. */
   disconnectPrincipal(workspaceId: string, who: Principal, code: number, reason: string): void;

@@ -274,11 +274,12 @@ export function createPostgresWorkspaceStores(
       return rows[0] ? { id: rows[0].id, agentId: rows[0].agent_id } : null;
     },
     async revokeAgentToken(id, revokedAt) {
-      const { rows } = await pool.query<{ agent_id: string }>(
-        'UPDATE agent_tokens SET revoked_at = $1 WHERE workspace_id = $2 AND id = $3 AND revoked_at IS NULL RETURNING agent_id',
+      const { rows } = await pool.query<{ agent_id: string; token_hash: string }>(
+        'UPDATE agent_tokens SET revoked_at = $1 WHERE workspace_id = $2 AND id = $3 AND revoked_at IS NULL RETURNING agent_id, token_hash',
         [revokedAt, ws, id],
       );
-      return rows[0]?.agent_id ?? null;
+      const row = rows[0];
+      return row ? { agentId: row.agent_id, tokenHash: row.token_hash } : null;
     },
     async listAgentTokens(agentId) {
       const { rows } = await pool.query<TokenRow>(

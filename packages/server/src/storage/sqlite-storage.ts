@@ -39,10 +39,17 @@ export interface TokenStore {
   }): Promise<void>;
   findAgentToken(tokenHash: string): Promise<{ id: string; agentId: string } | null>;
   /** Revokes one token; returns its agent, or null when there was no such live token. */
-  revokeAgentToken(id: string, revokedAt: number): Promise<string | null>;
+  /** Revokes a live token; returns its agent and hash (to close the sockets that used it), or null. */
+  revokeAgentToken(id: string, revokedAt: number): Promise<RevokedAgentToken | null>;
   listAgentTokens(
     agentId?: string,
   ): Promise<{ id: string; agentId: string; label: string; createdAt: number; revokedAt: number | null }[]>;
+}
+
+/** A token just revoked: whose it was, and its hash (what the sockets that used it are known by). */
+export interface RevokedAgentToken {
+  agentId: string;
+  tokenHash: string;
 }
 
 /**
@@ -345,7 +352,7 @@ function prepareWorkspaceStatements(db: Database.Database) {
       'SELECT id, agent_id FROM agent_tokens WHERE workspace_id = ? AND token_hash = ? AND revoked_at IS NULL',
     ),
     agentOfToken: db.prepare(
-      'SELECT agent_id FROM agent_tokens WHERE workspace_id = ? AND id = ? AND revoked_at IS NULL',
+      'SELECT agent_id, token_hash FROM agent_tokens WHERE workspace_id = ? AND id = ? AND revoked_at IS NULL',
     ),
     revokeAgentToken: db.prepare(
       'UPDATE agent_tokens SET revoked_at = ? WHERE workspace_id = ? AND id = ? AND revoked_at IS NULL',
@@ -507,10 +514,10 @@ function workspaceStorage(shared: SharedDatabase, workspaceId: string): SqliteWo
       return row ? { id: row.id, agentId: row.agent_id } : null;
     },
     async revokeAgentToken(id, revokedAt) {
-      const row = statements.agentOfToken.get(ws, id) as { agent_id: string } | undefined;
+      const row = statements.agentOfToken.get(ws, id) as { agent_id: string; token_hash: string } | undefined;
       if (!row) return null;
       statements.revokeAgentToken.run(revokedAt, ws, id);
-      return row.agent_id;
+      return { agentId: row.agent_id, tokenHash: row.token_hash };
     },
     async listAgentTokens(agentId) {
       const rows = (

@@ -139,7 +139,11 @@ for (const backend of BACKENDS) {
         ['tok_1'],
       );
       assert.equal(await other.revokeAgentToken('tok_1', 300), null);
-      assert.equal(await mine.revokeAgentToken('tok_1', 300), 'agent-1');
+      assert.deepEqual(
+        await mine.revokeAgentToken('tok_1', 300),
+        { agentId: 'agent-1', tokenHash: 'ht1' },
+        'whose it was, and its hash (to close its sockets)',
+      );
       assert.equal(await mine.revokeAgentToken('tok_1', 301), null, 'revoked once');
       assert.equal(await mine.findAgentToken('ht1'), null);
       assert.deepEqual(

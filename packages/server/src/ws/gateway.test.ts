@@ -180,16 +180,22 @@ describe('WebSocket: revocation', () => {
   });
   after(() => t.close());
 
-  test('revoking an agent token through the admin API closes the agent socket within 5 s and the token stops working', async () => {
-    const issued = await fetch(`${t.url}/api/admin/agent-tokens`, {
-      method: 'POST',
-      headers: { authorization: 'Bearer test-admin', 'content-type': 'application/json' },
-      body: JSON.stringify({ agentId: AGENTS[1]!.id, label: 'laptop' }),
-    });
-    assert.equal(issued.status, 201);
-    const { id, token } = (await issued.json()) as { id: string; token: string };
+  test('revoking an agent token through the admin API closes its sockets within 5 s and the token stops working; another token of the agent stays connected', async () => {
+    const issue = async (label: string) => {
+      const issued = await fetch(`${t.url}/api/admin/agent-tokens`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer test-admin', 'content-type': 'application/json' },
+        body: JSON.stringify({ agentId: AGENTS[1]!.id, label }),
+      });
+      assert.equal(issued.status, 201);
+      return (await issued.json()) as { id: string; token: string };
+    };
+    const { id, token } = await issue('laptop');
+    const phone = await issue('phone');
     const { peer } = await hello(t.wsUrl, token);
     await peer.next('snapshot');
+    const { peer: other } = await hello(t.wsUrl, phone.token);
+    await other.next('snapshot');
     const started = Date.now();
     const revoked = await fetch(`${t.url}/api/admin/agent-tokens/${id}`, {
       method: 'DELETE',
@@ -202,6 +208,10 @@ describe('WebSocket: revocation', () => {
     const again = await Peer.open(t.wsUrl);
     again.send({ v: 1, type: 'hello', token });
     assert.equal((await again.closed).code, CLOSE_UNAUTHENTICATED);
+    other.send({ v: 1, type: 'ping' });
+    await other.next('pong');
+    assert.equal(other.socket.readyState, other.socket.OPEN, 'the socket with the other token is still open');
+    other.close();
   });
 
   test('disabling an agent closes their sockets and refuses their tokens; the admin API needs its token', async () => {

@@ -146,7 +146,7 @@ export interface Gateway {
   readonly connections: number;
   /** Open connections by principal kind (`agent`, `visitor`, `none` before a hello is accepted). */
   connectionsByKind(): Record<string, number>;
-  /** Closes the sockets that said hello with one of these agent sessions (by token hash). */
+  /** Closes the sockets that said hello with one of these agent sessions or agent tokens (by token hash). */
   closeSessions(tokenHashes: Iterable<string>, code: number, reason: string): void;
   /**
    * Stops taking sockets and closes every open one with `code` (1001 going away, 1012 restarting:
@@ -195,6 +195,8 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
   const alive = new WeakMap<WebSocket, boolean>();
   /** Sockets that said hello with a cookie session, and that session's token. */
   const sessionOf = new Map<WebSocket, string>();
+  /** Sockets that said hello with an agent's bearer token, and that token (a revoked one closes them). */
+  const agentTokenOf = new Map<WebSocket, string>();
   const enders = new WeakMap<WebSocket, (code: number, reason: string) => void>();
   /** Ends a socket whose agent session ended (idle or too old), saying so first. */
   const sessionEnders = new WeakMap<WebSocket, () => void>();
@@ -419,6 +421,8 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
       if (frame?.type === 'hello') {
         clearTimeout(helloTimer);
         const kind = options.claimedKind(typeof frame.token === 'string' ? frame.token : 'unknown');
+        if (kind === 'agent' && !sessionOf.has(ws) && typeof frame.token === 'string') agentTokenOf.set(ws, frame.token);
+        else agentTokenOf.delete(ws);
         const originAllowedHere =
           typeof frame.site === 'string' && isSiteKey(frame.site)
             ? siteAllowsOrigin(req, frame.site)
@@ -456,6 +460,7 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
       countAs(null);
       clearTimeout(helloTimer);
       sessionOf.delete(ws);
+      agentTokenOf.delete(ws);
       const count = (socketsPerIp.get(ip) ?? 1) - 1;
       if (count <= 0) socketsPerIp.delete(ip);
       else socketsPerIp.set(ip, count);
@@ -469,7 +474,8 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
 
   function closeSessions(tokenHashes: Iterable<string>, code: number, reason: string) {
     const ended = new Set(tokenHashes);
-    for (const [ws, token] of sessionOf) if (ended.has(hashToken(token))) enders.get(ws)?.(code, reason);
+    for (const tokens of [sessionOf, agentTokenOf])
+      for (const [ws, token] of tokens) if (ended.has(hashToken(token))) enders.get(ws)?.(code, reason);
   }
 
   // Each socket is pinged once per heartbeat, a slice of them at a time: pinging 10,000 sockets in
