@@ -178,7 +178,7 @@ describe('drafts', () => {
     expect(drafts.get('c2')).to.equal('');
   });
 
-  it('keeps an email reply\'s Cc and Bcc beside its text, per conversation, and takes them back from storage', () => {
+  it("keeps an email reply's Cc and Bcc beside its text, per conversation, and takes them back from storage", () => {
     const writes: Array<Record<string, string>> = [];
     const drafts = createDrafts((saved) => writes.push(saved));
     drafts.set('c1', 'Hello');

@@ -46,7 +46,10 @@ describe('engine: visitor typing counts for T11', () => {
 
   it('T11 typing records nothing once a person has the conversation, nor for a blocked visitor (T5)', () => {
     const handedOver = botChat();
-    handedOver.inbox.run(asVisitor(handedOver.visitor), { type: 'visitor.requestHuman', conversationId: handedOver.id });
+    handedOver.inbox.run(asVisitor(handedOver.visitor), {
+      type: 'visitor.requestHuman',
+      conversationId: handedOver.id,
+    });
     handedOver.inbox.advance(MINUTE * 3);
     expect(handedOver.inbox.run(SYSTEM, { type: 'visitor.typed', conversationId: handedOver.id }).events).to.deep.equal(
       [],

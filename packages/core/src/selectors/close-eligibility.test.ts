@@ -108,8 +108,7 @@ describe('close eligibility as a store (T11)', () => {
     memory.advanceClock(29 * MINUTE);
     const seqBefore = memory.backend.seq;
     // The widget repeats "typing" every few seconds: the log gets one event for the window, not one per signal.
-    for (let signal = 0; signal < 5; signal += 1)
-      await visitor.send({ type: 'typing', conversationId, typing: true });
+    for (let signal = 0; signal < 5; signal += 1) await visitor.send({ type: 'typing', conversationId, typing: true });
     await until(() => memory.backend.seq > seqBefore, 'the typing to be recorded');
     await until(
       () => inbox.store.conversation(conversationId)!.lastVisitorActivityAt === T0 + 30 * MINUTE,

@@ -143,7 +143,11 @@ describe('confab-compose-dialog: files (issue 16)', () => {
     expect(box.textContent).to.contain('the connection failed');
     await expect(dialog).to.be.accessible();
     url = `${server.url}/api/files`;
+    retry.focus();
     retry.click();
+    expect(activeElement(), 'focus stays in the dialog as Retry gives way').to.equal(
+      getByRole(box, 'textbox', 'Message'),
+    );
     await until(() => box.textContent!.includes('plan.png, 12 B'), 'the retried upload');
     const remove = getByRole<HTMLButtonElement>(box, 'button', 'Remove logo.svg');
     remove.focus();

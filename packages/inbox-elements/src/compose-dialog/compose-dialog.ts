@@ -111,10 +111,10 @@ export class ConfabComposeDialog extends ConfabElement {
                 ></confab-email-recipients>
                 <label class="field"><span>${t.subject}</span><input name="subject" required /></label>
                 <label class="field"
-                  ><span>${t.message}</span><textarea name="text" required @paste=${this.onPaste}></textarea
-                ></label>
+                  ><span>${t.message}</span><textarea name="text" required @paste=${this.onPaste}></textarea>
+                </label>
                 ${renderUploadList(t, files, this.resolvedLocale, {
-                  retry: (key) => this.uploads?.retry(key),
+                  retry: (key) => this.retryFile(key),
                   remove: (key) => this.removeFile(key),
                 })}
                 ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
@@ -172,6 +172,12 @@ export class ConfabComposeDialog extends ConfabElement {
 
   private addFiles(files: Iterable<File>): void {
     for (const file of files) this.uploadsFor().add(file);
+  }
+
+  private retryFile(key: string): void {
+    this.uploads?.retry(key);
+    // The Retry button gives way to a progress bar: the text field keeps focus.
+    this.textarea()?.focus();
   }
 
   private removeFile(key: string): void {

@@ -58,7 +58,7 @@ describe('confab-reply-editor: Cc, Bcc and the signature of an email reply (issu
     expect(queryByRole(element, 'textbox', 'Bcc')).to.equal(null);
   });
 
-  it('the Cc and Bcc typed stay in the conversation\'s draft: across a switch to another conversation and a reload', async () => {
+  it("the Cc and Bcc typed stay in the conversation's draft: across a switch to another conversation and a reload", async () => {
     const stored = createMemoryPersistence();
     const written: Record<string, string>[] = [];
     const persistence: Persistence = {

@@ -177,7 +177,10 @@ export class ConfabReplyEditor extends ConfabElement {
         this.uploads?.clear();
         this.recipients()?.reset?.();
       }
-      this.copies = { cc: this.client.drafts.get(this.conversationId, 'cc'), bcc: this.client.drafts.get(this.conversationId, 'bcc') };
+      this.copies = {
+        cc: this.client.drafts.get(this.conversationId, 'cc'),
+        bcc: this.client.drafts.get(this.conversationId, 'bcc'),
+      };
     }
   }
 
@@ -320,11 +323,10 @@ export class ConfabReplyEditor extends ConfabElement {
   /** The files picked (the list the compose dialog shows too). */
   private renderFiles() {
     return renderUploadList(this.t, this.files.value ?? [], this.resolvedLocale, {
-      retry: (key) => this.uploads?.retry(key),
+      retry: (key) => this.retryFile(key),
       remove: (key) => this.removeFile(key),
     });
   }
-
 
   private renderTab(mode: EditorMode, label: string, iconName: string) {
     const selected = this.mode === mode;
@@ -441,6 +443,12 @@ export class ConfabReplyEditor extends ConfabElement {
   private addFiles(files: Iterable<File>): void {
     if (!this.conversationId) return;
     for (const file of files) this.uploadsFor().add(file);
+  }
+
+  private retryFile(key: string): void {
+    this.uploads?.retry(key);
+    // The Retry button gives way to a progress bar: the text field keeps focus.
+    this.textarea()?.focus();
   }
 
   private removeFile(key: string): void {

@@ -73,7 +73,9 @@ describe('confab-satisfaction-hours (issue 17)', () => {
     add.focus();
     await sendKeys({ press: 'Enter' });
     await until(() => time(element, 'Monday opens (range 2)'), 'the second range');
-    expect(element.shadowRoot!.activeElement, 'focus moves to the new range').to.equal(time(element, 'Monday opens (range 2)'));
+    expect(element.shadowRoot!.activeElement, 'focus moves to the new range').to.equal(
+      time(element, 'Monday opens (range 2)'),
+    );
     expect(time(element, 'Monday closes').value, 'what was typed stays').to.equal('12:00');
     fill(time(element, 'Monday opens (range 2)'), '13:00');
     fill(time(element, 'Monday closes (range 2)'), '17:00');

@@ -117,26 +117,29 @@ export class ConfabSatisfactionHours extends ConfabElement {
     return html`<div class="day" role="group" aria-label=${day}>
       <span>${day}</span>
       ${shown.map(
-        (range, n) => html`<div class="range">
-          <input
-            type="time"
-            name="open-${index}"
-            data-range=${n}
-            aria-label=${t.opens(day, n + 1)}
-            .value=${live(range.open)}
-          />
-          <input
-            type="time"
-            name="close-${index}"
-            aria-label=${t.closes(day, n + 1)}
-            .value=${live(range.close === '24:00' ? '00:00' : range.close)}
-          />
-          ${shown.length > 1
-            ? html`<button class="button" type="button" @click=${() => this.removeRange(index, n)}>
-                ${t.removeRange(day, n + 1)}
-              </button>`
-            : nothing}
-        </div>`,
+        (range, n) =>
+          html`<div class="range">
+            <input
+              type="time"
+              name="open-${index}"
+              data-range=${n}
+              aria-label=${t.opens(day, n + 1)}
+              .value=${live(range.open)}
+            />
+            <input
+              type="time"
+              name="close-${index}"
+              aria-label=${t.closes(day, n + 1)}
+              .value=${live(range.close === '24:00' ? '00:00' : range.close)}
+            />
+            ${
+              shown.length > 1
+                ? html`<button class="button" type="button" @click=${() => this.removeRange(index, n)}>
+                    ${t.removeRange(day, n + 1)}
+                  </button>`
+                : nothing
+            }
+          </div>`,
       )}
       <button class="button" type="button" data-add=${index} @click=${() => this.addRange(index)}>
         ${t.addRange(day)}

@@ -156,11 +156,15 @@ describe('Cc, Bcc, signature and attachments on outbound email (issue 17)', () =
     assert.match(message.text, /-- \nAnna\nConfab support$/);
   });
 
-  test('a new email (compose, issue 16) carries its files as MIME parts; a file that is not the agent\'s is refused and nothing is sent', async () => {
+  test("a new email (compose, issue 16) carries its files as MIME parts; a file that is not the agent's is refused and nothing is sent", async () => {
     const upload = async (name: string, type: string, body: Buffer, token = t.agentToken) =>
       fetch(`${t.url}/api/files`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': type, [FILE_NAME_HEADER]: encodeURIComponent(name) },
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': type,
+          [FILE_NAME_HEADER]: encodeURIComponent(name),
+        },
         body,
       });
     const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
