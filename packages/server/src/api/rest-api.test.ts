@@ -304,6 +304,20 @@ describe('conversations and contacts', () => {
       assert.equal(refused.json.error.path, path);
     }
     assert.deepEqual(await call('GET', `/api/v1/conversations/${id}`, key), before, 'refusals changed nothing');
+
+    // On a chat the engine refuses copies by its rule (R1), as in the inbox.
+    const backend = server.server.backend;
+    const visitor = await backend.execute({ kind: 'system' }, { type: 'visitor.create', name: 'Chat visitor' });
+    const chat = await backend.execute(
+      { kind: 'visitor', contactId: visitor.result!['contactId']! },
+      { type: 'visitor.startChat', text: 'Hello' },
+    );
+    const onChat = await call('POST', `/api/v1/conversations/${chat.result!['conversationId']}/messages`, key, {
+      text: 'Copying someone',
+      cc: ['ava@customer.example'],
+    });
+    assert.equal(onChat.status, 409);
+    assert.equal(onChat.json.error.code, 'rule');
   });
 
   test('a key of another workspace sees nothing of this one and changes nothing', async () => {
