@@ -99,6 +99,7 @@ const SYSTEM_COMMANDS = [
   'agent.activate',
   'agent.signedIn',
   'routing.routeWaiting',
+  'visitor.typed',
 ];
 
 const ALL_COMMANDS = [...AGENT_COMMANDS, ...VISITOR_COMMANDS, ...SHARED_COMMANDS, ...SYSTEM_COMMANDS];
@@ -167,6 +168,7 @@ function aimedAtB(type, target) {
     'visitor.create': { name: 'ghost' },
     'visitor.verify': { contactId: selfId, email: B.email },
     'routing.routeWaiting': {},
+    'visitor.typed': { conversationId },
   };
   return { type, ...examples[type] };
 }

@@ -149,6 +149,7 @@ const COMMANDS = {
     { contactId: 's', email: 's' },
   ],
   'routing.routeWaiting': [{}, {}],
+  'visitor.typed': [{ conversationId: 'c1' }, { conversationId: 's' }],
 };
 const COMMAND_TYPES = Object.keys(COMMANDS);
 

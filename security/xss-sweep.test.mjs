@@ -413,6 +413,83 @@ describe('XSS sweep (issue 7 item 6)', () => {
   );
 
   test(
+    'hostile rating comments (visitor.rate) show as text in Past feedback and in the thread note, under the strict CSP with no violation',
+    { timeout: 300_000 },
+    async () => {
+      // Ratings on, as an admin's settings.update would record it (the sweep's Anna has a hostile name, no role).
+      const current = t.server.backend.state.settings;
+      await t.server.backend.append([
+        {
+          type: 'settings.updated',
+          settings: {
+            ...current,
+            satisfaction: { enabled: true, question: { en: 'How did we do?', nl: 'Hoe was het?' } },
+          },
+        },
+      ]);
+      // Every curated payload (markup, handlers, javascript: links, bidi and zero-width text) and a
+      // 10,000-character comment of markup, each the rating of its own closed chat.
+      const tenThousand = '<img src=x onerror=window.__xss=1>\u202E'.repeat(300).slice(0, 10_000);
+      const comments = [...curated.filter((payload) => payload.length <= 4000), tenThousand];
+      const rated = [];
+      for (const [i, comment] of comments.entries()) {
+        const visitor = await connect(t.wsUrl, '');
+        const started = await visitor.command(`rate-s-${i}`, { type: 'visitor.startChat', text: `rated chat ${i}` });
+        const conversationId = started.result.conversationId;
+        const closed = await agent.command(`rate-c-${i}`, {
+          type: 'conversation.setStatus',
+          conversationIds: [conversationId],
+          status: 'closed',
+        });
+        assert.equal(closed.type, 'ack', JSON.stringify(closed));
+        const answer = await visitor.command(`rate-r-${i}`, {
+          type: 'visitor.rate',
+          conversationId,
+          score: (i % 5) + 1,
+          comment: long(comment),
+        });
+        assert.equal(answer.type, 'ack', `rating ${i}: ${JSON.stringify(answer).slice(0, 300)}`);
+        visitor.close();
+        rated.push({ conversationId, comment: long(comment).trim() });
+      }
+      fields.add('rating comment');
+
+      const { context, page, events } = await newPage('/inbox/');
+      const list = page.getByRole('listbox', { name: 'Conversations' });
+      await list.waitFor();
+      await page
+        .getByRole('navigation', { name: 'Views' })
+        .getByRole('button', { name: /^Chat \d+$/ })
+        .click();
+      const feedback = page.getByRole('region', { name: 'Past feedback' });
+      let shownAsText = 0;
+      // Newest first, as the list shows them: each click scrolls the (windowed) list to the next row.
+      for (const [i, { conversationId, comment }] of [...rated].reverse().entries()) {
+        await list.locator(`[role="option"][data-id="${conversationId}"]`).click({ timeout: 60_000 });
+        // The section stays open from one conversation to the next once opened.
+        if (i === 0) await page.getByRole('button', { name: 'Past feedback' }).click();
+        const firstLine = comment.split('\n')[0].slice(0, 60);
+        await feedback.getByText(firstLine, { exact: false }).first().waitFor({ state: 'attached' });
+        const note = page.locator('[part~="activity"]').filter({ hasText: firstLine });
+        await note.first().waitFor({ state: 'attached' });
+        if (comment === curated[0]) {
+          // The <script> payload reads as the characters typed, in both places.
+          assert.ok((await feedback.textContent()).includes(curated[0]), 'Past feedback shows the <script> as text');
+          assert.ok((await note.first().textContent()).includes(curated[0]), 'the thread note shows it as text');
+        }
+        assertClean(await page.evaluate(scanDom), events, `rating ${i} of ${conversationId}`);
+        shownAsText += 1;
+      }
+      console.log(
+        `# XSS sweep, ratings: ${shownAsText} hostile comments (one of 10,000 characters) shown in Past feedback and the thread note; CSP violations: ${events.violations.length}; page errors: ${events.errors.length}`,
+      );
+      assert.equal(shownAsText, rated.length);
+      await assertProbesWork(context, page, events);
+      await context.close();
+    },
+  );
+
+  test(
     'the visitor widget renders hostile agent names and replies as text, under a strict CSP with Trusted Types and no violation',
     { timeout: 300_000 },
     async () => {

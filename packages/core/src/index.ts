@@ -207,6 +207,7 @@ export {
   type ClientOptions,
   type ClientStatus,
   type Drafts,
+  type DraftField,
   type InboxClient,
   type PendingCommand,
   type VisitorClient,

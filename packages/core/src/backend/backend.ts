@@ -2,6 +2,7 @@ import { execute, projectEvent, snapshotFor } from '../engine/engine.js';
 import { createEngineState } from '../engine/state.js';
 import { SnapshotFormatError, deserializeEngineState, serializeEngineState } from '../engine/state-snapshot.js';
 import { LazyMessages } from '../engine/lazy-messages.js';
+import { typingMovesBotClock, typingWindowStart } from '../engine/visitor-activity.js';
 import { isSignalCommand, type Command, type SignalCommand } from '../protocol/commands.js';
 import { CLOSE_CODES, closeCodeOf } from '../protocol/close-codes.js';
 import { ConfabError } from '../protocol/errors.js';
@@ -663,6 +664,8 @@ export function createBackend(options: BackendOptions): Backend {
             viewingConversation = frame.command.viewing ? frame.command.conversationId : null;
           signal(principal, frame.command);
           link.send({ v: 1, type: 'ack', id: frame.id, seq: seqFor(principal, seq) });
+          if (principal.kind === 'visitor' && frame.command.type === 'typing' && frame.command.typing)
+            recordTyping(frame.command.conversationId);
           return;
         }
         const outcome = await run(principal, frame.command, frame.id);
@@ -741,6 +744,20 @@ export function createBackend(options: BackendOptions): Backend {
         stopViewing();
       },
     };
+  }
+
+  /**
+   * T11: a visitor typing in a bot conversation becomes a durable `visitor.typed`, once per typing
+   * window. The command id names the conversation and the window, so every process of a cluster
+   * that hears the typing gives the same command and it runs once. Best effort like the signal
+   * itself: a refusal or an unreachable store only leaves that window's typing uncounted.
+   */
+  function recordTyping(conversationId: string) {
+    const at = now();
+    const conversation = state.conversations.get(conversationId);
+    if (!conversation || !typingMovesBotClock(state, conversation, at)) return;
+    const command: Command = { type: 'visitor.typed', conversationId };
+    run({ kind: 'system' }, command, `visitor-typed:${conversationId}:${typingWindowStart(at)}`).catch(() => {});
   }
 
   /** Relays a signal to this hub's links, and (through `onSignal`) to other processes'. */

@@ -1,5 +1,5 @@
 import type { ConversationId } from '../model/model.js';
-import type { Drafts } from './types.js';
+import type { DraftField, Drafts } from './types.js';
 
 /** Quiet time before drafts are written: typing writes once per pause, not per key. */
 const DRAFT_WRITE_DELAY_MS = 300;
@@ -14,6 +14,10 @@ export interface DraftStore extends Drafts {
   clear(): void;
 }
 
+/** A field's key beside the conversation's text: the stored form stays one string per key. */
+const keyOf = (conversationId: ConversationId, field?: DraftField) =>
+  field ? `${conversationId}\u0000${field}` : conversationId;
+
 export function createDrafts(write: (drafts: Record<string, string>) => void): DraftStore {
   const drafts = new Map<string, string>();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -24,10 +28,11 @@ export function createDrafts(write: (drafts: Record<string, string>) => void): D
     return waiting;
   };
   return {
-    get: (conversationId: ConversationId) => drafts.get(conversationId) ?? '',
-    set(conversationId, text) {
-      if (text) drafts.set(conversationId, text);
-      else drafts.delete(conversationId);
+    get: (conversationId, field) => drafts.get(keyOf(conversationId, field)) ?? '',
+    set(conversationId, text, field) {
+      const key = keyOf(conversationId, field);
+      if (text) drafts.set(key, text);
+      else drafts.delete(key);
       cancel();
       timer = setTimeout(() => {
         timer = undefined;

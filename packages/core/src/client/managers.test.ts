@@ -177,6 +177,32 @@ describe('drafts', () => {
     expect(writes).to.have.length(2);
     expect(drafts.get('c2')).to.equal('');
   });
+
+  it("keeps an email reply's Cc and Bcc beside its text, per conversation, and takes them back from storage", () => {
+    const writes: Array<Record<string, string>> = [];
+    const drafts = createDrafts((saved) => writes.push(saved));
+    drafts.set('c1', 'Hello');
+    drafts.set('c1', 'ava@customer.example', 'cc');
+    drafts.set('c1', 'audit@team.example', 'bcc');
+    drafts.set('c2', 'noor@customer.example', 'cc');
+    expect([drafts.get('c1'), drafts.get('c1', 'cc'), drafts.get('c1', 'bcc')]).to.deep.equal([
+      'Hello',
+      'ava@customer.example',
+      'audit@team.example',
+    ]);
+    expect(drafts.get('c2')).to.equal('');
+    expect(drafts.get('c2', 'bcc')).to.equal('');
+    drafts.set('c1', '', 'bcc');
+    drafts.flush();
+    const reloaded = createDrafts(() => undefined);
+    reloaded.load(writes.at(-1));
+    expect([reloaded.get('c1'), reloaded.get('c1', 'cc'), reloaded.get('c1', 'bcc')]).to.deep.equal([
+      'Hello',
+      'ava@customer.example',
+      '',
+    ]);
+    expect(reloaded.get('c2', 'cc')).to.equal('noor@customer.example');
+  });
 });
 
 describe('typing signals', () => {

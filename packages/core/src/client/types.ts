@@ -55,10 +55,22 @@ export interface ClientEvents {
   resync(): void;
 }
 
-/** Drafts per conversation (R1), kept across reloads. */
+/**
+ * What a draft keeps besides its text: an email reply's Cc and Bcc fields, as typed (the engine
+ * checks the addresses when the reply is sent).
+ */
+export type DraftField = 'cc' | 'bcc';
+
+/**
+ * Drafts per conversation (R1), kept across reloads: the text, and optionally a `field` of it.
+ *
+ * @example
+ * client.drafts.set(conversationId, 'ava@customer.example', 'cc');
+ * client.drafts.get(conversationId, 'cc'); // 'ava@customer.example', after a reload too
+ */
 export interface Drafts {
-  get(conversationId: ConversationId): string;
-  set(conversationId: ConversationId, text: string): void;
+  get(conversationId: ConversationId, field?: DraftField): string;
+  set(conversationId: ConversationId, text: string, field?: DraftField): void;
 }
 
 export interface Client<C extends Command, S extends ReplicaStore = ReplicaStore> {

@@ -328,6 +328,7 @@ export const agentHandlers = {
       text,
       createdAt: decision.now,
       email,
+      ...(command.attachments ? { attachments: command.attachments } : {}),
       delivery: 'queued',
     });
     decision.emit(

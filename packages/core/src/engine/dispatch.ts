@@ -30,6 +30,7 @@ const SYSTEM_ONLY = new Set<CommandType>([
   'agent.activate',
   'agent.signedIn',
   'routing.routeWaiting',
+  'visitor.typed',
 ]);
 
 /** Team management: an admin in the inbox, or the system principal (the server's admin API). */

@@ -48,6 +48,7 @@ const COMMAND_TYPES = [
   'visitor.rate',
   'visitor.setProfile',
   'routing.routeWaiting',
+  'visitor.typed',
   'inbound.email',
   'inbound.messenger',
   'inbound.form',

@@ -16,6 +16,7 @@ import { labelHandlers } from './label-commands.js';
 import { teamHandlers } from './team-commands.js';
 import { visitorHandlers } from './visitor-commands.js';
 import { hoursHandlers } from './hours-commands.js';
+import { visitorActivityHandlers } from './visitor-activity.js';
 import { satisfactionHandlers } from './satisfaction-commands.js';
 import { botReplyHandlers } from './bot-replies.js';
 
@@ -36,6 +37,7 @@ function allHandlers(): HandlerTable {
     ...teamHandlers,
     ...visitorHandlers,
     ...hoursHandlers,
+    ...visitorActivityHandlers,
     ...satisfactionHandlers,
     // Over the shared visitor rules: the bot's answers, which only the server knows.
     ...botReplyHandlers,

@@ -3,6 +3,7 @@ export * from './engine.js';
 export * from './state.js';
 export * from './views.js';
 export { BOT_CLOSE_IDLE_MS } from './agent-commands.js';
+export { TYPING_ACTIVITY_WINDOW_MS, typingWindowStart, typingMovesBotClock } from './visitor-activity.js';
 export { PREVIEW_LENGTH, previewOf, newConversation } from './records.js';
 export { visibleToVisitor, projectTyping, projectViewing } from './projection.js';
 export { route, routableAgents, isRoutable } from './routing.js';

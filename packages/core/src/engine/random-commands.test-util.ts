@@ -195,6 +195,9 @@ export function commandFor(state: EngineState, step: Step): { principal: Princip
     case 18:
       // Issue 17: ratings and business hours switched on and off; the opening routes waiting chats.
       if (step.other % 3 === 0) return { principal: { kind: 'system' }, command: { type: 'routing.routeWaiting' } };
+      // T11: the backend records a visitor's typing in a bot chat.
+      if (step.other % 5 === 1 && conversation)
+        return { principal: { kind: 'system' }, command: { type: 'visitor.typed', conversationId: conversation.id } };
       return {
         principal: agent,
         command: {

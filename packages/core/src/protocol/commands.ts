@@ -95,6 +95,8 @@ export interface ComposeEmailCommand {
   bcc?: string[];
   subject: string;
   text: string;
+  /** Issue 16: files uploaded for this email; they go out as MIME parts. */
+  attachments?: Attachment[];
 }
 /** T7: forward an email conversation's most recent email to another address. */
 export interface ForwardCommand {
@@ -314,6 +316,15 @@ export interface RouteWaitingCommand {
   type: 'routing.routeWaiting';
 }
 
+/**
+ * T11: the visitor typed in a bot conversation. Typing itself is a signal (never stored); the
+ * backend gives this at most once per conversation and typing window, so the quiet time counts it.
+ */
+export interface VisitorTypedCommand {
+  type: 'visitor.typed';
+  conversationId: ConversationId;
+}
+
 export interface InboundEmailCommand {
   type: 'inbound.email';
   from: string;
@@ -471,6 +482,7 @@ export type SystemCommand =
   | ActivateAgentCommand
   | AgentSignedInCommand
   | RouteWaitingCommand
+  | VisitorTypedCommand
   | TeamCommand;
 
 export type Command = AgentCommand | VisitorCommand | SystemCommand;

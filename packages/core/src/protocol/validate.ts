@@ -374,7 +374,14 @@ const COMMAND_FIELDS: Record<CommandType, Record<string, Field>> = {
   // Cc and Bcc addresses are the engine's to judge: a bad one is a refusal that names it.
   'message.reply': { conversationId: id, text, attachments, cc: recipients, bcc: recipients },
   'message.comment': { conversationId: id, text, mentions: array(id, 50), attachments },
-  'email.compose': { to: email, cc: recipients, bcc: recipients, subject: shortString, text: nonBlankText },
+  'email.compose': {
+    to: email,
+    cc: recipients,
+    bcc: recipients,
+    subject: shortString,
+    text: nonBlankText,
+    attachments,
+  },
   'conversation.forward': { conversationId: id, to: email, note: optional(text) },
   'conversation.sendTranscript': { conversationId: id, to: email },
   'message.resend': { conversationId: id, messageId: id },
@@ -431,6 +438,7 @@ const COMMAND_FIELDS: Record<CommandType, Record<string, Field>> = {
   'visitor.requestHuman': { conversationId: id },
   'visitor.rate': { conversationId: id, score, comment: optional(text) },
   'routing.routeWaiting': {},
+  'visitor.typed': { conversationId: id },
   'visitor.setProfile': { name: optional(shortString), email: optional(email) },
   'inbound.email': {
     from: email,

@@ -4,10 +4,11 @@ import { createMemoryBackend, type MemoryBackend } from '../transport/memory.js'
 import { createMemoryPersistence } from '../persistence/persistence.js';
 import { BOT_CLOSE_IDLE_MS, type CloseEligibility } from '../engine/agent-commands.js';
 import type { ConfabEvent } from '../protocol/events.js';
-import type { InboxClient } from '../client/types.js';
+import type { InboxClient, VisitorClient } from '../client/types.js';
 import { closeEligibilityOf } from './close-eligibility.js';
 
 const T0 = Date.UTC(2026, 10, 24, 9, 0, 0);
+const MINUTE = 60_000;
 
 const annSeed: ConfabEvent = {
   type: 'agent.upserted',
@@ -36,6 +37,8 @@ describe('close eligibility as a store (T11)', () => {
   let inbox: InboxClient;
   const closing: Array<() => unknown> = [];
 
+  let visitor: VisitorClient;
+
   /** A bot conversation the agent sees, started by a new visitor now (the backend's clock). */
   async function botChat(): Promise<string> {
     memory = createMemoryBackend({ startTime: T0, seed: [annSeed] });
@@ -45,7 +48,7 @@ describe('close eligibility as a store (T11)', () => {
       token: memory.agentToken('agent-1'),
       persistence: createMemoryPersistence(),
     });
-    const visitor = createVisitorClient({ transport: memory.transport(), persistence: createMemoryPersistence() });
+    visitor = createVisitorClient({ transport: memory.transport(), persistence: createMemoryPersistence() });
     closing.push(
       () => inbox.close(),
       () => visitor.close(),
@@ -95,6 +98,33 @@ describe('close eligibility as a store (T11)', () => {
     await until(() => told.length > 0, 'the store to change');
     stop();
     expect(told).to.deep.equal([{ allowed: true }]);
+    await inbox.send({ type: 'conversation.setStatus', conversationIds: [conversationId], status: 'closed' });
+    expect(inbox.store.conversation(conversationId)!.status).to.equal('closed');
+  });
+
+  it('T11 a visitor typing at minute 29 keeps the agent from closing at minute 31; closing is allowed 30 minutes after that typing window', async () => {
+    const conversationId = await botChat();
+    const eligibility = closeEligibilityOf(inbox.store, conversationId, () => memory.now());
+    memory.advanceClock(29 * MINUTE);
+    const seqBefore = memory.backend.seq;
+    // The widget repeats "typing" every few seconds: the log gets one event for the window, not one per signal.
+    for (let signal = 0; signal < 5; signal += 1) await visitor.send({ type: 'typing', conversationId, typing: true });
+    await until(() => memory.backend.seq > seqBefore, 'the typing to be recorded');
+    await until(
+      () => inbox.store.conversation(conversationId)!.lastVisitorActivityAt === T0 + 30 * MINUTE,
+      'the inbox to hear of the typing',
+    );
+    expect(memory.backend.seq - seqBefore, 'one durable event').to.equal(1);
+
+    memory.advanceClock(2 * MINUTE);
+    expect(eligibility.get()).to.deep.equal({ allowed: false, rule: 'T11', until: T0 + 60 * MINUTE });
+    const refusal = await inbox
+      .send({ type: 'conversation.setStatus', conversationIds: [conversationId], status: 'closed' })
+      .catch((error) => error.rule);
+    expect(refusal, 'refused at minute 31').to.equal('T11');
+
+    memory.advanceClock(29 * MINUTE);
+    expect(eligibility.get().allowed).to.equal(true);
     await inbox.send({ type: 'conversation.setStatus', conversationIds: [conversationId], status: 'closed' });
     expect(inbox.store.conversation(conversationId)!.status).to.equal('closed');
   });

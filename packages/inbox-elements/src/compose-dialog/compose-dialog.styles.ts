@@ -12,4 +12,10 @@ export const composeDialogStyles = css`
     min-height: 160px;
     resize: vertical;
   }
+  .attach {
+    display: inline-flex;
+    align-items: center;
+    gap: 4px;
+    margin-right: auto;
+  }
 `;

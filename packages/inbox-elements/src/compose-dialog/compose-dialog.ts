@@ -5,13 +5,25 @@ import { ModalController } from '../shared/dialog.js';
 import { baseStyles } from '../shared/theme.js';
 import { icon } from '../shared/icons.js';
 import { composeDialogStyles } from './compose-dialog.styles.js';
-import { emailReplyOf } from '@confab/core';
+import {
+  ATTACHMENT_TYPES,
+  createUploads,
+  emailReplyOf,
+  httpUploadSender,
+  type Upload,
+  type Uploads,
+  type UploadSender,
+} from '@confab/core';
 import { StoreController } from '@confab/element-kit';
+import { renderUploadList, uploadListStyles } from '../shared/upload-list.js';
 import '../email-recipients/define.js';
 
 /**
  * Compose (C1): a modal dialog that writes a new outbound email. It appears under Sent (V12)
  * until the recipient answers. Focus stays inside while open and returns where it was on close.
+ * Files (issue 16) are attached with the button, by pasting into the message or by dropping them
+ * on the dialog; each uploads at once (core `createUploads`, the reply editor's list), and the
+ * email waits until none is still on its way; they go out as MIME parts.
  *
  * @example
  * <confab-compose-dialog .client=${client}></confab-compose-dialog>
@@ -24,10 +36,15 @@ import '../email-recipients/define.js';
  * @tagname confab-compose-dialog
  */
 export class ConfabComposeDialog extends ConfabElement {
-  static override styles = [baseStyles, composeDialogStyles];
+  static override styles = [baseStyles, composeDialogStyles, uploadListStyles];
 
   /** Whether the dialog is showing. */
   @property({ type: Boolean, reflect: true }) accessor open = false;
+  /**
+   * Sends a picked file to the server (issue 16). Default: POST to `/api/files` with the page's
+   * session, as the reply editor does.
+   */
+  @property({ attribute: false }) accessor upload: UploadSender = httpUploadSender({ url: '/api/files' });
   @state() private accessor error = '';
   @state() private accessor busy = false;
 
@@ -40,9 +57,26 @@ export class ConfabComposeDialog extends ConfabElement {
 
   private readonly modal = new ModalController(this, 'dialog', () => (this.open = false));
 
-  /** Opens the dialog with empty fields. */
+  /** The email's files, made with the current sender (a new sender starts a new list). */
+  private uploads: Uploads | undefined;
+  private uploadsSender: UploadSender | undefined;
+  private uploadsFor(): Uploads {
+    if (!this.uploads || this.uploadsSender !== this.upload) {
+      this.uploads = createUploads(this.upload);
+      this.uploadsSender = this.upload;
+    }
+    return this.uploads;
+  }
+  private readonly files = new StoreController<readonly Upload[], readonly Upload[]>(
+    this,
+    () => this.uploadsFor(),
+    (list) => list,
+  );
+
+  /** Opens the dialog with empty fields and no files. */
   async show(): Promise<void> {
     this.error = '';
+    this.uploads?.clear();
     this.open = true;
     await this.updateComplete;
     this.renderRoot.querySelector('form')?.reset();
@@ -56,7 +90,9 @@ export class ConfabComposeDialog extends ConfabElement {
 
   override render() {
     const t = this.t;
-    return html`<dialog part="dialog" aria-labelledby="title">
+    const files = this.files.value ?? [];
+    const uploading = files.some((file) => file.state === 'uploading');
+    return html`<dialog part="dialog" aria-labelledby="title" @dragover=${this.onDragOver} @drop=${this.onDrop}>
       ${
         this.open
           ? html`<form @submit=${this.submit}>
@@ -74,12 +110,31 @@ export class ConfabComposeDialog extends ConfabElement {
                   .signature=${this.signature.value ?? ''}
                 ></confab-email-recipients>
                 <label class="field"><span>${t.subject}</span><input name="subject" required /></label>
-                <label class="field"><span>${t.message}</span><textarea name="text" required></textarea></label>
+                <label class="field"
+                  ><span>${t.message}</span><textarea name="text" required @paste=${this.onPaste}></textarea>
+                </label>
+                ${renderUploadList(t, files, this.resolvedLocale, {
+                  retry: (key) => this.retryFile(key),
+                  remove: (key) => this.removeFile(key),
+                })}
                 ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
               </div>
               <div class="dialog-actions">
+                <button type="button" class="button attach" @click=${this.pickFiles}>
+                  ${icon('attach')}${t.attachFile}
+                </button>
+                <input
+                  type="file"
+                  multiple
+                  hidden
+                  tabindex="-1"
+                  accept=${ATTACHMENT_TYPES.join(',')}
+                  @change=${this.onPicked}
+                />
                 <button type="button" class="button" @click=${() => this.close()}>${t.cancel}</button>
-                <button type="submit" class="button primary" part="send" ?disabled=${this.busy}>${t.send}</button>
+                <button type="submit" class="button primary" part="send" ?disabled=${this.busy || uploading}>
+                  ${t.send}
+                </button>
               </div>
             </form>`
           : nothing
@@ -91,6 +146,9 @@ export class ConfabComposeDialog extends ConfabElement {
     event.preventDefault();
     const data = new FormData(event.target as HTMLFormElement);
     const copies = this.renderRoot.querySelector('confab-email-recipients')?.copies() ?? {};
+    // A file still uploading would be left out: the email waits (Send is disabled meanwhile).
+    if (this.uploads?.busy()) return;
+    const attachments = this.uploads?.attachments() ?? [];
     this.busy = true;
     const refusal = await this.run({
       type: 'email.compose',
@@ -98,9 +156,62 @@ export class ConfabComposeDialog extends ConfabElement {
       ...copies,
       subject: String(data.get('subject') ?? '').trim(),
       text: String(data.get('text') ?? ''),
+      ...(attachments.length ? { attachments } : {}),
     });
     this.busy = false;
     if (refusal) this.error = this.t.error(refusal.message);
-    else this.close();
+    else {
+      this.uploads?.clear();
+      this.close();
+    }
+  };
+
+  private textarea(): HTMLTextAreaElement | null {
+    return this.renderRoot.querySelector('textarea');
+  }
+
+  private addFiles(files: Iterable<File>): void {
+    for (const file of files) this.uploadsFor().add(file);
+  }
+
+  private retryFile(key: string): void {
+    this.uploads?.retry(key);
+    // The Retry button gives way to a progress bar: the text field keeps focus.
+    this.textarea()?.focus();
+  }
+
+  private removeFile(key: string): void {
+    this.uploads?.remove(key);
+    // The button that had focus is gone: the message keeps it.
+    this.textarea()?.focus();
+  }
+
+  private pickFiles = (): void => {
+    this.renderRoot.querySelector<HTMLInputElement>('input[type=file]')?.click();
+  };
+
+  private onPicked = (event: Event): void => {
+    const input = event.target as HTMLInputElement;
+    this.addFiles(input.files ?? []);
+    input.value = '';
+    this.textarea()?.focus();
+  };
+
+  private onPaste = (event: ClipboardEvent): void => {
+    const files = event.clipboardData?.files;
+    if (!files?.length) return;
+    event.preventDefault();
+    this.addFiles(files);
+  };
+
+  private onDragOver = (event: DragEvent): void => {
+    if (event.dataTransfer?.types.includes('Files')) event.preventDefault();
+  };
+
+  private onDrop = (event: DragEvent): void => {
+    const files = event.dataTransfer?.files;
+    if (!files?.length) return;
+    event.preventDefault();
+    this.addFiles(files);
   };
 }

@@ -1,5 +1,5 @@
-import { css, html, nothing } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { css, html, nothing, type PropertyValues } from 'lit';
+import { property } from 'lit/decorators.js';
 import { ConfabElement } from '../shared/confab-element.js';
 import { baseStyles } from '../shared/theme.js';
 import { emailRecipientsCatalogFor } from './email-recipients-i18n.js';
@@ -19,7 +19,7 @@ function addresses(value: string): string[] {
  * is refused, naming it. Used inside the reply editor (email replies) and the compose dialog.
  *
  * @example
- * <confab-email-recipients .signature=${signature}></confab-email-recipients>
+ * <confab-email-recipients .signature=${signature} .cc=${draftCc} @input=${saveDraft}></confab-email-recipients>
  * const { cc, bcc } = recipients.copies();
  *
  * @tagname confab-email-recipients
@@ -58,8 +58,15 @@ export class ConfabEmailRecipients extends ConfabElement {
   @property() accessor signature = '';
   /** Whether the Cc and Bcc fields show. */
   @property({ type: Boolean, reflect: true }) accessor expanded = false;
-  @state() private accessor cc = '';
-  @state() private accessor bcc = '';
+  /** The Cc field as typed (a draft's, when the reply editor gives it back); `input` tells a change. */
+  @property() accessor cc = '';
+  /** The Bcc field as typed. */
+  @property() accessor bcc = '';
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    // Copies given back from a draft are shown, not hidden behind the button.
+    if ((changed.has('cc') || changed.has('bcc')) && (this.cc || this.bcc)) this.expanded = true;
+  }
 
   /** The addresses typed, for the command: only the fields that hold any. */
   copies(): { cc?: string[]; bcc?: string[] } {

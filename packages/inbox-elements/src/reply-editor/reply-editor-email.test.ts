@@ -1,5 +1,6 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../define.js';
+import { createInboxClient, createMemoryPersistence, type InboxClient, type Persistence } from '@confab/core';
 import type { ConfabReplyEditor } from './reply-editor.js';
 import { closeTestInboxes, createTestInbox, type TestInbox } from '../test/fixtures.js';
 import { activeElement, getByRole, queryByRole, until } from '../test/dom.js';
@@ -55,6 +56,55 @@ describe('confab-reply-editor: Cc, Bcc and the signature of an email reply (issu
     expect(sent!.email!.bcc).to.deep.equal(['crm@team.example']);
     await until(() => queryByRole(element, 'button', 'Cc/Bcc'), 'collapsed again after sending');
     expect(queryByRole(element, 'textbox', 'Bcc')).to.equal(null);
+  });
+
+  it("the Cc and Bcc typed stay in the conversation's draft: across a switch to another conversation and a reload", async () => {
+    const stored = createMemoryPersistence();
+    const written: Record<string, string>[] = [];
+    const persistence: Persistence = {
+      ...stored,
+      set: async (key, value) => {
+        if (key.endsWith('drafts')) written.push(value as Record<string, string>);
+        return stored.set(key, value);
+      },
+    };
+    const signIn = async () => {
+      const client = createInboxClient({
+        transport: inbox.memory.transport(),
+        token: inbox.memory.agentToken('agent-ann'),
+        persistence,
+      });
+      await until(() => client.status.get().ready && client.me.get(), 'the client ready');
+      return client;
+    };
+    const page: InboxClient = await signIn();
+    const element = await fixture<ConfabReplyEditor>(
+      html`<confab-reply-editor .client=${page} conversation-id="c-email"></confab-reply-editor>`,
+    );
+    (await until(() => queryByRole(element, 'button', 'Cc/Bcc'), 'the Cc/Bcc button')).click();
+    type(await until(() => queryByRole<HTMLInputElement>(element, 'textbox', 'Cc'), 'Cc'), 'ava@customer.example');
+    type(getByRole<HTMLInputElement>(element, 'textbox', 'Bcc'), 'crm@team.example');
+
+    element.conversationId = 'c-chat';
+    await element.updateComplete;
+    expect(queryByRole(element, 'textbox', 'Cc'), 'a chat has no Cc').to.equal(null);
+    element.conversationId = 'c-email';
+    const cc = await until(() => queryByRole<HTMLInputElement>(element, 'textbox', 'Cc'), 'Cc shown again');
+    expect(cc.value).to.equal('ava@customer.example');
+    expect(getByRole<HTMLInputElement>(element, 'textbox', 'Bcc').value).to.equal('crm@team.example');
+
+    // A reload: the page's client ends, a new one starts from what was stored.
+    await until(() => written.at(-1)?.['c-email\u0000bcc'] === 'crm@team.example', 'the draft stored');
+    page.close();
+    element.remove();
+    const reloaded = await fixture<ConfabReplyEditor>(
+      html`<confab-reply-editor .client=${await signIn()} conversation-id="c-email"></confab-reply-editor>`,
+    );
+    const ccAfter = await until(() => queryByRole<HTMLInputElement>(reloaded, 'textbox', 'Cc'), 'Cc after the reload');
+    expect(ccAfter.value).to.equal('ava@customer.example');
+    expect(getByRole<HTMLInputElement>(reloaded, 'textbox', 'Bcc').value).to.equal('crm@team.example');
+    await expect(reloaded).to.be.accessible();
+    (reloaded.client as InboxClient).close();
   });
 
   it('a bad address is refused naming it, in Dutch too; the reply is kept to fix and retry', async () => {

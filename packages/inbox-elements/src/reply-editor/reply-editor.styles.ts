@@ -91,26 +91,6 @@ export const replyEditorStyles = css`
     font-size: 12px;
     color: var(--_muted);
   }
-  .files {
-    display: grid;
-    gap: 4px;
-    margin: 6px 0 0;
-    padding: 0;
-    list-style: none;
-    font-size: 12px;
-  }
-  .files li {
-    display: flex;
-    flex-wrap: wrap;
-    align-items: center;
-    gap: 8px;
-  }
-  .files li.failed [role='alert'] {
-    color: var(--_danger, #b42318);
-  }
-  .files progress {
-    width: 120px;
-  }
   .blocked {
     margin: 6px 0 0;
     font-size: 13px;

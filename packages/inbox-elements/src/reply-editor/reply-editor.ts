@@ -4,7 +4,6 @@ import { live } from 'lit/directives/live.js';
 import {
   ATTACHMENT_TYPES,
   createUploads,
-  formatFileSize,
   httpUploadSender,
   assignableAgents,
   cannedResponsesMatching,
@@ -29,6 +28,7 @@ import { StoreController, shallowArrayEqual } from '@confab/element-kit';
 import { baseStyles } from '../shared/theme.js';
 import { icon } from '../shared/icons.js';
 import { replyEditorStyles } from './reply-editor.styles.js';
+import { renderUploadList, uploadListStyles } from '../shared/upload-list.js';
 import type { ConfabEmailRecipients } from '../email-recipients/email-recipients.js';
 
 export type EditorMode = 'reply' | 'comment';
@@ -98,7 +98,7 @@ function isOwnMessage(pending: PendingCommand, conversationId: string | undefine
  * @tagname confab-reply-editor
  */
 export class ConfabReplyEditor extends ConfabElement {
-  static override styles = [baseStyles, replyEditorStyles];
+  static override styles = [baseStyles, replyEditorStyles, uploadListStyles];
 
   /** The conversation this editor writes in. */
   @property({ attribute: 'conversation-id' }) accessor conversationId: string | undefined;
@@ -112,6 +112,8 @@ export class ConfabReplyEditor extends ConfabElement {
   @property({ attribute: false }) accessor upload: UploadSender = httpUploadSender({ url: '/api/files' });
 
   @state() private accessor text = '';
+  /** The draft's Cc and Bcc of an email reply, as typed. */
+  @state() private accessor copies = { cc: '', bcc: '' };
   /** Files of the message being written, uploading as soon as they are picked. */
   private uploads: Uploads | undefined;
   private readonly files = new StoreController<readonly Upload[], readonly Upload[]>(
@@ -171,11 +173,15 @@ export class ConfabReplyEditor extends ConfabElement {
       this.lookup = undefined;
       this.writingAfter = undefined;
       this.collision = [];
-      // Files picked for one conversation are not sent in another, nor its Cc and Bcc.
+      // Files picked for one conversation are not sent in another; its Cc and Bcc stay in its draft.
       if (changed.has('conversationId')) {
         this.uploads?.clear();
         this.recipients()?.reset?.();
       }
+      this.copies = {
+        cc: this.client.drafts.get(this.conversationId, 'cc'),
+        bcc: this.client.drafts.get(this.conversationId, 'bcc'),
+      };
     }
   }
 
@@ -265,6 +271,9 @@ export class ConfabReplyEditor extends ConfabElement {
           email && this.mode === 'reply'
             ? html`<confab-email-recipients
                 .signature=${email.signature}
+                .cc=${live(this.copies.cc)}
+                .bcc=${live(this.copies.bcc)}
+                @input=${this.onCopiesInput}
                 .locale=${this.resolvedLocale}
                 .theme=${this.theme}
               ></confab-email-recipients>`
@@ -312,35 +321,12 @@ export class ConfabReplyEditor extends ConfabElement {
     `;
   }
 
-  /** The files picked: progress while uploading, why one failed (with Retry), and Remove. */
+  /** The files picked (the list the compose dialog shows too). */
   private renderFiles() {
-    const t = this.t;
-    const list = this.files.value ?? [];
-    if (!list.length) return nothing;
-    const locale = this.resolvedLocale;
-    return html`<ul class="files" aria-label=${t.filesToSend}>
-      ${list.map(
-        (file) =>
-          html`<li class=${file.state}>
-            ${
-              file.state === 'uploading'
-                ? html`<span>${file.name}</span>
-                    <progress aria-label=${t.uploading(file.name)} max=${file.size} value=${file.loaded}></progress>`
-                : file.state === 'failed'
-                  ? html`<span role="alert">${t.uploadFailed(file.name, t.uploadErrors[file.error ?? 'network'])}</span>
-                      ${
-                        file.error === 'network' || file.error === 'unauthenticated'
-                          ? html`<button class="button" @click=${() => this.uploads?.retry(file.key)}>
-                              ${t.retryUpload(file.name)}
-                            </button>`
-                          : nothing
-                      }`
-                  : html`<span>${t.uploaded(file.name, formatFileSize(file.size, locale))}</span>`
-            }
-            <button class="button" @click=${() => this.removeFile(file.key)}>${t.removeFile(file.name)}</button>
-          </li>`,
-      )}
-    </ul>`;
+    return renderUploadList(this.t, this.files.value ?? [], this.resolvedLocale, {
+      retry: (key) => this.retryFile(key),
+      remove: (key) => this.removeFile(key),
+    });
   }
 
   private renderTab(mode: EditorMode, label: string, iconName: string) {
@@ -356,6 +342,15 @@ export class ConfabReplyEditor extends ConfabElement {
       ${icon(iconName)}${label}
     </button>`;
   }
+
+  /** Keeps the Cc and Bcc as typed in the conversation's draft. */
+  private onCopiesInput = (event: Event): void => {
+    const fields = event.currentTarget as Partial<ConfabEmailRecipients>;
+    this.copies = { cc: fields.cc ?? '', bcc: fields.bcc ?? '' };
+    if (!this.client || !this.conversationId) return;
+    this.client.drafts.set(this.conversationId, this.copies.cc, 'cc');
+    this.client.drafts.set(this.conversationId, this.copies.bcc, 'bcc');
+  };
 
   /** The Cc/Bcc fields (their methods arrive once their code has loaded). */
   private recipients(): Partial<ConfabEmailRecipients> | null {
@@ -442,6 +437,12 @@ export class ConfabReplyEditor extends ConfabElement {
   private addFiles(files: Iterable<File>): void {
     if (!this.conversationId) return;
     for (const file of files) this.uploadsFor().add(file);
+  }
+
+  private retryFile(key: string): void {
+    this.uploads?.retry(key);
+    // The Retry button gives way to a progress bar: the text field keeps focus.
+    this.textarea()?.focus();
   }
 
   private removeFile(key: string): void {
@@ -566,6 +567,9 @@ export class ConfabReplyEditor extends ConfabElement {
     this.text = '';
     this.lookup = undefined;
     this.client.drafts.set(conversationId, '');
+    this.client.drafts.set(conversationId, '', 'cc');
+    this.client.drafts.set(conversationId, '', 'bcc');
+    this.copies = { cc: '', bcc: '' };
     this.uploads?.clear();
     this.recipients()?.reset?.();
     // A refusal shows through `client.pending` (failed, with Retry); nothing else to do here.

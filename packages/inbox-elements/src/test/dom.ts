@@ -8,6 +8,11 @@ const IMPLICIT_ROLES: Array<[selector: string, role: string]> = [
   ['a[href]', 'link'],
   ['input[type="checkbox"]', 'checkbox'],
   ['input[type="radio"]', 'radio'],
+  // A text field with suggestions (a datalist) is a combobox (HTML-AAM).
+  [
+    'input[list]:not([type]), input[list][type="text"], input[list][type="search"], input[list][type="email"]',
+    'combobox',
+  ],
   ['input[type="search"]', 'searchbox'],
   [
     'input:not([type]), input[type="text"], input[type="email"], input[type="number"], input[type="url"], textarea',

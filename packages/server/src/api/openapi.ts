@@ -133,10 +133,21 @@ export const OPENAPI_DOCUMENT = {
     '/api/v1/conversations/{id}/messages': {
       post: {
         summary: 'Reply to the contact (chat live, email, Messenger), as the key’s agent',
+        description:
+          'An email reply may copy more people: `cc` and `bcc` are lists of addresses (a bad one is a 400 whose ' +
+          '`error.path` names it, e.g. `cc[1]`); on any other channel the engine refuses them (409).',
         parameters: [idParam('Conversation id'), idempotencyKey],
         requestBody: {
           required: true,
-          ...json({ type: 'object', required: ['text'], properties: { text: { type: 'string' } } }),
+          ...json({
+            type: 'object',
+            required: ['text'],
+            properties: {
+              text: { type: 'string' },
+              cc: { type: 'array', maxItems: 50, items: { type: 'string', format: 'email' } },
+              bcc: { type: 'array', maxItems: 50, items: { type: 'string', format: 'email' } },
+            },
+          }),
         },
         responses: { '201': written({ messageId: { type: 'string' } }), ...writeErrors },
       },

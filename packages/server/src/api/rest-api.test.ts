@@ -275,6 +275,51 @@ describe('conversations and contacts', () => {
     assert.deepEqual(await call('GET', `/api/v1/contacts/${contactId}`, key), before, 'refusals changed nothing');
   });
 
+  test('an email reply takes cc and bcc through the engine; a bad address is a 400 naming it and sends nothing', async () => {
+    const { key } = await issueKey('write');
+    const id = conversationIds[2]!;
+    const posted = await call('POST', `/api/v1/conversations/${id}/messages`, key, {
+      text: 'Copying my colleagues.',
+      cc: ['Ava@Customer.example'],
+      bcc: ['audit@team-archive.example'],
+    });
+    assert.equal(posted.status, 201, JSON.stringify(posted.json));
+    const thread = await call('GET', `/api/v1/conversations/${id}`, key);
+    const reply = (thread.json.messages as { id: string; email?: { cc: string[]; bcc?: string[] } }[]).find(
+      (message) => message.id === posted.json.messageId,
+    )!;
+    assert.deepEqual(reply.email!.cc, ['ava@customer.example']);
+    assert.deepEqual(reply.email!.bcc, ['audit@team-archive.example']);
+
+    const before = await call('GET', `/api/v1/conversations/${id}`, key);
+    for (const [body, path] of [
+      [{ text: 'x', cc: 'ava@customer.example' }, 'cc'],
+      [{ text: 'x', cc: ['ava@customer.example', 'not an address'] }, 'cc[1]'],
+      [{ text: 'x', bcc: [42] }, 'bcc[0]'],
+      [{ text: 'x', bcc: Array.from({ length: 51 }, (_, n) => `b${n}@example.com`) }, 'bcc'],
+    ] as const) {
+      const refused = await call('POST', `/api/v1/conversations/${id}/messages`, key, body);
+      assert.equal(refused.status, 400, JSON.stringify(body));
+      assert.equal(refused.json.error.code, 'invalid');
+      assert.equal(refused.json.error.path, path);
+    }
+    assert.deepEqual(await call('GET', `/api/v1/conversations/${id}`, key), before, 'refusals changed nothing');
+
+    // On a chat the engine refuses copies by its rule (R1), as in the inbox.
+    const backend = server.server.backend;
+    const visitor = await backend.execute({ kind: 'system' }, { type: 'visitor.create', name: 'Chat visitor' });
+    const chat = await backend.execute(
+      { kind: 'visitor', contactId: visitor.result!['contactId']! },
+      { type: 'visitor.startChat', text: 'Hello' },
+    );
+    const onChat = await call('POST', `/api/v1/conversations/${chat.result!['conversationId']}/messages`, key, {
+      text: 'Copying someone',
+      cc: ['ava@customer.example'],
+    });
+    assert.equal(onChat.status, 409);
+    assert.equal(onChat.json.error.code, 'rule');
+  });
+
   test('a key of another workspace sees nothing of this one and changes nothing', async () => {
     const created = await postJson(`${server.url}/api/admin/workspaces`, { id: 'rest-other', name: 'Other' }, ADMIN);
     assert.equal(created.status, 201);

@@ -3,6 +3,8 @@ import {
   BUILT_IN_VIEWS,
   CHANNELS,
   compareConversations,
+  emailKey,
+  isEmailAddress,
   matchesFilter,
   narrowFilter,
   resolveFilter,
@@ -65,6 +67,25 @@ async function run(call: ApiCall, command: Command) {
 
 async function body(call: ApiCall): Promise<Record<string, unknown>> {
   return requireRecord((await readJson(call.req, BODY_LIMIT)).value, '');
+}
+
+/** Most addresses one Cc or Bcc list may hold (the engine's own limit on the wire). */
+const MAX_COPIES = 50;
+
+/**
+ * `cc` or `bcc` of a reply: absent, or a list of email addresses. A bad one is a 400 naming it
+ * (`cc[1]`) before the engine runs, which checks them again by the same rule (R1).
+ */
+function addressList(request: Record<string, unknown>, field: 'cc' | 'bcc'): { cc?: string[] } | { bcc?: string[] } {
+  const value = request[field];
+  if (value === undefined) return {};
+  if (!Array.isArray(value) || value.length > MAX_COPIES)
+    throw new HttpError(400, 'invalid', `${field} must be a list of at most ${MAX_COPIES} email addresses.`, field);
+  value.forEach((address, index) => {
+    if (typeof address !== 'string' || !isEmailAddress(emailKey(address)))
+      throw new HttpError(400, 'invalid', `${field}[${index}] is not an email address.`, `${field}[${index}]`);
+  });
+  return value.length ? { [field]: value as string[] } : {};
 }
 
 function conversationOf(call: ApiCall): Conversation {
@@ -194,8 +215,10 @@ export const API_ROUTES: readonly ApiRoute[] = [
     scope: 'write',
     async handle(call) {
       const { id } = conversationOf(call);
-      const text = requiredText((await body(call)).text, 'text', MAX_TEXT_LENGTH);
-      const outcome = await run(call, { type: 'message.reply', conversationId: id, text });
+      const request = await body(call);
+      const text = requiredText(request.text, 'text', MAX_TEXT_LENGTH);
+      const copies = { ...addressList(request, 'cc'), ...addressList(request, 'bcc') };
+      const outcome = await run(call, { type: 'message.reply', conversationId: id, text, ...copies });
       return [201, { seq: outcome.seq, ...outcome.result }];
     },
   },

@@ -155,4 +155,68 @@ describe('Cc, Bcc, signature and attachments on outbound email (issue 17)', () =
     assert.equal(message.delivery, 'sent');
     assert.match(message.text, /-- \nAnna\nConfab support$/);
   });
+
+  test("a new email (compose, issue 16) carries its files as MIME parts; a file that is not the agent's is refused and nothing is sent", async () => {
+    const upload = async (name: string, type: string, body: Buffer, token = t.agentToken) =>
+      fetch(`${t.url}/api/files`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': type,
+          [FILE_NAME_HEADER]: encodeURIComponent(name),
+        },
+        body,
+      });
+    const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
+    const pdf = await upload('terms.pdf', 'application/pdf', PDF);
+    const png = await upload('plan.png', 'image/png', PNG);
+    assert.equal(pdf.status, 201);
+    assert.equal(png.status, 201);
+    const files = [(await pdf.json()) as { id: string }, (await png.json()) as { id: string }];
+
+    const before = sink.messages.length;
+    const refused = await command({
+      type: 'email.compose',
+      to: 'june@prospect.example',
+      subject: 'Not mine',
+      text: 'x',
+      attachments: [{ id: `fil_${'n'.repeat(22)}`, name: 'x.pdf', type: 'application/pdf', size: 1 }],
+    });
+    assert.equal(refused.type, 'error');
+    assert.equal(refused.type === 'error' && refused.error.code, 'not-found');
+
+    const ack = await command({
+      type: 'email.compose',
+      to: 'june@prospect.example',
+      subject: 'Terms and plan',
+      text: 'Both attached.',
+      attachments: files,
+    });
+    assert.equal(ack.type, 'ack', JSON.stringify(ack));
+    const mail = await mailTo('june@prospect.example');
+    const parsed = await simpleParser(mail.data);
+    assert.equal(parsed.subject, 'Terms and plan');
+    assert.deepEqual(
+      parsed.attachments.map((part) => [part.filename, part.contentType, part.content.length]),
+      [
+        ['terms.pdf', 'application/pdf', PDF.length],
+        ['plan.png', 'image/png', PNG.length],
+      ],
+    );
+    assert.deepEqual(parsed.attachments[0]!.content, PDF);
+    assert.deepEqual(parsed.attachments[1]!.content, PNG);
+    await t.server.mailer.idle();
+    assert.equal(sink.messages.length, before + 1, 'one email: the refused compose sent nothing');
+    // The new conversation (Sent, V12) carries the files, served to the team.
+    const conversationId = ack.type === 'ack' ? ack.result!.conversationId! : '';
+    const [message] = t.server.backend.state.messages.get(conversationId)!;
+    assert.deepEqual(
+      message!.attachments.map((file) => file.name),
+      ['terms.pdf', 'plan.png'],
+    );
+    const served = await fetch(`${t.url}/api/files/${files[0]!.id}`, {
+      headers: { authorization: `Bearer ${t.agentToken}` },
+    });
+    assert.equal(served.status, 200);
+  });
 });
