@@ -16,7 +16,9 @@ function upsertMessage(state: EngineState, message: Message): void {
     state.messages.set(message.conversationId, [message]);
     return;
   }
-  const existing = list.findIndex((candidate) => candidate.id === message.id);
+  // From the end, without a callback: an edited message is nearly always a recent one.
+  let existing = list.length - 1;
+  while (existing >= 0 && list[existing]!.id !== message.id) existing -= 1;
   if (existing >= 0) list.splice(existing, 1);
   // Messages nearly always arrive in order: search for the place from the end.
   let index = list.length;

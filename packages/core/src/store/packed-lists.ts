@@ -38,6 +38,28 @@ export class PackedLists {
     return list;
   }
 
+  /** Whether the slot's list holds a value whose bit is set in `bits` (read in place, no list made). */
+  intersects(slot: number, bits: Uint32Array): boolean {
+    if (slot >= this.starts.length) return false;
+    const bytes = this.bytes;
+    let at = this.starts[slot];
+    const stop = at + this.sizes[slot];
+    let value = 0;
+    while (at < stop) {
+      let delta = 0;
+      let scale = 1;
+      let byte: number;
+      do {
+        byte = bytes[at++];
+        delta += (byte & 0x7f) * scale;
+        scale *= 0x80;
+      } while (byte & 0x80);
+      value += delta;
+      if ((bits[value >>> 5] & (1 << (value & 31))) !== 0) return true;
+    }
+    return false;
+  }
+
   /** Replaces the slot's list; `list` must be ascending, below 2^31. */
   set(slot: number, list: ArrayLike<number>): void {
     if (slot >= this.starts.length) {
