@@ -23,7 +23,8 @@ function upsertMessage(state: EngineState, message: Message): void {
   // Messages nearly always arrive in order: search for the place from the end.
   let index = list.length;
   while (index > 0 && compareMessages(list[index - 1]!, message) > 0) index -= 1;
-  list.splice(index, 0, message);
+  if (index === list.length) list.push(message);
+  else list.splice(index, 0, message);
 }
 
 /** Keeps `conversationIdsByContact` in step when a conversation is written (its contact may change). */

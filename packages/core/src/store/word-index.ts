@@ -48,6 +48,8 @@ export class WordIndex {
   private bitsetLength = 1;
   /** Scratch for tokenising, reused. */
   private scratch = new Int32Array(256);
+  /** Scratch for a slot's words with a new message's, reused. */
+  private merged = new Int32Array(256);
   /**
    * For the terms `slotMatches` was asked about (a live search's): a bitset of the word ids that
    * contain the term, and how many words of the vocabulary it has looked at. Words are never taken
@@ -188,7 +190,7 @@ export class WordIndex {
   setText(slot: number, foldedText: string): void {
     this.ensureSlot(slot);
     const next = this.idsOf(foldedText);
-    const previous = this.slotWords.get(slot);
+    const previous = this.slotWords.view(slot);
     // Both ascending: one merge pass finds the words that left and the words that came.
     let i = 0;
     let j = 0;
@@ -214,7 +216,7 @@ export class WordIndex {
     this.ensureSlot(slot);
     const added = this.idsOf(foldedText);
     if (added.length === 0) return;
-    const own = this.slotWords.get(slot);
+    const own = this.slotWords.view(slot);
     // Both ascending: one pass finds the new words; most words of a new message are in the thread
     // already, and then nothing is written.
     const fresh: number[] = [];
@@ -224,12 +226,14 @@ export class WordIndex {
     }
     if (fresh.length === 0) return;
     for (const word of fresh) this.addSlot(word, slot);
-    const merged: number[] = [];
+    if (this.merged.length < own.length + fresh.length) this.merged = new Int32Array(2 * (own.length + fresh.length));
+    const merged = this.merged;
+    let count = 0;
     for (let i = 0, j = 0; i < own.length || j < fresh.length;) {
-      if (j === fresh.length || (i < own.length && own[i] < fresh[j])) merged.push(own[i++]);
-      else merged.push(fresh[j++]);
+      if (j === fresh.length || (i < own.length && own[i] < fresh[j])) merged[count++] = own[i++];
+      else merged[count++] = fresh[j++];
     }
-    this.slotWords.set(slot, merged);
+    this.slotWords.set(slot, merged.subarray(0, count));
   }
 
   private addSlot(word: number, slot: number): void {
