@@ -16,15 +16,12 @@ function upsertMessage(state: EngineState, message: Message): void {
     state.messages.set(message.conversationId, [message]);
     return;
   }
-  // From the end, without a callback: an edited message is nearly always a recent one.
-  let existing = list.length - 1;
-  while (existing >= 0 && list[existing]!.id !== message.id) existing -= 1;
+  const existing = list.findIndex((candidate) => candidate.id === message.id);
   if (existing >= 0) list.splice(existing, 1);
   // Messages nearly always arrive in order: search for the place from the end.
   let index = list.length;
   while (index > 0 && compareMessages(list[index - 1]!, message) > 0) index -= 1;
-  if (index === list.length) list.push(message);
-  else list.splice(index, 0, message);
+  list.splice(index, 0, message);
 }
 
 /** Keeps `conversationIdsByContact` in step when a conversation is written (its contact may change). */
