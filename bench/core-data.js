@@ -222,12 +222,13 @@ export function generateInbox(count, seed = 1) {
  * What a busy inbox receives: for a random conversation, a new inbound message and the
  * conversation's new state (re-sorts it to the top; sometimes reopens or reassigns it).
  */
-export function generateIngestStream(snapshot, events, seed = 2) {
+export function generateIngestStream(snapshot, events, seed = 2, progress = newIngestProgress()) {
   const next = random(seed);
   const conversations = snapshot.conversations;
   const stream = [];
-  let time = Date.UTC(2026, 10, 25);
-  const counters = new Map();
+  // Goes on from the streams before it into the same store: new messages, not edits of theirs.
+  const counters = progress.counters;
+  let time = progress.time;
   while (stream.length < events) {
     const current = conversations[Math.floor(next() * conversations.length)];
     const n = (counters.get(current.id) ?? current.messageCount) + 1;
@@ -264,5 +265,11 @@ export function generateIngestStream(snapshot, events, seed = 2) {
       },
     });
   }
+  progress.time = time;
   return stream.slice(0, events);
+}
+
+/** Where the next ingest stream into the same store starts: message numbers and time. */
+export function newIngestProgress() {
+  return { counters: new Map(), time: Date.UTC(2026, 10, 25) };
 }

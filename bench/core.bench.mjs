@@ -76,8 +76,20 @@ export async function run() {
     const viewSwitch = await page.evaluate(() => window.confabBench.viewSwitch());
     const filter = await page.evaluate(() => window.confabBench.filter());
     const search = await page.evaluate(() => window.confabBench.search());
-    const ingest = await page.evaluate(() => window.confabBench.ingest(200_000, 500, false));
-    const ingestSearching = await page.evaluate(() => window.confabBench.ingest(100_000, 500, true));
+    // Two cores shared with other work: wall-clock rates fall with the machine's load, so each ingest
+    // is also timed in the page's main-thread CPU time (Chromium's ThreadTime metric).
+    await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
+    const threadSeconds = async () =>
+      (await cdp.send('Performance.getMetrics')).metrics.find((metric) => metric.name === 'ThreadTime').value;
+    const timedIngest = async (events, withSearch) => {
+      await page.evaluate(([n, s]) => window.confabBench.prepareIngest(n, 500, s), [events, withSearch]);
+      const before = await threadSeconds();
+      const result = await page.evaluate(() => window.confabBench.runIngest());
+      return { ...result, cpuEventsPerSec: result.events / ((await threadSeconds()) - before) };
+    };
+    const ingest = await timedIngest(200_000, false);
+    const ingestSearching = await timedIngest(100_000, true);
+    await cdp.send('Performance.disable');
     if (process.env.BENCH_VERBOSE) console.error(JSON.stringify({ load, search, ingest, ingestSearching }));
     // Two cores shared with other work make wall-clock figures swing: say how busy the machine was.
     console.error(
@@ -96,6 +108,13 @@ export async function run() {
       {
         metric: 'core.ingest.searchLive.eventsPerSec',
         value: Math.round(ingestSearching.eventsPerSec),
+        unit: 'events/s',
+      },
+      // Events per second of the page's main-thread CPU time: what the machine's load does not change.
+      { metric: 'core.ingest.cpu.eventsPerSec', value: Math.round(ingest.cpuEventsPerSec), unit: 'events/s' },
+      {
+        metric: 'core.ingest.searchLive.cpu.eventsPerSec',
+        value: Math.round(ingestSearching.cpuEventsPerSec),
         unit: 'events/s',
       },
       // The budget (DESIGN §4, ≤ 300 ms) is the longest the page stays blocked: the reset's own

@@ -2,7 +2,7 @@ import type { Agent, Contact, Conversation, Message } from '../model/model.js';
 import { ConfabError } from '../protocol/errors.js';
 import type { ConfabEvent } from '../protocol/events.js';
 import type { Principal } from '../protocol/frames.js';
-import type { EngineState } from './state.js';
+import { idsOf, type EngineState } from './state.js';
 import { newContact } from './records.js';
 import { emailKey } from './email.js';
 
@@ -56,7 +56,7 @@ export class Decision {
     const wanted = emailKey(address);
     if (wanted === '') return [];
     const found: Contact[] = [];
-    for (const id of this.state.contactIdsByEmail.get(wanted) ?? []) {
+    for (const id of idsOf(this.state.contactIdsByEmail.get(wanted))) {
       const contact = this.state.contacts.get(id);
       if (contact && !contact.emailSelfReported) found.push(contact);
     }

@@ -63,8 +63,37 @@ export function newConversation(fields: {
 
 type MessageFields = Omit<Message, 'mentions' | 'attachments'> & Partial<Pick<Message, 'mentions' | 'attachments'>>;
 
+/**
+ * Every required field is named in the literal, so V8 keeps them in the message itself; two
+ * named, the rest spread, put the rest in a property array of their own (~14 bytes a message).
+ */
 export function newMessage(fields: MessageFields): Message {
-  return { mentions: [], attachments: [], ...fields };
+  const {
+    id,
+    conversationId,
+    kind,
+    direction,
+    authorType,
+    authorId,
+    text,
+    createdAt,
+    mentions = [],
+    attachments = [],
+    ...optional
+  } = fields;
+  return {
+    id,
+    conversationId,
+    kind,
+    direction,
+    authorType,
+    authorId,
+    text,
+    createdAt,
+    mentions,
+    attachments,
+    ...optional,
+  };
 }
 
 export function newContact(fields: { id: string; name: string; email: string; now: number }): Contact {

@@ -38,23 +38,32 @@ export interface EngineState {
 }
 
 /**
- * Ids under one key of an engine index, in insertion order. Nearly every key has one or two (an
- * address, a contact's conversations): an array of them takes ~30 bytes where a Set takes ~150
- * (100k contacts: ~20 MB of the agent's replica).
+ * Ids under one key of an engine index, in insertion order. Nearly every key has one (an
+ * address, a contact's conversation): that id is kept as it is, and only a key with more gets an
+ * array (an array of one costs ~28 bytes more than its id: ~5 MB over 100k contacts). Read it
+ * with `idsOf`: a string is one id, not a list of characters.
  */
-export type IdGroup = string[];
+export type IdGroup = string | string[];
+
+/** The ids of a group (none for no group). */
+export function idsOf(group: IdGroup | undefined): readonly string[] {
+  return typeof group === 'string' ? [group] : (group ?? []);
+}
 
 /** Adds `id` under `key` (once). */
 export function addToGroup(groups: Map<string, IdGroup>, key: string, id: string): void {
-  const ids = groups.get(key);
-  if (ids === undefined) groups.set(key, [id]);
-  else if (!ids.includes(id)) ids.push(id);
+  const group = groups.get(key);
+  if (group === id) return; // nearly always: a conversation's contact written again
+  const ids = idsOf(group);
+  if (!ids.includes(id)) groups.set(key, ids.length === 0 ? id : [...ids, id]);
 }
 
 /** Removes `id` from under `key` (none: nothing to do); the key stays, with no ids (as it did with Sets). */
 export function removeFromGroup(groups: Map<string, IdGroup>, key: string | null | undefined, id: string): void {
-  const ids = groups.get(key!);
-  if (ids?.includes(id)) ids.splice(ids.indexOf(id), 1);
+  const ids = idsOf(groups.get(key!));
+  if (!ids.includes(id)) return;
+  const rest = ids.filter((other) => other !== id);
+  groups.set(key!, rest.length === 1 ? rest[0] : rest);
 }
 
 export const DEFAULT_ROLE_ADDRESSES = [

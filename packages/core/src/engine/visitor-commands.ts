@@ -8,6 +8,7 @@ import { emailKey } from './email.js';
 import type { Decision } from './decision.js';
 import { newConversation, newMessage, withMessage } from './records.js';
 import { route } from './routing.js';
+import { idsOf } from './state.js';
 import { isBotHandling } from './views.js';
 
 type Result = Record<string, string> | void;
@@ -96,7 +97,7 @@ export const CHAT_START_WINDOW_MS = 60_000;
 function checkChatStarts(decision: Decision, contactId: string): void {
   let open = 0;
   let recent = 0;
-  for (const id of decision.state.conversationIdsByContact.get(contactId) ?? []) {
+  for (const id of idsOf(decision.state.conversationIdsByContact.get(contactId))) {
     const conversation = decision.state.conversations.get(id);
     if (!conversation || conversation.channel !== 'chat') continue;
     if (conversation.status === 'open' && conversation.trashedAt === null) open += 1;

@@ -42,6 +42,8 @@ export function* loadSnapshotInSteps(state: EngineState, snapshot: Snapshot): Ge
   // The same order as loadSnapshot's (views, agents and companies are few and went above).
   // Names repeat (first and last names): one string per name, not one per contact.
   const names = new Map<string, string>();
+  // Most mail goes to one address (the team's): one frozen list of it for all those messages.
+  const recipients = new Map<string, string[]>();
   const lists: Array<[readonly unknown[], (record: never) => ConfabEvent]> = [
     [
       snapshot.contacts,
@@ -95,7 +97,7 @@ export function* loadSnapshotInSteps(state: EngineState, snapshot: Snapshot): Ge
       for (const message of thread) {
         if (message.mentions.length === 0) message.mentions = NONE;
         if (message.attachments.length === 0) message.attachments = NONE;
-        if (conversation !== undefined) shareFields(conversation, message);
+        if (conversation !== undefined) shareFields(conversation, message, recipients);
       }
       state.messages.set(conversationId, thread.length === 1 ? thread : thread.slice());
     }
@@ -104,14 +106,20 @@ export function* loadSnapshotInSteps(state: EngineState, snapshot: Snapshot): Ge
 }
 
 /**
- * A message's conversation id and email subject are its conversation's: one string for all
- * (every field of a parsed snapshot is a string of its own). Equal values only: nothing changes.
+ * A message's conversation id and email subject are its conversation's, and a `to` list of one
+ * address that of the first message to it: one value for all (every field of a parsed snapshot is
+ * a value of its own). Equal values only: nothing changes.
  */
-function shareFields(conversation: Conversation, message: Message): void {
+function shareFields(conversation: Conversation, message: Message, recipients: Map<string, string[]>): void {
   if (message.conversationId === conversation.id) message.conversationId = conversation.id;
-  if (message.email === undefined) return;
-  if (message.email.subject === conversation.subject) message.email.subject = conversation.subject;
-  if (message.email.cc.length === 0) message.email.cc = NONE;
+  const email = message.email;
+  if (email === undefined) return;
+  if (email.subject === conversation.subject) email.subject = conversation.subject;
+  if (email.cc.length === 0) email.cc = NONE;
+  if (email.to.length !== 1) return;
+  const known = recipients.get(email.to[0]);
+  if (known === undefined) recipients.set(email.to[0], Object.freeze(email.to) as string[]);
+  else email.to = known;
 }
 
 /** The one string of this value in `strings` (the value itself the first time). */

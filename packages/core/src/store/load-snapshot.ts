@@ -17,6 +17,10 @@ export function loadSnapshot(state: EngineState, snapshot: Snapshot): void {
     state.companies,
     state.feedback,
     state.views,
+    // The engine's indexes too: the store finds a contact's conversations in conversationIdsByContact.
+    state.contactIdsByEmail,
+    state.conversationIdsByEmailMessageId,
+    state.conversationIdsByContact,
   ]) {
     map.clear();
   }

@@ -21,4 +21,19 @@ describe('packed lists', () => {
       { numRuns: 100 },
     );
   });
+
+  it('finds a value of a list in a bitset as reading the whole list would', () => {
+    const small = fc.uniqueArray(fc.nat(2000), { maxLength: 40 }).map((list) => list.sort((a, b) => a - b));
+    fc.assert(
+      fc.property(small, fc.uniqueArray(fc.nat(2000), { maxLength: 20 }), (list, wanted) => {
+        const lists = new PackedLists();
+        lists.set(3, list);
+        const bits = new Uint32Array(64);
+        for (const value of wanted) bits[value >>> 5] |= 1 << (value & 31);
+        expect(lists.intersects(3, bits)).to.equal(list.some((value) => wanted.includes(value)));
+        expect(lists.intersects(9, bits)).to.equal(false);
+      }),
+      { numRuns: 200 },
+    );
+  });
 });

@@ -15,10 +15,43 @@ export class PackedLists {
   /** Bytes that no list uses any more. */
   private garbage = 0;
 
+  /** Where `view` decodes a list: reused, so that reading a list makes no garbage. */
+  private decoded = new Int32Array(256);
+
   /** The slot's list (empty for a slot never set). */
   get(slot: number): number[] {
-    const list: number[] = [];
-    if (slot >= this.starts.length) return list;
+    return Array.from(this.view(slot));
+  }
+
+  /** The slot's list in a buffer that the next call reuses (ingest reads a list per message). */
+  view(slot: number): Int32Array {
+    if (slot >= this.starts.length) return this.decoded.subarray(0, 0);
+    const bytes = this.bytes;
+    let at = this.starts[slot];
+    const stop = at + this.sizes[slot];
+    // A value takes a byte at least: the list has no more values than bytes.
+    if (this.decoded.length < stop - at) this.decoded = new Int32Array(2 * (stop - at));
+    const into = this.decoded;
+    let count = 0;
+    let value = 0;
+    while (at < stop) {
+      let delta = 0;
+      let scale = 1;
+      let byte: number;
+      do {
+        byte = bytes[at++];
+        delta += (byte & 0x7f) * scale;
+        scale *= 0x80;
+      } while (byte & 0x80);
+      value += delta;
+      into[count++] = value;
+    }
+    return into.subarray(0, count);
+  }
+
+  /** Whether the slot's list holds a value whose bit is set in `bits` (read in place, no list made). */
+  intersects(slot: number, bits: Uint32Array): boolean {
+    if (slot >= this.starts.length) return false;
     const bytes = this.bytes;
     let at = this.starts[slot];
     const stop = at + this.sizes[slot];
@@ -33,9 +66,9 @@ export class PackedLists {
         scale *= 0x80;
       } while (byte & 0x80);
       value += delta;
-      list.push(value);
+      if ((bits[value >>> 5] & (1 << (value & 31))) !== 0) return true;
     }
-    return list;
+    return false;
   }
 
   /** Replaces the slot's list; `list` must be ascending, below 2^31. */

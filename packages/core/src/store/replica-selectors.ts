@@ -1,4 +1,4 @@
-import type { EngineState } from '../engine/state.js';
+import { idsOf, type EngineState } from '../engine/state.js';
 import type { Agent, Company, Contact, Conversation, Deal, Feedback, Message, Ticket } from '../model/model.js';
 
 /**
@@ -56,7 +56,7 @@ export function contactRecords(
   const conversation = state.conversations.get(conversationId);
   const conversations: Conversation[] = [];
   if (kinds.has('conversations')) {
-    for (const id of state.conversationIdsByContact.get(contactId) ?? []) {
+    for (const id of idsOf(state.conversationIdsByContact.get(contactId))) {
       const other = state.conversations.get(id);
       if (other && other.id !== conversationId && other.contactId === contactId && other.trashedAt === null)
         conversations.push(other);

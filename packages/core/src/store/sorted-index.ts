@@ -23,8 +23,19 @@ interface Chunk {
   length: number;
 }
 
-function newChunk(): Chunk {
-  return { times: new Float64Array(CHUNK_MAX), slots: new Int32Array(CHUNK_MAX), length: 0 };
+/** Chunks built in bulk get room for their entries only (a quarter less memory at rest). */
+function newChunk(room = CHUNK_MAX): Chunk {
+  return { times: new Float64Array(room), slots: new Int32Array(room), length: 0 };
+}
+
+/** Gives a chunk room for `length` entries (all it may hold once it changes). */
+function makeRoom(chunk: Chunk, length: number): void {
+  if (chunk.slots.length >= length) return;
+  const { times, slots } = chunk;
+  chunk.times = new Float64Array(CHUNK_MAX);
+  chunk.slots = new Int32Array(CHUNK_MAX);
+  chunk.times.set(times);
+  chunk.slots.set(slots);
 }
 
 export class SortedIndex {
@@ -51,8 +62,8 @@ export class SortedIndex {
     this.total = slots.length;
     this.starts = null;
     for (let start = 0; start < slots.length; start += CHUNK_FILL) {
-      const chunk = newChunk();
       const end = Math.min(slots.length, start + CHUNK_FILL);
+      const chunk = newChunk(end - start);
       for (let i = start; i < end; i++) {
         chunk.slots[i - start] = slots[i];
         chunk.times[i - start] = times[i];
@@ -150,6 +161,7 @@ export class SortedIndex {
       }
     }
     const position = this.lowerBound(chunk, time, slot);
+    makeRoom(chunk, chunk.length + 1);
     if (position < chunk.length) {
       chunk.times.copyWithin(position + 1, position, chunk.length);
       chunk.slots.copyWithin(position + 1, position, chunk.length);
@@ -200,6 +212,7 @@ export class SortedIndex {
     const chunk = this.chunks[chunkIndex];
     const next = this.chunks[chunkIndex + 1];
     if (next !== undefined && chunk.length + next.length <= CHUNK_FILL) {
+      makeRoom(chunk, chunk.length + next.length);
       chunk.times.set(next.times.subarray(0, next.length), chunk.length);
       chunk.slots.set(next.slots.subarray(0, next.length), chunk.length);
       chunk.length += next.length;
@@ -209,6 +222,7 @@ export class SortedIndex {
     }
     const previous = this.chunks[chunkIndex - 1];
     if (previous !== undefined && chunk.length + previous.length <= CHUNK_FILL) {
+      makeRoom(previous, chunk.length + previous.length);
       previous.times.set(chunk.times.subarray(0, chunk.length), previous.length);
       previous.slots.set(chunk.slots.subarray(0, chunk.length), previous.length);
       previous.length += chunk.length;

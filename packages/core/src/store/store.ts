@@ -1,5 +1,5 @@
 import { applyEvent } from '../engine/engine.js';
-import { createEngineState, type EngineState } from '../engine/state.js';
+import { createEngineState, idsOf, type EngineState } from '../engine/state.js';
 import { BUILT_IN_VIEWS, compareConversations, matchesFilter, narrowFilter, resolveFilter } from '../engine/views.js';
 import type {
   AgentId,
@@ -89,8 +89,8 @@ interface ViewEntry {
   /** The view's filter as column tests (null: `matchesFilter` decides). */
   compiled: CompiledFilter | null;
   index: SortedIndex;
-  /** 1 for every slot in the index: membership without a search. */
-  members: Uint8Array;
+  /** A bit per slot, set for every slot in the index: membership without a search. */
+  members: Uint32Array;
   /** Increases whenever a member was added, removed, moved or changed. */
   version: number;
 }
@@ -166,8 +166,11 @@ class ReplicaStore implements LocalInboxStore {
   /** Search (F1): null until its chunk arrived (queries with a search wait for it). */
   search: SearchIndex | null = null;
   private textTimer: ReturnType<typeof setTimeout> | null = null;
-  /** Contact → the slots of its conversations: a number for one (most contacts), a list for more. */
-  private contactSlots = new Map<string, number | number[]>();
+  /**
+   * Participant → the slots of the conversations it is in besides its own (a number for one, a
+   * list for more): a contact's own conversations the engine's conversationIdsByContact knows.
+   */
+  private participantSlots = new Map<string, number | number[]>();
 
   // The batch: what changed since the last flush.
   /** Slot → its sort time before the batch (NaN when it was in no index). */
@@ -300,7 +303,7 @@ class ReplicaStore implements LocalInboxStore {
     this.columns = next.columns;
     this.agents = next.agents;
     this.labelCodes = next.labelCodes;
-    this.contactSlots = next.contactSlots;
+    this.participantSlots = next.participantSlots;
     this.viewEntries = next.viewEntries;
     this.batch = new Map();
     if (next.search !== null) {
@@ -382,7 +385,11 @@ class ReplicaStore implements LocalInboxStore {
         this.messageChanged(null, false, event.conversationId);
         break;
       case 'contact.upserted': {
-        const slots = this.contactSlots.get(event.contact.id);
+        for (const id of idsOf(this.state.conversationIdsByContact.get(event.contact.id))) {
+          const slot = this.slotOf.get(id);
+          if (slot !== undefined) this.contactChanged(slot);
+        }
+        const slots = this.participantSlots.get(event.contact.id);
         if (typeof slots === 'number') this.contactChanged(slots);
         else if (slots !== undefined) for (const slot of slots) this.contactChanged(slot);
         break;
@@ -413,7 +420,7 @@ class ReplicaStore implements LocalInboxStore {
     let capacity = Math.max(1024, this.capacity);
     while (capacity < needed) capacity *= 2;
     if (capacity === this.capacity) return;
-    const grown = <T extends Uint8Array | Int32Array | Float64Array>(old: T, make: (n: number) => T): T => {
+    const grown = <T extends Uint32Array | Int32Array | Float64Array>(old: T, make: (n: number) => T): T => {
       const next = make(capacity);
       next.set(old);
       return next;
@@ -421,7 +428,8 @@ class ReplicaStore implements LocalInboxStore {
     this.columns.keys = grown(this.columns.keys, (n) => new Int32Array(n));
     this.columns.activity = grown(this.columns.activity, (n) => new Float64Array(n));
     this.columns.labels = grown(this.columns.labels, (n) => new Int32Array(n));
-    for (const entry of this.viewEntries.values()) entry.members = grown(entry.members, (n) => new Uint8Array(n));
+    for (const entry of this.viewEntries.values())
+      entry.members = grown(entry.members, (n) => new Uint32Array(n >>> 5));
     this.capacity = capacity;
   }
 
@@ -444,7 +452,7 @@ class ReplicaStore implements LocalInboxStore {
     this.records[slot] = record;
     const oldTime = this.placed[slot];
     if (record === undefined) {
-      this.linkContacts(slot, previous, undefined);
+      this.linkParticipants(slot, previous, undefined);
       this.forget(slot, oldTime);
       this.slotOf.delete(id);
       return;
@@ -455,17 +463,17 @@ class ReplicaStore implements LocalInboxStore {
     this.columns.labels[slot] = labelBitsOf(record, this.labelCodes);
     for (const entry of this.viewEntries.values()) {
       const matches = this.inView(entry, slot, record);
-      const had = entry.members[slot] === 1;
+      const had = isMember(entry.members, slot);
       if (!had && !matches) continue;
       entry.version += 1;
       if (had && matches && oldTime === newTime) continue;
       if (had) entry.index.delete(slot, oldTime);
       if (matches) entry.index.insert(slot, newTime);
-      entry.members[slot] = matches ? 1 : 0;
+      setMember(entry.members, slot, matches);
     }
     this.placed[slot] = newTime;
     if (previous === undefined || !sameContacts(previous, record)) {
-      this.linkContacts(slot, previous, record);
+      this.linkParticipants(slot, previous, record);
       this.markText(slot);
     } else if (previous.subject !== record.subject) this.markText(slot);
   }
@@ -473,9 +481,9 @@ class ReplicaStore implements LocalInboxStore {
   /** Takes a removed conversation's slot out of everything; it is reused after the flush. */
   private forget(slot: number, oldTime: number): void {
     for (const entry of this.viewEntries.values()) {
-      if (entry.members[slot] !== 1) continue;
+      if (!isMember(entry.members, slot)) continue;
       entry.index.delete(slot, oldTime);
-      entry.members[slot] = 0;
+      setMember(entry.members, slot, false);
       entry.version += 1;
     }
     this.placed[slot] = NOT_PLACED;
@@ -501,24 +509,24 @@ class ReplicaStore implements LocalInboxStore {
     this.touch(slot);
     this.markText(slot);
     // Rows show the contact's name: the row changed in every view that lists it.
-    for (const entry of this.viewEntries.values()) if (entry.members[slot] === 1) entry.version += 1;
+    for (const entry of this.viewEntries.values()) if (isMember(entry.members, slot)) entry.version += 1;
   }
 
-  /** Moves the slot from the contacts of `before` to those of `after` in `contactSlots`. */
-  private linkContacts(slot: number, before: Conversation | undefined, after: Conversation | undefined): void {
-    for (const contactId of contactsOf(before)) {
-      const slots = this.contactSlots.get(contactId);
-      if (slots === slot) this.contactSlots.delete(contactId);
+  /** Moves the slot from the participants of `before` to those of `after` in `participantSlots`. */
+  private linkParticipants(slot: number, before: Conversation | undefined, after: Conversation | undefined): void {
+    for (const contactId of participantsOf(before)) {
+      const slots = this.participantSlots.get(contactId);
+      if (slots === slot) this.participantSlots.delete(contactId);
       else if (Array.isArray(slots)) {
         const at = slots.indexOf(slot);
         if (at >= 0) slots.splice(at, 1);
-        if (slots.length === 1) this.contactSlots.set(contactId, slots[0]);
+        if (slots.length === 1) this.participantSlots.set(contactId, slots[0]);
       }
     }
-    for (const contactId of contactsOf(after)) {
-      const slots = this.contactSlots.get(contactId);
-      if (slots === undefined) this.contactSlots.set(contactId, slot);
-      else if (typeof slots === 'number') this.contactSlots.set(contactId, [slots, slot]);
+    for (const contactId of participantsOf(after)) {
+      const slots = this.participantSlots.get(contactId);
+      if (slots === undefined) this.participantSlots.set(contactId, slot);
+      else if (typeof slots === 'number') this.participantSlots.set(contactId, [slots, slot]);
       else slots.push(slot);
     }
   }
@@ -576,7 +584,7 @@ class ReplicaStore implements LocalInboxStore {
 
   private *buildViewInSteps(view: View, sorted: readonly number[]): Generator<void, ViewEntry, undefined> {
     const index = new SortedIndex(this.ids);
-    const members = new Uint8Array(this.capacity);
+    const members = new Uint32Array(this.capacity >>> 5);
     const filter = resolveFilter(view.filter, Date.now());
     const compiled = compileFilter(filter, this.signedIn, this.agents, this.labelCodes);
     const slots: number[] = [];
@@ -586,7 +594,7 @@ class ReplicaStore implements LocalInboxStore {
       if (this.inView({ filter, compiled }, slot, this.records[slot]!)) {
         slots.push(slot);
         times.push(this.placed[slot]);
-        members[slot] = 1;
+        setMember(members, slot, true);
       }
       if (i % (STEP * 4) === STEP * 4 - 1) yield;
     }
@@ -608,7 +616,7 @@ class ReplicaStore implements LocalInboxStore {
     for (const list of [this.ids, this.records, this.placed]) list.length = 0;
     this.freeSlots = [];
     this.releasedSlots = [];
-    this.contactSlots.clear();
+    this.participantSlots.clear();
     this.batch = new Map();
     this.capacity = 0;
     this.columns.keys = new Int32Array(0);
@@ -624,7 +632,7 @@ class ReplicaStore implements LocalInboxStore {
       this.columns.keys[slot] = keyOf(record, this.agents);
       this.columns.activity[slot] = record.lastActivityAt;
       this.columns.labels[slot] = labelBitsOf(record, this.labelCodes);
-      this.linkContacts(slot, undefined, record);
+      this.linkParticipants(slot, undefined, record);
       if (++done % STEP === 0) yield;
     }
     const sorted = sort ? yield* sort(this.occupiedSlots(), this.listOrder) : this.sortedSlots();
@@ -638,7 +646,8 @@ class ReplicaStore implements LocalInboxStore {
   private replaceSearch(): void {
     const search = (this.search = searchModule ? new searchModule.SearchIndex(this) : null);
     if (search !== null)
-      for (let slot = 0; slot < this.records.length; slot++) if (this.records[slot] !== undefined) search.markText(slot);
+      for (let slot = 0; slot < this.records.length; slot++)
+        if (this.records[slot] !== undefined) search.markText(slot);
     // Indexing 100k conversations' text takes seconds: it goes on in chunks, after the reset.
     if (this.signedIn !== null) {
       this.needSearch();
@@ -718,7 +727,7 @@ class ReplicaStore implements LocalInboxStore {
     });
     for (const [slot, time] of leaving) {
       entry.index.delete(slot, time);
-      entry.members[slot] = 0;
+      setMember(entry.members, slot, false);
     }
     if (leaving.length) entry.version += 1;
   }
@@ -748,6 +757,16 @@ class ReplicaStore implements LocalInboxStore {
   }
 }
 
+/** Whether a view's membership bits hold the slot. */
+function isMember(members: Uint32Array, slot: number): boolean {
+  return ((members[slot >>> 5] >>> (slot & 31)) & 1) === 1;
+}
+
+function setMember(members: Uint32Array, slot: number, member: boolean): void {
+  if (member) members[slot >>> 5] |= 1 << (slot & 31);
+  else members[slot >>> 5] &= ~(1 << (slot & 31));
+}
+
 /** Runs steps to their end at once; their result. */
 function drain<T>(steps: Generator<void, T, undefined>): T {
   for (;;) {
@@ -756,13 +775,13 @@ function drain<T>(steps: Generator<void, T, undefined>): T {
   }
 }
 
-/** The contact and the participants, each once (none for no record). */
-function contactsOf(record: Conversation | undefined): string[] {
-  const contacts: string[] = [];
-  if (record === undefined) return contacts;
-  if (record.contactId !== null) contacts.push(record.contactId);
-  for (const id of record.participantIds) if (!contacts.includes(id)) contacts.push(id);
-  return contacts;
+/** The participants besides the contact, each once (none for no record). */
+function participantsOf(record: Conversation | undefined): string[] {
+  const participants: string[] = [];
+  if (record === undefined) return participants;
+  for (const id of record.participantIds)
+    if (id !== record.contactId && !participants.includes(id)) participants.push(id);
+  return participants;
 }
 
 /** Whether two versions of a conversation name the same contacts, in the same order. */
@@ -864,7 +883,7 @@ class StoreLiveQuery implements LiveQuery {
     for (const [slot, oldTime] of batch) {
       const had = oldTime === oldTime && matches.delete(slot, oldTime);
       const record = store.record(slot);
-      const belongs = record !== undefined && entry.members[slot] === 1 && this.passes(slot, record);
+      const belongs = record !== undefined && isMember(entry.members, slot) && this.passes(slot, record);
       if (belongs) matches.insert(slot, record.lastReceivedAt);
       if (had || belongs) changed = true;
     }
