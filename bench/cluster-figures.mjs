@@ -45,13 +45,16 @@ export function postgresCpuSeconds(postgres) {
 }
 
 /**
- * The statements PostgreSQL ran for one database, its COMMITs and its statements that write, from pg_stat_statements (kept
+ * The statements PostgreSQL ran for one database, its COMMITs, its commands' transactions (each
+ * locks a workspace head once) and its statements that write, from pg_stat_statements (kept
  * current at each statement's end, where pg_stat_database's counts may lag by seconds).
  */
 export async function postgresCounts(db) {
   const { rows } = await db.query(
     `SELECT coalesce(sum(calls), 0)::float AS statements,
             coalesce(sum(calls) FILTER (WHERE upper(query) = 'COMMIT'), 0)::float AS commits,
+            coalesce(sum(calls) FILTER (WHERE query LIKE '%FROM workspace_heads WHERE workspace_id = $1 FOR UPDATE%'), 0)::float
+              AS headlocks,
             coalesce(sum(calls) FILTER (WHERE query ~* '(INSERT\\s+INTO|UPDATE\\s+\\w+\\s+SET|DELETE\\s+FROM)'), 0)::float AS writes
      FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`,
   );
@@ -106,11 +109,17 @@ export function histogramDelta(after, before) {
   };
 }
 
-/** The mean in ms, and the bucket bound (ms) at or under which 99% of the observations fell. */
+/** The mean in ms, and the bucket bound (ms) at or under which 99% of the observations fell (`over`: above every bound). */
 export function summary(h) {
   const needed = Math.ceil(h.count * 0.99);
   const bound = h.buckets.find((bucket) => bucket.count >= needed)?.le ?? Infinity;
-  return { meanMs: h.count ? Math.round((h.sum / h.count) * 10_000) / 10 : 0, p99AtMostMs: bound * 1000 };
+  // Past the largest bucket: reported as that bound with `over` (JSON has no Infinity).
+  const largest = Math.max(...h.buckets.filter((bucket) => bucket.le !== Infinity).map((bucket) => bucket.le));
+  return {
+    meanMs: h.count ? Math.round((h.sum / h.count) * 10_000) / 10 : 0,
+    p99AtMostMs: (bound === Infinity ? largest : bound) * 1000,
+    over: bound === Infinity,
+  };
 }
 
 /** The servers' CPU seconds so far, from their /metrics. */

@@ -12,10 +12,11 @@
 //   cluster.cpu.server.systemUsPerCommand: the part of the processes' CPU spent in the kernel;
 // - cluster.pg.statementsPerCommand, cluster.pg.commandsPerTransaction: round trips to PostgreSQL
 //   (pg_stat_statements counts BEGIN and COMMIT too; the head polls and these reads are in it,
-//   a few dozen statements a run) and commands per COMMIT;
+//   a few dozen statements a run) and commands per transaction that locked a workspace head;
 // - at half the rate, an ack's time split: cluster.ack.commit.*: the transaction (service time),
 //   cluster.ack.server.*: from the command frame's arrival to its ack leaving the process (service
-//   plus queueing in the process), cluster.ack.mean.ms: as the bench's agents saw it. Means are
+//   plus queueing in the process), cluster.ack.lockWait.*: the commit's part before it held the
+//   head lock (waiting for a pooled connection, BEGIN, the lock), cluster.ack.mean.ms: as the bench's agents saw it. Means are
 //   exact; a server-side p99 is the histogram bucket it falls in ("at most").
 // BENCH_CLUSTER_REDIS=0 runs the processes without the bus (they follow each other by polling).
 // Under two minutes on this machine.
@@ -236,10 +237,18 @@ export async function run() {
     const after = await sample(servers, postgres, db);
     const perCommand = (value) => Math.round((value / acked) * 100) / 100;
     const statements = during.counts.statements - before.counts.statements;
-    const transactions = during.counts.commits - before.counts.commits;
+    const transactions = during.counts.headlocks - before.counts.headlocks;
     const paced_ = figures.histogramDelta(after.texts, during.texts);
     const commit = figures.summary(paced_('confab_commit_seconds'));
+    const lockWait = figures.summary(paced_('confab_commit_lock_wait_seconds'));
     const server = figures.summary(paced_('confab_command_seconds'));
+    // The statements behind the round trips, for the reader of the figures (standard error).
+    const top = await db.query(
+      `SELECT calls, round(mean_exec_time::numeric, 2) AS ms, left(regexp_replace(query, '\\s+', ' ', 'g'), 70) AS query
+       FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+       ORDER BY calls DESC LIMIT 8`,
+    );
+    for (const row of top.rows) console.error(`cluster: ${row.calls} × ${row.ms} ms  ${row.query}`);
     // What a command puts in the log (and on the bus, where the events travel as they are).
     const stored = await db.query(
       "SELECT sum(length(event))::float / count(DISTINCT cause) AS bytes FROM events WHERE cause LIKE 'team-%'",
@@ -250,9 +259,11 @@ export async function run() {
       { metric: 'cluster.ack.p99.ms', value: Math.round(ack.p99 * 10) / 10, unit: 'ms', load: after.load },
       { metric: 'cluster.ack.mean.ms', value: Math.round(ack.mean * 10) / 10, unit: 'ms', load: after.load },
       { metric: 'cluster.ack.server.mean.ms', value: server.meanMs, unit: 'ms', load: after.load },
-      { metric: 'cluster.ack.server.p99.atMost.ms', value: server.p99AtMostMs, unit: 'ms', load: after.load },
+      { metric: 'cluster.ack.server.p99.atMost.ms', value: server.p99AtMostMs, unit: 'ms', load: after.load, over: server.over },
       { metric: 'cluster.ack.commit.mean.ms', value: commit.meanMs, unit: 'ms', load: after.load },
-      { metric: 'cluster.ack.commit.p99.atMost.ms', value: commit.p99AtMostMs, unit: 'ms', load: after.load },
+      { metric: 'cluster.ack.commit.p99.atMost.ms', value: commit.p99AtMostMs, unit: 'ms', load: after.load, over: commit.over },
+      { metric: 'cluster.ack.lockWait.mean.ms', value: lockWait.meanMs, unit: 'ms', load: after.load },
+      { metric: 'cluster.ack.lockWait.p99.atMost.ms', value: lockWait.p99AtMostMs, unit: 'ms', load: after.load, over: lockWait.over },
       {
         metric: 'cluster.cpu.server.usPerCommand',
         value: Math.round(
