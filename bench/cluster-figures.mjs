@@ -46,7 +46,7 @@ export function postgresCpuSeconds(postgres) {
 
 /**
  * The statements PostgreSQL ran for one database, its COMMITs, its commands' transactions (each
- * locks a workspace head once) and its statements that write, from pg_stat_statements (kept
+ * locks a workspace head once), its reads of a log's events to catch a process up, and its statements that write, from pg_stat_statements (kept
  * current at each statement's end, where pg_stat_database's counts may lag by seconds).
  */
 export async function postgresCounts(db) {
@@ -55,6 +55,8 @@ export async function postgresCounts(db) {
             coalesce(sum(calls) FILTER (WHERE upper(query) = 'COMMIT'), 0)::float AS commits,
             coalesce(sum(calls) FILTER (WHERE query LIKE '%FROM workspace_heads WHERE workspace_id = $1 FOR UPDATE%'), 0)::float
               AS headlocks,
+            coalesce(sum(calls) FILTER (WHERE query LIKE 'SELECT seq, cause, event, principal_key FROM events WHERE workspace_id = $1 AND seq > $2%'), 0)::float
+              AS catchups,
             coalesce(sum(calls) FILTER (WHERE query ~* '(INSERT\\s+INTO|UPDATE\\s+\\w+\\s+SET|DELETE\\s+FROM)'), 0)::float AS writes
      FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`,
   );

@@ -18,6 +18,11 @@
 //   plus queueing in the process), cluster.ack.lockWait.*: the commit's part before it held the
 //   head lock (waiting for a pooled connection, BEGIN, the lock), cluster.ack.mean.ms: as the bench's agents saw it. Means are
 //   exact; a server-side p99 is the histogram bucket it falls in ("at most").
+// BENCH_CLUSTER_WATCHERS=same|other: each workspace gets a second socket (its agent in another
+// tab) on the same process as the first (what a front with workspace affinity gives) or on the
+// next one (what a front without it gives); cluster.redis.bytesOutPerCommand (what Redis sent to
+// its subscribers) and cluster.pg.catchUpReadsPerCommand (reads of the log to fill gaps) then say
+// what affinity saves.
 // BENCH_CLUSTER_REDIS=0 runs the processes without the bus (they follow each other by polling).
 // Under two minutes on this machine.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -35,6 +40,10 @@ const fromCore = (path) => import(pathToFileURL(join(root, 'packages/core/dist',
 const figures = await import('./cluster-figures.mjs');
 
 const PROCESSES = 3;
+const WATCHERS = process.env.BENCH_CLUSTER_WATCHERS;
+if (WATCHERS !== undefined && WATCHERS !== 'same' && WATCHERS !== 'other')
+  throw new Error('BENCH_CLUSTER_WATCHERS is same or other');
+const Redis = serverRequire('ioredis').Redis;
 const WITH_REDIS = process.env.BENCH_CLUSTER_REDIS !== '0';
 const WORKSPACES = Number(process.env.BENCH_CLUSTER_WORKSPACES ?? 100);
 const SECONDS = Number(process.env.BENCH_CLUSTER_SECONDS ?? 10);
@@ -208,6 +217,7 @@ export async function run() {
   const dirs = Array.from({ length: PROCESSES + 1 }, () => mkdtempSync(join(tmpdir(), 'confab-bench-cluster-')));
   const servers = [];
   const agents = [];
+  const watchers = [];
   let db = null;
   try {
     const url = await postgres.createDatabase();
@@ -228,10 +238,22 @@ export async function run() {
         }),
       );
     for (const [index, team] of teams.entries()) agents.push(await agentSocket(servers[index % PROCESSES].wsUrl, team));
+    if (WATCHERS)
+      for (const [index, team] of teams.entries())
+        watchers.push(await agentSocket(servers[(index + (WATCHERS === 'same' ? 0 : 1)) % PROCESSES].wsUrl, team));
+    const redisOut = async () => {
+      if (!redis) return 0;
+      const client = new Redis(redis.url);
+      const stats = await client.info('stats');
+      client.disconnect();
+      return Number(/total_net_output_bytes:(\d+)/.exec(stats)[1]);
+    };
     // A short warm-up: hubs loaded, statements prepared, pools filled.
     await Promise.all(agents.map((agent) => agent.send()));
     const before = await sample(servers, postgres, db);
+    const redisBefore = await redisOut();
     const { rate, acked } = await throughput(agents);
+    const redisAfter = await redisOut();
     const during = await sample(servers, postgres, db);
     const ack = await paced(agents, rate / 2);
     const after = await sample(servers, postgres, db);
@@ -294,12 +316,30 @@ export async function run() {
         unit: 'commands',
         load: during.load,
       },
+      ...(WATCHERS
+        ? [
+            { metric: 'cluster.watchers', value: WATCHERS, unit: 'process of the second socket' },
+            {
+              metric: 'cluster.redis.bytesOutPerCommand',
+              value: Math.round((redisAfter - redisBefore) / acked),
+              unit: 'bytes',
+              load: during.load,
+            },
+            {
+              metric: 'cluster.pg.catchUpReadsPerCommand',
+              value: Math.round(((during.counts.catchups - before.counts.catchups) / acked) * 1000) / 1000,
+              unit: 'reads',
+              load: during.load,
+            },
+          ]
+        : []),
       { metric: 'pg.rawCommitsPerSec', value: Math.round(raw), unit: 'commits/s' },
       { metric: 'cluster.eventBytesPerCommand', value: Math.round(stored.rows[0].bytes), unit: 'bytes' },
     ];
   } finally {
     await db?.end().catch(() => undefined);
     for (const agent of agents) agent.close();
+    for (const watcher of watchers) watcher.close();
     await Promise.all(servers.map((server) => figures.stop(server)));
     await postgres.stop();
     await redis?.stop();
