@@ -98,7 +98,10 @@ export function histogramDelta(after, before) {
       .reduce((total, one) => ({
         sum: total.sum + one.sum,
         count: total.count + one.count,
-        buckets: total.buckets.map((bucket, index) => ({ le: bucket.le, count: bucket.count + one.buckets[index].count })),
+        buckets: total.buckets.map((bucket, index) => ({
+          le: bucket.le,
+          count: bucket.count + one.buckets[index].count,
+        })),
       }));
   return (name) => {
     const a = add(after, name);
@@ -134,7 +137,7 @@ export const serversCpuSeconds = (texts) =>
  */
 export const profileEnv = () =>
   process.env.BENCH_CLUSTER_PROFILE
-    ? { NODE_OPTIONS: `--require ${new URL('./cluster-profiler.cjs', import.meta.url).pathname}` }
+    ? { NODE_OPTIONS: `--import ${new URL('./cluster-profiler.mjs', import.meta.url).href}` }
     : {};
 
 /** Ends a server: SIGKILL, or SIGTERM when it is writing a profile. */

@@ -281,11 +281,29 @@ export async function run() {
       { metric: 'cluster.ack.p99.ms', value: Math.round(ack.p99 * 10) / 10, unit: 'ms', load: after.load },
       { metric: 'cluster.ack.mean.ms', value: Math.round(ack.mean * 10) / 10, unit: 'ms', load: after.load },
       { metric: 'cluster.ack.server.mean.ms', value: server.meanMs, unit: 'ms', load: after.load },
-      { metric: 'cluster.ack.server.p99.atMost.ms', value: server.p99AtMostMs, unit: 'ms', load: after.load, over: server.over },
+      {
+        metric: 'cluster.ack.server.p99.atMost.ms',
+        value: server.p99AtMostMs,
+        unit: 'ms',
+        load: after.load,
+        over: server.over,
+      },
       { metric: 'cluster.ack.commit.mean.ms', value: commit.meanMs, unit: 'ms', load: after.load },
-      { metric: 'cluster.ack.commit.p99.atMost.ms', value: commit.p99AtMostMs, unit: 'ms', load: after.load, over: commit.over },
+      {
+        metric: 'cluster.ack.commit.p99.atMost.ms',
+        value: commit.p99AtMostMs,
+        unit: 'ms',
+        load: after.load,
+        over: commit.over,
+      },
       { metric: 'cluster.ack.lockWait.mean.ms', value: lockWait.meanMs, unit: 'ms', load: after.load },
-      { metric: 'cluster.ack.lockWait.p99.atMost.ms', value: lockWait.p99AtMostMs, unit: 'ms', load: after.load, over: lockWait.over },
+      {
+        metric: 'cluster.ack.lockWait.p99.atMost.ms',
+        value: lockWait.p99AtMostMs,
+        unit: 'ms',
+        load: after.load,
+        over: lockWait.over,
+      },
       {
         metric: 'cluster.cpu.server.usPerCommand',
         value: Math.round(
@@ -309,7 +327,12 @@ export async function run() {
         unit: 'µs',
         load: loadNote.rate,
       },
-      { metric: 'cluster.pg.statementsPerCommand', value: perCommand(statements), unit: 'statements', load: during.load },
+      {
+        metric: 'cluster.pg.statementsPerCommand',
+        value: perCommand(statements),
+        unit: 'statements',
+        load: during.load,
+      },
       {
         metric: 'cluster.pg.commandsPerTransaction',
         value: Math.round((acked / transactions) * 100) / 100,

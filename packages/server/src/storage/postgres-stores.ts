@@ -243,7 +243,11 @@ type SessionRow = { contact_id: string; created_at: string; last_used_at: string
 /** A visitor session row as the token store gives it: never used means last used at its start. */
 function sessionOf(row: SessionRow): { contactId: string; createdAt: number; lastUsedAt: number } {
   const createdAt = Number(row.created_at);
-  return { contactId: row.contact_id, createdAt, lastUsedAt: row.last_used_at === null ? createdAt : Number(row.last_used_at) };
+  return {
+    contactId: row.contact_id,
+    createdAt,
+    lastUsedAt: row.last_used_at === null ? createdAt : Number(row.last_used_at),
+  };
 }
 
 /** One workspace's tokens, sessions, accounts and deliveries: every statement names the workspace. */

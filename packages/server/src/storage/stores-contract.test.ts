@@ -122,7 +122,11 @@ for (const backend of BACKENDS) {
       assert.equal(await store.directory.workspaceOfCredential('visitor-session', 'h1'), DEFAULT_WORKSPACE);
       assert.equal(await other.findVisitorSession('h1'), null, 'another workspace finds nothing');
       assert.equal(await store.directory.workspaceOfCredential('visitor-session', 'h1'), DEFAULT_WORKSPACE);
-      assert.deepEqual(await mine.findVisitorSession('h1'), { contactId: 'contact-1', createdAt: 100, lastUsedAt: 150 });
+      assert.deepEqual(await mine.findVisitorSession('h1'), {
+        contactId: 'contact-1',
+        createdAt: 100,
+        lastUsedAt: 150,
+      });
       await mine.revokeVisitorSessions('contact-1', 160);
       // Routing still names the workspace of a revoked session: its hub refuses it.
       assert.equal(await store.directory.workspaceOfCredential('visitor-session', 'h1'), DEFAULT_WORKSPACE);

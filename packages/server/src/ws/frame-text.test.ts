@@ -7,7 +7,14 @@ const event = { type: 'agent.upserted', agent: { id: 'a1', name: 'Ann "A" \u2028
 
 test('frame text: an events frame reads as JSON.stringify gives it, for every socket', () => {
   for (const seq of [1, 2, 99_999]) {
-    const frame = { v: 1, type: 'events', events: [{ seq, cause: null, event }, { seq: seq + 1, cause: 'c-1', event }] };
+    const frame = {
+      v: 1,
+      type: 'events',
+      events: [
+        { seq, cause: null, event },
+        { seq: seq + 1, cause: 'c-1', event },
+      ],
+    };
     assert.equal(frameText(frame as ServerFrame), JSON.stringify(frame));
   }
 });
@@ -34,7 +41,11 @@ test('frame text: one event object is serialised once however many sockets it go
   };
   for (let socket = 0; socket < 1_000; socket++)
     assert.equal(
-      frameText({ v: 1, type: 'events', events: [{ seq: socket, cause: null, event: counted }] } as unknown as ServerFrame),
+      frameText({
+        v: 1,
+        type: 'events',
+        events: [{ seq: socket, cause: null, event: counted }],
+      } as unknown as ServerFrame),
       `{"v":1,"type":"events","events":[{"seq":${socket},"cause":null,"event":{"type":"agent.upserted"}}]}`,
     );
   assert.equal(serialised, 1);

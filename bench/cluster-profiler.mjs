@@ -1,8 +1,8 @@
-// Preloaded into each server process by BENCH_CLUSTER_PROFILE=<dir> (NODE_OPTIONS=--require; Node
+// Preloaded into each server process by BENCH_CLUSTER_PROFILE=<dir> (NODE_OPTIONS=--import; Node
 // refuses --cpu-prof there): a V8 CPU profile of the whole run, written when the process exits.
-const { Session } = require('node:inspector');
-const { writeFileSync } = require('node:fs');
-const { join } = require('node:path');
+import { Session } from 'node:inspector';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const session = new Session();
 session.connect();
@@ -12,6 +12,10 @@ session.post('Profiler.start');
 process.on('exit', () => {
   // A session on the process's own thread answers synchronously, so this runs before the exit.
   session.post('Profiler.stop', (error, result) => {
-    if (!error) writeFileSync(join(process.env.BENCH_CLUSTER_PROFILE, `server-${process.pid}.cpuprofile`), JSON.stringify(result.profile));
+    if (!error)
+      writeFileSync(
+        join(process.env.BENCH_CLUSTER_PROFILE, `server-${process.pid}.cpuprofile`),
+        JSON.stringify(result.profile),
+      );
   });
 });
