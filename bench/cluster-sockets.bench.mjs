@@ -12,8 +12,10 @@
 // - cluster.memory.perVisitorSocket: the processes' resident memory grown by connecting the
 //   visitors, per socket.
 // Where the time goes (cluster-figures.mjs), each with the load average it was measured under:
-// cluster.fanout.server.*: the servers' own fan-out (projecting and writing to every socket,
-// confab_fanout_seconds, summed over the processes per round) and their CPU per round;
+// cluster.fanout.server.msPerRound: what confab_fanout_seconds times, summed over the processes per
+// round (the agents' projection and sends only: the visitors' deliveries are outside it), and
+// cluster.fanout.server.cpuMsPerRound: the processes' whole CPU per round, visitors included;
+// cluster.fanout.bench.cpuMsPerRound: this process's own CPU per round (it holds every visitor);
 // cluster.failover.*PerHello: the survivors' CPU, PostgreSQL's CPU and statements per resumed hello.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -181,6 +183,8 @@ export async function run() {
     const fanOut = [];
     const fanOutLoad = figures.load();
     const fanOutBefore = await Promise.all(servers.map((server) => figures.metricsOf(server)));
+    // The bench's own process receives and parses every visitor's message on the same cores.
+    const benchCpuBefore = process.cpuUsage();
     for (let round = 0; round < ROUNDS; round++) {
       const availability = round % 2 === 0 ? 'away' : 'available';
       const started = performance.now();
@@ -203,6 +207,7 @@ export async function run() {
       fanOut.push(...(await Promise.race([Promise.all(delivered), timeout])));
     }
     console.error(`cluster-sockets: fan-out p99 ${p99(fanOut).toFixed(1)} ms over ${VISITORS} visitors`);
+    const benchCpu = process.cpuUsage(benchCpuBefore);
     const fanOutAfter = await Promise.all(servers.map((server) => figures.metricsOf(server)));
     const serverFanOut = figures.histogramDelta(fanOutAfter, fanOutBefore)('confab_fanout_seconds');
     const fanOutCpu = figures.serversCpuSeconds(fanOutAfter) - figures.serversCpuSeconds(fanOutBefore);
@@ -278,6 +283,12 @@ export async function run() {
       {
         metric: 'cluster.fanout.server.cpuMsPerRound',
         value: Math.round((fanOutCpu / ROUNDS) * 10_000) / 10,
+        unit: 'ms',
+        load: fanOutLoad,
+      },
+      {
+        metric: 'cluster.fanout.bench.cpuMsPerRound',
+        value: Math.round(((benchCpu.user + benchCpu.system) / ROUNDS / 1000) * 10) / 10,
         unit: 'ms',
         load: fanOutLoad,
       },
