@@ -55,12 +55,13 @@ export const DEFAULT_VISITOR_SESSION_LIFETIME: VisitorSessionLifetime = {
   absoluteMs: 400 * DAY_MS,
 };
 
+/** How old a visitor session's stored last use may get before a hello stores it again. */
+export const TOUCH_AFTER_MS = 60 * 60 * 1000;
+
 /** At most an hour, and a small part of a short idle lifetime. */
 function touchAfterMs(lifetime: VisitorSessionLifetime): number {
   return Math.min(TOUCH_AFTER_MS, lifetime.idleMs / 24);
 }
-/** How old a visitor session's stored last use may get before a hello stores it again. */
-export const TOUCH_AFTER_MS = 60 * 60 * 1000;
 
 export interface ServerAuthenticator extends Authenticator {
   /** Issues a new agent token. The token is returned once; only its hash is stored. */

@@ -269,8 +269,7 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
   function onConnection(ws: WebSocket, req: IncomingMessage, ip: string) {
     const log = logger.child({ connId: newLogId(), ip });
     log.debug({ origin: req.headers.origin }, 'socket opened');
-    /** Commands awaiting their answer: id → type, for the commands metric. */
-    /** Each command under way: its type and when its frame arrived. */
+    /** Commands awaiting their answer: id → type and arrival, for the commands metrics. */
     const pendingCommands = new Map<string, { type: string; started: number }>();
     socketsPerIp.set(ip, (socketsPerIp.get(ip) ?? 0) + 1);
     alive.set(ws, true);
