@@ -11,6 +11,12 @@
 //   first: this is the server's side only. A hello closed unserved (1012) is said again, counted;
 // - cluster.memory.perVisitorSocket: the processes' resident memory grown by connecting the
 //   visitors, per socket.
+// Where the time goes (cluster-figures.mjs), each with the load average it was measured under:
+// cluster.fanout.server.msPerRound: what confab_fanout_seconds times, summed over the processes per
+// round (the agents' projection and sends only: the visitors' deliveries are outside it), and
+// cluster.fanout.server.cpuMsPerRound: the processes' whole CPU per round, visitors included;
+// cluster.fanout.bench.cpuMsPerRound: this process's own CPU per round (it holds every visitor);
+// cluster.failover.*PerHello: the survivors' CPU, PostgreSQL's CPU and statements per resumed hello.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -22,6 +28,8 @@ const serverRequire = createRequire(join(root, 'packages/server/package.json'));
 const WebSocket = serverRequire('ws');
 const fromServer = (path) => import(pathToFileURL(join(root, 'packages/server/dist', path)).href);
 const fromCore = (path) => import(pathToFileURL(join(root, 'packages/core/dist', path)).href);
+const figures = await import('./cluster-figures.mjs');
+const pg = serverRequire('pg');
 
 const PROCESSES = 3;
 const VISITORS = Number(process.env.BENCH_FANOUT_VISITORS ?? 10_000);
@@ -126,14 +134,21 @@ export async function run() {
   const { spawnServer } = await fromServer('testing/child-server.test-util.js');
   const { startThrowawayRedis } = await fromServer('testing/redis.test-util.js');
   const { seedDatabase } = await fromServer('testing/cluster.test-util.js');
-  const postgres = await startThrowawayPostgres({ durable: true });
+  const postgres = await startThrowawayPostgres({
+    durable: true,
+    settings: ['shared_preload_libraries=pg_stat_statements'],
+  });
   const redis = await startThrowawayRedis();
   const dirs = Array.from({ length: PROCESSES + 1 }, () => mkdtempSync(join(tmpdir(), 'confab-bench-sockets-')));
   const servers = [];
   const visitors = Array.from({ length: VISITORS }, (_, index) => visitor(index));
   let agentSocket = null;
+  let db = null;
   try {
     const { url, tokens } = await seedDatabase(postgres);
+    db = new pg.Client({ connectionString: url });
+    await db.connect();
+    await db.query('CREATE EXTENSION pg_stat_statements');
     const seedStarted = performance.now();
     await seedVisitors(url, dirs[PROCESSES], visitors);
     const seedSeconds = (performance.now() - seedStarted) / 1000;
@@ -144,6 +159,8 @@ export async function run() {
           CONFAB_REDIS_URL: redis.url,
           CONFAB_DATABASE_POOL_SIZE: '8',
           CONFAB_WORKSPACE_IDLE_MINUTES: '60',
+          CONFAB_METRICS_TOKEN: figures.METRICS_TOKEN,
+          ...figures.profileEnv(),
         }),
       );
     const rssBefore = servers.map((server) => rss(server.child.pid));
@@ -164,6 +181,10 @@ export async function run() {
       })
     ).socket;
     const fanOut = [];
+    const fanOutLoad = figures.load();
+    const fanOutBefore = await Promise.all(servers.map((server) => figures.metricsOf(server)));
+    // The bench's own process receives and parses every visitor's message on the same cores.
+    const benchCpuBefore = process.cpuUsage();
     for (let round = 0; round < ROUNDS; round++) {
       const availability = round % 2 === 0 ? 'away' : 'available';
       const started = performance.now();
@@ -186,6 +207,18 @@ export async function run() {
       fanOut.push(...(await Promise.race([Promise.all(delivered), timeout])));
     }
     console.error(`cluster-sockets: fan-out p99 ${p99(fanOut).toFixed(1)} ms over ${VISITORS} visitors`);
+    const benchCpu = process.cpuUsage(benchCpuBefore);
+    const fanOutAfter = await Promise.all(servers.map((server) => figures.metricsOf(server)));
+    const serverFanOut = figures.histogramDelta(fanOutAfter, fanOutBefore)('confab_fanout_seconds');
+    const fanOutCpu = figures.serversCpuSeconds(fanOutAfter) - figures.serversCpuSeconds(fanOutBefore);
+
+    const survivors = servers.slice(0, PROCESSES - 1);
+    const failoverLoad = figures.load();
+    const failoverBefore = {
+      texts: await Promise.all(survivors.map((server) => figures.metricsOf(server))),
+      postgresCpu: figures.postgresCpuSeconds(postgres),
+      counts: await figures.postgresCounts(db),
+    };
 
     // SIGKILL the third process: its visitors resume on the other two.
     const orphans = visitors.filter((v) => v.index % PROCESSES === PROCESSES - 1);
@@ -224,6 +257,12 @@ export async function run() {
       setTimeout(() => fail(new Error(`not every visitor resumed in ${TIMEOUT_MS} ms`)), TIMEOUT_MS),
     );
     const resumeMs = await Promise.race([Promise.all(resumed), timeout]);
+    const failoverAfter = {
+      texts: await Promise.all(survivors.map((server) => figures.metricsOf(server))),
+      postgresCpu: figures.postgresCpuSeconds(postgres),
+      counts: await figures.postgresCounts(db),
+    };
+    const perHello = (value) => Math.round((value / orphans.length) * 100) / 100;
 
     return [
       { metric: 'cluster.fanout.p99.ms', value: Math.round(p99(fanOut) * 10) / 10, unit: 'ms' },
@@ -235,11 +274,58 @@ export async function run() {
       { metric: 'cluster.failover.clients', value: orphans.length, unit: 'sockets' },
       { metric: 'cluster.failover.resyncs', value: resyncs, unit: 'sockets' },
       { metric: 'cluster.failover.retries', value: retries, unit: 'hellos' },
+      {
+        metric: 'cluster.fanout.server.msPerRound',
+        value: Math.round((serverFanOut.sum / ROUNDS) * 10_000) / 10,
+        unit: 'ms',
+        load: fanOutLoad,
+      },
+      {
+        metric: 'cluster.fanout.server.cpuMsPerRound',
+        value: Math.round((fanOutCpu / ROUNDS) * 10_000) / 10,
+        unit: 'ms',
+        load: fanOutLoad,
+      },
+      {
+        metric: 'cluster.fanout.bench.cpuMsPerRound',
+        value: Math.round(((benchCpu.user + benchCpu.system) / ROUNDS / 1000) * 10) / 10,
+        unit: 'ms',
+        load: fanOutLoad,
+      },
+      {
+        metric: 'cluster.failover.cpu.server.usPerHello',
+        value: Math.round(
+          ((figures.serversCpuSeconds(failoverAfter.texts) - figures.serversCpuSeconds(failoverBefore.texts)) /
+            orphans.length) *
+            1e6,
+        ),
+        unit: 'µs',
+        load: failoverLoad,
+      },
+      {
+        metric: 'cluster.failover.cpu.postgres.usPerHello',
+        value: Math.round(((failoverAfter.postgresCpu - failoverBefore.postgresCpu) / orphans.length) * 1e6),
+        unit: 'µs',
+        load: failoverLoad,
+      },
+      {
+        metric: 'cluster.failover.pg.statementsPerHello',
+        value: perHello(failoverAfter.counts.statements - failoverBefore.counts.statements),
+        unit: 'statements',
+        load: failoverLoad,
+      },
+      {
+        metric: 'cluster.failover.pg.writesPerHello',
+        value: perHello(failoverAfter.counts.writes - failoverBefore.counts.writes),
+        unit: 'statements',
+        load: failoverLoad,
+      },
     ];
   } finally {
+    await db?.end().catch(() => undefined);
     agentSocket?.close();
     for (const v of visitors) v.socket?.terminate();
-    await Promise.all(servers.map((server) => server.kill()));
+    await Promise.all(servers.map((server) => figures.stop(server)));
     await postgres.stop();
     await redis.stop();
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });

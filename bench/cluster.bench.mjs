@@ -6,6 +6,23 @@
 // - cluster.ack.p99.ms: from send to ack, with the agents sending at half that rate, paced;
 // - pg.rawCommitsPerSec: single-row commits on the same PostgreSQL in the same run, for the ratio;
 // - cluster.eventBytesPerCommand: the JSON of the events one command stored (what the bus carries).
+// Where the time goes, each with the load average it was measured under (cluster-figures.mjs):
+// - cluster.cpu.server.usPerCommand, cluster.cpu.postgres.usPerCommand: the three processes' CPU
+//   (their /metrics) and PostgreSQL's (/proc) while measuring the rate, per acknowledged command;
+//   cluster.cpu.server.systemUsPerCommand: the part of the processes' CPU spent in the kernel;
+// - cluster.pg.statementsPerCommand, cluster.pg.commandsPerTransaction: round trips to PostgreSQL
+//   (pg_stat_statements counts BEGIN and COMMIT too; the head polls and these reads are in it,
+//   a few dozen statements a run) and commands per transaction that locked a workspace head;
+// - at half the rate, an ack's time split: cluster.ack.commit.*: the transaction (service time),
+//   cluster.ack.server.*: from the command frame's arrival to its ack leaving the process (service
+//   plus queueing in the process), cluster.ack.lockWait.*: the commit's part before it held the
+//   head lock (waiting for a pooled connection, BEGIN, the lock), cluster.ack.mean.ms: as the bench's agents saw it. Means are
+//   exact; a server-side p99 is the histogram bucket it falls in ("at most").
+// BENCH_CLUSTER_WATCHERS=same|other: each workspace gets a second socket (its agent in another
+// tab) on the same process as the first (what a front with workspace affinity gives) or on the
+// next one (what a front without it gives); cluster.redis.bytesOutPerCommand (what Redis sent to
+// its subscribers) and cluster.pg.catchUpReadsPerCommand (reads of the log to fill gaps) then say
+// what affinity saves.
 // BENCH_CLUSTER_REDIS=0 runs the processes without the bus (they follow each other by polling).
 // Under two minutes on this machine.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,8 +37,13 @@ const pg = serverRequire('pg');
 const WebSocket = serverRequire('ws');
 const fromServer = (path) => import(pathToFileURL(join(root, 'packages/server/dist', path)).href);
 const fromCore = (path) => import(pathToFileURL(join(root, 'packages/core/dist', path)).href);
+const figures = await import('./cluster-figures.mjs');
 
 const PROCESSES = 3;
+const WATCHERS = process.env.BENCH_CLUSTER_WATCHERS;
+if (WATCHERS !== undefined && WATCHERS !== 'same' && WATCHERS !== 'other')
+  throw new Error('BENCH_CLUSTER_WATCHERS is same or other');
+const Redis = serverRequire('ioredis').Redis;
 const WITH_REDIS = process.env.BENCH_CLUSTER_REDIS !== '0';
 const WORKSPACES = Number(process.env.BENCH_CLUSTER_WORKSPACES ?? 100);
 const SECONDS = Number(process.env.BENCH_CLUSTER_SECONDS ?? 10);
@@ -135,7 +157,7 @@ async function rawCommitsPerSec(url) {
   return done / ((performance.now() - started) / 1000);
 }
 
-/** Every agent keeps WINDOW commands in flight for SECONDS: acknowledged commands per second. */
+/** Every agent keeps WINDOW commands in flight for SECONDS: acknowledged commands per second, and how many. */
 async function throughput(agents) {
   const end = performance.now() + SECONDS * 1000;
   let acked = 0;
@@ -150,7 +172,7 @@ async function throughput(agents) {
       }),
     ),
   );
-  return acked / ((performance.now() - started) / 1000);
+  return { rate: acked / ((performance.now() - started) / 1000), acked };
 }
 
 /** The agents send `rate` commands per second in all, evenly paced, for SECONDS: ack latencies. */
@@ -167,21 +189,42 @@ async function paced(agents, rate) {
   }
   await Promise.all(sends);
   latencies.sort((a, b) => a - b);
-  return latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))];
+  return {
+    p99: latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))],
+    mean: latencies.reduce((sum, ms) => sum + ms, 0) / latencies.length,
+  };
+}
+
+/** What the phase figures are computed from, read at one moment. */
+async function sample(servers, postgres, db) {
+  return {
+    load: figures.load(),
+    texts: await Promise.all(servers.map((server) => figures.metricsOf(server))),
+    postgresCpu: figures.postgresCpuSeconds(postgres),
+    counts: await figures.postgresCounts(db),
+  };
 }
 
 export async function run() {
   const { startThrowawayPostgres } = await fromServer('testing/postgres.test-util.js');
   const { spawnServer } = await fromServer('testing/child-server.test-util.js');
   const { startThrowawayRedis } = await fromServer('testing/redis.test-util.js');
-  const postgres = await startThrowawayPostgres({ durable: true });
+  const postgres = await startThrowawayPostgres({
+    durable: true,
+    settings: ['shared_preload_libraries=pg_stat_statements'],
+  });
   const redis = WITH_REDIS ? await startThrowawayRedis() : null;
   const dirs = Array.from({ length: PROCESSES + 1 }, () => mkdtempSync(join(tmpdir(), 'confab-bench-cluster-')));
   const servers = [];
   const agents = [];
+  const watchers = [];
+  let db = null;
   try {
     const url = await postgres.createDatabase();
     const teams = await seed(url, dirs[PROCESSES]);
+    db = new pg.Client({ connectionString: url });
+    await db.connect();
+    await db.query('CREATE EXTENSION pg_stat_statements');
     const raw = await rawCommitsPerSec(await postgres.createDatabase());
     for (let index = 0; index < PROCESSES; index++)
       servers.push(
@@ -190,29 +233,137 @@ export async function run() {
           ...(redis ? { CONFAB_REDIS_URL: redis.url } : {}),
           CONFAB_DATABASE_POOL_SIZE: String(POOL_SIZE),
           CONFAB_WORKSPACE_IDLE_MINUTES: '60',
+          ...figures.profileEnv(),
+          CONFAB_METRICS_TOKEN: figures.METRICS_TOKEN,
         }),
       );
     for (const [index, team] of teams.entries()) agents.push(await agentSocket(servers[index % PROCESSES].wsUrl, team));
+    if (WATCHERS)
+      for (const [index, team] of teams.entries())
+        watchers.push(await agentSocket(servers[(index + (WATCHERS === 'same' ? 0 : 1)) % PROCESSES].wsUrl, team));
+    const redisOut = async () => {
+      if (!redis) return 0;
+      const client = new Redis(redis.url);
+      const stats = await client.info('stats');
+      client.disconnect();
+      return Number(/total_net_output_bytes:(\d+)/.exec(stats)[1]);
+    };
     // A short warm-up: hubs loaded, statements prepared, pools filled.
     await Promise.all(agents.map((agent) => agent.send()));
-    const rate = await throughput(agents);
-    const p99 = await paced(agents, rate / 2);
+    const before = await sample(servers, postgres, db);
+    const redisBefore = await redisOut();
+    const { rate, acked } = await throughput(agents);
+    const redisAfter = await redisOut();
+    const during = await sample(servers, postgres, db);
+    const ack = await paced(agents, rate / 2);
+    const after = await sample(servers, postgres, db);
+    const perCommand = (value) => Math.round((value / acked) * 100) / 100;
+    const statements = during.counts.statements - before.counts.statements;
+    const transactions = during.counts.headlocks - before.counts.headlocks;
+    const paced_ = figures.histogramDelta(after.texts, during.texts);
+    const commit = figures.summary(paced_('confab_commit_seconds'));
+    const lockWait = figures.summary(paced_('confab_commit_lock_wait_seconds'));
+    const server = figures.summary(paced_('confab_command_seconds'));
+    // The statements behind the round trips, for the reader of the figures (standard error).
+    const top = await db.query(
+      `SELECT calls, round(mean_exec_time::numeric, 2) AS ms, left(regexp_replace(query, '\\s+', ' ', 'g'), 70) AS query
+       FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+       ORDER BY calls DESC LIMIT 8`,
+    );
+    for (const row of top.rows) console.error(`cluster: ${row.calls} × ${row.ms} ms  ${row.query}`);
     // What a command puts in the log (and on the bus, where the events travel as they are).
-    const db = new pg.Client({ connectionString: url });
-    await db.connect();
     const stored = await db.query(
       "SELECT sum(length(event))::float / count(DISTINCT cause) AS bytes FROM events WHERE cause LIKE 'team-%'",
     );
-    await db.end();
+    const loadNote = { rate: during.load, paced: after.load };
     return [
-      { metric: 'cluster.commandsPerSec', value: Math.round(rate), unit: 'commands/s' },
-      { metric: 'cluster.ack.p99.ms', value: Math.round(p99 * 10) / 10, unit: 'ms' },
+      { metric: 'cluster.commandsPerSec', value: Math.round(rate), unit: 'commands/s', load: during.load },
+      { metric: 'cluster.ack.p99.ms', value: Math.round(ack.p99 * 10) / 10, unit: 'ms', load: after.load },
+      { metric: 'cluster.ack.mean.ms', value: Math.round(ack.mean * 10) / 10, unit: 'ms', load: after.load },
+      { metric: 'cluster.ack.server.mean.ms', value: server.meanMs, unit: 'ms', load: after.load },
+      {
+        metric: 'cluster.ack.server.p99.atMost.ms',
+        value: server.p99AtMostMs,
+        unit: 'ms',
+        load: after.load,
+        over: server.over,
+      },
+      { metric: 'cluster.ack.commit.mean.ms', value: commit.meanMs, unit: 'ms', load: after.load },
+      {
+        metric: 'cluster.ack.commit.p99.atMost.ms',
+        value: commit.p99AtMostMs,
+        unit: 'ms',
+        load: after.load,
+        over: commit.over,
+      },
+      { metric: 'cluster.ack.lockWait.mean.ms', value: lockWait.meanMs, unit: 'ms', load: after.load },
+      {
+        metric: 'cluster.ack.lockWait.p99.atMost.ms',
+        value: lockWait.p99AtMostMs,
+        unit: 'ms',
+        load: after.load,
+        over: lockWait.over,
+      },
+      {
+        metric: 'cluster.cpu.server.usPerCommand',
+        value: Math.round(
+          ((figures.serversCpuSeconds(during.texts) - figures.serversCpuSeconds(before.texts)) / acked) * 1e6,
+        ),
+        unit: 'µs',
+        load: loadNote.rate,
+      },
+      {
+        metric: 'cluster.cpu.server.systemUsPerCommand',
+        value: Math.round(
+          ((figures.serversSystemCpuSeconds(during.texts) - figures.serversSystemCpuSeconds(before.texts)) / acked) *
+            1e6,
+        ),
+        unit: 'µs',
+        load: loadNote.rate,
+      },
+      {
+        metric: 'cluster.cpu.postgres.usPerCommand',
+        value: Math.round(((during.postgresCpu - before.postgresCpu) / acked) * 1e6),
+        unit: 'µs',
+        load: loadNote.rate,
+      },
+      {
+        metric: 'cluster.pg.statementsPerCommand',
+        value: perCommand(statements),
+        unit: 'statements',
+        load: during.load,
+      },
+      {
+        metric: 'cluster.pg.commandsPerTransaction',
+        value: Math.round((acked / transactions) * 100) / 100,
+        unit: 'commands',
+        load: during.load,
+      },
+      ...(WATCHERS
+        ? [
+            { metric: 'cluster.watchers', value: WATCHERS, unit: 'process of the second socket' },
+            {
+              metric: 'cluster.redis.bytesOutPerCommand',
+              value: Math.round((redisAfter - redisBefore) / acked),
+              unit: 'bytes',
+              load: during.load,
+            },
+            {
+              metric: 'cluster.pg.catchUpReadsPerCommand',
+              value: Math.round(((during.counts.catchups - before.counts.catchups) / acked) * 1000) / 1000,
+              unit: 'reads',
+              load: during.load,
+            },
+          ]
+        : []),
       { metric: 'pg.rawCommitsPerSec', value: Math.round(raw), unit: 'commits/s' },
       { metric: 'cluster.eventBytesPerCommand', value: Math.round(stored.rows[0].bytes), unit: 'bytes' },
     ];
   } finally {
+    await db?.end().catch(() => undefined);
     for (const agent of agents) agent.close();
-    await Promise.all(servers.map((server) => server.kill()));
+    for (const watcher of watchers) watcher.close();
+    await Promise.all(servers.map((server) => figures.stop(server)));
     await postgres.stop();
     await redis?.stop();
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });

@@ -36,6 +36,10 @@ export interface ServerMetrics {
   command(type: string, outcome: string): void;
   /** Seconds a commit took to be durable. */
   commitSeconds: Histogram;
+  /** Seconds a shared log's commit waited for its head row's lock (a pooled connection, BEGIN, the lock itself). */
+  lockWaitSeconds: Histogram;
+  /** Seconds from a command frame's arrival to its answer: the commit plus the wait for it. */
+  commandSeconds: Histogram;
   /** Seconds one fan-out (projection and sends to every subscribed socket) took. */
   fanOutSeconds: Histogram;
   /** An outbound email's delivery state (sent, failed, retry). */
@@ -86,6 +90,18 @@ export function createMetrics(): ServerMetrics {
     buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
     registers: [registry],
   });
+  const lockWaitSeconds = new Histogram({
+    name: 'confab_commit_lock_wait_seconds',
+    help: 'Time a PostgreSQL commit waited before holding its workspace head lock: a pooled connection, BEGIN and the lock (part of confab_commit_seconds).',
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [registry],
+  });
+  const commandSeconds = new Histogram({
+    name: 'confab_command_seconds',
+    help: 'Time from a command frame arriving on a socket to its ack or error being sent (waiting, deciding, committing).',
+    buckets: [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
   const fanOutSeconds = new Histogram({
     name: 'confab_fanout_seconds',
     help: 'Time to project committed events and hand them to every subscribed socket.',
@@ -126,6 +142,8 @@ export function createMetrics(): ServerMetrics {
       commands.inc({ type: checked ? type : 'unchecked', outcome });
     },
     commitSeconds,
+    lockWaitSeconds,
+    commandSeconds,
     fanOutSeconds,
     email(state) {
       emails.inc({ state });

@@ -839,9 +839,12 @@ function observedStorage(storage: WorkspaceStorage, metrics: ServerMetrics, logg
           eventsAfter: (seq: number) => eventsAfter(seq),
           commitLocked(batch, decide) {
             let events = 0;
+            const asked = performance.now();
             return observed(
               () =>
                 commitLocked(batch, (log) => {
+                  // Called once the head row is locked: a pooled connection, BEGIN and the lock were waited for.
+                  metrics.lockWaitSeconds.observe((performance.now() - asked) / 1000);
                   const records = decide(log);
                   events = records.reduce((sum, record) => sum + record.events.length, 0);
                   return records;

@@ -97,3 +97,36 @@ test('auth: identity tokens verify only with the configured secret and audience'
     );
     assert.equal(await auth.verifyIdentity!(''), null);
   }));
+
+test('auth: a visitor hello stores the session’s last use again only once it is an hour old', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'confab-auth-'));
+  const storage = createSqliteStorage(dir);
+  let clock = 1_000_000;
+  const touches: number[] = [];
+  const store = Object.assign(Object.create(storage) as typeof storage, {
+    touchVisitorSession(tokenHash: string, usedAt: number) {
+      touches.push(usedAt);
+      return storage.touchVisitorSession(tokenHash, usedAt);
+    },
+  });
+  try {
+    const auth = createServerAuthenticator({ store, now: () => clock });
+    const token = await auth.issueVisitorSession('contact-1');
+    for (let hello = 0; hello < 5; hello++) {
+      clock += 10 * 60 * 1000;
+      assert.deepEqual(await auth.verify(token), { kind: 'visitor', contactId: 'contact-1' });
+    }
+    // Hellos at 10, 20, …, 50 minutes: none stored (the last use is under an hour old).
+    assert.deepEqual(touches, []);
+    clock += 10 * 60 * 1000;
+    await auth.verify(token);
+    assert.deepEqual(touches, [clock]);
+    assert.equal((await storage.findVisitorSession(hashToken(token)))?.lastUsedAt, clock);
+    clock += 30 * 60 * 1000;
+    await auth.verify(token);
+    assert.deepEqual(touches, [clock - 30 * 60 * 1000]);
+  } finally {
+    await storage.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -55,6 +55,14 @@ export const DEFAULT_VISITOR_SESSION_LIFETIME: VisitorSessionLifetime = {
   absoluteMs: 400 * DAY_MS,
 };
 
+/** How old a visitor session's stored last use may get before a hello stores it again. */
+export const TOUCH_AFTER_MS = 60 * 60 * 1000;
+
+/** At most an hour, and a small part of a short idle lifetime. */
+function touchAfterMs(lifetime: VisitorSessionLifetime): number {
+  return Math.min(TOUCH_AFTER_MS, lifetime.idleMs / 24);
+}
+
 export interface ServerAuthenticator extends Authenticator {
   /** Issues a new agent token. The token is returned once; only its hash is stored. */
   issueAgentToken(agentId: string, label?: string): Promise<{ id: string; token: string }>;
@@ -94,7 +102,10 @@ export function createServerAuthenticator(options: ServerAuthenticatorOptions): 
         if (!session) return null;
         const at = now();
         if (at - session.lastUsedAt > lifetime.idleMs || at - session.createdAt > lifetime.absoluteMs) return null;
-        await store.touchVisitorSession(tokenHash, at);
+        // A durable write per hello would make every reconnect (a failover's thousands) a commit:
+        // the last use is stored again only once it is old, at the cost of a session ending up to
+        // that much before its idle lifetime is up.
+        if (at - session.lastUsedAt >= touchAfterMs(lifetime)) await store.touchVisitorSession(tokenHash, at);
         return { kind: 'visitor', contactId: session.contactId };
       }
       return null;

@@ -88,7 +88,11 @@ export function openRedisBus(options: { url: string; logger: Logger }): ClusterB
   });
   void subscriber.subscribe(SESSIONS_CHANNEL).catch(() => undefined);
 
+  /** How this process's own messages begin (see send): they come back on every channel it follows. */
+  const ownPrefix = JSON.stringify({ sender: self }).slice(0, -1) + ',';
   subscriber.on('message', (channel: string, text: string) => {
+    // Skipped before parsing: every commit's events come back to their publisher.
+    if (text.startsWith(ownPrefix)) return;
     let envelope: { sender: string; message: unknown };
     try {
       envelope = JSON.parse(text) as { sender: string; message: unknown };

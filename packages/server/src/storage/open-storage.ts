@@ -2,6 +2,7 @@ import { openPostgresPool } from './postgres-pool.js';
 import { renewAllEpochs, renewEpochsIfRestored } from './postgres-origin.js';
 import { openPostgresStorage, type PostgresStorage } from './postgres-storage.js';
 import { createPostgresDirectory, createPostgresWorkspaceStores } from './postgres-stores.js';
+import { SessionHandoff } from './session-handoff.js';
 import { POSTGRES_SCHEMA_VERSION, migratePostgres, postgresSchemaVersion } from './postgres-migrations.js';
 import { SCHEMA_VERSION } from './migrations.js';
 import { createDiskFileStore } from '../files/disk-file-store.js';
@@ -135,10 +136,12 @@ async function postgresStore(
   const pool = openPostgresPool({ url, max: poolSize, ...(timeoutMs ? { timeoutMs } : {}) });
   let directory: WorkspaceDirectory;
   let epochsRenewed: boolean;
+  /** A visitor session read to route a hello, handed to the hub that checks it (one read, not two). */
+  const handoff = new SessionHandoff();
   try {
     await migratePostgres(pool);
     epochsRenewed = await renewEpochsIfRestored(pool);
-    directory = await createPostgresDirectory(pool);
+    directory = await createPostgresDirectory(pool, Date.now(), handoff);
   } catch (error) {
     await pool.end().catch(() => undefined);
     throw error;
@@ -157,7 +160,7 @@ async function postgresStore(
       const log = await openPostgresStorage({ pool, workspaceId });
       logs.add(log);
       return {
-        ...createPostgresWorkspaceStores(pool, workspaceId),
+        ...createPostgresWorkspaceStores(pool, workspaceId, handoff),
         ...log,
         async close() {
           logs.delete(log);

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { ConfabEvent } from '@confab/core';
 import type { AccountStore, AuthLinkPurpose } from './account-store.js';
+import type { SessionHandoff } from './session-handoff.js';
 import { SENDING_LEASE_MS, type DeliveryRecord, type DeliveryStore, type TokenStore } from './sqlite-storage.js';
 import {
   AddressTakenError,
@@ -48,7 +49,11 @@ const toSite = (row: SiteRow): SiteRecord => ({
 });
 
 /** The directory of a cluster; the default workspace exists from the start, as in SQLite. */
-export async function createPostgresDirectory(pool: pg.Pool, now: number = Date.now()): Promise<WorkspaceDirectory> {
+export async function createPostgresDirectory(
+  pool: pg.Pool,
+  now: number = Date.now(),
+  handoff?: SessionHandoff,
+): Promise<WorkspaceDirectory> {
   await pool.query('INSERT INTO workspaces (id, name, created_at) VALUES ($1, $1, $2) ON CONFLICT (id) DO NOTHING', [
     DEFAULT_WORKSPACE,
     now,
@@ -113,6 +118,17 @@ export async function createPostgresDirectory(pool: pg.Pool, now: number = Date.
       return rows[0]?.workspace_id ?? null;
     },
     async workspaceOfCredential(kind, tokenHash) {
+      if (kind === 'visitor-session' && handoff) {
+        // The whole row: the hub checks the same session next (SessionHandoff).
+        const { rows } = await pool.query<SessionRow & { workspace_id: string; revoked: boolean }>(
+          'SELECT workspace_id, contact_id, created_at, last_used_at, revoked_at IS NOT NULL AS revoked FROM visitor_sessions WHERE token_hash = $1',
+          [tokenHash],
+        );
+        const row = rows[0];
+        if (!row) return null;
+        handoff.put(tokenHash, { workspaceId: row.workspace_id, revoked: row.revoked, ...sessionOf(row) });
+        return row.workspace_id;
+      }
       const { rows } = await pool.query<{ workspace_id: string }>(
         `SELECT workspace_id FROM ${CREDENTIAL_TABLES[kind]} WHERE token_hash = $1`,
         [tokenHash],
@@ -222,10 +238,23 @@ type DeliveryRow = {
   updated_at: string;
 };
 
+type SessionRow = { contact_id: string; created_at: string; last_used_at: string | null };
+
+/** A visitor session row as the token store gives it: never used means last used at its start. */
+function sessionOf(row: SessionRow): { contactId: string; createdAt: number; lastUsedAt: number } {
+  const createdAt = Number(row.created_at);
+  return {
+    contactId: row.contact_id,
+    createdAt,
+    lastUsedAt: row.last_used_at === null ? createdAt : Number(row.last_used_at),
+  };
+}
+
 /** One workspace's tokens, sessions, accounts and deliveries: every statement names the workspace. */
 export function createPostgresWorkspaceStores(
   pool: pg.Pool,
   workspaceId: string,
+  handoff?: SessionHandoff,
 ): TokenStore & DeliveryStore & AccountStore {
   const ws = workspaceId;
   const optionalNumber = (text: string | null) => (text === null ? null : Number(text));
@@ -237,14 +266,16 @@ export function createPostgresWorkspaceStores(
       );
     },
     async findVisitorSession(tokenHash) {
-      const { rows } = await pool.query<{ contact_id: string; created_at: string; last_used_at: string | null }>(
+      const handed = handoff?.take(tokenHash);
+      if (handed?.workspaceId === ws) {
+        const { contactId, createdAt, lastUsedAt, revoked } = handed;
+        return revoked ? null : { contactId, createdAt, lastUsedAt };
+      }
+      const { rows } = await pool.query<SessionRow>(
         'SELECT contact_id, created_at, last_used_at FROM visitor_sessions WHERE workspace_id = $1 AND token_hash = $2 AND revoked_at IS NULL',
         [ws, tokenHash],
       );
-      const row = rows[0];
-      if (!row) return null;
-      const createdAt = Number(row.created_at);
-      return { contactId: row.contact_id, createdAt, lastUsedAt: optionalNumber(row.last_used_at) ?? createdAt };
+      return rows[0] ? sessionOf(rows[0]) : null;
     },
     async touchVisitorSession(tokenHash, usedAt) {
       await pool.query('UPDATE visitor_sessions SET last_used_at = $1 WHERE workspace_id = $2 AND token_hash = $3', [

@@ -112,6 +112,28 @@ for (const backend of BACKENDS) {
       );
     });
 
+    test('tokens: a session found while routing a hello reads the same in its hub, revoked or not, and in no other workspace', async (t) => {
+      const store = await fresh(backend, t);
+      await store.directory.createWorkspace({ id: 'other', name: 'Other', createdAt: 1 });
+      const mine = await store.forWorkspace(DEFAULT_WORKSPACE);
+      const other = await store.forWorkspace('other');
+      await mine.saveVisitorSession('h1', 'contact-1', 100);
+      await mine.touchVisitorSession('h1', 150);
+      assert.equal(await store.directory.workspaceOfCredential('visitor-session', 'h1'), DEFAULT_WORKSPACE);
+      assert.equal(await other.findVisitorSession('h1'), null, 'another workspace finds nothing');
+      assert.equal(await store.directory.workspaceOfCredential('visitor-session', 'h1'), DEFAULT_WORKSPACE);
+      assert.deepEqual(await mine.findVisitorSession('h1'), {
+        contactId: 'contact-1',
+        createdAt: 100,
+        lastUsedAt: 150,
+      });
+      await mine.revokeVisitorSessions('contact-1', 160);
+      // Routing still names the workspace of a revoked session: its hub refuses it.
+      assert.equal(await store.directory.workspaceOfCredential('visitor-session', 'h1'), DEFAULT_WORKSPACE);
+      assert.equal(await mine.findVisitorSession('h1'), null);
+      assert.equal(await store.directory.workspaceOfCredential('visitor-session', 'nobody'), null);
+    });
+
     test('tokens: visitor sessions and agent tokens are found, touched and revoked in their workspace only', async (t) => {
       const store = await fresh(backend, t);
       await store.directory.createWorkspace({ id: 'other', name: 'Other', createdAt: 1 });

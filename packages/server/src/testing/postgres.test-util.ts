@@ -48,6 +48,8 @@ export interface ThrowawayPostgresOptions {
    * where nothing survives the run anyway; on for benchmarks.
    */
   durable?: boolean;
+  /** More `-c name=value` settings (a benchmark's `shared_preload_libraries=pg_stat_statements`). */
+  settings?: string[];
 }
 
 const urlOf = (port: number, database: string) => `postgres://postgres@127.0.0.1:${port}/${database}`;
@@ -81,6 +83,7 @@ export async function startThrowawayPostgres(options: ThrowawayPostgresOptions =
     'max_connections=60',
     'shared_buffers=32MB',
     ...(options.durable ? [] : ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off']),
+    ...(options.settings ?? []),
   ];
   // The shell stays the program so that a crash (restartImmediately) can be followed by a start
   // on the same data: while `$1/hold` exists it waits, then starts postgres again. Any other end of

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CLOSE_CODES, MAX_FRAME_LENGTH, type ErrorCode, type ServerFrame } from '@confab/core';
 import type { BackendConnection } from '@confab/core/backend';
+import { frameText } from './frame-text.js';
 import type { RoutedConnectionInfo } from '../workspaces/socket-router.js';
 import { isSiteKey } from '../storage/workspace-directory.js';
 
@@ -270,8 +271,8 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
   function onConnection(ws: WebSocket, req: IncomingMessage, ip: string) {
     const log = logger.child({ connId: newLogId(), ip });
     log.debug({ origin: req.headers.origin }, 'socket opened');
-    /** Commands awaiting their answer: id → type, for the commands metric. */
-    const pendingCommands = new Map<string, string>();
+    /** Commands awaiting their answer: id → type and arrival, for the commands metrics. */
+    const pendingCommands = new Map<string, { type: string; started: number }>();
     socketsPerIp.set(ip, (socketsPerIp.get(ip) ?? 0) + 1);
     alive.set(ws, true);
     const fromAllowedOrigin = originAllowed(req);
@@ -318,7 +319,7 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
         ws.close(CLOSE_TRY_AGAIN_LATER, 'too slow: reconnect and resume');
         return;
       }
-      const text = JSON.stringify(frame);
+      const text = frameText(frame);
       const backlogged = ws.isPaused || ws.bufferedAmount + text.length > READ_PAUSE_BYTES;
       // The write's callback runs once it (and all before it) left for the network.
       ws.send(text, backlogged ? resumeWhenDrained : undefined);
@@ -326,10 +327,12 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
     };
     /** Counts a command's outcome, and logs the refusals an operator looks for (auth, access). */
     const answered = (frame: Extract<ServerFrame, { type: 'ack' | 'error' }>) => {
-      const type = frame.id === undefined ? undefined : pendingCommands.get(frame.id);
-      if (type !== undefined) {
+      const pending = frame.id === undefined ? undefined : pendingCommands.get(frame.id);
+      const type = pending?.type;
+      if (pending !== undefined) {
         pendingCommands.delete(frame.id!);
-        options.metrics?.command(type, frame.type === 'ack' ? 'ack' : frame.error.code);
+        options.metrics?.command(pending.type, frame.type === 'ack' ? 'ack' : frame.error.code);
+        options.metrics?.commandSeconds.observe((performance.now() - pending.started) / 1000);
       }
       if (frame.type === 'error' && REFUSALS_TO_LOG.has(frame.error.code))
         refused(frame.error.code, type === undefined ? {} : { command: type }, `refused: ${frame.error.code}`, log);
@@ -447,7 +450,8 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
       }
       if (frame?.type === 'command' && commandId !== undefined && pendingCommands.size < MAX_PENDING_COMMANDS) {
         const command = (parsed as { command?: { type?: unknown } }).command;
-        if (typeof command?.type === 'string') pendingCommands.set(commandId, command.type);
+        if (typeof command?.type === 'string')
+          pendingCommands.set(commandId, { type: command.type, started: performance.now() });
       }
       // The hub validates the frame (and answers malformed JSON with a typed error). Only an
       // object travels parsed: a JSON string holding a frame must not be decoded a second time,
