@@ -155,12 +155,6 @@ export function createPostgresWebhookStore(pool: pg.Pool): WebhookStore {
       });
     },
     async dispatch(workspaceId, epoch, upTo, now) {
-      // Most workspaces have no endpoint (no cursor) or are caught up: one read says so, instead of
-      // a transaction (three round trips on a pooled connection) after every commit.
-      const { rows } = await pool.query<{ seq: string }>('SELECT seq FROM webhook_cursors WHERE workspace_id = $1', [
-        workspaceId,
-      ]);
-      if (!rows[0] || Number(rows[0].seq) >= upTo) return 0;
       let made = 0;
       for (let batch = await dispatchBatch(workspaceId, epoch, upTo, now); batch !== null;) {
         made += batch;
