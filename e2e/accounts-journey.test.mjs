@@ -178,7 +178,9 @@ describe('accounts: a team runs Confab for real', () => {
     await admin.page.evaluate((agentId) => window.confabClient.send({ type: 'agent.disable', agentId }), benId);
     await eventually(() => assert.ok(benSocketClosedAt > 0, 'socket closed'), { timeoutMs: 5000 });
     assert.ok(benSocketClosedAt - disabledAt < 5000, `closed after ${benSocketClosedAt - disabledAt} ms`);
-    await ben.page.getByText('You were signed out: an admin disabled your account. Ask an admin of this inbox.').waitFor();
+    await ben.page
+      .getByText('You were signed out: an admin disabled your account. Ask an admin of this inbox.')
+      .waitFor();
     await shot(ben.page, 'teammate-disabled');
 
     // Gone from routing: the next chat goes to nobody; his first chat stays his until reassigned.

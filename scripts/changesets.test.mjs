@@ -28,7 +28,9 @@ describe('changesets', () => {
     const dir = mkdtempSync(join(tmpdir(), 'confab-changesets-'));
     try {
       const output = join(dir, 'status.json');
-      const status = spawnSync('npx', ['--no-install', 'changeset', 'status', '--output', output], { encoding: 'utf8' });
+      const status = spawnSync('npx', ['--no-install', 'changeset', 'status', '--output', output], {
+        encoding: 'utf8',
+      });
       assert.equal(status.status, 0, status.stdout + status.stderr);
       const { changesets, releases } = JSON.parse(readFileSync(output, 'utf8'));
       if (releases.length === 0) return; // nothing pending since the last release
@@ -36,7 +38,8 @@ describe('changesets', () => {
       assert.equal(new Set(releases.map((release) => release.newVersion)).size, 1);
       const asked = new Set(changesets.flatMap((changeset) => changeset.releases.map((release) => release.type)));
       const highest = ['major', 'minor', 'patch'].find((type) => asked.has(type));
-      for (const release of releases) assert.equal(release.type, highest, `${release.name} gets a ${release.type} release`);
+      for (const release of releases)
+        assert.equal(release.type, highest, `${release.name} gets a ${release.type} release`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

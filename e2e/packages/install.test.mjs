@@ -5,7 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -108,7 +108,8 @@ describe('the packages installed from their tarballs', () => {
       const files = readdirSync(dir, { recursive: true });
       const unwanted = files.filter((file) => /\.test\.|\.test-util\.|\.map$|\.tsbuildinfo$/.test(file));
       assert.deepEqual(unwanted, [], `${name} ships ${unwanted.join(', ')}`);
-      for (const file of ['README.md', 'LICENSE', 'package.json']) assert.ok(files.includes(file), `${name} has ${file}`);
+      for (const file of ['README.md', 'LICENSE', 'package.json'])
+        assert.ok(files.includes(file), `${name} has ${file}`);
       const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
       assert.equal(manifest.engines?.node, '>=20');
       assert.ok(manifest.repository?.url && manifest.publishConfig?.access === 'public', `${name}'s manifest`);

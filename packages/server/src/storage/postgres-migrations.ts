@@ -217,7 +217,8 @@ CREATE INDEX webhook_deliveries_due ON webhook_deliveries (state, next_attempt_a
   },
   {
     version: 6,
-    description: "each workspace's REST API keys (hashes only), each acting as one agent; the database's origin (restores)",
+    description:
+      "each workspace's REST API keys (hashes only), each acting as one agent; the database's origin (restores)",
     sql: `
 CREATE TABLE api_keys (
   id text PRIMARY KEY,

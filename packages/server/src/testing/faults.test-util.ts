@@ -6,7 +6,7 @@ import type { Message } from '@confab/core';
 import { CHILD_ADMIN_TOKEN, type ChildServer } from './child-server.test-util.js';
 import { SEED, readLog, seedDatabase, startProcesses, startTraffic } from './cluster.test-util.js';
 import { hello } from './harness.test-util.js';
-import { type LoadClient, seededRandom, waitFor } from './load-client.test-util.js';
+import { type LoadClient, seededRandom } from './load-client.test-util.js';
 import type { ThrowawayPostgres } from './postgres.test-util.js';
 import type { ThrowawayRedis } from './redis.test-util.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.test-util.js';

@@ -424,7 +424,8 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
       if (frame?.type === 'hello') {
         clearTimeout(helloTimer);
         const kind = options.claimedKind(typeof frame.token === 'string' ? frame.token : 'unknown');
-        if (kind === 'agent' && !sessionOf.has(ws) && typeof frame.token === 'string') agentTokenOf.set(ws, frame.token);
+        if (kind === 'agent' && !sessionOf.has(ws) && typeof frame.token === 'string')
+          agentTokenOf.set(ws, frame.token);
         else agentTokenOf.delete(ws);
         const originAllowedHere =
           typeof frame.site === 'string' && isSiteKey(frame.site)
