@@ -118,6 +118,9 @@ function roleOf(element: Element): string | null {
   if (tag === 'button') return 'button';
   if (tag === 'a' && element.hasAttribute('href')) return 'link';
   if (tag === 'textarea') return 'textbox';
+  if (tag === 'progress') return 'progressbar';
+  if (tag === 'img' && element.getAttribute('alt')) return 'img';
+  if (tag === 'ul' || tag === 'ol') return 'list';
   if (tag === 'input')
     return ['email', 'text', ''].includes((element as HTMLInputElement).type)
       ? 'textbox'

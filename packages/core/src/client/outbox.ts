@@ -24,6 +24,8 @@ export interface StoredCommand {
   sequence: number;
   /** Who queued it (Session.owner; older versions: always the token's hash). */
   owner: string;
+  /** Files it waits for (IndexedDB keeps Blobs). */
+  files?: PendingCommand['files'];
 }
 
 type Result = Record<string, string>;
@@ -46,7 +48,7 @@ export interface Outbox {
   readonly pending: Readable<PendingCommand[]>;
   get(id: string): PendingCommand | undefined;
   /** Queues a new command (not stored yet: `save` it). */
-  add(command: Command): PendingCommand;
+  add(command: Command, files?: PendingCommand['files']): PendingCommand;
   /** Replaces an entry by `change(entry)`; returns the new entry, or undefined when it is gone. */
   update(id: string, change: (entry: PendingCommand) => PendingCommand): PendingCommand | undefined;
   /** Takes an entry out, and its record from storage. */
@@ -96,11 +98,11 @@ export function createOutbox(session: Session, storage: ClientStorage): Outbox {
   return {
     pending,
     get,
-    add(command) {
+    add(command, files) {
       const id = newCommandId();
       // Never earlier than the command before it, even if the clock steps back.
       lastCreatedAt = Math.max(Date.now(), lastCreatedAt);
-      const entry: PendingCommand = { id, command, state: 'queued', createdAt: lastCreatedAt };
+      const entry: PendingCommand = { id, command, state: 'queued', createdAt: lastCreatedAt, ...(files && { files }) };
       sequences.set(id, commandCounter);
       pending.set([...pending.get(), entry]);
       return entry;
@@ -138,6 +140,7 @@ export function createOutbox(session: Session, storage: ClientStorage): Outbox {
           createdAt: record.createdAt,
           ...(record.error ? { error: record.error } : {}),
           ...(committed[record.id] ? { committed: committed[record.id] } : {}),
+          ...(record.files && { files: record.files }),
         });
         sequences.set(record.id, record.sequence);
       }
@@ -158,6 +161,7 @@ export function createOutbox(session: Session, storage: ClientStorage): Outbox {
           sequence: sequences.get(id) ?? 0,
           owner: session.owner,
           ...(entry.error ? { error: entry.error } : {}),
+          ...(entry.files && { files: entry.files }),
         };
         return persistence[mode](`${session.outboxPrefix}${id}`, record);
       });
