@@ -47,7 +47,7 @@ function controlUploads() {
   const held: Array<() => void> = [];
   let failing = false;
   XMLHttpRequest.prototype.open = function (this: XMLHttpRequest, method: string, url: string | URL) {
-    open.call(this, method, failing ? 'http://127.0.0.1:9/api/files' : url);
+    open.call(this, method, failing ? 'http://127.0.0.1:9/api/files' : url, true);
   } as typeof open;
   XMLHttpRequest.prototype.send = function (this: XMLHttpRequest, body) {
     held.push(() => send.call(this, body));

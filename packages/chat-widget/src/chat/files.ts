@@ -42,8 +42,9 @@ async function fetchFile(url: string, token: string): Promise<Blob> {
 }
 
 /**
- * An image preview: fetched with the token once it scrolls into view (or a file still on this
- * device), shown from an object URL that is revoked when the image leaves the DOM.
+ * An image preview: fetched with the token once it scrolls into view and the server has the
+ * message (before, the file is nobody's to see), or a file still on this device; shown from an
+ * object URL that is revoked when the image leaves the DOM.
  */
 class AuthorizedImage extends AsyncDirective {
   private image: HTMLImageElement;
@@ -58,12 +59,12 @@ class AuthorizedImage extends AsyncDirective {
     this.image = (part as ElementPart).element as HTMLImageElement;
   }
 
-  render(_source: string | Blob, _token: string) {
+  render(_source: string | Blob, _token: string, _ready: boolean) {
     return nothing;
   }
 
-  override update(_part: ElementPart, [url, token]: [string | Blob, string]) {
-    if (url !== this.url) {
+  override update(_part: ElementPart, [url, token, ready]: [string | Blob, string, boolean]) {
+    if (ready && url !== this.url) {
       this.url = url;
       this.token = token;
       this.release();
@@ -91,6 +92,7 @@ class AuthorizedImage extends AsyncDirective {
 
   private release() {
     this.observer?.disconnect();
+    this.observer = undefined;
     if (this.objectUrl) URL.revokeObjectURL(this.objectUrl);
     this.objectUrl = '';
     this.image.removeAttribute('src');
@@ -101,7 +103,7 @@ class AuthorizedImage extends AsyncDirective {
   }
 
   protected override reconnected() {
-    this.watch();
+    if (this.url) this.watch();
   }
 }
 
@@ -233,7 +235,7 @@ export class ChatFiles {
    * A message's files: images inline (sized, fetched when seen), the rest with a download; then
    * those that wait in the outbox for the connection, shown from this device.
    */
-  renderAttachments(attachments: readonly Attachment[], waiting: readonly PickedFile[]) {
+  renderAttachments(attachments: readonly Attachment[], waiting: readonly PickedFile[], confirmed: boolean) {
     const t = this.t;
     const token = this.host.client?.sessionToken() ?? '';
     const locale = this.host.locale;
@@ -243,7 +245,7 @@ export class ChatFiles {
           html`<li data-waiting>
             ${
               INLINE_IMAGE_TYPES.includes(file.type)
-                ? html`<img alt=${t.image(file.name)} width="200" height="150" ${authorizedImage(file, '')} />`
+                ? html`<img alt=${t.image(file.name)} width="200" height="150" ${authorizedImage(file, '', true)} />`
                 : nothing
             }<span class="meta">${t.waitingFile(file.name, formatFileSize(file.size, locale))}</span>
           </li>`,
@@ -253,7 +255,7 @@ export class ChatFiles {
           html`<li>
             ${
               file.kind === 'image'
-                ? html`<img alt=${t.image(file.name)} width="200" height="150" ${authorizedImage(file.url, token)} />`
+                ? html`<img alt=${t.image(file.name)} width="200" height="150" ${authorizedImage(file.url, token, confirmed)} />`
                 : html`<button type="button" class="link" @click=${() => this.download(file)}>
                       ${t.download(file.name)}</button
                     ><span class="meta">${file.type}, ${file.sizeText}</span>`
