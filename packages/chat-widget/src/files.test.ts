@@ -179,18 +179,16 @@ describe('issue 16: files in the chat widget (against the reference server)', ()
     expect(revoked, 'the object URL was revoked').to.equal(true);
   });
 
-  it('refusals say why in an alert: too large (with the limit), a type not allowed, content that is not its type; Remove gives focus back to the message field', async () => {
+  it('refusals say why in an alert before any transfer: too large (with the limit), a type not allowed; Remove gives focus back to the message field', async () => {
     await openWidget();
     await findByRole(shadow(), 'button', 'Attach a file');
     const big = new File([new Uint8Array(10 * 1024 * 1024 + 1)], 'huge.png', { type: 'image/png' });
     const exe = new File(['MZ'], 'tool.exe', { type: 'application/x-msdownload' });
-    const fake = new File(['not a picture at all'], 'fake.png', { type: 'image/png' });
-    pick(big, exe, fake);
+    pick(big, exe);
     await findByRole(shadow(), 'alert', 'huge.png could not be attached: the file is larger than 10 MB.');
     expect(
       getByRole(shadow(), 'alert', /^tool\.exe could not be attached: this type of file cannot be sent/),
     ).to.exist;
-    await findByRole(shadow(), 'alert', 'fake.png could not be attached: the file is not what its name says.', 8000);
     // Retrying would fail the same way: only Remove is offered.
     expect(queryByRole(shadow(), 'button', /^Retry/)).to.equal(null);
     await expect(bootOf()!.host, 'axe: refused files').to.be.accessible();
@@ -198,7 +196,7 @@ describe('issue 16: files in the chat widget (against the reference server)', ()
     getByRole(shadow(), 'button', 'Send').click();
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(shadow().textContent, 'a refused file keeps the message here').to.not.contain('Sending');
-    for (const name of ['huge.png', 'tool.exe', 'fake.png']) {
+    for (const name of ['huge.png', 'tool.exe']) {
       getByRole(shadow(), 'button', `Remove ${name}`).click();
       await waitFor(() => !queryByRole(shadow(), 'button', `Remove ${name}`), `${name} removed`);
       expect(shadow().activeElement, 'focus waits in the message field').to.equal(
@@ -208,16 +206,14 @@ describe('issue 16: files in the chat widget (against the reference server)', ()
     expect(queryByRole(shadow(), 'alert')).to.equal(null);
   });
 
-  it('in Dutch, a pasted file that met no connection says so, Opnieuw proberen uploads it, and a dropped one uploads too', async () => {
+  it('in Dutch, a file that met no connection says so, Opnieuw proberen uploads it, and a dropped one uploads too', async () => {
     await openWidget({ locale: 'nl' });
     const field = (await findByRole(shadow(), 'textbox', 'Bericht')) as HTMLTextAreaElement;
     expect(getByRole(shadow(), 'button', 'Bestand bijvoegen')).to.exist;
     uploads = controlUploads();
     uploads.fail(true);
     uploads.release();
-    const transfer = new DataTransfer();
-    transfer.items.add(await png('plak.png'));
-    field.dispatchEvent(new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, composed: true }));
+    pick(await png('plak.png'));
     await waitFor(() => uploads!.held() === 1, 'the upload started');
     uploads.release();
     await findByRole(
@@ -244,5 +240,22 @@ describe('issue 16: files in the chat widget (against the reference server)', ()
     uploads.release();
     await waitFor(() => !queryByRole(shadow(), 'progressbar'), 'both up', 8000);
     expect(getByRole(shadow(), 'list', 'Bestanden om te versturen').textContent).to.contain('bon.pdf');
+  });
+
+  it('a pasted image uploads at once (where a page may make a paste that carries files)', async function () {
+    const probe = new DataTransfer();
+    probe.items.add(pdf('probe.pdf'));
+    // Firefox empties the clipboard of a ClipboardEvent a page makes: only a real paste has files there.
+    if (!new ClipboardEvent('paste', { clipboardData: probe }).clipboardData?.files.length) this.skip();
+    await openWidget();
+    const field = (await findByRole(shadow(), 'textbox', 'Message')) as HTMLTextAreaElement;
+    const transfer = new DataTransfer();
+    transfer.items.add(await png('pasted.png'));
+    const paste = new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true, composed: true });
+    field.dispatchEvent(paste);
+    expect(paste.defaultPrevented, 'the file is not pasted as text').to.equal(true);
+    await findByRole(shadow(), 'button', 'Remove pasted.png');
+    await waitFor(() => !queryByRole(shadow(), 'progressbar'), 'uploaded', 8000);
+    expect(queryByRole(shadow(), 'alert')).to.equal(null);
   });
 });
