@@ -482,7 +482,7 @@ export class ConfabChat extends LitElement {
     >
       <span class="author">${author}</span>
       ${item.text ? html`<p class="text">${renderText(item.text)}</p>` : nothing}
-      ${hasFiles(item) && this.files ? this.files.renderAttachments(item.attachments, item.waitingFiles, !delivery || delivery === 'sent') : nothing}
+      ${hasFiles(item) && this.files ? this.files.renderAttachments(item) : nothing}
       <span class="meta">${time.format(item.createdAt)}${deliveryText ? ` · ${deliveryText}` : ''}</span>
       ${delivery === 'failed' && commandId ? html`<button type="button" class="link" @click=${() => this.retry(commandId)}>${t.retry}</button>` : nothing}
     </li>`;

@@ -16,6 +16,7 @@ import {
   type Attachment,
   type AttachmentView,
   type PickedFile,
+  type TimelineItem,
   type Upload,
   type Uploads,
   type UploadErrorCode,
@@ -177,9 +178,8 @@ export class ChatFiles {
    */
   settled(): Promise<OutgoingFiles | null> {
     return new Promise((resolve) => {
-      const stop = this.uploads.subscribe((list) => {
-        if (list.some((file) => file.state === 'uploading')) return;
-        queueMicrotask(() => stop());
+      const check = (list: readonly Upload[]) => {
+        if (list.some((file) => file.state === 'uploading')) return false;
         const refused = list.some((file) => file.state === 'failed' && file.error !== 'network');
         const attachments = this.uploads.attachments();
         const waiting = this.uploads.offline();
@@ -188,7 +188,11 @@ export class ChatFiles {
             ? null
             : { command: attachments.length ? { attachments } : {}, waiting, count: attachments.length + waiting.length },
         );
-      });
+        return true;
+      };
+      // A store tells of changes only: what is there now may be settled already.
+      if (check(this.uploads.get())) return;
+      const stop = this.uploads.subscribe((list) => check(list) && stop());
     });
   }
 
@@ -235,7 +239,9 @@ export class ChatFiles {
    * A message's files: images inline (sized, fetched when seen), the rest with a download; then
    * those that wait in the outbox for the connection, shown from this device.
    */
-  renderAttachments(attachments: readonly Attachment[], waiting: readonly PickedFile[], confirmed: boolean) {
+  renderAttachments({ attachments, waitingFiles: waiting, delivery }: TimelineItem) {
+    // The team's, or the visitor's once the server has it (before, a file is nobody's to see).
+    const confirmed = !delivery || delivery === 'sent';
     const t = this.t;
     const token = this.host.client?.sessionToken() ?? '';
     const locale = this.host.locale;
