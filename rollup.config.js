@@ -55,7 +55,7 @@ const reactPlugins = () => [
  * The widget's loader is what site owners paste as a classic `<script async src>` (an IIFE, so its
  * names stay private and two copies do not collide). The app is loaded by import(), which carries
  * the loader's nonce; it is one file, but for parts most visitors never use — the chat's files
- * (issue 16), the pre-chat form and the rating after a chat (issue 17) — which it imports on first use (an import()
+ * (issue 16), the list of earlier chats, the pre-chat form and the rating after a chat — which it imports on first use (an import()
  * from a module carries that module's nonce along).
  * Other bundles split off what they load lazily (the client's optimistic rules) into
  * `<dir>/<name>-<chunk>-<hash>.js`.

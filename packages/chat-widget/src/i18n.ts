@@ -17,9 +17,6 @@ export interface Strings {
   unavailable: string;
   /** Why the chat stopped for good (the client's `stopped`), in the visitor's words. */
   stopped: Record<FatalErrorCode, string>;
-  conversations: string;
-  noConversations: string;
-  newConversation: string;
   showConversations: string;
   message: string;
   placeholder: string;
@@ -62,9 +59,6 @@ const en: Strings = {
     'origin-not-allowed': 'Chat is not available on this page. Please contact us another way.',
     'unsupported-version': 'This chat needs a newer page. Please reload it.',
   },
-  conversations: 'Your conversations',
-  noConversations: 'No conversations yet',
-  newConversation: 'New conversation',
   showConversations: 'Your conversations',
   message: 'Message',
   placeholder: 'Write a message…',
@@ -107,9 +101,6 @@ const nl: Strings = {
     'origin-not-allowed': 'Chat is niet beschikbaar op deze pagina. Neem op een andere manier contact met ons op.',
     'unsupported-version': 'Deze chat heeft een nieuwere pagina nodig. Laad de pagina opnieuw.',
   },
-  conversations: 'Je gesprekken',
-  noConversations: 'Nog geen gesprekken',
-  newConversation: 'Nieuw gesprek',
   showConversations: 'Je gesprekken',
   message: 'Bericht',
   placeholder: 'Schrijf een bericht…',

@@ -67,16 +67,9 @@ const listIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true">
 const hasFiles = (item: TimelineItem) => item.attachments.length + item.waitingFiles.length > 0;
 const allowDrop = (event: Event) => event.preventDefault();
 
-/** Date formats are slow to create (milliseconds each): one per locale and kind, made when first needed. */
-function formatter(locale: WidgetLocale, kind: 'date' | 'time'): Intl.DateTimeFormat {
-  return cachedFormatter(
-    `${kind}:${locale}`,
-    () =>
-      new Intl.DateTimeFormat(
-        locale,
-        kind === 'date' ? { dateStyle: 'medium', timeStyle: 'short' } : { timeStyle: 'short' },
-      ),
-  );
+/** Date formats are slow to create (milliseconds each): one per locale, made when first needed. */
+function formatter(locale: WidgetLocale): Intl.DateTimeFormat {
+  return cachedFormatter(`time:${locale}`, () => new Intl.DateTimeFormat(locale, { timeStyle: 'short' }));
 }
 
 /**
@@ -360,37 +353,9 @@ export class ConfabChat extends LitElement {
               ? html`<p class="banner" role="status">${t.offline}</p>`
               : nothing
         }
-        ${this.showingHistory ? this.renderHistory(threads) : this.renderConversation()}
+        ${this.showingHistory ? (this.forms?.renderHistory(this, threads) ?? nothing) : this.renderConversation()}
         <div class="visually-hidden" aria-live="polite">${this.announcement}</div>
       </div>
-    `;
-  }
-
-  private renderHistory(threads: readonly Conversation[]) {
-    const t = this.strings;
-    const time = formatter(this.locale, 'date');
-    return html`
-      <section class="history" aria-labelledby="history-title">
-        <h3 id="history-title">${t.conversations}</h3>
-        ${
-          threads.length
-            ? html`<ul>
-                ${threads.map(
-                  (thread) =>
-                    html`<li>
-                      <button type="button" class="thread" @click=${() => this.openThread(thread.id)}>
-                        <span class="preview">${thread.preview || '…'}</span>
-                        <span class="meta"
-                          >${time.format(thread.lastActivityAt)}${thread.status === 'closed' ? ' · ✓' : ''}</span
-                        >
-                      </button>
-                    </li>`,
-                )}
-              </ul>`
-            : html`<p class="empty">${t.noConversations}</p>`
-        }
-        <button type="button" class="primary" @click=${this.onNewConversation}>${t.newConversation}</button>
-      </section>
     `;
   }
 
@@ -435,7 +400,7 @@ export class ConfabChat extends LitElement {
       !shown.length &&
       !contact?.email &&
       !this.threads.value?.length;
-    const time = formatter(this.locale, 'time');
+    const time = formatter(this.locale);
     return html`
       <section class="messages" part="messages" aria-label=${t.messagesLabel} tabindex="0">
         ${welcome ? html`<p class="welcome">${welcome}</p>` : nothing}
@@ -545,20 +510,19 @@ export class ConfabChat extends LitElement {
 
   private showHistory() {
     this.showingHistory = true;
-    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('.history button')?.focus());
+    void this.loadForms()
+      .then(() => this.updateComplete)
+      .then(() => this.renderRoot.querySelector<HTMLElement>('.history button')?.focus());
   }
 
-  private openThread(conversationId: string) {
+  /** @internal Shows one of the visitor's conversations (the list, loaded later, calls it). */
+  openThread(conversationId: string) {
     this.selected = conversationId;
     this.startCommandId = null;
     this.showingHistory = false;
     void this.focusWindow();
   }
 
-  private onNewConversation() {
-    this.startNewConversation();
-    void this.focusWindow();
-  }
 
   /** Says a new team message out loud (politely) to screen-reader users. */
   private announce(message: Message) {

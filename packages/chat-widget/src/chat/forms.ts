@@ -4,10 +4,14 @@
  * carry them (DESIGN §4).
  */
 import { css, html, nothing } from 'lit';
-import { MAX_TEXT_LENGTH, type RatingPrompt, type VisitorClient } from '@confab/core';
+import { MAX_TEXT_LENGTH, type Conversation, type RatingPrompt, type VisitorClient } from '@confab/core';
+import { cachedFormatter } from '@confab/element-kit';
 import type { WidgetLocale } from '../boot.js';
 
 interface FormStrings {
+  conversations: string;
+  noConversations: string;
+  newConversation: string;
   prechatIntro: string;
   name: string;
   email: string;
@@ -22,6 +26,9 @@ interface FormStrings {
 
 const STRINGS: Record<WidgetLocale, FormStrings> = {
   en: {
+    conversations: 'Your conversations',
+    noConversations: 'No conversations yet',
+    newConversation: 'New conversation',
     prechatIntro: 'Before we start, who are we talking to?',
     name: 'Name',
     email: 'Email',
@@ -33,6 +40,9 @@ const STRINGS: Record<WidgetLocale, FormStrings> = {
     rated: 'Thanks for your rating!',
   },
   nl: {
+    conversations: 'Je gesprekken',
+    noConversations: 'Nog geen gesprekken',
+    newConversation: 'Nieuw gesprek',
     prechatIntro: 'Voordat we beginnen: met wie praten we?',
     name: 'Naam',
     email: 'E-mailadres',
@@ -53,6 +63,49 @@ export interface FormsHost {
   focusWindow(): Promise<void>;
   /** The pre-chat form was answered (or skipped): the message field takes its place. */
   prechatDone(): void;
+  openThread(conversationId: string): void;
+  startNewConversation(): void;
+}
+
+/** The visitor's conversations (W2), newest first, and a new one. */
+export function renderHistory(host: FormsHost, threads: readonly Conversation[]) {
+  const t = strings(host);
+  const time = cachedFormatter(
+    `date:${host.locale}`,
+    () => new Intl.DateTimeFormat(host.locale, { dateStyle: 'medium', timeStyle: 'short' }),
+  );
+  return html`
+    <section class="history" aria-labelledby="history-title">
+      <h3 id="history-title">${t.conversations}</h3>
+      ${
+        threads.length
+          ? html`<ul>
+              ${threads.map(
+                (thread) =>
+                  html`<li>
+                    <button type="button" class="thread" @click=${() => host.openThread(thread.id)}>
+                      <span class="preview">${thread.preview || '…'}</span>
+                      <span class="meta"
+                        >${time.format(thread.lastActivityAt)}${thread.status === 'closed' ? ' · ✓' : ''}</span
+                      >
+                    </button>
+                  </li>`,
+              )}
+            </ul>`
+          : html`<p class="empty">${t.noConversations}</p>`
+      }
+      <button
+        type="button"
+        class="primary"
+        @click=${() => {
+          host.startNewConversation();
+          void host.focusWindow();
+        }}
+      >
+        ${t.newConversation}
+      </button>
+    </section>
+  `;
 }
 
 /** Added to the chat's styles when this part loads. */
@@ -89,7 +142,7 @@ const formsStyles = css`
 export function withStyles(chat: HTMLElement) {
   const root = chat.shadowRoot!;
   root.adoptedStyleSheets = [...root.adoptedStyleSheets, formsStyles.styleSheet!];
-  return { renderPrechat, renderRating };
+  return { renderHistory, renderPrechat, renderRating };
 }
 
 const strings = (host: FormsHost) => STRINGS[host.locale] ?? STRINGS.en;

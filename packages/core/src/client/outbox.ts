@@ -24,8 +24,11 @@ export interface StoredCommand {
   sequence: number;
   /** Who queued it (Session.owner; older versions: always the token's hash). */
   owner: string;
-  /** Files it waits for (IndexedDB keeps Blobs). */
-  files?: PendingCommand['files'];
+  /**
+   * Files it waits for, as bytes: some browsers' IndexedDB cannot keep a Blob (WebKit in a private
+   * or ephemeral session: "Error preparing Blob/File data to be stored").
+   */
+  files?: Array<{ name: string; type: string; bytes: ArrayBuffer }>;
 }
 
 type Result = Record<string, string>;
@@ -140,7 +143,7 @@ export function createOutbox(session: Session, storage: ClientStorage): Outbox {
           createdAt: record.createdAt,
           ...(record.error ? { error: record.error } : {}),
           ...(committed[record.id] ? { committed: committed[record.id] } : {}),
-          ...(record.files && { files: record.files }),
+          ...(record.files && { files: record.files.map((file) => new File([file.bytes], file.name, file)) }),
         });
         sequences.set(record.id, record.sequence);
       }
@@ -149,10 +152,17 @@ export function createOutbox(session: Session, storage: ClientStorage): Outbox {
       return restored;
     },
     save(id, mode) {
-      return storage.queue((persistence) => {
+      return storage.queue(async (persistence) => {
         // Acknowledged or discarded before this write ran: its record is gone for good.
         const entry = get(id);
         if (!entry) return undefined;
+        const files =
+          entry.files &&
+          (await Promise.all(
+            entry.files.map(async (file) => ({ name: file.name, type: file.type, bytes: await file.arrayBuffer() })),
+          ));
+        // Sent, or its files changed, while they were read: a later write (if any) keeps it.
+        if (get(id)?.files !== entry.files) return undefined;
         const record: StoredCommand = {
           id,
           command: entry.command,
@@ -161,7 +171,7 @@ export function createOutbox(session: Session, storage: ClientStorage): Outbox {
           sequence: sequences.get(id) ?? 0,
           owner: session.owner,
           ...(entry.error ? { error: entry.error } : {}),
-          ...(entry.files && { files: entry.files }),
+          ...(files && { files }),
         };
         return persistence[mode](`${session.outboxPrefix}${id}`, record);
       });
