@@ -183,7 +183,8 @@ function findByRole(role, name) {
           .map((id) => root.getElementById(id)?.textContent ?? '')
           .join(' '),
       );
-    const label = element.getAttribute('aria-label') ?? (element.localName === 'img' ? element.getAttribute('alt') : null);
+    const label =
+      element.getAttribute('aria-label') ?? (element.localName === 'img' ? element.getAttribute('alt') : null);
     if (label) return clean(label);
     const forLabel = element.id && root.querySelector(`label[for="${element.id}"]`);
     if (forLabel) return clean(forLabel.textContent);

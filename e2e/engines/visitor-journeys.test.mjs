@@ -177,7 +177,9 @@ describe(`visitor journeys in ${engine.name}`, () => {
       what: 'the message delivered',
       timeoutMs: 30_000,
     });
-    const [sent] = (server.backend.state.messages.get(conversation.id) ?? []).filter((message) => message.text === text);
+    const [sent] = (server.backend.state.messages.get(conversation.id) ?? []).filter(
+      (message) => message.text === text,
+    );
     assert.deepEqual(
       sent.attachments.map(({ name, type }) => [name, type]),
       [['shelf.png', 'image/png']],

@@ -156,12 +156,21 @@ describe('issue 16: files in the chat widget (against the reference server)', ()
     const file = await png('answer.png', 80, 60);
     const response = await fetch(`${server.url}/api/files`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${server.agentToken}`, 'content-type': 'image/png', 'x-confab-file-name': 'answer.png' },
+      headers: {
+        authorization: `Bearer ${server.agentToken}`,
+        'content-type': 'image/png',
+        'x-confab-file-name': 'answer.png',
+      },
       body: file,
     });
     expect(response.status).to.equal(201);
     const attachment = (await response.json()) as Attachment;
-    await agent!.send({ type: 'message.reply', conversationId: conversation.id, text: 'Here:', attachments: [attachment] });
+    await agent!.send({
+      type: 'message.reply',
+      conversationId: conversation.id,
+      text: 'Here:',
+      attachments: [attachment],
+    });
 
     const image = (await findByRole(shadow(), 'img', 'Image: answer.png', 8000)) as HTMLImageElement;
     expect([image.width, image.height], 'sized before it loads').to.deep.equal([200, 150]);
@@ -186,9 +195,7 @@ describe('issue 16: files in the chat widget (against the reference server)', ()
     const exe = new File(['MZ'], 'tool.exe', { type: 'application/x-msdownload' });
     pick(big, exe);
     await findByRole(shadow(), 'alert', 'huge.png could not be attached: the file is larger than 10 MB.');
-    expect(
-      getByRole(shadow(), 'alert', /^tool\.exe could not be attached: this type of file cannot be sent/),
-    ).to.exist;
+    expect(getByRole(shadow(), 'alert', /^tool\.exe could not be attached: this type of file cannot be sent/)).to.exist;
     // Retrying would fail the same way: only Remove is offered.
     expect(queryByRole(shadow(), 'button', /^Retry/)).to.equal(null);
     await expect(bootOf()!.host, 'axe: refused files').to.be.accessible();
@@ -251,7 +258,12 @@ describe('issue 16: files in the chat widget (against the reference server)', ()
     const field = (await findByRole(shadow(), 'textbox', 'Message')) as HTMLTextAreaElement;
     const transfer = new DataTransfer();
     transfer.items.add(await png('pasted.png'));
-    const paste = new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true, composed: true });
+    const paste = new ClipboardEvent('paste', {
+      clipboardData: transfer,
+      bubbles: true,
+      cancelable: true,
+      composed: true,
+    });
     field.dispatchEvent(paste);
     expect(paste.defaultPrevented, 'the file is not pasted as text').to.equal(true);
     await findByRole(shadow(), 'button', 'Remove pasted.png');

@@ -9,7 +9,6 @@ import {
 } from '@confab/core';
 import type {
   Attachment,
-  Conversation,
   Message,
   PickedFile,
   Readable,
@@ -59,7 +58,9 @@ const closeIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true">
     d="M18.3 5.7a1 1 0 0 0-1.4 0L12 10.6 7.1 5.7a1 1 0 1 0-1.4 1.4l4.9 4.9-4.9 4.9a1 1 0 1 0 1.4 1.4l4.9-4.9 4.9 4.9a1 1 0 0 0 1.4-1.4L13.4 12l4.9-4.9a1 1 0 0 0 0-1.4z"
   />
 </svg>`;
-const attachIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M11 5h2v6h6v2h-6v6h-2v-6H5v-2h6z" /></svg>`;
+const attachIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true">
+  <path d="M11 5h2v6h6v2h-6v6h-2v-6H5v-2h6z" />
+</svg>`;
 const listIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true">
   <path d="M4 6h16v2H4zm0 5h16v2H4zm0 5h16v2H4z" />
 </svg>`;
@@ -107,7 +108,7 @@ export class ConfabChat extends LitElement {
     open: { type: Boolean, reflect: true },
     position: { reflect: true },
     prechat: { type: Boolean },
-      files: { state: true, attribute: false },
+    files: { state: true, attribute: false },
     forms: { state: true, attribute: false },
     selected: { state: true, attribute: false },
     showingHistory: { state: true, attribute: false },
@@ -416,7 +417,8 @@ export class ConfabChat extends LitElement {
               </div>`
             : nothing
         }
-        ${conversation?.status === 'closed' ? html`<p class="notice">${t.closed}</p>` : nothing} ${this.forms?.renderRating(this, this.rating.value) ?? nothing}
+        ${conversation?.status === 'closed' ? html`<p class="notice">${t.closed}</p>` : nothing}
+        ${this.forms?.renderRating(this, this.rating.value) ?? nothing}
       </section>
       ${showPrechat ? (this.forms?.renderPrechat(this) ?? nothing) : this.renderComposer(conversationId)}
     `;
@@ -476,7 +478,13 @@ export class ConfabChat extends LitElement {
   private renderComposer(conversationId: string | null): TemplateResult {
     const t = this.strings;
     const draft = this.client?.drafts.get(conversationId ?? NEW_CONVERSATION_DRAFT) ?? '';
-    return html`<form part="composer" class="composer" @submit=${this.onSubmit} @dragover=${allowDrop} @drop=${this.onFiles}>
+    return html`<form
+      part="composer"
+      class="composer"
+      @submit=${this.onSubmit}
+      @dragover=${allowDrop}
+      @drop=${this.onFiles}
+    >
       ${this.files?.renderUploads() ?? nothing}
       <label class="visually-hidden" for="composer">${t.message}</label>
       <textarea
@@ -522,7 +530,6 @@ export class ConfabChat extends LitElement {
     this.showingHistory = false;
     void this.focusWindow();
   }
-
 
   /** Says a new team message out loud (politely) to screen-reader users. */
   private announce(message: Message) {
@@ -625,12 +632,15 @@ export class ConfabChat extends LitElement {
     const startId = conversationId ? null : this.pendingStart();
     if (conversationId || startId) {
       await client
-        .send({
-          type: 'visitor.message',
-          conversationId: conversationId ?? startedConversation(startId!),
-          text,
-          ...withFiles,
-        }, files)
+        .send(
+          {
+            type: 'visitor.message',
+            conversationId: conversationId ?? startedConversation(startId!),
+            text,
+            ...withFiles,
+          },
+          files,
+        )
         .catch(() => undefined);
       return;
     }

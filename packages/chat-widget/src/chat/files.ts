@@ -32,7 +32,6 @@ export interface FilesHost extends ReactiveControllerHost {
   server: string;
   /** Its session token goes with each request as a bearer token, never in a URL. */
   client: { sessionToken(): string } | null;
-
 }
 
 /** Fetches a file with the visitor's token: an `<img>` or a link cannot carry one. */
@@ -163,7 +162,10 @@ export class ChatFiles {
     const root = (host as unknown as HTMLElement).shadowRoot!;
     root.adoptedStyleSheets = [...root.adoptedStyleSheets, filesStyles.styleSheet!];
     this.uploads = createUploads(
-      httpUploadSender({ url: `${host.server.replace(/\/+$/, '')}/api/files`, token: () => host.client?.sessionToken() }),
+      httpUploadSender({
+        url: `${host.server.replace(/\/+$/, '')}/api/files`,
+        token: () => host.client?.sessionToken(),
+      }),
     );
     this.list = new StoreController(host, () => this.uploads);
   }
@@ -186,7 +188,11 @@ export class ChatFiles {
         resolve(
           refused
             ? null
-            : { command: attachments.length ? { attachments } : {}, waiting, count: attachments.length + waiting.length },
+            : {
+                command: attachments.length ? { attachments } : {},
+                waiting,
+                count: attachments.length + waiting.length,
+              },
         );
         return true;
       };
@@ -261,7 +267,12 @@ export class ChatFiles {
           html`<li>
             ${
               file.kind === 'image'
-                ? html`<img alt=${t.image(file.name)} width="200" height="150" ${authorizedImage(file.url, token, confirmed)} />`
+                ? html`<img
+                    alt=${t.image(file.name)}
+                    width="200"
+                    height="150"
+                    ${authorizedImage(file.url, token, confirmed)}
+                  />`
                 : html`<button type="button" class="link" @click=${() => this.download(file)}>
                       ${t.download(file.name)}</button
                     ><span class="meta">${file.type}, ${file.sizeText}</span>`

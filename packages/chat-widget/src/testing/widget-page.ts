@@ -143,7 +143,8 @@ export function nameOf(element: Element): string {
       .join(' ')
       .replace(/\s+/g, ' ')
       .trim();
-  const label = element.getAttribute('aria-label') ?? (element.localName === 'img' ? element.getAttribute('alt') : null);
+  const label =
+    element.getAttribute('aria-label') ?? (element.localName === 'img' ? element.getAttribute('alt') : null);
   if (label) return label.trim();
   const legend = element.localName === 'fieldset' ? element.querySelector(':scope > legend') : null;
   if (legend) return (legend.textContent ?? '').replace(/\s+/g, ' ').trim();

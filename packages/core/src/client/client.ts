@@ -538,7 +538,14 @@ function createClient<C extends Command, S extends ReplicaStore>(
     // Its files first (issue 16): each uploads once, then it comes back here without them.
     if (entry.files)
       return void import('../files/waiting.js').then((files) =>
-        files.uploadWaiting({ outbox, id, url: options.filesUrl, session: kind === 'visitor' ? session : null, transmit, fail }),
+        files.uploadWaiting({
+          outbox,
+          id,
+          url: options.filesUrl,
+          session: kind === 'visitor' ? session : null,
+          transmit,
+          fail,
+        }),
       );
     // It names a record an earlier command creates: it goes once that one's real id is known.
     if (referencesPending(entry.command)) {

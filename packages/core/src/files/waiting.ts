@@ -47,7 +47,10 @@ export async function uploadWaiting(task: WaitingFiles): Promise<void> {
       } catch (error) {
         const code = error instanceof UploadError ? error.code : 'network';
         if (code !== 'network' && code !== 'unauthenticated')
-          return task.fail(id, new ConfabError('invalid', `The file ${file.name} was refused: ${code}.`, { path: 'attachments' }));
+          return task.fail(
+            id,
+            new ConfabError('invalid', `The file ${file.name} was refused: ${code}.`, { path: 'attachments' }),
+          );
         setTimeout(() => task.transmit(id), RETRY_DELAY_MS);
         return;
       }
