@@ -52,12 +52,26 @@ const reactPlugins = () => [
 ];
 
 /**
- * The widget's files are single files: the loader is what site owners paste as a classic
- * `<script async src>` (an IIFE, so its names stay private and two copies do not collide), and
- * the app is loaded by import(), which carries the loader's nonce to that one file only, so a strict
- * CSP without 'strict-dynamic' must not meet a second chunk. Other bundles split off what they load lazily (the client's optimistic
- * rules) into `<dir>/<name>-<chunk>-<hash>.js`.
+ * The widget's loader is what site owners paste as a classic `<script async src>` (an IIFE, so its
+ * names stay private and two copies do not collide). The app is loaded by import(), which carries
+ * the loader's nonce; it is one file, but for parts most visitors never use — the chat's files
+ * (issue 16), the list of earlier chats, the pre-chat form and the rating after a chat — which it imports on first use (an import()
+ * from a module carries that module's nonce along).
+ * Other bundles split off what they load lazily (the client's optimistic rules) into
+ * `<dir>/<name>-<chunk>-<hash>.js`.
  */
+
+/** Modules of the widget app's files part; with the rating's, the rest stays in the app's one file. */
+const WIDGET_FILES_PART = [
+  '/chat-widget/dist/chat/files',
+  '/core/dist/files/attachments.js',
+  '/core/dist/files/uploads.js',
+  '/core/dist/files/waiting.js',
+  '/lit-html/async-directive.js',
+  '/lit-html/directive-helpers.js',
+  '/lit-html/directive.js',
+  '/lit/async-directive.js',
+];
 /**
  * Bundles a package ships get a map for working in this repository, but no `sourceMappingURL`
  * comment: the tarballs leave maps out (they would double the package), and a browser should not
@@ -69,7 +83,19 @@ function outputFor(name, dir) {
   const sourcemap = sourcemapFor(dir);
   if (name === 'confab-widget') return { file: `${dir}/${name}.js`, format: 'iife', sourcemap };
   if (name === 'confab-widget-app')
-    return { file: `${dir}/${name}.js`, format: 'es', sourcemap, inlineDynamicImports: true };
+    return {
+      dir,
+      format: 'es',
+      sourcemap,
+      entryFileNames: `${name}.js`,
+      chunkFileNames: `${name}-[name]-[hash].js`,
+      manualChunks: (id) =>
+        id.includes('/chat-widget/dist/chat/forms')
+          ? 'forms'
+          : WIDGET_FILES_PART.some((part) => id.includes(part))
+            ? 'files'
+            : 'app',
+    };
   return {
     dir,
     format: 'es',

@@ -207,6 +207,9 @@ export function conversationWith(server, text) {
 export async function startSocketCutter() {
   const sockets = new Set();
   let online = true;
+  let uploadsOnline = true;
+  /** Uploads counted on their way through (POST /api/files), whatever their answer. */
+  let uploads = 0;
   const proxy = {
     target: 0,
     origin: '',
@@ -214,6 +217,11 @@ export async function startSocketCutter() {
       online = next;
       if (!next) for (const pair of sockets) pair.forEach((socket) => socket.destroy());
     },
+    /** Offline for uploads too (issue 16): a `POST /api/files` fails on the way, on any connection. */
+    setUploadsOnline(next) {
+      uploadsOnline = next;
+    },
+    uploads: () => uploads,
     close: () =>
       new Promise((resolve) => {
         for (const pair of sockets) pair.forEach((socket) => socket.destroy());
@@ -224,9 +232,19 @@ export async function startSocketCutter() {
     client.once('data', (first) => {
       const isUpgrade = /^upgrade:\s*websocket/im.test(first.toString('latin1'));
       if (isUpgrade && !online) return client.destroy();
+      // Each request of a kept-alive connection starts a chunk of its own here (small requests,
+      // loopback): an upload is seen wherever it goes.
+      const passes = (chunk) => {
+        if (isUpgrade || !chunk.toString('latin1', 0, 20).startsWith('POST /api/files ')) return true;
+        if (!uploadsOnline) return false;
+        uploads += 1;
+        return true;
+      };
       const upstream = connect(proxy.target, '127.0.0.1', () => {
+        if (!passes(first)) return forget();
         upstream.write(first);
-        client.pipe(upstream).pipe(client);
+        client.on('data', (chunk) => (passes(chunk) ? upstream.write(chunk) : forget()));
+        upstream.pipe(client);
       });
       const pair = [client, upstream];
       if (isUpgrade) sockets.add(pair);

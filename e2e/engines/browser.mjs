@@ -170,6 +170,7 @@ function findByRole(role, name) {
     if (tag === 'textarea') return 'textbox';
     if (tag === 'input') return ['email', 'text', ''].includes(element.type) ? 'textbox' : element.type;
     if (tag === 'a' && element.hasAttribute('href')) return 'link';
+    if (tag === 'img' && element.getAttribute('alt')) return 'img';
     return null;
   };
   const nameOf = (element) => {
@@ -182,7 +183,8 @@ function findByRole(role, name) {
           .map((id) => root.getElementById(id)?.textContent ?? '')
           .join(' '),
       );
-    const label = element.getAttribute('aria-label');
+    const label =
+      element.getAttribute('aria-label') ?? (element.localName === 'img' ? element.getAttribute('alt') : null);
     if (label) return clean(label);
     const forLabel = element.id && root.querySelector(`label[for="${element.id}"]`);
     if (forLabel) return clean(forLabel.textContent);

@@ -128,6 +128,81 @@ describe(`visitor journeys in ${engine.name}`, () => {
     });
   }
 
+  it('issue 16: an image sent offline waits in the outbox with its file over a reload, goes up once when back, and the team gets the message once with it', async (t) => {
+    const page = await visit(`${proxy.origin}/site/`);
+    await openWidget(page);
+    const first = 'A photo follows.';
+    const text = `The shelf, photographed offline in ${engine.name}`;
+    await visitorSays(page, first);
+    const conversation = await eventually(() => conversationWith(server, first) ?? assert.fail('not yet'));
+    proxy.setSocketsOnline(false);
+    proxy.setUploadsOnline(false);
+    t.after(() => (proxy.setSocketsOnline(true), proxy.setUploadsOnline(true)));
+    await eventually(async () => assert.notEqual((await chatState(page)).connection, 'online'), {
+      what: 'the chat offline',
+    });
+    // What the file picker behind the button does: a real PNG lands on the chat's file input.
+    await page.find('button', 'Attach a file');
+    await page.evaluate(async () => {
+      const host = [...document.body.children].find((element) => element.shadowRoot?.querySelector('[part=launcher]'));
+      const chat = [...host.shadowRoot.children].find((element) => element.localName.startsWith('confab-chat'));
+      const canvas = document.createElement('canvas');
+      canvas.width = 120;
+      canvas.height = 90;
+      canvas.getContext('2d').fillRect(10, 10, 100, 70);
+      const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([blob], 'shelf.png', { type: 'image/png' }));
+      const input = chat.shadowRoot.querySelector('input[type=file]');
+      input.files = transfer.files;
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await page.find('alert', 'shelf.png: no connection. It is sent with your message once the connection is back.');
+    await visitorSays(page, text);
+    await eventually(async () => assert.equal(await messagesShown(page, text), 1));
+    await eventually(async () => assert.ok(await outboxStores(page, text)), { what: 'the outbox record' });
+    await page.reload();
+    await openWidget(page);
+    await eventually(async () => assert.equal(await messagesShown(page, text), 1), {
+      what: 'the message kept over the reload',
+    });
+    // Shown as waiting, with its preview from the file on this device.
+    await page.find('img', 'Image: shelf.png');
+    assert.equal(stored(conversation.id, text), 0, 'not delivered yet');
+    assert.equal(proxy.uploads(), 0, 'nothing uploaded yet');
+
+    proxy.setUploadsOnline(true);
+    proxy.setSocketsOnline(true);
+    await eventually(() => assert.equal(stored(conversation.id, text), 1), {
+      what: 'the message delivered',
+      timeoutMs: 30_000,
+    });
+    const [sent] = (server.backend.state.messages.get(conversation.id) ?? []).filter(
+      (message) => message.text === text,
+    );
+    assert.deepEqual(
+      sent.attachments.map(({ name, type }) => [name, type]),
+      [['shelf.png', 'image/png']],
+    );
+    // The visitor sees the preview the server serves them.
+    await eventually(
+      async () =>
+        assert.ok(
+          await page.evaluate(() => {
+            const host = [...document.body.children].find((el) => el.shadowRoot?.querySelector('[part=launcher]'));
+            const chat = [...host.shadowRoot.children].find((el) => el.localName.startsWith('confab-chat'));
+            const image = chat.shadowRoot.querySelector('.attachments img[alt="Image: shelf.png"]');
+            return !!image && !image.closest('[data-waiting]') && image.complete && image.naturalWidth === 120;
+          }),
+        ),
+      { what: 'the preview from the server' },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(stored(conversation.id, text), 1, 'delivered once');
+    assert.equal(proxy.uploads(), 1, 'uploaded once');
+    assert.equal(await messagesShown(page, text), 1, 'shown once');
+  });
+
   it('identify() for another person, then logout(): nothing of the person before shows or is sent', async () => {
     const token = (email, name) => createIdentityToken({ email, name }, DEMO_IDENTITY.secret, DEMO_IDENTITY);
     const ann = await token(`ann-${engine.id}@example.com`, 'Ann');

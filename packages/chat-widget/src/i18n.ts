@@ -17,13 +17,11 @@ export interface Strings {
   unavailable: string;
   /** Why the chat stopped for good (the client's `stopped`), in the visitor's words. */
   stopped: Record<FatalErrorCode, string>;
-  conversations: string;
-  noConversations: string;
-  newConversation: string;
   showConversations: string;
   message: string;
   placeholder: string;
   send: string;
+  attachFile: string;
   sending: string;
   waiting: string;
   sent: string;
@@ -34,22 +32,12 @@ export interface Strings {
   team: string;
   bot: string;
   email: string;
-  name: string;
   save: string;
   emailSaved: (email: string) => string;
-  prechatIntro: string;
-  startChat: string;
   closed: string;
   newMessage: (author: string, text: string) => string;
   messagesLabel: string;
   quickReplies: string;
-  /** Issue 17: the rating after a closed chat, when the team did not word its question. */
-  rateQuestion: string;
-  /** The accessible name of one score. */
-  score: (score: number) => string;
-  rateComment: string;
-  rateSend: string;
-  rated: string;
 }
 
 const en: Strings = {
@@ -71,13 +59,11 @@ const en: Strings = {
     'origin-not-allowed': 'Chat is not available on this page. Please contact us another way.',
     'unsupported-version': 'This chat needs a newer page. Please reload it.',
   },
-  conversations: 'Your conversations',
-  noConversations: 'No conversations yet',
-  newConversation: 'New conversation',
   showConversations: 'Your conversations',
   message: 'Message',
   placeholder: 'Write a message…',
   send: 'Send',
+  attachFile: 'Attach a file',
   sending: 'Sending…',
   waiting: 'Waiting for connection',
   sent: 'Sent',
@@ -88,20 +74,12 @@ const en: Strings = {
   team: 'Team',
   bot: 'Bot',
   email: 'Email',
-  name: 'Name',
   save: 'Save',
   emailSaved: (email) => `Thanks! We will reply to ${email}.`,
-  prechatIntro: 'Before we start, who are we talking to?',
-  startChat: 'Start chat',
   closed: 'This conversation is closed. Write to open it again.',
   newMessage: (author, text) => `New message from ${author}: ${text}`,
   messagesLabel: 'Messages',
   quickReplies: 'Suggested replies',
-  rateQuestion: 'How did we do? Rate this conversation from 1 to 5.',
-  score: (score) => `${score} out of 5`,
-  rateComment: 'Anything to add? (optional)',
-  rateSend: 'Send rating',
-  rated: 'Thanks for your rating!',
 };
 
 const nl: Strings = {
@@ -123,13 +101,11 @@ const nl: Strings = {
     'origin-not-allowed': 'Chat is niet beschikbaar op deze pagina. Neem op een andere manier contact met ons op.',
     'unsupported-version': 'Deze chat heeft een nieuwere pagina nodig. Laad de pagina opnieuw.',
   },
-  conversations: 'Je gesprekken',
-  noConversations: 'Nog geen gesprekken',
-  newConversation: 'Nieuw gesprek',
   showConversations: 'Je gesprekken',
   message: 'Bericht',
   placeholder: 'Schrijf een bericht…',
   send: 'Versturen',
+  attachFile: 'Bestand bijvoegen',
   sending: 'Versturen…',
   waiting: 'Wacht op verbinding',
   sent: 'Verzonden',
@@ -140,20 +116,12 @@ const nl: Strings = {
   team: 'Team',
   bot: 'Bot',
   email: 'E-mailadres',
-  name: 'Naam',
   save: 'Opslaan',
   emailSaved: (email) => `Bedankt! We antwoorden op ${email}.`,
-  prechatIntro: 'Voordat we beginnen: met wie praten we?',
-  startChat: 'Chat starten',
   closed: 'Dit gesprek is gesloten. Schrijf om het weer te openen.',
   newMessage: (author, text) => `Nieuw bericht van ${author}: ${text}`,
   messagesLabel: 'Berichten',
   quickReplies: 'Voorgestelde antwoorden',
-  rateQuestion: 'Hoe hebben we het gedaan? Geef dit gesprek een cijfer van 1 tot 5.',
-  score: (score) => `${score} van 5`,
-  rateComment: 'Nog iets toe te voegen? (optioneel)',
-  rateSend: 'Beoordeling versturen',
-  rated: 'Bedankt voor je beoordeling!',
 };
 
 export const STRINGS: Record<WidgetLocale, Strings> = { en, nl };

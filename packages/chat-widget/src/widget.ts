@@ -106,6 +106,7 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     chat.open = open;
     chat.position = config.position;
     chat.prechat = !!config.prechat;
+    chat.server = config.server;
     chat.client = client;
     // The element's events become `window.Confab` events (and their `confab-*` DOM events, from
     // the widget's host): they stop at the element, so the page hears each of them once.

@@ -307,22 +307,6 @@ export const chatStyles = css`
     display: flex;
     gap: 8px;
   }
-  fieldset {
-    margin: 0 0 8px;
-    padding: 0;
-    border: 0;
-  }
-  legend {
-    margin-bottom: 8px;
-  }
-  .score {
-    display: flex;
-    gap: 4px;
-    font-weight: 400;
-  }
-  .away textarea {
-    margin-bottom: 8px;
-  }
   button.primary {
     padding: 8px 14px;
     border: 0;
@@ -343,15 +327,21 @@ export const chatStyles = css`
   }
   .composer {
     display: flex;
+    flex-wrap: wrap;
     align-items: flex-end;
     gap: 8px;
     padding: 10px 12px;
     border-top: 1px solid var(--_confab-line);
   }
   .composer textarea {
+    flex: 1;
     resize: none;
     max-height: 120px;
     field-sizing: content;
+  }
+  .composer .icon {
+    flex: none;
+    color: var(--_confab-text);
   }
   button.send {
     flex: none;
@@ -363,16 +353,6 @@ export const chatStyles = css`
     border-radius: 20px;
     background: var(--_confab-accent);
     color: #fff;
-  }
-  .prechat {
-    padding: 12px 16px 16px;
-    border-top: 1px solid var(--_confab-line);
-  }
-  .prechat p {
-    margin: 0 0 8px;
-  }
-  .prechat input {
-    margin-bottom: 10px;
   }
   h3 {
     margin: 0 0 12px;

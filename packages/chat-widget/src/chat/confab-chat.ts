@@ -8,8 +8,9 @@ import {
   visitorSelectors,
 } from '@confab/core';
 import type {
-  Conversation,
+  Attachment,
   Message,
+  PickedFile,
   Readable,
   TimelineItem,
   TimelineTarget,
@@ -21,6 +22,7 @@ import type { WidgetLocale } from '../boot.js';
 import { STRINGS, teamText, type Strings } from '../i18n.js';
 import { NewMessages } from '../new-messages.js';
 import { chatStyles } from './confab-chat.styles.js';
+import type { ChatFiles, OutgoingFiles } from './files.js';
 
 /**
  * The chat element's DOM events: `confab-*`, bubbling and composed (DESIGN §2). The script-tag
@@ -56,20 +58,19 @@ const closeIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true">
     d="M18.3 5.7a1 1 0 0 0-1.4 0L12 10.6 7.1 5.7a1 1 0 1 0-1.4 1.4l4.9 4.9-4.9 4.9a1 1 0 1 0 1.4 1.4l4.9-4.9 4.9 4.9a1 1 0 0 0 1.4-1.4L13.4 12l4.9-4.9a1 1 0 0 0 0-1.4z"
   />
 </svg>`;
+const attachIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true">
+  <path d="M11 5h2v6h6v2h-6v6h-2v-6H5v-2h6z" />
+</svg>`;
 const listIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true">
   <path d="M4 6h16v2H4zm0 5h16v2H4zm0 5h16v2H4z" />
 </svg>`;
 
-/** Date formats are slow to create (milliseconds each): one per locale and kind, made when first needed. */
-function formatter(locale: WidgetLocale, kind: 'date' | 'time'): Intl.DateTimeFormat {
-  return cachedFormatter(
-    `${kind}:${locale}`,
-    () =>
-      new Intl.DateTimeFormat(
-        locale,
-        kind === 'date' ? { dateStyle: 'medium', timeStyle: 'short' } : { timeStyle: 'short' },
-      ),
-  );
+const hasFiles = (item: TimelineItem) => item.attachments.length + item.waitingFiles.length > 0;
+const allowDrop = (event: Event) => event.preventDefault();
+
+/** Date formats are slow to create (milliseconds each): one per locale, made when first needed. */
+function formatter(locale: WidgetLocale): Intl.DateTimeFormat {
+  return cachedFormatter(`time:${locale}`, () => new Intl.DateTimeFormat(locale, { timeStyle: 'short' }));
 }
 
 /**
@@ -107,11 +108,13 @@ export class ConfabChat extends LitElement {
     open: { type: Boolean, reflect: true },
     position: { reflect: true },
     prechat: { type: Boolean },
+    files: { state: true, attribute: false },
+    forms: { state: true, attribute: false },
     selected: { state: true, attribute: false },
     showingHistory: { state: true, attribute: false },
     startCommandId: { state: true, attribute: false },
     announcement: { state: true, attribute: false },
-    prechatDone: { state: true, attribute: false },
+    prechatFilled: { state: true, attribute: false },
     emailSaved: { state: true, attribute: false },
   };
 
@@ -126,6 +129,15 @@ export class ConfabChat extends LitElement {
   declare position: 'right' | 'left';
   /** Ask a new visitor's name and email before the first message. */
   declare prechat: boolean;
+  /** Origin of the Confab server for files (`/api/files`); '' for the page's own. */
+  server = '';
+  /** The files part (issue 16), loaded on first use. */
+  declare private files: ChatFiles | null;
+  private filesLoading: Promise<ChatFiles> | null = null;
+  /** The pre-chat form and the rating, loaded when one is shown. */
+  declare private forms: ReturnType<typeof import('./forms.js').withStyles> | undefined;
+  private formsLoading: Promise<unknown> | undefined;
+  private waitingForFiles = false;
 
   /** undefined: follow the newest conversation; null: a new one; else that conversation. */
   declare private selected: string | null | undefined;
@@ -133,7 +145,7 @@ export class ConfabChat extends LitElement {
   /** The `visitor.startChat` command behind the new conversation being shown. */
   declare private startCommandId: string | null;
   declare private announcement: string;
-  declare private prechatDone: boolean;
+  declare private prechatFilled: boolean;
   declare private emailSaved: string;
 
   constructor() {
@@ -145,11 +157,12 @@ export class ConfabChat extends LitElement {
     this.open = false;
     this.position = 'right';
     this.prechat = false;
+    this.files = null;
     this.selected = undefined;
     this.showingHistory = false;
     this.startCommandId = null;
     this.announcement = '';
-    this.prechatDone = false;
+    this.prechatFilled = false;
     this.emailSaved = '';
   }
 
@@ -222,6 +235,8 @@ export class ConfabChat extends LitElement {
   /** Moves focus into the window: the message field, else the first control. */
   async focusWindow() {
     await this.updateComplete;
+    // The pre-chat form comes with the forms part: it takes focus once it is there.
+    if (this.prechat && !this.forms) await this.loadForms().then(() => this.updateComplete);
     const target =
       this.composer ??
       this.renderRoot.querySelector<HTMLElement>('input, button:not([data-close])') ??
@@ -245,6 +260,9 @@ export class ConfabChat extends LitElement {
       this.startCommandId = null;
       this.showingHistory = false;
     }
+    // Files to show, or a rating: their part loads now (neither is in the first load).
+    if (!this.files && this.timeline.value?.items.some(hasFiles)) void this.loadFiles();
+    if (this.prechat || this.rating.value?.state !== 'none') void this.loadForms();
     const fresh = this.newMessages.take(this.teamMessages.value ?? [], !!this.status.value?.ready);
     if (fresh.length) this.announce(fresh[fresh.length - 1]);
     // A start confirmed (also one restored from the outbox after a reload): follow it.
@@ -336,37 +354,9 @@ export class ConfabChat extends LitElement {
               ? html`<p class="banner" role="status">${t.offline}</p>`
               : nothing
         }
-        ${this.showingHistory ? this.renderHistory(threads) : this.renderConversation()}
+        ${this.showingHistory ? (this.forms?.renderHistory(this, threads) ?? nothing) : this.renderConversation()}
         <div class="visually-hidden" aria-live="polite">${this.announcement}</div>
       </div>
-    `;
-  }
-
-  private renderHistory(threads: readonly Conversation[]) {
-    const t = this.strings;
-    const time = formatter(this.locale, 'date');
-    return html`
-      <section class="history" aria-labelledby="history-title">
-        <h3 id="history-title">${t.conversations}</h3>
-        ${
-          threads.length
-            ? html`<ul>
-                ${threads.map(
-                  (thread) =>
-                    html`<li>
-                      <button type="button" class="thread" @click=${() => this.openThread(thread.id)}>
-                        <span class="preview">${thread.preview || '…'}</span>
-                        <span class="meta"
-                          >${time.format(thread.lastActivityAt)}${thread.status === 'closed' ? ' · ✓' : ''}</span
-                        >
-                      </button>
-                    </li>`,
-                )}
-              </ul>`
-            : html`<p class="empty">${t.noConversations}</p>`
-        }
-        <button type="button" class="primary" @click=${this.onNewConversation}>${t.newConversation}</button>
-      </section>
     `;
   }
 
@@ -406,12 +396,12 @@ export class ConfabChat extends LitElement {
       : false;
     const showPrechat =
       this.prechat &&
-      !this.prechatDone &&
+      !this.prechatFilled &&
       !conversation &&
       !shown.length &&
       !contact?.email &&
       !this.threads.value?.length;
-    const time = formatter(this.locale, 'time');
+    const time = formatter(this.locale);
     return html`
       <section class="messages" part="messages" aria-label=${t.messagesLabel} tabindex="0">
         ${welcome ? html`<p class="welcome">${welcome}</p>` : nothing}
@@ -427,9 +417,10 @@ export class ConfabChat extends LitElement {
               </div>`
             : nothing
         }
-        ${conversation?.status === 'closed' ? html`<p class="notice">${t.closed}</p>` : nothing} ${this.renderRating()}
+        ${conversation?.status === 'closed' ? html`<p class="notice">${t.closed}</p>` : nothing}
+        ${this.forms?.renderRating(this, this.rating.value) ?? nothing}
       </section>
-      ${showPrechat ? this.renderPrechat() : this.renderComposer(conversationId)}
+      ${showPrechat ? (this.forms?.renderPrechat(this) ?? nothing) : this.renderComposer(conversationId)}
     `;
   }
 
@@ -457,7 +448,8 @@ export class ConfabChat extends LitElement {
       data-delivery=${delivery ?? nothing}
     >
       <span class="author">${author}</span>
-      <p class="text">${renderText(item.text)}</p>
+      ${item.text ? html`<p class="text">${renderText(item.text)}</p>` : nothing}
+      ${hasFiles(item) && this.files ? this.files.renderAttachments(item) : nothing}
       <span class="meta">${time.format(item.createdAt)}${deliveryText ? ` · ${deliveryText}` : ''}</span>
       ${delivery === 'failed' && commandId ? html`<button type="button" class="link" @click=${() => this.retry(commandId)}>${t.retry}</button>` : nothing}
     </li>`;
@@ -483,46 +475,17 @@ export class ConfabChat extends LitElement {
     </div>`;
   }
 
-  /** Issue 17: after a chat closed, a rating from 1 to 5 and a comment; then thanks. */
-  private renderRating() {
-    const t = this.strings;
-    const prompt = this.rating.value;
-    if (prompt?.state === 'rated') return html`<p class="notice" role="status">${t.rated}</p>`;
-    if (prompt?.state !== 'ask') return nothing;
-    return html`<form class="away" @submit=${this.onRate}>
-      <fieldset>
-        <legend>${prompt.question[this.locale] || t.rateQuestion}</legend>
-        <div class="row">
-          ${[1, 2, 3, 4, 5].map(
-            (score) =>
-              html`<label class="score"
-                ><input type="radio" name="score" value=${score} required aria-label=${t.score(score)} />${score}</label
-              >`,
-          )}
-        </div>
-      </fieldset>
-      <label for="rating-comment">${t.rateComment}</label>
-      <textarea id="rating-comment" name="comment" maxlength=${MAX_TEXT_LENGTH}></textarea>
-      <button type="submit" class="primary">${t.rateSend}</button>
-    </form>`;
-  }
-
-  private renderPrechat() {
-    const t = this.strings;
-    return html`<form part="composer" class="prechat" @submit=${this.onPrechat}>
-      <p>${t.prechatIntro}</p>
-      <label for="prechat-name">${t.name}</label>
-      <input id="prechat-name" name="name" autocomplete="name" />
-      <label for="prechat-email">${t.email}</label>
-      <input id="prechat-email" name="email" type="email" autocomplete="email" />
-      <button type="submit" class="primary">${t.startChat}</button>
-    </form>`;
-  }
-
   private renderComposer(conversationId: string | null): TemplateResult {
     const t = this.strings;
     const draft = this.client?.drafts.get(conversationId ?? NEW_CONVERSATION_DRAFT) ?? '';
-    return html`<form part="composer" class="composer" @submit=${this.onSubmit}>
+    return html`<form
+      part="composer"
+      class="composer"
+      @submit=${this.onSubmit}
+      @dragover=${allowDrop}
+      @drop=${this.onFiles}
+    >
+      ${this.files?.renderUploads() ?? nothing}
       <label class="visually-hidden" for="composer">${t.message}</label>
       <textarea
         id="composer"
@@ -532,7 +495,10 @@ export class ConfabChat extends LitElement {
         .value=${draft}
         @input=${this.onInput}
         @keydown=${this.onComposerKeydown}
+        @paste=${this.onFiles}
       ></textarea>
+      <button type="button" class="icon" aria-label=${t.attachFile} @click=${this.pickFiles}>${attachIcon}</button>
+      <input type="file" multiple hidden @change=${this.onFiles} />
       <button type="submit" class="send" aria-label=${t.send}>${sendIcon}</button>
     </form>`;
   }
@@ -552,18 +518,16 @@ export class ConfabChat extends LitElement {
 
   private showHistory() {
     this.showingHistory = true;
-    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('.history button')?.focus());
+    void this.loadForms()
+      .then(() => this.updateComplete)
+      .then(() => this.renderRoot.querySelector<HTMLElement>('.history button')?.focus());
   }
 
-  private openThread(conversationId: string) {
+  /** @internal Shows one of the visitor's conversations (the list, loaded later, calls it). */
+  openThread(conversationId: string) {
     this.selected = conversationId;
     this.startCommandId = null;
     this.showingHistory = false;
-    void this.focusWindow();
-  }
-
-  private onNewConversation() {
-    this.startNewConversation();
     void this.focusWindow();
   }
 
@@ -605,20 +569,58 @@ export class ConfabChat extends LitElement {
     void this.client?.send({ type: 'typing', conversationId, typing: false });
   }
 
-  private onSubmit(event: SubmitEvent) {
+  private async onSubmit(event: SubmitEvent) {
     event.preventDefault();
     const field = this.composer;
-    if (!field) return;
+    if (!field || this.waitingForFiles) return;
+    let files: OutgoingFiles | null | undefined;
+    if (this.files) {
+      // The message waits until its files are up (or wait in the outbox, offline); one refused
+      // keeps it here, and its alert says why.
+      this.waitingForFiles = true;
+      files = await this.files.settled();
+      this.waitingForFiles = false;
+      if (!files) return;
+    }
     // Sent as typed; only stray blank lines before it and whitespace after it are dropped.
     const text = composedText(field.value);
-    if (!text) return;
+    if (!text && !files?.count) return;
     this.client?.drafts.set(this.conversationId ?? NEW_CONVERSATION_DRAFT, '');
     field.value = '';
-    void this.send(text);
+    this.files?.uploads.clear();
+    void this.send(text, files?.command, files?.waiting);
   }
 
-  /** Sends the visitor's text: in the conversation shown, or as the start of a new one. */
-  async send(text: string) {
+  private pickFiles(event: Event) {
+    ((event.currentTarget as HTMLElement).nextElementSibling as HTMLElement).click();
+  }
+
+  /** Files picked, pasted or dropped: each uploads at once (the files part loads on first use). */
+  private onFiles(event: Event & Partial<ClipboardEvent & DragEvent>) {
+    const input = event.target as HTMLInputElement;
+    const list = (event.clipboardData ?? event.dataTransfer ?? input).files;
+    if (!list?.length) return;
+    event.preventDefault();
+    const files = [...list];
+    if (input.type === 'file') input.value = '';
+    void this.loadFiles().then((part) => files.forEach(part.uploads.add));
+  }
+
+  private loadForms() {
+    return (this.formsLoading ??= import('./forms.js').then((part) => (this.forms = part.withStyles(this))));
+  }
+
+  /** @internal The pre-chat form was answered (its part, loaded later, says so). */
+  prechatDone() {
+    this.prechatFilled = true;
+  }
+
+  private loadFiles(): Promise<ChatFiles> {
+    return (this.filesLoading ??= import('./files.js').then(({ ChatFiles }) => (this.files = new ChatFiles(this))));
+  }
+
+  /** Sends the visitor's text (and files): in the conversation shown, or as the start of a new one. */
+  async send(text: string, withFiles?: { attachments?: Attachment[] }, files?: PickedFile[]) {
     const client = this.client;
     if (!client) return;
     this.stopTyping();
@@ -630,12 +632,20 @@ export class ConfabChat extends LitElement {
     const startId = conversationId ? null : this.pendingStart();
     if (conversationId || startId) {
       await client
-        .send({ type: 'visitor.message', conversationId: conversationId ?? startedConversation(startId!), text })
+        .send(
+          {
+            type: 'visitor.message',
+            conversationId: conversationId ?? startedConversation(startId!),
+            text,
+            ...withFiles,
+          },
+          files,
+        )
         .catch(() => undefined);
       return;
     }
-    const command = { type: 'visitor.startChat' as const, text };
-    const sent = client.send(command);
+    const command = { type: 'visitor.startChat' as const, text, ...withFiles };
+    const sent = client.send(command, files);
     const entry = client.pending.get().find((candidate) => candidate.command === command);
     this.startCommandId = entry?.id ?? null;
     this.selected = null;
@@ -680,32 +690,5 @@ export class ConfabChat extends LitElement {
     void this.client.send({ type: 'visitor.setProfile', email }).catch(() => {
       this.emailSaved = '';
     });
-  }
-
-  private onRate(event: SubmitEvent) {
-    event.preventDefault();
-    const data = new FormData(event.target as HTMLFormElement);
-    const conversationId = this.conversationId;
-    const comment = String(data.get('comment')).trim();
-    if (!this.client || !conversationId) return;
-    void this.client
-      .send({ type: 'visitor.rate', conversationId, score: Number(data.get('score')), ...(comment ? { comment } : {}) })
-      .catch(() => undefined);
-    // The form goes once the rating is confirmed: focus waits in the message field, not on a button that vanishes.
-    void this.focusWindow();
-  }
-
-  private onPrechat(event: SubmitEvent) {
-    event.preventDefault();
-    const data = new FormData(event.target as HTMLFormElement);
-    const name = String(data.get('name') ?? '').trim();
-    const email = String(data.get('email') ?? '').trim();
-    this.prechatDone = true;
-    if (this.client && (name || email)) {
-      void this.client
-        .send({ type: 'visitor.setProfile', ...(name ? { name } : {}), ...(email ? { email } : {}) })
-        .catch(() => undefined);
-    }
-    void this.focusWindow();
   }
 }

@@ -118,6 +118,9 @@ function roleOf(element: Element): string | null {
   if (tag === 'button') return 'button';
   if (tag === 'a' && element.hasAttribute('href')) return 'link';
   if (tag === 'textarea') return 'textbox';
+  if (tag === 'progress') return 'progressbar';
+  if (tag === 'img' && element.getAttribute('alt')) return 'img';
+  if (tag === 'ul' || tag === 'ol') return 'list';
   if (tag === 'input')
     return ['email', 'text', ''].includes((element as HTMLInputElement).type)
       ? 'textbox'
@@ -140,7 +143,8 @@ export function nameOf(element: Element): string {
       .join(' ')
       .replace(/\s+/g, ' ')
       .trim();
-  const label = element.getAttribute('aria-label');
+  const label =
+    element.getAttribute('aria-label') ?? (element.localName === 'img' ? element.getAttribute('alt') : null);
   if (label) return label.trim();
   const legend = element.localName === 'fieldset' ? element.querySelector(':scope > legend') : null;
   if (legend) return (legend.textContent ?? '').replace(/\s+/g, ' ').trim();

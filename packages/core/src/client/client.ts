@@ -1,4 +1,5 @@
 import { createNanoEvents } from 'nanoevents';
+import type { PickedFile } from '../files/uploads.js';
 import type { Agent, Contact } from '../model/model.js';
 import { isSignalCommand, type AgentCommand, type Command, type VisitorCommand } from '../protocol/commands.js';
 import { ConfabError, type FatalErrorCode } from '../protocol/errors.js';
@@ -487,7 +488,7 @@ function createClient<C extends Command, S extends ReplicaStore>(
 
   // ---- commands -------------------------------------------------------------------------------
 
-  function send(command: C): Promise<Record<string, string>> {
+  function send(command: C, files?: readonly PickedFile[]): Promise<Record<string, string>> {
     if (closed) return Promise.reject(new ConfabError('offline', 'The client is closed.'));
     // The server cannot read a frame this long, so it could not say which command it refused: the
     // command would wait for an answer forever. Refused here instead, before anything changes.
@@ -501,7 +502,7 @@ function createClient<C extends Command, S extends ReplicaStore>(
       if (welcomed) transport.send({ v: PROTOCOL_VERSION, type: 'command', id: newCommandId(), command });
       return Promise.resolve({});
     }
-    const entry = outbox.add(rewriteIds(command, resolvedIds));
+    const entry = outbox.add(rewriteIds(command, resolvedIds), files?.length ? files : undefined);
     optimistic?.apply(entry);
     if (!welcomed) snapshots.schedule(true);
     const result = outbox.wait(entry.id);
@@ -534,6 +535,18 @@ function createClient<C extends Command, S extends ReplicaStore>(
     if (!welcomed || !entry || entry.state === 'failed') return;
     // Committed already: its answer came before its events, which are on their way.
     if (earlyAcks.has(id)) return;
+    // Its files first (issue 16): each uploads once, then it comes back here without them.
+    if (entry.files)
+      return void import('../files/waiting.js').then((files) =>
+        files.uploadWaiting({
+          outbox,
+          id,
+          url: options.filesUrl,
+          session: kind === 'visitor' ? session : null,
+          transmit,
+          fail,
+        }),
+      );
     // It names a record an earlier command creates: it goes once that one's real id is known.
     if (referencesPending(entry.command)) {
       const refused = unsendable(entry);
@@ -787,6 +800,7 @@ function createClient<C extends Command, S extends ReplicaStore>(
       // After start-up: its first link must not race the stored replica it loads.
       void started.then(renewLink, () => undefined);
     },
+    sessionToken: () => session.token,
     close: () => close(),
     async forget() {
       const before = principal();

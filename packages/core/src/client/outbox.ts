@@ -24,6 +24,11 @@ export interface StoredCommand {
   sequence: number;
   /** Who queued it (Session.owner; older versions: always the token's hash). */
   owner: string;
+  /**
+   * Files it waits for, as bytes: some browsers' IndexedDB cannot keep a Blob (WebKit in a private
+   * or ephemeral session: "Error preparing Blob/File data to be stored").
+   */
+  files?: Array<{ name: string; type: string; bytes: ArrayBuffer }>;
 }
 
 type Result = Record<string, string>;
@@ -46,7 +51,7 @@ export interface Outbox {
   readonly pending: Readable<PendingCommand[]>;
   get(id: string): PendingCommand | undefined;
   /** Queues a new command (not stored yet: `save` it). */
-  add(command: Command): PendingCommand;
+  add(command: Command, files?: PendingCommand['files']): PendingCommand;
   /** Replaces an entry by `change(entry)`; returns the new entry, or undefined when it is gone. */
   update(id: string, change: (entry: PendingCommand) => PendingCommand): PendingCommand | undefined;
   /** Takes an entry out, and its record from storage. */
@@ -96,11 +101,11 @@ export function createOutbox(session: Session, storage: ClientStorage): Outbox {
   return {
     pending,
     get,
-    add(command) {
+    add(command, files) {
       const id = newCommandId();
       // Never earlier than the command before it, even if the clock steps back.
       lastCreatedAt = Math.max(Date.now(), lastCreatedAt);
-      const entry: PendingCommand = { id, command, state: 'queued', createdAt: lastCreatedAt };
+      const entry: PendingCommand = { id, command, state: 'queued', createdAt: lastCreatedAt, ...(files && { files }) };
       sequences.set(id, commandCounter);
       pending.set([...pending.get(), entry]);
       return entry;
@@ -138,6 +143,7 @@ export function createOutbox(session: Session, storage: ClientStorage): Outbox {
           createdAt: record.createdAt,
           ...(record.error ? { error: record.error } : {}),
           ...(committed[record.id] ? { committed: committed[record.id] } : {}),
+          ...(record.files && { files: record.files.map((file) => new File([file.bytes], file.name, file)) }),
         });
         sequences.set(record.id, record.sequence);
       }
@@ -146,10 +152,17 @@ export function createOutbox(session: Session, storage: ClientStorage): Outbox {
       return restored;
     },
     save(id, mode) {
-      return storage.queue((persistence) => {
+      return storage.queue(async (persistence) => {
         // Acknowledged or discarded before this write ran: its record is gone for good.
         const entry = get(id);
         if (!entry) return undefined;
+        const files =
+          entry.files &&
+          (await Promise.all(
+            entry.files.map(async (file) => ({ name: file.name, type: file.type, bytes: await file.arrayBuffer() })),
+          ));
+        // Sent, or its files changed, while they were read: a later write (if any) keeps it.
+        if (get(id)?.files !== entry.files) return undefined;
         const record: StoredCommand = {
           id,
           command: entry.command,
@@ -158,6 +171,7 @@ export function createOutbox(session: Session, storage: ClientStorage): Outbox {
           sequence: sequences.get(id) ?? 0,
           owner: session.owner,
           ...(entry.error ? { error: entry.error } : {}),
+          ...(files && { files }),
         };
         return persistence[mode](`${session.outboxPrefix}${id}`, record);
       });

@@ -3,6 +3,7 @@ import type { AgentCommand, Command, VisitorCommand } from '../protocol/commands
 import type { ConfabError, ErrorPayload, FatalErrorCode } from '../protocol/errors.js';
 import type { SequencedEvent, TypingSignal, ViewingSignal } from '../protocol/events.js';
 import type { Principal } from '../protocol/frames.js';
+import type { PickedFile } from '../files/uploads.js';
 import type { Readable } from '../store/readable.js';
 import type { InboxStore, ReplicaStore } from '../store/types.js';
 import type { ConnectionState, Transport } from '../transport/transport.js';
@@ -38,6 +39,11 @@ export interface PendingCommand {
    * those records, not the command.
    */
   readonly committed?: { readonly seq: number; readonly created: readonly string[] };
+  /**
+   * Files the command waits for (issue 16): picked while offline, or their upload failed on the
+   * way. Stored with the command; each is uploaded once, into `attachments`, before it is sent.
+   */
+  readonly files?: readonly PickedFile[];
 }
 
 export interface ClientEvents {
@@ -94,8 +100,9 @@ export interface Client<C extends Command, S extends ReplicaStore = ReplicaStore
    * Sends a command. Its effect shows at once (optimistic, marked pending); it resolves with the
    * ids the command created once the server committed it, or rejects with a ConfabError (and the
    * optimistic effect is rolled back). Offline, it waits in the outbox, which survives reloads.
+   * `files` not uploaded yet wait there with it, and go into its `attachments` before it is sent.
    */
-  send(command: C): Promise<Record<string, string>>;
+  send(command: C, files?: readonly PickedFile[]): Promise<Record<string, string>>;
   /** Sends a failed command again (under its original id). */
   retry(commandId: string): Promise<Record<string, string>>;
   /** Forgets a failed or queued command. */
@@ -111,6 +118,11 @@ export interface Client<C extends Command, S extends ReplicaStore = ReplicaStore
    * auth.onTokenRefreshed((token) => client.setToken(token));
    */
   setToken(token: string): void;
+  /**
+   * The session token for this person's HTTP requests (uploads, downloads: `Authorization: Bearer`,
+   * never a URL); '' until the server gave one.
+   */
+  sessionToken(): string;
   /** Disconnects and stops; resolves once writes already begun are stored. */
   close(): Promise<void>;
   /**
@@ -142,6 +154,8 @@ export interface ClientOptions {
   persistence?: Persistence;
   /** Separates persisted data of several clients on one origin. Default 'confab'. */
   namespace?: string;
+  /** Where files waiting in the outbox are uploaded (`POST`); default `/api/files` of the page. */
+  filesUrl?: string;
 }
 
 export interface VisitorClientOptions extends ClientOptions {

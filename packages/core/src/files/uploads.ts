@@ -55,6 +55,11 @@ export interface Uploads extends Readable<readonly Upload[]> {
   attachments(): Attachment[];
   /** Whether any file is still on its way (the message waits for it). */
   busy(): boolean;
+  /**
+   * The files whose upload failed on the way (offline): they may wait in the outbox with their
+   * message (`client.send(command, files)`), which uploads them once the client is back online.
+   */
+  offline(): PickedFile[];
 }
 
 let counter = 0;
@@ -108,6 +113,7 @@ export function createUploads(send: UploadSender, maxBytes = DEFAULT_UPLOAD_MAX_
     },
     attachments: () => list.get().flatMap((upload) => (upload.attachment ? [upload.attachment] : [])),
     busy: () => list.get().some((upload) => upload.state === 'uploading'),
+    offline: () => list.get().flatMap((upload) => (upload.error === 'network' ? [files.get(upload.key)!] : [])),
   };
 }
 

@@ -3,7 +3,8 @@ import type { PendingCommand, VisitorClient } from '../client/types.js';
 import { isOpenAt } from '../engine/hours.js';
 import { isRoutable } from '../engine/routing.js';
 import { ratingOf, ratingRefusal } from '../engine/satisfaction.js';
-import type { Agent, Contact, Conversation, Feedback, Message, Settings } from '../model/model.js';
+import type { Agent, Attachment, Contact, Conversation, Feedback, Message, Settings } from '../model/model.js';
+import type { PickedFile } from '../files/uploads.js';
 import type { Readable } from '../store/readable.js';
 import { sameItems, select } from './select.js';
 
@@ -25,6 +26,10 @@ export interface TimelineItem {
   own: boolean;
   /** A bot's offered answers (W5); empty for other messages. */
   quickReplies: readonly string[];
+  /** The message's files (issue 16); for one in the outbox, those already uploaded. */
+  attachments: readonly Attachment[];
+  /** Files the message waits for in the outbox (picked offline): not uploaded yet. */
+  waitingFiles: readonly PickedFile[];
   /** For the visitor's own messages: confirmed (`sent`), in the outbox, or refused. Null for the team's. */
   delivery: Delivery | null;
   /** The outbox command behind a message the server has not confirmed yet (for "Try again"). */
@@ -297,7 +302,9 @@ function sameItem(a: TimelineItem, b: TimelineItem): boolean {
     a.authorId === b.authorId &&
     a.delivery === b.delivery &&
     a.commandId === b.commandId &&
-    sameItems(a.quickReplies, b.quickReplies)
+    sameItems(a.quickReplies, b.quickReplies) &&
+    sameItems(a.attachments, b.attachments) &&
+    sameItems(a.waitingFiles, b.waitingFiles)
   );
 }
 
@@ -349,6 +356,8 @@ function timelineItems(
       authorId: message.authorId,
       own,
       quickReplies: message.quickReplies ?? [],
+      attachments: message.attachments,
+      waitingFiles: entry?.files ?? [],
       // Queued, sending or failed while in the outbox; sent once confirmed (its ack may be on its way).
       delivery: own ? (entry && !entry.committed ? entry.state : 'sent') : null,
       commandId,
@@ -373,6 +382,8 @@ function timelineItems(
       authorId: '',
       own: true,
       quickReplies: [],
+      attachments: ('attachments' in command && command.attachments) || [],
+      waitingFiles: entry.files ?? [],
       delivery: entry.state,
       commandId: entry.id,
     });

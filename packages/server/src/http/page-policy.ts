@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
  * pages (`/inbox/`, `/site/`) also state in a `<meta>` so that they keep it wherever they are served.
  */
 export const PAGE_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; connect-src 'self'; " +
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob: https:; connect-src 'self'; " +
   "object-src 'none'; base-uri 'none'; require-trusted-types-for 'script'; trusted-types lit-html dompurify";
 
 /**
