@@ -9,7 +9,7 @@ import { minifyTemplates } from './scripts/minify-templates.mjs';
 
 const plugins = () => [
   nodeResolve({ exportConditions: ['browser', 'production'] }),
-  terser({ ecma: 2020, module: true, format: { comments: false } }),
+  terser({ ecma: 2020, module: true, compress: { passes: 2 }, format: { comments: false } }),
 ];
 
 /** Removes chunks an earlier build of this entry wrote (their names carry a content hash). */

@@ -156,11 +156,7 @@ export function createOutbox(session: Session, storage: ClientStorage): Outbox {
         // Acknowledged or discarded before this write ran: its record is gone for good.
         const entry = get(id);
         if (!entry) return undefined;
-        const files =
-          entry.files &&
-          (await Promise.all(
-            entry.files.map(async (file) => ({ name: file.name, type: file.type, bytes: await file.arrayBuffer() })),
-          ));
+        const files = entry.files && (await (await import('../files/waiting.js')).storedFiles(entry.files));
         // Sent, or its files changed, while they were read: a later write (if any) keeps it.
         if (get(id)?.files !== entry.files) return undefined;
         const record: StoredCommand = {

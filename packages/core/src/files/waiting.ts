@@ -2,12 +2,12 @@
  * Files that wait in the outbox with their message (issue 16), uploaded when the client is back
  * online. The client loads this on first need: one that never meets such a file never loads it.
  */
-import type { Outbox } from '../client/outbox.js';
+import type { Outbox, StoredCommand } from '../client/outbox.js';
 import { RETRY_DELAY_MS } from '../client/outbox.js';
 import type { Session } from '../client/session.js';
 import type { Attachment } from '../model/model.js';
 import { ConfabError } from '../protocol/errors.js';
-import { httpUploadSender, UploadError } from './uploads.js';
+import { httpUploadSender, UploadError, type PickedFile } from './uploads.js';
 
 export interface WaitingFiles {
   outbox: Outbox;
@@ -21,6 +21,11 @@ export interface WaitingFiles {
   transmit(id: string): void;
   /** Fails the command with a refusal, as the client does. */
   fail(id: string, error: ConfabError): void;
+}
+
+/** Files as the outbox stores them: bytes, which every browser's IndexedDB keeps (a Blob not always). */
+export function storedFiles(files: readonly PickedFile[]): Promise<NonNullable<StoredCommand['files']>> {
+  return Promise.all(files.map(async (file) => ({ name: file.name, type: file.type, bytes: await file.arrayBuffer() })));
 }
 
 /** Commands whose files are going up now, per outbox: a reconnect during an upload starts none again. */

@@ -1,5 +1,5 @@
 import { applyEvent } from '../engine/engine.js';
-import { createEngineState, idsOf, type EngineState } from '../engine/state.js';
+import { addToGroup, createEngineState, idsOf, removeFromGroup, type EngineState, type IdGroup } from '../engine/state.js';
 import { BUILT_IN_VIEWS, compareConversations, matchesFilter, narrowFilter, resolveFilter } from '../engine/views.js';
 import type {
   AgentId,
@@ -167,10 +167,10 @@ class ReplicaStore implements LocalInboxStore {
   search: SearchIndex | null = null;
   private textTimer: ReturnType<typeof setTimeout> | null = null;
   /**
-   * Participant → the slots of the conversations it is in besides its own (a number for one, a
-   * list for more): a contact's own conversations the engine's conversationIdsByContact knows.
+   * Participant → the conversations it is in besides its own (grouped as the engine groups ids): a
+   * contact's own conversations the engine's conversationIdsByContact knows.
    */
-  private participantSlots = new Map<string, number | number[]>();
+  private participantConversations = new Map<string, IdGroup>();
 
   // The batch: what changed since the last flush.
   /** Slot → its sort time before the batch (NaN when it was in no index). */
@@ -303,7 +303,7 @@ class ReplicaStore implements LocalInboxStore {
     this.columns = next.columns;
     this.agents = next.agents;
     this.labelCodes = next.labelCodes;
-    this.participantSlots = next.participantSlots;
+    this.participantConversations = next.participantConversations;
     this.viewEntries = next.viewEntries;
     this.batch = new Map();
     if (next.search !== null) {
@@ -385,13 +385,11 @@ class ReplicaStore implements LocalInboxStore {
         this.messageChanged(null, false, event.conversationId);
         break;
       case 'contact.upserted': {
-        for (const id of idsOf(this.state.conversationIdsByContact.get(event.contact.id))) {
-          const slot = this.slotOf.get(id);
-          if (slot !== undefined) this.contactChanged(slot);
-        }
-        const slots = this.participantSlots.get(event.contact.id);
-        if (typeof slots === 'number') this.contactChanged(slots);
-        else if (slots !== undefined) for (const slot of slots) this.contactChanged(slot);
+        for (const groups of [this.state.conversationIdsByContact, this.participantConversations])
+          for (const id of idsOf(groups.get(event.contact.id))) {
+            const slot = this.slotOf.get(id);
+            if (slot !== undefined) this.contactChanged(slot);
+          }
         break;
       }
       case 'view.upserted':
@@ -452,7 +450,7 @@ class ReplicaStore implements LocalInboxStore {
     this.records[slot] = record;
     const oldTime = this.placed[slot];
     if (record === undefined) {
-      this.linkParticipants(slot, previous, undefined);
+      this.linkParticipants(id, previous, undefined);
       this.forget(slot, oldTime);
       this.slotOf.delete(id);
       return;
@@ -473,7 +471,7 @@ class ReplicaStore implements LocalInboxStore {
     }
     this.placed[slot] = newTime;
     if (previous === undefined || !sameContacts(previous, record)) {
-      this.linkParticipants(slot, previous, record);
+      this.linkParticipants(id, previous, record);
       this.markText(slot);
     } else if (previous.subject !== record.subject) this.markText(slot);
   }
@@ -512,23 +510,10 @@ class ReplicaStore implements LocalInboxStore {
     for (const entry of this.viewEntries.values()) if (isMember(entry.members, slot)) entry.version += 1;
   }
 
-  /** Moves the slot from the participants of `before` to those of `after` in `participantSlots`. */
-  private linkParticipants(slot: number, before: Conversation | undefined, after: Conversation | undefined): void {
-    for (const contactId of participantsOf(before)) {
-      const slots = this.participantSlots.get(contactId);
-      if (slots === slot) this.participantSlots.delete(contactId);
-      else if (Array.isArray(slots)) {
-        const at = slots.indexOf(slot);
-        if (at >= 0) slots.splice(at, 1);
-        if (slots.length === 1) this.participantSlots.set(contactId, slots[0]);
-      }
-    }
-    for (const contactId of participantsOf(after)) {
-      const slots = this.participantSlots.get(contactId);
-      if (slots === undefined) this.participantSlots.set(contactId, slot);
-      else if (typeof slots === 'number') this.participantSlots.set(contactId, [slots, slot]);
-      else slots.push(slot);
-    }
+  /** Moves the conversation from the participants of `before` to those of `after`. */
+  private linkParticipants(id: ConversationId, before: Conversation | undefined, after: Conversation | undefined): void {
+    for (const contactId of participantsOf(before)) removeFromGroup(this.participantConversations, contactId, id);
+    for (const contactId of participantsOf(after)) addToGroup(this.participantConversations, contactId, id);
   }
 
   /** Built-in views then saved ones, keeping the index of each view whose filter did not change. */
@@ -616,7 +601,7 @@ class ReplicaStore implements LocalInboxStore {
     for (const list of [this.ids, this.records, this.placed]) list.length = 0;
     this.freeSlots = [];
     this.releasedSlots = [];
-    this.participantSlots.clear();
+    this.participantConversations.clear();
     this.batch = new Map();
     this.capacity = 0;
     this.columns.keys = new Int32Array(0);
@@ -632,7 +617,7 @@ class ReplicaStore implements LocalInboxStore {
       this.columns.keys[slot] = keyOf(record, this.agents);
       this.columns.activity[slot] = record.lastActivityAt;
       this.columns.labels[slot] = labelBitsOf(record, this.labelCodes);
-      this.linkParticipants(slot, undefined, record);
+      this.linkParticipants(record.id, undefined, record);
       if (++done % STEP === 0) yield;
     }
     const sorted = sort ? yield* sort(this.occupiedSlots(), this.listOrder) : this.sortedSlots();
@@ -775,13 +760,9 @@ function drain<T>(steps: Generator<void, T, undefined>): T {
   }
 }
 
-/** The participants besides the contact, each once (none for no record). */
+/** The participants besides the contact (none for no record); the groups take each id once. */
 function participantsOf(record: Conversation | undefined): string[] {
-  const participants: string[] = [];
-  if (record === undefined) return participants;
-  for (const id of record.participantIds)
-    if (id !== record.contactId && !participants.includes(id)) participants.push(id);
-  return participants;
+  return record?.participantIds.filter((id) => id !== record.contactId) ?? [];
 }
 
 /** Whether two versions of a conversation name the same contacts, in the same order. */
