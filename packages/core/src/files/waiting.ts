@@ -25,7 +25,9 @@ export interface WaitingFiles {
 
 /** Files as the outbox stores them: bytes, which every browser's IndexedDB keeps (a Blob not always). */
 export function storedFiles(files: readonly PickedFile[]): Promise<NonNullable<StoredCommand['files']>> {
-  return Promise.all(files.map(async (file) => ({ name: file.name, type: file.type, bytes: await file.arrayBuffer() })));
+  return Promise.all(
+    files.map(async (file) => ({ name: file.name, type: file.type, bytes: await file.arrayBuffer() })),
+  );
 }
 
 /** Commands whose files are going up now, per outbox: a reconnect during an upload starts none again. */

@@ -1,5 +1,12 @@
 import { applyEvent } from '../engine/engine.js';
-import { addToGroup, createEngineState, idsOf, removeFromGroup, type EngineState, type IdGroup } from '../engine/state.js';
+import {
+  addToGroup,
+  createEngineState,
+  idsOf,
+  removeFromGroup,
+  type EngineState,
+  type IdGroup,
+} from '../engine/state.js';
 import { BUILT_IN_VIEWS, compareConversations, matchesFilter, narrowFilter, resolveFilter } from '../engine/views.js';
 import type {
   AgentId,
@@ -511,7 +518,11 @@ class ReplicaStore implements LocalInboxStore {
   }
 
   /** Moves the conversation from the participants of `before` to those of `after`. */
-  private linkParticipants(id: ConversationId, before: Conversation | undefined, after: Conversation | undefined): void {
+  private linkParticipants(
+    id: ConversationId,
+    before: Conversation | undefined,
+    after: Conversation | undefined,
+  ): void {
     for (const contactId of participantsOf(before)) removeFromGroup(this.participantConversations, contactId, id);
     for (const contactId of participantsOf(after)) addToGroup(this.participantConversations, contactId, id);
   }
