@@ -221,6 +221,7 @@ export const en = {
   mentionSuggestions: 'Teammates to mention',
   cannedResponses: 'Canned responses',
   sending: 'Sending…',
+  sendingWithFiles: (names: string) => `Sends once back online, with ${names}`,
   failed: (reason: string) => `Not sent: ${reason}`,
   retry: 'Retry',
   discard: 'Discard',

@@ -215,6 +215,7 @@ export const nl: Catalog = {
   mentionSuggestions: 'Teamleden om te noemen',
   cannedResponses: 'Standaardantwoorden',
   sending: 'Bezig met versturen…',
+  sendingWithFiles: (names: string) => `Wordt verstuurd zodra er weer verbinding is, met ${names}`,
   failed: (reason) => `Niet verstuurd: ${reason}`,
   retry: 'Opnieuw proberen',
   discard: 'Weggooien',

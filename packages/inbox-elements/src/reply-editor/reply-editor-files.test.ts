@@ -132,6 +132,36 @@ describe('confab-reply-editor: attachments (issue 16)', () => {
     await until(() => messagesOf(inbox).some((message) => message.attachments.length === 1), 'the reply');
   });
 
+  it('a file whose upload failed on the way waits in the outbox with its reply, and the editor says so (en, nl)', async () => {
+    const offline: UploadSender = (file, onProgress) =>
+      httpUploadSender({ url: `${server.url}/api/no-such-route`, token: () => server.agentToken })(file, onProgress);
+    const element = await editor(inbox, offline);
+    pick(element, new File([PNG], 'photo.png', { type: 'image/png' }));
+    await until(() => queryByRole(element, 'button', 'Retry photo.png'), 'the failed upload');
+    const field = getByRole<HTMLTextAreaElement>(element, 'textbox', 'Reply');
+    field.value = 'Here is the photo';
+    field.dispatchEvent(new Event('input'));
+    await element.updateComplete;
+    getByRole<HTMLButtonElement>(element, 'button', 'Send').click();
+    const waiting = await until(
+      () => inbox.client.pending.get().find((entry) => entry.files?.length),
+      'the reply waiting in the outbox with its file',
+    );
+    expect(waiting.files!.map((file) => file.name)).to.deep.equal(['photo.png']);
+    expect(waiting.command).to.include({ type: 'message.reply', text: 'Here is the photo' });
+    await until(
+      () => getByRole(element, 'list').textContent?.includes('Sends once back online, with photo.png'),
+      'the editor says the reply waits for its file',
+    );
+    expect(queryByRole(element, 'list', 'Files to send'), 'the picked list is cleared').to.equal(null);
+    await expect(element).to.be.accessible();
+    element.setAttribute('locale', 'nl');
+    await until(
+      () => element.shadowRoot!.textContent?.includes('Wordt verstuurd zodra er weer verbinding is, met photo.png'),
+      'in Dutch',
+    );
+  });
+
   it('takes files dropped on the text field', async () => {
     const element = await editor(inbox, upload);
     const transfer = new DataTransfer();

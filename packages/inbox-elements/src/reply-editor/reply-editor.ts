@@ -217,7 +217,9 @@ export class ConfabReplyEditor extends ConfabElement {
                       <button class="button" @click=${() => this.retry(p.id)}>${t.retry}</button>
                       <button class="button" @click=${() => this.discard(p)}>${t.discard}</button>
                     </li>`
-                  : html`<li>${t.sending}</li>`,
+                  : html`<li>
+                      ${p.files?.length ? t.sendingWithFiles(p.files.map((file) => file.name).join(', ')) : t.sending}
+                    </li>`,
               )}
             </ul>`
           : nothing
@@ -431,6 +433,7 @@ export class ConfabReplyEditor extends ConfabElement {
   private canSend(): boolean {
     const list = this.files.value ?? [];
     if (list.some((file) => file.state === 'uploading')) return false;
+    // A file whose upload failed on the way goes with a message that has text (it waits in the outbox).
     return this.text.trim() !== '' || list.some((file) => file.state === 'done');
   }
 
@@ -551,6 +554,7 @@ export class ConfabReplyEditor extends ConfabElement {
     if (!this.canSend() || !conversationId || !this.client) return;
     const attachments = this.uploads?.attachments() ?? [];
     const withFiles = attachments.length ? { attachments } : {};
+    const waiting = this.uploads?.offline() ?? [];
     const copies = (this.mode === 'reply' && this.recipients()?.copies?.()) || {};
     // Ctrl+Enter too: a reply that would reach no one stays a draft (the editor says why).
     if (this.mode === 'reply' && this.blocker.value) return;
@@ -577,6 +581,7 @@ export class ConfabReplyEditor extends ConfabElement {
       this.mode === 'reply'
         ? { type: 'message.reply', conversationId, text, ...withFiles, ...copies }
         : { type: 'message.comment', conversationId, text, mentions, ...withFiles },
+      waiting,
     );
   };
 

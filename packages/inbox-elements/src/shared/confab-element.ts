@@ -1,7 +1,7 @@
 import { LitElement } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
-import type { AgentCommand, InboxClient } from '@confab/core';
+import type { AgentCommand, InboxClient, PickedFile } from '@confab/core';
 import { clientContext, localeContext } from './context.js';
 import { catalogFor, catalogLoaded, markLanguage, pageLang, refusalText, type Catalog } from '../i18n/i18n.js';
 
@@ -63,11 +63,14 @@ export class ConfabElement extends LitElement {
     return { message: refusalText(this.t, error), rule, code };
   }
 
-  /** Sends a command; resolves with the refusal, or null when the backend accepted it. */
-  protected async run(command: AgentCommand): Promise<Refusal | null> {
+  /**
+   * Sends a command (with `files` whose upload waits for the connection: they go up first); resolves
+   * with the refusal, or null when the backend accepted it.
+   */
+  protected async run(command: AgentCommand, files?: readonly PickedFile[]): Promise<Refusal | null> {
     if (!this.client) return { message: this.t.errorCodes.internal, code: 'internal' };
     try {
-      await this.client.send(command);
+      await this.client.send(command, files);
       return null;
     } catch (error) {
       return this.describeError(error);
