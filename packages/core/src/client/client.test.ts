@@ -4,7 +4,6 @@ import { createMemoryBackend, type MemoryBackend } from '../transport/memory.js'
 import { createMemoryPersistence, openPersistence, type Persistence } from '../persistence/persistence.js';
 import type { Client, InboxClient, VisitorClient } from './types.js';
 import type { Command } from '../protocol/commands.js';
-import type { ConfabEvent } from '../protocol/events.js';
 import { ConfabError } from '../protocol/errors.js';
 // A client draws a command's effect at once only when its optimistic rules are here, and it loads
 // them on first use (with the optimistic layer; agents' and visitors' apart). These tests check
@@ -13,33 +12,9 @@ import { ConfabError } from '../protocol/errors.js';
 import './optimistic.js';
 import '../engine/optimistic.js';
 import '../engine/visitor-optimistic.js';
+import { agentUpserted, until } from '../store/store-fixtures.test-util.js';
 
 const T0 = Date.UTC(2026, 10, 24, 9, 0, 0);
-
-function agent(id: string, name: string, availability: 'available' | 'away' = 'available'): ConfabEvent {
-  return {
-    type: 'agent.upserted',
-    agent: {
-      id,
-      name,
-      email: `${id}@team.example`,
-      availability,
-      role: 'admin',
-      invitePending: false,
-      lastSeenAt: null,
-      disabled: false,
-    },
-  };
-}
-
-/** Waits until `check` passes (the backend answers on later macrotasks). */
-async function until(check: () => boolean, what: string, timeoutMs = 3000) {
-  const start = performance.now();
-  while (!check()) {
-    if (performance.now() - start > timeoutMs) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 function namespace() {
   return `test-${Math.random().toString(36).slice(2)}`;
@@ -68,7 +43,10 @@ describe('clients over the memory transport', () => {
   }
 
   beforeEach(async () => {
-    memory = createMemoryBackend({ startTime: T0, seed: [agent('agent-1', 'Ann'), agent('agent-2', 'Bo')] });
+    memory = createMemoryBackend({
+      startTime: T0,
+      seed: [agentUpserted('agent-1', 'Ann'), agentUpserted('agent-2', 'Bo')],
+    });
     await memory.backend.ready;
   });
   afterEach(() => {
@@ -321,7 +299,7 @@ describe('clients over the memory transport', () => {
   });
 
   it('takes the full-resync path when the server no longer has its place, and says so', async () => {
-    memory = createMemoryBackend({ startTime: T0, seed: [agent('agent-1', 'Ann')], retention: 2 });
+    memory = createMemoryBackend({ startTime: T0, seed: [agentUpserted('agent-1', 'Ann')], retention: 2 });
     await memory.backend.ready;
     const transport = memory.transport();
     const inbox = agentClient(transport);

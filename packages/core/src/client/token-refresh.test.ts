@@ -5,36 +5,12 @@ import { createInboxClient, createVisitorClient } from './client.js';
 import { createMemoryBackend, type MemoryBackend } from '../transport/memory.js';
 import { createMemoryPersistence, type Persistence } from '../persistence/persistence.js';
 import type { InboxClient } from './types.js';
-import type { ConfabEvent } from '../protocol/events.js';
 import type { ServerFrame } from '../protocol/frames.js';
 import type { Transport } from '../transport/transport.js';
 import { ConfabError } from '../protocol/errors.js';
+import { agentUpserted, until } from '../store/store-fixtures.test-util.js';
 
 const T0 = Date.UTC(2026, 10, 24, 9, 0, 0);
-
-function agent(id: string, name: string): ConfabEvent {
-  return {
-    type: 'agent.upserted',
-    agent: {
-      id,
-      name,
-      email: `${id}@team.example`,
-      availability: 'available',
-      role: 'admin',
-      invitePending: false,
-      lastSeenAt: null,
-      disabled: false,
-    },
-  };
-}
-
-async function until(check: () => boolean, what: string, timeoutMs = 3000) {
-  const start = performance.now();
-  while (!check()) {
-    if (performance.now() - start > timeoutMs) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 /** The frames a transport hands its client, by type. */
 function counting(transport: Transport) {
@@ -64,7 +40,10 @@ describe('refreshing a token without a new client', () => {
   let conversationId: string;
 
   beforeEach(async () => {
-    memory = createMemoryBackend({ startTime: T0, seed: [agent('agent-1', 'Ann'), agent('agent-2', 'Bo')] });
+    memory = createMemoryBackend({
+      startTime: T0,
+      seed: [agentUpserted('agent-1', 'Ann'), agentUpserted('agent-2', 'Bo')],
+    });
     await memory.backend.ready;
     const visitor = createVisitorClient({ transport: memory.transport(), persistence: createMemoryPersistence() });
     ({ conversationId } = await visitor.send({ type: 'visitor.startChat', text: 'Where is my order?' }));

@@ -3,32 +3,8 @@ import { createInboxClient, createVisitorClient } from './client.js';
 import { createViewingNotice } from './viewing.js';
 import { createMemoryBackend, type MemoryBackend } from '../transport/memory.js';
 import { createMemoryPersistence } from '../persistence/persistence.js';
-import type { ConfabEvent } from '../protocol/events.js';
 import type { InboxClient, VisitorClient } from './types.js';
-
-function agent(id: string, name: string): ConfabEvent {
-  return {
-    type: 'agent.upserted',
-    agent: {
-      id,
-      name,
-      email: `${id}@team.example`,
-      availability: 'available',
-      role: 'admin',
-      invitePending: false,
-      lastSeenAt: null,
-      disabled: false,
-    },
-  };
-}
-
-async function until(check: () => boolean, what: string, timeoutMs = 5000) {
-  const start = performance.now();
-  while (!check()) {
-    if (performance.now() - start > timeoutMs) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+import { agentUpserted, until } from '../store/store-fixtures.test-util.js';
 
 describe('collision: who else has a conversation open (issue 16)', () => {
   let memory: MemoryBackend;
@@ -44,7 +20,7 @@ describe('collision: who else has a conversation open (issue 16)', () => {
   };
 
   beforeEach(async () => {
-    memory = createMemoryBackend({ seed: [agent('ann', 'Ann'), agent('bo', 'Bo')] });
+    memory = createMemoryBackend({ seed: [agentUpserted('ann', 'Ann'), agentUpserted('bo', 'Bo')] });
     await memory.backend.ready;
   });
   afterEach(async () => {

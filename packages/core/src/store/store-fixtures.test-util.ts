@@ -1,8 +1,8 @@
 // Record builders shared by the store's tests (not shipped: only *.test.ts files import it).
 import { newConversation } from '../engine/records.js';
 import { defaultSettings } from '../engine/state.js';
-import type { Contact, Conversation, Message, View } from '../model/model.js';
-import type { Snapshot } from '../protocol/events.js';
+import type { Agent, Contact, Conversation, Message, View } from '../model/model.js';
+import type { ConfabEvent, Snapshot } from '../protocol/events.js';
 
 export function conversation(id: string, patch: Partial<Conversation> = {}): Conversation {
   const base = newConversation({ id, channel: 'chat', contactId: null, participantIds: [], subject: '', now: 0 });
@@ -48,4 +48,31 @@ export function snapshot(patch: Partial<Snapshot> = {}): Snapshot {
     views: [],
     ...patch,
   };
+}
+
+/** An admin agent (`<id>@team.example`) as the event that adds or changes them. */
+export function agentUpserted(id: string, name: string, patch: Partial<Agent> = {}): ConfabEvent {
+  return {
+    type: 'agent.upserted',
+    agent: {
+      id,
+      name,
+      email: `${id}@team.example`,
+      availability: 'available',
+      role: 'admin',
+      invitePending: false,
+      lastSeenAt: null,
+      disabled: false,
+      ...patch,
+    },
+  };
+}
+
+/** Waits until `check` passes (backends and clients answer on later macrotasks). */
+export async function until(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const start = performance.now();
+  while (!check()) {
+    if (performance.now() - start > timeoutMs) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }
