@@ -15,7 +15,7 @@ import {
   type UploadSender,
 } from '@confab/core';
 import { StoreController } from '@confab/element-kit';
-import { renderUploadList, uploadListStyles } from '../shared/upload-list.js';
+import { acceptFileDrag, filesBrought, renderUploadList, uploadListStyles } from '../shared/upload-list.js';
 import '../email-recipients/define.js';
 
 /**
@@ -92,7 +92,7 @@ export class ConfabComposeDialog extends ConfabElement {
     const t = this.t;
     const files = this.files.value ?? [];
     const uploading = files.some((file) => file.state === 'uploading');
-    return html`<dialog part="dialog" aria-labelledby="title" @dragover=${this.onDragOver} @drop=${this.onDrop}>
+    return html`<dialog part="dialog" aria-labelledby="title" @dragover=${acceptFileDrag} @drop=${this.onFilesBrought}>
       ${
         this.open
           ? html`<form @submit=${this.submit}>
@@ -111,7 +111,7 @@ export class ConfabComposeDialog extends ConfabElement {
                 ></confab-email-recipients>
                 <label class="field"><span>${t.subject}</span><input name="subject" required /></label>
                 <label class="field"
-                  ><span>${t.message}</span><textarea name="text" required @paste=${this.onPaste}></textarea>
+                  ><span>${t.message}</span><textarea name="text" required @paste=${this.onFilesBrought}></textarea>
                 </label>
                 ${renderUploadList(t, files, this.resolvedLocale, {
                   retry: (key) => this.retryFile(key),
@@ -197,21 +197,9 @@ export class ConfabComposeDialog extends ConfabElement {
     this.textarea()?.focus();
   };
 
-  private onPaste = (event: ClipboardEvent): void => {
-    const files = event.clipboardData?.files;
-    if (!files?.length) return;
-    event.preventDefault();
-    this.addFiles(files);
-  };
-
-  private onDragOver = (event: DragEvent): void => {
-    if (event.dataTransfer?.types.includes('Files')) event.preventDefault();
-  };
-
-  private onDrop = (event: DragEvent): void => {
-    const files = event.dataTransfer?.files;
-    if (!files?.length) return;
-    event.preventDefault();
-    this.addFiles(files);
+  /** A paste or a drop that brings files attaches them. */
+  private onFilesBrought = (event: ClipboardEvent | DragEvent): void => {
+    const files = filesBrought(event);
+    if (files) this.addFiles(files);
   };
 }

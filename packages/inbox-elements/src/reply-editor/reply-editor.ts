@@ -28,7 +28,7 @@ import { StoreController, shallowArrayEqual } from '@confab/element-kit';
 import { baseStyles } from '../shared/theme.js';
 import { icon } from '../shared/icons.js';
 import { replyEditorStyles } from './reply-editor.styles.js';
-import { renderUploadList, uploadListStyles } from '../shared/upload-list.js';
+import { acceptFileDrag, filesBrought, renderUploadList, uploadListStyles } from '../shared/upload-list.js';
 import type { ConfabEmailRecipients } from '../email-recipients/email-recipients.js';
 
 export type EditorMode = 'reply' | 'comment';
@@ -228,7 +228,7 @@ export class ConfabReplyEditor extends ConfabElement {
         ${this.renderTab('reply', t.reply, 'reply')} ${this.renderTab('comment', t.comment, 'comment')}
       </div>
       <div role="tabpanel" id="panel" aria-labelledby="tab-${this.mode}">
-        <div class="box" @dragover=${this.onDragOver} @drop=${this.onDrop}>
+        <div class="box" @dragover=${acceptFileDrag} @drop=${this.onFilesBrought}>
           ${
             open
               ? html`<ul
@@ -264,7 +264,7 @@ export class ConfabReplyEditor extends ConfabElement {
             ?disabled=${!this.conversationId}
             @input=${this.onInput}
             @keydown=${this.onKeydown}
-            @paste=${this.onPaste}
+            @paste=${this.onFilesBrought}
             @blur=${() => (this.lookup = undefined)}
           ></textarea>
         </div>
@@ -461,22 +461,10 @@ export class ConfabReplyEditor extends ConfabElement {
     this.textarea()?.focus();
   };
 
-  private onPaste = (event: ClipboardEvent): void => {
-    const files = event.clipboardData?.files;
-    if (!files?.length) return;
-    event.preventDefault();
-    this.addFiles(files);
-  };
-
-  private onDragOver = (event: DragEvent): void => {
-    if (event.dataTransfer?.types.includes('Files')) event.preventDefault();
-  };
-
-  private onDrop = (event: DragEvent): void => {
-    const files = event.dataTransfer?.files;
-    if (!files?.length) return;
-    event.preventDefault();
-    this.addFiles(files);
+  /** A paste or a drop that brings files attaches them. */
+  private onFilesBrought = (event: ClipboardEvent | DragEvent): void => {
+    const files = filesBrought(event);
+    if (files) this.addFiles(files);
   };
 
   private onInput = (event: Event): void => {

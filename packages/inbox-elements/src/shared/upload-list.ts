@@ -63,3 +63,16 @@ export function renderUploadList(t: Catalog, list: readonly Upload[], locale: st
     )}
   </ul>`;
 }
+
+/** The files a paste or a drop brings (then it is theirs: the default is prevented), or null. */
+export function filesBrought(event: ClipboardEvent | DragEvent): FileList | null {
+  const files = 'clipboardData' in event ? event.clipboardData?.files : event.dataTransfer?.files;
+  if (!files?.length) return null;
+  event.preventDefault();
+  return files;
+}
+
+/** Lets files be dropped here: a drop only comes where dragover was cancelled. */
+export function acceptFileDrag(event: DragEvent): void {
+  if (event.dataTransfer?.types.includes('Files')) event.preventDefault();
+}
