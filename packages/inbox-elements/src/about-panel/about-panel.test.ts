@@ -187,7 +187,9 @@ describe('confab-about-panel', () => {
     );
     const mail = inbox.memory.backend.state.conversations.get(result!['conversationId']!)!;
     expect(mail.contactId).to.not.equal('contact-bob');
-    expect(inbox.memory.backend.state.conversationIdsByContact.get('contact-bob')).to.not.include(mail.id);
+    // One id is kept as the id itself, more as a list: compare ids, not characters of one.
+    const bobs = [inbox.memory.backend.state.conversationIdsByContact.get('contact-bob') ?? []].flat();
+    expect(bobs).to.not.include(mail.id);
   });
 
   it('A3 an address the agent changes is sent, and is then one the team vouches for', async () => {
