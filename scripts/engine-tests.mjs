@@ -4,7 +4,15 @@
 // Usage: node scripts/engine-tests.mjs <engine>[,<engine>…] [path part…]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { browserTestFiles, chromiumOnlyFiles, engineLine, ENGINES, journeyFiles, missingFor } from './engines.mjs';
+import {
+  browserTestFiles,
+  chromiumOnlyFiles,
+  engineLine,
+  ENGINES,
+  journeyFiles,
+  missingFor,
+  notYetFiles,
+} from './engines.mjs';
 
 const [engineList = 'chromium', ...filter] = process.argv.slice(2);
 
@@ -29,6 +37,7 @@ function runEngine(id) {
   }
   const env = { ...process.env, CONFAB_ENGINE: id, CONFAB_TEST_FILTER: filter.join('\n') };
   for (const file of chromiumOnlyFiles(id, filter)) result.cannotRun.push(`${file} (Chromium-only emulation)`);
+  result.cannotRun.push(...notYetFiles(id, filter));
 
   if (browserTestFiles(id, filter).length) {
     const counts = `test-results/browser-${id}.json`;
