@@ -134,6 +134,24 @@ function forcedColorsCommand() {
   };
 }
 
+/**
+ * A failed assertion about an element (`expect(element).to.equal(null)`) would keep its whole file
+ * from reporting until the 10-minute limit: web-test-runner clones each failure's actual and
+ * expected values to send them, and an element cannot be cloned. A root hook in every test file
+ * replaces such values by their markup first. One line, so that the file's source map still fits.
+ */
+function reportableFailures() {
+  const hook =
+    'afterEach(function () { const error = this.currentTest && this.currentTest.err; if (error) for (const key of ["actual", "expected"]) { try { structuredClone(error[key]); } catch { error[key] = error[key] instanceof Node ? (error[key].outerHTML ?? error[key].nodeName) : String(error[key]); } } });';
+  return {
+    name: 'confab-reportable-failures',
+    transform(context) {
+      if (context.path.endsWith('.test.js')) return { body: hook + context.body };
+      return undefined;
+    },
+  };
+}
+
 /** The first port from `from` on that nothing listens (web-test-runner listens on every address). */
 async function freePort(from) {
   for (let port = from; port < from + 300; port += 1) {
@@ -176,7 +194,7 @@ export default {
   // One page at a time: a second page would be a hidden tab, which gets no animation frames and
   // throttled timers, and UI updates are batched per frame.
   concurrency: 1,
-  plugins: [referenceServer(), forcedColorsCommand()],
+  plugins: [referenceServer(), forcedColorsCommand(), reportableFailures()],
   browsers: [launcher()],
   testFramework: { config: { timeout: 20000 } },
   testsFinishTimeout: 10 * 60 * 1000,

@@ -70,12 +70,7 @@ export function browserTestFiles(id, filter = []) {
  * Browser test files an engine does not run yet, and why: each is a bug to fix at its cause, kept
  * here so that it is named on every run (`cannot run here`) instead of failing the whole lane.
  */
-export const NOT_YET = {
-  webkit: {
-    'packages/chat-widget/dist/files.test.js':
-      'hangs past the 600 s limit of a file in both full WebKit runs so far (2 of 2), passes run alone; cause not found yet (issue 16); the WebKit file journey in e2e/engines runs',
-  },
-};
+export const NOT_YET = {};
 
 /** The files an engine does not run yet, with why, for its `cannot run here` list. */
 export function notYetFiles(id, filter = []) {

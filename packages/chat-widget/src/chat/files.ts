@@ -15,7 +15,9 @@ import {
   INLINE_IMAGE_TYPES,
   type Attachment,
   type AttachmentView,
+  type ConnectionState,
   type PickedFile,
+  type Readable,
   type TimelineItem,
   type Upload,
   type Uploads,
@@ -31,7 +33,33 @@ export interface FilesHost extends ReactiveControllerHost {
   /** Origin of the Confab server; '' for the page's own. */
   server: string;
   /** Its session token goes with each request as a bearer token, never in a URL. */
-  client: { sessionToken(): string } | null;
+  client: { sessionToken(): string; connection: Readable<ConnectionState>; status: Readable<unknown> } | null;
+}
+
+/** How long an upload waits for the server to answer the hello before it goes without a session. */
+const SESSION_WAIT_MS = 10_000;
+
+/**
+ * Resolves when an upload can say who sends it. A first-time visitor's socket opens before the
+ * welcome brings the session token, and an upload without one is refused: it waits for the token.
+ * When a connection attempt fails it goes at once, fails on the way, and waits in the outbox with
+ * its message (the client starts out offline too, before its first attempt: that is no failure).
+ */
+function sessionReady(host: FilesHost): Promise<void> {
+  const client = host.client;
+  if (!client || client.sessionToken() !== '') return Promise.resolve();
+  return new Promise((resolve) => {
+    const finish = () => {
+      stops.forEach((stop) => stop());
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(finish, SESSION_WAIT_MS);
+    const stops = [
+      client.status.subscribe(() => client.sessionToken() !== '' && finish()),
+      client.connection.subscribe((state) => state === 'offline' && finish()),
+    ];
+  });
 }
 
 /** Fetches a file with the visitor's token: an `<img>` or a link cannot carry one. */
@@ -161,12 +189,11 @@ export class ChatFiles {
   constructor(private readonly host: FilesHost) {
     const root = (host as unknown as HTMLElement).shadowRoot!;
     root.adoptedStyleSheets = [...root.adoptedStyleSheets, filesStyles.styleSheet!];
-    this.uploads = createUploads(
-      httpUploadSender({
-        url: `${host.server.replace(/\/+$/, '')}/api/files`,
-        token: () => host.client?.sessionToken(),
-      }),
-    );
+    const send = httpUploadSender({
+      url: `${host.server.replace(/\/+$/, '')}/api/files`,
+      token: () => host.client?.sessionToken(),
+    });
+    this.uploads = createUploads((file, onProgress) => sessionReady(host).then(() => send(file, onProgress)));
     this.list = new StoreController(host, () => this.uploads);
   }
 

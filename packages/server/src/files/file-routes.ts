@@ -47,11 +47,13 @@ async function requesterOf(context: RouteContext, req: IncomingMessage): Promise
 
 /**
  * Answers for pages of other origins (the widget on a customer's site): a token in the
- * Authorization header is what authorizes, never a cookie, so any origin may send one.
+ * Authorization header is what authorizes, never a cookie, so any origin may send one. A request
+ * with no credential at all may read its refusal too (else a browser reports it as a failed
+ * connection); one signed in by cookie is answered to our own pages only.
  */
 function allowOrigin(req: IncomingMessage, res: ServerResponse): void {
   const origin = req.headers.origin;
-  if (typeof origin !== 'string' || bearerOf(req) === null) return;
+  if (typeof origin !== 'string' || (bearerOf(req) === null && readCookie(req, SESSION_COOKIE) !== null)) return;
   res.setHeader('access-control-allow-origin', origin);
   res.setHeader('vary', 'Origin');
 }
