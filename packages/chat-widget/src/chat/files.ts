@@ -9,7 +9,6 @@ import { AsyncDirective, directive, PartType, type ElementPart, type PartInfo } 
 import {
   attachmentViews,
   createUploads,
-  DEFAULT_UPLOAD_MAX_BYTES,
   formatFileSize,
   httpUploadSender,
   INLINE_IMAGE_TYPES,
@@ -19,6 +18,7 @@ import {
   type TimelineItem,
   type Upload,
   type Uploads,
+  type VisitorClient,
   type UploadErrorCode,
 } from '@confab/core';
 import { StoreController } from '@confab/element-kit';
@@ -31,7 +31,7 @@ export interface FilesHost extends ReactiveControllerHost {
   /** Origin of the Confab server; '' for the page's own. */
   server: string;
   /** Its session token goes with each request as a bearer token, never in a URL. */
-  client: { sessionToken(): string } | null;
+  client: Pick<VisitorClient, 'sessionToken' | 'status'> | null;
 }
 
 /** Fetches a file with the visitor's token: an `<img>` or a link cannot carry one. */
@@ -166,6 +166,7 @@ export class ChatFiles {
         url: `${host.server.replace(/\/+$/, '')}/api/files`,
         token: () => host.client?.sessionToken(),
       }),
+      () => host.client?.status.get().uploadMaxBytes,
     );
     this.list = new StoreController(host, () => this.uploads);
   }
@@ -223,7 +224,7 @@ export class ChatFiles {
                             ? t.offline(file.name)
                             : t.uploadFailed(
                                 file.name,
-                                t.errors[file.error ?? 'network'](formatFileSize(DEFAULT_UPLOAD_MAX_BYTES, locale)),
+                                t.errors[file.error ?? 'network'](formatFileSize(this.uploads.maxBytes(), locale)),
                               )
                         }</span
                       >${

@@ -314,6 +314,7 @@ function createClient<C extends Command, S extends ReplicaStore>(
     switch (frame.type) {
       case 'welcome':
         epoch = frame.epoch;
+        patchStatus({ uploadMaxBytes: frame.uploadMaxBytes });
         onWelcome(frame.principal, frame.sessionToken, frame.committed ?? []);
         break;
       case 'snapshot':

@@ -21,6 +21,8 @@ export interface ClientStatus {
   resyncs: number;
   /** The last error that was not about one command (auth, protocol). */
   error?: ErrorPayload;
+  /** The server's upload limit in bytes, as its last welcome said (issue 16); unset until then. */
+  uploadMaxBytes?: number;
 }
 
 /**

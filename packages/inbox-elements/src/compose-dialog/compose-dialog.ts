@@ -5,17 +5,10 @@ import { ModalController } from '../shared/dialog.js';
 import { baseStyles } from '../shared/theme.js';
 import { icon } from '../shared/icons.js';
 import { composeDialogStyles } from './compose-dialog.styles.js';
-import {
-  ATTACHMENT_TYPES,
-  createUploads,
-  emailReplyOf,
-  httpUploadSender,
-  type Upload,
-  type Uploads,
-  type UploadSender,
-} from '@confab/core';
+import { ATTACHMENT_TYPES, emailReplyOf, httpUploadSender, type UploadSender } from '@confab/core';
 import { StoreController } from '@confab/element-kit';
-import { acceptFileDrag, filesBrought, renderUploadList, uploadListStyles } from '../shared/upload-list.js';
+import { acceptFileDrag, uploadListStyles } from '../shared/upload-list.js';
+import { UploadsController } from '../shared/uploads-controller.js';
 import '../email-recipients/define.js';
 
 /**
@@ -57,26 +50,13 @@ export class ConfabComposeDialog extends ConfabElement {
 
   private readonly modal = new ModalController(this, 'dialog', () => (this.open = false));
 
-  /** The email's files, made with the current sender (a new sender starts a new list). */
-  private uploads: Uploads | undefined;
-  private uploadsSender: UploadSender | undefined;
-  private uploadsFor(): Uploads {
-    if (!this.uploads || this.uploadsSender !== this.upload) {
-      this.uploads = createUploads(this.upload);
-      this.uploadsSender = this.upload;
-    }
-    return this.uploads;
-  }
-  private readonly files = new StoreController<readonly Upload[], readonly Upload[]>(
-    this,
-    () => this.uploadsFor(),
-    (list) => list,
-  );
+  /** The email's files; the message keeps focus when a file's button gives way. */
+  private readonly files = new UploadsController(this, { keepFocus: () => this.textarea()?.focus() });
 
   /** Opens the dialog with empty fields and no files. */
   async show(): Promise<void> {
     this.error = '';
-    this.uploads?.clear();
+    this.files.clear();
     this.open = true;
     await this.updateComplete;
     this.renderRoot.querySelector('form')?.reset();
@@ -90,9 +70,8 @@ export class ConfabComposeDialog extends ConfabElement {
 
   override render() {
     const t = this.t;
-    const files = this.files.value ?? [];
-    const uploading = files.some((file) => file.state === 'uploading');
-    return html`<dialog part="dialog" aria-labelledby="title" @dragover=${acceptFileDrag} @drop=${this.onFilesBrought}>
+    const uploading = this.files.value.some((file) => file.state === 'uploading');
+    return html`<dialog part="dialog" aria-labelledby="title" @dragover=${acceptFileDrag} @drop=${this.files.brought}>
       ${
         this.open
           ? html`<form @submit=${this.submit}>
@@ -111,12 +90,9 @@ export class ConfabComposeDialog extends ConfabElement {
                 ></confab-email-recipients>
                 <label class="field"><span>${t.subject}</span><input name="subject" required /></label>
                 <label class="field"
-                  ><span>${t.message}</span><textarea name="text" required @paste=${this.onFilesBrought}></textarea>
+                  ><span>${t.message}</span><textarea name="text" required @paste=${this.files.brought}></textarea>
                 </label>
-                ${renderUploadList(t, files, this.resolvedLocale, {
-                  retry: (key) => this.retryFile(key),
-                  remove: (key) => this.removeFile(key),
-                })}
+                ${this.files.render(t, this.resolvedLocale)}
                 ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
               </div>
               <div class="dialog-actions">
@@ -129,7 +105,7 @@ export class ConfabComposeDialog extends ConfabElement {
                   hidden
                   tabindex="-1"
                   accept=${ATTACHMENT_TYPES.join(',')}
-                  @change=${this.onPicked}
+                  @change=${this.files.picked}
                 />
                 <button type="button" class="button" @click=${() => this.close()}>${t.cancel}</button>
                 <button type="submit" class="button primary" part="send" ?disabled=${this.busy || uploading}>
@@ -147,8 +123,8 @@ export class ConfabComposeDialog extends ConfabElement {
     const data = new FormData(event.target as HTMLFormElement);
     const copies = this.renderRoot.querySelector('confab-email-recipients')?.copies() ?? {};
     // A file still uploading would be left out: the email waits (Send is disabled meanwhile).
-    if (this.uploads?.busy()) return;
-    const attachments = this.uploads?.attachments() ?? [];
+    if (this.files.busy()) return;
+    const attachments = this.files.attachments();
     this.busy = true;
     const refusal = await this.run({
       type: 'email.compose',
@@ -161,7 +137,7 @@ export class ConfabComposeDialog extends ConfabElement {
     this.busy = false;
     if (refusal) this.error = this.t.error(refusal.message);
     else {
-      this.uploads?.clear();
+      this.files.clear();
       this.close();
     }
   };
@@ -170,36 +146,7 @@ export class ConfabComposeDialog extends ConfabElement {
     return this.renderRoot.querySelector('textarea');
   }
 
-  private addFiles(files: Iterable<File>): void {
-    for (const file of files) this.uploadsFor().add(file);
-  }
-
-  private retryFile(key: string): void {
-    this.uploads?.retry(key);
-    // The Retry button gives way to a progress bar: the text field keeps focus.
-    this.textarea()?.focus();
-  }
-
-  private removeFile(key: string): void {
-    this.uploads?.remove(key);
-    // The button that had focus is gone: the message keeps it.
-    this.textarea()?.focus();
-  }
-
   private pickFiles = (): void => {
     this.renderRoot.querySelector<HTMLInputElement>('input[type=file]')?.click();
-  };
-
-  private onPicked = (event: Event): void => {
-    const input = event.target as HTMLInputElement;
-    this.addFiles(input.files ?? []);
-    input.value = '';
-    this.textarea()?.focus();
-  };
-
-  /** A paste or a drop that brings files attaches them. */
-  private onFilesBrought = (event: ClipboardEvent | DragEvent): void => {
-    const files = filesBrought(event);
-    if (files) this.addFiles(files);
   };
 }
