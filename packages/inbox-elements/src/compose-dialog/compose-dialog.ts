@@ -5,18 +5,30 @@ import { ModalController } from '../shared/dialog.js';
 import { baseStyles } from '../shared/theme.js';
 import { icon } from '../shared/icons.js';
 import { composeDialogStyles } from './compose-dialog.styles.js';
-import { ATTACHMENT_TYPES, emailReplyOf, httpUploadSender, type UploadSender } from '@confab/core';
+import { ATTACHMENT_TYPES, emailReplyOf, httpUploadSender, type DraftField, type UploadSender } from '@confab/core';
 import { StoreController } from '@confab/element-kit';
 import { acceptFileDrag, uploadListStyles } from '../shared/upload-list.js';
 import { UploadsController } from '../shared/uploads-controller.js';
 import '../email-recipients/define.js';
+import type { ConfabEmailRecipients } from '../email-recipients/email-recipients.js';
+
+/**
+ * The new email's draft key. It has no conversation yet; drafts are the signed-in agent's (a
+ * change of person clears them), and no conversation id is blank, so '' names it alone.
+ */
+export const NEW_EMAIL_DRAFT = '';
+
+/** The form's fields kept in the draft besides its text (`text`). */
+const DRAFT_FIELDS = ['to', 'subject', 'cc', 'bcc'] as const satisfies readonly DraftField[];
 
 /**
  * Compose (C1): a modal dialog that writes a new outbound email. It appears under Sent (V12)
  * until the recipient answers. Focus stays inside while open and returns where it was on close.
  * Files (issue 16) are attached with the button, by pasting into the message or by dropping them
  * on the dialog; each uploads at once (core `createUploads`, the reply editor's list), and the
- * email waits until none is still on its way; they go out as MIME parts.
+ * email waits until none is still on its way; they go out as MIME parts. To, Cc, Bcc, Subject and
+ * the message are a draft (`client.drafts`, key `NEW_EMAIL_DRAFT`): closed or reloaded, the dialog
+ * opens with them again; sending empties it. Files are not kept (they are picked again).
  *
  * @example
  * <confab-compose-dialog .client=${client}></confab-compose-dialog>
@@ -53,14 +65,50 @@ export class ConfabComposeDialog extends ConfabElement {
   /** The email's files; the message keeps focus when a file's button gives way. */
   private readonly files = new UploadsController(this, { keepFocus: () => this.textarea()?.focus() });
 
-  /** Opens the dialog with empty fields and no files. */
+  /** Opens the dialog with the draft's fields (empty without one) and no files. */
   async show(): Promise<void> {
     this.error = '';
     this.files.clear();
     this.open = true;
     await this.updateComplete;
     this.renderRoot.querySelector('form')?.reset();
+    this.restoreDraft();
     await this.modal.open();
+  }
+
+  private recipients(): ConfabEmailRecipients | null {
+    return this.renderRoot.querySelector('confab-email-recipients');
+  }
+
+  /** The fields as the draft has them. */
+  private restoreDraft(): void {
+    const drafts = this.client?.drafts;
+    const form = this.renderRoot.querySelector('form');
+    const recipients = this.recipients();
+    if (!drafts || !form || !recipients) return;
+    for (const name of ['to', 'subject'] as const)
+      (form.elements.namedItem(name) as HTMLInputElement).value = drafts.get(NEW_EMAIL_DRAFT, name);
+    (form.elements.namedItem('text') as HTMLTextAreaElement).value = drafts.get(NEW_EMAIL_DRAFT);
+    recipients.cc = drafts.get(NEW_EMAIL_DRAFT, 'cc');
+    recipients.bcc = drafts.get(NEW_EMAIL_DRAFT, 'bcc');
+  }
+
+  /** Keeps every field as typed (an input anywhere in the form, the Cc/Bcc fields' too: it is composed). */
+  private saveDraft = (event: Event): void => {
+    const drafts = this.client?.drafts;
+    const form = event.currentTarget as HTMLFormElement;
+    const recipients = this.recipients();
+    if (!drafts || !recipients) return;
+    const data = new FormData(form);
+    const values = { to: data.get('to'), subject: data.get('subject'), cc: recipients.cc, bcc: recipients.bcc };
+    for (const field of DRAFT_FIELDS) drafts.set(NEW_EMAIL_DRAFT, String(values[field] ?? ''), field);
+    drafts.set(NEW_EMAIL_DRAFT, String(data.get('text') ?? ''));
+  };
+
+  private clearDraft(): void {
+    for (const field of DRAFT_FIELDS) this.client?.drafts.set(NEW_EMAIL_DRAFT, '', field);
+    this.client?.drafts.set(NEW_EMAIL_DRAFT, '');
+    this.recipients()?.reset();
   }
 
   /** Closes the dialog; focus goes back where it was. */
@@ -74,7 +122,7 @@ export class ConfabComposeDialog extends ConfabElement {
     return html`<dialog part="dialog" aria-labelledby="title" @dragover=${acceptFileDrag} @drop=${this.files.brought}>
       ${
         this.open
-          ? html`<form @submit=${this.submit}>
+          ? html`<form @submit=${this.submit} @input=${this.saveDraft}>
               <div class="dialog-header">
                 <h2 id="title">${t.composeTitle}</h2>
                 <button type="button" class="icon-button" aria-label=${t.close} @click=${() => this.close()}>
@@ -138,6 +186,7 @@ export class ConfabComposeDialog extends ConfabElement {
     if (refusal) this.error = this.t.error(refusal.message);
     else {
       this.files.clear();
+      this.clearDraft();
       this.close();
     }
   };
