@@ -52,7 +52,7 @@ describe('the compose dialog keeps a draft', () => {
     await dialog.getByRole('textbox', { name: 'Subject' }).fill('Our offer');
     await dialog.getByRole('textbox', { name: 'Message' }).fill('Hello, here is our offer.');
     await dialog.getByRole('button', { name: 'Cc/Bcc' }).click();
-    await dialog.getByRole('textbox', { name: 'Cc' }).fill('boss@new.example');
+    await dialog.getByRole('textbox', { name: 'Cc', exact: true }).fill('boss@new.example');
     await dialog.getByRole('textbox', { name: 'Bcc' }).fill('crm@team.example');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     // Drafts are written a moment after the last key: reload once they are.
@@ -66,7 +66,7 @@ describe('the compose dialog keeps a draft', () => {
     assert.equal(await dialog.getByRole('textbox', { name: 'To' }).inputValue(), 'prospect@new.example');
     assert.equal(await dialog.getByRole('textbox', { name: 'Subject' }).inputValue(), 'Our offer');
     assert.equal(await dialog.getByRole('textbox', { name: 'Message' }).inputValue(), 'Hello, here is our offer.');
-    assert.equal(await dialog.getByRole('textbox', { name: 'Cc' }).inputValue(), 'boss@new.example');
+    assert.equal(await dialog.getByRole('textbox', { name: 'Cc', exact: true }).inputValue(), 'boss@new.example');
     assert.equal(await dialog.getByRole('textbox', { name: 'Bcc' }).inputValue(), 'crm@team.example');
 
     await dialog.getByRole('button', { name: 'Send' }).click();
