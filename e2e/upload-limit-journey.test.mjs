@@ -42,7 +42,7 @@ describe('a server with a 1 MB upload limit', () => {
     await (await chooser).setFiles({ name, mimeType: 'image/png', buffer: png(size) });
   }
 
-  it("the widget names the server's limit and refuses a larger file before any transfer", async () => {
+  it("the widget names the server's limit and refuses a larger file before any transfer (en, nl)", async () => {
     const page = await context.newPage();
     await page.goto(`${demo.server.url}/site/`);
     const dialog = await openWidget(page);
@@ -52,6 +52,12 @@ describe('a server with a 1 MB upload limit', () => {
       .filter({ hasText: 'poster.png could not be attached: the file is larger than 1 MB.' })
       .waitFor();
     assert.deepEqual(uploads, [], 'nothing was sent');
+    // In Dutch, the same limit.
+    await page.evaluate(() => window.Confab.setLocale('nl'));
+    await page
+      .getByRole('alert')
+      .filter({ hasText: 'poster.png kon niet worden bijgevoegd: het bestand is groter dan 1 MB.' })
+      .waitFor();
     await page.close();
   });
 

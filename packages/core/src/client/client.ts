@@ -4,7 +4,7 @@ import type { Agent, Contact } from '../model/model.js';
 import { isSignalCommand, type AgentCommand, type Command, type VisitorCommand } from '../protocol/commands.js';
 import { ConfabError, type FatalErrorCode } from '../protocol/errors.js';
 import { emptySnapshot, type SequencedEvent, type Snapshot, type ViewingSignal } from '../protocol/events.js';
-import type { Principal, ServerFrame, WelcomeFrame } from '../protocol/frames.js';
+import type { ServerFrame, WelcomeFrame } from '../protocol/frames.js';
 import { MAX_FRAME_LENGTH, MAX_HELLO_PENDING, PROTOCOL_VERSION } from '../protocol/frames.js';
 import { openPersistence, resilient } from '../persistence/persistence.js';
 import { writable } from '../store/readable.js';

@@ -6,7 +6,6 @@ import { PNG, pick, referenceServer, referenceUpload, type ReferenceServer } fro
 import { closeTestInboxes, createTestInbox, type TestInbox } from '../test/fixtures.js';
 import { getByRole, press, queryByRole, until } from '../test/dom.js';
 
-
 async function editor(inbox: TestInbox, upload: UploadSender, locale = 'en') {
   const element = await fixture<ConfabReplyEditor>(
     html`<confab-reply-editor
