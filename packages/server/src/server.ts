@@ -324,6 +324,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       auth,
       fanOut,
       now,
+      // Told to each client in its welcome: the composers name and check the limit this server keeps.
+      uploadMaxBytes: options.uploadMaxBytes ?? DEFAULT_UPLOAD_MAX_BYTES,
       ...(options.retention !== undefined ? { retention: options.retention } : {}),
       ...(options.snapshotEveryEvents !== undefined ? { snapshotEveryEvents: options.snapshotEveryEvents } : {}),
       ...(options.snapshotEveryMs !== undefined ? { snapshotEveryMs: options.snapshotEveryMs } : {}),

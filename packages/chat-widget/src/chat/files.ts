@@ -9,18 +9,16 @@ import { AsyncDirective, directive, PartType, type ElementPart, type PartInfo } 
 import {
   attachmentViews,
   createUploads,
-  DEFAULT_UPLOAD_MAX_BYTES,
   formatFileSize,
   httpUploadSender,
   INLINE_IMAGE_TYPES,
   type Attachment,
   type AttachmentView,
-  type ConnectionState,
   type PickedFile,
-  type Readable,
   type TimelineItem,
   type Upload,
   type Uploads,
+  type VisitorClient,
   type UploadErrorCode,
 } from '@confab/core';
 import { StoreController } from '@confab/element-kit';
@@ -33,7 +31,7 @@ export interface FilesHost extends ReactiveControllerHost {
   /** Origin of the Confab server; '' for the page's own. */
   server: string;
   /** Its session token goes with each request as a bearer token, never in a URL. */
-  client: { sessionToken(): string; connection: Readable<ConnectionState>; status: Readable<unknown> } | null;
+  client: Pick<VisitorClient, 'sessionToken' | 'status' | 'connection'> | null;
 }
 
 /** How long an upload waits for the server to answer the hello before it goes without a session. */
@@ -193,7 +191,10 @@ export class ChatFiles {
       url: `${host.server.replace(/\/+$/, '')}/api/files`,
       token: () => host.client?.sessionToken(),
     });
-    this.uploads = createUploads((file, onProgress) => sessionReady(host).then(() => send(file, onProgress)));
+    this.uploads = createUploads(
+      (file, onProgress) => sessionReady(host).then(() => send(file, onProgress)),
+      () => host.client?.status.get().uploadMaxBytes,
+    );
     this.list = new StoreController(host, () => this.uploads);
   }
 
@@ -250,7 +251,7 @@ export class ChatFiles {
                             ? t.offline(file.name)
                             : t.uploadFailed(
                                 file.name,
-                                t.errors[file.error ?? 'network'](formatFileSize(DEFAULT_UPLOAD_MAX_BYTES, locale)),
+                                t.errors[file.error ?? 'network'](formatFileSize(this.uploads.maxBytes(), locale)),
                               )
                         }</span
                       >${

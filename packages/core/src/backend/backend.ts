@@ -559,6 +559,7 @@ export function createBackend(options: BackendOptions): Backend {
       epoch,
       ...(sessionToken ? { sessionToken } : {}),
       ...(committed.length ? { committed } : {}),
+      ...(options.uploadMaxBytes ? { uploadMaxBytes: options.uploadMaxBytes } : {}),
     });
     const from = frame.resumeFrom;
     // A hello whose identity named another contact than its token resumes nothing of the token's.

@@ -159,6 +159,8 @@ export interface BackendOptions {
   retention?: number;
   /** Whether a hello with an empty token may start a new visitor session. Default true. */
   allowNewVisitors?: boolean;
+  /** The server's upload limit in bytes, told to each client in its welcome (issue 16). */
+  uploadMaxBytes?: number;
   /** A snapshot is written after this many events since the last one. Default 10,000. */
   snapshotEveryEvents?: number;
   /** …or after this long (ms) when any event came since the last one. Default 10 minutes. */

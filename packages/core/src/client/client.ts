@@ -4,7 +4,7 @@ import type { Agent, Contact } from '../model/model.js';
 import { isSignalCommand, type AgentCommand, type Command, type VisitorCommand } from '../protocol/commands.js';
 import { ConfabError, type FatalErrorCode } from '../protocol/errors.js';
 import { emptySnapshot, type SequencedEvent, type Snapshot, type ViewingSignal } from '../protocol/events.js';
-import type { CommittedCommand, Principal, ServerFrame } from '../protocol/frames.js';
+import type { ServerFrame, WelcomeFrame } from '../protocol/frames.js';
 import { MAX_FRAME_LENGTH, MAX_HELLO_PENDING, PROTOCOL_VERSION } from '../protocol/frames.js';
 import { openPersistence, resilient } from '../persistence/persistence.js';
 import { writable } from '../store/readable.js';
@@ -314,7 +314,7 @@ function createClient<C extends Command, S extends ReplicaStore>(
     switch (frame.type) {
       case 'welcome':
         epoch = frame.epoch;
-        onWelcome(frame.principal, frame.sessionToken, frame.committed ?? []);
+        onWelcome(frame);
         break;
       case 'snapshot':
         onSnapshot(frame.snapshot, frame.resync);
@@ -367,7 +367,7 @@ function createClient<C extends Command, S extends ReplicaStore>(
     console.error(`Confab: the connection stopped (${cause}): ${status.get().error?.message ?? ''}`);
   }
 
-  function onWelcome(next: Principal, sessionToken: string | undefined, committed: CommittedCommand[]) {
+  function onWelcome({ principal: next, sessionToken, committed = [], uploadMaxBytes }: WelcomeFrame) {
     const before = principal();
     // A new session for the token we sent means the identity token named another contact.
     const switched =
@@ -409,7 +409,8 @@ function createClient<C extends Command, S extends ReplicaStore>(
     // The saved snapshot names its token: saved again, a reload with the new token starts from it.
     if (tokenChanged) snapshots.schedule(true);
     tokenChanged = false;
-    patchStatus({ principal: next, error: undefined });
+    // The server's upload limit comes with it: the composers check files against it (issue 16).
+    patchStatus({ principal: next, error: undefined, uploadMaxBytes });
     welcomed = true;
     for (const answer of committed) onAck(answer.id, answer.seq, answer.result ?? {});
     flushOutbox();

@@ -21,6 +21,8 @@ export interface ClientStatus {
   resyncs: number;
   /** The last error that was not about one command (auth, protocol). */
   error?: ErrorPayload;
+  /** The server's upload limit in bytes, as its last welcome said (issue 16); unset until then. */
+  uploadMaxBytes?: number;
 }
 
 /**
@@ -62,10 +64,10 @@ export interface ClientEvents {
 }
 
 /**
- * What a draft keeps besides its text: an email reply's Cc and Bcc fields, as typed (the engine
- * checks the addresses when the reply is sent).
+ * What a draft keeps besides its text: an email's Cc and Bcc fields, as typed (the engine checks
+ * the addresses when it is sent); a new email's To and Subject too.
  */
-export type DraftField = 'cc' | 'bcc';
+export type DraftField = 'cc' | 'bcc' | 'to' | 'subject';
 
 /**
  * Drafts per conversation (R1), kept across reloads: the text, and optionally a `field` of it.

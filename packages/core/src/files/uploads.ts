@@ -41,7 +41,7 @@ export interface Upload {
  * (type, size) fails at once, without a transfer.
  *
  * @example
- * const uploads = createUploads(httpUploadSender({ url: '/api/files' }));
+ * const uploads = createUploads(httpUploadSender({ url: '/api/files' }), () => client.status.get().uploadMaxBytes);
  * uploads.add(input.files[0]);
  * uploads.subscribe((list) => render(list));
  * await client.send({ type: 'message.reply', conversationId, text, attachments: uploads.attachments() });
@@ -60,11 +60,21 @@ export interface Uploads extends Readable<readonly Upload[]> {
    * message (`client.send(command, files)`), which uploads them once the client is back online.
    */
   offline(): PickedFile[];
+  /** The largest file taken, in bytes: the server's limit once known, else the default (for the words of `too-large`). */
+  maxBytes(): number;
 }
 
 let counter = 0;
 
-export function createUploads(send: UploadSender, maxBytes = DEFAULT_UPLOAD_MAX_BYTES): Uploads {
+/**
+ * `maxBytes` is the server's limit, or a function that reads it when a file is picked (the
+ * client's `status.uploadMaxBytes`, which the server's welcome sets); unknown, the default.
+ */
+export function createUploads(
+  send: UploadSender,
+  maxBytes: number | (() => number | undefined) = DEFAULT_UPLOAD_MAX_BYTES,
+): Uploads {
+  const limit = () => (typeof maxBytes === 'function' ? maxBytes() : maxBytes) ?? DEFAULT_UPLOAD_MAX_BYTES;
   const list = writable<readonly Upload[]>([]);
   const files = new Map<string, PickedFile>();
   const update = (key: string, patch: Partial<Upload>) =>
@@ -72,7 +82,7 @@ export function createUploads(send: UploadSender, maxBytes = DEFAULT_UPLOAD_MAX_
 
   function start(key: string): void {
     const file = files.get(key)!;
-    const refused = attachmentRefusal(file, maxBytes);
+    const refused = attachmentRefusal(file, limit());
     if (refused) return update(key, { state: 'failed', error: refused });
     update(key, { state: 'uploading', loaded: 0 });
     send(file, (loaded) => {
@@ -114,6 +124,7 @@ export function createUploads(send: UploadSender, maxBytes = DEFAULT_UPLOAD_MAX_
     attachments: () => list.get().flatMap((upload) => (upload.attachment ? [upload.attachment] : [])),
     busy: () => list.get().some((upload) => upload.state === 'uploading'),
     offline: () => list.get().flatMap((upload) => (upload.error === 'network' ? [files.get(upload.key)!] : [])),
+    maxBytes: limit,
   };
 }
 

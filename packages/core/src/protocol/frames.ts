@@ -94,6 +94,8 @@ export interface WelcomeFrame {
   sessionToken?: string;
   /** The hello's `pending` commands the server had already committed, with their acks' contents. */
   committed?: CommittedCommand[];
+  /** The largest file this server takes (`POST /api/files`), in bytes: the composers refuse larger ones at once. */
+  uploadMaxBytes?: number;
 }
 
 /** A command committed before the client learned of it: what its lost ack would have said. */

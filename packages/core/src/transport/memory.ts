@@ -43,6 +43,8 @@ export interface MemoryBackendOptions {
   /** Identity tokens the backend accepts: token → identity. */
   identities?: Record<string, { email: string; name?: string }>;
   retention?: BackendOptions['retention'];
+  /** The upload limit the welcome tells clients (a server's CONFAB_UPLOAD_MAX_BYTES); none by default. */
+  uploadMaxBytes?: BackendOptions['uploadMaxBytes'];
 }
 
 /**
@@ -75,7 +77,12 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
       return options.identities?.[identityToken] ?? null;
     },
   };
-  const backend = createBackend({ auth, now: () => clock, retention: options.retention });
+  const backend = createBackend({
+    auth,
+    now: () => clock,
+    retention: options.retention,
+    uploadMaxBytes: options.uploadMaxBytes,
+  });
   if (options.seed?.length) void backend.append(options.seed);
   const latency = options.latencyMs ?? 0;
 

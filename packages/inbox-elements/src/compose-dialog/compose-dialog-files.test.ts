@@ -3,44 +3,22 @@ import '../define.js';
 import './define.js';
 import { httpUploadSender, type UploadSender } from '@confab/core';
 import type { ConfabComposeDialog } from './compose-dialog.js';
+import { PNG, pick, referenceServer, referenceUpload, transferOf, type ReferenceServer } from '../test/uploads.js';
 import { closeTestInboxes, createTestInbox, type TestInbox } from '../test/fixtures.js';
 import { activeElement, getByRole, queryByRole, until } from '../test/dom.js';
 
-/** The test run's reference server (web-test-runner.config.js): uploads go there for real. */
-async function referenceServer(): Promise<{ url: string; agentToken: string }> {
-  const info = (await (await fetch('/__confab/server.json')).json()) as { url: string; agentToken: string };
-  if (!info.url) throw new Error('The reference server did not start for this test run.');
-  return info;
-}
-
-const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
 const PDF = new TextEncoder().encode('%PDF-1.7\n% terms\n');
-
-/** Picks files as the file dialog would: the hidden input's files, then its change event. */
-function pick(dialog: ConfabComposeDialog, ...files: File[]) {
-  const input = dialog.shadowRoot!.querySelector<HTMLInputElement>('input[type=file]')!;
-  const transfer = new DataTransfer();
-  for (const file of files) transfer.items.add(file);
-  input.files = transfer.files;
-  input.dispatchEvent(new Event('change'));
-}
-
-function transferOf(...files: File[]): DataTransfer {
-  const transfer = new DataTransfer();
-  for (const file of files) transfer.items.add(file);
-  return transfer;
-}
 
 describe('confab-compose-dialog: files (issue 16)', () => {
   let inbox: TestInbox;
-  let server: { url: string; agentToken: string };
+  let server: ReferenceServer;
   let upload: UploadSender;
   before(async () => {
     server = await referenceServer();
   });
   beforeEach(async () => {
     inbox = await createTestInbox();
-    upload = httpUploadSender({ url: `${server.url}/api/files`, token: () => server.agentToken });
+    upload = referenceUpload(server);
   });
   afterEach(closeTestInboxes);
 

@@ -1,6 +1,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../define.js';
 import './define.js';
+import { createInboxClient, createMemoryPersistence, type InboxClient } from '@confab/core';
 import type { ConfabComposeDialog } from './compose-dialog.js';
 import { closeTestInboxes, createTestInbox, type TestInbox } from '../test/fixtures.js';
 import { activeElement, deepElements, getByRole, press, queryByRole, until } from '../test/dom.js';
@@ -80,6 +81,59 @@ describe('confab-compose-dialog', () => {
     expect(sent.email!.cc).to.deep.equal(['cfo@new.example']);
     expect(sent.email!.bcc).to.deep.equal(['crm@team.example']);
     expect(sent.text).to.equal('Hello.\n\n-- \nAnn from Acme');
+  });
+
+  it('C1 To, Cc, Bcc, Subject and the message are a draft: closed, then reloaded, the dialog opens with them; sending empties it', async () => {
+    const persistence = createMemoryPersistence();
+    const signIn = async () => {
+      const client = createInboxClient({
+        transport: inbox.memory.transport(),
+        token: inbox.memory.agentToken('agent-ann'),
+        persistence,
+      });
+      await until(() => client.status.get().ready && client.me.get(), 'the client ready');
+      return client;
+    };
+    const showWith = async (client: InboxClient) => {
+      const dialog = await fixture<ConfabComposeDialog>(
+        html`<confab-compose-dialog .client=${client}></confab-compose-dialog>`,
+      );
+      await dialog.show();
+      return { dialog, box: getByRole(dialog, 'dialog', 'New email') };
+    };
+    const page = await signIn();
+    const { dialog, box } = await showWith(page);
+    fill(getByRole<HTMLInputElement>(box, 'textbox', 'To'), 'prospect@new.example');
+    fill(getByRole<HTMLInputElement>(box, 'textbox', 'Subject'), 'Our offer');
+    fill(getByRole<HTMLInputElement>(box, 'textbox', 'Message'), 'Hello, here is our offer.');
+    getByRole(box, 'button', 'Cc/Bcc').click();
+    fill(await until(() => queryByRole<HTMLInputElement>(box, 'textbox', 'Cc'), 'Cc'), 'boss@new.example');
+    fill(getByRole<HTMLInputElement>(box, 'textbox', 'Bcc'), 'crm@team.example');
+    getByRole(box, 'button', 'Cancel').click();
+    await until(() => !dialog.open, 'closed');
+
+    // A reload: the page's client ends (its drafts written once it resolves), a new one starts from what was stored.
+    await page.close();
+    dialog.remove();
+    const client = await signIn();
+    const again = await showWith(client);
+    const field = (name: string) => getByRole<HTMLInputElement>(again.box, 'textbox', name).value;
+    expect(field('To')).to.equal('prospect@new.example');
+    expect(field('Subject')).to.equal('Our offer');
+    expect(field('Message')).to.equal('Hello, here is our offer.');
+    expect(await until(() => queryByRole<HTMLInputElement>(again.box, 'textbox', 'Cc')?.value, 'Cc')).to.equal(
+      'boss@new.example',
+    );
+    expect(field('Bcc')).to.equal('crm@team.example');
+    await expect(again.box).to.be.accessible();
+
+    getByRole(again.box, 'button', 'Send').click();
+    await until(() => !again.dialog.open, 'sent and closed');
+    await again.dialog.show();
+    expect(field('To'), 'sending empties the draft').to.equal('');
+    expect(field('Message')).to.equal('');
+    expect(queryByRole(again.box, 'textbox', 'Cc'), 'Cc/Bcc collapsed').to.equal(null);
+    client.close();
   });
 
   it('C1 the dialog is modal: focus starts inside, Tab stays inside, Escape closes and focus returns', async () => {

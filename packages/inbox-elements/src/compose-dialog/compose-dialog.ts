@@ -5,25 +5,30 @@ import { ModalController } from '../shared/dialog.js';
 import { baseStyles } from '../shared/theme.js';
 import { icon } from '../shared/icons.js';
 import { composeDialogStyles } from './compose-dialog.styles.js';
-import {
-  ATTACHMENT_TYPES,
-  createUploads,
-  emailReplyOf,
-  httpUploadSender,
-  type Upload,
-  type Uploads,
-  type UploadSender,
-} from '@confab/core';
+import { ATTACHMENT_TYPES, emailReplyOf, httpUploadSender, type DraftField, type UploadSender } from '@confab/core';
 import { StoreController } from '@confab/element-kit';
-import { acceptFileDrag, filesBrought, renderUploadList, uploadListStyles } from '../shared/upload-list.js';
+import { acceptFileDrag, uploadListStyles } from '../shared/upload-list.js';
+import { UploadsController } from '../shared/uploads-controller.js';
 import '../email-recipients/define.js';
+import type { ConfabEmailRecipients } from '../email-recipients/email-recipients.js';
+
+/**
+ * The new email's draft key. It has no conversation yet; drafts are the signed-in agent's (a
+ * change of person clears them), and no conversation id is blank, so '' names it alone.
+ */
+export const NEW_EMAIL_DRAFT = '';
+
+/** The form's fields kept in the draft besides its text (`text`). */
+const DRAFT_FIELDS = ['to', 'subject', 'cc', 'bcc'] as const satisfies readonly DraftField[];
 
 /**
  * Compose (C1): a modal dialog that writes a new outbound email. It appears under Sent (V12)
  * until the recipient answers. Focus stays inside while open and returns where it was on close.
  * Files (issue 16) are attached with the button, by pasting into the message or by dropping them
  * on the dialog; each uploads at once (core `createUploads`, the reply editor's list), and the
- * email waits until none is still on its way; they go out as MIME parts.
+ * email waits until none is still on its way; they go out as MIME parts. To, Cc, Bcc, Subject and
+ * the message are a draft (`client.drafts`, key `NEW_EMAIL_DRAFT`): closed or reloaded, the dialog
+ * opens with them again; sending empties it. Files are not kept (they are picked again).
  *
  * @example
  * <confab-compose-dialog .client=${client}></confab-compose-dialog>
@@ -57,30 +62,53 @@ export class ConfabComposeDialog extends ConfabElement {
 
   private readonly modal = new ModalController(this, 'dialog', () => (this.open = false));
 
-  /** The email's files, made with the current sender (a new sender starts a new list). */
-  private uploads: Uploads | undefined;
-  private uploadsSender: UploadSender | undefined;
-  private uploadsFor(): Uploads {
-    if (!this.uploads || this.uploadsSender !== this.upload) {
-      this.uploads = createUploads(this.upload);
-      this.uploadsSender = this.upload;
-    }
-    return this.uploads;
-  }
-  private readonly files = new StoreController<readonly Upload[], readonly Upload[]>(
-    this,
-    () => this.uploadsFor(),
-    (list) => list,
-  );
+  /** The email's files; the message keeps focus when a file's button gives way. */
+  private readonly files = new UploadsController(this, { keepFocus: () => this.textarea()?.focus() });
 
-  /** Opens the dialog with empty fields and no files. */
+  /** Opens the dialog with the draft's fields (empty without one) and no files. */
   async show(): Promise<void> {
     this.error = '';
-    this.uploads?.clear();
+    this.files.clear();
     this.open = true;
     await this.updateComplete;
     this.renderRoot.querySelector('form')?.reset();
+    this.restoreDraft();
     await this.modal.open();
+  }
+
+  private recipients(): ConfabEmailRecipients | null {
+    return this.renderRoot.querySelector('confab-email-recipients');
+  }
+
+  /** The fields as the draft has them. */
+  private restoreDraft(): void {
+    const drafts = this.client?.drafts;
+    const form = this.renderRoot.querySelector('form');
+    const recipients = this.recipients();
+    if (!drafts || !form || !recipients) return;
+    for (const name of ['to', 'subject'] as const)
+      (form.elements.namedItem(name) as HTMLInputElement).value = drafts.get(NEW_EMAIL_DRAFT, name);
+    (form.elements.namedItem('text') as HTMLTextAreaElement).value = drafts.get(NEW_EMAIL_DRAFT);
+    recipients.cc = drafts.get(NEW_EMAIL_DRAFT, 'cc');
+    recipients.bcc = drafts.get(NEW_EMAIL_DRAFT, 'bcc');
+  }
+
+  /** Keeps every field as typed (an input anywhere in the form, the Cc/Bcc fields' too: it is composed). */
+  private saveDraft = (event: Event): void => {
+    const drafts = this.client?.drafts;
+    const form = event.currentTarget as HTMLFormElement;
+    const recipients = this.recipients();
+    if (!drafts || !recipients) return;
+    const data = new FormData(form);
+    const values = { to: data.get('to'), subject: data.get('subject'), cc: recipients.cc, bcc: recipients.bcc };
+    for (const field of DRAFT_FIELDS) drafts.set(NEW_EMAIL_DRAFT, String(values[field] ?? ''), field);
+    drafts.set(NEW_EMAIL_DRAFT, String(data.get('text') ?? ''));
+  };
+
+  private clearDraft(): void {
+    for (const field of DRAFT_FIELDS) this.client?.drafts.set(NEW_EMAIL_DRAFT, '', field);
+    this.client?.drafts.set(NEW_EMAIL_DRAFT, '');
+    this.recipients()?.reset();
   }
 
   /** Closes the dialog; focus goes back where it was. */
@@ -90,12 +118,11 @@ export class ConfabComposeDialog extends ConfabElement {
 
   override render() {
     const t = this.t;
-    const files = this.files.value ?? [];
-    const uploading = files.some((file) => file.state === 'uploading');
-    return html`<dialog part="dialog" aria-labelledby="title" @dragover=${acceptFileDrag} @drop=${this.onFilesBrought}>
+    const uploading = this.files.value.some((file) => file.state === 'uploading');
+    return html`<dialog part="dialog" aria-labelledby="title" @dragover=${acceptFileDrag} @drop=${this.files.brought}>
       ${
         this.open
-          ? html`<form @submit=${this.submit}>
+          ? html`<form @submit=${this.submit} @input=${this.saveDraft}>
               <div class="dialog-header">
                 <h2 id="title">${t.composeTitle}</h2>
                 <button type="button" class="icon-button" aria-label=${t.close} @click=${() => this.close()}>
@@ -111,12 +138,9 @@ export class ConfabComposeDialog extends ConfabElement {
                 ></confab-email-recipients>
                 <label class="field"><span>${t.subject}</span><input name="subject" required /></label>
                 <label class="field"
-                  ><span>${t.message}</span><textarea name="text" required @paste=${this.onFilesBrought}></textarea>
+                  ><span>${t.message}</span><textarea name="text" required @paste=${this.files.brought}></textarea>
                 </label>
-                ${renderUploadList(t, files, this.resolvedLocale, {
-                  retry: (key) => this.retryFile(key),
-                  remove: (key) => this.removeFile(key),
-                })}
+                ${this.files.render(t, this.resolvedLocale)}
                 ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
               </div>
               <div class="dialog-actions">
@@ -129,7 +153,7 @@ export class ConfabComposeDialog extends ConfabElement {
                   hidden
                   tabindex="-1"
                   accept=${ATTACHMENT_TYPES.join(',')}
-                  @change=${this.onPicked}
+                  @change=${this.files.picked}
                 />
                 <button type="button" class="button" @click=${() => this.close()}>${t.cancel}</button>
                 <button type="submit" class="button primary" part="send" ?disabled=${this.busy || uploading}>
@@ -147,8 +171,8 @@ export class ConfabComposeDialog extends ConfabElement {
     const data = new FormData(event.target as HTMLFormElement);
     const copies = this.renderRoot.querySelector('confab-email-recipients')?.copies() ?? {};
     // A file still uploading would be left out: the email waits (Send is disabled meanwhile).
-    if (this.uploads?.busy()) return;
-    const attachments = this.uploads?.attachments() ?? [];
+    if (this.files.busy()) return;
+    const attachments = this.files.attachments();
     this.busy = true;
     const refusal = await this.run({
       type: 'email.compose',
@@ -161,7 +185,8 @@ export class ConfabComposeDialog extends ConfabElement {
     this.busy = false;
     if (refusal) this.error = this.t.error(refusal.message);
     else {
-      this.uploads?.clear();
+      this.files.clear();
+      this.clearDraft();
       this.close();
     }
   };
@@ -170,36 +195,7 @@ export class ConfabComposeDialog extends ConfabElement {
     return this.renderRoot.querySelector('textarea');
   }
 
-  private addFiles(files: Iterable<File>): void {
-    for (const file of files) this.uploadsFor().add(file);
-  }
-
-  private retryFile(key: string): void {
-    this.uploads?.retry(key);
-    // The Retry button gives way to a progress bar: the text field keeps focus.
-    this.textarea()?.focus();
-  }
-
-  private removeFile(key: string): void {
-    this.uploads?.remove(key);
-    // The button that had focus is gone: the message keeps it.
-    this.textarea()?.focus();
-  }
-
   private pickFiles = (): void => {
     this.renderRoot.querySelector<HTMLInputElement>('input[type=file]')?.click();
-  };
-
-  private onPicked = (event: Event): void => {
-    const input = event.target as HTMLInputElement;
-    this.addFiles(input.files ?? []);
-    input.value = '';
-    this.textarea()?.focus();
-  };
-
-  /** A paste or a drop that brings files attaches them. */
-  private onFilesBrought = (event: ClipboardEvent | DragEvent): void => {
-    const files = filesBrought(event);
-    if (files) this.addFiles(files);
   };
 }

@@ -1,4 +1,4 @@
-import type { ErrorCode, FatalErrorCode, RefusalParams, RefusalReason } from '@confab/core';
+import type { ErrorCode, FatalErrorCode, RefusalParams, RefusalReason, UploadErrorCode } from '@confab/core';
 
 /** English catalog. Every other catalog has this shape (`Catalog`). */
 export const en = {
@@ -193,13 +193,14 @@ export const en = {
   uploading: (name: string) => `Uploading ${name}`,
   uploaded: (name: string, size: string) => `${name}, ${size}`,
   uploadFailed: (name: string, reason: string) => `${name} could not be attached: ${reason}`,
+  /** Why an upload failed; `limit` is the server's largest size, for people. */
   uploadErrors: {
-    'too-large': 'the file is too large.',
-    'type-not-allowed': 'this type of file cannot be sent (images, PDF, text, CSV and ZIP can).',
-    'type-mismatch': 'the file is not what its name says.',
-    unauthenticated: 'you are signed out; sign in again.',
-    network: 'the connection failed.',
-  },
+    'too-large': (limit) => `the file is larger than ${limit}.`,
+    'type-not-allowed': () => 'this type of file cannot be sent (images, PDF, text, CSV and ZIP can).',
+    'type-mismatch': () => 'the file is not what its name says.',
+    unauthenticated: () => 'you are signed out; sign in again.',
+    network: () => 'the connection failed.',
+  } as Record<UploadErrorCode, (limit: string) => string>,
   retryUpload: (name: string) => `Retry ${name}`,
   removeFile: (name: string) => `Remove ${name}`,
   showPlainText: 'Show plain text',

@@ -2,17 +2,9 @@ import { expect, fixture, html } from '@open-wc/testing';
 import '../define.js';
 import { httpUploadSender, type UploadSender } from '@confab/core';
 import type { ConfabReplyEditor } from './reply-editor.js';
+import { PNG, pick, referenceServer, referenceUpload, type ReferenceServer } from '../test/uploads.js';
 import { closeTestInboxes, createTestInbox, type TestInbox } from '../test/fixtures.js';
 import { getByRole, press, queryByRole, until } from '../test/dom.js';
-
-/** The test run's reference server (web-test-runner.config.js): uploads go there for real. */
-async function referenceServer(): Promise<{ url: string; agentToken: string }> {
-  const info = (await (await fetch('/__confab/server.json')).json()) as { url: string; agentToken: string };
-  if (!info.url) throw new Error('The reference server did not start for this test run.');
-  return info;
-}
-
-const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
 
 async function editor(inbox: TestInbox, upload: UploadSender, locale = 'en') {
   const element = await fixture<ConfabReplyEditor>(
@@ -27,27 +19,18 @@ async function editor(inbox: TestInbox, upload: UploadSender, locale = 'en') {
   return element;
 }
 
-/** Picks files as the file dialog would: the hidden input's files, then its change event. */
-function pick(element: ConfabReplyEditor, ...files: File[]) {
-  const input = element.shadowRoot!.querySelector<HTMLInputElement>('input[type=file]')!;
-  const transfer = new DataTransfer();
-  for (const file of files) transfer.items.add(file);
-  input.files = transfer.files;
-  input.dispatchEvent(new Event('change'));
-}
-
 const messagesOf = (inbox: TestInbox) => inbox.client.store.state.messages.get('c-chat') ?? [];
 
 describe('confab-reply-editor: attachments (issue 16)', () => {
   let inbox: TestInbox;
-  let server: { url: string; agentToken: string };
+  let server: ReferenceServer;
   let upload: UploadSender;
   before(async () => {
     server = await referenceServer();
   });
   beforeEach(async () => {
     inbox = await createTestInbox();
-    upload = httpUploadSender({ url: `${server.url}/api/files`, token: () => server.agentToken });
+    upload = referenceUpload(server);
   });
   afterEach(closeTestInboxes);
 

@@ -3,7 +3,6 @@ import { property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import {
   ATTACHMENT_TYPES,
-  createUploads,
   httpUploadSender,
   assignableAgents,
   cannedResponsesMatching,
@@ -18,8 +17,6 @@ import {
   type Agent,
   type ConfabError,
   type PendingCommand,
-  type Upload,
-  type Uploads,
   type UploadSender,
 } from '@confab/core';
 import { refusalText } from '../i18n/i18n.js';
@@ -28,7 +25,8 @@ import { StoreController, shallowArrayEqual } from '@confab/element-kit';
 import { baseStyles } from '../shared/theme.js';
 import { icon } from '../shared/icons.js';
 import { replyEditorStyles } from './reply-editor.styles.js';
-import { acceptFileDrag, filesBrought, renderUploadList, uploadListStyles } from '../shared/upload-list.js';
+import { acceptFileDrag, uploadListStyles } from '../shared/upload-list.js';
+import { UploadsController } from '../shared/uploads-controller.js';
 import type { ConfabEmailRecipients } from '../email-recipients/email-recipients.js';
 
 export type EditorMode = 'reply' | 'comment';
@@ -114,23 +112,11 @@ export class ConfabReplyEditor extends ConfabElement {
   @state() private accessor text = '';
   /** The draft's Cc and Bcc of an email reply, as typed. */
   @state() private accessor copies = { cc: '', bcc: '' };
-  /** Files of the message being written, uploading as soon as they are picked. */
-  private uploads: Uploads | undefined;
-  private readonly files = new StoreController<readonly Upload[], readonly Upload[]>(
-    this,
-    () => this.uploadsFor(),
-    (list) => list,
-  );
-
-  /** This editor's uploads, made with the current sender (a new sender starts a new list). */
-  private uploadsFor(): Uploads {
-    if (!this.uploads || this.uploadsSender !== this.upload) {
-      this.uploads = createUploads(this.upload);
-      this.uploadsSender = this.upload;
-    }
-    return this.uploads;
-  }
-  private uploadsSender: UploadSender | undefined;
+  /** Files of the message being written, uploading as soon as they are picked (only in a conversation). */
+  private readonly files = new UploadsController(this, {
+    keepFocus: () => this.textarea()?.focus(),
+    accepts: () => !!this.conversationId,
+  });
   /** The mention or canned response being looked up, and the highlighted choice. */
   @state() private accessor lookup: Lookup | undefined;
   /** The newest message's time when this reply was begun: teammates' replies after it collide. */
@@ -175,7 +161,7 @@ export class ConfabReplyEditor extends ConfabElement {
       this.collision = [];
       // Files picked for one conversation are not sent in another; its Cc and Bcc stay in its draft.
       if (changed.has('conversationId')) {
-        this.uploads?.clear();
+        this.files.clear();
         this.recipients()?.reset?.();
       }
       this.copies = {
@@ -228,7 +214,7 @@ export class ConfabReplyEditor extends ConfabElement {
         ${this.renderTab('reply', t.reply, 'reply')} ${this.renderTab('comment', t.comment, 'comment')}
       </div>
       <div role="tabpanel" id="panel" aria-labelledby="tab-${this.mode}">
-        <div class="box" @dragover=${acceptFileDrag} @drop=${this.onFilesBrought}>
+        <div class="box" @dragover=${acceptFileDrag} @drop=${this.files.brought}>
           ${
             open
               ? html`<ul
@@ -264,11 +250,11 @@ export class ConfabReplyEditor extends ConfabElement {
             ?disabled=${!this.conversationId}
             @input=${this.onInput}
             @keydown=${this.onKeydown}
-            @paste=${this.onFilesBrought}
+            @paste=${this.files.brought}
             @blur=${() => (this.lookup = undefined)}
           ></textarea>
         </div>
-        ${this.renderFiles()}
+        ${this.files.render(this.t, this.resolvedLocale)}
         ${
           email && this.mode === 'reply'
             ? html`<confab-email-recipients
@@ -306,7 +292,7 @@ export class ConfabReplyEditor extends ConfabElement {
             hidden
             tabindex="-1"
             accept=${ATTACHMENT_TYPES.join(',')}
-            @change=${this.onPicked}
+            @change=${this.files.picked}
           />
           <span class="hint">${t.sendHint}</span>
           <button
@@ -321,14 +307,6 @@ export class ConfabReplyEditor extends ConfabElement {
         </div>
       </div>
     `;
-  }
-
-  /** The files picked (the list the compose dialog shows too). */
-  private renderFiles() {
-    return renderUploadList(this.t, this.files.value ?? [], this.resolvedLocale, {
-      retry: (key) => this.retryFile(key),
-      remove: (key) => this.removeFile(key),
-    });
   }
 
   private renderTab(mode: EditorMode, label: string, iconName: string) {
@@ -431,41 +409,11 @@ export class ConfabReplyEditor extends ConfabElement {
 
   /** Text, or at least one uploaded file, and nothing still uploading. */
   private canSend(): boolean {
-    const list = this.files.value ?? [];
+    const list = this.files.value;
     if (list.some((file) => file.state === 'uploading')) return false;
     // A file whose upload failed on the way goes with a message that has text (it waits in the outbox).
     return this.text.trim() !== '' || list.some((file) => file.state === 'done');
   }
-
-  private addFiles(files: Iterable<File>): void {
-    if (!this.conversationId) return;
-    for (const file of files) this.uploadsFor().add(file);
-  }
-
-  private retryFile(key: string): void {
-    this.uploads?.retry(key);
-    // The Retry button gives way to a progress bar: the text field keeps focus.
-    this.textarea()?.focus();
-  }
-
-  private removeFile(key: string): void {
-    this.uploads?.remove(key);
-    // The button that had focus is gone: the text field keeps it.
-    this.textarea()?.focus();
-  }
-
-  private onPicked = (event: Event): void => {
-    const input = event.target as HTMLInputElement;
-    this.addFiles(input.files ?? []);
-    input.value = '';
-    this.textarea()?.focus();
-  };
-
-  /** A paste or a drop that brings files attaches them. */
-  private onFilesBrought = (event: ClipboardEvent | DragEvent): void => {
-    const files = filesBrought(event);
-    if (files) this.addFiles(files);
-  };
 
   private onInput = (event: Event): void => {
     const field = event.target as HTMLTextAreaElement;
@@ -540,9 +488,9 @@ export class ConfabReplyEditor extends ConfabElement {
     const text = composedText(this.text);
     const conversationId = this.conversationId;
     if (!this.canSend() || !conversationId || !this.client) return;
-    const attachments = this.uploads?.attachments() ?? [];
+    const attachments = this.files.attachments();
     const withFiles = attachments.length ? { attachments } : {};
-    const waiting = this.uploads?.offline() ?? [];
+    const waiting = this.files.offline();
     const copies = (this.mode === 'reply' && this.recipients()?.copies?.()) || {};
     // Ctrl+Enter too: a reply that would reach no one stays a draft (the editor says why).
     if (this.mode === 'reply' && this.blocker.value) return;
@@ -562,7 +510,7 @@ export class ConfabReplyEditor extends ConfabElement {
     this.client.drafts.set(conversationId, '', 'cc');
     this.client.drafts.set(conversationId, '', 'bcc');
     this.copies = { cc: '', bcc: '' };
-    this.uploads?.clear();
+    this.files.clear();
     this.recipients()?.reset?.();
     // A refusal shows through `client.pending` (failed, with Retry); nothing else to do here.
     await this.run(

@@ -34,8 +34,17 @@ export interface UploadActions {
   remove(key: string): void;
 }
 
-/** The files picked: progress while uploading, why one failed (with Retry when it may help), and Remove. */
-export function renderUploadList(t: Catalog, list: readonly Upload[], locale: string, actions: UploadActions) {
+/**
+ * The files picked: progress while uploading, why one failed (with Retry when it may help), and Remove.
+ * `maxBytes` is the limit a too large file is told of (the server's).
+ */
+export function renderUploadList(
+  t: Catalog,
+  list: readonly Upload[],
+  locale: string,
+  maxBytes: number,
+  actions: UploadActions,
+) {
   if (!list.length) return nothing;
   return html`<ul class="files" aria-label=${t.filesToSend}>
     ${list.map(
@@ -46,7 +55,9 @@ export function renderUploadList(t: Catalog, list: readonly Upload[], locale: st
               ? html`<span>${file.name}</span>
                   <progress aria-label=${t.uploading(file.name)} max=${file.size} value=${file.loaded}></progress>`
               : file.state === 'failed'
-                ? html`<span role="alert">${t.uploadFailed(file.name, t.uploadErrors[file.error ?? 'network'])}</span>
+                ? html`<span role="alert"
+                      >${t.uploadFailed(file.name, t.uploadErrors[file.error ?? 'network'](formatFileSize(maxBytes, locale)))}</span
+                    >
                     ${
                       file.error === 'network' || file.error === 'unauthenticated'
                         ? html`<button class="button" type="button" @click=${() => actions.retry(file.key)}>

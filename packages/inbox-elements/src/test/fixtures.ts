@@ -344,10 +344,20 @@ const open: InboxClient[] = [];
 
 /** A signed-in agent client over the memory transport, ready to render. */
 export async function createTestInbox(
-  options: { seed?: ConfabEvent[]; agentId?: string; now?: number; readyWithinMs?: number } = {},
+  options: {
+    seed?: ConfabEvent[];
+    agentId?: string;
+    now?: number;
+    readyWithinMs?: number;
+    uploadMaxBytes?: number;
+  } = {},
 ): Promise<TestInbox> {
   const now = options.now ?? Date.now();
-  const memory = createMemoryBackend({ seed: options.seed ?? testSeed(now), startTime: now });
+  const memory = createMemoryBackend({
+    seed: options.seed ?? testSeed(now),
+    startTime: now,
+    uploadMaxBytes: options.uploadMaxBytes,
+  });
   await memory.backend.ready;
   const client = createInboxClient({
     transport: memory.transport(),
