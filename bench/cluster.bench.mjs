@@ -27,7 +27,7 @@
 // Under two minutes on this machine.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -252,11 +252,28 @@ export async function run() {
     await Promise.all(agents.map((agent) => agent.send()));
     const before = await sample(servers, postgres, db);
     const redisBefore = await redisOut();
+    const benchBefore = process.cpuUsage();
     const { rate, acked } = await throughput(agents);
+    const benchDuring = process.cpuUsage(benchBefore);
     const redisAfter = await redisOut();
     const during = await sample(servers, postgres, db);
+    const pacedStarted = performance.now();
+    const benchPacedBefore = process.cpuUsage();
     const ack = await paced(agents, rate / 2);
+    const benchPaced = process.cpuUsage(benchPacedBefore);
     const after = await sample(servers, postgres, db);
+    const pacedSeconds = (performance.now() - pacedStarted) / 1000;
+    const cpuSeconds = (usage) => (usage.user + usage.system) / 1e6;
+    // At half the rate: the share of the two cores the servers, PostgreSQL and this process used (queueing grows with it).
+    const pacedBusy =
+      (figures.serversCpuSeconds(after.texts) -
+        figures.serversCpuSeconds(during.texts) +
+        after.postgresCpu -
+        during.postgresCpu +
+        cpuSeconds(benchPaced)) /
+      pacedSeconds /
+      cpus().length;
+    const roundTrips = figures.serversDatabaseQueries(during.texts) - figures.serversDatabaseQueries(before.texts);
     const perCommand = (value) => Math.round((value / acked) * 100) / 100;
     const statements = during.counts.statements - before.counts.statements;
     const transactions = during.counts.headlocks - before.counts.headlocks;
@@ -327,6 +344,32 @@ export async function run() {
         unit: 'µs',
         load: loadNote.rate,
       },
+      {
+        metric: 'cluster.cpu.bench.usPerCommand',
+        value: Math.round((cpuSeconds(benchDuring) / acked) * 1e6),
+        unit: 'µs',
+        load: loadNote.rate,
+      },
+      {
+        metric: 'cluster.pg.roundTripsPerCommand',
+        value: perCommand(roundTrips),
+        unit: 'round trips',
+        load: during.load,
+      },
+      {
+        metric: 'cluster.pg.roundTripsPerTransaction',
+        value: Math.round((roundTrips / transactions) * 100) / 100,
+        unit: 'round trips',
+        load: during.load,
+      },
+      {
+        metric: 'cluster.ack.cpuBusy',
+        value: Math.round(pacedBusy * 100) / 100,
+        unit: `share of ${cpus().length} cores`,
+        load: after.load,
+      },
+      { metric: 'cluster.ack.eventLoopLag.mean.ms', value: figures.eventLoopLag(after.texts).meanMs, unit: 'ms', load: after.load },
+      { metric: 'cluster.ack.eventLoopLag.p99.ms', value: figures.eventLoopLag(after.texts).p99Ms, unit: 'ms', load: after.load },
       {
         metric: 'cluster.pg.statementsPerCommand',
         value: perCommand(statements),

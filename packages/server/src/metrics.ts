@@ -50,6 +50,8 @@ export interface ServerMetrics {
   messengerDropped(reason: 'unknown-page'): void;
   /** A rate-limit count that did not reach Redis: that request was limited by this process alone. */
   rateLimitUnshared(limiter: string): void;
+  /** Where the queries sent to PostgreSQL are counted from when scraped (the store's pool). */
+  countDatabaseQueriesWith(count: () => number): void;
   /** Where the open connections are counted from when scraped (the gateway, once it exists). */
   countConnectionsWith(connectionsByKind: () => Record<string, number>): void;
 }
@@ -76,6 +78,16 @@ export function createMetrics(): ServerMetrics {
     collect() {
       this.reset();
       for (const [kind, count] of Object.entries(connectionsByKind())) this.set({ kind }, count);
+    },
+  });
+  let databaseQueries = () => 0;
+  new Counter({
+    name: 'confab_database_queries_total',
+    help: 'Queries sent to PostgreSQL, each one round trip (the driver waits for an answer before the next).',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(databaseQueries());
     },
   });
   const commands = new Counter({
@@ -156,6 +168,9 @@ export function createMetrics(): ServerMetrics {
     },
     rateLimitUnshared(limiter) {
       rateLimitUnshared.inc({ limiter });
+    },
+    countDatabaseQueriesWith(count) {
+      databaseQueries = count;
     },
     countConnectionsWith(count) {
       connectionsByKind = count;

@@ -10,6 +10,14 @@ export interface PostgresPoolOptions {
   timeoutMs?: number;
 }
 
+/** Queries each pool sent: node-postgres sends one only once the one before answered, so each is a round trip. */
+const queriesSent = new WeakMap<pg.Pool, { count: number }>();
+
+/** The queries (round trips) a pool made by openPostgresPool has sent so far. */
+export function queriesSentBy(pool: pg.Pool): number {
+  return queriesSent.get(pool)?.count ?? 0;
+}
+
 /**
  * A pool whose every wait is bounded: connecting, waiting for a free connection and each query
  * give up after `timeoutMs`, so a process cut off from the database stops acknowledging rather
@@ -31,7 +39,17 @@ export function openPostgresPool(options: PostgresPoolOptions): pg.Pool {
   pool.on('error', () => undefined);
   // The pool listens only to idle connections: one that drops while checked out (mid-transaction)
   // emits 'error' on the client too, which would end the process. The query under way fails instead.
-  pool.on('connect', (client) => client.on('error', () => undefined));
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+    // Counted where every query passes, the pool's own included: each is one round trip.
+    const send = client.query.bind(client) as (...args: unknown[]) => unknown;
+    client.query = ((...args: unknown[]) => {
+      sent.count++;
+      return send(...args);
+    }) as typeof client.query;
+  });
+  const sent = { count: 0 };
+  queriesSent.set(pool, sent);
   // Every store's query then fails as StorageUnreachableError when the database is gone: a hello
   // that cannot check its token closes the link (1012) rather than refusing the client.
   const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
