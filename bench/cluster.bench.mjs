@@ -47,10 +47,12 @@ const Redis = serverRequire('ioredis').Redis;
 const WITH_REDIS = process.env.BENCH_CLUSTER_REDIS !== '0';
 const WORKSPACES = Number(process.env.BENCH_CLUSTER_WORKSPACES ?? 100);
 const SECONDS = Number(process.env.BENCH_CLUSTER_SECONDS ?? 10);
+/** BENCH_CLUSTER_PACED_RATE: the ack latency's rate in commands/s, to compare runs at one rate (default: half the measured rate). */
+const PACED_RATE = process.env.BENCH_CLUSTER_PACED_RATE ? Number(process.env.BENCH_CLUSTER_PACED_RATE) : undefined;
 /** Commands each agent keeps in flight while measuring the rate. */
 const WINDOW = 4;
-/** Connections of each process's pool: 3 × 8 stay well inside the throwaway server's 60. */
-const POOL_SIZE = 8;
+/** Connections of each process's pool (BENCH_CLUSTER_POOL_SIZE): 3 × 8 stay well inside the throwaway server's 60. */
+const POOL_SIZE = Number(process.env.BENCH_CLUSTER_POOL_SIZE ?? 8);
 
 const AGENT = {
   id: 'agent-bench',
@@ -259,7 +261,7 @@ export async function run() {
     const during = await sample(servers, postgres, db);
     const pacedStarted = performance.now();
     const benchPacedBefore = process.cpuUsage();
-    const ack = await paced(agents, rate / 2);
+    const ack = await paced(agents, PACED_RATE ?? rate / 2);
     const benchPaced = process.cpuUsage(benchPacedBefore);
     const after = await sample(servers, postgres, db);
     const pacedSeconds = (performance.now() - pacedStarted) / 1000;
@@ -273,6 +275,13 @@ export async function run() {
         cpuSeconds(benchPaced)) /
       pacedSeconds /
       cpus().length;
+    const sum = (texts, series) => texts.reduce((total, text) => total + figures.value(text, series), 0);
+    const waited = (series) => sum(after.texts, series) - sum(during.texts, series);
+    // At half the rate, a transaction's mean wait for a pooled connection (part of the lock wait).
+    const poolWaitMs =
+      Math.round(
+        (waited('confab_database_connect_wait_seconds_total') / waited('confab_database_connect_waits_total')) * 10_000,
+      ) / 10;
     const roundTrips = figures.serversDatabaseQueries(during.texts) - figures.serversDatabaseQueries(before.texts);
     const perCommand = (value) => Math.round((value / acked) * 100) / 100;
     const statements = during.counts.statements - before.counts.statements;
@@ -295,6 +304,7 @@ export async function run() {
     const loadNote = { rate: during.load, paced: after.load };
     return [
       { metric: 'cluster.commandsPerSec', value: Math.round(rate), unit: 'commands/s', load: during.load },
+      { metric: 'cluster.ack.rate', value: Math.round(PACED_RATE ?? rate / 2), unit: 'commands/s' },
       { metric: 'cluster.ack.p99.ms', value: Math.round(ack.p99 * 10) / 10, unit: 'ms', load: after.load },
       { metric: 'cluster.ack.mean.ms', value: Math.round(ack.mean * 10) / 10, unit: 'ms', load: after.load },
       { metric: 'cluster.ack.server.mean.ms', value: server.meanMs, unit: 'ms', load: after.load },
@@ -314,6 +324,7 @@ export async function run() {
         over: commit.over,
       },
       { metric: 'cluster.ack.lockWait.mean.ms', value: lockWait.meanMs, unit: 'ms', load: after.load },
+      { metric: 'cluster.ack.poolWait.mean.ms', value: poolWaitMs, unit: 'ms', load: after.load },
       {
         metric: 'cluster.ack.lockWait.p99.atMost.ms',
         value: lockWait.p99AtMostMs,

@@ -1,4 +1,4 @@
-import { openPostgresPool, queriesSentBy } from './postgres-pool.js';
+import { openPostgresPool, poolCounts } from './postgres-pool.js';
 import { renewAllEpochs, renewEpochsIfRestored } from './postgres-origin.js';
 import { openPostgresStorage, type PostgresStorage } from './postgres-storage.js';
 import { createPostgresDirectory, createPostgresWorkspaceStores } from './postgres-stores.js';
@@ -61,8 +61,8 @@ export interface ServerStore {
    * PostgreSQL has other writers; SQLite answers null.
    */
   heads(workspaceIds: readonly string[]): Promise<Map<string, number> | null>;
-  /** Queries sent to PostgreSQL so far, each one round trip (SQLite: 0). */
-  databaseQueries(): number;
+  /** PostgreSQL: queries sent so far (each one round trip), and transactions' waits for a pooled connection. SQLite: null. */
+  databaseCounts(): { queries: number; connectWaits: number; connectWaitSeconds: number } | null;
   /** Readiness: whether a write commits now, and whether the schema is the one this server knows. */
   probe(): Promise<{ writable: boolean; migrations: boolean }>;
   close(): Promise<void>;
@@ -118,7 +118,7 @@ function sqliteStore(local: SqliteStorage): ServerStore {
     async heads() {
       return null;
     },
-    databaseQueries: () => 0,
+    databaseCounts: () => null,
     async probe() {
       return { writable: local.writable(), migrations: local.schemaVersion() === SCHEMA_VERSION };
     },
@@ -179,7 +179,7 @@ async function postgresStore(
       );
       return new Map(rows.map((row) => [row.workspace_id, Number(row.seq)]));
     },
-    databaseQueries: () => queriesSentBy(pool),
+    databaseCounts: () => poolCounts(pool),
     async probe() {
       try {
         // A standby (in recovery) answers but takes no writes.

@@ -10,12 +10,32 @@ export interface PostgresPoolOptions {
   timeoutMs?: number;
 }
 
-/** Queries each pool sent: node-postgres sends one only once the one before answered, so each is a round trip. */
-const queriesSent = new WeakMap<pg.Pool, { count: number }>();
+/** What a pool made by openPostgresPool counts: queries sent, and transactions' waits for a connection. */
+interface PoolCounts {
+  /** node-postgres sends a query only once the one before answered: each is a round trip. */
+  queries: number;
+  connectWaits: number;
+  connectWaitSeconds: number;
+}
+const counts = new WeakMap<pg.Pool, PoolCounts>();
 
-/** The queries (round trips) a pool made by openPostgresPool has sent so far. */
-export function queriesSentBy(pool: pg.Pool): number {
-  return queriesSent.get(pool)?.count ?? 0;
+/** What a pool made by openPostgresPool counted so far (zeros for another pool). */
+export function poolCounts(pool: pg.Pool): Readonly<PoolCounts> {
+  return counts.get(pool) ?? { queries: 0, connectWaits: 0, connectWaitSeconds: 0 };
+}
+
+/** A pooled connection for a transaction, the wait for it counted (how long commits queue for the pool). */
+export async function connectCounted(pool: pg.Pool): Promise<pg.PoolClient> {
+  const started = performance.now();
+  try {
+    return await pool.connect();
+  } finally {
+    const counted = counts.get(pool);
+    if (counted) {
+      counted.connectWaits++;
+      counted.connectWaitSeconds += (performance.now() - started) / 1000;
+    }
+  }
 }
 
 /**
@@ -44,12 +64,12 @@ export function openPostgresPool(options: PostgresPoolOptions): pg.Pool {
     // Counted where every query passes, the pool's own included: each is one round trip.
     const send = client.query.bind(client) as (...args: unknown[]) => unknown;
     client.query = ((...args: unknown[]) => {
-      sent.count++;
+      counted.queries++;
       return send(...args);
     }) as typeof client.query;
   });
-  const sent = { count: 0 };
-  queriesSent.set(pool, sent);
+  const counted: PoolCounts = { queries: 0, connectWaits: 0, connectWaitSeconds: 0 };
+  counts.set(pool, counted);
   // Every store's query then fails as StorageUnreachableError when the database is gone: a hello
   // that cannot check its token closes the link (1012) rather than refusing the client.
   const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;

@@ -12,7 +12,7 @@ import type { ConfabEvent } from '@confab/core';
 import { CommitRefusedError } from './commit-refused.js';
 import { migratePostgres, postgresSchemaVersion } from './postgres-migrations.js';
 import { randomEpoch } from './migrations.js';
-import { isUnreachable, openPostgresPool, unreachable } from './postgres-pool.js';
+import { connectCounted, isUnreachable, openPostgresPool, unreachable } from './postgres-pool.js';
 
 /** One workspace's log in a PostgreSQL database that may hold many workspaces. */
 export interface PostgresStorage extends BackendStorage {
@@ -81,7 +81,7 @@ function checkShape(record: CommitRecord): void {
 async function inTransaction<T>(pool: pg.Pool, begin: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   let client: pg.PoolClient;
   try {
-    client = await pool.connect();
+    client = await connectCounted(pool);
   } catch (error) {
     throw unreachable(error);
   }
@@ -118,7 +118,7 @@ async function lockedTransaction(
 ): Promise<void> {
   let client: pg.PoolClient;
   try {
-    client = await pool.connect();
+    client = await connectCounted(pool);
   } catch (error) {
     throw unreachable(error);
   }
