@@ -379,8 +379,18 @@ export async function run() {
         unit: `share of ${cpus().length} cores`,
         load: after.load,
       },
-      { metric: 'cluster.ack.eventLoopLag.mean.ms', value: figures.eventLoopLag(after.texts).meanMs, unit: 'ms', load: after.load },
-      { metric: 'cluster.ack.eventLoopLag.p99.ms', value: figures.eventLoopLag(after.texts).p99Ms, unit: 'ms', load: after.load },
+      {
+        metric: 'cluster.ack.eventLoopLag.mean.ms',
+        value: figures.eventLoopLag(after.texts).meanMs,
+        unit: 'ms',
+        load: after.load,
+      },
+      {
+        metric: 'cluster.ack.eventLoopLag.p99.ms',
+        value: figures.eventLoopLag(after.texts).p99Ms,
+        unit: 'ms',
+        load: after.load,
+      },
       {
         metric: 'cluster.pg.statementsPerCommand',
         value: perCommand(statements),
