@@ -18,6 +18,14 @@
 //   plus queueing in the process), cluster.ack.lockWait.*: the commit's part before it held the
 //   head lock (waiting for a pooled connection, BEGIN, the lock), cluster.ack.mean.ms: as the bench's agents saw it. Means are
 //   exact; a server-side p99 is the histogram bucket it falls in ("at most").
+// - cluster.pg.roundTripsPerCommand, …PerTransaction: the servers' queries to PostgreSQL
+//   (confab_database_queries_total, each one round trip), per command and per head-locking transaction;
+// - cluster.cpu.bench.usPerCommand: this process's own CPU (the agents) per command;
+// - at the ack rate: cluster.ack.poolWait.mean.ms (a transaction's wait for a pooled connection,
+//   part of the lock wait), cluster.ack.cpuBusy (the servers', PostgreSQL's and this process's CPU
+//   as a share of the machine's cores) and the servers' event-loop lag.
+// BENCH_CLUSTER_PACED_RATE fixes the ack rate (commands/s; default half the measured rate), to
+// compare runs at one rate; BENCH_CLUSTER_POOL_SIZE sets each process's pool (default 8).
 // BENCH_CLUSTER_WATCHERS=same|other: each workspace gets a second socket (its agent in another
 // tab) on the same process as the first (what a front with workspace affinity gives) or on the
 // next one (what a front without it gives); cluster.redis.bytesOutPerCommand (what Redis sent to
