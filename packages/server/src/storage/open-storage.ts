@@ -150,6 +150,10 @@ async function postgresStore(
     throw error;
   }
   const logs = new Set<PostgresStorage>();
+  // Readiness and the watchdog ask on a connection of their own: queued behind the pool's work (a
+  // reconnect storm's session reads) a probe can wait past the timeout, and the watchdog would take
+  // a busy pool for a lost database and close every socket, which reconnect into the same queue.
+  const probePool = openPostgresPool({ url, max: 1, ...(timeoutMs ? { timeoutMs } : {}) });
   return {
     kind: 'postgres',
     local,
@@ -183,8 +187,8 @@ async function postgresStore(
     async probe() {
       try {
         // A standby (in recovery) answers but takes no writes.
-        const { rows } = await pool.query<{ recovering: boolean }>('SELECT pg_is_in_recovery() AS recovering');
-        const version = await postgresSchemaVersion(pool);
+        const { rows } = await probePool.query<{ recovering: boolean }>('SELECT pg_is_in_recovery() AS recovering');
+        const version = await postgresSchemaVersion(probePool);
         return { writable: !rows[0]!.recovering, migrations: version === POSTGRES_SCHEMA_VERSION };
       } catch {
         return { writable: false, migrations: false };
@@ -193,6 +197,7 @@ async function postgresStore(
     async close() {
       await Promise.all([...logs].map((log) => log.close()));
       await pool.end();
+      await probePool.end();
       await local.close();
     },
   };

@@ -20,8 +20,8 @@ interface PoolCounts {
 const counts = new WeakMap<pg.Pool, PoolCounts>();
 
 /** What a pool made by openPostgresPool counted so far (zeros for another pool). */
-export function poolCounts(pool: pg.Pool): Readonly<PoolCounts> {
-  return counts.get(pool) ?? { queries: 0, connectWaits: 0, connectWaitSeconds: 0 };
+export function poolCounts(pool: pg.Pool): PoolCounts {
+  return { ...(counts.get(pool) ?? { queries: 0, connectWaits: 0, connectWaitSeconds: 0 }) };
 }
 
 /** A pooled connection for a transaction, the wait for it counted (how long commits queue for the pool). */
