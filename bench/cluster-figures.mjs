@@ -45,15 +45,17 @@ export function postgresCpuSeconds(postgres) {
 }
 
 /**
- * The statements PostgreSQL ran for one database, its COMMITs, its commands' transactions (each
- * locks a workspace head once), its reads of a log's events to catch a process up, and its statements that write, from pg_stat_statements (kept
+ * The statements PostgreSQL ran for one database (a simple query holding several, as `BEGIN;
+ * SELECT …`, counts each), its COMMITs, its commands' transactions (each locks a workspace head
+ * once, in a statement or through confab_lock_and_read), its reads of a log's events to catch a process up, and its statements that write, from pg_stat_statements (kept
  * current at each statement's end, where pg_stat_database's counts may lag by seconds).
  */
 export async function postgresCounts(db) {
   const { rows } = await db.query(
     `SELECT coalesce(sum(calls), 0)::float AS statements,
             coalesce(sum(calls) FILTER (WHERE upper(query) = 'COMMIT'), 0)::float AS commits,
-            coalesce(sum(calls) FILTER (WHERE query LIKE '%FROM workspace_heads WHERE workspace_id = $1 FOR UPDATE%'), 0)::float
+            coalesce(sum(calls) FILTER (WHERE query LIKE '%FROM workspace_heads WHERE workspace_id = $1 FOR UPDATE%'
+                                          OR query LIKE '%confab_lock_and_read(%'), 0)::float
               AS headlocks,
             coalesce(sum(calls) FILTER (WHERE query LIKE 'SELECT seq, cause, event, principal_key FROM events WHERE workspace_id = $1 AND seq > $2%'), 0)::float
               AS catchups,
@@ -146,3 +148,15 @@ export const stop = (server) => (process.env.BENCH_CLUSTER_PROFILE ? server.term
 /** The servers' system-mode CPU seconds so far (system calls: socket writes and reads), from their /metrics. */
 export const serversSystemCpuSeconds = (texts) =>
   texts.reduce((sum, text) => sum + value(text, 'confab_process_cpu_system_seconds_total'), 0);
+
+/** The servers' queries sent to PostgreSQL so far (each one round trip), from their /metrics. */
+export const serversDatabaseQueries = (texts) =>
+  texts.reduce((sum, text) => sum + value(text, 'confab_database_queries_total'), 0);
+
+/** The servers' event-loop lag (mean of their means, largest p99), in ms, from their /metrics. */
+export function eventLoopLag(texts) {
+  const means = texts.map((text) => value(text, 'confab_nodejs_eventloop_lag_mean_seconds') * 1000);
+  const p99s = texts.map((text) => value(text, 'confab_nodejs_eventloop_lag_p99_seconds') * 1000);
+  const round = (ms) => Math.round(ms * 10) / 10;
+  return { meanMs: round(means.reduce((a, b) => a + b, 0) / means.length), p99Ms: round(Math.max(...p99s)) };
+}

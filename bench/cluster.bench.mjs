@@ -18,6 +18,14 @@
 //   plus queueing in the process), cluster.ack.lockWait.*: the commit's part before it held the
 //   head lock (waiting for a pooled connection, BEGIN, the lock), cluster.ack.mean.ms: as the bench's agents saw it. Means are
 //   exact; a server-side p99 is the histogram bucket it falls in ("at most").
+// - cluster.pg.roundTripsPerCommand, …PerTransaction: the servers' queries to PostgreSQL
+//   (confab_database_queries_total, each one round trip), per command and per head-locking transaction;
+// - cluster.cpu.bench.usPerCommand: this process's own CPU (the agents) per command;
+// - at the ack rate: cluster.ack.poolWait.mean.ms (a transaction's wait for a pooled connection,
+//   part of the lock wait), cluster.ack.cpuBusy (the servers', PostgreSQL's and this process's CPU
+//   as a share of the machine's cores) and the servers' event-loop lag.
+// BENCH_CLUSTER_PACED_RATE fixes the ack rate (commands/s; default half the measured rate), to
+// compare runs at one rate; BENCH_CLUSTER_POOL_SIZE sets each process's pool (default 8).
 // BENCH_CLUSTER_WATCHERS=same|other: each workspace gets a second socket (its agent in another
 // tab) on the same process as the first (what a front with workspace affinity gives) or on the
 // next one (what a front without it gives); cluster.redis.bytesOutPerCommand (what Redis sent to
@@ -27,7 +35,7 @@
 // Under two minutes on this machine.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -47,10 +55,12 @@ const Redis = serverRequire('ioredis').Redis;
 const WITH_REDIS = process.env.BENCH_CLUSTER_REDIS !== '0';
 const WORKSPACES = Number(process.env.BENCH_CLUSTER_WORKSPACES ?? 100);
 const SECONDS = Number(process.env.BENCH_CLUSTER_SECONDS ?? 10);
+/** BENCH_CLUSTER_PACED_RATE: the ack latency's rate in commands/s, to compare runs at one rate (default: half the measured rate). */
+const PACED_RATE = process.env.BENCH_CLUSTER_PACED_RATE ? Number(process.env.BENCH_CLUSTER_PACED_RATE) : undefined;
 /** Commands each agent keeps in flight while measuring the rate. */
 const WINDOW = 4;
-/** Connections of each process's pool: 3 × 8 stay well inside the throwaway server's 60. */
-const POOL_SIZE = 8;
+/** Connections of each process's pool (BENCH_CLUSTER_POOL_SIZE): 3 × 8 stay well inside the throwaway server's 60. */
+const POOL_SIZE = Number(process.env.BENCH_CLUSTER_POOL_SIZE ?? 8);
 
 const AGENT = {
   id: 'agent-bench',
@@ -252,11 +262,35 @@ export async function run() {
     await Promise.all(agents.map((agent) => agent.send()));
     const before = await sample(servers, postgres, db);
     const redisBefore = await redisOut();
+    const benchBefore = process.cpuUsage();
     const { rate, acked } = await throughput(agents);
+    const benchDuring = process.cpuUsage(benchBefore);
     const redisAfter = await redisOut();
     const during = await sample(servers, postgres, db);
-    const ack = await paced(agents, rate / 2);
+    const pacedStarted = performance.now();
+    const benchPacedBefore = process.cpuUsage();
+    const ack = await paced(agents, PACED_RATE ?? rate / 2);
+    const benchPaced = process.cpuUsage(benchPacedBefore);
     const after = await sample(servers, postgres, db);
+    const pacedSeconds = (performance.now() - pacedStarted) / 1000;
+    const cpuSeconds = (usage) => (usage.user + usage.system) / 1e6;
+    // At half the rate: the share of the two cores the servers, PostgreSQL and this process used (queueing grows with it).
+    const pacedBusy =
+      (figures.serversCpuSeconds(after.texts) -
+        figures.serversCpuSeconds(during.texts) +
+        after.postgresCpu -
+        during.postgresCpu +
+        cpuSeconds(benchPaced)) /
+      pacedSeconds /
+      cpus().length;
+    const sum = (texts, series) => texts.reduce((total, text) => total + figures.value(text, series), 0);
+    const waited = (series) => sum(after.texts, series) - sum(during.texts, series);
+    // At half the rate, a transaction's mean wait for a pooled connection (part of the lock wait).
+    const poolWaitMs =
+      Math.round(
+        (waited('confab_database_connect_wait_seconds_total') / waited('confab_database_connect_waits_total')) * 10_000,
+      ) / 10;
+    const roundTrips = figures.serversDatabaseQueries(during.texts) - figures.serversDatabaseQueries(before.texts);
     const perCommand = (value) => Math.round((value / acked) * 100) / 100;
     const statements = during.counts.statements - before.counts.statements;
     const transactions = during.counts.headlocks - before.counts.headlocks;
@@ -278,6 +312,7 @@ export async function run() {
     const loadNote = { rate: during.load, paced: after.load };
     return [
       { metric: 'cluster.commandsPerSec', value: Math.round(rate), unit: 'commands/s', load: during.load },
+      { metric: 'cluster.ack.rate', value: Math.round(PACED_RATE ?? rate / 2), unit: 'commands/s' },
       { metric: 'cluster.ack.p99.ms', value: Math.round(ack.p99 * 10) / 10, unit: 'ms', load: after.load },
       { metric: 'cluster.ack.mean.ms', value: Math.round(ack.mean * 10) / 10, unit: 'ms', load: after.load },
       { metric: 'cluster.ack.server.mean.ms', value: server.meanMs, unit: 'ms', load: after.load },
@@ -297,6 +332,7 @@ export async function run() {
         over: commit.over,
       },
       { metric: 'cluster.ack.lockWait.mean.ms', value: lockWait.meanMs, unit: 'ms', load: after.load },
+      { metric: 'cluster.ack.poolWait.mean.ms', value: poolWaitMs, unit: 'ms', load: after.load },
       {
         metric: 'cluster.ack.lockWait.p99.atMost.ms',
         value: lockWait.p99AtMostMs,
@@ -326,6 +362,42 @@ export async function run() {
         value: Math.round(((during.postgresCpu - before.postgresCpu) / acked) * 1e6),
         unit: 'µs',
         load: loadNote.rate,
+      },
+      {
+        metric: 'cluster.cpu.bench.usPerCommand',
+        value: Math.round((cpuSeconds(benchDuring) / acked) * 1e6),
+        unit: 'µs',
+        load: loadNote.rate,
+      },
+      {
+        metric: 'cluster.pg.roundTripsPerCommand',
+        value: perCommand(roundTrips),
+        unit: 'round trips',
+        load: during.load,
+      },
+      {
+        metric: 'cluster.pg.roundTripsPerTransaction',
+        value: Math.round((roundTrips / transactions) * 100) / 100,
+        unit: 'round trips',
+        load: during.load,
+      },
+      {
+        metric: 'cluster.ack.cpuBusy',
+        value: Math.round(pacedBusy * 100) / 100,
+        unit: `share of ${cpus().length} cores`,
+        load: after.load,
+      },
+      {
+        metric: 'cluster.ack.eventLoopLag.mean.ms',
+        value: figures.eventLoopLag(after.texts).meanMs,
+        unit: 'ms',
+        load: after.load,
+      },
+      {
+        metric: 'cluster.ack.eventLoopLag.p99.ms',
+        value: figures.eventLoopLag(after.texts).p99Ms,
+        unit: 'ms',
+        load: after.load,
       },
       {
         metric: 'cluster.pg.statementsPerCommand',

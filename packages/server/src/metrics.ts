@@ -28,6 +28,13 @@ function processMetrics(): Registry {
   return processRegistry;
 }
 
+/** What the PostgreSQL pool counted (open-storage.ts, ServerStore.databaseCounts). */
+export interface DatabaseCounts {
+  queries: number;
+  connectWaits: number;
+  connectWaitSeconds: number;
+}
+
 export interface ServerMetrics {
   /** Prometheus text format. */
   render(): Promise<string>;
@@ -50,6 +57,8 @@ export interface ServerMetrics {
   messengerDropped(reason: 'unknown-page'): void;
   /** A rate-limit count that did not reach Redis: that request was limited by this process alone. */
   rateLimitUnshared(limiter: string): void;
+  /** Where PostgreSQL's round trips and pool waits are read from when scraped (the store's pool; null: SQLite). */
+  countDatabaseWith(count: () => DatabaseCounts | null): void;
   /** Where the open connections are counted from when scraped (the gateway, once it exists). */
   countConnectionsWith(connectionsByKind: () => Record<string, number>): void;
 }
@@ -78,6 +87,34 @@ export function createMetrics(): ServerMetrics {
       for (const [kind, count] of Object.entries(connectionsByKind())) this.set({ kind }, count);
     },
   });
+  let databaseCounts = (): DatabaseCounts | null => null;
+  /** A counter read from the store's pool when scraped (absent with SQLite). */
+  const databaseCounter = (name: string, help: string, read: (counts: DatabaseCounts) => number) =>
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.reset();
+        const counts = databaseCounts();
+        if (counts) this.inc(read(counts));
+      },
+    });
+  databaseCounter(
+    'confab_database_queries_total',
+    'Queries sent to PostgreSQL, each one round trip (the driver waits for an answer before the next).',
+    (counts) => counts.queries,
+  );
+  databaseCounter(
+    'confab_database_connect_waits_total',
+    "Transactions that took a connection from this process's PostgreSQL pool.",
+    (counts) => counts.connectWaits,
+  );
+  databaseCounter(
+    'confab_database_connect_wait_seconds_total',
+    "Time transactions waited for a connection from this process's PostgreSQL pool, in all.",
+    (counts) => counts.connectWaitSeconds,
+  );
   const commands = new Counter({
     name: 'confab_commands_total',
     help: 'Commands received over WebSocket, by command type and outcome (ack or the error code).',
@@ -156,6 +193,9 @@ export function createMetrics(): ServerMetrics {
     },
     rateLimitUnshared(limiter) {
       rateLimitUnshared.inc({ limiter });
+    },
+    countDatabaseWith(count) {
+      databaseCounts = count;
     },
     countConnectionsWith(count) {
       connectionsByKind = count;

@@ -272,6 +272,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const storage = store.local;
   const directory = store.directory;
   const metrics = createMetrics();
+  metrics.countDatabaseWith(() => store.databaseCounts());
   if (options.redisUrl && store.kind !== 'postgres') {
     await store.close();
     throw new RangeError('CONFAB_REDIS_URL joins processes that share a database: set CONFAB_DATABASE_URL too.');

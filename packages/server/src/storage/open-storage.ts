@@ -1,4 +1,4 @@
-import { openPostgresPool } from './postgres-pool.js';
+import { openPostgresPool, poolCounts } from './postgres-pool.js';
 import { renewAllEpochs, renewEpochsIfRestored } from './postgres-origin.js';
 import { openPostgresStorage, type PostgresStorage } from './postgres-storage.js';
 import { createPostgresDirectory, createPostgresWorkspaceStores } from './postgres-stores.js';
@@ -61,6 +61,8 @@ export interface ServerStore {
    * PostgreSQL has other writers; SQLite answers null.
    */
   heads(workspaceIds: readonly string[]): Promise<Map<string, number> | null>;
+  /** PostgreSQL: queries sent so far (each one round trip), and transactions' waits for a pooled connection. SQLite: null. */
+  databaseCounts(): { queries: number; connectWaits: number; connectWaitSeconds: number } | null;
   /** Readiness: whether a write commits now, and whether the schema is the one this server knows. */
   probe(): Promise<{ writable: boolean; migrations: boolean }>;
   close(): Promise<void>;
@@ -116,6 +118,7 @@ function sqliteStore(local: SqliteStorage): ServerStore {
     async heads() {
       return null;
     },
+    databaseCounts: () => null,
     async probe() {
       return { writable: local.writable(), migrations: local.schemaVersion() === SCHEMA_VERSION };
     },
@@ -147,6 +150,10 @@ async function postgresStore(
     throw error;
   }
   const logs = new Set<PostgresStorage>();
+  // Readiness and the watchdog ask on a connection of their own: queued behind the pool's work (a
+  // reconnect storm's session reads) a probe can wait past the timeout, and the watchdog would take
+  // a busy pool for a lost database and close every socket, which reconnect into the same queue.
+  const probePool = openPostgresPool({ url, max: 1, ...(timeoutMs ? { timeoutMs } : {}) });
   return {
     kind: 'postgres',
     local,
@@ -176,11 +183,12 @@ async function postgresStore(
       );
       return new Map(rows.map((row) => [row.workspace_id, Number(row.seq)]));
     },
+    databaseCounts: () => poolCounts(pool),
     async probe() {
       try {
         // A standby (in recovery) answers but takes no writes.
-        const { rows } = await pool.query<{ recovering: boolean }>('SELECT pg_is_in_recovery() AS recovering');
-        const version = await postgresSchemaVersion(pool);
+        const { rows } = await probePool.query<{ recovering: boolean }>('SELECT pg_is_in_recovery() AS recovering');
+        const version = await postgresSchemaVersion(probePool);
         return { writable: !rows[0]!.recovering, migrations: version === POSTGRES_SCHEMA_VERSION };
       } catch {
         return { writable: false, migrations: false };
@@ -189,6 +197,7 @@ async function postgresStore(
     async close() {
       await Promise.all([...logs].map((log) => log.close()));
       await pool.end();
+      await probePool.end();
       await local.close();
     },
   };

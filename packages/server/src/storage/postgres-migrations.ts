@@ -257,6 +257,70 @@ CREATE TABLE files (
 CREATE INDEX files_by_conversation ON files (workspace_id, conversation_id);
 `,
   },
+  {
+    version: 8,
+    description: "a command transaction's two steps as functions: lock the head and read, write and move the head",
+    // node-postgres sends a statement only once the one before answered, so each statement is a
+    // round trip: as functions, a command transaction is `BEGIN; SELECT confab_lock_and_read(…)`
+    // then `SELECT confab_write_commit(…); COMMIT`, two round trips where it made four
+    // (postgres-storage.ts). A function's statements keep their plans for the session.
+    sql: `
+-- Locks a workspace's head row and returns [head seq, the stored outcomes of the given commands
+-- as [principal key, command id, outcome], the events after \`after\` as [seq, cause, event,
+-- principal key]] (no events when \`after\` is null), or null when the workspace has no head row.
+-- VOLATILE (the default): under READ COMMITTED each statement below takes a fresh snapshot, so the
+-- reads after the lock see every commit made before it was granted.
+CREATE FUNCTION confab_lock_and_read(ws text, after bigint, commands json) RETURNS json
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  head bigint;
+  known json;
+  missed json;
+BEGIN
+  SELECT seq INTO head FROM workspace_heads WHERE workspace_id = ws FOR UPDATE;
+  IF NOT FOUND THEN
+    RETURN NULL;
+  END IF;
+  SELECT coalesce(json_agg(json_build_array(o.principal_key, o.command_id, o.outcome)), '[]'::json) INTO known
+    FROM outcomes o
+    JOIN json_to_recordset(commands) AS c(principal_key text, command_id text)
+      ON o.principal_key = c.principal_key AND o.command_id = c.command_id
+    WHERE o.workspace_id = ws;
+  SELECT coalesce(json_agg(json_build_array(e.seq, e.cause, e.event, e.principal_key) ORDER BY e.seq), '[]'::json)
+    INTO missed
+    FROM events e WHERE e.workspace_id = ws AND e.seq > after;
+  RETURN json_build_array(head, known, missed);
+END
+$fn$;
+
+-- Writes a commit's events and outcomes (the caller holds the head lock and checked that the
+-- events continue the head) and moves the head past the events. The head row is updated even
+-- when no event is written, so every transaction that stores an outcome gives it a new version.
+-- A command id that has an outcome already raises CF001: the caller's COMMIT in the same query
+-- does not run, and it rolls back.
+CREATE FUNCTION confab_write_commit(ws text, written json, answers json) RETURNS void
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  stored bigint;
+  answered bigint;
+BEGIN
+  INSERT INTO events (workspace_id, seq, type, cause, principal_key, event)
+    SELECT ws, e.seq, e.type, e.cause, e.principal_key, e.event
+    FROM json_to_recordset(written) AS e(seq bigint, type text, cause text, principal_key text, event text);
+  GET DIAGNOSTICS stored = ROW_COUNT;
+  INSERT INTO outcomes (workspace_id, principal_key, command_id, outcome, at)
+    SELECT ws, o.principal_key, o.command_id, o.outcome, o.at
+    FROM json_to_recordset(answers) AS o(principal_key text, command_id text, outcome text, at bigint)
+    ON CONFLICT DO NOTHING;
+  GET DIAGNOSTICS answered = ROW_COUNT;
+  IF answered <> json_array_length(answers) THEN
+    RAISE EXCEPTION 'A command has an outcome already.' USING ERRCODE = 'CF001';
+  END IF;
+  UPDATE workspace_heads SET seq = seq + stored WHERE workspace_id = ws;
+END
+$fn$;
+`,
+  },
 ];
 
 /** The schema this version of the server writes and reads. */

@@ -10,6 +10,34 @@ export interface PostgresPoolOptions {
   timeoutMs?: number;
 }
 
+/** What a pool made by openPostgresPool counts: queries sent, and transactions' waits for a connection. */
+interface PoolCounts {
+  /** node-postgres sends a query only once the one before answered: each is a round trip. */
+  queries: number;
+  connectWaits: number;
+  connectWaitSeconds: number;
+}
+const counts = new WeakMap<pg.Pool, PoolCounts>();
+
+/** What a pool made by openPostgresPool counted so far (zeros for another pool). */
+export function poolCounts(pool: pg.Pool): PoolCounts {
+  return { ...(counts.get(pool) ?? { queries: 0, connectWaits: 0, connectWaitSeconds: 0 }) };
+}
+
+/** A pooled connection for a transaction, the wait for it counted (how long commits queue for the pool). */
+export async function connectCounted(pool: pg.Pool): Promise<pg.PoolClient> {
+  const started = performance.now();
+  try {
+    return await pool.connect();
+  } finally {
+    const counted = counts.get(pool);
+    if (counted) {
+      counted.connectWaits++;
+      counted.connectWaitSeconds += (performance.now() - started) / 1000;
+    }
+  }
+}
+
 /**
  * A pool whose every wait is bounded: connecting, waiting for a free connection and each query
  * give up after `timeoutMs`, so a process cut off from the database stops acknowledging rather
@@ -31,7 +59,17 @@ export function openPostgresPool(options: PostgresPoolOptions): pg.Pool {
   pool.on('error', () => undefined);
   // The pool listens only to idle connections: one that drops while checked out (mid-transaction)
   // emits 'error' on the client too, which would end the process. The query under way fails instead.
-  pool.on('connect', (client) => client.on('error', () => undefined));
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+    // Counted where every query passes, the pool's own included: each is one round trip.
+    const send = client.query.bind(client) as (...args: unknown[]) => unknown;
+    client.query = ((...args: unknown[]) => {
+      counted.queries++;
+      return send(...args);
+    }) as typeof client.query;
+  });
+  const counted: PoolCounts = { queries: 0, connectWaits: 0, connectWaitSeconds: 0 };
+  counts.set(pool, counted);
   // Every store's query then fails as StorageUnreachableError when the database is gone: a hello
   // that cannot check its token closes the link (1012) rather than refusing the client.
   const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;

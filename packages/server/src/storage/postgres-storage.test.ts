@@ -7,6 +7,7 @@ import type { CommitRecord } from '@confab/core/backend';
 import { startThrowawayPostgres, type ThrowawayPostgres } from '../testing/postgres.test-util.js';
 import { CommitRefusedError } from './commit-refused.js';
 import { NewerPostgresSchemaError, POSTGRES_SCHEMA_VERSION } from './postgres-migrations.js';
+import { openPostgresPool, poolCounts } from './postgres-pool.js';
 import { openPostgresStorage, type PostgresStorage } from './postgres-storage.js';
 
 let cluster: ThrowawayPostgres;
@@ -177,4 +178,43 @@ test('a bad workspace id, a missing database and an unreachable server are refus
     openPostgresStorage({ url: 'postgres://postgres@127.0.0.1:1/confab', workspaceId: 'default' }),
     /ECONNREFUSED/,
   );
+});
+
+test('a command transaction is two round trips, whatever it catches up on and however many commands it holds', async () => {
+  const pool = openPostgresPool({ url: await cluster.createDatabase(), max: 2 });
+  try {
+    const other = await openPostgresStorage({ pool, workspaceId: 'shop' });
+    const storage = await openPostgresStorage({ pool, workspaceId: 'shop' });
+    await other.commit(record('elsewhere', 1, 2));
+    const before = poolCounts(pool);
+    let missed: number[] = [];
+    await storage.commitLocked!(
+      { commands: ['c1', 'c2'].map((commandId) => ({ principalKey: 'agent:a1', commandId })), seq: 0 },
+      (log) => {
+        missed = log.missed.map((event) => event.seq);
+        return [record('c1', 3, 1), record('c2', 4, 2)];
+      },
+    );
+    const after = poolCounts(pool);
+    assert.deepEqual(missed, [1, 2], 'the other commit was read under the lock');
+    assert.equal(after.queries - before.queries, 2, 'BEGIN rides with the lock, COMMIT with the writes');
+    assert.equal(after.connectWaits - before.connectWaits, 1);
+    assert.deepEqual(
+      (await storage.eventsAfter(0)).map((event) => event.seq),
+      [1, 2, 3, 4, 5],
+    );
+    // A command id with an outcome already: refused, and none of the transaction is kept.
+    await assert.rejects(
+      storage.commitLocked!({ commands: [{ principalKey: 'agent:a1', commandId: 'c9' }], seq: 5 }, () => [
+        record('c9', 6, 1),
+        record('c1', 7, 1),
+      ]),
+      (error) => error instanceof CommitRefusedError && error.reason === 'command-done',
+    );
+    assert.equal((await storage.head()).seq, 5);
+    await other.close();
+    await storage.close();
+  } finally {
+    await pool.end();
+  }
 });

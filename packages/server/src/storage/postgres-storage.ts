@@ -12,7 +12,7 @@ import type { ConfabEvent } from '@confab/core';
 import { CommitRefusedError } from './commit-refused.js';
 import { migratePostgres, postgresSchemaVersion } from './postgres-migrations.js';
 import { randomEpoch } from './migrations.js';
-import { isUnreachable, openPostgresPool, unreachable } from './postgres-pool.js';
+import { connectCounted, isUnreachable, openPostgresPool, unreachable } from './postgres-pool.js';
 
 /** One workspace's log in a PostgreSQL database that may hold many workspaces. */
 export interface PostgresStorage extends BackendStorage {
@@ -38,69 +38,14 @@ export interface PostgresStorageOptions {
 /** Workspace ids are names, not text: no control characters, and short enough to index. */
 const WORKSPACE_ID = /^[\w.-]{1,100}$/;
 
-/**
- * A commit's writes once its head row is locked and checked: the records' events and outcomes, and
- * the head moved past the events. The head row is updated even when no event is written: every
- * transaction that stores an outcome then gives the head row a new version (LOCK_AND_READ relies
- * on it). `answered` counts the outcomes inserted: fewer than the records means a command id had
- * one already, and the caller rolls back. Each part of a WITH that writes runs whether or not the
- * final SELECT reads it. $1 workspace, $2–$6 the events' seq, type, cause, principal key and JSON,
- * $7–$10 the outcomes' principal key, command id, JSON and time.
- */
-const WRITE_COMMIT = `
-WITH inserted AS (
-  INSERT INTO events (workspace_id, seq, type, cause, principal_key, event)
-  SELECT $1, seq, type, cause, principal_key, event
-  FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[]) AS e(seq, type, cause, principal_key, event)
-), answered AS (
-  INSERT INTO outcomes (workspace_id, principal_key, command_id, outcome, at)
-  SELECT $1, principal_key, command_id, outcome, at
-  FROM unnest($7::text[], $8::text[], $9::text[], $10::bigint[]) AS o(principal_key, command_id, outcome, at)
-  ON CONFLICT DO NOTHING RETURNING 1
-), moved AS (
-  UPDATE workspace_heads SET seq = seq + cardinality($2::bigint[]) WHERE workspace_id = $1
-)
-SELECT count(*)::int AS answered FROM answered`;
-
-/**
- * One round trip for what a batch needs once the head row is locked: the head, the events after
- * the hub's seq ($2) and the stored outcomes of the batch's commands ($3 principal keys, $4
- * command ids). The lock is taken mid-statement, but the statement reads the other tables as of
- * its start: `current` says whether the head row still has the version the statement started
- * with. Every writer of this workspace's events and outcomes updates the head row under its lock
- * (WRITE_COMMIT), so when it has, nothing was committed for this workspace in between and the
- * reads are whole; when not, they are read again, the lock held.
- */
-const LOCK_AND_READ = `
-WITH locked AS (
-  SELECT seq, xmin::text AS version FROM workspace_heads WHERE workspace_id = $1 FOR UPDATE
-)
-SELECT locked.seq,
-  locked.version = (SELECT xmin::text FROM workspace_heads WHERE workspace_id = $1) AS current,
-  (SELECT coalesce(json_agg(json_build_array(o.principal_key, o.command_id, o.outcome)), '[]'::json)
-     FROM outcomes o JOIN unnest($3::text[], $4::text[]) AS c(principal_key, command_id)
-       ON o.principal_key = c.principal_key AND o.command_id = c.command_id
-     WHERE o.workspace_id = $1) AS known,
-  (SELECT coalesce(json_agg(json_build_array(e.seq, e.cause, e.event, e.principal_key) ORDER BY e.seq), '[]'::json)
-     FROM events e WHERE e.workspace_id = $1 AND e.seq > $2) AS missed
-FROM locked`;
-
-/** The stored outcomes of some commands, read again once the head row is locked (see LOCK_AND_READ). */
-const READ_KNOWN = `
-SELECT coalesce(json_agg(json_build_array(o.principal_key, o.command_id, o.outcome)), '[]'::json) AS known
-FROM outcomes o JOIN unnest($2::text[], $3::text[]) AS c(principal_key, command_id)
-  ON o.principal_key = c.principal_key AND o.command_id = c.command_id
-WHERE o.workspace_id = $1`;
-
 type EventRow = { seq: string; cause: string | null; event: string; principal_key: string | null };
-/** A stored outcome as LOCK_AND_READ returns it: principal key, command id, outcome JSON. */
+/** A stored outcome as confab_lock_and_read returns it: principal key, command id, outcome JSON. */
 type KnownRow = [string, string, string];
-type LockedRow = {
-  seq: string;
-  current: boolean;
-  known: KnownRow[];
-  missed: [number, string | null, string, string | null][];
-};
+/** What confab_lock_and_read returns (postgres-migrations.ts, version 8): the head, the known outcomes, the missed events. */
+type Locked = [number, KnownRow[], [number, string | null, string, string | null][]] | null;
+
+/** SQLSTATE that confab_write_commit raises when a command id has an outcome already. */
+const COMMAND_DONE = 'CF001';
 
 /**
  * Checks what a commit record must be whatever the log holds: numbered without gaps from its first
@@ -136,7 +81,7 @@ function checkShape(record: CommitRecord): void {
 async function inTransaction<T>(pool: pg.Pool, begin: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   let client: pg.PoolClient;
   try {
-    client = await pool.connect();
+    client = await connectCounted(pool);
   } catch (error) {
     throw unreachable(error);
   }
@@ -152,6 +97,44 @@ async function inTransaction<T>(pool: pg.Pool, begin: string, work: (client: pg.
       throw unreachable(error);
     }
     await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
+/**
+ * A command transaction in two round trips (node-postgres sends a statement only once the one
+ * before answered, so BEGIN and COMMIT ride in the same simple query as the statement next to
+ * them): `BEGIN; SELECT confab_lock_and_read(…)`, then the writes `finish` returns for what was
+ * read, followed by COMMIT in the same query. The values go in as literals (simple queries take no
+ * parameters), escaped by the driver; a workspace id is a name (WORKSPACE_ID) and numbers are
+ * checked integers. Failures are handled as in inTransaction.
+ */
+async function lockedTransaction(
+  pool: pg.Pool,
+  lock: (client: pg.PoolClient) => string,
+  finish: (locked: Locked, client: pg.PoolClient) => string | null,
+): Promise<void> {
+  let client: pg.PoolClient;
+  try {
+    client = await connectCounted(pool);
+  } catch (error) {
+    throw unreachable(error);
+  }
+  let broken: Error | undefined;
+  try {
+    const results = (await client.query(`BEGIN; ${lock(client)}`)) as unknown as pg.QueryResult[];
+    const writes = finish(results[1]!.rows[0]!.locked as Locked, client);
+    await client.query(writes === null ? 'COMMIT' : `${writes}; COMMIT`);
+  } catch (error) {
+    if (isUnreachable(error)) {
+      broken = error as Error;
+      throw unreachable(error);
+    }
+    await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+    if (error instanceof pg.DatabaseError && error.code === COMMAND_DONE)
+      throw new CommitRefusedError('command-done', 'A command of this commit has an outcome already.');
     throw error;
   } finally {
     client.release(broken);
@@ -207,10 +190,10 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     return running;
   }
 
-  async function readHead(db: pg.Pool | pg.PoolClient, lock = false): Promise<{ seq: number; epoch: string }> {
+  async function readHead(db: pg.Pool | pg.PoolClient): Promise<{ seq: number; epoch: string }> {
     const { rows } = await db.query<{ seq: string; epoch: string }>({
-      name: lock ? 'confab-lock-head' : 'confab-read-head',
-      text: `SELECT seq, epoch FROM workspace_heads WHERE workspace_id = $1 ${lock ? 'FOR UPDATE' : ''}`,
+      name: 'confab-read-head',
+      text: 'SELECT seq, epoch FROM workspace_heads WHERE workspace_id = $1',
       values: [workspaceId],
     });
     if (!rows[0]) throw new Error(`The workspace ${workspaceId} has no head row (was it deleted?).`);
@@ -231,8 +214,11 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     }));
   }
 
-  /** Inserts checked records' events and outcomes and moves the head, in the caller's transaction. */
-  async function writeRecords(client: pg.PoolClient, head: number, records: readonly CommitRecord[]): Promise<void> {
+  /**
+   * The statement that inserts checked records' events and outcomes and moves the head, in the
+   * caller's transaction (confab_write_commit; an outcome there already rolls it all back).
+   */
+  function writeRecords(client: pg.PoolClient, head: number, records: readonly CommitRecord[]): string {
     let next = head + 1;
     for (const record of records) {
       const first = record.events[0]?.seq;
@@ -242,29 +228,35 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
         throw new CommitRefusedError('overlap', `The events start at ${first}; the log already holds ${next - 1}.`);
       next += record.events.length;
     }
-    const events = records.flatMap((record) => record.events.map((sequenced) => ({ record, sequenced })));
-    // One statement writes it all (a round trip each costs more than the writes on a busy machine).
-    const { rows } = await client.query<{ answered: number }>({
-      name: 'confab-commit-writes',
-      text: WRITE_COMMIT,
-      values: [
-        workspaceId,
-        events.map(({ sequenced }) => sequenced.seq),
-        events.map(({ sequenced }) => sequenced.event.type),
-        events.map(({ sequenced }) => sequenced.cause),
-        events.map(({ record }) => record.principalKey),
-        events.map(({ sequenced }) => JSON.stringify(sequenced.event)),
-        records.map((record) => record.principalKey),
-        records.map((record) => record.commandId),
-        records.map((record) => JSON.stringify(record.outcome)),
-        records.map((record) => record.at),
-      ],
-    });
-    // An outcome was there already: the rollback takes the events back out too.
-    if (rows[0]!.answered !== records.length) {
-      const ids = records.map((record) => record.commandId).join(', ');
-      throw new CommitRefusedError('command-done', `A command of ${ids} has an outcome already.`);
-    }
+    const events = records.flatMap((record) =>
+      record.events.map((sequenced) => ({
+        seq: sequenced.seq,
+        type: sequenced.event.type,
+        cause: sequenced.cause,
+        principal_key: record.principalKey,
+        event: JSON.stringify(sequenced.event),
+      })),
+    );
+    const answers = records.map((record) => ({
+      principal_key: record.principalKey,
+      command_id: record.commandId,
+      outcome: JSON.stringify(record.outcome),
+      at: record.at,
+    }));
+    const json = (value: unknown) => `${client.escapeLiteral(JSON.stringify(value))}::json`;
+    return `SELECT confab_write_commit(${client.escapeLiteral(workspaceId)}, ${json(events)}, ${json(answers)})`;
+  }
+
+  /** The statement that locks the head row and reads the commands' outcomes and the events after `after` (none when null). */
+  function lockAndRead(
+    client: pg.PoolClient,
+    after: number | null,
+    commands: readonly { principalKey: string; commandId: string }[],
+  ): string {
+    if (after !== null && !Number.isSafeInteger(after)) throw new RangeError(`Not a sequence number: ${after}.`);
+    const keyed = commands.map((command) => ({ principal_key: command.principalKey, command_id: command.commandId }));
+    const literal = client.escapeLiteral(JSON.stringify(keyed));
+    return `SELECT confab_lock_and_read(${client.escapeLiteral(workspaceId)}, ${after ?? 'NULL'}, ${literal}::json) AS locked`;
   }
 
   async function readSnapshot(client: pg.PoolClient, head: number): Promise<HubSnapshot | null> {
@@ -307,59 +299,46 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     commit(record) {
       return operation(async () => {
         checkShape(record);
-        await inTransaction(pool, 'BEGIN', async (client) => {
-          await writeRecords(client, (await readHead(client, true)).seq, [record]);
-        });
+        await lockedTransaction(
+          pool,
+          (client) => lockAndRead(client, null, []),
+          (locked, client) => {
+            if (!locked) throw new Error(`The workspace ${workspaceId} has no head row (was it deleted?).`);
+            return writeRecords(client, locked[0], [record]);
+          },
+        );
       });
     },
 
     commitLocked(batch, decide) {
       return operation(() =>
-        inTransaction(pool, 'BEGIN', async (client) => {
-          const principalKeys = batch.commands.map((command) => command.principalKey);
-          const commandIds = batch.commands.map((command) => command.commandId);
-          // The head row's lock is held to COMMIT: every other process's command on this workspace waits here.
-          const { rows } = await client.query<LockedRow>({
-            name: 'confab-lock-and-read',
-            text: LOCK_AND_READ,
-            values: [workspaceId, batch.seq, principalKeys, commandIds],
-          });
-          if (!rows[0]) throw new Error(`The workspace ${workspaceId} has no head row (was it deleted?).`);
-          const head = Number(rows[0].seq);
-          if (head < batch.seq)
-            throw new Error(`The log's head (${head}) is behind this process (${batch.seq}): was it restored?`);
-          let { known, missed } = rows[0];
-          if (!rows[0].current) {
-            // Another process committed while this statement waited for the lock: read as of now.
-            const reread = await client.query<{ known: KnownRow[] }>({
-              name: 'confab-read-known',
-              text: READ_KNOWN,
-              values: [workspaceId, principalKeys, commandIds],
+        // The head row's lock is held to COMMIT: every other process's command on this workspace waits for it.
+        lockedTransaction(
+          pool,
+          (client) => lockAndRead(client, batch.seq, batch.commands),
+          (locked, client) => {
+            if (!locked) throw new Error(`The workspace ${workspaceId} has no head row (was it deleted?).`);
+            const [head, known, missed] = locked;
+            if (head < batch.seq)
+              throw new Error(`The log's head (${head}) is behind this process (${batch.seq}): was it restored?`);
+            const outcomes = new Map(known.map(([key, id, outcome]) => [`${key}\n${id}`, outcome]));
+            const records = decide({
+              missed: missed.map(([seq, cause, event, by]) => ({
+                seq: Number(seq),
+                cause,
+                event: JSON.parse(event) as ConfabEvent,
+                by,
+              })),
+              outcomeOf(principalKey, commandId) {
+                const outcome = outcomes.get(`${principalKey}\n${commandId}`);
+                return outcome === undefined ? null : (JSON.parse(outcome) as StoredOutcome);
+              },
             });
-            known = reread.rows[0]!.known;
-            missed = [];
-          }
-          const events =
-            rows[0].current || head === batch.seq
-              ? missed.map(([seq, cause, event, by]) => ({
-                  seq: Number(seq),
-                  cause,
-                  event: JSON.parse(event) as ConfabEvent,
-                  by,
-                }))
-              : await readEvents(client, batch.seq);
-          const outcomes = new Map(known.map(([key, id, outcome]) => [`${key}\n${id}`, outcome]));
-          const records = decide({
-            missed: events,
-            outcomeOf(principalKey, commandId) {
-              const outcome = outcomes.get(`${principalKey}\n${commandId}`);
-              return outcome === undefined ? null : (JSON.parse(outcome) as StoredOutcome);
-            },
-          });
-          if (!records.length) return;
-          records.forEach(checkShape);
-          await writeRecords(client, head, records);
-        }),
+            if (!records.length) return null;
+            records.forEach(checkShape);
+            return writeRecords(client, head, records);
+          },
+        ),
       );
     },
 

@@ -30,19 +30,55 @@ async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Pr
 }
 
 /**
+ * Reads workspaces' webhook cursors (null: none), the reads asked for in one turn of the event
+ * loop with one query: every commit asks for its workspace's, and commits of many workspaces end
+ * in the same turn on a busy process. Each read is a round trip and a pooled connection, which
+ * commits queue for.
+ */
+function cursorReader(pool: pg.Pool): (workspaceId: string) => Promise<number | null> {
+  type Waiter = { resolve: (seq: number | null) => void; reject: (error: unknown) => void };
+  let asked: Map<string, Waiter[]> | null = null;
+  async function read(batch: Map<string, Waiter[]>) {
+    try {
+      const { rows } = await pool.query<{ workspace_id: string; seq: string }>(
+        'SELECT workspace_id, seq FROM webhook_cursors WHERE workspace_id = ANY($1::text[])',
+        [[...batch.keys()]],
+      );
+      const seqs = new Map(rows.map((row) => [row.workspace_id, Number(row.seq)]));
+      for (const [workspaceId, waiters] of batch)
+        for (const waiter of waiters) waiter.resolve(seqs.get(workspaceId) ?? null);
+    } catch (error) {
+      for (const waiters of batch.values()) for (const waiter of waiters) waiter.reject(error);
+    }
+  }
+  return (workspaceId) =>
+    new Promise((resolve, reject) => {
+      if (!asked) {
+        const batch = (asked = new Map());
+        setImmediate(() => {
+          asked = null;
+          void read(batch);
+        });
+      }
+      const waiters = asked.get(workspaceId) ?? [];
+      waiters.push({ resolve, reject });
+      asked.set(workspaceId, waiters);
+    });
+}
+
+/**
  * The webhook tables in PostgreSQL: several processes dispatch and send for the same workspaces;
  * the cursor row's lock derives each event once, and `SKIP LOCKED` hands each due delivery to one
  * sender.
  */
 export function createPostgresWebhookStore(pool: pg.Pool): WebhookStore {
+  const cursorOf = cursorReader(pool);
   async function dispatchBatch(workspaceId: string, epoch: string, upTo: number, now: number): Promise<number | null> {
     // Every commit asks, and most workspaces have no endpoint (no cursor) or were dispatched by
     // another process already: one plain read answers those, where a transaction took three round
     // trips and a pooled connection from the commits. Work found is checked again under the lock.
-    const peek = await pool.query<{ seq: string }>('SELECT seq FROM webhook_cursors WHERE workspace_id = $1', [
-      workspaceId,
-    ]);
-    if (!peek.rows[0] || Number(peek.rows[0].seq) >= upTo) return null;
+    const peeked = await cursorOf(workspaceId);
+    if (peeked === null || peeked >= upTo) return null;
     return transaction(pool, async (client) => {
       const cursor = (
         await client.query<{ seq: string; since: string }>(

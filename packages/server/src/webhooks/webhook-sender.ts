@@ -133,7 +133,9 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
   const maxAttempts = attemptsWithin(options.retryWindowMs ?? 24 * 60 * 60_000, retryDelay);
   const timeoutMs = options.timeoutMs ?? 10_000;
   const pollMs = options.pollMs ?? 5000;
+  /** Each workspace's dispatches, one after the other; `queued`: the one not started yet, if any. */
   const dispatches = new Map<string, Promise<void>>();
+  const queued = new Map<string, { epoch: string; upTo: number }>();
   let pumping: Promise<void> | null = null;
   let again = false;
   let closed = false;
@@ -246,9 +248,22 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
   return {
     dispatch(workspaceId, epoch, upTo) {
       if (closed) return;
+      // A dispatch of this workspace that has not started yet takes this one's place: every commit
+      // asks, and one read of the cursor answers for all the commits made meanwhile.
+      const waiting = queued.get(workspaceId);
+      if (waiting) {
+        waiting.upTo = waiting.epoch === epoch ? Math.max(waiting.upTo, upTo) : upTo;
+        waiting.epoch = epoch;
+        return;
+      }
+      const ask = { epoch, upTo };
+      queued.set(workspaceId, ask);
       const previous = dispatches.get(workspaceId) ?? Promise.resolve();
       const next = previous
-        .then(() => store.dispatch(workspaceId, epoch, upTo, now()))
+        .then(() => {
+          queued.delete(workspaceId);
+          return store.dispatch(workspaceId, ask.epoch, ask.upTo, now());
+        })
         .then((made) => {
           if (made) void pump();
         })
