@@ -5,8 +5,13 @@
 // thread (CPU) time, less its children's. It prints, per event name, the median over the runs of each
 // variant, the names that cost most over the page without the tag first. Thread time, not wall time, so
 // that figures taken on a busy machine still compare (the bench's TaskDuration is thread time too).
-import { readFileSync } from 'node:fs';
-import { launchChromium, median, startDemoServer } from '../packages/chat-widget/scripts/harness.mjs';
+import {
+  demoShop,
+  launchChromium,
+  median,
+  returningVisitorContext,
+  startDemoServer,
+} from '../packages/chat-widget/scripts/harness.mjs';
 
 const [runsArgument, ...named] = process.argv.slice(2);
 const RUNS = Number(runsArgument ?? 3);
@@ -24,30 +29,14 @@ const CATEGORIES = [
 
 const demo = await startDemoServer();
 const browser = await launchChromium();
-const shop = readFileSync(new URL('../packages/server/public/site/index.html', import.meta.url), 'utf8');
-const withoutTag = shop.replace(/<script[^>]*confab-widget\.js[^>]*><\/script>/, '');
+const { withoutTag } = demoShop();
 const base = `${demo.server.url}/site/`;
-
-/** The bench's returning visitor: one earlier page on which they sent a message. */
-async function returningVisitorContext() {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 780 } });
-  const page = await context.newPage();
-  await page.goto(base);
-  await page.getByRole('button', { name: 'Open chat' }).click();
-  const field = page.getByRole('textbox', { name: 'Message' });
-  await field.fill('Hello from an earlier page');
-  await field.press('Enter');
-  await page.waitForFunction(() => window.Confab.getState().then((state) => state.conversationId !== null));
-  await page.waitForTimeout(300);
-  await page.close();
-  return context;
-}
 
 /** One visit: self thread time (ms) per event name on the page's main thread, and their sum. */
 async function traceVisit(variant) {
   const context =
     variant === 'returning'
-      ? await returningVisitorContext()
+      ? await returningVisitorContext(browser, base)
       : await browser.newContext({ viewport: { width: 1100, height: 780 } });
   const page = await context.newPage();
   const url = variant === 'without' ? `${base}bench-without.html` : base;

@@ -11,8 +11,13 @@
 // is a visitor who chatted on an earlier page, whose widget connects at once (unread replies);
 // a first-time visitor's widget connects when opened.
 // Sizes (size.widget.*) come from scripts/size.mjs.
-import { readFileSync } from 'node:fs';
-import { launchChromium, median, startDemoServer } from '../packages/chat-widget/scripts/harness.mjs';
+import {
+  demoShop,
+  launchChromium,
+  median,
+  returningVisitorContext,
+  startDemoServer,
+} from '../packages/chat-widget/scripts/harness.mjs';
 
 const RUNS = 9;
 const SETTLE_MS = 3000;
@@ -20,31 +25,14 @@ const SETTLE_MS = 3000;
 export async function run() {
   const demo = await startDemoServer();
   const browser = await launchChromium();
-  const shop = readFileSync(new URL('../packages/server/public/site/index.html', import.meta.url), 'utf8');
-  const withoutTag = shop.replace(/<script[^>]*confab-widget\.js[^>]*><\/script>/, '');
-  if (withoutTag === shop) throw new Error('the demo shop has no widget script tag');
+  const { withoutTag } = demoShop();
   try {
     const base = `${demo.server.url}/site/`;
-
-    /** A visitor who chatted on an earlier page: their widget connects at once (unread replies). */
-    async function returningVisitorContext() {
-      const context = await browser.newContext({ viewport: { width: 1100, height: 780 } });
-      const page = await context.newPage();
-      await page.goto(base);
-      await page.getByRole('button', { name: 'Open chat' }).click();
-      const field = page.getByRole('textbox', { name: 'Message' });
-      await field.fill('Hello from an earlier page');
-      await field.press('Enter');
-      await page.waitForFunction(() => window.Confab.getState().then((state) => state.conversationId !== null));
-      await page.waitForTimeout(300);
-      await page.close();
-      return context;
-    }
 
     async function measure(variant) {
       const context =
         variant === 'returning'
-          ? await returningVisitorContext()
+          ? await returningVisitorContext(browser, base)
           : await browser.newContext({ viewport: { width: 1100, height: 780 } });
       const page = await context.newPage();
       if (variant === 'without') {

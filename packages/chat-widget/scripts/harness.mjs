@@ -1,6 +1,6 @@
-// Shared by bench/widget.bench.mjs and the screenshot script: the reference server with demo
+// Shared by the widget benches (bench/widget*.mjs) and the screenshot script: the reference server with demo
 // data (fresh data directory) and Debian's Chromium through playwright-core.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -38,4 +38,27 @@ export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** The demo shop's page (/site/), and the same page without the widget's script tag (the benches' baseline). */
+export function demoShop() {
+  const shop = readFileSync(new URL('../../server/public/site/index.html', import.meta.url), 'utf8');
+  const withoutTag = shop.replace(/<script[^>]*confab-widget\.js[^>]*><\/script>/, '');
+  if (withoutTag === shop) throw new Error('the demo shop has no widget script tag');
+  return { shop, withoutTag };
+}
+
+/** A browser context whose visitor chatted on an earlier page of `base`: their widget connects at once. */
+export async function returningVisitorContext(browser, base) {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 780 } });
+  const page = await context.newPage();
+  await page.goto(base);
+  await page.getByRole('button', { name: 'Open chat' }).click();
+  const field = page.getByRole('textbox', { name: 'Message' });
+  await field.fill('Hello from an earlier page');
+  await field.press('Enter');
+  await page.waitForFunction(() => window.Confab.getState().then((state) => state.conversationId !== null));
+  await page.waitForTimeout(300);
+  await page.close();
+  return context;
 }

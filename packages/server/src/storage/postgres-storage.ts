@@ -71,6 +71,15 @@ function checkShape(record: CommitRecord): void {
     throw malformed(`the outcome names seq ${outcome.seq}, the last event is ${last.seq}`);
 }
 
+/** A pooled connection; a database that cannot be reached is a StorageUnreachableError. */
+async function connect(pool: pg.Pool): Promise<pg.PoolClient> {
+  try {
+    return await connectCounted(pool);
+  } catch (error) {
+    throw unreachable(error);
+  }
+}
+
 /**
  * Runs `work` in one transaction on one pooled connection; rolls back when it throws. A
  * connection that failed is destroyed rather than given back to the pool (and not asked to roll
@@ -79,12 +88,7 @@ function checkShape(record: CommitRecord): void {
  * unknown, so no caller may answer "nothing was changed".
  */
 async function inTransaction<T>(pool: pg.Pool, begin: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  let client: pg.PoolClient;
-  try {
-    client = await connectCounted(pool);
-  } catch (error) {
-    throw unreachable(error);
-  }
+  const client = await connect(pool);
   let broken: Error | undefined;
   try {
     await client.query(begin);
@@ -116,12 +120,7 @@ async function lockedTransaction(
   lock: (client: pg.PoolClient) => string,
   finish: (locked: Locked, client: pg.PoolClient) => string | null,
 ): Promise<void> {
-  let client: pg.PoolClient;
-  try {
-    client = await connectCounted(pool);
-  } catch (error) {
-    throw unreachable(error);
-  }
+  const client = await connect(pool);
   let broken: Error | undefined;
   try {
     const results = (await client.query(`BEGIN; ${lock(client)}`)) as unknown as pg.QueryResult[];
