@@ -7,10 +7,18 @@ import commonjs from '@rollup/plugin-commonjs';
 import replace from '@rollup/plugin-replace';
 import { minifyTemplates } from './scripts/minify-templates.mjs';
 
-const plugins = () => [
+/** `preamble`: a first line terser keeps (it drops every comment), with the source maps adjusted. */
+const plugins = ({ preamble } = {}) => [
   nodeResolve({ exportConditions: ['browser', 'production'] }),
-  terser({ ecma: 2020, module: true, compress: { passes: 2 }, format: { comments: false } }),
+  terser({ ecma: 2020, module: true, compress: { passes: 2 }, format: { comments: false, preamble } }),
 ];
+
+/**
+ * V8's explicit compile hint: Chromium compiles the whole file on a background thread while it
+ * downloads, instead of function by function on the host page's main thread as each is first
+ * called. For the widget's app, whose code mostly runs at start (and its parts, loaded when used).
+ */
+const COMPILE_ALL_ON_LOAD = '//# allFunctionsCalledOnLoad';
 
 /** Removes chunks an earlier build of this entry wrote (their names carry a content hash). */
 function pruneStaleChunks(name) {
@@ -115,7 +123,9 @@ export default Object.entries(BUNDLES)
       ...(name === 'confab-widget-app'
         ? [minifyTemplates({ include: (id) => id.includes('/chat-widget/dist/') })]
         : []),
-      ...(name === 'react-example' ? reactPlugins() : plugins()),
+      ...(name === 'react-example'
+        ? reactPlugins()
+        : plugins({ preamble: name === 'confab-widget-app' ? COMPILE_ALL_ON_LOAD : undefined })),
       pruneStaleChunks(name),
     ],
     onwarn(warning, warn) {
