@@ -145,6 +145,22 @@ export const profileEnv = () =>
 /** Ends a server: SIGKILL, or SIGTERM when it is writing a profile. */
 export const stop = (server) => (process.env.BENCH_CLUSTER_PROFILE ? server.terminate() : server.kill());
 
+/**
+ * The servers' read and write system calls so far (/proc/<pid>/io syscr, syscw: sockets to the
+ * clients, PostgreSQL and Redis, and their log). Counts, so they compare across machine loads
+ * where CPU time per command does not.
+ */
+export function serversSyscalls(servers) {
+  let reads = 0;
+  let writes = 0;
+  for (const server of servers) {
+    const io = readFileSync(`/proc/${server.child.pid}/io`, 'utf8');
+    reads += Number(/syscr: (\d+)/.exec(io)[1]);
+    writes += Number(/syscw: (\d+)/.exec(io)[1]);
+  }
+  return { reads, writes };
+}
+
 /** The servers' system-mode CPU seconds so far (system calls: socket writes and reads), from their /metrics. */
 export const serversSystemCpuSeconds = (texts) =>
   texts.reduce((sum, text) => sum + value(text, 'confab_process_cpu_system_seconds_total'), 0);

@@ -52,17 +52,15 @@ function openSocket(wsUrl, hello, onFrame) {
       if (!welcome) reject(error);
     });
     socket.on('open', () => socket.send(JSON.stringify({ v: 1, type: 'hello', ...hello })));
+    // Each frame parsed once: this process parses every visitor's frames on the cores the servers use.
     socket.on('message', (data) => {
       const frame = JSON.parse(String(data));
       if (frame.type === 'welcome') welcome = frame;
       onFrame(frame, socket);
       if (frame.type === 'error' && !welcome) reject(new Error(`${frame.error.code}: ${frame.error.message}`));
-    });
-    const resolveOnce = (frame) => {
       if (frame.type === 'welcome' && hello.resumeFrom !== undefined) resolve({ socket, welcome: frame });
       if (frame.type === 'snapshot' && welcome) resolve({ socket, welcome });
-    };
-    socket.on('message', (data) => resolveOnce(JSON.parse(String(data))));
+    });
     // Closed before it was served (1012 when the process could not get a database connection in
     // time): a real client reconnects, and so does the failover below.
     socket.on('close', (code) => reject(Object.assign(new Error(`closed with ${code} before the welcome`), { code })));

@@ -10,6 +10,9 @@
 // - cluster.cpu.server.usPerCommand, cluster.cpu.postgres.usPerCommand: the three processes' CPU
 //   (their /metrics) and PostgreSQL's (/proc) while measuring the rate, per acknowledged command;
 //   cluster.cpu.server.systemUsPerCommand: the part of the processes' CPU spent in the kernel;
+//   cluster.server.writesPerCommand, …readsPerCommand: the processes' write and read system calls
+//   per command (each socket write to an agent, PostgreSQL or Redis is one): counts, steady under load;
+//   cluster.ack.server.writesPerCommand: the same at half the rate (smaller batches);
 // - cluster.pg.statementsPerCommand, cluster.pg.commandsPerTransaction: round trips to PostgreSQL
 //   (pg_stat_statements counts BEGIN and COMMIT too; the head polls and these reads are in it,
 //   a few dozen statements a run) and commands per transaction that locked a workspace head;
@@ -202,6 +205,7 @@ async function paced(agents, rate) {
   return {
     p99: latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))],
     mean: latencies.reduce((sum, ms) => sum + ms, 0) / latencies.length,
+    count: latencies.length,
   };
 }
 
@@ -210,6 +214,7 @@ async function sample(servers, postgres, db) {
   return {
     load: figures.load(),
     texts: await Promise.all(servers.map((server) => figures.metricsOf(server))),
+    syscalls: figures.serversSyscalls(servers),
     postgresCpu: figures.postgresCpuSeconds(postgres),
     counts: await figures.postgresCounts(db),
   };
@@ -346,6 +351,24 @@ export async function run() {
           ((figures.serversCpuSeconds(during.texts) - figures.serversCpuSeconds(before.texts)) / acked) * 1e6,
         ),
         unit: 'µs',
+        load: loadNote.rate,
+      },
+      {
+        metric: 'cluster.server.writesPerCommand',
+        value: perCommand(during.syscalls.writes - before.syscalls.writes),
+        unit: 'system calls',
+        load: loadNote.rate,
+      },
+      {
+        metric: 'cluster.ack.server.writesPerCommand',
+        value: Math.round(((after.syscalls.writes - during.syscalls.writes) / ack.count) * 100) / 100,
+        unit: 'system calls',
+        load: loadNote.paced,
+      },
+      {
+        metric: 'cluster.server.readsPerCommand',
+        value: perCommand(during.syscalls.reads - before.syscalls.reads),
+        unit: 'system calls',
         load: loadNote.rate,
       },
       {

@@ -45,6 +45,8 @@ export interface ServerMetrics {
   commitSeconds: Histogram;
   /** Seconds a shared log's commit waited for its head row's lock (a pooled connection, BEGIN, the lock itself). */
   lockWaitSeconds: Histogram;
+  /** A one-command commit tried in one step (SharedLog.commitAt): `committed`, or `moved` (another process wrote first). */
+  oneStepCommit(result: 'committed' | 'moved'): void;
   /** Seconds from a command frame's arrival to its answer: the commit plus the wait for it. */
   commandSeconds: Histogram;
   /** Seconds one fan-out (projection and sends to every subscribed socket) took. */
@@ -133,6 +135,12 @@ export function createMetrics(): ServerMetrics {
     buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
     registers: [registry],
   });
+  const oneStepCommits = new Counter({
+    name: 'confab_commit_one_step_total',
+    help: 'One-command PostgreSQL commits tried in one round trip: committed, or moved (another process had written to the workspace first; the locked path ran). Many moved: the front does not keep a workspace on one process.',
+    labelNames: ['result'],
+    registers: [registry],
+  });
   const commandSeconds = new Histogram({
     name: 'confab_command_seconds',
     help: 'Time from a command frame arriving on a socket to its ack or error being sent (waiting, deciding, committing).',
@@ -180,6 +188,9 @@ export function createMetrics(): ServerMetrics {
     },
     commitSeconds,
     lockWaitSeconds,
+    oneStepCommit(result) {
+      oneStepCommits.inc({ result });
+    },
     commandSeconds,
     fanOutSeconds,
     email(state) {

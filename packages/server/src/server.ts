@@ -7,6 +7,7 @@ import {
   createBackend,
   createLocalFanOut,
   type BackendStorage,
+  type CommitRecord,
   type FanOut,
 } from '@confab/core/backend';
 import { randomBytes } from 'node:crypto';
@@ -833,7 +834,7 @@ function observedStorage(storage: WorkspaceStorage, metrics: ServerMetrics, logg
       stopTimer();
     }
   }
-  const { commitLocked, eventsAfter } = storage;
+  const { commitLocked, eventsAfter, commitAt } = storage;
   return {
     ...(storage.keepsMessagesApart ? { keepsMessagesApart: true } : {}),
     // A log other processes write too (PostgreSQL): the hub decides under its lock and catches up.
@@ -855,6 +856,19 @@ function observedStorage(storage: WorkspaceStorage, metrics: ServerMetrics, logg
               () => events,
             );
           },
+          ...(commitAt && {
+            async commitAt(seq: number, record: CommitRecord) {
+              let done = false;
+              await observed(
+                async () => {
+                  done = await commitAt(seq, record);
+                },
+                () => record.events.length,
+              );
+              metrics.oneStepCommit(done ? 'committed' : 'moved');
+              return done;
+            },
+          }),
         }
       : {}),
     load: (options) => storage.load(options),

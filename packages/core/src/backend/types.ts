@@ -99,6 +99,8 @@ export interface BackendStorage {
   commitLocked?: SharedLog['commitLocked'];
   /** Events after `seq`, in order (what other processes committed since). */
   eventsAfter?: SharedLog['eventsAfter'];
+  /** A one-command commit in one step when nothing changed meanwhile (SharedLog). */
+  commitAt?: SharedLog['commitAt'];
 }
 
 /** Commands waiting in one process, decided together under the log's lock (group commit). */
@@ -126,6 +128,12 @@ export interface LockedLog {
 export interface SharedLog {
   commitLocked(batch: LockedBatch, decide: (log: LockedLog) => CommitRecord[]): Promise<void>;
   eventsAfter(seq: number): Promise<StoredEvent[]>;
+  /**
+   * Commits `record`, decided against the hub's state at `seq`, in one step (one round trip) —
+   * only when the log's head is still `seq` and no command id of it has an outcome. Resolves false
+   * when either is not so, with nothing written: the hub then takes commitLocked. Optional.
+   */
+  commitAt?(seq: number, record: CommitRecord): Promise<boolean>;
 }
 
 /** Decides who a token is, and issues visitor sessions. */

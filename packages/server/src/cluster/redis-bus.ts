@@ -68,7 +68,13 @@ export function openRedisBus(options: { url: string; logger: Logger }): ClusterB
   const retryStrategy = (times: number) => Math.min(50 * times, 1_000);
   // Publishing never queues: a message held while Redis is down would arrive late and in bulk,
   // after the poll already delivered what it carried.
-  const publisher = new Redis(options.url, { retryStrategy, enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+  // Auto-pipelining: what is published in one turn (a batch's commits, several workspaces') leaves in one write.
+  const publisher = new Redis(options.url, {
+    retryStrategy,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    enableAutoPipelining: true,
+  });
   const subscriber = new Redis(options.url, { retryStrategy, autoResubscribe: true });
   for (const [name, connection] of [
     ['publisher', publisher],

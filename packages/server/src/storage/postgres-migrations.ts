@@ -321,6 +321,38 @@ END
 $fn$;
 `,
   },
+  {
+    version: 9,
+    description: 'a one-command transaction in one round trip when the head did not move',
+    // A process that serves a workspace alone decides a command against its own state and sends
+    // it in one statement (its own transaction): no round trip while the head row is locked.
+    sql: `
+-- Locks the head row; when it is still at \`expected\` and no command id of \`answers\` has an
+-- outcome, writes as confab_write_commit does and returns true. Otherwise writes nothing and
+-- returns false (the caller reads what it missed under the lock: confab_lock_and_read).
+CREATE FUNCTION confab_commit_at(ws text, expected bigint, written json, answers json) RETURNS boolean
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  head bigint;
+BEGIN
+  SELECT seq INTO head FROM workspace_heads WHERE workspace_id = ws FOR UPDATE;
+  IF NOT FOUND OR head <> expected THEN
+    RETURN false;
+  END IF;
+  IF EXISTS (
+    SELECT 1 FROM outcomes o
+      JOIN json_to_recordset(answers) AS a(principal_key text, command_id text)
+        ON o.principal_key = a.principal_key AND o.command_id = a.command_id
+      WHERE o.workspace_id = ws
+  ) THEN
+    RETURN false;
+  END IF;
+  PERFORM confab_write_commit(ws, written, answers);
+  RETURN true;
+END
+$fn$;
+`,
+  },
 ];
 
 /** The schema this version of the server writes and reads. */

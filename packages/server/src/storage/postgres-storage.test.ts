@@ -218,3 +218,44 @@ test('a command transaction is two round trips, whatever it catches up on and ho
     await pool.end();
   }
 });
+
+test('a one-command commit at the head it was decided at is one round trip; a moved head or a known command id writes nothing', async () => {
+  const pool = openPostgresPool({ url: await cluster.createDatabase(), max: 2 });
+  try {
+    const other = await openPostgresStorage({ pool, workspaceId: 'shop' });
+    const storage = await openPostgresStorage({ pool, workspaceId: 'shop' });
+    const before = poolCounts(pool);
+    assert.equal(await storage.commitAt(0, record('c1', 1, 2)), true);
+    assert.equal(poolCounts(pool).queries - before.queries, 1, 'one statement, its own transaction');
+    assert.deepEqual((await storage.outcomes('agent:a1', ['c1'])).get('c1'), { ok: true, seq: 2 });
+
+    // Another process wrote meanwhile: this process's decision (made at 2) is not written.
+    await other.commit(record('elsewhere', 3, 1));
+    assert.equal(await storage.commitAt(2, record('c2', 3, 1)), false);
+    assert.deepEqual(
+      (await storage.eventsAfter(0)).map((event) => event.cause),
+      ['c1', 'c1', 'elsewhere'],
+    );
+    assert.equal((await storage.outcomes('agent:a1', ['c2'])).size, 0);
+
+    // The command id has an outcome (it ran before, here or elsewhere): not run again.
+    assert.equal(await storage.commitAt(3, record('c1', 4, 1)), false);
+    assert.equal((await storage.head()).seq, 3);
+    // A refusal stores its outcome and moves nothing but the row's version.
+    const refusal: CommitRecord = {
+      principalKey: 'agent:a1',
+      commandId: 'c3',
+      events: [],
+      outcome: { ok: false, error: { code: 'rule', message: 'Refused.' } },
+      at: 1,
+    };
+    assert.equal(await storage.commitAt(3, refusal), true);
+    assert.equal((await storage.head()).seq, 3);
+    assert.equal(await storage.commitAt(3, refusal), false, 'the refusal is not stored twice');
+    await assert.rejects(storage.commitAt(3, record('c4', 9, 1)), (error) => error instanceof CommitRefusedError);
+    await other.close();
+    await storage.close();
+  } finally {
+    await pool.end();
+  }
+});

@@ -18,6 +18,7 @@ import { connectCounted, isUnreachable, openPostgresPool, unreachable } from './
 export interface PostgresStorage extends BackendStorage {
   commitLocked: SharedLog['commitLocked'];
   eventsAfter: SharedLog['eventsAfter'];
+  commitAt: NonNullable<SharedLog['commitAt']>;
   readonly kind: 'postgres';
   readonly workspaceId: string;
   /** The workspace's head as the database has it now: its last sequence number and its epoch. */
@@ -214,10 +215,10 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
   }
 
   /**
-   * The statement that inserts checked records' events and outcomes and moves the head, in the
-   * caller's transaction (confab_write_commit; an outcome there already rolls it all back).
+   * Checked records' events and outcomes as the two JSON arguments (escaped literals) of the
+   * functions that insert them and move the head past `head` (confab_write_commit, confab_commit_at).
    */
-  function writeRecords(client: pg.PoolClient, head: number, records: readonly CommitRecord[]): string {
+  function recordsLiterals(client: pg.PoolClient, head: number, records: readonly CommitRecord[]): string {
     let next = head + 1;
     for (const record of records) {
       const first = record.events[0]?.seq;
@@ -243,7 +244,15 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
       at: record.at,
     }));
     const json = (value: unknown) => `${client.escapeLiteral(JSON.stringify(value))}::json`;
-    return `SELECT confab_write_commit(${client.escapeLiteral(workspaceId)}, ${json(events)}, ${json(answers)})`;
+    return `${json(events)}, ${json(answers)}`;
+  }
+
+  /**
+   * The statement that inserts the records and moves the head, in the caller's transaction (an
+   * outcome there already rolls it all back).
+   */
+  function writeRecords(client: pg.PoolClient, head: number, records: readonly CommitRecord[]): string {
+    return `SELECT confab_write_commit(${client.escapeLiteral(workspaceId)}, ${recordsLiterals(client, head, records)})`;
   }
 
   /** The statement that locks the head row and reads the commands' outcomes and the events after `after` (none when null). */
@@ -339,6 +348,27 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
           },
         ),
       );
+    },
+
+    commitAt(seq, record) {
+      return operation(async () => {
+        checkShape(record);
+        if (!Number.isSafeInteger(seq)) throw new RangeError(`Not a sequence number: ${seq}.`);
+        const client = await connect(pool);
+        let broken: Error | undefined;
+        try {
+          // One statement is its own transaction: durable once it answers.
+          const { rows } = await client.query<{ done: boolean }>(
+            `SELECT confab_commit_at(${client.escapeLiteral(workspaceId)}, ${seq}, ${recordsLiterals(client, seq, [record])}) AS done`,
+          );
+          return rows[0]!.done;
+        } catch (error) {
+          if (isUnreachable(error)) broken = error as Error;
+          throw error;
+        } finally {
+          client.release(broken);
+        }
+      });
     },
 
     eventsAfter(seq) {

@@ -4,6 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { CLOSE_CODES, MAX_FRAME_LENGTH, type ErrorCode, type ServerFrame } from '@confab/core';
 import type { BackendConnection } from '@confab/core/backend';
 import { frameText } from './frame-text.js';
+import { createTurnWrites } from './turn-writes.js';
 import type { RoutedConnectionInfo } from '../workspaces/socket-router.js';
 import { isSiteKey } from '../storage/workspace-directory.js';
 
@@ -184,6 +185,7 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
   const ownOriginsOf = options.ownOrigins ?? ((req: IncomingMessage) => ownOrigins(req, [], options.trustProxy));
   const allowedOrigins = new Set(options.allowedOrigins.map(normaliseOrigin).filter((origin) => origin !== null));
 
+  const beforeWrite = createTurnWrites();
   // The hub refuses frames over MAX_FRAME_LENGTH characters with a typed error; ws drops the socket
   // only far beyond that (a UTF-8 character takes up to 3 bytes per UTF-16 unit, plus slack).
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_LENGTH * 4, perMessageDeflate: false });
@@ -321,6 +323,7 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
       }
       const text = frameText(frame);
       const backlogged = ws.isPaused || ws.bufferedAmount + text.length > READ_PAUSE_BYTES;
+      beforeWrite(req.socket);
       // The write's callback runs once it (and all before it) left for the network.
       ws.send(text, backlogged ? resumeWhenDrained : undefined);
       if (backlogged && !ws.isPaused) ws.pause();
