@@ -152,3 +152,65 @@ test('a batch whose commit fails after deciding leaves nothing in the hub: it re
   assert.equal(stored7.seqs.length > before.seqs.length, true);
   assert.deepEqual(stored7.outcomes, ['c7']);
 });
+
+test('a lone command commits in one round trip; when another process wrote first, it catches up under the lock and runs once', async (t) => {
+  const url = await postgres.createDatabase();
+  /** A process: its own store and hub on the same database, recording each one-step try. */
+  async function openProcess(name: string) {
+    const dataDir = mkdtempSync(join(tmpdir(), `confab-one-step-${name}-`));
+    const store = await openServerStore({ dataDir, databaseUrl: url, poolSize: 2 });
+    const storage = await store.forWorkspace('default');
+    const oneStep: boolean[] = [];
+    const observed: BackendStorage = {
+      load: (options) => storage.load(options),
+      commit: (record) => storage.commit(record),
+      outcomes: (key, ids) => storage.outcomes(key, ids),
+      saveSnapshot: (snapshot) => storage.saveSnapshot(snapshot),
+      forgetOutcomes: (before) => storage.forgetOutcomes(before),
+      close: () => storage.close(),
+      eventsAfter: (seq) => storage.eventsAfter!(seq),
+      commitLocked: (batch, decide) => storage.commitLocked!(batch, decide),
+      async commitAt(seq, record) {
+        const done = await storage.commitAt!(seq, record);
+        oneStep.push(done);
+        return done;
+      },
+    };
+    const backend = createBackend({ storage: observed, auth: createServerAuthenticator({ store: storage }) });
+    await backend.ready;
+    t.after(async () => {
+      await backend.close();
+      await store.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+    return { backend, oneStep };
+  }
+  const a = await openProcess('a');
+  await a.backend.append([{ type: 'agent.upserted', agent: AGENT }]);
+  const visitor = await a.backend.execute({ kind: 'system' }, { type: 'visitor.create' });
+  const contactId = visitor.result!.contactId!;
+  const chat = await a.backend.execute({ kind: 'visitor', contactId }, { type: 'visitor.startChat', text: 'Hello' });
+  const conversationId = chat.result!.conversationId!;
+  const b = await openProcess('b');
+  const comment = (on: { backend: typeof a.backend }, id: string, text: string) =>
+    on.backend.execute(agent, { type: 'message.comment', conversationId, text, mentions: [] }, id);
+  a.oneStep.length = 0;
+
+  const first = await comment(a, 'c1', 'from a');
+  assert.deepEqual(a.oneStep, [true], 'a was at the head: one round trip');
+  // b has not heard of c1 (no bus here): its try finds the head moved, and the locked path
+  // catches it up before deciding.
+  const second = await comment(b, 'c2', 'from b');
+  assert.deepEqual(b.oneStep, [false]);
+  assert.ok(second.seq > first.seq);
+  const textsOf = (on: { backend: typeof a.backend }) =>
+    (on.backend.state.messages.get(conversationId) ?? []).map((message) => message.text);
+  assert.deepEqual(textsOf(b).slice(-2), ['from a', 'from b']);
+  // The same id again, on the process that is now behind: answered with the stored outcome, not run again.
+  const again = await comment(a, 'c2', 'from b');
+  assert.deepEqual(again, second);
+  assert.deepEqual(
+    textsOf(a).filter((text) => text.startsWith('from')),
+    ['from a', 'from b'],
+  );
+});
