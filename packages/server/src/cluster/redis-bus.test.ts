@@ -3,6 +3,9 @@
 // reach the other at once; a Redis restart under traffic loses nothing, the log fills the gaps.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Redis } from 'ioredis';
+import { silentLogger } from '../logging.js';
+import { openRedisBus, type WorkspaceMessage } from './redis-bus.js';
 import { CHILD_ADMIN_TOKEN } from '../testing/child-server.test-util.js';
 import {
   SEED,
@@ -119,6 +122,56 @@ test('with Redis, a reply, typing, viewing and a revoked token reach the other p
   ]);
   assert.equal(closed?.code, 4403, 'the socket on the other process closed as revoked');
   visitor.peer.close();
+});
+
+/** PUBLISH commands Redis has run so far. */
+async function publishesOf(redis: ThrowawayRedis): Promise<number> {
+  const client = new Redis(redis.url);
+  try {
+    const stats = await client.info('commandstats');
+    return Number(/cmdstat_publish:calls=(\d+)/.exec(stats)?.[1] ?? 0);
+  } finally {
+    client.disconnect();
+  }
+}
+
+test('a workspace only one process follows is not published about; a process that starts following it hears the next message at once', async (t) => {
+  const { redis } = await redisFor(t);
+  const a = openRedisBus({ url: redis.url, logger: silentLogger() });
+  const b = openRedisBus({ url: redis.url, logger: silentLogger() });
+  t.after(async () => {
+    await a.close();
+    await b.close();
+  });
+  const message = (text: string): WorkspaceMessage => ({
+    kind: 'disconnect',
+    principal: { kind: 'visitor', contactId: text },
+    code: 4403,
+    reason: text,
+  });
+  a.follow('shop', () => undefined);
+  // Past a check of who follows what (every 2 s): Redis counts A alone on the workspace.
+  await new Promise((resolve) => setTimeout(resolve, 2_500));
+  const before = await publishesOf(redis);
+  for (let n = 0; n < 5; n++) a.publish('shop', message(`alone ${n}`));
+  a.publish('clinic', message('a workspace A does not follow'));
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.equal(await publishesOf(redis), before + 1, 'only the message about a workspace A does not follow went out');
+
+  // B follows the workspace and says so: A's next message reaches it at once.
+  const heard: WorkspaceMessage[] = [];
+  b.follow('shop', (received) => heard.push(received));
+  for (const deadline = Date.now() + 5_000; (await publishesOf(redis)) === before + 1;) {
+    if (Date.now() > deadline) assert.fail('B did not say it follows the workspace');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  a.publish('shop', message('together'));
+  for (const deadline = Date.now() + 2_000; !heard.length;) {
+    if (Date.now() > deadline) assert.fail('B did not hear A');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  assert.deepEqual(heard, [message('together')], 'B heard the message, not the other process’s "following"');
 });
 
 test(

@@ -11,6 +11,9 @@ export type WorkspaceMessage =
   | { kind: 'signal'; principal: Principal; command: SignalCommand }
   | { kind: 'disconnect'; principal: Principal; code: number; reason: string };
 
+/** Sent on a workspace's channel by a process that starts following it (not passed to listeners). */
+const FOLLOWING = 'following';
+
 /** What a process does with another process's messages about a workspace it has loaded. */
 export type WorkspaceListener = (message: WorkspaceMessage) => void;
 
@@ -37,6 +40,9 @@ export interface ClusterBus {
   close(): Promise<void>;
 }
 
+/** How often a process asks Redis which of its workspaces another process follows too (PUBSUB NUMSUB). */
+const FOLLOWERS_CHECK_MS = 2_000;
+
 const PREFIX = 'confab:';
 const workspaceChannel = (workspaceId: string) => `${PREFIX}workspace:${workspaceId}`;
 const SESSIONS_CHANNEL = `${PREFIX}sessions`;
@@ -55,7 +61,9 @@ return total`;
  * Redis pub/sub between the processes of a cluster (CONFAB_REDIS_URL): it only wakes processes
  * and carries events and signals for speed. Pub/sub is at-most-once — a message published while a
  * connection is down is gone — so nothing depends on it: PostgreSQL is the log, a hub fills gaps
- * from it, and the head poll (head-poll.ts) catches up whatever the bus lost.
+ * from it, and the head poll (head-poll.ts) catches up whatever the bus lost. Nothing is published
+ * about a workspace that no other process follows (with a front that keeps workspaces on one
+ * process: nearly every commit); a process that starts following one says so on its channel.
  *
  * @example
  * const bus = openRedisBus({ url: process.env.CONFAB_REDIS_URL, logger });
@@ -85,11 +93,29 @@ export function openRedisBus(options: { url: string; logger: Logger }): ClusterB
     );
 
   const listeners = new Map<string, Set<WorkspaceListener>>();
+  /**
+   * Workspaces that no other process follows (Redis counts this process's subscriber alone):
+   * publishing about them would reach nobody but this process. With a front that keeps each
+   * workspace on one process, that is every commit. Unknown counts as followed.
+   */
+  const alone = new Set<string>();
+  /** Followed workspaces whose subscription Redis confirmed: NUMSUB counts this process among theirs. */
+  const subscribed = new Set<string>();
+  /** Messages heard from other processes so far, and the count at the last message of each workspace. */
+  let heard = 0;
+  const lastHeard = new Map<string, number>();
   const sessionListeners = new Set<(ended: SessionsEnded) => void>();
   const reconnectListeners = new Set<() => void>();
   let everReady = false;
   subscriber.on('ready', () => {
-    if (everReady) for (const listener of reconnectListeners) listener();
+    // Whoever follows what may have changed while the connection was down; and processes that
+    // followed this one's workspaces alone meanwhile are told again that it follows them too.
+    alone.clear();
+    if (everReady) {
+      subscribed.clear();
+      for (const workspaceId of listeners.keys()) subscribe(workspaceId);
+      for (const listener of reconnectListeners) listener();
+    }
     everReady = true;
   });
   void subscriber.subscribe(SESSIONS_CHANNEL).catch(() => undefined);
@@ -111,13 +137,51 @@ export function openRedisBus(options: { url: string; logger: Logger }): ClusterB
       return;
     }
     const workspaceId = channel.slice(workspaceChannel('').length);
+    // Another process follows this workspace: publish about it again.
+    alone.delete(workspaceId);
+    lastHeard.set(workspaceId, ++heard);
+    if (envelope.message === FOLLOWING) return;
     for (const listener of listeners.get(workspaceId) ?? []) listener(envelope.message as WorkspaceMessage);
   });
+
+  /**
+   * Which followed workspaces no other process follows: those Redis counts one subscriber for.
+   * A message from another process heard after the question was sent wins over the answer.
+   */
+  async function checkFollowers() {
+    const channels = [...subscribed].map(workspaceChannel);
+    if (!channels.length || publisher.status !== 'ready' || subscriber.status !== 'ready') return;
+    const asked = heard;
+    const counts = (await publisher.call('PUBSUB', 'NUMSUB', ...channels)) as (string | number)[];
+    for (let index = 0; index < counts.length; index += 2) {
+      const workspaceId = String(counts[index]).slice(workspaceChannel('').length);
+      if (!subscribed.has(workspaceId) || (lastHeard.get(workspaceId) ?? 0) > asked) continue;
+      if (Number(counts[index + 1]) <= 1) alone.add(workspaceId);
+      else alone.delete(workspaceId);
+    }
+  }
+  const followersCheck = setInterval(() => void checkFollowers().catch(() => undefined), FOLLOWERS_CHECK_MS);
+  followersCheck.unref();
 
   publisher.defineCommand('confabAddToWindow', { numberOfKeys: 1, lua: ADD_TO_WINDOW });
   const addToWindow = (
     publisher as unknown as Record<string, (...args: unknown[]) => Promise<number>>
   ).confabAddToWindow!.bind(publisher);
+
+  /**
+   * Subscribes to a workspace's channel (again, after a reconnect); once Redis confirmed it, the
+   * workspace counts in checkFollowers, and processes that followed it alone hear that this one does too.
+   */
+  function subscribe(workspaceId: string) {
+    void subscriber
+      .subscribe(workspaceChannel(workspaceId))
+      .then(() => {
+        if (!listeners.has(workspaceId)) return;
+        subscribed.add(workspaceId);
+        send(workspaceChannel(workspaceId), FOLLOWING);
+      })
+      .catch(() => undefined);
+  }
 
   function send(channel: string, message: unknown) {
     if (publisher.status !== 'ready') return;
@@ -126,6 +190,7 @@ export function openRedisBus(options: { url: string; logger: Logger }): ClusterB
 
   return {
     publish(workspaceId, message) {
+      if (alone.has(workspaceId)) return;
       send(workspaceChannel(workspaceId), message);
     },
     publishSessionsEnded(ended) {
@@ -136,7 +201,7 @@ export function openRedisBus(options: { url: string; logger: Logger }): ClusterB
       if (!set) {
         set = new Set();
         listeners.set(workspaceId, set);
-        void subscriber.subscribe(workspaceChannel(workspaceId)).catch(() => undefined);
+        subscribe(workspaceId);
       }
       set.add(listener);
       return () => {
@@ -144,6 +209,9 @@ export function openRedisBus(options: { url: string; logger: Logger }): ClusterB
         current?.delete(listener);
         if (current?.size === 0) {
           listeners.delete(workspaceId);
+          alone.delete(workspaceId);
+          subscribed.delete(workspaceId);
+          lastHeard.delete(workspaceId);
           void subscriber.unsubscribe(workspaceChannel(workspaceId)).catch(() => undefined);
         }
       };
@@ -165,6 +233,7 @@ export function openRedisBus(options: { url: string; logger: Logger }): ClusterB
       return publisher.status === 'ready' && subscriber.status === 'ready';
     },
     async close() {
+      clearInterval(followersCheck);
       publisher.disconnect();
       subscriber.disconnect();
     },
