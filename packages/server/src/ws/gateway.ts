@@ -323,7 +323,8 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
       }
       const text = frameText(frame);
       const backlogged = ws.isPaused || ws.bufferedAmount + text.length > READ_PAUSE_BYTES;
-      beforeWrite(req.socket);
+      // A socket awaiting answers gets its command's events and ack in one write.
+      beforeWrite(req.socket, pendingCommands.size > 0);
       // The write's callback runs once it (and all before it) left for the network.
       ws.send(text, backlogged ? resumeWhenDrained : undefined);
       if (backlogged && !ws.isPaused) ws.pause();

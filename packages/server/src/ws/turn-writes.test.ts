@@ -38,6 +38,18 @@ test('a socket’s first frame in a turn leaves at once; the rest of the turn’
   assert.deepEqual(writes.at(-1), ['events 3']);
 });
 
+test('a socket that awaits answers holds even its first frame of the turn: its events and ack leave in one write', async () => {
+  const beforeWrite = createTurnWrites();
+  const { socket, writes } = recordingSocket();
+  beforeWrite(socket, true);
+  socket.write('events');
+  beforeWrite(socket, false);
+  socket.write('ack');
+  assert.deepEqual(writes, []);
+  await nextTurn();
+  assert.deepEqual(writes, [['events', 'ack']]);
+});
+
 test('a fan-out of one frame to each of many sockets corks none of them', async () => {
   const beforeWrite = createTurnWrites();
   const sockets = Array.from({ length: 100 }, recordingSocket);
