@@ -32,6 +32,20 @@ const AGENT = {
 } as const;
 const agent: Principal = { kind: 'agent', agentId: AGENT.id };
 
+/** A workspace's PostgreSQL storage as a hub takes it, without its one-step commit (the tests add what they watch). */
+function sharedLogOf(storage: BackendStorage): BackendStorage {
+  return {
+    load: (options) => storage.load(options),
+    commit: (record) => storage.commit(record),
+    outcomes: (key, ids) => storage.outcomes(key, ids),
+    saveSnapshot: (snapshot) => storage.saveSnapshot(snapshot),
+    forgetOutcomes: (before) => storage.forgetOutcomes(before),
+    close: () => storage.close(),
+    eventsAfter: (seq) => storage.eventsAfter!(seq),
+    commitLocked: (batch, decide) => storage.commitLocked!(batch, decide),
+  };
+}
+
 /** A hub on a fresh database whose storage counts the commands of each transaction, and can fail the next one after deciding. */
 async function hubWithChat(t: { after(fn: () => Promise<void>): void }) {
   const url = await postgres.createDatabase();
@@ -48,16 +62,8 @@ async function hubWithChat(t: { after(fn: () => Promise<void>): void }) {
     decide({ missed: [], outcomeOf: () => null });
     throw new StorageUnreachableError('The database did not answer.');
   };
-  const counted: BackendStorage = {
-    load: (options) => storage.load(options),
-    commit: (record) => storage.commit(record),
-    outcomes: (key, ids) => storage.outcomes(key, ids),
-    saveSnapshot: (snapshot) => storage.saveSnapshot(snapshot),
-    forgetOutcomes: (before) => storage.forgetOutcomes(before),
-    close: () => storage.close(),
-    eventsAfter: (seq) => storage.eventsAfter!(seq),
-    commitLocked,
-  };
+  // No commitAt: every batch, one command or more, takes the locked path these tests watch.
+  const counted: BackendStorage = { ...sharedLogOf(storage), commitLocked };
   const backend = createBackend({ storage: counted, auth: createServerAuthenticator({ store: storage }) });
   await backend.ready;
   await backend.append([{ type: 'agent.upserted', agent: AGENT }]);
@@ -162,14 +168,7 @@ test('a lone command commits in one round trip; when another process wrote first
     const storage = await store.forWorkspace('default');
     const oneStep: boolean[] = [];
     const observed: BackendStorage = {
-      load: (options) => storage.load(options),
-      commit: (record) => storage.commit(record),
-      outcomes: (key, ids) => storage.outcomes(key, ids),
-      saveSnapshot: (snapshot) => storage.saveSnapshot(snapshot),
-      forgetOutcomes: (before) => storage.forgetOutcomes(before),
-      close: () => storage.close(),
-      eventsAfter: (seq) => storage.eventsAfter!(seq),
-      commitLocked: (batch, decide) => storage.commitLocked!(batch, decide),
+      ...sharedLogOf(storage),
       async commitAt(seq, record) {
         const done = await storage.commitAt!(seq, record);
         oneStep.push(done);
