@@ -133,7 +133,15 @@ describe('engine: properties', () => {
             expect(state).to.deep.equal(before);
             continue;
           }
+          for (const event of events) {
+            // applyEvent finds a stored message where its createdAt puts it: an update keeps it.
+            if (event.type !== 'message.upserted') continue;
+            const stored = state.messages.get(event.message.conversationId)?.find((m) => m.id === event.message.id);
+            if (stored) expect(event.message.createdAt).to.equal(stored.createdAt);
+          }
           for (const event of events) applyEvent(state, event);
+          for (const thread of state.messages.values())
+            expect(new Set(thread.map((m) => m.id)).size).to.equal(thread.length, 'each message once in its thread');
           for (const event of events) {
             if (next.principal.kind !== 'visitor') continue;
             const projected = projectEvent(state, next.principal, event);
