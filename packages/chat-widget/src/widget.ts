@@ -41,13 +41,9 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
   const { config, pristine, root, launcher, badge } = boot;
   const guard = createGuard(pristine);
   const theme = new CSSStyleSheet();
-  // The launcher's unread badge (the loader draws it hidden; only the app shows it).
+  // The launcher's unread badge (the loader draws it hidden; only the app shows it) and the team's
+  // colour: adopted with the first client, which alone can tell of either.
   const badgeStyle = new CSSStyleSheet();
-  badgeStyle.replaceSync(
-    '[part=badge]{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 6px;box-sizing:border-box;' +
-      'border-radius:10px;background:#c8102e;color:#fff;font:700 12px/20px system-ui,sans-serif;text-align:center}',
-  );
-  root.adoptedStyleSheets = [...root.adoptedStyleSheets, badgeStyle, theme];
 
   let chat: ConfabChat | null = null;
   let stopFollowingViewport: () => void = () => undefined;
@@ -64,10 +60,13 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
   let themeColor = '';
   /**
    * Replies that arrive while the window is closed are read out here (WCAG 4.1.3): the window's
-   * own live region exists only while it is open, and the badge is not read.
+   * own live region exists only while it is open, and the badge is not read. Added with the first
+   * client, before it can hear of a reply: until then the widget writes nothing into the page, so a
+   * first-time visitor's idle-time start costs the host no style or layout work (DESIGN §4).
    */
-  const closedAnnouncer = config.inline ? null : liveRegion();
-  if (closedAnnouncer) root.append(closedAnnouncer);
+  let closedAnnouncer: HTMLElement | null = null;
+  /** The badge's and the team colour's sheets are adopted (with the first client). */
+  let styled = false;
 
   // One IndexedDB database for the client (outbox, session, snapshot) and for what the widget
   // keeps itself: what the visitor has read (team messages per conversation) and whether they
@@ -155,6 +154,15 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
   /** The visitor client, connected; created the first time it is needed. */
   function ensureClient(): VisitorClient {
     if (client) return client;
+    if (!styled) {
+      styled = true;
+      badgeStyle.replaceSync(
+        '[part=badge]{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 6px;box-sizing:border-box;' +
+          'border-radius:10px;background:#c8102e;color:#fff;font:700 12px/20px system-ui,sans-serif;text-align:center}',
+      );
+      root.adoptedStyleSheets = [...root.adoptedStyleSheets, badgeStyle, theme];
+      if (!config.inline) root.append((closedAnnouncer = liveRegion()));
+    }
     const created = newClient();
     client = created;
     if (chat) chat.client = created;
