@@ -70,17 +70,21 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
 
   // One IndexedDB database for the client (outbox, session, snapshot) and for what the widget
   // keeps itself: what the visitor has read (team messages per conversation) and whether they
-  // ever chatted. Not localStorage: its first use blocks the main thread while it loads.
+  // ever chatted. Not localStorage: its first use blocks the main thread while it loads. Opened
+  // when first needed: a visitor who never chatted gets no database until they do.
   const namespace = `confab-widget-${config.site}`;
   const seen = writable<Readonly<Record<string, number>>>({});
-  const widgetStorage: Promise<Persistence> = openPersistence(namespace);
+  let opening: Promise<Persistence> | null = null;
+  const widgetStorage = () => (opening ??= openPersistence(namespace));
   /**
    * Settles once a sign-out finished deleting the person before. A client created meanwhile (a
    * queued `load()` runs right after a queued `logout()`) reads storage only after it.
    */
   let signingOut: Promise<unknown> = Promise.resolve();
-  void widgetStorage
+  void mayHaveStored(namespace)
+    .then((maybe) => (maybe ? widgetStorage() : null))
     .then(async (storage) => {
+      if (!storage) return;
       const [stored, chattedBefore] = await Promise.all([
         storage.get<Record<string, number>>(SEEN_KEY),
         storage.get<boolean>(ACTIVE_KEY),
@@ -145,7 +149,7 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     return createVisitorClient({
       transport: guardedTransport(transport, guard),
       namespace,
-      persistence: deferredPersistence(signingOut.then(() => widgetStorage)),
+      persistence: deferredPersistence(signingOut.then(widgetStorage)),
       ...(config.identity ? { identity: config.identity } : {}),
       ...(config.site !== 'default' ? { site: config.site } : {}),
     });
@@ -216,7 +220,7 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     seen.set({});
     markedActive = false;
     knownContact = null;
-    void widgetStorage
+    void widgetStorage()
       .then((storage) => Promise.all([storage.del(SEEN_KEY), storage.del(ACTIVE_KEY)]))
       .catch(() => undefined);
     if (unread) {
@@ -247,7 +251,9 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
 
   /** From now on, this visitor's client connects on every page without waiting to be opened. */
   function markActive() {
-    void widgetStorage.then((storage) => storage.set(ACTIVE_KEY, true)).catch(() => undefined);
+    void widgetStorage()
+      .then((storage) => storage.set(ACTIVE_KEY, true))
+      .catch(() => undefined);
   }
 
   let changeQueued = false;
@@ -322,7 +328,9 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     if (count === (seen.get()[conversationId] ?? 0)) return;
     const next = { ...seen.get(), [conversationId]: count };
     seen.set(next);
-    void widgetStorage.then((storage) => storage.set(SEEN_KEY, next)).catch(() => undefined);
+    void widgetStorage()
+      .then((storage) => storage.set(SEEN_KEY, next))
+      .catch(() => undefined);
   }
 
   function updateLauncher() {
@@ -501,6 +509,19 @@ function liveRegion(): HTMLElement {
     whiteSpace: 'nowrap',
   });
   return region;
+}
+
+/**
+ * Whether this browser may hold data of the widget's namespace. Opening a database that is not
+ * there creates it (a version change, and main-thread work on the host page), so a first-time
+ * visitor's start asks the list of databases instead; core names its database after the namespace.
+ * Without that list (older browsers) the answer is yes.
+ */
+async function mayHaveStored(namespace: string): Promise<boolean> {
+  const databases = typeof indexedDB === 'undefined' ? null : await indexedDB.databases?.().catch(() => null);
+  if (!databases) return true;
+  for (let i = 0; i < databases.length; i++) if (databases[i].name?.startsWith(`${namespace}-`)) return true;
+  return false;
 }
 
 const SEEN_KEY = 'widget:seen';
