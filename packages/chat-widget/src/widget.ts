@@ -3,6 +3,7 @@ import {
   createVisitorClient,
   emailKey,
   createWebSocketTransport,
+  databaseName,
   openPersistence,
   visitorSelectors,
   writable,
@@ -514,13 +515,14 @@ function liveRegion(): HTMLElement {
 /**
  * Whether this browser may hold data of the widget's namespace. Opening a database that is not
  * there creates it (a version change, and main-thread work on the host page), so a first-time
- * visitor's start asks the list of databases instead; core names its database after the namespace.
+ * visitor's start asks the list of databases (by core's name for the namespace's) instead.
  * Without that list (older browsers) the answer is yes.
  */
 async function mayHaveStored(namespace: string): Promise<boolean> {
   const databases = typeof indexedDB === 'undefined' ? null : await indexedDB.databases?.().catch(() => null);
   if (!databases) return true;
-  for (let i = 0; i < databases.length; i++) if (databases[i].name?.startsWith(`${namespace}-`)) return true;
+  const name = databaseName(namespace);
+  for (let i = 0; i < databases.length; i++) if (databases[i].name === name) return true;
   return false;
 }
 

@@ -50,6 +50,9 @@ export function createMemoryPersistence(fallbackReason?: string): Persistence {
   };
 }
 
+/** The IndexedDB database that {@link openPersistence} keeps a namespace in. */
+export const databaseName = (namespace: string): string => `${namespace}-store`;
+
 /**
  * IndexedDB through idb-keyval, one database per namespace. Resolves to memory persistence (with
  * the reason) when IndexedDB is missing or fails a probe write.
@@ -62,7 +65,7 @@ export async function openPersistence(namespace = 'confab'): Promise<Persistence
   if (typeof indexedDB === 'undefined') return createMemoryPersistence('IndexedDB is not available');
   let database: IDBDatabase | null = null;
   let closedBecause = '';
-  const idbStore: UseStore = createStore(`${namespace}-store`, 'kv');
+  const idbStore: UseStore = createStore(databaseName(namespace), 'kv');
   const store: UseStore = (mode, callback) => {
     if (closedBecause) return Promise.reject(new DOMException(closedBecause, 'InvalidStateError'));
     return idbStore(mode, (objectStore) => {
