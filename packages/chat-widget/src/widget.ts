@@ -14,14 +14,13 @@ import {
   type VisitorClient,
 } from '@confab/core';
 import type { AppApi, Availability, Boot, ConfabState, WidgetLocale } from './boot.js';
-import { ConfabChat, type ConfabChatEventDetails } from './chat/confab-chat.js';
+import type { ConfabChat, ConfabChatEventDetails } from './chat/confab-chat.js';
 import { resolveLocale, STRINGS } from './i18n.js';
 import { createGuard, defineElement, guardedTransport, guardedWebSocket } from './pristine.js';
 import { followVisualViewport } from './visual-viewport.js';
 import { NewMessages } from './new-messages.js';
 
-/** The launcher's icon path while the window is closed (the loader drew it) and while open. */
-const CHAT_ICON = 'M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z';
+/** The launcher's icon while the window is open (the loader's sheet has the closed one, CHAT_ICON). */
 const CLOSE_ICON =
   'M18.3 5.7a1 1 0 0 0-1.4 0L12 10.6 7.1 5.7a1 1 0 1 0-1.4 1.4l4.9 4.9-4.9 4.9a1 1 0 1 0 1.4 1.4l4.9-4.9 4.9 4.9a1 1 0 0 0 1.4-1.4L13.4 12l4.9-4.9a1 1 0 0 0 0-1.4z';
 
@@ -34,7 +33,8 @@ export interface WidgetOptions {
  * Takes over from the loader: implements `window.Confab`, runs the calls queued before, and turns
  * the visitor client's changes into widget events and the launcher's badge.
  *
- * What a host page pays before any interaction is kept small (DESIGN §4): the chat window is
+ * What a host page pays before any interaction is kept small (DESIGN §4): the chat window (Lit and
+ * the element, a part of its own) loads on intent (hover or focus of the launcher) or first open, is
  * created when first opened, and the client connects at once only for a visitor who chatted
  * before (their unread replies and badge matter); a first-time visitor connects on open.
  */
@@ -43,10 +43,15 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
   const guard = createGuard(pristine);
   const theme = new CSSStyleSheet();
   // The launcher's unread badge (the loader draws it hidden; only the app shows it) and the team's
-  // colour: adopted with the first client, which alone can tell of either.
+  // colour: adopted once the client has state, which alone can tell of either.
   const badgeStyle = new CSSStyleSheet();
 
   let chat: ConfabChat | null = null;
+  /** The chat window's part, once asked for. */
+  let chatPart: Promise<typeof import('./chat/confab-chat.js')> | null = null;
+  const loadChat = () => (chatPart ??= import('./chat/confab-chat.js'));
+  launcher?.addEventListener('pointerenter', loadChat);
+  launcher?.addEventListener('focus', loadChat);
   let stopFollowingViewport: () => void = () => undefined;
   let open = !!config.inline;
   let client: VisitorClient | null = null;
@@ -61,12 +66,13 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
   let themeColor = '';
   /**
    * Replies that arrive while the window is closed are read out here (WCAG 4.1.3): the window's
-   * own live region exists only while it is open, and the badge is not read. Added with the first
-   * client, before it can hear of a reply: until then the widget writes nothing into the page, so a
-   * first-time visitor's idle-time start costs the host no style or layout work (DESIGN §4).
+   * own live region exists only while it is open, and the badge is not read. Added when the client
+   * first has state (whose messages are known, not announced), in the same task as the badge and
+   * the team colour it brings: until then the widget writes nothing into the page, and then the
+   * host lays it out once (DESIGN §4).
    */
   let closedAnnouncer: HTMLElement | null = null;
-  /** The badge's and the team colour's sheets are adopted (with the first client). */
+  /** The badge's and the team colour's sheets are adopted, and the live region is there. */
   let styled = false;
 
   // One IndexedDB database for the client (outbox, session, snapshot) and for what the widget
@@ -94,13 +100,29 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
       for (const [conversationId, count] of Object.entries(stored ?? {}))
         if (!(conversationId in merged) && typeof count === 'number') merged[conversationId] = count;
       seen.set(merged);
-      if (chattedBefore) ensureClient();
+      if (chattedBefore) {
+        // Stored already: this page need not write it again.
+        markedActive = true;
+        ensureClient();
+      }
       else if (client) onChange();
     })
     .catch(() => undefined);
 
-  /** The chat window, created the first time it is needed. */
-  function ensureChat(): ConfabChat {
+  /**
+   * Shows the chat window, created the first time it is needed, once its part loaded: unless in
+   * the meantime it was closed again or the widget removed.
+   */
+  async function showChat(focus = false) {
+    const part = await loadChat();
+    if (!open || boot.app !== api) return;
+    const chatWindow = ensureChat(part.ConfabChat);
+    chatWindow.open = true;
+    if (focus) void chatWindow.focusWindow();
+    onChange();
+  }
+
+  function ensureChat(ConfabChat: typeof import('./chat/confab-chat.js').ConfabChat): ConfabChat {
     if (chat) return chat;
     const tag = defineElement('confab-chat', ConfabChat, pristine.define);
     chat = document.createElement(tag) as ConfabChat;
@@ -159,15 +181,6 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
   /** The visitor client, connected; created the first time it is needed. */
   function ensureClient(): VisitorClient {
     if (client) return client;
-    if (!styled) {
-      styled = true;
-      badgeStyle.replaceSync(
-        '[part=badge]{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 6px;box-sizing:border-box;' +
-          'border-radius:10px;background:#c8102e;color:#fff;font:700 12px/20px system-ui,sans-serif;text-align:center}',
-      );
-      root.adoptedStyleSheets = [...root.adoptedStyleSheets, badgeStyle, theme];
-      if (!config.inline) root.append((closedAnnouncer = liveRegion()));
-    }
     const created = newClient();
     client = created;
     if (chat) chat.client = created;
@@ -237,11 +250,12 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
       return;
     }
     ensureClient();
-    if (open || config.inline) {
-      const chatWindow = ensureChat();
-      chatWindow.open = true;
-    }
+    void showChat().catch(reportLoadFailure);
     onChange();
+  }
+
+  function reportLoadFailure(error: unknown) {
+    boot.emit('error', { code: 'load-failed', message: String(error) });
   }
 
   function reconnect() {
@@ -272,6 +286,16 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     if (!client) return;
     const selectors = visitorSelectors(client);
     const status = client.status.get();
+    if ((status.ready || open) && !styled) {
+      styled = true;
+      badgeStyle.replaceSync(
+        '[part=badge]{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 6px;box-sizing:border-box;' +
+          'border-radius:10px;background:#c8102e;color:#fff;font:700 12px/20px system-ui,sans-serif;text-align:center}' +
+          `[aria-expanded=true] i{clip-path:path('${CLOSE_ICON}')}`,
+      );
+      root.adoptedStyleSheets = [...root.adoptedStyleSheets, badgeStyle, theme];
+      if (!config.inline) root.append((closedAnnouncer = liveRegion()));
+    }
     if (status.principal) markActiveOnce();
     const contactId = status.principal?.kind === 'visitor' ? status.principal.contactId : null;
     if (contactId && knownContact && contactId !== knownContact) forgetWidgetState();
@@ -337,14 +361,12 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
   function updateLauncher() {
     if (!launcher || !badge) return;
     const t = STRINGS[config.locale];
-    launcher.setAttribute('aria-expanded', String(open));
-    launcher.setAttribute(
-      'aria-label',
-      open ? t.closeChat : unread ? `${t.openChat}, ${t.unread(unread)}` : t.openChat,
-    );
-    launcher.querySelector('path')?.setAttribute('d', open ? CLOSE_ICON : CHAT_ICON);
-    badge.hidden = open || !unread;
-    badge.textContent = unread > 9 ? '9+' : String(unread);
+    // Only what changed is written: each write would cost the host page a style and layout pass.
+    setAttribute(launcher, 'aria-expanded', String(open));
+    setAttribute(launcher, 'aria-label', open ? t.closeChat : unread ? `${t.openChat}, ${t.unread(unread)}` : t.openChat);
+    const count = unread > 9 ? '9+' : String(unread);
+    if (badge.textContent !== count) badge.textContent = count;
+    if (badge.hidden !== (open || !unread)) badge.hidden = open || !unread;
   }
 
   function state(): ConfabState {
@@ -389,18 +411,16 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     listen('keydown', onPageKeydown as EventListener);
   }
 
-  function setOpen(next: boolean) {
+  /** Resolves once the window shows (its part loaded) or will not. */
+  async function setOpen(next: boolean) {
     if (config.inline || open === next) return;
     open = next;
     watchPage(next);
     if (next) {
       ensureClient();
-      const chatWindow = ensureChat();
-      chatWindow.open = true;
-      void chatWindow.focusWindow();
       onChange();
-      updateLauncher();
       boot.emit('open', state());
+      await showChat(true).catch(reportLoadFailure);
     } else {
       if (chat) chat.open = false;
       // Focus goes back to the launcher, unless the visitor already moved on in the page.
@@ -411,15 +431,9 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
   }
 
   const api: AppApi = {
-    async open() {
-      setOpen(true);
-    },
-    async close() {
-      setOpen(false);
-    },
-    async toggle() {
-      setOpen(!open);
-    },
+    open: () => setOpen(true),
+    close: () => setOpen(false),
+    toggle: () => setOpen(!open),
     async load() {
       ensureClient();
     },
@@ -483,7 +497,7 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
   // Inline, the chat is on the page from the start.
   if (config.inline) {
     ensureClient();
-    ensureChat();
+    void showChat().catch(reportLoadFailure);
   }
   boot.app = api;
   boot.emit('ready', state());
@@ -495,6 +509,10 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     }
   }
   return api;
+}
+
+function setAttribute(element: Element | null, name: string, value: string) {
+  if (element && element.getAttribute(name) !== value) element.setAttribute(name, value);
 }
 
 /** A live region out of sight (set through the CSSOM, which a strict style-src allows). */
