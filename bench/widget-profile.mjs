@@ -6,7 +6,12 @@
 // over the visits of each function's self time, and (per source file) the sum, most first.
 import { readFileSync, existsSync } from 'node:fs';
 import { TraceMap, originalPositionFor } from '@jridgewell/trace-mapping';
-import { launchChromium, median, returningVisitorContext, startDemoServer } from '../packages/chat-widget/scripts/harness.mjs';
+import {
+  launchChromium,
+  median,
+  returningVisitorContext,
+  startDemoServer,
+} from '../packages/chat-widget/scripts/harness.mjs';
 
 const RUNS = Number(process.argv[2] ?? 5);
 const VARIANT = process.argv[3] ?? 'returning';

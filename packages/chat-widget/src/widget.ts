@@ -42,16 +42,23 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
   const { config, pristine, root, launcher, badge } = boot;
   const guard = createGuard(pristine);
   const theme = new CSSStyleSheet();
-  // The launcher's unread badge (the loader draws it hidden; only the app shows it) and the team's
-  // colour: adopted once the client has state, which alone can tell of either.
+  // The launcher's unread badge (the loader draws it hidden; only the app shows it), the team's
+  // colour and the open window's icon: adopted once the client has state (which alone can tell of a
+  // badge or a colour) or the window opens.
   const badgeStyle = new CSSStyleSheet();
 
   let chat: ConfabChat | null = null;
-  /** The chat window's part, once asked for. */
+  /** The chat window's part, once asked for (asked again after a failed load). */
   let chatPart: Promise<typeof import('./chat/confab-chat.js')> | null = null;
-  const loadChat = () => (chatPart ??= import('./chat/confab-chat.js'));
-  launcher?.addEventListener('pointerenter', loadChat);
-  launcher?.addEventListener('focus', loadChat);
+  const loadChat = () =>
+    (chatPart ??= import('./chat/confab-chat.js').catch((error: unknown) => {
+      chatPart = null;
+      throw error;
+    }));
+  // Intent: the part is fetched and evaluated before the click that needs it.
+  const prefetchChat = () => void loadChat().catch(() => undefined);
+  launcher?.addEventListener('pointerenter', prefetchChat);
+  launcher?.addEventListener('focus', prefetchChat);
   let stopFollowingViewport: () => void = () => undefined;
   let open = !!config.inline;
   let client: VisitorClient | null = null;
@@ -104,8 +111,7 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
         // Stored already: this page need not write it again.
         markedActive = true;
         ensureClient();
-      }
-      else if (client) onChange();
+      } else if (client) onChange();
     })
     .catch(() => undefined);
 
@@ -363,7 +369,11 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     const t = STRINGS[config.locale];
     // Only what changed is written: each write would cost the host page a style and layout pass.
     setAttribute(launcher, 'aria-expanded', String(open));
-    setAttribute(launcher, 'aria-label', open ? t.closeChat : unread ? `${t.openChat}, ${t.unread(unread)}` : t.openChat);
+    setAttribute(
+      launcher,
+      'aria-label',
+      open ? t.closeChat : unread ? `${t.openChat}, ${t.unread(unread)}` : t.openChat,
+    );
     const count = unread > 9 ? '9+' : String(unread);
     if (badge.textContent !== count) badge.textContent = count;
     if (badge.hidden !== (open || !unread)) badge.hidden = open || !unread;
