@@ -62,14 +62,26 @@ const reactPlugins = () => [
 /**
  * The widget's loader is what site owners paste as a classic `<script async src>` (an IIFE, so its
  * names stay private and two copies do not collide). The app is loaded by import(), which carries
- * the loader's nonce; it is one file, but for parts most visitors never use — the chat's files
- * (issue 16), the list of earlier chats, the pre-chat form and the rating after a chat — which it imports on first use (an import()
+ * the loader's nonce; it is one file, but for parts most visitors never use — the chat window itself,
+ * the chat's files (issue 16), the list of earlier chats, the pre-chat form and the rating after a chat — which it imports on first use (an import()
  * from a module carries that module's nonce along).
  * Other bundles split off what they load lazily (the client's optimistic rules) into
  * `<dir>/<name>-<chunk>-<hash>.js`.
  */
 
-/** Modules of the widget app's files part; with the rating's, the rest stays in the app's one file. */
+/**
+ * Modules of the widget app's chat window part (Lit and the element): a visitor who never opens the
+ * chat never evaluates them on the host page; the app loads them on intent or first open.
+ */
+const WIDGET_CHAT_PART = [
+  '/chat-widget/dist/chat/confab-chat',
+  '/element-kit/',
+  '/lit/',
+  '/lit-html/',
+  '/lit-element/',
+  '/@lit/reactive-element/',
+];
+/** Modules of the widget app's files part; with the rating's and the window's, the rest stays in the app's one file. */
 const WIDGET_FILES_PART = [
   '/chat-widget/dist/chat/files',
   '/core/dist/files/attachments.js',
@@ -102,7 +114,9 @@ function outputFor(name, dir) {
           ? 'forms'
           : WIDGET_FILES_PART.some((part) => id.includes(part))
             ? 'files'
-            : 'app',
+            : WIDGET_CHAT_PART.some((part) => id.includes(part))
+              ? 'chat'
+              : 'app',
     };
   return {
     dir,

@@ -52,8 +52,11 @@ describe('chatting through the widget', () => {
   const chatConversations = () =>
     [...memory.backend.state.conversations.values()].filter((conversation) => conversation.channel === 'chat');
   const backendMessages = (conversationId: string) => memory.backend.state.messages.get(conversationId) ?? [];
+  // The window's part loads on first open: until it is there, no message shows.
   const messageItem = (text: string) =>
-    [...shadow().querySelectorAll('li')].find((item) => item.querySelector('.text')?.textContent === text);
+    [...(chatElement()?.shadowRoot?.querySelectorAll('li') ?? [])].find(
+      (item) => item.querySelector('.text')?.textContent === text,
+    );
   const reply = (conversationId: string, text: string) =>
     memory.backend.execute(ANNA, { type: 'message.reply', conversationId, text });
 

@@ -3,6 +3,7 @@ import {
   createVisitorClient,
   emailKey,
   createWebSocketTransport,
+  databaseName,
   openPersistence,
   visitorSelectors,
   writable,
@@ -13,14 +14,13 @@ import {
   type VisitorClient,
 } from '@confab/core';
 import type { AppApi, Availability, Boot, ConfabState, WidgetLocale } from './boot.js';
-import { ConfabChat, type ConfabChatEventDetails } from './chat/confab-chat.js';
+import type { ConfabChat, ConfabChatEventDetails } from './chat/confab-chat.js';
 import { resolveLocale, STRINGS } from './i18n.js';
 import { createGuard, defineElement, guardedTransport, guardedWebSocket } from './pristine.js';
 import { followVisualViewport } from './visual-viewport.js';
 import { NewMessages } from './new-messages.js';
 
-/** The launcher's icon path while the window is closed (the loader drew it) and while open. */
-const CHAT_ICON = 'M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z';
+/** The launcher's icon while the window is open (the loader's sheet has the closed one, CHAT_ICON). */
 const CLOSE_ICON =
   'M18.3 5.7a1 1 0 0 0-1.4 0L12 10.6 7.1 5.7a1 1 0 1 0-1.4 1.4l4.9 4.9-4.9 4.9a1 1 0 1 0 1.4 1.4l4.9-4.9 4.9 4.9a1 1 0 0 0 1.4-1.4L13.4 12l4.9-4.9a1 1 0 0 0 0-1.4z';
 
@@ -33,7 +33,8 @@ export interface WidgetOptions {
  * Takes over from the loader: implements `window.Confab`, runs the calls queued before, and turns
  * the visitor client's changes into widget events and the launcher's badge.
  *
- * What a host page pays before any interaction is kept small (DESIGN §4): the chat window is
+ * What a host page pays before any interaction is kept small (DESIGN §4): the chat window (Lit and
+ * the element, a part of its own) loads on intent (hover or focus of the launcher) or first open, is
  * created when first opened, and the client connects at once only for a visitor who chatted
  * before (their unread replies and badge matter); a first-time visitor connects on open.
  */
@@ -41,15 +42,23 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
   const { config, pristine, root, launcher, badge } = boot;
   const guard = createGuard(pristine);
   const theme = new CSSStyleSheet();
-  // The launcher's unread badge (the loader draws it hidden; only the app shows it).
+  // The launcher's unread badge (the loader draws it hidden; only the app shows it), the team's
+  // colour and the open window's icon: adopted once the client has state (which alone can tell of a
+  // badge or a colour) or the window opens.
   const badgeStyle = new CSSStyleSheet();
-  badgeStyle.replaceSync(
-    '[part=badge]{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 6px;box-sizing:border-box;' +
-      'border-radius:10px;background:#c8102e;color:#fff;font:700 12px/20px system-ui,sans-serif;text-align:center}',
-  );
-  root.adoptedStyleSheets = [...root.adoptedStyleSheets, badgeStyle, theme];
 
   let chat: ConfabChat | null = null;
+  /** The chat window's part, once asked for (asked again after a failed load). */
+  let chatPart: Promise<typeof import('./chat/confab-chat.js')> | null = null;
+  const loadChat = () =>
+    (chatPart ??= import('./chat/confab-chat.js').catch((error: unknown) => {
+      chatPart = null;
+      throw error;
+    }));
+  // Intent: the part is fetched and evaluated before the click that needs it.
+  const prefetchChat = () => void loadChat().catch(() => undefined);
+  launcher?.addEventListener('pointerenter', prefetchChat);
+  launcher?.addEventListener('focus', prefetchChat);
   let stopFollowingViewport: () => void = () => undefined;
   let open = !!config.inline;
   let client: VisitorClient | null = null;
@@ -64,24 +73,32 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
   let themeColor = '';
   /**
    * Replies that arrive while the window is closed are read out here (WCAG 4.1.3): the window's
-   * own live region exists only while it is open, and the badge is not read.
+   * own live region exists only while it is open, and the badge is not read. Added when the client
+   * first has state (whose messages are known, not announced), in the same task as the badge and
+   * the team colour it brings: until then the widget writes nothing into the page, and then the
+   * host lays it out once (DESIGN §4).
    */
-  const closedAnnouncer = config.inline ? null : liveRegion();
-  if (closedAnnouncer) root.append(closedAnnouncer);
+  let closedAnnouncer: HTMLElement | null = null;
+  /** The badge's and the team colour's sheets are adopted, and the live region is there. */
+  let styled = false;
 
   // One IndexedDB database for the client (outbox, session, snapshot) and for what the widget
   // keeps itself: what the visitor has read (team messages per conversation) and whether they
-  // ever chatted. Not localStorage: its first use blocks the main thread while it loads.
+  // ever chatted. Not localStorage: its first use blocks the main thread while it loads. Opened
+  // when first needed: a visitor who never chatted gets no database until they do.
   const namespace = `confab-widget-${config.site}`;
   const seen = writable<Readonly<Record<string, number>>>({});
-  const widgetStorage: Promise<Persistence> = openPersistence(namespace);
+  let opening: Promise<Persistence> | null = null;
+  const widgetStorage = () => (opening ??= openPersistence(namespace));
   /**
    * Settles once a sign-out finished deleting the person before. A client created meanwhile (a
    * queued `load()` runs right after a queued `logout()`) reads storage only after it.
    */
   let signingOut: Promise<unknown> = Promise.resolve();
-  void widgetStorage
+  void mayHaveStored(namespace)
+    .then((maybe) => (maybe ? widgetStorage() : null))
     .then(async (storage) => {
+      if (!storage) return;
       const [stored, chattedBefore] = await Promise.all([
         storage.get<Record<string, number>>(SEEN_KEY),
         storage.get<boolean>(ACTIVE_KEY),
@@ -90,13 +107,28 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
       for (const [conversationId, count] of Object.entries(stored ?? {}))
         if (!(conversationId in merged) && typeof count === 'number') merged[conversationId] = count;
       seen.set(merged);
-      if (chattedBefore) ensureClient();
-      else if (client) onChange();
+      if (chattedBefore) {
+        // Stored already: this page need not write it again.
+        markedActive = true;
+        ensureClient();
+      } else if (client) onChange();
     })
     .catch(() => undefined);
 
-  /** The chat window, created the first time it is needed. */
-  function ensureChat(): ConfabChat {
+  /**
+   * Shows the chat window, created the first time it is needed, once its part loaded: unless in
+   * the meantime it was closed again or the widget removed.
+   */
+  async function showChat(focus = false) {
+    const part = await loadChat();
+    if (!open || boot.app !== api) return;
+    const chatWindow = ensureChat(part.ConfabChat);
+    chatWindow.open = true;
+    if (focus) void chatWindow.focusWindow();
+    onChange();
+  }
+
+  function ensureChat(ConfabChat: typeof import('./chat/confab-chat.js').ConfabChat): ConfabChat {
     if (chat) return chat;
     const tag = defineElement('confab-chat', ConfabChat, pristine.define);
     chat = document.createElement(tag) as ConfabChat;
@@ -146,7 +178,7 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     return createVisitorClient({
       transport: guardedTransport(transport, guard),
       namespace,
-      persistence: deferredPersistence(signingOut.then(() => widgetStorage)),
+      persistence: deferredPersistence(signingOut.then(widgetStorage)),
       ...(config.identity ? { identity: config.identity } : {}),
       ...(config.site !== 'default' ? { site: config.site } : {}),
     });
@@ -208,7 +240,7 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     seen.set({});
     markedActive = false;
     knownContact = null;
-    void widgetStorage
+    void widgetStorage()
       .then((storage) => Promise.all([storage.del(SEEN_KEY), storage.del(ACTIVE_KEY)]))
       .catch(() => undefined);
     if (unread) {
@@ -224,11 +256,12 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
       return;
     }
     ensureClient();
-    if (open || config.inline) {
-      const chatWindow = ensureChat();
-      chatWindow.open = true;
-    }
+    void showChat().catch(reportLoadFailure);
     onChange();
+  }
+
+  function reportLoadFailure(error: unknown) {
+    boot.emit('error', { code: 'load-failed', message: String(error) });
   }
 
   function reconnect() {
@@ -239,7 +272,9 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
 
   /** From now on, this visitor's client connects on every page without waiting to be opened. */
   function markActive() {
-    void widgetStorage.then((storage) => storage.set(ACTIVE_KEY, true)).catch(() => undefined);
+    void widgetStorage()
+      .then((storage) => storage.set(ACTIVE_KEY, true))
+      .catch(() => undefined);
   }
 
   let changeQueued = false;
@@ -257,6 +292,16 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     if (!client) return;
     const selectors = visitorSelectors(client);
     const status = client.status.get();
+    if ((status.ready || open) && !styled) {
+      styled = true;
+      badgeStyle.replaceSync(
+        '[part=badge]{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 6px;box-sizing:border-box;' +
+          'border-radius:10px;background:#c8102e;color:#fff;font:700 12px/20px system-ui,sans-serif;text-align:center}' +
+          `[aria-expanded=true] i{clip-path:path('${CLOSE_ICON}')}`,
+      );
+      root.adoptedStyleSheets = [...root.adoptedStyleSheets, badgeStyle, theme];
+      if (!config.inline) root.append((closedAnnouncer = liveRegion()));
+    }
     if (status.principal) markActiveOnce();
     const contactId = status.principal?.kind === 'visitor' ? status.principal.contactId : null;
     if (contactId && knownContact && contactId !== knownContact) forgetWidgetState();
@@ -314,20 +359,24 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     if (count === (seen.get()[conversationId] ?? 0)) return;
     const next = { ...seen.get(), [conversationId]: count };
     seen.set(next);
-    void widgetStorage.then((storage) => storage.set(SEEN_KEY, next)).catch(() => undefined);
+    void widgetStorage()
+      .then((storage) => storage.set(SEEN_KEY, next))
+      .catch(() => undefined);
   }
 
   function updateLauncher() {
     if (!launcher || !badge) return;
     const t = STRINGS[config.locale];
-    launcher.setAttribute('aria-expanded', String(open));
-    launcher.setAttribute(
+    // Only what changed is written: each write would cost the host page a style and layout pass.
+    setAttribute(launcher, 'aria-expanded', String(open));
+    setAttribute(
+      launcher,
       'aria-label',
       open ? t.closeChat : unread ? `${t.openChat}, ${t.unread(unread)}` : t.openChat,
     );
-    launcher.querySelector('path')?.setAttribute('d', open ? CLOSE_ICON : CHAT_ICON);
-    badge.hidden = open || !unread;
-    badge.textContent = unread > 9 ? '9+' : String(unread);
+    const count = unread > 9 ? '9+' : String(unread);
+    if (badge.textContent !== count) badge.textContent = count;
+    if (badge.hidden !== (open || !unread)) badge.hidden = open || !unread;
   }
 
   function state(): ConfabState {
@@ -372,18 +421,16 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     listen('keydown', onPageKeydown as EventListener);
   }
 
-  function setOpen(next: boolean) {
+  /** Resolves once the window shows (its part loaded) or will not. */
+  async function setOpen(next: boolean) {
     if (config.inline || open === next) return;
     open = next;
     watchPage(next);
     if (next) {
       ensureClient();
-      const chatWindow = ensureChat();
-      chatWindow.open = true;
-      void chatWindow.focusWindow();
       onChange();
-      updateLauncher();
       boot.emit('open', state());
+      await showChat(true).catch(reportLoadFailure);
     } else {
       if (chat) chat.open = false;
       // Focus goes back to the launcher, unless the visitor already moved on in the page.
@@ -394,15 +441,9 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
   }
 
   const api: AppApi = {
-    async open() {
-      setOpen(true);
-    },
-    async close() {
-      setOpen(false);
-    },
-    async toggle() {
-      setOpen(!open);
-    },
+    open: () => setOpen(true),
+    close: () => setOpen(false),
+    toggle: () => setOpen(!open),
     async load() {
       ensureClient();
     },
@@ -466,7 +507,7 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
   // Inline, the chat is on the page from the start.
   if (config.inline) {
     ensureClient();
-    ensureChat();
+    void showChat().catch(reportLoadFailure);
   }
   boot.app = api;
   boot.emit('ready', state());
@@ -478,6 +519,10 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     }
   }
   return api;
+}
+
+function setAttribute(element: Element | null, name: string, value: string) {
+  if (element && element.getAttribute(name) !== value) element.setAttribute(name, value);
 }
 
 /** A live region out of sight (set through the CSSOM, which a strict style-src allows). */
@@ -493,6 +538,20 @@ function liveRegion(): HTMLElement {
     whiteSpace: 'nowrap',
   });
   return region;
+}
+
+/**
+ * Whether this browser may hold data of the widget's namespace. Opening a database that is not
+ * there creates it (a version change, and main-thread work on the host page), so a first-time
+ * visitor's start asks the list of databases (by core's name for the namespace's) instead.
+ * Without that list (older browsers) the answer is yes.
+ */
+async function mayHaveStored(namespace: string): Promise<boolean> {
+  const databases = typeof indexedDB === 'undefined' ? null : await indexedDB.databases?.().catch(() => null);
+  if (!databases) return true;
+  const name = databaseName(namespace);
+  for (let i = 0; i < databases.length; i++) if (databases[i].name === name) return true;
+  return false;
 }
 
 const SEEN_KEY = 'widget:seen';

@@ -50,6 +50,12 @@ export function createMemoryPersistence(fallbackReason?: string): Persistence {
   };
 }
 
+/** A namespace's IndexedDB database is `<namespace>-store`. */
+const DATABASE_SUFFIX = '-store';
+
+/** The IndexedDB database that {@link openPersistence} keeps a namespace in. */
+export const databaseName = (namespace: string): string => `${namespace}${DATABASE_SUFFIX}`;
+
 /**
  * IndexedDB through idb-keyval, one database per namespace. Resolves to memory persistence (with
  * the reason) when IndexedDB is missing or fails a probe write.
@@ -62,7 +68,8 @@ export async function openPersistence(namespace = 'confab'): Promise<Persistence
   if (typeof indexedDB === 'undefined') return createMemoryPersistence('IndexedDB is not available');
   let database: IDBDatabase | null = null;
   let closedBecause = '';
-  const idbStore: UseStore = createStore(`${namespace}-store`, 'kv');
+  // databaseName(namespace), written out: a minifier leaves a call of it wrapped, which core's bundle would pay for.
+  const idbStore: UseStore = createStore(`${namespace}${DATABASE_SUFFIX}`, 'kv');
   const store: UseStore = (mode, callback) => {
     if (closedBecause) return Promise.reject(new DOMException(closedBecause, 'InvalidStateError'));
     return idbStore(mode, (objectStore) => {
