@@ -221,7 +221,13 @@ export {
   startedConversation,
   PENDING_ID_PREFIX,
 } from './client/client.js';
-export { createMemoryPersistence, databaseName, openPersistence, type Persistence, resilient } from './persistence/persistence.js';
+export {
+  createMemoryPersistence,
+  databaseName,
+  openPersistence,
+  type Persistence,
+  resilient,
+} from './persistence/persistence.js';
 export { createWebSocketTransport, type WebSocketTransportOptions } from './transport/websocket.js';
 export {
   createLinkTransport,
