@@ -6,12 +6,7 @@
 // over the visits of each function's self time, and (per source file) the sum, most first.
 import { readFileSync, existsSync } from 'node:fs';
 import { TraceMap, originalPositionFor } from '@jridgewell/trace-mapping';
-import {
-  launchChromium,
-  median,
-  returningVisitorContext,
-  startDemoServer,
-} from '../packages/chat-widget/scripts/harness.mjs';
+import { benchVisit, launchChromium, median, startDemoServer } from '../packages/chat-widget/scripts/harness.mjs';
 
 const RUNS = Number(process.argv[2] ?? 5);
 const VARIANT = process.argv[3] ?? 'returning';
@@ -45,16 +40,12 @@ const browser = await launchChromium();
 const base = `${demo.server.url}/site/`;
 
 async function profileVisit() {
-  const context =
-    VARIANT === 'returning'
-      ? await returningVisitorContext(browser, base)
-      : await browser.newContext({ viewport: { width: 1100, height: 780 } });
-  const page = await context.newPage();
+  const { context, page, url } = await benchVisit(browser, base, VARIANT);
   const cdp = await context.newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
   await cdp.send('Profiler.start');
-  await page.goto(base, { waitUntil: 'load' });
+  await page.goto(url, { waitUntil: 'load' });
   await page.waitForTimeout(SETTLE_MS);
   const { profile } = await cdp.send('Profiler.stop');
   await context.close();

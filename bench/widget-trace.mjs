@@ -5,13 +5,7 @@
 // thread (CPU) time, less its children's. It prints, per event name, the median over the runs of each
 // variant, the names that cost most over the page without the tag first. Thread time, not wall time, so
 // that figures taken on a busy machine still compare (the bench's TaskDuration is thread time too).
-import {
-  demoShop,
-  launchChromium,
-  median,
-  returningVisitorContext,
-  startDemoServer,
-} from '../packages/chat-widget/scripts/harness.mjs';
+import { benchVisit, launchChromium, median, startDemoServer } from '../packages/chat-widget/scripts/harness.mjs';
 
 const [runsArgument, ...named] = process.argv.slice(2);
 const RUNS = Number(runsArgument ?? 3);
@@ -29,20 +23,11 @@ const CATEGORIES = [
 
 const demo = await startDemoServer();
 const browser = await launchChromium();
-const { withoutTag } = demoShop();
 const base = `${demo.server.url}/site/`;
 
 /** One visit: self thread time (ms) per event name on the page's main thread, and their sum. */
 async function traceVisit(variant) {
-  const context =
-    variant === 'returning'
-      ? await returningVisitorContext(browser, base)
-      : await browser.newContext({ viewport: { width: 1100, height: 780 } });
-  const page = await context.newPage();
-  const url = variant === 'without' ? `${base}bench-without.html` : base;
-  if (variant === 'without')
-    await page.route(url, (route) => route.fulfill({ body: withoutTag, contentType: 'text/html' }));
-  if (variant === 'loader') await page.route('**/confab-widget-app.js', (route) => route.abort());
+  const { context, page, url } = await benchVisit(browser, base, variant);
   await browser.startTracing(page, { categories: CATEGORIES });
   await page.goto(url, { waitUntil: 'load' });
   await page.waitForTimeout(SETTLE_MS);

@@ -11,13 +11,7 @@
 // is a visitor who chatted on an earlier page, whose widget connects at once (unread replies);
 // a first-time visitor's widget connects when opened.
 // Sizes (size.widget.*) come from scripts/size.mjs.
-import {
-  demoShop,
-  launchChromium,
-  median,
-  returningVisitorContext,
-  startDemoServer,
-} from '../packages/chat-widget/scripts/harness.mjs';
+import { benchVisit, launchChromium, median, startDemoServer } from '../packages/chat-widget/scripts/harness.mjs';
 
 const RUNS = 9;
 const SETTLE_MS = 3000;
@@ -25,28 +19,17 @@ const SETTLE_MS = 3000;
 export async function run() {
   const demo = await startDemoServer();
   const browser = await launchChromium();
-  const { withoutTag } = demoShop();
   try {
     const base = `${demo.server.url}/site/`;
 
     async function measure(variant) {
-      const context =
-        variant === 'returning'
-          ? await returningVisitorContext(browser, base)
-          : await browser.newContext({ viewport: { width: 1100, height: 780 } });
-      const page = await context.newPage();
-      if (variant === 'without') {
-        await page.route(`${base}bench-without.html`, (route) =>
-          route.fulfill({ body: withoutTag, contentType: 'text/html' }),
-        );
-      }
-      if (variant === 'loader') await page.route('**/confab-widget-app.js', (route) => route.abort());
+      const { context, page, url } = await benchVisit(browser, base, variant);
       const cdp = await context.newCDPSession(page);
       await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
       const taskTime = async () =>
         (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
       const before = await taskTime();
-      await page.goto(variant === 'without' ? `${base}bench-without.html` : base, { waitUntil: 'load' });
+      await page.goto(url, { waitUntil: 'load' });
       await page.waitForTimeout(SETTLE_MS);
       const spent = (await taskTime()) - before;
       // The measured window must have covered the whole idle-time start of the chat app.

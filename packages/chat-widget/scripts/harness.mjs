@@ -41,7 +41,7 @@ export function median(values) {
 }
 
 /** The demo shop's page (/site/), and the same page without the widget's script tag (the benches' baseline). */
-export function demoShop() {
+function demoShop() {
   const shop = readFileSync(new URL('../../server/public/site/index.html', import.meta.url), 'utf8');
   const withoutTag = shop.replace(/<script[^>]*confab-widget\.js[^>]*><\/script>/, '');
   if (withoutTag === shop) throw new Error('the demo shop has no widget script tag');
@@ -49,7 +49,7 @@ export function demoShop() {
 }
 
 /** A browser context whose visitor chatted on an earlier page of `base`: their widget connects at once. */
-export async function returningVisitorContext(browser, base) {
+async function returningVisitorContext(browser, base) {
   const context = await browser.newContext({ viewport: { width: 1100, height: 780 } });
   const page = await context.newPage();
   await page.goto(base);
@@ -61,4 +61,22 @@ export async function returningVisitorContext(browser, base) {
   await page.waitForTimeout(300);
   await page.close();
   return context;
+}
+
+/**
+ * A fresh page for one variant of the widget benches, not yet navigated: `without` (the demo shop
+ * without the tag), `with` (the shop), `loader` (the shop with the chat app blocked: the script tag
+ * alone) or `returning` (the shop, for a visitor who chatted on an earlier page). Open `url`.
+ */
+export async function benchVisit(browser, base, variant) {
+  const context =
+    variant === 'returning'
+      ? await returningVisitorContext(browser, base)
+      : await browser.newContext({ viewport: { width: 1100, height: 780 } });
+  const page = await context.newPage();
+  const url = variant === 'without' ? `${base}bench-without.html` : base;
+  if (variant === 'without')
+    await page.route(url, (route) => route.fulfill({ body: demoShop().withoutTag, contentType: 'text/html' }));
+  if (variant === 'loader') await page.route('**/confab-widget-app.js', (route) => route.abort());
+  return { context, page, url };
 }
