@@ -90,6 +90,11 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
   const seen = writable<Readonly<Record<string, number>>>({});
   let opening: Promise<Persistence> | null = null;
   const widgetStorage = () => (opening ??= openPersistence(namespace));
+  /** Writes what the widget keeps; a write that fails costs a badge or a reconnect, nothing the visitor sent. */
+  const keep = (write: (storage: Persistence) => Promise<unknown>) =>
+    void widgetStorage()
+      .then(write)
+      .catch(() => undefined);
   /**
    * Settles once a sign-out finished deleting the person before. A client created meanwhile (a
    * queued `load()` runs right after a queued `logout()`) reads storage only after it.
@@ -240,9 +245,7 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     seen.set({});
     markedActive = false;
     knownContact = null;
-    void widgetStorage()
-      .then((storage) => Promise.all([storage.del(SEEN_KEY), storage.del(ACTIVE_KEY)]))
-      .catch(() => undefined);
+    keep((storage) => Promise.all([storage.del(SEEN_KEY), storage.del(ACTIVE_KEY)]));
     if (unread) {
       unread = 0;
       boot.emit('unread-count-changed', { unread });
@@ -272,9 +275,7 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
 
   /** From now on, this visitor's client connects on every page without waiting to be opened. */
   function markActive() {
-    void widgetStorage()
-      .then((storage) => storage.set(ACTIVE_KEY, true))
-      .catch(() => undefined);
+    keep((storage) => storage.set(ACTIVE_KEY, true));
   }
 
   let changeQueued = false;
@@ -359,9 +360,7 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     if (count === (seen.get()[conversationId] ?? 0)) return;
     const next = { ...seen.get(), [conversationId]: count };
     seen.set(next);
-    void widgetStorage()
-      .then((storage) => storage.set(SEEN_KEY, next))
-      .catch(() => undefined);
+    keep((storage) => storage.set(SEEN_KEY, next));
   }
 
   function updateLauncher() {
@@ -521,8 +520,8 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
   return api;
 }
 
-function setAttribute(element: Element | null, name: string, value: string) {
-  if (element && element.getAttribute(name) !== value) element.setAttribute(name, value);
+function setAttribute(element: Element, name: string, value: string) {
+  if (element.getAttribute(name) !== value) element.setAttribute(name, value);
 }
 
 /** A live region out of sight (set through the CSSOM, which a strict style-src allows). */
