@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { PoolCounts } from './storage/postgres-pool.js';
 
 /** Refusals whose command type came from an unchecked frame: labelled `unchecked`, never by what a client wrote. */
 const UNCHECKED_OUTCOMES = new Set(['invalid', 'unknown-command', 'too-large', 'rate-limited', 'unsupported-version']);
@@ -28,13 +29,6 @@ function processMetrics(): Registry {
   return processRegistry;
 }
 
-/** What the PostgreSQL pool counted (open-storage.ts, ServerStore.databaseCounts). */
-export interface DatabaseCounts {
-  queries: number;
-  connectWaits: number;
-  connectWaitSeconds: number;
-}
-
 export interface ServerMetrics {
   /** Prometheus text format. */
   render(): Promise<string>;
@@ -60,7 +54,7 @@ export interface ServerMetrics {
   /** A rate-limit count that did not reach Redis: that request was limited by this process alone. */
   rateLimitUnshared(limiter: string): void;
   /** Where PostgreSQL's round trips and pool waits are read from when scraped (the store's pool; null: SQLite). */
-  countDatabaseWith(count: () => DatabaseCounts | null): void;
+  countDatabaseWith(count: () => PoolCounts | null): void;
   /** Where the open connections are counted from when scraped (the gateway, once it exists). */
   countConnectionsWith(connectionsByKind: () => Record<string, number>): void;
 }
@@ -89,9 +83,9 @@ export function createMetrics(): ServerMetrics {
       for (const [kind, count] of Object.entries(connectionsByKind())) this.set({ kind }, count);
     },
   });
-  let databaseCounts = (): DatabaseCounts | null => null;
+  let databaseCounts = (): PoolCounts | null => null;
   /** A counter read from the store's pool when scraped (absent with SQLite). */
-  const databaseCounter = (name: string, help: string, read: (counts: DatabaseCounts) => number) =>
+  const databaseCounter = (name: string, help: string, read: (counts: PoolCounts) => number) =>
     new Counter({
       name,
       help,

@@ -1,4 +1,4 @@
-import { openPostgresPool, poolCounts } from './postgres-pool.js';
+import { openPostgresPool, poolCounts, type PoolCounts } from './postgres-pool.js';
 import { renewAllEpochs, renewEpochsIfRestored } from './postgres-origin.js';
 import { openPostgresStorage, type PostgresStorage } from './postgres-storage.js';
 import { createPostgresDirectory, createPostgresWorkspaceStores } from './postgres-stores.js';
@@ -62,7 +62,7 @@ export interface ServerStore {
    */
   heads(workspaceIds: readonly string[]): Promise<Map<string, number> | null>;
   /** PostgreSQL: queries sent so far (each one round trip), and transactions' waits for a pooled connection. SQLite: null. */
-  databaseCounts(): { queries: number; connectWaits: number; connectWaitSeconds: number } | null;
+  databaseCounts(): PoolCounts | null;
   /** Readiness: whether a write commits now, and whether the schema is the one this server knows. */
   probe(): Promise<{ writable: boolean; migrations: boolean }>;
   close(): Promise<void>;

@@ -11,7 +11,7 @@ export interface PostgresPoolOptions {
 }
 
 /** What a pool made by openPostgresPool counts: queries sent, and transactions' waits for a connection. */
-interface PoolCounts {
+export interface PoolCounts {
   /** node-postgres sends a query only once the one before answered: each is a round trip. */
   queries: number;
   connectWaits: number;
