@@ -13,6 +13,8 @@
 //   cluster.server.writesPerCommand, …readsPerCommand: the processes' write and read system calls
 //   per command (each socket write to an agent, PostgreSQL or Redis is one): counts, steady under load;
 //   cluster.ack.server.writesPerCommand: the same at half the rate (smaller batches);
+//   cluster.ack.pg.roundTripsPerCommand, cluster.ack.cpu.server.usPerCommand, …postgres.usPerCommand:
+//   PostgreSQL round trips and CPU per command at half the rate, where commands come more alone;
 // - cluster.pg.statementsPerCommand, cluster.pg.commandsPerTransaction: round trips to PostgreSQL
 //   (pg_stat_statements counts BEGIN and COMMIT too; the head polls and these reads are in it,
 //   a few dozen statements a run) and commands per transaction that locked a workspace head;
@@ -297,6 +299,7 @@ export async function run() {
       ) / 10;
     const roundTrips = figures.serversDatabaseQueries(during.texts) - figures.serversDatabaseQueries(before.texts);
     const perCommand = (value) => Math.round((value / acked) * 100) / 100;
+    const perPacedCommand = (value) => Math.round((value / ack.count) * 100) / 100;
     const statements = during.counts.statements - before.counts.statements;
     const transactions = during.counts.headlocks - before.counts.headlocks;
     const paced_ = figures.histogramDelta(after.texts, during.texts);
@@ -397,6 +400,26 @@ export async function run() {
         value: perCommand(roundTrips),
         unit: 'round trips',
         load: during.load,
+      },
+      {
+        metric: 'cluster.ack.pg.roundTripsPerCommand',
+        value: perPacedCommand(figures.serversDatabaseQueries(after.texts) - figures.serversDatabaseQueries(during.texts)),
+        unit: 'round trips',
+        load: after.load,
+      },
+      {
+        metric: 'cluster.ack.cpu.server.usPerCommand',
+        value: Math.round(
+          ((figures.serversCpuSeconds(after.texts) - figures.serversCpuSeconds(during.texts)) / ack.count) * 1e6,
+        ),
+        unit: 'µs',
+        load: after.load,
+      },
+      {
+        metric: 'cluster.ack.cpu.postgres.usPerCommand',
+        value: Math.round(((after.postgresCpu - during.postgresCpu) / ack.count) * 1e6),
+        unit: 'µs',
+        load: after.load,
       },
       {
         metric: 'cluster.pg.roundTripsPerTransaction',

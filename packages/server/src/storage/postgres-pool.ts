@@ -24,11 +24,16 @@ export function poolCounts(pool: pg.Pool): PoolCounts {
   return { ...(counts.get(pool) ?? { queries: 0, connectWaits: 0, connectWaitSeconds: 0 }) };
 }
 
-/** A pooled connection for a transaction, the wait for it counted (how long commits queue for the pool). */
+/**
+ * A pooled connection for a transaction, the wait for it counted (how long commits queue for the
+ * pool); a database that cannot be reached is a StorageUnreachableError.
+ */
 export async function connectCounted(pool: pg.Pool): Promise<pg.PoolClient> {
   const started = performance.now();
   try {
     return await pool.connect();
+  } catch (error) {
+    throw unreachable(error);
   } finally {
     const counted = counts.get(pool);
     if (counted) {

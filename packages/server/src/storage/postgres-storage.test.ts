@@ -8,6 +8,7 @@ import { startThrowawayPostgres, type ThrowawayPostgres } from '../testing/postg
 import { CommitRefusedError } from './commit-refused.js';
 import { NewerPostgresSchemaError, POSTGRES_SCHEMA_VERSION } from './postgres-migrations.js';
 import { openPostgresPool, poolCounts } from './postgres-pool.js';
+import { oneStepCommits } from './postgres-one-step.js';
 import { openPostgresStorage, type PostgresStorage } from './postgres-storage.js';
 
 let cluster: ThrowawayPostgres;
@@ -255,6 +256,46 @@ test('a one-command commit at the head it was decided at is one round trip; a mo
     await assert.rejects(storage.commitAt(3, record('c4', 9, 1)), (error) => error instanceof CommitRefusedError);
     await other.close();
     await storage.close();
+  } finally {
+    await pool.end();
+  }
+});
+
+test('one-command commits of several workspaces asked for in one turn share one statement, each with its own answer', async () => {
+  const pool = openPostgresPool({ url: await cluster.createDatabase(), max: 4 });
+  try {
+    const shops = await Promise.all(
+      ['d', 'a', 'c', 'b'].map((workspaceId) => openPostgresStorage({ pool, workspaceId })),
+    );
+    const [d, a, c, b] = shops as [PostgresStorage, PostgresStorage, PostgresStorage, PostgresStorage];
+    await c.commit(record('moved', 1, 1)); // c's head is at 1: a commit decided at 0 is not written
+    const before = poolCounts(pool);
+    const answers = await Promise.all([
+      d.commitAt(0, record('d1', 1, 2)),
+      a.commitAt(0, record('a1', 1, 1)),
+      c.commitAt(0, record('c1', 1, 1)),
+      b.commitAt(0, record('b1', 1, 3)),
+    ]);
+    assert.deepEqual(answers, [true, true, false, true]);
+    assert.equal(poolCounts(pool).queries - before.queries, 1, 'one round trip for four workspaces');
+    assert.deepEqual(
+      await Promise.all(
+        shops.map(async (shop) => (await shop.eventsAfter(0)).map((event) => `${event.seq}:${event.cause}`)),
+      ),
+      [['1:d1', '2:d1'], ['1:a1'], ['1:moved'], ['1:b1', '2:b1', '3:b1']],
+    );
+    assert.equal((await c.outcomes('agent:a1', ['c1'])).size, 0);
+
+    // A statement that fails writes nothing: each call is sent again alone and answered for itself.
+    const [good, bad] = await Promise.allSettled([
+      a.commitAt(1, record('a2', 2, 1)),
+      oneStepCommits(pool)('b', '(1 / 0 = 1)'),
+    ]);
+    assert.deepEqual(good, { status: 'fulfilled', value: true });
+    assert.match(String((bad as PromiseRejectedResult).reason), /division by zero/);
+    assert.deepEqual((await a.outcomes('agent:a1', ['a2'])).get('a2'), { ok: true, seq: 2 });
+    assert.equal((await b.head()).seq, 3);
+    await Promise.all(shops.map((shop) => shop.close()));
   } finally {
     await pool.end();
   }

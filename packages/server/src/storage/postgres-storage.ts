@@ -13,6 +13,7 @@ import { CommitRefusedError } from './commit-refused.js';
 import { migratePostgres, postgresSchemaVersion } from './postgres-migrations.js';
 import { randomEpoch } from './migrations.js';
 import { connectCounted, isUnreachable, openPostgresPool, unreachable } from './postgres-pool.js';
+import { oneStepCommits } from './postgres-one-step.js';
 
 /** One workspace's log in a PostgreSQL database that may hold many workspaces. */
 export interface PostgresStorage extends BackendStorage {
@@ -72,15 +73,6 @@ function checkShape(record: CommitRecord): void {
     throw malformed(`the outcome names seq ${outcome.seq}, the last event is ${last.seq}`);
 }
 
-/** A pooled connection; a database that cannot be reached is a StorageUnreachableError. */
-async function connect(pool: pg.Pool): Promise<pg.PoolClient> {
-  try {
-    return await connectCounted(pool);
-  } catch (error) {
-    throw unreachable(error);
-  }
-}
-
 /**
  * Runs `work` in one transaction on one pooled connection; rolls back when it throws. A
  * connection that failed is destroyed rather than given back to the pool (and not asked to roll
@@ -89,7 +81,7 @@ async function connect(pool: pg.Pool): Promise<pg.PoolClient> {
  * unknown, so no caller may answer "nothing was changed".
  */
 async function inTransaction<T>(pool: pg.Pool, begin: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await connect(pool);
+  const client = await connectCounted(pool);
   let broken: Error | undefined;
   try {
     await client.query(begin);
@@ -118,14 +110,14 @@ async function inTransaction<T>(pool: pg.Pool, begin: string, work: (client: pg.
  */
 async function lockedTransaction(
   pool: pg.Pool,
-  lock: (client: pg.PoolClient) => string,
-  finish: (locked: Locked, client: pg.PoolClient) => string | null,
+  lock: string,
+  finish: (locked: Locked) => string | null,
 ): Promise<void> {
-  const client = await connect(pool);
+  const client = await connectCounted(pool);
   let broken: Error | undefined;
   try {
-    const results = (await client.query(`BEGIN; ${lock(client)}`)) as unknown as pg.QueryResult[];
-    const writes = finish(results[1]!.rows[0]!.locked as Locked, client);
+    const results = (await client.query(`BEGIN; ${lock}`)) as unknown as pg.QueryResult[];
+    const writes = finish(results[1]!.rows[0]!.locked as Locked);
     await client.query(writes === null ? 'COMMIT' : `${writes}; COMMIT`);
   } catch (error) {
     if (isUnreachable(error)) {
@@ -176,6 +168,9 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     throw error;
   }
 
+  const workspaceLiteral = pg.escapeLiteral(workspaceId);
+  /** Shared by every workspace on this pool: lone commands of several workspaces go in one statement. */
+  const commitOneStep = oneStepCommits(pool);
   let closed = false;
   const inFlight = new Set<Promise<unknown>>();
   /** Runs an operation unless closed; close() waits for the ones under way. */
@@ -218,7 +213,7 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
    * Checked records' events and outcomes as the two JSON arguments (escaped literals) of the
    * functions that insert them and move the head past `head` (confab_write_commit, confab_commit_at).
    */
-  function recordsLiterals(client: pg.PoolClient, head: number, records: readonly CommitRecord[]): string {
+  function recordsLiterals(head: number, records: readonly CommitRecord[]): string {
     let next = head + 1;
     for (const record of records) {
       const first = record.events[0]?.seq;
@@ -243,7 +238,7 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
       outcome: JSON.stringify(record.outcome),
       at: record.at,
     }));
-    const json = (value: unknown) => `${client.escapeLiteral(JSON.stringify(value))}::json`;
+    const json = (value: unknown) => `${pg.escapeLiteral(JSON.stringify(value))}::json`;
     return `${json(events)}, ${json(answers)}`;
   }
 
@@ -251,20 +246,16 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
    * The statement that inserts the records and moves the head, in the caller's transaction (an
    * outcome there already rolls it all back).
    */
-  function writeRecords(client: pg.PoolClient, head: number, records: readonly CommitRecord[]): string {
-    return `SELECT confab_write_commit(${client.escapeLiteral(workspaceId)}, ${recordsLiterals(client, head, records)})`;
+  function writeRecords(head: number, records: readonly CommitRecord[]): string {
+    return `SELECT confab_write_commit(${workspaceLiteral}, ${recordsLiterals(head, records)})`;
   }
 
   /** The statement that locks the head row and reads the commands' outcomes and the events after `after` (none when null). */
-  function lockAndRead(
-    client: pg.PoolClient,
-    after: number | null,
-    commands: readonly { principalKey: string; commandId: string }[],
-  ): string {
+  function lockAndRead(after: number | null, commands: readonly { principalKey: string; commandId: string }[]): string {
     if (after !== null && !Number.isSafeInteger(after)) throw new RangeError(`Not a sequence number: ${after}.`);
     const keyed = commands.map((command) => ({ principal_key: command.principalKey, command_id: command.commandId }));
-    const literal = client.escapeLiteral(JSON.stringify(keyed));
-    return `SELECT confab_lock_and_read(${client.escapeLiteral(workspaceId)}, ${after ?? 'NULL'}, ${literal}::json) AS locked`;
+    const literal = pg.escapeLiteral(JSON.stringify(keyed));
+    return `SELECT confab_lock_and_read(${workspaceLiteral}, ${after ?? 'NULL'}, ${literal}::json) AS locked`;
   }
 
   async function readSnapshot(client: pg.PoolClient, head: number): Promise<HubSnapshot | null> {
@@ -307,46 +298,38 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     commit(record) {
       return operation(async () => {
         checkShape(record);
-        await lockedTransaction(
-          pool,
-          (client) => lockAndRead(client, null, []),
-          (locked, client) => {
-            if (!locked) throw new Error(`The workspace ${workspaceId} has no head row (was it deleted?).`);
-            return writeRecords(client, locked[0], [record]);
-          },
-        );
+        await lockedTransaction(pool, lockAndRead(null, []), (locked) => {
+          if (!locked) throw new Error(`The workspace ${workspaceId} has no head row (was it deleted?).`);
+          return writeRecords(locked[0], [record]);
+        });
       });
     },
 
     commitLocked(batch, decide) {
       return operation(() =>
         // The head row's lock is held to COMMIT: every other process's command on this workspace waits for it.
-        lockedTransaction(
-          pool,
-          (client) => lockAndRead(client, batch.seq, batch.commands),
-          (locked, client) => {
-            if (!locked) throw new Error(`The workspace ${workspaceId} has no head row (was it deleted?).`);
-            const [head, known, missed] = locked;
-            if (head < batch.seq)
-              throw new Error(`The log's head (${head}) is behind this process (${batch.seq}): was it restored?`);
-            const outcomes = new Map(known.map(([key, id, outcome]) => [`${key}\n${id}`, outcome]));
-            const records = decide({
-              missed: missed.map(([seq, cause, event, by]) => ({
-                seq: Number(seq),
-                cause,
-                event: JSON.parse(event) as ConfabEvent,
-                by,
-              })),
-              outcomeOf(principalKey, commandId) {
-                const outcome = outcomes.get(`${principalKey}\n${commandId}`);
-                return outcome === undefined ? null : (JSON.parse(outcome) as StoredOutcome);
-              },
-            });
-            if (!records.length) return null;
-            records.forEach(checkShape);
-            return writeRecords(client, head, records);
-          },
-        ),
+        lockedTransaction(pool, lockAndRead(batch.seq, batch.commands), (locked) => {
+          if (!locked) throw new Error(`The workspace ${workspaceId} has no head row (was it deleted?).`);
+          const [head, known, missed] = locked;
+          if (head < batch.seq)
+            throw new Error(`The log's head (${head}) is behind this process (${batch.seq}): was it restored?`);
+          const outcomes = new Map(known.map(([key, id, outcome]) => [`${key}\n${id}`, outcome]));
+          const records = decide({
+            missed: missed.map(([seq, cause, event, by]) => ({
+              seq: Number(seq),
+              cause,
+              event: JSON.parse(event) as ConfabEvent,
+              by,
+            })),
+            outcomeOf(principalKey, commandId) {
+              const outcome = outcomes.get(`${principalKey}\n${commandId}`);
+              return outcome === undefined ? null : (JSON.parse(outcome) as StoredOutcome);
+            },
+          });
+          if (!records.length) return null;
+          records.forEach(checkShape);
+          return writeRecords(head, records);
+        }),
       );
     },
 
@@ -354,20 +337,10 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
       return operation(async () => {
         checkShape(record);
         if (!Number.isSafeInteger(seq)) throw new RangeError(`Not a sequence number: ${seq}.`);
-        const client = await connect(pool);
-        let broken: Error | undefined;
-        try {
-          // One statement is its own transaction: durable once it answers.
-          const { rows } = await client.query<{ done: boolean }>(
-            `SELECT confab_commit_at(${client.escapeLiteral(workspaceId)}, ${seq}, ${recordsLiterals(client, seq, [record])}) AS done`,
-          );
-          return rows[0]!.done;
-        } catch (error) {
-          if (isUnreachable(error)) broken = error as Error;
-          throw error;
-        } finally {
-          client.release(broken);
-        }
+        return commitOneStep(
+          workspaceId,
+          `confab_commit_at(${workspaceLiteral}, ${seq}, ${recordsLiterals(seq, [record])})`,
+        );
       });
     },
 
