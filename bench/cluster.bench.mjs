@@ -403,7 +403,9 @@ export async function run() {
       },
       {
         metric: 'cluster.ack.pg.roundTripsPerCommand',
-        value: perPacedCommand(figures.serversDatabaseQueries(after.texts) - figures.serversDatabaseQueries(during.texts)),
+        value: perPacedCommand(
+          figures.serversDatabaseQueries(after.texts) - figures.serversDatabaseQueries(during.texts),
+        ),
         unit: 'round trips',
         load: after.load,
       },
