@@ -1,12 +1,19 @@
 import pg from 'pg';
 import { connectCounted, isUnreachable } from './postgres-pool.js';
 
+/** confab_commit_at's arguments: the workspace, the head it was decided at, the events and outcomes (JSON). */
+export interface OneStepCall {
+  workspaceId: string;
+  seq: number;
+  events: string;
+  answers: string;
+}
+
 /**
- * Sends one workspace's one-step commit — the SQL call `confab_commit_at(…)` — and resolves with
- * its answer: true once committed, false when it wrote nothing (its head moved, or its command id
- * has an outcome).
+ * Sends one workspace's one-step commit (`confab_commit_at`) and resolves with its answer: true
+ * once committed, false when it wrote nothing (its head moved, or its command id has an outcome).
  */
-export type OneStepCommit = (workspaceId: string, call: string) => Promise<boolean>;
+export type OneStepCommit = (call: OneStepCall) => Promise<boolean>;
 
 /** Statements of one-step commits under way at once, per pool: more calls wait and go together. */
 const MAX_STATEMENTS = 2;
@@ -31,9 +38,7 @@ export function oneStepCommits(pool: pg.Pool): OneStepCommit {
   return commit;
 }
 
-interface Call {
-  workspaceId: string;
-  call: string;
+interface Call extends OneStepCall {
   resolve: (done: boolean) => void;
   reject: (error: unknown) => void;
 }
@@ -94,10 +99,13 @@ function createOneStepCommits(pool: pg.Pool): OneStepCommit {
     const client = await connectCounted(pool);
     let broken: Error | undefined;
     try {
-      // One statement is its own transaction: durable once it answers.
-      const { rows } = await client.query<{ done: boolean[] }>(
-        `SELECT ARRAY[${calls.map((call) => call.call).join(', ')}] AS done`,
-      );
+      // One statement is its own transaction: durable once it answers. Prepared once per
+      // connection and number of calls; the values go as parameters, nothing to escape.
+      const { rows } = await client.query<{ done: boolean[] }>({
+        name: `confab-commit-at-${calls.length}`,
+        text: `SELECT ARRAY[${calls.map((_, index) => `confab_commit_at($${index * 4 + 1}, $${index * 4 + 2}, $${index * 4 + 3}::json, $${index * 4 + 4}::json)`).join(', ')}] AS done`,
+        values: calls.flatMap((call) => [call.workspaceId, call.seq, call.events, call.answers]),
+      });
       return rows[0]!.done;
     } catch (error) {
       if (isUnreachable(error)) broken = error as Error;
@@ -107,9 +115,9 @@ function createOneStepCommits(pool: pg.Pool): OneStepCommit {
     }
   }
 
-  return (workspaceId, call) =>
+  return (call) =>
     new Promise<boolean>((resolve, reject) => {
-      waiting.push({ workspaceId, call, resolve, reject });
+      waiting.push({ ...call, resolve, reject });
       schedule();
     });
 }

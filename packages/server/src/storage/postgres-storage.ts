@@ -210,10 +210,10 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
   }
 
   /**
-   * Checked records' events and outcomes as the two JSON arguments (escaped literals) of the
-   * functions that insert them and move the head past `head` (confab_write_commit, confab_commit_at).
+   * Checked records' events and outcomes as the two JSON arguments of the functions that insert
+   * them and move the head past `head` (confab_write_commit, confab_commit_at).
    */
-  function recordsLiterals(head: number, records: readonly CommitRecord[]): string {
+  function recordsJson(head: number, records: readonly CommitRecord[]): { events: string; answers: string } {
     let next = head + 1;
     for (const record of records) {
       const first = record.events[0]?.seq;
@@ -238,8 +238,7 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
       outcome: JSON.stringify(record.outcome),
       at: record.at,
     }));
-    const json = (value: unknown) => `${pg.escapeLiteral(JSON.stringify(value))}::json`;
-    return `${json(events)}, ${json(answers)}`;
+    return { events: JSON.stringify(events), answers: JSON.stringify(answers) };
   }
 
   /**
@@ -247,7 +246,8 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
    * outcome there already rolls it all back).
    */
   function writeRecords(head: number, records: readonly CommitRecord[]): string {
-    return `SELECT confab_write_commit(${workspaceLiteral}, ${recordsLiterals(head, records)})`;
+    const { events, answers } = recordsJson(head, records);
+    return `SELECT confab_write_commit(${workspaceLiteral}, ${pg.escapeLiteral(events)}::json, ${pg.escapeLiteral(answers)}::json)`;
   }
 
   /** The statement that locks the head row and reads the commands' outcomes and the events after `after` (none when null). */
@@ -337,10 +337,7 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
       return operation(async () => {
         checkShape(record);
         if (!Number.isSafeInteger(seq)) throw new RangeError(`Not a sequence number: ${seq}.`);
-        return commitOneStep(
-          workspaceId,
-          `confab_commit_at(${workspaceLiteral}, ${seq}, ${recordsLiterals(seq, [record])})`,
-        );
+        return commitOneStep({ workspaceId, seq, ...recordsJson(seq, [record]) });
       });
     },
 
