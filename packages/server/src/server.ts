@@ -857,13 +857,13 @@ function observedStorage(storage: WorkspaceStorage, metrics: ServerMetrics, logg
             );
           },
           ...(commitAt && {
-            async commitAt(seq: number, record: CommitRecord) {
+            async commitAt(seq: number, records: readonly CommitRecord[]) {
               let done = false;
               await observed(
                 async () => {
-                  done = await commitAt(seq, record);
+                  done = await commitAt(seq, records);
                 },
-                () => record.events.length,
+                () => records.reduce((sum, record) => sum + record.events.length, 0),
               );
               metrics.oneStepCommit(done ? 'committed' : 'moved');
               return done;

@@ -333,11 +333,11 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
       );
     },
 
-    commitAt(seq, record) {
+    commitAt(seq, records) {
       return operation(async () => {
-        checkShape(record);
+        records.forEach(checkShape);
         if (!Number.isSafeInteger(seq)) throw new RangeError(`Not a sequence number: ${seq}.`);
-        return commitOneStep({ workspaceId, seq, ...recordsJson(seq, [record]) });
+        return commitOneStep({ workspaceId, seq, ...recordsJson(seq, records) });
       });
     },
 
