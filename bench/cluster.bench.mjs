@@ -15,8 +15,6 @@
 //   cluster.ack.server.writesPerCommand: the same at half the rate (smaller batches);
 //   cluster.ack.pg.roundTripsPerCommand, cluster.ack.cpu.server.usPerCommand, …postgres.usPerCommand:
 //   PostgreSQL round trips and CPU per command at half the rate, where commands come more alone;
-//   cluster.ack.oneStepShare: the share of them committed in one step (moved: tries that found
-//   their workspace's head moved, and took the locked path);
 // - cluster.pg.statementsPerCommand, cluster.pg.commandsPerTransaction: round trips to PostgreSQL
 //   (pg_stat_statements counts BEGIN and COMMIT too; the head polls and these reads are in it,
 //   a few dozen statements a run) and commands per transaction that locked a workspace head;
@@ -409,13 +407,6 @@ export async function run() {
           figures.serversDatabaseQueries(after.texts) - figures.serversDatabaseQueries(during.texts),
         ),
         unit: 'round trips',
-        load: after.load,
-      },
-      {
-        metric: 'cluster.ack.oneStepShare',
-        value: perPacedCommand(waited('confab_commit_one_step_total{result="committed"}')),
-        unit: 'of commands',
-        moved: waited('confab_commit_one_step_total{result="moved"}'),
         load: after.load,
       },
       {

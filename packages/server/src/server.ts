@@ -857,13 +857,13 @@ function observedStorage(storage: WorkspaceStorage, metrics: ServerMetrics, logg
             );
           },
           ...(commitAt && {
-            async commitAt(seq: number, records: readonly CommitRecord[]) {
+            async commitAt(seq: number, record: CommitRecord) {
               let done = false;
               await observed(
                 async () => {
-                  done = await commitAt(seq, records);
+                  done = await commitAt(seq, record);
                 },
-                () => records.reduce((sum, record) => sum + record.events.length, 0),
+                () => record.events.length,
               );
               metrics.oneStepCommit(done ? 'committed' : 'moved');
               return done;

@@ -48,9 +48,6 @@ interface Pending {
   reject(error: unknown): void;
 }
 
-/** A waiting command whose work before the lock is done: what is left is its decision. */
-type Prepared = { pending: Pending; decide: () => CommitRecord };
-
 type Settled = { outcome: StoredOutcome } | { error: unknown };
 
 /** Commands committed in one transaction at most (group commit on a shared log): a bound on how long the lock is held. */
@@ -345,9 +342,8 @@ export function createBackend(options: BackendOptions): Backend {
   }
 
   /**
-   * Every command waiting, committed in one step when the log did not move (committedInOneStep);
-   * otherwise, or from a command refused there on, decided in order under the shared log's lock
-   * and committed in one transaction, each with its own outcome; a refused command is refused alone. A command is
+   * Every command waiting, decided in order under the shared log's lock and committed in one
+   * transaction, each with its own outcome; a refused command is refused alone. A command is
    * decided against the ones before it, so those are applied to the state before COMMIT; if the
    * commit then fails, the state is reloaded from the log before anything else, and this hub's
    * links are closed (they resume from their numbers). Nothing is published or answered before
@@ -364,35 +360,27 @@ export function createBackend(options: BackendOptions): Backend {
       for (const pending of batch) pending.reject(error);
       return;
     }
-    const ready: Prepared[] = [];
+    const prepared: { pending: Pending; decide: () => CommitRecord }[] = [];
     for (const pending of batch) {
       const cached = outcomes.cached(pending.key, pending.commandId);
       if (cached) pending.resolve(cached);
       else
         await pending.prepare().then(
-          (decide) => ready.push({ pending, decide }),
+          (decide) => prepared.push({ pending, decide }),
           (error: unknown) => pending.reject(error),
         );
     }
-    if (!ready.length) return;
-    /** The commands the locked path decides: those not committed in one step. */
-    const left = await committedInOneStep(log, ready);
-    if (!left.length) return;
-    try {
-      await fresh(); // commands applied ahead of a one-step commit that did not happen
-    } catch (error) {
-      for (const { pending } of left) pending.reject(error);
-      return;
-    }
+    if (!prepared.length) return;
+    if (prepared.length === 1 && (await committedAlone(log, prepared[0]!))) return;
     /** Each command id's result in this batch: the same id twice is decided once. */
     const results = new Map<string, Settled>();
     const committed: { record: CommitRecord; deliveries: VisitorDelivery[] | null }[] = [];
     let tentative = false;
     try {
-      const commands = left.map(({ pending }) => ({ principalKey: pending.key, commandId: pending.commandId }));
+      const commands = prepared.map(({ pending }) => ({ principalKey: pending.key, commandId: pending.commandId }));
       await log.commitLocked({ commands, seq }, ({ missed, outcomeOf }) => {
         applyMissed(missed);
-        for (const { pending, decide } of left) {
+        for (const { pending, decide } of prepared) {
           const id = `${pending.key}\n${pending.commandId}`;
           if (results.has(id)) continue;
           const known = outcomeOf(pending.key, pending.commandId);
@@ -421,69 +409,36 @@ export function createBackend(options: BackendOptions): Backend {
         stale = true;
         endLinks(CLOSE_CODES.serviceRestart, 'The database did not confirm a commit; reconnect.');
       }
-      for (const { pending } of left) pending.reject(error);
+      for (const { pending } of prepared) pending.reject(error);
       return;
     }
     for (const entry of committed) announce(entry.record, entry.deliveries ?? applyRecord(entry.record));
-    for (const { pending } of left) settle(pending, results.get(`${pending.key}\n${pending.commandId}`)!);
+    for (const { pending } of prepared) settle(pending, results.get(`${pending.key}\n${pending.commandId}`)!);
   }
 
   /**
-   * True while the last one-step commit found the log moved (another process writes to this
-   * workspace too): a batch of several commands then takes the locked path, as a failed one-step
-   * commit of a batch costs a reload.
+   * A batch of one command, decided against this hub's state and committed in one step when the
+   * log did not move meanwhile (SharedLog.commitAt): the usual case where one process serves a
+   * workspace. True once committed, announced and answered; false when the locked path must run
+   * (the log moved, the id has an outcome, the command was refused): nothing was changed.
    */
-  let logMoved = false;
-
-  /**
-   * The batch decided in order against this hub's state and committed in one step when the log
-   * did not move meanwhile (SharedLog.commitAt): the usual case where one process serves a
-   * workspace. Resolves with the commands left for the locked path: none once all were committed
-   * (or failed with the database); from the first one refused here on (decided again under the
-   * lock, where another process's outcome for the id comes first), the ones before it committed;
-   * all when the log moved or an id has an outcome. A command is decided against the ones before
-   * it, applied first: when they are then not committed, the state is marked stale (reloaded
-   * before the locked path runs).
-   */
-  async function committedInOneStep(log: SharedLog, prepared: Prepared[]): Promise<Prepared[]> {
-    if (!log.commitAt || (prepared.length > 1 && logMoved)) return prepared;
-    const ids = new Set(prepared.map(({ pending }) => `${pending.key}\n${pending.commandId}`));
-    if (ids.size < prepared.length) return prepared;
-    const at = seq;
-    const committed: { record: CommitRecord; deliveries: VisitorDelivery[] | null }[] = [];
-    for (const { decide } of prepared) {
-      const before = committed[committed.length - 1];
-      if (before) before.deliveries = applyRecord(before.record);
-      try {
-        committed.push({ record: decide(), deliveries: null });
-      } catch {
-        break;
-      }
-    }
-    if (!committed.length) return prepared;
-    const tentative = committed[0]!.deliveries !== null;
-    let done: boolean;
+  async function committedAlone(log: SharedLog, { pending, decide }: { pending: Pending; decide: () => CommitRecord }) {
+    if (!log.commitAt) return false;
+    let record: CommitRecord;
     try {
-      done = await log.commitAt(
-        at,
-        committed.map(({ record }) => record),
-      );
+      record = decide();
+    } catch {
+      return false; // decided again under the lock, where another process's outcome for the id comes first
+    }
+    try {
+      if (!(await log.commitAt(seq, record))) return false;
     } catch (error) {
-      if (tentative) {
-        stale = true;
-        endLinks(CLOSE_CODES.serviceRestart, 'The database did not confirm a commit; reconnect.');
-      }
-      for (const { pending } of prepared) pending.reject(error);
-      return [];
+      pending.reject(error);
+      return true;
     }
-    logMoved = !done;
-    if (!done) {
-      stale ||= tentative;
-      return prepared;
-    }
-    for (const entry of committed) announce(entry.record, entry.deliveries ?? applyRecord(entry.record));
-    committed.forEach(({ record }, index) => settle(prepared[index]!.pending, { outcome: record.outcome }));
-    return prepared.slice(committed.length);
+    announce(record, applyRecord(record));
+    settle(pending, { outcome: record.outcome });
+    return true;
   }
 
   /** The command with its files as the server stored them (BackendOptions.admitAttachments). */

@@ -129,12 +129,11 @@ export interface SharedLog {
   commitLocked(batch: LockedBatch, decide: (log: LockedLog) => CommitRecord[]): Promise<void>;
   eventsAfter(seq: number): Promise<StoredEvent[]>;
   /**
-   * Commits `records`, decided in order against the hub's state at `seq`, in one step (one round
-   * trip) — only when the log's head is still `seq` and no command id of them has an outcome.
-   * Resolves false when either is not so, with nothing written: the hub then takes commitLocked.
-   * Optional.
+   * Commits `record`, decided against the hub's state at `seq`, in one step (one round trip) —
+   * only when the log's head is still `seq` and no command id of it has an outcome. Resolves false
+   * when either is not so, with nothing written: the hub then takes commitLocked. Optional.
    */
-  commitAt?(seq: number, records: readonly CommitRecord[]): Promise<boolean>;
+  commitAt?(seq: number, record: CommitRecord): Promise<boolean>;
 }
 
 /** Decides who a token is, and issues visitor sessions. */

@@ -226,13 +226,13 @@ test('a one-command commit at the head it was decided at is one round trip; a mo
     const other = await openPostgresStorage({ pool, workspaceId: 'shop' });
     const storage = await openPostgresStorage({ pool, workspaceId: 'shop' });
     const before = poolCounts(pool);
-    assert.equal(await storage.commitAt(0, [record('c1', 1, 2)]), true);
+    assert.equal(await storage.commitAt(0, record('c1', 1, 2)), true);
     assert.equal(poolCounts(pool).queries - before.queries, 1, 'one statement, its own transaction');
     assert.deepEqual((await storage.outcomes('agent:a1', ['c1'])).get('c1'), { ok: true, seq: 2 });
 
     // Another process wrote meanwhile: this process's decision (made at 2) is not written.
     await other.commit(record('elsewhere', 3, 1));
-    assert.equal(await storage.commitAt(2, [record('c2', 3, 1)]), false);
+    assert.equal(await storage.commitAt(2, record('c2', 3, 1)), false);
     assert.deepEqual(
       (await storage.eventsAfter(0)).map((event) => event.cause),
       ['c1', 'c1', 'elsewhere'],
@@ -240,7 +240,7 @@ test('a one-command commit at the head it was decided at is one round trip; a mo
     assert.equal((await storage.outcomes('agent:a1', ['c2'])).size, 0);
 
     // The command id has an outcome (it ran before, here or elsewhere): not run again.
-    assert.equal(await storage.commitAt(3, [record('c1', 4, 1)]), false);
+    assert.equal(await storage.commitAt(3, record('c1', 4, 1)), false);
     assert.equal((await storage.head()).seq, 3);
     // A refusal stores its outcome and moves nothing but the row's version.
     const refusal: CommitRecord = {
@@ -250,10 +250,10 @@ test('a one-command commit at the head it was decided at is one round trip; a mo
       outcome: { ok: false, error: { code: 'rule', message: 'Refused.' } },
       at: 1,
     };
-    assert.equal(await storage.commitAt(3, [refusal]), true);
+    assert.equal(await storage.commitAt(3, refusal), true);
     assert.equal((await storage.head()).seq, 3);
-    assert.equal(await storage.commitAt(3, [refusal]), false, 'the refusal is not stored twice');
-    await assert.rejects(storage.commitAt(3, [record('c4', 9, 1)]), (error) => error instanceof CommitRefusedError);
+    assert.equal(await storage.commitAt(3, refusal), false, 'the refusal is not stored twice');
+    await assert.rejects(storage.commitAt(3, record('c4', 9, 1)), (error) => error instanceof CommitRefusedError);
     await other.close();
     await storage.close();
   } finally {
@@ -271,10 +271,10 @@ test('one-command commits of several workspaces asked for in one turn share one 
     await c.commit(record('moved', 1, 1)); // c's head is at 1: a commit decided at 0 is not written
     const before = poolCounts(pool);
     const answers = await Promise.all([
-      d.commitAt(0, [record('d1', 1, 2)]),
-      a.commitAt(0, [record('a1', 1, 1)]),
-      c.commitAt(0, [record('c1', 1, 1)]),
-      b.commitAt(0, [record('b1', 1, 3)]),
+      d.commitAt(0, record('d1', 1, 2)),
+      a.commitAt(0, record('a1', 1, 1)),
+      c.commitAt(0, record('c1', 1, 1)),
+      b.commitAt(0, record('b1', 1, 3)),
     ]);
     assert.deepEqual(answers, [true, true, false, true]);
     assert.equal(poolCounts(pool).queries - before.queries, 1, 'one round trip for four workspaces');
@@ -288,7 +288,7 @@ test('one-command commits of several workspaces asked for in one turn share one 
 
     // A statement that fails writes nothing: each call is sent again alone and answered for itself.
     const [good, bad] = await Promise.allSettled([
-      a.commitAt(1, [record('a2', 2, 1)]),
+      a.commitAt(1, record('a2', 2, 1)),
       oneStepCommits(pool)({ workspaceId: 'b', seq: 3, events: '[', answers: '[]' }),
     ]);
     assert.deepEqual(good, { status: 'fulfilled', value: true });

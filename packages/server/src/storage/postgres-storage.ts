@@ -333,11 +333,11 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
       );
     },
 
-    commitAt(seq, records) {
+    commitAt(seq, record) {
       return operation(async () => {
-        records.forEach(checkShape);
+        checkShape(record);
         if (!Number.isSafeInteger(seq)) throw new RangeError(`Not a sequence number: ${seq}.`);
-        return commitOneStep({ workspaceId, seq, ...recordsJson(seq, records) });
+        return commitOneStep({ workspaceId, seq, ...recordsJson(seq, [record]) });
       });
     },
 
