@@ -306,7 +306,8 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     },
 
     commitLocked(batch, decide) {
-      return operation(() =>
+      // async: a bad batch (lockAndRead throws) rejects, as every storage call does.
+      return operation(async () =>
         // The head row's lock is held to COMMIT: every other process's command on this workspace waits for it.
         lockedTransaction(pool, lockAndRead(batch.seq, batch.commands), (locked) => {
           if (!locked) throw new Error(`The workspace ${workspaceId} has no head row (was it deleted?).`);
