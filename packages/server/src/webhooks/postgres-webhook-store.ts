@@ -29,6 +29,9 @@ async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Pr
   }
 }
 
+/** How long after finding a workspace without an endpoint its next dispatch waits (an endpoint added by another process shows within it). */
+const NO_ENDPOINT_RECHECK_MS = 500;
+
 /**
  * Reads workspaces' webhook cursors (null: none), the reads asked for in one turn of the event
  * loop with one query: every commit asks for its workspace's, and commits of many workspaces end
@@ -73,11 +76,19 @@ function cursorReader(pool: pg.Pool): (workspaceId: string) => Promise<number | 
  */
 export function createPostgresWebhookStore(pool: pg.Pool): WebhookStore {
   const cursorOf = cursorReader(pool);
+  /**
+   * Workspaces found without an endpoint, and when: their next dispatch waits until
+   * NO_ENDPOINT_RECHECK_MS after that (the sender merges the commits made meanwhile into it), so a
+   * busy workspace without webhooks costs a read twice a second, not one per commit.
+   */
+  const withoutEndpoint = new Map<string, number>();
   async function dispatchBatch(workspaceId: string, epoch: string, upTo: number, now: number): Promise<number | null> {
     // Every commit asks, and most workspaces have no endpoint (no cursor) or were dispatched by
     // another process already: one plain read answers those, where a transaction took three round
     // trips and a pooled connection from the commits. Work found is checked again under the lock.
     const peeked = await cursorOf(workspaceId);
+    if (peeked === null) withoutEndpoint.set(workspaceId, Date.now());
+    else withoutEndpoint.delete(workspaceId);
     if (peeked === null || peeked >= upTo) return null;
     return transaction(pool, async (client) => {
       const cursor = (
@@ -169,6 +180,7 @@ export function createPostgresWebhookStore(pool: pg.Pool): WebhookStore {
           ],
         );
       });
+      withoutEndpoint.delete(endpoint.workspaceId);
     },
     async listEndpoints(workspaceId) {
       const { rows } = await pool.query(
@@ -191,6 +203,8 @@ export function createPostgresWebhookStore(pool: pg.Pool): WebhookStore {
       });
     },
     async dispatch(workspaceId, epoch, upTo, now) {
+      const wait = (withoutEndpoint.get(workspaceId) ?? -Infinity) + NO_ENDPOINT_RECHECK_MS - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait).unref());
       let made = 0;
       for (let batch = await dispatchBatch(workspaceId, epoch, upTo, now); batch !== null;) {
         made += batch;

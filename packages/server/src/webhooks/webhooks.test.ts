@@ -13,6 +13,8 @@ import { startThrowawayPostgres, type ThrowawayPostgres } from '../testing/postg
 import { deriveWebhookEvents, type RecordMemory } from './webhook-events.js';
 import { WEBHOOK_HEADERS, createWebhookSender, isPrivateAddress, verifyWebhookSignature } from './webhook-sender.js';
 import { createPostgresWebhookStore } from './postgres-webhook-store.js';
+import { openPostgresPool, poolCounts } from '../storage/postgres-pool.js';
+import { openPostgresStorage } from '../storage/postgres-storage.js';
 import pg from 'pg';
 
 interface Received {
@@ -425,5 +427,61 @@ test('without CONFAB_WEBHOOK_PRIVATE_NETWORKS=allow a receiver on loopback is re
   } finally {
     await server.close();
     await hooks.close();
+  }
+});
+
+test('on PostgreSQL a workspace found without an endpoint is looked at again only after a pause; an endpoint another process added is found then', async () => {
+  const cluster = await startThrowawayPostgres();
+  const url = await cluster.createDatabase();
+  // Two processes: each its own pool and store on one database.
+  const [poolA, poolB] = [openPostgresPool({ url, max: 2 }), openPostgresPool({ url, max: 2 })];
+  try {
+    const log = await openPostgresStorage({ pool: poolA, workspaceId: 'shop' });
+    await poolA.query("INSERT INTO workspaces (id, name, created_at) VALUES ('shop', 'Shop', 0)");
+    const events = [1, 2].map((seq) => ({
+      seq,
+      cause: 'c1',
+      event: { type: 'view.removed' as const, viewId: `v${seq}` },
+    }));
+    await log.commit({ principalKey: 'agent:a1', commandId: 'c1', events, outcome: { ok: true, seq: 2 }, at: 1 });
+    const [storeA, storeB] = [createPostgresWebhookStore(poolA), createPostgresWebhookStore(poolB)];
+
+    assert.equal(await storeB.dispatch('shop', 'e1', 1, Date.now()), 0, 'no endpoint: nothing to derive');
+    const endpoint = {
+      id: 'wh1',
+      workspaceId: 'shop',
+      url: 'https://hooks.example/confab',
+      secret: 'whsec_test',
+      events: ['message.created' as const],
+      createdAt: Date.now(),
+    };
+    await storeA.addEndpoint(endpoint, { seq: 0, conversations: [] });
+    const cursor = async () =>
+      Number((await poolA.query("SELECT seq FROM webhook_cursors WHERE workspace_id = 'shop'")).rows[0].seq);
+
+    // B looked a moment ago and found none: its next dispatch waits, then reads once and finds A's endpoint.
+    const queries = poolCounts(poolB).queries;
+    const started = performance.now();
+    await storeB.dispatch('shop', 'e1', 2, Date.now());
+    assert.ok(performance.now() - started >= 400, 'waited for the second look');
+    assert.equal(await cursor(), 2, 'the events up to 2 were derived');
+    assert.ok(poolCounts(poolB).queries - queries >= 2, 'read the cursor, then derived under its lock');
+
+    // A store that knows of an endpoint (or added it) dispatches at once.
+    await log.commit({
+      principalKey: 'agent:a1',
+      commandId: 'c2',
+      events: [{ seq: 3, cause: 'c2', event: { type: 'view.removed', viewId: 'v3' } }],
+      outcome: { ok: true, seq: 3 },
+      at: 2,
+    });
+    const again = performance.now();
+    await storeB.dispatch('shop', 'e1', 3, Date.now());
+    assert.ok(performance.now() - again < 400);
+    assert.equal(await cursor(), 3);
+    await log.close();
+  } finally {
+    await Promise.all([poolA.end(), poolB.end()]);
+    await cluster.stop();
   }
 });
