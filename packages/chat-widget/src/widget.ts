@@ -113,10 +113,10 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     .then((maybe) => (maybe ? widgetStorage() : null))
     .then(async (storage) => {
       if (!storage) return;
-      const [stored, chattedBefore] = await Promise.all([
-        storage.get<Record<string, number>>(SEEN_KEY),
-        storage.get<boolean>(ACTIVE_KEY),
-      ]);
+      // Both of the widget's records in one transaction.
+      const kept = new Map(await storage.entries<unknown>(WIDGET_PREFIX));
+      const stored = kept.get(SEEN_KEY) as Record<string, number> | undefined;
+      const chattedBefore = kept.get(ACTIVE_KEY) === true;
       const merged = { ...seen.get() };
       for (const [conversationId, count] of Object.entries(stored ?? {}))
         if (!(conversationId in merged) && typeof count === 'number') merged[conversationId] = count;
@@ -548,8 +548,10 @@ function liveRegion(): HTMLElement {
   return region;
 }
 
-const SEEN_KEY = 'widget:seen';
-const ACTIVE_KEY = 'widget:active';
+/** The widget's own records (the client's have other keys). */
+const WIDGET_PREFIX = 'widget:';
+const SEEN_KEY = `${WIDGET_PREFIX}seen`;
+const ACTIVE_KEY = `${WIDGET_PREFIX}active`;
 
 /** A Persistence usable at once, whose calls wait for the real one to open. */
 function deferredPersistence(opening: Promise<Persistence>): Persistence {
