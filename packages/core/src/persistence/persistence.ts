@@ -85,8 +85,12 @@ export async function openPersistence(namespace = 'confab'): Promise<Persistence
     });
   };
   try {
-    await set('__probe', 1, store);
-    await del('__probe', store);
+    // One read-write transaction, a put and a delete (it runs on every start: one, not two).
+    await store('readwrite', (objectStore) => {
+      objectStore.put(1, '__probe');
+      objectStore.delete('__probe');
+      return promisifyRequest(objectStore.transaction);
+    });
     return resilient({
       kind: 'indexeddb',
       get: <T>(key: string) => get<T>(key, store),
