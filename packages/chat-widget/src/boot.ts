@@ -5,31 +5,12 @@
  * `Confab.remove()` and a second copy of the loader can see that one already runs.
  */
 
-import { databaseName } from '@confab/core';
-
 /** `window[Symbol.for(BOOT_KEY)]`: the running loader's {@link Boot}. */
 export const BOOT_KEY = 'confab.widget.boot';
 /** `window[Symbol.for(APP_KEY)]`: the app's start function, once its module ran. */
 export const APP_KEY = 'confab.widget.app';
 
 export type WidgetLocale = 'en' | 'nl';
-
-/** A site's widget keeps its data (the client's and its own) in one namespace, one database. */
-export const widgetNamespace = (site: string): string => 'confab-widget-' + site;
-
-/**
- * Whether this browser may hold the data of the site's widget, from the browser's list of IndexedDB
- * databases by core's name for the namespace's (opening a database that is not there would create
- * it: a version change, and main-thread work on the host page). Rejects when it cannot tell (a
- * browser without that list, storage denied).
- */
-export function mayHaveStored(site: string): Promise<boolean> {
-  const name = databaseName(widgetNamespace(site));
-  return new Promise<IDBDatabaseInfo[]>((resolve) => resolve(indexedDB.databases())).then((databases) => {
-    for (let i = 0; i < databases.length; i++) if (databases[i].name == name) return true;
-    return false;
-  });
-}
 
 /** Configuration read from the script tag's `data-*` attributes. */
 export interface WidgetConfig {
@@ -62,8 +43,7 @@ export interface PristineGlobals {
   fetch: typeof fetch;
   WebSocket: typeof WebSocket;
   define: CustomElementRegistry['define'];
-  /** `Array.prototype`'s own properties, as descriptors. */
-  arrayMethods: Record<string, PropertyDescriptor>;
+  arrayMethods: Partial<Record<keyof unknown[], unknown>>;
 }
 
 export type Availability = 'available' | 'away' | 'unknown';

@@ -1,20 +1,17 @@
 import { expect } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { createMemoryBackend, type MemoryBackend } from '@confab/core';
-import { APP_KEY, type ConfabState } from './boot.js';
+import type { ConfabState } from './boot.js';
 import {
   agentSeed,
   bootOf,
   chatElement,
   createFakeNetwork,
   findByRole,
-  framePage,
   getByRole,
-  LOADER_URL,
   loadWidget,
   queryByRole,
   removeWidget,
-  uniqueSite,
   waitFor,
   type FakeNetwork,
 } from './testing/widget-page.js';
@@ -52,39 +49,6 @@ describe('the widget script tag and window.Confab', () => {
     expect((await api.getState()).open, 'the last call wins').to.equal(true);
     expect(heard).to.include.members(['open callback', 'open DOM event']);
     expect(bootOf()!.queue.length).to.equal(0);
-  });
-
-  it('W1 a first-time visitor: idle time fetches the app unevaluated, and the import on intent takes it from the HTTP cache', async () => {
-    // An app URL of its own, so that no earlier test put it in the HTTP cache or the module map.
-    const app = new URL(
-      LOADER_URL.replace('confab-widget.js', `confab-widget-app.js?first=${uniqueSite()}`),
-      location.href,
-    ).href;
-    const { frame, win } = await framePage(
-      `<!doctype html><html lang="en"><head><title>A shop</title><script async src="${LOADER_URL}" data-site="${uniqueSite()}" data-app="${app}"></script></head><body><h1>A shop</h1></body></html>`,
-    );
-    try {
-      const fetched = () => win.performance.getEntriesByName(app) as PerformanceResourceTiming[];
-      // Idle time is up to 3 s after load where there is no requestIdleCallback (WebKit).
-      await waitFor(() => fetched().length === 1, "the app's bytes, fetched at idle time", 8000);
-      const boot = bootOf(win)!;
-      expect(boot.loading, 'no import yet').to.equal(false);
-      expect((win as unknown as Record<symbol, unknown>)[Symbol.for(APP_KEY)], 'the app module did not run').to.equal(
-        undefined,
-      );
-      getByRole(boot.root, 'button', 'Open chat').focus();
-      await waitFor(() => boot.app, 'the app, started on intent');
-      const [prefetch, module] = fetched();
-      expect(prefetch.initiatorType).to.equal('fetch');
-      expect(prefetch.encodedBodySize, 'the whole app').to.be.above(10_000);
-      // WebKit's WebDriver session keeps no HTTP cache (the import asks the server again, without
-      // If-None-Match); Chromium and Firefox read the import from it without a request.
-      const webkit = /AppleWebKit/.test(navigator.userAgent) && !/Chrome/.test(navigator.userAgent);
-      if (!webkit) expect(module?.transferSize, 'the import came from the HTTP cache').to.equal(0);
-    } finally {
-      await removeWidget(win);
-      frame.remove();
-    }
   });
 
   it('W1 window.Confab offers every method the app implements, before the app has loaded', async () => {

@@ -2,11 +2,9 @@
  * The script-tag loader: what `<script async src=".../confab-widget.js" data-…>` runs. It is built
  * as a classic script (IIFE, see rollup.config.js) and must stay under 2,048 bytes brotli: plain
  * DOM, no Lit, no core. It reads its config, defines the `window.Confab` stub (which queues calls),
- * draws the launcher, and loads the chat app on hover, focus or click. At idle time it loads the
- * app only for a visitor whose browser may hold the widget's data (W2: they connect at once); for a
- * first-time visitor it only fetches the app's bytes into the HTTP cache, unevaluated.
+ * draws the launcher, and loads the chat app on hover, focus, click or idle time.
  */
-import { APP_KEY, BOOT_KEY, mayHaveStored } from './boot.js';
+import { APP_KEY, BOOT_KEY } from './boot.js';
 import type { AppApi, Boot, ConfabApi, ConfabState, PristineGlobals, QueuedCall, WidgetConfig } from './boot.js';
 
 type AnyListener = (detail: unknown) => void;
@@ -40,15 +38,17 @@ function startLoader(w: Window & typeof globalThis, d: Document) {
   };
 
   // Taken now, before a hostile page patches them later (the app uses these, not the globals).
-  // Called as a function (fetch needs the window as `this`, not the object it is kept in).
-  const pageFetch = w.fetch;
+  const arrayMethods: Record<string, unknown> = {};
+  const arrayPrototype = Array.prototype as unknown as Record<string, unknown>;
+  const names = Object.getOwnPropertyNames(arrayPrototype);
+  for (let i = 0; i < names.length; i++) arrayMethods[names[i]] = arrayPrototype[names[i]];
   const pristine: PristineGlobals = {
     stringify: JSON.stringify,
     parse: JSON.parse,
-    fetch: pageFetch,
+    fetch: w.fetch,
     WebSocket: w.WebSocket,
     define: customElements.define,
-    arrayMethods: Object.getOwnPropertyDescriptors(Array.prototype),
+    arrayMethods,
   };
 
   // Host-page CSS cannot reach into the shadow root; `!important` on :host beats even the page's
@@ -165,7 +165,7 @@ function startLoader(w: Window & typeof globalThis, d: Document) {
 
   if (!config.inline) {
     const launcher = (boot.launcher = d.createElement('button'));
-    // No type="button": a button in a shadow root has no form to submit.
+    launcher.type = 'button';
     launcher.setAttribute('part', 'launcher');
     launcher.setAttribute('aria-label', config.locale == 'nl' ? 'Chat openen' : 'Open chat');
     launcher.setAttribute('aria-expanded', 'false');
@@ -204,23 +204,10 @@ function startLoader(w: Window & typeof globalThis, d: Document) {
   if (d.readyState == 'loading') d.addEventListener('DOMContentLoaded', mount);
   else mount();
 
-  /**
-   * A visitor who chatted before gets the app at once; a first-time visitor's app waits for intent,
-   * and meanwhile its bytes wait in the HTTP cache for the import() (same URL, mode and credentials).
-   */
-  const idle = () =>
-    mayHaveStored(config.site)
-      .then((maybe): unknown =>
-        maybe ? load() : boot.loading || pageFetch(config.app).then((response) => response.blob()),
-      )
-      // Cannot tell (no list of databases, storage denied), or the prefetch failed: the app now, as
-      // for a visitor who chatted before.
-      .catch(load);
-
   // Inline chat is visible at once; a floating one waits for intent or idle time.
   if (config.inline) load();
-  else if ('requestIdleCallback' in w) requestIdleCallback(idle, { timeout: 5000 });
-  else setTimeout(idle, 3000);
+  else if ('requestIdleCallback' in w) requestIdleCallback(load, { timeout: 5000 });
+  else setTimeout(load, 3000);
 }
 
 startLoader(window, document);
