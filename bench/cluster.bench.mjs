@@ -364,7 +364,7 @@ export async function run() {
       },
       {
         metric: 'cluster.ack.server.writesPerCommand',
-        value: Math.round(((after.syscalls.writes - during.syscalls.writes) / ack.count) * 100) / 100,
+        value: perPacedCommand(after.syscalls.writes - during.syscalls.writes),
         unit: 'system calls',
         load: loadNote.paced,
       },

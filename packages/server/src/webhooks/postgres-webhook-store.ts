@@ -204,7 +204,10 @@ export function createPostgresWebhookStore(pool: pg.Pool): WebhookStore {
     },
     async dispatch(workspaceId, epoch, upTo, now) {
       const wait = (withoutEndpoint.get(workspaceId) ?? -Infinity) + NO_ENDPOINT_RECHECK_MS - Date.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait).unref());
+      if (wait > 0) {
+        await new Promise((resolve) => setTimeout(resolve, wait).unref());
+        now += wait; // the deliveries it makes are made now, not when it was asked
+      }
       let made = 0;
       for (let batch = await dispatchBatch(workspaceId, epoch, upTo, now); batch !== null;) {
         made += batch;
