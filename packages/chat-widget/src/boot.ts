@@ -5,12 +5,31 @@
  * `Confab.remove()` and a second copy of the loader can see that one already runs.
  */
 
+import { databaseName } from '@confab/core';
+
 /** `window[Symbol.for(BOOT_KEY)]`: the running loader's {@link Boot}. */
 export const BOOT_KEY = 'confab.widget.boot';
 /** `window[Symbol.for(APP_KEY)]`: the app's start function, once its module ran. */
 export const APP_KEY = 'confab.widget.app';
 
 export type WidgetLocale = 'en' | 'nl';
+
+/** A site's widget keeps its data (the client's and its own) in one namespace: one database. */
+export const widgetNamespace = (site: string): string => 'confab-widget-' + site;
+
+/**
+ * Whether this browser may hold the data of the site's widget, from the browser's list of
+ * IndexedDB databases, by core's name for the namespace's (opening a database that is not there
+ * would create it: a version change, and main-thread work on the host page). Rejects when it cannot
+ * tell (a browser without that list, storage denied).
+ */
+export function mayHaveStored(site: string): Promise<boolean> {
+  const name = databaseName(widgetNamespace(site));
+  return new Promise<IDBDatabaseInfo[]>((resolve) => resolve(indexedDB.databases())).then((databases) => {
+    for (let i = 0; i < databases.length; i++) if (databases[i].name == name) return true;
+    return false;
+  });
+}
 
 /** Configuration read from the script tag's `data-*` attributes. */
 export interface WidgetConfig {
@@ -43,7 +62,8 @@ export interface PristineGlobals {
   fetch: typeof fetch;
   WebSocket: typeof WebSocket;
   define: CustomElementRegistry['define'];
-  arrayMethods: Partial<Record<keyof unknown[], unknown>>;
+  /** `Array.prototype`'s own properties, as descriptors. */
+  arrayMethods: Record<string, PropertyDescriptor>;
 }
 
 export type Availability = 'available' | 'away' | 'unknown';
@@ -64,6 +84,10 @@ export interface ConfabState {
 
 /** Every widget event, with its detail. The DOM form is `confab-<name>` (bubbling, composed). */
 export interface ConfabEventDetails {
+  /**
+   * The widget answers calls, once per page: when the chat app starts (at idle time for a visitor
+   * who chatted before), or at idle time for a first-time visitor, whose chat loads on intent.
+   */
   ready: ConfabState;
   open: ConfabState;
   close: ConfabState;
@@ -136,6 +160,11 @@ export interface Boot {
   app: AppApi | null;
   /** True once loading the app was asked for. */
   loading: boolean;
+  /**
+   * True once `ready` was emitted: by the app when it starts, or at idle time by the loader for a
+   * first-time visitor, whose app waits for intent. Either way it is emitted once.
+   */
+  ready: boolean;
   /** Calls `on()` listeners and dispatches the `confab-<event>` DOM event from `host`. */
   emit<E extends ConfabEventName>(event: E, detail: ConfabEventDetails[E]): void;
   /** Takes the loader's part off the page (used by `remove()`). */

@@ -7,7 +7,7 @@ import {
   type MemoryBackend,
   type Principal,
 } from '@confab/core';
-import type { ConfabApi, ConfabEventDetails } from './boot.js';
+import type { ConfabApi, ConfabEventDetails, ConfabState } from './boot.js';
 import {
   agentSeed,
   bootOf,
@@ -185,15 +185,35 @@ describe('chatting through the widget', () => {
     expect(counts).to.deep.equal([1, 2, 0]);
   });
 
-  it('W1 a first-time visitor costs the page no connection until they open the chat', async () => {
-    const api = await loadWidget(network);
-    await waitFor(() => bootOf()?.app, 'the app took over (idle time)');
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(network.urls).to.deep.equal([]);
-    expect((await api.getState()).connection).to.equal('offline');
-    await api.open();
-    await waitFor(async () => (await api.getState()).connection === 'online', 'online after open');
-    expect(network.urls.length).to.equal(1);
+  it('W1 a first-time visitor costs the page no app and no connection until they open the chat; ready is said once', async () => {
+    const readies: ConfabState[] = [];
+    const onReady = (event: CustomEvent<ConfabState>) => readies.push(event.detail);
+    document.addEventListener('confab-ready', onReady);
+    try {
+      const api = await loadWidget(network);
+      // Idle time is up to 3 s after load where there is no requestIdleCallback (WebKit).
+      await waitFor(() => readies.length, 'ready, said by the loader at idle time', 8000);
+      expect(readies[0]).to.deep.equal({
+        open: false,
+        unread: 0,
+        availability: 'unknown',
+        identity: null,
+        connection: 'offline',
+        conversationId: null,
+      });
+      const boot = bootOf()!;
+      expect(boot.loading, 'the app is not asked for before intent').to.equal(false);
+      expect(boot.app).to.equal(null);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(network.urls).to.deep.equal([]);
+      expect((await api.getState()).connection).to.equal('offline');
+      await api.open();
+      await waitFor(async () => (await api.getState()).connection === 'online', 'online after open');
+      expect(network.urls.length).to.equal(1);
+      expect(readies.length, 'the app did not say ready again').to.equal(1);
+    } finally {
+      document.removeEventListener('confab-ready', onReady);
+    }
   });
 
   it('W2 a returning visitor connects without opening, and the badge shows replies that came while away', async () => {

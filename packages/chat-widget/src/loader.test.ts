@@ -143,7 +143,11 @@ describe('the widget script tag and window.Confab', () => {
     const api = await loadWidget(network);
     const heard: string[] = [];
     const onError = window.onerror;
-    window.onerror = () => true;
+    const reported: string[] = [];
+    window.onerror = (message) => {
+      reported.push(String(message));
+      return true;
+    };
     try {
       api.on('open', () => {
         throw new Error('a site bug');
@@ -153,6 +157,8 @@ describe('the widget script tag and window.Confab', () => {
       expect(heard).to.deep.equal(['second listener']);
       expect((await api.getState()).open).to.equal(true);
       await new Promise((resolve) => setTimeout(resolve, 0));
+      // The page hears of its listener's error as of any uncaught one (its console shows it too).
+      expect(reported.join()).to.include('a site bug');
     } finally {
       window.onerror = onError;
     }

@@ -1,10 +1,12 @@
 /**
  * The script-tag loader: what `<script async src=".../confab-widget.js" data-…>` runs. It is built
  * as a classic script (IIFE, see rollup.config.js) and must stay under 2,048 bytes brotli: plain
- * DOM, no Lit, no core. It reads its config, defines the `window.Confab` stub (which queues calls),
- * draws the launcher, and loads the chat app on hover, focus, click or idle time.
+ * DOM, no Lit, no core (but core's name for a database). It reads its config, defines the
+ * `window.Confab` stub (which queues calls), draws the launcher, and loads the chat app on hover,
+ * focus, click or a call; at idle time only for a visitor whose browser may hold the widget's data
+ * (W2: they connect at once). A first-time visitor's page never evaluates the app before intent.
  */
-import { APP_KEY, BOOT_KEY } from './boot.js';
+import { APP_KEY, BOOT_KEY, mayHaveStored } from './boot.js';
 import type { AppApi, Boot, ConfabApi, ConfabState, PristineGlobals, QueuedCall, WidgetConfig } from './boot.js';
 
 type AnyListener = (detail: unknown) => void;
@@ -38,17 +40,13 @@ function startLoader(w: Window & typeof globalThis, d: Document) {
   };
 
   // Taken now, before a hostile page patches them later (the app uses these, not the globals).
-  const arrayMethods: Record<string, unknown> = {};
-  const arrayPrototype = Array.prototype as unknown as Record<string, unknown>;
-  const names = Object.getOwnPropertyNames(arrayPrototype);
-  for (let i = 0; i < names.length; i++) arrayMethods[names[i]] = arrayPrototype[names[i]];
   const pristine: PristineGlobals = {
     stringify: JSON.stringify,
     parse: JSON.parse,
     fetch: w.fetch,
     WebSocket: w.WebSocket,
     define: customElements.define,
-    arrayMethods,
+    arrayMethods: Object.getOwnPropertyDescriptors(Array.prototype),
   };
 
   // Host-page CSS cannot reach into the shadow root; `!important` on :host beats even the page's
@@ -88,16 +86,16 @@ function startLoader(w: Window & typeof globalThis, d: Document) {
     queue,
     app: null,
     loading: false,
+    ready: false,
     emit(event, detail) {
       const current = [...(listeners[event] || [])];
       for (let i = 0; i < current.length; i++) {
         try {
           current[i](detail);
         } catch (error) {
-          // A site's listener that throws must not stop the others, nor the widget.
-          queueMicrotask(() => {
-            throw error;
-          });
+          // A site's listener that throws must not stop the others, nor the widget: the page
+          // hears of it as of any uncaught error.
+          reportError(error);
         }
       }
       host.dispatchEvent(new CustomEvent('confab-' + event, { bubbles: true, composed: true, detail }));
@@ -128,21 +126,21 @@ function startLoader(w: Window & typeof globalThis, d: Document) {
     });
   }
 
+  /** The state before the app loaded: closed, nothing read, not connected. */
+  const notLoaded = (): ConfabState => ({
+    open: false,
+    unread: 0,
+    availability: 'unknown',
+    identity: null,
+    connection: 'offline',
+    conversationId: null,
+  });
+
   const call = (method: keyof AppApi, args: unknown[]) =>
     new Promise((resolve, reject) => {
       if (boot.app) return resolve((boot.app[method] as (...a: unknown[]) => unknown)(...args));
       if (method == 'remove') return resolve(boot.teardown());
-      if (method == 'getState' && !boot.loading) {
-        const state: ConfabState = {
-          open: false,
-          unread: 0,
-          availability: 'unknown',
-          identity: null,
-          connection: 'offline',
-          conversationId: null,
-        };
-        return resolve(state);
-      }
+      if (method == 'getState' && !boot.loading) return resolve(notLoaded());
       queue.push([method, args, resolve, reject]);
       load();
     });
@@ -165,15 +163,15 @@ function startLoader(w: Window & typeof globalThis, d: Document) {
 
   if (!config.inline) {
     const launcher = (boot.launcher = d.createElement('button'));
-    launcher.type = 'button';
-    launcher.setAttribute('part', 'launcher');
+    // No type="button": in a shadow root there is no form for it to submit.
+    launcher.part = 'launcher';
     launcher.setAttribute('aria-label', config.locale == 'nl' ? 'Chat openen' : 'Open chat');
     launcher.setAttribute('aria-expanded', 'false');
     launcher.setAttribute('aria-haspopup', 'dialog');
     const icon = d.createElement('i');
     // Hidden until the app knows of unread replies; the app brings its style (widget.ts).
     const badge = (boot.badge = d.createElement('span'));
-    badge.setAttribute('part', 'badge');
+    badge.part = 'badge';
     badge.setAttribute('aria-hidden', 'true');
     badge.hidden = true;
     launcher.append(icon, badge);
@@ -204,10 +202,25 @@ function startLoader(w: Window & typeof globalThis, d: Document) {
   if (d.readyState == 'loading') d.addEventListener('DOMContentLoaded', mount);
   else mount();
 
+  /**
+   * Idle time: the app for a visitor who chatted before (their unread replies); a first-time
+   * visitor's app waits for intent, and the loader says `ready` itself. When it cannot tell: the app.
+   */
+  const idle = () =>
+    mayHaveStored(config.site)
+      .then((maybe) => {
+        if (maybe) load();
+        else if (!boot.loading) {
+          boot.ready = true;
+          boot.emit('ready', notLoaded());
+        }
+      })
+      .catch(load);
+
   // Inline chat is visible at once; a floating one waits for intent or idle time.
   if (config.inline) load();
-  else if ('requestIdleCallback' in w) requestIdleCallback(load, { timeout: 5000 });
-  else setTimeout(load, 3000);
+  else if ('requestIdleCallback' in w) requestIdleCallback(idle, { timeout: 5000 });
+  else setTimeout(idle, 3000);
 }
 
 startLoader(window, document);

@@ -3,16 +3,13 @@ import type { PristineGlobals } from './boot.js';
 import { createGuard, defineElement } from './pristine.js';
 
 function pristineNow(): PristineGlobals {
-  const arrayMethods: Record<string, unknown> = {};
-  for (const name of Object.getOwnPropertyNames(Array.prototype))
-    arrayMethods[name] = (Array.prototype as unknown as Record<string, unknown>)[name];
   return {
     stringify: JSON.stringify,
     parse: JSON.parse,
     fetch: window.fetch,
     WebSocket: window.WebSocket,
     define: customElements.define,
-    arrayMethods,
+    arrayMethods: Object.getOwnPropertyDescriptors(Array.prototype),
   };
 }
 

@@ -31,8 +31,8 @@ export function createGuard(pristine: PristineGlobals): Guard {
     swap(JSON, 'parse', pristine.parse);
     for (const prototype of nativeWithoutToJSON) swap(prototype, 'toJSON', undefined);
     for (const name of arrayNames)
-      if (arrayPrototype[name] !== pristine.arrayMethods[name as keyof unknown[]])
-        swap(arrayPrototype, name, pristine.arrayMethods[name as keyof unknown[]]);
+      if (arrayPrototype[name] !== pristine.arrayMethods[name].value)
+        swap(arrayPrototype, name, pristine.arrayMethods[name].value);
     try {
       return work();
     } finally {

@@ -3,7 +3,6 @@ import {
   createVisitorClient,
   emailKey,
   createWebSocketTransport,
-  databaseName,
   openPersistence,
   visitorSelectors,
   writable,
@@ -13,7 +12,15 @@ import {
   type Transport,
   type VisitorClient,
 } from '@confab/core';
-import type { AppApi, Availability, Boot, ConfabState, WidgetLocale } from './boot.js';
+import {
+  mayHaveStored,
+  widgetNamespace,
+  type AppApi,
+  type Availability,
+  type Boot,
+  type ConfabState,
+  type WidgetLocale,
+} from './boot.js';
 import type { ConfabChat, ConfabChatEventDetails } from './chat/confab-chat.js';
 import { resolveLocale, STRINGS } from './i18n.js';
 import { createGuard, defineElement, guardedTransport, guardedWebSocket } from './pristine.js';
@@ -86,7 +93,7 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
   // keeps itself: what the visitor has read (team messages per conversation) and whether they
   // ever chatted. Not localStorage: its first use blocks the main thread while it loads. Opened
   // when first needed: a visitor who never chatted gets no database until they do.
-  const namespace = `confab-widget-${config.site}`;
+  const namespace = widgetNamespace(config.site);
   const seen = writable<Readonly<Record<string, number>>>({});
   let opening: Promise<Persistence> | null = null;
   const widgetStorage = () => (opening ??= openPersistence(namespace));
@@ -100,7 +107,9 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
    * queued `load()` runs right after a queued `logout()`) reads storage only after it.
    */
   let signingOut: Promise<unknown> = Promise.resolve();
-  void mayHaveStored(namespace)
+  void mayHaveStored(config.site)
+    // Cannot tell: as for a visitor who chatted before.
+    .catch(() => true)
     .then((maybe) => (maybe ? widgetStorage() : null))
     .then(async (storage) => {
       if (!storage) return;
@@ -509,7 +518,11 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     void showChat().catch(reportLoadFailure);
   }
   boot.app = api;
-  boot.emit('ready', state());
+  // Said once: the loader said it already if it waited for intent (a first-time visitor).
+  if (!boot.ready) {
+    boot.ready = true;
+    boot.emit('ready', state());
+  }
   for (const [method, args, resolve, reject] of boot.queue.splice(0)) {
     try {
       resolve((api[method] as (...values: unknown[]) => unknown)(...args));
@@ -537,20 +550,6 @@ function liveRegion(): HTMLElement {
     whiteSpace: 'nowrap',
   });
   return region;
-}
-
-/**
- * Whether this browser may hold data of the widget's namespace. Opening a database that is not
- * there creates it (a version change, and main-thread work on the host page), so a first-time
- * visitor's start asks the list of databases (by core's name for the namespace's) instead.
- * Without that list (older browsers) the answer is yes.
- */
-async function mayHaveStored(namespace: string): Promise<boolean> {
-  const databases = typeof indexedDB === 'undefined' ? null : await indexedDB.databases?.().catch(() => null);
-  if (!databases) return true;
-  const name = databaseName(namespace);
-  for (let i = 0; i < databases.length; i++) if (databases[i].name === name) return true;
-  return false;
 }
 
 /** The widget's own records (the client's have other keys). */
