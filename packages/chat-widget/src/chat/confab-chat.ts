@@ -260,12 +260,8 @@ export class ConfabChat extends LitElement {
       this.startCommandId = null;
       this.showingHistory = false;
     }
-    // Files to show, or a rating: their part loads now (neither is in the first load).
-    if (!this.files && this.timeline.value?.items.some(hasFiles)) void this.loadFiles();
-    if (this.prechat || this.rating.value?.state !== 'none') void this.loadForms();
-    const fresh = this.newMessages.take(this.teamMessages.value ?? [], !!this.status.value?.ready);
-    if (fresh.length) this.announce(fresh[fresh.length - 1]);
-    // A start confirmed (also one restored from the outbox after a reload): follow it.
+    // A start confirmed (also one restored from the outbox after a reload): follow it. First: what
+    // follows reads the conversation shown (its rating may have come in the same update).
     if (
       this.startCommandId &&
       this.client &&
@@ -274,6 +270,11 @@ export class ConfabChat extends LitElement {
       this.startCommandId = null;
       this.selected = undefined;
     }
+    // Files to show, or a rating: their part loads now (neither is in the first load).
+    if (!this.files && this.timeline.value?.items.some(hasFiles)) void this.loadFiles();
+    if (this.prechat || this.rating.value?.state !== 'none') void this.loadForms();
+    const fresh = this.newMessages.take(this.teamMessages.value ?? [], !!this.status.value?.ready);
+    if (fresh.length) this.announce(fresh[fresh.length - 1]);
   }
 
   override updated() {
