@@ -165,6 +165,8 @@ export interface Boot {
    * first-time visitor, whose app waits for intent. Either way it is emitted once.
    */
   ready: boolean;
+  /** The loader's idle-time {@link mayHaveStored}: where it found data, the app need not ask again. */
+  stored?: Promise<boolean>;
   /** Calls `on()` listeners and dispatches the `confab-<event>` DOM event from `host`. */
   emit<E extends ConfabEventName>(event: E, detail: ConfabEventDetails[E]): void;
   /** Takes the loader's part off the page (used by `remove()`). */

@@ -193,14 +193,7 @@ describe('chatting through the widget', () => {
       const api = await loadWidget(network);
       // Idle time is up to 3 s after load where there is no requestIdleCallback (WebKit).
       await waitFor(() => readies.length, 'ready, said by the loader at idle time', 8000);
-      expect(readies[0]).to.deep.equal({
-        open: false,
-        unread: 0,
-        availability: 'unknown',
-        identity: null,
-        connection: 'offline',
-        conversationId: null,
-      });
+      expect(readies[0]).to.include({ open: false, unread: 0, connection: 'offline', availability: 'unknown' });
       const boot = bootOf()!;
       expect(boot.loading, 'the app is not asked for before intent').to.equal(false);
       expect(boot.app).to.equal(null);
@@ -226,8 +219,18 @@ describe('chatting through the widget', () => {
     await removeWidget();
     await reply(conversation.id, 'Yes, from 10 to 4.');
 
+    // The loader asks the list of databases at idle time; the app it then loads does not ask again.
+    let listed = 0;
+    const databases = IDBFactory.prototype.databases;
+    IDBFactory.prototype.databases = function () {
+      listed++;
+      return databases.call(this);
+    };
     const again = await loadWidget(network, { site });
-    const launcher = await findByRole(bootOf()!.root, 'button', 'Open chat, 1 unread message');
+    const launcher = await findByRole(bootOf()!.root, 'button', 'Open chat, 1 unread message').finally(
+      () => (IDBFactory.prototype.databases = databases),
+    );
+    expect(listed, 'the list of databases, asked once').to.equal(1);
     expect((await again.getState()).open).to.equal(false);
     expect(bootOf()!.badge!.textContent).to.equal('1');
     launcher.click();

@@ -203,11 +203,13 @@ function startLoader(w: Window & typeof globalThis, d: Document) {
   else mount();
 
   /**
-   * Idle time: the app for a visitor who chatted before (their unread replies); a first-time
-   * visitor's app waits for intent, and the loader says `ready` itself. When it cannot tell: the app.
+   * Idle time, unless intent or a call came first: the app for a visitor who chatted before (their
+   * unread replies); a first-time visitor's app waits for intent, and the loader says `ready` itself.
+   * When it cannot tell: the app.
    */
   const idle = () =>
-    mayHaveStored(config.site)
+    boot.loading ||
+    (boot.stored = mayHaveStored(config.site))
       .then((maybe) => {
         if (maybe) load();
         else if (!boot.loading) {

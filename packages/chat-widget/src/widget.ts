@@ -107,7 +107,10 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
    * queued `load()` runs right after a queued `logout()`) reads storage only after it.
    */
   let signingOut: Promise<unknown> = Promise.resolve();
-  void mayHaveStored(config.site)
+  void Promise.resolve(boot.stored)
+    // Found by the loader at idle time (a visitor who chatted before), or asked now: since idle
+    // time another tab may have chatted.
+    .then((found) => found || mayHaveStored(config.site))
     // Cannot tell: as for a visitor who chatted before.
     .catch(() => true)
     .then((maybe) => (maybe ? widgetStorage() : null))
