@@ -522,6 +522,10 @@ export class ConfabConversationList extends ConfabElement {
   };
 
   private async bulk(command: AgentCommand, done: string, undo?: AgentCommand): Promise<void> {
+    // The notice of the action before goes: until this one is confirmed, Undo (and Ctrl/Cmd+Z)
+    // would undo that one instead of the last.
+    clearTimeout(this.snackbarTimer);
+    this.snackbar = undefined;
     const error = await this.run(command);
     if (error) this.showSnackbar({ message: this.t.error(error.message) });
     else this.showSnackbar({ message: done, undo: undo ? () => void this.run(undo) : undefined });

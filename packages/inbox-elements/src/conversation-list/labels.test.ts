@@ -81,6 +81,11 @@ describe('confab-conversation-list: labels (issue 16)', () => {
     expect(all.getAttribute('aria-checked')).to.equal('true');
     all.click();
     await until(() => !inbox.client.store.conversation('c-email')?.labelIds, 'taken off');
+    // Undo comes with this action's notice, once the server confirmed it.
+    await until(
+      () => getByRole(element, 'status').textContent!.includes('Label VIP removed from 2 conversations'),
+      'the notice with Undo',
+    );
     getByRole(element, 'button', 'Undo').click();
     await until(
       () => ['c-email', 'c-chat'].every((id) => inbox.client.store.conversation(id)?.labelIds?.includes(vip)),
