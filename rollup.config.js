@@ -48,6 +48,8 @@ export const BUNDLES = {
   // The widget's script-tag loader, and the chat it loads on intent or idle.
   'confab-widget': { input: 'packages/chat-widget/dist/loader.js', dir: 'packages/chat-widget/dist/bundles' },
   'confab-widget-app': { input: 'packages/chat-widget/dist/app.js', dir: 'packages/chat-widget/dist/bundles' },
+  // A returning visitor's client, off the host page's main thread until the chat opens.
+  'confab-widget-worker': { input: 'packages/chat-widget/dist/worker.js', dir: 'packages/chat-widget/dist/bundles' },
   // examples/react: React (CommonJS, production build) + @lit/react wrappers + the inbox.
   'react-example': { input: 'examples/react/main.js', dir: 'examples/react/dist' },
 };

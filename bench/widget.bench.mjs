@@ -10,7 +10,7 @@
 // page without the script tag is the baseline; the figure is the difference of the medians.
 // `widget.loaderMainThread.ms` is the same with the app bundle blocked: what the script tag alone
 // costs. `widget.hostMainThread.returning.ms` is a visitor who chatted on an earlier page, whose
-// widget loads the app at idle time and connects at once (unread replies).
+// widget loads the app at idle time and connects at once (unread replies), from a worker.
 // Sizes (size.widget.*) come from scripts/size.mjs.
 import { benchVisit, launchChromium, median, startDemoServer } from '../packages/chat-widget/scripts/harness.mjs';
 
@@ -48,6 +48,8 @@ export async function run() {
         const state = await page.evaluate(() => window.Confab.getState());
         if (state.connection !== 'online' || state.availability === 'unknown')
           throw new Error(`returning visitor not connected within ${SETTLE_MS} ms: ${JSON.stringify(state)}`);
+        // Connected from the worker, not from the page (which the demo's policy would have refused it).
+        if (page.workers().length !== 1) throw new Error("the returning visitor's client is not in a worker");
       }
       await context.close();
       return spent * 1000;

@@ -19,13 +19,15 @@ export function strictPolicy(nonce, { trustedTypes = true } = {}) {
     `script-src 'nonce-${nonce}'`,
     `style-src 'nonce-${nonce}'`,
     "connect-src 'self'",
+    // A returning visitor's client runs in a worker from a blob: URL that imports the widget's bundle.
+    "worker-src 'self' blob:",
     "img-src 'self' data:",
     "font-src 'self'",
     "base-uri 'none'",
     "form-action 'self'",
     "frame-ancestors 'none'",
     "object-src 'none'",
-    ...(trustedTypes ? ["require-trusted-types-for 'script'", 'trusted-types lit-html'] : []),
+    ...(trustedTypes ? ["require-trusted-types-for 'script'", 'trusted-types lit-html confab-widget'] : []),
   ].join('; ');
 }
 

@@ -1,5 +1,3 @@
-import type { Message } from '@confab/core';
-
 /**
  * Finds the team messages that arrived since the last call, for announcing them. The first call
  * with state there only learns what is there: a reload must not announce the whole history again.
@@ -7,12 +5,12 @@ import type { Message } from '@confab/core';
 export class NewMessages {
   private known: Set<string> | null = null;
 
-  /** Of `messages` (a value of the `teamMessages` selector, oldest first), those not seen before. */
-  take(messages: readonly Message[], ready: boolean): Message[] {
+  /** Of `messages` (the team's, oldest first), those not seen before. */
+  take<M extends { id: string }>(messages: readonly M[], ready: boolean): M[] {
     if (!ready) return [];
     const first = this.known === null;
     const known = (this.known ??= new Set());
-    const fresh: Message[] = [];
+    const fresh: M[] = [];
     for (const message of messages) {
       if (known.has(message.id)) continue;
       known.add(message.id);

@@ -6,12 +6,13 @@ import {
   openPersistence,
   visitorSelectors,
   writable,
-  type Conversation,
   type Persistence,
   type Readable,
   type Transport,
   type VisitorClient,
 } from '@confab/core';
+import { startBackground, type Background } from './background.js';
+import { viewOf, watchView, type ClientView } from './client-view.js';
 import {
   mayHaveStored,
   widgetNamespace,
@@ -23,7 +24,8 @@ import {
 } from './boot.js';
 import type { ConfabChat, ConfabChatEventDetails } from './chat/confab-chat.js';
 import { resolveLocale, STRINGS } from './i18n.js';
-import { createGuard, defineElement, guardedTransport, guardedWebSocket } from './pristine.js';
+import { createGuard, defineElement, guardedTransport, guardedWebSocket, unwrapWebSocket } from './pristine.js';
+import { ACTIVE_KEY, readKept, SEEN_KEY, socketUrl, type Kept } from './stored.js';
 import { followVisualViewport } from './visual-viewport.js';
 import { NewMessages } from './new-messages.js';
 
@@ -73,10 +75,16 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
   let unread = 0;
   let availability: Availability = 'unknown';
   /** The visitor's chats as last told (their statuses tell when one closed). */
-  let threads: readonly Conversation[] = [];
+  let threads: ClientView['threads'] = [];
   let teamMessages = new NewMessages();
   /** The client's unread count (core's selector over `seen`). */
   let unreadCount: Readable<number> | null = null;
+  /**
+   * A returning visitor's client in a worker (background.ts), until the page needs one of its own,
+   * and the view it last posted.
+   */
+  let background: Background | null = null;
+  let backgroundView: ClientView | null = null;
   let themeColor = '';
   /**
    * Replies that arrive while the window is closed are read out here (WCAG 4.1.3): the window's
@@ -113,24 +121,70 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     .then((found) => found || mayHaveStored(config.site))
     // Cannot tell: as for a visitor who chatted before.
     .catch(() => true)
-    .then((maybe) => (maybe ? widgetStorage() : null))
-    .then(async (storage) => {
-      if (!storage) return;
-      // Both of the widget's records in one transaction.
-      const kept = new Map(await storage.entries<unknown>(WIDGET_PREFIX));
-      const stored = kept.get(SEEN_KEY) as Record<string, number> | undefined;
-      const chattedBefore = kept.get(ACTIVE_KEY) === true;
-      const merged = { ...seen.get() };
-      for (const [conversationId, count] of Object.entries(stored ?? {}))
-        if (!(conversationId in merged) && typeof count === 'number') merged[conversationId] = count;
-      seen.set(merged);
-      if (chattedBefore) {
-        // Stored already: this page need not write it again.
-        markedActive = true;
-        ensureClient();
-      } else if (client) onChange();
+    .then((maybe) => {
+      if (!maybe) return;
+      if (!client && mayRunInBackground()) background = startBackground(config, namespace, backgroundHandlers);
+      if (!background) readKeptOnPage();
     })
     .catch(() => undefined);
+
+  /** The widget's records, read on the page: for a visitor who chatted before, the client connects. */
+  function readKeptOnPage() {
+    void widgetStorage()
+      .then(readKept)
+      .then(useKept)
+      .catch(() => undefined);
+  }
+
+  let keptRead = false;
+  function useKept({ seen: stored, chattedBefore }: Kept, connect = true) {
+    keptRead = true;
+    const merged = { ...seen.get() };
+    for (const [conversationId, count] of Object.entries(stored))
+      if (!(conversationId in merged)) merged[conversationId] = count;
+    seen.set(merged);
+    if (chattedBefore) {
+      // Stored already: this page need not write it again.
+      markedActive = true;
+      if (connect) ensureClient();
+    } else if (client) onChange();
+  }
+
+  /**
+   * Whether a returning visitor's client may start in a worker: not once the page has a client or
+   * a window, an identity to present, or a transport or WebSocket of its own (a test's, a proxy's:
+   * a worker would not use it).
+   */
+  function mayRunInBackground(): boolean {
+    if (options.transport || open || config.inline || config.identity || typeof Worker !== 'function') return false;
+    try {
+      return Function.prototype.toString.call(unwrapWebSocket(pristine.WebSocket)).includes('[native code]');
+    } catch {
+      return false;
+    }
+  }
+
+  const backgroundHandlers = {
+    kept: (kept: Kept) => useKept(kept, false),
+    view(view: ClientView) {
+      backgroundView = view;
+      onChange();
+    },
+    error: (code: string, message: string) => boot.emit('error', { code, message }),
+    failed() {
+      background = null;
+      backgroundView = null;
+      if (!client) readKeptOnPage();
+    },
+  };
+
+  /** The page takes over from the worker: its client closes as the page's connects. */
+  function stopBackground(): Promise<void> {
+    const stopping = background?.stop() ?? Promise.resolve();
+    background = null;
+    backgroundView = null;
+    return stopping;
+  }
 
   /**
    * Shows the chat window, created the first time it is needed, once its part loaded: unless in
@@ -204,21 +258,23 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
   /** The visitor client, connected; created the first time it is needed. */
   function ensureClient(): VisitorClient {
     if (client) return client;
+    // Taking over from the worker, the page goes on from what it told: the messages it knew are
+    // not announced again, those that came meanwhile are.
+    if (background) {
+      void stopBackground();
+      // Stopped before it told: the page reads them itself.
+      if (!keptRead) readKeptOnPage();
+    } else {
+      threads = [];
+      teamMessages = new NewMessages();
+    }
     const created = newClient();
     client = created;
     if (chat) chat.client = created;
-    threads = [];
-    teamMessages = new NewMessages();
     const selectors = visitorSelectors(created);
     unreadCount = selectors.unread(seen);
     unsubscribers = [
-      // Selectors tell of replies at once, also in a background tab (where no frames come): a
-      // site's listeners (a title that flashes "1 new message") hear of them there too.
-      ...[selectors.teamMessages, selectors.threads, selectors.availability, selectors.contact, selectors.settings].map(
-        (selector) => selector.subscribe(queueChange),
-      ),
-      unreadCount.subscribe(queueChange),
-      created.status.subscribe(queueChange),
+      watchView(created, unreadCount, onChange),
       created.on('refused', (_entry, error) => boot.emit('error', { code: error.code, message: error.message })),
       created.on('error', (error) => boot.emit('error', { code: error.code, message: error.message })),
     ];
@@ -226,12 +282,13 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
   }
 
   function disconnect(): Promise<void> {
+    const stopping = stopBackground();
     for (const unsubscribe of unsubscribers) unsubscribe();
     unsubscribers = [];
     const closing = client?.close() ?? Promise.resolve();
     client = null;
     unreadCount = null;
-    return closing;
+    return Promise.all([stopping, closing]).then(() => undefined);
   }
 
   /**
@@ -241,13 +298,17 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
    */
   async function dropPerson(forget: boolean): Promise<void> {
     const previous = client;
+    // The worker's client stores its last writes before this person's data is forgotten.
+    const stopping = stopBackground();
     disconnect();
     removeChat();
     threads = [];
     teamMessages = new NewMessages();
-    if (!forget) return previous?.close();
+    if (!forget) return Promise.all([stopping, previous?.close()]).then(() => undefined);
     // Without a client on this page the stored data is still there: one that never connects forgets it.
-    const forgetting = (previous ?? newClient()).forget();
+    // Created before `signingOut` names this sign-out: its storage must not wait for itself.
+    const forgetter = previous ?? newClient();
+    const forgetting = stopping.then(() => forgetter.forget());
     signingOut = forgetting.catch(() => undefined);
     await forgetting;
   }
@@ -280,6 +341,11 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
   }
 
   function reconnect() {
+    // Taking over from the worker is a new connection too.
+    if (background) {
+      ensureClient();
+      return;
+    }
     if (!client) return;
     disconnect();
     ensureClient();
@@ -290,22 +356,16 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     keep((storage) => storage.set(ACTIVE_KEY, true));
   }
 
-  let changeQueued = false;
-  function queueChange() {
-    if (changeQueued) return;
-    changeQueued = true;
-    queueMicrotask(() => {
-      changeQueued = false;
-      onChange();
-    });
+  /** What the page shows of the visitor's client: its own, or the worker's. */
+  function currentView(): ClientView | null {
+    return client && unreadCount ? viewOf(client, unreadCount) : backgroundView;
   }
 
-  /** Turns a change of the visitor's selectors into widget events, the unread badge and the team colour. */
+  /** Turns a change of the visitor's client into widget events, the unread badge and the team colour. */
   function onChange() {
-    if (!client) return;
-    const selectors = visitorSelectors(client);
-    const status = client.status.get();
-    if ((status.ready || open) && !styled) {
+    const view = currentView();
+    if (!view) return;
+    if ((view.ready || open) && !styled) {
       styled = true;
       badgeStyle.replaceSync(
         '[part=badge]{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 6px;box-sizing:border-box;' +
@@ -315,39 +375,35 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
       root.adoptedStyleSheets = [...root.adoptedStyleSheets, badgeStyle, theme];
       if (!config.inline) root.append((closedAnnouncer = liveRegion()));
     }
-    if (status.principal) markActiveOnce();
-    const contactId = status.principal?.kind === 'visitor' ? status.principal.contactId : null;
-    if (contactId && knownContact && contactId !== knownContact) forgetWidgetState();
-    if (contactId) knownContact = contactId;
-    for (const message of teamMessages.take(selectors.teamMessages.get(), status.ready)) {
+    if (view.contactId) markActiveOnce();
+    if (view.contactId && knownContact && view.contactId !== knownContact) forgetWidgetState();
+    if (view.contactId) knownContact = view.contactId;
+    for (const message of teamMessages.take(view.teamMessages, view.ready)) {
       if (closedAnnouncer && !open) {
         const t = STRINGS[config.locale];
-        const author = message.authorType === 'bot' ? t.bot : (client.store.agentName(message.authorId) ?? t.team);
+        const author = message.author === 'bot' ? t.bot : (message.authorName ?? t.team);
         closedAnnouncer.textContent = t.newMessage(author, message.text);
       }
       boot.emit('message-received', {
         conversationId: message.conversationId,
         messageId: message.id,
         text: message.text,
-        author: message.authorType === 'bot' ? 'bot' : 'agent',
+        author: message.author,
       });
     }
-    const nextThreads = selectors.threads.get();
-    for (const conversationId of closedSince(threads, nextThreads))
+    for (const conversationId of closedSince(threads, view.threads))
       boot.emit('conversation-closed', { conversationId });
-    threads = nextThreads;
-    const nextAvailability = selectors.availability.get();
-    if (nextAvailability !== availability) {
-      availability = nextAvailability;
+    threads = view.threads;
+    if (view.availability !== availability) {
+      availability = view.availability;
       boot.emit('availability-changed', { availability });
     }
     markSeen();
-    const nextUnread = unreadCount?.get() ?? 0;
-    if (nextUnread !== unread) {
-      unread = nextUnread;
+    if (view.unread !== unread) {
+      unread = view.unread;
       boot.emit('unread-count-changed', { unread });
     }
-    const color = config.color || selectors.settings.get().widget.color;
+    const color = config.color || view.color;
     if (color !== themeColor && CSS.supports('color', color)) {
       themeColor = color;
       theme.replaceSync(`:host{--confab-color:${color}}`);
@@ -391,16 +447,13 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
   }
 
   function state(): ConfabState {
-    const contact = client ? visitorSelectors(client).contact.get() : null;
+    const view = currentView();
     return {
       open,
       unread,
       availability,
-      identity:
-        contact && (contact.email || contact.verified)
-          ? { email: contact.email, name: contact.name, verified: contact.verified }
-          : null,
-      connection: client ? client.connection.get() : 'offline',
+      identity: view?.identity ?? null,
+      connection: view?.connection ?? 'offline',
       conversationId: chat?.conversationId ?? null,
     };
   }
@@ -456,7 +509,8 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     close: () => setOpen(false),
     toggle: () => setOpen(!open),
     async load() {
-      ensureClient();
+      // A worker's client is connected already.
+      if (!background) ensureClient();
     },
     async remove() {
       watchPage(false);
@@ -555,11 +609,6 @@ function liveRegion(): HTMLElement {
   return region;
 }
 
-/** The widget's own records (the client's have other keys). */
-const WIDGET_PREFIX = 'widget:';
-const SEEN_KEY = `${WIDGET_PREFIX}seen`;
-const ACTIVE_KEY = `${WIDGET_PREFIX}active`;
-
 /** A Persistence usable at once, whose calls wait for the real one to open. */
 function deferredPersistence(opening: Promise<Persistence>): Persistence {
   let opened: Persistence | null = null;
@@ -577,11 +626,4 @@ function deferredPersistence(opening: Promise<Persistence>): Persistence {
     entries: async <T>(prefix: string) => (await opening).entries<T>(prefix),
     replace: async (key, value) => (await opening).replace(key, value),
   };
-}
-
-/** `https://chat.example.com` → `wss://chat.example.com/ws` (tokens never go in this URL). */
-export function socketUrl(server: string): string {
-  const url = new URL('/ws', server);
-  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  return url.href;
 }

@@ -392,7 +392,10 @@ function timelineItems(
 }
 
 /** The conversations that were open in `before` and are closed in `after` (two values of `threads`). */
-export function closedSince(before: readonly Conversation[], after: readonly Conversation[]): string[] {
+export function closedSince(
+  before: readonly Pick<Conversation, 'id' | 'status'>[],
+  after: readonly Pick<Conversation, 'id' | 'status'>[],
+): string[] {
   const wasOpen = new Set(before.filter((conversation) => conversation.status === 'open').map((c) => c.id));
   return after
     .filter((conversation) => conversation.status === 'closed' && wasOpen.has(conversation.id))

@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
  */
 export const PAGE_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob: https:; connect-src 'self'; " +
-  "object-src 'none'; base-uri 'none'; require-trusted-types-for 'script'; trusted-types lit-html dompurify";
+  "worker-src 'self' blob:; object-src 'none'; base-uri 'none'; require-trusted-types-for 'script'; " +
+  'trusted-types lit-html dompurify confab-widget';
 
 /**
  * A signed-in inbox inside another site's frame can be clicked through without the agent seeing it
