@@ -246,9 +246,11 @@ describe('XSS sweep (issue 7 item 6)', () => {
     assert.deepEqual(directives.get('require-trusted-types-for'), ["'script'"], `${where}: Trusted Types required`);
     assert.deepEqual(
       directives.get('trusted-types'),
-      ['lit-html', 'dompurify'],
-      `${where}: Lit's policy and the email sanitiser's, no other`,
+      ['lit-html', 'dompurify', 'confab-widget'],
+      `${where}: Lit's policy, the email sanitiser's and the widget's (its worker's URL), no other`,
     );
+    // Workers: the page's own scripts and the widget's blob: worker that imports them, nothing looser.
+    assert.deepEqual(directives.get('worker-src'), ["'self'", 'blob:'], `${where}: worker-src 'self' blob:`);
     if (!policies.includes(header)) policies.push(header);
   }
 
@@ -525,6 +527,15 @@ describe('XSS sweep (issue 7 item 6)', () => {
       console.log(
         `# XSS sweep, widget: ${curated.length} hostile replies shown, ${scan.elements} elements scanned; CSP violations: ${events.violations.length}; page errors: ${events.errors.length}`,
       );
+      // The next page of the site: the visitor chatted before, so their client connects at once,
+      // from the widget's worker, which the policy allows (worker-src, the `confab-widget` policy).
+      await page.goto(`${t.url}/site/`);
+      for (let waited = 0; page.workers().length === 0 && waited < 10_000; waited += 100) await page.waitForTimeout(100);
+      assert.equal(page.workers().length, 1, "the returning visitor's client runs in a worker");
+      const online = () => page.evaluate(async () => (await window.Confab?.getState())?.connection === 'online');
+      for (let waited = 0; !(await online()) && waited < 10_000; waited += 100) await page.waitForTimeout(100);
+      assert.ok(await online(), 'online from the worker');
+      assertClean(await page.evaluate(scanDom), events, 'widget, next page');
       await assertProbesWork(context, page, events);
       await context.close();
     },

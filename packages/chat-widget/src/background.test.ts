@@ -82,6 +82,8 @@ describe('a returning visitor’s client in a worker until the chat opens (DESIG
       await addWidgetScript({ server: info.url, site });
       const api = confab();
       const received = listen(api, 'message-received');
+      const unreadCounts = listen(api, 'unread-count-changed');
+      const availabilities = listen(api, 'availability-changed');
       await waitFor(async () => (await api.getState()).connection === 'online', 'the worker’s client online', 8000);
       await agent.send({ type: 'message.reply', conversationId, text: 'A reply while you browse' });
       await waitFor(() => received.length === 1, 'the reply heard on the page', 8000);
@@ -105,6 +107,9 @@ describe('a returning visitor’s client in a worker until the chat opens (DESIG
       await waitFor(() => received.length === 2, 'the next reply heard', 8000);
       expect(received.map((message) => message.text)).to.deep.equal(['A reply while you browse', 'And one more']);
       expect((await api.getState()).unread).to.equal(0);
+      // The page's client took over without the badge or the team's availability blinking back.
+      expect(unreadCounts.map(({ unread }) => unread)).to.deep.equal([1, 0]);
+      expect(availabilities.map(({ availability }) => availability)).to.have.lengthOf(1);
     } finally {
       page.restore();
     }

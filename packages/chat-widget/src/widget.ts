@@ -85,6 +85,8 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
    */
   let background: Background | null = null;
   let backgroundView: ClientView | null = null;
+  /** The worker's last view when the page took over: it stands until the page's client has state. */
+  let handoffView: ClientView | null = null;
   let themeColor = '';
   /**
    * Replies that arrive while the window is closed are read out here (WCAG 4.1.3): the window's
@@ -261,6 +263,7 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     // Taking over from the worker, the page goes on from what it told: the messages it knew are
     // not announced again, those that came meanwhile are.
     if (background) {
+      handoffView = backgroundView;
       void stopBackground();
       // Stopped before it told: the page reads them itself.
       if (!keptRead) readKeptOnPage();
@@ -283,6 +286,7 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
 
   function disconnect(): Promise<void> {
     const stopping = stopBackground();
+    handoffView = null;
     for (const unsubscribe of unsubscribers) unsubscribe();
     unsubscribers = [];
     const closing = client?.close() ?? Promise.resolve();
@@ -358,11 +362,18 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
 
   /** What the page shows of the visitor's client: its own, or the worker's. */
   function currentView(): ClientView | null {
-    return client && unreadCount ? viewOf(client, unreadCount) : backgroundView;
+    if (!client || !unreadCount) return backgroundView;
+    const own = viewOf(client, unreadCount);
+    // Until then the badge, availability and threads do not blink back to "nothing known".
+    if (!own.ready && handoffView) return { ...handoffView, connection: own.connection };
+    handoffView = null;
+    return own;
   }
 
   /** Turns a change of the visitor's client into widget events, the unread badge and the team colour. */
   function onChange() {
+    // First: what the open window shows counts as read in the unread count read below.
+    markSeen();
     const view = currentView();
     if (!view) return;
     if ((view.ready || open) && !styled) {
@@ -398,7 +409,6 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
       availability = view.availability;
       boot.emit('availability-changed', { availability });
     }
-    markSeen();
     if (view.unread !== unread) {
       unread = view.unread;
       boot.emit('unread-count-changed', { unread });
