@@ -13,7 +13,7 @@
  * `confab-widget` policy) refuses it; the client then runs on the page, as for a first-time visitor.
  */
 import type { WidgetConfig } from './boot.js';
-import type { ClientView } from './client-view.js';
+import type { ClientView, TeamMessageView } from './client-view.js';
 import type { Kept } from './stored.js';
 
 /** From the page to the worker. */
@@ -22,7 +22,8 @@ export type ToBackground = { kind: 'start'; server: string; site: string; namesp
 /** From the worker to the page. */
 export type FromBackground =
   | ({ kind: 'kept' } & Kept)
-  | { kind: 'view'; view: ClientView }
+  /** `fresh`: team messages that arrived since the last view (none in the first one with state). */
+  | { kind: 'view'; view: ClientView; fresh: TeamMessageView[] }
   | { kind: 'error'; code: string; message: string }
   | { kind: 'failed'; message: string }
   | { kind: 'closed' };
@@ -30,7 +31,7 @@ export type FromBackground =
 export interface BackgroundHandlers {
   /** The widget's records, read by the worker (a visitor who did not chat before gets no client). */
   kept(kept: Kept): void;
-  view(view: ClientView): void;
+  view(view: ClientView, fresh: TeamMessageView[]): void;
   error(code: string, message: string): void;
   /** The worker could not start or failed: the page runs the client itself. */
   failed(): void;
@@ -96,7 +97,7 @@ export function startBackground(config: WidgetConfig, namespace: string, handler
       handlers.kept({ seen: data.seen, chattedBefore: data.chattedBefore });
       // A visitor who never chatted gets no client: the worker has ended itself.
       if (!data.chattedBefore) end();
-    } else if (data.kind === 'view') handlers.view(data.view);
+    } else if (data.kind === 'view') handlers.view(data.view, data.fresh);
     else if (data.kind === 'error') handlers.error(data.code, data.message);
     else if (data.kind === 'failed') fail();
     else end();

@@ -126,7 +126,15 @@ describe('chatting through the widget', () => {
       const shown = [...shadow().querySelectorAll('li')].map((item) => `${item.className}: ${item.textContent}`);
       const stored = backendMessages(conversation.id).map((message) => `${message.id} ${message.direction}`);
       const view = (chatElement() as unknown as { conversationId: string | null }).conversationId;
-      throw new Error(`${error.message}; window on ${view} shows ${JSON.stringify(shown)}; stored ${stored}`);
+      const client = widgetClient();
+      const replica = [...(client?.store.state.messages.entries() ?? [])].map(
+        ([id, messages]) => `${id}: ${messages.map((m) => `${m.id} ${m.direction}`).join(',')}`,
+      );
+      const pending = client?.pending.get().map((entry) => `${entry.id} ${entry.state} ${entry.command.type}`);
+      const conversations = [...(client?.store.state.conversations.keys() ?? [])];
+      throw new Error(
+        `${error.message}; window on ${view} shows ${JSON.stringify(shown)}; stored ${stored}; replica ${JSON.stringify(replica)}; conversations ${conversations}; pending ${JSON.stringify(pending)}`,
+      );
     });
     expect(shadow().querySelector('img, script:not([type])')).to.equal(null);
     const links = [...shadow().querySelectorAll('.text a')].map((link) => link.getAttribute('href'));

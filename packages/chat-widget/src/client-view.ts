@@ -1,11 +1,13 @@
 import { visitorSelectors, type Conversation, type Readable, type VisitorClient } from '@confab/core';
 import type { Availability, ConfabState } from './boot.js';
+import type { NewMessages } from './new-messages.js';
 
 /** A message from the team, as the page hears of it (a `message-received` event, the closed window's announcement). */
 export interface TeamMessageView {
   id: string;
   conversationId: string;
   text: string;
+  createdAt: number;
   author: 'agent' | 'bot';
   /** The agent's name, or null (a bot, or an agent the replica does not know). */
   authorName: string | null;
@@ -24,8 +26,11 @@ export interface ClientView {
   /** The visitor's contact id, once the server said who they are. */
   contactId: string | null;
   identity: ConfabState['identity'];
-  /** Oldest first (core's `teamMessages` selector). */
-  teamMessages: readonly TeamMessageView[];
+  /**
+   * When the newest team message was written (0: none). The messages themselves are not part of
+   * the view: a long history would cost the page its copy on every change.
+   */
+  lastTeamMessageAt: number;
   /** The visitor's chats: their statuses tell when one closed. */
   threads: readonly Pick<Conversation, 'id' | 'status'>[];
   availability: Availability;
@@ -39,6 +44,7 @@ export function viewOf(client: VisitorClient, unread: Readable<number>): ClientV
   const selectors = visitorSelectors(client);
   const status = client.status.get();
   const contact = selectors.contact.get();
+  const teamMessages = selectors.teamMessages.get();
   return {
     ready: status.ready,
     connection: client.connection.get(),
@@ -47,18 +53,27 @@ export function viewOf(client: VisitorClient, unread: Readable<number>): ClientV
       contact && (contact.email || contact.verified)
         ? { email: contact.email, name: contact.name, verified: contact.verified }
         : null,
-    teamMessages: selectors.teamMessages.get().map((message) => ({
-      id: message.id,
-      conversationId: message.conversationId,
-      text: message.text,
-      author: message.authorType === 'bot' ? 'bot' : 'agent',
-      authorName: message.authorType === 'bot' ? null : (client.store.agentName(message.authorId) ?? null),
-    })),
+    lastTeamMessageAt: teamMessages.at(-1)?.createdAt ?? 0,
     threads: selectors.threads.get().map(({ id, status }) => ({ id, status })),
     availability: selectors.availability.get(),
     unread: unread.get(),
     color: selectors.settings.get().widget.color,
   };
+}
+
+/**
+ * The team messages of `client` that arrived since `news` last looked (core's `teamMessages`
+ * selector, oldest first), as the page hears of them.
+ */
+export function arrivedMessages(client: VisitorClient, news: NewMessages): TeamMessageView[] {
+  return news.take(visitorSelectors(client).teamMessages.get(), client.status.get().ready).map((message) => ({
+    id: message.id,
+    conversationId: message.conversationId,
+    text: message.text,
+    createdAt: message.createdAt,
+    author: message.authorType === 'bot' ? 'bot' : 'agent',
+    authorName: message.authorType === 'bot' ? null : (client.store.agentName(message.authorId) ?? null),
+  }));
 }
 
 /**

@@ -12,7 +12,7 @@ import {
   type VisitorClient,
 } from '@confab/core';
 import { startBackground, type Background } from './background.js';
-import { viewOf, watchView, type ClientView } from './client-view.js';
+import { arrivedMessages, viewOf, watchView, type ClientView, type TeamMessageView } from './client-view.js';
 import {
   mayHaveStored,
   widgetNamespace,
@@ -168,9 +168,9 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
 
   const backgroundHandlers = {
     kept: (kept: Kept) => useKept(kept, false),
-    view(view: ClientView) {
+    view(view: ClientView, fresh: TeamMessageView[]) {
       backgroundView = view;
-      onChange();
+      onChange(fresh);
     },
     error: (code: string, message: string) => boot.emit('error', { code, message }),
     failed() {
@@ -264,6 +264,8 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     // not announced again, those that came meanwhile are.
     if (background) {
       handoffView = backgroundView;
+      // The page's first state announces only what came after the worker's last word.
+      teamMessages = new NewMessages(handoffView?.ready ? handoffView.lastTeamMessageAt : Infinity);
       void stopBackground();
       // Stopped before it told: the page reads them itself.
       if (!keptRead) readKeptOnPage();
@@ -370,8 +372,11 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     return own;
   }
 
-  /** Turns a change of the visitor's client into widget events, the unread badge and the team colour. */
-  function onChange() {
+  /**
+   * Turns a change of the visitor's client into widget events, the unread badge and the team
+   * colour. `fresh`: the team messages that arrived, as the worker found them.
+   */
+  function onChange(fresh: readonly TeamMessageView[] = []) {
     // First: what the open window shows counts as read in the unread count read below.
     markSeen();
     const view = currentView();
@@ -389,7 +394,8 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
     if (view.contactId) markActiveOnce();
     if (view.contactId && knownContact && view.contactId !== knownContact) forgetWidgetState();
     if (view.contactId) knownContact = view.contactId;
-    for (const message of teamMessages.take(view.teamMessages, view.ready)) {
+    const arrived = client ? arrivedMessages(client, teamMessages) : fresh;
+    for (const message of arrived) {
       if (closedAnnouncer && !open) {
         const t = STRINGS[config.locale];
         const author = message.author === 'bot' ? t.bot : (message.authorName ?? t.team);

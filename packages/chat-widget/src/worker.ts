@@ -14,7 +14,8 @@ import {
   type VisitorClient,
 } from '@confab/core';
 import type { FromBackground, ToBackground } from './background.js';
-import { viewOf, watchView } from './client-view.js';
+import { arrivedMessages, viewOf, watchView } from './client-view.js';
+import { NewMessages } from './new-messages.js';
 import { readKept, socketUrl } from './stored.js';
 
 const scope = self as unknown as {
@@ -40,7 +41,10 @@ async function start({ server, site, namespace }: Extract<ToBackground, { kind: 
   });
   client = started;
   const unread = visitorSelectors(started).unread(writable(kept.seen));
-  const post = () => scope.postMessage({ kind: 'view', view: viewOf(started, unread) });
+  const news = new NewMessages();
+  const post = () => {
+    scope.postMessage({ kind: 'view', view: viewOf(started, unread), fresh: arrivedMessages(started, news) });
+  };
   watchView(started, unread, post);
   started.on('refused', (_entry, error) => scope.postMessage({ kind: 'error', code: error.code, message: error.message }));
   started.on('error', (error) => scope.postMessage({ kind: 'error', code: error.code, message: error.message }));
