@@ -530,7 +530,8 @@ describe('XSS sweep (issue 7 item 6)', () => {
       // The next page of the site: the visitor chatted before, so their client connects at once,
       // from the widget's worker, which the policy allows (worker-src, the `confab-widget` policy).
       await page.goto(`${t.url}/site/`);
-      for (let waited = 0; page.workers().length === 0 && waited < 10_000; waited += 100) await page.waitForTimeout(100);
+      for (let waited = 0; page.workers().length === 0 && waited < 10_000; waited += 100)
+        await page.waitForTimeout(100);
       assert.equal(page.workers().length, 1, "the returning visitor's client runs in a worker");
       const online = () => page.evaluate(async () => (await window.Confab?.getState())?.connection === 'online');
       for (let waited = 0; !(await online()) && waited < 10_000; waited += 100) await page.waitForTimeout(100);

@@ -62,7 +62,11 @@ function scriptUrl(url: string): string {
  * Starts the worker for the site's widget. Returns null where the browser has no module workers or
  * the page's policy refuses this one at once; a refusal that comes later arrives as `failed`.
  */
-export function startBackground(config: WidgetConfig, namespace: string, handlers: BackgroundHandlers): Background | null {
+export function startBackground(
+  config: WidgetConfig,
+  namespace: string,
+  handlers: BackgroundHandlers,
+): Background | null {
   let worker: Worker;
   let blobUrl: string;
   try {

@@ -18,7 +18,8 @@ export async function readKept(storage: Persistence): Promise<Kept> {
   const stored = kept.get(SEEN_KEY);
   const seen: Record<string, number> = {};
   if (stored && typeof stored === 'object')
-    for (const [conversationId, count] of Object.entries(stored)) if (typeof count === 'number') seen[conversationId] = count;
+    for (const [conversationId, count] of Object.entries(stored))
+      if (typeof count === 'number') seen[conversationId] = count;
   return { seen, chattedBefore: kept.get(ACTIVE_KEY) === true };
 }
 

@@ -46,7 +46,9 @@ async function start({ server, site, namespace }: Extract<ToBackground, { kind: 
     scope.postMessage({ kind: 'view', view: viewOf(started, unread), fresh: arrivedMessages(started, news) });
   };
   watchView(started, unread, post);
-  started.on('refused', (_entry, error) => scope.postMessage({ kind: 'error', code: error.code, message: error.message }));
+  started.on('refused', (_entry, error) =>
+    scope.postMessage({ kind: 'error', code: error.code, message: error.message }),
+  );
   started.on('error', (error) => scope.postMessage({ kind: 'error', code: error.code, message: error.message }));
   post();
 }
