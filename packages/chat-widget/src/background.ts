@@ -46,7 +46,7 @@ export interface Background {
 const STOP_TIMEOUT_MS = 1000;
 
 /** The worker bundle, beside the app's (`data-app` moves both). */
-export const workerUrl = (app: string): string => new URL('confab-widget-worker.js', app).href;
+const workerUrl = (app: string): string => new URL('confab-widget-worker.js', app).href;
 
 let policy: { createScriptURL(url: string): unknown } | null | undefined;
 
