@@ -68,12 +68,13 @@ export function startBackground(
   handlers: BackgroundHandlers,
 ): Background | null {
   let worker: Worker;
-  let blobUrl: string;
+  let blobUrl = '';
   try {
     // `new URL` percent-encodes quotes and drops line breaks: the href is safe in a string literal.
     blobUrl = URL.createObjectURL(new Blob([`import "${workerUrl(config.app)}";`], { type: 'text/javascript' }));
     worker = new Worker(scriptUrl(blobUrl), { type: 'module' });
   } catch {
+    if (blobUrl) URL.revokeObjectURL(blobUrl);
     return null;
   }
   let ended = false;
