@@ -366,7 +366,8 @@ export function startWidget(boot: Boot, options: WidgetOptions = {}): AppApi {
   function currentView(): ClientView | null {
     if (!client || !unreadCount) return backgroundView;
     const own = viewOf(client, unreadCount);
-    // Until then the badge, availability and threads do not blink back to "nothing known".
+    // Until the page's own client has state, the worker's last view stands: the badge,
+    // availability and threads do not blink back to "nothing known".
     if (!own.ready && handoffView) return { ...handoffView, connection: own.connection };
     handoffView = null;
     return own;
