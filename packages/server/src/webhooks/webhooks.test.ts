@@ -263,7 +263,8 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       assert.equal(new Set(hooks.received.map((each) => each.body.id)).size, 4, 'ids are unique');
       assert.equal(hooks.received[0]!.body.data.conversation!.id, conversationId);
 
-      // The log shows each delivery with the receiver's answer.
+      // The log shows each delivery with the receiver's answer (recorded after the receiver answered).
+      await server.server.webhooks.idle();
       const log = await api(server, 'GET', `/api/admin/webhooks/${endpoint.id}/deliveries`);
       const deliveries = log.json.deliveries as { state: string; lastStatus: number; attempts: number }[];
       assert.equal(deliveries.length, 4);
@@ -343,6 +344,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         assert.equal((await postJson(`${server.url}/api/channels/email/inbound`, email(4), INGEST)).status, 200);
         await until('the third attempt delivered', () => flaky.received.length === 1);
         assert.equal(flaky.requests(), 3);
+        await server.server.webhooks.idle(); // the third answer is recorded after the receiver gave it
         const deliveries = (await api(server, 'GET', `/api/admin/webhooks/${endpointId}/deliveries`)).json
           .deliveries as {
           state: string;
