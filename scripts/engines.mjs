@@ -43,7 +43,7 @@ export function missingFor(id) {
  * The browser test files an engine runs (compiled output), narrowed to paths containing one of
  * `filter` when given. The elements and the widget, which render, run in every engine; of the
  * headless core, Chromium runs everything and the others what engines implement differently: text
- * (regular expressions, Intl.Segmenter) and IndexedDB.
+ * (regular expressions, Intl.Segmenter), IndexedDB and the order of timers (in-order delivery).
  */
 export function browserTestFiles(id, filter = []) {
   const core =
@@ -53,6 +53,7 @@ export function browserTestFiles(id, filter = []) {
           'packages/core/dist/protocol/**/text.test.js',
           'packages/core/dist/text/**/*.test.js',
           'packages/core/dist/persistence/**/*.test.js',
+          'packages/core/dist/transport/**/in-order.test.js',
         ];
   return [
     ...core,

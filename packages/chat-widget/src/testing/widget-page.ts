@@ -12,6 +12,7 @@ import {
   type MemoryBackend,
   type VisitorClient,
 } from '@confab/core';
+import { inOrderDelivery } from '@confab/core/testing';
 import { BOOT_KEY, type Boot, type ConfabApi } from '../boot.js';
 
 export const LOADER_URL = '/packages/chat-widget/dist/bundles/confab-widget.js';
@@ -248,6 +249,9 @@ export function createFakeNetwork(memory: MemoryBackend): FakeNetwork {
     #onclose: ((event: CloseEvent) => void) | null = null;
     #onerror: ((event: Event) => void) | null = null;
     #connection: ReturnType<MemoryBackend['backend']['connect']> | null = null;
+    // Each way, frames arrive in the order they were sent, as on a real socket.
+    #toPage = inOrderDelivery(1);
+    #toServer = inOrderDelivery(1);
 
     constructor(url: string | URL) {
       super();
@@ -291,9 +295,9 @@ export function createFakeNetwork(memory: MemoryBackend): FakeNetwork {
       this.#connection = memory.backend.connect(
         (frame) => {
           const data = stringify(frame);
-          setTimeout(() => {
+          this.#toPage(() => {
             if (this.readyState === 1) this.#onmessage?.(new MessageEvent('message', { data }));
-          }, 1);
+          });
         },
         (code, reason) => this.#closed(code, reason),
       );
@@ -317,7 +321,7 @@ export function createFakeNetwork(memory: MemoryBackend): FakeNetwork {
       // test that patches them must not break the server's side.
       const value: unknown = parse(data);
       const connection = this.#connection;
-      setTimeout(() => connection?.receive(value), 1);
+      this.#toServer(() => connection?.receive(value));
     }
 
     close(code = 1000, reason = '') {

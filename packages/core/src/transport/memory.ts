@@ -1,5 +1,6 @@
 import { createBackend } from '../backend/backend.js';
 import { errorOfClose, isFatalClose } from '../protocol/close-codes.js';
+import { inOrderDelivery } from './in-order.js';
 import type { Authenticator, Backend, BackendOptions } from '../backend/types.js';
 import type { ConfabEvent } from '../protocol/events.js';
 import type { ClientFrame, Principal, ServerFrame } from '../protocol/frames.js';
@@ -111,6 +112,9 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
         listener?.state(next);
       };
       const later = (fn: () => void) => setTimeout(fn, latency);
+      // Frames each way arrive in the order sent, as on a socket.
+      const toClient = inOrderDelivery(latency);
+      const toServer = inOrderDelivery(latency);
 
       function open() {
         if (!wanted || !networkUp || connection) return;
@@ -123,7 +127,7 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
               const copy = JSON.parse(JSON.stringify(frame)) as ServerFrame;
               if (holding) held.push({ frame: copy, generation: current });
               else
-                later(() => {
+                toClient(() => {
                   if (current === generation) listener?.frame(copy);
                 });
             },
@@ -159,7 +163,7 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
           if (!connection || state !== 'online') return;
           const current = generation;
           const text = JSON.stringify(frame);
-          later(() => {
+          toServer(() => {
             if (current === generation) connection?.receive(text);
           });
         },
