@@ -6,7 +6,13 @@
 // returning visitor, with the chat app replaced by a module that only starts the same worker and
 // reads nothing of what it tells). Task time as in `widget.bench.mjs` (CDP TaskDuration, thread
 // time, 3 s after load), medians, minus the baseline's.
-import { benchVisit, launchChromium, median, startDemoServer } from '../packages/chat-widget/scripts/harness.mjs';
+import {
+  benchVisit,
+  launchChromium,
+  median,
+  startDemoServer,
+  visitTaskTime,
+} from '../packages/chat-widget/scripts/harness.mjs';
 
 const VISITS = Number(process.argv[2] ?? 15);
 const SETTLE_MS = 3000;
@@ -42,21 +48,14 @@ async function measure(variant) {
         headers: { 'access-control-allow-origin': '*' },
       }),
     );
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
-  const taskTime = async () =>
-    (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
-  const before = await taskTime();
-  await page.goto(url, { waitUntil: 'load' });
-  await page.waitForTimeout(SETTLE_MS);
-  const spent = (await taskTime()) - before;
+  const spent = await visitTaskTime(context, page, url, SETTLE_MS);
   // Each returning variant must have connected within the window, or its figure means nothing.
   if (variant === 'floor' && !(await page.evaluate(() => window.confabFloorReady)))
     throw new Error(`the floor's worker was not connected within ${SETTLE_MS} ms`);
   if (variant === 'returning' && (await page.evaluate(() => window.Confab.getState())).connection !== 'online')
     throw new Error(`the returning visitor was not connected within ${SETTLE_MS} ms`);
   await context.close();
-  return spent * 1000;
+  return spent;
 }
 
 try {

@@ -12,7 +12,13 @@
 // costs. `widget.hostMainThread.returning.ms` is a visitor who chatted on an earlier page, whose
 // widget loads the app at idle time and connects at once (unread replies), from a worker.
 // Sizes (size.widget.*) come from scripts/size.mjs.
-import { benchVisit, launchChromium, median, startDemoServer } from '../packages/chat-widget/scripts/harness.mjs';
+import {
+  benchVisit,
+  launchChromium,
+  median,
+  startDemoServer,
+  visitTaskTime,
+} from '../packages/chat-widget/scripts/harness.mjs';
 
 const RUNS = 9;
 const SETTLE_MS = 3000;
@@ -25,14 +31,7 @@ export async function run() {
 
     async function measure(variant) {
       const { context, page, url } = await benchVisit(browser, base, variant);
-      const cdp = await context.newCDPSession(page);
-      await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
-      const taskTime = async () =>
-        (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
-      const before = await taskTime();
-      await page.goto(url, { waitUntil: 'load' });
-      await page.waitForTimeout(SETTLE_MS);
-      const spent = (await taskTime()) - before;
+      const spent = await visitTaskTime(context, page, url, SETTLE_MS);
       // The measured window must have covered the widget's idle-time work.
       if (variant === 'with') {
         const { ready, loading } = await page.evaluate(() => {
@@ -52,7 +51,7 @@ export async function run() {
         if (page.workers().length !== 1) throw new Error("the returning visitor's client is not in a worker");
       }
       await context.close();
-      return spent * 1000;
+      return spent;
     }
 
     const samples = { without: [], with: [], loader: [], returning: [] };

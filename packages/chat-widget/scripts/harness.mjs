@@ -40,6 +40,22 @@ export function median(values) {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
+/**
+ * Opens `url` in `page` and returns the main-thread task time it cost (ms of thread time, Chromium's
+ * own accounting: CDP Performance.getMetrics `TaskDuration`) from before navigation until `settleMs`
+ * after the load event.
+ */
+export async function visitTaskTime(context, page, url, settleMs) {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
+  const taskTime = async () =>
+    (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
+  const before = await taskTime();
+  await page.goto(url, { waitUntil: 'load' });
+  await page.waitForTimeout(settleMs);
+  return ((await taskTime()) - before) * 1000;
+}
+
 /** The demo shop's page (/site/), and the same page without the widget's script tag (the benches' baseline). */
 function demoShop() {
   const shop = readFileSync(new URL('../../server/public/site/index.html', import.meta.url), 'utf8');
